@@ -1,0 +1,37 @@
+# A thin convenience over CMake. `make demo` and `make test` are the two
+# commands README.md promises; everything else is ordinary CMake underneath.
+BUILD      ?= build
+BUILD_SAN  ?= build-sanitize
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+ifeq ($(CI),true)
+CMAKE_ARGS += -DMIG_WERROR=ON
+endif
+
+.PHONY: all deps build build-sanitize demo test test-sanitize bench clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) $(CMAKE_ARGS)
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-sanitize: deps
+	cmake -S . -B $(BUILD_SAN) -DMIG_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS)
+	cmake --build $(BUILD_SAN) -j $(JOBS)
+
+demo: build
+	sh examples/quickstart/run.sh $(BUILD)/cli/mig
+
+test: build build-sanitize
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	sh bench/parse/run.sh $(BUILD)/cli/mig
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN)

@@ -1,0 +1,69 @@
+/* cli.h: what the subcommand files share: the command table's row, the
+ * option parser that reads it, exit codes, and the diagnostic renderer.
+ * Only cli/ prints; the layers below report into a diag_list_t. */
+#ifndef MIG_CLI_H
+#define MIG_CLI_H
+
+#include <stdio.h>
+
+#include "grammar.h"
+
+/* Exit codes, documented in docs/cli.md. */
+enum {
+    EXIT_CLEAN = 0,     /* the command did what was asked; plans are clean */
+    EXIT_INVALID = 1,   /* a plan has errors */
+    EXIT_USAGE = 2,     /* bad command line, or a file could not be read */
+};
+
+#define CLI_MAX_OPTS 16
+
+typedef struct cli_opt {
+    const char *name;       /* long name, without "--" */
+    char short_name;        /* 0 for none */
+    const char *arg;        /* NULL for a flag, else the argument's name */
+    const char *help;
+} cli_opt_t;
+
+typedef struct cli_args {
+    const char *values[CLI_MAX_OPTS];   /* per option: NULL, "" for a flag */
+    char **operands;
+    int n_operands;
+} cli_args_t;
+
+typedef struct cli_cmd cli_cmd_t;
+struct cli_cmd {
+    const char *name;
+    int (*run)(const cli_cmd_t *cmd, const cli_args_t *args);
+    const char *operands;   /* usage words after the options, e.g. "FILE..." */
+    int min_operands, max_operands;     /* max -1: no limit */
+    const char *summary;    /* one line for `mig help` */
+    const char *help;       /* paragraphs for `mig help CMD` */
+    const cli_opt_t *opts;  /* ended by a row with name NULL */
+};
+
+/* The table of every subcommand (main.c). */
+extern const cli_cmd_t cli_commands[];
+
+/* Parses ARGV (ARGV[0] is the subcommand) against CMD's options. Returns
+ * -1 when the command should run, else the exit code to return at once
+ * (after printing help, or a usage error). */
+int cli_parse(const cli_cmd_t *cmd, int argc, char **argv, cli_args_t *out);
+/* Index of option NAME in CMD's table; the name must be there. */
+int cli_opt_index(const cli_cmd_t *cmd, const char *name);
+static inline const char *cli_value(const cli_cmd_t *cmd, const cli_args_t *a,
+                                    const char *name)
+{
+    return a->values[cli_opt_index(cmd, name)];
+}
+void cli_print_help(const cli_cmd_t *cmd, FILE *out);
+
+/* Renders every diagnostic in L to stderr the one way mig shows them:
+ * file:line:col, the source line, a caret under the span, the hint. */
+void cli_render_diags(const diag_list_t *l);
+
+/* The subcommands. */
+int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_help(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args);
+
+#endif

@@ -1,0 +1,109 @@
+/* main.c: mig's entry point. Every subcommand is one row of cli_commands;
+ * usage, help and option checks all come from that table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_opt_t check_opts[] = {
+    { .name = "tree", .short_name = 't',
+      .help = "print the outline of each plan as parsed" },
+    { .name = "quiet", .short_name = 'q',
+      .help = "print nothing for clean plans" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t help_opts[] = {
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+const cli_cmd_t cli_commands[] = {
+    { .name = "check", .run = cmd_check, .operands = "FILE...",
+      .min_operands = 1, .max_operands = -1, .opts = check_opts,
+      .summary = "check plans for errors without running them",
+      .help =
+          "Parses each FILE (\"-\" reads standard input) and reports every error\n"
+          "with its place, the source line and a hint where one helps. A clean\n"
+          "plan gets one line saying what it holds.\n"
+          "\n"
+          "Exit status: 0 when every plan is clean, 1 when a plan has errors,\n"
+          "2 for a usage error or a file that cannot be read." },
+    { .name = "help", .run = cmd_help, .operands = "[COMMAND]",
+      .min_operands = 0, .max_operands = 1, .opts = help_opts,
+      .summary = "show help for mig or one of its commands",
+      .help = "Without COMMAND, lists the commands; with it, shows its usage." },
+    { .name = "version", .run = cmd_version, .operands = "",
+      .min_operands = 0, .max_operands = 0, .opts = help_opts,
+      .summary = "print mig's version",
+      .help = "Prints the version of mig." },
+    { 0 },
+};
+
+static const cli_cmd_t *find_command(const char *name)
+{
+    for (const cli_cmd_t *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static void print_overview(FILE *out)
+{
+    fprintf(out, "usage: mig COMMAND [OPTIONS] [ARGS]\n\n"
+                 "mig runs migration plans written in .mig files.\n\n"
+                 "commands:\n");
+    for (const cli_cmd_t *c = cli_commands; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fprintf(out, "\nRun 'mig help COMMAND' for a command's options.\n");
+}
+
+int cmd_help(const cli_cmd_t *cmd, const cli_args_t *args)
+{
+    (void)cmd;
+    if (args->n_operands == 0) {
+        print_overview(stdout);
+        return EXIT_CLEAN;
+    }
+    const cli_cmd_t *c = find_command(args->operands[0]);
+    if (!c) {
+        fprintf(stderr, "mig: no such command '%s'\n", args->operands[0]);
+        print_overview(stderr);
+        return EXIT_USAGE;
+    }
+    cli_print_help(c, stdout);
+    return EXIT_CLEAN;
+}
+
+int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args)
+{
+    (void)cmd;
+    (void)args;
+    printf("mig %s\n", MIG_VERSION);
+    return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_overview(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        name = "help";
+    else if (strcmp(name, "--version") == 0)
+        name = "version";
+    const cli_cmd_t *cmd = find_command(name);
+    if (!cmd) {
+        fprintf(stderr, "mig: no such command '%s'\n"
+                        "Run 'mig help' for the list.\n", argv[1]);
+        return EXIT_USAGE;
+    }
+    cli_args_t args;
+    int rc = cli_parse(cmd, argc - 1, argv + 1, &args);
+    if (rc >= 0)
+        return rc;
+    return cmd->run(cmd, &args);
+}

@@ -1,0 +1,133 @@
+/* options.c: reads a command line against a command's row in the table,
+ * and prints that command's help from the same row. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_opt_index(const cli_cmd_t *cmd, const char *name)
+{
+    for (int i = 0; cmd->opts[i].name; i++)
+        if (strcmp(cmd->opts[i].name, name) == 0)
+            return i;
+    abort();   /* a handler asked for an option its row does not have */
+}
+
+static void usage_line(const cli_cmd_t *cmd, FILE *out)
+{
+    fprintf(out, "usage: mig %s%s%s%s\n", cmd->name,
+            cmd->opts[0].name ? " [OPTIONS]" : "",
+            cmd->operands[0] ? " " : "", cmd->operands);
+}
+
+void cli_print_help(const cli_cmd_t *cmd, FILE *out)
+{
+    usage_line(cmd, out);
+    fprintf(out, "\n%s\n", cmd->help);
+    if (!cmd->opts[0].name)
+        return;
+    fprintf(out, "\noptions:\n");
+    for (const cli_opt_t *o = cmd->opts; o->name; o++) {
+        char left[64];
+        snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+                 o->short_name ? "-" : "", o->short_name ? o->short_name : ' ',
+                 o->short_name ? ", " : "  ", o->name, o->arg ? " " : "",
+                 o->arg ? o->arg : "");
+        fprintf(out, "  %-24s %s\n", o->short_name ? left : left + 2, o->help);
+    }
+}
+
+static int usage_error(const cli_cmd_t *cmd, const char *fmt, const char *what)
+{
+    fprintf(stderr, "mig %s: ", cmd->name);
+    fprintf(stderr, fmt, what);
+    fputc('\n', stderr);
+    usage_line(cmd, stderr);
+    fprintf(stderr, "Run 'mig help %s' for more.\n", cmd->name);
+    return EXIT_USAGE;
+}
+
+static const cli_opt_t *find_long(const cli_cmd_t *cmd, const char *name,
+                                  size_t len, int *index)
+{
+    for (int i = 0; cmd->opts[i].name; i++) {
+        if (strlen(cmd->opts[i].name) == len &&
+            strncmp(cmd->opts[i].name, name, len) == 0) {
+            *index = i;
+            return &cmd->opts[i];
+        }
+    }
+    return NULL;
+}
+
+static const cli_opt_t *find_short(const cli_cmd_t *cmd, char c, int *index)
+{
+    for (int i = 0; cmd->opts[i].name; i++) {
+        if (cmd->opts[i].short_name == c) {
+            *index = i;
+            return &cmd->opts[i];
+        }
+    }
+    return NULL;
+}
+
+int cli_parse(const cli_cmd_t *cmd, int argc, char **argv, cli_args_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    /* Operands are gathered in place at the front of argv[1..]. */
+    char **operands = argv + 1;
+    int n = 0;
+    bool only_operands = false;
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (only_operands || a[0] != '-' || strcmp(a, "-") == 0) {
+            operands[n++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_operands = true;
+            continue;
+        }
+        int idx;
+        const cli_opt_t *o;
+        const char *value = NULL;
+        if (a[1] == '-') {
+            const char *eq = strchr(a + 2, '=');
+            size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+            o = find_long(cmd, a + 2, len, &idx);
+            if (!o)
+                return usage_error(cmd, "unknown option '%s'", a);
+            if (eq) {
+                if (!o->arg)
+                    return usage_error(cmd, "option '--%s' takes no value", o->name);
+                value = eq + 1;
+            }
+        } else {
+            o = find_short(cmd, a[1], &idx);
+            if (!o || a[2])
+                return usage_error(cmd, "unknown option '%s'", a);
+        }
+        if (o->arg && !value) {
+            if (i + 1 >= argc)
+                return usage_error(cmd, "option '--%s' needs a value", o->name);
+            value = argv[++i];
+        }
+        out->values[idx] = o->arg ? value : "";
+    }
+    if (cmd->opts[0].name) {
+        for (int i = 0; cmd->opts[i].name; i++) {
+            if (strcmp(cmd->opts[i].name, "help") == 0 && out->values[i]) {
+                cli_print_help(cmd, stdout);
+                return EXIT_CLEAN;
+            }
+        }
+    }
+    if (n < cmd->min_operands)
+        return usage_error(cmd, "missing %s", cmd->operands);
+    if (cmd->max_operands >= 0 && n > cmd->max_operands)
+        return usage_error(cmd, "unexpected argument '%s'",
+                           operands[cmd->max_operands]);
+    out->operands = operands;
+    out->n_operands = n;
+    return -1;
+}

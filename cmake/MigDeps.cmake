@@ -1,0 +1,8 @@
+# Every dependency is a Debian package found through pkg-config (see
+# scripts/deps.sh for the package names). Later layers add theirs here.
+find_package(PkgConfig REQUIRED)
+find_package(BISON 3.8 REQUIRED)
+find_package(FLEX 2.6 REQUIRED)
+if(MIG_TESTS)
+  pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+endif()

@@ -1,0 +1,12 @@
+# Compiler flags shared by every target: warnings, -Werror in CI, sanitizers.
+add_compile_options(-Wall -Wextra -Wshadow -Wstrict-prototypes
+                    -Wmissing-prototypes -Wno-unused-parameter)
+add_compile_definitions(_POSIX_C_SOURCE=200809L)
+if(MIG_WERROR)
+  add_compile_options(-Werror)
+endif()
+if(MIG_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Runs the quickstart as far as the engine goes: check the plan, then show
+# its outline. Usage: run.sh PATH/TO/mig
+set -eu
+mig=$1
+here=$(dirname "$0")
+"$mig" check "$here/plan.mig"
+echo
+"$mig" check --tree "$here/plan.mig"

@@ -1,0 +1,485 @@
+/* ast.c: building syntax trees in an arena, and the outline dump that
+ * `mig check --tree` prints and the parse tests compare. */
+#include "grammar.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[] = {
+#define AST_NAME_STR(e, s) s,
+    AST_KINDS(AST_NAME_STR)
+#undef AST_NAME_STR
+};
+
+static const char *const op_names[] = {
+#define AST_OP_STR(e, s) s,
+    AST_OPS(AST_OP_STR)
+#undef AST_OP_STR
+};
+
+const char *ast_kind_name(ast_kind_t k) { return kind_names[k]; }
+const char *ast_op_name(ast_op_t op) { return op_names[op]; }
+
+const char *ast_backoff_name(ast_backoff_kind_t k)
+{
+    static const char *const n[] = { "none", "fixed", "linear", "exponential" };
+    return n[k];
+}
+
+const char *ast_jitter_name(ast_jitter_kind_t k)
+{
+    static const char *const n[] = { "unset", "none", "full", "equal" };
+    return n[k];
+}
+
+const char *ast_decision_name(ast_decision_kind_t k)
+{
+    static const char *const n[] = { "retry", "skip", "fail", "rollback" };
+    return n[k];
+}
+
+const char *ast_hook_name(ast_hook_when_t w)
+{
+    static const char *const n[] = { "on failure", "on success", "finally" };
+    return n[w];
+}
+
+const char *ast_meta_name(ast_meta_key_t k)
+{
+    static const char *const n[] = { "version", "description", "requires" };
+    return n[k];
+}
+
+ast_node_t *ast_new(arena_t *a, ast_kind_t kind, const src_span_t *span)
+{
+    ast_node_t *n = arena_alloc(a, sizeof(*n));
+    if (n) {
+        n->kind = kind;
+        n->span = *span;
+        n->depth = 1;
+    }
+    return n;
+}
+
+/* Grows an arena array of ELEM-sized items to hold one more. */
+static void *grow(arena_t *a, void *items, uint32_t len, uint32_t *cap,
+                  size_t elem)
+{
+    if (len < *cap)
+        return items;
+    uint32_t ncap = *cap ? *cap * 2 : 4;
+    void *fresh = arena_alloc(a, elem * ncap);
+    if (!fresh)
+        return NULL;
+    if (len)
+        memcpy(fresh, items, elem * len);
+    *cap = ncap;
+    return fresh;
+}
+
+bool ast_list_push(arena_t *a, ast_list_t *l, ast_node_t *n)
+{
+    ast_node_t **items = grow(a, l->items, l->len, &l->cap, sizeof(*items));
+    if (!items)
+        return false;
+    l->items = items;
+    l->items[l->len++] = n;
+    return true;
+}
+
+bool ast_idents_push(arena_t *a, ast_idents_t *l, ast_ident_t id)
+{
+    ast_ident_t *items = grow(a, l->items, l->len, &l->cap, sizeof(*items));
+    if (!items)
+        return false;
+    l->items = items;
+    l->items[l->len++] = id;
+    return true;
+}
+
+bool ast_args_push(arena_t *a, ast_args_t *l, ast_arg_t arg)
+{
+    ast_arg_t *items = grow(a, l->items, l->len, &l->cap, sizeof(*items));
+    if (!items)
+        return false;
+    l->items = items;
+    l->items[l->len++] = arg;
+    return true;
+}
+
+bool ast_string_push(arena_t *a, ast_node_t *str, const char *text,
+                     uint32_t len, ast_node_t *expr)
+{
+    ast_string_t *s = &str->u.string;
+    /* Adjacent text pieces (escapes, lines) merge into one. */
+    if (text && s->n_parts && s->parts[s->n_parts - 1].text) {
+        ast_str_part_t *last = &s->parts[s->n_parts - 1];
+        char *joined = arena_alloc(a, (size_t)last->len + len + 1);
+        if (!joined)
+            return false;
+        memcpy(joined, last->text, last->len);
+        memcpy(joined + last->len, text, len);
+        last->text = joined;
+        last->len += len;
+        return true;
+    }
+    ast_str_part_t *parts = grow(a, s->parts, s->n_parts, &s->cap,
+                                 sizeof(*parts));
+    if (!parts)
+        return false;
+    s->parts = parts;
+    s->parts[s->n_parts++] = (ast_str_part_t){ text, len, expr };
+    return true;
+}
+
+bool ast_string_is_plain(const ast_node_t *str, const char **text,
+                         uint32_t *len)
+{
+    if (str->kind != AST_STRING)
+        return false;
+    if (str->u.string.n_parts == 0) {
+        *text = "";
+        *len = 0;
+        return true;
+    }
+    if (str->u.string.n_parts != 1 || !str->u.string.parts[0].text)
+        return false;
+    *text = str->u.string.parts[0].text;
+    *len = str->u.string.parts[0].len;
+    return true;
+}
+
+/* ---- counting ------------------------------------------------------------ */
+
+static uint32_t count_list(const ast_list_t *l, ast_kind_t kind);
+
+static uint32_t count_node(const ast_node_t *n, ast_kind_t kind)
+{
+    uint32_t c = n->kind == kind;
+    switch (n->kind) {
+    case AST_PROFILE: c += count_list(&n->u.profile.assigns, kind); break;
+    case AST_STAGE: c += count_list(&n->u.stage.body, kind); break;
+    case AST_HOOK: c += count_list(&n->u.hook.body, kind); break;
+    case AST_FOREACH: c += count_list(&n->u.foreach.body, kind); break;
+    case AST_RETRY: c += count_list(&n->u.retry.body, kind); break;
+    case AST_RECOVER: c += count_list(&n->u.recover.body, kind); break;
+    case AST_IF:
+        c += count_list(&n->u.if_.then_body, kind);
+        c += count_list(&n->u.if_.else_body, kind);
+        break;
+    default:
+        break;
+    }
+    return c;
+}
+
+static uint32_t count_list(const ast_list_t *l, ast_kind_t kind)
+{
+    uint32_t c = 0;
+    for (uint32_t i = 0; i < l->len; i++)
+        c += count_node(l->items[i], kind);
+    return c;
+}
+
+uint32_t ast_count(const ast_plan_t *plan, ast_kind_t kind)
+{
+    return count_list(&plan->items, kind);
+}
+
+/* ---- the dump ---------------------------------------------------------- */
+
+static void dump_expr(strbuf_t *b, const ast_node_t *e);
+
+static void dump_duration(strbuf_t *b, int64_t ms)
+{
+    static const struct { int64_t ms; const char *unit; } units[] = {
+        { 3600000, "h" }, { 60000, "m" }, { 1000, "s" }, { 1, "ms" },
+    };
+    if (ms == 0) {
+        strbuf_puts(b, "0s");
+        return;
+    }
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (ms >= units[i].ms) {
+            strbuf_printf(b, "%" PRId64 "%s", ms / units[i].ms, units[i].unit);
+            ms %= units[i].ms;
+        }
+    }
+}
+
+static void dump_args(strbuf_t *b, const ast_args_t *args, bool is_map)
+{
+    for (uint32_t i = 0; i < args->len; i++) {
+        if (i)
+            strbuf_puts(b, ", ");
+        const ast_arg_t *arg = &args->items[i];
+        if (arg->name.name[0] || is_map)
+            strbuf_printf(b, "%s: ", arg->name.name);
+        dump_expr(b, arg->value);
+    }
+}
+
+static void dump_string(strbuf_t *b, const ast_node_t *e)
+{
+    strbuf_putc(b, '"');
+    for (uint32_t i = 0; i < e->u.string.n_parts; i++) {
+        const ast_str_part_t *p = &e->u.string.parts[i];
+        if (p->text) {
+            strbuf_t q;
+            strbuf_init(&q);
+            strbuf_put_quoted(&q, p->text, p->len);
+            if (q.oom)
+                b->oom = true;
+            else
+                strbuf_put(b, q.data + 1, q.len - 2);
+            strbuf_free(&q);
+        } else {
+            strbuf_puts(b, "${");
+            dump_expr(b, p->expr);
+            strbuf_putc(b, '}');
+        }
+    }
+    strbuf_putc(b, '"');
+}
+
+static void dump_expr(strbuf_t *b, const ast_node_t *e)
+{
+    switch (e->kind) {
+    case AST_NULL: strbuf_puts(b, "null"); break;
+    case AST_BOOL: strbuf_puts(b, e->u.boolean ? "true" : "false"); break;
+    case AST_NUMBER:
+        if (e->u.number.is_integer)
+            strbuf_printf(b, "%.0f", e->u.number.value);
+        else
+            strbuf_printf(b, "%.17g", e->u.number.value);
+        break;
+    case AST_DURATION: dump_duration(b, e->u.duration.ms); break;
+    case AST_STRING: dump_string(b, e); break;
+    case AST_LIST:
+        strbuf_putc(b, '[');
+        for (uint32_t i = 0; i < e->u.list.len; i++) {
+            if (i)
+                strbuf_puts(b, ", ");
+            dump_expr(b, e->u.list.items[i]);
+        }
+        strbuf_putc(b, ']');
+        break;
+    case AST_MAP:
+        strbuf_putc(b, '{');
+        dump_args(b, &e->u.map, true);
+        strbuf_putc(b, '}');
+        break;
+    case AST_NAME: strbuf_puts(b, e->u.name.name); break;
+    case AST_FIELD:
+        dump_expr(b, e->u.field.object);
+        strbuf_printf(b, ".%s", e->u.field.field.name);
+        break;
+    case AST_INDEX:
+        dump_expr(b, e->u.index.object);
+        strbuf_putc(b, '[');
+        dump_expr(b, e->u.index.index);
+        strbuf_putc(b, ']');
+        break;
+    case AST_CALL:
+        dump_expr(b, e->u.call.callee);
+        strbuf_putc(b, '(');
+        dump_args(b, &e->u.call.args, false);
+        strbuf_putc(b, ')');
+        break;
+    case AST_UNARY:
+        strbuf_printf(b, e->u.unary.op == AST_OP_NOT ? "(%s " : "(%s",
+                      ast_op_name(e->u.unary.op));
+        dump_expr(b, e->u.unary.operand);
+        strbuf_putc(b, ')');
+        break;
+    case AST_BINARY:
+        strbuf_putc(b, '(');
+        dump_expr(b, e->u.binary.left);
+        strbuf_printf(b, " %s ", ast_op_name(e->u.binary.op));
+        dump_expr(b, e->u.binary.right);
+        strbuf_putc(b, ')');
+        break;
+    default:
+        strbuf_printf(b, "<%s>", ast_kind_name(e->kind));
+    }
+}
+
+static void dump_idents(strbuf_t *b, const ast_idents_t *ids)
+{
+    for (uint32_t i = 0; i < ids->len; i++)
+        strbuf_printf(b, "%s%s", i ? ", " : "", ids->items[i].name);
+}
+
+static void dump_block(strbuf_t *b, const ast_list_t *body, int depth);
+
+static void dump_at(strbuf_t *b, const ast_node_t *n)
+{
+    strbuf_printf(b, "  @%u:%u\n", n->span.line, n->span.col);
+}
+
+static void dump_stmt(strbuf_t *b, const ast_node_t *n, int depth)
+{
+    strbuf_printf(b, "%*s", depth * 2, "");
+    switch (n->kind) {
+    case AST_META:
+        strbuf_printf(b, "%s ", ast_meta_name(n->u.meta.key));
+        dump_expr(b, n->u.meta.value);
+        dump_at(b, n);
+        break;
+    case AST_PARAM:
+    case AST_ASSIGN:
+    case AST_LET:
+        strbuf_printf(b, "%s %s = ", ast_kind_name(n->kind),
+                      n->u.binding.name.name);
+        dump_expr(b, n->u.binding.value);
+        dump_at(b, n);
+        break;
+    case AST_PROFILE:
+        strbuf_printf(b, "profile %s", n->u.profile.name.name);
+        dump_at(b, n);
+        dump_block(b, &n->u.profile.assigns, depth + 1);
+        break;
+    case AST_LUA:
+        strbuf_puts(b, "lua ");
+        dump_expr(b, n->u.lua.path);
+        strbuf_printf(b, " as %s", n->u.lua.alias.name);
+        dump_at(b, n);
+        break;
+    case AST_ERROR_DECL:
+        strbuf_printf(b, "error %s", n->u.error_decl.name.name);
+        if (n->u.error_decl.parent.name)
+            strbuf_printf(b, " : %s", n->u.error_decl.parent.name);
+        dump_at(b, n);
+        break;
+    case AST_STAGE:
+        strbuf_printf(b, "stage %s", n->u.stage.name.name);
+        if (n->u.stage.after.len) {
+            strbuf_puts(b, " after ");
+            dump_idents(b, &n->u.stage.after);
+        }
+        dump_at(b, n);
+        dump_block(b, &n->u.stage.body, depth + 1);
+        break;
+    case AST_HOOK:
+        strbuf_puts(b, ast_hook_name(n->u.hook.when));
+        dump_at(b, n);
+        dump_block(b, &n->u.hook.body, depth + 1);
+        break;
+    case AST_STEP:
+        strbuf_printf(b, "step %s = ", n->u.step.name.name);
+        dump_expr(b, n->u.step.call);
+        if (n->u.step.undo) {
+            strbuf_puts(b, " undo ");
+            dump_expr(b, n->u.step.undo);
+        }
+        if (n->u.step.timeout) {
+            strbuf_puts(b, " timeout ");
+            dump_expr(b, n->u.step.timeout);
+        }
+        if (n->u.step.when) {
+            strbuf_puts(b, " when ");
+            dump_expr(b, n->u.step.when);
+        }
+        dump_at(b, n);
+        break;
+    case AST_CHECKPOINT:
+        strbuf_printf(b, "checkpoint %s", n->u.checkpoint.name.name);
+        dump_at(b, n);
+        break;
+    case AST_FOREACH:
+        strbuf_printf(b, "foreach %s in ", n->u.foreach.var.name);
+        dump_expr(b, n->u.foreach.iterable);
+        if (n->u.foreach.parallel) {
+            strbuf_puts(b, " parallel ");
+            dump_expr(b, n->u.foreach.parallel);
+        }
+        dump_at(b, n);
+        dump_block(b, &n->u.foreach.body, depth + 1);
+        break;
+    case AST_RETRY:
+        strbuf_puts(b, "retry ");
+        dump_expr(b, n->u.retry.attempts);
+        if (n->u.retry.backoff != AST_BACKOFF_NONE) {
+            strbuf_printf(b, " backoff %s(", ast_backoff_name(n->u.retry.backoff));
+            dump_args(b, &n->u.retry.backoff_args, false);
+            strbuf_putc(b, ')');
+        }
+        if (n->u.retry.jitter != AST_JITTER_UNSET)
+            strbuf_printf(b, " jitter %s", ast_jitter_name(n->u.retry.jitter));
+        if (n->u.retry.on.len) {
+            strbuf_puts(b, " on ");
+            dump_idents(b, &n->u.retry.on);
+        }
+        dump_at(b, n);
+        dump_block(b, &n->u.retry.body, depth + 1);
+        break;
+    case AST_RECOVER:
+        strbuf_puts(b, "recover ");
+        dump_idents(b, &n->u.recover.classes);
+        if (n->u.recover.handler) {
+            strbuf_puts(b, " with ");
+            dump_expr(b, n->u.recover.handler);
+            dump_at(b, n);
+        } else {
+            dump_at(b, n);
+            dump_block(b, &n->u.recover.body, depth + 1);
+        }
+        break;
+    case AST_VERIFY:
+        strbuf_puts(b, "verify ");
+        dump_expr(b, n->u.verify.cond);
+        if (n->u.verify.message) {
+            strbuf_puts(b, " else ");
+            dump_expr(b, n->u.verify.message);
+        }
+        dump_at(b, n);
+        break;
+    case AST_IF:
+        strbuf_puts(b, "if ");
+        dump_expr(b, n->u.if_.cond);
+        dump_at(b, n);
+        dump_block(b, &n->u.if_.then_body, depth + 1);
+        if (n->u.if_.has_else) {
+            strbuf_printf(b, "%*selse\n", depth * 2, "");
+            dump_block(b, &n->u.if_.else_body, depth + 1);
+        }
+        break;
+    case AST_DECISION:
+        strbuf_puts(b, ast_decision_name(n->u.decision.what));
+        if (n->u.decision.what == AST_DECIDE_ROLLBACK)
+            strbuf_printf(b, " to %s", n->u.decision.target.name);
+        if (n->u.decision.value) {
+            strbuf_puts(b, n->u.decision.what == AST_DECIDE_RETRY ? " with " : " ");
+            dump_expr(b, n->u.decision.value);
+        }
+        dump_at(b, n);
+        break;
+    default:
+        dump_expr(b, n);
+        dump_at(b, n);
+    }
+}
+
+static void dump_block(strbuf_t *b, const ast_list_t *body, int depth)
+{
+    for (uint32_t i = 0; i < body->len; i++)
+        dump_stmt(b, body->items[i], depth);
+}
+
+mig_status_t ast_dump(const ast_plan_t *plan, char **out, size_t *out_len)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_puts(&b, "migration ");
+    dump_expr(&b, plan->name);
+    strbuf_printf(&b, "  @%u:%u\n", plan->span.line, plan->span.col);
+    dump_block(&b, &plan->items, 1);
+    if (b.oom) {
+        strbuf_free(&b);
+        return MIG_ENOMEM;
+    }
+    *out = b.data ? b.data : calloc(1, 1);
+    *out_len = b.len;
+    return *out ? MIG_OK : MIG_ENOMEM;
+}

@@ -1,0 +1,96 @@
+/* diag.c: the list every layer reports problems into. Nothing here prints;
+ * cli/ renders the list (see cli/render.c). */
+#include "grammar.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void diag_list_init(diag_list_t *l)
+{
+    memset(l, 0, sizeof(*l));
+}
+
+void diag_list_free(diag_list_t *l)
+{
+    for (size_t i = 0; i < l->len; i++) {
+        free(l->items[i].message);
+        free(l->items[i].hint);
+    }
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+diag_t *diag_vadd(diag_list_t *l, diag_severity_t sev, src_t *src,
+                  const src_span_t *span, const char *fmt, va_list ap)
+{
+    if (l->len == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        diag_t *grown = realloc(l->items, cap * sizeof(*grown));
+        if (!grown) {
+            l->out_of_memory = true;
+            return NULL;
+        }
+        l->items = grown;
+        l->cap = cap;
+    }
+    char *msg = vformat(fmt, ap);
+    if (!msg) {
+        l->out_of_memory = true;
+        return NULL;
+    }
+    diag_t *d = &l->items[l->len++];
+    memset(d, 0, sizeof(*d));
+    d->severity = sev;
+    d->src = src;
+    if (span) {
+        d->span = *span;
+        d->has_span = true;
+    }
+    d->message = msg;
+    if (sev == DIAG_ERROR)
+        l->errors++;
+    else if (sev == DIAG_WARNING)
+        l->warnings++;
+    return d;
+}
+
+diag_t *diag_add(diag_list_t *l, diag_severity_t sev, src_t *src,
+                 const src_span_t *span, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_t *d = diag_vadd(l, sev, src, span, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+void diag_hint(diag_list_t *l, diag_t *d, const char *fmt, ...)
+{
+    if (!d)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *h = vformat(fmt, ap);
+    va_end(ap);
+    if (!h) {
+        l->out_of_memory = true;
+        return;
+    }
+    free(d->hint);
+    d->hint = h;
+}

@@ -1,0 +1,145 @@
+/* grammar.h: the public face of mig's front end. Source files, spans,
+ * diagnostics, the arena that owns an AST, the AST itself, and the parser.
+ * It is the lowest layer: it includes nothing of mig's. */
+#ifndef MIG_GRAMMAR_H
+#define MIG_GRAMMAR_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- status ---------------------------------------------------------- */
+
+/* What every fallible function in mig returns; details go to a diag_list_t. */
+typedef enum mig_status {
+    MIG_OK = 0,
+    MIG_EINVALID,   /* the input had errors; they are in the diagnostics */
+    MIG_EIO,        /* a file could not be read or written */
+    MIG_ENOMEM,     /* an allocation failed */
+} mig_status_t;
+
+/* Nesting beyond this many brackets or blocks is refused by the parser. */
+#define MIG_MAX_NESTING 256
+/* Expressions deeper than this (long operator chains) are refused, so that
+ * every later walk over the tree can recurse safely. */
+#define MIG_MAX_EXPR_DEPTH 1000
+/* A file stops being parsed after this many errors. */
+#define MIG_MAX_ERRORS 50
+
+/* ---- arena ----------------------------------------------------------- */
+
+/* A bump allocator: everything in it is freed at once by arena_free. */
+typedef struct arena arena_t;
+
+arena_t *arena_new(void);
+void arena_free(arena_t *a);
+/* Returns zeroed memory aligned for any object, or NULL when out of memory. */
+void *arena_alloc(arena_t *a, size_t size);
+/* Copies LEN bytes and appends a NUL; NULL when out of memory. */
+char *arena_strndup(arena_t *a, const char *s, size_t len);
+/* Bytes handed out so far (for statistics and benchmarks). */
+size_t arena_used(const arena_t *a);
+
+/* ---- source files and spans ----------------------------------------- */
+
+/* A region of a source file: byte offsets [begin, end), and the line and
+ * column (1-based, columns counted in characters) of both ends; the end
+ * position is the one just past the last character. */
+typedef struct src_span {
+    uint32_t begin, end;
+    uint32_t line, col;
+    uint32_t end_line, end_col;
+} src_span_t;
+
+/* A whole source file in memory. TEXT is NUL-terminated but may hold NUL
+ * bytes itself; LEN is authoritative. */
+typedef struct src {
+    char *name;
+    char *text;
+    size_t len;
+    uint32_t *line_starts;   /* built on first use by src_line */
+    uint32_t n_lines;
+} src_t;
+
+typedef struct diag_list diag_list_t;
+
+/* Reads PATH whole. On failure reports to DIAGS and returns MIG_EIO or
+ * MIG_ENOMEM; *OUT is set only on success. "-" reads standard input. */
+mig_status_t src_load(const char *path, diag_list_t *diags, src_t **out);
+/* Makes a source from memory (copied). NULL when out of memory. */
+src_t *src_from_memory(const char *name, const char *text, size_t len);
+void src_free(src_t *s);
+/* Finds line LINE (1-based): its first byte and its length without the
+ * newline. Returns false when the line does not exist or memory ran out. */
+bool src_line(src_t *s, uint32_t line, const char **start, size_t *len);
+
+/* ---- diagnostics ----------------------------------------------------- */
+
+typedef enum diag_severity {
+    DIAG_ERROR,
+    DIAG_WARNING,
+    DIAG_NOTE,
+} diag_severity_t;
+
+typedef struct diag {
+    diag_severity_t severity;
+    src_t *src;          /* NULL for messages about no file in particular */
+    src_span_t span;
+    bool has_span;
+    char *message;
+    char *hint;          /* NULL or a suggestion printed after the excerpt */
+} diag_t;
+
+struct diag_list {
+    diag_t *items;
+    size_t len, cap;
+    size_t errors, warnings;
+    bool out_of_memory;  /* a message was lost because memory ran out */
+};
+
+void diag_list_init(diag_list_t *l);
+void diag_list_free(diag_list_t *l);
+/* Adds a message. SRC may be NULL and SPAN NULL. Returns the new entry (to
+ * attach a hint to), or NULL when memory ran out (recorded in the list). */
+diag_t *diag_add(diag_list_t *l, diag_severity_t sev, src_t *src,
+                 const src_span_t *span, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+diag_t *diag_vadd(diag_list_t *l, diag_severity_t sev, src_t *src,
+                  const src_span_t *span, const char *fmt, va_list ap);
+/* Sets D's hint; D may be NULL (then nothing happens). */
+void diag_hint(diag_list_t *l, diag_t *d, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- string builder -------------------------------------------------- */
+
+/* A growable byte buffer. After any failed append, OOM stays set and
+ * further appends do nothing, so callers check once at the end. */
+typedef struct strbuf {
+    char *data;
+    size_t len, cap;
+    bool oom;
+} strbuf_t;
+
+void strbuf_init(strbuf_t *b);
+void strbuf_free(strbuf_t *b);
+void strbuf_put(strbuf_t *b, const char *s, size_t n);
+void strbuf_puts(strbuf_t *b, const char *s);
+void strbuf_putc(strbuf_t *b, char c);
+void strbuf_printf(strbuf_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends S quoted as a .mig string literal, escapes included. */
+void strbuf_put_quoted(strbuf_t *b, const char *s, size_t n);
+
+#include "ast.h"
+
+/* ---- parsing --------------------------------------------------------- */
+
+/* Parses SRC into an AST owned by ARENA. Reports every error it can find
+ * (recovering at statement level) to DIAGS. Returns MIG_OK with *OUT set,
+ * MIG_EINVALID when there were errors (*OUT may still hold a partial tree,
+ * or NULL), or MIG_ENOMEM. */
+mig_status_t grammar_parse(src_t *src, arena_t *arena, diag_list_t *diags,
+                           ast_plan_t **out);
+
+#endif

@@ -1,0 +1,96 @@
+/* strbuf.c: a growable byte buffer for dumps, messages and exports. */
+#include "grammar.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void strbuf_init(strbuf_t *b)
+{
+    memset(b, 0, sizeof(*b));
+}
+
+void strbuf_free(strbuf_t *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof(*b));
+}
+
+static bool strbuf_reserve(strbuf_t *b, size_t extra)
+{
+    if (b->oom)
+        return false;
+    if (b->cap - b->len > extra)
+        return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len <= extra) {
+        if (cap > SIZE_MAX / 2) {
+            b->oom = true;
+            return false;
+        }
+        cap *= 2;
+    }
+    char *grown = realloc(b->data, cap);
+    if (!grown) {
+        b->oom = true;
+        return false;
+    }
+    b->data = grown;
+    b->cap = cap;
+    return true;
+}
+
+void strbuf_put(strbuf_t *b, const char *s, size_t n)
+{
+    if (!strbuf_reserve(b, n))
+        return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void strbuf_puts(strbuf_t *b, const char *s)
+{
+    strbuf_put(b, s, strlen(s));
+}
+
+void strbuf_putc(strbuf_t *b, char c)
+{
+    strbuf_put(b, &c, 1);
+}
+
+void strbuf_printf(strbuf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !strbuf_reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void strbuf_put_quoted(strbuf_t *b, const char *s, size_t n)
+{
+    strbuf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"':  strbuf_puts(b, "\\\""); break;
+        case '\\': strbuf_puts(b, "\\\\"); break;
+        case '$':  strbuf_puts(b, "\\$"); break;
+        case '\n': strbuf_puts(b, "\\n"); break;
+        case '\t': strbuf_puts(b, "\\t"); break;
+        case '\r': strbuf_puts(b, "\\r"); break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                strbuf_printf(b, "\\u{%x}", c);
+            else
+                strbuf_putc(b, (char)c);
+        }
+    }
+    strbuf_putc(b, '"');
+}

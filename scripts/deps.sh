@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the Debian packages that mig needs to build and test, if any are
+# missing. Used by `make demo` and `make test`; safe to run again.
+# As root it uses apt-get; otherwise sudo without a password; otherwise it
+# prints the one command to run and fails.
+set -eu
+
+PACKAGES="gcc make cmake pkg-config flex bison libcmocka-dev"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "mig: installing missing packages:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  SUDO="sudo -n"
+else
+  echo "mig: cannot install packages (not root, and no password-less sudo)." >&2
+  echo "Run this once, then try again:" >&2
+  echo "  sudo apt-get install -y$missing" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends $missing

@@ -10,3 +10,7 @@ if(MIG_SANITIZE)
                       -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+if(MIG_FUZZ)
+  # Coverage for libFuzzer in every object; the harness links the driver.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

@@ -8,7 +8,8 @@
 /* One open bracket, block, string or interpolation, innermost last. */
 typedef struct lex_mode {
     char kind;          /* '{' block or map, '(' paren or bracket, '$' ${...}, '"' string */
-    src_span_t span;    /* where it opened */
+    int after;          /* the token before it, for hints */
+    src_span_t span;    /* where it opened (its own text: "{", "(", "[", ...) */
 } lex_mode_t;
 
 typedef struct parse_ctx {
@@ -30,6 +31,8 @@ typedef struct parse_ctx {
     int tok[3];
     src_span_t tok_span[3];
 
+    uint32_t syntax_errors;     /* reported by the parser, not the scanner */
+    uint32_t last_error;        /* offset of the last one */
     bool fatal;                 /* stop at once: too deep, too many errors, OOM */
     bool oom;
 } parse_ctx_t;

@@ -733,20 +733,40 @@ static bool has_symbol(const yysymbol_kind_t *set, int n,
     return false;
 }
 
+static bool is_operator(yysymbol_kind_t k)
+{
+    switch (k) {
+    case YYSYMBOL_KW_AND: case YYSYMBOL_KW_OR: case YYSYMBOL_EQ:
+    case YYSYMBOL_NE: case YYSYMBOL_LE: case YYSYMBOL_GE:
+        return true;
+    default:
+        return k == YYTRANSLATE('<') || k == YYTRANSLATE('>') ||
+               k == YYTRANSLATE('+') || k == YYTRANSLATE('-') ||
+               k == YYTRANSLATE('*') || k == YYTRANSLATE('/') ||
+               k == YYTRANSLATE('%') || k == YYTRANSLATE('.') ||
+               k == YYTRANSLATE('[') || k == YYTRANSLATE('(');
+    }
+}
+
 /* Writes "X", "X or Y", "X, Y or Z": the expected tokens, with whole
- * families (names, expressions, statements) said as one phrase. */
+ * families said as one phrase. Where a keyword may stand as a name (after
+ * '.', as an argument name), keywords are names, not statements. After a
+ * complete operand any operator could follow; the other tokens (',', ']',
+ * ')') are the ones that help, so operators are named only when alone. */
 static void put_expected(strbuf_t *b, const yysymbol_kind_t *set, int n)
 {
     bool names = has_symbol(set, n, YYSYMBOL_IDENT) &&
-                 has_symbol(set, n, YYSYMBOL_KW_STAGE);
+                 has_symbol(set, n, YYSYMBOL_KW_AS);
     bool exprs = has_symbol(set, n, YYSYMBOL_IDENT) &&
                  has_symbol(set, n, YYSYMBOL_NUMBER) &&
                  has_symbol(set, n, YYSYMBOL_STR_BEGIN);
-    bool stmts = has_symbol(set, n, YYSYMBOL_KW_STEP) &&
+    bool stmts = !names && has_symbol(set, n, YYSYMBOL_KW_STEP) &&
                  has_symbol(set, n, YYSYMBOL_KW_LET);
+    bool ops = has_symbol(set, n, YYSYMBOL_KW_AND) &&
+               has_symbol(set, n, YYSYMBOL_EQ);
     const char *words[16];
     yysymbol_kind_t syms[16];
-    int m = 0;
+    int m = 0, others = 0;
     if (stmts)
         words[m++] = "a statement";
     if (exprs)
@@ -756,11 +776,15 @@ static void put_expected(strbuf_t *b, const yysymbol_kind_t *set, int n)
     for (int i = 0; i < n && m < 16; i++) {
         yysymbol_kind_t k = set[i];
         if ((stmts && starts_statement(k)) || (exprs && starts_expression(k)) ||
-            (names && (is_keyword(k) || k == YYSYMBOL_IDENT)))
+            (names && (is_keyword(k) || k == YYSYMBOL_IDENT)) ||
+            (ops && is_operator(k)))
             continue;
         words[m] = NULL;
         syms[m++] = k;
+        others++;
     }
+    if (ops && m == 0)
+        words[m++] = "an operator";
     if (m > 6)
         m = 6;
     for (int i = 0; i < m; i++) {
@@ -771,6 +795,7 @@ static void put_expected(strbuf_t *b, const yysymbol_kind_t *set, int n)
         else
             put_symbol(b, syms[i]);
     }
+    (void)others;
 }
 
 /* Writes how the token at SPAN reads: 'step', 'foo', a string, end of file. */
@@ -835,6 +860,11 @@ static int yyreport_syntax_error(const yypcontext_t *pctx,
     int n = yypcontext_expected_tokens(pctx, expected, YYNTOKENS);
     if (n < 0)
         n = 0;
+    /* A '}' left over after recovery from an earlier error is an echo of
+     * that error, not news. */
+    if (n == 1 && expected[0] == YYSYMBOL_YYEOF && ctx->syntax_errors > 0)
+        return 0;
+    ctx->syntax_errors++;
     yysymbol_kind_t found = yypcontext_token(pctx);
     const src_span_t *at = yypcontext_location(pctx);
     const char *hint = NULL;
@@ -858,11 +888,22 @@ static int yyreport_syntax_error(const yypcontext_t *pctx,
     diag_t *d = parse_error(ctx, at, "%s", b.data);
     strbuf_free(&b);
 
-    /* At the end of the file, the useful fact is what was left open. */
-    if (found == YYSYMBOL_YYEOF && ctx->n_modes > 0) {
-        const lex_mode_t *open = &ctx->modes[ctx->n_modes - 1];
-        diag_hint(ctx->diags, d, "the '%c' at line %u, column %u is not closed",
-                  open->kind == '(' ? '(' : open->kind == '$' ? '$' : '{',
+    /* What was left open is often the real mistake: at the end of the file,
+     * or where a statement begins inside brackets or a map. */
+    const lex_mode_t *open = ctx->n_modes ? &ctx->modes[ctx->n_modes - 1] : NULL;
+    if (open && ctx->syntax_errors > 1 && open->span.begin < ctx->last_error)
+        open = NULL;    /* recovery from an earlier error skipped past it */
+    ctx->last_error = at->begin;
+    if (open && open->kind == '{' && open->after == KW_PARALLEL) {
+        diag_hint(ctx->diags, d, "the '{' at line %u, column %u is read as a "
+                  "map, the number of items to run at once; write "
+                  "'parallel N { ... }'", open->span.line, open->span.col);
+    } else if (open && (found == YYSYMBOL_YYEOF ||
+                        (open->kind == '(' && (starts_statement(found) ||
+                                               found == YYTRANSLATE('}'))))) {
+        diag_hint(ctx->diags, d, "the '%.*s' at line %u, column %u is not closed",
+                  (int)(open->span.end - open->span.begin),
+                  ctx->src->text + open->span.begin,
                   open->span.line, open->span.col);
     } else if (hint) {
         diag_hint(ctx->diags, d, "%s", hint);
@@ -1094,8 +1135,11 @@ mig_status_t grammar_parse(src_t *src, arena_t *arena, diag_list_t *diags,
     int rc = mig_yyparse(ctx);
     lex_end(ctx);
 
+    /* Bison returns 2 for its own stack exhaustion too; mig_yyerror has
+     * reported that as nesting, so only a silent 2 is out of memory. */
     mig_status_t status;
-    if (ctx->oom || rc == 2 || diags->out_of_memory) {
+    if (ctx->oom || diags->out_of_memory ||
+        (rc == 2 && diags->errors == errors_before)) {
         status = MIG_ENOMEM;
     } else {
         if (rc == 0 && diags->errors == errors_before)

@@ -151,6 +151,9 @@ bool src_line(src_t *s, uint32_t line, const char **start, size_t *len)
     size_t e = line < s->n_lines ? s->line_starts[line] - 1 : s->len;
     if (e > b && s->text[e - 1] == '\r')
         e--;
+    /* The scanner skips a byte-order mark; so do columns. */
+    if (line == 1 && e - b >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0)
+        b += 3;
     *start = s->text + b;
     *len = e - b;
     return true;

@@ -41,5 +41,9 @@ for plan in *.mig; do
         fi
     fi
 done
+if [ $((passed + failed)) -eq 0 ]; then
+    echo "run.sh: no cases in $dir" >&2
+    failed=1
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -75,6 +75,13 @@ static void check_plan_only(walk_t *w, const ast_node_t *n)
                "declare it in the migration body, outside any stage");
 }
 
+/* Statements that act belong in a stage, not in the plan's body. */
+static void check_in_stage(walk_t *w, const ast_node_t *n)
+{
+    if (w->scope == SCOPE_PLAN)
+        refuse(w, n, "not allowed at plan level", "put it inside a stage");
+}
+
 static void check_decision(walk_t *w, const ast_node_t *n)
 {
     switch (n->u.decision.what) {
@@ -94,8 +101,7 @@ static void check_decision(walk_t *w, const ast_node_t *n)
                    "on failure rollback to CHECKPOINT");
         break;
     case AST_DECIDE_FAIL:
-        if (w->scope == SCOPE_PLAN)
-            refuse(w, n, "not allowed at plan level", "put it inside a stage");
+        check_in_stage(w, n);
         break;
     }
 }
@@ -153,23 +159,19 @@ static void check_stmt(walk_t *w, const ast_node_t *n)
     case AST_STEP:
     case AST_CHECKPOINT:
     case AST_VERIFY:
-        if (w->scope == SCOPE_PLAN)
-            refuse(w, n, "not allowed at plan level", "put it inside a stage");
+        check_in_stage(w, n);
         break;
     case AST_FOREACH:
-        if (w->scope == SCOPE_PLAN)
-            refuse(w, n, "not allowed at plan level", "put it inside a stage");
+        check_in_stage(w, n);
         inner.in_foreach = true;
         check_block(inner, &n->u.foreach.body);
         break;
     case AST_RETRY:
-        if (w->scope == SCOPE_PLAN)
-            refuse(w, n, "not allowed at plan level", "put it inside a stage");
+        check_in_stage(w, n);
         check_block(inner, &n->u.retry.body);
         break;
     case AST_IF:
-        if (w->scope == SCOPE_PLAN)
-            refuse(w, n, "not allowed at plan level", "put it inside a stage");
+        check_in_stage(w, n);
         check_block(inner, &n->u.if_.then_body);
         check_block(inner, &n->u.if_.else_body);
         break;

@@ -26,23 +26,11 @@ static style_t pick_style(void)
     static const style_t ansi = { "\033[1m", "\033[1;31m", "\033[1;35m",
                                   "\033[1;36m", "\033[1;32m", "\033[0m" };
     const char *term = getenv("TERM");
-    if (getenv("NO_COLOR") || !isatty(STDERR_FILENO) || !term ||
+    const char *no_color = getenv("NO_COLOR");     /* set and not empty */
+    if ((no_color && no_color[0]) || !isatty(STDERR_FILENO) || !term ||
         strcmp(term, "dumb") == 0)
         return plain;
     return ansi;
-}
-
-/* Length in bytes of the UTF-8 character at P (1 for a stray byte). */
-static size_t char_len(const unsigned char *p, size_t avail)
-{
-    size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3
-             : p[0] >= 0xC2 ? 2 : 1;
-    if (n > avail)
-        return 1;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 1;
-    return n;
 }
 
 /* Prints the characters [from, to) of LINE; FILL_ONLY prints the padding
@@ -53,7 +41,7 @@ static void put_chars(FILE *out, const char *line, size_t len, uint32_t from,
     uint32_t idx = 0;
     for (size_t i = 0; i < len && idx < to;) {
         const unsigned char *p = (const unsigned char *)line + i;
-        size_t n = char_len(p, len - i);
+        size_t n = utf8_char_len(p, len - i);
         if (idx >= from) {
             if (fill_only)
                 fputc(p[0] == '\t' ? '\t' : ' ', out);
@@ -73,7 +61,7 @@ static uint32_t count_chars(const char *line, size_t len)
 {
     uint32_t idx = 0;
     for (size_t i = 0; i < len; idx++)
-        i += char_len((const unsigned char *)line + i, len - i);
+        i += utf8_char_len((const unsigned char *)line + i, len - i);
     return idx;
 }
 

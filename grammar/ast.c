@@ -3,6 +3,7 @@
 #include "grammar.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,14 +209,51 @@ static void dump_duration(strbuf_t *b, int64_t ms)
     }
 }
 
+/* The shortest text that reads back as the same double; a float keeps a
+ * '.0' so that 3.0 and 3 stay apart. */
+static void dump_number(strbuf_t *b, double v, bool is_integer)
+{
+    char text[40];
+    if (is_integer) {
+        snprintf(text, sizeof(text), "%.0f", v);
+    } else if (v == (double)(int64_t)v && v > -1e16 && v < 1e16) {
+        snprintf(text, sizeof(text), "%.1f", v);   /* 3.0, 1000.0 */
+    } else {
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(text, sizeof(text), "%.*g", prec, v);
+            if (strtod(text, NULL) == v)
+                break;
+        }
+        if (!strpbrk(text, ".en"))
+            strcat(text, ".0");
+    }
+    strbuf_puts(b, text);
+}
+
+/* A name can be written bare before ':' when it looks like an identifier. */
+static bool is_bare_name(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+        return false;
+    for (s++; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
 static void dump_args(strbuf_t *b, const ast_args_t *args, bool is_map)
 {
     for (uint32_t i = 0; i < args->len; i++) {
         if (i)
             strbuf_puts(b, ", ");
         const ast_arg_t *arg = &args->items[i];
-        if (arg->name.name[0] || is_map)
+        if (is_map && !is_bare_name(arg->name.name)) {
+            strbuf_put_quoted(b, arg->name.name, strlen(arg->name.name));
+            strbuf_puts(b, ": ");
+        } else if (arg->name.name[0] || is_map) {
             strbuf_printf(b, "%s: ", arg->name.name);
+        }
         dump_expr(b, arg->value);
     }
 }
@@ -249,10 +287,7 @@ static void dump_expr(strbuf_t *b, const ast_node_t *e)
     case AST_NULL: strbuf_puts(b, "null"); break;
     case AST_BOOL: strbuf_puts(b, e->u.boolean ? "true" : "false"); break;
     case AST_NUMBER:
-        if (e->u.number.is_integer)
-            strbuf_printf(b, "%.0f", e->u.number.value);
-        else
-            strbuf_printf(b, "%.17g", e->u.number.value);
+        dump_number(b, e->u.number.value, e->u.number.is_integer);
         break;
     case AST_DURATION: dump_duration(b, e->u.duration.ms); break;
     case AST_STRING: dump_string(b, e); break;

@@ -74,6 +74,12 @@ void src_free(src_t *s);
  * newline. Returns false when the line does not exist or memory ran out. */
 bool src_line(src_t *s, uint32_t line, const char **start, size_t *len);
 
+/* Length in bytes of the UTF-8 character at P, AVAIL bytes being there:
+ * a well-formed sequence (no overlong forms, no surrogates) counts whole;
+ * any other byte counts as one character of its own. The scanner's columns
+ * and the renderer's carets both count with this. */
+size_t utf8_char_len(const unsigned char *p, size_t avail);
+
 /* ---- diagnostics ----------------------------------------------------- */
 
 typedef enum diag_severity {

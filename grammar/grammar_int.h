@@ -23,6 +23,9 @@ typedef struct parse_ctx {
     uint32_t offset, line, col;
     lex_mode_t modes[MIG_MAX_NESTING + 1];
     uint32_t n_modes;
+    lex_mode_t closed[2];       /* the braces closed last, newest first */
+    lex_mode_t abandoned;       /* a '(' or '[' a '}' left open ... */
+    uint32_t abandoned_by;      /* ... and where that '}' ended */
     bool eof_reported;
     src_span_t comment_start;   /* where the open block comment began */
 
@@ -33,6 +36,7 @@ typedef struct parse_ctx {
 
     uint32_t syntax_errors;     /* reported by the parser, not the scanner */
     uint32_t last_error;        /* offset of the last one */
+    bool swallowing;            /* dropping the rest of a broken expression */
     bool fatal;                 /* stop at once: too deep, too many errors, OOM */
     bool oom;
 } parse_ctx_t;

@@ -62,6 +62,8 @@ int lex_scan(MIG_YYSTYPE *yylval_param, MIG_YYLTYPE *yylloc_param,
     } while (0)
 
 static int mig_yylex(MIG_YYSTYPE *val, MIG_YYLTYPE *loc, parse_ctx_t *ctx);
+static bool starts_statement(yysymbol_kind_t k);
+static void begin_recovery(parse_ctx_t *ctx, yysymbol_kind_t found);
 static void mig_yyerror(MIG_YYLTYPE *loc, parse_ctx_t *ctx, const char *msg);
 
 #define OOM() do { ctx->oom = true; ctx->fatal = true; YYABORT; } while (0)
@@ -82,6 +84,8 @@ static void set_jitter(parse_ctx_t *ctx, ast_node_t *retry,
                        const ast_ident_t *kind, const src_span_t *loc);
 static bool hook_kind(parse_ctx_t *ctx, const ast_ident_t *word,
                       ast_hook_when_t *out);
+static void check_unique(parse_ctx_t *ctx, const ast_args_t *list,
+                         const ast_arg_t *arg, const char *what);
 }
 
 %token KW_MIGRATION "migration" KW_VERSION "version"
@@ -141,36 +145,36 @@ Block:
 ;
 
 Stmt:
-    KW_VERSION String       { NEW($$, AST_META, @$); $$->u.meta.key = AST_META_VERSION; $$->u.meta.value = $2; }
-|   KW_DESCRIPTION String   { NEW($$, AST_META, @$); $$->u.meta.key = AST_META_DESCRIPTION; $$->u.meta.value = $2; }
-|   KW_REQUIRES String      { NEW($$, AST_META, @$); $$->u.meta.key = AST_META_REQUIRES; $$->u.meta.value = $2; }
-|   KW_PARAM Ident '=' Expr {
+    S_VERSION String       { NEW($$, AST_META, @$); $$->u.meta.key = AST_META_VERSION; $$->u.meta.value = $2; }
+|   S_DESCRIPTION String   { NEW($$, AST_META, @$); $$->u.meta.key = AST_META_DESCRIPTION; $$->u.meta.value = $2; }
+|   S_REQUIRES String      { NEW($$, AST_META, @$); $$->u.meta.key = AST_META_REQUIRES; $$->u.meta.value = $2; }
+|   S_PARAM Ident '=' Expr {
         NEW($$, AST_PARAM, @$);
         $$->u.binding.name = $2;
         $$->u.binding.value = $4;
     }
-|   KW_PROFILE Ident '{' Assigns '}' {
+|   S_PROFILE Ident '{' Assigns '}' {
         NEW($$, AST_PROFILE, @$);
         $$->u.profile.name = $2;
         $$->u.profile.assigns = $4;
     }
-|   KW_LUA String KW_AS Ident {
+|   S_LUA String KW_AS Ident {
         NEW($$, AST_LUA, @$);
         $$->u.lua.path = $2;
         $$->u.lua.alias = $4;
     }
-|   KW_ERROR Ident              { NEW($$, AST_ERROR_DECL, @$); $$->u.error_decl.name = $2; }
-|   KW_ERROR Ident ':' Ident    {
+|   S_ERROR Ident              { NEW($$, AST_ERROR_DECL, @$); $$->u.error_decl.name = $2; }
+|   S_ERROR Ident ':' Ident    {
         NEW($$, AST_ERROR_DECL, @$);
         $$->u.error_decl.name = $2;
         $$->u.error_decl.parent = $4;
     }
-|   KW_STAGE Ident Block {
+|   S_STAGE Ident Block {
         NEW($$, AST_STAGE, @$);
         $$->u.stage.name = $2;
         $$->u.stage.body = $3;
     }
-|   KW_STAGE Ident KW_AFTER IdentList Block {
+|   S_STAGE Ident KW_AFTER IdentList Block {
         NEW($$, AST_STAGE, @$);
         $$->u.stage.name = $2;
         $$->u.stage.after = $4;
@@ -178,19 +182,19 @@ Stmt:
     }
 |   Hook
 |   Step
-|   KW_LET Ident '=' Expr {
+|   S_LET Ident '=' Expr {
         NEW($$, AST_LET, @$);
         $$->u.binding.name = $2;
         $$->u.binding.value = $4;
     }
-|   KW_CHECKPOINT Ident { NEW($$, AST_CHECKPOINT, @$); $$->u.checkpoint.name = $2; }
-|   KW_FOREACH Ident KW_IN Expr Block {
+|   S_CHECKPOINT Ident { NEW($$, AST_CHECKPOINT, @$); $$->u.checkpoint.name = $2; }
+|   S_FOREACH Ident KW_IN Expr Block {
         NEW($$, AST_FOREACH, @$);
         $$->u.foreach.var = $2;
         $$->u.foreach.iterable = $4;
         $$->u.foreach.body = $5;
     }
-|   KW_FOREACH Ident KW_IN Expr KW_PARALLEL Expr Block {
+|   S_FOREACH Ident KW_IN Expr KW_PARALLEL Expr Block {
         NEW($$, AST_FOREACH, @$);
         $$->u.foreach.var = $2;
         $$->u.foreach.iterable = $4;
@@ -199,8 +203,8 @@ Stmt:
     }
 |   Retry
 |   Recover
-|   KW_VERIFY Expr { NEW($$, AST_VERIFY, @$); $$->u.verify.cond = $2; }
-|   KW_VERIFY Expr KW_ELSE Expr {
+|   S_VERIFY Expr { NEW($$, AST_VERIFY, @$); $$->u.verify.cond = $2; }
+|   S_VERIFY Expr KW_ELSE Expr {
         NEW($$, AST_VERIFY, @$);
         $$->u.verify.cond = $2;
         $$->u.verify.message = $4;
@@ -210,7 +214,7 @@ Stmt:
 ;
 
 Hook:
-    KW_ON IDENT Block {
+    S_ON AnyName Block {
         ast_hook_when_t when;
         if (!hook_kind(ctx, &$2, &when)) {
             $$ = NULL;
@@ -220,7 +224,7 @@ Hook:
             $$->u.hook.body = $3;
         }
     }
-|   KW_ON IDENT KW_ROLLBACK KW_TO Ident {
+|   S_ON AnyName KW_ROLLBACK KW_TO Ident {
         ast_hook_when_t when;
         ast_node_t *d;
         if (!hook_kind(ctx, &$2, &when)) {
@@ -238,7 +242,7 @@ Hook:
             PUSH(ast_list_push(ctx->arena, &$$->u.hook.body, d));
         }
     }
-|   KW_FINALLY Block {
+|   S_FINALLY Block {
         NEW($$, AST_HOOK, @$);
         $$->u.hook.when = AST_HOOK_FINALLY;
         $$->u.hook.body = $2;
@@ -246,7 +250,7 @@ Hook:
 ;
 
 Step:
-    KW_STEP Ident '=' Call StepClauses {
+    S_STEP Ident '=' Call StepClauses {
         $$ = $5;
         $$->span = @$;
         $$->u.step.name = $2;
@@ -262,7 +266,7 @@ StepClauses:
 ;
 
 Retry:
-    KW_RETRY Expr RetryClauses Block {
+    S_RETRY Expr RetryClauses Block {
         $$ = $3;
         $$->span = @$;
         $$->u.retry.attempts = $2;
@@ -290,12 +294,12 @@ RetryClauses:
 ;
 
 Recover:
-    KW_RECOVER ClassList KW_WITH Handler {
+    S_RECOVER ClassList KW_WITH Handler {
         NEW($$, AST_RECOVER, @$);
         $$->u.recover.classes = $2;
         $$->u.recover.handler = $4;
     }
-|   KW_RECOVER ClassList Block {
+|   S_RECOVER ClassList Block {
         NEW($$, AST_RECOVER, @$);
         $$->u.recover.classes = $2;
         $$->u.recover.body = $3;
@@ -308,19 +312,19 @@ Handler:
 ;
 
 If:
-    KW_IF Expr Block {
+    S_IF Expr Block {
         NEW($$, AST_IF, @$);
         $$->u.if_.cond = $2;
         $$->u.if_.then_body = $3;
     }
-|   KW_IF Expr Block KW_ELSE Block {
+|   S_IF Expr Block KW_ELSE Block {
         NEW($$, AST_IF, @$);
         $$->u.if_.cond = $2;
         $$->u.if_.then_body = $3;
         $$->u.if_.else_body = $5;
         $$->u.if_.has_else = true;
     }
-|   KW_IF Expr Block KW_ELSE If {
+|   S_IF Expr Block KW_ELSE If {
         NEW($$, AST_IF, @$);
         $$->u.if_.cond = $2;
         $$->u.if_.then_body = $3;
@@ -330,18 +334,44 @@ If:
 ;
 
 Decision:
-    KW_RETRY                { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_RETRY; }
-|   KW_RETRY KW_WITH Expr   { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_RETRY; $$->u.decision.value = $3; }
-|   KW_SKIP                 { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_SKIP; }
-|   KW_SKIP Expr            { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_SKIP; $$->u.decision.value = $2; }
-|   KW_FAIL                 { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_FAIL; }
-|   KW_FAIL Expr            { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_FAIL; $$->u.decision.value = $2; }
-|   KW_ROLLBACK KW_TO Ident {
+    S_RETRY                { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_RETRY; }
+|   S_RETRY KW_WITH Expr   { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_RETRY; $$->u.decision.value = $3; }
+|   S_SKIP                 { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_SKIP; }
+|   S_SKIP Expr            { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_SKIP; $$->u.decision.value = $2; }
+|   S_FAIL                 { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_FAIL; }
+|   S_FAIL Expr            { NEW($$, AST_DECISION, @$); $$->u.decision.what = AST_DECIDE_FAIL; $$->u.decision.value = $2; }
+|   S_ROLLBACK KW_TO Ident {
         NEW($$, AST_DECISION, @$);
         $$->u.decision.what = AST_DECIDE_ROLLBACK;
         $$->u.decision.target = $3;
     }
 ;
+
+/* The keywords that start a statement. Shifting one proves the parser is
+ * back on its feet after an error, so errors are reported again from here
+ * (yyerrok); doing that in the error rule itself would loop, since that
+ * rule is reduced before the bad token is consumed. */
+S_VERSION: KW_VERSION { yyerrok; };
+S_DESCRIPTION: KW_DESCRIPTION { yyerrok; };
+S_REQUIRES: KW_REQUIRES { yyerrok; };
+S_PARAM: KW_PARAM { yyerrok; };
+S_PROFILE: KW_PROFILE { yyerrok; };
+S_LUA: KW_LUA { yyerrok; };
+S_ERROR: KW_ERROR { yyerrok; };
+S_STAGE: KW_STAGE { yyerrok; };
+S_LET: KW_LET { yyerrok; };
+S_CHECKPOINT: KW_CHECKPOINT { yyerrok; };
+S_FOREACH: KW_FOREACH { yyerrok; };
+S_VERIFY: KW_VERIFY { yyerrok; };
+S_ON: KW_ON { yyerrok; };
+S_FINALLY: KW_FINALLY { yyerrok; };
+S_STEP: KW_STEP { yyerrok; };
+S_RETRY: KW_RETRY { yyerrok; };
+S_RECOVER: KW_RECOVER { yyerrok; };
+S_IF: KW_IF { yyerrok; };
+S_SKIP: KW_SKIP { yyerrok; };
+S_FAIL: KW_FAIL { yyerrok; };
+S_ROLLBACK: KW_ROLLBACK { yyerrok; };
 
 Assigns:
     %empty                      { $$ = (ast_list_t){ 0 }; }
@@ -442,6 +472,7 @@ ArgList:
             diag_t *d = parse_error(ctx, &@3, "positional argument after a named one");
             diag_hint(ctx->diags, d, "put positional arguments first: f(a, b, name: c)");
         }
+        check_unique(ctx, &$$, &$3, "argument");
         PUSH(ast_args_push(ctx->arena, &$$, $3));
     }
 ;
@@ -542,7 +573,11 @@ MapEntries:
 
 MapEntryList:
     MapEntry                    { $$ = (ast_args_t){ 0 }; PUSH(ast_args_push(ctx->arena, &$$, $1)); }
-|   MapEntryList ',' MapEntry   { $$ = $1; PUSH(ast_args_push(ctx->arena, &$$, $3)); }
+|   MapEntryList ',' MapEntry   {
+        $$ = $1;
+        check_unique(ctx, &$$, &$3, "key");
+        PUSH(ast_args_push(ctx->arena, &$$, $3));
+    }
 ;
 
 MapEntry:
@@ -582,7 +617,39 @@ StrParts:
 
 /* Hands the parser its next token and remembers the last three, which the
  * error messages use for context. */
-static int mig_yylex(MIG_YYSTYPE *val, MIG_YYLTYPE *loc, parse_ctx_t *ctx)
+/* True when the innermost open mode is a block (or nothing is open). */
+static bool at_block_level(const parse_ctx_t *ctx)
+{
+    return ctx->n_modes == 0 || ctx->modes[ctx->n_modes - 1].kind == '{';
+}
+
+/* Called when a syntax error is reported, with the token found there. The
+ * parser recovers at statement level, but it does not know brackets: left
+ * alone, the '}' of a broken map would close the enclosing block. So the
+ * rest of a broken expression, up to the bracket that closes it, is
+ * swallowed here, unless the error token starts a statement: then the
+ * expression's brackets were never closed, and are abandoned. */
+static void begin_recovery(parse_ctx_t *ctx, yysymbol_kind_t found)
+{
+    if (at_block_level(ctx))
+        return;
+    if (starts_statement(found) || found == YYSYMBOL_YYEOF) {
+        while (!at_block_level(ctx) && ctx->modes[ctx->n_modes - 1].kind != '"')
+            ctx->n_modes--;
+        return;
+    }
+    ctx->swallowing = true;
+}
+
+/* Token kinds that end an expression's bracket or string. */
+static bool is_closer(int tok)
+{
+    return tok == ')' || tok == ']' || tok == '}' || tok == STR_END ||
+           tok == INTERP_END;
+}
+
+/* Scans one token and remembers it. */
+static int next_token(MIG_YYSTYPE *val, MIG_YYLTYPE *loc, parse_ctx_t *ctx)
 {
     int tok = lex_scan(val, loc, ctx->scanner);
     ctx->tok[2] = ctx->tok[1];
@@ -592,6 +659,24 @@ static int mig_yylex(MIG_YYSTYPE *val, MIG_YYLTYPE *loc, parse_ctx_t *ctx)
     ctx->tok[0] = tok;
     if (tok != MIG_YYEOF)
         ctx->tok_span[0] = *loc;
+    return tok;
+}
+
+static int mig_yylex(MIG_YYSTYPE *val, MIG_YYLTYPE *loc, parse_ctx_t *ctx)
+{
+    int tok = next_token(val, loc, ctx);
+    while (ctx->swallowing && tok != MIG_YYEOF) {
+        if (at_block_level(ctx)) {
+            ctx->swallowing = false;
+            if (!is_closer(tok))
+                break;      /* the expression ended before this token */
+        } else if (starts_statement(YYTRANSLATE(tok))) {
+            begin_recovery(ctx, YYTRANSLATE(tok));
+            ctx->swallowing = false;
+            break;
+        }
+        tok = next_token(val, loc, ctx);
+    }
     return tok;
 }
 
@@ -612,16 +697,19 @@ diag_t *parse_error(parse_ctx_t *ctx, const src_span_t *span,
 {
     if (ctx->fatal)
         return NULL;
+    if (ctx->diags->errors >= MIG_MAX_ERRORS) {
+        diag_add(ctx->diags, DIAG_NOTE, ctx->src, span,
+                 "too many errors (more than %d); stopping here",
+                 MIG_MAX_ERRORS);
+        ctx->fatal = true;
+        return NULL;
+    }
     va_list ap;
     va_start(ap, fmt);
     diag_t *d = diag_vadd(ctx->diags, DIAG_ERROR, ctx->src, span, fmt, ap);
     va_end(ap);
     if (!d) {
         ctx->oom = true;
-        ctx->fatal = true;
-    } else if (ctx->diags->errors >= MIG_MAX_ERRORS) {
-        diag_add(ctx->diags, DIAG_NOTE, ctx->src, NULL,
-                 "too many errors (%d); stopping here", MIG_MAX_ERRORS);
         ctx->fatal = true;
     }
     return d;
@@ -650,7 +738,9 @@ static const struct {
       "a profile overrides parameters: profile NAME { PARAM = VALUE ... }" },
     { KW_CHECKPOINT, IDENT, "after the checkpoint name", NULL },
     { KW_AS, IDENT, "after the module name", NULL },
-    { KW_ROLLBACK, ANY, "after 'rollback'", "rollback to CHECKPOINT" },
+    { ANY, KW_ROLLBACK, "after 'rollback'", "rollback to CHECKPOINT" },
+    { KW_ROLLBACK, KW_TO, "after 'rollback to'",
+      "rollback to CHECKPOINT, where CHECKPOINT is the name of a checkpoint" },
     { KW_ON, IDENT, "after 'on %s'", NULL },
     { ANY, KW_MIGRATION, "after 'migration'",
       "a plan starts with: migration \"NAME\" { ... }" },
@@ -763,7 +853,7 @@ static void put_expected(strbuf_t *b, const yysymbol_kind_t *set, int n)
     bool stmts = !names && has_symbol(set, n, YYSYMBOL_KW_STEP) &&
                  has_symbol(set, n, YYSYMBOL_KW_LET);
     bool ops = has_symbol(set, n, YYSYMBOL_KW_AND) &&
-               has_symbol(set, n, YYSYMBOL_EQ);
+               has_symbol(set, n, YYTRANSLATE('+'));
     const char *words[16];
     yysymbol_kind_t syms[16];
     int m = 0, others = 0;
@@ -796,6 +886,19 @@ static void put_expected(strbuf_t *b, const yysymbol_kind_t *set, int n)
             put_symbol(b, syms[i]);
     }
     (void)others;
+}
+
+/* True after a keyword that introduces a new name (let NAME, ...). */
+static bool names_something(int tok)
+{
+    switch (tok) {
+    case KW_LET: case KW_PARAM: case KW_STEP: case KW_FOREACH:
+    case KW_CHECKPOINT: case KW_PROFILE: case KW_STAGE: case KW_AS:
+    case KW_ERROR:
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* Writes how the token at SPAN reads: 'step', 'foo', a string, end of file. */
@@ -851,8 +954,18 @@ static void put_context(parse_ctx_t *ctx, strbuf_t *b, const char **hint)
     }
 }
 
+static int describe_syntax_error(const yypcontext_t *pctx, parse_ctx_t *ctx);
+
+/* Reports the error, then sets the scanner up for recovery. */
 static int yyreport_syntax_error(const yypcontext_t *pctx,
                                  parse_ctx_t *ctx)
+{
+    int rc = describe_syntax_error(pctx, ctx);
+    begin_recovery(ctx, yypcontext_token(pctx));
+    return rc;
+}
+
+static int describe_syntax_error(const yypcontext_t *pctx, parse_ctx_t *ctx)
 {
     if (ctx->fatal)
         return 0;
@@ -860,14 +973,22 @@ static int yyreport_syntax_error(const yypcontext_t *pctx,
     int n = yypcontext_expected_tokens(pctx, expected, YYNTOKENS);
     if (n < 0)
         n = 0;
-    /* A '}' left over after recovery from an earlier error is an echo of
-     * that error, not news. */
-    if (n == 1 && expected[0] == YYSYMBOL_YYEOF && ctx->syntax_errors > 0)
-        return 0;
-    ctx->syntax_errors++;
     yysymbol_kind_t found = yypcontext_token(pctx);
     const src_span_t *at = yypcontext_location(pctx);
     const char *hint = NULL;
+
+    /* Echoes are not news: a '}' left over after recovery from an earlier
+     * error, or a token that only looks misplaced because the scanner just
+     * dropped a bad character before it. */
+    if (n == 1 && expected[0] == YYSYMBOL_YYEOF && ctx->syntax_errors > 0)
+        return 0;
+    if (ctx->diags->len > 0) {
+        const diag_t *last = &ctx->diags->items[ctx->diags->len - 1];
+        if (last->has_span && last->span.begin >= ctx->tok_span[1].end &&
+            last->span.begin <= at->begin && ctx->tok[1] != MIG_YYEMPTY)
+            return 0;
+    }
+    ctx->syntax_errors++;
 
     strbuf_t b;
     strbuf_init(&b);
@@ -893,11 +1014,33 @@ static int yyreport_syntax_error(const yypcontext_t *pctx,
     const lex_mode_t *open = ctx->n_modes ? &ctx->modes[ctx->n_modes - 1] : NULL;
     if (open && ctx->syntax_errors > 1 && open->span.begin < ctx->last_error)
         open = NULL;    /* recovery from an earlier error skipped past it */
+    if (found == YYTRANSLATE('}') && ctx->abandoned_by == at->end)
+        open = &ctx->abandoned;     /* the '}' closed a block around it */
     ctx->last_error = at->begin;
-    if (open && open->kind == '{' && open->after == KW_PARALLEL) {
+    bool comparing = found == YYSYMBOL_EQ || found == YYSYMBOL_NE ||
+                     found == YYSYMBOL_LE || found == YYSYMBOL_GE ||
+                     found == YYTRANSLATE('<') || found == YYTRANSLATE('>');
+    const lex_mode_t *map = open;
+    /* A map that just closed, as in "retry { }"; when the token found is a
+     * '}' itself, it closed something too, so look one further back. */
+    const lex_mode_t *shut = &ctx->closed[found == YYTRANSLATE('}') ? 1 : 0];
+    if (ctx->tok[1] == '}' && shut->kind == 'm')
+        map = shut;
+    if (map && map->kind == 'm' &&
+        (map->after == KW_PARALLEL || map->after == KW_RETRY)) {
+        open = map;
         diag_hint(ctx->diags, d, "the '{' at line %u, column %u is read as a "
-                  "map, the number of items to run at once; write "
-                  "'parallel N { ... }'", open->span.line, open->span.col);
+                  "map, the %s; write '%s N { ... }'", open->span.line,
+                  open->span.col, open->after == KW_RETRY ? "number of attempts"
+                  : "number of items to run at once",
+                  open->after == KW_RETRY ? "retry" : "parallel");
+    } else if (comparing && has_symbol(expected, n, YYSYMBOL_KW_AND)) {
+        diag_hint(ctx->diags, d, "comparisons do not chain: write "
+                  "'a < b and b < c'");
+    } else if (is_keyword(found) && names_something(ctx->tok[1]) &&
+               has_symbol(expected, n, YYSYMBOL_IDENT)) {
+        diag_hint(ctx->diags, d, "'%.*s' is a reserved word; choose another name",
+                  (int)(at->end - at->begin), ctx->src->text + at->begin);
     } else if (open && (found == YYSYMBOL_YYEOF ||
                         (open->kind == '(' && (starts_statement(found) ||
                                                found == YYTRANSLATE('}'))))) {
@@ -985,8 +1128,8 @@ static bool set_clause(parse_ctx_t *ctx, ast_node_t **slot, ast_node_t *v,
                        const char *what, const src_span_t *loc)
 {
     if (*slot) {
-        parse_error(ctx, loc, "this step already has a '%s' clause (at line %u)",
-                    what, (*slot)->span.line);
+        parse_error(ctx, loc, "this step has two '%s' clauses; the first is "
+                    "at line %u", what, (*slot)->span.line);
         return !ctx->fatal;
     }
     *slot = v;
@@ -1052,10 +1195,6 @@ static void set_backoff(parse_ctx_t *ctx, ast_node_t *retry,
                                     backoffs[k].name, name->name);
             diag_hint(ctx->diags, d, "for example: %s", backoffs[k].example);
         }
-        for (uint32_t j = 0; j < i; j++)
-            if (strcmp(args.items[j].name.name, name->name) == 0)
-                parse_error(ctx, &name->span, "argument '%s' is given twice",
-                            name->name);
     }
     for (size_t r = 0; r < 2 && backoffs[k].required[r]; r++) {
         bool found = false;
@@ -1091,6 +1230,24 @@ static void set_jitter(parse_ctx_t *ctx, ast_node_t *retry,
     diag_hint(ctx->diags, d, "the jitters are none, full and equal");
 }
 
+/* Named arguments and map keys are given once each. */
+static void check_unique(parse_ctx_t *ctx, const ast_args_t *list,
+                         const ast_arg_t *arg, const char *what)
+{
+    if (!arg->name.name[0] && arg->name.span.begin == arg->value->span.begin)
+        return;     /* positional */
+    for (uint32_t i = 0; i < list->len; i++) {
+        const ast_ident_t *prev = &list->items[i].name;
+        if (strcmp(prev->name, arg->name.name) == 0 &&
+            !(prev->name[0] == '\0' && prev->span.begin == list->items[i].value->span.begin)) {
+            parse_error(ctx, &arg->name.span, "%s '%s' is given twice; the "
+                        "first is at line %u, column %u", what, arg->name.name,
+                        prev->span.line, prev->span.col);
+            return;
+        }
+    }
+}
+
 static bool hook_kind(parse_ctx_t *ctx, const ast_ident_t *word,
                       ast_hook_when_t *out)
 {
@@ -1116,7 +1273,7 @@ mig_status_t grammar_parse(src_t *src, arena_t *arena, diag_list_t *diags,
 {
     *out = NULL;
     if (src->len > INT32_MAX) {
-        diag_add(diags, DIAG_ERROR, src, NULL, "the file is too large to parse");
+        diag_add(diags, DIAG_ERROR, src, NULL, "the file is too large to parse (the limit is 2 GiB)");
         return MIG_EINVALID;
     }
     parse_ctx_t *ctx = calloc(1, sizeof(*ctx));
@@ -1126,6 +1283,9 @@ mig_status_t grammar_parse(src_t *src, arena_t *arena, diag_list_t *diags,
     ctx->arena = arena;
     ctx->diags = diags;
     ctx->tok[0] = ctx->tok[1] = ctx->tok[2] = MIG_YYEMPTY;
+    /* Until a token is read, "here" is the start of the file. */
+    src_span_t start = { 0, 0, 1, 1, 1, 1 };
+    ctx->tok_span[0] = ctx->tok_span[1] = ctx->tok_span[2] = start;
     ctx->plan = arena_alloc(arena, sizeof(*ctx->plan));
     size_t errors_before = diags->errors;
     if (!ctx->plan || !lex_begin(ctx)) {

@@ -7,6 +7,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t utf8_char_len(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;     /* bounds of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 1;
+    }
+    if (n > avail || p[1] < lo || p[1] > hi)
+        return 1;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 1;
+    return n;
+}
+
 static src_t *src_make(const char *name, char *text, size_t len)
 {
     src_t *s = calloc(1, sizeof(*s));
@@ -97,10 +129,10 @@ mig_status_t src_load(const char *path, diag_list_t *diags, src_t **out)
                  strerror(err));
         return MIG_EIO;
     }
-    if (len > UINT32_MAX - 1) {
+    if (len > INT32_MAX) {
         free(text);
         diag_add(diags, DIAG_ERROR, NULL, NULL,
-                 "'%s' is too large (mig reads plans up to 4 GiB)", path);
+                 "'%s' is too large (mig reads files up to 2 GiB)", path);
         return MIG_EIO;
     }
     src_t *s = src_make(is_stdin ? "<stdin>" : path, text, len);

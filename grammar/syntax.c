@@ -19,7 +19,8 @@ typedef struct walk {
     scope_t scope;
     bool in_foreach;
     bool in_recover;
-    bool in_hook;
+    bool in_hook;           /* any hook */
+    bool in_failure_hook;   /* on failure, where rollback may stand */
 } walk_t;
 
 static void check_block(walk_t w, const ast_list_t *body);
@@ -53,19 +54,38 @@ static void require_plain(walk_t *w, const ast_node_t *str, const char *what)
                     "without ${...}", what);
 }
 
-/* True when BODY cannot fall through its end: it ends in a decision, or in
- * an if whose branches all end in decisions. */
+/* True when BODY cannot fall through its end: it holds a decision (what
+ * follows one is reported as never run), or ends in an if whose branches
+ * all end in decisions. */
 static bool ends_in_decision(const ast_list_t *body)
 {
     if (body->len == 0)
         return false;
+    for (uint32_t i = 0; i < body->len; i++)
+        if (body->items[i]->kind == AST_DECISION)
+            return true;
     const ast_node_t *last = body->items[body->len - 1];
-    if (last->kind == AST_DECISION)
-        return true;
     if (last->kind == AST_IF)
         return last->u.if_.has_else && ends_in_decision(&last->u.if_.then_body) &&
                ends_in_decision(&last->u.if_.else_body);
     return false;
+}
+
+/* A count written as a literal (retry N, parallel N) must be a whole
+ * number from 1; counts computed from parameters are checked at run time. */
+static void check_count(walk_t *w, const ast_node_t *e, const char *what)
+{
+    if (e->kind == AST_UNARY && e->u.unary.op == AST_OP_NEG &&
+        e->u.unary.operand->kind == AST_NUMBER) {
+        parse_error(w->ctx, &e->span, "%s must be at least 1", what);
+        return;
+    }
+    if (e->kind != AST_NUMBER)
+        return;
+    if (!e->u.number.is_integer)
+        parse_error(w->ctx, &e->span, "%s must be a whole number", what);
+    else if (e->u.number.value < 1)
+        parse_error(w->ctx, &e->span, "%s must be at least 1", what);
 }
 
 static void check_plan_only(walk_t *w, const ast_node_t *n)
@@ -96,7 +116,7 @@ static void check_decision(walk_t *w, const ast_node_t *n)
                    "skip gives up on the current item and goes on with the next");
         break;
     case AST_DECIDE_ROLLBACK:
-        if (!w->in_recover && !w->in_hook)
+        if (!w->in_recover && !w->in_failure_hook)
             refuse(w, n, "allowed only in a recover block or an 'on failure' hook",
                    "on failure rollback to CHECKPOINT");
         break;
@@ -114,16 +134,9 @@ static void check_hook(walk_t *w, const ast_node_t *n)
                "directly in one");
         return;
     }
-    if (n->u.hook.when == AST_HOOK_SUCCESS) {
-        for (uint32_t i = 0; i < n->u.hook.body.len; i++) {
-            const ast_node_t *s = n->u.hook.body.items[i];
-            if (s->kind == AST_DECISION && s->u.decision.what == AST_DECIDE_ROLLBACK)
-                refuse(w, s, "not allowed in 'on success'",
-                       "roll back from 'on failure' or a recover block");
-        }
-    }
     walk_t inner = *w;
     inner.in_hook = true;
+    inner.in_failure_hook = n->u.hook.when == AST_HOOK_FAILURE;
     inner.scope = SCOPE_NESTED;
     check_block(inner, &n->u.hook.body);
 }
@@ -163,11 +176,14 @@ static void check_stmt(walk_t *w, const ast_node_t *n)
         break;
     case AST_FOREACH:
         check_in_stage(w, n);
+        if (n->u.foreach.parallel)
+            check_count(w, n->u.foreach.parallel, "the number of items run at once");
         inner.in_foreach = true;
         check_block(inner, &n->u.foreach.body);
         break;
     case AST_RETRY:
         check_in_stage(w, n);
+        check_count(w, n->u.retry.attempts, "the number of attempts");
         check_block(inner, &n->u.retry.body);
         break;
     case AST_IF:
@@ -202,8 +218,18 @@ static void check_stmt(walk_t *w, const ast_node_t *n)
 
 static void check_block(walk_t w, const ast_list_t *body)
 {
-    for (uint32_t i = 0; i < body->len && !w.ctx->fatal; i++)
-        check_stmt(&w, body->items[i]);
+    for (uint32_t i = 0; i < body->len && !w.ctx->fatal; i++) {
+        const ast_node_t *n = body->items[i];
+        check_stmt(&w, n);
+        if (n->kind == AST_DECISION && i + 1 < body->len) {
+            const ast_node_t *next = body->items[i + 1];
+            diag_t *d = parse_error(w.ctx, &next->span, "this is never run: "
+                                    "the '%s' before it always ends the block",
+                                    ast_decision_name(n->u.decision.what));
+            diag_hint(w.ctx->diags, d, "a decision (retry, skip, fail, "
+                      "rollback to) is the last statement of its block");
+        }
+    }
 }
 
 /* Version, description and requires say one thing each. */

@@ -2,13 +2,14 @@
 # commands README.md promises; everything else is ordinary CMake underneath.
 BUILD      ?= build
 BUILD_SAN  ?= build-sanitize
+BUILD_REL  ?= build-release
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 ifeq ($(CI),true)
 CMAKE_ARGS += -DMIG_WERROR=ON
 endif
 
-.PHONY: all deps build build-sanitize demo test test-sanitize bench clean
+.PHONY: all deps build build-sanitize demo test bench clean
 
 all: build
 
@@ -30,8 +31,11 @@ test: build build-sanitize
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS)
 
-bench: build
-	sh bench/parse/run.sh $(BUILD)/cli/mig
+# Benchmarks run on a Release build of their own; figures: bench/RESULTS.md.
+bench: deps
+	cmake -S . -B $(BUILD_REL) -DCMAKE_BUILD_TYPE=Release -DMIG_TESTS=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD_REL) -j $(JOBS)
+	sh bench/parse/run.sh $(BUILD_REL)/cli/mig
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN)
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_REL)

@@ -57,10 +57,12 @@ static void put_chars(FILE *out, const char *line, size_t len, uint32_t from,
     }
 }
 
-static uint32_t count_chars(const char *line, size_t len)
+/* Counts the characters of LINE, stopping at LIMIT: a 10 MB line is shown
+ * as a window, so counting all of it for every message would be waste. */
+static uint32_t count_chars(const char *line, size_t len, uint32_t limit)
 {
     uint32_t idx = 0;
-    for (size_t i = 0; i < len; idx++)
+    for (size_t i = 0; i < len && idx < limit; idx++)
         i += utf8_char_len((const unsigned char *)line + i, len - i);
     return idx;
 }
@@ -71,8 +73,9 @@ static void render_excerpt(FILE *out, const diag_t *d, const style_t *st)
     size_t len;
     if (!src_line(d->src, d->span.line, &line, &len))
         return;
-    uint32_t nchars = count_chars(line, len);
     uint32_t col = d->span.col ? d->span.col - 1 : 0;       /* 0-based */
+    uint32_t from_guess = col > WINDOW_BEFORE ? col - WINDOW_BEFORE : 0;
+    uint32_t nchars = count_chars(line, len, from_guess + WINDOW_WIDTH + 1);
     uint32_t end = d->span.end_line == d->span.line ? d->span.end_col - 1
                                                     : nchars;
     if (col > nchars)

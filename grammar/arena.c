@@ -67,13 +67,23 @@ void *arena_alloc(arena_t *a, size_t size)
     return p;
 }
 
+/* Strings need no alignment: they are packed at the end of the newest
+ * block when they fit, so short names do not cost 16 bytes each. */
 char *arena_strndup(arena_t *a, const char *s, size_t len)
 {
-    char *p = arena_alloc(a, len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
+    arena_block_t *b = a->head;
+    char *p;
+    if (b && b->size - b->used >= len + 1) {
+        p = (char *)b->data + b->size - (len + 1);
+        b->size -= len + 1;
+        a->total += len + 1;
+    } else {
+        p = arena_alloc(a, len + 1);
+        if (!p)
+            return NULL;
     }
+    memcpy(p, s, len);
+    p[len] = '\0';
     return p;
 }
 

@@ -3,6 +3,7 @@
 #include "grammar.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +53,50 @@ const char *ast_meta_name(ast_meta_key_t k)
     return n[k];
 }
 
+/* Bytes a node of KIND needs: the common head and its own union member.
+ * Most nodes are small expressions; sizing them all for the largest kind
+ * would triple the memory a parse takes. */
+static size_t node_size(ast_kind_t kind)
+{
+#define SZ(m) (offsetof(ast_node_t, u) + sizeof(((ast_node_t *)0)->u.m))
+    switch (kind) {
+    case AST_META: return SZ(meta);
+    case AST_PARAM: case AST_ASSIGN: case AST_LET: return SZ(binding);
+    case AST_PROFILE: return SZ(profile);
+    case AST_LUA: return SZ(lua);
+    case AST_ERROR_DECL: return SZ(error_decl);
+    case AST_STAGE: return SZ(stage);
+    case AST_HOOK: return SZ(hook);
+    case AST_STEP: return SZ(step);
+    case AST_CHECKPOINT: return SZ(checkpoint);
+    case AST_FOREACH: return SZ(foreach);
+    case AST_RETRY: return SZ(retry);
+    case AST_RECOVER: return SZ(recover);
+    case AST_VERIFY: return SZ(verify);
+    case AST_IF: return SZ(if_);
+    case AST_DECISION: return SZ(decision);
+    case AST_NULL: return offsetof(ast_node_t, u);
+    case AST_BOOL: return SZ(boolean);
+    case AST_NUMBER: return SZ(number);
+    case AST_DURATION: return SZ(duration);
+    case AST_STRING: return SZ(string);
+    case AST_LIST: return SZ(list);
+    case AST_MAP: return SZ(map);
+    case AST_NAME: return SZ(name);
+    case AST_FIELD: return SZ(field);
+    case AST_INDEX: return SZ(index);
+    case AST_CALL: return SZ(call);
+    case AST_UNARY: return SZ(unary);
+    case AST_BINARY: return SZ(binary);
+    case AST_KIND_COUNT: break;
+    }
+#undef SZ
+    return sizeof(ast_node_t);
+}
+
 ast_node_t *ast_new(arena_t *a, ast_kind_t kind, const src_span_t *span)
 {
-    ast_node_t *n = arena_alloc(a, sizeof(*n));
+    ast_node_t *n = arena_alloc(a, node_size(kind));
     if (n) {
         n->kind = kind;
         n->span = *span;
@@ -109,20 +151,28 @@ bool ast_args_push(arena_t *a, ast_args_t *l, ast_arg_t arg)
     return true;
 }
 
-bool ast_string_push(arena_t *a, ast_node_t *str, const char *text,
-                     uint32_t len, ast_node_t *expr)
+bool ast_string_push(arena_t *a, ast_node_t *str, char *text, uint32_t len,
+                     ast_node_t *expr)
 {
     ast_string_t *s = &str->u.string;
-    /* Adjacent text pieces (escapes, lines) merge into one. */
+    /* Adjacent text pieces (lines, escapes) merge into one, growing its
+     * buffer geometrically so a long literal costs linear time. */
     if (text && s->n_parts && s->parts[s->n_parts - 1].text) {
         ast_str_part_t *last = &s->parts[s->n_parts - 1];
-        char *joined = arena_alloc(a, (size_t)last->len + len + 1);
-        if (!joined)
-            return false;
-        memcpy(joined, last->text, last->len);
-        memcpy(joined + last->len, text, len);
-        last->text = joined;
+        if (last->len + len + 1 > last->cap) {
+            uint32_t cap = last->cap * 2 > last->len + len + 1
+                         ? last->cap * 2 : last->len + len + 1;
+            char *grown = arena_alloc(a, cap);
+            if (!grown)
+                return false;
+            memcpy(grown, last->text, last->len);
+            last->text = grown;
+            last->cap = cap;
+        }
+        char *dst = (char *)last->text;
+        memcpy(dst + last->len, text, len);
         last->len += len;
+        dst[last->len] = '\0';
         return true;
     }
     ast_str_part_t *parts = grow(a, s->parts, s->n_parts, &s->cap,
@@ -130,7 +180,8 @@ bool ast_string_push(arena_t *a, ast_node_t *str, const char *text,
     if (!parts)
         return false;
     s->parts = parts;
-    s->parts[s->n_parts++] = (ast_str_part_t){ text, len, expr };
+    s->parts[s->n_parts++] = (ast_str_part_t){ text, len, text ? len + 1 : 0,
+                                               expr };
     return true;
 }
 

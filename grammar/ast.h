@@ -103,6 +103,7 @@ typedef struct ast_idents {
 typedef struct ast_str_part {
     const char *text;   /* NULL for an interpolation */
     uint32_t len;
+    uint32_t cap;       /* bytes TEXT has room for, while the parse grows it */
     ast_node_t *expr;   /* the ${...} expression, or NULL for text */
 } ast_str_part_t;
 
@@ -208,13 +209,17 @@ const char *ast_decision_name(ast_decision_kind_t k);
 const char *ast_hook_name(ast_hook_when_t w);
 const char *ast_meta_name(ast_meta_key_t k);
 
-/* Constructors used by the parser; all return NULL when out of memory. */
+/* Constructors used by the parser; all return NULL when out of memory.
+ * A node is allocated with room for its own kind's member of the union
+ * only: never write another kind's member into it. */
 ast_node_t *ast_new(arena_t *a, ast_kind_t kind, const src_span_t *span);
 bool ast_list_push(arena_t *a, ast_list_t *l, ast_node_t *n);
 bool ast_idents_push(arena_t *a, ast_idents_t *l, ast_ident_t id);
 bool ast_args_push(arena_t *a, ast_args_t *l, ast_arg_t arg);
-bool ast_string_push(arena_t *a, ast_node_t *str, const char *text,
-                     uint32_t len, ast_node_t *expr);
+/* Appends a piece to STR. TEXT must be arena memory that STR may take
+ * over and grow (the scanner's copy of a token), or NULL with EXPR set. */
+bool ast_string_push(arena_t *a, ast_node_t *str, char *text, uint32_t len,
+                     ast_node_t *expr);
 
 /* True when STR has no interpolation; then *TEXT and *LEN give its bytes
  * (an empty string gives "" and 0). */

@@ -52,8 +52,10 @@ typedef struct src_span {
     uint32_t end_line, end_col;
 } src_span_t;
 
-/* A whole source file in memory. TEXT is NUL-terminated but may hold NUL
- * bytes itself; LEN is authoritative. */
+/* A whole source file in memory. TEXT is followed by two NUL bytes (the
+ * scanner reads it in place) but may hold NUL bytes itself; LEN is
+ * authoritative. While a parse runs, the scanner briefly writes a NUL
+ * after the token it has just read. */
 typedef struct src {
     char *name;
     char *text;

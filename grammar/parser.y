@@ -29,7 +29,7 @@
     ast_idents_t idents;
     ast_args_t args;
     ast_arg_t arg;
-    struct { const char *text; uint32_t len; } text;
+    struct { char *text; uint32_t len; } text;
 }
 
 %code provides {

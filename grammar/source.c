@@ -56,11 +56,11 @@ static src_t *src_make(const char *name, char *text, size_t len)
 
 src_t *src_from_memory(const char *name, const char *text, size_t len)
 {
-    char *copy = malloc(len + 1);
+    char *copy = malloc(len + 2);
     if (!copy)
         return NULL;
     memcpy(copy, text, len);
-    copy[len] = '\0';
+    copy[len] = copy[len + 1] = '\0';
     src_t *s = src_make(name, copy, len);
     if (!s)
         free(copy);
@@ -75,7 +75,7 @@ static int read_all(FILE *f, char **out, size_t *out_len)
     if (!buf)
         return ENOMEM;
     for (;;) {
-        if (cap - len < 2) {
+        if (cap - len < 3) {
             if (cap > SIZE_MAX / 2) {
                 free(buf);
                 return EFBIG;
@@ -88,7 +88,7 @@ static int read_all(FILE *f, char **out, size_t *out_len)
             buf = grown;
             cap *= 2;
         }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
+        size_t n = fread(buf + len, 1, cap - len - 2, f);
         len += n;
         if (n == 0) {
             if (ferror(f)) {
@@ -99,7 +99,7 @@ static int read_all(FILE *f, char **out, size_t *out_len)
             break;
         }
     }
-    buf[len] = '\0';
+    buf[len] = buf[len + 1] = '\0';
     *out = buf;
     *out_len = len;
     return 0;

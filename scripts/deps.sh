@@ -5,7 +5,7 @@
 # prints the one command to run and fails.
 set -eu
 
-PACKAGES="gcc make cmake pkg-config flex bison libcmocka-dev"
+PACKAGES="gcc make cmake pkg-config flex bison libcmocka-dev libjansson-dev libyaml-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,202 @@
+/* interpreter.h: the public face of mig's interpreter layer. For now it is
+ * the value model: the one value type that the evaluator, the runtime, Lua
+ * and the JSON and YAML readers and writers share. Name resolution, the
+ * evaluator and the execution graph will join it here. It sits on
+ * grammar.h, the layer below (status codes, sources, diagnostics, strbuf).
+ * docs/values.md is the user's description of everything declared here. */
+#ifndef MIG_INTERPRETER_H
+#define MIG_INTERPRETER_H
+
+#include "grammar.h"
+
+/* ---- the value type --------------------------------------------------- */
+
+/* A value: null, bool, number, string, list, map or duration. Values are
+ * reference-counted heap objects (null, true and false are static and
+ * never freed). The count is not atomic: a value belongs to one thread.
+ *
+ * Ownership: a function that returns val_t * returns a new reference the
+ * caller must release with val_unref, unless its contract says
+ * "borrowed". A function whose name ends in _take consumes the reference
+ * it is given, even when it fails. Others add their own reference.
+ *
+ * Sharing: a list or map may be changed only while the caller holds its
+ * only reference (val_refcount() == 1, checked by assert). Once shared, a
+ * value is immutable; val_copy gives a private copy to change. */
+typedef struct val val_t;
+
+#define VAL_TYPES(X)                                                         \
+    X(NULL, "null")                                                          \
+    X(BOOL, "bool")                                                          \
+    X(NUMBER, "number")                                                      \
+    X(STRING, "string")                                                      \
+    X(LIST, "list")                                                          \
+    X(MAP, "map")                                                            \
+    X(DURATION, "duration")
+
+typedef enum val_type {
+#define VAL_TYPE_ENUM(name, text) VAL_##name,
+    VAL_TYPES(VAL_TYPE_ENUM)
+#undef VAL_TYPE_ENUM
+} val_type_t;
+
+/* Lists and maps nest at most this deep: a push or set that would go
+ * deeper fails, and the readers refuse deeper documents. Every walk over a
+ * value may therefore recurse. */
+#define VAL_MAX_DEPTH 1000
+/* Integers are exact up to 2^53 in magnitude; beyond, a number is a double. */
+#define VAL_INT_LIMIT INT64_C(9007199254740992)
+/* A YAML document whose aliases stand for more nodes than this (counting
+ * an alias as the size of what it refers to) is refused. */
+#define VAL_MAX_ALIASED 1000000
+/* "No such index" from val_map_index. */
+#define VAL_NPOS ((size_t)-1)
+
+/* ---- constructors (each returns a new reference) ---------------------- */
+
+/* Never NULL: static singletons. */
+val_t *val_null(void);
+val_t *val_bool(bool b);
+/* An integer when |N| <= 2^53, otherwise the nearest double. NULL when out
+ * of memory. */
+val_t *val_int(int64_t n);
+/* A double (even when D is whole: 1.0 stays a double). NULL when out of
+ * memory, and NULL when D is NaN or infinite: those are never values, so
+ * callers that compute D check isfinite() first to report it. */
+val_t *val_double(double d);
+/* A string of LEN bytes, copied; S must be valid UTF-8 (see
+ * val_utf8_valid; asserted) and may hold NUL bytes. NULL when out of
+ * memory. */
+val_t *val_string(const char *s, size_t len);
+val_t *val_cstring(const char *s);
+/* A duration of MS milliseconds (negative allowed). NULL when out of
+ * memory. */
+val_t *val_duration(int64_t ms);
+/* An empty list or map with room for HINT items. NULL when out of memory. */
+val_t *val_list_new(size_t hint);
+val_t *val_map_new(size_t hint);
+/* A shallow copy: a new list or map holding new references to V's items
+ * (its depth and order kept); for any other type, a new reference to V.
+ * NULL when out of memory. */
+val_t *val_copy(const val_t *v);
+
+/* ---- references -------------------------------------------------------- */
+
+/* Adds a reference; returns V. V may be NULL. */
+val_t *val_ref(val_t *v);
+/* Drops a reference, freeing V (and what only it held) at zero. NULL ok. */
+void val_unref(val_t *v);
+/* The reference count (UINT32_MAX for the static singletons). */
+uint32_t val_refcount(const val_t *v);
+
+/* ---- inspection -------------------------------------------------------- */
+
+val_type_t val_type(const val_t *v);
+/* "null", "bool", "number", "string", "list", "map", "duration". */
+const char *val_type_name(val_type_t t);
+/* True for a number held as an integer (exact, |n| <= 2^53). */
+bool val_is_int(const val_t *v);
+/* The payloads. Each requires V to be of the type named (asserted). */
+bool val_get_bool(const val_t *v);
+int64_t val_get_int(const val_t *v);      /* V an integer (val_is_int) */
+double val_get_number(const val_t *v);    /* any number, as a double */
+int64_t val_get_ms(const val_t *v);       /* a duration */
+/* The bytes of a string, NUL-terminated (LEN, if not NULL, gets the length;
+ * the string may hold NUL bytes itself). Borrowed: valid while V lives. */
+const char *val_get_str(const val_t *v, size_t *len);
+/* Bytes of a string, items of a list, entries of a map; 0 otherwise. */
+size_t val_len(const val_t *v);
+
+/* ---- lists ------------------------------------------------------------- */
+
+/* Appends ITEM. Returns MIG_OK, MIG_ENOMEM, or MIG_EINVALID when LIST would
+ * nest deeper than VAL_MAX_DEPTH or ITEM is LIST itself. LIST must be
+ * unshared. push adds a reference to ITEM; push_take consumes the
+ * caller's, also on failure. */
+mig_status_t val_list_push(val_t *list, val_t *item);
+mig_status_t val_list_push_take(val_t *list, val_t *item);
+/* Item I, borrowed; NULL when I is out of range. */
+val_t *val_list_get(const val_t *list, size_t i);
+
+/* ---- maps -------------------------------------------------------------- */
+
+/* Maps have string keys (any bytes, NUL included), keep insertion order,
+ * and find a key in O(1) on average. */
+
+/* Sets KEY (LEN bytes, valid UTF-8) to VALUE: an existing key keeps its
+ * place and gets the new value; a new key goes last. Returns like
+ * val_list_push; MAP must be unshared. set adds a reference to VALUE;
+ * set_take consumes the caller's, also on failure. */
+mig_status_t val_map_set(val_t *map, const char *key, size_t len,
+                         val_t *value);
+mig_status_t val_map_set_take(val_t *map, const char *key, size_t len,
+                              val_t *value);
+/* The value under KEY, borrowed; NULL when absent. */
+val_t *val_map_get(const val_t *map, const char *key, size_t len);
+/* The position of KEY in insertion order, or VAL_NPOS. */
+size_t val_map_index(const val_t *map, const char *key, size_t len);
+/* The key (a string value) and the value of entry I (I < val_len(MAP)),
+ * borrowed. */
+val_t *val_map_key(const val_t *map, size_t i);
+val_t *val_map_value(const val_t *map, size_t i);
+/* Removes KEY, keeping the order of the rest (O(n)). Returns whether KEY
+ * was there. MAP must be unshared. */
+bool val_map_delete(val_t *map, const char *key, size_t len);
+
+/* ---- equality, order, text --------------------------------------------- */
+
+/* Deep equality. Numbers compare by value (1 == 1.0, -0.0 == 0); a
+ * duration never equals a number; maps are equal when they hold the same
+ * keys with equal values, in any order. */
+bool val_equal(const val_t *a, const val_t *b);
+/* A total order consistent with val_equal: <0, 0 or >0. Values of
+ * different types order by type: null < bool < number < duration < string
+ * < list < map. false < true; numbers by value; durations by length;
+ * strings bytewise (code point order); lists element by element, then the
+ * shorter first; maps by size, then entry by entry in key order. */
+int val_compare(const val_t *a, const val_t *b);
+/* Appends the canonical text of V: JSON-like, deterministic, one line,
+ * maps in insertion order, durations bare (1m30s), doubles with a
+ * fractional part or exponent (1.0, 1e+300). MIG_ENOMEM when OUT ran out. */
+mig_status_t val_format(const val_t *v, strbuf_t *out);
+/* Appends the canonical text of a duration: units h, m, s, ms from the
+ * largest, zero units left out ("1h30m", "1m30s", "250ms", "0s", "-2s"). */
+void val_format_duration(int64_t ms, strbuf_t *out);
+/* Whether S is well-formed UTF-8 (no overlongs, surrogates, or code points
+ * above U+10FFFF). NUL bytes are allowed. */
+bool val_utf8_valid(const char *s, size_t len);
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* Reads the whole of SRC as one JSON value (RFC 8259; a UTF-8 byte-order
+ * mark is skipped). On MIG_OK *OUT is set (warnings, such as an integer
+ * that lost precision, may have been added to DIAGS). On malformed input
+ * returns MIG_EINVALID with one error at the exact place (a duplicate key
+ * adds a note at the first one); MIG_ENOMEM when memory ran out. */
+mig_status_t val_from_json(src_t *src, diag_list_t *diags, val_t **out);
+
+enum {
+    VAL_JSON_PRETTY = 1u << 0,  /* two-space indent, one item a line */
+    VAL_JSON_ASCII = 1u << 1,   /* \uXXXX escapes for everything non-ASCII */
+};
+/* Appends V as JSON (no trailing newline). Durations become strings in
+ * their canonical text. MIG_ENOMEM when OUT ran out. */
+mig_status_t val_to_json(const val_t *v, strbuf_t *out, unsigned flags);
+
+/* ---- YAML ---------------------------------------------------------------- */
+
+/* Reads SRC as one YAML document (YAML 1.2 core schema; see
+ * docs/values.md). An empty stream is null; a second document is an
+ * error. Returns like val_from_json. */
+mig_status_t val_from_yaml(src_t *src, diag_list_t *diags, val_t **out);
+/* Reads every document of SRC into a list (empty for an empty stream). */
+mig_status_t val_from_yaml_stream(src_t *src, diag_list_t *diags,
+                                  val_t **out);
+/* Appends V as one YAML document, block style, ending in a newline.
+ * Durations become strings in their canonical text; strings that a YAML
+ * reader could take for something else are quoted; shared values are
+ * written in full (no anchors). MIG_ENOMEM when memory ran out,
+ * MIG_EINVALID for a string longer than libyaml takes (2 GiB). */
+mig_status_t val_to_yaml(const val_t *v, strbuf_t *out);
+
+#endif

@@ -1,0 +1,158 @@
+/* interpreter_int.h: what the files of the interpreter layer share and no
+ * other layer sees: the layout of values, and the text helpers the JSON and
+ * YAML readers and writers have in common. */
+#ifndef MIG_INTERPRETER_INT_H
+#define MIG_INTERPRETER_INT_H
+
+#include "interpreter.h"
+
+/* ---- value layout ------------------------------------------------------ */
+
+/* The static singletons carry this count and are never freed; a count that
+ * reaches it sticks there (the value then lives until exit). */
+#define VAL_IMMORTAL UINT32_MAX
+
+enum {
+    VAL_F_INT = 1u << 0,     /* a number held as int64 (|n| <= 2^53) */
+    VAL_F_HASHED = 1u << 1,  /* a string's hash is cached */
+};
+
+struct val {
+    uint32_t refs;
+    uint8_t type;            /* val_type_t */
+    uint8_t flags;
+};
+
+typedef struct val_num {
+    val_t h;
+    union {
+        int64_t i;
+        double d;
+    } u;
+} val_num_t;
+
+typedef struct val_dur {
+    val_t h;
+    int64_t ms;
+} val_dur_t;
+
+typedef struct val_str {
+    val_t h;
+    uint32_t hash;           /* valid with VAL_F_HASHED */
+    size_t len;
+    char data[];             /* LEN bytes and a NUL */
+} val_str_t;
+
+typedef struct val_list {
+    val_t h;
+    uint32_t depth;          /* 1 + the deepest item's depth (an upper bound) */
+    size_t len, cap;
+    val_t **items;
+} val_list_t;
+
+typedef struct val_entry {
+    val_t *key;              /* a string */
+    val_t *value;
+} val_entry_t;
+
+typedef struct val_map {
+    val_t h;
+    uint32_t depth;
+    uint32_t nslots;         /* 0 (linear search) or a power of two */
+    size_t len, cap;
+    val_entry_t *entries;    /* in insertion order */
+    uint32_t *slots;         /* open addressing: entry index + 1, 0 empty */
+} val_map_t;
+
+/* Depth of a value: 0 for scalars. */
+uint32_t val_depth(const val_t *v);
+
+/* Sets KEY (a string value) to VALUE in MAP, like val_map_set_take, but
+ * keeps KEY itself for a new entry instead of copying its bytes. Consumes
+ * both references, also on failure. */
+mig_status_t val_map_set_key_take(val_t *map, val_t *key, val_t *value);
+
+/* Readers share one string value among equal keys: documents repeat the
+ * same few keys in every object. CACHE is a map (key -> null) owned by the
+ * reader; keys up to VAL_INTERN_LEN bytes are kept, VAL_INTERN_MAX of them.
+ * Returns a new reference to a string for S, or NULL when out of memory. */
+#define VAL_INTERN_LEN 64
+#define VAL_INTERN_MAX 4096
+val_t *val_intern(val_t *cache, const char *s, size_t len);
+
+/* ---- text helpers (value_text.c) -------------------------------------- */
+
+/* Room for any number's text. */
+#define VAL_NUM_TEXT 40
+
+/* Writes the canonical text of number V into BUF: an integer in decimal;
+ * a double as the shortest text that reads back to it, with a '.' or an
+ * exponent so it still reads as a double ("1.0", "0.1", "1e+300",
+ * "1e-5", "-0.0"). Returns the length. */
+size_t val_number_text(const val_t *v, char buf[VAL_NUM_TEXT]);
+/* Same for a bare double (finite). */
+size_t val_double_text(double d, char buf[VAL_NUM_TEXT]);
+
+/* Appends S as a JSON string literal with quotes. ASCII_ONLY escapes every
+ * non-ASCII character as \uXXXX (surrogate pairs above U+FFFF). */
+void val_json_quote(strbuf_t *b, const char *s, size_t len, bool ascii_only);
+/* Appends at most MAX characters of S for a message, control characters
+ * escaped, "..." when cut. */
+void val_snippet(strbuf_t *b, const char *s, size_t len, size_t max);
+
+/* Reads an integer literal of DIGITS (no sign, no prefix, leading zeros
+ * allowed) in BASE 8, 10 or 16, negated when NEG. Sets *OUT to a value:
+ * an integer when it fits 2^53, otherwise the nearest double. *EXACT
+ * tells whether the double holds the literal exactly. NULL *OUT means out
+ * of memory; false is returned when the number is too large for a double. */
+bool val_int_literal(const char *digits, size_t len, int base, bool neg,
+                     val_t **out, bool *exact);
+
+/* A cursor that turns byte offsets (or character counts, which libyaml
+ * gives) into src_span_t places the way the .mig scanner counts them:
+ * lines from 1 at each '\n', columns from 1 in characters, a leading
+ * byte-order mark not counted. Moving forward is incremental, and so is
+ * moving back within the current line; further back restarts at the top. */
+typedef struct val_loc {
+    const char *text;
+    size_t len, start;       /* START: the first byte after a BOM */
+    size_t off, chars;       /* position: byte offset, characters from START */
+    uint32_t line, col;
+    size_t line_off, line_chars;   /* where the current line starts */
+} val_loc_t;
+
+void val_loc_init(val_loc_t *l, const src_t *src);
+/* Moves to byte offset OFF (clamped to the text). */
+void val_loc_seek(val_loc_t *l, size_t off);
+/* Moves to the character CHARS counted from START. */
+void val_loc_seek_chars(val_loc_t *l, size_t chars);
+/* The span of bytes [BEGIN, END). */
+src_span_t val_loc_span(val_loc_t *l, size_t begin, size_t end);
+/* The span of characters [BEGIN, END) counted from START. */
+src_span_t val_loc_span_chars(val_loc_t *l, size_t begin, size_t end);
+
+/* Length of a byte-order mark at the start of SRC: 3 or 0. */
+size_t val_bom_len(const src_t *src);
+
+/* ---- YAML (value_yaml.c) ------------------------------------------------ */
+
+/* What a plain (unquoted, untagged) YAML scalar is under the YAML 1.2 core
+ * schema. */
+typedef enum val_yaml_kind {
+    VAL_Y_STR,
+    VAL_Y_NULL,              /* "", ~, null, Null, NULL */
+    VAL_Y_TRUE,              /* true, True, TRUE */
+    VAL_Y_FALSE,
+    VAL_Y_INT10,             /* [-+]?[0-9]+ */
+    VAL_Y_INT8,              /* 0o[0-7]+ */
+    VAL_Y_INT16,             /* 0x[0-9a-fA-F]+ */
+    VAL_Y_FLOAT,             /* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+    VAL_Y_NONFINITE,         /* [-+]?.inf and .nan in their three spellings */
+} val_yaml_kind_t;
+
+val_yaml_kind_t val_yaml_plain_kind(const char *s, size_t len);
+
+/* Reports the out-of-memory error every reader gives; returns MIG_ENOMEM. */
+mig_status_t val_oom(diag_list_t *diags, const src_t *src);
+
+#endif

@@ -1,0 +1,73 @@
+/* value_json_emit.c: values to JSON, written directly: keys in insertion
+ * order, doubles as the shortest text that reads back to them (1.0, 0.1,
+ * 1e+300), durations as strings in their canonical text ("1m30s"), compact
+ * or pretty (two spaces), optionally ASCII only. */
+#include "interpreter_int.h"
+
+static void newline(strbuf_t *b, unsigned flags, unsigned depth)
+{
+    if (!(flags & VAL_JSON_PRETTY))
+        return;
+    strbuf_putc(b, '\n');
+    for (unsigned i = 0; i < depth; i++)
+        strbuf_puts(b, "  ");
+}
+
+/* Recursion is bounded by VAL_MAX_DEPTH. */
+static void write_json(const val_t *v, strbuf_t *b, unsigned flags,
+                       unsigned depth)
+{
+    char num[VAL_NUM_TEXT];
+    bool ascii = flags & VAL_JSON_ASCII;
+    switch (val_type(v)) {
+    case VAL_NULL:
+        strbuf_puts(b, "null");
+        return;
+    case VAL_BOOL:
+        strbuf_puts(b, val_get_bool(v) ? "true" : "false");
+        return;
+    case VAL_NUMBER:
+        strbuf_put(b, num, val_number_text(v, num));
+        return;
+    case VAL_DURATION:
+        strbuf_putc(b, '"');
+        val_format_duration(val_get_ms(v), b);
+        strbuf_putc(b, '"');
+        return;
+    case VAL_STRING: {
+        size_t len;
+        const char *s = val_get_str(v, &len);
+        val_json_quote(b, s, len, ascii);
+        return;
+    }
+    case VAL_LIST:
+    case VAL_MAP:
+        break;
+    }
+    bool is_map = val_type(v) == VAL_MAP;
+    size_t n = val_len(v);
+    strbuf_putc(b, is_map ? '{' : '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strbuf_putc(b, ',');
+        newline(b, flags, depth + 1);
+        if (is_map) {
+            size_t len;
+            const char *k = val_get_str(val_map_key(v, i), &len);
+            val_json_quote(b, k, len, ascii);
+            strbuf_puts(b, flags & VAL_JSON_PRETTY ? ": " : ":");
+            write_json(val_map_value(v, i), b, flags, depth + 1);
+        } else {
+            write_json(val_list_get(v, i), b, flags, depth + 1);
+        }
+    }
+    if (n)
+        newline(b, flags, depth);
+    strbuf_putc(b, is_map ? '}' : ']');
+}
+
+mig_status_t val_to_json(const val_t *v, strbuf_t *out, unsigned flags)
+{
+    write_json(v, out, flags, 0);
+    return out->oom ? MIG_ENOMEM : MIG_OK;
+}

@@ -15,17 +15,18 @@ for p in $PACKAGES; do
 done
 [ -z "$missing" ] && exit 0
 
-echo "mig: installing missing packages:$missing"
 if [ "$(id -u)" -eq 0 ]; then
   SUDO=""
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
   SUDO="sudo -n"
 else
-  echo "mig: cannot install packages (not root, and no password-less sudo)." >&2
+  echo "mig: missing packages:$missing" >&2
+  echo "mig: cannot install them (not root, and no password-less sudo)." >&2
   echo "Run this once, then try again:" >&2
   echo "  sudo apt-get install -y$missing" >&2
   exit 1
 fi
+echo "mig: installing missing packages:$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends $missing

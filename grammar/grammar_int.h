@@ -51,6 +51,48 @@ void lex_end(parse_ctx_t *ctx);
 diag_t *parse_error(parse_ctx_t *ctx, const src_span_t *span,
                     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* ---- helpers for the parser's actions (parse.c) ---- */
+
+/* Sets N's depth from its children and refuses trees too deep to walk
+ * safely. Returns N, or NULL (and stops the parse) past the limit. */
+ast_node_t *parse_finish_expr(parse_ctx_t *ctx, ast_node_t *n);
+/* A BINARY node; NULL when out of memory or too deep. */
+ast_node_t *parse_binary(parse_ctx_t *ctx, ast_op_t op, ast_node_t *l,
+                         ast_node_t *r, const src_span_t *loc);
+/* A keyword standing as a name: its text, copied into the arena. */
+ast_ident_t parse_keyword_name(parse_ctx_t *ctx, const src_span_t *loc);
+/* Sets a step clause once; a second is an error. False to stop. */
+bool parse_set_clause(parse_ctx_t *ctx, ast_node_t **slot, ast_node_t *v,
+                      const char *what, const src_span_t *loc);
+/* Checks and sets a retry's backoff (its kind and named arguments). */
+void parse_set_backoff(parse_ctx_t *ctx, ast_node_t *retry,
+                       const ast_ident_t *kind, ast_args_t args,
+                       const src_span_t *loc);
+void parse_set_jitter(parse_ctx_t *ctx, ast_node_t *retry,
+                      const ast_ident_t *kind, const src_span_t *loc);
+/* "failure" or "success" after 'on'; anything else is reported. */
+bool parse_hook_kind(parse_ctx_t *ctx, const ast_ident_t *word,
+                     ast_hook_when_t *out);
+/* Named arguments and map keys are given once each. */
+void parse_check_unique(parse_ctx_t *ctx, const ast_args_t *list,
+                        const ast_arg_t *arg, const char *what);
+
+/* ---- syntax errors and recovery (parse_errors.c) ---- */
+
+/* Reports a syntax error: EXPECTED holds the N token numbers the parser
+ * could take, FOUND the one it got at AT. Returns 0, or -1 when out of
+ * memory. */
+int parse_report_syntax_error(parse_ctx_t *ctx, const int *expected, int n,
+                              int found, const src_span_t *at);
+/* After an error: skip the rest of a broken expression, or abandon its
+ * brackets when FOUND starts a statement. */
+void parse_begin_recovery(parse_ctx_t *ctx, int found);
+bool parse_at_block_level(const parse_ctx_t *ctx);
+bool parse_is_closer(int tok);
+bool parse_starts_statement(int tok);
+/* How bison names a token: "stage" for keywords, "'{'" for characters. */
+const char *parse_token_name(int tok);
+
 /* Checks the context rules the grammar leaves open (which statements may
  * stand where, clause arguments, plain strings). Runs on a tree that
  * parsed cleanly; reports to ctx's diagnostics. */

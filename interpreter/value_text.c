@@ -16,39 +16,19 @@
 
 bool val_utf8_valid(const char *s, size_t len)
 {
+    /* Well-formed means what the scanner means: utf8_char_len (grammar)
+     * counts a byte alone exactly when it is not part of a valid
+     * sequence. */
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = p[i];
-        if (c < 0x80) {
+    for (size_t i = 0; i < len;) {
+        if (p[i] < 0x80) {
             i++;
             continue;
         }
-        size_t need;
-        unsigned char lo = 0x80, hi = 0xBF;   /* bounds of the second byte */
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            if (c == 0xE0)
-                lo = 0xA0;                     /* no overlongs */
-            else if (c == 0xED)
-                hi = 0x9F;                     /* no surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;                     /* nothing above U+10FFFF */
-        } else {
+        size_t n = utf8_char_len(p + i, len - i);
+        if (n == 1)
             return false;
-        }
-        if (len - i <= need || p[i + 1] < lo || p[i + 1] > hi)
-            return false;
-        for (size_t k = 2; k <= need; k++)
-            if ((p[i + k] & 0xC0) != 0x80)
-                return false;
-        i += need + 1;
+        i += n;
     }
     return true;
 }

@@ -63,6 +63,7 @@ void cli_render_diags(const diag_list_t *l);
 
 /* The subcommands. */
 int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_help(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args);
 

@@ -14,6 +14,13 @@ static const cli_opt_t check_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t graph_opts[] = {
+    { .name = "json", .short_name = 'j',
+      .help = "print the graph as JSON (docs/graph.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t help_opts[] = {
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
@@ -30,6 +37,17 @@ const cli_cmd_t cli_commands[] = {
           "\n"
           "Exit status: 0 when every plan is clean, 1 when a plan has errors,\n"
           "2 for a usage error or a file that cannot be read." },
+    { .name = "graph", .run = cmd_graph, .operands = "FILE",
+      .min_operands = 1, .max_operands = 1, .opts = graph_opts,
+      .summary = "print the execution graph a plan compiles to",
+      .help =
+          "Parses FILE (\"-\" reads standard input), compiles it into its execution\n"
+          "graph and prints an outline: each node's id, kind and label, indented\n"
+          "by the blocks that hold it, with its edges under it. With --json, prints\n"
+          "the graph in the JSON form of docs/graph.md.\n"
+          "\n"
+          "Exit status: 0 when the plan is clean, 1 when it has errors, 2 for a\n"
+          "usage error or a file that cannot be read." },
     { .name = "help", .run = cmd_help, .operands = "[COMMAND]",
       .min_operands = 0, .max_operands = 1, .opts = help_opts,
       .summary = "show help for mig or one of its commands",

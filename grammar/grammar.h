@@ -139,6 +139,10 @@ void strbuf_printf(strbuf_t *b, const char *fmt, ...)
 /* Appends S quoted as a .mig string literal, escapes included. */
 void strbuf_put_quoted(strbuf_t *b, const char *s, size_t n);
 
+/* Levenshtein distance between A and B, for "did you mean" hints; names
+ * longer than 64 bytes are never close (SIZE_MAX). */
+size_t diag_distance(const char *a, size_t la, const char *b, size_t lb);
+
 #include "ast.h"
 
 /* ---- parsing --------------------------------------------------------- */

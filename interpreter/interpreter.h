@@ -199,4 +199,154 @@ mig_status_t val_from_yaml_stream(src_t *src, diag_list_t *diags,
  * MIG_EINVALID for a string longer than libyaml takes (2 GiB). */
 mig_status_t val_to_yaml(const val_t *v, strbuf_t *out);
 
+/* ---- execution graph -------------------------------------------------- */
+
+/* The compiled form of a plan: the only thing the runtime, the journal and
+ * the exports see (they never walk the AST). Nodes are numbered 0..n-1 in
+ * a deterministic order (the plan read top to bottom); every node has a
+ * stable id derived from the plan's structure (docs/graph.md), so the
+ * journal and a designer can name it across edits of the plan. A graph
+ * owns an arena holding everything in it; graph_free releases it at once.
+ * It also keeps pointers into the AST and the source it was compiled
+ * from: both must outlive it. */
+typedef struct graph graph_t;
+
+/* X(ENUM, "name"): every kind of node, with its name in the JSON form. */
+#define GRAPH_NODE_KINDS(X)                                                   \
+    X(STAGE_ENTER, "stage-enter")                                            \
+    X(STAGE_EXIT, "stage-exit")                                              \
+    X(STEP, "step")                                                          \
+    X(UNDO, "undo")              /* a step's compensation call */            \
+    X(CHECKPOINT, "checkpoint")                                              \
+    X(VERIFY, "verify")                                                      \
+    X(LET, "let")                                                            \
+    X(BRANCH, "if")                                                          \
+    X(JOIN, "if-join")                                                       \
+    X(FANOUT, "foreach")                                                     \
+    X(FANIN, "foreach-join")                                                 \
+    X(RETRY_ENTER, "retry")                                                  \
+    X(RETRY_EXIT, "retry-exit")                                              \
+    X(RECOVER, "recover")                                                    \
+    X(DECISION, "decision")                                                  \
+    X(HOOK_ENTER, "hook")                                                    \
+    X(HOOK_EXIT, "hook-exit")
+
+typedef enum graph_node_kind {
+#define GRAPH_NODE_ENUM(e, s) GRAPH_##e,
+    GRAPH_NODE_KINDS(GRAPH_NODE_ENUM)
+#undef GRAPH_NODE_ENUM
+    GRAPH_NODE_KIND_COUNT
+} graph_node_kind_t;
+
+/* X(ENUM, "name"): every kind of edge. */
+#define GRAPH_EDGE_KINDS(X)                                                   \
+    X(SEQ, "seq")       /* runs next, in the same block */                    \
+    X(AFTER, "after")   /* stage exit -> the entry of a stage after it */     \
+    X(ERROR, "error")   /* scope -> its handlers, most specific first */      \
+    X(UNDO, "undo")     /* step -> its compensation */                        \
+    X(LOOP, "loop")     /* fan-out -> body, body end -> fan-in */             \
+    X(THEN, "then")     /* branch -> its then block */                        \
+    X(ELSE, "else")     /* branch -> its else block */
+
+typedef enum graph_edge_kind {
+#define GRAPH_EDGE_ENUM(e, s) GRAPH_EDGE_##e,
+    GRAPH_EDGE_KINDS(GRAPH_EDGE_ENUM)
+#undef GRAPH_EDGE_ENUM
+    GRAPH_EDGE_KIND_COUNT
+} graph_edge_kind_t;
+
+/* "No such node": from the lookups, and as a node's stage or scope. */
+#define GRAPH_NONE UINT32_MAX
+
+typedef struct graph_edge {
+    uint32_t from, to;
+    graph_edge_kind_t kind;
+} graph_edge_t;
+
+/* Compiles PLAN (parsed from SRC without errors) into a graph. Reports the
+ * errors only the graph sees (unknown or cyclic `after`, duplicate stage,
+ * step and checkpoint names, `rollback to` an unknown checkpoint) to DIAGS
+ * with SRC as their file. Returns MIG_OK with *OUT set, MIG_EINVALID (*OUT
+ * NULL) when there were errors, or MIG_ENOMEM. */
+mig_status_t graph_compile(const ast_plan_t *plan, src_t *src,
+                           diag_list_t *diags, graph_t **out);
+/* Frees G and everything it owns (not the AST or the source). NULL ok. */
+void graph_free(graph_t *g);
+
+/* The plan's name, and the source the graph came from (borrowed). */
+const char *graph_plan_name(const graph_t *g);
+src_t *graph_src(const graph_t *g);
+
+uint32_t graph_node_count(const graph_t *g);
+/* The node whose id is ID, or GRAPH_NONE. */
+uint32_t graph_find(const graph_t *g, const char *id);
+/* Node I's properties (I < graph_node_count; asserted). Strings are
+ * borrowed from G. */
+graph_node_kind_t graph_node_kind(const graph_t *g, uint32_t i);
+const char *graph_node_id(const graph_t *g, uint32_t i);
+const char *graph_node_label(const graph_t *g, uint32_t i);
+const src_span_t *graph_node_span(const graph_t *g, uint32_t i);
+/* The statement the node came from, whose expressions the runtime
+ * evaluates: the STEP for a step and for its undo node (u.step.undo), the
+ * FOREACH for fan-out and fan-in, the STAGE for stage entry and exit, and
+ * so on. Never NULL. */
+const ast_node_t *graph_node_ast(const graph_t *g, uint32_t i);
+/* The entry node of the node's stage (a stage entry gives itself), or
+ * GRAPH_NONE at plan level. */
+uint32_t graph_node_stage(const graph_t *g, uint32_t i);
+/* The innermost scope holding the node: the entry node of a stage,
+ * foreach, retry, if, recover block or hook, or GRAPH_NONE at plan level.
+ * Follow it again for the scopes further out. */
+uint32_t graph_node_scope(const graph_t *g, uint32_t i);
+const char *graph_node_kind_name(graph_node_kind_t k);
+
+/* Every edge, in a deterministic order. */
+uint32_t graph_edge_count(const graph_t *g);
+graph_edge_t graph_edge(const graph_t *g, uint32_t i);
+/* The edges leaving node I, in the order they were made (error edges most
+ * specific handler first); *N gets their number. Borrowed from G. */
+const graph_edge_t *graph_out(const graph_t *g, uint32_t i, uint32_t *n);
+const char *graph_edge_kind_name(graph_edge_kind_t k);
+
+/* The stages in an order they may run in: each after the stages it names
+ * in `after`, ties in file order. Entries are stage-enter node indexes. */
+uint32_t graph_stage_count(const graph_t *g);
+uint32_t graph_stage_at(const graph_t *g, uint32_t k);
+
+/* Appends G as JSON (docs/graph.md), two-space indented and ending in a
+ * newline. The bytes depend only on the plan. MIG_ENOMEM when OUT ran
+ * out. */
+mig_status_t graph_to_json(const graph_t *g, strbuf_t *out);
+
+/* ---- expressions -------------------------------------------------------- */
+
+/* A scope: names bound to values, with a parent scope looked up after it.
+ * docs/expressions.md states the rules the evaluator follows. */
+typedef struct eval_env eval_env_t;
+
+/* A new empty scope over PARENT (NULL for the outermost). PARENT must
+ * outlive it. NULL when out of memory. */
+eval_env_t *eval_env_new(eval_env_t *parent);
+/* Frees ENV and the references it holds (not its parent). NULL ok. */
+void eval_env_free(eval_env_t *env);
+/* Binds NAME to VALUE in ENV itself, adding a reference (a name bound
+ * again gets the new value). MIG_OK or MIG_ENOMEM. */
+mig_status_t eval_env_set(eval_env_t *env, const char *name, val_t *value);
+/* The value of NAME in ENV or the nearest parent binding it, borrowed;
+ * NULL when no scope binds it. */
+val_t *eval_env_get(const eval_env_t *env, const char *name);
+
+/* Evaluates expression E in ENV (NULL: no names bound) into *OUT, a new
+ * reference. Every runtime error is reported to DIAGS (with SRC, at the
+ * span of the sub-expression at fault) and gives MIG_EINVALID; MIG_ENOMEM
+ * when memory ran out. *OUT is set only on MIG_OK, and nothing is leaked
+ * on failure. */
+mig_status_t eval_expr(const ast_node_t *e, eval_env_t *env, src_t *src,
+                       diag_list_t *diags, val_t **out);
+
+/* Appends V as "${...}" inserts it into a string: a string as it is,
+ * other scalars in their canonical text (1500, 1m30s, true, null), lists
+ * and maps as compact JSON. MIG_ENOMEM when OUT ran out. */
+mig_status_t eval_to_text(const val_t *v, strbuf_t *out);
+
 #endif

@@ -1,0 +1,73 @@
+/* eval_int.h: what the evaluator (eval.c) and its builtin functions
+ * (eval_builtins.c) share and no other file sees: the evaluation context,
+ * the diagnostics helpers, and the row type of the builtin table. */
+#ifndef MIG_EVAL_INT_H
+#define MIG_EVAL_INT_H
+
+#include "interpreter_int.h"
+
+/* Everything one evaluation needs besides the node. */
+typedef struct eval_ctx {
+    eval_env_t *env;
+    src_t *src;
+    diag_list_t *diags;
+} eval_ctx_t;
+
+/* Adds an error at SPAN (the sub-expression at fault); returns the entry
+ * for a hint, or NULL when memory ran out (recorded in the list). */
+diag_t *eval_error(eval_ctx_t *c, const src_span_t *span, const char *fmt,
+                   ...) __attribute__((format(printf, 3, 4)));
+/* Reports that memory ran out at SPAN; returns MIG_ENOMEM. */
+mig_status_t eval_oom(eval_ctx_t *c, const src_span_t *span);
+/* Maps a failed val_list_push / val_map_set status to a diagnostic at
+ * SPAN: MIG_ENOMEM as out of memory, MIG_EINVALID as too deep. */
+mig_status_t eval_push_failed(eval_ctx_t *c, const src_span_t *span,
+                              mig_status_t st);
+/* The type of V with its article, for messages: "null", "a bool",
+ * "a number", "a string", "a list", "a map", "a duration". */
+const char *eval_a_type(const val_t *v);
+
+/* Looks for the candidate closest to NAME by edit distance. Feed every
+ * candidate to eval_suggest_consider; BEST is then the suggestion, or NULL
+ * when none is close enough to be worth a "did you mean". */
+typedef struct eval_suggest {
+    const char *name;
+    const char *best;
+    size_t dist;
+} eval_suggest_t;
+
+void eval_suggest_init(eval_suggest_t *s, const char *name);
+void eval_suggest_consider(eval_suggest_t *s, const char *candidate);
+
+/* ---- builtin functions (eval_builtins.c) -------------------------------- */
+
+/* One call of a builtin: the evaluated positional arguments (borrowed),
+ * and the nodes they came from, for the spans of messages. */
+typedef struct eval_call {
+    eval_ctx_t *ctx;
+    const ast_node_t *node;     /* the CALL node */
+    const char *name;
+    val_t **args;
+    size_t nargs;
+} eval_call_t;
+
+/* Computes the result into *OUT (a new reference). On failure reports at
+ * the argument or call at fault and returns MIG_EINVALID or MIG_ENOMEM. */
+typedef mig_status_t (*eval_builtin_fn)(eval_call_t *call, val_t **out);
+
+#define EVAL_VARIADIC (-1)
+
+typedef struct eval_builtin {
+    const char *name;
+    int min_args, max_args;     /* max EVAL_VARIADIC: no limit */
+    eval_builtin_fn fn;
+    const char *signature;      /* "replace(s, old, new)" */
+    const char *doc;
+} eval_builtin_t;
+
+/* The row for NAME, or NULL. */
+const eval_builtin_t *eval_builtin_find(const char *name);
+/* Every row, in the order of the table; *COUNT gets their number. */
+const eval_builtin_t *eval_builtin_table(size_t *count);
+
+#endif

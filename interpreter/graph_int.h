@@ -1,0 +1,86 @@
+/* graph_int.h: what the files of the graph compiler share (graph.c builds
+ * the graph, graph_check.c checks the plan as a whole and orders stages):
+ * the graph's layout and the compiler's working state. No other file, and
+ * no other layer, sees it. */
+#ifndef MIG_GRAPH_INT_H
+#define MIG_GRAPH_INT_H
+
+#include "interpreter_int.h"
+
+/* One node: see the accessors in interpreter.h. */
+typedef struct gnode {
+    graph_node_kind_t kind;
+    const char *id;
+    const char *label;
+    src_span_t span;
+    const ast_node_t *ast;
+    uint32_t stage, scope;
+} gnode_t;
+
+/* A string-keyed hash table in the graph's arena (ids, names). */
+typedef struct smap {
+    const char **keys;
+    uint32_t *vals;
+    uint32_t cap, len;
+} smap_t;
+
+struct graph {
+    arena_t *arena;
+    src_t *src;
+    const char *name;
+    gnode_t *nodes;
+    uint32_t n_nodes, cap_nodes;
+    graph_edge_t *edges;
+    uint32_t n_edges, cap_edges;
+    graph_edge_t *out;          /* edges sorted by source, stable */
+    uint32_t *out_start;        /* n_nodes + 1 offsets into OUT */
+    uint32_t *stages;           /* stage order: stage-enter nodes */
+    uint32_t n_stages;
+    smap_t ids;
+};
+
+/* The compiler's working state. */
+typedef struct comp {
+    graph_t *g;
+    const ast_plan_t *plan;
+    diag_list_t *diags;
+    bool oom;
+    const ast_node_t **stage_ast;   /* stages in file order */
+    uint32_t n_stage_ast;
+    uint32_t *stage_enter, *stage_exit;
+    smap_t stage_names;             /* name -> index into stage_ast */
+    smap_t checkpoints;             /* name -> index into cps */
+    smap_t classes;                 /* plan error class -> its plan item */
+    uint32_t n_stage_done;          /* stages compiled so far */
+    const ast_ident_t **cps;        /* checkpoint names, first of each */
+    uint32_t n_cps, cap_cps;
+} comp_t;
+
+/* String-keyed tables in the graph's arena. get gives GRAPH_NONE for a
+ * missing key; put keeps KEY (it must live as long as the graph) and
+ * returns false when out of memory. */
+uint32_t graph_smap_get(const smap_t *m, const char *key);
+bool graph_smap_has(const smap_t *m, const char *key);
+bool graph_smap_put(arena_t *a, smap_t *m, const char *key, uint32_t val);
+/* Grows the arena array *P (*CAP items of SIZE bytes, LEN used) to hold
+ * one more item; false when out of memory. */
+bool graph_grow(arena_t *a, void **p, uint32_t *cap, uint32_t len,
+                size_t size);
+/* Adds an edge (nothing when either end is GRAPH_NONE or memory ran out). */
+void graph_add_edge(comp_t *c, uint32_t from, uint32_t to,
+                    graph_edge_kind_t kind);
+
+/* graph_check.c */
+/* Reports WHAT NAME defined twice at SPAN, with a note at FIRST. */
+void graph_error_twice(comp_t *c, const src_span_t *span, const char *what,
+                       const char *name, const src_span_t *first);
+/* Before compiling: collects stages (reporting duplicates), error
+ * classes and checkpoints (reporting duplicates). */
+void graph_collect_plan(comp_t *c);
+/* Reports `rollback to T` when T names no checkpoint. */
+void graph_check_rollback(comp_t *c, const ast_ident_t *t);
+/* After compiling: resolves `after` (reporting unknown stages and
+ * cycles), adds the after edges and fills the stage order. */
+void graph_order_stages(comp_t *c);
+
+#endif

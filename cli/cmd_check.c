@@ -1,7 +1,10 @@
-/* cmd_check.c: `mig check FILE...`, which parses plans and reports. */
+/* cmd_check.c: `mig check FILE...`, which parses plans, compiles each into
+ * its execution graph (for the checks that need the whole plan), and
+ * reports. */
 #include <stdlib.h>
 
 #include "cli.h"
+#include "interpreter.h"
 
 /* One line on what a clean plan holds. */
 static void print_summary(const src_t *src, const ast_plan_t *plan)
@@ -26,7 +29,7 @@ static void print_summary(const src_t *src, const ast_plan_t *plan)
 }
 
 /* Checks one file; returns its exit code. */
-static int check_one(const char *path, bool tree, bool quiet)
+static int check_one(const char *path, bool tree, bool quiet, bool syntax_only)
 {
     diag_list_t diags;
     diag_list_init(&diags);
@@ -39,7 +42,10 @@ static int check_one(const char *path, bool tree, bool quiet)
     }
     arena_t *arena = arena_new();
     ast_plan_t *plan = NULL;
+    graph_t *graph = NULL;
     st = arena ? grammar_parse(src, arena, &diags, &plan) : MIG_ENOMEM;
+    if (st == MIG_OK && !syntax_only)
+        st = graph_compile(plan, src, &diags, &graph);
     cli_render_diags(&diags);
     int rc = EXIT_CLEAN;
     if (st == MIG_ENOMEM) {
@@ -60,6 +66,7 @@ static int check_one(const char *path, bool tree, bool quiet)
     } else if (!quiet) {
         print_summary(src, plan);
     }
+    graph_free(graph);
     arena_free(arena);
     src_free(src);
     diag_list_free(&diags);
@@ -70,9 +77,10 @@ int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args)
 {
     bool tree = cli_value(cmd, args, "tree") != NULL;
     bool quiet = cli_value(cmd, args, "quiet") != NULL;
+    bool syntax_only = cli_value(cmd, args, "syntax-only") != NULL;
     int worst = EXIT_CLEAN;
     for (int i = 0; i < args->n_operands; i++) {
-        int rc = check_one(args->operands[i], tree, quiet);
+        int rc = check_one(args->operands[i], tree, quiet, syntax_only);
         if (rc > worst)
             worst = rc;
     }

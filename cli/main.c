@@ -10,6 +10,8 @@ static const cli_opt_t check_opts[] = {
       .help = "print the outline of each plan as parsed" },
     { .name = "quiet", .short_name = 'q',
       .help = "print nothing for clean plans" },
+    { .name = "syntax-only", .short_name = 's',
+      .help = "check the syntax and placement rules only, not the graph" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -31,9 +33,11 @@ const cli_cmd_t cli_commands[] = {
       .min_operands = 1, .max_operands = -1, .opts = check_opts,
       .summary = "check plans for errors without running them",
       .help =
-          "Parses each FILE (\"-\" reads standard input) and reports every error\n"
-          "with its place, the source line and a hint where one helps. A clean\n"
-          "plan gets one line saying what it holds.\n"
+          "Parses each FILE (\"-\" reads standard input), compiles it into its\n"
+          "execution graph, and reports every error with its place, the source\n"
+          "line and a hint where one helps: syntax, where statements may stand,\n"
+          "unknown or cyclic stages, duplicate names, rollbacks to unknown\n"
+          "checkpoints. A clean plan gets one line saying what it holds.\n"
           "\n"
           "Exit status: 0 when every plan is clean, 1 when a plan has errors,\n"
           "2 for a usage error or a file that cannot be read." },

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "grammar.h"
+#include "interpreter.h"
 
 /* Exit codes, documented in docs/cli.md. */
 enum {
@@ -60,6 +61,22 @@ void cli_print_help(const cli_cmd_t *cmd, FILE *out);
 /* Renders every diagnostic in L to stderr the one way mig shows them:
  * file:line:col, the source line, a caret under the span, the hint. */
 void cli_render_diags(const diag_list_t *l);
+
+/* A plan as the commands read it. Everything is NULL until loaded. */
+typedef struct cli_plan {
+    src_t *src;
+    arena_t *arena;         /* owns the AST */
+    ast_plan_t *plan;
+    graph_t *graph;         /* only when asked for */
+} cli_plan_t;
+
+/* Loads PATH ("-": standard input), parses it and, when WANT_GRAPH,
+ * compiles its execution graph; renders every diagnostic to stderr.
+ * Returns EXIT_CLEAN, EXIT_INVALID (the plan has errors) or EXIT_USAGE
+ * (unreadable, or out of memory: said on stderr). Free P with
+ * cli_plan_free whatever it returned. */
+int cli_load_plan(const char *path, bool want_graph, cli_plan_t *p);
+void cli_plan_free(cli_plan_t *p);
 
 /* The subcommands. */
 int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);

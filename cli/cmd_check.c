@@ -4,7 +4,6 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "interpreter.h"
 
 /* One line on what a clean plan holds. */
 static void print_summary(const src_t *src, const ast_plan_t *plan)
@@ -31,45 +30,22 @@ static void print_summary(const src_t *src, const ast_plan_t *plan)
 /* Checks one file; returns its exit code. */
 static int check_one(const char *path, bool tree, bool quiet, bool syntax_only)
 {
-    diag_list_t diags;
-    diag_list_init(&diags);
-    src_t *src = NULL;
-    mig_status_t st = src_load(path, &diags, &src);
-    if (st != MIG_OK) {
-        cli_render_diags(&diags);
-        diag_list_free(&diags);
-        return EXIT_USAGE;
-    }
-    arena_t *arena = arena_new();
-    ast_plan_t *plan = NULL;
-    graph_t *graph = NULL;
-    st = arena ? grammar_parse(src, arena, &diags, &plan) : MIG_ENOMEM;
-    if (st == MIG_OK && !syntax_only)
-        st = graph_compile(plan, src, &diags, &graph);
-    cli_render_diags(&diags);
-    int rc = EXIT_CLEAN;
-    if (st == MIG_ENOMEM) {
-        fprintf(stderr, "mig: error: out of memory checking '%s'\n", path);
-        rc = EXIT_USAGE;
-    } else if (st != MIG_OK) {
-        rc = EXIT_INVALID;
-    } else if (tree) {
+    cli_plan_t p;
+    int rc = cli_load_plan(path, !syntax_only, &p);
+    if (rc == EXIT_CLEAN && tree) {
         char *out;
         size_t len;
-        if (ast_dump(plan, &out, &len) != MIG_OK) {
+        if (ast_dump(p.plan, &out, &len) != MIG_OK) {
             fprintf(stderr, "mig: error: out of memory printing '%s'\n", path);
             rc = EXIT_USAGE;
         } else {
             fwrite(out, 1, len, stdout);
             free(out);
         }
-    } else if (!quiet) {
-        print_summary(src, plan);
+    } else if (rc == EXIT_CLEAN && !quiet) {
+        print_summary(p.src, p.plan);
     }
-    graph_free(graph);
-    arena_free(arena);
-    src_free(src);
-    diag_list_free(&diags);
+    cli_plan_free(&p);
     return rc;
 }
 

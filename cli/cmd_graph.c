@@ -4,7 +4,6 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "interpreter.h"
 
 /* How many scopes hold node I. */
 static unsigned depth_of(const graph_t *g, uint32_t i)
@@ -43,45 +42,24 @@ int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args)
 {
     bool json = cli_value(cmd, args, "json") != NULL;
     const char *path = args->operands[0];
-    diag_list_t diags;
-    diag_list_init(&diags);
-    src_t *src = NULL;
-    if (src_load(path, &diags, &src) != MIG_OK) {
-        cli_render_diags(&diags);
-        diag_list_free(&diags);
-        return EXIT_USAGE;
-    }
-    arena_t *arena = arena_new();
-    ast_plan_t *plan = NULL;
-    graph_t *g = NULL;
-    mig_status_t st = arena ? grammar_parse(src, arena, &diags, &plan)
-                            : MIG_ENOMEM;
-    if (st == MIG_OK)
-        st = graph_compile(plan, src, &diags, &g);
-    cli_render_diags(&diags);
-    int rc = st == MIG_OK ? EXIT_CLEAN
-             : st == MIG_EINVALID ? EXIT_INVALID : EXIT_USAGE;
-    if (st == MIG_OK) {
+    cli_plan_t p;
+    int rc = cli_load_plan(path, true, &p);
+    if (rc == EXIT_CLEAN) {
         strbuf_t b;
         strbuf_init(&b);
         if (json)
-            graph_to_json(g, &b);
+            graph_to_json(p.graph, &b);
         else
-            print_outline(g, &b);
+            print_outline(p.graph, &b);
         if (b.oom) {
-            st = MIG_ENOMEM;
+            fprintf(stderr, "mig: error: out of memory printing '%s'\n", path);
             rc = EXIT_USAGE;
         } else {
             fwrite(b.data, 1, b.len, stdout);
         }
         strbuf_free(&b);
     }
-    if (st == MIG_ENOMEM)
-        fprintf(stderr, "mig: error: out of memory compiling '%s'\n", path);
-    graph_free(g);
-    arena_free(arena);
-    src_free(src);
-    diag_list_free(&diags);
+    cli_plan_free(&p);
     fflush(stdout);
     return rc;
 }

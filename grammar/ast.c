@@ -243,42 +243,14 @@ uint32_t ast_count(const ast_plan_t *plan, ast_kind_t kind)
 
 static void dump_expr(strbuf_t *b, const ast_node_t *e);
 
-static void dump_duration(strbuf_t *b, int64_t ms)
-{
-    static const struct { int64_t ms; const char *unit; } units[] = {
-        { 3600000, "h" }, { 60000, "m" }, { 1000, "s" }, { 1, "ms" },
-    };
-    if (ms == 0) {
-        strbuf_puts(b, "0s");
-        return;
-    }
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (ms >= units[i].ms) {
-            strbuf_printf(b, "%" PRId64 "%s", ms / units[i].ms, units[i].unit);
-            ms %= units[i].ms;
-        }
-    }
-}
-
-/* The shortest text that reads back as the same double; a float keeps a
- * '.0' so that 3.0 and 3 stay apart. */
+/* Integers as written; floats as the value layer writes them. */
 static void dump_number(strbuf_t *b, double v, bool is_integer)
 {
-    char text[40];
-    if (is_integer) {
-        snprintf(text, sizeof(text), "%.0f", v);
-    } else if (v == (double)(int64_t)v && v > -1e16 && v < 1e16) {
-        snprintf(text, sizeof(text), "%.1f", v);   /* 3.0, 1000.0 */
-    } else {
-        for (int prec = 1; prec <= 17; prec++) {
-            snprintf(text, sizeof(text), "%.*g", prec, v);
-            if (strtod(text, NULL) == v)
-                break;
-        }
-        if (!strpbrk(text, ".en"))
-            strcat(text, ".0");
-    }
-    strbuf_puts(b, text);
+    char text[DOUBLE_TEXT_MAX];
+    if (is_integer)
+        strbuf_printf(b, "%.0f", v);
+    else
+        strbuf_put(b, text, double_text(v, text));
 }
 
 /* A name can be written bare before ':' when it looks like an identifier. */
@@ -340,7 +312,7 @@ static void dump_expr(strbuf_t *b, const ast_node_t *e)
     case AST_NUMBER:
         dump_number(b, e->u.number.value, e->u.number.is_integer);
         break;
-    case AST_DURATION: dump_duration(b, e->u.duration.ms); break;
+    case AST_DURATION: strbuf_put_duration(b, e->u.duration.ms); break;
     case AST_STRING: dump_string(b, e); break;
     case AST_LIST:
         strbuf_putc(b, '[');

@@ -138,6 +138,16 @@ void strbuf_printf(strbuf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends S quoted as a .mig string literal, escapes included. */
 void strbuf_put_quoted(strbuf_t *b, const char *s, size_t n);
+/* Appends MS milliseconds the way a plan writes a duration: 1h30m, 250ms,
+ * 0s, -2s (units from the largest down, each only when not zero). */
+void strbuf_put_duration(strbuf_t *b, int64_t ms);
+
+/* Room for any double written by double_text, NUL included. */
+#define DOUBLE_TEXT_MAX 32
+/* Writes D (finite) as the fewest significant digits that read back to the
+ * same double, keeping it visibly a float: 1.0, 0.1, 1e+300, 1e-5 (the
+ * exponent as JavaScript writes it). Returns the length. */
+size_t double_text(double d, char buf[DOUBLE_TEXT_MAX]);
 
 /* Levenshtein distance between A and B, for "did you mean" hints; names
  * longer than 64 bytes are never close (SIZE_MAX). */

@@ -181,7 +181,7 @@ static void put_expected(strbuf_t *b, const int *set, int n)
                has_token(set, n, '+');
     const char *words[16];
     int syms[16];
-    int m = 0, others = 0;
+    int m = 0;
     if (stmts)
         words[m++] = "a statement";
     if (exprs)
@@ -196,7 +196,6 @@ static void put_expected(strbuf_t *b, const int *set, int n)
             continue;
         words[m] = NULL;
         syms[m++] = k;
-        others++;
     }
     if (ops && m == 0)
         words[m++] = "an operator";
@@ -210,7 +209,6 @@ static void put_expected(strbuf_t *b, const int *set, int n)
         else
             put_symbol(b, syms[i]);
     }
-    (void)others;
 }
 
 /* True after a keyword that introduces a new name (let NAME, ...). */

@@ -1,6 +1,9 @@
 /* strbuf.c: a growable byte buffer for dumps, messages and exports. */
 #include "grammar.h"
 
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,4 +96,50 @@ void strbuf_put_quoted(strbuf_t *b, const char *s, size_t n)
         }
     }
     strbuf_putc(b, '"');
+}
+
+void strbuf_put_duration(strbuf_t *b, int64_t ms)
+{
+    static const struct { uint64_t ms; const char *unit; } units[] = {
+        { 3600000, "h" }, { 60000, "m" }, { 1000, "s" }, { 1, "ms" },
+    };
+    if (ms == 0) {
+        strbuf_puts(b, "0s");
+        return;
+    }
+    uint64_t left = ms < 0 ? (uint64_t)0 - (uint64_t)ms : (uint64_t)ms;
+    if (ms < 0)
+        strbuf_putc(b, '-');
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (left >= units[i].ms) {
+            strbuf_printf(b, "%" PRIu64 "%s", left / units[i].ms,
+                          units[i].unit);
+            left %= units[i].ms;
+        }
+    }
+}
+
+size_t double_text(double d, char buf[DOUBLE_TEXT_MAX])
+{
+    /* For a normal double 15 digits always do, and %g drops trailing
+     * zeros, so starting at 15 finds the shortest; subnormals have fewer
+     * digits to give. */
+    int from = d != 0 && fabs(d) < DBL_MIN ? 1 : 15;
+    for (int prec = from; prec <= 17; prec++) {
+        snprintf(buf, DOUBLE_TEXT_MAX, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    char *e = strchr(buf, 'e');
+    if (e) {
+        char *r = e + 1, *w = e + 1;
+        if (*r == '+' || *r == '-')
+            *w++ = *r++;
+        while (*r == '0' && r[1])
+            r++;
+        memmove(w, r, strlen(r) + 1);
+    } else if (!strchr(buf, '.')) {
+        strcat(buf, ".0");
+    }
+    return strlen(buf);
 }

@@ -62,14 +62,9 @@ mig_status_t eval_env_set(eval_env_t *env, const char *name, val_t *value)
         b->value = value;
         return MIG_OK;
     }
-    if (env->len == env->cap) {
-        size_t cap = env->cap ? env->cap * 2 : 8;
-        eval_binding_t *items = realloc(env->items, cap * sizeof(*items));
-        if (!items)
-            return MIG_ENOMEM;
-        env->items = items;
-        env->cap = cap;
-    }
+    if (!val_grow((void **)&env->items, &env->cap, env->len,
+                  sizeof(*env->items)))
+        return MIG_ENOMEM;
     char *copy = strdup(name);
     if (!copy)
         return MIG_ENOMEM;

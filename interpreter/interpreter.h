@@ -159,9 +159,6 @@ int val_compare(const val_t *a, const val_t *b);
  * maps in insertion order, durations bare (1m30s), doubles with a
  * fractional part or exponent (1.0, 1e+300). MIG_ENOMEM when OUT ran out. */
 mig_status_t val_format(const val_t *v, strbuf_t *out);
-/* Appends the canonical text of a duration: units h, m, s, ms from the
- * largest, zero units left out ("1h30m", "1m30s", "250ms", "0s", "-2s"). */
-void val_format_duration(int64_t ms, strbuf_t *out);
 /* Whether S is well-formed UTF-8 (no overlongs, surrogates, or code points
  * above U+10FFFF). NUL bytes are allowed. */
 bool val_utf8_valid(const char *s, size_t len);

@@ -90,8 +90,11 @@ val_t *val_intern(val_t *cache, const char *s, size_t len);
  * exponent so it still reads as a double ("1.0", "0.1", "1e+300",
  * "1e-5", "-0.0"). Returns the length. */
 size_t val_number_text(const val_t *v, char buf[VAL_NUM_TEXT]);
-/* Same for a bare double (finite). */
-size_t val_double_text(double d, char buf[VAL_NUM_TEXT]);
+
+/* Grows the malloc'd array *ITEMS of LEN items of SIZE bytes, *CAP
+ * allotted, so that one more fits (doubling). False when out of memory;
+ * the array is unchanged then. The one growth rule of this layer. */
+bool val_grow(void **items, size_t *cap, size_t len, size_t size);
 
 /* Appends S as a JSON string literal with quotes. ASCII_ONLY escapes every
  * non-ASCII character as \uXXXX (surrogate pairs above U+FFFF). */

@@ -273,8 +273,7 @@ uint32_t val_depth(const val_t *v)
 
 /* ---- lists ------------------------------------------------------------- */
 
-/* Grows an array of N items of SIZE bytes so that one more fits. */
-static bool grow(void **items, size_t *cap, size_t len, size_t size)
+bool val_grow(void **items, size_t *cap, size_t len, size_t size)
 {
     if (len < *cap)
         return true;
@@ -311,7 +310,7 @@ mig_status_t val_list_push_take(val_t *list, val_t *item)
         val_unref(item);
         return MIG_EINVALID;
     }
-    if (!grow((void **)&l->items, &l->cap, l->len, sizeof(val_t *))) {
+    if (!val_grow((void **)&l->items, &l->cap, l->len, sizeof(val_t *))) {
         val_unref(item);
         return MIG_ENOMEM;
     }
@@ -464,7 +463,7 @@ static mig_status_t map_append(val_map_t *m, val_t *key, val_t *value)
 {
     size_t need = m->len + 1;
     if (need >= UINT32_MAX - 1 ||
-        !grow((void **)&m->entries, &m->cap, m->len, sizeof(val_entry_t)) ||
+        !val_grow((void **)&m->entries, &m->cap, m->len, sizeof(val_entry_t)) ||
         (need > MAP_LINEAR_MAX && need * 2 > m->nslots &&
          !map_reindex(m, need))) {
         val_unref(key);

@@ -31,7 +31,7 @@ static void write_json(const val_t *v, strbuf_t *b, unsigned flags,
         return;
     case VAL_DURATION:
         strbuf_putc(b, '"');
-        val_format_duration(val_get_ms(v), b);
+        strbuf_put_duration(b, val_get_ms(v));
         strbuf_putc(b, '"');
         return;
     case VAL_STRING: {

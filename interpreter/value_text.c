@@ -141,38 +141,11 @@ void val_snippet(strbuf_t *b, const char *s, size_t len, size_t max)
 
 /* ---- numbers ----------------------------------------------------------- */
 
-size_t val_double_text(double d, char buf[VAL_NUM_TEXT])
-{
-    /* The fewest significant digits that read back to D. For a normal
-     * double 15 digits always do, and %g drops trailing zeros, so starting
-     * at 15 finds the shortest; subnormals have fewer digits to give. */
-    int from = d != 0 && fabs(d) < DBL_MIN ? 1 : 15;
-    for (int prec = from; prec <= 17; prec++) {
-        snprintf(buf, VAL_NUM_TEXT, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
-    /* The exponent keeps its sign but no leading zeros, as JavaScript
-     * writes it: 1e+300, 1e-5 (C writes 1e-05). */
-    char *e = strchr(buf, 'e');
-    if (e) {
-        char *r = e + 1, *w = e + 1;
-        if (*r == '+' || *r == '-')
-            *w++ = *r++;
-        while (*r == '0' && r[1])
-            r++;
-        memmove(w, r, strlen(r) + 1);
-    } else if (!strchr(buf, '.')) {
-        strcat(buf, ".0");
-    }
-    return strlen(buf);
-}
-
 size_t val_number_text(const val_t *v, char buf[VAL_NUM_TEXT])
 {
     if (val_is_int(v))
         return (size_t)snprintf(buf, VAL_NUM_TEXT, "%" PRId64, val_get_int(v));
-    return val_double_text(val_get_number(v), buf);
+    return double_text(val_get_number(v), buf);
 }
 
 /* Whether the whole number D (>= 2^53) written in BASE is exactly DIGITS
@@ -300,27 +273,6 @@ bool val_int_literal(const char *digits, size_t len, int base, bool neg,
 
 /* ---- durations and the canonical form ---------------------------------- */
 
-void val_format_duration(int64_t ms, strbuf_t *out)
-{
-    static const struct { uint64_t ms; const char *unit; } units[] = {
-        { 3600000, "h" }, { 60000, "m" }, { 1000, "s" }, { 1, "ms" },
-    };
-    if (ms == 0) {
-        strbuf_puts(out, "0s");
-        return;
-    }
-    uint64_t left = ms < 0 ? (uint64_t)0 - (uint64_t)ms : (uint64_t)ms;
-    if (ms < 0)
-        strbuf_putc(out, '-');
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (left >= units[i].ms) {
-            strbuf_printf(out, "%" PRIu64 "%s", left / units[i].ms,
-                          units[i].unit);
-            left %= units[i].ms;
-        }
-    }
-}
-
 static void format_value(const val_t *v, strbuf_t *out)
 {
     char num[VAL_NUM_TEXT];
@@ -335,7 +287,7 @@ static void format_value(const val_t *v, strbuf_t *out)
         strbuf_put(out, num, val_number_text(v, num));
         break;
     case VAL_DURATION:
-        val_format_duration(val_get_ms(v), out);
+        strbuf_put_duration(out, val_get_ms(v));
         break;
     case VAL_STRING: {
         size_t len;

@@ -318,14 +318,9 @@ static mig_status_t define_anchor(yread_t *r, const char *name, val_t *value,
     size_t i = val_map_index(r->anchor_names, name, len);
     if (i == VAL_NPOS) {
         i = val_len(r->anchor_names);
-        if (i >= r->cap_anchors) {
-            size_t cap = r->cap_anchors ? r->cap_anchors * 2 : 16;
-            yanchor_t *a = realloc(r->anchors, cap * sizeof(yanchor_t));
-            if (!a)
-                return MIG_ENOMEM;
-            r->anchors = a;
-            r->cap_anchors = cap;
-        }
+        if (!val_grow((void **)&r->anchors, &r->cap_anchors, i,
+                      sizeof(yanchor_t)))
+            return MIG_ENOMEM;
         mig_status_t st = val_map_set(r->anchor_names, name, len, val_null());
         if (st != MIG_OK)
             return st;
@@ -356,14 +351,8 @@ static void drop_anchors(yread_t *r)
 static bool note_key(yframe_t *f, size_t i, const src_span_t *span,
                      bool explicit_key)
 {
-    if (i >= f->cap_keys) {
-        size_t cap = f->cap_keys ? f->cap_keys * 2 : 8;
-        ykey_t *k = realloc(f->keys, cap * sizeof(ykey_t));
-        if (!k)
-            return false;
-        f->keys = k;
-        f->cap_keys = cap;
-    }
+    if (!val_grow((void **)&f->keys, &f->cap_keys, i, sizeof(ykey_t)))
+        return false;
     f->keys[i].span = *span;
     f->keys[i].explicit_key = explicit_key;
     return true;

@@ -96,7 +96,7 @@ static void emit_value(yemit_t *y, const val_t *v)
     case VAL_DURATION: {
         strbuf_t b;
         strbuf_init(&b);
-        val_format_duration(val_get_ms(v), &b);
+        strbuf_put_duration(&b, val_get_ms(v));
         if (b.oom)
             y->failed = true;
         else

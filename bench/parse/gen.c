@@ -140,6 +140,17 @@ static void gen_call(gen_t *g, const gen_words_t *names)
 
 static void gen_block(gen_t *g, gen_scope_t s, unsigned min, unsigned max);
 
+/* Writes " { BLOCK }": a block of MIN to MAX statements, indented. */
+static void gen_braced(gen_t *g, gen_scope_t s, unsigned min, unsigned max)
+{
+    gen_emit(g, " {");
+    g->indent++;
+    gen_block(g, s, min, max);
+    g->indent--;
+    gen_nl(g);
+    gen_emit(g, "}");
+}
+
 static void st_step(gen_t *g, gen_scope_t *s)
 {
     char name[GEN_NAME_MAX];
@@ -272,12 +283,7 @@ static void st_retry(gen_t *g, gen_scope_t *s)
         gen_emit(g, " on ");
         class_list(g);
     }
-    gen_emit(g, " {");
-    g->indent++;
-    gen_block(g, inner, 1, 3);
-    g->indent--;
-    gen_nl(g);
-    gen_emit(g, "}");
+    gen_braced(g, inner, 1, 3);
 }
 
 /* The last statement of a recover block: a decision allowed there. */
@@ -354,21 +360,11 @@ static void st_if(gen_t *g, gen_scope_t *s)
     gen_nl(g);
     gen_emit(g, "if ");
     gen_cond(g);
-    gen_emit(g, " {");
-    g->indent++;
-    gen_block(g, inner, 1, 3);
-    g->indent--;
-    gen_nl(g);
-    gen_emit(g, "}");
+    gen_braced(g, inner, 1, 3);
     if (gen_chance(g, 30)) {
         gen_emit(g, " else if ");
         gen_cond(g);
-        gen_emit(g, " {");
-        g->indent++;
-        gen_block(g, inner, 1, 2);
-        g->indent--;
-        gen_nl(g);
-        gen_emit(g, "}");
+        gen_braced(g, inner, 1, 2);
     }
     if (gen_chance(g, 50)) {
         gen_emit(g, " else {");

@@ -553,7 +553,7 @@ static void durations_as_text(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         strbuf_t b;
         strbuf_init(&b);
-        val_format_duration(cases[i].ms, &b);
+        strbuf_put_duration(&b, cases[i].ms);
         assert_string_equal(b.data, cases[i].text);
         strbuf_free(&b);
         expect_fmt(val_duration(cases[i].ms), cases[i].text);

@@ -8,6 +8,7 @@
 
 #include "grammar.h"
 #include "interpreter.h"
+#include "mig_stdlib.h"
 
 /* Exit codes, documented in docs/cli.md. */
 enum {
@@ -23,12 +24,23 @@ typedef struct cli_opt {
     char short_name;        /* 0 for none */
     const char *arg;        /* NULL for a flag, else the argument's name */
     const char *help;
+    bool repeat;            /* every use is kept (cli_values), not the last */
 } cli_opt_t;
+
+/* An option given twice keeps the last value (cli_value), unless its row
+ * says .repeat: then every value is also kept, in the order given, in
+ * REPEATED (pointers into argv, no allocation): option I's values are
+ * REPEATED[FIRST[I]] .. REPEATED[FIRST[I] + COUNT[I] - 1]. A repeatable
+ * flag keeps "" for each use, so the count says how often it was given.
+ * More than CLI_MAX_REPEATED uses in all is a usage error. */
+#define CLI_MAX_REPEATED 256
 
 typedef struct cli_args {
     const char *values[CLI_MAX_OPTS];   /* per option: NULL, "" for a flag */
     char **operands;
     int n_operands;
+    const char *repeated[CLI_MAX_REPEATED];
+    size_t first[CLI_MAX_OPTS], count[CLI_MAX_OPTS];
 } cli_args_t;
 
 typedef struct cli_cmd cli_cmd_t;
@@ -56,7 +68,16 @@ static inline const char *cli_value(const cli_cmd_t *cmd, const cli_args_t *a,
 {
     return a->values[cli_opt_index(cmd, name)];
 }
+/* Every value of the repeatable option NAME (its row has .repeat), in
+ * the order given: *OUT gets an array of them, the count is returned
+ * (0: not given). The array lives in A and the strings in the ARGV given
+ * to cli_parse; nothing is to be freed. */
+size_t cli_values(const cli_cmd_t *cmd, const cli_args_t *a, const char *name,
+                  const char *const **out);
 void cli_print_help(const cli_cmd_t *cmd, FILE *out);
+/* Prints every action and recovery handler of cli_actions() with its
+ * arguments, effect and doc (`mig help actions`); returns an exit code. */
+int cli_print_actions(FILE *out);
 
 /* Renders every diagnostic in L to stderr the one way mig shows them:
  * file:line:col, the source line, a caret under the span, the hint. */
@@ -70,17 +91,28 @@ typedef struct cli_plan {
     graph_t *graph;         /* only when asked for */
 } cli_plan_t;
 
-/* Loads PATH ("-": standard input), parses it and, when WANT_GRAPH,
- * compiles its execution graph; renders every diagnostic to stderr.
- * Returns EXIT_CLEAN, EXIT_INVALID (the plan has errors) or EXIT_USAGE
- * (unreadable, or out of memory: said on stderr). Free P with
- * cli_plan_free whatever it returned. */
-int cli_load_plan(const char *path, bool want_graph, cli_plan_t *p);
+/* What cli_load_plan does past parsing. */
+enum {
+    CLI_LOAD_CHECK = 1u << 0,   /* the static checks (check_plan) */
+    CLI_LOAD_STRICT = 1u << 1,  /* ... with CHECK_STRICT */
+    CLI_LOAD_GRAPH = 1u << 2,   /* compile the execution graph */
+};
+
+/* Loads PATH ("-": standard input), parses it and does what FLAGS ask;
+ * renders every diagnostic to stderr. Returns EXIT_CLEAN, EXIT_INVALID
+ * (the plan has errors) or EXIT_USAGE (unreadable, or out of memory: said
+ * on stderr). Free P with cli_plan_free whatever it returned. */
+int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p);
 void cli_plan_free(cli_plan_t *p);
+
+/* The registry of every action mig knows (the standard library's), made
+ * on first use; NULL (said on stderr) when out of memory. */
+const action_registry_t *cli_actions(void);
 
 /* The subcommands. */
 int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_help(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args);
 

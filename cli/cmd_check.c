@@ -1,6 +1,7 @@
-/* cmd_check.c: `mig check FILE...`, which parses plans, compiles each into
- * its execution graph (for the checks that need the whole plan), and
- * reports. */
+/* cmd_check.c: `mig check FILE...`, which parses plans, checks each
+ * without running it (names, calls, types, undo, rollbacks, retry
+ * policies), compiles its execution graph (for the checks that need the
+ * whole plan), and reports. */
 #include <stdlib.h>
 
 #include "cli.h"
@@ -28,10 +29,10 @@ static void print_summary(const src_t *src, const ast_plan_t *plan)
 }
 
 /* Checks one file; returns its exit code. */
-static int check_one(const char *path, bool tree, bool quiet, bool syntax_only)
+static int check_one(const char *path, bool tree, bool quiet, unsigned flags)
 {
     cli_plan_t p;
-    int rc = cli_load_plan(path, !syntax_only, &p);
+    int rc = cli_load_plan(path, flags, &p);
     if (rc == EXIT_CLEAN && tree) {
         char *out;
         size_t len;
@@ -53,10 +54,14 @@ int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args)
 {
     bool tree = cli_value(cmd, args, "tree") != NULL;
     bool quiet = cli_value(cmd, args, "quiet") != NULL;
-    bool syntax_only = cli_value(cmd, args, "syntax-only") != NULL;
+    unsigned flags = CLI_LOAD_CHECK | CLI_LOAD_GRAPH;
+    if (cli_value(cmd, args, "syntax-only"))
+        flags = 0;
+    else if (cli_value(cmd, args, "strict"))
+        flags |= CLI_LOAD_STRICT;
     int worst = EXIT_CLEAN;
     for (int i = 0; i < args->n_operands; i++) {
-        int rc = check_one(args->operands[i], tree, quiet, syntax_only);
+        int rc = check_one(args->operands[i], tree, quiet, flags);
         if (rc > worst)
             worst = rc;
     }

@@ -43,7 +43,7 @@ int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args)
     bool json = cli_value(cmd, args, "json") != NULL;
     const char *path = args->operands[0];
     cli_plan_t p;
-    int rc = cli_load_plan(path, true, &p);
+    int rc = cli_load_plan(path, CLI_LOAD_GRAPH, &p);
     if (rc == EXIT_CLEAN) {
         strbuf_t b;
         strbuf_init(&b);

@@ -1,9 +1,42 @@
-/* load.c: how every command that reads a plan gets it: the file, its AST
- * and, when asked, its execution graph, with every diagnostic rendered and
- * the outcome already said as an exit code. */
+/* load.c: how every command that reads a plan gets it: the file, its AST,
+ * the static checks and the execution graph as asked, with every
+ * diagnostic rendered and the outcome already said as an exit code. */
+#include <stdlib.h>
+
 #include "cli.h"
 
-int cli_load_plan(const char *path, bool want_graph, cli_plan_t *p)
+static action_registry_t *actions;
+
+static void free_actions(void)
+{
+    action_registry_free(actions);
+    actions = NULL;
+}
+
+const action_registry_t *cli_actions(void)
+{
+    if (actions)
+        return actions;
+    actions = action_registry_new();
+    if (!actions || stdlib_register(actions) != MIG_OK) {
+        action_registry_free(actions);
+        actions = NULL;
+        fprintf(stderr, "mig: error: out of memory\n");
+        return NULL;
+    }
+    atexit(free_actions);
+    return actions;
+}
+
+/* The worse of two outcomes: out of memory over errors over clean. */
+static mig_status_t worse(mig_status_t a, mig_status_t b)
+{
+    if (a == MIG_ENOMEM || b == MIG_ENOMEM)
+        return MIG_ENOMEM;
+    return a != MIG_OK ? a : b;
+}
+
+int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p)
 {
     *p = (cli_plan_t){ 0 };
     diag_list_t diags;
@@ -18,8 +51,23 @@ int cli_load_plan(const char *path, bool want_graph, cli_plan_t *p)
     p->arena = arena_new();
     st = p->arena ? grammar_parse(p->src, p->arena, &diags, &p->plan)
                   : MIG_ENOMEM;
-    if (st == MIG_OK && want_graph)
-        st = graph_compile(p->plan, p->src, &diags, &p->graph);
+    /* The checks and the graph each report what they find; a plan that
+     * fails one still gets the other, so one run shows every error. */
+    mig_status_t parsed = st;
+    if (parsed == MIG_OK && (flags & CLI_LOAD_CHECK)) {
+        const action_registry_t *r = cli_actions();
+        st = !r ? MIG_ENOMEM
+           : check_plan(p->plan, p->src, r,
+                        flags & CLI_LOAD_STRICT ? CHECK_STRICT : 0, &diags);
+    }
+    if (parsed == MIG_OK && (flags & CLI_LOAD_GRAPH) && st != MIG_ENOMEM) {
+        mig_status_t gst = graph_compile(p->plan, p->src, &diags, &p->graph);
+        st = worse(st, gst);
+        if (st != MIG_OK) {
+            graph_free(p->graph);
+            p->graph = NULL;
+        }
+    }
     cli_render_diags(&diags);
     diag_list_free(&diags);
     if (st == MIG_ENOMEM)

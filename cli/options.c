@@ -13,6 +13,14 @@ int cli_opt_index(const cli_cmd_t *cmd, const char *name)
     abort();   /* a handler asked for an option its row does not have */
 }
 
+size_t cli_values(const cli_cmd_t *cmd, const cli_args_t *a, const char *name,
+                  const char *const **out)
+{
+    int i = cli_opt_index(cmd, name);
+    *out = a->repeated + a->first[i];
+    return a->count[i];
+}
+
 static void usage_line(const cli_cmd_t *cmd, FILE *out)
 {
     fprintf(out, "usage: mig %s%s%s%s\n", cmd->name,
@@ -27,13 +35,15 @@ void cli_print_help(const cli_cmd_t *cmd, FILE *out)
     if (!cmd->opts[0].name)
         return;
     fprintf(out, "\noptions:\n");
+    /* "-p, --profile NAME", or "    --param NAME=VALUE" in the same column. */
     for (const cli_opt_t *o = cmd->opts; o->name; o++) {
         char left[64];
-        snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
-                 o->short_name ? "-" : "", o->short_name ? o->short_name : ' ',
-                 o->short_name ? ", " : "  ", o->name, o->arg ? " " : "",
+        char s = o->short_name;
+        snprintf(left, sizeof(left), "%c%c%c --%s%s%s", s ? '-' : ' ',
+                 s ? s : ' ', s ? ',' : ' ', o->name, o->arg ? " " : "",
                  o->arg ? o->arg : "");
-        fprintf(out, "  %-24s %s\n", o->short_name ? left : left + 2, o->help);
+        fprintf(out, "  %-24s %s%s\n", left, o->help,
+                o->repeat ? " (repeatable)" : "");
     }
 }
 
@@ -78,6 +88,8 @@ int cli_parse(const cli_cmd_t *cmd, int argc, char **argv, cli_args_t *out)
     char **operands = argv + 1;
     int n = 0;
     bool only_operands = false;
+    struct rep { int opt; const char *value; } repeated[CLI_MAX_REPEATED];
+    size_t n_repeated = 0, n_kept = 0;
     for (int i = 1; i < argc; i++) {
         char *a = argv[i];
         if (only_operands || a[0] != '-' || strcmp(a, "-") == 0) {
@@ -113,6 +125,19 @@ int cli_parse(const cli_cmd_t *cmd, int argc, char **argv, cli_args_t *out)
             value = argv[++i];
         }
         out->values[idx] = o->arg ? value : "";
+        if (o->repeat) {
+            if (n_repeated == CLI_MAX_REPEATED)
+                return usage_error(cmd, "too many '--%s' options", o->name);
+            repeated[n_repeated++] = (struct rep){ idx, out->values[idx] };
+        }
+    }
+    /* Each repeatable option's values, together and in order. */
+    for (int i = 0; cmd->opts[i].name; i++) {
+        out->first[i] = n_kept;
+        for (size_t r = 0; r < n_repeated; r++)
+            if (repeated[r].opt == i)
+                out->repeated[n_kept++] = repeated[r].value;
+        out->count[i] = n_kept - out->first[i];
     }
     if (cmd->opts[0].name) {
         for (int i = 0; cmd->opts[i].name; i++) {

@@ -23,7 +23,24 @@ struct eval_env {
     eval_env_t *parent;
     eval_binding_t *items;
     size_t len, cap;
+    eval_action_fn actions;     /* calls of actions, or NULL: see parent */
+    void *actions_data;
 };
+
+void eval_env_set_actions(eval_env_t *env, eval_action_fn fn, void *data)
+{
+    env->actions = fn;
+    env->actions_data = data;
+}
+
+/* The scope that handles action calls for ENV, or NULL. */
+static const eval_env_t *eval_env_actions(const eval_env_t *env)
+{
+    for (; env; env = env->parent)
+        if (env->actions)
+            return env;
+    return NULL;
+}
 
 eval_env_t *eval_env_new(eval_env_t *parent)
 {
@@ -407,8 +424,7 @@ static mig_status_t eval_not_callable(eval_ctx_t *c, const ast_node_t *callee)
     return MIG_EINVALID;
 }
 
-/* Checks the number and kind of the arguments of a call of B. */
-static mig_status_t eval_check_args(eval_ctx_t *c, const ast_node_t *e,
+mig_status_t eval_check_args(eval_ctx_t *c, const ast_node_t *e,
                                     const eval_builtin_t *b)
 {
     const ast_args_t *args = &e->u.call.args;
@@ -437,6 +453,55 @@ static mig_status_t eval_check_args(eval_ctx_t *c, const ast_node_t *e,
     return MIG_EINVALID;
 }
 
+/* Evaluates the arguments of call E (in the order written) into a new
+ * array *OUT of new references. */
+static mig_status_t eval_args(eval_ctx_t *c, const ast_node_t *e,
+                              val_t ***out)
+{
+    uint32_t n = e->u.call.args.len;
+    val_t **args = calloc(n ? n : 1, sizeof(*args));
+    if (!args)
+        return eval_oom(c, &e->span);
+    mig_status_t st = MIG_OK;
+    for (uint32_t i = 0; i < n && st == MIG_OK; i++)
+        st = eval_node(c, e->u.call.args.items[i].value, &args[i]);
+    if (st != MIG_OK) {
+        for (uint32_t i = 0; i < n; i++)
+            val_unref(args[i]);
+        free(args);
+        return st;
+    }
+    *out = args;
+    return MIG_OK;
+}
+
+/* A call of something that is not a builtin: an action, when the scope
+ * has a handler for them and the callee is a dotted name. */
+static mig_status_t eval_call_action(eval_ctx_t *c, const ast_node_t *e,
+                                     val_t **out)
+{
+    const ast_node_t *callee = e->u.call.callee;
+    const eval_env_t *h = eval_env_actions(c->env);
+    strbuf_t name;
+    strbuf_init(&name);
+    if (!h || callee->kind != AST_FIELD || !eval_dotted(callee, &name)
+        || name.oom) {
+        strbuf_free(&name);
+        return eval_not_callable(c, callee);
+    }
+    val_t **args;
+    mig_status_t st = eval_args(c, e, &args);
+    if (st == MIG_OK) {
+        st = h->actions(h->actions_data, e, name.data, args, c->src,
+                        c->diags, out);
+        for (uint32_t i = 0; i < e->u.call.args.len; i++)
+            val_unref(args[i]);
+        free(args);
+    }
+    strbuf_free(&name);
+    return st;
+}
+
 static mig_status_t eval_call(eval_ctx_t *c, const ast_node_t *e,
                               val_t **out)
 {
@@ -446,21 +511,18 @@ static mig_status_t eval_call(eval_ctx_t *c, const ast_node_t *e,
         && !(c->env && eval_env_get(c->env, callee->u.name.name)))
         b = eval_builtin_find(callee->u.name.name);
     if (!b)
-        return eval_not_callable(c, callee);
+        return eval_call_action(c, e, out);
     mig_status_t st = eval_check_args(c, e, b);
     if (st != MIG_OK)
         return st;
     uint32_t n = e->u.call.args.len;
-    val_t **args = calloc(n ? n : 1, sizeof(*args));
-    if (!args)
-        return eval_oom(c, &e->span);
-    for (uint32_t i = 0; i < n && st == MIG_OK; i++)
-        st = eval_node(c, e->u.call.args.items[i].value, &args[i]);
-    if (st == MIG_OK) {
-        eval_call_t call = { .ctx = c, .node = e, .name = b->name,
-                             .args = args, .nargs = n };
-        st = b->fn(&call, out);
-    }
+    val_t **args;
+    st = eval_args(c, e, &args);
+    if (st != MIG_OK)
+        return st;
+    eval_call_t call = { .ctx = c, .node = e, .name = b->name, .args = args,
+                         .nargs = n };
+    st = b->fn(&call, out);
     for (uint32_t i = 0; i < n; i++)
         val_unref(args[i]);
     free(args);

@@ -27,18 +27,6 @@ mig_status_t eval_push_failed(eval_ctx_t *c, const src_span_t *span,
  * "a number", "a string", "a list", "a map", "a duration". */
 const char *eval_a_type(const val_t *v);
 
-/* Looks for the candidate closest to NAME by edit distance. Feed every
- * candidate to eval_suggest_consider; BEST is then the suggestion, or NULL
- * when none is close enough to be worth a "did you mean". */
-typedef struct eval_suggest {
-    const char *name;
-    const char *best;
-    size_t dist;
-} eval_suggest_t;
-
-void eval_suggest_init(eval_suggest_t *s, const char *name);
-void eval_suggest_consider(eval_suggest_t *s, const char *candidate);
-
 /* ---- builtin functions (eval_builtins.c) -------------------------------- */
 
 /* One call of a builtin: the evaluated positional arguments (borrowed),
@@ -60,6 +48,7 @@ typedef mig_status_t (*eval_builtin_fn)(eval_call_t *call, val_t **out);
 typedef struct eval_builtin {
     const char *name;
     int min_args, max_args;     /* max EVAL_VARIADIC: no limit */
+    unsigned result;            /* ACTION_T_* mask of what it gives */
     eval_builtin_fn fn;
     const char *signature;      /* "replace(s, old, new)" */
     const char *doc;
@@ -67,6 +56,10 @@ typedef struct eval_builtin {
 
 /* The row for NAME, or NULL. */
 const eval_builtin_t *eval_builtin_find(const char *name);
+/* Checks the number and kind of the arguments of call E of B, reporting
+ * a misfit at E. MIG_OK or MIG_EINVALID. */
+mig_status_t eval_check_args(eval_ctx_t *c, const ast_node_t *e,
+                             const eval_builtin_t *b);
 /* Every row, in the order of the table; *COUNT gets their number. */
 const eval_builtin_t *eval_builtin_table(size_t *count);
 

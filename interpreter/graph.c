@@ -211,15 +211,6 @@ void graph_add_edge(comp_t *c, uint32_t from, uint32_t to,
 
 /* ---- error classes: how specific a handler is ------------------------ */
 
-/* Depth of the built-in classes in their hierarchy (interpreter-level
- * copy of the runtime's table: handlers are ordered by it). */
-static const struct { const char *name; uint32_t depth; } builtin_classes[] = {
-    { "Transient", 1 }, { "Timeout", 2 }, { "Unavailable", 2 },
-    { "Permanent", 1 }, { "ParamMismatch", 2 }, { "MethodNotFound", 2 },
-    { "MissingDependency", 2 }, { "InvalidConfig", 2 }, { "Conflict", 2 },
-    { "ValidationFailed", 2 }, { "PolicyDenied", 2 }, { "ScriptError", 1 },
-};
-
 /* NAME is NULL for the parent of a plan class declared without one. */
 static uint32_t class_depth(const comp_t *c, const char *name, uint32_t guard)
 {
@@ -227,10 +218,13 @@ static uint32_t class_depth(const comp_t *c, const char *name, uint32_t guard)
         return 0;
     if (strcmp(name, "*") == 0)
         return 0;
-    size_t n = sizeof builtin_classes / sizeof *builtin_classes;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(builtin_classes[i].name, name) == 0)
-            return builtin_classes[i].depth;
+    error_class_t b = error_class_find(name);
+    if (b != ERROR_NONE) {
+        uint32_t depth = 1;
+        while ((b = error_class_parent(b)) != ERROR_NONE)
+            depth++;
+        return depth;
+    }
     uint32_t decl = graph_smap_get(&c->classes, name);
     if (decl == GRAPH_NONE || guard > 64)
         return 1;

@@ -17,12 +17,6 @@ typedef struct gnode {
     uint32_t stage, scope;
 } gnode_t;
 
-/* A string-keyed hash table in the graph's arena (ids, names). */
-typedef struct smap {
-    const char **keys;
-    uint32_t *vals;
-    uint32_t cap, len;
-} smap_t;
 
 struct graph {
     arena_t *arena;
@@ -56,16 +50,6 @@ typedef struct comp {
     uint32_t n_cps, cap_cps;
 } comp_t;
 
-/* String-keyed tables in the graph's arena. get gives GRAPH_NONE for a
- * missing key; put keeps KEY (it must live as long as the graph) and
- * returns false when out of memory. */
-uint32_t graph_smap_get(const smap_t *m, const char *key);
-bool graph_smap_has(const smap_t *m, const char *key);
-bool graph_smap_put(arena_t *a, smap_t *m, const char *key, uint32_t val);
-/* Grows the arena array *P (*CAP items of SIZE bytes, LEN used) to hold
- * one more item; false when out of memory. */
-bool graph_grow(arena_t *a, void **p, uint32_t *cap, uint32_t len,
-                size_t size);
 /* Adds an edge (nothing when either end is GRAPH_NONE or memory ran out). */
 void graph_add_edge(comp_t *c, uint32_t from, uint32_t to,
                     graph_edge_kind_t kind);

@@ -333,6 +333,17 @@ mig_status_t eval_env_set(eval_env_t *env, const char *name, val_t *value);
  * NULL when no scope binds it. */
 val_t *eval_env_get(const eval_env_t *env, const char *name);
 
+/* Calls of actions in expressions (`file.exists(path: p)`) go to a
+ * function the runtime sets on a scope; its children see it too. FN gets
+ * the CALL node, the action's dotted NAME and the evaluated arguments in
+ * the order written (borrowed), and returns like eval_expr. Without one, a
+ * call of a dotted name is an error ("actions run only in steps"). */
+typedef mig_status_t (*eval_action_fn)(void *data, const ast_node_t *call,
+                                       const char *name,
+                                       val_t *const *args, src_t *src,
+                                       diag_list_t *diags, val_t **out);
+void eval_env_set_actions(eval_env_t *env, eval_action_fn fn, void *data);
+
 /* Evaluates expression E in ENV (NULL: no names bound) into *OUT, a new
  * reference. Every runtime error is reported to DIAGS (with SRC, at the
  * span of the sub-expression at fault) and gives MIG_EINVALID; MIG_ENOMEM
@@ -345,5 +356,228 @@ mig_status_t eval_expr(const ast_node_t *e, eval_env_t *env, src_t *src,
  * other scalars in their canonical text (1500, 1m30s, true, null), lists
  * and maps as compact JSON. MIG_ENOMEM when OUT ran out. */
 mig_status_t eval_to_text(const val_t *v, strbuf_t *out);
+
+/* ---- error classes ------------------------------------------------------ */
+
+/* X(ENUM, "Name", PARENT): the built-in error classes (docs/language.md,
+ * "Error classes"), each under its parent (NONE for a root). A plan adds
+ * classes of its own with `error NAME : PARENT`. */
+#define ERROR_CLASSES(X)                                                     \
+    X(TRANSIENT, "Transient", NONE)                                         \
+    X(TIMEOUT, "Timeout", TRANSIENT)                                        \
+    X(UNAVAILABLE, "Unavailable", TRANSIENT)                                \
+    X(PERMANENT, "Permanent", NONE)                                         \
+    X(PARAM_MISMATCH, "ParamMismatch", PERMANENT)                           \
+    X(METHOD_NOT_FOUND, "MethodNotFound", PERMANENT)                        \
+    X(MISSING_DEPENDENCY, "MissingDependency", PERMANENT)                   \
+    X(INVALID_CONFIG, "InvalidConfig", PERMANENT)                           \
+    X(CONFLICT, "Conflict", PERMANENT)                                      \
+    X(VALIDATION_FAILED, "ValidationFailed", PERMANENT)                     \
+    X(POLICY_DENIED, "PolicyDenied", PERMANENT)                             \
+    X(SCRIPT_ERROR, "ScriptError", NONE)
+
+typedef enum error_class {
+#define ERROR_CLASS_ENUM(e, s, p) ERROR_##e,
+    ERROR_CLASSES(ERROR_CLASS_ENUM)
+#undef ERROR_CLASS_ENUM
+    ERROR_CLASS_COUNT,
+    ERROR_NONE = ERROR_CLASS_COUNT
+} error_class_t;
+
+/* The built-in class named NAME, or ERROR_NONE. */
+error_class_t error_class_find(const char *name);
+const char *error_class_name(error_class_t c);
+/* The parent of C, or ERROR_NONE for a root. */
+error_class_t error_class_parent(error_class_t c);
+
+/* ---- actions ------------------------------------------------------------ */
+
+/* Every action a step can call (the stdlib's in C, later Lua's) is one row
+ * of a table registered in an action_registry_t. The interpreter checks
+ * calls against the rows before anything runs; the runtime calls their
+ * functions. docs/actions.md lists the rows of the standard library. */
+
+/* X(ENUM, "name", "what it means"): what running an action does to the
+ * state a plan manages, and so how a step that calls it is undone. */
+#define ACTION_EFFECTS(X)                                                     \
+    X(PURE, "pure", "reads only; may also be called in expressions")         \
+    X(SELF_UNDO, "self-undo", "changes state and records how to undo it")    \
+    X(PLAN_UNDO, "plan-undo", "changes state; undone only by the step's undo") \
+    X(IRREVERSIBLE, "irreversible", "changes state for good")
+
+typedef enum action_effect {
+#define ACTION_EFFECT_ENUM(e, s, d) ACTION_##e,
+    ACTION_EFFECTS(ACTION_EFFECT_ENUM)
+#undef ACTION_EFFECT_ENUM
+} action_effect_t;
+
+/* Type masks for arguments and results: one bit per val_type_t. */
+#define ACTION_T(type) (1u << VAL_##type)
+#define ACTION_T_ANY 0x7fu
+
+/* One argument of an action. Positional arguments fill the rows in order;
+ * named ones go to the row of that name. */
+typedef struct action_arg {
+    const char *name;
+    unsigned types;         /* ACTION_T_* mask of the values accepted */
+    bool required;
+    const char *def;        /* default as JSON text, or NULL (no value) */
+    const char *doc;
+} action_arg_t;
+
+/* The context an action's functions get from the runtime: where relative
+ * paths start, what it may read and, outside a dry run, change, and where
+ * it reports an error or a preview. Defined by the runtime (runtime.h). */
+typedef struct action_ctx action_ctx_t;
+
+/* ARGS is a map holding every argument of the row that has a value (given,
+ * or its default), checked against the row. A function returns MIG_OK
+ * (setting *RESULT to a new reference where it gives one), or reports
+ * through CTX and returns MIG_EINVALID / MIG_ENOMEM. */
+typedef mig_status_t (*action_fn)(action_ctx_t *ctx, const val_t *args,
+                                  val_t **result);
+
+typedef struct action {
+    const char *name;       /* "file.write": namespace, dot, name */
+    action_effect_t effect;
+    const action_arg_t *args;   /* ended by a row with name NULL */
+    unsigned result;        /* ACTION_T_* mask of what it gives */
+    /* Says what the call would do without doing it: a pure action
+     * computes its result; others record the changes they would make
+     * (runtime.h, actx_would). Gets a read-only context. */
+    action_fn preview;
+    action_fn run;          /* does it (NULL until the runtime has it) */
+    action_fn undo;         /* reverses run, for SELF_UNDO actions */
+    const char *doc;
+} action_t;
+
+/* A recovery strategy (recover CLASS with NAME): a row with the arguments
+ * a plan may give it. The runtime calls its function with the error. */
+typedef struct action_handler {
+    const char *name;       /* "adapt.params" */
+    const action_arg_t *args;
+    const char *doc;
+} action_handler_t;
+
+typedef struct action_registry action_registry_t;
+
+/* A new empty registry; NULL when out of memory. */
+action_registry_t *action_registry_new(void);
+void action_registry_free(action_registry_t *r);
+/* Adds the N rows of TABLE (borrowed: it must outlive R, a static table).
+ * A name already present is a programming error (asserted). MIG_OK or
+ * MIG_ENOMEM. Each row's defaults are read once, here. */
+mig_status_t action_registry_add(action_registry_t *r, const action_t *table,
+                                 size_t n);
+mig_status_t action_registry_add_handlers(action_registry_t *r,
+                                          const action_handler_t *table,
+                                          size_t n);
+/* The row named NAME, or NULL. */
+const action_t *action_find(const action_registry_t *r, const char *name);
+const action_handler_t *action_find_handler(const action_registry_t *r,
+                                            const char *name);
+/* Whether some action or handler is named NS.something. */
+bool action_has_namespace(const action_registry_t *r, const char *ns,
+                          size_t len);
+/* The rows, sorted by name (for docs and `mig help actions`). */
+size_t action_count(const action_registry_t *r);
+const action_t *action_at(const action_registry_t *r, size_t i);
+size_t action_handler_count(const action_registry_t *r);
+const action_handler_t *action_handler_at(const action_registry_t *r,
+                                          size_t i);
+/* The registered action or handler name closest to NAME, for a "did you
+ * mean", or NULL when none is close. */
+const char *action_suggest(const action_registry_t *r, const char *name);
+/* The default of argument row A (of a registered table), borrowed; NULL
+ * when it has none. */
+val_t *action_arg_default(const action_registry_t *r, const action_arg_t *a);
+const char *action_effect_name(action_effect_t e);
+/* "a string", "a number or a duration", "any value": for messages. */
+void action_types_text(unsigned types, strbuf_t *out);
+
+/* Checks CALL (an AST_CALL) against the argument rows ARGS, knowing of each
+ * of its arguments, in the order written, only the types it may have
+ * (TYPES[i], an ACTION_T_* mask; ACTION_T_ANY when unknown). Reports an
+ * unknown name (with "did you mean"), a missing required argument, too
+ * many positional ones, or a type that cannot fit, at the argument in SRC.
+ * WHAT names the callee in messages ("file.write"). MIG_OK, MIG_EINVALID
+ * or MIG_ENOMEM. */
+mig_status_t action_check_call(const char *what, const action_arg_t *args,
+                               const ast_node_t *call, const unsigned *types,
+                               src_t *src, diag_list_t *diags);
+/* Binds the evaluated arguments VALUES of CALL (borrowed, in the order
+ * written) to the rows ARGS like action_check_call, and fills in defaults,
+ * into a new map *OUT in the order of the rows. */
+mig_status_t action_bind_args(const action_registry_t *r, const char *what,
+                              const action_arg_t *args,
+                              const ast_node_t *call, val_t *const *values,
+                              src_t *src, diag_list_t *diags, val_t **out);
+
+/* ---- static checks ------------------------------------------------------ */
+
+enum {
+    CHECK_STRICT = 1u << 0,     /* warnings about undo become errors */
+};
+
+/* Checks PLAN (parsed from SRC without errors) beyond its syntax, without
+ * running it: every name resolves (parameters, lets, steps, stages,
+ * checkpoints' stages, error classes, Lua modules, actions and handlers,
+ * with "did you mean"), no name is bound twice in a scope, calls fit their
+ * action's arguments, side-effecting steps can be undone, rollbacks aim at
+ * checkpoints that can have been passed, retry policies make sense, and
+ * the types that are visible without running fit. ACTIONS is the registry
+ * calls are checked against. Lua module paths are taken from the plan
+ * file's directory. Reports to DIAGS; returns MIG_OK when there were no
+ * errors (warnings allowed), MIG_EINVALID, or MIG_ENOMEM. The whole-plan
+ * checks of graph_compile (stage order, duplicate stages, steps and
+ * checkpoints) are not repeated here. docs/checks.md lists every check. */
+mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
+                        const action_registry_t *actions, unsigned flags,
+                        diag_list_t *diags);
+
+/* ---- parameters and profiles ------------------------------------------ */
+
+/* The values a run's parameters take (docs/language.md, "param"): each
+ * declared parameter's default, replaced by the chosen profile's
+ * assignment, replaced by a --param override. */
+#define PARAM_ORIGINS(X)                                                      \
+    X(DEFAULT, "default")                                                    \
+    X(PROFILE, "profile")                                                    \
+    X(CLI, "--param")
+
+typedef enum param_origin {
+#define PARAM_ORIGIN_ENUM(e, s) PARAM_FROM_##e,
+    PARAM_ORIGINS(PARAM_ORIGIN_ENUM)
+#undef PARAM_ORIGIN_ENUM
+} param_origin_t;
+
+typedef struct params params_t;
+
+/* Resolves the parameters of PLAN (parsed from SRC without errors).
+ * Defaults are evaluated in file order, each seeing the parameters
+ * declared before it. PROFILE (NULL: none) names a profile of the plan;
+ * its assignments replace defaults. OVERRIDES are N_OVERRIDES texts
+ * "NAME=VALUE" from the command line, applied in order (a later one wins);
+ * VALUE is read as the type of the parameter's default (docs/cli.md).
+ * Errors (an unknown profile or parameter, with "did you mean"; a value
+ * of the wrong type; a default that fails to evaluate) go to DIAGS, those
+ * about the command line without a file. Returns MIG_OK with *OUT set,
+ * MIG_EINVALID, or MIG_ENOMEM. */
+mig_status_t params_resolve(const ast_plan_t *plan, src_t *src,
+                            const char *profile,
+                            const char *const *overrides, size_t n_overrides,
+                            diag_list_t *diags, params_t **out);
+void params_free(params_t *p);
+/* The parameters in declaration order. Strings and values are borrowed
+ * from P. */
+size_t params_count(const params_t *p);
+const char *params_name(const params_t *p, size_t i);
+val_t *params_value(const params_t *p, size_t i);
+param_origin_t params_origin(const params_t *p, size_t i);
+/* The profile P was resolved with, or NULL. */
+const char *params_profile(const params_t *p);
+const char *param_origin_name(param_origin_t o);
+/* Binds every parameter in ENV. MIG_OK or MIG_ENOMEM. */
+mig_status_t params_bind(const params_t *p, eval_env_t *env);
 
 #endif

@@ -80,6 +80,42 @@ mig_status_t val_map_set_key_take(val_t *map, val_t *key, val_t *value);
 #define VAL_INTERN_MAX 4096
 val_t *val_intern(val_t *cache, const char *s, size_t len);
 
+/* ---- "did you mean" (eval_builtins.c) --------------------------------- */
+
+/* Looks for the candidate closest to NAME by edit distance; every "did you
+ * mean" of the layer comes from here. Feed every candidate to
+ * eval_suggest_consider; BEST is then the suggestion, or NULL when none is
+ * close enough to be worth a "did you mean". */
+typedef struct eval_suggest {
+    const char *name;
+    const char *best;
+    size_t dist;
+} eval_suggest_t;
+
+void eval_suggest_init(eval_suggest_t *s, const char *name);
+void eval_suggest_consider(eval_suggest_t *s, const char *candidate);
+
+/* ---- string-keyed tables in an arena (graph.c) ------------------------ */
+
+/* A string-keyed hash table in an arena (the graph's ids, the checker's
+ * names). */
+typedef struct smap {
+    const char **keys;
+    uint32_t *vals;
+    uint32_t cap, len;
+} smap_t;
+
+/* String-keyed tables. get gives GRAPH_NONE for a
+ * missing key; put keeps KEY (it must live as long as the graph) and
+ * returns false when out of memory. */
+uint32_t graph_smap_get(const smap_t *m, const char *key);
+bool graph_smap_has(const smap_t *m, const char *key);
+bool graph_smap_put(arena_t *a, smap_t *m, const char *key, uint32_t val);
+/* Grows the arena array *P (*CAP items of SIZE bytes, LEN used) to hold
+ * one more item; false when out of memory. */
+bool graph_grow(arena_t *a, void **p, uint32_t *cap, uint32_t len,
+                size_t size);
+
 /* ---- text helpers (value_text.c) -------------------------------------- */
 
 /* Room for any number's text. */

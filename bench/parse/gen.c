@@ -3,10 +3,15 @@
  * a fixed-seed PRNG of its own, so a given size and seed give the same bytes
  * on every machine. The output is padded with a comment to the exact size.
  * Statements, stages and the plan are written here; expressions and the
- * words they use, in gen_expr.c.
+ * words they use, in gen_expr.c; the Lua modules, in gen_lua.c.
+ *
+ * "Valid" means that all of `mig check` accepts it, with its static checks
+ * (names, calls, types, rollbacks, retry policies), without a warning.
  *
  * usage: bench_parse_gen [-o FILE] [-s SEED] [SIZE]
- *   SIZE in bytes, or with a decimal suffix k (10^3) or M (10^6); default 5M. */
+ *   SIZE in bytes, or with a decimal suffix k (10^3) or M (10^6); default 5M.
+ *   With -o, the plan's Lua modules are written beside FILE, in lib/ (which
+ *   is created); a plan written to standard output has none. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,32 +96,49 @@ const char *gen_pick(gen_t *g, const gen_words_t *w)
     return w->items[gen_below(g, (unsigned)w->n)];
 }
 
+void gen_scope_enter(gen_t *g, gen_saved_t *s)
+{
+    s->n_locals = g->n_locals;
+    memcpy(s->checkpoint, g->checkpoint, GEN_NAME_MAX);
+    s->loop_var = g->loop_var;
+    s->in_recover = g->in_recover;
+}
+
+/* What a block bound is out of scope after it; a checkpoint passed in it
+ * may not have been passed after it (an if branch, a foreach body). */
+void gen_scope_leave(gen_t *g, const gen_saved_t *s)
+{
+    g->n_locals = s->n_locals;
+    memcpy(g->checkpoint, s->checkpoint, GEN_NAME_MAX);
+    g->loop_var = s->loop_var;
+    g->in_recover = s->in_recover;
+}
+
 /* ---- what only statements use ----------------------------------------- */
 
-/* Declared below in the plan head, with parents for some. */
+/* The plan's own error classes (declared in the head), and the built-in
+ * ones (interpreter.h, ERROR_CLASSES), which are used without declaring. */
 static const struct { const char *name, *parent; } error_classes[] = {
-    { "Transient", NULL }, { "Timeout", "Transient" },
-    { "RateLimited", "Transient" }, { "Conflict", NULL },
-    { "SchemaDrift", "Conflict" }, { "NotFound", NULL },
-    { "ParamMismatch", NULL }, { "PermissionDenied", NULL },
-    { "QuotaExceeded", "Transient" },
+    { "RateLimited", "Transient" }, { "QuotaExceeded", "RateLimited" },
+    { "SchemaDrift", "Conflict" }, { "NotFound", "Permanent" },
+    { "PermissionDenied", "PolicyDenied" }, { "LegacyQuirk", NULL },
+};
+static const char *const class_names[] = {
+    "Transient", "Timeout", "RateLimited", "Conflict", "SchemaDrift",
+    "NotFound", "ParamMismatch", "PermissionDenied", "QuotaExceeded",
+    "Unavailable", "InvalidConfig", "MissingDependency", "MethodNotFound",
+    "ValidationFailed", "Permanent", "ScriptError", "LegacyQuirk",
 };
 static const char *const widths[] = { "2", "4", "8", "16", "concurrency * 2" };
 
-static const char *const undo_names[] = {
-    "db.restore", "file.move", "registry.delete", "schema.revert",
-    "kv.delete", "s3.restore", "transform.revert",
-};
-static const gen_words_t undo_actions = { undo_names, COUNT(undo_names) };
+/* ---- statements ---------------------------------------------------------- */
 
 /* Where the generator is: what the statement being written may refer to and
  * which statements the language allows there (see grammar/syntax.c). */
 typedef struct gen_scope {
     int depth;                  /* 0: directly in a stage */
-    bool in_foreach, in_recover;
+    bool in_recover;
 } gen_scope_t;
-
-/* ---- statements ---------------------------------------------------------- */
 
 static void local_name(gen_t *g, char out[GEN_NAME_MAX])
 {
@@ -124,66 +146,199 @@ static void local_name(gen_t *g, char out[GEN_NAME_MAX])
              g->serial++);
 }
 
-/* Makes NAME visible to the rest of the stage, once it is defined. */
-static void define_local(gen_t *g, const char *name)
+/* Makes NAME visible to the rest of the block, once it is defined. */
+static void define_local(gen_t *g, const char *name, gen_type_t type)
 {
-    if (g->n_locals < GEN_MAX_LOCALS)
-        memcpy(g->locals[g->n_locals++], name, GEN_NAME_MAX);
+    if (g->n_locals < GEN_MAX_LOCALS) {
+        memcpy(g->locals[g->n_locals].name, name, GEN_NAME_MAX);
+        g->locals[g->n_locals].type = type;
+        g->n_locals++;
+    }
 }
 
-static void gen_call(gen_t *g, const gen_words_t *names)
+/* Copies what was written from MARK on into OUT (a path, to repeat it in
+ * an undo). */
+static void written_since(gen_t *g, size_t mark, char *out, size_t size)
 {
-    gen_emit(g, "%s(", gen_pick(g, names));
-    gen_args(g, 1, 1 + gen_below(g, 3));
-    gen_emit(g, ")");
+    size_t n = g->out.len - mark;
+    if (n >= size)
+        gen_die("a path is too long");
+    memcpy(out, g->out.data + mark, n);
+    out[n] = '\0';
 }
 
 static void gen_block(gen_t *g, gen_scope_t s, unsigned min, unsigned max);
 
-/* Writes " { BLOCK }": a block of MIN to MAX statements, indented. */
+/* Writes " { BLOCK }": a block of MIN to MAX statements, indented, in a
+ * scope of its own. */
 static void gen_braced(gen_t *g, gen_scope_t s, unsigned min, unsigned max)
 {
+    gen_saved_t saved;
+    gen_scope_enter(g, &saved);
     gen_emit(g, " {");
     g->indent++;
     gen_block(g, s, min, max);
     g->indent--;
     gen_nl(g);
     gen_emit(g, "}");
+    gen_scope_leave(g, &saved);
 }
 
-static void st_step(gen_t *g, gen_scope_t *s)
+/* A step calling a function of a Lua module, with an undo for some:
+ * of unknown type. */
+static gen_type_t lua_step(gen_t *g)
+{
+    const gen_lua_action_t *a = &gen_lua_actions[gen_below(g, (unsigned)gen_n_lua_actions)];
+    gen_emit(g, "%s(", a->name);
+    gen_lua_args(g, 0, 1 + gen_below(g, 3));
+    gen_emit(g, ")");
+    if (a->undo && gen_chance(g, 45)) {
+        gen_emit(g, " undo %s(", a->undo);
+        gen_lua_args(g, 0, 1 + gen_below(g, 2));
+        gen_emit(g, ")");
+    }
+    return GT_ANY;
+}
+
+/* A step calling an action of the standard library (in stdlib/), with
+ * the arguments its row takes; returns the action's result type. An undo
+ * is written for exec.run (which cannot undo itself) and for some of the
+ * actions that undo themselves, never for the pure ones. */
+static gen_type_t std_step(gen_t *g)
+{
+    static const char *const commands[] = {
+        "pg_dump --data-only ${source}", "rsync -a ${source}/ ${registry}/",
+        "./scripts/reindex.sh --batch ${batch}", "make -C tools migrate",
+    };
+    static const char *const levels[] = { "info", "warn", "error" };
+    char a[256], b[256];
+    size_t mark;
+    switch (gen_below(g, 16)) {
+    case 0: case 1:
+        gen_emit(g, "file.write(path: ");
+        mark = g->out.len;
+        gen_path(g);
+        written_since(g, mark, a, sizeof a);
+        gen_emit(g, ", content: ");
+        gen_value(g, GT_ANY, 1, GP_ANY);
+        gen_emit(g, ")");
+        if (gen_chance(g, 20))
+            gen_emit(g, " undo file.delete(path: %s)", a);
+        return GT_NULL;
+    case 2: case 3: {
+        bool move = gen_chance(g, 50);
+        gen_emit(g, "file.%s(from: ", move ? "move" : "copy");
+        mark = g->out.len;
+        gen_path(g);
+        written_since(g, mark, a, sizeof a);
+        gen_emit(g, ", to: ");
+        mark = g->out.len;
+        gen_path(g);
+        written_since(g, mark, b, sizeof b);
+        gen_emit(g, ")");
+        if (gen_chance(g, 20)) {
+            if (move)
+                gen_emit(g, " undo file.move(from: %s, to: %s)", b, a);
+            else
+                gen_emit(g, " undo file.delete(path: %s)", b);
+        }
+        return GT_NULL;
+    }
+    case 4:
+        gen_emit(g, "file.%s(path: ", gen_chance(g, 50) ? "delete" : "mkdir");
+        gen_path(g);
+        gen_emit(g, ")");
+        return GT_NULL;
+    case 5: case 6: {
+        static const struct { const char *name; gen_type_t type; } reads[] = {
+            { "read", GT_STR }, { "read_json", GT_ANY }, { "read_yaml", GT_ANY },
+            { "exists", GT_BOOL },
+        };
+        unsigned r = gen_below(g, COUNT(reads));
+        gen_emit(g, "file.%s(%s", reads[r].name, gen_chance(g, 25) ? "" : "path: ");
+        gen_path(g);
+        gen_emit(g, ")");
+        return reads[r].type;
+    }
+    case 7:
+        gen_emit(g, "file.list(dir: ");
+        gen_path(g);
+        if (gen_chance(g, 50))
+            gen_emit(g, ", glob: \"*.json\"");
+        gen_emit(g, ")");
+        return GT_LIST;
+    case 8: case 9:
+        gen_emit(g, "exec.run(cmd: ");
+        if (gen_chance(g, 60))
+            gen_emit(g, "\"%s\"", PICK(g, commands));
+        else
+            gen_emit(g, "[\"%s\", \"--to\", \"${registry}\"]", WORD(g, verbs));
+        if (gen_chance(g, 30))
+            gen_emit(g, ", dir: \"tools/%s\"", WORD(g, nouns));
+        if (gen_chance(g, 20))
+            gen_emit(g, ", env: { BATCH: \"${batch}\", DRY_RUN: \"${dry_run}\" }");
+        if (gen_chance(g, 30)) {
+            gen_emit(g, ", timeout: ");
+            gen_timeout(g);
+        }
+        gen_emit(g, ") undo exec.run(cmd: \"./scripts/undo-%s.sh ${source}\")",
+                 WORD(g, verbs));
+        return GT_MAP;
+    case 10: case 11: case 12:
+        gen_emit(g, "log.%s(%s", PICK(g, levels), gen_chance(g, 30) ? "" : "message: ");
+        gen_string(g, 1);
+        gen_emit(g, ")");
+        return GT_NULL;
+    case 13:
+        gen_emit(g, "test.count(name: \"%s/%s\")", WORD(g, verbs), WORD(g, nouns));
+        return GT_NUM;
+    case 14:
+        gen_emit(g, "test.sleep(duration: %s)", WORD(g, durations));
+        return GT_NULL;
+    default:
+        gen_emit(g, "test.fail(times: %u, class: \"%s\")", 1 + gen_below(g, 3),
+                 PICK(g, class_names));
+        return GT_NULL;
+    }
+}
+
+/* Writes a step; LUA_PCT is how likely it calls a Lua function. */
+static void write_step(gen_t *g, unsigned lua_pct)
 {
     char name[GEN_NAME_MAX];
     local_name(g, name);
     gen_nl(g);
     gen_emit(g, "step %s = ", name);
-    gen_call(g, &gen_actions);
-    if (gen_chance(g, 35)) {
-        gen_emit(g, " undo ");
-        gen_call(g, &undo_actions);
+    gen_type_t type = gen_chance(g, lua_pct) ? lua_step(g) : std_step(g);
+    if (gen_chance(g, 40)) {
+        gen_emit(g, " timeout ");
+        gen_timeout(g);
     }
-    if (gen_chance(g, 40))
-        gen_emit(g, " timeout %s", WORD(g, durations));
     if (gen_chance(g, 25)) {
         gen_emit(g, gen_chance(g, 30) ? "\n%*swhen " : " when ", g->indent * 2 + 2, "");
         gen_cond(g);
     }
-    define_local(g, name);
+    define_local(g, name, type);
+}
+
+static void st_step(gen_t *g, gen_scope_t *s)
+{
+    write_step(g, 72);
 }
 
 static void st_let(gen_t *g, gen_scope_t *s)
 {
+    static const gen_type_t types[] = {
+        GT_MAP, GT_MAP, GT_LIST, GT_LIST, GT_STR, GT_STR, GT_STR, GT_NUM,
+        GT_NUM, GT_BOOL, GT_DUR,
+    };
     char name[GEN_NAME_MAX];
+    gen_type_t t = PICK(g, types);
     local_name(g, name);
     gen_nl(g);
     gen_emit(g, "let %s = ", name);
-    switch (gen_below(g, 4)) {
-    case 0: gen_map(g, 0); break;
-    case 1: gen_list(g, 0); break;
-    case 2: gen_string(g, 0); break;
-    default: gen_expr(g, 0); break;
-    }
-    define_local(g, name);
+    gen_value(g, t, 0, GP_ANY);
+    define_local(g, name, t);
 }
 
 static void st_verify(gen_t *g, gen_scope_t *s)
@@ -220,18 +375,21 @@ static void st_checkpoint(gen_t *g, gen_scope_t *s)
 
 static void st_foreach(gen_t *g, gen_scope_t *s)
 {
-    static const char *const vars[] = { "item", "row", "tool", "file", "shard" };
+    static const char *const vars[] = { "item", "row", "tool", "entry", "shard" };
     gen_scope_t inner = *s;
     inner.depth++;
-    inner.in_foreach = true;
-    const char *outer_var = g->loop_var;
     const char *var = vars[s->depth % COUNT(vars)];
     gen_nl(g);
     gen_emit(g, "foreach %s in ", var);
-    gen_ref(g);
+    if (gen_chance(g, 60))
+        gen_ref(g, GT_LIST);
+    else
+        gen_value(g, GT_LIST, 1, GP_ANY);
     if (gen_chance(g, 60))
         gen_emit(g, " parallel %s", gen_chance(g, 50) ? "concurrency" : PICK(g, widths));
     gen_emit(g, " {");
+    gen_saved_t saved;
+    gen_scope_enter(g, &saved);
     g->loop_var = var;
     g->indent++;
     if (gen_chance(g, 30)) {
@@ -241,7 +399,7 @@ static void st_foreach(gen_t *g, gen_scope_t *s)
     }
     gen_block(g, inner, 1, 4);
     g->indent--;
-    g->loop_var = outer_var;
+    gen_scope_leave(g, &saved);
     gen_nl(g);
     gen_emit(g, "}");
 }
@@ -250,10 +408,10 @@ static void st_foreach(gen_t *g, gen_scope_t *s)
 static void class_list(gen_t *g)
 {
     unsigned n = 1 + gen_below(g, 3);
-    unsigned first = gen_below(g, COUNT(error_classes));
+    unsigned first = gen_below(g, COUNT(class_names));
     for (unsigned i = 0; i < n; i++)
         gen_emit(g, "%s%s", i ? ", " : "",
-             error_classes[(first + i * 4) % COUNT(error_classes)].name);
+             class_names[(first + i * 4) % COUNT(class_names)]);
 }
 
 static void st_retry(gen_t *g, gen_scope_t *s)
@@ -262,23 +420,34 @@ static void st_retry(gen_t *g, gen_scope_t *s)
     inner.depth++;
     gen_nl(g);
     gen_emit(g, "retry %u", 2 + gen_below(g, 4));
+    /* A base and a max not below it (the checker reports a max below the
+     * base), a step of at least 0, a factor above 1. */
+    const unsigned n = (unsigned)gen_n_sorted_durations;
+    unsigned base = gen_below(g, n - 1);
+    unsigned max = base + 1 + gen_below(g, n - 1 - base);
+    bool backoff = true;
     switch (gen_below(g, 4)) {
     case 0:
         gen_emit(g, " backoff fixed(delay: %s)", WORD(g, durations));
         break;
     case 1:
-        gen_emit(g, " backoff linear(base: %s, step: %s, max: %s)", WORD(g, durations),
-             WORD(g, durations), WORD(g, durations));
+        gen_emit(g, " backoff linear(base: %s, step: %s, max: %s)",
+             gen_sorted_durations[base], WORD(g, durations), gen_sorted_durations[max]);
         break;
     case 2:
-        gen_emit(g, " backoff exponential(base: %s, factor: 2, max: %s)",
-             WORD(g, durations), WORD(g, durations));
+        gen_emit(g, " backoff exponential(base: %s, factor: %s, max: %s)",
+             gen_sorted_durations[base], gen_chance(g, 70) ? "2" : "1.5",
+             gen_sorted_durations[max]);
         break;
     default:
+        backoff = false;
         break;
     }
-    if (gen_chance(g, 60))
+    /* Jitter spreads a backoff's waits: without one, only "none" fits. */
+    if (backoff && gen_chance(g, 60))
         gen_emit(g, " jitter %s", gen_chance(g, 60) ? "full" : gen_chance(g, 50) ? "equal" : "none");
+    else if (!backoff && gen_chance(g, 15))
+        gen_emit(g, " jitter none");
     if (gen_chance(g, 70)) {
         gen_emit(g, " on ");
         class_list(g);
@@ -290,15 +459,52 @@ static void st_retry(gen_t *g, gen_scope_t *s)
 static void gen_decision(gen_t *g)
 {
     gen_nl(g);
-    switch (gen_below(g, g->checkpoint[0] ? 7 : 6)) {
+    switch (gen_below(g, g->checkpoint[0] ? 8 : 7)) {
     case 0: gen_emit(g, "retry"); break;
     case 1: gen_emit(g, "retry with { attempt: %u, delay: %s }", gen_below(g, 5),
                  WORD(g, durations)); break;
     case 2: gen_emit(g, "skip"); break;
     case 3: gen_emit(g, "skip "); gen_string(g, 0); break;
-    case 4: gen_emit(g, "fail"); break;
-    case 5: gen_emit(g, "fail "); gen_string(g, 0); break;
+    case 4: gen_emit(g, "skip \"gave up: ${err.message}\""); break;
+    case 5: gen_emit(g, "fail"); break;
+    case 6: gen_emit(g, "fail "); gen_string(g, 0); break;
     default: gen_emit(g, "rollback to %s", g->checkpoint); break;
+    }
+}
+
+/* `recover ... with HANDLER`: one of the standard library's adapt.* (with
+ * the arguments each takes) or a Lua module's function. */
+static void recover_handler(gen_t *g)
+{
+    switch (gen_below(g, 7)) {
+    case 0:
+        gen_emit(g, " with adapt.params");
+        break;
+    case 1: {
+        unsigned f = gen_below(g, (unsigned)gen_fields.n);
+        gen_emit(g, " with adapt.params(schema: { %s: \"string\", %s: \"number\" })",
+                 gen_fields.items[f], gen_fields.items[(f + 1) % gen_fields.n]);
+        break;
+    }
+    case 2:
+        gen_emit(g, " with adapt.remap_method(map: { \"%s_%s\": \"%s\" })",
+                 WORD(g, verbs), WORD(g, nouns), WORD(g, verbs));
+        break;
+    case 3:
+        gen_emit(g, " with adapt.repair_config(schema: { batch: 500, mode: \"%s\" })",
+                 WORD(g, words));
+        break;
+    case 4:
+        gen_emit(g, " with adapt.resolve_dependency");
+        break;
+    default:
+        gen_emit(g, " with %s", WORD(g, lua_handlers));
+        if (gen_chance(g, 50)) {
+            gen_emit(g, "(");
+            gen_lua_args(g, 1, gen_below(g, 3));
+            gen_emit(g, ")");
+        }
+        break;
     }
 }
 
@@ -311,24 +517,20 @@ static void st_recover(gen_t *g, gen_scope_t *s)
     else
         class_list(g);
     if (gen_chance(g, 45)) {
-        static const char *const handlers[] = {
-            "adapt.params", "handlers.conflict", "transform.repair", "ops.page",
-        };
-        gen_emit(g, " with %s", PICK(g, handlers));
-        if (gen_chance(g, 50)) {
-            gen_emit(g, "(");
-            gen_args(g, 1, gen_below(g, 3));
-            gen_emit(g, ")");
-        }
+        recover_handler(g);
         return;
     }
+    /* A block, where the error being handled is `err`. */
     gen_scope_t inner = *s;
     inner.depth++;
     inner.in_recover = true;
+    gen_saved_t saved;
+    gen_scope_enter(g, &saved);
+    g->in_recover = true;
     gen_emit(g, " {");
     g->indent++;
     if (gen_chance(g, 40))
-        st_step(g, &inner);
+        write_step(g, 60);
     if (gen_chance(g, 35)) {
         /* An if whose branches both decide also ends the block. */
         gen_nl(g);
@@ -351,6 +553,7 @@ static void st_recover(gen_t *g, gen_scope_t *s)
     g->indent--;
     gen_nl(g);
     gen_emit(g, "}");
+    gen_scope_leave(g, &saved);
 }
 
 static void st_if(gen_t *g, gen_scope_t *s)
@@ -360,6 +563,13 @@ static void st_if(gen_t *g, gen_scope_t *s)
     gen_nl(g);
     gen_emit(g, "if ");
     gen_cond(g);
+    if (gen_chance(g, 8)) {
+        /* A guard that gives up the stage. */
+        gen_emit(g, " { fail ");
+        gen_string(g, 0);
+        gen_emit(g, " }");
+        return;
+    }
     gen_braced(g, inner, 1, 3);
     if (gen_chance(g, 30)) {
         gen_emit(g, " else if ");
@@ -367,12 +577,8 @@ static void st_if(gen_t *g, gen_scope_t *s)
         gen_braced(g, inner, 1, 2);
     }
     if (gen_chance(g, 50)) {
-        gen_emit(g, " else {");
-        g->indent++;
-        gen_block(g, inner, 1, 2);
-        g->indent--;
-        gen_nl(g);
-        gen_emit(g, "}");
+        gen_emit(g, " else");
+        gen_braced(g, inner, 1, 2);
     }
 }
 
@@ -424,25 +630,41 @@ static void gen_block(gen_t *g, gen_scope_t s, unsigned min, unsigned max)
 
 /* ---- stages and the plan ------------------------------------------------- */
 
+/* A hook's body sees the stage's names; its steps are its own. */
+static void hook_open(gen_t *g, gen_saved_t *saved, const char *head)
+{
+    gen_scope_enter(g, saved);
+    gen_nl(g);
+    gen_emit(g, "%s {", head);
+    g->indent++;
+}
+
+static void hook_close(gen_t *g, const gen_saved_t *saved)
+{
+    g->indent--;
+    gen_nl(g);
+    gen_emit(g, "}");
+    gen_scope_leave(g, saved);
+}
+
 static void gen_hooks(gen_t *g)
 {
+    gen_saved_t saved;
     if (gen_chance(g, 25)) {
-        gen_nl(g);
         if (g->checkpoint[0] && gen_chance(g, 60)) {
+            gen_nl(g);
             gen_emit(g, "on failure rollback to %s", g->checkpoint);
         } else {
-            gen_emit(g, "on failure {");
-            g->indent++;
+            hook_open(g, &saved, "on failure");
             gen_nl(g);
             gen_emit(g, "step alert_%u = notify.send(channel: \"#migrations\", "
-                    "text: \"stage %s failed: ${cause.message}\")", g->serial++, g->stage);
+                    "text: \"stage %s failed (${source} -> ${registry})\")",
+                    g->serial++, g->stage);
             if (g->checkpoint[0]) {
                 gen_nl(g);
                 gen_emit(g, "rollback to %s", g->checkpoint);
             }
-            g->indent--;
-            gen_nl(g);
-            gen_emit(g, "}");
+            hook_close(g, &saved);
         }
     }
     if (gen_chance(g, 12)) {
@@ -451,41 +673,44 @@ static void gen_hooks(gen_t *g)
              g->serial++, g->stage);
     }
     if (gen_chance(g, 8)) {
+        hook_open(g, &saved, "finally");
         gen_nl(g);
-        gen_emit(g, "finally {");
-        g->indent++;
-        gen_nl(g);
-        gen_emit(g, "step cleanup_%u = file.remove(path: \"tmp/%s\")", g->serial++, g->stage);
-        g->indent--;
-        gen_nl(g);
-        gen_emit(g, "}");
+        gen_emit(g, "step cleanup_%u = file.delete(path: \"tmp/%s\")", g->serial++, g->stage);
+        /* Nothing that may roll back: a finally hook may not. */
+        if (gen_chance(g, 50))
+            (gen_chance(g, 50) ? st_let : st_verify)(g, NULL);
+        hook_close(g, &saved);
     }
 }
 
-static void remember_stage(gen_t *g, const char *step)
+static gen_stage_t *remember_stage(gen_t *g)
 {
     if (g->n_stages == g->cap_stages) {
         size_t cap = g->cap_stages ? g->cap_stages * 2 : 1024;
-        void *a = realloc(g->stages, cap * GEN_NAME_MAX);
-        void *b = a ? realloc(g->stage_steps, cap * GEN_NAME_MAX) : NULL;
-        if (!a || !b)
+        gen_stage_t *a = realloc(g->stages, cap * sizeof(*a));
+        if (!a)
             gen_die("out of memory");
         g->stages = a;
-        g->stage_steps = b;
         g->cap_stages = cap;
     }
-    memcpy(g->stages[g->n_stages], g->stage, GEN_NAME_MAX);
-    snprintf(g->stage_steps[g->n_stages], GEN_NAME_MAX, "%s", step);
-    g->n_stages++;
+    gen_stage_t *s = &g->stages[g->n_stages++];
+    memset(s, 0, sizeof(*s));
+    memcpy(s->name, g->stage, GEN_NAME_MAX);
+    memcpy(s->after, g->after, sizeof(s->after));
+    s->n_after = g->n_after;
+    return s;
 }
 
-/* One stage, after up to three of the stages just before it. */
+/* One stage, after up to three of the stages just before it. It reads the
+ * steps of those (and of the stages they run after), which have surely
+ * run before it. */
 static void gen_stage(gen_t *g)
 {
     snprintf(g->stage, GEN_NAME_MAX, "%s_%s_%05zu", WORD(g, verbs),
              WORD(g, nouns), g->n_stages);
     g->checkpoint[0] = '\0';
     g->n_locals = 0;
+    g->n_after = 0;
     gen_emit(g, "\n");
     gen_nl(g);
     if (gen_chance(g, 20)) {
@@ -495,13 +720,15 @@ static void gen_stage(gen_t *g)
     gen_emit(g, "stage %s", g->stage);
     if (gen_chance(g, 85)) {
         size_t window = g->n_stages < 16 ? g->n_stages : 16;
-        size_t n = 1 + gen_below(g, 3);
+        size_t n = 1 + gen_below(g, GEN_MAX_AFTER);
         if (n > window)
             n = window;
         gen_emit(g, " after ");
-        for (size_t i = 0; i < n; i++)
-            gen_emit(g, "%s%s", i ? ", " : "",
-                 g->stages[g->n_stages - 1 - i * (window / n)]);
+        for (size_t i = 0; i < n; i++) {
+            size_t k = g->n_stages - 1 - i * (window / n);
+            gen_emit(g, "%s%s", i ? ", " : "", g->stages[k].name);
+            g->after[g->n_after++] = (uint32_t)k;
+        }
     }
     gen_emit(g, " {");
     g->indent++;
@@ -509,15 +736,16 @@ static void gen_stage(gen_t *g)
         st_checkpoint(g, NULL);
     /* The first step is the one later stages refer to. */
     gen_scope_t s = { 0 };
-    st_step(g, &s);
-    char first[GEN_NAME_MAX];
-    memcpy(first, g->locals[0], GEN_NAME_MAX);
+    write_step(g, 85);
+    gen_local_t first = g->locals[0];
     gen_block(g, s, 1, 5);
     gen_hooks(g);
     g->indent--;
     gen_nl(g);
     gen_emit(g, "}");
-    remember_stage(g, first);
+    gen_stage_t *st = remember_stage(g);
+    memcpy(st->step, first.name, GEN_NAME_MAX);
+    st->step_type = first.type;
 }
 
 /* The fixed parts of the plan: its declarations, a first stage that holds
@@ -541,12 +769,11 @@ static const char plan_decls[] =
     "  profile staging {\n"
     "    concurrency = 2\n"
     "    dry_run = true\n"
-    "  }\n"
-    "  lua \"lib/transform.lua\" as transform\n"
-    "  lua \"lib/adapt.lua\" as adapt\n";
+    "  }\n";
 static const char plan_first_stage[] =
     "\n"
     "  let started = clock.now()\n"
+    "  recover Unavailable with ops.page(channel: \"#oncall\")\n"
     "\n"
     "  stage prepare {\n"
     "    checkpoint start\n"
@@ -565,11 +792,14 @@ static void gen_head(gen_t *g, uint64_t seed, size_t size)
 {
     gen_emit(g, "# Generated by bench_parse_gen (seed %llu, %zu bytes); do not edit.\n"
             "# A synthetic migration plan for the parse benchmark: every construct\n"
-            "# of the language, in the proportions of real plans.\n"
+            "# of the language, in the proportions of real plans. Its Lua modules\n"
+            "# are written beside it, in lib/.\n"
             "/* It moves everything of a fictional shop,\n"
             " * stage by stage, from the legacy store to v2. */\n"
-            "migration \"bench-%llu\" {\n%s\n",
+            "migration \"bench-%llu\" {\n%s",
          (unsigned long long)seed, size, (unsigned long long)seed, plan_decls);
+    gen_lua_decls(g);
+    gen_emit(g, "\n");
     for (size_t i = 0; i < COUNT(error_classes); i++) {
         if (error_classes[i].parent)
             gen_emit(g, "  error %s : %s\n", error_classes[i].name, error_classes[i].parent);
@@ -578,7 +808,10 @@ static void gen_head(gen_t *g, uint64_t seed, size_t size)
     }
     gen_emit(g, "%s", plan_first_stage);
     snprintf(g->stage, GEN_NAME_MAX, "prepare");
-    remember_stage(g, "lock");
+    g->n_after = 0;
+    gen_stage_t *st = remember_stage(g);
+    snprintf(st->step, GEN_NAME_MAX, "lock");
+    st->step_type = GT_ANY;
     g->indent = 1;
 }
 
@@ -589,9 +822,12 @@ static void gen_plan(gen_t *g, uint64_t seed, size_t size)
     gen_head(g, seed, size);
     for (;;) {
         size_t mark = g->out.len;
+        unsigned serial = g->serial;
         gen_stage(g);
         if (g->out.len + sizeof(plan_tail) - 1 > size) {
             g->out.len = mark;      /* the stage does not fit: drop it */
+            g->n_stages--;
+            g->serial = serial;
             break;
         }
     }
@@ -636,7 +872,8 @@ static void usage(void)
 {
     fprintf(stderr, "usage: bench_parse_gen [-o FILE] [-s SEED] [SIZE]\n"
                     "Writes a valid .mig plan of exactly SIZE bytes (default %u;\n"
-                    "suffixes k = 10^3, M = 10^6) to FILE or standard output.\n",
+                    "suffixes k = 10^3, M = 10^6) to FILE or standard output.\n"
+                    "With -o, also the plan's Lua modules: lib/*.lua beside FILE.\n",
             GEN_DEFAULT_SIZE);
     exit(2);
 }
@@ -678,8 +915,19 @@ int main(int argc, char **argv)
         perror(path ? path : "stdout");
         return 2;
     }
+    if (path) {
+        /* The plan's directory, with its '/' ("" for the current one). */
+        const char *slash = strrchr(path, '/');
+        size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+        char *dir = malloc(n + 1);
+        if (!dir)
+            gen_die("out of memory");
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+        gen_lua_write(dir);
+        free(dir);
+    }
     free(g.out.data);
     free(g.stages);
-    free(g.stage_steps);
     return 0;
 }

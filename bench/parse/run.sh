@@ -1,11 +1,13 @@
 #!/bin/sh
 # run.sh: the parse benchmark. Generates a plan of SIZE bytes (default 5 MB)
-# with bench_parse_gen, then times the floor (bench_parse_floor: read the
-# file, count its lines) and each measured mig command on it, RUNS times each
-# (default 5), pinned to CPU 0. Prints best and median wall time, MB/s
-# (MB = 10^6 bytes), the ratio to the floor, peak RSS, and PASS/FAIL against
-# the targets. Exit status: 0 when every target is met, 1 when one is not,
-# 2 when the benchmark could not run. Results are kept in bench/RESULTS.md.
+# with bench_parse_gen (which writes the plan's Lua modules beside it, in
+# lib/, for the static checks to find), then times the floor
+# (bench_parse_floor: read the file, count its lines) and each measured mig
+# command on it, RUNS times each (default 5), pinned to CPU 0. Prints best
+# and median wall time, MB/s (MB = 10^6 bytes), the ratio to the floor, peak
+# RSS, and PASS/FAIL against the targets. Exit status: 0 when every target
+# is met, 1 when one is not, 2 when the benchmark could not run. Results are
+# kept in bench/RESULTS.md.
 #
 # usage: sh bench/parse/run.sh MIG_BINARY [SIZE_BYTES]
 #   MIG_BINARY is BUILD/cli/mig; the helpers are taken from BUILD/bench/ of
@@ -88,9 +90,10 @@ if ! summary=$("$mig" check "$plan" 2> "$out/check.err"); then
     head -n 20 "$out/check.err" >&2
     die "mig check does not accept the generated plan (first errors above)"
 fi
+warnings=$(grep -c ': warning: ' "$out/check.err" || true)
 rm -f "$out/check.err"
 echo "  input:    $plan, $bytes bytes"
-echo "            ${summary#*: ok: }"
+echo "            ${summary#*: ok: }, $warnings warnings"
 pinning="not pinned (no taskset)"
 [ -z "$pin" ] || pinning="pinned with \"$pin\""
 echo "  method:   $runs runs per command, $pinning; wall time from"
@@ -188,7 +191,9 @@ printf '%-12s %9s %9s %9s %9s %9s %12s %9s\n' command "best s" "median s" \
 # of the input ("-": no target), then the command. The floor comes first.
 # "front end" is the parser with its context rules (mig check
 # --syntax-only); "check+graph" is all of mig check: the front end, then
-# compiling the execution graph with its whole-plan checks.
+# the static checks (names, calls, types, constant folding, undo,
+# rollbacks, retry policies: interpreter/check*.c), then compiling the
+# execution graph with its whole-plan checks.
 measure floor - - "$floor" "$plan"
 measure "front end" 20 10 "$mig" check --syntax-only --quiet "$plan"
 measure "check+graph" 15 - "$mig" check --quiet "$plan"

@@ -1,0 +1,369 @@
+/* cmd_plan.c: `mig plan FILE`, the dry run: resolves the parameters,
+ * checks the plan, walks its graph without changing anything
+ * (dryrun_plan) and prints the ordered plan for a person or as JSON
+ * (docs/plan.md). With --show-params it prints the parameters only. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define VALUE_WIDTH 72      /* characters of a value shown in the text form */
+
+/* ---- the text form -------------------------------------------------- */
+
+static const char *str(const val_t *m, const char *key)
+{
+    val_t *v = val_map_get(m, key, strlen(key));
+    return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : NULL;
+}
+
+/* Prints V in one line, cut to VALUE_WIDTH characters. */
+static void print_value(const val_t *v)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    val_format(v, &b);
+    if (b.oom) {
+        fputs("...", stdout);
+    } else if (b.len > VALUE_WIDTH) {
+        size_t cut = VALUE_WIDTH;
+        while (cut > 0 && ((unsigned char)b.data[cut] & 0xC0) == 0x80)
+            cut--;
+        printf("%.*s...", (int)cut, b.data);
+    } else {
+        fputs(b.data, stdout);
+    }
+    strbuf_free(&b);
+}
+
+/* Prints KEY's value, or its source text, or "?". */
+static void print_known(const val_t *m, const char *key)
+{
+    val_t *v = val_map_get(m, key, strlen(key));
+    char k2[64];
+    snprintf(k2, sizeof k2, "%s_text", key);
+    if (v)
+        print_value(v);
+    else if (str(m, k2))
+        fputs(str(m, k2), stdout);
+    else
+        fputs("?", stdout);
+}
+
+static void print_list(const val_t *list, int depth);
+
+static void print_changes(const val_t *changes, int depth)
+{
+    for (size_t i = 0; i < val_len(changes); i++) {
+        const val_t *c = val_list_get(changes, i);
+        printf("%*swould %s %s: %s\n", depth * 2 + 4, "", str(c, "change"),
+               str(c, "target"), str(c, "detail"));
+    }
+}
+
+static void print_step(const val_t *m, int depth)
+{
+    printf("%*sstep %s = %s (%s)", depth * 2, "", str(m, "name"),
+           str(m, "action"), str(m, "effect"));
+    if (val_map_get(m, "timeout", 7) || str(m, "timeout_text")) {
+        fputs(", timeout ", stdout);
+        print_known(m, "timeout");
+    }
+    if (str(m, "undo"))
+        printf(", undo %s", str(m, "undo"));
+    printf(": %s\n", str(m, "outcome") ? str(m, "outcome") : "?");
+    val_t *r = val_map_get(m, "result", 6);
+    if (r && val_type(r) != VAL_NULL) {
+        printf("%*s-> ", depth * 2 + 4, "");
+        print_value(r);
+        putchar('\n');
+    }
+    val_t *ch = val_map_get(m, "changes", 7);
+    if (ch)
+        print_changes(ch, depth);
+}
+
+static void print_handlers(const val_t *m, int depth)
+{
+    val_t *hs = val_map_get(m, "handlers", 8);
+    for (size_t i = 0; hs && i < val_len(hs); i++) {
+        const val_t *h = val_list_get(hs, i);
+        printf("%*srecover ", depth * 2, "");
+        val_t *cls = val_map_get(h, "classes", 7);
+        for (size_t j = 0; j < val_len(cls); j++)
+            printf("%s%s", j ? ", " : "",
+                   val_get_str(val_list_get(cls, j), NULL));
+        if (str(h, "with"))
+            printf(" with %s\n", str(h, "with"));
+        else
+            printf(" { ... %s }\n", str(h, "block") ? str(h, "block") : "");
+    }
+}
+
+static void print_foreach(const val_t *m, int depth)
+{
+    printf("%*sforeach %s in %s", depth * 2, "", str(m, "var"),
+           str(m, "over"));
+    val_t *items = val_map_get(m, "items", 5);
+    if (items)
+        printf(": %lld item%s", (long long)val_get_int(items),
+               val_get_int(items) == 1 ? "" : "s");
+    else
+        fputs(": items known only when run", stdout);
+    if (val_map_get(m, "parallel", 8) || str(m, "parallel_text")) {
+        fputs(", parallel ", stdout);
+        print_known(m, "parallel");
+    }
+    putchar('\n');
+    val_t *each = val_map_get(m, "each", 4);
+    for (size_t i = 0; each && i < val_len(each); i++) {
+        const val_t *one = val_list_get(each, i);
+        printf("%*sitem ", depth * 2 + 2, "");
+        print_value(val_map_get(one, "item", 4));
+        putchar('\n');
+        print_list(val_map_get(one, "statements", 10), depth + 2);
+    }
+    val_t *body = val_map_get(m, "body", 4);
+    if (body)
+        print_list(body, depth + 1);
+    print_handlers(m, depth + 1);
+}
+
+static void print_retry(const val_t *m, int depth)
+{
+    printf("%*sretry ", depth * 2, "");
+    print_known(m, "attempts");
+    fputs(" attempts", stdout);
+    val_t *b = val_map_get(m, "backoff", 7);
+    if (b) {
+        printf(", backoff %s(", str(b, "kind"));
+        for (size_t i = 1; i < val_len(b); i++) {
+            printf("%s%s: ", i > 1 ? ", " : "",
+                   val_get_str(val_map_key(b, i), NULL));
+            print_value(val_map_value(b, i));
+        }
+        putchar(')');
+    }
+    printf(", jitter %s", str(m, "jitter"));
+    val_t *on = val_map_get(m, "on", 2);
+    for (size_t i = 0; i < val_len(on); i++)
+        printf("%s%s", i ? ", " : ", on ", val_get_str(val_list_get(on, i), NULL));
+    putchar('\n');
+    print_list(val_map_get(m, "body", 4), depth + 1);
+    print_handlers(m, depth + 1);
+}
+
+static void print_statement(const val_t *m, int depth)
+{
+    const char *kind = str(m, "kind");
+    if (strcmp(kind, "step") == 0) {
+        print_step(m, depth);
+    } else if (strcmp(kind, "let") == 0) {
+        printf("%*slet %s = ", depth * 2, "", str(m, "name"));
+        print_known(m, "value");
+        putchar('\n');
+    } else if (strcmp(kind, "checkpoint") == 0) {
+        printf("%*scheckpoint %s\n", depth * 2, "", str(m, "name"));
+    } else if (strcmp(kind, "verify") == 0) {
+        printf("%*sverify %s: %s\n", depth * 2, "", str(m, "cond"),
+               strcmp(str(m, "holds"), "yes") == 0 ? "holds"
+               : strcmp(str(m, "holds"), "no") == 0 ? "FAILS"
+               : "checked when run");
+    } else if (strcmp(kind, "foreach") == 0) {
+        print_foreach(m, depth);
+    } else if (strcmp(kind, "retry") == 0) {
+        print_retry(m, depth);
+    } else if (strcmp(kind, "if") == 0) {
+        printf("%*sif %s: %s\n", depth * 2, "", str(m, "cond"),
+               str(m, "taken"));
+        static const char *const branches[] = { "then", "else" };
+        for (int b = 0; b < 2; b++) {
+            val_t *stmts = val_map_get(m, branches[b], 4);
+            if (stmts && val_len(stmts)) {
+                printf("%*s%s:\n", depth * 2 + 2, "", branches[b]);
+                print_list(stmts, depth + 2);
+            }
+        }
+    } else if (strcmp(kind, "decision") == 0) {
+        printf("%*s%s\n", depth * 2, "", str(m, "decision"));
+    }
+}
+
+static void print_list(const val_t *list, int depth)
+{
+    for (size_t i = 0; list && i < val_len(list); i++)
+        print_statement(val_list_get(list, i), depth);
+}
+
+static void print_hooks(const val_t *hooks, int depth)
+{
+    for (size_t i = 0; hooks && i < val_len(hooks); i++) {
+        const val_t *h = val_list_get(hooks, i);
+        val_t *body = val_map_get(h, "statements", 10);
+        printf("%*s%s:", depth * 2, "", str(h, "when"));
+        for (size_t j = 0; j < val_len(body); j++)
+            printf("%s%s", j ? "; " : " ", val_get_str(val_list_get(body, j),
+                                                       NULL));
+        putchar('\n');
+    }
+}
+
+static void print_params(const val_t *params)
+{
+    size_t width = 0;
+    for (size_t i = 0; i < val_len(params); i++) {
+        size_t n = strlen(str(val_list_get(params, i), "name"));
+        if (n > width)
+            width = n;
+    }
+    for (size_t i = 0; i < val_len(params); i++) {
+        const val_t *p = val_list_get(params, i);
+        printf("  %-*s = ", (int)width, str(p, "name"));
+        print_value(val_map_get(p, "value", 5));
+        printf("  (%s)\n", str(p, "from"));
+    }
+}
+
+static void print_plan(const val_t *d)
+{
+    val_t *prof = val_map_get(d, "profile", 7);
+    printf("plan \"%s\" (%s), profile %s\n", str(d, "plan"), str(d, "file"),
+           val_type(prof) == VAL_STRING ? val_get_str(prof, NULL) : "none");
+    val_t *params = val_map_get(d, "params", 6);
+    if (val_len(params)) {
+        puts("params:");
+        print_params(params);
+    }
+    print_list(val_map_get(d, "lets", 4), 0);
+    val_t *stages = val_map_get(d, "stages", 6);
+    for (size_t i = 0; i < val_len(stages); i++) {
+        const val_t *s = val_list_get(stages, i);
+        val_t *after = val_map_get(s, "after", 5);
+        printf("\nstage %s", str(s, "stage"));
+        for (size_t j = 0; j < val_len(after); j++)
+            printf("%s%s", j ? ", " : ", after ",
+                   val_get_str(val_list_get(after, j), NULL));
+        putchar('\n');
+        print_list(val_map_get(s, "statements", 10), 1);
+        print_handlers(s, 1);
+        print_hooks(val_map_get(s, "hooks", 5), 1);
+    }
+    val_t *hooks = val_map_get(d, "hooks", 5);
+    if (val_len(hooks))
+        putchar('\n');
+    print_hooks(hooks, 0);
+    int64_t changes = val_get_int(val_map_get(d, "changes", 7));
+    int64_t failures = val_get_int(val_map_get(d, "failures", 8));
+    printf("\n%lld change%s would be made", (long long)changes,
+           changes == 1 ? "" : "s");
+    if (failures)
+        printf(", and %lld failure%s foreseen", (long long)failures,
+               failures == 1 ? " is" : "s are");
+    puts(". Nothing was changed.");
+}
+
+/* ---- the command ------------------------------------------------------ */
+
+/* The directory of PATH, for the paths a plan names ("" for the current). */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash && strcmp(path, "-") ? (size_t)(slash - path) + 1 : 0;
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, path, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static int show_params(const params_t *p, bool json)
+{
+    val_t *list = val_list_new(params_count(p));
+    for (size_t i = 0; list && i < params_count(p); i++) {
+        val_t *one = val_map_new(3);
+        val_t *name = val_cstring(params_name(p, i));
+        val_t *from = val_cstring(param_origin_name(params_origin(p, i)));
+        if (!one || !name || !from
+            || val_map_set(one, "name", 4, name) != MIG_OK
+            || val_map_set(one, "value", 5, params_value(p, i)) != MIG_OK
+            || val_map_set(one, "from", 4, from) != MIG_OK
+            || val_list_push(list, one) != MIG_OK) {
+            val_unref(list);
+            list = NULL;
+        }
+        val_unref(one);
+        val_unref(name);
+        val_unref(from);
+    }
+    if (!list) {
+        fprintf(stderr, "mig: error: out of memory\n");
+        return EXIT_USAGE;
+    }
+    if (json) {
+        strbuf_t b;
+        strbuf_init(&b);
+        val_to_json(list, &b, VAL_JSON_PRETTY);
+        if (!b.oom)
+            printf("%s\n", b.data);
+        strbuf_free(&b);
+    } else {
+        print_params(list);
+    }
+    val_unref(list);
+    return EXIT_CLEAN;
+}
+
+int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args)
+{
+    const char *path = args->operands[0];
+    bool json = cli_value(cmd, args, "json") != NULL;
+    const char *const *overrides;
+    size_t n_over = cli_values(cmd, args, "param", &overrides);
+    cli_plan_t p;
+    int rc = cli_load_plan(path, CLI_LOAD_CHECK | CLI_LOAD_GRAPH, &p);
+    if (rc != EXIT_CLEAN) {
+        cli_plan_free(&p);
+        return rc;
+    }
+    diag_list_t diags;
+    diag_list_init(&diags);
+    params_t *params = NULL;
+    mig_status_t st = params_resolve(p.plan, p.src,
+                                     cli_value(cmd, args, "profile"),
+                                     overrides, n_over, &diags, &params);
+    if (st == MIG_OK && cli_value(cmd, args, "show-params")) {
+        rc = show_params(params, json);
+    } else if (st == MIG_OK) {
+        char *dir = dir_of(path);
+        val_t *out = NULL;
+        st = dir ? dryrun_plan(p.graph, params, cli_actions(), dir, &diags,
+                               &out)
+                 : MIG_ENOMEM;
+        free(dir);
+        if (out && json) {
+            strbuf_t b;
+            strbuf_init(&b);
+            val_to_json(out, &b, VAL_JSON_PRETTY);
+            if (!b.oom)
+                printf("%s\n", b.data);
+            strbuf_free(&b);
+        } else if (out) {
+            print_plan(out);
+        }
+        val_unref(out);
+        rc = st == MIG_OK ? EXIT_CLEAN : st == MIG_EINVALID ? EXIT_INVALID
+                                                             : EXIT_USAGE;
+    } else {
+        /* A bad --profile or --param is a usage error. */
+        rc = EXIT_USAGE;
+    }
+    fflush(stdout);
+    cli_render_diags(&diags);
+    if (st == MIG_ENOMEM)
+        fprintf(stderr, "mig: error: out of memory planning '%s'\n", path);
+    diag_list_free(&diags);
+    params_free(params);
+    cli_plan_free(&p);
+    return rc;
+}

@@ -1,0 +1,628 @@
+/* check.c: the static checker's walk (interpreter.h, check_plan): plan
+ * items first (parameters, profiles, Lua modules, error classes), then
+ * every stage and hook, statement by statement, with a scope per block.
+ * Expressions and calls are checked in check_expr.c, error classes,
+ * checkpoints and retry policies in check_flow.c. docs/checks.md lists
+ * every check with its message. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_int.h"
+
+/* ---- reporting --------------------------------------------------------- */
+
+static diag_t *report(chk_t *k, diag_severity_t sev, const src_span_t *span,
+                      const char *fmt, va_list ap)
+{
+    return diag_vadd(k->diags, sev, k->src, span, fmt, ap);
+}
+
+diag_t *check_error(chk_t *k, const src_span_t *span, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_t *d = report(k, DIAG_ERROR, span, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+diag_t *check_warning(chk_t *k, const src_span_t *span, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_t *d = report(k, DIAG_WARNING, span, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+const char *check_types(chk_t *k, unsigned mask)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    action_types_text(mask, &b);
+    const char *s = b.oom ? NULL : arena_strndup(k->arena, b.data, b.len);
+    strbuf_free(&b);
+    if (!s)
+        k->oom = true;
+    return s ? s : "?";
+}
+
+/* Reports NAME bound twice, with a note at the first binding. */
+static void twice(chk_t *k, const char *what, const ast_ident_t *id,
+                  const src_span_t *first)
+{
+    check_error(k, &id->span, "%s '%s' is already defined", what, id->name);
+    diag_add(k->diags, DIAG_NOTE, k->src, first, "'%s' was first defined "
+             "here", id->name);
+}
+
+/* ---- scopes ------------------------------------------------------------- */
+
+static cscope_t *push_scope(chk_t *k, bool steps)
+{
+    cscope_t *s = arena_alloc(k->arena, sizeof(*s));
+    if (!s) {
+        k->oom = true;
+        return k->scope;
+    }
+    *s = (cscope_t){ .parent = k->scope, .steps = steps };
+    k->scope = s;
+    return s;
+}
+
+static void pop_scope(chk_t *k, cscope_t *s)
+{
+    if (s != k->scope)          /* push_scope ran out of memory */
+        return;
+    k->scope = s->parent;
+}
+
+static const cname_t *find_in(const cscope_t *s, const char *name)
+{
+    for (uint32_t i = s->len; i-- > 0;)
+        if (strcmp(s->names[i].name, name) == 0)
+            return &s->names[i];
+    return NULL;
+}
+
+const cname_t *check_lookup(const chk_t *k, const char *name)
+{
+    for (const cscope_t *s = k->scope; s; s = s->parent) {
+        const cname_t *n = find_in(s, name);
+        if (n)
+            return n;
+    }
+    return NULL;
+}
+
+void check_suggest_names(const chk_t *k, eval_suggest_t *s)
+{
+    for (const cscope_t *sc = k->scope; sc; sc = sc->parent)
+        for (uint32_t i = 0; i < sc->len; i++)
+            eval_suggest_consider(s, sc->names[i].name);
+}
+
+void check_bind(chk_t *k, const ast_ident_t *id, cname_kind_t kind,
+                unsigned mask)
+{
+    cscope_t *target = k->scope;
+    if (!target)
+        return;
+    if (kind == CN_STEP)
+        while (!target->steps && target->parent)
+            target = target->parent;
+    /* A step may repeat a step's name: graph_compile reports that. */
+    for (cscope_t *s = k->scope; s; s = s->parent) {
+        const cname_t *n = find_in(s, id->name);
+        if (n && !(kind == CN_STEP && n->kind == CN_STEP)) {
+            twice(k, "the name", id, n->span);
+            return;
+        }
+        if (s == target)
+            break;
+    }
+    if (!graph_grow(k->arena, (void **)&target->names, &target->cap,
+                    target->len, sizeof(cname_t))) {
+        k->oom = true;
+        return;
+    }
+    target->names[target->len++] = (cname_t){ id->name, kind, mask,
+                                               &id->span };
+}
+
+/* ---- stages: order and what they export -------------------------------- */
+
+bool check_runs_before(chk_t *k, uint32_t a, uint32_t b)
+{
+    cstage_t *s = &k->stages[b];
+    uint32_t words = (k->n_stages + 63) / 64;
+    if (!s->before) {
+        /* Every stage reachable from B through `after`, found once. */
+        s->before = arena_alloc(k->arena, words * sizeof(uint64_t));
+        uint32_t *stack = malloc((k->n_stages + 1) * sizeof(uint32_t));
+        if (!s->before || !stack) {
+            free(stack);
+            k->oom = true;
+            return true;
+        }
+        memset(s->before, 0, words * sizeof(uint64_t));
+        uint32_t n = 0;
+        stack[n++] = b;
+        while (n) {
+            const cstage_t *t = &k->stages[stack[--n]];
+            for (uint32_t i = 0; i < t->n_after; i++) {
+                uint32_t p = t->after[i];
+                if (s->before[p / 64] & (UINT64_C(1) << (p % 64)))
+                    continue;
+                s->before[p / 64] |= UINT64_C(1) << (p % 64);
+                stack[n++] = p;
+            }
+        }
+        free(stack);
+    }
+    return (s->before[a / 64] >> (a % 64)) & 1u;
+}
+
+/* Records the steps of BODY that other stages may read (not those in a
+ * foreach body, a recover block or a hook). */
+static void collect_steps(chk_t *k, cstage_t *st, const ast_list_t *body)
+{
+    for (uint32_t i = 0; i < body->len && !k->oom; i++) {
+        const ast_node_t *n = body->items[i];
+        if (n->kind == AST_STEP) {
+            const char *name = n->u.step.name.name;
+            if (graph_smap_has(&st->steps, name))
+                continue;
+            if (!graph_grow(k->arena, (void **)&st->step_nodes, &st->cap_steps,
+                            st->n_steps, sizeof(*st->step_nodes))
+                || !graph_smap_put(k->arena, &st->steps, name, st->n_steps)) {
+                k->oom = true;
+                return;
+            }
+            st->step_nodes[st->n_steps++] = n;
+        } else if (n->kind == AST_RETRY) {
+            collect_steps(k, st, &n->u.retry.body);
+        } else if (n->kind == AST_IF) {
+            collect_steps(k, st, &n->u.if_.then_body);
+            collect_steps(k, st, &n->u.if_.else_body);
+        }
+    }
+}
+
+static void collect_stages(chk_t *k)
+{
+    const ast_list_t *items = &k->plan->items;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < items->len; i++)
+        n += items->items[i]->kind == AST_STAGE;
+    k->stages = arena_alloc(k->arena, (n ? n : 1) * sizeof(cstage_t));
+    if (!k->stages) {
+        k->oom = true;
+        return;
+    }
+    memset(k->stages, 0, (n ? n : 1) * sizeof(cstage_t));
+    for (uint32_t i = 0; i < items->len && !k->oom; i++) {
+        const ast_node_t *s = items->items[i];
+        if (s->kind != AST_STAGE)
+            continue;
+        cstage_t *st = &k->stages[k->n_stages];
+        st->node = s;
+        if (!graph_smap_has(&k->stage_names, s->u.stage.name.name)
+            && !graph_smap_put(k->arena, &k->stage_names,
+                               s->u.stage.name.name, k->n_stages))
+            k->oom = true;
+        k->n_stages++;
+        collect_steps(k, st, &s->u.stage.body);
+    }
+    /* `after` by index; unknown names are graph_compile's to report. */
+    for (uint32_t i = 0; i < k->n_stages && !k->oom; i++) {
+        cstage_t *st = &k->stages[i];
+        const ast_idents_t *after = &st->node->u.stage.after;
+        st->after = arena_alloc(k->arena, (after->len + 1) * sizeof(uint32_t));
+        if (!st->after) {
+            k->oom = true;
+            return;
+        }
+        for (uint32_t j = 0; j < after->len; j++) {
+            uint32_t t = graph_smap_get(&k->stage_names, after->items[j].name);
+            if (t != GRAPH_NONE)
+                st->after[st->n_after++] = t;
+        }
+    }
+}
+
+/* ---- plan items --------------------------------------------------------- */
+
+static void check_params(chk_t *k)
+{
+    const ast_list_t *items = &k->plan->items;
+    for (uint32_t i = 0; i < items->len && !k->oom; i++) {
+        const ast_node_t *p = items->items[i];
+        if (p->kind != AST_PARAM)
+            continue;
+        ctype_t t = check_expr(k, p->u.binding.value);
+        unsigned mask = t.value ? 1u << val_type(t.value) : t.mask;
+        /* A null default takes any type from a profile or --param. */
+        if (t.value && val_type(t.value) == VAL_NULL)
+            mask = ACTION_T_ANY;
+        val_unref(t.value);
+        uint32_t first = graph_smap_get(&k->params, p->u.binding.name.name);
+        if (first != GRAPH_NONE) {
+            twice(k, "parameter", &p->u.binding.name,
+                  &items->items[first]->u.binding.name.span);
+            continue;
+        }
+        if (!graph_smap_put(k->arena, &k->params, p->u.binding.name.name, i))
+            k->oom = true;
+        check_bind(k, &p->u.binding.name, CN_PARAM, mask);
+    }
+}
+
+static void check_profile(chk_t *k, const ast_node_t *p)
+{
+    const ast_list_t *as = &p->u.profile.assigns;
+    const char *pname = p->u.profile.name.name;
+    for (uint32_t i = 0; i < as->len; i++) {
+        const ast_node_t *a = as->items[i];
+        const ast_ident_t *id = &a->u.binding.name;
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(as->items[j]->u.binding.name.name, id->name) == 0) {
+                check_error(k, &id->span, "profile '%s' sets '%s' twice",
+                            pname, id->name);
+                diag_add(k->diags, DIAG_NOTE, k->src,
+                         &as->items[j]->u.binding.name.span,
+                         "'%s' was first set here", id->name);
+                break;
+            }
+        ctype_t t = check_expr(k, a->u.binding.value);
+        const cname_t *param = check_lookup(k, id->name);
+        if (!param || param->kind != CN_PARAM) {
+            eval_suggest_t s;
+            eval_suggest_init(&s, id->name);
+            for (uint32_t j = 0; j < k->plan->items.len; j++) {
+                const ast_node_t *q = k->plan->items.items[j];
+                if (q->kind == AST_PARAM)
+                    eval_suggest_consider(&s, q->u.binding.name.name);
+            }
+            diag_t *d = check_error(k, &id->span, "profile '%s' sets '%s', "
+                                    "which is not a parameter", pname,
+                                    id->name);
+            if (s.best)
+                diag_hint(k->diags, d, "did you mean '%s'?", s.best);
+        } else if (t.value && param->mask != ACTION_T_ANY
+                   && !(param->mask & (1u << val_type(t.value)))) {
+            check_error(k, &a->u.binding.value->span, "profile '%s' sets "
+                        "'%s' to %s, but its default is %s", pname, id->name,
+                        check_types(k, 1u << val_type(t.value)),
+                        check_types(k, param->mask));
+        } else if (!(t.mask & param->mask)) {
+            check_error(k, &a->u.binding.value->span, "profile '%s' sets "
+                        "'%s' to %s, but its default is %s", pname, id->name,
+                        check_types(k, t.mask), check_types(k, param->mask));
+        }
+        val_unref(t.value);
+    }
+}
+
+static void check_profiles(chk_t *k)
+{
+    const ast_list_t *items = &k->plan->items;
+    smap_t seen = { 0 };
+    for (uint32_t i = 0; i < items->len && !k->oom; i++) {
+        const ast_node_t *p = items->items[i];
+        if (p->kind != AST_PROFILE)
+            continue;
+        uint32_t first = graph_smap_get(&seen, p->u.profile.name.name);
+        if (first != GRAPH_NONE)
+            twice(k, "profile", &p->u.profile.name,
+                  &items->items[first]->u.profile.name.span);
+        else if (!graph_smap_put(k->arena, &seen, p->u.profile.name.name, i))
+            k->oom = true;
+        check_profile(k, p);
+    }
+}
+
+/* The directory of the plan file, ending in '/' ("" for the current). */
+static const char *plan_dir(chk_t *k)
+{
+    const char *name = k->src->name;
+    const char *slash = strrchr(name, '/');
+    if (!slash || strcmp(name, "-") == 0)
+        return "";
+    char *d = arena_strndup(k->arena, name, (size_t)(slash - name) + 1);
+    if (!d)
+        k->oom = true;
+    return d ? d : "";
+}
+
+static void check_lua(chk_t *k, uint32_t i, const ast_node_t *l)
+{
+    const ast_ident_t *alias = &l->u.lua.alias;
+    uint32_t first = graph_smap_get(&k->lua, alias->name);
+    if (first != GRAPH_NONE) {
+        twice(k, "the Lua module name", alias,
+              &k->plan->items.items[first]->u.lua.alias.span);
+        return;
+    }
+    if (action_has_namespace(k->reg, alias->name, strlen(alias->name))) {
+        diag_t *d = check_error(k, &alias->span, "'%s' is already the name "
+                                "of the standard library's %s.* actions",
+                                alias->name, alias->name);
+        diag_hint(k->diags, d, "choose another name: lua \"...\" as my_%s",
+                  alias->name);
+        return;
+    }
+    if (graph_smap_has(&k->params, alias->name)) {
+        check_error(k, &alias->span, "'%s' is already a parameter",
+                    alias->name);
+        return;
+    }
+    if (!graph_smap_put(k->arena, &k->lua, alias->name, i))
+        k->oom = true;
+    const char *path;
+    uint32_t len;
+    if (!ast_string_is_plain(l->u.lua.path, &path, &len))
+        return;                 /* syntax.c reports an interpolated path */
+    strbuf_t full;
+    strbuf_init(&full);
+    if (path[0] != '/')
+        strbuf_puts(&full, k->dir);
+    strbuf_put(&full, path, len);
+    if (!full.oom && access(full.data, R_OK) != 0) {
+        diag_t *d = check_error(k, &l->u.lua.path->span, "Lua module '%s' "
+                                "cannot be read", path);
+        diag_hint(k->diags, d, "the path is taken from the plan's "
+                  "directory: %s", full.data);
+    }
+    if (full.oom)
+        k->oom = true;
+    strbuf_free(&full);
+}
+
+/* ---- statements --------------------------------------------------------- */
+
+static void check_block(chk_t *k, const ast_list_t *body, bool steps);
+
+static void check_step(chk_t *k, const ast_node_t *n)
+{
+    bool lua = false;
+    const action_t *a = check_step_call(k, n->u.step.call, &lua);
+    if (n->u.step.undo) {
+        bool ulua = false;
+        const action_t *u = check_step_call(k, n->u.step.undo, &ulua);
+        if (a && a->effect == ACTION_PURE)
+            check_warning(k, &n->u.step.undo->span, "this undo never runs: "
+                          "%s changes nothing", a->name);
+        (void)u;
+    } else if (a && (a->effect == ACTION_PLAN_UNDO
+                     || a->effect == ACTION_IRREVERSIBLE)) {
+        bool strict = k->flags & CHECK_STRICT;
+        diag_t *d = (strict ? check_error : check_warning)(
+            k, &n->u.step.name.span, "step '%s' changes state with %s, "
+            "which cannot undo itself, and it has no 'undo'",
+            n->u.step.name.name, a->name);
+        diag_hint(k->diags, d, "add 'undo CALL' to the step; without it a "
+                  "rollback past this step needs --force");
+    }
+    if (n->u.step.timeout) {
+        val_t *v = check_expr_want(k, n->u.step.timeout, ACTION_T(DURATION),
+                                   "a timeout");
+        if (v && val_type(v) == VAL_DURATION && val_get_ms(v) <= 0)
+            check_error(k, &n->u.step.timeout->span, "a timeout must be "
+                        "longer than 0");
+        val_unref(v);
+    }
+    if (n->u.step.when) {
+        val_t *v = check_expr_want(k, n->u.step.when, ACTION_T(BOOL),
+                                   "the condition of 'when'");
+        if (v && val_type(v) == VAL_BOOL && !val_get_bool(v))
+            check_warning(k, &n->u.step.when->span, "step '%s' never runs: "
+                          "its condition is always false",
+                          n->u.step.name.name);
+        val_unref(v);
+    }
+    check_bind(k, &n->u.step.name, CN_STEP,
+               lua || !a ? ACTION_T_ANY : a->result);
+}
+
+static void check_let(chk_t *k, const ast_node_t *n)
+{
+    ctype_t t = check_expr(k, n->u.binding.value);
+    unsigned mask = t.value ? 1u << val_type(t.value) : t.mask;
+    val_unref(t.value);
+    check_bind(k, &n->u.binding.name, CN_LET, mask);
+}
+
+static void check_foreach(chk_t *k, const ast_node_t *n)
+{
+    ctype_t t = check_expr(k, n->u.foreach.iterable);
+    unsigned mask = t.value ? 1u << val_type(t.value) : t.mask;
+    if (!(mask & ACTION_T(LIST))) {
+        diag_t *d = check_error(k, &n->u.foreach.iterable->span,
+                                "foreach needs a list, found %s",
+                                check_types(k, mask));
+        if (mask == ACTION_T(MAP))
+            diag_hint(k->diags, d, "loop over keys(m) or values(m)");
+    }
+    val_unref(t.value);
+    if (n->u.foreach.parallel)
+        val_unref(check_expr_want(k, n->u.foreach.parallel, ACTION_T(NUMBER),
+                                  "the number of items run at once"));
+    cscope_t *s = push_scope(k, true);
+    check_bind(k, &n->u.foreach.var, CN_VAR, ACTION_T_ANY);
+    check_block(k, &n->u.foreach.body, false);
+    pop_scope(k, s);
+}
+
+static void check_if(chk_t *k, const ast_node_t *n)
+{
+    val_t *v = check_expr_want(k, n->u.if_.cond, ACTION_T(BOOL),
+                               "the condition of 'if'");
+    if (v && val_type(v) == VAL_BOOL
+        && (!val_get_bool(v) || n->u.if_.else_body.len))
+        check_warning(k, &n->u.if_.cond->span, "the condition is always "
+                      "%s: the %s block never runs",
+                      val_get_bool(v) ? "true" : "false",
+                      val_get_bool(v) ? "else" : "then");
+    val_unref(v);
+    check_block(k, &n->u.if_.then_body, false);
+    check_block(k, &n->u.if_.else_body, false);
+}
+
+static void check_recover(chk_t *k, const ast_node_t *n)
+{
+    const ast_idents_t *cls = &n->u.recover.classes;
+    for (uint32_t i = 0; i < cls->len; i++)
+        check_class_ref(k, &cls->items[i]);
+    if (n->u.recover.handler) {
+        check_handler(k, n->u.recover.handler);
+        return;
+    }
+    /* `err` is bound where the recover is written. */
+    ast_ident_t *err = arena_alloc(k->arena, sizeof(*err));
+    if (!err) {
+        k->oom = true;
+        return;
+    }
+    *err = (ast_ident_t){ .name = "err", .span = n->span };
+    bool outer = k->in_recover;
+    k->in_recover = true;
+    cscope_t *s = push_scope(k, true);
+    check_bind(k, err, CN_ERR, ACTION_T(MAP));
+    check_block(k, &n->u.recover.body, false);
+    pop_scope(k, s);
+    k->in_recover = outer;
+}
+
+static void check_decision(chk_t *k, const ast_node_t *n)
+{
+    const ast_node_t *v = n->u.decision.value;
+    switch (n->u.decision.what) {
+    case AST_DECIDE_RETRY:
+        if (v)
+            val_unref(check_expr_want(k, v, ACTION_T(MAP),
+                                      "the new arguments of 'retry with'"));
+        break;
+    case AST_DECIDE_SKIP:
+    case AST_DECIDE_FAIL:
+        if (v)
+            val_unref(check_expr(k, v).value);
+        break;
+    case AST_DECIDE_ROLLBACK:
+        check_rollback(k, &n->u.decision.target);
+        break;
+    }
+}
+
+static void check_hook(chk_t *k, const ast_node_t *n)
+{
+    bool outer = k->in_hook;
+    k->in_hook = true;
+    check_block(k, &n->u.hook.body, true);
+    k->in_hook = outer;
+}
+
+static void check_statement(chk_t *k, const ast_node_t *n)
+{
+    switch (n->kind) {
+    case AST_STEP:
+        check_step(k, n);
+        break;
+    case AST_LET:
+        check_let(k, n);
+        break;
+    case AST_FOREACH:
+        check_foreach(k, n);
+        break;
+    case AST_RETRY:
+        check_retry_policy(k, n);
+        check_block(k, &n->u.retry.body, false);
+        break;
+    case AST_RECOVER:
+        check_recover(k, n);
+        break;
+    case AST_VERIFY: {
+        val_t *v = check_expr_want(k, n->u.verify.cond, ACTION_T(BOOL),
+                                   "the condition of 'verify'");
+        if (v && val_type(v) == VAL_BOOL && !val_get_bool(v))
+            check_warning(k, &n->u.verify.cond->span, "this verify always "
+                          "fails: its condition is always false");
+        val_unref(v);
+        if (n->u.verify.message)
+            val_unref(check_expr(k, n->u.verify.message).value);
+        break;
+    }
+    case AST_IF:
+        check_if(k, n);
+        break;
+    case AST_DECISION:
+        check_decision(k, n);
+        break;
+    case AST_HOOK:
+        check_hook(k, n);
+        break;
+    default:
+        break;      /* checkpoints were collected; plan items come first */
+    }
+}
+
+/* Checks the statements of BODY in a new scope (one that takes steps when
+ * STEPS). */
+static void check_block(chk_t *k, const ast_list_t *body, bool steps)
+{
+    cscope_t *s = push_scope(k, steps);
+    for (uint32_t i = 0; i < body->len && !k->oom; i++)
+        check_statement(k, body->items[i]);
+    pop_scope(k, s);
+}
+
+/* ---- the whole plan ----------------------------------------------------- */
+
+static void check_stages_and_hooks(chk_t *k)
+{
+    const ast_list_t *items = &k->plan->items;
+    uint32_t stage = 0;
+    for (uint32_t i = 0; i < items->len && !k->oom; i++) {
+        const ast_node_t *n = items->items[i];
+        if (n->kind == AST_STAGE) {
+            k->stage = stage++;
+            check_block(k, &n->u.stage.body, true);
+            k->stage = CHECK_NONE;
+        } else if (n->kind == AST_LET || n->kind == AST_HOOK
+                   || n->kind == AST_RECOVER) {
+            check_statement(k, n);
+        }
+    }
+}
+
+mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
+                        const action_registry_t *actions, unsigned flags,
+                        diag_list_t *diags)
+{
+    chk_t k = { .plan = plan, .src = src, .diags = diags, .reg = actions,
+                .flags = flags, .arena = arena_new(),
+                .stage = CHECK_NONE };
+    if (!k.arena)
+        return MIG_ENOMEM;
+    size_t errors = diags->errors;
+    k.dir = plan_dir(&k);
+    cscope_t *top = push_scope(&k, true);
+    collect_stages(&k);
+    check_classes_declared(&k);
+    check_collect_checkpoints(&k);
+    check_params(&k);
+    check_profiles(&k);
+    for (uint32_t i = 0; i < plan->items.len && !k.oom; i++)
+        if (plan->items.items[i]->kind == AST_LUA)
+            check_lua(&k, i, plan->items.items[i]);
+    check_stages_and_hooks(&k);
+    pop_scope(&k, top);
+    bool oom = k.oom || diags->out_of_memory;
+    arena_free(k.arena);
+    if (oom)
+        return MIG_ENOMEM;
+    return diags->errors > errors ? MIG_EINVALID : MIG_OK;
+}

@@ -1,0 +1,352 @@
+/* actx.c: the context through which an action reads and changes files
+ * (runtime.h). A preview context refuses every change, which is what makes
+ * a dry run read-only by construction rather than by the good manners of
+ * each action. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+struct action_ctx {
+    actx_mode_t mode;
+    char *base;             /* "" or a directory ending in '/' */
+    const char *action;     /* the call's action, for messages */
+    strbuf_t path;          /* actx_path's buffer */
+    val_t *changes;         /* list of {change, target, detail} */
+    char *err_class, *err_message;
+};
+
+action_ctx_t *actx_new(actx_mode_t mode, const char *base_dir)
+{
+    action_ctx_t *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->mode = mode;
+    size_t len = base_dir ? strlen(base_dir) : 0;
+    c->base = malloc(len + 2);
+    c->changes = val_list_new(0);
+    if (!c->base || !c->changes) {
+        actx_free(c);
+        return NULL;
+    }
+    memcpy(c->base, base_dir ? base_dir : "", len);
+    if (len && base_dir[len - 1] != '/')
+        c->base[len++] = '/';
+    c->base[len] = '\0';
+    c->action = "action";
+    strbuf_init(&c->path);
+    return c;
+}
+
+void actx_free(action_ctx_t *c)
+{
+    if (!c)
+        return;
+    free(c->base);
+    strbuf_free(&c->path);
+    val_unref(c->changes);
+    free(c->err_class);
+    free(c->err_message);
+    free(c);
+}
+
+void actx_begin(action_ctx_t *c, const char *action)
+{
+    c->action = action;
+    free(c->err_class);
+    free(c->err_message);
+    c->err_class = c->err_message = NULL;
+    if (val_len(c->changes) || val_refcount(c->changes) > 1) {
+        val_t *fresh = val_list_new(0);
+        if (fresh) {
+            val_unref(c->changes);
+            c->changes = fresh;
+        }
+    }
+}
+
+actx_mode_t actx_mode(const action_ctx_t *c) { return c->mode; }
+val_t *actx_changes(const action_ctx_t *c) { return c->changes; }
+const char *actx_error_class(const action_ctx_t *c) { return c->err_class; }
+const char *actx_error_message(const action_ctx_t *c)
+{
+    return c->err_message;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+mig_status_t actx_fail(action_ctx_t *c, const char *cls, const char *fmt, ...)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    char small[512];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof small) {
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            va_start(ap, fmt);
+            vsnprintf(big, (size_t)n + 1, fmt, ap);
+            va_end(ap);
+            strbuf_puts(&b, big);
+            free(big);
+        }
+    } else if (n > 0) {
+        strbuf_puts(&b, small);
+    }
+    free(c->err_class);
+    free(c->err_message);
+    c->err_class = strdup(cls);
+    c->err_message = b.oom ? NULL : strdup(b.data ? b.data : "");
+    strbuf_free(&b);
+    return c->err_class && c->err_message ? MIG_EINVALID : MIG_ENOMEM;
+}
+
+/* Fails with the class that fits errno E for an operation on PATH. */
+static mig_status_t fail_errno(action_ctx_t *c, int e, const char *what,
+                               const char *path)
+{
+    const char *cls = e == ENOENT || e == ENOTDIR ? "MissingDependency"
+                    : e == EACCES || e == EPERM || e == EROFS ? "PolicyDenied"
+                    : e == EEXIST || e == ENOTEMPTY || e == EISDIR ? "Conflict"
+                    : "Unavailable";
+    return actx_fail(c, cls, "%s: cannot %s '%s': %s", c->action, what, path,
+                     strerror(e));
+}
+
+/* ---- paths and reading ------------------------------------------------- */
+
+const char *actx_path(action_ctx_t *c, const char *path)
+{
+    c->path.len = 0;
+    if (c->path.data)
+        c->path.data[0] = '\0';
+    if (path[0] != '/')
+        strbuf_puts(&c->path, c->base);
+    strbuf_puts(&c->path, path);
+    return c->path.oom ? NULL : c->path.data;
+}
+
+int actx_stat(action_ctx_t *c, const char *path, struct stat *st)
+{
+    const char *p = actx_path(c, path);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return stat(p, st);
+}
+
+mig_status_t actx_read_file(action_ctx_t *c, const char *path, strbuf_t *out)
+{
+    const char *p = actx_path(c, path);
+    if (!p)
+        return MIG_ENOMEM;
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail_errno(c, errno, "read", path);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        strbuf_put(out, buf, (size_t)n);
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return fail_errno(c, e, "read", path);
+    return out->oom ? MIG_ENOMEM : MIG_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+mig_status_t actx_list_dir(action_ctx_t *c, const char *dir,
+                           const char *pattern, val_t **out)
+{
+    *out = NULL;
+    const char *p = actx_path(c, dir);
+    if (!p)
+        return MIG_ENOMEM;
+    DIR *d = opendir(p);
+    if (!d)
+        return fail_errno(c, errno, "list", dir);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    mig_status_t st = MIG_OK;
+    struct dirent *e;
+    while (st == MIG_OK && (e = readdir(d))) {
+        if (e->d_name[0] == '.' || fnmatch(pattern, e->d_name, FNM_PERIOD))
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            char **grown = realloc(names, ncap * sizeof(*names));
+            if (!grown) {
+                st = MIG_ENOMEM;
+                break;
+            }
+            names = grown;
+            cap = ncap;
+        }
+        if (!(names[n] = strdup(e->d_name))) {
+            st = MIG_ENOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_str);
+    val_t *list = st == MIG_OK ? val_list_new(n) : NULL;
+    if (st == MIG_OK && !list)
+        st = MIG_ENOMEM;
+    size_t dlen = strlen(dir);
+    bool slash = dlen && dir[dlen - 1] != '/';
+    for (size_t i = 0; i < n; i++) {
+        if (st == MIG_OK) {
+            strbuf_t b;
+            strbuf_init(&b);
+            strbuf_printf(&b, "%s%s%s", dir, slash ? "/" : "", names[i]);
+            val_t *s = b.oom || !val_utf8_valid(b.data, b.len)
+                ? NULL : val_string(b.data, b.len);
+            if (!b.oom && !val_utf8_valid(b.data, b.len))
+                st = actx_fail(c, "InvalidConfig", "%s: the name of a file "
+                               "in '%s' is not valid UTF-8", c->action, dir);
+            else if (!s || val_list_push_take(list, s) != MIG_OK)
+                st = MIG_ENOMEM;
+            strbuf_free(&b);
+        }
+        free(names[i]);
+    }
+    free(names);
+    if (st != MIG_OK) {
+        val_unref(list);
+        return st;
+    }
+    *out = list;
+    return MIG_OK;
+}
+
+/* ---- changing things --------------------------------------------------- */
+
+/* Refuses a change in a preview context. */
+static mig_status_t may_change(action_ctx_t *c, const char *what,
+                               const char *path)
+{
+    if (c->mode != ACTX_PREVIEW)
+        return MIG_OK;
+    return actx_fail(c, "PolicyDenied", "%s tried to %s '%s' during a dry "
+                     "run; a dry run changes nothing", c->action, what, path);
+}
+
+mig_status_t actx_write_file(action_ctx_t *c, const char *path,
+                             const char *data, size_t len)
+{
+    mig_status_t st = may_change(c, "write", path);
+    if (st != MIG_OK)
+        return st;
+    const char *p = actx_path(c, path);
+    if (!p)
+        return MIG_ENOMEM;
+    strbuf_t tmp;
+    strbuf_init(&tmp);
+    strbuf_printf(&tmp, "%s.mig-tmp.%ld", p, (long)getpid());
+    if (tmp.oom) {
+        strbuf_free(&tmp);
+        return MIG_ENOMEM;
+    }
+    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int e = fd < 0 ? errno : 0;
+    for (size_t off = 0; fd >= 0 && off < len && !e;) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0 && errno != EINTR)
+            e = errno;
+        else if (n > 0)
+            off += (size_t)n;
+    }
+    if (fd >= 0 && !e && fsync(fd) != 0)
+        e = errno;
+    if (fd >= 0 && close(fd) != 0 && !e)
+        e = errno;
+    if (!e && rename(tmp.data, actx_path(c, path)) != 0)
+        e = errno;
+    if (e && fd >= 0)
+        unlink(tmp.data);
+    strbuf_free(&tmp);
+    return e ? fail_errno(c, e, "write", path) : MIG_OK;
+}
+
+mig_status_t actx_remove(action_ctx_t *c, const char *path)
+{
+    mig_status_t st = may_change(c, "delete", path);
+    if (st != MIG_OK)
+        return st;
+    const char *p = actx_path(c, path);
+    if (!p)
+        return MIG_ENOMEM;
+    return remove(p) == 0 ? MIG_OK : fail_errno(c, errno, "delete", path);
+}
+
+mig_status_t actx_rename(action_ctx_t *c, const char *from, const char *to)
+{
+    mig_status_t st = may_change(c, "move", from);
+    if (st != MIG_OK)
+        return st;
+    char *f = actx_path(c, from) ? strdup(c->path.data) : NULL;
+    const char *t = f ? actx_path(c, to) : NULL;
+    int e = !t ? ENOMEM : rename(f, t) == 0 ? 0 : errno;
+    free(f);
+    if (e == ENOMEM)
+        return MIG_ENOMEM;
+    return e ? fail_errno(c, e, "move", from) : MIG_OK;
+}
+
+mig_status_t actx_mkdir(action_ctx_t *c, const char *path)
+{
+    mig_status_t st = may_change(c, "create the directory", path);
+    if (st != MIG_OK)
+        return st;
+    const char *p = actx_path(c, path);
+    if (!p)
+        return MIG_ENOMEM;
+    return mkdir(p, 0755) == 0 ? MIG_OK
+                               : fail_errno(c, errno, "create", path);
+}
+
+/* ---- previews ---------------------------------------------------------- */
+
+mig_status_t actx_would(action_ctx_t *c, const char *change,
+                        const char *target, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    val_t *m = val_map_new(3);
+    val_t *ch = val_cstring(change), *tg = val_cstring(target),
+          *dt = val_cstring(detail);
+    mig_status_t st = m && ch && tg && dt ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = val_map_set(m, "change", 6, ch);
+    if (st == MIG_OK)
+        st = val_map_set(m, "target", 6, tg);
+    if (st == MIG_OK)
+        st = val_map_set(m, "detail", 6, dt);
+    val_unref(ch);
+    val_unref(tg);
+    val_unref(dt);
+    if (st == MIG_OK)
+        return val_list_push_take(c->changes, m);
+    val_unref(m);
+    return st;
+}

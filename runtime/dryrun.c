@@ -1,0 +1,725 @@
+/* dryrun.c: the dry run behind `mig plan` (runtime.h, dryrun_plan). It
+ * walks the execution graph in the order a run would, evaluates what can
+ * be known without changing anything, asks each side-effecting step's
+ * action for a preview through a read-only context, and describes the
+ * whole as one value (docs/plan.md). A read of something an earlier step
+ * would change is not evaluated: the dry run cannot know its answer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+
+typedef struct dry {
+    const graph_t *g;
+    src_t *src;
+    const action_registry_t *reg;
+    action_ctx_t *ctx;
+    diag_list_t *diags;
+    bool oom;
+    bool unknown;               /* the last evaluation met something unknown */
+    val_t *touched;             /* list of targets earlier steps would change */
+    val_t **stage_maps;         /* per stage (by order index): step results */
+    eval_env_t *stages_env;     /* binds each stage name to its map */
+    uint32_t n_changes, n_failures;
+} dry_t;
+
+/* ---- building the description ------------------------------------------ */
+
+static void put(dry_t *d, val_t *map, const char *key, val_t *v)
+{
+    if (!v) {
+        d->oom = true;
+        return;
+    }
+    if (val_map_set_take(map, key, strlen(key), v) != MIG_OK)
+        d->oom = true;
+}
+
+static void put_str(dry_t *d, val_t *map, const char *key, const char *s)
+{
+    put(d, map, key, val_cstring(s));
+}
+
+static void push(dry_t *d, val_t *list, val_t *v)
+{
+    if (!v || val_list_push_take(list, v) != MIG_OK)
+        d->oom = true;
+}
+
+/* The source text of SPAN, one line. */
+static val_t *span_text(dry_t *d, const src_span_t *s)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    for (uint32_t i = s->begin; i < s->end; i++) {
+        char c = d->src->text[i];
+        if (c == '\n' || c == '\r' || c == '\t') {
+            if (b.len && b.data[b.len - 1] != ' ')
+                strbuf_putc(&b, ' ');
+        } else if (!(c == ' ' && b.len && b.data[b.len - 1] == ' ')) {
+            strbuf_putc(&b, c);
+        }
+    }
+    val_t *v = b.oom ? NULL : val_string(b.data ? b.data : "", b.len);
+    strbuf_free(&b);
+    return v;
+}
+
+/* A new node description: {node, kind, line}. */
+static val_t *describe(dry_t *d, uint32_t n)
+{
+    val_t *m = val_map_new(8);
+    if (!m) {
+        d->oom = true;
+        return NULL;
+    }
+    put_str(d, m, "node", graph_node_id(d->g, n));
+    put_str(d, m, "kind", graph_node_kind_name(graph_node_kind(d->g, n)));
+    put(d, m, "line", val_int(graph_node_span(d->g, n)->line));
+    return m;
+}
+
+/* ---- evaluation --------------------------------------------------------- */
+
+/* Whether a path argument P lies in, or holds, a target an earlier step
+ * would change. */
+static bool touched(const dry_t *d, const char *p)
+{
+    size_t lp = strlen(p);
+    for (size_t i = 0; i < val_len(d->touched); i++) {
+        size_t lt;
+        const char *t = val_get_str(val_list_get(d->touched, i), &lt);
+        size_t n = lt < lp ? lt : lp;
+        if (memcmp(t, p, n) == 0
+            && (lt == lp || (lt > lp ? t[lp] : p[lt]) == '/'))
+            return true;
+    }
+    return false;
+}
+
+/* Whether the arguments ARGS (a bound map) read something touched. */
+static bool reads_touched(const dry_t *d, const val_t *args)
+{
+    for (size_t i = 0; i < val_len(args); i++) {
+        val_t *v = val_map_value(args, i);
+        if (val_type(v) == VAL_STRING && touched(d, val_get_str(v, NULL)))
+            return true;
+    }
+    return false;
+}
+
+/* Calls of pure actions in expressions: evaluated unless they read what
+ * an earlier step would change. */
+static mig_status_t call_action(void *data, const ast_node_t *call,
+                                const char *name, val_t *const *args,
+                                src_t *src, diag_list_t *diags, val_t **out)
+{
+    dry_t *d = data;
+    const action_t *a = action_find(d->reg, name);
+    if (!a || a->effect != ACTION_PURE || !a->preview) {
+        d->unknown = true;      /* a Lua function: known only when run */
+        return MIG_EINVALID;
+    }
+    val_t *bound;
+    mig_status_t st = action_bind_args(d->reg, name, a->args, call, args, src,
+                                       diags, &bound);
+    if (st != MIG_OK)
+        return st;
+    if (reads_touched(d, bound)) {
+        val_unref(bound);
+        d->unknown = true;
+        return MIG_EINVALID;
+    }
+    actx_begin(d->ctx, name);
+    *out = NULL;
+    st = a->preview(d->ctx, bound, out);
+    val_unref(bound);
+    if (st == MIG_EINVALID)
+        diag_add(diags, DIAG_ERROR, src, &call->span, "%s: %s",
+                 actx_error_class(d->ctx), actx_error_message(d->ctx));
+    else if (st == MIG_OK && !*out)
+        *out = val_null();
+    return st;
+}
+
+/* Moves the diagnostics of FROM to the dry run's list. */
+static void keep_diags(dry_t *d, diag_list_t *from)
+{
+    for (size_t i = 0; i < from->len; i++) {
+        const diag_t *x = &from->items[i];
+        diag_t *y = diag_add(d->diags, x->severity, x->src,
+                             x->has_span ? &x->span : NULL, "%s", x->message);
+        if (x->hint)
+            diag_hint(d->diags, y, "%s", x->hint);
+    }
+}
+
+/* Evaluates E in ENV. Returns its value, or NULL when it cannot be known
+ * in a dry run (then *WHY, if given, says so) or fails (reported, and
+ * counted as a failure the run would meet). */
+static val_t *dry_eval(dry_t *d, const ast_node_t *e, eval_env_t *env,
+                       const char **why)
+{
+    diag_list_t scratch;
+    diag_list_init(&scratch);
+    d->unknown = false;
+    val_t *v = NULL;
+    mig_status_t st = eval_expr(e, env, d->src, &scratch, &v);
+    if (st == MIG_ENOMEM)
+        d->oom = true;
+    if (st != MIG_OK && why)
+        *why = NULL;
+    /* Any name the dry run could not bind makes the value unknown, and so
+     * does a read of something an earlier step changes. */
+    bool unknown = d->unknown;
+    for (size_t i = 0; i < scratch.len && !unknown; i++) {
+        const char *m = scratch.items[i].message;
+        if (strncmp(m, "undefined name", 14) == 0
+            || strncmp(m, "map has no key", 14) == 0)
+            unknown = true;
+    }
+    if (st == MIG_EINVALID && !unknown) {
+        keep_diags(d, &scratch);
+        d->n_failures++;
+        if (why)
+            *why = "fails";
+    } else if (st == MIG_EINVALID && why) {
+        *why = "unknown";
+    }
+    diag_list_free(&scratch);
+    return st == MIG_OK ? v : NULL;
+}
+
+/* ---- statements --------------------------------------------------------- */
+
+/* The node the flow goes to after N (one edge of sequence or loop kind),
+ * or GRAPH_NONE. */
+static uint32_t flow_next(const graph_t *g, uint32_t n)
+{
+    uint32_t k;
+    const graph_edge_t *e = graph_out(g, n, &k);
+    for (uint32_t i = 0; i < k; i++)
+        if (e[i].kind == GRAPH_EDGE_SEQ || e[i].kind == GRAPH_EDGE_LOOP)
+            return e[i].to;
+    return GRAPH_NONE;
+}
+
+/* The first node of the edge of KIND out of N, or GRAPH_NONE. */
+static uint32_t edge_to(const graph_t *g, uint32_t n, graph_edge_kind_t kind)
+{
+    uint32_t k;
+    const graph_edge_t *e = graph_out(g, n, &k);
+    for (uint32_t i = 0; i < k; i++)
+        if (e[i].kind == kind)
+            return e[i].to;
+    return GRAPH_NONE;
+}
+
+static void walk(dry_t *d, uint32_t from, uint32_t stop, eval_env_t *env,
+                 val_t *out);
+
+/* The node that ends the block opened by N: the one whose id is N's id
+ * and "/WHAT" (a fan-in "join", a retry's or a stage's "exit"). */
+static uint32_t end_of(dry_t *d, uint32_t n, const char *what)
+{
+    const char *id = graph_node_id(d->g, n);
+    if (graph_node_kind(d->g, n) == GRAPH_STAGE_ENTER)
+        id = graph_node_ast(d->g, n)->u.stage.name.name;
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_printf(&b, "%s/%s", id, what);
+    uint32_t end = b.oom ? GRAPH_NONE : graph_find(d->g, b.data);
+    if (b.oom)
+        d->oom = true;
+    strbuf_free(&b);
+    return end;
+}
+
+/* The value of E as the description shows it: the value when known,
+ * else the source text under "NAME_text". */
+static void put_expr(dry_t *d, val_t *m, const char *key,
+                     const ast_node_t *e, eval_env_t *env)
+{
+    const char *why = "unknown";
+    val_t *v = dry_eval(d, e, env, &why);
+    if (v) {
+        put(d, m, key, v);
+        return;
+    }
+    char k2[64];
+    snprintf(k2, sizeof k2, "%s_text", key);
+    put(d, m, k2, span_text(d, &e->span));
+    if (why && strcmp(why, "fails") == 0)
+        put_str(d, m, "error", d->diags->len
+                ? d->diags->items[d->diags->len - 1].message : "fails");
+}
+
+/* Binds NAME to V (borrowed; NULL: leaves NAME unbound, so unknown). */
+static void bind(dry_t *d, eval_env_t *env, const char *name, val_t *v)
+{
+    if (v && eval_env_set(env, name, v) != MIG_OK)
+        d->oom = true;
+}
+
+/* Records the changes a preview reported, and their targets. */
+static void record_changes(dry_t *d, val_t *m)
+{
+    val_t *ch = actx_changes(d->ctx);
+    for (size_t i = 0; i < val_len(ch); i++) {
+        val_t *c = val_list_get(ch, i);
+        const char *kind = val_get_str(val_map_get(c, "change", 6), NULL);
+        if (strcmp(kind, "keep") != 0)
+            d->n_changes++;
+        if (val_list_push(d->touched, val_map_get(c, "target", 6)) != MIG_OK)
+            d->oom = true;
+    }
+    put(d, m, "changes", val_copy(ch));
+}
+
+static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
+{
+    const ast_node_t *s = graph_node_ast(d->g, n);
+    const ast_node_t *call = s->u.step.call;
+    const char *name = s->u.step.name.name;
+    strbuf_t an;
+    strbuf_init(&an);
+    const ast_node_t *parts[64];
+    uint32_t np = 0;
+    for (const ast_node_t *c = call->u.call.callee;
+         c->kind == AST_FIELD && np < 63; c = c->u.field.object)
+        parts[np++] = c;
+    const ast_node_t *root = np ? parts[np - 1]->u.field.object
+                                : call->u.call.callee;
+    strbuf_puts(&an, root->kind == AST_NAME ? root->u.name.name : "?");
+    while (np--)
+        strbuf_printf(&an, ".%s", parts[np]->u.field.field.name);
+    const char *aname = an.oom ? "?" : an.data;
+    const action_t *a = action_find(d->reg, aname);
+    put_str(d, m, "name", name);
+    put_str(d, m, "action", aname);
+    put_str(d, m, "effect", a ? action_effect_name(a->effect) : "lua");
+    if (s->u.step.timeout)
+        put_expr(d, m, "timeout", s->u.step.timeout, env);
+    if (s->u.step.undo)
+        put(d, m, "undo", span_text(d, &s->u.step.undo->span));
+    val_t *when = s->u.step.when ? dry_eval(d, s->u.step.when, env, NULL)
+                                 : val_bool(true);
+    if (s->u.step.when)
+        put(d, m, "when", when ? val_ref(when) : val_cstring("unknown"));
+    bool skip = when && val_type(when) == VAL_BOOL && !val_get_bool(when);
+    val_unref(when);
+    /* The arguments, evaluated one by one: some may be known. */
+    uint32_t nargs = call->u.call.args.len;
+    val_t **vals = calloc(nargs ? nargs : 1, sizeof(*vals));
+    bool known = vals != NULL;
+    for (uint32_t i = 0; vals && i < nargs; i++) {
+        vals[i] = dry_eval(d, call->u.call.args.items[i].value, env, NULL);
+        known = known && vals[i];
+    }
+    val_t *result = NULL;
+    if (skip) {
+        put_str(d, m, "outcome", "skipped: its condition is false");
+    } else if (!a || !a->preview) {
+        put_str(d, m, "outcome", "known only when run");
+    } else if (!known) {
+        put_str(d, m, "outcome", "arguments known only when run");
+    } else {
+        val_t *args = NULL;
+        mig_status_t st = action_bind_args(d->reg, aname, a->args, call, vals,
+                                           d->src, d->diags, &args);
+        if (st == MIG_OK && a->effect == ACTION_PURE && reads_touched(d, args)) {
+            put_str(d, m, "outcome", "reads what an earlier step changes: "
+                    "known only when run");
+        } else if (st == MIG_OK) {
+            put(d, m, "args", val_ref(args));
+            actx_begin(d->ctx, aname);
+            st = a->preview(d->ctx, args, &result);
+            if (st == MIG_EINVALID) {
+                diag_add(d->diags, DIAG_ERROR, d->src, &call->span,
+                         "step '%s' would fail: %s: %s", name,
+                         actx_error_class(d->ctx), actx_error_message(d->ctx));
+                put_str(d, m, "outcome", "fails");
+                put_str(d, m, "error", actx_error_message(d->ctx));
+                d->n_failures++;
+            } else {
+                put_str(d, m, "outcome", a->effect == ACTION_PURE
+                        ? "computed" : "previewed");
+                record_changes(d, m);
+            }
+        } else {
+            d->n_failures++;
+            put_str(d, m, "outcome", "fails");
+        }
+        if (st == MIG_ENOMEM)
+            d->oom = true;
+        val_unref(args);
+    }
+    for (uint32_t i = 0; vals && i < nargs; i++)
+        val_unref(vals[i]);
+    free(vals);
+    strbuf_free(&an);
+    if (result) {
+        put(d, m, "result", val_ref(result));
+        bind(d, env, name, result);
+    }
+    val_unref(result);
+}
+
+static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
+{
+    const ast_node_t *f = graph_node_ast(d->g, n);
+    put_str(d, m, "var", f->u.foreach.var.name);
+    put(d, m, "over", span_text(d, &f->u.foreach.iterable->span));
+    if (f->u.foreach.parallel)
+        put_expr(d, m, "parallel", f->u.foreach.parallel, env);
+    val_t *items = dry_eval(d, f->u.foreach.iterable, env, NULL);
+    uint32_t body = flow_next(d->g, n);
+    uint32_t stop = end_of(d, n, "join");
+    if (items && val_type(items) == VAL_LIST) {
+        put(d, m, "items", val_int((int64_t)val_len(items)));
+        val_t *each = val_list_new(val_len(items));
+        for (size_t i = 0; each && i < val_len(items) && !d->oom; i++) {
+            eval_env_t *inner = eval_env_new(env);
+            val_t *one = val_map_new(2);
+            val_t *stmts = val_list_new(4);
+            if (!inner || !one || !stmts) {
+                d->oom = true;
+            } else {
+                bind(d, inner, f->u.foreach.var.name, val_list_get(items, i));
+                put(d, one, "item", val_ref(val_list_get(items, i)));
+                walk(d, body, stop, inner, stmts);
+                put(d, one, "statements", val_ref(stmts));
+                push(d, each, val_ref(one));
+            }
+            val_unref(one);
+            val_unref(stmts);
+            eval_env_free(inner);
+        }
+        put(d, m, "each", each);
+    } else {
+        eval_env_t *inner = eval_env_new(env);
+        val_t *stmts = val_list_new(4);
+        if (!inner || !stmts)
+            d->oom = true;
+        else
+            walk(d, body, stop, inner, stmts);
+        put(d, m, "body", stmts);
+        eval_env_free(inner);
+    }
+    val_unref(items);
+}
+
+static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
+{
+    const ast_node_t *r = graph_node_ast(d->g, n);
+    put_expr(d, m, "attempts", r->u.retry.attempts, env);
+    if (r->u.retry.backoff != AST_BACKOFF_NONE) {
+        val_t *b = val_map_new(4);
+        if (b) {
+            put_str(d, b, "kind", ast_backoff_name(r->u.retry.backoff));
+            const ast_args_t *a = &r->u.retry.backoff_args;
+            for (uint32_t i = 0; i < a->len; i++)
+                put_expr(d, b, a->items[i].name.name, a->items[i].value, env);
+        }
+        put(d, m, "backoff", b);
+    }
+    put_str(d, m, "jitter", r->u.retry.jitter == AST_JITTER_UNSET
+            ? "none" : ast_jitter_name(r->u.retry.jitter));
+    val_t *on = val_list_new(r->u.retry.on.len);
+    for (uint32_t i = 0; on && i < r->u.retry.on.len; i++)
+        push(d, on, val_cstring(r->u.retry.on.items[i].name));
+    put(d, m, "on", on);
+    eval_env_t *inner = eval_env_new(env);
+    val_t *stmts = val_list_new(4);
+    if (!inner || !stmts)
+        d->oom = true;
+    else
+        walk(d, flow_next(d->g, n), end_of(d, n, "exit"), inner, stmts);
+    put(d, m, "body", stmts);
+    eval_env_free(inner);
+}
+
+static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
+{
+    const ast_node_t *f = graph_node_ast(d->g, n);
+    put(d, m, "cond", span_text(d, &f->u.if_.cond->span));
+    val_t *c = dry_eval(d, f->u.if_.cond, env, NULL);
+    bool known = c && val_type(c) == VAL_BOOL;
+    put_str(d, m, "taken", !known ? "known only when run"
+                          : val_get_bool(c) ? "then" : "else");
+    uint32_t join = end_of(d, n, "join");
+    static const char *const keys[] = { "then", "else" };
+    static const graph_edge_kind_t kinds[] = { GRAPH_EDGE_THEN,
+                                               GRAPH_EDGE_ELSE };
+    for (int b = 0; b < 2; b++) {
+        if (known && val_get_bool(c) != (b == 0))
+            continue;
+        eval_env_t *inner = eval_env_new(env);
+        val_t *stmts = val_list_new(4);
+        if (!inner || !stmts)
+            d->oom = true;
+        else
+            walk(d, edge_to(d->g, n, kinds[b]), join, inner, stmts);
+        put(d, m, keys[b], stmts);
+        eval_env_free(inner);
+    }
+    val_unref(c);
+}
+
+/* Lists the handlers of scope node N under "handlers" in M. */
+static void handlers(dry_t *d, uint32_t n, val_t *m)
+{
+    uint32_t k;
+    const graph_edge_t *e = graph_out(d->g, n, &k);
+    val_t *list = NULL;
+    for (uint32_t i = 0; i < k; i++) {
+        if (e[i].kind != GRAPH_EDGE_ERROR)
+            continue;
+        if (!list && !(list = val_list_new(2))) {
+            d->oom = true;
+            return;
+        }
+        const ast_node_t *r = graph_node_ast(d->g, e[i].to);
+        val_t *h = describe(d, e[i].to);
+        if (!h)
+            break;
+        val_t *cls = val_list_new(r->u.recover.classes.len);
+        for (uint32_t j = 0; cls && j < r->u.recover.classes.len; j++)
+            push(d, cls, val_cstring(r->u.recover.classes.items[j].name));
+        put(d, h, "classes", cls);
+        if (r->u.recover.handler)
+            put(d, h, "with", span_text(d, &r->u.recover.handler->span));
+        else if (r->u.recover.body.len)
+            put(d, h, "block", span_text(d, &r->u.recover.body.items[
+                r->u.recover.body.len - 1]->span));
+        push(d, list, h);
+    }
+    if (list)
+        put(d, m, "handlers", list);
+}
+
+/* Describes node N, run in ENV, into OUT; returns the node its flow
+ * leaves by. */
+static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
+{
+    const ast_node_t *s = graph_node_ast(d->g, n);
+    val_t *m = describe(d, n);
+    if (!m)
+        return GRAPH_NONE;
+    uint32_t tail = n;
+    switch (graph_node_kind(d->g, n)) {
+    case GRAPH_STEP:
+        dry_step(d, n, env, m);
+        break;
+    case GRAPH_LET: {
+        put_str(d, m, "name", s->u.binding.name.name);
+        const char *why = NULL;
+        val_t *v = dry_eval(d, s->u.binding.value, env, &why);
+        if (v)
+            put(d, m, "value", val_ref(v));
+        else
+            put(d, m, "value_text", span_text(d, &s->u.binding.value->span));
+        bind(d, env, s->u.binding.name.name, v);
+        val_unref(v);
+        break;
+    }
+    case GRAPH_CHECKPOINT:
+        put_str(d, m, "name", s->u.checkpoint.name.name);
+        break;
+    case GRAPH_VERIFY: {
+        put(d, m, "cond", span_text(d, &s->u.verify.cond->span));
+        val_t *c = dry_eval(d, s->u.verify.cond, env, NULL);
+        if (c && val_type(c) == VAL_BOOL && !val_get_bool(c)) {
+            val_t *msg = s->u.verify.message
+                ? dry_eval(d, s->u.verify.message, env, NULL) : NULL;
+            strbuf_t b;
+            strbuf_init(&b);
+            if (msg)
+                eval_to_text(msg, &b);
+            diag_t *dg = diag_add(d->diags, DIAG_ERROR, d->src,
+                                  &s->u.verify.cond->span, "this verify would "
+                                  "fail%s%s", b.len ? ": " : "",
+                                  b.len ? b.data : "");
+            diag_hint(d->diags, dg, "its inputs are known before the run, "
+                      "and they do not satisfy it");
+            strbuf_free(&b);
+            val_unref(msg);
+            d->n_failures++;
+            put_str(d, m, "holds", "no");
+        } else {
+            put_str(d, m, "holds", c && val_type(c) == VAL_BOOL
+                    ? "yes" : "checked when run");
+        }
+        val_unref(c);
+        break;
+    }
+    case GRAPH_FANOUT:
+        dry_foreach(d, n, env, m);
+        handlers(d, n, m);
+        tail = end_of(d, n, "join");
+        break;
+    case GRAPH_RETRY_ENTER:
+        dry_retry(d, n, env, m);
+        handlers(d, n, m);
+        tail = end_of(d, n, "exit");
+        break;
+    case GRAPH_BRANCH:
+        dry_if(d, n, env, m);
+        tail = end_of(d, n, "join");
+        break;
+    case GRAPH_DECISION:
+        put(d, m, "decision", span_text(d, &s->span));
+        if (s->u.decision.what == AST_DECIDE_FAIL) {
+            diag_add(d->diags, DIAG_ERROR, d->src, &s->span, "the run would "
+                     "reach this 'fail'");
+            d->n_failures++;
+        }
+        tail = GRAPH_NONE;
+        break;
+    default:
+        break;
+    }
+    push(d, out, m);
+    return tail;
+}
+
+/* Describes the nodes from FROM along the flow until STOP into OUT. */
+static void walk(dry_t *d, uint32_t from, uint32_t stop, eval_env_t *env,
+                 val_t *out)
+{
+    for (uint32_t n = from; n != GRAPH_NONE && n != stop && !d->oom;) {
+        uint32_t tail = dry_node(d, n, env, out);
+        n = tail == GRAPH_NONE ? GRAPH_NONE : flow_next(d->g, tail);
+    }
+}
+
+/* ---- stages and hooks --------------------------------------------------- */
+
+/* The hooks standing in the scope of STAGE (GRAPH_NONE: the plan), as
+ * descriptions with their statements' text. */
+static val_t *hooks(dry_t *d, uint32_t stage)
+{
+    val_t *list = val_list_new(2);
+    for (uint32_t n = 0; list && n < graph_node_count(d->g); n++) {
+        if (graph_node_kind(d->g, n) != GRAPH_HOOK_ENTER
+            || graph_node_scope(d->g, n) != stage)
+            continue;
+        const ast_node_t *h = graph_node_ast(d->g, n);
+        val_t *m = describe(d, n);
+        val_t *body = val_list_new(h->u.hook.body.len);
+        for (uint32_t i = 0; m && body && i < h->u.hook.body.len; i++)
+            push(d, body, span_text(d, &h->u.hook.body.items[i]->span));
+        if (m) {
+            put_str(d, m, "when", ast_hook_name(h->u.hook.when));
+            put(d, m, "statements", body);
+            push(d, list, m);
+        } else {
+            val_unref(body);
+        }
+    }
+    if (!list)
+        d->oom = true;
+    return list;
+}
+
+static val_t *dry_stage(dry_t *d, uint32_t k, eval_env_t *plan_env)
+{
+    uint32_t enter = graph_stage_at(d->g, k);
+    const ast_node_t *s = graph_node_ast(d->g, enter);
+    val_t *m = describe(d, enter);
+    if (!m)
+        return NULL;
+    put_str(d, m, "stage", s->u.stage.name.name);
+    val_t *after = val_list_new(s->u.stage.after.len);
+    for (uint32_t i = 0; after && i < s->u.stage.after.len; i++)
+        push(d, after, val_cstring(s->u.stage.after.items[i].name));
+    put(d, m, "after", after);
+    eval_env_t *env = eval_env_new(plan_env);
+    val_t *stmts = val_list_new(8);
+    if (!env || !stmts)
+        d->oom = true;
+    else
+        walk(d, flow_next(d->g, enter), end_of(d, enter, "exit"), env, stmts);
+    put(d, m, "statements", stmts);
+    handlers(d, enter, m);
+    put(d, m, "hooks", hooks(d, enter));
+    /* Later stages read this one's steps as STAGE.STEP. */
+    val_t *results = val_map_new(8);
+    for (size_t i = 0; results && env && i < val_len(stmts); i++) {
+        val_t *st = val_list_get(stmts, i);
+        val_t *r = val_map_get(st, "result", 6);
+        val_t *name = val_map_get(st, "name", 4);
+        if (r && name && strcmp(val_get_str(val_map_get(st, "kind", 4), NULL),
+                                "step") == 0)
+            put(d, results, val_get_str(name, NULL), val_ref(r));
+    }
+    if (results && eval_env_set(d->stages_env, s->u.stage.name.name,
+                                results) != MIG_OK)
+        d->oom = true;
+    val_unref(results);
+    eval_env_free(env);
+    return m;
+}
+
+mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
+                         const action_registry_t *r, const char *base_dir,
+                         diag_list_t *diags, val_t **out)
+{
+    *out = NULL;
+    dry_t d = { .g = g, .src = graph_src(g), .reg = r, .diags = diags };
+    d.ctx = actx_new(ACTX_PREVIEW, base_dir);
+    d.touched = val_list_new(8);
+    d.stages_env = eval_env_new(NULL);
+    eval_env_t *plan_env = d.stages_env ? eval_env_new(d.stages_env) : NULL;
+    val_t *m = val_map_new(8);
+    size_t errors = diags->errors;
+    if (!d.ctx || !d.touched || !plan_env || !m) {
+        d.oom = true;
+    } else {
+        eval_env_set_actions(d.stages_env, call_action, &d);
+        if (params_bind(p, plan_env) != MIG_OK)
+            d.oom = true;
+        put_str(&d, m, "plan", graph_plan_name(g));
+        put_str(&d, m, "file", d.src->name);
+        const char *prof = params_profile(p);
+        put(&d, m, "profile", prof ? val_cstring(prof) : val_null());
+        val_t *ps = val_list_new(params_count(p));
+        for (size_t i = 0; ps && i < params_count(p); i++) {
+            val_t *one = val_map_new(3);
+            if (!one) {
+                d.oom = true;
+                break;
+            }
+            put_str(&d, one, "name", params_name(p, i));
+            put(&d, one, "value", val_ref(params_value(p, i)));
+            put_str(&d, one, "from", param_origin_name(params_origin(p, i)));
+            push(&d, ps, one);
+        }
+        put(&d, m, "params", ps);
+        /* Plan-level lets, in order, before any stage. */
+        val_t *lets = val_list_new(2);
+        for (uint32_t n = 0; lets && n < graph_node_count(g) && !d.oom; n++)
+            if (graph_node_kind(g, n) == GRAPH_LET
+                && graph_node_scope(g, n) == GRAPH_NONE)
+                dry_node(&d, n, plan_env, lets);
+        put(&d, m, "lets", lets);
+        val_t *stages = val_list_new(graph_stage_count(g));
+        for (uint32_t k = 0; stages && k < graph_stage_count(g) && !d.oom; k++)
+            push(&d, stages, dry_stage(&d, k, plan_env));
+        put(&d, m, "stages", stages);
+        put(&d, m, "hooks", hooks(&d, GRAPH_NONE));
+        put(&d, m, "changes", val_int(d.n_changes));
+        put(&d, m, "failures", val_int(d.n_failures));
+    }
+    eval_env_free(plan_env);
+    eval_env_free(d.stages_env);
+    actx_free(d.ctx);
+    val_unref(d.touched);
+    if (d.oom || diags->out_of_memory) {
+        val_unref(m);
+        return MIG_ENOMEM;
+    }
+    *out = m;
+    return diags->errors > errors ? MIG_EINVALID : MIG_OK;
+}

@@ -1,0 +1,29 @@
+/* stdlib_int.h: what the files of the standard library share: each
+ * module's table, and small readers of an action's argument map. */
+#ifndef MIG_STDLIB_INT_H
+#define MIG_STDLIB_INT_H
+
+#include "mig_stdlib.h"
+
+/* Each module's rows (file.c, exec.c, log.c, test.c, adapt.c). */
+extern const action_t stdlib_file_actions[];
+extern const size_t stdlib_file_count;
+extern const action_t stdlib_exec_actions[];
+extern const size_t stdlib_exec_count;
+extern const action_t stdlib_log_actions[];
+extern const size_t stdlib_log_count;
+extern const action_t stdlib_test_actions[];
+extern const size_t stdlib_test_count;
+extern const action_handler_t stdlib_adapt_handlers[];
+extern const size_t stdlib_adapt_count;
+
+/* The argument NAME of ARGS (a map bound by action_bind_args), borrowed,
+ * or NULL when it has no value. */
+val_t *stdlib_arg(const val_t *args, const char *name);
+/* The string argument NAME, or NULL. */
+const char *stdlib_arg_str(const val_t *args, const char *name);
+/* The bytes a file action writes for CONTENT: a string as it is, any
+ * other value as indented JSON and a newline. */
+mig_status_t stdlib_content(const val_t *content, strbuf_t *out);
+
+#endif

@@ -38,7 +38,7 @@ void arena_free(arena_t *a)
 
 void *arena_alloc(arena_t *a, size_t size)
 {
-    const size_t align = _Alignof(max_align_t);
+    const size_t align = ARENA_ALIGN;
     size = (size + align - 1) & ~(align - 1);
     if (size == 0)
         size = align;

@@ -111,7 +111,7 @@ static void *grow(arena_t *a, void *items, uint32_t len, uint32_t *cap,
 {
     if (len < *cap)
         return items;
-    uint32_t ncap = *cap ? *cap * 2 : 4;
+    uint32_t ncap = *cap ? *cap * 2 : 2;
     void *fresh = arena_alloc(a, elem * ncap);
     if (!fresh)
         return NULL;

@@ -34,7 +34,12 @@ typedef struct arena arena_t;
 
 arena_t *arena_new(void);
 void arena_free(arena_t *a);
-/* Returns zeroed memory aligned for any object, or NULL when out of memory. */
+/* What arena objects are aligned to: enough for pointers, 64-bit integers
+ * and doubles, all an arena holds (max_align_t's 16 would pad every small
+ * object). */
+#define ARENA_ALIGN 8
+/* Returns zeroed memory aligned to ARENA_ALIGN, or NULL when out of
+ * memory. */
 void *arena_alloc(arena_t *a, size_t size);
 /* Copies LEN bytes and appends a NUL; NULL when out of memory. */
 char *arena_strndup(arena_t *a, const char *s, size_t len);

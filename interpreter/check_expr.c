@@ -144,7 +144,13 @@ static unsigned stage_step(chk_t *k, const ast_node_t *e, uint32_t stage)
                       "blocks and hooks");
         return ANY;
     }
-    if (k->stage == CHECK_NONE && !k->in_hook && !k->in_recover) {
+    const cname_t *bound = check_lookup(k, step);
+    if (k->stage == stage && !(bound && bound->kind == CN_STEP)) {
+        diag_t *d = check_error(k, &e->span, "'%s.%s' is read before step "
+                                "'%s' has run", sname, step, step);
+        diag_hint(k->diags, d, "read it after the step, where '%s' alone "
+                  "names its result", step);
+    } else if (k->stage == CHECK_NONE && !k->in_hook && !k->in_recover) {
         check_error(k, &e->span, "'%s.%s' is read before any stage has run",
                     sname, step);
     } else if (k->stage != CHECK_NONE && k->stage != stage

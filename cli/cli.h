@@ -113,6 +113,7 @@ const action_registry_t *cli_actions(void);
 int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_export(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_help(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args);
 

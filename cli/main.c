@@ -38,6 +38,15 @@ static const cli_opt_t plan_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t export_opts[] = {
+    { .name = "format", .short_name = 'f', .arg = "FORMAT",
+      .help = "json (the default), dot or mermaid" },
+    { .name = "output", .short_name = 'o', .arg = "OUT",
+      .help = "write to OUT (replaced in one step) instead of stdout" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t help_opts[] = {
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
@@ -92,6 +101,17 @@ const cli_cmd_t cli_commands[] = {
           "when it has errors or the dry run foresees a failure, 2 for a usage\n"
           "error (an unknown profile or parameter, a value of the wrong type)\n"
           "or a file that cannot be read." },
+    { .name = "export", .run = cmd_export, .operands = "FILE",
+      .min_operands = 1, .max_operands = 1, .opts = export_opts,
+      .summary = "write the execution graph as JSON, DOT or Mermaid",
+      .help =
+          "Parses FILE, compiles its execution graph (as 'mig graph' does) and\n"
+          "writes it in FORMAT: json, the mig-graph JSON of docs/graph.md; dot,\n"
+          "for Graphviz, stages as clusters, error and undo edges styled apart;\n"
+          "mermaid, a flowchart for Markdown reviews. docs/export.md shows each.\n"
+          "\n"
+          "Exit status: 0 when the plan is clean, 1 when it has errors, 2 for a\n"
+          "usage error or a file that cannot be read or written." },
     { .name = "help", .run = cmd_help, .operands = "[COMMAND]",
       .min_operands = 0, .max_operands = 1, .opts = help_opts,
       .summary = "show help for mig or one of its commands",

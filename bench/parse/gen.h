@@ -164,4 +164,29 @@ void gen_lua_decls(gen_t *g);
  * for the current one), creating lib/. Dies on failure. */
 void gen_lua_write(const char *dir);
 
+/* ---- statements (gen_stmt.c) ------------------------------------------ */
+
+/* Where the generator is: what the statement being written may refer to and
+ * which statements the language allows there (see grammar/syntax.c). */
+typedef struct gen_scope {
+    int depth;                  /* 0: directly in a stage */
+    bool in_recover;
+} gen_scope_t;
+
+/* The plan's own error classes, declared in its head (gen.c). */
+typedef struct gen_class {
+    const char *name, *parent;
+} gen_class_t;
+extern const gen_class_t gen_error_classes[];
+extern const size_t gen_n_error_classes;
+
+/* Writes MIN to MAX statements in scope S, one a line. */
+void gen_block(gen_t *g, gen_scope_t s, unsigned min, unsigned max);
+/* Single statements the plan's fixed parts use too. */
+void gen_st_checkpoint(gen_t *g, gen_scope_t *s);
+void gen_st_let(gen_t *g, gen_scope_t *s);
+void gen_st_verify(gen_t *g, gen_scope_t *s);
+/* Writes a step whose action is a Lua function LUA_PCT% of the time. */
+void gen_write_step(gen_t *g, unsigned lua_pct);
+
 #endif

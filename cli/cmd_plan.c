@@ -277,39 +277,29 @@ static char *dir_of(const char *path)
     return d;
 }
 
+/* Prints V as indented JSON and a newline. */
+static void print_json(const val_t *v)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    if (val_to_json(v, &b, VAL_JSON_PRETTY) == MIG_OK && !b.oom)
+        printf("%s\n", b.data);
+    else
+        fprintf(stderr, "mig: error: out of memory\n");
+    strbuf_free(&b);
+}
+
 static int show_params(const params_t *p, bool json)
 {
-    val_t *list = val_list_new(params_count(p));
-    for (size_t i = 0; list && i < params_count(p); i++) {
-        val_t *one = val_map_new(3);
-        val_t *name = val_cstring(params_name(p, i));
-        val_t *from = val_cstring(param_origin_name(params_origin(p, i)));
-        if (!one || !name || !from
-            || val_map_set(one, "name", 4, name) != MIG_OK
-            || val_map_set(one, "value", 5, params_value(p, i)) != MIG_OK
-            || val_map_set(one, "from", 4, from) != MIG_OK
-            || val_list_push(list, one) != MIG_OK) {
-            val_unref(list);
-            list = NULL;
-        }
-        val_unref(one);
-        val_unref(name);
-        val_unref(from);
-    }
+    val_t *list = params_to_value(p);
     if (!list) {
         fprintf(stderr, "mig: error: out of memory\n");
         return EXIT_USAGE;
     }
-    if (json) {
-        strbuf_t b;
-        strbuf_init(&b);
-        val_to_json(list, &b, VAL_JSON_PRETTY);
-        if (!b.oom)
-            printf("%s\n", b.data);
-        strbuf_free(&b);
-    } else {
+    if (json)
+        print_json(list);
+    else
         print_params(list);
-    }
     val_unref(list);
     return EXIT_CLEAN;
 }
@@ -342,12 +332,7 @@ int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args)
                  : MIG_ENOMEM;
         free(dir);
         if (out && json) {
-            strbuf_t b;
-            strbuf_init(&b);
-            val_to_json(out, &b, VAL_JSON_PRETTY);
-            if (!b.oom)
-                printf("%s\n", b.data);
-            strbuf_free(&b);
+            print_json(out);
         } else if (out) {
             print_plan(out);
         }

@@ -2,7 +2,7 @@
  * node shapes tell kinds apart; error edges are red and dashed, undo
  * (compensation) edges blue and dotted, so a review sees at a glance where
  * failures go and what can be undone. docs/export.md shows an example. */
-#include "designer.h"
+#include "designer_int.h"
 
 /* Per node kind, in the order of GRAPH_NODE_KINDS: the shape. */
 static const char *const shapes[GRAPH_NODE_KIND_COUNT] = {
@@ -59,6 +59,19 @@ static void node_line(const graph_t *g, uint32_t n, strbuf_t *out,
     strbuf_puts(out, "];\n");
 }
 
+static void cluster_open(const graph_t *g, uint32_t k, uint32_t enter,
+                         strbuf_t *out)
+{
+    strbuf_printf(out, "  subgraph \"cluster_%u\" {\n    label=", k);
+    quote(out, graph_node_label(g, enter));
+    strbuf_puts(out, ";\n    style=rounded;\n    color=gray60;\n");
+}
+
+static void cluster_close(strbuf_t *out)
+{
+    strbuf_puts(out, "  }\n");
+}
+
 mig_status_t export_dot(const graph_t *g, strbuf_t *out)
 {
     strbuf_puts(out, "digraph ");
@@ -66,21 +79,10 @@ mig_status_t export_dot(const graph_t *g, strbuf_t *out)
     strbuf_puts(out, " {\n  rankdir=TB;\n  compound=true;\n"
                      "  node [fontname=\"Helvetica\", fontsize=10];\n"
                      "  edge [fontname=\"Helvetica\", fontsize=9];\n");
-    uint32_t n = graph_node_count(g);
-    /* Plan-level nodes, then one cluster per stage in the order they run. */
-    for (uint32_t i = 0; i < n; i++)
-        if (graph_node_stage(g, i) == GRAPH_NONE)
-            node_line(g, i, out, "  ");
-    for (uint32_t k = 0; k < graph_stage_count(g); k++) {
-        uint32_t enter = graph_stage_at(g, k);
-        strbuf_printf(out, "  subgraph \"cluster_%u\" {\n    label=", k);
-        quote(out, graph_node_label(g, enter));
-        strbuf_puts(out, ";\n    style=rounded;\n    color=gray60;\n");
-        for (uint32_t i = 0; i < n; i++)
-            if (graph_node_stage(g, i) == enter)
-                node_line(g, i, out, "    ");
-        strbuf_puts(out, "  }\n");
-    }
+    static const export_drawing_t drawing = {
+        .node = node_line, .open = cluster_open, .close = cluster_close,
+    };
+    export_nodes_by_stage(g, &drawing, out);
     for (uint32_t e = 0; e < graph_edge_count(g); e++) {
         graph_edge_t ed = graph_edge(g, e);
         strbuf_puts(out, "  ");

@@ -3,7 +3,7 @@
  * and labelled "error", undo (compensation) edges labelled "undo". Mermaid
  * ids must be plain words, so nodes are n0, n1 ... in graph order and the
  * stable id is kept in a comment line above each. */
-#include "designer.h"
+#include "designer_int.h"
 
 /* Per node kind: the opening and closing of its Mermaid shape. */
 static const char *const shapes[GRAPH_NODE_KIND_COUNT][2] = {
@@ -55,23 +55,26 @@ static void node_line(const graph_t *g, uint32_t n, strbuf_t *out,
     strbuf_printf(out, "%s\n", shapes[k][1]);
 }
 
+static void subgraph_open(const graph_t *g, uint32_t k, uint32_t enter,
+                          strbuf_t *out)
+{
+    strbuf_printf(out, "  subgraph s%u[", k);
+    label(out, graph_node_label(g, enter));
+    strbuf_puts(out, "]\n");
+}
+
+static void subgraph_close(strbuf_t *out)
+{
+    strbuf_puts(out, "  end\n");
+}
+
 mig_status_t export_mermaid(const graph_t *g, strbuf_t *out)
 {
     strbuf_puts(out, "flowchart TD\n");
-    uint32_t n = graph_node_count(g);
-    for (uint32_t i = 0; i < n; i++)
-        if (graph_node_stage(g, i) == GRAPH_NONE)
-            node_line(g, i, out, "  ");
-    for (uint32_t k = 0; k < graph_stage_count(g); k++) {
-        uint32_t enter = graph_stage_at(g, k);
-        strbuf_printf(out, "  subgraph s%u[", k);
-        label(out, graph_node_label(g, enter));
-        strbuf_puts(out, "]\n");
-        for (uint32_t i = 0; i < n; i++)
-            if (graph_node_stage(g, i) == enter)
-                node_line(g, i, out, "    ");
-        strbuf_puts(out, "  end\n");
-    }
+    static const export_drawing_t drawing = {
+        .node = node_line, .open = subgraph_open, .close = subgraph_close,
+    };
+    export_nodes_by_stage(g, &drawing, out);
     for (uint32_t e = 0; e < graph_edge_count(g); e++) {
         graph_edge_t ed = graph_edge(g, e);
         strbuf_printf(out, "  n%u %s n%u\n", ed.from, arrows[ed.kind], ed.to);

@@ -234,6 +234,32 @@ static uint32_t count_list(const ast_list_t *l, ast_kind_t kind)
     return c;
 }
 
+const ast_node_t *ast_dotted_root(const ast_node_t *e)
+{
+    while (e->kind == AST_FIELD)
+        e = e->u.field.object;
+    return e->kind == AST_NAME ? e : NULL;
+}
+
+static void put_dotted(const ast_node_t *e, strbuf_t *out)
+{
+    if (e->kind == AST_FIELD) {
+        put_dotted(e->u.field.object, out);
+        strbuf_putc(out, '.');
+        strbuf_puts(out, e->u.field.field.name);
+    } else {
+        strbuf_puts(out, e->u.name.name);
+    }
+}
+
+bool ast_dotted_name(const ast_node_t *e, strbuf_t *out)
+{
+    if (!ast_dotted_root(e))
+        return false;
+    put_dotted(e, out);
+    return true;
+}
+
 uint32_t ast_count(const ast_plan_t *plan, ast_kind_t kind)
 {
     return count_list(&plan->items, kind);

@@ -226,6 +226,14 @@ bool ast_string_push(arena_t *a, ast_node_t *str, char *text, uint32_t len,
 bool ast_string_is_plain(const ast_node_t *str, const char **text,
                          uint32_t *len);
 
+/* Appends the dotted name that E spells (a NAME, or FIELDs of a NAME:
+ * `file.write`) to OUT; false, with nothing appended, when E is any other
+ * expression. Callees of actions and handlers are written this way. */
+bool ast_dotted_name(const ast_node_t *e, strbuf_t *out);
+/* The NAME a dotted name starts with (`file` of file.write), or NULL when
+ * E is not a dotted name. */
+const ast_node_t *ast_dotted_root(const ast_node_t *e);
+
 /* Counts the statements of KIND anywhere in PLAN, nested blocks included. */
 uint32_t ast_count(const ast_plan_t *plan, ast_kind_t kind);
 

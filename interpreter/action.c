@@ -98,46 +98,58 @@ static mig_status_t add_defaults(action_registry_t *r,
         assert(st == MIG_OK && (a->types & ACTION_T_ANY & (1u << val_type(v))));
         r->defaults[r->n_defaults++] = (arg_default_t){ a, v };
     }
+    return MIG_OK;
+}
+
+/* Sorts what a table added: its rows (*ROWS, N of them, by CMP) and the
+ * defaults, once per table. Two rows of one name are a bug in the tables
+ * (asserted). */
+static void sort_added(action_registry_t *r, void *rows, size_t n,
+                       int (*cmp)(const void *, const void *))
+{
+    qsort(rows, n, sizeof(void *), cmp);
+    for (size_t i = 1; i < n; i++)
+        assert(cmp((char *)rows + (i - 1) * sizeof(void *),
+                   (char *)rows + i * sizeof(void *)) != 0);
     if (r->n_defaults > 1)
         qsort(r->defaults, r->n_defaults, sizeof(*r->defaults), cmp_default);
-    return MIG_OK;
 }
 
 mig_status_t action_registry_add(action_registry_t *r, const action_t *table,
                                  size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        assert(!action_find(r, table[i].name)
-               && !action_find_handler(r, table[i].name));
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; i < n && st == MIG_OK; i++) {
+        assert(!action_find_handler(r, table[i].name));
         if (!val_grow((void **)&r->actions, &r->cap_actions, r->n_actions,
-                      sizeof(*r->actions)))
-            return MIG_ENOMEM;
+                      sizeof(*r->actions))) {
+            st = MIG_ENOMEM;
+            break;
+        }
         r->actions[r->n_actions++] = &table[i];
-        qsort(r->actions, r->n_actions, sizeof(*r->actions), cmp_action);
-        mig_status_t st = add_defaults(r, table[i].args);
-        if (st != MIG_OK)
-            return st;
+        st = add_defaults(r, table[i].args);
     }
-    return MIG_OK;
+    sort_added(r, r->actions, r->n_actions, cmp_action);
+    return st;
 }
 
 mig_status_t action_registry_add_handlers(action_registry_t *r,
                                           const action_handler_t *table,
                                           size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        assert(!action_find(r, table[i].name)
-               && !action_find_handler(r, table[i].name));
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; i < n && st == MIG_OK; i++) {
+        assert(!action_find(r, table[i].name));
         if (!val_grow((void **)&r->handlers, &r->cap_handlers, r->n_handlers,
-                      sizeof(*r->handlers)))
-            return MIG_ENOMEM;
+                      sizeof(*r->handlers))) {
+            st = MIG_ENOMEM;
+            break;
+        }
         r->handlers[r->n_handlers++] = &table[i];
-        qsort(r->handlers, r->n_handlers, sizeof(*r->handlers), cmp_handler);
-        mig_status_t st = add_defaults(r, table[i].args);
-        if (st != MIG_OK)
-            return st;
+        st = add_defaults(r, table[i].args);
     }
-    return MIG_OK;
+    sort_added(r, r->handlers, r->n_handlers, cmp_handler);
+    return st;
 }
 
 /* ---- lookups ----------------------------------------------------------- */

@@ -54,32 +54,14 @@ const char *check_dotted(chk_t *k, const ast_node_t *e)
 {
     strbuf_t b;
     strbuf_init(&b);
-    const ast_node_t *parts[64];
-    uint32_t n = 0;
-    while (e->kind == AST_FIELD && n < 63) {
-        parts[n++] = e;
-        e = e->u.field.object;
-    }
-    if (e->kind != AST_NAME)
-        return NULL;
-    strbuf_puts(&b, e->u.name.name);
-    while (n--) {
-        strbuf_putc(&b, '.');
-        strbuf_puts(&b, parts[n]->u.field.field.name);
-    }
-    const char *s = b.oom ? NULL : arena_strndup(k->arena, b.data, b.len);
-    if (b.oom || !s)
+    const char *s = NULL;
+    if (ast_dotted_name(e, &b) && !b.oom
+        && !(s = arena_strndup(k->arena, b.data, b.len)))
+        k->oom = true;
+    if (b.oom)
         k->oom = true;
     strbuf_free(&b);
     return s;
-}
-
-/* The first name of a dotted callee: "file" of file.read. */
-static const ast_node_t *dotted_root(const ast_node_t *e)
-{
-    while (e->kind == AST_FIELD)
-        e = e->u.field.object;
-    return e->kind == AST_NAME ? e : NULL;
 }
 
 /* Whether NAME, unbound in scope, is a namespace of calls: a Lua module
@@ -206,7 +188,7 @@ static const action_t *resolve_action(chk_t *k, const ast_node_t *call,
                                       bool *is_lua)
 {
     const ast_node_t *callee = call->u.call.callee;
-    const ast_node_t *root = dotted_root(callee);
+    const ast_node_t *root = ast_dotted_root(callee);
     const char *dotted = check_dotted(k, callee);
     *is_lua = false;
     if (!root || !dotted) {
@@ -296,7 +278,7 @@ void check_handler(chk_t *k, const ast_node_t *handler)
 {
     const ast_node_t *callee = handler->kind == AST_CALL
         ? handler->u.call.callee : handler;
-    const ast_node_t *root = dotted_root(callee);
+    const ast_node_t *root = ast_dotted_root(callee);
     const char *dotted = check_dotted(k, callee);
     if (!root || !dotted)
         return;
@@ -340,6 +322,7 @@ static cinfo_t walk_call(chk_t *k, const ast_node_t *e)
         const char *name = callee->u.name.name;
         const cname_t *bound = check_lookup(k, name);
         const eval_builtin_t *b = bound ? NULL : eval_builtin_find(name);
+        eval_ctx_t c = { .src = k->src, .diags = k->diags };
         bool all = true;
         unsigned result = ANY;
         if (bound) {
@@ -347,18 +330,8 @@ static cinfo_t walk_call(chk_t *k, const ast_node_t *e)
                         bound->mask == ANY ? "a value"
                                            : check_types(k, bound->mask));
         } else if (!b) {
-            eval_suggest_t s;
-            eval_suggest_init(&s, name);
-            size_t n;
-            const eval_builtin_t *rows = eval_builtin_table(&n);
-            for (size_t i = 0; i < n; i++)
-                eval_suggest_consider(&s, rows[i].name);
-            diag_t *d = check_error(k, &callee->span, "unknown function '%s'",
-                                    name);
-            if (s.best)
-                diag_hint(k->diags, d, "did you mean '%s'?", s.best);
+            eval_unknown_function(&c, callee);
         } else {
-            eval_ctx_t c = { .src = k->src, .diags = k->diags };
             if (eval_check_args(&c, e, b) != MIG_OK)
                 all = false, b = NULL;
             else

@@ -375,19 +375,19 @@ static mig_status_t eval_index(eval_ctx_t *c, const ast_node_t *e,
     return st;
 }
 
-/* Appends the dotted name E (NAME or FIELD of names) to B; false when E is
- * some other expression. */
-static bool eval_dotted(const ast_node_t *e, strbuf_t *b)
+mig_status_t eval_unknown_function(eval_ctx_t *c, const ast_node_t *callee)
 {
-    if (e->kind == AST_NAME) {
-        strbuf_puts(b, e->u.name.name);
-        return true;
-    }
-    if (e->kind != AST_FIELD || !eval_dotted(e->u.field.object, b))
-        return false;
-    strbuf_putc(b, '.');
-    strbuf_puts(b, e->u.field.field.name);
-    return true;
+    const char *name = callee->u.name.name;
+    size_t n;
+    const eval_builtin_t *rows = eval_builtin_table(&n);
+    eval_suggest_t s;
+    eval_suggest_init(&s, name);
+    for (size_t i = 0; i < n; i++)
+        eval_suggest_consider(&s, rows[i].name);
+    diag_t *d = eval_error(c, &callee->span, "unknown function '%s'", name);
+    if (s.best)
+        diag_hint(c->diags, d, "did you mean '%s'?", s.best);
+    return MIG_EINVALID;
 }
 
 /* Reports a call of something that is not a builtin function. */
@@ -401,21 +401,11 @@ static mig_status_t eval_not_callable(eval_ctx_t *c, const ast_node_t *callee)
                        eval_a_type(v));
             return MIG_EINVALID;
         }
-        size_t n;
-        const eval_builtin_t *rows = eval_builtin_table(&n);
-        eval_suggest_t s;
-        eval_suggest_init(&s, name);
-        for (size_t i = 0; i < n; i++)
-            eval_suggest_consider(&s, rows[i].name);
-        diag_t *d = eval_error(c, &callee->span, "unknown function '%s'",
-                               name);
-        if (s.best)
-            diag_hint(c->diags, d, "did you mean '%s'?", s.best);
-        return MIG_EINVALID;
+        return eval_unknown_function(c, callee);
     }
     strbuf_t b;
     strbuf_init(&b);
-    if (eval_dotted(callee, &b) && !b.oom)
+    if (ast_dotted_name(callee, &b) && !b.oom)
         eval_error(c, &callee->span, "'%s' is an action, not a function; "
                    "actions run only in steps", b.data);
     else
@@ -484,7 +474,7 @@ static mig_status_t eval_call_action(eval_ctx_t *c, const ast_node_t *e,
     const eval_env_t *h = eval_env_actions(c->env);
     strbuf_t name;
     strbuf_init(&name);
-    if (!h || callee->kind != AST_FIELD || !eval_dotted(callee, &name)
+    if (!h || callee->kind != AST_FIELD || !ast_dotted_name(callee, &name)
         || name.oom) {
         strbuf_free(&name);
         return eval_not_callable(c, callee);

@@ -60,6 +60,9 @@ const eval_builtin_t *eval_builtin_find(const char *name);
  * a misfit at E. MIG_OK or MIG_EINVALID. */
 mig_status_t eval_check_args(eval_ctx_t *c, const ast_node_t *e,
                              const eval_builtin_t *b);
+/* Reports CALLEE, a NAME that names no builtin, with the closest builtin
+ * as a "did you mean". Returns MIG_EINVALID. */
+mig_status_t eval_unknown_function(eval_ctx_t *c, const ast_node_t *callee);
 /* Every row, in the order of the table; *COUNT gets their number. */
 const eval_builtin_t *eval_builtin_table(size_t *count);
 

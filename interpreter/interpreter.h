@@ -577,6 +577,10 @@ param_origin_t params_origin(const params_t *p, size_t i);
 /* The profile P was resolved with, or NULL. */
 const char *params_profile(const params_t *p);
 const char *param_origin_name(param_origin_t o);
+/* The parameters as a new list of maps {name, value, from} (`from` being
+ * param_origin_name), in declaration order: what `mig plan` shows.
+ * NULL when out of memory. */
+val_t *params_to_value(const params_t *p);
 /* Binds every parameter in ENV. MIG_OK or MIG_ENOMEM. */
 mig_status_t params_bind(const params_t *p, eval_env_t *env);
 

@@ -63,6 +63,29 @@ void params_free(params_t *p)
     free(p);
 }
 
+val_t *params_to_value(const params_t *p)
+{
+    val_t *list = val_list_new(p->len);
+    for (size_t i = 0; list && i < p->len; i++) {
+        val_t *one = val_map_new(3);
+        val_t *name = val_cstring(p->items[i].name);
+        val_t *from = val_cstring(param_origin_name(p->items[i].origin));
+        bool ok = one && name && from
+            && val_map_set(one, "name", 4, name) == MIG_OK
+            && val_map_set(one, "value", 5, p->items[i].value) == MIG_OK
+            && val_map_set(one, "from", 4, from) == MIG_OK
+            && val_list_push(list, one) == MIG_OK;
+        val_unref(one);
+        val_unref(name);
+        val_unref(from);
+        if (!ok) {
+            val_unref(list);
+            list = NULL;
+        }
+    }
+    return list;
+}
+
 mig_status_t params_bind(const params_t *p, eval_env_t *env)
 {
     for (size_t i = 0; i < p->len; i++)

@@ -284,17 +284,8 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     const char *name = s->u.step.name.name;
     strbuf_t an;
     strbuf_init(&an);
-    const ast_node_t *parts[64];
-    uint32_t np = 0;
-    for (const ast_node_t *c = call->u.call.callee;
-         c->kind == AST_FIELD && np < 63; c = c->u.field.object)
-        parts[np++] = c;
-    const ast_node_t *root = np ? parts[np - 1]->u.field.object
-                                : call->u.call.callee;
-    strbuf_puts(&an, root->kind == AST_NAME ? root->u.name.name : "?");
-    while (np--)
-        strbuf_printf(&an, ".%s", parts[np]->u.field.field.name);
-    const char *aname = an.oom ? "?" : an.data;
+    const char *aname = ast_dotted_name(call->u.call.callee, &an) && !an.oom
+        ? an.data : "?";
     const action_t *a = action_find(d->reg, aname);
     put_str(d, m, "name", name);
     put_str(d, m, "action", aname);
@@ -684,19 +675,7 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
         put_str(&d, m, "file", d.src->name);
         const char *prof = params_profile(p);
         put(&d, m, "profile", prof ? val_cstring(prof) : val_null());
-        val_t *ps = val_list_new(params_count(p));
-        for (size_t i = 0; ps && i < params_count(p); i++) {
-            val_t *one = val_map_new(3);
-            if (!one) {
-                d.oom = true;
-                break;
-            }
-            put_str(&d, one, "name", params_name(p, i));
-            put(&d, one, "value", val_ref(params_value(p, i)));
-            put_str(&d, one, "from", param_origin_name(params_origin(p, i)));
-            push(&d, ps, one);
-        }
-        put(&d, m, "params", ps);
+        put(&d, m, "params", params_to_value(p));
         /* Plan-level lets, in order, before any stage. */
         val_t *lets = val_list_new(2);
         for (uint32_t n = 0; lets && n < graph_node_count(g) && !d.oom; n++)

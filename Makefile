@@ -36,6 +36,8 @@ bench: deps
 	cmake -S . -B $(BUILD_REL) -DCMAKE_BUILD_TYPE=Release -DMIG_TESTS=OFF $(CMAKE_ARGS)
 	cmake --build $(BUILD_REL) -j $(JOBS)
 	sh bench/parse/run.sh $(BUILD_REL)/cli/mig
+	sh bench/runtime/run.sh $(BUILD_REL)/cli/mig
+	sh bench/lua/run.sh $(BUILD_REL)/cli/mig
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_REL)

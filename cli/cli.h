@@ -9,6 +9,8 @@
 #include "grammar.h"
 #include "interpreter.h"
 #include "mig_stdlib.h"
+#include "lua_bridge.h"
+#include "store.h"
 
 /* Exit codes, documented in docs/cli.md. */
 enum {
@@ -89,6 +91,11 @@ typedef struct cli_plan {
     arena_t *arena;         /* owns the AST */
     ast_plan_t *plan;
     graph_t *graph;         /* only when asked for */
+    /* With CLI_LOAD_CHECK: the plan's Lua modules, loaded in LUA, and the
+     * registry the plan is checked against: the standard library's
+     * actions and the modules' functions (NAME.fn rows). */
+    lua_bridge_t *lua;
+    action_registry_t *actions;
 } cli_plan_t;
 
 /* What cli_load_plan does past parsing. */
@@ -98,7 +105,9 @@ enum {
     CLI_LOAD_GRAPH = 1u << 2,   /* compile the execution graph */
 };
 
-/* Loads PATH ("-": standard input), parses it and does what FLAGS ask;
+/* Loads PATH ("-": standard input), parses it and does what FLAGS ask
+ * (the checks load the plan's Lua modules first, with the bridge's
+ * default limits, so that calls of their functions are checked);
  * renders every diagnostic to stderr. Returns EXIT_CLEAN, EXIT_INVALID
  * (the plan has errors) or EXIT_USAGE (unreadable, or out of memory: said
  * on stderr). Free P with cli_plan_free whatever it returned. */
@@ -109,11 +118,45 @@ void cli_plan_free(cli_plan_t *p);
  * on first use; NULL (said on stderr) when out of memory. */
 const action_registry_t *cli_actions(void);
 
+/* The directory of PATH, for the paths a plan names ("" for the
+ * current), in a new string; NULL when out of memory. */
+char *cli_dir_of(const char *path);
+
+/* Writes B to PATH in one step (PATH.tmpPID renamed over it), so a failed
+ * write never leaves half a file (cmd_export.c). EXIT_CLEAN, or EXIT_USAGE
+ * with the reason said on stderr. */
+int cli_write_out(const char *path, const strbuf_t *b);
+
+/* Opens the state store for CMD, whose table must have a "state" option:
+ * --state PATH when given, else .mig/state.db in the current directory or
+ * the nearest parent that has one (with STORE_CREATE and none found,
+ * .mig/state.db here). FLAGS go to store_open. Returns EXIT_CLEAN with
+ * *OUT set, or EXIT_USAGE with the reason in DIAGS ("no state store
+ * here", a file that is not a store, ...) for the caller to render. */
+int cli_open_store(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
+                   store_t **out, diag_list_t *diags);
+/* The path cli_open_store would open, found the same way, in a new
+ * string *PATH (for the commands that hand the path to the runtime).
+ * Returns like cli_open_store. */
+int cli_state_path(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
+                   char **path, diag_list_t *diags);
+/* Reads the RUN operand TEXT: a run id ("3") or "last", the newest run.
+ * Returns EXIT_CLEAN with *ID set to a run that exists in S, or
+ * EXIT_USAGE with the reason in DIAGS (S's own messages moved there). */
+int cli_run_id(store_t *s, const char *text, int64_t *id, diag_list_t *diags);
+
 /* The subcommands. */
 int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_export(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_import(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_status(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_history(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_help(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args);
 

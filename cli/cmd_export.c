@@ -10,8 +10,9 @@
 #include "cli.h"
 #include "designer.h"
 
-/* Writes B to PATH through PATH.tmp; EXIT_CLEAN or EXIT_USAGE (said). */
-static int write_out(const char *path, const strbuf_t *b)
+/* Writes B to PATH through PATH.tmpPID (cli.h); EXIT_CLEAN or EXIT_USAGE
+ * (said). `mig import -o` writes the same way. */
+int cli_write_out(const char *path, const strbuf_t *b)
 {
     size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
@@ -63,7 +64,7 @@ int cmd_export(const cli_cmd_t *cmd, const cli_args_t *args)
                     args->operands[0]);
             rc = EXIT_USAGE;
         } else if (cli_value(cmd, args, "output")) {
-            rc = write_out(cli_value(cmd, args, "output"), &b);
+            rc = cli_write_out(cli_value(cmd, args, "output"), &b);
         } else {
             fwrite(b.data, 1, b.len, stdout);
         }

@@ -1,9 +1,11 @@
 /* cmd_graph.c: `mig graph FILE [--json]`, which compiles a plan into its
  * execution graph (interpreter.h) and prints it: an indented outline for
- * people, or the JSON form of docs/graph.md. */
+ * people, or the mig-graph JSON that `mig export -f json` writes
+ * (designer.h, docs/export.md). */
 #include <stdlib.h>
 
 #include "cli.h"
+#include "designer.h"
 
 /* How many scopes hold node I. */
 static unsigned depth_of(const graph_t *g, uint32_t i)
@@ -47,11 +49,12 @@ int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args)
     if (rc == EXIT_CLEAN) {
         strbuf_t b;
         strbuf_init(&b);
+        mig_status_t st = MIG_OK;
         if (json)
-            graph_to_json(p.graph, &b);
+            st = export_json(p.graph, &b);
         else
             print_outline(p.graph, &b);
-        if (b.oom) {
+        if (st != MIG_OK || b.oom) {
             fprintf(stderr, "mig: error: out of memory printing '%s'\n", path);
             rc = EXIT_USAGE;
         } else {

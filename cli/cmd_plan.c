@@ -264,19 +264,6 @@ static void print_plan(const val_t *d)
 
 /* ---- the command ------------------------------------------------------ */
 
-/* The directory of PATH, for the paths a plan names ("" for the current). */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    size_t n = slash && strcmp(path, "-") ? (size_t)(slash - path) + 1 : 0;
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, path, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
 /* Prints V as indented JSON and a newline. */
 static void print_json(const val_t *v)
 {
@@ -325,9 +312,9 @@ int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args)
     if (st == MIG_OK && cli_value(cmd, args, "show-params")) {
         rc = show_params(params, json);
     } else if (st == MIG_OK) {
-        char *dir = dir_of(path);
+        char *dir = cli_dir_of(path);
         val_t *out = NULL;
-        st = dir ? dryrun_plan(p.graph, params, cli_actions(), dir, &diags,
+        st = dir ? dryrun_plan(p.graph, params, p.actions, dir, &diags,
                                &out)
                  : MIG_ENOMEM;
         free(dir);

@@ -2,6 +2,7 @@
  * the static checks and the execution graph as asked, with every
  * diagnostic rendered and the outcome already said as an exit code. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -36,6 +37,55 @@ static mig_status_t worse(mig_status_t a, mig_status_t b)
     return a != MIG_OK ? a : b;
 }
 
+/* Loads the Lua modules of P's plan (from PATH) into a bridge, P->lua,
+ * and a registry of P's own, P->actions: the standard library's actions,
+ * then each module's functions. A `lua` item the checks will report is
+ * skipped: an alias loaded before or taken by the standard library, a
+ * path with ${...}, a file that cannot be read. What loading a module
+ * finds wrong (a Lua syntax error, ...) goes to DIAGS. */
+static mig_status_t load_lua(cli_plan_t *p, const char *path,
+                             diag_list_t *diags)
+{
+    p->actions = action_registry_new();
+    if (!p->actions || stdlib_register(p->actions) != MIG_OK)
+        return MIG_ENOMEM;
+    char *dir = cli_dir_of(path);
+    if (!dir)
+        return MIG_ENOMEM;
+    lua_bridge_config_t cfg = { .base_dir = dir };
+    mig_status_t st = lua_bridge_new(&cfg, diags, &p->lua);
+    free(dir);
+    if (st != MIG_OK)
+        return st;
+    const ast_list_t *items = &p->plan->items;
+    for (uint32_t i = 0; i < items->len && st != MIG_ENOMEM; i++) {
+        const ast_node_t *l = items->items[i];
+        const char *file;
+        uint32_t len;
+        if (l->kind != AST_LUA || !ast_string_is_plain(l->u.lua.path, &file,
+                                                       &len))
+            continue;
+        const char *alias = l->u.lua.alias.name;
+        if (action_has_namespace(p->actions, alias, strlen(alias)))
+            continue;
+        char *name = strndup(file, len);
+        if (!name)
+            return MIG_ENOMEM;
+        diag_list_t found;
+        diag_list_init(&found);
+        mig_status_t ls = lua_bridge_load(p->lua, alias, name, p->actions,
+                                          &found);
+        free(name);
+        if (ls == MIG_EIO)      /* the checks say it cannot be read */
+            diag_list_free(&found);
+        else
+            diag_list_move(diags, &found);
+        if (ls != MIG_EIO)
+            st = worse(st, ls);
+    }
+    return st;
+}
+
 int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p)
 {
     *p = (cli_plan_t){ 0 };
@@ -55,10 +105,11 @@ int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p)
      * fails one still gets the other, so one run shows every error. */
     mig_status_t parsed = st;
     if (parsed == MIG_OK && (flags & CLI_LOAD_CHECK)) {
-        const action_registry_t *r = cli_actions();
-        st = !r ? MIG_ENOMEM
-           : check_plan(p->plan, p->src, r,
-                        flags & CLI_LOAD_STRICT ? CHECK_STRICT : 0, &diags);
+        st = load_lua(p, path, &diags);
+        if (st != MIG_ENOMEM)
+            st = worse(st, check_plan(p->plan, p->src, p->actions,
+                                      flags & CLI_LOAD_STRICT ? CHECK_STRICT
+                                                              : 0, &diags));
     }
     if (parsed == MIG_OK && (flags & CLI_LOAD_GRAPH) && st != MIG_ENOMEM) {
         mig_status_t gst = graph_compile(p->plan, p->src, &diags, &p->graph);
@@ -78,8 +129,22 @@ int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p)
 
 void cli_plan_free(cli_plan_t *p)
 {
+    action_registry_free(p->actions);   /* its Lua rows belong to p->lua */
+    lua_bridge_free(p->lua);
     graph_free(p->graph);
     arena_free(p->arena);
     src_free(p->src);
     *p = (cli_plan_t){ 0 };
+}
+
+char *cli_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash && strcmp(path, "-") ? (size_t)(slash - path) + 1 : 0;
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, path, n);
+        d[n] = '\0';
+    }
+    return d;
 }

@@ -1,5 +1,6 @@
 /* main.c: mig's entry point. Every subcommand is one row of cli_commands;
  * usage, help and option checks all come from that table. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ static const cli_opt_t check_opts[] = {
 
 static const cli_opt_t graph_opts[] = {
     { .name = "json", .short_name = 'j',
-      .help = "print the graph as JSON (docs/graph.md)" },
+      .help = "print the mig-graph JSON of 'mig export' (docs/export.md)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -40,9 +41,96 @@ static const cli_opt_t plan_opts[] = {
 
 static const cli_opt_t export_opts[] = {
     { .name = "format", .short_name = 'f', .arg = "FORMAT",
-      .help = "json (the default), dot or mermaid" },
+      .help = "json (the default), dot, mermaid or bpmn" },
     { .name = "output", .short_name = 'o', .arg = "OUT",
       .help = "write to OUT (replaced in one step) instead of stdout" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t import_opts[] = {
+    { .name = "output", .short_name = 'o', .arg = "OUT",
+      .help = "write the plan to OUT (replaced in one step) instead of stdout" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t run_opts[] = {
+    { .name = "profile", .short_name = 'p', .arg = "NAME",
+      .help = "use the values of the plan's profile NAME" },
+    { .name = "param", .arg = "NAME=VALUE", .repeat = true,
+      .help = "set a parameter (typed by its default)" },
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db beside the plan)" },
+    { .name = "durability", .arg = "MODE",
+      .help = "grouped (the default: commits shared by steps) or full" },
+    { .name = "seed", .arg = "N",
+      .help = "seed the run's random choices (jitter), to repeat a run" },
+    { .name = "break-lock",
+      .help = "take over an expired lock (the journal records it)" },
+    { .name = "force",
+      .help = "let a rollback go past steps that cannot be undone" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t resume_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "failed-only",
+      .help = "re-run only the failed and skipped items of a failed run" },
+    { .name = "allow-changed-plan",
+      .help = "go on although the plan changed (the journal records it)" },
+    { .name = "break-lock",
+      .help = "take over an expired lock (the journal records it)" },
+    { .name = "force",
+      .help = "let a rollback go past steps that cannot be undone" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t rollback_opts[] = {
+    { .name = "to", .arg = "CHECKPOINT",
+      .help = "undo back to this checkpoint (default: the whole run)" },
+    { .name = "dry-run", .short_name = 'n',
+      .help = "print what would be undone, in order; change nothing" },
+    { .name = "force",
+      .help = "go past steps that cannot be undone, leaving them" },
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "break-lock",
+      .help = "take over an expired lock (the journal records it)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the rollback's report as JSON" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t status_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the run as one JSON object (docs/cli.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t history_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "limit", .short_name = 'n', .arg = "N",
+      .help = "show the newest N runs only (0, the default: all)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the runs as a JSON array (docs/cli.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t log_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print one JSON object per event, one a line (docs/cli.md)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -77,7 +165,7 @@ const cli_cmd_t cli_commands[] = {
           "graph (without the checks of 'mig check', so a plan in progress can\n"
           "be drawn) and prints an outline: each node's id, kind and label, indented\n"
           "by the blocks that hold it, with its edges under it. With --json, prints\n"
-          "the graph in the JSON form of docs/graph.md.\n"
+          "the mig-graph JSON that 'mig export -f json' writes (docs/export.md).\n"
           "\n"
           "Exit status: 0 when the plan is clean, 1 when it has errors, 2 for a\n"
           "usage error or a file that cannot be read." },
@@ -101,17 +189,120 @@ const cli_cmd_t cli_commands[] = {
           "when it has errors or the dry run foresees a failure, 2 for a usage\n"
           "error (an unknown profile or parameter, a value of the wrong type)\n"
           "or a file that cannot be read." },
+    { .name = "run", .run = cmd_run, .operands = "FILE",
+      .min_operands = 1, .max_operands = 1, .opts = run_opts,
+      .summary = "run a plan, journaled, with rollback on failure",
+      .help =
+          "Checks FILE like 'mig check', resolves its parameters like 'mig plan',\n"
+          "and runs it: stages in dependency order, foreach items up to their\n"
+          "parallel bound, retries, recover handlers and hooks. Every change is\n"
+          "journaled in the state store before it is made, with what undoes it\n"
+          "(docs/state.md); checkpoints record the managed files' digest. Prints\n"
+          "one line per step as it ends. A second run on the same directory is\n"
+          "refused while the first holds its lock.\n"
+          "\n"
+          "Exit status: 0 when the run succeeded; 1 when the plan has errors; 2\n"
+          "for a usage error; 3 when the run failed and nothing was rolled back;\n"
+          "4 when it failed and was rolled back (the files match the\n"
+          "checkpoint); 5 when a rollback failed or left files that differ; 6\n"
+          "when the run was refused (the directory is locked)." },
+    { .name = "resume", .run = cmd_resume, .operands = "RUN",
+      .min_operands = 1, .max_operands = 1, .opts = resume_opts,
+      .summary = "finish an interrupted run, or re-run a run's failed items",
+      .help =
+          "Continues run RUN (a number, or 'last') of an interrupted process\n"
+          "from its journal: steps that finished are not run again, a step that\n"
+          "was in flight is checked (done if its effect is in place, else undone\n"
+          "and run again). The plan must be the one the run started with, unless\n"
+          "--allow-changed-plan. With --failed-only, re-runs the failed and\n"
+          "skipped items of a run that failed and was not rolled back.\n"
+          "\n"
+          "Exit status: as for 'mig run'." },
+    { .name = "rollback", .run = cmd_rollback, .operands = "RUN",
+      .min_operands = 1, .max_operands = 1, .opts = rollback_opts,
+      .summary = "undo a run, whole or back to a checkpoint",
+      .help =
+          "Applies the undo records of run RUN (a number, or 'last') written\n"
+          "after CHECKPOINT (--to; default: every record), newest first, then\n"
+          "compares the managed files with their state at the checkpoint and\n"
+          "says whether they match, naming those that differ. A step that\n"
+          "cannot be undone stops the rollback unless --force. --dry-run prints\n"
+          "what would be undone, in order, and changes nothing. A rollback that\n"
+          "is interrupted is finished by running it again.\n"
+          "\n"
+          "Exit status: 0 when the files match the checkpoint; 2 for a usage\n"
+          "error; 5 when an undo failed or files differ; 6 when refused (an\n"
+          "irreversible step without --force, a lock held by another run)." },
+    { .name = "status", .run = cmd_status, .operands = "[RUN]",
+      .min_operands = 0, .max_operands = 1, .opts = status_opts,
+      .summary = "show where a run stands: state, times, steps, checkpoints",
+      .help =
+          "Shows run RUN (a run id, or 'last'; default: the newest run) of the\n"
+          "state store: its plan, its state (a run recorded running whose\n"
+          "process is gone or whose lock expired shows as interrupted, with the\n"
+          "commands that resume or undo it), profile, host and pid, start and\n"
+          "end (UTC), duration, how many steps are done, failed and skipped,\n"
+          "its checkpoints with the start of their digest, and its error. With\n"
+          "--json, the same as one JSON object (docs/cli.md). The store is\n"
+          "--state PATH, else .mig/state.db in this directory or the nearest\n"
+          "one above it. Nothing is changed.\n"
+          "\n"
+          "Exit status: 0 when the run was shown, whatever its state; 2 for a\n"
+          "usage error, no state store, no such run, or a store that cannot be\n"
+          "read." },
+    { .name = "history", .run = cmd_history, .operands = "",
+      .min_operands = 0, .max_operands = 0, .opts = history_opts,
+      .summary = "list the runs of the state store, newest first",
+      .help =
+          "Prints one line per run of the state store, newest first: its id,\n"
+          "state (as 'mig status' shows it), plan, start (UTC), duration and\n"
+          "step counts, under a title line. --limit N shows the newest N only;\n"
+          "--json prints a JSON array of the runs (docs/cli.md). The store is\n"
+          "found as for 'mig status'.\n"
+          "\n"
+          "Exit status: 0 when the runs were listed (none is fine); 2 for a\n"
+          "usage error, no state store, or a store that cannot be read." },
+    { .name = "log", .run = cmd_log, .operands = "RUN",
+      .min_operands = 1, .max_operands = 1, .opts = log_opts,
+      .summary = "print the events of a run in order",
+      .help =
+          "Prints the events of run RUN (a run id, or 'last') in the order they\n"
+          "were recorded, one a line: the time (UTC, to the millisecond), the\n"
+          "kind (docs/state.md lists them), the node and [item] when the event\n"
+          "is about one, and the event's data as compact JSON. With --json,\n"
+          "one JSON object per event, one a line, so the output can be read as\n"
+          "it comes (docs/cli.md). The store is found as for 'mig status'.\n"
+          "\n"
+          "Exit status: 0 when the events were printed; 2 for a usage error, no\n"
+          "state store, no such run, or a store that cannot be read." },
     { .name = "export", .run = cmd_export, .operands = "FILE",
       .min_operands = 1, .max_operands = 1, .opts = export_opts,
-      .summary = "write the execution graph as JSON, DOT or Mermaid",
+      .summary = "write the execution graph as JSON, DOT, Mermaid or BPMN",
       .help =
           "Parses FILE, compiles its execution graph (as 'mig graph' does) and\n"
-          "writes it in FORMAT: json, the mig-graph JSON of docs/graph.md; dot,\n"
+          "writes it in FORMAT: json, the mig-graph JSON that 'mig import' reads; dot,\n"
           "for Graphviz, stages as clusters, error and undo edges styled apart;\n"
-          "mermaid, a flowchart for Markdown reviews. docs/export.md shows each.\n"
+          "mermaid, a flowchart for Markdown reviews; bpmn, BPMN 2.0 XML with its\n"
+          "diagram, for BPMN modelers. docs/export.md shows each.\n"
           "\n"
           "Exit status: 0 when the plan is clean, 1 when it has errors, 2 for a\n"
           "usage error or a file that cannot be read or written." },
+    { .name = "import", .run = cmd_import, .operands = "GRAPH.json",
+      .min_operands = 1, .max_operands = 1, .opts = import_opts,
+      .summary = "print the .mig plan a mig-graph JSON document describes",
+      .help =
+          "Reads GRAPH.json (\"-\" reads standard input), a mig-graph document as\n"
+          "'mig export -f json' writes it and a visual designer saves it, and\n"
+          "prints the plan it describes: the header, then each statement from\n"
+          "its node's properties, in the blocks its groups make, formatted the\n"
+          "one way (two-space indent, one statement a line, no comments).\n"
+          "Labels, spans, layout, the stage order and the edges are derived:\n"
+          "only their ids are checked. Every error names its JSON path\n"
+          "(nodes[3].properties.action), and the plan is compiled before it is\n"
+          "printed, so what is printed builds. docs/export.md has the format.\n"
+          "\n"
+          "Exit status: 0 when the plan was printed, 1 when the document has\n"
+          "errors, 2 for a usage error or a file that cannot be read or written." },
     { .name = "help", .run = cmd_help, .operands = "[COMMAND]",
       .min_operands = 0, .max_operands = 1, .opts = help_opts,
       .summary = "show help for mig or one of its commands",
@@ -172,6 +363,11 @@ int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args)
 
 int main(int argc, char **argv)
 {
+    /* A run allocates and frees many small values per step: keep freed
+     * memory at the top of the heap instead of returning it to the
+     * system after every step (measured: a brk call per step). */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
     if (argc < 2) {
         print_overview(stderr);
         return EXIT_USAGE;

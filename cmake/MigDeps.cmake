@@ -8,3 +8,9 @@ pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
 if(MIG_TESTS)
   pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 endif()
+# The runtime: the state store, the event loop, the object store's hash.
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+# The Lua bridge: Lua 5.4 for a plan's modules.
+pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)

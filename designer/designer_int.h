@@ -21,4 +21,49 @@ typedef struct export_drawing {
 void export_nodes_by_stage(const graph_t *g, const export_drawing_t *d,
                            strbuf_t *out);
 
+/* ---- layout (layout.c) ---------------------------------------------------
+
+ * A layered layout of the graph, computed by mig so that a designer (and
+ * the BPMN diagram) can draw it without a layout engine of its own: each
+ * node gets a layer (its rank along the flow, top to bottom), an order
+ * within the layer, and a box in a plain coordinate space (origin top
+ * left, y grows down, units of one pixel at 100%). Deterministic: the same
+ * graph gives the same layout. */
+typedef struct layout_node {
+    uint32_t layer, order;
+    int32_t x, y, w, h;
+} layout_node_t;
+
+/* The layout of every node of G, indexed by node: a malloc'd array of
+ * graph_node_count(G) entries, or NULL when out of memory. */
+layout_node_t *layout_compute(const graph_t *g);
+
+/* The groups of a layout: boxes around blocks, each holding its nodes and
+ * the groups inside it and overlapping nothing else. A stage, a foreach, a
+ * retry scope and a hook each make one, opened by their entry node (which
+ * stands in it, with their exit); so does a recover handler that guards no
+ * such block (at plan level, or in a hook or an if). A handler of a stage,
+ * foreach or retry scope makes none: it and its block stand below and right
+ * of the box of the scope it guards, in the box holding that one, the way
+ * BPMN draws an error boundary event's flow. */
+typedef struct layout_group {
+    uint32_t owner;     /* the node that opens it */
+    uint32_t parent;    /* the group holding it (an index), or GRAPH_NONE */
+    int32_t x, y, w, h;
+} layout_group_t;
+
+/* A layout with its groups (layout_build). */
+typedef struct layout {
+    layout_node_t *nodes;   /* per node, as layout_compute gives them */
+    uint32_t *group_of;     /* per node: the group it stands in, or NONE */
+    layout_group_t *groups; /* each after the group holding it */
+    uint32_t n_groups;
+    int32_t w, h;           /* the extent of the whole drawing */
+} layout_t;
+
+/* Computes the layout of G with its groups into *OUT: MIG_OK, or
+ * MIG_ENOMEM with *OUT empty. layout_free releases what it holds. */
+mig_status_t layout_build(const graph_t *g, layout_t *out);
+void layout_free(layout_t *l);
+
 #endif

@@ -5,12 +5,14 @@
 #include "designer_int.h"
 
 static const export_format_t formats[] = {
-    { .name = "json", .write = graph_to_json,
-      .doc = "the mig-graph JSON (docs/graph.md)" },
+    { .name = "json", .write = export_json,
+      .doc = "the mig-graph JSON, for visual designers (docs/export.md)" },
     { .name = "dot", .write = export_dot,
       .doc = "Graphviz DOT: stages as clusters, error and undo edges apart" },
     { .name = "mermaid", .write = export_mermaid,
       .doc = "a Mermaid flowchart, for Markdown reviews" },
+    { .name = "bpmn", .write = export_bpmn,
+      .doc = "BPMN 2.0 XML with its diagram, for BPMN modelers" },
     { 0 },
 };
 

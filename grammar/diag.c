@@ -22,6 +22,20 @@ void diag_list_free(diag_list_t *l)
     memset(l, 0, sizeof(*l));
 }
 
+void diag_list_move(diag_list_t *to, diag_list_t *from)
+{
+    for (size_t i = 0; i < from->len; i++) {
+        const diag_t *x = &from->items[i];
+        diag_t *y = diag_add(to, x->severity, x->src,
+                             x->has_span ? &x->span : NULL, "%s", x->message);
+        if (x->hint)
+            diag_hint(to, y, "%s", x->hint);
+    }
+    if (from->out_of_memory)
+        to->out_of_memory = true;
+    diag_list_free(from);
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list copy;

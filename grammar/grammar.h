@@ -113,6 +113,9 @@ struct diag_list {
 
 void diag_list_init(diag_list_t *l);
 void diag_list_free(diag_list_t *l);
+/* Appends every message of FROM (with its hint) to TO, then empties
+ * FROM. */
+void diag_list_move(diag_list_t *to, diag_list_t *from);
 /* Adds a message. SRC may be NULL and SPAN NULL. Returns the new entry (to
  * attach a hint to), or NULL when memory ran out (recorded in the list). */
 diag_t *diag_add(diag_list_t *l, diag_severity_t sev, src_t *src,

@@ -182,8 +182,57 @@ static void unknown_action(chk_t *k, const ast_node_t *callee,
                   (int)(strchr(dotted, '.') - dotted), dotted);
 }
 
-/* Resolves the dotted callee of CALL: a Lua function (*IS_LUA), an action
- * (returned), or an error reported as WHAT ("action", "handler"). */
+/* The row of DOTTED, a function of the Lua module ALIAS, when the
+ * registry holds the module's rows (the CLI loads a plan's modules before
+ * checking it; without them any ALIAS.NAME is accepted and NULL returned).
+ * An unknown function, or a field of the module that is not a function
+ * (a row whose result is 0, lua_bridge.h), is reported; NULL then. */
+static const action_t *lua_function(chk_t *k, const ast_node_t *callee,
+                                    const char *dotted, const char *alias)
+{
+    size_t alen = strlen(alias);
+    if (!action_has_namespace(k->reg, alias, alen))
+        return NULL;
+    const action_t *a = action_find(k->reg, dotted);
+    if (a && a->result == 0) {
+        check_error(k, &callee->span, "'%s' cannot be called: %s", dotted,
+                    a->doc);
+        return NULL;
+    }
+    if (a)
+        return a;
+    eval_suggest_t s;
+    eval_suggest_init(&s, dotted);
+    strbuf_t names;
+    strbuf_init(&names);
+    size_t n = 0;
+    for (size_t i = 0; i < action_count(k->reg); i++) {
+        const action_t *row = action_at(k->reg, i);
+        if (strncmp(row->name, alias, alen) != 0 || row->name[alen] != '.'
+            || row->result == 0)
+            continue;
+        eval_suggest_consider(&s, row->name);
+        if (n++ < 8)
+            strbuf_printf(&names, "%s%s", n > 1 ? ", " : "",
+                          row->name + alen + 1);
+    }
+    diag_t *d = check_error(k, &callee->span, "unknown function '%s': the "
+                            "Lua module '%s' has no function '%s'", dotted,
+                            alias, dotted + alen + 1);
+    if (s.best)
+        diag_hint(k->diags, d, "did you mean '%s'?", s.best);
+    else if (n)
+        diag_hint(k->diags, d, "its functions are %s%s",
+                  names.data ? names.data : "", n > 8 ? ", ..." : "");
+    if (names.oom)
+        k->oom = true;
+    strbuf_free(&names);
+    return NULL;
+}
+
+/* Resolves the dotted callee of CALL: a Lua function (*IS_LUA; its row
+ * when the module's rows are loaded), an action (returned), or an error
+ * reported as WHAT ("action", "handler"). */
 static const action_t *resolve_action(chk_t *k, const ast_node_t *call,
                                       bool *is_lua)
 {
@@ -215,7 +264,7 @@ static const action_t *resolve_action(chk_t *k, const ast_node_t *call,
     if (graph_smap_has(&k->lua, root->u.name.name)) {
         if (callee->kind == AST_FIELD && callee->u.field.object == root) {
             *is_lua = true;
-            return NULL;
+            return lua_function(k, callee, dotted, root->u.name.name);
         }
         check_error(k, &callee->span, "a Lua module's function is called "
                     "as MODULE.NAME, not '%s'", dotted);
@@ -260,7 +309,7 @@ const action_t *check_step_call(chk_t *k, const ast_node_t *call,
         return NULL;
     }
     const action_t *a = resolve_action(k, call, is_lua);
-    if (a)
+    if (a && !*is_lua)          /* a Lua function takes any arguments */
         check_args(k, call, a->name, a->args);
     else
         arg_types(k, call);
@@ -284,6 +333,7 @@ void check_handler(chk_t *k, const ast_node_t *handler)
         return;
     if (graph_smap_has(&k->lua, root->u.name.name)
         && callee->kind == AST_FIELD && callee->u.field.object == root) {
+        lua_function(k, callee, dotted, root->u.name.name);
         if (handler->kind == AST_CALL)
             arg_types(k, handler);
         return;
@@ -360,7 +410,7 @@ static cinfo_t walk_call(chk_t *k, const ast_node_t *e)
                                 "a step can call it", a->name);
         diag_hint(k->diags, d, "step NAME = %s(...)", a->name);
     }
-    if (a)
+    if (a && !lua)              /* a Lua function takes any arguments */
         check_args(k, e, a->name, a->args);
     else
         arg_types(k, e);

@@ -191,6 +191,38 @@ static mig_status_t fn_values(eval_call_t *call, val_t **out)
     return map_column(call, false, out);
 }
 
+/* The largest list range() makes. */
+#define EVAL_MAX_RANGE 10000000
+
+static mig_status_t fn_range(eval_call_t *call, val_t **out)
+{
+    int64_t from = 0, to;
+    for (size_t i = 0; i < call->nargs; i++)
+        if (!val_is_int(call->args[i]))
+            return arg_error(call, i, "must be a whole number",
+                             call->args[i]);
+    if (call->nargs == 2)
+        from = val_get_int(call->args[0]);
+    to = val_get_int(call->args[call->nargs - 1]);
+    if (to > from && to - from > EVAL_MAX_RANGE) {
+        eval_error(call->ctx, &call->node->span, "range: more than %d "
+                   "numbers", EVAL_MAX_RANGE);
+        return MIG_EINVALID;
+    }
+    val_t *list = val_list_new(to > from ? (size_t)(to - from) : 0);
+    if (!list)
+        return eval_oom(call->ctx, &call->node->span);
+    for (int64_t i = from; i < to; i++) {
+        mig_status_t st = val_list_push_take(list, val_int(i));
+        if (st != MIG_OK) {
+            val_unref(list);
+            return eval_push_failed(call->ctx, &call->node->span, st);
+        }
+    }
+    *out = list;
+    return MIG_OK;
+}
+
 static mig_status_t fn_contains(eval_call_t *call, val_t **out)
 {
     const val_t *hay = call->args[0], *x = call->args[1];
@@ -590,6 +622,11 @@ static const eval_builtin_t eval_builtins[] = {
     { .name = "lower", .result = ACTION_T(STRING),
       .min_args = 1, .max_args = 1, .fn = fn_lower,
       .signature = "lower(s)", .doc = "S with ASCII letters in lower case." },
+    { .name = "range", .result = ACTION_T(LIST),
+      .min_args = 1, .max_args = 2, .fn = fn_range,
+      .signature = "range([from,] to)",
+      .doc = "The whole numbers from FROM (default 0) up to TO, not "
+             "including TO." },
     { .name = "replace", .result = ACTION_T(STRING),
       .min_args = 3, .max_args = 3, .fn = fn_replace,
       .signature = "replace(s, old, new)",

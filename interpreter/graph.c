@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- small helpers --------------------------------------------------- */
@@ -110,30 +111,21 @@ bool graph_grow(arena_t *a, void **p, uint32_t *cap, uint32_t len,
     return true;
 }
 
-/* The source text of SPAN with each line break and the indentation after
- * it written as one space, in the graph's arena. */
+/* The source text of SPAN on one line (graph_put_source), in the graph's
+ * arena. */
 static const char *src_text(comp_t *c, const src_span_t *span)
 {
-    const char *s = c->g->src->text + span->begin;
-    size_t len = span->end - span->begin;
-    char *out = arena_alloc(c->g->arena, len + 1);
+    strbuf_t t;
+    strbuf_init(&t);
+    graph_put_source(&t, c->g->src->text + span->begin,
+                     span->end - span->begin);
+    char *out = t.oom ? NULL : arena_strndup(c->g->arena,
+                                             t.data ? t.data : "", t.len);
+    strbuf_free(&t);
     if (!out) {
         c->oom = true;
         return "";
     }
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\n' || s[i] == '\r') {
-            while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'))
-                n--;
-            while (i + 1 < len && strchr(" \t\r\n", s[i + 1]))
-                i++;
-            out[n++] = ' ';
-        } else {
-            out[n++] = s[i];
-        }
-    }
-    out[n] = '\0';
     return out;
 }
 
@@ -590,6 +582,7 @@ mig_status_t graph_compile(const ast_plan_t *plan, src_t *src,
     }
     g->arena = a;
     g->src = src;
+    g->plan = plan;
     comp_t c = { .g = g, .plan = plan, .diags = diags };
     size_t errors = diags->errors;
     g->name = plan_name(&c);
@@ -627,6 +620,24 @@ void graph_free(graph_t *g)
 /* ---- reading a graph ------------------------------------------------- */
 
 const char *graph_plan_name(const graph_t *g) { return g->name; }
+const ast_plan_t *graph_plan(const graph_t *g) { return g->plan; }
+
+const char *graph_class_parent(const graph_t *g, const char *cls)
+{
+    error_class_t b = error_class_find(cls);
+    if (b != ERROR_NONE) {
+        error_class_t p = error_class_parent(b);
+        return p == ERROR_NONE ? NULL : error_class_name(p);
+    }
+    for (uint32_t i = 0; i < g->plan->items.len; i++) {
+        const ast_node_t *d = g->plan->items.items[i];
+        if (d->kind == AST_ERROR_DECL && strcmp(d->u.error_decl.name.name,
+                                                cls) == 0)
+            return d->u.error_decl.parent.name && *d->u.error_decl.parent.name
+                ? d->u.error_decl.parent.name : NULL;
+    }
+    return NULL;
+}
 src_t *graph_src(const graph_t *g) { return g->src; }
 uint32_t graph_node_count(const graph_t *g) { return g->n_nodes; }
 uint32_t graph_edge_count(const graph_t *g) { return g->n_edges; }
@@ -695,4 +706,45 @@ uint32_t graph_stage_at(const graph_t *g, uint32_t k)
 {
     assert(k < g->n_stages);
     return g->stages[k];
+}
+
+/* ---- walking the flow ------------------------------------------------ */
+
+uint32_t graph_flow_next(const graph_t *g, uint32_t n)
+{
+    uint32_t k;
+    const graph_edge_t *e = graph_out(g, n, &k);
+    for (uint32_t i = 0; i < k; i++)
+        if (e[i].kind == GRAPH_EDGE_SEQ || e[i].kind == GRAPH_EDGE_LOOP)
+            return e[i].to;
+    return GRAPH_NONE;
+}
+
+uint32_t graph_edge_to(const graph_t *g, uint32_t n, graph_edge_kind_t kind)
+{
+    uint32_t k;
+    const graph_edge_t *e = graph_out(g, n, &k);
+    for (uint32_t i = 0; i < k; i++)
+        if (e[i].kind == kind)
+            return e[i].to;
+    return GRAPH_NONE;
+}
+
+uint32_t graph_end_of(const graph_t *g, uint32_t n, const char *what)
+{
+    const char *id = graph_node_id(g, n);
+    if (graph_node_kind(g, n) == GRAPH_STAGE_ENTER)
+        id = graph_node_ast(g, n)->u.stage.name.name;
+    char buf[512];
+    int len = snprintf(buf, sizeof buf, "%s/%s", id, what);
+    if (len < 0 || (size_t)len >= sizeof buf) {
+        char *big = malloc((size_t)len + 1);
+        if (!big)
+            return GRAPH_NONE;
+        snprintf(big, (size_t)len + 1, "%s/%s", id, what);
+        uint32_t end = graph_find(g, big);
+        free(big);
+        return end;
+    }
+    return graph_find(g, buf);
 }

@@ -21,6 +21,7 @@ typedef struct gnode {
 struct graph {
     arena_t *arena;
     src_t *src;
+    const ast_plan_t *plan;
     const char *name;
     gnode_t *nodes;
     uint32_t n_nodes, cap_nodes;

@@ -131,6 +131,11 @@ mig_status_t val_map_set(val_t *map, const char *key, size_t len,
                          val_t *value);
 mig_status_t val_map_set_take(val_t *map, const char *key, size_t len,
                               val_t *value);
+/* Like val_map_set_take, but KEY is a string value that a new entry keeps
+ * itself instead of a copy of its bytes, so that many maps can share one
+ * key (a reader's, the Lua bridge's). Consumes both references, also on
+ * failure. */
+mig_status_t val_map_set_key_take(val_t *map, val_t *key, val_t *value);
 /* The value under KEY, borrowed; NULL when absent. */
 val_t *val_map_get(const val_t *map, const char *key, size_t len);
 /* The position of KEY in insertion order, or VAL_NPOS. */
@@ -272,6 +277,12 @@ void graph_free(graph_t *g);
 
 /* The plan's name, and the source the graph came from (borrowed). */
 const char *graph_plan_name(const graph_t *g);
+/* The plan the graph was compiled from (borrowed: the caller's AST), for
+ * the plan-level items that make no node (params, profiles, lua, errors). */
+const ast_plan_t *graph_plan(const graph_t *g);
+/* The parent of error class CLS, built in or declared by the plan
+ * (`error NAME : PARENT`), or NULL for a root or an unknown class. */
+const char *graph_class_parent(const graph_t *g, const char *cls);
 src_t *graph_src(const graph_t *g);
 
 uint32_t graph_node_count(const graph_t *g);
@@ -305,15 +316,28 @@ graph_edge_t graph_edge(const graph_t *g, uint32_t i);
 const graph_edge_t *graph_out(const graph_t *g, uint32_t i, uint32_t *n);
 const char *graph_edge_kind_name(graph_edge_kind_t k);
 
+/* Appends the mig source S (LEN bytes: an expression, a call, a name) as
+ * one line that means the same: comments are dropped, each run of white
+ * space between tokens becomes one space (none at either end), and a line
+ * break inside a string becomes the escape \n. Text written this way
+ * reads back unchanged. Labels show expressions so, and the mig-graph JSON
+ * carries them so. Returns false when S ends inside a string, a ${...} or
+ * a block comment (what was appended is then not meaningful). */
+bool graph_put_source(strbuf_t *out, const char *s, size_t len);
+
+/* Walking the flow (the dry run and the scheduler): the node after N
+ * along a sequence or loop edge; the first node of an edge of KIND out of
+ * N; the node that closes the block N opens (WHAT "join" for a foreach or
+ * an if, "exit" for a stage, a retry or a hook). GRAPH_NONE when there is
+ * none. */
+uint32_t graph_flow_next(const graph_t *g, uint32_t n);
+uint32_t graph_edge_to(const graph_t *g, uint32_t n, graph_edge_kind_t kind);
+uint32_t graph_end_of(const graph_t *g, uint32_t n, const char *what);
+
 /* The stages in an order they may run in: each after the stages it names
  * in `after`, ties in file order. Entries are stage-enter node indexes. */
 uint32_t graph_stage_count(const graph_t *g);
 uint32_t graph_stage_at(const graph_t *g, uint32_t k);
-
-/* Appends G as JSON (docs/graph.md), two-space indented and ending in a
- * newline. The bytes depend only on the plan. MIG_ENOMEM when OUT ran
- * out. */
-mig_status_t graph_to_json(const graph_t *g, strbuf_t *out);
 
 /* ---- expressions -------------------------------------------------------- */
 
@@ -446,9 +470,25 @@ typedef struct action {
      * computes its result; others record the changes they would make
      * (runtime.h, actx_would). Gets a read-only context. */
     action_fn preview;
-    action_fn run;          /* does it (NULL until the runtime has it) */
-    action_fn undo;         /* reverses run, for SELF_UNDO actions */
+    /* SELF_UNDO actions only, called before run with the same ARGS:
+     * keeps what the call will change (runtime.h, actx_keep) and gives as
+     * *RESULT the undo record, a value the journal stores before run is
+     * called and hands back to undo. Changes nothing. */
+    action_fn capture;
+    /* Does it. May finish later (runtime.h, actx_suspend). */
+    action_fn run;
+    /* Reverses run: ARGS is the record capture gave. Idempotent: undoing
+     * twice, or undoing a call whose run never happened, leaves the state
+     * as capture found it. */
+    action_fn undo;
+    /* Whether the effect of run with ARGS is already in place (*RESULT a
+     * bool): asked on resume for a step that was in flight when the
+     * process died. NULL: such a step is undone and run again. */
+    action_fn applied;
     const char *doc;
+    /* The row's own data, for rows made at run time (a Lua module's
+     * functions): its functions reach it through actx_action. */
+    void *data;
 } action_t;
 
 /* A recovery strategy (recover CLASS with NAME): a row with the arguments
@@ -581,6 +621,9 @@ const char *param_origin_name(param_origin_t o);
  * param_origin_name), in declaration order: what `mig plan` shows.
  * NULL when out of memory. */
 val_t *params_to_value(const params_t *p);
+/* The parameters as a new map name -> value (what a run records and
+ * binds). NULL when out of memory. */
+val_t *params_to_map(const params_t *p);
 /* Binds every parameter in ENV. MIG_OK or MIG_ENOMEM. */
 mig_status_t params_bind(const params_t *p, eval_env_t *env);
 

@@ -86,6 +86,20 @@ val_t *params_to_value(const params_t *p)
     return list;
 }
 
+val_t *params_to_map(const params_t *p)
+{
+    val_t *map = val_map_new(p->len);
+    for (size_t i = 0; map && i < p->len; i++) {
+        const char *name = p->items[i].name;
+        if (val_map_set(map, name, strlen(name), p->items[i].value)
+            != MIG_OK) {
+            val_unref(map);
+            map = NULL;
+        }
+    }
+    return map;
+}
+
 mig_status_t params_bind(const params_t *p, eval_env_t *env)
 {
     for (size_t i = 0; i < p->len; i++)

@@ -12,16 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime.h"
-
-struct action_ctx {
-    actx_mode_t mode;
-    char *base;             /* "" or a directory ending in '/' */
-    const char *action;     /* the call's action, for messages */
-    strbuf_t path;          /* actx_path's buffer */
-    val_t *changes;         /* list of {change, target, detail} */
-    char *err_class, *err_message;
-};
+#include "actx_int.h"
 
 action_ctx_t *actx_new(actx_mode_t mode, const char *base_dir)
 {
@@ -32,7 +23,8 @@ action_ctx_t *actx_new(actx_mode_t mode, const char *base_dir)
     size_t len = base_dir ? strlen(base_dir) : 0;
     c->base = malloc(len + 2);
     c->changes = val_list_new(0);
-    if (!c->base || !c->changes) {
+    c->resources = val_map_new(0);
+    if (!c->base || !c->changes || !c->resources) {
         actx_free(c);
         return NULL;
     }
@@ -52,6 +44,7 @@ void actx_free(action_ctx_t *c)
     free(c->base);
     strbuf_free(&c->path);
     val_unref(c->changes);
+    val_unref(c->resources);
     free(c->err_class);
     free(c->err_message);
     free(c);
@@ -70,6 +63,16 @@ void actx_begin(action_ctx_t *c, const char *action)
             c->changes = fresh;
         }
     }
+    if (val_len(c->resources) || val_refcount(c->resources) > 1) {
+        val_t *fresh = val_map_new(0);
+        if (fresh) {
+            val_unref(c->resources);
+            c->resources = fresh;
+        }
+    }
+    c->suspended = c->cancelled = false;
+    c->on_cancel = NULL;
+    c->cancel_data = NULL;
 }
 
 actx_mode_t actx_mode(const action_ctx_t *c) { return c->mode; }
@@ -111,16 +114,21 @@ mig_status_t actx_fail(action_ctx_t *c, const char *cls, const char *fmt, ...)
     return c->err_class && c->err_message ? MIG_EINVALID : MIG_ENOMEM;
 }
 
-/* Fails with the class that fits errno E for an operation on PATH. */
-static mig_status_t fail_errno(action_ctx_t *c, int e, const char *what,
-                               const char *path)
+/* actx_int.h: the error class of errno E. */
+const char *actx_errno_class(int e)
 {
-    const char *cls = e == ENOENT || e == ENOTDIR ? "MissingDependency"
-                    : e == EACCES || e == EPERM || e == EROFS ? "PolicyDenied"
-                    : e == EEXIST || e == ENOTEMPTY || e == EISDIR ? "Conflict"
-                    : "Unavailable";
-    return actx_fail(c, cls, "%s: cannot %s '%s': %s", c->action, what, path,
-                     strerror(e));
+    return e == ENOENT || e == ENOTDIR ? "MissingDependency"
+         : e == EACCES || e == EPERM || e == EROFS ? "PolicyDenied"
+         : e == EEXIST || e == ENOTEMPTY || e == EISDIR ? "Conflict"
+         : "Unavailable";
+}
+
+/* actx_int.h: the class that fits errno E for an operation on PATH. */
+mig_status_t actx_fail_errno(action_ctx_t *c, int e, const char *what,
+                             const char *path)
+{
+    return actx_fail(c, actx_errno_class(e), "%s: cannot %s '%s': %s",
+                     c->action, what, path, strerror(e));
 }
 
 /* ---- paths and reading ------------------------------------------------- */
@@ -153,7 +161,7 @@ mig_status_t actx_read_file(action_ctx_t *c, const char *path, strbuf_t *out)
         return MIG_ENOMEM;
     int fd = open(p, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return fail_errno(c, errno, "read", path);
+        return actx_fail_errno(c, errno, "read", path);
     char buf[65536];
     ssize_t n;
     while ((n = read(fd, buf, sizeof buf)) > 0)
@@ -161,7 +169,7 @@ mig_status_t actx_read_file(action_ctx_t *c, const char *path, strbuf_t *out)
     int e = errno;
     close(fd);
     if (n < 0)
-        return fail_errno(c, e, "read", path);
+        return actx_fail_errno(c, e, "read", path);
     return out->oom ? MIG_ENOMEM : MIG_OK;
 }
 
@@ -179,7 +187,7 @@ mig_status_t actx_list_dir(action_ctx_t *c, const char *dir,
         return MIG_ENOMEM;
     DIR *d = opendir(p);
     if (!d)
-        return fail_errno(c, errno, "list", dir);
+        return actx_fail_errno(c, errno, "list", dir);
     char **names = NULL;
     size_t n = 0, cap = 0;
     mig_status_t st = MIG_OK;
@@ -238,9 +246,9 @@ mig_status_t actx_list_dir(action_ctx_t *c, const char *dir,
 
 /* ---- changing things --------------------------------------------------- */
 
-/* Refuses a change in a preview context. */
-static mig_status_t may_change(action_ctx_t *c, const char *what,
-                               const char *path)
+/* actx_int.h: refuses a change in a preview context. */
+mig_status_t actx_may_change(action_ctx_t *c, const char *what,
+                             const char *path)
 {
     if (c->mode != ACTX_PREVIEW)
         return MIG_OK;
@@ -251,7 +259,7 @@ static mig_status_t may_change(action_ctx_t *c, const char *what,
 mig_status_t actx_write_file(action_ctx_t *c, const char *path,
                              const char *data, size_t len)
 {
-    mig_status_t st = may_change(c, "write", path);
+    mig_status_t st = actx_may_change(c, "write", path);
     if (st != MIG_OK)
         return st;
     const char *p = actx_path(c, path);
@@ -259,8 +267,7 @@ mig_status_t actx_write_file(action_ctx_t *c, const char *path,
         return MIG_ENOMEM;
     strbuf_t tmp;
     strbuf_init(&tmp);
-    strbuf_printf(&tmp, "%s.mig-tmp.%ld", p, (long)getpid());
-    if (tmp.oom) {
+    if (actx_fs_tmp_name(p, &tmp) != 0) {
         strbuf_free(&tmp);
         return MIG_ENOMEM;
     }
@@ -273,7 +280,7 @@ mig_status_t actx_write_file(action_ctx_t *c, const char *path,
         else if (n > 0)
             off += (size_t)n;
     }
-    if (fd >= 0 && !e && fsync(fd) != 0)
+    if (fd >= 0 && !e && c->host.sync_files && fsync(fd) != 0)
         e = errno;
     if (fd >= 0 && close(fd) != 0 && !e)
         e = errno;
@@ -282,23 +289,24 @@ mig_status_t actx_write_file(action_ctx_t *c, const char *path,
     if (e && fd >= 0)
         unlink(tmp.data);
     strbuf_free(&tmp);
-    return e ? fail_errno(c, e, "write", path) : MIG_OK;
+    return e ? actx_fail_errno(c, e, "write", path) : MIG_OK;
 }
 
 mig_status_t actx_remove(action_ctx_t *c, const char *path)
 {
-    mig_status_t st = may_change(c, "delete", path);
+    mig_status_t st = actx_may_change(c, "delete", path);
     if (st != MIG_OK)
         return st;
     const char *p = actx_path(c, path);
     if (!p)
         return MIG_ENOMEM;
-    return remove(p) == 0 ? MIG_OK : fail_errno(c, errno, "delete", path);
+    return remove(p) == 0 ? MIG_OK
+                          : actx_fail_errno(c, errno, "delete", path);
 }
 
 mig_status_t actx_rename(action_ctx_t *c, const char *from, const char *to)
 {
-    mig_status_t st = may_change(c, "move", from);
+    mig_status_t st = actx_may_change(c, "move", from);
     if (st != MIG_OK)
         return st;
     char *f = actx_path(c, from) ? strdup(c->path.data) : NULL;
@@ -307,19 +315,19 @@ mig_status_t actx_rename(action_ctx_t *c, const char *from, const char *to)
     free(f);
     if (e == ENOMEM)
         return MIG_ENOMEM;
-    return e ? fail_errno(c, e, "move", from) : MIG_OK;
+    return e ? actx_fail_errno(c, e, "move", from) : MIG_OK;
 }
 
 mig_status_t actx_mkdir(action_ctx_t *c, const char *path)
 {
-    mig_status_t st = may_change(c, "create the directory", path);
+    mig_status_t st = actx_may_change(c, "create the directory", path);
     if (st != MIG_OK)
         return st;
     const char *p = actx_path(c, path);
     if (!p)
         return MIG_ENOMEM;
     return mkdir(p, 0755) == 0 ? MIG_OK
-                               : fail_errno(c, errno, "create", path);
+                               : actx_fail_errno(c, errno, "create", path);
 }
 
 /* ---- previews ---------------------------------------------------------- */

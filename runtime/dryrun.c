@@ -143,18 +143,6 @@ static mig_status_t call_action(void *data, const ast_node_t *call,
     return st;
 }
 
-/* Moves the diagnostics of FROM to the dry run's list. */
-static void keep_diags(dry_t *d, diag_list_t *from)
-{
-    for (size_t i = 0; i < from->len; i++) {
-        const diag_t *x = &from->items[i];
-        diag_t *y = diag_add(d->diags, x->severity, x->src,
-                             x->has_span ? &x->span : NULL, "%s", x->message);
-        if (x->hint)
-            diag_hint(d->diags, y, "%s", x->hint);
-    }
-}
-
 /* Evaluates E in ENV. Returns its value, or NULL when it cannot be known
  * in a dry run (then *WHY, if given, says so) or fails (reported, and
  * counted as a failure the run would meet). */
@@ -180,7 +168,7 @@ static val_t *dry_eval(dry_t *d, const ast_node_t *e, eval_env_t *env,
             unknown = true;
     }
     if (st == MIG_EINVALID && !unknown) {
-        keep_diags(d, &scratch);
+        diag_list_move(d->diags, &scratch);
         d->n_failures++;
         if (why)
             *why = "fails";
@@ -193,48 +181,8 @@ static val_t *dry_eval(dry_t *d, const ast_node_t *e, eval_env_t *env,
 
 /* ---- statements --------------------------------------------------------- */
 
-/* The node the flow goes to after N (one edge of sequence or loop kind),
- * or GRAPH_NONE. */
-static uint32_t flow_next(const graph_t *g, uint32_t n)
-{
-    uint32_t k;
-    const graph_edge_t *e = graph_out(g, n, &k);
-    for (uint32_t i = 0; i < k; i++)
-        if (e[i].kind == GRAPH_EDGE_SEQ || e[i].kind == GRAPH_EDGE_LOOP)
-            return e[i].to;
-    return GRAPH_NONE;
-}
-
-/* The first node of the edge of KIND out of N, or GRAPH_NONE. */
-static uint32_t edge_to(const graph_t *g, uint32_t n, graph_edge_kind_t kind)
-{
-    uint32_t k;
-    const graph_edge_t *e = graph_out(g, n, &k);
-    for (uint32_t i = 0; i < k; i++)
-        if (e[i].kind == kind)
-            return e[i].to;
-    return GRAPH_NONE;
-}
-
 static void walk(dry_t *d, uint32_t from, uint32_t stop, eval_env_t *env,
                  val_t *out);
-
-/* The node that ends the block opened by N: the one whose id is N's id
- * and "/WHAT" (a fan-in "join", a retry's or a stage's "exit"). */
-static uint32_t end_of(dry_t *d, uint32_t n, const char *what)
-{
-    const char *id = graph_node_id(d->g, n);
-    if (graph_node_kind(d->g, n) == GRAPH_STAGE_ENTER)
-        id = graph_node_ast(d->g, n)->u.stage.name.name;
-    strbuf_t b;
-    strbuf_init(&b);
-    strbuf_printf(&b, "%s/%s", id, what);
-    uint32_t end = b.oom ? GRAPH_NONE : graph_find(d->g, b.data);
-    if (b.oom)
-        d->oom = true;
-    strbuf_free(&b);
-    return end;
-}
 
 /* The value of E as the description shows it: the value when known,
  * else the source text under "NAME_text". */
@@ -365,8 +313,8 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     if (f->u.foreach.parallel)
         put_expr(d, m, "parallel", f->u.foreach.parallel, env);
     val_t *items = dry_eval(d, f->u.foreach.iterable, env, NULL);
-    uint32_t body = flow_next(d->g, n);
-    uint32_t stop = end_of(d, n, "join");
+    uint32_t body = graph_flow_next(d->g, n);
+    uint32_t stop = graph_end_of(d->g, n, "join");
     if (items && val_type(items) == VAL_LIST) {
         put(d, m, "items", val_int((int64_t)val_len(items)));
         val_t *each = val_list_new(val_len(items));
@@ -426,7 +374,8 @@ static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     if (!inner || !stmts)
         d->oom = true;
     else
-        walk(d, flow_next(d->g, n), end_of(d, n, "exit"), inner, stmts);
+        walk(d, graph_flow_next(d->g, n), graph_end_of(d->g, n, "exit"),
+             inner, stmts);
     put(d, m, "body", stmts);
     eval_env_free(inner);
 }
@@ -439,7 +388,7 @@ static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     bool known = c && val_type(c) == VAL_BOOL;
     put_str(d, m, "taken", !known ? "known only when run"
                           : val_get_bool(c) ? "then" : "else");
-    uint32_t join = end_of(d, n, "join");
+    uint32_t join = graph_end_of(d->g, n, "join");
     static const char *const keys[] = { "then", "else" };
     static const graph_edge_kind_t kinds[] = { GRAPH_EDGE_THEN,
                                                GRAPH_EDGE_ELSE };
@@ -451,7 +400,7 @@ static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
         if (!inner || !stmts)
             d->oom = true;
         else
-            walk(d, edge_to(d->g, n, kinds[b]), join, inner, stmts);
+            walk(d, graph_edge_to(d->g, n, kinds[b]), join, inner, stmts);
         put(d, m, keys[b], stmts);
         eval_env_free(inner);
     }
@@ -548,16 +497,16 @@ static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
     case GRAPH_FANOUT:
         dry_foreach(d, n, env, m);
         handlers(d, n, m);
-        tail = end_of(d, n, "join");
+        tail = graph_end_of(d->g, n, "join");
         break;
     case GRAPH_RETRY_ENTER:
         dry_retry(d, n, env, m);
         handlers(d, n, m);
-        tail = end_of(d, n, "exit");
+        tail = graph_end_of(d->g, n, "exit");
         break;
     case GRAPH_BRANCH:
         dry_if(d, n, env, m);
-        tail = end_of(d, n, "join");
+        tail = graph_end_of(d->g, n, "join");
         break;
     case GRAPH_DECISION:
         put(d, m, "decision", span_text(d, &s->span));
@@ -581,7 +530,7 @@ static void walk(dry_t *d, uint32_t from, uint32_t stop, eval_env_t *env,
 {
     for (uint32_t n = from; n != GRAPH_NONE && n != stop && !d->oom;) {
         uint32_t tail = dry_node(d, n, env, out);
-        n = tail == GRAPH_NONE ? GRAPH_NONE : flow_next(d->g, tail);
+        n = tail == GRAPH_NONE ? GRAPH_NONE : graph_flow_next(d->g, tail);
     }
 }
 
@@ -631,7 +580,8 @@ static val_t *dry_stage(dry_t *d, uint32_t k, eval_env_t *plan_env)
     if (!env || !stmts)
         d->oom = true;
     else
-        walk(d, flow_next(d->g, enter), end_of(d, enter, "exit"), env, stmts);
+        walk(d, graph_flow_next(d->g, enter),
+             graph_end_of(d->g, enter, "exit"), env, stmts);
     put(d, m, "statements", stmts);
     handlers(d, enter, m);
     put(d, m, "hooks", hooks(d, enter));

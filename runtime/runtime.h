@@ -61,6 +61,17 @@ mig_status_t actx_write_file(action_ctx_t *ctx, const char *path,
 mig_status_t actx_remove(action_ctx_t *ctx, const char *path);
 mig_status_t actx_rename(action_ctx_t *ctx, const char *from, const char *to);
 mig_status_t actx_mkdir(action_ctx_t *ctx, const char *path);
+/* Whole trees (runtime/actx_fs.c), failing the same way. actx_copy
+ * copies FROM (a file, a symlink as a link, or a directory with all it
+ * holds, modes kept) to TO, replacing what is there: the copy is made
+ * under a temporary name beside TO and renamed into place, so TO is never
+ * half copied. actx_move renames FROM to TO, replacing what is there (a
+ * directory too); across file systems it copies, then removes FROM.
+ * Neither puts a directory inside itself (Conflict). actx_remove_tree
+ * removes PATH and all it holds; a missing PATH is MissingDependency. */
+mig_status_t actx_copy(action_ctx_t *ctx, const char *from, const char *to);
+mig_status_t actx_move(action_ctx_t *ctx, const char *from, const char *to);
+mig_status_t actx_remove_tree(action_ctx_t *ctx, const char *path);
 
 /* ---- previews and errors ---------------------------------------------- */
 
@@ -83,6 +94,108 @@ mig_status_t actx_fail(action_ctx_t *ctx, const char *cls, const char *fmt,
 const char *actx_error_class(const action_ctx_t *ctx);
 const char *actx_error_message(const action_ctx_t *ctx);
 
+/* ---- the object store ---------------------------------------------------- */
+
+/* Before-images live in a content-addressed store (runtime/blobs.c): a
+ * directory of files named by the BLAKE2b-256 of their bytes
+ * (DIR/ab/cdef..., 64 hex digits in all), written atomically, never
+ * changed. Keeping the same bytes twice costs nothing. */
+typedef struct blobs blobs_t;
+
+#define BLOB_HEX 65     /* 64 hex digits and a NUL */
+
+/* Opens (creating if needed) the store in DIR. Failures go to DIAGS
+ * (MIG_EIO). */
+mig_status_t blobs_open(const char *dir, diag_list_t *diags, blobs_t **out);
+void blobs_close(blobs_t *b);
+/* Keeps LEN bytes of DATA; HEX gets their name. MIG_EIO (errno set) or
+ * MIG_OK. */
+mig_status_t blobs_put(blobs_t *b, const void *data, size_t len,
+                       char hex[BLOB_HEX]);
+/* Keeps the bytes of the file PATH (streamed, not read whole). */
+mig_status_t blobs_put_file(blobs_t *b, const char *path, char hex[BLOB_HEX]);
+/* The bytes named HEX into OUT (appended); MIG_EIO when absent or
+ * unreadable, or when the bytes no longer hash to HEX (a damaged
+ * store). */
+mig_status_t blobs_get(blobs_t *b, const char *hex, strbuf_t *out);
+/* The BLAKE2b-256 of LEN bytes, and of a file (streamed), as hex. */
+void blobs_hash(const void *data, size_t len, char hex[BLOB_HEX]);
+mig_status_t blobs_hash_file(const char *path, char hex[BLOB_HEX]);
+
+/* ---- running and undoing (ACTX_RUN, ACTX_UNDO) -------------------------- */
+
+/* What a run gives its contexts: set once by the runtime. */
+typedef struct actx_host {
+    blobs_t *blobs;             /* where actx_keep puts before-images */
+    struct uv_loop_s *loop;     /* the scheduler's event loop */
+    /* Sync every file written to disk before the call returns
+     * (--durability full); otherwise the OS writes it back when it will. */
+    bool sync_files;
+    /* Adds DELTA to the counter NAME in the state store (test.count);
+     * *VALUE gets the new count. */
+    mig_status_t (*counter_add)(void *data, const char *name, int64_t delta,
+                                int64_t *value);
+    void *data;
+} actx_host_t;
+
+/* The row being called, set by the runtime before each call (NULL
+ * before the first): how a function shared by many rows (a Lua module's)
+ * finds its own (action_t.data). */
+void actx_set_action(action_ctx_t *ctx, const action_t *row);
+const action_t *actx_action(const action_ctx_t *ctx);
+
+void actx_set_host(action_ctx_t *ctx, const actx_host_t *host);
+const actx_host_t *actx_host(const action_ctx_t *ctx);
+/* The attempt of this call (1 for the first try), set by the runtime
+ * before each call; test.fail counts with it. */
+void actx_set_attempt(action_ctx_t *ctx, uint32_t attempt);
+uint32_t actx_attempt(const action_ctx_t *ctx);
+
+/* The state of a resource as the journal and checkpoints record it: a
+ * short text, "absent", "dir", or "file:HEX" (HEX the BLAKE2b of its
+ * bytes). Fails like actx_read_file (MIG_EINVALID) when PATH cannot be
+ * read. */
+mig_status_t actx_state(action_ctx_t *ctx, const char *path,
+                        strbuf_t *out);
+
+/* Keeps the before-image of PATH (relative to the base), in capture:
+ * puts the bytes of PATH (and, for a directory, of everything under it)
+ * in the object store and gives *IMAGE, a new value that actx_restore
+ * takes: {path, type: "absent"} or {path, type: "file", blob, mode} or
+ * {path, type: "dir", mode, entries: [images of its entries, sorted]}.
+ * Every path kept is declared a resource the run manages, with its state
+ * before the call (actx_resources). */
+mig_status_t actx_keep(action_ctx_t *ctx, const char *path, val_t **image);
+/* Makes the path of IMAGE exactly what IMAGE says (removing what is
+ * there first), byte for byte and mode for mode: what undo calls. The
+ * files are written atomically; idempotent. */
+mig_status_t actx_restore(action_ctx_t *ctx, const val_t *image);
+/* The resources declared since actx_begin: a map from path (as written,
+ * relative to the base) to its state before the call (actx_state text).
+ * Borrowed. */
+val_t *actx_resources(const action_ctx_t *ctx);
+
+/* ---- calls that finish later ------------------------------------------- */
+
+/* An action that waits (a timer, a child process) calls actx_suspend in
+ * run and returns MIG_OK at once, then calls actx_finish exactly once
+ * from a callback of the host's loop: ST and RESULT (taken; NULL for
+ * none) are what run would have returned, the error (if any) set with
+ * actx_fail before. ON_CANCEL (may be NULL) is how the runtime stops it
+ * early (a step timeout): it must lead to actx_finish soon. */
+void actx_suspend(action_ctx_t *ctx, void (*on_cancel)(action_ctx_t *ctx,
+                                                       void *data),
+                  void *data);
+bool actx_suspended(const action_ctx_t *ctx);
+void actx_finish(action_ctx_t *ctx, mig_status_t st, val_t *result);
+/* Set by the runtime: called by actx_finish. */
+typedef void (*actx_done_fn)(action_ctx_t *ctx, mig_status_t st,
+                             val_t *result, void *data);
+void actx_on_finish(action_ctx_t *ctx, actx_done_fn fn, void *data);
+/* Asks a suspended call to stop (its ON_CANCEL); it still finishes
+ * through actx_finish. */
+void actx_cancel(action_ctx_t *ctx);
+
 /* ---- the dry run (mig plan) --------------------------------------------- */
 
 /* Walks G in the order a run would, with the parameters P, changing
@@ -97,5 +210,89 @@ const char *actx_error_message(const action_ctx_t *ctx);
 mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,
                          diag_list_t *diags, val_t **out);
+
+/* ---- runs: mig run, resume and rollback (run.c, rollback.c) ------------- */
+
+/* How a run ended (and so mig run's exit status, docs/cli.md). */
+#define RUN_RESULTS(X)                                                        \
+    X(SUCCEEDED, "succeeded")                                                \
+    X(FAILED, "failed")                /* nothing was rolled back */         \
+    X(ROLLED_BACK, "rolled-back")      /* failed; rollback matched */        \
+    X(ROLLBACK_FAILED, "rollback-failed") /* an undo failed or a digest differs */ \
+    X(REFUSED, "refused")              /* locked, changed plan, ... */
+
+typedef enum run_result {
+#define RUN_RESULT_ENUM(e, s) RUN_##e,
+    RUN_RESULTS(RUN_RESULT_ENUM)
+#undef RUN_RESULT_ENUM
+} run_result_t;
+
+const char *run_result_name(run_result_t r);
+/* For crash tests: how many crash points this process has passed (a
+ * crash point is each commit of the journal and each effect, before and
+ * after). With MIG_CRASH_AT=K in the environment, the process kills
+ * itself with SIGKILL at the K-th. */
+uint64_t run_crash_points(void);
+
+/* Called for every event of a run as it is journaled: KIND (docs/state.md),
+ * the node's id and the item (NULL when not about one), and DETAIL (a map,
+ * borrowed; may be NULL). */
+typedef void (*run_event_fn)(void *data, const char *kind, const char *node,
+                             const char *item, const val_t *detail);
+
+typedef struct run_options {
+    const char *state_path;     /* NULL: BASE_DIR/.mig/state.db */
+    const char *plan_path;      /* the plan file, as recorded */
+    const char *profile;        /* recorded; NULL for none */
+    bool durable_full;          /* --durability full */
+    bool break_lock;            /* --break-lock: take over an expired lock */
+    bool force;                 /* roll back past irreversible steps */
+    bool has_seed;
+    uint64_t seed;              /* --seed (else one is drawn and recorded) */
+    int64_t resume;             /* the run to resume, or 0 for a new one */
+    bool allow_changed_plan;
+    bool failed_only;           /* resume a finished run's failed items */
+    run_event_fn on_event;
+    void *data;
+    /* The plan's Lua modules (runtime/lua_bridge.h), whose functions are
+     * rows of the registry given to run_plan and recovery hooks; NULL for
+     * none. */
+    struct lua_bridge *lua;
+} run_options_t;
+
+/* Runs (or, with O->resume, resumes) the plan compiled into G, with the
+ * parameters PARAMS (a map name -> value), actions from R, relative paths
+ * from BASE_DIR, recording everything in the state store. *RESULT says how
+ * it ended and *RUN_ID which run it was. Failures of the plan are results,
+ * not errors: MIG_OK is returned whenever the run could be carried out
+ * (whatever its result); MIG_EINVALID when it could not start or the
+ * store failed (reported to DIAGS), MIG_ENOMEM. */
+mig_status_t run_plan(const graph_t *g, const val_t *params,
+                      const action_registry_t *r, const char *base_dir,
+                      const run_options_t *o, diag_list_t *diags,
+                      int64_t *run_id, run_result_t *result);
+
+typedef struct rollback_options {
+    const char *state_path;
+    int64_t run;
+    const char *to;             /* a checkpoint, or NULL: the whole run */
+    bool force;                 /* past irreversible steps */
+    bool dry_run;               /* say what would be undone; change nothing */
+    bool break_lock;
+    run_event_fn on_event;
+    void *data;
+} rollback_options_t;
+
+/* Rolls back run O->run of the store at O->state_path (mig rollback):
+ * applies the undo records after the checkpoint (or every record), newest
+ * first, then compares the managed resources with the checkpoint. *REPORT
+ * gets {undone: [...], matched, digest, expected, differ: [...]} (or, with
+ * dry_run, {would_undo: [...]}). Returns like run_plan: MIG_OK with
+ * *RESULT RUN_ROLLED_BACK or RUN_ROLLBACK_FAILED (or RUN_REFUSED: an
+ * irreversible step without force, a lock held). BASE_DIR is the run's
+ * plan directory; R must hold the actions the run used. */
+mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
+                          const rollback_options_t *o, diag_list_t *diags,
+                          val_t **report, run_result_t *result);
 
 #endif

@@ -5,7 +5,8 @@
 # prints the one command to run and fails.
 set -eu
 
-PACKAGES="gcc make cmake pkg-config flex bison libcmocka-dev libjansson-dev libyaml-dev"
+PACKAGES="gcc make cmake pkg-config flex bison libcmocka-dev libjansson-dev libyaml-dev
+  libsqlite3-dev libuv1-dev libsodium-dev liblua5.4-dev"
 
 missing=""
 for p in $PACKAGES; do

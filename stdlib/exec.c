@@ -1,8 +1,23 @@
-/* exec.c: exec.run, which runs a command. mig cannot know what a command
- * changes, so a step that runs one is undone only by its plan's `undo`
- * (exec.run is plan-undo). Its run comes with the runtime's process
- * handling (libuv). */
+/* exec.c: exec.run, which runs a command as a child process of the run's
+ * event loop (libuv): its output comes through pipes, a timer stops it,
+ * and the call finishes from the loop (runtime.h, actx_suspend). mig
+ * cannot know what a command changes, so a step that runs one is undone
+ * only by its plan's `undo` (exec.run is plan-undo). */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <uv.h>
+
 #include "stdlib_int.h"
+
+extern char **environ;
+
+#define EXEC_KEEP (1024 * 1024)     /* bytes of stdout and stderr kept */
+#define EXEC_KILL_MS 2000           /* SIGTERM, then SIGKILL this later */
+#define EXEC_DRAIN_MS 500           /* output still read after the exit */
+#define EXEC_CMD_TEXT 60            /* of the command, in messages */
+#define EXEC_TAIL_LINES 5           /* of stderr, in the failure message */
 
 /* Appends the command CMD (a string, or a list of words) as text. */
 static void command_text(const val_t *cmd, strbuf_t *out)
@@ -33,6 +48,472 @@ static mig_status_t exec_run_preview(action_ctx_t *c, const val_t *args,
     return st;
 }
 
+/* ---- one running command ------------------------------------------------ */
+
+typedef struct exec_call {
+    action_ctx_t *ctx;
+    uv_process_t proc;
+    uv_pipe_t pipes[2];         /* the child's stdout and stderr */
+    uv_timer_t timer;           /* the timeout, the kill, the drain */
+    strbuf_t text[2];
+    bool cut[2], eof[2];
+    int spawn_error;            /* uv_spawn's, or 0 */
+    bool exited, timed_out, cancelled, draining;
+    int64_t status;
+    int term_signal;
+    int64_t timeout_ms;
+    unsigned open_handles;      /* closes not yet called back */
+    char *cmd;                  /* the command's text, for messages */
+    char buf[65536];            /* what the pipes are read into */
+} exec_call_t;
+
+static void call_free(exec_call_t *x)
+{
+    strbuf_free(&x->text[0]);
+    strbuf_free(&x->text[1]);
+    free(x->cmd);
+    free(x);
+}
+
+/* Sends SIG to the command and what it started (its process group). */
+static void signal_all(exec_call_t *x, int sig)
+{
+    if (x->spawn_error || x->proc.pid <= 0)
+        return;
+    if (uv_kill(-x->proc.pid, sig) != 0 && !x->exited)
+        uv_process_kill(&x->proc, sig);
+}
+
+/* Appends the bytes B as valid UTF-8 (each bad byte becomes U+FFFD). */
+static void put_lossy(strbuf_t *out, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_char_len((const unsigned char *)b + i, n - i);
+        if (k == 1 && (unsigned char)b[i] >= 0x80)
+            strbuf_puts(out, "\xEF\xBF\xBD");
+        else
+            strbuf_put(out, b + i, k);
+        i += k;
+    }
+}
+
+/* What the command wrote to stream I, as a new string value. */
+static val_t *output(const exec_call_t *x, int i)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    put_lossy(&b, x->text[i].data ? x->text[i].data : "", x->text[i].len);
+    if (x->cut[i])
+        strbuf_puts(&b, b.len && b.data[b.len - 1] != '\n'
+                        ? "\n[truncated]\n" : "[truncated]\n");
+    val_t *v = b.oom ? NULL : val_string(b.data ? b.data : "", b.len);
+    strbuf_free(&b);
+    return v;
+}
+
+/* Appends the last lines of the command's stderr, indented, for a
+ * failure message. */
+static void stderr_tail(const exec_call_t *x, strbuf_t *out)
+{
+    const char *s = x->text[1].data ? x->text[1].data : "";
+    size_t end = x->text[1].len;
+    while (end && (s[end - 1] == '\n' || s[end - 1] == '\r'))
+        end--;
+    if (!end) {
+        strbuf_puts(out, " (no output on stderr)");
+        return;
+    }
+    size_t start = end;
+    for (int lines = 0; start && lines < EXEC_TAIL_LINES; start--)
+        if (s[start - 1] == '\n' && ++lines == EXEC_TAIL_LINES)
+            break;
+    strbuf_puts(out, "; its stderr ends with:");
+    for (size_t i = start; i < end;) {
+        const char *nl = memchr(s + i, '\n', end - i);
+        size_t k = nl ? (size_t)(nl - (s + i)) : end - i;
+        strbuf_puts(out, "\n  ");
+        put_lossy(out, s + i, k);
+        i += k + 1;
+    }
+}
+
+/* The call's outcome, once every handle is closed: the result map, or the
+ * error on the context. */
+static mig_status_t outcome(exec_call_t *x, val_t **result)
+{
+    *result = NULL;
+    action_ctx_t *c = x->ctx;
+    if (x->spawn_error) {
+        int e = x->spawn_error;
+        return actx_fail(c, e == UV_ENOENT ? "MissingDependency"
+                            : e == UV_EACCES || e == UV_EPERM ? "PolicyDenied"
+                            : "Unavailable",
+                         "exec.run: cannot run '%s': %s", x->cmd,
+                         uv_strerror(e));
+    }
+    if (x->timed_out) {
+        strbuf_t d;
+        strbuf_init(&d);
+        strbuf_put_duration(&d, x->timeout_ms);
+        mig_status_t st = d.oom ? MIG_ENOMEM
+            : actx_fail(c, "Timeout", "exec.run: '%s' did not finish within "
+                        "%s; it was stopped", x->cmd, d.data);
+        strbuf_free(&d);
+        return st;
+    }
+    if (x->cancelled)
+        return actx_fail(c, "Timeout", "exec.run: '%s' was cancelled; it was "
+                         "stopped", x->cmd);
+    int64_t status = x->term_signal ? 128 + x->term_signal : x->status;
+    if (status != 0) {
+        strbuf_t m;
+        strbuf_init(&m);
+        if (x->term_signal)
+            strbuf_printf(&m, "exec.run: '%s' was killed by signal %d",
+                          x->cmd, x->term_signal);
+        else
+            strbuf_printf(&m, "exec.run: '%s' exited with status %lld",
+                          x->cmd, (long long)status);
+        stderr_tail(x, &m);
+        mig_status_t st = m.oom ? MIG_ENOMEM
+                                : actx_fail(c, "Unavailable", "%s", m.data);
+        strbuf_free(&m);
+        return st;
+    }
+    val_t *map = val_map_new(3);
+    mig_status_t st = map ? val_map_set_take(map, "status", 6, val_int(0))
+                          : MIG_ENOMEM;
+    val_t *o = st == MIG_OK ? output(x, 0) : NULL;
+    if (st == MIG_OK)
+        st = o ? val_map_set_take(map, "stdout", 6, o) : MIG_ENOMEM;
+    val_t *e = st == MIG_OK ? output(x, 1) : NULL;
+    if (st == MIG_OK)
+        st = e ? val_map_set_take(map, "stderr", 6, e) : MIG_ENOMEM;
+    if (st != MIG_OK) {
+        val_unref(map);
+        return st;
+    }
+    *result = map;
+    return MIG_OK;
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    exec_call_t *x = h->data;
+    if (--x->open_handles)
+        return;
+    val_t *result;
+    mig_status_t st = outcome(x, &result);
+    action_ctx_t *c = x->ctx;
+    call_free(x);
+    actx_finish(c, st, result);
+}
+
+/* Closes every handle; the last close finishes the call. */
+static void close_all(exec_call_t *x)
+{
+    uv_handle_t *hs[] = { (uv_handle_t *)&x->proc,
+                          (uv_handle_t *)&x->pipes[0],
+                          (uv_handle_t *)&x->pipes[1],
+                          (uv_handle_t *)&x->timer };
+    for (size_t i = 0; i < sizeof hs / sizeof *hs; i++)
+        if (!uv_is_closing(hs[i])) {
+            x->open_handles++;
+            uv_close(hs[i], on_closed);
+        }
+}
+
+static void on_drained(uv_timer_t *t)
+{
+    close_all(t->data);
+}
+
+/* Ends the call once the command has exited and both pipes are read to
+ * their end; output still held open by something the command left
+ * running is read for EXEC_DRAIN_MS more. */
+static void maybe_done(exec_call_t *x)
+{
+    if (!x->exited || uv_is_closing((uv_handle_t *)&x->timer))
+        return;
+    if (x->eof[0] && x->eof[1]) {
+        close_all(x);
+    } else if (!x->draining) {
+        x->draining = true;
+        uv_timer_start(&x->timer, on_drained, EXEC_DRAIN_MS, 0);
+    }
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    exec_call_t *x = h->data;
+    *buf = uv_buf_init(x->buf, sizeof x->buf);
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    exec_call_t *x = s->data;
+    int i = s == (uv_stream_t *)&x->pipes[0] ? 0 : 1;
+    if (n > 0) {
+        size_t room = EXEC_KEEP - x->text[i].len;
+        size_t keep = (size_t)n < room ? (size_t)n : room;
+        strbuf_put(&x->text[i], buf->base, keep);
+        if (keep < (size_t)n)
+            x->cut[i] = true;   /* read on, so the command never blocks */
+    } else if (n < 0) {
+        x->eof[i] = true;
+        uv_read_stop(s);
+        maybe_done(x);
+    }
+}
+
+static void on_kill(uv_timer_t *t)
+{
+    signal_all(t->data, SIGKILL);
+}
+
+/* Stops the command: SIGTERM now, SIGKILL EXEC_KILL_MS later. */
+static void stop(exec_call_t *x)
+{
+    signal_all(x, SIGTERM);
+    uv_timer_start(&x->timer, on_kill, EXEC_KILL_MS, 0);
+}
+
+static void on_timeout(uv_timer_t *t)
+{
+    exec_call_t *x = t->data;
+    x->timed_out = true;
+    stop(x);
+}
+
+static void on_cancel(action_ctx_t *c, void *data)
+{
+    (void)c;
+    exec_call_t *x = data;
+    if (x->exited)
+        return;                 /* only its output is still being read */
+    x->cancelled = true;
+    stop(x);
+}
+
+static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
+{
+    exec_call_t *x = p->data;
+    x->exited = true;
+    x->status = status;
+    x->term_signal = term_signal;
+    uv_timer_stop(&x->timer);
+    if (x->timed_out || x->cancelled)
+        signal_all(x, SIGKILL); /* what it left behind */
+    maybe_done(x);
+}
+
+/* ---- arguments ---------------------------------------------------------- */
+
+/* Appends V as the text of one word (a string as it is), refusing NUL
+ * bytes: *OUT gets a malloc'd copy. */
+static mig_status_t word(action_ctx_t *c, const val_t *v, const char *what,
+                         char **out)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    eval_to_text(v, &b);
+    *out = NULL;
+    mig_status_t st = b.oom ? MIG_ENOMEM : MIG_OK;
+    if (st == MIG_OK && b.data && strlen(b.data) != b.len)
+        st = actx_fail(c, "InvalidConfig", "exec.run: %s holds a NUL byte",
+                       what);
+    else if (st == MIG_OK && !(*out = strdup(b.data ? b.data : "")))
+        st = MIG_ENOMEM;
+    strbuf_free(&b);
+    return st;
+}
+
+static void free_words(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* The argv of CMD: /bin/sh -c CMD for a string, the words of a list. */
+static mig_status_t make_argv(action_ctx_t *c, const val_t *cmd, char ***out)
+{
+    bool shell = val_type(cmd) == VAL_STRING;
+    size_t n = shell ? 3 : val_len(cmd);
+    *out = NULL;
+    if (n == 0)
+        return actx_fail(c, "InvalidConfig", "exec.run: the command is an "
+                         "empty list");
+    char **v = calloc(n + 1, sizeof(*v));
+    if (!v)
+        return MIG_ENOMEM;
+    mig_status_t st = MIG_OK;
+    if (shell && (!(v[0] = strdup("/bin/sh")) || !(v[1] = strdup("-c"))))
+        st = MIG_ENOMEM;
+    if (st == MIG_OK && shell)
+        st = word(c, cmd, "the command", &v[2]);
+    for (size_t i = 0; !shell && st == MIG_OK && i < n; i++)
+        st = word(c, val_list_get(cmd, i), "a word of the command", &v[i]);
+    if (st != MIG_OK) {
+        free_words(v);
+        return st;
+    }
+    *out = v;
+    return MIG_OK;
+}
+
+/* The environment: mig's own, with ENV's entries set (a null value
+ * removes the variable). */
+static mig_status_t make_env(action_ctx_t *c, const val_t *env, char ***out)
+{
+    size_t n = 0, add = env ? val_len(env) : 0;
+    while (environ[n])
+        n++;
+    char **v = calloc(n + add + 1, sizeof(*v));
+    if (!v)
+        return MIG_ENOMEM;
+    size_t k = 0;
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; st == MIG_OK && i < n; i++) {
+        const char *eq = strchr(environ[i], '=');
+        size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+        if (env && val_map_get(env, environ[i], len))
+            continue;           /* set (or removed) by ENV */
+        if (!(v[k++] = strdup(environ[i])))
+            st = MIG_ENOMEM;
+    }
+    for (size_t i = 0; st == MIG_OK && i < add; i++) {
+        size_t len;
+        const char *name = val_get_str(val_map_key(env, i), &len);
+        val_t *value = val_map_value(env, i);
+        if (!len || strchr(name, '=') || strlen(name) != len) {
+            st = actx_fail(c, "InvalidConfig", "exec.run: '%s' cannot name "
+                           "an environment variable", name);
+            break;
+        }
+        if (val_type(value) == VAL_NULL)
+            continue;
+        char *text;
+        st = word(c, value, "a value of env", &text);
+        if (st != MIG_OK)
+            break;
+        strbuf_t b;
+        strbuf_init(&b);
+        strbuf_printf(&b, "%s=%s", name, text);
+        free(text);
+        if (b.oom)
+            st = MIG_ENOMEM;
+        else
+            v[k++] = b.data;
+    }
+    if (st != MIG_OK) {
+        free_words(v);
+        return st;
+    }
+    *out = v;
+    return MIG_OK;
+}
+
+/* The working directory: DIR from the base, or the base ("" -> NULL, the
+ * current directory). */
+static mig_status_t make_cwd(action_ctx_t *c, const char *dir, char **out)
+{
+    *out = NULL;
+    const char *p = actx_path(c, dir ? dir : ".");
+    if (!p)
+        return MIG_ENOMEM;
+    struct stat sb;
+    if (stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return actx_fail(c, "MissingDependency", "exec.run: the directory "
+                         "'%s' is not there", dir ? dir : ".");
+    return (*out = strdup(p)) ? MIG_OK : MIG_ENOMEM;
+}
+
+/* Starts the command (handles made, pipes read, timer set). Every failure
+ * after the handles exist goes through close_all and finishes the call
+ * from the loop. */
+static void start(exec_call_t *x, uv_loop_t *loop, char **argv, char **env,
+                  char *cwd)
+{
+    uv_pipe_init(loop, &x->pipes[0], 0);
+    uv_pipe_init(loop, &x->pipes[1], 0);
+    uv_timer_init(loop, &x->timer);
+    x->proc.data = x->pipes[0].data = x->pipes[1].data = x->timer.data = x;
+    uv_stdio_container_t stdio[3] = {
+        { .flags = UV_IGNORE },
+        { .flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE,
+          .data.stream = (uv_stream_t *)&x->pipes[0] },
+        { .flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE,
+          .data.stream = (uv_stream_t *)&x->pipes[1] },
+    };
+    uv_process_options_t o = {
+        .exit_cb = on_child_exit, .file = argv[0], .args = argv, .env = env,
+        .cwd = cwd, .flags = UV_PROCESS_DETACHED, .stdio_count = 3,
+        .stdio = stdio,
+    };
+    x->spawn_error = uv_spawn(loop, &x->proc, &o);
+    x->proc.data = x;
+    if (x->spawn_error) {
+        close_all(x);
+        return;
+    }
+    for (int i = 0; i < 2; i++)
+        if (uv_read_start((uv_stream_t *)&x->pipes[i], on_alloc, on_read))
+            x->eof[i] = true;
+    if (x->timeout_ms >= 0)
+        uv_timer_start(&x->timer, on_timeout, (uint64_t)x->timeout_ms, 0);
+}
+
+static mig_status_t exec_run(action_ctx_t *c, const val_t *args, val_t **out)
+{
+    (void)out;
+    const actx_host_t *host = actx_host(c);
+    if (actx_mode(c) == ACTX_PREVIEW || !host || !host->loop)
+        return actx_fail(c, "Unavailable", "exec.run: commands run only in "
+                         "a run, with its event loop");
+    const val_t *cmd = stdlib_arg(args, "cmd");
+    val_t *timeout = stdlib_arg(args, "timeout");
+    char **argv = NULL, **env = NULL, *cwd = NULL;
+    mig_status_t st = make_argv(c, cmd, &argv);
+    if (st == MIG_OK)
+        st = make_env(c, stdlib_arg(args, "env"), &env);
+    if (st == MIG_OK)
+        st = make_cwd(c, stdlib_arg_str(args, "dir"), &cwd);
+    exec_call_t *x = st == MIG_OK ? calloc(1, sizeof(*x)) : NULL;
+    strbuf_t text;
+    strbuf_init(&text);
+    command_text(cmd, &text);
+    if (text.len > EXEC_CMD_TEXT) {
+        text.len = EXEC_CMD_TEXT;
+        while (text.len && ((unsigned char)text.data[text.len] & 0xC0) == 0x80)
+            text.len--;         /* not inside a character */
+        text.data[text.len] = '\0';
+        strbuf_puts(&text, "...");
+    }
+    if (st == MIG_OK && (!x || text.oom))
+        st = MIG_ENOMEM;
+    if (st == MIG_OK) {
+        x->ctx = c;
+        x->cmd = text.data;
+        text.data = NULL;
+        x->timeout_ms = timeout ? val_get_ms(timeout) : -1;
+        if (timeout && x->timeout_ms < 0)
+            x->timeout_ms = 0;
+        actx_suspend(c, on_cancel, x);
+        start(x, host->loop, argv, env, cwd);
+    } else {
+        free(x);
+    }
+    strbuf_free(&text);
+    free_words(argv);
+    free_words(env);
+    free(cwd);
+    return st;
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
 static const action_arg_t exec_run_args[] = {
     { .name = "cmd", .types = ACTION_T(STRING) | ACTION_T(LIST),
       .required = true,
@@ -41,17 +522,19 @@ static const action_arg_t exec_run_args[] = {
     { .name = "dir", .types = ACTION_T(STRING),
       .doc = "the working directory, relative to the plan's directory" },
     { .name = "env", .types = ACTION_T(MAP),
-      .doc = "variables added to the environment" },
+      .doc = "variables added to the environment (null removes one)" },
     { .name = "timeout", .types = ACTION_T(DURATION),
-      .doc = "stop the command after this long (a Timeout error)" },
+      .doc = "stop the command after this long (SIGTERM, SIGKILL 2s later; "
+             "a Timeout error)" },
     { 0 },
 };
 
 const action_t stdlib_exec_actions[] = {
     { .name = "exec.run", .effect = ACTION_PLAN_UNDO, .args = exec_run_args,
-      .result = ACTION_T(MAP), .preview = exec_run_preview,
-      .doc = "Runs a command; gives {status, stdout, stderr}. A non-zero "
-             "status is an Unavailable error." },
+      .result = ACTION_T(MAP), .preview = exec_run_preview, .run = exec_run,
+      .doc = "Runs a command; gives {status, stdout, stderr} (each kept up "
+             "to 1 MiB, then \"[truncated]\"). A non-zero status is an "
+             "Unavailable error that quotes the end of stderr." },
 };
 
 const size_t stdlib_exec_count =

@@ -405,6 +405,10 @@ static void builtins_collections(void **state)
        " found null");
     EV("keys(m)", "[\"a\", \"b\", \"c\"]");
     EV("keys({})", "[]");
+    EV("range(3)", "[0, 1, 2]");
+    EV("range(2, 4)", "[2, 3]");
+    EV("range(0)", "[]");
+    EV("range(5, 2)", "[]");
     EV("values(m)", "[1, \"two\", [true]]");
     EV("keys(xs)", "9:14-9:16: keys: argument 1 must be a map, found a "
        "list");

@@ -1,7 +1,8 @@
-/* test_graph.c: graph_compile and graph_to_json: the same plan gives the
- * same bytes every time, ids follow the documented scheme in a nested
- * plan, editing one stage leaves another stage's ids alone, the accessors
- * agree with the JSON, and the graph-level errors come with their text. */
+/* test_graph.c: graph_compile and its JSON form (export_json, in the
+ * designer layer): the same plan gives the same bytes every time, ids
+ * follow the documented scheme in a nested plan, editing one stage leaves
+ * another stage's ids alone, the accessors agree with the JSON, and the
+ * graph-level errors come with their text. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "designer.h"
 #include "interpreter.h"
 
 /* A compiled plan and everything it holds on to. */
@@ -47,7 +49,7 @@ static char *to_json(const graph_t *g)
 {
     strbuf_t b;
     strbuf_init(&b);
-    assert_int_equal(graph_to_json(g, &b), MIG_OK);
+    assert_int_equal(export_json(g, &b), MIG_OK);
     return b.data;
 }
 

@@ -186,6 +186,26 @@ static void test_default_sees_earlier_params(void **state)
     release(&f);
 }
 
+/* params_to_map: every parameter by name, with its final value. */
+static void test_params_as_a_map(void **state)
+{
+    (void)state;
+    fixture_t f;
+    const char *over[] = { "archive=elsewhere" };
+    assert_int_equal(resolve(&f, NULL, over, 1), MIG_OK);
+    val_t *m = params_to_map(f.p);
+    assert_non_null(m);
+    assert_int_equal(val_len(m), params_count(f.p));
+    for (size_t i = 0; i < params_count(f.p); i++)
+        assert_true(val_equal(val_map_get(m, params_name(f.p, i),
+                                          strlen(params_name(f.p, i))),
+                              params_value(f.p, i)));
+    assert_string_equal(val_get_str(val_map_get(m, "archive", 7), NULL),
+                        "elsewhere");
+    val_unref(m);
+    release(&f);
+}
+
 static void test_duplicate_param_keeps_the_first(void **state)
 {
     (void)state;
@@ -701,6 +721,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults_of_every_type),
         cmocka_unit_test(test_default_sees_earlier_params),
+        cmocka_unit_test(test_params_as_a_map),
         cmocka_unit_test(test_duplicate_param_keeps_the_first),
         cmocka_unit_test(test_origin_names),
         cmocka_unit_test(test_bind),

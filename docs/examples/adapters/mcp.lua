@@ -7,7 +7,8 @@
 -- sandbox gives Lua no io or os, so these functions only compute.
 --
 -- Each function takes one table of arguments: named arguments by name,
--- positional ones at [1], [2], ...
+-- positional ones at [1], [2], ... (docs/lua.md). Lists that may be empty
+-- are made with mig.list(), so that they stay lists.
 
 local M = {}
 
@@ -23,7 +24,7 @@ end
 -- merge{into, listing, server}: the list INTO followed by the tools of
 -- one tools/list reply, each tagged with its SERVER.
 function M.merge(args)
-  local tools = {}
+  local tools = mig.list()
   for _, t in ipairs(args.into or {}) do tools[#tools + 1] = t end
   for _, t in ipairs(args.listing.tools or {}) do
     tools[#tools + 1] = {

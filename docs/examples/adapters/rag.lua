@@ -11,13 +11,13 @@
 -- gives Lua no io or os, so these functions only compute.
 --
 -- Each function takes one table of arguments: named arguments by name,
--- positional ones at [1], [2], ... An error raised as a table
--- { class = ..., message = ... } is an error of that class in the plan.
+-- positional ones at [1], [2], ... An error raised with mig.error(class,
+-- message) is an error of that class in the plan (docs/lua.md).
 
 local ENGINES = { faiss = true, elastic = true, pgvector = true }
 
 local function fail(class, fmt, ...)
-  error({ class = class, message = string.format(fmt, ...) })
+  mig.error(class, string.format(fmt, ...), 2)
 end
 
 local M = {}

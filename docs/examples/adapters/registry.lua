@@ -6,13 +6,13 @@
 -- the string and table libraries (the sandbox gives Lua no io or os).
 --
 -- Each function takes one table of arguments: named arguments by name,
--- positional ones at [1], [2], ... An error raised as a table
--- { class = ..., message = ... } is an error of that class in the plan.
+-- positional ones at [1], [2], ... An error raised with mig.error(class,
+-- message) is an error of that class in the plan (docs/lua.md).
 
 local INDEX = "mig.v2/index"
 
 local function fail(class, fmt, ...)
-  error({ class = class, message = string.format(fmt, ...) })
+  mig.error(class, string.format(fmt, ...), 2)
 end
 
 -- The file name of a tool: lower case, [a-z0-9_-] only.

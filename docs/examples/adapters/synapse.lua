@@ -8,8 +8,9 @@
 -- sandbox gives Lua no io or os, so these functions only compute.
 --
 -- Each function takes one table of arguments: named arguments by name,
--- positional ones at [1], [2], ... An error raised as a table
--- { class = ..., message = ... } is an error of that class in the plan.
+-- positional ones at [1], [2], ... An error raised with mig.error(class,
+-- message) is an error of that class in the plan (docs/lua.md). Lists
+-- that may be empty are made with mig.list(), so that they stay lists.
 
 local TYPES = {
   str = "string", int = "integer", float = "number", bool = "boolean",
@@ -17,7 +18,7 @@ local TYPES = {
 }
 
 local function fail(class, fmt, ...)
-  error({ class = class, message = string.format(fmt, ...) })
+  mig.error(class, string.format(fmt, ...), 2)
 end
 
 local M = {}
@@ -29,7 +30,7 @@ function M.scan(args)
   if type(manifest) ~= "table" or type(manifest.tools) ~= "table" then
     fail("InvalidConfig", "not a Synapse manifest: it has no 'tools' list")
   end
-  local tools = {}
+  local tools = mig.list()
   for i, t in ipairs(manifest.tools) do
     if type(t.tool_name) ~= "string" or t.tool_name == "" then
       fail("InvalidConfig", "tool %d of the manifest has no tool_name", i)
@@ -37,7 +38,7 @@ function M.scan(args)
     tools[#tools + 1] = {
       name = t.tool_name, description = t.desc or "",
       version = t.version or "0.0.0", entry = t.entry,
-      params = t.params or {}, deprecated = t.deprecated == true,
+      params = t.params or mig.list(), deprecated = t.deprecated == true,
     }
   end
   table.sort(tools, function(a, b) return a.name < b.name end)
@@ -47,7 +48,7 @@ end
 -- to_v2(tool): the V2 registry entry of a scanned tool.
 function M.to_v2(args)
   local tool = args.tool or args[1]
-  local properties, required = {}, {}
+  local properties, required = mig.map(), mig.list()
   for _, p in ipairs(tool.params) do
     local t = TYPES[p.type]
     if t == nil then
@@ -75,9 +76,9 @@ function M.same_tool(args)
     and stored.source.version == tool.version
 end
 
--- recover{err, item}: a recovery handler (recover * with synapse.recover).
--- mig passes the error (class, message) and the item being migrated;
--- the handler returns the decision.
+-- recover{err, item}: a recovery hook (recover * with synapse.recover).
+-- mig passes the error (class, message, node, attempt, input) and the
+-- item being migrated; the hook returns its decision (docs/lua.md).
 function M.recover(args)
   local err, tool = args.err or {}, args.item or {}
   if tool.deprecated then

@@ -1,0 +1,516 @@
+/* cmd_status.c: the commands that read the state store and change
+ * nothing: `mig status [RUN]` (one run: its state as liveness says,
+ * times, step counts, checkpoints, error), `mig history` (one line per
+ * run, newest first) and `mig log RUN` (its events in order). Each prints
+ * for a person or, with --json, in the forms of docs/cli.md. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define DIGEST_SHOWN 12     /* hex digits of a checkpoint digest in text */
+#define KIND_WIDTH 12       /* the event kind's column in `mig log` */
+
+/* ---- shared pieces ----------------------------------------------------- */
+
+/* MS (Unix milliseconds) as UTC ISO-8601: "2024-05-01T12:00:00Z", or with
+ * WITH_MS "2024-05-01T12:00:00.250Z". */
+static void iso_time(int64_t ms, bool with_ms, char buf[40])
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm)) {
+        snprintf(buf, 40, "@%" PRId64, ms);
+        return;
+    }
+    size_t n = strftime(buf, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, 40 - n, with_ms ? ".%03dZ" : "Z", (int)(ms % 1000));
+}
+
+/* A duration for a person: exact below a minute (1s250ms), whole seconds
+ * above (3m10s). */
+static void put_duration(strbuf_t *b, int64_t ms)
+{
+    strbuf_put_duration(b, ms >= 60000 ? (ms + 500) / 1000 * 1000 : ms);
+}
+
+#define STEP_COUNT_ROW(e, s) +1
+enum { N_STEP_STATES = 0 STORE_STEP_STATES(STEP_COUNT_ROW) };
+#undef STEP_COUNT_ROW
+
+typedef struct step_counts {
+    int64_t n[N_STEP_STATES];
+} step_counts_t;
+
+static bool count_step(void *data, const store_step_t *st)
+{
+    step_counts_t *c = data;
+    c->n[st->state]++;
+    return true;
+}
+
+/* "12 done, 1 failed, 2 skipped" (the states that occur; "none"). */
+static void put_counts(strbuf_t *b, const step_counts_t *c)
+{
+    static const struct { store_step_state_t st; const char *word; } shown[] = {
+        { STORE_STEP_DONE, "done" }, { STORE_STEP_FAILED, "failed" },
+        { STORE_STEP_SKIPPED, "skipped" },
+        { STORE_STEP_RUNNING, "unfinished" },
+    };
+    size_t before = b->len;
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+        if (c->n[shown[i].st])
+            strbuf_printf(b, "%s%" PRId64 " %s", b->len > before ? ", " : "",
+                          c->n[shown[i].st], shown[i].word);
+    if (b->len == before)
+        strbuf_puts(b, "none");
+}
+
+/* What every command of this file ends with: the diagnostics rendered,
+ * the store closed, the exit code. */
+static int finish(store_t *s, diag_list_t *diags, int rc)
+{
+    fflush(stdout);
+    if (s)
+        diag_list_move(diags, store_diags(s));
+    if (diags->out_of_memory && rc == EXIT_CLEAN)
+        rc = EXIT_USAGE;
+    cli_render_diags(diags);
+    diag_list_free(diags);
+    store_close(s);
+    return rc;
+}
+
+static int status_rc(mig_status_t st)
+{
+    return st == MIG_OK ? EXIT_CLEAN : EXIT_USAGE;
+}
+
+/* ---- a run as JSON ----------------------------------------------------- */
+
+static bool put(val_t *m, const char *key, val_t *v)
+{
+    return v && val_map_set_take(m, key, strlen(key), v) == MIG_OK;
+}
+
+static val_t *str_or_null(const char *s)
+{
+    return s ? val_cstring(s) : val_null();
+}
+
+static val_t *time_or_null(int64_t ms)
+{
+    char buf[40];
+    if (!ms)
+        return val_null();
+    iso_time(ms, true, buf);
+    return val_cstring(buf);
+}
+
+static val_t *ref_or_null(val_t *v)
+{
+    return v ? val_ref(v) : val_null();
+}
+
+static val_t *counts_value(const step_counts_t *c)
+{
+    val_t *m = val_map_new(N_STEP_STATES);
+    for (int i = 0; m && i < N_STEP_STATES; i++)
+        if (!put(m, store_step_state_name(i), val_int(c->n[i]))) {
+            val_unref(m);
+            return NULL;
+        }
+    return m;
+}
+
+typedef struct cp_list {
+    val_t *list;
+    bool oom;
+} cp_list_t;
+
+static bool add_checkpoint(void *data, const store_checkpoint_t *cp)
+{
+    cp_list_t *l = data;
+    val_t *m = val_map_new(6);
+    bool ok = m && put(m, "name", val_cstring(cp->name))
+              && put(m, "node", val_cstring(cp->node))
+              && put(m, "item", val_cstring(cp->item))
+              && put(m, "seq", val_int(cp->seq))
+              && put(m, "digest", val_cstring(cp->digest))
+              && put(m, "at", time_or_null(cp->at_ms));
+    if (!ok || val_list_push_take(l->list, m) != MIG_OK) {
+        if (ok)
+            m = NULL;   /* taken by the failed push */
+        val_unref(m);
+        l->oom = true;
+        return false;
+    }
+    return true;
+}
+
+/* The JSON object of docs/cli.md for RUN, whose state is LIVE; with FULL
+ * also its parameters, options and checkpoints (status), else not
+ * (history). NULL with *ST set on failure. */
+static val_t *run_value(store_t *s, const store_run_t *r,
+                        store_run_state_t live, bool full, mig_status_t *st)
+{
+    step_counts_t c = { 0 };
+    *st = store_step_each(s, r->id, count_step, &c);
+    if (*st != MIG_OK)
+        return NULL;
+    val_t *m = val_map_new(20);
+    int64_t ms = r->ended_ms ? r->ended_ms - r->started_ms : 0;
+    bool ok = m && put(m, "id", val_int(r->id))
+        && put(m, "plan", val_cstring(r->plan_name))
+        && put(m, "plan_path", val_cstring(r->plan_path))
+        && (!full || put(m, "plan_digest", val_cstring(r->plan_digest)))
+        && put(m, "state", val_cstring(store_run_state_name(live)))
+        && put(m, "recorded_state", val_cstring(store_run_state_name(r->state)))
+        && put(m, "profile", str_or_null(r->profile))
+        && (!full || put(m, "params", ref_or_null(r->params)))
+        && (!full || put(m, "options", ref_or_null(r->options)))
+        && put(m, "host", val_cstring(r->host))
+        && put(m, "pid", val_int(r->pid))
+        && put(m, "started", time_or_null(r->started_ms))
+        && put(m, "ended", time_or_null(r->ended_ms))
+        && put(m, "duration_ms", r->ended_ms ? val_int(ms) : val_null())
+        && put(m, "parent", r->parent ? val_int(r->parent) : val_null())
+        && put(m, "steps", counts_value(&c));
+    if (ok && full) {
+        cp_list_t cps = { .list = val_list_new(4) };
+        if (cps.list)
+            *st = store_checkpoint_each(s, r->id, add_checkpoint, &cps);
+        if (!cps.list || *st != MIG_OK || cps.oom) {
+            val_unref(cps.list);
+            ok = false;
+        } else {
+            ok = val_map_set_take(m, "checkpoints", 11, cps.list) == MIG_OK;
+        }
+    }
+    ok = ok && put(m, "error", str_or_null(r->error));
+    if (!ok) {
+        val_unref(m);
+        if (*st == MIG_OK)
+            *st = MIG_ENOMEM;
+        return NULL;
+    }
+    return m;
+}
+
+/* Prints V as JSON and a newline (PRETTY or one line). */
+static mig_status_t print_json(const val_t *v, bool pretty)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    mig_status_t st = val_to_json(v, &b, pretty ? VAL_JSON_PRETTY : 0);
+    if (st == MIG_OK && !b.oom)
+        printf("%s\n", b.data);
+    strbuf_free(&b);
+    return st == MIG_OK && !b.oom ? MIG_OK : MIG_ENOMEM;
+}
+
+/* ---- mig status -------------------------------------------------------- */
+
+static bool text_checkpoint(void *data, const store_checkpoint_t *cp)
+{
+    strbuf_t *b = data;
+    strbuf_printf(b, "  checkpoint  %s", cp->name);
+    if (cp->item && *cp->item)
+        strbuf_printf(b, " [item %s]", cp->item);
+    strbuf_printf(b, ": journal %" PRId64 ", digest %.*s\n", cp->seq,
+                  DIGEST_SHOWN, cp->digest);
+    return true;
+}
+
+static mig_status_t print_status(store_t *s, const store_run_t *r,
+                                 store_run_state_t live)
+{
+    step_counts_t c = { 0 };
+    strbuf_t b;
+    strbuf_init(&b);
+    mig_status_t st = store_step_each(s, r->id, count_step, &c);
+    char started[40], ended[40];
+    iso_time(r->started_ms, false, started);
+    iso_time(r->ended_ms, false, ended);
+    strbuf_printf(&b, "run %" PRId64 " of \"%s\"\n", r->id, r->plan_name);
+    strbuf_printf(&b, "  plan        %s\n", r->plan_path);
+    strbuf_printf(&b, "  state       %s\n", store_run_state_name(live));
+    strbuf_printf(&b, "  profile     %s\n", r->profile ? r->profile : "none");
+    strbuf_printf(&b, "  host        %s, pid %" PRId64 "\n", r->host, r->pid);
+    strbuf_printf(&b, "  started     %s\n", started);
+    strbuf_printf(&b, "  ended       %s\n", r->ended_ms ? ended : "-");
+    strbuf_puts(&b, "  duration    ");
+    if (r->ended_ms)
+        put_duration(&b, r->ended_ms - r->started_ms);
+    else if (live == STORE_RUN_RUNNING) {
+        put_duration(&b, store_now_ms() - r->started_ms);
+        strbuf_puts(&b, " so far");
+    } else
+        strbuf_puts(&b, "-");
+    strbuf_puts(&b, "\n  steps       ");
+    put_counts(&b, &c);
+    strbuf_putc(&b, '\n');
+    if (st == MIG_OK)
+        st = store_checkpoint_each(s, r->id, text_checkpoint, &b);
+    if (r->parent)
+        strbuf_printf(&b, "  parent      run %" PRId64 "\n", r->parent);
+    if (r->error)
+        strbuf_printf(&b, "  error       %s\n", r->error);
+    if (live == STORE_RUN_INTERRUPTED)
+        strbuf_printf(&b, "interrupted: resume with `mig resume %" PRId64 "` "
+                      "or undo with `mig rollback %" PRId64 "`\n", r->id,
+                      r->id);
+    if (st == MIG_OK && b.oom)
+        st = MIG_ENOMEM;
+    if (st == MIG_OK)
+        fputs(b.data, stdout);
+    strbuf_free(&b);
+    return st;
+}
+
+int cmd_status(const cli_cmd_t *cmd, const cli_args_t *args)
+{
+    diag_list_t diags;
+    diag_list_init(&diags);
+    store_t *s;
+    int64_t id;
+    int rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags);
+    if (rc == EXIT_CLEAN)
+        rc = cli_run_id(s, args->n_operands ? args->operands[0] : "last", &id,
+                        &diags);
+    if (rc != EXIT_CLEAN)
+        return finish(s, &diags, rc);
+    store_run_t r;
+    mig_status_t st = store_run_get(s, id, &r);
+    if (st == MIG_OK) {
+        store_run_state_t live = store_run_liveness(s, &r);
+        if (cli_value(cmd, args, "json")) {
+            val_t *v = run_value(s, &r, live, true, &st);
+            if (v)
+                st = print_json(v, true);
+            val_unref(v);
+        } else {
+            st = print_status(s, &r, live);
+        }
+        store_run_clear(&r);
+    }
+    if (st == MIG_ENOMEM)
+        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
+    return finish(s, &diags, status_rc(st));
+}
+
+/* ---- mig history ------------------------------------------------------- */
+
+/* One row of the history table, as its cells. */
+enum { COL_RUN, COL_STATE, COL_PLAN, COL_STARTED, COL_DURATION, COL_STEPS,
+       N_COLS };
+
+static const char *const col_titles[N_COLS] = {
+    "RUN", "STATE", "PLAN", "STARTED", "DURATION", "STEPS",
+};
+
+/* Fills the cells of R (strings in B, at the offsets OFF). */
+static mig_status_t history_row(store_t *s, const store_run_t *r, strbuf_t *b,
+                                size_t off[N_COLS])
+{
+    step_counts_t c = { 0 };
+    mig_status_t st = store_step_each(s, r->id, count_step, &c);
+    char started[40];
+    iso_time(r->started_ms, false, started);
+    store_run_state_t live = store_run_liveness(s, r);
+    off[COL_RUN] = b->len;
+    strbuf_printf(b, "%" PRId64, r->id);
+    strbuf_putc(b, '\0');
+    off[COL_STATE] = b->len;
+    strbuf_puts(b, store_run_state_name(live));
+    strbuf_putc(b, '\0');
+    off[COL_PLAN] = b->len;
+    strbuf_puts(b, r->plan_name);
+    strbuf_putc(b, '\0');
+    off[COL_STARTED] = b->len;
+    strbuf_puts(b, started);
+    strbuf_putc(b, '\0');
+    off[COL_DURATION] = b->len;
+    if (r->ended_ms)
+        put_duration(b, r->ended_ms - r->started_ms);
+    else
+        strbuf_puts(b, "-");
+    strbuf_putc(b, '\0');
+    off[COL_STEPS] = b->len;
+    put_counts(b, &c);
+    strbuf_putc(b, '\0');
+    return st == MIG_OK && b->oom ? MIG_ENOMEM : st;
+}
+
+/* Prints the table: a title line, then a row per run, columns as wide as
+ * their widest cell (the run ids aligned right). */
+static mig_status_t print_history(store_t *s, const store_run_t *runs,
+                                  size_t n)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    size_t *off = calloc(n ? n : 1, sizeof(size_t[N_COLS]));
+    int width[N_COLS];
+    mig_status_t st = off ? MIG_OK : MIG_ENOMEM;
+    for (int c = 0; c < N_COLS; c++)
+        width[c] = (int)strlen(col_titles[c]);
+    for (size_t i = 0; st == MIG_OK && i < n; i++)
+        st = history_row(s, &runs[i], &b, off + i * N_COLS);
+    for (size_t i = 0; st == MIG_OK && i < n; i++)
+        for (int c = 0; c < N_COLS; c++) {
+            int w = (int)strlen(b.data + off[i * N_COLS + c]);
+            if (w > width[c])
+                width[c] = w;
+        }
+    if (st == MIG_OK) {
+        printf("%*s", width[COL_RUN], col_titles[COL_RUN]);
+        for (int c = 1; c < N_COLS; c++)
+            printf("  %-*s", c == N_COLS - 1 ? 0 : width[c], col_titles[c]);
+        putchar('\n');
+        for (size_t i = 0; i < n; i++) {
+            const size_t *o = off + i * N_COLS;
+            printf("%*s", width[COL_RUN], b.data + o[COL_RUN]);
+            for (int c = 1; c < N_COLS; c++)
+                printf("  %-*s", c == N_COLS - 1 ? 0 : width[c],
+                       b.data + o[c]);
+            putchar('\n');
+        }
+    }
+    free(off);
+    strbuf_free(&b);
+    return st;
+}
+
+/* The value of --limit: a count of runs, 0 for all. */
+static bool read_limit(const char *text, size_t *limit, diag_list_t *diags)
+{
+    *limit = 0;
+    if (!text)
+        return true;
+    char *end;
+    long long v = text[0] >= '0' && text[0] <= '9' ? strtoll(text, &end, 10)
+                                                   : -1;
+    if (v < 0 || *end) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "--limit takes a number of "
+                 "runs (0 for all), not '%s'", text);
+        return false;
+    }
+    *limit = (size_t)v;
+    return true;
+}
+
+int cmd_history(const cli_cmd_t *cmd, const cli_args_t *args)
+{
+    diag_list_t diags;
+    diag_list_init(&diags);
+    store_t *s = NULL;
+    size_t limit;
+    if (!read_limit(cli_value(cmd, args, "limit"), &limit, &diags))
+        return finish(s, &diags, EXIT_USAGE);
+    int rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags);
+    if (rc != EXIT_CLEAN)
+        return finish(s, &diags, rc);
+    store_run_t *runs = NULL;
+    size_t n = 0;
+    mig_status_t st = store_run_list(s, limit, &runs, &n);
+    bool json = cli_value(cmd, args, "json") != NULL;
+    if (st == MIG_OK && json) {
+        val_t *list = val_list_new(n);
+        for (size_t i = 0; list && st == MIG_OK && i < n; i++) {
+            val_t *v = run_value(s, &runs[i],
+                                 store_run_liveness(s, &runs[i]), false, &st);
+            if (v && val_list_push_take(list, v) != MIG_OK)
+                st = MIG_ENOMEM;
+        }
+        if (!list)
+            st = MIG_ENOMEM;
+        if (st == MIG_OK)
+            st = print_json(list, true);
+        val_unref(list);
+    } else if (st == MIG_OK && n == 0) {
+        puts("no runs yet");
+    } else if (st == MIG_OK) {
+        st = print_history(s, runs, n);
+    }
+    store_runs_free(runs, n);
+    if (st == MIG_ENOMEM)
+        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
+    return finish(s, &diags, status_rc(st));
+}
+
+/* ---- mig log ----------------------------------------------------------- */
+
+typedef struct log_out {
+    bool json;
+    strbuf_t b;
+    mig_status_t st;
+} log_out_t;
+
+static bool json_event(log_out_t *o, const store_event_rec_t *ev)
+{
+    val_t *m = val_map_new(6);
+    bool ok = m && put(m, "seq", val_int(ev->seq))
+              && put(m, "at", time_or_null(ev->at_ms))
+              && put(m, "kind", val_cstring(ev->kind))
+              && put(m, "node", str_or_null(ev->node))
+              && put(m, "item", str_or_null(ev->item))
+              && put(m, "data", ev->data ? val_ref(ev->data) : val_null());
+    o->st = ok ? print_json(m, false) : MIG_ENOMEM;
+    val_unref(m);
+    return o->st == MIG_OK;
+}
+
+/* One line: time, kind, node[item], data as compact JSON. */
+static bool print_event(void *data, const store_event_rec_t *ev)
+{
+    log_out_t *o = data;
+    if (o->json)
+        return json_event(o, ev);
+    strbuf_t *b = &o->b;
+    char at[40];
+    iso_time(ev->at_ms, true, at);
+    b->len = 0;
+    strbuf_printf(b, "%s  %-*s", at, KIND_WIDTH, ev->kind);
+    if (ev->node || (ev->item && *ev->item))
+        strbuf_printf(b, "  %s", ev->node ? ev->node : "");
+    if (ev->item && *ev->item)
+        strbuf_printf(b, "[%s]", ev->item);
+    bool empty = ev->data && val_type(ev->data) == VAL_MAP
+                 && val_len(ev->data) == 0;
+    if (ev->data && !empty) {
+        strbuf_puts(b, "  ");
+        val_to_json(ev->data, b, 0);
+    }
+    while (b->len && b->data[b->len - 1] == ' ')
+        b->len--;
+    if (b->oom) {
+        o->st = MIG_ENOMEM;
+        return false;
+    }
+    printf("%.*s\n", (int)b->len, b->data);
+    return true;
+}
+
+int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args)
+{
+    diag_list_t diags;
+    diag_list_init(&diags);
+    store_t *s;
+    int64_t id;
+    int rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags);
+    if (rc == EXIT_CLEAN)
+        rc = cli_run_id(s, args->operands[0], &id, &diags);
+    if (rc != EXIT_CLEAN)
+        return finish(s, &diags, rc);
+    log_out_t o = { .json = cli_value(cmd, args, "json") != NULL };
+    strbuf_init(&o.b);
+    mig_status_t st = store_event_each(s, id, print_event, &o);
+    if (st == MIG_OK)
+        st = o.st;
+    strbuf_free(&o.b);
+    if (st == MIG_ENOMEM)
+        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
+    return finish(s, &diags, status_rc(st));
+}

@@ -1,0 +1,132 @@
+/* open_store.c: how the commands that read or write a state store find it
+ * (--state, else .mig/state.db here or in the nearest parent, the way git
+ * finds .git) and read a RUN operand ("3" or "last"). Shared by status,
+ * history, log, run, resume and rollback. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define STATE_NAME ".mig/state.db"
+
+/* Looks for STATE_NAME in the current directory and then each parent.
+ * Returns the path found (new string), or NULL with *CWD holding the
+ * directory the search started from ("" when even that is unknown). */
+static char *find_state(char *cwd, size_t cap, bool *oom)
+{
+    *oom = false;
+    if (!getcwd(cwd, cap)) {
+        cwd[0] = '\0';
+        return NULL;
+    }
+    size_t len = strlen(cwd);
+    char *dir = strdup(cwd);
+    char *path = dir ? malloc(len + sizeof "/" STATE_NAME) : NULL;
+    if (!path) {
+        free(dir);
+        *oom = true;
+        return NULL;
+    }
+    for (;;) {
+        bool root = strcmp(dir, "/") == 0;
+        sprintf(path, "%s/" STATE_NAME, root ? "" : dir);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            free(dir);
+            return path;
+        }
+        char *slash = strrchr(dir, '/');
+        if (root || !slash)
+            break;
+        slash[slash == dir ? 1 : 0] = '\0';
+    }
+    free(dir);
+    free(path);
+    return NULL;
+}
+
+int cli_state_path(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
+                   char **path, diag_list_t *diags)
+{
+    *path = NULL;
+    const char *given = cli_value(cmd, a, "state");
+    char cwd[PATH_MAX];
+    char *found = NULL;
+    if (!given) {
+        bool oom;
+        found = find_state(cwd, sizeof cwd, &oom);
+        if (oom) {
+            diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory");
+            return EXIT_USAGE;
+        }
+        if (!found && !(flags & STORE_CREATE)) {
+            diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "no state "
+                                 "store here: no " STATE_NAME " in %s or any "
+                                 "directory above it", cwd[0] ? cwd
+                                 : "the current directory");
+            diag_hint(diags, d, "run the command where the plan ran, or pass "
+                      "--state PATH");
+            return EXIT_USAGE;
+        }
+    }
+    *path = found ? found : strdup(given ? given : STATE_NAME);
+    if (!*path) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory");
+        return EXIT_USAGE;
+    }
+    return EXIT_CLEAN;
+}
+
+int cli_open_store(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
+                   store_t **out, diag_list_t *diags)
+{
+    *out = NULL;
+    char *path;
+    int rc = cli_state_path(cmd, a, flags, &path, diags);
+    if (rc != EXIT_CLEAN)
+        return rc;
+    mig_status_t st = store_open(path, flags, diags, out);
+    free(path);
+    if (st == MIG_ENOMEM)
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory");
+    return st == MIG_OK ? EXIT_CLEAN : EXIT_USAGE;
+}
+
+int cli_run_id(store_t *s, const char *text, int64_t *id, diag_list_t *diags)
+{
+    *id = 0;
+    if (strcmp(text, "last") == 0) {
+        *id = store_run_last(s);
+        if (*id == 0) {
+            diag_list_move(diags, store_diags(s));
+            diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "there are no "
+                                 "runs in this state store yet");
+            diag_hint(diags, d, "'mig run PLAN' starts one");
+            return EXIT_USAGE;
+        }
+        return EXIT_CLEAN;
+    }
+    char *end;
+    errno = 0;
+    long long v = text[0] >= '0' && text[0] <= '9' ? strtoll(text, &end, 10)
+                                                   : -1;
+    if (v <= 0 || errno || *end) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "RUN is a run id "
+                             "(1, 2, ...) or 'last', not '%s'", text);
+        diag_hint(diags, d, "`mig history` lists the runs");
+        return EXIT_USAGE;
+    }
+    store_run_t run;
+    if (store_run_get(s, v, &run) != MIG_OK) {
+        diag_list_move(diags, store_diags(s));
+        return EXIT_USAGE;
+    }
+    store_run_clear(&run);
+    *id = v;
+    return EXIT_CLEAN;
+}

@@ -1,0 +1,326 @@
+/* mig_graph.c: the mig-graph JSON (docs/export.md), the execution graph as
+ * a visual designer reads it: the plan header, the nodes with their
+ * properties and layout hints, the groups (the plan's blocks) and the
+ * edges. Written by hand so that the bytes depend only on the plan: one
+ * node, group or edge a line. `mig export -f json` and `mig graph --json`
+ * print it; import.c reads it back into a plan. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mig_graph_int.h"
+
+static const char *const group_kind_names[] = {
+#define MGRAPH_GROUP_NAME(e, s) s,
+    MGRAPH_GROUP_KINDS(MGRAPH_GROUP_NAME)
+#undef MGRAPH_GROUP_NAME
+};
+
+/* The node kind opening each kind of group. */
+static const graph_node_kind_t group_openers[MGRAPH_GROUP_KIND_COUNT] = {
+    [MGRAPH_GROUP_STAGE] = GRAPH_STAGE_ENTER,
+    [MGRAPH_GROUP_FOREACH] = GRAPH_FANOUT,
+    [MGRAPH_GROUP_RETRY] = GRAPH_RETRY_ENTER,
+    [MGRAPH_GROUP_THEN] = GRAPH_BRANCH, [MGRAPH_GROUP_ELSE] = GRAPH_BRANCH,
+    [MGRAPH_GROUP_RECOVER] = GRAPH_RECOVER,
+    [MGRAPH_GROUP_HOOK] = GRAPH_HOOK_ENTER,
+};
+
+const char *mgraph_group_kind_name(mgraph_group_kind_t k)
+{
+    return k < MGRAPH_GROUP_KIND_COUNT ? group_kind_names[k] : "?";
+}
+
+graph_node_kind_t mgraph_group_opener(mgraph_group_kind_t k)
+{
+    return group_openers[k];
+}
+
+/* ---- groups ---------------------------------------------------------- */
+
+/* A group: a block of the plan, opened by a node. Groups are numbered in
+ * the order of their openers, so a group comes after the one holding it. */
+typedef struct mgroup {
+    uint32_t opener;
+    mgraph_group_kind_t kind;
+    uint32_t parent;            /* a group index, or GRAPH_NONE */
+    bool boxed;                 /* whether the box below holds anything */
+    int32_t x0, y0, x1, y1;
+} mgroup_t;
+
+typedef struct groups {
+    mgroup_t *items;
+    uint32_t n;
+    uint32_t *first;    /* per node: the first group it opens, or NONE */
+    uint32_t *member;   /* per node: the group it is drawn in, or NONE */
+} groups_t;
+
+/* Room around the nodes of a group's box, in layout units. */
+#define GROUP_PAD 20
+
+static void groups_free(groups_t *gs)
+{
+    free(gs->items);
+    free(gs->first);
+    free(gs->member);
+}
+
+/* How many groups node I opens (an if: one per branch that holds a
+ * statement, the then branch always). */
+static uint32_t opens(const graph_t *g, uint32_t i, mgraph_group_kind_t *k)
+{
+    const ast_node_t *a = graph_node_ast(g, i);
+    switch (graph_node_kind(g, i)) {
+    case GRAPH_STAGE_ENTER: *k = MGRAPH_GROUP_STAGE; return 1;
+    case GRAPH_FANOUT: *k = MGRAPH_GROUP_FOREACH; return 1;
+    case GRAPH_RETRY_ENTER: *k = MGRAPH_GROUP_RETRY; return 1;
+    case GRAPH_HOOK_ENTER: *k = MGRAPH_GROUP_HOOK; return 1;
+    case GRAPH_BRANCH:
+        *k = MGRAPH_GROUP_THEN;
+        return a->u.if_.else_body.len ? 2 : 1;
+    case GRAPH_RECOVER:
+        *k = MGRAPH_GROUP_RECOVER;
+        return a->u.recover.handler ? 0 : 1;
+    default:
+        return 0;
+    }
+}
+
+/* Whether statement S stands directly in LIST. */
+static bool in_list(const ast_list_t *list, const ast_node_t *s)
+{
+    for (uint32_t i = 0; i < list->len; i++)
+        if (list->items[i] == s)
+            return true;
+    return false;
+}
+
+/* The group node I is drawn in: a stage's entry in its own stage, any
+ * other node in the block its scope opens (for an if, the branch its
+ * statement stands in). */
+static uint32_t member_of(const graph_t *g, const groups_t *gs, uint32_t i)
+{
+    if (graph_node_kind(g, i) == GRAPH_STAGE_ENTER)
+        return gs->first[i];
+    uint32_t s = graph_node_scope(g, i);
+    if (s == GRAPH_NONE)
+        return GRAPH_NONE;
+    if (graph_node_kind(g, s) == GRAPH_BRANCH &&
+        in_list(&graph_node_ast(g, s)->u.if_.else_body, graph_node_ast(g, i)))
+        return gs->first[s] + 1;
+    return gs->first[s];
+}
+
+/* Finds every group of G. MIG_OK or MIG_ENOMEM. */
+static mig_status_t groups_find(const graph_t *g, groups_t *gs)
+{
+    uint32_t n = graph_node_count(g), total = 0;
+    mgraph_group_kind_t k;
+    for (uint32_t i = 0; i < n; i++)
+        total += opens(g, i, &k);
+    *gs = (groups_t){
+        .items = calloc(total + 1, sizeof(mgroup_t)),
+        .first = calloc((size_t)n + 1, sizeof(uint32_t)),
+        .member = calloc((size_t)n + 1, sizeof(uint32_t)),
+    };
+    if (!gs->items || !gs->first || !gs->member) {
+        groups_free(gs);
+        return MIG_ENOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t m = opens(g, i, &k);
+        gs->first[i] = m ? gs->n : GRAPH_NONE;
+        for (uint32_t j = 0; j < m; j++)
+            gs->items[gs->n++] = (mgroup_t){ .opener = i,
+                                             .kind = k + j }; /* then, else */
+    }
+    for (uint32_t i = 0; i < n; i++)
+        gs->member[i] = member_of(g, gs, i);
+    for (uint32_t k2 = 0; k2 < gs->n; k2++) {
+        mgroup_t *gr = &gs->items[k2];
+        gr->parent = gr->kind == MGRAPH_GROUP_STAGE
+                         ? GRAPH_NONE : gs->member[gr->opener];
+    }
+    return MIG_OK;
+}
+
+/* Grows GR's box to hold [X0, X1) x [Y0, Y1). */
+static void box_add(mgroup_t *gr, int32_t x0, int32_t y0, int32_t x1,
+                    int32_t y1)
+{
+    if (!gr->boxed) {
+        *gr = (mgroup_t){ .opener = gr->opener, .kind = gr->kind,
+                          .parent = gr->parent, .boxed = true,
+                          .x0 = x0, .y0 = y0, .x1 = x1, .y1 = y1 };
+        return;
+    }
+    gr->x0 = x0 < gr->x0 ? x0 : gr->x0;
+    gr->y0 = y0 < gr->y0 ? y0 : gr->y0;
+    gr->x1 = x1 > gr->x1 ? x1 : gr->x1;
+    gr->y1 = y1 > gr->y1 ? y1 : gr->y1;
+}
+
+/* Each group's box: its members' boxes and its groups', with a margin.
+ * Groups inside come later in the array, so one backward pass does. */
+static void groups_boxes(const graph_t *g, groups_t *gs,
+                         const layout_node_t *lay)
+{
+    for (uint32_t i = 0; i < graph_node_count(g); i++)
+        if (gs->member[i] != GRAPH_NONE) {
+            const layout_node_t *l = &lay[i];
+            box_add(&gs->items[gs->member[i]], l->x, l->y, l->x + l->w,
+                    l->y + l->h);
+        }
+    for (uint32_t k = gs->n; k-- > 0;) {
+        mgroup_t *gr = &gs->items[k];
+        if (!gr->boxed)
+            continue;
+        gr->x0 -= GROUP_PAD;
+        gr->y0 -= GROUP_PAD;
+        gr->x1 += GROUP_PAD;
+        gr->y1 += GROUP_PAD;
+        if (gr->parent != GRAPH_NONE)
+            box_add(&gs->items[gr->parent], gr->x0, gr->y0, gr->x1, gr->y1);
+    }
+}
+
+/* Appends group K's id as a JSON string: the path its block's nodes are
+ * named under ("migrate", "migrate/foreach.tool", "migrate/if/then"),
+ * then a slash and a star, which no node id holds (docs/export.md). */
+static void put_group_id(strbuf_t *b, const graph_t *g, const groups_t *gs,
+                         uint32_t k)
+{
+    const mgroup_t *gr = &gs->items[k];
+    strbuf_t t;
+    strbuf_init(&t);
+    if (gr->kind == MGRAPH_GROUP_STAGE)
+        strbuf_puts(&t, graph_node_ast(g, gr->opener)->u.stage.name.name);
+    else
+        strbuf_puts(&t, graph_node_id(g, gr->opener));
+    if (gr->kind == MGRAPH_GROUP_THEN || gr->kind == MGRAPH_GROUP_ELSE)
+        strbuf_printf(&t, "/%s", mgraph_group_kind_name(gr->kind));
+    strbuf_puts(&t, "/*");
+    if (t.oom)
+        b->oom = true;
+    mgraph_put_json_str(b, t.data ? t.data : "", t.len);
+    strbuf_free(&t);
+}
+
+static void put_group(strbuf_t *b, const graph_t *g, const groups_t *gs,
+                      uint32_t k)
+{
+    const mgroup_t *gr = &gs->items[k];
+    strbuf_puts(b, "    {\"id\": ");
+    put_group_id(b, g, gs, k);
+    strbuf_puts(b, ", \"kind\": ");
+    mgraph_put_json_cstr(b, mgraph_group_kind_name(gr->kind));
+    strbuf_puts(b, ", \"label\": ");
+    mgraph_put_json_cstr(b, gr->kind == MGRAPH_GROUP_THEN ||
+                                    gr->kind == MGRAPH_GROUP_ELSE
+                                ? mgraph_group_kind_name(gr->kind)
+                                : graph_node_label(g, gr->opener));
+    strbuf_puts(b, ", \"node\": ");
+    mgraph_put_json_cstr(b, graph_node_id(g, gr->opener));
+    strbuf_puts(b, ", \"parent\": ");
+    if (gr->parent == GRAPH_NONE)
+        strbuf_puts(b, "null");
+    else
+        put_group_id(b, g, gs, gr->parent);
+    strbuf_puts(b, ", \"members\": [");
+    bool any = false;
+    for (uint32_t i = 0; i < graph_node_count(g); i++)
+        if (gs->member[i] == k) {
+            strbuf_puts(b, any ? ", " : "");
+            any = true;
+            mgraph_put_json_cstr(b, graph_node_id(g, i));
+        }
+    strbuf_puts(b, "], \"layout\": ");
+    if (gr->boxed)
+        strbuf_printf(b, "{\"x\": %d, \"y\": %d, \"w\": %d, \"h\": %d}",
+                      (int)gr->x0, (int)gr->y0, (int)(gr->x1 - gr->x0),
+                      (int)(gr->y1 - gr->y0));
+    else
+        strbuf_puts(b, "null");
+    strbuf_putc(b, '}');
+}
+
+/* ---- nodes and edges ------------------------------------------------- */
+
+static void put_node(strbuf_t *b, const graph_t *g, uint32_t i,
+                     const layout_node_t *l)
+{
+    strbuf_puts(b, "    {\"id\": ");
+    mgraph_put_json_cstr(b, graph_node_id(g, i));
+    strbuf_puts(b, ", \"kind\": ");
+    mgraph_put_json_cstr(b, graph_node_kind_name(graph_node_kind(g, i)));
+    strbuf_puts(b, ", \"label\": ");
+    mgraph_put_json_cstr(b, graph_node_label(g, i));
+    const src_span_t *s = graph_node_span(g, i);
+    strbuf_printf(b, ", \"span\": {\"line\": %u, \"col\": %u, \"end_line\": "
+                  "%u, \"end_col\": %u}, \"properties\": ", s->line, s->col,
+                  s->end_line, s->end_col);
+    mgraph_put_props(b, g, i);
+    strbuf_printf(b, ", \"layout\": {\"x\": %d, \"y\": %d, \"w\": %d, "
+                  "\"h\": %d, \"layer\": %u, \"order\": %u}}", (int)l->x,
+                  (int)l->y, (int)l->w, (int)l->h, l->layer, l->order);
+}
+
+static void put_edges(strbuf_t *b, const graph_t *g)
+{
+    bool any = false;
+    strbuf_puts(b, "  \"edges\": [");
+    for (uint32_t i = 0; i < graph_node_count(g); i++) {
+        uint32_t m;
+        const graph_edge_t *e = graph_out(g, i, &m);
+        for (uint32_t k = 0; k < m; k++) {
+            strbuf_puts(b, any ? ",\n    {\"from\": " : "\n    {\"from\": ");
+            any = true;
+            mgraph_put_json_cstr(b, graph_node_id(g, e[k].from));
+            strbuf_puts(b, ", \"to\": ");
+            mgraph_put_json_cstr(b, graph_node_id(g, e[k].to));
+            strbuf_puts(b, ", \"kind\": ");
+            mgraph_put_json_cstr(b, graph_edge_kind_name(e[k].kind));
+            strbuf_putc(b, '}');
+        }
+    }
+    strbuf_puts(b, any ? "\n  ]\n" : "]\n");
+}
+
+/* ---- the document ---------------------------------------------------- */
+
+mig_status_t export_json(const graph_t *g, strbuf_t *b)
+{
+    uint32_t n = graph_node_count(g);
+    groups_t gs;
+    layout_node_t *lay = layout_compute(g);
+    if ((!lay && n) || groups_find(g, &gs) != MIG_OK) {
+        free(lay);
+        return MIG_ENOMEM;
+    }
+    if (n)
+        groups_boxes(g, &gs, lay);
+    strbuf_printf(b, "{\n  \"format\": \"mig-graph\",\n  \"version\": %d,\n"
+                  "  \"plan\": ", MGRAPH_VERSION);
+    mgraph_put_plan(b, g);
+    strbuf_puts(b, ",\n  \"stages\": [");
+    for (uint32_t k = 0; k < graph_stage_count(g); k++) {
+        strbuf_puts(b, k ? ", " : "");
+        mgraph_put_json_cstr(b, graph_node_ast(g, graph_stage_at(g, k))
+                                    ->u.stage.name.name);
+    }
+    strbuf_puts(b, "],\n  \"nodes\": [");
+    for (uint32_t i = 0; i < n; i++) {
+        strbuf_puts(b, i ? ",\n" : "\n");
+        put_node(b, g, i, &lay[i]);
+    }
+    strbuf_puts(b, n ? "\n  ],\n  \"groups\": [" : "],\n  \"groups\": [");
+    for (uint32_t k = 0; k < gs.n; k++) {
+        strbuf_puts(b, k ? ",\n" : "\n");
+        put_group(b, g, &gs, k);
+    }
+    strbuf_puts(b, gs.n ? "\n  ],\n" : "],\n");
+    put_edges(b, g);
+    strbuf_puts(b, "}\n");
+    groups_free(&gs);
+    free(lay);
+    return b->oom ? MIG_ENOMEM : MIG_OK;
+}

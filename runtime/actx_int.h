@@ -1,0 +1,80 @@
+/* actx_int.h: the insides of an action context, shared by actx.c (paths,
+ * reading, changes, previews, errors) and actx_run.c (before-images,
+ * resources, calls that finish later), and the one object-store function
+ * only restoring needs. Not part of the runtime's public face. */
+#ifndef MIG_ACTX_INT_H
+#define MIG_ACTX_INT_H
+
+#include "runtime.h"
+
+struct action_ctx {
+    actx_mode_t mode;
+    char *base;             /* "" or a directory ending in '/' */
+    const char *action;     /* the call's action, for messages */
+    strbuf_t path;          /* actx_path's buffer */
+    val_t *changes;         /* list of {change, target, detail} */
+    char *err_class, *err_message;
+    /* Set by the runtime (actx_run.c). */
+    const action_t *row;
+    actx_host_t host;
+    bool has_host;
+    uint32_t attempt;
+    /* Cleared by actx_begin: path -> state before the call. */
+    val_t *resources;
+    /* A call that finishes later. */
+    bool suspended, cancelled;
+    void (*on_cancel)(action_ctx_t *ctx, void *data);
+    void *cancel_data;
+    actx_done_fn on_done;
+    void *done_data;
+};
+
+/* The error class that fits errno E: MissingDependency (ENOENT, ENOTDIR),
+ * PolicyDenied (EACCES, EPERM, EROFS), Conflict (EEXIST, ENOTEMPTY,
+ * EISDIR), else Unavailable. */
+const char *actx_errno_class(int e);
+/* Fails the call with the class that fits errno E (MissingDependency,
+ * PolicyDenied, Conflict, else Unavailable): "ACTION: cannot WHAT 'PATH':
+ * strerror". Returns like actx_fail. */
+mig_status_t actx_fail_errno(action_ctx_t *ctx, int e, const char *what,
+                             const char *path);
+/* MIG_OK, or (in a preview context) a PolicyDenied failure saying that
+ * the call tried to WHAT PATH during a dry run. */
+mig_status_t actx_may_change(action_ctx_t *ctx, const char *what,
+                             const char *path);
+
+/* ---- file trees (actx_fs.c) ------------------------------------------- */
+
+/* These work on full paths (the base applied) and return 0 or an errno
+ * value. Those given a strbuf may extend it while they work and give it
+ * back as it was. */
+
+/* The full path of REL (taken from CTX's base unless absolute) into OUT
+ * (replacing what it held). 0 or ENOMEM. */
+int actx_fs_full(const action_ctx_t *ctx, const char *rel, strbuf_t *out);
+/* The temporary name beside FULL that an atomic replacement of FULL is
+ * made under: DIR/.NAME.mig-tmp. One name per path, so that a second
+ * try (after a crash or a full disk) finds and clears the first's. */
+int actx_fs_tmp_name(const char *full, strbuf_t *out);
+/* Removes FULL and everything under it (read-only directories too). A
+ * missing FULL is not an error. */
+int actx_fs_remove_tree(strbuf_t *full);
+/* Copies SRC to DST (which must not exist): bytes, symlinks as links,
+ * directories with everything under them, modes kept. On failure DST may
+ * be half made: the caller removes it. */
+int actx_fs_copy_tree(strbuf_t *src, strbuf_t *dst);
+/* Creates the missing directories above FULL (mode 0755). */
+int actx_fs_make_parents(const char *full);
+/* The names in directory FULL, "." and ".." left out, sorted bytewise:
+ * *NAMES (free with actx_fs_list_free) and *N. */
+int actx_fs_list(const char *full, char ***names, size_t *n);
+void actx_fs_list_free(char **names, size_t n);
+/* The target of symlink FULL into OUT (replacing what it held). */
+int actx_fs_readlink(const char *full, strbuf_t *out);
+
+/* Writes the bytes of blob HEX to FD, checking on the way that they hash
+ * to HEX. MIG_OK, MIG_ENOMEM, or MIG_EIO with errno set (EBADMSG: the
+ * bytes are damaged; the caller discards what FD got). */
+mig_status_t blobs_copy_out(blobs_t *b, const char *hex, int fd);
+
+#endif

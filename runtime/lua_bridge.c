@@ -1,0 +1,479 @@
+/* lua_bridge.c: the bridge (lua_bridge.h): modules loaded into their own
+ * sandboxed states (lua_sandbox.c), one registry row per field of a
+ * module's table, the rows' functions that call Lua under the limits
+ * (lua_call.c) with converted values (lua_values.c), and recovery hooks
+ * with their decisions checked (lua_load.c loads a module and makes its
+ * rows; lua_hook.c checks a hook's decision). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua_int.h"
+
+/* ---- the bridge ------------------------------------------------------------- */
+
+/* Makes room for one more pointer in *ITEMS (LEN used of *CAP). */
+static bool grow(void *items, size_t *cap, size_t len)
+{
+    void **p = *(void ***)items;
+    if (len < *cap)
+        return true;
+    size_t n = *cap ? *cap * 2 : 4;
+    p = realloc(p, n * sizeof *p);
+    if (!p)
+        return false;
+    *(void ***)items = p;
+    *cap = n;
+    return true;
+}
+
+static const char *const grant_names[] = {
+#define LUAB_GRANT_NAME(e, s, f) s,
+    LUAB_GRANTS(LUAB_GRANT_NAME)
+#undef LUAB_GRANT_NAME
+};
+
+/* Records GRANT in B, or reports it unknown. */
+static mig_status_t grant(lua_bridge_t *b, const char *name,
+                          diag_list_t *diags)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (size_t i = 0; i < LUAB_GRANT_COUNT; i++) {
+        if (strcmp(name, grant_names[i]) == 0) {
+            b->grants[i] = true;
+            return MIG_OK;
+        }
+        size_t d = diag_distance(name, strlen(name), grant_names[i],
+                                 strlen(grant_names[i]));
+        if (d < best_d) {
+            best_d = d;
+            best = grant_names[i];
+        }
+    }
+    diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "unknown Lua library "
+                         "'%s' in the libraries granted to Lua modules", name);
+    if (best)
+        diag_hint(diags, d, "did you mean '%s'?", best);
+    else
+        diag_hint(diags, d, "the libraries that can be granted are io, os, "
+                  "debug and package");
+    return diags->out_of_memory ? MIG_ENOMEM : MIG_EINVALID;
+}
+
+mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
+                            diag_list_t *diags, lua_bridge_t **out)
+{
+    static const lua_bridge_config_t defaults = { 0 };
+    if (!cfg)
+        cfg = &defaults;
+    *out = NULL;
+    lua_bridge_t *b = calloc(1, sizeof *b);
+    if (!b)
+        return MIG_ENOMEM;
+    b->instructions = cfg->instructions ? cfg->instructions
+                                        : LUA_BRIDGE_INSTRUCTIONS;
+    b->memory = cfg->memory ? cfg->memory : LUA_BRIDGE_MEMORY;
+    b->seed = cfg->seed;
+    const char *dir = cfg->base_dir ? cfg->base_dir : "";
+    size_t len = strlen(dir);
+    b->base_dir = malloc(len + 2);
+    if (!b->base_dir) {
+        lua_bridge_free(b);
+        return MIG_ENOMEM;
+    }
+    memcpy(b->base_dir, dir, len);
+    if (len && dir[len - 1] != '/')
+        b->base_dir[len++] = '/';
+    b->base_dir[len] = '\0';
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; i < cfg->n_grants && st == MIG_OK; i++)
+        st = grant(b, cfg->grants[i], diags);
+    if (st != MIG_OK) {
+        lua_bridge_free(b);
+        return st;
+    }
+    *out = b;
+    return MIG_OK;
+}
+
+static void module_free(luab_module_t *m)
+{
+    if (!m)
+        return;
+    if (m->L) {
+        /* Closing runs the finalizers (__gc) of what the module left:
+         * under the limits too, so that none can run forever. */
+        m->budget = m->bridge->instructions;
+        m->spent = 0;
+        m->step = LUAB_HOOK_STEP;
+        m->hit = LUAB_LIMIT_NONE;
+        m->in_call = true;
+        lua_close(m->L);
+    }
+    luab_scratch_free(m->scratch);
+    for (size_t i = 0; i < m->n_fns; i++) {
+        free(m->fns[i].name);
+        free(m->fns[i].doc);
+    }
+    free(m->fns);
+    free(m->rows);
+    free(m->alias);
+    free(m->path);
+    strbuf_free(&m->err);
+    free(m);
+}
+
+void lua_bridge_free(lua_bridge_t *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n_mods; i++)
+        module_free(b->mods[i]);
+    free(b->mods);
+    for (size_t i = 0; i < b->n_srcs; i++)
+        src_free(b->srcs[i]);
+    free(b->srcs);
+    val_unref(b->params);
+    free(b->base_dir);
+    free(b);
+}
+
+void lua_bridge_set_params(lua_bridge_t *b, val_t *params)
+{
+    if (params && val_type(params) != VAL_MAP)
+        params = NULL;          /* only a map has parameters to read */
+    val_ref(params);
+    val_unref(b->params);
+    b->params = params;
+}
+
+void lua_bridge_set_seed(lua_bridge_t *b, uint64_t seed)
+{
+    b->seed = seed;
+    for (size_t i = 0; i < b->n_mods; i++)
+        luab_seed(b->mods[i], seed);
+}
+
+void lua_bridge_set_log(lua_bridge_t *b, lua_bridge_log_fn fn, void *data)
+{
+    b->log = fn;
+    b->log_data = data;
+}
+
+/* The function NAME ("alias.key") of a loaded module, or NULL. */
+static luab_fn_t *find_fn(const lua_bridge_t *b, const char *name)
+{
+    const char *dot = strchr(name, '.');
+    if (!dot)
+        return NULL;
+    size_t alen = (size_t)(dot - name);
+    for (size_t i = 0; i < b->n_mods; i++) {
+        luab_module_t *m = b->mods[i];
+        if (strncmp(m->alias, name, alen) != 0 || m->alias[alen])
+            continue;
+        for (size_t j = 0; j < m->n_fns; j++)
+            if (strcmp(m->fns[j].key, dot + 1) == 0)
+                return &m->fns[j];
+    }
+    return NULL;
+}
+
+bool lua_bridge_has(const lua_bridge_t *b, const char *name)
+{
+    const luab_fn_t *f = find_fn(b, name);
+    return f && f->index;
+}
+
+/* ---- calling ---------------------------------------------------------------- */
+
+/* What one call passes: the arguments converted as a function's (ARGS,
+ * positional keys turned into integers), or a hook's table (CONTEXT's
+ * entries and ERR). */
+typedef struct job {
+    int index;
+    const val_t *args;
+    const val_t *context, *err;
+    bool hook;
+} job_t;
+
+static int call_body(lua_State *L)
+{
+    const job_t *j = lua_touserdata(L, 1);
+    luab_module_t *m = luab_from(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[LUAB_REF_FNS]);
+    lua_rawgeti(L, -1, j->index);
+    if (!j->hook) {
+        luab_push_args(L, j->args);
+    } else {
+        size_t n = j->context ? val_len(j->context) : 0;
+        lua_createtable(L, 0, (int)(n < 64 ? n : 64) + 1);
+        for (size_t i = 0; i < n; i++) {
+            size_t len;
+            const char *k = val_get_str(val_map_key(j->context, i), &len);
+            lua_pushlstring(L, k, len);
+            luab_push(L, val_map_value(j->context, i));
+            lua_rawset(L, -3);
+        }
+        luab_push(L, j->err ? j->err : val_null());
+        lua_setfield(L, -2, "err");
+    }
+    lua_call(L, 1, 1);
+    return 1;
+}
+
+/* Calls function INDEX of F's module as JOB says; *RESULT gets what it
+ * returned (null for nothing). A failure is left in the module. */
+static mig_status_t invoke(luab_fn_t *f, job_t *job, val_t **result)
+{
+    luab_module_t *m = f->mod;
+    *result = NULL;
+    mig_status_t st = luab_pcall(m, call_body, job, 1, f->name);
+    if (st != MIG_OK)
+        return st;
+    strbuf_t why;
+    strbuf_init(&why);
+    st = luab_to_val(m->L, -1, &why, result);
+    lua_pop(m->L, 1);
+    if (st == MIG_EINVALID)
+        luab_fail(m, "ScriptError", "%s returned a value that mig cannot "
+                  "hold: %s", f->name, why.data ? why.data : "?");
+    strbuf_free(&why);
+    return st;
+}
+
+/* The record of the row being called. */
+static luab_fn_t *row_fn(action_ctx_t *ctx)
+{
+    const action_t *row = actx_action(ctx);
+    return row ? row->data : NULL;
+}
+
+/* Ends a row's call: the result, or the module's failure into CTX. */
+static mig_status_t finish(action_ctx_t *ctx, luab_fn_t *f, mig_status_t st,
+                           val_t *v, val_t **result)
+{
+    if (st == MIG_OK) {
+        *result = v;
+        return MIG_OK;
+    }
+    if (st == MIG_ENOMEM) {
+        actx_fail(ctx, "ScriptError", "%s: out of memory", f->name);
+        return MIG_ENOMEM;
+    }
+    return actx_fail(ctx, f->mod->err_class, "%s", luab_failure(f->mod));
+}
+
+mig_status_t luab_row_run(action_ctx_t *ctx, const val_t *args,
+                            val_t **result)
+{
+    luab_fn_t *f = row_fn(ctx);
+    if (!f)
+        return actx_fail(ctx, "ScriptError", "a Lua row was called without "
+                         "its row set (actx_set_action)");
+    job_t job = { .index = f->index, .args = args };
+    val_t *v;
+    mig_status_t st = invoke(f, &job, &v);
+    return finish(ctx, f, st, v, result);
+}
+
+/* A pure function's preview is its result; another's says that it would
+ * be called. */
+mig_status_t luab_row_preview(action_ctx_t *ctx, const val_t *args,
+                                val_t **result)
+{
+    const action_t *row = actx_action(ctx);
+    if (row && row->effect == ACTION_PURE)
+        return luab_row_run(ctx, args, result);
+    return actx_would(ctx, "call", row ? row->name : "?", "a Lua function "
+                      "(%s): what it changes is known when it runs",
+                      row ? action_effect_name(row->effect) : "?");
+}
+
+/* A self-undo function's undo record: what KEY_capture returns, or a
+ * copy of the arguments. */
+mig_status_t luab_row_capture(action_ctx_t *ctx, const val_t *args,
+                                val_t **result)
+{
+    luab_fn_t *f = row_fn(ctx);
+    if (!f)
+        return actx_fail(ctx, "ScriptError", "a Lua row was called without "
+                         "its row set (actx_set_action)");
+    if (!f->capture) {
+        *result = val_copy(args);
+        return *result ? MIG_OK : MIG_ENOMEM;
+    }
+    job_t job = { .index = f->capture, .args = args };
+    val_t *v;
+    mig_status_t st = invoke(f, &job, &v);
+    return finish(ctx, f, st, v, result);
+}
+
+mig_status_t luab_row_undo(action_ctx_t *ctx, const val_t *record,
+                             val_t **result)
+{
+    luab_fn_t *f = row_fn(ctx);
+    if (!f)
+        return actx_fail(ctx, "ScriptError", "a Lua row was called without "
+                         "its row set (actx_set_action)");
+    job_t job = { .index = f->undo, .args = record };
+    val_t *v;
+    mig_status_t st = invoke(f, &job, &v);
+    if (st == MIG_OK) {
+        val_unref(v);
+        v = NULL;
+    }
+    return finish(ctx, f, st, v, result);
+}
+
+/* The row of a field that is not a function. */
+mig_status_t luab_row_dead(action_ctx_t *ctx, const val_t *args,
+                             val_t **result)
+{
+    (void)args;
+    (void)result;
+    const action_t *row = actx_action(ctx);
+    return actx_fail(ctx, "ScriptError", "%s cannot be called: %s",
+                     row ? row->name : "?", row ? row->doc : "?");
+}
+
+/* ---- arguments ----------------------------------------------------------------- */
+
+mig_status_t lua_bridge_bind_args(const char *what, const ast_node_t *call,
+                                  val_t *const *values, src_t *src,
+                                  diag_list_t *diags, val_t **out)
+{
+    *out = NULL;
+    const ast_args_t *a = &call->u.call.args;
+    val_t *map = val_map_new(a->len);
+    if (!map)
+        return MIG_ENOMEM;
+    mig_status_t st = MIG_OK;
+    size_t pos = 0;
+    for (uint32_t i = 0; i < a->len && st != MIG_ENOMEM; i++) {
+        const ast_arg_t *arg = &a->items[i];
+        char num[24];
+        const char *key = arg->name.name;
+        if (key && key[0]) {
+            if (val_map_get(map, key, strlen(key))) {
+                diag_add(diags, DIAG_ERROR, src, &arg->name.span, "argument "
+                         "'%s' of %s is given twice", key, what);
+                st = MIG_EINVALID;
+                continue;
+            }
+        } else {
+            snprintf(num, sizeof num, "%zu", ++pos);
+            key = num;
+        }
+        mig_status_t s = val_map_set(map, key, strlen(key), values[i]);
+        if (s != MIG_OK)
+            st = s;
+    }
+    if (st == MIG_OK && diags->out_of_memory)
+        st = MIG_ENOMEM;
+    if (st != MIG_OK) {
+        val_unref(map);
+        return st;
+    }
+    *out = map;
+    return MIG_OK;
+}
+
+/* ---- recovery hooks ---------------------------------------------------------- */
+
+mig_status_t lua_bridge_hook(lua_bridge_t *b, const char *name,
+                             const val_t *err, const val_t *context,
+                             action_ctx_t *ctx, val_t **decision)
+{
+    *decision = NULL;
+    luab_fn_t *f = find_fn(b, name);
+    if (!f)
+        return actx_fail(ctx, "ScriptError", "'%s' is not a function of a "
+                         "loaded Lua module", name);
+    if (!f->index)
+        return actx_fail(ctx, "ScriptError", "%s cannot be called: %s",
+                         f->name, f->doc);
+    job_t job = { .index = f->index, .context = context, .err = err,
+                  .hook = true };
+    val_t *v;
+    mig_status_t st = invoke(f, &job, &v);
+    if (st == MIG_OK) {
+        st = luab_decision(f, v, decision);
+        val_unref(v);
+    }
+    if (st == MIG_OK)
+        return MIG_OK;
+    if (st == MIG_ENOMEM) {
+        actx_fail(ctx, "ScriptError", "%s: out of memory", f->name);
+        return MIG_ENOMEM;
+    }
+    return actx_fail(ctx, f->mod->err_class, "%s", luab_failure(f->mod));
+}
+
+/* ---- loading ---------------------------------------------------------------------- */
+
+/* The name Lua gives the chunk "@PATH" in messages (luaO_chunkid). */
+static void short_src(char out[LUA_IDSIZE], const char *path)
+{
+    size_t len = strlen(path) + 1;         /* counting the '@' */
+    if (len <= LUA_IDSIZE) {
+        memcpy(out, path, len);             /* with the NUL */
+    } else {
+        memcpy(out, "...", 3);
+        memcpy(out + 3, path + len - (LUA_IDSIZE - 3), LUA_IDSIZE - 3);
+    }
+}
+
+mig_status_t lua_bridge_load(lua_bridge_t *b, const char *alias,
+                             const char *path, action_registry_t *r,
+                             diag_list_t *diags)
+{
+    for (size_t i = 0; i < b->n_mods; i++)
+        if (strcmp(b->mods[i]->alias, alias) == 0) {
+            diag_add(diags, DIAG_ERROR, NULL, NULL, "the Lua module name "
+                     "'%s' is already loaded", alias);
+            return MIG_EINVALID;
+        }
+    if (action_has_namespace(r, alias, strlen(alias))) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "'%s' is already a namespace "
+                 "of actions: a Lua module cannot be loaded under it", alias);
+        return MIG_EINVALID;
+    }
+    strbuf_t full;
+    strbuf_init(&full);
+    if (path[0] != '/')
+        strbuf_puts(&full, b->base_dir);
+    strbuf_puts(&full, path);
+    if (full.oom || !grow(&b->srcs, &b->cap_srcs, b->n_srcs)) {
+        strbuf_free(&full);
+        return MIG_ENOMEM;
+    }
+    src_t *src;
+    mig_status_t st = src_load(full.data, diags, &src);
+    strbuf_free(&full);
+    if (st != MIG_OK)
+        return st;
+    b->srcs[b->n_srcs++] = src;
+    luab_module_t *m = calloc(1, sizeof *m);
+    if (!m || !grow(&b->mods, &b->cap_mods, b->n_mods)) {
+        free(m);
+        return MIG_ENOMEM;
+    }
+    m->bridge = b;
+    m->src = src;
+    m->alias = strdup(alias);
+    m->path = strdup(path);
+    strbuf_init(&m->err);
+    if (!m->alias || !m->path) {
+        module_free(m);
+        return MIG_ENOMEM;
+    }
+    short_src(m->short_src, path);
+    st = luab_load_module(m, diags);
+    if (st != MIG_OK) {
+        module_free(m);
+        return st;
+    }
+    /* Kept even if adding fails: R may already point at some rows. */
+    b->mods[b->n_mods++] = m;
+    return action_registry_add(r, m->rows, m->n_fns);
+}

@@ -1,0 +1,692 @@
+/* run.c: a run around the scheduler (runtime.h, run_plan): the state
+ * store, the lock and its heartbeat, the run's record, resuming from the
+ * journal, the stages in order with their hooks, and the plan's hooks. */
+#define _XOPEN_SOURCE 700  /* realpath */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lua_bridge.h"
+#include "sched_int.h"
+
+/* A lock lives this long after its last heartbeat. */
+#define RUN_LOCK_TTL_MS 30000
+#define RUN_HEARTBEAT_MS 5000
+/* Outcomes and events are committed at least this often. */
+#define RUN_TICK_MS 200
+
+const char *run_result_name(run_result_t res)
+{
+    static const char *const names[] = {
+#define RUN_RESULT_NAME(e, s) s,
+        RUN_RESULTS(RUN_RESULT_NAME)
+#undef RUN_RESULT_NAME
+    };
+    return names[res];
+}
+
+/* ---- crash points --------------------------------------------------------- */
+
+static uint64_t crash_count, crash_at;
+static int crash_init;
+
+void sched_crash_point(const char *where)
+{
+    (void)where;
+    if (!crash_init) {
+        const char *k = getenv("MIG_CRASH_AT");
+        crash_at = k ? strtoull(k, NULL, 10) : 0;
+        crash_init = 1;
+    }
+    if (++crash_count == crash_at && crash_at)
+        kill(getpid(), SIGKILL);
+}
+
+uint64_t run_crash_points(void)
+{
+    return crash_count;
+}
+
+/* ---- the loop ----------------------------------------------------------------- */
+
+static void tick(uv_timer_t *h)
+{
+    run_t *r = h->data;
+    if (store_pending(r->store) && store_flush(r->store) != MIG_OK)
+        r->fatal = true;
+    int64_t now = store_now_ms();
+    if (r->lock_resource && now - r->last_heartbeat >= RUN_HEARTBEAT_MS) {
+        r->last_heartbeat = now;
+        if (store_lock_heartbeat(r->store, r->lock_resource, r->fence,
+                                 RUN_LOCK_TTL_MS) != MIG_OK) {
+            /* Someone broke the lock: stop at once, touching nothing. */
+            r->fatal = true;
+            r->stopping = true;
+        }
+    }
+}
+
+/* Turns the loop until T has ended. */
+static void drive(run_t *r, task_t *t)
+{
+    while (!t->ended) {
+        if (uv_run(r->loop, UV_RUN_ONCE) == 0 && !t->ended) {
+            diag_add(r->diags, DIAG_ERROR, NULL, NULL, "internal error: the "
+                     "scheduler has nothing to wait for, yet a task is not "
+                     "done (node %s)", graph_node_id(r->g, t->node));
+            r->fatal = true;
+            break;
+        }
+    }
+}
+
+/* Runs the block from FIRST to STOP as a task of KIND in a new scope over
+ * ENV, to its end. Returns how it ended; *ERR (if not NULL) gets its
+ * error. */
+static task_end_t run_block(run_t *r, task_kind_t kind, uint32_t scope,
+                            uint32_t first, uint32_t stop, eval_env_t *env,
+                            eval_env_t **keep, sched_err_t *err)
+{
+    eval_env_t *inner = eval_env_new(env);
+    task_t *t = inner ? task_start(r, NULL, kind, scope, first, stop, inner,
+                                   "", NULL, NULL)
+                      : NULL;
+    if (!t) {
+        r->fatal = true;
+        return TASK_FAILED;
+    }
+    task_go(t);
+    drive(r, t);
+    task_end_t end = t->ended ? t->end : TASK_FAILED;
+    if (err) {
+        *err = t->err;
+        memset(&t->err, 0, sizeof(t->err));
+    }
+    if (keep) {
+        *keep = t->env;
+        t->env = NULL;
+    }
+    task_free(t);
+    return end;
+}
+
+static void event_error(run_t *r, const char *kind, uint32_t node,
+                        const sched_err_t *e)
+{
+    val_t *d = val_map_new(3);
+    if (d && e->cls) {
+        val_map_set_take(d, "class", 5, val_cstring(e->cls));
+        val_map_set_take(d, "message", 7, val_cstring(e->message));
+        if (e->node != GRAPH_NONE)
+            val_map_set_take(d, "node", 4, val_cstring(
+                graph_node_id(r->g, e->node)));
+        if (e->item && *e->item)
+            val_map_set_take(d, "item", 4, val_cstring(e->item));
+        if (e->cause)
+            val_map_set_take(d, "cause", 5, val_cstring(e->cause));
+    }
+    sched_event(r, kind, node, NULL, d);
+}
+
+/* Runs the hooks standing in SCOPE (a stage entry, or GRAPH_NONE for the
+ * plan): on failure or on success, then finally, each in the order
+ * written. Returns whether one failed. */
+static bool run_hooks(run_t *r, uint32_t scope, bool failed, eval_env_t *env)
+{
+    bool hook_failed = false;
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t n = 0; n < graph_node_count(r->g); n++) {
+            if (graph_node_kind(r->g, n) != GRAPH_HOOK_ENTER
+                || graph_node_scope(r->g, n) != scope)
+                continue;
+            ast_hook_when_t w = graph_node_ast(r->g, n)->u.hook.when;
+            bool fits = pass == 0
+                ? (w == AST_HOOK_FAILURE && failed)
+                  || (w == AST_HOOK_SUCCESS && !failed)
+                : w == AST_HOOK_FINALLY;
+            if (!fits)
+                continue;
+            sched_event(r, "hook-start", n, NULL, NULL);
+            sched_err_t e = { 0 };
+            task_end_t end = run_block(r, TASK_HOOK, n, graph_flow_next(r->g, n),
+                                       graph_end_of(r->g, n, "exit"), env,
+                                       NULL, &e);
+            if (end == TASK_FAILED) {
+                hook_failed = true;
+                event_error(r, "hook-failed", n, &e);
+            }
+            sched_err_clear(&e);
+        }
+    }
+    return hook_failed;
+}
+
+void sched_rollback(run_t *r, const char *to)
+{
+    if (store_flush(r->store) != MIG_OK) {
+        r->fatal = true;
+        r->rollback_failed = true;
+        return;
+    }
+    rollback_env_t e = { .store = r->store, .blobs = r->blobs, .reg = r->reg,
+                         .base_dir = r->base_dir, .run = r->id,
+                         .force = r->opts->force,
+                         .on_event = r->opts->on_event,
+                         .data = r->opts->data, .diags = r->diags };
+    val_t *report = NULL;
+    run_result_t res = RUN_ROLLBACK_FAILED;
+    mig_status_t st = rollback_apply(&e, to, &report, &res);
+    val_unref(report);
+    if (st != MIG_OK || res != RUN_ROLLED_BACK)
+        r->rollback_failed = true;
+    else
+        r->rolled_back = true;
+}
+
+void sched_run(run_t *r)
+{
+    bool failed = false;
+    sched_err_t plan_err = { 0 };
+    /* Plan-level lets, in order, before any stage. */
+    for (uint32_t n = 0; n < graph_node_count(r->g) && !failed; n++) {
+        if (graph_node_kind(r->g, n) != GRAPH_LET
+            || graph_node_scope(r->g, n) != GRAPH_NONE)
+            continue;
+        const ast_node_t *s = graph_node_ast(r->g, n);
+        diag_list_t d;
+        diag_list_init(&d);
+        val_t *v = NULL;
+        if (eval_expr(s->u.binding.value, r->plan_env, r->src, &d, &v)
+            == MIG_OK) {
+            if (eval_env_set(r->plan_env, s->u.binding.name.name, v) != MIG_OK)
+                r->fatal = true;
+        } else {
+            failed = true;
+            plan_err.cls = strdup("InvalidConfig");
+            plan_err.message = strdup(d.len ? d.items[0].message
+                                            : "out of memory");
+            plan_err.node = n;
+            event_error(r, "plan-failed", n, &plan_err);
+        }
+        val_unref(v);
+        diag_list_free(&d);
+    }
+    for (uint32_t k = 0; k < graph_stage_count(r->g) && !failed; k++) {
+        uint32_t enter = graph_stage_at(r->g, k);
+        const char *name = graph_node_ast(r->g, enter)->u.stage.name.name;
+        r->stage_results = val_map_new(8);
+        if (!r->stage_results) {
+            r->fatal = true;
+            break;
+        }
+        sched_event(r, "stage-start", enter, NULL, NULL);
+        sched_err_t e = { 0 };
+        eval_env_t *env = NULL;
+        task_end_t end = run_block(r, TASK_STAGE, enter,
+                                   graph_flow_next(r->g, enter),
+                                   graph_end_of(r->g, enter, "exit"),
+                                   r->plan_env, &env, &e);
+        bool stage_failed = end == TASK_FAILED || r->fatal;
+        if (stage_failed)
+            event_error(r, "stage-failed", enter, &e);
+        else
+            sched_event(r, "stage-done", enter, NULL, NULL);
+        if (r->rollback_to) {
+            char *to = r->rollback_to;
+            r->rollback_to = NULL;
+            sched_rollback(r, to);
+            free(to);
+        }
+        if (!r->fatal && run_hooks(r, enter, stage_failed,
+                                   env ? env : r->plan_env))
+            stage_failed = true;
+        eval_env_free(env);
+        if (eval_env_set(r->stages_env, name, r->stage_results) != MIG_OK)
+            r->fatal = true;
+        val_unref(r->stage_results);
+        r->stage_results = NULL;
+        if (stage_failed) {
+            failed = true;
+            sched_err_clear(&plan_err);
+            plan_err = e;
+        } else {
+            sched_err_clear(&e);
+        }
+    }
+    r->failed = failed || r->fatal;
+    if (!r->fatal && run_hooks(r, GRAPH_NONE, r->failed, r->plan_env))
+        r->failed = true;
+    if (r->failed && plan_err.message && !r->error) {
+        char buf[2048];
+        snprintf(buf, sizeof buf, "%s: %s%s%s", plan_err.cls,
+                 plan_err.message, plan_err.cause ? " (" : "",
+                 plan_err.cause ? plan_err.cause : "");
+        if (plan_err.cause)
+            strncat(buf, ")", sizeof buf - strlen(buf) - 1);
+        r->error = strdup(buf);
+    }
+    sched_err_clear(&plan_err);
+}
+
+/* ---- setting a run up ---------------------------------------------------------- */
+
+/* PATH joined to DIR ("" or NULL: as it is), in a new string. */
+static char *join_path(const char *dir, const char *path)
+{
+    size_t a = dir ? strlen(dir) : 0, b = strlen(path);
+    char *s = malloc(a + b + 2);
+    if (!s)
+        return NULL;
+    if (a && path[0] != '/') {
+        memcpy(s, dir, a);
+        if (dir[a - 1] != '/')
+            s[a++] = '/';
+    } else {
+        a = 0;
+    }
+    memcpy(s + a, path, b + 1);
+    return s;
+}
+
+static mig_status_t counter_add(void *data, const char *name, int64_t delta,
+                                int64_t *value)
+{
+    return store_counter_add(data, name, delta, value);
+}
+
+static bool load_step(void *data, const store_step_t *st)
+{
+    run_t *r = data;
+    /* A redrive runs again what failed or was skipped. */
+    if (st->state == STORE_STEP_FAILED
+        || (r->opts->failed_only && st->state == STORE_STEP_SKIPPED))
+        return true;
+    char *key = step_key(st->node, st->item);
+    val_t *m = val_map_new(3);
+    bool ok = key && m
+        && val_map_set_take(m, "state", 5, val_cstring(
+               store_step_state_name(st->state))) == MIG_OK
+        && val_map_set_take(m, "attempts", 8, val_int(st->attempts)) == MIG_OK
+        && (!st->result || val_map_set(m, "result", 6, st->result) == MIG_OK)
+        && val_map_set(r->done, key, strlen(key), m) == MIG_OK;
+    val_unref(m);
+    free(key);
+    if (!ok)
+        r->fatal = true;
+    return ok;
+}
+
+/* Settles a record left in flight by the process that died: an effect
+ * already in place is recorded done; a self-undo step whose effect is
+ * not is undone (it will run again); others are marked failed, so that a
+ * rollback still applies their undo. */
+static bool settle(void *data, const store_journal_t *rec)
+{
+    run_t *r = data;
+    for (size_t i = 0; rec->resources && i < val_len(rec->resources); i++) {
+        size_t len;
+        const char *p = val_get_str(val_map_key(rec->resources, i), &len);
+        if (val_map_set(r->managed, p, len, val_bool(true)) != MIG_OK)
+            r->fatal = true;
+    }
+    if (rec->state != STORE_JOURNAL_INTENT && rec->state != STORE_JOURNAL_UNDOING)
+        return true;
+    const action_t *row = action_find(r->reg, rec->action);
+    action_ctx_t *ctx = actx_new(ACTX_UNDO, r->base_dir);
+    if (!ctx) {
+        r->fatal = true;
+        return false;
+    }
+    actx_set_host(ctx, &r->host);
+    actx_set_action(ctx, row);
+    store_journal_state_t to = STORE_JOURNAL_FAILED;
+    const char *what = "failed: its undo still applies in a rollback";
+    if (row && rec->kind == STORE_JOURNAL_SELF && rec->state == STORE_JOURNAL_INTENT) {
+        val_t *yes = NULL;
+        actx_begin(ctx, rec->action);
+        if (row->applied && row->applied(ctx, rec->args, &yes) == MIG_OK
+            && yes && val_type(yes) == VAL_BOOL && val_get_bool(yes)) {
+            to = STORE_JOURNAL_DONE;
+            what = "done: its effect is in place";
+            store_step_t st = { .node = rec->node, .item = rec->item,
+                                .state = STORE_STEP_DONE, .attempts = 1,
+                                .result = val_null(),
+                                .ended_ms = store_now_ms() };
+            if (store_step_put(r->store, r->id, &st) != MIG_OK)
+                r->fatal = true;
+            load_step(r, &st);
+        } else if (row->undo) {
+            actx_begin(ctx, rec->action);
+            val_t *unused = NULL;
+            if (row->undo(ctx, rec->undo, &unused) == MIG_OK) {
+                to = STORE_JOURNAL_UNDONE;
+                what = "undone: it runs again";
+            }
+            val_unref(unused);
+        }
+        val_unref(yes);
+    }
+    actx_free(ctx);
+    if (store_journal_set(r->store, r->id, rec->seq, to) != MIG_OK)
+        r->fatal = true;
+    val_t *d = val_map_new(2);
+    if (d) {
+        val_map_set_take(d, "seq", 3, val_int(rec->seq));
+        val_map_set_take(d, "settled", 7, val_cstring(what));
+    }
+    sched_event(r, "in-flight", graph_find(r->g, rec->node), rec->item, d);
+    return true;
+}
+
+/* Checks that run O->resume may be resumed, and prepares R: the steps
+ * done, the records in flight, the managed resources. */
+static mig_status_t prepare_resume(run_t *r, const char *digest,
+                                   const char *host, store_run_t *old)
+{
+    const run_options_t *o = r->opts;
+    if (store_run_get(r->store, o->resume, old) != MIG_OK)
+        return MIG_EINVALID;
+    store_run_state_t live = store_run_liveness(r->store, old);
+    if (live == STORE_RUN_RUNNING) {
+        diag_add(r->diags, DIAG_ERROR, NULL, NULL, "run %" PRId64 " is still "
+                 "running (pid %" PRId64 " on %s)", old->id, old->pid,
+                 old->host ? old->host : "?");
+        return MIG_EINVALID;
+    }
+    if (o->failed_only && live != STORE_RUN_FAILED) {
+        diag_t *d = diag_add(r->diags, DIAG_ERROR, NULL, NULL, "run %" PRId64
+                             " %s: --failed-only re-runs the failed items of a "
+                             "run that failed and was not rolled back",
+                             old->id, live == STORE_RUN_INTERRUPTED
+                             ? "was interrupted"
+                             : store_run_state_name(live));
+        if (live == STORE_RUN_INTERRUPTED)
+            diag_hint(r->diags, d, "resume it without --failed-only");
+        return MIG_EINVALID;
+    }
+    if (!o->failed_only && live != STORE_RUN_INTERRUPTED) {
+        diag_t *d = diag_add(r->diags, DIAG_ERROR, NULL, NULL, "run %" PRId64
+                             " is not interrupted: it %s", old->id,
+                             store_run_state_name(live));
+        if (live == STORE_RUN_FAILED)
+            diag_hint(r->diags, d, "to re-run its failed items: mig resume "
+                      "--failed-only %" PRId64, old->id);
+        return MIG_EINVALID;
+    }
+    if (old->plan_digest && strcmp(old->plan_digest, digest) != 0) {
+        if (!o->allow_changed_plan) {
+            diag_t *d = diag_add(r->diags, DIAG_ERROR, NULL, NULL, "the plan "
+                                 "changed since run %" PRId64 " started",
+                                 old->id);
+            diag_hint(r->diags, d, "resume with --allow-changed-plan to go on "
+                      "with the plan as it is now (the journal records it)");
+            return MIG_EINVALID;
+        }
+    }
+    (void)host;
+    return MIG_OK;
+}
+
+/* The lock's resource: the directory the state store manages. */
+char *sched_lock_name(const char *state_path)
+{
+    char buf[PATH_MAX];
+    char *dir = strdup(state_path);
+    if (!dir)
+        return NULL;
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    const char *real = realpath(slash ? (*dir ? dir : "/") : ".", buf);
+    char *name = NULL;
+    if (real) {
+        size_t n = strlen(real) + 11;
+        name = malloc(n);
+        if (name)
+            snprintf(name, n, "workspace:%s", real);
+    }
+    free(dir);
+    return name;
+}
+
+static void refuse_locked(run_t *r, const store_lock_t *h)
+{
+    char since[32] = "?";
+    time_t t = (time_t)(h->since_ms / 1000);
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    bool expired = h->expires_ms < store_now_ms();
+    char me[256] = "";
+    gethostname(me, sizeof me - 1);
+    bool gone = h->host && strcmp(h->host, me) == 0 && h->pid > 0
+                && kill((pid_t)h->pid, 0) == -1 && errno == ESRCH;
+    diag_t *d = diag_add(r->diags, DIAG_ERROR, NULL, NULL, "%s is locked by "
+                         "run %" PRId64 " (pid %" PRId64 " on %s) since %s%s",
+                         h->resource, h->run, h->pid, h->host ? h->host : "?",
+                         since, expired ? "; the lock has expired" : "");
+    if (gone)
+        diag_hint(r->diags, d, "its process is gone, so run %" PRId64 " was "
+                  "interrupted: finish it with `mig resume %" PRId64 "` or "
+                  "undo it with `mig rollback %" PRId64 "`%s", h->run, h->run,
+                  h->run, expired ? ", or take the lock over with "
+                  "--break-lock" : "");
+    else
+        diag_hint(r->diags, d, expired
+                  ? "take it over with --break-lock (the journal records it)"
+                  : "wait for that run to end; a lock expires 30s after its "
+                    "holder's last heartbeat");
+}
+
+mig_status_t run_plan(const graph_t *g, const val_t *params,
+                      const action_registry_t *reg, const char *base_dir,
+                      const run_options_t *o, diag_list_t *diags,
+                      int64_t *run_id, run_result_t *result)
+{
+    *run_id = 0;
+    *result = RUN_REFUSED;
+    run_t r = { .g = g, .src = graph_src(g), .reg = reg, .opts = o,
+                .base_dir = base_dir ? base_dir : "", .diags = diags };
+    char *state = o->state_path ? strdup(o->state_path)
+                                : join_path(base_dir, ".mig/state.db");
+    char *objects = join_path(base_dir, ".mig/objects");
+    char hostname[256] = "";
+    gethostname(hostname, sizeof hostname - 1);
+    char digest[BLOB_HEX];
+    blobs_hash(r.src->text, r.src->len, digest);
+    uv_loop_t loop;
+    bool loop_ok = false;
+    mig_status_t st = MIG_ENOMEM;
+    store_run_t old = { 0 };
+    store_lock_t holder = { 0 };
+    r.stages_env = eval_env_new(NULL);
+    r.plan_env = r.stages_env ? eval_env_new(r.stages_env) : NULL;
+    r.done = val_map_new(16);
+    r.managed = val_map_new(16);
+    r.consumed = val_list_new(16);
+    if (!state || !objects || !r.plan_env || !r.done || !r.managed
+        || !r.consumed)
+        goto out;
+    eval_env_set_actions(r.stages_env, sched_call_action, &r);
+    for (size_t i = 0; params && i < val_len(params); i++)
+        if (eval_env_set(r.plan_env, val_get_str(val_map_key(params, i), NULL),
+                         val_map_value(params, i)) != MIG_OK)
+            goto out;
+    st = store_open(state, STORE_CREATE, diags, &r.store);
+    if (st == MIG_OK)
+        st = blobs_open(objects, diags, &r.blobs);
+    if (st != MIG_OK)
+        goto out;
+    store_set_durability(r.store, o->durable_full ? STORE_DURABLE_FULL
+                                                  : STORE_DURABLE_GROUPED);
+    if (uv_loop_init(&loop) != 0) {
+        st = MIG_ENOMEM;
+        goto out;
+    }
+    loop_ok = true;
+    r.loop = &loop;
+    r.host = (actx_host_t){ .blobs = r.blobs, .loop = &loop,
+                            .sync_files = o->durable_full,
+                            .counter_add = counter_add, .data = r.store };
+    r.lock_resource = sched_lock_name(state);
+    if (!r.lock_resource) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "%s: %s", state,
+                 strerror(errno));
+        st = MIG_EINVALID;
+        goto out;
+    }
+    uint64_t seed = o->has_seed ? o->seed
+        : ((uint64_t)store_now_ms() << 16) ^ (uint64_t)getpid();
+    if (o->resume) {
+        st = prepare_resume(&r, digest, hostname, &old);
+        if (st != MIG_OK) {
+            st = diags->out_of_memory ? MIG_ENOMEM : MIG_OK;
+            goto out;
+        }
+        r.id = old.id;
+        val_t *sd = old.options ? val_map_get(old.options, "seed", 4) : NULL;
+        if (sd && val_is_int(sd) && !o->has_seed)
+            seed = (uint64_t)val_get_int(sd);
+    } else {
+        /* Refuse before recording anything when someone holds the lock. */
+        if (store_lock_get(r.store, r.lock_resource, &holder) == MIG_OK
+            && holder.expires_ms >= store_now_ms()) {
+            refuse_locked(&r, &holder);
+            st = MIG_OK;
+            goto out;
+        }
+        store_lock_clear(&holder);
+        val_t *opts = val_map_new(2);
+        if (!opts)
+            goto out;
+        val_map_set_take(opts, "durability", 10, val_cstring(
+                             o->durable_full ? "full" : "grouped"));
+        val_map_set_take(opts, "seed", 4, val_int((int64_t)(seed >> 12)));
+        seed >>= 12;
+        store_run_t rec = { .plan_path = (char *)(o->plan_path ? o->plan_path
+                                                  : r.src->name),
+                            .plan_name = (char *)graph_plan_name(g),
+                            .plan_digest = digest,
+                            .profile = (char *)o->profile,
+                            .params = (val_t *)params, .options = opts,
+                            .host = hostname, .pid = getpid(),
+                            .started_ms = store_now_ms() };
+        st = store_run_create(r.store, &rec, &r.id);
+        val_unref(opts);
+        if (st != MIG_OK)
+            goto out;
+    }
+    *run_id = r.id;
+    st = store_lock_acquire(r.store, r.lock_resource, r.id, getpid(),
+                            hostname, RUN_LOCK_TTL_MS, o->break_lock, &holder,
+                            &r.fence);
+    if (st == MIG_EINVALID && holder.resource) {
+        refuse_locked(&r, &holder);
+        if (!o->resume)
+            store_run_finish(r.store, r.id, STORE_RUN_FAILED,
+                             "refused: the workspace is locked");
+        st = MIG_OK;
+        goto out;
+    }
+    if (st != MIG_OK)
+        goto out;
+    store_fence(r.store, r.lock_resource, r.fence);
+    r.last_heartbeat = store_now_ms();
+    r.rng = seed;
+    if (o->lua) {
+        /* Lua sees the run's parameters, and its math.random repeats with
+         * the run's seed. */
+        lua_bridge_set_params(o->lua, (val_t *)params);
+        lua_bridge_set_seed(o->lua, seed);
+    }
+    if (o->resume) {
+        if (store_run_reopen(r.store, r.id, getpid(), hostname) != MIG_OK)
+            r.fatal = true;
+        if (old.plan_digest && strcmp(old.plan_digest, digest) != 0)
+            sched_event(&r, "plan-changed", GRAPH_NONE, NULL, NULL);
+        val_t *d = val_map_new(1);
+        if (d)
+            val_map_set_take(d, "failed_only", 11, val_bool(o->failed_only));
+        sched_event(&r, "run-resume", GRAPH_NONE, NULL, d);
+        if (store_step_each(r.store, r.id, load_step, &r) != MIG_OK
+            || store_journal_each(r.store, r.id, 0, 0, settle, &r)
+               != MIG_OK)
+            r.fatal = true;
+    } else {
+        val_t *d = val_map_new(2);
+        if (d) {
+            val_map_set_take(d, "plan", 4, val_cstring(graph_plan_name(g)));
+            val_map_set_take(d, "seed", 4, val_int((int64_t)seed));
+        }
+        sched_event(&r, "run-start", GRAPH_NONE, NULL, d);
+    }
+    if (store_flush(r.store) != MIG_OK)
+        r.fatal = true;
+    uv_idle_init(&loop, &r.flusher);
+    r.flusher.data = &r;
+    uv_timer_init(&loop, &r.tick);
+    r.tick.data = &r;
+    uv_timer_start(&r.tick, tick, RUN_TICK_MS, RUN_TICK_MS);
+    uv_unref((uv_handle_t *)&r.tick);
+    if (!r.fatal)
+        sched_run(&r);
+    else
+        r.failed = true;
+    uv_timer_stop(&r.tick);
+    uv_close((uv_handle_t *)&r.tick, NULL);
+    uv_close((uv_handle_t *)&r.flusher, NULL);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    *result = r.rollback_failed ? RUN_ROLLBACK_FAILED
+            : r.rolled_back ? RUN_ROLLED_BACK
+            : r.failed || r.fatal ? RUN_FAILED : RUN_SUCCEEDED;
+    static const store_run_state_t states[] = {
+        [RUN_SUCCEEDED] = STORE_RUN_SUCCEEDED, [RUN_FAILED] = STORE_RUN_FAILED,
+        [RUN_ROLLED_BACK] = STORE_RUN_ROLLED_BACK,
+        [RUN_ROLLBACK_FAILED] = STORE_RUN_ROLLBACK_FAILED,
+        [RUN_REFUSED] = STORE_RUN_FAILED,
+    };
+    val_t *d = val_map_new(4);
+    if (d) {
+        val_map_set_take(d, "result", 6, val_cstring(run_result_name(*result)));
+        val_map_set_take(d, "done", 4, val_int(r.n_done));
+        val_map_set_take(d, "failed", 6, val_int(r.n_failed));
+        val_map_set_take(d, "skipped", 7, val_int(r.n_skipped));
+    }
+    sched_event(&r, "run-done", GRAPH_NONE, NULL, d);
+    bool lost = r.fatal && diags->errors;
+    if (store_run_finish(r.store, r.id, states[*result], r.error) != MIG_OK
+        || store_flush(r.store) != MIG_OK)
+        lost = true;
+    store_lock_release(r.store, r.lock_resource, r.fence);
+    st = lost ? MIG_EINVALID : MIG_OK;
+out:
+    if (r.store && store_diags(r.store)->len)
+        diag_list_move(diags, store_diags(r.store));
+    store_run_clear(&old);
+    store_lock_clear(&holder);
+    if (loop_ok) {
+        uv_run(&loop, UV_RUN_DEFAULT);
+        uv_loop_close(&loop);
+    }
+    store_close(r.store);
+    blobs_close(r.blobs);
+    eval_env_free(r.plan_env);
+    eval_env_free(r.stages_env);
+    val_unref(r.done);
+    val_unref(r.managed);
+    val_unref(r.consumed);
+    free(r.flush_wait);
+    free(r.lock_resource);
+    free(r.rollback_to);
+    free(r.error);
+    free(r.expr_class);
+    free(state);
+    free(objects);
+    return st;
+}

@@ -1,0 +1,233 @@
+/* sched_int.h: what the scheduler's files share (sched.c: tasks, flow,
+ * errors and handlers; sched_step.c: steps and checkpoints; run.c: the run
+ * around them; rollback.c). Not part of the runtime's public face. */
+#ifndef MIG_SCHED_INT_H
+#define MIG_SCHED_INT_H
+
+#include <uv.h>
+
+#include "store.h"
+
+typedef struct run run_t;
+typedef struct task task_t;
+
+/* A classed error on its way out: what raised it and where. */
+typedef struct sched_err {
+    char *cls;
+    char *message;
+    uint32_t node;              /* the node that raised it */
+    char *item;
+    uint32_t attempt;
+    val_t *input;               /* the failed step's arguments, or NULL */
+    char *cause;                /* "while handling ...": an earlier error */
+    bool final;                 /* a `fail` decision: no handler asked */
+} sched_err_t;
+
+void sched_err_clear(sched_err_t *e);
+
+/* How a task ended. */
+typedef enum task_end {
+    TASK_OK,
+    TASK_SKIPPED,       /* a skip ended the item */
+    TASK_FAILED,        /* ERR says why */
+} task_end_t;
+
+/* What a task is running. */
+typedef enum task_kind {
+    TASK_STAGE,         /* a stage body */
+    TASK_ITEM,          /* one item of a foreach */
+    TASK_ATTEMPT,       /* one attempt of a retry block */
+    TASK_HOOK,          /* a hook body */
+    TASK_HANDLER,       /* a recover block */
+} task_kind_t;
+
+/* A block being run: the nodes from FIRST along the flow until STOP, in
+ * ENV, for one item. A task waits (for an action, the journal, a timer, or
+ * child tasks) by returning from task_go with WAITING set, and is resumed
+ * by whoever it waited for calling task_go again. */
+struct task {
+    run_t *run;
+    task_t *parent;
+    task_kind_t kind;
+    uint32_t scope;             /* the scope node whose block this is */
+    uint32_t node;              /* the node to run next */
+    uint32_t stop;
+    eval_env_t *env;
+    char *item;                 /* "" outside a foreach */
+    uint32_t attempt;           /* of the innermost retry (1 outside) */
+    bool waiting;
+    bool running;               /* inside task_go */
+    bool done, ended;           /* ended: ON_END was called */
+    task_end_t end;
+    sched_err_t err;
+    char *skip_reason;
+    void (*on_end)(task_t *t);  /* called once when the task ends */
+    void *owner;                /* what ON_END needs (a loop, a retry) */
+    /* A step in progress (sched_step.c). */
+    struct step_call *call;
+    /* The retry decision of a handler: run the failed node again with
+     * these argument overrides (a map, or NULL). */
+    uint32_t redo_node;
+    val_t *redo_with;
+    uint32_t recoveries;        /* handler decisions taken for this item */
+    uint32_t redos;             /* `retry` decisions for the step redone */
+    uint32_t handler_scope;     /* the scope of the handler running */
+    /* A recover block's decision (TASK_HANDLER). */
+    ast_decision_kind_t decision;
+    val_t *decision_value;
+    char *decision_target;
+};
+
+/* A run in progress. */
+struct run {
+    const graph_t *g;
+    src_t *src;
+    const action_registry_t *reg;
+    store_t *store;
+    blobs_t *blobs;
+    uv_loop_t *loop;
+    actx_host_t host;
+    const run_options_t *opts;
+    int64_t id;
+    const char *base_dir;
+    eval_env_t *stages_env;     /* stage name -> map of its step results */
+    eval_env_t *plan_env;       /* parameters and plan-level lets */
+    val_t *stage_results;       /* the running stage's map */
+    val_t *done;                /* "node\titem" -> step record (resume) */
+    val_t *managed;             /* path -> true: every resource touched */
+    val_t *consumed;            /* records of DONE already used */
+    /* Steps whose intents wait for the journal's commit. */
+    task_t **flush_wait;
+    size_t n_flush_wait, cap_flush_wait;
+    uv_idle_t flusher;
+    uv_timer_t tick;            /* periodic commit and lock heartbeat */
+    int64_t last_heartbeat;
+    uint64_t rng;               /* the run's seeded generator (jitter) */
+    bool stopping;              /* a failure: start nothing new */
+    bool fatal;                 /* the store failed or memory ran out */
+    bool rolled_back, rollback_failed;
+    bool failed;                /* the plan failed */
+    char *error;                /* why, for the run's record */
+    char *expr_class;           /* the class of an action that failed in
+                                 * the expression being evaluated */
+    char *rollback_to;          /* a decision's target, done at stage end */
+    uint32_t in_flight;         /* tasks alive */
+    diag_list_t *diags;
+    char *lock_resource;
+    int64_t fence;
+    uint32_t n_done, n_failed, n_skipped;
+};
+
+/* ---- sched.c ------------------------------------------------------------ */
+
+/* Starts a task running the block from FIRST to STOP in ENV (taken) for
+ * ITEM (copied); ON_END is called when it ends. NULL when out of memory
+ * (then run->fatal is set). */
+task_t *task_start(run_t *r, task_t *parent, task_kind_t kind, uint32_t scope,
+                   uint32_t first, uint32_t stop, eval_env_t *env,
+                   const char *item, void (*on_end)(task_t *t), void *owner);
+/* Runs T until it waits or ends; when it has ended, calls its ON_END
+ * (which may free it). */
+void task_go(task_t *t);
+/* Ends T (its ON_END comes from task_go). */
+void task_end(task_t *t, task_end_t end);
+/* Wakes T after a wait: runs it unless it is running already (the wait
+ * ended before the call that began it returned). */
+void task_resume(task_t *t);
+/* Around a callback that changes T from outside its loop: enter returns
+ * whether T was running; leave goes on with T unless it was. */
+bool task_enter(task_t *t);
+void task_leave(task_t *t, bool was);
+/* Ends T's current node with the error E (moved), raised by node N:
+ * handlers are asked, outward from N's scope to T's. */
+void task_raise(task_t *t, uint32_t n, sched_err_t *e);
+/* Raises an error of CLASS from node N of T, with a formatted message. */
+void task_fail(task_t *t, uint32_t n, const char *cls, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void task_free(task_t *t);
+/* Records an event (store and the caller's callback). */
+void sched_event(run_t *r, const char *kind, uint32_t node, const char *item,
+                 val_t *data);
+/* Runs every stage and the plan's hooks; returns when the loop is done. */
+void sched_run(run_t *r);
+/* Whether an error of class CLS is one of WANT ('*': every class),
+ * through the built-in and the plan's own hierarchy. */
+bool sched_class_is(const run_t *r, const char *cls, const char *want);
+/* Evaluates E in T's scope; on failure raises it from node N (the
+ * evaluator's message and place) and returns NULL. */
+val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e);
+
+/* ---- sched_retry.c --------------------------------------------------------- */
+
+/* Runs the retry block opened by node N of T. */
+void retry_start(task_t *t, uint32_t n);
+/* The wait before attempt A + 1 (A >= 1) of the policy of retry node N,
+ * in ms, before jitter; and with JITTER applied from the generator
+ * *RNG (docs/language.md gives the formulas). */
+int64_t retry_delay(task_t *t, uint32_t n, uint32_t a, uint64_t *rng,
+                    bool *ok);
+
+/* ---- run.c ---------------------------------------------------------------- */
+
+/* Rolls the run back to checkpoint TO (NULL: its start) now, nothing else
+ * running, recording the result in R. */
+void sched_rollback(run_t *r, const char *to);
+/* The name of the lock a run takes: "workspace:" and the real path of the
+ * directory that holds the state store STATE_PATH. NULL when that
+ * directory cannot be resolved (errno) or memory ran out. */
+char *sched_lock_name(const char *state_path);
+
+/* ---- rollback.c ------------------------------------------------------------- */
+
+/* What a rollback needs: the store and the run, and how to undo. */
+typedef struct rollback_env {
+    store_t *store;
+    blobs_t *blobs;
+    const action_registry_t *reg;
+    const char *base_dir;
+    int64_t run;
+    bool force, dry_run;
+    run_event_fn on_event;
+    void *data;
+    diag_list_t *diags;
+} rollback_env_t;
+
+/* Undoes the records of E->run after checkpoint TO (NULL: all), newest
+ * first, then compares the managed resources with the checkpoint. *REPORT
+ * and *RESULT as rollback_run says. */
+mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
+                            val_t **report, run_result_t *result);
+/* The digest of STATES (a map path -> state), over its entries sorted by
+ * path. */
+void sched_digest(const val_t *states, char hex[BLOB_HEX]);
+/* The states of every path of PATHS (a map whose keys are paths) now. */
+mig_status_t sched_states(action_ctx_t *ctx, const val_t *paths,
+                          val_t **out);
+
+/* ---- sched_step.c -------------------------------------------------------- */
+
+/* Runs step node N of T (may wait). Ends by moving T on or raising. */
+void step_start(task_t *t, uint32_t n);
+/* Calls of pure actions in expressions (eval_action_fn; DATA the run). */
+mig_status_t sched_call_action(void *data, const ast_node_t *call,
+                               const char *name, val_t *const *args,
+                               src_t *src, diag_list_t *diags, val_t **out);
+/* Records checkpoint node N of T. */
+void checkpoint_record(task_t *t, uint32_t n);
+/* Commits the journal and wakes the steps that waited for it. */
+void sched_flush(run_t *r);
+/* Stops a step in progress (the run is stopping). */
+void step_cancel(task_t *t);
+void step_free(struct step_call *c);
+/* "node\titem": the key of a step in run->done. */
+char *step_key(const char *node, const char *item);
+
+/* ---- crash points (tests) ------------------------------------------------- */
+
+/* Called at each point where a crash matters (each commit of the
+ * journal, before and after each effect and each undo); see
+ * run_crash_points in runtime.h. */
+void sched_crash_point(const char *where);
+
+
+#endif

@@ -1,0 +1,248 @@
+/* sched_retry.c: retry blocks (docs/language.md, "retry"). Each attempt
+ * is a task of its own that runs the block from its first statement; the
+ * wait between attempts is a timer of the loop, never a sleeping thread.
+ * The attempt in progress is recorded in the store, so that a resumed run
+ * goes on counting where it stopped. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sched_int.h"
+
+typedef struct retry {
+    task_t *t;
+    uint32_t node, first, stop;
+    uint32_t attempts, attempt;
+    bool timer_open;
+    uv_timer_t timer;
+} retry_t;
+
+static void retry_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void retry_free(retry_t *rs)
+{
+    if (rs->timer_open) {
+        rs->timer.data = rs;
+        uv_close((uv_handle_t *)&rs->timer, retry_closed);
+    } else {
+        free(rs);
+    }
+}
+
+/* The next number of the run's generator (splitmix64). */
+static uint64_t next_random(uint64_t *s)
+{
+    uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* The backoff argument NAME of retry node R in ms (a duration), or as a
+ * number (FACTOR); DEF when absent. */
+static double backoff_arg(task_t *t, const ast_node_t *r, const char *name,
+                          double def, bool *ok)
+{
+    const ast_args_t *a = &r->u.retry.backoff_args;
+    for (uint32_t i = 0; i < a->len; i++) {
+        if (strcmp(a->items[i].name.name, name) != 0)
+            continue;
+        diag_list_t d;
+        diag_list_init(&d);
+        val_t *v = NULL;
+        double x = def;
+        if (eval_expr(a->items[i].value, t->env, t->run->src, &d, &v)
+            != MIG_OK)
+            *ok = false;
+        else if (val_type(v) == VAL_DURATION)
+            x = (double)val_get_ms(v);
+        else if (val_type(v) == VAL_NUMBER)
+            x = val_get_number(v);
+        else
+            *ok = false;
+        val_unref(v);
+        diag_list_free(&d);
+        return x;
+    }
+    return def;
+}
+
+int64_t retry_delay(task_t *t, uint32_t n, uint32_t a, uint64_t *rng,
+                    bool *ok)
+{
+    const ast_node_t *r = graph_node_ast(t->run->g, n);
+    *ok = true;
+    double d = 0;
+    switch (r->u.retry.backoff) {
+    case AST_BACKOFF_FIXED:
+        d = backoff_arg(t, r, "delay", 0, ok);
+        break;
+    case AST_BACKOFF_LINEAR: {
+        double base = backoff_arg(t, r, "base", 0, ok);
+        double step = backoff_arg(t, r, "step", base, ok);
+        d = base + (double)(a - 1) * step;
+        d = fmin(d, backoff_arg(t, r, "max", INFINITY, ok));
+        break;
+    }
+    case AST_BACKOFF_EXPONENTIAL: {
+        double base = backoff_arg(t, r, "base", 0, ok);
+        double factor = backoff_arg(t, r, "factor", 2, ok);
+        d = base * pow(factor, (double)(a - 1));
+        d = fmin(d, backoff_arg(t, r, "max", INFINITY, ok));
+        break;
+    }
+    default:
+        break;
+    }
+    if (!isfinite(d) || d < 0)
+        d = 0;
+    if (d > 864e5 * 365)
+        d = 864e5 * 365;
+    int64_t ms = (int64_t)d;
+    /* A uniform draw in [0, 1), 53 bits. */
+    double u = (double)(next_random(rng) >> 11) / 9007199254740992.0;
+    if (r->u.retry.jitter == AST_JITTER_FULL)
+        ms = (int64_t)(u * (double)ms);
+    else if (r->u.retry.jitter == AST_JITTER_EQUAL)
+        ms = ms / 2 + (int64_t)(u * (double)(ms - ms / 2));
+    return ms;
+}
+
+static void attempt_done(task_t *c);
+
+static void attempt_begin(retry_t *rs)
+{
+    task_t *t = rs->t;
+    run_t *r = t->run;
+    store_step_t st = { .node = graph_node_id(r->g, rs->node), .item = t->item,
+                        .state = STORE_STEP_RUNNING, .attempts = rs->attempt,
+                        .started_ms = store_now_ms() };
+    if (store_step_put(r->store, r->id, &st) != MIG_OK)
+        r->fatal = true;
+    eval_env_t *env = eval_env_new(t->env);
+    task_t *c = env ? task_start(r, t, TASK_ATTEMPT, rs->node, rs->first,
+                                 rs->stop, env, t->item, attempt_done, rs)
+                    : NULL;
+    if (!c) {
+        r->fatal = true;
+        bool was = task_enter(t);
+        t->waiting = false;
+        retry_free(rs);
+        task_fail(t, rs->node, "Permanent", "out of memory");
+        task_leave(t, was);
+        return;
+    }
+    c->attempt = rs->attempt;
+    task_go(c);
+}
+
+static void retry_wake(uv_timer_t *h)
+{
+    attempt_begin(h->data);
+}
+
+/* Whether the retry node N retries errors of class CLS. */
+static bool retries(const run_t *r, uint32_t n, const char *cls)
+{
+    const ast_idents_t *on = &graph_node_ast(r->g, n)->u.retry.on;
+    for (uint32_t i = 0; i < on->len; i++)
+        if (sched_class_is(r, cls, on->items[i].name))
+            return true;
+    return on->len == 0;
+}
+
+static void attempt_done(task_t *c)
+{
+    retry_t *rs = c->owner;
+    task_t *t = rs->t;
+    run_t *r = t->run;
+    bool was = task_enter(t);
+    if (c->end == TASK_OK) {
+        store_step_t st = { .node = graph_node_id(r->g, rs->node),
+                            .item = t->item, .state = STORE_STEP_DONE,
+                            .attempts = rs->attempt,
+                            .ended_ms = store_now_ms() };
+        if (store_step_put(r->store, r->id, &st) != MIG_OK)
+            r->fatal = true;
+        t->node = graph_flow_next(r->g, rs->stop);
+        t->waiting = false;
+        retry_free(rs);
+    } else if (c->end == TASK_SKIPPED) {
+        t->skip_reason = c->skip_reason;
+        c->skip_reason = NULL;
+        t->waiting = false;
+        retry_free(rs);
+        task_end(t, TASK_SKIPPED);
+    } else if (!c->err.final && !r->stopping && !r->fatal
+               && rs->attempt < rs->attempts && retries(r, rs->node,
+                                                        c->err.cls)) {
+        bool ok;
+        int64_t ms = retry_delay(t, rs->node, rs->attempt, &r->rng, &ok);
+        val_t *d = val_map_new(4);
+        if (d) {
+            val_map_set_take(d, "attempt", 7, val_int(rs->attempt));
+            val_map_set_take(d, "delay_ms", 8, val_int(ms));
+            val_map_set_take(d, "class", 5, val_cstring(c->err.cls));
+            val_map_set_take(d, "message", 7, val_cstring(c->err.message));
+        }
+        sched_event(r, "retry-wait", rs->node, t->item, d);
+        rs->attempt++;
+        if (!rs->timer_open) {
+            uv_timer_init(r->loop, &rs->timer);
+            rs->timer_open = true;
+        }
+        rs->timer.data = rs;
+        uv_timer_start(&rs->timer, retry_wake, (uint64_t)ms, 0);
+    } else {
+        sched_err_t e = c->err;
+        memset(&c->err, 0, sizeof(c->err));
+        uint32_t n = rs->node;
+        t->waiting = false;
+        retry_free(rs);
+        task_raise(t, n, &e);
+    }
+    task_free(c);
+    task_leave(t, was);
+}
+
+void retry_start(task_t *t, uint32_t n)
+{
+    run_t *r = t->run;
+    const ast_node_t *s = graph_node_ast(r->g, n);
+    val_t *v = sched_eval(t, n, s->u.retry.attempts);
+    if (!v)
+        return;
+    if (!val_is_int(v) || val_get_int(v) < 1) {
+        val_unref(v);
+        task_fail(t, n, "InvalidConfig", "the number of attempts must be a "
+                  "whole number of at least 1");
+        return;
+    }
+    retry_t *rs = calloc(1, sizeof(*rs));
+    if (!rs) {
+        val_unref(v);
+        r->fatal = true;
+        task_fail(t, n, "Permanent", "out of memory");
+        return;
+    }
+    *rs = (retry_t){ .t = t, .node = n, .first = graph_flow_next(r->g, n),
+                     .stop = graph_end_of(r->g, n, "exit"),
+                     .attempts = (uint32_t)(val_get_int(v) > UINT32_MAX
+                                            ? UINT32_MAX : val_get_int(v)),
+                     .attempt = 1 };
+    val_unref(v);
+    /* A resumed run goes on with the attempt it was in. */
+    char *key = step_key(graph_node_id(r->g, n), t->item);
+    val_t *rec = key && r->done ? val_map_get(r->done, key, strlen(key)) : NULL;
+    val_t *at = rec ? val_map_get(rec, "attempts", 8) : NULL;
+    if (at && val_is_int(at) && val_get_int(at) >= 1)
+        rs->attempt = (uint32_t)val_get_int(at);
+    if (rec)
+        val_map_delete(r->done, key, strlen(key));
+    free(key);
+    t->waiting = true;
+    attempt_begin(rs);
+}

@@ -1,0 +1,611 @@
+/* store.c: the state store's SQLite backend, its writing half: the
+ * statement cache and error reporting, the grouped transactions with their
+ * fence check, and the writes of runs, steps, the journal, checkpoints,
+ * events and counters. Opening is in store_open.c, locks in store_lock.c,
+ * reads in store_query.c; all their SQL is in store_int.h, and
+ * docs/state.md describes the file. */
+#include "store_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- names ------------------------------------------------------------- */
+
+#define NAME_ROW(e, s) s,
+const char *const store_run_state_names[STORE_N_RUN_STATES] = {
+    STORE_RUN_STATES(NAME_ROW)
+};
+const char *const store_step_state_names[STORE_N_STEP_STATES] = {
+    STORE_STEP_STATES(NAME_ROW)
+};
+const char *const store_journal_kind_names[STORE_N_JOURNAL_KINDS] = {
+    STORE_JOURNAL_KINDS(NAME_ROW)
+};
+const char *const store_journal_state_names[STORE_N_JOURNAL_STATES] = {
+    STORE_JOURNAL_STATES(NAME_ROW)
+};
+#undef NAME_ROW
+
+static const char *name_of(const char *const *names, int n, unsigned i)
+{
+    return i < (unsigned)n ? names[i] : "?";
+}
+
+int store_name_find(const char *const *names, int n, const char *text)
+{
+    for (int i = 0; text && i < n; i++)
+        if (strcmp(names[i], text) == 0)
+            return i;
+    return -1;
+}
+
+const char *store_run_state_name(store_run_state_t st)
+{
+    return name_of(store_run_state_names, STORE_N_RUN_STATES, st);
+}
+
+const char *store_step_state_name(store_step_state_t st)
+{
+    return name_of(store_step_state_names, STORE_N_STEP_STATES, st);
+}
+
+const char *store_journal_kind_name(store_journal_kind_t k)
+{
+    return name_of(store_journal_kind_names, STORE_N_JOURNAL_KINDS, k);
+}
+
+const char *store_journal_state_name(store_journal_state_t st)
+{
+    return name_of(store_journal_state_names, STORE_N_JOURNAL_STATES, st);
+}
+
+/* ---- time -------------------------------------------------------------- */
+
+int64_t store_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void store_iso_time(int64_t ms, char buf[32])
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, 32, "%" PRId64 "ms", ms);
+}
+
+/* ---- statements and errors --------------------------------------------- */
+
+static const char *const stmt_sql[] = {
+#define STORE_STMT_TEXT(id, sql) sql,
+    STORE_STMTS(STORE_STMT_TEXT)
+#undef STORE_STMT_TEXT
+};
+
+/* Hints for the errors a person can do something about. */
+static const struct { int code; const char *hint; } sql_hints[] = {
+    { SQLITE_FULL, "free some disk space; the run stopped before going on "
+                   "without its journal" },
+    { SQLITE_BUSY, "another process held the state store for more than 5 "
+                   "seconds" },
+    { SQLITE_READONLY, "check the permissions of the store and its "
+                       "directory" },
+    { SQLITE_CORRUPT, "the file is damaged; keep a copy before anything "
+                      "else touches it" },
+};
+
+mig_status_t store_sql_fail(store_t *s, int rc, const char *what)
+{
+    int code = rc & 0xff;
+    mig_status_t st = code == SQLITE_CONSTRAINT ? MIG_EINVALID
+                    : code == SQLITE_NOMEM ? MIG_ENOMEM : MIG_EIO;
+    diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL,
+                         "cannot %s in '%s': %s", what, s->path,
+                         sqlite3_errmsg(s->db));
+    for (size_t i = 0; i < sizeof(sql_hints) / sizeof(sql_hints[0]); i++)
+        if (sql_hints[i].code == code)
+            diag_hint(&s->diags, d, "%s", sql_hints[i].hint);
+    if (st == MIG_EINVALID)
+        return st;      /* the statement was undone; the transaction goes on */
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_txn = false;
+    s->sticky = st;
+    return st;
+}
+
+sqlite3_stmt *store_stmt(store_t *s, store_stmt_id_t id, bool *fresh)
+{
+    *fresh = false;
+    sqlite3_stmt *q = s->stmt[id];
+    if (q && !sqlite3_stmt_busy(q))
+        return q;
+    sqlite3_stmt *made = NULL;
+    int rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1,
+                                q ? 0 : SQLITE_PREPARE_PERSISTENT, &made, NULL);
+    if (rc != SQLITE_OK) {
+        store_sql_fail(s, rc, "prepare a statement");
+        sqlite3_finalize(made);
+        return NULL;
+    }
+    if (q)
+        *fresh = true;
+    else
+        s->stmt[id] = made;
+    return made;
+}
+
+void store_stmt_done(sqlite3_stmt *q, bool fresh)
+{
+    if (fresh)
+        sqlite3_finalize(q);
+    else if (q)
+        sqlite3_reset(q);
+}
+
+/* Steps Q (prepared by store_stmt) to its end, then gives it back; the
+ * first row's integer column 0 goes to *ROWVAL when asked. SQLITE_DONE or
+ * the error. */
+static int step_once(sqlite3_stmt *q, bool fresh, int64_t *rowval)
+{
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        if (rowval)
+            *rowval = sqlite3_column_int64(q, 0);
+        rc = SQLITE_DONE;
+    }
+    if (rc != SQLITE_DONE) {
+        /* The statement's error is what sqlite3_errmsg says until the
+         * next call; store_sql_fail reads it before it is reset. */
+        return rc;
+    }
+    store_stmt_done(q, fresh);
+    return rc;
+}
+
+mig_status_t store_exec(store_t *s, store_stmt_id_t id, const char *what)
+{
+    bool fresh;
+    sqlite3_stmt *q = store_stmt(s, id, &fresh);
+    if (!q)
+        return s->sticky ? s->sticky : MIG_EIO;
+    int rc = step_once(q, fresh, NULL);
+    if (rc == SQLITE_DONE)
+        return MIG_OK;
+    mig_status_t st = store_sql_fail(s, rc, what);
+    store_stmt_done(q, fresh);
+    return st;
+}
+
+/* Finishes a statement that failed with RC while doing WHAT. */
+static mig_status_t stmt_fail(store_t *s, sqlite3_stmt *q, bool fresh, int rc,
+                              const char *what)
+{
+    mig_status_t st = store_sql_fail(s, rc, what);
+    store_stmt_done(q, fresh);
+    return st;
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+void store_lost_lock(store_t *s, const char *resource, int64_t fence)
+{
+    bool fresh;
+    sqlite3_stmt *q = store_stmt(s, STORE_SQL_LOCK_GET, &fresh);
+    if (!q)
+        return;
+    sqlite3_bind_text(q, 1, resource, -1, SQLITE_STATIC);
+    diag_t *d;
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "lost its lock on %s "
+                     "(fence %" PRId64 "): the lock is gone", resource, fence);
+    } else if (sqlite3_column_type(q, 1) == SQLITE_NULL) {
+        d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "lost its lock on %s "
+                     "(fence %" PRId64 "): the lock was released", resource,
+                     fence);
+    } else {
+        char at[32];
+        store_iso_time(sqlite3_column_int64(q, 4), at);
+        const char *host = store_column_text(q, 3);
+        d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "lost its lock on %s: "
+                     "run %" PRId64 " (pid %" PRId64 " on %s) took it over at "
+                     "%s", resource, (int64_t)sqlite3_column_int64(q, 1),
+                     (int64_t)sqlite3_column_int64(q, 2), host ? host : "?",
+                     at);
+    }
+    diag_hint(&s->diags, d, "this run stopped writing; the run that holds the "
+              "lock now decides what happens next");
+    store_stmt_done(q, fresh);
+}
+
+/* Whether the lock the store is fenced on still carries its fence. */
+static mig_status_t check_fence(store_t *s)
+{
+    bool fresh;
+    sqlite3_stmt *q = store_stmt(s, STORE_SQL_LOCK_GET, &fresh);
+    if (!q)
+        return s->sticky;
+    sqlite3_bind_text(q, 1, s->fence_resource, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return stmt_fail(s, q, fresh, rc, "check the lock");
+    bool held = rc == SQLITE_ROW && sqlite3_column_type(q, 1) != SQLITE_NULL
+                && sqlite3_column_int64(q, 7) == s->fence;
+    store_stmt_done(q, fresh);
+    if (held)
+        return MIG_OK;
+    store_lost_lock(s, s->fence_resource, s->fence);
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_txn = false;
+    s->sticky = MIG_EINVALID;
+    return MIG_EINVALID;
+}
+
+/* Opens the transaction a write joins, when none is open: BEGIN
+ * IMMEDIATE, then (FENCED and a fence set) the fence check. Fails fast
+ * when the store has failed before. */
+mig_status_t store_write_begin(store_t *s, const char *what, bool fenced)
+{
+    if (s->sticky)
+        return s->sticky;
+    if (s->flags & STORE_READONLY) {
+        diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "cannot %s in '%s': it "
+                 "was opened read-only", what, s->path);
+        return MIG_EINVALID;
+    }
+    if (s->in_txn)
+        return MIG_OK;
+    mig_status_t st = store_exec(s, STORE_SQL_BEGIN, what);
+    if (st != MIG_OK)
+        return st;
+    s->in_txn = true;
+    return fenced && s->fence_resource ? check_fence(s) : MIG_OK;
+}
+
+/* Ends a write that returned ST: with STORE_DURABLE_FULL it commits. */
+mig_status_t store_write_end(store_t *s, mig_status_t st)
+{
+    if (st == MIG_OK && s->durability == STORE_DURABLE_FULL)
+        return store_flush(s);
+    return st;
+}
+
+mig_status_t store_flush(store_t *s)
+{
+    if (s->sticky)
+        return s->sticky;
+    if (!s->in_txn)
+        return MIG_OK;
+    mig_status_t st = store_exec(s, STORE_SQL_COMMIT, "commit");
+    if (st == MIG_OK)
+        s->in_txn = false;
+    return st;
+}
+
+bool store_pending(const store_t *s)
+{
+    return s->in_txn;
+}
+
+diag_list_t *store_diags(store_t *s)
+{
+    return &s->diags;
+}
+
+int store_schema_version(store_t *s)
+{
+    return s->version;
+}
+
+/* ---- binding ----------------------------------------------------------- */
+
+void store_bind_str(sqlite3_stmt *q, int col, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(q, col, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, col);
+}
+
+/* Binds V as JSON text (SQL NULL for no value), written into the store's
+ * buffer SLOT, which must stay untouched until Q has run. */
+static mig_status_t bind_json(store_t *s, sqlite3_stmt *q, int col, int slot,
+                              const val_t *v)
+{
+    if (!v) {
+        sqlite3_bind_null(q, col);
+        return MIG_OK;
+    }
+    strbuf_t *b = &s->json[slot];
+    b->len = 0;
+    if (val_to_json(v, b, 0) != MIG_OK || b->oom || !b->data) {
+        strbuf_free(b);
+        diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "out of memory writing "
+                 "to '%s'", s->path);
+        return MIG_ENOMEM;
+    }
+    sqlite3_bind_text64(q, col, b->data, b->len, SQLITE_STATIC, SQLITE_UTF8);
+    return MIG_OK;
+}
+
+/* ---- runs, steps, journal, checkpoints, events, counters --------------- */
+
+sqlite3_stmt *store_write_prepare(store_t *s, store_stmt_id_t id,
+                                  const char *what, bool *fresh,
+                                  mig_status_t *st)
+{
+    *st = store_write_begin(s, what, true);
+    if (*st != MIG_OK)
+        return NULL;
+    sqlite3_stmt *q = store_stmt(s, id, fresh);
+    if (!q)
+        *st = s->sticky ? s->sticky : MIG_EIO;
+    return q;
+}
+
+mig_status_t store_write_step(store_t *s, sqlite3_stmt *q, bool fresh,
+                              const char *what, int64_t *rowval)
+{
+    int rc = step_once(q, fresh, rowval);
+    return rc == SQLITE_DONE ? MIG_OK : stmt_fail(s, q, fresh, rc, what);
+}
+
+/* The end of an UPDATE of one row of RUN (SEQ > 0: its journal record
+ * SEQ): no row changed means there is no such row. */
+static mig_status_t one_row(store_t *s, mig_status_t st, int64_t run,
+                            int64_t seq)
+{
+    if (st == MIG_OK && sqlite3_changes(s->db) == 0) {
+        if (seq > 0)
+            diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "run %" PRId64 " has "
+                     "no journal record %" PRId64, run, seq);
+        else
+            diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "no run %" PRId64,
+                     run);
+        st = MIG_EINVALID;
+    }
+    return store_write_end(s, st);
+}
+
+mig_status_t store_run_create(store_t *s, const store_run_t *r, int64_t *id)
+{
+    static const char what[] = "record a new run";
+    bool fresh;
+    mig_status_t st;
+    *id = 0;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_RUN_INSERT, what, &fresh, &st);
+    if (!q)
+        return st;
+    store_bind_str(q, 1, r->plan_path);
+    store_bind_str(q, 2, r->plan_name);
+    store_bind_str(q, 3, r->plan_digest);
+    store_bind_str(q, 4, r->profile);
+    if ((st = bind_json(s, q, 5, 0, r->params)) != MIG_OK
+        || (st = bind_json(s, q, 6, 1, r->options)) != MIG_OK) {
+        store_stmt_done(q, fresh);
+        return st;
+    }
+    store_bind_str(q, 7, r->host);
+    sqlite3_bind_int64(q, 8, r->pid);
+    sqlite3_bind_int64(q, 9, r->started_ms ? r->started_ms : store_now_ms());
+    if (r->parent)
+        sqlite3_bind_int64(q, 10, r->parent);
+    else
+        sqlite3_bind_null(q, 10);
+    st = store_write_step(s, q, fresh, what, NULL);
+    if (st == MIG_OK)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return store_write_end(s, st);
+}
+
+mig_status_t store_run_finish(store_t *s, int64_t id, store_run_state_t state,
+                              const char *error)
+{
+    static const char what[] = "record the end of a run";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_RUN_FINISH, what, &fresh, &st);
+    if (!q)
+        return st;
+    sqlite3_bind_int64(q, 1, id);
+    store_bind_str(q, 2, store_run_state_name(state));
+    store_bind_str(q, 3, error);
+    sqlite3_bind_int64(q, 4, store_now_ms());
+    st = store_write_step(s, q, fresh, what, NULL);
+    return one_row(s, st, id, 0);
+}
+
+mig_status_t store_run_reopen(store_t *s, int64_t id, int64_t pid,
+                              const char *host)
+{
+    static const char what[] = "reopen a run";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_RUN_REOPEN, what, &fresh, &st);
+    if (!q)
+        return st;
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, pid);
+    store_bind_str(q, 3, host);
+    st = store_write_step(s, q, fresh, what, NULL);
+    return one_row(s, st, id, 0);
+}
+
+mig_status_t store_step_put(store_t *s, int64_t run, const store_step_t *stp)
+{
+    static const char what[] = "record a step";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_STEP_PUT, what, &fresh, &st);
+    if (!q)
+        return st;
+    sqlite3_bind_int64(q, 1, run);
+    store_bind_str(q, 2, stp->node);
+    store_bind_str(q, 3, stp->item ? stp->item : "");
+    store_bind_str(q, 4, store_step_state_name(stp->state));
+    sqlite3_bind_int64(q, 5, stp->attempts);
+    if ((st = bind_json(s, q, 6, 0, stp->result)) != MIG_OK) {
+        store_stmt_done(q, fresh);
+        return st;
+    }
+    store_bind_str(q, 7, stp->error_class);
+    store_bind_str(q, 8, stp->error);
+    sqlite3_bind_int64(q, 9, stp->started_ms);
+    sqlite3_bind_int64(q, 10, stp->ended_ms);
+    return store_write_end(s, store_write_step(s, q, fresh, what, NULL));
+}
+
+mig_status_t store_journal_intent(store_t *s, int64_t run,
+                                  store_journal_t *rec)
+{
+    static const char what[] = "journal an intent";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_JOURNAL_INSERT, what, &fresh, &st);
+    if (!q)
+        return st;
+    sqlite3_bind_int64(q, 1, run);
+    store_bind_str(q, 2, rec->node);
+    store_bind_str(q, 3, rec->item ? rec->item : "");
+    store_bind_str(q, 4, rec->action);
+    store_bind_str(q, 5, store_journal_kind_name(rec->kind));
+    if ((st = bind_json(s, q, 6, 0, rec->args)) != MIG_OK
+        || (st = bind_json(s, q, 7, 1, rec->undo)) != MIG_OK
+        || (st = bind_json(s, q, 8, 2, rec->resources)) != MIG_OK) {
+        store_stmt_done(q, fresh);
+        return st;
+    }
+    sqlite3_bind_int64(q, 9, store_now_ms());
+    st = store_write_step(s, q, fresh, what, &rec->seq);
+    if (st == MIG_OK)
+        rec->state = STORE_JOURNAL_INTENT;
+    return store_write_end(s, st);
+}
+
+mig_status_t store_journal_set(store_t *s, int64_t run, int64_t seq,
+                               store_journal_state_t state)
+{
+    static const char what[] = "update the journal";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_JOURNAL_SET, what, &fresh, &st);
+    if (!q)
+        return st;
+    sqlite3_bind_int64(q, 1, run);
+    sqlite3_bind_int64(q, 2, seq);
+    store_bind_str(q, 3, store_journal_state_name(state));
+    sqlite3_bind_int64(q, 4, store_now_ms());
+    st = store_write_step(s, q, fresh, what, NULL);
+    return one_row(s, st, run, seq);
+}
+
+mig_status_t store_journal_set_range(store_t *s, int64_t run, int64_t lo,
+                                     int64_t hi, store_journal_state_t state)
+{
+    static const char what[] = "update the journal";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_JOURNAL_SET_RANGE, what, &fresh, &st);
+    if (!q)
+        return st;
+    sqlite3_bind_int64(q, 1, run);
+    sqlite3_bind_int64(q, 2, lo);
+    sqlite3_bind_int64(q, 3, hi);
+    store_bind_str(q, 4, store_journal_state_name(state));
+    sqlite3_bind_int64(q, 5, store_now_ms());
+    st = store_write_step(s, q, fresh, what, NULL);
+    if (st == MIG_OK && sqlite3_changes(s->db) != hi - lo + 1) {
+        diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "run %" PRId64 " lacks "
+                 "journal records between %" PRId64 " and %" PRId64, run, lo,
+                 hi);
+        st = MIG_EINVALID;
+    }
+    return store_write_end(s, st);
+}
+
+mig_status_t store_checkpoint_put(store_t *s, int64_t run,
+                                  const store_checkpoint_t *cp)
+{
+    static const char what[] = "record a checkpoint";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q = store_write_prepare(s, STORE_SQL_CHECKPOINT_INSERT, what,
+                                    &fresh, &st);
+    if (!q)
+        return st;
+    sqlite3_bind_int64(q, 1, run);
+    store_bind_str(q, 2, cp->name);
+    store_bind_str(q, 3, cp->node);
+    store_bind_str(q, 4, cp->item ? cp->item : "");
+    sqlite3_bind_int64(q, 5, cp->seq);
+    store_bind_str(q, 6, cp->digest);
+    if ((st = bind_json(s, q, 7, 0, cp->resources)) != MIG_OK) {
+        store_stmt_done(q, fresh);
+        return st;
+    }
+    sqlite3_bind_int64(q, 8, cp->at_ms ? cp->at_ms : store_now_ms());
+    return store_write_end(s, store_write_step(s, q, fresh, what, NULL));
+}
+
+mig_status_t store_event_write(store_t *s, int64_t run, const char *kind,
+                               const char *node, const char *item,
+                               const val_t *data, int slot)
+{
+    static const char what[] = "record an event";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_EVENT_INSERT, what, &fresh, &st);
+    if (!q)
+        return st;
+    sqlite3_bind_int64(q, 1, run);
+    sqlite3_bind_int64(q, 2, store_now_ms());
+    store_bind_str(q, 3, kind);
+    store_bind_str(q, 4, node);
+    store_bind_str(q, 5, item);
+    if ((st = bind_json(s, q, 6, slot, data)) != MIG_OK) {
+        store_stmt_done(q, fresh);
+        return st;
+    }
+    return store_write_step(s, q, fresh, what, NULL);
+}
+
+mig_status_t store_event(store_t *s, int64_t run, const char *kind,
+                         const char *node, const char *item,
+                         const val_t *data)
+{
+    return store_write_end(s, store_event_write(s, run, kind, node, item,
+                                                data, 0));
+}
+
+mig_status_t store_counter_add(store_t *s, const char *name, int64_t delta,
+                               int64_t *value)
+{
+    static const char what[] = "update a counter";
+    bool fresh;
+    mig_status_t st;
+    int64_t v = 0;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_COUNTER_ADD, what, &fresh, &st);
+    if (!q)
+        return st;
+    store_bind_str(q, 1, name);
+    sqlite3_bind_int64(q, 2, delta);
+    st = store_write_step(s, q, fresh, what, &v);
+    if (st == MIG_OK && value)
+        *value = v;
+    return store_write_end(s, st);
+}
+

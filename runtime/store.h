@@ -1,0 +1,305 @@
+/* store.h: the state store, where runs, their journal, checkpoints,
+ * events and locks are kept (docs/state.md). The scheduler, rollback,
+ * resume and the CLI reach it only through these functions, so that a
+ * PostgreSQL backend can take the place of SQLite without touching them.
+ * The embedded backend (store.c) is SQLite in WAL mode.
+ *
+ * Writes are grouped: every write joins the open transaction (opening
+ * one when there is none), and store_flush commits it. The runtime
+ * flushes before an effect whose intent it has just journaled, and on a
+ * timer for the rest (outcomes, events), so that many steps share one
+ * commit. With STORE_DURABLE_FULL every write commits at once and every
+ * commit is synced to disk.
+ *
+ * Fencing: a run that holds a lock sets its fencing token with
+ * store_fence; from then on every transaction first checks that the lock
+ * still carries that token, and fails (MIG_EINVALID, "lost its lock")
+ * when someone broke it. */
+#ifndef MIG_STORE_H
+#define MIG_STORE_H
+
+#include "runtime.h"
+
+typedef struct store store_t;
+
+/* The schema version this build writes; older stores are upgraded on
+ * open, newer ones refused. */
+#define STORE_SCHEMA_VERSION 1
+
+typedef enum store_durability {
+    STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
+    STORE_DURABLE_FULL,     /* every write committed and synced */
+} store_durability_t;
+
+enum {
+    STORE_CREATE = 1u << 0,     /* create the file (and its directory) */
+    STORE_READONLY = 1u << 1,   /* status, history, log */
+};
+
+/* Opens the store at PATH (".mig/state.db" beside the plan by default),
+ * upgrading its schema. Without STORE_CREATE a missing file is an error
+ * ("no runs here yet"). Errors name PATH and go to DIAGS (MIG_EIO;
+ * MIG_EINVALID for a file that is not a mig store or is newer than this
+ * build). */
+mig_status_t store_open(const char *path, unsigned flags, diag_list_t *diags,
+                        store_t **out);
+/* Commits what is pending, then closes. NULL ok. */
+void store_close(store_t *s);
+int store_schema_version(store_t *s);
+void store_set_durability(store_t *s, store_durability_t d);
+/* Commits the open transaction, if any. Errors (a full disk, a lost
+ * lock) go to the store's diagnostics (store_diags) and are sticky: every
+ * later write fails too. */
+mig_status_t store_flush(store_t *s);
+/* Whether a transaction holds writes not yet committed. */
+bool store_pending(const store_t *s);
+/* The diagnostics of failed store calls (borrowed; appended to). */
+diag_list_t *store_diags(store_t *s);
+
+/* ---- runs ------------------------------------------------------------- */
+
+#define STORE_RUN_STATES(X)                                                   \
+    X(RUNNING, "running")                                                    \
+    X(SUCCEEDED, "succeeded")                                                \
+    X(FAILED, "failed")              /* failed, nothing rolled back */       \
+    X(ROLLED_BACK, "rolled-back")    /* failed, rollback matched */          \
+    X(ROLLBACK_FAILED, "rollback-failed")                                    \
+    X(INTERRUPTED, "interrupted")    /* the process died (derived) */
+
+typedef enum store_run_state {
+#define STORE_RUN_STATE_ENUM(e, s) STORE_RUN_##e,
+    STORE_RUN_STATES(STORE_RUN_STATE_ENUM)
+#undef STORE_RUN_STATE_ENUM
+} store_run_state_t;
+
+const char *store_run_state_name(store_run_state_t st);
+
+typedef struct store_run {
+    int64_t id;                 /* 1, 2, ...: what `mig status 3` takes */
+    char *plan_path;            /* the plan file, absolute */
+    char *plan_name;
+    char *plan_digest;          /* BLAKE2b of the plan's bytes */
+    char *profile;              /* or NULL */
+    val_t *params;              /* map name -> value */
+    val_t *options;             /* map: durability, seed, force, ... */
+    store_run_state_t state;    /* as recorded (see store_run_liveness) */
+    char *error;                /* why it failed, or NULL */
+    char *host;
+    int64_t pid;
+    int64_t started_ms, ended_ms;   /* Unix ms; ended 0 while running */
+    int64_t parent;             /* the run a redrive came from, or 0 */
+} store_run_t;
+
+void store_run_clear(store_run_t *r);
+/* Records a new run (state running); *ID gets its id. */
+mig_status_t store_run_create(store_t *s, const store_run_t *r, int64_t *id);
+/* MIG_EINVALID ("no run N") when absent. RUN is filled (clear it). */
+mig_status_t store_run_get(store_t *s, int64_t id, store_run_t *run);
+/* The newest run's id, or 0. */
+int64_t store_run_last(store_t *s);
+mig_status_t store_run_finish(store_t *s, int64_t id,
+                              store_run_state_t state, const char *error);
+/* Marks a run running again (resume), with the new PID. */
+mig_status_t store_run_reopen(store_t *s, int64_t id, int64_t pid,
+                              const char *host);
+/* Every run, newest first, at most LIMIT (0: all). *RUNS is an array of
+ * *N runs to free with store_runs_free. */
+mig_status_t store_run_list(store_t *s, size_t limit, store_run_t **runs,
+                            size_t *n);
+void store_runs_free(store_run_t *runs, size_t n);
+/* The state to show for RUN: a run recorded running whose lock is gone,
+ * expired, or held by a process that no longer exists on this host is
+ * INTERRUPTED. */
+store_run_state_t store_run_liveness(store_t *s, const store_run_t *run);
+
+/* ---- steps: what each node did for each item ------------------------- */
+
+/* A node of the graph, for one item: ITEM is "" outside a foreach, else
+ * the path of item indexes ("2", "2/0" in a nested foreach). */
+#define STORE_STEP_STATES(X)                                                  \
+    X(RUNNING, "running")                                                    \
+    X(DONE, "done")                                                          \
+    X(FAILED, "failed")                                                      \
+    X(SKIPPED, "skipped")
+
+typedef enum store_step_state {
+#define STORE_STEP_STATE_ENUM(e, s) STORE_STEP_##e,
+    STORE_STEP_STATES(STORE_STEP_STATE_ENUM)
+#undef STORE_STEP_STATE_ENUM
+} store_step_state_t;
+
+const char *store_step_state_name(store_step_state_t st);
+
+typedef struct store_step {
+    const char *node;           /* the graph node's stable id */
+    const char *item;
+    store_step_state_t state;
+    uint32_t attempts;
+    val_t *result;              /* the step's value when DONE, or NULL */
+    const char *error_class;    /* when FAILED or SKIPPED (the reason) */
+    const char *error;
+    int64_t started_ms, ended_ms;
+} store_step_t;
+
+/* Records (insert or replace) the state of NODE for ITEM. */
+mig_status_t store_step_put(store_t *s, int64_t run, const store_step_t *st);
+/* Calls FN for each step of RUN in the order they were first put. The
+ * strings and value are borrowed for the call. FN returns false to
+ * stop. */
+mig_status_t store_step_each(store_t *s, int64_t run,
+                             bool (*fn)(void *data, const store_step_t *st),
+                             void *data);
+
+/* ---- the journal -------------------------------------------------------- */
+
+/* One change a run made, or was about to make: written (state INTENT)
+ * before the effect, updated after. Positions (SEQ) grow through the run
+ * and order rollback. */
+#define STORE_JOURNAL_KINDS(X)                                                \
+    X(SELF, "self")             /* UNDO is the action's undo record */       \
+    X(PLAN, "plan")             /* UNDO is {action, args}: the plan's undo */ \
+    X(NONE, "irreversible")     /* no undo */
+
+typedef enum store_journal_kind {
+#define STORE_JOURNAL_KIND_ENUM(e, s) STORE_JOURNAL_##e,
+    STORE_JOURNAL_KINDS(STORE_JOURNAL_KIND_ENUM)
+#undef STORE_JOURNAL_KIND_ENUM
+} store_journal_kind_t;
+
+#define STORE_JOURNAL_STATES(X)                                               \
+    X(INTENT, "intent")         /* journaled; the effect may have happened */ \
+    X(DONE, "done")                                                          \
+    X(FAILED, "failed")         /* the action failed; undo still applies */  \
+    X(UNDOING, "undoing")       /* a rollback started undoing it */          \
+    X(UNDONE, "undone")                                                      \
+    X(FORCED, "forced")         /* a forced rollback went past it */
+
+typedef enum store_journal_state {
+#define STORE_JOURNAL_STATE_ENUM(e, s) STORE_JOURNAL_##e,
+    STORE_JOURNAL_STATES(STORE_JOURNAL_STATE_ENUM)
+#undef STORE_JOURNAL_STATE_ENUM
+} store_journal_state_t;
+
+const char *store_journal_kind_name(store_journal_kind_t k);
+const char *store_journal_state_name(store_journal_state_t st);
+
+typedef struct store_journal {
+    int64_t seq;                /* set by store_journal_intent */
+    const char *node, *item;
+    const char *action;         /* the step's action */
+    store_journal_kind_t kind;
+    store_journal_state_t state;
+    val_t *args;                /* the step's evaluated arguments */
+    val_t *undo;                /* see the kinds; NULL for NONE */
+    val_t *resources;           /* map path -> state before (actx_state) */
+} store_journal_t;
+
+/* Journals an intent (state INTENT); REC->seq is set. */
+mig_status_t store_journal_intent(store_t *s, int64_t run,
+                                  store_journal_t *rec);
+mig_status_t store_journal_set(store_t *s, int64_t run, int64_t seq,
+                               store_journal_state_t state);
+/* Sets the state of every record LO <= SEQ <= HI of RUN (all must
+ * exist): how a rollback marks a stretch of records undone at once. */
+mig_status_t store_journal_set_range(store_t *s, int64_t run, int64_t lo,
+                                     int64_t hi, store_journal_state_t state);
+enum {
+    STORE_EACH_REVERSE = 1u << 0,   /* newest first */
+    STORE_EACH_NO_ARGS = 1u << 1,   /* leave ARGS NULL (not read) */
+};
+/* Calls FN for every record of RUN with SEQ > AFTER, oldest first unless
+ * FLAGS say otherwise. Borrowed for the call; FN returns false to stop. */
+mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
+                                unsigned flags,
+                                bool (*fn)(void *data,
+                                           const store_journal_t *rec),
+                                void *data);
+/* The highest SEQ of RUN so far, 0 when none. */
+int64_t store_journal_last(store_t *s, int64_t run);
+
+/* ---- checkpoints --------------------------------------------------------- */
+
+typedef struct store_checkpoint {
+    const char *name, *node, *item;
+    int64_t seq;                /* the journal position it marks */
+    const char *digest;         /* BLAKE2b over RESOURCES, hex */
+    val_t *resources;           /* map path -> state at the checkpoint */
+    int64_t at_ms;
+} store_checkpoint_t;
+
+mig_status_t store_checkpoint_put(store_t *s, int64_t run,
+                                  const store_checkpoint_t *cp);
+/* The latest checkpoint NAME of RUN (ITEM "" or the item's own first),
+ * filled into CP with strings and value owned by the store until the next
+ * call; MIG_EINVALID ("run N has no checkpoint NAME") when absent. */
+mig_status_t store_checkpoint_get(store_t *s, int64_t run, const char *name,
+                                  store_checkpoint_t *cp);
+mig_status_t store_checkpoint_each(store_t *s, int64_t run,
+                                   bool (*fn)(void *data,
+                                              const store_checkpoint_t *cp),
+                                   void *data);
+
+/* ---- events (mig log) ------------------------------------------------------ */
+
+/* Appends an event of RUN: KIND ("run-start", "step-done", ...; see
+ * docs/state.md), NODE and ITEM (NULL when not about one), and DATA (a
+ * map, borrowed; NULL for none). Timestamped by the store. */
+mig_status_t store_event(store_t *s, int64_t run, const char *kind,
+                         const char *node, const char *item,
+                         const val_t *data);
+
+typedef struct store_event_rec {
+    int64_t seq, at_ms;
+    const char *kind, *node, *item;     /* node, item: NULL when none */
+    val_t *data;                        /* NULL when none */
+} store_event_rec_t;
+
+mig_status_t store_event_each(store_t *s, int64_t run,
+                              bool (*fn)(void *data,
+                                         const store_event_rec_t *ev),
+                              void *data);
+
+/* ---- counters (test.count) ------------------------------------------------- */
+
+mig_status_t store_counter_add(store_t *s, const char *name, int64_t delta,
+                               int64_t *value);
+
+/* ---- locks ------------------------------------------------------------------ */
+
+typedef struct store_lock {
+    char *resource;
+    int64_t run, pid;
+    char *host;
+    int64_t since_ms, heartbeat_ms, expires_ms;
+    int64_t fence;              /* grows by one at each acquisition */
+} store_lock_t;
+
+void store_lock_clear(store_lock_t *l);
+
+/* Takes the lock on RESOURCE for RUN (by PID on HOST), expiring TTL_MS
+ * after each heartbeat. When someone else holds it, fails with
+ * MIG_EINVALID and fills *HOLDER (if not NULL), unless the lock has
+ * expired and BREAK is set: then it is taken over (an event "lock-broken"
+ * in the holder's run and in RUN records it). A run that already holds
+ * it (a resume) takes it again. *FENCE gets the new fencing token. */
+mig_status_t store_lock_acquire(store_t *s, const char *resource, int64_t run,
+                                int64_t pid, const char *host, int64_t ttl_ms,
+                                bool brk, store_lock_t *holder,
+                                int64_t *fence);
+/* Extends the lock's expiry; MIG_EINVALID when its fence is no longer
+ * FENCE. Commits at once. */
+mig_status_t store_lock_heartbeat(store_t *s, const char *resource,
+                                  int64_t fence, int64_t ttl_ms);
+mig_status_t store_lock_release(store_t *s, const char *resource,
+                                int64_t fence);
+/* The lock on RESOURCE, filled into *L; MIG_EINVALID when none. */
+mig_status_t store_lock_get(store_t *s, const char *resource,
+                            store_lock_t *l);
+/* From now on every transaction checks that RESOURCE's lock still has
+ * FENCE (NULL RESOURCE: no check). */
+void store_fence(store_t *s, const char *resource, int64_t fence);
+
+/* Unix time in milliseconds (the store's clock). */
+int64_t store_now_ms(void);
+
+#endif

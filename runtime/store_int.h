@@ -1,0 +1,209 @@
+/* store_int.h: what store.c (open, schema, transactions, writes) and
+ * store_query.c (reads) share: the store's struct and every SQL statement
+ * the SQLite backend runs, prepared once per store and reused. Nothing
+ * outside these two files sees SQLite. */
+#ifndef MIG_STORE_INT_H
+#define MIG_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* Every statement the store runs, as ID and text. The table is the one
+ * place SQL lives (docs/state.md describes the tables). */
+#define STORE_STMTS(X)                                                        \
+    X(BEGIN, "BEGIN IMMEDIATE")                                               \
+    X(COMMIT, "COMMIT")                                                       \
+    X(ROLLBACK, "ROLLBACK")                                                   \
+    X(RUN_INSERT, "INSERT INTO runs(plan_path, plan_name, plan_digest, "      \
+      "profile, params, options, state, error, host, pid, started_ms, "       \
+      "ended_ms, parent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', NULL, "   \
+      "?7, ?8, ?9, 0, ?10)")                                                  \
+    X(RUN_FINISH, "UPDATE runs SET state = ?2, error = ?3, ended_ms = ?4 "    \
+      "WHERE id = ?1")                                                        \
+    X(RUN_REOPEN, "UPDATE runs SET state = 'running', error = NULL, "         \
+      "ended_ms = 0, pid = ?2, host = ?3 WHERE id = ?1")                      \
+    X(RUN_GET, "SELECT " STORE_RUN_COLUMNS " FROM runs WHERE id = ?1")        \
+    X(RUN_LAST, "SELECT IFNULL(MAX(id), 0) FROM runs")                        \
+    X(RUN_LIST, "SELECT " STORE_RUN_COLUMNS " FROM runs ORDER BY id DESC "    \
+      "LIMIT ?1")                                                             \
+    X(STEP_PUT, "INSERT INTO steps(run, node, item, state, attempts, "        \
+      "result, error_class, error, started_ms, ended_ms) VALUES (?1, ?2, ?3, " \
+      "?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (run, node, item) DO UPDATE " \
+      "SET state = excluded.state, attempts = excluded.attempts, "            \
+      "result = excluded.result, error_class = excluded.error_class, "        \
+      "error = excluded.error, started_ms = CASE excluded.started_ms "        \
+      "WHEN 0 THEN started_ms ELSE excluded.started_ms END, "                 \
+      "ended_ms = excluded.ended_ms")                                         \
+    X(STEP_EACH, "SELECT node, item, state, attempts, result, error_class, "  \
+      "error, started_ms, ended_ms FROM steps WHERE run = ?1 ORDER BY id")    \
+    X(JOURNAL_INSERT, "INSERT INTO journal(run, seq, node, item, action, "    \
+      "kind, state, args, undo, resources, at_ms, updated_ms) VALUES (?1, "   \
+      "(SELECT IFNULL(MAX(seq), 0) + 1 FROM journal WHERE run = ?1), ?2, ?3, " \
+      "?4, ?5, 'intent', ?6, ?7, ?8, ?9, ?9) RETURNING seq")                  \
+    X(JOURNAL_SET, "UPDATE journal SET state = ?3, updated_ms = ?4 "          \
+      "WHERE run = ?1 AND seq = ?2")                                          \
+    X(JOURNAL_SET_RANGE, "UPDATE journal SET state = ?4, updated_ms = ?5 "    \
+      "WHERE run = ?1 AND seq BETWEEN ?2 AND ?3")                             \
+    X(JOURNAL_FORWARD, "SELECT " STORE_JOURNAL_COLUMNS " FROM journal "       \
+      "WHERE run = ?1 AND seq > ?2 ORDER BY seq")                             \
+    X(JOURNAL_REVERSE, "SELECT " STORE_JOURNAL_COLUMNS " FROM journal "       \
+      "WHERE run = ?1 AND seq > ?2 ORDER BY seq DESC")                        \
+    X(JOURNAL_LAST, "SELECT IFNULL(MAX(seq), 0) FROM journal WHERE run = ?1") \
+    X(CHECKPOINT_INSERT, "INSERT INTO checkpoints(run, name, node, item, "    \
+      "seq, digest, resources, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "   \
+      "?8)")                                                                  \
+    X(CHECKPOINT_GET, "SELECT " STORE_CHECKPOINT_COLUMNS " FROM checkpoints " \
+      "WHERE run = ?1 AND name = ?2 ORDER BY item = ?3 DESC, id DESC LIMIT 1") \
+    X(CHECKPOINT_EACH, "SELECT " STORE_CHECKPOINT_COLUMNS " FROM checkpoints " \
+      "WHERE run = ?1 ORDER BY id")                                           \
+    X(EVENT_INSERT, "INSERT INTO events(run, seq, at_ms, kind, node, item, "  \
+      "data) VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM events WHERE "  \
+      "run = ?1), ?2, ?3, ?4, ?5, ?6)")                                       \
+    X(EVENT_EACH, "SELECT seq, at_ms, kind, node, item, data FROM events "    \
+      "WHERE run = ?1 ORDER BY seq")                                          \
+    X(COUNTER_ADD, "INSERT INTO counters(name, value) VALUES (?1, ?2) "       \
+      "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value "      \
+      "RETURNING value")                                                      \
+    X(LOCK_GET, "SELECT resource, run, pid, host, since_ms, heartbeat_ms, "   \
+      "expires_ms, fence FROM locks WHERE resource = ?1")                     \
+    X(LOCK_INSERT, "INSERT INTO locks(resource, run, pid, host, since_ms, "   \
+      "heartbeat_ms, expires_ms, fence) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, "  \
+      "1)")                                                                   \
+    X(LOCK_TAKE, "UPDATE locks SET run = ?2, pid = ?3, host = ?4, "           \
+      "since_ms = ?5, heartbeat_ms = ?5, expires_ms = ?6, fence = fence + 1 " \
+      "WHERE resource = ?1 RETURNING fence")                                  \
+    X(LOCK_HEARTBEAT, "UPDATE locks SET heartbeat_ms = ?3, expires_ms = ?4 "  \
+      "WHERE resource = ?1 AND fence = ?2 AND run IS NOT NULL")               \
+    X(LOCK_RELEASE, "UPDATE locks SET run = NULL, pid = NULL, host = NULL, "  \
+      "expires_ms = 0 WHERE resource = ?1 AND fence = ?2 "                    \
+      "AND run IS NOT NULL")                                                  \
+    X(LOCK_OF_RUN, "SELECT pid, host, expires_ms FROM locks WHERE run = ?1")
+
+#define STORE_RUN_COLUMNS                                                     \
+    "id, plan_path, plan_name, plan_digest, profile, params, options, "      \
+    "state, error, host, pid, started_ms, ended_ms, parent"
+#define STORE_JOURNAL_COLUMNS                                                 \
+    "seq, node, item, action, kind, state, args, undo, resources"
+#define STORE_CHECKPOINT_COLUMNS                                              \
+    "name, node, item, seq, digest, resources, at_ms"
+
+/* The names of each state table, and how many there are. */
+#define STORE_COUNT_ROW(e, s) +1
+enum {
+    STORE_N_RUN_STATES = 0 STORE_RUN_STATES(STORE_COUNT_ROW),
+    STORE_N_STEP_STATES = 0 STORE_STEP_STATES(STORE_COUNT_ROW),
+    STORE_N_JOURNAL_KINDS = 0 STORE_JOURNAL_KINDS(STORE_COUNT_ROW),
+    STORE_N_JOURNAL_STATES = 0 STORE_JOURNAL_STATES(STORE_COUNT_ROW),
+};
+#undef STORE_COUNT_ROW
+extern const char *const store_run_state_names[STORE_N_RUN_STATES];
+extern const char *const store_step_state_names[STORE_N_STEP_STATES];
+extern const char *const store_journal_kind_names[STORE_N_JOURNAL_KINDS];
+extern const char *const store_journal_state_names[STORE_N_JOURNAL_STATES];
+/* The index of TEXT among the N NAMES, or -1 (NULL TEXT: -1). */
+int store_name_find(const char *const *names, int n, const char *text);
+
+typedef enum store_stmt_id {
+#define STORE_STMT_ENUM(id, sql) STORE_SQL_##id,
+    STORE_STMTS(STORE_STMT_ENUM)
+#undef STORE_STMT_ENUM
+    STORE_SQL_COUNT
+} store_stmt_id_t;
+
+/* The JSON buffers a write may fill at once (a journal record's args,
+ * undo and resources), kept between calls so a write allocates nothing
+ * once they have grown. */
+#define STORE_JSON_SLOTS 3
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    unsigned flags;
+    int version;                    /* the schema version, once open */
+    store_durability_t durability;
+    bool in_txn;                    /* a BEGIN IMMEDIATE is open */
+    mig_status_t sticky;            /* MIG_OK, or the error every write
+                                       returns from now on */
+    diag_list_t diags;
+    sqlite3_stmt *stmt[STORE_SQL_COUNT];
+    strbuf_t json[STORE_JSON_SLOTS];
+    char *fence_resource;           /* store_fence; NULL: no check */
+    int64_t fence;
+    int64_t fence_run;              /* the run that took it, when known */
+    /* What store_checkpoint_get last handed out (owned until its next
+     * call or store_close). */
+    char *cp_text[4];
+    val_t *cp_resources;
+};
+
+/* The cached statement ID, prepared on first use and reset for reuse;
+ * NULL when it could not be prepared (reported to the store's
+ * diagnostics: on MIG_ENOMEM or MIG_EIO the store is failed). When the
+ * cached one is in use by a caller further up the stack (a callback of
+ * store_*_each calling the same kind of read), *FRESH is set and a new
+ * statement is returned that the caller must finalize. */
+sqlite3_stmt *store_stmt(store_t *s, store_stmt_id_t id, bool *fresh);
+/* Gives back a statement from store_stmt: resets it, or finalizes it
+ * when it was FRESH. */
+void store_stmt_done(sqlite3_stmt *q, bool fresh);
+/* Reports that sqlite call RC failed while doing WHAT ("journal an
+ * intent"), naming the store's path and sqlite's message, and returns its
+ * status: MIG_EINVALID for a constraint (the transaction goes on),
+ * MIG_ENOMEM or MIG_EIO otherwise, which roll the transaction back and
+ * fail the store (sticky). */
+mig_status_t store_sql_fail(store_t *s, int rc, const char *what);
+/* Runs the cached statement ID, which takes no parameters, to its end;
+ * failures are reported as doing WHAT. */
+mig_status_t store_exec(store_t *s, store_stmt_id_t id, const char *what);
+
+/* ---- the shape of every write ------------------------------------------ */
+
+/* Opens the transaction a write joins when none is open: BEGIN IMMEDIATE,
+ * then (FENCED, and a fence set) the fence check, which fails the store
+ * for good (MIG_EINVALID, "lost its lock") when the lock has another
+ * fence now. Fails at once when the store has failed before, or was
+ * opened read-only. WHAT names the write in messages. */
+mig_status_t store_write_begin(store_t *s, const char *what, bool fenced);
+/* store_write_begin (fenced), then the cached statement ID for the
+ * caller to bind; NULL with *ST set when either failed. */
+sqlite3_stmt *store_write_prepare(store_t *s, store_stmt_id_t id,
+                                  const char *what, bool *fresh,
+                                  mig_status_t *st);
+/* Runs the bound statement Q; *ROWVAL (may be NULL) gets column 0 of a
+ * RETURNING row. Reports a failure as doing WHAT. */
+mig_status_t store_write_step(store_t *s, sqlite3_stmt *q, bool fresh,
+                              const char *what, int64_t *rowval);
+/* Ends a write that returned ST: with STORE_DURABLE_FULL, commits. */
+mig_status_t store_write_end(store_t *s, mig_status_t st);
+/* Binds TEXT (borrowed until Q has run), or SQL NULL for NULL. */
+void store_bind_str(sqlite3_stmt *q, int col, const char *text);
+/* Appends an event in the open transaction, without store_write_end;
+ * DATA is written into the JSON buffer SLOT. */
+mig_status_t store_event_write(store_t *s, int64_t run, const char *kind,
+                               const char *node, const char *item,
+                               const val_t *data, int slot);
+/* Reports that RESOURCE's lock no longer carries FENCE, saying who holds
+ * it now. */
+void store_lost_lock(store_t *s, const char *resource, int64_t fence);
+/* Frees what store_checkpoint_get handed out last. */
+void store_checkpoint_hold_clear(store_t *s);
+
+/* ---- reading ----------------------------------------------------------- */
+
+/* Reads the JSON text in column COL of Q into *OUT (NULL for SQL NULL);
+ * MIG_EIO (reported: the store is damaged) or MIG_ENOMEM. */
+mig_status_t store_column_value(store_t *s, sqlite3_stmt *q, int col,
+                                val_t **out);
+/* The text of column COL, or NULL for SQL NULL (borrowed until the next
+ * step of Q). */
+const char *store_column_text(sqlite3_stmt *q, int col);
+/* Reads the lock on RESOURCE into *L (strings copied; run 0, pid 0 and
+ * host NULL when it is free): MIG_OK with *FOUND set (false: no row), or
+ * a failure (reported). */
+mig_status_t store_lock_read(store_t *s, const char *resource,
+                             store_lock_t *l, bool *found);
+/* Writes MS (Unix milliseconds) as UTC ISO-8601, "2024-05-01T12:00:00Z". */
+void store_iso_time(int64_t ms, char buf[32]);
+
+#endif

@@ -1,0 +1,405 @@
+/* store_open.c: opening the state store's SQLite file: finding out
+ * whether it is a mig store this build can use, the pragmas, and bringing
+ * its schema up to date through the ordered upgrade steps. Also closing
+ * it. docs/state.md describes every table and column made here. */
+#include "store_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef MIG_VERSION
+#error "MIG_VERSION must be defined (runtime/CMakeLists.txt)"
+#endif
+
+/* ---- the schema and its upgrades --------------------------------------- */
+
+/* Step I takes a store from schema version I to I + 1; step 0 makes a
+ * store from an empty file. Steps are only ever appended: a store written
+ * by an older mig is brought up to date by the steps it has not had, in
+ * one transaction. docs/state.md documents every column. */
+static const char *const upgrades[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE meta (\n"
+    "  key   TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE runs (\n"
+    "  id          INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  plan_path   TEXT NOT NULL,\n"
+    "  plan_name   TEXT NOT NULL,\n"
+    "  plan_digest TEXT NOT NULL,\n"
+    "  profile     TEXT,\n"
+    "  params      TEXT,\n"
+    "  options     TEXT,\n"
+    "  state       TEXT NOT NULL,\n"
+    "  error       TEXT,\n"
+    "  host        TEXT NOT NULL,\n"
+    "  pid         INTEGER NOT NULL,\n"
+    "  started_ms  INTEGER NOT NULL,\n"
+    "  ended_ms    INTEGER NOT NULL DEFAULT 0,\n"
+    "  parent      INTEGER REFERENCES runs(id)\n"
+    ");\n"
+    "CREATE TABLE steps (\n"
+    "  id          INTEGER PRIMARY KEY,\n"
+    "  run         INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  node        TEXT NOT NULL,\n"
+    "  item        TEXT NOT NULL,\n"
+    "  state       TEXT NOT NULL,\n"
+    "  attempts    INTEGER NOT NULL,\n"
+    "  result      TEXT,\n"
+    "  error_class TEXT,\n"
+    "  error       TEXT,\n"
+    "  started_ms  INTEGER NOT NULL,\n"
+    "  ended_ms    INTEGER NOT NULL,\n"
+    "  UNIQUE (run, node, item)\n"
+    ");\n"
+    "CREATE INDEX steps_by_run ON steps(run, id);\n"
+    "CREATE TABLE journal (\n"
+    "  run        INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  seq        INTEGER NOT NULL,\n"
+    "  node       TEXT NOT NULL,\n"
+    "  item       TEXT NOT NULL,\n"
+    "  action     TEXT NOT NULL,\n"
+    "  kind       TEXT NOT NULL,\n"
+    "  state      TEXT NOT NULL,\n"
+    "  args       TEXT,\n"
+    "  undo       TEXT,\n"
+    "  resources  TEXT,\n"
+    "  at_ms      INTEGER NOT NULL,\n"
+    "  updated_ms INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (run, seq)\n"
+    ");\n"
+    "CREATE TABLE checkpoints (\n"
+    "  id        INTEGER PRIMARY KEY,\n"
+    "  run       INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  name      TEXT NOT NULL,\n"
+    "  node      TEXT NOT NULL,\n"
+    "  item      TEXT NOT NULL,\n"
+    "  seq       INTEGER NOT NULL,\n"
+    "  digest    TEXT NOT NULL,\n"
+    "  resources TEXT,\n"
+    "  at_ms     INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX checkpoints_by_name ON checkpoints(run, name, id);\n"
+    "CREATE TABLE events (\n"
+    "  run   INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  seq   INTEGER NOT NULL,\n"
+    "  at_ms INTEGER NOT NULL,\n"
+    "  kind  TEXT NOT NULL,\n"
+    "  node  TEXT,\n"
+    "  item  TEXT,\n"
+    "  data  TEXT,\n"
+    "  PRIMARY KEY (run, seq)\n"
+    ");\n"
+    "CREATE TABLE counters (\n"
+    "  name  TEXT PRIMARY KEY,\n"
+    "  value INTEGER NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE locks (\n"
+    "  resource     TEXT PRIMARY KEY,\n"
+    "  run          INTEGER REFERENCES runs(id),\n"
+    "  pid          INTEGER,\n"
+    "  host         TEXT,\n"
+    "  since_ms     INTEGER NOT NULL,\n"
+    "  heartbeat_ms INTEGER NOT NULL,\n"
+    "  expires_ms   INTEGER NOT NULL,\n"
+    "  fence        INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX locks_by_run ON locks(run);\n",
+};
+
+_Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,
+               "one upgrade step per schema version");
+
+/* ---- durability -------------------------------------------------------- */
+
+static const char *const sync_pragmas[] = {
+    [STORE_DURABLE_GROUPED] = "PRAGMA synchronous = NORMAL",
+    [STORE_DURABLE_FULL] = "PRAGMA synchronous = FULL",
+};
+
+void store_set_durability(store_t *s, store_durability_t d)
+{
+    /* The pragma cannot change inside a transaction. */
+    store_flush(s);
+    s->durability = d;
+    if (!(s->flags & STORE_READONLY))
+        sqlite3_exec(s->db, sync_pragmas[d], NULL, NULL, NULL);
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+/* Creates the directories above PATH that are missing (mkdir -p of its
+ * directory). 0, or -1 with errno set. */
+static int make_parents(const char *path)
+{
+    char *dir = strdup(path);
+    if (!dir)
+        return -1;
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        for (char *p = dir + 1; rc == 0; p++) {
+            if (*p != '/' && *p != '\0')
+                continue;
+            char c = *p;
+            *p = '\0';
+            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+                rc = -1;
+            *p = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    int saved = errno;
+    free(dir);
+    errno = saved;
+    return rc;
+}
+
+/* One integer from SQL (a pragma, a count), or -1 with RC set. */
+static int64_t query_int(sqlite3 *db, const char *sql, int *rc)
+{
+    sqlite3_stmt *q = NULL;
+    int64_t v = -1;
+    *rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
+    if (*rc == SQLITE_OK) {
+        *rc = sqlite3_step(q);
+        if (*rc == SQLITE_ROW) {
+            v = sqlite3_column_int64(q, 0);
+            *rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(q);
+    return v;
+}
+
+static mig_status_t open_error(store_t *s, diag_list_t *diags, int rc,
+                               const char *what)
+{
+    diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot %s '%s': %s",
+                         what, s->path, sqlite3_errmsg(s->db));
+    if ((rc & 0xff) == SQLITE_BUSY)
+        diag_hint(diags, d, "another process held the state store for more "
+                  "than 5 seconds");
+    return (rc & 0xff) == SQLITE_NOMEM ? MIG_ENOMEM : MIG_EIO;
+}
+
+/* Brings the schema from version FROM up to STORE_SCHEMA_VERSION in one
+ * transaction, reading the version again inside it (another process may
+ * have done it meanwhile). */
+static mig_status_t upgrade(store_t *s, diag_list_t *diags)
+{
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return open_error(s, diags, rc, "set up the state store");
+    int64_t from = query_int(s->db, "PRAGMA user_version", &rc);
+    for (int64_t v = from; rc == SQLITE_OK && v < STORE_SCHEMA_VERSION; v++)
+        rc = sqlite3_exec(s->db, upgrades[v], NULL, NULL, NULL);
+    char now[32], sql[160];
+    store_iso_time(store_now_ms(), now);
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+    if (rc == SQLITE_OK && from < STORE_SCHEMA_VERSION)
+        rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    sqlite3_stmt *q = NULL;
+    if (rc == SQLITE_OK && from < STORE_SCHEMA_VERSION)
+        rc = sqlite3_prepare_v2(s->db, "INSERT INTO meta(key, value) "
+                                "VALUES ('schema_version', ?1), "
+                                "('mig_version', ?2), ('created_at', ?3) "
+                                "ON CONFLICT (key) DO UPDATE SET value = "
+                                "excluded.value WHERE key <> 'created_at'",
+                                -1, &q, NULL);
+    if (q) {
+        sqlite3_bind_int(q, 1, STORE_SCHEMA_VERSION);
+        sqlite3_bind_text(q, 2, MIG_VERSION, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC);
+        rc = sqlite3_step(q);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(q);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        mig_status_t st = open_error(s, diags, rc, "set up the state store");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return st;
+    }
+    return MIG_OK;
+}
+
+/* Whether S's file is a mig store this build can use (an empty database
+ * being one to set up), with *VERSION its schema version. */
+static mig_status_t identify(store_t *s, diag_list_t *diags, int64_t *version)
+{
+    int rc;
+    *version = query_int(s->db, "PRAGMA user_version", &rc);
+    if ((rc & 0xff) == SQLITE_NOTADB) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "'%s' is not a mig "
+                             "state store: it is not an SQLite database",
+                             s->path);
+        diag_hint(diags, d, "pass --state with the path of a state store "
+                  "(.mig/state.db)");
+        return MIG_EINVALID;
+    }
+    if (rc != SQLITE_OK)
+        return open_error(s, diags, rc, "read");
+    int64_t tables = query_int(s->db, "SELECT count(*) FROM sqlite_schema "
+                               "WHERE type = 'table' AND name NOT LIKE "
+                               "'sqlite_%'", &rc);
+    int64_t meta = rc != SQLITE_OK ? 0
+        : query_int(s->db, "SELECT count(*) FROM sqlite_schema WHERE type = "
+                    "'table' AND name = 'meta'", &rc);
+    if (rc != SQLITE_OK)
+        return open_error(s, diags, rc, "read");
+    if (*version > STORE_SCHEMA_VERSION) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "'%s' was written "
+                             "by a newer mig (state schema %" PRId64 "; this "
+                             "mig reads up to %d)", s->path, *version,
+                             STORE_SCHEMA_VERSION);
+        diag_hint(diags, d, "use the newer mig, or pass --state to use "
+                  "another store");
+        return MIG_EINVALID;
+    }
+    if (tables > 0 && (!meta || *version == 0)) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "'%s' is not a mig state "
+                 "store: it is an SQLite database with %s", s->path,
+                 meta ? "a 'meta' table but no schema version"
+                      : "other tables and no mig 'meta' table");
+        return MIG_EINVALID;
+    }
+    if ((s->flags & STORE_READONLY) && *version < STORE_SCHEMA_VERSION) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, *version
+                             ? "'%s' has an older state schema: a command "
+                               "that writes (mig run) brings it up to date"
+                             : "'%s' is empty: there are no runs here yet",
+                             s->path);
+        diag_hint(diags, d, "run a plan first, or pass --state with the path "
+                  "of a state store");
+        return MIG_EINVALID;
+    }
+    return MIG_OK;
+}
+
+/* The pragmas of a store opened for writing. */
+static mig_status_t set_pragmas(store_t *s, diag_list_t *diags)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &q,
+                                NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *mode = (const char *)sqlite3_column_text(q, 0);
+        if (!mode || strcmp(mode, "wal") != 0) {
+            diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot use '%s': its "
+                     "file system does not allow SQLite's WAL mode (journal "
+                     "mode %s)", s->path, mode ? mode : "?");
+            sqlite3_finalize(q);
+            return MIG_EIO;
+        }
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(q);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s->db, sync_pragmas[s->durability], NULL, NULL, NULL);
+    return rc == SQLITE_OK ? MIG_OK : open_error(s, diags, rc, "open");
+}
+
+/* Opens S's database file as FLAGS ask; a missing file is reported. */
+static mig_status_t open_file(store_t *s, diag_list_t *diags)
+{
+    struct stat st;
+    if (stat(s->path, &st) != 0) {
+        if (errno != ENOENT || !(s->flags & STORE_CREATE)) {
+            diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, errno == ENOENT
+                                 ? "no state store at '%s': there are no "
+                                   "runs here yet%s"
+                                 : "cannot open the state store '%s': %s",
+                                 s->path, errno == ENOENT ? ""
+                                                          : strerror(errno));
+            if (errno == ENOENT)
+                diag_hint(diags, d, "run a plan first, or pass --state with "
+                          "the path of a state store");
+            return MIG_EIO;
+        }
+        if (make_parents(s->path) != 0) {
+            diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot create the "
+                     "directory of '%s': %s", s->path, strerror(errno));
+            return MIG_EIO;
+        }
+    }
+    /* A store belongs to one thread: no mutex on its connection. */
+    int oflags = SQLITE_OPEN_NOMUTEX | ((s->flags & STORE_READONLY)
+        ? SQLITE_OPEN_READONLY
+        : SQLITE_OPEN_READWRITE | ((s->flags & STORE_CREATE)
+                                   ? SQLITE_OPEN_CREATE : 0));
+    int rc = sqlite3_open_v2(s->path, &s->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        if (!s->db) {
+            diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory opening "
+                     "'%s'", s->path);
+            return MIG_ENOMEM;
+        }
+        return open_error(s, diags, rc, "open the state store");
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);
+    return MIG_OK;
+}
+
+mig_status_t store_open(const char *path, unsigned flags, diag_list_t *diags,
+                        store_t **out)
+{
+    *out = NULL;
+    store_t *s = calloc(1, sizeof(*s));
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory opening '%s'",
+                 path);
+        return MIG_ENOMEM;
+    }
+    s->flags = flags;
+    diag_list_init(&s->diags);
+    for (int i = 0; i < STORE_JSON_SLOTS; i++)
+        strbuf_init(&s->json[i]);
+    int64_t version = 0;
+    mig_status_t st = open_file(s, diags);
+    if (st == MIG_OK)
+        st = identify(s, diags, &version);
+    if (st == MIG_OK && !(flags & STORE_READONLY))
+        st = set_pragmas(s, diags);
+    if (st == MIG_OK && !(flags & STORE_READONLY)
+        && version < STORE_SCHEMA_VERSION)
+        st = upgrade(s, diags);
+    if (st != MIG_OK) {
+        store_close(s);
+        return st;
+    }
+    s->version = STORE_SCHEMA_VERSION;
+    *out = s;
+    return MIG_OK;
+}
+
+void store_close(store_t *s)
+{
+    if (!s)
+        return;
+    if (s->db) {
+        store_flush(s);
+        for (int i = 0; i < STORE_SQL_COUNT; i++)
+            sqlite3_finalize(s->stmt[i]);
+        sqlite3_close(s->db);
+    }
+    for (int i = 0; i < STORE_JSON_SLOTS; i++)
+        strbuf_free(&s->json[i]);
+    store_checkpoint_hold_clear(s);
+    diag_list_free(&s->diags);
+    free(s->fence_resource);
+    free(s->path);
+    free(s);
+}

@@ -1,0 +1,53 @@
+# lib.sh: what the runtime's end-to-end scripts share. Source it with
+# MIG set to the mig binary.
+
+# A fresh copy of the fixture folder FROM in a new temporary directory;
+# prints its path.
+fresh() {
+  d=$(mktemp -d "${TMPDIR:-/tmp}/mig-rt.XXXXXX")
+  cp -R "$1/." "$d/"
+  printf '%s\n' "$d"
+}
+
+# The digest of a folder's tree, .mig/ left out: every path with its type,
+# mode and bytes.
+tree_sum() {
+  (cd "$1" && find . -path ./.mig -prune -o -print | LC_ALL=C sort | while read -r p; do
+     if [ -f "$p" ]; then
+       printf '%s f %s %s\n' "$p" "$(stat -c %a "$p")" "$(sha256sum < "$p" | cut -c1-64)"
+     elif [ -d "$p" ]; then
+       printf '%s d %s\n' "$p" "$(stat -c %a "$p")"
+     else
+       printf '%s other\n' "$p"
+     fi
+   done) | sha256sum | cut -c1-64
+}
+
+fails=0
+passes=0
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+# Runs "$@", expecting exit status WANT; keeps stdout+stderr in $OUT.
+expect() {
+  want=$1; shift
+  OUT=$("$@" 2>&1); got=$?
+  if [ "$got" -ne "$want" ]; then
+    bad "$* exited $got, expected $want"; printf '%s\n' "$OUT" >&2
+    return 1
+  fi
+  return 0
+}
+
+# Checks that $OUT holds TEXT.
+holds() {
+  case $OUT in
+    *"$1"*) ok ;;
+    *) bad "output lacks '$1'"; printf '%s\n' "$OUT" >&2 ;;
+  esac
+}
+
+summary() {
+  echo "$passes passed, $fails failed"
+  [ "$fails" -eq 0 ]
+}

@@ -1,0 +1,964 @@
+/* test_store.c: the state store (runtime/store*.c) against its contract
+ * in store.h: opening, the schema version and what is refused, runs,
+ * steps, the journal, checkpoints, events, counters, locks and their
+ * fences, liveness, grouped and full durability, read-only opening,
+ * values through JSON, and the errors that make a store fail for good.
+ * Each test works in a directory of its own. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+static char dir[64];
+static char path[128];       /* DIR/.mig/state.db */
+
+static int make_dir(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/mig-store-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(path, sizeof path, "%s/.mig/state.db", dir);
+    return 0;
+}
+
+static int remove_dir(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static store_t *open_store(unsigned flags)
+{
+    diag_list_t d;
+    diag_list_init(&d);
+    store_t *s = NULL;
+    mig_status_t st = store_open(path, flags, &d, &s);
+    if (st != MIG_OK)
+        for (size_t i = 0; i < d.len; i++)
+            fprintf(stderr, "store_open: %s\n", d.items[i].message);
+    assert_int_equal(st, MIG_OK);
+    assert_int_equal(d.len, 0);
+    diag_list_free(&d);
+    return s;
+}
+
+/* Opens PATH expecting failure ST with exactly the message MSG. */
+static void open_fails(const char *p, unsigned flags, mig_status_t st,
+                       const char *msg)
+{
+    diag_list_t d;
+    diag_list_init(&d);
+    store_t *s = (store_t *)1;
+    assert_int_equal(store_open(p, flags, &d, &s), st);
+    assert_null(s);
+    assert_int_equal(d.len, 1);
+    assert_string_equal(d.items[0].message, msg);
+    diag_list_free(&d);
+}
+
+/* The last message of the store's diagnostics. */
+static const char *last_diag(store_t *s)
+{
+    diag_list_t *d = store_diags(s);
+    assert_true(d->len > 0);
+    return d->items[d->len - 1].message;
+}
+
+static int64_t new_run(store_t *s, const char *name, int64_t pid,
+                       const char *host)
+{
+    store_run_t r = { .plan_path = "/plans/p.mig", .plan_name = (char *)name,
+                      .plan_digest = "abc123", .host = (char *)host,
+                      .pid = pid, .started_ms = 1000 };
+    int64_t id = 0;
+    assert_int_equal(store_run_create(s, &r, &id), MIG_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+static void sql(const char *p, const char *text)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static val_t *json(const char *text)
+{
+    src_t *src = src_from_memory("test", text, strlen(text));
+    diag_list_t d;
+    diag_list_init(&d);
+    val_t *v = NULL;
+    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
+    diag_list_free(&d);
+    src_free(src);
+    return v;
+}
+
+static void assert_json(const val_t *v, const char *expected)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    assert_int_equal(val_to_json(v, &b, 0), MIG_OK);
+    assert_string_equal(b.data, expected);
+    strbuf_free(&b);
+}
+
+/* Collects what an *_each saw, as text, one entry a call. */
+typedef struct seen {
+    char text[1024];
+    int n, stop_after;
+    store_t *s;
+    int64_t run;
+} seen_t;
+
+static void seen_add(seen_t *w, const char *fmt, ...)
+{
+    size_t len = strlen(w->text);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->text + len, sizeof w->text - len, fmt, ap);
+    va_end(ap);
+    w->n++;
+}
+
+/* ---- opening and the schema -------------------------------------------- */
+
+static void test_create_open_reopen(void **state)
+{
+    (void)state;
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/nowhere/state.db", dir);
+    char msg[256];
+    snprintf(msg, sizeof msg, "no state store at '%s': there are no runs "
+             "here yet", missing);
+    open_fails(missing, 0, MIG_EIO, msg);
+    open_fails(missing, STORE_READONLY, MIG_EIO, msg);
+
+    store_t *s = open_store(STORE_CREATE);     /* makes DIR/.mig too */
+    assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+    assert_false(store_pending(s));
+    assert_int_equal(store_run_last(s), 0);
+    int64_t id = new_run(s, "first", 1, "h");
+    store_close(s);
+
+    s = open_store(0);
+    assert_int_equal(store_run_last(s), id);
+    store_close(s);
+    s = open_store(STORE_CREATE);              /* CREATE on an existing one */
+    assert_int_equal(store_run_last(s), id);
+    store_close(s);
+
+    /* The meta table says what made it. */
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT value FROM meta "
+                     "WHERE key = 'schema_version'), (SELECT value FROM meta "
+                     "WHERE key = 'mig_version'), (SELECT value FROM meta "
+                     "WHERE key = 'created_at'), (SELECT user_version FROM "
+                     "pragma_user_version), (SELECT journal_mode FROM "
+                     "pragma_journal_mode)", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal(sqlite3_column_text(q, 0), "1");
+    assert_true(strlen((const char *)sqlite3_column_text(q, 1)) > 0);
+    assert_int_equal(strlen((const char *)sqlite3_column_text(q, 2)), 20);
+    assert_int_equal(sqlite3_column_int(q, 3), STORE_SCHEMA_VERSION);
+    assert_string_equal(sqlite3_column_text(q, 4), "wal");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+    (void)state;
+    store_close(open_store(STORE_CREATE));
+    sql(path, "PRAGMA user_version = 7");
+    char msg[256];
+    snprintf(msg, sizeof msg, "'%s' was written by a newer mig (state schema "
+             "7; this mig reads up to %d)", path, STORE_SCHEMA_VERSION);
+    open_fails(path, 0, MIG_EINVALID, msg);
+    open_fails(path, STORE_READONLY, MIG_EINVALID, msg);
+    open_fails(path, STORE_CREATE, MIG_EINVALID, msg);
+}
+
+static void test_foreign_files_refused(void **state)
+{
+    (void)state;
+    char p[160], msg[320];
+    snprintf(p, sizeof p, "%s/notes.txt", dir);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("these are not the tables you are looking for\n", f);
+    fclose(f);
+    snprintf(msg, sizeof msg, "'%s' is not a mig state store: it is not an "
+             "SQLite database", p);
+    open_fails(p, 0, MIG_EINVALID, msg);
+    open_fails(p, STORE_CREATE, MIG_EINVALID, msg);
+
+    snprintf(p, sizeof p, "%s/other.db", dir);
+    sql(p, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)");
+    snprintf(msg, sizeof msg, "'%s' is not a mig state store: it is an SQLite "
+             "database with other tables and no mig 'meta' table", p);
+    open_fails(p, STORE_CREATE, MIG_EINVALID, msg);
+    open_fails(p, STORE_READONLY, MIG_EINVALID, msg);
+}
+
+/* ---- runs -------------------------------------------------------------- */
+
+static void test_runs(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    val_t *params = json("{\"source\": \"legacy\", \"n\": 8}");
+    store_run_t r = { .plan_path = "/plans/a.mig", .plan_name = "alpha",
+                      .plan_digest = "d1", .profile = "production",
+                      .params = params, .host = "box", .pid = 42,
+                      .started_ms = 5000 };
+    int64_t a = 0, b = 0;
+    assert_int_equal(store_run_create(s, &r, &a), MIG_OK);
+    r = (store_run_t){ .plan_path = "/plans/b.mig", .plan_name = "beta",
+                       .plan_digest = "d2", .host = "box", .pid = 43,
+                       .parent = a };
+    assert_int_equal(store_run_create(s, &r, &b), MIG_OK);
+    assert_int_equal(a, 1);
+    assert_int_equal(b, 2);
+    assert_int_equal(store_run_last(s), 2);
+
+    store_run_t got;
+    assert_int_equal(store_run_get(s, a, &got), MIG_OK);
+    assert_string_equal(got.plan_path, "/plans/a.mig");
+    assert_string_equal(got.plan_name, "alpha");
+    assert_string_equal(got.plan_digest, "d1");
+    assert_string_equal(got.profile, "production");
+    assert_true(val_equal(got.params, params));
+    assert_null(got.options);
+    assert_int_equal(got.state, STORE_RUN_RUNNING);
+    assert_null(got.error);
+    assert_string_equal(got.host, "box");
+    assert_int_equal(got.pid, 42);
+    assert_int_equal(got.started_ms, 5000);
+    assert_int_equal(got.ended_ms, 0);
+    assert_int_equal(got.parent, 0);
+    store_run_clear(&got);
+    assert_int_equal(store_run_get(s, b, &got), MIG_OK);
+    assert_null(got.profile);
+    assert_int_equal(got.parent, a);
+    assert_true(got.started_ms > 5000);     /* 0 given: now */
+    store_run_clear(&got);
+
+    assert_int_equal(store_run_finish(s, a, STORE_RUN_FAILED, "it broke"),
+                     MIG_OK);
+    assert_int_equal(store_run_get(s, a, &got), MIG_OK);
+    assert_int_equal(got.state, STORE_RUN_FAILED);
+    assert_string_equal(got.error, "it broke");
+    assert_true(got.ended_ms >= got.started_ms);
+    store_run_clear(&got);
+    assert_int_equal(store_run_reopen(s, a, 99, "other"), MIG_OK);
+    assert_int_equal(store_run_get(s, a, &got), MIG_OK);
+    assert_int_equal(got.state, STORE_RUN_RUNNING);
+    assert_null(got.error);
+    assert_int_equal(got.ended_ms, 0);
+    assert_int_equal(got.pid, 99);
+    assert_string_equal(got.host, "other");
+    store_run_clear(&got);
+
+    store_run_t *list;
+    size_t n;
+    assert_int_equal(store_run_list(s, 0, &list, &n), MIG_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].plan_name, "beta");     /* newest first */
+    assert_string_equal(list[1].plan_name, "alpha");
+    store_runs_free(list, n);
+    assert_int_equal(store_run_list(s, 1, &list, &n), MIG_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].id, b);
+    store_runs_free(list, n);
+
+    char msg[200];
+    assert_int_equal(store_run_get(s, 9, &got), MIG_EINVALID);
+    snprintf(msg, sizeof msg, "no run 9 in '%s'", path);
+    assert_string_equal(last_diag(s), msg);
+    assert_int_equal(store_run_finish(s, 9, STORE_RUN_SUCCEEDED, NULL),
+                     MIG_EINVALID);
+    assert_string_equal(last_diag(s), "no run 9");
+    /* Not a failure of the store: it goes on. */
+    assert_int_equal(store_run_finish(s, b, STORE_RUN_SUCCEEDED, NULL),
+                     MIG_OK);
+    assert_int_equal(store_flush(s), MIG_OK);
+    val_unref(params);
+    store_close(s);
+
+    assert_string_equal(store_run_state_name(STORE_RUN_ROLLBACK_FAILED),
+                        "rollback-failed");
+    assert_string_equal(store_step_state_name(STORE_STEP_SKIPPED), "skipped");
+    assert_string_equal(store_journal_kind_name(STORE_JOURNAL_NONE),
+                        "irreversible");
+    assert_string_equal(store_journal_state_name(STORE_JOURNAL_FORCED),
+                        "forced");
+}
+
+/* ---- steps ------------------------------------------------------------- */
+
+static bool see_step(void *data, const store_step_t *st)
+{
+    seen_t *w = data;
+    strbuf_t b;
+    strbuf_init(&b);
+    if (st->result)
+        val_to_json(st->result, &b, 0);
+    seen_add(w, "%s[%s]=%s/%u/%s/%s/%s/%" PRId64 "-%" PRId64 " ", st->node,
+             st->item, store_step_state_name(st->state), st->attempts,
+             b.data ? b.data : "-", st->error_class ? st->error_class : "-",
+             st->error ? st->error : "-", st->started_ms, st->ended_ms);
+    strbuf_free(&b);
+    return w->n != w->stop_after;
+}
+
+static void test_steps(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    int64_t other = new_run(s, "q", 1, "h");
+    val_t *res = json("{\"ok\": true}");
+    store_step_t st = { .node = "migrate.v2", .item = "0",
+                        .state = STORE_STEP_RUNNING, .attempts = 1,
+                        .started_ms = 10 };
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+    st = (store_step_t){ .node = "discover.found", .item = "",
+                         .state = STORE_STEP_DONE, .attempts = 1,
+                         .result = res, .started_ms = 5, .ended_ms = 6 };
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+    st = (store_step_t){ .node = "migrate.v2", .item = "1",
+                         .state = STORE_STEP_SKIPPED, .attempts = 2,
+                         .error_class = "ParamMismatch", .error = "bad",
+                         .started_ms = 11, .ended_ms = 12 };
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+    st = (store_step_t){ .node = "x", .item = NULL, .state = STORE_STEP_DONE };
+    assert_int_equal(store_step_put(s, other, &st), MIG_OK);
+    /* Replaced in place: the order is the first put's; a zero start keeps
+     * the one recorded. */
+    st = (store_step_t){ .node = "migrate.v2", .item = "0",
+                         .state = STORE_STEP_FAILED, .attempts = 3,
+                         .error_class = "Timeout", .error = "slow",
+                         .ended_ms = 20 };
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_step_each(s, run, see_step, &w), MIG_OK);
+    assert_string_equal(w.text,
+                        "migrate.v2[0]=failed/3/-/Timeout/slow/10-20 "
+                        "discover.found[]=done/1/{\"ok\":true}/-/-/5-6 "
+                        "migrate.v2[1]=skipped/2/-/ParamMismatch/bad/11-12 ");
+    w = (seen_t){ .stop_after = 1 };
+    assert_int_equal(store_step_each(s, run, see_step, &w), MIG_OK);
+    assert_int_equal(w.n, 1);
+    w = (seen_t){ .stop_after = -1 };
+    assert_int_equal(store_step_each(s, other, see_step, &w), MIG_OK);
+    assert_string_equal(w.text, "x[]=done/0/-/-/-/0-0 ");
+
+    /* A step of a run that does not exist: refused, the store goes on. */
+    st = (store_step_t){ .node = "x", .item = "", .state = STORE_STEP_DONE };
+    assert_int_equal(store_step_put(s, 77, &st), MIG_EINVALID);
+    char msg[200];
+    snprintf(msg, sizeof msg, "cannot record a step in '%s': FOREIGN KEY "
+             "constraint failed", path);
+    assert_string_equal(last_diag(s), msg);
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+    assert_int_equal(store_flush(s), MIG_OK);
+    val_unref(res);
+    store_close(s);
+}
+
+/* ---- the journal ------------------------------------------------------- */
+
+static bool see_journal(void *data, const store_journal_t *rec)
+{
+    seen_t *w = data;
+    seen_add(w, "%" PRId64 ":%s[%s]:%s:%s:%s ", rec->seq, rec->node, rec->item,
+             rec->action, store_journal_kind_name(rec->kind),
+             store_journal_state_name(rec->state));
+    return w->n != w->stop_after;
+}
+
+static void journal(store_t *s, int64_t run, const char *node, int64_t seq)
+{
+    val_t *args = json("{\"path\": \"a.txt\"}");
+    store_journal_t rec = { .node = node, .item = "", .action = "file.write",
+                            .kind = STORE_JOURNAL_SELF, .args = args };
+    assert_int_equal(store_journal_intent(s, run, &rec), MIG_OK);
+    assert_int_equal(rec.seq, seq);
+    assert_int_equal(rec.state, STORE_JOURNAL_INTENT);
+    val_unref(args);
+}
+
+/* Marks each record undone while walking, and walks again inside. */
+static bool undo_each(void *data, const store_journal_t *rec)
+{
+    seen_t *w = data;
+    seen_t inner = { .stop_after = -1 };
+    assert_int_equal(store_journal_each(w->s, w->run, rec->seq - 1, 0,
+                                        see_journal, &inner), MIG_OK);
+    assert_int_equal(store_journal_set(w->s, w->run, rec->seq,
+                                       STORE_JOURNAL_UNDONE), MIG_OK);
+    seen_add(w, "%" PRId64 "(%d) ", rec->seq, inner.n);
+    return true;
+}
+
+static void test_journal(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    int64_t other = new_run(s, "q", 1, "h");
+    journal(s, run, "a", 1);
+    journal(s, run, "b", 2);
+    journal(s, other, "x", 1);              /* positions are per run */
+    journal(s, run, "c", 3);
+    store_journal_t none = { .node = "d", .item = "2", .action = "exec.run",
+                             .kind = STORE_JOURNAL_NONE };
+    assert_int_equal(store_journal_intent(s, run, &none), MIG_OK);
+    assert_int_equal(none.seq, 4);
+    assert_int_equal(store_journal_set(s, run, 2, STORE_JOURNAL_DONE), MIG_OK);
+    assert_int_equal(store_journal_set(s, run, 4, STORE_JOURNAL_FAILED),
+                     MIG_OK);
+    assert_int_equal(store_journal_last(s, run), 4);
+    assert_int_equal(store_journal_last(s, other), 1);
+    assert_int_equal(store_journal_last(s, 55), 0);
+
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_journal_each(s, run, 0, 0, see_journal, &w),
+                     MIG_OK);
+    assert_string_equal(w.text, "1:a[]:file.write:self:intent "
+                        "2:b[]:file.write:self:done "
+                        "3:c[]:file.write:self:intent "
+                        "4:d[2]:exec.run:irreversible:failed ");
+    w = (seen_t){ .stop_after = -1 };
+    assert_int_equal(store_journal_each(s, run, 2, 0, see_journal, &w),
+                     MIG_OK);
+    assert_string_equal(w.text, "3:c[]:file.write:self:intent "
+                        "4:d[2]:exec.run:irreversible:failed ");
+    w = (seen_t){ .stop_after = -1 };
+    assert_int_equal(store_journal_each(s, run, 1, STORE_EACH_REVERSE,
+                                        see_journal, &w),
+                     MIG_OK);
+    assert_string_equal(w.text, "4:d[2]:exec.run:irreversible:failed "
+                        "3:c[]:file.write:self:intent "
+                        "2:b[]:file.write:self:done ");
+    w = (seen_t){ .stop_after = 2 };
+    assert_int_equal(store_journal_each(s, run, 0, STORE_EACH_REVERSE,
+                                        see_journal, &w),
+                     MIG_OK);
+    assert_int_equal(w.n, 2);
+
+    /* A callback may write and walk the journal again. */
+    w = (seen_t){ .stop_after = -1, .s = s, .run = run };
+    assert_int_equal(store_journal_each(s, run, 0, STORE_EACH_REVERSE,
+                                        undo_each, &w),
+                     MIG_OK);
+    assert_string_equal(w.text, "4(1) 3(2) 2(3) 1(4) ");
+    w = (seen_t){ .stop_after = -1 };
+    assert_int_equal(store_journal_each(s, run, 3, 0, see_journal, &w),
+                     MIG_OK);
+    assert_string_equal(w.text, "4:d[2]:exec.run:irreversible:undone ");
+
+    assert_int_equal(store_journal_set(s, run, 9, STORE_JOURNAL_DONE),
+                     MIG_EINVALID);
+    assert_string_equal(last_diag(s), "run 1 has no journal record 9");
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_close(s);
+}
+
+/* ---- checkpoints ------------------------------------------------------- */
+
+static bool see_checkpoint(void *data, const store_checkpoint_t *cp)
+{
+    seen_t *w = data;
+    seen_add(w, "%s[%s]@%" PRId64 ":%s:%zu ", cp->name, cp->item, cp->seq,
+             cp->digest, cp->resources ? val_len(cp->resources) : 0);
+    return true;
+}
+
+static void checkpoint(store_t *s, int64_t run, const char *name,
+                       const char *item, int64_t seq, const char *digest)
+{
+    val_t *res = json("{\"a.txt\": \"file:0011\", \"b\": \"absent\"}");
+    store_checkpoint_t cp = { .name = name, .node = "migrate.cp", .item = item,
+                              .seq = seq, .digest = digest, .resources = res,
+                              .at_ms = 100 + seq };
+    assert_int_equal(store_checkpoint_put(s, run, &cp), MIG_OK);
+    val_unref(res);
+}
+
+static void test_checkpoints(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    checkpoint(s, run, "before", "", 1, "d1");
+    checkpoint(s, run, "each", "0", 2, "d2");
+    checkpoint(s, run, "each", "1", 3, "d3");
+    checkpoint(s, run, "before", "", 4, "d4");     /* the latest wins */
+
+    store_checkpoint_t cp = { 0 };
+    assert_int_equal(store_checkpoint_get(s, run, "before", &cp), MIG_OK);
+    assert_int_equal(cp.seq, 4);
+    assert_string_equal(cp.digest, "d4");
+    assert_string_equal(cp.name, "before");
+    assert_string_equal(cp.node, "migrate.cp");
+    assert_string_equal(cp.item, "");
+    assert_int_equal(cp.at_ms, 104);
+    assert_json(cp.resources, "{\"a.txt\":\"file:0011\",\"b\":\"absent\"}");
+    /* The item's own first; else the latest of any item. */
+    cp = (store_checkpoint_t){ .item = "0" };
+    assert_int_equal(store_checkpoint_get(s, run, "each", &cp), MIG_OK);
+    assert_int_equal(cp.seq, 2);
+    cp = (store_checkpoint_t){ .item = "7" };
+    assert_int_equal(store_checkpoint_get(s, run, "each", &cp), MIG_OK);
+    assert_int_equal(cp.seq, 3);
+    cp = (store_checkpoint_t){ 0 };
+    assert_int_equal(store_checkpoint_get(s, run, "each", &cp), MIG_OK);
+    assert_string_equal(cp.item, "1");
+    assert_int_equal(store_checkpoint_get(s, run, "nope", &cp), MIG_EINVALID);
+    assert_string_equal(last_diag(s), "run 1 has no checkpoint 'nope'");
+
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_checkpoint_each(s, run, see_checkpoint, &w),
+                     MIG_OK);
+    assert_string_equal(w.text, "before[]@1:d1:2 each[0]@2:d2:2 "
+                        "each[1]@3:d3:2 before[]@4:d4:2 ");
+    store_close(s);
+}
+
+/* ---- events and counters ----------------------------------------------- */
+
+static bool see_event(void *data, const store_event_rec_t *ev)
+{
+    seen_t *w = data;
+    strbuf_t b;
+    strbuf_init(&b);
+    if (ev->data)
+        val_to_json(ev->data, &b, 0);
+    seen_add(w, "%" PRId64 ":%s:%s:%s:%s ", ev->seq, ev->kind,
+             ev->node ? ev->node : "NULL", ev->item ? ev->item : "NULL",
+             b.data ? b.data : "NULL");
+    strbuf_free(&b);
+    return true;
+}
+
+static void test_events_and_counters(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    int64_t before = store_now_ms();
+    val_t *d = json("{\"plan\": \"p\", \"seed\": 7}");
+    assert_int_equal(store_event(s, run, "run-start", NULL, NULL, d), MIG_OK);
+    assert_int_equal(store_event(s, run, "step-done", "migrate.v2", "3", NULL),
+                     MIG_OK);
+    assert_int_equal(store_event(s, run, "stage-done", "migrate", NULL, NULL),
+                     MIG_OK);
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_event_each(s, run, see_event, &w), MIG_OK);
+    assert_string_equal(w.text, "1:run-start:NULL:NULL:{\"plan\":\"p\","
+                        "\"seed\":7} 2:step-done:migrate.v2:3:NULL "
+                        "3:stage-done:migrate:NULL:NULL ");
+    val_unref(d);
+    assert_true(before > 1600000000000);       /* Unix milliseconds */
+
+    int64_t v = -1;
+    assert_int_equal(store_counter_add(s, "calls", 1, &v), MIG_OK);
+    assert_int_equal(v, 1);
+    assert_int_equal(store_counter_add(s, "calls", 5, &v), MIG_OK);
+    assert_int_equal(v, 6);
+    assert_int_equal(store_counter_add(s, "other", 2, &v), MIG_OK);
+    assert_int_equal(v, 2);
+    assert_int_equal(store_counter_add(s, "calls", -6, &v), MIG_OK);
+    assert_int_equal(v, 0);
+    store_close(s);
+}
+
+/* ---- locks ------------------------------------------------------------- */
+
+static void test_locks(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t r1 = new_run(s, "one", 101, "host-a");
+    int64_t r2 = new_run(s, "two", 202, "host-b");
+    int64_t fence = 0;
+    store_lock_t holder = { 0 };
+    assert_int_equal(store_lock_acquire(s, "/work", r1, 101, "host-a", 60000,
+                                        false, &holder, &fence), MIG_OK);
+    assert_int_equal(fence, 1);
+    assert_null(holder.resource);
+    assert_false(store_pending(s));            /* committed at once */
+
+    /* A second run is refused and told who holds it, break or not. */
+    for (int brk = 0; brk < 2; brk++) {
+        int64_t f2 = 99;
+        assert_int_equal(store_lock_acquire(s, "/work", r2, 202, "host-b",
+                                            60000, brk, &holder, &f2),
+                         MIG_EINVALID);
+        assert_int_equal(f2, 0);
+        assert_string_equal(holder.resource, "/work");
+        assert_int_equal(holder.run, r1);
+        assert_int_equal(holder.pid, 101);
+        assert_string_equal(holder.host, "host-a");
+        assert_int_equal(holder.fence, 1);
+        assert_true(holder.expires_ms > store_now_ms());
+        store_lock_clear(&holder);
+    }
+    assert_int_equal(store_diags(s)->len, 0);  /* a refusal is no error */
+    /* A run that does not exist takes nothing, and no holder is named. */
+    assert_int_equal(store_lock_acquire(s, "/other", 99, 1, "h", 60000, false,
+                                        &holder, &fence), MIG_EINVALID);
+    assert_null(holder.resource);
+    assert_int_equal(fence, 0);
+    char msg[200];
+    snprintf(msg, sizeof msg, "cannot take the lock in '%s': FOREIGN KEY "
+             "constraint failed", path);
+    assert_string_equal(last_diag(s), msg);
+    assert_false(store_pending(s));
+
+    store_lock_t l;
+    assert_int_equal(store_lock_get(s, "/work", &l), MIG_OK);
+    assert_int_equal(l.run, r1);
+    assert_true(l.since_ms <= l.heartbeat_ms);
+    assert_int_equal(l.expires_ms, l.heartbeat_ms + 60000);
+    store_lock_clear(&l);
+    assert_int_equal(store_lock_get(s, "/elsewhere", &l), MIG_EINVALID);
+    assert_int_equal(store_lock_heartbeat(s, "/work", 1, 60000), MIG_OK);
+
+    /* Expired (a heartbeat that set it in the past): refused without
+     * --break-lock, taken over with it. */
+    assert_int_equal(store_lock_heartbeat(s, "/work", 1, -5000), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "/work", r2, 202, "host-b", 60000,
+                                        false, &holder, &fence),
+                     MIG_EINVALID);
+    store_lock_clear(&holder);
+    assert_int_equal(store_lock_acquire(s, "/work", r2, 202, "host-b", 60000,
+                                        true, &holder, &fence), MIG_OK);
+    assert_int_equal(fence, 2);
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_event_each(s, r1, see_event, &w), MIG_OK);
+    assert_string_equal(w.text, "1:lock-taken:NULL:NULL:{\"resource\":"
+                        "\"/work\",\"fence\":1,\"pid\":101,\"host\":"
+                        "\"host-a\"} 2:lock-broken:NULL:NULL:{\"resource\":"
+                        "\"/work\",\"fence\":2,\"by_run\":2,\"by_pid\":202,"
+                        "\"by_host\":\"host-b\"} ");
+    w = (seen_t){ .stop_after = -1 };
+    assert_int_equal(store_event_each(s, r2, see_event, &w), MIG_OK);
+    static const char broken[] = "1:lock-broken:NULL:NULL:{\"resource\":"
+        "\"/work\",\"fence\":2,\"from_run\":1,\"from_pid\":101,"
+        "\"from_host\":\"host-a\",\"expired_at\":\"";
+    assert_memory_equal(w.text, broken, sizeof broken - 1);
+    /* ... then the time, as 2024-05-01T12:00:00Z. */
+    assert_string_equal(w.text + sizeof broken - 1 + 20, "\"} ");
+    assert_int_equal(w.n, 1);
+
+    /* The old holder's fence is stale now. */
+    assert_int_equal(store_lock_heartbeat(s, "/work", 1, 60000), MIG_EINVALID);
+    assert_true(strstr(last_diag(s), "lost its lock on /work: run 2 (pid 202 "
+                       "on host-b) took it over at ") == last_diag(s));
+    assert_int_equal(store_lock_release(s, "/work", 1), MIG_EINVALID);
+    assert_int_equal(store_lock_heartbeat(s, "/work", 2, 60000), MIG_OK);
+    /* The same run takes it again (a resume): a new fence. */
+    assert_int_equal(store_lock_acquire(s, "/work", r2, 203, "host-b", 60000,
+                                        false, &holder, &fence), MIG_OK);
+    assert_int_equal(fence, 3);
+    assert_int_equal(store_lock_release(s, "/work", 3), MIG_OK);
+    assert_int_equal(store_lock_get(s, "/work", &l), MIG_EINVALID);
+    /* A released lock is free for anyone, and its fence goes on growing. */
+    assert_int_equal(store_lock_acquire(s, "/work", r1, 101, "host-a", 60000,
+                                        false, &holder, &fence), MIG_OK);
+    assert_int_equal(fence, 4);
+    store_close(s);
+}
+
+/* Two handles on one file: B breaks A's expired lock; A's next write
+ * fails, and so does every write after it. */
+static void test_fence_stops_writes(void **state)
+{
+    (void)state;
+    store_t *a = open_store(STORE_CREATE);
+    store_t *b = open_store(0);
+    int64_t r1 = new_run(a, "one", 101, "host-a");
+    int64_t r2 = new_run(a, "two", 202, "host-b");
+    int64_t fa = 0, fb = 0;
+    assert_int_equal(store_lock_acquire(a, "/ws", r1, 101, "host-a", -1, false,
+                                        NULL, &fa), MIG_OK);
+    store_fence(a, "/ws", fa);
+    assert_int_equal(store_event(a, r1, "step-done", "n", "", NULL), MIG_OK);
+    assert_int_equal(store_flush(a), MIG_OK);
+    assert_int_equal(store_lock_acquire(b, "/ws", r2, 202, "host-b", 60000,
+                                        true, NULL, &fb), MIG_OK);
+    assert_int_equal(fb, fa + 1);
+
+    assert_int_equal(store_event(a, r1, "step-done", "m", "", NULL),
+                     MIG_EINVALID);
+    const char *msg = last_diag(a);
+    static const char lost[] = "lost its lock on /ws: run 2 (pid 202 on "
+                               "host-b) took it over at ";
+    assert_memory_equal(msg, lost, sizeof lost - 1);
+    assert_int_equal(strlen(msg), sizeof lost - 1 + 20);
+    assert_int_equal(msg[sizeof lost - 1 + 10], 'T');
+    size_t n = store_diags(a)->len;
+    assert_int_equal(store_journal_set(a, r1, 1, STORE_JOURNAL_DONE),
+                     MIG_EINVALID);
+    assert_int_equal(store_flush(a), MIG_EINVALID);
+    assert_int_equal(store_diags(a)->len, n);  /* failing fast, no new noise */
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_event_each(b, r1, see_event, &w), MIG_OK);
+    assert_int_equal(w.n, 3);   /* lock-taken, step-done n, lock-broken */
+    store_close(a);
+    store_close(b);
+}
+
+/* ---- liveness ---------------------------------------------------------- */
+
+static void test_liveness(void **state)
+{
+    (void)state;
+    char me[256] = "";
+    assert_int_equal(gethostname(me, sizeof me - 1), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0)
+        _exit(0);
+    assert_int_equal(waitpid(child, NULL, 0), child);
+
+    store_t *s = open_store(STORE_CREATE);
+    int64_t alive = new_run(s, "alive", getpid(), me);
+    int64_t dead = new_run(s, "dead", child, me);
+    int64_t remote = new_run(s, "remote", child, "some-other-host");
+    int64_t expired = new_run(s, "expired", getpid(), me);
+    int64_t unlocked = new_run(s, "unlocked", getpid(), me);
+    int64_t done = new_run(s, "done", child, me);
+    int64_t f;
+    assert_int_equal(store_lock_acquire(s, "a", alive, getpid(), me, 60000,
+                                        false, NULL, &f), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "b", dead, child, me, 60000, false,
+                                        NULL, &f), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "c", remote, child,
+                                        "some-other-host", 60000, false, NULL,
+                                        &f), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "d", expired, getpid(), me, -1,
+                                        false, NULL, &f), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "e", done, child, me, 60000, false,
+                                        NULL, &f), MIG_OK);
+    assert_int_equal(store_run_finish(s, done, STORE_RUN_SUCCEEDED, NULL),
+                     MIG_OK);
+    struct { int64_t id; store_run_state_t want; } expect[] = {
+        { alive, STORE_RUN_RUNNING },
+        { dead, STORE_RUN_INTERRUPTED },       /* its process is gone */
+        { remote, STORE_RUN_RUNNING },         /* cannot tell: trusted */
+        { expired, STORE_RUN_INTERRUPTED },
+        { unlocked, STORE_RUN_INTERRUPTED },
+        { done, STORE_RUN_SUCCEEDED },
+    };
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
+        store_run_t r;
+        assert_int_equal(store_run_get(s, expect[i].id, &r), MIG_OK);
+        assert_string_equal(store_run_state_name(store_run_liveness(s, &r)),
+                            store_run_state_name(expect[i].want));
+        store_run_clear(&r);
+    }
+    store_close(s);
+}
+
+/* ---- transactions and durability --------------------------------------- */
+
+static int count_events(store_t *s, int64_t run)
+{
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_event_each(s, run, see_event, &w), MIG_OK);
+    return w.n;
+}
+
+static void test_flush_groups_writes(void **state)
+{
+    (void)state;
+    store_t *a = open_store(STORE_CREATE);
+    int64_t run = new_run(a, "p", 1, "h");
+    assert_int_equal(store_flush(a), MIG_OK);
+    store_t *b = open_store(STORE_READONLY);
+    assert_false(store_pending(a));
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(store_event(a, run, "tick", NULL, NULL, NULL), MIG_OK);
+    assert_true(store_pending(a));
+    assert_int_equal(count_events(a, run), 5);     /* a sees its own */
+    assert_int_equal(count_events(b, run), 0);     /* no one else does */
+    assert_int_equal(store_flush(a), MIG_OK);
+    assert_false(store_pending(a));
+    assert_int_equal(count_events(b, run), 5);
+    assert_int_equal(store_flush(a), MIG_OK);      /* nothing pending: fine */
+
+    store_set_durability(a, STORE_DURABLE_FULL);
+    assert_int_equal(store_event(a, run, "tick", NULL, NULL, NULL), MIG_OK);
+    assert_false(store_pending(a));
+    assert_int_equal(count_events(b, run), 6);
+    journal(a, run, "n", 1);
+    assert_false(store_pending(a));
+    store_set_durability(a, STORE_DURABLE_GROUPED);
+    journal(a, run, "n", 2);
+    assert_true(store_pending(a));
+    /* Closing commits what is pending. */
+    store_close(a);
+    assert_int_equal(store_journal_last(b, run), 2);
+    store_close(b);
+}
+
+static void test_read_only(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    journal(s, run, "a", 1);
+    store_close(s);
+    s = open_store(STORE_READONLY);
+    store_run_t r;
+    assert_int_equal(store_run_get(s, run, &r), MIG_OK);
+    assert_string_equal(r.plan_name, "p");
+    store_run_clear(&r);
+    assert_int_equal(store_journal_last(s, run), 1);
+    assert_int_equal(store_event(s, run, "x", NULL, NULL, NULL), MIG_EINVALID);
+    char msg[200];
+    snprintf(msg, sizeof msg, "cannot record an event in '%s': it was opened "
+             "read-only", path);
+    assert_string_equal(last_diag(s), msg);
+    store_close(s);
+}
+
+/* A full disk (a page limit standing in for it) fails the write with the
+ * path and SQLite's message, and every write after it fails at once. */
+static void test_io_error_is_sticky(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(sqlite3_exec(s->db, "PRAGMA max_page_count = 40", NULL,
+                                  NULL, NULL), SQLITE_OK);
+    char big[4000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    val_t *args = val_cstring(big);
+    mig_status_t st = MIG_OK;
+    int i;
+    for (i = 0; i < 1000 && st == MIG_OK; i++) {
+        store_journal_t rec = { .node = "n", .item = "", .action = "a",
+                                .kind = STORE_JOURNAL_SELF, .args = args };
+        st = store_journal_intent(s, run, &rec);
+    }
+    assert_int_equal(st, MIG_EIO);
+    assert_true(i < 1000);
+    char msg[200];
+    snprintf(msg, sizeof msg, "cannot journal an intent in '%s': database or "
+             "disk is full", path);
+    assert_string_equal(last_diag(s), msg);
+    assert_string_equal(store_diags(s)->items[store_diags(s)->len - 1].hint,
+                        "free some disk space; the run stopped before going "
+                        "on without its journal");
+    size_t n = store_diags(s)->len;
+    assert_false(store_pending(s));         /* rolled back */
+    assert_int_equal(store_event(s, run, "x", NULL, NULL, NULL), MIG_EIO);
+    assert_int_equal(store_flush(s), MIG_EIO);
+    assert_int_equal(store_diags(s)->len, n);
+    /* Reads still work: nothing of the failed transaction is there. */
+    assert_int_equal(store_journal_last(s, run), 0);
+    val_unref(args);
+    store_close(s);
+}
+
+/* ---- values through JSON ----------------------------------------------- */
+
+static void test_values_round_trip(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    const char *text = "{\"s\": \"h\\u00e9llo \\\"q\\\"\\n\", \"i\": -42, "
+                       "\"big\": 9007199254740992, \"f\": 1.5, \"g\": 2.0, "
+                       "\"t\": true, \"n\": null, \"l\": [1, [2, {}], []], "
+                       "\"m\": {\"k\": \"v\"}}";
+    val_t *v = json(text);
+    store_run_t r = { .plan_path = "p", .plan_name = "p", .plan_digest = "d",
+                      .host = "h", .params = v, .options = v };
+    int64_t run;
+    assert_int_equal(store_run_create(s, &r, &run), MIG_OK);
+    store_step_t st = { .node = "n", .item = "", .state = STORE_STEP_DONE,
+                        .result = v };
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+    store_journal_t rec = { .node = "n", .item = "", .action = "a",
+                            .kind = STORE_JOURNAL_PLAN, .args = v, .undo = v,
+                            .resources = v };
+    assert_int_equal(store_journal_intent(s, run, &rec), MIG_OK);
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_close(s);
+
+    s = open_store(STORE_READONLY);
+    store_run_t got;
+    assert_int_equal(store_run_get(s, run, &got), MIG_OK);
+    assert_true(val_equal(got.params, v));
+    assert_true(val_equal(got.options, v));
+    assert_int_equal(val_type(val_map_get(got.params, "g", 1)), VAL_NUMBER);
+    assert_false(val_is_int(val_map_get(got.params, "g", 1)));
+    store_run_clear(&got);
+    store_close(s);
+
+    /* A duration is written as its text and comes back a string. */
+    s = open_store(0);
+    val_t *m = val_map_new(1);
+    assert_int_equal(val_map_set_take(m, "wait", 4, val_duration(90000)),
+                     MIG_OK);
+    st = (store_step_t){ .node = "d", .item = "", .state = STORE_STEP_DONE,
+                         .result = m };
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_step_each(s, run, see_step, &w), MIG_OK);
+    assert_non_null(strstr(w.text, "d[]=done/0/{\"wait\":\"1m30s\"}/"));
+    val_unref(m);
+    val_unref(v);
+    store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, make_dir, remove_dir)
+        T(test_create_open_reopen),
+        T(test_newer_schema_refused),
+        T(test_foreign_files_refused),
+        T(test_runs),
+        T(test_steps),
+        T(test_journal),
+        T(test_checkpoints),
+        T(test_events_and_counters),
+        T(test_locks),
+        T(test_fence_stops_writes),
+        T(test_liveness),
+        T(test_flush_groups_writes),
+        T(test_read_only),
+        T(test_io_error_is_sticky),
+        T(test_values_round_trip),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

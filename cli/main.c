@@ -44,6 +44,10 @@ static const cli_opt_t export_opts[] = {
       .help = "json (the default), dot, mermaid or bpmn" },
     { .name = "output", .short_name = 'o', .arg = "OUT",
       .help = "write to OUT (replaced in one step) instead of stdout" },
+    { .name = "run", .arg = "RUN",
+      .help = "draw run RUN (a number or 'last') on the graph (json, dot)" },
+    { .name = "state", .arg = "PATH",
+      .help = "the state store of --run (default: .mig/state.db here or above)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };

@@ -14,6 +14,12 @@ typedef struct export_format {
     const char *doc;
     /* Appends G in this format to OUT; MIG_ENOMEM when OUT ran out. */
     mig_status_t (*write)(const graph_t *g, strbuf_t *out);
+    /* The same with a run's state drawn on it (mig export --run): RUN maps
+     * node ids to {status, items, attempts, duration_ms, error}
+     * (docs/export.md, "A run on the graph"). NULL: the format cannot
+     * show a run. */
+    mig_status_t (*write_run)(const graph_t *g, const val_t *run,
+                              strbuf_t *out);
 } export_format_t;
 
 /* Every format, ended by a row with name NULL. */
@@ -27,7 +33,11 @@ const export_format_t *export_find(const char *name);
  * a newline. The bytes depend only on the plan. `mig graph --json` prints
  * the same. */
 mig_status_t export_json(const graph_t *g, strbuf_t *out);
+mig_status_t export_json_run(const graph_t *g, const val_t *run,
+                             strbuf_t *out);
 mig_status_t export_dot(const graph_t *g, strbuf_t *out);
+mig_status_t export_dot_run(const graph_t *g, const val_t *run,
+                            strbuf_t *out);
 mig_status_t export_mermaid(const graph_t *g, strbuf_t *out);
 mig_status_t export_bpmn(const graph_t *g, strbuf_t *out);
 

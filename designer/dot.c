@@ -2,6 +2,8 @@
  * node shapes tell kinds apart; error edges are red and dashed, undo
  * (compensation) edges blue and dotted, so a review sees at a glance where
  * failures go and what can be undone. docs/export.md shows an example. */
+#include <string.h>
+
 #include "designer_int.h"
 
 /* Per node kind, in the order of GRAPH_NODE_KINDS: the shape. */
@@ -72,7 +74,51 @@ static void cluster_close(strbuf_t *out)
     strbuf_puts(out, "  }\n");
 }
 
+/* Fill colours of the states a node can have in a run. */
+static const struct { const char *status, *color; } run_colors[] = {
+    { "done", "palegreen" }, { "failed", "salmon" },
+    { "skipped", "gray85" }, { "running", "khaki" },
+};
+
+/* Paints the nodes that have a state in RUN: a DOT node statement given
+ * again adds attributes to the node. */
+static void paint(const graph_t *g, const val_t *run, strbuf_t *out)
+{
+    for (uint32_t n = 0; n < graph_node_count(g); n++) {
+        const char *id = graph_node_id(g, n);
+        val_t *st = val_map_get(run, id, strlen(id));
+        val_t *status = st ? val_map_get(st, "status", 6) : NULL;
+        if (!status)
+            continue;
+        const char *color = "white";
+        for (size_t i = 0; i < sizeof run_colors / sizeof *run_colors; i++)
+            if (strcmp(run_colors[i].status, val_get_str(status, NULL)) == 0)
+                color = run_colors[i].color;
+        strbuf_puts(out, "  ");
+        quote(out, id);
+        strbuf_printf(out, " [style=filled, fillcolor=%s, tooltip=", color);
+        strbuf_t tip;
+        strbuf_init(&tip);
+        strbuf_puts(&tip, val_get_str(status, NULL));
+        val_t *err = val_map_get(st, "error", 5);
+        if (err && val_type(err) == VAL_STRING) {
+            /* The first line: a Lua traceback does not fit a tooltip. */
+            const char *e = val_get_str(err, NULL);
+            strbuf_puts(&tip, ": ");
+            strbuf_put(&tip, e, strcspn(e, "\n"));
+        }
+        quote(out, tip.data ? tip.data : "");
+        strbuf_free(&tip);
+        strbuf_puts(out, "];\n");
+    }
+}
+
 mig_status_t export_dot(const graph_t *g, strbuf_t *out)
+{
+    return export_dot_run(g, NULL, out);
+}
+
+mig_status_t export_dot_run(const graph_t *g, const val_t *run, strbuf_t *out)
 {
     strbuf_puts(out, "digraph ");
     quote(out, graph_plan_name(g));
@@ -91,6 +137,8 @@ mig_status_t export_dot(const graph_t *g, strbuf_t *out)
         quote(out, graph_node_id(g, ed.to));
         strbuf_printf(out, "%s;\n", edge_attrs[ed.kind]);
     }
+    if (run)
+        paint(g, run, out);
     strbuf_puts(out, "}\n");
     return out->oom ? MIG_ENOMEM : MIG_OK;
 }

@@ -5,9 +5,9 @@
 #include "designer_int.h"
 
 static const export_format_t formats[] = {
-    { .name = "json", .write = export_json,
+    { .name = "json", .write = export_json, .write_run = export_json_run,
       .doc = "the mig-graph JSON, for visual designers (docs/export.md)" },
-    { .name = "dot", .write = export_dot,
+    { .name = "dot", .write = export_dot, .write_run = export_dot_run,
       .doc = "Graphviz DOT: stages as clusters, error and undo edges apart" },
     { .name = "mermaid", .write = export_mermaid,
       .doc = "a Mermaid flowchart, for Markdown reviews" },

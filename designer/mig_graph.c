@@ -245,8 +245,27 @@ static void put_group(strbuf_t *b, const graph_t *g, const groups_t *gs,
 
 /* ---- nodes and edges ------------------------------------------------- */
 
+/* A node's state in a run (export_json_run): {"status", "items",
+ * "attempts", "duration_ms", "error"}, written in that order. */
+static void put_run(strbuf_t *b, const val_t *st)
+{
+    static const char *const keys[] = { "status", "items", "attempts",
+                                        "duration_ms", "error" };
+    strbuf_puts(b, ", \"run\": {");
+    bool first = true;
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        val_t *v = val_map_get(st, keys[k], strlen(keys[k]));
+        if (!v)
+            continue;
+        strbuf_printf(b, "%s\"%s\": ", first ? "" : ", ", keys[k]);
+        val_to_json(v, b, 0);
+        first = false;
+    }
+    strbuf_putc(b, '}');
+}
+
 static void put_node(strbuf_t *b, const graph_t *g, uint32_t i,
-                     const layout_node_t *l)
+                     const layout_node_t *l, const val_t *run)
 {
     strbuf_puts(b, "    {\"id\": ");
     mgraph_put_json_cstr(b, graph_node_id(g, i));
@@ -260,8 +279,13 @@ static void put_node(strbuf_t *b, const graph_t *g, uint32_t i,
                   s->end_line, s->end_col);
     mgraph_put_props(b, g, i);
     strbuf_printf(b, ", \"layout\": {\"x\": %d, \"y\": %d, \"w\": %d, "
-                  "\"h\": %d, \"layer\": %u, \"order\": %u}}", (int)l->x,
+                  "\"h\": %d, \"layer\": %u, \"order\": %u}", (int)l->x,
                   (int)l->y, (int)l->w, (int)l->h, l->layer, l->order);
+    const char *id = graph_node_id(g, i);
+    val_t *st = run ? val_map_get(run, id, strlen(id)) : NULL;
+    if (st)
+        put_run(b, st);
+    strbuf_putc(b, '}');
 }
 
 static void put_edges(strbuf_t *b, const graph_t *g)
@@ -289,6 +313,11 @@ static void put_edges(strbuf_t *b, const graph_t *g)
 
 mig_status_t export_json(const graph_t *g, strbuf_t *b)
 {
+    return export_json_run(g, NULL, b);
+}
+
+mig_status_t export_json_run(const graph_t *g, const val_t *run, strbuf_t *b)
+{
     uint32_t n = graph_node_count(g);
     groups_t gs;
     layout_node_t *lay = layout_compute(g);
@@ -310,7 +339,7 @@ mig_status_t export_json(const graph_t *g, strbuf_t *b)
     strbuf_puts(b, "],\n  \"nodes\": [");
     for (uint32_t i = 0; i < n; i++) {
         strbuf_puts(b, i ? ",\n" : "\n");
-        put_node(b, g, i, &lay[i]);
+        put_node(b, g, i, &lay[i], run);
     }
     strbuf_puts(b, n ? "\n  ],\n  \"groups\": [" : "],\n  \"groups\": [");
     for (uint32_t k = 0; k < gs.n; k++) {

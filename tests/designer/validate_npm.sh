@@ -60,6 +60,15 @@ for plan in $(plans); do
         esac
     done
 done
+# A run drawn on the graph (mig export --run) validates too: the
+# quickstart, run in a scratch copy.
+mkdir "$tmp/run"
+cp -R "$src/examples/quickstart/plan.mig" "$src/examples/quickstart/legacy" "$tmp/run/"
+if ! "$mig" run "$tmp/run/plan.mig" >"$tmp/err" 2>&1 \
+   || ! "$mig" export --state "$tmp/run/.mig/state.db" --run last \
+        -o "$tmp/quickstart_run.json" "$tmp/run/plan.mig" >>"$tmp/err" 2>&1; then
+    echo "FAIL: mig export --run of the quickstart:"; cat "$tmp/err"; failed=1
+fi
 node "$src/tests/designer/validate.mjs" "$prefix" "$schema" \
     --bpmn "$tmp"/*.bpmn --json "$tmp"/*.json || failed=1
 exit $failed

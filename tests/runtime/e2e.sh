@@ -22,6 +22,13 @@ d=$(fresh "$HERE/work")
 before=$(tree_sum "$d")
 expect 0 "$MIG" run "$d/plan.mig" && ok
 [ -f "$d/registry/deep/f4.txt" ] && [ ! -e "$d/keep/old.txt" ] && ok || bad "the run did not make its files"
+# The run drawn on the graph (mig export --run).
+expect 0 "$MIG" export --state "$d/.mig/state.db" --run last "$d/plan.mig" && ok
+holds '"id": "write/foreach.i/put",'
+holds '"run": {"status": "done", "items": 5, "attempts": 1,'
+expect 0 "$MIG" export -f dot --state "$d/.mig/state.db" --run last "$d/plan.mig" && ok
+holds '"write/over" [style=filled, fillcolor=palegreen, tooltip="done"];'
+expect 2 "$MIG" export -f mermaid --state "$d/.mig/state.db" --run last "$d/plan.mig" && ok
 expect 0 "$MIG" rollback --state "$d/.mig/state.db" --dry-run --to mid last && ok
 holds "would undo 4 steps"
 holds "Nothing was changed."

@@ -138,7 +138,7 @@ static void on_event(void *data, const char *kind, const char *node,
     }
     /* Lines about steps wait in the buffer; the rest is shown at once, so
      * that a person (or a script) sees each stage begin. */
-    if (strncmp(kind, "step-", 5) != 0)
+    if (strncmp(kind, "step-", 5) != 0 && strcmp(kind, "undo") != 0)
         fflush(stdout);
 }
 

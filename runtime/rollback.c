@@ -74,45 +74,8 @@ mig_status_t sched_states(action_ctx_t *ctx, const val_t *paths, val_t **out)
 
 /* ---- the records ----------------------------------------------------------- */
 
-typedef struct rb {
-    const rollback_env_t *e;
-    val_t *recs;                /* maps, newest first */
-    bool oom;
-} rb_t;
-
-static bool collect(void *data, const store_journal_t *rec)
+static bool pending(store_journal_state_t s)
 {
-    rb_t *b = data;
-    val_t *m = val_map_new(8);
-    bool ok = m
-        && val_map_set_take(m, "seq", 3, val_int(rec->seq)) == MIG_OK
-        && val_map_set_take(m, "node", 4, val_cstring(rec->node)) == MIG_OK
-        && val_map_set_take(m, "item", 4, val_cstring(rec->item)) == MIG_OK
-        && val_map_set_take(m, "action", 6, val_cstring(rec->action)) == MIG_OK
-        && val_map_set_take(m, "kind", 4, val_cstring(
-               store_journal_kind_name(rec->kind))) == MIG_OK
-        && val_map_set_take(m, "state", 5, val_int(rec->state)) == MIG_OK
-        && val_map_set(m, "undo", 4, rec->undo ? rec->undo : val_null())
-               == MIG_OK
-        && val_map_set(m, "resources", 9, rec->resources ? rec->resources
-                                                         : val_null())
-               == MIG_OK
-        && val_list_push(b->recs, m) == MIG_OK;
-    val_unref(m);
-    if (!ok)
-        b->oom = true;
-    return ok;
-}
-
-static const char *str_of(const val_t *m, const char *key)
-{
-    val_t *v = val_map_get(m, key, strlen(key));
-    return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : "";
-}
-
-static bool pending(const val_t *rec)
-{
-    int64_t s = val_get_int(val_map_get(rec, "state", 5));
     return s == STORE_JOURNAL_INTENT || s == STORE_JOURNAL_DONE
         || s == STORE_JOURNAL_FAILED || s == STORE_JOURNAL_UNDOING;
 }
@@ -130,20 +93,23 @@ static void rb_event(const rollback_env_t *e, const char *kind,
     val_unref(d);
 }
 
-/* The short description of record REC for reports. */
-static val_t *describe(const val_t *rec)
+/* The short description of record REC for reports:
+ * {seq, node, item, action, kind}. NULL when out of memory. */
+static val_t *describe(const store_journal_t *rec)
 {
     val_t *m = val_map_new(5);
-    if (!m)
-        return NULL;
-    static const char *const keys[] = { "seq", "node", "item", "action",
-                                        "kind" };
-    for (size_t i = 0; i < 5; i++)
-        if (val_map_set(m, keys[i], strlen(keys[i]),
-                        val_map_get(rec, keys[i], strlen(keys[i]))) != MIG_OK) {
-            val_unref(m);
-            return NULL;
-        }
+    if (m && (val_map_set_take(m, "seq", 3, val_int(rec->seq)) != MIG_OK
+              || val_map_set_take(m, "node", 4, val_cstring(rec->node))
+                 != MIG_OK
+              || val_map_set_take(m, "item", 4, val_cstring(rec->item))
+                 != MIG_OK
+              || val_map_set_take(m, "action", 6, val_cstring(rec->action))
+                 != MIG_OK
+              || val_map_set_take(m, "kind", 4, val_cstring(
+                     store_journal_kind_name(rec->kind))) != MIG_OK)) {
+        val_unref(m);
+        m = NULL;
+    }
     return m;
 }
 
@@ -164,14 +130,18 @@ static void undo_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
     val_unref(res);
 }
 
+static const char *str_of(const val_t *m, const char *key)
+{
+    val_t *v = m ? val_map_get(m, key, strlen(key)) : NULL;
+    return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : "";
+}
+
 /* Applies the undo of REC; on failure *WHY says what went wrong. */
 static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
-                             const val_t *rec, char **why)
+                             const store_journal_t *rec, char **why)
 {
-    const char *kind = str_of(rec, "kind");
-    val_t *undo = val_map_get(rec, "undo", 4);
-    bool plan = strcmp(kind, "plan") == 0;
-    const char *name = plan ? str_of(undo, "action") : str_of(rec, "action");
+    bool plan = rec->kind == STORE_JOURNAL_PLAN;
+    const char *name = plan ? str_of(rec->undo, "action") : rec->action;
     const action_t *row = action_find(e->reg, name);
     action_ctx_t *ctx = actx_new(plan ? ACTX_RUN : ACTX_UNDO, e->base_dir);
     if (!ctx)
@@ -187,7 +157,8 @@ static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
         st = actx_fail(ctx, "MethodNotFound", "no undo for %s in this build",
                        name);
     else
-        st = fn(ctx, plan ? val_map_get(undo, "args", 4) : undo, &res);
+        st = fn(ctx, plan ? val_map_get(rec->undo, "args", 4) : rec->undo,
+                &res);
     if (st == MIG_OK && actx_suspended(ctx)) {
         wait_t w = { 0 };
         actx_on_finish(ctx, undo_finished, &w);
@@ -200,23 +171,12 @@ static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
     if (st != MIG_OK) {
         const char *m = actx_error_message(ctx);
         const char *c = actx_error_class(ctx);
-        size_t n = strlen(m ? m : "") + strlen(c ? c : "") + 8;
+        size_t n = strlen(m ? m : "") + strlen(c ? c : "") + 16;
         *why = malloc(n);
         if (*why)
             snprintf(*why, n, "%s: %s", c ? c : "Unavailable", m ? m : "");
     }
     actx_free(ctx);
-    return st;
-}
-
-/* Marks the records *LO..*HI undone (none when *LO is 0). */
-static mig_status_t mark(const rollback_env_t *e, int64_t *lo, int64_t *hi)
-{
-    if (!*lo)
-        return MIG_OK;
-    mig_status_t st = store_journal_set_range(e->store, e->run, *lo, *hi,
-                                              STORE_JOURNAL_UNDONE);
-    *lo = *hi = 0;
     return st;
 }
 
@@ -228,30 +188,181 @@ static mig_status_t counter_add(void *data, const char *name, int64_t delta,
 
 /* ---- the rollback ------------------------------------------------------------- */
 
-/* The state every managed resource must have once the records of B are
- * undone: the checkpoint's (CP, may be NULL), and for resources first
- * touched later, their state before that first touch. */
-static val_t *expected_states(const rb_t *b, const val_t *cp)
+/* What the passes over the journal share. */
+typedef struct rb {
+    const rollback_env_t *e;
+    actx_host_t host;
+    val_t *list;                /* records undone (or that would be) */
+    val_t *want;                /* path -> state before its first touch */
+    char *stop_node, *stop_item, *stop_action;  /* pass 1: irreversible */
+    int64_t lo, hi;             /* records undone, not yet marked */
+    size_t n_pending, n_undone;
+    bool failed, oom;
+} rb_t;
+
+/* Pass 1 (dry runs, and the refusal): looks for a pending record that
+ * cannot be undone, and lists what would be undone. */
+static bool scan(void *data, const store_journal_t *rec)
 {
-    val_t *m = cp ? val_copy(cp) : val_map_new(16);
-    for (size_t i = val_len(b->recs); m && i-- > 0;) {
-        val_t *res = val_map_get(val_list_get(b->recs, i), "resources", 9);
-        for (size_t j = 0; j < val_len(res); j++) {
-            size_t len;
-            const char *p = val_get_str(val_map_key(res, j), &len);
-            if (!val_map_get(m, p, len)
-                && val_map_set(m, p, len, val_map_value(res, j)) != MIG_OK) {
-                val_unref(m);
-                return NULL;
-            }
-        }
+    rb_t *b = data;
+    if (!pending(rec->state))
+        return true;
+    b->n_pending++;
+    if (rec->kind == STORE_JOURNAL_NONE && !b->e->force && !b->stop_node) {
+        b->stop_node = strdup(rec->node);
+        b->stop_item = strdup(rec->item);
+        b->stop_action = strdup(rec->action);
+        if (!b->stop_node || !b->stop_item || !b->stop_action)
+            b->oom = true;
+        return false;
     }
-    return m;
+    if (b->e->dry_run && val_list_push_take(b->list, describe(rec)) != MIG_OK)
+        b->oom = true;
+    return !b->oom;
 }
 
-static bool put(val_t *m, const char *k, val_t *v)
+/* Marks the records B->lo..B->hi undone (none when lo is 0). */
+static bool mark(rb_t *b)
 {
-    return v && val_map_set_take(m, k, strlen(k), v) == MIG_OK;
+    if (!b->lo)
+        return true;
+    mig_status_t st = store_journal_set_range(b->e->store, b->e->run, b->lo,
+                                              b->hi, STORE_JOURNAL_UNDONE);
+    b->lo = b->hi = 0;
+    return st == MIG_OK;
+}
+
+/* Pass 2: undoes each pending record, newest first, and gathers the state
+ * every resource had before the run first touched it. */
+static bool undo_each(void *data, const store_journal_t *rec)
+{
+    rb_t *b = data;
+    const rollback_env_t *e = b->e;
+    /* Older records come later: the last state written is the oldest. */
+    for (size_t i = 0; rec->resources && i < val_len(rec->resources); i++) {
+        size_t len;
+        const char *p = val_get_str(val_map_key(rec->resources, i), &len);
+        if (val_map_set(b->want, p, len, val_map_value(rec->resources, i))
+            != MIG_OK)
+            b->oom = true;
+    }
+    if (b->oom || !pending(rec->state))
+        return !b->oom;
+    if (rec->kind == STORE_JOURNAL_NONE) {
+        if (!mark(b)
+            || store_journal_set(e->store, e->run, rec->seq,
+                                 STORE_JOURNAL_FORCED) != MIG_OK)
+            b->failed = true;
+        rb_event(e, "undo-forced", rec->node, rec->item, describe(rec), true);
+        return !b->failed;
+    }
+    bool plan = rec->kind == STORE_JOURNAL_PLAN;
+    /* A plan's undo call may not be safe twice: the journal says it
+     * started before it runs. Self-undoing records are marked undone in
+     * stretches (an undo done twice is harmless). */
+    if ((b->lo && (rec->seq != b->lo - 1 || plan) && !mark(b))
+        || (plan && (store_journal_set(e->store, e->run, rec->seq,
+                                       STORE_JOURNAL_UNDOING) != MIG_OK
+                     || store_flush(e->store) != MIG_OK))) {
+        b->failed = true;
+        return false;
+    }
+    sched_crash_point("before-undo");
+    char *why = NULL;
+    if (undo_one(e, &b->host, rec, &why) != MIG_OK) {
+        b->failed = true;
+        val_t *f = describe(rec);
+        if (f)
+            val_map_set_take(f, "error", 5, val_cstring(why ? why
+                                                            : "out of memory"));
+        diag_add(e->diags, DIAG_ERROR, NULL, NULL, "the undo of step %s (%s) "
+                 "failed: %s", rec->node, rec->action,
+                 why ? why : "out of memory");
+        rb_event(e, "undo-failed", rec->node, rec->item, f, true);
+        free(why);
+        return false;
+    }
+    if (plan) {
+        if (store_journal_set(e->store, e->run, rec->seq,
+                              STORE_JOURNAL_UNDONE) != MIG_OK) {
+            b->failed = true;
+            return false;
+        }
+    } else {
+        b->hi = b->lo ? b->hi : rec->seq;
+        b->lo = rec->seq;
+    }
+    sched_crash_point("after-undo");
+    b->n_undone++;
+    val_t *d = describe(rec);
+    if (!d || val_list_push(b->list, d) != MIG_OK)
+        b->oom = true;
+    rb_event(e, "undo", rec->node, rec->item, d, false);
+    if (b->n_undone % 256 == 0 && (!mark(b) || store_flush(e->store) != MIG_OK))
+        b->failed = true;
+    return !b->failed && !b->oom;
+}
+
+/* Compares the managed resources with WANT (the checkpoint's states over
+ * the states before first touches) into REP; whether all match. Each
+ * state is read once and compared at once; when all match, the digest of
+ * what is there is the expected one. */
+static bool verify(const rollback_env_t *e, val_t *want, val_t *rep,
+                   bool *ok)
+{
+    action_ctx_t *ctx = actx_new(ACTX_RUN, e->base_dir);
+    val_t *differ = val_list_new(4);
+    val_t *now = NULL;          /* made only when something differs */
+    strbuf_t b;
+    strbuf_init(&b);
+    bool read = ctx && differ;
+    for (size_t i = 0; read && i < val_len(want); i++) {
+        size_t len;
+        const char *p = val_get_str(val_map_key(want, i), &len);
+        val_t *w = val_map_value(want, i);
+        b.len = 0;
+        if (actx_state(ctx, p, &b) != MIG_OK || b.oom) {
+            read = false;
+            break;
+        }
+        size_t wl;
+        const char *ws = val_get_str(w, &wl);
+        if (wl == b.len && memcmp(ws, b.data, wl) == 0)
+            continue;
+        val_t *x = val_map_new(3);
+        if (!x || val_map_set_take(x, "path", 4, val_string(p, len)) != MIG_OK
+            || val_map_set(x, "expected", 8, w) != MIG_OK
+            || val_map_set_take(x, "actual", 6, val_string(b.data, b.len))
+               != MIG_OK
+            || val_list_push_take(differ, x) != MIG_OK)
+            *ok = false;
+    }
+    strbuf_free(&b);
+    bool matched = read && val_len(differ) == 0;
+    char hw[BLOB_HEX], hn[BLOB_HEX];
+    sched_digest(want, hw);
+    if (read && !matched && sched_states(ctx, want, &now) == MIG_OK)
+        sched_digest(now, hn);
+    else
+        memcpy(hn, hw, BLOB_HEX);
+    *ok = *ok && differ
+          && val_map_set_take(rep, "expected", 8, val_cstring(hw)) == MIG_OK
+          && val_map_set_take(rep, "digest", 6, val_cstring(hn)) == MIG_OK
+          && val_map_set(rep, "differ", 6, differ) == MIG_OK;
+    if (!read)
+        diag_add(e->diags, DIAG_ERROR, NULL, NULL, "after the rollback, the "
+                 "managed resources could not be read: %s",
+                 ctx && actx_error_message(ctx) ? actx_error_message(ctx)
+                                                : "out of memory");
+    else if (!matched)
+        diag_add(e->diags, DIAG_ERROR, NULL, NULL, "after the rollback, %zu "
+                 "managed resource%s differ%s from the checkpoint",
+                 val_len(differ), val_len(differ) == 1 ? "" : "s",
+                 val_len(differ) == 1 ? "s" : "");
+    val_unref(now);
+    val_unref(differ);
+    actx_free(ctx);
+    return matched;
 }
 
 mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
@@ -259,53 +370,46 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
 {
     *report = NULL;
     *result = RUN_REFUSED;
-    store_checkpoint_t cp = { 0 };
+    store_checkpoint_t cp = { .item = "" };
     int64_t after = 0;
     if (to) {
-        cp.item = "";
         if (store_checkpoint_get(e->store, e->run, to, &cp) != MIG_OK) {
             diag_list_move(e->diags, store_diags(e->store));
             return MIG_OK;
         }
         after = cp.seq;
     }
-    rb_t b = { .e = e, .recs = val_list_new(16) };
-    val_t *rep = val_map_new(8);
+    /* The checkpoint's states are the store's until its next call. */
     val_t *cp_states = to && cp.resources ? val_copy(cp.resources) : NULL;
-    val_t *list = val_list_new(16);
-    if (!b.recs || !rep || !list || (to && cp.resources && !cp_states)
-        || store_journal_each(e->store, e->run, after,
-                              STORE_EACH_REVERSE | STORE_EACH_NO_ARGS,
-                              collect, &b)
-           != MIG_OK || b.oom) {
-        val_unref(b.recs);
-        val_unref(rep);
-        val_unref(list);
-        val_unref(cp_states);
-        return b.oom || !rep ? MIG_ENOMEM : MIG_EINVALID;
-    }
+    rb_t b = { .e = e, .list = val_list_new(16), .want = val_map_new(64) };
+    val_t *rep = val_map_new(8);
     mig_status_t st = MIG_OK;
-    bool ok = put(rep, "to", to ? val_cstring(to) : val_null());
-    /* Past an irreversible step only with force. */
-    for (size_t i = 0; i < val_len(b.recs) && !e->force; i++) {
-        val_t *r = val_list_get(b.recs, i);
-        if (pending(r) && strcmp(str_of(r, "kind"), "irreversible") == 0) {
-            diag_t *d = diag_add(e->diags, DIAG_ERROR, NULL, NULL, "cannot "
-                                 "roll back past step %s%s%s (%s): it cannot "
-                                 "be undone", str_of(r, "node"),
-                                 *str_of(r, "item") ? " item " : "",
-                                 str_of(r, "item"), str_of(r, "action"));
-            diag_hint(e->diags, d, "roll back with --force to go past it, "
-                      "leaving its effect in place");
-            goto done;
-        }
+    bool ok = rep && b.list && b.want && (!to || !cp.resources || cp_states)
+        && val_map_set_take(rep, "to", 2, to ? val_cstring(to) : val_null())
+           == MIG_OK;
+    if (!ok) {
+        st = MIG_ENOMEM;
+        goto done;
+    }
+    /* Pass 1: past an irreversible step only with force. */
+    st = store_journal_each(e->store, e->run, after,
+                            STORE_EACH_REVERSE | STORE_EACH_NO_VALUES, scan,
+                            &b);
+    if (st != MIG_OK || b.oom) {
+        st = b.oom ? MIG_ENOMEM : st;
+        goto done;
+    }
+    if (b.stop_node) {
+        diag_t *d = diag_add(e->diags, DIAG_ERROR, NULL, NULL, "cannot roll "
+                             "back past step %s%s%s (%s): it cannot be "
+                             "undone", b.stop_node, *b.stop_item ? " item "
+                             : "", b.stop_item, b.stop_action);
+        diag_hint(e->diags, d, "roll back with --force to go past it, "
+                  "leaving its effect in place");
+        goto done;
     }
     if (e->dry_run) {
-        for (size_t i = 0; i < val_len(b.recs) && ok; i++)
-            if (pending(val_list_get(b.recs, i)))
-                ok = val_list_push_take(list, describe(val_list_get(b.recs, i)))
-                     == MIG_OK;
-        ok = ok && put(rep, "would_undo", val_ref(list));
+        ok = val_map_set(rep, "would_undo", 10, b.list) == MIG_OK;
         *result = RUN_SUCCEEDED;
         goto done;
     }
@@ -314,136 +418,54 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         st = MIG_ENOMEM;
         goto done;
     }
-    actx_host_t host = { .blobs = e->blobs, .loop = &loop,
-                         .counter_add = counter_add, .data = e->store };
+    b.host = (actx_host_t){ .blobs = e->blobs, .loop = &loop,
+                            .counter_add = counter_add, .data = e->store };
     val_t *d = val_map_new(1);
     if (d)
-        put(d, "to", to ? val_cstring(to) : val_cstring("the start"));
+        val_map_set_take(d, "to", 2, val_cstring(to ? to : "the start"));
     rb_event(e, "rollback-start", NULL, NULL, d, true);
-    bool failed = false;
-    size_t n_undone = 0;
-    int64_t lo = 0, hi = 0;     /* records undone, not yet marked */
-    for (size_t i = 0; i < val_len(b.recs) && !failed; i++) {
-        val_t *r = val_list_get(b.recs, i);
-        if (!pending(r))
-            continue;
-        int64_t seq = val_get_int(val_map_get(r, "seq", 3));
-        const char *kind = str_of(r, "kind");
-        if (strcmp(kind, "irreversible") == 0) {
-            store_journal_set(e->store, e->run, seq, STORE_JOURNAL_FORCED);
-            rb_event(e, "undo-forced", str_of(r, "node"), str_of(r, "item"),
-                     describe(r), true);
-            continue;
-        }
-        if (strcmp(kind, "plan") == 0) {
-            /* Not idempotent: the journal says it started before it runs. */
-            if (store_journal_set(e->store, e->run, seq, STORE_JOURNAL_UNDOING)
-                    != MIG_OK
-                || store_flush(e->store) != MIG_OK) {
-                failed = true;
-                break;
-            }
-        }
-        sched_crash_point("before-undo");
-        char *why = NULL;
-        mig_status_t us = undo_one(e, &host, r, &why);
-        if (us != MIG_OK) {
-            failed = true;
-            val_t *f = describe(r);
-            if (f)
-                put(f, "error", val_cstring(why ? why : "out of memory"));
-            diag_add(e->diags, DIAG_ERROR, NULL, NULL, "the undo of step %s "
-                     "(%s) failed: %s", str_of(r, "node"), str_of(r, "action"),
-                     why ? why : "out of memory");
-            rb_event(e, "undo-failed", str_of(r, "node"), str_of(r, "item"),
-                     f, true);
-            free(why);
-            break;
-        }
-        /* Self-undoing records are marked in stretches (an undo done
-         * twice is harmless); a plan undo at once. */
-        if (lo && (seq != lo - 1 || strcmp(kind, "plan") == 0)
-            && mark(e, &lo, &hi) != MIG_OK) {
-            failed = true;
-            break;
-        }
-        if (strcmp(kind, "plan") == 0) {
-            if (store_journal_set(e->store, e->run, seq, STORE_JOURNAL_UNDONE)
-                != MIG_OK) {
-                failed = true;
-                break;
-            }
-        } else {
-            hi = lo ? hi : seq;
-            lo = seq;
-        }
-        sched_crash_point("after-undo");
-        n_undone++;
-        ok = ok && val_list_push_take(list, describe(r)) == MIG_OK;
-        rb_event(e, "undo", str_of(r, "node"), str_of(r, "item"),
-                 describe(r), false);
-        if (n_undone % 256 == 0 && (mark(e, &lo, &hi) != MIG_OK
-                                    || store_flush(e->store) != MIG_OK))
-            failed = true;
-    }
-    if (mark(e, &lo, &hi) != MIG_OK || store_flush(e->store) != MIG_OK)
-        failed = true;
+    /* Pass 2: undo. */
+    if (store_journal_each(e->store, e->run, after,
+                           STORE_EACH_REVERSE | STORE_EACH_NO_ARGS, undo_each,
+                           &b) != MIG_OK)
+        b.failed = true;
+    if (!mark(&b) || store_flush(e->store) != MIG_OK)
+        b.failed = true;
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
-    /* Compare what is there with what the checkpoint saw. */
-    val_t *want = expected_states(&b, cp_states);
-    action_ctx_t *ctx = actx_new(ACTX_RUN, e->base_dir);
-    val_t *now = NULL;
-    val_t *differ = val_list_new(4);
-    if (!want || !ctx || !differ || sched_states(ctx, want, &now) != MIG_OK) {
-        failed = true;
-    } else {
-        for (size_t i = 0; i < val_len(want); i++) {
-            size_t len;
-            const char *p = val_get_str(val_map_key(want, i), &len);
-            val_t *w = val_map_value(want, i), *h = val_map_get(now, p, len);
-            if (h && val_equal(w, h))
-                continue;
-            val_t *x = val_map_new(3);
-            if (!x || !put(x, "path", val_string(p, len))
-                || !put(x, "expected", val_ref(w))
-                || !put(x, "actual", h ? val_ref(h) : val_null())
-                || val_list_push_take(differ, x) != MIG_OK)
-                ok = false;
-        }
-        char hw[BLOB_HEX], hn[BLOB_HEX];
-        sched_digest(want, hw);
-        sched_digest(now, hn);
-        ok = ok && put(rep, "expected", val_cstring(hw))
-             && put(rep, "digest", val_cstring(hn));
+    if (b.oom) {
+        st = MIG_ENOMEM;
+        goto done;
     }
-    bool matched = !failed && differ && val_len(differ) == 0;
-    ok = ok && put(rep, "undone", val_ref(list))
-         && put(rep, "matched", val_bool(matched))
-         && put(rep, "differ", differ ? val_ref(differ) : val_list_new(0));
-    val_t *dd = val_map_new(3);
+    /* The checkpoint's states win over those before first touches. */
+    for (size_t i = 0; cp_states && i < val_len(cp_states); i++) {
+        size_t len;
+        const char *p = val_get_str(val_map_key(cp_states, i), &len);
+        if (val_map_set(b.want, p, len, val_map_value(cp_states, i))
+            != MIG_OK)
+            ok = false;
+    }
+    bool matched = verify(e, b.want, rep, &ok) && !b.failed;
+    ok = ok && val_map_set(rep, "undone", 6, b.list) == MIG_OK
+         && val_map_set_take(rep, "matched", 7, val_bool(matched)) == MIG_OK;
+    val_t *dd = val_map_new(4);
     if (dd) {
-        put(dd, "to", to ? val_cstring(to) : val_cstring("the start"));
-        put(dd, "undone", val_int((int64_t)n_undone));
-        put(dd, "matched", val_bool(matched));
+        val_map_set_take(dd, "to", 2, val_cstring(to ? to : "the start"));
+        val_map_set_take(dd, "undone", 6, val_int((int64_t)b.n_undone));
+        val_map_set_take(dd, "matched", 7, val_bool(matched));
+        val_t *differ = val_map_get(rep, "differ", 6);
         if (differ && val_len(differ))
-            put(dd, "differ", val_ref(differ));
+            val_map_set(dd, "differ", 6, differ);
     }
     rb_event(e, "rollback-done", NULL, NULL, dd, true);
-    if (!failed && !matched)
-        diag_add(e->diags, DIAG_ERROR, NULL, NULL, "after the rollback, %zu "
-                 "managed resource%s differ%s from the checkpoint",
-                 val_len(differ), val_len(differ) == 1 ? "" : "s",
-                 val_len(differ) == 1 ? "s" : "");
     *result = matched ? RUN_ROLLED_BACK : RUN_ROLLBACK_FAILED;
-    val_unref(want);
-    val_unref(now);
-    val_unref(differ);
-    actx_free(ctx);
 done:
-    val_unref(b.recs);
-    val_unref(list);
+    val_unref(b.list);
+    val_unref(b.want);
     val_unref(cp_states);
+    free(b.stop_node);
+    free(b.stop_item);
+    free(b.stop_action);
     if (!ok && st == MIG_OK)
         st = MIG_ENOMEM;
     if (st == MIG_OK)

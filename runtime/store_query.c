@@ -281,8 +281,10 @@ mig_status_t store_step_each(store_t *s, int64_t run,
 
 /* Fills REC from a row of STORE_JOURNAL_COLUMNS (values to unref). */
 static mig_status_t read_journal(store_t *s, sqlite3_stmt *q,
-                                 store_journal_t *rec, bool args)
+                                 store_journal_t *rec, unsigned flags)
 {
+    bool args = !(flags & (STORE_EACH_NO_ARGS | STORE_EACH_NO_VALUES));
+    bool values = !(flags & STORE_EACH_NO_VALUES);
     const char *kind = store_column_text(q, 4);
     const char *state = store_column_text(q, 5);
     int k = store_name_find(store_journal_kind_names, STORE_N_JOURNAL_KINDS,
@@ -300,9 +302,9 @@ static mig_status_t read_journal(store_t *s, sqlite3_stmt *q,
     if (t < 0)
         return damaged(s, "a journal record's state", state);
     mig_status_t st = args ? store_column_value(s, q, 6, &rec->args) : MIG_OK;
-    if (st == MIG_OK)
+    if (st == MIG_OK && values)
         st = store_column_value(s, q, 7, &rec->undo);
-    if (st == MIG_OK)
+    if (st == MIG_OK && values)
         st = store_column_value(s, q, 8, &rec->resources);
     return st;
 }
@@ -325,7 +327,7 @@ mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         store_journal_t rec;
-        st = read_journal(s, q, &rec, !(flags & STORE_EACH_NO_ARGS));
+        st = read_journal(s, q, &rec, flags);
         bool go_on = st == MIG_OK && fn(data, &rec);
         val_unref(rec.args);
         val_unref(rec.undo);

@@ -3,6 +3,7 @@
  * per event of the journal (docs/state.md), and exits with a status that
  * says how the run ended (docs/cli.md). */
 #define _XOPEN_SOURCE 700   /* realpath */
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -163,14 +164,106 @@ static int exit_for(run_result_t r)
     return codes[r];
 }
 
+/* A seed: a whole number from 0 to 2^53 - 1 (it is recorded as a
+ * number of the state store's JSON). */
 static bool parse_seed(const char *s, uint64_t *out)
 {
     char *end;
-    if (!s || !*s || *s == '-')
+    if (!s || *s < '0' || *s > '9')
         return false;
+    errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     *out = v;
-    return *end == '\0';
+    return *end == '\0' && errno == 0 && v < (1ULL << 53);
+}
+
+/* ---- fault injection ------------------------------------------------------ */
+
+/* The seed of --inject-rate in `mig run` without --seed (docs/runtime.md,
+ * "Fault injection"): fixed, so that the same command fails the same
+ * calls. */
+#define FAULTS_DEFAULT_SEED 0
+
+/* Reports an --inject TARGET that is neither an action of P's registry,
+ * nor a namespace "ns.*", nor a node id of its graph: a typo there would
+ * otherwise inject nothing without a word. */
+static bool check_target(const cli_plan_t *p, const char *spec,
+                         diag_list_t *diags)
+{
+    size_t len = strcspn(spec, ":");
+    char *target = strndup(spec, len);
+    if (!target) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory");
+        return false;
+    }
+    bool ok = (len >= 2 && strcmp(target + len - 2, ".*") == 0)
+              || action_find(p->actions, target)
+              || graph_find(p->graph, target) != GRAPH_NONE;
+    if (!ok) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "--inject '%s': "
+                             "'%s' is no action and no node of this plan",
+                             spec, target);
+        const char *best = action_suggest(p->actions, target);
+        /* A node id one or two edits away is a likelier typo. */
+        size_t best_d = 3;
+        for (uint32_t i = 0; i < graph_node_count(p->graph); i++) {
+            const char *id = graph_node_id(p->graph, i);
+            size_t dist = diag_distance(target, len, id, strlen(id));
+            if (dist < best_d && dist * 3 <= len + 2) {
+                best = id;
+                best_d = dist;
+            }
+        }
+        if (best)
+            diag_hint(diags, d, "did you mean '%s'?", best);
+        else
+            diag_hint(diags, d, "'mig help actions' lists the actions and "
+                      "'mig graph FILE' the node ids");
+    }
+    free(target);
+    return ok;
+}
+
+/* Reads --inject and --inject-rate of ARGS into *OUT (NULL when neither
+ * is given), with the rate's generator seeded with SEED and the classes
+ * the plan P declares. EXIT_CLEAN, or EXIT_USAGE with the reasons said. */
+static int read_faults(const cli_cmd_t *cmd, const cli_args_t *args,
+                       const cli_plan_t *p, uint64_t seed, faults_t **out)
+{
+    *out = NULL;
+    const char *const *specs;
+    size_t n = cli_values(cmd, args, "inject", &specs);
+    const char *rate = cli_value(cmd, args, "inject-rate");
+    if (!n && !rate)
+        return EXIT_CLEAN;
+    const ast_list_t *items = &p->plan->items;
+    const char **classes = malloc((items->len + 1) * sizeof(*classes));
+    diag_list_t diags;
+    diag_list_init(&diags);
+    size_t n_classes = 0;
+    mig_status_t st = classes ? MIG_OK : MIG_ENOMEM;
+    for (uint32_t i = 0; classes && i < items->len; i++)
+        if (items->items[i]->kind == AST_ERROR_DECL)
+            classes[n_classes++] = items->items[i]->u.error_decl.name.name;
+    if (st == MIG_OK)
+        st = faults_new(specs, n, rate, seed, classes, n_classes, &diags,
+                        out);
+    bool targets_ok = true;
+    for (size_t i = 0; st == MIG_OK && i < n; i++)
+        targets_ok = check_target(p, specs[i], &diags) && targets_ok;
+    if (st == MIG_OK && !targets_ok)
+        st = MIG_EINVALID;
+    if (st == MIG_ENOMEM)
+        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
+    cli_render_diags(&diags);
+    diag_list_free(&diags);
+    free(classes);
+    if (st != MIG_OK) {
+        faults_free(*out);
+        *out = NULL;
+        return EXIT_USAGE;
+    }
+    return EXIT_CLEAN;
 }
 
 /* Runs G (loaded from PATH) with O, printing as it goes. */
@@ -230,8 +323,8 @@ int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
     o.durable_full = dur && strcmp(dur, "full") == 0;
     const char *seed = cli_value(cmd, args, "seed");
     if (seed && !(o.has_seed = parse_seed(seed, &o.seed))) {
-        fprintf(stderr, "mig run: error: --seed takes a whole number, not "
-                "'%s'\n", seed);
+        fprintf(stderr, "mig run: error: --seed takes a whole number from 0 "
+                "to 2^53 - 1, not '%s'\n", seed);
         return EXIT_USAGE;
     }
     cli_plan_t p;
@@ -255,7 +348,11 @@ int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
         cli_plan_free(&p);
         return EXIT_USAGE;
     }
-    rc = run_and_report(&p, path, pmap, &o, "ended");
+    rc = read_faults(cmd, args, &p, o.has_seed ? o.seed : FAULTS_DEFAULT_SEED,
+                     &o.faults);
+    if (rc == EXIT_CLEAN)
+        rc = run_and_report(&p, path, pmap, &o, "ended");
+    faults_free(o.faults);
     val_unref(pmap);
     cli_plan_free(&p);
     return rc;
@@ -310,8 +407,15 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
     };
     cli_plan_t p;
     rc = cli_load_plan(run.plan_path, CLI_LOAD_CHECK | CLI_LOAD_GRAPH, &p);
+    /* The rate draws from the seed recorded with the run. */
+    val_t *seed = run.options ? val_map_get(run.options, "seed", 4) : NULL;
+    if (rc == EXIT_CLEAN)
+        rc = read_faults(cmd, args, &p, seed && val_is_int(seed)
+                         ? (uint64_t)val_get_int(seed) : FAULTS_DEFAULT_SEED,
+                         &o.faults);
     if (rc == EXIT_CLEAN)
         rc = run_and_report(&p, run.plan_path, run.params, &o, "resumed");
+    faults_free(o.faults);
     cli_plan_free(&p);
     store_run_clear(&run);
     free(state);
@@ -341,6 +445,7 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
     rollback_options_t o = {
         .state_path = state, .run = run.id, .to = cli_value(cmd, args, "to"),
         .force = cli_value(cmd, args, "force") != NULL, .dry_run = dry,
+        .list = json,
         .break_lock = cli_value(cmd, args, "break-lock") != NULL,
         .on_event = on_event, .data = &pr,
     };

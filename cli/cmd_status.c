@@ -1,8 +1,9 @@
 /* cmd_status.c: the commands that read the state store and change
  * nothing: `mig status [RUN]` (one run: its state as liveness says,
  * times, step counts, checkpoints, error), `mig history` (one line per
- * run, newest first) and `mig log RUN` (its events in order). Each prints
- * for a person or, with --json, in the forms of docs/cli.md. */
+ * run, newest first) and `mig log RUN` (its events in order; --brief
+ * without what differs between runs, for tests). Each prints for a person
+ * or, with --json, in the forms of docs/cli.md. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,53 +445,113 @@ int cmd_history(const cli_cmd_t *cmd, const cli_args_t *args)
 
 typedef struct log_out {
     bool json;
+    bool brief;                 /* --brief: only what runs share */
     strbuf_t b;
     mig_status_t st;
 } log_out_t;
 
-static bool json_event(log_out_t *o, const store_event_rec_t *ev)
+/* What `mig log --brief` leaves out (docs/cli.md): whole events, or
+ * fields of an event's data, that differ between two runs that did the
+ * same thing. The times are always left out. */
+static const struct brief_rule {
+    const char *kind;
+    bool drop;                  /* the whole event */
+    const char *fields[2];      /* else these fields of its data */
+} brief_rules[] = {
+    { .kind = "lock-taken", .drop = true },     /* pid, host, fence */
+    { .kind = "lock-broken", .drop = true },
+    { .kind = "run-start", .fields = { "seed" } },  /* drawn unless --seed */
+};
+
+static const struct brief_rule *brief_rule(const char *kind)
+{
+    for (size_t i = 0; i < sizeof brief_rules / sizeof brief_rules[0]; i++)
+        if (strcmp(brief_rules[i].kind, kind) == 0)
+            return &brief_rules[i];
+    return NULL;
+}
+
+/* The data of EV as --brief shows it: a new reference to it, or to a copy
+ * without the fields its rule leaves out; NULL for none (or, with *OOM
+ * set, out of memory). */
+static val_t *brief_data(const store_event_rec_t *ev, bool *oom)
+{
+    const struct brief_rule *r = brief_rule(ev->kind);
+    if (!ev->data)
+        return NULL;
+    if (!r || val_type(ev->data) != VAL_MAP)
+        return val_ref(ev->data);
+    val_t *d = val_copy(ev->data);
+    if (!d) {
+        *oom = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < 2 && r->fields[i]; i++)
+        val_map_delete(d, r->fields[i], strlen(r->fields[i]));
+    return d;
+}
+
+static bool json_event(log_out_t *o, const store_event_rec_t *ev,
+                       val_t *data)
 {
     val_t *m = val_map_new(6);
-    bool ok = m && put(m, "seq", val_int(ev->seq))
-              && put(m, "at", time_or_null(ev->at_ms))
+    bool ok = m && (o->brief || put(m, "seq", val_int(ev->seq)))
+              && (o->brief || put(m, "at", time_or_null(ev->at_ms)))
               && put(m, "kind", val_cstring(ev->kind))
               && put(m, "node", str_or_null(ev->node))
               && put(m, "item", str_or_null(ev->item))
-              && put(m, "data", ev->data ? val_ref(ev->data) : val_null());
+              && put(m, "data", data ? val_ref(data) : val_null());
     o->st = ok ? print_json(m, false) : MIG_ENOMEM;
     val_unref(m);
     return o->st == MIG_OK;
 }
 
-/* One line: time, kind, node[item], data as compact JSON. */
+/* One line: time (not with --brief), kind, node[item], data as compact
+ * JSON. */
 static bool print_event(void *data, const store_event_rec_t *ev)
 {
     log_out_t *o = data;
-    if (o->json)
-        return json_event(o, ev);
-    strbuf_t *b = &o->b;
-    char at[40];
-    iso_time(ev->at_ms, true, at);
-    b->len = 0;
-    strbuf_printf(b, "%s  %-*s", at, KIND_WIDTH, ev->kind);
-    if (ev->node || (ev->item && *ev->item))
-        strbuf_printf(b, "  %s", ev->node ? ev->node : "");
-    if (ev->item && *ev->item)
-        strbuf_printf(b, "[%s]", ev->item);
-    bool empty = ev->data && val_type(ev->data) == VAL_MAP
-                 && val_len(ev->data) == 0;
-    if (ev->data && !empty) {
-        strbuf_puts(b, "  ");
-        val_to_json(ev->data, b, 0);
-    }
-    while (b->len && b->data[b->len - 1] == ' ')
-        b->len--;
-    if (b->oom) {
+    const struct brief_rule *rule = o->brief ? brief_rule(ev->kind) : NULL;
+    if (rule && rule->drop)
+        return true;
+    bool oom = false;
+    val_t *d = o->brief ? brief_data(ev, &oom) : ev->data;
+    if (oom) {
         o->st = MIG_ENOMEM;
         return false;
     }
-    printf("%.*s\n", (int)b->len, b->data);
-    return true;
+    bool ok;
+    if (o->json) {
+        ok = json_event(o, ev, d);
+    } else {
+        strbuf_t *b = &o->b;
+        b->len = 0;
+        if (!o->brief) {
+            char at[40];
+            iso_time(ev->at_ms, true, at);
+            strbuf_printf(b, "%s  ", at);
+        }
+        strbuf_printf(b, "%-*s", KIND_WIDTH, ev->kind);
+        if (ev->node || (ev->item && *ev->item))
+            strbuf_printf(b, "  %s", ev->node ? ev->node : "");
+        if (ev->item && *ev->item)
+            strbuf_printf(b, "[%s]", ev->item);
+        bool empty = d && val_type(d) == VAL_MAP && val_len(d) == 0;
+        if (d && !empty) {
+            strbuf_puts(b, "  ");
+            val_to_json(d, b, 0);
+        }
+        while (b->len && b->data[b->len - 1] == ' ')
+            b->len--;
+        ok = !b->oom;
+        if (ok)
+            printf("%.*s\n", (int)b->len, b->data);
+        else
+            o->st = MIG_ENOMEM;
+    }
+    if (o->brief)
+        val_unref(d);
+    return ok;
 }
 
 int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args)
@@ -504,7 +565,8 @@ int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = cli_run_id(s, args->operands[0], &id, &diags);
     if (rc != EXIT_CLEAN)
         return finish(s, &diags, rc);
-    log_out_t o = { .json = cli_value(cmd, args, "json") != NULL };
+    log_out_t o = { .json = cli_value(cmd, args, "json") != NULL,
+                    .brief = cli_value(cmd, args, "brief") != NULL };
     strbuf_init(&o.b);
     mig_status_t st = store_event_each(s, id, print_event, &o);
     if (st == MIG_OK)

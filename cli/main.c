@@ -74,6 +74,10 @@ static const cli_opt_t run_opts[] = {
       .help = "take over an expired lock (the journal records it)" },
     { .name = "force",
       .help = "let a rollback go past steps that cannot be undone" },
+    { .name = "inject", .arg = "SPEC", .repeat = true,
+      .help = "make calls fail on purpose: TARGET:CLASS[:COUNT]" },
+    { .name = "inject-rate", .arg = "SHARE",
+      .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the class" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -89,6 +93,10 @@ static const cli_opt_t resume_opts[] = {
       .help = "take over an expired lock (the journal records it)" },
     { .name = "force",
       .help = "let a rollback go past steps that cannot be undone" },
+    { .name = "inject", .arg = "SPEC", .repeat = true,
+      .help = "make calls fail on purpose: TARGET:CLASS[:COUNT]" },
+    { .name = "inject-rate", .arg = "SHARE",
+      .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the class" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -135,6 +143,8 @@ static const cli_opt_t log_opts[] = {
       .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "json", .short_name = 'j',
       .help = "print one JSON object per event, one a line (docs/cli.md)" },
+    { .name = "brief", .short_name = 'b',
+      .help = "leave out times, lock events and the seed, to compare runs" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -205,6 +215,13 @@ const cli_cmd_t cli_commands[] = {
           "one line per step as it ends. A second run on the same directory is\n"
           "refused while the first holds its lock.\n"
           "\n"
+          "--inject TARGET:CLASS[:COUNT] makes calls fail on purpose, to see the\n"
+          "plan recover: calls of an action (file.write), of a namespace\n"
+          "(file.*) or of a node ('mig graph' shows the ids), COUNT times or\n"
+          "every time. --inject-rate SHARE[:CLASS] fails that share of all\n"
+          "calls (default class Transient), drawn from --seed (0 without it).\n"
+          "Injected failures are journaled like real ones.\n"
+          "\n"
           "Exit status: 0 when the run succeeded; 1 when the plan has errors; 2\n"
           "for a usage error; 3 when the run failed and nothing was rolled back;\n"
           "4 when it failed and was rolled back (the files match the\n"
@@ -220,6 +237,8 @@ const cli_cmd_t cli_commands[] = {
           "and run again). The plan must be the one the run started with, unless\n"
           "--allow-changed-plan. With --failed-only, re-runs the failed and\n"
           "skipped items of a run that failed and was not rolled back.\n"
+          "--inject and --inject-rate work as for 'mig run' (the rate draws\n"
+          "from the seed recorded with the run), counting from the resume.\n"
           "\n"
           "Exit status: as for 'mig run'." },
     { .name = "rollback", .run = cmd_rollback, .operands = "RUN",
@@ -276,6 +295,11 @@ const cli_cmd_t cli_commands[] = {
           "is about one, and the event's data as compact JSON. With --json,\n"
           "one JSON object per event, one a line, so the output can be read as\n"
           "it comes (docs/cli.md). The store is found as for 'mig status'.\n"
+          "\n"
+          "With --brief, what differs between two runs that did the same is left\n"
+          "out, so that their logs can be compared: the times, the lock events\n"
+          "(their pids and hosts), and the seed of run-start (with --json, the\n"
+          "\"at\" and \"seq\" fields too).\n"
           "\n"
           "Exit status: 0 when the events were printed; 2 for a usage error, no\n"
           "state store, no such run, or a store that cannot be read." },

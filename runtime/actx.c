@@ -33,6 +33,7 @@ action_ctx_t *actx_new(actx_mode_t mode, const char *base_dir)
         c->base[len++] = '/';
     c->base[len] = '\0';
     c->action = "action";
+    c->retry_after_ms = -1;
     strbuf_init(&c->path);
     return c;
 }
@@ -71,6 +72,7 @@ void actx_begin(action_ctx_t *c, const char *action)
         }
     }
     c->suspended = c->cancelled = false;
+    c->retry_after_ms = -1;
     c->on_cancel = NULL;
     c->cancel_data = NULL;
 }

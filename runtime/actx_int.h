@@ -19,6 +19,7 @@ struct action_ctx {
     actx_host_t host;
     bool has_host;
     uint32_t attempt;
+    int64_t retry_after_ms;     /* actx_suggest_delay; -1: none */
     /* Cleared by actx_begin: path -> state before the call. */
     val_t *resources;
     /* A call that finishes later. */

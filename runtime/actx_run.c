@@ -739,3 +739,13 @@ void actx_cancel(action_ctx_t *c)
     if (c->on_cancel)
         c->on_cancel(c, c->cancel_data);
 }
+
+void actx_suggest_delay(action_ctx_t *c, int64_t ms)
+{
+    c->retry_after_ms = ms < 0 ? 0 : ms;
+}
+
+int64_t actx_suggested_delay(const action_ctx_t *c)
+{
+    return c->retry_after_ms;
+}

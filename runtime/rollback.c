@@ -294,10 +294,12 @@ static bool undo_each(void *data, const store_journal_t *rec)
     }
     sched_crash_point("after-undo");
     b->n_undone++;
-    val_t *d = describe(rec);
-    if (!d || val_list_push(b->list, d) != MIG_OK)
-        b->oom = true;
-    rb_event(e, "undo", rec->node, rec->item, d, false);
+    if (e->list || e->on_event) {
+        val_t *d = describe(rec);
+        if (!d || (e->list && val_list_push(b->list, d) != MIG_OK))
+            b->oom = true;
+        rb_event(e, "undo", rec->node, rec->item, d, false);
+    }
     if (b->n_undone % 256 == 0 && (!mark(b) || store_flush(e->store) != MIG_OK))
         b->failed = true;
     return !b->failed && !b->oom;
@@ -446,7 +448,9 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
             ok = false;
     }
     bool matched = verify(e, b.want, rep, &ok) && !b.failed;
-    ok = ok && val_map_set(rep, "undone", 6, b.list) == MIG_OK
+    ok = ok && val_map_set_take(rep, "undone", 6,
+                                val_int((int64_t)b.n_undone)) == MIG_OK
+         && (!e->list || val_map_set(rep, "records", 7, b.list) == MIG_OK)
          && val_map_set_take(rep, "matched", 7, val_bool(matched)) == MIG_OK;
     val_t *dd = val_map_new(4);
     if (dd) {
@@ -540,6 +544,7 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
     rollback_env_t e = { .store = s, .blobs = blobs, .reg = r,
                          .base_dir = base_dir, .run = run.id,
                          .force = o->force, .dry_run = o->dry_run,
+                         .list = o->list,
                          .on_event = o->on_event, .data = o->data,
                          .diags = diags };
     st = rollback_apply(&e, o->to, report, result);

@@ -541,8 +541,10 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         st = MIG_EINVALID;
         goto out;
     }
+    /* The seed is recorded as a number, so it stays below 2^53. */
     uint64_t seed = o->has_seed ? o->seed
-        : ((uint64_t)store_now_ms() << 16) ^ (uint64_t)getpid();
+        : (((uint64_t)store_now_ms() << 16) ^ (uint64_t)getpid())
+          & (((uint64_t)1 << 53) - 1);
     if (o->resume) {
         st = prepare_resume(&r, digest, hostname, &old);
         if (st != MIG_OK) {
@@ -567,8 +569,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
             goto out;
         val_map_set_take(opts, "durability", 10, val_cstring(
                              o->durable_full ? "full" : "grouped"));
-        val_map_set_take(opts, "seed", 4, val_int((int64_t)(seed >> 12)));
-        seed >>= 12;
+        val_map_set_take(opts, "seed", 4, val_int((int64_t)seed));
         store_run_t rec = { .plan_path = (char *)(o->plan_path ? o->plan_path
                                                   : r.src->name),
                             .plan_name = (char *)graph_plan_name(g),
@@ -654,9 +655,9 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     val_t *d = val_map_new(4);
     if (d) {
         val_map_set_take(d, "result", 6, val_cstring(run_result_name(*result)));
-        val_map_set_take(d, "done", 4, val_int(r.n_done));
-        val_map_set_take(d, "failed", 6, val_int(r.n_failed));
-        val_map_set_take(d, "skipped", 7, val_int(r.n_skipped));
+        val_map_set_take(d, "steps_done", 10, val_int(r.n_done));
+        val_map_set_take(d, "items_failed", 12, val_int(r.n_failed));
+        val_map_set_take(d, "items_skipped", 13, val_int(r.n_skipped));
     }
     sched_event(&r, "run-done", GRAPH_NONE, NULL, d);
     bool lost = r.fatal && diags->errors;

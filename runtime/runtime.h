@@ -151,6 +151,12 @@ const actx_host_t *actx_host(const action_ctx_t *ctx);
 void actx_set_attempt(action_ctx_t *ctx, uint32_t attempt);
 uint32_t actx_attempt(const action_ctx_t *ctx);
 
+/* A failing call may suggest how long to wait before it is tried again
+ * (an endpoint's Retry-After): a retry block honours it within its
+ * bounds (docs/language.md, "retry"). Cleared by actx_begin; -1: none. */
+void actx_suggest_delay(action_ctx_t *ctx, int64_t ms);
+int64_t actx_suggested_delay(const action_ctx_t *ctx);
+
 /* The state of a resource as the journal and checkpoints record it: a
  * short text, "absent", "dir", or "file:HEX" (HEX the BLAKE2b of its
  * bytes). Fails like actx_read_file (MIG_EINVALID) when PATH cannot be
@@ -211,6 +217,30 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,
                          diag_list_t *diags, val_t **out);
 
+/* ---- fault injection (faults.c; mig run --inject) ------------------------ */
+
+/* Makes chosen calls fail on purpose, so that users (and mig's tests) can
+ * see a plan recover: docs/runtime.md, "Fault injection". */
+typedef struct faults faults_t;
+
+/* Reads the N texts SPECS, each "TARGET:CLASS[:COUNT]" (TARGET an action
+ * name, a namespace "file.*", or a node id; COUNT how many matching calls
+ * fail, default every one), and RATE (NULL: none), "SHARE[:CLASS]" (a
+ * share of every call, 0 to 1, failing with CLASS, default Transient),
+ * drawn from a generator seeded with SEED. CLASS must be a built-in class
+ * or one of the N_CLASSES names of PLAN_CLASSES (a plan's own). Errors, at
+ * the option they come from, go to DIAGS (MIG_EINVALID). */
+mig_status_t faults_new(const char *const *specs, size_t n, const char *rate,
+                        uint64_t seed, const char *const *plan_classes,
+                        size_t n_classes, diag_list_t *diags,
+                        faults_t **out);
+void faults_free(faults_t *f);
+/* Whether the call of ACTION by node NODE (its id) must fail now; then
+ * *CLS gets the class and *WHY the text of the rule ("file.write:Timeout:2"
+ * or "--inject-rate 0.1"), both borrowed from F. Counts the call. */
+bool faults_hit(faults_t *f, const char *action, const char *node,
+                const char **cls, const char **why);
+
 /* ---- runs: mig run, resume and rollback (run.c, rollback.c) ------------- */
 
 /* How a run ended (and so mig run's exit status, docs/cli.md). */
@@ -258,6 +288,8 @@ typedef struct run_options {
      * rows of the registry given to run_plan and recovery hooks; NULL for
      * none. */
     struct lua_bridge *lua;
+    /* Calls to fail on purpose (--inject, --inject-rate), or NULL. */
+    faults_t *faults;
 } run_options_t;
 
 /* Runs (or, with O->resume, resumes) the plan compiled into G, with the
@@ -278,6 +310,7 @@ typedef struct rollback_options {
     const char *to;             /* a checkpoint, or NULL: the whole run */
     bool force;                 /* past irreversible steps */
     bool dry_run;               /* say what would be undone; change nothing */
+    bool list;                  /* the report lists the records undone */
     bool break_lock;
     run_event_fn on_event;
     void *data;
@@ -286,8 +319,9 @@ typedef struct rollback_options {
 /* Rolls back run O->run of the store at O->state_path (mig rollback):
  * applies the undo records after the checkpoint (or every record), newest
  * first, then compares the managed resources with the checkpoint. *REPORT
- * gets {undone: [...], matched, digest, expected, differ: [...]} (or, with
- * dry_run, {would_undo: [...]}). Returns like run_plan: MIG_OK with
+ * gets {to, undone (a count), matched, digest, expected, differ: [...]},
+ * with o->list also records: [{seq, node, item, action, kind}...] (or,
+ * with dry_run, {to, would_undo: [...]}). Returns like run_plan: MIG_OK with
  * *RESULT RUN_ROLLED_BACK or RUN_ROLLBACK_FAILED (or RUN_REFUSED: an
  * irreversible step without force, a lock held). BASE_DIR is the run's
  * plan directory; R must hold the actions the run used. */

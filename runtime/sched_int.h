@@ -20,6 +20,7 @@ typedef struct sched_err {
     uint32_t attempt;
     val_t *input;               /* the failed step's arguments, or NULL */
     char *cause;                /* "while handling ...": an earlier error */
+    int64_t retry_after_ms;     /* the call's suggested wait, or -1 */
     bool final;                 /* a `fail` decision: no handler asked */
 } sched_err_t;
 
@@ -150,6 +151,9 @@ void sched_event(run_t *r, const char *kind, uint32_t node, const char *item,
                  val_t *data);
 /* Runs every stage and the plan's hooks; returns when the loop is done. */
 void sched_run(run_t *r);
+/* The error E as a map {class, message, node, span, item, attempt, input,
+ * cause} (events, `err`); NULL when out of memory. */
+val_t *sched_err_detail(const run_t *r, const sched_err_t *e);
 /* Whether an error of class CLS is one of WANT ('*': every class),
  * through the built-in and the plan's own hierarchy. */
 bool sched_class_is(const run_t *r, const char *cls, const char *want);
@@ -161,11 +165,26 @@ val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e);
 
 /* Runs the retry block opened by node N of T. */
 void retry_start(task_t *t, uint32_t n);
-/* The wait before attempt A + 1 (A >= 1) of the policy of retry node N,
- * in ms, before jitter; and with JITTER applied from the generator
- * *RNG (docs/language.md gives the formulas). */
-int64_t retry_delay(task_t *t, uint32_t n, uint32_t a, uint64_t *rng,
-                    bool *ok);
+
+/* A retry block's wait policy, in milliseconds (docs/language.md,
+ * "retry", gives the formulas). */
+typedef struct retry_policy {
+    ast_backoff_kind_t backoff;
+    double delay;               /* fixed */
+    double base, step, factor;  /* linear, exponential */
+    double max;                 /* INFINITY: no cap */
+    ast_jitter_kind_t jitter;
+} retry_policy_t;
+
+/* The wait after the N-th failed attempt (N >= 1) of P: the backoff's
+ * value, capped at max, then jittered with a draw from *RNG (full: a
+ * uniform share of it; equal: half of it plus a uniform share of the
+ * other half); a longer SUGGESTED wait (from the failed call; -1: none)
+ * replaces it, capped at max. */
+int64_t retry_policy_delay(const retry_policy_t *p, uint32_t n,
+                           int64_t suggested, uint64_t *rng);
+/* The next number of a run's generator (splitmix64). */
+uint64_t retry_random(uint64_t *state);
 
 /* ---- run.c ---------------------------------------------------------------- */
 
@@ -187,6 +206,7 @@ typedef struct rollback_env {
     const char *base_dir;
     int64_t run;
     bool force, dry_run;
+    bool list;                  /* keep the records undone for the report */
     run_event_fn on_event;
     void *data;
     diag_list_t *diags;

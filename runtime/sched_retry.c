@@ -32,13 +32,47 @@ static void retry_free(retry_t *rs)
     }
 }
 
-/* The next number of the run's generator (splitmix64). */
-static uint64_t next_random(uint64_t *s)
+uint64_t retry_random(uint64_t *s)
 {
     uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
     z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
     z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
     return z ^ (z >> 31);
+}
+
+/* A wait is at most a year (longer is a mistake, not a policy). */
+#define RETRY_MAX_WAIT_MS (86400000.0 * 365)
+
+int64_t retry_policy_delay(const retry_policy_t *p, uint32_t n,
+                           int64_t suggested, uint64_t *rng)
+{
+    double d = 0;
+    switch (p->backoff) {
+    case AST_BACKOFF_FIXED:
+        d = p->delay;
+        break;
+    case AST_BACKOFF_LINEAR:
+        d = fmin(p->base + (double)(n - 1) * p->step, p->max);
+        break;
+    case AST_BACKOFF_EXPONENTIAL:
+        d = fmin(p->base * pow(p->factor, (double)(n - 1)), p->max);
+        break;
+    default:
+        break;
+    }
+    if (!isfinite(d) || d < 0)
+        d = isinf(d) && d > 0 ? RETRY_MAX_WAIT_MS : 0;
+    d = fmin(d, RETRY_MAX_WAIT_MS);
+    /* Jitter: a uniform draw in [0, 1) with 53 bits. */
+    if (p->jitter == AST_JITTER_FULL || p->jitter == AST_JITTER_EQUAL) {
+        double u = (double)(retry_random(rng) >> 11) / 9007199254740992.0;
+        d = p->jitter == AST_JITTER_FULL ? u * d : d / 2 + u * (d / 2);
+    }
+    int64_t ms = (int64_t)d;
+    /* An action's suggestion (Retry-After) lengthens the wait, up to max. */
+    if (suggested > ms)
+        ms = (int64_t)fmin((double)suggested, fmin(p->max, RETRY_MAX_WAIT_MS));
+    return ms;
 }
 
 /* The backoff argument NAME of retry node R in ms (a duration), or as a
@@ -70,45 +104,20 @@ static double backoff_arg(task_t *t, const ast_node_t *r, const char *name,
     return def;
 }
 
-int64_t retry_delay(task_t *t, uint32_t n, uint32_t a, uint64_t *rng,
-                    bool *ok)
+/* The policy of retry node N, its arguments evaluated in T's scope. */
+static retry_policy_t policy_of(task_t *t, uint32_t n, bool *ok)
 {
     const ast_node_t *r = graph_node_ast(t->run->g, n);
     *ok = true;
-    double d = 0;
-    switch (r->u.retry.backoff) {
-    case AST_BACKOFF_FIXED:
-        d = backoff_arg(t, r, "delay", 0, ok);
-        break;
-    case AST_BACKOFF_LINEAR: {
-        double base = backoff_arg(t, r, "base", 0, ok);
-        double step = backoff_arg(t, r, "step", base, ok);
-        d = base + (double)(a - 1) * step;
-        d = fmin(d, backoff_arg(t, r, "max", INFINITY, ok));
-        break;
-    }
-    case AST_BACKOFF_EXPONENTIAL: {
-        double base = backoff_arg(t, r, "base", 0, ok);
-        double factor = backoff_arg(t, r, "factor", 2, ok);
-        d = base * pow(factor, (double)(a - 1));
-        d = fmin(d, backoff_arg(t, r, "max", INFINITY, ok));
-        break;
-    }
-    default:
-        break;
-    }
-    if (!isfinite(d) || d < 0)
-        d = 0;
-    if (d > 864e5 * 365)
-        d = 864e5 * 365;
-    int64_t ms = (int64_t)d;
-    /* A uniform draw in [0, 1), 53 bits. */
-    double u = (double)(next_random(rng) >> 11) / 9007199254740992.0;
-    if (r->u.retry.jitter == AST_JITTER_FULL)
-        ms = (int64_t)(u * (double)ms);
-    else if (r->u.retry.jitter == AST_JITTER_EQUAL)
-        ms = ms / 2 + (int64_t)(u * (double)(ms - ms / 2));
-    return ms;
+    retry_policy_t p = { .backoff = r->u.retry.backoff,
+                         .jitter = r->u.retry.jitter, .factor = 2,
+                         .max = INFINITY };
+    p.delay = backoff_arg(t, r, "delay", 0, ok);
+    p.base = backoff_arg(t, r, "base", 0, ok);
+    p.step = backoff_arg(t, r, "step", p.base, ok);
+    p.factor = backoff_arg(t, r, "factor", 2, ok);
+    p.max = backoff_arg(t, r, "max", INFINITY, ok);
+    return p;
 }
 
 static void attempt_done(task_t *c);
@@ -180,7 +189,9 @@ static void attempt_done(task_t *c)
                && rs->attempt < rs->attempts && retries(r, rs->node,
                                                         c->err.cls)) {
         bool ok;
-        int64_t ms = retry_delay(t, rs->node, rs->attempt, &r->rng, &ok);
+        retry_policy_t p = policy_of(t, rs->node, &ok);
+        int64_t ms = retry_policy_delay(&p, rs->attempt,
+                                        c->err.retry_after_ms, &r->rng);
         val_t *d = val_map_new(4);
         if (d) {
             val_map_set_take(d, "attempt", 7, val_int(rs->attempt));
@@ -190,6 +201,15 @@ static void attempt_done(task_t *c)
         }
         sched_event(r, "retry-wait", rs->node, t->item, d);
         rs->attempt++;
+        /* The next attempt is recorded before the wait: a run that dies
+         * while waiting resumes with it (at once). */
+        store_step_t st = { .node = graph_node_id(r->g, rs->node),
+                            .item = t->item, .state = STORE_STEP_RUNNING,
+                            .attempts = rs->attempt };
+        if (store_step_put(r->store, r->id, &st) != MIG_OK
+            || store_flush(r->store) != MIG_OK)
+            r->fatal = true;
+        sched_crash_point("retry-wait");
         if (!rs->timer_open) {
             uv_timer_init(r->loop, &rs->timer);
             rs->timer_open = true;

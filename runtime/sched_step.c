@@ -156,6 +156,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         e.message = strdup(msg ? msg : "the action failed");
         e.item = strdup(t->item);
         e.input = val_ref(c->args);
+        e.retry_after_ms = actx_suggested_delay(ctx);
         if (c->seq && store_journal_set(r->store, r->id, c->seq,
                                         STORE_JOURNAL_FAILED) != MIG_OK)
             r->fatal = true;
@@ -200,10 +201,17 @@ static void call_run(struct step_call *c)
                                            ? t->redos : 0));
     val_t *res = NULL;
     c->started_ms = store_now_ms();
-    mig_status_t st = c->row->run
-        ? c->row->run(c->ctx, c->args, &res)
-        : actx_fail(c->ctx, "MethodNotFound", "%s cannot run in this build",
-                    c->name);
+    const char *cls, *why;
+    mig_status_t st;
+    if (r->opts->faults && faults_hit(r->opts->faults, c->name,
+                                      graph_node_id(r->g, c->node), &cls,
+                                      &why))
+        st = actx_fail(c->ctx, cls, "injected fault (%s)", why);
+    else if (c->row->run)
+        st = c->row->run(c->ctx, c->args, &res);
+    else
+        st = actx_fail(c->ctx, "MethodNotFound", "%s cannot run in this build",
+                       c->name);
     if (st == MIG_OK && actx_suspended(c->ctx)) {
         actx_on_finish(c->ctx, call_finished, c);
         t->waiting = true;
@@ -526,7 +534,11 @@ mig_status_t sched_call_action(void *data, const ast_node_t *call,
     actx_set_attempt(ctx, 1);
     actx_begin(ctx, name);
     *out = NULL;
-    st = row->run(ctx, bound, out);
+    const char *cls, *why;
+    if (r->opts->faults && faults_hit(r->opts->faults, name, NULL, &cls, &why))
+        st = actx_fail(ctx, cls, "injected fault (%s)", why);
+    else
+        st = row->run(ctx, bound, out);
     val_unref(bound);
     if (st == MIG_OK && actx_suspended(ctx)) {
         /* An expression cannot wait: stop the call, and let it free its

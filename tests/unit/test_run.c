@@ -350,6 +350,68 @@ static void test_recover_decisions(void **state)
     diag_list_free(&d);
 }
 
+/* Inner blocks are asked before outer ones, even with '*'; the plan's
+ * handlers cover every stage, after the stage's own. */
+static void test_handlers_inner_before_outer(void **state)
+{
+    (void)state;
+    diag_list_t d;
+    diag_list_init(&d);
+    run_result_t res = run(
+        "migration \"m\" {\n"
+        "  stage s {\n"
+        "    foreach i in range(2) {\n"
+        "      step f = test.fail(class: \"Conflict\")\n"
+        "      recover * { skip \"inner\" }\n"
+        "    }\n"
+        "    recover Conflict { fail \"outer\" }\n"
+        "  }\n"
+        "}\n", &d);
+    assert_int_equal(res, RUN_SUCCEEDED);
+    assert_int_equal(count("item-skipped"), 2);
+    res = run("migration \"m\" {\n"
+              "  stage s {\n"
+              "    step f = test.fail(class: \"Timeout\")\n"
+              "    step w = file.write(path: \"went-on.txt\", content: \"x\")\n"
+              "    recover Conflict { fail \"not mine\" }\n"
+              "  }\n"
+              "  recover Transient { skip }\n"
+              "}\n", &d);
+    assert_int_equal(res, RUN_SUCCEEDED);
+    assert_true(exists("went-on.txt"));
+    assert_true(saw("recover s/f"));
+    diag_list_free(&d);
+}
+
+/* `err` in a recover block: class, message, node, span, attempt, input. */
+static void test_err_carries_where_and_what(void **state)
+{
+    (void)state;
+    diag_list_t d;
+    diag_list_init(&d);
+    run_result_t res = run(
+        "migration \"m\" {\n"
+        "  stage s {\n"
+        "    step f = test.fail(class: \"Conflict\")\n"
+        "    recover Conflict {\n"
+        "      step w = file.write(path: \"err.txt\", content: \"${err.class} "
+        "${err.node} ${err.span.line}:${err.span.col} ${err.attempt} "
+        "${err.input.class}\")\n"
+        "      skip\n"
+        "    }\n"
+        "  }\n"
+        "}\n", &d);
+    assert_int_equal(res, RUN_SUCCEEDED);
+    char path[128], text[128] = "";
+    snprintf(path, sizeof path, "%s/err.txt", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(text, sizeof text, f));
+    fclose(f);
+    assert_string_equal(text, "Conflict s/f 3:5 1 Conflict");
+    diag_list_free(&d);
+}
+
 static void test_rollback_decision_restores_the_files(void **state)
 {
     (void)state;
@@ -462,6 +524,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_recover_skip_lets_the_loop_finish,
                                         make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_recover_decisions,
+                                        make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_handlers_inner_before_outer,
+                                        make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_err_carries_where_and_what,
                                         make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_rollback_decision_restores_the_files,
                                         make_dir, remove_dir),

@@ -114,8 +114,10 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
     t->waiting = false;
     if (c->seq)
         sched_crash_point("after-effect");
+    /* The call's attempt: the retry block's, plus the handler retries. */
+    uint32_t attempt = t->attempt + (t->redo_node == n ? t->redos : 0);
     store_step_t rec = { .node = graph_node_id(r->g, n), .item = t->item,
-                         .attempts = t->attempt, .started_ms = c->started_ms,
+                         .attempts = attempt, .started_ms = c->started_ms,
                          .ended_ms = store_now_ms() };
     if (st == MIG_OK && !c->timed_out) {
         if (!res)
@@ -141,7 +143,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
     } else {
         if (st == MIG_ENOMEM)
             r->fatal = true;
-        sched_err_t e = { .node = n, .attempt = t->attempt };
+        sched_err_t e = { .node = n, .attempt = attempt };
         const char *cls = actx_error_class(ctx);
         const char *msg = actx_error_message(ctx);
         char buf[256];
@@ -170,7 +172,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
             val_map_set_take(d, "action", 6, val_cstring(c->name));
             val_map_set_take(d, "class", 5, val_cstring(e.cls));
             val_map_set_take(d, "message", 7, val_cstring(e.message));
-            val_map_set_take(d, "attempt", 7, val_int(t->attempt));
+            val_map_set_take(d, "attempt", 7, val_int(attempt));
         }
         sched_event(r, "step-failed", n, t->item, d);
         task_raise(t, n, &e);
@@ -381,6 +383,9 @@ static val_t *override_args(val_t *args, val_t *with)
 void step_start(task_t *t, uint32_t n)
 {
     run_t *r = t->run;
+    /* A call whose intent could not be journaled is left to here. */
+    step_free(t->call);
+    t->call = NULL;
     const ast_node_t *s = graph_node_ast(r->g, n);
     val_t *prior;
     const char *state = cached(r, n, t->item, &prior);

@@ -14,10 +14,15 @@
 
 /* ---- digests ------------------------------------------------------------- */
 
+/* Paths in byte order (what val_compare does for strings, without its
+ * generality: the digest sorts every managed path). */
 static int cmp_keys(const void *a, const void *b)
 {
-    const val_t *x = *(val_t *const *)a, *y = *(val_t *const *)b;
-    return val_compare(x, y);
+    size_t lx, ly;
+    const char *x = val_get_str(*(val_t *const *)a, &lx);
+    const char *y = val_get_str(*(val_t *const *)b, &ly);
+    int c = memcmp(x, y, lx < ly ? lx : ly);
+    return c ? c : (lx > ly) - (lx < ly);
 }
 
 void sched_digest(const val_t *states, char hex[BLOB_HEX])
@@ -136,15 +141,19 @@ static const char *str_of(const val_t *m, const char *key)
     return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : "";
 }
 
-/* Applies the undo of REC; on failure *WHY says what went wrong. */
+/* Applies the undo of REC with the context CTXS[0] (an undo) or CTXS[1]
+ * (a plan's undo call, run as an action), made on first use and reused;
+ * on failure *WHY says what went wrong. */
 static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
-                             const store_journal_t *rec, char **why)
+                             action_ctx_t **ctxs, const store_journal_t *rec,
+                             char **why)
 {
     bool plan = rec->kind == STORE_JOURNAL_PLAN;
     const char *name = plan ? str_of(rec->undo, "action") : rec->action;
     const action_t *row = action_find(e->reg, name);
-    action_ctx_t *ctx = actx_new(plan ? ACTX_RUN : ACTX_UNDO, e->base_dir);
-    if (!ctx)
+    action_ctx_t *ctx = ctxs[plan];
+    if (!ctx && !(ctx = ctxs[plan] = actx_new(plan ? ACTX_RUN : ACTX_UNDO,
+                                              e->base_dir)))
         return MIG_ENOMEM;
     actx_set_host(ctx, host);
     actx_set_action(ctx, row);
@@ -176,7 +185,6 @@ static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
         if (*why)
             snprintf(*why, n, "%s: %s", c ? c : "Unavailable", m ? m : "");
     }
-    actx_free(ctx);
     return st;
 }
 
@@ -196,6 +204,7 @@ typedef struct rb {
     val_t *want;                /* path -> state before its first touch */
     char *stop_node, *stop_item, *stop_action;  /* pass 1: irreversible */
     int64_t lo, hi;             /* records undone, not yet marked */
+    action_ctx_t *ctxs[2];      /* undo_one's contexts */
     size_t n_pending, n_undone;
     bool failed, oom;
 } rb_t;
@@ -269,7 +278,7 @@ static bool undo_each(void *data, const store_journal_t *rec)
     }
     sched_crash_point("before-undo");
     char *why = NULL;
-    if (undo_one(e, &b->host, rec, &why) != MIG_OK) {
+    if (undo_one(e, &b->host, b->ctxs, rec, &why) != MIG_OK) {
         b->failed = true;
         val_t *f = describe(rec);
         if (f)
@@ -433,6 +442,8 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         b.failed = true;
     if (!mark(&b) || store_flush(e->store) != MIG_OK)
         b.failed = true;
+    actx_free(b.ctxs[0]);
+    actx_free(b.ctxs[1]);
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
     if (b.oom) {

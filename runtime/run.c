@@ -384,10 +384,11 @@ static bool settle(void *data, const store_journal_t *rec)
     return true;
 }
 
-/* Checks that run O->resume may be resumed, and prepares R: the steps
- * done, the records in flight, the managed resources. */
+/* Checks that run R->opts->resume may be resumed (interrupted, or failed
+ * for a redrive; the same plan unless allowed), filling *OLD with it.
+ * MIG_EINVALID (reported) when it may not. */
 static mig_status_t prepare_resume(run_t *r, const char *digest,
-                                   const char *host, store_run_t *old)
+                                   store_run_t *old)
 {
     const run_options_t *o = r->opts;
     if (store_run_get(r->store, o->resume, old) != MIG_OK)
@@ -429,7 +430,6 @@ static mig_status_t prepare_resume(run_t *r, const char *digest,
             return MIG_EINVALID;
         }
     }
-    (void)host;
     return MIG_OK;
 }
 
@@ -482,6 +482,96 @@ static void refuse_locked(run_t *r, const store_lock_t *h)
                   ? "take it over with --break-lock (the journal records it)"
                   : "wait for that run to end; a lock expires 30s after its "
                     "holder's last heartbeat");
+}
+
+/* Records a new run of R (unless its folder is locked: then says so and
+ * leaves R->id 0). HOLDER is scratch space for the lock's holder. */
+static mig_status_t record_run(run_t *r, const val_t *params,
+                               const char *digest, const char *hostname,
+                               uint64_t seed, store_lock_t *holder)
+{
+    const run_options_t *o = r->opts;
+    /* Refuse before recording anything when someone holds the lock. */
+    if (store_lock_get(r->store, r->lock_resource, holder) == MIG_OK
+        && holder->expires_ms >= store_now_ms()) {
+        refuse_locked(r, holder);
+        return MIG_OK;
+    }
+    store_lock_clear(holder);
+    val_t *opts = val_map_new(2);
+    if (!opts)
+        return MIG_ENOMEM;
+    val_map_set_take(opts, "durability", 10, val_cstring(
+                         o->durable_full ? "full" : "grouped"));
+    val_map_set_take(opts, "seed", 4, val_int((int64_t)seed));
+    store_run_t rec = { .plan_path = (char *)(o->plan_path ? o->plan_path
+                                              : r->src->name),
+                        .plan_name = (char *)graph_plan_name(r->g),
+                        .plan_digest = (char *)digest,
+                        .profile = (char *)o->profile,
+                        .params = (val_t *)params, .options = opts,
+                        .host = (char *)hostname, .pid = getpid(),
+                        .started_ms = store_now_ms() };
+    mig_status_t st = store_run_create(r->store, &rec, &r->id);
+    val_unref(opts);
+    return st;
+}
+
+/* Records the start (or the resumption) of R: its events, and, for a
+ * resume, the steps done and the records in flight. */
+static void begin_run(run_t *r, const store_run_t *old, const char *digest,
+                      const char *hostname, uint64_t seed)
+{
+    const run_options_t *o = r->opts;
+    if (!o->resume) {
+        val_t *d = val_map_new(2);
+        if (d) {
+            val_map_set_take(d, "plan", 4, val_cstring(graph_plan_name(r->g)));
+            val_map_set_take(d, "seed", 4, val_int((int64_t)seed));
+        }
+        sched_event(r, "run-start", GRAPH_NONE, NULL, d);
+        return;
+    }
+    if (store_run_reopen(r->store, r->id, getpid(), hostname) != MIG_OK)
+        r->fatal = true;
+    if (old->plan_digest && strcmp(old->plan_digest, digest) != 0)
+        sched_event(r, "plan-changed", GRAPH_NONE, NULL, NULL);
+    val_t *d = val_map_new(1);
+    if (d)
+        val_map_set_take(d, "failed_only", 11, val_bool(o->failed_only));
+    sched_event(r, "run-resume", GRAPH_NONE, NULL, d);
+    if (store_step_each(r->store, r->id, load_step, r) != MIG_OK
+        || store_journal_each(r->store, r->id, 0, 0, settle, r) != MIG_OK)
+        r->fatal = true;
+}
+
+/* Records how R ended (*RESULT gets it); false when that could not be
+ * recorded. */
+static bool end_run(run_t *r, run_result_t *result)
+{
+    *result = r->rollback_failed ? RUN_ROLLBACK_FAILED
+            : r->rolled_back ? RUN_ROLLED_BACK
+            : r->failed || r->fatal ? RUN_FAILED : RUN_SUCCEEDED;
+    static const store_run_state_t states[] = {
+        [RUN_SUCCEEDED] = STORE_RUN_SUCCEEDED, [RUN_FAILED] = STORE_RUN_FAILED,
+        [RUN_ROLLED_BACK] = STORE_RUN_ROLLED_BACK,
+        [RUN_ROLLBACK_FAILED] = STORE_RUN_ROLLBACK_FAILED,
+        [RUN_REFUSED] = STORE_RUN_FAILED,
+    };
+    val_t *d = val_map_new(4);
+    if (d) {
+        val_map_set_take(d, "result", 6, val_cstring(run_result_name(*result)));
+        val_map_set_take(d, "steps_done", 10, val_int(r->n_done));
+        val_map_set_take(d, "items_failed", 12, val_int(r->n_failed));
+        val_map_set_take(d, "items_skipped", 13, val_int(r->n_skipped));
+    }
+    sched_event(r, "run-done", GRAPH_NONE, NULL, d);
+    bool kept = !(r->fatal && r->diags->errors);
+    if (store_run_finish(r->store, r->id, states[*result], r->error) != MIG_OK
+        || store_flush(r->store) != MIG_OK)
+        kept = false;
+    store_lock_release(r->store, r->lock_resource, r->fence);
+    return kept;
 }
 
 mig_status_t run_plan(const graph_t *g, const val_t *params,
@@ -546,7 +636,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         : (((uint64_t)store_now_ms() << 16) ^ (uint64_t)getpid())
           & (((uint64_t)1 << 53) - 1);
     if (o->resume) {
-        st = prepare_resume(&r, digest, hostname, &old);
+        st = prepare_resume(&r, digest, &old);
         if (st != MIG_OK) {
             st = diags->out_of_memory ? MIG_ENOMEM : MIG_OK;
             goto out;
@@ -556,31 +646,8 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         if (sd && val_is_int(sd) && !o->has_seed)
             seed = (uint64_t)val_get_int(sd);
     } else {
-        /* Refuse before recording anything when someone holds the lock. */
-        if (store_lock_get(r.store, r.lock_resource, &holder) == MIG_OK
-            && holder.expires_ms >= store_now_ms()) {
-            refuse_locked(&r, &holder);
-            st = MIG_OK;
-            goto out;
-        }
-        store_lock_clear(&holder);
-        val_t *opts = val_map_new(2);
-        if (!opts)
-            goto out;
-        val_map_set_take(opts, "durability", 10, val_cstring(
-                             o->durable_full ? "full" : "grouped"));
-        val_map_set_take(opts, "seed", 4, val_int((int64_t)seed));
-        store_run_t rec = { .plan_path = (char *)(o->plan_path ? o->plan_path
-                                                  : r.src->name),
-                            .plan_name = (char *)graph_plan_name(g),
-                            .plan_digest = digest,
-                            .profile = (char *)o->profile,
-                            .params = (val_t *)params, .options = opts,
-                            .host = hostname, .pid = getpid(),
-                            .started_ms = store_now_ms() };
-        st = store_run_create(r.store, &rec, &r.id);
-        val_unref(opts);
-        if (st != MIG_OK)
+        st = record_run(&r, params, digest, hostname, seed, &holder);
+        if (st != MIG_OK || !r.id)
             goto out;
     }
     *run_id = r.id;
@@ -606,27 +673,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         lua_bridge_set_params(o->lua, (val_t *)params);
         lua_bridge_set_seed(o->lua, seed);
     }
-    if (o->resume) {
-        if (store_run_reopen(r.store, r.id, getpid(), hostname) != MIG_OK)
-            r.fatal = true;
-        if (old.plan_digest && strcmp(old.plan_digest, digest) != 0)
-            sched_event(&r, "plan-changed", GRAPH_NONE, NULL, NULL);
-        val_t *d = val_map_new(1);
-        if (d)
-            val_map_set_take(d, "failed_only", 11, val_bool(o->failed_only));
-        sched_event(&r, "run-resume", GRAPH_NONE, NULL, d);
-        if (store_step_each(r.store, r.id, load_step, &r) != MIG_OK
-            || store_journal_each(r.store, r.id, 0, 0, settle, &r)
-               != MIG_OK)
-            r.fatal = true;
-    } else {
-        val_t *d = val_map_new(2);
-        if (d) {
-            val_map_set_take(d, "plan", 4, val_cstring(graph_plan_name(g)));
-            val_map_set_take(d, "seed", 4, val_int((int64_t)seed));
-        }
-        sched_event(&r, "run-start", GRAPH_NONE, NULL, d);
-    }
+    begin_run(&r, &old, digest, hostname, seed);
     if (store_flush(r.store) != MIG_OK)
         r.fatal = true;
     uv_idle_init(&loop, &r.flusher);
@@ -643,29 +690,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     uv_close((uv_handle_t *)&r.tick, NULL);
     uv_close((uv_handle_t *)&r.flusher, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
-    *result = r.rollback_failed ? RUN_ROLLBACK_FAILED
-            : r.rolled_back ? RUN_ROLLED_BACK
-            : r.failed || r.fatal ? RUN_FAILED : RUN_SUCCEEDED;
-    static const store_run_state_t states[] = {
-        [RUN_SUCCEEDED] = STORE_RUN_SUCCEEDED, [RUN_FAILED] = STORE_RUN_FAILED,
-        [RUN_ROLLED_BACK] = STORE_RUN_ROLLED_BACK,
-        [RUN_ROLLBACK_FAILED] = STORE_RUN_ROLLBACK_FAILED,
-        [RUN_REFUSED] = STORE_RUN_FAILED,
-    };
-    val_t *d = val_map_new(4);
-    if (d) {
-        val_map_set_take(d, "result", 6, val_cstring(run_result_name(*result)));
-        val_map_set_take(d, "steps_done", 10, val_int(r.n_done));
-        val_map_set_take(d, "items_failed", 12, val_int(r.n_failed));
-        val_map_set_take(d, "items_skipped", 13, val_int(r.n_skipped));
-    }
-    sched_event(&r, "run-done", GRAPH_NONE, NULL, d);
-    bool lost = r.fatal && diags->errors;
-    if (store_run_finish(r.store, r.id, states[*result], r.error) != MIG_OK
-        || store_flush(r.store) != MIG_OK)
-        lost = true;
-    store_lock_release(r.store, r.lock_resource, r.fence);
-    st = lost ? MIG_EINVALID : MIG_OK;
+    st = end_run(&r, result) ? MIG_OK : MIG_EINVALID;
 out:
     if (r.store && store_diags(r.store)->len)
         diag_list_move(diags, store_diags(r.store));

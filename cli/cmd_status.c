@@ -461,6 +461,7 @@ static const struct brief_rule {
     { .kind = "lock-taken", .drop = true },     /* pid, host, fence */
     { .kind = "lock-broken", .drop = true },
     { .kind = "run-start", .fields = { "seed" } },  /* drawn unless --seed */
+    { .kind = "breaker-open", .fields = { "until_ms" } },   /* a time */
 };
 
 static const struct brief_rule *brief_rule(const char *kind)

@@ -498,7 +498,7 @@ bool imp_check_props(imp_t *im, uint32_t i)
 
 static const char *const plan_keys[] = {
     "name", "version", "description", "requires", "params", "profiles",
-    "lua", "errors", NULL };
+    "lua", "errors", "breakers", NULL };
 
 /* What each list of the header holds: the members of its items. */
 typedef struct hlist {
@@ -518,11 +518,17 @@ static const pspec_t error_spec[] = {
     REQ("name", P_NAME),
     { .key = "parent", .type = P_NAME, .nullable = true }, END };
 
+/* A breaker's settings are a map literal; the compile of the printed
+ * plan says so of anything else. */
+static const pspec_t breaker_spec[] = {
+    REQ("target", P_STRING), REQ("settings", P_EXPR), END };
+
 static const hlist_t hlists[] = {
     { "params", param_spec, IMP_FROM_PARAM },
     { "profiles", profile_spec, IMP_FROM_PROFILE },
     { "lua", lua_spec, IMP_FROM_LUA },
     { "errors", error_spec, IMP_FROM_ERROR },
+    { "breakers", breaker_spec, IMP_FROM_BREAKER },
 };
 
 /* Checks item J of the header list H. */
@@ -602,6 +608,13 @@ static void print_item(imp_t *im, imp_origin_t origin, const val_t *it)
         l = val_map_get(it, "path", 4);
         strbuf_put_quoted(im->out, imp_str(l), val_len(l));
         strbuf_printf(im->out, " as %s", pstr(it, "alias"));
+        break;
+    case IMP_FROM_BREAKER:
+        put(im, "breaker ");
+        l = val_map_get(it, "target", 6);
+        strbuf_put_quoted(im->out, imp_str(l), val_len(l));
+        put(im, " ");
+        imp_put_text(im, pstr(it, "settings"));
         break;
     default:
         strbuf_printf(im->out, "error %s", pstr(it, "name"));

@@ -210,6 +210,7 @@ static void put_origin(strbuf_t *b, const imp_t *im, const imp_range_t *r)
     static const char *const lists[] = {
         [IMP_FROM_PARAM] = "params", [IMP_FROM_PROFILE] = "profiles",
         [IMP_FROM_LUA] = "lua", [IMP_FROM_ERROR] = "errors",
+        [IMP_FROM_BREAKER] = "breakers",
     };
     if (!r)
         strbuf_puts(b, "plan");

@@ -299,6 +299,17 @@ static void error_item(strbuf_t *b, const graph_t *g, const ast_node_t *n)
     strbuf_putc(b, '}');
 }
 
+/* A breaker: its target and its settings as mig source (a map). */
+static void breaker_item(strbuf_t *b, const graph_t *g, const ast_node_t *n)
+{
+    bool first = true;
+    strbuf_puts(b, "{\"target\": ");
+    put_plain(b, n->u.breaker.target);
+    first = false;
+    put_text(b, g, &first, "settings", n->u.breaker.config);
+    strbuf_putc(b, '}');
+}
+
 /* The plan's KEY meta item (version, description), or NULL. */
 static const ast_node_t *meta(const graph_t *g, ast_meta_key_t k)
 {
@@ -341,5 +352,11 @@ void mgraph_put_plan(strbuf_t *b, const graph_t *g)
     put_items(b, g, AST_LUA, lua_item);
     strbuf_puts(b, ",\n    \"errors\": ");
     put_items(b, g, AST_ERROR_DECL, error_item);
+    /* Only plans that declare breakers have the list, so the documents of
+     * every other plan read as they did before breakers were added. */
+    if (ast_count(graph_plan(g), AST_BREAKER)) {
+        strbuf_puts(b, ",\n    \"breakers\": ");
+        put_items(b, g, AST_BREAKER, breaker_item);
+    }
     strbuf_puts(b, "\n  }");
 }

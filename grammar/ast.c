@@ -65,6 +65,7 @@ static size_t node_size(ast_kind_t kind)
     case AST_PROFILE: return SZ(profile);
     case AST_LUA: return SZ(lua);
     case AST_ERROR_DECL: return SZ(error_decl);
+    case AST_BREAKER: return SZ(breaker);
     case AST_STAGE: return SZ(stage);
     case AST_HOOK: return SZ(hook);
     case AST_STEP: return SZ(step);
@@ -434,6 +435,13 @@ static void dump_stmt(strbuf_t *b, const ast_node_t *n, int depth)
         strbuf_printf(b, "error %s", n->u.error_decl.name.name);
         if (n->u.error_decl.parent.name)
             strbuf_printf(b, " : %s", n->u.error_decl.parent.name);
+        dump_at(b, n);
+        break;
+    case AST_BREAKER:
+        strbuf_puts(b, "breaker ");
+        dump_expr(b, n->u.breaker.target);
+        strbuf_putc(b, ' ');
+        dump_expr(b, n->u.breaker.config);
         dump_at(b, n);
         break;
     case AST_STAGE:

@@ -14,6 +14,7 @@
     X(ASSIGN, "set")            /* NAME = EXPR inside a profile */          \
     X(LUA, "lua")                                                           \
     X(ERROR_DECL, "error")                                                  \
+    X(BREAKER, "breaker")       /* breaker "TARGET" { SETTINGS } */         \
     X(STAGE, "stage")                                                       \
     X(HOOK, "hook")             /* on failure / on success / finally */     \
     /* statements */                                                        \
@@ -134,6 +135,9 @@ struct ast_node {
         struct { ast_ident_t name; ast_list_t assigns; } profile;
         struct { ast_node_t *path; ast_ident_t alias; } lua;
         struct { ast_ident_t name; ast_ident_t parent; } error_decl;
+        /* breaker "TARGET" { failures: N, ... }: TARGET a STRING node (an
+         * action or a namespace "file.*"), CONFIG a MAP node. */
+        struct { ast_node_t *target; ast_node_t *config; } breaker;
         struct { ast_ident_t name; ast_idents_t after; ast_list_t body; } stage;
         struct { ast_hook_when_t when; ast_list_t body; } hook;
         struct {

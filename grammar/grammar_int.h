@@ -24,6 +24,7 @@ typedef struct parse_ctx {
     lex_mode_t modes[MIG_MAX_NESTING + 1];
     uint32_t n_modes;
     lex_mode_t closed[2];       /* the braces closed last, newest first */
+    int str_after;              /* the token before the string closed last */
     lex_mode_t abandoned;       /* a '(' or '[' a '}' left open ... */
     uint32_t abandoned_by;      /* ... and where that '}' ended */
     bool eof_reported;

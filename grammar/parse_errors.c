@@ -67,6 +67,9 @@ static const struct {
     { KW_ROLLBACK, KW_TO, "after 'rollback to'",
       "rollback to CHECKPOINT, where CHECKPOINT is the name of a checkpoint" },
     { KW_ON, IDENT, "after 'on %s'", NULL },
+    { ANY, KW_BREAKER, "after 'breaker'",
+      "a breaker names an action and its settings: "
+      "breaker \"registry.put\" { failures: 5, cooldown: 30s }" },
     { ANY, KW_MIGRATION, "after 'migration'",
       "a plan starts with: migration \"NAME\" { ... }" },
 };
@@ -128,7 +131,7 @@ bool parse_starts_statement(int k)
     case KW_VERSION: case KW_DESCRIPTION:
     case KW_REQUIRES: case KW_PARAM:
     case KW_PROFILE: case KW_LUA: case KW_ERROR:
-    case KW_STAGE: case KW_STEP: case KW_LET:
+    case KW_BREAKER: case KW_STAGE: case KW_STEP: case KW_LET:
     case KW_CHECKPOINT: case KW_FOREACH:
     case KW_RETRY: case KW_ON: case KW_RECOVER:
     case KW_VERIFY: case KW_IF: case KW_FINALLY:

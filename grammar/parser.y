@@ -75,6 +75,7 @@ static void mig_yyerror(MIG_YYLTYPE *loc, parse_ctx_t *ctx, const char *msg);
 %token KW_DESCRIPTION "description" KW_REQUIRES "requires"
 %token KW_PARAM "param" KW_PROFILE "profile" KW_LUA "lua" KW_AS "as"
 %token KW_ERROR "error" KW_STAGE "stage" KW_AFTER "after"
+%token KW_BREAKER "breaker"
 %token KW_STEP "step" KW_UNDO "undo" KW_TIMEOUT "timeout" KW_WHEN "when"
 %token KW_LET "let" KW_CHECKPOINT "checkpoint"
 %token KW_FOREACH "foreach" KW_IN "in" KW_PARALLEL "parallel"
@@ -151,6 +152,29 @@ Stmt:
         NEW($$, AST_ERROR_DECL, @$);
         $$->u.error_decl.name = $2;
         $$->u.error_decl.parent = $4;
+    }
+|   S_BREAKER String '{' MapEntries '}' {
+        NEW($$, AST_BREAKER, @$);
+        $$->u.breaker.target = $2;
+        NEW($$->u.breaker.config, AST_MAP, @3);
+        $$->u.breaker.config->span.end = @5.end;
+        $$->u.breaker.config->span.end_line = @5.end_line;
+        $$->u.breaker.config->span.end_col = @5.end_col;
+        $$->u.breaker.config->u.map = $4;
+        DONE($$->u.breaker.config);
+    }
+|   S_BREAKER Callee '{' MapEntries '}' {
+        /* A bare action name reads naturally but is not the syntax:
+         * say so once, and drop the item. */
+        strbuf_t name;
+        strbuf_init(&name);
+        ast_dotted_name($2, &name);
+        diag_t *d = parse_error(ctx, &@2, "the target of a breaker is a "
+                                "string: an action or a namespace in quotes");
+        diag_hint(ctx->diags, d, "write breaker \"%s\" { ... }",
+                  name.data ? name.data : "");
+        strbuf_free(&name);
+        $$ = NULL;
     }
 |   S_STAGE Ident Block {
         NEW($$, AST_STAGE, @$);
@@ -341,6 +365,7 @@ S_PARAM: KW_PARAM { yyerrok; };
 S_PROFILE: KW_PROFILE { yyerrok; };
 S_LUA: KW_LUA { yyerrok; };
 S_ERROR: KW_ERROR { yyerrok; };
+S_BREAKER: KW_BREAKER { yyerrok; };
 S_STAGE: KW_STAGE { yyerrok; };
 S_LET: KW_LET { yyerrok; };
 S_CHECKPOINT: KW_CHECKPOINT { yyerrok; };
@@ -405,6 +430,7 @@ Keyword:
 |   KW_PARAM { $$ = parse_keyword_name(ctx, &@1); } | KW_PROFILE { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_LUA { $$ = parse_keyword_name(ctx, &@1); } | KW_AS { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_ERROR { $$ = parse_keyword_name(ctx, &@1); } | KW_STAGE { $$ = parse_keyword_name(ctx, &@1); }
+|   KW_BREAKER { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_AFTER { $$ = parse_keyword_name(ctx, &@1); } | KW_STEP { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_UNDO { $$ = parse_keyword_name(ctx, &@1); } | KW_TIMEOUT { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_WHEN { $$ = parse_keyword_name(ctx, &@1); } | KW_LET { $$ = parse_keyword_name(ctx, &@1); }

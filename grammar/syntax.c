@@ -159,6 +159,10 @@ static void check_stmt(walk_t *w, const ast_node_t *n)
         check_plan_only(w, n);
         require_plain(w, n->u.lua.path, "a Lua module path");
         break;
+    case AST_BREAKER:
+        check_plan_only(w, n);
+        require_plain(w, n->u.breaker.target, "the target of a breaker");
+        break;
     case AST_STAGE:
         check_plan_only(w, n);
         inner.scope = SCOPE_STAGE;

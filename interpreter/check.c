@@ -640,6 +640,7 @@ mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
     for (uint32_t i = 0; i < plan->items.len && !k.oom; i++)
         if (plan->items.items[i]->kind == AST_LUA)
             check_lua(&k, i, plan->items.items[i]);
+    check_breakers(&k);
     check_stages_and_hooks(&k);
     pop_scope(&k, top);
     bool oom = k.oom || diags->out_of_memory;

@@ -142,4 +142,10 @@ void check_rollback(chk_t *k, const ast_ident_t *target);
 /* Checks a retry block's count, backoff and jitter. */
 void check_retry_policy(chk_t *k, const ast_node_t *retry);
 
+/* check_breaker.c */
+/* Checks the plan's `breaker` items: settings (breaker_config.c), targets
+ * against the actions, `per` against the action's arguments, one breaker
+ * per target. After the Lua modules are known (k->lua). */
+void check_breakers(chk_t *k);
+
 #endif

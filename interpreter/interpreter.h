@@ -627,4 +627,19 @@ val_t *params_to_map(const params_t *p);
 /* Binds every parameter in ENV. MIG_OK or MIG_ENOMEM. */
 mig_status_t params_bind(const params_t *p, eval_env_t *env);
 
+/* ---- circuit breakers --------------------------------------------------- */
+
+/* The plan's `breaker` items (docs/language.md, "breaker"), for the
+ * runtime: a new list *OUT of maps {target, failures, window_ms,
+ * cooldown_ms, per}, in file order, with defaults filled (window_ms 60000;
+ * per null when not given). TARGET is the string written ("registry.put",
+ * "file.*"); the numbers are integers. PLAN must have parsed from SRC
+ * without errors; whether targets name registered actions is check_plan's
+ * business, not this function's. Settings that are wrong (unknown, not
+ * literal, of the wrong type or range, missing) and a second breaker for
+ * one target are reported to DIAGS: then MIG_EINVALID and *OUT is NULL.
+ * MIG_OK, MIG_EINVALID or MIG_ENOMEM. */
+mig_status_t breaker_configs(const ast_plan_t *plan, src_t *src,
+                             diag_list_t *diags, val_t **out);
+
 #endif

@@ -95,6 +95,32 @@ typedef struct eval_suggest {
 void eval_suggest_init(eval_suggest_t *s, const char *name);
 void eval_suggest_consider(eval_suggest_t *s, const char *candidate);
 
+/* ---- circuit breakers (breaker_config.c) ------------------------------ */
+
+/* One `breaker "TARGET" { ... }` item, read: its settings with defaults
+ * filled. TARGET and PER are borrowed from the tree. */
+typedef struct breaker_item {
+    const ast_node_t *node;     /* the BREAKER node */
+    const char *target;         /* "registry.put" or "file.*" */
+    int64_t failures, window_ms, cooldown_ms;
+    const ast_arg_t *per;       /* the `per` entry, or NULL */
+    const char *per_name;       /* its text, or NULL */
+} breaker_item_t;
+
+/* Reads breaker node N (from a plan that parsed cleanly, so its target is
+ * a plain string) into *OUT, reporting to DIAGS every setting that is
+ * unknown (with "did you mean"), not a literal, of the wrong type, out of
+ * range or missing. Returns whether there was nothing to report. */
+bool breaker_read(const ast_node_t *n, src_t *src, diag_list_t *diags,
+                  breaker_item_t *out);
+/* The first breaker item of PLAN before item I with the same target as
+ * item I (a BREAKER), or NULL. */
+const ast_node_t *breaker_earlier(const ast_plan_t *plan, uint32_t i);
+/* Reports breaker N as a second one for its target, with a note at
+ * FIRST. */
+void breaker_report_twice(src_t *src, diag_list_t *diags,
+                          const ast_node_t *n, const ast_node_t *first);
+
 /* ---- string-keyed tables in an arena (graph.c) ------------------------ */
 
 /* A string-keyed hash table in an arena (the graph's ids, the checker's

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "breaker.h"
 #include "lua_bridge.h"
 #include "sched_int.h"
 
@@ -631,6 +632,16 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         st = MIG_EINVALID;
         goto out;
     }
+    /* The plan's circuit breakers. */
+    val_t *breakers = NULL;
+    st = breaker_configs(graph_plan(g), r.src, diags, &breakers);
+    if (st == MIG_OK && val_len(breakers)
+        && (!(r.breakers = breakers_new())
+            || breakers_add_all(r.breakers, breakers) != MIG_OK))
+        st = MIG_ENOMEM;
+    val_unref(breakers);
+    if (st != MIG_OK)
+        goto out;
     /* The seed is recorded as a number, so it stays below 2^53. */
     uint64_t seed = o->has_seed ? o->seed
         : (((uint64_t)store_now_ms() << 16) ^ (uint64_t)getpid())
@@ -708,6 +719,7 @@ out:
     val_unref(r.managed);
     val_unref(r.consumed);
     free(r.flush_wait);
+    breakers_free(r.breakers);
     free(r.lock_resource);
     free(r.rollback_to);
     free(r.error);

@@ -114,6 +114,7 @@ struct run {
     char *rollback_to;          /* a decision's target, done at stage end */
     uint32_t in_flight;         /* tasks alive */
     diag_list_t *diags;
+    struct breakers *breakers;  /* the plan's circuit breakers, or NULL */
     char *lock_resource;
     int64_t fence;
     uint32_t n_done, n_failed, n_skipped;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "breaker.h"
 #include "lua_bridge.h"
 #include "sched_int.h"
 
@@ -24,6 +25,7 @@ struct step_call {
     uv_timer_t *timer;
     bool timed_out;
     int64_t started_ms;
+    breaker_t *breaker;         /* the breaker that let the call through */
 };
 
 char *step_key(const char *node, const char *item)
@@ -101,6 +103,53 @@ static const char *cached(run_t *r, uint32_t n, const char *item,
     return state;
 }
 
+/* ---- circuit breakers ------------------------------------------------------ */
+
+/* Journals that breaker K of step N moved to state TO (-1: it did not). */
+static void breaker_moved(task_t *t, uint32_t n, breaker_t *k, int to)
+{
+    if (to < 0)
+        return;
+    static const char *const kinds[] = {
+        [BREAKER_CLOSED] = "breaker-closed", [BREAKER_OPEN] = "breaker-open",
+        [BREAKER_HALF_OPEN] = "breaker-half-open",
+    };
+    val_t *d = val_map_new(2);
+    if (d) {
+        val_map_set_take(d, "breaker", 7, val_cstring(breaker_name(k)));
+        if (to == BREAKER_OPEN)
+            val_map_set_take(d, "until_ms", 8,
+                             val_int(breaker_open_until(k)));
+    }
+    sched_event(t->run, kinds[to], n, t->item, d);
+}
+
+/* Whether the breaker of call C lets it through now (else fails the call
+ * with Unavailable, at once). */
+static bool breaker_lets(struct step_call *c)
+{
+    task_t *t = c->t;
+    run_t *r = t->run;
+    bool oom = false;
+    breaker_t *k = breakers_find(r->breakers, c->name, c->args, &oom);
+    if (oom)
+        r->fatal = true;
+    if (!k)
+        return true;
+    int to;
+    int64_t now = store_now_ms();
+    bool ok = breaker_allow(k, now, &to);
+    breaker_moved(t, c->node, k, to);
+    if (ok) {
+        c->breaker = k;
+        return true;
+    }
+    actx_fail(c->ctx, "Unavailable", "the circuit breaker of %s is open: "
+              "the call failed at once (a probe goes through once its "
+              "cooldown has passed)", breaker_name(k));
+    return false;
+}
+
 /* ---- outcome -------------------------------------------------------------- */
 
 static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
@@ -119,6 +168,17 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
     store_step_t rec = { .node = graph_node_id(r->g, n), .item = t->item,
                          .attempts = attempt, .started_ms = c->started_ms,
                          .ended_ms = store_now_ms() };
+    if (c->breaker) {
+        /* Transient failures count against the breaker; a call that was
+         * wrong (Permanent) says nothing of the target's health. */
+        const char *cls = c->timed_out ? "Timeout" : actx_error_class(ctx);
+        bool failed = st != MIG_OK || c->timed_out;
+        int to;
+        breaker_record(c->breaker, failed && (!cls || sched_class_is(
+                           r, cls, "Transient")), rec.ended_ms, &to);
+        breaker_moved(t, n, c->breaker, to);
+        c->breaker = NULL;
+    }
     if (st == MIG_OK && !c->timed_out) {
         if (!res)
             res = val_null();
@@ -205,9 +265,11 @@ static void call_run(struct step_call *c)
     c->started_ms = store_now_ms();
     const char *cls, *why;
     mig_status_t st;
-    if (r->opts->faults && faults_hit(r->opts->faults, c->name,
-                                      graph_node_id(r->g, c->node), &cls,
-                                      &why))
+    if (r->breakers && !breaker_lets(c))
+        st = MIG_EINVALID;
+    else if (r->opts->faults && faults_hit(r->opts->faults, c->name,
+                                           graph_node_id(r->g, c->node), &cls,
+                                           &why))
         st = actx_fail(c->ctx, cls, "injected fault (%s)", why);
     else if (c->row->run)
         st = c->row->run(c->ctx, c->args, &res);

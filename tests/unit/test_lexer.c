@@ -151,7 +151,7 @@ static void keywords_in_order(void **state)
 {
     lexed_t *l = lex(state,
         "migration version description requires param profile lua as error "
-        "stage after step undo timeout when let checkpoint foreach in parallel "
+        "stage after breaker step undo timeout when let checkpoint foreach in parallel "
         "retry backoff jitter on recover with verify if else finally skip fail "
         "rollback to and or not true false null");
     assert_int_equal(l->n, KW_NULL - KW_MIGRATION + 2);

@@ -90,6 +90,14 @@ static void on_event(void *data, const char *kind, const char *node,
         item_suffix(item);
         printf(": attempt %" PRId64 " failed, next in %" PRId64 "ms\n",
                num(d, "attempt"), num(d, "delay_ms"));
+    } else if (strcmp(kind, "item-failed") == 0) {
+        val_t *tol = val_map_get(d, "tolerated", 9);
+        printf("  failed item");
+        item_suffix(item);
+        printf("%s: %s: ", tol && val_get_bool(tol) ? " (tolerated)" : "",
+               str(d, "class"));
+        first_line(str(d, "message"));
+        putchar('\n');
     } else if (strcmp(kind, "item-skipped") == 0) {
         printf("  skipped item");
         item_suffix(item);

@@ -260,6 +260,14 @@ static void put_retry_policy(bpmn_t *b, const ast_node_t *a)
     if (a->u.retry.jitter != AST_JITTER_UNSET)
         strbuf_printf(b->out, " jitter %s",
                       ast_jitter_name(a->u.retry.jitter));
+    if (a->u.retry.timeout) {
+        strbuf_puts(b->out, " timeout ");
+        bpmn_put_source(b, &a->u.retry.timeout->span);
+    }
+    if (a->u.retry.deadline) {
+        strbuf_puts(b->out, " deadline ");
+        bpmn_put_source(b, &a->u.retry.deadline->span);
+    }
     for (uint32_t k = 0; k < a->u.retry.on.len; k++)
         strbuf_printf(b->out, "%s%s", k ? ", " : " on ",
                       a->u.retry.on.items[k].name);
@@ -278,6 +286,12 @@ static void group_head(bpmn_t *b, uint32_t owner, int depth)
         if (a->u.foreach.parallel) {
             strbuf_puts(b->out, " parallel ");
             bpmn_put_source(b, &a->u.foreach.parallel->span);
+        }
+        if (a->u.foreach.tolerate) {
+            strbuf_puts(b->out, " tolerate ");
+            bpmn_put_source(b, &a->u.foreach.tolerate->span);
+            if (a->u.foreach.tolerate_percent)
+                strbuf_putc(b->out, '%');
         }
         strbuf_puts(b->out, "</bpmn:documentation>\n");
         bpmn_indent(b, depth);

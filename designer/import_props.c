@@ -21,6 +21,7 @@ typedef enum ptype {
     P_CLASSES,      /* [CLASS, ...], "*" allowed */
     P_BACKOFF,      /* {"kind": KIND, "arguments": {NAME: EXPR}} */
     P_ENUM,         /* one of CHOICES */
+    P_TOLERANCE,    /* a plain number, maybe with '%': "2", "5%", "2.5%" */
 } ptype_t;
 
 typedef struct pspec {
@@ -62,10 +63,11 @@ static const pspec_t let_spec[] = {
 static const pspec_t if_spec[] = { REQ("condition", P_EXPR), END };
 static const pspec_t foreach_spec[] = {
     REQ("variable", P_NAME), REQ("iterable", P_EXPR), OPT("parallel", P_EXPR),
-    END };
+    OPT("tolerate", P_TOLERANCE), END };
 static const pspec_t retry_spec[] = {
     REQ("attempts", P_EXPR), OPT("backoff", P_BACKOFF),
-    WORDS("jitter", false, jitters), OPT("on", P_CLASSES), END };
+    WORDS("jitter", false, jitters), OPT("timeout", P_EXPR),
+    OPT("deadline", P_EXPR), OPT("on", P_CLASSES), END };
 static const pspec_t recover_spec[] = {
     REQ("classes", P_CLASSES), OPT("handler", P_HANDLER), END };
 static const pspec_t decision_spec[] = {
@@ -173,6 +175,34 @@ static void check_backoff(imp_t *im, const char *path, const val_t *b)
     }
 }
 
+/* Whether S is DIGITS[.DIGITS][e[+-]DIGITS] and then at most a '%': the
+ * number of a tolerance as the scanner reads one. Its range is the
+ * parser's to check, when the printed plan is compiled. */
+static bool tolerance_shape(const char *s)
+{
+    size_t i = strspn(s, "0123456789");
+    if (i == 0)
+        return false;
+    if (s[i] == '.') {
+        size_t n = strspn(s + i + 1, "0123456789");
+        if (n == 0)
+            return false;
+        i += 1 + n;
+    }
+    if (s[i] == 'e' || s[i] == 'E') {
+        i++;
+        if (s[i] == '+' || s[i] == '-')
+            i++;
+        size_t n = strspn(s + i, "0123456789");
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    if (s[i] == '%')
+        i++;
+    return s[i] == '\0';
+}
+
 /* Checks one property V (present, of the right JSON type) at PATH. */
 static void check_value(imp_t *im, const char *path, const pspec_t *sp,
                         const val_t *v)
@@ -191,6 +221,12 @@ static void check_value(imp_t *im, const char *path, const pspec_t *sp,
     case P_CLASSES: check_names(im, path, v, true); break;
     case P_BACKOFF: check_backoff(im, path, v); break;
     case P_ENUM: check_enum(im, path, imp_str(v), sp->choices); break;
+    case P_TOLERANCE:
+        if (!tolerance_shape(imp_str(v)))
+            imp_error(im, "%s: '%s' is not a tolerance: write a count of "
+                      "items like \"2\" or a share like \"5%%\"", path,
+                      imp_str(v));
+        break;
     case P_CALL: {
         imp_only(im, v, path, call_keys);
         const val_t *a = imp_member(im, v, path, "action", IMP_T(STRING), true);
@@ -333,6 +369,7 @@ static void print_foreach(imp_t *im, uint32_t i, const val_t *p, int depth)
     strbuf_printf(im->out, "foreach %s in ", pstr(p, "variable"));
     imp_put_text(im, pstr(p, "iterable"));
     put_clause(im, p, "parallel", "parallel");
+    put_clause(im, p, "tolerate", "tolerate");
     imp_block(im, i, MGRAPH_GROUP_FOREACH, depth);
 }
 
@@ -353,6 +390,8 @@ static void print_retry(imp_t *im, uint32_t i, const val_t *p, int depth)
     }
     if (pstr(p, "jitter"))
         strbuf_printf(im->out, " jitter %s", pstr(p, "jitter"));
+    put_clause(im, p, "timeout", "timeout");
+    put_clause(im, p, "deadline", "deadline");
     const val_t *on = val_map_get(p, "on", 2);
     if (on && val_len(on)) {
         put(im, " on ");

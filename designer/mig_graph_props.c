@@ -156,6 +156,22 @@ static void props_foreach(strbuf_t *b, const graph_t *g, const ast_node_t *n,
     put_name(b, first, "variable", n->u.foreach.var.name);
     put_text(b, g, first, "iterable", n->u.foreach.iterable);
     put_text(b, g, first, "parallel", n->u.foreach.parallel);
+    const ast_node_t *t = n->u.foreach.tolerate;
+    if (t) {
+        /* "5%" or "2": the number as written, then its '%' */
+        strbuf_t text;
+        strbuf_init(&text);
+        strbuf_put(&text, graph_src(g)->text + t->span.begin,
+                   t->span.end - t->span.begin);
+        if (n->u.foreach.tolerate_percent)
+            strbuf_putc(&text, '%');
+        key(b, first, "tolerate");
+        if (text.oom)
+            b->oom = true;
+        else
+            mgraph_put_json_str(b, text.data, text.len);
+        strbuf_free(&text);
+    }
 }
 
 static void props_retry(strbuf_t *b, const graph_t *g, const ast_node_t *n,
@@ -179,6 +195,8 @@ static void props_retry(strbuf_t *b, const graph_t *g, const ast_node_t *n,
     }
     if (n->u.retry.jitter != AST_JITTER_UNSET)
         put_name(b, first, "jitter", ast_jitter_name(n->u.retry.jitter));
+    put_text(b, g, first, "timeout", n->u.retry.timeout);
+    put_text(b, g, first, "deadline", n->u.retry.deadline);
     put_idents(b, first, "on", &n->u.retry.on);
 }
 

@@ -486,6 +486,12 @@ static void dump_stmt(strbuf_t *b, const ast_node_t *n, int depth)
             strbuf_puts(b, " parallel ");
             dump_expr(b, n->u.foreach.parallel);
         }
+        if (n->u.foreach.tolerate) {
+            strbuf_puts(b, " tolerate ");
+            dump_expr(b, n->u.foreach.tolerate);
+            if (n->u.foreach.tolerate_percent)
+                strbuf_putc(b, '%');
+        }
         dump_at(b, n);
         dump_block(b, &n->u.foreach.body, depth + 1);
         break;
@@ -499,6 +505,14 @@ static void dump_stmt(strbuf_t *b, const ast_node_t *n, int depth)
         }
         if (n->u.retry.jitter != AST_JITTER_UNSET)
             strbuf_printf(b, " jitter %s", ast_jitter_name(n->u.retry.jitter));
+        if (n->u.retry.timeout) {
+            strbuf_puts(b, " timeout ");
+            dump_expr(b, n->u.retry.timeout);
+        }
+        if (n->u.retry.deadline) {
+            strbuf_puts(b, " deadline ");
+            dump_expr(b, n->u.retry.deadline);
+        }
         if (n->u.retry.on.len) {
             strbuf_puts(b, " on ");
             dump_idents(b, &n->u.retry.on);

@@ -152,6 +152,10 @@ struct ast_node {
             ast_ident_t var;
             ast_node_t *iterable;
             ast_node_t *parallel;   /* or NULL: one item at a time */
+            /* tolerate N / tolerate N%: a NUMBER node (its span the number
+             * alone), or NULL: no item may fail */
+            const ast_node_t *tolerate;
+            bool tolerate_percent;
             ast_list_t body;
         } foreach;
         struct {
@@ -162,6 +166,10 @@ struct ast_node {
             ast_jitter_kind_t jitter;
             src_span_t jitter_span;
             ast_idents_t on;            /* empty: every class */
+            ast_node_t *timeout;        /* per attempt, or NULL */
+            src_span_t timeout_span;    /* 'timeout EXPR' */
+            ast_node_t *deadline;       /* since the block began, or NULL */
+            src_span_t deadline_span;   /* 'deadline EXPR' */
             ast_list_t body;
         } retry;
         struct {

@@ -71,6 +71,10 @@ void parse_set_backoff(parse_ctx_t *ctx, ast_node_t *retry,
                        const src_span_t *loc);
 void parse_set_jitter(parse_ctx_t *ctx, ast_node_t *retry,
                       const ast_ident_t *kind, const src_span_t *loc);
+/* Sets a retry's timeout (DEADLINE false) or deadline to V, with the
+ * clause's span from its keyword at LOC to V's end; a second is an error. */
+void parse_set_retry_limit(parse_ctx_t *ctx, ast_node_t *retry, bool deadline,
+                           ast_node_t *v, const src_span_t *loc);
 /* "failure" or "success" after 'on'; anything else is reported. */
 bool parse_hook_kind(parse_ctx_t *ctx, const ast_ident_t *word,
                      ast_hook_when_t *out);

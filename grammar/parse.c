@@ -208,6 +208,26 @@ void parse_set_jitter(parse_ctx_t *ctx, ast_node_t *retry,
     diag_hint(ctx->diags, d, "the jitters are none, full and equal");
 }
 
+void parse_set_retry_limit(parse_ctx_t *ctx, ast_node_t *retry, bool deadline,
+                           ast_node_t *v, const src_span_t *loc)
+{
+    ast_node_t **slot = deadline ? &retry->u.retry.deadline
+                                 : &retry->u.retry.timeout;
+    src_span_t *at = deadline ? &retry->u.retry.deadline_span
+                              : &retry->u.retry.timeout_span;
+    const char *what = deadline ? "deadline" : "timeout";
+    if (*slot) {
+        parse_error(ctx, loc, "this retry has two '%s' clauses; the first "
+                    "is at line %u, column %u", what, at->line, at->col);
+        return;
+    }
+    *slot = v;
+    *at = *loc;
+    at->end = v->span.end;
+    at->end_line = v->span.end_line;
+    at->end_col = v->span.end_col;
+}
+
 /* Named arguments and map keys are given once each. */
 void parse_check_unique(parse_ctx_t *ctx, const ast_args_t *list,
                          const ast_arg_t *arg, const char *what)

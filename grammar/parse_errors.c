@@ -67,6 +67,11 @@ static const struct {
     { KW_ROLLBACK, KW_TO, "after 'rollback to'",
       "rollback to CHECKPOINT, where CHECKPOINT is the name of a checkpoint" },
     { KW_ON, IDENT, "after 'on %s'", NULL },
+    { ANY, KW_TOLERATE, "after 'tolerate'",
+      "tolerate takes a plain number: a count of items (tolerate 2) or a "
+      "share of them (tolerate 5%)" },
+    { KW_TOLERATE, NUMBER, "after the tolerance",
+      "foreach ITEM in LIST parallel N tolerate N% { ... }" },
     { ANY, KW_BREAKER, "after 'breaker'",
       "a breaker names an action and its settings: "
       "breaker \"registry.put\" { failures: 5, cooldown: 30s }" },

@@ -79,7 +79,9 @@ static void mig_yyerror(MIG_YYLTYPE *loc, parse_ctx_t *ctx, const char *msg);
 %token KW_STEP "step" KW_UNDO "undo" KW_TIMEOUT "timeout" KW_WHEN "when"
 %token KW_LET "let" KW_CHECKPOINT "checkpoint"
 %token KW_FOREACH "foreach" KW_IN "in" KW_PARALLEL "parallel"
+%token KW_TOLERATE "tolerate"
 %token KW_RETRY "retry" KW_BACKOFF "backoff" KW_JITTER "jitter" KW_ON "on"
+%token KW_DEADLINE "deadline"
 %token KW_RECOVER "recover" KW_WITH "with" KW_VERIFY "verify"
 %token KW_IF "if" KW_ELSE "else" KW_FINALLY "finally"
 %token KW_SKIP "skip" KW_FAIL "fail" KW_ROLLBACK "rollback" KW_TO "to"
@@ -93,6 +95,7 @@ static void mig_yyerror(MIG_YYLTYPE *loc, parse_ctx_t *ctx, const char *msg);
 %token INTERP_BEGIN "${" INTERP_END "} of ${"
 
 %type <node> Stmt Hook Decision If Step StepClauses Retry RetryClauses
+%type <node> Foreach ForeachHead
 %type <node> Recover Handler Callee Call Expr Postfix Primary String StrParts
 %type <list> Stmts Block Assigns ExprList Exprs
 %type <idents> IdentList ClassList
@@ -195,19 +198,7 @@ Stmt:
         $$->u.binding.value = $4;
     }
 |   S_CHECKPOINT Ident { NEW($$, AST_CHECKPOINT, @$); $$->u.checkpoint.name = $2; }
-|   S_FOREACH Ident KW_IN Expr Block {
-        NEW($$, AST_FOREACH, @$);
-        $$->u.foreach.var = $2;
-        $$->u.foreach.iterable = $4;
-        $$->u.foreach.body = $5;
-    }
-|   S_FOREACH Ident KW_IN Expr KW_PARALLEL Expr Block {
-        NEW($$, AST_FOREACH, @$);
-        $$->u.foreach.var = $2;
-        $$->u.foreach.iterable = $4;
-        $$->u.foreach.parallel = $6;
-        $$->u.foreach.body = $7;
-    }
+|   Foreach
 |   Retry
 |   Recover
 |   S_VERIFY Expr { NEW($$, AST_VERIFY, @$); $$->u.verify.cond = $2; }
@@ -272,6 +263,39 @@ StepClauses:
 |   StepClauses KW_WHEN Expr        { $$ = $1; if (!parse_set_clause(ctx, &$$->u.step.when, $3, "when", &@2)) YYABORT; }
 ;
 
+/* foreach VAR in LIST [parallel N] [tolerate N | tolerate N%] { ... }:
+ * the tolerance is a plain number, so its '%' is never the operator. */
+Foreach:
+    ForeachHead Block                   { $$ = $1; $$->span = @$; $$->u.foreach.body = $2; }
+|   ForeachHead KW_TOLERATE NUMBER Block {
+        $$ = $1;
+        $$->span = @$;
+        $$->u.foreach.tolerate = $3;
+        $$->u.foreach.body = $4;
+    }
+|   ForeachHead KW_TOLERATE NUMBER '%' Block {
+        $$ = $1;
+        $$->span = @$;
+        $$->u.foreach.tolerate = $3;
+        $$->u.foreach.tolerate_percent = true;
+        $$->u.foreach.body = $5;
+    }
+;
+
+ForeachHead:
+    S_FOREACH Ident KW_IN Expr {
+        NEW($$, AST_FOREACH, @$);
+        $$->u.foreach.var = $2;
+        $$->u.foreach.iterable = $4;
+    }
+|   S_FOREACH Ident KW_IN Expr KW_PARALLEL Expr {
+        NEW($$, AST_FOREACH, @$);
+        $$->u.foreach.var = $2;
+        $$->u.foreach.iterable = $4;
+        $$->u.foreach.parallel = $6;
+    }
+;
+
 Retry:
     S_RETRY Expr RetryClauses Block {
         $$ = $3;
@@ -292,6 +316,14 @@ RetryClauses:
         parse_set_backoff(ctx, $$, &$3, $5, &at);
     }
 |   RetryClauses KW_JITTER IDENT    { $$ = $1; parse_set_jitter(ctx, $$, &$3, &@2); }
+|   RetryClauses KW_TIMEOUT Expr    {
+        $$ = $1;
+        parse_set_retry_limit(ctx, $$, false, $3, &@2);
+    }
+|   RetryClauses KW_DEADLINE Expr   {
+        $$ = $1;
+        parse_set_retry_limit(ctx, $$, true, $3, &@2);
+    }
 |   RetryClauses KW_ON ClassList    {
         $$ = $1;
         if ($$->u.retry.on.len)
@@ -436,6 +468,7 @@ Keyword:
 |   KW_WHEN { $$ = parse_keyword_name(ctx, &@1); } | KW_LET { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_CHECKPOINT { $$ = parse_keyword_name(ctx, &@1); } | KW_FOREACH { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_IN { $$ = parse_keyword_name(ctx, &@1); } | KW_PARALLEL { $$ = parse_keyword_name(ctx, &@1); }
+|   KW_TOLERATE { $$ = parse_keyword_name(ctx, &@1); } | KW_DEADLINE { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_RETRY { $$ = parse_keyword_name(ctx, &@1); } | KW_BACKOFF { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_JITTER { $$ = parse_keyword_name(ctx, &@1); } | KW_ON { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_RECOVER { $$ = parse_keyword_name(ctx, &@1); } | KW_WITH { $$ = parse_keyword_name(ctx, &@1); }

@@ -88,6 +88,24 @@ static void check_count(walk_t *w, const ast_node_t *e, const char *what)
         parse_error(w->ctx, &e->span, "%s must be at least 1", what);
 }
 
+/* tolerate N is a whole number of items, tolerate N% a share from 0 to
+ * 100 (the grammar takes a plain number, so neither can be negative). */
+static void check_tolerance(walk_t *w, const ast_node_t *e, bool percent)
+{
+    if (percent && e->u.number.value > 100) {
+        diag_t *d = parse_error(w->ctx, &e->span, "a tolerance in percent "
+                                "must be from 0 to 100");
+        diag_hint(w->ctx->diags, d, "tolerate 100%% lets every item fail; "
+                  "to allow a number of items, leave out the %%");
+    } else if (!percent && !e->u.number.is_integer) {
+        diag_t *d = parse_error(w->ctx, &e->span, "a tolerance in items must "
+                                "be a whole number");
+        diag_hint(w->ctx->diags, d, "for a share of the items, write a "
+                  "percentage: tolerate %.*s%%", (int)(e->span.end -
+                  e->span.begin), w->ctx->src->text + e->span.begin);
+    }
+}
+
 static void check_plan_only(walk_t *w, const ast_node_t *n)
 {
     if (w->scope != SCOPE_PLAN)
@@ -182,6 +200,9 @@ static void check_stmt(walk_t *w, const ast_node_t *n)
         check_in_stage(w, n);
         if (n->u.foreach.parallel)
             check_count(w, n->u.foreach.parallel, "the number of items run at once");
+        if (n->u.foreach.tolerate)
+            check_tolerance(w, n->u.foreach.tolerate,
+                            n->u.foreach.tolerate_percent);
         inner.in_foreach = true;
         check_block(inner, &n->u.foreach.body);
         break;

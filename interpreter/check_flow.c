@@ -326,6 +326,47 @@ static void check_factor(chk_t *k, const ast_node_t *r)
     val_unref(v);
 }
 
+/* Checks the retry clause E (a timeout or a deadline: a duration longer
+ * than 0); its value in ms when constant, else -1. */
+static int64_t limit_arg(chk_t *k, const ast_node_t *e, const char *what)
+{
+    if (!e)
+        return -1;
+    char want[64];
+    snprintf(want, sizeof want, "a retry's %s", what);
+    val_t *v = check_expr_want(k, e, ACTION_T(DURATION), want);
+    int64_t ms = v && val_type(v) == VAL_DURATION ? val_get_ms(v) : -1;
+    if (v && val_type(v) == VAL_DURATION && ms <= 0) {
+        check_error(k, &e->span, "a retry's %s must be longer than 0", what);
+        ms = -1;
+    }
+    val_unref(v);
+    return ms;
+}
+
+/* The per-attempt timeout and the deadline of the whole block: a deadline
+ * shorter than one attempt's timeout cuts the first attempt short, which
+ * is seldom meant. */
+static void check_time_limits(chk_t *k, const ast_node_t *r)
+{
+    int64_t timeout = limit_arg(k, r->u.retry.timeout, "timeout");
+    int64_t deadline = limit_arg(k, r->u.retry.deadline, "deadline");
+    if (timeout <= 0 || deadline <= 0 || deadline >= timeout)
+        return;
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_put_duration(&b, deadline);
+    strbuf_puts(&b, " is shorter than its timeout ");
+    strbuf_put_duration(&b, timeout);
+    diag_t *d = check_warning(k, &r->u.retry.deadline_span, "the retry's "
+                              "deadline %s", b.oom ? "is shorter than its "
+                              "timeout" : b.data);
+    diag_hint(k->diags, d, "the deadline cuts the first attempt short, so "
+              "the timeout never applies; raise the deadline or lower the "
+              "timeout");
+    strbuf_free(&b);
+}
+
 void check_retry_policy(chk_t *k, const ast_node_t *r)
 {
     val_t *n = check_expr_want(k, r->u.retry.attempts, ACTION_T(NUMBER),
@@ -334,6 +375,7 @@ void check_retry_policy(chk_t *k, const ast_node_t *r)
     val_unref(n);
     for (uint32_t i = 0; i < r->u.retry.on.len; i++)
         check_class_ref(k, &r->u.retry.on.items[i]);
+    check_time_limits(k, r);
     ast_backoff_kind_t kind = r->u.retry.backoff;
     if (kind == AST_BACKOFF_NONE) {
         if (r->u.retry.jitter == AST_JITTER_FULL

@@ -312,6 +312,15 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     put(d, m, "over", span_text(d, &f->u.foreach.iterable->span));
     if (f->u.foreach.parallel)
         put_expr(d, m, "parallel", f->u.foreach.parallel, env);
+    if (f->u.foreach.tolerate) {
+        /* "5%" or "2", as written */
+        const src_span_t *t = &f->u.foreach.tolerate->span;
+        char text[64];
+        snprintf(text, sizeof text, "%.*s%s", (int)(t->end - t->begin),
+                 d->src->text + t->begin,
+                 f->u.foreach.tolerate_percent ? "%" : "");
+        put_str(d, m, "tolerate", text);
+    }
     val_t *items = dry_eval(d, f->u.foreach.iterable, env, NULL);
     uint32_t body = graph_flow_next(d->g, n);
     uint32_t stop = graph_end_of(d->g, n, "join");
@@ -365,6 +374,10 @@ static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     }
     put_str(d, m, "jitter", r->u.retry.jitter == AST_JITTER_UNSET
             ? "none" : ast_jitter_name(r->u.retry.jitter));
+    if (r->u.retry.timeout)
+        put_expr(d, m, "timeout", r->u.retry.timeout, env);
+    if (r->u.retry.deadline)
+        put_expr(d, m, "deadline", r->u.retry.deadline, env);
     val_t *on = val_list_new(r->u.retry.on.len);
     for (uint32_t i = 0; on && i < r->u.retry.on.len; i++)
         push(d, on, val_cstring(r->u.retry.on.items[i].name));

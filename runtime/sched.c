@@ -7,6 +7,7 @@
  * (handlers, decisions) is in sched_recover.c; retry blocks in
  * sched_retry.c; steps in sched_step.c. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@ task_t *task_start(run_t *r, task_t *parent, task_kind_t kind, uint32_t scope,
     *t = (task_t){ .run = r, .parent = parent, .kind = kind, .scope = scope,
                    .node = first, .stop = stop, .env = env, .item = it,
                    .attempt = parent ? parent->attempt : 1,
+                   .deadline_ms = parent ? parent->deadline_ms : 0,
                    .on_end = on_end, .owner = owner,
                    .redo_node = GRAPH_NONE };
     r->in_flight++;
@@ -208,6 +210,8 @@ typedef struct loop {
     uint32_t in_flight;
     bool pumping, failed;
     sched_err_t err;
+    bool tolerating;            /* `tolerate`: ALLOWED items may fail */
+    size_t allowed, failed_items;
 } loop_t;
 
 static void loop_pump(loop_t *l);
@@ -232,12 +236,26 @@ static void item_done(task_t *c)
         sched_event(r, "item-skipped", l->node, c->item, d);
     } else if (c->end == TASK_FAILED) {
         r->n_failed++;
-        if (!l->failed) {
+        /* Within `tolerate`, a failed item is recorded and the loop goes
+         * on; a `fail` decision is never tolerated. */
+        bool tolerated = l->tolerating && !c->err.final
+                         && l->failed_items < l->allowed;
+        l->failed_items++;
+        store_step_t st = { .node = graph_node_id(r->g, l->node),
+                            .item = c->item, .state = STORE_STEP_FAILED,
+                            .error_class = c->err.cls, .error = c->err.message,
+                            .ended_ms = store_now_ms() };
+        if (store_step_put(r->store, r->id, &st) != MIG_OK)
+            r->fatal = true;
+        val_t *d = sched_err_detail(r, &c->err);
+        if (d && l->tolerating)
+            val_map_set_take(d, "tolerated", 9, val_bool(tolerated));
+        sched_event(r, "item-failed", l->node, c->item, d);
+        if (!tolerated && !l->failed) {
             l->failed = true;
             l->err = c->err;
             memset(&c->err, 0, sizeof(c->err));
         }
-        sched_event(r, "item-failed", l->node, c->item, sched_err_detail(r, &l->err));
     }
     task_free(c);
     if (!l->pumping)
@@ -367,6 +385,12 @@ static void foreach_start(task_t *t, uint32_t n)
     *l = (loop_t){ .t = t, .node = n, .first = graph_flow_next(r->g, n),
                    .stop = graph_end_of(r->g, n, "join"), .items = items,
                    .limit = limit };
+    if (f->u.foreach.tolerate) {
+        double v = f->u.foreach.tolerate->u.number.value;
+        l->tolerating = true;
+        l->allowed = f->u.foreach.tolerate_percent
+            ? (size_t)floor(v / 100.0 * (double)val_len(items)) : (size_t)v;
+    }
     t->waiting = true;
     loop_pump(l);
 }

@@ -56,6 +56,7 @@ struct task {
     eval_env_t *env;
     char *item;                 /* "" outside a foreach */
     uint32_t attempt;           /* of the innermost retry (1 outside) */
+    int64_t deadline_ms;        /* when a retry attempt's time ends, or 0 */
     bool waiting;
     bool running;               /* inside task_go */
     bool done, ended;           /* ended: ON_END was called */

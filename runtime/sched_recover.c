@@ -246,6 +246,18 @@ static void handler_failed(task_t *t, sched_err_t *e)
     task_end(t, TASK_FAILED);
 }
 
+/* The node that ends the statement node N opens: the exit of a retry
+ * block, the join of a foreach or an if; N itself for a single node. */
+static uint32_t after_statement(const graph_t *g, uint32_t n)
+{
+    switch (graph_node_kind(g, n)) {
+    case GRAPH_RETRY_ENTER: return graph_end_of(g, n, "exit");
+    case GRAPH_FANOUT:
+    case GRAPH_BRANCH: return graph_end_of(g, n, "join");
+    default: return n;
+    }
+}
+
 /* Carries out in T the decision WHAT of the handler of its error (VALUE
  * and TARGET taken): a retry, a skip, a fail or a rollback. */
 static void apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
@@ -277,12 +289,14 @@ static void apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
             task_end(t, TASK_SKIPPED);
             return;
         }
-        /* Outside a foreach: the failed step is skipped, its name null. */
+        /* Outside a foreach: the failed statement is skipped (a step's
+         * name holds null; a retry block or a foreach that failed as a
+         * whole is left by its end) and the block goes on after it. */
         if (graph_node_kind(r->g, n) == GRAPH_STEP)
             eval_env_set(t->env, graph_node_ast(r->g, n)->u.step.name.name,
                          val_null());
         sched_err_clear(&t->err);
-        t->node = graph_flow_next(r->g, n);
+        t->node = graph_flow_next(r->g, after_statement(r->g, n));
         return;
     case AST_DECIDE_FAIL:
         if (value) {

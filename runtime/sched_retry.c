@@ -13,6 +13,9 @@ typedef struct retry {
     task_t *t;
     uint32_t node, first, stop;
     uint32_t attempts, attempt;
+    int64_t next_ms;            /* the wait before the next attempt */
+    int64_t attempt_ms;         /* `timeout`: each attempt's time, or 0 */
+    int64_t deadline_at;        /* `deadline`: when attempts stop, or 0 */
     bool timer_open;
     uv_timer_t timer;
 } retry_t;
@@ -145,6 +148,14 @@ static void attempt_begin(retry_t *rs)
         return;
     }
     c->attempt = rs->attempt;
+    /* The attempt's time: its own timeout, the block's deadline, and an
+     * enclosing attempt's, whichever ends first. */
+    int64_t now = store_now_ms(), dl = t->deadline_ms;
+    if (rs->attempt_ms && (!dl || now + rs->attempt_ms < dl))
+        dl = now + rs->attempt_ms;
+    if (rs->deadline_at && (!dl || rs->deadline_at < dl))
+        dl = rs->deadline_at;
+    c->deadline_ms = dl;
     task_go(c);
 }
 
@@ -161,6 +172,24 @@ static bool retries(const run_t *r, uint32_t n, const char *cls)
         if (sched_class_is(r, cls, on->items[i].name))
             return true;
     return on->len == 0;
+}
+
+/* Whether another attempt can start before the block's deadline (the
+ * wait before it is computed here, into RS->next_ms); when not, the error
+ * E says so in its cause. */
+static bool before_deadline(task_t *t, retry_t *rs, sched_err_t *e)
+{
+    run_t *r = t->run;
+    bool ok;
+    retry_policy_t p = policy_of(t, rs->node, &ok);
+    rs->next_ms = retry_policy_delay(&p, rs->attempt, e->retry_after_ms,
+                                     &r->rng);
+    if (!rs->deadline_at || store_now_ms() + rs->next_ms < rs->deadline_at)
+        return true;
+    free(e->cause);
+    e->cause = strdup("the retry block's deadline came before its next "
+                      "attempt");
+    return false;
 }
 
 static void attempt_done(task_t *c)
@@ -186,12 +215,10 @@ static void attempt_done(task_t *c)
         retry_free(rs);
         task_end(t, TASK_SKIPPED);
     } else if (!c->err.final && !r->stopping && !r->fatal
-               && rs->attempt < rs->attempts && retries(r, rs->node,
-                                                        c->err.cls)) {
-        bool ok;
-        retry_policy_t p = policy_of(t, rs->node, &ok);
-        int64_t ms = retry_policy_delay(&p, rs->attempt,
-                                        c->err.retry_after_ms, &r->rng);
+               && rs->attempt < rs->attempts
+               && retries(r, rs->node, c->err.cls)
+               && before_deadline(t, rs, &c->err)) {
+        int64_t ms = rs->next_ms;
         val_t *d = val_map_new(4);
         if (d) {
             val_map_set_take(d, "attempt", 7, val_int(rs->attempt));
@@ -228,6 +255,24 @@ static void attempt_done(task_t *c)
     task_leave(t, was);
 }
 
+/* Evaluates E, a retry clause WHAT, into *MS: a duration above zero
+ * (else raised: InvalidConfig). */
+static bool positive_duration(task_t *t, uint32_t n, const ast_node_t *e,
+                              const char *what, int64_t *ms)
+{
+    val_t *v = sched_eval(t, n, e);
+    if (!v)
+        return false;
+    bool ok = val_type(v) == VAL_DURATION && val_get_ms(v) > 0;
+    if (ok)
+        *ms = val_get_ms(v);
+    else
+        task_fail(t, n, "InvalidConfig", "the retry block's %s must be a "
+                  "duration above zero", what);
+    val_unref(v);
+    return ok;
+}
+
 void retry_start(task_t *t, uint32_t n)
 {
     run_t *r = t->run;
@@ -241,6 +286,15 @@ void retry_start(task_t *t, uint32_t n)
                   "whole number of at least 1");
         return;
     }
+    int64_t per = 0, deadline = 0;
+    if ((s->u.retry.timeout
+         && !positive_duration(t, n, s->u.retry.timeout, "timeout", &per))
+        || (s->u.retry.deadline
+            && !positive_duration(t, n, s->u.retry.deadline, "deadline",
+                                  &deadline))) {
+        val_unref(v);
+        return;
+    }
     retry_t *rs = calloc(1, sizeof(*rs));
     if (!rs) {
         val_unref(v);
@@ -252,7 +306,8 @@ void retry_start(task_t *t, uint32_t n)
                      .stop = graph_end_of(r->g, n, "exit"),
                      .attempts = (uint32_t)(val_get_int(v) > UINT32_MAX
                                             ? UINT32_MAX : val_get_int(v)),
-                     .attempt = 1 };
+                     .attempt = 1, .attempt_ms = per,
+                     .deadline_at = deadline ? store_now_ms() + deadline : 0 };
     val_unref(v);
     /* A resumed run goes on with the attempt it was in. */
     char *key = step_key(graph_node_id(r->g, n), t->item);

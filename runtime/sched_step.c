@@ -22,6 +22,7 @@ struct step_call {
     action_ctx_t *ctx;
     int64_t seq;                /* the journal record, or 0 */
     int64_t timeout_ms;         /* 0: none */
+    bool by_deadline;           /* the timeout is the retry attempt's */
     uv_timer_t *timer;
     bool timed_out;
     int64_t started_ms;
@@ -209,9 +210,13 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         char buf[256];
         if (c->timed_out) {
             cls = "Timeout";
-            snprintf(buf, sizeof buf, "step '%s' took longer than %lldms",
-                     graph_node_ast(r->g, n)->u.step.name.name,
-                     (long long)c->timeout_ms);
+            const char *step = graph_node_ast(r->g, n)->u.step.name.name;
+            if (c->by_deadline)
+                snprintf(buf, sizeof buf, "step '%s' was stopped: the time "
+                         "of its retry attempt ran out", step);
+            else
+                snprintf(buf, sizeof buf, "step '%s' took longer than "
+                         "%lldms", step, (long long)c->timeout_ms);
             msg = buf;
         }
         e.cls = strdup(cls ? cls : "Unavailable");
@@ -265,7 +270,18 @@ static void call_run(struct step_call *c)
     c->started_ms = store_now_ms();
     const char *cls, *why;
     mig_status_t st;
-    if (r->breakers && !breaker_lets(c))
+    /* A retry attempt's time (its timeout, the block's deadline) bounds
+     * the step's own timeout. */
+    int64_t left = t->deadline_ms ? t->deadline_ms - c->started_ms : 0;
+    if (t->deadline_ms && (c->timeout_ms <= 0 || left < c->timeout_ms)) {
+        c->timeout_ms = left > 0 ? left : 0;
+        c->by_deadline = true;
+    }
+    if (t->deadline_ms && left <= 0)
+        st = actx_fail(c->ctx, "Timeout", "step '%s' did not start: the time "
+                       "of its retry attempt ran out",
+                       graph_node_ast(r->g, c->node)->u.step.name.name);
+    else if (r->breakers && !breaker_lets(c))
         st = MIG_EINVALID;
     else if (r->opts->faults && faults_hit(r->opts->faults, c->name,
                                            graph_node_id(r->g, c->node), &cls,

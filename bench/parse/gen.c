@@ -262,7 +262,7 @@ static const char plan_decls[] =
     "  param regions     = [\"eu-west\", \"us-east\", \"ap-south\"]\n"
     "  param limits      = { cpu: 2, memory: \"4Gi\", \"max-rows\": 1e6 }\n"
     "  param base_url    = \"https://${source}.example.com/api\"\n"
-    "  param deadline    = 1h30m\n"
+    "  param time_cap    = 1h30m\n"
     "  profile production { concurrency = 16 batch = batch * 4 }\n"
     "  profile staging {\n"
     "    concurrency = 2\n"
@@ -275,7 +275,7 @@ static const char plan_first_stage[] =
     "\n"
     "  stage prepare {\n"
     "    checkpoint start\n"
-    "    step lock = kv.set(key: \"lock/bench\", value: true, ttl: deadline)\n"
+    "    step lock = kv.set(key: \"lock/bench\", value: true, ttl: time_cap)\n"
     "  }";
 static const char plan_tail[] =
     "\n\n"

@@ -41,7 +41,7 @@ static const char *const fields[] = {
 static const struct { const char *name; gen_type_t type; } params[] = {
     { "source", GT_STR }, { "registry", GT_STR }, { "concurrency", GT_NUM },
     { "batch", GT_NUM }, { "dry_run", GT_BOOL }, { "regions", GT_LIST },
-    { "limits", GT_MAP }, { "base_url", GT_STR }, { "deadline", GT_DUR },
+    { "limits", GT_MAP }, { "base_url", GT_STR }, { "time_cap", GT_DUR },
 };
 static const char *const durations[] = {
     "200ms", "500ms", "250ms", "1s", "1.5s", "10s", "30s", "2m", "5m",
@@ -242,7 +242,7 @@ static void dur_name(gen_t *g)
     if (n && gen_chance(g, 60))
         gen_emit(g, "%s", g->locals[found[gen_below(g, (unsigned)n)]].name);
     else
-        gen_emit(g, "deadline");
+        gen_emit(g, "time_cap");
 }
 
 void gen_timeout(gen_t *g)
@@ -251,7 +251,7 @@ void gen_timeout(gen_t *g)
     if (r < 14)
         gen_emit(g, "%s", PICK(g, durations));
     else if (r < 17)
-        gen_emit(g, "deadline / %s", PICK(g, factors));
+        gen_emit(g, "time_cap / %s", PICK(g, factors));
     else if (r < 19)
         gen_emit(g, "%s * %s", PICK(g, durations), PICK(g, factors));
     else

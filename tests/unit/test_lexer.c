@@ -152,7 +152,8 @@ static void keywords_in_order(void **state)
     lexed_t *l = lex(state,
         "migration version description requires param profile lua as error "
         "stage after breaker step undo timeout when let checkpoint foreach in parallel "
-        "retry backoff jitter on recover with verify if else finally skip fail "
+        "tolerate retry backoff jitter on deadline recover with verify if else "
+        "finally skip fail "
         "rollback to and or not true false null");
     assert_int_equal(l->n, KW_NULL - KW_MIGRATION + 2);
     for (int k = KW_MIGRATION; k <= KW_NULL; k++)

@@ -114,6 +114,8 @@ static void print_foreach(const val_t *m, int depth)
         fputs(", parallel ", stdout);
         print_known(m, "parallel");
     }
+    if (str(m, "tolerate"))
+        printf(", tolerate %s", str(m, "tolerate"));
     putchar('\n');
     val_t *each = val_map_get(m, "each", 4);
     for (size_t i = 0; each && i < val_len(each); i++) {
@@ -148,6 +150,15 @@ static void print_retry(const val_t *m, int depth)
     val_t *on = val_map_get(m, "on", 2);
     for (size_t i = 0; i < val_len(on); i++)
         printf("%s%s", i ? ", " : ", on ", val_get_str(val_list_get(on, i), NULL));
+    static const char *const limits[] = { "timeout", "deadline" };
+    for (size_t i = 0; i < 2; i++) {
+        char text_key[32];
+        snprintf(text_key, sizeof text_key, "%s_text", limits[i]);
+        if (val_map_get(m, limits[i], strlen(limits[i])) || str(m, text_key)) {
+            printf(", %s ", limits[i]);
+            print_known(m, limits[i]);
+        }
+    }
     putchar('\n');
     print_list(val_map_get(m, "body", 4), depth + 1);
     print_handlers(m, depth + 1);

@@ -4,6 +4,7 @@
  * may have (interpreter/check.c), and at run time by its value. */
 #include <assert.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -408,12 +409,56 @@ mig_status_t action_check_call(const char *what, const action_arg_t *args,
     return diags->out_of_memory ? MIG_ENOMEM : st;
 }
 
+/* Binds the arguments of a row that takes any (ARGS NULL: a Lua
+ * function's): a named one under its name, the Nth positional one under
+ * "N"; a name given twice is an error at its place. */
+static mig_status_t bind_any(const char *what, const ast_node_t *call,
+                             val_t *const *values, src_t *src,
+                             diag_list_t *diags, val_t **out)
+{
+    const ast_args_t *a = &call->u.call.args;
+    val_t *map = val_map_new(a->len);
+    if (!map)
+        return MIG_ENOMEM;
+    mig_status_t st = MIG_OK;
+    size_t pos = 0;
+    for (uint32_t i = 0; i < a->len && st != MIG_ENOMEM; i++) {
+        const ast_arg_t *arg = &a->items[i];
+        char num[24];
+        const char *key = arg->name.name;
+        if (key && key[0]) {
+            if (val_map_get(map, key, strlen(key))) {
+                diag_add(diags, DIAG_ERROR, src, &arg->name.span, "argument "
+                         "'%s' of %s is given twice", key, what);
+                st = MIG_EINVALID;
+                continue;
+            }
+        } else {
+            snprintf(num, sizeof num, "%zu", ++pos);
+            key = num;
+        }
+        mig_status_t s = val_map_set(map, key, strlen(key), values[i]);
+        if (s != MIG_OK)
+            st = s;
+    }
+    if (st == MIG_OK && diags->out_of_memory)
+        st = MIG_ENOMEM;
+    if (st != MIG_OK) {
+        val_unref(map);
+        return st;
+    }
+    *out = map;
+    return MIG_OK;
+}
+
 mig_status_t action_bind_args(const action_registry_t *r, const char *what,
                               const action_arg_t *args,
                               const ast_node_t *call, val_t *const *values,
                               src_t *src, diag_list_t *diags, val_t **out)
 {
     *out = NULL;
+    if (!args)
+        return bind_any(what, call, values, src, diags, out);
     uint32_t n = call->u.call.args.len;
     size_t rows = count_rows(args);
     uint32_t *slot = calloc(n ? n : 1, sizeof(*slot));

@@ -547,7 +547,10 @@ mig_status_t action_check_call(const char *what, const action_arg_t *args,
                                src_t *src, diag_list_t *diags);
 /* Binds the evaluated arguments VALUES of CALL (borrowed, in the order
  * written) to the rows ARGS like action_check_call, and fills in defaults,
- * into a new map *OUT in the order of the rows. */
+ * into a new map *OUT in the order of the rows. ARGS NULL (a row that
+ * takes any arguments: a Lua function's) binds a named argument under its
+ * name and the Nth positional one under "N" (R is not used then); a name
+ * given twice is an error at its place. */
 mig_status_t action_bind_args(const action_registry_t *r, const char *what,
                               const action_arg_t *args,
                               const ast_node_t *call, val_t *const *values,

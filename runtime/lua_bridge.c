@@ -338,46 +338,6 @@ mig_status_t luab_row_dead(action_ctx_t *ctx, const val_t *args,
 
 /* ---- arguments ----------------------------------------------------------------- */
 
-mig_status_t lua_bridge_bind_args(const char *what, const ast_node_t *call,
-                                  val_t *const *values, src_t *src,
-                                  diag_list_t *diags, val_t **out)
-{
-    *out = NULL;
-    const ast_args_t *a = &call->u.call.args;
-    val_t *map = val_map_new(a->len);
-    if (!map)
-        return MIG_ENOMEM;
-    mig_status_t st = MIG_OK;
-    size_t pos = 0;
-    for (uint32_t i = 0; i < a->len && st != MIG_ENOMEM; i++) {
-        const ast_arg_t *arg = &a->items[i];
-        char num[24];
-        const char *key = arg->name.name;
-        if (key && key[0]) {
-            if (val_map_get(map, key, strlen(key))) {
-                diag_add(diags, DIAG_ERROR, src, &arg->name.span, "argument "
-                         "'%s' of %s is given twice", key, what);
-                st = MIG_EINVALID;
-                continue;
-            }
-        } else {
-            snprintf(num, sizeof num, "%zu", ++pos);
-            key = num;
-        }
-        mig_status_t s = val_map_set(map, key, strlen(key), values[i]);
-        if (s != MIG_OK)
-            st = s;
-    }
-    if (st == MIG_OK && diags->out_of_memory)
-        st = MIG_ENOMEM;
-    if (st != MIG_OK) {
-        val_unref(map);
-        return st;
-    }
-    *out = map;
-    return MIG_OK;
-}
-
 /* ---- recovery hooks ---------------------------------------------------------- */
 
 mig_status_t lua_bridge_hook(lua_bridge_t *b, const char *name,

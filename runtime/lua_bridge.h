@@ -58,7 +58,7 @@ void lua_bridge_free(lua_bridge_t *b);
  *   - a function (or a value with a __call metamethod) gives ALIAS.KEY,
  *     with the effect the module's `effects` table declares (pure when
  *     it says nothing; docs/lua.md, "Effects"), args NULL (any
- *     arguments: bind them with lua_bridge_bind_args) and result
+ *     arguments: action_bind_args binds them) and result
  *     ACTION_T_ANY; data points to the bridge's record of the function;
  *   - any other value (but the `effects` table) gives a row that is not
  *     callable: result 0, a doc saying what the value is, and functions
@@ -94,16 +94,6 @@ typedef void (*lua_bridge_log_fn)(void *data, const char *level,
                                   const char *module, const char *where,
                                   const char *message);
 void lua_bridge_set_log(lua_bridge_t *b, lua_bridge_log_fn fn, void *data);
-
-/* Binds the evaluated arguments VALUES (borrowed, in the order written) of
- * CALL, a call of a Lua function WHAT ("alias.fn"), into a new map *OUT:
- * a named argument under its name, the Nth positional one under the key
- * "N" (the rows turn such keys into the integer keys [N] of the Lua
- * table). An argument named twice is an error at its place in SRC
- * (MIG_EINVALID); MIG_ENOMEM when out of memory. */
-mig_status_t lua_bridge_bind_args(const char *what, const ast_node_t *call,
-                                  val_t *const *values, src_t *src,
-                                  diag_list_t *diags, val_t **out);
 
 /* Calls the function NAME ("alias.fn") as a recovery hook: its one
  * argument is the table of CONTEXT's entries (a map, or NULL: none) with

@@ -188,12 +188,6 @@ static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
     return st;
 }
 
-static mig_status_t counter_add(void *data, const char *name, int64_t delta,
-                                int64_t *value)
-{
-    return store_counter_add(data, name, delta, value);
-}
-
 /* ---- the rollback ------------------------------------------------------------- */
 
 /* What the passes over the journal share. */
@@ -429,8 +423,7 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         st = MIG_ENOMEM;
         goto done;
     }
-    b.host = (actx_host_t){ .blobs = e->blobs, .loop = &loop,
-                            .counter_add = counter_add, .data = e->store };
+    b.host = sched_host(e->store, e->blobs, &loop, false);
     val_t *d = val_map_new(1);
     if (d)
         val_map_set_take(d, "to", 2, val_cstring(to ? to : "the start"));

@@ -301,6 +301,12 @@ static mig_status_t counter_add(void *data, const char *name, int64_t delta,
     return store_counter_add(data, name, delta, value);
 }
 
+actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync)
+{
+    return (actx_host_t){ .blobs = blobs, .loop = loop, .sync_files = sync,
+                          .counter_add = counter_add, .data = s };
+}
+
 static bool load_step(void *data, const store_step_t *st)
 {
     run_t *r = data;
@@ -622,9 +628,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     }
     loop_ok = true;
     r.loop = &loop;
-    r.host = (actx_host_t){ .blobs = r.blobs, .loop = &loop,
-                            .sync_files = o->durable_full,
-                            .counter_add = counter_add, .data = r.store };
+    r.host = sched_host(r.store, r.blobs, &loop, o->durable_full);
     r.lock_resource = sched_lock_name(state);
     if (!r.lock_resource) {
         diag_add(diags, DIAG_ERROR, NULL, NULL, "%s: %s", state,

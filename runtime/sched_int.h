@@ -190,6 +190,9 @@ uint64_t retry_random(uint64_t *state);
 
 /* ---- run.c ---------------------------------------------------------------- */
 
+/* What actions get from a run (runtime.h, actx_host_t): the object store,
+ * the loop, whether files are synced, the store's counters. */
+actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync);
 /* Rolls the run back to checkpoint TO (NULL: its start) now, nothing else
  * running, recording the result in R. */
 void sched_rollback(run_t *r, const char *to);

@@ -364,7 +364,8 @@ static void run_hook(task_t *t, uint32_t h, const char *name)
             st = eval_expr(with->u.call.args.items[i].value, t->env, r->src,
                            &d, &vals[i]);
         if (st == MIG_OK)
-            st = lua_bridge_bind_args(name, with, vals, r->src, &d, &context);
+            st = action_bind_args(r->reg, name, NULL, with, vals, r->src,
+                                  &d, &context);
         if (st == MIG_EINVALID)
             actx_fail(ctx, "InvalidConfig", "%s", d.len ? d.items[0].message
                                                         : "bad arguments");

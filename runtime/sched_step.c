@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "breaker.h"
-#include "lua_bridge.h"
 #include "sched_int.h"
 
 struct step_call {
@@ -412,11 +411,8 @@ static val_t *eval_args(task_t *t, uint32_t n, const ast_node_t *call,
     if (ok) {
         diag_list_t d;
         diag_list_init(&d);
-        /* A Lua function's row takes any arguments (row->args NULL). */
-        mig_status_t st = row->args
-            ? action_bind_args(r->reg, name, row->args, call, vals, r->src,
-                               &d, &args)
-            : lua_bridge_bind_args(name, call, vals, r->src, &d, &args);
+        mig_status_t st = action_bind_args(r->reg, name, row->args, call,
+                                           vals, r->src, &d, &args);
         if (st != MIG_OK)
             task_fail(t, n, "ParamMismatch", "%s", d.len ? d.items[0].message
                                                          : "out of memory");
@@ -601,10 +597,8 @@ mig_status_t sched_call_action(void *data, const ast_node_t *call,
         return MIG_EINVALID;
     }
     val_t *bound = NULL;
-    mig_status_t st = row->args
-        ? action_bind_args(r->reg, name, row->args, call, args, src, diags,
-                           &bound)
-        : lua_bridge_bind_args(name, call, args, src, diags, &bound);
+    mig_status_t st = action_bind_args(r->reg, name, row->args, call, args,
+                                       src, diags, &bound);
     action_ctx_t *ctx = st == MIG_OK ? actx_new(ACTX_RUN, r->base_dir) : NULL;
     if (st == MIG_OK && !ctx)
         st = MIG_ENOMEM;

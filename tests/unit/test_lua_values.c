@@ -331,7 +331,8 @@ static void refused(void **state)
 #undef REFUSED
 }
 
-/* Positional and named arguments as lua_bridge_bind_args gives them. */
+/* Positional and named arguments as action_bind_args binds them for a
+ * Lua function's row (its args NULL). */
 static void arguments(void **state)
 {
     fx_t *f = *state;
@@ -357,8 +358,8 @@ static void arguments(void **state)
     call->u.call.args.len = 3;
     val_t *values[3] = { val_cstring("one"), val_int(7), val_cstring("two") };
     val_t *bound;
-    assert_int_equal(lua_bridge_bind_args("args.show", call, values, src,
-                                          &f->diags, &bound), MIG_OK);
+    assert_int_equal(action_bind_args(NULL, "args.show", NULL, call, values,
+                                      src, &f->diags, &bound), MIG_OK);
     assert_string_equal(fx_text(bound),
                         "{\"1\": \"one\", \"name\": 7, \"2\": \"two\"}");
     val_t *out;
@@ -372,8 +373,8 @@ static void arguments(void **state)
     /* A name given twice is an error at its place. */
     items[2].name.name = "name";
     size_t errors = f->diags.errors;
-    assert_int_equal(lua_bridge_bind_args("args.show", call, values, src,
-                                          &f->diags, &bound), MIG_EINVALID);
+    assert_int_equal(action_bind_args(NULL, "args.show", NULL, call, values,
+                                      src, &f->diags, &bound), MIG_EINVALID);
     assert_int_equal(f->diags.errors, errors + 1);
     assert_string_equal(fx_last_diag(f),
                         "argument 'name' of args.show is given twice");

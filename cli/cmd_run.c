@@ -241,8 +241,9 @@ static int read_faults(const cli_cmd_t *cmd, const cli_args_t *args,
     *out = NULL;
     const char *const *specs;
     size_t n = cli_values(cmd, args, "inject", &specs);
-    const char *rate = cli_value(cmd, args, "inject-rate");
-    if (!n && !rate)
+    const char *const *rates;
+    size_t n_rates = cli_values(cmd, args, "inject-rate", &rates);
+    if (!n && !n_rates)
         return EXIT_CLEAN;
     const ast_list_t *items = &p->plan->items;
     const char **classes = malloc((items->len + 1) * sizeof(*classes));
@@ -254,8 +255,8 @@ static int read_faults(const cli_cmd_t *cmd, const cli_args_t *args,
         if (items->items[i]->kind == AST_ERROR_DECL)
             classes[n_classes++] = items->items[i]->u.error_decl.name.name;
     if (st == MIG_OK)
-        st = faults_new(specs, n, rate, seed, classes, n_classes, &diags,
-                        out);
+        st = faults_new(specs, n, rates, n_rates, seed, classes, n_classes,
+                        &diags, out);
     bool targets_ok = true;
     for (size_t i = 0; st == MIG_OK && i < n; i++)
         targets_ok = check_target(p, specs[i], &diags) && targets_ok;

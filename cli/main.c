@@ -76,8 +76,9 @@ static const cli_opt_t run_opts[] = {
       .help = "let a rollback go past steps that cannot be undone" },
     { .name = "inject", .arg = "SPEC", .repeat = true,
       .help = "make calls fail on purpose: TARGET:CLASS[:COUNT]" },
-    { .name = "inject-rate", .arg = "SHARE",
-      .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the class" },
+    { .name = "inject-rate", .arg = "SHARE", .repeat = true,
+      .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the "
+              "class; repeatable, for a mix" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -95,8 +96,9 @@ static const cli_opt_t resume_opts[] = {
       .help = "let a rollback go past steps that cannot be undone" },
     { .name = "inject", .arg = "SPEC", .repeat = true,
       .help = "make calls fail on purpose: TARGET:CLASS[:COUNT]" },
-    { .name = "inject-rate", .arg = "SHARE",
-      .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the class" },
+    { .name = "inject-rate", .arg = "SHARE", .repeat = true,
+      .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the "
+              "class; repeatable, for a mix" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -219,7 +221,8 @@ const cli_cmd_t cli_commands[] = {
           "plan recover: calls of an action (file.write), of a namespace\n"
           "(file.*) or of a node ('mig graph' shows the ids), COUNT times or\n"
           "every time. --inject-rate SHARE[:CLASS] fails that share of all\n"
-          "calls (default class Transient), drawn from --seed (0 without it).\n"
+          "calls (default class Transient), drawn from --seed (0 without it);\n"
+          "give it several times for a mix of classes.\n"
           "Injected failures are journaled like real ones.\n"
           "\n"
           "Exit status: 0 when the run succeeded; 1 when the plan has errors; 2\n"

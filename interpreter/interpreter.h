@@ -491,11 +491,34 @@ typedef struct action {
     void *data;
 } action_t;
 
-/* A recovery strategy (recover CLASS with NAME): a row with the arguments
- * a plan may give it. The runtime calls its function with the error. */
+/* A recovery strategy's function (recover CLASS with NAME). ERR is the
+ * error as a recover block sees it (docs/recovery.md, "The error"):
+ * {class, message, node, item, attempt, span, input, detail}, INPUT being
+ * the failed call's arguments and DETAIL what the action said of the
+ * error (a map, or null). ARGS are the arguments written in `with
+ * NAME(...)`, bound to the row with their defaults. It gives *DECISION,
+ * a new map, one of:
+ *   {decision: "retry", input: MAP, changes: [TEXT...]}: call the failed
+ *     step again, each argument named in INPUT replaced by its value;
+ *   {decision: "fail", message: TEXT, changes: [TEXT...]}: the error
+ *     cannot be repaired, and why (the item fails with its class);
+ *   {decision: "after", on: [NAME...], by: KEY}: run the items of the
+ *     enclosing foreach that NAME (item[KEY], or the item itself when it
+ *     is a string) first, then call again (adapt.resolve_dependency).
+ * CHANGES (may be empty) say what was changed, one line each: the journal
+ * keeps them and `mig log` shows them. Returns MIG_OK; MIG_EINVALID,
+ * reported through CTX (actx_fail), when the strategy cannot run at all
+ * (its own arguments are wrong: then both errors are reported); or
+ * MIG_ENOMEM. */
+typedef mig_status_t (*handler_fn)(action_ctx_t *ctx, const val_t *err,
+                                   const val_t *args, val_t **decision);
+
+/* A recovery strategy: a row with the arguments a plan may give it and
+ * its function. */
 typedef struct action_handler {
     const char *name;       /* "adapt.params" */
     const action_arg_t *args;
+    handler_fn run;
     const char *doc;
 } action_handler_t;
 
@@ -644,5 +667,51 @@ mig_status_t params_bind(const params_t *p, eval_env_t *env);
  * MIG_OK, MIG_EINVALID or MIG_ENOMEM. */
 mig_status_t breaker_configs(const ast_plan_t *plan, src_t *src,
                              diag_list_t *diags, val_t **out);
+
+/* ---- schemas ------------------------------------------------------------ */
+
+/* A subset of JSON Schema over values (interpreter/schema.c; docs/lua.md,
+ * "mig.schema.validate"): the keywords type (JSON Schema's type names and
+ * mig's "duration"; "integer" is a number with no fraction), enum,
+ * properties, required, additionalProperties, items, minimum, maximum,
+ * minLength and maxLength. Other keywords are ignored, as JSON Schema
+ * ignores what it does not know. Lua's mig.schema.validate and the
+ * adapt.* recovery strategies share it. */
+enum {
+    /* Lua's words: list items counted from 1 ($.tags[1]) and the schema's
+     * maps called tables in messages. Without it items count from 0, as
+     * mig indexes lists, and a map is a map. */
+    SCHEMA_LUA = 1u << 0,
+};
+
+/* Validates VALUE against SCHEMA, appending to ERRORS (an unshared list)
+ * one string "PATH: what is wrong" per violation, in the order met (PATH
+ * starts at ROOT: "$", "config"; then .name, ["a b"], [0]). Keywords are
+ * checked as the walk uses them: a keyword of the wrong kind there is an
+ * error in the schema, not a violation: MIG_EINVALID, with "PATH: what is
+ * wrong with it" written to WHY (violations already appended stay).
+ * MIG_OK (ERRORS may be empty or not) or MIG_ENOMEM. */
+mig_status_t schema_validate_at(const val_t *value, const val_t *schema,
+                                const char *root, unsigned flags,
+                                val_t *errors, strbuf_t *why);
+/* schema_validate_at with ROOT "$" and no flags. */
+mig_status_t schema_validate(const val_t *value, const val_t *schema,
+                             val_t *errors, strbuf_t *why);
+/* Checks SCHEMA itself, everywhere (every sub-schema of properties,
+ * additionalProperties and items, whether a value would reach it or not),
+ * with the messages of schema_validate_at; the place is a path into the
+ * schema from ROOT ("schema.properties.days"). MIG_OK, MIG_EINVALID (WHY
+ * says what is wrong) or MIG_ENOMEM. */
+mig_status_t schema_check(const val_t *schema, const char *root,
+                          unsigned flags, strbuf_t *why);
+/* Whether V is of the schema type named T (one of the names above). */
+bool schema_is_type(const val_t *v, const char *t);
+/* V's schema type name: "integer" for a number held as an integer,
+ * "number" for a double, "array" for a list, "object" for a map, ... */
+const char *schema_type_of(const val_t *v);
+/* Appends KEY (LEN bytes) to a path the way schema messages write it:
+ * ".name" for a name of letters, digits and _ not starting with a digit,
+ * otherwise ["the key"] quoted as a .mig string. */
+void schema_path_key(strbuf_t *path, const char *key, size_t len);
 
 #endif

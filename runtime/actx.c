@@ -48,6 +48,7 @@ void actx_free(action_ctx_t *c)
     val_unref(c->resources);
     free(c->err_class);
     free(c->err_message);
+    val_unref(c->err_detail);
     free(c);
 }
 
@@ -57,6 +58,8 @@ void actx_begin(action_ctx_t *c, const char *action)
     free(c->err_class);
     free(c->err_message);
     c->err_class = c->err_message = NULL;
+    val_unref(c->err_detail);
+    c->err_detail = NULL;
     if (val_len(c->changes) || val_refcount(c->changes) > 1) {
         val_t *fresh = val_list_new(0);
         if (fresh) {
@@ -85,6 +88,14 @@ const char *actx_error_message(const action_ctx_t *c)
     return c->err_message;
 }
 
+void actx_set_error_detail(action_ctx_t *c, val_t *detail)
+{
+    val_unref(c->err_detail);
+    c->err_detail = detail;
+}
+
+val_t *actx_error_detail(const action_ctx_t *c) { return c->err_detail; }
+
 /* ---- errors ------------------------------------------------------------ */
 
 mig_status_t actx_fail(action_ctx_t *c, const char *cls, const char *fmt, ...)
@@ -110,6 +121,8 @@ mig_status_t actx_fail(action_ctx_t *c, const char *cls, const char *fmt, ...)
     }
     free(c->err_class);
     free(c->err_message);
+    val_unref(c->err_detail);
+    c->err_detail = NULL;
     c->err_class = strdup(cls);
     c->err_message = b.oom ? NULL : strdup(b.data ? b.data : "");
     strbuf_free(&b);

@@ -22,13 +22,20 @@ typedef struct fault_rule {
     uint64_t left;
 } fault_rule_t;
 
+/* One --inject-rate: calls whose draw falls in [FROM, FROM + SHARE) fail
+ * with CLS; the rates' ranges follow each other, so that one draw per
+ * call decides among all of them. */
+typedef struct fault_rate {
+    double from, share;
+    char *cls;
+    char *text;                 /* "--inject-rate SHARE[:CLASS]" */
+} fault_rate_t;
+
 struct faults {
     fault_rule_t *rules;
     size_t n;
-    bool has_rate;
-    double share;
-    char *rate_cls;
-    char *rate_text;            /* "--inject-rate SHARE[:CLASS]" */
+    fault_rate_t *rates;
+    size_t n_rates;
     uint64_t rng;               /* splitmix64 state */
 };
 
@@ -205,9 +212,9 @@ static mig_status_t read_rule(const class_set_t *cs, const char *text,
     return st;
 }
 
-/* Reads the --inject-rate value TEXT into F. Returns like read_rule. */
+/* Reads the --inject-rate value TEXT into R. Returns like read_rule. */
 static mig_status_t read_rate(const class_set_t *cs, const char *text,
-                              faults_t *f, diag_list_t *diags)
+                              fault_rate_t *r, diag_list_t *diags)
 {
     char *parts[2];
     size_t n;
@@ -223,7 +230,7 @@ static mig_status_t read_rate(const class_set_t *cs, const char *text,
                   "Transient; --inject-rate 0.1:Timeout with Timeout");
         st = MIG_EINVALID;
     } else {
-        if (!read_share(parts[0], &f->share)) {
+        if (!read_share(parts[0], &r->share)) {
             diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL,
                                  "--inject-rate '%s': SHARE must be a number "
                                  "from 0 to 1, not '%s'", text, parts[0]);
@@ -236,25 +243,28 @@ static mig_status_t read_rate(const class_set_t *cs, const char *text,
         }
     }
     if (st == MIG_OK) {
-        f->has_rate = true;
-        f->rate_cls = strdup(cls);
+        r->cls = strdup(cls);
         size_t len = strlen("--inject-rate ") + strlen(text) + 1;
-        if ((f->rate_text = malloc(len)))
-            snprintf(f->rate_text, len, "--inject-rate %s", text);
-        if (!f->rate_cls || !f->rate_text)
+        if ((r->text = malloc(len)))
+            snprintf(r->text, len, "--inject-rate %s", text);
+        if (!r->cls || !r->text)
             st = MIG_ENOMEM;
     }
     free(copy);
     return st;
 }
 
-mig_status_t faults_new(const char *const *specs, size_t n, const char *rate,
+mig_status_t faults_new(const char *const *specs, size_t n,
+                        const char *const *rates, size_t n_rates,
                         uint64_t seed, const char *const *plan_classes,
                         size_t n_classes, diag_list_t *diags, faults_t **out)
 {
     *out = NULL;
     faults_t *f = calloc(1, sizeof(*f));
-    if (!f || (n && !(f->rules = calloc(n, sizeof(*f->rules))))) {
+    if (!f || (n && !(f->rules = calloc(n, sizeof(*f->rules))))
+        || (n_rates && !(f->rates = calloc(n_rates, sizeof(*f->rates))))) {
+        if (f)
+            free(f->rules);
         free(f);
         return MIG_ENOMEM;
     }
@@ -268,10 +278,22 @@ mig_status_t faults_new(const char *const *specs, size_t n, const char *rate,
         if (s != MIG_OK)
             st = s;
     }
-    if (rate && st != MIG_ENOMEM) {
-        mig_status_t s = read_rate(&cs, rate, f, diags);
+    double from = 0;
+    for (size_t i = 0; i < n_rates && st != MIG_ENOMEM; i++) {
+        fault_rate_t *r = &f->rates[f->n_rates++];
+        mig_status_t s = read_rate(&cs, rates[i], r, diags);
         if (s != MIG_OK)
             st = s;
+        r->from = from;
+        from += r->share;
+    }
+    if (st == MIG_OK && from > 1.0 + 1e-9) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "--inject-rate: "
+                             "the shares add up to %g, more than every call",
+                             from);
+        diag_hint(diags, d, "each call fails at most once: the shares of "
+                  "all --inject-rate options must add up to 1 or less");
+        st = MIG_EINVALID;
     }
     if (st != MIG_OK) {
         faults_free(f);
@@ -291,8 +313,11 @@ void faults_free(faults_t *f)
         free(f->rules[i].cls);
     }
     free(f->rules);
-    free(f->rate_cls);
-    free(f->rate_text);
+    for (size_t i = 0; i < f->n_rates; i++) {
+        free(f->rates[i].cls);
+        free(f->rates[i].text);
+    }
+    free(f->rates);
     free(f);
 }
 
@@ -328,10 +353,13 @@ bool faults_hit(faults_t *f, const char *action, const char *node,
         return false;
     /* The rate draws for every call, hit by a rule or not, so that the
      * calls it fails depend only on the seed and the order of calls. */
-    bool rate_hit = false;
-    if (f->has_rate) {
+    const fault_rate_t *rate_hit = NULL;
+    if (f->n_rates) {
         double u = (double)(splitmix64(&f->rng) >> 11) * 0x1.0p-53;
-        rate_hit = u < f->share;
+        for (size_t i = 0; i < f->n_rates && !rate_hit; i++)
+            if (u >= f->rates[i].from
+                && u < f->rates[i].from + f->rates[i].share)
+                rate_hit = &f->rates[i];
     }
     for (size_t i = 0; i < f->n; i++) {
         fault_rule_t *r = &f->rules[i];
@@ -344,8 +372,8 @@ bool faults_hit(faults_t *f, const char *action, const char *node,
         return true;
     }
     if (rate_hit) {
-        *cls = f->rate_cls;
-        *why = f->rate_text;
+        *cls = rate_hit->cls;
+        *why = rate_hit->text;
     }
-    return rate_hit;
+    return rate_hit != NULL;
 }

@@ -93,6 +93,14 @@ mig_status_t actx_fail(action_ctx_t *ctx, const char *cls, const char *fmt,
 /* The error of the last failed call: its class and message, or NULL. */
 const char *actx_error_class(const action_ctx_t *ctx);
 const char *actx_error_message(const action_ctx_t *ctx);
+/* What the error says beyond its message, for the strategies that repair
+ * it (docs/recovery.md, "Error details"): a map such as {argument:
+ * "params", schema: ...} for ParamMismatch or {missing: [...]} for
+ * MissingDependency. Set after actx_fail (which clears it), taking
+ * DETAIL; the error keeps it until the next actx_begin. The getter's value
+ * is borrowed; NULL when none. */
+void actx_set_error_detail(action_ctx_t *ctx, val_t *detail);
+val_t *actx_error_detail(const action_ctx_t *ctx);
 
 /* ---- the object store ---------------------------------------------------- */
 
@@ -225,12 +233,15 @@ typedef struct faults faults_t;
 
 /* Reads the N texts SPECS, each "TARGET:CLASS[:COUNT]" (TARGET an action
  * name, a namespace "file.*", or a node id; COUNT how many matching calls
- * fail, default every one), and RATE (NULL: none), "SHARE[:CLASS]" (a
- * share of every call, 0 to 1, failing with CLASS, default Transient),
- * drawn from a generator seeded with SEED. CLASS must be a built-in class
- * or one of the N_CLASSES names of PLAN_CLASSES (a plan's own). Errors, at
- * the option they come from, go to DIAGS (MIG_EINVALID). */
-mig_status_t faults_new(const char *const *specs, size_t n, const char *rate,
+ * fail, default every one), and the N_RATES texts RATES, each
+ * "SHARE[:CLASS]" (a share of every call, 0 to 1, failing with CLASS,
+ * default Transient; the shares add up to 1 at most), drawn from a
+ * generator seeded with SEED: one draw per call decides among the rates.
+ * CLASS must be a built-in class or one of the N_CLASSES names of
+ * PLAN_CLASSES (a plan's own). Errors, at the option they come from, go
+ * to DIAGS (MIG_EINVALID). */
+mig_status_t faults_new(const char *const *specs, size_t n,
+                        const char *const *rates, size_t n_rates,
                         uint64_t seed, const char *const *plan_classes,
                         size_t n_classes, diag_list_t *diags,
                         faults_t **out);

@@ -4,8 +4,9 @@
  * waited for (an action, the journal's commit, a timer, its children)
  * resumes it. Everything runs on one libuv loop: a thousand items in
  * flight are a thousand small structs, not threads. How an error travels
- * (handlers, decisions) is in sched_recover.c; retry blocks in
- * sched_retry.c; steps in sched_step.c. */
+ * (handlers, decisions) is in sched_recover.c and sched_hook.c; foreach
+ * in sched_foreach.c; retry blocks in sched_retry.c; steps in
+ * sched_step.c. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@ void sched_err_clear(sched_err_t *e)
     free(e->item);
     free(e->cause);
     val_unref(e->input);
+    val_unref(e->detail);
     memset(e, 0, sizeof(*e));
 }
 
@@ -73,7 +75,7 @@ void task_free(task_t *t)
     free(t->skip_reason);
     free(t->decision_target);
     val_unref(t->decision_value);
-    val_unref(t->redo_with);
+    val_unref(t->overrides);
     sched_err_clear(&t->err);
     free(t);
 }
@@ -189,7 +191,8 @@ static void decide(task_t *t, uint32_t n)
         t->node = GRAPH_NONE;
         return;
     default: {
-        sched_err_t e = { .node = n, .attempt = t->attempt, .final = true };
+        sched_err_t e = { .node = n, .attempt = t->attempt, .final = true,
+                          .decided = true };
         e.cls = strdup("Permanent");
         e.message = strdup(b.len ? b.data : "the plan says fail");
         e.item = strdup(t->item);
@@ -198,201 +201,6 @@ static void decide(task_t *t, uint32_t n)
         return;
     }
     }
-}
-
-/* ---- foreach ------------------------------------------------------------------- */
-
-typedef struct loop {
-    task_t *t;
-    uint32_t node, first, stop;
-    val_t *items;
-    size_t next, limit;
-    uint32_t in_flight;
-    bool pumping, failed;
-    sched_err_t err;
-    bool tolerating;            /* `tolerate`: ALLOWED items may fail */
-    size_t allowed, failed_items;
-} loop_t;
-
-static void loop_pump(loop_t *l);
-
-static void item_done(task_t *c)
-{
-    loop_t *l = c->owner;
-    run_t *r = l->t->run;
-    l->in_flight--;
-    if (c->end == TASK_SKIPPED) {
-        r->n_skipped++;
-        store_step_t st = { .node = graph_node_id(r->g, l->node),
-                            .item = c->item, .state = STORE_STEP_SKIPPED,
-                            .error_class = "skip", .error = c->skip_reason,
-                            .ended_ms = store_now_ms() };
-        if (store_step_put(r->store, r->id, &st) != MIG_OK)
-            r->fatal = true;
-        val_t *d = val_map_new(1);
-        if (d)
-            val_map_set_take(d, "reason", 6, val_cstring(
-                c->skip_reason ? c->skip_reason : ""));
-        sched_event(r, "item-skipped", l->node, c->item, d);
-    } else if (c->end == TASK_FAILED) {
-        r->n_failed++;
-        /* Within `tolerate`, a failed item is recorded and the loop goes
-         * on; a `fail` decision is never tolerated. */
-        bool tolerated = l->tolerating && !c->err.final
-                         && l->failed_items < l->allowed;
-        l->failed_items++;
-        store_step_t st = { .node = graph_node_id(r->g, l->node),
-                            .item = c->item, .state = STORE_STEP_FAILED,
-                            .error_class = c->err.cls, .error = c->err.message,
-                            .ended_ms = store_now_ms() };
-        if (store_step_put(r->store, r->id, &st) != MIG_OK)
-            r->fatal = true;
-        val_t *d = sched_err_detail(r, &c->err);
-        if (d && l->tolerating)
-            val_map_set_take(d, "tolerated", 9, val_bool(tolerated));
-        sched_event(r, "item-failed", l->node, c->item, d);
-        if (!tolerated && !l->failed) {
-            l->failed = true;
-            l->err = c->err;
-            memset(&c->err, 0, sizeof(c->err));
-        }
-    }
-    task_free(c);
-    if (!l->pumping)
-        loop_pump(l);
-}
-
-static void loop_free(loop_t *l)
-{
-    val_unref(l->items);
-    sched_err_clear(&l->err);
-    free(l);
-}
-
-/* Whether a resumed run recorded item KEY of foreach node N as skipped:
- * it stays skipped (a redrive does not load skipped items). */
-static bool item_was_skipped(run_t *r, uint32_t n, const char *key)
-{
-    if (!r->done || !val_len(r->done))
-        return false;
-    char *k = step_key(graph_node_id(r->g, n), key);
-    val_t *rec = k ? val_map_get(r->done, k, strlen(k)) : NULL;
-    bool skipped = rec && strcmp(val_get_str(val_map_get(rec, "state", 5),
-                                             NULL), "skipped") == 0;
-    free(k);
-    return skipped;
-}
-
-/* Starts items while there is room; ends the loop when all are done. */
-static void loop_pump(loop_t *l)
-{
-    task_t *t = l->t;
-    run_t *r = t->run;
-    const ast_node_t *f = graph_node_ast(r->g, l->node);
-    l->pumping = true;
-    while (!l->failed && !r->stopping && !r->fatal
-           && l->next < val_len(l->items) && l->in_flight < l->limit) {
-        size_t i = l->next++;
-        eval_env_t *env = eval_env_new(t->env);
-        char key[256];
-        if (*t->item)
-            snprintf(key, sizeof key, "%s/%zu", t->item, i);
-        else
-            snprintf(key, sizeof key, "%zu", i);
-        if (item_was_skipped(r, l->node, key)) {
-            eval_env_free(env);
-            r->n_skipped++;
-            continue;
-        }
-        if (!env || eval_env_set(env, f->u.foreach.var.name,
-                                 val_list_get(l->items, i)) != MIG_OK) {
-            eval_env_free(env);
-            r->fatal = true;
-            break;
-        }
-        task_t *c = task_start(r, t, TASK_ITEM, l->node, l->first, l->stop,
-                               env, key, item_done, l);
-        if (!c)
-            break;
-        l->in_flight++;
-        task_go(c);
-    }
-    l->pumping = false;
-    bool more = !l->failed && !r->stopping && !r->fatal
-        && l->next < val_len(l->items);
-    if (l->in_flight || more)
-        return;
-    /* Every item has ended. */
-    uint32_t n = l->node;
-    if (l->failed || r->fatal || r->stopping) {
-        sched_err_t e = l->err;
-        memset(&l->err, 0, sizeof(l->err));
-        if (!e.cls) {
-            e.cls = strdup("Permanent");
-            e.message = strdup("the run is stopping");
-            e.node = n;
-            e.final = true;
-        }
-        loop_free(l);
-        bool was = task_enter(t);
-        t->waiting = false;
-        task_raise(t, n, &e);
-        task_leave(t, was);
-        return;
-    }
-    loop_free(l);
-    t->node = graph_flow_next(r->g, graph_end_of(r->g, n, "join"));
-    task_resume(t);
-}
-
-static void foreach_start(task_t *t, uint32_t n)
-{
-    run_t *r = t->run;
-    const ast_node_t *f = graph_node_ast(r->g, n);
-    val_t *items = sched_eval(t, n, f->u.foreach.iterable);
-    if (!items)
-        return;
-    if (val_type(items) != VAL_LIST) {
-        task_fail(t, n, "InvalidConfig", "foreach needs a list, not %s",
-                  val_type_name(val_type(items)));
-        val_unref(items);
-        return;
-    }
-    size_t limit = 1;
-    if (f->u.foreach.parallel) {
-        val_t *p = sched_eval(t, n, f->u.foreach.parallel);
-        if (!p) {
-            val_unref(items);
-            return;
-        }
-        if (!val_is_int(p) || val_get_int(p) < 1) {
-            task_fail(t, n, "InvalidConfig", "parallel needs a whole number "
-                      "of at least 1");
-            val_unref(p);
-            val_unref(items);
-            return;
-        }
-        limit = (size_t)val_get_int(p);
-        val_unref(p);
-    }
-    loop_t *l = calloc(1, sizeof(*l));
-    if (!l) {
-        val_unref(items);
-        r->fatal = true;
-        task_fail(t, n, "Permanent", "out of memory");
-        return;
-    }
-    *l = (loop_t){ .t = t, .node = n, .first = graph_flow_next(r->g, n),
-                   .stop = graph_end_of(r->g, n, "join"), .items = items,
-                   .limit = limit };
-    if (f->u.foreach.tolerate) {
-        double v = f->u.foreach.tolerate->u.number.value;
-        l->tolerating = true;
-        l->allowed = f->u.foreach.tolerate_percent
-            ? (size_t)floor(v / 100.0 * (double)val_len(items)) : (size_t)v;
-    }
-    t->waiting = true;
-    loop_pump(l);
 }
 
 /* ---- the task loop ---------------------------------------------------------- */

@@ -19,9 +19,11 @@ typedef struct sched_err {
     char *item;
     uint32_t attempt;
     val_t *input;               /* the failed step's arguments, or NULL */
+    val_t *detail;              /* what the action said (actx_error_detail) */
     char *cause;                /* "while handling ...": an earlier error */
     int64_t retry_after_ms;     /* the call's suggested wait, or -1 */
-    bool final;                 /* a `fail` decision: no handler asked */
+    bool final;                 /* no other handler is asked */
+    bool decided;               /* the plan's `fail`: never tolerated */
 } sched_err_t;
 
 void sched_err_clear(sched_err_t *e);
@@ -55,6 +57,7 @@ struct task {
     uint32_t stop;
     eval_env_t *env;
     char *item;                 /* "" outside a foreach */
+    size_t index;               /* TASK_ITEM: its place in the loop's list */
     uint32_t attempt;           /* of the innermost retry (1 outside) */
     int64_t deadline_ms;        /* when a retry attempt's time ends, or 0 */
     bool waiting;
@@ -67,10 +70,11 @@ struct task {
     void *owner;                /* what ON_END needs (a loop, a retry) */
     /* A step in progress (sched_step.c). */
     struct step_call *call;
-    /* The retry decision of a handler: run the failed node again with
-     * these argument overrides (a map, or NULL). */
+    /* The retry decision of a handler: run the failed node again. */
     uint32_t redo_node;
-    val_t *redo_with;
+    /* "node\titem" -> the arguments a handler's retry gave the step
+     * (sched_override): they stay for the rest of the task. */
+    val_t *overrides;
     uint32_t recoveries;        /* handler decisions taken for this item */
     uint32_t redos;             /* `retry` decisions for the step redone */
     uint32_t handler_scope;     /* the scope of the handler running */
@@ -162,6 +166,40 @@ bool sched_class_is(const run_t *r, const char *cls, const char *want);
 /* Evaluates E in T's scope; on failure raises it from node N (the
  * evaluator's message and place) and returns NULL. */
 val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e);
+
+/* ---- sched_foreach.c ------------------------------------------------------ */
+
+/* Runs the foreach opened by node N of T. */
+void foreach_start(task_t *t, uint32_t n);
+/* Makes T (of an item of a foreach, or a task within one) wait until the
+ * items of that loop named by ON (a list of strings: item[BY], or the
+ * item itself when it is a string) have run, starting those not started
+ * yet; then T's failed statement is retried. When one of them is not
+ * among the loop's items, failed, was skipped, is T's own item, or waits
+ * (through others) for T's item, T's error fails with why instead. */
+void sched_after(task_t *t, const val_t *on, const char *by);
+
+/* ---- sched_recover.c, sched_hook.c ----------------------------------------- */
+
+/* Carries out in T the decision WHAT of the handler of its error (VALUE
+ * and TARGET taken): a retry (VALUE: argument overrides, merged over the
+ * failed call's), a skip, a fail (BY_PLAN: written in the plan, so never
+ * tolerated) or a rollback. */
+void sched_apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
+                          char *target, bool by_plan);
+/* The handler of T's error failed with E (moved): both are reported. */
+void sched_handler_failed(task_t *t, sched_err_t *e);
+/* The argument overrides a handler's retry gave step N in T's item (or
+ * NULL), borrowed. */
+val_t *sched_override(const task_t *t, uint32_t n);
+/* Asks the handler NAME of recover node H (a Lua hook, or the strategy
+ * ROW when not NULL) for its decision about T's error, and carries it
+ * out. */
+void sched_call_handler(task_t *t, uint32_t h, const char *name,
+                        const action_handler_t *row);
+/* The error E as the value `err` has in a recover block; NULL when out of
+ * memory. */
+val_t *sched_err_value(const run_t *r, const sched_err_t *e);
 
 /* ---- sched_retry.c --------------------------------------------------------- */
 

@@ -69,10 +69,9 @@ static val_t *span_value(const run_t *r, uint32_t n)
     return m;
 }
 
-/* The error as the value `err` has in a recover block. */
-static val_t *err_value(const run_t *r, const sched_err_t *e)
+val_t *sched_err_value(const run_t *r, const sched_err_t *e)
 {
-    val_t *m = val_map_new(8);
+    val_t *m = val_map_new(9);
     if (!m)
         return NULL;
     bool ok = val_map_set_take(m, "class", 5, val_cstring(e->cls)) == MIG_OK
@@ -85,6 +84,8 @@ static val_t *err_value(const run_t *r, const sched_err_t *e)
         && val_map_set_take(m, "attempt", 7, val_int(e->attempt)) == MIG_OK
         && val_map_set_take(m, "span", 4, span_value(r, e->node)) == MIG_OK
         && val_map_set(m, "input", 5, e->input ? e->input : val_null())
+               == MIG_OK
+        && val_map_set(m, "detail", 6, e->detail ? e->detail : val_null())
                == MIG_OK;
     if (!ok) {
         val_unref(m);
@@ -95,17 +96,15 @@ static val_t *err_value(const run_t *r, const sched_err_t *e)
 
 val_t *sched_err_detail(const run_t *r, const sched_err_t *e)
 {
-    val_t *m = err_value(r, e);
+    val_t *m = sched_err_value(r, e);
+    if (m && !e->detail)
+        val_map_delete(m, "detail", 6);
     if (m && e->cause)
         val_map_set_take(m, "cause", 5, val_cstring(e->cause));
     return m;
 }
 
 static void handler_done(task_t *h);
-static void handler_failed(task_t *t, sched_err_t *e);
-static void apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
-                           char *target);
-static void run_hook(task_t *t, uint32_t h, const char *name);
 
 /* Whether scope S lies in a foreach body (a skip there ends the item). */
 static bool in_foreach(const run_t *r, uint32_t s)
@@ -147,15 +146,16 @@ static void run_handler(task_t *t, uint32_t n, uint32_t h, sched_err_t *err)
         strbuf_init(&b);
         ast_dotted_name(with->kind == AST_CALL ? with->u.call.callee : with,
                         &b);
-        if (b.data && r->opts->lua && lua_bridge_has(r->opts->lua, b.data)) {
+        const action_handler_t *row = b.data
+            ? action_find_handler(r->reg, b.data) : NULL;
+        if (b.data && ((row && row->run) || (r->opts->lua
+                                   && lua_bridge_has(r->opts->lua, b.data)))) {
             t->redo_node = n;
             t->handler_scope = graph_node_scope(r->g, h);
-            run_hook(t, h, b.data);
+            sched_call_handler(t, h, b.data, row && row->run ? row : NULL);
             strbuf_free(&b);
             return;
         }
-        /* Named strategies (adapt.*) are not run by this build yet: the
-         * error goes on as unhandled, and says so. */
         snprintf(msg, sizeof msg, "handler '%s' cannot run in this build",
                  b.data ? b.data : "?");
         strbuf_free(&b);
@@ -167,7 +167,7 @@ static void run_handler(task_t *t, uint32_t n, uint32_t h, sched_err_t *err)
         return;
     }
     eval_env_t *env = eval_env_new(t->env);
-    val_t *ev = err_value(r, e);
+    val_t *ev = sched_err_value(r, e);
     if (!env || !ev || eval_env_set(env, "err", ev) != MIG_OK) {
         val_unref(ev);
         eval_env_free(env);
@@ -217,21 +217,21 @@ static void handler_done(task_t *h)
     bool was = task_enter(t);
     t->waiting = false;
     if (h->end == TASK_FAILED) {
-        handler_failed(t, &h->err);
+        sched_handler_failed(t, &h->err);
     } else {
         char *target = h->decision_target;
         val_t *value = h->decision_value;
         h->decision_target = NULL;
         h->decision_value = NULL;
-        apply_decision(t, h->decision, value, target);
+        sched_apply_decision(t, h->decision, value, target, true);
     }
     task_free(h);
     task_leave(t, was);
 }
 
-/* The handler of T's error failed with E (moved): both are reported, and
- * the error goes on with no other handler asked. */
-static void handler_failed(task_t *t, sched_err_t *e)
+/* Both errors are reported, and the error goes on with no other handler
+ * asked. */
+void sched_handler_failed(task_t *t, sched_err_t *e)
 {
     sched_err_t x = *e;
     memset(e, 0, sizeof(*e));
@@ -258,10 +258,64 @@ static uint32_t after_statement(const graph_t *g, uint32_t n)
     }
 }
 
-/* Carries out in T the decision WHAT of the handler of its error (VALUE
- * and TARGET taken): a retry, a skip, a fail or a rollback. */
-static void apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
-                           char *target)
+/* "node\titem" of the step that raised T's error. */
+static char *failed_step_key(const task_t *t)
+{
+    const run_t *r = t->run;
+    uint32_t n = t->err.node == GRAPH_NONE ? t->redo_node : t->err.node;
+    return step_key(graph_node_id(r->g, n), t->err.item ? t->err.item
+                                                       : t->item);
+}
+
+/* Keeps in T the arguments the retry of its error's step gets: the
+ * failed call's arguments with those of WITH (a map) replacing them. */
+static mig_status_t keep_override(task_t *t, const val_t *with)
+{
+    val_t *input = t->err.input;
+    val_t *m = input && val_type(input) == VAL_MAP ? val_copy(input)
+                                                  : val_map_new(4);
+    for (size_t i = 0; m && i < val_len(with); i++) {
+        size_t len;
+        const char *k = val_get_str(val_map_key(with, i), &len);
+        if (val_map_set(m, k, len, val_map_value(with, i)) != MIG_OK) {
+            val_unref(m);
+            m = NULL;
+        }
+    }
+    char *key = m ? failed_step_key(t) : NULL;
+    if (key && !t->overrides)
+        t->overrides = val_map_new(2);
+    if (!key || !t->overrides) {
+        val_unref(m);
+        free(key);
+        return MIG_ENOMEM;
+    }
+    mig_status_t st = val_map_set_take(t->overrides, key, strlen(key), m);
+    free(key);
+    return st;
+}
+
+val_t *sched_override(const task_t *t, uint32_t n)
+{
+    const char *id = graph_node_id(t->run->g, n);
+    char *key = NULL;
+    for (; t; t = t->parent) {
+        if (!t->overrides)
+            continue;
+        if (!key && !(key = step_key(id, t->item)))
+            return NULL;
+        val_t *v = val_map_get(t->overrides, key, strlen(key));
+        if (v) {
+            free(key);
+            return v;
+        }
+    }
+    free(key);
+    return NULL;
+}
+
+void sched_apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
+                          char *target, bool by_plan)
 {
     run_t *r = t->run;
     uint32_t n = t->redo_node;
@@ -272,9 +326,11 @@ static void apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
     sched_event(r, "decision", n, t->item, d);
     switch (what) {
     case AST_DECIDE_RETRY:
+        if (value && val_type(value) == VAL_MAP && keep_override(t, value)
+                                                      != MIG_OK)
+            r->fatal = true;
+        val_unref(value);
         sched_err_clear(&t->err);
-        val_unref(t->redo_with);
-        t->redo_with = value;
         t->redos++;     /* the call's next attempt */
         t->node = n;
         free(target);
@@ -310,6 +366,7 @@ static void apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
         val_unref(value);
         free(target);
         t->err.final = true;
+        t->err.decided = by_plan;
         task_end(t, TASK_FAILED);
         return;
     case AST_DECIDE_ROLLBACK:
@@ -321,102 +378,4 @@ static void apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
         task_end(t, TASK_FAILED);
         return;
     }
-}
-
-/* Adds to a hook's CONTEXT (a map) what it knows of where the error
- * happened: `item`, the value of the innermost foreach's variable, and
- * `key`, the item's path ("2", "2/0"). */
-static mig_status_t hook_context(task_t *t, uint32_t h, val_t *context)
-{
-    run_t *r = t->run;
-    for (uint32_t s = graph_node_scope(r->g, h); s != GRAPH_NONE;
-         s = graph_node_scope(r->g, s)) {
-        if (graph_node_kind(r->g, s) != GRAPH_FANOUT)
-            continue;
-        val_t *v = eval_env_get(t->env,
-                                graph_node_ast(r->g, s)->u.foreach.var.name);
-        if (v && !val_map_get(context, "item", 4)
-            && val_map_set(context, "item", 4, v) != MIG_OK)
-            return MIG_ENOMEM;
-        break;
-    }
-    return val_map_get(context, "key", 3)
-        ? MIG_OK : val_map_set_take(context, "key", 3, val_cstring(t->item));
-}
-
-/* Asks the Lua hook NAME of handler node H for its decision about T's
- * error, and carries it out. */
-static void run_hook(task_t *t, uint32_t h, const char *name)
-{
-    run_t *r = t->run;
-    const ast_node_t *with = graph_node_ast(r->g, h)->u.recover.handler;
-    val_t *context = NULL, *err = err_value(r, &t->err), *decision = NULL;
-    action_ctx_t *ctx = actx_new(ACTX_RUN, r->base_dir);
-    mig_status_t st = err && ctx ? MIG_OK : MIG_ENOMEM;
-    if (st == MIG_OK && with->kind == AST_CALL) {
-        /* The arguments written in `with NAME(...)` join the context. */
-        uint32_t k = with->u.call.args.len;
-        val_t **vals = calloc(k ? k : 1, sizeof(*vals));
-        st = vals ? MIG_OK : MIG_ENOMEM;
-        diag_list_t d;
-        diag_list_init(&d);
-        for (uint32_t i = 0; st == MIG_OK && i < k; i++)
-            st = eval_expr(with->u.call.args.items[i].value, t->env, r->src,
-                           &d, &vals[i]);
-        if (st == MIG_OK)
-            st = action_bind_args(r->reg, name, NULL, with, vals, r->src,
-                                  &d, &context);
-        if (st == MIG_EINVALID)
-            actx_fail(ctx, "InvalidConfig", "%s", d.len ? d.items[0].message
-                                                        : "bad arguments");
-        for (uint32_t i = 0; vals && i < k; i++)
-            val_unref(vals[i]);
-        free(vals);
-        diag_list_free(&d);
-    }
-    if (st == MIG_OK && !context && !(context = val_map_new(2)))
-        st = MIG_ENOMEM;
-    if (st == MIG_OK)
-        st = hook_context(t, h, context);
-    if (st == MIG_OK) {
-        actx_set_host(ctx, &r->host);
-        actx_begin(ctx, name);
-        st = lua_bridge_hook(r->opts->lua, name, err, context, ctx, &decision);
-    }
-    if (st != MIG_OK) {
-        sched_err_t e = { .node = h, .attempt = t->attempt };
-        const char *cls = ctx ? actx_error_class(ctx) : NULL;
-        const char *msg = ctx ? actx_error_message(ctx) : NULL;
-        e.cls = strdup(cls ? cls : "ScriptError");
-        e.message = strdup(msg ? msg : "out of memory");
-        e.item = strdup(t->item);
-        handler_failed(t, &e);
-    } else {
-        static const struct { const char *name; ast_decision_kind_t what;
-                              const char *key; } kinds[] = {
-            { "retry", AST_DECIDE_RETRY, "input" },
-            { "skip", AST_DECIDE_SKIP, "reason" },
-            { "fail", AST_DECIDE_FAIL, "message" },
-            { "rollback", AST_DECIDE_ROLLBACK, "to" },
-        };
-        const char *what = val_get_str(val_map_get(decision, "decision", 8),
-                                       NULL);
-        for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
-            if (strcmp(what, kinds[i].name) != 0)
-                continue;
-            val_t *v = val_map_get(decision, kinds[i].key,
-                                   strlen(kinds[i].key));
-            char *target = kinds[i].what == AST_DECIDE_ROLLBACK && v
-                ? strdup(val_get_str(v, NULL)) : NULL;
-            apply_decision(t, kinds[i].what,
-                           kinds[i].what == AST_DECIDE_ROLLBACK ? NULL
-                                                               : val_ref(v),
-                           target);
-            break;
-        }
-    }
-    val_unref(decision);
-    val_unref(context);
-    val_unref(err);
-    actx_free(ctx);
 }

@@ -222,6 +222,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         e.message = strdup(msg ? msg : "the action failed");
         e.item = strdup(t->item);
         e.input = val_ref(c->args);
+        e.detail = val_ref(actx_error_detail(ctx));
         e.retry_after_ms = actx_suggested_delay(ctx);
         if (c->seq && store_journal_set(r->store, r->id, c->seq,
                                         STORE_JOURNAL_FAILED) != MIG_OK)
@@ -494,11 +495,9 @@ void step_start(task_t *t, uint32_t n)
     val_t *args = eval_args(t, n, s->u.step.call, row, row->name);
     if (!args)
         return;
-    if (t->redo_with && t->redo_node == n) {
-        if (val_type(t->redo_with) == VAL_MAP)
-            args = override_args(args, t->redo_with);
-        val_unref(t->redo_with);
-        t->redo_with = NULL;
+    val_t *with = sched_override(t, n);
+    if (with) {
+        args = override_args(args, with);
         if (!args) {
             r->fatal = true;
             task_fail(t, n, "Permanent", "out of memory");

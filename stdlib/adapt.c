@@ -1,42 +1,65 @@
 /* adapt.c: the recovery strategies that repair a failed call by adapting
- * it (recover CLASS with adapt.NAME). Here are their rows, so that plans
- * are checked against them; the strategies themselves come with the
- * runtime's recovery handlers. */
-#include "stdlib_int.h"
+ * it (recover CLASS with adapt.NAME; docs/recovery.md): their rows, so
+ * that plans are checked against them and the scheduler calls them. The
+ * strategies are pure functions over the error and their arguments
+ * (adapt_params.c, adapt_method.c, adapt_config.c, adapt_depend.c). */
+#include "adapt_int.h"
 
 static const action_arg_t params_args[] = {
     { .name = "schema", .types = ACTION_T(MAP),
-      .doc = "the target's parameter schema; by default the one the error "
-             "carries" },
+      .doc = "the target's parameter schema (JSON Schema, an object's); "
+             "by default the one the error carries" },
+    { .name = "argument", .types = ACTION_T(STRING),
+      .doc = "the call's argument holding the parameters; by default the "
+             "one the error names, else \"params\"" },
     { 0 },
 };
 
 static const action_arg_t remap_args[] = {
     { .name = "map", .types = ACTION_T(MAP), .required = true,
       .doc = "legacy method name -> new method name" },
+    { .name = "argument", .types = ACTION_T(STRING),
+      .doc = "the call's argument holding the method's name; by default "
+             "the one the error names, else \"method\"" },
     { 0 },
 };
 
 static const action_arg_t config_args[] = {
-    { .name = "schema", .types = ACTION_T(MAP), .required = true,
-      .doc = "the configuration's schema: keys, types and defaults" },
+    { .name = "schema", .types = ACTION_T(MAP),
+      .doc = "the configuration's schema (JSON Schema): keys, types and "
+             "defaults; by default the one the error carries" },
+    { .name = "argument", .types = ACTION_T(STRING),
+      .doc = "the call's argument holding the configuration; by default "
+             "the one the error names, else \"config\"" },
+    { 0 },
+};
+
+static const action_arg_t depend_args[] = {
+    { .name = "by", .types = ACTION_T(STRING), .def = "\"name\"",
+      .doc = "the key of the foreach's items that names them (an item that "
+             "is a string is its own name)" },
     { 0 },
 };
 
 const action_handler_t stdlib_adapt_handlers[] = {
-    { .name = "adapt.params", .args = params_args,
-      .doc = "Fits the arguments to the target's parameters (positional to "
+    { .name = "adapt.params", .args = params_args, .run = adapt_params,
+      .doc = "Fits the parameters to the target's schema (positional to "
              "named, renamed ones by name and type, coerced types, "
              "defaults), then retries." },
     { .name = "adapt.remap_method", .args = remap_args,
-      .doc = "Calls the new name of a legacy method, then retries." },
+      .run = adapt_remap_method,
+      .doc = "Calls the new name of a legacy method, then retries; "
+             "suggests the closest name when none is mapped." },
     { .name = "adapt.repair_config", .args = config_args,
+      .run = adapt_repair_config,
       .doc = "Fills defaults, coerces types and drops unknown keys of a "
-             "configuration, reporting each change, then retries." },
-    { .name = "adapt.resolve_dependency", .args = NULL,
-      .doc = "Runs the missing dependency's own migration first when it is "
-             "in the same run, then retries; otherwise fails with what is "
-             "missing." },
+             "configuration by its schema, reporting each change, then "
+             "retries." },
+    { .name = "adapt.resolve_dependency", .args = depend_args,
+      .run = adapt_resolve_dependency,
+      .doc = "Runs the items of the same foreach that the error says are "
+             "missing first, then retries; otherwise fails with what is "
+             "missing and why it cannot run." },
 };
 
 const size_t stdlib_adapt_count =

@@ -5,7 +5,8 @@
 
 #include "mig_stdlib.h"
 
-/* Each module's rows (file.c, exec.c, log.c, test.c, adapt.c). */
+/* Each module's rows (file.c, exec.c, log.c, test.c, test_api.c,
+ * adapt.c). */
 extern const action_t stdlib_file_actions[];
 extern const size_t stdlib_file_count;
 extern const action_t stdlib_exec_actions[];
@@ -14,8 +15,15 @@ extern const action_t stdlib_log_actions[];
 extern const size_t stdlib_log_count;
 extern const action_t stdlib_test_actions[];
 extern const size_t stdlib_test_count;
+extern const action_t stdlib_test_api_actions[];
+extern const size_t stdlib_test_api_count;
 extern const action_handler_t stdlib_adapt_handlers[];
 extern const size_t stdlib_adapt_count;
+
+/* adapt.resolve_dependency's function (adapt_depend.c; interpreter.h,
+ * handler_fn). */
+mig_status_t adapt_resolve_dependency(action_ctx_t *c, const val_t *err,
+                                      const val_t *args, val_t **out);
 
 /* The argument NAME of ARGS (a map bound by action_bind_args), borrowed,
  * or NULL when it has no value. */

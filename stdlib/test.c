@@ -139,14 +139,16 @@ static mig_status_t count_add(action_ctx_t *c, const char *name,
                               int64_t delta, int64_t *value)
 {
     const actx_host_t *host = actx_host(c);
+    const action_t *row = actx_action(c);
+    const char *who = row ? row->name : "test.count";
     if (!host || !host->counter_add)
-        return actx_fail(c, "Unavailable", "test.count: there is no state "
-                         "store to count '%s' in", name);
+        return actx_fail(c, "Unavailable", "%s: there is no state store to "
+                         "count '%s' in", who, name);
     mig_status_t st = host->counter_add(host->data, name, delta, value);
     if (st == MIG_OK || st == MIG_ENOMEM)
         return st;
-    return actx_fail(c, "Unavailable", "test.count: cannot change the counter "
-                     "'%s' in the state store", name);
+    return actx_fail(c, "Unavailable", "%s: cannot change the counter '%s' "
+                     "in the state store", who, name);
 }
 
 static mig_status_t test_count_capture(action_ctx_t *c, const val_t *args,
@@ -197,6 +199,104 @@ static mig_status_t test_count_undo(action_ctx_t *c, const val_t *rec,
     return st;
 }
 
+/* ---- test.register ------------------------------------------------------ */
+
+/* A registry of names for tests of dependencies: registering NAME needs
+ * every name of REQUIRES registered first (else MissingDependency, whose
+ * detail lists them: docs/recovery.md). A name is registered while its
+ * counter "register:NAME" in the state store is above zero; the undo
+ * record is test.count's ({name, before}), so undo is exact the same
+ * way. */
+
+#define REGISTER_PREFIX "register:"
+
+/* The counter of registered name NAME, in OUT (replacing its text). */
+static void register_key(const char *name, strbuf_t *out)
+{
+    out->len = 0;
+    strbuf_puts(out, REGISTER_PREFIX);
+    strbuf_puts(out, name);
+}
+
+static mig_status_t test_register_preview(action_ctx_t *c, const val_t *args,
+                                          val_t **out)
+{
+    (void)out;
+    return actx_would(c, "register", stdlib_arg_str(args, "name"),
+                      "after %zu requirement(s)",
+                      val_len(stdlib_arg(args, "requires")));
+}
+
+static mig_status_t test_register_capture(action_ctx_t *c, const val_t *args,
+                                          val_t **out)
+{
+    strbuf_t key;
+    strbuf_init(&key);
+    register_key(stdlib_arg_str(args, "name"), &key);
+    val_t *rec = NULL;
+    mig_status_t st = key.oom ? MIG_ENOMEM : MIG_OK;
+    if (st == MIG_OK) {
+        val_t *count = val_map_new(1);
+        st = count ? val_map_set_take(count, "name", 4, val_cstring(key.data))
+                   : MIG_ENOMEM;
+        if (st == MIG_OK)
+            st = test_count_capture(c, count, &rec);
+        val_unref(count);
+    }
+    strbuf_free(&key);
+    *out = rec;
+    return st;
+}
+
+static mig_status_t test_register_run(action_ctx_t *c, const val_t *args,
+                                      val_t **out)
+{
+    const char *name = stdlib_arg_str(args, "name");
+    val_t *requires = stdlib_arg(args, "requires");
+    val_t *missing = val_list_new(0);
+    strbuf_t key, text;
+    strbuf_init(&key);
+    strbuf_init(&text);
+    mig_status_t st = missing ? MIG_OK : MIG_ENOMEM;
+    for (size_t i = 0; st == MIG_OK && i < val_len(requires); i++) {
+        val_t *need = val_list_get(requires, i);
+        if (val_type(need) != VAL_STRING) {
+            st = actx_fail(c, "InvalidConfig", "test.register: requires[%zu] "
+                           "is %s, not a name", i,
+                           val_type_name(val_type(need)));
+            break;
+        }
+        register_key(val_get_str(need, NULL), &key);
+        int64_t n = 0;
+        st = key.oom ? MIG_ENOMEM : count_add(c, key.data, 0, &n);
+        if (st == MIG_OK && n <= 0) {
+            strbuf_printf(&text, "%s%s", text.len ? ", " : "",
+                          val_get_str(need, NULL));
+            st = val_list_push(missing, need);
+        }
+    }
+    if (st == MIG_OK && val_len(missing)) {
+        st = text.oom ? MIG_ENOMEM
+            : actx_fail(c, "MissingDependency", "test.register: '%s' needs "
+                        "what is not registered yet: %s", name, text.data);
+        val_t *detail = val_map_new(1);
+        if (detail && val_map_set(detail, "missing", 7, missing) == MIG_OK)
+            actx_set_error_detail(c, detail);
+        else
+            val_unref(detail);
+    } else if (st == MIG_OK) {
+        int64_t n;
+        register_key(name, &key);
+        st = key.oom ? MIG_ENOMEM : count_add(c, key.data, 1, &n);
+        if (st == MIG_OK && !(*out = val_cstring(name)))
+            st = MIG_ENOMEM;
+    }
+    val_unref(missing);
+    strbuf_free(&key);
+    strbuf_free(&text);
+    return st;
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const action_arg_t fail_args[] = {
@@ -220,6 +320,14 @@ static const action_arg_t count_args[] = {
     { 0 },
 };
 
+static const action_arg_t register_args[] = {
+    { .name = "name", .types = ACTION_T(STRING), .required = true,
+      .doc = "the name to register" },
+    { .name = "requires", .types = ACTION_T(LIST), .def = "[]",
+      .doc = "the names that must be registered first" },
+    { 0 },
+};
+
 const action_t stdlib_test_actions[] = {
     { .name = "test.count", .effect = ACTION_SELF_UNDO, .args = count_args,
       .result = ACTION_T(NUMBER), .preview = test_count_preview,
@@ -232,6 +340,14 @@ const action_t stdlib_test_actions[] = {
       .run = test_fail_run,
       .doc = "Fails with an error of CLASS on attempts 1 to TIMES (of its "
              "retry block), then succeeds." },
+    { .name = "test.register", .effect = ACTION_SELF_UNDO,
+      .args = register_args, .result = ACTION_T(STRING),
+      .preview = test_register_preview, .capture = test_register_capture,
+      .run = test_register_run, .undo = test_count_undo,
+      .doc = "Registers NAME in a registry kept in the state store, for "
+             "tests of dependencies: fails with MissingDependency, naming "
+             "them, while a name of REQUIRES is not registered; undo "
+             "unregisters it." },
     { .name = "test.sleep", .effect = ACTION_PURE, .args = sleep_args,
       .result = ACTION_T(NULL), .preview = test_sleep_preview,
       .run = test_sleep_run,

@@ -22,7 +22,8 @@ static mig_status_t make(const char *const *specs, size_t n, const char *rate,
                          diag_list_t *diags, faults_t **out)
 {
     diag_list_init(diags);
-    return faults_new(specs, n, rate, 1, plan_classes, 2, diags, out);
+    return faults_new(specs, n, rate ? &rate : NULL, rate ? 1 : 0, 1,
+                      plan_classes, 2, diags, out);
 }
 
 /* Asserts that the one spec SPEC (or, with IS_RATE, the rate) is refused
@@ -297,8 +298,8 @@ static void rate_hits(const char *rate, uint64_t seed, char *out, size_t n)
     diag_list_t diags;
     diag_list_init(&diags);
     faults_t *f = NULL;
-    assert_int_equal(faults_new(NULL, 0, rate, seed, NULL, 0, &diags, &f),
-                     MIG_OK);
+    assert_int_equal(faults_new(NULL, 0, &rate, 1, seed, NULL, 0, &diags,
+                                &f), MIG_OK);
     const char *cls, *why;
     for (size_t i = 0; i < n; i++)
         out[i] = faults_hit(f, "test.sleep", "s/nap", &cls, &why) ? '1' : '0';
@@ -354,8 +355,9 @@ static void test_rules_before_the_rate(void **state)
     diag_list_t diags;
     diag_list_init(&diags);
     faults_t *f = NULL;
-    assert_int_equal(faults_new(specs, 1, "0.5:BadSchema", 42, plan_classes,
-                                2, &diags, &f), MIG_OK);
+    const char *rate = "0.5:BadSchema";
+    assert_int_equal(faults_new(specs, 1, &rate, 1, 42, plan_classes, 2,
+                                &diags, &f), MIG_OK);
     const char *cls, *why;
     for (size_t i = 0; i < 20; i++) {
         bool h = hit(f, i < 3 ? "file.write" : "test.sleep", "s/x", &cls,
@@ -374,11 +376,56 @@ static void test_rules_before_the_rate(void **state)
     faults_free(f);
     diag_list_free(&diags);
     /* Without a class, Transient. */
-    assert_int_equal(faults_new(NULL, 0, "1", 9, NULL, 0, &diags, &f), MIG_OK);
+    const char *one = "1";
+    assert_int_equal(faults_new(NULL, 0, &one, 1, 9, NULL, 0, &diags, &f),
+                     MIG_OK);
     assert_true(hit(f, "a.b", NULL, &cls, &why));
     assert_string_equal(cls, "Transient");
     assert_string_equal(why, "--inject-rate 1");
     faults_free(f);
+    diag_list_free(&diags);
+}
+
+/* Several rates share one draw per call: the first takes the draws
+ * below its share, the next the following range, so a mix fails each
+ * call at most once, and the first rate's hits are those it has alone. */
+static void test_a_mix_of_rates(void **state)
+{
+    (void)state;
+    char first[201], both[201];
+    rate_hits("0.25", 42, first, 200);
+    diag_list_t diags;
+    diag_list_init(&diags);
+    faults_t *f = NULL;
+    const char *rates[] = { "0.25", "0.5:Timeout" };
+    assert_int_equal(faults_new(NULL, 0, rates, 2, 42, NULL, 0, &diags, &f),
+                     MIG_OK);
+    char wide[201];
+    rate_hits("0.75", 42, wide, 200);
+    const char *cls, *why;
+    size_t n_timeout = 0;
+    for (size_t i = 0; i < 200; i++) {
+        bool h = hit(f, "a.b", NULL, &cls, &why);
+        both[i] = h ? (strcmp(cls, "Transient") == 0 ? 'T' : 'O') : '0';
+        /* Transient exactly where 0.25 alone fails; a hit of either
+         * exactly where 0.75 alone fails. */
+        assert_int_equal(both[i] == 'T', first[i] == '1');
+        assert_int_equal(h, wide[i] == '1');
+        if (both[i] == 'O') {
+            assert_string_equal(why, "--inject-rate 0.5:Timeout");
+            n_timeout++;
+        }
+    }
+    assert_true(n_timeout > 60 && n_timeout < 140);
+    faults_free(f);
+    diag_list_free(&diags);
+    /* More than every call is refused. */
+    const char *over[] = { "0.75", "0.5:Timeout" };
+    assert_int_equal(faults_new(NULL, 0, over, 2, 1, NULL, 0, &diags, &f),
+                     MIG_EINVALID);
+    assert_int_equal(diags.len, 1);
+    assert_string_equal(diags.items[0].message, "--inject-rate: the shares "
+                        "add up to 1.25, more than every call");
     diag_list_free(&diags);
 }
 
@@ -398,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_the_rate_for_a_seed),
         cmocka_unit_test(test_share_0_never_1_always),
         cmocka_unit_test(test_rules_before_the_rate),
+        cmocka_unit_test(test_a_mix_of_rates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

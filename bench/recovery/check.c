@@ -1,0 +1,221 @@
+/* check.c: judges a run of the recovery benchmark (bench/recovery/run.sh).
+ * Reads what each tool must end as (DIR/expected.json, from
+ * bench_recovery_gen) and what the run did: the files it wrote (DIR/out/)
+ * and its event stream (`mig log RUN --json`, JSON lines). A tool that
+ * can be repaired counts as recovered only when its item did not fail
+ * and the file it wrote is exactly the expected one (the right method,
+ * every parameter by its V2 name and type, the repaired configuration);
+ * a tool that cannot be repaired counts as reported only when its item
+ * failed with the expected class. Prints the figures (a Markdown table
+ * for bench/RESULTS.md) and the first misses.
+ *
+ * usage: bench_recovery_check DIR LOG
+ * Exit status: 0 when at least 95% of the repairable tools were recovered
+ * and every other one was reported; 1 when not; 2 when it could not
+ * judge. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "interpreter.h"
+
+#define AIM_RECOVERED 0.95
+#define MAX_MISSES 10
+
+static void die(const char *what, const char *path)
+{
+    fprintf(stderr, "bench_recovery_check: %s '%s'\n", what, path);
+    exit(2);
+}
+
+/* The JSON value of the file PATH, or NULL when it is absent or not
+ * JSON. */
+static val_t *read_json(const char *path)
+{
+    diag_list_t d;
+    diag_list_init(&d);
+    src_t *s = NULL;
+    val_t *v = NULL;
+    if (src_load(path, &d, &s) == MIG_OK)
+        val_from_json(s, &d, &v);
+    src_free(s);
+    diag_list_free(&d);
+    return v;
+}
+
+/* The failures of the foreach's items: key -> {class, message}. */
+static val_t *item_failures(const char *log, val_t *counts)
+{
+    FILE *f = fopen(log, "r");
+    if (!f)
+        die("cannot read", log);
+    val_t *failed = val_map_new(64);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) > 0) {
+        src_t *s = src_from_memory(log, line, (size_t)len);
+        diag_list_t d;
+        diag_list_init(&d);
+        val_t *e = NULL;
+        if (!s || val_from_json(s, &d, &e) != MIG_OK || !failed)
+            die("a line that is not JSON in", log);
+        const char *kind = val_get_str(val_map_get(e, "kind", 4), NULL);
+        val_t *data = val_map_get(e, "data", 4);
+        val_t *n = val_map_get(counts, kind, strlen(kind));
+        val_map_set_take(counts, kind, strlen(kind),
+                         val_int(n ? val_get_int(n) + 1 : 1));
+        if (strcmp(kind, "step-failed") == 0) {
+            const char *msg = val_get_str(val_map_get(data, "message", 7),
+                                          NULL);
+            const char *cls = val_get_str(val_map_get(data, "class", 5), NULL);
+            if (msg && strncmp(msg, "injected fault", 14) == 0) {
+                char key[64];
+                snprintf(key, sizeof key, "injected %s", cls);
+                n = val_map_get(counts, key, strlen(key));
+                val_map_set_take(counts, key, strlen(key),
+                                 val_int(n ? val_get_int(n) + 1 : 1));
+            }
+        }
+        val_t *node = val_map_get(e, "node", 4);
+        if (strcmp(kind, "item-failed") == 0 && node
+            && val_type(node) == VAL_STRING
+            && strcmp(val_get_str(node, NULL), "migrate/foreach.tool") == 0) {
+            const char *item = val_get_str(val_map_get(e, "item", 4), NULL);
+            val_map_set(failed, item, strlen(item), data);
+        }
+        val_unref(e);
+        diag_list_free(&d);
+        src_free(s);
+    }
+    free(line);
+    fclose(f);
+    return failed;
+}
+
+static long count_of(val_t *counts, const char *kind)
+{
+    val_t *n = val_map_get(counts, kind, strlen(kind));
+    return n ? (long)val_get_int(n) : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fputs("usage: bench_recovery_check DIR LOG\n", stderr);
+        return 2;
+    }
+    const char *dir = argv[1];
+    char path[4096];
+    snprintf(path, sizeof path, "%s/expected.json", dir);
+    val_t *expected = read_json(path);
+    if (!expected || val_type(expected) != VAL_LIST)
+        die("cannot read the expectations", path);
+    val_t *counts = val_map_new(16);
+    val_t *failed = item_failures(argv[2], counts);
+    /* Per fault kind: tools that have it, and those recovered. */
+    val_t *by_fault = val_map_new(16), *by_class = val_map_new(8);
+    size_t repairable = 0, recovered = 0, hopeless = 0, reported = 0;
+    size_t clean = 0, clean_ok = 0, misses = 0;
+    for (size_t i = 0; i < val_len(expected); i++) {
+        val_t *x = val_list_get(expected, i);
+        const char *name = val_get_str(val_map_get(x, "name", 4), NULL);
+        val_t *faults = val_map_get(x, "faults", 6);
+        char key[32];
+        snprintf(key, sizeof key, "%zu", i);
+        val_t *fail = val_map_get(failed, key, strlen(key));
+        const char *got = fail ? val_get_str(val_map_get(fail, "class", 5),
+                                             NULL) : NULL;
+        val_t *want_file = val_map_get(x, "file", 4);
+        bool ok;
+        char why[512] = "";
+        if (want_file) {
+            snprintf(path, sizeof path, "%s/out/%s.json", dir, name);
+            val_t *file = fail ? NULL : read_json(path);
+            ok = file && val_equal(file, want_file);
+            if (!ok && fail)
+                snprintf(why, sizeof why, "failed: %s: %s", got,
+                         val_get_str(val_map_get(fail, "message", 7), NULL));
+            else if (!ok)
+                snprintf(why, sizeof why, "%s", file ? "wrote another result"
+                                                     : "wrote no result");
+            val_unref(file);
+            repairable++;
+            recovered += ok;
+            if (!val_len(faults)) {
+                clean++;
+                clean_ok += ok;
+            }
+        } else {
+            const char *want = val_get_str(val_map_get(x, "fails", 5), NULL);
+            ok = got && strcmp(got, want) == 0;
+            if (!ok)
+                snprintf(why, sizeof why, "should fail with %s, %s%s", want,
+                         got ? "failed with " : "did not fail",
+                         got ? got : "");
+            hopeless++;
+            reported += ok;
+            val_t *c = val_map_get(by_class, want, strlen(want));
+            size_t n = c ? (size_t)val_get_int(val_list_get(c, 0)) : 0;
+            size_t k = c ? (size_t)val_get_int(val_list_get(c, 1)) : 0;
+            val_t *pair = val_list_new(2);
+            val_list_push_take(pair, val_int((int64_t)n + 1));
+            val_list_push_take(pair, val_int((int64_t)(k + ok)));
+            val_map_set_take(by_class, want, strlen(want), pair);
+        }
+        for (size_t j = 0; want_file && j < val_len(faults); j++) {
+            const char *f = val_get_str(val_list_get(faults, j), NULL);
+            val_t *c = val_map_get(by_fault, f, strlen(f));
+            size_t n = c ? (size_t)val_get_int(val_list_get(c, 0)) : 0;
+            size_t k = c ? (size_t)val_get_int(val_list_get(c, 1)) : 0;
+            val_t *pair = val_list_new(2);
+            val_list_push_take(pair, val_int((int64_t)n + 1));
+            val_list_push_take(pair, val_int((int64_t)(k + ok)));
+            val_map_set_take(by_fault, f, strlen(f), pair);
+        }
+        if (!ok && misses++ < MAX_MISSES)
+            fprintf(stderr, "miss: %s: %s\n", name, why);
+    }
+    double rec = repairable ? (double)recovered / (double)repairable : 1.0;
+    double rep = hopeless ? (double)reported / (double)hopeless : 1.0;
+    printf("| measure | count | share |\n| --- | ---: | ---: |\n");
+    printf("| tools | %zu | |\n", val_len(expected));
+    printf("| repairable tools recovered with no human action | %zu of %zu "
+           "| **%.1f%%** |\n", recovered, repairable, 100.0 * rec);
+    printf("| of which clean (no mismatch; only injected faults) | %zu of "
+           "%zu | %.1f%% |\n", clean_ok, clean,
+           clean ? 100.0 * (double)clean_ok / (double)clean : 100.0);
+    printf("| unrepairable tools reported with the right class | %zu of %zu "
+           "| **%.1f%%** |\n", reported, hopeless, 100.0 * rep);
+    printf("\n| mismatch (repairable tools) | tools | recovered |\n"
+           "| --- | ---: | ---: |\n");
+    for (size_t j = 0; j < val_len(by_fault); j++) {
+        val_t *c = val_map_value(by_fault, j);
+        printf("| %s | %lld | %lld |\n",
+               val_get_str(val_map_key(by_fault, j), NULL),
+               (long long)val_get_int(val_list_get(c, 0)),
+               (long long)val_get_int(val_list_get(c, 1)));
+    }
+    printf("\n| unrepairable, by class | tools | reported |\n"
+           "| --- | ---: | ---: |\n");
+    for (size_t j = 0; j < val_len(by_class); j++) {
+        val_t *c = val_map_value(by_class, j);
+        printf("| %s | %lld | %lld |\n",
+               val_get_str(val_map_key(by_class, j), NULL),
+               (long long)val_get_int(val_list_get(c, 0)),
+               (long long)val_get_int(val_list_get(c, 1)));
+    }
+    printf("\n| event | count |\n| --- | ---: |\n");
+    static const char *const kinds[] = {
+        "injected Transient", "injected Timeout", "retry-wait", "recover",
+        "adapted", "waits-for", "decision", "item-failed",
+    };
+    for (size_t j = 0; j < sizeof kinds / sizeof *kinds; j++)
+        printf("| %s | %ld |\n", kinds[j], count_of(counts, kinds[j]));
+    val_unref(expected);
+    val_unref(counts);
+    val_unref(failed);
+    val_unref(by_fault);
+    val_unref(by_class);
+    return rec >= AIM_RECOVERED && rep == 1.0 ? 0 : 1;
+}

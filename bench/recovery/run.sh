@@ -1,0 +1,76 @@
+#!/bin/sh
+# run.sh: the recovery benchmark. N (default 1000) legacy tool definitions,
+# written by bench_recovery_gen, are migrated to a simulated V2 endpoint
+# (test.api, test.config, test.register) that takes none of the broken
+# ones as they are: renamed methods and parameters, parameters by
+# position or as text, configurations with missing, mistyped and unknown
+# keys, dependencies later in the list, and some that cannot be repaired.
+# Transient failures and timeouts are injected on top (seeded). The
+# strategies repair what they can; bench_recovery_check then judges each
+# tool by its result, not by the absence of an error. The floor is the
+# same plan over the same tools written as V2 wants them, with no
+# injection: the time ratio is what recovery costs.
+#
+# usage: sh bench/recovery/run.sh MIG_BINARY [N]
+#   BENCH_OUT is where the work goes (default bench/out/recovery).
+#   SEED (default 7) seeds the injected faults; RATE_TRANSIENT (0.03) and
+#   RATE_TIMEOUT (0.01) are their shares of all calls. TOOLS_SEED (the
+#   generator's default) picks other tools and mismatches.
+# Exit status: 0 when the aims are met (95% of the repairable tools
+# recovered, every other one reported), 1 when not, 2 when it could not
+# run.
+set -eu
+die() { echo "run.sh: $*" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || die "usage: run.sh MIG_BINARY [N]"
+mig=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+n=${2:-1000}
+build=$(cd "$(dirname "$mig")/.." && pwd)
+gen=$build/bench/bench_recovery_gen
+check=$build/bench/bench_recovery_check
+[ -x "$mig" ] || die "'$mig' is not an executable"
+[ -x "$gen" ] && [ -x "$check" ] || die "build the bench targets of $build first"
+here=$(cd "$(dirname "$0")" && pwd)
+out=${BENCH_OUT:-$here/../out/recovery}
+seed=${SEED:-7}
+transient=${RATE_TRANSIENT:-0.03}
+timeout=${RATE_TIMEOUT:-0.01}
+rm -rf "$out"
+mkdir -p "$out/run" "$out/floor"
+out=$(cd "$out" && pwd)
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+"$gen" "$out/run" -n "$n" ${TOOLS_SEED:+-s "$TOOLS_SEED"}
+for f in plan.mig api.json legacy.json config.schema.json; do
+  cp "$out/run/$f" "$out/floor/$f"
+done
+cp "$out/run/tools.clean.json" "$out/floor/tools.json"
+
+# The floor: nothing to repair, nothing injected. Every tool must pass.
+t0=$(now)
+(cd "$out/floor" && "$mig" run plan.mig > run.out) || die "the floor run failed: see $out/floor/run.out"
+t1=$(now)
+floor_s=$(elapsed "$t0" "$t1")
+
+# The run: exit 0 (the loop tolerates the tools that cannot be repaired).
+t0=$(now)
+rc=0
+(cd "$out/run" && "$mig" run --seed "$seed" \
+    --inject-rate "$transient:Transient" --inject-rate "$timeout:Timeout" \
+    plan.mig > run.out) || rc=$?
+t1=$(now)
+run_s=$(elapsed "$t0" "$t1")
+[ "$rc" -eq 0 ] || die "mig run exited with $rc: see $out/run/run.out"
+(cd "$out/run" && "$mig" log last --json > log.jsonl) || die "mig log failed"
+
+echo "recovery benchmark: $n tools, seed $seed, injected $transient Transient and $timeout Timeout"
+echo
+rc=0
+"$check" "$out/run" "$out/run/log.jsonl" || rc=$?
+[ "$rc" -le 1 ] || exit 2
+echo
+echo "| run | seconds | x floor |"
+echo "| --- | ---: | ---: |"
+echo "| floor: the same plan, tools already fit, nothing injected | $floor_s | 1.00 |"
+awk -v a="$run_s" -v b="$floor_s" 'BEGIN { printf "| recovery: repairs, injected faults, retries | %s | %.2f |\n", a, a / b }'
+exit "$rc"

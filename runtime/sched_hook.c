@@ -1,0 +1,175 @@
+/* sched_hook.c: handlers that are functions (sched_int.h,
+ * sched_call_handler): a Lua hook (`recover CLASS with mod.fn`) or a
+ * built-in strategy (`recover CLASS with adapt.params`). Each gets the
+ * error and the arguments written in `with NAME(...)`, and gives a
+ * decision map; the changes a strategy made become an `adapted` event,
+ * and the decision is carried out like a recover block's
+ * (sched_recover.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua_bridge.h"
+#include "sched_int.h"
+
+/* Adds to a hook's CONTEXT (a map) what it knows of where the error
+ * happened: `item`, the value of the innermost foreach's variable, and
+ * `key`, the item's path ("2", "2/0"). */
+static mig_status_t hook_context(task_t *t, uint32_t h, val_t *context)
+{
+    run_t *r = t->run;
+    for (uint32_t s = graph_node_scope(r->g, h); s != GRAPH_NONE;
+         s = graph_node_scope(r->g, s)) {
+        if (graph_node_kind(r->g, s) != GRAPH_FANOUT)
+            continue;
+        val_t *v = eval_env_get(t->env,
+                                graph_node_ast(r->g, s)->u.foreach.var.name);
+        if (v && !val_map_get(context, "item", 4)
+            && val_map_set(context, "item", 4, v) != MIG_OK)
+            return MIG_ENOMEM;
+        break;
+    }
+    return val_map_get(context, "key", 3)
+        ? MIG_OK : val_map_set_take(context, "key", 3, val_cstring(t->item));
+}
+
+/* The arguments written in `with NAME(...)` of handler node H, evaluated
+ * in T's scope and bound to ROWS (NULL: any, a Lua hook's) into *OUT (a
+ * new map; an empty one for a bare name). A mistake is reported through
+ * CTX as InvalidConfig. */
+static mig_status_t handler_args(task_t *t, uint32_t h, const char *name,
+                                 const action_arg_t *rows, action_ctx_t *ctx,
+                                 val_t **out)
+{
+    run_t *r = t->run;
+    const ast_node_t *with = graph_node_ast(r->g, h)->u.recover.handler;
+    if (with->kind != AST_CALL) {
+        /* A bare name: the rows' defaults still apply. */
+        static const ast_node_t none = { .kind = AST_CALL };
+        with = &none;
+    }
+    uint32_t k = with->u.call.args.len;
+    val_t **vals = calloc(k ? k : 1, sizeof(*vals));
+    mig_status_t st = vals ? MIG_OK : MIG_ENOMEM;
+    diag_list_t d;
+    diag_list_init(&d);
+    for (uint32_t i = 0; st == MIG_OK && i < k; i++)
+        st = eval_expr(with->u.call.args.items[i].value, t->env, r->src, &d,
+                       &vals[i]);
+    if (st == MIG_OK)
+        st = action_bind_args(r->reg, name, rows, with, vals, r->src, &d,
+                              out);
+    if (st == MIG_EINVALID)
+        actx_fail(ctx, "InvalidConfig", "%s",
+                  d.len ? d.items[0].message : "bad arguments");
+    for (uint32_t i = 0; vals && i < k; i++)
+        val_unref(vals[i]);
+    free(vals);
+    diag_list_free(&d);
+    return st;
+}
+
+/* Records the CHANGES (a list of texts, may be NULL) that handler NAME
+ * made to T's error's call. */
+static void record_changes(task_t *t, const char *name, val_t *changes)
+{
+    if (!changes || val_type(changes) != VAL_LIST || !val_len(changes))
+        return;
+    val_t *d = val_map_new(2);
+    if (d && (val_map_set_take(d, "handler", 7, val_cstring(name)) != MIG_OK
+              || val_map_set(d, "changes", 7, changes) != MIG_OK)) {
+        val_unref(d);
+        d = NULL;
+    }
+    if (!d) {
+        t->run->fatal = true;
+        return;
+    }
+    sched_event(t->run, "adapted", t->redo_node, t->item, d);
+}
+
+/* Carries out DECISION (a map {decision, ...}; borrowed) in T. */
+static void carry_out(task_t *t, const char *name, const val_t *decision)
+{
+    static const struct {
+        const char *name;
+        ast_decision_kind_t what;
+        const char *key;
+    } kinds[] = {
+        { "retry", AST_DECIDE_RETRY, "input" },
+        { "skip", AST_DECIDE_SKIP, "reason" },
+        { "fail", AST_DECIDE_FAIL, "message" },
+        { "rollback", AST_DECIDE_ROLLBACK, "to" },
+    };
+    record_changes(t, name, val_map_get(decision, "changes", 7));
+    const char *what = val_get_str(val_map_get(decision, "decision", 8), NULL);
+    if (strcmp(what, "after") == 0) {
+        val_t *by = val_map_get(decision, "by", 2);
+        sched_after(t, val_map_get(decision, "on", 2),
+                    by && val_type(by) == VAL_STRING ? val_get_str(by, NULL)
+                                                     : "name");
+        return;
+    }
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+        if (strcmp(what, kinds[i].name) != 0)
+            continue;
+        val_t *v = val_map_get(decision, kinds[i].key, strlen(kinds[i].key));
+        bool rollback = kinds[i].what == AST_DECIDE_ROLLBACK;
+        char *target = rollback && v ? strdup(val_get_str(v, NULL)) : NULL;
+        /* A hook's fail is the plan's own; a strategy's says it cannot
+         * repair the error, an item failure like any other. */
+        sched_apply_decision(t, kinds[i].what, rollback ? NULL : val_ref(v),
+                             target, !action_find_handler(t->run->reg, name));
+        return;
+    }
+    sched_err_t e = { .node = t->redo_node, .attempt = t->attempt };
+    e.cls = strdup("ScriptError");
+    e.message = strdup("the handler gave no decision");
+    e.item = strdup(t->item);
+    sched_handler_failed(t, &e);
+}
+
+void sched_call_handler(task_t *t, uint32_t h, const char *name,
+                        const action_handler_t *row)
+{
+    run_t *r = t->run;
+    val_t *args = NULL, *err = sched_err_value(r, &t->err), *decision = NULL;
+    action_ctx_t *ctx = actx_new(ACTX_RUN, r->base_dir);
+    mig_status_t st = err && ctx ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = handler_args(t, h, name, row ? row->args : NULL, ctx, &args);
+    if (st == MIG_OK) {
+        actx_set_host(ctx, &r->host);
+        actx_begin(ctx, name);
+        if (row) {
+            st = row->run(ctx, err, args, &decision);
+            const val_t *w = decision ? val_map_get(decision, "decision", 8)
+                                      : NULL;
+            if (st == MIG_OK && (!w || val_type(w) != VAL_STRING))
+                st = actx_fail(ctx, "ScriptError", "%s gave no decision",
+                               name);
+        } else {
+            st = hook_context(t, h, args);
+            if (st == MIG_OK)
+                st = lua_bridge_hook(r->opts->lua, name, err, args, ctx,
+                                     &decision);
+        }
+    }
+    if (st == MIG_OK) {
+        carry_out(t, name, decision);
+    } else {
+        sched_err_t e = { .node = h, .attempt = t->attempt };
+        const char *cls = ctx ? actx_error_class(ctx) : NULL;
+        const char *msg = ctx ? actx_error_message(ctx) : NULL;
+        if (st == MIG_ENOMEM)
+            r->fatal = true;
+        e.cls = strdup(cls ? cls : "ScriptError");
+        e.message = strdup(msg ? msg : "out of memory");
+        e.item = strdup(t->item);
+        sched_handler_failed(t, &e);
+    }
+    val_unref(decision);
+    val_unref(args);
+    val_unref(err);
+    actx_free(ctx);
+}

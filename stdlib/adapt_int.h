@@ -1,0 +1,142 @@
+/* adapt_int.h: what the adapt.* recovery strategies share (docs/recovery.md):
+ * reading the failed call and the error's detail, the strategy's record
+ * of changes and problems, the coercion table, fitting a value to a
+ * schema, name matching, and the decisions they give. Pure functions over
+ * values: they read the error and their arguments and return a decision;
+ * the scheduler does the rest. */
+#ifndef MIG_ADAPT_INT_H
+#define MIG_ADAPT_INT_H
+
+#include "stdlib_int.h"
+
+/* ---- the strategies (handler_fn; adapt_params.c, adapt_method.c,
+ * adapt_config.c) ------------------------------------------------------ */
+
+mig_status_t adapt_params(action_ctx_t *ctx, const val_t *err,
+                          const val_t *args, val_t **decision);
+mig_status_t adapt_remap_method(action_ctx_t *ctx, const val_t *err,
+                                const val_t *args, val_t **decision);
+mig_status_t adapt_repair_config(action_ctx_t *ctx, const val_t *err,
+                                 const val_t *args, val_t **decision);
+
+/* ---- the failed call (adapt_run.c) -------------------------------------- */
+
+/* What a strategy reads of the error and of its own arguments. Every
+ * pointer is borrowed from ERR or ARGS. */
+typedef struct adapt_call {
+    const val_t *input;     /* the failed call's arguments (a map), or NULL */
+    const val_t *detail;    /* the error's detail (a map), or NULL */
+    const char *argument;   /* the plan's `argument`, else the detail's,
+                               else the strategy's default */
+    val_t *value;           /* input[argument], or NULL when absent */
+    const val_t *schema;    /* the plan's `schema`, else the detail's, or
+                               NULL */
+    const char *schema_at;  /* where SCHEMA came from: "schema" (the
+                               plan's argument) or "detail.schema" */
+} adapt_call_t;
+
+/* Fills C from ERR and ARGS (either may be NULL). DEF_ARGUMENT is the
+ * strategy's default argument name ("params"). */
+void adapt_call_read(adapt_call_t *c, const val_t *err, const val_t *args,
+                     const char *def_argument);
+/* A string field NAME of the detail, or NULL. */
+const char *adapt_detail_str(const adapt_call_t *c, const char *name);
+
+/* ---- a strategy's work (adapt_run.c) ------------------------------------ */
+
+/* The changes a strategy made and the problems it met, one line each,
+ * each line starting with the place in the call ("params.days: ..."). */
+typedef struct adapt_run {
+    action_ctx_t *ctx;
+    const char *who;        /* "adapt.params", for its own errors */
+    val_t *changes;         /* a list of strings */
+    val_t *problems;        /* a list of strings */
+    strbuf_t path;          /* the place being fitted: "config.auth" */
+    bool oom;
+} adapt_run_t;
+
+/* Starts R for the strategy WHO at the place ROOT (the argument's name).
+ * MIG_OK or MIG_ENOMEM (then R is still safe to free). */
+mig_status_t adapt_run_init(adapt_run_t *r, action_ctx_t *ctx,
+                            const char *who, const char *root);
+void adapt_run_free(adapt_run_t *r);
+/* Appends a change / a problem: "PATH: " and the text. */
+void adapt_change(adapt_run_t *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void adapt_problem(adapt_run_t *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends a problem without the place (a sentence of its own). */
+void adapt_problem_text(adapt_run_t *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Extends the path by a map key (.name or ["a b"]) or a list index
+ * ([0]); returns the old length for adapt_path_pop. */
+size_t adapt_path_key(adapt_run_t *r, const char *key, size_t len);
+size_t adapt_path_index(adapt_run_t *r, size_t i);
+void adapt_path_pop(adapt_run_t *r, size_t mark);
+/* Appends V's canonical text (val_format), cut after ADAPT_SHOWN bytes
+ * with "..." so that a change line stays a line. */
+#define ADAPT_SHOWN 60
+void adapt_put_value(strbuf_t *b, const val_t *v);
+/* "a number", "a string", "null", ...: V's mig type, for messages. */
+const char *adapt_a_type(const val_t *v);
+
+/* The decisions, as new maps in *OUT (interpreter.h, handler_fn), with
+ * R's changes. retry: input {ARGUMENT: VALUE} (VALUE borrowed). fail:
+ * MESSAGE, or with MESSAGE NULL R's problems joined by "; ". MIG_OK or
+ * MIG_ENOMEM (also when R ran out of memory before). */
+mig_status_t adapt_retry(adapt_run_t *r, const char *argument,
+                         val_t *value, val_t **out);
+mig_status_t adapt_fail(adapt_run_t *r, const char *message, val_t **out);
+/* Checks SCHEMA (from C) as a strategy's own argument: a valid schema
+ * (interpreter.h, schema_check) that describes a map (its `type`, if any,
+ * allows "object"). MIG_OK, or MIG_EINVALID reported through R's context
+ * ("adapt.params: the schema is not valid: schema.properties.days: ..."),
+ * or MIG_ENOMEM. */
+mig_status_t adapt_check_schema(adapt_run_t *r, const adapt_call_t *c);
+/* Validates VALUE against C's schema at R's root: the violations become
+ * R's problems. MIG_OK, MIG_EINVALID (reported) or MIG_ENOMEM. */
+mig_status_t adapt_validate(adapt_run_t *r, const adapt_call_t *c,
+                            const val_t *value);
+
+/* ---- coercion (adapt_coerce.c) ------------------------------------------ */
+
+/* Converts V to the schema type T ("integer", "string", ...) by the
+ * coercion table (docs/recovery.md, "Coercion"): *OUT a new value, or
+ * NULL when no row converts V to T. V already of type T is not this
+ * function's business (NULL, except a whole number held as a double to
+ * "integer"). MIG_OK or MIG_ENOMEM. */
+mig_status_t adapt_coerce(const val_t *v, const char *t, val_t **out);
+/* The type names SCHEMA's `type` allows (at most ADAPT_MAX_TYPES, in
+ * order); 0 when it has none (any value fits). SCHEMA must be valid. */
+#define ADAPT_MAX_TYPES 16
+size_t adapt_types(const val_t *schema, const char *types[ADAPT_MAX_TYPES]);
+/* Whether V fits SCHEMA's type, or can be coerced to it (only V itself
+ * is looked at, not what it holds). */
+bool adapt_type_fits(const val_t *v, const val_t *schema);
+
+/* ---- fitting a value to a schema (adapt_fit.c) -------------------------- */
+
+/* Fits V to SCHEMA (valid) at R's path, into *OUT (a new value, as far as
+ * it could be fitted): coerces it to the schema's type, and inside maps
+ * fills defaults, drops keys that additionalProperties false excludes,
+ * notes required keys that are missing, and goes on into properties,
+ * additionalProperties and items. Each change and problem goes to R.
+ * MIG_OK or MIG_ENOMEM. */
+mig_status_t adapt_fit(adapt_run_t *r, val_t *v, const val_t *schema,
+                       val_t **out);
+
+/* ---- names (adapt_names.c) ---------------------------------------------- */
+
+/* How well the name A matches the name B: ADAPT_NO_MATCH, or a rank
+ * where lower is better: 0 when equal once lower-cased without _ - . and
+ * spaces (cityName ~ city_name); with CONTAIN, 1 when one such form
+ * contains the other and the shorter has 3 characters or more; 2 + the
+ * edit distance of those forms when A is a likely typo of B by the rule
+ * of the project's "did you mean" (at most two edits, and one for a name
+ * of up to 3 characters). Normal forms longer than 64 bytes are never a
+ * typo of anything; names longer than 128 bytes only match themselves. */
+#define ADAPT_NO_MATCH ((size_t)-1)
+size_t adapt_name_rank(const char *a, size_t la, const char *b, size_t lb,
+                       bool contain);
+
+#endif

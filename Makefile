@@ -38,6 +38,7 @@ bench: deps
 	sh bench/parse/run.sh $(BUILD_REL)/cli/mig
 	sh bench/runtime/run.sh $(BUILD_REL)/cli/mig
 	sh bench/lua/run.sh $(BUILD_REL)/cli/mig
+	sh bench/recovery/run.sh $(BUILD_REL)/cli/mig
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_REL)

@@ -27,6 +27,8 @@ mig_status_t adapt_resolve_dependency(action_ctx_t *c, const val_t *err,
             st = val_map_set_take(d, "message", 7, val_cstring(
                 "adapt.resolve_dependency: the error does not say what is "
                 "missing (its detail has no 'missing' list of names)"));
+        if (st == MIG_OK)
+            st = val_map_set_take(d, "changes", 7, val_list_new(0));
     } else {
         const char *by = stdlib_arg_str(args, "by");
         st = val_map_set_take(d, "decision", 8, val_cstring("after"));

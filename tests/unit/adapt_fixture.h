@@ -1,10 +1,11 @@
 /* adapt_fixture.h: what the tests of the adapt.* strategies share
- * (test_adapt_params.c, test_adapt_method.c, test_adapt_config.c). Each
- * calls a strategy's function, found by name in a registry the standard
- * library filled, on an error made from JSON texts, and checks the whole
- * decision: its kind, the exact input given back (in canonical text, so
- * that types and order count), every change line and the exact message.
- * In the JSON texts a ' stands for a " to keep them readable. */
+ * (test_adapt_params.c, test_adapt_method.c, test_adapt_config.c,
+ * test_adapt_depend.c). Each calls a strategy's function, found by name
+ * in a registry the standard library filled, on an error made from JSON
+ * texts, and checks the whole decision: its kind, the exact input given
+ * back (in canonical text, so that types and order count), every change
+ * line and the exact message. In the JSON texts a ' stands for a " to
+ * keep them readable. */
 #ifndef MIG_ADAPT_FIXTURE_H
 #define MIG_ADAPT_FIXTURE_H
 

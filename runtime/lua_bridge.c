@@ -120,6 +120,7 @@ static void module_free(luab_module_t *m)
     free(m->alias);
     free(m->path);
     strbuf_free(&m->err);
+    val_unref(m->err_detail);
     free(m);
 }
 
@@ -248,6 +249,15 @@ static luab_fn_t *row_fn(action_ctx_t *ctx)
     return row ? row->data : NULL;
 }
 
+/* Fails CTX with the module's failure: its class, message and detail. */
+static mig_status_t fail_with(action_ctx_t *ctx, luab_module_t *m)
+{
+    mig_status_t st = actx_fail(ctx, m->err_class, "%s", luab_failure(m));
+    if (m->err_detail)
+        actx_set_error_detail(ctx, val_ref(m->err_detail));
+    return st;
+}
+
 /* Ends a row's call: the result, or the module's failure into CTX. */
 static mig_status_t finish(action_ctx_t *ctx, luab_fn_t *f, mig_status_t st,
                            val_t *v, val_t **result)
@@ -260,7 +270,7 @@ static mig_status_t finish(action_ctx_t *ctx, luab_fn_t *f, mig_status_t st,
         actx_fail(ctx, "ScriptError", "%s: out of memory", f->name);
         return MIG_ENOMEM;
     }
-    return actx_fail(ctx, f->mod->err_class, "%s", luab_failure(f->mod));
+    return fail_with(ctx, f->mod);
 }
 
 mig_status_t luab_row_run(action_ctx_t *ctx, const val_t *args,
@@ -366,7 +376,7 @@ mig_status_t lua_bridge_hook(lua_bridge_t *b, const char *name,
         actx_fail(ctx, "ScriptError", "%s: out of memory", f->name);
         return MIG_ENOMEM;
     }
-    return actx_fail(ctx, f->mod->err_class, "%s", luab_failure(f->mod));
+    return fail_with(ctx, f->mod);
 }
 
 /* ---- loading ---------------------------------------------------------------------- */

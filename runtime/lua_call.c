@@ -163,6 +163,8 @@ int luab_msgh(lua_State *L)
     if (m->err.data)
         m->err.data[0] = '\0';
     snprintf(m->err_class, sizeof m->err_class, "ScriptError");
+    val_unref(m->err_detail);
+    m->err_detail = NULL;
     if (m->hit != LUAB_LIMIT_NONE) {
         m->err_len = 0;                 /* luab_pcall writes the message */
         traceback(m, L);
@@ -188,6 +190,19 @@ int luab_msgh(lua_State *L)
             strbuf_puts(&text, "(an error table without a message)");
         else
             object_text(&text, L, -1);
+        lua_pop(L, 1);
+        /* mig.error's detail, for the strategies (docs/recovery.md): a
+         * detail that has no mig form is left out. */
+        lua_pushliteral(L, "detail");
+        lua_rawget(L, 1);
+        if (!lua_isnil(L, -1)) {
+            strbuf_t why;
+            strbuf_init(&why);
+            if (luab_to_val(L, lua_gettop(L), &why, &m->err_detail)
+                != MIG_OK)
+                m->err_detail = NULL;
+            strbuf_free(&why);
+        }
         lua_pop(L, 1);
     } else {
         object_text(&text, L, 1);
@@ -228,6 +243,8 @@ static void reset_failure(luab_module_t *m)
     if (m->err.data)
         m->err.data[0] = '\0';
     m->err_class[0] = '\0';
+    val_unref(m->err_detail);
+    m->err_detail = NULL;
     m->err_len = m->err_bare = 0;
     m->err_line = 0;
 }

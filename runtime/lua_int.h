@@ -94,6 +94,7 @@ struct luab_module {
     const char *calling;        /* the function called, for tracebacks */
     char short_src[LUA_IDSIZE]; /* the module's file as Lua names it */
     char err_class[64];
+    val_t *err_detail;          /* mig.error's DETAIL, or NULL */
     strbuf_t err;
     size_t err_len, err_bare;
     int err_line;

@@ -238,9 +238,10 @@ static int lib_type(lua_State *L)
 
 /* ---- mig.error -------------------------------------------------------------- */
 
-/* mig.error(class, message [, level]): raises an error of CLASS (a name,
- * such as "Conflict" or a class the plan declares). Its place is that of
- * the function LEVEL up (1, the default: the one calling mig.error; 2:
+/* mig.error(class, message [, detail] [, level]): raises an error of
+ * CLASS (a name, such as "Conflict" or a class the plan declares), with
+ * DETAIL (a table) for the strategies that repair it. Its place is that
+ * of the function LEVEL up (1, the default: the one calling mig.error; 2:
  * its caller, for a helper; 0: none), as error() does it. */
 static int lib_error(lua_State *L)
 {
@@ -253,7 +254,8 @@ static int lib_error(lua_State *L)
     if (!name)
         return luaL_error(L, "mig.error: the class must be a name such as "
                           "'Conflict', not '%s'", cls);
-    int level = (int)luaL_optinteger(L, 3, 1);
+    int at = lua_type(L, 3) == LUA_TTABLE ? 4 : 3;
+    int level = (int)luaL_optinteger(L, at, 1);
     if (level > 0)
         luaL_where(L, level);
     else
@@ -263,11 +265,15 @@ static int lib_error(lua_State *L)
     else
         luaL_tolstring(L, 2, NULL);
     lua_concat(L, 2);
-    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 3);
     lua_pushvalue(L, 1);
     lua_setfield(L, -2, "class");
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "message");
+    if (at == 4) {
+        lua_pushvalue(L, 3);
+        lua_setfield(L, -2, "detail");
+    }
     return lua_error(L);
 }
 

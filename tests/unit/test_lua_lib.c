@@ -1,7 +1,8 @@
 /* test_lua_lib.c: the mig library that Lua modules see (runtime/lua_lib.c,
  * lua_schema.c; docs/lua.md "The mig library"): JSON and YAML through
  * mig's readers and writers, mig.schema.validate keyword by keyword,
- * mig.params read-only, durations, mig.type, mig.error's class and place. */
+ * mig.params read-only, durations, mig.type, mig.error's class, place and
+ * detail. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -238,6 +239,45 @@ static void errors(void **state)
     assert_int_equal(fx_call(f, "x.helper_fails", NULL, &out), MIG_EINVALID);
     assert_string_equal(actx_error_class(f->ctx), "Conflict");
     assert_memory_equal(fx_error(f), "lib/x.lua:4: taken\n", 19);
+    /* No detail unless one is given. */
+    expect_fails(f, "mig.error('Conflict', 'x')", "Conflict", ":1: x");
+    assert_null(actx_error_detail(f->ctx));
+}
+
+/* The error's detail (a table after the message) reaches the strategies
+ * as a mig value; a level may follow it; error{...} carries one too. */
+static void error_details(void **state)
+{
+    fx_t *f = *state;
+    static const struct {
+        const char *code, *cls, *tail, *detail;
+    } cases[] = {
+        { "mig.error('MissingDependency', 'needs geo', "
+          "{missing = {'geo', 'auth'}})", "MissingDependency",
+          ":1: needs geo", "{\"missing\":[\"geo\",\"auth\"]}" },
+        { "mig.error('ParamMismatch', 'bad', {argument = 'params', "
+          "schema = {type = 'object', required = mig.list()}}, 0)",
+          "ParamMismatch", "bad",
+          "{\"argument\":\"params\",\"schema\":{\"required\":[],"
+          "\"type\":\"object\"}}" },
+        { "error({class = 'InvalidConfig', message = 'no endpoint', "
+          "detail = {argument = 'config'}})", "InvalidConfig",
+          "no endpoint", "{\"argument\":\"config\"}" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        expect_fails(f, cases[i].code, cases[i].cls, cases[i].tail);
+        val_t *d = actx_error_detail(f->ctx);
+        assert_non_null(d);
+        strbuf_t b;
+        strbuf_init(&b);
+        assert_int_equal(val_to_json(d, &b, 0), MIG_OK);
+        assert_string_equal(b.data, cases[i].detail);
+        strbuf_free(&b);
+    }
+    /* A detail with no mig form (a function) is left out. */
+    expect_fails(f, "mig.error('Conflict', 'odd', {f = print})", "Conflict",
+                 ":1: odd");
+    assert_null(actx_error_detail(f->ctx));
 }
 
 int main(void)
@@ -245,7 +285,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(json), T(yaml), T(schema), T(params), T(durations_and_types),
-        T(errors),
+        T(errors), T(error_details),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

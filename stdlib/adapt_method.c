@@ -79,13 +79,8 @@ static mig_status_t remap(adapt_run_t *r, const adapt_call_t *c,
                           const val_t *map, val_t **decision)
 {
     if (!c->value) {
-        strbuf_t b;
-        strbuf_init(&b);
-        strbuf_printf(&b, "the call has no argument '%s'", c->argument);
-        mig_status_t st = b.oom ? MIG_ENOMEM
-                                : adapt_fail(r, b.data, decision);
-        strbuf_free(&b);
-        return st;
+        adapt_problem_text(r, "the call has no argument '%s'", c->argument);
+        return adapt_fail(r, NULL, decision);
     }
     if (val_type(c->value) != VAL_STRING) {
         adapt_problem(r, "expected a string (the method's name), found %s",

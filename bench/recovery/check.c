@@ -93,6 +93,33 @@ static val_t *item_failures(const char *log, val_t *counts)
     return failed;
 }
 
+/* Counts one tool under KEY in TALLY (key -> [tools, good]); GOOD says
+ * whether it came out right. */
+static void tally(val_t *tally, const char *key, bool good)
+{
+    val_t *c = val_map_get(tally, key, strlen(key));
+    int64_t n = c ? val_get_int(val_list_get(c, 0)) : 0;
+    int64_t k = c ? val_get_int(val_list_get(c, 1)) : 0;
+    val_t *pair = val_list_new(2);
+    if (!pair || val_list_push_take(pair, val_int(n + 1)) != MIG_OK
+        || val_list_push_take(pair, val_int(k + good)) != MIG_OK
+        || val_map_set_take(tally, key, strlen(key), pair) != MIG_OK)
+        die("out of memory", key);
+}
+
+/* Prints TALLY as a Markdown table whose header row is HEAD. */
+static void print_tally(const char *head, const val_t *tally)
+{
+    printf("\n| %s |\n| --- | ---: | ---: |\n", head);
+    for (size_t j = 0; j < val_len(tally); j++) {
+        val_t *c = val_map_value(tally, j);
+        printf("| %s | %lld | %lld |\n",
+               val_get_str(val_map_key(tally, j), NULL),
+               (long long)val_get_int(val_list_get(c, 0)),
+               (long long)val_get_int(val_list_get(c, 1)));
+    }
+}
+
 static long count_of(val_t *counts, const char *kind)
 {
     val_t *n = val_map_get(counts, kind, strlen(kind));
@@ -155,24 +182,10 @@ int main(int argc, char **argv)
                          got ? got : "");
             hopeless++;
             reported += ok;
-            val_t *c = val_map_get(by_class, want, strlen(want));
-            size_t n = c ? (size_t)val_get_int(val_list_get(c, 0)) : 0;
-            size_t k = c ? (size_t)val_get_int(val_list_get(c, 1)) : 0;
-            val_t *pair = val_list_new(2);
-            val_list_push_take(pair, val_int((int64_t)n + 1));
-            val_list_push_take(pair, val_int((int64_t)(k + ok)));
-            val_map_set_take(by_class, want, strlen(want), pair);
+            tally(by_class, want, ok);
         }
-        for (size_t j = 0; want_file && j < val_len(faults); j++) {
-            const char *f = val_get_str(val_list_get(faults, j), NULL);
-            val_t *c = val_map_get(by_fault, f, strlen(f));
-            size_t n = c ? (size_t)val_get_int(val_list_get(c, 0)) : 0;
-            size_t k = c ? (size_t)val_get_int(val_list_get(c, 1)) : 0;
-            val_t *pair = val_list_new(2);
-            val_list_push_take(pair, val_int((int64_t)n + 1));
-            val_list_push_take(pair, val_int((int64_t)(k + ok)));
-            val_map_set_take(by_fault, f, strlen(f), pair);
-        }
+        for (size_t j = 0; want_file && j < val_len(faults); j++)
+            tally(by_fault, val_get_str(val_list_get(faults, j), NULL), ok);
         if (!ok && misses++ < MAX_MISSES)
             fprintf(stderr, "miss: %s: %s\n", name, why);
     }
@@ -187,24 +200,8 @@ int main(int argc, char **argv)
            clean ? 100.0 * (double)clean_ok / (double)clean : 100.0);
     printf("| unrepairable tools reported with the right class | %zu of %zu "
            "| **%.1f%%** |\n", reported, hopeless, 100.0 * rep);
-    printf("\n| mismatch (repairable tools) | tools | recovered |\n"
-           "| --- | ---: | ---: |\n");
-    for (size_t j = 0; j < val_len(by_fault); j++) {
-        val_t *c = val_map_value(by_fault, j);
-        printf("| %s | %lld | %lld |\n",
-               val_get_str(val_map_key(by_fault, j), NULL),
-               (long long)val_get_int(val_list_get(c, 0)),
-               (long long)val_get_int(val_list_get(c, 1)));
-    }
-    printf("\n| unrepairable, by class | tools | reported |\n"
-           "| --- | ---: | ---: |\n");
-    for (size_t j = 0; j < val_len(by_class); j++) {
-        val_t *c = val_map_value(by_class, j);
-        printf("| %s | %lld | %lld |\n",
-               val_get_str(val_map_key(by_class, j), NULL),
-               (long long)val_get_int(val_list_get(c, 0)),
-               (long long)val_get_int(val_list_get(c, 1)));
-    }
+    print_tally("mismatch (repairable tools) | tools | recovered", by_fault);
+    print_tally("unrepairable, by class | tools | reported", by_class);
     printf("\n| event | count |\n| --- | ---: |\n");
     static const char *const kinds[] = {
         "injected Transient", "injected Timeout", "retry-wait", "recover",

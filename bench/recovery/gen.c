@@ -194,6 +194,17 @@ static void canonical_value(FILE *f, const tool_t *t, size_t i, size_t p)
     }
 }
 
+/* Every parameter of tool T (number I) by its V2 name, as V2 wants it. */
+static void write_canonical_params(FILE *f, const tool_t *t, size_t i)
+{
+    fputc('{', f);
+    for (size_t p = 0; p < n_params(t->m); p++) {
+        fprintf(f, "%s\"%s\": ", p ? ", " : "", t->m->params[p].name);
+        canonical_value(f, t, i, p);
+    }
+    fputc('}', f);
+}
+
 /* The value as the legacy tool writes it: text for numbers and bools
  * when F_TEXT says so (the first such parameter), or a value that is no
  * number (BAD_VALUE). */
@@ -528,14 +539,11 @@ int main(int argc, char **argv)
         tool_t t = tools[i];
         memset(t.omit, 0, sizeof t.omit);
         fprintf(f, "  {\"name\": \"tool-%zu\", \"method\": \"%s\", "
-                "\"params\": {", i, t.m->name);
-        for (size_t p = 0; p < n_params(t.m); p++) {
-            fprintf(f, "%s\"%s\": ", p ? ", " : "", t.m->params[p].name);
-            canonical_value(f, &t, i, p);
-        }
+                "\"params\": ", i, t.m->name);
+        write_canonical_params(f, &t, i);
         t.faults = 0;
         t.bad = BAD_NONE;
-        fputs("}, \"config\": ", f);
+        fputs(", \"config\": ", f);
         write_config(f, &t, i, true);
         fprintf(f, ", \"requires\": []}%s\n", i + 1 < n ? "," : "");
     }
@@ -561,13 +569,9 @@ int main(int argc, char **argv)
                     t->bad ? "bad" : "dependency");
         } else {
             fprintf(f, "], \"file\": {\"name\": \"tool-%zu\", \"call\": "
-                    "{\"method\": \"%s\", \"params\": {", i, t->m->name);
-            for (size_t p = 0; p < n_params(t->m); p++) {
-                fprintf(f, "%s\"%s\": ", p ? ", " : "",
-                        t->m->params[p].name);
-                canonical_value(f, t, i, p);
-            }
-            fputs("}}, \"config\": ", f);
+                    "{\"method\": \"%s\", \"params\": ", i, t->m->name);
+            write_canonical_params(f, t, i);
+            fputs("}, \"config\": ", f);
             write_config(f, t, i, false);
             fputs("}}", f);
         }

@@ -150,6 +150,8 @@ mig_status_t actx_fail_errno(action_ctx_t *c, int e, const char *what,
 
 const char *actx_path(action_ctx_t *c, const char *path)
 {
+    if (c->remover && actx_remover_settle(c) != MIG_OK)
+        return NULL;
     c->path.len = 0;
     if (c->path.data)
         c->path.data[0] = '\0';

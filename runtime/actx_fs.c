@@ -33,8 +33,10 @@ static int push_name(strbuf_t *b, const char *name)
     return b->oom ? ENOMEM : 0;
 }
 
-int actx_fs_full(const action_ctx_t *c, const char *rel, strbuf_t *out)
+int actx_fs_full(action_ctx_t *c, const char *rel, strbuf_t *out)
 {
+    if (c->remover && actx_remover_settle(c) != MIG_OK)
+        return EIO;
     truncate_to(out, 0);
     if (rel[0] != '/')
         strbuf_puts(out, c->base);

@@ -20,6 +20,9 @@ struct action_ctx {
     actx_host_t host;
     bool has_host;
     uint32_t attempt;
+    bool effect_done;           /* actx_set_effect_done */
+    actx_remover_t *remover;    /* actx_set_remover, or NULL */
+    int64_t remover_tag;
     int64_t retry_after_ms;     /* actx_suggest_delay; -1: none */
     /* Cleared by actx_begin: path -> state before the call. */
     val_t *resources;
@@ -52,8 +55,21 @@ mig_status_t actx_may_change(action_ctx_t *ctx, const char *what,
  * back as it was. */
 
 /* The full path of REL (taken from CTX's base unless absolute) into OUT
- * (replacing what it held). 0 or ENOMEM. */
-int actx_fs_full(const action_ctx_t *ctx, const char *rel, strbuf_t *out);
+ * (replacing what it held). 0 or ENOMEM; or EIO when CTX has a remover
+ * and a removal queued to it failed: every path reached through here or
+ * actx_path waits for the queued removals first, so that no call sees
+ * the file system as it was before them. */
+int actx_fs_full(action_ctx_t *ctx, const char *rel, strbuf_t *out);
+
+/* ---- removals made by another thread (actx_remove.c) ---------------------- */
+
+/* Queues the removal of FULL (REL as written, for messages) to CTX's
+ * remover. MIG_OK or MIG_ENOMEM. */
+mig_status_t actx_remover_queue(action_ctx_t *ctx, const char *full,
+                                const char *rel);
+/* Waits until CTX's remover has made every removal queued; MIG_OK, or a
+ * failure of CTX (Unavailable) when one of them failed. */
+mig_status_t actx_remover_settle(action_ctx_t *ctx);
 /* The temporary name beside FULL that an atomic replacement of FULL is
  * made under: DIR/.NAME.mig-tmp. One name per path, so that a second
  * try (after a crash or a full disk) finds and clears the first's. */

@@ -41,6 +41,11 @@ void actx_set_attempt(action_ctx_t *c, uint32_t attempt)
     c->attempt = attempt;
 }
 
+void actx_set_effect_done(action_ctx_t *c, bool done)
+{
+    c->effect_done = done;
+}
+
 /* A context nobody numbered is on its first try. */
 uint32_t actx_attempt(const action_ctx_t *c)
 {
@@ -668,6 +673,28 @@ static mig_status_t restore_at(action_ctx_t *c, const val_t *img,
     return st;
 }
 
+/* Queues to C's remover what restoring REL to "absent" removes: the
+ * path, after what a write stopped half-way left beside it (unless the
+ * effect finished). */
+static mig_status_t queue_absent(action_ctx_t *c, const char *rel)
+{
+    strbuf_t full, tmp;
+    strbuf_init(&full);
+    strbuf_init(&tmp);
+    if (rel[0] != '/')
+        strbuf_puts(&full, c->base);
+    strbuf_puts(&full, rel);
+    mig_status_t st = full.oom ? MIG_ENOMEM : MIG_OK;
+    if (st == MIG_OK && !c->effect_done)
+        st = actx_fs_tmp_name(full.data, &tmp) ? MIG_ENOMEM
+           : actx_remover_queue(c, tmp.data, rel);
+    if (st == MIG_OK)
+        st = actx_remover_queue(c, full.data, rel);
+    strbuf_free(&full);
+    strbuf_free(&tmp);
+    return st;
+}
+
 mig_status_t actx_restore(action_ctx_t *c, const val_t *image)
 {
     const char *rel = val_type(image) == VAL_MAP ? img_str(image, "path")
@@ -680,6 +707,11 @@ mig_status_t actx_restore(action_ctx_t *c, const val_t *image)
                          "to restore '%s' from", c->action, rel ? rel : "?");
     if (!rel)
         return malformed(c, "no path or type");
+    const char *type = img_str(image, "type");
+    if (c->remover && type && strcmp(type, "absent") == 0)
+        return queue_absent(c, rel);
+    if (c->effect_done)
+        return restore_at(c, image, 0);
     /* What a copy or a write that stopped half-way left beside it. */
     strbuf_t full, tmp;
     strbuf_init(&full);

@@ -79,6 +79,12 @@ mig_status_t sched_states(action_ctx_t *ctx, const val_t *paths, val_t **out)
 
 /* ---- the records ----------------------------------------------------------- */
 
+/* Self-undoing records are marked undone, and the marks committed, this
+ * many at a time at most: a rollback interrupted redoes at most this many
+ * undos (harmless), and one of 100,000 records commits 49 times rather
+ * than 391. */
+#define RB_STRETCH 2048
+
 static bool pending(store_journal_state_t s)
 {
     return s == STORE_JOURNAL_INTENT || s == STORE_JOURNAL_DONE
@@ -120,6 +126,11 @@ static val_t *describe(const store_journal_t *rec)
 
 /* ---- undoing one record ----------------------------------------------------- */
 
+/* Undoing a record may queue the removals it makes to a remover
+ * (runtime.h, actx_set_remover), which makes them on its thread while the
+ * next records are read and undone. A record counts as undone, is marked
+ * so and is reported, only once its removals are made (mark, below). */
+
 typedef struct wait {
     bool done;
     mig_status_t st;
@@ -145,8 +156,8 @@ static const char *str_of(const val_t *m, const char *key)
  * (a plan's undo call, run as an action), made on first use and reused;
  * on failure *WHY says what went wrong. */
 static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
-                             action_ctx_t **ctxs, const store_journal_t *rec,
-                             char **why)
+                             action_ctx_t **ctxs, actx_remover_t *rm,
+                             const store_journal_t *rec, char **why)
 {
     bool plan = rec->kind == STORE_JOURNAL_PLAN;
     const char *name = plan ? str_of(rec->undo, "action") : rec->action;
@@ -158,6 +169,10 @@ static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
     actx_set_host(ctx, host);
     actx_set_action(ctx, row);
     actx_set_attempt(ctx, 1);
+    /* A done record's effect finished: nothing of it is half made. */
+    actx_set_effect_done(ctx, rec->state == STORE_JOURNAL_DONE);
+    /* A plan's undo call runs after the removals queued (undo_each). */
+    actx_set_remover(ctx, plan ? NULL : rm, rec->seq);
     actx_begin(ctx, name);
     val_t *res = NULL;
     mig_status_t st;
@@ -199,8 +214,11 @@ typedef struct rb {
     char *stop_node, *stop_item, *stop_action;  /* pass 1: irreversible */
     int64_t lo, hi;             /* records undone, not yet marked */
     action_ctx_t *ctxs[2];      /* undo_one's contexts */
+    actx_remover_t *rm;         /* or NULL: removals made at once */
+    val_t *done;                /* descriptions of LO..HI, to report */
     size_t n_pending, n_undone;
     bool failed, oom;
+    bool rm_failed;             /* a queued removal failed (reported) */
 } rb_t;
 
 /* Pass 1 (dry runs, and the refusal): looks for a pending record that
@@ -224,15 +242,88 @@ static bool scan(void *data, const store_journal_t *rec)
     return !b->oom;
 }
 
-/* Marks the records B->lo..B->hi undone (none when lo is 0). */
+/* Reports RB's undo of REC failing for WHY ("Class: message"). */
+static void undo_failed(rb_t *b, const store_journal_t *rec, const char *why)
+{
+    const rollback_env_t *e = b->e;
+    val_t *f = describe(rec);
+    if (f)
+        val_map_set_take(f, "error", 5, val_cstring(why ? why
+                                                        : "out of memory"));
+    diag_add(e->diags, DIAG_ERROR, NULL, NULL, "the undo of step %s (%s) "
+             "failed: %s", rec->node, rec->action, why ? why : "out of memory");
+    rb_event(e, "undo-failed", rec->node, rec->item, f, true);
+}
+
+typedef struct failed_removal {
+    rb_t *b;
+    const char *why;
+    bool found;
+} failed_removal_t;
+
+static bool report_removal(void *data, const store_journal_t *rec)
+{
+    failed_removal_t *f = data;
+    f->found = true;
+    undo_failed(f->b, rec, f->why);
+    return false;
+}
+
+/* Reports the removal queued for record SEQ failing for WHY. */
+static void removal_failed(rb_t *b, int64_t seq, const char *why)
+{
+    failed_removal_t f = { .b = b, .why = why };
+    store_journal_each(b->e->store, b->e->run, seq - 1, STORE_EACH_NO_VALUES,
+                       report_removal, &f);
+    if (!f.found)
+        diag_add(b->e->diags, DIAG_ERROR, NULL, NULL, "the undo of journal "
+                 "record %" PRId64 " failed: %s", seq, why ? why : "?");
+    b->failed = b->rm_failed = true;
+}
+
+/* Reports the records of B->done from SEQ LO up as undone. */
+static void report_done(rb_t *b, int64_t lo)
+{
+    const rollback_env_t *e = b->e;
+    for (size_t i = 0; b->done && i < val_len(b->done); i++) {
+        val_t *d = val_list_get(b->done, i);
+        if (val_get_int(val_map_get(d, "seq", 3)) < lo)
+            continue;
+        if (e->list && val_list_push(b->list, d) != MIG_OK)
+            b->oom = true;
+        rb_event(e, "undo", val_get_str(val_map_get(d, "node", 4), NULL),
+                 val_get_str(val_map_get(d, "item", 4), NULL), val_ref(d),
+                 false);
+    }
+    val_unref(b->done);
+    b->done = NULL;
+}
+
+/* Waits for the removals queued for the records B->lo..B->hi, then marks
+ * undone and reports those whose undo is complete: all, unless a removal
+ * failed; then those newer than its record (the removals queued after it
+ * were not made), and the failure is reported as that record's. */
 static bool mark(rb_t *b)
 {
-    if (!b->lo)
-        return true;
-    mig_status_t st = store_journal_set_range(b->e->store, b->e->run, b->lo,
-                                              b->hi, STORE_JOURNAL_UNDONE);
+    int64_t tag = 0;
+    char *why = NULL;
+    bool removed = !b->rm || b->rm_failed
+                   || actx_remover_wait(b->rm, &tag, &why) == MIG_OK;
+    int64_t lo = b->lo;
+    if (!removed && lo && tag >= lo && tag <= b->hi) {
+        b->n_undone -= (size_t)(tag - lo + 1);
+        lo = tag + 1;
+    }
+    report_done(b, lo);
+    mig_status_t st = MIG_OK;
+    if (lo && lo <= b->hi)
+        st = store_journal_set_range(b->e->store, b->e->run, lo, b->hi,
+                                     STORE_JOURNAL_UNDONE);
     b->lo = b->hi = 0;
-    return st == MIG_OK;
+    if (!removed)
+        removal_failed(b, tag, why);
+    free(why);
+    return st == MIG_OK && removed;
 }
 
 /* Pass 2: undoes each pending record, newest first, and gathers the state
@@ -272,16 +363,12 @@ static bool undo_each(void *data, const store_journal_t *rec)
     }
     sched_crash_point("before-undo");
     char *why = NULL;
-    if (undo_one(e, &b->host, b->ctxs, rec, &why) != MIG_OK) {
+    if (undo_one(e, &b->host, b->ctxs, b->rm, rec, &why) != MIG_OK) {
+        /* A removal queued before it failing is the failure to report. */
+        mark(b);
+        if (!b->rm_failed)
+            undo_failed(b, rec, why);
         b->failed = true;
-        val_t *f = describe(rec);
-        if (f)
-            val_map_set_take(f, "error", 5, val_cstring(why ? why
-                                                            : "out of memory"));
-        diag_add(e->diags, DIAG_ERROR, NULL, NULL, "the undo of step %s (%s) "
-                 "failed: %s", rec->node, rec->action,
-                 why ? why : "out of memory");
-        rb_event(e, "undo-failed", rec->node, rec->item, f, true);
         free(why);
         return false;
     }
@@ -298,12 +385,16 @@ static bool undo_each(void *data, const store_journal_t *rec)
     sched_crash_point("after-undo");
     b->n_undone++;
     if (e->list || e->on_event) {
+        /* Reported once its removals are made (mark). */
         val_t *d = describe(rec);
-        if (!d || (e->list && val_list_push(b->list, d) != MIG_OK))
+        if (!d || (!b->done && !(b->done = val_list_new(64)))
+            || val_list_push_take(b->done, d) != MIG_OK)
             b->oom = true;
-        rb_event(e, "undo", rec->node, rec->item, d, false);
+        if (plan)
+            report_done(b, 0);
     }
-    if (b->n_undone % 256 == 0 && (!mark(b) || store_flush(e->store) != MIG_OK))
+    if (b->n_undone % RB_STRETCH == 0
+        && (!mark(b) || store_flush(e->store) != MIG_OK))
         b->failed = true;
     return !b->failed && !b->oom;
 }
@@ -424,6 +515,7 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         goto done;
     }
     b.host = sched_host(e->store, e->blobs, &loop, false);
+    b.rm = actx_remover_new();      /* NULL: the removals are made at once */
     val_t *d = val_map_new(1);
     if (d)
         val_map_set_take(d, "to", 2, val_cstring(to ? to : "the start"));
@@ -435,6 +527,8 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         b.failed = true;
     if (!mark(&b) || store_flush(e->store) != MIG_OK)
         b.failed = true;
+    actx_remover_free(b.rm);
+    val_unref(b.done);
     actx_free(b.ctxs[0]);
     actx_free(b.ctxs[1]);
     uv_run(&loop, UV_RUN_DEFAULT);

@@ -158,6 +158,27 @@ const actx_host_t *actx_host(const action_ctx_t *ctx);
  * before each call; test.fail counts with it. */
 void actx_set_attempt(action_ctx_t *ctx, uint32_t attempt);
 uint32_t actx_attempt(const action_ctx_t *ctx);
+/* Whether the effect an undo reverses is known to have finished (its
+ * journal record is done), set by rollback before each undo (false by
+ * default): actx_restore then does not look for what a write stopped
+ * half-way would have left beside the path, since that write finished. */
+void actx_set_effect_done(action_ctx_t *ctx, bool done);
+/* Removals made by a thread of their own, in the order queued, while the
+ * caller goes on (a rollback reading its journal). With a remover R set
+ * on a context, actx_restore of an image whose type is "absent" queues
+ * the removal to R, tagged TAG, and returns at once; everything else the
+ * context does with a path first waits for the queued removals (and
+ * fails when one of them failed). NULL R: removals are made at once. */
+typedef struct actx_remover actx_remover_t;
+/* A remover and its thread; NULL when they could not be made. */
+actx_remover_t *actx_remover_new(void);
+void actx_set_remover(action_ctx_t *ctx, actx_remover_t *r, int64_t tag);
+/* Waits until every removal queued to R is made: MIG_OK, or MIG_EIO when
+ * one failed, with its TAG and *WHY ("Class: message", malloc'd or
+ * NULL); the removals queued after a failed one are not made. */
+mig_status_t actx_remover_wait(actx_remover_t *r, int64_t *tag, char **why);
+/* Waits for the queued removals, ends the thread, frees R. NULL ok. */
+void actx_remover_free(actx_remover_t *r);
 
 /* A failing call may suggest how long to wait before it is tried again
  * (an endpoint's Retry-After): a retry block honours it within its

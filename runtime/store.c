@@ -99,21 +99,28 @@ static const struct { int code; const char *hint; } sql_hints[] = {
                       "else touches it" },
 };
 
-mig_status_t store_sql_fail(store_t *s, int rc, const char *what)
+mig_status_t store_sql_report(store_t *s, int rc, const char *what,
+                              const char *msg)
 {
     int code = rc & 0xff;
-    mig_status_t st = code == SQLITE_CONSTRAINT ? MIG_EINVALID
-                    : code == SQLITE_NOMEM ? MIG_ENOMEM : MIG_EIO;
     diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL,
                          "cannot %s in '%s': %s", what, s->path,
-                         sqlite3_errmsg(s->db));
+                         msg ? msg : "out of memory");
     for (size_t i = 0; i < sizeof(sql_hints) / sizeof(sql_hints[0]); i++)
         if (sql_hints[i].code == code)
             diag_hint(&s->diags, d, "%s", sql_hints[i].hint);
+    return code == SQLITE_CONSTRAINT ? MIG_EINVALID
+         : code == SQLITE_NOMEM ? MIG_ENOMEM : MIG_EIO;
+}
+
+mig_status_t store_sql_fail(store_t *s, int rc, const char *what)
+{
+    mig_status_t st = store_sql_report(s, rc, what, sqlite3_errmsg(s->db));
     if (st == MIG_EINVALID)
         return st;      /* the statement was undone; the transaction goes on */
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    store_batch_discard(s);
     s->in_txn = false;
     s->sticky = st;
     return st;
@@ -122,6 +129,14 @@ mig_status_t store_sql_fail(store_t *s, int rc, const char *what)
 sqlite3_stmt *store_stmt(store_t *s, store_stmt_id_t id, bool *fresh)
 {
     *fresh = false;
+    /* Queued rows go in before anything else runs, so that every read
+     * sees them and writes keep their order; a rollback drops them. The
+     * writer thread, if it is writing batches, is waited for first: the
+     * connection is used by one thread at a time. */
+    if ((s->n_queued || s->job_out) && id == STORE_SQL_ROLLBACK)
+        store_batch_discard(s);
+    else if ((s->n_queued || s->job_out) && store_batch_drain(s) != MIG_OK)
+        return NULL;
     sqlite3_stmt *q = s->stmt[id];
     if (q && !sqlite3_stmt_busy(q))
         return q;
@@ -241,6 +256,7 @@ static mig_status_t check_fence(store_t *s)
         return MIG_OK;
     store_lost_lock(s, s->fence_resource, s->fence);
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    store_batch_discard(s);
     s->in_txn = false;
     s->sticky = MIG_EINVALID;
     return MIG_EINVALID;
@@ -264,6 +280,7 @@ mig_status_t store_write_begin(store_t *s, const char *what, bool fenced)
     if (st != MIG_OK)
         return st;
     s->in_txn = true;
+    s->txn++;
     return fenced && s->fence_resource ? check_fence(s) : MIG_OK;
 }
 
@@ -281,7 +298,9 @@ mig_status_t store_flush(store_t *s)
         return s->sticky;
     if (!s->in_txn)
         return MIG_OK;
-    mig_status_t st = store_exec(s, STORE_SQL_COMMIT, "commit");
+    mig_status_t st = store_batch_drain(s);
+    if (st == MIG_OK)
+        st = store_exec(s, STORE_SQL_COMMIT, "commit");
     if (st == MIG_OK)
         s->in_txn = false;
     return st;
@@ -290,6 +309,11 @@ mig_status_t store_flush(store_t *s)
 bool store_pending(const store_t *s)
 {
     return s->in_txn;
+}
+
+void store_defer(store_t *s, bool on)
+{
+    s->defer = on;
 }
 
 diag_list_t *store_diags(store_t *s)
@@ -331,6 +355,37 @@ static mig_status_t bind_json(store_t *s, sqlite3_stmt *q, int col, int slot,
     }
     sqlite3_bind_text64(q, col, b->data, b->len, SQLITE_STATIC, SQLITE_UTF8);
     return MIG_OK;
+}
+
+/* ---- positions ---------------------------------------------------------- */
+
+/* The position a new row of RUN takes in the table counted by C, whose
+ * highest position the statement LAST reads; for a write inside the open
+ * transaction. MIG_OK with *SEQ set, or the failure of the read
+ * (reported). The position is taken by seq_taken once the row is in. */
+static mig_status_t seq_next(store_t *s, store_seq_t *c, store_stmt_id_t last,
+                             int64_t run, int64_t *seq)
+{
+    if (c->txn != s->txn || c->run != run) {
+        /* First in the transaction, no row of C's table can be queued
+         * (each would have set C): the read need not write the queued
+         * rows of other tables first, which would break their batch. */
+        bool hold = s->hold_queue;
+        s->hold_queue = hold || c->txn != s->txn;
+        int64_t high = store_read_int(s, last, true, run);
+        s->hold_queue = hold;
+        if (s->sticky)
+            return s->sticky;
+        *c = (store_seq_t){ .txn = s->txn, .run = run, .next = high + 1 };
+    }
+    *seq = c->next;
+    return MIG_OK;
+}
+
+/* Row SEQ of C's run was written: the next one takes the position after. */
+static void seq_taken(store_seq_t *c, int64_t seq)
+{
+    c->next = seq + 1;
 }
 
 /* ---- runs, steps, journal, checkpoints, events, counters --------------- */
@@ -444,6 +499,11 @@ mig_status_t store_step_put(store_t *s, int64_t run, const store_step_t *stp)
     static const char what[] = "record a step";
     bool fresh;
     mig_status_t st;
+    if (s->defer) {
+        st = store_write_begin(s, what, true);
+        return store_write_end(s, st == MIG_OK ? store_batch_step(s, run, stp)
+                                               : st);
+    }
     sqlite3_stmt *q =
         store_write_prepare(s, STORE_SQL_STEP_PUT, what, &fresh, &st);
     if (!q)
@@ -469,26 +529,37 @@ mig_status_t store_journal_intent(store_t *s, int64_t run,
 {
     static const char what[] = "journal an intent";
     bool fresh;
-    mig_status_t st;
-    sqlite3_stmt *q =
-        store_write_prepare(s, STORE_SQL_JOURNAL_INSERT, what, &fresh, &st);
-    if (!q)
-        return st;
-    sqlite3_bind_int64(q, 1, run);
-    store_bind_str(q, 2, rec->node);
-    store_bind_str(q, 3, rec->item ? rec->item : "");
-    store_bind_str(q, 4, rec->action);
-    store_bind_str(q, 5, store_journal_kind_name(rec->kind));
-    if ((st = bind_json(s, q, 6, 0, rec->args)) != MIG_OK
-        || (st = bind_json(s, q, 7, 1, rec->undo)) != MIG_OK
-        || (st = bind_json(s, q, 8, 2, rec->resources)) != MIG_OK) {
-        store_stmt_done(q, fresh);
-        return st;
-    }
-    sqlite3_bind_int64(q, 9, store_now_ms());
-    st = store_write_step(s, q, fresh, what, &rec->seq);
+    int64_t seq, at = store_now_ms();
+    mig_status_t st = store_write_begin(s, what, true);
     if (st == MIG_OK)
+        st = seq_next(s, &s->journal_seq, STORE_SQL_JOURNAL_LAST, run, &seq);
+    if (st == MIG_OK && s->defer) {
+        st = store_batch_intent(s, run, seq, rec, at);
+    } else if (st == MIG_OK) {
+        sqlite3_stmt *q = store_write_prepare(s, STORE_SQL_JOURNAL_INSERT,
+                                              what, &fresh, &st);
+        if (!q)
+            return st;
+        sqlite3_bind_int64(q, 1, run);
+        sqlite3_bind_int64(q, 2, seq);
+        store_bind_str(q, 3, rec->node);
+        store_bind_str(q, 4, rec->item ? rec->item : "");
+        store_bind_str(q, 5, rec->action);
+        store_bind_str(q, 6, store_journal_kind_name(rec->kind));
+        sqlite3_bind_int64(q, 10, at);
+        if ((st = bind_json(s, q, 7, 0, rec->args)) != MIG_OK
+            || (st = bind_json(s, q, 8, 1, rec->undo)) != MIG_OK
+            || (st = bind_json(s, q, 9, 2, rec->resources)) != MIG_OK) {
+            store_stmt_done(q, fresh);
+            return st;
+        }
+        st = store_write_step(s, q, fresh, what, NULL);
+    }
+    if (st == MIG_OK) {
+        seq_taken(&s->journal_seq, seq);
+        rec->seq = seq;
         rec->state = STORE_JOURNAL_INTENT;
+    }
     return store_write_end(s, st);
 }
 
@@ -498,6 +569,13 @@ mig_status_t store_journal_set(store_t *s, int64_t run, int64_t seq,
     static const char what[] = "update the journal";
     bool fresh;
     mig_status_t st;
+    if (s->defer) {
+        st = store_write_begin(s, what, true);
+        return store_write_end(s, st == MIG_OK
+                               ? store_batch_state(s, run, seq, state,
+                                                   store_now_ms())
+                               : st);
+    }
     sqlite3_stmt *q =
         store_write_prepare(s, STORE_SQL_JOURNAL_SET, what, &fresh, &st);
     if (!q)
@@ -565,21 +643,32 @@ mig_status_t store_event_write(store_t *s, int64_t run, const char *kind,
 {
     static const char what[] = "record an event";
     bool fresh;
-    mig_status_t st;
-    sqlite3_stmt *q =
-        store_write_prepare(s, STORE_SQL_EVENT_INSERT, what, &fresh, &st);
-    if (!q)
-        return st;
-    sqlite3_bind_int64(q, 1, run);
-    sqlite3_bind_int64(q, 2, store_now_ms());
-    store_bind_str(q, 3, kind);
-    store_bind_str(q, 4, node);
-    store_bind_str(q, 5, item);
-    if ((st = bind_json(s, q, 6, slot, data)) != MIG_OK) {
-        store_stmt_done(q, fresh);
-        return st;
+    int64_t seq, at = store_now_ms();
+    mig_status_t st = store_write_begin(s, what, true);
+    if (st == MIG_OK)
+        st = seq_next(s, &s->event_seq, STORE_SQL_EVENT_LAST, run, &seq);
+    if (st == MIG_OK && s->defer) {
+        st = store_batch_event(s, run, seq, at, kind, node, item, data);
+    } else if (st == MIG_OK) {
+        sqlite3_stmt *q = store_write_prepare(s, STORE_SQL_EVENT_INSERT, what,
+                                              &fresh, &st);
+        if (!q)
+            return st;
+        sqlite3_bind_int64(q, 1, run);
+        sqlite3_bind_int64(q, 2, seq);
+        sqlite3_bind_int64(q, 3, at);
+        store_bind_str(q, 4, kind);
+        store_bind_str(q, 5, node);
+        store_bind_str(q, 6, item);
+        if ((st = bind_json(s, q, 7, slot, data)) != MIG_OK) {
+            store_stmt_done(q, fresh);
+            return st;
+        }
+        st = store_write_step(s, q, fresh, what, NULL);
     }
-    return store_write_step(s, q, fresh, what, NULL);
+    if (st == MIG_OK)
+        seq_taken(&s->event_seq, seq);
+    return st;
 }
 
 mig_status_t store_event(store_t *s, int64_t run, const char *kind,

@@ -53,6 +53,21 @@ void store_set_durability(store_t *s, store_durability_t d);
 mig_status_t store_flush(store_t *s);
 /* Whether a transaction holds writes not yet committed. */
 bool store_pending(const store_t *s);
+/* Deferring (ON) or not: while deferring, the journal's intents and
+ * changes of state (store_journal_intent, store_journal_set), the steps
+ * (store_step_put) and the events (store_event) are queued in the open
+ * transaction (after its fence check, as every write) and written
+ * together, a few multi-row statements a batch, before the commit or
+ * before any other statement the store runs, in the order they were
+ * made; a store thread of its own may write full batches while the
+ * caller goes on (the caller's next use of the store waits for it).
+ * Such a write returns MIG_OK once queued (store_journal_intent with
+ * REC->seq set); if writing it fails later, the statement or commit that
+ * wrote it fails, the transaction is rolled back and the store is failed
+ * (sticky), since its caller went on believing it taken. The scheduler
+ * defers the writes of a step between two commits, which cost it a
+ * statement each otherwise. Off by default. */
+void store_defer(store_t *s, bool on);
 /* The diagnostics of failed store calls (borrowed; appended to). */
 diag_list_t *store_diags(store_t *s);
 

@@ -27,20 +27,12 @@
     X(RUN_LAST, "SELECT IFNULL(MAX(id), 0) FROM runs")                        \
     X(RUN_LIST, "SELECT " STORE_RUN_COLUMNS " FROM runs ORDER BY id DESC "    \
       "LIMIT ?1")                                                             \
-    X(STEP_PUT, "INSERT INTO steps(run, node, item, state, attempts, "        \
-      "result, error_class, error, started_ms, ended_ms) VALUES (?1, ?2, ?3, " \
-      "?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (run, node, item) DO UPDATE " \
-      "SET state = excluded.state, attempts = excluded.attempts, "            \
-      "result = excluded.result, error_class = excluded.error_class, "        \
-      "error = excluded.error, started_ms = CASE excluded.started_ms "        \
-      "WHEN 0 THEN started_ms ELSE excluded.started_ms END, "                 \
-      "ended_ms = excluded.ended_ms")                                         \
+    X(STEP_PUT, "INSERT INTO " STORE_STEP_INTO " VALUES (?1, ?2, ?3, ?4, "     \
+      "?5, ?6, ?7, ?8, ?9, ?10)" STORE_STEP_UPSERT)                           \
     X(STEP_EACH, "SELECT node, item, state, attempts, result, error_class, "  \
       "error, started_ms, ended_ms FROM steps WHERE run = ?1 ORDER BY id")    \
-    X(JOURNAL_INSERT, "INSERT INTO journal(run, seq, node, item, action, "    \
-      "kind, state, args, undo, resources, at_ms, updated_ms) VALUES (?1, "   \
-      "(SELECT IFNULL(MAX(seq), 0) + 1 FROM journal WHERE run = ?1), ?2, ?3, " \
-      "?4, ?5, 'intent', ?6, ?7, ?8, ?9, ?9) RETURNING seq")                  \
+    X(JOURNAL_INSERT, "INSERT INTO " STORE_JOURNAL_INTO " VALUES (?1, ?2, "   \
+      "?3, ?4, ?5, ?6, 'intent', ?7, ?8, ?9, ?10, ?10)")                      \
     X(JOURNAL_SET, "UPDATE journal SET state = ?3, updated_ms = ?4 "          \
       "WHERE run = ?1 AND seq = ?2")                                          \
     X(JOURNAL_SET_RANGE, "UPDATE journal SET state = ?4, updated_ms = ?5 "    \
@@ -50,6 +42,7 @@
     X(JOURNAL_REVERSE, "SELECT " STORE_JOURNAL_COLUMNS " FROM journal "       \
       "WHERE run = ?1 AND seq > ?2 ORDER BY seq DESC")                        \
     X(JOURNAL_LAST, "SELECT IFNULL(MAX(seq), 0) FROM journal WHERE run = ?1") \
+    X(JOURNAL_HAS, "SELECT count(*) FROM journal WHERE run = ?1 AND seq = ?2") \
     X(CHECKPOINT_INSERT, "INSERT INTO checkpoints(run, name, node, item, "    \
       "seq, digest, resources, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "   \
       "?8)")                                                                  \
@@ -57,9 +50,9 @@
       "WHERE run = ?1 AND name = ?2 ORDER BY item = ?3 DESC, id DESC LIMIT 1") \
     X(CHECKPOINT_EACH, "SELECT " STORE_CHECKPOINT_COLUMNS " FROM checkpoints " \
       "WHERE run = ?1 ORDER BY id")                                           \
-    X(EVENT_INSERT, "INSERT INTO events(run, seq, at_ms, kind, node, item, "  \
-      "data) VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM events WHERE "  \
-      "run = ?1), ?2, ?3, ?4, ?5, ?6)")                                       \
+    X(EVENT_INSERT, "INSERT INTO " STORE_EVENT_INTO " VALUES (?1, ?2, ?3, "   \
+      "?4, ?5, ?6, ?7)")                                                      \
+    X(EVENT_LAST, "SELECT IFNULL(MAX(seq), 0) FROM events WHERE run = ?1")    \
     X(EVENT_EACH, "SELECT seq, at_ms, kind, node, item, data FROM events "    \
       "WHERE run = ?1 ORDER BY seq")                                          \
     X(COUNTER_ADD, "INSERT INTO counters(name, value) VALUES (?1, ?2) "       \
@@ -79,6 +72,79 @@
       "expires_ms = 0 WHERE resource = ?1 AND fence = ?2 "                    \
       "AND run IS NOT NULL")                                                  \
     X(LOCK_OF_RUN, "SELECT pid, host, expires_ms FROM locks WHERE run = ?1")
+
+/* What the single-row writes (above) and the multi-row ones of a batch
+ * (STORE_BATCHES) share: the columns written, and the step's upsert. */
+#define STORE_STEP_INTO                                                       \
+    "steps(run, node, item, state, attempts, result, error_class, error, "   \
+    "started_ms, ended_ms)"
+#define STORE_STEP_UPSERT                                                     \
+    " ON CONFLICT (run, node, item) DO UPDATE SET state = excluded.state, "  \
+    "attempts = excluded.attempts, result = excluded.result, "               \
+    "error_class = excluded.error_class, error = excluded.error, "           \
+    "started_ms = CASE excluded.started_ms WHEN 0 THEN started_ms "          \
+    "ELSE excluded.started_ms END, ended_ms = excluded.ended_ms"
+#define STORE_JOURNAL_INTO                                                    \
+    "journal(run, seq, node, item, action, kind, state, args, undo, "        \
+    "resources, at_ms, updated_ms)"
+#define STORE_EVENT_INTO "events(run, seq, at_ms, kind, node, item, data)"
+
+/* The writes a store queues while it defers (store_defer; store_batch.c):
+ * ID, the values a queued row keeps, WHAT for messages, and the statement
+ * that writes N rows at once: HEAD, ROW N times with commas between,
+ * TAIL. Its first SHARED parameters are the same for every row; then
+ * come WIDTH a row, bound in order (the single-row forms above bind the
+ * same values). The changes of state are written by record, grouped by
+ * run and state, with the time of the group's latest change: an UPDATE
+ * of records listed with IN costs half what one joined with their rows
+ * of values does. Batches are written in this order, so that an intent
+ * is in before a change of its state. */
+#define STORE_BATCHES(X)                                                      \
+    X(INTENT, 11, 0, 11, "journal an intent",                                 \
+      "INSERT INTO " STORE_JOURNAL_INTO " VALUES ",                           \
+      "(?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?, ?)", "")                      \
+    X(STATE, 4, 3, 1, "update the journal",                                   \
+      "UPDATE journal SET state = ?, updated_ms = ? WHERE run = ? AND seq "   \
+      "IN (", "?", ")")                                                       \
+    X(STEP, 10, 0, 10, "record a step",                                       \
+      "INSERT INTO " STORE_STEP_INTO " VALUES ",                              \
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)                    \
+    X(EVENT, 7, 0, 7, "record an event",                                      \
+      "INSERT INTO " STORE_EVENT_INTO " VALUES ", "(?, ?, ?, ?, ?, ?, ?)", "")
+
+typedef enum store_batch_id {
+#define STORE_BATCH_ENUM(id, queued, shared, width, what, head, row, tail)   \
+    STORE_BATCH_##id,
+    STORE_BATCHES(STORE_BATCH_ENUM)
+#undef STORE_BATCH_ENUM
+    STORE_N_BATCHES
+} store_batch_id_t;
+
+/* A batch's statements write 1, 2, 4, ... STORE_BATCH_MAX rows. A batch
+ * is handed to the writer thread once it holds STORE_BATCH_HANDOFF rows,
+ * so that SQLite writes the first rows of a transaction while the loop
+ * thread goes on with the steps; what is left is written just before the
+ * commit. Without a writer thread, a batch is written by the loop thread
+ * once it holds STORE_BATCH_MAX rows, or sooner. */
+#define STORE_BATCH_SIZES 7
+#define STORE_BATCH_MAX (1 << (STORE_BATCH_SIZES - 1))
+#define STORE_BATCH_HANDOFF 8
+
+/* One parameter of a queued row: NULL, an integer, or text kept in the
+ * text of its batch (offset I, LEN bytes). */
+typedef struct store_param {
+    int type;                       /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_TEXT */
+    int64_t i;
+    size_t len;
+} store_param_t;
+
+typedef struct store_batch {
+    store_param_t *params;          /* N rows of the batch's values */
+    size_t n, cap;                  /* rows */
+    strbuf_t text;                  /* their text */
+} store_batch_t;
+
+typedef struct store_writer store_writer_t;     /* store_batch.c */
 
 #define STORE_RUN_COLUMNS                                                     \
     "id, plan_path, plan_name, plan_digest, profile, params, options, "      \
@@ -116,6 +182,18 @@ typedef enum store_stmt_id {
  * once they have grown. */
 #define STORE_JSON_SLOTS 3
 
+/* A run's next free position (SEQ) in the journal or the events, read
+ * once per transaction and then counted in memory: the open transaction
+ * holds the database's write lock, so nobody else can take a position
+ * meanwhile. Valid while TXN is the store's current transaction and RUN
+ * the run asked for. (Asking SQLite for the position in the INSERT, with
+ * RETURNING, cost an ephemeral table per row: a third of a journaled
+ * step's time.) */
+typedef struct store_seq {
+    uint64_t txn;                   /* 0: never read */
+    int64_t run, next;
+} store_seq_t;
+
 struct store {
     sqlite3 *db;
     char *path;
@@ -123,6 +201,26 @@ struct store {
     int version;                    /* the schema version, once open */
     store_durability_t durability;
     bool in_txn;                    /* a BEGIN IMMEDIATE is open */
+    uint64_t txn;                   /* counts the transactions begun */
+    store_seq_t journal_seq, event_seq;
+    /* Deferred writes (store_batch.c): queued rows, their text, and the
+     * multi-row statements, prepared on first use. */
+    bool defer;
+    bool hold_queue;                /* store_stmt leaves the queued rows
+                                       (they are being written, or a read
+                                       cannot depend on them) */
+    size_t n_queued;                /* rows queued, all batches */
+    store_batch_t batch[STORE_N_BATCHES];
+    sqlite3_stmt *batch_stmt[STORE_N_BATCHES][STORE_BATCH_SIZES];
+    /* The writer thread, made at the first batch handed to it (NULL:
+     * none, or none could be made); JOB_OUT: it holds batches (and the
+     * connection) until store_batch_drain takes them back. Only the loop
+     * thread reads or changes anything else in this struct. */
+    store_writer_t *writer;
+    bool job_out, no_writer;
+    /* Statements stepped row by row for a *_each walk: while one is, the
+     * connection stays with the loop thread (batches are written here). */
+    int iterating;
     mig_status_t sticky;            /* MIG_OK, or the error every write
                                        returns from now on */
     diag_list_t diags;
@@ -153,6 +251,10 @@ void store_stmt_done(sqlite3_stmt *q, bool fresh);
  * MIG_ENOMEM or MIG_EIO otherwise, which roll the transaction back and
  * fail the store (sticky). */
 mig_status_t store_sql_fail(store_t *s, int rc, const char *what);
+/* Only the report of store_sql_fail, with sqlite's message MSG (NULL:
+ * out of memory), and the status it stands for. */
+mig_status_t store_sql_report(store_t *s, int rc, const char *what,
+                              const char *msg);
 /* Runs the cached statement ID, which takes no parameters, to its end;
  * failures are reported as doing WHAT. */
 mig_status_t store_exec(store_t *s, store_stmt_id_t id, const char *what);
@@ -189,7 +291,38 @@ void store_lost_lock(store_t *s, const char *resource, int64_t fence);
 /* Frees what store_checkpoint_get handed out last. */
 void store_checkpoint_hold_clear(store_t *s);
 
+/* ---- deferred writes (store_batch.c) ------------------------------------ */
+
+/* Queue a row of each kind in the open transaction (the caller has begun
+ * the write); the arguments are those of the single-row write. MIG_OK,
+ * or MIG_ENOMEM (reported; nothing queued), or the failure of writing
+ * the batches when this row filled one. */
+mig_status_t store_batch_intent(store_t *s, int64_t run, int64_t seq,
+                                const store_journal_t *rec, int64_t at_ms);
+mig_status_t store_batch_state(store_t *s, int64_t run, int64_t seq,
+                               store_journal_state_t state, int64_t at_ms);
+mig_status_t store_batch_step(store_t *s, int64_t run,
+                              const store_step_t *st);
+mig_status_t store_batch_event(store_t *s, int64_t run, int64_t seq,
+                               int64_t at_ms, const char *kind,
+                               const char *node, const char *item,
+                               const val_t *data);
+/* Waits for the writer thread, then writes every queued row, batch by
+ * batch. A failure (the writer's too) is reported as the queued write's
+ * (WHAT of its batch), rolls the transaction back and fails the store:
+ * the callers were told their writes were taken. */
+mig_status_t store_batch_drain(store_t *s);
+/* Waits for the writer thread and forgets the queued rows and its (their
+ * transaction was rolled back). */
+void store_batch_discard(store_t *s);
+/* Frees the batches and their statements (store_close). */
+void store_batch_free(store_t *s);
+
 /* ---- reading ----------------------------------------------------------- */
+
+/* One integer from the cached statement ID with parameter A (when
+ * BIND); 0 when it fails (reported to the store's diagnostics). */
+int64_t store_read_int(store_t *s, store_stmt_id_t id, bool bind, int64_t a);
 
 /* Reads the JSON text in column COL of Q into *OUT (NULL for SQL NULL);
  * MIG_EIO (reported: the store is damaged) or MIG_ENOMEM. */

@@ -393,6 +393,7 @@ void store_close(store_t *s)
         store_flush(s);
         for (int i = 0; i < STORE_SQL_COUNT; i++)
             sqlite3_finalize(s->stmt[i]);
+        store_batch_free(s);
         sqlite3_close(s->db);
     }
     for (int i = 0; i < STORE_JSON_SLOTS; i++)

@@ -135,9 +135,7 @@ mig_status_t store_run_get(store_t *s, int64_t id, store_run_t *run)
     return st;
 }
 
-/* One integer from the cached statement ID with parameter A (when
- * BIND); 0 when it fails (reported). */
-static int64_t read_int(store_t *s, store_stmt_id_t id, bool bind, int64_t a)
+int64_t store_read_int(store_t *s, store_stmt_id_t id, bool bind, int64_t a)
 {
     bool fresh;
     sqlite3_stmt *q = store_stmt(s, id, &fresh);
@@ -157,7 +155,7 @@ static int64_t read_int(store_t *s, store_stmt_id_t id, bool bind, int64_t a)
 
 int64_t store_run_last(store_t *s)
 {
-    return read_int(s, STORE_SQL_RUN_LAST, false, 0);
+    return store_read_int(s, STORE_SQL_RUN_LAST, false, 0);
 }
 
 void store_runs_free(store_run_t *runs, size_t n)
@@ -251,6 +249,7 @@ mig_status_t store_step_each(store_t *s, int64_t run,
     sqlite3_bind_int64(q, 1, run);
     mig_status_t st = MIG_OK;
     int rc;
+    s->iterating++;     /* no batch goes to the writer meanwhile */
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         const char *state = store_column_text(q, 2);
         int i = store_name_find(store_step_state_names, STORE_N_STEP_STATES,
@@ -271,6 +270,7 @@ mig_status_t store_step_each(store_t *s, int64_t run,
         if (!go_on)
             break;
     }
+    s->iterating--;
     if (st == MIG_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
         return read_fail(s, q, fresh, rc, "read the steps");
     store_stmt_done(q, fresh);
@@ -325,6 +325,7 @@ mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
     sqlite3_bind_int64(q, 2, after);
     mig_status_t st = MIG_OK;
     int rc;
+    s->iterating++;     /* no batch goes to the writer meanwhile */
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         store_journal_t rec;
         st = read_journal(s, q, &rec, flags);
@@ -335,6 +336,7 @@ mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
         if (!go_on)
             break;
     }
+    s->iterating--;
     if (st == MIG_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
         return read_fail(s, q, fresh, rc, "read the journal");
     store_stmt_done(q, fresh);
@@ -343,7 +345,7 @@ mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
 
 int64_t store_journal_last(store_t *s, int64_t run)
 {
-    return read_int(s, STORE_SQL_JOURNAL_LAST, true, run);
+    return store_read_int(s, STORE_SQL_JOURNAL_LAST, true, run);
 }
 
 /* ---- checkpoints ------------------------------------------------------- */
@@ -430,6 +432,7 @@ mig_status_t store_checkpoint_each(store_t *s, int64_t run,
     sqlite3_bind_int64(q, 1, run);
     mig_status_t st = MIG_OK;
     int rc;
+    s->iterating++;     /* no batch goes to the writer meanwhile */
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         store_checkpoint_t cp;
         st = read_checkpoint(s, q, &cp);
@@ -438,6 +441,7 @@ mig_status_t store_checkpoint_each(store_t *s, int64_t run,
         if (!go_on)
             break;
     }
+    s->iterating--;
     if (st == MIG_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
         return read_fail(s, q, fresh, rc, "read the checkpoints");
     store_stmt_done(q, fresh);
@@ -458,6 +462,7 @@ mig_status_t store_event_each(store_t *s, int64_t run,
     sqlite3_bind_int64(q, 1, run);
     mig_status_t st = MIG_OK;
     int rc;
+    s->iterating++;     /* no batch goes to the writer meanwhile */
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         store_event_rec_t ev = {
             .seq = sqlite3_column_int64(q, 0),
@@ -471,6 +476,7 @@ mig_status_t store_event_each(store_t *s, int64_t run,
         if (!go_on)
             break;
     }
+    s->iterating--;
     if (st == MIG_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
         return read_fail(s, q, fresh, rc, "read the events");
     store_stmt_done(q, fresh);

@@ -1,0 +1,315 @@
+/* test_store_batch.c: the state store's deferred writes (store.h,
+ * store_defer; runtime/store_batch.c): queued rows read back as if
+ * written one by one, in order, across the multi-row statements' sizes;
+ * a queued write that fails later fails the commit and the store, with
+ * the single-row write's message; a rollback forgets what was queued. */
+#include "store_fixture.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static bool see_step(void *data, const store_step_t *st)
+{
+    seen_t *w = data;
+    strbuf_t b;
+    strbuf_init(&b);
+    if (st->result)
+        val_to_json(st->result, &b, 0);
+    seen_add(w, "%s[%s]=%s/%u/%s/%s/%" PRId64 "-%" PRId64 " ", st->node,
+             st->item, store_step_state_name(st->state), st->attempts,
+             b.data ? b.data : "-", st->error ? st->error : "-",
+             st->started_ms, st->ended_ms);
+    strbuf_free(&b);
+    return w->n != w->stop_after;
+}
+
+static bool see_journal(void *data, const store_journal_t *rec)
+{
+    seen_t *w = data;
+    strbuf_t b;
+    strbuf_init(&b);
+    if (rec->undo)
+        val_to_json(rec->undo, &b, 0);
+    seen_add(w, "%" PRId64 ":%s[%s]:%s:%s ", rec->seq, rec->node, rec->item,
+             store_journal_state_name(rec->state), b.data ? b.data : "-");
+    strbuf_free(&b);
+    return true;
+}
+
+/* How many rows TABLE holds, read by a connection of its own (what a
+ * commit made visible to others). */
+static int64_t count_rows(const char *table)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    char text[128];
+    snprintf(text, sizeof text, "SELECT count(*) FROM %s", table);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Queues N intents of RUN (items "0".."N-1"), checking their positions
+ * FIRST, FIRST + 1, ... */
+static void queue_intents(store_t *s, int64_t run, int n, int64_t first)
+{
+    val_t *undo = json("{\"images\": [{\"path\": \"a\", \"type\": "
+                       "\"absent\"}]}");
+    for (int i = 0; i < n; i++) {
+        char item[16];
+        snprintf(item, sizeof item, "%d", i);
+        store_journal_t rec = { .node = "w", .item = item,
+                                .action = "file.write",
+                                .kind = STORE_JOURNAL_SELF, .undo = undo };
+        assert_int_equal(store_journal_intent(s, run, &rec), MIG_OK);
+        assert_int_equal(rec.seq, first + i);
+    }
+    val_unref(undo);
+}
+
+/* ---- reading back ------------------------------------------------------- */
+
+/* 100 intents, their states, steps and events, queued: nothing is in the
+ * file before the commit, and everything is after it, as written one by
+ * one (100 rows take statements of 64, 32 and 4 rows). */
+static void test_queued_rows_commit_together(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_defer(s, true);
+    queue_intents(s, run, 100, 1);
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(count_rows("journal"), 100);
+
+    val_t *res = json("{\"ok\": true}");
+    for (int i = 0; i < 100; i++) {
+        char item[16];
+        snprintf(item, sizeof item, "%d", i);
+        assert_int_equal(store_journal_set(s, run, i + 1, i % 2
+                                           ? STORE_JOURNAL_FAILED
+                                           : STORE_JOURNAL_DONE), MIG_OK);
+        store_step_t st = { .node = "w", .item = item,
+                            .state = STORE_STEP_DONE, .attempts = 1,
+                            .result = i == 0 ? res : NULL,
+                            .started_ms = i, .ended_ms = i + 1 };
+        assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+        assert_int_equal(store_event(s, run, "step-done", "w", item, res),
+                         MIG_OK);
+    }
+    assert_true(store_pending(s));
+    assert_int_equal(count_rows("steps"), 0);
+    assert_int_equal(count_rows("events"), 0);
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(count_rows("steps"), 100);
+    assert_int_equal(count_rows("events"), 100);
+    store_defer(s, false);
+
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_journal_each(s, run, 97, 0, see_journal, &w),
+                     MIG_OK);
+    assert_string_equal(w.text,
+        "98:w[97]:failed:{\"images\":[{\"path\":\"a\",\"type\":\"absent\"}]} "
+        "99:w[98]:done:{\"images\":[{\"path\":\"a\",\"type\":\"absent\"}]} "
+        "100:w[99]:failed:{\"images\":[{\"path\":\"a\",\"type\":\"absent\"}]} ");
+    w = (seen_t){ .stop_after = 2 };
+    assert_int_equal(store_step_each(s, run, see_step, &w), MIG_OK);
+    assert_string_equal(w.text, "w[0]=done/1/{\"ok\":true}/-/0-1 "
+                        "w[1]=done/1/-/-/1-2 ");
+    w = (seen_t){ .stop_after = -1 };
+    assert_int_equal(store_event_each(s, run, see_event, &w), MIG_OK);
+    assert_int_equal(w.n, 100);
+    assert_memory_equal(w.text, "1:step-done:w:0:{\"ok\":true} "
+                        "2:step-done:w:1:{\"ok\":true} ", 52);
+    val_unref(res);
+    store_close(s);
+}
+
+/* Queued and immediate writes keep one order: the events' positions run
+ * on across both, and a read sees what was queued before it. */
+static void test_order_across_queued_and_immediate(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_event(s, run, "a", NULL, NULL, NULL), MIG_OK);
+    store_defer(s, true);
+    assert_int_equal(store_event(s, run, "b", NULL, NULL, NULL), MIG_OK);
+    queue_intents(s, run, 2, 1);
+    store_defer(s, false);
+    assert_int_equal(store_event(s, run, "c", NULL, NULL, NULL), MIG_OK);
+    assert_int_equal(store_journal_last(s, run), 2);
+    store_defer(s, true);
+    assert_int_equal(store_event(s, run, "d", NULL, NULL, NULL), MIG_OK);
+    queue_intents(s, run, 1, 3);
+    store_defer(s, false);
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_event_each(s, run, see_event, &w), MIG_OK);
+    assert_string_equal(w.text, "1:a:NULL:NULL:NULL 2:b:NULL:NULL:NULL "
+                        "3:c:NULL:NULL:NULL 4:d:NULL:NULL:NULL ");
+    assert_int_equal(store_journal_last(s, run), 3);
+    store_close(s);     /* commits what is queued */
+    assert_int_equal(count_rows("events"), 4);
+    assert_int_equal(count_rows("journal"), 3);
+}
+
+/* Two changes of one step, or of one record's state, in one batch: the
+ * later one wins, as with two statements. */
+static void test_later_change_wins(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    queue_intents(s, run, 1, 1);
+    store_defer(s, true);
+    store_step_t st = { .node = "n", .item = "0", .state = STORE_STEP_RUNNING,
+                        .attempts = 1, .started_ms = 10 };
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+    st = (store_step_t){ .node = "n", .item = "0", .state = STORE_STEP_FAILED,
+                         .attempts = 2, .error = "slow", .ended_ms = 20 };
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+    assert_int_equal(store_journal_set(s, run, 1, STORE_JOURNAL_FAILED),
+                     MIG_OK);
+    assert_int_equal(store_journal_set(s, run, 1, STORE_JOURNAL_DONE),
+                     MIG_OK);
+    store_defer(s, false);
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_step_each(s, run, see_step, &w), MIG_OK);
+    assert_string_equal(w.text, "n[0]=failed/2/-/slow/10-20 ");
+    w = (seen_t){ .stop_after = -1 };
+    assert_int_equal(store_journal_each(s, run, 0, 0, see_journal, &w),
+                     MIG_OK);
+    assert_string_equal(w.text, "1:w[0]:done:{\"images\":[{\"path\":\"a\","
+                        "\"type\":\"absent\"}]} ");
+    store_close(s);
+}
+
+/* ---- failures ------------------------------------------------------------ */
+
+/* A queued change of a record that is not there: taken at once, refused
+ * at the commit with the message of the single-row write; the
+ * transaction is rolled back and every later write fails. */
+static void test_missing_record_fails_the_commit(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    queue_intents(s, run, 2, 1);
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_defer(s, true);
+    assert_int_equal(store_event(s, run, "x", NULL, NULL, NULL), MIG_OK);
+    assert_int_equal(store_journal_set(s, run, 2, STORE_JOURNAL_DONE), MIG_OK);
+    assert_int_equal(store_journal_set(s, run, 9, STORE_JOURNAL_DONE), MIG_OK);
+    assert_int_equal(store_event(s, run, "y", NULL, NULL, NULL), MIG_OK);
+    assert_int_equal(store_flush(s), MIG_EINVALID);
+    assert_string_equal(last_diag(s), "run 1 has no journal record 9");
+    assert_false(store_pending(s));
+    size_t n = store_diags(s)->len;
+    assert_int_equal(store_event(s, run, "z", NULL, NULL, NULL),
+                     MIG_EINVALID);
+    assert_int_equal(store_flush(s), MIG_EINVALID);
+    assert_int_equal(store_diags(s)->len, n);
+    store_close(s);
+    assert_int_equal(count_rows("events"), 0);
+    s = open_store(0);
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_journal_each(s, run, 0, 0, see_journal, &w),
+                     MIG_OK);
+    assert_memory_equal(w.text, "1:w[0]:intent:", 14);
+    assert_non_null(strstr(w.text, "2:w[1]:intent:"));
+    store_close(s);
+}
+
+/* A queued step of a run that does not exist fails at the read that
+ * writes it out, with SQLite's message, and fails the store. */
+static void test_constraint_fails_the_store(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_defer(s, true);
+    store_step_t st = { .node = "x", .item = "", .state = STORE_STEP_DONE };
+    assert_int_equal(store_step_put(s, 77, &st), MIG_OK);
+    store_defer(s, false);
+    assert_int_equal(store_journal_last(s, run), 0);   /* the read fails */
+    char msg[200];
+    snprintf(msg, sizeof msg, "cannot record a step in '%s': FOREIGN KEY "
+             "constraint failed", path);
+    assert_string_equal(last_diag(s), msg);
+    assert_int_equal(store_step_put(s, run, &st), MIG_EINVALID);
+    store_close(s);
+    assert_int_equal(count_rows("steps"), 0);
+}
+
+/* A queued write begins its transaction as any write does: with the
+ * lock taken over by another run, the fence check refuses it at once. */
+static void test_queued_write_checks_the_fence(void **state)
+{
+    (void)state;
+    store_t *a = open_store(STORE_CREATE);
+    store_t *b = open_store(0);
+    int64_t r1 = new_run(a, "one", 101, "host-a");
+    int64_t r2 = new_run(a, "two", 202, "host-b");
+    int64_t fa = 0, fb = 0;
+    assert_int_equal(store_lock_acquire(a, "/ws", r1, 101, "host-a", -1, false,
+                                        NULL, &fa), MIG_OK);
+    store_fence(a, "/ws", fa);
+    store_defer(a, true);
+    assert_int_equal(store_event(a, r1, "queued", NULL, NULL, NULL), MIG_OK);
+    assert_int_equal(store_flush(a), MIG_OK);
+    assert_int_equal(store_lock_acquire(b, "/ws", r2, 202, "host-b", 60000,
+                                        true, NULL, &fb), MIG_OK);
+    assert_int_equal(store_event(a, r1, "late", NULL, NULL, NULL),
+                     MIG_EINVALID);
+    static const char lost[] = "lost its lock on /ws: run 2 (pid 202 on "
+                               "host-b) took it over at ";
+    assert_memory_equal(last_diag(a), lost, sizeof lost - 1);
+    store_step_t st = { .node = "x", .item = "", .state = STORE_STEP_DONE };
+    assert_int_equal(store_step_put(a, r1, &st), MIG_EINVALID);
+    store_defer(a, false);
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_event_each(b, r1, see_event, &w), MIG_OK);
+    assert_string_equal(w.text, "1:lock-taken:NULL:NULL:{\"resource\":\"/ws\","
+                        "\"fence\":1,\"pid\":101,\"host\":\"host-a\"} "
+                        "2:queued:NULL:NULL:NULL 3:lock-broken:NULL:NULL:"
+                        "{\"resource\":\"/ws\",\"fence\":2,\"by_run\":2,"
+                        "\"by_pid\":202,\"by_host\":\"host-b\"} ");
+    store_close(a);
+    store_close(b);
+}
+
+/* With every write committed at once, a queued one is too. */
+static void test_full_durability_commits_at_once(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    store_set_durability(s, STORE_DURABLE_FULL);
+    store_defer(s, true);
+    queue_intents(s, run, 3, 1);
+    assert_false(store_pending(s));
+    assert_int_equal(count_rows("journal"), 3);
+    store_defer(s, false);
+    store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, make_dir, remove_dir)
+        T(test_queued_rows_commit_together),
+        T(test_order_across_queued_and_immediate),
+        T(test_later_change_wins),
+        T(test_missing_record_fails_the_commit),
+        T(test_constraint_fails_the_store),
+        T(test_queued_write_checks_the_fence),
+        T(test_full_durability_commits_at_once),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

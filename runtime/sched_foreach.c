@@ -39,7 +39,7 @@ typedef struct loop {
     bool tolerating;            /* `tolerate`: ALLOWED items may fail */
     size_t allowed, failed_items;
     unsigned char *state;       /* ITEM_* of each item */
-    bool *waited;               /* the item has waited for others once */
+    val_t *resolved;            /* "I:J": item I has waited for item J */
     waiter_t *waiters;
     size_t n_waiters;
 } loop_t;
@@ -104,7 +104,7 @@ static void loop_free(loop_t *l)
         waiter_clear(&l->waiters[i]);
     free(l->waiters);
     free(l->state);
-    free(l->waited);
+    val_unref(l->resolved);
     free(l);
 }
 
@@ -122,6 +122,15 @@ static bool item_was_skipped(run_t *r, uint32_t n, const char *key)
     return skipped;
 }
 
+/* The key of item I of L: "I", or "OUTER/I" in a nested loop. */
+static void item_key(const loop_t *l, size_t i, char key[256])
+{
+    if (*l->t->item)
+        snprintf(key, 256, "%s/%zu", l->t->item, i);
+    else
+        snprintf(key, 256, "%zu", i);
+}
+
 /* Starts item I of L (pending): false when it could not (memory). An
  * item a resumed run recorded as skipped stays skipped. */
 static bool start_item(loop_t *l, size_t i)
@@ -130,10 +139,7 @@ static bool start_item(loop_t *l, size_t i)
     run_t *r = t->run;
     const ast_node_t *f = graph_node_ast(r->g, l->node);
     char key[256];
-    if (*t->item)
-        snprintf(key, sizeof key, "%s/%zu", t->item, i);
-    else
-        snprintf(key, sizeof key, "%zu", i);
+    item_key(l, i, key);
     if (item_was_skipped(r, l->node, key)) {
         l->state[i] = ITEM_SKIPPED;
         r->n_skipped++;
@@ -244,8 +250,8 @@ void foreach_start(task_t *t, uint32_t n)
                    .limit = limit };
     size_t len = val_len(items);
     l->state = calloc(len ? len : 1, sizeof(*l->state));
-    l->waited = calloc(len ? len : 1, sizeof(*l->waited));
-    if (!l->state || !l->waited) {
+    l->resolved = val_map_new(0);
+    if (!l->state || !l->resolved) {
         loop_free(l);
         r->fatal = true;
         task_fail(t, n, "Permanent", "out of memory");
@@ -421,7 +427,7 @@ void sched_after(task_t *t, const val_t *on, const char *by)
     strbuf_init(&why);
     size_t *idx = calloc(n ? n : 1, sizeof(*idx));
     bool *seen = l ? calloc(val_len(l->items) + 1, sizeof(*seen)) : NULL;
-    size_t k = 0, waiting = 0;
+    size_t k = 0, waiting = 0, again = 0;
     bool oom = !idx || (l && !seen), broken = false;
     for (size_t j = 0; !oom && !broken && j < n; j++) {
         const char *want = val_get_str(val_list_get(on, j), NULL);
@@ -457,8 +463,12 @@ void sched_after(task_t *t, const val_t *on, const char *by)
             why = c;
             broken = true;
         } else {
+            char pair[64];
+            snprintf(pair, sizeof pair, "%zu:%zu", self, found);
             idx[k++] = found;
             waiting += st != ITEM_OK;
+            again += st == ITEM_OK
+                     && val_map_get(l->resolved, pair, strlen(pair));
         }
     }
     free(seen);
@@ -474,20 +484,23 @@ void sched_after(task_t *t, const val_t *on, const char *by)
         after_fails(t, "%s", why.data);
     } else if (!n) {
         after_fails(t, "the error does not say what is missing");
-    } else if (!waiting && l->waited[self]) {
+    } else if (waiting && (r->stopping || l->failed)) {
+        after_fails(t, "its dependencies cannot run: the %s is stopping",
+                    r->stopping ? "run" : "foreach");
+    } else if (!waiting && again == k) {
         after_fails(t, "its dependencies have run in this run, yet it still "
                     "misses them");
     } else {
-        l->waited[self] = true;
         val_t *d = val_map_new(2);
         val_t *keys = val_list_new(k);
         for (size_t j = 0; d && keys && j < k; j++) {
-            char key[256];
-            if (*l->t->item)
-                snprintf(key, sizeof key, "%s/%zu", l->t->item, idx[j]);
-            else
-                snprintf(key, sizeof key, "%zu", idx[j]);
+            char key[256], pair[64];
+            item_key(l, idx[j], key);
             val_list_push_take(keys, val_cstring(key));
+            snprintf(pair, sizeof pair, "%zu:%zu", self, idx[j]);
+            if (val_map_set_take(l->resolved, pair, strlen(pair),
+                                 val_bool(true)) != MIG_OK)
+                r->fatal = true;
         }
         if (d) {
             val_map_set(d, "on", 2, (val_t *)on);

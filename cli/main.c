@@ -59,6 +59,18 @@ static const cli_opt_t import_opts[] = {
     { 0 },
 };
 
+/* The options `mig run` and `mig resume` share. */
+#define RUN_SHARED_OPTS                                                        \
+    { .name = "break-lock",                                                  \
+      .help = "take over an expired lock (the journal records it)" },        \
+    { .name = "force",                                                       \
+      .help = "let a rollback go past steps that cannot be undone" },        \
+    { .name = "inject", .arg = "SPEC", .repeat = true,                       \
+      .help = "make calls fail on purpose: TARGET:CLASS[:COUNT]" },          \
+    { .name = "inject-rate", .arg = "SHARE", .repeat = true,                 \
+      .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the "    \
+              "class; several make a mix" },
+
 static const cli_opt_t run_opts[] = {
     { .name = "profile", .short_name = 'p', .arg = "NAME",
       .help = "use the values of the plan's profile NAME" },
@@ -70,15 +82,7 @@ static const cli_opt_t run_opts[] = {
       .help = "grouped (the default: commits shared by steps) or full" },
     { .name = "seed", .arg = "N",
       .help = "seed the run's random choices (jitter), to repeat a run" },
-    { .name = "break-lock",
-      .help = "take over an expired lock (the journal records it)" },
-    { .name = "force",
-      .help = "let a rollback go past steps that cannot be undone" },
-    { .name = "inject", .arg = "SPEC", .repeat = true,
-      .help = "make calls fail on purpose: TARGET:CLASS[:COUNT]" },
-    { .name = "inject-rate", .arg = "SHARE", .repeat = true,
-      .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the "
-              "class; repeatable, for a mix" },
+    RUN_SHARED_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -90,15 +94,7 @@ static const cli_opt_t resume_opts[] = {
       .help = "re-run only the failed and skipped items of a failed run" },
     { .name = "allow-changed-plan",
       .help = "go on although the plan changed (the journal records it)" },
-    { .name = "break-lock",
-      .help = "take over an expired lock (the journal records it)" },
-    { .name = "force",
-      .help = "let a rollback go past steps that cannot be undone" },
-    { .name = "inject", .arg = "SPEC", .repeat = true,
-      .help = "make calls fail on purpose: TARGET:CLASS[:COUNT]" },
-    { .name = "inject-rate", .arg = "SHARE", .repeat = true,
-      .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the "
-              "class; repeatable, for a mix" },
+    RUN_SHARED_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };

@@ -88,8 +88,12 @@ static void record_changes(task_t *t, const char *name, val_t *changes)
     sched_event(t->run, "adapted", t->redo_node, t->item, d);
 }
 
-/* Carries out DECISION (a map {decision, ...}; borrowed) in T. */
-static void carry_out(task_t *t, const char *name, const val_t *decision)
+/* Carries out DECISION (a map {decision, ...}; borrowed) of handler NAME
+ * in T. BY_PLAN: the handler is the plan's own (a Lua hook), whose `fail`
+ * is never tolerated; a strategy's says it cannot repair the error, an
+ * item failure like any other. */
+static void carry_out(task_t *t, const char *name, const val_t *decision,
+                      bool by_plan)
 {
     static const struct {
         const char *name;
@@ -116,10 +120,8 @@ static void carry_out(task_t *t, const char *name, const val_t *decision)
         val_t *v = val_map_get(decision, kinds[i].key, strlen(kinds[i].key));
         bool rollback = kinds[i].what == AST_DECIDE_ROLLBACK;
         char *target = rollback && v ? strdup(val_get_str(v, NULL)) : NULL;
-        /* A hook's fail is the plan's own; a strategy's says it cannot
-         * repair the error, an item failure like any other. */
         sched_apply_decision(t, kinds[i].what, rollback ? NULL : val_ref(v),
-                             target, !action_find_handler(t->run->reg, name));
+                             target, by_plan);
         return;
     }
     sched_err_t e = { .node = t->redo_node, .attempt = t->attempt };
@@ -156,7 +158,7 @@ void sched_call_handler(task_t *t, uint32_t h, const char *name,
         }
     }
     if (st == MIG_OK) {
-        carry_out(t, name, decision);
+        carry_out(t, name, decision, row == NULL);
     } else {
         sched_err_t e = { .node = h, .attempt = t->attempt };
         const char *cls = ctx ? actx_error_class(ctx) : NULL;

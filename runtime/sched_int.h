@@ -192,6 +192,9 @@ void sched_handler_failed(task_t *t, sched_err_t *e);
 /* The argument overrides a handler's retry gave step N in T's item (or
  * NULL), borrowed. */
 val_t *sched_override(const task_t *t, uint32_t n);
+/* A new map: BASE (a map; NULL: empty) with each entry of OVER (a map)
+ * put over it. NULL when out of memory. */
+val_t *sched_merge(const val_t *base, const val_t *over);
 /* Asks the handler NAME of recover node H (a Lua hook, or the strategy
  * ROW when not NULL) for its decision about T's error, and carries it
  * out. */

@@ -267,25 +267,43 @@ static char *failed_step_key(const task_t *t)
                                                        : t->item);
 }
 
-/* Keeps in T the arguments the retry of its error's step gets: the
- * failed call's arguments with those of WITH (a map) replacing them. */
-static mig_status_t keep_override(task_t *t, const val_t *with)
+/* The overrides of step KEY ("node\titem") kept by T or a task it runs
+ * in, or NULL (borrowed). */
+static val_t *find_override(const task_t *t, const char *key)
 {
-    val_t *input = t->err.input;
-    val_t *m = input && val_type(input) == VAL_MAP ? val_copy(input)
-                                                  : val_map_new(4);
-    for (size_t i = 0; m && i < val_len(with); i++) {
+    for (; t; t = t->parent) {
+        val_t *v = t->overrides ? val_map_get(t->overrides, key, strlen(key))
+                                : NULL;
+        if (v)
+            return v;
+    }
+    return NULL;
+}
+
+val_t *sched_merge(const val_t *base, const val_t *over)
+{
+    val_t *m = base ? val_copy(base) : val_map_new(val_len(over));
+    for (size_t i = 0; m && i < val_len(over); i++) {
         size_t len;
-        const char *k = val_get_str(val_map_key(with, i), &len);
-        if (val_map_set(m, k, len, val_map_value(with, i)) != MIG_OK) {
+        const char *k = val_get_str(val_map_key(over, i), &len);
+        if (val_map_set(m, k, len, val_map_value(over, i)) != MIG_OK) {
             val_unref(m);
             m = NULL;
         }
     }
-    char *key = m ? failed_step_key(t) : NULL;
-    if (key && !t->overrides)
+    return m;
+}
+
+/* Keeps in T the arguments the retry of its error's step gets: those of
+ * WITH (a map) over the ones earlier retries of that step changed, so
+ * that repairs add up. */
+static mig_status_t keep_override(task_t *t, const val_t *with)
+{
+    char *key = failed_step_key(t);
+    val_t *m = key ? sched_merge(find_override(t, key), with) : NULL;
+    if (m && !t->overrides)
         t->overrides = val_map_new(2);
-    if (!key || !t->overrides) {
+    if (!key || !m || !t->overrides) {
         val_unref(m);
         free(key);
         return MIG_ENOMEM;
@@ -297,21 +315,10 @@ static mig_status_t keep_override(task_t *t, const val_t *with)
 
 val_t *sched_override(const task_t *t, uint32_t n)
 {
-    const char *id = graph_node_id(t->run->g, n);
-    char *key = NULL;
-    for (; t; t = t->parent) {
-        if (!t->overrides)
-            continue;
-        if (!key && !(key = step_key(id, t->item)))
-            return NULL;
-        val_t *v = val_map_get(t->overrides, key, strlen(key));
-        if (v) {
-            free(key);
-            return v;
-        }
-    }
+    char *key = step_key(graph_node_id(t->run->g, n), t->item);
+    val_t *v = key ? find_override(t, key) : NULL;
     free(key);
-    return NULL;
+    return v;
 }
 
 void sched_apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,

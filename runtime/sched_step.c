@@ -448,22 +448,6 @@ static const action_t *find_row(task_t *t, uint32_t n, const ast_node_t *call)
     return row;
 }
 
-/* A handler's `retry with MAP` replaces the named arguments. */
-static val_t *override_args(val_t *args, val_t *with)
-{
-    val_t *copy = val_copy(args);
-    for (size_t i = 0; copy && i < val_len(with); i++) {
-        size_t len;
-        const char *k = val_get_str(val_map_key(with, i), &len);
-        if (val_map_set(copy, k, len, val_map_value(with, i)) != MIG_OK) {
-            val_unref(copy);
-            copy = NULL;
-        }
-    }
-    val_unref(args);
-    return copy;
-}
-
 void step_start(task_t *t, uint32_t n)
 {
     run_t *r = t->run;
@@ -504,9 +488,12 @@ void step_start(task_t *t, uint32_t n)
     val_t *args = eval_args(t, n, s->u.step.call, row, row->name);
     if (!args)
         return;
+    /* A handler's `retry with MAP` replaces the named arguments. */
     val_t *with = sched_override(t, n);
     if (with) {
-        args = override_args(args, with);
+        val_t *merged = sched_merge(args, with);
+        val_unref(args);
+        args = merged;
         if (!args) {
             r->fatal = true;
             task_fail(t, n, "Permanent", "out of memory");

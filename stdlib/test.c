@@ -151,10 +151,10 @@ static mig_status_t count_add(action_ctx_t *c, const char *name,
                      "in the state store", who, name);
 }
 
-static mig_status_t test_count_capture(action_ctx_t *c, const val_t *args,
-                                       val_t **out)
+/* The undo record {name, before} of counter NAME as it stands now. */
+static mig_status_t count_record(action_ctx_t *c, const char *name,
+                                 val_t **out)
 {
-    const char *name = stdlib_arg_str(args, "name");
     int64_t before;
     mig_status_t st = count_add(c, name, 0, &before);
     val_t *rec = st == MIG_OK ? val_map_new(2) : NULL;
@@ -170,6 +170,12 @@ static mig_status_t test_count_capture(action_ctx_t *c, const val_t *args,
     }
     *out = rec;
     return MIG_OK;
+}
+
+static mig_status_t test_count_capture(action_ctx_t *c, const val_t *args,
+                                       val_t **out)
+{
+    return count_record(c, stdlib_arg_str(args, "name"), out);
 }
 
 static mig_status_t test_count_run(action_ctx_t *c, const val_t *args,
@@ -233,18 +239,8 @@ static mig_status_t test_register_capture(action_ctx_t *c, const val_t *args,
     strbuf_t key;
     strbuf_init(&key);
     register_key(stdlib_arg_str(args, "name"), &key);
-    val_t *rec = NULL;
-    mig_status_t st = key.oom ? MIG_ENOMEM : MIG_OK;
-    if (st == MIG_OK) {
-        val_t *count = val_map_new(1);
-        st = count ? val_map_set_take(count, "name", 4, val_cstring(key.data))
-                   : MIG_ENOMEM;
-        if (st == MIG_OK)
-            st = test_count_capture(c, count, &rec);
-        val_unref(count);
-    }
+    mig_status_t st = key.oom ? MIG_ENOMEM : count_record(c, key.data, out);
     strbuf_free(&key);
-    *out = rec;
     return st;
 }
 

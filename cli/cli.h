@@ -12,11 +12,23 @@
 #include "lua_bridge.h"
 #include "store.h"
 
-/* Exit codes, documented in docs/cli.md. */
+/* Exit codes: the one table every command uses (docs/cli.md, "Exit
+ * status"). A command returns the code of what happened; none invents its
+ * own number. */
 enum {
-    EXIT_CLEAN = 0,     /* the command did what was asked; plans are clean */
-    EXIT_INVALID = 1,   /* a plan has errors */
-    EXIT_USAGE = 2,     /* bad command line, or a file could not be read */
+    EXIT_CLEAN = 0,           /* the command did what was asked */
+    EXIT_INVALID = 1,         /* a plan, document or configuration has errors */
+    EXIT_USAGE = 2,           /* bad command line, or an input file unreadable */
+    EXIT_RUN_FAILED = 3,      /* a run failed; nothing was rolled back */
+    EXIT_ROLLED_BACK = 4,     /* failed, rolled back, verified to match */
+    EXIT_ROLLBACK_FAILED = 5, /* an undo failed, or resources differ */
+    EXIT_REFUSED = 6,         /* locked, changed plan, irreversible, changed
+                                 resource, no such checkpoint ... */
+    EXIT_UNVERIFIED = 7,      /* rolled back, but some steps not verifiable */
+    EXIT_STORE = 8,           /* the state store cannot be used: missing,
+                                 damaged, replaced, disk full, busy */
+    EXIT_INTERRUPTED = 9,     /* stopped by a signal; resume or roll back */
+    EXIT_ATTENTION = 10,      /* a check found something (drift, doctor) */
 };
 
 #define CLI_MAX_OPTS 16

@@ -153,14 +153,6 @@ static void on_event(void *data, const char *kind, const char *node,
 
 /* ---- shared -------------------------------------------------------------- */
 
-/* Exit statuses of the commands that run (docs/cli.md). */
-enum {
-    EXIT_RUN_FAILED = 3,        /* failed; nothing rolled back */
-    EXIT_ROLLED_BACK = 4,       /* failed; rolled back, digests matched */
-    EXIT_ROLLBACK_FAILED = 5,   /* an undo failed, or resources differ */
-    EXIT_REFUSED = 6,           /* locked, changed plan, irreversible ... */
-};
-
 static int exit_for(run_result_t r)
 {
     static const int codes[] = {

@@ -307,6 +307,14 @@ static int run_and_report(cli_plan_t *p, const char *path, const val_t *params,
 int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
 {
     const char *path = args->operands[0];
+    /* Resume and rollback read the plan again, by the path recorded. */
+    if (strcmp(path, "-") == 0) {
+        fprintf(stderr, "mig run: error: the plan must be a file, not standard "
+                "input: 'mig resume' and 'mig rollback' read it again\n"
+                "hint: save it to a file and run that; 'mig check -' and "
+                "'mig plan -' read standard input\n");
+        return EXIT_USAGE;
+    }
     const char *const *overrides;
     size_t n_over = cli_values(cmd, args, "param", &overrides);
     run_options_t o = {

@@ -604,15 +604,11 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
                  run.id, run.pid, run.host ? run.host : "?");
         goto out;
     }
-    size_t n = strlen(base_dir ? base_dir : "") + 16;
-    objects = malloc(n);
+    objects = sched_objects_dir(o->state_path);
     if (!objects) {
         st = MIG_ENOMEM;
         goto out;
     }
-    snprintf(objects, n, "%s%s.mig/objects", base_dir ? base_dir : "",
-             base_dir && *base_dir && base_dir[strlen(base_dir) - 1] != '/'
-             ? "/" : "");
     if ((st = blobs_open(objects, diags, &blobs)) != MIG_OK)
         goto out;
     if (!o->dry_run) {

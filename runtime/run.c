@@ -440,6 +440,18 @@ static mig_status_t prepare_resume(run_t *r, const char *digest,
     return MIG_OK;
 }
 
+char *sched_objects_dir(const char *state_path)
+{
+    const char *slash = strrchr(state_path, '/');
+    size_t n = slash ? (size_t)(slash - state_path) + 1 : 0;
+    char *dir = malloc(n + sizeof "objects");
+    if (dir) {
+        memcpy(dir, state_path, n);
+        memcpy(dir + n, "objects", sizeof "objects");
+    }
+    return dir;
+}
+
 /* The lock's resource: the directory the state store manages. */
 char *sched_lock_name(const char *state_path)
 {
@@ -592,7 +604,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
                 .base_dir = base_dir ? base_dir : "", .diags = diags };
     char *state = o->state_path ? strdup(o->state_path)
                                 : join_path(base_dir, ".mig/state.db");
-    char *objects = join_path(base_dir, ".mig/objects");
+    char *objects = state ? sched_objects_dir(state) : NULL;
     char hostname[256] = "";
     gethostname(hostname, sizeof hostname - 1);
     char digest[BLOB_HEX];

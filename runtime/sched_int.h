@@ -241,6 +241,11 @@ void sched_rollback(run_t *r, const char *to);
  * directory that holds the state store STATE_PATH. NULL when that
  * directory cannot be resolved (errno) or memory ran out. */
 char *sched_lock_name(const char *state_path);
+/* The object store (before-images) of the state store STATE_PATH: the
+ * folder "objects" beside it, so that --state moves both together
+ * (".mig/state.db" -> ".mig/objects"). A new string; NULL when out of
+ * memory. */
+char *sched_objects_dir(const char *state_path);
 
 /* ---- rollback.c ------------------------------------------------------------- */
 

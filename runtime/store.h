@@ -112,6 +112,10 @@ mig_status_t store_run_create(store_t *s, const store_run_t *r, int64_t *id);
 mig_status_t store_run_get(store_t *s, int64_t id, store_run_t *run);
 /* The newest run's id, or 0. */
 int64_t store_run_last(store_t *s);
+/* Records the end of run ID: its STATE and ERROR (NULL: none). Its end
+ * time is set only when it has none (0: running, or reopened by
+ * store_run_reopen), so a later rollback changes the state but not the
+ * run's duration. */
 mig_status_t store_run_finish(store_t *s, int64_t id,
                               store_run_state_t state, const char *error);
 /* Marks a run running again (resume), with the new PID. */

@@ -19,8 +19,8 @@
       "profile, params, options, state, error, host, pid, started_ms, "       \
       "ended_ms, parent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', NULL, "   \
       "?7, ?8, ?9, 0, ?10)")                                                  \
-    X(RUN_FINISH, "UPDATE runs SET state = ?2, error = ?3, ended_ms = ?4 "    \
-      "WHERE id = ?1")                                                        \
+    X(RUN_FINISH, "UPDATE runs SET state = ?2, error = ?3, ended_ms = "      \
+      "CASE WHEN ended_ms > 0 THEN ended_ms ELSE ?4 END WHERE id = ?1")       \
     X(RUN_REOPEN, "UPDATE runs SET state = 'running', error = NULL, "         \
       "ended_ms = 0, pid = ?2, host = ?3 WHERE id = ?1")                      \
     X(RUN_GET, "SELECT " STORE_RUN_COLUMNS " FROM runs WHERE id = ?1")        \

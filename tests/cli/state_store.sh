@@ -1,0 +1,48 @@
+#!/bin/sh
+# state_store.sh MIG SRC BUILD: where a run keeps its state (docs/cli.md,
+# docs/state.md). --state PATH moves the object store with the database;
+# a later rollback keeps the run's duration; `mig run -` is refused,
+# since resume and rollback read the plan again.
+MIG=$1
+. "$2/tests/runtime/lib.sh"
+
+d=$(mktemp -d "${TMPDIR:-/tmp}/mig-cli.XXXXXX")
+mkdir -p "$d/plan" "$d/elsewhere"
+cat > "$d/plan/p.mig" <<'PLAN'
+migration "state-where" {
+  stage write {
+    step put = file.write(path: "old.txt", content: "new\n")
+  }
+}
+PLAN
+printf 'old\n' > "$d/plan/old.txt"
+
+# 1. --state elsewhere/state.db: the before-image goes to elsewhere/objects,
+#    nothing is written beside the plan, and rollback finds it there.
+expect 0 "$MIG" run --state "$d/elsewhere/state.db" "$d/plan/p.mig" && ok
+[ ! -e "$d/plan/.mig" ] && ok || bad "--state left a .mig beside the plan"
+[ -n "$(find "$d/elsewhere/objects" -type f 2>/dev/null)" ] && ok \
+  || bad "--state: no before-image under elsewhere/objects"
+# The run's duration, before the rollback.
+ended() { "$MIG" status --json --state "$d/elsewhere/state.db" 1 \
+          | sed -n 's/.*"duration_ms": \([0-9]*\).*/\1/p'; }
+before=$(ended)
+[ -n "$before" ] && ok || bad "no duration_ms in mig status --json"
+sleep 1
+expect 0 "$MIG" rollback --state "$d/elsewhere/state.db" 1 && ok
+holds "match the checkpoint"
+[ "$(cat "$d/plan/old.txt")" = old ] && ok || bad "rollback did not restore old.txt"
+# 2. The rollback changed the state, not the run's end time.
+after=$(ended)
+[ "$after" = "$before" ] && ok || bad "rollback rewrote the duration: $before -> $after"
+expect 0 "$MIG" status --state "$d/elsewhere/state.db" 1 && ok
+holds "rolled-back"
+
+# 3. mig run - : refused before anything is recorded.
+cd "$d/plan" || exit 2
+expect 2 sh -c "\"$MIG\" run - < p.mig" && ok
+holds "mig run: error: the plan must be a file, not standard input"
+[ ! -e "$d/plan/.mig" ] && ok || bad "mig run - left a state store"
+
+rm -rf "$d"
+summary

@@ -128,7 +128,7 @@ static const cli_opt_t status_opts[] = {
 static const cli_opt_t history_opts[] = {
     { .name = "state", .arg = "PATH",
       .help = "the state store (default: .mig/state.db here or above)" },
-    { .name = "limit", .short_name = 'n', .arg = "N",
+    { .name = "limit", .arg = "N",
       .help = "show the newest N runs only (0, the default: all)" },
     { .name = "json", .short_name = 'j',
       .help = "print the runs as a JSON array (docs/cli.md)" },
@@ -350,6 +350,20 @@ static const cli_cmd_t *find_command(const char *name)
     return NULL;
 }
 
+/* Says on stderr that there is no command NAME, with the closest one
+ * ("did you mean 'check'?") when one is close. */
+static void no_such_command(const char *name)
+{
+    eval_suggest_t s;
+    eval_suggest_init(&s, name);
+    for (const cli_cmd_t *c = cli_commands; c->name; c++)
+        eval_suggest_consider(&s, c->name);
+    fprintf(stderr, "mig: no such command '%s'\n", name);
+    if (s.best)
+        fprintf(stderr, "hint: did you mean 'mig %s'?\n", s.best);
+    fprintf(stderr, "Run 'mig help' for the list.\n");
+}
+
 static void print_overview(FILE *out)
 {
     fprintf(out, "usage: mig COMMAND [OPTIONS] [ARGS]\n\n"
@@ -372,8 +386,7 @@ int cmd_help(const cli_cmd_t *cmd, const cli_args_t *args)
         return cli_print_actions(stdout);
     const cli_cmd_t *c = find_command(args->operands[0]);
     if (!c) {
-        fprintf(stderr, "mig: no such command '%s'\n", args->operands[0]);
-        print_overview(stderr);
+        no_such_command(args->operands[0]);
         return EXIT_USAGE;
     }
     cli_print_help(c, stdout);
@@ -406,8 +419,7 @@ int main(int argc, char **argv)
         name = "version";
     const cli_cmd_t *cmd = find_command(name);
     if (!cmd) {
-        fprintf(stderr, "mig: no such command '%s'\n"
-                        "Run 'mig help' for the list.\n", argv[1]);
+        no_such_command(argv[1]);
         return EXIT_USAGE;
     }
     cli_args_t args;

@@ -47,14 +47,73 @@ void cli_print_help(const cli_cmd_t *cmd, FILE *out)
     }
 }
 
-static int usage_error(const cli_cmd_t *cmd, const char *fmt, const char *what)
+/* Prints "mig CMD: " and FMT with WHAT, then HINT (when not NULL). */
+static int usage_error_hint(const cli_cmd_t *cmd, const char *fmt,
+                            const char *what, const char *hint)
 {
     fprintf(stderr, "mig %s: ", cmd->name);
     fprintf(stderr, fmt, what);
     fputc('\n', stderr);
+    if (hint)
+        fprintf(stderr, "hint: %s\n", hint);
     usage_line(cmd, stderr);
     fprintf(stderr, "Run 'mig help %s' for more.\n", cmd->name);
     return EXIT_USAGE;
+}
+
+static int usage_error(const cli_cmd_t *cmd, const char *fmt, const char *what)
+{
+    return usage_error_hint(cmd, fmt, what, NULL);
+}
+
+/* Options people reach for in a command that does the job elsewhere: the
+ * command, the option (without "--") and where to go instead. */
+static const struct elsewhere {
+    const char *cmd, *opt, *hint;
+} elsewhere[] = {
+    { .cmd = "run", .opt = "dry-run",
+      .hint = "'mig run' has no dry run: 'mig plan FILE' shows what the run "
+              "would do, changing nothing" },
+    { .cmd = "resume", .opt = "dry-run",
+      .hint = "'mig resume' has no dry run: 'mig status RUN' shows where the "
+              "run stands" },
+};
+
+/* Says that the long option NAME (LEN bytes, without "--") is not one of
+ * CMD's, with a hint: the option of CMD it is closest to ("did you mean
+ * '--dry-run'?"), the command that does it instead (the elsewhere
+ * table), or the other commands that have it. */
+static int unknown_long(const cli_cmd_t *cmd, const char *arg, const char *name,
+                        size_t len)
+{
+    char *key = strndup(name, len);
+    char hint[256] = "";
+    eval_suggest_t s;
+    eval_suggest_init(&s, key ? key : "");
+    for (int i = 0; key && cmd->opts[i].name; i++)
+        eval_suggest_consider(&s, cmd->opts[i].name);
+    if (s.best)
+        snprintf(hint, sizeof hint, "did you mean '--%s'?", s.best);
+    for (size_t i = 0; key && !*hint && i < sizeof elsewhere
+                                             / sizeof *elsewhere; i++) {
+        if (strcmp(elsewhere[i].cmd, cmd->name) != 0)
+            continue;
+        eval_suggest_init(&s, key);
+        eval_suggest_consider(&s, elsewhere[i].opt);
+        if (s.best || strcmp(key, elsewhere[i].opt) == 0)
+            snprintf(hint, sizeof hint, "%s", elsewhere[i].hint);
+    }
+    /* Another command's option, by its exact name. */
+    for (const cli_cmd_t *c = cli_commands; key && !*hint && c->name; c++)
+        for (int i = 0; c->opts[i].name; i++)
+            if (c != cmd && strcmp(c->opts[i].name, key) == 0) {
+                snprintf(hint, sizeof hint, "'--%s' is an option of 'mig %s'",
+                         key, c->name);
+                break;
+            }
+    free(key);
+    return usage_error_hint(cmd, "unknown option '%s'", arg,
+                            *hint ? hint : NULL);
 }
 
 static const cli_opt_t *find_long(const cli_cmd_t *cmd, const char *name,
@@ -108,7 +167,7 @@ int cli_parse(const cli_cmd_t *cmd, int argc, char **argv, cli_args_t *out)
             size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
             o = find_long(cmd, a + 2, len, &idx);
             if (!o)
-                return usage_error(cmd, "unknown option '%s'", a);
+                return unknown_long(cmd, a, a + 2, len);
             if (eq) {
                 if (!o->arg)
                     return usage_error(cmd, "option '--%s' takes no value", o->name);

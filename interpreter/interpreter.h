@@ -548,6 +548,21 @@ const action_t *action_at(const action_registry_t *r, size_t i);
 size_t action_handler_count(const action_registry_t *r);
 const action_handler_t *action_handler_at(const action_registry_t *r,
                                           size_t i);
+/* ---- "did you mean" (eval_builtins.c) --------------------------------- */
+
+/* Looks for the candidate closest to NAME by edit distance; every "did you
+ * mean" comes from here (the CLI's, for commands and options, too). Feed
+ * every candidate to eval_suggest_consider; BEST is then the suggestion,
+ * or NULL when none is close enough to be worth a "did you mean". */
+typedef struct eval_suggest {
+    const char *name;
+    const char *best;
+    size_t dist;
+} eval_suggest_t;
+
+void eval_suggest_init(eval_suggest_t *s, const char *name);
+void eval_suggest_consider(eval_suggest_t *s, const char *candidate);
+
 /* The registered action or handler name closest to NAME, for a "did you
  * mean", or NULL when none is close. */
 const char *action_suggest(const action_registry_t *r, const char *name);

@@ -157,6 +157,44 @@ int cli_state_path(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
  * EXIT_USAGE with the reason in DIAGS (S's own messages moved there). */
 int cli_run_id(store_t *s, const char *text, int64_t *id, diag_list_t *diags);
 
+/* What a run shows (report.c; docs/cli.md, "What a run prints"). */
+typedef enum cli_report_mode {
+    REPORT_PLAIN,   /* a line per event worth reading: for pipes and files */
+    REPORT_LIVE,    /* a terminal: a progress line per stage, redrawn */
+    REPORT_QUIET,   /* --quiet: nothing on stdout; a failure on stderr */
+    REPORT_JSON,    /* --json: one summary object at the end */
+} cli_report_mode_t;
+
+typedef struct cli_report cli_report_t;
+
+/* The mode for --quiet and --json: else live when stdout is a terminal
+ * (TERM not "dumb"), plain when not; MIG_PROGRESS=live or plain forces
+ * one (tests drive the live line through it). */
+cli_report_mode_t cli_report_mode(bool quiet, bool json);
+/* A report on the run of G (NULL: labels are node ids); VERBOSE adds a
+ * line per step of every item. NULL when out of memory. */
+cli_report_t *cli_report_new(const graph_t *g, cli_report_mode_t mode,
+                             bool verbose);
+void cli_report_free(cli_report_t *r);
+/* The run_event_fn and run_items_fn to give the runtime, with the report
+ * as their data. */
+void cli_report_event(void *data, const char *kind, const char *node,
+                      const char *item, const val_t *detail);
+void cli_report_items(void *data, const char *node, const char *item,
+                      const val_t *items);
+/* The label of node ID ("put = file.write"), or the id. */
+const char *cli_report_label(const cli_report_t *r, const char *id);
+/* Appends " [VALUE]" for item ITEM of node NODE: the item's value when the
+ * run told it (a file name: "[legacy/a.json]"), else its key ("[2]");
+ * nothing for NULL or "". */
+void cli_report_item(const cli_report_t *r, const char *node, const char *item,
+                     strbuf_t *b);
+/* Ends the report of run ID of command CMD ("run", "resume"), which WHAT
+ * ("ended", "resumed") with RES and exit code CODE: the summary (lines or
+ * JSON), and for a run that failed, its first error on stderr. */
+void cli_report_end(cli_report_t *r, const char *cmd, int64_t id,
+                    const char *what, run_result_t res, int code);
+
 /* The subcommands. */
 int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args);

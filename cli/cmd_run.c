@@ -1,7 +1,6 @@
 /* cmd_run.c: `mig run`, `mig resume` and `mig rollback`: the commands
- * that change things. Each prints what happens as it happens, one line
- * per event of the journal (docs/state.md), and exits with a status that
- * says how the run ended (docs/cli.md). */
+ * that change things. Each shows what happens as it happens (report.c)
+ * and exits with a status that says how the run ended (docs/cli.md). */
 #define _XOPEN_SOURCE 700   /* realpath */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,144 +11,6 @@
 
 #include "cli.h"
 #include "store.h"
-
-/* ---- printing events ----------------------------------------------------- */
-
-typedef struct printer {
-    const graph_t *g;           /* NULL for a rollback without its plan */
-    bool quiet;
-} printer_t;
-
-/* The string under KEY of map M, or "" (not NULL: it is printed). */
-static const char *str(const val_t *m, const char *key)
-{
-    val_t *v = m ? val_map_get(m, key, strlen(key)) : NULL;
-    return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : "";
-}
-
-/* Prints the first line of a message (a Lua traceback follows it: `mig
- * log` keeps it whole). */
-static void first_line(const char *s)
-{
-    printf("%.*s", (int)strcspn(s, "\n"), s);
-}
-
-static int64_t num(const val_t *m, const char *key)
-{
-    val_t *v = m ? val_map_get(m, key, strlen(key)) : NULL;
-    return v && val_is_int(v) ? val_get_int(v) : 0;
-}
-
-/* The label of node ID ("put = file.write"), or the id. */
-static const char *label(const printer_t *p, const char *id)
-{
-    uint32_t n = p->g && id ? graph_find(p->g, id) : GRAPH_NONE;
-    return n != GRAPH_NONE ? graph_node_label(p->g, n) : id ? id : "";
-}
-
-static void item_suffix(const char *item)
-{
-    if (item && *item)
-        printf(" [%s]", item);
-}
-
-static void on_event(void *data, const char *kind, const char *node,
-                     const char *item, const val_t *d)
-{
-    const printer_t *p = data;
-    if (p->quiet)
-        return;
-    if (strcmp(kind, "run-start") == 0) {
-        printf("run of \"%s\"\n", str(d, "plan"));
-    } else if (strcmp(kind, "run-resume") == 0) {
-        printf("resuming%s\n", val_map_get(d, "failed_only", 11)
-               && val_get_bool(val_map_get(d, "failed_only", 11))
-               ? " the failed items" : "");
-    } else if (strcmp(kind, "stage-start") == 0) {
-        printf("%s\n", label(p, node));
-    } else if (strcmp(kind, "stage-failed") == 0) {
-        printf("  %s failed: %s: ", label(p, node), str(d, "class"));
-        first_line(str(d, "message"));
-        putchar('\n');
-    } else if (strcmp(kind, "step-done") == 0) {
-        printf("  ok      %s", label(p, node));
-        item_suffix(item);
-        putchar('\n');
-    } else if (strcmp(kind, "step-not-run") == 0) {
-        printf("  -       %s", label(p, node));
-        item_suffix(item);
-        puts(": its condition is false");
-    } else if (strcmp(kind, "step-failed") == 0) {
-        printf("  failed  %s", label(p, node));
-        item_suffix(item);
-        printf(": %s: ", str(d, "class"));
-        first_line(str(d, "message"));
-        putchar('\n');
-    } else if (strcmp(kind, "retry-wait") == 0) {
-        printf("  retry   %s", label(p, node));
-        item_suffix(item);
-        printf(": attempt %" PRId64 " failed, next in %" PRId64 "ms\n",
-               num(d, "attempt"), num(d, "delay_ms"));
-    } else if (strcmp(kind, "item-failed") == 0) {
-        val_t *tol = val_map_get(d, "tolerated", 9);
-        printf("  failed item");
-        item_suffix(item);
-        printf("%s: %s: ", tol && val_get_bool(tol) ? " (tolerated)" : "",
-               str(d, "class"));
-        first_line(str(d, "message"));
-        putchar('\n');
-    } else if (strcmp(kind, "item-skipped") == 0) {
-        printf("  skipped item");
-        item_suffix(item);
-        printf(": %s\n", str(d, "reason"));
-    } else if (strcmp(kind, "recover") == 0) {
-        printf("  recover");
-        item_suffix(item);
-        printf(" %s: ", str(d, "class"));
-        first_line(str(d, "message"));
-        putchar('\n');
-    } else if (strcmp(kind, "decision") == 0) {
-        printf("  decided %s", str(d, "decision"));
-        item_suffix(item);
-        putchar('\n');
-    } else if (strcmp(kind, "checkpoint") == 0) {
-        const char *dg = str(d, "digest");
-        printf("  checkpoint %s: %" PRId64 " resource%s, digest %.12s\n",
-               str(d, "name"), num(d, "resources"),
-               num(d, "resources") == 1 ? "" : "s", dg);
-    } else if (strcmp(kind, "hook-start") == 0) {
-        printf("  %s\n", label(p, node));
-    } else if (strcmp(kind, "in-flight") == 0) {
-        printf("  in flight at the crash: %s", label(p, node));
-        item_suffix(item);
-        printf(": %s\n", str(d, "settled"));
-    } else if (strcmp(kind, "rollback-start") == 0) {
-        printf("rolling back to %s\n", str(d, "to"));
-    } else if (strcmp(kind, "undo") == 0 || strcmp(kind, "undo-forced") == 0) {
-        printf("  %s  %s (%s)", strcmp(kind, "undo") == 0 ? "undone"
-                                                           : "forced",
-               label(p, node), str(d, "action"));
-        item_suffix(item);
-        putchar('\n');
-    } else if (strcmp(kind, "rollback-done") == 0) {
-        val_t *m = val_map_get(d, "matched", 7);
-        printf("rolled back to %s: %" PRId64 " undone; the managed resources "
-               "%s\n", str(d, "to"), num(d, "undone"),
-               m && val_get_bool(m) ? "match the checkpoint"
-                                    : "DIFFER from the checkpoint");
-        val_t *diff = val_map_get(d, "differ", 6);
-        for (size_t i = 0; diff && i < val_len(diff); i++) {
-            const val_t *x = val_list_get(diff, i);
-            printf("  differs: %s (expected %s, found %s)\n", str(x, "path"),
-                   str(x, "expected"), *str(x, "actual") ? str(x, "actual")
-                                                         : "nothing");
-        }
-    }
-    /* Lines about steps wait in the buffer; the rest is shown at once, so
-     * that a person (or a script) sees each stage begin. */
-    if (strncmp(kind, "step-", 5) != 0 && strcmp(kind, "undo") != 0)
-        fflush(stdout);
-}
 
 /* ---- shared -------------------------------------------------------------- */
 
@@ -267,39 +128,43 @@ static int read_faults(const cli_cmd_t *cmd, const cli_args_t *args,
     return EXIT_CLEAN;
 }
 
-/* Runs G (loaded from PATH) with O, printing as it goes. */
-static int run_and_report(cli_plan_t *p, const char *path, const val_t *params,
+/* Runs G (loaded from PATH) with O, shown as CMD's --quiet, --verbose
+ * and --json ask. */
+static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
+                          cli_plan_t *p, const char *path, const val_t *params,
                           run_options_t *o, const char *what)
 {
     char *dir = cli_dir_of(path);
     char real[PATH_MAX];
     o->plan_path = realpath(path, real) ? real : path;
-    printer_t pr = { .g = p->graph };
-    o->on_event = on_event;
-    o->data = &pr;
+    cli_report_t *rep = cli_report_new(p->graph, cli_report_mode(
+        cli_value(cmd, args, "quiet") != NULL,
+        cli_value(cmd, args, "json") != NULL),
+        cli_value(cmd, args, "verbose") != NULL);
+    o->on_event = cli_report_event;
+    o->on_items = cli_report_items;
+    o->data = rep;
     diag_list_t diags;
     diag_list_init(&diags);
     int64_t id = 0;
     run_result_t res = RUN_REFUSED;
     o->lua = p->lua;
-    mig_status_t st = dir ? run_plan(p->graph, params, p->actions, dir, o,
-                                     &diags, &id, &res)
-                          : MIG_ENOMEM;
+    mig_status_t st = dir && rep ? run_plan(p->graph, params, p->actions, dir,
+                                            o, &diags, &id, &res)
+                                 : MIG_ENOMEM;
     cli_render_diags(&diags);
     diag_list_free(&diags);
     free(dir);
     if (getenv("MIG_CRASH_COUNT"))
         fprintf(stderr, "mig: crash points: %" PRIu64 "\n",
                 run_crash_points());
-    if (st == MIG_ENOMEM) {
+    int rc = st == MIG_OK ? exit_for(res) : EXIT_USAGE;
+    if (st == MIG_ENOMEM)
         fprintf(stderr, "mig: error: out of memory\n");
-        return EXIT_USAGE;
-    }
-    if (st != MIG_OK)
-        return EXIT_USAGE;
-    if (id && res != RUN_REFUSED)
-        printf("run %" PRId64 " %s: %s\n", id, what, run_result_name(res));
-    return exit_for(res);
+    else if (st == MIG_OK)
+        cli_report_end(rep, cmd->name, id, what, res, rc);
+    cli_report_free(rep);
+    return rc;
 }
 
 /* ---- mig run ---------------------------------------------------------------- */
@@ -360,7 +225,7 @@ int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
     rc = read_faults(cmd, args, &p, o.has_seed ? o.seed : FAULTS_DEFAULT_SEED,
                      &o.faults);
     if (rc == EXIT_CLEAN)
-        rc = run_and_report(&p, path, pmap, &o, "ended");
+        rc = run_and_report(cmd, args, &p, path, pmap, &o, "ended");
     faults_free(o.faults);
     val_unref(pmap);
     cli_plan_free(&p);
@@ -423,7 +288,8 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
                          ? (uint64_t)val_get_int(seed) : FAULTS_DEFAULT_SEED,
                          &o.faults);
     if (rc == EXIT_CLEAN)
-        rc = run_and_report(&p, run.plan_path, run.params, &o, "resumed");
+        rc = run_and_report(cmd, args, &p, run.plan_path, run.params, &o,
+                            "resumed");
     faults_free(o.faults);
     cli_plan_free(&p);
     store_run_clear(&run);
@@ -432,6 +298,28 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
 }
 
 /* ---- mig rollback ------------------------------------------------------------------------ */
+
+/* One record a rollback would undo (docs/cli.md, "mig rollback"): its
+ * journal position, step, action and kind, then the paths it touched. */
+static void print_undo(const cli_report_t *r, const val_t *x)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    val_t *seq = val_map_get(x, "seq", 3);
+    val_t *node = val_map_get(x, "node", 4), *item = val_map_get(x, "item", 4);
+    const char *id = node ? val_get_str(node, NULL) : "";
+    strbuf_printf(&b, "  %" PRId64 "  %s (%s, %s)",
+                  seq ? val_get_int(seq) : 0, cli_report_label(r, id),
+                  val_get_str(val_map_get(x, "action", 6), NULL),
+                  val_get_str(val_map_get(x, "kind", 4), NULL));
+    cli_report_item(r, id, item ? val_get_str(item, NULL) : NULL, &b);
+    val_t *paths = val_map_get(x, "paths", 5);
+    for (size_t i = 0; i < val_len(paths); i++)
+        strbuf_printf(&b, "%s%s", i ? ", " : ": ",
+                      val_get_str(val_list_get(paths, i), NULL));
+    printf("%s\n", b.data ? b.data : "");
+    strbuf_free(&b);
+}
 
 int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
 {
@@ -450,22 +338,23 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
            != EXIT_CLEAN)
         cli_plan_free(&p), memset(&p, 0, sizeof p);
     const action_registry_t *actions = p.actions ? p.actions : cli_actions();
-    printer_t pr = { .g = p.graph, .quiet = json || dry };
+    cli_report_t *pr = cli_report_new(p.graph, cli_report_mode(json || dry,
+                                                               false), false);
     rollback_options_t o = {
         .state_path = state, .run = run.id, .to = cli_value(cmd, args, "to"),
         .force = cli_value(cmd, args, "force") != NULL, .dry_run = dry,
         .list = json,
         .break_lock = cli_value(cmd, args, "break-lock") != NULL,
-        .on_event = on_event, .data = &pr,
+        .on_event = cli_report_event, .data = pr,
     };
     char *dir = cli_dir_of(run.plan_path);
     diag_list_t diags;
     diag_list_init(&diags);
     val_t *report = NULL;
     run_result_t res = RUN_REFUSED;
-    mig_status_t st = dir && actions ? rollback_run(actions, dir, &o, &diags,
-                                                    &report, &res)
-                                     : MIG_ENOMEM;
+    mig_status_t st = dir && actions && pr
+                      ? rollback_run(actions, dir, &o, &diags, &report, &res)
+                      : MIG_ENOMEM;
     cli_render_diags(&diags);
     diag_list_free(&diags);
     if (st == MIG_OK && report && json) {
@@ -479,16 +368,11 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
         printf("rolling back run %" PRId64 " to %s would undo %zu step%s, "
                "newest first:\n", run.id, o.to ? o.to : "its start",
                val_len(w), val_len(w) == 1 ? "" : "s");
-        for (size_t i = 0; i < val_len(w); i++) {
-            const val_t *x = val_list_get(w, i);
-            printf("  %" PRId64 "  %s (%s, %s)", num(x, "seq"),
-                   label(&pr, str(x, "node")), str(x, "action"),
-                   str(x, "kind"));
-            item_suffix(str(x, "item"));
-            putchar('\n');
-        }
+        for (size_t i = 0; i < val_len(w); i++)
+            print_undo(pr, val_list_get(w, i));
         puts("Nothing was changed.");
     }
+    cli_report_free(pr);
     val_unref(report);
     free(dir);
     cli_plan_free(&p);

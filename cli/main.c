@@ -69,7 +69,13 @@ static const cli_opt_t import_opts[] = {
       .help = "make calls fail on purpose: TARGET:CLASS[:COUNT]" },          \
     { .name = "inject-rate", .arg = "SHARE", .repeat = true,                 \
       .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the "    \
-              "class; several make a mix" },
+              "class; several make a mix" },                                 \
+    { .name = "quiet", .short_name = 'q',                                    \
+      .help = "print nothing but errors (on stderr)" },                      \
+    { .name = "verbose", .short_name = 'v',                                  \
+      .help = "print a line per step of every item, too" },                  \
+    { .name = "json", .short_name = 'j',                                     \
+      .help = "print only the run's summary, as JSON (docs/cli.md)" },
 
 static const cli_opt_t run_opts[] = {
     { .name = "profile", .short_name = 'p', .arg = "NAME",

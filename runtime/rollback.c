@@ -124,6 +124,27 @@ static val_t *describe(const store_journal_t *rec)
     return m;
 }
 
+/* describe(REC) with "paths": the paths it touches (the keys of its
+ * resources, when read), for the list of a dry run. */
+static val_t *describe_paths(const store_journal_t *rec)
+{
+    val_t *m = describe(rec);
+    val_t *paths = m ? val_list_new(rec->resources ? val_len(rec->resources)
+                                                   : 0)
+                     : NULL;
+    for (size_t i = 0; paths && rec->resources
+                       && i < val_len(rec->resources); i++)
+        if (val_list_push(paths, val_map_key(rec->resources, i)) != MIG_OK) {
+            val_unref(paths);
+            paths = NULL;
+        }
+    if (!paths || val_map_set_take(m, "paths", 5, paths) != MIG_OK) {
+        val_unref(m);
+        return NULL;
+    }
+    return m;
+}
+
 /* ---- undoing one record ----------------------------------------------------- */
 
 /* Undoing a record may queue the removals it makes to a remover
@@ -237,7 +258,8 @@ static bool scan(void *data, const store_journal_t *rec)
             b->oom = true;
         return false;
     }
-    if (b->e->dry_run && val_list_push_take(b->list, describe(rec)) != MIG_OK)
+    if (b->e->dry_run && val_list_push_take(b->list, describe_paths(rec))
+                         != MIG_OK)
         b->oom = true;
     return !b->oom;
 }
@@ -488,9 +510,10 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         goto done;
     }
     /* Pass 1: past an irreversible step only with force. */
-    st = store_journal_each(e->store, e->run, after,
-                            STORE_EACH_REVERSE | STORE_EACH_NO_VALUES, scan,
-                            &b);
+    /* A dry run lists the paths: it reads the records' resources. */
+    st = store_journal_each(e->store, e->run, after, STORE_EACH_REVERSE
+                            | (e->dry_run ? STORE_EACH_NO_ARGS
+                                          : STORE_EACH_NO_VALUES), scan, &b);
     if (st != MIG_OK || b.oom) {
         st = b.oom ? MIG_ENOMEM : st;
         goto done;

@@ -302,6 +302,13 @@ uint64_t run_crash_points(void);
 typedef void (*run_event_fn)(void *data, const char *kind, const char *node,
                              const char *item, const val_t *detail);
 
+/* Called, not journaled, for progress displays: as a foreach starts, with
+ * its node, the key of the item it runs in ("" outside any) and its ITEMS
+ * (a list, borrowed); and as each of its items ends, whatever the outcome,
+ * with the item's key and ITEMS NULL. */
+typedef void (*run_items_fn)(void *data, const char *node, const char *item,
+                             const val_t *items);
+
 typedef struct run_options {
     const char *state_path;     /* NULL: BASE_DIR/.mig/state.db */
     const char *plan_path;      /* the plan file, as recorded */
@@ -315,6 +322,7 @@ typedef struct run_options {
     bool allow_changed_plan;
     bool failed_only;           /* resume a finished run's failed items */
     run_event_fn on_event;
+    run_items_fn on_items;      /* NULL for none; gets DATA too */
     void *data;
     /* The plan's Lua modules (runtime/lua_bridge.h), whose functions are
      * rows of the registry given to run_plan and recovery hooks; NULL for

@@ -48,6 +48,16 @@ static void loop_pump(loop_t *l);
 static void wake_waiters(loop_t *l);
 static void waiter_clear(struct waiter *w);
 
+/* Tells the run's progress display about L: ITEMS as it starts, or NULL
+ * as its item KEY ends. */
+static void tell_items(const loop_t *l, const char *key, const val_t *items)
+{
+    run_t *r = l->t->run;
+    if (r->opts->on_items)
+        r->opts->on_items(r->opts->data, graph_node_id(r->g, l->node), key,
+                          items);
+}
+
 static void item_done(task_t *c)
 {
     loop_t *l = c->owner;
@@ -91,6 +101,7 @@ static void item_done(task_t *c)
             memset(&c->err, 0, sizeof(c->err));
         }
     }
+    tell_items(l, c->item, NULL);
     task_free(c);
     if (!l->pumping)
         loop_pump(l);
@@ -264,6 +275,7 @@ void foreach_start(task_t *t, uint32_t n)
             ? (size_t)floor(v / 100.0 * (double)val_len(items)) : (size_t)v;
     }
     t->waiting = true;
+    tell_items(l, t->item, items);
     loop_pump(l);
 }
 

@@ -24,9 +24,9 @@ ls "$work/registry"
 for tool in docs_search text_translate weather_lookup; do
     [ -f "$work/registry/$tool.json" ] || { echo "run.sh: registry/$tool.json is missing" >&2; exit 1; }
 done
-grep -q "skipped item \[0\]: legacy/pager.tcard is retired" "$work.out" \
+grep -q "skipped item \[legacy/pager.tcard\]: legacy/pager.tcard is retired" "$work.out" \
     || { echo "run.sh: the retired card was not skipped by the hook" >&2; exit 1; }
-grep -q "decided retry \[2\]" "$work.out" \
+grep -q "decided retry \[legacy/translate.tcard\]" "$work.out" \
     || { echo "run.sh: the hook did not retry the card with a blob" >&2; exit 1; }
 "$mig" rollback --state "$work/.mig/state.db" last
 [ "$start" = "$(sum "$work")" ] || { echo "run.sh: the rollback did not restore the folder" >&2; exit 1; }

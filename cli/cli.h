@@ -92,10 +92,21 @@ void cli_print_help(const cli_cmd_t *cmd, FILE *out);
 /* Prints every action and recovery handler of cli_actions() with its
  * arguments, effect and doc (`mig help actions`); returns an exit code. */
 int cli_print_actions(FILE *out);
+/* The same as a JSON array, one object per row: name, kind ("action" or
+ * "handler"), effect (null for a handler), doc, and args (each: name,
+ * types, required, default as JSON text or null, doc). */
+int cli_print_actions_json(FILE *out);
+/* Prints action or handler NAME as `mig help actions` shows it; when there
+ * is none, says so on stderr with the closest name. Returns an exit code. */
+int cli_print_action(FILE *out, const char *name);
 
 /* Renders every diagnostic in L to stderr the one way mig shows them:
  * file:line:col, the source line, a caret under the span, the hint. */
 void cli_render_diags(const diag_list_t *l);
+/* From now on cli_render_diags appends each diagnostic to LIST (a list
+ * value) as {severity, file, line, col, end_line, end_col, message, hint}
+ * instead of printing it; NULL goes back to printing. */
+void cli_render_json(val_t *list);
 
 /* A plan as the commands read it. Everything is NULL until loaded. */
 typedef struct cli_plan {

@@ -15,6 +15,9 @@ static const cli_opt_t check_opts[] = {
       .help = "check the syntax and placement rules only" },
     { .name = "strict",
       .help = "make a step that cannot be undone an error, not a warning" },
+    { .name = "json", .short_name = 'j',
+      .help = "print every plan's result and diagnostics as JSON "
+              "(docs/cli.md)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -154,6 +157,13 @@ static const cli_opt_t log_opts[] = {
 };
 
 static const cli_opt_t help_opts[] = {
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t help_cmd_opts[] = {
+    { .name = "json", .short_name = 'j',
+      .help = "with 'actions': print the actions and handlers as JSON" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -336,11 +346,13 @@ const cli_cmd_t cli_commands[] = {
           "\n"
           "Exit status: 0 when the plan was printed, 1 when the document has\n"
           "errors, 2 for a usage error or a file that cannot be read or written." },
-    { .name = "help", .run = cmd_help, .operands = "[COMMAND]",
-      .min_operands = 0, .max_operands = 1, .opts = help_opts,
-      .summary = "show help for mig or one of its commands",
+    { .name = "help", .run = cmd_help, .operands = "[COMMAND | ACTION]",
+      .min_operands = 0, .max_operands = 1, .opts = help_cmd_opts,
+      .summary = "show help for mig, one of its commands or an action",
       .help = "Without COMMAND, lists the commands; with it, shows its usage.\n"
-              "'mig help actions' lists every action and recovery handler." },
+              "'mig help actions' lists every action and recovery handler\n"
+              "(--json: as JSON), and 'mig help ACTION' shows one of them\n"
+              "(mig help file.write)." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",
@@ -383,16 +395,20 @@ static void print_overview(FILE *out)
 
 int cmd_help(const cli_cmd_t *cmd, const cli_args_t *args)
 {
-    (void)cmd;
     if (args->n_operands == 0) {
         print_overview(stdout);
         return EXIT_CLEAN;
     }
-    if (strcmp(args->operands[0], "actions") == 0)
-        return cli_print_actions(stdout);
-    const cli_cmd_t *c = find_command(args->operands[0]);
+    const char *name = args->operands[0];
+    if (strcmp(name, "actions") == 0)
+        return cli_value(cmd, args, "json") ? cli_print_actions_json(stdout)
+                                            : cli_print_actions(stdout);
+    /* Actions are NAMESPACE.NAME; commands have no dot. */
+    if (strchr(name, '.'))
+        return cli_print_action(stdout, name);
+    const cli_cmd_t *c = find_command(name);
     if (!c) {
-        no_such_command(args->operands[0]);
+        no_such_command(name);
         return EXIT_USAGE;
     }
     cli_print_help(c, stdout);

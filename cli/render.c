@@ -6,7 +6,8 @@
  *   hint: a stage body is a block: stage NAME { ... }
  *
  * Long lines are cut to a window around the caret; bytes that would upset a
- * terminal are shown as '?'. Colour only on a terminal, never with NO_COLOR. */
+ * terminal are shown as '?'. Colour only on a terminal, never with NO_COLOR.
+ * `mig check --json` collects the same diagnostics as JSON instead. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -109,8 +110,49 @@ static void render_excerpt(FILE *out, const diag_t *d, const style_t *st)
     fprintf(out, "%s\n", st->reset);
 }
 
+/* Where cli_render_diags collects diagnostics as JSON (cli_render_json),
+ * or NULL: rendered as text on stderr. */
+static val_t *json_sink;
+
+void cli_render_json(val_t *list)
+{
+    json_sink = list;
+}
+
+static bool put(val_t *m, const char *key, val_t *v)
+{
+    return v && val_map_set_take(m, key, strlen(key), v) == MIG_OK;
+}
+
+/* D as {severity, file, line, col, end_line, end_col, message, hint}, the
+ * place null when D has none; false when out of memory. */
+static bool push_json(val_t *list, const diag_t *d)
+{
+    static const char *const words[] = { "error", "warning", "note" };
+    bool at = d->src && d->has_span;
+    val_t *m = val_map_new(8);
+    return m && put(m, "severity", val_cstring(words[d->severity]))
+        && put(m, "file", d->src ? val_cstring(d->src->name) : val_null())
+        && put(m, "line", at ? val_int(d->span.line) : val_null())
+        && put(m, "col", at ? val_int(d->span.col) : val_null())
+        && put(m, "end_line", at ? val_int(d->span.end_line) : val_null())
+        && put(m, "end_col", at ? val_int(d->span.end_col) : val_null())
+        && put(m, "message", val_cstring(d->message))
+        && put(m, "hint", d->hint ? val_cstring(d->hint) : val_null())
+        && val_list_push_take(list, m) == MIG_OK;
+}
+
 void cli_render_diags(const diag_list_t *l)
 {
+    if (json_sink) {
+        bool ok = !l->out_of_memory;
+        for (size_t i = 0; ok && i < l->len; i++)
+            ok = push_json(json_sink, &l->items[i]);
+        if (!ok)
+            fputs("mig: error: out of memory; some messages were lost\n",
+                  stderr);
+        return;
+    }
     static const char *const words[] = { "error", "warning", "note" };
     style_t st = pick_style();
     const char *colors[] = { st.red, st.magenta, st.cyan };

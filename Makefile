@@ -5,11 +5,12 @@ BUILD_SAN  ?= build-sanitize
 BUILD_REL  ?= build-release
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
+PREFIX     ?= /usr/local
 ifeq ($(CI),true)
 CMAKE_ARGS += -DMIG_WERROR=ON
 endif
 
-.PHONY: all deps build build-sanitize demo test bench clean
+.PHONY: all deps build build-sanitize demo test bench install clean
 
 all: build
 
@@ -30,6 +31,11 @@ demo: build
 test: build build-sanitize
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS)
+
+# Installs bin/mig, the man page mig(1) and the bash, zsh and fish
+# completions under PREFIX (DESTDIR=... stages them for a package).
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # Benchmarks run on a Release build of their own; figures: bench/RESULTS.md.
 bench: deps

@@ -164,6 +164,8 @@ static const cli_opt_t help_opts[] = {
 static const cli_opt_t help_cmd_opts[] = {
     { .name = "json", .short_name = 'j',
       .help = "with 'actions': print the actions and handlers as JSON" },
+    { .name = "man",
+      .help = "print the man page mig(1), in roff, for every command" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -352,7 +354,20 @@ const cli_cmd_t cli_commands[] = {
       .help = "Without COMMAND, lists the commands; with it, shows its usage.\n"
               "'mig help actions' lists every action and recovery handler\n"
               "(--json: as JSON), and 'mig help ACTION' shows one of them\n"
-              "(mig help file.write)." },
+              "(mig help file.write). --man prints the man page mig(1)." },
+    { .name = "completions", .run = cmd_completions, .operands = "SHELL",
+      .min_operands = 1, .max_operands = 1, .opts = help_opts,
+      .summary = "print shell completions for mig (bash, zsh or fish)",
+      .help =
+          "Prints the completion script of SHELL (bash, zsh or fish) for mig's\n"
+          "commands, options and file arguments, written from the same table\n"
+          "as this help. 'make install' installs all three; by hand:\n"
+          "\n"
+          "  mig completions bash > ~/.local/share/bash-completion/completions/mig\n"
+          "  mig completions zsh > ~/.zfunc/_mig       (a folder in $fpath)\n"
+          "  mig completions fish > ~/.config/fish/completions/mig.fish\n"
+          "\n"
+          "Exit status: 0, or 2 for a shell mig has no completions for." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",
@@ -388,13 +403,17 @@ static void print_overview(FILE *out)
                  "mig runs migration plans written in .mig files.\n\n"
                  "commands:\n");
     for (const cli_cmd_t *c = cli_commands; c->name; c++)
-        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+        fprintf(out, "  %-12s %s\n", c->name, c->summary);
     fprintf(out, "\nRun 'mig help COMMAND' for a command's options, and "
                  "'mig help actions'\nfor the actions a plan can call.\n");
 }
 
 int cmd_help(const cli_cmd_t *cmd, const cli_args_t *args)
 {
+    if (cli_value(cmd, args, "man")) {
+        cli_print_man(stdout);
+        return EXIT_CLEAN;
+    }
     if (args->n_operands == 0) {
         print_overview(stdout);
         return EXIT_CLEAN;

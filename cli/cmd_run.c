@@ -314,7 +314,7 @@ static void print_undo(const cli_report_t *r, const val_t *x)
                   val_get_str(val_map_get(x, "kind", 4), NULL));
     cli_report_item(r, id, item ? val_get_str(item, NULL) : NULL, &b);
     val_t *paths = val_map_get(x, "paths", 5);
-    for (size_t i = 0; i < val_len(paths); i++)
+    for (size_t i = 0; paths && i < val_len(paths); i++)
         strbuf_printf(&b, "%s%s", i ? ", " : ": ",
                       val_get_str(val_list_get(paths, i), NULL));
     printf("%s\n", b.data ? b.data : "");

@@ -448,7 +448,75 @@ typedef struct log_out {
     bool brief;                 /* --brief: only what runs share */
     strbuf_t b;
     mig_status_t st;
+    /* Without --brief: the run's journal records by step, "NODE\tITEM" ->
+     * a list of {seq, action, kind, state, paths}, shown under the
+     * step's step-done or step-failed event. */
+    val_t *journal;
 } log_out_t;
+
+/* Adds journal record REC to O->journal (store_journal_each). */
+static bool gather_record(void *data, const store_journal_t *rec)
+{
+    log_out_t *o = data;
+    strbuf_t k;
+    strbuf_init(&k);
+    strbuf_printf(&k, "%s\t%s", rec->node, rec->item ? rec->item : "");
+    val_t *list = k.oom ? NULL : val_map_get(o->journal, k.data, k.len);
+    val_t *m = val_map_new(5);
+    val_t *paths = val_list_new(rec->resources ? val_len(rec->resources) : 0);
+    bool ok = !k.oom && m && paths;
+    for (size_t i = 0; ok && rec->resources && i < val_len(rec->resources); i++)
+        ok = val_list_push(paths, val_map_key(rec->resources, i)) == MIG_OK;
+    ok = ok && put(m, "seq", val_int(rec->seq))
+         && put(m, "action", val_cstring(rec->action))
+         && put(m, "kind", val_cstring(store_journal_kind_name(rec->kind)))
+         && put(m, "state", val_cstring(store_journal_state_name(rec->state)))
+         && put(m, "paths", val_ref(paths));
+    if (ok && !list) {
+        ok = (list = val_list_new(1))
+             && val_map_set_take(o->journal, k.data, k.len, list) == MIG_OK;
+    }
+    ok = ok && val_list_push(list, m) == MIG_OK;
+    val_unref(m);
+    val_unref(paths);
+    strbuf_free(&k);
+    if (!ok)
+        o->st = MIG_ENOMEM;
+    return ok;
+}
+
+/* The journal records of EV's step (a step-done or step-failed event),
+ * borrowed; NULL when none. */
+static val_t *records_of(const log_out_t *o, const store_event_rec_t *ev)
+{
+    if (!o->journal || !ev->node || (strcmp(ev->kind, "step-done") != 0
+                                     && strcmp(ev->kind, "step-failed") != 0))
+        return NULL;
+    strbuf_t k;
+    strbuf_init(&k);
+    strbuf_printf(&k, "%s\t%s", ev->node, ev->item ? ev->item : "");
+    val_t *list = k.oom ? NULL : val_map_get(o->journal, k.data, k.len);
+    strbuf_free(&k);
+    return list;
+}
+
+/* "    journal 3  file.write (self, done): a.json, b.json" per record. */
+static void print_records(const val_t *list)
+{
+    for (size_t i = 0; list && i < val_len(list); i++) {
+        const val_t *r = val_list_get(list, i);
+        const val_t *paths = val_map_get(r, "paths", 5);
+        printf("    journal %" PRId64 "  %s (%s, %s)",
+               val_get_int(val_map_get(r, "seq", 3)),
+               val_get_str(val_map_get(r, "action", 6), NULL),
+               val_get_str(val_map_get(r, "kind", 4), NULL),
+               val_get_str(val_map_get(r, "state", 5), NULL));
+        for (size_t j = 0; paths && j < val_len(paths); j++)
+            printf("%s%s", j ? ", " : ": ",
+                   val_get_str(val_list_get(paths, j), NULL));
+        putchar('\n');
+    }
+}
 
 /* What `mig log --brief` leaves out (docs/cli.md): whole events, or
  * fields of an event's data, that differ between two runs that did the
@@ -502,6 +570,9 @@ static bool json_event(log_out_t *o, const store_event_rec_t *ev,
               && put(m, "node", str_or_null(ev->node))
               && put(m, "item", str_or_null(ev->item))
               && put(m, "data", data ? val_ref(data) : val_null());
+    val_t *records = records_of(o, ev);
+    if (ok && records)
+        ok = put(m, "journal", val_ref(records));
     o->st = ok ? print_json(m, false) : MIG_ENOMEM;
     val_unref(m);
     return o->st == MIG_OK;
@@ -545,10 +616,12 @@ static bool print_event(void *data, const store_event_rec_t *ev)
         while (b->len && b->data[b->len - 1] == ' ')
             b->len--;
         ok = !b->oom;
-        if (ok)
+        if (ok) {
             printf("%.*s\n", (int)b->len, b->data);
-        else
+            print_records(records_of(o, ev));
+        } else {
             o->st = MIG_ENOMEM;
+        }
     }
     if (o->brief)
         val_unref(d);
@@ -569,9 +642,20 @@ int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args)
     log_out_t o = { .json = cli_value(cmd, args, "json") != NULL,
                     .brief = cli_value(cmd, args, "brief") != NULL };
     strbuf_init(&o.b);
-    mig_status_t st = store_event_each(s, id, print_event, &o);
+    mig_status_t st = MIG_OK;
+    if (!o.brief) {
+        st = (o.journal = val_map_new(64))
+             ? store_journal_each(s, id, 0, STORE_EACH_NO_ARGS, gather_record,
+                                  &o)
+             : MIG_ENOMEM;
+        if (st == MIG_OK)
+            st = o.st;
+    }
+    if (st == MIG_OK)
+        st = store_event_each(s, id, print_event, &o);
     if (st == MIG_OK)
         st = o.st;
+    val_unref(o.journal);
     strbuf_free(&o.b);
     if (st == MIG_ENOMEM)
         diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");

@@ -435,6 +435,14 @@ void cli_report_event(void *data, const char *kind, const char *node,
         r->all.steps++;
         if (each && (r->mode != REPORT_LIVE || r->verbose))
             say(r, node, item, NULL, "  ok      %s", cli_report_label(r, node));
+    } else if (strcmp(kind, "log") == 0) {
+        /* What the plan says (log.*): warnings and errors always, info
+         * of loop items with --verbose. */
+        char tail[1024];
+        snprintf(tail, sizeof tail, ": %s", str(d, "message"));
+        if (each || strcmp(str(d, "level"), "info") != 0)
+            say(r, node, item, tail, "  %-7s %s", str(d, "level"),
+                cli_report_label(r, node));
     } else if (strcmp(kind, "step-not-run") == 0) {
         if (each)
             say(r, node, item, ": its condition is false", "  -       %s",

@@ -23,6 +23,17 @@ expect 0 "$MIG" run --state "$d/elsewhere/state.db" "$d/plan/p.mig" && ok
 [ ! -e "$d/plan/.mig" ] && ok || bad "--state left a .mig beside the plan"
 [ -n "$(find "$d/elsewhere/objects" -type f 2>/dev/null)" ] && ok \
   || bad "--state: no before-image under elsewhere/objects"
+# mig log shows the journal records under each step's event, with the
+# paths they touched; rollback --dry-run lists the same paths.
+expect 0 "$MIG" log --state "$d/elsewhere/state.db" 1 && ok
+printf '%s\n' "$OUT" | grep -qx '    journal 1  file.write (self, done): old.txt' && ok \
+  || { bad "mig log lacks the journal line"; printf '%s\n' "$OUT" >&2; }
+expect 0 "$MIG" log --json --state "$d/elsewhere/state.db" 1 && ok
+holds '"journal":[{"seq":1,"action":"file.write","kind":"self","state":"done","paths":["old.txt"]}]'
+expect 0 "$MIG" log --brief --state "$d/elsewhere/state.db" 1 && ok
+case $OUT in *journal*) bad "--brief shows journal lines" ;; *) ok ;; esac
+expect 0 "$MIG" rollback --dry-run --state "$d/elsewhere/state.db" 1 && ok
+holds "  1  put = file.write (file.write, self): old.txt"
 # The run's duration, before the rollback.
 ended() { "$MIG" status --json --state "$d/elsewhere/state.db" 1 \
           | sed -n 's/.*"duration_ms": \([0-9]*\).*/\1/p'; }

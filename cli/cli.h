@@ -107,6 +107,9 @@ void cli_render_diags(const diag_list_t *l);
  * value) as {severity, file, line, col, end_line, end_col, message, hint}
  * instead of printing it; NULL goes back to printing. */
 void cli_render_json(val_t *list);
+/* S as a string value for JSON output: a byte that is not part of valid
+ * UTF-8 (a file name's, say) becomes '?'. NULL when out of memory. */
+val_t *cli_json_text(const char *s);
 
 /* A plan as the commands read it. Everything is NULL until loaded. */
 typedef struct cli_plan {

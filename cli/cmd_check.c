@@ -52,7 +52,7 @@ static int check_json(const char *path, unsigned flags, val_t *list)
     cli_render_json(NULL);
     const char *name;
     uint32_t len;
-    val_map_set_take(m, "file", 4, val_cstring(p.src ? p.src->name : path));
+    val_map_set_take(m, "file", 4, cli_json_text(p.src ? p.src->name : path));
     val_map_set_take(m, "ok", 2, val_bool(rc == EXIT_CLEAN));
     val_map_set_take(m, "exit", 4, val_int(rc));
     val_map_set_take(m, "plan", 4, p.plan && ast_string_is_plain(p.plan->name,

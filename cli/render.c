@@ -119,6 +119,25 @@ void cli_render_json(val_t *list)
     json_sink = list;
 }
 
+val_t *cli_json_text(const char *s)
+{
+    size_t len = strlen(s);
+    if (val_utf8_valid(s, len))
+        return val_string(s, len);
+    char *copy = strdup(s);
+    if (!copy)
+        return NULL;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_char_len((const unsigned char *)copy + i, len - i);
+        if (n == 1 && (unsigned char)copy[i] >= 0x80)
+            copy[i] = '?';
+        i += n;
+    }
+    val_t *v = val_string(copy, len);
+    free(copy);
+    return v;
+}
+
 static bool put(val_t *m, const char *key, val_t *v)
 {
     return v && val_map_set_take(m, key, strlen(key), v) == MIG_OK;
@@ -132,13 +151,13 @@ static bool push_json(val_t *list, const diag_t *d)
     bool at = d->src && d->has_span;
     val_t *m = val_map_new(8);
     return m && put(m, "severity", val_cstring(words[d->severity]))
-        && put(m, "file", d->src ? val_cstring(d->src->name) : val_null())
+        && put(m, "file", d->src ? cli_json_text(d->src->name) : val_null())
         && put(m, "line", at ? val_int(d->span.line) : val_null())
         && put(m, "col", at ? val_int(d->span.col) : val_null())
         && put(m, "end_line", at ? val_int(d->span.end_line) : val_null())
         && put(m, "end_col", at ? val_int(d->span.end_col) : val_null())
-        && put(m, "message", val_cstring(d->message))
-        && put(m, "hint", d->hint ? val_cstring(d->hint) : val_null())
+        && put(m, "message", cli_json_text(d->message))
+        && put(m, "hint", d->hint ? cli_json_text(d->hint) : val_null())
         && val_list_push_take(list, m) == MIG_OK;
 }
 

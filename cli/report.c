@@ -525,13 +525,18 @@ void cli_report_items(void *data, const char *node, const char *item,
         strbuf_t k;
         strbuf_init(&k);
         strbuf_printf(&k, "%s@%s", node, item);
+        /* A loop started again (a retry block around it) replaces its
+         * items in the count. */
+        val_t *old = k.data ? val_map_get(r->loops, k.data, k.len) : NULL;
+        size_t again = old && !*item ? val_len(old) : 0;
+        if (!*item) {
+            r->st.total += val_len(items) - (again <= r->st.total ? again : 0);
+            r->all.total += val_len(items) - (again <= r->all.total ? again
+                                                                    : 0);
+        }
         if (k.data)
             val_map_set(r->loops, k.data, k.len, (val_t *)items);
         strbuf_free(&k);
-        if (!*item) {
-            r->st.total += val_len(items);
-            r->all.total += val_len(items);
-        }
     } else if (top_item(item)) {
         /* Which failed and which were skipped, their events say. */
         r->st.ended++;

@@ -479,8 +479,8 @@ void cli_report_event(void *data, const char *kind, const char *node,
         snprintf(tail, sizeof tail, ": %s", str(d, "reason"));
         say(r, node, item, tail, "  skipped item");
     } else if (strcmp(kind, "recover") == 0) {
-        char *w = why(d);
-        say(r, node, item, w + 1, "  recover");
+        char *w = why(d);       /* ": CLASS: MESSAGE", shown without the ':' */
+        say(r, node, item, w && *w ? w + 1 : w, "  recover");
         free(w);
     } else if (strcmp(kind, "decision") == 0) {
         say(r, node, item, NULL, "  decided %s", str(d, "decision"));

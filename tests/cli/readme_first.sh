@@ -1,0 +1,22 @@
+#!/bin/sh
+# readme_first.sh MIG SRC BUILD: the plan of README.md's "Your first
+# plan" and the commands shown under it work as the README says.
+MIG=$1
+. "$2/tests/runtime/lib.sh"
+d=$(mktemp -d "${TMPDIR:-/tmp}/mig-cli.XXXXXX")
+sed -n '/^## Your first plan/,/^## /p' "$2/README.md" \
+  | sed -n '/^   ```mig$/,/^   ```$/p' | sed '1d;$d' | sed 's/^   //' > "$d/plan.mig"
+[ -s "$d/plan.mig" ] && ok || bad "no plan under 'Your first plan' in README.md"
+cd "$d" || exit 2
+expect 0 "$MIG" check plan.mig && ok
+holds 'plan.mig: ok: migration "first"'
+expect 0 "$MIG" plan plan.mig --param name=you && ok
+[ ! -e out ] && ok || bad "mig plan changed something"
+expect 0 "$MIG" run plan.mig --param name=you && ok
+[ "$(cat out/hello.txt)" = "hello you" ] && ok || bad "out/hello.txt is not 'hello you'"
+expect 0 "$MIG" log last && ok
+holds "file.write (self, done): out/hello.txt"
+expect 0 "$MIG" rollback last && ok
+[ ! -e out ] && ok || bad "mig rollback left out/"
+cd / && rm -rf "$d"
+summary

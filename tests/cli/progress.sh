@@ -33,6 +33,18 @@ migration "files" {
   }
 }
 PLAN
+cat > nested.mig <<'PLAN'
+migration "nested" {
+  param tools = [{ name: "search", versions: ["v1", "v2"] }, { path: "legacy/x.json", versions: [3] }]
+  stage each {
+    foreach t in tools {
+      foreach v in t.versions {
+        step nap = test.sleep(duration: 0ms)
+      }
+    }
+  }
+}
+PLAN
 # Durations vary from run to run: masked.
 mask() { sed -e 's/ in [0-9][0-9a-z.]*$/ in T/' -e 's/ in [0-9][0-9a-z.]*\([;:]\)/ in T\1/'; }
 
@@ -54,6 +66,12 @@ cmp -s got.txt want.txt && ok || { bad "piped output"; diff want.txt got.txt >&2
 "$MIG" run --verbose big.mig > out.txt 2>&1
 [ "$(wc -l < out.txt)" -eq 5005 ] && ok || bad "--verbose: $(wc -l < out.txt) lines, not 5005"
 grep -qx '  ok      nap = test.sleep \[4999\]' out.txt && ok || bad "--verbose lacks item 4999"
+
+# Nested loops: the outer value first; a map by its name or path.
+"$MIG" run --verbose --state "$d/nested/state.db" nested.mig > out.txt 2>&1
+grep -qx '  ok      nap = test.sleep \[search > v2\]' out.txt \
+  && grep -qx '  ok      nap = test.sleep \[legacy/x.json > 3\]' out.txt && ok \
+  || { bad "nested items"; cat out.txt >&2; }
 
 # 3. A terminal: the line of the stage is redrawn in place (\r, erase to
 #    the end of the line), with the rate and the time left once a second

@@ -404,114 +404,262 @@ static bool top_item(const char *item)
     return item && *item && !strchr(item, '/');
 }
 
+/* ---- one function per event kind --------------------------------------- */
+
+/* What an event shows: R, the event's NODE, ITEM and data D, and EACH:
+ * whether lines about a single item's success are wanted (outside loops,
+ * or with --verbose). */
+typedef void (*show_fn)(cli_report_t *r, const char *node, const char *item,
+                        const val_t *d, bool each);
+
+static void show_run_start(cli_report_t *r, const char *node, const char *item,
+                           const val_t *d, bool each)
+{
+    (void)node, (void)item, (void)each;
+    free(r->plan);
+    r->plan = strdup(str(d, "plan"));
+    say(r, NULL, NULL, NULL, "run of \"%s\"", str(d, "plan"));
+}
+
+static void show_run_resume(cli_report_t *r, const char *node,
+                            const char *item, const val_t *d, bool each)
+{
+    (void)node, (void)item, (void)each;
+    val_t *f = val_map_get(d, "failed_only", 11);
+    say(r, NULL, NULL, NULL, "resuming%s", f && val_get_bool(f)
+                                           ? " the failed items" : "");
+}
+
+static void show_stage_start(cli_report_t *r, const char *node,
+                             const char *item, const val_t *d, bool each)
+{
+    (void)item, (void)d, (void)each;
+    stage_start(r, node);
+}
+
+static void show_stage_done(cli_report_t *r, const char *node,
+                            const char *item, const val_t *d, bool each)
+{
+    (void)node, (void)item, (void)d, (void)each;
+    stage_end(r, false);
+}
+
+static void show_stage_failed(cli_report_t *r, const char *node,
+                              const char *item, const val_t *d, bool each)
+{
+    (void)item, (void)each;
+    char *w = why(d);
+    say(r, NULL, NULL, w, "  %s failed", cli_report_label(r, node));
+    free(w);
+    remember_error(r, cli_report_label(r, node), d);
+    stage_end(r, true);
+}
+
+static void show_step_done(cli_report_t *r, const char *node, const char *item,
+                           const val_t *d, bool each)
+{
+    (void)d;
+    r->st.steps++;
+    r->all.steps++;
+    /* On a terminal the stage's line counts them, unless --verbose. */
+    if (each && (r->mode != REPORT_LIVE || r->verbose))
+        say(r, node, item, NULL, "  ok      %s", cli_report_label(r, node));
+}
+
+static void show_log(cli_report_t *r, const char *node, const char *item,
+                     const val_t *d, bool each)
+{
+    /* What the plan says (log.*): warnings and errors always, info of
+     * loop items with --verbose. */
+    char tail[1024];
+    snprintf(tail, sizeof tail, ": %s", str(d, "message"));
+    if (each || strcmp(str(d, "level"), "info") != 0)
+        say(r, node, item, tail, "  %-7s %s", str(d, "level"),
+            cli_report_label(r, node));
+}
+
+static void show_step_not_run(cli_report_t *r, const char *node,
+                              const char *item, const val_t *d, bool each)
+{
+    (void)d;
+    if (each)
+        say(r, node, item, ": its condition is false", "  -       %s",
+            cli_report_label(r, node));
+}
+
+static void show_step_failed(cli_report_t *r, const char *node,
+                             const char *item, const val_t *d, bool each)
+{
+    (void)each;
+    char *w = why(d);
+    say(r, node, item, w, "  failed  %s", cli_report_label(r, node));
+    free(w);
+}
+
+static void show_retry_wait(cli_report_t *r, const char *node,
+                            const char *item, const val_t *d, bool each)
+{
+    r->st.retried++;
+    r->all.retried++;
+    if (!each)
+        return;
+    char tail[96];
+    snprintf(tail, sizeof tail, ": attempt %" PRId64 " failed, next in %"
+             PRId64 "ms", num(d, "attempt"), num(d, "delay_ms"));
+    say(r, node, item, tail, "  retry   %s", cli_report_label(r, node));
+}
+
+static void show_item_failed(cli_report_t *r, const char *node,
+                             const char *item, const val_t *d, bool each)
+{
+    (void)each;
+    if (top_item(item)) {
+        r->st.failed++;
+        r->all.failed++;
+    }
+    val_t *tol = val_map_get(d, "tolerated", 9);
+    char *w = why(d);
+    say(r, node, item, w, "  failed item%s",
+        tol && val_get_bool(tol) ? " (tolerated)" : "");
+    free(w);
+}
+
+static void show_item_skipped(cli_report_t *r, const char *node,
+                              const char *item, const val_t *d, bool each)
+{
+    (void)each;
+    if (top_item(item)) {
+        r->st.skipped++;
+        r->all.skipped++;
+    }
+    char tail[512];
+    snprintf(tail, sizeof tail, ": %s", str(d, "reason"));
+    say(r, node, item, tail, "  skipped item");
+}
+
+static void show_recover(cli_report_t *r, const char *node, const char *item,
+                         const val_t *d, bool each)
+{
+    (void)each;
+    char *w = why(d);       /* ": CLASS: MESSAGE", shown without the ':' */
+    say(r, node, item, w && *w ? w + 1 : w, "  recover");
+    free(w);
+}
+
+static void show_decision(cli_report_t *r, const char *node, const char *item,
+                          const val_t *d, bool each)
+{
+    (void)each;
+    say(r, node, item, NULL, "  decided %s", str(d, "decision"));
+}
+
+static void show_checkpoint(cli_report_t *r, const char *node,
+                            const char *item, const val_t *d, bool each)
+{
+    (void)node, (void)item, (void)each;
+    say(r, NULL, NULL, NULL, "  checkpoint %s: %" PRId64 " resource%s, "
+        "digest %.12s", str(d, "name"), num(d, "resources"),
+        num(d, "resources") == 1 ? "" : "s", str(d, "digest"));
+}
+
+static void show_hook_start(cli_report_t *r, const char *node,
+                            const char *item, const val_t *d, bool each)
+{
+    (void)item, (void)d, (void)each;
+    say(r, NULL, NULL, NULL, "  %s", cli_report_label(r, node));
+}
+
+static void show_in_flight(cli_report_t *r, const char *node,
+                           const char *item, const val_t *d, bool each)
+{
+    (void)each;
+    char tail[128];
+    snprintf(tail, sizeof tail, ": %s", str(d, "settled"));
+    say(r, node, item, tail, "  in flight at the crash: %s",
+        cli_report_label(r, node));
+}
+
+static void show_rollback_start(cli_report_t *r, const char *node,
+                                const char *item, const val_t *d, bool each)
+{
+    (void)node, (void)item, (void)each;
+    say(r, NULL, NULL, NULL, "rolling back to %s", str(d, "to"));
+}
+
+static void show_undo(cli_report_t *r, const char *node, const char *item,
+                      const val_t *d, bool each)
+{
+    (void)each;
+    say(r, node, item, NULL, "  undone  %s (%s)", cli_report_label(r, node),
+        str(d, "action"));
+}
+
+static void show_undo_forced(cli_report_t *r, const char *node,
+                             const char *item, const val_t *d, bool each)
+{
+    (void)each;
+    say(r, node, item, NULL, "  forced  %s (%s)", cli_report_label(r, node),
+        str(d, "action"));
+}
+
+static void show_rollback_done(cli_report_t *r, const char *node,
+                               const char *item, const val_t *d, bool each)
+{
+    (void)node, (void)item, (void)each;
+    val_t *m = val_map_get(d, "matched", 7);
+    say(r, NULL, NULL, NULL, "rolled back to %s: %" PRId64 " undone; the "
+        "managed resources %s", str(d, "to"), num(d, "undone"),
+        m && val_get_bool(m) ? "match the checkpoint"
+                             : "DIFFER from the checkpoint");
+    val_t *diff = val_map_get(d, "differ", 6);
+    for (size_t i = 0; diff && i < val_len(diff); i++) {
+        const val_t *x = val_list_get(diff, i);
+        say(r, NULL, NULL, NULL, "  differs: %s (expected %s, found %s)",
+            str(x, "path"), str(x, "expected"),
+            *str(x, "actual") ? str(x, "actual") : "nothing");
+    }
+}
+
+/* The event kinds a run shows (docs/state.md lists them all); the others
+ * are for `mig log`. */
+static const struct shown {
+    const char *kind;
+    show_fn show;
+} shown[] = {
+    { .kind = "run-start", .show = show_run_start },
+    { .kind = "run-resume", .show = show_run_resume },
+    { .kind = "stage-start", .show = show_stage_start },
+    { .kind = "stage-done", .show = show_stage_done },
+    { .kind = "stage-failed", .show = show_stage_failed },
+    { .kind = "step-done", .show = show_step_done },
+    { .kind = "log", .show = show_log },
+    { .kind = "step-not-run", .show = show_step_not_run },
+    { .kind = "step-failed", .show = show_step_failed },
+    { .kind = "retry-wait", .show = show_retry_wait },
+    { .kind = "item-failed", .show = show_item_failed },
+    { .kind = "item-skipped", .show = show_item_skipped },
+    { .kind = "recover", .show = show_recover },
+    { .kind = "decision", .show = show_decision },
+    { .kind = "checkpoint", .show = show_checkpoint },
+    { .kind = "hook-start", .show = show_hook_start },
+    { .kind = "in-flight", .show = show_in_flight },
+    { .kind = "rollback-start", .show = show_rollback_start },
+    { .kind = "undo", .show = show_undo },
+    { .kind = "undo-forced", .show = show_undo_forced },
+    { .kind = "rollback-done", .show = show_rollback_done },
+};
+
 void cli_report_event(void *data, const char *kind, const char *node,
                       const char *item, const val_t *d)
 {
     cli_report_t *r = data;
-    bool in_loop = item && *item;
     /* Per-item lines of success wait for --verbose: a loop of 5,000
      * items prints its stage's line, not 10,000 lines. */
-    bool each = !in_loop || r->verbose;
-    if (strcmp(kind, "run-start") == 0) {
-        free(r->plan);
-        r->plan = strdup(str(d, "plan"));
-        say(r, NULL, NULL, NULL, "run of \"%s\"", str(d, "plan"));
-    } else if (strcmp(kind, "run-resume") == 0) {
-        val_t *f = val_map_get(d, "failed_only", 11);
-        say(r, NULL, NULL, NULL, "resuming%s", f && val_get_bool(f)
-                                               ? " the failed items" : "");
-    } else if (strcmp(kind, "stage-start") == 0) {
-        stage_start(r, node);
-    } else if (strcmp(kind, "stage-done") == 0) {
-        stage_end(r, false);
-    } else if (strcmp(kind, "stage-failed") == 0) {
-        char *w = why(d);
-        say(r, NULL, NULL, w, "  %s failed", cli_report_label(r, node));
-        free(w);
-        remember_error(r, cli_report_label(r, node), d);
-        stage_end(r, true);
-    } else if (strcmp(kind, "step-done") == 0) {
-        r->st.steps++;
-        r->all.steps++;
-        if (each && (r->mode != REPORT_LIVE || r->verbose))
-            say(r, node, item, NULL, "  ok      %s", cli_report_label(r, node));
-    } else if (strcmp(kind, "log") == 0) {
-        /* What the plan says (log.*): warnings and errors always, info
-         * of loop items with --verbose. */
-        char tail[1024];
-        snprintf(tail, sizeof tail, ": %s", str(d, "message"));
-        if (each || strcmp(str(d, "level"), "info") != 0)
-            say(r, node, item, tail, "  %-7s %s", str(d, "level"),
-                cli_report_label(r, node));
-    } else if (strcmp(kind, "step-not-run") == 0) {
-        if (each)
-            say(r, node, item, ": its condition is false", "  -       %s",
-                cli_report_label(r, node));
-    } else if (strcmp(kind, "step-failed") == 0) {
-        char *w = why(d);
-        say(r, node, item, w, "  failed  %s", cli_report_label(r, node));
-        free(w);
-    } else if (strcmp(kind, "retry-wait") == 0) {
-        r->st.retried++;
-        r->all.retried++;
-        if (each) {
-            char tail[96];
-            snprintf(tail, sizeof tail, ": attempt %" PRId64 " failed, next "
-                     "in %" PRId64 "ms", num(d, "attempt"), num(d, "delay_ms"));
-            say(r, node, item, tail, "  retry   %s", cli_report_label(r, node));
-        }
-    } else if (strcmp(kind, "item-failed") == 0) {
-        if (top_item(item)) {
-            r->st.failed++;
-            r->all.failed++;
-        }
-        val_t *tol = val_map_get(d, "tolerated", 9);
-        char *w = why(d);
-        say(r, node, item, w, "  failed item%s",
-            tol && val_get_bool(tol) ? " (tolerated)" : "");
-        free(w);
-    } else if (strcmp(kind, "item-skipped") == 0) {
-        if (top_item(item)) {
-            r->st.skipped++;
-            r->all.skipped++;
-        }
-        char tail[512];
-        snprintf(tail, sizeof tail, ": %s", str(d, "reason"));
-        say(r, node, item, tail, "  skipped item");
-    } else if (strcmp(kind, "recover") == 0) {
-        char *w = why(d);       /* ": CLASS: MESSAGE", shown without the ':' */
-        say(r, node, item, w && *w ? w + 1 : w, "  recover");
-        free(w);
-    } else if (strcmp(kind, "decision") == 0) {
-        say(r, node, item, NULL, "  decided %s", str(d, "decision"));
-    } else if (strcmp(kind, "checkpoint") == 0) {
-        say(r, NULL, NULL, NULL, "  checkpoint %s: %" PRId64 " resource%s, "
-            "digest %.12s", str(d, "name"), num(d, "resources"),
-            num(d, "resources") == 1 ? "" : "s", str(d, "digest"));
-    } else if (strcmp(kind, "hook-start") == 0) {
-        say(r, NULL, NULL, NULL, "  %s", cli_report_label(r, node));
-    } else if (strcmp(kind, "in-flight") == 0) {
-        char tail[128];
-        snprintf(tail, sizeof tail, ": %s", str(d, "settled"));
-        say(r, node, item, tail, "  in flight at the crash: %s",
-            cli_report_label(r, node));
-    } else if (strcmp(kind, "rollback-start") == 0) {
-        say(r, NULL, NULL, NULL, "rolling back to %s", str(d, "to"));
-    } else if (strcmp(kind, "undo") == 0 || strcmp(kind, "undo-forced") == 0) {
-        say(r, node, item, NULL, "  %s  %s (%s)", strcmp(kind, "undo") == 0
-            ? "undone" : "forced", cli_report_label(r, node), str(d, "action"));
-    } else if (strcmp(kind, "rollback-done") == 0) {
-        val_t *m = val_map_get(d, "matched", 7);
-        say(r, NULL, NULL, NULL, "rolled back to %s: %" PRId64 " undone; the "
-            "managed resources %s", str(d, "to"), num(d, "undone"),
-            m && val_get_bool(m) ? "match the checkpoint"
-                                 : "DIFFER from the checkpoint");
-        val_t *diff = val_map_get(d, "differ", 6);
-        for (size_t i = 0; diff && i < val_len(diff); i++) {
-            const val_t *x = val_list_get(diff, i);
-            say(r, NULL, NULL, NULL, "  differs: %s (expected %s, found %s)",
-                str(x, "path"), str(x, "expected"),
-                *str(x, "actual") ? str(x, "actual") : "nothing");
+    bool each = !(item && *item) || r->verbose;
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++) {
+        if (strcmp(shown[i].kind, kind) == 0) {
+            shown[i].show(r, node, item, d, each);
+            break;
         }
     }
     live_draw(r, false);

@@ -110,8 +110,20 @@ static void keep_table(lua_State *L, luab_module_t *m, luab_ref_t ref,
 
 void luab_open_values(lua_State *L, luab_module_t *m)
 {
-    keep_table(L, m, LUAB_REF_LIST, "mig.list", &m->p_list);
-    keep_table(L, m, LUAB_REF_MAP, "mig.map", &m->p_map);
+    /* Locked like every metatable mig hands out: a module that could
+     * reach the one lists share could give it a __gc, and Lua runs
+     * finalizers with hooks off, where no limit stops them. */
+    static const struct { luab_ref_t ref; const char *name; } marks[] = {
+        { LUAB_REF_LIST, "mig.list" }, { LUAB_REF_MAP, "mig.map" },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        keep_table(L, m, marks[i].ref, marks[i].name,
+                   i == 0 ? &m->p_list : &m->p_map);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[marks[i].ref]);
+        lua_pushstring(L, marks[i].name);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
 
     keep_table(L, m, LUAB_REF_DURATION, "mig.duration", &m->p_duration);
     lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[LUAB_REF_DURATION]);

@@ -73,6 +73,7 @@ mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
     b->instructions = cfg->instructions ? cfg->instructions
                                         : LUA_BRIDGE_INSTRUCTIONS;
     b->memory = cfg->memory ? cfg->memory : LUA_BRIDGE_MEMORY;
+    b->time_ms = cfg->time_ms ? cfg->time_ms : LUA_BRIDGE_TIME_MS;
     b->seed = cfg->seed;
     const char *dir = cfg->base_dir ? cfg->base_dir : "";
     size_t len = strlen(dir);
@@ -110,6 +111,7 @@ static void module_free(luab_module_t *m)
         m->in_call = true;
         lua_close(m->L);
     }
+    luab_pat_free(m);
     luab_scratch_free(m->scratch);
     for (size_t i = 0; i < m->n_fns; i++) {
         free(m->fns[i].name);
@@ -134,6 +136,7 @@ void lua_bridge_free(lua_bridge_t *b)
     for (size_t i = 0; i < b->n_srcs; i++)
         src_free(b->srcs[i]);
     free(b->srcs);
+    luab_timer_free(b);
     val_unref(b->params);
     free(b->base_dir);
     free(b);
@@ -222,13 +225,16 @@ static int call_body(lua_State *L)
     return 1;
 }
 
-/* Calls function INDEX of F's module as JOB says; *RESULT gets what it
- * returned (null for nothing). A failure is left in the module. */
-static mig_status_t invoke(luab_fn_t *f, job_t *job, val_t **result)
+/* Calls function INDEX of F's module as JOB says, within the time limit
+ * of CTX (NULL: the bridge's); *RESULT gets what it returned (null for
+ * nothing). A failure is left in the module. */
+static mig_status_t invoke(luab_fn_t *f, job_t *job, action_ctx_t *ctx,
+                           val_t **result)
 {
     luab_module_t *m = f->mod;
     *result = NULL;
-    mig_status_t st = luab_pcall(m, call_body, job, 1, f->name);
+    mig_status_t st = luab_pcall(m, call_body, job, 1, f->name,
+                                 ctx ? actx_time_limit(ctx) : 0);
     if (st != MIG_OK)
         return st;
     strbuf_t why;
@@ -282,7 +288,7 @@ mig_status_t luab_row_run(action_ctx_t *ctx, const val_t *args,
                          "its row set (actx_set_action)");
     job_t job = { .index = f->index, .args = args };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke(f, &job, ctx, &v);
     return finish(ctx, f, st, v, result);
 }
 
@@ -314,7 +320,7 @@ mig_status_t luab_row_capture(action_ctx_t *ctx, const val_t *args,
     }
     job_t job = { .index = f->capture, .args = args };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke(f, &job, ctx, &v);
     return finish(ctx, f, st, v, result);
 }
 
@@ -327,7 +333,7 @@ mig_status_t luab_row_undo(action_ctx_t *ctx, const val_t *record,
                          "its row set (actx_set_action)");
     job_t job = { .index = f->undo, .args = record };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke(f, &job, ctx, &v);
     if (st == MIG_OK) {
         val_unref(v);
         v = NULL;
@@ -365,7 +371,7 @@ mig_status_t lua_bridge_hook(lua_bridge_t *b, const char *name,
     job_t job = { .index = f->index, .context = context, .err = err,
                   .hook = true };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke(f, &job, ctx, &v);
     if (st == MIG_OK) {
         st = luab_decision(f, v, decision);
         val_unref(v);

@@ -19,6 +19,7 @@ typedef struct lua_bridge lua_bridge_t;
 /* The defaults of the limits (docs/lua.md, "Limits"). */
 #define LUA_BRIDGE_INSTRUCTIONS 10000000u       /* per call */
 #define LUA_BRIDGE_MEMORY ((size_t)64 << 20)    /* per module state */
+#define LUA_BRIDGE_TIME_MS 5000u                /* per call, wall clock */
 
 /* What a bridge is made with. Zero fields take the defaults; every
  * string is copied. */
@@ -29,6 +30,11 @@ typedef struct lua_bridge_config {
     /* The most bytes one module's Lua state may hold, all its calls
      * together. */
     size_t memory;
+    /* The most wall-clock time one call may take, in milliseconds (the
+     * main chunk counts as a call). A call of a row whose context has a
+     * shorter time limit (a step's timeout, actx_set_time_limit) gets
+     * that one, and fails with the class Timeout when it is hit. */
+    uint64_t time_ms;
     /* Seeds math.random in every module, so that runs are reproducible. */
     uint64_t seed;
     /* Libraries granted beyond the sandbox, by name: "io", "os", "debug"

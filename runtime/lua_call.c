@@ -22,7 +22,8 @@ void luab_hook(lua_State *L, lua_Debug *ar)
         return;
     if (m->hit == LUAB_LIMIT_NONE) {
         m->spent += m->step;
-        if (m->spent < m->budget) {
+        bool late = m->deadline && luab_now_ns() >= m->deadline;
+        if (m->spent < m->budget && !late) {
             /* A thread whose count was shortened below (to stop it at
              * once) gets its normal step back. Only then: lua_sethook
              * walks the whole stack, which a deep recursion makes
@@ -31,7 +32,8 @@ void luab_hook(lua_State *L, lua_Debug *ar)
                 lua_sethook(L, luab_hook, LUA_MASKCOUNT, (int)m->step);
             return;
         }
-        m->hit = LUAB_LIMIT_INSTRUCTIONS;
+        m->hit = m->spent >= m->budget ? LUAB_LIMIT_INSTRUCTIONS
+                                       : LUAB_LIMIT_TIME;
         m->hit_where[0] = '\0';
         if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
             snprintf(m->hit_where, sizeof m->hit_where, "%s:%d",
@@ -337,10 +339,16 @@ static void limit_message(luab_module_t *m)
     if (m->err.len > m->err_len)
         strbuf_put(&trace, m->err.data + m->err_len, m->err.len - m->err_len);
     reset_failure(m);
-    snprintf(m->err_class, sizeof m->err_class, "ScriptError");
+    snprintf(m->err_class, sizeof m->err_class, "%s",
+             m->hit == LUAB_LIMIT_TIME && m->time_by_step ? "Timeout"
+                                                         : "ScriptError");
     if (m->hit == LUAB_LIMIT_INSTRUCTIONS)
         strbuf_printf(&m->err, "instruction limit (%llu) reached",
                       (unsigned long long)m->budget);
+    else if (m->hit == LUAB_LIMIT_TIME)
+        strbuf_printf(&m->err, "%s (%llu ms) reached", m->time_by_step
+                      ? "the step's timeout" : "time limit",
+                      (unsigned long long)m->time_ms);
     else
         strbuf_printf(&m->err, "memory limit (%zu bytes) reached",
                       m->limit);
@@ -362,7 +370,7 @@ static void limit_message(luab_module_t *m)
 }
 
 mig_status_t luab_pcall(luab_module_t *m, lua_CFunction body, void *data,
-                        int nresults, const char *what)
+                        int nresults, const char *what, int64_t step_ms)
 {
     lua_State *L = m->L;
     reset_failure(m);
@@ -375,14 +383,20 @@ mig_status_t luab_pcall(luab_module_t *m, lua_CFunction body, void *data,
     m->sys_oom = false;
     m->refused = NULL;
     m->calling = what;
+    m->time_by_step = step_ms > 0 && (uint64_t)step_ms < m->bridge->time_ms;
+    m->time_ms = m->time_by_step ? (uint64_t)step_ms : m->bridge->time_ms;
+    m->deadline = luab_now_ns() + m->time_ms * 1000000u;
     lua_sethook(L, luab_hook, LUA_MASKCOUNT, (int)m->step);
     int base = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[LUAB_REF_MSGH]);
     lua_pushcfunction(L, body);
     lua_pushlightuserdata(L, data);
     m->in_call = true;
+    luab_watch(m);
     int st = lua_pcall(L, 1, nresults, base + 1);
+    luab_unwatch(m);
     m->in_call = false;
+    m->deadline = 0;
     lua_remove(L, base + 1);
     if (st == LUA_OK)
         return MIG_OK;

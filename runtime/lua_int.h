@@ -6,6 +6,8 @@
 #ifndef MIG_LUA_INT_H
 #define MIG_LUA_INT_H
 
+#include <time.h>
+
 #include <lauxlib.h>
 #include <lua.h>
 
@@ -34,6 +36,7 @@ typedef enum luab_limit {
     LUAB_LIMIT_NONE,
     LUAB_LIMIT_INSTRUCTIONS,
     LUAB_LIMIT_MEMORY,
+    LUAB_LIMIT_TIME,
 } luab_limit_t;
 
 /* Registry slots every state keeps (lua_rawgeti(L, LUA_REGISTRYINDEX,
@@ -55,6 +58,7 @@ typedef enum luab_ref {
 
 typedef struct luab_module luab_module_t;
 typedef struct luab_scratch luab_scratch_t;
+typedef struct luab_pat luab_pat_t;
 
 /* One field of a module's table: a row of the registry. */
 typedef struct luab_fn {
@@ -85,6 +89,12 @@ struct luab_module {
     bool in_call;
     uint64_t budget, spent;
     unsigned step;              /* instructions between two hook calls */
+    /* ... and wall-clock time: the call's deadline (luab_now_ns; 0: none),
+     * its length, whether it is a step's timeout, whether the alarm is
+     * armed for it (lua_pattern.c) */
+    uint64_t deadline, time_ms;
+    bool time_by_step, armed;
+    luab_pat_t *pat;            /* the scratch state of the patterns */
     luab_limit_t hit;
     char hit_where[LUA_IDSIZE + 24];
     /* the failure of the last call: its class; ERR holds the message
@@ -108,6 +118,9 @@ struct luab_module {
 struct lua_bridge {
     uint64_t instructions;
     size_t memory;
+    uint64_t time_ms;
+    timer_t timer;              /* the alarm of lua_pattern.c */
+    bool has_timer;
     uint64_t seed;
     bool grants[LUAB_GRANT_COUNT];
     char *base_dir;             /* ends in '/' unless empty */
@@ -145,7 +158,7 @@ void luab_where(lua_State *L, char *buf, size_t size, int *line);
  * failure is in M (err_class, err, trace, err_line). MIG_ENOMEM when C
  * memory ran out. WHAT names the function called, for tracebacks. */
 mig_status_t luab_pcall(luab_module_t *m, lua_CFunction body, void *data,
-                        int nresults, const char *what);
+                        int nresults, const char *what, int64_t step_ms);
 /* M's failure as one text: the message and the traceback. */
 static inline const char *luab_failure(const luab_module_t *m)
 {
@@ -223,6 +236,22 @@ mig_status_t luab_row_dead(action_ctx_t *ctx, const val_t *args,
  * it returns into M's rows (lua_bridge_load says what is reported).
  * M->bridge, alias, path, src and short_src are set. */
 mig_status_t luab_load_module(luab_module_t *m, diag_list_t *diags);
+
+/* ---- lua_pattern.c --------------------------------------------------------- */
+
+/* The monotonic clock, in nanoseconds. */
+uint64_t luab_now_ns(void);
+/* Replaces string.find, match, gmatch and gsub of L (the string table)
+ * with the ones that run their matching under the deadline. */
+void luab_open_patterns(lua_State *L);
+/* Around each protected call of M: the alarm watches M's deadline from
+ * luab_watch until luab_unwatch, which disarms it. */
+void luab_watch(luab_module_t *m);
+void luab_unwatch(luab_module_t *m);
+/* Frees M's scratch state (after M's own state is closed). */
+void luab_pat_free(luab_module_t *m);
+/* Deletes B's timer, if it made one. */
+void luab_timer_free(lua_bridge_t *b);
 
 /* ---- lua_hook.c ------------------------------------------------------------ */
 

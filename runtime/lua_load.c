@@ -289,7 +289,7 @@ mig_status_t luab_load_module(luab_module_t *m, diag_list_t *diags)
     strbuf_free(&why);
     if (st != MIG_OK)
         return st;
-    st = luab_pcall(m, load_body, m, 0, "main chunk");
+    st = luab_pcall(m, load_body, m, 0, "main chunk", 0);
     if (st == MIG_EINVALID)
         report(m, diags);
     if (st != MIG_OK)

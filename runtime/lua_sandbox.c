@@ -175,7 +175,8 @@ static void open_base(lua_State *L)
 
 /* ---- string, math, coroutine, the rest ----------------------------------- */
 
-/* string without string.dump (no bytecode can be made), and the metatable
+/* string without string.dump (no bytecode can be made), its pattern
+ * functions under the wall-clock limit (lua_pattern.c), and the metatable
  * that all strings share locked: getmetatable("") gives false, so no
  * module can change how strings behave, even in its own state. */
 static void open_string(lua_State *L)
@@ -184,6 +185,7 @@ static void open_string(lua_State *L)
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
     lua_pop(L, 1);
+    luab_open_patterns(L);
     lua_pushliteral(L, "");
     if (lua_getmetatable(L, -1)) {
         lua_pushboolean(L, 0);

@@ -11,6 +11,9 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include <lauxlib.h>
+#include <lualib.h>
+
 #include "test_lua_fixture.h"
 
 #define INSTRUCTIONS 200000u
@@ -155,11 +158,248 @@ static void deep_stack_traceback(void **state)
     fx_free(&g);
 }
 
+
+/* ---- 3. the wall-clock limit ---------------------------------------------- */
+
+#define TIME_MS 300u
+
+/* Patterns that backtrack in C for hours: no instruction runs meanwhile. */
+#define SUBJECT "string.rep('a', 40)"
+#define SLOW "'a*a*a*a*a*a*a*a*a*a*a*b'"
+
+/* A fixture whose calls may take TIME_MS of wall-clock time, and as many
+ * instructions as they like. */
+static void timed_init(fx_t *g)
+{
+    lua_bridge_config_t cfg = { .instructions = (uint64_t)1 << 40,
+                                .time_ms = TIME_MS, .seed = 42 };
+    fx_init(g, &cfg);
+    assert_int_equal(fx_load(g, "x", "x.lua", RUN_MODULE), MIG_OK);
+}
+
+/* Wall-clock seconds since an arbitrary start. */
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CODE must be stopped by the time limit, at its line 1, soon after it. */
+static void expect_stopped(fx_t *g, const char *code)
+{
+    double t0 = wall_s();
+    expect_fails(g, code, "time limit (300 ms) reached in [string \"");
+    double took = wall_s() - t0;
+    if (took > 5.0)
+        fail_msg("'%s' was stopped after %.2f s", code, took);
+}
+
+/* Every pattern function, in every form, stops at the deadline; so does
+ * Lua code that runs no instruction limit would stop. A pcall cannot
+ * catch the limit and go on, and the next call runs afresh. */
+static void time_limit_stops_patterns(void **state)
+{
+    (void)state;
+    fx_t g;
+    timed_init(&g);
+    expect_stopped(&g, "return string.find(" SUBJECT ", " SLOW ")");
+    expect_stopped(&g, "return (" SUBJECT "):match(" SLOW ")");
+    expect_stopped(&g, "for w in (" SUBJECT "):gmatch(" SLOW ") do end");
+    expect_stopped(&g, "return (" SUBJECT "):gsub(" SLOW ", 'x')");
+    expect_stopped(&g, "return (" SUBJECT "):gsub(" SLOW ", "
+                       "function(c) return c end)");
+    expect_stopped(&g, "return (" SUBJECT "):gsub(" SLOW ", {})");
+    expect_stopped(&g, "local ok = pcall(string.find, " SUBJECT ", " SLOW ") "
+                       "while true do end");
+    expect_stopped(&g, "local ok = pcall(string.find, " SUBJECT ", " SLOW ") "
+                       "return string.find('ab', 'b')");
+    expect_stopped(&g, "while true do end");
+    expect_stopped(&g, "local co = coroutine.wrap(function() "
+                       "string.find(" SUBJECT ", " SLOW ") end) co()");
+    /* A long subject, kept for the call, and patterns after a stop. */
+    expect_gives(&g, "local s = string.rep('ab', 1000) local n = 0 "
+                     "for i = 1, 200 do n = n + select(2, s:find('b', i)) end "
+                     "return {n, s:find('ba', 1000, true)}", "[20200, 1000, 1001]");
+    expect_gives(&g, "return {('hello world'):find('o w')}", "[5, 7]");
+    fx_free(&g);
+}
+
+/* A step's timeout shorter than the limit stops the call as a Timeout;
+ * a recovery hook and a module's main chunk have the limit too. */
+static void time_limit_everywhere(void **state)
+{
+    (void)state;
+    fx_t g;
+    timed_init(&g);
+    val_t *args = val_map_new(1), *out = NULL;
+    assert_int_equal(val_map_set_take(args, "1", 1, val_cstring(
+        "return string.find(" SUBJECT ", " SLOW ")")), MIG_OK);
+    const action_t *row = action_find(g.r, "x.run");
+    actx_begin(g.ctx, "x.run");
+    actx_set_action(g.ctx, row);
+    actx_set_time_limit(g.ctx, 100);
+    assert_int_equal(row->run(g.ctx, args, &out), MIG_EINVALID);
+    assert_string_equal(actx_error_class(g.ctx), "Timeout");
+    assert_non_null(strstr(fx_error(&g), "the step's timeout (100 ms) "
+                                         "reached in [string \""));
+    /* A timeout longer than the limit leaves the limit. */
+    actx_set_time_limit(g.ctx, 60000);
+    assert_int_equal(row->run(g.ctx, args, &out), MIG_EINVALID);
+    assert_string_equal(actx_error_class(g.ctx), "ScriptError");
+    assert_non_null(strstr(fx_error(&g), "time limit (300 ms) reached"));
+    actx_set_time_limit(g.ctx, 0);
+    val_unref(args);
+
+    assert_int_equal(fx_load(&g, "h", "h.lua",
+                             "local M = {}\n"
+                             "function M.decide(a)\n"
+                             "  string.find(string.rep('a', 40), "
+                             SLOW ")\n"
+                             "  return 'skip'\n"
+                             "end\n"
+                             "return M\n"), MIG_OK);
+    val_t *err = fx_json("{\"class\": \"Conflict\", \"message\": \"m\"}");
+    val_t *decision = NULL;
+    actx_begin(g.ctx, "h.decide");
+    assert_int_equal(lua_bridge_hook(g.b, "h.decide", err, NULL, g.ctx,
+                                     &decision), MIG_EINVALID);
+    assert_null(decision);
+    assert_string_equal(actx_error_class(g.ctx), "ScriptError");
+    assert_non_null(strstr(fx_error(&g), "time limit (300 ms) reached in "
+                                         "h.lua:3"));
+    val_unref(err);
+
+    assert_int_equal(fx_load(&g, "c", "c.lua",
+                             "string.find(string.rep('a', 40), " SLOW ")\n"
+                             "return {}\n"), MIG_EINVALID);
+    assert_string_equal(fx_last_diag(&g), "time limit (300 ms) reached in "
+                        "c.lua:1");
+    fx_free(&g);
+}
+
+/* The pattern functions give what the standard ones give, errors
+ * included: each expression is run in the sandbox and in a plain Lua
+ * state, and the texts of what they give are compared. */
+static const char *const SAME[] = {
+    "('hello world'):find('o')", "('hello world'):find('o', 6)",
+    "('hello world'):find('o', -3)", "('hello'):find('l+')",
+    "('hello'):find('')", "('hello'):find('', 10)", "('hello'):find('', 6)",
+    "('a.b'):find('.', 1, true)", "('a+b'):find('+', 1, true)",
+    "('key = value'):find('(%w+)%s*=%s*(%w+)')",
+    "('key = value'):match('(%w+)%s*=%s*(%w+)')",
+    "('hello'):match('()ll()')", "('hello'):match('^h')",
+    "('hello'):match('^e')", "('hello'):match('o$')",
+    "('THE (quick) fox'):find('%((%a+)%)')", "('f(a(b)c)'):match('%b()')",
+    "('THE (quick) fox'):find('%f[%a]%a+', 5)",
+    "('hello'):match('.-l')", "('hello'):match('x*')",
+    "('hello'):gsub('l', 'L')", "('hello'):gsub('l', 'L', 1)",
+    "('hello world'):gsub('(%w+)', '<%1>')",
+    "('hello world'):gsub('%w+', '%0 %0', 1)",
+    "('abc'):gsub('', '-')", "('abc'):gsub('x*', '-')",
+    "('hello'):gsub('^h', 'H')", "('hello'):gsub('^e', 'E')",
+    "('abc'):gsub('%w', '%2')", "('abc'):gsub('(', 'x')",
+    "('abc'):gsub('%', 'x')", "('abc'):gsub('[a', 'x')",
+    "('abc'):gsub('.', {a = 1, b = true})",
+    "('abc'):gsub('.', {a = 'A', b = false})",
+    "('abc'):gsub('(.)()', {})",
+    "('abc'):gsub('.', function(c) return c:upper() end)",
+    "('abc'):gsub('.', function(c) if c == 'b' then return nil end "
+    "return c .. c end)",
+    "('abc'):gsub('(.)(.)', function(a, b) return b .. a end)",
+    "('abc'):gsub('x*', function() return '-' end)",
+    "('abc'):gsub('', function() return '-' end)",
+    "('abc'):gsub('^', function() return '-' end)",
+    "('abc'):gsub('^a', function() return '-' end)",
+    "('abc'):gsub('^x', function() return '-' end)",
+    "('abc'):gsub('.', function() return '-' end, 2)",
+    "('abc'):gsub('.', function() return {} end)",
+    "('abc'):gsub('()', function(p) return p end)",
+    "('hello world from lua'):gsub('(%w+) (%w+)', function(a, b) "
+    "return b .. ' ' .. a end)",
+    "('abc'):gsub('.', 1)", "(123):gsub('2', 'x')",
+    "('abc'):gsub('.')", "('abc'):gsub('.', nil)",
+    "string.find()", "string.find('a')", "string.find('a', 'a', 'x')",
+    "string.match('a', 'a', 1.5)",
+    "(function() local t = {} for w in ('one two  three'):gmatch('%a+') "
+    "do t[#t + 1] = w end return table.concat(t, ',') end)()",
+    "(function() local t = {} for k, v in ('a=1, b=2'):gmatch("
+    "'(%w+)=(%w+)') do t[#t + 1] = k .. v end return table.concat(t, ',') "
+    "end)()",
+    "(function() local t = {} for w in ('abc'):gmatch('') do "
+    "t[#t + 1] = '[' .. w .. ']' end return table.concat(t) end)()",
+    "(function() local t = {} for w in ('abc'):gmatch('x*') do "
+    "t[#t + 1] = '[' .. w .. ']' end return table.concat(t) end)()",
+    "(function() local t = {} for w in ('^a^b'):gmatch('^.') do "
+    "t[#t + 1] = w end return table.concat(t, ',') end)()",
+    "(function() local t = {} for p in ('abcabc'):gmatch('()b') do "
+    "t[#t + 1] = p end return table.concat(t, ',') end)()",
+    "(function() local t = {} for w in ('abcdef'):gmatch('..', 3) do "
+    "t[#t + 1] = w end return table.concat(t, ',') end)()",
+    "(function() local t = {} for w in ('abcdef'):gmatch('.', -2) do "
+    "t[#t + 1] = w end return table.concat(t, ',') end)()",
+    "(function() local t = {} for w in ('abc'):gmatch('.', 10) do "
+    "t[#t + 1] = w end return #t end)()",
+    "(function() local t = {} for w in ('abc'):gmatch('.', -10) do "
+    "t[#t + 1] = w end return #t end)()",
+    "(function() local it = ('ab'):gmatch('.') it() it() return "
+    "{it(), it()} end)()",
+    "('x'):rep(300):find('x', 299)", "('x'):rep(300):gsub('x', 'y', 3)",
+    "string.gmatch('a', '(')()",
+};
+
+/* The text of what EXPR gives in L (pcall'd), by Lua code that runs the
+ * same in both states. */
+static const char *const SHOW =
+    "local r = table.pack(pcall(function() return EXPR end)) "
+    "local out = {} "
+    "for i = 1, r.n do local v = r[i] "
+    "  if type(v) == 'table' then v = 'table' end "
+    "  out[#out + 1] = (math.type(v) or type(v)) .. ':' .. tostring(v) end "
+    "return table.concat(out, '|')";
+
+static char *show_code(const char *expr)
+{
+    const char *at = strstr(SHOW, "EXPR");
+    size_t n = strlen(SHOW) + strlen(expr) + 1;
+    char *code = malloc(n);
+    assert_non_null(code);
+    snprintf(code, n, "%.*s%s%s", (int)(at - SHOW), SHOW, expr, at + 4);
+    return code;
+}
+
+static void patterns_as_standard(void **state)
+{
+    fx_t *f = *state;
+    lua_State *plain = luaL_newstate();
+    assert_non_null(plain);
+    luaL_openlibs(plain);
+    for (size_t i = 0; i < sizeof SAME / sizeof *SAME; i++) {
+        char *code = show_code(SAME[i]);
+        assert_int_equal(luaL_loadstring(plain, code), LUA_OK);
+        assert_int_equal(lua_pcall(plain, 0, 1, 0), LUA_OK);
+        const char *want = lua_tostring(plain, -1);
+        val_t *out = NULL;
+        if (run(f, code, &out) != MIG_OK)
+            fail_msg("'%s' failed: %s", SAME[i], fx_error(f));
+        const char *got = val_get_str(out, NULL);
+        if (strcmp(got, want) != 0)
+            fail_msg("%s\n  sandbox:  %s\n  standard: %s", SAME[i], got,
+                     want);
+        val_unref(out);
+        lua_pop(plain, 1);
+        free(code);
+    }
+    lua_close(plain);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(list_map_metatables_locked), T(deep_stack_traceback),
+        T(time_limit_stops_patterns), T(time_limit_everywhere),
+        T(patterns_as_standard),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,6 +181,20 @@ void luab_push(lua_State *L, const val_t *v);
 /* Pushes the arguments ARGS (a map) as the one table a function gets: a
  * key "N" (a positional argument) becomes the integer key N. */
 void luab_push_args(lua_State *L, const val_t *args);
+/* A key of a Lua table, ranked so that what is reported about a table
+ * with several faults is the same from run to run, whatever order Lua's
+ * hash gives: integer keys by value, then strings by bytes, then floats
+ * by value, then the other types (false before true). S points into the
+ * Lua string, alive as long as the table holds the key. */
+typedef struct luab_key {
+    int rank;
+    lua_Integer i;
+    double d;
+    const char *s;
+    size_t len;
+} luab_key_t;
+luab_key_t luab_key(lua_State *L, int idx);
+int luab_key_cmp(const luab_key_t *a, const luab_key_t *b);
 /* Frees what luab_to_val keeps between conversions. NULL ok. */
 void luab_scratch_free(luab_scratch_t *s);
 /* Pushes a duration of MS milliseconds. */

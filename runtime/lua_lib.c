@@ -540,11 +540,12 @@ static const luaL_Reg params_meta[] = {
     { "__pairs", params_pairs }, { NULL, NULL },
 };
 
-/* mig.params: an empty table whose metatable reads the bridge's current
+/* mig.params: a userdata (so that rawset cannot write into it, as it
+ * could into a table) whose metatable reads the bridge's current
  * parameters, each read giving a fresh copy, and refuses writes. */
 static void open_params(lua_State *L)
 {
-    lua_newtable(L);
+    lua_newuserdatauv(L, 0, 0);
     lua_newtable(L);
     luaL_setfuncs(L, params_meta, 0);
     lua_pushliteral(L, "mig.params");

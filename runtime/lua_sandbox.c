@@ -82,15 +82,17 @@ static int luab_panic(lua_State *L)
 /* ---- the base library, trimmed ------------------------------------------- */
 
 /* load(chunk [, name [, mode [, env]]]) in text mode only: a binary chunk
- * is refused whatever MODE says. The original is upvalue 1; ENV is passed
- * on only when given, since load treats an absent ENV and nil apart. */
+ * is refused whatever MODE says; a MODE that allows text ("t", "bt")
+ * loads text, one that allows only binary chunks ("b") is an error. The
+ * original is upvalue 1; ENV is passed on only when given, since load
+ * treats an absent ENV and nil apart. */
 static int luab_load(lua_State *L)
 {
     int n = lua_gettop(L);
     luaL_checkany(L, 1);
     if (n >= 3 && !lua_isnil(L, 3)) {
         const char *mode = luaL_checkstring(L, 3);
-        if (strchr(mode, 'b'))
+        if (strchr(mode, 'b') && !strchr(mode, 't'))
             return luaL_error(L, "load: binary chunks are not allowed in "
                               "mig's sandbox (mode '%s')", mode);
     }

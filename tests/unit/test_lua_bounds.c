@@ -393,13 +393,73 @@ static void patterns_as_standard(void **state)
     lua_close(plain);
 }
 
+/* ---- 8. oddities ------------------------------------------------------------ */
+
+/* load's mode "bt" (text or binary) loads text; binary is still refused,
+ * and a mode that allows only binary is an error. */
+static void load_mode_bt(void **state)
+{
+    fx_t *f = *state;
+    expect_gives(f, "return load('return 41 + 1', 'chunk', 'bt')()", "42");
+    expect_gives(f, "local fn, err = load('\\27LuaT\\0', 'x', 'bt') "
+                    "return {fn == nil, err}",
+                 "[true, \"attempt to load a binary chunk (mode is 't')\"]");
+    expect_fails(f, "return load('return 1', 'x', 'b')",
+                 "load: binary chunks are not allowed in mig's sandbox "
+                 "(mode 'b')");
+}
+
+/* A table with many values (or keys) that have no mig form reports the
+ * one at the least key, whatever order Lua's hash walks them in; so does
+ * a module's `effects` table with many wrong entries. */
+static void value_errors_name_the_least_key(void **state)
+{
+    fx_t *f = *state;
+    for (int round = 0; round < 3; round++) {
+        expect_fails(f, "local t = {} for i = 50, 1, -1 do "
+                        "t['k' .. i] = print end return t",
+                     "returned a value that mig cannot hold: at .k1: a "
+                     "function, which has no mig form");
+        expect_fails(f, "local t = {} for i = 50, 1, -1 do "
+                        "t[i + 0.5] = 1 end return t",
+                     "returned a value that mig cannot hold: a table with "
+                     "the float key 1.5");
+        expect_fails(f, "local t = {z = {}} for i = 50, 1, -1 do "
+                        "t.z['k' .. i] = print end t.a = {x = 1} return t",
+                     "at .z.k1: a function, which has no mig form");
+        expect_fails(f, "local t = mig.list() for i = 50, 1, -1 do "
+                        "t['k' .. i] = 1 end return t",
+                     "a list (mig.list) with a string key 'k1'");
+    }
+    /* A bad key is the table's fault, not the entry read before it. */
+    expect_fails(f, "return {a = 1, [true] = 2}",
+                 "returned a value that mig cannot hold: a table with a key "
+                 "of type boolean");
+    fx_t g;
+    fx_init(&g, NULL);
+    assert_int_equal(fx_load(&g, "e", "e.lua",
+                             "local M = {}\n"
+                             "for i = 50, 1, -1 do M['f' .. i] = print end\n"
+                             "M.effects = {}\n"
+                             "for i = 50, 1, -1 do\n"
+                             "  M.effects['g' .. i] = 'pure'\n"
+                             "  M.effects['f' .. i] = 'bogus'\n"
+                             "end\n"
+                             "return M\n"), MIG_EINVALID);
+    assert_string_equal(fx_last_diag(&g), "effects.f1: 'bogus' is not an "
+                        "effect (pure, self-undo, plan-undo or "
+                        "irreversible)");
+    fx_free(&g);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(list_map_metatables_locked), T(deep_stack_traceback),
         T(time_limit_stops_patterns), T(time_limit_everywhere),
-        T(patterns_as_standard),
+        T(patterns_as_standard), T(load_mode_bt),
+        T(value_errors_name_the_least_key),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

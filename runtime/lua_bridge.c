@@ -86,6 +86,18 @@ mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
     if (len && dir[len - 1] != '/')
         b->base_dir[len++] = '/';
     b->base_dir[len] = '\0';
+    if (cfg->n_classes) {
+        b->classes = calloc(cfg->n_classes, sizeof *b->classes);
+        if (!b->classes) {
+            lua_bridge_free(b);
+            return MIG_ENOMEM;
+        }
+        for (size_t i = 0; i < cfg->n_classes; i++, b->n_classes++)
+            if (!(b->classes[i] = strdup(cfg->classes[i]))) {
+                lua_bridge_free(b);
+                return MIG_ENOMEM;
+            }
+    }
     mig_status_t st = MIG_OK;
     for (size_t i = 0; i < cfg->n_grants && st == MIG_OK; i++)
         st = grant(b, cfg->grants[i], diags);
@@ -137,6 +149,9 @@ void lua_bridge_free(lua_bridge_t *b)
         src_free(b->srcs[i]);
     free(b->srcs);
     luab_timer_free(b);
+    for (size_t i = 0; i < b->n_classes; i++)
+        free(b->classes[i]);
+    free(b->classes);
     val_unref(b->params);
     free(b->base_dir);
     free(b);
@@ -162,6 +177,39 @@ void lua_bridge_set_log(lua_bridge_t *b, lua_bridge_log_fn fn, void *data)
 {
     b->log = fn;
     b->log_data = data;
+}
+
+bool luab_class_known(const lua_bridge_t *b, const char *name, size_t len)
+{
+    char buf[64];
+    if (len >= sizeof buf || memchr(name, '\0', len))
+        return false;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    if (error_class_find(buf) != ERROR_NONE)
+        return true;
+    for (size_t i = 0; i < b->n_classes; i++)
+        if (strcmp(b->classes[i], buf) == 0)
+            return true;
+    return false;
+}
+
+const char *luab_class_near(const lua_bridge_t *b, const char *name,
+                            size_t len)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (size_t i = 0; i < ERROR_CLASS_COUNT + b->n_classes; i++) {
+        const char *c = i < ERROR_CLASS_COUNT
+            ? error_class_name((error_class_t)i)
+            : b->classes[i - ERROR_CLASS_COUNT];
+        size_t d = diag_distance(name, len, c, strlen(c));
+        if (d < best_d) {
+            best_d = d;
+            best = c;
+        }
+    }
+    return best;
 }
 
 /* The function NAME ("alias.key") of a loaded module, or NULL. */

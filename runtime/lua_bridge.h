@@ -44,6 +44,11 @@ typedef struct lua_bridge_config {
     /* Where module paths start: the plan's directory ("" or NULL: the
      * current directory). */
     const char *base_dir;
+    /* The error classes the plan declares (`error NAME : PARENT`): with
+     * the built-in ones, the only classes a module may raise with
+     * mig.error or error{class = ...}. */
+    const char *const *classes;
+    size_t n_classes;
 } lua_bridge_config_t;
 
 /* A new bridge with CFG (NULL: every default). An unknown grant is an

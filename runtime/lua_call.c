@@ -233,8 +233,11 @@ int luab_msgh(lua_State *L)
         lua_rawget(L, 1);
         const char *cls = lua_type(L, -1) == LUA_TSTRING
             ? lua_tolstring(L, -1, &len) : NULL;
-        if (cls && is_name(cls, len))
+        if (cls && is_name(cls, len) && luab_class_known(m->bridge, cls, len))
             snprintf(m->err_class, sizeof m->err_class, "%s", cls);
+        else if (cls && is_name(cls, len))
+            strbuf_printf(&text, "(an error of class '%.*s', which is not "
+                          "a class of the plan) ", (int)len, cls);
         else if (cls)
             strbuf_printf(&text, "(an error of class '%.*s', which is not a "
                           "name) ", (int)(len > 60 ? 60 : len), cls);

@@ -124,6 +124,8 @@ struct lua_bridge {
     uint64_t seed;
     bool grants[LUAB_GRANT_COUNT];
     char *base_dir;             /* ends in '/' unless empty */
+    char **classes;             /* the plan's own error classes */
+    size_t n_classes;
     val_t *params;
     lua_bridge_log_fn log;
     void *log_data;
@@ -231,6 +233,13 @@ void luab_open_values(lua_State *L, luab_module_t *m);
 const char *luab_type(lua_State *L, int idx);
 
 /* ---- lua_bridge.c ------------------------------------------------------- */
+
+/* Whether NAME (LEN bytes) is an error class a module may raise: a
+ * built-in one or one of the plan's. */
+bool luab_class_known(const lua_bridge_t *b, const char *name, size_t len);
+/* The known class closest to NAME, for a "did you mean", or NULL. */
+const char *luab_class_near(const lua_bridge_t *b, const char *name,
+                            size_t len);
 
 /* The functions of a module's rows (lua_bridge.h, lua_bridge_load). */
 mig_status_t luab_row_run(action_ctx_t *ctx, const val_t *args,

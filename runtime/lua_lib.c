@@ -266,6 +266,15 @@ static int lib_error(lua_State *L)
     if (!name)
         return luaL_error(L, "mig.error: the class must be a name such as "
                           "'Conflict', not '%s'", cls);
+    lua_bridge_t *b = luab_from(L)->bridge;
+    if (!luab_class_known(b, cls, len)) {
+        const char *near = luab_class_near(b, cls, len);
+        return luaL_error(L, "mig.error: '%s' is not an error class: a "
+                          "built-in one or one the plan declares (error "
+                          "%s : PARENT)%s%s%s", cls, cls,
+                          near ? "; did you mean '" : "", near ? near : "",
+                          near ? "'?" : "");
+    }
     int at = lua_type(L, 3) == LUA_TTABLE ? 4 : 3;
     int level = (int)luaL_optinteger(L, at, 1);
     if (level > 0)

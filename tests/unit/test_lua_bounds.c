@@ -452,6 +452,39 @@ static void value_errors_name_the_least_key(void **state)
     fx_free(&g);
 }
 
+/* mig.error and error{class = ...} raise only classes the plan has: a
+ * built-in one or one it declares. */
+static void undeclared_classes(void **state)
+{
+    fx_t *f = *state;
+    expect_fails(f, "mig.error('SchemaDrift', 'dims differ')",
+                 "mig.error: 'SchemaDrift' is not an error class: a built-in "
+                 "one or one the plan declares (error SchemaDrift : PARENT)");
+    expect_fails(f, "mig.error('Conflit', 'x')",
+                 "is not an error class: a built-in one or one the plan "
+                 "declares (error Conflit : PARENT); did you mean "
+                 "'Conflict'?");
+    expect_fails(f, "error({class = 'SchemaDrift', message = 'dims differ'})",
+                 "(an error of class 'SchemaDrift', which is not a class of "
+                 "the plan) dims differ");
+    val_t *out = NULL;
+    assert_int_equal(run(f, "mig.error('Conflict', 'taken')", &out),
+                     MIG_EINVALID);
+    assert_string_equal(actx_error_class(f->ctx), "Conflict");
+    fx_t g;
+    static const char *const classes[] = { "SchemaDrift" };
+    lua_bridge_config_t cfg = { .classes = classes, .n_classes = 1 };
+    fx_init(&g, &cfg);
+    assert_int_equal(fx_load(&g, "x", "x.lua", RUN_MODULE), MIG_OK);
+    const char *codes[] = { "mig.error('SchemaDrift', 'dims differ')",
+                            "error({class = 'SchemaDrift', message = 'd'})" };
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(run(&g, codes[i], &out), MIG_EINVALID);
+        assert_string_equal(actx_error_class(g.ctx), "SchemaDrift");
+    }
+    fx_free(&g);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -459,7 +492,7 @@ int main(void)
         T(list_map_metatables_locked), T(deep_stack_traceback),
         T(time_limit_stops_patterns), T(time_limit_everywhere),
         T(patterns_as_standard), T(load_mode_bt),
-        T(value_errors_name_the_least_key),
+        T(value_errors_name_the_least_key), T(undeclared_classes),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

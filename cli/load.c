@@ -88,6 +88,14 @@ static mig_status_t load_lua(cli_plan_t *p, const char *path,
         mig_status_t ls = lua_bridge_load(p->lua, alias, name, p->actions,
                                           &found);
         free(name);
+        /* What the bridge says of the module as a whole is said at the
+         * path the plan wrote. */
+        for (size_t k = 0; k < found.len; k++)
+            if (!found.items[k].src) {
+                found.items[k].src = p->src;
+                found.items[k].span = l->u.lua.path->span;
+                found.items[k].has_span = true;
+            }
         if (ls == MIG_EIO)      /* the checks say it cannot be read */
             diag_list_free(&found);
         else

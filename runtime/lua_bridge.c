@@ -4,8 +4,12 @@
  * (lua_call.c) with converted values (lua_values.c), and recovery hooks
  * with their decisions checked (lua_load.c loads a module and makes its
  * rows; lua_hook.c checks a hook's decision). */
+#define _XOPEN_SOURCE 700  /* realpath */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lua_int.h"
 
@@ -60,6 +64,39 @@ static mig_status_t grant(lua_bridge_t *b, const char *name,
     return diags->out_of_memory ? MIG_ENOMEM : MIG_EINVALID;
 }
 
+/* Adds DIR ("" for the current directory), resolved, to B's roots: where
+ * modules may load from. A directory that cannot be resolved is reported
+ * (MIG_EINVALID). */
+static mig_status_t add_root(lua_bridge_t *b, const char *dir,
+                             diag_list_t *diags)
+{
+    char *real = realpath(dir[0] ? dir : ".", NULL);
+    if (!real) {
+        if (errno == ENOMEM)
+            return MIG_ENOMEM;
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "the Lua module path '%s' "
+                 "cannot be used: %s", dir, strerror(errno));
+        return MIG_EINVALID;
+    }
+    size_t len = strlen(real);
+    char **roots = realloc(b->roots, (b->n_roots + 1) * sizeof *roots);
+    char *root = malloc(len + 2);
+    if (roots)
+        b->roots = roots;
+    if (!roots || !root) {
+        free(real);
+        free(root);
+        return MIG_ENOMEM;
+    }
+    memcpy(root, real, len);
+    if (len == 0 || real[len - 1] != '/')
+        root[len++] = '/';
+    root[len] = '\0';
+    free(real);
+    b->roots[b->n_roots++] = root;
+    return MIG_OK;
+}
+
 mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
                             diag_list_t *diags, lua_bridge_t **out)
 {
@@ -98,7 +135,9 @@ mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
                 return MIG_ENOMEM;
             }
     }
-    mig_status_t st = MIG_OK;
+    mig_status_t st = add_root(b, b->base_dir, diags);
+    for (size_t i = 0; i < cfg->n_module_paths && st == MIG_OK; i++)
+        st = add_root(b, cfg->module_paths[i], diags);
     for (size_t i = 0; i < cfg->n_grants && st == MIG_OK; i++)
         st = grant(b, cfg->grants[i], diags);
     if (st != MIG_OK) {
@@ -152,6 +191,9 @@ void lua_bridge_free(lua_bridge_t *b)
     for (size_t i = 0; i < b->n_classes; i++)
         free(b->classes[i]);
     free(b->classes);
+    for (size_t i = 0; i < b->n_roots; i++)
+        free(b->roots[i]);
+    free(b->roots);
     val_unref(b->params);
     free(b->base_dir);
     free(b);
@@ -447,6 +489,53 @@ static void short_src(char out[LUA_IDSIZE], const char *path)
     }
 }
 
+/* Whether FULL (PATH as the plan wrote it, from the base directory) is a
+ * module B may load: a name ending in ".lua", a regular file inside one
+ * of B's roots once resolved. MIG_OK; MIG_EIO when it cannot be read
+ * (reported); MIG_EINVALID (reported without a word of the file's
+ * content); MIG_ENOMEM. */
+static mig_status_t confined(const lua_bridge_t *b, const char *path,
+                             const char *full, diag_list_t *diags)
+{
+    size_t len = strlen(path);
+    if (len < 5 || strcmp(path + len - 4, ".lua") != 0) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "'%s' is not a "
+                             "Lua module: a module is a file whose name ends "
+                             "in .lua", path);
+        diag_hint(diags, d, "lua \"adapters/NAME.lua\" as NAME");
+        return MIG_EINVALID;
+    }
+    char *real = realpath(full, NULL);
+    if (!real) {
+        if (errno == ENOMEM)
+            return MIG_ENOMEM;
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot read '%s': %s", full,
+                 strerror(errno));
+        return MIG_EIO;
+    }
+    bool inside = false;
+    for (size_t i = 0; i < b->n_roots && !inside; i++)
+        inside = strncmp(real, b->roots[i], strlen(b->roots[i])) == 0;
+    struct stat st;
+    bool regular = stat(real, &st) == 0 && S_ISREG(st.st_mode);
+    free(real);
+    if (!inside) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "the Lua module "
+                             "'%s' is outside the plan's folder%s: modules "
+                             "load only from there", path, b->n_roots > 1
+                             ? " and the module paths" : "");
+        diag_hint(diags, d, "put the module in the plan's folder, or in a "
+                  "folder beneath it");
+        return MIG_EINVALID;
+    }
+    if (!regular) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "'%s' is not a regular file, "
+                 "so it is not a Lua module", path);
+        return MIG_EINVALID;
+    }
+    return MIG_OK;
+}
+
 mig_status_t lua_bridge_load(lua_bridge_t *b, const char *alias,
                              const char *path, action_registry_t *r,
                              diag_list_t *diags)
@@ -471,8 +560,13 @@ mig_status_t lua_bridge_load(lua_bridge_t *b, const char *alias,
         strbuf_free(&full);
         return MIG_ENOMEM;
     }
+    mig_status_t st = confined(b, path, full.data, diags);
+    if (st != MIG_OK) {
+        strbuf_free(&full);
+        return st;
+    }
     src_t *src;
-    mig_status_t st = src_load(full.data, diags, &src);
+    st = src_load(full.data, diags, &src);
     strbuf_free(&full);
     if (st != MIG_OK)
         return st;

@@ -42,8 +42,14 @@ typedef struct lua_bridge_config {
     const char *const *grants;
     size_t n_grants;
     /* Where module paths start: the plan's directory ("" or NULL: the
-     * current directory). */
+     * current directory). Modules load only from inside it (symbolic
+     * links followed) or inside one of MODULE_PATHS. */
     const char *base_dir;
+    /* More directories modules may load from (a configuration's module
+     * paths); a path that leads into one of them (absolute, or relative
+     * to BASE_DIR) is accepted. Each must exist. */
+    const char *const *module_paths;
+    size_t n_module_paths;
     /* The error classes the plan declares (`error NAME : PARENT`): with
      * the built-in ones, the only classes a module may raise with
      * mig.error or error{class = ...}. */
@@ -62,10 +68,13 @@ mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
 void lua_bridge_free(lua_bridge_t *b);
 
 /* Loads the module at PATH (relative to the base directory unless
- * absolute) under the name ALIAS: reads it as text (a precompiled chunk
- * is refused), runs its main chunk in a new sandboxed state under the
- * limits, and adds to R one row per field of the table it returns whose
- * key is a name:
+ * absolute) under the name ALIAS. PATH must end in ".lua" and name a
+ * regular file inside the base directory or a module path, once every
+ * symbolic link and ".." is resolved; otherwise the load is refused
+ * (MIG_EINVALID) with a message that quotes nothing of the file. The
+ * module is read as text (a precompiled chunk is refused), its main
+ * chunk runs in a new sandboxed state under the limits, and one row is
+ * added to R per field of the table it returns whose key is a name:
  *   - a function (or a value with a __call metamethod) gives ALIAS.KEY,
  *     with the effect the module's `effects` table declares (pure when
  *     it says nothing; docs/lua.md, "Effects"), args NULL (any

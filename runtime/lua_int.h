@@ -124,6 +124,10 @@ struct lua_bridge {
     uint64_t seed;
     bool grants[LUAB_GRANT_COUNT];
     char *base_dir;             /* ends in '/' unless empty */
+    char **roots;               /* where modules may load from: the base
+                                 * directory and the module paths, each
+                                 * resolved (realpath), ending in '/' */
+    size_t n_roots;
     char **classes;             /* the plan's own error classes */
     size_t n_classes;
     val_t *params;

@@ -485,6 +485,85 @@ static void undeclared_classes(void **state)
     fx_free(&g);
 }
 
+/* ---- 7. confinement ------------------------------------------------------------ */
+
+/* Modules load only from the plan's folder (every ".." and symbolic link
+ * resolved) and the module paths given; a file that is not a Lua module
+ * is refused before it is read, and nothing of it is quoted. */
+static void modules_stay_in_the_folder(void **state)
+{
+    fx_t *f = *state;
+    char out[128], path[256], cmd[512];
+    snprintf(out, sizeof out, "%s-out", f->dir);
+    assert_int_equal(mkdir(out, 0777), 0);
+    snprintf(path, sizeof path, "%s/o.lua", out);
+    FILE *o = fopen(path, "w");
+    assert_non_null(o);
+    fputs("return { f = function() return 1 end }\n", o);
+    fclose(o);
+    const char *base = strrchr(f->dir, '/') + 1;
+    char rel[256];
+    snprintf(rel, sizeof rel, "../%s-out/o.lua", base);
+    static const char *const outside = "is outside the plan's folder: "
+                                       "modules load only from there";
+    assert_int_equal(lua_bridge_load(f->b, "o1", rel, f->r, &f->diags),
+                     MIG_EINVALID);
+    assert_non_null(strstr(fx_last_diag(f), outside));
+    assert_int_equal(lua_bridge_load(f->b, "o2", path, f->r, &f->diags),
+                     MIG_EINVALID);
+    assert_non_null(strstr(fx_last_diag(f), outside));
+    /* A symbolic link in the folder that leads out of it. */
+    char link[256];
+    snprintf(link, sizeof link, "%s/link.lua", f->dir);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(lua_bridge_load(f->b, "o3", "link.lua", f->r, &f->diags),
+                     MIG_EINVALID);
+    assert_non_null(strstr(fx_last_diag(f), outside));
+    /* What is not a Lua module, quoted nowhere. */
+    assert_int_equal(lua_bridge_load(f->b, "pw", "../../../../etc/passwd",
+                                     f->r, &f->diags), MIG_EINVALID);
+    assert_string_equal(fx_last_diag(f), "'../../../../etc/passwd' is not a "
+                        "Lua module: a module is a file whose name ends in "
+                        ".lua");
+    assert_int_equal(lua_bridge_load(f->b, "d", ".", f->r, &f->diags),
+                     MIG_EINVALID);
+    snprintf(cmd, sizeof cmd, "%s/dir.lua", f->dir);
+    assert_int_equal(mkdir(cmd, 0777), 0);
+    assert_int_equal(lua_bridge_load(f->b, "d", "dir.lua", f->r, &f->diags),
+                     MIG_EINVALID);
+    assert_string_equal(fx_last_diag(f), "'dir.lua' is not a regular file, "
+                        "so it is not a Lua module");
+    for (size_t i = 0; i < f->diags.len; i++)
+        assert_null(strstr(f->diags.items[i].message, "root:"));
+    /* A ".." that stays inside is fine. */
+    assert_int_equal(fx_load(f, "in", "sub/in.lua",
+                             "return { f = function() return 2 end }\n"),
+                     MIG_OK);
+    assert_int_equal(lua_bridge_load(f->b, "in2", "sub/../sub/in.lua", f->r,
+                                     &f->diags), MIG_OK);
+    /* A module path lets the outside folder in, by either path. */
+    fx_t g;
+    const char *const paths[] = { out };
+    lua_bridge_config_t cfg = { .module_paths = paths, .n_module_paths = 1 };
+    fx_init(&g, &cfg);
+    assert_int_equal(lua_bridge_load(g.b, "o2", path, g.r, &g.diags), MIG_OK);
+    fx_free(&g);
+    /* A module path that does not exist is an error. */
+    const char *const gone[] = { "/nonexistent/mig-modules" };
+    cfg = (lua_bridge_config_t){ .module_paths = gone, .n_module_paths = 1 };
+    diag_list_t d;
+    diag_list_init(&d);
+    lua_bridge_t *b = NULL;
+    assert_int_equal(lua_bridge_new(&cfg, &d, &b), MIG_EINVALID);
+    assert_null(b);
+    assert_string_equal(d.items[0].message, "the Lua module path "
+                        "'/nonexistent/mig-modules' cannot be used: No such "
+                        "file or directory");
+    diag_list_free(&d);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -493,6 +572,7 @@ int main(void)
         T(time_limit_stops_patterns), T(time_limit_everywhere),
         T(patterns_as_standard), T(load_mode_bt),
         T(value_errors_name_the_least_key), T(undeclared_classes),
+        T(modules_stay_in_the_folder),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

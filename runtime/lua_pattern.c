@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,8 @@ static void *pat_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     size_t old = b ? b->size : 0;
     (void)osize;
     p->in_alloc = 1;
+    /* No store to the list may move out of the flagged stretch. */
+    atomic_signal_fence(memory_order_seq_cst);
     void *out = NULL;
     if (nsize == 0) {
         if (b) {
@@ -212,6 +215,7 @@ static void *pat_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
             out = nb->align;
         }
     }
+    atomic_signal_fence(memory_order_seq_cst);
     p->in_alloc = 0;
     if (p->pending && p->running) {
         /* Out of the allocator, with the list whole: as safe as the

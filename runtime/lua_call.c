@@ -159,7 +159,8 @@ static void traceback(luab_module_t *m, lua_State *L)
          && shown < LUAB_TRACE_ENDS; level++)
         shown += trace_frame(m, L, level, false);
     if (level < low)
-        strbuf_printf(&m->err, "\n\t...\t(skipping %d levels)", low - level);
+        strbuf_printf(&m->err, "\n\t...\t(skipping %d level%s)", low - level,
+                      low - level == 1 ? "" : "s");
     for (int i = n_tail - 1; i >= 0; i--)
         trace_frame(m, L, tail[i], tail[i] == outermost);
 }

@@ -146,6 +146,7 @@ static void deep_stack_traceback(void **state)
     assert_non_null(strstr(m, "\nstack traceback:\n\td.lua:3: in upvalue "
                               "'down'"));
     assert_non_null(strstr(m, "\n\t...\t(skipping "));
+    assert_non_null(strstr(m, " levels)\n"));
     if (!strstr(m, "\n\td.lua:5: in function 'd.go'"))
         fail_msg("%s", m);
     size_t lines = 0;
@@ -243,11 +244,19 @@ static void time_limit_everywhere(void **state)
     assert_string_equal(actx_error_class(g.ctx), "Timeout");
     assert_non_null(strstr(fx_error(&g), "the step's timeout (100 ms) "
                                          "reached in [string \""));
-    /* A timeout longer than the limit leaves the limit. */
-    actx_set_time_limit(g.ctx, 60000);
+    /* At the bound: a timeout shorter than the limit by 1 ms is the
+     * step's; one as long as the limit, or longer, leaves the limit. */
+    actx_set_time_limit(g.ctx, TIME_MS - 1);
     assert_int_equal(row->run(g.ctx, args, &out), MIG_EINVALID);
-    assert_string_equal(actx_error_class(g.ctx), "ScriptError");
-    assert_non_null(strstr(fx_error(&g), "time limit (300 ms) reached"));
+    assert_string_equal(actx_error_class(g.ctx), "Timeout");
+    assert_non_null(strstr(fx_error(&g), "the step's timeout (299 ms)"));
+    const int64_t longer[] = { TIME_MS, TIME_MS + 1, 60000 };
+    for (size_t i = 0; i < 3; i++) {
+        actx_set_time_limit(g.ctx, longer[i]);
+        assert_int_equal(row->run(g.ctx, args, &out), MIG_EINVALID);
+        assert_string_equal(actx_error_class(g.ctx), "ScriptError");
+        assert_non_null(strstr(fx_error(&g), "time limit (300 ms) reached"));
+    }
     actx_set_time_limit(g.ctx, 0);
     val_unref(args);
 
@@ -345,6 +354,8 @@ static const char *const SAME[] = {
     "(function() local it = ('ab'):gmatch('.') it() it() return "
     "{it(), it()} end)()",
     "('x'):rep(300):find('x', 299)", "('x'):rep(300):gsub('x', 'y', 3)",
+    "('x'):rep(255):find('x', 255)", "('x'):rep(256):find('x', 256)",
+    "('x'):rep(257):find('x$')",
     "string.gmatch('a', '(')()",
 };
 
@@ -564,11 +575,54 @@ static void modules_stay_in_the_folder(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The traceback shows every Lua frame up to 20 of them; from 21 on, the
+ * first and the last 10 with how many levels lie between. */
+static void traceback_bound(void **state)
+{
+    fx_t *f = *state;
+    assert_int_equal(fx_load(f, "r", "r.lua",
+                             "local M = {}\n"
+                             "local function down(n)\n"
+                             "  if n == 0 then error('bottom') end\n"
+                             "  local r = down(n - 1) return r\n"
+                             "end\n"
+                             "function M.go(a) local r = down(a[1]) return r "
+                             "end\n"
+                             "return M\n"), MIG_OK);
+    /* down(N) makes N + 1 frames of down, under M.go: N + 2 in all. */
+    const struct { int n; int frames; const char *gap; } cases[] = {
+        { 18, 20, NULL },
+        { 19, 21, "\n\t...\t(skipping 1 level)\n" },
+        { 20, 22, "\n\t...\t(skipping 2 levels)\n" },
+    };
+    for (size_t i = 0; i < 3; i++) {
+        val_t *args = val_map_new(1), *out = NULL;
+        assert_int_equal(val_map_set_take(args, "1", 1,
+                                          val_int(cases[i].n)), MIG_OK);
+        assert_int_equal(fx_call(f, "r.go", args, &out), MIG_EINVALID);
+        val_unref(args);
+        const char *m = fx_error(f);
+        int frames = 0;
+        for (const char *p = strstr(m, "\n\t"); p; p = strstr(p + 1, "\n\t"))
+            frames += strncmp(p, "\n\t...", 5) != 0;
+        int want = cases[i].frames > 20 ? 20 : cases[i].frames;
+        if (frames != want)
+            fail_msg("down(%d): %d frames shown, not %d:\n%s", cases[i].n,
+                     frames, want, m);
+        if (cases[i].gap)
+            assert_non_null(strstr(m, cases[i].gap));
+        else
+            assert_null(strstr(m, "\n\t..."));
+        assert_non_null(strstr(m, "\tr.lua:6: in function 'r.go'"));
+    }
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(list_map_metatables_locked), T(deep_stack_traceback),
+        T(traceback_bound),
         T(time_limit_stops_patterns), T(time_limit_everywhere),
         T(patterns_as_standard), T(load_mode_bt),
         T(value_errors_name_the_least_key), T(undeclared_classes),

@@ -490,28 +490,30 @@ static void short_src(char out[LUA_IDSIZE], const char *path)
 }
 
 /* Whether FULL (PATH as the plan wrote it, from the base directory) is a
- * module B may load: a name ending in ".lua", a regular file inside one
- * of B's roots once resolved. MIG_OK; MIG_EIO when it cannot be read
+ * module B may load: an existing file (else MIG_EIO, which the checks
+ * report), named ".lua", a regular file inside one of B's roots once
+ * resolved. MIG_OK; MIG_EIO when it cannot be read
  * (reported); MIG_EINVALID (reported without a word of the file's
  * content); MIG_ENOMEM. */
 static mig_status_t confined(const lua_bridge_t *b, const char *path,
                              const char *full, diag_list_t *diags)
 {
+    char *real = realpath(full, NULL);
+    if (!real) {
+        if (errno == ENOMEM)
+            return MIG_ENOMEM;
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot open '%s': %s", full,
+                 strerror(errno));
+        return MIG_EIO;
+    }
     size_t len = strlen(path);
     if (len < 5 || strcmp(path + len - 4, ".lua") != 0) {
         diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "'%s' is not a "
                              "Lua module: a module is a file whose name ends "
                              "in .lua", path);
         diag_hint(diags, d, "lua \"adapters/NAME.lua\" as NAME");
+        free(real);
         return MIG_EINVALID;
-    }
-    char *real = realpath(full, NULL);
-    if (!real) {
-        if (errno == ENOMEM)
-            return MIG_ENOMEM;
-        diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot read '%s': %s", full,
-                 strerror(errno));
-        return MIG_EIO;
     }
     bool inside = false;
     for (size_t i = 0; i < b->n_roots && !inside; i++)

@@ -227,7 +227,7 @@ luab_box_t *luab_box_new(lua_State *L);
 void luab_box_clear(luab_box_t *b);
 int luab_box_gc(lua_State *L);
 
-/* ---- lua_lib.c ------------------------------------------------------------ */
+/* ---- lua_lib.c ---------------------------------------------------------- */
 
 /* Opens the mig library as the global `mig` (and `print`). */
 void luab_open_mig(lua_State *L);
@@ -257,14 +257,14 @@ mig_status_t luab_row_undo(action_ctx_t *ctx, const val_t *record,
 mig_status_t luab_row_dead(action_ctx_t *ctx, const val_t *args,
                            val_t **result);
 
-/* ---- lua_load.c ------------------------------------------------------------ */
+/* ---- lua_load.c --------------------------------------------------------- */
 
 /* Opens M's state, runs its main chunk and reads the fields of the table
  * it returns into M's rows (lua_bridge_load says what is reported).
  * M->bridge, alias, path, src and short_src are set. */
 mig_status_t luab_load_module(luab_module_t *m, diag_list_t *diags);
 
-/* ---- lua_pattern.c --------------------------------------------------------- */
+/* ---- lua_pattern.c ------------------------------------------------------ */
 
 /* The monotonic clock, in nanoseconds. */
 uint64_t luab_now_ns(void);
@@ -280,14 +280,14 @@ void luab_pat_free(luab_module_t *m);
 /* Deletes B's timer, if it made one. */
 void luab_timer_free(lua_bridge_t *b);
 
-/* ---- lua_hook.c ------------------------------------------------------------ */
+/* ---- lua_hook.c --------------------------------------------------------- */
 
 /* Checks V, what hook F returned, as a decision, and gives it as a new map
  * *OUT {decision, input?, reason?, message?, to?}. A malformed one is a
  * failure of F's module (MIG_EINVALID) that says what is wrong. */
 mig_status_t luab_decision(luab_fn_t *f, const val_t *v, val_t **out);
 
-/* ---- lua_schema.c --------------------------------------------------------- */
+/* ---- lua_schema.c ------------------------------------------------------- */
 
 /* Validates VALUE against SCHEMA (the JSON-Schema subset of docs/lua.md),
  * appending a message "PATH: what is wrong" to ERRORS (a list) for each

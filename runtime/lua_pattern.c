@@ -159,7 +159,7 @@ void luab_unwatch(luab_module_t *m)
     }
 }
 
-/* ---- the scratch state ----------------------------------------------------- */
+/* ---- the scratch state -------------------------------------------------- */
 
 /* The scratch state's allocator: its blocks on P's list, counted in the
  * module's memory (and refused past its limit). After an alarm that came
@@ -443,7 +443,7 @@ static int run_std(lua_State *L, const std_call_t *c)
     return k;
 }
 
-/* ---- the functions -------------------------------------------------------- */
+/* ---- the functions ------------------------------------------------------ */
 
 /* string.find(s, pattern [, init [, plain]]) */
 static int str_find(lua_State *L)

@@ -97,7 +97,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* ---- 1. finalizers -------------------------------------------------------- */
+/* ---- 1. finalizers ------------------------------------------------------ */
 
 /* The metatables of lists and maps are locked like those of durations
  * and null: a module that reached one could give it a __gc, which Lua
@@ -116,10 +116,11 @@ static void list_map_metatables_locked(void **state)
     expect_fails(f, "setmetatable(mig.map(), {})",
                  "cannot change a protected metatable");
     /* Marking still works, and a marked table converts as before. */
-    expect_gives(f, "return {mig.list(), mig.map({a = 1})}", "[[], {\"a\": 1}]");
+    expect_gives(f, "return {mig.list(), mig.map({a = 1})}",
+                 "[[], {\"a\": 1}]");
 }
 
-/* ---- 2. the traceback of a deep stack -------------------------------------- */
+/* ---- 2. the traceback of a deep stack ----------------------------------- */
 
 /* A stack overflow tens of thousands of frames deep is reported at once:
  * the traceback shows the first and the last frames, not every one, and
@@ -160,7 +161,7 @@ static void deep_stack_traceback(void **state)
 }
 
 
-/* ---- 3. the wall-clock limit ---------------------------------------------- */
+/* ---- 3. the wall-clock limit -------------------------------------------- */
 
 #define TIME_MS 300u
 
@@ -221,7 +222,8 @@ static void time_limit_stops_patterns(void **state)
     /* A long subject, kept for the call, and patterns after a stop. */
     expect_gives(&g, "local s = string.rep('ab', 1000) local n = 0 "
                      "for i = 1, 200 do n = n + select(2, s:find('b', i)) end "
-                     "return {n, s:find('ba', 1000, true)}", "[20200, 1000, 1001]");
+                     "return {n, s:find('ba', 1000, true)}",
+                 "[20200, 1000, 1001]");
     expect_gives(&g, "return {('hello world'):find('o w')}", "[5, 7]");
     fx_free(&g);
 }
@@ -404,7 +406,7 @@ static void patterns_as_standard(void **state)
     lua_close(plain);
 }
 
-/* ---- 8. oddities ------------------------------------------------------------ */
+/* ---- 8. oddities -------------------------------------------------------- */
 
 /* load's mode "bt" (text or binary) loads text; binary is still refused,
  * and a mode that allows only binary is an error. */
@@ -496,7 +498,7 @@ static void undeclared_classes(void **state)
     fx_free(&g);
 }
 
-/* ---- 7. confinement ------------------------------------------------------------ */
+/* ---- 7. confinement ----------------------------------------------------- */
 
 /* Modules load only from the plan's folder (every ".." and symbolic link
  * resolved) and the module paths given; a file that is not a Lua module

@@ -155,6 +155,42 @@ static int luab_setmetatable(lua_State *L)
     return lua_gettop(L);
 }
 
+/* The message handler a module gives xpcall, wrapped (the handler is
+ * upvalue 1): not run once a limit was hit. Lua runs the message handler
+ * of an error raised by a hook (every limit's) with hooks off, where no
+ * limit could stop it; the error goes on unchanged instead. */
+static int luab_xpcall_msgh(lua_State *L)
+{
+    if (luab_from(L)->hit != LUAB_LIMIT_NONE)
+        return 1;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+static int luab_xpcall_done(lua_State *L, int status, lua_KContext ctx)
+{
+    (void)status;
+    (void)ctx;
+    return lua_gettop(L);
+}
+
+/* xpcall(f, msgh, ...) with MSGH wrapped (luab_xpcall_msgh); the
+ * original is upvalue 1. Yields inside F go through. */
+static int luab_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, luab_xpcall_msgh, 1);
+    lua_replace(L, 2);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_callk(L, n, LUA_MULTRET, 0, luab_xpcall_done);
+    return lua_gettop(L);
+}
+
 static const char *const removed_base[] = { "dofile", "loadfile", "warn" };
 
 static void open_base(lua_State *L)
@@ -172,6 +208,9 @@ static void open_base(lua_State *L)
     lua_getfield(L, -1, "setmetatable");
     lua_pushcclosure(L, luab_setmetatable, 1);
     lua_setfield(L, -2, "setmetatable");
+    lua_getfield(L, -1, "xpcall");
+    lua_pushcclosure(L, luab_xpcall, 1);
+    lua_setfield(L, -2, "xpcall");
     lua_pop(L, 1);
 }
 

@@ -120,6 +120,30 @@ static void list_map_metatables_locked(void **state)
                  "[[], {\"a\": 1}]");
 }
 
+/* A message handler given to xpcall runs with hooks off when the error
+ * came from a hook (every limit's): it is not run for a limit, so a
+ * handler that never ends cannot hang mig. Otherwise xpcall is as ever. */
+static void xpcall_handler_after_a_limit(void **state)
+{
+    fx_t *f = *state;
+    expect_fails(f, "xpcall(function() error('x') end, "
+                    "function() while true do end end)",
+                 "instruction limit (200000) reached in [string \"");
+    expect_fails(f, "xpcall(function() while true do end end, "
+                    "function() while true do end end)",
+                 "instruction limit (200000) reached in [string \"");
+    expect_gives(f, "return {xpcall(function() error('x', 0) end, "
+                    "function(m) return 'handled ' .. m end)}",
+                 "[false, \"handled x\"]");
+    expect_gives(f, "return {xpcall(function(a, b) return a + b end, print, "
+                    "1, 2)}", "[true, 3]");
+    expect_gives(f, "local co = coroutine.wrap(function() "
+                    "return xpcall(function() coroutine.yield(1) return 2 "
+                    "end, print) end) return {co(), co()}", "[1, true, 2]");
+    expect_fails(f, "xpcall(print)", "bad argument #2 to 'xpcall' "
+                 "(function expected, got no value)");
+}
+
 /* ---- 2. the traceback of a deep stack ----------------------------------- */
 
 /* A stack overflow tens of thousands of frames deep is reported at once:
@@ -624,7 +648,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(list_map_metatables_locked), T(deep_stack_traceback),
-        T(traceback_bound),
+        T(traceback_bound), T(xpcall_handler_after_a_limit),
         T(time_limit_stops_patterns), T(time_limit_everywhere),
         T(patterns_as_standard), T(load_mode_bt),
         T(value_errors_name_the_least_key), T(undeclared_classes),

@@ -50,14 +50,26 @@ static mig_status_t load_lua(cli_plan_t *p, const char *path,
     if (!p->actions || stdlib_register(p->actions) != MIG_OK)
         return MIG_ENOMEM;
     char *dir = cli_dir_of(path);
-    if (!dir)
+    const ast_list_t *items = &p->plan->items;
+    /* The plan's own error classes, the ones its modules may raise. */
+    const char **classes = calloc(items->len ? items->len : 1,
+                                  sizeof *classes);
+    if (!dir || !classes) {
+        free(dir);
+        free(classes);
         return MIG_ENOMEM;
-    lua_bridge_config_t cfg = { .base_dir = dir };
+    }
+    size_t n_classes = 0;
+    for (uint32_t i = 0; i < items->len; i++)
+        if (items->items[i]->kind == AST_ERROR_DECL)
+            classes[n_classes++] = items->items[i]->u.error_decl.name.name;
+    lua_bridge_config_t cfg = { .base_dir = dir, .classes = classes,
+                                .n_classes = n_classes };
     mig_status_t st = lua_bridge_new(&cfg, diags, &p->lua);
     free(dir);
+    free(classes);
     if (st != MIG_OK)
         return st;
-    const ast_list_t *items = &p->plan->items;
     for (uint32_t i = 0; i < items->len && st != MIG_ENOMEM; i++) {
         const ast_node_t *l = items->items[i];
         const char *file;
@@ -76,6 +88,14 @@ static mig_status_t load_lua(cli_plan_t *p, const char *path,
         mig_status_t ls = lua_bridge_load(p->lua, alias, name, p->actions,
                                           &found);
         free(name);
+        /* What the bridge says of the module as a whole is said at the
+         * path the plan wrote. */
+        for (size_t k = 0; k < found.len; k++)
+            if (!found.items[k].src) {
+                found.items[k].src = p->src;
+                found.items[k].span = l->u.lua.path->span;
+                found.items[k].has_span = true;
+            }
         if (ls == MIG_EIO)      /* the checks say it cannot be read */
             diag_list_free(&found);
         else

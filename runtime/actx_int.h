@@ -20,6 +20,7 @@ struct action_ctx {
     actx_host_t host;
     bool has_host;
     uint32_t attempt;
+    int64_t time_limit_ms;      /* actx_set_time_limit; 0: none */
     bool effect_done;           /* actx_set_effect_done */
     actx_remover_t *remover;    /* actx_set_remover, or NULL */
     int64_t remover_tag;

@@ -41,6 +41,16 @@ void actx_set_attempt(action_ctx_t *c, uint32_t attempt)
     c->attempt = attempt;
 }
 
+void actx_set_time_limit(action_ctx_t *c, int64_t ms)
+{
+    c->time_limit_ms = ms > 0 ? ms : 0;
+}
+
+int64_t actx_time_limit(const action_ctx_t *c)
+{
+    return c->time_limit_ms;
+}
+
 void actx_set_effect_done(action_ctx_t *c, bool done)
 {
     c->effect_done = done;

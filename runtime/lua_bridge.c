@@ -4,8 +4,12 @@
  * (lua_call.c) with converted values (lua_values.c), and recovery hooks
  * with their decisions checked (lua_load.c loads a module and makes its
  * rows; lua_hook.c checks a hook's decision). */
+#define _XOPEN_SOURCE 700  /* realpath */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lua_int.h"
 
@@ -60,6 +64,39 @@ static mig_status_t grant(lua_bridge_t *b, const char *name,
     return diags->out_of_memory ? MIG_ENOMEM : MIG_EINVALID;
 }
 
+/* Adds DIR ("" for the current directory), resolved, to B's roots: where
+ * modules may load from. A directory that cannot be resolved is reported
+ * (MIG_EINVALID). */
+static mig_status_t add_root(lua_bridge_t *b, const char *dir,
+                             diag_list_t *diags)
+{
+    char *real = realpath(dir[0] ? dir : ".", NULL);
+    if (!real) {
+        if (errno == ENOMEM)
+            return MIG_ENOMEM;
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "the Lua module path '%s' "
+                 "cannot be used: %s", dir, strerror(errno));
+        return MIG_EINVALID;
+    }
+    size_t len = strlen(real);
+    char **roots = realloc(b->roots, (b->n_roots + 1) * sizeof *roots);
+    char *root = malloc(len + 2);
+    if (roots)
+        b->roots = roots;
+    if (!roots || !root) {
+        free(real);
+        free(root);
+        return MIG_ENOMEM;
+    }
+    memcpy(root, real, len);
+    if (len == 0 || real[len - 1] != '/')
+        root[len++] = '/';
+    root[len] = '\0';
+    free(real);
+    b->roots[b->n_roots++] = root;
+    return MIG_OK;
+}
+
 mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
                             diag_list_t *diags, lua_bridge_t **out)
 {
@@ -73,6 +110,7 @@ mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
     b->instructions = cfg->instructions ? cfg->instructions
                                         : LUA_BRIDGE_INSTRUCTIONS;
     b->memory = cfg->memory ? cfg->memory : LUA_BRIDGE_MEMORY;
+    b->time_ms = cfg->time_ms ? cfg->time_ms : LUA_BRIDGE_TIME_MS;
     b->seed = cfg->seed;
     const char *dir = cfg->base_dir ? cfg->base_dir : "";
     size_t len = strlen(dir);
@@ -85,7 +123,21 @@ mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
     if (len && dir[len - 1] != '/')
         b->base_dir[len++] = '/';
     b->base_dir[len] = '\0';
-    mig_status_t st = MIG_OK;
+    if (cfg->n_classes) {
+        b->classes = calloc(cfg->n_classes, sizeof *b->classes);
+        if (!b->classes) {
+            lua_bridge_free(b);
+            return MIG_ENOMEM;
+        }
+        for (size_t i = 0; i < cfg->n_classes; i++, b->n_classes++)
+            if (!(b->classes[i] = strdup(cfg->classes[i]))) {
+                lua_bridge_free(b);
+                return MIG_ENOMEM;
+            }
+    }
+    mig_status_t st = add_root(b, b->base_dir, diags);
+    for (size_t i = 0; i < cfg->n_module_paths && st == MIG_OK; i++)
+        st = add_root(b, cfg->module_paths[i], diags);
     for (size_t i = 0; i < cfg->n_grants && st == MIG_OK; i++)
         st = grant(b, cfg->grants[i], diags);
     if (st != MIG_OK) {
@@ -110,6 +162,7 @@ static void module_free(luab_module_t *m)
         m->in_call = true;
         lua_close(m->L);
     }
+    luab_pat_free(m);
     luab_scratch_free(m->scratch);
     for (size_t i = 0; i < m->n_fns; i++) {
         free(m->fns[i].name);
@@ -134,6 +187,13 @@ void lua_bridge_free(lua_bridge_t *b)
     for (size_t i = 0; i < b->n_srcs; i++)
         src_free(b->srcs[i]);
     free(b->srcs);
+    luab_timer_free(b);
+    for (size_t i = 0; i < b->n_classes; i++)
+        free(b->classes[i]);
+    free(b->classes);
+    for (size_t i = 0; i < b->n_roots; i++)
+        free(b->roots[i]);
+    free(b->roots);
     val_unref(b->params);
     free(b->base_dir);
     free(b);
@@ -159,6 +219,39 @@ void lua_bridge_set_log(lua_bridge_t *b, lua_bridge_log_fn fn, void *data)
 {
     b->log = fn;
     b->log_data = data;
+}
+
+bool luab_class_known(const lua_bridge_t *b, const char *name, size_t len)
+{
+    char buf[64];
+    if (len >= sizeof buf || memchr(name, '\0', len))
+        return false;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    if (error_class_find(buf) != ERROR_NONE)
+        return true;
+    for (size_t i = 0; i < b->n_classes; i++)
+        if (strcmp(b->classes[i], buf) == 0)
+            return true;
+    return false;
+}
+
+const char *luab_class_near(const lua_bridge_t *b, const char *name,
+                            size_t len)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (size_t i = 0; i < ERROR_CLASS_COUNT + b->n_classes; i++) {
+        const char *c = i < ERROR_CLASS_COUNT
+            ? error_class_name((error_class_t)i)
+            : b->classes[i - ERROR_CLASS_COUNT];
+        size_t d = diag_distance(name, len, c, strlen(c));
+        if (d < best_d) {
+            best_d = d;
+            best = c;
+        }
+    }
+    return best;
 }
 
 /* The function NAME ("alias.key") of a loaded module, or NULL. */
@@ -222,13 +315,16 @@ static int call_body(lua_State *L)
     return 1;
 }
 
-/* Calls function INDEX of F's module as JOB says; *RESULT gets what it
- * returned (null for nothing). A failure is left in the module. */
-static mig_status_t invoke(luab_fn_t *f, job_t *job, val_t **result)
+/* Calls function INDEX of F's module as JOB says, within the time limit
+ * of CTX (NULL: the bridge's); *RESULT gets what it returned (null for
+ * nothing). A failure is left in the module. */
+static mig_status_t invoke(luab_fn_t *f, job_t *job, action_ctx_t *ctx,
+                           val_t **result)
 {
     luab_module_t *m = f->mod;
     *result = NULL;
-    mig_status_t st = luab_pcall(m, call_body, job, 1, f->name);
+    mig_status_t st = luab_pcall(m, call_body, job, 1, f->name,
+                                 ctx ? actx_time_limit(ctx) : 0);
     if (st != MIG_OK)
         return st;
     strbuf_t why;
@@ -282,7 +378,7 @@ mig_status_t luab_row_run(action_ctx_t *ctx, const val_t *args,
                          "its row set (actx_set_action)");
     job_t job = { .index = f->index, .args = args };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke(f, &job, ctx, &v);
     return finish(ctx, f, st, v, result);
 }
 
@@ -314,7 +410,7 @@ mig_status_t luab_row_capture(action_ctx_t *ctx, const val_t *args,
     }
     job_t job = { .index = f->capture, .args = args };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke(f, &job, ctx, &v);
     return finish(ctx, f, st, v, result);
 }
 
@@ -327,7 +423,7 @@ mig_status_t luab_row_undo(action_ctx_t *ctx, const val_t *record,
                          "its row set (actx_set_action)");
     job_t job = { .index = f->undo, .args = record };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke(f, &job, ctx, &v);
     if (st == MIG_OK) {
         val_unref(v);
         v = NULL;
@@ -365,7 +461,7 @@ mig_status_t lua_bridge_hook(lua_bridge_t *b, const char *name,
     job_t job = { .index = f->index, .context = context, .err = err,
                   .hook = true };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke(f, &job, ctx, &v);
     if (st == MIG_OK) {
         st = luab_decision(f, v, decision);
         val_unref(v);
@@ -393,6 +489,55 @@ static void short_src(char out[LUA_IDSIZE], const char *path)
     }
 }
 
+/* Whether FULL (PATH as the plan wrote it, from the base directory) is a
+ * module B may load: an existing file (else MIG_EIO, which the checks
+ * report), named ".lua", a regular file inside one of B's roots once
+ * resolved. MIG_OK; MIG_EIO when it cannot be read
+ * (reported); MIG_EINVALID (reported without a word of the file's
+ * content); MIG_ENOMEM. */
+static mig_status_t confined(const lua_bridge_t *b, const char *path,
+                             const char *full, diag_list_t *diags)
+{
+    char *real = realpath(full, NULL);
+    if (!real) {
+        if (errno == ENOMEM)
+            return MIG_ENOMEM;
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot open '%s': %s", full,
+                 strerror(errno));
+        return MIG_EIO;
+    }
+    size_t len = strlen(path);
+    if (len < 5 || strcmp(path + len - 4, ".lua") != 0) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "'%s' is not a "
+                             "Lua module: a module is a file whose name ends "
+                             "in .lua", path);
+        diag_hint(diags, d, "lua \"adapters/NAME.lua\" as NAME");
+        free(real);
+        return MIG_EINVALID;
+    }
+    bool inside = false;
+    for (size_t i = 0; i < b->n_roots && !inside; i++)
+        inside = strncmp(real, b->roots[i], strlen(b->roots[i])) == 0;
+    struct stat st;
+    bool regular = stat(real, &st) == 0 && S_ISREG(st.st_mode);
+    free(real);
+    if (!inside) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "the Lua module "
+                             "'%s' is outside the plan's folder%s: modules "
+                             "load only from there", path, b->n_roots > 1
+                             ? " and the module paths" : "");
+        diag_hint(diags, d, "put the module in the plan's folder, or in a "
+                  "folder beneath it");
+        return MIG_EINVALID;
+    }
+    if (!regular) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "'%s' is not a regular file, "
+                 "so it is not a Lua module", path);
+        return MIG_EINVALID;
+    }
+    return MIG_OK;
+}
+
 mig_status_t lua_bridge_load(lua_bridge_t *b, const char *alias,
                              const char *path, action_registry_t *r,
                              diag_list_t *diags)
@@ -417,8 +562,13 @@ mig_status_t lua_bridge_load(lua_bridge_t *b, const char *alias,
         strbuf_free(&full);
         return MIG_ENOMEM;
     }
+    mig_status_t st = confined(b, path, full.data, diags);
+    if (st != MIG_OK) {
+        strbuf_free(&full);
+        return st;
+    }
     src_t *src;
-    mig_status_t st = src_load(full.data, diags, &src);
+    st = src_load(full.data, diags, &src);
     strbuf_free(&full);
     if (st != MIG_OK)
         return st;

@@ -19,6 +19,7 @@ typedef struct lua_bridge lua_bridge_t;
 /* The defaults of the limits (docs/lua.md, "Limits"). */
 #define LUA_BRIDGE_INSTRUCTIONS 10000000u       /* per call */
 #define LUA_BRIDGE_MEMORY ((size_t)64 << 20)    /* per module state */
+#define LUA_BRIDGE_TIME_MS 5000u                /* per call, wall clock */
 
 /* What a bridge is made with. Zero fields take the defaults; every
  * string is copied. */
@@ -29,6 +30,11 @@ typedef struct lua_bridge_config {
     /* The most bytes one module's Lua state may hold, all its calls
      * together. */
     size_t memory;
+    /* The most wall-clock time one call may take, in milliseconds (the
+     * main chunk counts as a call). A call of a row whose context has a
+     * shorter time limit (a step's timeout, actx_set_time_limit) gets
+     * that one, and fails with the class Timeout when it is hit. */
+    uint64_t time_ms;
     /* Seeds math.random in every module, so that runs are reproducible. */
     uint64_t seed;
     /* Libraries granted beyond the sandbox, by name: "io", "os", "debug"
@@ -36,8 +42,19 @@ typedef struct lua_bridge_config {
     const char *const *grants;
     size_t n_grants;
     /* Where module paths start: the plan's directory ("" or NULL: the
-     * current directory). */
+     * current directory). Modules load only from inside it (symbolic
+     * links followed) or inside one of MODULE_PATHS. */
     const char *base_dir;
+    /* More directories modules may load from (a configuration's module
+     * paths); a path that leads into one of them (absolute, or relative
+     * to BASE_DIR) is accepted. Each must exist. */
+    const char *const *module_paths;
+    size_t n_module_paths;
+    /* The error classes the plan declares (`error NAME : PARENT`): with
+     * the built-in ones, the only classes a module may raise with
+     * mig.error or error{class = ...}. */
+    const char *const *classes;
+    size_t n_classes;
 } lua_bridge_config_t;
 
 /* A new bridge with CFG (NULL: every default). An unknown grant is an
@@ -51,10 +68,13 @@ mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
 void lua_bridge_free(lua_bridge_t *b);
 
 /* Loads the module at PATH (relative to the base directory unless
- * absolute) under the name ALIAS: reads it as text (a precompiled chunk
- * is refused), runs its main chunk in a new sandboxed state under the
- * limits, and adds to R one row per field of the table it returns whose
- * key is a name:
+ * absolute) under the name ALIAS. PATH must end in ".lua" and name a
+ * regular file inside the base directory or a module path, once every
+ * symbolic link and ".." is resolved; otherwise the load is refused
+ * (MIG_EINVALID) with a message that quotes nothing of the file. The
+ * module is read as text (a precompiled chunk is refused), its main
+ * chunk runs in a new sandboxed state under the limits, and one row is
+ * added to R per field of the table it returns whose key is a name:
  *   - a function (or a value with a __call metamethod) gives ALIAS.KEY,
  *     with the effect the module's `effects` table declares (pure when
  *     it says nothing; docs/lua.md, "Effects"), args NULL (any

@@ -22,13 +22,18 @@ void luab_hook(lua_State *L, lua_Debug *ar)
         return;
     if (m->hit == LUAB_LIMIT_NONE) {
         m->spent += m->step;
-        if (m->spent < m->budget) {
+        bool late = m->deadline && luab_now_ns() >= m->deadline;
+        if (m->spent < m->budget && !late) {
             /* A thread whose count was shortened below (to stop it at
-             * once) gets its normal step back. */
-            lua_sethook(L, luab_hook, LUA_MASKCOUNT, (int)m->step);
+             * once) gets its normal step back. Only then: lua_sethook
+             * walks the whole stack, which a deep recursion makes
+             * quadratic. */
+            if (lua_gethookcount(L) != (int)m->step)
+                lua_sethook(L, luab_hook, LUA_MASKCOUNT, (int)m->step);
             return;
         }
-        m->hit = LUAB_LIMIT_INSTRUCTIONS;
+        m->hit = m->spent >= m->budget ? LUAB_LIMIT_INSTRUCTIONS
+                                       : LUAB_LIMIT_TIME;
         m->hit_where[0] = '\0';
         if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
             snprintf(m->hit_where, sizeof m->hit_where, "%s:%d",
@@ -71,42 +76,93 @@ static bool placed(const luab_module_t *m, const char *s, size_t len,
     return false;
 }
 
-/* Appends the traceback of L: the Lua frames only, at most 20 of them. */
-static void traceback(luab_module_t *m, lua_State *L)
+/* A traceback shows at most LUAB_TRACE_ENDS Lua frames from each end of
+ * the stack, looking at no more than LUAB_TRACE_SCAN levels (Lua or C)
+ * from each end to find them. */
+#define LUAB_TRACE_ENDS 10
+#define LUAB_TRACE_SCAN 64
+
+/* The deepest level of L's stack (0: only the running function). Each
+ * lua_getstack walks the stack from the top, so the depth is found by
+ * doubling then halving: O(D log D), where a walk level by level to the
+ * bottom is O(D^2), minutes for a stack that overflowed. */
+static int stack_depth(lua_State *L)
 {
     lua_Debug ar;
-    int n = 0;
-    for (int level = 1; lua_getstack(L, level, &ar); level++)
-        if (lua_getinfo(L, "S", &ar) && ar.what[0] != 'C')
-            n++;
-    if (n == 0)
-        return;
-    strbuf_puts(&m->err, "\nstack traceback:");
-    int i = 0;
-    for (int level = 1; lua_getstack(L, level, &ar); level++) {
-        if (!lua_getinfo(L, "Slnt", &ar) || ar.what[0] == 'C')
-            continue;
-        if (i == 10 && n > 20)
-            strbuf_puts(&m->err, "\n\t...");
-        if (i >= 10 && i < n - 10) {
-            i++;
-            continue;
-        }
-        strbuf_printf(&m->err, "\n\t%s:%d: in ", ar.short_src,
-                      ar.currentline);
-        if (ar.namewhat[0] && ar.name)
-            strbuf_printf(&m->err, "%s '%s'", ar.namewhat, ar.name);
-        else if (ar.what[0] == 'm')
-            strbuf_puts(&m->err, "main chunk");
-        else if (i == n - 1 && m->calling && !ar.istailcall)
-            strbuf_printf(&m->err, "function '%s'", m->calling);
-        else
-            strbuf_printf(&m->err, "function <%s:%d>", ar.short_src,
-                          ar.linedefined);
-        if (ar.istailcall)
-            strbuf_puts(&m->err, "\n\t(...tail calls...)");
-        i++;
+    int have = 0, beyond = 1;
+    while (lua_getstack(L, beyond, &ar)) {
+        have = beyond;
+        if (beyond > INT32_MAX / 2)
+            return have;
+        beyond *= 2;
     }
+    while (have + 1 < beyond) {
+        int mid = have + (beyond - have) / 2;
+        if (lua_getstack(L, mid, &ar))
+            have = mid;
+        else
+            beyond = mid;
+    }
+    return have;
+}
+
+/* Appends the frame at LEVEL of L if it is a Lua one; OUTERMOST: it is
+ * the last Lua frame of the stack, the function mig called. */
+static bool trace_frame(luab_module_t *m, lua_State *L, int level,
+                        bool outermost)
+{
+    lua_Debug ar;
+    if (!lua_getstack(L, level, &ar) || !lua_getinfo(L, "Slnt", &ar)
+        || ar.what[0] == 'C')
+        return false;
+    strbuf_printf(&m->err, "\n\t%s:%d: in ", ar.short_src, ar.currentline);
+    if (ar.namewhat[0] && ar.name)
+        strbuf_printf(&m->err, "%s '%s'", ar.namewhat, ar.name);
+    else if (ar.what[0] == 'm')
+        strbuf_puts(&m->err, "main chunk");
+    else if (outermost && m->calling && !ar.istailcall)
+        strbuf_printf(&m->err, "function '%s'", m->calling);
+    else
+        strbuf_printf(&m->err, "function <%s:%d>", ar.short_src,
+                      ar.linedefined);
+    if (ar.istailcall)
+        strbuf_puts(&m->err, "\n\t(...tail calls...)");
+    return true;
+}
+
+/* Whether the frame at LEVEL of L is a Lua one. */
+static bool is_lua_frame(lua_State *L, int level)
+{
+    lua_Debug ar;
+    return lua_getstack(L, level, &ar) && lua_getinfo(L, "S", &ar)
+        && ar.what[0] != 'C';
+}
+
+/* Appends the traceback of L: its Lua frames, the first and the last
+ * LUAB_TRACE_ENDS of them when there are more, with how many levels were
+ * left out between. */
+static void traceback(luab_module_t *m, lua_State *L)
+{
+    int depth = stack_depth(L);
+    /* The levels of the last Lua frames, outermost first. */
+    int tail[LUAB_TRACE_ENDS], n_tail = 0;
+    for (int level = depth; level >= 1 && level > depth - LUAB_TRACE_SCAN
+         && n_tail < LUAB_TRACE_ENDS; level--)
+        if (is_lua_frame(L, level))
+            tail[n_tail++] = level;
+    if (n_tail == 0)
+        return;
+    int outermost = tail[0], low = tail[n_tail - 1];
+    strbuf_puts(&m->err, "\nstack traceback:");
+    int shown = 0, level = 1;
+    for (; level < low && level <= LUAB_TRACE_SCAN
+         && shown < LUAB_TRACE_ENDS; level++)
+        shown += trace_frame(m, L, level, false);
+    if (level < low)
+        strbuf_printf(&m->err, "\n\t...\t(skipping %d level%s)", low - level,
+                      low - level == 1 ? "" : "s");
+    for (int i = n_tail - 1; i >= 0; i--)
+        trace_frame(m, L, tail[i], tail[i] == outermost);
 }
 
 /* Whether S is a name (an ASCII identifier): what an error class is. */
@@ -178,8 +234,11 @@ int luab_msgh(lua_State *L)
         lua_rawget(L, 1);
         const char *cls = lua_type(L, -1) == LUA_TSTRING
             ? lua_tolstring(L, -1, &len) : NULL;
-        if (cls && is_name(cls, len))
+        if (cls && is_name(cls, len) && luab_class_known(m->bridge, cls, len))
             snprintf(m->err_class, sizeof m->err_class, "%s", cls);
+        else if (cls && is_name(cls, len))
+            strbuf_printf(&text, "(an error of class '%.*s', which is not "
+                          "a class of the plan) ", (int)len, cls);
         else if (cls)
             strbuf_printf(&text, "(an error of class '%.*s', which is not a "
                           "name) ", (int)(len > 60 ? 60 : len), cls);
@@ -284,10 +343,16 @@ static void limit_message(luab_module_t *m)
     if (m->err.len > m->err_len)
         strbuf_put(&trace, m->err.data + m->err_len, m->err.len - m->err_len);
     reset_failure(m);
-    snprintf(m->err_class, sizeof m->err_class, "ScriptError");
+    snprintf(m->err_class, sizeof m->err_class, "%s",
+             m->hit == LUAB_LIMIT_TIME && m->time_by_step ? "Timeout"
+                                                         : "ScriptError");
     if (m->hit == LUAB_LIMIT_INSTRUCTIONS)
         strbuf_printf(&m->err, "instruction limit (%llu) reached",
                       (unsigned long long)m->budget);
+    else if (m->hit == LUAB_LIMIT_TIME)
+        strbuf_printf(&m->err, "%s (%llu ms) reached", m->time_by_step
+                      ? "the step's timeout" : "time limit",
+                      (unsigned long long)m->time_ms);
     else
         strbuf_printf(&m->err, "memory limit (%zu bytes) reached",
                       m->limit);
@@ -309,7 +374,7 @@ static void limit_message(luab_module_t *m)
 }
 
 mig_status_t luab_pcall(luab_module_t *m, lua_CFunction body, void *data,
-                        int nresults, const char *what)
+                        int nresults, const char *what, int64_t step_ms)
 {
     lua_State *L = m->L;
     reset_failure(m);
@@ -322,14 +387,20 @@ mig_status_t luab_pcall(luab_module_t *m, lua_CFunction body, void *data,
     m->sys_oom = false;
     m->refused = NULL;
     m->calling = what;
+    m->time_by_step = step_ms > 0 && (uint64_t)step_ms < m->bridge->time_ms;
+    m->time_ms = m->time_by_step ? (uint64_t)step_ms : m->bridge->time_ms;
+    m->deadline = luab_now_ns() + m->time_ms * 1000000u;
     lua_sethook(L, luab_hook, LUA_MASKCOUNT, (int)m->step);
     int base = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[LUAB_REF_MSGH]);
     lua_pushcfunction(L, body);
     lua_pushlightuserdata(L, data);
     m->in_call = true;
+    luab_watch(m);
     int st = lua_pcall(L, 1, nresults, base + 1);
+    luab_unwatch(m);
     m->in_call = false;
+    m->deadline = 0;
     lua_remove(L, base + 1);
     if (st == LUA_OK)
         return MIG_OK;

@@ -6,6 +6,8 @@
 #ifndef MIG_LUA_INT_H
 #define MIG_LUA_INT_H
 
+#include <time.h>
+
 #include <lauxlib.h>
 #include <lua.h>
 
@@ -34,6 +36,7 @@ typedef enum luab_limit {
     LUAB_LIMIT_NONE,
     LUAB_LIMIT_INSTRUCTIONS,
     LUAB_LIMIT_MEMORY,
+    LUAB_LIMIT_TIME,
 } luab_limit_t;
 
 /* Registry slots every state keeps (lua_rawgeti(L, LUA_REGISTRYINDEX,
@@ -55,6 +58,7 @@ typedef enum luab_ref {
 
 typedef struct luab_module luab_module_t;
 typedef struct luab_scratch luab_scratch_t;
+typedef struct luab_pat luab_pat_t;
 
 /* One field of a module's table: a row of the registry. */
 typedef struct luab_fn {
@@ -85,6 +89,12 @@ struct luab_module {
     bool in_call;
     uint64_t budget, spent;
     unsigned step;              /* instructions between two hook calls */
+    /* ... and wall-clock time: the call's deadline (luab_now_ns; 0: none),
+     * its length, whether it is a step's timeout, whether the alarm is
+     * armed for it (lua_pattern.c) */
+    uint64_t deadline, time_ms;
+    bool time_by_step, armed;
+    luab_pat_t *pat;            /* the scratch state of the patterns */
     luab_limit_t hit;
     char hit_where[LUA_IDSIZE + 24];
     /* the failure of the last call: its class; ERR holds the message
@@ -108,9 +118,18 @@ struct luab_module {
 struct lua_bridge {
     uint64_t instructions;
     size_t memory;
+    uint64_t time_ms;
+    timer_t timer;              /* the alarm of lua_pattern.c */
+    bool has_timer;
     uint64_t seed;
     bool grants[LUAB_GRANT_COUNT];
     char *base_dir;             /* ends in '/' unless empty */
+    char **roots;               /* where modules may load from: the base
+                                 * directory and the module paths, each
+                                 * resolved (realpath), ending in '/' */
+    size_t n_roots;
+    char **classes;             /* the plan's own error classes */
+    size_t n_classes;
     val_t *params;
     lua_bridge_log_fn log;
     void *log_data;
@@ -145,7 +164,7 @@ void luab_where(lua_State *L, char *buf, size_t size, int *line);
  * failure is in M (err_class, err, trace, err_line). MIG_ENOMEM when C
  * memory ran out. WHAT names the function called, for tracebacks. */
 mig_status_t luab_pcall(luab_module_t *m, lua_CFunction body, void *data,
-                        int nresults, const char *what);
+                        int nresults, const char *what, int64_t step_ms);
 /* M's failure as one text: the message and the traceback. */
 static inline const char *luab_failure(const luab_module_t *m)
 {
@@ -168,6 +187,20 @@ void luab_push(lua_State *L, const val_t *v);
 /* Pushes the arguments ARGS (a map) as the one table a function gets: a
  * key "N" (a positional argument) becomes the integer key N. */
 void luab_push_args(lua_State *L, const val_t *args);
+/* A key of a Lua table, ranked so that what is reported about a table
+ * with several faults is the same from run to run, whatever order Lua's
+ * hash gives: integer keys by value, then strings by bytes, then floats
+ * by value, then the other types (false before true). S points into the
+ * Lua string, alive as long as the table holds the key. */
+typedef struct luab_key {
+    int rank;
+    lua_Integer i;
+    double d;
+    const char *s;
+    size_t len;
+} luab_key_t;
+luab_key_t luab_key(lua_State *L, int idx);
+int luab_key_cmp(const luab_key_t *a, const luab_key_t *b);
 /* Frees what luab_to_val keeps between conversions. NULL ok. */
 void luab_scratch_free(luab_scratch_t *s);
 /* Pushes a duration of MS milliseconds. */
@@ -194,7 +227,7 @@ luab_box_t *luab_box_new(lua_State *L);
 void luab_box_clear(luab_box_t *b);
 int luab_box_gc(lua_State *L);
 
-/* ---- lua_lib.c ------------------------------------------------------------ */
+/* ---- lua_lib.c ---------------------------------------------------------- */
 
 /* Opens the mig library as the global `mig` (and `print`). */
 void luab_open_mig(lua_State *L);
@@ -204,6 +237,13 @@ void luab_open_values(lua_State *L, luab_module_t *m);
 const char *luab_type(lua_State *L, int idx);
 
 /* ---- lua_bridge.c ------------------------------------------------------- */
+
+/* Whether NAME (LEN bytes) is an error class a module may raise: a
+ * built-in one or one of the plan's. */
+bool luab_class_known(const lua_bridge_t *b, const char *name, size_t len);
+/* The known class closest to NAME, for a "did you mean", or NULL. */
+const char *luab_class_near(const lua_bridge_t *b, const char *name,
+                            size_t len);
 
 /* The functions of a module's rows (lua_bridge.h, lua_bridge_load). */
 mig_status_t luab_row_run(action_ctx_t *ctx, const val_t *args,
@@ -217,21 +257,37 @@ mig_status_t luab_row_undo(action_ctx_t *ctx, const val_t *record,
 mig_status_t luab_row_dead(action_ctx_t *ctx, const val_t *args,
                            val_t **result);
 
-/* ---- lua_load.c ------------------------------------------------------------ */
+/* ---- lua_load.c --------------------------------------------------------- */
 
 /* Opens M's state, runs its main chunk and reads the fields of the table
  * it returns into M's rows (lua_bridge_load says what is reported).
  * M->bridge, alias, path, src and short_src are set. */
 mig_status_t luab_load_module(luab_module_t *m, diag_list_t *diags);
 
-/* ---- lua_hook.c ------------------------------------------------------------ */
+/* ---- lua_pattern.c ------------------------------------------------------ */
+
+/* The monotonic clock, in nanoseconds. */
+uint64_t luab_now_ns(void);
+/* Replaces string.find, match, gmatch and gsub of L (the string table)
+ * with the ones that run their matching under the deadline. */
+void luab_open_patterns(lua_State *L);
+/* Around each protected call of M: the alarm watches M's deadline from
+ * luab_watch until luab_unwatch, which disarms it. */
+void luab_watch(luab_module_t *m);
+void luab_unwatch(luab_module_t *m);
+/* Frees M's scratch state (after M's own state is closed). */
+void luab_pat_free(luab_module_t *m);
+/* Deletes B's timer, if it made one. */
+void luab_timer_free(lua_bridge_t *b);
+
+/* ---- lua_hook.c --------------------------------------------------------- */
 
 /* Checks V, what hook F returned, as a decision, and gives it as a new map
  * *OUT {decision, input?, reason?, message?, to?}. A malformed one is a
  * failure of F's module (MIG_EINVALID) that says what is wrong. */
 mig_status_t luab_decision(luab_fn_t *f, const val_t *v, val_t **out);
 
-/* ---- lua_schema.c --------------------------------------------------------- */
+/* ---- lua_schema.c ------------------------------------------------------- */
 
 /* Validates VALUE against SCHEMA (the JSON-Schema subset of docs/lua.md),
  * appending a message "PATH: what is wrong" to ERRORS (a list) for each

@@ -110,8 +110,20 @@ static void keep_table(lua_State *L, luab_module_t *m, luab_ref_t ref,
 
 void luab_open_values(lua_State *L, luab_module_t *m)
 {
-    keep_table(L, m, LUAB_REF_LIST, "mig.list", &m->p_list);
-    keep_table(L, m, LUAB_REF_MAP, "mig.map", &m->p_map);
+    /* Locked like every metatable mig hands out: a module that could
+     * reach the one lists share could give it a __gc, and Lua runs
+     * finalizers with hooks off, where no limit stops them. */
+    static const struct { luab_ref_t ref; const char *name; } marks[] = {
+        { LUAB_REF_LIST, "mig.list" }, { LUAB_REF_MAP, "mig.map" },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        keep_table(L, m, marks[i].ref, marks[i].name,
+                   i == 0 ? &m->p_list : &m->p_map);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[marks[i].ref]);
+        lua_pushstring(L, marks[i].name);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
 
     keep_table(L, m, LUAB_REF_DURATION, "mig.duration", &m->p_duration);
     lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[LUAB_REF_DURATION]);
@@ -254,6 +266,15 @@ static int lib_error(lua_State *L)
     if (!name)
         return luaL_error(L, "mig.error: the class must be a name such as "
                           "'Conflict', not '%s'", cls);
+    lua_bridge_t *b = luab_from(L)->bridge;
+    if (!luab_class_known(b, cls, len)) {
+        const char *near = luab_class_near(b, cls, len);
+        return luaL_error(L, "mig.error: '%s' is not an error class: a "
+                          "built-in one or one the plan declares (error "
+                          "%s : PARENT)%s%s%s", cls, cls,
+                          near ? "; did you mean '" : "", near ? near : "",
+                          near ? "'?" : "");
+    }
     int at = lua_type(L, 3) == LUA_TTABLE ? 4 : 3;
     int level = (int)luaL_optinteger(L, at, 1);
     if (level > 0)
@@ -528,11 +549,12 @@ static const luaL_Reg params_meta[] = {
     { "__pairs", params_pairs }, { NULL, NULL },
 };
 
-/* mig.params: an empty table whose metatable reads the bridge's current
+/* mig.params: a userdata (so that rawset cannot write into it, as it
+ * could into a table) whose metatable reads the bridge's current
  * parameters, each read giving a fresh copy, and refuses writes. */
 static void open_params(lua_State *L)
 {
-    lua_newtable(L);
+    lua_newuserdatauv(L, 0, 0);
     lua_newtable(L);
     luaL_setfuncs(L, params_meta, 0);
     lua_pushliteral(L, "mig.params");

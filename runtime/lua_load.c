@@ -107,7 +107,48 @@ static int effect_named(const char *name)
     return -1;
 }
 
-/* Applies the module's `effects` table (at T's field "effects"). */
+static int cmp_luab_key(const void *a, const void *b)
+{
+    return luab_key_cmp(a, b);
+}
+
+/* The keys of the table at E, in luab_key_t order (so that the first
+ * fault reported is the same from run to run), in a userdata left on the
+ * stack; *N gets their number. */
+static luab_key_t *sorted_keys(lua_State *L, int e, size_t *n)
+{
+    size_t count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, e)) {
+        count++;
+        lua_pop(L, 1);
+    }
+    luab_key_t *keys = lua_newuserdatauv(L, (count ? count : 1) * sizeof *keys,
+                                         0);
+    size_t i = 0;
+    lua_pushnil(L);
+    while (lua_next(L, e)) {
+        keys[i++] = luab_key(L, -2);
+        lua_pop(L, 1);
+    }
+    qsort(keys, count, sizeof *keys, cmp_luab_key);
+    *n = count;
+    return keys;
+}
+
+/* Pushes the key K of a table. */
+static void push_key(lua_State *L, const luab_key_t *k)
+{
+    switch (k->rank) {
+    case 0: lua_pushinteger(L, k->i); break;
+    case 1: lua_pushlstring(L, k->s, k->len); break;
+    case 2: lua_pushnumber(L, k->d); break;
+    default: lua_pushnil(L);
+    }
+}
+
+/* Applies the module's `effects` table (at T's field "effects"), its
+ * entries in key order. */
 static void read_effects(lua_State *L, luab_module_t *m, int t)
 {
     lua_pushliteral(L, "effects");
@@ -120,8 +161,15 @@ static void read_effects(lua_State *L, luab_module_t *m, int t)
         luaL_error(L, "the module's 'effects' must be a table from function "
                    "names to effects, not a %s", luaL_typename(L, -1));
     int e = lua_gettop(L);
-    lua_pushnil(L);
-    while (lua_next(L, e)) {
+    size_t n;
+    const luab_key_t *keys = sorted_keys(L, e, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (keys[i].rank > 2)
+            luaL_error(L, "effects: '%s' is not a function of the module",
+                       lua_typename(L, keys[i].rank - 3));
+        push_key(L, &keys[i]);
+        lua_pushvalue(L, -1);
+        lua_rawget(L, e);
         const char *key = lua_type(L, -2) == LUA_TSTRING
             ? lua_tostring(L, -2) : NULL;
         luab_fn_t *f = key ? fn_named(m, key) : NULL;
@@ -147,9 +195,9 @@ static void read_effects(lua_State *L, luab_module_t *m, int t)
             const luab_fn_t *c = fn_named(m, companion);
             f->capture = c ? c->index : 0;
         }
-        lua_pop(L, 1);
+        lua_pop(L, 2);
     }
-    lua_pop(L, 1);
+    lua_pop(L, 2);
 }
 
 /* Keeps the callable fields of the module table at T in a table of the
@@ -289,7 +337,7 @@ mig_status_t luab_load_module(luab_module_t *m, diag_list_t *diags)
     strbuf_free(&why);
     if (st != MIG_OK)
         return st;
-    st = luab_pcall(m, load_body, m, 0, "main chunk");
+    st = luab_pcall(m, load_body, m, 0, "main chunk", 0);
     if (st == MIG_EINVALID)
         report(m, diags);
     if (st != MIG_OK)

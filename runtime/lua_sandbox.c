@@ -82,15 +82,17 @@ static int luab_panic(lua_State *L)
 /* ---- the base library, trimmed ------------------------------------------- */
 
 /* load(chunk [, name [, mode [, env]]]) in text mode only: a binary chunk
- * is refused whatever MODE says. The original is upvalue 1; ENV is passed
- * on only when given, since load treats an absent ENV and nil apart. */
+ * is refused whatever MODE says; a MODE that allows text ("t", "bt")
+ * loads text, one that allows only binary chunks ("b") is an error. The
+ * original is upvalue 1; ENV is passed on only when given, since load
+ * treats an absent ENV and nil apart. */
 static int luab_load(lua_State *L)
 {
     int n = lua_gettop(L);
     luaL_checkany(L, 1);
     if (n >= 3 && !lua_isnil(L, 3)) {
         const char *mode = luaL_checkstring(L, 3);
-        if (strchr(mode, 'b'))
+        if (strchr(mode, 'b') && !strchr(mode, 't'))
             return luaL_error(L, "load: binary chunks are not allowed in "
                               "mig's sandbox (mode '%s')", mode);
     }
@@ -153,6 +155,42 @@ static int luab_setmetatable(lua_State *L)
     return lua_gettop(L);
 }
 
+/* The message handler a module gives xpcall, wrapped (the handler is
+ * upvalue 1): not run once a limit was hit. Lua runs the message handler
+ * of an error raised by a hook (every limit's) with hooks off, where no
+ * limit could stop it; the error goes on unchanged instead. */
+static int luab_xpcall_msgh(lua_State *L)
+{
+    if (luab_from(L)->hit != LUAB_LIMIT_NONE)
+        return 1;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+static int luab_xpcall_done(lua_State *L, int status, lua_KContext ctx)
+{
+    (void)status;
+    (void)ctx;
+    return lua_gettop(L);
+}
+
+/* xpcall(f, msgh, ...) with MSGH wrapped (luab_xpcall_msgh); the
+ * original is upvalue 1. Yields inside F go through. */
+static int luab_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, luab_xpcall_msgh, 1);
+    lua_replace(L, 2);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_callk(L, n, LUA_MULTRET, 0, luab_xpcall_done);
+    return lua_gettop(L);
+}
+
 static const char *const removed_base[] = { "dofile", "loadfile", "warn" };
 
 static void open_base(lua_State *L)
@@ -170,12 +208,16 @@ static void open_base(lua_State *L)
     lua_getfield(L, -1, "setmetatable");
     lua_pushcclosure(L, luab_setmetatable, 1);
     lua_setfield(L, -2, "setmetatable");
+    lua_getfield(L, -1, "xpcall");
+    lua_pushcclosure(L, luab_xpcall, 1);
+    lua_setfield(L, -2, "xpcall");
     lua_pop(L, 1);
 }
 
 /* ---- string, math, coroutine, the rest ----------------------------------- */
 
-/* string without string.dump (no bytecode can be made), and the metatable
+/* string without string.dump (no bytecode can be made), its pattern
+ * functions under the wall-clock limit (lua_pattern.c), and the metatable
  * that all strings share locked: getmetatable("") gives false, so no
  * module can change how strings behave, even in its own state. */
 static void open_string(lua_State *L)
@@ -184,6 +226,7 @@ static void open_string(lua_State *L)
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
     lua_pop(L, 1);
+    luab_open_patterns(L);
     lua_pushliteral(L, "");
     if (lua_getmetatable(L, -1)) {
         lua_pushboolean(L, 0);

@@ -337,9 +337,14 @@ static mig_status_t build(conv_t *c, size_t from, int kind, val_t **out)
         return bad(c, "a table with both list items (integer keys) and map "
                    "keys (strings)%s", "");
     bool list = kind == 'l' || (kind == 0 && n && n_int == n);
-    if (list && n_int < n)
+    if (list && n_int < n) {
+        const entry_t *least = NULL;    /* the same key from run to run */
+        for (size_t i = 0; i < n; i++)
+            if (e[i].key && (!least || cmp_key(&e[i], least) < 0))
+                least = &e[i];
         return bad(c, "a list (mig.list) with a string key '%.40s'",
-                   e[0].key);
+                   least->key);
+    }
     if (!list && n_int)
         return bad(c, "a map with an integer key%s; a map's keys are strings",
                    kind == 'm' ? " (it is marked mig.map)" : "");
@@ -388,7 +393,107 @@ static mig_status_t build(conv_t *c, size_t from, int kind, val_t **out)
     return MIG_OK;
 }
 
-/* Reads the table at IDX (absolute) into a list or a map. */
+luab_key_t luab_key(lua_State *L, int idx)
+{
+    luab_key_t k = { .rank = 3 + lua_type(L, idx) };
+    if (lua_type(L, idx) == LUA_TNUMBER && lua_isinteger(L, idx)) {
+        k.rank = 0;
+        k.i = lua_tointeger(L, idx);
+    } else if (lua_type(L, idx) == LUA_TSTRING) {
+        k.rank = 1;
+        k.s = lua_tolstring(L, idx, &k.len);
+    } else if (lua_type(L, idx) == LUA_TNUMBER) {
+        k.rank = 2;
+        k.d = lua_tonumber(L, idx);
+    } else if (lua_type(L, idx) == LUA_TBOOLEAN) {
+        k.i = lua_toboolean(L, idx);
+    }
+    return k;
+}
+
+int luab_key_cmp(const luab_key_t *a, const luab_key_t *b)
+{
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    if (a->rank == 1) {
+        size_t n = a->len < b->len ? a->len : b->len;
+        int r = memcmp(a->s, b->s, n);
+        return r ? r : (a->len > b->len) - (a->len < b->len);
+    }
+    if (a->rank == 2)
+        return (a->d > b->d) - (a->d < b->d);
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The failure kept while a table is read: the one at the least key. */
+typedef struct worst {
+    bool failed;
+    luab_key_t key;
+    strbuf_t text;
+} worst_t;
+
+/* Keeps the failure whose text is c->why from MARK on, at KEY, if it is
+ * the first or at a lesser key than the one kept; c->why is cut back. */
+static void keep_failure(conv_t *c, worst_t *w, size_t mark, luab_key_t key)
+{
+    if (!w->failed || luab_key_cmp(&key, &w->key) < 0) {
+        w->text.len = 0;
+        strbuf_put(&w->text, c->why->data ? c->why->data + mark : "",
+                   c->why->len - mark);
+        w->key = key;
+        w->failed = true;
+    }
+    c->why->len = mark;
+    if (c->why->data)
+        c->why->data[mark] = '\0';
+}
+
+/* Reads the key at -2 (with its value at -1) of the table at the current
+ * depth into a new entry, and its value; a failure goes to W. */
+static mig_status_t read_entry(conv_t *c, size_t d, worst_t *w)
+{
+    lua_State *L = c->L;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        entry_t *grown = realloc(c->entries, cap * sizeof *grown);
+        if (!grown)
+            return MIG_ENOMEM;
+        c->entries = grown;
+        c->cap = cap;
+    }
+    size_t mark = c->why->len;
+    luab_key_t key = luab_key(L, -2);
+    if (key.rank >= 2) {
+        c->levels[d].at = NONE;         /* the table itself is at fault */
+        char num[DOUBLE_TEXT_MAX];
+        int kt = lua_type(L, -2);
+        if (kt == LUA_TNUMBER)
+            double_text(lua_tonumber(L, -2), num);
+        bad(c, kt == LUA_TNUMBER ? "a table with the float key %s"
+               : "a table with a key of type %s; keys are strings "
+                 "(maps) or 1..N (lists)",
+            kt == LUA_TNUMBER ? num : lua_typename(L, kt));
+        keep_failure(c, w, mark, key);
+        return MIG_OK;
+    }
+    entry_t *e = &c->entries[c->n];
+    *e = (entry_t){ .key = key.s, .len = key.len, .pos = key.i };
+    c->n++;
+    /* By index: the entry array may move while the value is read. */
+    size_t at = c->n - 1;
+    c->levels[d].at = at;
+    val_t *v = NULL;
+    mig_status_t st = to_val(c, lua_gettop(L), &v);
+    c->entries[at].v = v;
+    if (st == MIG_EINVALID) {
+        keep_failure(c, w, mark, key);
+        st = MIG_OK;
+    }
+    return st;
+}
+
+/* Reads the table at IDX (absolute) into a list or a map. Every entry is
+ * read, so that a failure is the one at the least key (luab_key_t). */
 static mig_status_t table_val(conv_t *c, int idx, val_t **out)
 {
     lua_State *L = c->L;
@@ -411,54 +516,26 @@ static mig_status_t table_val(conv_t *c, int idx, val_t **out)
     int kind = marked(c, idx);
     size_t from = c->n, d = c->depth++;
     c->levels[d] = (level_t){ p, NONE };
+    worst_t w = { .failed = false };
+    strbuf_init(&w.text);
     mig_status_t st = MIG_OK;
     lua_pushnil(L);
-    while (st == MIG_OK && lua_next(L, idx)) {
-        if (c->n == c->cap) {
-            size_t cap = c->cap ? c->cap * 2 : 64;
-            entry_t *grown = realloc(c->entries, cap * sizeof *grown);
-            if (!grown) {
-                st = MIG_ENOMEM;
-                lua_pop(L, 2);
-                break;
-            }
-            c->entries = grown;
-            c->cap = cap;
-        }
-        entry_t *e = &c->entries[c->n];
-        *e = (entry_t){ 0 };
-        int kt = lua_type(L, -2);
-        if (kt == LUA_TSTRING) {
-            e->key = lua_tolstring(L, -2, &e->len);
-        } else if (kt == LUA_TNUMBER && lua_isinteger(L, -2)) {
-            e->pos = lua_tointeger(L, -2);
-        } else {
-            char num[DOUBLE_TEXT_MAX];
-            if (kt == LUA_TNUMBER)
-                double_text(lua_tonumber(L, -2), num);
-            st = bad(c, kt == LUA_TNUMBER ? "a table with the float key %s"
-                        : "a table with a key of type %s; keys are strings "
-                          "(maps) or 1..N (lists)",
-                     kt == LUA_TNUMBER ? num : lua_typename(L, kt));
-            lua_pop(L, 2);
+    while (lua_next(L, idx)) {
+        st = read_entry(c, d, &w);
+        lua_pop(L, 1);
+        if (st != MIG_OK) {
+            lua_pop(L, 1);
             break;
         }
-        c->n++;
-
-        /* By index: the entry array may move while the value is read. */
-        size_t at = c->n - 1;
-        c->levels[d].at = at;
-        val_t *v = NULL;
-        st = to_val(c, lua_gettop(L), &v);
-        c->entries[at].v = v;
-        lua_pop(L, 1);
-        if (st != MIG_OK)
-            lua_pop(L, 1);
     }
-    if (st == MIG_OK) {
-        c->levels[d].at = NONE;
+    c->levels[d].at = NONE;
+    if (st == MIG_OK && w.failed) {
+        strbuf_put(c->why, w.text.data ? w.text.data : "", w.text.len);
+        st = w.text.oom ? MIG_ENOMEM : MIG_EINVALID;
+    }
+    strbuf_free(&w.text);
+    if (st == MIG_OK)
         st = build(c, from, kind, out);
-    }
     drop_entries(c, from);
     c->depth = d;
     return st;

@@ -158,6 +158,12 @@ const actx_host_t *actx_host(const action_ctx_t *ctx);
  * before each call; test.fail counts with it. */
 void actx_set_attempt(action_ctx_t *ctx, uint32_t attempt);
 uint32_t actx_attempt(const action_ctx_t *ctx);
+/* How long the call may take, in milliseconds (a step's timeout, set by
+ * the runtime before each call; 0, the default: no bound but the
+ * action's own). A call that runs in place (a Lua function) stops
+ * itself when it is over; one that waits is stopped by the runtime. */
+void actx_set_time_limit(action_ctx_t *ctx, int64_t ms);
+int64_t actx_time_limit(const action_ctx_t *ctx);
 /* Whether the effect an undo reverses is known to have finished (its
  * journal record is done), set by rollback before each undo (false by
  * default): actx_restore then does not look for what a write stopped

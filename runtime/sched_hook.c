@@ -131,6 +131,37 @@ static void carry_out(task_t *t, const char *name, const val_t *decision,
     sched_handler_failed(t, &e);
 }
 
+/* Fails CTX when DECISION (a Lua hook NAME's, checked as a decision) rolls
+ * back to a checkpoint the plan does not have: a malformed decision that
+ * says which it has. MIG_OK otherwise. */
+static mig_status_t check_target(run_t *r, const char *name,
+                                 const val_t *decision, action_ctx_t *ctx)
+{
+    const val_t *to = val_map_get(decision, "to", 2);
+    if (!to || val_type(to) != VAL_STRING)
+        return MIG_OK;
+    const char *target = val_get_str(to, NULL);
+    strbuf_t have;
+    strbuf_init(&have);
+    for (uint32_t i = 0; i < graph_node_count(r->g); i++) {
+        if (graph_node_kind(r->g, i) != GRAPH_CHECKPOINT)
+            continue;
+        const char *cp = graph_node_ast(r->g, i)->u.checkpoint.name.name;
+        if (strcmp(cp, target) == 0) {
+            strbuf_free(&have);
+            return MIG_OK;
+        }
+        strbuf_printf(&have, "%s%s", have.len ? ", " : "", cp);
+    }
+    mig_status_t st = actx_fail(ctx, "ScriptError", "%s returned a malformed "
+                                "decision: '%.40s' is not a checkpoint of the "
+                                "plan (%s%s)", name, target, have.len
+                                ? "its checkpoints: " : "it has none",
+                                have.len ? have.data : "");
+    strbuf_free(&have);
+    return st;
+}
+
 void sched_call_handler(task_t *t, uint32_t h, const char *name,
                         const action_handler_t *row)
 {
@@ -138,6 +169,7 @@ void sched_call_handler(task_t *t, uint32_t h, const char *name,
     val_t *args = NULL, *err = sched_err_value(r, &t->err), *decision = NULL;
     action_ctx_t *ctx = actx_new(ACTX_RUN, r->base_dir);
     mig_status_t st = err && ctx ? MIG_OK : MIG_ENOMEM;
+    bool hook_ran = false;
     if (st == MIG_OK)
         st = handler_args(t, h, name, row ? row->args : NULL, ctx, &args);
     if (st == MIG_OK) {
@@ -152,9 +184,12 @@ void sched_call_handler(task_t *t, uint32_t h, const char *name,
                                name);
         } else {
             st = hook_context(t, h, args);
+            hook_ran = st == MIG_OK;
             if (st == MIG_OK)
                 st = lua_bridge_hook(r->opts->lua, name, err, args, ctx,
                                      &decision);
+            if (st == MIG_OK)
+                st = check_target(r, name, decision, ctx);
         }
     }
     if (st == MIG_OK) {
@@ -168,7 +203,10 @@ void sched_call_handler(task_t *t, uint32_t h, const char *name,
         e.cls = strdup(cls ? cls : "ScriptError");
         e.message = strdup(msg ? msg : "out of memory");
         e.item = strdup(t->item);
-        sched_handler_failed(t, &e);
+        if (hook_ran && st != MIG_ENOMEM)
+            sched_hook_raised(t, &e);
+        else
+            sched_handler_failed(t, &e);
     }
     val_unref(decision);
     val_unref(args);

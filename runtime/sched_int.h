@@ -189,6 +189,11 @@ void sched_apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
                           char *target, bool by_plan);
 /* The handler of T's error failed with E (moved): both are reported. */
 void sched_handler_failed(task_t *t, sched_err_t *e);
+/* A Lua hook of T failed with E (taken): E, with the error it was
+ * handling as its cause, goes on outward from the block where the hook's
+ * `recover` stands, as a step's error would (the handlers of the
+ * enclosing blocks are asked, not those of that block). */
+void sched_hook_raised(task_t *t, sched_err_t *e);
 /* The argument overrides a handler's retry gave step N in T's item (or
  * NULL), borrowed. */
 val_t *sched_override(const task_t *t, uint32_t n);

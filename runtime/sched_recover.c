@@ -229,9 +229,8 @@ static void handler_done(task_t *h)
     task_leave(t, was);
 }
 
-/* Both errors are reported, and the error goes on with no other handler
- * asked. */
-void sched_handler_failed(task_t *t, sched_err_t *e)
+/* E (taken), with the error T was handling as its cause. */
+static sched_err_t while_handling(task_t *t, sched_err_t *e)
 {
     sched_err_t x = *e;
     memset(e, 0, sizeof(*e));
@@ -240,10 +239,32 @@ void sched_handler_failed(task_t *t, sched_err_t *e)
              t->err.message);
     free(x.cause);
     x.cause = strdup(cause);
-    x.final = true;
     sched_err_clear(&t->err);
+    return x;
+}
+
+/* Both errors are reported, and the error goes on with no other handler
+ * asked. */
+void sched_handler_failed(task_t *t, sched_err_t *e)
+{
+    sched_err_t x = while_handling(t, e);
+    x.final = true;
     t->err = x;
     task_end(t, TASK_FAILED);
+}
+
+void sched_hook_raised(task_t *t, sched_err_t *e)
+{
+    uint32_t s = t->handler_scope;
+    sched_err_t x = while_handling(t, e);
+    if (s == GRAPH_NONE || s == t->scope) {
+        /* Nothing encloses the block in this task: the task fails, and
+         * its parent (a foreach's, a stage's) takes the error on. */
+        t->err = x;
+        task_end(t, TASK_FAILED);
+        return;
+    }
+    task_raise(t, s, &x);
 }
 
 /* The node that ends the statement node N opens: the exit of a retry

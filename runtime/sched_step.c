@@ -291,8 +291,10 @@ static void call_run(struct step_call *c)
                                            graph_node_id(r->g, c->node), &cls,
                                            &why))
         st = actx_fail(c->ctx, cls, "injected fault (%s)", why);
-    else if (c->row->run)
+    else if (c->row->run) {
+        actx_set_time_limit(c->ctx, c->timeout_ms);
         st = c->row->run(c->ctx, c->args, &res);
+    }
     else
         st = actx_fail(c->ctx, "MethodNotFound", "%s cannot run in this build",
                        c->name);

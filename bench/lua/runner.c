@@ -247,13 +247,19 @@ int main(int argc, char **argv)
             "ADAPTER.lua");
 
     /* The bridge, with its default limits, as mig check and mig run make
-     * it. */
+     * it; the adapter's folder is where modules may load from. */
     diag_list_t diags;
     diag_list_init(&diags);
     lua_bridge_t *b;
     action_registry_t *r = action_registry_new();
     action_ctx_t *ctx = actx_new(ACTX_RUN, "");
-    if (!r || !ctx || lua_bridge_new(NULL, &diags, &b) != MIG_OK)
+    char folder[4096];
+    const char *slash = strrchr(adapter, '/');
+    snprintf(folder, sizeof folder, "%.*s", slash ? (int)(slash - adapter) + 1
+                                                  : 1, slash ? adapter : ".");
+    const char *const paths[] = { folder };
+    lua_bridge_config_t cfg = { .module_paths = paths, .n_module_paths = 1 };
+    if (!r || !ctx || lua_bridge_new(&cfg, &diags, &b) != MIG_OK)
         die("cannot make a bridge");
     if (lua_bridge_load(b, "bench", adapter, r, &diags) != MIG_OK)
         die(diags.len ? diags.items[0].message : "cannot load the adapter");

@@ -25,7 +25,9 @@ static int setup(void **state)
     fx_t *f = malloc(sizeof *f);
     fx_init(f, NULL);
     lua_bridge_free(f->b);
-    lua_bridge_config_t cfg = { .base_dir = example };
+    static const char *const classes[] = { "Retired" };
+    lua_bridge_config_t cfg = { .base_dir = example, .classes = classes,
+                                .n_classes = 1 };
     assert_int_equal(lua_bridge_new(&cfg, &f->diags, &f->b), MIG_OK);
     mig_status_t st = lua_bridge_load(f->b, "toolsmith",
                                       "adapters/toolsmith.lua", f->r,

@@ -200,9 +200,14 @@ static void params(void **state)
                  "3");
     expect_fails(f, "mig.params.source = 'x'", "ScriptError",
                  "mig.params is read-only");
+    /* Nor can rawset write into it (issue 16). */
     expect_fails(f, "rawset(mig.params, 'source', 'x') return "
                     "mig.params.source ~= 'legacy' and error('changed')",
-                 "ScriptError", "changed");
+                 "ScriptError", "bad argument #1 to 'rawset' (table "
+                 "expected, got userdata)");
+    expect_gives(f, "return {mig.params.source, mig.type(mig.params), "
+                    "getmetatable(mig.params)}",
+                 "[\"legacy\", \"userdata\", \"mig.params\"]");
 }
 
 static void durations_and_types(void **state)

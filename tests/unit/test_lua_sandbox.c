@@ -24,8 +24,10 @@ static const char *const RUN_MODULE =
 static int setup(void **state)
 {
     fx_t *f = malloc(sizeof *f);
+    static const char *const classes[] = { "SchemaDrift" };
     lua_bridge_config_t cfg = { .instructions = INSTRUCTIONS,
-                                .memory = MEMORY, .seed = 42 };
+                                .memory = MEMORY, .seed = 42,
+                                .classes = classes, .n_classes = 1 };
     fx_init(f, &cfg);
     assert_int_equal(fx_load(f, "x", "adapters/x.lua", RUN_MODULE), MIG_OK);
     *state = f;

@@ -1,0 +1,4 @@
+-- A recursion that overflows Lua's stack, half a million frames deep.
+local function down(n) return down(n + 1) + 1 end
+down(1)
+return {}

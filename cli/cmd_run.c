@@ -75,6 +75,10 @@ static void on_event(void *data, const char *kind, const char *node,
         printf("  ok      %s", label(p, node));
         item_suffix(item);
         putchar('\n');
+    } else if (strcmp(kind, "log") == 0) {
+        printf("  %-7s %s", str(d, "level"), label(p, node));
+        item_suffix(item);
+        printf(": %s\n", str(d, "message"));
     } else if (strcmp(kind, "step-not-run") == 0) {
         printf("  -       %s", label(p, node));
         item_suffix(item);

@@ -271,6 +271,14 @@ static const action_t *resolve_action(chk_t *k, const ast_node_t *call,
         return NULL;
     }
     const action_t *a = action_find(k->reg, dotted);
+    if (a && !a->run) {
+        /* A row without a function would pass here and fail at run. */
+        diag_t *d = check_error(k, &callee->span, "action '%s' cannot run: "
+                                "this build of mig has no code for it",
+                                dotted);
+        diag_hint(k->diags, d, "'mig help actions' lists the actions");
+        return NULL;
+    }
     if (a)
         return a;
     if (action_find_handler(k->reg, dotted)) {

@@ -398,6 +398,7 @@ mig_status_t eval_to_text(const val_t *v, strbuf_t *out);
     X(CONFLICT, "Conflict", PERMANENT)                                      \
     X(VALIDATION_FAILED, "ValidationFailed", PERMANENT)                     \
     X(POLICY_DENIED, "PolicyDenied", PERMANENT)                             \
+    X(EXPRESSION_ERROR, "ExpressionError", PERMANENT)                       \
     X(SCRIPT_ERROR, "ScriptError", NONE)
 
 typedef enum error_class {

@@ -79,4 +79,21 @@ expect 0 "$MIG" rollback --state "$d/.mig/state.db" --force last && ok
 [ ! -e "$d/made.txt" ] && [ -f "$d/ran.txt" ] && ok || bad "a forced rollback did not undo the rest"
 rm -rf "$d"
 
+# 5. log.info/warn/error lines are printed by mig run as the steps end.
+d=$(fresh "$HERE/work")
+cat > "$d/log.mig" <<'PLAN'
+migration "log" {
+  stage s {
+    step hi = log.info(message: "hello")
+    foreach i in range(2) { step w = log.warn(message: "item ${i}") }
+    step bye = log.error(message: "done")
+  }
+}
+PLAN
+expect 0 "$MIG" run "$d/log.mig" && ok
+holds "  info    hi = log.info: hello"
+holds "  warn    w = log.warn [1]: item 1"
+holds "  error   bye = log.error: done"
+rm -rf "$d"
+
 summary

@@ -593,6 +593,33 @@ static void test_bound_defaults_outlive_registry(void **state)
     release(&p);
 }
 
+/* ---- mig check and rows that cannot run --------------------------------- */
+
+/* A row with no function passes the argument checks but cannot run:
+ * check_plan refuses the call at its callee, with a hint. */
+static void test_check_refuses_an_action_that_cannot_run(void **state)
+{
+    (void)state;
+    action_registry_t *r = registry();
+    parsed_t p;
+    parse_call(&p, "t.read(path: \"x\")");
+    ast_plan_t *plan = NULL;
+    diag_list_t diags;
+    diag_list_init(&diags);
+    assert_int_equal(grammar_parse(p.src, p.arena, &diags, &plan), MIG_OK);
+    assert_int_equal(check_plan(plan, p.src, r, 0, &diags), MIG_EINVALID);
+    assert_int_equal(diags.errors, 1);
+    assert_string_equal(diags.items[0].message, "action 't.read' cannot "
+                        "run: this build of mig has no code for it");
+    assert_int_equal(diags.items[0].span.line, 3);
+    assert_int_equal(diags.items[0].span.col, 10);
+    assert_string_equal(diags.items[0].hint, "'mig help actions' lists the "
+                        "actions");
+    diag_list_free(&diags);
+    release(&p);
+    action_registry_free(r);
+}
+
 /* ---- the standard library ---------------------------------------------- */
 
 static void test_stdlib_registers(void **state)
@@ -627,6 +654,8 @@ static void test_stdlib_registers(void **state)
     for (size_t i = 0; i < action_count(r); i++) {
         const action_t *a = action_at(r, i);
         assert_non_null(a->doc);
+        /* mig check refuses a row without a function: none may lack it. */
+        assert_non_null(a->run);
         if (i)
             assert_true(strcmp(action_at(r, i - 1)->name, a->name) < 0);
         for (const action_arg_t *g = a->args; g && g->name; g++)
@@ -665,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_bind_type_error_on_value),
         cmocka_unit_test(test_bind_misplaced_argument),
         cmocka_unit_test(test_bound_defaults_outlive_registry),
+        cmocka_unit_test(test_check_refuses_an_action_that_cannot_run),
         cmocka_unit_test(test_stdlib_registers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

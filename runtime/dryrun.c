@@ -4,6 +4,7 @@
  * action for a preview through a read-only context, and describes the
  * whole as one value (docs/plan.md). A read of something an earlier step
  * would change is not evaluated: the dry run cannot know its answer. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@ typedef struct dry {
     val_t **stage_maps;         /* per stage (by order index): step results */
     eval_env_t *stages_env;     /* binds each stage name to its map */
     uint32_t n_changes, n_failures;
+    uint32_t n_tolerated;       /* foreseen failures a tolerate absorbs */
+    uint32_t n_handled;         /* foreseen failures a recover takes */
 } dry_t;
 
 /* ---- building the description ------------------------------------------ */
@@ -131,6 +134,7 @@ static mig_status_t call_action(void *data, const ast_node_t *call,
         d->unknown = true;
         return MIG_EINVALID;
     }
+    actx_set_action(d->ctx, a);     /* a Lua row finds its function */
     actx_begin(d->ctx, name);
     *out = NULL;
     st = a->preview(d->ctx, bound, out);
@@ -141,6 +145,30 @@ static mig_status_t call_action(void *data, const ast_node_t *call,
     else if (st == MIG_OK && !*out)
         *out = val_null();
     return st;
+}
+
+/* Whether a failed evaluation's message MSG comes from a value the dry
+ * run does not know: a name left unbound (a let or step whose value is
+ * known only when run), or a key missing from a stage's map of results
+ * (STAGE.STEP, where STEP's result is known only when run: any key that
+ * names a step of the plan). A key that names no step is missing from a
+ * known map: an error of the plan. */
+static bool from_unknown(const dry_t *d, const char *msg)
+{
+    if (strncmp(msg, "undefined name", 14) == 0)
+        return true;
+    if (strncmp(msg, "map has no key '", 16) != 0)
+        return false;
+    const char *key = msg + 16, *end = strrchr(key, '\'');
+    size_t len = end ? (size_t)(end - key) : strlen(key);
+    for (uint32_t n = 0; n < graph_node_count(d->g); n++) {
+        if (graph_node_kind(d->g, n) != GRAPH_STEP)
+            continue;
+        const char *step = graph_node_ast(d->g, n)->u.step.name.name;
+        if (strlen(step) == len && memcmp(step, key, len) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Evaluates E in ENV. Returns its value, or NULL when it cannot be known
@@ -161,12 +189,8 @@ static val_t *dry_eval(dry_t *d, const ast_node_t *e, eval_env_t *env,
     /* Any name the dry run could not bind makes the value unknown, and so
      * does a read of something an earlier step changes. */
     bool unknown = d->unknown;
-    for (size_t i = 0; i < scratch.len && !unknown; i++) {
-        const char *m = scratch.items[i].message;
-        if (strncmp(m, "undefined name", 14) == 0
-            || strncmp(m, "map has no key", 14) == 0)
-            unknown = true;
-    }
+    for (size_t i = 0; i < scratch.len && !unknown; i++)
+        unknown = from_unknown(d, scratch.items[i].message);
     if (st == MIG_EINVALID && !unknown) {
         diag_list_move(d->diags, &scratch);
         d->n_failures++;
@@ -210,11 +234,13 @@ static void bind(dry_t *d, eval_env_t *env, const char *name, val_t *v)
         d->oom = true;
 }
 
-/* Records the changes a preview reported, and their targets. */
-static void record_changes(dry_t *d, val_t *m)
+/* Records the changes a preview of action A reported, and their targets.
+ * A pure action changes nothing: what its preview says (test.fail's
+ * "would fail") is shown, but neither counted nor a target. */
+static void record_changes(dry_t *d, const action_t *a, val_t *m)
 {
     val_t *ch = actx_changes(d->ctx);
-    for (size_t i = 0; i < val_len(ch); i++) {
+    for (size_t i = 0; a->effect != ACTION_PURE && i < val_len(ch); i++) {
         val_t *c = val_list_get(ch, i);
         const char *kind = val_get_str(val_map_get(c, "change", 6), NULL);
         if (strcmp(kind, "keep") != 0)
@@ -223,6 +249,69 @@ static void record_changes(dry_t *d, val_t *m)
             d->oom = true;
     }
     put(d, m, "changes", val_copy(ch));
+}
+
+/* Whether error class CLS is one of WANT ('*': every class), through the
+ * built-in and the plan's own hierarchy (as sched_class_is). */
+static bool class_is(const dry_t *d, const char *cls, const char *want)
+{
+    if (strcmp(want, "*") == 0)
+        return true;
+    for (int guard = 0; cls && guard < 64; guard++) {
+        if (strcmp(cls, want) == 0)
+            return true;
+        cls = graph_class_parent(d->g, cls);
+    }
+    return false;
+}
+
+/* The recover block that a run would hand an error of class CLS raised
+ * at node N to (the innermost scope with a matching one), or GRAPH_NONE. */
+static uint32_t handler_of(const dry_t *d, uint32_t n, const char *cls)
+{
+    for (uint32_t s = graph_node_scope(d->g, n); s != GRAPH_NONE;
+         s = graph_node_scope(d->g, s)) {
+        uint32_t k;
+        const graph_edge_t *e = graph_out(d->g, s, &k);
+        for (uint32_t i = 0; i < k; i++) {
+            if (e[i].kind != GRAPH_EDGE_ERROR)
+                continue;
+            const ast_idents_t *cl =
+                &graph_node_ast(d->g, e[i].to)->u.recover.classes;
+            for (uint32_t j = 0; j < cl->len; j++)
+                if (class_is(d, cls, cl->items[j].name))
+                    return e[i].to;
+        }
+    }
+    return GRAPH_NONE;
+}
+
+/* A failure of class CLS foreseen at node N, its messages from index
+ * FROM of the list on: when a recover block would take it, the run does
+ * not stop there but lets the handler decide, so it is not a failure of
+ * the dry run: its errors become warnings, a note names the handler, and
+ * it counts as handled (M's "handled_by": the recover's node). Else it
+ * counts as a failure. */
+static void foreseen_failure(dry_t *d, uint32_t n, const char *cls,
+                             size_t from, val_t *m)
+{
+    uint32_t h = handler_of(d, n, cls);
+    if (h == GRAPH_NONE) {
+        d->n_failures++;
+        return;
+    }
+    for (size_t i = from; i < d->diags->len; i++) {
+        diag_t *x = &d->diags->items[i];
+        if (x->severity == DIAG_ERROR) {
+            x->severity = DIAG_WARNING;
+            d->diags->errors--;
+            d->diags->warnings++;
+        }
+    }
+    d->n_handled++;
+    put_str(d, m, "handled_by", graph_node_id(d->g, h));
+    diag_add(d->diags, DIAG_NOTE, d->src, graph_node_span(d->g, h),
+             "in a run, this recover takes the %s error and decides", cls);
 }
 
 static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
@@ -252,13 +341,25 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     uint32_t nargs = call->u.call.args.len;
     val_t **vals = calloc(nargs ? nargs : 1, sizeof(*vals));
     bool known = vals != NULL;
+    const char *failed = NULL;      /* an argument's error */
     for (uint32_t i = 0; vals && i < nargs; i++) {
-        vals[i] = dry_eval(d, call->u.call.args.items[i].value, env, NULL);
+        const char *why = NULL;
+        size_t before = d->diags->len;
+        vals[i] = dry_eval(d, call->u.call.args.items[i].value, env, &why);
         known = known && vals[i];
+        if (!failed && why && strcmp(why, "fails") == 0) {
+            failed = d->diags->len > before
+                ? d->diags->items[before].message : "fails";
+            d->n_failures--;        /* counted here, with its handler */
+            foreseen_failure(d, n, "ExpressionError", before, m);
+        }
     }
     val_t *result = NULL;
     if (skip) {
         put_str(d, m, "outcome", "skipped: its condition is false");
+    } else if (failed) {
+        put_str(d, m, "outcome", "fails");
+        put_str(d, m, "error", failed);
     } else if (!a || !a->preview) {
         put_str(d, m, "outcome", "known only when run");
     } else if (!known) {
@@ -272,19 +373,21 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
                     "known only when run");
         } else if (st == MIG_OK) {
             put(d, m, "args", val_ref(args));
+            actx_set_action(d->ctx, a);
             actx_begin(d->ctx, aname);
             st = a->preview(d->ctx, args, &result);
             if (st == MIG_EINVALID) {
+                size_t before = d->diags->len;
                 diag_add(d->diags, DIAG_ERROR, d->src, &call->span,
                          "step '%s' would fail: %s: %s", name,
                          actx_error_class(d->ctx), actx_error_message(d->ctx));
                 put_str(d, m, "outcome", "fails");
                 put_str(d, m, "error", actx_error_message(d->ctx));
-                d->n_failures++;
+                foreseen_failure(d, n, actx_error_class(d->ctx), before, m);
             } else {
                 put_str(d, m, "outcome", a->effect == ACTION_PURE
                         ? "computed" : "previewed");
-                record_changes(d, m);
+                record_changes(d, a, m);
             }
         } else {
             d->n_failures++;
@@ -303,6 +406,51 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
         bind(d, env, name, result);
     }
     val_unref(result);
+}
+
+/* The items of a foreach over N that `tolerate` lets fail, as the run
+ * counts them (sched_foreach.c). */
+static size_t tolerance(const ast_node_t *f, size_t n)
+{
+    double v = f->u.foreach.tolerate->u.number.value;
+    return f->u.foreach.tolerate_percent ? (size_t)floor(v / 100.0 * (double)n)
+                                         : (size_t)v;
+}
+
+/* Foreseen failures of the items of foreach F (each item's: FAILS[i],
+ * and the messages DIAGS[i] to DIAGS[i+1]): when `tolerate` lets that
+ * many items fail, the run goes on as the run would, so they are not
+ * failures of the dry run: their errors become warnings, a note says
+ * why, and they count as tolerated. */
+static void tolerate_items(dry_t *d, const ast_node_t *f, val_t *m,
+                           size_t n_items, const uint32_t *fails,
+                           const size_t *diags)
+{
+    size_t failed = 0;
+    uint32_t sum = 0;
+    for (size_t i = 0; i < n_items; i++) {
+        failed += fails[i] > 0;
+        sum += fails[i];
+    }
+    size_t allowed = tolerance(f, n_items);
+    if (!failed || failed > allowed)
+        return;
+    for (size_t i = diags[0]; i < diags[n_items]; i++) {
+        diag_t *x = &d->diags->items[i];
+        if (x->severity != DIAG_ERROR)
+            continue;
+        x->severity = DIAG_WARNING;
+        d->diags->errors--;
+        d->diags->warnings++;
+    }
+    d->n_failures -= sum;
+    d->n_tolerated += sum;
+    put(d, m, "tolerated", val_int((int64_t)failed));
+    val_t *as_written = val_map_get(m, "tolerate", 8);
+    diag_add(d->diags, DIAG_NOTE, d->src, &f->u.foreach.tolerate->span,
+             "'tolerate %s' lets %zu of the %zu items fail, and %zu would: "
+             "the run goes on", val_get_str(as_written, NULL), allowed,
+             n_items, failed);
 }
 
 static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
@@ -325,9 +473,17 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     uint32_t body = graph_flow_next(d->g, n);
     uint32_t stop = graph_end_of(d->g, n, "join");
     if (items && val_type(items) == VAL_LIST) {
-        put(d, m, "items", val_int((int64_t)val_len(items)));
-        val_t *each = val_list_new(val_len(items));
-        for (size_t i = 0; each && i < val_len(items) && !d->oom; i++) {
+        size_t n_items = val_len(items);
+        put(d, m, "items", val_int((int64_t)n_items));
+        val_t *each = val_list_new(n_items);
+        /* Per item, its foreseen failures and where its messages start. */
+        uint32_t *fails = calloc(n_items + 1, sizeof(*fails));
+        size_t *at = calloc(n_items + 1, sizeof(*at));
+        if (!fails || !at)
+            d->oom = true;
+        for (size_t i = 0; each && fails && at && i < n_items && !d->oom; i++) {
+            uint32_t before = d->n_failures;
+            at[i] = d->diags->len;
             eval_env_t *inner = eval_env_new(env);
             val_t *one = val_map_new(2);
             val_t *stmts = val_list_new(4);
@@ -343,8 +499,14 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             val_unref(one);
             val_unref(stmts);
             eval_env_free(inner);
+            fails[i] = d->n_failures - before;
+            at[i + 1] = d->diags->len;
         }
         put(d, m, "each", each);
+        if (f->u.foreach.tolerate && !d->oom && n_items)
+            tolerate_items(d, f, m, n_items, fails, at);
+        free(fails);
+        free(at);
     } else {
         eval_env_t *inner = eval_env_new(env);
         val_t *stmts = val_list_new(4);
@@ -653,6 +815,8 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
         put(&d, m, "hooks", hooks(&d, GRAPH_NONE));
         put(&d, m, "changes", val_int(d.n_changes));
         put(&d, m, "failures", val_int(d.n_failures));
+        put(&d, m, "tolerated", val_int(d.n_tolerated));
+        put(&d, m, "handled", val_int(d.n_handled));
     }
     eval_env_free(plan_env);
     eval_env_free(d.stages_env);

@@ -249,12 +249,57 @@ static luab_fn_t *row_fn(action_ctx_t *ctx)
     return row ? row->data : NULL;
 }
 
-/* Fails CTX with the module's failure: its class, message and detail. */
+/* The detail of an error a module raised with a class: mig.error's
+ * DETAIL (a map; any other value under "value"), plus "where" (the Lua
+ * place, "file:line") and "traceback" when the failure has them. A new
+ * reference; NULL when out of memory. */
+static val_t *raised_detail(const luab_module_t *m)
+{
+    const char *all = luab_failure(m);
+    val_t *d = m->err_detail && val_type(m->err_detail) == VAL_MAP
+        ? val_copy(m->err_detail) : val_map_new(3);
+    bool ok = d != NULL;
+    if (ok && m->err_detail && val_type(m->err_detail) != VAL_MAP)
+        ok = val_map_set(d, "value", 5, m->err_detail) == MIG_OK;
+    if (ok && m->err_bare >= 2)     /* "file:line: " */
+        ok = val_map_set_take(d, "where", 5,
+                              val_string(all, m->err_bare - 2)) == MIG_OK;
+    const char *trace = all + m->err_len;
+    if (ok && *trace == '\n')
+        ok = val_map_set_take(d, "traceback", 9,
+                              val_cstring(trace + 1)) == MIG_OK;
+    if (!ok) {
+        val_unref(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* Fails CTX with the module's failure: its class, message and detail.
+ * An error the module raised with a class of its own choosing
+ * (mig.error) says what the module wrote, so that a recover block reads
+ * the module's words in err.message; the Lua place and the traceback go
+ * to the detail (raised_detail). A ScriptError (a bug in the module, a
+ * limit) keeps both in its message. */
 static mig_status_t fail_with(action_ctx_t *ctx, luab_module_t *m)
 {
-    mig_status_t st = actx_fail(ctx, m->err_class, "%s", luab_failure(m));
-    if (m->err_detail)
-        actx_set_error_detail(ctx, val_ref(m->err_detail));
+    const char *all = luab_failure(m);
+    if (strcmp(m->err_class, "ScriptError") == 0 || m->err.oom
+        || m->err_bare > m->err_len || m->err_len > strlen(all)) {
+        mig_status_t st = actx_fail(ctx, m->err_class, "%s", all);
+        if (m->err_detail)
+            actx_set_error_detail(ctx, val_ref(m->err_detail));
+        return st;
+    }
+    mig_status_t st = actx_fail(ctx, m->err_class, "%.*s",
+                                (int)(m->err_len - m->err_bare),
+                                all + m->err_bare);
+    if (st != MIG_EINVALID)
+        return st;
+    val_t *d = raised_detail(m);
+    if (!d)
+        return MIG_ENOMEM;
+    actx_set_error_detail(ctx, d);
     return st;
 }
 

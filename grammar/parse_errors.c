@@ -356,6 +356,14 @@ int parse_report_syntax_error(parse_ctx_t *ctx, const int *expected, int n,
                has_token(expected, n, IDENT)) {
         diag_hint(ctx->diags, d, "'%.*s' is a reserved word; choose another name",
                   (int)(at->end - at->begin), ctx->src->text + at->begin);
+    } else if (open && found == MIG_YYEOF && ctx->has_misclosed &&
+               ctx->misclosed.span.begin > open->span.begin) {
+        /* The innermost block left open, by the indentation. */
+        diag_hint(ctx->diags, d, "the '{' at line %u, column %u is not "
+                  "closed: the '}' at line %u, indented less than that "
+                  "line, closes it in the place of an outer block",
+                  ctx->misclosed.span.line, ctx->misclosed.span.col,
+                  ctx->misclosed_line);
     } else if (open && (found == MIG_YYEOF ||
                         (open->kind == '(' && (parse_starts_statement(found) ||
                                                found == '}')))) {

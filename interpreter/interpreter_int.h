@@ -82,10 +82,13 @@ val_t *val_intern(val_t *cache, const char *s, size_t len);
 
 /* ---- "did you mean" (eval_builtins.c) --------------------------------- */
 
-/* Looks for the candidate closest to NAME by edit distance; every "did you
- * mean" of the layer comes from here. Feed every candidate to
- * eval_suggest_consider; BEST is then the suggestion, or NULL when none is
- * close enough to be worth a "did you mean". */
+/* Looks for the candidate closest to NAME by edit distance (at most 2,
+ * and at most a third of NAME), or else one that NAME abbreviates or that
+ * abbreviates NAME (a common beginning of 3 bytes or more: "dir" and
+ * "directory"); every "did you mean" of the layer comes from here. Feed
+ * every candidate to eval_suggest_consider; BEST is then the suggestion,
+ * or NULL when none is close enough to be worth a "did you mean". */
+#define EVAL_SUGGEST_PREFIX 3   /* the rank of an abbreviation */
 typedef struct eval_suggest {
     const char *name;
     const char *best;

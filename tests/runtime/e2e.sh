@@ -96,4 +96,22 @@ holds "  warn    w = log.warn [1]: item 1"
 holds "  error   bye = log.error: done"
 rm -rf "$d"
 
+# 6. A run in a folder it may not write: refused before anything runs,
+# with the hint to pass --state. (root may write anywhere: as root, the
+# run is made as the user nobody.)
+d=$(fresh "$HERE/work")
+printf 'migration "ro" {\n  stage s { step hi = log.info(message: "hi") }\n}\n' > "$d/ro.mig"
+chmod 755 "$d"
+chmod 555 "$d"
+if [ "$(id -u)" -eq 0 ]; then
+  expect 2 runuser -u nobody -- "$MIG" run "$d/ro.mig" && ok
+else
+  expect 2 "$MIG" run "$d/ro.mig" && ok
+fi
+holds "mig: error: cannot create the directory of '$d/.mig/state.db': Permission denied"
+holds "hint: the state store must be writable, and by default it is .mig/state.db beside the plan: run where you may write, or pass --state PATH to keep it elsewhere (docs/state.md)"
+[ ! -e "$d/.mig" ] && ok || bad "a refused run left .mig behind"
+chmod 755 "$d"
+rm -rf "$d"
+
 summary

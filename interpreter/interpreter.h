@@ -409,6 +409,24 @@ typedef enum error_class {
     ERROR_NONE = ERROR_CLASS_COUNT
 } error_class_t;
 
+/* ---- "did you mean" (eval_builtins.c) --------------------------------- */
+
+/* Looks for the candidate closest to NAME by edit distance (at most 2,
+ * and at most a third of NAME), or else one that NAME abbreviates or that
+ * abbreviates NAME (a common beginning of 3 bytes or more: "dir" and
+ * "directory"); every "did you mean" of mig comes from here. Feed
+ * every candidate to eval_suggest_consider; BEST is then the suggestion,
+ * or NULL when none is close enough to be worth a "did you mean". */
+#define EVAL_SUGGEST_PREFIX 3   /* the rank of an abbreviation */
+typedef struct eval_suggest {
+    const char *name;
+    const char *best;
+    size_t dist;
+} eval_suggest_t;
+
+void eval_suggest_init(eval_suggest_t *s, const char *name);
+void eval_suggest_consider(eval_suggest_t *s, const char *candidate);
+
 /* The built-in class named NAME, or ERROR_NONE. */
 error_class_t error_class_find(const char *name);
 const char *error_class_name(error_class_t c);

@@ -80,23 +80,6 @@ mig_status_t val_map_set_key_take(val_t *map, val_t *key, val_t *value);
 #define VAL_INTERN_MAX 4096
 val_t *val_intern(val_t *cache, const char *s, size_t len);
 
-/* ---- "did you mean" (eval_builtins.c) --------------------------------- */
-
-/* Looks for the candidate closest to NAME by edit distance (at most 2,
- * and at most a third of NAME), or else one that NAME abbreviates or that
- * abbreviates NAME (a common beginning of 3 bytes or more: "dir" and
- * "directory"); every "did you mean" of the layer comes from here. Feed
- * every candidate to eval_suggest_consider; BEST is then the suggestion,
- * or NULL when none is close enough to be worth a "did you mean". */
-#define EVAL_SUGGEST_PREFIX 3   /* the rank of an abbreviation */
-typedef struct eval_suggest {
-    const char *name;
-    const char *best;
-    size_t dist;
-} eval_suggest_t;
-
-void eval_suggest_init(eval_suggest_t *s, const char *name);
-void eval_suggest_consider(eval_suggest_t *s, const char *candidate);
 
 /* ---- circuit breakers (breaker_config.c) ------------------------------ */
 

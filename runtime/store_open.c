@@ -345,7 +345,7 @@ static mig_status_t open_file(store_t *s, diag_list_t *diags)
             return MIG_EIO;
         }
         if (make_parents(s->path) != 0) {
-            int e = errno;
+            e = errno;
             diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot "
                                  "create the directory of '%s': %s", s->path,
                                  strerror(e));

@@ -29,6 +29,16 @@ holds '"run": {"status": "done", "items": 5, "attempts": 1,'
 expect 0 "$MIG" export -f dot --state "$d/.mig/state.db" --run last "$d/plan.mig" && ok
 holds '"write/over" [style=filled, fillcolor=palegreen, tooltip="done"];'
 expect 2 "$MIG" export -f mermaid --state "$d/.mig/state.db" --run last "$d/plan.mig" && ok
+# A checkpoint the run did not pass: refused, with "did you mean" (a
+# misspelling, an abbreviation), else the run's checkpoints.
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" --to mids last && ok
+holds "mig: error: run 1 has no checkpoint 'mids'"
+holds "hint: did you mean 'mid'?"
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" --to star last && ok
+holds "hint: did you mean 'start'?"
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" --to before_migrate last && ok
+holds "hint: run 1 passed the checkpoints 'start', 'mid'"
+[ -f "$d/registry/deep/f4.txt" ] && ok || bad "a refused rollback changed something"
 expect 0 "$MIG" rollback --state "$d/.mig/state.db" --dry-run --to mid last && ok
 holds "would undo 4 steps"
 holds "Nothing was changed."
@@ -72,6 +82,8 @@ migration "irreversible" {
 }
 PLAN
 expect 0 "$MIG" run "$d/irrev.mig" && ok
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" --to begin last && ok
+holds "hint: run 1 passed the checkpoint 'start'"
 expect 6 "$MIG" rollback --state "$d/.mig/state.db" last && ok
 holds "cannot roll back past step go/ran"
 [ -f "$d/made.txt" ] && ok || bad "a refused rollback changed something"
@@ -94,6 +106,8 @@ expect 0 "$MIG" run "$d/log.mig" && ok
 holds "  info    hi = log.info: hello"
 holds "  warn    w = log.warn [1]: item 1"
 holds "  error   bye = log.error: done"
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" --to start last && ok
+holds "hint: run 1 passed no checkpoint: roll it back whole, without --to"
 rm -rf "$d"
 
 # 6. A run in a folder it may not write: refused before anything runs,

@@ -508,6 +508,10 @@ typedef struct action {
     /* The row's own data, for rows made at run time (a Lua module's
      * functions): its functions reach it through actx_action. */
     void *data;
+    /* A row that takes any arguments (ARGS NULL: a Lua function's) may
+     * still say which names it reads (ended by a row with name NULL):
+     * `mig check` reports a named argument not among them. NULL: any. */
+    const action_arg_t *reads;
 } action_t;
 
 /* A recovery strategy's function (recover CLASS with NAME). ERR is the

@@ -114,6 +114,7 @@ static void module_free(luab_module_t *m)
     for (size_t i = 0; i < m->n_fns; i++) {
         free(m->fns[i].name);
         free(m->fns[i].doc);
+        luab_fn_reads_free(&m->fns[i]);
     }
     free(m->fns);
     free(m->rows);

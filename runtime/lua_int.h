@@ -66,6 +66,7 @@ typedef struct luab_fn {
     int undo, capture;          /* indexes of KEY_undo, KEY_capture, or 0 */
     action_effect_t effect;     /* as the module's `effects` declares */
     char *doc;
+    action_arg_t *reads;        /* luab_fn_reads; NULL: any arguments */
 } luab_fn_t;
 
 struct luab_module {
@@ -239,5 +240,15 @@ mig_status_t luab_decision(luab_fn_t *f, const val_t *v, val_t **out);
  * WHY; MIG_ENOMEM. */
 mig_status_t luab_schema_validate(const val_t *value, const val_t *schema,
                                   val_t *errors, strbuf_t *why);
+
+/* ---- lua_reads.c ------------------------------------------------------- */
+
+/* Sets F->reads (a row list ended by a NULL name, owned by F) to the
+ * argument names F's function reads, when its source shows them all:
+ * its one parameter used only as PARAM.NAME, PARAM["NAME"] or PARAM[N].
+ * Otherwise F->reads stays NULL (any argument may be read). MIG_OK or
+ * MIG_ENOMEM. */
+mig_status_t luab_fn_reads(luab_module_t *m, luab_fn_t *f);
+void luab_fn_reads_free(luab_fn_t *f);
 
 #endif

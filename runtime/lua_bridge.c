@@ -60,6 +60,19 @@ static mig_status_t grant(lua_bridge_t *b, const char *name,
     return diags->out_of_memory ? MIG_ENOMEM : MIG_EINVALID;
 }
 
+/* The default of lua_bridge_set_log: a line of mig.log goes to the log
+ * of the call in progress (actx_log), which the runtime records as a
+ * `log` event of its step or handler; outside a call it is dropped, and
+ * so is a line that memory cannot hold. */
+static void log_to_call(void *data, const char *level, const char *module,
+                        const char *where, const char *message)
+{
+    (void)module, (void)where;
+    lua_bridge_t *b = data;
+    if (b->call_ctx)
+        (void)actx_log(b->call_ctx, level, message);
+}
+
 mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
                             diag_list_t *diags, lua_bridge_t **out)
 {
@@ -74,6 +87,8 @@ mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
                                         : LUA_BRIDGE_INSTRUCTIONS;
     b->memory = cfg->memory ? cfg->memory : LUA_BRIDGE_MEMORY;
     b->seed = cfg->seed;
+    b->log = log_to_call;
+    b->log_data = b;
     const char *dir = cfg->base_dir ? cfg->base_dir : "";
     size_t len = strlen(dir);
     b->base_dir = malloc(len + 2);
@@ -243,6 +258,19 @@ static mig_status_t invoke(luab_fn_t *f, job_t *job, val_t **result)
     return st;
 }
 
+/* Calls INVOKE's job for F with CTX as the call in progress (where
+ * mig.log's lines go). */
+static mig_status_t invoke_in(luab_fn_t *f, job_t *job, action_ctx_t *ctx,
+                              val_t **result)
+{
+    lua_bridge_t *b = f->mod->bridge;
+    action_ctx_t *outer = b->call_ctx;
+    b->call_ctx = ctx;
+    mig_status_t st = invoke(f, job, result);
+    b->call_ctx = outer;
+    return st;
+}
+
 /* The record of the row being called. */
 static luab_fn_t *row_fn(action_ctx_t *ctx)
 {
@@ -328,7 +356,7 @@ mig_status_t luab_row_run(action_ctx_t *ctx, const val_t *args,
                          "its row set (actx_set_action)");
     job_t job = { .index = f->index, .args = args };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke_in(f, &job, ctx, &v);
     return finish(ctx, f, st, v, result);
 }
 
@@ -360,7 +388,7 @@ mig_status_t luab_row_capture(action_ctx_t *ctx, const val_t *args,
     }
     job_t job = { .index = f->capture, .args = args };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke_in(f, &job, ctx, &v);
     return finish(ctx, f, st, v, result);
 }
 
@@ -373,7 +401,7 @@ mig_status_t luab_row_undo(action_ctx_t *ctx, const val_t *record,
                          "its row set (actx_set_action)");
     job_t job = { .index = f->undo, .args = record };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke_in(f, &job, ctx, &v);
     if (st == MIG_OK) {
         val_unref(v);
         v = NULL;
@@ -411,7 +439,7 @@ mig_status_t lua_bridge_hook(lua_bridge_t *b, const char *name,
     job_t job = { .index = f->index, .context = context, .err = err,
                   .hook = true };
     val_t *v;
-    mig_status_t st = invoke(f, &job, &v);
+    mig_status_t st = invoke_in(f, &job, ctx, &v);
     if (st == MIG_OK) {
         st = luab_decision(f, v, decision);
         val_unref(v);

@@ -115,6 +115,7 @@ struct lua_bridge {
     val_t *params;
     lua_bridge_log_fn log;
     void *log_data;
+    action_ctx_t *call_ctx;     /* the call in progress (log_to_call) */
     luab_module_t **mods;
     size_t n_mods, cap_mods;
     src_t **srcs;               /* every file read, kept for diagnostics */

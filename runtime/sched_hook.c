@@ -156,6 +156,7 @@ void sched_call_handler(task_t *t, uint32_t h, const char *name,
                 st = lua_bridge_hook(r->opts->lua, name, err, args, ctx,
                                      &decision);
         }
+        sched_log_lines(r, ctx, h, t->item);
     }
     if (st == MIG_OK) {
         carry_out(t, name, decision, row == NULL);

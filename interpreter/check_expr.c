@@ -74,69 +74,6 @@ static bool is_namespace(chk_t *k, const char *name)
 
 /* ---- names -------------------------------------------------------------- */
 
-/* The first let or step named NAME in the statements L (and the blocks
- * inside them), or NULL. */
-static const ast_node_t *binding_in(const ast_list_t *l, const char *name)
-{
-    for (uint32_t i = 0; i < l->len; i++) {
-        const ast_node_t *n = l->items[i], *got = NULL;
-        switch (n->kind) {
-        case AST_LET:
-            if (strcmp(n->u.binding.name.name, name) == 0)
-                return n;
-            break;
-        case AST_STEP:
-            if (strcmp(n->u.step.name.name, name) == 0)
-                return n;
-            break;
-        case AST_STAGE: got = binding_in(&n->u.stage.body, name); break;
-        case AST_HOOK: got = binding_in(&n->u.hook.body, name); break;
-        case AST_FOREACH: got = binding_in(&n->u.foreach.body, name); break;
-        case AST_RETRY: got = binding_in(&n->u.retry.body, name); break;
-        case AST_RECOVER: got = binding_in(&n->u.recover.body, name); break;
-        case AST_IF:
-            got = binding_in(&n->u.if_.then_body, name);
-            if (!got)
-                got = binding_in(&n->u.if_.else_body, name);
-            break;
-        default:
-            break;
-        }
-        if (got)
-            return got;
-    }
-    return NULL;
-}
-
-/* Says why NAME, undefined where E reads it, is not there when the plan
- * binds it elsewhere: further down, or in a block E cannot see; or, for
- * `err`, where it exists. False when there is nothing to say. */
-static bool explain_unbound(chk_t *k, const ast_node_t *e, diag_t *d)
-{
-    const char *name = e->u.name.name;
-    if (strcmp(name, "err") == 0 && !k->in_recover) {
-        diag_hint(k->diags, d, "'err' is the error being handled: it exists "
-                  "only inside a recover block, as in recover CLASS { ... "
-                  "err.message ... }");
-        return true;
-    }
-    const ast_node_t *b = binding_in(&k->plan->items, name);
-    if (!b)
-        return false;
-    const char *what = b->kind == AST_LET ? "let" : "step";
-    if (b->span.begin > e->span.begin)
-        diag_hint(k->diags, d, "'%s' is defined further down, by the %s at "
-                  "line %u: a name can be read only after it is defined; "
-                  "move that %s above this line", name, what, b->span.line,
-                  what);
-    else
-        diag_hint(k->diags, d, "'%s' is defined by the %s at line %u, in a "
-                  "block that this one is not inside: a name is seen only "
-                  "in its own block and the blocks inside it", name, what,
-                  b->span.line);
-    return true;
-}
-
 static unsigned undefined(chk_t *k, const ast_node_t *e)
 {
     const char *name = e->u.name.name;
@@ -161,7 +98,7 @@ static unsigned undefined(chk_t *k, const ast_node_t *e)
     eval_suggest_init(&s, name);
     check_suggest_names(k, &s);
     diag_t *d = check_error(k, &e->span, "undefined name '%s'", name);
-    if (d && !explain_unbound(k, e, d) && s.best)
+    if (d && !check_explain_unbound(k, e, d) && s.best)
         diag_hint(k->diags, d, "did you mean '%s'?", s.best);
     return ANY;
 }

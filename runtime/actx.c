@@ -105,7 +105,8 @@ mig_status_t actx_log(action_ctx_t *c, const char *level, const char *message)
     if (!c->logged && !(c->logged = val_list_new(1)))
         return MIG_ENOMEM;
     val_t *line = val_map_new(2);
-    if (!line || val_map_set_take(line, "level", 5, val_cstring(level)) != MIG_OK
+    if (!line
+        || val_map_set_take(line, "level", 5, val_cstring(level)) != MIG_OK
         || val_map_set_take(line, "message", 7,
                             val_cstring(message)) != MIG_OK) {
         val_unref(line);

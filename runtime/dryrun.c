@@ -4,32 +4,16 @@
  * action for a preview through a read-only context, and describes the
  * whole as one value (docs/plan.md). A read of something an earlier step
  * would change is not evaluated: the dry run cannot know its answer. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "dryrun_int.h"
 
-typedef struct dry {
-    const graph_t *g;
-    src_t *src;
-    const action_registry_t *reg;
-    action_ctx_t *ctx;
-    diag_list_t *diags;
-    bool oom;
-    bool unknown;               /* the last evaluation met something unknown */
-    val_t *touched;             /* list of targets earlier steps would change */
-    val_t **stage_maps;         /* per stage (by order index): step results */
-    eval_env_t *stages_env;     /* binds each stage name to its map */
-    uint32_t n_changes, n_failures;
-    uint32_t n_tolerated;       /* foreseen failures a tolerate absorbs */
-    uint32_t n_handled;         /* foreseen failures a recover takes */
-} dry_t;
 
 /* ---- building the description ------------------------------------------ */
 
-static void put(dry_t *d, val_t *map, const char *key, val_t *v)
+void dry_put(dry_t *d, val_t *map, const char *key, val_t *v)
 {
     if (!v) {
         d->oom = true;
@@ -39,9 +23,9 @@ static void put(dry_t *d, val_t *map, const char *key, val_t *v)
         d->oom = true;
 }
 
-static void put_str(dry_t *d, val_t *map, const char *key, const char *s)
+void dry_put_str(dry_t *d, val_t *map, const char *key, const char *s)
 {
-    put(d, map, key, val_cstring(s));
+    dry_put(d, map, key, val_cstring(s));
 }
 
 static void push(dry_t *d, val_t *list, val_t *v)
@@ -77,9 +61,9 @@ static val_t *describe(dry_t *d, uint32_t n)
         d->oom = true;
         return NULL;
     }
-    put_str(d, m, "node", graph_node_id(d->g, n));
-    put_str(d, m, "kind", graph_node_kind_name(graph_node_kind(d->g, n)));
-    put(d, m, "line", val_int(graph_node_span(d->g, n)->line));
+    dry_put_str(d, m, "node", graph_node_id(d->g, n));
+    dry_put_str(d, m, "kind", graph_node_kind_name(graph_node_kind(d->g, n)));
+    dry_put(d, m, "line", val_int(graph_node_span(d->g, n)->line));
     return m;
 }
 
@@ -216,14 +200,14 @@ static void put_expr(dry_t *d, val_t *m, const char *key,
     const char *why = "unknown";
     val_t *v = dry_eval(d, e, env, &why);
     if (v) {
-        put(d, m, key, v);
+        dry_put(d, m, key, v);
         return;
     }
     char k2[64];
     snprintf(k2, sizeof k2, "%s_text", key);
-    put(d, m, k2, span_text(d, &e->span));
+    dry_put(d, m, k2, span_text(d, &e->span));
     if (why && strcmp(why, "fails") == 0)
-        put_str(d, m, "error", d->diags->len
+        dry_put_str(d, m, "error", d->diags->len
                 ? d->diags->items[d->diags->len - 1].message : "fails");
 }
 
@@ -248,70 +232,7 @@ static void record_changes(dry_t *d, const action_t *a, val_t *m)
         if (val_list_push(d->touched, val_map_get(c, "target", 6)) != MIG_OK)
             d->oom = true;
     }
-    put(d, m, "changes", val_copy(ch));
-}
-
-/* Whether error class CLS is one of WANT ('*': every class), through the
- * built-in and the plan's own hierarchy (as sched_class_is). */
-static bool class_is(const dry_t *d, const char *cls, const char *want)
-{
-    if (strcmp(want, "*") == 0)
-        return true;
-    for (int guard = 0; cls && guard < 64; guard++) {
-        if (strcmp(cls, want) == 0)
-            return true;
-        cls = graph_class_parent(d->g, cls);
-    }
-    return false;
-}
-
-/* The recover block that a run would hand an error of class CLS raised
- * at node N to (the innermost scope with a matching one), or GRAPH_NONE. */
-static uint32_t handler_of(const dry_t *d, uint32_t n, const char *cls)
-{
-    for (uint32_t s = graph_node_scope(d->g, n); s != GRAPH_NONE;
-         s = graph_node_scope(d->g, s)) {
-        uint32_t k;
-        const graph_edge_t *e = graph_out(d->g, s, &k);
-        for (uint32_t i = 0; i < k; i++) {
-            if (e[i].kind != GRAPH_EDGE_ERROR)
-                continue;
-            const ast_idents_t *cl =
-                &graph_node_ast(d->g, e[i].to)->u.recover.classes;
-            for (uint32_t j = 0; j < cl->len; j++)
-                if (class_is(d, cls, cl->items[j].name))
-                    return e[i].to;
-        }
-    }
-    return GRAPH_NONE;
-}
-
-/* A failure of class CLS foreseen at node N, its messages from index
- * FROM of the list on: when a recover block would take it, the run does
- * not stop there but lets the handler decide, so it is not a failure of
- * the dry run: its errors become warnings, a note names the handler, and
- * it counts as handled (M's "handled_by": the recover's node). Else it
- * counts as a failure. */
-static void foreseen_failure(dry_t *d, uint32_t n, const char *cls,
-                             size_t from, val_t *m)
-{
-    uint32_t h = handler_of(d, n, cls);
-    if (h == GRAPH_NONE) {
-        d->n_failures++;
-        return;
-    }
-    for (size_t i = from; i < d->diags->len; i++) {
-        diag_t *x = &d->diags->items[i];
-        if (x->severity == DIAG_ERROR) {
-            x->severity = DIAG_WARNING;
-            d->diags->errors--;
-            d->diags->warnings++;
-        }
-    }
-    d->n_handled++;
-    put_str(d, m, "handled_by", graph_node_id(d->g, h));
-    diag_add(d->diags, DIAG_NOTE, d->src, graph_node_span(d->g, h),
-             "in a run, this recover takes the %s error and decides", cls);
+    dry_put(d, m, "changes", val_copy(ch));
 }
 
 static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
@@ -324,17 +245,17 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     const char *aname = ast_dotted_name(call->u.call.callee, &an) && !an.oom
         ? an.data : "?";
     const action_t *a = action_find(d->reg, aname);
-    put_str(d, m, "name", name);
-    put_str(d, m, "action", aname);
-    put_str(d, m, "effect", a ? action_effect_name(a->effect) : "lua");
+    dry_put_str(d, m, "name", name);
+    dry_put_str(d, m, "action", aname);
+    dry_put_str(d, m, "effect", a ? action_effect_name(a->effect) : "lua");
     if (s->u.step.timeout)
         put_expr(d, m, "timeout", s->u.step.timeout, env);
     if (s->u.step.undo)
-        put(d, m, "undo", span_text(d, &s->u.step.undo->span));
+        dry_put(d, m, "undo", span_text(d, &s->u.step.undo->span));
     val_t *when = s->u.step.when ? dry_eval(d, s->u.step.when, env, NULL)
                                  : val_bool(true);
     if (s->u.step.when)
-        put(d, m, "when", when ? val_ref(when) : val_cstring("unknown"));
+        dry_put(d, m, "when", when ? val_ref(when) : val_cstring("unknown"));
     bool skip = when && val_type(when) == VAL_BOOL && !val_get_bool(when);
     val_unref(when);
     /* The arguments, evaluated one by one: some may be known. */
@@ -351,28 +272,29 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             failed = d->diags->len > before
                 ? d->diags->items[before].message : "fails";
             d->n_failures--;        /* counted here, with its handler */
-            foreseen_failure(d, n, "ExpressionError", before, m);
+            dry_foreseen_failure(d, n, "ExpressionError", before, m);
         }
     }
     val_t *result = NULL;
     if (skip) {
-        put_str(d, m, "outcome", "skipped: its condition is false");
+        dry_put_str(d, m, "outcome", "skipped: its condition is false");
     } else if (failed) {
-        put_str(d, m, "outcome", "fails");
-        put_str(d, m, "error", failed);
+        dry_put_str(d, m, "outcome", "fails");
+        dry_put_str(d, m, "error", failed);
     } else if (!a || !a->preview) {
-        put_str(d, m, "outcome", "known only when run");
+        dry_put_str(d, m, "outcome", "known only when run");
     } else if (!known) {
-        put_str(d, m, "outcome", "arguments known only when run");
+        dry_put_str(d, m, "outcome", "arguments known only when run");
     } else {
         val_t *args = NULL;
         mig_status_t st = action_bind_args(d->reg, aname, a->args, call, vals,
                                            d->src, d->diags, &args);
-        if (st == MIG_OK && a->effect == ACTION_PURE && reads_touched(d, args)) {
-            put_str(d, m, "outcome", "reads what an earlier step changes: "
+        if (st == MIG_OK && a->effect == ACTION_PURE
+            && reads_touched(d, args)) {
+            dry_put_str(d, m, "outcome", "reads what an earlier step changes: "
                     "known only when run");
         } else if (st == MIG_OK) {
-            put(d, m, "args", val_ref(args));
+            dry_put(d, m, "args", val_ref(args));
             actx_set_action(d->ctx, a);
             actx_begin(d->ctx, aname);
             st = a->preview(d->ctx, args, &result);
@@ -381,17 +303,18 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
                 diag_add(d->diags, DIAG_ERROR, d->src, &call->span,
                          "step '%s' would fail: %s: %s", name,
                          actx_error_class(d->ctx), actx_error_message(d->ctx));
-                put_str(d, m, "outcome", "fails");
-                put_str(d, m, "error", actx_error_message(d->ctx));
-                foreseen_failure(d, n, actx_error_class(d->ctx), before, m);
+                dry_put_str(d, m, "outcome", "fails");
+                dry_put_str(d, m, "error", actx_error_message(d->ctx));
+                dry_foreseen_failure(d, n, actx_error_class(d->ctx), before,
+                                     m);
             } else {
-                put_str(d, m, "outcome", a->effect == ACTION_PURE
+                dry_put_str(d, m, "outcome", a->effect == ACTION_PURE
                         ? "computed" : "previewed");
                 record_changes(d, a, m);
             }
         } else {
             d->n_failures++;
-            put_str(d, m, "outcome", "fails");
+            dry_put_str(d, m, "outcome", "fails");
         }
         if (st == MIG_ENOMEM)
             d->oom = true;
@@ -402,62 +325,17 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     free(vals);
     strbuf_free(&an);
     if (result) {
-        put(d, m, "result", val_ref(result));
+        dry_put(d, m, "result", val_ref(result));
         bind(d, env, name, result);
     }
     val_unref(result);
 }
 
-/* The items of a foreach over N that `tolerate` lets fail, as the run
- * counts them (sched_foreach.c). */
-static size_t tolerance(const ast_node_t *f, size_t n)
-{
-    double v = f->u.foreach.tolerate->u.number.value;
-    return f->u.foreach.tolerate_percent ? (size_t)floor(v / 100.0 * (double)n)
-                                         : (size_t)v;
-}
-
-/* Foreseen failures of the items of foreach F (each item's: FAILS[i],
- * and the messages DIAGS[i] to DIAGS[i+1]): when `tolerate` lets that
- * many items fail, the run goes on as the run would, so they are not
- * failures of the dry run: their errors become warnings, a note says
- * why, and they count as tolerated. */
-static void tolerate_items(dry_t *d, const ast_node_t *f, val_t *m,
-                           size_t n_items, const uint32_t *fails,
-                           const size_t *diags)
-{
-    size_t failed = 0;
-    uint32_t sum = 0;
-    for (size_t i = 0; i < n_items; i++) {
-        failed += fails[i] > 0;
-        sum += fails[i];
-    }
-    size_t allowed = tolerance(f, n_items);
-    if (!failed || failed > allowed)
-        return;
-    for (size_t i = diags[0]; i < diags[n_items]; i++) {
-        diag_t *x = &d->diags->items[i];
-        if (x->severity != DIAG_ERROR)
-            continue;
-        x->severity = DIAG_WARNING;
-        d->diags->errors--;
-        d->diags->warnings++;
-    }
-    d->n_failures -= sum;
-    d->n_tolerated += sum;
-    put(d, m, "tolerated", val_int((int64_t)failed));
-    val_t *as_written = val_map_get(m, "tolerate", 8);
-    diag_add(d->diags, DIAG_NOTE, d->src, &f->u.foreach.tolerate->span,
-             "'tolerate %s' lets %zu of the %zu items fail, and %zu would: "
-             "the run goes on", val_get_str(as_written, NULL), allowed,
-             n_items, failed);
-}
-
 static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
 {
     const ast_node_t *f = graph_node_ast(d->g, n);
-    put_str(d, m, "var", f->u.foreach.var.name);
-    put(d, m, "over", span_text(d, &f->u.foreach.iterable->span));
+    dry_put_str(d, m, "var", f->u.foreach.var.name);
+    dry_put(d, m, "over", span_text(d, &f->u.foreach.iterable->span));
     if (f->u.foreach.parallel)
         put_expr(d, m, "parallel", f->u.foreach.parallel, env);
     if (f->u.foreach.tolerate) {
@@ -467,14 +345,14 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
         snprintf(text, sizeof text, "%.*s%s", (int)(t->end - t->begin),
                  d->src->text + t->begin,
                  f->u.foreach.tolerate_percent ? "%" : "");
-        put_str(d, m, "tolerate", text);
+        dry_put_str(d, m, "tolerate", text);
     }
     val_t *items = dry_eval(d, f->u.foreach.iterable, env, NULL);
     uint32_t body = graph_flow_next(d->g, n);
     uint32_t stop = graph_end_of(d->g, n, "join");
     if (items && val_type(items) == VAL_LIST) {
         size_t n_items = val_len(items);
-        put(d, m, "items", val_int((int64_t)n_items));
+        dry_put(d, m, "items", val_int((int64_t)n_items));
         val_t *each = val_list_new(n_items);
         /* Per item, its foreseen failures and where its messages start. */
         uint32_t *fails = calloc(n_items + 1, sizeof(*fails));
@@ -491,9 +369,9 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
                 d->oom = true;
             } else {
                 bind(d, inner, f->u.foreach.var.name, val_list_get(items, i));
-                put(d, one, "item", val_ref(val_list_get(items, i)));
+                dry_put(d, one, "item", val_ref(val_list_get(items, i)));
                 walk(d, body, stop, inner, stmts);
-                put(d, one, "statements", val_ref(stmts));
+                dry_put(d, one, "statements", val_ref(stmts));
                 push(d, each, val_ref(one));
             }
             val_unref(one);
@@ -502,9 +380,9 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             fails[i] = d->n_failures - before;
             at[i + 1] = d->diags->len;
         }
-        put(d, m, "each", each);
+        dry_put(d, m, "each", each);
         if (f->u.foreach.tolerate && !d->oom && n_items)
-            tolerate_items(d, f, m, n_items, fails, at);
+            dry_tolerate_items(d, f, m, n_items, fails, at);
         free(fails);
         free(at);
     } else {
@@ -514,7 +392,7 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             d->oom = true;
         else
             walk(d, body, stop, inner, stmts);
-        put(d, m, "body", stmts);
+        dry_put(d, m, "body", stmts);
         eval_env_free(inner);
     }
     val_unref(items);
@@ -527,14 +405,14 @@ static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     if (r->u.retry.backoff != AST_BACKOFF_NONE) {
         val_t *b = val_map_new(4);
         if (b) {
-            put_str(d, b, "kind", ast_backoff_name(r->u.retry.backoff));
+            dry_put_str(d, b, "kind", ast_backoff_name(r->u.retry.backoff));
             const ast_args_t *a = &r->u.retry.backoff_args;
             for (uint32_t i = 0; i < a->len; i++)
                 put_expr(d, b, a->items[i].name.name, a->items[i].value, env);
         }
-        put(d, m, "backoff", b);
+        dry_put(d, m, "backoff", b);
     }
-    put_str(d, m, "jitter", r->u.retry.jitter == AST_JITTER_UNSET
+    dry_put_str(d, m, "jitter", r->u.retry.jitter == AST_JITTER_UNSET
             ? "none" : ast_jitter_name(r->u.retry.jitter));
     if (r->u.retry.timeout)
         put_expr(d, m, "timeout", r->u.retry.timeout, env);
@@ -543,7 +421,7 @@ static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     val_t *on = val_list_new(r->u.retry.on.len);
     for (uint32_t i = 0; on && i < r->u.retry.on.len; i++)
         push(d, on, val_cstring(r->u.retry.on.items[i].name));
-    put(d, m, "on", on);
+    dry_put(d, m, "on", on);
     eval_env_t *inner = eval_env_new(env);
     val_t *stmts = val_list_new(4);
     if (!inner || !stmts)
@@ -551,17 +429,17 @@ static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     else
         walk(d, graph_flow_next(d->g, n), graph_end_of(d->g, n, "exit"),
              inner, stmts);
-    put(d, m, "body", stmts);
+    dry_put(d, m, "body", stmts);
     eval_env_free(inner);
 }
 
 static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
 {
     const ast_node_t *f = graph_node_ast(d->g, n);
-    put(d, m, "cond", span_text(d, &f->u.if_.cond->span));
+    dry_put(d, m, "cond", span_text(d, &f->u.if_.cond->span));
     val_t *c = dry_eval(d, f->u.if_.cond, env, NULL);
     bool known = c && val_type(c) == VAL_BOOL;
-    put_str(d, m, "taken", !known ? "known only when run"
+    dry_put_str(d, m, "taken", !known ? "known only when run"
                           : val_get_bool(c) ? "then" : "else");
     uint32_t join = graph_end_of(d->g, n, "join");
     static const char *const keys[] = { "then", "else" };
@@ -576,7 +454,7 @@ static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             d->oom = true;
         else
             walk(d, graph_edge_to(d->g, n, kinds[b]), join, inner, stmts);
-        put(d, m, keys[b], stmts);
+        dry_put(d, m, keys[b], stmts);
         eval_env_free(inner);
     }
     val_unref(c);
@@ -602,16 +480,16 @@ static void handlers(dry_t *d, uint32_t n, val_t *m)
         val_t *cls = val_list_new(r->u.recover.classes.len);
         for (uint32_t j = 0; cls && j < r->u.recover.classes.len; j++)
             push(d, cls, val_cstring(r->u.recover.classes.items[j].name));
-        put(d, h, "classes", cls);
+        dry_put(d, h, "classes", cls);
         if (r->u.recover.handler)
-            put(d, h, "with", span_text(d, &r->u.recover.handler->span));
+            dry_put(d, h, "with", span_text(d, &r->u.recover.handler->span));
         else if (r->u.recover.body.len)
-            put(d, h, "block", span_text(d, &r->u.recover.body.items[
+            dry_put(d, h, "block", span_text(d, &r->u.recover.body.items[
                 r->u.recover.body.len - 1]->span));
         push(d, list, h);
     }
     if (list)
-        put(d, m, "handlers", list);
+        dry_put(d, m, "handlers", list);
 }
 
 /* Describes node N, run in ENV, into OUT; returns the node its flow
@@ -628,22 +506,23 @@ static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
         dry_step(d, n, env, m);
         break;
     case GRAPH_LET: {
-        put_str(d, m, "name", s->u.binding.name.name);
+        dry_put_str(d, m, "name", s->u.binding.name.name);
         const char *why = NULL;
         val_t *v = dry_eval(d, s->u.binding.value, env, &why);
         if (v)
-            put(d, m, "value", val_ref(v));
+            dry_put(d, m, "value", val_ref(v));
         else
-            put(d, m, "value_text", span_text(d, &s->u.binding.value->span));
+            dry_put(d, m, "value_text",
+                    span_text(d, &s->u.binding.value->span));
         bind(d, env, s->u.binding.name.name, v);
         val_unref(v);
         break;
     }
     case GRAPH_CHECKPOINT:
-        put_str(d, m, "name", s->u.checkpoint.name.name);
+        dry_put_str(d, m, "name", s->u.checkpoint.name.name);
         break;
     case GRAPH_VERIFY: {
-        put(d, m, "cond", span_text(d, &s->u.verify.cond->span));
+        dry_put(d, m, "cond", span_text(d, &s->u.verify.cond->span));
         val_t *c = dry_eval(d, s->u.verify.cond, env, NULL);
         if (c && val_type(c) == VAL_BOOL && !val_get_bool(c)) {
             val_t *msg = s->u.verify.message
@@ -661,9 +540,9 @@ static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
             strbuf_free(&b);
             val_unref(msg);
             d->n_failures++;
-            put_str(d, m, "holds", "no");
+            dry_put_str(d, m, "holds", "no");
         } else {
-            put_str(d, m, "holds", c && val_type(c) == VAL_BOOL
+            dry_put_str(d, m, "holds", c && val_type(c) == VAL_BOOL
                     ? "yes" : "checked when run");
         }
         val_unref(c);
@@ -684,7 +563,7 @@ static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
         tail = graph_end_of(d->g, n, "join");
         break;
     case GRAPH_DECISION:
-        put(d, m, "decision", span_text(d, &s->span));
+        dry_put(d, m, "decision", span_text(d, &s->span));
         if (s->u.decision.what == AST_DECIDE_FAIL) {
             diag_add(d->diags, DIAG_ERROR, d->src, &s->span, "the run would "
                      "reach this 'fail'");
@@ -726,8 +605,8 @@ static val_t *hooks(dry_t *d, uint32_t stage)
         for (uint32_t i = 0; m && body && i < h->u.hook.body.len; i++)
             push(d, body, span_text(d, &h->u.hook.body.items[i]->span));
         if (m) {
-            put_str(d, m, "when", ast_hook_name(h->u.hook.when));
-            put(d, m, "statements", body);
+            dry_put_str(d, m, "when", ast_hook_name(h->u.hook.when));
+            dry_put(d, m, "statements", body);
             push(d, list, m);
         } else {
             val_unref(body);
@@ -745,11 +624,11 @@ static val_t *dry_stage(dry_t *d, uint32_t k, eval_env_t *plan_env)
     val_t *m = describe(d, enter);
     if (!m)
         return NULL;
-    put_str(d, m, "stage", s->u.stage.name.name);
+    dry_put_str(d, m, "stage", s->u.stage.name.name);
     val_t *after = val_list_new(s->u.stage.after.len);
     for (uint32_t i = 0; after && i < s->u.stage.after.len; i++)
         push(d, after, val_cstring(s->u.stage.after.items[i].name));
-    put(d, m, "after", after);
+    dry_put(d, m, "after", after);
     eval_env_t *env = eval_env_new(plan_env);
     val_t *stmts = val_list_new(8);
     if (!env || !stmts)
@@ -757,9 +636,9 @@ static val_t *dry_stage(dry_t *d, uint32_t k, eval_env_t *plan_env)
     else
         walk(d, graph_flow_next(d->g, enter),
              graph_end_of(d->g, enter, "exit"), env, stmts);
-    put(d, m, "statements", stmts);
+    dry_put(d, m, "statements", stmts);
     handlers(d, enter, m);
-    put(d, m, "hooks", hooks(d, enter));
+    dry_put(d, m, "hooks", hooks(d, enter));
     /* Later stages read this one's steps as STAGE.STEP. */
     val_t *results = val_map_new(8);
     for (size_t i = 0; results && env && i < val_len(stmts); i++) {
@@ -768,7 +647,7 @@ static val_t *dry_stage(dry_t *d, uint32_t k, eval_env_t *plan_env)
         val_t *name = val_map_get(st, "name", 4);
         if (r && name && strcmp(val_get_str(val_map_get(st, "kind", 4), NULL),
                                 "step") == 0)
-            put(d, results, val_get_str(name, NULL), val_ref(r));
+            dry_put(d, results, val_get_str(name, NULL), val_ref(r));
     }
     if (results && eval_env_set(d->stages_env, s->u.stage.name.name,
                                 results) != MIG_OK)
@@ -796,27 +675,27 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
         eval_env_set_actions(d.stages_env, call_action, &d);
         if (params_bind(p, plan_env) != MIG_OK)
             d.oom = true;
-        put_str(&d, m, "plan", graph_plan_name(g));
-        put_str(&d, m, "file", d.src->name);
+        dry_put_str(&d, m, "plan", graph_plan_name(g));
+        dry_put_str(&d, m, "file", d.src->name);
         const char *prof = params_profile(p);
-        put(&d, m, "profile", prof ? val_cstring(prof) : val_null());
-        put(&d, m, "params", params_to_value(p));
+        dry_put(&d, m, "profile", prof ? val_cstring(prof) : val_null());
+        dry_put(&d, m, "params", params_to_value(p));
         /* Plan-level lets, in order, before any stage. */
         val_t *lets = val_list_new(2);
         for (uint32_t n = 0; lets && n < graph_node_count(g) && !d.oom; n++)
             if (graph_node_kind(g, n) == GRAPH_LET
                 && graph_node_scope(g, n) == GRAPH_NONE)
                 dry_node(&d, n, plan_env, lets);
-        put(&d, m, "lets", lets);
+        dry_put(&d, m, "lets", lets);
         val_t *stages = val_list_new(graph_stage_count(g));
         for (uint32_t k = 0; stages && k < graph_stage_count(g) && !d.oom; k++)
             push(&d, stages, dry_stage(&d, k, plan_env));
-        put(&d, m, "stages", stages);
-        put(&d, m, "hooks", hooks(&d, GRAPH_NONE));
-        put(&d, m, "changes", val_int(d.n_changes));
-        put(&d, m, "failures", val_int(d.n_failures));
-        put(&d, m, "tolerated", val_int(d.n_tolerated));
-        put(&d, m, "handled", val_int(d.n_handled));
+        dry_put(&d, m, "stages", stages);
+        dry_put(&d, m, "hooks", hooks(&d, GRAPH_NONE));
+        dry_put(&d, m, "changes", val_int(d.n_changes));
+        dry_put(&d, m, "failures", val_int(d.n_failures));
+        dry_put(&d, m, "tolerated", val_int(d.n_tolerated));
+        dry_put(&d, m, "handled", val_int(d.n_handled));
     }
     eval_env_free(plan_env);
     eval_env_free(d.stages_env);

@@ -197,7 +197,8 @@ static mig_status_t open_error(store_t *s, diag_list_t *diags, int rc,
         diag_hint(diags, d, "another process held the state store for more "
                   "than 5 seconds");
     else if (!(s->flags & STORE_READONLY)
-             && ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY
+             && ((rc & 0xff) == SQLITE_CANTOPEN
+                 || (rc & 0xff) == SQLITE_READONLY
                  || (rc & 0xff) == SQLITE_PERM))
         hint_unwritable(diags, d);
     return (rc & 0xff) == SQLITE_NOMEM ? MIG_ENOMEM : MIG_EIO;

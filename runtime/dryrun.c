@@ -123,9 +123,12 @@ static mig_status_t call_action(void *data, const ast_node_t *call,
     *out = NULL;
     st = a->preview(d->ctx, bound, out);
     val_unref(bound);
-    if (st == MIG_EINVALID)
+    if (st == MIG_EINVALID) {
         diag_add(diags, DIAG_ERROR, src, &call->span, "%s: %s",
                  actx_error_class(d->ctx), actx_error_message(d->ctx));
+        snprintf(d->expr_class, sizeof d->expr_class, "%s",
+                 actx_error_class(d->ctx));
+    }
     else if (st == MIG_OK && !*out)
         *out = val_null();
     return st;
@@ -164,6 +167,7 @@ static val_t *dry_eval(dry_t *d, const ast_node_t *e, eval_env_t *env,
     diag_list_t scratch;
     diag_list_init(&scratch);
     d->unknown = false;
+    d->expr_class[0] = '\0';
     val_t *v = NULL;
     mig_status_t st = eval_expr(e, env, d->src, &scratch, &v);
     if (st == MIG_ENOMEM)
@@ -272,7 +276,8 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             failed = d->diags->len > before
                 ? d->diags->items[before].message : "fails";
             d->n_failures--;        /* counted here, with its handler */
-            dry_foreseen_failure(d, n, "ExpressionError", before, m);
+            dry_foreseen_failure(d, n, d->expr_class[0] ? d->expr_class
+                                 : "ExpressionError", before, m);
         }
     }
     val_t *result = NULL;

@@ -15,6 +15,9 @@ typedef struct dry {
     diag_list_t *diags;
     bool oom;
     bool unknown;               /* the last evaluation met something unknown */
+    /* The class of the action that failed in the last evaluation ("":
+     * none; the evaluation's own failure is an ExpressionError). */
+    char expr_class[64];
     val_t *touched;             /* list of targets earlier steps would change */
     val_t **stage_maps;         /* per stage (by order index): step results */
     eval_env_t *stages_env;     /* binds each stage name to its map */

@@ -6,20 +6,31 @@
 
 #include "stdlib_int.h"
 
-/* A dry run logs nothing. */
+/* The level: the row's name after "log." (actx_action). */
+static const char *log_level(action_ctx_t *c)
+{
+    const action_t *row = actx_action(c);
+    return row ? strchr(row->name, '.') + 1 : "info";
+}
+
+/* A dry run logs nothing: it says what the line would be ("would log
+ * warn: ..."), which is no change. */
 static mig_status_t log_preview(action_ctx_t *c, const val_t *args,
                                 val_t **out)
 {
-    (void)c, (void)args;
-    *out = val_null();
-    return MIG_OK;
+    strbuf_t b;
+    strbuf_init(&b);
+    eval_to_text(stdlib_arg(args, "message"), &b);
+    mig_status_t st = b.oom ? MIG_ENOMEM
+        : actx_would(c, "log", log_level(c), "%s", b.data ? b.data : "");
+    strbuf_free(&b);
+    *out = st == MIG_OK ? val_null() : NULL;
+    return st;
 }
 
-/* The level is the row's name after "log." (actx_action). */
 static mig_status_t log_run(action_ctx_t *c, const val_t *args, val_t **out)
 {
-    const action_t *row = actx_action(c);
-    const char *level = row ? strchr(row->name, '.') + 1 : "info";
+    const char *level = log_level(c);
     strbuf_t b;
     strbuf_init(&b);
     eval_to_text(stdlib_arg(args, "message"), &b);

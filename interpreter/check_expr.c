@@ -394,6 +394,15 @@ void check_handler(chk_t *k, const ast_node_t *handler)
         return;
     }
     const action_handler_t *h = action_find_handler(k->reg, dotted);
+    if (h && !h->run) {
+        /* Like an action without code: it would fail only when run. */
+        diag_t *d = check_error(k, &callee->span, "recovery handler '%s' "
+                                "cannot run: this build of mig has no code "
+                                "for it", dotted);
+        diag_hint(k->diags, d, "'mig help actions' lists the recovery "
+                  "handlers");
+        return;
+    }
     if (h) {
         if (handler->kind == AST_CALL)
             check_args(k, handler, h->name, h->args);

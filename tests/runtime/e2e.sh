@@ -128,4 +128,22 @@ holds "hint: the state store must be writable, and by default it is .mig/state.d
 chmod 755 "$d"
 rm -rf "$d"
 
+# 7. The hint of a rollback to a checkpoint the run did not pass lists at
+# most eight: eight are listed whole, a ninth is counted.
+for n in 8 9; do
+  d=$(fresh "$HERE/work")
+  { echo 'migration "many" {'; echo '  stage s {'
+    i=1; while [ $i -le $n ]; do echo "    checkpoint c$i"; i=$((i + 1)); done
+    echo '  }'; echo '}'; } > "$d/many.mig"
+  expect 0 "$MIG" run "$d/many.mig" && ok
+  expect 6 "$MIG" rollback --state "$d/.mig/state.db" --to zzz last && ok
+  if [ $n -eq 8 ]; then
+    holds "hint: run 1 passed the checkpoints 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8'"
+    case $OUT in *"more"*) bad "eight checkpoints: none is left out" ;; *) ok ;; esac
+  else
+    holds "hint: run 1 passed the checkpoints 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8' and 1 more"
+  fi
+  rm -rf "$d"
+done
+
 summary

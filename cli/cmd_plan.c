@@ -116,6 +116,10 @@ static void print_foreach(const val_t *m, int depth)
     }
     if (str(m, "tolerate"))
         printf(", tolerate %s", str(m, "tolerate"));
+    val_t *tolerated = val_map_get(m, "tolerated", 9);
+    if (tolerated)
+        printf(" (%lld would fail: tolerated)",
+               (long long)val_get_int(tolerated));
     putchar('\n');
     val_t *each = val_map_get(m, "each", 4);
     for (size_t i = 0; each && i < val_len(each); i++) {
@@ -267,9 +271,18 @@ static void print_plan(const val_t *d)
     int64_t failures = val_get_int(val_map_get(d, "failures", 8));
     printf("\n%lld change%s would be made", (long long)changes,
            changes == 1 ? "" : "s");
+    int64_t tolerated = val_get_int(val_map_get(d, "tolerated", 9));
     if (failures)
         printf(", and %lld failure%s foreseen", (long long)failures,
                failures == 1 ? " is" : "s are");
+    int64_t handled = val_get_int(val_map_get(d, "handled", 7));
+    if (tolerated)
+        printf("%s %lld foreseen failure%s tolerated", failures ? ";" : ",",
+               (long long)tolerated, tolerated == 1 ? " is" : "s are");
+    if (handled)
+        printf("%s %lld foreseen failure%s to a recover block",
+               failures || tolerated ? ";" : ",", (long long)handled,
+               handled == 1 ? " goes" : "s go");
     puts(". Nothing was changed.");
 }
 

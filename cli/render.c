@@ -34,8 +34,82 @@ static style_t pick_style(void)
     return ansi;
 }
 
+/* Characters a terminal shows in two cells (East Asian Wide and
+ * Fullwidth: CJK, Hangul, kana, fullwidth forms; most emoji) and in none
+ * (combining marks, zero-width spaces and joiners, variation selectors):
+ * ranges of code points, sorted. Every other character takes one cell. */
+static const struct cell_range {
+    uint32_t first, last;
+    uint8_t cells;
+} cell_ranges[] = {
+    { 0x0300, 0x036F, 0 }, { 0x0483, 0x0489, 0 }, { 0x0591, 0x05BD, 0 },
+    { 0x0610, 0x061A, 0 }, { 0x064B, 0x065F, 0 }, { 0x0E31, 0x0E31, 0 },
+    { 0x0E34, 0x0E3A, 0 }, { 0x1100, 0x115F, 2 }, { 0x1AB0, 0x1AFF, 0 },
+    { 0x1DC0, 0x1DFF, 0 }, { 0x200B, 0x200F, 0 }, { 0x20D0, 0x20FF, 0 },
+    { 0x231A, 0x231B, 2 }, { 0x2329, 0x232A, 2 }, { 0x23E9, 0x23EC, 2 },
+    { 0x23F0, 0x23F0, 2 }, { 0x23F3, 0x23F3, 2 }, { 0x25FD, 0x25FE, 2 },
+    { 0x2614, 0x2615, 2 }, { 0x2648, 0x2653, 2 }, { 0x267F, 0x267F, 2 },
+    { 0x2693, 0x2693, 2 }, { 0x26A1, 0x26A1, 2 }, { 0x26AA, 0x26AB, 2 },
+    { 0x26BD, 0x26BE, 2 }, { 0x26C4, 0x26C5, 2 }, { 0x26CE, 0x26CE, 2 },
+    { 0x26D4, 0x26D4, 2 }, { 0x26EA, 0x26EA, 2 }, { 0x26F2, 0x26F3, 2 },
+    { 0x26F5, 0x26F5, 2 }, { 0x26FA, 0x26FA, 2 }, { 0x26FD, 0x26FD, 2 },
+    { 0x2705, 0x2705, 2 }, { 0x270A, 0x270B, 2 }, { 0x2728, 0x2728, 2 },
+    { 0x274C, 0x274C, 2 }, { 0x274E, 0x274E, 2 }, { 0x2753, 0x2755, 2 },
+    { 0x2757, 0x2757, 2 }, { 0x2795, 0x2797, 2 }, { 0x27B0, 0x27B0, 2 },
+    { 0x27BF, 0x27BF, 2 }, { 0x2B1B, 0x2B1C, 2 }, { 0x2B50, 0x2B50, 2 },
+    { 0x2B55, 0x2B55, 2 }, { 0x2E80, 0x303E, 2 }, { 0x3041, 0x33FF, 2 },
+    { 0x3400, 0x4DBF, 2 }, { 0x4E00, 0x9FFF, 2 }, { 0xA000, 0xA4CF, 2 },
+    { 0xA960, 0xA97F, 2 }, { 0xAC00, 0xD7A3, 2 }, { 0xF900, 0xFAFF, 2 },
+    { 0xFE00, 0xFE0F, 0 }, { 0xFE10, 0xFE19, 2 }, { 0xFE20, 0xFE2F, 0 },
+    { 0xFE30, 0xFE6F, 2 }, { 0xFF00, 0xFF60, 2 }, { 0xFFE0, 0xFFE6, 2 },
+    { 0x16FE0, 0x16FE4, 2 }, { 0x17000, 0x18CFF, 2 }, { 0x1B000, 0x1B2FF, 2 },
+    { 0x1F004, 0x1F004, 2 }, { 0x1F0CF, 0x1F0CF, 2 }, { 0x1F18E, 0x1F18E, 2 },
+    { 0x1F191, 0x1F19A, 2 }, { 0x1F200, 0x1F251, 2 }, { 0x1F300, 0x1F64F, 2 },
+    { 0x1F680, 0x1F6FF, 2 }, { 0x1F7E0, 0x1F7EB, 2 }, { 0x1F90C, 0x1F9FF, 2 },
+    { 0x1FA70, 0x1FAFF, 2 }, { 0x20000, 0x2FFFD, 2 }, { 0x30000, 0x3FFFD, 2 },
+};
+
+/* The cells the character at P (N bytes, as utf8_char_len counts it)
+ * takes on a terminal: 0, 1 or 2. A byte that is not a whole character
+ * is shown as '?': one cell. */
+static uint32_t char_cells(const unsigned char *p, size_t n)
+{
+    if (n < 2)
+        return 1;
+    uint32_t cp = p[0] & (0xFFu >> (n + 1));
+    for (size_t i = 1; i < n; i++)
+        cp = cp << 6 | (p[i] & 0x3Fu);
+    size_t lo = 0, hi = sizeof cell_ranges / sizeof *cell_ranges;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cp < cell_ranges[mid].first)
+            hi = mid;
+        else if (cp > cell_ranges[mid].last)
+            lo = mid + 1;
+        else
+            return cell_ranges[mid].cells;
+    }
+    return 1;
+}
+
+/* The cells the characters [from, to) of LINE take on a terminal. */
+static uint32_t count_cells(const char *line, size_t len, uint32_t from,
+                            uint32_t to)
+{
+    uint32_t idx = 0, cells = 0;
+    for (size_t i = 0; i < len && idx < to; idx++) {
+        const unsigned char *p = (const unsigned char *)line + i;
+        size_t n = utf8_char_len(p, len - i);
+        if (idx >= from)
+            cells += char_cells(p, n);
+        i += n;
+    }
+    return cells;
+}
+
 /* Prints the characters [from, to) of LINE; FILL_ONLY prints the padding
- * under them instead (tabs kept so the caret lines up). */
+ * under them instead: a space per cell each takes on a terminal (two
+ * under a CJK character), tabs kept, so that the caret lines up. */
 static void put_chars(FILE *out, const char *line, size_t len, uint32_t from,
                       uint32_t to, bool fill_only)
 {
@@ -44,8 +118,10 @@ static void put_chars(FILE *out, const char *line, size_t len, uint32_t from,
         const unsigned char *p = (const unsigned char *)line + i;
         size_t n = utf8_char_len(p, len - i);
         if (idx >= from) {
-            if (fill_only)
-                fputc(p[0] == '\t' ? '\t' : ' ', out);
+            if (fill_only && p[0] == '\t')
+                fputc('\t', out);
+            else if (fill_only)
+                fprintf(out, "%*s", (int)char_cells(p, n), "");
             else if (n > 1)
                 fwrite(p, 1, n, out);
             else if (p[0] == '\t' || (p[0] >= 0x20 && p[0] < 0x7f))
@@ -104,8 +180,11 @@ static void render_excerpt(FILE *out, const diag_t *d, const style_t *st)
     if (from > 0)
         fputs("   ", out);
     put_chars(out, line, len, from, col, true);
+    /* '^' and a '~' for each further cell the span takes (at least the
+     * caret: a span may start on a character of no width, or at the end). */
+    uint32_t cells = count_cells(line, len, col, end);
     fprintf(out, "%s^", st->green);
-    for (uint32_t i = col + 1; i < end; i++)
+    for (uint32_t i = 1; i < cells; i++)
         fputc('~', out);
     fprintf(out, "%s\n", st->reset);
 }

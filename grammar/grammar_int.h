@@ -27,6 +27,12 @@ typedef struct parse_ctx {
     int str_after;              /* the token before the string closed last */
     lex_mode_t abandoned;       /* a '(' or '[' a '}' left open ... */
     uint32_t abandoned_by;      /* ... and where that '}' ended */
+    /* The first block whose '}' stands on its own line indented less than
+     * the line that opened it: at the end of the file, the block most
+     * likely left open (that '}' closed it in the place of an outer one). */
+    bool has_misclosed;
+    lex_mode_t misclosed;
+    uint32_t misclosed_line;    /* the line of that '}' */
     bool eof_reported;
     src_span_t comment_start;   /* where the open block comment began */
 

@@ -232,6 +232,31 @@ static bool names_something(int tok)
     }
 }
 
+/* Words people write after a number for a unit of time, and mig's unit. */
+static const struct {
+    const char *word, *unit;
+} unit_words[] = {
+    { "ms", "ms" }, { "msec", "ms" }, { "msecs", "ms" },
+    { "millisecond", "ms" }, { "milliseconds", "ms" },
+    { "s", "s" }, { "sec", "s" }, { "secs", "s" }, { "second", "s" },
+    { "seconds", "s" },
+    { "m", "m" }, { "min", "m" }, { "mins", "m" }, { "minute", "m" },
+    { "minutes", "m" },
+    { "h", "h" }, { "hr", "h" }, { "hrs", "h" }, { "hour", "h" },
+    { "hours", "h" },
+};
+
+/* mig's unit for the word at SPAN when it names a unit of time, or NULL. */
+static const char *unit_word(const parse_ctx_t *ctx, const src_span_t *span)
+{
+    size_t n = span->end - span->begin;
+    for (size_t i = 0; i < sizeof unit_words / sizeof *unit_words; i++)
+        if (strlen(unit_words[i].word) == n &&
+            memcmp(unit_words[i].word, ctx->src->text + span->begin, n) == 0)
+            return unit_words[i].unit;
+    return NULL;
+}
+
 /* Writes how the token at SPAN reads: 'step', 'foo', a string, end of file. */
 static void put_found(parse_ctx_t *ctx, strbuf_t *b, int k,
                       const src_span_t *span)
@@ -341,7 +366,15 @@ int parse_report_syntax_error(parse_ctx_t *ctx, const int *expected, int n,
     const lex_mode_t *shut = &ctx->closed[found == '}' ? 1 : 0];
     if (ctx->tok[1] == '}' && shut->kind == 'm')
         map = shut;
-    if (map && map->kind == 'm' &&
+    const char *unit = found == IDENT && ctx->tok[1] == NUMBER
+        ? unit_word(ctx, at) : NULL;
+    if (unit) {
+        const src_span_t *num = &ctx->tok_span[1];
+        diag_hint(ctx->diags, d, "a duration is one word, the number and its "
+                  "unit together: write '%.*s%s'",
+                  (int)(num->end - num->begin), ctx->src->text + num->begin,
+                  unit);
+    } else if (map && map->kind == 'm' &&
         (map->after == KW_PARALLEL || map->after == KW_RETRY)) {
         open = map;
         diag_hint(ctx->diags, d, "the '{' at line %u, column %u is read as a "
@@ -356,6 +389,14 @@ int parse_report_syntax_error(parse_ctx_t *ctx, const int *expected, int n,
                has_token(expected, n, IDENT)) {
         diag_hint(ctx->diags, d, "'%.*s' is a reserved word; choose another name",
                   (int)(at->end - at->begin), ctx->src->text + at->begin);
+    } else if (open && found == MIG_YYEOF && ctx->has_misclosed &&
+               ctx->misclosed.span.begin > open->span.begin) {
+        /* The innermost block left open, by the indentation. */
+        diag_hint(ctx->diags, d, "the '{' at line %u, column %u is not "
+                  "closed: the '}' at line %u, indented less than that "
+                  "line, closes it in the place of an outer block",
+                  ctx->misclosed.span.line, ctx->misclosed.span.col,
+                  ctx->misclosed_line);
     } else if (open && (found == MIG_YYEOF ||
                         (open->kind == '(' && (parse_starts_statement(found) ||
                                                found == '}')))) {

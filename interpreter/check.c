@@ -649,3 +649,66 @@ mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
         return MIG_ENOMEM;
     return diags->errors > errors ? MIG_EINVALID : MIG_OK;
 }
+
+/* ---- names bound elsewhere ------------------------------------------- */
+
+/* The first let or step named NAME in the statements L (and the blocks
+ * inside them), or NULL. */
+static const ast_node_t *binding_in(const ast_list_t *l, const char *name)
+{
+    for (uint32_t i = 0; i < l->len; i++) {
+        const ast_node_t *n = l->items[i], *got = NULL;
+        switch (n->kind) {
+        case AST_LET:
+            if (strcmp(n->u.binding.name.name, name) == 0)
+                return n;
+            break;
+        case AST_STEP:
+            if (strcmp(n->u.step.name.name, name) == 0)
+                return n;
+            break;
+        case AST_STAGE: got = binding_in(&n->u.stage.body, name); break;
+        case AST_HOOK: got = binding_in(&n->u.hook.body, name); break;
+        case AST_FOREACH: got = binding_in(&n->u.foreach.body, name); break;
+        case AST_RETRY: got = binding_in(&n->u.retry.body, name); break;
+        case AST_RECOVER: got = binding_in(&n->u.recover.body, name); break;
+        case AST_IF:
+            got = binding_in(&n->u.if_.then_body, name);
+            if (!got)
+                got = binding_in(&n->u.if_.else_body, name);
+            break;
+        default:
+            break;
+        }
+        if (got)
+            return got;
+    }
+    return NULL;
+}
+
+/* check_int.h */
+bool check_explain_unbound(chk_t *k, const ast_node_t *e, diag_t *d)
+{
+    const char *name = e->u.name.name;
+    if (strcmp(name, "err") == 0 && !k->in_recover) {
+        diag_hint(k->diags, d, "'err' is the error being handled: it exists "
+                  "only inside a recover block, as in recover CLASS { ... "
+                  "err.message ... }");
+        return true;
+    }
+    const ast_node_t *b = binding_in(&k->plan->items, name);
+    if (!b)
+        return false;
+    const char *what = b->kind == AST_LET ? "let" : "step";
+    if (b->span.begin > e->span.begin)
+        diag_hint(k->diags, d, "'%s' is defined further down, by the %s at "
+                  "line %u: a name can be read only after it is defined; "
+                  "move that %s above this line", name, what, b->span.line,
+                  what);
+    else
+        diag_hint(k->diags, d, "'%s' is defined by the %s at line %u, in a "
+                  "block that this one is not inside: a name is seen only "
+                  "in its own block and the blocks inside it", name, what,
+                  b->span.line);
+    return true;
+}

@@ -98,7 +98,7 @@ static unsigned undefined(chk_t *k, const ast_node_t *e)
     eval_suggest_init(&s, name);
     check_suggest_names(k, &s);
     diag_t *d = check_error(k, &e->span, "undefined name '%s'", name);
-    if (s.best)
+    if (d && !check_explain_unbound(k, e, d) && s.best)
         diag_hint(k->diags, d, "did you mean '%s'?", s.best);
     return ANY;
 }
@@ -271,6 +271,14 @@ static const action_t *resolve_action(chk_t *k, const ast_node_t *call,
         return NULL;
     }
     const action_t *a = action_find(k->reg, dotted);
+    if (a && !a->run) {
+        /* A row without a function would pass here and fail at run. */
+        diag_t *d = check_error(k, &callee->span, "action '%s' cannot run: "
+                                "this build of mig has no code for it",
+                                dotted);
+        diag_hint(k->diags, d, "'mig help actions' lists the actions");
+        return NULL;
+    }
     if (a)
         return a;
     if (action_find_handler(k->reg, dotted)) {
@@ -294,6 +302,56 @@ static void check_args(chk_t *k, const ast_node_t *call, const char *what,
         k->oom = true;
 }
 
+/* The named arguments of CALL that A (a row taking any arguments, whose
+ * READS says what it reads) never reads: each an error at its name, with
+ * "did you mean", else the names it reads. */
+static void check_reads(chk_t *k, const ast_node_t *call, const action_t *a)
+{
+    for (uint32_t i = 0; i < call->u.call.args.len; i++) {
+        const ast_ident_t *name = &call->u.call.args.items[i].name;
+        if (!name->name || !name->name[0])
+            continue;               /* positional: PARAM[N] */
+        eval_suggest_t s;
+        eval_suggest_init(&s, name->name);
+        const action_arg_t *r = a->reads;
+        for (; r->name && strcmp(r->name, name->name) != 0; r++)
+            eval_suggest_consider(&s, r->name);
+        if (r->name)
+            continue;
+        diag_t *d = check_error(k, &name->span, "%s reads no argument '%s'",
+                                a->name, name->name);
+        if (s.best) {
+            diag_hint(k->diags, d, "did you mean '%s'?", s.best);
+            continue;
+        }
+        strbuf_t b;
+        strbuf_init(&b);
+        for (r = a->reads; r->name; r++)
+            strbuf_printf(&b, "%s'%s'", r == a->reads ? "" : ", ", r->name);
+        if (b.oom)
+            k->oom = true;
+        else if (b.len)
+            diag_hint(k->diags, d, "it reads %s", b.data);
+        else
+            diag_hint(k->diags, d, "it reads no named argument");
+        strbuf_free(&b);
+    }
+}
+
+/* Checks the arguments of CALL to A (NULL: unresolved) against its rows;
+ * a Lua function (IS_LUA) takes any arguments, but not a name it never
+ * reads (check_reads). */
+static void check_call_args(chk_t *k, const ast_node_t *call,
+                            const action_t *a, bool is_lua)
+{
+    if (a && !is_lua)
+        check_args(k, call, a->name, a->args);
+    else
+        arg_types(k, call);
+    if (a && a->reads)
+        check_reads(k, call, a);
+}
+
 const action_t *check_step_call(chk_t *k, const ast_node_t *call,
                                 bool *is_lua)
 {
@@ -309,10 +367,7 @@ const action_t *check_step_call(chk_t *k, const ast_node_t *call,
         return NULL;
     }
     const action_t *a = resolve_action(k, call, is_lua);
-    if (a && !*is_lua)          /* a Lua function takes any arguments */
-        check_args(k, call, a->name, a->args);
-    else
-        arg_types(k, call);
+    check_call_args(k, call, a, *is_lua);
     return a;
 }
 
@@ -339,6 +394,15 @@ void check_handler(chk_t *k, const ast_node_t *handler)
         return;
     }
     const action_handler_t *h = action_find_handler(k->reg, dotted);
+    if (h && !h->run) {
+        /* Like an action without code: it would fail only when run. */
+        diag_t *d = check_error(k, &callee->span, "recovery handler '%s' "
+                                "cannot run: this build of mig has no code "
+                                "for it", dotted);
+        diag_hint(k->diags, d, "'mig help actions' lists the recovery "
+                  "handlers");
+        return;
+    }
     if (h) {
         if (handler->kind == AST_CALL)
             check_args(k, handler, h->name, h->args);
@@ -410,10 +474,7 @@ static cinfo_t walk_call(chk_t *k, const ast_node_t *e)
                                 "a step can call it", a->name);
         diag_hint(k->diags, d, "step NAME = %s(...)", a->name);
     }
-    if (a && !lua)              /* a Lua function takes any arguments */
-        check_args(k, e, a->name, a->args);
-    else
-        arg_types(k, e);
+    check_call_args(k, e, a, lua);
     return (cinfo_t){ a ? a->result : ANY, false };
 }
 

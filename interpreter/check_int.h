@@ -98,6 +98,11 @@ void check_bind(chk_t *k, const ast_ident_t *id, cname_kind_t kind,
                 unsigned mask);
 /* The binding of NAME in scope, or NULL. */
 const cname_t *check_lookup(const chk_t *k, const char *name);
+/* Hints at D, the error that NAME (the AST_NAME E) is undefined, why it
+ * is not there when the plan binds it elsewhere: further down, or in a
+ * block E is not inside; or, for `err`, where it exists. False when there
+ * is nothing to say (then a "did you mean" may be given). */
+bool check_explain_unbound(chk_t *k, const ast_node_t *e, diag_t *d);
 /* Every name in scope, for a "did you mean". */
 void check_suggest_names(const chk_t *k, eval_suggest_t *s);
 /* Adds an error or warning at SPAN; returns it for a hint. */

@@ -68,6 +68,16 @@ void eval_suggest_consider(eval_suggest_t *s, const char *candidate)
     if (d <= 2 && d * 3 <= ln + 2 && d < s->dist) {
         s->best = candidate;
         s->dist = d;
+        return;
+    }
+    /* An abbreviation or its long form ("dir" for "directory", and back):
+     * the shorter, of at least 3 bytes, begins the longer. It ranks after
+     * every near spelling. */
+    size_t shorter = ln < lc ? ln : lc;
+    if (shorter >= 3 && memcmp(s->name, candidate, shorter) == 0
+        && EVAL_SUGGEST_PREFIX < s->dist) {
+        s->best = candidate;
+        s->dist = EVAL_SUGGEST_PREFIX;
     }
 }
 

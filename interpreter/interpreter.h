@@ -398,6 +398,7 @@ mig_status_t eval_to_text(const val_t *v, strbuf_t *out);
     X(CONFLICT, "Conflict", PERMANENT)                                      \
     X(VALIDATION_FAILED, "ValidationFailed", PERMANENT)                     \
     X(POLICY_DENIED, "PolicyDenied", PERMANENT)                             \
+    X(EXPRESSION_ERROR, "ExpressionError", PERMANENT)                       \
     X(SCRIPT_ERROR, "ScriptError", NONE)
 
 typedef enum error_class {
@@ -407,6 +408,24 @@ typedef enum error_class {
     ERROR_CLASS_COUNT,
     ERROR_NONE = ERROR_CLASS_COUNT
 } error_class_t;
+
+/* ---- "did you mean" (eval_builtins.c) --------------------------------- */
+
+/* Looks for the candidate closest to NAME by edit distance (at most 2,
+ * and at most a third of NAME), or else one that NAME abbreviates or that
+ * abbreviates NAME (a common beginning of 3 bytes or more: "dir" and
+ * "directory"); every "did you mean" of mig comes from here. Feed
+ * every candidate to eval_suggest_consider; BEST is then the suggestion,
+ * or NULL when none is close enough to be worth a "did you mean". */
+#define EVAL_SUGGEST_PREFIX 3   /* the rank of an abbreviation */
+typedef struct eval_suggest {
+    const char *name;
+    const char *best;
+    size_t dist;
+} eval_suggest_t;
+
+void eval_suggest_init(eval_suggest_t *s, const char *name);
+void eval_suggest_consider(eval_suggest_t *s, const char *candidate);
 
 /* The built-in class named NAME, or ERROR_NONE. */
 error_class_t error_class_find(const char *name);
@@ -489,6 +508,10 @@ typedef struct action {
     /* The row's own data, for rows made at run time (a Lua module's
      * functions): its functions reach it through actx_action. */
     void *data;
+    /* A row that takes any arguments (ARGS NULL: a Lua function's) may
+     * still say which names it reads (ended by a row with name NULL):
+     * `mig check` reports a named argument not among them. NULL: any. */
+    const action_arg_t *reads;
 } action_t;
 
 /* A recovery strategy's function (recover CLASS with NAME). ERR is the
@@ -548,21 +571,6 @@ const action_t *action_at(const action_registry_t *r, size_t i);
 size_t action_handler_count(const action_registry_t *r);
 const action_handler_t *action_handler_at(const action_registry_t *r,
                                           size_t i);
-/* ---- "did you mean" (eval_builtins.c) --------------------------------- */
-
-/* Looks for the candidate closest to NAME by edit distance; every "did you
- * mean" comes from here (the CLI's, for commands and options, too). Feed
- * every candidate to eval_suggest_consider; BEST is then the suggestion,
- * or NULL when none is close enough to be worth a "did you mean". */
-typedef struct eval_suggest {
-    const char *name;
-    const char *best;
-    size_t dist;
-} eval_suggest_t;
-
-void eval_suggest_init(eval_suggest_t *s, const char *name);
-void eval_suggest_consider(eval_suggest_t *s, const char *candidate);
-
 /* The registered action or handler name closest to NAME, for a "did you
  * mean", or NULL when none is close. */
 const char *action_suggest(const action_registry_t *r, const char *name);

@@ -49,6 +49,7 @@ void actx_free(action_ctx_t *c)
     free(c->err_class);
     free(c->err_message);
     val_unref(c->err_detail);
+    val_unref(c->logged);
     free(c);
 }
 
@@ -60,6 +61,8 @@ void actx_begin(action_ctx_t *c, const char *action)
     c->err_class = c->err_message = NULL;
     val_unref(c->err_detail);
     c->err_detail = NULL;
+    val_unref(c->logged);
+    c->logged = NULL;
     if (val_len(c->changes) || val_refcount(c->changes) > 1) {
         val_t *fresh = val_list_new(0);
         if (fresh) {
@@ -95,6 +98,23 @@ void actx_set_error_detail(action_ctx_t *c, val_t *detail)
 }
 
 val_t *actx_error_detail(const action_ctx_t *c) { return c->err_detail; }
+val_t *actx_logged(const action_ctx_t *c) { return c->logged; }
+
+mig_status_t actx_log(action_ctx_t *c, const char *level, const char *message)
+{
+    if (!c->logged && !(c->logged = val_list_new(1)))
+        return MIG_ENOMEM;
+    val_t *line = val_map_new(2);
+    if (!line
+        || val_map_set_take(line, "level", 5, val_cstring(level)) != MIG_OK
+        || val_map_set_take(line, "message", 7,
+                            val_cstring(message)) != MIG_OK) {
+        val_unref(line);
+        return MIG_ENOMEM;
+    }
+    return val_list_push_take(c->logged, line) == MIG_OK ? MIG_OK
+                                                        : MIG_ENOMEM;
+}
 
 /* ---- errors ------------------------------------------------------------ */
 

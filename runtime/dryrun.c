@@ -8,25 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "dryrun_int.h"
 
-typedef struct dry {
-    const graph_t *g;
-    src_t *src;
-    const action_registry_t *reg;
-    action_ctx_t *ctx;
-    diag_list_t *diags;
-    bool oom;
-    bool unknown;               /* the last evaluation met something unknown */
-    val_t *touched;             /* list of targets earlier steps would change */
-    val_t **stage_maps;         /* per stage (by order index): step results */
-    eval_env_t *stages_env;     /* binds each stage name to its map */
-    uint32_t n_changes, n_failures;
-} dry_t;
 
 /* ---- building the description ------------------------------------------ */
 
-static void put(dry_t *d, val_t *map, const char *key, val_t *v)
+void dry_put(dry_t *d, val_t *map, const char *key, val_t *v)
 {
     if (!v) {
         d->oom = true;
@@ -36,9 +23,9 @@ static void put(dry_t *d, val_t *map, const char *key, val_t *v)
         d->oom = true;
 }
 
-static void put_str(dry_t *d, val_t *map, const char *key, const char *s)
+void dry_put_str(dry_t *d, val_t *map, const char *key, const char *s)
 {
-    put(d, map, key, val_cstring(s));
+    dry_put(d, map, key, val_cstring(s));
 }
 
 static void push(dry_t *d, val_t *list, val_t *v)
@@ -74,9 +61,9 @@ static val_t *describe(dry_t *d, uint32_t n)
         d->oom = true;
         return NULL;
     }
-    put_str(d, m, "node", graph_node_id(d->g, n));
-    put_str(d, m, "kind", graph_node_kind_name(graph_node_kind(d->g, n)));
-    put(d, m, "line", val_int(graph_node_span(d->g, n)->line));
+    dry_put_str(d, m, "node", graph_node_id(d->g, n));
+    dry_put_str(d, m, "kind", graph_node_kind_name(graph_node_kind(d->g, n)));
+    dry_put(d, m, "line", val_int(graph_node_span(d->g, n)->line));
     return m;
 }
 
@@ -131,16 +118,44 @@ static mig_status_t call_action(void *data, const ast_node_t *call,
         d->unknown = true;
         return MIG_EINVALID;
     }
+    actx_set_action(d->ctx, a);     /* a Lua row finds its function */
     actx_begin(d->ctx, name);
     *out = NULL;
     st = a->preview(d->ctx, bound, out);
     val_unref(bound);
-    if (st == MIG_EINVALID)
+    if (st == MIG_EINVALID) {
         diag_add(diags, DIAG_ERROR, src, &call->span, "%s: %s",
                  actx_error_class(d->ctx), actx_error_message(d->ctx));
+        snprintf(d->expr_class, sizeof d->expr_class, "%s",
+                 actx_error_class(d->ctx));
+    }
     else if (st == MIG_OK && !*out)
         *out = val_null();
     return st;
+}
+
+/* Whether a failed evaluation's message MSG comes from a value the dry
+ * run does not know: a name left unbound (a let or step whose value is
+ * known only when run), or a key missing from a stage's map of results
+ * (STAGE.STEP, where STEP's result is known only when run: any key that
+ * names a step of the plan). A key that names no step is missing from a
+ * known map: an error of the plan. */
+static bool from_unknown(const dry_t *d, const char *msg)
+{
+    if (strncmp(msg, "undefined name", 14) == 0)
+        return true;
+    if (strncmp(msg, "map has no key '", 16) != 0)
+        return false;
+    const char *key = msg + 16, *end = strrchr(key, '\'');
+    size_t len = end ? (size_t)(end - key) : strlen(key);
+    for (uint32_t n = 0; n < graph_node_count(d->g); n++) {
+        if (graph_node_kind(d->g, n) != GRAPH_STEP)
+            continue;
+        const char *step = graph_node_ast(d->g, n)->u.step.name.name;
+        if (strlen(step) == len && memcmp(step, key, len) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Evaluates E in ENV. Returns its value, or NULL when it cannot be known
@@ -152,6 +167,7 @@ static val_t *dry_eval(dry_t *d, const ast_node_t *e, eval_env_t *env,
     diag_list_t scratch;
     diag_list_init(&scratch);
     d->unknown = false;
+    d->expr_class[0] = '\0';
     val_t *v = NULL;
     mig_status_t st = eval_expr(e, env, d->src, &scratch, &v);
     if (st == MIG_ENOMEM)
@@ -161,12 +177,8 @@ static val_t *dry_eval(dry_t *d, const ast_node_t *e, eval_env_t *env,
     /* Any name the dry run could not bind makes the value unknown, and so
      * does a read of something an earlier step changes. */
     bool unknown = d->unknown;
-    for (size_t i = 0; i < scratch.len && !unknown; i++) {
-        const char *m = scratch.items[i].message;
-        if (strncmp(m, "undefined name", 14) == 0
-            || strncmp(m, "map has no key", 14) == 0)
-            unknown = true;
-    }
+    for (size_t i = 0; i < scratch.len && !unknown; i++)
+        unknown = from_unknown(d, scratch.items[i].message);
     if (st == MIG_EINVALID && !unknown) {
         diag_list_move(d->diags, &scratch);
         d->n_failures++;
@@ -192,14 +204,14 @@ static void put_expr(dry_t *d, val_t *m, const char *key,
     const char *why = "unknown";
     val_t *v = dry_eval(d, e, env, &why);
     if (v) {
-        put(d, m, key, v);
+        dry_put(d, m, key, v);
         return;
     }
     char k2[64];
     snprintf(k2, sizeof k2, "%s_text", key);
-    put(d, m, k2, span_text(d, &e->span));
+    dry_put(d, m, k2, span_text(d, &e->span));
     if (why && strcmp(why, "fails") == 0)
-        put_str(d, m, "error", d->diags->len
+        dry_put_str(d, m, "error", d->diags->len
                 ? d->diags->items[d->diags->len - 1].message : "fails");
 }
 
@@ -210,11 +222,13 @@ static void bind(dry_t *d, eval_env_t *env, const char *name, val_t *v)
         d->oom = true;
 }
 
-/* Records the changes a preview reported, and their targets. */
-static void record_changes(dry_t *d, val_t *m)
+/* Records the changes a preview of action A reported, and their targets.
+ * A pure action changes nothing: what its preview says (test.fail's
+ * "would fail") is shown, but neither counted nor a target. */
+static void record_changes(dry_t *d, const action_t *a, val_t *m)
 {
     val_t *ch = actx_changes(d->ctx);
-    for (size_t i = 0; i < val_len(ch); i++) {
+    for (size_t i = 0; a->effect != ACTION_PURE && i < val_len(ch); i++) {
         val_t *c = val_list_get(ch, i);
         const char *kind = val_get_str(val_map_get(c, "change", 6), NULL);
         if (strcmp(kind, "keep") != 0)
@@ -222,7 +236,7 @@ static void record_changes(dry_t *d, val_t *m)
         if (val_list_push(d->touched, val_map_get(c, "target", 6)) != MIG_OK)
             d->oom = true;
     }
-    put(d, m, "changes", val_copy(ch));
+    dry_put(d, m, "changes", val_copy(ch));
 }
 
 static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
@@ -235,60 +249,77 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     const char *aname = ast_dotted_name(call->u.call.callee, &an) && !an.oom
         ? an.data : "?";
     const action_t *a = action_find(d->reg, aname);
-    put_str(d, m, "name", name);
-    put_str(d, m, "action", aname);
-    put_str(d, m, "effect", a ? action_effect_name(a->effect) : "lua");
+    dry_put_str(d, m, "name", name);
+    dry_put_str(d, m, "action", aname);
+    dry_put_str(d, m, "effect", a ? action_effect_name(a->effect) : "lua");
     if (s->u.step.timeout)
         put_expr(d, m, "timeout", s->u.step.timeout, env);
     if (s->u.step.undo)
-        put(d, m, "undo", span_text(d, &s->u.step.undo->span));
+        dry_put(d, m, "undo", span_text(d, &s->u.step.undo->span));
     val_t *when = s->u.step.when ? dry_eval(d, s->u.step.when, env, NULL)
                                  : val_bool(true);
     if (s->u.step.when)
-        put(d, m, "when", when ? val_ref(when) : val_cstring("unknown"));
+        dry_put(d, m, "when", when ? val_ref(when) : val_cstring("unknown"));
     bool skip = when && val_type(when) == VAL_BOOL && !val_get_bool(when);
     val_unref(when);
     /* The arguments, evaluated one by one: some may be known. */
     uint32_t nargs = call->u.call.args.len;
     val_t **vals = calloc(nargs ? nargs : 1, sizeof(*vals));
     bool known = vals != NULL;
+    const char *failed = NULL;      /* an argument's error */
     for (uint32_t i = 0; vals && i < nargs; i++) {
-        vals[i] = dry_eval(d, call->u.call.args.items[i].value, env, NULL);
+        const char *why = NULL;
+        size_t before = d->diags->len;
+        vals[i] = dry_eval(d, call->u.call.args.items[i].value, env, &why);
         known = known && vals[i];
+        if (!failed && why && strcmp(why, "fails") == 0) {
+            failed = d->diags->len > before
+                ? d->diags->items[before].message : "fails";
+            d->n_failures--;        /* counted here, with its handler */
+            dry_foreseen_failure(d, n, d->expr_class[0] ? d->expr_class
+                                 : "ExpressionError", before, m);
+        }
     }
     val_t *result = NULL;
     if (skip) {
-        put_str(d, m, "outcome", "skipped: its condition is false");
+        dry_put_str(d, m, "outcome", "skipped: its condition is false");
+    } else if (failed) {
+        dry_put_str(d, m, "outcome", "fails");
+        dry_put_str(d, m, "error", failed);
     } else if (!a || !a->preview) {
-        put_str(d, m, "outcome", "known only when run");
+        dry_put_str(d, m, "outcome", "known only when run");
     } else if (!known) {
-        put_str(d, m, "outcome", "arguments known only when run");
+        dry_put_str(d, m, "outcome", "arguments known only when run");
     } else {
         val_t *args = NULL;
         mig_status_t st = action_bind_args(d->reg, aname, a->args, call, vals,
                                            d->src, d->diags, &args);
-        if (st == MIG_OK && a->effect == ACTION_PURE && reads_touched(d, args)) {
-            put_str(d, m, "outcome", "reads what an earlier step changes: "
+        if (st == MIG_OK && a->effect == ACTION_PURE
+            && reads_touched(d, args)) {
+            dry_put_str(d, m, "outcome", "reads what an earlier step changes: "
                     "known only when run");
         } else if (st == MIG_OK) {
-            put(d, m, "args", val_ref(args));
+            dry_put(d, m, "args", val_ref(args));
+            actx_set_action(d->ctx, a);
             actx_begin(d->ctx, aname);
             st = a->preview(d->ctx, args, &result);
             if (st == MIG_EINVALID) {
+                size_t before = d->diags->len;
                 diag_add(d->diags, DIAG_ERROR, d->src, &call->span,
                          "step '%s' would fail: %s: %s", name,
                          actx_error_class(d->ctx), actx_error_message(d->ctx));
-                put_str(d, m, "outcome", "fails");
-                put_str(d, m, "error", actx_error_message(d->ctx));
-                d->n_failures++;
+                dry_put_str(d, m, "outcome", "fails");
+                dry_put_str(d, m, "error", actx_error_message(d->ctx));
+                dry_foreseen_failure(d, n, actx_error_class(d->ctx), before,
+                                     m);
             } else {
-                put_str(d, m, "outcome", a->effect == ACTION_PURE
+                dry_put_str(d, m, "outcome", a->effect == ACTION_PURE
                         ? "computed" : "previewed");
-                record_changes(d, m);
+                record_changes(d, a, m);
             }
         } else {
             d->n_failures++;
-            put_str(d, m, "outcome", "fails");
+            dry_put_str(d, m, "outcome", "fails");
         }
         if (st == MIG_ENOMEM)
             d->oom = true;
@@ -299,7 +330,7 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     free(vals);
     strbuf_free(&an);
     if (result) {
-        put(d, m, "result", val_ref(result));
+        dry_put(d, m, "result", val_ref(result));
         bind(d, env, name, result);
     }
     val_unref(result);
@@ -308,8 +339,8 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
 static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
 {
     const ast_node_t *f = graph_node_ast(d->g, n);
-    put_str(d, m, "var", f->u.foreach.var.name);
-    put(d, m, "over", span_text(d, &f->u.foreach.iterable->span));
+    dry_put_str(d, m, "var", f->u.foreach.var.name);
+    dry_put(d, m, "over", span_text(d, &f->u.foreach.iterable->span));
     if (f->u.foreach.parallel)
         put_expr(d, m, "parallel", f->u.foreach.parallel, env);
     if (f->u.foreach.tolerate) {
@@ -319,15 +350,23 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
         snprintf(text, sizeof text, "%.*s%s", (int)(t->end - t->begin),
                  d->src->text + t->begin,
                  f->u.foreach.tolerate_percent ? "%" : "");
-        put_str(d, m, "tolerate", text);
+        dry_put_str(d, m, "tolerate", text);
     }
     val_t *items = dry_eval(d, f->u.foreach.iterable, env, NULL);
     uint32_t body = graph_flow_next(d->g, n);
     uint32_t stop = graph_end_of(d->g, n, "join");
     if (items && val_type(items) == VAL_LIST) {
-        put(d, m, "items", val_int((int64_t)val_len(items)));
-        val_t *each = val_list_new(val_len(items));
-        for (size_t i = 0; each && i < val_len(items) && !d->oom; i++) {
+        size_t n_items = val_len(items);
+        dry_put(d, m, "items", val_int((int64_t)n_items));
+        val_t *each = val_list_new(n_items);
+        /* Per item, its foreseen failures and where its messages start. */
+        uint32_t *fails = calloc(n_items + 1, sizeof(*fails));
+        size_t *at = calloc(n_items + 1, sizeof(*at));
+        if (!fails || !at)
+            d->oom = true;
+        for (size_t i = 0; each && fails && at && i < n_items && !d->oom; i++) {
+            uint32_t before = d->n_failures;
+            at[i] = d->diags->len;
             eval_env_t *inner = eval_env_new(env);
             val_t *one = val_map_new(2);
             val_t *stmts = val_list_new(4);
@@ -335,16 +374,22 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
                 d->oom = true;
             } else {
                 bind(d, inner, f->u.foreach.var.name, val_list_get(items, i));
-                put(d, one, "item", val_ref(val_list_get(items, i)));
+                dry_put(d, one, "item", val_ref(val_list_get(items, i)));
                 walk(d, body, stop, inner, stmts);
-                put(d, one, "statements", val_ref(stmts));
+                dry_put(d, one, "statements", val_ref(stmts));
                 push(d, each, val_ref(one));
             }
             val_unref(one);
             val_unref(stmts);
             eval_env_free(inner);
+            fails[i] = d->n_failures - before;
+            at[i + 1] = d->diags->len;
         }
-        put(d, m, "each", each);
+        dry_put(d, m, "each", each);
+        if (f->u.foreach.tolerate && !d->oom && n_items)
+            dry_tolerate_items(d, f, m, n_items, fails, at);
+        free(fails);
+        free(at);
     } else {
         eval_env_t *inner = eval_env_new(env);
         val_t *stmts = val_list_new(4);
@@ -352,7 +397,7 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             d->oom = true;
         else
             walk(d, body, stop, inner, stmts);
-        put(d, m, "body", stmts);
+        dry_put(d, m, "body", stmts);
         eval_env_free(inner);
     }
     val_unref(items);
@@ -365,14 +410,14 @@ static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     if (r->u.retry.backoff != AST_BACKOFF_NONE) {
         val_t *b = val_map_new(4);
         if (b) {
-            put_str(d, b, "kind", ast_backoff_name(r->u.retry.backoff));
+            dry_put_str(d, b, "kind", ast_backoff_name(r->u.retry.backoff));
             const ast_args_t *a = &r->u.retry.backoff_args;
             for (uint32_t i = 0; i < a->len; i++)
                 put_expr(d, b, a->items[i].name.name, a->items[i].value, env);
         }
-        put(d, m, "backoff", b);
+        dry_put(d, m, "backoff", b);
     }
-    put_str(d, m, "jitter", r->u.retry.jitter == AST_JITTER_UNSET
+    dry_put_str(d, m, "jitter", r->u.retry.jitter == AST_JITTER_UNSET
             ? "none" : ast_jitter_name(r->u.retry.jitter));
     if (r->u.retry.timeout)
         put_expr(d, m, "timeout", r->u.retry.timeout, env);
@@ -381,7 +426,7 @@ static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     val_t *on = val_list_new(r->u.retry.on.len);
     for (uint32_t i = 0; on && i < r->u.retry.on.len; i++)
         push(d, on, val_cstring(r->u.retry.on.items[i].name));
-    put(d, m, "on", on);
+    dry_put(d, m, "on", on);
     eval_env_t *inner = eval_env_new(env);
     val_t *stmts = val_list_new(4);
     if (!inner || !stmts)
@@ -389,17 +434,17 @@ static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     else
         walk(d, graph_flow_next(d->g, n), graph_end_of(d->g, n, "exit"),
              inner, stmts);
-    put(d, m, "body", stmts);
+    dry_put(d, m, "body", stmts);
     eval_env_free(inner);
 }
 
 static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
 {
     const ast_node_t *f = graph_node_ast(d->g, n);
-    put(d, m, "cond", span_text(d, &f->u.if_.cond->span));
+    dry_put(d, m, "cond", span_text(d, &f->u.if_.cond->span));
     val_t *c = dry_eval(d, f->u.if_.cond, env, NULL);
     bool known = c && val_type(c) == VAL_BOOL;
-    put_str(d, m, "taken", !known ? "known only when run"
+    dry_put_str(d, m, "taken", !known ? "known only when run"
                           : val_get_bool(c) ? "then" : "else");
     uint32_t join = graph_end_of(d->g, n, "join");
     static const char *const keys[] = { "then", "else" };
@@ -414,7 +459,7 @@ static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             d->oom = true;
         else
             walk(d, graph_edge_to(d->g, n, kinds[b]), join, inner, stmts);
-        put(d, m, keys[b], stmts);
+        dry_put(d, m, keys[b], stmts);
         eval_env_free(inner);
     }
     val_unref(c);
@@ -440,16 +485,16 @@ static void handlers(dry_t *d, uint32_t n, val_t *m)
         val_t *cls = val_list_new(r->u.recover.classes.len);
         for (uint32_t j = 0; cls && j < r->u.recover.classes.len; j++)
             push(d, cls, val_cstring(r->u.recover.classes.items[j].name));
-        put(d, h, "classes", cls);
+        dry_put(d, h, "classes", cls);
         if (r->u.recover.handler)
-            put(d, h, "with", span_text(d, &r->u.recover.handler->span));
+            dry_put(d, h, "with", span_text(d, &r->u.recover.handler->span));
         else if (r->u.recover.body.len)
-            put(d, h, "block", span_text(d, &r->u.recover.body.items[
+            dry_put(d, h, "block", span_text(d, &r->u.recover.body.items[
                 r->u.recover.body.len - 1]->span));
         push(d, list, h);
     }
     if (list)
-        put(d, m, "handlers", list);
+        dry_put(d, m, "handlers", list);
 }
 
 /* Describes node N, run in ENV, into OUT; returns the node its flow
@@ -466,22 +511,23 @@ static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
         dry_step(d, n, env, m);
         break;
     case GRAPH_LET: {
-        put_str(d, m, "name", s->u.binding.name.name);
+        dry_put_str(d, m, "name", s->u.binding.name.name);
         const char *why = NULL;
         val_t *v = dry_eval(d, s->u.binding.value, env, &why);
         if (v)
-            put(d, m, "value", val_ref(v));
+            dry_put(d, m, "value", val_ref(v));
         else
-            put(d, m, "value_text", span_text(d, &s->u.binding.value->span));
+            dry_put(d, m, "value_text",
+                    span_text(d, &s->u.binding.value->span));
         bind(d, env, s->u.binding.name.name, v);
         val_unref(v);
         break;
     }
     case GRAPH_CHECKPOINT:
-        put_str(d, m, "name", s->u.checkpoint.name.name);
+        dry_put_str(d, m, "name", s->u.checkpoint.name.name);
         break;
     case GRAPH_VERIFY: {
-        put(d, m, "cond", span_text(d, &s->u.verify.cond->span));
+        dry_put(d, m, "cond", span_text(d, &s->u.verify.cond->span));
         val_t *c = dry_eval(d, s->u.verify.cond, env, NULL);
         if (c && val_type(c) == VAL_BOOL && !val_get_bool(c)) {
             val_t *msg = s->u.verify.message
@@ -499,9 +545,9 @@ static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
             strbuf_free(&b);
             val_unref(msg);
             d->n_failures++;
-            put_str(d, m, "holds", "no");
+            dry_put_str(d, m, "holds", "no");
         } else {
-            put_str(d, m, "holds", c && val_type(c) == VAL_BOOL
+            dry_put_str(d, m, "holds", c && val_type(c) == VAL_BOOL
                     ? "yes" : "checked when run");
         }
         val_unref(c);
@@ -522,7 +568,7 @@ static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
         tail = graph_end_of(d->g, n, "join");
         break;
     case GRAPH_DECISION:
-        put(d, m, "decision", span_text(d, &s->span));
+        dry_put(d, m, "decision", span_text(d, &s->span));
         if (s->u.decision.what == AST_DECIDE_FAIL) {
             diag_add(d->diags, DIAG_ERROR, d->src, &s->span, "the run would "
                      "reach this 'fail'");
@@ -564,8 +610,8 @@ static val_t *hooks(dry_t *d, uint32_t stage)
         for (uint32_t i = 0; m && body && i < h->u.hook.body.len; i++)
             push(d, body, span_text(d, &h->u.hook.body.items[i]->span));
         if (m) {
-            put_str(d, m, "when", ast_hook_name(h->u.hook.when));
-            put(d, m, "statements", body);
+            dry_put_str(d, m, "when", ast_hook_name(h->u.hook.when));
+            dry_put(d, m, "statements", body);
             push(d, list, m);
         } else {
             val_unref(body);
@@ -583,11 +629,11 @@ static val_t *dry_stage(dry_t *d, uint32_t k, eval_env_t *plan_env)
     val_t *m = describe(d, enter);
     if (!m)
         return NULL;
-    put_str(d, m, "stage", s->u.stage.name.name);
+    dry_put_str(d, m, "stage", s->u.stage.name.name);
     val_t *after = val_list_new(s->u.stage.after.len);
     for (uint32_t i = 0; after && i < s->u.stage.after.len; i++)
         push(d, after, val_cstring(s->u.stage.after.items[i].name));
-    put(d, m, "after", after);
+    dry_put(d, m, "after", after);
     eval_env_t *env = eval_env_new(plan_env);
     val_t *stmts = val_list_new(8);
     if (!env || !stmts)
@@ -595,9 +641,9 @@ static val_t *dry_stage(dry_t *d, uint32_t k, eval_env_t *plan_env)
     else
         walk(d, graph_flow_next(d->g, enter),
              graph_end_of(d->g, enter, "exit"), env, stmts);
-    put(d, m, "statements", stmts);
+    dry_put(d, m, "statements", stmts);
     handlers(d, enter, m);
-    put(d, m, "hooks", hooks(d, enter));
+    dry_put(d, m, "hooks", hooks(d, enter));
     /* Later stages read this one's steps as STAGE.STEP. */
     val_t *results = val_map_new(8);
     for (size_t i = 0; results && env && i < val_len(stmts); i++) {
@@ -606,7 +652,7 @@ static val_t *dry_stage(dry_t *d, uint32_t k, eval_env_t *plan_env)
         val_t *name = val_map_get(st, "name", 4);
         if (r && name && strcmp(val_get_str(val_map_get(st, "kind", 4), NULL),
                                 "step") == 0)
-            put(d, results, val_get_str(name, NULL), val_ref(r));
+            dry_put(d, results, val_get_str(name, NULL), val_ref(r));
     }
     if (results && eval_env_set(d->stages_env, s->u.stage.name.name,
                                 results) != MIG_OK)
@@ -634,25 +680,27 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
         eval_env_set_actions(d.stages_env, call_action, &d);
         if (params_bind(p, plan_env) != MIG_OK)
             d.oom = true;
-        put_str(&d, m, "plan", graph_plan_name(g));
-        put_str(&d, m, "file", d.src->name);
+        dry_put_str(&d, m, "plan", graph_plan_name(g));
+        dry_put_str(&d, m, "file", d.src->name);
         const char *prof = params_profile(p);
-        put(&d, m, "profile", prof ? val_cstring(prof) : val_null());
-        put(&d, m, "params", params_to_value(p));
+        dry_put(&d, m, "profile", prof ? val_cstring(prof) : val_null());
+        dry_put(&d, m, "params", params_to_value(p));
         /* Plan-level lets, in order, before any stage. */
         val_t *lets = val_list_new(2);
         for (uint32_t n = 0; lets && n < graph_node_count(g) && !d.oom; n++)
             if (graph_node_kind(g, n) == GRAPH_LET
                 && graph_node_scope(g, n) == GRAPH_NONE)
                 dry_node(&d, n, plan_env, lets);
-        put(&d, m, "lets", lets);
+        dry_put(&d, m, "lets", lets);
         val_t *stages = val_list_new(graph_stage_count(g));
         for (uint32_t k = 0; stages && k < graph_stage_count(g) && !d.oom; k++)
             push(&d, stages, dry_stage(&d, k, plan_env));
-        put(&d, m, "stages", stages);
-        put(&d, m, "hooks", hooks(&d, GRAPH_NONE));
-        put(&d, m, "changes", val_int(d.n_changes));
-        put(&d, m, "failures", val_int(d.n_failures));
+        dry_put(&d, m, "stages", stages);
+        dry_put(&d, m, "hooks", hooks(&d, GRAPH_NONE));
+        dry_put(&d, m, "changes", val_int(d.n_changes));
+        dry_put(&d, m, "failures", val_int(d.n_failures));
+        dry_put(&d, m, "tolerated", val_int(d.n_tolerated));
+        dry_put(&d, m, "handled", val_int(d.n_handled));
     }
     eval_env_free(plan_env);
     eval_env_free(d.stages_env);

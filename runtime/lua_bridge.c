@@ -97,6 +97,19 @@ static mig_status_t add_root(lua_bridge_t *b, const char *dir,
     return MIG_OK;
 }
 
+/* The default of lua_bridge_set_log: a line of mig.log goes to the log
+ * of the call in progress (actx_log), which the runtime records as a
+ * `log` event of its step or handler; outside a call it is dropped, and
+ * so is a line that memory cannot hold. */
+static void log_to_call(void *data, const char *level, const char *module,
+                        const char *where, const char *message)
+{
+    (void)module, (void)where;
+    lua_bridge_t *b = data;
+    if (b->call_ctx)
+        (void)actx_log(b->call_ctx, level, message);
+}
+
 mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
                             diag_list_t *diags, lua_bridge_t **out)
 {
@@ -112,6 +125,8 @@ mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
     b->memory = cfg->memory ? cfg->memory : LUA_BRIDGE_MEMORY;
     b->time_ms = cfg->time_ms ? cfg->time_ms : LUA_BRIDGE_TIME_MS;
     b->seed = cfg->seed;
+    b->log = log_to_call;
+    b->log_data = b;
     const char *dir = cfg->base_dir ? cfg->base_dir : "";
     size_t len = strlen(dir);
     b->base_dir = malloc(len + 2);
@@ -167,6 +182,7 @@ static void module_free(luab_module_t *m)
     for (size_t i = 0; i < m->n_fns; i++) {
         free(m->fns[i].name);
         free(m->fns[i].doc);
+        luab_fn_reads_free(&m->fns[i]);
     }
     free(m->fns);
     free(m->rows);
@@ -338,6 +354,19 @@ static mig_status_t invoke(luab_fn_t *f, job_t *job, action_ctx_t *ctx,
     return st;
 }
 
+/* Calls INVOKE's job for F with CTX as the call in progress (where
+ * mig.log's lines go). */
+static mig_status_t invoke_in(luab_fn_t *f, job_t *job, action_ctx_t *ctx,
+                              val_t **result)
+{
+    lua_bridge_t *b = f->mod->bridge;
+    action_ctx_t *outer = b->call_ctx;
+    b->call_ctx = ctx;
+    mig_status_t st = invoke(f, job, ctx, result);
+    b->call_ctx = outer;
+    return st;
+}
+
 /* The record of the row being called. */
 static luab_fn_t *row_fn(action_ctx_t *ctx)
 {
@@ -345,12 +374,57 @@ static luab_fn_t *row_fn(action_ctx_t *ctx)
     return row ? row->data : NULL;
 }
 
-/* Fails CTX with the module's failure: its class, message and detail. */
+/* The detail of an error a module raised with a class: mig.error's
+ * DETAIL (a map; any other value under "value"), plus "where" (the Lua
+ * place, "file:line") and "traceback" when the failure has them. A new
+ * reference; NULL when out of memory. */
+static val_t *raised_detail(const luab_module_t *m)
+{
+    const char *all = luab_failure(m);
+    val_t *d = m->err_detail && val_type(m->err_detail) == VAL_MAP
+        ? val_copy(m->err_detail) : val_map_new(3);
+    bool ok = d != NULL;
+    if (ok && m->err_detail && val_type(m->err_detail) != VAL_MAP)
+        ok = val_map_set(d, "value", 5, m->err_detail) == MIG_OK;
+    if (ok && m->err_bare >= 2)     /* "file:line: " */
+        ok = val_map_set_take(d, "where", 5,
+                              val_string(all, m->err_bare - 2)) == MIG_OK;
+    const char *trace = all + m->err_len;
+    if (ok && *trace == '\n')
+        ok = val_map_set_take(d, "traceback", 9,
+                              val_cstring(trace + 1)) == MIG_OK;
+    if (!ok) {
+        val_unref(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* Fails CTX with the module's failure: its class, message and detail.
+ * An error the module raised with a class of its own choosing
+ * (mig.error) says what the module wrote, so that a recover block reads
+ * the module's words in err.message; the Lua place and the traceback go
+ * to the detail (raised_detail). A ScriptError (a bug in the module, a
+ * limit) keeps both in its message. */
 static mig_status_t fail_with(action_ctx_t *ctx, luab_module_t *m)
 {
-    mig_status_t st = actx_fail(ctx, m->err_class, "%s", luab_failure(m));
-    if (m->err_detail)
-        actx_set_error_detail(ctx, val_ref(m->err_detail));
+    const char *all = luab_failure(m);
+    if (strcmp(m->err_class, "ScriptError") == 0 || m->err.oom
+        || m->err_bare > m->err_len || m->err_len > strlen(all)) {
+        mig_status_t st = actx_fail(ctx, m->err_class, "%s", all);
+        if (m->err_detail)
+            actx_set_error_detail(ctx, val_ref(m->err_detail));
+        return st;
+    }
+    mig_status_t st = actx_fail(ctx, m->err_class, "%.*s",
+                                (int)(m->err_len - m->err_bare),
+                                all + m->err_bare);
+    if (st != MIG_EINVALID)
+        return st;
+    val_t *d = raised_detail(m);
+    if (!d)
+        return MIG_ENOMEM;
+    actx_set_error_detail(ctx, d);
     return st;
 }
 
@@ -378,7 +452,7 @@ mig_status_t luab_row_run(action_ctx_t *ctx, const val_t *args,
                          "its row set (actx_set_action)");
     job_t job = { .index = f->index, .args = args };
     val_t *v;
-    mig_status_t st = invoke(f, &job, ctx, &v);
+    mig_status_t st = invoke_in(f, &job, ctx, &v);
     return finish(ctx, f, st, v, result);
 }
 
@@ -410,7 +484,7 @@ mig_status_t luab_row_capture(action_ctx_t *ctx, const val_t *args,
     }
     job_t job = { .index = f->capture, .args = args };
     val_t *v;
-    mig_status_t st = invoke(f, &job, ctx, &v);
+    mig_status_t st = invoke_in(f, &job, ctx, &v);
     return finish(ctx, f, st, v, result);
 }
 
@@ -423,7 +497,7 @@ mig_status_t luab_row_undo(action_ctx_t *ctx, const val_t *record,
                          "its row set (actx_set_action)");
     job_t job = { .index = f->undo, .args = record };
     val_t *v;
-    mig_status_t st = invoke(f, &job, ctx, &v);
+    mig_status_t st = invoke_in(f, &job, ctx, &v);
     if (st == MIG_OK) {
         val_unref(v);
         v = NULL;
@@ -461,7 +535,7 @@ mig_status_t lua_bridge_hook(lua_bridge_t *b, const char *name,
     job_t job = { .index = f->index, .context = context, .err = err,
                   .hook = true };
     val_t *v;
-    mig_status_t st = invoke(f, &job, ctx, &v);
+    mig_status_t st = invoke_in(f, &job, ctx, &v);
     if (st == MIG_OK) {
         st = luab_decision(f, v, decision);
         val_unref(v);

@@ -108,8 +108,10 @@ void lua_bridge_set_seed(lua_bridge_t *b, uint64_t seed);
 
 /* Where mig.log.info/warn/error (and print) go: FN gets the level
  * ("info", "warn", "error"), the module's alias, the Lua position of the
- * call ("adapters/x.lua:12", or "" when unknown) and the message. Without
- * one (the default) the messages are dropped. */
+ * call ("adapters/x.lua:12", or "" when unknown) and the message. The
+ * default puts each line in the log of the call in progress (actx_log:
+ * the runtime records it as a `log` event of the step or the handler);
+ * outside a call, lines are dropped. */
 typedef void (*lua_bridge_log_fn)(void *data, const char *level,
                                   const char *module, const char *where,
                                   const char *message);

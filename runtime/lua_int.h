@@ -70,6 +70,7 @@ typedef struct luab_fn {
     int undo, capture;          /* indexes of KEY_undo, KEY_capture, or 0 */
     action_effect_t effect;     /* as the module's `effects` declares */
     char *doc;
+    action_arg_t *reads;        /* luab_fn_reads; NULL: any arguments */
 } luab_fn_t;
 
 struct luab_module {
@@ -133,6 +134,7 @@ struct lua_bridge {
     val_t *params;
     lua_bridge_log_fn log;
     void *log_data;
+    action_ctx_t *call_ctx;     /* the call in progress (log_to_call) */
     luab_module_t **mods;
     size_t n_mods, cap_mods;
     src_t **srcs;               /* every file read, kept for diagnostics */
@@ -295,5 +297,15 @@ mig_status_t luab_decision(luab_fn_t *f, const val_t *v, val_t **out);
  * WHY; MIG_ENOMEM. */
 mig_status_t luab_schema_validate(const val_t *value, const val_t *schema,
                                   val_t *errors, strbuf_t *why);
+
+/* ---- lua_reads.c ------------------------------------------------------- */
+
+/* Sets F->reads (a row list ended by a NULL name, owned by F) to the
+ * argument names F's function reads, when its source shows them all:
+ * its one parameter used only as PARAM.NAME, PARAM["NAME"] or PARAM[N].
+ * Otherwise F->reads stays NULL (any argument may be read). MIG_OK or
+ * MIG_ENOMEM. */
+mig_status_t luab_fn_reads(luab_module_t *m, luab_fn_t *f);
+void luab_fn_reads_free(luab_fn_t *f);
 
 #endif

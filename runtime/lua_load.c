@@ -321,6 +321,7 @@ static void make_rows(luab_module_t *m)
             .run = live ? luab_row_run : luab_row_dead,
             .undo = self ? luab_row_undo : NULL,
             .doc = f->doc ? f->doc : "a function of a Lua module",
+            .reads = f->reads,
             .data = f,
         };
     }
@@ -342,6 +343,9 @@ mig_status_t luab_load_module(luab_module_t *m, diag_list_t *diags)
         report(m, diags);
     if (st != MIG_OK)
         return diags->out_of_memory ? MIG_ENOMEM : st;
+    for (size_t i = 0; i < m->n_fns; i++)
+        if (m->fns[i].index && luab_fn_reads(m, &m->fns[i]) != MIG_OK)
+            return MIG_ENOMEM;
     make_rows(m);
     return MIG_OK;
 }

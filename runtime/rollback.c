@@ -483,6 +483,55 @@ static bool verify(const rollback_env_t *e, val_t *want, val_t *rep,
     return matched;
 }
 
+/* Collects the names of a run's checkpoints, each once, in order. */
+static bool checkpoint_name(void *data, const store_checkpoint_t *cp)
+{
+    val_t *names = data;
+    for (size_t i = 0; i < val_len(names); i++)
+        if (strcmp(val_get_str(val_list_get(names, i), NULL), cp->name) == 0)
+            return true;
+    return val_list_push_take(names, val_cstring(cp->name)) == MIG_OK;
+}
+
+/* Hints at D, the error that run E->run has no checkpoint TO, what it
+ * has: the closest name ("did you mean"), else the names it passed (at
+ * most eight), or that it passed none. */
+static void hint_checkpoints(const rollback_env_t *e, const char *to,
+                             diag_t *d)
+{
+    val_t *names = val_list_new(4);
+    if (!names || store_checkpoint_each(e->store, e->run, checkpoint_name,
+                                        names) != MIG_OK) {
+        val_unref(names);
+        return;
+    }
+    size_t n = val_len(names);
+    eval_suggest_t sg;
+    eval_suggest_init(&sg, to);
+    for (size_t i = 0; i < n; i++)
+        eval_suggest_consider(&sg, val_get_str(val_list_get(names, i), NULL));
+    strbuf_t b;
+    strbuf_init(&b);
+    if (sg.best) {
+        strbuf_printf(&b, "did you mean '%s'?", sg.best);
+    } else if (n == 0) {
+        strbuf_printf(&b, "run %" PRId64 " passed no checkpoint: roll it "
+                      "back whole, without --to", e->run);
+    } else {
+        strbuf_printf(&b, "run %" PRId64 " passed %s", e->run,
+                      n == 1 ? "the checkpoint " : "the checkpoints ");
+        for (size_t i = 0; i < n && i < 8; i++)
+            strbuf_printf(&b, "%s'%s'", i ? ", " : "",
+                          val_get_str(val_list_get(names, i), NULL));
+        if (n > 8)
+            strbuf_printf(&b, " and %zu more", n - 8);
+    }
+    if (!b.oom)
+        diag_hint(e->diags, d, "%s", b.data);
+    strbuf_free(&b);
+    val_unref(names);
+}
+
 mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
                             val_t **report, run_result_t *result)
 {
@@ -491,8 +540,12 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
     store_checkpoint_t cp = { .item = "" };
     int64_t after = 0;
     if (to) {
-        if (store_checkpoint_get(e->store, e->run, to, &cp) != MIG_OK) {
+        mig_status_t got = store_checkpoint_get(e->store, e->run, to, &cp);
+        if (got != MIG_OK) {
+            size_t at = e->diags->len;
             diag_list_move(e->diags, store_diags(e->store));
+            if (got == MIG_EINVALID && e->diags->len > at)
+                hint_checkpoints(e, to, &e->diags->items[at]);
             return MIG_OK;
         }
         after = cp.seq;

@@ -209,7 +209,10 @@ void sched_run(run_t *r)
                 r->fatal = true;
         } else {
             failed = true;
-            plan_err.cls = strdup("InvalidConfig");
+            /* ExpressionError, or the class of the action it called. */
+            plan_err.cls = r->expr_class ? r->expr_class
+                                         : strdup("ExpressionError");
+            r->expr_class = NULL;
             plan_err.message = strdup(d.len ? d.items[0].message
                                             : "out of memory");
             plan_err.node = n;
@@ -601,7 +604,8 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     *run_id = 0;
     *result = RUN_REFUSED;
     run_t r = { .g = g, .src = graph_src(g), .reg = reg, .opts = o,
-                .base_dir = base_dir ? base_dir : "", .diags = diags };
+                .base_dir = base_dir ? base_dir : "", .diags = diags,
+                .eval_node = GRAPH_NONE };
     char *state = o->state_path ? strdup(o->state_path)
                                 : join_path(base_dir, ".mig/state.db");
     char *objects = state ? sched_objects_dir(state) : NULL;

@@ -102,6 +102,17 @@ const char *actx_error_message(const action_ctx_t *ctx);
 void actx_set_error_detail(action_ctx_t *ctx, val_t *detail);
 val_t *actx_error_detail(const action_ctx_t *ctx);
 
+/* Adds a line to the run's log (log.info, log.warn, log.error): LEVEL
+ * "info", "warn" or "error", and MESSAGE. The runtime records each line
+ * as a `log` event of the calling step once the call has returned
+ * (docs/state.md, "events"); a dry run records none. The lines are kept
+ * until the next actx_begin; actx_logged gives them (borrowed): a list of
+ * {level, message} maps, or NULL when there are none. MIG_OK or
+ * MIG_ENOMEM. */
+mig_status_t actx_log(action_ctx_t *ctx, const char *level,
+                      const char *message);
+val_t *actx_logged(const action_ctx_t *ctx);
+
 /* ---- the object store ---------------------------------------------------- */
 
 /* Before-images live in a content-addressed store (runtime/blobs.c): a

@@ -40,6 +40,14 @@ void sched_event(run_t *r, const char *kind, uint32_t node, const char *item,
     val_unref(data);
 }
 
+void sched_log_lines(run_t *r, const action_ctx_t *ctx, uint32_t n,
+                     const char *item)
+{
+    val_t *lines = actx_logged(ctx);
+    for (size_t i = 0; lines && i < val_len(lines); i++)
+        sched_event(r, "log", n, item, val_ref(val_list_get(lines, i)));
+}
+
 /* ---- tasks ---------------------------------------------------------------- */
 
 task_t *task_start(run_t *r, task_t *parent, task_kind_t kind, uint32_t scope,
@@ -134,7 +142,11 @@ val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e)
     diag_list_t d;
     diag_list_init(&d);
     val_t *v = NULL;
+    t->run->eval_node = n;
+    t->run->eval_item = t->item;
     mig_status_t st = eval_expr(e, t->env, t->run->src, &d, &v);
+    t->run->eval_node = GRAPH_NONE;
+    t->run->eval_item = NULL;
     if (st == MIG_OK) {
         diag_list_free(&d);
         free(t->run->expr_class);
@@ -148,9 +160,12 @@ val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e)
         const diag_t *x = &d.items[0];
         char *cls = t->run->expr_class;
         t->run->expr_class = NULL;
-        task_fail(t, n, cls ? cls : "InvalidConfig", "%s:%u:%u: %s",
+        /* The hint ("its keys are ...") says what to write instead. */
+        task_fail(t, n, cls ? cls : "ExpressionError", "%s:%u:%u: %s%s%s%s",
                   t->run->src->name, x->has_span ? x->span.line : 0,
-                  x->has_span ? x->span.col : 0, x->message);
+                  x->has_span ? x->span.col : 0, x->message,
+                  x->hint ? " (" : "", x->hint ? x->hint : "",
+                  x->hint ? ")" : "");
         free(cls);
     }
     diag_list_free(&d);

@@ -191,6 +191,7 @@ void sched_call_handler(task_t *t, uint32_t h, const char *name,
             if (st == MIG_OK)
                 st = check_target(r, name, decision, ctx);
         }
+        sched_log_lines(r, ctx, h, t->item);
     }
     if (st == MIG_OK) {
         carry_out(t, name, decision, row == NULL);

@@ -116,6 +116,10 @@ struct run {
     char *error;                /* why, for the run's record */
     char *expr_class;           /* the class of an action that failed in
                                  * the expression being evaluated */
+    /* The node and item whose expression sched_eval is evaluating
+     * (GRAPH_NONE: none), for the log lines of the actions it calls. */
+    uint32_t eval_node;
+    const char *eval_item;
     char *rollback_to;          /* a decision's target, done at stage end */
     uint32_t in_flight;         /* tasks alive */
     diag_list_t *diags;
@@ -163,8 +167,14 @@ val_t *sched_err_detail(const run_t *r, const sched_err_t *e);
 /* Whether an error of class CLS is one of WANT ('*': every class),
  * through the built-in and the plan's own hierarchy. */
 bool sched_class_is(const run_t *r, const char *cls, const char *want);
-/* Evaluates E in T's scope; on failure raises it from node N (the
- * evaluator's message and place) and returns NULL. */
+/* Records the lines CTX logged (actx_logged) as `log` events of node N
+ * and ITEM (GRAPH_NONE, NULL: of none). */
+void sched_log_lines(run_t *r, const action_ctx_t *ctx, uint32_t n,
+                     const char *item);
+/* Evaluates E in T's scope; on failure raises it from node N and
+ * returns NULL: ExpressionError (or the class of the action the
+ * expression called that failed), with the evaluator's place, message
+ * and hint. */
 val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e);
 
 /* ---- sched_foreach.c ------------------------------------------------------ */

@@ -163,6 +163,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
     t->waiting = false;
     if (c->seq)
         sched_crash_point("after-effect");
+    sched_log_lines(r, ctx, n, t->item);
     /* The call's attempt: the retry block's, plus the handler retries. */
     uint32_t attempt = t->attempt + (t->redo_node == n ? t->redos : 0);
     store_step_t rec = { .node = graph_node_id(r->g, n), .item = t->item,
@@ -614,6 +615,7 @@ mig_status_t sched_call_action(void *data, const ast_node_t *call,
     else
         st = row->run(ctx, bound, out);
     val_unref(bound);
+    sched_log_lines(r, ctx, r->eval_node, r->eval_item);
     if (st == MIG_OK && actx_suspended(ctx)) {
         /* An expression cannot wait: stop the call, and let it free its
          * context when it has finished. */

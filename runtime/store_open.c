@@ -179,6 +179,15 @@ static int64_t query_int(sqlite3 *db, const char *sql, int *rc)
     return v;
 }
 
+/* The hint for a store that cannot be written where it is: by default
+ * it lives in .mig/ beside the plan, which a read-only folder refuses. */
+static void hint_unwritable(diag_list_t *diags, diag_t *d)
+{
+    diag_hint(diags, d, "the state store must be writable, and by default "
+              "it is .mig/state.db beside the plan: run where you may write, "
+              "or pass --state PATH to keep it elsewhere (docs/state.md)");
+}
+
 static mig_status_t open_error(store_t *s, diag_list_t *diags, int rc,
                                const char *what)
 {
@@ -187,6 +196,11 @@ static mig_status_t open_error(store_t *s, diag_list_t *diags, int rc,
     if ((rc & 0xff) == SQLITE_BUSY)
         diag_hint(diags, d, "another process held the state store for more "
                   "than 5 seconds");
+    else if (!(s->flags & STORE_READONLY)
+             && ((rc & 0xff) == SQLITE_CANTOPEN
+                 || (rc & 0xff) == SQLITE_READONLY
+                 || (rc & 0xff) == SQLITE_PERM))
+        hint_unwritable(diags, d);
     return (rc & 0xff) == SQLITE_NOMEM ? MIG_ENOMEM : MIG_EIO;
 }
 
@@ -315,21 +329,29 @@ static mig_status_t open_file(store_t *s, diag_list_t *diags)
 {
     struct stat st;
     if (stat(s->path, &st) != 0) {
-        if (errno != ENOENT || !(s->flags & STORE_CREATE)) {
-            diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, errno == ENOENT
+        int e = errno;
+        if (e != ENOENT || !(s->flags & STORE_CREATE)) {
+            diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, e == ENOENT
                                  ? "no state store at '%s': there are no "
                                    "runs here yet%s"
                                  : "cannot open the state store '%s': %s",
-                                 s->path, errno == ENOENT ? ""
-                                                          : strerror(errno));
-            if (errno == ENOENT)
+                                 s->path, e == ENOENT ? ""
+                                                          : strerror(e));
+            if (e == ENOENT)
                 diag_hint(diags, d, "run a plan first, or pass --state with "
                           "the path of a state store");
+            else if ((s->flags & STORE_CREATE)
+                     && (e == EACCES || e == ENOTDIR))
+                hint_unwritable(diags, d);
             return MIG_EIO;
         }
         if (make_parents(s->path) != 0) {
-            diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot create the "
-                     "directory of '%s': %s", s->path, strerror(errno));
+            e = errno;
+            diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot "
+                                 "create the directory of '%s': %s", s->path,
+                                 strerror(e));
+            if (e == EACCES || e == EPERM || e == EROFS || e == ENOTDIR)
+                hint_unwritable(diags, d);
             return MIG_EIO;
         }
     }

@@ -1,15 +1,44 @@
 /* log.c: log.info, log.warn and log.error write a line to the run's event
- * log. They change no managed state, so they are pure: a dry run skips
- * them, and expressions may call them. */
+ * log (a `log` event of the step, docs/state.md) that `mig run` prints and
+ * `mig log` shows. They change no managed state, so they are pure: a dry
+ * run logs nothing, and expressions may call them. */
+#include <string.h>
+
 #include "stdlib_int.h"
 
-/* A dry run logs nothing. */
+/* The level: the row's name after "log." (actx_action). */
+static const char *log_level(action_ctx_t *c)
+{
+    const action_t *row = actx_action(c);
+    return row ? strchr(row->name, '.') + 1 : "info";
+}
+
+/* A dry run logs nothing: it says what the line would be ("would log
+ * warn: ..."), which is no change. */
 static mig_status_t log_preview(action_ctx_t *c, const val_t *args,
                                 val_t **out)
 {
-    (void)c, (void)args;
-    *out = val_null();
-    return MIG_OK;
+    strbuf_t b;
+    strbuf_init(&b);
+    eval_to_text(stdlib_arg(args, "message"), &b);
+    mig_status_t st = b.oom ? MIG_ENOMEM
+        : actx_would(c, "log", log_level(c), "%s", b.data ? b.data : "");
+    strbuf_free(&b);
+    *out = st == MIG_OK ? val_null() : NULL;
+    return st;
+}
+
+static mig_status_t log_run(action_ctx_t *c, const val_t *args, val_t **out)
+{
+    const char *level = log_level(c);
+    strbuf_t b;
+    strbuf_init(&b);
+    eval_to_text(stdlib_arg(args, "message"), &b);
+    mig_status_t st = b.oom ? MIG_ENOMEM
+                            : actx_log(c, level, b.data ? b.data : "");
+    strbuf_free(&b);
+    *out = st == MIG_OK ? val_null() : NULL;
+    return st;
 }
 
 static const action_arg_t log_args[] = {
@@ -20,13 +49,14 @@ static const action_arg_t log_args[] = {
 
 const action_t stdlib_log_actions[] = {
     { .name = "log.error", .effect = ACTION_PURE, .args = log_args,
-      .result = ACTION_T(NULL), .preview = log_preview,
-      .doc = "Writes MESSAGE to the run's log as an error line." },
+      .result = ACTION_T(NULL), .preview = log_preview, .run = log_run,
+      .doc = "Writes MESSAGE to the run's log as an error line (the step "
+             "does not fail)." },
     { .name = "log.info", .effect = ACTION_PURE, .args = log_args,
-      .result = ACTION_T(NULL), .preview = log_preview,
+      .result = ACTION_T(NULL), .preview = log_preview, .run = log_run,
       .doc = "Writes MESSAGE to the run's log." },
     { .name = "log.warn", .effect = ACTION_PURE, .args = log_args,
-      .result = ACTION_T(NULL), .preview = log_preview,
+      .result = ACTION_T(NULL), .preview = log_preview, .run = log_run,
       .doc = "Writes MESSAGE to the run's log as a warning." },
 };
 

@@ -593,6 +593,64 @@ static void test_bound_defaults_outlive_registry(void **state)
     release(&p);
 }
 
+/* ---- mig check and rows that cannot run --------------------------------- */
+
+/* A row with no function passes the argument checks but cannot run:
+ * check_plan refuses the call at its callee, with a hint. */
+static void test_check_refuses_an_action_that_cannot_run(void **state)
+{
+    (void)state;
+    action_registry_t *r = registry();
+    parsed_t p;
+    parse_call(&p, "t.read(path: \"x\")");
+    ast_plan_t *plan = NULL;
+    diag_list_t diags;
+    diag_list_init(&diags);
+    assert_int_equal(grammar_parse(p.src, p.arena, &diags, &plan), MIG_OK);
+    assert_int_equal(check_plan(plan, p.src, r, 0, &diags), MIG_EINVALID);
+    assert_int_equal(diags.errors, 1);
+    assert_string_equal(diags.items[0].message, "action 't.read' cannot "
+                        "run: this build of mig has no code for it");
+    assert_int_equal(diags.items[0].span.line, 3);
+    assert_int_equal(diags.items[0].span.col, 10);
+    assert_string_equal(diags.items[0].hint, "'mig help actions' lists the "
+                        "actions");
+    diag_list_free(&diags);
+    release(&p);
+    action_registry_free(r);
+}
+
+/* So is a recovery handler without a function. */
+static void test_check_refuses_a_handler_that_cannot_run(void **state)
+{
+    (void)state;
+    action_registry_t *r = registry();
+    static const char *const text =
+        "migration \"t\" {\n  stage s {\n"
+        "    foreach i in [1] {\n"
+        "      step a = log.info(message: i)\n"
+        "      recover * with h.retry_later\n"
+        "    }\n  }\n}\n";
+    assert_int_equal(stdlib_register(r), MIG_OK);
+    src_t *src = src_from_memory("t.mig", text, strlen(text));
+    arena_t *arena = arena_new();
+    ast_plan_t *plan = NULL;
+    diag_list_t diags;
+    diag_list_init(&diags);
+    assert_int_equal(grammar_parse(src, arena, &diags, &plan), MIG_OK);
+    assert_int_equal(check_plan(plan, src, r, 0, &diags), MIG_EINVALID);
+    assert_int_equal(diags.errors, 1);
+    assert_string_equal(diags.items[0].message, "recovery handler "
+                        "'h.retry_later' cannot run: this build of mig has "
+                        "no code for it");
+    assert_int_equal(diags.items[0].span.line, 5);
+    assert_int_equal(diags.items[0].span.col, 22);
+    diag_list_free(&diags);
+    arena_free(arena);
+    src_free(src);
+    action_registry_free(r);
+}
+
 /* ---- the standard library ---------------------------------------------- */
 
 static void test_stdlib_registers(void **state)
@@ -627,12 +685,17 @@ static void test_stdlib_registers(void **state)
     for (size_t i = 0; i < action_count(r); i++) {
         const action_t *a = action_at(r, i);
         assert_non_null(a->doc);
+        /* mig check refuses a row without a function: none may lack it. */
+        assert_non_null(a->run);
         if (i)
             assert_true(strcmp(action_at(r, i - 1)->name, a->name) < 0);
         for (const action_arg_t *g = a->args; g && g->name; g++)
             if (g->def)
                 assert_non_null(action_arg_default(r, g));
     }
+    /* The same for the recovery handlers. */
+    for (size_t i = 0; i < action_handler_count(r); i++)
+        assert_non_null(action_handler_at(r, i)->run);
     const action_t *list = action_find(r, "file.list");
     assert_non_null(list);
     assert_string_equal(list->args[1].name, "glob");
@@ -665,6 +728,8 @@ int main(void)
         cmocka_unit_test(test_bind_type_error_on_value),
         cmocka_unit_test(test_bind_misplaced_argument),
         cmocka_unit_test(test_bound_defaults_outlive_registry),
+        cmocka_unit_test(test_check_refuses_an_action_that_cannot_run),
+        cmocka_unit_test(test_check_refuses_a_handler_that_cannot_run),
         cmocka_unit_test(test_stdlib_registers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,7 @@ static const action_arg_t no_args[] = { { 0 } };
 static const action_t rogue[] = {
     { .name = "rogue.write", .effect = ACTION_SELF_UNDO, .args = no_args,
       .result = ACTION_T(NULL), .preview = rogue_preview,
+      .run = rogue_preview,
       .doc = "Writes during its preview: a bug the dry run must contain." },
 };
 

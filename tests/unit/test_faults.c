@@ -107,7 +107,7 @@ static void test_an_unknown_class(void **state)
             "--inject 'file.write:Oops': unknown error class 'Oops'",
             "the classes are Transient, Timeout, Unavailable, Permanent, "
             "ParamMismatch, MethodNotFound, MissingDependency, InvalidConfig, "
-            "Conflict, ValidationFailed, PolicyDenied, ScriptError; the "
+            "Conflict, ValidationFailed, PolicyDenied, ExpressionError, ScriptError; the "
             "plan's: BadSchema, RegistryDown");
 }
 

@@ -418,7 +418,12 @@ static void test_later_override_wins(void **state)
 static void test_error_unknown_profile(void **state)
 {
     (void)state;
-    want_error("prod", NULL, "-: unknown profile 'prod' | the plan's "
+    want_error("qa", NULL, "-: unknown profile 'qa' | the plan's "
+                 "profiles are 'production', 'staging'");
+    /* An abbreviation of 3 bytes or more is close enough; 2 is not. */
+    want_error("prod", NULL, "-: unknown profile 'prod' | did you mean "
+                 "'production'?");
+    want_error("pr", NULL, "-: unknown profile 'pr' | the plan's "
                  "profiles are 'production', 'staging'");
     want_error("prodution", NULL, "-: unknown profile 'prodution' | did "
                  "you mean 'production'?");

@@ -1,0 +1,49 @@
+/* dryrun_int.h: what the files of the dry run share (dryrun.c walks the
+ * graph and describes it; dryrun_fail.c decides what a foreseen failure
+ * means: a failure, or one a recover block or a tolerate absorbs). Not
+ * part of the runtime's public face. */
+#ifndef MIG_DRYRUN_INT_H
+#define MIG_DRYRUN_INT_H
+
+#include "runtime.h"
+
+typedef struct dry {
+    const graph_t *g;
+    src_t *src;
+    const action_registry_t *reg;
+    action_ctx_t *ctx;
+    diag_list_t *diags;
+    bool oom;
+    bool unknown;               /* the last evaluation met something unknown */
+    /* The class of the action that failed in the last evaluation ("":
+     * none; the evaluation's own failure is an ExpressionError). */
+    char expr_class[64];
+    val_t *touched;             /* list of targets earlier steps would change */
+    val_t **stage_maps;         /* per stage (by order index): step results */
+    eval_env_t *stages_env;     /* binds each stage name to its map */
+    uint32_t n_changes, n_failures;
+    uint32_t n_tolerated;       /* foreseen failures a tolerate absorbs */
+    uint32_t n_handled;         /* foreseen failures a recover takes */
+} dry_t;
+
+/* Sets KEY of MAP to V (consumed; NULL: out of memory, noted in D). */
+void dry_put(dry_t *d, val_t *map, const char *key, val_t *v);
+void dry_put_str(dry_t *d, val_t *map, const char *key, const char *s);
+
+/* A failure of class CLS foreseen at node N, its messages from index
+ * FROM of D's list on, M the node's description: counted as a failure of
+ * the dry run, unless a recover block around N would take it in a run
+ * (then its errors become warnings, a note names the handler, M gets
+ * "handled_by", and it counts as handled). */
+void dry_foreseen_failure(dry_t *d, uint32_t n, const char *cls,
+                          size_t from, val_t *m);
+/* Foreseen failures of the N_ITEMS items of foreach F (item i's: FAILS[i]
+ * failures, its messages from DIAGS[i] to DIAGS[i+1]), M the foreach's
+ * description: when F's `tolerate` lets that many items fail, as the run
+ * would, they become warnings with a note, M gets "tolerated", and they
+ * count as tolerated instead of failures. */
+void dry_tolerate_items(dry_t *d, const ast_node_t *f, val_t *m,
+                        size_t n_items, const uint32_t *fails,
+                        const size_t *diags);
+
+#endif

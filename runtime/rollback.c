@@ -625,18 +625,18 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
         if (st == MIG_OK)
             st = store_lock_acquire(s, resource, run.id, getpid(), host, 30000,
                                     o->break_lock, &holder, &fence);
-        if (st == MIG_EINVALID) {
-            diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "%s is locked "
-                                 "by run %" PRId64 " (pid %" PRId64 " on %s)",
-                                 resource, holder.run, holder.pid,
-                                 holder.host ? holder.host : "?");
-            diag_hint(diags, d, "wait for it to end, or take an expired lock "
-                      "over with --break-lock");
+        if (st == MIG_EINVALID && holder.resource) {
+            sched_refuse_locked(diags, &holder, run.id);
             st = MIG_OK;
             goto out;
         }
         if (st != MIG_OK)
             goto out;
+        if (!sched_run_unchanged(s, &run, diags)) {
+            /* Another process acted on the run since it was read. */
+            store_lock_release(s, resource, fence);
+            goto out;
+        }
         store_fence(s, resource, fence);
     }
     rollback_env_t e = { .store = s, .blobs = blobs, .reg = r,

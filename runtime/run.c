@@ -462,33 +462,65 @@ char *sched_lock_name(const char *state_path)
     return name;
 }
 
-static void refuse_locked(run_t *r, const store_lock_t *h)
+void sched_refuse_locked(diag_list_t *diags, const store_lock_t *h,
+                         int64_t self)
 {
     char since[32] = "?";
     time_t t = (time_t)(h->since_ms / 1000);
     struct tm tm;
     if (gmtime_r(&t, &tm))
         strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (h->run == self) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "run %" PRId64
+                             " is already being resumed or rolled back by "
+                             "pid %" PRId64 " on %s (since %s): one process "
+                             "acts for a run at a time", self, h->pid,
+                             h->host ? h->host : "?", since);
+        diag_hint(diags, d, "wait for that process to end, then see `mig "
+                  "status %" PRId64 "`", self);
+        return;
+    }
     bool expired = h->expires_ms < store_now_ms();
     char me[256] = "";
     gethostname(me, sizeof me - 1);
     bool gone = h->host && strcmp(h->host, me) == 0 && h->pid > 0
                 && kill((pid_t)h->pid, 0) == -1 && errno == ESRCH;
-    diag_t *d = diag_add(r->diags, DIAG_ERROR, NULL, NULL, "%s is locked by "
+    diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "%s is locked by "
                          "run %" PRId64 " (pid %" PRId64 " on %s) since %s%s",
                          h->resource, h->run, h->pid, h->host ? h->host : "?",
                          since, expired ? "; the lock has expired" : "");
     if (gone)
-        diag_hint(r->diags, d, "its process is gone, so run %" PRId64 " was "
+        diag_hint(diags, d, "its process is gone, so run %" PRId64 " was "
                   "interrupted: finish it with `mig resume %" PRId64 "` or "
                   "undo it with `mig rollback %" PRId64 "`%s", h->run, h->run,
                   h->run, expired ? ", or take the lock over with "
                   "--break-lock" : "");
     else
-        diag_hint(r->diags, d, expired
+        diag_hint(diags, d, expired
                   ? "take it over with --break-lock (the journal records it)"
                   : "wait for that run to end; a lock expires 30s after its "
                     "holder's last heartbeat");
+}
+
+bool sched_run_unchanged(store_t *s, const store_run_t *before,
+                         diag_list_t *diags)
+{
+    store_run_t now = { 0 };
+    if (store_run_get(s, before->id, &now) != MIG_OK)
+        return false;
+    bool same = now.state == before->state && now.ended_ms == before->ended_ms
+                && now.pid == before->pid;
+    if (!same) {
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "run %" PRId64
+                             " changed while this command started: another "
+                             "process %s it (now %s)", now.id,
+                             now.state == STORE_RUN_RUNNING ? "resumed"
+                                                            : "finished",
+                             store_run_state_name(now.state));
+        diag_hint(diags, d, "see `mig status %" PRId64 "`", now.id);
+    }
+    store_run_clear(&now);
+    return same;
 }
 
 /* Records a new run of R (unless its folder is locked: then says so and
@@ -501,7 +533,7 @@ static mig_status_t record_run(run_t *r, const val_t *params,
     /* Refuse before recording anything when someone holds the lock. */
     if (store_lock_get(r->store, r->lock_resource, holder) == MIG_OK
         && holder->expires_ms >= store_now_ms()) {
-        refuse_locked(r, holder);
+        sched_refuse_locked(r->diags, holder, 0);
         return MIG_OK;
     }
     store_lock_clear(holder);
@@ -670,7 +702,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
                             hostname, RUN_LOCK_TTL_MS, o->break_lock, &holder,
                             &r.fence);
     if (st == MIG_EINVALID && holder.resource) {
-        refuse_locked(&r, &holder);
+        sched_refuse_locked(diags, &holder, r.id);
         if (!o->resume)
             store_run_finish(r.store, r.id, STORE_RUN_FAILED,
                              "refused: the workspace is locked");
@@ -679,6 +711,11 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     }
     if (st != MIG_OK)
         goto out;
+    if (o->resume && !sched_run_unchanged(r.store, &old, diags)) {
+        /* Another process acted on the run since it was read. */
+        store_lock_release(r.store, r.lock_resource, r.fence);
+        goto out;
+    }
     store_fence(r.store, r.lock_resource, r.fence);
     r.last_heartbeat = store_now_ms();
     r.rng = seed;

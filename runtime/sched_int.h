@@ -241,6 +241,17 @@ void sched_rollback(run_t *r, const char *to);
  * directory that holds the state store STATE_PATH. NULL when that
  * directory cannot be resolved (errno) or memory ran out. */
 char *sched_lock_name(const char *state_path);
+/* Reports to DIAGS that the lock H is held by someone else: another run
+ * (who, since when, and what to do), or another process of run SELF
+ * itself (one process acts for a run at a time). */
+void sched_refuse_locked(diag_list_t *diags, const store_lock_t *h,
+                         int64_t self);
+/* Whether run BEFORE->id is still as BEFORE read it (state, end, pid):
+ * checked once its lock is held, so that a resume or rollback that read
+ * the run before another process acted on it stops. False (reported to
+ * DIAGS, or to the store's diagnostics) when not. */
+bool sched_run_unchanged(store_t *s, const store_run_t *before,
+                         diag_list_t *diags);
 
 /* ---- rollback.c ------------------------------------------------------------- */
 

@@ -297,7 +297,11 @@ void store_lock_clear(store_lock_t *l);
  * MIG_EINVALID and fills *HOLDER (if not NULL), unless the lock has
  * expired and BREAK is set: then it is taken over (an event "lock-broken"
  * in the holder's run and in RUN records it). A run that already holds
- * it (a resume) takes it again. *FENCE gets the new fencing token. */
+ * it takes it again (a resume, a rollback), unless another process that
+ * is still alive holds it for that run (one process per run: refused as
+ * above, with *HOLDER naming it; BREAK does not apply). The check is made
+ * inside the transaction that takes the lock. *FENCE gets the new
+ * fencing token. */
 mig_status_t store_lock_acquire(store_t *s, const char *resource, int64_t run,
                                 int64_t pid, const char *host, int64_t ttl_ms,
                                 bool brk, store_lock_t *holder,

@@ -259,6 +259,10 @@ mig_status_t store_sql_report(store_t *s, int rc, const char *what,
  * failures are reported as doing WHAT. */
 mig_status_t store_exec(store_t *s, store_stmt_id_t id, const char *what);
 
+/* Whether the process PID on HOST may still be alive, seen from here: a
+ * process of another host is given the benefit of the doubt. */
+bool store_process_alive(int64_t pid, const char *host);
+
 /* ---- the shape of every write ------------------------------------------ */
 
 /* Opens the transaction a write joins when none is open: BEGIN IMMEDIATE,

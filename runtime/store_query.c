@@ -206,9 +206,7 @@ mig_status_t store_run_list(store_t *s, size_t limit, store_run_t **runs,
     return MIG_OK;
 }
 
-/* Whether the process PID on HOST may still be alive, seen from here: a
- * process of another host is given the benefit of the doubt. */
-static bool process_alive(int64_t pid, const char *host)
+bool store_process_alive(int64_t pid, const char *host)
 {
     char me[256] = "";
     if (gethostname(me, sizeof me - 1) != 0 || !host || strcmp(host, me) != 0
@@ -230,7 +228,7 @@ store_run_state_t store_run_liveness(store_t *s, const store_run_t *run)
     bool live = false;
     while (!live && sqlite3_step(q) == SQLITE_ROW)
         live = sqlite3_column_int64(q, 2) >= now
-               && process_alive(sqlite3_column_int64(q, 0),
+               && store_process_alive(sqlite3_column_int64(q, 0),
                                 store_column_text(q, 1));
     store_stmt_done(q, fresh);
     return live ? STORE_RUN_RUNNING : STORE_RUN_INTERRUPTED;

@@ -89,8 +89,10 @@ static void test_locks(void **state)
                        "on host-b) took it over at ") == last_diag(s));
     assert_int_equal(store_lock_release(s, "/work", 1), MIG_EINVALID);
     assert_int_equal(store_lock_heartbeat(s, "/work", 2, 60000), MIG_OK);
-    /* The same run takes it again (a resume): a new fence. */
-    assert_int_equal(store_lock_acquire(s, "/work", r2, 203, "host-b", 60000,
+    /* The same run's process takes it again: a new fence. (Another
+     * process of that run is refused while this one may be alive:
+     * test_one_process_per_run.) */
+    assert_int_equal(store_lock_acquire(s, "/work", r2, 202, "host-b", 60000,
                                         false, &holder, &fence), MIG_OK);
     assert_int_equal(fence, 3);
     assert_int_equal(store_lock_release(s, "/work", 3), MIG_OK);
@@ -190,6 +192,58 @@ static void test_liveness(void **state)
                             store_run_state_name(expect[i].want));
         store_run_clear(&r);
     }
+    store_close(s);
+}
+
+/* One process per run: a second process taking a run's own lock (a
+ * rollback while a resume goes on) is refused while the holder lives and
+ * its lock is fresh, --break-lock or not; a dead holder's or an expired
+ * lock is taken over (the resume of an interrupted run). */
+static void test_one_process_per_run(void **state)
+{
+    (void)state;
+    char me[256] = "";
+    assert_int_equal(gethostname(me, sizeof me - 1), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0)
+        _exit(0);
+    assert_int_equal(waitpid(child, NULL, 0), child);
+    pid_t other = getppid();     /* alive, and not this process */
+
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "one", getpid(), me);
+    int64_t f1 = 0, f2 = 0;
+    store_lock_t holder = { 0 };
+    assert_int_equal(store_lock_acquire(s, "/work", run, getpid(), me, 60000,
+                                        false, &holder, &f1), MIG_OK);
+    for (int brk = 0; brk < 2; brk++) {
+        assert_int_equal(store_lock_acquire(s, "/work", run, other, me, 60000,
+                                            brk, &holder, &f2), MIG_EINVALID);
+        assert_int_equal(f2, 0);
+        assert_int_equal(holder.run, run);
+        assert_int_equal(holder.pid, getpid());
+        assert_int_equal(holder.fence, f1);
+        store_lock_clear(&holder);
+    }
+    /* The same process takes it again. */
+    assert_int_equal(store_lock_acquire(s, "/work", run, getpid(), me, 60000,
+                                        false, &holder, &f2), MIG_OK);
+    assert_int_equal(f2, f1 + 1);
+    /* Its holder gone (the child's pid, reaped): taken over. */
+    assert_int_equal(store_lock_release(s, "/work", f2), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "/work", run, child, me, 60000,
+                                        false, &holder, &f1), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "/work", run, other, me, 60000,
+                                        false, &holder, &f2), MIG_OK);
+    assert_int_equal(f2, f1 + 1);
+    /* Expired, its holder alive: taken over. */
+    assert_int_equal(store_lock_heartbeat(s, "/work", f2, -1), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "/work", run, getpid(), me, 60000,
+                                        false, &holder, &f1), MIG_OK);
+    assert_int_equal(f1, f2 + 1);
+    assert_null(holder.resource);
+    assert_int_equal(store_diags(s)->len, 0);
     store_close(s);
 }
 
@@ -304,6 +358,7 @@ int main(void)
         T(test_locks),
         T(test_fence_stops_writes),
         T(test_liveness),
+        T(test_one_process_per_run),
         T(test_flush_groups_writes),
         T(test_read_only),
         T(test_io_error_is_sticky),

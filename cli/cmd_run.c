@@ -291,12 +291,10 @@ static int run_and_report(cli_plan_t *p, const char *path, const val_t *params,
     if (getenv("MIG_CRASH_COUNT"))
         fprintf(stderr, "mig: crash points: %" PRIu64 "\n",
                 run_crash_points());
-    if (st == MIG_ENOMEM) {
+    if (st == MIG_ENOMEM)
         fprintf(stderr, "mig: error: out of memory\n");
-        return EXIT_USAGE;
-    }
     if (st != MIG_OK)
-        return EXIT_USAGE;
+        return cli_store_exit(st);
     if (id && res != RUN_REFUSED)
         printf("run %" PRId64 " %s: %s\n", id, what, run_result_name(res));
     return exit_for(res);
@@ -371,13 +369,14 @@ static int read_run(const cli_cmd_t *cmd, const cli_args_t *a,
     store_t *s = NULL;
     int64_t id = 0;
     int rc = cli_state_path(cmd, a, 0, state, &diags);
-    if (rc == EXIT_CLEAN && store_open(*state, STORE_READONLY, &diags, &s)
-                            != MIG_OK)
-        rc = EXIT_USAGE;
+    mig_status_t st = rc == EXIT_CLEAN
+        ? store_open(*state, STORE_READONLY, &diags, &s) : MIG_OK;
+    if (st != MIG_OK)
+        rc = st == MIG_ENOMEM ? EXIT_USAGE : EXIT_STORE;
     if (rc == EXIT_CLEAN)
         rc = cli_run_id(s, text, &id, &diags);
-    if (rc == EXIT_CLEAN && store_run_get(s, id, out) != MIG_OK)
-        rc = EXIT_USAGE;
+    if (rc == EXIT_CLEAN && (st = store_run_get(s, id, out)) != MIG_OK)
+        rc = cli_store_exit(st);
     if (s)
         diag_list_move(&diags, store_diags(s));
     cli_render_diags(&diags);
@@ -487,7 +486,7 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
     store_run_clear(&run);
     free(state);
     if (st != MIG_OK)
-        return EXIT_USAGE;
+        return cli_store_exit(st);
     if (dry)
         return res == RUN_REFUSED ? EXIT_REFUSED : EXIT_CLEAN;
     return res == RUN_ROLLED_BACK ? EXIT_CLEAN : exit_for(res);

@@ -593,8 +593,11 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
     char *resource = NULL;
     int64_t fence = 0;
     mig_status_t st = store_open(o->state_path, 0, diags, &s);
-    if (st != MIG_OK)
+    if (st != MIG_OK) {
+        if (st != MIG_ENOMEM)
+            st = MIG_EIO;       /* the state store cannot be used */
         goto out;
+    }
     if ((st = store_run_get(s, o->run, &run)) != MIG_OK)
         goto out;
     store_run_state_t live = store_run_liveness(s, &run);
@@ -655,6 +658,9 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
     if (st == MIG_OK && store_flush(s) != MIG_OK)
         st = MIG_EINVALID;
 out:
+    if (st == MIG_EINVALID && s && store_failure(s)
+        && store_failure(s) != MIG_ENOMEM)
+        st = MIG_EIO;           /* the store failed on the way */
     if (s && store_diags(s)->len)
         diag_list_move(diags, store_diags(s));
     store_run_clear(&run);

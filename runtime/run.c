@@ -650,8 +650,11 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     st = store_open(state, STORE_CREATE, diags, &r.store);
     if (st == MIG_OK)
         st = blobs_open(objects, diags, &r.blobs);
-    if (st != MIG_OK)
+    if (st != MIG_OK) {
+        if (st != MIG_ENOMEM)
+            st = MIG_EIO;       /* the state store cannot be used */
         goto out;
+    }
     store_set_durability(r.store, o->durable_full ? STORE_DURABLE_FULL
                                                   : STORE_DURABLE_GROUPED);
     if (uv_loop_init(&loop) != 0) {
@@ -744,6 +747,9 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     uv_run(&loop, UV_RUN_DEFAULT);
     st = end_run(&r, result) ? MIG_OK : MIG_EINVALID;
 out:
+    if (st == MIG_EINVALID && r.store && store_failure(r.store)
+        && store_failure(r.store) != MIG_ENOMEM)
+        st = MIG_EIO;           /* the store failed on the way */
     if (r.store && store_diags(r.store)->len)
         diag_list_move(diags, store_diags(r.store));
     store_run_clear(&old);

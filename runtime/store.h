@@ -70,6 +70,10 @@ bool store_pending(const store_t *s);
 void store_defer(store_t *s, bool on);
 /* The diagnostics of failed store calls (borrowed; appended to). */
 diag_list_t *store_diags(store_t *s);
+/* The error that failed S for good (MIG_EIO: the file cannot be written,
+ * is damaged, full, deleted or replaced; MIG_EINVALID: it lost its lock;
+ * MIG_ENOMEM), or MIG_OK while it works. */
+mig_status_t store_failure(const store_t *s);
 
 /* ---- runs ------------------------------------------------------------- */
 
@@ -110,7 +114,8 @@ void store_run_clear(store_run_t *r);
 mig_status_t store_run_create(store_t *s, const store_run_t *r, int64_t *id);
 /* MIG_EINVALID ("no run N") when absent. RUN is filled (clear it). */
 mig_status_t store_run_get(store_t *s, int64_t id, store_run_t *run);
-/* The newest run's id, or 0. */
+/* The newest run's id, 0 when there is none, or -1 when the store
+ * cannot be read (reported to its diagnostics: damaged ...). */
 int64_t store_run_last(store_t *s);
 mig_status_t store_run_finish(store_t *s, int64_t id,
                               store_run_state_t state, const char *error);

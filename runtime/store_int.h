@@ -223,6 +223,9 @@ struct store {
     int iterating;
     mig_status_t sticky;            /* MIG_OK, or the error every write
                                        returns from now on */
+    /* The identity of the file opened (st_dev, st_ino), checked at every
+     * commit and heartbeat (store_check_file). */
+    uint64_t file_dev, file_ino;
     diag_list_t diags;
     sqlite3_stmt *stmt[STORE_SQL_COUNT];
     strbuf_t json[STORE_JSON_SLOTS];
@@ -258,6 +261,21 @@ mig_status_t store_sql_report(store_t *s, int rc, const char *what,
 /* Runs the cached statement ID, which takes no parameters, to its end;
  * failures are reported as doing WHAT. */
 mig_status_t store_exec(store_t *s, store_stmt_id_t id, const char *what);
+
+/* Records the identity of S's file (at open). MIG_OK, or MIG_EIO
+ * reported. */
+mig_status_t store_note_file(store_t *s, diag_list_t *diags);
+/* Whether S's path still names the file it opened (checked as each
+ * transaction begins and before it commits): deleted or replaced
+ * (a new file made in its place) fails the store for good (MIG_EIO,
+ * reported), since what is written would go to a file nobody reads. */
+mig_status_t store_check_file(store_t *s);
+
+/* What to do about a damaged store file (docs/troubleshooting.md). */
+#define STORE_DAMAGED_HINT                                                    \
+    "copy the file aside before anything else touches it; `sqlite3 FILE "    \
+    ".recover` may save what can still be read. To start afresh, move it "   \
+    "away (its runs can then no longer be resumed or rolled back)"
 
 /* Whether the process PID on HOST may still be alive, seen from here: a
  * process of another host is given the benefit of the doubt. */

@@ -370,6 +370,8 @@ mig_status_t store_open(const char *path, unsigned flags, diag_list_t *diags,
     int64_t version = 0;
     mig_status_t st = open_file(s, diags);
     if (st == MIG_OK)
+        st = store_note_file(s, diags);
+    if (st == MIG_OK)
         st = identify(s, diags, &version);
     if (st == MIG_OK && !(flags & STORE_READONLY))
         st = set_pragmas(s, diags);

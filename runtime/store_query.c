@@ -23,10 +23,10 @@ const char *store_column_text(sqlite3_stmt *q, int col)
 /* Reports a row the store cannot read back (WHAT is "run 3's state"). */
 static mig_status_t damaged(store_t *s, const char *what, const char *text)
 {
-    diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "'%s' is damaged: "
-                         "%s is '%s'", s->path, what, text ? text : "NULL");
-    diag_hint(&s->diags, d, "keep a copy of the file before anything else "
-              "touches it");
+    diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "the state store "
+                         "'%s' is damaged: %s is '%s'", s->path, what,
+                         text ? text : "NULL");
+    diag_hint(&s->diags, d, STORE_DAMAGED_HINT);
     return MIG_EIO;
 }
 
@@ -155,7 +155,9 @@ int64_t store_read_int(store_t *s, store_stmt_id_t id, bool bind, int64_t a)
 
 int64_t store_run_last(store_t *s)
 {
-    return store_read_int(s, STORE_SQL_RUN_LAST, false, 0);
+    size_t said = s->diags.len;
+    int64_t id = store_read_int(s, STORE_SQL_RUN_LAST, false, 0);
+    return s->diags.len > said || s->sticky ? -1 : id;
 }
 
 void store_runs_free(store_run_t *runs, size_t n)

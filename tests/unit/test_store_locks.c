@@ -351,6 +351,58 @@ static void test_io_error_is_sticky(void **state)
     store_close(s);
 }
 
+/* A store whose file is deleted or replaced while open fails, for good,
+ * at the next transaction it begins or commits, and says which. */
+static void test_file_deleted_or_replaced(void **state)
+{
+    (void)state;
+    for (int replace = 0; replace < 2; replace++) {
+        store_t *s = open_store(STORE_CREATE);
+        int64_t run = new_run(s, "one", 1, "h");
+        assert_int_equal(store_event(s, run, "a", NULL, NULL, NULL), MIG_OK);
+        assert_int_equal(store_flush(s), MIG_OK);
+        char moved[160], wal[160];
+        snprintf(moved, sizeof moved, "%s.old", path);
+        snprintf(wal, sizeof wal, "%s-wal", path);
+        if (replace) {
+            /* Between transactions, another store made in its place: found
+             * as the next one begins. */
+            assert_int_equal(rename(path, moved), 0);
+            store_t *other = open_store(STORE_CREATE);
+            store_close(other);
+            assert_int_equal(store_event(s, run, "b", NULL, NULL, NULL),
+                             MIG_EIO);
+        } else {
+            /* Inside a transaction: found before it commits. */
+            assert_int_equal(store_event(s, run, "b", NULL, NULL, NULL),
+                             MIG_OK);
+            assert_true(store_pending(s));
+            assert_int_equal(unlink(path), 0);
+            unlink(wal);
+            assert_int_equal(store_flush(s), MIG_EIO);
+            assert_false(store_pending(s));
+        }
+        char msg[240];
+        if (replace)
+            snprintf(msg, sizeof msg, "the state store '%s' was replaced by "
+                     "another file while in use: its journal is not there",
+                     path);
+        else
+            snprintf(msg, sizeof msg, "the state store '%s' was deleted "
+                     "while in use (No such file or directory): its journal "
+                     "is lost", path);
+        assert_string_equal(last_diag(s), msg);
+        size_t n = store_diags(s)->len;
+        assert_int_equal(store_event(s, run, "c", NULL, NULL, NULL), MIG_EIO);
+        assert_int_equal(store_lock_heartbeat(s, "/work", 1, 1000), MIG_EIO);
+        assert_int_equal(store_flush(s), MIG_EIO);
+        assert_int_equal(store_diags(s)->len, n);     /* said once */
+        store_close(s);
+        unlink(path);
+        unlink(moved);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +414,7 @@ int main(void)
         T(test_flush_groups_writes),
         T(test_read_only),
         T(test_io_error_is_sticky),
+        T(test_file_deleted_or_replaced),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

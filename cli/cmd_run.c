@@ -123,6 +123,10 @@ static void on_event(void *data, const char *kind, const char *node,
         printf("  in flight at the crash: %s", label(p, node));
         item_suffix(item);
         printf(": %s\n", str(d, "settled"));
+    } else if (strcmp(kind, "interrupted") == 0) {
+        printf("interrupted by %s: letting the steps in flight end, starting "
+               "nothing new (a second signal stops at once)\n",
+               str(d, "signal"));
     } else if (strcmp(kind, "rollback-start") == 0) {
         printf("rolling back to %s\n", str(d, "to"));
     } else if (strcmp(kind, "undo") == 0 || strcmp(kind, "undo-forced") == 0) {
@@ -159,7 +163,7 @@ static int exit_for(run_result_t r)
         [RUN_SUCCEEDED] = EXIT_CLEAN, [RUN_FAILED] = EXIT_RUN_FAILED,
         [RUN_ROLLED_BACK] = EXIT_ROLLED_BACK,
         [RUN_ROLLBACK_FAILED] = EXIT_ROLLBACK_FAILED,
-        [RUN_REFUSED] = EXIT_REFUSED,
+        [RUN_REFUSED] = EXIT_REFUSED, [RUN_INTERRUPTED] = EXIT_INTERRUPTED,
     };
     return codes[r];
 }
@@ -297,6 +301,9 @@ static int run_and_report(cli_plan_t *p, const char *path, const val_t *params,
         return cli_store_exit(st);
     if (id && res != RUN_REFUSED)
         printf("run %" PRId64 " %s: %s\n", id, what, run_result_name(res));
+    if (res == RUN_INTERRUPTED)
+        printf("finish it with `mig resume %" PRId64 "`, or undo it with "
+               "`mig rollback %" PRId64 "`\n", id, id);
     return exit_for(res);
 }
 

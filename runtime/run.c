@@ -54,6 +54,85 @@ uint64_t run_crash_points(void)
     return crash_count;
 }
 
+/* ---- signals ------------------------------------------------------------------ */
+
+/* The signals that stop a run gracefully (docs/runtime.md, "Signals"):
+ * the first one makes the run start nothing new, let the steps in flight
+ * end (journaled), roll nothing back and end recorded as interrupted; a
+ * second one stops the process at once, as the signal would have. */
+static const struct { int sig; const char *name; } stop_signals[] = {
+    { SIGINT, "SIGINT" }, { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" },
+};
+#define N_STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
+
+/* Set by the handler (the first signal), read by the loop's wake-up. */
+static volatile sig_atomic_t stop_signal;
+static uv_async_t *volatile stop_wake;
+
+const char *sched_signal_name(int sig)
+{
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++)
+        if (stop_signals[i].sig == sig)
+            return stop_signals[i].name;
+    return "a signal";
+}
+
+static void on_stop_signal(int sig)
+{
+    if (stop_signal) {
+        /* The second: at once, as if mig had not caught it. */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+    if (stop_wake)
+        uv_async_send(stop_wake);      /* async-signal-safe */
+}
+
+static void woken(uv_async_t *h)
+{
+    run_t *r = h->data;
+    if (stop_signal && !r->interrupted) {
+        r->interrupted = stop_signal;
+        r->stopping = true;
+        val_t *d = val_map_new(1);
+        if (d)
+            val_map_set_take(d, "signal", 6, val_cstring(
+                sched_signal_name(r->interrupted)));
+        sched_event(r, "interrupted", GRAPH_NONE, NULL, d);
+    }
+}
+
+/* Catches the stop signals for R (OLD keeps what was there before). A
+ * signal ignored when mig started (nohup, a background job of a shell
+ * without job control) stays ignored. */
+static void catch_signals(run_t *r, struct sigaction old[N_STOP_SIGNALS])
+{
+    stop_signal = 0;
+    r->wake.data = r;
+    uv_async_init(r->loop, &r->wake, woken);
+    uv_unref((uv_handle_t *)&r->wake);     /* no reason to turn the loop */
+    stop_wake = &r->wake;
+    struct sigaction sa = { .sa_handler = on_stop_signal };
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++) {
+        sigaction(stop_signals[i].sig, NULL, &old[i]);
+        if (old[i].sa_handler != SIG_IGN)
+            sigaction(stop_signals[i].sig, &sa, NULL);
+    }
+}
+
+/* Puts back what catch_signals replaced; a signal from now on acts as it
+ * did before the run. */
+static void release_signals(run_t *r, const struct sigaction old[N_STOP_SIGNALS])
+{
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++)
+        sigaction(stop_signals[i].sig, &old[i], NULL);
+    stop_wake = NULL;
+    uv_close((uv_handle_t *)&r->wake, NULL);
+}
+
 /* ---- the loop ----------------------------------------------------------------- */
 
 static void tick(uv_timer_t *h)
@@ -219,6 +298,10 @@ void sched_run(run_t *r)
         diag_list_free(&d);
     }
     for (uint32_t k = 0; k < graph_stage_count(r->g) && !failed; k++) {
+        if (r->interrupted) {
+            failed = true;      /* no stage starts after a signal */
+            break;
+        }
         uint32_t enter = graph_stage_at(r->g, k);
         const char *name = graph_node_ast(r->g, enter)->u.stage.name.name;
         r->stage_results = val_map_new(8);
@@ -238,13 +321,13 @@ void sched_run(run_t *r)
             event_error(r, "stage-failed", enter, &e);
         else
             sched_event(r, "stage-done", enter, NULL, NULL);
-        if (r->rollback_to) {
+        if (r->rollback_to && !r->interrupted) {
             char *to = r->rollback_to;
             r->rollback_to = NULL;
             sched_rollback(r, to);
             free(to);
         }
-        if (!r->fatal && run_hooks(r, enter, stage_failed,
+        if (!r->fatal && !r->interrupted && run_hooks(r, enter, stage_failed,
                                    env ? env : r->plan_env))
             stage_failed = true;
         eval_env_free(env);
@@ -261,7 +344,8 @@ void sched_run(run_t *r)
         }
     }
     r->failed = failed || r->fatal;
-    if (!r->fatal && run_hooks(r, GRAPH_NONE, r->failed, r->plan_env))
+    if (!r->fatal && !r->interrupted
+        && run_hooks(r, GRAPH_NONE, r->failed, r->plan_env))
         r->failed = true;
     if (r->failed && plan_err.message && !r->error) {
         char buf[2048];
@@ -590,13 +674,22 @@ static bool end_run(run_t *r, run_result_t *result)
 {
     *result = r->rollback_failed ? RUN_ROLLBACK_FAILED
             : r->rolled_back ? RUN_ROLLED_BACK
+            : r->interrupted && !r->fatal ? RUN_INTERRUPTED
             : r->failed || r->fatal ? RUN_FAILED : RUN_SUCCEEDED;
     static const store_run_state_t states[] = {
         [RUN_SUCCEEDED] = STORE_RUN_SUCCEEDED, [RUN_FAILED] = STORE_RUN_FAILED,
         [RUN_ROLLED_BACK] = STORE_RUN_ROLLED_BACK,
         [RUN_ROLLBACK_FAILED] = STORE_RUN_ROLLBACK_FAILED,
         [RUN_REFUSED] = STORE_RUN_FAILED,
+        [RUN_INTERRUPTED] = STORE_RUN_INTERRUPTED,
     };
+    if (*result == RUN_INTERRUPTED) {
+        char why[64];
+        snprintf(why, sizeof why, "interrupted by %s",
+                 sched_signal_name(r->interrupted));
+        free(r->error);
+        r->error = strdup(why);
+    }
     val_t *d = val_map_new(4);
     if (d) {
         val_map_set_take(d, "result", 6, val_cstring(run_result_name(*result)));
@@ -731,6 +824,8 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     begin_run(&r, &old, digest, hostname, seed);
     if (store_flush(r.store) != MIG_OK)
         r.fatal = true;
+    struct sigaction old_signals[N_STOP_SIGNALS];
+    catch_signals(&r, old_signals);
     uv_idle_init(&loop, &r.flusher);
     r.flusher.data = &r;
     uv_timer_init(&loop, &r.tick);
@@ -744,8 +839,10 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     uv_timer_stop(&r.tick);
     uv_close((uv_handle_t *)&r.tick, NULL);
     uv_close((uv_handle_t *)&r.flusher, NULL);
+    woken(&r.wake);         /* a signal not seen by the loop yet */
     uv_run(&loop, UV_RUN_DEFAULT);
     st = end_run(&r, result) ? MIG_OK : MIG_EINVALID;
+    release_signals(&r, old_signals);
 out:
     if (st == MIG_EINVALID && r.store && store_failure(r.store)
         && store_failure(r.store) != MIG_ENOMEM)

@@ -281,7 +281,8 @@ bool faults_hit(faults_t *f, const char *action, const char *node,
     X(FAILED, "failed")                /* nothing was rolled back */         \
     X(ROLLED_BACK, "rolled-back")      /* failed; rollback matched */        \
     X(ROLLBACK_FAILED, "rollback-failed") /* an undo failed or a digest differs */ \
-    X(REFUSED, "refused")              /* locked, changed plan, ... */
+    X(REFUSED, "refused")              /* locked, changed plan, ... */      \
+    X(INTERRUPTED, "interrupted")      /* stopped by a signal; resumable */
 
 typedef enum run_result {
 #define RUN_RESULT_ENUM(e, s) RUN_##e,

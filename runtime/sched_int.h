@@ -111,6 +111,10 @@ struct run {
     uint64_t rng;               /* the run's seeded generator (jitter) */
     bool stopping;              /* a failure: start nothing new */
     bool fatal;                 /* the store failed or memory ran out */
+    int interrupted;            /* the signal that stops the run, or 0:
+                                   start nothing new, recover nothing,
+                                   roll nothing back (run.c) */
+    uv_async_t wake;            /* the signal handler wakes the loop */
     bool rolled_back, rollback_failed;
     bool failed;                /* the plan failed */
     char *error;                /* why, for the run's record */
@@ -241,6 +245,8 @@ void sched_rollback(run_t *r, const char *to);
  * directory that holds the state store STATE_PATH. NULL when that
  * directory cannot be resolved (errno) or memory ran out. */
 char *sched_lock_name(const char *state_path);
+/* "SIGTERM", for the signals that stop a run gracefully (run.c). */
+const char *sched_signal_name(int sig);
 /* Reports to DIAGS that the lock H is held by someone else: another run
  * (who, since when, and what to do), or another process of run SELF
  * itself (one process acts for a run at a time). */

@@ -93,13 +93,48 @@ static const char *const stmt_sql[] = {
 static const struct { int code; const char *hint; } sql_hints[] = {
     { SQLITE_FULL, "free some disk space; the run stopped before going on "
                    "without its journal" },
-    { SQLITE_BUSY, "another process held the state store for more than 5 "
-                   "seconds" },
     { SQLITE_READONLY, "check the permissions of the store and its "
                        "directory" },
     { SQLITE_CORRUPT, STORE_DAMAGED_HINT },
     { SQLITE_NOTADB, STORE_DAMAGED_HINT },
 };
+
+/* The hint of a store another connection kept in a write transaction
+ * for longer than the busy timeout: who holds a lock (a reader sees the
+ * lock rows meanwhile, in WAL mode), whether that process is stopped, and
+ * what to do. */
+static void busy_hint(store_t *s, diag_list_t *l, diag_t *d)
+{
+    sqlite3_stmt *q = NULL;
+    int64_t run = 0, pid = 0;
+    char host[256] = "";
+    if (sqlite3_prepare_v2(s->db, stmt_sql[STORE_SQL_LOCK_HOLDERS], -1, &q,
+                           NULL) == SQLITE_OK
+        && sqlite3_step(q) == SQLITE_ROW) {
+        run = sqlite3_column_int64(q, 0);
+        pid = sqlite3_column_int64(q, 1);
+        const char *h = (const char *)sqlite3_column_text(q, 2);
+        snprintf(host, sizeof host, "%s", h ? h : "?");
+    }
+    sqlite3_finalize(q);
+    if (!run) {
+        diag_hint(l, d, "another process has kept the state store in a write "
+                  "transaction for more than %d seconds, and no run holds a "
+                  "lock: find it with `fuser %s` and let it end",
+                  STORE_BUSY_MS / 1000, s->path);
+    } else if (store_process_stopped(pid, host)) {
+        diag_hint(l, d, "run %" PRId64 "'s process (pid %" PRId64 " on %s) is "
+                  "stopped in the middle of a write: continue it with `kill "
+                  "-CONT %" PRId64 "`, or end it with `kill %" PRId64 "` and "
+                  "then try again", run, pid, host, pid, pid);
+    } else {
+        diag_hint(l, d, "run %" PRId64 "'s process (pid %" PRId64 " on %s) "
+                  "has kept the state store in a write transaction for more "
+                  "than %d seconds: if it hangs, end it with `kill %" PRId64
+                  "` and then try again", run, pid, host,
+                  STORE_BUSY_MS / 1000, pid);
+    }
+}
 
 mig_status_t store_sql_report(store_t *s, int rc, const char *what,
                               const char *msg)
@@ -115,6 +150,8 @@ mig_status_t store_sql_report(store_t *s, int rc, const char *what,
     for (size_t i = 0; i < sizeof(sql_hints) / sizeof(sql_hints[0]); i++)
         if (sql_hints[i].code == code)
             diag_hint(&s->diags, d, "%s", sql_hints[i].hint);
+    if (code == SQLITE_BUSY)
+        busy_hint(s, &s->diags, d);
     return code == SQLITE_CONSTRAINT ? MIG_EINVALID
          : code == SQLITE_NOMEM ? MIG_ENOMEM : MIG_EIO;
 }

@@ -71,7 +71,9 @@
     X(LOCK_RELEASE, "UPDATE locks SET run = NULL, pid = NULL, host = NULL, "  \
       "expires_ms = 0 WHERE resource = ?1 AND fence = ?2 "                    \
       "AND run IS NOT NULL")                                                  \
-    X(LOCK_OF_RUN, "SELECT pid, host, expires_ms FROM locks WHERE run = ?1")
+    X(LOCK_OF_RUN, "SELECT pid, host, expires_ms FROM locks WHERE run = ?1") \
+    X(LOCK_HOLDERS, "SELECT run, pid, host, heartbeat_ms FROM locks "         \
+      "WHERE run IS NOT NULL ORDER BY heartbeat_ms DESC")
 
 /* What the single-row writes (above) and the multi-row ones of a batch
  * (STORE_BATCHES) share: the columns written, and the step's upsert. */
@@ -271,6 +273,10 @@ mig_status_t store_note_file(store_t *s, diag_list_t *diags);
  * reported), since what is written would go to a file nobody reads. */
 mig_status_t store_check_file(store_t *s);
 
+/* How long a write waits for another connection's write transaction
+ * before it fails with SQLITE_BUSY. */
+#define STORE_BUSY_MS 5000
+
 /* What to do about a damaged store file (docs/troubleshooting.md). */
 #define STORE_DAMAGED_HINT                                                    \
     "copy the file aside before anything else touches it; `sqlite3 FILE "    \
@@ -280,6 +286,9 @@ mig_status_t store_check_file(store_t *s);
 /* Whether the process PID on HOST may still be alive, seen from here: a
  * process of another host is given the benefit of the doubt. */
 bool store_process_alive(int64_t pid, const char *host);
+/* Whether the process PID on HOST is this host's and stopped (SIGSTOP,
+ * Ctrl-Z, a debugger): /proc says so. */
+bool store_process_stopped(int64_t pid, const char *host);
 
 /* ---- the shape of every write ------------------------------------------ */
 

@@ -186,7 +186,7 @@ static mig_status_t open_error(store_t *s, diag_list_t *diags, int rc,
                          what, s->path, sqlite3_errmsg(s->db));
     if ((rc & 0xff) == SQLITE_BUSY)
         diag_hint(diags, d, "another process held the state store for more "
-                  "than 5 seconds");
+                  "than %d seconds", STORE_BUSY_MS / 1000);
     return (rc & 0xff) == SQLITE_NOMEM ? MIG_ENOMEM : MIG_EIO;
 }
 
@@ -348,7 +348,7 @@ static mig_status_t open_file(store_t *s, diag_list_t *diags)
         return open_error(s, diags, rc, "open the state store");
     }
     sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
     return MIG_OK;
 }
 

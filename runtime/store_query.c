@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -215,6 +216,24 @@ bool store_process_alive(int64_t pid, const char *host)
         || pid <= 0)
         return true;
     return !(kill((pid_t)pid, 0) == -1 && errno == ESRCH);
+}
+
+bool store_process_stopped(int64_t pid, const char *host)
+{
+    char me[256] = "", path[64], buf[512];
+    if (gethostname(me, sizeof me - 1) != 0 || !host || strcmp(host, me) != 0
+        || pid <= 0)
+        return false;
+    snprintf(path, sizeof path, "/proc/%" PRId64 "/stat", pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    /* "PID (COMM) STATE ...": COMM may hold anything, so the state is
+     * read after its last ')'. */
+    const char *paren = strrchr(buf, ')');
+    return paren && paren[1] == ' ' && (paren[2] == 'T' || paren[2] == 't');
 }
 
 store_run_state_t store_run_liveness(store_t *s, const store_run_t *run)

@@ -403,6 +403,73 @@ static void test_file_deleted_or_replaced(void **state)
     }
 }
 
+/* A store kept in a write transaction by a process that is stopped: a
+ * write of another connection fails once the busy timeout has passed,
+ * naming the run and process that hold the lock, saying it is stopped
+ * and what to do; with no lock held, saying how to find the process. */
+static void test_busy_names_the_holder(void **state)
+{
+    (void)state;
+    char me[256] = "";
+    assert_int_equal(gethostname(me, sizeof me - 1), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        pause();
+        _exit(0);
+    }
+    assert_int_equal(kill(child, SIGSTOP), 0);
+    int ws;
+    assert_int_equal(waitpid(child, &ws, WUNTRACED), child);
+    assert_true(WIFSTOPPED(ws));
+
+    store_t *holder = open_store(STORE_CREATE);
+    store_t *other = open_store(0);
+    sqlite3_busy_timeout(other->db, 50);        /* not 5s, for the test */
+    for (int locked = 0; locked < 2; locked++) {
+        int64_t run = new_run(holder, "held", child, me);
+        int64_t fence;
+        if (locked)
+            assert_int_equal(store_lock_acquire(holder, "/work", run, child,
+                                                me, 60000, false, NULL,
+                                                &fence), MIG_OK);
+        /* The holder's transaction stays open (as while its process is
+         * stopped between two commits). */
+        assert_int_equal(store_event(holder, run, "x", NULL, NULL, NULL),
+                         MIG_OK);
+        assert_true(store_pending(holder));
+        int64_t f2;
+        assert_int_equal(store_lock_acquire(other, "/work", run, getpid(),
+                                            me, 60000, true, NULL, &f2),
+                         MIG_EIO);
+        char msg[300], hint[400];
+        snprintf(msg, sizeof msg, "cannot take the lock in '%s': database is "
+                 "locked", path);
+        if (locked)
+            snprintf(hint, sizeof hint, "run %" PRId64 "'s process (pid %d on "
+                     "%s) is stopped in the middle of a write: continue it "
+                     "with `kill -CONT %d`, or end it with `kill %d` and then "
+                     "try again", run, (int)child, me, (int)child,
+                     (int)child);
+        else
+            snprintf(hint, sizeof hint, "another process has kept the state "
+                     "store in a write transaction for more than 5 seconds, "
+                     "and no run holds a lock: find it with `fuser %s` and "
+                     "let it end", path);
+        assert_string_equal(last_diag(other), msg);
+        assert_string_equal(store_diags(other)->items[store_diags(other)->len
+                                                      - 1].hint, hint);
+        assert_int_equal(store_flush(holder), MIG_OK);
+        store_close(other);
+        other = open_store(0);
+        sqlite3_busy_timeout(other->db, 50);
+    }
+    store_close(other);
+    store_close(holder);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +482,7 @@ int main(void)
         T(test_read_only),
         T(test_io_error_is_sticky),
         T(test_file_deleted_or_replaced),
+        T(test_busy_names_the_holder),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

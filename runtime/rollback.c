@@ -537,6 +537,18 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         st = MIG_ENOMEM;
         goto done;
     }
+    if (store_failure(e->store)) {
+        /* The journal cannot follow (a full disk ...): the rollback stops
+         * here, one outcome, no comparison of a half-undone state. */
+        diag_t *dg = diag_add(e->diags, DIAG_ERROR, NULL, NULL, "the rollback "
+                             "of run %" PRId64 " stopped after %zu undo%s: "
+                             "its state store failed", e->run, b.n_undone,
+                             b.n_undone == 1 ? "" : "s");
+        diag_hint(e->diags, dg, "fix what the store's error says, then `mig "
+                  "rollback %" PRId64 "` finishes it", e->run);
+        st = MIG_EIO;
+        goto done;
+    }
     /* The checkpoint's states win over those before first touches. */
     for (size_t i = 0; cp_states && i < val_len(cp_states); i++) {
         size_t len;

@@ -344,6 +344,18 @@ void sched_run(run_t *r)
         }
     }
     r->failed = failed || r->fatal;
+    if (store_full(r->store) && !r->rollback_failed
+        && store_use_reserve(r->store) == MIG_OK) {
+        /* The store's disk filled: nothing goes forward any more, but with
+         * the reserve's space the plan's `on failure` block runs and its
+         * rollback is journaled. */
+        r->fatal = false;
+        r->failed = true;
+        r->disk_full = true;
+        sched_err_clear(&plan_err);
+        plan_err.cls = strdup("Unavailable");
+        plan_err.message = strdup("the disk of the state store is full");
+    }
     if (!r->fatal && !r->interrupted
         && run_hooks(r, GRAPH_NONE, r->failed, r->plan_env))
         r->failed = true;

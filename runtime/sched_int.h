@@ -115,6 +115,7 @@ struct run {
                                    start nothing new, recover nothing,
                                    roll nothing back (run.c) */
     uv_async_t wake;            /* the signal handler wakes the loop */
+    bool disk_full;             /* the store's disk filled: on reserve */
     bool rolled_back, rollback_failed;
     bool failed;                /* the plan failed */
     char *error;                /* why, for the run's record */

@@ -91,8 +91,9 @@ static const char *const stmt_sql[] = {
 
 /* Hints for the errors a person can do something about. */
 static const struct { int code; const char *hint; } sql_hints[] = {
-    { SQLITE_FULL, "free some disk space; the run stopped before going on "
-                   "without its journal" },
+    { SQLITE_FULL, "free some disk space, then see `mig status` (a run that "
+                   "fills its disk stops going forward; its `on failure` "
+                   "block still runs, on the space mig keeps in reserve)" },
     { SQLITE_READONLY, "check the permissions of the store and its "
                        "directory" },
     { SQLITE_CORRUPT, STORE_DAMAGED_HINT },
@@ -141,6 +142,8 @@ mig_status_t store_sql_report(store_t *s, int rc, const char *what,
 {
     int code = rc & 0xff;
     bool damaged = code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+    if (code == SQLITE_FULL)
+        s->full = true;     /* store_full, once the store has failed */
     diag_t *d = damaged
         ? diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "the state store '%s' "
                    "is damaged: cannot %s (%s)", s->path, what,
@@ -408,6 +411,11 @@ diag_list_t *store_diags(store_t *s)
 mig_status_t store_failure(const store_t *s)
 {
     return s->sticky;
+}
+
+bool store_full(const store_t *s)
+{
+    return s->sticky && s->full;
 }
 
 int store_schema_version(store_t *s)

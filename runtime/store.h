@@ -70,6 +70,18 @@ bool store_pending(const store_t *s);
 void store_defer(store_t *s, bool on);
 /* The diagnostics of failed store calls (borrowed; appended to). */
 diag_list_t *store_diags(store_t *s);
+/* The space kept free beside a store that runs write (the file
+ * PATH-reserve, made when a run opens the store), so that a run whose
+ * disk fills can still journal its rollback (docs/state.md, "Disk
+ * full"). */
+#define STORE_RESERVE_BYTES (4 << 20)
+/* Whether S failed because its disk is full (SQLITE_FULL). */
+bool store_full(const store_t *s);
+/* Gives S the reserve's space after its disk filled (store_full): the
+ * reserve file is deleted, the failure cleared, and S can be written
+ * again. Once per store: MIG_OK, or S's failure when there is no reserve
+ * (none was made, or it is used already). */
+mig_status_t store_use_reserve(store_t *s);
 /* The error that failed S for good (MIG_EIO: the file cannot be written,
  * is damaged, full, deleted or replaced; MIG_EINVALID: it lost its lock;
  * MIG_ENOMEM), or MIG_OK while it works. */

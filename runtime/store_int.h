@@ -228,6 +228,10 @@ struct store {
     /* The identity of the file opened (st_dev, st_ino), checked at every
      * commit and heartbeat (store_check_file). */
     uint64_t file_dev, file_ino;
+    bool full;                      /* failed with SQLITE_FULL */
+    char *reserve;                  /* the reserve file made at open, or
+                                       NULL (store_use_reserve) */
+    int64_t max_pages;              /* test builds: MIG_STORE_MAX_PAGES */
     diag_list_t diags;
     sqlite3_stmt *stmt[STORE_SQL_COUNT];
     strbuf_t json[STORE_JSON_SLOTS];

@@ -165,4 +165,53 @@ expect 8 "$MIG" run "$d/plan.mig" && ok
 holds "is damaged: cannot"
 rm -rf "$d"
 
+# 8. The store's disk fills during a run (test builds cap the store's
+# pages with MIG_STORE_MAX_PAGES, as a full disk would): the run stops
+# going forward, its `on failure` rollback runs on the reserve and is
+# journaled: exit 4, the files as they were, one outcome. The first cap
+# that lets the store be set up is the one used.
+found=
+for cap in 14 15 16 17 18 19 20 21 22 23 24; do
+  d=$(fresh "$HERE/work")
+  before=$(tree_sum "$d")
+  OUT=$(MIG_STORE_MAX_PAGES=$cap "$MIG" run "$d/plan.mig" --param n=40 2>&1); got=$?
+  case $OUT in *"cannot set up the state store"*) rm -rf "$d"; continue ;; esac
+  found=$cap
+  [ $got -eq 4 ] && ok || { bad "a full disk: exit $got, expected 4"; printf '%s\n' "$OUT" >&2; }
+  holds "database or disk is full"
+  holds "hint: free some disk space, then see \`mig status\`"
+  holds "  on failure"
+  holds "the managed resources match the checkpoint"
+  holds "run 1 ended: rolled-back"
+  case $OUT in *DIFFER*) bad "a full disk: the report says DIFFER" ;; *) ok ;; esac
+  [ "$(tree_sum "$d")" = "$before" ] && ok || bad "a full disk: the files differ after the rollback"
+  [ ! -e "$d/.mig/state.db-reserve" ] && ok || bad "the reserve was not used"
+  expect 0 "$MIG" status --state "$d/.mig/state.db" 1 && ok
+  holds "  state       rolled-back"
+  holds "  error       Unavailable: the disk of the state store is full"
+  # The next run keeps a reserve again.
+  expect 0 "$MIG" run "$d/plan.mig" && ok
+  [ -f "$d/.mig/state.db-reserve" ] && ok || bad "no reserve kept after a run"
+  rm -rf "$d"
+  break
+done
+[ -n "$found" ] && ok || bad "no page cap between 14 and 24 let the store be set up"
+
+# 9. A rollback that fills the disk stops with one outcome: exit 8, how
+# far it got and how to finish; never "DIFFER". Run again, it finishes.
+d=$(fresh "$HERE/work")
+before=$(tree_sum "$d")
+expect 0 "$MIG" run "$d/plan.mig" --param n=300 && ok
+pages=$(( $(stat -c %s "$d/.mig/state.db") / 4096 ))
+OUT=$(MIG_STORE_MAX_PAGES=$pages "$MIG" rollback --state "$d/.mig/state.db" 1 2>&1); got=$?
+[ $got -eq 8 ] && ok || { bad "a rollback on a full disk: exit $got, expected 8"; printf '%s\n' "$OUT" >&2; }
+holds "mig: error: the rollback of run 1 stopped after "
+holds 'hint: fix what the store'"'"'s error says, then `mig rollback 1` finishes it'
+holds "database or disk is full"
+case $OUT in *DIFFER*|*"rolled back to"*) bad "a stopped rollback reported a comparison" ;; *) ok ;; esac
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
+holds "the managed resources match the checkpoint"
+[ "$(tree_sum "$d")" = "$before" ] && ok || bad "the finished rollback left differences"
+rm -rf "$d"
+
 summary

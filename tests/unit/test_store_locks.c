@@ -341,8 +341,10 @@ static void test_io_error_is_sticky(void **state)
              "disk is full", path);
     assert_string_equal(last_diag(s), msg);
     assert_string_equal(store_diags(s)->items[store_diags(s)->len - 1].hint,
-                        "free some disk space; the run stopped before going "
-                        "on without its journal");
+                        "free some disk space, then see `mig status` (a run "
+                        "that fills its disk stops going forward; its `on "
+                        "failure` block still runs, on the space mig keeps "
+                        "in reserve)");
     size_t n = store_diags(s)->len;
     assert_false(store_pending(s));         /* rolled back */
     assert_int_equal(store_event(s, run, "x", NULL, NULL, NULL), MIG_EIO);

@@ -95,7 +95,8 @@ mig_status_t store_failure(const store_t *s);
     X(FAILED, "failed")              /* failed, nothing rolled back */       \
     X(ROLLED_BACK, "rolled-back")    /* failed, rollback matched */          \
     X(ROLLBACK_FAILED, "rollback-failed")                                    \
-    X(INTERRUPTED, "interrupted")    /* the process died (derived) */
+    X(INTERRUPTED, "interrupted")    /* stopped by a signal; also derived:
+                                        the process died (liveness) */
 
 typedef enum store_run_state {
 #define STORE_RUN_STATE_ENUM(e, s) STORE_RUN_##e,

@@ -54,85 +54,6 @@ uint64_t run_crash_points(void)
     return crash_count;
 }
 
-/* ---- signals ------------------------------------------------------------------ */
-
-/* The signals that stop a run gracefully (docs/runtime.md, "Signals"):
- * the first one makes the run start nothing new, let the steps in flight
- * end (journaled), roll nothing back and end recorded as interrupted; a
- * second one stops the process at once, as the signal would have. */
-static const struct { int sig; const char *name; } stop_signals[] = {
-    { SIGINT, "SIGINT" }, { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" },
-};
-#define N_STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
-
-/* Set by the handler (the first signal), read by the loop's wake-up. */
-static volatile sig_atomic_t stop_signal;
-static uv_async_t *volatile stop_wake;
-
-const char *sched_signal_name(int sig)
-{
-    for (size_t i = 0; i < N_STOP_SIGNALS; i++)
-        if (stop_signals[i].sig == sig)
-            return stop_signals[i].name;
-    return "a signal";
-}
-
-static void on_stop_signal(int sig)
-{
-    if (stop_signal) {
-        /* The second: at once, as if mig had not caught it. */
-        signal(sig, SIG_DFL);
-        raise(sig);
-        return;
-    }
-    stop_signal = sig;
-    if (stop_wake)
-        uv_async_send(stop_wake);      /* async-signal-safe */
-}
-
-static void woken(uv_async_t *h)
-{
-    run_t *r = h->data;
-    if (stop_signal && !r->interrupted) {
-        r->interrupted = stop_signal;
-        r->stopping = true;
-        val_t *d = val_map_new(1);
-        if (d)
-            val_map_set_take(d, "signal", 6, val_cstring(
-                sched_signal_name(r->interrupted)));
-        sched_event(r, "interrupted", GRAPH_NONE, NULL, d);
-    }
-}
-
-/* Catches the stop signals for R (OLD keeps what was there before). A
- * signal ignored when mig started (nohup, a background job of a shell
- * without job control) stays ignored. */
-static void catch_signals(run_t *r, struct sigaction old[N_STOP_SIGNALS])
-{
-    stop_signal = 0;
-    r->wake.data = r;
-    uv_async_init(r->loop, &r->wake, woken);
-    uv_unref((uv_handle_t *)&r->wake);     /* no reason to turn the loop */
-    stop_wake = &r->wake;
-    struct sigaction sa = { .sa_handler = on_stop_signal };
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < N_STOP_SIGNALS; i++) {
-        sigaction(stop_signals[i].sig, NULL, &old[i]);
-        if (old[i].sa_handler != SIG_IGN)
-            sigaction(stop_signals[i].sig, &sa, NULL);
-    }
-}
-
-/* Puts back what catch_signals replaced; a signal from now on acts as it
- * did before the run. */
-static void release_signals(run_t *r, const struct sigaction old[N_STOP_SIGNALS])
-{
-    for (size_t i = 0; i < N_STOP_SIGNALS; i++)
-        sigaction(stop_signals[i].sig, &old[i], NULL);
-    stop_wake = NULL;
-    uv_close((uv_handle_t *)&r->wake, NULL);
-}
-
 /* ---- the loop ----------------------------------------------------------------- */
 
 static void tick(uv_timer_t *h)
@@ -536,89 +457,6 @@ static mig_status_t prepare_resume(run_t *r, const char *digest,
     return MIG_OK;
 }
 
-/* The lock's resource: the directory the state store manages. */
-char *sched_lock_name(const char *state_path)
-{
-    char buf[PATH_MAX];
-    char *dir = strdup(state_path);
-    if (!dir)
-        return NULL;
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    const char *real = realpath(slash ? (*dir ? dir : "/") : ".", buf);
-    char *name = NULL;
-    if (real) {
-        size_t n = strlen(real) + 11;
-        name = malloc(n);
-        if (name)
-            snprintf(name, n, "workspace:%s", real);
-    }
-    free(dir);
-    return name;
-}
-
-void sched_refuse_locked(diag_list_t *diags, const store_lock_t *h,
-                         int64_t self)
-{
-    char since[32] = "?";
-    time_t t = (time_t)(h->since_ms / 1000);
-    struct tm tm;
-    if (gmtime_r(&t, &tm))
-        strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (h->run == self) {
-        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "run %" PRId64
-                             " is already being resumed or rolled back by "
-                             "pid %" PRId64 " on %s (since %s): one process "
-                             "acts for a run at a time", self, h->pid,
-                             h->host ? h->host : "?", since);
-        diag_hint(diags, d, "wait for that process to end, then see `mig "
-                  "status %" PRId64 "`", self);
-        return;
-    }
-    bool expired = h->expires_ms < store_now_ms();
-    char me[256] = "";
-    gethostname(me, sizeof me - 1);
-    bool gone = h->host && strcmp(h->host, me) == 0 && h->pid > 0
-                && kill((pid_t)h->pid, 0) == -1 && errno == ESRCH;
-    diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "%s is locked by "
-                         "run %" PRId64 " (pid %" PRId64 " on %s) since %s%s",
-                         h->resource, h->run, h->pid, h->host ? h->host : "?",
-                         since, expired ? "; the lock has expired" : "");
-    if (gone)
-        diag_hint(diags, d, "its process is gone, so run %" PRId64 " was "
-                  "interrupted: finish it with `mig resume %" PRId64 "` or "
-                  "undo it with `mig rollback %" PRId64 "`%s", h->run, h->run,
-                  h->run, expired ? ", or take the lock over with "
-                  "--break-lock" : "");
-    else
-        diag_hint(diags, d, expired
-                  ? "take it over with --break-lock (the journal records it)"
-                  : "wait for that run to end; a lock expires 30s after its "
-                    "holder's last heartbeat");
-}
-
-bool sched_run_unchanged(store_t *s, const store_run_t *before,
-                         diag_list_t *diags)
-{
-    store_run_t now = { 0 };
-    if (store_run_get(s, before->id, &now) != MIG_OK)
-        return false;
-    bool same = now.state == before->state && now.ended_ms == before->ended_ms
-                && now.pid == before->pid;
-    if (!same) {
-        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "run %" PRId64
-                             " changed while this command started: another "
-                             "process %s it (now %s)", now.id,
-                             now.state == STORE_RUN_RUNNING ? "resumed"
-                                                            : "finished",
-                             store_run_state_name(now.state));
-        diag_hint(diags, d, "see `mig status %" PRId64 "`", now.id);
-    }
-    store_run_clear(&now);
-    return same;
-}
-
 /* Records a new run of R (unless its folder is locked: then says so and
  * leaves R->id 0). HOLDER is scratch space for the lock's holder. */
 static mig_status_t record_run(run_t *r, const val_t *params,
@@ -836,8 +674,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     begin_run(&r, &old, digest, hostname, seed);
     if (store_flush(r.store) != MIG_OK)
         r.fatal = true;
-    struct sigaction old_signals[N_STOP_SIGNALS];
-    catch_signals(&r, old_signals);
+    sched_catch_signals(&r);
     uv_idle_init(&loop, &r.flusher);
     r.flusher.data = &r;
     uv_timer_init(&loop, &r.tick);
@@ -851,10 +688,10 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     uv_timer_stop(&r.tick);
     uv_close((uv_handle_t *)&r.tick, NULL);
     uv_close((uv_handle_t *)&r.flusher, NULL);
-    woken(&r.wake);         /* a signal not seen by the loop yet */
+    sched_take_signal(&r);  /* a signal not seen by the loop yet */
     uv_run(&loop, UV_RUN_DEFAULT);
     st = end_run(&r, result) ? MIG_OK : MIG_EINVALID;
-    release_signals(&r, old_signals);
+    sched_release_signals(&r);
 out:
     if (st == MIG_EINVALID && r.store && store_failure(r.store)
         && store_failure(r.store) != MIG_ENOMEM)

@@ -242,12 +242,27 @@ actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync);
 /* Rolls the run back to checkpoint TO (NULL: its start) now, nothing else
  * running, recording the result in R. */
 void sched_rollback(run_t *r, const char *to);
+/* ---- run_signal.c ------------------------------------------------------------ */
+
+/* "SIGTERM", for the signals that stop a run gracefully. */
+const char *sched_signal_name(int sig);
+/* Catches SIGINT, SIGTERM and SIGHUP for R while its loop turns (a signal
+ * ignored when mig started, as under nohup, stays ignored): the first
+ * sets R->interrupted and R->stopping through R->wake, a second stops the
+ * process at once. R->loop must be set. */
+void sched_catch_signals(run_t *r);
+/* Takes a signal that came but was not yet seen by R's loop. */
+void sched_take_signal(run_t *r);
+/* Puts back what sched_catch_signals replaced and closes R->wake (the
+ * loop must turn once more to finish closing it). */
+void sched_release_signals(run_t *r);
+
+/* ---- run_lock.c -------------------------------------------------------------- */
+
 /* The name of the lock a run takes: "workspace:" and the real path of the
  * directory that holds the state store STATE_PATH. NULL when that
  * directory cannot be resolved (errno) or memory ran out. */
 char *sched_lock_name(const char *state_path);
-/* "SIGTERM", for the signals that stop a run gracefully (run.c). */
-const char *sched_signal_name(int sig);
 /* Reports to DIAGS that the lock H is held by someone else: another run
  * (who, since when, and what to do), or another process of run SELF
  * itself (one process acts for a run at a time). */

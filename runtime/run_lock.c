@@ -64,7 +64,14 @@ void sched_refuse_locked(diag_list_t *diags, const store_lock_t *h,
                          "run %" PRId64 " (pid %" PRId64 " on %s) since %s%s",
                          h->resource, h->run, h->pid, h->host ? h->host : "?",
                          since, expired ? "; the lock has expired" : "");
-    if (gone)
+    if (!gone && store_process_stopped(h->pid, h->host))
+        diag_hint(diags, d, "its process is stopped (kill -STOP, Ctrl-Z, a "
+                  "debugger): continue it with `kill -CONT %" PRId64 "`, or "
+                  "end it with `kill %" PRId64 "`; %s", h->pid, h->pid,
+                  expired ? "or take the lock over with --break-lock"
+                  : "a lock expires 30s after its holder's last heartbeat, "
+                    "then --break-lock takes it over");
+    else if (gone)
         diag_hint(diags, d, "its process is gone, so run %" PRId64 " was "
                   "interrupted: finish it with `mig resume %" PRId64 "` or "
                   "undo it with `mig rollback %" PRId64 "`%s", h->run, h->run,

@@ -337,6 +337,10 @@ mig_status_t store_lock_get(store_t *s, const char *resource,
  * FENCE (NULL RESOURCE: no check). */
 void store_fence(store_t *s, const char *resource, int64_t fence);
 
+/* Whether the process PID on HOST (a lock's holder) is this host's and
+ * stopped (SIGSTOP, Ctrl-Z, a debugger): /proc says so. */
+bool store_process_stopped(int64_t pid, const char *host);
+
 /* Unix time in milliseconds (the store's clock). */
 int64_t store_now_ms(void);
 

@@ -290,9 +290,6 @@ mig_status_t store_check_file(store_t *s);
 /* Whether the process PID on HOST may still be alive, seen from here: a
  * process of another host is given the benefit of the doubt. */
 bool store_process_alive(int64_t pid, const char *host);
-/* Whether the process PID on HOST is this host's and stopped (SIGSTOP,
- * Ctrl-Z, a debugger): /proc says so. */
-bool store_process_stopped(int64_t pid, const char *host);
 
 /* ---- the shape of every write ------------------------------------------ */
 

@@ -125,6 +125,18 @@ holds "run 1 is still running (pid $r1 on "
 wait $r1 && ok || bad "the resume failed"
 rm -rf "$d" "$d.out" "$d.resume"
 
+# 5b. A run whose process is stopped: a second run is refused, and told
+# that the holder is stopped and what to do.
+d=$(fresh "$HERE/store")
+start_run "$d"
+kill -STOP $pid
+expect 6 "$MIG" run "$d/quick.mig" && ok
+holds "is locked by run 1 (pid $pid on "
+holds "hint: its process is stopped (kill -STOP, Ctrl-Z, a debugger): continue it with \`kill -CONT $pid\`, or end it with \`kill $pid\`; a lock expires 30s after its holder's last heartbeat, then --break-lock takes it over"
+kill -CONT $pid
+wait $pid && ok || bad "the run continued after SIGCONT failed"
+rm -rf "$d" "$d.out"
+
 # 6. The state store deleted during a run: the run stops at its next
 # commit with a clear error and exit 8; nothing more is changed.
 d=$(fresh "$HERE/store")

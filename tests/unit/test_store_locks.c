@@ -3,6 +3,7 @@
  * errors that make a store fail for good (store.h). Each test works in a
  * directory of its own. */
 #include "store_fixture.h"
+#include "sched_int.h"
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -250,6 +251,42 @@ static void test_one_process_per_run(void **state)
     store_close(s);
 }
 
+/* A resume or rollback reads its run, then takes the lock: the run read
+ * must still be as it was (state, end, pid), else another process acted
+ * on it meanwhile and the command stops, saying so. */
+static void test_run_unchanged(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "one", 101, "h");
+    store_run_t before;
+    assert_int_equal(store_run_get(s, run, &before), MIG_OK);
+    diag_list_t d;
+    diag_list_init(&d);
+    assert_true(sched_run_unchanged(s, &before, &d));
+    assert_int_equal(d.len, 0);
+    /* Resumed by another process (a new pid). */
+    assert_int_equal(store_run_reopen(s, run, 202, "h"), MIG_OK);
+    assert_false(sched_run_unchanged(s, &before, &d));
+    assert_int_equal(d.len, 1);
+    assert_string_equal(d.items[0].message, "run 1 changed while this "
+                        "command started: another process resumed it (now "
+                        "running)");
+    assert_string_equal(d.items[0].hint, "see `mig status 1`");
+    /* Finished by another process. */
+    store_run_clear(&before);
+    assert_int_equal(store_run_get(s, run, &before), MIG_OK);
+    assert_int_equal(store_run_finish(s, run, STORE_RUN_ROLLED_BACK, NULL),
+                     MIG_OK);
+    assert_false(sched_run_unchanged(s, &before, &d));
+    assert_string_equal(d.items[1].message, "run 1 changed while this "
+                        "command started: another process finished it (now "
+                        "rolled-back)");
+    store_run_clear(&before);
+    diag_list_free(&d);
+    store_close(s);
+}
+
 /* ---- transactions and durability --------------------------------------- */
 
 static int count_events(store_t *s, int64_t run)
@@ -487,6 +524,7 @@ int main(void)
         T(test_fence_stops_writes),
         T(test_liveness),
         T(test_one_process_per_run),
+        T(test_run_unchanged),
         T(test_flush_groups_writes),
         T(test_read_only),
         T(test_io_error_is_sticky),

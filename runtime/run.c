@@ -272,7 +272,6 @@ void sched_run(run_t *r)
          * rollback is journaled. */
         r->fatal = false;
         r->failed = true;
-        r->disk_full = true;
         sched_err_clear(&plan_err);
         plan_err.cls = strdup("Unavailable");
         plan_err.message = strdup("the disk of the state store is full");
@@ -524,7 +523,7 @@ static bool end_run(run_t *r, run_result_t *result)
 {
     *result = r->rollback_failed ? RUN_ROLLBACK_FAILED
             : r->rolled_back ? RUN_ROLLED_BACK
-            : r->interrupted && !r->fatal ? RUN_INTERRUPTED
+            : r->interrupted && r->failed && !r->fatal ? RUN_INTERRUPTED
             : r->failed || r->fatal ? RUN_FAILED : RUN_SUCCEEDED;
     static const store_run_state_t states[] = {
         [RUN_SUCCEEDED] = STORE_RUN_SUCCEEDED, [RUN_FAILED] = STORE_RUN_FAILED,
@@ -688,7 +687,6 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     uv_timer_stop(&r.tick);
     uv_close((uv_handle_t *)&r.tick, NULL);
     uv_close((uv_handle_t *)&r.flusher, NULL);
-    sched_take_signal(&r);  /* a signal not seen by the loop yet */
     uv_run(&loop, UV_RUN_DEFAULT);
     st = end_run(&r, result) ? MIG_OK : MIG_EINVALID;
     sched_release_signals(&r);

@@ -37,13 +37,11 @@ static void on_stop_signal(int sig)
         uv_async_send(stop_wake);      /* async-signal-safe */
 }
 
+/* The loop's wake-up after the first signal: the run stops starting
+ * anything (sched.c, run.c read R->interrupted). */
 static void woken(uv_async_t *h)
 {
-    sched_take_signal(h->data);
-}
-
-void sched_take_signal(run_t *r)
-{
+    run_t *r = h->data;
     if (stop_signal && !r->interrupted) {
         r->interrupted = stop_signal;
         r->stopping = true;

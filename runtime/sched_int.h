@@ -115,7 +115,6 @@ struct run {
                                    start nothing new, recover nothing,
                                    roll nothing back (run.c) */
     uv_async_t wake;            /* the signal handler wakes the loop */
-    bool disk_full;             /* the store's disk filled: on reserve */
     bool rolled_back, rollback_failed;
     bool failed;                /* the plan failed */
     char *error;                /* why, for the run's record */
@@ -251,8 +250,6 @@ const char *sched_signal_name(int sig);
  * sets R->interrupted and R->stopping through R->wake, a second stops the
  * process at once. R->loop must be set. */
 void sched_catch_signals(run_t *r);
-/* Takes a signal that came but was not yet seen by R's loop. */
-void sched_take_signal(run_t *r);
 /* Puts back what sched_catch_signals replaced and closes R->wake (the
  * loop must turn once more to finish closing it). */
 void sched_release_signals(run_t *r);

@@ -40,7 +40,7 @@ for sig in TERM INT HUP; do
   [ $got -eq 9 ] && ok || { bad "SIG$sig: exit $got, expected 9"; cat "$d.out" >&2; }
   OUT=$(cat "$d.out")
   holds "interrupted by SIG$sig: letting the steps in flight end, starting nothing new (a second signal stops at once)"
-  holds "  ok      nap1 = test.sleep"
+  holds "  ok      a = file.write"
   holds "run 1 ended: interrupted"
   holds 'finish it with `mig resume 1`, or undo it with `mig rollback 1`'
   case $OUT in *"stage two"*) bad "SIG$sig: stage two started after the signal" ;; *) ok ;; esac
@@ -120,8 +120,10 @@ wait $pid
 "$MIG" resume --state "$d/.mig/state.db" 1 > "$d.resume" 2>&1 &
 r1=$!
 wait_for "$d.resume" "stage two"
+kill -STOP $r1          # however slow this machine, the resume stays at work
 expect 6 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
 holds "run 1 is still running (pid $r1 on "
+kill -CONT $r1
 wait $r1 && ok || bad "the resume failed"
 rm -rf "$d" "$d.out" "$d.resume"
 
@@ -130,6 +132,11 @@ rm -rf "$d" "$d.out" "$d.resume"
 d=$(fresh "$HERE/store")
 start_run "$d"
 kill -STOP $pid
+# The signal takes effect a moment later: until /proc says stopped (T).
+i=0
+while [ $i -lt 100 ] && [ "$(cut -d' ' -f3 "/proc/$pid/stat")" != T ]; do
+  sleep 0.02; i=$((i + 1))
+done
 expect 6 "$MIG" run "$d/quick.mig" && ok
 holds "is locked by run 1 (pid $pid on "
 holds "hint: its process is stopped (kill -STOP, Ctrl-Z, a debugger): continue it with \`kill -CONT $pid\`, or end it with \`kill $pid\`; a lock expires 30s after its holder's last heartbeat, then --break-lock takes it over"

@@ -157,8 +157,9 @@ int cli_write_out(const char *path, const strbuf_t *b);
  * --state PATH when given, else .mig/state.db in the current directory or
  * the nearest parent that has one (with STORE_CREATE and none found,
  * .mig/state.db here). FLAGS go to store_open. Returns EXIT_CLEAN with
- * *OUT set, or EXIT_USAGE with the reason in DIAGS ("no state store
- * here", a file that is not a store, ...) for the caller to render. */
+ * *OUT set, or EXIT_STORE with the reason in DIAGS ("no state store
+ * here", a file that is not a store, a damaged one ...) for the caller to
+ * render (EXIT_USAGE when out of memory). */
 int cli_open_store(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
                    store_t **out, diag_list_t *diags);
 /* The path cli_open_store would open, found the same way, in a new
@@ -166,9 +167,14 @@ int cli_open_store(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
  * Returns like cli_open_store. */
 int cli_state_path(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
                    char **path, diag_list_t *diags);
+/* The exit code of a state store call (or of run_plan, rollback_run)
+ * that returned ST: EXIT_CLEAN, EXIT_STORE for MIG_EIO (the store cannot
+ * be used), else EXIT_USAGE. */
+int cli_store_exit(mig_status_t st);
 /* Reads the RUN operand TEXT: a run id ("3") or "last", the newest run.
- * Returns EXIT_CLEAN with *ID set to a run that exists in S, or
- * EXIT_USAGE with the reason in DIAGS (S's own messages moved there). */
+ * Returns EXIT_CLEAN with *ID set to a run that exists in S, EXIT_USAGE
+ * (no such run, none yet) or EXIT_STORE (S cannot be read) with the
+ * reason in DIAGS (S's own messages moved there). */
 int cli_run_id(store_t *s, const char *text, int64_t *id, diag_list_t *diags);
 
 /* What a run shows (report.c; docs/cli.md, "What a run prints"). */

@@ -100,19 +100,23 @@ static bool fold_step(void *data, const store_step_t *st)
 }
 
 /* The state of each node in run TEXT of the store that CMD finds, as a
- * new map node id -> state; NULL (said) when it cannot be read. */
+ * new map node id -> state; NULL (said, with *RC the exit code) when it
+ * cannot be read. */
 static val_t *read_run(const cli_cmd_t *cmd, const cli_args_t *args,
-                       const char *text)
+                       const char *text, int *rc)
 {
     diag_list_t diags;
     diag_list_init(&diags);
     store_t *s = NULL;
     int64_t id = 0;
     val_t *run = NULL;
-    if (cli_open_store(cmd, args, STORE_READONLY, &s, &diags) == EXIT_CLEAN
-        && cli_run_id(s, text, &id, &diags) == EXIT_CLEAN) {
+    mig_status_t st = MIG_ENOMEM;
+    if ((*rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags))
+        == EXIT_CLEAN && (*rc = cli_run_id(s, text, &id, &diags))
+        == EXIT_CLEAN) {
         run = val_map_new(16);
-        if (!run || store_step_each(s, id, fold_step, run) != MIG_OK) {
+        if (!run || (st = store_step_each(s, id, fold_step, run)) != MIG_OK) {
+            *rc = cli_store_exit(st);
             val_unref(run);
             run = NULL;
             diag_list_move(&diags, store_diags(s));
@@ -145,11 +149,12 @@ int cmd_export(const cli_cmd_t *cmd, const cli_args_t *args)
                 "formats only, not on %s\n", fmt->name);
         return EXIT_USAGE;
     }
-    val_t *run = which ? read_run(cmd, args, which) : NULL;
+    int rc = EXIT_CLEAN;
+    val_t *run = which ? read_run(cmd, args, which, &rc) : NULL;
     if (which && !run)
-        return EXIT_USAGE;
+        return rc;
     cli_plan_t p;
-    int rc = cli_load_plan(args->operands[0], CLI_LOAD_GRAPH, &p);
+    rc = cli_load_plan(args->operands[0], CLI_LOAD_GRAPH, &p);
     if (rc == EXIT_CLEAN) {
         strbuf_t b;
         strbuf_init(&b);

@@ -20,7 +20,7 @@ static int exit_for(run_result_t r)
         [RUN_SUCCEEDED] = EXIT_CLEAN, [RUN_FAILED] = EXIT_RUN_FAILED,
         [RUN_ROLLED_BACK] = EXIT_ROLLED_BACK,
         [RUN_ROLLBACK_FAILED] = EXIT_ROLLBACK_FAILED,
-        [RUN_REFUSED] = EXIT_REFUSED,
+        [RUN_REFUSED] = EXIT_REFUSED, [RUN_INTERRUPTED] = EXIT_INTERRUPTED,
     };
     return codes[r];
 }
@@ -158,7 +158,7 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
     if (getenv("MIG_CRASH_COUNT"))
         fprintf(stderr, "mig: crash points: %" PRIu64 "\n",
                 run_crash_points());
-    int rc = st == MIG_OK ? exit_for(res) : EXIT_USAGE;
+    int rc = st == MIG_OK ? exit_for(res) : cli_store_exit(st);
     if (st == MIG_ENOMEM)
         fprintf(stderr, "mig: error: out of memory\n");
     else if (st == MIG_OK)
@@ -244,13 +244,14 @@ static int read_run(const cli_cmd_t *cmd, const cli_args_t *a,
     store_t *s = NULL;
     int64_t id = 0;
     int rc = cli_state_path(cmd, a, 0, state, &diags);
-    if (rc == EXIT_CLEAN && store_open(*state, STORE_READONLY, &diags, &s)
-                            != MIG_OK)
-        rc = EXIT_USAGE;
+    mig_status_t st = rc == EXIT_CLEAN
+        ? store_open(*state, STORE_READONLY, &diags, &s) : MIG_OK;
+    if (st != MIG_OK)
+        rc = st == MIG_ENOMEM ? EXIT_USAGE : EXIT_STORE;
     if (rc == EXIT_CLEAN)
         rc = cli_run_id(s, text, &id, &diags);
-    if (rc == EXIT_CLEAN && store_run_get(s, id, out) != MIG_OK)
-        rc = EXIT_USAGE;
+    if (rc == EXIT_CLEAN && (st = store_run_get(s, id, out)) != MIG_OK)
+        rc = cli_store_exit(st);
     if (s)
         diag_list_move(&diags, store_diags(s));
     cli_render_diags(&diags);
@@ -379,7 +380,7 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
     store_run_clear(&run);
     free(state);
     if (st != MIG_OK)
-        return EXIT_USAGE;
+        return cli_store_exit(st);
     if (dry)
         return res == RUN_REFUSED ? EXIT_REFUSED : EXIT_CLEAN;
     return res == RUN_ROLLED_BACK ? EXIT_CLEAN : exit_for(res);

@@ -84,10 +84,6 @@ static int finish(store_t *s, diag_list_t *diags, int rc)
     return rc;
 }
 
-static int status_rc(mig_status_t st)
-{
-    return st == MIG_OK ? EXIT_CLEAN : EXIT_USAGE;
-}
 
 /* ---- a run as JSON ----------------------------------------------------- */
 
@@ -299,7 +295,7 @@ int cmd_status(const cli_cmd_t *cmd, const cli_args_t *args)
     }
     if (st == MIG_ENOMEM)
         diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return finish(s, &diags, status_rc(st));
+    return finish(s, &diags, cli_store_exit(st));
 }
 
 /* ---- mig history ------------------------------------------------------- */
@@ -438,7 +434,7 @@ int cmd_history(const cli_cmd_t *cmd, const cli_args_t *args)
     store_runs_free(runs, n);
     if (st == MIG_ENOMEM)
         diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return finish(s, &diags, status_rc(st));
+    return finish(s, &diags, cli_store_exit(st));
 }
 
 /* ---- mig log ----------------------------------------------------------- */
@@ -659,5 +655,5 @@ int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args)
     strbuf_free(&o.b);
     if (st == MIG_ENOMEM)
         diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return finish(s, &diags, status_rc(st));
+    return finish(s, &diags, cli_store_exit(st));
 }

@@ -250,11 +250,19 @@ const cli_cmd_t cli_commands[] = {
           "give it several times for a mix of classes.\n"
           "Injected failures are journaled like real ones.\n"
           "\n"
+          "SIGINT, SIGTERM or SIGHUP stop the run gracefully: the steps in\n"
+          "flight end, nothing new starts, nothing is rolled back, and the run\n"
+          "is recorded interrupted (resume or roll it back); a second signal\n"
+          "stops mig at once.\n"
+          "\n"
           "Exit status: 0 when the run succeeded; 1 when the plan has errors; 2\n"
           "for a usage error; 3 when the run failed and nothing was rolled back;\n"
           "4 when it failed and was rolled back (the files match the\n"
           "checkpoint); 5 when a rollback failed or left files that differ; 6\n"
-          "when the run was refused (the directory is locked)." },
+          "when the run was refused (the directory is locked, or another\n"
+          "process acts for the run); 8 when the state store cannot be used\n"
+          "(missing, damaged, deleted or replaced, its disk full, held by a\n"
+          "stopped process); 9 when a signal stopped the run." },
     { .name = "resume", .run = cmd_resume, .operands = "RUN",
       .min_operands = 1, .max_operands = 1, .opts = resume_opts,
       .summary = "finish an interrupted run, or re-run a run's failed items",
@@ -267,6 +275,8 @@ const cli_cmd_t cli_commands[] = {
           "skipped items of a run that failed and was not rolled back.\n"
           "--inject and --inject-rate work as for 'mig run' (the rate draws\n"
           "from the seed recorded with the run), counting from the resume.\n"
+          "One process acts for a run at a time: a resume of a run another\n"
+          "process is resuming or rolling back is refused.\n"
           "\n"
           "Exit status: as for 'mig run'." },
     { .name = "rollback", .run = cmd_rollback, .operands = "RUN",
@@ -283,7 +293,9 @@ const cli_cmd_t cli_commands[] = {
           "\n"
           "Exit status: 0 when the files match the checkpoint; 2 for a usage\n"
           "error; 5 when an undo failed or files differ; 6 when refused (an\n"
-          "irreversible step without --force, a lock held by another run)." },
+          "irreversible step without --force, a lock held by another run or\n"
+          "process); 8 when the state store cannot be used or failed during\n"
+          "the rollback (run it again to finish)." },
     { .name = "status", .run = cmd_status, .operands = "[RUN]",
       .min_operands = 0, .max_operands = 1, .opts = status_opts,
       .summary = "show where a run stands: state, times, steps, checkpoints",
@@ -299,8 +311,8 @@ const cli_cmd_t cli_commands[] = {
           "one above it. Nothing is changed.\n"
           "\n"
           "Exit status: 0 when the run was shown, whatever its state; 2 for a\n"
-          "usage error, no state store, no such run, or a store that cannot be\n"
-          "read." },
+          "usage error or no such run; 8 when there is no state store or it\n"
+          "cannot be read (damaged)." },
     { .name = "history", .run = cmd_history, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = history_opts,
       .summary = "list the runs of the state store, newest first",
@@ -312,7 +324,7 @@ const cli_cmd_t cli_commands[] = {
           "found as for 'mig status'.\n"
           "\n"
           "Exit status: 0 when the runs were listed (none is fine); 2 for a\n"
-          "usage error, no state store, or a store that cannot be read." },
+          "usage error; 8 when there is no state store or it cannot be read." },
     { .name = "log", .run = cmd_log, .operands = "RUN",
       .min_operands = 1, .max_operands = 1, .opts = log_opts,
       .summary = "print the events of a run in order",
@@ -329,8 +341,8 @@ const cli_cmd_t cli_commands[] = {
           "(their pids and hosts), and the seed of run-start (with --json, the\n"
           "\"at\" and \"seq\" fields too).\n"
           "\n"
-          "Exit status: 0 when the events were printed; 2 for a usage error, no\n"
-          "state store, no such run, or a store that cannot be read." },
+          "Exit status: 0 when the events were printed; 2 for a usage error or no\n"
+          "such run; 8 when there is no state store or it cannot be read." },
     { .name = "export", .run = cmd_export, .operands = "FILE",
       .min_operands = 1, .max_operands = 1, .opts = export_opts,
       .summary = "write the execution graph as JSON, DOT, Mermaid or BPMN",
@@ -342,7 +354,8 @@ const cli_cmd_t cli_commands[] = {
           "diagram, for BPMN modelers. docs/export.md shows each.\n"
           "\n"
           "Exit status: 0 when the plan is clean, 1 when it has errors, 2 for a\n"
-          "usage error or a file that cannot be read or written." },
+          "usage error or a file that cannot be read or written; 8 when the\n"
+          "state store of --run is missing or cannot be read." },
     { .name = "import", .run = cmd_import, .operands = "GRAPH.json",
       .min_operands = 1, .max_operands = 1, .opts = import_opts,
       .summary = "print the .mig plan a mig-graph JSON document describes",

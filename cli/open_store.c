@@ -71,7 +71,7 @@ int cli_state_path(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
                                  : "the current directory");
             diag_hint(diags, d, "run the command where the plan ran, or pass "
                       "--state PATH");
-            return EXIT_USAGE;
+            return EXIT_STORE;
         }
     }
     *path = found ? found : strdup(given ? given : STATE_NAME);
@@ -94,7 +94,14 @@ int cli_open_store(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
     free(path);
     if (st == MIG_ENOMEM)
         diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return st == MIG_OK ? EXIT_CLEAN : EXIT_USAGE;
+    return st == MIG_OK ? EXIT_CLEAN : st == MIG_ENOMEM ? EXIT_USAGE
+                                                        : EXIT_STORE;
+}
+
+int cli_store_exit(mig_status_t st)
+{
+    return st == MIG_OK ? EXIT_CLEAN : st == MIG_EIO ? EXIT_STORE
+                                                     : EXIT_USAGE;
 }
 
 int cli_run_id(store_t *s, const char *text, int64_t *id, diag_list_t *diags)
@@ -102,6 +109,12 @@ int cli_run_id(store_t *s, const char *text, int64_t *id, diag_list_t *diags)
     *id = 0;
     if (strcmp(text, "last") == 0) {
         *id = store_run_last(s);
+        if (*id < 0) {
+            /* The store could not be read: it says why (damaged ...). */
+            diag_list_move(diags, store_diags(s));
+            *id = 0;
+            return EXIT_STORE;
+        }
         if (*id == 0) {
             diag_list_move(diags, store_diags(s));
             diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "there are no "
@@ -122,9 +135,10 @@ int cli_run_id(store_t *s, const char *text, int64_t *id, diag_list_t *diags)
         return EXIT_USAGE;
     }
     store_run_t run;
-    if (store_run_get(s, v, &run) != MIG_OK) {
+    mig_status_t st = store_run_get(s, v, &run);
+    if (st != MIG_OK) {
         diag_list_move(diags, store_diags(s));
-        return EXIT_USAGE;
+        return cli_store_exit(st);      /* no such run: a usage error */
     }
     store_run_clear(&run);
     *id = v;

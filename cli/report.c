@@ -309,6 +309,9 @@ static void say(cli_report_t *r, const char *node, const char *item,
         strbuf_puts(&b, tail);
     live_clear(r);
     printf("%s\n", b.data ? b.data : "");
+    /* Someone may be watching the file (tail -f, a test waiting for a
+     * line): a line is out when it is said. */
+    fflush(stdout);
     strbuf_free(&b);
     live_draw(r, true);
 }
@@ -579,6 +582,15 @@ static void show_in_flight(cli_report_t *r, const char *node,
         cli_report_label(r, node));
 }
 
+static void show_interrupted(cli_report_t *r, const char *node,
+                             const char *item, const val_t *d, bool each)
+{
+    (void)node, (void)item, (void)each;
+    say(r, NULL, NULL, NULL, "interrupted by %s: letting the steps in flight "
+        "end, starting nothing new (a second signal stops at once)",
+        str(d, "signal"));
+}
+
 static void show_rollback_start(cli_report_t *r, const char *node,
                                 const char *item, const val_t *d, bool each)
 {
@@ -643,6 +655,7 @@ static const struct shown {
     { .kind = "checkpoint", .show = show_checkpoint },
     { .kind = "hook-start", .show = show_hook_start },
     { .kind = "in-flight", .show = show_in_flight },
+    { .kind = "interrupted", .show = show_interrupted },
     { .kind = "rollback-start", .show = show_rollback_start },
     { .kind = "undo", .show = show_undo },
     { .kind = "undo-forced", .show = show_undo_forced },
@@ -740,6 +753,9 @@ void cli_report_end(cli_report_t *r, const char *cmd, int64_t id,
             strbuf_free(&b);
         }
         printf("run %" PRId64 " %s: %s\n", id, what, run_result_name(res));
+        if (res == RUN_INTERRUPTED)
+            printf("finish it with `mig resume %" PRId64 "`, or undo it with "
+                   "`mig rollback %" PRId64 "`\n", id, id);
     }
     fflush(stdout);
     /* A failed run says why on stderr too, where scripts and CI look. */
@@ -747,6 +763,7 @@ void cli_report_end(cli_report_t *r, const char *cmd, int64_t id,
         fprintf(stderr, "mig %s: error: run %" PRId64 " %s%s%s\n", cmd, id,
                 res == RUN_FAILED ? "failed"
                 : res == RUN_ROLLED_BACK ? "failed and was rolled back"
+                : res == RUN_INTERRUPTED ? "was interrupted by a signal"
                 : "failed and its rollback failed",
                 r->error ? ": " : "", r->error ? r->error : "");
         fprintf(stderr, "hint: 'mig log %" PRId64 "' shows every event", id);

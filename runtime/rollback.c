@@ -613,6 +613,18 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         st = MIG_ENOMEM;
         goto done;
     }
+    if (store_failure(e->store)) {
+        /* The journal cannot follow (a full disk ...): the rollback stops
+         * here, one outcome, no comparison of a half-undone state. */
+        diag_t *dg = diag_add(e->diags, DIAG_ERROR, NULL, NULL, "the rollback "
+                             "of run %" PRId64 " stopped after %zu undo%s: "
+                             "its state store failed", e->run, b.n_undone,
+                             b.n_undone == 1 ? "" : "s");
+        diag_hint(e->diags, dg, "fix what the store's error says, then `mig "
+                  "rollback %" PRId64 "` finishes it", e->run);
+        st = MIG_EIO;
+        goto done;
+    }
     /* The checkpoint's states win over those before first touches. */
     for (size_t i = 0; cp_states && i < val_len(cp_states); i++) {
         size_t len;
@@ -669,8 +681,11 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
     char *resource = NULL;
     int64_t fence = 0;
     mig_status_t st = store_open(o->state_path, 0, diags, &s);
-    if (st != MIG_OK)
+    if (st != MIG_OK) {
+        if (st != MIG_ENOMEM)
+            st = MIG_EIO;       /* the state store cannot be used */
         goto out;
+    }
     if ((st = store_run_get(s, o->run, &run)) != MIG_OK)
         goto out;
     store_run_state_t live = store_run_liveness(s, &run);
@@ -697,18 +712,18 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
         if (st == MIG_OK)
             st = store_lock_acquire(s, resource, run.id, getpid(), host, 30000,
                                     o->break_lock, &holder, &fence);
-        if (st == MIG_EINVALID) {
-            diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "%s is locked "
-                                 "by run %" PRId64 " (pid %" PRId64 " on %s)",
-                                 resource, holder.run, holder.pid,
-                                 holder.host ? holder.host : "?");
-            diag_hint(diags, d, "wait for it to end, or take an expired lock "
-                      "over with --break-lock");
+        if (st == MIG_EINVALID && holder.resource) {
+            sched_refuse_locked(diags, &holder, run.id);
             st = MIG_OK;
             goto out;
         }
         if (st != MIG_OK)
             goto out;
+        if (!sched_run_unchanged(s, &run, diags)) {
+            /* Another process acted on the run since it was read. */
+            store_lock_release(s, resource, fence);
+            goto out;
+        }
         store_fence(s, resource, fence);
     }
     rollback_env_t e = { .store = s, .blobs = blobs, .reg = r,
@@ -727,6 +742,9 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
     if (st == MIG_OK && store_flush(s) != MIG_OK)
         st = MIG_EINVALID;
 out:
+    if (st == MIG_EINVALID && s && store_failure(s)
+        && store_failure(s) != MIG_ENOMEM)
+        st = MIG_EIO;           /* the store failed on the way */
     if (s && store_diags(s)->len)
         diag_list_move(diags, store_diags(s));
     store_run_clear(&run);

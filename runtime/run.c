@@ -222,6 +222,10 @@ void sched_run(run_t *r)
         diag_list_free(&d);
     }
     for (uint32_t k = 0; k < graph_stage_count(r->g) && !failed; k++) {
+        if (r->interrupted) {
+            failed = true;      /* no stage starts after a signal */
+            break;
+        }
         uint32_t enter = graph_stage_at(r->g, k);
         const char *name = graph_node_ast(r->g, enter)->u.stage.name.name;
         r->stage_results = val_map_new(8);
@@ -241,13 +245,13 @@ void sched_run(run_t *r)
             event_error(r, "stage-failed", enter, &e);
         else
             sched_event(r, "stage-done", enter, NULL, NULL);
-        if (r->rollback_to) {
+        if (r->rollback_to && !r->interrupted) {
             char *to = r->rollback_to;
             r->rollback_to = NULL;
             sched_rollback(r, to);
             free(to);
         }
-        if (!r->fatal && run_hooks(r, enter, stage_failed,
+        if (!r->fatal && !r->interrupted && run_hooks(r, enter, stage_failed,
                                    env ? env : r->plan_env))
             stage_failed = true;
         eval_env_free(env);
@@ -264,7 +268,19 @@ void sched_run(run_t *r)
         }
     }
     r->failed = failed || r->fatal;
-    if (!r->fatal && run_hooks(r, GRAPH_NONE, r->failed, r->plan_env))
+    if (store_full(r->store) && !r->rollback_failed
+        && store_use_reserve(r->store) == MIG_OK) {
+        /* The store's disk filled: nothing goes forward any more, but with
+         * the reserve's space the plan's `on failure` block runs and its
+         * rollback is journaled. */
+        r->fatal = false;
+        r->failed = true;
+        sched_err_clear(&plan_err);
+        plan_err.cls = strdup("Unavailable");
+        plan_err.message = strdup("the disk of the state store is full");
+    }
+    if (!r->fatal && !r->interrupted
+        && run_hooks(r, GRAPH_NONE, r->failed, r->plan_env))
         r->failed = true;
     if (r->failed && plan_err.message && !r->error) {
         char buf[2048];
@@ -455,57 +471,6 @@ char *sched_objects_dir(const char *state_path)
     return dir;
 }
 
-/* The lock's resource: the directory the state store manages. */
-char *sched_lock_name(const char *state_path)
-{
-    char buf[PATH_MAX];
-    char *dir = strdup(state_path);
-    if (!dir)
-        return NULL;
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    const char *real = realpath(slash ? (*dir ? dir : "/") : ".", buf);
-    char *name = NULL;
-    if (real) {
-        size_t n = strlen(real) + 11;
-        name = malloc(n);
-        if (name)
-            snprintf(name, n, "workspace:%s", real);
-    }
-    free(dir);
-    return name;
-}
-
-static void refuse_locked(run_t *r, const store_lock_t *h)
-{
-    char since[32] = "?";
-    time_t t = (time_t)(h->since_ms / 1000);
-    struct tm tm;
-    if (gmtime_r(&t, &tm))
-        strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    bool expired = h->expires_ms < store_now_ms();
-    char me[256] = "";
-    gethostname(me, sizeof me - 1);
-    bool gone = h->host && strcmp(h->host, me) == 0 && h->pid > 0
-                && kill((pid_t)h->pid, 0) == -1 && errno == ESRCH;
-    diag_t *d = diag_add(r->diags, DIAG_ERROR, NULL, NULL, "%s is locked by "
-                         "run %" PRId64 " (pid %" PRId64 " on %s) since %s%s",
-                         h->resource, h->run, h->pid, h->host ? h->host : "?",
-                         since, expired ? "; the lock has expired" : "");
-    if (gone)
-        diag_hint(r->diags, d, "its process is gone, so run %" PRId64 " was "
-                  "interrupted: finish it with `mig resume %" PRId64 "` or "
-                  "undo it with `mig rollback %" PRId64 "`%s", h->run, h->run,
-                  h->run, expired ? ", or take the lock over with "
-                  "--break-lock" : "");
-    else
-        diag_hint(r->diags, d, expired
-                  ? "take it over with --break-lock (the journal records it)"
-                  : "wait for that run to end; a lock expires 30s after its "
-                    "holder's last heartbeat");
-}
-
 /* Records a new run of R (unless its folder is locked: then says so and
  * leaves R->id 0). HOLDER is scratch space for the lock's holder. */
 static mig_status_t record_run(run_t *r, const val_t *params,
@@ -516,7 +481,7 @@ static mig_status_t record_run(run_t *r, const val_t *params,
     /* Refuse before recording anything when someone holds the lock. */
     if (store_lock_get(r->store, r->lock_resource, holder) == MIG_OK
         && holder->expires_ms >= store_now_ms()) {
-        refuse_locked(r, holder);
+        sched_refuse_locked(r->diags, holder, 0);
         return MIG_OK;
     }
     store_lock_clear(holder);
@@ -573,13 +538,22 @@ static bool end_run(run_t *r, run_result_t *result)
 {
     *result = r->rollback_failed ? RUN_ROLLBACK_FAILED
             : r->rolled_back ? RUN_ROLLED_BACK
+            : r->interrupted && r->failed && !r->fatal ? RUN_INTERRUPTED
             : r->failed || r->fatal ? RUN_FAILED : RUN_SUCCEEDED;
     static const store_run_state_t states[] = {
         [RUN_SUCCEEDED] = STORE_RUN_SUCCEEDED, [RUN_FAILED] = STORE_RUN_FAILED,
         [RUN_ROLLED_BACK] = STORE_RUN_ROLLED_BACK,
         [RUN_ROLLBACK_FAILED] = STORE_RUN_ROLLBACK_FAILED,
         [RUN_REFUSED] = STORE_RUN_FAILED,
+        [RUN_INTERRUPTED] = STORE_RUN_INTERRUPTED,
     };
+    if (*result == RUN_INTERRUPTED) {
+        char why[64];
+        snprintf(why, sizeof why, "interrupted by %s",
+                 sched_signal_name(r->interrupted));
+        free(r->error);
+        r->error = strdup(why);
+    }
     val_t *d = val_map_new(4);
     if (d) {
         val_map_set_take(d, "result", 6, val_cstring(run_result_name(*result)));
@@ -634,8 +608,11 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     st = store_open(state, STORE_CREATE, diags, &r.store);
     if (st == MIG_OK)
         st = blobs_open(objects, diags, &r.blobs);
-    if (st != MIG_OK)
+    if (st != MIG_OK) {
+        if (st != MIG_ENOMEM)
+            st = MIG_EIO;       /* the state store cannot be used */
         goto out;
+    }
     store_set_durability(r.store, o->durable_full ? STORE_DURABLE_FULL
                                                   : STORE_DURABLE_GROUPED);
     if (uv_loop_init(&loop) != 0) {
@@ -686,7 +663,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
                             hostname, RUN_LOCK_TTL_MS, o->break_lock, &holder,
                             &r.fence);
     if (st == MIG_EINVALID && holder.resource) {
-        refuse_locked(&r, &holder);
+        sched_refuse_locked(diags, &holder, r.id);
         if (!o->resume)
             store_run_finish(r.store, r.id, STORE_RUN_FAILED,
                              "refused: the workspace is locked");
@@ -695,6 +672,11 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     }
     if (st != MIG_OK)
         goto out;
+    if (o->resume && !sched_run_unchanged(r.store, &old, diags)) {
+        /* Another process acted on the run since it was read. */
+        store_lock_release(r.store, r.lock_resource, r.fence);
+        goto out;
+    }
     store_fence(r.store, r.lock_resource, r.fence);
     r.last_heartbeat = store_now_ms();
     r.rng = seed;
@@ -707,6 +689,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     begin_run(&r, &old, digest, hostname, seed);
     if (store_flush(r.store) != MIG_OK)
         r.fatal = true;
+    sched_catch_signals(&r);
     uv_idle_init(&loop, &r.flusher);
     r.flusher.data = &r;
     uv_timer_init(&loop, &r.tick);
@@ -722,7 +705,11 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     uv_close((uv_handle_t *)&r.flusher, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
     st = end_run(&r, result) ? MIG_OK : MIG_EINVALID;
+    sched_release_signals(&r);
 out:
+    if (st == MIG_EINVALID && r.store && store_failure(r.store)
+        && store_failure(r.store) != MIG_ENOMEM)
+        st = MIG_EIO;           /* the store failed on the way */
     if (r.store && store_diags(r.store)->len)
         diag_list_move(diags, store_diags(r.store));
     store_run_clear(&old);

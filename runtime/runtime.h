@@ -298,7 +298,8 @@ bool faults_hit(faults_t *f, const char *action, const char *node,
     X(FAILED, "failed")                /* nothing was rolled back */         \
     X(ROLLED_BACK, "rolled-back")      /* failed; rollback matched */        \
     X(ROLLBACK_FAILED, "rollback-failed") /* an undo failed or a digest differs */ \
-    X(REFUSED, "refused")              /* locked, changed plan, ... */
+    X(REFUSED, "refused")              /* locked, changed plan, ... */      \
+    X(INTERRUPTED, "interrupted")      /* stopped by a signal; resumable */
 
 typedef enum run_result {
 #define RUN_RESULT_ENUM(e, s) RUN_##e,
@@ -354,8 +355,10 @@ typedef struct run_options {
  * from BASE_DIR, recording everything in the state store. *RESULT says how
  * it ended and *RUN_ID which run it was. Failures of the plan are results,
  * not errors: MIG_OK is returned whenever the run could be carried out
- * (whatever its result); MIG_EINVALID when it could not start or the
- * store failed (reported to DIAGS), MIG_ENOMEM. */
+ * (whatever its result); MIG_EIO when the state store could not be used
+ * (opened, read or written, or it was deleted, replaced or lost its
+ * lock), MIG_EINVALID when the run could not start for another reason
+ * (both reported to DIAGS), MIG_ENOMEM. */
 mig_status_t run_plan(const graph_t *g, const val_t *params,
                       const action_registry_t *r, const char *base_dir,
                       const run_options_t *o, diag_list_t *diags,
@@ -380,7 +383,8 @@ typedef struct rollback_options {
  * with o->list also records: [{seq, node, item, action, kind}...] (or,
  * with dry_run, {to, would_undo: [...]}). Returns like run_plan: MIG_OK with
  * *RESULT RUN_ROLLED_BACK or RUN_ROLLBACK_FAILED (or RUN_REFUSED: an
- * irreversible step without force, a lock held). BASE_DIR is the run's
+ * irreversible step without force, a lock held); MIG_EIO when the state
+ * store could not be used. BASE_DIR is the run's
  * plan directory; R must hold the actions the run used. */
 mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
                           const rollback_options_t *o, diag_list_t *diags,

@@ -235,6 +235,11 @@ void task_go(task_t *t)
                       "its state store failed or memory ran out");
             break;
         }
+        if (r->interrupted) {
+            task_fail(t, n, "Permanent", "the run was interrupted by %s",
+                      sched_signal_name(r->interrupted));
+            break;
+        }
         const ast_node_t *s = graph_node_ast(r->g, n);
         switch (graph_node_kind(r->g, n)) {
         case GRAPH_STEP:

@@ -111,6 +111,10 @@ struct run {
     uint64_t rng;               /* the run's seeded generator (jitter) */
     bool stopping;              /* a failure: start nothing new */
     bool fatal;                 /* the store failed or memory ran out */
+    int interrupted;            /* the signal that stops the run, or 0:
+                                   start nothing new, recover nothing,
+                                   roll nothing back (run.c) */
+    uv_async_t wake;            /* the signal handler wakes the loop */
     bool rolled_back, rollback_failed;
     bool failed;                /* the plan failed */
     char *error;                /* why, for the run's record */
@@ -252,6 +256,21 @@ actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync);
 /* Rolls the run back to checkpoint TO (NULL: its start) now, nothing else
  * running, recording the result in R. */
 void sched_rollback(run_t *r, const char *to);
+/* ---- run_signal.c ------------------------------------------------------------ */
+
+/* "SIGTERM", for the signals that stop a run gracefully. */
+const char *sched_signal_name(int sig);
+/* Catches SIGINT, SIGTERM and SIGHUP for R while its loop turns (a signal
+ * ignored when mig started, as under nohup, stays ignored): the first
+ * sets R->interrupted and R->stopping through R->wake, a second stops the
+ * process at once. R->loop must be set. */
+void sched_catch_signals(run_t *r);
+/* Puts back what sched_catch_signals replaced and closes R->wake (the
+ * loop must turn once more to finish closing it). */
+void sched_release_signals(run_t *r);
+
+/* ---- run_lock.c -------------------------------------------------------------- */
+
 /* The name of the lock a run takes: "workspace:" and the real path of the
  * directory that holds the state store STATE_PATH. NULL when that
  * directory cannot be resolved (errno) or memory ran out. */
@@ -261,6 +280,17 @@ char *sched_lock_name(const char *state_path);
  * (".mig/state.db" -> ".mig/objects"). A new string; NULL when out of
  * memory. */
 char *sched_objects_dir(const char *state_path);
+/* Reports to DIAGS that the lock H is held by someone else: another run
+ * (who, since when, and what to do), or another process of run SELF
+ * itself (one process acts for a run at a time). */
+void sched_refuse_locked(diag_list_t *diags, const store_lock_t *h,
+                         int64_t self);
+/* Whether run BEFORE->id is still as BEFORE read it (state, end, pid):
+ * checked once its lock is held, so that a resume or rollback that read
+ * the run before another process acted on it stops. False (reported to
+ * DIAGS, or to the store's diagnostics) when not. */
+bool sched_run_unchanged(store_t *s, const store_run_t *before,
+                         diag_list_t *diags);
 
 /* ---- rollback.c ------------------------------------------------------------- */
 

@@ -6,10 +6,12 @@
  * docs/state.md describes the file. */
 #include "store_int.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* ---- names ------------------------------------------------------------- */
@@ -89,26 +91,70 @@ static const char *const stmt_sql[] = {
 
 /* Hints for the errors a person can do something about. */
 static const struct { int code; const char *hint; } sql_hints[] = {
-    { SQLITE_FULL, "free some disk space; the run stopped before going on "
-                   "without its journal" },
-    { SQLITE_BUSY, "another process held the state store for more than 5 "
-                   "seconds" },
+    { SQLITE_FULL, "free some disk space, then see `mig status` (a run that "
+                   "fills its disk stops going forward; its `on failure` "
+                   "block still runs, on the space mig keeps in reserve)" },
     { SQLITE_READONLY, "check the permissions of the store and its "
                        "directory" },
-    { SQLITE_CORRUPT, "the file is damaged; keep a copy before anything "
-                      "else touches it" },
+    { SQLITE_CORRUPT, STORE_DAMAGED_HINT },
+    { SQLITE_NOTADB, STORE_DAMAGED_HINT },
 };
+
+/* The hint of a store another connection kept in a write transaction
+ * for longer than the busy timeout: who holds a lock (a reader sees the
+ * lock rows meanwhile, in WAL mode), whether that process is stopped, and
+ * what to do. */
+static void busy_hint(store_t *s, diag_list_t *l, diag_t *d)
+{
+    sqlite3_stmt *q = NULL;
+    int64_t run = 0, pid = 0;
+    char host[256] = "";
+    if (sqlite3_prepare_v2(s->db, stmt_sql[STORE_SQL_LOCK_HOLDERS], -1, &q,
+                           NULL) == SQLITE_OK
+        && sqlite3_step(q) == SQLITE_ROW) {
+        run = sqlite3_column_int64(q, 0);
+        pid = sqlite3_column_int64(q, 1);
+        const char *h = (const char *)sqlite3_column_text(q, 2);
+        snprintf(host, sizeof host, "%s", h ? h : "?");
+    }
+    sqlite3_finalize(q);
+    if (!run) {
+        diag_hint(l, d, "another process has kept the state store in a write "
+                  "transaction for more than %d seconds, and no run holds a "
+                  "lock: find it with `fuser %s` and let it end",
+                  STORE_BUSY_MS / 1000, s->path);
+    } else if (store_process_stopped(pid, host)) {
+        diag_hint(l, d, "run %" PRId64 "'s process (pid %" PRId64 " on %s) is "
+                  "stopped in the middle of a write: continue it with `kill "
+                  "-CONT %" PRId64 "`, or end it with `kill %" PRId64 "` and "
+                  "then try again", run, pid, host, pid, pid);
+    } else {
+        diag_hint(l, d, "run %" PRId64 "'s process (pid %" PRId64 " on %s) "
+                  "has kept the state store in a write transaction for more "
+                  "than %d seconds: if it hangs, end it with `kill %" PRId64
+                  "` and then try again", run, pid, host,
+                  STORE_BUSY_MS / 1000, pid);
+    }
+}
 
 mig_status_t store_sql_report(store_t *s, int rc, const char *what,
                               const char *msg)
 {
     int code = rc & 0xff;
-    diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL,
-                         "cannot %s in '%s': %s", what, s->path,
-                         msg ? msg : "out of memory");
+    bool damaged = code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+    if (code == SQLITE_FULL)
+        s->full = true;     /* store_full, once the store has failed */
+    diag_t *d = damaged
+        ? diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "the state store '%s' "
+                   "is damaged: cannot %s (%s)", s->path, what,
+                   msg ? msg : "?")
+        : diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "cannot %s in '%s': %s",
+                   what, s->path, msg ? msg : "out of memory");
     for (size_t i = 0; i < sizeof(sql_hints) / sizeof(sql_hints[0]); i++)
         if (sql_hints[i].code == code)
             diag_hint(&s->diags, d, "%s", sql_hints[i].hint);
+    if (code == SQLITE_BUSY)
+        busy_hint(s, &s->diags, d);
     return code == SQLITE_CONSTRAINT ? MIG_EINVALID
          : code == SQLITE_NOMEM ? MIG_ENOMEM : MIG_EIO;
 }
@@ -262,6 +308,43 @@ static mig_status_t check_fence(store_t *s)
     return MIG_EINVALID;
 }
 
+mig_status_t store_note_file(store_t *s, diag_list_t *diags)
+{
+    struct stat st;
+    if (stat(s->path, &st) != 0) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot open the state store "
+                 "'%s': %s", s->path, strerror(errno));
+        return MIG_EIO;
+    }
+    s->file_dev = (uint64_t)st.st_dev;
+    s->file_ino = (uint64_t)st.st_ino;
+    return MIG_OK;
+}
+
+mig_status_t store_check_file(store_t *s)
+{
+    struct stat st;
+    bool gone = stat(s->path, &st) != 0;
+    if (!gone && (uint64_t)st.st_dev == s->file_dev
+        && (uint64_t)st.st_ino == s->file_ino)
+        return MIG_OK;
+    diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, gone
+                         ? "the state store '%s' was deleted while in use "
+                           "(%s): its journal is lost"
+                         : "the state store '%s' was replaced by another "
+                           "file while in use%s: its journal is not there",
+                         s->path, gone ? strerror(errno) : "");
+    diag_hint(&s->diags, d, "stopped before changing anything more; never "
+              "delete or replace .mig/ while a command uses it. The changes "
+              "made so far cannot be rolled back by mig");
+    if (s->in_txn && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    store_batch_discard(s);
+    s->in_txn = false;
+    s->sticky = MIG_EIO;
+    return MIG_EIO;
+}
+
 /* Opens the transaction a write joins, when none is open: BEGIN
  * IMMEDIATE, then (FENCED and a fence set) the fence check. Fails fast
  * when the store has failed before. */
@@ -276,7 +359,9 @@ mig_status_t store_write_begin(store_t *s, const char *what, bool fenced)
     }
     if (s->in_txn)
         return MIG_OK;
-    mig_status_t st = store_exec(s, STORE_SQL_BEGIN, what);
+    mig_status_t st = store_check_file(s);
+    if (st == MIG_OK)
+        st = store_exec(s, STORE_SQL_BEGIN, what);
     if (st != MIG_OK)
         return st;
     s->in_txn = true;
@@ -300,6 +385,8 @@ mig_status_t store_flush(store_t *s)
         return MIG_OK;
     mig_status_t st = store_batch_drain(s);
     if (st == MIG_OK)
+        st = store_check_file(s);
+    if (st == MIG_OK)
         st = store_exec(s, STORE_SQL_COMMIT, "commit");
     if (st == MIG_OK)
         s->in_txn = false;
@@ -319,6 +406,16 @@ void store_defer(store_t *s, bool on)
 diag_list_t *store_diags(store_t *s)
 {
     return &s->diags;
+}
+
+mig_status_t store_failure(const store_t *s)
+{
+    return s->sticky;
+}
+
+bool store_full(const store_t *s)
+{
+    return s->sticky && s->full;
 }
 
 int store_schema_version(store_t *s)

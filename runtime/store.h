@@ -70,6 +70,22 @@ bool store_pending(const store_t *s);
 void store_defer(store_t *s, bool on);
 /* The diagnostics of failed store calls (borrowed; appended to). */
 diag_list_t *store_diags(store_t *s);
+/* The space kept free beside a store that runs write (the file
+ * PATH-reserve, made when a run opens the store), so that a run whose
+ * disk fills can still journal its rollback (docs/state.md, "Disk
+ * full"). */
+#define STORE_RESERVE_BYTES (4 << 20)
+/* Whether S failed because its disk is full (SQLITE_FULL). */
+bool store_full(const store_t *s);
+/* Gives S the reserve's space after its disk filled (store_full): the
+ * reserve file is deleted, the failure cleared, and S can be written
+ * again. Once per store: MIG_OK, or S's failure when there is no reserve
+ * (none was made, or it is used already). */
+mig_status_t store_use_reserve(store_t *s);
+/* The error that failed S for good (MIG_EIO: the file cannot be written,
+ * is damaged, full, deleted or replaced; MIG_EINVALID: it lost its lock;
+ * MIG_ENOMEM), or MIG_OK while it works. */
+mig_status_t store_failure(const store_t *s);
 
 /* ---- runs ------------------------------------------------------------- */
 
@@ -79,7 +95,8 @@ diag_list_t *store_diags(store_t *s);
     X(FAILED, "failed")              /* failed, nothing rolled back */       \
     X(ROLLED_BACK, "rolled-back")    /* failed, rollback matched */          \
     X(ROLLBACK_FAILED, "rollback-failed")                                    \
-    X(INTERRUPTED, "interrupted")    /* the process died (derived) */
+    X(INTERRUPTED, "interrupted")    /* stopped by a signal; also derived:
+                                        the process died (liveness) */
 
 typedef enum store_run_state {
 #define STORE_RUN_STATE_ENUM(e, s) STORE_RUN_##e,
@@ -110,7 +127,8 @@ void store_run_clear(store_run_t *r);
 mig_status_t store_run_create(store_t *s, const store_run_t *r, int64_t *id);
 /* MIG_EINVALID ("no run N") when absent. RUN is filled (clear it). */
 mig_status_t store_run_get(store_t *s, int64_t id, store_run_t *run);
-/* The newest run's id, or 0. */
+/* The newest run's id, 0 when there is none, or -1 when the store
+ * cannot be read (reported to its diagnostics: damaged ...). */
 int64_t store_run_last(store_t *s);
 /* Records the end of run ID: its STATE and ERROR (NULL: none). Its end
  * time is set only when it has none (0: running, or reopened by
@@ -301,7 +319,11 @@ void store_lock_clear(store_lock_t *l);
  * MIG_EINVALID and fills *HOLDER (if not NULL), unless the lock has
  * expired and BREAK is set: then it is taken over (an event "lock-broken"
  * in the holder's run and in RUN records it). A run that already holds
- * it (a resume) takes it again. *FENCE gets the new fencing token. */
+ * it takes it again (a resume, a rollback), unless another process that
+ * is still alive holds it for that run (one process per run: refused as
+ * above, with *HOLDER naming it; BREAK does not apply). The check is made
+ * inside the transaction that takes the lock. *FENCE gets the new
+ * fencing token. */
 mig_status_t store_lock_acquire(store_t *s, const char *resource, int64_t run,
                                 int64_t pid, const char *host, int64_t ttl_ms,
                                 bool brk, store_lock_t *holder,
@@ -318,6 +340,10 @@ mig_status_t store_lock_get(store_t *s, const char *resource,
 /* From now on every transaction checks that RESOURCE's lock still has
  * FENCE (NULL RESOURCE: no check). */
 void store_fence(store_t *s, const char *resource, int64_t fence);
+
+/* Whether the process PID on HOST (a lock's holder) is this host's and
+ * stopped (SIGSTOP, Ctrl-Z, a debugger): /proc says so. */
+bool store_process_stopped(int64_t pid, const char *host);
 
 /* Unix time in milliseconds (the store's clock). */
 int64_t store_now_ms(void);

@@ -71,7 +71,9 @@
     X(LOCK_RELEASE, "UPDATE locks SET run = NULL, pid = NULL, host = NULL, "  \
       "expires_ms = 0 WHERE resource = ?1 AND fence = ?2 "                    \
       "AND run IS NOT NULL")                                                  \
-    X(LOCK_OF_RUN, "SELECT pid, host, expires_ms FROM locks WHERE run = ?1")
+    X(LOCK_OF_RUN, "SELECT pid, host, expires_ms FROM locks WHERE run = ?1") \
+    X(LOCK_HOLDERS, "SELECT run, pid, host, heartbeat_ms FROM locks "         \
+      "WHERE run IS NOT NULL ORDER BY heartbeat_ms DESC")
 
 /* What the single-row writes (above) and the multi-row ones of a batch
  * (STORE_BATCHES) share: the columns written, and the step's upsert. */
@@ -223,6 +225,13 @@ struct store {
     int iterating;
     mig_status_t sticky;            /* MIG_OK, or the error every write
                                        returns from now on */
+    /* The identity of the file opened (st_dev, st_ino), checked at every
+     * commit and heartbeat (store_check_file). */
+    uint64_t file_dev, file_ino;
+    bool full;                      /* failed with SQLITE_FULL */
+    char *reserve;                  /* the reserve file made at open, or
+                                       NULL (store_use_reserve) */
+    int64_t max_pages;              /* test builds: MIG_STORE_MAX_PAGES */
     diag_list_t diags;
     sqlite3_stmt *stmt[STORE_SQL_COUNT];
     strbuf_t json[STORE_JSON_SLOTS];
@@ -258,6 +267,29 @@ mig_status_t store_sql_report(store_t *s, int rc, const char *what,
 /* Runs the cached statement ID, which takes no parameters, to its end;
  * failures are reported as doing WHAT. */
 mig_status_t store_exec(store_t *s, store_stmt_id_t id, const char *what);
+
+/* Records the identity of S's file (at open). MIG_OK, or MIG_EIO
+ * reported. */
+mig_status_t store_note_file(store_t *s, diag_list_t *diags);
+/* Whether S's path still names the file it opened (checked as each
+ * transaction begins and before it commits): deleted or replaced
+ * (a new file made in its place) fails the store for good (MIG_EIO,
+ * reported), since what is written would go to a file nobody reads. */
+mig_status_t store_check_file(store_t *s);
+
+/* How long a write waits for another connection's write transaction
+ * before it fails with SQLITE_BUSY. */
+#define STORE_BUSY_MS 5000
+
+/* What to do about a damaged store file (docs/troubleshooting.md). */
+#define STORE_DAMAGED_HINT                                                    \
+    "copy the file aside before anything else touches it; `sqlite3 FILE "    \
+    ".recover` may save what can still be read. To start afresh, move it "   \
+    "away (its runs can then no longer be resumed or rolled back)"
+
+/* Whether the process PID on HOST may still be alive, seen from here: a
+ * process of another host is given the benefit of the doubt. */
+bool store_process_alive(int64_t pid, const char *host);
 
 /* ---- the shape of every write ------------------------------------------ */
 

@@ -120,7 +120,14 @@ mig_status_t store_lock_acquire(store_t *s, const char *resource, int64_t run,
     }
     int64_t now = store_now_ms();
     bool other = found && cur.run != 0 && cur.run != run;
-    if (other && (cur.expires_ms >= now || !brk)) {
+    /* One process per run: RUN's own lock held by another process that
+     * is alive (as store_run_liveness decides, but read inside this
+     * transaction, so that of a resume and a rollback started together
+     * only one takes it) is refused, --break-lock or not. */
+    bool twin = found && cur.run == run && cur.pid != pid
+                && cur.expires_ms >= now
+                && store_process_alive(cur.pid, cur.host);
+    if (twin || (other && (cur.expires_ms >= now || !brk))) {
         /* Held, or expired without leave to break it: refused, nothing
          * written. */
         if (holder)

@@ -5,11 +5,13 @@
 #include "store_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef MIG_VERSION
 #error "MIG_VERSION must be defined (runtime/CMakeLists.txt)"
@@ -131,6 +133,77 @@ void store_set_durability(store_t *s, store_durability_t d)
         sqlite3_exec(s->db, sync_pragmas[d], NULL, NULL, NULL);
 }
 
+/* ---- the reserve ------------------------------------------------------- */
+
+static int64_t query_int(sqlite3 *db, const char *sql, int *rc);
+
+/* Makes the reserve file beside S (PATH-reserve, STORE_RESERVE_BYTES of
+ * blocks really taken) unless it is there. A disk without that much room
+ * is an error: a run started on it could not journal its rollback. */
+static mig_status_t make_reserve(store_t *s, diag_list_t *diags)
+{
+    size_t n = strlen(s->path) + sizeof "-reserve";
+    if (!(s->reserve = malloc(n))) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory opening '%s'",
+                 s->path);
+        return MIG_ENOMEM;
+    }
+    snprintf(s->reserve, n, "%s-reserve", s->path);
+    struct stat st;
+    if (stat(s->reserve, &st) == 0 && st.st_size >= STORE_RESERVE_BYTES)
+        return MIG_OK;
+    int fd = open(s->reserve, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = fd < 0 ? errno : posix_fallocate(fd, 0, STORE_RESERVE_BYTES);
+    if (err == EINVAL || err == EOPNOTSUPP) {
+        /* No fallocate on this file system: zeros, written out. */
+        static const char zeros[65536];
+        err = 0;
+        for (off_t at = 0; !err && at < STORE_RESERVE_BYTES;
+             at += (off_t)sizeof zeros)
+            if (write(fd, zeros, sizeof zeros) != (ssize_t)sizeof zeros)
+                err = errno ? errno : ENOSPC;
+        if (!err && fsync(fd) != 0)
+            err = errno;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (!err)
+        return MIG_OK;
+    unlink(s->reserve);
+    diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot keep the "
+                         "reserve of the state store '%s' (%d MiB): %s",
+                         s->path, STORE_RESERVE_BYTES >> 20, strerror(err));
+    if (err == ENOSPC)
+        diag_hint(diags, d, "free some disk space: mig keeps this much free "
+                  "so that a run whose disk fills can still journal its "
+                  "rollback");
+    free(s->reserve);
+    s->reserve = NULL;
+    return MIG_EIO;
+}
+
+mig_status_t store_use_reserve(store_t *s)
+{
+    if (!store_full(s) || !s->reserve)
+        return s->sticky;
+    if (s->max_pages) {
+        /* Test builds: the size limit grows by the reserve's pages, as
+         * the disk's free space does when the file goes. */
+        int rc;
+        int64_t size = query_int(s->db, "PRAGMA page_size", &rc);
+        char sql[80];
+        snprintf(sql, sizeof sql, "PRAGMA max_page_count = %" PRId64,
+                 s->max_pages + STORE_RESERVE_BYTES / (size > 0 ? size : 4096));
+        sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    }
+    unlink(s->reserve);
+    free(s->reserve);
+    s->reserve = NULL;
+    s->sticky = MIG_OK;
+    s->full = false;
+    return MIG_OK;
+}
+
 /* ---- opening ----------------------------------------------------------- */
 
 /* Creates the directories above PATH that are missing (mkdir -p of its
@@ -195,7 +268,7 @@ static mig_status_t open_error(store_t *s, diag_list_t *diags, int rc,
                          what, s->path, sqlite3_errmsg(s->db));
     if ((rc & 0xff) == SQLITE_BUSY)
         diag_hint(diags, d, "another process held the state store for more "
-                  "than 5 seconds");
+                  "than %d seconds", STORE_BUSY_MS / 1000);
     else if (!(s->flags & STORE_READONLY)
              && ((rc & 0xff) == SQLITE_CANTOPEN
                  || (rc & 0xff) == SQLITE_READONLY
@@ -370,7 +443,19 @@ static mig_status_t open_file(store_t *s, diag_list_t *diags)
         return open_error(s, diags, rc, "open the state store");
     }
     sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+#ifdef MIG_FAULT_HOOKS
+    /* A full disk, for the tests: the database may not grow past this
+     * many pages. */
+    const char *cap = getenv("MIG_STORE_MAX_PAGES");
+    if (cap && !(s->flags & STORE_READONLY)) {
+        char sql[80];
+        s->max_pages = strtoll(cap, NULL, 10);
+        snprintf(sql, sizeof sql, "PRAGMA max_page_count = %" PRId64,
+                 s->max_pages);
+        sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    }
+#endif
     return MIG_OK;
 }
 
@@ -392,12 +477,16 @@ mig_status_t store_open(const char *path, unsigned flags, diag_list_t *diags,
     int64_t version = 0;
     mig_status_t st = open_file(s, diags);
     if (st == MIG_OK)
+        st = store_note_file(s, diags);
+    if (st == MIG_OK)
         st = identify(s, diags, &version);
     if (st == MIG_OK && !(flags & STORE_READONLY))
         st = set_pragmas(s, diags);
     if (st == MIG_OK && !(flags & STORE_READONLY)
         && version < STORE_SCHEMA_VERSION)
         st = upgrade(s, diags);
+    if (st == MIG_OK && (flags & STORE_CREATE))
+        st = make_reserve(s, diags);
     if (st != MIG_OK) {
         store_close(s);
         return st;
@@ -422,6 +511,7 @@ void store_close(store_t *s)
         strbuf_free(&s->json[i]);
     store_checkpoint_hold_clear(s);
     diag_list_free(&s->diags);
+    free(s->reserve);
     free(s->fence_resource);
     free(s->path);
     free(s);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,10 +24,10 @@ const char *store_column_text(sqlite3_stmt *q, int col)
 /* Reports a row the store cannot read back (WHAT is "run 3's state"). */
 static mig_status_t damaged(store_t *s, const char *what, const char *text)
 {
-    diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "'%s' is damaged: "
-                         "%s is '%s'", s->path, what, text ? text : "NULL");
-    diag_hint(&s->diags, d, "keep a copy of the file before anything else "
-              "touches it");
+    diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "the state store "
+                         "'%s' is damaged: %s is '%s'", s->path, what,
+                         text ? text : "NULL");
+    diag_hint(&s->diags, d, STORE_DAMAGED_HINT);
     return MIG_EIO;
 }
 
@@ -155,7 +156,9 @@ int64_t store_read_int(store_t *s, store_stmt_id_t id, bool bind, int64_t a)
 
 int64_t store_run_last(store_t *s)
 {
-    return store_read_int(s, STORE_SQL_RUN_LAST, false, 0);
+    size_t said = s->diags.len;
+    int64_t id = store_read_int(s, STORE_SQL_RUN_LAST, false, 0);
+    return s->diags.len > said || s->sticky ? -1 : id;
 }
 
 void store_runs_free(store_run_t *runs, size_t n)
@@ -206,15 +209,31 @@ mig_status_t store_run_list(store_t *s, size_t limit, store_run_t **runs,
     return MIG_OK;
 }
 
-/* Whether the process PID on HOST may still be alive, seen from here: a
- * process of another host is given the benefit of the doubt. */
-static bool process_alive(int64_t pid, const char *host)
+bool store_process_alive(int64_t pid, const char *host)
 {
     char me[256] = "";
     if (gethostname(me, sizeof me - 1) != 0 || !host || strcmp(host, me) != 0
         || pid <= 0)
         return true;
     return !(kill((pid_t)pid, 0) == -1 && errno == ESRCH);
+}
+
+bool store_process_stopped(int64_t pid, const char *host)
+{
+    char me[256] = "", path[64], buf[512];
+    if (gethostname(me, sizeof me - 1) != 0 || !host || strcmp(host, me) != 0
+        || pid <= 0)
+        return false;
+    snprintf(path, sizeof path, "/proc/%" PRId64 "/stat", pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    /* "PID (COMM) STATE ...": COMM may hold anything, so the state is
+     * read after its last ')'. */
+    const char *paren = strrchr(buf, ')');
+    return paren && paren[1] == ' ' && (paren[2] == 'T' || paren[2] == 't');
 }
 
 store_run_state_t store_run_liveness(store_t *s, const store_run_t *run)
@@ -230,7 +249,7 @@ store_run_state_t store_run_liveness(store_t *s, const store_run_t *run)
     bool live = false;
     while (!live && sqlite3_step(q) == SQLITE_ROW)
         live = sqlite3_column_int64(q, 2) >= now
-               && process_alive(sqlite3_column_int64(q, 0),
+               && store_process_alive(sqlite3_column_int64(q, 0),
                                 store_column_text(q, 1));
     store_stmt_done(q, fresh);
     return live ? STORE_RUN_RUNNING : STORE_RUN_INTERRUPTED;

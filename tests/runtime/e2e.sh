@@ -118,7 +118,7 @@ printf 'migration "ro" {\n  stage s { step hi = log.info(message: "hi") }\n}\n' 
 chmod 755 "$d"
 chmod 555 "$d"
 if [ "$(id -u)" -eq 0 ]; then
-  expect 2 runuser -u nobody -- "$MIG" run "$d/ro.mig" && ok
+  expect 8 runuser -u nobody -- "$MIG" run "$d/ro.mig" && ok
 else
   expect 2 "$MIG" run "$d/ro.mig" && ok
 fi

@@ -418,7 +418,7 @@ static void test_errors(void **st)
              "mig: error: no state store here: no .mig/state.db in %s or any "
              "directory above it\n"
              "hint: run the command where the plan ran, or pass --state PATH\n"
-             "exit: 2\n", dir);
+             "exit: 8\n", dir);
     expect(MIG(dir, "status"), want);
     expect(MIG(dir, "history", "-j"), want);
     snprintf(want, sizeof want, "mig: error: no run 9 in '%s'\n"
@@ -442,11 +442,11 @@ static void test_errors(void **st)
     fclose(f);
     snprintf(want, sizeof want, "mig: error: '%s' is not a mig state store: "
              "it is not an SQLite database\nhint: pass --state with the path "
-             "of a state store (.mig/state.db)\nexit: 2\n", notes);
+             "of a state store (.mig/state.db)\nexit: 8\n", notes);
     expect(MIG(ws, "status", "--state", notes), want);
     snprintf(want, sizeof want, "mig: error: no state store at '%s/none.db': "
              "there are no runs here yet\nhint: run a plan first, or pass "
-             "--state with the path of a state store\nexit: 2\n", dir);
+             "--state with the path of a state store\nexit: 8\n", dir);
     char none[160];
     snprintf(none, sizeof none, "%s/none.db", dir);
     expect(MIG(ws, "history", "--state", none), want);
@@ -470,6 +470,46 @@ static void test_empty_store(void **st)
            "hint: 'mig run PLAN' starts one\nexit: 2\n");
 }
 
+/* A damaged store is said to be damaged, with what to do, by every
+ * command that reads it, and exits 8; never "no runs yet". */
+static void test_damaged_store(void **st)
+{
+    (void)st;
+    char bad[160], cmd[400];
+    snprintf(bad, sizeof bad, "%s/damaged.db", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", state, bad);
+    assert_int_equal(system(cmd), 0);
+    /* Every byte past the first page (the header and schema) garbled. */
+    FILE *f = fopen(bad, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long size = ftell(f);
+    assert_true(size > 8192);
+    assert_int_equal(fseek(f, 4096, SEEK_SET), 0);
+    for (long i = 4096; i < size; i++)
+        fputc(0x5a, f);
+    fclose(f);
+    static const char hint[] = "hint: copy the file aside before anything "
+        "else touches it; `sqlite3 FILE .recover` may save what can still "
+        "be read. To start afresh, move it away (its runs can then no longer "
+        "be resumed or rolled back)\nexit: 8\n";
+    static const struct { const char *cmd, *run, *what; } cases[] = {
+        { "status", NULL, "read the store" },
+        { "status", "1", "read a run" },
+        { "history", NULL, "list the runs" },
+        { "log", "last", "read the store" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char want[1024];
+        snprintf(want, sizeof want, "mig: error: the state store '%s' is "
+                 "damaged: cannot %s (database disk image is malformed)\n%s",
+                 bad, cases[i].what, hint);
+        expect(cases[i].run ? MIG(ws, cases[i].cmd, "--state", bad,
+                                  cases[i].run)
+                            : MIG(ws, cases[i].cmd, "--state", bad), want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_log),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_empty_store),
+        cmocka_unit_test(test_damaged_store),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

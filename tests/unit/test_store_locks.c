@@ -3,6 +3,10 @@
  * errors that make a store fail for good (store.h). Each test works in a
  * directory of its own. */
 #include "store_fixture.h"
+#include "sched_int.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
 
 /* ---- locks ------------------------------------------------------------- */
 
@@ -89,8 +93,10 @@ static void test_locks(void **state)
                        "on host-b) took it over at ") == last_diag(s));
     assert_int_equal(store_lock_release(s, "/work", 1), MIG_EINVALID);
     assert_int_equal(store_lock_heartbeat(s, "/work", 2, 60000), MIG_OK);
-    /* The same run takes it again (a resume): a new fence. */
-    assert_int_equal(store_lock_acquire(s, "/work", r2, 203, "host-b", 60000,
+    /* The same run's process takes it again: a new fence. (Another
+     * process of that run is refused while this one may be alive:
+     * test_one_process_per_run.) */
+    assert_int_equal(store_lock_acquire(s, "/work", r2, 202, "host-b", 60000,
                                         false, &holder, &fence), MIG_OK);
     assert_int_equal(fence, 3);
     assert_int_equal(store_lock_release(s, "/work", 3), MIG_OK);
@@ -193,6 +199,94 @@ static void test_liveness(void **state)
     store_close(s);
 }
 
+/* One process per run: a second process taking a run's own lock (a
+ * rollback while a resume goes on) is refused while the holder lives and
+ * its lock is fresh, --break-lock or not; a dead holder's or an expired
+ * lock is taken over (the resume of an interrupted run). */
+static void test_one_process_per_run(void **state)
+{
+    (void)state;
+    char me[256] = "";
+    assert_int_equal(gethostname(me, sizeof me - 1), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0)
+        _exit(0);
+    assert_int_equal(waitpid(child, NULL, 0), child);
+    pid_t other = getppid();     /* alive, and not this process */
+
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "one", getpid(), me);
+    int64_t f1 = 0, f2 = 0;
+    store_lock_t holder = { 0 };
+    assert_int_equal(store_lock_acquire(s, "/work", run, getpid(), me, 60000,
+                                        false, &holder, &f1), MIG_OK);
+    for (int brk = 0; brk < 2; brk++) {
+        assert_int_equal(store_lock_acquire(s, "/work", run, other, me, 60000,
+                                            brk, &holder, &f2), MIG_EINVALID);
+        assert_int_equal(f2, 0);
+        assert_int_equal(holder.run, run);
+        assert_int_equal(holder.pid, getpid());
+        assert_int_equal(holder.fence, f1);
+        store_lock_clear(&holder);
+    }
+    /* The same process takes it again. */
+    assert_int_equal(store_lock_acquire(s, "/work", run, getpid(), me, 60000,
+                                        false, &holder, &f2), MIG_OK);
+    assert_int_equal(f2, f1 + 1);
+    /* Its holder gone (the child's pid, reaped): taken over. */
+    assert_int_equal(store_lock_release(s, "/work", f2), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "/work", run, child, me, 60000,
+                                        false, &holder, &f1), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "/work", run, other, me, 60000,
+                                        false, &holder, &f2), MIG_OK);
+    assert_int_equal(f2, f1 + 1);
+    /* Expired, its holder alive: taken over. */
+    assert_int_equal(store_lock_heartbeat(s, "/work", f2, -1), MIG_OK);
+    assert_int_equal(store_lock_acquire(s, "/work", run, getpid(), me, 60000,
+                                        false, &holder, &f1), MIG_OK);
+    assert_int_equal(f1, f2 + 1);
+    assert_null(holder.resource);
+    assert_int_equal(store_diags(s)->len, 0);
+    store_close(s);
+}
+
+/* A resume or rollback reads its run, then takes the lock: the run read
+ * must still be as it was (state, end, pid), else another process acted
+ * on it meanwhile and the command stops, saying so. */
+static void test_run_unchanged(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "one", 101, "h");
+    store_run_t before;
+    assert_int_equal(store_run_get(s, run, &before), MIG_OK);
+    diag_list_t d;
+    diag_list_init(&d);
+    assert_true(sched_run_unchanged(s, &before, &d));
+    assert_int_equal(d.len, 0);
+    /* Resumed by another process (a new pid). */
+    assert_int_equal(store_run_reopen(s, run, 202, "h"), MIG_OK);
+    assert_false(sched_run_unchanged(s, &before, &d));
+    assert_int_equal(d.len, 1);
+    assert_string_equal(d.items[0].message, "run 1 changed while this "
+                        "command started: another process resumed it (now "
+                        "running)");
+    assert_string_equal(d.items[0].hint, "see `mig status 1`");
+    /* Finished by another process. */
+    store_run_clear(&before);
+    assert_int_equal(store_run_get(s, run, &before), MIG_OK);
+    assert_int_equal(store_run_finish(s, run, STORE_RUN_ROLLED_BACK, NULL),
+                     MIG_OK);
+    assert_false(sched_run_unchanged(s, &before, &d));
+    assert_string_equal(d.items[1].message, "run 1 changed while this "
+                        "command started: another process finished it (now "
+                        "rolled-back)");
+    store_run_clear(&before);
+    diag_list_free(&d);
+    store_close(s);
+}
+
 /* ---- transactions and durability --------------------------------------- */
 
 static int count_events(store_t *s, int64_t run)
@@ -284,8 +378,10 @@ static void test_io_error_is_sticky(void **state)
              "disk is full", path);
     assert_string_equal(last_diag(s), msg);
     assert_string_equal(store_diags(s)->items[store_diags(s)->len - 1].hint,
-                        "free some disk space; the run stopped before going "
-                        "on without its journal");
+                        "free some disk space, then see `mig status` (a run "
+                        "that fills its disk stops going forward; its `on "
+                        "failure` block still runs, on the space mig keeps "
+                        "in reserve)");
     size_t n = store_diags(s)->len;
     assert_false(store_pending(s));         /* rolled back */
     assert_int_equal(store_event(s, run, "x", NULL, NULL, NULL), MIG_EIO);
@@ -297,6 +393,129 @@ static void test_io_error_is_sticky(void **state)
     store_close(s);
 }
 
+/* A store whose file is deleted or replaced while open fails, for good,
+ * at the next transaction it begins or commits, and says which. */
+static void test_file_deleted_or_replaced(void **state)
+{
+    (void)state;
+    for (int replace = 0; replace < 2; replace++) {
+        store_t *s = open_store(STORE_CREATE);
+        int64_t run = new_run(s, "one", 1, "h");
+        assert_int_equal(store_event(s, run, "a", NULL, NULL, NULL), MIG_OK);
+        assert_int_equal(store_flush(s), MIG_OK);
+        char moved[160], wal[160];
+        snprintf(moved, sizeof moved, "%s.old", path);
+        snprintf(wal, sizeof wal, "%s-wal", path);
+        if (replace) {
+            /* Between transactions, another store made in its place: found
+             * as the next one begins. */
+            assert_int_equal(rename(path, moved), 0);
+            store_t *other = open_store(STORE_CREATE);
+            store_close(other);
+            assert_int_equal(store_event(s, run, "b", NULL, NULL, NULL),
+                             MIG_EIO);
+        } else {
+            /* Inside a transaction: found before it commits. */
+            assert_int_equal(store_event(s, run, "b", NULL, NULL, NULL),
+                             MIG_OK);
+            assert_true(store_pending(s));
+            assert_int_equal(unlink(path), 0);
+            unlink(wal);
+            assert_int_equal(store_flush(s), MIG_EIO);
+            assert_false(store_pending(s));
+        }
+        char msg[240];
+        if (replace)
+            snprintf(msg, sizeof msg, "the state store '%s' was replaced by "
+                     "another file while in use: its journal is not there",
+                     path);
+        else
+            snprintf(msg, sizeof msg, "the state store '%s' was deleted "
+                     "while in use (No such file or directory): its journal "
+                     "is lost", path);
+        assert_string_equal(last_diag(s), msg);
+        size_t n = store_diags(s)->len;
+        assert_int_equal(store_event(s, run, "c", NULL, NULL, NULL), MIG_EIO);
+        assert_int_equal(store_lock_heartbeat(s, "/work", 1, 1000), MIG_EIO);
+        assert_int_equal(store_flush(s), MIG_EIO);
+        assert_int_equal(store_diags(s)->len, n);     /* said once */
+        store_close(s);
+        unlink(path);
+        unlink(moved);
+    }
+}
+
+/* A store kept in a write transaction by a process that is stopped: a
+ * write of another connection fails once the busy timeout has passed,
+ * naming the run and process that hold the lock, saying it is stopped
+ * and what to do; with no lock held, saying how to find the process. */
+static void test_busy_names_the_holder(void **state)
+{
+    (void)state;
+    char me[256] = "";
+    assert_int_equal(gethostname(me, sizeof me - 1), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        /* Gone with this test, even if it fails before killing it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        pause();
+        _exit(0);
+    }
+    assert_int_equal(kill(child, SIGSTOP), 0);
+    int ws;
+    assert_int_equal(waitpid(child, &ws, WUNTRACED), child);
+    assert_true(WIFSTOPPED(ws));
+
+    store_t *holder = open_store(STORE_CREATE);
+    store_t *other = open_store(0);
+    sqlite3_busy_timeout(other->db, 50);        /* not 5s, for the test */
+    for (int locked = 0; locked < 2; locked++) {
+        int64_t run = new_run(holder, "held", child, me);
+        int64_t fence;
+        if (locked)
+            assert_int_equal(store_lock_acquire(holder, "/work", run, child,
+                                                me, 60000, false, NULL,
+                                                &fence), MIG_OK);
+        /* The holder's transaction stays open (as while its process is
+         * stopped between two commits). */
+        assert_int_equal(store_event(holder, run, "x", NULL, NULL, NULL),
+                         MIG_OK);
+        assert_true(store_pending(holder));
+        int64_t f2;
+        assert_int_equal(store_lock_acquire(other, "/work", run, getpid(),
+                                            me, 60000, true, NULL, &f2),
+                         MIG_EIO);
+        char msg[300], hint[400];
+        snprintf(msg, sizeof msg, "cannot take the lock in '%s': database is "
+                 "locked", path);
+        if (locked)
+            snprintf(hint, sizeof hint, "run %" PRId64 "'s process (pid %d on "
+                     "%s) is stopped in the middle of a write: continue it "
+                     "with `kill -CONT %d`, or end it with `kill %d` and then "
+                     "try again", run, (int)child, me, (int)child,
+                     (int)child);
+        else
+            snprintf(hint, sizeof hint, "another process has kept the state "
+                     "store in a write transaction for more than 5 seconds, "
+                     "and no run holds a lock: find it with `fuser %s` and "
+                     "let it end", path);
+        assert_string_equal(last_diag(other), msg);
+        const char *said = store_diags(other)->items[store_diags(other)->len
+                                                     - 1].hint;
+        assert_non_null(said);
+        assert_string_equal(said, hint);
+        assert_int_equal(store_flush(holder), MIG_OK);
+        store_close(other);
+        other = open_store(0);
+        sqlite3_busy_timeout(other->db, 50);
+    }
+    store_close(other);
+    store_close(holder);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,9 +523,13 @@ int main(void)
         T(test_locks),
         T(test_fence_stops_writes),
         T(test_liveness),
+        T(test_one_process_per_run),
+        T(test_run_unchanged),
         T(test_flush_groups_writes),
         T(test_read_only),
         T(test_io_error_is_sticky),
+        T(test_file_deleted_or_replaced),
+        T(test_busy_names_the_holder),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,6 +53,59 @@ static void item_suffix(const char *item)
         printf(" [%s]", item);
 }
 
+/* The list under KEY of map M (NULL when none). */
+static const val_t *list_of(const val_t *m, const char *key)
+{
+    val_t *v = m ? val_map_get(m, key, strlen(key)) : NULL;
+    return v && val_type(v) == VAL_LIST ? v : NULL;
+}
+
+/* The end of a rollback (docs/runtime.md, "What a rollback verifies"):
+ * a match is said only when every resource was compared and matched and
+ * every step undone could be verified. */
+static void print_rollback_done(const printer_t *p, const val_t *d)
+{
+    val_t *m = val_map_get(d, "matched", 7);
+    const val_t *diff = list_of(d, "differ"), *unv = list_of(d, "unverified");
+    const val_t *chg = list_of(d, "changed");
+    size_t n_unv = unv ? val_len(unv) : 0;
+    printf("rolled back to %s: %" PRId64 " undone; ", str(d, "to"),
+           num(d, "undone"));
+    if (m && val_get_bool(m))
+        puts("the managed resources match the checkpoint");
+    else if (diff && val_len(diff))
+        puts("the managed resources DIFFER from the checkpoint");
+    else
+        printf("NOT VERIFIED: %zu step%s could not be checked\n", n_unv,
+               n_unv == 1 ? "" : "s");
+    for (size_t i = 0; diff && i < val_len(diff); i++) {
+        const val_t *x = val_list_get(diff, i);
+        if (*str(x, "forced"))
+            printf("  not restored: %s (step %s was forced past; expected "
+                   "%s, found %s)\n", str(x, "path"), label(p, str(x, "forced")),
+                   str(x, "expected"), str(x, "actual"));
+        else
+            printf("  differs: %s (expected %s, found %s)\n", str(x, "path"),
+                   str(x, "expected"), str(x, "actual"));
+    }
+    for (size_t i = 0; i < n_unv; i++) {
+        const val_t *x = val_list_get(unv, i);
+        printf("  unverified: %s", label(p, str(x, "node")));
+        item_suffix(str(x, "item"));
+        printf(" (%s): %s\n", str(x, "action"), str(x, "why"));
+    }
+    for (size_t i = 0; chg && i < val_len(chg); i++) {
+        const val_t *x = val_list_get(chg, i);
+        int64_t by = num(x, "by");
+        if (by)
+            printf("  overwritten: %s, changed since by run %" PRId64 "\n",
+                   str(x, "path"), by);
+        else
+            printf("  overwritten: %s, changed since outside mig\n",
+                   str(x, "path"));
+    }
+}
+
 static void on_event(void *data, const char *kind, const char *node,
                      const char *item, const val_t *d)
 {
@@ -131,19 +184,11 @@ static void on_event(void *data, const char *kind, const char *node,
                label(p, node), str(d, "action"));
         item_suffix(item);
         putchar('\n');
+    } else if (strcmp(kind, "rollback-not-needed") == 0) {
+        printf("no rollback to %s: the run failed before it reached that "
+               "checkpoint, so nothing was done after it\n", str(d, "to"));
     } else if (strcmp(kind, "rollback-done") == 0) {
-        val_t *m = val_map_get(d, "matched", 7);
-        printf("rolled back to %s: %" PRId64 " undone; the managed resources "
-               "%s\n", str(d, "to"), num(d, "undone"),
-               m && val_get_bool(m) ? "match the checkpoint"
-                                    : "DIFFER from the checkpoint");
-        val_t *diff = val_map_get(d, "differ", 6);
-        for (size_t i = 0; diff && i < val_len(diff); i++) {
-            const val_t *x = val_list_get(diff, i);
-            printf("  differs: %s (expected %s, found %s)\n", str(x, "path"),
-                   str(x, "expected"), *str(x, "actual") ? str(x, "actual")
-                                                         : "nothing");
-        }
+        print_rollback_done(p, d);
     }
     /* Lines about steps wait in the buffer; the rest is shown at once, so
      * that a person (or a script) sees each stage begin. */
@@ -159,6 +204,7 @@ static int exit_for(run_result_t r)
         [RUN_SUCCEEDED] = EXIT_CLEAN, [RUN_FAILED] = EXIT_RUN_FAILED,
         [RUN_ROLLED_BACK] = EXIT_ROLLED_BACK,
         [RUN_ROLLBACK_FAILED] = EXIT_ROLLBACK_FAILED,
+        [RUN_UNVERIFIED] = EXIT_UNVERIFIED,
         [RUN_REFUSED] = EXIT_REFUSED,
     };
     return codes[r];

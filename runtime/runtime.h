@@ -231,6 +231,52 @@ void actx_on_finish(action_ctx_t *ctx, actx_done_fn fn, void *data);
  * through actx_finish. */
 void actx_cancel(action_ctx_t *ctx);
 
+/* ---- managed resources (resource.c) ------------------------------------- */
+
+/* Rollback verification sees every kind of resource a run manages through
+ * one interface (docs/runtime.md, "What a rollback verifies"). A resource
+ * is named by a text id: a file by its path as written (relative to the
+ * plan's directory); other kinds by "KIND:..." (a registry record, a
+ * remote record), each kind a row of the table in resource.c found by
+ * the prefix of the id. Its state is a short text that holds its digest
+ * ("absent", "dir", "file:HEX"). The runtime journals the state of each
+ * resource a step declares before the step (the journal's resources) and
+ * after it (the after-image, the journal's after); a checkpoint records
+ * the states of every resource managed so far and their digest. Rollback
+ * asks each resource whether it changed since its after-image (someone
+ * else changed it: refused without --force), then, once undone, whether
+ * its state is the one at the checkpoint. */
+typedef struct resource_kind {
+    const char *name;           /* "file" */
+    const char *prefix;         /* how its ids start ("" for paths) */
+    /* The state of resource ID now, appended to OUT: "absent" when it
+     * does not exist, else text that holds its digest. MIG_OK, or the
+     * failure reported through CTX (MIG_EINVALID, MIG_ENOMEM). */
+    mig_status_t (*state)(action_ctx_t *ctx, const char *id, strbuf_t *out);
+    /* Whether the state NOW is the state RECORDED (an after-image, a
+     * checkpoint's); NULL: the texts are equal. A kind whose state text
+     * holds what changes without a change of the record (a remote
+     * record's fetch time) compares only what matters. */
+    bool (*same)(const char *recorded, const char *now);
+    const char *doc;
+} resource_kind_t;
+
+/* The kind of resource ID (never NULL: a path when no prefix fits). */
+const resource_kind_t *resource_kind_of(const char *id);
+/* The state of ID now, through its kind, appended to OUT. */
+mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out);
+/* Whether ID's state NOW is its state RECORDED, through its kind: false
+ * means it changed since. */
+bool resource_same(const char *id, const char *recorded, const char *now);
+/* The states now of every id among the keys of the map IDS, as a new map
+ * id -> state (*OUT). Fails like resource_state. */
+mig_status_t resource_states(action_ctx_t *ctx, const val_t *ids,
+                             val_t **out);
+/* The digest of STATES (a map id -> state): the BLAKE2b-256, as hex, of
+ * each entry in byte order of the ids, "ID\0STATE\n". What a checkpoint
+ * stores and what rollback compares with it. */
+void resource_digest(const val_t *states, char hex[BLOB_HEX]);
+
 /* ---- the dry run (mig plan) --------------------------------------------- */
 
 /* Walks G in the order a run would, with the parameters P, changing
@@ -281,6 +327,7 @@ bool faults_hit(faults_t *f, const char *action, const char *node,
     X(FAILED, "failed")                /* nothing was rolled back */         \
     X(ROLLED_BACK, "rolled-back")      /* failed; rollback matched */        \
     X(ROLLBACK_FAILED, "rollback-failed") /* an undo failed or a digest differs */ \
+    X(UNVERIFIED, "rolled-back-unverified") /* undone; some steps unverifiable */ \
     X(REFUSED, "refused")              /* locked, changed plan, ... */
 
 typedef enum run_result {

@@ -111,7 +111,7 @@ struct run {
     uint64_t rng;               /* the run's seeded generator (jitter) */
     bool stopping;              /* a failure: start nothing new */
     bool fatal;                 /* the store failed or memory ran out */
-    bool rolled_back, rollback_failed;
+    bool rolled_back, rollback_failed, rollback_unverified;
     bool failed;                /* the plan failed */
     char *error;                /* why, for the run's record */
     char *expr_class;           /* the class of an action that failed in
@@ -253,6 +253,9 @@ typedef struct rollback_env {
     int64_t run;
     bool force, dry_run;
     bool list;                  /* keep the records undone for the report */
+    /* The run's own rollback (a plan's decision): a checkpoint the run
+     * never reached means nothing to undo, not an error. */
+    bool in_run;
     run_event_fn on_event;
     void *data;
     diag_list_t *diags;
@@ -260,15 +263,33 @@ typedef struct rollback_env {
 
 /* Undoes the records of E->run after checkpoint TO (NULL: all), newest
  * first, then compares the managed resources with the checkpoint. *REPORT
- * and *RESULT as rollback_run says. */
+ * and *RESULT as rollback_run says; with E->in_run, a checkpoint never
+ * reached gives RUN_FAILED and the event rollback-not-needed. */
 mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
                             val_t **report, run_result_t *result);
-/* The digest of STATES (a map path -> state), over its entries sorted by
- * path. */
-void sched_digest(const val_t *states, char hex[BLOB_HEX]);
-/* The states of every path of PATHS (a map whose keys are paths) now. */
-mig_status_t sched_states(action_ctx_t *ctx, const val_t *paths,
-                          val_t **out);
+
+/* ---- rollback_verify.c ---------------------------------------------------------- */
+
+/* Before a rollback of E undoes anything: LAST maps each resource it
+ * would restore to the after-image the run recorded last (null: none).
+ * A resource is changed since when a newer run's pending record touches
+ * it, or when its state now is not that after-image. Adds `changed`
+ * ([{path, recorded, actual, by}]) to REP; *REFUSE when some changed and
+ * E->force is not set (each named in E->diags). MIG_OK, or MIG_EINVALID
+ * (a resource or the store could not be read; reported), MIG_ENOMEM. */
+mig_status_t rollback_check_changed(const rollback_env_t *e,
+                                    const val_t *last, val_t *rep,
+                                    bool *refuse);
+/* After the undo: compares each resource of WANT (id -> the state to
+ * find: the checkpoint's, else the state before the run first touched
+ * it) with its state now, and, with CP (NULL for a whole-run rollback),
+ * the digest of the checkpoint's resources now with the digest CP
+ * stored. Adds expected, digest and differ ([{path, expected, actual,
+ * forced}], FORCED mapping the ids of steps forced past to their node)
+ * to REP. Whether all match; *OK false when memory ran out. */
+bool rollback_verify(const rollback_env_t *e, const store_checkpoint_t *cp,
+                     const val_t *want, const val_t *forced, val_t *rep,
+                     bool *ok);
 
 /* ---- sched_step.c -------------------------------------------------------- */
 

@@ -20,6 +20,8 @@ struct step_call {
     val_t *args;
     action_ctx_t *ctx;
     int64_t seq;                /* the journal record, or 0 */
+    val_t *resources;           /* what the record declares (its ids), or
+                                 * NULL: its after-image is journaled */
     int64_t timeout_ms;         /* 0: none */
     bool by_deadline;           /* the timeout is the retry attempt's */
     uv_timer_t *timer;
@@ -54,6 +56,7 @@ void step_free(struct step_call *c)
         uv_close((uv_handle_t *)c->timer, timer_closed);
     }
     val_unref(c->args);
+    val_unref(c->resources);
     actx_free(c->ctx);
     free(c);
 }
@@ -152,6 +155,36 @@ static bool breaker_lets(struct step_call *c)
 
 /* ---- outcome -------------------------------------------------------------- */
 
+/* Journals the after-image of C's record: the state of each resource it
+ * declares, now that its effect has ended (done or failed). A resource
+ * that cannot be read now gets no after-image: rollback then cannot say
+ * whether it changed since. Uses C's context, whose error the caller has
+ * read already. */
+static void journal_after(struct step_call *c)
+{
+    run_t *r = c->t->run;
+    if (!c->seq || !c->resources || !val_len(c->resources))
+        return;
+    val_t *after = val_map_new(val_len(c->resources));
+    strbuf_t b;
+    strbuf_init(&b);
+    for (size_t i = 0; after && i < val_len(c->resources); i++) {
+        size_t len;
+        const char *id = val_get_str(val_map_key(c->resources, i), &len);
+        b.len = 0;
+        if (resource_state(c->ctx, id, &b) == MIG_OK && !b.oom
+            && val_map_set_take(after, id, len, val_string(b.data ? b.data
+                                                           : "", b.len))
+               != MIG_OK)
+            r->fatal = true;
+    }
+    strbuf_free(&b);
+    if (!after || store_journal_after(r->store, r->id, c->seq, after)
+                  != MIG_OK)
+        r->fatal = true;
+    val_unref(after);
+}
+
 static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
                           void *data)
 {
@@ -188,6 +221,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         if (c->seq && store_journal_set(r->store, r->id, c->seq,
                                         STORE_JOURNAL_DONE) != MIG_OK)
             r->fatal = true;
+        journal_after(c);
         rec.state = STORE_STEP_DONE;
         rec.result = res;
         if (store_step_put(r->store, r->id, &rec) != MIG_OK)
@@ -231,6 +265,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         if (c->seq && store_journal_set(r->store, r->id, c->seq,
                                         STORE_JOURNAL_FAILED) != MIG_OK)
             r->fatal = true;
+        journal_after(c);
         rec.state = STORE_STEP_FAILED;
         rec.error_class = e.cls;
         rec.error = e.message;
@@ -375,6 +410,7 @@ static void journal_then_run(struct step_call *c, store_journal_kind_t kind,
         return;
     }
     c->seq = rec.seq;
+    c->resources = val_ref(resources);
     for (size_t i = 0; resources && i < val_len(resources); i++) {
         size_t len;
         const char *p = val_get_str(val_map_key(resources, i), &len);
@@ -446,6 +482,50 @@ static const action_t *find_row(task_t *t, uint32_t n, const ast_node_t *call)
                   b.data ? b.data : "?");
     strbuf_free(&b);
     return row;
+}
+
+/* The resources step N of T declares with its argument `manages` (a
+ * list of ids: docs/runtime.md, "What a rollback verifies"), an action
+ * that cannot keep its own before-image (exec.run) being told what it
+ * changes: *OUT gets a new map id -> state now, or NULL when it declares
+ * none. False when a state could not be read (raised). */
+static bool declared(task_t *t, uint32_t n, struct step_call *c, val_t **out)
+{
+    *out = NULL;
+    val_t *list = val_map_get(c->args, "manages", 7);
+    if (!list || val_type(list) != VAL_LIST || !val_len(list))
+        return true;
+    val_t *ids = val_map_new(val_len(list));
+    bool ok = ids != NULL;
+    for (size_t i = 0; ok && i < val_len(list); i++) {
+        size_t len;
+        const val_t *v = val_list_get(list, i);
+        if (val_type(v) != VAL_STRING) {
+            val_unref(ids);
+            task_fail(t, n, "ParamMismatch", "manages: item %zu is not a "
+                      "string (a path, or a resource's id)", i);
+            return false;
+        }
+        const char *id = val_get_str(v, &len);
+        ok = val_map_set_take(ids, id, len, val_bool(true)) == MIG_OK;
+    }
+    if (ok) {
+        actx_begin(c->ctx, c->name);
+        mig_status_t st = resource_states(c->ctx, ids, out);
+        if (st != MIG_OK) {
+            val_unref(ids);
+            task_fail(t, n, st == MIG_ENOMEM ? "Permanent" : "Unavailable",
+                      "manages: %s", st == MIG_ENOMEM ? "out of memory"
+                      : actx_error_message(c->ctx));
+            return false;
+        }
+    }
+    val_unref(ids);
+    if (!ok) {
+        t->run->fatal = true;
+        task_fail(t, n, "Permanent", "out of memory");
+    }
+    return ok;
 }
 
 void step_start(task_t *t, uint32_t n)
@@ -545,6 +625,12 @@ void step_start(task_t *t, uint32_t n)
         val_unref(record);
         return;
     }
+    val_t *decl = NULL;
+    if (!declared(t, n, c, &decl)) {
+        step_free(c);
+        t->call = NULL;
+        return;
+    }
     const ast_node_t *u = s->u.step.undo;
     if (row->effect == ACTION_PLAN_UNDO && u) {
         const action_t *urow = find_row(t, n, u);
@@ -555,6 +641,7 @@ void step_start(task_t *t, uint32_t n)
             || val_map_set(undo, "args", 4, uargs) != MIG_OK) {
             val_unref(uargs);
             val_unref(undo);
+            val_unref(decl);
             if (!t->done && uargs)
                 task_fail(t, n, "Permanent", "out of memory");
             step_free(c);
@@ -562,11 +649,13 @@ void step_start(task_t *t, uint32_t n)
             return;
         }
         val_unref(uargs);
-        journal_then_run(c, STORE_JOURNAL_PLAN, undo, NULL);
+        journal_then_run(c, STORE_JOURNAL_PLAN, undo, decl);
         val_unref(undo);
+        val_unref(decl);
         return;
     }
-    journal_then_run(c, STORE_JOURNAL_NONE, NULL, NULL);
+    journal_then_run(c, STORE_JOURNAL_NONE, NULL, decl);
+    val_unref(decl);
 }
 
 /* ---- pure actions called in expressions ------------------------------------- */
@@ -648,7 +737,7 @@ void checkpoint_record(task_t *t, uint32_t n)
     const char *name = graph_node_ast(r->g, n)->u.checkpoint.name.name;
     action_ctx_t *ctx = actx_new(ACTX_RUN, r->base_dir);
     val_t *states = NULL;
-    if (!ctx || sched_states(ctx, r->managed, &states) != MIG_OK) {
+    if (!ctx || resource_states(ctx, r->managed, &states) != MIG_OK) {
         actx_free(ctx);
         task_fail(t, n, "Unavailable", "checkpoint '%s': the managed "
                   "resources could not be read", name);
@@ -656,7 +745,7 @@ void checkpoint_record(task_t *t, uint32_t n)
     }
     actx_free(ctx);
     char hex[BLOB_HEX];
-    sched_digest(states, hex);
+    resource_digest(states, hex);
     store_checkpoint_t cp = { .name = name, .node = graph_node_id(r->g, n),
                               .item = t->item,
                               .seq = store_journal_last(r->store, r->id),

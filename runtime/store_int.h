@@ -35,6 +35,8 @@
       "?3, ?4, ?5, ?6, 'intent', ?7, ?8, ?9, ?10, ?10)")                      \
     X(JOURNAL_SET, "UPDATE journal SET state = ?3, updated_ms = ?4 "          \
       "WHERE run = ?1 AND seq = ?2")                                          \
+    X(JOURNAL_AFTER, "UPDATE journal SET after_image = ?3 WHERE run = ?1 AND "    \
+      "seq = ?2")                                                             \
     X(JOURNAL_SET_RANGE, "UPDATE journal SET state = ?4, updated_ms = ?5 "    \
       "WHERE run = ?1 AND seq BETWEEN ?2 AND ?3")                             \
     X(JOURNAL_FORWARD, "SELECT " STORE_JOURNAL_COLUMNS " FROM journal "       \
@@ -106,6 +108,10 @@
     X(STATE, 4, 3, 1, "update the journal",                                   \
       "UPDATE journal SET state = ?, updated_ms = ? WHERE run = ? AND seq "   \
       "IN (", "?", ")")                                                       \
+    X(AFTER, 3, 0, 3, "record an after-image",                               \
+      "UPDATE journal SET after_image = v.column3 FROM (VALUES ",                  \
+      "(?, ?, ?)", ") AS v WHERE journal.run = v.column1 AND journal.seq = " \
+      "v.column2")                                                           \
     X(STEP, 10, 0, 10, "record a step",                                       \
       "INSERT INTO " STORE_STEP_INTO " VALUES ",                              \
       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)                    \
@@ -150,7 +156,7 @@ typedef struct store_writer store_writer_t;     /* store_batch.c */
     "id, plan_path, plan_name, plan_digest, profile, params, options, "      \
     "state, error, host, pid, started_ms, ended_ms, parent"
 #define STORE_JOURNAL_COLUMNS                                                 \
-    "seq, node, item, action, kind, state, args, undo, resources"
+    "seq, node, item, action, kind, state, args, undo, resources, after_image"
 #define STORE_CHECKPOINT_COLUMNS                                              \
     "name, node, item, seq, digest, resources, at_ms"
 
@@ -301,6 +307,8 @@ mig_status_t store_batch_intent(store_t *s, int64_t run, int64_t seq,
                                 const store_journal_t *rec, int64_t at_ms);
 mig_status_t store_batch_state(store_t *s, int64_t run, int64_t seq,
                                store_journal_state_t state, int64_t at_ms);
+mig_status_t store_batch_after(store_t *s, int64_t run, int64_t seq,
+                               const val_t *after);
 mig_status_t store_batch_step(store_t *s, int64_t run,
                               const store_step_t *st);
 mig_status_t store_batch_event(store_t *s, int64_t run, int64_t seq,

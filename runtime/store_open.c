@@ -110,6 +110,9 @@ static const char *const upgrades[] = {
     "  fence        INTEGER NOT NULL\n"
     ");\n"
     "CREATE INDEX locks_by_run ON locks(run);\n",
+    /* 1 -> 2: each journal record's after-image, the state of what it
+     * changed once its effect ended, which rollback checks first. */
+    "ALTER TABLE journal ADD COLUMN after_image TEXT;\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

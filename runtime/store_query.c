@@ -306,6 +306,8 @@ static mig_status_t read_journal(store_t *s, sqlite3_stmt *q,
         st = store_column_value(s, q, 7, &rec->undo);
     if (st == MIG_OK && values)
         st = store_column_value(s, q, 8, &rec->resources);
+    if (st == MIG_OK && values)
+        st = store_column_value(s, q, 9, &rec->after);
     return st;
 }
 
@@ -333,6 +335,7 @@ mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
         val_unref(rec.args);
         val_unref(rec.undo);
         val_unref(rec.resources);
+        val_unref(rec.after);
         if (!go_on)
             break;
     }

@@ -512,7 +512,7 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
         val_to_json(report, &b, VAL_JSON_PRETTY);
         printf("%s\n", b.data ? b.data : "{}");
         strbuf_free(&b);
-    } else if (st == MIG_OK && report && dry) {
+    } else if (st == MIG_OK && report && dry && res != RUN_REFUSED) {
         val_t *w = val_map_get(report, "would_undo", 10);
         printf("rolling back run %" PRId64 " to %s would undo %zu step%s, "
                "newest first:\n", run.id, o.to ? o.to : "its start",

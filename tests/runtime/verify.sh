@@ -1,0 +1,216 @@
+#!/bin/sh
+# verify.sh MIG: what a rollback verifies (docs/runtime.md, "What a
+# rollback verifies"), end to end. A plan-undo step is verified only when
+# it declares what it manages, and is otherwise reported unverified, never
+# "match"; a forced rollback names what it did not restore; a resource
+# changed since mig wrote it (by a person or a later run) is refused
+# without --force, and run states stay true; a run that fails before the
+# checkpoint its rollback names has nothing to roll back.
+MIG=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+export NO_COLOR=1
+
+# A new empty folder holding plan.mig with the text on stdin.
+plan_dir() {
+  d=$(mktemp -d "${TMPDIR:-/tmp}/mig-verify.XXXXXX")
+  cat > "$d/plan.mig"
+  printf '%s\n' "$d"
+}
+
+# The state of run $2 in folder $1, as `mig status` shows it.
+state_of() {
+  "$MIG" status --state "$1/.mig/state.db" "$2" | sed -n 's/^  state *//p'
+}
+
+# 1. A step undone by the plan's own undo call. Without manages it cannot
+#    be verified: exit 7, never "match" (data.txt still says "changed").
+d=$(plan_dir <<'PLAN'
+migration "undo-call" {
+  stage go {
+    step w = exec.run(cmd: "echo changed > data.txt")
+      undo exec.run(cmd: "true")
+  }
+}
+PLAN
+)
+echo orig > "$d/data.txt"
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 7 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+holds "1 undone; NOT VERIFIED: 1 step could not be checked"
+holds "unverified: w = exec.run (exec.run): its undo call declares nothing it manages"
+case $OUT in *"match the checkpoint"*) bad "an unverified rollback said match" ;; *) ok ;; esac
+[ "$(state_of "$d" 1)" = rolled-back-unverified ] && ok \
+  || bad "run 1 is $(state_of "$d" 1), not rolled-back-unverified"
+rm -rf "$d"
+
+#    With manages, the undo call that restores nothing is found out:
+#    matched false, data.txt named, exit 5.
+d=$(plan_dir <<'PLAN'
+migration "undo-call" {
+  stage go {
+    checkpoint start
+    step w = exec.run(cmd: "echo changed > data.txt", manages: ["data.txt"])
+      undo exec.run(cmd: "true")
+  }
+}
+PLAN
+)
+echo orig > "$d/data.txt"
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 5 "$MIG" rollback --state "$d/.mig/state.db" --json --to start last && ok
+holds '"matched": false'
+holds '"path": "data.txt"'
+holds "after the rollback, 1 managed resource differs from the checkpoint"
+rm -rf "$d"
+
+#    And an undo call that does restore it matches.
+d=$(plan_dir <<'PLAN'
+migration "undo-call" {
+  stage go {
+    checkpoint start
+    step w = exec.run(cmd: "echo changed > data.txt", manages: ["data.txt"])
+      undo exec.run(cmd: "echo orig > data.txt")
+  }
+}
+PLAN
+)
+echo orig > "$d/data.txt"
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" --to start last && ok
+holds "1 undone; the managed resources match the checkpoint"
+[ "$(cat "$d/data.txt")" = orig ] && ok || bad "data.txt was not put back"
+rm -rf "$d"
+
+#    The same in the run's own rollback (a failure after the step).
+d=$(plan_dir <<'PLAN'
+migration "undo-call" {
+  stage go {
+    checkpoint start
+    step w = exec.run(cmd: "echo changed > data.txt")
+      undo exec.run(cmd: "true")
+    step f = test.fail(class: "Conflict")
+  }
+  on failure rollback to start
+}
+PLAN
+)
+echo orig > "$d/data.txt"
+expect 7 "$MIG" run "$d/plan.mig" && ok
+holds "NOT VERIFIED: 1 step could not be checked"
+holds "run 1 ended: rolled-back-unverified"
+rm -rf "$d"
+
+# 2. A forced rollback past an irreversible step that declares what it
+#    changes says exactly what was not restored (exit 5, not "match").
+d=$(plan_dir <<'PLAN'
+migration "forced" {
+  stage go {
+    checkpoint start
+    step made = file.write(path: "made.txt", content: "x")
+    step ran = exec.run(cmd: "echo hello > ran.txt", manages: ["ran.txt"])
+  }
+}
+PLAN
+)
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+holds "cannot roll back past step go/ran (exec.run)"
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" --dry-run last && ok
+holds "cannot roll back past step go/ran (exec.run)"
+expect 5 "$MIG" rollback --state "$d/.mig/state.db" --force last && ok
+holds "not restored: ran.txt (step ran = exec.run was forced past; expected absent, found file:"
+[ ! -e "$d/made.txt" ] && [ -f "$d/ran.txt" ] && ok || bad "a forced rollback did not undo the rest"
+rm -rf "$d"
+
+# 3. A file edited after mig wrote it: refused, named, left as it is.
+d=$(plan_dir <<'PLAN'
+migration "write" {
+  param text = "one"
+  stage go {
+    step w = file.write(path: "data.txt", content: text)
+  }
+}
+PLAN
+)
+expect 0 "$MIG" run "$d/plan.mig" && ok
+echo edited > "$d/data.txt"
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" --dry-run last && ok
+holds "data.txt was changed outside mig after run 1 changed it"
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+holds "data.txt was changed outside mig after run 1 changed it (mig left file:"
+holds "hint: keep a copy of the change if it matters, then pass --force to overwrite it"
+[ "$(cat "$d/data.txt")" = edited ] && ok || bad "a refused rollback changed data.txt"
+[ "$(state_of "$d" 1)" = succeeded ] && ok || bad "a refused rollback changed run 1's state"
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" --force last && ok
+holds "overwritten: data.txt, changed since outside mig"
+[ ! -e "$d/data.txt" ] && ok || bad "the forced rollback left data.txt"
+rm -rf "$d"
+
+#    Run 2 changed the same file: rolling back run 1 is refused, naming
+#    run 2; both stay succeeded; after run 2 is rolled back, run 1 can be.
+d=$(plan_dir <<'PLAN'
+migration "write" {
+  param text = "one"
+  stage go {
+    step w = file.write(path: "data.txt", content: text)
+  }
+}
+PLAN
+)
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 0 "$MIG" run --param text=two "$d/plan.mig" && ok
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
+holds "data.txt was changed by run 2 after run 1 changed it: rolling back would undo run 2's change too"
+holds "hint: roll back run 2 first, or pass --force to overwrite it"
+[ "$(cat "$d/data.txt")" = two ] && ok || bad "a refused rollback changed data.txt"
+[ "$(state_of "$d" 1)" = succeeded ] && [ "$(state_of "$d" 2)" = succeeded ] \
+  && ok || bad "a refused rollback changed a run's state"
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" 2 && ok
+[ "$(cat "$d/data.txt")" = one ] && ok || bad "rollback 2 did not restore run 1's text"
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
+[ ! -e "$d/data.txt" ] && ok || bad "rollback 1 left data.txt"
+rm -rf "$d"
+
+#    Forced over run 2's change: run 2's log says its change is gone.
+d=$(plan_dir <<'PLAN'
+migration "write" {
+  param text = "one"
+  stage go {
+    step w = file.write(path: "data.txt", content: text)
+  }
+}
+PLAN
+)
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 0 "$MIG" run --param text=two "$d/plan.mig" && ok
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" --force 1 && ok
+holds "overwritten: data.txt, changed since by run 2"
+expect 0 "$MIG" log --state "$d/.mig/state.db" 2 && ok
+holds 'resource-overwritten  {"path":"data.txt","rollback_of":1}'
+rm -rf "$d"
+
+#    The quickstart run twice: rolling back run 1 would delete registry/
+#    under run 2; refused, and registry/ stays.
+d=$(fresh "$HERE/../../examples/quickstart")
+rm -rf "$d/.mig" "$d/registry"
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
+holds "was changed by run 2 after run 1 changed it"
+[ -d "$d/registry" ] && ok || bad "a refused rollback removed registry/"
+[ "$(state_of "$d" 2)" = succeeded ] && ok || bad "run 2 is no longer succeeded"
+rm -rf "$d"
+
+# 4. A failure before the checkpoint that `on failure rollback to` names:
+#    nothing to roll back; the run ends failed (3), not rollback-failed.
+d=$(fresh "$HERE/../../examples/quickstart")
+rm -rf "$d/.mig" "$d/registry"
+expect 3 "$MIG" run --param source=legcy "$d/plan.mig" && ok
+holds "no rollback to before_migrate: the run failed before it reached that checkpoint, so nothing was done after it"
+holds "run 1 ended: failed"
+case $OUT in *"has no checkpoint"*) bad "the message still says 'has no checkpoint'" ;; *) ok ;; esac
+[ "$(state_of "$d" 1)" = failed ] && ok || bad "run 1 is $(state_of "$d" 1), not failed"
+rm -rf "$d"
+
+summary

@@ -157,6 +157,7 @@ typedef struct rb {
      * verified (descriptions with why); id -> node for the resources
      * of steps a forced rollback goes past. */
     val_t *last, *unverified, *forced;
+    bool undeclared;            /* pass 1 met a step that declares nothing */
     size_t n_pending, n_undone;
     bool failed, oom;
     bool rm_failed;             /* a queued removal failed (reported) */
@@ -172,9 +173,10 @@ static void unverifiable(rb_t *b, const store_journal_t *rec, const char *why)
 }
 
 /* Pass 1: looks for a pending record that cannot be undone, gathers
- * what the resources of the pending records must be before they are
- * undone (their after-images) and the steps that cannot be verified,
- * and lists what would be undone (dry runs). */
+ * the states the resources of the pending records may have before they
+ * are undone (B->last: id -> [the after-image or null, the states before
+ * of each pending record]) and the steps that cannot be verified, and
+ * lists what would be undone (dry runs). */
 static bool scan(void *data, const store_journal_t *rec)
 {
     rb_t *b = data;
@@ -194,16 +196,31 @@ static bool scan(void *data, const store_journal_t *rec)
         size_t len;
         const char *id = val_get_str(val_map_key(rec->resources, i), &len);
         val_t *after = rec->after ? val_map_get(rec->after, id, len) : NULL;
-        /* Newest first: the first after-image met is the last one. */
-        if ((!val_map_get(b->last, id, len)
-             && val_map_set_take(b->last, id, len, after ? val_ref(after)
-                                                         : val_null())
-                != MIG_OK)
-            || (rec->kind == STORE_JOURNAL_NONE
-                && val_map_set_take(b->forced, id, len,
-                                    val_cstring(rec->node)) != MIG_OK))
+        val_t *states = val_map_get(b->last, id, len);
+        /* Newest first: the first after-image met is the last one; it
+         * says nothing when a newer step that declares nothing may have
+         * changed the resource since. */
+        if (!states && ((states = val_list_new(2)) == NULL
+                        || val_list_push_take(states, after
+                                              && !b->undeclared
+                                              ? val_ref(after) : val_null())
+                           != MIG_OK
+                        || val_map_set_take(b->last, id, len, states)
+                           != MIG_OK))
+            b->oom = true;
+        /* A rollback cut short left some records undone but not marked:
+         * their states before are states it may find. */
+        val_t *before = val_map_value(rec->resources, i);
+        if (states && val_list_push(states, before) != MIG_OK)
+            b->oom = true;
+        if (rec->kind == STORE_JOURNAL_NONE
+            && val_map_set_take(b->forced, id, len, val_cstring(rec->node))
+               != MIG_OK)
             b->oom = true;
     }
+    if ((rec->kind == STORE_JOURNAL_PLAN || rec->kind == STORE_JOURNAL_NONE)
+        && !n)
+        b->undeclared = true;
     if (rec->kind == STORE_JOURNAL_PLAN && !n)
         unverifiable(b, rec, "its undo call declares nothing it manages "
                      "(give the step manages: [...])");

@@ -120,7 +120,8 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
     for (size_t i = 0; st == MIG_OK && i < val_len(last); i++) {
         size_t len;
         const char *id = val_get_str(val_map_key(last, i), &len);
-        const val_t *after = val_map_value(last, i);
+        const val_t *states = val_map_value(last, i);
+        const val_t *after = val_list_get(states, 0);
         val_t *by = val_map_get(l.by, id, len);
         now.len = 0;
         if (resource_state(ctx, id, &now) != MIG_OK || now.oom) {
@@ -131,11 +132,17 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
                          actx_error_message(ctx));
             break;
         }
-        /* No after-image (a step cut short by a crash): only a later
-         * run can be named as having changed it. */
-        bool differs = after && val_type(after) == VAL_STRING
-            && !resource_same(id, val_get_str(after, NULL),
-                              now.data ? now.data : "");
+        /* No after-image (a step cut short by a crash, or a newer step
+         * that declares nothing): only a later run can be named as
+         * having changed it. A state before a pending record is what an
+         * interrupted rollback leaves: not a change either. */
+        bool differs = after && val_type(after) == VAL_STRING;
+        for (size_t k = 0; differs && k < val_len(states); k++) {
+            const val_t *s = val_list_get(states, k);
+            differs = val_type(s) != VAL_STRING
+                || !resource_same(id, val_get_str(s, NULL),
+                                  now.data ? now.data : "");
+        }
         if (!by && !differs)
             continue;
         val_t *x = changed_entry(id, len, after, now.data ? now.data : "",

@@ -271,9 +271,11 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
 /* ---- rollback_verify.c ---------------------------------------------------------- */
 
 /* Before a rollback of E undoes anything: LAST maps each resource it
- * would restore to the after-image the run recorded last (null: none).
- * A resource is changed since when a newer run's pending record touches
- * it, or when its state now is not that after-image. Adds `changed`
+ * would restore to a list: the after-image the run recorded last (null:
+ * none, or not to be trusted), then the states before of the records it
+ * would undo. A resource is changed since when a newer run's pending
+ * record touches it, or when it has an after-image and its state now is
+ * none of the states of its list. Adds `changed`
  * ([{path, recorded, actual, by}]) to REP; *REFUSE when some changed and
  * E->force is not set (each named in E->diags). MIG_OK, or MIG_EINVALID
  * (a resource or the store could not be read; reported), MIG_ENOMEM. */

@@ -525,6 +525,16 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
             item_suffix(str(x, "item"));
             putchar('\n');
         }
+        const val_t *unv = list_of(report, "unverified");
+        if (unv && val_len(unv))
+            printf("%zu of them could not be verified afterwards:\n",
+                   val_len(unv));
+        for (size_t i = 0; unv && i < val_len(unv); i++) {
+            const val_t *x = val_list_get(unv, i);
+            printf("  %s", label(&pr, str(x, "node")));
+            item_suffix(str(x, "item"));
+            printf(" (%s): %s\n", str(x, "action"), str(x, "why"));
+        }
         puts("Nothing was changed.");
     }
     val_unref(report);

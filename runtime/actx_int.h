@@ -1,7 +1,7 @@
 /* actx_int.h: the insides of an action context, shared by actx.c (paths,
  * reading, changes, previews, errors) and actx_run.c (before-images,
- * resources, calls that finish later), and the one object-store function
- * only restoring needs. Not part of the runtime's public face. */
+ * resources, calls that finish later; resource.c declares resources of
+ * any kind), and the one object-store function only restoring needs. Not part of the runtime's public face. */
 #ifndef MIG_ACTX_INT_H
 #define MIG_ACTX_INT_H
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "actx_int.h"
 
 /* ---- the kinds ------------------------------------------------------------ */
 
@@ -77,6 +77,22 @@ mig_status_t resource_states(action_ctx_t *ctx, const val_t *ids,
     }
     *out = m;
     return MIG_OK;
+}
+
+mig_status_t resource_declare(action_ctx_t *ctx, const char *id)
+{
+    size_t len = strlen(id);
+    if (val_map_get(ctx->resources, id, len))
+        return MIG_OK;
+    strbuf_t b;
+    strbuf_init(&b);
+    mig_status_t st = resource_state(ctx, id, &b);
+    if (st == MIG_OK)
+        st = b.oom ? MIG_ENOMEM
+            : val_map_set_take(ctx->resources, id, len,
+                               val_string(b.data ? b.data : "", b.len));
+    strbuf_free(&b);
+    return st;
 }
 
 /* Ids in byte order (what val_compare does for strings, without its

@@ -268,6 +268,13 @@ mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out);
 /* Whether ID's state NOW is its state RECORDED, through its kind: false
  * means it changed since. */
 bool resource_same(const char *id, const char *recorded, const char *now);
+/* Declares ID a resource the call changes, with its state now (before
+ * the call), as actx_keep does for the paths it keeps: what the capture
+ * of a self-undo action whose before-image is not a file (a registry
+ * record) calls, so that the journal records the resource and rollback
+ * verifies it. An id declared already keeps its first state. Fails like
+ * resource_state. */
+mig_status_t resource_declare(action_ctx_t *ctx, const char *id);
 /* The states now of every id among the keys of the map IDS, as a new map
  * id -> state (*OUT). Fails like resource_state. */
 mig_status_t resource_states(action_ctx_t *ctx, const val_t *ids,

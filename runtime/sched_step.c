@@ -484,48 +484,38 @@ static const action_t *find_row(task_t *t, uint32_t n, const ast_node_t *call)
     return row;
 }
 
-/* The resources step N of T declares with its argument `manages` (a
- * list of ids: docs/runtime.md, "What a rollback verifies"), an action
- * that cannot keep its own before-image (exec.run) being told what it
- * changes: *OUT gets a new map id -> state now, or NULL when it declares
- * none. False when a state could not be read (raised). */
+/* Declares the resources step N of T lists in its argument `manages`
+ * (ids: docs/runtime.md, "What a rollback verifies") in the context of
+ * C, with their states now: how an action that cannot keep its own
+ * before-image (exec.run) is told what it changes. *OUT gets them
+ * (borrowed from the context), or NULL when it lists none. False when a
+ * state could not be read (raised). */
 static bool declared(task_t *t, uint32_t n, struct step_call *c, val_t **out)
 {
     *out = NULL;
     val_t *list = val_map_get(c->args, "manages", 7);
     if (!list || val_type(list) != VAL_LIST || !val_len(list))
         return true;
-    val_t *ids = val_map_new(val_len(list));
-    bool ok = ids != NULL;
-    for (size_t i = 0; ok && i < val_len(list); i++) {
-        size_t len;
+    actx_begin(c->ctx, c->name);
+    for (size_t i = 0; i < val_len(list); i++) {
         const val_t *v = val_list_get(list, i);
         if (val_type(v) != VAL_STRING) {
-            val_unref(ids);
             task_fail(t, n, "ParamMismatch", "manages: item %zu is not a "
                       "string (a path, or a resource's id)", i);
             return false;
         }
-        const char *id = val_get_str(v, &len);
-        ok = val_map_set_take(ids, id, len, val_bool(true)) == MIG_OK;
-    }
-    if (ok) {
-        actx_begin(c->ctx, c->name);
-        mig_status_t st = resource_states(c->ctx, ids, out);
+        mig_status_t st = resource_declare(c->ctx, val_get_str(v, NULL));
+        if (st == MIG_ENOMEM)
+            t->run->fatal = true;
         if (st != MIG_OK) {
-            val_unref(ids);
             task_fail(t, n, st == MIG_ENOMEM ? "Permanent" : "Unavailable",
                       "manages: %s", st == MIG_ENOMEM ? "out of memory"
                       : actx_error_message(c->ctx));
             return false;
         }
     }
-    val_unref(ids);
-    if (!ok) {
-        t->run->fatal = true;
-        task_fail(t, n, "Permanent", "out of memory");
-    }
-    return ok;
+    *out = actx_resources(c->ctx);
+    return true;
 }
 
 void step_start(task_t *t, uint32_t n)
@@ -641,7 +631,6 @@ void step_start(task_t *t, uint32_t n)
             || val_map_set(undo, "args", 4, uargs) != MIG_OK) {
             val_unref(uargs);
             val_unref(undo);
-            val_unref(decl);
             if (!t->done && uargs)
                 task_fail(t, n, "Permanent", "out of memory");
             step_free(c);
@@ -651,11 +640,9 @@ void step_start(task_t *t, uint32_t n)
         val_unref(uargs);
         journal_then_run(c, STORE_JOURNAL_PLAN, undo, decl);
         val_unref(undo);
-        val_unref(decl);
         return;
     }
     journal_then_run(c, STORE_JOURNAL_NONE, NULL, decl);
-    val_unref(decl);
 }
 
 /* ---- pure actions called in expressions ------------------------------------- */

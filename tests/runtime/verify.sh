@@ -36,6 +36,9 @@ PLAN
 )
 echo orig > "$d/data.txt"
 expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" --dry-run last && ok
+holds "1 of them could not be verified afterwards:
+  w = exec.run (exec.run): its undo call declares nothing it manages"
 expect 7 "$MIG" rollback --state "$d/.mig/state.db" last && ok
 holds "1 undone; NOT VERIFIED: 1 step could not be checked"
 holds "unverified: w = exec.run (exec.run): its undo call declares nothing it manages"
@@ -80,6 +83,22 @@ expect 0 "$MIG" run "$d/plan.mig" && ok
 expect 0 "$MIG" rollback --state "$d/.mig/state.db" --to start last && ok
 holds "1 undone; the managed resources match the checkpoint"
 [ "$(cat "$d/data.txt")" = orig ] && ok || bad "data.txt was not put back"
+rm -rf "$d"
+
+#    manages takes ids (strings): anything else fails the step before it
+#    runs.
+d=$(plan_dir <<'PLAN'
+migration "undo-call" {
+  stage go {
+    step w = exec.run(cmd: "echo changed > data.txt", manages: ["a", 3])
+      undo exec.run(cmd: "true")
+  }
+}
+PLAN
+)
+expect 3 "$MIG" run "$d/plan.mig" && ok
+holds "ParamMismatch: manages: item 1 is not a string (a path, or a resource's id)"
+[ ! -e "$d/data.txt" ] && ok || bad "the command ran"
 rm -rf "$d"
 
 #    The same in the run's own rollback (a failure after the step).

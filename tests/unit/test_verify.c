@@ -170,6 +170,19 @@ static void test_resource_interface(void **state)
     val_unref(other);
     val_unref(now);
     val_unref(ids);
+
+    /* Declared in a call: each id once, with its first state. */
+    actx_begin(ctx, "x.y");
+    assert_int_equal(resource_declare(ctx, "here.txt"), MIG_OK);
+    write_file("here.txt", "changed");
+    assert_int_equal(resource_declare(ctx, "here.txt"), MIG_OK);
+    assert_int_equal(resource_declare(ctx, "gone.txt"), MIG_OK);
+    val_t *decl = actx_resources(ctx);
+    assert_int_equal(val_len(decl), 2);
+    assert_string_equal(val_get_str(val_map_get(decl, "here.txt", 8), NULL),
+                        want);
+    assert_string_equal(val_get_str(val_map_get(decl, "gone.txt", 8), NULL),
+                        "absent");
     actx_free(ctx);
 }
 

@@ -241,7 +241,7 @@ void actx_cancel(action_ctx_t *ctx);
  * the prefix of the id. Its state is a short text that holds its digest
  * ("absent", "dir", "file:HEX"). The runtime journals the state of each
  * resource a step declares before the step (the journal's resources) and
- * after it (the after-image, the journal's after); a checkpoint records
+ * after it (the after-image, the journal's after_image); a checkpoint records
  * the states of every resource managed so far and their digest. Rollback
  * asks each resource whether it changed since its after-image (someone
  * else changed it: refused without --force), then, once undone, whether
@@ -403,14 +403,20 @@ typedef struct rollback_options {
 } rollback_options_t;
 
 /* Rolls back run O->run of the store at O->state_path (mig rollback):
- * applies the undo records after the checkpoint (or every record), newest
- * first, then compares the managed resources with the checkpoint. *REPORT
- * gets {to, undone (a count), matched, digest, expected, differ: [...]},
- * with o->list also records: [{seq, node, item, action, kind}...] (or,
- * with dry_run, {to, would_undo: [...]}). Returns like run_plan: MIG_OK with
- * *RESULT RUN_ROLLED_BACK or RUN_ROLLBACK_FAILED (or RUN_REFUSED: an
- * irreversible step without force, a lock held). BASE_DIR is the run's
- * plan directory; R must hold the actions the run used. */
+ * refuses when a resource to restore changed since the run left it
+ * (unless force), applies the undo records after the checkpoint (or every
+ * record), newest first, then compares the managed resources and the
+ * checkpoint's stored digest with what they are now (docs/runtime.md,
+ * "What a rollback verifies"). *REPORT gets {to, changed: [...], undone
+ * (a count), matched, digest, expected, differ: [...], unverified:
+ * [...]}, with o->list also records: [{seq, node, item, action, kind}...]
+ * (or, with dry_run, {to, changed, would_undo: [...], unverified}).
+ * Returns like run_plan: MIG_OK with *RESULT RUN_ROLLED_BACK (all
+ * verified and matched), RUN_UNVERIFIED (the rest matched, some steps
+ * could not be verified) or RUN_ROLLBACK_FAILED (or RUN_REFUSED: an
+ * irreversible step or a changed resource without force, a lock held).
+ * BASE_DIR is the run's plan directory; R must hold the actions the run
+ * used. */
 mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
                           const rollback_options_t *o, diag_list_t *diags,
                           val_t **report, run_result_t *result);

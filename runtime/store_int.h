@@ -35,8 +35,8 @@
       "?3, ?4, ?5, ?6, 'intent', ?7, ?8, ?9, ?10, ?10)")                      \
     X(JOURNAL_SET, "UPDATE journal SET state = ?3, updated_ms = ?4 "          \
       "WHERE run = ?1 AND seq = ?2")                                          \
-    X(JOURNAL_AFTER, "UPDATE journal SET after_image = ?3 WHERE run = ?1 AND "    \
-      "seq = ?2")                                                             \
+    X(JOURNAL_AFTER, "UPDATE journal SET after_image = ?3 "                   \
+      "WHERE run = ?1 AND seq = ?2")                                          \
     X(JOURNAL_SET_RANGE, "UPDATE journal SET state = ?4, updated_ms = ?5 "    \
       "WHERE run = ?1 AND seq BETWEEN ?2 AND ?3")                             \
     X(JOURNAL_FORWARD, "SELECT " STORE_JOURNAL_COLUMNS " FROM journal "       \
@@ -108,10 +108,10 @@
     X(STATE, 4, 3, 1, "update the journal",                                   \
       "UPDATE journal SET state = ?, updated_ms = ? WHERE run = ? AND seq "   \
       "IN (", "?", ")")                                                       \
-    X(AFTER, 3, 0, 3, "record an after-image",                               \
-      "UPDATE journal SET after_image = v.column3 FROM (VALUES ",                  \
-      "(?, ?, ?)", ") AS v WHERE journal.run = v.column1 AND journal.seq = " \
-      "v.column2")                                                           \
+    X(AFTER, 3, 0, 3, "record an after-image",                                \
+      "UPDATE journal SET after_image = v.column3 FROM (VALUES ",             \
+      "(?, ?, ?)", ") AS v WHERE journal.run = v.column1 AND journal.seq = "  \
+      "v.column2")                                                            \
     X(STEP, 10, 0, 10, "record a step",                                       \
       "INSERT INTO " STORE_STEP_INTO " VALUES ",                              \
       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)                    \

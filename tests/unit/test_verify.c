@@ -246,6 +246,50 @@ static void test_after_images_are_journaled(void **state)
     diag_list_free(&d);
 }
 
+/* Counts the records whose after-image is {"t/N.txt": state of "N"}. */
+static bool count_right(void *data, const store_journal_t *rec)
+{
+    int *n = data;
+    char id[32], text[16], want[BLOB_HEX + 5];
+    for (int i = 0; i < 200; i++) {
+        snprintf(id, sizeof id, "t/%d.txt", i);
+        val_t *a = rec->after ? val_map_get(rec->after, id, strlen(id))
+                              : NULL;
+        if (!a)
+            continue;
+        snprintf(text, sizeof text, "%d", i);
+        file_state(text, want);
+        *n += strcmp(val_get_str(a, NULL), want) == 0;
+    }
+    return true;
+}
+
+/* Many steps between two commits: their after-images go through the
+ * store's batches, each to its own record. */
+static void test_after_images_in_batches(void **state)
+{
+    (void)state;
+    diag_list_t d;
+    diag_list_init(&d);
+    assert_int_equal(run(
+        "migration \"m\" {\n"
+        "  stage s {\n"
+        "    step dir = file.mkdir(path: \"t\")\n"
+        "    foreach i in range(200) parallel 64 {\n"
+        "      step w = file.write(path: \"t/${i}.txt\", content: \"${i}\")\n"
+        "    }\n"
+        "  }\n"
+        "}\n", &d), RUN_SUCCEEDED);
+    store_t *s = NULL;
+    assert_int_equal(store_open(state_path, STORE_READONLY, &d, &s), MIG_OK);
+    int right = 0;
+    assert_int_equal(store_journal_each(s, 1, 0, STORE_EACH_NO_ARGS,
+                                        count_right, &right), MIG_OK);
+    store_close(s);
+    assert_int_equal(right, 200);
+    diag_list_free(&d);
+}
+
 /* A store of schema 1 (no after-images) is upgraded on open, and its
  * records take after-images. */
 static void test_store_upgrade_from_schema_1(void **state)
@@ -367,6 +411,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resource_interface, make_dir,
                                         remove_dir),
         cmocka_unit_test_setup_teardown(test_after_images_are_journaled,
+                                        make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_after_images_in_batches,
                                         make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_store_upgrade_from_schema_1,
                                         make_dir, remove_dir),

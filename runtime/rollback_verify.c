@@ -125,12 +125,22 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
         val_t *by = val_map_get(l.by, id, len);
         now.len = 0;
         if (resource_state(ctx, id, &now) != MIG_OK || now.oom) {
-            st = now.oom ? MIG_ENOMEM : MIG_EINVALID;
-            if (st == MIG_EINVALID)
-                diag_add(e->diags, DIAG_ERROR, NULL, NULL, "before the "
-                         "rollback, %s could not be read: %s", id,
-                         actx_error_message(ctx));
-            break;
+            if (now.oom) {
+                st = MIG_ENOMEM;
+                break;
+            }
+            /* Unknown is not unchanged: refused, unless forced. */
+            if (!e->force) {
+                diag_t *d = diag_add(e->diags, DIAG_ERROR, NULL, NULL,
+                                     "%s cannot be read, so whether it "
+                                     "changed since run %" PRId64 " changed "
+                                     "it cannot be told: %s", id, e->run,
+                                     actx_error_message(ctx));
+                diag_hint(e->diags, d, "make it readable, or pass --force "
+                          "to roll back without checking it");
+                *refuse = true;
+            }
+            continue;
         }
         /* No after-image (a step cut short by a crash, or a newer step
          * that declares nothing): only a later run can be named as
@@ -165,12 +175,11 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
                         NULL, NULL, d);
         val_unref(d);
     }
-    if (st == MIG_OK && val_len(changed)) {
-        *refuse = !e->force;
-        for (size_t i = 0; *refuse && i < val_len(changed)
-                           && i < RB_CHANGED_SHOWN; i++)
+    if (st == MIG_OK && val_len(changed) && !e->force) {
+        *refuse = true;
+        for (size_t i = 0; i < val_len(changed) && i < RB_CHANGED_SHOWN; i++)
             say_changed(e, val_list_get(changed, i));
-        if (*refuse && val_len(changed) > RB_CHANGED_SHOWN)
+        if (val_len(changed) > RB_CHANGED_SHOWN)
             diag_add(e->diags, DIAG_ERROR, NULL, NULL, "and %zu more "
                      "resources changed since run %" PRId64 " changed them",
                      val_len(changed) - RB_CHANGED_SHOWN, e->run);

@@ -276,9 +276,9 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
  * would undo. A resource is changed since when a newer run's pending
  * record touches it, or when it has an after-image and its state now is
  * none of the states of its list. Adds `changed`
- * ([{path, recorded, actual, by}]) to REP; *REFUSE when some changed and
- * E->force is not set (each named in E->diags). MIG_OK, or MIG_EINVALID
- * (a resource or the store could not be read; reported), MIG_ENOMEM. */
+ * ([{path, recorded, actual, by}]) to REP; *REFUSE, unless E->force,
+ * when some changed or could not be read (each named in E->diags).
+ * MIG_OK, or the store's failure (MIG_EINVALID, MIG_EIO), MIG_ENOMEM. */
 mig_status_t rollback_check_changed(const rollback_env_t *e,
                                     const val_t *last, val_t *rep,
                                     bool *refuse);

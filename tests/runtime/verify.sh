@@ -166,6 +166,25 @@ holds "overwritten: data.txt, changed since outside mig"
 [ ! -e "$d/data.txt" ] && ok || bad "the forced rollback left data.txt"
 rm -rf "$d"
 
+#    A resource that cannot be read (a symlink loop in its path) cannot
+#    be said unchanged: refused too, nothing undone.
+d=$(plan_dir <<'PLAN'
+migration "loop" {
+  stage go {
+    step d = file.mkdir(path: "d")
+    step w = file.write(path: "d/f.txt", content: "x")
+  }
+}
+PLAN
+)
+expect 0 "$MIG" run "$d/plan.mig" && ok
+rm -rf "$d/d" && ln -s d "$d/d"
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+holds "d/f.txt cannot be read, so whether it changed since run 1 changed it cannot be told"
+holds "hint: make it readable, or pass --force to roll back without checking it"
+[ -L "$d/d" ] && ok || bad "a refused rollback changed d"
+rm -rf "$d"
+
 #    Run 2 changed the same file: rolling back run 1 is refused, naming
 #    run 2; both stay succeeded; after run 2 is rolled back, run 1 can be.
 d=$(plan_dir <<'PLAN'

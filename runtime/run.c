@@ -382,9 +382,11 @@ static bool settle(void *data, const store_journal_t *rec)
         }
         val_unref(yes);
     }
-    actx_free(ctx);
     if (store_journal_set(r->store, r->id, rec->seq, to) != MIG_OK)
         r->fatal = true;
+    if (to != STORE_JOURNAL_UNDONE)
+        sched_journal_after(r, ctx, rec->seq, rec->resources);
+    actx_free(ctx);
     val_t *d = val_map_new(2);
     if (d) {
         val_map_set_take(d, "seq", 3, val_int(rec->seq));

@@ -301,6 +301,14 @@ void step_start(task_t *t, uint32_t n);
 mig_status_t sched_call_action(void *data, const ast_node_t *call,
                                const char *name, val_t *const *args,
                                src_t *src, diag_list_t *diags, val_t **out);
+/* Journals the after-image of record SEQ of R: the state now of each
+ * resource of RESOURCES (a map whose keys are ids), once its effect has
+ * ended (done or failed; a step's outcome, or a record a resume
+ * settles). A resource that cannot be read gets none: rollback then
+ * cannot tell whether it changed since. Reads through CTX, whose error
+ * it may set: the caller has read it already. */
+void sched_journal_after(run_t *r, action_ctx_t *ctx, int64_t seq,
+                         const val_t *resources);
 /* Records checkpoint node N of T. */
 void checkpoint_record(task_t *t, uint32_t n);
 /* Commits the journal and wakes the steps that waited for it. */

@@ -155,32 +155,26 @@ static bool breaker_lets(struct step_call *c)
 
 /* ---- outcome -------------------------------------------------------------- */
 
-/* Journals the after-image of C's record: the state of each resource it
- * declares, now that its effect has ended (done or failed). A resource
- * that cannot be read now gets no after-image: rollback then cannot say
- * whether it changed since. Uses C's context, whose error the caller has
- * read already. */
-static void journal_after(struct step_call *c)
+void sched_journal_after(run_t *r, action_ctx_t *ctx, int64_t seq,
+                         const val_t *resources)
 {
-    run_t *r = c->t->run;
-    if (!c->seq || !c->resources || !val_len(c->resources))
+    if (!seq || !resources || !val_len(resources))
         return;
-    val_t *after = val_map_new(val_len(c->resources));
+    val_t *after = val_map_new(val_len(resources));
     strbuf_t b;
     strbuf_init(&b);
-    for (size_t i = 0; after && i < val_len(c->resources); i++) {
+    for (size_t i = 0; after && i < val_len(resources); i++) {
         size_t len;
-        const char *id = val_get_str(val_map_key(c->resources, i), &len);
+        const char *id = val_get_str(val_map_key(resources, i), &len);
         b.len = 0;
-        if (resource_state(c->ctx, id, &b) == MIG_OK && !b.oom
+        if (resource_state(ctx, id, &b) == MIG_OK && !b.oom
             && val_map_set_take(after, id, len, val_string(b.data ? b.data
                                                            : "", b.len))
                != MIG_OK)
             r->fatal = true;
     }
     strbuf_free(&b);
-    if (!after || store_journal_after(r->store, r->id, c->seq, after)
-                  != MIG_OK)
+    if (!after || store_journal_after(r->store, r->id, seq, after) != MIG_OK)
         r->fatal = true;
     val_unref(after);
 }
@@ -221,7 +215,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         if (c->seq && store_journal_set(r->store, r->id, c->seq,
                                         STORE_JOURNAL_DONE) != MIG_OK)
             r->fatal = true;
-        journal_after(c);
+        sched_journal_after(r, ctx, c->seq, c->resources);
         rec.state = STORE_STEP_DONE;
         rec.result = res;
         if (store_step_put(r->store, r->id, &rec) != MIG_OK)
@@ -265,7 +259,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         if (c->seq && store_journal_set(r->store, r->id, c->seq,
                                         STORE_JOURNAL_FAILED) != MIG_OK)
             r->fatal = true;
-        journal_after(c);
+        sched_journal_after(r, ctx, c->seq, c->resources);
         rec.state = STORE_STEP_FAILED;
         rec.error_class = e.cls;
         rec.error = e.message;

@@ -281,6 +281,33 @@ done
 [ $k -gt 3 ] && [ $k -le 20 ] && ok || bad "the rollback passed $k crash points"
 rm -rf "$d"
 
+#    A run killed at each of its crash points and resumed: every record
+#    has its after-image (a record in flight gets it when the resume
+#    settles it), so an edit made after the resume is still caught.
+d=$(plan_dir <<'PLAN'
+migration "two" {
+  stage go {
+    step a = file.write(path: "a.txt", content: "a")
+    step b = file.write(path: "b.txt", content: "b")
+  }
+}
+PLAN
+)
+k=1
+while [ $k -le 40 ]; do
+  rm -rf "$d/.mig" "$d/a.txt" "$d/b.txt"
+  ( (MIG_CRASH_AT=$k exec "$MIG" run "$d/plan.mig") > /dev/null 2>&1; \
+      exit $? ) 2> /dev/null
+  [ $? -eq 137 ] || break
+  expect 0 "$MIG" resume --state "$d/.mig/state.db" last && ok
+  echo edited > "$d/a.txt"
+  expect 6 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+  holds "a.txt was changed outside mig after run 1 changed it"
+  k=$((k + 1))
+done
+[ $k -gt 3 ] && [ $k -le 40 ] && ok || bad "the run passed $k crash points"
+rm -rf "$d"
+
 #    A step of the same run that declares nothing (exec.run with undo,
 #    without manages) changed a file a self-undo step wrote: that is no
 #    change from outside, and the run's own rollback goes on (unverified).

@@ -175,13 +175,22 @@ static void unverifiable(rb_t *b, const store_journal_t *rec, const char *why)
 /* Pass 1: looks for a pending record that cannot be undone, gathers
  * the states the resources of the pending records may have before they
  * are undone (B->last: id -> [the after-image or null, the states before
- * of each pending record]) and the steps that cannot be verified, and
+ * of each pending record]), the state each resource had before the run
+ * first touched it (B->want) and the steps that cannot be verified, and
  * lists what would be undone (dry runs). */
 static bool scan(void *data, const store_journal_t *rec)
 {
     rb_t *b = data;
-    if (!pending(rec->state))
-        return true;
+    /* Older records come later: the last state written is the oldest. */
+    for (size_t i = 0; rec->resources && i < val_len(rec->resources); i++) {
+        size_t len;
+        const char *p = val_get_str(val_map_key(rec->resources, i), &len);
+        if (val_map_set(b->want, p, len, val_map_value(rec->resources, i))
+            != MIG_OK)
+            b->oom = true;
+    }
+    if (b->oom || !pending(rec->state))
+        return !b->oom;
     b->n_pending++;
     if (rec->kind == STORE_JOURNAL_NONE && !b->e->force && !b->stop_node) {
         b->stop_node = strdup(rec->node);
@@ -322,16 +331,8 @@ static bool undo_each(void *data, const store_journal_t *rec)
 {
     rb_t *b = data;
     const rollback_env_t *e = b->e;
-    /* Older records come later: the last state written is the oldest. */
-    for (size_t i = 0; rec->resources && i < val_len(rec->resources); i++) {
-        size_t len;
-        const char *p = val_get_str(val_map_key(rec->resources, i), &len);
-        if (val_map_set(b->want, p, len, val_map_value(rec->resources, i))
-            != MIG_OK)
-            b->oom = true;
-    }
-    if (b->oom || !pending(rec->state))
-        return !b->oom;
+    if (!pending(rec->state))
+        return true;
     if (rec->kind == STORE_JOURNAL_NONE) {
         if (!mark(b)
             || store_journal_set(e->store, e->run, rec->seq,
@@ -485,7 +486,8 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
     }
     /* Pass 1: past an irreversible step only with force. */
     st = store_journal_each(e->store, e->run, after,
-                            STORE_EACH_REVERSE | STORE_EACH_NO_ARGS, scan, &b);
+                            STORE_EACH_REVERSE | STORE_EACH_NO_ARGS
+                            | STORE_EACH_NO_UNDO, scan, &b);
     if (st != MIG_OK || b.oom) {
         st = b.oom ? MIG_ENOMEM : st;
         goto done;
@@ -525,7 +527,9 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
     rb_event(e, "rollback-start", NULL, NULL, d, true);
     /* Pass 2: undo. */
     if (store_journal_each(e->store, e->run, after,
-                           STORE_EACH_REVERSE | STORE_EACH_NO_ARGS, undo_each,
+                           STORE_EACH_REVERSE | STORE_EACH_NO_ARGS
+                           | STORE_EACH_NO_RESOURCES | STORE_EACH_NO_AFTER,
+                           undo_each,
                            &b) != MIG_OK)
         b.failed = true;
     if (!mark(&b) || store_flush(e->store) != MIG_OK)

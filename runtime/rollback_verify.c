@@ -50,7 +50,8 @@ static mig_status_t later_runs(const rollback_env_t *e, later_t *l)
     mig_status_t st = store_run_list(e->store, 0, &runs, &n);
     for (size_t i = 0; st == MIG_OK && i < n && runs[i].id > e->run; i++) {
         l->run = runs[i].id;
-        st = store_journal_each(e->store, runs[i].id, 0, STORE_EACH_NO_ARGS,
+        st = store_journal_each(e->store, runs[i].id, 0, STORE_EACH_NO_ARGS
+                                | STORE_EACH_NO_UNDO | STORE_EACH_NO_AFTER,
                                 later_record, l);
         if (st == MIG_OK && l->oom)
             st = MIG_ENOMEM;

@@ -232,7 +232,10 @@ mig_status_t store_journal_set_range(store_t *s, int64_t run, int64_t lo,
 enum {
     STORE_EACH_REVERSE = 1u << 0,   /* newest first */
     STORE_EACH_NO_ARGS = 1u << 1,   /* leave ARGS NULL (not read) */
-    STORE_EACH_NO_VALUES = 1u << 2, /* leave ARGS, UNDO, RESOURCES NULL */
+    STORE_EACH_NO_VALUES = 1u << 2, /* ARGS, UNDO, RESOURCES, AFTER: NULL */
+    STORE_EACH_NO_UNDO = 1u << 3,       /* leave UNDO NULL */
+    STORE_EACH_NO_RESOURCES = 1u << 4,  /* leave RESOURCES NULL */
+    STORE_EACH_NO_AFTER = 1u << 5,      /* leave AFTER NULL */
 };
 /* Calls FN for every record of RUN with SEQ > AFTER, oldest first unless
  * FLAGS say otherwise. Borrowed for the call; FN returns false to stop. */

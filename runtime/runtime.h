@@ -188,8 +188,9 @@ int64_t actx_suggested_delay(const action_ctx_t *ctx);
 
 /* The state of a resource as the journal and checkpoints record it: a
  * short text, "absent", "dir", or "file:HEX" (HEX the BLAKE2b of its
- * bytes). Fails like actx_read_file (MIG_EINVALID) when PATH cannot be
- * read. */
+ * bytes). Right after CTX wrote PATH with actx_write_file (and changed
+ * nothing since), the state of the bytes written, not read back. Fails
+ * like actx_read_file (MIG_EINVALID) when PATH cannot be read. */
 mig_status_t actx_state(action_ctx_t *ctx, const char *path,
                         strbuf_t *out);
 

@@ -183,6 +183,21 @@ static void test_resource_interface(void **state)
                         want);
     assert_string_equal(val_get_str(val_map_get(decl, "gone.txt", 8), NULL),
                         "absent");
+
+    /* The state of a file the call wrote is the state of what it wrote,
+     * until its next change of any kind. */
+    strbuf_t st;
+    strbuf_init(&st);
+    actx_begin(ctx, "x.y");
+    assert_int_equal(actx_write_file(ctx, "w.txt", "abc", 3), MIG_OK);
+    file_state("abc", want);
+    assert_int_equal(resource_state(ctx, "w.txt", &st), MIG_OK);
+    assert_string_equal(st.data, want);
+    assert_int_equal(actx_remove(ctx, "w.txt"), MIG_OK);
+    st.len = 0;
+    assert_int_equal(resource_state(ctx, "w.txt", &st), MIG_OK);
+    assert_string_equal(st.data, "absent");
+    strbuf_free(&st);
     actx_free(ctx);
 }
 

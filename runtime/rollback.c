@@ -146,6 +146,8 @@ typedef struct rb {
     actx_host_t host;
     val_t *list;                /* records undone (or that would be) */
     val_t *want;                /* path -> state before its first touch */
+    val_t *want_seq;            /* path -> the record WANT's state is from */
+    int64_t oldest_undeclared;  /* the oldest step that declares nothing */
     char *stop_node, *stop_item, *stop_action;  /* pass 1: irreversible */
     int64_t lo, hi;             /* records undone, not yet marked */
     action_ctx_t *ctxs[2];      /* undo_one's contexts */
@@ -186,9 +188,14 @@ static bool scan(void *data, const store_journal_t *rec)
         size_t len;
         const char *p = val_get_str(val_map_key(rec->resources, i), &len);
         if (val_map_set(b->want, p, len, val_map_value(rec->resources, i))
-            != MIG_OK)
+            != MIG_OK
+            || val_map_set_take(b->want_seq, p, len, val_int(rec->seq))
+               != MIG_OK)
             b->oom = true;
     }
+    if (rec->kind != STORE_JOURNAL_SELF
+        && (!rec->resources || !val_len(rec->resources)))
+        b->oldest_undeclared = rec->seq;
     if (b->oom || !pending(rec->state))
         return !b->oom;
     b->n_pending++;
@@ -421,6 +428,38 @@ static mig_status_t not_reached(const rollback_env_t *e, const char *to,
     return MIG_OK;
 }
 
+/* The states B->want that say what the run found: a resource first
+ * declared by a record newer than a step that declares nothing is left
+ * out (that step may have made it, so the state before the declaring
+ * record is not the state before the run). The checkpoint's states are
+ * put over them. A new map, or NULL when out of memory. */
+static val_t *expected(const rb_t *b, const val_t *cp_states)
+{
+    val_t *m = val_map_new(val_len(b->want)
+                           + (cp_states ? val_len(cp_states) : 0));
+    for (size_t i = 0; m && i < val_len(b->want); i++) {
+        size_t len;
+        const char *p = val_get_str(val_map_key(b->want, i), &len);
+        if (b->oldest_undeclared
+            && val_get_int(val_map_get(b->want_seq, p, len))
+               > b->oldest_undeclared)
+            continue;
+        if (val_map_set(m, p, len, val_map_value(b->want, i)) != MIG_OK) {
+            val_unref(m);
+            return NULL;
+        }
+    }
+    for (size_t i = 0; m && cp_states && i < val_len(cp_states); i++) {
+        size_t len;
+        const char *p = val_get_str(val_map_key(cp_states, i), &len);
+        if (val_map_set(m, p, len, val_map_value(cp_states, i)) != MIG_OK) {
+            val_unref(m);
+            return NULL;
+        }
+    }
+    return m;
+}
+
 /* Adds to REP and to the event data DD what the rollback found: how
  * many were undone, whether all matched, what differs, what could not be
  * verified, what was changed since (forced over). */
@@ -472,11 +511,13 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
     store_checkpoint_t kept = { .name = to, .digest = cp_digest,
                                 .resources = cp_states };
     rb_t b = { .e = e, .list = val_list_new(16), .want = val_map_new(64),
+               .want_seq = val_map_new(64),
                .last = val_map_new(64), .unverified = val_list_new(4),
                .forced = val_map_new(4) };
     val_t *rep = val_map_new(10);
     mig_status_t st = MIG_OK;
-    bool ok = rep && b.list && b.want && b.last && b.unverified && b.forced
+    bool ok = rep && b.list && b.want && b.want_seq && b.last && b.unverified
+        && b.forced
         && (!to || !cp.resources || cp_states) && (!to || cp_digest)
         && val_map_set_take(rep, "to", 2, to ? val_cstring(to) : val_null())
            == MIG_OK;
@@ -545,15 +586,14 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         goto done;
     }
     /* The checkpoint's states win over those before first touches. */
-    for (size_t i = 0; cp_states && i < val_len(cp_states); i++) {
-        size_t len;
-        const char *p = val_get_str(val_map_key(cp_states, i), &len);
-        if (val_map_set(b.want, p, len, val_map_value(cp_states, i))
-            != MIG_OK)
-            ok = false;
+    val_t *want = expected(&b, cp_states);
+    if (!want) {
+        st = MIG_ENOMEM;
+        goto done;
     }
-    bool matched = rollback_verify(e, to ? &kept : NULL, b.want, b.forced,
+    bool matched = rollback_verify(e, to ? &kept : NULL, want, b.forced,
                                    rep, &ok) && !b.failed;
+    val_unref(want);
     bool verified = val_len(b.unverified) == 0;
     val_t *dd = val_map_new(6);
     if (dd)
@@ -565,6 +605,7 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
 done:
     val_unref(b.list);
     val_unref(b.want);
+    val_unref(b.want_seq);
     val_unref(b.last);
     val_unref(b.unverified);
     val_unref(b.forced);

@@ -101,6 +101,40 @@ holds "ParamMismatch: manages: item 1 is not a string (a path, or a resource's i
 [ ! -e "$d/data.txt" ] && ok || bad "the command ran"
 rm -rf "$d"
 
+#    A step that declares nothing made a file a later step declares: the
+#    state before the later step is not the state before the run, so it
+#    is not held against the rollback (the first step is unverified)...
+d=$(plan_dir <<'PLAN'
+migration "made-then-written" {
+  stage go {
+    step made = exec.run(cmd: "echo made > x.txt")
+      undo file.delete(path: "x.txt")
+    step over = file.write(path: "x.txt", content: "over")
+  }
+}
+PLAN
+)
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 7 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+holds "2 undone; NOT VERIFIED: 1 step could not be checked"
+[ ! -e "$d/x.txt" ] && ok || bad "x.txt was left"
+rm -rf "$d"
+#    ...and once it declares what it makes, all is verified.
+d=$(plan_dir <<'PLAN'
+migration "made-then-written" {
+  stage go {
+    step made = exec.run(cmd: "echo made > x.txt", manages: ["x.txt"])
+      undo file.delete(path: "x.txt")
+    step over = file.write(path: "x.txt", content: "over")
+  }
+}
+PLAN
+)
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+holds "2 undone; the managed resources match the checkpoint"
+rm -rf "$d"
+
 #    The same in the run's own rollback (a failure after the step).
 d=$(plan_dir <<'PLAN'
 migration "undo-call" {

@@ -73,7 +73,7 @@ static void print_rollback_done(const printer_t *p, const val_t *d)
            num(d, "undone"));
     if (m && val_get_bool(m))
         puts("the managed resources match the checkpoint");
-    else if (diff && val_len(diff))
+    else if ((diff && val_len(diff)) || !n_unv)
         puts("the managed resources DIFFER from the checkpoint");
     else
         printf("NOT VERIFIED: %zu step%s could not be checked\n", n_unv,

@@ -182,8 +182,11 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
             say_changed(e, val_list_get(changed, i));
         if (val_len(changed) > RB_CHANGED_SHOWN)
             diag_add(e->diags, DIAG_ERROR, NULL, NULL, "and %zu more "
-                     "resources changed since run %" PRId64 " changed them",
-                     val_len(changed) - RB_CHANGED_SHOWN, e->run);
+                     "resource%s changed since run %" PRId64 " changed %s",
+                     val_len(changed) - RB_CHANGED_SHOWN,
+                     val_len(changed) - RB_CHANGED_SHOWN == 1 ? "" : "s",
+                     e->run, val_len(changed) - RB_CHANGED_SHOWN == 1
+                     ? "it" : "them");
     }
     if (st == MIG_OK
         && val_map_set(rep, "changed", 7, changed) != MIG_OK)

@@ -219,6 +219,35 @@ holds "hint: make it readable, or pass --force to roll back without checking it"
 [ -L "$d/d" ] && ok || bad "a refused rollback changed d"
 rm -rf "$d"
 
+#    At most 10 changed resources are named (the limit, RB_CHANGED_SHOWN):
+#    10 are all named; with 11, the 11th is counted.
+for n in 10 11; do
+  d=$(plan_dir <<PLAN
+migration "many" {
+  stage go {
+    foreach i in range($n) parallel 4 {
+      step w = file.write(path: "f\${i}.txt", content: "x")
+    }
+  }
+}
+PLAN
+)
+  expect 0 "$MIG" run "$d/plan.mig" && ok
+  i=0
+  while [ $i -lt $n ]; do echo edited > "$d/f$i.txt"; i=$((i + 1)); done
+  expect 6 "$MIG" rollback --state "$d/.mig/state.db" --json last && ok
+  named=$(printf '%s\n' "$OUT" | grep -c "was changed outside mig after run 1 changed it")
+  [ "$named" -eq 10 ] && ok || bad "$n changed: $named named, not 10"
+  listed=$(printf '%s\n' "$OUT" | grep -c '"by": null')
+  [ "$listed" -eq "$n" ] && ok || bad "$n changed: $listed in the report, not $n"
+  if [ $n -eq 10 ]; then
+    case $OUT in *"more resource"*) bad "10 changed: 'more' said" ;; *) ok ;; esac
+  else
+    holds "mig: error: and 1 more resource changed since run 1 changed it"
+  fi
+  rm -rf "$d"
+done
+
 #    Run 2 changed the same file: rolling back run 1 is refused, naming
 #    run 2; both stay succeeded; after run 2 is rolled back, run 1 can be.
 d=$(plan_dir <<'PLAN'

@@ -20,7 +20,7 @@
  * than 391. */
 #define RB_STRETCH 2048
 
-static bool pending(store_journal_state_t s)
+bool rollback_pending(store_journal_state_t s)
 {
     return s == STORE_JOURNAL_INTENT || s == STORE_JOURNAL_DONE
         || s == STORE_JOURNAL_FAILED || s == STORE_JOURNAL_UNDOING;
@@ -196,7 +196,7 @@ static bool scan(void *data, const store_journal_t *rec)
     if (rec->kind != STORE_JOURNAL_SELF
         && (!rec->resources || !val_len(rec->resources)))
         b->oldest_undeclared = rec->seq;
-    if (b->oom || !pending(rec->state))
+    if (b->oom || !rollback_pending(rec->state))
         return !b->oom;
     b->n_pending++;
     if (rec->kind == STORE_JOURNAL_NONE && !b->e->force && !b->stop_node) {
@@ -338,7 +338,7 @@ static bool undo_each(void *data, const store_journal_t *rec)
 {
     rb_t *b = data;
     const rollback_env_t *e = b->e;
-    if (!pending(rec->state))
+    if (!rollback_pending(rec->state))
         return true;
     if (rec->kind == STORE_JOURNAL_NONE) {
         if (!mark(b)

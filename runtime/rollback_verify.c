@@ -29,8 +29,9 @@ typedef struct later {
 static bool later_record(void *data, const store_journal_t *rec)
 {
     later_t *l = data;
-    if (rec->state == STORE_JOURNAL_UNDONE
-        || rec->state == STORE_JOURNAL_FORCED)
+    /* A record forced past left its effect in place, as a pending one
+     * may have. */
+    if (!rollback_pending(rec->state) && rec->state != STORE_JOURNAL_FORCED)
         return true;
     for (size_t i = 0; rec->resources && i < val_len(rec->resources); i++) {
         size_t len;

@@ -261,6 +261,9 @@ typedef struct rollback_env {
     diag_list_t *diags;
 } rollback_env_t;
 
+/* Whether a record in state S has an effect that may be in place, and so
+ * is undone by a rollback (intent, done, failed, undoing). */
+bool rollback_pending(store_journal_state_t s);
 /* Undoes the records of E->run after checkpoint TO (NULL: all), newest
  * first, then compares the managed resources with the checkpoint. *REPORT
  * and *RESULT as rollback_run says; with E->in_run, a checkpoint never

@@ -209,6 +209,9 @@ const char *cli_report_label(const cli_report_t *r, const char *id);
  * nothing for NULL or "". */
 void cli_report_item(const cli_report_t *r, const char *node, const char *item,
                      strbuf_t *b);
+/* Prints, for a rollback's dry run, the steps of UNV (its report's
+ * "unverified" list) that could not be verified afterwards, and why. */
+void cli_report_unverified(const cli_report_t *r, const val_t *unv);
 /* Ends the report of run ID of command CMD ("run", "resume"), which WHAT
  * ("ended", "resumed") with RES and exit code CODE: the summary (lines or
  * JSON), and for a run that failed, its first error on stderr. */

@@ -20,6 +20,7 @@ static int exit_for(run_result_t r)
         [RUN_SUCCEEDED] = EXIT_CLEAN, [RUN_FAILED] = EXIT_RUN_FAILED,
         [RUN_ROLLED_BACK] = EXIT_ROLLED_BACK,
         [RUN_ROLLBACK_FAILED] = EXIT_ROLLBACK_FAILED,
+        [RUN_UNVERIFIED] = EXIT_UNVERIFIED,
         [RUN_REFUSED] = EXIT_REFUSED, [RUN_INTERRUPTED] = EXIT_INTERRUPTED,
     };
     return codes[r];
@@ -364,13 +365,14 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
         val_to_json(report, &b, VAL_JSON_PRETTY);
         printf("%s\n", b.data ? b.data : "{}");
         strbuf_free(&b);
-    } else if (st == MIG_OK && report && dry) {
+    } else if (st == MIG_OK && report && dry && res != RUN_REFUSED) {
         val_t *w = val_map_get(report, "would_undo", 10);
         printf("rolling back run %" PRId64 " to %s would undo %zu step%s, "
                "newest first:\n", run.id, o.to ? o.to : "its start",
                val_len(w), val_len(w) == 1 ? "" : "s");
         for (size_t i = 0; i < val_len(w); i++)
             print_undo(pr, val_list_get(w, i));
+        cli_report_unverified(pr, val_map_get(report, "unverified", 10));
         puts("Nothing was changed.");
     }
     cli_report_free(pr);

@@ -67,7 +67,8 @@ static const cli_opt_t import_opts[] = {
     { .name = "break-lock",                                                  \
       .help = "take over an expired lock (the journal records it)" },        \
     { .name = "force",                                                       \
-      .help = "let a rollback go past steps that cannot be undone" },        \
+      .help = "let a rollback go past irreversible steps and overwrite "     \
+              "changed resources" },                                         \
     { .name = "inject", .arg = "SPEC", .repeat = true,                       \
       .help = "make calls fail on purpose: TARGET:CLASS[:COUNT]" },          \
     { .name = "inject-rate", .arg = "SHARE", .repeat = true,                 \
@@ -114,7 +115,7 @@ static const cli_opt_t rollback_opts[] = {
     { .name = "dry-run", .short_name = 'n',
       .help = "print what would be undone, in order; change nothing" },
     { .name = "force",
-      .help = "go past steps that cannot be undone, leaving them" },
+      .help = "go past irreversible steps; overwrite changed resources" },
     { .name = "state", .arg = "PATH",
       .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "break-lock",
@@ -257,12 +258,13 @@ const cli_cmd_t cli_commands[] = {
           "\n"
           "Exit status: 0 when the run succeeded; 1 when the plan has errors; 2\n"
           "for a usage error; 3 when the run failed and nothing was rolled back;\n"
-          "4 when it failed and was rolled back (the files match the\n"
-          "checkpoint); 5 when a rollback failed or left files that differ; 6\n"
-          "when the run was refused (the directory is locked, or another\n"
-          "process acts for the run); 8 when the state store cannot be used\n"
-          "(missing, damaged, deleted or replaced, its disk full, held by a\n"
-          "stopped process); 9 when a signal stopped the run." },
+          "4 when it failed and was rolled back (every managed resource\n"
+          "verified to match the checkpoint); 5 when a rollback failed or left\n"
+          "resources that differ; 6 when the run was refused (the directory is\n"
+          "locked, or another process acts for the run); 7 when it was rolled\n"
+          "back but some undone steps could not be verified; 8 when the state\n"
+          "store cannot be used (missing, damaged, deleted or replaced, its disk\n"
+          "full, held by a stopped process); 9 when a signal stopped the run." },
     { .name = "resume", .run = cmd_resume, .operands = "RUN",
       .min_operands = 1, .max_operands = 1, .opts = resume_opts,
       .summary = "finish an interrupted run, or re-run a run's failed items",
@@ -285,17 +287,23 @@ const cli_cmd_t cli_commands[] = {
       .help =
           "Applies the undo records of run RUN (a number, or 'last') written\n"
           "after CHECKPOINT (--to; default: every record), newest first, then\n"
-          "compares the managed files with their state at the checkpoint and\n"
-          "says whether they match, naming those that differ. A step that\n"
-          "cannot be undone stops the rollback unless --force. --dry-run prints\n"
-          "what would be undone, in order, and changes nothing. A rollback that\n"
-          "is interrupted is finished by running it again.\n"
+          "compares the managed resources with their state at the checkpoint\n"
+          "and its stored digest, naming those that differ. A resource changed\n"
+          "since the run left it (by a newer run, or outside mig) is refused\n"
+          "before anything is undone, unless --force. A step that cannot be\n"
+          "undone stops the rollback unless --force. A step undone by the\n"
+          "plan's undo call without 'manages: [...]' cannot be verified, and\n"
+          "is listed as such. --dry-run prints what would be undone, in order,\n"
+          "and changes nothing. A rollback that is interrupted is finished by\n"
+          "running it again.\n"
           "\n"
-          "Exit status: 0 when the files match the checkpoint; 2 for a usage\n"
-          "error; 5 when an undo failed or files differ; 6 when refused (an\n"
-          "irreversible step without --force, a lock held by another run or\n"
-          "process); 8 when the state store cannot be used or failed during\n"
-          "the rollback (run it again to finish)." },
+          "Exit status: 0 when every resource matches the checkpoint and every\n"
+          "step was verified; 2 for a usage error; 5 when an undo failed or\n"
+          "resources differ; 6 when refused (an irreversible step, or a\n"
+          "resource changed since, without --force; a lock held by another\n"
+          "run or process); 7 when some undone steps could not be verified; 8\n"
+          "when the state store cannot be used or failed during the rollback\n"
+          "(run it again to finish)." },
     { .name = "status", .run = cmd_status, .operands = "[RUN]",
       .min_operands = 0, .max_operands = 1, .opts = status_opts,
       .summary = "show where a run stands: state, times, steps, checkpoints",

@@ -614,21 +614,92 @@ static void show_undo_forced(cli_report_t *r, const char *node,
         str(d, "action"));
 }
 
+/* The list under KEY of map M (NULL when none). */
+static const val_t *list_of(const val_t *m, const char *key)
+{
+    val_t *v = m ? val_map_get(m, key, strlen(key)) : NULL;
+    return v && val_type(v) == VAL_LIST ? v : NULL;
+}
+
+void cli_report_unverified(const cli_report_t *r, const val_t *unv)
+{
+    size_t n = unv && val_type(unv) == VAL_LIST ? val_len(unv) : 0;
+    if (n)
+        printf("%zu of them could not be verified afterwards:\n", n);
+    for (size_t i = 0; i < n; i++) {
+        const val_t *x = val_list_get(unv, i);
+        strbuf_t b;
+        strbuf_init(&b);
+        strbuf_printf(&b, "  %s", cli_report_label(r, str(x, "node")));
+        cli_report_item(r, str(x, "node"), str(x, "item"), &b);
+        strbuf_printf(&b, " (%s): %s", str(x, "action"), str(x, "why"));
+        printf("%s\n", b.data ? b.data : "");
+        strbuf_free(&b);
+    }
+}
+
+static void show_rollback_not_needed(cli_report_t *r, const char *node,
+                                     const char *item, const val_t *d,
+                                     bool each)
+{
+    (void)node, (void)item, (void)each;
+    say(r, NULL, NULL, NULL, "no rollback to %s: the run failed before it "
+        "reached that checkpoint, so nothing was done after it",
+        str(d, "to"));
+}
+
+/* The end of a rollback (docs/runtime.md, "What a rollback verifies"):
+ * a match is said only when every resource was compared and matched and
+ * every step undone could be verified. */
 static void show_rollback_done(cli_report_t *r, const char *node,
                                const char *item, const val_t *d, bool each)
 {
     (void)node, (void)item, (void)each;
     val_t *m = val_map_get(d, "matched", 7);
-    say(r, NULL, NULL, NULL, "rolled back to %s: %" PRId64 " undone; the "
-        "managed resources %s", str(d, "to"), num(d, "undone"),
-        m && val_get_bool(m) ? "match the checkpoint"
-                             : "DIFFER from the checkpoint");
-    val_t *diff = val_map_get(d, "differ", 6);
+    const val_t *diff = list_of(d, "differ"), *unv = list_of(d, "unverified");
+    const val_t *chg = list_of(d, "changed");
+    size_t n_unv = unv ? val_len(unv) : 0;
+    char verdict[96];
+    if (m && val_get_bool(m))
+        snprintf(verdict, sizeof verdict,
+                 "the managed resources match the checkpoint");
+    else if ((diff && val_len(diff)) || !n_unv)
+        snprintf(verdict, sizeof verdict,
+                 "the managed resources DIFFER from the checkpoint");
+    else
+        snprintf(verdict, sizeof verdict, "NOT VERIFIED: %zu step%s could "
+                 "not be checked", n_unv, n_unv == 1 ? "" : "s");
+    say(r, NULL, NULL, NULL, "rolled back to %s: %" PRId64 " undone; %s",
+        str(d, "to"), num(d, "undone"), verdict);
     for (size_t i = 0; diff && i < val_len(diff); i++) {
         const val_t *x = val_list_get(diff, i);
-        say(r, NULL, NULL, NULL, "  differs: %s (expected %s, found %s)",
-            str(x, "path"), str(x, "expected"),
-            *str(x, "actual") ? str(x, "actual") : "nothing");
+        const char *found = *str(x, "actual") ? str(x, "actual") : "nothing";
+        if (*str(x, "forced"))
+            say(r, NULL, NULL, NULL, "  not restored: %s (step %s was forced "
+                "past; expected %s, found %s)", str(x, "path"),
+                cli_report_label(r, str(x, "forced")), str(x, "expected"),
+                found);
+        else
+            say(r, NULL, NULL, NULL, "  differs: %s (expected %s, found %s)",
+                str(x, "path"), str(x, "expected"), found);
+    }
+    for (size_t i = 0; i < n_unv; i++) {
+        const val_t *x = val_list_get(unv, i);
+        char tail[512];
+        snprintf(tail, sizeof tail, " (%s): %s", str(x, "action"),
+                 str(x, "why"));
+        say(r, str(x, "node"), str(x, "item"), tail, "  unverified: %s",
+            cli_report_label(r, str(x, "node")));
+    }
+    for (size_t i = 0; chg && i < val_len(chg); i++) {
+        const val_t *x = val_list_get(chg, i);
+        int64_t by = num(x, "by");
+        if (by)
+            say(r, NULL, NULL, NULL, "  overwritten: %s, changed since by run "
+                "%" PRId64, str(x, "path"), by);
+        else
+            say(r, NULL, NULL, NULL, "  overwritten: %s, changed since outside "
+                "mig", str(x, "path"));
     }
 }
 
@@ -659,6 +730,7 @@ static const struct shown {
     { .kind = "rollback-start", .show = show_rollback_start },
     { .kind = "undo", .show = show_undo },
     { .kind = "undo-forced", .show = show_undo_forced },
+    { .kind = "rollback-not-needed", .show = show_rollback_not_needed },
     { .kind = "rollback-done", .show = show_rollback_done },
 };
 
@@ -764,6 +836,8 @@ void cli_report_end(cli_report_t *r, const char *cmd, int64_t id,
                 res == RUN_FAILED ? "failed"
                 : res == RUN_ROLLED_BACK ? "failed and was rolled back"
                 : res == RUN_INTERRUPTED ? "was interrupted by a signal"
+                : res == RUN_UNVERIFIED ? "failed and was rolled back, but "
+                                          "some steps could not be verified"
                 : "failed and its rollback failed",
                 r->error ? ": " : "", r->error ? r->error : "");
         fprintf(stderr, "hint: 'mig log %" PRId64 "' shows every event", id);

@@ -46,6 +46,7 @@ void actx_free(action_ctx_t *c)
     strbuf_free(&c->path);
     val_unref(c->changes);
     val_unref(c->resources);
+    free(c->written);
     free(c->err_class);
     free(c->err_message);
     val_unref(c->err_detail);
@@ -56,6 +57,8 @@ void actx_free(action_ctx_t *c)
 void actx_begin(action_ctx_t *c, const char *action)
 {
     c->action = action;
+    free(c->written);
+    c->written = NULL;
     free(c->err_class);
     free(c->err_message);
     c->err_class = c->err_message = NULL;
@@ -283,10 +286,13 @@ mig_status_t actx_list_dir(action_ctx_t *c, const char *dir,
 
 /* ---- changing things --------------------------------------------------- */
 
-/* actx_int.h: refuses a change in a preview context. */
+/* actx_int.h: refuses a change in a preview context. Every change goes
+ * through here, so the state of the last file written is forgotten. */
 mig_status_t actx_may_change(action_ctx_t *c, const char *what,
                              const char *path)
 {
+    free(c->written);
+    c->written = NULL;
     if (c->mode != ACTX_PREVIEW)
         return MIG_OK;
     return actx_fail(c, "PolicyDenied", "%s tried to %s '%s' during a dry "
@@ -326,7 +332,13 @@ mig_status_t actx_write_file(action_ctx_t *c, const char *path,
     if (e && fd >= 0)
         unlink(tmp.data);
     strbuf_free(&tmp);
-    return e ? actx_fail_errno(c, e, "write", path) : MIG_OK;
+    if (e)
+        return actx_fail_errno(c, e, "write", path);
+    char hex[BLOB_HEX];
+    blobs_hash(data, len, hex);
+    if ((c->written = strdup(path)))
+        snprintf(c->written_state, sizeof c->written_state, "file:%s", hex);
+    return MIG_OK;
 }
 
 mig_status_t actx_remove(action_ctx_t *c, const char *path)

@@ -1,7 +1,7 @@
 /* actx_int.h: the insides of an action context, shared by actx.c (paths,
  * reading, changes, previews, errors) and actx_run.c (before-images,
- * resources, calls that finish later), and the one object-store function
- * only restoring needs. Not part of the runtime's public face. */
+ * resources, calls that finish later; resource.c declares resources of
+ * any kind), and the one object-store function only restoring needs. Not part of the runtime's public face. */
 #ifndef MIG_ACTX_INT_H
 #define MIG_ACTX_INT_H
 
@@ -28,6 +28,12 @@ struct action_ctx {
     int64_t retry_after_ms;     /* actx_suggest_delay; -1: none */
     /* Cleared by actx_begin: path -> state before the call. */
     val_t *resources;
+    /* The path actx_write_file wrote last and its state ("file:HEX"), kept
+     * until the next change of any kind (actx_may_change) or call: what
+     * actx_state gives for it without reading it back, as the journal's
+     * after-image asks for it right after the call. NULL: none. */
+    char *written;
+    char written_state[BLOB_HEX + 5];
     /* A call that finishes later. */
     bool suspended, cancelled;
     void (*on_cancel)(action_ctx_t *ctx, void *data);

@@ -181,6 +181,10 @@ static mig_status_t state_of(action_ctx_t *c, const char *rel,
 
 mig_status_t actx_state(action_ctx_t *c, const char *path, strbuf_t *out)
 {
+    if (c->written && strcmp(c->written, path) == 0) {
+        strbuf_puts(out, c->written_state);
+        return out->oom ? MIG_ENOMEM : MIG_OK;
+    }
     strbuf_t full;
     strbuf_init(&full);
     mig_status_t st = actx_fs_full(c, path, &full) ? MIG_ENOMEM

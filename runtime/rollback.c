@@ -12,71 +12,6 @@
 
 #include "sched_int.h"
 
-/* ---- digests ------------------------------------------------------------- */
-
-/* Paths in byte order (what val_compare does for strings, without its
- * generality: the digest sorts every managed path). */
-static int cmp_keys(const void *a, const void *b)
-{
-    size_t lx, ly;
-    const char *x = val_get_str(*(val_t *const *)a, &lx);
-    const char *y = val_get_str(*(val_t *const *)b, &ly);
-    int c = memcmp(x, y, lx < ly ? lx : ly);
-    return c ? c : (lx > ly) - (lx < ly);
-}
-
-void sched_digest(const val_t *states, char hex[BLOB_HEX])
-{
-    size_t n = val_len(states);
-    val_t **keys = malloc((n ? n : 1) * sizeof(*keys));
-    strbuf_t b;
-    strbuf_init(&b);
-    if (keys) {
-        for (size_t i = 0; i < n; i++)
-            keys[i] = val_map_key(states, i);
-        qsort(keys, n, sizeof(*keys), cmp_keys);
-        for (size_t i = 0; i < n; i++) {
-            size_t len;
-            const char *k = val_get_str(keys[i], &len);
-            strbuf_put(&b, k, len);
-            strbuf_putc(&b, '\0');
-            strbuf_puts(&b, val_get_str(val_map_get(states, k, len), NULL));
-            strbuf_putc(&b, '\n');
-        }
-    }
-    if (!keys || b.oom)
-        memset(hex, '0', BLOB_HEX - 1), hex[BLOB_HEX - 1] = '\0';
-    else
-        blobs_hash(b.data ? b.data : "", b.len, hex);
-    strbuf_free(&b);
-    free(keys);
-}
-
-mig_status_t sched_states(action_ctx_t *ctx, const val_t *paths, val_t **out)
-{
-    val_t *m = val_map_new(val_len(paths));
-    strbuf_t b;
-    strbuf_init(&b);
-    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
-    for (size_t i = 0; st == MIG_OK && i < val_len(paths); i++) {
-        size_t len;
-        const char *p = val_get_str(val_map_key(paths, i), &len);
-        b.len = 0;
-        st = actx_state(ctx, p, &b);
-        if (st == MIG_OK)
-            st = b.oom ? MIG_ENOMEM
-                : val_map_set_take(m, p, len, val_string(b.data ? b.data : "",
-                                                         b.len));
-    }
-    strbuf_free(&b);
-    if (st != MIG_OK) {
-        val_unref(m);
-        return st;
-    }
-    *out = m;
-    return MIG_OK;
-}
-
 /* ---- the records ----------------------------------------------------------- */
 
 /* Self-undoing records are marked undone, and the marks committed, this
@@ -85,7 +20,7 @@ mig_status_t sched_states(action_ctx_t *ctx, const val_t *paths, val_t **out)
  * than 391. */
 #define RB_STRETCH 2048
 
-static bool pending(store_journal_state_t s)
+bool rollback_pending(store_journal_state_t s)
 {
     return s == STORE_JOURNAL_INTENT || s == STORE_JOURNAL_DONE
         || s == STORE_JOURNAL_FAILED || s == STORE_JOURNAL_UNDOING;
@@ -232,23 +167,58 @@ typedef struct rb {
     actx_host_t host;
     val_t *list;                /* records undone (or that would be) */
     val_t *want;                /* path -> state before its first touch */
+    val_t *want_seq;            /* path -> the record WANT's state is from */
+    int64_t oldest_undeclared;  /* the oldest step that declares nothing */
     char *stop_node, *stop_item, *stop_action;  /* pass 1: irreversible */
     int64_t lo, hi;             /* records undone, not yet marked */
     action_ctx_t *ctxs[2];      /* undo_one's contexts */
     actx_remover_t *rm;         /* or NULL: removals made at once */
     val_t *done;                /* descriptions of LO..HI, to report */
+    /* Pass 1: id -> the after-image the newest pending record that
+     * touches it recorded (null: none), what the resource must still be
+     * before it is undone; the pending steps whose effect cannot be
+     * verified (descriptions with why); id -> node for the resources
+     * of steps a forced rollback goes past. */
+    val_t *last, *unverified, *forced;
+    bool undeclared;            /* pass 1 met a step that declares nothing */
     size_t n_pending, n_undone;
     bool failed, oom;
     bool rm_failed;             /* a queued removal failed (reported) */
 } rb_t;
 
-/* Pass 1 (dry runs, and the refusal): looks for a pending record that
- * cannot be undone, and lists what would be undone. */
+/* Notes in B that the effect of REC cannot be verified, and WHY. */
+static void unverifiable(rb_t *b, const store_journal_t *rec, const char *why)
+{
+    val_t *d = describe(rec);
+    if (!d || val_map_set_take(d, "why", 3, val_cstring(why)) != MIG_OK
+        || val_list_push_take(b->unverified, d) != MIG_OK)
+        b->oom = true;
+}
+
+/* Pass 1: looks for a pending record that cannot be undone, gathers
+ * the states the resources of the pending records may have before they
+ * are undone (B->last: id -> [the after-image or null, the states before
+ * of each pending record]), the state each resource had before the run
+ * first touched it (B->want) and the steps that cannot be verified, and
+ * lists what would be undone (dry runs). */
 static bool scan(void *data, const store_journal_t *rec)
 {
     rb_t *b = data;
-    if (!pending(rec->state))
-        return true;
+    /* Older records come later: the last state written is the oldest. */
+    for (size_t i = 0; rec->resources && i < val_len(rec->resources); i++) {
+        size_t len;
+        const char *p = val_get_str(val_map_key(rec->resources, i), &len);
+        if (val_map_set(b->want, p, len, val_map_value(rec->resources, i))
+            != MIG_OK
+            || val_map_set_take(b->want_seq, p, len, val_int(rec->seq))
+               != MIG_OK)
+            b->oom = true;
+    }
+    if (rec->kind != STORE_JOURNAL_SELF
+        && (!rec->resources || !val_len(rec->resources)))
+        b->oldest_undeclared = rec->seq;
+    if (b->oom || !rollback_pending(rec->state))
+        return !b->oom;
     b->n_pending++;
     if (rec->kind == STORE_JOURNAL_NONE && !b->e->force && !b->stop_node) {
         b->stop_node = strdup(rec->node);
@@ -258,8 +228,43 @@ static bool scan(void *data, const store_journal_t *rec)
             b->oom = true;
         return false;
     }
-    if (b->e->dry_run && val_list_push_take(b->list, describe_paths(rec))
-                         != MIG_OK)
+    size_t n = rec->resources ? val_len(rec->resources) : 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const char *id = val_get_str(val_map_key(rec->resources, i), &len);
+        val_t *after = rec->after ? val_map_get(rec->after, id, len) : NULL;
+        val_t *states = val_map_get(b->last, id, len);
+        /* Newest first: the first after-image met is the last one; it
+         * says nothing when a newer step that declares nothing may have
+         * changed the resource since. */
+        if (!states && ((states = val_list_new(2)) == NULL
+                        || val_list_push_take(states, after
+                                              && !b->undeclared
+                                              ? val_ref(after) : val_null())
+                           != MIG_OK
+                        || val_map_set_take(b->last, id, len, states)
+                           != MIG_OK))
+            b->oom = true;
+        /* A rollback cut short left some records undone but not marked:
+         * their states before are states it may find. */
+        val_t *before = val_map_value(rec->resources, i);
+        if (states && val_list_push(states, before) != MIG_OK)
+            b->oom = true;
+        if (rec->kind == STORE_JOURNAL_NONE
+            && val_map_set_take(b->forced, id, len, val_cstring(rec->node))
+               != MIG_OK)
+            b->oom = true;
+    }
+    if ((rec->kind == STORE_JOURNAL_PLAN || rec->kind == STORE_JOURNAL_NONE)
+        && !n)
+        b->undeclared = true;
+    if (rec->kind == STORE_JOURNAL_PLAN && !n)
+        unverifiable(b, rec, "its undo call declares nothing it manages "
+                     "(give the step manages: [...])");
+    else if (rec->kind == STORE_JOURNAL_NONE && !n)
+        unverifiable(b, rec, "it cannot be undone and declares nothing it "
+                     "manages: its effect is left in place, unknown");
+    if (b->e->dry_run && val_list_push_take(b->list, describe_paths(rec)) != MIG_OK)
         b->oom = true;
     return !b->oom;
 }
@@ -354,16 +359,8 @@ static bool undo_each(void *data, const store_journal_t *rec)
 {
     rb_t *b = data;
     const rollback_env_t *e = b->e;
-    /* Older records come later: the last state written is the oldest. */
-    for (size_t i = 0; rec->resources && i < val_len(rec->resources); i++) {
-        size_t len;
-        const char *p = val_get_str(val_map_key(rec->resources, i), &len);
-        if (val_map_set(b->want, p, len, val_map_value(rec->resources, i))
-            != MIG_OK)
-            b->oom = true;
-    }
-    if (b->oom || !pending(rec->state))
-        return !b->oom;
+    if (!rollback_pending(rec->state))
+        return true;
     if (rec->kind == STORE_JOURNAL_NONE) {
         if (!mark(b)
             || store_journal_set(e->store, e->run, rec->seq,
@@ -421,66 +418,92 @@ static bool undo_each(void *data, const store_journal_t *rec)
     return !b->failed && !b->oom;
 }
 
-/* Compares the managed resources with WANT (the checkpoint's states over
- * the states before first touches) into REP; whether all match. Each
- * state is read once and compared at once; when all match, the digest of
- * what is there is the expected one. */
-static bool verify(const rollback_env_t *e, val_t *want, val_t *rep,
-                   bool *ok)
+/* Whether run E->run recorded a checkpoint named NAME. */
+typedef struct named {
+    const char *name;
+    bool found;
+} named_t;
+
+static bool is_named(void *data, const store_checkpoint_t *cp)
 {
-    action_ctx_t *ctx = actx_new(ACTX_RUN, e->base_dir);
-    val_t *differ = val_list_new(4);
-    val_t *now = NULL;          /* made only when something differs */
-    strbuf_t b;
-    strbuf_init(&b);
-    bool read = ctx && differ;
-    for (size_t i = 0; read && i < val_len(want); i++) {
-        size_t len;
-        const char *p = val_get_str(val_map_key(want, i), &len);
-        val_t *w = val_map_value(want, i);
-        b.len = 0;
-        if (actx_state(ctx, p, &b) != MIG_OK || b.oom) {
-            read = false;
-            break;
-        }
-        size_t wl;
-        const char *ws = val_get_str(w, &wl);
-        if (wl == b.len && memcmp(ws, b.data, wl) == 0)
-            continue;
-        val_t *x = val_map_new(3);
-        if (!x || val_map_set_take(x, "path", 4, val_string(p, len)) != MIG_OK
-            || val_map_set(x, "expected", 8, w) != MIG_OK
-            || val_map_set_take(x, "actual", 6, val_string(b.data, b.len))
-               != MIG_OK
-            || val_list_push_take(differ, x) != MIG_OK)
-            *ok = false;
+    named_t *n = data;
+    n->found = strcmp(cp->name, n->name) == 0;
+    return !n->found;
+}
+
+/* A run's own rollback to checkpoint TO, which the run never reached:
+ * nothing was done after it, so there is nothing to undo (the run ends
+ * failed, not rolled back). Says so in an event and *REP. */
+static mig_status_t not_reached(const rollback_env_t *e, const char *to,
+                                val_t **rep, run_result_t *result)
+{
+    val_t *d = val_map_new(2);
+    if (!d || val_map_set_take(d, "to", 2, val_cstring(to)) != MIG_OK
+        || val_map_set_take(d, "undone", 6, val_int(0)) != MIG_OK
+        || !(*rep = val_copy(d))) {
+        val_unref(d);
+        return MIG_ENOMEM;
     }
-    strbuf_free(&b);
-    bool matched = read && val_len(differ) == 0;
-    char hw[BLOB_HEX], hn[BLOB_HEX];
-    sched_digest(want, hw);
-    if (read && !matched && sched_states(ctx, want, &now) == MIG_OK)
-        sched_digest(now, hn);
-    else
-        memcpy(hn, hw, BLOB_HEX);
-    *ok = *ok && differ
-          && val_map_set_take(rep, "expected", 8, val_cstring(hw)) == MIG_OK
-          && val_map_set_take(rep, "digest", 6, val_cstring(hn)) == MIG_OK
-          && val_map_set(rep, "differ", 6, differ) == MIG_OK;
-    if (!read)
-        diag_add(e->diags, DIAG_ERROR, NULL, NULL, "after the rollback, the "
-                 "managed resources could not be read: %s",
-                 ctx && actx_error_message(ctx) ? actx_error_message(ctx)
-                                                : "out of memory");
-    else if (!matched)
-        diag_add(e->diags, DIAG_ERROR, NULL, NULL, "after the rollback, %zu "
-                 "managed resource%s differ%s from the checkpoint",
-                 val_len(differ), val_len(differ) == 1 ? "" : "s",
-                 val_len(differ) == 1 ? "s" : "");
-    val_unref(now);
-    val_unref(differ);
-    actx_free(ctx);
-    return matched;
+    rb_event(e, "rollback-not-needed", NULL, NULL, d, true);
+    *result = RUN_FAILED;
+    return MIG_OK;
+}
+
+/* The states B->want that say what the run found: a resource first
+ * declared by a record newer than a step that declares nothing is left
+ * out (that step may have made it, so the state before the declaring
+ * record is not the state before the run). The checkpoint's states are
+ * put over them. A new map, or NULL when out of memory. */
+static val_t *expected(const rb_t *b, const val_t *cp_states)
+{
+    val_t *m = val_map_new(val_len(b->want)
+                           + (cp_states ? val_len(cp_states) : 0));
+    for (size_t i = 0; m && i < val_len(b->want); i++) {
+        size_t len;
+        const char *p = val_get_str(val_map_key(b->want, i), &len);
+        if (b->oldest_undeclared
+            && val_get_int(val_map_get(b->want_seq, p, len))
+               > b->oldest_undeclared)
+            continue;
+        if (val_map_set(m, p, len, val_map_value(b->want, i)) != MIG_OK) {
+            val_unref(m);
+            return NULL;
+        }
+    }
+    for (size_t i = 0; m && cp_states && i < val_len(cp_states); i++) {
+        size_t len;
+        const char *p = val_get_str(val_map_key(cp_states, i), &len);
+        if (val_map_set(m, p, len, val_map_value(cp_states, i)) != MIG_OK) {
+            val_unref(m);
+            return NULL;
+        }
+    }
+    return m;
+}
+
+/* Adds to REP and to the event data DD what the rollback found: how
+ * many were undone, whether all matched, what differs, what could not be
+ * verified, what was changed since (forced over). */
+static bool tell(rb_t *b, val_t *rep, val_t *dd, bool matched)
+{
+    const rollback_env_t *e = b->e;
+    bool ok = val_map_set_take(rep, "undone", 6,
+                               val_int((int64_t)b->n_undone)) == MIG_OK
+        && (!e->list || val_map_set(rep, "records", 7, b->list) == MIG_OK)
+        && val_map_set_take(rep, "matched", 7, val_bool(matched)) == MIG_OK
+        && val_map_set(rep, "unverified", 10, b->unverified) == MIG_OK;
+    if (dd) {
+        val_map_set_take(dd, "undone", 6, val_int((int64_t)b->n_undone));
+        val_map_set_take(dd, "matched", 7, val_bool(matched));
+        static const char *const lists[] = { "differ", "unverified",
+                                             "changed" };
+        for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+            val_t *l = val_map_get(rep, lists[i], strlen(lists[i]));
+            if (l && val_len(l))
+                val_map_set(dd, lists[i], strlen(lists[i]), l);
+        }
+    }
+    return ok;
 }
 
 /* Collects the names of a run's checkpoints, each once, in order. */
@@ -540,6 +563,11 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
     store_checkpoint_t cp = { .item = "" };
     int64_t after = 0;
     if (to) {
+        named_t nm = { .name = to };
+        if (e->in_run
+            && store_checkpoint_each(e->store, e->run, is_named, &nm) == MIG_OK
+            && !nm.found)
+            return not_reached(e, to, report, result);
         mig_status_t got = store_checkpoint_get(e->store, e->run, to, &cp);
         if (got != MIG_OK) {
             size_t at = e->diags->len;
@@ -550,12 +578,21 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         }
         after = cp.seq;
     }
-    /* The checkpoint's states are the store's until its next call. */
+    /* The checkpoint's states and digest are the store's until its next
+     * call. */
     val_t *cp_states = to && cp.resources ? val_copy(cp.resources) : NULL;
-    rb_t b = { .e = e, .list = val_list_new(16), .want = val_map_new(64) };
-    val_t *rep = val_map_new(8);
+    char *cp_digest = to && cp.digest ? strdup(cp.digest) : NULL;
+    store_checkpoint_t kept = { .name = to, .digest = cp_digest,
+                                .resources = cp_states };
+    rb_t b = { .e = e, .list = val_list_new(16), .want = val_map_new(64),
+               .want_seq = val_map_new(64),
+               .last = val_map_new(64), .unverified = val_list_new(4),
+               .forced = val_map_new(4) };
+    val_t *rep = val_map_new(10);
     mig_status_t st = MIG_OK;
-    bool ok = rep && b.list && b.want && (!to || !cp.resources || cp_states)
+    bool ok = rep && b.list && b.want && b.want_seq && b.last && b.unverified
+        && b.forced
+        && (!to || !cp.resources || cp_states) && (!to || cp_digest)
         && val_map_set_take(rep, "to", 2, to ? val_cstring(to) : val_null())
            == MIG_OK;
     if (!ok) {
@@ -563,10 +600,9 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         goto done;
     }
     /* Pass 1: past an irreversible step only with force. */
-    /* A dry run lists the paths: it reads the records' resources. */
-    st = store_journal_each(e->store, e->run, after, STORE_EACH_REVERSE
-                            | (e->dry_run ? STORE_EACH_NO_ARGS
-                                          : STORE_EACH_NO_VALUES), scan, &b);
+    st = store_journal_each(e->store, e->run, after,
+                            STORE_EACH_REVERSE | STORE_EACH_NO_ARGS
+                            | STORE_EACH_NO_UNDO, scan, &b);
     if (st != MIG_OK || b.oom) {
         st = b.oom ? MIG_ENOMEM : st;
         goto done;
@@ -580,8 +616,16 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
                   "leaving its effect in place");
         goto done;
     }
+    /* Nothing is undone over a change someone made since (without
+     * force). */
+    bool refuse = false;
+    if ((st = rollback_check_changed(e, b.last, rep, &refuse)) != MIG_OK)
+        goto done;
+    if (refuse)
+        goto done;
     if (e->dry_run) {
-        ok = val_map_set(rep, "would_undo", 10, b.list) == MIG_OK;
+        ok = val_map_set(rep, "would_undo", 10, b.list) == MIG_OK
+             && val_map_set(rep, "unverified", 10, b.unverified) == MIG_OK;
         *result = RUN_SUCCEEDED;
         goto done;
     }
@@ -598,7 +642,9 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
     rb_event(e, "rollback-start", NULL, NULL, d, true);
     /* Pass 2: undo. */
     if (store_journal_each(e->store, e->run, after,
-                           STORE_EACH_REVERSE | STORE_EACH_NO_ARGS, undo_each,
+                           STORE_EACH_REVERSE | STORE_EACH_NO_ARGS
+                           | STORE_EACH_NO_RESOURCES | STORE_EACH_NO_AFTER,
+                           undo_each,
                            &b) != MIG_OK)
         b.failed = true;
     if (!mark(&b) || store_flush(e->store) != MIG_OK)
@@ -626,33 +672,31 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         goto done;
     }
     /* The checkpoint's states win over those before first touches. */
-    for (size_t i = 0; cp_states && i < val_len(cp_states); i++) {
-        size_t len;
-        const char *p = val_get_str(val_map_key(cp_states, i), &len);
-        if (val_map_set(b.want, p, len, val_map_value(cp_states, i))
-            != MIG_OK)
-            ok = false;
+    val_t *want = expected(&b, cp_states);
+    if (!want) {
+        st = MIG_ENOMEM;
+        goto done;
     }
-    bool matched = verify(e, b.want, rep, &ok) && !b.failed;
-    ok = ok && val_map_set_take(rep, "undone", 6,
-                                val_int((int64_t)b.n_undone)) == MIG_OK
-         && (!e->list || val_map_set(rep, "records", 7, b.list) == MIG_OK)
-         && val_map_set_take(rep, "matched", 7, val_bool(matched)) == MIG_OK;
-    val_t *dd = val_map_new(4);
-    if (dd) {
+    bool matched = rollback_verify(e, to ? &kept : NULL, want, b.forced,
+                                   rep, &ok) && !b.failed;
+    val_unref(want);
+    bool verified = val_len(b.unverified) == 0;
+    val_t *dd = val_map_new(6);
+    if (dd)
         val_map_set_take(dd, "to", 2, val_cstring(to ? to : "the start"));
-        val_map_set_take(dd, "undone", 6, val_int((int64_t)b.n_undone));
-        val_map_set_take(dd, "matched", 7, val_bool(matched));
-        val_t *differ = val_map_get(rep, "differ", 6);
-        if (differ && val_len(differ))
-            val_map_set(dd, "differ", 6, differ);
-    }
+    ok = ok && tell(&b, rep, dd, matched && verified);
     rb_event(e, "rollback-done", NULL, NULL, dd, true);
-    *result = matched ? RUN_ROLLED_BACK : RUN_ROLLBACK_FAILED;
+    *result = !matched ? RUN_ROLLBACK_FAILED
+            : !verified ? RUN_UNVERIFIED : RUN_ROLLED_BACK;
 done:
     val_unref(b.list);
     val_unref(b.want);
+    val_unref(b.want_seq);
+    val_unref(b.last);
+    val_unref(b.unverified);
+    val_unref(b.forced);
     val_unref(cp_states);
+    free(cp_digest);
     free(b.stop_node);
     free(b.stop_item);
     free(b.stop_action);
@@ -736,6 +780,8 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
     if (!o->dry_run && st == MIG_OK && *result != RUN_REFUSED)
         st = store_run_finish(s, run.id, *result == RUN_ROLLED_BACK
                               ? STORE_RUN_ROLLED_BACK
+                              : *result == RUN_UNVERIFIED
+                              ? STORE_RUN_ROLLED_BACK_UNVERIFIED
                               : STORE_RUN_ROLLBACK_FAILED, NULL);
     if (!o->dry_run && fence)
         store_lock_release(s, resource, fence);

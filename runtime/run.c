@@ -177,16 +177,19 @@ void sched_rollback(run_t *r, const char *to)
     }
     rollback_env_t e = { .store = r->store, .blobs = r->blobs, .reg = r->reg,
                          .base_dir = r->base_dir, .run = r->id,
-                         .force = r->opts->force,
+                         .force = r->opts->force, .in_run = true,
                          .on_event = r->opts->on_event,
                          .data = r->opts->data, .diags = r->diags };
     val_t *report = NULL;
     run_result_t res = RUN_ROLLBACK_FAILED;
     mig_status_t st = rollback_apply(&e, to, &report, &res);
     val_unref(report);
-    if (st != MIG_OK || res != RUN_ROLLED_BACK)
+    /* A checkpoint never reached: the run simply failed (RUN_FAILED). */
+    if (st != MIG_OK || res == RUN_ROLLBACK_FAILED || res == RUN_REFUSED)
         r->rollback_failed = true;
-    else
+    else if (res == RUN_UNVERIFIED)
+        r->rollback_unverified = true;
+    else if (res == RUN_ROLLED_BACK)
         r->rolled_back = true;
 }
 
@@ -398,9 +401,11 @@ static bool settle(void *data, const store_journal_t *rec)
         }
         val_unref(yes);
     }
-    actx_free(ctx);
     if (store_journal_set(r->store, r->id, rec->seq, to) != MIG_OK)
         r->fatal = true;
+    if (to != STORE_JOURNAL_UNDONE)
+        sched_journal_after(r, ctx, rec->seq, rec->resources);
+    actx_free(ctx);
     val_t *d = val_map_new(2);
     if (d) {
         val_map_set_take(d, "seq", 3, val_int(rec->seq));
@@ -537,6 +542,7 @@ static void begin_run(run_t *r, const store_run_t *old, const char *digest,
 static bool end_run(run_t *r, run_result_t *result)
 {
     *result = r->rollback_failed ? RUN_ROLLBACK_FAILED
+            : r->rollback_unverified ? RUN_UNVERIFIED
             : r->rolled_back ? RUN_ROLLED_BACK
             : r->interrupted && r->failed && !r->fatal ? RUN_INTERRUPTED
             : r->failed || r->fatal ? RUN_FAILED : RUN_SUCCEEDED;
@@ -544,6 +550,7 @@ static bool end_run(run_t *r, run_result_t *result)
         [RUN_SUCCEEDED] = STORE_RUN_SUCCEEDED, [RUN_FAILED] = STORE_RUN_FAILED,
         [RUN_ROLLED_BACK] = STORE_RUN_ROLLED_BACK,
         [RUN_ROLLBACK_FAILED] = STORE_RUN_ROLLBACK_FAILED,
+        [RUN_UNVERIFIED] = STORE_RUN_ROLLED_BACK_UNVERIFIED,
         [RUN_REFUSED] = STORE_RUN_FAILED,
         [RUN_INTERRUPTED] = STORE_RUN_INTERRUPTED,
     };

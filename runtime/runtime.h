@@ -205,8 +205,9 @@ int64_t actx_suggested_delay(const action_ctx_t *ctx);
 
 /* The state of a resource as the journal and checkpoints record it: a
  * short text, "absent", "dir", or "file:HEX" (HEX the BLAKE2b of its
- * bytes). Fails like actx_read_file (MIG_EINVALID) when PATH cannot be
- * read. */
+ * bytes). Right after CTX wrote PATH with actx_write_file (and changed
+ * nothing since), the state of the bytes written, not read back. Fails
+ * like actx_read_file (MIG_EINVALID) when PATH cannot be read. */
 mig_status_t actx_state(action_ctx_t *ctx, const char *path,
                         strbuf_t *out);
 
@@ -247,6 +248,59 @@ void actx_on_finish(action_ctx_t *ctx, actx_done_fn fn, void *data);
 /* Asks a suspended call to stop (its ON_CANCEL); it still finishes
  * through actx_finish. */
 void actx_cancel(action_ctx_t *ctx);
+
+/* ---- managed resources (resource.c) ------------------------------------- */
+
+/* Rollback verification sees every kind of resource a run manages through
+ * one interface (docs/runtime.md, "What a rollback verifies"). A resource
+ * is named by a text id: a file by its path as written (relative to the
+ * plan's directory); other kinds by "KIND:..." (a registry record, a
+ * remote record), each kind a row of the table in resource.c found by
+ * the prefix of the id. Its state is a short text that holds its digest
+ * ("absent", "dir", "file:HEX"). The runtime journals the state of each
+ * resource a step declares before the step (the journal's resources) and
+ * after it (the after-image, the journal's after_image); a checkpoint records
+ * the states of every resource managed so far and their digest. Rollback
+ * asks each resource whether it changed since its after-image (someone
+ * else changed it: refused without --force), then, once undone, whether
+ * its state is the one at the checkpoint. */
+typedef struct resource_kind {
+    const char *name;           /* "file" */
+    const char *prefix;         /* how its ids start ("" for paths) */
+    /* The state of resource ID now, appended to OUT: "absent" when it
+     * does not exist, else text that holds its digest. MIG_OK, or the
+     * failure reported through CTX (MIG_EINVALID, MIG_ENOMEM). */
+    mig_status_t (*state)(action_ctx_t *ctx, const char *id, strbuf_t *out);
+    /* Whether the state NOW is the state RECORDED (an after-image, a
+     * checkpoint's); NULL: the texts are equal. A kind whose state text
+     * holds what changes without a change of the record (a remote
+     * record's fetch time) compares only what matters. */
+    bool (*same)(const char *recorded, const char *now);
+    const char *doc;
+} resource_kind_t;
+
+/* The kind of resource ID (never NULL: a path when no prefix fits). */
+const resource_kind_t *resource_kind_of(const char *id);
+/* The state of ID now, through its kind, appended to OUT. */
+mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out);
+/* Whether ID's state NOW is its state RECORDED, through its kind: false
+ * means it changed since. */
+bool resource_same(const char *id, const char *recorded, const char *now);
+/* Declares ID a resource the call changes, with its state now (before
+ * the call), as actx_keep does for the paths it keeps: what the capture
+ * of a self-undo action whose before-image is not a file (a registry
+ * record) calls, so that the journal records the resource and rollback
+ * verifies it. An id declared already keeps its first state. Fails like
+ * resource_state. */
+mig_status_t resource_declare(action_ctx_t *ctx, const char *id);
+/* The states now of every id among the keys of the map IDS, as a new map
+ * id -> state (*OUT). Fails like resource_state. */
+mig_status_t resource_states(action_ctx_t *ctx, const val_t *ids,
+                             val_t **out);
+/* The digest of STATES (a map id -> state): the BLAKE2b-256, as hex, of
+ * each entry in byte order of the ids, "ID\0STATE\n". What a checkpoint
+ * stores and what rollback compares with it. */
+void resource_digest(const val_t *states, char hex[BLOB_HEX]);
 
 /* ---- the dry run (mig plan) --------------------------------------------- */
 
@@ -298,6 +352,7 @@ bool faults_hit(faults_t *f, const char *action, const char *node,
     X(FAILED, "failed")                /* nothing was rolled back */         \
     X(ROLLED_BACK, "rolled-back")      /* failed; rollback matched */        \
     X(ROLLBACK_FAILED, "rollback-failed") /* an undo failed or a digest differs */ \
+    X(UNVERIFIED, "rolled-back-unverified") /* undone; some steps unverifiable */ \
     X(REFUSED, "refused")              /* locked, changed plan, ... */      \
     X(INTERRUPTED, "interrupted")      /* stopped by a signal; resumable */
 
@@ -377,14 +432,19 @@ typedef struct rollback_options {
 } rollback_options_t;
 
 /* Rolls back run O->run of the store at O->state_path (mig rollback):
- * applies the undo records after the checkpoint (or every record), newest
- * first, then compares the managed resources with the checkpoint. *REPORT
- * gets {to, undone (a count), matched, digest, expected, differ: [...]},
- * with o->list also records: [{seq, node, item, action, kind}...] (or,
- * with dry_run, {to, would_undo: [...]}). Returns like run_plan: MIG_OK with
- * *RESULT RUN_ROLLED_BACK or RUN_ROLLBACK_FAILED (or RUN_REFUSED: an
- * irreversible step without force, a lock held); MIG_EIO when the state
- * store could not be used. BASE_DIR is the run's
+ * refuses when a resource to restore changed since the run left it
+ * (unless force), applies the undo records after the checkpoint (or every
+ * record), newest first, then compares the managed resources and the
+ * checkpoint's stored digest with what they are now (docs/runtime.md,
+ * "What a rollback verifies"). *REPORT gets {to, changed: [...], undone
+ * (a count), matched, digest, expected, differ: [...], unverified:
+ * [...]}, with o->list also records: [{seq, node, item, action, kind}...]
+ * (or, with dry_run, {to, changed, would_undo: [...], unverified}).
+ * Returns like run_plan: MIG_OK with *RESULT RUN_ROLLED_BACK (all
+ * verified and matched), RUN_UNVERIFIED (the rest matched, some steps
+ * could not be verified) or RUN_ROLLBACK_FAILED (or RUN_REFUSED: an
+ * irreversible step or a changed resource without force, a lock held);
+ * MIG_EIO when the state store could not be used. BASE_DIR is the run's
  * plan directory; R must hold the actions the run used. */
 mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
                           const rollback_options_t *o, diag_list_t *diags,

@@ -115,7 +115,7 @@ struct run {
                                    start nothing new, recover nothing,
                                    roll nothing back (run.c) */
     uv_async_t wake;            /* the signal handler wakes the loop */
-    bool rolled_back, rollback_failed;
+    bool rolled_back, rollback_failed, rollback_unverified;
     bool failed;                /* the plan failed */
     char *error;                /* why, for the run's record */
     char *expr_class;           /* the class of an action that failed in
@@ -303,22 +303,48 @@ typedef struct rollback_env {
     int64_t run;
     bool force, dry_run;
     bool list;                  /* keep the records undone for the report */
+    /* The run's own rollback (a plan's decision): a checkpoint the run
+     * never reached means nothing to undo, not an error. */
+    bool in_run;
     run_event_fn on_event;
     void *data;
     diag_list_t *diags;
 } rollback_env_t;
 
+/* Whether a record in state S has an effect that may be in place, and so
+ * is undone by a rollback (intent, done, failed, undoing). */
+bool rollback_pending(store_journal_state_t s);
 /* Undoes the records of E->run after checkpoint TO (NULL: all), newest
  * first, then compares the managed resources with the checkpoint. *REPORT
- * and *RESULT as rollback_run says. */
+ * and *RESULT as rollback_run says; with E->in_run, a checkpoint never
+ * reached gives RUN_FAILED and the event rollback-not-needed. */
 mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
                             val_t **report, run_result_t *result);
-/* The digest of STATES (a map path -> state), over its entries sorted by
- * path. */
-void sched_digest(const val_t *states, char hex[BLOB_HEX]);
-/* The states of every path of PATHS (a map whose keys are paths) now. */
-mig_status_t sched_states(action_ctx_t *ctx, const val_t *paths,
-                          val_t **out);
+
+/* ---- rollback_verify.c ---------------------------------------------------------- */
+
+/* Before a rollback of E undoes anything: LAST maps each resource it
+ * would restore to a list: the after-image the run recorded last (null:
+ * none, or not to be trusted), then the states before of the records it
+ * would undo. A resource is changed since when a newer run's pending
+ * record touches it, or when it has an after-image and its state now is
+ * none of the states of its list. Adds `changed`
+ * ([{path, recorded, actual, by}]) to REP; *REFUSE, unless E->force,
+ * when some changed or could not be read (each named in E->diags).
+ * MIG_OK, or the store's failure (MIG_EINVALID, MIG_EIO), MIG_ENOMEM. */
+mig_status_t rollback_check_changed(const rollback_env_t *e,
+                                    const val_t *last, val_t *rep,
+                                    bool *refuse);
+/* After the undo: compares each resource of WANT (id -> the state to
+ * find: the checkpoint's, else the state before the run first touched
+ * it) with its state now, and, with CP (NULL for a whole-run rollback),
+ * the digest of the checkpoint's resources now with the digest CP
+ * stored. Adds expected, digest and differ ([{path, expected, actual,
+ * forced}], FORCED mapping the ids of steps forced past to their node)
+ * to REP. Whether all match; *OK false when memory ran out. */
+bool rollback_verify(const rollback_env_t *e, const store_checkpoint_t *cp,
+                     const val_t *want, const val_t *forced, val_t *rep,
+                     bool *ok);
 
 /* ---- sched_step.c -------------------------------------------------------- */
 
@@ -328,6 +354,14 @@ void step_start(task_t *t, uint32_t n);
 mig_status_t sched_call_action(void *data, const ast_node_t *call,
                                const char *name, val_t *const *args,
                                src_t *src, diag_list_t *diags, val_t **out);
+/* Journals the after-image of record SEQ of R: the state now of each
+ * resource of RESOURCES (a map whose keys are ids), once its effect has
+ * ended (done or failed; a step's outcome, or a record a resume
+ * settles). A resource that cannot be read gets none: rollback then
+ * cannot tell whether it changed since. Reads through CTX, whose error
+ * it may set: the caller has read it already. */
+void sched_journal_after(run_t *r, action_ctx_t *ctx, int64_t seq,
+                         const val_t *resources);
 /* Records checkpoint node N of T. */
 void checkpoint_record(task_t *t, uint32_t n);
 /* Commits the journal and wakes the steps that waited for it. */

@@ -20,6 +20,8 @@ struct step_call {
     val_t *args;
     action_ctx_t *ctx;
     int64_t seq;                /* the journal record, or 0 */
+    val_t *resources;           /* what the record declares (its ids), or
+                                 * NULL: its after-image is journaled */
     int64_t timeout_ms;         /* 0: none */
     bool by_deadline;           /* the timeout is the retry attempt's */
     uv_timer_t *timer;
@@ -54,6 +56,7 @@ void step_free(struct step_call *c)
         uv_close((uv_handle_t *)c->timer, timer_closed);
     }
     val_unref(c->args);
+    val_unref(c->resources);
     actx_free(c->ctx);
     free(c);
 }
@@ -152,6 +155,30 @@ static bool breaker_lets(struct step_call *c)
 
 /* ---- outcome -------------------------------------------------------------- */
 
+void sched_journal_after(run_t *r, action_ctx_t *ctx, int64_t seq,
+                         const val_t *resources)
+{
+    if (!seq || !resources || !val_len(resources))
+        return;
+    val_t *after = val_map_new(val_len(resources));
+    strbuf_t b;
+    strbuf_init(&b);
+    for (size_t i = 0; after && i < val_len(resources); i++) {
+        size_t len;
+        const char *id = val_get_str(val_map_key(resources, i), &len);
+        b.len = 0;
+        if (resource_state(ctx, id, &b) == MIG_OK && !b.oom
+            && val_map_set_take(after, id, len, val_string(b.data ? b.data
+                                                           : "", b.len))
+               != MIG_OK)
+            r->fatal = true;
+    }
+    strbuf_free(&b);
+    if (!after || store_journal_after(r->store, r->id, seq, after) != MIG_OK)
+        r->fatal = true;
+    val_unref(after);
+}
+
 static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
                           void *data)
 {
@@ -189,6 +216,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         if (c->seq && store_journal_set(r->store, r->id, c->seq,
                                         STORE_JOURNAL_DONE) != MIG_OK)
             r->fatal = true;
+        sched_journal_after(r, ctx, c->seq, c->resources);
         rec.state = STORE_STEP_DONE;
         rec.result = res;
         if (store_step_put(r->store, r->id, &rec) != MIG_OK)
@@ -232,6 +260,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         if (c->seq && store_journal_set(r->store, r->id, c->seq,
                                         STORE_JOURNAL_FAILED) != MIG_OK)
             r->fatal = true;
+        sched_journal_after(r, ctx, c->seq, c->resources);
         rec.state = STORE_STEP_FAILED;
         rec.error_class = e.cls;
         rec.error = e.message;
@@ -378,6 +407,7 @@ static void journal_then_run(struct step_call *c, store_journal_kind_t kind,
         return;
     }
     c->seq = rec.seq;
+    c->resources = val_ref(resources);
     for (size_t i = 0; resources && i < val_len(resources); i++) {
         size_t len;
         const char *p = val_get_str(val_map_key(resources, i), &len);
@@ -449,6 +479,40 @@ static const action_t *find_row(task_t *t, uint32_t n, const ast_node_t *call)
                   b.data ? b.data : "?");
     strbuf_free(&b);
     return row;
+}
+
+/* Declares the resources step N of T lists in its argument `manages`
+ * (ids: docs/runtime.md, "What a rollback verifies") in the context of
+ * C, with their states now: how an action that cannot keep its own
+ * before-image (exec.run) is told what it changes. *OUT gets them
+ * (borrowed from the context), or NULL when it lists none. False when a
+ * state could not be read (raised). */
+static bool declared(task_t *t, uint32_t n, struct step_call *c, val_t **out)
+{
+    *out = NULL;
+    val_t *list = val_map_get(c->args, "manages", 7);
+    if (!list || val_type(list) != VAL_LIST || !val_len(list))
+        return true;
+    actx_begin(c->ctx, c->name);
+    for (size_t i = 0; i < val_len(list); i++) {
+        const val_t *v = val_list_get(list, i);
+        if (val_type(v) != VAL_STRING) {
+            task_fail(t, n, "ParamMismatch", "manages: item %zu is not a "
+                      "string (a path, or a resource's id)", i);
+            return false;
+        }
+        mig_status_t st = resource_declare(c->ctx, val_get_str(v, NULL));
+        if (st == MIG_ENOMEM)
+            t->run->fatal = true;
+        if (st != MIG_OK) {
+            task_fail(t, n, st == MIG_ENOMEM ? "Permanent" : "Unavailable",
+                      "manages: %s", st == MIG_ENOMEM ? "out of memory"
+                      : actx_error_message(c->ctx));
+            return false;
+        }
+    }
+    *out = actx_resources(c->ctx);
+    return true;
 }
 
 void step_start(task_t *t, uint32_t n)
@@ -548,6 +612,12 @@ void step_start(task_t *t, uint32_t n)
         val_unref(record);
         return;
     }
+    val_t *decl = NULL;
+    if (!declared(t, n, c, &decl)) {
+        step_free(c);
+        t->call = NULL;
+        return;
+    }
     const ast_node_t *u = s->u.step.undo;
     if (row->effect == ACTION_PLAN_UNDO && u) {
         const action_t *urow = find_row(t, n, u);
@@ -565,11 +635,11 @@ void step_start(task_t *t, uint32_t n)
             return;
         }
         val_unref(uargs);
-        journal_then_run(c, STORE_JOURNAL_PLAN, undo, NULL);
+        journal_then_run(c, STORE_JOURNAL_PLAN, undo, decl);
         val_unref(undo);
         return;
     }
-    journal_then_run(c, STORE_JOURNAL_NONE, NULL, NULL);
+    journal_then_run(c, STORE_JOURNAL_NONE, NULL, decl);
 }
 
 /* ---- pure actions called in expressions ------------------------------------- */
@@ -652,7 +722,7 @@ void checkpoint_record(task_t *t, uint32_t n)
     const char *name = graph_node_ast(r->g, n)->u.checkpoint.name.name;
     action_ctx_t *ctx = actx_new(ACTX_RUN, r->base_dir);
     val_t *states = NULL;
-    if (!ctx || sched_states(ctx, r->managed, &states) != MIG_OK) {
+    if (!ctx || resource_states(ctx, r->managed, &states) != MIG_OK) {
         actx_free(ctx);
         task_fail(t, n, "Unavailable", "checkpoint '%s': the managed "
                   "resources could not be read", name);
@@ -660,7 +730,7 @@ void checkpoint_record(task_t *t, uint32_t n)
     }
     actx_free(ctx);
     char hex[BLOB_HEX];
-    sched_digest(states, hex);
+    resource_digest(states, hex);
     store_checkpoint_t cp = { .name = name, .node = graph_node_id(r->g, n),
                               .item = t->item,
                               .seq = store_journal_last(r->store, r->id),

@@ -161,7 +161,13 @@ mig_status_t store_sql_report(store_t *s, int rc, const char *what,
 
 mig_status_t store_sql_fail(store_t *s, int rc, const char *what)
 {
-    mig_status_t st = store_sql_report(s, rc, what, sqlite3_errmsg(s->db));
+    return store_sql_fail_msg(s, rc, what, sqlite3_errmsg(s->db));
+}
+
+mig_status_t store_sql_fail_msg(store_t *s, int rc, const char *what,
+                                const char *msg)
+{
+    mig_status_t st = store_sql_report(s, rc, what, msg);
     if (st == MIG_EINVALID)
         return st;      /* the statement was undone; the transaction goes on */
     if (!sqlite3_get_autocommit(s->db))
@@ -386,6 +392,13 @@ mig_status_t store_flush(store_t *s)
     mig_status_t st = store_batch_drain(s);
     if (st == MIG_OK)
         st = store_check_file(s);
+#ifdef MIG_FAULT_HOOKS
+    /* A disk that fills at a given commit, for the tests: the commit after
+     * the first full_after ones fails as a full disk would. */
+    if (st == MIG_OK && s->full_after > 0 && ++s->commits > s->full_after)
+        return store_sql_fail_msg(s, SQLITE_FULL, "commit",
+                                  sqlite3_errstr(SQLITE_FULL));
+#endif
     if (st == MIG_OK)
         st = store_exec(s, STORE_SQL_COMMIT, "commit");
     if (st == MIG_OK)
@@ -681,6 +694,31 @@ mig_status_t store_journal_set(store_t *s, int64_t run, int64_t seq,
     sqlite3_bind_int64(q, 2, seq);
     store_bind_str(q, 3, store_journal_state_name(state));
     sqlite3_bind_int64(q, 4, store_now_ms());
+    st = store_write_step(s, q, fresh, what, NULL);
+    return one_row(s, st, run, seq);
+}
+
+mig_status_t store_journal_after(store_t *s, int64_t run, int64_t seq,
+                                 const val_t *after)
+{
+    static const char what[] = "record an after-image";
+    bool fresh;
+    mig_status_t st;
+    if (s->defer) {
+        st = store_write_begin(s, what, true);
+        return store_write_end(s, st == MIG_OK
+                               ? store_batch_after(s, run, seq, after) : st);
+    }
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_JOURNAL_AFTER, what, &fresh, &st);
+    if (!q)
+        return st;
+    sqlite3_bind_int64(q, 1, run);
+    sqlite3_bind_int64(q, 2, seq);
+    if ((st = bind_json(s, q, 3, 0, after)) != MIG_OK) {
+        store_stmt_done(q, fresh);
+        return store_write_end(s, st);
+    }
     st = store_write_step(s, q, fresh, what, NULL);
     return one_row(s, st, run, seq);
 }

@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -95,6 +95,7 @@ mig_status_t store_failure(const store_t *s);
     X(FAILED, "failed")              /* failed, nothing rolled back */       \
     X(ROLLED_BACK, "rolled-back")    /* failed, rollback matched */          \
     X(ROLLBACK_FAILED, "rollback-failed")                                    \
+    X(ROLLED_BACK_UNVERIFIED, "rolled-back-unverified") /* not all verified */ \
     X(INTERRUPTED, "interrupted")    /* stopped by a signal; also derived:
                                         the process died (liveness) */
 
@@ -228,7 +229,11 @@ typedef struct store_journal {
     store_journal_state_t state;
     val_t *args;                /* the step's evaluated arguments */
     val_t *undo;                /* see the kinds; NULL for NONE */
-    val_t *resources;           /* map path -> state before (actx_state) */
+    val_t *resources;           /* map id -> state before (resource_state) */
+    /* map id -> state once the effect ended (the after-image), or NULL:
+     * not recorded yet (an intent), or nothing declared. Read by
+     * store_journal_each; written by store_journal_after. */
+    val_t *after;
 } store_journal_t;
 
 /* Journals an intent (state INTENT); REC->seq is set. */
@@ -236,6 +241,12 @@ mig_status_t store_journal_intent(store_t *s, int64_t run,
                                   store_journal_t *rec);
 mig_status_t store_journal_set(store_t *s, int64_t run, int64_t seq,
                                store_journal_state_t state);
+/* Records AFTER (a map id -> state: each resource of record SEQ of RUN
+ * once its effect ended) as the record's after-image, what a rollback
+ * compares a resource with before it undoes it (docs/runtime.md). Queued
+ * like store_journal_set while the store defers. */
+mig_status_t store_journal_after(store_t *s, int64_t run, int64_t seq,
+                                 const val_t *after);
 /* Sets the state of every record LO <= SEQ <= HI of RUN (all must
  * exist): how a rollback marks a stretch of records undone at once. */
 mig_status_t store_journal_set_range(store_t *s, int64_t run, int64_t lo,
@@ -243,7 +254,10 @@ mig_status_t store_journal_set_range(store_t *s, int64_t run, int64_t lo,
 enum {
     STORE_EACH_REVERSE = 1u << 0,   /* newest first */
     STORE_EACH_NO_ARGS = 1u << 1,   /* leave ARGS NULL (not read) */
-    STORE_EACH_NO_VALUES = 1u << 2, /* leave ARGS, UNDO, RESOURCES NULL */
+    STORE_EACH_NO_VALUES = 1u << 2, /* ARGS, UNDO, RESOURCES, AFTER: NULL */
+    STORE_EACH_NO_UNDO = 1u << 3,       /* leave UNDO NULL */
+    STORE_EACH_NO_RESOURCES = 1u << 4,  /* leave RESOURCES NULL */
+    STORE_EACH_NO_AFTER = 1u << 5,      /* leave AFTER NULL */
 };
 /* Calls FN for every record of RUN with SEQ > AFTER, oldest first unless
  * FLAGS say otherwise. Borrowed for the call; FN returns false to stop. */

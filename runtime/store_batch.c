@@ -186,6 +186,22 @@ mig_status_t store_batch_state(store_t *s, int64_t run, int64_t seq,
     return row_done(s, STORE_BATCH_STATE, 0);
 }
 
+/* An after-image is written once per record, after its intent (the
+ * batches are written in order). */
+mig_status_t store_batch_after(store_t *s, int64_t run, int64_t seq,
+                               const val_t *after)
+{
+    store_batch_t *b = &s->batch[STORE_BATCH_AFTER];
+    size_t start = b->text.len;
+    store_param_t *p = row_new(s, STORE_BATCH_AFTER);
+    if (!p)
+        return out_of_memory(s);
+    param_int(&p[0], run);
+    param_int(&p[1], seq);
+    param_json(b, &p[2], after);
+    return row_done(s, STORE_BATCH_AFTER, start);
+}
+
 /* Two puts of one step in a batch are rows of one upsert, which SQLite
  * inserts in order: the second updates the first, as two statements
  * would. */

@@ -35,6 +35,8 @@
       "?3, ?4, ?5, ?6, 'intent', ?7, ?8, ?9, ?10, ?10)")                      \
     X(JOURNAL_SET, "UPDATE journal SET state = ?3, updated_ms = ?4 "          \
       "WHERE run = ?1 AND seq = ?2")                                          \
+    X(JOURNAL_AFTER, "UPDATE journal SET after_image = ?3 "                   \
+      "WHERE run = ?1 AND seq = ?2")                                          \
     X(JOURNAL_SET_RANGE, "UPDATE journal SET state = ?4, updated_ms = ?5 "    \
       "WHERE run = ?1 AND seq BETWEEN ?2 AND ?3")                             \
     X(JOURNAL_FORWARD, "SELECT " STORE_JOURNAL_COLUMNS " FROM journal "       \
@@ -108,6 +110,10 @@
     X(STATE, 4, 3, 1, "update the journal",                                   \
       "UPDATE journal SET state = ?, updated_ms = ? WHERE run = ? AND seq "   \
       "IN (", "?", ")")                                                       \
+    X(AFTER, 3, 0, 3, "record an after-image",                                \
+      "UPDATE journal SET after_image = v.column3 FROM (VALUES ",             \
+      "(?, ?, ?)", ") AS v WHERE journal.run = v.column1 AND journal.seq = "  \
+      "v.column2")                                                            \
     X(STEP, 10, 0, 10, "record a step",                                       \
       "INSERT INTO " STORE_STEP_INTO " VALUES ",                              \
       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)                    \
@@ -152,7 +158,7 @@ typedef struct store_writer store_writer_t;     /* store_batch.c */
     "id, plan_path, plan_name, plan_digest, profile, params, options, "      \
     "state, error, host, pid, started_ms, ended_ms, parent"
 #define STORE_JOURNAL_COLUMNS                                                 \
-    "seq, node, item, action, kind, state, args, undo, resources"
+    "seq, node, item, action, kind, state, args, undo, resources, after_image"
 #define STORE_CHECKPOINT_COLUMNS                                              \
     "name, node, item, seq, digest, resources, at_ms"
 
@@ -232,6 +238,7 @@ struct store {
     char *reserve;                  /* the reserve file made at open, or
                                        NULL (store_use_reserve) */
     int64_t max_pages;              /* test builds: MIG_STORE_MAX_PAGES */
+    int64_t full_after, commits;    /* test builds: MIG_STORE_FULL_AFTER */
     diag_list_t diags;
     sqlite3_stmt *stmt[STORE_SQL_COUNT];
     strbuf_t json[STORE_JSON_SLOTS];
@@ -260,6 +267,10 @@ void store_stmt_done(sqlite3_stmt *q, bool fresh);
  * MIG_ENOMEM or MIG_EIO otherwise, which roll the transaction back and
  * fail the store (sticky). */
 mig_status_t store_sql_fail(store_t *s, int rc, const char *what);
+/* store_sql_fail with the message MSG instead of sqlite's last one (a
+ * failure mig makes itself: the tests' full disk). */
+mig_status_t store_sql_fail_msg(store_t *s, int rc, const char *what,
+                                const char *msg);
 /* Only the report of store_sql_fail, with sqlite's message MSG (NULL:
  * out of memory), and the status it stands for. */
 mig_status_t store_sql_report(store_t *s, int rc, const char *what,
@@ -333,6 +344,8 @@ mig_status_t store_batch_intent(store_t *s, int64_t run, int64_t seq,
                                 const store_journal_t *rec, int64_t at_ms);
 mig_status_t store_batch_state(store_t *s, int64_t run, int64_t seq,
                                store_journal_state_t state, int64_t at_ms);
+mig_status_t store_batch_after(store_t *s, int64_t run, int64_t seq,
+                               const val_t *after);
 mig_status_t store_batch_step(store_t *s, int64_t run,
                               const store_step_t *st);
 mig_status_t store_batch_event(store_t *s, int64_t run, int64_t seq,

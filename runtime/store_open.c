@@ -112,6 +112,9 @@ static const char *const upgrades[] = {
     "  fence        INTEGER NOT NULL\n"
     ");\n"
     "CREATE INDEX locks_by_run ON locks(run);\n",
+    /* 1 -> 2: each journal record's after-image, the state of what it
+     * changed once its effect ended, which rollback checks first. */
+    "ALTER TABLE journal ADD COLUMN after_image TEXT;\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,
@@ -455,6 +458,10 @@ static mig_status_t open_file(store_t *s, diag_list_t *diags)
                  s->max_pages);
         sqlite3_exec(s->db, sql, NULL, NULL, NULL);
     }
+    /* The disk fills at a commit: the first N commits go through. */
+    const char *after = getenv("MIG_STORE_FULL_AFTER");
+    if (after && !(s->flags & STORE_READONLY))
+        s->full_after = strtoll(after, NULL, 10);
 #endif
     return MIG_OK;
 }

@@ -321,10 +321,12 @@ static mig_status_t read_journal(store_t *s, sqlite3_stmt *q,
     if (t < 0)
         return damaged(s, "a journal record's state", state);
     mig_status_t st = args ? store_column_value(s, q, 6, &rec->args) : MIG_OK;
-    if (st == MIG_OK && values)
+    if (st == MIG_OK && values && !(flags & STORE_EACH_NO_UNDO))
         st = store_column_value(s, q, 7, &rec->undo);
-    if (st == MIG_OK && values)
+    if (st == MIG_OK && values && !(flags & STORE_EACH_NO_RESOURCES))
         st = store_column_value(s, q, 8, &rec->resources);
+    if (st == MIG_OK && values && !(flags & STORE_EACH_NO_AFTER))
+        st = store_column_value(s, q, 9, &rec->after);
     return st;
 }
 
@@ -352,6 +354,7 @@ mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
         val_unref(rec.args);
         val_unref(rec.undo);
         val_unref(rec.resources);
+        val_unref(rec.after);
         if (!go_on)
             break;
     }

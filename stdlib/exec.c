@@ -526,6 +526,9 @@ static const action_arg_t exec_run_args[] = {
     { .name = "timeout", .types = ACTION_T(DURATION),
       .doc = "stop the command after this long (SIGTERM, SIGKILL 2s later; "
              "a Timeout error)" },
+    { .name = "manages", .types = ACTION_T(LIST),
+      .doc = "the paths the command changes: their states are journaled "
+             "before and after it, and a rollback verifies them" },
     { 0 },
 };
 

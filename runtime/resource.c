@@ -1,0 +1,134 @@
+/* resource.c: the one interface through which rollback verification sees
+ * every kind of resource a run manages (runtime.h, "managed resources"):
+ * a row per kind in resource_kinds, found by the prefix of a resource's
+ * id. Files are the only kind today; registry and remote records join
+ * the table as rows of their own. The runtime journals each resource's
+ * state before a step and after it (the after-image), records the states
+ * at a checkpoint with their digest, and rollback (rollback_verify.c)
+ * compares through the functions below. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "actx_int.h"
+
+/* ---- the kinds ------------------------------------------------------------ */
+
+static mig_status_t file_state(action_ctx_t *ctx, const char *id,
+                               strbuf_t *out)
+{
+    return actx_state(ctx, id, out);
+}
+
+/* The table, most specific prefix first; the last row (prefix "") takes
+ * every id the others do not: a path. */
+static const resource_kind_t resource_kinds[] = {
+    { .name = "file", .prefix = "", .state = file_state,
+      .doc = "A file or directory, named by its path relative to the plan: "
+             "\"absent\", \"dir\", or \"file:\" and the BLAKE2b-256 of its "
+             "bytes." },
+};
+
+#define N_KINDS (sizeof resource_kinds / sizeof *resource_kinds)
+
+const resource_kind_t *resource_kind_of(const char *id)
+{
+    for (size_t i = 0; i < N_KINDS; i++) {
+        size_t n = strlen(resource_kinds[i].prefix);
+        if (strncmp(id, resource_kinds[i].prefix, n) == 0)
+            return &resource_kinds[i];
+    }
+    return &resource_kinds[N_KINDS - 1];
+}
+
+/* ---- states and digests --------------------------------------------------- */
+
+mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out)
+{
+    return resource_kind_of(id)->state(ctx, id, out);
+}
+
+bool resource_same(const char *id, const char *recorded, const char *now)
+{
+    const resource_kind_t *k = resource_kind_of(id);
+    return k->same ? k->same(recorded, now) : strcmp(recorded, now) == 0;
+}
+
+mig_status_t resource_states(action_ctx_t *ctx, const val_t *ids,
+                             val_t **out)
+{
+    val_t *m = val_map_new(val_len(ids));
+    strbuf_t b;
+    strbuf_init(&b);
+    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
+    for (size_t i = 0; st == MIG_OK && i < val_len(ids); i++) {
+        size_t len;
+        const char *id = val_get_str(val_map_key(ids, i), &len);
+        b.len = 0;
+        st = resource_state(ctx, id, &b);
+        if (st == MIG_OK)
+            st = b.oom ? MIG_ENOMEM
+                : val_map_set_take(m, id, len, val_string(b.data ? b.data : "",
+                                                          b.len));
+    }
+    strbuf_free(&b);
+    if (st != MIG_OK) {
+        val_unref(m);
+        return st;
+    }
+    *out = m;
+    return MIG_OK;
+}
+
+mig_status_t resource_declare(action_ctx_t *ctx, const char *id)
+{
+    size_t len = strlen(id);
+    if (val_map_get(ctx->resources, id, len))
+        return MIG_OK;
+    strbuf_t b;
+    strbuf_init(&b);
+    mig_status_t st = resource_state(ctx, id, &b);
+    if (st == MIG_OK)
+        st = b.oom ? MIG_ENOMEM
+            : val_map_set_take(ctx->resources, id, len,
+                               val_string(b.data ? b.data : "", b.len));
+    strbuf_free(&b);
+    return st;
+}
+
+/* Ids in byte order (what val_compare does for strings, without its
+ * generality: the digest sorts every managed id). */
+static int cmp_keys(const void *a, const void *b)
+{
+    size_t lx, ly;
+    const char *x = val_get_str(*(val_t *const *)a, &lx);
+    const char *y = val_get_str(*(val_t *const *)b, &ly);
+    int c = memcmp(x, y, lx < ly ? lx : ly);
+    return c ? c : (lx > ly) - (lx < ly);
+}
+
+void resource_digest(const val_t *states, char hex[BLOB_HEX])
+{
+    size_t n = val_len(states);
+    val_t **keys = malloc((n ? n : 1) * sizeof(*keys));
+    strbuf_t b;
+    strbuf_init(&b);
+    if (keys) {
+        for (size_t i = 0; i < n; i++)
+            keys[i] = val_map_key(states, i);
+        qsort(keys, n, sizeof(*keys), cmp_keys);
+        for (size_t i = 0; i < n; i++) {
+            size_t len;
+            const char *k = val_get_str(keys[i], &len);
+            strbuf_put(&b, k, len);
+            strbuf_putc(&b, '\0');
+            strbuf_puts(&b, val_get_str(val_map_get(states, k, len), NULL));
+            strbuf_putc(&b, '\n');
+        }
+    }
+    if (!keys || b.oom)
+        memset(hex, '0', BLOB_HEX - 1), hex[BLOB_HEX - 1] = '\0';
+    else
+        blobs_hash(b.data ? b.data : "", b.len, hex);
+    strbuf_free(&b);
+    free(keys);
+}

@@ -71,6 +71,13 @@ static const cli_opt_t import_opts[] = {
       .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the "    \
               "class; several make a mix" },
 
+/* What resume and rollback are told of a command a crash left running. */
+#define SETTLE_OPT                                                             \
+    { .name = "settle", .arg = "SEQ=done|not-run", .repeat = true,           \
+      .help = "say whether the command of journal record SEQ, running "     \
+              "when mig stopped, took effect (done) or left nothing "       \
+              "(not-run)" },
+
 static const cli_opt_t run_opts[] = {
     { .name = "profile", .short_name = 'p', .arg = "NAME",
       .help = "use the values of the plan's profile NAME" },
@@ -94,6 +101,7 @@ static const cli_opt_t resume_opts[] = {
       .help = "re-run only the failed and skipped items of a failed run" },
     { .name = "allow-changed-plan",
       .help = "go on although the plan changed (the journal records it)" },
+    SETTLE_OPT
     RUN_SHARED_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
@@ -110,6 +118,7 @@ static const cli_opt_t rollback_opts[] = {
       .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "break-lock",
       .help = "take over an expired lock (the journal records it)" },
+    SETTLE_OPT
     { .name = "json", .short_name = 'j',
       .help = "print the rollback's report as JSON" },
     { .name = "help", .short_name = 'h', .help = "show this help" },

@@ -24,6 +24,9 @@ struct action_ctx {
     actx_remover_t *remover;    /* actx_set_remover, or NULL */
     int64_t remover_tag;
     int64_t retry_after_ms;     /* actx_suggest_delay; -1: none */
+    int64_t rec_run, rec_seq;   /* actx_set_record; seq 0: none */
+    int rec_role;
+    bool began;                 /* actx_started succeeded (actx_begin clears) */
     /* Cleared by actx_begin: path -> state before the call. */
     val_t *resources;
     /* A call that finishes later. */

@@ -46,6 +46,31 @@ void actx_set_effect_done(action_ctx_t *c, bool done)
     c->effect_done = done;
 }
 
+void actx_set_record(action_ctx_t *c, int64_t run, int64_t seq, int role)
+{
+    c->rec_run = run;
+    c->rec_seq = seq;
+    c->rec_role = role;
+}
+
+mig_status_t actx_started(action_ctx_t *c, int64_t pid, int64_t pgid,
+                          void (*go)(void *data), void *data)
+{
+    mig_status_t st = MIG_OK;
+    if (c->rec_seq && c->has_host && c->host.started)
+        st = c->host.started(c->host.data, c->rec_run, c->rec_seq,
+                             c->rec_role, pid, pgid, go, data);
+    else
+        go(data);
+    c->began = st == MIG_OK;
+    return st;
+}
+
+bool actx_began(const action_ctx_t *c)
+{
+    return c->began;
+}
+
 /* A context nobody numbered is on its first try. */
 uint32_t actx_attempt(const action_ctx_t *c)
 {

@@ -34,18 +34,42 @@ const char *run_result_name(run_result_t res)
 
 /* ---- crash points --------------------------------------------------------- */
 
-static uint64_t crash_count, crash_at;
+static uint64_t crash_count, crash_at, crash_named;
+static const char *crash_name;     /* MIG_CRASH_AT=NAME[:K] */
+static size_t crash_name_len;
 static int crash_init;
+
+/* MIG_CRASH_AT is K (the K-th crash point of the process) or NAME[:K]
+ * (the K-th point called NAME, default the first). */
+static void crash_read(void)
+{
+    const char *k = getenv("MIG_CRASH_AT");
+    crash_init = 1;
+    if (!k || !*k)
+        return;
+    if (*k >= '0' && *k <= '9') {
+        crash_at = strtoull(k, NULL, 10);
+        return;
+    }
+    const char *colon = strchr(k, ':');
+    crash_name = k;
+    crash_name_len = colon ? (size_t)(colon - k) : strlen(k);
+    crash_at = colon ? strtoull(colon + 1, NULL, 10) : 1;
+}
 
 void sched_crash_point(const char *where)
 {
-    (void)where;
-    if (!crash_init) {
-        const char *k = getenv("MIG_CRASH_AT");
-        crash_at = k ? strtoull(k, NULL, 10) : 0;
-        crash_init = 1;
+    if (!crash_init)
+        crash_read();
+    ++crash_count;
+    if (crash_name) {
+        if (strlen(where) == crash_name_len
+            && memcmp(where, crash_name, crash_name_len) == 0
+            && ++crash_named == crash_at)
+            kill(getpid(), SIGKILL);
+        return;
     }
-    if (++crash_count == crash_at && crash_at)
+    if (crash_count == crash_at && crash_at)
         kill(getpid(), SIGKILL);
 }
 
@@ -304,7 +328,8 @@ static mig_status_t counter_add(void *data, const char *name, int64_t delta,
 actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync)
 {
     return (actx_host_t){ .blobs = blobs, .loop = loop, .sync_files = sync,
-                          .counter_add = counter_add, .data = s };
+                          .counter_add = counter_add,
+                          .started = sched_host_started, .data = s };
 }
 
 static bool load_step(void *data, const store_step_t *st)
@@ -342,7 +367,8 @@ static bool settle(void *data, const store_journal_t *rec)
         if (val_map_set(r->managed, p, len, val_bool(true)) != MIG_OK)
             r->fatal = true;
     }
-    if (rec->state != STORE_JOURNAL_INTENT && rec->state != STORE_JOURNAL_UNDOING)
+    /* An undo begun stays so: the next rollback settles it. */
+    if (rec->state != STORE_JOURNAL_INTENT)
         return true;
     const action_t *row = action_find(r->reg, rec->action);
     action_ctx_t *ctx = actx_new(ACTX_UNDO, r->base_dir);
@@ -389,6 +415,54 @@ static bool settle(void *data, const store_journal_t *rec)
     }
     sched_event(r, "in-flight", graph_find(r->g, rec->node), rec->item, d);
     return true;
+}
+
+/* A step that a crash left in flight, settled before the resume goes on
+ * (sched_settle_all): one whose effect is in place is done, with a null
+ * result; one that never began or left nothing runs again. */
+static void settled(void *data, const store_journal_t *rec, int role,
+                    settle_verdict_t v, const char *why)
+{
+    run_t *r = data;
+    if (role)
+        return;
+    if (v == SETTLE_DONE) {
+        store_step_t st = { .node = rec->node, .item = rec->item,
+                            .state = STORE_STEP_DONE, .attempts = 1,
+                            .result = val_null(), .ended_ms = store_now_ms() };
+        if (store_step_put(r->store, r->id, &st) != MIG_OK)
+            r->fatal = true;
+    }
+    val_t *d = val_map_new(2);
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_printf(&b, "%s: %s", v == SETTLE_DONE ? "done" : "not run",
+                  why ? why : "?");
+    if (v != SETTLE_DONE)
+        strbuf_puts(&b, "; it runs again");
+    if (d) {
+        val_map_set_take(d, "seq", 3, val_int(rec->seq));
+        val_map_set_take(d, "settled", 7, val_cstring(b.data ? b.data : ""));
+    }
+    strbuf_free(&b);
+    sched_event(r, "in-flight", graph_find(r->g, rec->node), rec->item, d);
+}
+
+/* Settles the commands that the crash of run R left in flight, before
+ * anything of the resume is recorded. False when one cannot be settled
+ * (reported, with what to run) or the store failed (R->fatal). */
+static bool settle_resume(run_t *r)
+{
+    char command[48];
+    snprintf(command, sizeof command, "mig resume %" PRId64, r->id);
+    settle_env_t e = { .store = r->store, .host = &r->host, .reg = r->reg,
+                       .base_dir = r->base_dir, .run = r->id,
+                       .answers = r->opts->settle, .command = command,
+                       .diags = r->diags };
+    settle_verdict_t v = sched_settle_all(&e, 0, false, settled, r);
+    if (v == SETTLE_FAILED)
+        r->fatal = true;
+    return v == SETTLE_DONE;
 }
 
 /* Checks that run R->opts->resume may be resumed (interrupted, or failed
@@ -680,6 +754,12 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     if (st != MIG_OK)
         goto out;
     store_fence(r.store, r.lock_resource, r.fence);
+    if (o->resume && !settle_resume(&r)) {
+        /* The run stays interrupted; nothing of it ran. */
+        store_lock_release(r.store, r.lock_resource, r.fence);
+        st = r.fatal ? MIG_EINVALID : MIG_OK;
+        goto out;
+    }
     r.last_heartbeat = store_now_ms();
     r.rng = seed;
     if (o->lua) {

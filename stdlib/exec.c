@@ -10,10 +10,12 @@
  * the journal holds the process (actx_started). If mig dies first, the
  * pipe's end closes and the shell exits without running anything. The
  * `check` argument settles a command that was running when mig died. */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "stdlib_int.h"
@@ -73,6 +75,8 @@ typedef struct exec_call {
     bool gated;                 /* the gate exists (a run, not a check) */
     bool not_started;           /* the journal failed: it was stopped */
     bool checking;              /* a check: the outcome is a bool */
+    bool shell;                 /* the command is a string, run by sh -c */
+    bool proc_made;             /* uv_spawn was called (PROC to close) */
     uv_timer_t timer;           /* the timeout, the kill, the drain */
     strbuf_t text[2];
     bool cut[2], eof[2];
@@ -268,7 +272,7 @@ static void on_closed(uv_handle_t *h)
 /* Closes every handle; the last close finishes the call. */
 static void close_all(exec_call_t *x)
 {
-    uv_handle_t *hs[] = { (uv_handle_t *)&x->proc,
+    uv_handle_t *hs[] = { x->proc_made ? (uv_handle_t *)&x->proc : NULL,
                           (uv_handle_t *)&x->pipes[0],
                           (uv_handle_t *)&x->pipes[1],
                           (uv_handle_t *)&x->timer,
@@ -497,6 +501,44 @@ static mig_status_t make_cwd(action_ctx_t *c, const char *dir, char **out)
     return (*out = strdup(p)) ? MIG_OK : MIG_ENOMEM;
 }
 
+/* 0 when the program PROG can be run with the environment ENV (found on
+ * its PATH unless PROG holds a '/', as execvp finds it), else the errno
+ * that running it would meet: the gate's shell runs it, so mig looks
+ * first and reports a missing program as uv_spawn would. */
+static int find_program(const char *prog, char **env)
+{
+    if (strchr(prog, '/'))
+        return access(prog, X_OK) == 0 ? 0 : errno;
+    const char *path = "/usr/local/bin:/usr/bin:/bin";
+    for (size_t i = 0; env[i]; i++)
+        if (strncmp(env[i], "PATH=", 5) == 0)
+            path = env[i] + 5;
+    int err = ENOENT;
+    strbuf_t b;
+    strbuf_init(&b);
+    for (const char *p = path;; p++) {
+        const char *end = strchr(p, ':');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        b.len = 0;
+        strbuf_put(&b, n ? p : ".", n ? n : 1);
+        strbuf_putc(&b, '/');
+        strbuf_puts(&b, prog);
+        if (b.oom)
+            break;
+        if (access(b.data, X_OK) == 0) {
+            err = 0;
+            break;
+        }
+        if (errno == EACCES)
+            err = EACCES;
+        if (!end)
+            break;
+        p = end;
+    }
+    strbuf_free(&b);
+    return err;
+}
+
 /* Lets the gated command run: the line its gate waits for. */
 static void open_gate(void *data)
 {
@@ -537,7 +579,12 @@ static void start(exec_call_t *x, uv_loop_t *loop, char **argv, char **env,
         .cwd = cwd, .flags = UV_PROCESS_DETACHED,
         .stdio_count = x->gated ? 4 : 3, .stdio = stdio,
     };
-    x->spawn_error = uv_spawn(loop, &x->proc, &o);
+    /* Behind the gate, the program the shell will run is looked for
+     * first (the list form; a string's shell is /bin/sh). */
+    int missing = x->gated && !x->shell ? find_program(argv[4], env) : 0;
+    x->proc_made = !missing;
+    x->spawn_error = missing ? uv_translate_sys_error(missing)
+                             : uv_spawn(loop, &x->proc, &o);
     x->proc.data = x;
     if (x->spawn_error) {
         close_all(x);
@@ -593,6 +640,7 @@ static mig_status_t exec_start(action_ctx_t *c, const val_t *args,
         x->timeout_ms = timeout_ms;
         x->gated = !checking;
         x->checking = checking;
+        x->shell = val_type(cmd) == VAL_STRING;
         actx_suspend(c, on_cancel, x);
         start(x, host->loop, argv, env, cwd);
     } else {

@@ -9,7 +9,7 @@ ifeq ($(CI),true)
 CMAKE_ARGS += -DMIG_WERROR=ON
 endif
 
-.PHONY: all deps build build-sanitize demo test bench clean
+.PHONY: all deps build build-sanitize demo test crash-full bench clean
 
 all: build
 
@@ -30,6 +30,12 @@ demo: build
 test: build build-sanitize
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS)
+
+# The crash test's whole matrix: every crash point with each way to
+# finish the run, and each finishing command killed at every one of its
+# own points (CI kills it at one seeded point); figures: bench/RESULTS.md.
+crash-full: build
+	sh tests/runtime/crash.sh $(BUILD)/cli/mig full
 
 # Benchmarks run on a Release build of their own; figures: bench/RESULTS.md.
 bench: deps

@@ -550,6 +550,10 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
     if (d)
         val_map_set_take(d, "to", 2, val_cstring(to ? to : "the start"));
     rb_event(e, "rollback-start", NULL, NULL, d, true);
+    /* Committed before anything is undone: a run that began rolling back
+     * is never resumed (run.c, prepare_resume). */
+    if (store_flush(e->store) != MIG_OK)
+        b.failed = true;
     /* Pass 2: undo. */
     if (store_journal_each(e->store, e->run, after,
                            STORE_EACH_REVERSE | STORE_EACH_NO_ARGS, undo_each,

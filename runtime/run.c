@@ -465,6 +465,15 @@ static bool settle_resume(run_t *r)
     return v == SETTLE_DONE;
 }
 
+/* Sets *DATA when EV is the start of a rollback (and stops there). */
+static bool began_rollback(void *data, const store_event_rec_t *ev)
+{
+    if (strcmp(ev->kind, "rollback-start") != 0)
+        return true;
+    *(bool *)data = true;
+    return false;
+}
+
 /* Checks that run R->opts->resume may be resumed (interrupted, or failed
  * for a redrive; the same plan unless allowed), filling *OLD with it.
  * MIG_EINVALID (reported) when it may not. */
@@ -499,6 +508,18 @@ static mig_status_t prepare_resume(run_t *r, const char *digest,
         if (live == STORE_RUN_FAILED)
             diag_hint(r->diags, d, "to re-run its failed items: mig resume "
                       "--failed-only %" PRId64, old->id);
+        return MIG_EINVALID;
+    }
+    bool rolling = false;
+    if (store_event_each(r->store, old->id, began_rollback, &rolling)
+        != MIG_OK)
+        return MIG_EINVALID;
+    if (rolling) {
+        diag_t *d = diag_add(r->diags, DIAG_ERROR, NULL, NULL, "run %" PRId64
+                             " was being rolled back when it stopped: it "
+                             "cannot be resumed", old->id);
+        diag_hint(r->diags, d, "finish the rollback with `mig rollback %"
+                  PRId64 "`", old->id);
         return MIG_EINVALID;
     }
     if (old->plan_digest && strcmp(old->plan_digest, digest) != 0) {

@@ -242,13 +242,17 @@ const cli_cmd_t cli_commands[] = {
           "Continues run RUN (a number, or 'last') of an interrupted process\n"
           "from its journal: steps that finished are not run again, a step that\n"
           "was in flight is checked (done if its effect is in place, else undone\n"
-          "and run again). The plan must be the one the run started with, unless\n"
-          "--allow-changed-plan. With --failed-only, re-runs the failed and\n"
-          "skipped items of a run that failed and was not rolled back.\n"
+          "and run again). A command in flight is stopped if it still runs,\n"
+          "then settled by its check:, or by --settle SEQ=done|not-run; without\n"
+          "either, mig refuses and says what to run. The plan must be the one\n"
+          "the run started with, unless --allow-changed-plan. A run that began\n"
+          "rolling back is not resumed. With --failed-only, re-runs the failed\n"
+          "and skipped items of a run that failed and was not rolled back.\n"
           "--inject and --inject-rate work as for 'mig run' (the rate draws\n"
           "from the seed recorded with the run), counting from the resume.\n"
           "\n"
-          "Exit status: as for 'mig run'." },
+          "Exit status: as for 'mig run'; 6 also when a command in flight\n"
+          "cannot be settled, or the run began rolling back." },
     { .name = "rollback", .run = cmd_rollback, .operands = "RUN",
       .min_operands = 1, .max_operands = 1, .opts = rollback_opts,
       .summary = "undo a run, whole or back to a checkpoint",
@@ -259,11 +263,14 @@ const cli_cmd_t cli_commands[] = {
           "says whether they match, naming those that differ. A step that\n"
           "cannot be undone stops the rollback unless --force. --dry-run prints\n"
           "what would be undone, in order, and changes nothing. A rollback that\n"
-          "is interrupted is finished by running it again.\n"
+          "is interrupted is finished by running it again. A command (or an\n"
+          "undo's command) in flight is stopped, then settled by its check: or\n"
+          "--settle SEQ=done|not-run: one that never began is not undone.\n"
           "\n"
           "Exit status: 0 when the files match the checkpoint; 2 for a usage\n"
           "error; 5 when an undo failed or files differ; 6 when refused (an\n"
-          "irreversible step without --force, a lock held by another run)." },
+          "irreversible step without --force, a lock held by another run, a\n"
+          "command in flight that cannot be settled)." },
     { .name = "status", .run = cmd_status, .operands = "[RUN]",
       .min_operands = 0, .max_operands = 1, .opts = status_opts,
       .summary = "show where a run stands: state, times, steps, checkpoints",

@@ -182,8 +182,8 @@ static mig_status_t check_outcome(exec_call_t *x, val_t **result)
         strbuf_printf(&m, "its check '%s' was killed by signal %d", x->cmd,
                       x->term_signal);
     else
-        strbuf_printf(&m, "its check '%s' exited with status %lld (0 says "
-                      "the effect is in place, 1 that it is not)", x->cmd,
+        strbuf_printf(&m, "its check '%s' exited with status %lld, neither "
+                      "0 (in place) nor 1 (not in place)", x->cmd,
                       (long long)x->status);
     stderr_tail(x, &m);
     mig_status_t st = m.oom ? MIG_ENOMEM : actx_fail(c, "Unavailable", "%s",

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
@@ -543,9 +544,18 @@ static int find_program(const char *prog, char **env)
 static void open_gate(void *data)
 {
     exec_call_t *x = data;
-    uv_buf_t nl = uv_buf_init("\n", 1);
-    if (uv_try_write((uv_stream_t *)&x->gate, &nl, 1) != 1) {
-        x->not_started = true;      /* cannot happen to an empty pipe */
+    /* send, not write: a gate whose shell died (killed from outside) is
+     * an error here, not a SIGPIPE that would kill mig. libuv's pipes to
+     * a child are socket pairs; a plain pipe falls back to write. */
+    uv_os_fd_t fd;
+    ssize_t n = -1;
+    if (uv_fileno((uv_handle_t *)&x->gate, &fd) == 0) {
+        n = send(fd, "\n", 1, MSG_NOSIGNAL);
+        if (n < 0 && errno == ENOTSOCK)
+            n = write(fd, "\n", 1);
+    }
+    if (n != 1) {
+        x->not_started = true;
         signal_all(x, SIGKILL);
     }
 }

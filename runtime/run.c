@@ -417,54 +417,6 @@ static bool settle(void *data, const store_journal_t *rec)
     return true;
 }
 
-/* A step that a crash left in flight, settled before the resume goes on
- * (sched_settle_all): one whose effect is in place is done, with a null
- * result; one that never began or left nothing runs again. */
-static void settled(void *data, const store_journal_t *rec, int role,
-                    settle_verdict_t v, const char *why)
-{
-    run_t *r = data;
-    if (role)
-        return;
-    if (v == SETTLE_DONE) {
-        store_step_t st = { .node = rec->node, .item = rec->item,
-                            .state = STORE_STEP_DONE, .attempts = 1,
-                            .result = val_null(), .ended_ms = store_now_ms() };
-        if (store_step_put(r->store, r->id, &st) != MIG_OK)
-            r->fatal = true;
-    }
-    val_t *d = val_map_new(2);
-    strbuf_t b;
-    strbuf_init(&b);
-    strbuf_printf(&b, "%s: %s", v == SETTLE_DONE ? "done" : "not run",
-                  why ? why : "?");
-    if (v != SETTLE_DONE)
-        strbuf_puts(&b, "; it runs again");
-    if (d) {
-        val_map_set_take(d, "seq", 3, val_int(rec->seq));
-        val_map_set_take(d, "settled", 7, val_cstring(b.data ? b.data : ""));
-    }
-    strbuf_free(&b);
-    sched_event(r, "in-flight", graph_find(r->g, rec->node), rec->item, d);
-}
-
-/* Settles the commands that the crash of run R left in flight, before
- * anything of the resume is recorded. False when one cannot be settled
- * (reported, with what to run) or the store failed (R->fatal). */
-static bool settle_resume(run_t *r)
-{
-    char command[48];
-    snprintf(command, sizeof command, "mig resume %" PRId64, r->id);
-    settle_env_t e = { .store = r->store, .host = &r->host, .reg = r->reg,
-                       .base_dir = r->base_dir, .run = r->id,
-                       .answers = r->opts->settle, .command = command,
-                       .diags = r->diags };
-    settle_verdict_t v = sched_settle_all(&e, 0, false, settled, r);
-    if (v == SETTLE_FAILED)
-        r->fatal = true;
-    return v == SETTLE_DONE;
-}
-
 /* Sets *DATA when EV is the start of a rollback (and stops there). */
 static bool began_rollback(void *data, const store_event_rec_t *ev)
 {
@@ -775,7 +727,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     if (st != MIG_OK)
         goto out;
     store_fence(r.store, r.lock_resource, r.fence);
-    if (o->resume && !settle_resume(&r)) {
+    if (o->resume && !sched_settle_resume(&r)) {
         /* The run stays interrupted; nothing of it ran. */
         store_lock_release(r.store, r.lock_resource, r.fence);
         st = r.fatal ? MIG_EINVALID : MIG_OK;

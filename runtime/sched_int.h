@@ -351,6 +351,13 @@ typedef void (*settle_fn)(void *data, const store_journal_t *rec, int role,
 settle_verdict_t sched_settle_all(const settle_env_t *e, int64_t after,
                                   bool undoing, settle_fn fn, void *data);
 
+/* Settles the commands that the crash of run R (a resume) left in flight,
+ * before anything of the resume is recorded: a step whose effect is in
+ * place is recorded done (null result); one that never began or left
+ * nothing runs again. False when one cannot be settled (reported, with
+ * what to run) or the store failed (R->fatal). */
+bool sched_settle_resume(run_t *r);
+
 /* ---- crash points (tests) ------------------------------------------------- */
 
 /* Called at each point where a crash matters (each commit of the

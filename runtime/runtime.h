@@ -147,7 +147,7 @@ typedef struct actx_host {
      * its undo) started process PID in process group PGID, commits, and
      * only then calls GO(GO_DATA) (actx_started). */
     mig_status_t (*started)(void *data, int64_t run, int64_t seq, int role,
-                            int64_t pid, int64_t pgid, void (*go)(void *),
+                            int64_t pid, int64_t pgid, bool (*go)(void *),
                             void *go_data);
     void *data;
 } actx_host_t;
@@ -195,13 +195,13 @@ void actx_set_record(action_ctx_t *ctx, int64_t run, int64_t seq, int role);
 /* Called by an action that reports its start (action_t.reports_start)
  * once its process PID (in group PGID) exists and before that process may
  * change anything: the runtime journals the process and commits, then
- * calls GO(DATA), which lets the process begin. MIG_OK when GO was
- * called; otherwise GO was not called, the failure is in the store's
- * diagnostics, and the process must be stopped before it begins. A call
- * that is not journaled calls GO at once. */
+ * calls GO(DATA), which lets the process begin and says whether it could.
+ * MIG_OK when GO was called; otherwise GO was not called, the failure is
+ * in the store's diagnostics, and the process must be stopped before it
+ * begins. A call that is not journaled calls GO at once. */
 mig_status_t actx_started(action_ctx_t *ctx, int64_t pid, int64_t pgid,
-                          void (*go)(void *data), void *data);
-/* Whether actx_started succeeded since actx_begin: the effect began. */
+                          bool (*go)(void *data), void *data);
+/* Whether GO let the process run since actx_begin: the effect began. */
 bool actx_began(const action_ctx_t *ctx);
 
 /* A failing call may suggest how long to wait before it is tried again

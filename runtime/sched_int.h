@@ -295,7 +295,7 @@ char *step_key(const char *node, const char *item);
  * store): journals the process, commits, then lets it begin. */
 mig_status_t sched_host_started(void *data, int64_t run, int64_t seq,
                                 int role, int64_t pid, int64_t pgid,
-                                void (*go)(void *), void *go_data);
+                                bool (*go)(void *), void *go_data);
 /* Calls FN (a row's run, undo or applied) with CTX and ARGS and, when it
  * suspends, turns HOST's loop until it has finished. *RES gets its
  * result. */

@@ -59,7 +59,7 @@ static int64_t start_ticks(int64_t pid)
 
 mig_status_t sched_host_started(void *data, int64_t run, int64_t seq,
                                 int role, int64_t pid, int64_t pgid,
-                                void (*go)(void *), void *go_data)
+                                bool (*go)(void *), void *go_data)
 {
     store_t *s = data;
     char host[256] = "";

@@ -540,8 +540,9 @@ static int find_program(const char *prog, char **env)
     return err;
 }
 
-/* Lets the gated command run: the line its gate waits for. */
-static void open_gate(void *data)
+/* Lets the gated command run: the line its gate waits for. Whether it
+ * could. */
+static bool open_gate(void *data)
 {
     exec_call_t *x = data;
     /* send, not write: a gate whose shell died (killed from outside) is
@@ -558,6 +559,7 @@ static void open_gate(void *data)
         x->not_started = true;
         signal_all(x, SIGKILL);
     }
+    return n == 1;
 }
 
 /* Starts the command (handles made, pipes read, timer set). Every failure

@@ -35,7 +35,12 @@ for p in before-effect process-journaled process-running after-effect; do
   crash $p
   expect 0 "$MIG" resume --state "$d/.mig/state.db" last && ok
   want f.txt 1 "resume after $p"
-  want run.log 1 "resume after $p"
+  # Left running, the command may be stopped between its two lines.
+  if [ $p = process-running ]; then
+    [ "$(lines run.log)" -le 1 ] && ok || bad "resume after $p: it ran twice"
+  else
+    want run.log 1 "resume after $p"
+  fi
   rm -rf "$d"
 done
 
@@ -55,18 +60,18 @@ done
 
 # 3. A slow command left running by the crash is stopped before the
 #    rollback settles it; it never finishes after the rollback matched.
-crash process-running --param slow=1
+crash process-running --param slow=2
 expect 0 "$MIG" rollback --state "$d/.mig/state.db" last && ok
 holds "its check says its effect is not in place"
-sleep 2
+sleep 3
 want f.txt 0 "a command left running finished after the rollback"
 want run.log 0 "a command left running finished after the rollback"
 want undo.log 0 "the undo of a command that was stopped ran"
 rm -rf "$d"
 # ... and on resume it is stopped, then run again once.
-crash process-running --param slow=1
+crash process-running --param slow=2
 expect 0 "$MIG" resume --state "$d/.mig/state.db" last && ok
-sleep 2
+sleep 3
 want f.txt 1 "a command left running, then resumed"
 rm -rf "$d"
 
@@ -82,7 +87,9 @@ for p in before-undo process-journaled process-running after-undo; do
   want f.txt 0 "rollback killed at $p, then again"
   case $p in
     before-undo|process-journaled) want undo.log 1 "rollback killed at $p (undo not begun)" ;;
-    *) want undo.log 1 "rollback killed at $p: the undo ran twice" ;;
+    after-undo) want undo.log 1 "rollback killed at $p: the undo ran twice" ;;
+    # Left running, the undo may be stopped before it logs: at most once.
+    *) [ "$(lines undo.log)" -le 1 ] && ok || bad "rollback killed at $p: the undo ran twice" ;;
   esac
   rm -rf "$d"
 done

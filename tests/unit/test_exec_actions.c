@@ -54,7 +54,7 @@ static void nap_ms(long ms)
  * behind its gate meanwhile (it would create "ran" at once). */
 static mig_status_t fake_started(void *data, int64_t run, int64_t seq,
                                  int role, int64_t pid, int64_t pgid,
-                                 void (*go)(void *), void *go_data)
+                                 bool (*go)(void *), void *go_data)
 {
     fx_t *f = data;
     assert_int_equal(run, 1);

@@ -73,10 +73,10 @@ static const cli_opt_t import_opts[] = {
 
 /* What resume and rollback are told of a command a crash left running. */
 #define SETTLE_OPT                                                             \
-    { .name = "settle", .arg = "SEQ=done|not-run", .repeat = true,           \
-      .help = "say whether the command of journal record SEQ, running "     \
-              "when mig stopped, took effect (done) or left nothing "       \
-              "(not-run)" },
+    { .name = "settle", .arg = "SEQ=WHAT", .repeat = true,                   \
+      .help = "say what the command of journal record SEQ, running when "   \
+              "mig stopped, did: done (took effect) or not-run (left "      \
+              "nothing)" },
 
 static const cli_opt_t run_opts[] = {
     { .name = "profile", .short_name = 'p', .arg = "NAME",

@@ -5,7 +5,7 @@
 # then resumed or rolled back: the line the command appends is there
 # exactly once (or not at all after a rollback), the undo runs only for a
 # command that began and at most once, and a command left running is
-# stopped before the rollback says it matched.
+# stopped before the rollback says it matched. Resumes are killed too.
 MIG=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -126,5 +126,24 @@ expect 0 "$MIG" resume --state "$d/.mig/state.db" --settle 1=done last && ok
 holds "done: you said its effect is in place"
 want f.txt 1 "resume --settle 1=done"
 rm -rf "$d"
+
+# 7. A resume killed while the command it started again runs (or after it
+#    ended), then resumed again or rolled back: still once, or none.
+for p in process-running after-effect; do
+  for how in resume rollback; do
+    crash before-effect
+    MIG_CRASH_AT=$p "$MIG" resume --state "$d/.mig/state.db" last > /dev/null 2>&1
+    st=$?
+    [ $st -eq 137 ] && ok || bad "resume killed at $p: got $st, expected 137"
+    expect 0 "$MIG" $how --state "$d/.mig/state.db" last && ok
+    if [ $how = resume ]; then
+      want f.txt 1 "resume killed at $p, then resumed"
+    else
+      want f.txt 0 "resume killed at $p, then rolled back"
+    fi
+    [ "$(lines run.log)" -le 1 ] && ok || bad "resume killed at $p, then $how: it ran twice"
+    rm -rf "$d"
+  done
+done
 
 summary

@@ -51,7 +51,7 @@ finish() {
 # killed_run P: a fresh folder (in $d) with a run killed at point P.
 killed_run() {
   d=$(fresh "$HERE/crash")
-  MIG_CRASH_AT=$1 "$MIG" run "$d/plan.mig" > "$d.out" 2>&1
+  (MIG_CRASH_AT=$1 "$MIG" run "$d/plan.mig" > "$d.out" 2>&1; exit $?) 2> /dev/null
   st=$?
   if [ $st -ne 137 ]; then
     bad "point $1: expected a kill (137), got $st"; cat "$d.out" >&2
@@ -80,7 +80,7 @@ for p in $(seq 1 "$total"); do
     flip=${draw#* }
     for q in $qs; do
       killed_run "$p" || break
-      (cd "$d" && MIG_CRASH_AT=$q "$MIG" $mode last > /dev/null 2>&1)
+      (cd "$d" && MIG_CRASH_AT=$q "$MIG" $mode last > /dev/null 2>&1; exit $?) 2> /dev/null
       st=$?
       if [ $st -ne 137 ]; then rm -rf "$d"; break; fi    # it has fewer points
       nested=$((nested + 1))

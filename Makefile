@@ -10,7 +10,7 @@ ifeq ($(CI),true)
 CMAKE_ARGS += -DMIG_WERROR=ON
 endif
 
-.PHONY: all deps build build-sanitize demo test bench install clean
+.PHONY: all deps build build-sanitize demo test crash-full bench install clean
 
 all: build
 
@@ -36,6 +36,12 @@ test: build build-sanitize
 # completions under PREFIX (DESTDIR=... stages them for a package).
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# The crash test's whole matrix: every crash point with each way to
+# finish the run, and each finishing command killed at every one of its
+# own points (CI kills it at one seeded point); figures: bench/RESULTS.md.
+crash-full: build
+	sh tests/runtime/crash.sh $(BUILD)/cli/mig full
 
 # Benchmarks run on a Release build of their own; figures: bench/RESULTS.md.
 bench: deps

@@ -265,6 +265,46 @@ static int read_run(const cli_cmd_t *cmd, const cli_args_t *a,
     return rc;
 }
 
+/* ---- --settle ------------------------------------------------------------ */
+
+/* Reads every --settle SEQ=done|not-run of ARGS into *OUT, a map from SEQ
+ * (as written, digits) to the answer; NULL when none is given.
+ * EXIT_CLEAN, or EXIT_USAGE with the reason said. */
+static int read_settle(const cli_cmd_t *cmd, const cli_args_t *args,
+                       val_t **out)
+{
+    *out = NULL;
+    const char *const *v;
+    size_t n = cli_values(cmd, args, "settle", &v);
+    if (!n)
+        return EXIT_CLEAN;
+    val_t *m = val_map_new(n);
+    if (!m) {
+        fprintf(stderr, "mig %s: error: out of memory\n", cmd->name);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(v[i], '=');
+        size_t digits = eq ? strspn(v[i], "0123456789") : 0;
+        const char *what = eq ? eq + 1 : "";
+        if (!eq || digits == 0 || v[i] + digits != eq || v[i][0] == '0'
+            || (strcmp(what, "done") != 0 && strcmp(what, "not-run") != 0)) {
+            fprintf(stderr, "mig %s: error: --settle takes SEQ=done or "
+                    "SEQ=not-run (SEQ a journal record's number), not '%s'\n",
+                    cmd->name, v[i]);
+            val_unref(m);
+            return EXIT_USAGE;
+        }
+        if (val_map_set_take(m, v[i], digits, val_cstring(what)) != MIG_OK) {
+            fprintf(stderr, "mig %s: error: out of memory\n", cmd->name);
+            val_unref(m);
+            return EXIT_USAGE;
+        }
+    }
+    *out = m;
+    return EXIT_CLEAN;
+}
+
 /* ---- mig resume --------------------------------------------------------------------- */
 
 int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
@@ -281,8 +321,12 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
         .allow_changed_plan = cli_value(cmd, args, "allow-changed-plan") != NULL,
         .failed_only = cli_value(cmd, args, "failed-only") != NULL,
     };
-    cli_plan_t p;
-    rc = cli_load_plan(run.plan_path, CLI_LOAD_CHECK | CLI_LOAD_GRAPH, &p);
+    val_t *settle = NULL;
+    rc = read_settle(cmd, args, &settle);
+    o.settle = settle;
+    cli_plan_t p = { 0 };
+    if (rc == EXIT_CLEAN)
+        rc = cli_load_plan(run.plan_path, CLI_LOAD_CHECK | CLI_LOAD_GRAPH, &p);
     /* The rate draws from the seed recorded with the run. */
     val_t *seed = run.options ? val_map_get(run.options, "seed", 4) : NULL;
     if (rc == EXIT_CLEAN)
@@ -293,6 +337,7 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = run_and_report(cmd, args, &p, run.plan_path, run.params, &o,
                             "resumed");
     faults_free(o.faults);
+    val_unref(settle);
     cli_plan_free(&p);
     store_run_clear(&run);
     free(state);
@@ -332,6 +377,12 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
         return rc;
     bool dry = cli_value(cmd, args, "dry-run") != NULL;
     bool json = cli_value(cmd, args, "json") != NULL;
+    val_t *settle = NULL;
+    if ((rc = read_settle(cmd, args, &settle)) != EXIT_CLEAN) {
+        store_run_clear(&run);
+        free(state);
+        return rc;
+    }
     /* The plan gives the graph's labels and its Lua modules' undo
      * functions; a rollback of the standard actions works without it. */
     cli_plan_t p = { 0 };
@@ -347,7 +398,7 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
         .force = cli_value(cmd, args, "force") != NULL, .dry_run = dry,
         .list = json,
         .break_lock = cli_value(cmd, args, "break-lock") != NULL,
-        .on_event = cli_report_event, .data = pr,
+        .settle = settle, .on_event = cli_report_event, .data = pr,
     };
     char *dir = cli_dir_of(run.plan_path);
     diag_list_t diags;
@@ -377,6 +428,7 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
     }
     cli_report_free(pr);
     val_unref(report);
+    val_unref(settle);
     free(dir);
     cli_plan_free(&p);
     store_run_clear(&run);

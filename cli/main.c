@@ -81,6 +81,13 @@ static const cli_opt_t import_opts[] = {
     { .name = "json", .short_name = 'j',                                     \
       .help = "print only the run's summary, as JSON (docs/cli.md)" },
 
+/* What resume and rollback are told of a command a crash left running. */
+#define SETTLE_OPT                                                             \
+    { .name = "settle", .arg = "SEQ=WHAT", .repeat = true,                   \
+      .help = "say what the command of journal record SEQ, running when "   \
+              "mig stopped, did: done (took effect) or not-run (left "      \
+              "nothing)" },
+
 static const cli_opt_t run_opts[] = {
     { .name = "profile", .short_name = 'p', .arg = "NAME",
       .help = "use the values of the plan's profile NAME" },
@@ -104,6 +111,7 @@ static const cli_opt_t resume_opts[] = {
       .help = "re-run only the failed and skipped items of a failed run" },
     { .name = "allow-changed-plan",
       .help = "go on although the plan changed (the journal records it)" },
+    SETTLE_OPT
     RUN_SHARED_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
@@ -120,6 +128,7 @@ static const cli_opt_t rollback_opts[] = {
       .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "break-lock",
       .help = "take over an expired lock (the journal records it)" },
+    SETTLE_OPT
     { .name = "json", .short_name = 'j',
       .help = "print the rollback's report as JSON" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
@@ -272,15 +281,19 @@ const cli_cmd_t cli_commands[] = {
           "Continues run RUN (a number, or 'last') of an interrupted process\n"
           "from its journal: steps that finished are not run again, a step that\n"
           "was in flight is checked (done if its effect is in place, else undone\n"
-          "and run again). The plan must be the one the run started with, unless\n"
-          "--allow-changed-plan. With --failed-only, re-runs the failed and\n"
-          "skipped items of a run that failed and was not rolled back.\n"
+          "and run again). A command in flight is stopped if it still runs,\n"
+          "then settled by its check:, or by --settle SEQ=done|not-run; without\n"
+          "either, mig refuses and says what to run. The plan must be the one\n"
+          "the run started with, unless --allow-changed-plan. A run that began\n"
+          "rolling back is not resumed. With --failed-only, re-runs the failed\n"
+          "and skipped items of a run that failed and was not rolled back.\n"
           "--inject and --inject-rate work as for 'mig run' (the rate draws\n"
           "from the seed recorded with the run), counting from the resume.\n"
           "One process acts for a run at a time: a resume of a run another\n"
           "process is resuming or rolling back is refused.\n"
           "\n"
-          "Exit status: as for 'mig run'." },
+          "Exit status: as for 'mig run'; 6 also when a command in flight\n"
+          "cannot be settled, or the run began rolling back." },
     { .name = "rollback", .run = cmd_rollback, .operands = "RUN",
       .min_operands = 1, .max_operands = 1, .opts = rollback_opts,
       .summary = "undo a run, whole or back to a checkpoint",
@@ -295,15 +308,18 @@ const cli_cmd_t cli_commands[] = {
           "plan's undo call without 'manages: [...]' cannot be verified, and\n"
           "is listed as such. --dry-run prints what would be undone, in order,\n"
           "and changes nothing. A rollback that is interrupted is finished by\n"
-          "running it again.\n"
+          "running it again. A command (or an undo's command) in flight is\n"
+          "stopped, then settled by its check: or --settle SEQ=done|not-run:\n"
+          "one that never began is not undone.\n"
           "\n"
           "Exit status: 0 when every resource matches the checkpoint and every\n"
           "step was verified; 2 for a usage error; 5 when an undo failed or\n"
           "resources differ; 6 when refused (an irreversible step, or a\n"
           "resource changed since, without --force; a lock held by another\n"
-          "run or process); 7 when some undone steps could not be verified; 8\n"
-          "when the state store cannot be used or failed during the rollback\n"
-          "(run it again to finish)." },
+          "run or process; a command in flight that cannot be settled); 7 when\n"
+          "some undone steps could not be verified; 8 when the state store\n"
+          "cannot be used or failed during the rollback (run it again to\n"
+          "finish)." },
     { .name = "status", .run = cmd_status, .operands = "[RUN]",
       .min_operands = 0, .max_operands = 1, .opts = status_opts,
       .summary = "show where a run stands: state, times, steps, checkpoints",

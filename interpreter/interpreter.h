@@ -504,6 +504,11 @@ typedef struct action {
      * bool): asked on resume for a step that was in flight when the
      * process died. NULL: such a step is undone and run again. */
     action_fn applied;
+    /* Its run calls actx_started before its effect can begin (exec.run):
+     * a journal record of it that has no process never began, so it has
+     * nothing to undo and runs again on resume; one that has a process is
+     * settled by applied (docs/actions.md, "Run at most once"). */
+    bool reports_start;
     const char *doc;
     /* The row's own data, for rows made at run time (a Lua module's
      * functions): its functions reach it through actx_action. */

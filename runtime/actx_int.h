@@ -26,6 +26,11 @@ struct action_ctx {
     actx_remover_t *remover;    /* actx_set_remover, or NULL */
     int64_t remover_tag;
     int64_t retry_after_ms;     /* actx_suggest_delay; -1: none */
+    int64_t rec_run, rec_seq;   /* actx_set_record; seq 0: none */
+    int rec_role;
+    bool began;                 /* actx_started let it run (actx_begin clears) */
+    bool (*go)(void *data);     /* actx_started's */
+    void *go_data;
     /* Cleared by actx_begin: path -> state before the call. */
     val_t *resources;
     /* The path actx_write_file wrote last and its state ("file:HEX"), kept
@@ -55,6 +60,10 @@ mig_status_t actx_fail_errno(action_ctx_t *ctx, int e, const char *what,
  * the call tried to WHAT PATH during a dry run. */
 mig_status_t actx_may_change(action_ctx_t *ctx, const char *what,
                              const char *path);
+
+/* Calls the GO of CTX (DATA) that actx_started was given; whether the
+ * process was let run (then the effect began). */
+bool actx_go(void *data);
 
 /* ---- file trees (actx_fs.c) ------------------------------------------- */
 

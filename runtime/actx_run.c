@@ -56,6 +56,40 @@ void actx_set_effect_done(action_ctx_t *c, bool done)
     c->effect_done = done;
 }
 
+void actx_set_record(action_ctx_t *c, int64_t run, int64_t seq, int role)
+{
+    c->rec_run = run;
+    c->rec_seq = seq;
+    c->rec_role = role;
+}
+
+mig_status_t actx_started(action_ctx_t *c, int64_t pid, int64_t pgid,
+                          bool (*go)(void *data), void *data)
+{
+    mig_status_t st = MIG_OK;
+    c->began = false;
+    c->go = go;
+    c->go_data = data;
+    if (c->rec_seq && c->has_host && c->host.started)
+        st = c->host.started(c->host.data, c->rec_run, c->rec_seq,
+                             c->rec_role, pid, pgid, actx_go, c);
+    else
+        actx_go(c);
+    return st;
+}
+
+bool actx_go(void *data)
+{
+    action_ctx_t *c = data;
+    c->began = c->go(c->go_data);
+    return c->began;
+}
+
+bool actx_began(const action_ctx_t *c)
+{
+    return c->began;
+}
+
 /* A context nobody numbered is on its first try. */
 uint32_t actx_attempt(const action_ctx_t *c)
 {

@@ -87,21 +87,6 @@ static val_t *describe_paths(const store_journal_t *rec)
  * next records are read and undone. A record counts as undone, is marked
  * so and is reported, only once its removals are made (mark, below). */
 
-typedef struct wait {
-    bool done;
-    mig_status_t st;
-} wait_t;
-
-static void undo_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
-                          void *data)
-{
-    (void)ctx;
-    wait_t *w = data;
-    w->done = true;
-    w->st = st;
-    val_unref(res);
-}
-
 static const char *str_of(const val_t *m, const char *key)
 {
     val_t *v = m ? val_map_get(m, key, strlen(key)) : NULL;
@@ -130,6 +115,8 @@ static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
     /* A plan's undo call runs after the removals queued (undo_each). */
     actx_set_remover(ctx, plan ? NULL : rm, rec->seq);
     actx_begin(ctx, name);
+    /* A command an undo starts is journaled as the record's (role 1). */
+    actx_set_record(ctx, e->run, plan ? rec->seq : 0, 1);
     val_t *res = NULL;
     mig_status_t st;
     action_fn fn = row ? (plan ? row->run : row->undo) : NULL;
@@ -137,16 +124,9 @@ static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
         st = actx_fail(ctx, "MethodNotFound", "no undo for %s in this build",
                        name);
     else
-        st = fn(ctx, plan ? val_map_get(rec->undo, "args", 4) : rec->undo,
-                &res);
-    if (st == MIG_OK && actx_suspended(ctx)) {
-        wait_t w = { 0 };
-        actx_on_finish(ctx, undo_finished, &w);
-        while (!w.done && uv_run(host->loop, UV_RUN_ONCE))
-            ;
-        st = w.done ? w.st : actx_fail(ctx, "Unavailable", "the undo of %s "
-                                       "never finished", name);
-    }
+        st = sched_call_wait(ctx, host, fn, plan ? val_map_get(rec->undo,
+                                                               "args", 4)
+                                                 : rec->undo, &res);
     val_unref(res);
     if (st != MIG_OK) {
         const char *m = actx_error_message(ctx);
@@ -555,6 +535,53 @@ static void hint_checkpoints(const rollback_env_t *e, const char *to,
     val_unref(names);
 }
 
+/* Reports a record settled before the rollback (sched_settle_all). */
+static void rb_settled(void *data, const store_journal_t *rec, int role,
+                       settle_verdict_t v, const char *why)
+{
+    const rollback_env_t *e = data;
+    val_t *d = val_map_new(2);
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s%s: %s", role ? "its undo " : "",
+             v == SETTLE_DONE ? (role ? "undone" : "done") : "not run",
+             why ? why : "?");
+    if (d) {
+        val_map_set_take(d, "seq", 3, val_int(rec->seq));
+        val_map_set_take(d, "settled", 7, val_cstring(buf));
+    }
+    rb_event(e, "in-flight", rec->node, rec->item, d, true);
+}
+
+/* Stops and settles the commands (and undos) a crash left running in the
+ * records after AFTER, before anything is undone; false when one cannot
+ * be settled (reported) or the store failed (*ST). */
+static bool rb_settle(const rollback_env_t *e, const char *to, int64_t after,
+                      mig_status_t *st)
+{
+    uv_loop_t loop;
+    if (uv_loop_init(&loop) != 0) {
+        *st = MIG_ENOMEM;
+        return false;
+    }
+    char command[300];
+    snprintf(command, sizeof command, "mig rollback %" PRId64 "%s%s", e->run,
+             to ? " --to " : "", to ? to : "");
+    actx_host_t host = sched_host(e->store, e->blobs, &loop, false);
+    settle_env_t se = { .store = e->store, .host = &host, .reg = e->reg,
+                        .base_dir = e->base_dir, .run = e->run,
+                        .answers = e->answers, .command = command,
+                        .diags = e->diags };
+    settle_verdict_t v = sched_settle_all(&se, after, true, rb_settled,
+                                          (void *)e);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    if (v == SETTLE_FAILED) {
+        diag_list_move(e->diags, store_diags(e->store));
+        *st = MIG_EINVALID;
+    }
+    return v == SETTLE_DONE;
+}
+
 mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
                             val_t **report, run_result_t *result)
 {
@@ -599,6 +626,9 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         st = MIG_ENOMEM;
         goto done;
     }
+    /* Commands a crash left running are stopped and settled first. */
+    if (!e->dry_run && !rb_settle(e, to, after, &st))
+        goto done;
     /* Pass 1: past an irreversible step only with force. */
     st = store_journal_each(e->store, e->run, after,
                             STORE_EACH_REVERSE | STORE_EACH_NO_ARGS
@@ -640,6 +670,10 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
     if (d)
         val_map_set_take(d, "to", 2, val_cstring(to ? to : "the start"));
     rb_event(e, "rollback-start", NULL, NULL, d, true);
+    /* Committed before anything is undone: a run that began rolling back
+     * is never resumed (run.c, prepare_resume). */
+    if (store_flush(e->store) != MIG_OK)
+        b.failed = true;
     /* Pass 2: undo. */
     if (store_journal_each(e->store, e->run, after,
                            STORE_EACH_REVERSE | STORE_EACH_NO_ARGS
@@ -775,7 +809,7 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
                          .force = o->force, .dry_run = o->dry_run,
                          .list = o->list,
                          .on_event = o->on_event, .data = o->data,
-                         .diags = diags };
+                         .diags = diags, .answers = o->settle };
     st = rollback_apply(&e, o->to, report, result);
     if (!o->dry_run && st == MIG_OK && *result != RUN_REFUSED)
         st = store_run_finish(s, run.id, *result == RUN_ROLLED_BACK

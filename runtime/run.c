@@ -34,18 +34,42 @@ const char *run_result_name(run_result_t res)
 
 /* ---- crash points --------------------------------------------------------- */
 
-static uint64_t crash_count, crash_at;
+static uint64_t crash_count, crash_at, crash_named;
+static const char *crash_name;     /* MIG_CRASH_AT=NAME[:K] */
+static size_t crash_name_len;
 static int crash_init;
+
+/* MIG_CRASH_AT is K (the K-th crash point of the process) or NAME[:K]
+ * (the K-th point called NAME, default the first). */
+static void crash_read(void)
+{
+    const char *k = getenv("MIG_CRASH_AT");
+    crash_init = 1;
+    if (!k || !*k)
+        return;
+    if (*k >= '0' && *k <= '9') {
+        crash_at = strtoull(k, NULL, 10);
+        return;
+    }
+    const char *colon = strchr(k, ':');
+    crash_name = k;
+    crash_name_len = colon ? (size_t)(colon - k) : strlen(k);
+    crash_at = colon ? strtoull(colon + 1, NULL, 10) : 1;
+}
 
 void sched_crash_point(const char *where)
 {
-    (void)where;
-    if (!crash_init) {
-        const char *k = getenv("MIG_CRASH_AT");
-        crash_at = k ? strtoull(k, NULL, 10) : 0;
-        crash_init = 1;
+    if (!crash_init)
+        crash_read();
+    ++crash_count;
+    if (crash_name) {
+        if (strlen(where) == crash_name_len
+            && memcmp(where, crash_name, crash_name_len) == 0
+            && ++crash_named == crash_at)
+            kill(getpid(), SIGKILL);
+        return;
     }
-    if (++crash_count == crash_at && crash_at)
+    if (crash_count == crash_at && crash_at)
         kill(getpid(), SIGKILL);
 }
 
@@ -326,7 +350,8 @@ static mig_status_t counter_add(void *data, const char *name, int64_t delta,
 actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync)
 {
     return (actx_host_t){ .blobs = blobs, .loop = loop, .sync_files = sync,
-                          .counter_add = counter_add, .data = s };
+                          .counter_add = counter_add,
+                          .started = sched_host_started, .data = s };
 }
 
 static bool load_step(void *data, const store_step_t *st)
@@ -364,7 +389,8 @@ static bool settle(void *data, const store_journal_t *rec)
         if (val_map_set(r->managed, p, len, val_bool(true)) != MIG_OK)
             r->fatal = true;
     }
-    if (rec->state != STORE_JOURNAL_INTENT && rec->state != STORE_JOURNAL_UNDOING)
+    /* An undo begun stays so: the next rollback settles it. */
+    if (rec->state != STORE_JOURNAL_INTENT)
         return true;
     const action_t *row = action_find(r->reg, rec->action);
     action_ctx_t *ctx = actx_new(ACTX_UNDO, r->base_dir);
@@ -415,6 +441,15 @@ static bool settle(void *data, const store_journal_t *rec)
     return true;
 }
 
+/* Sets *DATA when EV is the start of a rollback (and stops there). */
+static bool began_rollback(void *data, const store_event_rec_t *ev)
+{
+    if (strcmp(ev->kind, "rollback-start") != 0)
+        return true;
+    *(bool *)data = true;
+    return false;
+}
+
 /* Checks that run R->opts->resume may be resumed (interrupted, or failed
  * for a redrive; the same plan unless allowed), filling *OLD with it.
  * MIG_EINVALID (reported) when it may not. */
@@ -449,6 +484,18 @@ static mig_status_t prepare_resume(run_t *r, const char *digest,
         if (live == STORE_RUN_FAILED)
             diag_hint(r->diags, d, "to re-run its failed items: mig resume "
                       "--failed-only %" PRId64, old->id);
+        return MIG_EINVALID;
+    }
+    bool rolling = false;
+    if (store_event_each(r->store, old->id, began_rollback, &rolling)
+        != MIG_OK)
+        return MIG_EINVALID;
+    if (rolling) {
+        diag_t *d = diag_add(r->diags, DIAG_ERROR, NULL, NULL, "run %" PRId64
+                             " was being rolled back when it stopped: it "
+                             "cannot be resumed", old->id);
+        diag_hint(r->diags, d, "finish the rollback with `mig rollback %"
+                  PRId64 "`", old->id);
         return MIG_EINVALID;
     }
     if (old->plan_digest && strcmp(old->plan_digest, digest) != 0) {
@@ -685,6 +732,12 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         goto out;
     }
     store_fence(r.store, r.lock_resource, r.fence);
+    if (o->resume && !sched_settle_resume(&r)) {
+        /* The run stays interrupted; nothing of it ran. */
+        store_lock_release(r.store, r.lock_resource, r.fence);
+        st = r.fatal ? MIG_EINVALID : MIG_OK;
+        goto out;
+    }
     r.last_heartbeat = store_now_ms();
     r.rng = seed;
     if (o->lua) {

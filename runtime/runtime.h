@@ -154,6 +154,12 @@ typedef struct actx_host {
      * *VALUE gets the new count. */
     mig_status_t (*counter_add)(void *data, const char *name, int64_t delta,
                                 int64_t *value);
+    /* Journals that the call of record SEQ of RUN (ROLE: 0 its effect, 1
+     * its undo) started process PID in process group PGID, commits, and
+     * only then calls GO(GO_DATA) (actx_started). */
+    mig_status_t (*started)(void *data, int64_t run, int64_t seq, int role,
+                            int64_t pid, int64_t pgid, bool (*go)(void *),
+                            void *go_data);
     void *data;
 } actx_host_t;
 
@@ -196,6 +202,24 @@ void actx_set_remover(action_ctx_t *ctx, actx_remover_t *r, int64_t tag);
 mig_status_t actx_remover_wait(actx_remover_t *r, int64_t *tag, char **why);
 /* Waits for the queued removals, ends the thread, frees R. NULL ok. */
 void actx_remover_free(actx_remover_t *r);
+
+/* ---- processes (exec.run; docs/actions.md, "Run at most once") ---------- */
+
+/* The journal record the next calls belong to, set by the runtime: RUN,
+ * SEQ (0: the call is not journaled) and ROLE (0: the step's effect, 1:
+ * its undo, in a rollback). */
+void actx_set_record(action_ctx_t *ctx, int64_t run, int64_t seq, int role);
+/* Called by an action that reports its start (action_t.reports_start)
+ * once its process PID (in group PGID) exists and before that process may
+ * change anything: the runtime journals the process and commits, then
+ * calls GO(DATA), which lets the process begin and says whether it could.
+ * MIG_OK when GO was called; otherwise GO was not called, the failure is
+ * in the store's diagnostics, and the process must be stopped before it
+ * begins. A call that is not journaled calls GO at once. */
+mig_status_t actx_started(action_ctx_t *ctx, int64_t pid, int64_t pgid,
+                          bool (*go)(void *data), void *data);
+/* Whether GO let the process run since actx_begin: the effect began. */
+bool actx_began(const action_ctx_t *ctx);
 
 /* A failing call may suggest how long to wait before it is tried again
  * (an endpoint's Retry-After): a retry block honours it within its
@@ -364,9 +388,11 @@ typedef enum run_result {
 
 const char *run_result_name(run_result_t r);
 /* For crash tests: how many crash points this process has passed (a
- * crash point is each commit of the journal and each effect, before and
- * after). With MIG_CRASH_AT=K in the environment, the process kills
- * itself with SIGKILL at the K-th. */
+ * crash point is each commit of the journal, each effect and each undo,
+ * before and after, and each command's process, journaled and let run).
+ * With MIG_CRASH_AT=K in the environment, the process kills itself with
+ * SIGKILL at the K-th; with MIG_CRASH_AT=NAME or NAME:K, at the first (or
+ * K-th) point called NAME (docs/runtime.md, "Crash tests"). */
 uint64_t run_crash_points(void);
 
 /* Called for every event of a run as it is journaled: KIND (docs/state.md),
@@ -403,6 +429,10 @@ typedef struct run_options {
     struct lua_bridge *lua;
     /* Calls to fail on purpose (--inject, --inject-rate), or NULL. */
     faults_t *faults;
+    /* --settle: a map from journal position (text) to "done" or
+     * "not-run", what the user says of a command a crash left in flight
+     * (docs/actions.md, "Run at most once"); NULL for none. */
+    const val_t *settle;
 } run_options_t;
 
 /* Runs (or, with O->resume, resumes) the plan compiled into G, with the
@@ -427,6 +457,7 @@ typedef struct rollback_options {
     bool dry_run;               /* say what would be undone; change nothing */
     bool list;                  /* the report lists the records undone */
     bool break_lock;
+    const val_t *settle;        /* --settle, as in run_options_t */
     run_event_fn on_event;
     void *data;
 } rollback_options_t;

@@ -309,6 +309,7 @@ typedef struct rollback_env {
     run_event_fn on_event;
     void *data;
     diag_list_t *diags;
+    const val_t *answers;       /* --settle: see settle_env_t */
 } rollback_env_t;
 
 /* Whether a record in state S has an effect that may be in place, and so
@@ -371,6 +372,75 @@ void step_cancel(task_t *t);
 void step_free(struct step_call *c);
 /* "node\titem": the key of a step in run->done. */
 char *step_key(const char *node, const char *item);
+
+/* ---- settle.c: commands in flight at a crash -------------------------------- */
+
+/* The host's started callback (runtime.h, actx_host_t.started; DATA the
+ * store): journals the process, commits, then lets it begin. */
+mig_status_t sched_host_started(void *data, int64_t run, int64_t seq,
+                                int role, int64_t pid, int64_t pgid,
+                                bool (*go)(void *), void *go_data);
+/* Calls FN (a row's run, undo or applied) with CTX and ARGS and, when it
+ * suspends, turns HOST's loop until it has finished. *RES gets its
+ * result. */
+mig_status_t sched_call_wait(action_ctx_t *ctx, const actx_host_t *host,
+                             action_fn fn, const val_t *args, val_t **res);
+
+/* What settling a call needs. ANSWERS (may be NULL) maps journal
+ * positions, as text, to what the user said of them (--settle SEQ=done
+ * or SEQ=not-run). */
+typedef struct settle_env {
+    store_t *store;
+    const actx_host_t *host;
+    const action_registry_t *reg;
+    const char *base_dir;
+    int64_t run;
+    const val_t *answers;
+    const char *command;        /* "mig resume 3": what the user runs again */
+    diag_list_t *diags;
+} settle_env_t;
+
+typedef enum settle_verdict {
+    SETTLE_NOT_RUN,     /* it never began, or its effect is not in place */
+    SETTLE_DONE,        /* its effect is in place */
+    SETTLE_ASK,         /* mig cannot tell: the user must say */
+    SETTLE_FAILED,      /* the store failed, or out of memory */
+} settle_verdict_t;
+
+/* Settles the call of ROW (which reports its start) with ARGS that
+ * journal record SEQ left in flight in ROLE (0: the step's effect, 1: its
+ * undo): no process journaled means it never began; otherwise what is
+ * left of its process group is stopped (SIGTERM, SIGKILL 2s later), then
+ * the user's answer or ROW's applied (exec.run's check:) decides. *WHY
+ * gets how it was settled, or why it cannot be (malloc'd; may be NULL
+ * when out of memory). */
+settle_verdict_t sched_settle(const settle_env_t *e, int64_t seq, int role,
+                              const action_t *row, const val_t *args,
+                              char **why);
+
+/* Called for each record settled by sched_settle_all: REC (with its
+ * values), the ROLE settled, the verdict V (SETTLE_DONE or
+ * SETTLE_NOT_RUN) and how it was reached. */
+typedef void (*settle_fn)(void *data, const store_journal_t *rec, int role,
+                          settle_verdict_t v, const char *why);
+
+/* Settles every record of E->run after AFTER that a crash left in flight
+ * and whose call reports its start: the INTENT ones (role 0) and, with
+ * UNDOING set, the undos begun (role 1). Marks each in the journal: a
+ * step's effect done or not-run, an undo undone (or, not begun, to run
+ * again), and calls FN for it. Stops at the first that cannot be settled,
+ * reporting it to E->diags with the commands that answer (SETTLE_ASK).
+ * SETTLE_DONE when all were settled; SETTLE_FAILED when the store failed
+ * or memory ran out. */
+settle_verdict_t sched_settle_all(const settle_env_t *e, int64_t after,
+                                  bool undoing, settle_fn fn, void *data);
+
+/* Settles the commands that the crash of run R (a resume) left in flight,
+ * before anything of the resume is recorded: a step whose effect is in
+ * place is recorded done (null result); one that never began or left
+ * nothing runs again. False when one cannot be settled (reported, with
+ * what to run) or the store failed (R->fatal). */
+bool sched_settle_resume(run_t *r);
 
 /* ---- crash points (tests) ------------------------------------------------- */
 

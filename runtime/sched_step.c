@@ -26,6 +26,7 @@ struct step_call {
     bool by_deadline;           /* the timeout is the retry attempt's */
     uv_timer_t *timer;
     bool timed_out;
+    bool ran;                   /* the action's run was called */
     int64_t started_ms;
     breaker_t *breaker;         /* the breaker that let the call through */
 };
@@ -257,8 +258,12 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         e.input = val_ref(c->args);
         e.detail = val_ref(actx_error_detail(ctx));
         e.retry_after_ms = actx_suggested_delay(ctx);
-        if (c->seq && store_journal_set(r->store, r->id, c->seq,
-                                        STORE_JOURNAL_FAILED) != MIG_OK)
+        /* A call that never began (a fault injected, a breaker open, a
+         * command that never started) has nothing to undo. */
+        bool began = c->ran && (!c->row->reports_start || actx_began(ctx));
+        if (c->seq && store_journal_set(r->store, r->id, c->seq, began
+                                        ? STORE_JOURNAL_FAILED
+                                        : STORE_JOURNAL_NOT_RUN) != MIG_OK)
             r->fatal = true;
         sched_journal_after(r, ctx, c->seq, c->resources);
         rec.state = STORE_STEP_FAILED;
@@ -323,6 +328,8 @@ static void call_run(struct step_call *c)
         st = actx_fail(c->ctx, cls, "injected fault (%s)", why);
     else if (c->row->run) {
         actx_set_time_limit(c->ctx, c->timeout_ms);
+        c->ran = true;
+        actx_set_record(c->ctx, r->id, c->seq, 0);
         st = c->row->run(c->ctx, c->args, &res);
     }
     else

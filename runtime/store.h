@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -210,7 +210,8 @@ typedef enum store_journal_kind {
     X(FAILED, "failed")         /* the action failed; undo still applies */  \
     X(UNDOING, "undoing")       /* a rollback started undoing it */          \
     X(UNDONE, "undone")                                                      \
-    X(FORCED, "forced")         /* a forced rollback went past it */
+    X(FORCED, "forced")         /* a forced rollback went past it */         \
+    X(NOT_RUN, "not-run")       /* its effect never began: nothing to undo */
 
 typedef enum store_journal_state {
 #define STORE_JOURNAL_STATE_ENUM(e, s) STORE_JOURNAL_##e,
@@ -268,6 +269,43 @@ mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
                                 void *data);
 /* The highest SEQ of RUN so far, 0 when none. */
 int64_t store_journal_last(store_t *s, int64_t run);
+
+/* ---- processes: the commands a run started ------------------------------ */
+
+/* A process an action started for journal record SEQ (exec.run): its
+ * pid and process group, the kernel's start time of the pid (clock ticks
+ * since boot, /proc/PID/stat; 0 when unknown), so that a pid used again
+ * by another process is told apart, and the host it runs on. ROLE says
+ * whether it is the step's effect or its undo (a rollback). A record
+ * whose action reports its start (action_t.reports_start) and that has
+ * no process of the role never began that role's effect. */
+typedef enum store_proc_role {
+    STORE_PROC_EFFECT,
+    STORE_PROC_UNDO,
+} store_proc_role_t;
+
+typedef struct store_process {
+    int64_t seq;
+    store_proc_role_t role;
+    int64_t pid, pgid, start_ticks;
+    char *host;
+    int64_t started_ms;
+} store_process_t;
+
+void store_process_clear(store_process_t *p);
+/* Records (insert or replace) process P of RUN in the open transaction;
+ * durable at the next store_flush. */
+mig_status_t store_process_put(store_t *s, int64_t run,
+                               const store_process_t *p);
+/* The process of ROLE for record SEQ of RUN into *P (clear it), and
+ * *FOUND whether there is one. */
+mig_status_t store_process_get(store_t *s, int64_t run, int64_t seq,
+                               store_proc_role_t role, store_process_t *p,
+                               bool *found);
+/* Forgets the process of ROLE for record SEQ (an undo settled as not
+ * begun, to be run again). */
+mig_status_t store_process_delete(store_t *s, int64_t run, int64_t seq,
+                                  store_proc_role_t role);
 
 /* ---- checkpoints --------------------------------------------------------- */
 

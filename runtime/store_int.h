@@ -45,6 +45,13 @@
       "WHERE run = ?1 AND seq > ?2 ORDER BY seq DESC")                        \
     X(JOURNAL_LAST, "SELECT IFNULL(MAX(seq), 0) FROM journal WHERE run = ?1") \
     X(JOURNAL_HAS, "SELECT count(*) FROM journal WHERE run = ?1 AND seq = ?2") \
+    X(PROCESS_PUT, "INSERT OR REPLACE INTO processes(run, seq, role, pid, "   \
+      "pgid, start_ticks, host, started_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " \
+      "?7, ?8)")                                                              \
+    X(PROCESS_GET, "SELECT pid, pgid, start_ticks, host, started_ms FROM "    \
+      "processes WHERE run = ?1 AND seq = ?2 AND role = ?3")                  \
+    X(PROCESS_DELETE, "DELETE FROM processes WHERE run = ?1 AND seq = ?2 "    \
+      "AND role = ?3")                                                        \
     X(CHECKPOINT_INSERT, "INSERT INTO checkpoints(run, name, node, item, "    \
       "seq, digest, resources, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "   \
       "?8)")                                                                  \

@@ -115,6 +115,19 @@ static const char *const upgrades[] = {
     /* 1 -> 2: each journal record's after-image, the state of what it
      * changed once its effect ended, which rollback checks first. */
     "ALTER TABLE journal ADD COLUMN after_image TEXT;\n",
+    /* 2 -> 3: the processes a run's commands started (exec.run), so that
+     * a resume or a rollback finds one still running after a crash. */
+    "CREATE TABLE processes (\n"
+    "  run         INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  seq         INTEGER NOT NULL,\n"
+    "  role        TEXT NOT NULL,\n"
+    "  pid         INTEGER NOT NULL,\n"
+    "  pgid        INTEGER NOT NULL,\n"
+    "  start_ticks INTEGER NOT NULL,\n"
+    "  host        TEXT NOT NULL,\n"
+    "  started_ms  INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (run, seq, role)\n"
+    ") WITHOUT ROWID;\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

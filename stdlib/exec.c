@@ -2,11 +2,21 @@
  * event loop (libuv): its output comes through pipes, a timer stops it,
  * and the call finishes from the loop (runtime.h, actx_suspend). mig
  * cannot know what a command changes, so a step that runs one is undone
- * only by its plan's `undo` (exec.run is plan-undo). */
+ * only by its plan's `undo` (exec.run is plan-undo).
+ *
+ * A command runs at most once (docs/actions.md, "Run at most once"): it
+ * is started behind a gate, a shell that waits for a line on a pipe of
+ * its own before it executes the command; mig writes that line only once
+ * the journal holds the process (actx_started). If mig dies first, the
+ * pipe's end closes and the shell exits without running anything. The
+ * `check` argument settles a command that was running when mig died. */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "stdlib_int.h"
@@ -18,6 +28,14 @@ extern char **environ;
 #define EXEC_DRAIN_MS 500           /* output still read after the exit */
 #define EXEC_CMD_TEXT 60            /* of the command, in messages */
 #define EXEC_TAIL_LINES 5           /* of stderr, in the failure message */
+#define EXEC_CHECK_MS 60000         /* a check without the step's timeout */
+#define EXEC_GATE_CLOSED 125        /* the gate's shell: mig died first */
+
+/* The gate: reads one line from fd 3, then runs the command ("$@") with
+ * fd 3 closed; without the line (mig died, so the pipe's end closed) it
+ * exits without running anything. */
+static const char gate_script[] =
+    "IFS= read -r _ <&3 || exit 125; exec 3<&-; exec \"$@\"";
 
 /* Appends the command CMD (a string, or a list of words) as text. */
 static void command_text(const val_t *cmd, strbuf_t *out)
@@ -54,6 +72,12 @@ typedef struct exec_call {
     action_ctx_t *ctx;
     uv_process_t proc;
     uv_pipe_t pipes[2];         /* the child's stdout and stderr */
+    uv_pipe_t gate;             /* its fd 3: a line lets the command run */
+    bool gated;                 /* the gate exists (a run, not a check) */
+    bool not_started;           /* the journal failed: it was stopped */
+    bool checking;              /* a check: the outcome is a bool */
+    bool shell;                 /* the command is a string, run by sh -c */
+    bool proc_made;             /* uv_spawn was called (PROC to close) */
     uv_timer_t timer;           /* the timeout, the kill, the drain */
     strbuf_t text[2];
     bool cut[2], eof[2];
@@ -137,12 +161,49 @@ static void stderr_tail(const exec_call_t *x, strbuf_t *out)
     }
 }
 
+/* A check's outcome: true (it exited 0: the effect is in place), false
+ * (it exited 1: it is not), or an error that says why it cannot tell. */
+static mig_status_t check_outcome(exec_call_t *x, val_t **result)
+{
+    action_ctx_t *c = x->ctx;
+    if (x->spawn_error)
+        return actx_fail(c, "Unavailable", "its check '%s' cannot run: %s",
+                         x->cmd, uv_strerror(x->spawn_error));
+    if (x->timed_out || x->cancelled)
+        return actx_fail(c, "Timeout", "its check '%s' did not finish within "
+                         "%lldms; it was stopped", x->cmd,
+                         (long long)x->timeout_ms);
+    if (!x->term_signal && (x->status == 0 || x->status == 1)) {
+        *result = val_bool(x->status == 0);
+        return *result ? MIG_OK : MIG_ENOMEM;
+    }
+    strbuf_t m;
+    strbuf_init(&m);
+    if (x->term_signal)
+        strbuf_printf(&m, "its check '%s' was killed by signal %d", x->cmd,
+                      x->term_signal);
+    else
+        strbuf_printf(&m, "its check '%s' exited with status %lld, neither "
+                      "0 (in place) nor 1 (not in place)", x->cmd,
+                      (long long)x->status);
+    stderr_tail(x, &m);
+    mig_status_t st = m.oom ? MIG_ENOMEM : actx_fail(c, "Unavailable", "%s",
+                                                     m.data);
+    strbuf_free(&m);
+    return st;
+}
+
 /* The call's outcome, once every handle is closed: the result map, or the
  * error on the context. */
 static mig_status_t outcome(exec_call_t *x, val_t **result)
 {
     *result = NULL;
     action_ctx_t *c = x->ctx;
+    if (x->checking)
+        return check_outcome(x, result);
+    if (x->not_started)
+        return actx_fail(c, "Unavailable", "exec.run: '%s' did not start: "
+                         "the journal could not record its process", x->cmd);
     if (x->spawn_error) {
         int e = x->spawn_error;
         return actx_fail(c, e == UV_ENOENT ? "MissingDependency"
@@ -212,12 +273,13 @@ static void on_closed(uv_handle_t *h)
 /* Closes every handle; the last close finishes the call. */
 static void close_all(exec_call_t *x)
 {
-    uv_handle_t *hs[] = { (uv_handle_t *)&x->proc,
+    uv_handle_t *hs[] = { x->proc_made ? (uv_handle_t *)&x->proc : NULL,
                           (uv_handle_t *)&x->pipes[0],
                           (uv_handle_t *)&x->pipes[1],
-                          (uv_handle_t *)&x->timer };
+                          (uv_handle_t *)&x->timer,
+                          x->gated ? (uv_handle_t *)&x->gate : NULL };
     for (size_t i = 0; i < sizeof hs / sizeof *hs; i++)
-        if (!uv_is_closing(hs[i])) {
+        if (hs[i] && !uv_is_closing(hs[i])) {
             x->open_handles++;
             uv_close(hs[i], on_closed);
         }
@@ -336,25 +398,35 @@ static void free_words(char **v)
     free(v);
 }
 
-/* The argv of CMD: /bin/sh -c CMD for a string, the words of a list. */
-static mig_status_t make_argv(action_ctx_t *c, const val_t *cmd, char ***out)
+/* The argv of CMD: /bin/sh -c CMD for a string, the words of a list;
+ * GATED, behind the gate (/bin/sh -c GATE mig-exec ARGV...). */
+static mig_status_t make_argv(action_ctx_t *c, const val_t *cmd, bool gated,
+                              char ***out)
 {
+    static const char *const gate[] = { "/bin/sh", "-c", gate_script,
+                                        "mig-exec" };
     bool shell = val_type(cmd) == VAL_STRING;
     size_t n = shell ? 3 : val_len(cmd);
+    size_t pre = gated ? sizeof gate / sizeof *gate : 0;
     *out = NULL;
     if (n == 0)
         return actx_fail(c, "InvalidConfig", "exec.run: the command is an "
                          "empty list");
-    char **v = calloc(n + 1, sizeof(*v));
+    char **v = calloc(pre + n + 1, sizeof(*v));
     if (!v)
         return MIG_ENOMEM;
     mig_status_t st = MIG_OK;
-    if (shell && (!(v[0] = strdup("/bin/sh")) || !(v[1] = strdup("-c"))))
+    for (size_t i = 0; i < pre && st == MIG_OK; i++)
+        if (!(v[i] = strdup(gate[i])))
+            st = MIG_ENOMEM;
+    char **w = v + pre;
+    if (st == MIG_OK && shell
+        && (!(w[0] = strdup("/bin/sh")) || !(w[1] = strdup("-c"))))
         st = MIG_ENOMEM;
     if (st == MIG_OK && shell)
-        st = word(c, cmd, "the command", &v[2]);
+        st = word(c, cmd, "the command", &w[2]);
     for (size_t i = 0; !shell && st == MIG_OK && i < n; i++)
-        st = word(c, val_list_get(cmd, i), "a word of the command", &v[i]);
+        st = word(c, val_list_get(cmd, i), "a word of the command", &w[i]);
     if (st != MIG_OK) {
         free_words(v);
         return st;
@@ -430,6 +502,66 @@ static mig_status_t make_cwd(action_ctx_t *c, const char *dir, char **out)
     return (*out = strdup(p)) ? MIG_OK : MIG_ENOMEM;
 }
 
+/* 0 when the program PROG can be run with the environment ENV (found on
+ * its PATH unless PROG holds a '/', as execvp finds it), else the errno
+ * that running it would meet: the gate's shell runs it, so mig looks
+ * first and reports a missing program as uv_spawn would. */
+static int find_program(const char *prog, char **env)
+{
+    if (strchr(prog, '/'))
+        return access(prog, X_OK) == 0 ? 0 : errno;
+    const char *path = "/usr/local/bin:/usr/bin:/bin";
+    for (size_t i = 0; env[i]; i++)
+        if (strncmp(env[i], "PATH=", 5) == 0)
+            path = env[i] + 5;
+    int err = ENOENT;
+    strbuf_t b;
+    strbuf_init(&b);
+    for (const char *p = path;; p++) {
+        const char *end = strchr(p, ':');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        b.len = 0;
+        strbuf_put(&b, n ? p : ".", n ? n : 1);
+        strbuf_putc(&b, '/');
+        strbuf_puts(&b, prog);
+        if (b.oom)
+            break;
+        if (access(b.data, X_OK) == 0) {
+            err = 0;
+            break;
+        }
+        if (errno == EACCES)
+            err = EACCES;
+        if (!end)
+            break;
+        p = end;
+    }
+    strbuf_free(&b);
+    return err;
+}
+
+/* Lets the gated command run: the line its gate waits for. Whether it
+ * could. */
+static bool open_gate(void *data)
+{
+    exec_call_t *x = data;
+    /* send, not write: a gate whose shell died (killed from outside) is
+     * an error here, not a SIGPIPE that would kill mig. libuv's pipes to
+     * a child are socket pairs; a plain pipe falls back to write. */
+    uv_os_fd_t fd;
+    ssize_t n = -1;
+    if (uv_fileno((uv_handle_t *)&x->gate, &fd) == 0) {
+        n = send(fd, "\n", 1, MSG_NOSIGNAL);
+        if (n < 0 && errno == ENOTSOCK)
+            n = write(fd, "\n", 1);
+    }
+    if (n != 1) {
+        x->not_started = true;
+        signal_all(x, SIGKILL);
+    }
+    return n == 1;
+}
+
 /* Starts the command (handles made, pipes read, timer set). Every failure
  * after the handles exist goes through close_all and finishes the call
  * from the loop. */
@@ -439,24 +571,42 @@ static void start(exec_call_t *x, uv_loop_t *loop, char **argv, char **env,
     uv_pipe_init(loop, &x->pipes[0], 0);
     uv_pipe_init(loop, &x->pipes[1], 0);
     uv_timer_init(loop, &x->timer);
+    if (x->gated)
+        uv_pipe_init(loop, &x->gate, 0);
     x->proc.data = x->pipes[0].data = x->pipes[1].data = x->timer.data = x;
-    uv_stdio_container_t stdio[3] = {
+    x->gate.data = x;
+    uv_stdio_container_t stdio[4] = {
         { .flags = UV_IGNORE },
         { .flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE,
           .data.stream = (uv_stream_t *)&x->pipes[0] },
         { .flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE,
           .data.stream = (uv_stream_t *)&x->pipes[1] },
+        { .flags = UV_CREATE_PIPE | UV_READABLE_PIPE,
+          .data.stream = (uv_stream_t *)&x->gate },
     };
+    /* A process group of its own (detached): stopping the command stops
+     * what it started, and a resume finds them all by the group. */
     uv_process_options_t o = {
         .exit_cb = on_child_exit, .file = argv[0], .args = argv, .env = env,
-        .cwd = cwd, .flags = UV_PROCESS_DETACHED, .stdio_count = 3,
-        .stdio = stdio,
+        .cwd = cwd, .flags = UV_PROCESS_DETACHED,
+        .stdio_count = x->gated ? 4 : 3, .stdio = stdio,
     };
-    x->spawn_error = uv_spawn(loop, &x->proc, &o);
+    /* Behind the gate, the program the shell will run is looked for
+     * first (the list form; a string's shell is /bin/sh). */
+    int missing = x->gated && !x->shell ? find_program(argv[4], env) : 0;
+    x->proc_made = !missing;
+    x->spawn_error = missing ? uv_translate_sys_error(missing)
+                             : uv_spawn(loop, &x->proc, &o);
     x->proc.data = x;
     if (x->spawn_error) {
         close_all(x);
         return;
+    }
+    /* The journal holds the process before the gate lets it run. */
+    if (x->gated && actx_started(x->ctx, x->proc.pid, x->proc.pid, open_gate,
+                                 x) != MIG_OK) {
+        x->not_started = true;
+        signal_all(x, SIGKILL);
     }
     for (int i = 0; i < 2; i++)
         if (uv_read_start((uv_stream_t *)&x->pipes[i], on_alloc, on_read))
@@ -465,17 +615,19 @@ static void start(exec_call_t *x, uv_loop_t *loop, char **argv, char **env,
         uv_timer_start(&x->timer, on_timeout, (uint64_t)x->timeout_ms, 0);
 }
 
-static mig_status_t exec_run(action_ctx_t *c, const val_t *args, val_t **out)
+/* Starts CMD with the dir and env of ARGS, stopped after TIMEOUT_MS (-1:
+ * never): the command of a step behind its gate, or (CHECKING) its check,
+ * whose outcome is a bool. The call finishes later (actx_suspend). */
+static mig_status_t exec_start(action_ctx_t *c, const val_t *args,
+                               const val_t *cmd, int64_t timeout_ms,
+                               bool checking)
 {
-    (void)out;
     const actx_host_t *host = actx_host(c);
     if (actx_mode(c) == ACTX_PREVIEW || !host || !host->loop)
         return actx_fail(c, "Unavailable", "exec.run: commands run only in "
                          "a run, with its event loop");
-    const val_t *cmd = stdlib_arg(args, "cmd");
-    val_t *timeout = stdlib_arg(args, "timeout");
     char **argv = NULL, **env = NULL, *cwd = NULL;
-    mig_status_t st = make_argv(c, cmd, &argv);
+    mig_status_t st = make_argv(c, cmd, !checking, &argv);
     if (st == MIG_OK)
         st = make_env(c, stdlib_arg(args, "env"), &env);
     if (st == MIG_OK)
@@ -497,9 +649,10 @@ static mig_status_t exec_run(action_ctx_t *c, const val_t *args, val_t **out)
         x->ctx = c;
         x->cmd = text.data;
         text.data = NULL;
-        x->timeout_ms = timeout ? val_get_ms(timeout) : -1;
-        if (timeout && x->timeout_ms < 0)
-            x->timeout_ms = 0;
+        x->timeout_ms = timeout_ms;
+        x->gated = !checking;
+        x->checking = checking;
+        x->shell = val_type(cmd) == VAL_STRING;
         actx_suspend(c, on_cancel, x);
         start(x, host->loop, argv, env, cwd);
     } else {
@@ -510,6 +663,39 @@ static mig_status_t exec_run(action_ctx_t *c, const val_t *args, val_t **out)
     free_words(env);
     free(cwd);
     return st;
+}
+
+/* The step's timeout in ms, or DEFAULT_MS when it has none. */
+static int64_t timeout_of(const val_t *args, int64_t default_ms)
+{
+    val_t *timeout = stdlib_arg(args, "timeout");
+    if (!timeout)
+        return default_ms;
+    int64_t ms = val_get_ms(timeout);
+    return ms < 0 ? 0 : ms;
+}
+
+static mig_status_t exec_run(action_ctx_t *c, const val_t *args, val_t **out)
+{
+    (void)out;
+    return exec_start(c, args, stdlib_arg(args, "cmd"), timeout_of(args, -1),
+                      false);
+}
+
+/* Settles a command that was running when mig died (the runtime has
+ * stopped what was left of it): runs its check, which exits 0 when the
+ * command's effect is in place (*OUT true) and 1 when it is not (false).
+ * Without a check, or when the check says anything else, fails: mig must
+ * ask. */
+static mig_status_t exec_applied(action_ctx_t *c, const val_t *args,
+                                 val_t **out)
+{
+    (void)out;
+    const val_t *check = stdlib_arg(args, "check");
+    if (!check)
+        return actx_fail(c, "Unavailable", "it has no check: argument that "
+                         "would tell");
+    return exec_start(c, args, check, timeout_of(args, EXEC_CHECK_MS), true);
 }
 
 /* ---- the table ---------------------------------------------------------- */
@@ -529,12 +715,17 @@ static const action_arg_t exec_run_args[] = {
     { .name = "manages", .types = ACTION_T(LIST),
       .doc = "the paths the command changes: their states are journaled "
              "before and after it, and a rollback verifies them" },
+    { .name = "check", .types = ACTION_T(STRING) | ACTION_T(LIST),
+      .doc = "a command that settles this one after a crash: it exits 0 "
+             "when the command's effect is in place, 1 when it is not "
+             "(run only on resume or rollback, in the same dir and env)" },
     { 0 },
 };
 
 const action_t stdlib_exec_actions[] = {
     { .name = "exec.run", .effect = ACTION_PLAN_UNDO, .args = exec_run_args,
       .result = ACTION_T(MAP), .preview = exec_run_preview, .run = exec_run,
+      .applied = exec_applied, .reports_start = true,
       .doc = "Runs a command; gives {status, stdout, stderr} (each kept up "
              "to 1 MiB, then \"[truncated]\"). A non-zero status is an "
              "Unavailable error that quotes the end of stderr." },

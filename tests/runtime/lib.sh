@@ -12,15 +12,9 @@ fresh() {
 # The digest of a folder's tree, .mig/ left out: every path with its type,
 # mode and bytes.
 tree_sum() {
-  (cd "$1" && find . -path ./.mig -prune -o -print | LC_ALL=C sort | while read -r p; do
-     if [ -f "$p" ]; then
-       printf '%s f %s %s\n' "$p" "$(stat -c %a "$p")" "$(sha256sum < "$p" | cut -c1-64)"
-     elif [ -d "$p" ]; then
-       printf '%s d %s\n' "$p" "$(stat -c %a "$p")"
-     else
-       printf '%s other\n' "$p"
-     fi
-   done) | sha256sum | cut -c1-64
+  (cd "$1" && { find . -path ./.mig -prune -o -printf '%p %y %m\n';
+                find . -path ./.mig -prune -o -type f -exec sha256sum {} +; } \
+     | LC_ALL=C sort) | sha256sum | cut -c1-64
 }
 
 fails=0

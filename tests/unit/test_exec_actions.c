@@ -2,7 +2,9 @@
  * loop as the scheduler would drive them. exec.run: output captured,
  * non-zero status, timeout (and a command that ignores SIGTERM), a list
  * run without a shell, env, dir, a missing program, output cut at 1 MiB,
- * cancel, a child left running with the pipes open. test.sleep, and
+ * cancel, a child left running with the pipes open, the gate that holds
+ * a command until its process is journaled, the check that settles it
+ * after a crash. test.sleep, and
  * cancelled. test.fail by attempt. test.count through a fake counter,
  * undone twice and undone without its run. Every call must close every
  * handle it opened: the loop is closed after each test. */
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -36,7 +39,38 @@ typedef struct fx {
     /* The fake counter of test.count. */
     int64_t counter;
     bool counter_broken;
+    /* The fake journal of processes (actx_host_t.started). */
+    int64_t started_pid, started_pgid;
+    bool journal_broken, ran_before_go;
 } fx_t;
+
+static void nap_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* Journals the process, unless broken; sees that the command is held
+ * behind its gate meanwhile (it would create "ran" at once). */
+static mig_status_t fake_started(void *data, int64_t run, int64_t seq,
+                                 int role, int64_t pid, int64_t pgid,
+                                 bool (*go)(void *), void *go_data)
+{
+    fx_t *f = data;
+    assert_int_equal(run, 1);
+    assert_int_equal(seq, 5);
+    assert_int_equal(role, 0);
+    f->started_pid = pid;
+    f->started_pgid = pgid;
+    nap_ms(200);
+    char p[128];
+    snprintf(p, sizeof p, "%s/ran", f->dir);
+    f->ran_before_go = access(p, F_OK) == 0;
+    if (f->journal_broken)
+        return MIG_EIO;
+    go(go_data);
+    return MIG_OK;
+}
 
 static mig_status_t fake_counter_add(void *data, const char *name,
                                      int64_t delta, int64_t *value)
@@ -70,7 +104,8 @@ static int setup(void **state)
     if (!mkdtemp(f->dir))
         return -1;
     f->host = (actx_host_t){ .loop = &f->loop,
-                             .counter_add = fake_counter_add, .data = f };
+                             .counter_add = fake_counter_add,
+                             .started = fake_started, .data = f };
     f->ctx = actx_new(ACTX_RUN, f->dir);
     if (!f->ctx)
         return -1;
@@ -477,6 +512,88 @@ static void count_and_undo(void **state)
     val_unref(in);
 }
 
+/* ---- the gate and the check (docs/actions.md, "Run at most once") ------ */
+
+static bool ran(fx_t *f)
+{
+    char p[128];
+    snprintf(p, sizeof p, "%s/ran", f->dir);
+    return access(p, F_OK) == 0;
+}
+
+/* A journaled call's command waits behind its gate until its process is
+ * journaled; then it runs, in a process group of its own. */
+static void exec_gate_opens(void **state)
+{
+    fx_t *f = *state;
+    actx_set_record(f->ctx, 1, 5, 0);
+    start(f, "exec.run", map_of("cmd", val_cstring("touch ran"), NULL));
+    finish(f);
+    assert_int_equal(f->st, MIG_OK);
+    assert_true(f->started_pid > 0);
+    assert_int_equal(f->started_pgid, f->started_pid);
+    assert_false(f->ran_before_go);
+    assert_true(ran(f));
+    assert_true(actx_began(f->ctx));
+    actx_set_record(f->ctx, 0, 0, 0);
+}
+
+/* When the journal cannot hold the process, the command never runs. */
+static void exec_gate_stays_shut(void **state)
+{
+    fx_t *f = *state;
+    f->journal_broken = true;
+    actx_set_record(f->ctx, 1, 5, 0);
+    start(f, "exec.run", map_of("cmd", strs("touch", "ran", NULL), NULL));
+    finish(f);
+    expect_error(f, "Unavailable", "exec.run: 'touch ran' did not start: the "
+                 "journal could not record its process");
+    assert_false(actx_began(f->ctx));
+    nap_ms(200);
+    assert_false(ran(f));
+    actx_set_record(f->ctx, 0, 0, 0);
+}
+
+/* Calls exec.run's applied with ARGS (taken). */
+static void check_with(fx_t *f, val_t *args)
+{
+    const action_t *a = action_find(reg, "exec.run");
+    actx_begin(f->ctx, "exec.run");
+    f->finished = false;
+    val_t *out = NULL;
+    f->st = a->applied(f->ctx, args, &out);
+    val_unref(args);
+    if (f->st == MIG_OK && actx_suspended(f->ctx))
+        finish(f);
+}
+
+static void exec_check(void **state)
+{
+    fx_t *f = *state;
+    check_with(f, map_of("cmd", val_cstring("x"), "check",
+                         val_cstring("true"), NULL));
+    assert_int_equal(f->st, MIG_OK);
+    assert_true(val_get_bool(f->result));
+    check_with(f, map_of("cmd", val_cstring("x"), "check",
+                         strs("test", "-e", "nothing", NULL), NULL));
+    assert_int_equal(f->st, MIG_OK);
+    assert_false(val_get_bool(f->result));
+    check_with(f, map_of("cmd", val_cstring("x"), "check",
+                         val_cstring("echo hmm >&2; exit 3"), NULL));
+    expect_error(f, "Unavailable", "its check 'echo hmm >&2; exit 3' exited "
+                 "with status 3, neither 0 (in place) nor 1 (not in place); "
+                 "its stderr ends with:\n  hmm");
+    check_with(f, map_of("cmd", val_cstring("x"), "check",
+                         val_cstring("sleep 5"), "timeout",
+                         val_duration(100), NULL));
+    expect_error(f, "Timeout", "its check 'sleep 5' did not finish within "
+                 "100ms; it was stopped");
+    check_with(f, map_of("cmd", val_cstring("x"), NULL));
+    assert_int_equal(f->st, MIG_EINVALID);
+    assert_string_equal(actx_error_message(f->ctx), "it has no check: "
+                        "argument that would tell");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -484,7 +601,8 @@ int main(void)
         T(exec_ok), T(exec_nonzero), T(exec_timeout), T(exec_timeout_kill),
         T(exec_list_env_dir), T(exec_cannot_start), T(exec_output_cut),
         T(exec_cancel), T(exec_left_running), T(sleep_and_cancel),
-        T(fail_by_attempt), T(count_and_undo),
+        T(fail_by_attempt), T(count_and_undo), T(exec_gate_opens),
+        T(exec_gate_stays_shut), T(exec_check),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

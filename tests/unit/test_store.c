@@ -43,7 +43,9 @@ static void test_create_open_reopen(void **state)
                      "pragma_user_version), (SELECT journal_mode FROM "
                      "pragma_journal_mode)", -1, &q, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), STORE_SCHEMA_VERSION);
+    char version[16];
+    snprintf(version, sizeof version, "%d", STORE_SCHEMA_VERSION);
+    assert_string_equal(sqlite3_column_text(q, 0), version);
     assert_true(strlen((const char *)sqlite3_column_text(q, 1)) > 0);
     assert_int_equal(strlen((const char *)sqlite3_column_text(q, 2)), 20);
     assert_int_equal(sqlite3_column_int(q, 3), STORE_SCHEMA_VERSION);

@@ -26,6 +26,12 @@ typedef enum mig_status {
 #define MIG_MAX_EXPR_DEPTH 1000
 /* A file stops being parsed after this many errors. */
 #define MIG_MAX_ERRORS 50
+/* Every file mig reads whole (a plan, a Lua module, the files of
+ * file.read, file.read_json and file.read_yaml, a document mig import
+ * reads) is read up to this many bytes, checked while reading, so a
+ * stream that never ends costs no more (docs/language.md, Limits). */
+#define MIG_MAX_FILE ((size_t)64 << 20)
+#define MIG_MAX_FILE_TEXT "64 MiB"
 
 /* ---- arena ----------------------------------------------------------- */
 
@@ -71,8 +77,25 @@ typedef struct src {
 
 typedef struct diag_list diag_list_t;
 
+/* Why src_read_whole did not read a file. */
+typedef enum src_read {
+    SRC_READ_OK = 0,
+    SRC_READ_OPEN,       /* open failed; *ERR holds the errno */
+    SRC_READ_IO,         /* read failed; *ERR holds the errno */
+    SRC_READ_NOMEM,
+    SRC_READ_NOT_FILE,   /* a device, FIFO, socket or directory */
+    SRC_READ_TOO_LARGE,  /* more than MIG_MAX_FILE bytes */
+} src_read_t;
+
+/* Reads PATH whole (NULL: standard input, which may be any stream) into a
+ * new malloc'd buffer *OUT of *LEN bytes followed by two NUL bytes. A PATH
+ * that is not a regular file is refused before a byte is read (a FIFO
+ * without a writer does not block), and reading stops past MIG_MAX_FILE
+ * bytes; *OUT is set only on SRC_READ_OK. */
+src_read_t src_read_whole(const char *path, char **out, size_t *len, int *err);
 /* Reads PATH whole. On failure reports to DIAGS and returns MIG_EIO or
- * MIG_ENOMEM; *OUT is set only on success. "-" reads standard input. */
+ * MIG_ENOMEM; *OUT is set only on success. "-" reads standard input. The
+ * limits are src_read_whole's. */
 mig_status_t src_load(const char *path, diag_list_t *diags, src_t **out);
 /* Makes a source from memory (copied). NULL when out of memory. */
 src_t *src_from_memory(const char *name, const char *text, size_t len);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_int.h"
@@ -390,11 +391,19 @@ static void check_lua(chk_t *k, uint32_t i, const ast_node_t *l)
     if (path[0] != '/')
         strbuf_puts(&full, k->dir);
     strbuf_put(&full, path, len);
+    struct stat sb;
     if (!full.oom && access(full.data, R_OK) != 0) {
         diag_t *d = check_error(k, &l->u.lua.path->span, "Lua module '%s' "
                                 "cannot be read", path);
         diag_hint(k->diags, d, "the path is taken from the plan's "
                   "directory: %s", full.data);
+    } else if (!full.oom && (stat(full.data, &sb) != 0
+                             || !S_ISREG(sb.st_mode))) {
+        check_error(k, &l->u.lua.path->span, "Lua module '%s' is not a "
+                    "regular file", path);
+    } else if (!full.oom && (uint64_t)sb.st_size > MIG_MAX_FILE) {
+        check_error(k, &l->u.lua.path->span, "Lua module '%s' is too large "
+                    "(mig reads files up to " MIG_MAX_FILE_TEXT ")", path);
     }
     if (full.oom)
         k->oom = true;

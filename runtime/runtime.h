@@ -39,7 +39,9 @@ actx_mode_t actx_mode(const action_ctx_t *ctx);
 const char *actx_path(action_ctx_t *ctx, const char *path);
 /* Reads the whole file PATH (relative to the base) into OUT. Fails with a
  * classed error (MissingDependency for a missing file, Unavailable for
- * other I/O errors) and MIG_EINVALID. */
+ * other I/O errors, InvalidConfig for what is not a regular file or is
+ * larger than MIG_MAX_FILE, both found before the excess is read) and
+ * MIG_EINVALID. */
 mig_status_t actx_read_file(action_ctx_t *ctx, const char *path,
                             strbuf_t *out);
 /* stat(2) of PATH (relative to the base): 0, or -1 with errno set. */

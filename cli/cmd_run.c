@@ -67,6 +67,10 @@ static void on_event(void *data, const char *kind, const char *node,
                ? " the failed items" : "");
     } else if (strcmp(kind, "stage-start") == 0) {
         printf("%s\n", label(p, node));
+    } else if (strcmp(kind, "plan-failed") == 0) {
+        printf("  %s failed: %s: ", label(p, node), str(d, "class"));
+        first_line(str(d, "message"));
+        putchar('\n');
     } else if (strcmp(kind, "stage-failed") == 0) {
         printf("  %s failed: %s: ", label(p, node), str(d, "class"));
         first_line(str(d, "message"));

@@ -158,7 +158,11 @@ static mig_status_t eval_string(eval_ctx_t *c, const ast_node_t *e,
         }
         val_t *v;
         mig_status_t st = eval_node(c, p->expr, &v);
-        if (st == MIG_OK) {
+        if (st == MIG_OK && !eval_fits(c, &p->expr->span,
+                                       b.len + val_size(v))) {
+            val_unref(v);
+            st = MIG_EINVALID;
+        } else if (st == MIG_OK) {
             st = eval_to_text(v, &b);
             val_unref(v);
             if (st != MIG_OK)
@@ -516,7 +520,7 @@ static mig_status_t eval_call(eval_ctx_t *c, const ast_node_t *e,
     for (uint32_t i = 0; i < n; i++)
         val_unref(args[i]);
     free(args);
-    return st;
+    return st == MIG_OK ? eval_bounded(c, &e->span, out) : st;
 }
 
 /* ---- operators ---------------------------------------------------------- */
@@ -658,6 +662,9 @@ static mig_status_t eval_dur_arith(eval_ctx_t *c, const ast_node_t *e,
 static mig_status_t eval_concat(eval_ctx_t *c, const ast_node_t *e,
                                 const val_t *l, const val_t *r, val_t **out)
 {
+    /* The result is one string or list where there were two. */
+    if (!eval_fits(c, &e->span, val_size(l) + val_size(r) - VAL_NODE_SIZE))
+        return MIG_EINVALID;
     if (val_type(l) == VAL_STRING) {
         size_t la, lb;
         const char *a = val_get_str(l, &la), *b = val_get_str(r, &lb);
@@ -817,7 +824,13 @@ static mig_status_t eval_node(eval_ctx_t *c, const ast_node_t *e,
                    ast_kind_name(e->kind));
         return MIG_EINVALID;
     }
-    return fn(c, e, out);
+    mig_status_t st = fn(c, e, out);
+    /* What the expression itself builds is bounded; a name, a field or an
+     * index gives a value that exists already, and a call checks what a
+     * builtin builds (not what an action returns). */
+    bool builds = e->kind == AST_LIST || e->kind == AST_MAP
+               || e->kind == AST_STRING || e->kind == AST_BINARY;
+    return st == MIG_OK && builds ? eval_bounded(c, &e->span, out) : st;
 }
 
 mig_status_t eval_expr(const ast_node_t *e, eval_env_t *env, src_t *src,

@@ -23,6 +23,13 @@ mig_status_t eval_oom(eval_ctx_t *c, const src_span_t *span);
  * SPAN: MIG_ENOMEM as out of memory, MIG_EINVALID as too deep. */
 mig_status_t eval_push_failed(eval_ctx_t *c, const src_span_t *span,
                               mig_status_t st);
+/* Whether a value of SIZE (val_size) may be built at SPAN; reports
+ * VAL_TOO_LARGE there when not. Checked before building what could
+ * grow large, so that the excess is never made. */
+bool eval_fits(eval_ctx_t *c, const src_span_t *span, uint64_t size);
+/* Checks *V, just built at SPAN, against VAL_MAX_DEPTH and VAL_MAX_SIZE:
+ * MIG_OK, or MIG_EINVALID, reported, with *V dropped. */
+mig_status_t eval_bounded(eval_ctx_t *c, const src_span_t *span, val_t **v);
 /* The type of V with its article, for messages: "null", "a bool",
  * "a number", "a string", "a list", "a map", "a duration". */
 const char *eval_a_type(const val_t *v);

@@ -10,6 +10,12 @@
 
 #include "runtime.h"
 
+/* The dry run describes at most this many statements inside the items of
+ * loops; the items past it are counted, not walked, so that nested loops
+ * cost no more than this however many items they multiply to
+ * (docs/plan.md). */
+#define DRY_MAX_ITEM_STATEMENTS 10000
+
 typedef struct dry {
     const graph_t *g;
     src_t *src;
@@ -22,6 +28,9 @@ typedef struct dry {
     val_t **stage_maps;         /* per stage (by order index): step results */
     eval_env_t *stages_env;     /* binds each stage name to its map */
     uint32_t n_changes, n_failures;
+    uint32_t in_items;          /* how many loop items the walk is inside */
+    uint32_t item_statements;   /* statements described inside items */
+    uint64_t not_described;     /* loop items left out past the bound */
 } dry_t;
 
 /* ---- building the description ------------------------------------------ */
@@ -74,6 +83,8 @@ static val_t *describe(dry_t *d, uint32_t n)
         d->oom = true;
         return NULL;
     }
+    if (d->in_items)
+        d->item_statements++;
     put_str(d, m, "node", graph_node_id(d->g, n));
     put_str(d, m, "kind", graph_node_kind_name(graph_node_kind(d->g, n)));
     put(d, m, "line", val_int(graph_node_span(d->g, n)->line));
@@ -326,8 +337,10 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     uint32_t stop = graph_end_of(d->g, n, "join");
     if (items && val_type(items) == VAL_LIST) {
         put(d, m, "items", val_int((int64_t)val_len(items)));
-        val_t *each = val_list_new(val_len(items));
-        for (size_t i = 0; each && i < val_len(items) && !d->oom; i++) {
+        val_t *each = val_list_new(0);
+        size_t i = 0;
+        for (; each && i < val_len(items) && !d->oom
+               && d->item_statements < DRY_MAX_ITEM_STATEMENTS; i++) {
             eval_env_t *inner = eval_env_new(env);
             val_t *one = val_map_new(2);
             val_t *stmts = val_list_new(4);
@@ -336,7 +349,9 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             } else {
                 bind(d, inner, f->u.foreach.var.name, val_list_get(items, i));
                 put(d, one, "item", val_ref(val_list_get(items, i)));
+                d->in_items++;
                 walk(d, body, stop, inner, stmts);
+                d->in_items--;
                 put(d, one, "statements", val_ref(stmts));
                 push(d, each, val_ref(one));
             }
@@ -345,6 +360,10 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             eval_env_free(inner);
         }
         put(d, m, "each", each);
+        if (i < val_len(items)) {
+            put(d, m, "not_described", val_int((int64_t)(val_len(items) - i)));
+            d->not_described += val_len(items) - i;
+        }
     } else {
         eval_env_t *inner = eval_env_new(env);
         val_t *stmts = val_list_new(4);
@@ -653,6 +672,8 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
         put(&d, m, "hooks", hooks(&d, GRAPH_NONE));
         put(&d, m, "changes", val_int(d.n_changes));
         put(&d, m, "failures", val_int(d.n_failures));
+        if (d.not_described)
+            put(&d, m, "not_described", val_int((int64_t)d.not_described));
     }
     eval_env_free(plan_env);
     eval_env_free(d.stages_env);

@@ -242,7 +242,9 @@ void actx_cancel(action_ctx_t *ctx);
  * of a target an earlier step would change is left for the run. Failures
  * the run would certainly meet (a verify whose inputs are known and false,
  * a type error, a failing preview) go to DIAGS. *OUT gets the description
- * of the ordered plan (docs/plan.md). Returns MIG_OK, MIG_EINVALID (a
+ * of the ordered plan (docs/plan.md); past 10,000 statements described
+ * inside loop items, the items left are counted ("not_described"), not
+ * walked. Returns MIG_OK, MIG_EINVALID (a
  * failure is foreseen; *OUT is set all the same) or MIG_ENOMEM. */
 mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,

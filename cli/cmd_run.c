@@ -28,10 +28,17 @@ static const char *str(const val_t *m, const char *key)
 }
 
 /* Prints the first line of a message (a Lua traceback follows it: `mig
- * log` keeps it whole). */
+ * log` keeps it whole), clipped as diagnostics are (MIG_MAX_MESSAGE): a
+ * class or message of megabytes (from a Lua module) prints as one short
+ * line that says how much it left out. */
 static void first_line(const char *s)
 {
-    printf("%.*s", (int)strcspn(s, "\n"), s);
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_put_clipped(&b, s, strcspn(s, "\n"), MIG_MAX_MESSAGE);
+    if (b.data)
+        fputs(b.data, stdout);
+    strbuf_free(&b);
 }
 
 static int64_t num(const val_t *m, const char *key)
@@ -68,11 +75,15 @@ static void on_event(void *data, const char *kind, const char *node,
     } else if (strcmp(kind, "stage-start") == 0) {
         printf("%s\n", label(p, node));
     } else if (strcmp(kind, "plan-failed") == 0) {
-        printf("  %s failed: %s: ", label(p, node), str(d, "class"));
+        printf("  %s failed: ", label(p, node));
+        first_line(str(d, "class"));
+        fputs(": ", stdout);
         first_line(str(d, "message"));
         putchar('\n');
     } else if (strcmp(kind, "stage-failed") == 0) {
-        printf("  %s failed: %s: ", label(p, node), str(d, "class"));
+        printf("  %s failed: ", label(p, node));
+        first_line(str(d, "class"));
+        fputs(": ", stdout);
         first_line(str(d, "message"));
         putchar('\n');
     } else if (strcmp(kind, "step-done") == 0) {
@@ -86,7 +97,9 @@ static void on_event(void *data, const char *kind, const char *node,
     } else if (strcmp(kind, "step-failed") == 0) {
         printf("  failed  %s", label(p, node));
         item_suffix(item);
-        printf(": %s: ", str(d, "class"));
+        fputs(": ", stdout);
+        first_line(str(d, "class"));
+        fputs(": ", stdout);
         first_line(str(d, "message"));
         putchar('\n');
     } else if (strcmp(kind, "retry-wait") == 0) {
@@ -98,8 +111,9 @@ static void on_event(void *data, const char *kind, const char *node,
         val_t *tol = val_map_get(d, "tolerated", 9);
         printf("  failed item");
         item_suffix(item);
-        printf("%s: %s: ", tol && val_get_bool(tol) ? " (tolerated)" : "",
-               str(d, "class"));
+        printf("%s: ", tol && val_get_bool(tol) ? " (tolerated)" : "");
+        first_line(str(d, "class"));
+        fputs(": ", stdout);
         first_line(str(d, "message"));
         putchar('\n');
     } else if (strcmp(kind, "item-skipped") == 0) {
@@ -109,7 +123,9 @@ static void on_event(void *data, const char *kind, const char *node,
     } else if (strcmp(kind, "recover") == 0) {
         printf("  recover");
         item_suffix(item);
-        printf(" %s: ", str(d, "class"));
+        putchar(' ');
+        first_line(str(d, "class"));
+        fputs(": ", stdout);
         first_line(str(d, "message"));
         putchar('\n');
     } else if (strcmp(kind, "decision") == 0) {

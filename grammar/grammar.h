@@ -24,8 +24,13 @@ typedef enum mig_status {
 /* Expressions deeper than this (long operator chains) are refused, so that
  * every later walk over the tree can recurse safely. */
 #define MIG_MAX_EXPR_DEPTH 1000
-/* A file stops being parsed after this many errors. */
+/* A file stops being parsed after this many errors, and a diagnostic list
+ * keeps no more errors than this (nor warnings). */
 #define MIG_MAX_ERRORS 50
+/* A message (or hint) longer than this many bytes keeps its start and end
+ * with "[... N bytes left out ...]" between them: whatever value a message
+ * quotes, it stays one readable line (strbuf_put_clipped). */
+#define MIG_MAX_MESSAGE 400
 /* Every file mig reads whole (a plan, a Lua module, the files of
  * file.read, file.read_json and file.read_yaml, a document mig import
  * reads) is read up to this many bytes, checked while reading, so a
@@ -127,10 +132,16 @@ typedef struct diag {
     char *hint;          /* NULL or a suggestion printed after the excerpt */
 } diag_t;
 
+/* A list keeps at most MIG_MAX_ERRORS errors and as many warnings; the
+ * ones past that are counted (ERRORS and WARNINGS count them all) but not
+ * kept, nor the notes that follow them, so a plan with 10,000 faults
+ * costs no more than one with 50. */
 struct diag_list {
     diag_t *items;
     size_t len, cap;
     size_t errors, warnings;
+    size_t dropped_errors, dropped_warnings;
+    bool dropping;       /* the last error or warning was not kept */
     bool out_of_memory;  /* a message was lost because memory ran out */
 };
 
@@ -165,6 +176,10 @@ void strbuf_free(strbuf_t *b);
 void strbuf_put(strbuf_t *b, const char *s, size_t n);
 void strbuf_puts(strbuf_t *b, const char *s);
 void strbuf_putc(strbuf_t *b, char c);
+/* Appends S (N bytes): whole when N <= MAX, else its first and last bytes
+ * (cut at UTF-8 character boundaries) with "[... K bytes left out ...]"
+ * between them, MAX bytes or a few less in all. */
+void strbuf_put_clipped(strbuf_t *b, const char *s, size_t n, size_t max);
 void strbuf_printf(strbuf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends S quoted as a .mig string literal, escapes included. */

@@ -27,6 +27,7 @@ typedef struct cscope {
     struct cscope *parent;
     cname_t *names;
     uint32_t len, cap;
+    smap_t index;               /* name -> its last entry in NAMES */
     bool steps;
 } cscope_t;
 

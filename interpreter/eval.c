@@ -11,9 +11,13 @@
 
 /* ---- scopes ------------------------------------------------------------- */
 
-/* A scope is a small array searched from the end: scopes hold a few
- * names each (lets of a block, a loop variable), and keeping them out of a
- * val map keeps a binding free of the value depth limit. */
+/* A scope is an array: most hold a few names (lets of a block, a loop
+ * variable) and are searched; one that grows past ENV_LINEAR_MAX (the
+ * stages of a plan of 10,000 stages) gets a hash index, so that binding
+ * and finding stay O(1). Keeping bindings out of a val map keeps them
+ * free of the value depth limit. */
+#define ENV_LINEAR_MAX 8
+
 typedef struct eval_binding {
     char *name;
     val_t *value;
@@ -23,6 +27,8 @@ struct eval_env {
     eval_env_t *parent;
     eval_binding_t *items;
     size_t len, cap;
+    uint32_t *slots;            /* entry index + 1, 0 empty; or NULL */
+    size_t nslots;              /* 0 or a power of two */
     eval_action_fn actions;     /* calls of actions, or NULL: see parent */
     void *actions_data;
 };
@@ -59,11 +65,54 @@ void eval_env_free(eval_env_t *env)
         val_unref(env->items[i].value);
     }
     free(env->items);
+    free(env->slots);
     free(env);
+}
+
+static uint32_t env_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The slot of NAME in ENV's index: where it is, or the empty one. */
+static size_t env_slot(const eval_env_t *env, const char *name)
+{
+    size_t mask = env->nslots - 1, i = env_hash(name) & mask;
+    while (env->slots[i]
+           && strcmp(env->items[env->slots[i] - 1].name, name) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Indexes the names of ENV once it holds more than ENV_LINEAR_MAX, with
+ * room for one more. False when out of memory. */
+static bool env_reindex(eval_env_t *env)
+{
+    if (env->len < ENV_LINEAR_MAX || (env->len + 1) * 2 <= env->nslots)
+        return true;
+    size_t n = 32;
+    while (n < (env->len + 1) * 2)
+        n *= 2;
+    uint32_t *slots = calloc(n, sizeof(*slots));
+    if (!slots)
+        return false;
+    free(env->slots);
+    env->slots = slots;
+    env->nslots = n;
+    for (size_t i = 0; i < env->len; i++)
+        env->slots[env_slot(env, env->items[i].name)] = (uint32_t)i + 1;
+    return true;
 }
 
 static eval_binding_t *eval_env_find(const eval_env_t *env, const char *name)
 {
+    if (env->slots) {
+        size_t s = env_slot(env, name);
+        return env->slots[s] ? &env->items[env->slots[s] - 1] : NULL;
+    }
     for (size_t i = env->len; i-- > 0;)
         if (strcmp(env->items[i].name, name) == 0)
             return &env->items[i];
@@ -80,11 +129,13 @@ mig_status_t eval_env_set(eval_env_t *env, const char *name, val_t *value)
         return MIG_OK;
     }
     if (!val_grow((void **)&env->items, &env->cap, env->len,
-                  sizeof(*env->items)))
+                  sizeof(*env->items)) || !env_reindex(env))
         return MIG_ENOMEM;
     char *copy = strdup(name);
     if (!copy)
         return MIG_ENOMEM;
+    if (env->slots)
+        env->slots[env_slot(env, name)] = (uint32_t)env->len + 1;
     env->items[env->len++] = (eval_binding_t){ copy, val_ref(value) };
     return MIG_OK;
 }

@@ -31,6 +31,10 @@ typedef struct dry {
     uint32_t in_items;          /* how many loop items the walk is inside */
     uint32_t item_statements;   /* statements described inside items */
     uint64_t not_described;     /* loop items left out past the bound */
+    /* The hook-enter nodes by scope, found once: those of scope S (a
+     * stage-enter node, or node_count for the plan's) are hooks[first[S]]
+     * to hooks[first[S + 1] - 1], in node order. */
+    uint32_t *hook_first, *hook_nodes;
 } dry_t;
 
 /* ---- building the description ------------------------------------------ */
@@ -570,18 +574,50 @@ static void walk(dry_t *d, uint32_t from, uint32_t stop, eval_env_t *env,
 
 /* The hooks standing in the scope of STAGE (GRAPH_NONE: the plan), as
  * descriptions with their statements' text. */
+/* Fills D's hook index (one pass over the nodes, so that describing the
+ * hooks of every stage costs O(nodes), not O(stages x nodes)). */
+static void index_hooks(dry_t *d)
+{
+    uint32_t count = graph_node_count(d->g);
+    d->hook_first = calloc((size_t)count + 2, sizeof(uint32_t));
+    d->hook_nodes = malloc(((size_t)count + 1) * sizeof(uint32_t));
+    if (!d->hook_first || !d->hook_nodes) {
+        d->oom = true;
+        return;
+    }
+    for (uint32_t n = 0; n < count; n++)
+        if (graph_node_kind(d->g, n) == GRAPH_HOOK_ENTER) {
+            uint32_t s = graph_node_scope(d->g, n);
+            d->hook_first[(s == GRAPH_NONE ? count : s) + 1]++;
+        }
+    for (uint32_t s = 0; s <= count; s++)
+        d->hook_first[s + 1] += d->hook_first[s];
+    uint32_t *at = calloc((size_t)count + 1, sizeof(uint32_t));
+    if (!at) {
+        d->oom = true;
+        return;
+    }
+    for (uint32_t n = 0; n < count; n++)
+        if (graph_node_kind(d->g, n) == GRAPH_HOOK_ENTER) {
+            uint32_t s = graph_node_scope(d->g, n);
+            s = s == GRAPH_NONE ? count : s;
+            d->hook_nodes[d->hook_first[s] + at[s]++] = n;
+        }
+    free(at);
+}
+
 static val_t *hooks(dry_t *d, uint32_t stage)
 {
     val_t *list = val_list_new(2);
-    for (uint32_t n = 0; list && n < graph_node_count(d->g); n++) {
-        if (graph_node_kind(d->g, n) != GRAPH_HOOK_ENTER
-            || graph_node_scope(d->g, n) != stage)
-            continue;
+    uint32_t s = stage == GRAPH_NONE ? graph_node_count(d->g) : stage;
+    for (uint32_t i = d->hook_first[s]; list && i < d->hook_first[s + 1];
+         i++) {
+        uint32_t n = d->hook_nodes[i];
         const ast_node_t *h = graph_node_ast(d->g, n);
         val_t *m = describe(d, n);
         val_t *body = val_list_new(h->u.hook.body.len);
-        for (uint32_t i = 0; m && body && i < h->u.hook.body.len; i++)
-            push(d, body, span_text(d, &h->u.hook.body.items[i]->span));
+        for (uint32_t j = 0; m && body && j < h->u.hook.body.len; j++)
+            push(d, body, span_text(d, &h->u.hook.body.items[j]->span));
         if (m) {
             put_str(d, m, "when", ast_hook_name(h->u.hook.when));
             put(d, m, "statements", body);
@@ -650,6 +686,9 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
     if (!d.ctx || !d.touched || !plan_env || !m) {
         d.oom = true;
     } else {
+        index_hooks(&d);
+    }
+    if (!d.oom) {
         eval_env_set_actions(d.stages_env, call_action, &d);
         if (params_bind(p, plan_env) != MIG_OK)
             d.oom = true;
@@ -677,6 +716,8 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
     }
     eval_env_free(plan_env);
     eval_env_free(d.stages_env);
+    free(d.hook_first);
+    free(d.hook_nodes);
     actx_free(d.ctx);
     val_unref(d.touched);
     if (d.oom || diags->out_of_memory) {

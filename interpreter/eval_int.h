@@ -6,6 +6,26 @@
 
 #include "interpreter_int.h"
 
+/* ---- scopes (eval_env.c) ------------------------------------------------ */
+
+typedef struct eval_binding {
+    char *name;
+    val_t *value;
+} eval_binding_t;
+
+struct eval_env {
+    eval_env_t *parent;
+    eval_binding_t *items;
+    size_t len, cap;
+    uint32_t *slots;            /* entry index + 1, 0 empty; or NULL */
+    size_t nslots;              /* 0 or a power of two */
+    eval_action_fn actions;     /* calls of actions, or NULL: see parent */
+    void *actions_data;
+};
+
+/* The nearest scope of ENV that calls actions, or NULL. */
+const eval_env_t *eval_env_actions(const eval_env_t *env);
+
 /* Everything one evaluation needs besides the node. */
 typedef struct eval_ctx {
     eval_env_t *env;

@@ -129,6 +129,10 @@ static void print_foreach(const val_t *m, int depth)
         putchar('\n');
         print_list(val_map_get(one, "statements", 10), depth + 2);
     }
+    val_t *left = val_map_get(m, "not_described", 13);
+    if (left)
+        printf("%*s... %lld more item%s, not described\n", depth * 2 + 2, "",
+               (long long)val_get_int(left), val_get_int(left) == 1 ? "" : "s");
     val_t *body = val_map_get(m, "body", 4);
     if (body)
         print_list(body, depth + 1);
@@ -269,6 +273,14 @@ static void print_plan(const val_t *d)
     print_hooks(hooks, 0);
     int64_t changes = val_get_int(val_map_get(d, "changes", 7));
     int64_t failures = val_get_int(val_map_get(d, "failures", 8));
+    val_t *left = val_map_get(d, "not_described", 13);
+    if (left)
+        printf("\nThe dry run describes up to 10,000 statements inside loop "
+               "items: %lld item%s of loops %s not described, and %s "
+               "changes are not counted.\n", (long long)val_get_int(left),
+               val_get_int(left) == 1 ? "" : "s",
+               val_get_int(left) == 1 ? "is" : "are",
+               val_get_int(left) == 1 ? "its" : "their");
     printf("\n%lld change%s would be made", (long long)changes,
            changes == 1 ? "" : "s");
     int64_t tolerated = val_get_int(val_map_get(d, "tolerated", 9));

@@ -271,6 +271,12 @@ void cli_render_diags(const diag_list_t *l)
         if (d->hint)
             fprintf(stderr, "%shint:%s %s\n", st.bold, st.reset, d->hint);
     }
+    if (l->dropped_errors || l->dropped_warnings)
+        fprintf(stderr, "mig: note: %zu more error%s and %zu more warning%s "
+                "not shown (mig shows at most %d of each)\n",
+                l->dropped_errors, l->dropped_errors == 1 ? "" : "s",
+                l->dropped_warnings, l->dropped_warnings == 1 ? "" : "s",
+                MIG_MAX_ERRORS);
     if (l->out_of_memory)
         fputs("mig: error: out of memory; some messages were lost\n", stderr);
     fflush(stderr);

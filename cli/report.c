@@ -316,14 +316,26 @@ static void say(cli_report_t *r, const char *node, const char *item,
     live_draw(r, true);
 }
 
+/* Appends "CLASS: MESSAGE" of D, the message's first line only, each
+ * clipped as diagnostics are (MIG_MAX_MESSAGE): a class or message of
+ * megabytes (from a Lua module) prints as one short line that says how
+ * much it left out; `mig log` keeps them whole. */
+static void put_class_message(strbuf_t *b, const val_t *d)
+{
+    const char *c = str(d, "class"), *m = str(d, "message");
+    strbuf_put_clipped(b, c, strlen(c), MIG_MAX_MESSAGE);
+    strbuf_puts(b, ": ");
+    strbuf_put_clipped(b, m, strcspn(m, "\n"), MIG_MAX_MESSAGE);
+}
+
 /* ": CLASS: MESSAGE" of D, the message's first line only (a Lua traceback
  * follows it: `mig log` keeps it whole), in a new string. */
 static char *why(const val_t *d)
 {
-    const char *m = str(d, "message");
     strbuf_t b;
     strbuf_init(&b);
-    strbuf_printf(&b, ": %s: %.*s", str(d, "class"), (int)strcspn(m, "\n"), m);
+    strbuf_puts(&b, ": ");
+    put_class_message(&b, d);
     return b.data ? b.data : strdup("");
 }
 
@@ -331,11 +343,10 @@ static void remember_error(cli_report_t *r, const char *where, const val_t *d)
 {
     if (r->error)
         return;
-    const char *m = str(d, "message");
     strbuf_t b;
     strbuf_init(&b);
-    strbuf_printf(&b, "%s: %s: %.*s", where, str(d, "class"),
-                  (int)strcspn(m, "\n"), m);
+    strbuf_printf(&b, "%s: ", where);
+    put_class_message(&b, d);
     r->error = b.data;
 }
 
@@ -445,6 +456,17 @@ static void show_stage_done(cli_report_t *r, const char *node,
 {
     (void)node, (void)item, (void)d, (void)each;
     stage_end(r, false);
+}
+
+/* A plan-level let that failed at run (the run stops before any stage). */
+static void show_plan_failed(cli_report_t *r, const char *node,
+                             const char *item, const val_t *d, bool each)
+{
+    (void)item, (void)each;
+    char *w = why(d);
+    say(r, NULL, NULL, w, "  %s failed", cli_report_label(r, node));
+    free(w);
+    remember_error(r, cli_report_label(r, node), d);
 }
 
 static void show_stage_failed(cli_report_t *r, const char *node,
@@ -713,6 +735,7 @@ static const struct shown {
     { .kind = "run-resume", .show = show_run_resume },
     { .kind = "stage-start", .show = show_stage_start },
     { .kind = "stage-done", .show = show_stage_done },
+    { .kind = "plan-failed", .show = show_plan_failed },
     { .kind = "stage-failed", .show = show_stage_failed },
     { .kind = "step-done", .show = show_step_done },
     { .kind = "log", .show = show_log },

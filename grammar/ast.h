@@ -122,6 +122,11 @@ typedef struct ast_string {
 typedef struct ast_args {
     ast_arg_t *items;
     uint32_t len, cap;
+    /* While the parser builds a long list: its names hashed (open
+     * addressing, entry index + 1, 0 empty), so that checking that each
+     * is given once costs O(1) a name. NULL for short lists. */
+    uint32_t *slots;
+    uint32_t nslots;
 } ast_args_t;
 
 struct ast_node {

@@ -31,11 +31,16 @@ void diag_list_move(diag_list_t *to, diag_list_t *from)
         if (x->hint)
             diag_hint(to, y, "%s", x->hint);
     }
+    to->errors += from->dropped_errors;
+    to->dropped_errors += from->dropped_errors;
+    to->warnings += from->dropped_warnings;
+    to->dropped_warnings += from->dropped_warnings;
     if (from->out_of_memory)
         to->out_of_memory = true;
     diag_list_free(from);
 }
 
+/* The message FMT makes, clipped to MIG_MAX_MESSAGE bytes. */
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list copy;
@@ -45,14 +50,43 @@ static char *vformat(const char *fmt, va_list ap)
     if (n < 0)
         return NULL;
     char *s = malloc((size_t)n + 1);
-    if (s)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
+    if (!s)
+        return NULL;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    if ((size_t)n <= MIG_MAX_MESSAGE)
+        return s;
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_put_clipped(&b, s, (size_t)n, MIG_MAX_MESSAGE);
+    free(s);
+    if (b.oom) {
+        strbuf_free(&b);
+        return NULL;
+    }
+    return b.data;
 }
 
 diag_t *diag_vadd(diag_list_t *l, diag_severity_t sev, src_t *src,
                   const src_span_t *span, const char *fmt, va_list ap)
 {
+    /* Past the cap: counted, not kept, and its notes go with it. */
+    size_t *kept = sev == DIAG_ERROR ? &l->errors
+                 : sev == DIAG_WARNING ? &l->warnings : NULL;
+    if (kept) {
+        size_t dropped = sev == DIAG_ERROR ? l->dropped_errors
+                                           : l->dropped_warnings;
+        l->dropping = *kept - dropped >= MIG_MAX_ERRORS;
+        if (l->dropping) {
+            (*kept)++;
+            if (sev == DIAG_ERROR)
+                l->dropped_errors++;
+            else
+                l->dropped_warnings++;
+            return NULL;
+        }
+    } else if (l->dropping) {
+        return NULL;
+    }
     if (l->len == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 8;
         diag_t *grown = realloc(l->items, cap * sizeof(*grown));

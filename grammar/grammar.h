@@ -24,8 +24,19 @@ typedef enum mig_status {
 /* Expressions deeper than this (long operator chains) are refused, so that
  * every later walk over the tree can recurse safely. */
 #define MIG_MAX_EXPR_DEPTH 1000
-/* A file stops being parsed after this many errors. */
+/* A file stops being parsed after this many errors, and a diagnostic list
+ * keeps no more errors than this (nor warnings). */
 #define MIG_MAX_ERRORS 50
+/* A message (or hint) longer than this many bytes keeps its start and end
+ * with "[... N bytes left out ...]" between them: whatever value a message
+ * quotes, it stays one readable line (strbuf_put_clipped). */
+#define MIG_MAX_MESSAGE 400
+/* Every file mig reads whole (a plan, a Lua module, the files of
+ * file.read, file.read_json and file.read_yaml, a document mig import
+ * reads) is read up to this many bytes, checked while reading, so a
+ * stream that never ends costs no more (docs/language.md, Limits). */
+#define MIG_MAX_FILE ((size_t)64 << 20)
+#define MIG_MAX_FILE_TEXT "64 MiB"
 
 /* ---- arena ----------------------------------------------------------- */
 
@@ -71,8 +82,25 @@ typedef struct src {
 
 typedef struct diag_list diag_list_t;
 
+/* Why src_read_whole did not read a file. */
+typedef enum src_read {
+    SRC_READ_OK = 0,
+    SRC_READ_OPEN,       /* open failed; *ERR holds the errno */
+    SRC_READ_IO,         /* read failed; *ERR holds the errno */
+    SRC_READ_NOMEM,
+    SRC_READ_NOT_FILE,   /* a device, FIFO, socket or directory */
+    SRC_READ_TOO_LARGE,  /* more than MIG_MAX_FILE bytes */
+} src_read_t;
+
+/* Reads PATH whole (NULL: standard input, which may be any stream) into a
+ * new malloc'd buffer *OUT of *LEN bytes followed by two NUL bytes. A PATH
+ * that is not a regular file is refused before a byte is read (a FIFO
+ * without a writer does not block), and reading stops past MIG_MAX_FILE
+ * bytes; *OUT is set only on SRC_READ_OK. */
+src_read_t src_read_whole(const char *path, char **out, size_t *len, int *err);
 /* Reads PATH whole. On failure reports to DIAGS and returns MIG_EIO or
- * MIG_ENOMEM; *OUT is set only on success. "-" reads standard input. */
+ * MIG_ENOMEM; *OUT is set only on success. "-" reads standard input. The
+ * limits are src_read_whole's. */
 mig_status_t src_load(const char *path, diag_list_t *diags, src_t **out);
 /* Makes a source from memory (copied). NULL when out of memory. */
 src_t *src_from_memory(const char *name, const char *text, size_t len);
@@ -104,10 +132,16 @@ typedef struct diag {
     char *hint;          /* NULL or a suggestion printed after the excerpt */
 } diag_t;
 
+/* A list keeps at most MIG_MAX_ERRORS errors and as many warnings; the
+ * ones past that are counted (ERRORS and WARNINGS count them all) but not
+ * kept, nor the notes that follow them, so a plan with 10,000 faults
+ * costs no more than one with 50. */
 struct diag_list {
     diag_t *items;
     size_t len, cap;
     size_t errors, warnings;
+    size_t dropped_errors, dropped_warnings;
+    bool dropping;       /* the last error or warning was not kept */
     bool out_of_memory;  /* a message was lost because memory ran out */
 };
 
@@ -142,6 +176,10 @@ void strbuf_free(strbuf_t *b);
 void strbuf_put(strbuf_t *b, const char *s, size_t n);
 void strbuf_puts(strbuf_t *b, const char *s);
 void strbuf_putc(strbuf_t *b, char c);
+/* Appends S (N bytes): whole when N <= MAX, else its first and last bytes
+ * (cut at UTF-8 character boundaries) with "[... K bytes left out ...]"
+ * between them, MAX bytes or a few less in all. */
+void strbuf_put_clipped(strbuf_t *b, const char *s, size_t n, size_t max);
 void strbuf_printf(strbuf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends S quoted as a .mig string literal, escapes included. */

@@ -84,8 +84,10 @@ void parse_set_retry_limit(parse_ctx_t *ctx, ast_node_t *retry, bool deadline,
 /* "failure" or "success" after 'on'; anything else is reported. */
 bool parse_hook_kind(parse_ctx_t *ctx, const ast_ident_t *word,
                      ast_hook_when_t *out);
-/* Named arguments and map keys are given once each. */
-void parse_check_unique(parse_ctx_t *ctx, const ast_args_t *list,
+/* Named arguments and map keys are given once each: reports ARG when LIST
+ * has its name already, else notes the name in LIST's index; call it
+ * just before ARG is pushed onto LIST. */
+void parse_check_unique(parse_ctx_t *ctx, ast_args_t *list,
                         const ast_arg_t *arg, const char *what);
 
 /* ---- syntax errors and recovery (parse_errors.c) ---- */

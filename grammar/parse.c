@@ -228,22 +228,82 @@ void parse_set_retry_limit(parse_ctx_t *ctx, ast_node_t *retry, bool deadline,
     at->end_col = v->span.end_col;
 }
 
-/* Named arguments and map keys are given once each. */
-void parse_check_unique(parse_ctx_t *ctx, const ast_args_t *list,
-                         const ast_arg_t *arg, const char *what)
+static bool is_positional(const ast_arg_t *a)
 {
-    if (!arg->name.name[0] && arg->name.span.begin == arg->value->span.begin)
-        return;     /* positional */
+    return !a->name.name[0] && a->name.span.begin == a->value->span.begin;
+}
+
+/* Lists up to this long are searched; longer ones get an index. */
+#define UNIQUE_LINEAR_MAX 16
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The slot of NAME in LIST's index: where it is, or the empty slot it
+ * would take. */
+static uint32_t unique_slot(const ast_args_t *list, const char *name)
+{
+    uint32_t mask = list->nslots - 1, i = name_hash(name) & mask;
+    while (list->slots[i]
+           && strcmp(list->items[list->slots[i] - 1].name.name, name) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Makes LIST's index big enough for one more name, holding every named
+ * item (the first of each name). False when out of memory. */
+static bool unique_index(parse_ctx_t *ctx, ast_args_t *list)
+{
+    if (list->slots && (list->len + 1) * 2 <= list->nslots)
+        return true;
+    uint32_t n = 64;
+    while (n < (list->len + 1) * 2)
+        n *= 2;
+    list->slots = arena_alloc(ctx->arena, n * sizeof(uint32_t));
+    if (!list->slots)
+        return false;
+    memset(list->slots, 0, n * sizeof(uint32_t));
+    list->nslots = n;
     for (uint32_t i = 0; i < list->len; i++) {
-        const ast_ident_t *prev = &list->items[i].name;
-        if (strcmp(prev->name, arg->name.name) == 0 &&
-            !(prev->name[0] == '\0' && prev->span.begin == list->items[i].value->span.begin)) {
-            parse_error(ctx, &arg->name.span, "%s '%s' is given twice; the "
-                        "first is at line %u, column %u", what, arg->name.name,
-                        prev->span.line, prev->span.col);
-            return;
-        }
+        if (is_positional(&list->items[i]))
+            continue;
+        uint32_t s = unique_slot(list, list->items[i].name.name);
+        if (!list->slots[s])
+            list->slots[s] = i + 1;
     }
+    return true;
+}
+
+void parse_check_unique(parse_ctx_t *ctx, ast_args_t *list,
+                        const ast_arg_t *arg, const char *what)
+{
+    if (is_positional(arg))
+        return;
+    const ast_ident_t *prev = NULL;
+    if (list->len < UNIQUE_LINEAR_MAX) {
+        for (uint32_t i = 0; i < list->len && !prev; i++)
+            if (!is_positional(&list->items[i])
+                && strcmp(list->items[i].name.name, arg->name.name) == 0)
+                prev = &list->items[i].name;
+    } else if (!unique_index(ctx, list)) {
+        ctx->oom = ctx->fatal = true;
+        return;
+    } else {
+        uint32_t s = unique_slot(list, arg->name.name);
+        if (list->slots[s])
+            prev = &list->items[list->slots[s] - 1].name;
+        else
+            list->slots[s] = list->len + 1;     /* ARG's index, once pushed */
+    }
+    if (prev)
+        parse_error(ctx, &arg->name.span, "%s '%s' is given twice; the "
+                    "first is at line %u, column %u", what, arg->name.name,
+                    prev->span.line, prev->span.col);
 }
 
 bool parse_hook_kind(parse_ctx_t *ctx, const ast_ident_t *word,

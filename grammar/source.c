@@ -3,9 +3,12 @@
 #include "grammar.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 size_t utf8_char_len(const unsigned char *p, size_t avail)
 {
@@ -67,79 +70,110 @@ src_t *src_from_memory(const char *name, const char *text, size_t len)
     return s;
 }
 
-/* Reads F to its end into a malloc'd, NUL-terminated buffer. */
-static int read_all(FILE *f, char **out, size_t *out_len)
+/* Reads FD to its end into a malloc'd buffer with two NULs after the
+ * text, stopping once it holds more than MIG_MAX_FILE bytes. */
+static src_read_t read_fd(int fd, char **out, size_t *out_len, int *err)
 {
     size_t cap = 64 * 1024, len = 0;
     char *buf = malloc(cap);
     if (!buf)
-        return ENOMEM;
+        return SRC_READ_NOMEM;
     for (;;) {
+        if (len > MIG_MAX_FILE) {
+            free(buf);
+            return SRC_READ_TOO_LARGE;
+        }
         if (cap - len < 3) {
-            if (cap > SIZE_MAX / 2) {
-                free(buf);
-                return EFBIG;
-            }
             char *grown = realloc(buf, cap * 2);
             if (!grown) {
                 free(buf);
-                return ENOMEM;
+                return SRC_READ_NOMEM;
             }
             buf = grown;
             cap *= 2;
         }
-        size_t n = fread(buf + len, 1, cap - len - 2, f);
-        len += n;
-        if (n == 0) {
-            if (ferror(f)) {
-                int err = errno ? errno : EIO;
-                free(buf);
-                return err;
-            }
-            break;
+        ssize_t n = read(fd, buf + len, cap - len - 2);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            *err = errno;
+            free(buf);
+            return SRC_READ_IO;
         }
+        if (n == 0)
+            break;
+        len += (size_t)n;
     }
     buf[len] = buf[len + 1] = '\0';
     *out = buf;
     *out_len = len;
-    return 0;
+    return SRC_READ_OK;
+}
+
+src_read_t src_read_whole(const char *path, char **out, size_t *len, int *err)
+{
+    if (!path)
+        return read_fd(STDIN_FILENO, out, len, err);
+    /* O_NONBLOCK so that opening a FIFO nobody writes to returns at once;
+     * it is refused below, before any read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        *err = errno;
+        return SRC_READ_OPEN;
+    }
+    struct stat st;
+    src_read_t r;
+    if (fstat(fd, &st) != 0) {
+        *err = errno;
+        r = SRC_READ_IO;
+    } else if (!S_ISREG(st.st_mode)) {
+        r = SRC_READ_NOT_FILE;
+    } else if ((uint64_t)st.st_size > MIG_MAX_FILE) {
+        r = SRC_READ_TOO_LARGE;
+    } else {
+        r = read_fd(fd, out, len, err);
+    }
+    close(fd);
+    return r;
 }
 
 mig_status_t src_load(const char *path, diag_list_t *diags, src_t **out)
 {
     bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
-        diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot open '%s': %s", path,
-                 strerror(errno));
-        return MIG_EIO;
-    }
+    const char *name = is_stdin ? "standard input" : path;
     char *text;
     size_t len;
-    int err = read_all(f, &text, &len);
-    if (!is_stdin)
-        fclose(f);
-    if (err == ENOMEM) {
+    int err = 0;
+    src_read_t r = src_read_whole(is_stdin ? NULL : path, &text, &len, &err);
+    switch (r) {
+    case SRC_READ_OK:
+        break;
+    case SRC_READ_NOMEM:
         diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory reading '%s'",
-                 path);
+                 name);
         return MIG_ENOMEM;
-    }
-    if (err) {
-        diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot read '%s': %s", path,
-                 strerror(err));
+    case SRC_READ_NOT_FILE:
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "'%s' is not a regular file",
+                 path);
         return MIG_EIO;
-    }
-    if (len > INT32_MAX) {
-        free(text);
-        diag_add(diags, DIAG_ERROR, NULL, NULL,
-                 "'%s' is too large (mig reads files up to 2 GiB)", path);
+    case SRC_READ_TOO_LARGE:
+        diag_add(diags, DIAG_ERROR, NULL, NULL, is_stdin
+                 ? "standard input is too large (mig reads files up to "
+                   MIG_MAX_FILE_TEXT ")"
+                 : "'%s' is too large (mig reads files up to "
+                   MIG_MAX_FILE_TEXT ")", path);
+        return MIG_EIO;
+    case SRC_READ_OPEN:
+    case SRC_READ_IO:
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot %s '%s': %s",
+                 r == SRC_READ_OPEN ? "open" : "read", name, strerror(err));
         return MIG_EIO;
     }
     src_t *s = src_make(is_stdin ? "<stdin>" : path, text, len);
     if (!s) {
         free(text);
         diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory reading '%s'",
-                 path);
+                 name);
         return MIG_ENOMEM;
     }
     *out = s;

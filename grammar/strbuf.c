@@ -52,6 +52,28 @@ void strbuf_put(strbuf_t *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
+/* The largest cut <= AT of S that falls on a character boundary. */
+static size_t char_start(const char *s, size_t at)
+{
+    while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+        at--;
+    return at;
+}
+
+void strbuf_put_clipped(strbuf_t *b, const char *s, size_t n, size_t max)
+{
+    if (n <= max) {
+        strbuf_put(b, s, n);
+        return;
+    }
+    size_t room = max > 48 ? max - 48 : 0;    /* the marker's bytes */
+    size_t head = char_start(s, room * 2 / 3);
+    size_t tail = char_start(s, n - (room - room * 2 / 3));
+    strbuf_put(b, s, head);
+    strbuf_printf(b, "[... %zu bytes left out ...]", tail - head);
+    strbuf_put(b, s + tail, n - tail);
+}
+
 void strbuf_puts(strbuf_t *b, const char *s)
 {
     strbuf_put(b, s, strlen(s));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_int.h"
@@ -80,12 +81,12 @@ static void pop_scope(chk_t *k, cscope_t *s)
     k->scope = s->parent;
 }
 
+/* The last binding of NAME in S, in O(1): a scope may hold 100,000
+ * names (a generated plan's params or steps). */
 static const cname_t *find_in(const cscope_t *s, const char *name)
 {
-    for (uint32_t i = s->len; i-- > 0;)
-        if (strcmp(s->names[i].name, name) == 0)
-            return &s->names[i];
-    return NULL;
+    uint32_t i = graph_smap_get(&s->index, name);
+    return i == GRAPH_NONE ? NULL : &s->names[i];
 }
 
 const cname_t *check_lookup(const chk_t *k, const char *name)
@@ -131,39 +132,89 @@ void check_bind(chk_t *k, const ast_ident_t *id, cname_kind_t kind,
     }
     target->names[target->len++] = (cname_t){ id->name, kind, mask,
                                                &id->span };
+    if (!graph_smap_put(k->arena, &target->index, id->name, target->len - 1))
+        k->oom = true;
 }
 
 /* ---- stages: order and what they export -------------------------------- */
 
+/* Ranks the stages (Kahn's algorithm over `after`): a stage's `after`
+ * stages all have smaller ranks; stages on a cycle keep UINT32_MAX. */
+static bool rank_stages(chk_t *k)
+{
+    uint32_t n = k->n_stages;
+    k->rank = arena_alloc(k->arena, (n + 1) * sizeof(uint32_t));
+    k->seen = arena_alloc(k->arena, (n + 1) * sizeof(uint32_t));
+    k->walk = arena_alloc(k->arena, (n + 1) * sizeof(uint32_t));
+    uint32_t *missing = malloc((n + 1) * sizeof(uint32_t));
+    uint32_t *first = calloc(n + 2, sizeof(uint32_t));
+    uint32_t *next = malloc((n + 1) * sizeof(uint32_t));
+    uint32_t total = 0;
+    for (uint32_t s = 0; s < n; s++)
+        total += k->stages[s].n_after;
+    uint32_t *dependents = malloc(((size_t)total + 1) * sizeof(uint32_t));
+    bool ok = k->rank && k->seen && k->walk && missing && first && next
+              && dependents;
+    if (ok) {
+        memset(k->seen, 0, (n + 1) * sizeof(uint32_t));
+        for (uint32_t s = 0; s < n; s++) {
+            k->rank[s] = UINT32_MAX;
+            missing[s] = k->stages[s].n_after;
+            for (uint32_t i = 0; i < k->stages[s].n_after; i++)
+                first[k->stages[s].after[i] + 2]++;
+        }
+        for (uint32_t s = 2; s < n + 2; s++)
+            first[s] += first[s - 1];
+        for (uint32_t s = 0; s < n; s++)
+            for (uint32_t i = 0; i < k->stages[s].n_after; i++)
+                dependents[first[k->stages[s].after[i] + 1]++] = s;
+        uint32_t len = 0, r = 0;
+        for (uint32_t s = 0; s < n; s++)
+            if (!missing[s])
+                next[len++] = s;
+        for (uint32_t at = 0; at < len; at++) {
+            uint32_t s = next[at];
+            k->rank[s] = r++;
+            for (uint32_t d = first[s]; d < first[s + 1]; d++)
+                if (--missing[dependents[d]] == 0)
+                    next[len++] = dependents[d];
+        }
+    }
+    free(missing);
+    free(first);
+    free(next);
+    free(dependents);
+    if (!ok)
+        k->oom = true;
+    return ok;
+}
+
+/* Walks back from B through `after`, skipping every stage ranked below
+ * A (nothing before it can lead to A), so that the usual question, about
+ * a stage a few steps back, costs a few steps: no table of all pairs,
+ * which would cost N^2 for N stages. */
 bool check_runs_before(chk_t *k, uint32_t a, uint32_t b)
 {
-    cstage_t *s = &k->stages[b];
-    uint32_t words = (k->n_stages + 63) / 64;
-    if (!s->before) {
-        /* Every stage reachable from B through `after`, found once. */
-        s->before = arena_alloc(k->arena, words * sizeof(uint64_t));
-        uint32_t *stack = malloc((k->n_stages + 1) * sizeof(uint32_t));
-        if (!s->before || !stack) {
-            free(stack);
-            k->oom = true;
-            return true;
+    if (!k->rank && !rank_stages(k))
+        return true;
+    uint32_t mark = ++k->walks, n = 0, floor = k->rank[a];
+    if (floor == UINT32_MAX)
+        floor = 0;              /* A is on a cycle: no pruning */
+    k->walk[n++] = b;
+    while (n) {
+        const cstage_t *t = &k->stages[k->walk[--n]];
+        for (uint32_t i = 0; i < t->n_after; i++) {
+            uint32_t p = t->after[i];
+            if (p == a)
+                return true;
+            if (k->seen[p] == mark
+                || (k->rank[p] != UINT32_MAX && k->rank[p] < floor))
+                continue;
+            k->seen[p] = mark;
+            k->walk[n++] = p;
         }
-        memset(s->before, 0, words * sizeof(uint64_t));
-        uint32_t n = 0;
-        stack[n++] = b;
-        while (n) {
-            const cstage_t *t = &k->stages[stack[--n]];
-            for (uint32_t i = 0; i < t->n_after; i++) {
-                uint32_t p = t->after[i];
-                if (s->before[p / 64] & (UINT64_C(1) << (p % 64)))
-                    continue;
-                s->before[p / 64] |= UINT64_C(1) << (p % 64);
-                stack[n++] = p;
-            }
-        }
-        free(stack);
     }
-    return (s->before[a / 64] >> (a % 64)) & 1u;
+    return false;
 }
 
 /* Records the steps of BODY that other stages may read (not those in a
@@ -390,11 +441,19 @@ static void check_lua(chk_t *k, uint32_t i, const ast_node_t *l)
     if (path[0] != '/')
         strbuf_puts(&full, k->dir);
     strbuf_put(&full, path, len);
+    struct stat sb;
     if (!full.oom && access(full.data, R_OK) != 0) {
         diag_t *d = check_error(k, &l->u.lua.path->span, "Lua module '%s' "
                                 "cannot be read", path);
         diag_hint(k->diags, d, "the path is taken from the plan's "
                   "directory: %s", full.data);
+    } else if (!full.oom && (stat(full.data, &sb) != 0
+                             || !S_ISREG(sb.st_mode))) {
+        check_error(k, &l->u.lua.path->span, "Lua module '%s' is not a "
+                    "regular file", path);
+    } else if (!full.oom && (uint64_t)sb.st_size > MIG_MAX_FILE) {
+        check_error(k, &l->u.lua.path->span, "Lua module '%s' is too large "
+                    "(mig reads files up to " MIG_MAX_FILE_TEXT ")", path);
     }
     if (full.oom)
         k->oom = true;

@@ -27,6 +27,7 @@ typedef struct cscope {
     struct cscope *parent;
     cname_t *names;
     uint32_t len, cap;
+    smap_t index;               /* name -> its last entry in NAMES */
     bool steps;
 } cscope_t;
 
@@ -55,7 +56,6 @@ typedef struct cstage {
     smap_t steps;
     const ast_node_t **step_nodes;
     uint32_t n_steps, cap_steps;
-    uint64_t *before;           /* bitset: stages that surely ran before */
 } cstage_t;
 
 /* An expression's type as far as the checker can tell, and its value
@@ -77,6 +77,11 @@ typedef struct chk {
     /* the plan's tables */
     cstage_t *stages;
     uint32_t n_stages;
+    /* For check_runs_before, made on its first call (arena): each stage's
+     * place in an order where `after` stages come first (UINT32_MAX for a
+     * stage on a cycle), a mark per stage and the walk's stack. */
+    uint32_t *rank, *seen, *walk;
+    uint32_t walks;
     smap_t stage_names;         /* name -> index into stages */
     smap_t lua;                 /* alias -> index into plan items */
     smap_t classes;             /* declared class -> index into plan items */

@@ -9,96 +9,6 @@
 
 #include "eval_int.h"
 
-/* ---- scopes ------------------------------------------------------------- */
-
-/* A scope is a small array searched from the end: scopes hold a few
- * names each (lets of a block, a loop variable), and keeping them out of a
- * val map keeps a binding free of the value depth limit. */
-typedef struct eval_binding {
-    char *name;
-    val_t *value;
-} eval_binding_t;
-
-struct eval_env {
-    eval_env_t *parent;
-    eval_binding_t *items;
-    size_t len, cap;
-    eval_action_fn actions;     /* calls of actions, or NULL: see parent */
-    void *actions_data;
-};
-
-void eval_env_set_actions(eval_env_t *env, eval_action_fn fn, void *data)
-{
-    env->actions = fn;
-    env->actions_data = data;
-}
-
-/* The scope that handles action calls for ENV, or NULL. */
-static const eval_env_t *eval_env_actions(const eval_env_t *env)
-{
-    for (; env; env = env->parent)
-        if (env->actions)
-            return env;
-    return NULL;
-}
-
-eval_env_t *eval_env_new(eval_env_t *parent)
-{
-    eval_env_t *env = calloc(1, sizeof(*env));
-    if (env)
-        env->parent = parent;
-    return env;
-}
-
-void eval_env_free(eval_env_t *env)
-{
-    if (!env)
-        return;
-    for (size_t i = 0; i < env->len; i++) {
-        free(env->items[i].name);
-        val_unref(env->items[i].value);
-    }
-    free(env->items);
-    free(env);
-}
-
-static eval_binding_t *eval_env_find(const eval_env_t *env, const char *name)
-{
-    for (size_t i = env->len; i-- > 0;)
-        if (strcmp(env->items[i].name, name) == 0)
-            return &env->items[i];
-    return NULL;
-}
-
-mig_status_t eval_env_set(eval_env_t *env, const char *name, val_t *value)
-{
-    eval_binding_t *b = eval_env_find(env, name);
-    if (b) {
-        val_ref(value);
-        val_unref(b->value);
-        b->value = value;
-        return MIG_OK;
-    }
-    if (!val_grow((void **)&env->items, &env->cap, env->len,
-                  sizeof(*env->items)))
-        return MIG_ENOMEM;
-    char *copy = strdup(name);
-    if (!copy)
-        return MIG_ENOMEM;
-    env->items[env->len++] = (eval_binding_t){ copy, val_ref(value) };
-    return MIG_OK;
-}
-
-val_t *eval_env_get(const eval_env_t *env, const char *name)
-{
-    for (; env; env = env->parent) {
-        const eval_binding_t *b = eval_env_find(env, name);
-        if (b)
-            return b->value;
-    }
-    return NULL;
-}
-
 /* ---- the evaluator ------------------------------------------------------ */
 
 typedef mig_status_t (*eval_kind_fn)(eval_ctx_t *c, const ast_node_t *e,
@@ -158,7 +68,11 @@ static mig_status_t eval_string(eval_ctx_t *c, const ast_node_t *e,
         }
         val_t *v;
         mig_status_t st = eval_node(c, p->expr, &v);
-        if (st == MIG_OK) {
+        if (st == MIG_OK && !eval_fits(c, &p->expr->span,
+                                       b.len + val_size(v))) {
+            val_unref(v);
+            st = MIG_EINVALID;
+        } else if (st == MIG_OK) {
             st = eval_to_text(v, &b);
             val_unref(v);
             if (st != MIG_OK)
@@ -516,7 +430,7 @@ static mig_status_t eval_call(eval_ctx_t *c, const ast_node_t *e,
     for (uint32_t i = 0; i < n; i++)
         val_unref(args[i]);
     free(args);
-    return st;
+    return st == MIG_OK ? eval_bounded(c, &e->span, out) : st;
 }
 
 /* ---- operators ---------------------------------------------------------- */
@@ -658,6 +572,9 @@ static mig_status_t eval_dur_arith(eval_ctx_t *c, const ast_node_t *e,
 static mig_status_t eval_concat(eval_ctx_t *c, const ast_node_t *e,
                                 const val_t *l, const val_t *r, val_t **out)
 {
+    /* The result is one string or list where there were two. */
+    if (!eval_fits(c, &e->span, val_size(l) + val_size(r) - VAL_NODE_SIZE))
+        return MIG_EINVALID;
     if (val_type(l) == VAL_STRING) {
         size_t la, lb;
         const char *a = val_get_str(l, &la), *b = val_get_str(r, &lb);
@@ -817,7 +734,13 @@ static mig_status_t eval_node(eval_ctx_t *c, const ast_node_t *e,
                    ast_kind_name(e->kind));
         return MIG_EINVALID;
     }
-    return fn(c, e, out);
+    mig_status_t st = fn(c, e, out);
+    /* What the expression itself builds is bounded; a name, a field or an
+     * index gives a value that exists already, and a call checks what a
+     * builtin builds (not what an action returns). */
+    bool builds = e->kind == AST_LIST || e->kind == AST_MAP
+               || e->kind == AST_STRING || e->kind == AST_BINARY;
+    return st == MIG_OK && builds ? eval_bounded(c, &e->span, out) : st;
 }
 
 mig_status_t eval_expr(const ast_node_t *e, eval_env_t *env, src_t *src,

@@ -30,7 +30,29 @@ mig_status_t eval_push_failed(eval_ctx_t *c, const src_span_t *span,
 {
     if (st == MIG_ENOMEM)
         return eval_oom(c, span);
-    eval_error(c, span, "value nests deeper than %d levels", VAL_MAX_DEPTH);
+    eval_error(c, span, VAL_TOO_DEEP);
+    return MIG_EINVALID;
+}
+
+bool eval_fits(eval_ctx_t *c, const src_span_t *span, uint64_t size)
+{
+    if (size <= VAL_MAX_SIZE)
+        return true;
+    diag_t *d = eval_error(c, span, VAL_TOO_LARGE);
+    diag_hint(c->diags, d, "the size counts the bytes of every string and "
+              "key, and 16 for every value, a value held twice counting "
+              "twice");
+    return false;
+}
+
+mig_status_t eval_bounded(eval_ctx_t *c, const src_span_t *span, val_t **v)
+{
+    if (val_depth(*v) > VAL_MAX_DEPTH)
+        eval_error(c, span, VAL_TOO_DEEP);
+    else if (eval_fits(c, span, val_size(*v)))
+        return MIG_OK;
+    val_unref(*v);
+    *v = NULL;
     return MIG_EINVALID;
 }
 
@@ -201,8 +223,9 @@ static mig_status_t fn_values(eval_call_t *call, val_t **out)
     return map_column(call, false, out);
 }
 
-/* The largest list range() makes. */
-#define EVAL_MAX_RANGE 10000000
+/* The largest list range() makes (its size, 16 bytes a number, stays
+ * within VAL_MAX_SIZE). */
+#define EVAL_MAX_RANGE 1000000
 
 static mig_status_t fn_range(eval_call_t *call, val_t **out)
 {
@@ -315,6 +338,11 @@ static mig_status_t fn_replace(eval_call_t *call, val_t **out)
     strbuf_init(&b);
     const char *at, *end = s + ls;
     while ((at = find_bytes(s, (size_t)(end - s), old, lo))) {
+        if (!eval_fits(call->ctx, &call->node->span,
+                       (uint64_t)b.len + (uint64_t)(at - s) + ln)) {
+            strbuf_free(&b);
+            return MIG_EINVALID;
+        }
         strbuf_put(&b, s, (size_t)(at - s));
         strbuf_put(&b, rep, ln);
         s = at + lo;
@@ -339,6 +367,11 @@ static mig_status_t fn_split(eval_call_t *call, val_t **out)
     for (;;) {
         const char *at = find_bytes(s, (size_t)(end - s), sep, lp);
         size_t n = at ? (size_t)(at - s) : (size_t)(end - s);
+        if (!eval_fits(call->ctx, &call->node->span,
+                       val_size(list) + VAL_NODE_SIZE + n)) {
+            val_unref(list);
+            return MIG_EINVALID;
+        }
         val_t *piece = val_string(s, n);
         if (!piece || val_list_push_take(list, piece) != MIG_OK) {
             val_unref(list);
@@ -362,6 +395,11 @@ static mig_status_t fn_join(eval_call_t *call, val_t **out)
     strbuf_t b;
     strbuf_init(&b);
     for (size_t i = 0; i < val_len(list); i++) {
+        if (!eval_fits(call->ctx, &call->node->span, (uint64_t)b.len + lp
+                       + val_size(val_list_get(list, i)))) {
+            strbuf_free(&b);
+            return MIG_EINVALID;
+        }
         if (i)
             strbuf_put(&b, sep, lp);
         if (eval_to_text(val_list_get(list, i), &b) != MIG_OK)
@@ -386,6 +424,12 @@ static mig_status_t fn_format(eval_call_t *call, val_t **out)
             strbuf_putc(&b, f[i++]);
         } else if (f[i] == '{' && i + 1 < len && f[i + 1] == '}') {
             i++;
+            if (next < call->nargs
+                && !eval_fits(call->ctx, &call->node->span,
+                              b.len + val_size(call->args[next]))) {
+                strbuf_free(&b);
+                return MIG_EINVALID;
+            }
             if (next < call->nargs)
                 eval_to_text(call->args[next], &b);
             next++;
@@ -417,6 +461,8 @@ static mig_status_t fn_format(eval_call_t *call, val_t **out)
 
 static mig_status_t fn_str(eval_call_t *call, val_t **out)
 {
+    if (!eval_fits(call->ctx, &call->node->span, val_size(call->args[0])))
+        return MIG_EINVALID;
     strbuf_t b;
     strbuf_init(&b);
     eval_to_text(call->args[0], &b);
@@ -431,6 +477,8 @@ static mig_status_t fn_type(eval_call_t *call, val_t **out)
 
 static mig_status_t fn_json(eval_call_t *call, val_t **out)
 {
+    if (!eval_fits(call->ctx, &call->node->span, val_size(call->args[0])))
+        return MIG_EINVALID;
     strbuf_t b;
     strbuf_init(&b);
     val_to_json(call->args[0], &b, 0);
@@ -439,6 +487,8 @@ static mig_status_t fn_json(eval_call_t *call, val_t **out)
 
 static mig_status_t fn_yaml(eval_call_t *call, val_t **out)
 {
+    if (!eval_fits(call->ctx, &call->node->span, val_size(call->args[0])))
+        return MIG_EINVALID;
     strbuf_t b;
     strbuf_init(&b);
     mig_status_t st = val_to_yaml(call->args[0], &b);

@@ -6,6 +6,26 @@
 
 #include "interpreter_int.h"
 
+/* ---- scopes (eval_env.c) ------------------------------------------------ */
+
+typedef struct eval_binding {
+    char *name;
+    val_t *value;
+} eval_binding_t;
+
+struct eval_env {
+    eval_env_t *parent;
+    eval_binding_t *items;
+    size_t len, cap;
+    uint32_t *slots;            /* entry index + 1, 0 empty; or NULL */
+    size_t nslots;              /* 0 or a power of two */
+    eval_action_fn actions;     /* calls of actions, or NULL: see parent */
+    void *actions_data;
+};
+
+/* The nearest scope of ENV that calls actions, or NULL. */
+const eval_env_t *eval_env_actions(const eval_env_t *env);
+
 /* Everything one evaluation needs besides the node. */
 typedef struct eval_ctx {
     eval_env_t *env;
@@ -23,6 +43,13 @@ mig_status_t eval_oom(eval_ctx_t *c, const src_span_t *span);
  * SPAN: MIG_ENOMEM as out of memory, MIG_EINVALID as too deep. */
 mig_status_t eval_push_failed(eval_ctx_t *c, const src_span_t *span,
                               mig_status_t st);
+/* Whether a value of SIZE (val_size) may be built at SPAN; reports
+ * VAL_TOO_LARGE there when not. Checked before building what could
+ * grow large, so that the excess is never made. */
+bool eval_fits(eval_ctx_t *c, const src_span_t *span, uint64_t size);
+/* Checks *V, just built at SPAN, against VAL_MAX_DEPTH and VAL_MAX_SIZE:
+ * MIG_OK, or MIG_EINVALID, reported, with *V dropped. */
+mig_status_t eval_bounded(eval_ctx_t *c, const src_span_t *span, val_t **v);
 /* The type of V with its article, for messages: "null", "a bool",
  * "a number", "a string", "a list", "a map", "a duration". */
 const char *eval_a_type(const val_t *v);

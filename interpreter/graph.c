@@ -156,13 +156,22 @@ static const char *claim_id(comp_t *c, const char *prefix, const char *comp,
     const char *base = fmt(c, prefix, sep, comp);
     const char *id = base;
     char suffix[16];
-    for (uint32_t k = 2; graph_smap_has(&c->g->ids, id); k++) {
+    /* Every BASE.N below the one remembered is taken (ids are never given
+     * back), so the search starts there: N names alike cost N claims, not
+     * N^2 / 2. */
+    uint32_t k = graph_smap_get(&c->suffixes, base);
+    if (k == GRAPH_NONE)
+        k = 2;
+    bool suffixed = false;
+    for (; graph_smap_has(&c->g->ids, id); k++) {
         snprintf(suffix, sizeof suffix, ".%u", k);
         id = fmt(c, base, suffix, "");
+        suffixed = true;
         if (c->oom)
             return "";
     }
-    if (!graph_smap_put(c->g->arena, &c->g->ids, id, node))
+    if (!graph_smap_put(c->g->arena, &c->g->ids, id, node)
+        || (suffixed && !graph_smap_put(c->g->arena, &c->suffixes, base, k)))
         c->oom = true;
     return id;
 }

@@ -126,6 +126,33 @@ static void find_cycles(comp_t *c, uint32_t k, uint8_t *color,
 
 /* Resolves `after`, reports unknown stages and cycles, adds the after
  * edges and computes the stage order (ties in file order). */
+/* A min-heap of stage indexes (the ready stages, first in the file on
+ * top), so that ordering N stages costs O(N log N). */
+static void heap_push(uint32_t *h, uint32_t *len, uint32_t k)
+{
+    uint32_t i = (*len)++;
+    while (i && h[(i - 1) / 2] > k) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = k;
+}
+
+static uint32_t heap_pop(uint32_t *h, uint32_t *len)
+{
+    uint32_t top = h[0], last = h[--*len], i = 0;
+    for (;;) {
+        uint32_t l = 2 * i + 1, m = l + 1 < *len && h[l + 1] < h[l] ? l + 1 : l;
+        if (l >= *len || h[m] >= last)
+            break;
+        h[i] = h[m];
+        i = m;
+    }
+    if (*len)
+        h[i] = last;
+    return top;
+}
+
 void graph_order_stages(comp_t *c)
 {
     uint32_t n = c->n_stage_ast;
@@ -176,17 +203,18 @@ void graph_order_stages(comp_t *c)
         for (uint32_t i = 0; i < c->stage_ast[k]->u.stage.after.len; i++)
             if (dep_of(c, k, i) != GRAPH_NONE)
                 dependents[first[dep_of(c, k, i) + 1]++] = k;
-    memset(color, 0, n);
-    for (uint32_t done = 0; done < n; done++) {
-        uint32_t k = 0;
-        while (k < n && (color[k] || missing[k]))
-            k++;
-        if (k == n)
-            break;
-        color[k] = 1;
+    /* STACK serves as the heap of ready stages: each stage enters it once,
+     * when its last dependency is taken (stages in a cycle never do). */
+    uint32_t ready = 0;
+    for (uint32_t k = 0; k < n; k++)
+        if (!missing[k])
+            heap_push(stack, &ready, k);
+    while (ready) {
+        uint32_t k = heap_pop(stack, &ready);
         g->stages[g->n_stages++] = c->stage_enter[k];
         for (uint32_t d = first[k]; d < first[k + 1]; d++)
-            missing[dependents[d]]--;
+            if (--missing[dependents[d]] == 0)
+                heap_push(stack, &ready, dependents[d]);
     }
 }
 

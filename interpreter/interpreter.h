@@ -40,15 +40,26 @@ typedef enum val_type {
 #undef VAL_TYPE_ENUM
 } val_type_t;
 
-/* Lists and maps nest at most this deep: a push or set that would go
- * deeper fails, and the readers refuse deeper documents. Every walk over a
- * value may therefore recurse. */
+/* A value that a plan reads (JSON, YAML, Lua) or an expression builds
+ * nests at most this deep; the readers and the evaluator refuse deeper
+ * ones with VAL_TOO_DEEP, at the place. */
 #define VAL_MAX_DEPTH 1000
+#define VAL_TOO_DEEP "nested too deeply: more than 1000 levels of lists and maps"
+/* Lists and maps themselves hold values up to this deep, which leaves
+ * room for the records mig wraps around a plan's values (a journal row, a
+ * dry run's description, a report); a push or set that would go deeper
+ * fails. Every walk over a value may therefore recurse. */
+#define VAL_MAX_HELD_DEPTH (4 * VAL_MAX_DEPTH)
+/* The size of a value as limits count it (val_size): VAL_NODE_SIZE for
+ * every value, plus the bytes of every string and map key; a value held
+ * twice counts twice, so the size bounds every text made from it. */
+#define VAL_NODE_SIZE 16
+/* The largest value (val_size) an expression builds, and the most that
+ * the aliases of one YAML document may stand for. */
+#define VAL_MAX_SIZE ((uint64_t)16 << 20)
+#define VAL_TOO_LARGE "value too large: more than 16 MiB"
 /* Integers are exact up to 2^53 in magnitude; beyond, a number is a double. */
 #define VAL_INT_LIMIT INT64_C(9007199254740992)
-/* A YAML document whose aliases stand for more nodes than this (counting
- * an alias as the size of what it refers to) is refused. */
-#define VAL_MAX_ALIASED 1000000
 /* "No such index" from val_map_index. */
 #define VAL_NPOS ((size_t)-1)
 
@@ -106,6 +117,8 @@ int64_t val_get_ms(const val_t *v);       /* a duration */
 const char *val_get_str(const val_t *v, size_t *len);
 /* Bytes of a string, items of a list, entries of a map; 0 otherwise. */
 size_t val_len(const val_t *v);
+/* The size of V (VAL_NODE_SIZE), in O(1); saturates near UINT64_MAX. */
+uint64_t val_size(const val_t *v);
 
 /* ---- lists ------------------------------------------------------------- */
 

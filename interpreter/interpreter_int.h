@@ -46,6 +46,7 @@ typedef struct val_str {
 typedef struct val_list {
     val_t h;
     uint32_t depth;          /* 1 + the deepest item's depth (an upper bound) */
+    uint64_t size;           /* val_size, kept as items come and go */
     size_t len, cap;
     val_t **items;
 } val_list_t;
@@ -59,6 +60,7 @@ typedef struct val_map {
     val_t h;
     uint32_t depth;
     uint32_t nslots;         /* 0 (linear search) or a power of two */
+    uint64_t size;           /* val_size, kept as entries come and go */
     size_t len, cap;
     val_entry_t *entries;    /* in insertion order */
     uint32_t *slots;         /* open addressing: entry index + 1, 0 empty */

@@ -113,6 +113,7 @@ val_t *val_list_new(size_t hint)
     if (!l)
         return NULL;
     l->depth = 1;
+    l->size = VAL_NODE_SIZE;
     l->len = 0;
     l->cap = 0;
     l->items = NULL;
@@ -133,6 +134,7 @@ val_t *val_map_new(size_t hint)
     if (!m)
         return NULL;
     m->depth = 1;
+    m->size = VAL_NODE_SIZE;
     m->nslots = 0;
     m->len = 0;
     m->cap = 0;
@@ -262,6 +264,29 @@ size_t val_len(const val_t *v)
     }
 }
 
+/* A + B, or a ceiling far beyond any limit when that would overflow. */
+static uint64_t size_add(uint64_t a, uint64_t b)
+{
+    const uint64_t ceiling = UINT64_MAX / 4;
+    return a >= ceiling || b >= ceiling || a + b >= ceiling ? ceiling : a + b;
+}
+
+uint64_t val_size(const val_t *v)
+{
+    switch ((val_type_t)v->type) {
+    case VAL_STRING: return size_add(VAL_NODE_SIZE, ((const val_str_t *)v)->len);
+    case VAL_LIST:   return ((const val_list_t *)v)->size;
+    case VAL_MAP:    return ((const val_map_t *)v)->size;
+    default:         return VAL_NODE_SIZE;
+    }
+}
+
+/* The size of V less the part of it that is its part SUB (A >= SUB's). */
+static uint64_t size_sub(uint64_t a, uint64_t sub)
+{
+    return a >= UINT64_MAX / 4 ? a : a - sub;
+}
+
 uint32_t val_depth(const val_t *v)
 {
     if (v->type == VAL_LIST)
@@ -296,7 +321,7 @@ static uint32_t depth_with(const val_t *container, uint32_t depth,
     if (item == container)
         return 0;
     uint32_t need = val_depth(item) + 1;
-    if (need > VAL_MAX_DEPTH)
+    if (need > VAL_MAX_HELD_DEPTH)
         return 0;
     return need > depth ? need : depth;
 }
@@ -316,6 +341,7 @@ mig_status_t val_list_push_take(val_t *list, val_t *item)
     }
     l->items[l->len++] = item;
     l->depth = depth;
+    l->size = size_add(l->size, val_size(item));
     return MIG_OK;
 }
 
@@ -473,6 +499,7 @@ static mig_status_t map_append(val_map_t *m, val_t *key, val_t *value)
     m->entries[m->len].key = key;
     m->entries[m->len].value = value;
     m->len++;
+    m->size = size_add(m->size, size_add(val_len(key), val_size(value)));
     if (m->nslots)
         slot_insert(m, m->len - 1);
     return MIG_OK;
@@ -494,6 +521,7 @@ mig_status_t val_map_set_take(val_t *map, const char *key, size_t len,
         val_t *old = m->entries[i].value;
         m->entries[i].value = value;
         m->depth = depth;
+        m->size = size_add(size_sub(m->size, val_size(old)), val_size(value));
         val_unref(old);
         return MIG_OK;
     }
@@ -525,6 +553,7 @@ mig_status_t val_map_set_key_take(val_t *map, val_t *key, val_t *value)
         val_t *old = m->entries[i].value;
         m->entries[i].value = value;
         m->depth = depth;
+        m->size = size_add(size_sub(m->size, val_size(old)), val_size(value));
         val_unref(old);
         val_unref(key);
         return MIG_OK;
@@ -561,6 +590,8 @@ bool val_map_delete(val_t *map, const char *key, size_t len)
     size_t i = val_map_index(map, key, len);
     if (i == VAL_NPOS)
         return false;
+    m->size = size_sub(m->size, size_add(val_len(m->entries[i].key),
+                                         val_size(m->entries[i].value)));
     val_unref(m->entries[i].key);
     val_unref(m->entries[i].value);
     memmove(&m->entries[i], &m->entries[i + 1],
@@ -587,6 +618,7 @@ static val_t *list_copy(const val_list_t *l)
         cl->items[i] = val_ref(l->items[i]);
     cl->len = l->len;
     cl->depth = l->depth;
+    cl->size = l->size;
     return c;
 }
 
@@ -611,6 +643,7 @@ static val_t *map_copy(const val_map_t *m)
     }
     cm->len = m->len;
     cm->depth = m->depth;
+    cm->size = m->size;
     return c;
 }
 

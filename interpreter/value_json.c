@@ -188,8 +188,7 @@ static void put_found(const jread_t *r, const jtok_t *t, strbuf_t *b)
 
 static mig_status_t depth_error(jread_t *r, size_t at)
 {
-    jerror(r, at, at + 1, "nested too deeply: more than %d levels of lists "
-           "and maps", VAL_MAX_DEPTH);
+    jerror(r, at, at + 1, VAL_TOO_DEEP);
     return MIG_EINVALID;
 }
 

@@ -126,7 +126,7 @@ typedef struct yread {
     yanchor_t *anchors;
     size_t cap_anchors;
     uint32_t serial;
-    size_t aliased;          /* nodes reached through aliases so far */
+    size_t aliased;          /* val_size reached through aliases so far */
     bool stream;             /* every document, into DOCS */
     size_t n_docs;
     val_t *root, *docs;
@@ -151,8 +151,7 @@ static src_span_t event_span(yread_t *r, const yaml_event_t *ev)
 
 static diag_t *depth_error(yread_t *r, const src_span_t *span)
 {
-    return yerror(r, span, "nested too deeply: more than %zu levels of lists "
-                  "and maps", r->max_depth);
+    return yerror(r, span, VAL_TOO_DEEP);
 }
 
 /* A failed push or set: out of memory, or (through aliases, which can
@@ -459,6 +458,10 @@ static mig_status_t place(yread_t *r, val_t *v, size_t size,
     }
     yframe_t *f = &r->frames[r->n_frames - 1];
     f->size = f->size + size < f->size ? SIZE_MAX : f->size + size;
+    if (r->n_frames + val_depth(v) > r->max_depth) {
+        val_unref(v);           /* an alias deeper than the text nests */
+        return add_failed(r, MIG_EINVALID, span);
+    }
     mig_status_t st;
     if (!f->is_map) {
         st = val_list_push_take(f->v, v);
@@ -546,12 +549,13 @@ static mig_status_t on_alias(yread_t *r, const yaml_event_t *ev)
         diag_hint(r->diags, d, "recursive structures cannot be values");
         return MIG_EINVALID;
     }
-    r->aliased += a->size;
-    if (r->aliased > VAL_MAX_ALIASED) {
+    r->aliased += val_size(a->value);
+    if (r->aliased > VAL_MAX_SIZE) {
         diag_t *d = yerror(r, &span, "aliases in this document stand for "
-                           "more than %d nodes", VAL_MAX_ALIASED);
-        diag_hint(r->diags, d, "each alias counts as the size of its anchored "
-                  "node; this bound stops 'billion laughs' documents");
+                           "more than 16 MiB");
+        diag_hint(r->diags, d, "each alias counts the size of its anchored "
+                  "node (its strings' bytes and 16 for every value); this "
+                  "bound stops 'billion laughs' documents");
         return MIG_EINVALID;
     }
     yframe_t *f = key_frame(r);
@@ -730,7 +734,7 @@ static mig_status_t yaml_read(src_t *src, diag_list_t *diags, bool stream,
     r.src = src;
     r.diags = diags;
     r.stream = stream;
-    r.max_depth = stream ? VAL_MAX_DEPTH - 1 : VAL_MAX_DEPTH;
+    r.max_depth = VAL_MAX_DEPTH;
     val_loc_init(&r.loc, src);
     mig_status_t st = not_utf8(&r);
     if (st != MIG_OK)

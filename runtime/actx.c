@@ -200,17 +200,34 @@ mig_status_t actx_read_file(action_ctx_t *c, const char *path, strbuf_t *out)
     const char *p = actx_path(c, path);
     if (!p)
         return MIG_ENOMEM;
-    int fd = open(p, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return actx_fail_errno(c, errno, "read", path);
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0)
-        strbuf_put(out, buf, (size_t)n);
-    int e = errno;
-    close(fd);
-    if (n < 0)
+    char *text;
+    size_t len;
+    int e = 0;
+    switch (src_read_whole(p, &text, &len, &e)) {
+    case SRC_READ_OK:
+        break;
+    case SRC_READ_NOMEM:
+        return MIG_ENOMEM;
+    case SRC_READ_NOT_FILE:
+        return actx_fail(c, "InvalidConfig", "%s: '%s' is not a regular file",
+                         c->action, path);
+    case SRC_READ_TOO_LARGE:
+        return actx_fail(c, "InvalidConfig", "%s: '%s' is too large (mig "
+                         "reads files up to " MIG_MAX_FILE_TEXT ")",
+                         c->action, path);
+    case SRC_READ_OPEN:
+    case SRC_READ_IO:
         return actx_fail_errno(c, e, "read", path);
+    }
+    if (!out->data) {
+        /* An empty buffer takes the text as it is, not a second copy. */
+        out->data = text;
+        out->len = len;
+        out->cap = len + 2;
+        return MIG_OK;
+    }
+    strbuf_put(out, text, len);
+    free(text);
     return out->oom ? MIG_ENOMEM : MIG_OK;
 }
 

@@ -10,6 +10,12 @@
 
 #include "dryrun_int.h"
 
+/* The dry run describes at most this many statements inside the items of
+ * loops; the items past it are counted, not walked, so that nested loops
+ * cost no more than this however many items they multiply to
+ * (docs/plan.md). */
+#define DRY_MAX_ITEM_STATEMENTS 10000
+
 
 /* ---- building the description ------------------------------------------ */
 
@@ -61,6 +67,8 @@ static val_t *describe(dry_t *d, uint32_t n)
         d->oom = true;
         return NULL;
     }
+    if (d->in_items)
+        d->item_statements++;
     dry_put_str(d, m, "node", graph_node_id(d->g, n));
     dry_put_str(d, m, "kind", graph_node_kind_name(graph_node_kind(d->g, n)));
     dry_put(d, m, "line", val_int(graph_node_span(d->g, n)->line));
@@ -358,13 +366,15 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     if (items && val_type(items) == VAL_LIST) {
         size_t n_items = val_len(items);
         dry_put(d, m, "items", val_int((int64_t)n_items));
-        val_t *each = val_list_new(n_items);
+        val_t *each = val_list_new(0);
         /* Per item, its foreseen failures and where its messages start. */
         uint32_t *fails = calloc(n_items + 1, sizeof(*fails));
         size_t *at = calloc(n_items + 1, sizeof(*at));
         if (!fails || !at)
             d->oom = true;
-        for (size_t i = 0; each && fails && at && i < n_items && !d->oom; i++) {
+        size_t i = 0;
+        for (; each && fails && at && i < n_items && !d->oom
+               && d->item_statements < DRY_MAX_ITEM_STATEMENTS; i++) {
             uint32_t before = d->n_failures;
             at[i] = d->diags->len;
             eval_env_t *inner = eval_env_new(env);
@@ -375,7 +385,9 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             } else {
                 bind(d, inner, f->u.foreach.var.name, val_list_get(items, i));
                 dry_put(d, one, "item", val_ref(val_list_get(items, i)));
+                d->in_items++;
                 walk(d, body, stop, inner, stmts);
+                d->in_items--;
                 dry_put(d, one, "statements", val_ref(stmts));
                 push(d, each, val_ref(one));
             }
@@ -386,6 +398,14 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             at[i + 1] = d->diags->len;
         }
         dry_put(d, m, "each", each);
+        if (i < n_items) {
+            dry_put(d, m, "not_described", val_int((int64_t)(n_items - i)));
+            d->not_described += n_items - i;
+        }
+        /* Items left out foresee nothing: their messages start and end
+         * where the last described one's end. */
+        for (size_t j = i ? i + 1 : 0; at && j <= n_items; j++)
+            at[j] = d->diags->len;
         if (f->u.foreach.tolerate && !d->oom && n_items)
             dry_tolerate_items(d, f, m, n_items, fails, at);
         free(fails);
@@ -597,18 +617,50 @@ static void walk(dry_t *d, uint32_t from, uint32_t stop, eval_env_t *env,
 
 /* The hooks standing in the scope of STAGE (GRAPH_NONE: the plan), as
  * descriptions with their statements' text. */
+/* Fills D's hook index (one pass over the nodes, so that describing the
+ * hooks of every stage costs O(nodes), not O(stages x nodes)). */
+static void index_hooks(dry_t *d)
+{
+    uint32_t count = graph_node_count(d->g);
+    d->hook_first = calloc((size_t)count + 2, sizeof(uint32_t));
+    d->hook_nodes = malloc(((size_t)count + 1) * sizeof(uint32_t));
+    if (!d->hook_first || !d->hook_nodes) {
+        d->oom = true;
+        return;
+    }
+    for (uint32_t n = 0; n < count; n++)
+        if (graph_node_kind(d->g, n) == GRAPH_HOOK_ENTER) {
+            uint32_t s = graph_node_scope(d->g, n);
+            d->hook_first[(s == GRAPH_NONE ? count : s) + 1]++;
+        }
+    for (uint32_t s = 0; s <= count; s++)
+        d->hook_first[s + 1] += d->hook_first[s];
+    uint32_t *at = calloc((size_t)count + 1, sizeof(uint32_t));
+    if (!at) {
+        d->oom = true;
+        return;
+    }
+    for (uint32_t n = 0; n < count; n++)
+        if (graph_node_kind(d->g, n) == GRAPH_HOOK_ENTER) {
+            uint32_t s = graph_node_scope(d->g, n);
+            s = s == GRAPH_NONE ? count : s;
+            d->hook_nodes[d->hook_first[s] + at[s]++] = n;
+        }
+    free(at);
+}
+
 static val_t *hooks(dry_t *d, uint32_t stage)
 {
     val_t *list = val_list_new(2);
-    for (uint32_t n = 0; list && n < graph_node_count(d->g); n++) {
-        if (graph_node_kind(d->g, n) != GRAPH_HOOK_ENTER
-            || graph_node_scope(d->g, n) != stage)
-            continue;
+    uint32_t s = stage == GRAPH_NONE ? graph_node_count(d->g) : stage;
+    for (uint32_t i = d->hook_first[s]; list && i < d->hook_first[s + 1];
+         i++) {
+        uint32_t n = d->hook_nodes[i];
         const ast_node_t *h = graph_node_ast(d->g, n);
         val_t *m = describe(d, n);
         val_t *body = val_list_new(h->u.hook.body.len);
-        for (uint32_t i = 0; m && body && i < h->u.hook.body.len; i++)
-            push(d, body, span_text(d, &h->u.hook.body.items[i]->span));
+        for (uint32_t j = 0; m && body && j < h->u.hook.body.len; j++)
+            push(d, body, span_text(d, &h->u.hook.body.items[j]->span));
         if (m) {
             dry_put_str(d, m, "when", ast_hook_name(h->u.hook.when));
             dry_put(d, m, "statements", body);
@@ -677,6 +729,9 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
     if (!d.ctx || !d.touched || !plan_env || !m) {
         d.oom = true;
     } else {
+        index_hooks(&d);
+    }
+    if (!d.oom) {
         eval_env_set_actions(d.stages_env, call_action, &d);
         if (params_bind(p, plan_env) != MIG_OK)
             d.oom = true;
@@ -701,9 +756,13 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
         dry_put(&d, m, "failures", val_int(d.n_failures));
         dry_put(&d, m, "tolerated", val_int(d.n_tolerated));
         dry_put(&d, m, "handled", val_int(d.n_handled));
+        if (d.not_described)
+            dry_put(&d, m, "not_described", val_int((int64_t)d.not_described));
     }
     eval_env_free(plan_env);
     eval_env_free(d.stages_env);
+    free(d.hook_first);
+    free(d.hook_nodes);
     actx_free(d.ctx);
     val_unref(d.touched);
     if (d.oom || diags->out_of_memory) {

@@ -24,6 +24,13 @@ typedef struct dry {
     uint32_t n_changes, n_failures;
     uint32_t n_tolerated;       /* foreseen failures a tolerate absorbs */
     uint32_t n_handled;         /* foreseen failures a recover takes */
+    uint32_t in_items;          /* how many loop items the walk is inside */
+    uint32_t item_statements;   /* statements described inside items */
+    uint64_t not_described;     /* loop items left out past the bound */
+    /* The hook-enter nodes by scope, found once: those of scope S (a
+     * stage-enter node, or node_count for the plan's) are hooks[first[S]]
+     * to hooks[first[S + 1] - 1], in node order. */
+    uint32_t *hook_first, *hook_nodes;
 } dry_t;
 
 /* Sets KEY of MAP to V (consumed; NULL: out of memory, noted in D). */

@@ -502,7 +502,7 @@ static mig_status_t table_val(conv_t *c, int idx, val_t **out)
         if (c->levels[d].table == p)
             return bad(c, "a table that contains itself (a cycle)%s", "");
     if (c->depth >= VAL_MAX_DEPTH)
-        return bad(c, "tables nested deeper than 1000%s", "");
+        return bad(c, VAL_TOO_DEEP "%s", "");
     if (!lua_checkstack(L, 4))
         return bad(c, "tables nested too deep for the Lua stack%s", "");
     if (c->depth == c->cap_levels) {

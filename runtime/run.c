@@ -235,13 +235,22 @@ void sched_run(run_t *r)
             if (eval_env_set(r->plan_env, s->u.binding.name.name, v) != MIG_OK)
                 r->fatal = true;
         } else {
+            /* Located as a step's expression error is (sched_eval). */
             failed = true;
             /* ExpressionError, or the class of the action it called. */
             plan_err.cls = r->expr_class ? r->expr_class
                                          : strdup("ExpressionError");
             r->expr_class = NULL;
-            plan_err.message = strdup(d.len ? d.items[0].message
-                                            : "out of memory");
+            strbuf_t b;
+            strbuf_init(&b);
+            if (d.len)
+                strbuf_printf(&b, "%s:%u:%u: %s", r->src->name,
+                              d.items[0].has_span ? d.items[0].span.line : 0,
+                              d.items[0].has_span ? d.items[0].span.col : 0,
+                              d.items[0].message);
+            plan_err.message = strdup(d.len && !b.oom ? b.data
+                                                       : "out of memory");
+            strbuf_free(&b);
             plan_err.node = n;
             event_error(r, "plan-failed", n, &plan_err);
         }

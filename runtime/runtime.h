@@ -39,7 +39,9 @@ actx_mode_t actx_mode(const action_ctx_t *ctx);
 const char *actx_path(action_ctx_t *ctx, const char *path);
 /* Reads the whole file PATH (relative to the base) into OUT. Fails with a
  * classed error (MissingDependency for a missing file, Unavailable for
- * other I/O errors) and MIG_EINVALID. */
+ * other I/O errors, InvalidConfig for what is not a regular file or is
+ * larger than MIG_MAX_FILE, both found before the excess is read) and
+ * MIG_EINVALID. */
 mig_status_t actx_read_file(action_ctx_t *ctx, const char *path,
                             strbuf_t *out);
 /* stat(2) of PATH (relative to the base): 0, or -1 with errno set. */
@@ -335,7 +337,9 @@ void resource_digest(const val_t *states, char hex[BLOB_HEX]);
  * of a target an earlier step would change is left for the run. Failures
  * the run would certainly meet (a verify whose inputs are known and false,
  * a type error, a failing preview) go to DIAGS. *OUT gets the description
- * of the ordered plan (docs/plan.md). Returns MIG_OK, MIG_EINVALID (a
+ * of the ordered plan (docs/plan.md); past 10,000 statements described
+ * inside loop items, the items left are counted ("not_described"), not
+ * walked. Returns MIG_OK, MIG_EINVALID (a
  * failure is foreseen; *OUT is set all the same) or MIG_ENOMEM. */
 mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,

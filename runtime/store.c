@@ -463,8 +463,11 @@ static mig_status_t bind_json(store_t *s, sqlite3_stmt *q, int col, int slot,
                  "to '%s'", s->path);
         return MIG_ENOMEM;
     }
-    sqlite3_bind_text64(q, col, b->data, b->len, SQLITE_STATIC, SQLITE_UTF8);
-    return MIG_OK;
+    /* A text longer than SQLite takes fails the write (SQLITE_TOOBIG): the
+     * column left unbound would be written as NULL, a value lost. */
+    int rc = sqlite3_bind_text64(q, col, b->data, b->len, SQLITE_STATIC,
+                                 SQLITE_UTF8);
+    return rc == SQLITE_OK ? MIG_OK : store_sql_fail(s, rc, "write a value");
 }
 
 /* ---- positions ---------------------------------------------------------- */

@@ -288,16 +288,18 @@ static sqlite3_stmt *batch_stmt(store_t *s, store_batch_id_t id, unsigned k,
     return *slot;
 }
 
-static void bind_param(sqlite3_stmt *q, int col, const store_param_t *p,
-                       const char *text)
+/* Binds P to column COL of Q: SQLITE_OK, or why not (SQLITE_TOOBIG for a
+ * text longer than SQLite takes), which must fail the write: a column left
+ * unbound would be written as NULL, a result lost without a word. */
+static int bind_param(sqlite3_stmt *q, int col, const store_param_t *p,
+                      const char *text)
 {
     if (p->type == SQLITE_INTEGER)
-        sqlite3_bind_int64(q, col, p->i);
-    else if (p->type == SQLITE_TEXT)
-        sqlite3_bind_text64(q, col, text ? text + p->i : "", p->len,
-                            SQLITE_STATIC, SQLITE_UTF8);
-    else
-        sqlite3_bind_null(q, col);
+        return sqlite3_bind_int64(q, col, p->i);
+    if (p->type == SQLITE_TEXT)
+        return sqlite3_bind_text64(q, col, text ? text + p->i : "", p->len,
+                                   SQLITE_STATIC, SQLITE_UTF8);
+    return sqlite3_bind_null(q, col);
 }
 
 /* Runs Q, bound, to its end as the write of batch ID. */
@@ -334,8 +336,13 @@ static bool write_rows(store_t *s, const store_batch_t *b, store_batch_id_t id,
         if (!q)
             return false;
         const store_param_t *p = b->params + done * w;
-        for (size_t i = 0; i < n * w; i++)
-            bind_param(q, (int)i + 1, &p[i], b->text.data);
+        int rc = SQLITE_OK;
+        for (size_t i = 0; i < n * w && rc == SQLITE_OK; i++)
+            rc = bind_param(q, (int)i + 1, &p[i], b->text.data);
+        if (rc != SQLITE_OK) {
+            sqlite3_clear_bindings(q);
+            return failed(s, f, rc, batches[id].what);
+        }
         ok = run_batch(s, q, id, f);
         done += n;
     }

@@ -543,14 +543,17 @@ static const action_arg_t transfer_args[] = {
 const action_t stdlib_file_actions[] = {
     { .name = "file.read", .effect = ACTION_PURE, .args = path_arg,
       .result = STR, .preview = file_read, .run = file_read,
-      .doc = "The text of a file (UTF-8)." },
+      .doc = "The text of a file (UTF-8); a regular file of up to 64 MiB, "
+             "else InvalidConfig." },
     { .name = "file.read_json", .effect = ACTION_PURE, .args = path_arg,
       .result = ACTION_T_ANY, .preview = file_read_json, .run = file_read_json,
       .doc = "The value a JSON file holds; InvalidConfig with the place of "
-             "the first error when it is malformed." },
+             "the first error when it is malformed, or when it is not a "
+             "regular file of up to 64 MiB." },
     { .name = "file.read_yaml", .effect = ACTION_PURE, .args = path_arg,
       .result = ACTION_T_ANY, .preview = file_read_yaml, .run = file_read_yaml,
-      .doc = "The value a YAML file holds (one document)." },
+      .doc = "The value a YAML file holds (one document); a regular file "
+             "of up to 64 MiB, else InvalidConfig." },
     { .name = "file.exists", .effect = ACTION_PURE, .args = path_arg,
       .result = ACTION_T(BOOL), .preview = file_exists, .run = file_exists,
       .doc = "Whether the path names a file or directory." },

@@ -27,8 +27,8 @@
     "let big = {k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6}\n"                \
     "let tools = [{name: \"lookup\", count: 2}]\n"
 
-/* When set, bound as `deep` before the plan's lets (borrowed). */
-static val_t *preset_deep;
+/* When set, bound as `deep` and `huge` before the plan's lets (borrowed). */
+static val_t *preset_deep, *preset_big;
 
 /* Parses a plan of PRELUDE and LETS, evaluates each let in order (binding
  * it), and describes the last one's value: its canonical text, or the one
@@ -49,6 +49,8 @@ static const char *run(const char *lets)
     assert_non_null(env);
     if (preset_deep)
         assert_int_equal(eval_env_set(env, "deep", preset_deep), MIG_OK);
+    if (preset_big)
+        assert_int_equal(eval_env_set(env, "huge", preset_big), MIG_OK);
     val_t *v = NULL;
     mig_status_t st = MIG_OK;
     for (uint32_t i = 0; i < plan->items.len && st == MIG_OK; i++) {
@@ -589,12 +591,60 @@ static void depth_limit(void **state)
     }
     preset_deep = deep;
     EV("len(deep)", "1");
-    EV("[deep]", "9:10-9:14: value nests deeper than 1000 levels");
-    EV("{k: deep}", "9:13-9:17: value nests deeper than 1000 levels");
-    EV("[1] + [deep]", "9:16-9:20: value nests deeper than 1000 levels");
+    EV("[deep]", "9:9-9:15: " VAL_TOO_DEEP);
+    EV("{k: deep}", "9:9-9:18: " VAL_TOO_DEEP);
+    EV("[1] + [deep]", "9:15-9:21: " VAL_TOO_DEEP);
     EV("len([1] + deep)", "2");
+    EV("len([deep][0])", "9:13-9:19: " VAL_TOO_DEEP);
     preset_deep = NULL;
     val_unref(deep);
+}
+
+#define TOO_LARGE VAL_TOO_LARGE " | the size counts the bytes of every " \
+    "string and key, and 16 for every value, a value held twice counting twice"
+
+/* What an expression builds is at most VAL_MAX_SIZE: a string of that size
+ * is made, one byte more is refused at the place; doubling a string, a
+ * list or a nest of lists stops there. */
+static void size_limit(void **state)
+{
+    (void)state;
+    size_t len = VAL_MAX_SIZE - VAL_NODE_SIZE - 1;
+    char *s = malloc(len);
+    assert_non_null(s);
+    memset(s, 'a', len);
+    preset_big = val_string(s, len);
+    free(s);
+    assert_int_equal(val_size(preset_big), VAL_MAX_SIZE - 1);
+    EV("len(\"${huge}x\")", "16777200");
+    EV("len(\"${huge}xy\")", "9:13-9:24: " TOO_LARGE);
+    EV("len(huge + \"x\")", "16777200");
+    EV("len(huge + \"xy\")", "9:13-9:24: " TOO_LARGE);
+    EV("len(\"x${huge}${huge}\")", "9:24-9:28: " TOO_LARGE);
+    EV("len(replace(\"aa\", \"a\", huge))", "9:13-9:37: " TOO_LARGE);
+    assert_string_equal(run("let sep = join(range(1000), \"\")\n"
+                            "let v = join(range(100000), sep)"),
+                        "10:9-10:33: " TOO_LARGE);
+    EV("len(format(\"{}{}\", huge, huge))", "9:13-9:39: " TOO_LARGE);
+    EV("len(split(huge, \"a\"))", "9:13-9:29: " TOO_LARGE);
+    val_unref(preset_big);
+    preset_big = NULL;
+    /* Doubling: 19 doublings of a list of one item fit, the 20th not. */
+    char lets[4096] = "let l = [1]\n";
+    for (int i = 0; i < 19; i++)
+        strcat(lets, "let l = l + l\n");
+    strcat(lets, "let n = len(l)");
+    assert_string_equal(run(lets), "524288");
+    strcat(lets, "\nlet l = l + l\nlet l = l + l");
+    assert_string_equal(run(lets), "30:9-30:14: " TOO_LARGE);
+    /* A nest of lists that share their items counts each time. */
+    strcpy(lets, "let l = [\"x\"]\n");
+    for (int i = 0; i < 40; i++)
+        strcat(lets, "let l = [l, l]\n");
+    assert_string_equal(run(lets), "28:9-28:15: " TOO_LARGE);
+    /* range() makes at most 1,000,000 numbers. */
+    EV("len(range(1000000))", "1000000");
+    EV("range(1000001)", "9:9-9:23: range: more than 1000000 numbers");
 }
 
 /* eval_to_text is what ${} inserts. */
@@ -665,6 +715,7 @@ int main(void)
         cmocka_unit_test(every_builtin_is_tested),
         cmocka_unit_test(places),
         cmocka_unit_test(depth_limit),
+        cmocka_unit_test(size_limit),
         cmocka_unit_test(to_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -296,7 +296,7 @@ static void refused(void **state)
     REFUSED("local t = {} local x = t for i = 1, 1001 do x[1] = {} "
             "x = x[1] end return t",
             "at [1][1][1][1][1][1][1][1]...[1][1][1][1][1][1][1][1]"
-            ": tables nested deeper than 1000");
+            ": nested too deeply: more than 1000 levels of lists and maps");
     REFUSED("return {ok = true, run = print}",
             "at .run: a function, which has no mig form");
     REFUSED("return {co = coroutine.create(print)}",

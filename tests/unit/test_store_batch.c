@@ -246,6 +246,63 @@ static void test_constraint_fails_the_store(void **state)
     assert_int_equal(count_rows("steps"), 0);
 }
 
+/* A result longer than SQLite takes (its length limit, 1e9 bytes by
+ * default, lowered to 10,000 here) fails the queued write and the store
+ * with SQLite's message: never a row written with no result. */
+static void test_result_too_long_fails_the_store(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_flush(s), MIG_OK);
+    sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, 10000);
+    store_defer(s, true);
+    char text[20000];
+    memset(text, 'x', sizeof text);
+    val_t *fits = val_string(text, 5000);
+    val_t *res = val_string(text, sizeof text);
+    store_step_t st = { .node = "x", .item = "", .state = STORE_STEP_DONE,
+                        .result = fits };
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(count_rows("steps"), 1);
+    st.item = "1";
+    st.result = res;
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+    assert_int_equal(store_flush(s), MIG_EIO);
+    char msg[200];
+    snprintf(msg, sizeof msg, "cannot record a step in '%s': string or blob "
+             "too big", path);
+    assert_string_equal(last_diag(s), msg);
+    val_unref(fits);
+    val_unref(res);
+    store_close(s);
+    assert_int_equal(count_rows("steps"), 1);
+}
+
+/* The same, written at once rather than queued. */
+static void test_result_too_long_fails_at_once(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_flush(s), MIG_OK);
+    sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, 10000);
+    char text[20000];
+    memset(text, 'x', sizeof text);
+    val_t *res = val_string(text, sizeof text);
+    store_step_t st = { .node = "x", .item = "", .state = STORE_STEP_DONE,
+                        .result = res };
+    assert_int_equal(store_step_put(s, run, &st), MIG_EIO);
+    char msg[200];
+    snprintf(msg, sizeof msg, "cannot write a value in '%s': string or "
+             "blob too big", path);
+    assert_string_equal(last_diag(s), msg);
+    val_unref(res);
+    store_close(s);
+    assert_int_equal(count_rows("steps"), 0);
+}
+
 /* A queued write begins its transaction as any write does: with the
  * lock taken over by another run, the fence check refuses it at once. */
 static void test_queued_write_checks_the_fence(void **state)
@@ -307,6 +364,8 @@ int main(void)
         T(test_later_change_wins),
         T(test_missing_record_fails_the_commit),
         T(test_constraint_fails_the_store),
+        T(test_result_too_long_fails_the_store),
+        T(test_result_too_long_fails_at_once),
         T(test_queued_write_checks_the_fence),
         T(test_full_durability_commits_at_once),
 #undef T

@@ -239,6 +239,84 @@ static void diag_counts_and_order(void **state)
     src_free(s);
 }
 
+/* A list keeps MIG_MAX_ERRORS errors and as many warnings; the rest are
+ * counted, and the notes of a dropped one go with it. */
+static void diag_cap(void **state)
+{
+    (void)state;
+    diag_list_t l, m;
+    diag_list_init(&l);
+    for (int i = 0; i < MIG_MAX_ERRORS + 10; i++) {
+        diag_t *d = diag_add(&l, DIAG_ERROR, NULL, NULL, "e%d", i);
+        if (i < MIG_MAX_ERRORS)
+            assert_non_null(d);
+        else
+            assert_null(d);
+        diag_add(&l, DIAG_NOTE, NULL, NULL, "n%d", i);
+    }
+    assert_int_equal(l.errors, MIG_MAX_ERRORS + 10);
+    assert_int_equal(l.dropped_errors, 10);
+    assert_int_equal(l.len, 2 * MIG_MAX_ERRORS);
+    assert_string_equal(l.items[l.len - 2].message, "e49");
+    assert_string_equal(l.items[l.len - 1].message, "n49");
+    /* Warnings have their own count: the 50th is kept, the 51st not. */
+    for (int i = 0; i < MIG_MAX_ERRORS + 1; i++)
+        diag_add(&l, DIAG_WARNING, NULL, NULL, "w%d", i);
+    assert_int_equal(l.warnings, MIG_MAX_ERRORS + 1);
+    assert_int_equal(l.dropped_warnings, 1);
+    assert_string_equal(l.items[l.len - 1].message, "w49");
+    /* Moving a list carries what it dropped. */
+    diag_list_init(&m);
+    diag_list_move(&m, &l);
+    assert_int_equal(m.dropped_errors, 10);
+    assert_int_equal(m.dropped_warnings, 1);
+    assert_int_equal(m.errors, MIG_MAX_ERRORS + 10);
+    assert_int_equal(m.len, 2 * MIG_MAX_ERRORS + MIG_MAX_ERRORS);
+    diag_list_free(&m);
+}
+
+/* A message of MIG_MAX_MESSAGE bytes is kept whole; one byte more keeps
+ * its start and end and says how much it left out. */
+static void diag_clip(void **state)
+{
+    (void)state;
+    diag_list_t l;
+    diag_list_init(&l);
+    char *s = malloc(1000001);
+    assert_non_null(s);
+    memset(s, 'x', 1000000);
+    s[1000000] = '\0';
+    diag_add(&l, DIAG_ERROR, NULL, NULL, "%.*s", MIG_MAX_MESSAGE, s);
+    assert_int_equal(strlen(l.items[0].message), MIG_MAX_MESSAGE);
+    diag_add(&l, DIAG_ERROR, NULL, NULL, "%.*s", MIG_MAX_MESSAGE + 1, s);
+    const char *m = l.items[1].message;
+    assert_true(strlen(m) <= MIG_MAX_MESSAGE);
+    assert_non_null(strstr(m, "[... 49 bytes left out ...]"));
+    diag_add(&l, DIAG_ERROR, NULL, NULL, "undefined name '%s'", s);
+    m = l.items[2].message;
+    assert_true(strlen(m) <= MIG_MAX_MESSAGE);
+    assert_memory_equal(m, "undefined name 'xxx", 19);
+    assert_non_null(strstr(m, "[... 999665 bytes left out ...]"));
+    assert_int_equal(m[strlen(m) - 1], '\'');
+    diag_hint(&l, &l.items[2], "%s", s);
+    assert_true(strlen(l.items[2].hint) <= MIG_MAX_MESSAGE);
+    /* A cut never splits a UTF-8 character. */
+    strbuf_t b;
+    strbuf_init(&b);
+    char e[1000];
+    for (int i = 0; i < 999; i += 3)
+        memcpy(e + i, "\xc3\xa9x", 3);
+    strbuf_put_clipped(&b, e, 999, 100);
+    for (size_t i = 0; i < b.len;) {
+        size_t n = utf8_char_len((const unsigned char *)b.data + i, b.len - i);
+        assert_true(n > 1 || (unsigned char)b.data[i] < 0x80);
+        i += n;
+    }
+    strbuf_free(&b);
+    free(s);
+    diag_list_free(&l);
+}
+
 static void diag_hints_and_growth(void **state)
 {
     (void)state;
@@ -251,13 +329,13 @@ static void diag_hints_and_growth(void **state)
     assert_string_equal(d->hint, "or 2");
     diag_hint(&l, NULL, "ignored");
     /* The list grows past its first capacity, keeping order and hints. */
-    for (int i = 0; i < 100; i++)
+    for (int i = 0; i < 98; i++)
         diag_add(&l, i % 2 ? DIAG_WARNING : DIAG_ERROR, NULL, NULL, "m%d", i);
-    assert_int_equal(l.len, 101);
-    assert_int_equal(l.errors, 51);
-    assert_int_equal(l.warnings, 50);
+    assert_int_equal(l.len, 99);
+    assert_int_equal(l.errors, 50);
+    assert_int_equal(l.warnings, 49);
     assert_string_equal(l.items[0].hint, "or 2");
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 98; i++) {
         char want[16];
         snprintf(want, sizeof(want), "m%d", i);
         assert_string_equal(l.items[i + 1].message, want);
@@ -531,6 +609,8 @@ int main(void)
         cmocka_unit_test(strbuf_quoted),
         cmocka_unit_test(diag_counts_and_order),
         cmocka_unit_test(diag_hints_and_growth),
+        cmocka_unit_test(diag_cap),
+        cmocka_unit_test(diag_clip),
         cmocka_unit_test(source_lines),
         cmocka_unit_test(source_memory_and_load),
         cmocka_unit_test(ast_names),

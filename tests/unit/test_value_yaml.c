@@ -331,13 +331,15 @@ static void billion_laughs(void **state)
         "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
         "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
         "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
-    /* a..f stand for 90 + 819 + 7380 + 66429 + 597870 = 672588 nodes; the
-     * first *f in g passes the bound. */
+    /* val_size of a is 16 + 9 * 19 = 187, of b 16 + 9 * 187 = 1699, and so
+     * on: a..f stand for 9 * (187 + 1699 + 15307 + 137779 + 1240027) =
+     * 12,620,001 bytes; the first *f in g passes the bound (16 MiB). */
     assert_string_equal(yaml_error(S(doc)),
         "t.yaml:7:8-7:10: error: aliases in this document stand for more than "
-        "1000000 nodes\n"
-        "hint: each alias counts as the size of its anchored node; this bound "
-        "stops 'billion laughs' documents\n");
+        "16 MiB\n"
+        "hint: each alias counts the size of its anchored node (its strings' "
+        "bytes and 16 for every value); this bound stops 'billion laughs' "
+        "documents\n");
     /* Up to e is fine: every alias shares, nothing is copied. */
     val_t *v;
     assert_int_equal(read_yaml(doc, (size_t)(strstr(doc, "f:") - doc), &v), MIG_OK);
@@ -422,11 +424,17 @@ static void deep_nesting(void **state)
         "t.yaml:1:1001-1:1002: error: nested too deeply: more than 1000 levels "
         "of lists and maps\n");
     free(s);
-    /* A stream's list of documents is one level itself. */
+    /* A stream's documents nest as deep as one document: the list that
+     * holds them is mig's, not the text's. */
     s = flow_nest(VAL_MAX_DEPTH);
+    assert_int_equal(read_yaml_as(s, strlen(s), true, &v), MIG_OK);
+    assert_int_equal(val_depth(v), VAL_MAX_DEPTH + 1);
+    val_unref(v);
+    free(s);
+    s = flow_nest(VAL_MAX_DEPTH + 1);
     assert_int_equal(read_yaml_as(s, strlen(s), true, &v), MIG_EINVALID);
-    assert_string_equal(rendered, "t.yaml:1:1000-1:1001: error: nested too "
-                        "deeply: more than 999 levels of lists and maps\n");
+    assert_string_equal(rendered, "t.yaml:1:1001-1:1002: error: nested too "
+                        "deeply: more than 1000 levels of lists and maps\n");
     free(s);
     /* Block style: "- - - ... x". */
     s = malloc(2 * (VAL_MAX_DEPTH + 1) + 2);
@@ -437,7 +445,7 @@ static void deep_nesting(void **state)
         "t.yaml:1:2001-1:2001: error: nested too deeply: more than 1000 levels "
         "of lists and maps\n");
     free(s);
-    /* Aliases can stack values deeper than the text nests: the list that
+    /* Aliases can stack values deeper than the text nests: the alias that
      * would pass the bound is the one reported. */
     char *deep = flow_nest(600);
     size_t n = strlen(deep) + 2 * 600 + 64;
@@ -449,7 +457,7 @@ static void deep_nesting(void **state)
     close[600] = '\0';
     snprintf(s, n, "a: &d %s\nb: %s*d%s\n", deep, open, close);
     assert_string_equal(yaml_error(s, strlen(s)),
-        "t.yaml:2:204-2:205: error: nested too deeply: more than 1000 levels "
+        "t.yaml:2:604-2:606: error: nested too deeply: more than 1000 levels "
         "of lists and maps\n"
         "hint: an alias brings the nesting of the node it refers to\n");
     free(open);

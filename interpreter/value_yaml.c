@@ -1,8 +1,11 @@
 /* value_yaml.c: YAML to values, with libyaml's event parser, so that every
  * node has its place for messages. Scalars resolve by the YAML 1.2 core
- * schema; the core tags are honoured and others refused; anchors and
+ * schema (value_yaml_scalar.c); the core tags are honoured and others refused; anchors and
  * aliases share values, bounded so that a "billion laughs" fails cleanly;
  * '<<' merge keys are applied; duplicate keys are errors with both places.
+ * The lenient mode (val_from_yaml_lenient, for the legacy readers only)
+ * turns three of those errors into warnings: lenient_tag below, and
+ * val_yaml_underscored, duplicate keys in take_key.
  * The writer is value_yaml_emit.c. docs/values.md states every rule. */
 #include "interpreter_int.h"
 
@@ -13,75 +16,6 @@
 #include <yaml.h>
 
 #define CORE_TAG "tag:yaml.org,2002:"
-
-/* ---- the core schema --------------------------------------------------- */
-
-static bool word_in(const char *s, size_t n, const char *const *words)
-{
-    for (; *words; words++)
-        if (strlen(*words) == n && memcmp(*words, s, n) == 0)
-            return true;
-    return false;
-}
-
-static size_t digits_in(const char *s, size_t n, const char *set)
-{
-    size_t i = 0;
-    while (i < n && s[i] && strchr(set, s[i]))
-        i++;
-    return i;
-}
-
-#define DEC "0123456789"
-
-val_yaml_kind_t val_yaml_plain_kind(const char *s, size_t n)
-{
-    static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
-    static const char *const trues[] = { "true", "True", "TRUE", NULL };
-    static const char *const falses[] = { "false", "False", "FALSE", NULL };
-    static const char *const infs[] = { ".inf", ".Inf", ".INF", NULL };
-    static const char *const nans[] = { ".nan", ".NaN", ".NAN", NULL };
-    if (n == 0 || word_in(s, n, nulls))
-        return VAL_Y_NULL;
-    if (word_in(s, n, trues))
-        return VAL_Y_TRUE;
-    if (word_in(s, n, falses))
-        return VAL_Y_FALSE;
-    if (word_in(s, n, nans))
-        return VAL_Y_NONFINITE;
-    size_t sign = s[0] == '-' || s[0] == '+';
-    if (word_in(s + sign, n - sign, infs))
-        return VAL_Y_NONFINITE;
-    if (n > 2 && s[0] == '0' && s[1] == 'o' && digits_in(s + 2, n - 2, "01234567") == n - 2)
-        return VAL_Y_INT8;
-    if (n > 2 && s[0] == '0' && s[1] == 'x' &&
-        digits_in(s + 2, n - 2, DEC "abcdefABCDEF") == n - 2)
-        return VAL_Y_INT16;
-    size_t p = sign, d = digits_in(s + p, n - p, DEC);
-    if (d && p + d == n)
-        return VAL_Y_INT10;
-    /* Float: a mantissa with digits before or after the point, then an
-     * optional exponent. */
-    p += d;
-    if (p < n && s[p] == '.') {
-        size_t f = digits_in(s + p + 1, n - p - 1, DEC);
-        if (!d && !f)
-            return VAL_Y_STR;
-        p += 1 + f;
-    } else if (!d) {
-        return VAL_Y_STR;
-    }
-    if (p < n && (s[p] == 'e' || s[p] == 'E')) {
-        p++;
-        if (p < n && (s[p] == '-' || s[p] == '+'))
-            p++;
-        size_t e = digits_in(s + p, n - p, DEC);
-        if (!e)
-            return VAL_Y_STR;
-        p += e;
-    }
-    return p == n ? VAL_Y_FLOAT : VAL_Y_STR;
-}
 
 /* ---- the reader's state ------------------------------------------------ */
 
@@ -103,6 +37,7 @@ typedef struct yframe {
     size_t size;             /* nodes, with aliases counted expanded */
     size_t anchor;           /* its anchor's index, or VAL_NPOS */
     uint32_t serial;         /* ... and that anchor's definition */
+    char *tag;               /* lenient: an unknown tag to wrap it in */
     ykey_t *keys;            /* one per entry of V */
     size_t cap_keys;
 } yframe_t;
@@ -128,6 +63,7 @@ typedef struct yread {
     uint32_t serial;
     size_t aliased;          /* val_size reached through aliases so far */
     bool stream;             /* every document, into DOCS */
+    bool lenient;            /* val_from_yaml_lenient */
     size_t n_docs;
     val_t *root, *docs;
 } yread_t;
@@ -173,8 +109,12 @@ static bool is_core_tag(const char *tag)
         "str", "int", "float", "bool", "null", "map", "seq", NULL,
     };
     size_t n = strlen(CORE_TAG);
-    return strncmp(tag, CORE_TAG, n) == 0 &&
-           word_in(tag + n, strlen(tag + n), names);
+    if (strncmp(tag, CORE_TAG, n) != 0)
+        return false;
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(tag + n, names[i]) == 0)
+            return true;
+    return false;
 }
 
 /* Appends "!!int" for a core tag, TAG itself otherwise. */
@@ -204,6 +144,38 @@ static mig_status_t tag_error(yread_t *r, const src_span_t *span,
     }
     strbuf_free(&t);
     return MIG_EINVALID;
+}
+
+/* ---- the lenient mode ------------------------------------------------- */
+
+/* Lenient: V (taken) kept under an unknown TAG as the map {"$tag": TAG
+ * written short ("!!python/tuple"), "$value": V}, with a warning. */
+static mig_status_t lenient_tag(yread_t *r, const src_span_t *span,
+                                const char *tag, val_t **v)
+{
+    strbuf_t t;
+    strbuf_init(&t);
+    put_tag(&t, tag);
+    val_t *m = val_map_new(2);
+    val_t *name = t.oom ? NULL : val_string(t.data ? t.data : "", t.len);
+    mig_status_t st = m && name ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "$tag", 4, name);
+    else
+        val_unref(name);
+    if (st == MIG_OK) {
+        st = val_map_set_take(m, "$value", 6, *v);
+        *v = NULL;
+    }
+    if (st == MIG_OK)
+        diag_add(r->diags, DIAG_WARNING, r->src, span, "unknown tag '%s' kept "
+                 "as a tagged value", t.data);
+    strbuf_free(&t);
+    val_unref(*v);
+    *v = st == MIG_OK ? m : NULL;
+    if (st != MIG_OK)
+        val_unref(m);
+    return st;
 }
 
 /* ---- scalars ----------------------------------------------------------- */
@@ -275,8 +247,18 @@ static mig_status_t resolve_scalar(yread_t *r, const yaml_event_t *ev,
         return MIG_EINVALID;
     }
     if (!tag) {
-        val_yaml_kind_t k = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
-                                ? val_yaml_plain_kind(text, len) : VAL_Y_STR;
+        bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        val_yaml_kind_t k = plain ? val_yaml_plain_kind(text, len) : VAL_Y_STR;
+        char *bare = NULL;
+        if (k == VAL_Y_STR && plain && r->lenient &&
+            (k = val_yaml_underscored(text, len, &bare)) != VAL_Y_STR) {
+            mig_status_t st = scalar_value(r, bare, strlen(bare), k, span, out);
+            if (st == MIG_OK)
+                diag_add(r->diags, DIAG_WARNING, r->src, span, "'%s' read as "
+                         "the number %s, as YAML 1.1 reads it", text, bare);
+            free(bare);
+            return st;
+        }
         return scalar_value(r, text, len, k, span, out);
     }
     size_t n = strlen(CORE_TAG);
@@ -302,6 +284,14 @@ static mig_status_t resolve_scalar(yread_t *r, const yaml_event_t *ev,
                tags[i].what, tags[i].name);
         strbuf_free(&t);
         return MIG_EINVALID;
+    }
+    if (r->lenient && !is_core_tag(tag)) {
+        val_yaml_kind_t k = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+                                ? val_yaml_plain_kind(text, len) : VAL_Y_STR;
+        if (k == VAL_Y_NONFINITE)
+            k = VAL_Y_STR;
+        mig_status_t st = scalar_value(r, text, len, k, span, out);
+        return st == MIG_OK ? lenient_tag(r, span, tag, out) : st;
     }
     return tag_error(r, span, tag, NULL);
 }
@@ -386,8 +376,12 @@ static mig_status_t take_key(yread_t *r, yframe_t *f, const char *text,
         return MIG_OK;
     }
     size_t i = val_map_index(f->v, text, len);
-    if (i != VAL_NPOS && f->keys[i].explicit_key)
+    if (i != VAL_NPOS && f->keys[i].explicit_key && !r->lenient)
         return duplicate_key(r, text, len, &f->keys[i].span, span);
+    if (i != VAL_NPOS && f->keys[i].explicit_key)
+        diag_add(r->diags, DIAG_WARNING, r->src, span, "duplicate key \"%.*s\" "
+                 "(first at %u:%u): the last value is kept", (int)(len > 40 ? 40 : len),
+                 text, f->keys[i].span.line, f->keys[i].span.col);
     f->key = val_intern(r->keys, text, len);
     if (!f->key)
         return MIG_ENOMEM;
@@ -587,8 +581,9 @@ static mig_status_t on_start(yread_t *r, const yaml_event_t *ev, bool is_map)
     const char *anchor = (const char *)(is_map ? ev->data.mapping_start.anchor
                                                : ev->data.sequence_start.anchor);
     const char *kind = is_map ? "map" : "list";
-    if (tag && strcmp(tag, "!") != 0 &&
-        strcmp(tag, is_map ? CORE_TAG "map" : CORE_TAG "seq") != 0)
+    bool unknown = tag && strcmp(tag, "!") != 0 &&
+                   strcmp(tag, is_map ? CORE_TAG "map" : CORE_TAG "seq") != 0;
+    if (unknown && (!r->lenient || is_core_tag(tag)))
         return tag_error(r, &span, tag, is_core_tag(tag) ? kind : NULL);
     if (key_frame(r))
         return not_scalar_key(r, &span, kind);
@@ -605,6 +600,10 @@ static mig_status_t on_start(yread_t *r, const yaml_event_t *ev, bool is_map)
     f->v = is_map ? val_map_new(0) : val_list_new(0);
     if (!f->v)
         return MIG_ENOMEM;
+    if (unknown && !(f->tag = strdup(tag))) {
+        val_unref(f->v);
+        return MIG_ENOMEM;
+    }
     r->n_frames++;
     if (anchor)
         return define_anchor(r, anchor, NULL, 0, &f->anchor, &f->serial);
@@ -616,22 +615,26 @@ static void frame_free(yframe_t *f)
     val_unref(f->v);
     val_unref(f->key);
     free(f->keys);
+    free(f->tag);
     f->v = f->key = NULL;
     f->keys = NULL;
+    f->tag = NULL;
 }
 
 static mig_status_t on_end(yread_t *r)
 {
     yframe_t f = r->frames[--r->n_frames];
+    mig_status_t st = f.tag ? lenient_tag(r, &f.span, f.tag, &f.v) : MIG_OK;
     /* An anchor redefined inside this node keeps the later definition. */
-    if (f.anchor != VAL_NPOS && r->anchors[f.anchor].serial == f.serial) {
+    if (st == MIG_OK && f.anchor != VAL_NPOS &&
+        r->anchors[f.anchor].serial == f.serial) {
         r->anchors[f.anchor].value = val_ref(f.v);
         r->anchors[f.anchor].size = f.size;
     }
     val_t *v = f.v;
     f.v = NULL;
     frame_free(&f);
-    return place(r, v, f.size, &f.span);
+    return st == MIG_OK ? place(r, v, f.size, &f.span) : st;
 }
 
 static mig_status_t on_document(yread_t *r, const yaml_event_t *ev, bool start)
@@ -727,13 +730,14 @@ static mig_status_t not_utf8(yread_t *r)
 }
 
 static mig_status_t yaml_read(src_t *src, diag_list_t *diags, bool stream,
-                              val_t **out)
+                              bool lenient, val_t **out)
 {
     yread_t r;
     memset(&r, 0, sizeof(r));
     r.src = src;
     r.diags = diags;
     r.stream = stream;
+    r.lenient = lenient;
     r.max_depth = VAL_MAX_DEPTH;
     val_loc_init(&r.loc, src);
     mig_status_t st = not_utf8(&r);
@@ -783,10 +787,16 @@ static mig_status_t yaml_read(src_t *src, diag_list_t *diags, bool stream,
 
 mig_status_t val_from_yaml(src_t *src, diag_list_t *diags, val_t **out)
 {
-    return yaml_read(src, diags, false, out);
+    return yaml_read(src, diags, false, false, out);
 }
 
 mig_status_t val_from_yaml_stream(src_t *src, diag_list_t *diags, val_t **out)
 {
-    return yaml_read(src, diags, true, out);
+    return yaml_read(src, diags, true, false, out);
+}
+
+mig_status_t val_from_yaml_lenient(src_t *src, diag_list_t *diags,
+                                   val_t **out)
+{
+    return yaml_read(src, diags, true, true, out);
 }

@@ -10,6 +10,10 @@
 
 #include "stdlib_int.h"
 
+/* The largest legacy file read: 16 MiB. A bigger one is reported as no
+ * tool definition (docs/legacy-formats.md, "Reading files leniently"). */
+#define TOOLS_FILE_MAX (16u << 20)
+
 /* A file as every reader sees it, loaded once by tools_file_load. */
 typedef struct tools_file {
     const char *path;       /* as the plan gave it */
@@ -21,15 +25,21 @@ typedef struct tools_file {
     /* "json", "jsonl", "yaml" or "text": how it was parsed. "jsonl" when
      * every non-blank line is a JSON value and there are two or more;
      * "yaml" when JSON failed and lenient YAML (docs/legacy-formats.md,
-     * "Reading files leniently") took it; "text" when neither did. */
+     * "Reading files") took it; "text" when neither did. NULL when the
+     * file could not be read, is binary, or starts like JSON ('{', '[')
+     * but is neither JSON nor YAML (its error is in load_problems). */
     const char *syntax;
-    val_t *doc;             /* the parsed document (YAML: the first), or NULL */
+    val_t *doc;             /* the parsed document (YAML: the first), or
+                               NULL ("jsonl", "text") */
     val_t *docs;            /* "jsonl": every line's value; multi-document
                                YAML: every document; else NULL */
+    unsigned *lines;        /* "jsonl": the line of each of DOCS; else NULL */
     val_t *load_problems;   /* list of problem maps from loading (lenient
                                reading's warnings, a parse error) */
     char digest[8 + BLOB_HEX];  /* "blake2b:" and the hex of the raw bytes */
     action_ctx_t *ctx;      /* to read files next to it (tools_file_sibling) */
+    bool oom;               /* loading ran out of memory (tools_file_load
+                               then gives MIG_ENOMEM) */
 } tools_file_t;
 
 /* What a reader fills: lists of records and problems. */
@@ -105,9 +115,26 @@ void tools_pointer_index(strbuf_t *b, size_t i);
  * list for KIND ("tool", "server", "rag"). */
 void tools_add_take(tools_out_t *out, const char *kind, val_t *rec);
 
+/* A new tool record: every key of a tool record (above) null but
+ * `extra`, an empty map. NULL when out of memory. */
+val_t *tools_tool_new(void);
+/* Sets KEY of REC (unshared) to V, taking it; a NULL V or no memory sets
+ * OUT->oom. */
+void tools_set(tools_out_t *out, val_t *rec, const char *key, val_t *v);
+/* Sets KEY of map DST (unshared) to the member FROM of SRC, when SRC has
+ * one; a NULL DST or no memory sets OUT->oom. */
+void tools_copy(tools_out_t *out, val_t *dst, const char *key,
+                const val_t *src, const char *from);
+/* Copies every member of map SRC whose key is not in KNOWN (ended by
+ * NULL) into REC's `extra`, so that nothing of the source is lost. */
+void tools_extra(tools_out_t *out, val_t *rec, const val_t *src,
+                 const char *const *known);
+
 /* Small readers of parsed documents: the member KEY of map M when it is
  * of TYPE, else NULL (borrowed). */
 val_t *tools_get(const val_t *m, const char *key, val_type_t type);
+/* The member KEY of M of any type, or NULL (also when M is no map). */
+val_t *tools_member(const val_t *m, const char *key);
 const char *tools_get_str(const val_t *m, const char *key);
 
 #endif

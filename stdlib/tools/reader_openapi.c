@@ -15,312 +15,11 @@
 static const char *const methods[] = {
     "get", "put", "post", "delete", "options", "head", "patch", "trace", NULL,
 };
-
-/* A document $refs may point into: the one read, or one loaded beside it. */
-typedef struct oa_doc {
-    const tools_file_t *file;
-    tools_file_t own;       /* loaded here (not the one read) */
-} oa_doc_t;
-
-typedef struct oa {
-    tools_out_t *out;
-    const openapi_opts_t *o;
-    const char *version;
-    bool v2;                        /* Swagger 2.0 */
-    oa_doc_t docs[OPENAPI_REF_FILES + 1];
-    size_t n_docs;
-    char *stack[OPENAPI_REF_DEPTH]; /* the refs being expanded, "doc#ptr" */
-    size_t depth;
-    size_t expansions;
-    bool budget_told;
-    /* The schema being built: recursive refs kept under $defs. */
-    val_t *defs;        /* name -> schema */
-    val_t *def_names;   /* "doc#ptr" -> name */
-    val_t *pending;     /* list of ["doc#ptr", doc index] still to expand */
-    const char *where;  /* the pointer problems name */
-} oa_t;
-
-static void problem(oa_t *a, const char *sev, const char *ptr,
-                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void problem(oa_t *a, const char *sev, const char *ptr,
-                    const char *fmt, ...)
-{
-    char msg[900];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    tools_problem(a->out, sev, ptr, 0, "%s%s", a->o->label ? a->o->label : "",
-                  msg);
-}
-
-static void set(oa_t *a, val_t *m, const char *key, val_t *v)
-{
-    if (!v || val_map_set_take(m, key, strlen(key), v) != MIG_OK)
-        a->out->oom = true;
-}
-
-const char *openapi_version(const val_t *doc, char buf[16])
-{
-    if (!doc || val_type(doc) != VAL_MAP)
-        return NULL;
-    const char *keys[] = { "openapi", "swagger" };
-    for (int i = 0; i < 2; i++) {
-        val_t *v = val_map_get(doc, keys[i], strlen(keys[i]));
-        const char *s = NULL;
-        if (v && val_type(v) == VAL_STRING) {
-            s = val_get_str(v, NULL);
-        } else if (v && val_type(v) == VAL_NUMBER) {
-            snprintf(buf, 16, "%.1f", val_get_number(v));
-            s = buf;
-        }
-        if (s && s[0] == (i == 0 ? '3' : '2') && (s[1] == '.' || !s[1]))
-            return s;
-    }
-    return NULL;
-}
-
-/* ---- $ref ---------------------------------------------------------------- */
-
-/* The value at JSON pointer PTR (a URI fragment: percent-escapes and ~0/~1
- * decoded) in V, or NULL. */
-static const val_t *pointer_get(const val_t *v, const char *ptr)
-{
-    while (v && *ptr == '/') {
-        char tok[512];
-        size_t n = 0;
-        for (ptr++; *ptr && *ptr != '/' && n + 1 < sizeof tok; ptr++) {
-            char c = *ptr;
-            if (c == '~' && (ptr[1] == '0' || ptr[1] == '1'))
-                c = *++ptr == '0' ? '~' : '/';
-            else if (c == '%' && ptr[1] && ptr[2]) {
-                char hex[3] = { ptr[1], ptr[2], 0 };
-                c = (char)strtol(hex, NULL, 16);
-                ptr += 2;
-            }
-            tok[n++] = c;
-        }
-        tok[n] = 0;
-        if (val_type(v) == VAL_MAP) {
-            v = val_map_get(v, tok, n);
-        } else if (val_type(v) == VAL_LIST) {
-            char *end;
-            unsigned long i = strtoul(tok, &end, 10);
-            v = *tok && !*end ? val_list_get(v, i) : NULL;
-        } else {
-            v = NULL;
-        }
-    }
-    return *ptr ? NULL : v;
-}
-
-/* The index of the document NAME (relative to document FROM) in A->docs,
- * loading it; -1 when it cannot be read as JSON or YAML. */
-static int doc_index(oa_t *a, int from, const char *name, size_t len)
-{
-    const char *base = a->docs[from].file->path;
-    const char *slash = strrchr(base, '/');
-    strbuf_t p;
-    strbuf_init(&p);
-    if (slash)
-        strbuf_put(&p, base, (size_t)(slash - base) + 1);
-    if (len >= 2 && name[0] == '.' && name[1] == '/')
-        name += 2, len -= 2;
-    strbuf_put(&p, name, len);
-    int found = -1;
-    for (size_t i = 0; !p.oom && i < a->n_docs && found < 0; i++)
-        if (strcmp(a->docs[i].file->path, p.data) == 0)
-            found = (int)i;
-    if (found < 0 && !p.oom && a->n_docs < OPENAPI_REF_FILES + 1) {
-        oa_doc_t *d = &a->docs[a->n_docs];
-        const char *rel = p.data + (slash ? (size_t)(slash - base) + 1 : 0);
-        mig_status_t st = tools_file_sibling(a->docs[from].file, rel, &d->own);
-        if (st == MIG_ENOMEM)
-            a->out->oom = true;
-        if (st == MIG_OK && d->own.doc) {
-            d->file = &d->own;
-            found = (int)a->n_docs++;
-        } else if (st == MIG_OK) {
-            tools_file_free(&d->own);
-        }
-    }
-    if (p.oom)
-        a->out->oom = true;
-    strbuf_free(&p);
-    return found;
-}
-
-static val_t *resolve(oa_t *a, int doc, const val_t *v);
-
-/* The name under $defs for the recursive reference KEY. */
-static const char *def_name(oa_t *a, const char *key, int doc)
-{
-    val_t *have = val_map_get(a->def_names, key, strlen(key));
-    if (have)
-        return val_get_str(have, NULL);
-    const char *last = strrchr(key, '/');
-    last = last ? last + 1 : key;
-    char name[128];
-    snprintf(name, sizeof name, "%s", *last ? last : "root");
-    for (int i = 2; val_map_get(a->def_names, name, strlen(name)) ||
-                    val_map_get(a->defs, name, strlen(name)); i++)
-        snprintf(name, sizeof name, "%.100s_%d", *last ? last : "root", i);
-    val_t *pair = val_list_new(2);
-    if (!pair || val_list_push_take(pair, val_cstring(key)) != MIG_OK ||
-        val_list_push_take(pair, val_int(doc)) != MIG_OK ||
-        val_list_push_take(a->pending, pair) != MIG_OK) {
-        a->out->oom = true;
-        return "";
-    }
-    set(a, a->defs, name, val_map_new(0));
-    set(a, a->def_names, key, val_cstring(name));
-    return val_get_str(val_map_get(a->def_names, key, strlen(key)), NULL);
-}
-
-/* A copy of {$ref: REF, ...SIBLINGS} with REF resolved: the target
- * expanded, or on a cycle a reference into $defs; a broken reference
- * gives {} and an error problem. */
-static val_t *resolve_ref(oa_t *a, int doc, const val_t *m, const char *ref)
-{
-    const char *hash = strchr(ref, '#');
-    size_t flen = hash ? (size_t)(hash - ref) : strlen(ref);
-    const char *frag = hash ? hash + 1 : "";
-    if (strstr(ref, "://")) {
-        problem(a, "warning", a->where, "$ref '%s' names another host: not "
-                "fetched, kept as it is", ref);
-        return val_ref((val_t *)m);
-    }
-    int target_doc = flen ? doc_index(a, doc, ref, flen) : doc;
-    if (target_doc < 0) {
-        problem(a, "error", a->where, "broken $ref '%s': the file '%.*s' "
-                "is not next to the document or is not JSON or YAML; read "
-                "as {} (any value)", ref, (int)flen, ref);
-        return val_map_new(0);
-    }
-    const val_t *target = pointer_get(a->docs[target_doc].file->doc, frag);
-    if (!target) {
-        problem(a, "error", a->where, "broken $ref '%s': no such place in "
-                "the document; read as {} (any value)", ref);
-        return val_map_new(0);
-    }
-    char key[1024];
-    snprintf(key, sizeof key, "%s#%s", a->docs[target_doc].file->path, frag);
-    for (size_t i = 0; i < a->depth; i++)
-        if (strcmp(a->stack[i], key) == 0) {
-            const char *name = def_name(a, key, target_doc);
-            val_t *r = val_map_new(1);
-            char to[160];
-            snprintf(to, sizeof to, "#/$defs/%s", name);
-            if (r)
-                set(a, r, "$ref", val_cstring(to));
-            return r;
-        }
-    if (a->depth == OPENAPI_REF_DEPTH ||
-        ++a->expansions > OPENAPI_REF_EXPANSIONS) {
-        if (!a->budget_told)
-            problem(a, "error", a->where, "$ref '%s': references nest deeper "
-                    "than %d or expand more than %d times; read as {}", ref,
-                    OPENAPI_REF_DEPTH, OPENAPI_REF_EXPANSIONS);
-        a->budget_told = true;
-        return val_map_new(0);
-    }
-    a->stack[a->depth] = strdup(key);
-    if (!a->stack[a->depth]) {
-        a->out->oom = true;
-        return NULL;
-    }
-    a->depth++;
-    val_t *r = resolve(a, target_doc, target);
-    free(a->stack[--a->depth]);
-    /* Keywords beside a $ref (3.1 allows them) override the target's. */
-    if (r && val_type(r) == VAL_MAP && val_len(m) > 1) {
-        val_t *c = val_copy(r);
-        val_unref(r);
-        r = c;
-        for (size_t i = 0; r && i < val_len(m); i++) {
-            size_t kl;
-            const char *k = val_get_str(val_map_key(m, i), &kl);
-            if (strcmp(k, "$ref") != 0 &&
-                val_map_set(r, k, kl, val_map_value(m, i)) != MIG_OK)
-                a->out->oom = true;
-        }
-    }
-    return r;
-}
-
-/* A copy of V with every $ref in it resolved (V is in document DOC). */
-static val_t *resolve(oa_t *a, int doc, const val_t *v)
-{
-    if (!v)
-        return NULL;
-    if (val_type(v) == VAL_MAP) {
-        const char *ref = tools_get_str(v, "$ref");
-        if (ref)
-            return resolve_ref(a, doc, v, ref);
-        val_t *m = val_map_new(val_len(v));
-        for (size_t i = 0; m && i < val_len(v); i++) {
-            size_t kl;
-            const char *k = val_get_str(val_map_key(v, i), &kl);
-            val_t *c = resolve(a, doc, val_map_value(v, i));
-            if (!c || val_map_set_take(m, k, kl, c) != MIG_OK)
-                a->out->oom = true;
-        }
-        return m;
-    }
-    if (val_type(v) == VAL_LIST) {
-        val_t *l = val_list_new(val_len(v));
-        for (size_t i = 0; l && i < val_len(v); i++)
-            if (val_list_push_take(l, resolve(a, doc, val_list_get(v, i))) !=
-                MIG_OK)
-                a->out->oom = true;
-        return l;
-    }
-    return val_ref((val_t *)v);
-}
-
-/* Starts a schema of its own: no $defs yet. */
-static void scope_begin(oa_t *a)
-{
-    val_unref(a->defs);
-    val_unref(a->def_names);
-    val_unref(a->pending);
-    a->defs = val_map_new(0);
-    a->def_names = val_map_new(0);
-    a->pending = val_list_new(0);
-    if (!a->defs || !a->def_names || !a->pending)
-        a->out->oom = true;
-}
-
-/* Ends the schema ROOT (a map, unshared): expands the recursive
- * references found while building it into ROOT's $defs, and reports
- * each. */
-static void scope_end(oa_t *a, val_t *root)
-{
-    for (size_t i = 0; a->pending && i < val_len(a->pending); i++) {
-        const val_t *pair = val_list_get(a->pending, i);
-        const char *key = val_get_str(val_list_get(pair, 0), NULL);
-        int doc = (int)val_get_int(val_list_get(pair, 1));
-        const char *frag = strchr(key, '#') + 1;
-        const char *name = val_get_str(val_map_get(a->def_names, key,
-                                                   strlen(key)), NULL);
-        problem(a, "warning", a->where, "$ref '#%s' refers back to itself: "
-                "kept once as #/$defs/%s", frag, name);
-        a->stack[0] = (char *)key;
-        a->depth = 1;
-        val_t *s = resolve(a, doc, pointer_get(a->docs[doc].file->doc, frag));
-        a->depth = 0;
-        set(a, a->defs, name, s);
-    }
-    if (root && a->defs && val_len(a->defs))
-        set(a, root, "$defs", val_ref(a->defs));
-}
-
 /* ---- one operation ------------------------------------------------------- */
 
 /* The schema of parameter P (resolved): OpenAPI 3's `schema`, or Swagger
  * 2's keywords on the parameter itself; its description joined in. */
-static val_t *param_schema(oa_t *a, const val_t *p)
+static val_t *param_schema(openapi_t *a, const val_t *p)
 {
     static const char *const not_schema[] = {
         "name", "in", "required", "allowEmptyValue", "collectionFormat",
@@ -346,13 +45,14 @@ static val_t *param_schema(oa_t *a, const val_t *p)
                 a->out->oom = true;
         }
         if (!a->v2 && s && !given)
-            problem(a, "warning", a->where, "parameter '%s' has no schema: "
+            openapi_problem(a, "warning", a->where, "parameter '%s' has no "
+                            "schema: "
                     "read as %s", tools_get_str(p, "name"),
                     val_len(s) ? "its own keywords" : "{} (any value)");
     }
     const val_t *d = tools_get(p, "description", VAL_STRING);
     if (s && d && !val_map_get(s, "description", 11))
-        set(a, s, "description", val_ref((val_t *)d));
+        openapi_set(a, s, "description", val_ref((val_t *)d));
     if (!s)
         a->out->oom = true;
     return s;
@@ -373,15 +73,17 @@ static bool listed(const val_t *l, const char *s)
     return false;
 }
 
-static void add_input(oa_t *a, inputs_t *in, const char *name, val_t *schema,
+static void add_input(openapi_t *a, inputs_t *in, const char *name,
+                      val_t *schema,
                       const char *where, bool required)
 {
     if (val_map_get(in->props, name, strlen(name)))
-        problem(a, "warning", a->where, "parameter '%s' is declared twice "
+        openapi_problem(a, "warning", a->where, "parameter '%s' is declared "
+                        "twice "
                 "(%s and %s): the %s one is read", name,
                 tools_get_str(in->in, name), where, where);
-    set(a, in->props, name, schema);
-    set(a, in->in, name, val_cstring(where));
+    openapi_set(a, in->props, name, schema);
+    openapi_set(a, in->in, name, val_cstring(where));
     if (required && !listed(in->required, name) &&
         val_list_push_take(in->required, val_cstring(name)) != MIG_OK)
         a->out->oom = true;
@@ -404,7 +106,7 @@ static bool overridden(const val_t *p, const val_t *own)
 
 /* Reads the resolved parameter list PS into IN; a Swagger body parameter
  * into *BODY and *BODY_REQ. */
-static void read_params(oa_t *a, inputs_t *in, const val_t *ps,
+static void read_params(openapi_t *a, inputs_t *in, const val_t *ps,
                         const val_t *own, val_t **body, bool *body_req)
 {
     for (size_t i = 0; ps && i < val_len(ps); i++) {
@@ -414,7 +116,8 @@ static void read_params(oa_t *a, inputs_t *in, const val_t *ps,
         if (own && overridden(p, own))
             continue;
         if (!name || !where) {
-            problem(a, "error", a->where, "a parameter with no %s: not read",
+            openapi_problem(a, "error", a->where, "a parameter with no %s: "
+                            "not read",
                     !name ? "name" : "'in'");
             continue;
         }
@@ -434,7 +137,7 @@ static void read_params(oa_t *a, inputs_t *in, const val_t *ps,
 
 /* Checks the {names} of path template PATH against the path parameters:
  * a missing one is added as a required string, an unused one reported. */
-static void check_template(oa_t *a, inputs_t *in, const char *path)
+static void check_template(openapi_t *a, inputs_t *in, const char *path)
 {
     for (const char *s = strchr(path, '{'); s; s = strchr(s + 1, '{')) {
         const char *e = strchr(s, '}');
@@ -445,11 +148,12 @@ static void check_template(oa_t *a, inputs_t *in, const char *path)
         const char *w = tools_get_str(in->in, name);
         if (w && strcmp(w, "path") == 0)
             continue;
-        problem(a, "warning", a->where, "the path template names {%s} but no "
+        openapi_problem(a, "warning", a->where, "the path template names "
+                        "{%s} but no "
                 "path parameter declares it: read as a required string", name);
         val_t *sch = val_map_new(1);
         if (sch)
-            set(a, sch, "type", val_cstring("string"));
+            openapi_set(a, sch, "type", val_cstring("string"));
         add_input(a, in, name, sch, "path", true);
     }
     for (size_t i = 0; i < val_len(in->in); i++) {
@@ -458,7 +162,8 @@ static void check_template(oa_t *a, inputs_t *in, const char *path)
         char brace[140];
         snprintf(brace, sizeof brace, "{%s}", name);
         if (strcmp(w, "path") == 0 && !strstr(path, brace))
-            problem(a, "warning", a->where, "path parameter '%s' is not in "
+            openapi_problem(a, "warning", a->where, "path parameter '%s' is "
+                            "not in "
                     "the path template '%s'", name, path);
     }
 }
@@ -493,7 +198,7 @@ static bool flat_body(const val_t *body, const inputs_t *in)
 
 /* Puts the request body BODY (resolved) into IN: its properties beside
  * the parameters when flat_body, else the whole under "body". */
-static void add_body(oa_t *a, inputs_t *in, val_t *body, bool req,
+static void add_body(openapi_t *a, inputs_t *in, val_t *body, bool req,
                      const char *where)
 {
     if (flat_body(body, in)) {
@@ -508,11 +213,13 @@ static void add_body(oa_t *a, inputs_t *in, val_t *body, bool req,
             const val_t *k = val_list_get(breq, i);
             if (val_type(k) == VAL_STRING &&
                 !val_map_get(props, val_get_str(k, NULL), val_len(k)))
-                problem(a, "warning", a->where, "the request body requires "
+                openapi_problem(a, "warning", a->where, "the request body "
+                                "requires "
                         "'%s', which it does not define", val_get_str(k, NULL));
         }
         if (!req && breq && val_len(breq))
-            problem(a, "warning", a->where, "the request body is optional: "
+            openapi_problem(a, "warning", a->where, "the request body is "
+                            "optional: "
                     "its required properties are read as optional");
         val_unref(body);
         return;
@@ -520,7 +227,8 @@ static void add_body(oa_t *a, inputs_t *in, val_t *body, bool req,
     const char *name = "body";
     if (val_map_get(in->props, "body", 4)) {
         name = "requestBody";
-        problem(a, "warning", a->where, "a parameter is named 'body': the "
+        openapi_problem(a, "warning", a->where, "a parameter is named "
+                        "'body': the "
                 "request body is read as 'requestBody'");
     }
     add_input(a, in, name, body, where, req);
@@ -547,15 +255,16 @@ static size_t pick_media(const val_t *content)
 
 /* The input schema of operation OP at path PATH; *CONFIG gets where each
  * input goes. */
-static val_t *input_schema(oa_t *a, int doc, const val_t *item,
+static val_t *input_schema(openapi_t *a, int doc, const val_t *item,
                            const val_t *op, const char *path, val_t *config)
 {
     inputs_t in = { val_map_new(4), val_list_new(2), val_map_new(4) };
     if (!in.props || !in.required || !in.in)
         a->out->oom = true;
-    scope_begin(a);
-    val_t *own = resolve(a, doc, tools_get(op, "parameters", VAL_LIST));
-    val_t *shared = resolve(a, doc, tools_get(item, "parameters", VAL_LIST));
+    openapi_scope_begin(a);
+    val_t *own = openapi_resolve(a, doc, tools_get(op, "parameters", VAL_LIST));
+    val_t *shared = openapi_resolve(a, doc,
+                                    tools_get(item, "parameters", VAL_LIST));
     val_t *body = NULL;
     bool body_req = false;
     read_params(a, &in, shared, own, &body, &body_req);
@@ -565,18 +274,18 @@ static val_t *input_schema(oa_t *a, int doc, const val_t *item,
     check_template(a, &in, path);
     const val_t *rb = val_map_get(op, "requestBody", 11);
     if (!a->v2 && rb) {
-        val_t *r = resolve(a, doc, rb);
+        val_t *r = openapi_resolve(a, doc, rb);
         const val_t *content = tools_get(r, "content", VAL_MAP);
         size_t i = content ? pick_media(content) : VAL_NPOS;
         if (i != VAL_NPOS) {
-            set(a, config, "content_type",
+            openapi_set(a, config, "content_type",
                 val_ref(val_map_key(content, i)));
             body = val_ref(tools_get(val_map_value(content, i), "schema",
                                      VAL_MAP));
             if (!body)
                 body = val_map_new(0);
         } else {
-            problem(a, "warning", a->where, "the request body has no "
+            openapi_problem(a, "warning", a->where, "the request body has no "
                     "content: not read");
         }
         const val_t *rq = tools_get(r, "required", VAL_BOOL);
@@ -588,24 +297,24 @@ static val_t *input_schema(oa_t *a, int doc, const val_t *item,
         add_body(a, &in, body, body_req, "body");
     val_t *s = val_map_new(4);
     if (s) {
-        set(a, s, "type", val_cstring("object"));
-        set(a, s, "properties", in.props);
+        openapi_set(a, s, "type", val_cstring("object"));
+        openapi_set(a, s, "properties", in.props);
         if (val_len(in.required))
-            set(a, s, "required", in.required);
+            openapi_set(a, s, "required", in.required);
         else
             val_unref(in.required);
     } else {
         val_unref(in.props);
         val_unref(in.required);
     }
-    scope_end(a, s);
-    set(a, config, "in", in.in);
+    openapi_scope_end(a, s);
+    openapi_set(a, config, "in", in.in);
     return s;
 }
 
 /* The schema of OP's success response (200, 201, another 2xx, default),
  * JSON content only; NULL when there is none. */
-static val_t *output_schema(oa_t *a, int doc, const val_t *op)
+static val_t *output_schema(openapi_t *a, int doc, const val_t *op)
 {
     const val_t *rs = tools_get(op, "responses", VAL_MAP);
     const val_t *r = NULL;
@@ -619,8 +328,8 @@ static val_t *output_schema(oa_t *a, int doc, const val_t *op)
         r = val_map_get(rs, "default", 7);
     if (!r)
         return NULL;
-    scope_begin(a);
-    val_t *res = resolve(a, doc, r);
+    openapi_scope_begin(a);
+    val_t *res = openapi_resolve(a, doc, r);
     const val_t *sch = tools_get(res, "schema", VAL_MAP);
     const val_t *content = tools_get(res, "content", VAL_MAP);
     if (!a->v2 && content) {
@@ -632,12 +341,12 @@ static val_t *output_schema(oa_t *a, int doc, const val_t *op)
     }
     val_t *out = sch ? val_copy(sch) : NULL;
     val_unref(res);
-    scope_end(a, out);
+    openapi_scope_end(a, out);
     return out;
 }
 
 /* One auth reference for security scheme NAME with SCOPES. */
-static val_t *auth_ref(oa_t *a, const val_t *schemes, const char *name,
+static val_t *auth_ref(openapi_t *a, const val_t *schemes, const char *name,
                        const val_t *scopes)
 {
     val_t *r = val_map_new(6);
@@ -645,11 +354,12 @@ static val_t *auth_ref(oa_t *a, const val_t *schemes, const char *name,
         a->out->oom = true;
         return NULL;
     }
-    set(a, r, "scheme", val_cstring(name));
-    val_t *def = resolve(a, 0, val_map_get(schemes, name, strlen(name)));
+    openapi_set(a, r, "scheme", val_cstring(name));
+    val_t *def = openapi_resolve(a, 0,
+                                 val_map_get(schemes, name, strlen(name)));
     const char *t = tools_get_str(def, "type");
     if (!def)
-        problem(a, "warning", a->where, "security scheme '%s' is not "
+        openapi_problem(a, "warning", a->where, "security scheme '%s' is not "
                 "defined: its type is unknown", name);
     const char *http = tools_get_str(def, "scheme");
     const char *type = !t ? NULL
@@ -659,25 +369,25 @@ static val_t *auth_ref(oa_t *a, const val_t *schemes, const char *name,
         : strcmp(t, "http") == 0 && http && strcasecmp(http, "basic") == 0
             ? "basic"
         : strcmp(t, "http") == 0 ? "bearer" : t;
-    set(a, r, "type", type ? val_cstring(type) : val_null());
+    openapi_set(a, r, "type", type ? val_cstring(type) : val_null());
     char ref[160];
     snprintf(ref, sizeof ref, "secret:%s", name);
-    set(a, r, "ref", val_cstring(ref));
+    openapi_set(a, r, "ref", val_cstring(ref));
     if (tools_get_str(def, "in"))
-        set(a, r, "in", val_cstring(tools_get_str(def, "in")));
+        openapi_set(a, r, "in", val_cstring(tools_get_str(def, "in")));
     if (tools_get_str(def, "name"))
-        set(a, r, "name", val_cstring(tools_get_str(def, "name")));
+        openapi_set(a, r, "name", val_cstring(tools_get_str(def, "name")));
     if (scopes && val_len(scopes))
-        set(a, r, "scopes", val_ref((val_t *)scopes));
+        openapi_set(a, r, "scopes", val_ref((val_t *)scopes));
     if (def)
-        set(a, r, "definition", def);
+        openapi_set(a, r, "definition", def);
     return r;
 }
 
 /* OP's auth: its security (else the document's) as references, the
  * first requirement as the auth and the rest as its alternatives; the
  * manifest's when neither declares any. */
-static val_t *op_auth(oa_t *a, const val_t *doc, const val_t *op)
+static val_t *op_auth(openapi_t *a, const val_t *doc, const val_t *op)
 {
     const val_t *sec = tools_get(op, "security", VAL_LIST);
     if (!sec)
@@ -688,7 +398,7 @@ static val_t *op_auth(oa_t *a, const val_t *doc, const val_t *op)
                               val_len(val_list_get(sec, 0)) == 0)) {
         val_t *r = val_map_new(1);
         if (r)
-            set(a, r, "type", val_cstring("none"));
+            openapi_set(a, r, "type", val_cstring("none"));
         return r;
     }
     const val_t *schemes = a->v2
@@ -709,7 +419,7 @@ static val_t *op_auth(oa_t *a, const val_t *doc, const val_t *op)
         }
     }
     if (first && alts && val_len(alts))
-        set(a, first, "alternatives", val_ref(alts));
+        openapi_set(a, first, "alternatives", val_ref(alts));
     val_unref(alts);
     return first ? first : val_null();
 }
@@ -741,7 +451,7 @@ static const char *const op_keys[] = {
 };
 
 /* Reads operation OP (METHOD of PATH) at POINTER into a tool record. */
-static void read_op(oa_t *a, const val_t *doc, const val_t *item,
+static void read_op(openapi_t *a, const val_t *doc, const val_t *item,
                     const char *path, const char *method, const val_t *op,
                     const char *pointer, const char *base, val_t *seen)
 {
@@ -757,13 +467,15 @@ static void read_op(oa_t *a, const val_t *doc, const val_t *item,
     const char *id = tools_get_str(op, "operationId");
     val_t *name = id && *id ? val_cstring(id) : fitted_name(method, path);
     if (!id || !*id)
-        problem(a, "warning", pointer, "no operationId: named '%s' from its "
+        openapi_problem(a, "warning", pointer, "no operationId: named '%s' "
+                        "from its "
                 "method and path", name ? val_get_str(name, NULL) : "");
     else if (val_map_get(seen, id, strlen(id)))
-        problem(a, "warning", pointer, "duplicate operationId '%s' (also at "
+        openapi_problem(a, "warning", pointer, "duplicate operationId '%s' "
+                        "(also at "
                 "%s): both read", id, tools_get_str(seen, id));
     else
-        set(a, seen, id, val_cstring(pointer));
+        openapi_set(a, seen, id, val_cstring(pointer));
     tools_set(out, rec, "name", name);
     const char *sum = tools_get_str(op, "summary");
     const char *desc = tools_get_str(op, "description");
@@ -783,11 +495,11 @@ static void read_op(oa_t *a, const val_t *doc, const val_t *item,
         for (; method[n] && n < sizeof up - 1; n++)
             up[n] = (char)(method[n] - 'a' + 'A');
         up[n] = 0;
-        set(a, ep, "transport", val_cstring("http"));
-        set(a, ep, "url", base ? val_cstring(base) : val_null());
-        set(a, ep, "method", val_cstring(up));
-        set(a, ep, "path", val_cstring(path));
-        set(a, ep, "server", a->o->server ? val_cstring(a->o->server)
+        openapi_set(a, ep, "transport", val_cstring("http"));
+        openapi_set(a, ep, "url", base ? val_cstring(base) : val_null());
+        openapi_set(a, ep, "method", val_cstring(up));
+        openapi_set(a, ep, "path", val_cstring(path));
+        openapi_set(a, ep, "server", a->o->server ? val_cstring(a->o->server)
                                           : val_null());
     }
     tools_set(out, rec, "endpoint", ep);
@@ -844,7 +556,7 @@ static void server_url(const val_t *server, strbuf_t *b)
 /* The base URL of DOC into B (empty when there is none), from servers
  * (or, misplaced, info.servers), or host, basePath and schemes; a
  * relative one, or none, is completed from the manifest's api.url. */
-static void base_url(oa_t *a, const val_t *doc, strbuf_t *b)
+static void base_url(openapi_t *a, const val_t *doc, strbuf_t *b)
 {
     if (a->v2) {
         const char *host = tools_get_str(doc, "host");
@@ -860,12 +572,14 @@ static void base_url(oa_t *a, const val_t *doc, strbuf_t *b)
         const val_t *servers = tools_get(doc, "servers", VAL_LIST);
         if (!servers && (servers = tools_get(tools_get(doc, "info", VAL_MAP),
                                              "servers", VAL_LIST)))
-            problem(a, "warning", "/info/servers", "servers is inside info: "
+            openapi_problem(a, "warning", "/info/servers", "servers is "
+                            "inside info: "
                     "read as the document's servers");
         if (servers && val_len(servers))
             server_url(val_list_get(servers, 0), b);
         if (servers && val_len(servers) > 1)
-            problem(a, "warning", "/servers", "%zu servers: the first is the "
+            openapi_problem(a, "warning", "/servers", "%zu servers: the "
+                            "first is the "
                     "base URL", val_len(servers));
     }
     bool absolute = b->len && strstr(b->data, "://");
@@ -874,7 +588,8 @@ static void base_url(oa_t *a, const val_t *doc, strbuf_t *b)
     strbuf_t full;
     strbuf_init(&full);
     if (url_origin(a->o->api_url, &full)) {
-        problem(a, "warning", NULL, "%s: the base URL is taken from the "
+        openapi_problem(a, "warning", NULL, "%s: the base URL is taken from "
+                        "the "
                 "manifest's api.url", b->len ? "a relative server URL"
                                              : "no servers");
         if (b->len)
@@ -885,12 +600,13 @@ static void base_url(oa_t *a, const val_t *doc, strbuf_t *b)
     }
     strbuf_free(&full);
     if (!b->len)
-        problem(a, "warning", NULL, "no servers%s: the base URL is unknown",
+        openapi_problem(a, "warning", NULL, "no servers%s: the base URL is "
+                        "unknown",
                 a->v2 ? " (host)" : "");
 }
 
 /* Reads the operations of path item ITEM (at PATH). */
-static void read_item(oa_t *a, const val_t *doc, const char *path,
+static void read_item(openapi_t *a, const val_t *doc, const char *path,
                       const val_t *item, const char *base, val_t *seen)
 {
     strbuf_t p;
@@ -901,10 +617,11 @@ static void read_item(oa_t *a, const val_t *doc, const char *path,
     val_t *resolved = NULL;
     if (tools_get_str(item, "$ref")) {
         a->where = p.data;
-        item = resolved = resolve(a, 0, item);
+        item = resolved = openapi_resolve(a, 0, item);
     }
     if (val_type(item) != VAL_MAP) {
-        problem(a, "error", p.data, "path '%s' is a %s, not a path item: "
+        openapi_problem(a, "error", p.data, "path '%s' is a %s, not a path "
+                        "item: "
                 "not read", path, val_type_name(val_type(item)));
     }
     size_t n_ops = 0;
@@ -921,13 +638,15 @@ static void read_item(oa_t *a, const val_t *doc, const char *path,
         const val_t *op = val_map_value(item, i);
         n_ops++;
         if (val_type(op) != VAL_MAP)
-            problem(a, "error", p.data, "%s %s is a %s, not an operation: "
+            openapi_problem(a, "error", p.data, "%s %s is a %s, not an "
+                            "operation: "
                     "not read", k, path, val_type_name(val_type(op)));
         else
             read_op(a, doc, item, path, k, op, p.data, base, seen);
     }
     if (val_type(item) == VAL_MAP && n_ops == 0)
-        problem(a, "warning", p.data, "path '%s' has no operations", path);
+        openapi_problem(a, "warning", p.data, "path '%s' has no operations",
+                        path);
     val_unref(resolved);
     strbuf_free(&p);
 }
@@ -936,7 +655,7 @@ mig_status_t openapi_read(const tools_file_t *spec, tools_out_t *out,
                           const openapi_opts_t *o)
 {
     char buf[16];
-    oa_t a = { .out = out, .o = o, .n_docs = 1 };
+    openapi_t a = { .out = out, .o = o, .n_docs = 1 };
     a.docs[0].file = spec;
     a.version = openapi_version(spec->doc, buf);
     if (!a.version)
@@ -949,13 +668,14 @@ mig_status_t openapi_read(const tools_file_t *spec, tools_out_t *out,
     strbuf_putc(&base, '\0');
     const val_t *paths = tools_get(doc, "paths", VAL_MAP);
     if (!paths)
-        problem(&a, "error", "/paths", "%s: no operations to read",
+        openapi_problem(&a, "error", "/paths", "%s: no operations to read",
                 val_map_get(doc, "paths", 5) ? "paths is not a map"
                                              : "the document has no paths");
     for (size_t i = 0; i < val_len(doc); i++) {
         const char *k = val_get_str(val_map_key(doc, i), NULL);
         if (k[0] == '/')
-            problem(&a, "error", NULL, "top-level key '%s' looks like a path "
+            openapi_problem(&a, "error", NULL, "top-level key '%s' looks "
+                            "like a path "
                     "indented out of paths: not read", k);
     }
     val_t *seen = val_map_new(8);
@@ -963,7 +683,8 @@ mig_status_t openapi_read(const tools_file_t *spec, tools_out_t *out,
         const char *path = val_get_str(val_map_key(paths, i), NULL);
         if (path[0] != '/') {
             if (strncmp(path, "x-", 2) != 0)
-                problem(&a, "warning", "/paths", "path '%s' does not start "
+                openapi_problem(&a, "warning", "/paths", "path '%s' does not "
+                                "start "
                         "with '/'", path);
             if (strncmp(path, "x-", 2) == 0)
                 continue;

@@ -51,8 +51,9 @@ static bool tried_already(const strbuf_t *tried, const char *name)
  * usual names (openapi.yaml, .json, .yml, swagger.json, .yaml), each
  * first with the prefix of the manifest's own file name: up to its last
  * "__" (a collection that names files <owner>__<repo>__<name>), else up
- * to "ai-plugin" (my-ai-plugin.json, my-openapi.yaml). TRIED gets the names tried. MIG_OK when one
- * was found, MIG_EINVALID when none, MIG_ENOMEM. */
+ * to "ai-plugin" (my-ai-plugin.json, my-openapi.yaml). TRIED gets the
+ * names tried. MIG_OK when one was found, MIG_EINVALID when none,
+ * MIG_ENOMEM. */
 static mig_status_t find_spec(const tools_file_t *f, const char *url,
                               tools_file_t *spec, strbuf_t *tried)
 {

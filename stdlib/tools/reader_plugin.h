@@ -37,4 +37,46 @@ const char *openapi_version(const val_t *doc, char buf[16]);
 mig_status_t openapi_read(const tools_file_t *spec, tools_out_t *out,
                           const openapi_opts_t *o);
 
+/* ---- between reader_openapi.c and reader_openapi_ref.c ------------------- */
+
+/* A document $refs may point into: the one read, or one loaded beside it. */
+typedef struct openapi_doc {
+    const tools_file_t *file;
+    tools_file_t own;       /* loaded here (not the one read) */
+} openapi_doc_t;
+
+typedef struct openapi {
+    tools_out_t *out;
+    const openapi_opts_t *o;
+    const char *version;
+    bool v2;                        /* Swagger 2.0 */
+    openapi_doc_t docs[OPENAPI_REF_FILES + 1];
+    size_t n_docs;
+    char *stack[OPENAPI_REF_DEPTH]; /* the refs being expanded, "doc#ptr" */
+    size_t depth;
+    size_t expansions;
+    bool budget_told;
+    /* The schema being built: recursive refs kept under $defs. */
+    val_t *defs;        /* name -> schema */
+    val_t *def_names;   /* "doc#ptr" -> name */
+    val_t *pending;     /* list of ["doc#ptr", doc index] still to expand */
+    const char *where;  /* the pointer problems name */
+} openapi_t;
+
+/* A problem of the document (OPTS's label prefixed). */
+void openapi_problem(openapi_t *a, const char *sev, const char *ptr,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Sets KEY of map M to V, taking it; NULL or no memory sets oom. */
+void openapi_set(openapi_t *a, val_t *m, const char *key, val_t *v);
+/* The value at JSON pointer PTR (a URI fragment) in V, or NULL. */
+const val_t *openapi_pointer_get(const val_t *v, const char *ptr);
+/* A new copy of V (in document DOC of A) with every $ref resolved, the
+ * problems reported at A->where; NULL for a NULL V or no memory. */
+val_t *openapi_resolve(openapi_t *a, int doc, const val_t *v);
+/* Begins a schema of its own (no $defs yet); ends it, putting the
+ * recursive references met into ROOT's $defs (ROOT an unshared map). */
+void openapi_scope_begin(openapi_t *a);
+void openapi_scope_end(openapi_t *a, val_t *root);
+
 #endif

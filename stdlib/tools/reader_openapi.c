@@ -61,6 +61,7 @@ static val_t *param_schema(openapi_t *a, const val_t *p)
 /* What the input schema is built from. */
 typedef struct inputs {
     val_t *props, *required, *in;   /* properties, required, name -> where */
+    char body_name[128];            /* a Swagger body parameter's name */
 } inputs_t;
 
 static bool listed(const val_t *l, const char *s)
@@ -117,8 +118,7 @@ static void read_params(openapi_t *a, inputs_t *in, const val_t *ps,
             continue;
         if (!name || !where) {
             openapi_problem(a, "error", a->where, "a parameter with no %s: "
-                            "not read",
-                    !name ? "name" : "'in'");
+                            "not read", !name ? "name" : "'in'");
             continue;
         }
         const val_t *rq = tools_get(p, "required", VAL_BOOL);
@@ -129,6 +129,7 @@ static void read_params(openapi_t *a, inputs_t *in, const val_t *ps,
             if (!*body)
                 *body = val_map_new(0);
             *body_req = req;
+            snprintf(in->body_name, sizeof in->body_name, "%s", name);
             continue;
         }
         add_input(a, in, name, param_schema(a, p), where, req);
@@ -197,7 +198,8 @@ static bool flat_body(const val_t *body, const inputs_t *in)
 }
 
 /* Puts the request body BODY (resolved) into IN: its properties beside
- * the parameters when flat_body, else the whole under "body". */
+ * the parameters when flat_body, else the whole under "body" (Swagger:
+ * the body parameter's name; "requestBody" when a parameter has it). */
 static void add_body(openapi_t *a, inputs_t *in, val_t *body, bool req,
                      const char *where)
 {
@@ -214,22 +216,22 @@ static void add_body(openapi_t *a, inputs_t *in, val_t *body, bool req,
             if (val_type(k) == VAL_STRING &&
                 !val_map_get(props, val_get_str(k, NULL), val_len(k)))
                 openapi_problem(a, "warning", a->where, "the request body "
-                                "requires "
-                        "'%s', which it does not define", val_get_str(k, NULL));
+                                "requires '%s', which it does not define",
+                                val_get_str(k, NULL));
         }
         if (!req && breq && val_len(breq))
             openapi_problem(a, "warning", a->where, "the request body is "
-                            "optional: "
-                    "its required properties are read as optional");
+                            "optional: its required properties are read as "
+                            "optional");
         val_unref(body);
         return;
     }
-    const char *name = "body";
-    if (val_map_get(in->props, "body", 4)) {
-        name = "requestBody";
+    const char *name = in->body_name[0] ? in->body_name : "body";
+    if (val_map_get(in->props, name, strlen(name))) {
         openapi_problem(a, "warning", a->where, "a parameter is named "
-                        "'body': the "
-                "request body is read as 'requestBody'");
+                        "'%s': the request body is read as 'requestBody'",
+                        name);
+        name = "requestBody";
     }
     add_input(a, in, name, body, where, req);
 }
@@ -258,7 +260,7 @@ static size_t pick_media(const val_t *content)
 static val_t *input_schema(openapi_t *a, int doc, const val_t *item,
                            const val_t *op, const char *path, val_t *config)
 {
-    inputs_t in = { val_map_new(4), val_list_new(2), val_map_new(4) };
+    inputs_t in = { val_map_new(4), val_list_new(2), val_map_new(4), "" };
     if (!in.props || !in.required || !in.in)
         a->out->oom = true;
     openapi_scope_begin(a);
@@ -670,7 +672,10 @@ mig_status_t openapi_read(const tools_file_t *spec, tools_out_t *out,
     if (!paths)
         openapi_problem(&a, "error", "/paths", "%s: no operations to read",
                 val_map_get(doc, "paths", 5) ? "paths is not a map"
-                                             : "the document has no paths");
+                : val_map_get(doc, "webhooks", 8)
+                    ? "the document has webhooks (calls the API makes) "
+                      "but no paths"
+                    : "the document has no paths");
     for (size_t i = 0; i < val_len(doc); i++) {
         const char *k = val_get_str(val_map_key(doc, i), NULL);
         if (k[0] == '/')

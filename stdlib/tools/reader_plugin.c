@@ -382,8 +382,12 @@ static bool runs(const val_t *rt, const char *name)
 }
 
 /* A runtime's auth as a reference: None, OAuthPluginVault,
- * ApiKeyPluginVault (its reference_id names where the secret lives). */
-static val_t *runtime_auth(tools_out_t *out, const val_t *rt)
+ * ApiKeyPluginVault (its reference_id names where the secret lives); an
+ * API key's place (in, name) taken from OP_AUTH, the operation's own
+ * security, when it has one. The runtime's auth is the one Copilot
+ * uses, so it wins over the operation's. */
+static val_t *runtime_auth(tools_out_t *out, const val_t *rt,
+                           const val_t *op_auth)
 {
     const val_t *auth = tools_get(rt, "auth", VAL_MAP);
     const char *t = tools_get_str(auth, "type");
@@ -403,12 +407,17 @@ static val_t *runtime_auth(tools_out_t *out, const val_t *rt)
         snprintf(ref, sizeof ref, "secret:%s", id);
         set_str(out, r, "ref", ref);
     }
+    for (int i = 0; op_auth && strcmp(type, "api-key") == 0 && i < 2; i++) {
+        const char *k = i ? "name" : "in";
+        if (tools_get_str(op_auth, k))
+            set_str(out, r, k, tools_get_str(op_auth, k));
+    }
     return r;
 }
 
 /* Reads every runtime of the manifest into lists of tool records from
- * their documents: RT_TOOLS gets one list per runtime (empty when its
- * document is missing or is not OpenApi). */
+ * their documents: one list per runtime, null when its document was not
+ * read (missing, or the runtime is not OpenApi). */
 static val_t *read_runtimes(const tools_file_t *f, tools_out_t *out,
                             const char *server, const val_t *rts)
 {
@@ -423,7 +432,7 @@ static val_t *read_runtimes(const tools_file_t *f, tools_out_t *out,
         tools_out_init(&tmp);
         val_t *own = tmp.problems;
         tmp.problems = out->problems;   /* its problems are the file's */
-        val_t *auth = runtime_auth(out, rt), *spec_path = NULL;
+        val_t *auth = runtime_auth(out, rt, NULL), *spec_path = NULL;
         if (!type || strcmp(type, "OpenApi") != 0)
             tools_problem(out, "warning", ptr, 0, "runtime type '%s' is not "
                           "OpenApi: its functions have no schema",
@@ -436,13 +445,15 @@ static val_t *read_runtimes(const tools_file_t *f, tools_out_t *out,
             strcat(ptr, "/spec/url");
             read_spec(f, &tmp, ptr, url, &o, &spec_path);
         }
-        val_unref(spec_path);
         val_unref(auth);
         tmp.problems = own;
         if (tmp.oom)
             out->oom = true;
-        if (val_list_push(all, tmp.tools) != MIG_OK)
+        /* null: the runtime's document was not read */
+        if (val_list_push_take(all, spec_path ? val_ref(tmp.tools)
+                                              : val_null()) != MIG_OK)
             out->oom = true;
+        val_unref(spec_path);
         tools_out_free(&tmp);
     }
     return all;
@@ -477,12 +488,14 @@ static void read_function(const tools_file_t *f, tools_out_t *out,
         return;
     }
     const val_t *op = NULL, *rt = NULL;
+    size_t rt_at = 0;
     for (size_t r = 0; r < val_len(rts) && !op; r++)
         if (runs(val_list_get(rts, r), name)) {
-            rt = rt ? rt : val_list_get(rts, r);
             op = find_op(val_list_get(rt_tools, r), name);
-            if (op)
+            if (!rt || op) {
                 rt = val_list_get(rts, r);
+                rt_at = r;
+            }
         }
     val_t *rec = op ? val_copy(op) : tools_tool_new();
     if (!rec) {
@@ -494,10 +507,15 @@ static void read_function(const tools_file_t *f, tools_out_t *out,
         set(out, extra, "openapi", val_ref(tools_get(op, "provenance",
                                                      VAL_MAP)));
         set(out, rec, "extra", extra);
+        set(out, rec, "auth", runtime_auth(out, rt, tools_get(op, "auth",
+                                                              VAL_MAP)));
     } else {
         tools_problem(out, "warning", ptr, 0, "function '%s': %s: read with "
-                      "no parameters", name, rt ? "its operation is not in "
-                      "its runtime's OpenAPI document" : "no runtime runs it");
+                      "no parameters", name, !rt ? "no runtime runs it"
+                      : val_type(val_list_get(rt_tools, rt_at)) == VAL_NULL
+                      ? "its runtime's OpenAPI document was not read"
+                      : "its runtime's OpenAPI document has no operation "
+                        "of that operationId");
         val_t *ep = val_map_new(2);
         if (ep) {
             set_str(out, ep, "transport", "http");
@@ -505,7 +523,7 @@ static void read_function(const tools_file_t *f, tools_out_t *out,
         }
         set(out, rec, "endpoint", ep);
         if (rt)
-            set(out, rec, "auth", runtime_auth(out, rt));
+            set(out, rec, "auth", runtime_auth(out, rt, NULL));
         val_t *deps = val_list_new(1);
         if (deps && server &&
             val_list_push_take(deps, val_cstring(server)) != MIG_OK)

@@ -358,7 +358,8 @@ static val_t *auth_ref(openapi_t *a, const val_t *schemes, const char *name,
     }
     openapi_set(a, r, "scheme", val_cstring(name));
     val_t *def = openapi_resolve(a, 0,
-                                 val_map_get(schemes, name, strlen(name)));
+                                 schemes ? val_map_get(schemes, name,
+                                                       strlen(name)) : NULL);
     const char *t = tools_get_str(def, "type");
     if (!def)
         openapi_problem(a, "warning", a->where, "security scheme '%s' is not "
@@ -543,8 +544,8 @@ static void server_url(const val_t *server, strbuf_t *b)
     const val_t *vars = tools_get(server, "variables", VAL_MAP);
     for (const char *s = u; s && *s; s++) {
         const char *e = *s == '{' ? strchr(s, '}') : NULL;
-        const val_t *var = e ? val_map_get(vars, s + 1, (size_t)(e - s - 1))
-                             : NULL;
+        const val_t *var = e && vars
+            ? val_map_get(vars, s + 1, (size_t)(e - s - 1)) : NULL;
         const char *def = tools_get_str(var, "default");
         if (def) {
             strbuf_puts(b, def);
@@ -601,7 +602,10 @@ static void base_url(openapi_t *a, const val_t *doc, strbuf_t *b)
         return;
     }
     strbuf_free(&full);
-    if (!b->len)
+    if (b->len)
+        openapi_problem(a, "warning", NULL, "the server URL '%.*s' is "
+                        "relative: kept as it is", (int)b->len, b->data);
+    else
         openapi_problem(a, "warning", NULL, "no servers%s: the base URL is "
                         "unknown",
                 a->v2 ? " (host)" : "");

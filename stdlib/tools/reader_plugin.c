@@ -16,6 +16,13 @@ static void set(tools_out_t *out, val_t *m, const char *key, val_t *v)
         out->oom = true;
 }
 
+/* Member KEY of M when M is a map, else NULL (borrowed). */
+static const val_t *member(const val_t *m, const char *key)
+{
+    return m && val_type(m) == VAL_MAP ? val_map_get(m, key, strlen(key))
+                                       : NULL;
+}
+
 static void set_str(tools_out_t *out, val_t *m, const char *key, const char *s)
 {
     set(out, m, key, s ? val_cstring(s) : val_null());
@@ -164,7 +171,7 @@ static int user_auth_flag(tools_out_t *out, const val_t *api)
     };
     int flag = -1;
     for (int i = 0; i < 2; i++) {
-        const val_t *v = val_map_get(api, spellings[i], strlen(spellings[i]));
+        const val_t *v = member(api, spellings[i]);
         int this = -1;
         if (v && val_type(v) == VAL_BOOL) {
             this = val_get_bool(v);
@@ -226,11 +233,11 @@ static val_t *manifest_auth(tools_out_t *out, const val_t *m, const char *name,
         "authorization_content_type", "token_url", "instructions", NULL,
     };
     for (size_t i = 0; kept[i]; i++) {
-        const val_t *v = val_map_get(auth, kept[i], strlen(kept[i]));
+        const val_t *v = member(auth, kept[i]);
         if (v)
             set(out, r, kept[i], val_ref((val_t *)v));
     }
-    if (val_map_get(auth, "token_url", 9))
+    if (member(auth, "token_url"))
         tools_problem(out, "warning", "/auth/token_url", 0, "auth.token_url "
                       "is not a manifest v1 field: kept");
     if (t && strcmp(t, "oauth") == 0 &&
@@ -421,8 +428,11 @@ static val_t *runtime_auth(tools_out_t *out, const val_t *rt,
 static val_t *read_runtimes(const tools_file_t *f, tools_out_t *out,
                             const char *server, const val_t *rts)
 {
-    val_t *all = val_list_new(val_len(rts));
-    for (size_t i = 0; all && i < val_len(rts); i++) {
+    val_t *all = val_list_new(rts ? val_len(rts) : 0);
+    if (!rts)
+        tools_problem(out, "warning", "/runtimes", 0, "no runtimes list: "
+                      "the functions have no schema");
+    for (size_t i = 0; all && rts && i < val_len(rts); i++) {
         const val_t *rt = val_list_get(rts, i);
         const char *type = tools_get_str(rt, "type");
         const char *url = tools_get_str(tools_get(rt, "spec", VAL_MAP), "url");
@@ -489,7 +499,7 @@ static void read_function(const tools_file_t *f, tools_out_t *out,
     }
     const val_t *op = NULL, *rt = NULL;
     size_t rt_at = 0;
-    for (size_t r = 0; r < val_len(rts) && !op; r++)
+    for (size_t r = 0; rts && r < val_len(rts) && !op; r++)
         if (runs(val_list_get(rts, r), name)) {
             op = find_op(val_list_get(rt_tools, r), name);
             if (!rt || op) {

@@ -262,6 +262,8 @@ void openapi_scope_begin(openapi_t *a)
     a->defs = val_map_new(0);
     a->def_names = val_map_new(0);
     a->pending = val_list_new(0);
+    a->expansions = 0;
+    a->budget_told = false;
     if (!a->defs || !a->def_names || !a->pending)
         a->out->oom = true;
 }

@@ -8,9 +8,10 @@
 
 #include "tools_int.h"
 
-/* Bounds of $ref resolution, per document read: how deep references may
- * nest, how many may be expanded in all (a guard against documents whose
- * references multiply), and how many other files they may name. */
+/* Bounds of $ref resolution: how deep references may nest, how many may
+ * be expanded for one schema (a tool's input or output; a guard against
+ * documents whose references multiply), and how many other files one
+ * document's references may name. */
 #define OPENAPI_REF_DEPTH 64
 #define OPENAPI_REF_EXPANSIONS 20000
 #define OPENAPI_REF_FILES 16
@@ -54,7 +55,7 @@ typedef struct openapi {
     size_t n_docs;
     char *stack[OPENAPI_REF_DEPTH]; /* the refs being expanded, "doc#ptr" */
     size_t depth;
-    size_t expansions;
+    size_t expansions;              /* for the schema being built */
     bool budget_told;
     /* The schema being built: recursive refs kept under $defs. */
     val_t *defs;        /* name -> schema */

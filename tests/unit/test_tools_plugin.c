@@ -735,6 +735,45 @@ static void ref_depth_bound(void **state)
     val_unref(r);
 }
 
+/* One schema expands at most OPENAPI_REF_EXPANSIONS (20000) references:
+ * a parameter whose allOf holds N of them. */
+static const char *ref_fan(const char *name, int n)
+{
+    size_t cap = (size_t)n * 48 + 512;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    int k = snprintf(buf, cap,
+                     "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"T\", "
+                     "\"version\": \"1\"}, \"paths\": {\"/a\": {\"get\": {"
+                     "\"operationId\": \"a\", \"parameters\": [{\"name\": "
+                     "\"x\", \"in\": \"query\", \"schema\": {\"allOf\": [");
+    for (int i = 0; i < n; i++)
+        k += snprintf(buf + k, cap - (size_t)k, "%s{\"$ref\": \"#/components/"
+                      "schemas/S\"}", i ? ", " : "");
+    snprintf(buf + k, cap - (size_t)k, "]}}]}}}, \"components\": "
+             "{\"schemas\": {\"S\": {\"type\": \"string\"}}}}");
+    const char *p = put_str(name, buf);
+    free(buf);
+    return p;
+}
+
+static void ref_expansion_bound(void **state)
+{
+    (void)state;
+    val_t *r = read_path(ref_fan("fan1.json", OPENAPI_REF_EXPANSIONS));
+    assert_int_equal(n_of(r, "problems"), 1);   /* no servers */
+    assert_string_equal(at_json(r, "tools/0/parameters/properties/x/allOf/"
+                                   "19999"), "{\"type\":\"string\"}");
+    val_unref(r);
+    r = read_path(ref_fan("fan2.json", OPENAPI_REF_EXPANSIONS + 1));
+    assert_string_equal(at_json(r, "tools/0/parameters/properties/x/allOf/"
+                                   "20000"), "{}");
+    assert_string_equal(at_json(r, "tools/0/parameters/properties/x/allOf/"
+                                   "19999"), "{\"type\":\"string\"}");
+    assert_true(has_problem(r, "error", "expand more than 20000 times"));
+    val_unref(r);
+}
+
 /* A path template without its parameter, a parameter not in the
  * template, an operation that is not a map, duplicate operationIds,
  * names fitted from method and path. */
@@ -972,6 +1011,7 @@ int main(void)
         cmocka_unit_test(refs_and_cycles),
         cmocka_unit_test(refs_across_files),
         cmocka_unit_test(ref_depth_bound),
+        cmocka_unit_test(ref_expansion_bound),
         cmocka_unit_test(paths_checked),
         cmocka_unit_test(copilot_shapes),
         cmocka_unit_test(malformed),

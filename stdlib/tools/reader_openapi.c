@@ -46,9 +46,8 @@ static val_t *param_schema(openapi_t *a, const val_t *p)
         }
         if (!a->v2 && s && !given)
             openapi_problem(a, "warning", a->where, "parameter '%s' has no "
-                            "schema: "
-                    "read as %s", tools_get_str(p, "name"),
-                    val_len(s) ? "its own keywords" : "{} (any value)");
+                            "schema: read as %s", tools_get_str(p, "name"),
+                            val_len(s) ? "its own keywords" : "{} (any value)");
     }
     const val_t *d = tools_get(p, "description", VAL_STRING);
     if (s && d && !val_map_get(s, "description", 11))
@@ -80,9 +79,8 @@ static void add_input(openapi_t *a, inputs_t *in, const char *name,
 {
     if (val_map_get(in->props, name, strlen(name)))
         openapi_problem(a, "warning", a->where, "parameter '%s' is declared "
-                        "twice "
-                "(%s and %s): the %s one is read", name,
-                tools_get_str(in->in, name), where, where);
+                        "twice (%s and %s): the %s one is read", name,
+                        tools_get_str(in->in, name), where, where);
     openapi_set(a, in->props, name, schema);
     openapi_set(a, in->in, name, val_cstring(where));
     if (required && !listed(in->required, name) &&
@@ -117,8 +115,8 @@ static void read_params(openapi_t *a, inputs_t *in, const val_t *ps,
         if (own && overridden(p, own))
             continue;
         if (!name || !where) {
-            openapi_problem(a, "error", a->where, "a parameter with no %s: "
-                            "not read", !name ? "name" : "'in'");
+            openapi_problem(a, "error", a->where, "a parameter with no %s: not "
+                            "read", !name ? "name" : "'in'");
             continue;
         }
         const val_t *rq = tools_get(p, "required", VAL_BOOL);
@@ -149,9 +147,9 @@ static void check_template(openapi_t *a, inputs_t *in, const char *path)
         const char *w = tools_get_str(in->in, name);
         if (w && strcmp(w, "path") == 0)
             continue;
-        openapi_problem(a, "warning", a->where, "the path template names "
-                        "{%s} but no "
-                "path parameter declares it: read as a required string", name);
+        openapi_problem(a, "warning", a->where, "the path template names {%s} "
+                        "but no path parameter declares it: read as a required "
+                        "string", name);
         val_t *sch = val_map_new(1);
         if (sch)
             openapi_set(a, sch, "type", val_cstring("string"));
@@ -164,8 +162,7 @@ static void check_template(openapi_t *a, inputs_t *in, const char *path)
         snprintf(brace, sizeof brace, "{%s}", name);
         if (strcmp(w, "path") == 0 && !strstr(path, brace))
             openapi_problem(a, "warning", a->where, "path parameter '%s' is "
-                            "not in "
-                    "the path template '%s'", name, path);
+                            "not in the path template '%s'", name, path);
     }
 }
 
@@ -228,9 +225,8 @@ static void add_body(openapi_t *a, inputs_t *in, val_t *body, bool req,
     }
     const char *name = in->body_name[0] ? in->body_name : "body";
     if (val_map_get(in->props, name, strlen(name))) {
-        openapi_problem(a, "warning", a->where, "a parameter is named "
-                        "'%s': the request body is read as 'requestBody'",
-                        name);
+        openapi_problem(a, "warning", a->where, "a parameter is named '%s': "
+                        "the request body is read as 'requestBody'", name);
         name = "requestBody";
     }
     add_input(a, in, name, body, where, req);
@@ -288,7 +284,7 @@ static val_t *input_schema(openapi_t *a, int doc, const val_t *item,
                 body = val_map_new(0);
         } else {
             openapi_problem(a, "warning", a->where, "the request body has no "
-                    "content: not read");
+                            "content: not read");
         }
         const val_t *rq = tools_get(r, "required", VAL_BOOL);
         body_req = rq && val_get_bool(rq);
@@ -363,7 +359,7 @@ static val_t *auth_ref(openapi_t *a, const val_t *schemes, const char *name,
     const char *t = tools_get_str(def, "type");
     if (!def)
         openapi_problem(a, "warning", a->where, "security scheme '%s' is not "
-                "defined: its type is unknown", name);
+                        "defined: its type is unknown", name);
     const char *http = tools_get_str(def, "scheme");
     const char *type = !t ? NULL
         : strcmp(t, "apiKey") == 0 ? "api-key"
@@ -471,12 +467,11 @@ static void read_op(openapi_t *a, const val_t *doc, const val_t *item,
     val_t *name = id && *id ? val_cstring(id) : fitted_name(method, path);
     if (!id || !*id)
         openapi_problem(a, "warning", pointer, "no operationId: named '%s' "
-                        "from its "
-                "method and path", name ? val_get_str(name, NULL) : "");
+                        "from its method and path",
+                        name ? val_get_str(name, NULL) : "");
     else if (val_map_get(seen, id, strlen(id)))
         openapi_problem(a, "warning", pointer, "duplicate operationId '%s' "
-                        "(also at "
-                "%s): both read", id, tools_get_str(seen, id));
+                        "(also at %s): both read", id, tools_get_str(seen, id));
     else
         openapi_set(a, seen, id, val_cstring(pointer));
     tools_set(out, rec, "name", name);
@@ -575,15 +570,13 @@ static void base_url(openapi_t *a, const val_t *doc, strbuf_t *b)
         const val_t *servers = tools_get(doc, "servers", VAL_LIST);
         if (!servers && (servers = tools_get(tools_get(doc, "info", VAL_MAP),
                                              "servers", VAL_LIST)))
-            openapi_problem(a, "warning", "/info/servers", "servers is "
-                            "inside info: "
-                    "read as the document's servers");
+            openapi_problem(a, "warning", "/info/servers", "servers is inside "
+                            "info: read as the document's servers");
         if (servers && val_len(servers))
             server_url(val_list_get(servers, 0), b);
         if (servers && val_len(servers) > 1)
-            openapi_problem(a, "warning", "/servers", "%zu servers: the "
-                            "first is the "
-                    "base URL", val_len(servers));
+            openapi_problem(a, "warning", "/servers", "%zu servers: the first "
+                            "is the base URL", val_len(servers));
     }
     bool absolute = b->len && strstr(b->data, "://");
     if (absolute)
@@ -592,9 +585,8 @@ static void base_url(openapi_t *a, const val_t *doc, strbuf_t *b)
     strbuf_init(&full);
     if (url_origin(a->o->api_url, &full)) {
         openapi_problem(a, "warning", NULL, "%s: the base URL is taken from "
-                        "the "
-                "manifest's api.url", b->len ? "a relative server URL"
-                                             : "no servers");
+                        "the manifest's api.url",
+                        b->len ? "a relative server URL" : "no servers");
         if (b->len)
             strbuf_put(&full, b->data, b->len);
         strbuf_free(b);
@@ -607,8 +599,7 @@ static void base_url(openapi_t *a, const val_t *doc, strbuf_t *b)
                         "relative: kept as it is", (int)b->len, b->data);
     else
         openapi_problem(a, "warning", NULL, "no servers%s: the base URL is "
-                        "unknown",
-                a->v2 ? " (host)" : "");
+                        "unknown", a->v2 ? " (host)" : "");
 }
 
 /* Reads the operations of path item ITEM (at PATH). */
@@ -627,8 +618,7 @@ static void read_item(openapi_t *a, const val_t *doc, const char *path,
     }
     if (val_type(item) != VAL_MAP) {
         openapi_problem(a, "error", p.data, "path '%s' is a %s, not a path "
-                        "item: "
-                "not read", path, val_type_name(val_type(item)));
+                        "item: not read", path, val_type_name(val_type(item)));
     }
     size_t n_ops = 0;
     for (size_t i = 0; val_type(item) == VAL_MAP && i < val_len(item); i++) {
@@ -645,8 +635,8 @@ static void read_item(openapi_t *a, const val_t *doc, const char *path,
         n_ops++;
         if (val_type(op) != VAL_MAP)
             openapi_problem(a, "error", p.data, "%s %s is a %s, not an "
-                            "operation: "
-                    "not read", k, path, val_type_name(val_type(op)));
+                            "operation: not read", k, path,
+                            val_type_name(val_type(op)));
         else
             read_op(a, doc, item, path, k, op, p.data, base, seen);
     }
@@ -675,17 +665,16 @@ mig_status_t openapi_read(const tools_file_t *spec, tools_out_t *out,
     const val_t *paths = tools_get(doc, "paths", VAL_MAP);
     if (!paths)
         openapi_problem(&a, "error", "/paths", "%s: no operations to read",
-                val_map_get(doc, "paths", 5) ? "paths is not a map"
-                : val_map_get(doc, "webhooks", 8)
-                    ? "the document has webhooks (calls the API makes) "
-                      "but no paths"
-                    : "the document has no paths");
+                        val_map_get(doc, "paths", 5) ? "paths is not a map"
+                            : val_map_get(doc, "webhooks", 8)
+                            ? "the document has webhooks (calls the API makes) "
+                            "but no paths"
+                            : "the document has no paths");
     for (size_t i = 0; i < val_len(doc); i++) {
         const char *k = val_get_str(val_map_key(doc, i), NULL);
         if (k[0] == '/')
-            openapi_problem(&a, "error", NULL, "top-level key '%s' looks "
-                            "like a path "
-                    "indented out of paths: not read", k);
+            openapi_problem(&a, "error", NULL, "top-level key '%s' looks like "
+                            "a path indented out of paths: not read", k);
     }
     val_t *seen = val_map_new(8);
     for (size_t i = 0; seen && paths && i < val_len(paths) && !out->oom; i++) {
@@ -693,8 +682,7 @@ mig_status_t openapi_read(const tools_file_t *spec, tools_out_t *out,
         if (path[0] != '/') {
             if (strncmp(path, "x-", 2) != 0)
                 openapi_problem(&a, "warning", "/paths", "path '%s' does not "
-                                "start "
-                        "with '/'", path);
+                                "start with '/'", path);
             if (strncmp(path, "x-", 2) == 0)
                 continue;
         }

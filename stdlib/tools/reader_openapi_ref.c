@@ -155,25 +155,22 @@ static val_t *resolve_ref(openapi_t *a, int doc, const val_t *m,
     size_t flen = hash ? (size_t)(hash - ref) : strlen(ref);
     const char *frag = hash ? hash + 1 : "";
     if (strstr(ref, "://")) {
-        openapi_problem(a, "warning", a->where, "$ref '%s' names another "
-                        "host: not "
-                "fetched, kept as it is", ref);
+        openapi_problem(a, "warning", a->where, "$ref '%s' names another host: "
+                        "not fetched, kept as it is", ref);
         return val_ref((val_t *)m);
     }
     int target_doc = flen ? doc_index(a, doc, ref, flen) : doc;
     if (target_doc < 0) {
         openapi_problem(a, "error", a->where, "broken $ref '%s': the file "
-                        "'%.*s' "
-                "is not next to the document or is not JSON or YAML; read "
-                "as {} (any value)", ref, (int)flen, ref);
+                        "'%.*s' is not next to the document or is not JSON or "
+                        "YAML; read as {} (any value)", ref, (int)flen, ref);
         return val_map_new(0);
     }
     const val_t *target =
         openapi_pointer_get(a->docs[target_doc].file->doc, frag);
     if (!target) {
-        openapi_problem(a, "error", a->where, "broken $ref '%s': no such "
-                        "place in "
-                "the document; read as {} (any value)", ref);
+        openapi_problem(a, "error", a->where, "broken $ref '%s': no such place "
+                        "in the document; read as {} (any value)", ref);
         return val_map_new(0);
     }
     char key[1024];
@@ -191,10 +188,10 @@ static val_t *resolve_ref(openapi_t *a, int doc, const val_t *m,
     if (a->depth == OPENAPI_REF_DEPTH ||
         ++a->expansions > OPENAPI_REF_EXPANSIONS) {
         if (!a->budget_told)
-            openapi_problem(a, "error", a->where, "$ref '%s': references "
-                            "nest deeper "
-                    "than %d or expand more than %d times; read as {}", ref,
-                    OPENAPI_REF_DEPTH, OPENAPI_REF_EXPANSIONS);
+            openapi_problem(a, "error", a->where, "$ref '%s': references nest "
+                            "deeper than %d or expand more than %d times; read "
+                            "as {}", ref, OPENAPI_REF_DEPTH,
+                            OPENAPI_REF_EXPANSIONS);
         a->budget_told = true;
         return val_map_new(0);
     }
@@ -281,8 +278,7 @@ void openapi_scope_end(openapi_t *a, val_t *root)
         const char *name = val_get_str(val_map_get(a->def_names, key,
                                                    strlen(key)), NULL);
         openapi_problem(a, "warning", a->where, "$ref '#%s' refers back to "
-                        "itself: "
-                "kept once as #/$defs/%s", frag, name);
+                        "itself: kept once as #/$defs/%s", frag, name);
         a->stack[0] = (char *)key;
         a->depth = 1;
         val_t *s = openapi_resolve(

@@ -109,9 +109,9 @@ static void read_spec(const tools_file_t *f, tools_out_t *out,
     if (st == MIG_ENOMEM) {
         out->oom = true;
     } else if (st != MIG_OK) {
-        tools_problem(out, "error", pointer, 0, "the OpenAPI document '%s' "
-                      "is not next to the manifest (tried %s): its "
-                      "operations are not read", url ? url : "",
+        tools_problem(out, "error", pointer, 0, "the OpenAPI document '%s' is "
+                      "not next to the manifest (tried %s): its operations are "
+                      "not read", url ? url : "",
                       tried.data ? tried.data : "nothing");
     } else {
         char vbuf[16], label[300];
@@ -127,9 +127,9 @@ static void read_spec(const tools_file_t *f, tools_out_t *out,
         }
         *spec_path = val_cstring(spec.path);
         if (!spec.doc || !openapi_version(spec.doc, vbuf))
-            tools_problem(out, "error", pointer, 0, "%s is not an OpenAPI 3 "
-                          "or Swagger 2 document: its operations are not "
-                          "read", spec.path);
+            tools_problem(out, "error", pointer, 0, "%s is not an OpenAPI 3 or "
+                          "Swagger 2 document: its operations are not read",
+                          spec.path);
         else if (openapi_read(&spec, out, &so) == MIG_ENOMEM)
             out->oom = true;
         tools_file_free(&spec);
@@ -188,9 +188,8 @@ static int user_auth_flag(tools_out_t *out, const val_t *api)
                           val_type_name(val_type(v)));
         }
         if (this >= 0 && flag >= 0 && this != flag)
-            tools_problem(out, "warning", "/api", 0, "both user-auth "
-                          "spellings are given and disagree: %s is read",
-                          spellings[0]);
+            tools_problem(out, "warning", "/api", 0, "both user-auth spellings "
+                          "are given and disagree: %s is read", spellings[0]);
         if (this >= 0 && flag < 0)
             flag = this;
     }
@@ -213,9 +212,9 @@ static val_t *manifest_auth(tools_out_t *out, const val_t *m, const char *name,
         : at && strcasecmp(at, "basic") == 0 ? "basic" : "bearer";
     if (t && strcmp(t, "none") != 0 && strcmp(t, "oauth") != 0 &&
         strcmp(t, "service_http") != 0 && strcmp(t, "user_http") != 0)
-        tools_problem(out, "warning", "/auth/type", 0, "auth type '%s' is "
-                      "none of none, service_http, user_http, oauth: read "
-                      "as bearer", t);
+        tools_problem(out, "warning", "/auth/type", 0, "auth type '%s' is none "
+                      "of none, service_http, user_http, oauth: read as bearer",
+                      t);
     val_t *r = val_map_new(8);
     if (!r) {
         out->oom = true;
@@ -238,13 +237,13 @@ static val_t *manifest_auth(tools_out_t *out, const val_t *m, const char *name,
             set(out, r, kept[i], val_ref((val_t *)v));
     }
     if (member(auth, "token_url"))
-        tools_problem(out, "warning", "/auth/token_url", 0, "auth.token_url "
-                      "is not a manifest v1 field: kept");
+        tools_problem(out, "warning", "/auth/token_url", 0, "auth.token_url is "
+                      "not a manifest v1 field: kept");
     if (t && strcmp(t, "oauth") == 0 &&
         (!tools_get_str(auth, "client_url") ||
          !tools_get_str(auth, "authorization_url")))
-        tools_problem(out, "warning", "/auth", 0, "oauth without client_url "
-                      "or authorization_url");
+        tools_problem(out, "warning", "/auth", 0, "oauth without client_url or "
+                      "authorization_url");
     const val_t *vt = tools_get(auth, "verification_tokens", VAL_MAP);
     if (vt) {
         val_t *names = val_list_new(val_len(vt));
@@ -256,8 +255,8 @@ static val_t *manifest_auth(tools_out_t *out, const val_t *m, const char *name,
     if (user_auth >= 0)
         set(out, r, "user_authenticated", val_bool(user_auth));
     if (user_auth == 0 && strcmp(type, "none") != 0)
-        tools_problem(out, "warning", "/api", 0, "auth is %s but the api "
-                      "says users are not authenticated", t);
+        tools_problem(out, "warning", "/api", 0, "auth is %s but the api says "
+                      "users are not authenticated", t);
     return r;
 }
 
@@ -276,8 +275,8 @@ static mig_status_t ai_plugin_read(const tools_file_t *f, tools_out_t *out)
                       "'%s' is not v1: read as v1", out->version);
     const char *name = tools_get_str(m, "name_for_model");
     if (!name)
-        tools_problem(out, "warning", ptr, 0, "no name_for_model: the "
-                      "server is named by name_for_human");
+        tools_problem(out, "warning", ptr, 0, "no name_for_model: the server "
+                      "is named by name_for_human");
     if (!name)
         name = tools_get_str(m, "name_for_human");
     const val_t *api = tools_get(m, "api", VAL_MAP);
@@ -430,8 +429,8 @@ static val_t *read_runtimes(const tools_file_t *f, tools_out_t *out,
 {
     val_t *all = val_list_new(rts ? val_len(rts) : 0);
     if (!rts)
-        tools_problem(out, "warning", "/runtimes", 0, "no runtimes list: "
-                      "the functions have no schema");
+        tools_problem(out, "warning", "/runtimes", 0, "no runtimes list: the "
+                      "functions have no schema");
     for (size_t i = 0; all && rts && i < val_len(rts); i++) {
         const val_t *rt = val_list_get(rts, i);
         const char *type = tools_get_str(rt, "type");
@@ -520,12 +519,13 @@ static void read_function(const tools_file_t *f, tools_out_t *out,
         set(out, rec, "auth", runtime_auth(out, rt, tools_get(op, "auth",
                                                               VAL_MAP)));
     } else {
-        tools_problem(out, "warning", ptr, 0, "function '%s': %s: read with "
-                      "no parameters", name, !rt ? "no runtime runs it"
-                      : val_type(val_list_get(rt_tools, rt_at)) == VAL_NULL
-                      ? "its runtime's OpenAPI document was not read"
-                      : "its runtime's OpenAPI document has no operation "
-                        "of that operationId");
+        tools_problem(out, "warning", ptr, 0, "function '%s': %s: read with no "
+                      "parameters", name,
+                      !rt ? "no runtime runs it"
+                          : val_type(val_list_get(rt_tools, rt_at)) == VAL_NULL
+                          ? "its runtime's OpenAPI document was not read"
+                          : "its runtime's OpenAPI document has no operation "
+                          "of that operationId");
         val_t *ep = val_map_new(2);
         if (ep) {
             set_str(out, ep, "transport", "http");

@@ -281,7 +281,8 @@ static const char *manifest(const char *name, const char *auth,
     static char buf[2048];
     snprintf(buf, sizeof buf,
              "{\"schema_version\": \"v1\", \"name_for_model\": \"demo\",\n"
-             " \"name_for_human\": \"Demo\", \"description_for_model\": \"D\",\n"
+             " \"name_for_human\": \"Demo\",\n"
+             " \"description_for_model\": \"D\",\n"
              " \"description_for_human\": \"d\", \"auth\": %s,\n"
              " \"api\": {\"type\": \"openapi\", \"url\": "
              "\"https://example.com/.well-known/openapi.yaml\"%s},\n"
@@ -588,7 +589,8 @@ static void refs_and_cycles(void **state)
         "    get:\n"
         "      operationId: bad\n"
         "      parameters:\n"
-        "        - {name: q, in: query, schema: {$ref: '#/components/schema/Q'}}\n"
+        "        - {name: q, in: query,\n"
+        "           schema: {$ref: '#/components/schema/Q'}}\n"
         "      responses: {'200': {description: ok}}\n"
         "components:\n"
         "  parameters:\n"
@@ -824,7 +826,8 @@ static void copilot_shapes(void **state)
         "openapi: 3.0.1\ninfo: {title: T, version: '1'}\n"
         "servers: [{url: 'https://graph.example'}]\n"
         "paths:\n"
-        "  /a: {get: {operationId: opA, responses: {'200': {description: ok}}}}\n"
+        "  /a: {get: {operationId: opA,\n"
+        "             responses: {'200': {description: ok}}}}\n"
         "  /b: {get: {operationId: opB}}\n");
     val_t *r = expect_read(put_str("cp/plugin.json",
         "{\"schema_version\": \"v2.2\", \"name_for_human\": \"Mail\", "

@@ -220,34 +220,45 @@ static val_t *resolve_ref(openapi_t *a, int doc, const val_t *m,
 }
 
 /* A copy of V with every $ref in it resolved (V is in document DOC). */
+/* A copy of map or list V with its members resolved, one level deeper. */
+static val_t *resolve_members(openapi_t *a, int doc, const val_t *v)
+{
+    bool map = val_type(v) == VAL_MAP;
+    val_t *c = map ? val_map_new(val_len(v)) : val_list_new(val_len(v));
+    a->level++;
+    for (size_t i = 0; c && i < val_len(v); i++) {
+        val_t *m = openapi_resolve(a, doc, map ? val_map_value(v, i)
+                                               : val_list_get(v, i));
+        size_t kl = 0;
+        const char *k = map ? val_get_str(val_map_key(v, i), &kl) : NULL;
+        mig_status_t st = !m ? MIG_ENOMEM
+                          : map ? val_map_set_take(c, k, kl, m)
+                                : val_list_push_take(c, m);
+        if (st != MIG_OK)
+            a->out->oom = true;
+    }
+    a->level--;
+    if (!c)
+        a->out->oom = true;
+    return c;
+}
+
 val_t *openapi_resolve(openapi_t *a, int doc, const val_t *v)
 {
     if (!v)
         return NULL;
-    if (val_type(v) == VAL_MAP) {
-        const char *ref = tools_get_str(v, "$ref");
-        if (ref)
-            return resolve_ref(a, doc, v, ref);
-        val_t *m = val_map_new(val_len(v));
-        for (size_t i = 0; m && i < val_len(v); i++) {
-            size_t kl;
-            const char *k = val_get_str(val_map_key(v, i), &kl);
-            val_t *c = openapi_resolve(a, doc, val_map_value(v, i));
-            if (!c || val_map_set_take(m, k, kl, c) != MIG_OK)
-                a->out->oom = true;
-        }
-        return m;
+    if (val_type(v) != VAL_MAP && val_type(v) != VAL_LIST)
+        return val_ref((val_t *)v);
+    if (a->level >= OPENAPI_VALUE_DEPTH) {
+        if (!a->deep_told)
+            openapi_problem(a, "error", a->where, "a schema nests deeper than "
+                            "%d levels (its references expanded): read as {} "
+                            "below that", OPENAPI_VALUE_DEPTH);
+        a->deep_told = true;
+        return val_map_new(0);
     }
-    if (val_type(v) == VAL_LIST) {
-        val_t *l = val_list_new(val_len(v));
-        for (size_t i = 0; l && i < val_len(v); i++)
-            if (val_list_push_take(l, openapi_resolve(a, doc,
-                                                      val_list_get(v, i))) !=
-                MIG_OK)
-                a->out->oom = true;
-        return l;
-    }
-    return val_ref((val_t *)v);
+    const char *ref = val_type(v) == VAL_MAP ? tools_get_str(v, "$ref") : NULL;
+    return ref ? resolve_ref(a, doc, v, ref) : resolve_members(a, doc, v);
 }
 
 /* Starts a schema of its own: no $defs yet. */
@@ -261,6 +272,7 @@ void openapi_scope_begin(openapi_t *a)
     a->pending = val_list_new(0);
     a->expansions = 0;
     a->budget_told = false;
+    a->deep_told = false;
     if (!a->defs || !a->def_names || !a->pending)
         a->out->oom = true;
 }

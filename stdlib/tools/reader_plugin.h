@@ -15,6 +15,10 @@
 #define OPENAPI_REF_DEPTH 64
 #define OPENAPI_REF_EXPANSIONS 20000
 #define OPENAPI_REF_FILES 16
+/* How deep a resolved value may nest (maps and lists, counted from what
+ * is resolved: a parameter list is 1, a parameter 2, its schema 3), well
+ * within VAL_MAX_DEPTH once it sits in a record. */
+#define OPENAPI_VALUE_DEPTH 256
 
 /* How a manifest asks for a document's operations. */
 typedef struct openapi_opts {
@@ -57,6 +61,8 @@ typedef struct openapi {
     size_t depth;
     size_t expansions;              /* for the schema being built */
     bool budget_told;
+    size_t level;                   /* how deep the value being resolved is */
+    bool deep_told;
     /* The schema being built: recursive refs kept under $defs. */
     val_t *defs;        /* name -> schema */
     val_t *def_names;   /* "doc#ptr" -> name */

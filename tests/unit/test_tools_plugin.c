@@ -776,6 +776,40 @@ static void ref_expansion_bound(void **state)
     val_unref(r);
 }
 
+/* A resolved value nests at most OPENAPI_VALUE_DEPTH (256) levels: a
+ * parameter list (1), a parameter (2), its schema (3), and N - 3 more
+ * `items`. */
+static const char *deep_schema(const char *name, int n)
+{
+    static char buf[16384];
+    int k = snprintf(buf, sizeof buf,
+                     "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"T\", "
+                     "\"version\": \"1\"}, \"paths\": {\"/a\": {\"get\": {"
+                     "\"operationId\": \"a\", \"parameters\": [{\"name\": "
+                     "\"x\", \"in\": \"query\", \"schema\": ");
+    for (int i = 3; i < n; i++)
+        k += snprintf(buf + k, sizeof buf - (size_t)k, "{\"items\": ");
+    k += snprintf(buf + k, sizeof buf - (size_t)k, "{\"type\": \"string\"}");
+    for (int i = 3; i < n; i++)
+        k += snprintf(buf + k, sizeof buf - (size_t)k, "}");
+    snprintf(buf + k, sizeof buf - (size_t)k, "}]}}}}");
+    return put_str(name, buf);
+}
+
+static void value_depth_bound(void **state)
+{
+    (void)state;
+    val_t *r = read_path(deep_schema("deep1.json", OPENAPI_VALUE_DEPTH));
+    assert_string_equal(str(r, "format"), "plugin.openapi");
+    assert_false(has_problem(r, "error", "nests deeper"));
+    val_unref(r);
+    r = read_path(deep_schema("deep2.json", OPENAPI_VALUE_DEPTH + 1));
+    assert_true(has_problem(r, "error", "a schema nests deeper than 256 "
+                                        "levels"));
+    assert_int_equal(n_of(r, "tools"), 1);
+    val_unref(r);
+}
+
 /* A path template without its parameter, a parameter not in the
  * template, an operation that is not a map, duplicate operationIds,
  * names fitted from method and path. */
@@ -1015,6 +1049,7 @@ int main(void)
         cmocka_unit_test(refs_across_files),
         cmocka_unit_test(ref_depth_bound),
         cmocka_unit_test(ref_expansion_bound),
+        cmocka_unit_test(value_depth_bound),
         cmocka_unit_test(paths_checked),
         cmocka_unit_test(copilot_shapes),
         cmocka_unit_test(malformed),

@@ -217,6 +217,12 @@ static void swagger_across_files(void **state)
     assert_string_equal(at_json(r, "tools/1/parameters/required"),
                         "[\"pet\"]");
     val_unref(r);
+    /* Its $ref targets are no tool definitions on their own. */
+    r = read_path(DATA "openapi/petstore-separate/spec/Pet.json");
+    assert_string_equal(str(r, "format"), "(null)");
+    assert_true(has_problem(r, "error", "a JSON map that no reader "
+                                        "recognises"));
+    val_unref(r);
     r = expect_read(DATA "openapi/OAI__OpenAPI-Specification__petstore.yaml",
                     "plugin.openapi", 3, 0);
     assert_string_equal(at_json(r, "tools/2/config/in"),

@@ -444,9 +444,11 @@ static val_t *fitted_name(const char *method, const char *path)
     return v;
 }
 
+static void server_url(const val_t *server, strbuf_t *b);
+
 static const char *const op_keys[] = {
     "operationId", "summary", "description", "parameters", "requestBody",
-    "responses", "security", "consumes", "produces", NULL,
+    "responses", "security", "consumes", "produces", "servers", NULL,
 };
 
 /* Reads operation OP (METHOD of PATH) at POINTER into a tool record. */
@@ -494,7 +496,19 @@ static void read_op(openapi_t *a, const val_t *doc, const val_t *item,
             up[n] = (char)(method[n] - 'a' + 'A');
         up[n] = 0;
         openapi_set(a, ep, "transport", val_cstring("http"));
-        openapi_set(a, ep, "url", base ? val_cstring(base) : val_null());
+        /* 3.x: the operation's own servers, else its path's, win. */
+        const val_t *own = a->v2 ? NULL : tools_get(op, "servers", VAL_LIST);
+        if (!a->v2 && (!own || !val_len(own)))
+            own = tools_get(item, "servers", VAL_LIST);
+        strbuf_t u;
+        strbuf_init(&u);
+        if (own && val_len(own))
+            server_url(val_list_get(own, 0), &u);
+        if (u.len)
+            openapi_set(a, ep, "url", val_string(u.data, u.len));
+        else
+            openapi_set(a, ep, "url", base ? val_cstring(base) : val_null());
+        strbuf_free(&u);
         openapi_set(a, ep, "method", val_cstring(up));
         openapi_set(a, ep, "path", val_cstring(path));
         openapi_set(a, ep, "server", a->o->server ? val_cstring(a->o->server)

@@ -510,7 +510,19 @@ static void inputs_merged(void **state)
         "            application/json: {schema: {type: object}}\n"
         "      security: []\n"
         "      tags: [users]\n"
-        "      x-owner: ops\n"), "plugin.openapi", 1, 0);
+        "      x-owner: ops\n"
+        "  /health:\n"
+        "    servers: [{url: 'https://health.example.com'}]\n"
+        "    get: {operationId: health}\n"
+        "    head:\n"
+        "      operationId: ping\n"
+        "      servers: [{url: 'https://ping.example.com/{v}', "
+        "variables: {v: {default: v9}}}]\n"), "plugin.openapi", 3, 0);
+    /* A path's and an operation's own servers win. */
+    assert_string_equal(at_json(r, "tools/1/endpoint/url"),
+                        "\"https://health.example.com\"");
+    assert_string_equal(at_json(r, "tools/2/endpoint/url"),
+                        "\"https://ping.example.com/v9\"");
     val_t *t = item(r, "tools", 0);
     assert_string_equal(json(get(t, "parameters")),
         "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"

@@ -121,8 +121,13 @@ static void read_spec(const tools_file_t *f, tools_out_t *out,
         so.label = label;
         for (size_t i = 0; i < val_len(spec.load_problems); i++) {
             const val_t *p = val_list_get(spec.load_problems, i);
+            const val_t *ln = tools_get(p, "line", VAL_NUMBER);
+            char at[32] = "";
+            if (ln && val_is_int(ln))
+                snprintf(at, sizeof at, "line %lld: ",
+                         (long long)val_get_int(ln));
             tools_problem(out, tools_get_str(p, "severity"),
-                          tools_get_str(p, "pointer"), 0, "%s%s", label,
+                          tools_get_str(p, "pointer"), 0, "%s%s%s", label, at,
                           tools_get_str(p, "message"));
         }
         *spec_path = val_cstring(spec.path);

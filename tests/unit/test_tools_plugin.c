@@ -176,6 +176,8 @@ static void corpus_details(void **state)
                   "ai-plugin.json");
     assert_true(has_problem(r, "warning", "anantn__hn-chatgpt-plugin__"
                 "openapi.yaml: no servers: the base URL is taken from"));
+    assert_true(has_problem(r, "warning", "anantn__hn-chatgpt-plugin__"
+                "openapi.yaml: line 212: YAML: duplicate key \"schema\""));
     assert_string_equal(at_json(r, "tools/0/endpoint/url"),
                         "\"https://hn.kix.in\"");
     val_unref(r);

@@ -142,6 +142,32 @@ static void read_spec(const tools_file_t *f, tools_out_t *out,
     strbuf_free(&tried);
 }
 
+/* The server's remotes: the base URLs its tools were given, each once,
+ * as [{url, transport: "http"}]. */
+static val_t *remotes_of(tools_out_t *out)
+{
+    val_t *l = val_list_new(1);
+    for (size_t i = 0; l && i < val_len(out->tools); i++) {
+        const val_t *u = member(member(val_list_get(out->tools, i),
+                                       "endpoint"), "url");
+        bool seen = !u || val_type(u) != VAL_STRING;
+        for (size_t j = 0; !seen && j < val_len(l); j++)
+            seen = val_equal(member(val_list_get(l, j), "url"), u);
+        if (seen)
+            continue;
+        val_t *r = val_map_new(2);
+        if (r) {
+            set(out, r, "url", val_ref((val_t *)u));
+            set_str(out, r, "transport", "http");
+        }
+        if (!r || val_list_push_take(l, r) != MIG_OK)
+            out->oom = true;
+    }
+    if (!l)
+        out->oom = true;
+    return l;
+}
+
 /* ---- ai-plugin.json ------------------------------------------------------ */
 
 /* The manifest of F: the document, or a plugin store's record's
@@ -311,18 +337,7 @@ static mig_status_t ai_plugin_read(const tools_file_t *f, tools_out_t *out)
     set_str(out, srv, "description", tools_get_str(m, "description_for_model"));
     set_str(out, srv, "version", NULL);
     set_str(out, srv, "transport", "http");
-    val_t *remotes = val_list_new(1), *rem = val_map_new(2);
-    if (remotes && rem && url) {
-        set_str(out, rem, "url", url);
-        set_str(out, rem, "transport", "openapi");
-        if (val_list_push_take(remotes, rem) != MIG_OK)
-            out->oom = true;
-    } else {
-        val_unref(rem);
-    }
-    set(out, srv, "remotes", remotes);
-    set(out, srv, "auth", auth);
-    set(out, srv, "spec", spec_path ? spec_path : val_null());
+    set(out, srv, "remotes", remotes_of(out));
     val_t *extra = val_map_new(4);
     if (extra && ptr[0]) {  /* a store record: its own keys too */
         for (size_t i = 0; i < val_len(f->doc); i++) {
@@ -332,6 +347,15 @@ static mig_status_t ai_plugin_read(const tools_file_t *f, tools_out_t *out)
                 val_map_set(extra, k, kl, val_map_value(f->doc, i)) != MIG_OK)
                 out->oom = true;
         }
+    }
+    if (extra) {
+        set(out, extra, "auth", auth);
+        set(out, extra, "spec", spec_path ? spec_path : val_null());
+        if (api)
+            set(out, extra, "api", val_ref((val_t *)api));
+    } else {
+        val_unref(auth);
+        val_unref(spec_path);
     }
     set(out, srv, "extra", extra);
     tools_extra(out, srv, m, manifest_keys);
@@ -557,7 +581,7 @@ static void read_function(const tools_file_t *f, tools_out_t *out,
 
 static const char *const copilot_keys[] = {
     "schema_version", "namespace", "name_for_human", "description_for_model",
-    "functions", "runtimes", NULL,
+    "functions", NULL,
 };
 
 static mig_status_t copilot_read(const tools_file_t *f, tools_out_t *out)
@@ -587,7 +611,7 @@ static mig_status_t copilot_read(const tools_file_t *f, tools_out_t *out)
             tools_get_str(doc, "description_for_model"));
     set_str(out, srv, "version", NULL);
     set_str(out, srv, "transport", "http");
-    set(out, srv, "runtimes", rts ? val_ref((val_t *)rts) : val_list_new(0));
+    set(out, srv, "remotes", remotes_of(out));
     set(out, srv, "extra", val_map_new(4));
     tools_extra(out, srv, doc, copilot_keys);
     set(out, srv, "provenance",

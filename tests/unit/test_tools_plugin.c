@@ -117,7 +117,11 @@ static void corpus_details(void **state)
     val_t *r = read_path(CORPUS "chatgpt_plugin/openai__plugins-quickstart__"
                          "ai-plugin.json");
     assert_string_equal(str(item(r, "servers", 0), "name"), "todo");
-    assert_string_equal(at_json(r, "servers/0/spec"),
+    assert_string_equal(at_json(r, "servers/0/remotes"),
+        "[{\"url\":\"http://localhost:5003\",\"transport\":\"http\"}]");
+    assert_string_equal(at_json(r, "servers/0/extra/api/url"),
+                        "\"http://localhost:5003/openapi.yaml\"");
+    assert_string_equal(at_json(r, "servers/0/extra/spec"),
                         "\"" CORPUS "chatgpt_plugin/openai__plugins-quick"
                         "start__openapi.yaml\"");
     assert_string_equal(at_json(r, "tools/0/endpoint"),
@@ -143,13 +147,13 @@ static void corpus_details(void **state)
                   "__ai-plugin.json");
     assert_true(has_problem(r, "warning", "api.is_user_authenticated is the "
                                           "string \"false\""));
-    assert_string_equal(at_json(r, "servers/0/auth"),
+    assert_string_equal(at_json(r, "servers/0/extra/auth"),
         "{\"type\":\"none\",\"scheme\":\"none\",\"user_authenticated\":"
         "false}");
     val_unref(r);
     r = read_path(CORPUS "chatgpt_plugin/openai__chatgpt-retrieval-plugin__"
                   "ai-plugin.json");
-    assert_string_equal(at_json(r, "servers/0/auth"),
+    assert_string_equal(at_json(r, "servers/0/extra/auth"),
         "{\"type\":\"bearer\",\"scheme\":\"user_http\",\"ref\":"
         "\"secret:retrieval\",\"authorization_type\":\"bearer\","
         "\"user_authenticated\":false}");
@@ -161,7 +165,7 @@ static void corpus_details(void **state)
     /* A token's value is never copied: only its name. */
     r = read_path(CORPUS "chatgpt_plugin/microsoft__semantic-kernel__"
                   "ai-plugin2.json");
-    assert_string_equal(at_json(r, "servers/0/auth/verification_tokens"),
+    assert_string_equal(at_json(r, "servers/0/extra/auth/verification_tokens"),
                         "[\"openAI\"]");
     val_unref(r);
     /* Duplicate YAML keys: read, the last kept, each said. */
@@ -261,6 +265,11 @@ static void copilot_astronomy(void **state)
                            "plugin.copilot", 2, 1);
     assert_string_equal(str(r, "version"), "v2.1");
     assert_string_equal(str(item(r, "servers", 0), "name"), "Astronomy");
+    assert_string_equal(at_json(r, "servers/0/remotes"),
+        "[{\"url\":\"https://api.nasa.gov/planetary\",\"transport\":"
+        "\"http\"}]");
+    assert_string_equal(at_json(r, "servers/0/extra/runtimes/0/spec/url"),
+                        "\"astronomy-openapi.yml\"");
     assert_string_equal(at_json(r, "tools/0/auth"),
         "{\"type\":\"api-key\",\"scheme\":\"ApiKeyPluginVault\",\"ref\":"
         "\"secret:{api_key_REGISTRATION_ID}\",\"in\":\"query\",\"name\":"
@@ -335,7 +344,7 @@ static void manifest_auth_types(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         val_t *r = expect_read(manifest("ai-plugin.json", cases[i].auth, ""),
                                "plugin.ai_plugin", 1, 1);
-        assert_string_equal(at_json(r, "servers/0/auth"), cases[i].want);
+        assert_string_equal(at_json(r, "servers/0/extra/auth"), cases[i].want);
         /* Operations that declare no security take the manifest's. */
         assert_string_equal(at_json(r, "tools/0/auth"), cases[i].want);
         assert_null(strstr(json(r), "VERYSECRET"));
@@ -367,7 +376,7 @@ static void manifest_user_auth_spellings(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         val_t *r = read_path(manifest("m.json", "{\"type\": \"none\"}",
                                       cases[i].api));
-        assert_string_equal(at_json(r, "servers/0/auth/user_authenticated"),
+        assert_string_equal(at_json(r, "servers/0/extra/auth/user_authenticated"),
                             cases[i].want);
         assert_int_equal(has_problem(r, "warning", "not a boolean"),
                          cases[i].warn);
@@ -383,7 +392,7 @@ static void manifest_user_auth_spellings(void **state)
                            ", \"is_user_authenticated\": 3"));
     assert_true(has_problem(r, "warning", "api.is_user_authenticated is a "
                                           "number, not a boolean"));
-    assert_null(at(r, "servers/0/auth/user_authenticated"));
+    assert_null(at(r, "servers/0/extra/auth/user_authenticated"));
     val_unref(r);
 }
 
@@ -400,13 +409,13 @@ static void manifest_finds_spec(void **state)
     put_str("a/acme__tool__openapi.yaml", small_spec);
     val_t *r = expect_read(in_scratch("a/acme__tool__ai-plugin.json"),
                            "plugin.ai_plugin", 1, 1);
-    assert_non_null(strstr(at_json(r, "servers/0/spec"),
+    assert_non_null(strstr(at_json(r, "servers/0/extra/spec"),
                            "acme__tool__openapi.yaml"));
     val_unref(r);
     /* The URL's own segment first. */
     put_str("a/acme__tool__spec.yaml", small_spec);
     r = read_path(in_scratch("a/acme__tool__ai-plugin.json"));
-    assert_non_null(strstr(at_json(r, "servers/0/spec"), "spec.yaml"));
+    assert_non_null(strstr(at_json(r, "servers/0/extra/spec"), "spec.yaml"));
     val_unref(r);
     /* A relative api.url is a file beside the manifest. */
     mkdir(in_scratch("b"), 0755);
@@ -429,7 +438,7 @@ static void manifest_finds_spec(void **state)
                 "example/openapi.json' is not next to the manifest (tried "
                 "openapi.json, openapi.yaml, openapi.yml, swagger.json, "
                 "swagger.yaml)"));
-    assert_int_equal(val_type(at(r, "servers/0/spec")), VAL_NULL);
+    assert_int_equal(val_type(at(r, "servers/0/extra/spec")), VAL_NULL);
     val_unref(r);
     /* Something there that is no OpenAPI document. */
     put_str("c/openapi.json", "{\"hello\": 1}");

@@ -1,7 +1,8 @@
 /* reader_agent.c: the agent family of legacy readers (tools_int.h,
  * docs/legacy-formats.md, "Agent frameworks"): the table of its rows, the
  * helpers its files share (reader_agent.h), and the Dify and
- * llm-functions readers; Semantic Kernel's are in reader_sk.c. */
+ * llm-functions readers; Semantic Kernel's are in reader_sk.c, TaskWeaver,
+ * Flowise, Letta and CrewAI in reader_frameworks.c. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -499,6 +500,21 @@ const tools_reader_t tools_readers_agent[] = {
     { .format = "llm_functions.agent", .family = "agent",
       .detect = llmf_detect, .read = llmf_read,
       .doc = "an llm-functions agent index.yaml" },
+    { .format = "taskweaver.plugin", .family = "agent",
+      .detect = taskweaver_detect, .read = taskweaver_read,
+      .doc = "a TaskWeaver plugin YAML" },
+    { .format = "flowise.tool", .family = "agent", .detect = flowise_detect,
+      .read = flowise_read, .doc = "a Flowise custom tool export" },
+    { .format = "letta.agent_file", .family = "agent",
+      .detect = letta_detect, .read = letta_read,
+      .doc = "a Letta agent file (.af): its tools" },
+    { .format = "crewai.agents", .family = "agent",
+      .detect = crewai_agents_detect, .read = crewai_agents_read,
+      .doc = "a CrewAI agents.yaml: each agent a prompt tool" },
+    { .format = "crewai.tasks", .family = "agent",
+      .detect = crewai_tasks_detect, .read = crewai_tasks_read,
+      .doc = "a CrewAI tasks.yaml: each task a prompt tool needing its "
+             "agent" },
     { .format = "semantic_kernel.prompt", .family = "agent",
       .detect = sk_prompt_detect, .read = sk_prompt_read,
       .doc = "a Semantic Kernel skprompt.txt (with or without config.json)" },

@@ -1,5 +1,6 @@
 /* reader_agent.h: what the agent family's files share (reader_agent.c
- * holds the table; reader_sk.c the Semantic Kernel readers). Private to
+ * holds the table; reader_sk.c the Semantic Kernel readers;
+ * reader_frameworks.c TaskWeaver, Flowise, Letta and CrewAI). Private to
  * stdlib/tools. */
 #ifndef MIG_READER_AGENT_H
 #define MIG_READER_AGENT_H
@@ -31,5 +32,17 @@ int sk_prompt_detect(const tools_file_t *f);
 mig_status_t sk_prompt_read(const tools_file_t *f, tools_out_t *out);
 int sk_yaml_detect(const tools_file_t *f);
 mig_status_t sk_yaml_read(const tools_file_t *f, tools_out_t *out);
+
+/* The rows of reader_frameworks.c. */
+int taskweaver_detect(const tools_file_t *f);
+mig_status_t taskweaver_read(const tools_file_t *f, tools_out_t *out);
+int flowise_detect(const tools_file_t *f);
+mig_status_t flowise_read(const tools_file_t *f, tools_out_t *out);
+int letta_detect(const tools_file_t *f);
+mig_status_t letta_read(const tools_file_t *f, tools_out_t *out);
+int crewai_agents_detect(const tools_file_t *f);
+mig_status_t crewai_agents_read(const tools_file_t *f, tools_out_t *out);
+int crewai_tasks_detect(const tools_file_t *f);
+mig_status_t crewai_tasks_read(const tools_file_t *f, tools_out_t *out);
 
 #endif

@@ -82,12 +82,12 @@ static void compare_vars(tools_out_t *out, const char *pointer,
             out->oom = true;
     strbuf_t b;
     strbuf_init(&b);
-    if (val_len(undeclared)) {
+    if (undeclared && val_len(undeclared)) {
         agent_list_join(undeclared, &b);
         tools_problem(out, "warning", pointer, 0, "the template uses "
                       "variables that are not declared: %s", b.data);
     }
-    if (val_len(unused)) {
+    if (unused && val_len(unused)) {
         b.len = 0;
         agent_list_join(unused, &b);
         tools_problem(out, "warning", pointer, 0, "declared but not used in "

@@ -313,7 +313,8 @@ static void fn_emit(tools_out_t *out, const fn_t *fn)
     tools_set(out, cfg, "variables", val_ref(vars));
     tools_set(out, cfg, "calls", val_ref(calls));
     tools_set(out, rec, "config", val_ref(cfg));
-    tools_extra(out, rec, fn->doc, fn_keys);
+    if (fn->doc)
+        tools_extra(out, rec, fn->doc, fn_keys);
     tools_set(out, rec, "provenance",
               tools_provenance(fn->f, fn->format, fn->version, "", 0));
     tools_add_take(out, "tool", rec);
@@ -444,14 +445,64 @@ mig_status_t sk_config_read(const tools_file_t *f, tools_out_t *out)
 
 /* ---- skprompt.txt ------------------------------------------------------- */
 
+/* Whether text T has a Markdown heading line ("# ", "## " ...). */
+static bool markdown_heading(const char *t)
+{
+    for (const char *p = t; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        size_t n = strspn(p, "#");
+        if (n && n <= 6 && p[n] == ' ')
+            return true;
+    }
+    return false;
+}
+
+/* The SK blocks of text T that are not quoted as Markdown code (after a
+ * '`'): *VARS when one holds a variable ({{$name}}, {{f $name}}), *CALLS
+ * when one is a function call ({{name}}), names of letters, digits, '_'
+ * and '.'. */
+static void sk_blocks(const char *t, bool *vars, bool *calls)
+{
+    *vars = *calls = false;
+    for (const char *p = t; (p = strstr(p, "{{")); p += 2) {
+        if (p > t && p[-1] == '`')
+            continue;
+        const char *end = strstr(p + 2, "}}");
+        const char *dollar = strchr(p + 2, '$');
+        if (!end)
+            break;
+        const char *s = p + 2;
+        while (*s == ' ')
+            s++;
+        const char *e = s;
+        while (isalnum((unsigned char)*e) || *e == '_' || *e == '.')
+            e++;
+        if (dollar && dollar < end &&
+            (isalpha((unsigned char)dollar[1]) || dollar[1] == '_'))
+            *vars = true;
+        else if (e > s && isalpha((unsigned char)*s) &&
+                 e + strspn(e, " ") == end)
+            *calls = true;
+    }
+}
+
 int sk_prompt_detect(const tools_file_t *f)
 {
     if (!f->bytes || !f->syntax || strcmp(f->syntax, "jsonl") == 0)
         return 0;
-    if (strstr(f->bytes, "{{$") || strstr(f->bytes, "{{ $"))
+    /* A table (its first line in three or more tab-separated fields) is
+     * data, whatever its cells quote. */
+    const char *nl = strchr(f->bytes, '\n');
+    size_t first = nl ? (size_t)(nl - f->bytes) : strlen(f->bytes), tabs = 0;
+    for (size_t i = 0; i < first; i++)
+        tabs += f->bytes[i] == '\t';
+    if (tabs >= 2)
+        return 0;
+    bool vars, calls;
+    sk_blocks(f->bytes, &vars, &calls);
+    if (vars)
         return 45;
-    return strcmp(f->syntax, "text") == 0 && strstr(f->bytes, "{{") &&
-           strstr(f->bytes, "}}") ? 30 : 0;
+    return calls && strcmp(f->syntax, "text") == 0 &&
+           !markdown_heading(f->bytes) ? 25 : 0;
 }
 
 mig_status_t sk_prompt_read(const tools_file_t *f, tools_out_t *out)

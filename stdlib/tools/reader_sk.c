@@ -6,6 +6,7 @@
  * template's {{$variables}} compared with the declared ones. */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "reader_agent.h"
 
@@ -98,6 +99,20 @@ static void compare_vars(tools_out_t *out, const char *pointer,
     strbuf_free(&b);
     val_unref(undeclared);
     val_unref(unused);
+}
+
+/* Reports the template's variables that differ only in case. */
+static void case_clashes(tools_out_t *out, const val_t *vars)
+{
+    for (size_t i = 0; i < val_len(vars); i++)
+        for (size_t j = i + 1; j < val_len(vars); j++) {
+            const char *a = val_get_str(val_list_get(vars, i), NULL);
+            const char *b = val_get_str(val_list_get(vars, j), NULL);
+            if (strcasecmp(a, b) == 0)
+                tools_problem(out, "warning", NULL, 0, "the template's "
+                              "variables %s and %s differ only in case: "
+                              "they are two parameters", a, b);
+        }
 }
 
 /* ---- parameters --------------------------------------------------------- */
@@ -284,6 +299,7 @@ static void fn_emit(tools_out_t *out, const fn_t *fn)
             strbuf_free(&b);
         }
     }
+    case_clashes(out, vars);
     tools_set(out, rec, "name", val_cstring(fn->name));
     const char *desc = tools_get_str(fn->doc, "description");
     tools_set(out, rec, "description", val_cstring(desc ? desc : ""));

@@ -69,8 +69,7 @@ void agent_list_join(const val_t *list, strbuf_t *b)
             strbuf_puts(b, ", ");
         strbuf_put(b, s, l);
     }
-    if (!b->data)
-        strbuf_puts(b, "");
+    strbuf_puts(b, "");     /* B->data is a string even for no items */
 }
 
 const char *agent_i18n(const val_t *v)

@@ -139,19 +139,20 @@ static val_t *declared_params(tools_out_t *out, const val_t *list,
             continue;
         }
         val_t *p = val_map_new(3);
-        const val_t *x;
-        if (p && (x = tools_get(v, "type", VAL_STRING)))
-            val_map_set(p, "type", 4, (val_t *)x);
-        else if (p)
-            val_map_set_take(p, "type", 4, val_cstring("string"));
-        if (p && (x = tools_get(v, "description", VAL_STRING)))
-            val_map_set(p, "description", 11, (val_t *)x);
-        if (p && ((x = tools_member(v, "defaultValue")) ||
-                  (x = tools_member(v, "default"))))
-            val_map_set(p, "default", 7, (val_t *)x);
+        if (!p) {
+            out->oom = true;
+            break;
+        }
+        const val_t *x = tools_get(v, "type", VAL_STRING);
+        tools_set(out, p, "type", x ? val_ref((val_t *)x) : val_cstring("string"));
+        if ((x = tools_get(v, "description", VAL_STRING)))
+            tools_set(out, p, "description", val_ref((val_t *)x));
+        if ((x = tools_member(v, "defaultValue")) ||
+            (x = tools_member(v, "default")))
+            tools_set(out, p, "default", val_ref((val_t *)x));
         /* Other keys (json_schema, allow_dangerously_set_content) are
          * kept on the property as x-sk-KEY annotations. */
-        for (size_t k = 0; p && k < val_len(v); k++) {
+        for (size_t k = 0; k < val_len(v); k++) {
             const char *key = val_get_str(val_map_key(v, k), NULL);
             bool known = false;
             for (size_t j = 0; var_keys[j] && !known; j++)
@@ -172,7 +173,7 @@ static val_t *declared_params(tools_out_t *out, const val_t *list,
         if (val_map_get(props, name, strlen(name)))
             tools_problem(out, "warning", pointer, 0, "variable '%s' is "
                           "declared twice: the last is kept", name);
-        if (!p || val_map_set_take(props, name, strlen(name), p) != MIG_OK)
+        if (val_map_set_take(props, name, strlen(name), p) != MIG_OK)
             out->oom = true;
         agent_list_add(out, names, name, strlen(name));
     }

@@ -491,6 +491,10 @@ const tools_reader_t tools_readers_agent[] = {
       .detect = sk_yaml_detect, .read = sk_yaml_read,
       .doc = "a Semantic Kernel YAML prompt function (or an agent defined "
              "by one)" },
+    { .format = "semantic_kernel.agent", .family = "agent",
+      .detect = sk_agent_detect, .read = sk_agent_read,
+      .doc = "a Semantic Kernel declarative agent YAML (type: "
+             "chat_completion_agent ...)" },
     { .format = "dify.tool", .family = "agent", .detect = dify_tool_detect,
       .read = dify_tool_read, .doc = "a Dify builtin tool YAML" },
     { .format = "dify.provider", .family = "agent",

@@ -32,6 +32,8 @@ int sk_prompt_detect(const tools_file_t *f);
 mig_status_t sk_prompt_read(const tools_file_t *f, tools_out_t *out);
 int sk_yaml_detect(const tools_file_t *f);
 mig_status_t sk_yaml_read(const tools_file_t *f, tools_out_t *out);
+int sk_agent_detect(const tools_file_t *f);
+mig_status_t sk_agent_read(const tools_file_t *f, tools_out_t *out);
 
 /* The rows of reader_frameworks.c. */
 int taskweaver_detect(const tools_file_t *f);

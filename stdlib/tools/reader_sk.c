@@ -1,7 +1,8 @@
 /* reader_sk.c: Semantic Kernel prompt functions (docs/legacy-formats.md,
  * "Semantic Kernel"): config.json in its generations, paired with the
  * skprompt.txt next to it; an skprompt.txt alone; YAML prompt functions
- * (and the agents SK defines by one). Each function is one tool record
+ * (and the agents SK defines by one); declarative agents (type:
+ * chat_completion_agent ...). Each function or agent is one tool record
  * reached by the "prompt" transport, its template kept in config, the
  * template's {{$variables}} compared with the declared ones. */
 #include <ctype.h>
@@ -603,5 +604,132 @@ mig_status_t sk_yaml_read(const tools_file_t *f, tools_out_t *out)
     if (name.oom)
         out->oom = true;
     strbuf_free(&name);
+    return MIG_OK;
+}
+
+/* ---- declarative agents ------------------------------------------------- */
+
+/* A declarative SK agent: `type` NAME_agent (or openai_assistant) with
+ * `instructions` or a `name`. */
+int sk_agent_detect(const tools_file_t *f)
+{
+    const char *t = tools_get_str(f->doc, "type");
+    if (!t || (!tools_get(f->doc, "instructions", VAL_STRING) &&
+               !tools_get(f->doc, "name", VAL_STRING)))
+        return 0;
+    size_t n = strlen(t);
+    return (n > 6 && strcmp(t + n - 6, "_agent") == 0) ||
+           strcmp(t, "openai_assistant") == 0 ? 90 : 0;
+}
+
+/* The parameters of an agent's INPUTS ({NAME: {description, required,
+ * default}}), their names into NAMES. */
+static val_t *agent_inputs(tools_out_t *out, const val_t *inputs, val_t *names)
+{
+    val_t *props = val_map_new(4), *req = val_list_new(0), *s = val_map_new(3);
+    for (size_t i = 0; props && req && inputs && i < val_len(inputs); i++) {
+        size_t len;
+        const char *name = val_get_str(val_map_key(inputs, i), &len);
+        const val_t *v = val_map_value(inputs, i);
+        val_t *p = val_map_new(3);
+        if (!p) {
+            out->oom = true;
+            break;
+        }
+        tools_set(out, p, "type", val_cstring("string"));
+        const val_t *x;
+        if ((x = tools_get(v, "description", VAL_STRING)))
+            tools_set(out, p, "description", val_ref((val_t *)x));
+        if ((x = tools_member(v, "default")))
+            tools_set(out, p, "default", val_ref((val_t *)x));
+        x = tools_get(v, "required", VAL_BOOL);
+        if (x && val_get_bool(x))
+            agent_list_add(out, req, name, len);
+        if (val_map_set_take(props, name, len, p) != MIG_OK)
+            out->oom = true;
+        agent_list_add(out, names, name, len);
+    }
+    if (!s || !props || !req) {
+        out->oom = true;
+        val_unref(s);
+        s = NULL;
+    } else {
+        tools_set(out, s, "type", val_cstring("object"));
+        tools_set(out, s, "properties", val_ref(props));
+        tools_set(out, s, "required", val_ref(req));
+    }
+    val_unref(props);
+    val_unref(req);
+    return s;
+}
+
+mig_status_t sk_agent_read(const tools_file_t *f, tools_out_t *out)
+{
+    static const char *const known[] = {
+        "type", "name", "description", "instructions", "inputs", "model",
+        "tools", "template", "version", NULL,
+    };
+    const val_t *d = f->doc;
+    val_t *rec = tools_tool_new(), *cfg = val_map_new(6);
+    val_t *vars = val_list_new(0), *calls = val_list_new(0);
+    val_t *names = val_list_new(0);
+    strbuf_t name;
+    strbuf_init(&name);
+    if (!rec || !cfg || !vars || !calls || !names) {
+        out->oom = true;
+        goto done;
+    }
+    const char *n = tools_get_str(d, "name");
+    if (!n) {
+        agent_path_name(f->path, ".yaml", &name, NULL);
+        tools_problem(out, "warning", "/name", 0, "no name: the file's (%s) "
+                      "is used", name.data ? name.data : "");
+    }
+    const char *instr = tools_get_str(d, "instructions");
+    const char *tfmt = tools_get_str(tools_get(d, "template", VAL_MAP), "format");
+    bool sk_syntax = !tfmt || strcmp(tfmt, "semantic-kernel") == 0;
+    if (instr && sk_syntax)
+        template_scan(out, instr, vars, calls);
+    const val_t *inputs = tools_get(d, "inputs", VAL_MAP);
+    if (tools_member(d, "inputs") && !inputs)
+        tools_problem(out, "error", "/inputs", 0, "inputs is a %s, not a map: "
+                      "none read", val_type_name(val_type(tools_member(d, "inputs"))));
+    tools_set(out, rec, "parameters", agent_inputs(out, inputs, names));
+    if (instr && sk_syntax)
+        compare_vars(out, "/inputs", names, vars);
+    case_clashes(out, vars);
+    tools_set(out, rec, "name", val_cstring(n ? n : name.data ? name.data : ""));
+    const char *desc = tools_get_str(d, "description");
+    tools_set(out, rec, "description", val_cstring(desc ? desc : ""));
+    const val_t *ver = tools_get(d, "version", VAL_STRING);
+    if (ver)
+        tools_set(out, rec, "version", val_ref((val_t *)ver));
+    val_t *ep = val_map_new(1);
+    if (ep)
+        tools_set(out, ep, "transport", val_cstring("prompt"));
+    tools_set(out, rec, "endpoint", ep);
+    tools_set(out, cfg, "agent_type", val_cstring(tools_get_str(d, "type")));
+    tools_set(out, cfg, "template", instr ? val_cstring(instr) : val_null());
+    tools_set(out, cfg, "template_format",
+              val_cstring(tfmt ? tfmt : "semantic-kernel"));
+    keep(out, cfg, d, "model");
+    keep(out, cfg, d, "tools");
+    tools_set(out, cfg, "variables", val_ref(vars));
+    tools_set(out, cfg, "calls", val_ref(calls));
+    tools_set(out, rec, "config", val_ref(cfg));
+    tools_extra(out, rec, d, known);
+    tools_set(out, rec, "provenance",
+              tools_provenance(f, "semantic_kernel.agent", NULL, "", 0));
+    tools_add_take(out, "tool", rec);
+    rec = NULL;
+done:
+    if (name.oom)
+        out->oom = true;
+    strbuf_free(&name);
+    val_unref(rec);
+    val_unref(cfg);
+    val_unref(vars);
+    val_unref(calls);
+    val_unref(names);
     return MIG_OK;
 }

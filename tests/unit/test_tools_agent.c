@@ -259,6 +259,50 @@ static void sk_yaml(void **state)
     val_unref(r);
 }
 
+/* Declarative agents, in the shapes of SK's own samples (SK keeps them as
+ * strings in code, not as files: written here). */
+static void sk_agent(void **state)
+{
+    (void)state;
+    val_t *r = expect_read(put_str("menu.yaml",
+        "type: chat_completion_agent\nname: Assistant\n"
+        "description: A helpful assistant.\n"
+        "instructions: Answer the user's questions using the menu functions.\n"
+        "tools:\n  - id: MenuPlugin.get_specials\n    type: function\n"
+        "model:\n  options:\n    temperature: 0.7\n"),
+        "semantic_kernel.agent", 1, 0);
+    problems_are(r, 0);
+    val_t *t = item(r, "tools", 0);
+    assert_string_equal(str(t, "name"), "Assistant");
+    assert_string_equal(json(get(t, "endpoint")), "{\"transport\":\"prompt\"}");
+    assert_string_equal(str(get(t, "config"), "agent_type"),
+                        "chat_completion_agent");
+    assert_string_equal(json(get(get(t, "config"), "tools")),
+        "[{\"id\":\"MenuPlugin.get_specials\",\"type\":\"function\"}]");
+    val_unref(r);
+    r = expect_read(put_str("car.yaml",
+        "version: 1.0.0\ntype: chat_completion_agent\nname: RobotCarAgent\n"
+        "instructions: |\n  The permitted moves are {{$basic_moves}} and "
+        "{{$extra}}.\ninputs:\n  basic_moves:\n    description: moves\n"
+        "    required: true\n  speed:\n    default: 1\n"
+        "metadata:\n  author: Microsoft\n"), "semantic_kernel.agent", 1, 0);
+    t = item(r, "tools", 0);
+    assert_string_equal(str(t, "version"), "1.0.0");
+    assert_string_equal(json(get(t, "parameters")),
+        "{\"type\":\"object\",\"properties\":{\"basic_moves\":{\"type\":"
+        "\"string\",\"description\":\"moves\"},\"speed\":{\"type\":\"string\","
+        "\"default\":1}},\"required\":[\"basic_moves\"]}");
+    assert_true(has_problem(r, "warning", "not declared: extra"));
+    assert_true(has_problem(r, "warning", "not used in the template: speed"));
+    assert_string_equal(json(get(get(t, "extra"), "metadata")),
+                        "{\"author\":\"Microsoft\"}");
+    val_unref(r);
+    r = expect_read(put_str("bad.yaml", "type: openai_assistant\nname: a\n"
+                            "inputs: [x]\n"), "semantic_kernel.agent", 1, 0);
+    assert_true(has_problem(r, "error", "inputs is a list, not a map: none read"));
+    val_unref(r);
+}
+
 /* ---- Dify, llm-functions ------------------------------------------------- */
 
 static void dify(void **state)
@@ -516,6 +560,11 @@ static const struct sample {
       "input_variables:\n  - name: x\n    is_required: true\n", 1,
       "name: P\ntemplate: 'Say {{$x}}'\ninput_variables:\n  - [x]\n",
       "variable 0 has no name" },
+    { "semantic_kernel.agent", "ag.yaml",
+      "type: chat_completion_agent\nname: A\ninstructions: |\n  Do {{$x}}\n"
+      "inputs:\n  x:\n    description: the x\n    required: true\n", 1,
+      "type: chat_completion_agent\nname: A\ninputs: 5\n",
+      "inputs is a number, not a map" },
     { "dify.tool", "t.yaml",
       "identity:\n  name: t\n  label: {en_US: T}\ndescription:\n  llm: L\n"
       "parameters:\n  - name: q\n    type: string\n    form: llm\n", 1,
@@ -708,6 +757,7 @@ int main(void)
         cmocka_unit_test(sk_trailing_comma),
         cmocka_unit_test(sk_prompt_files),
         cmocka_unit_test(sk_yaml),
+        cmocka_unit_test(sk_agent),
         cmocka_unit_test(dify),
         cmocka_unit_test(llm_functions),
         cmocka_unit_test(taskweaver),

@@ -180,6 +180,20 @@ static val_t *dify_param_schema(tools_out_t *out, const val_t *p)
     return s;
 }
 
+/* The provider of the Dify tool at PATH, when PATH is
+ * ".../PROVIDER/tools/TOOL.yaml", into B (else B stays empty). */
+static void dify_provider_of(const char *path, strbuf_t *b)
+{
+    const char *end = strrchr(path, '/');
+    if (!end || end - path < 7 || memcmp(end - 6, "/tools", 6) != 0)
+        return;
+    const char *pend = end - 6, *p = pend;
+    while (p > path && p[-1] != '/')
+        p--;
+    if (pend > p)
+        strbuf_put(b, p, (size_t)(pend - p));
+}
+
 /* A Dify builtin tool: identity with a name, and parameters or an
  * llm/human description. A provider has credentials_for_provider. */
 static int dify_tool_detect(const tools_file_t *f)
@@ -248,7 +262,23 @@ static mig_status_t dify_tool_read(const tools_file_t *f, tools_out_t *out)
         d = agent_i18n(desc);
     tools_set(out, rec, "description", val_cstring(d ? d : ""));
     tools_set(out, rec, "parameters", val_ref(schema));
-    tools_set(out, rec, "endpoint", endpoint("function"));
+    /* In Dify's tree (PROVIDER/tools/TOOL.yaml) a tool needs its provider. */
+    strbuf_t prov;
+    strbuf_init(&prov);
+    dify_provider_of(f->path, &prov);
+    val_t *ep = endpoint("function");
+    if (prov.len) {
+        val_t *deps = val_list_new(1);
+        if (deps)
+            agent_list_add(out, deps, prov.data, prov.len);
+        tools_set(out, rec, "dependencies", deps);
+        if (ep)
+            put(out, ep, "server", val_cstring(prov.data));
+    }
+    if (prov.oom)
+        out->oom = true;
+    strbuf_free(&prov);
+    tools_set(out, rec, "endpoint", ep);
     put(out, cfg, "settings", val_ref(settings));
     const char *author = tools_get_str(id, "author");
     if (author)

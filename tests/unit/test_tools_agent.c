@@ -354,6 +354,17 @@ static void dify(void **state)
         "{\"n\":{\"name\":\"n\",\"type\":\"number\",\"form\":\"form\","
         "\"default\":3,\"min\":1}}");
     val_unref(r);
+    /* In Dify's tree a tool needs its provider. */
+    scratch_dir("google");
+    scratch_dir("google/tools");
+    r = expect_read(put_str("google/tools/google_search.yaml", "identity: "
+        "{name: google_search}\ndescription: {llm: Search}\nparameters: []\n"),
+        "dify.tool", 1, 0);
+    t = item(r, "tools", 0);
+    assert_string_equal(json(get(t, "dependencies")), "[\"google\"]");
+    assert_string_equal(json(get(t, "endpoint")),
+                        "{\"transport\":\"function\",\"server\":\"google\"}");
+    val_unref(r);
     r = expect_read(put_str("p.yaml", "identity: {name: p}\n"
         "credentials_for_provider:\n  k: {type: secret-input, default: abc}\n"),
         "dify.provider", 0, 1);

@@ -744,9 +744,10 @@ static void corpus(void **state)
                                         "that file"));
                 paired++;
             } else {
-                assert_non_null(strstr(str(r, "format"), "semantic_kernel") ?
-                    "ok" : strstr(str(r, "format"), "dify") ? "ok" :
-                    strstr(str(r, "format"), "llm_functions") ? "ok" : NULL);
+                const char *fmt = str(r, "format");
+                assert_true(strncmp(fmt, "semantic_kernel.", 16) == 0 ||
+                            strncmp(fmt, "dify.", 5) == 0 ||
+                            strcmp(fmt, "llm_functions.agent") == 0);
             }
             val_unref(r);
         }

@@ -483,11 +483,8 @@ static mig_status_t llmf_read(const tools_file_t *f, tools_out_t *out)
     static const char *const kept[] = {
         "conversation_starters", "documents", "dynamic_instructions", NULL,
     };
-    for (size_t i = 0; kept[i]; i++) {
-        val_t *v = tools_member(d, kept[i]);
-        if (v)
-            put(out, cfg, kept[i], val_ref(v));
-    }
+    for (size_t i = 0; kept[i]; i++)
+        tools_copy(out, cfg, kept[i], d, kept[i]);
     tools_set(out, rec, "config", val_ref(cfg));
     tools_extra(out, rec, d, known);
     if (ver && val_type(ver) != VAL_STRING) {

@@ -186,11 +186,8 @@ mig_status_t taskweaver_read(const tools_file_t *f, tools_out_t *out)
     tools_set(out, rec, "endpoint", endpoint("function"));
     static const char *const kept[] = { "enabled", "required", "plugin_only",
                                         "examples", NULL };
-    for (size_t i = 0; kept[i]; i++) {
-        val_t *v = tools_member(d, kept[i]);
-        if (v)
-            put(out, cfg, kept[i], val_ref(v));
-    }
+    for (size_t i = 0; kept[i]; i++)
+        tools_copy(out, cfg, kept[i], d, kept[i]);
     /* Configurations as found, secret values never copied. */
     const val_t *c = tools_get(d, "configurations", VAL_MAP);
     val_t *conf = c ? val_map_new(val_len(c)) : NULL;

@@ -254,15 +254,6 @@ static val_t *exec_settings(const val_t *doc)
     return m;
 }
 
-/* Copies member KEY of DOC, when there is one, into map M. */
-static void keep(tools_out_t *out, val_t *m, const val_t *doc,
-                 const char *key)
-{
-    val_t *v = tools_member(doc, key);
-    if (v && val_map_set(m, key, strlen(key), v) != MIG_OK)
-        out->oom = true;
-}
-
 /* Builds FN's tool record into OUT, with the problems of its variables. */
 static void fn_emit(tools_out_t *out, const fn_t *fn)
 {
@@ -322,10 +313,10 @@ static void fn_emit(tools_out_t *out, const fn_t *fn)
     if (fn->template_from)
         tools_set(out, cfg, "template_file", val_cstring(fn->template_from));
     tools_set(out, cfg, "execution_settings", exec_settings(fn->doc));
-    keep(out, cfg, fn->doc, "services");
-    keep(out, cfg, fn->doc, "default_backends");
-    keep(out, cfg, fn->doc, "augmentation");
-    keep(out, cfg, fn->doc, "type");
+    tools_copy(out, cfg, "services", fn->doc, "services");
+    tools_copy(out, cfg, "default_backends", fn->doc, "default_backends");
+    tools_copy(out, cfg, "augmentation", fn->doc, "augmentation");
+    tools_copy(out, cfg, "type", fn->doc, "type");
     if (fn->plugin)
         tools_set(out, cfg, "plugin", val_cstring(fn->plugin));
     tools_set(out, cfg, "variables", val_ref(vars));
@@ -347,33 +338,30 @@ done:
 
 /* ---- config.json -------------------------------------------------------- */
 
-/* The line of the first merge-conflict marker of text T, or 0. */
-static unsigned conflict_line(const char *t)
+/* Loads the template NAME next to F into T: MIG_OK when it is there and
+ * text. A template is text whatever it starts with ("[INSTRUCTION]" is
+ * no broken JSON), so the loader's judgement of its syntax is not asked;
+ * tools_file_sibling's would be. */
+static mig_status_t template_load(const tools_file_t *f, const char *name,
+                                  tools_file_t *t)
 {
-    unsigned line = 1;
-    for (const char *p = t; *p; line++) {
-        if (strncmp(p, "<<<<<<< ", 8) == 0 || strncmp(p, "<<<<<<<\n", 8) == 0)
-            return line;
-        const char *nl = strchr(p, '\n');
-        if (!nl)
-            break;
-        p = nl + 1;
+    const char *slash = strrchr(f->path, '/');
+    strbuf_t p;
+    strbuf_init(&p);
+    if (slash)
+        strbuf_put(&p, f->path, (size_t)(slash - f->path) + 1);
+    strbuf_puts(&p, name);
+    mig_status_t st = p.oom ? MIG_ENOMEM : tools_file_load(f->ctx, p.data, t);
+    strbuf_free(&p);
+    if (st == MIG_OK && (t->binary || !t->bytes)) {
+        tools_file_free(t);
+        st = MIG_EINVALID;
     }
-    return 0;
-}
-
-/* Whether text T names one of config.json's settings blocks. */
-static bool names_settings(const char *t)
-{
-    return strstr(t, "\"completion\"") || strstr(t, "\"default_settings\"") ||
-           strstr(t, "\"execution_settings\"");
+    return st;
 }
 
 int sk_config_detect(const tools_file_t *f)
 {
-    if (f->syntax && strcmp(f->syntax, "text") == 0)
-        return f->bytes && conflict_line(f->bytes) && names_settings(f->bytes)
-            ? 40 : 0;
     const val_t *d = f->doc;
     if (!d || val_type(d) != VAL_MAP || tools_member(d, "template"))
         return 0;
@@ -412,13 +400,6 @@ static const char *config_version(const val_t *d)
 
 mig_status_t sk_config_read(const tools_file_t *f, tools_out_t *out)
 {
-    if (!f->doc) {
-        tools_problem(out, "error", NULL, conflict_line(f->bytes),
-                      "unresolved git merge-conflict markers ('<<<<<<<' at "
-                      "line %u): resolve the conflict, then read it again; "
-                      "nothing was read", conflict_line(f->bytes));
-        return MIG_OK;
-    }
     out->version = config_version(f->doc);
     strbuf_t name, plugin, sib;
     strbuf_init(&name);
@@ -433,11 +414,11 @@ mig_status_t sk_config_read(const tools_file_t *f, tools_out_t *out)
         strbuf_put(&sib, base, blen - slen);
     strbuf_puts(&sib, "skprompt.txt");
     tools_file_t t;
-    mig_status_t st = sib.oom ? MIG_ENOMEM : tools_file_sibling(f, sib.data, &t);
+    mig_status_t st = sib.oom ? MIG_ENOMEM : template_load(f, sib.data, &t);
     if (st == MIG_ENOMEM) {
         out->oom = true;
     } else {
-        bool have = st == MIG_OK && !t.binary && t.bytes;
+        bool have = st == MIG_OK;
         if (!have)
             tools_problem(out, "warning", NULL, 0, "no %s next to it: the "
                           "function has no template", sib.data);
@@ -712,8 +693,8 @@ mig_status_t sk_agent_read(const tools_file_t *f, tools_out_t *out)
     tools_set(out, cfg, "template", instr ? val_cstring(instr) : val_null());
     tools_set(out, cfg, "template_format",
               val_cstring(tfmt ? tfmt : "semantic-kernel"));
-    keep(out, cfg, d, "model");
-    keep(out, cfg, d, "tools");
+    tools_copy(out, cfg, "model", d, "model");
+    tools_copy(out, cfg, "tools", d, "tools");
     tools_set(out, cfg, "variables", val_ref(vars));
     tools_set(out, cfg, "calls", val_ref(calls));
     tools_set(out, rec, "config", val_ref(cfg));

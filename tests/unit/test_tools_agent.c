@@ -132,20 +132,18 @@ static void sk_variables(void **state)
     val_unref(r);
 }
 
-/* The corpus's merge-conflict file is rejected with its reason. */
+/* The corpus's merge-conflict file is rejected with its reason: it is
+ * no JSON and no YAML, so the loader gives it to no reader. */
 static void sk_merge_conflict(void **state)
 {
     (void)state;
-    val_t *r = expect_read(SK "PR9506__ChildrensBookSkill__BookIdeas__"
-                           "config.json__MERGE_CONFLICT",
-                           "semantic_kernel.config", 0, 0);
-    assert_true(has_problem(r, "error", "unresolved git merge-conflict "
-                            "markers ('<<<<<<<' at line 12): resolve the "
-                            "conflict, then read it again; nothing was read"));
-    val_unref(r);
-    /* Markers in a file that names no SK settings: not this reader's. */
-    r = read_path(put_str("other.json", "{\"a\": 1,\n<<<<<<< HEAD\n\"b\": 2}\n"));
+    val_t *r = read_path(SK "PR9506__ChildrensBookSkill__BookIdeas__"
+                         "config.json__MERGE_CONFLICT");
     assert_string_equal(str(r, "format"), "(null)");
+    assert_int_equal(n_of(r, "tools"), 0);
+    problems_are(r, 1);
+    assert_true(has_problem(r, "error", "not valid JSON (12:1: expected ',' "
+                            "or '}', found '<') nor YAML (12:1: "));
     val_unref(r);
 }
 
@@ -724,7 +722,7 @@ static void corpus(void **state)
     static const char *const dirs[] = {
         "../shared/corpus/semantic_kernel", "../shared/corpus/agent_yaml",
     };
-    size_t files = 0, records = 0, rejected = 0, paired = 0;
+    size_t files = 0, records = 0, rejected = 0, paired = 0, unreadable = 0;
     for (size_t d = 0; d < 2; d++) {
         val_t *rows = call("tools.scan", "dir", dirs[d], NULL);
         assert_non_null(rows);
@@ -736,8 +734,14 @@ static void corpus(void **state)
             records += n;
             if (strstr(p, "MERGE_CONFLICT")) {
                 assert_int_equal(n, 0);
-                assert_true(has_problem(r, "error", "merge-conflict"));
+                assert_true(has_problem(r, "error", "nor YAML"));
                 rejected++;
+            } else if (n == 0 && strstr(p, "skprompt.txt") &&
+                       val_type(get(r, "format")) == VAL_NULL) {
+                /* A template starting with '[' looks like JSON to the
+                 * loader; its config.json reads it all the same. */
+                assert_true(has_problem(r, "error", "not valid JSON"));
+                unreadable++;
             } else if (n == 0) {
                 assert_string_equal(str(r, "format"), "semantic_kernel.prompt");
                 assert_true(has_problem(r, "warning", "its record comes from "
@@ -755,8 +759,25 @@ static void corpus(void **state)
     }
     assert_int_equal(files, 28);
     assert_int_equal(rejected, 1);
-    assert_int_equal(paired, 9);
+    assert_int_equal(paired, 6);
+    assert_int_equal(unreadable, 3);
     assert_int_equal(records, 18);
+    /* Their config.json read them as templates: every config that has an
+     * skprompt.txt beside it says nothing of a missing template. */
+    static const char *const with_template[] = {
+        "CodingSkill__DOSScript__config.json",
+        "SummarizeSkill__Summarize__config.json",
+        "python_stepwise_planner__StepwiseStep__config.json",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        char path[256];
+        snprintf(path, sizeof path, SK "%s", with_template[i]);
+        val_t *r = read_path(path);
+        assert_false(has_problem(r, "warning", "has no template"));
+        assert_string_not_equal(str(get(item(r, "tools", 0), "config"),
+                                    "template"), "(null)");
+        val_unref(r);
+    }
 }
 
 int main(void)

@@ -4,6 +4,7 @@
  * format's own loader reads; rag_record.c builds the record's skeleton
  * (placeholders, config without secrets) and each read below fills the
  * retriever, store, embedding, top_k, chunking, endpoint and auth. */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -15,6 +16,15 @@ static int count_keys(const val_t *m, const char *const *names)
     int n = 0;
     for (size_t i = 0; names[i]; i++)
         n += rag_at(m, names[i]) != NULL;
+    return n;
+}
+
+/* Counts the keys of NAMES whose values in M are maps (sections). */
+static int count_sections(const val_t *m, const char *const *names)
+{
+    int n = 0;
+    for (size_t i = 0; names[i]; i++)
+        n += tools_get(m, names[i], VAL_MAP) != NULL;
     return n;
 }
 
@@ -32,6 +42,22 @@ static bool has_word(const char *s, const char *word)
         if (strncasecmp(s, word, n) == 0)
             return true;
     return false;
+}
+
+/* Warns of each key of NAMES (ended by NULL) that D has with a value
+ * that is not a map: the record cannot use it (it stays in config). */
+static void not_sections(tools_out_t *out, const val_t *d,
+                         const char *const *names)
+{
+    for (size_t i = 0; names[i]; i++) {
+        const val_t *v = rag_at(d, names[i]);
+        char ptr[64];
+        snprintf(ptr, sizeof ptr, "/%s", names[i]);
+        if (v && val_type(v) != VAL_MAP && val_type(v) != VAL_NULL)
+            tools_problem(out, "warning", ptr, 0, "%s is a %s, not a map: "
+                          "not read (it stays in config)", ptr,
+                          val_type_name(val_type(v)));
+    }
 }
 
 /* Adds REC (taken) as F's one backend and sets OUT's version. */
@@ -222,7 +248,9 @@ static const char *const graphrag_common[] = {
 static int graphrag_detect(const tools_file_t *f)
 {
     const val_t *d = doc_map(f);
-    int own = count_keys(d, graphrag_own), common = count_keys(d, graphrag_common);
+    /* Every section of GraphRAG's settings is a map. */
+    int own = count_sections(d, graphrag_own);
+    int common = count_sections(d, graphrag_common);
     if (own == 0)
         return 0;
     return own + common >= 2 ? 85 : 50;
@@ -248,7 +276,8 @@ static mig_status_t graphrag_read(const tools_file_t *f, tools_out_t *out)
     const val_t *d = f->doc;
     const val_t *models = tools_get(d, "models", VAL_MAP);
     const val_t *emb_models = tools_get(d, "embedding_models", VAL_MAP);
-    const char *version = emb_models || rag_at(d, "completion_models")
+    const char *version = rag_at(d, "embedding_models") ||
+                                  rag_at(d, "completion_models")
                               ? "3" : models ? "1-2"
                               : rag_at(d, "llm") ? "0.x" : NULL;
     val_t *rec = rag_record_new(f, out, "rag.graphrag", version);
@@ -303,6 +332,11 @@ static mig_status_t graphrag_read(const tools_file_t *f, tools_out_t *out)
     const val_t *k = rag_at(d, "basic_search/k");
     rag_put_top_k(out, rec, k ? k : rag_at(d, "local_search/top_k_entities"),
                   k ? "/basic_search/k" : "/local_search/top_k_entities");
+    static const char *const sections[] = {
+        "completion_models", "embedding_models", "models", "vector_store",
+        "chunking", "chunks", "embeddings", NULL,
+    };
+    not_sections(out, d, sections);
     if (!version)
         tools_problem(out, "warning", NULL, 0, "no model section "
                       "(completion_models, models or llm): settings that "

@@ -10,7 +10,7 @@
 /* A new backend record for F read as FORMAT (version VERSION or NULL):
  * `name` the file's name without its folder and extension, every other
  * key of a backend record null, `placeholders` the ${VAR} and {{ }}
- * placeholders of F's document, `config` the document with literal
+ * placeholders of F's document (each text once, in document order), `config` the document with literal
  * secrets replaced (a warning each), `extra` an empty map, and
  * `provenance`. NULL (OUT->oom set) when out of memory. */
 val_t *rag_record_new(const tools_file_t *f, tools_out_t *out,
@@ -37,7 +37,7 @@ val_t *rag_map(tools_out_t *out, ...);
 /* An auth reference for the credential value V (a Haystack secret
  * {type: env_var, env_vars}, or a string holding ${VAR}): {type:
  * "api-key", scheme: SCHEME, ref: "env:VAR"}; a literal string gives
- * ref null (its value is never copied). NULL when V is none of these. */
+ * no ref (its value is never copied). NULL when V is none of these. */
 val_t *rag_auth(tools_out_t *out, const val_t *v, const char *scheme);
 
 /* Whether S holds a ${...} placeholder. */

@@ -115,6 +115,7 @@ static void first_var(strbuf_t *b, const char *s)
 val_t *rag_auth(tools_out_t *out, const val_t *v, const char *scheme)
 {
     val_t *ref = NULL;
+    bool literal = false;
     const val_t *vars = tools_get(v, "env_vars", VAL_LIST);
     const char *type = tools_get_str(v, "type");
     if (type && strcmp(type, "env_var") == 0 && vars && val_len(vars) &&
@@ -137,14 +138,14 @@ val_t *rag_auth(tools_out_t *out, const val_t *v, const char *scheme)
         if (!ref)
             out->oom = true;
     } else if (val_type(v) == VAL_STRING && val_len(v) > 0) {
-        ref = val_null();
+        literal = true;     /* a value, never copied: no ref */
     }
-    if (!ref)
+    if (!ref && !literal)
         return NULL;
     val_t *a = val_map_new(3);
     bool ok = a && put(a, "type", val_cstring("api-key")) &&
               put(a, "scheme", val_cstring(scheme)) &&
-              put(a, "ref", val_ref(ref));
+              (!ref || put(a, "ref", val_ref(ref)));
     val_unref(ref);
     if (!ok) {
         val_unref(a);
@@ -169,59 +170,25 @@ static bool is_template_key(const char *k, size_t len)
     return false;
 }
 
-/* Appends {text, pointer, variables, default} for the placeholder TEXT
- * (LEN bytes: "${A,B:-x}" or "{{ x }}") at POINTER to LIST. */
+/* Appends the placeholder TEXT (LEN bytes: "${A,B:-x}" or "{{ x }}") to
+ * LIST unless it is there already. */
 static void add_placeholder(tools_out_t *out, val_t *list, const char *text,
-                            size_t len, const char *pointer)
+                            size_t len)
 {
-    val_t *vars = val_list_new(1);
-    val_t *dflt = val_null();
-    if (text[0] == '$') {
-        const char *body = text + 2, *end = text + len - 1;
-        const char *colon = memchr(body, ':', (size_t)(end - body));
-        const char *names_end = colon ? colon : end;
-        for (const char *p = body; vars && p < names_end;) {
-            const char *comma = memchr(p, ',', (size_t)(names_end - p));
-            const char *e = comma ? comma : names_end;
-            if (e > p && val_list_push_take(vars, val_string(p, (size_t)(e - p)))
-                             != MIG_OK)
-                out->oom = true;
-            p = e + 1;
-        }
-        if (colon) {
-            const char *d = colon + 1 + (colon[1] == '-');
-            dflt = val_string(d, (size_t)(end - d));
-        }
-    } else {
-        const char *b = text + 2, *e = text + len - 2;
-        while (b < e && (*b == ' ' || *b == '-'))
-            b++;
-        while (e > b && (e[-1] == ' ' || e[-1] == '-'))
-            e--;
-        if (vars && val_list_push_take(vars, val_string(b, (size_t)(e - b)))
-                        != MIG_OK)
-            out->oom = true;
+    for (size_t i = 0; i < val_len(list); i++) {
+        size_t n;
+        const char *s = val_get_str(val_list_get(list, i), &n);
+        if (n == len && memcmp(s, text, len) == 0)
+            return;
     }
-    val_t *p = val_map_new(4);
-    bool ok = p && vars && dflt && put(p, "text", val_string(text, len)) &&
-              put(p, "pointer", val_cstring(pointer)) &&
-              put(p, "variables", val_ref(vars)) &&
-              put(p, "default", val_ref(dflt));
-    val_unref(vars);
-    val_unref(dflt);
-    if (!ok) {
-        val_unref(p);
-        out->oom = true;
-        return;
-    }
-    if (val_list_push_take(list, p) != MIG_OK)
+    if (val_list_push_take(list, val_string(text, len)) != MIG_OK)
         out->oom = true;
 }
 
-/* Lists the placeholders of the string S at POINTER into LIST; {{ }}
+/* Lists the placeholders of the string S into LIST; {{ }}
  * only when TEMPLATES is false (not inside a prompt template). */
 static void scan_string(tools_out_t *out, val_t *list, const char *s,
-                        const char *pointer, bool templates)
+                        bool templates)
 {
     for (const char *p = s; *p;) {
         const char *d = strstr(p, "${"), *c = templates ? NULL : strstr(p, "{{");
@@ -232,7 +199,7 @@ static void scan_string(tools_out_t *out, val_t *list, const char *s,
         if (!close)
             break;
         size_t len = (size_t)(close - at) + (at == d ? 1 : 2);
-        add_placeholder(out, list, at, len, pointer);
+        add_placeholder(out, list, at, len);
         p = at + len;
     }
 }
@@ -247,8 +214,7 @@ static val_t *walk(tools_out_t *out, val_t *list, const val_t *v,
 {
     size_t mark = b->len;
     if (val_type(v) == VAL_STRING) {
-        scan_string(out, list, val_get_str(v, NULL), b->data ? b->data : "",
-                    in_template);
+        scan_string(out, list, val_get_str(v, NULL), in_template);
         return val_ref((val_t *)v);
     }
     if (val_type(v) == VAL_LIST) {

@@ -60,6 +60,20 @@ static void not_sections(tools_out_t *out, const val_t *d,
     }
 }
 
+/* An endpoint {transport: "http", url: URL}; NULL when URL is no string. */
+static val_t *http_endpoint(tools_out_t *out, const val_t *url)
+{
+    if (!url || val_type(url) != VAL_STRING)
+        return NULL;
+    val_t *t = val_cstring("http");
+    val_t *e = t ? rag_map(out, "transport", t, "url", url, (const char *)NULL)
+                 : NULL;
+    val_unref(t);
+    if (!e)
+        out->oom = true;
+    return e;
+}
+
 /* Adds REC (taken) as F's one backend and sets OUT's version. */
 static mig_status_t finish(tools_out_t *out, val_t *rec, const char *version)
 {
@@ -211,14 +225,9 @@ static mig_status_t haystack_read(const tools_file_t *f, tools_out_t *out)
             tools_set(out, rec, "chunking", c);
     }
     const val_t *gen = component(comps, "generator", NULL, &at);
-    const val_t *base = rag_at(gen, "init_parameters/api_base_url");
-    if (base && val_type(base) == VAL_STRING) {
-        val_t *e = rag_map(out, "url", base, (const char *)NULL);
-        if (e && !val_map_set_take(e, "transport", 9, val_cstring("http")))
-            tools_set(out, rec, "endpoint", e);
-        else
-            val_unref(e);
-    }
+    val_t *ep = http_endpoint(out, rag_at(gen, "init_parameters/api_base_url"));
+    if (ep)
+        tools_set(out, rec, "endpoint", ep);
     const val_t *secret = haystack_secret(ret ? ret : comps, 0);
     if (!secret)
         secret = haystack_secret(comps, 0);
@@ -299,7 +308,7 @@ static mig_status_t graphrag_read(const tools_file_t *f, tools_out_t *out)
         if (key)
             tools_set(out, rec, "auth", rag_auth(out, key, "api_key"));
         const val_t *base = rag_at(emb, "api_base");
-        val_t *ep = base ? rag_map(out, "url", base, (const char *)NULL) : NULL;
+        val_t *ep = base ? http_endpoint(out, base) : NULL;
         if (ep)
             tools_set(out, rec, "endpoint", ep);
     }
@@ -506,11 +515,8 @@ static mig_status_t ragflow_read(const tools_file_t *f, tools_out_t *out)
             strbuf_puts(&u, val_get_str(port, NULL));
         val_t *url = u.oom ? NULL : val_string(u.data, u.len);
         strbuf_free(&u);
-        val_t *t = val_cstring("http");
-        val_t *ep = url && t ? rag_map(out, "transport", t, "url", url,
-                                       (const char *)NULL) : NULL;
+        val_t *ep = url ? http_endpoint(out, url) : NULL;
         val_unref(url);
-        val_unref(t);
         if (ep)
             tools_set(out, rec, "endpoint", ep);
         else
@@ -577,7 +583,7 @@ static mig_status_t privategpt_read(const tools_file_t *f, tools_out_t *out)
     rag_put_top_k(out, rec, k ? k : rag_at(d, "retrieval/top_k"),
                   k ? "/rag/similarity_top_k" : "/retrieval/top_k");
     const val_t *base = rag_at(msec, "api_base");
-    val_t *ep = base ? rag_map(out, "url", base, (const char *)NULL) : NULL;
+    val_t *ep = base ? http_endpoint(out, base) : NULL;
     if (ep)
         tools_set(out, rec, "endpoint", ep);
     const val_t *key = rag_at(msec, "api_key");

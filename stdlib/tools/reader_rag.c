@@ -124,6 +124,8 @@ static val_t *haystack_store(tools_out_t *out, const val_t *ds)
         coll = rag_at(p, "collection_name");
     if (!coll)
         coll = rag_at(p, "index_name");
+    if (!coll)
+        coll = rag_at(p, "table_name");
     const val_t *url = rag_at(p, "url");
     if (!url || val_type(url) == VAL_NULL)
         url = rag_at(p, "host");
@@ -158,6 +160,8 @@ static mig_status_t haystack_read(const tools_file_t *f, tools_out_t *out)
     val_t *rec = rag_record_new(f, out, "rag.haystack", version);
     if (!rec)
         return MIG_OK;
+    /* Read the record's config from here: its literal secrets are out. */
+    d = rag_at(rec, "config");
     const val_t *comps = tools_get(d, "components", VAL_MAP);
     size_t at = 0, n = 0;
     /* The retriever: the first over a document store (a chat-message
@@ -283,15 +287,17 @@ static const val_t *graphrag_model(const val_t *m, const char *name,
 static mig_status_t graphrag_read(const tools_file_t *f, tools_out_t *out)
 {
     const val_t *d = f->doc;
-    const val_t *models = tools_get(d, "models", VAL_MAP);
-    const val_t *emb_models = tools_get(d, "embedding_models", VAL_MAP);
     const char *version = rag_at(d, "embedding_models") ||
                                   rag_at(d, "completion_models")
-                              ? "3" : models ? "1-2"
+                              ? "3" : tools_get(d, "models", VAL_MAP) ? "1-2"
                               : rag_at(d, "llm") ? "0.x" : NULL;
     val_t *rec = rag_record_new(f, out, "rag.graphrag", version);
     if (!rec)
         return MIG_OK;
+    /* Read the record's config from here: its literal secrets are out. */
+    d = rag_at(rec, "config");
+    const val_t *models = tools_get(d, "models", VAL_MAP);
+    const val_t *emb_models = tools_get(d, "embedding_models", VAL_MAP);
     rag_put_str(out, rec, "retriever", "graphrag");
     const val_t *emb = emb_models
         ? graphrag_model(emb_models, "default_embedding_model", NULL)
@@ -378,10 +384,13 @@ static int txtai_detect(const tools_file_t *f)
 
 static mig_status_t txtai_read(const tools_file_t *f, tools_out_t *out)
 {
-    const val_t *d = f->doc, *e = tools_get(d, "embeddings", VAL_MAP);
+    const val_t *d = f->doc;
     val_t *rec = rag_record_new(f, out, "rag.txtai", NULL);
     if (!rec)
         return MIG_OK;
+    /* Read the record's config from here: its literal secrets are out. */
+    d = rag_at(rec, "config");
+    const val_t *e = tools_get(d, "embeddings", VAL_MAP);
     const val_t *rag = tools_get(d, "rag", VAL_MAP);
     if (!rag)
         rag = tools_get(d, "extractor", VAL_MAP);
@@ -450,6 +459,8 @@ static mig_status_t ragflow_read(const tools_file_t *f, tools_out_t *out)
     val_t *rec = rag_record_new(f, out, "rag.ragflow", NULL);
     if (!rec)
         return MIG_OK;
+    /* Read the record's config from here: its literal secrets are out. */
+    d = rag_at(rec, "config");
     rag_put_str(out, rec, "retriever", "ragflow");
     const char *engine = NULL;
     size_t engines = 0;
@@ -544,6 +555,8 @@ static mig_status_t privategpt_read(const tools_file_t *f, tools_out_t *out)
     val_t *rec = rag_record_new(f, out, "rag.privategpt", NULL);
     if (!rec)
         return MIG_OK;
+    /* Read the record's config from here: its literal secrets are out. */
+    d = rag_at(rec, "config");
     rag_put_str(out, rec, "retriever", "private-gpt");
     const val_t *db = rag_at(d, "vectorstore/database");
     const char *dbname = db && val_type(db) == VAL_STRING
@@ -613,10 +626,13 @@ static mig_status_t quivr_read(const tools_file_t *f, tools_out_t *out)
     const val_t *d = f->doc;
     const val_t *r = tools_get(d, "retrieval_config", VAL_MAP);
     const char *version = r ? "rag_config" : "retrieval_config";
-    const val_t *c = r ? r : d;
     val_t *rec = rag_record_new(f, out, "rag.quivr", version);
     if (!rec)
         return MIG_OK;
+    /* Read the record's config from here: its literal secrets are out. */
+    d = rag_at(rec, "config");
+    r = tools_get(d, "retrieval_config", VAL_MAP);
+    const val_t *c = r ? r : d;
     const val_t *name = rag_at(c, "workflow_config/name");
     if (name && val_type(name) == VAL_STRING && val_len(name))
         rag_put(out, rec, "name", name);

@@ -409,6 +409,22 @@ static void secrets(void **state)
     assert_true(has_problem(r, "warning", "/redis/password holds a secret"));
     assert_true(has_problem(r, "warning", "/redis/connection_string holds"));
     val_unref(r);
+    /* The record's own keys come from the scrubbed config too: a store's
+     * literal connection string is no URL to copy. */
+    r = expect_rag(put_str("pg.yml",
+        "components:\n  retriever:\n    type: haystack_integrations.components."
+        "retrievers.pgvector.PgvectorEmbeddingRetriever\n    init_parameters:\n"
+        "      document_store:\n        type: haystack_integrations.document_stores."
+        "pgvector.PgvectorDocumentStore\n        init_parameters:\n"
+        "          connection_string: postgresql://u:hunter2@db/x\n"
+        "          table_name: docs\n"
+        "connections: []\n"), "rag.haystack", "2.x", 1);
+    assert_null(strstr(json(r), "hunter2"));
+    assert_string_equal(str(get(item(r, "backends", 0), "store"), "url"),
+                        "<redacted>");
+    assert_string_equal(str(get(item(r, "backends", 0), "store"), "collection"),
+                        "docs");
+    val_unref(r);
 }
 
 /* top_k: 1 is the least taken; 0, -1, a fraction and a word are not (a

@@ -640,6 +640,20 @@ static void wrong_types(void **state)
     val_unref(r);
 }
 
+/* LlamaIndex's persisted index store is data, not a configuration: none,
+ * with the reason docs/legacy-formats.md gives. */
+static void llamaindex_store_not_read(void **state)
+{
+    (void)state;
+    val_t *r = read_path(put_str("index_store.json",
+        "{\"index_store/data\": {\"a1\": {\"__type__\": \"vector_store\", "
+        "\"__data__\": \"{\\\"index_id\\\": \\\"a1\\\"}\"}}}"));
+    assert_string_equal(str(r, "format"), "(null)");
+    assert_true(has_problem(r, "error", "a JSON map that no reader recognises "
+                            "(keys: index_store/data)"));
+    val_unref(r);
+}
+
 static void empty_and_binary(void **state)
 {
     (void)state;
@@ -684,6 +698,7 @@ int main(void)
         cmocka_unit_test(bom_crlf),
         cmocka_unit_test(truncated),
         cmocka_unit_test(wrong_types),
+        cmocka_unit_test(llamaindex_store_not_read),
         cmocka_unit_test(empty_and_binary),
     };
     return cmocka_run_group_tests(tests, tools_setup, tools_teardown);

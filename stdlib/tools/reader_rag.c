@@ -290,7 +290,10 @@ static mig_status_t graphrag_read(const tools_file_t *f, tools_out_t *out)
     const char *version = rag_at(d, "embedding_models") ||
                                   rag_at(d, "completion_models")
                               ? "3" : tools_get(d, "models", VAL_MAP) ? "1-2"
-                              : rag_at(d, "llm") ? "0.x" : NULL;
+                              : rag_at(d, "llm") || rag_at(d, "claim_extraction") ||
+                                        rag_at(d, "entity_extraction") ||
+                                        tools_get(d, "embeddings", VAL_MAP)
+                              ? "0.x" : NULL;
     val_t *rec = rag_record_new(f, out, "rag.graphrag", version);
     if (!rec)
         return MIG_OK;
@@ -354,8 +357,9 @@ static mig_status_t graphrag_read(const tools_file_t *f, tools_out_t *out)
     not_sections(out, d, sections);
     if (!version)
         tools_problem(out, "warning", NULL, 0, "no model section "
-                      "(completion_models, models or llm): settings that "
-                      "override GraphRAG's defaults, generation unknown");
+                      "(completion_models, embedding_models, models, llm) and "
+                      "no 0.x section: settings that override GraphRAG's "
+                      "defaults, generation unknown");
     return finish(out, rec, version);
 }
 

@@ -18,6 +18,7 @@ static const struct {
     { "rag_graphrag/graphrag__azure__settings.yml", "rag.graphrag", NULL, 1 },
     { "rag_graphrag/graphrag__min-csv__settings.v2.yml", "rag.graphrag", "1-2", 1 },
     { "rag_graphrag/graphrag__min-csv__settings.v3.yml", "rag.graphrag", "3", 1 },
+    { "rag_graphrag/graphrag__text__settings.0x.yml", "rag.graphrag", "0.x", 1 },
     { "rag_haystack/hayhooks__basic_rag_pipeline.yml", "rag.haystack", "2.x-hayhooks", 1 },
     { "rag_haystack/hayhooks__chat_with_website.yml", "rag.haystack", "2.x", 1 },
     { "rag_haystack/hayhooks__pipeline_qdrant.yml", "rag.haystack", "2.x", 1 },
@@ -240,6 +241,14 @@ static void graphrag(void **state)
     assert_true(has_problem(r, "warning", "generation unknown"));
     assert_string_equal(bk(r, "store"), "{\"type\":\"azure_ai_search\","
         "\"collection\":\"azure_ci\",\"url\":\"${AZURE_AI_SEARCH_URL_ENDPOINT}\"}");
+    val_unref(r);
+    /* A 0.x fixture: claim_extraction, embeddings.vector_store. */
+    r = expect_rag(DATA "rag_graphrag/graphrag__text__settings.0x.yml",
+                   "rag.graphrag", "0.x", 1);
+    assert_string_equal(bk(r, "store"), "{\"type\":\"azure_ai_search\","
+        "\"collection\":\"simple_text_ci\",\"url\":\"${AZURE_AI_SEARCH_URL_ENDPOINT}\"}");
+    assert_string_equal(bk(r, "placeholders"), "[\"${AZURE_AI_SEARCH_URL_ENDPOINT}\","
+        "\"${AZURE_AI_SEARCH_API_KEY}\",\"${timestamp}\"]");
     val_unref(r);
     /* 0.x: llm, embeddings.llm, chunks, embeddings.vector_store. */
     r = expect_rag(put_str("settings.yaml",

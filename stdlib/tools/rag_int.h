@@ -10,16 +10,16 @@
 /* A new backend record for F read as FORMAT (version VERSION or NULL):
  * `name` the file's name without its folder and extension, every other
  * key of a backend record null, `placeholders` the ${VAR} and {{ }}
- * placeholders of F's document (each text once, in document order), `config` the document with literal
- * secrets replaced (a warning each), `extra` an empty map, and
- * `provenance`. NULL (OUT->oom set) when out of memory. */
+ * placeholders of F's document (each text once, in document order),
+ * `config` the document with literal secrets replaced (a warning each),
+ * `extra` an empty map, and `provenance`. NULL (OUT->oom set) when out
+ * of memory. */
 val_t *rag_record_new(const tools_file_t *f, tools_out_t *out,
                       const char *format, const char *version);
 
 /* The member at PATH ("a/b/c", map keys only) of M, of any type, or
- * NULL (borrowed); rag_str_at only when it is a string. */
+ * NULL (borrowed). */
 val_t *rag_at(const val_t *m, const char *path);
-const char *rag_str_at(const val_t *m, const char *path);
 
 /* Sets KEY of map REC to a copy of V when V is not NULL. */
 void rag_put(tools_out_t *out, val_t *rec, const char *key, const val_t *v);
@@ -42,8 +42,5 @@ val_t *rag_auth(tools_out_t *out, const val_t *v, const char *scheme);
 
 /* Whether S holds a ${...} placeholder. */
 bool rag_is_placeholder(const char *s);
-/* Whether the map key K (LEN bytes) names a credential (password,
- * secret, token, api key, access key, connection string). */
-bool rag_is_secret_key(const char *k, size_t len);
 
 #endif

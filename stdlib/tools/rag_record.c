@@ -26,12 +26,6 @@ val_t *rag_at(const val_t *m, const char *path)
     return (val_t *)v;
 }
 
-const char *rag_str_at(const val_t *m, const char *path)
-{
-    const val_t *v = rag_at(m, path);
-    return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : NULL;
-}
-
 void rag_put(tools_out_t *out, val_t *rec, const char *key, const val_t *v)
 {
     if (v && !put(rec, key, val_ref((val_t *)v)))
@@ -83,11 +77,14 @@ bool rag_is_placeholder(const char *s)
     return p && strchr(p, '}');
 }
 
-bool rag_is_secret_key(const char *k, size_t len)
+/* Whether the map key K (LEN bytes) names a credential: it contains, in
+ * any case, one of the words below, or ends in "token" ("hf_token", but
+ * not "tokenizer" or "max_tokens"); docs/legacy-formats.md. */
+static bool is_secret_key(const char *k, size_t len)
 {
     static const char *const words[] = {
-        "password", "passwd", "secret", "token", "api_key", "apikey",
-        "access_key", "private_key", "connection_string", "credential", NULL,
+        "password", "passwd", "secret", "api_key", "apikey", "access_key",
+        "private_key", "connection_string", "credential", NULL,
     };
     char low[64];
     if (len >= sizeof low)
@@ -98,7 +95,7 @@ bool rag_is_secret_key(const char *k, size_t len)
     for (size_t i = 0; words[i]; i++)
         if (strstr(low, words[i]))
             return true;
-    return false;
+    return len >= 5 && strcmp(low + len - 5, "token") == 0;
 }
 
 /* The first variable name of the placeholder text "${NAME...}" into B. */
@@ -191,7 +188,8 @@ static void scan_string(tools_out_t *out, val_t *list, const char *s,
                         bool templates)
 {
     for (const char *p = s; *p;) {
-        const char *d = strstr(p, "${"), *c = templates ? NULL : strstr(p, "{{");
+        const char *d = strstr(p, "${");
+        const char *c = templates ? NULL : strstr(p, "{{");
         const char *at = d && (!c || d < c) ? d : c;
         if (!at)
             break;
@@ -242,7 +240,7 @@ static val_t *walk(tools_out_t *out, val_t *list, const val_t *v,
         b->len--;
         val_t *c;
         if (val_type(x) == VAL_STRING && val_len(x) > 0 &&
-            rag_is_secret_key(k, len) &&
+            is_secret_key(k, len) &&
             !rag_is_placeholder(val_get_str(x, NULL))) {
             const char *ptr = b->data ? b->data : "";
             tools_problem(out, "warning", ptr, 0, "%s holds a secret's "

@@ -100,17 +100,13 @@ static int haystack_detect(const tools_file_t *f)
     return tools_get(f->doc, "connections", VAL_LIST) ? 95 : 75;
 }
 
-/* The first component of COMPS whose type contains WORD (and, when not
- * NULL, also WORD2); its index in *AT. */
-static const val_t *component(const val_t *comps, const char *word,
-                              const char *word2, size_t *at)
+/* The first component of COMPS whose type contains WORD (any case). */
+static const val_t *component(const val_t *comps, const char *word)
 {
     for (size_t i = 0; i < val_len(comps); i++) {
         const char *t = tools_get_str(val_map_value(comps, i), "type");
-        if (t && has_word(t, word) && (!word2 || has_word(t, word2))) {
-            *at = i;
+        if (t && has_word(t, word))
             return val_map_value(comps, i);
-        }
     }
     return NULL;
 }
@@ -199,15 +195,16 @@ static mig_status_t haystack_read(const tools_file_t *f, tools_out_t *out)
         if (n > 1)
             tools_problem(out, "warning", "/components", 0, "%zu retriever "
                           "components: the record names '%s', the first over "
-                          "a document store (all stay in config)", n, tools_get_str(ret, "type"));
+                          "a document store (all stay in config)", n,
+                          tools_get_str(ret, "type"));
     } else {
         tools_problem(out, "warning", "/components", 0, "no retriever "
                       "component: a pipeline without retrieval (read as a "
                       "backend with retriever null)");
     }
-    const val_t *emb = component(comps, "textembedder", NULL, &at);
+    const val_t *emb = component(comps, "textembedder");
     if (!emb)
-        emb = component(comps, "embedder", NULL, &at);
+        emb = component(comps, "embedder");
     if (emb) {
         const val_t *p = tools_get(emb, "init_parameters", VAL_MAP);
         const val_t *dim = rag_at(ret, "init_parameters/document_store/"
@@ -218,7 +215,7 @@ static mig_status_t haystack_read(const tools_file_t *f, tools_out_t *out)
         if (e)
             tools_set(out, rec, "embedding", e);
     }
-    const val_t *split = component(comps, "splitter", NULL, &at);
+    const val_t *split = component(comps, "splitter");
     if (split) {
         const val_t *p = tools_get(split, "init_parameters", VAL_MAP);
         val_t *c = rag_map(out, "size", rag_at(p, "split_length"),
@@ -228,7 +225,7 @@ static mig_status_t haystack_read(const tools_file_t *f, tools_out_t *out)
         if (c)
             tools_set(out, rec, "chunking", c);
     }
-    const val_t *gen = component(comps, "generator", NULL, &at);
+    const val_t *gen = component(comps, "generator");
     val_t *ep = http_endpoint(out, rag_at(gen, "init_parameters/api_base_url"));
     if (ep)
         tools_set(out, rec, "endpoint", ep);
@@ -241,7 +238,7 @@ static mig_status_t haystack_read(const tools_file_t *f, tools_out_t *out)
     return finish(out, rec, version);
 }
 
-/* ---- GraphRAG settings ----------------------------------------------------- */
+/* ---- GraphRAG settings ------------------------------------------------- */
 
 /* Keys only GraphRAG's settings have, across its generations. */
 static const char *const graphrag_own[] = {
@@ -287,13 +284,13 @@ static const val_t *graphrag_model(const val_t *m, const char *name,
 static mig_status_t graphrag_read(const tools_file_t *f, tools_out_t *out)
 {
     const val_t *d = f->doc;
-    const char *version = rag_at(d, "embedding_models") ||
-                                  rag_at(d, "completion_models")
-                              ? "3" : tools_get(d, "models", VAL_MAP) ? "1-2"
-                              : rag_at(d, "llm") || rag_at(d, "claim_extraction") ||
-                                        rag_at(d, "entity_extraction") ||
-                                        tools_get(d, "embeddings", VAL_MAP)
-                              ? "0.x" : NULL;
+    /* The generation by its model sections, or by the names 1.0 changed. */
+    bool v3 = rag_at(d, "embedding_models") || rag_at(d, "completion_models");
+    bool v0 = rag_at(d, "llm") || rag_at(d, "claim_extraction") ||
+              rag_at(d, "entity_extraction") ||
+              tools_get(d, "embeddings", VAL_MAP);
+    const char *version = v3 ? "3" : tools_get(d, "models", VAL_MAP) ? "1-2"
+                          : v0 ? "0.x" : NULL;
     val_t *rec = rag_record_new(f, out, "rag.graphrag", version);
     if (!rec)
         return MIG_OK;
@@ -304,7 +301,8 @@ static mig_status_t graphrag_read(const tools_file_t *f, tools_out_t *out)
     rag_put_str(out, rec, "retriever", "graphrag");
     const val_t *emb = emb_models
         ? graphrag_model(emb_models, "default_embedding_model", NULL)
-        : models ? graphrag_model(models, "default_embedding_model", "embedding")
+        : models ? graphrag_model(models, "default_embedding_model",
+                                  "embedding")
                  : tools_get(rag_at(d, "embeddings"), "llm", VAL_MAP);
     if (emb) {
         const val_t *prov = rag_at(emb, "model_provider");
@@ -472,7 +470,8 @@ static mig_status_t ragflow_read(const tools_file_t *f, tools_out_t *out)
     strbuf_init(&b);
     for (size_t i = 0; ragflow_engines[i]; i++)
         if (tools_get(d, ragflow_engines[i], VAL_MAP)) {
-            strbuf_printf(&b, "%s%s", engines++ ? ", " : "", ragflow_engines[i]);
+            strbuf_printf(&b, "%s%s", engines++ ? ", " : "",
+                          ragflow_engines[i]);
             engine = engine ? engine : ragflow_engines[i];
         }
     if (engine) {
@@ -493,9 +492,9 @@ static mig_status_t ragflow_read(const tools_file_t *f, tools_out_t *out)
     }
     if (engines > 1)
         tools_problem(out, "warning", NULL, 0, "%zu document engines are "
-                      "configured (%s): the store is '%s' (RAGFlow picks one by "
-                      "its DOC_ENGINE variable; all stay in config)", engines,
-                      b.data ? b.data : "", engine);
+                      "configured (%s): the store is '%s' (RAGFlow picks one "
+                      "by its DOC_ENGINE variable; all stay in config)",
+                      engines, b.data ? b.data : "", engine);
     strbuf_free(&b);
     /* The embedding model: a name, or {name, factory, api_key, base_url}. */
     const val_t *llm = tools_get(d, "user_default_llm", VAL_MAP);
@@ -518,8 +517,8 @@ static mig_status_t ragflow_read(const tools_file_t *f, tools_out_t *out)
     else if ((key = rag_at(llm, "api_key")))
         tools_set(out, rec, "auth", rag_auth(out, key,
                                              "user_default_llm.api_key"));
-    const val_t *host = rag_at(d, "ragflow/host"), *port = rag_at(d,
-                                                                  "ragflow/http_port");
+    const val_t *host = rag_at(d, "ragflow/host");
+    const val_t *port = rag_at(d, "ragflow/http_port");
     if (host && val_type(host) == VAL_STRING && port) {
         strbuf_t u;
         strbuf_init(&u);
@@ -644,7 +643,8 @@ static mig_status_t quivr_read(const tools_file_t *f, tools_out_t *out)
     rag_put_top_k(out, rec, rag_at(c, "reranker_config/top_n"),
                   r ? "/retrieval_config/reranker_config/top_n"
                     : "/reranker_config/top_n");
-    const val_t *sp = rag_at(d, "ingestion_config/parser_config/splitter_config");
+    const val_t *sp = rag_at(d, "ingestion_config/parser_config/"
+                                "splitter_config");
     val_t *ch = sp ? rag_map(out, "size", rag_at(sp, "chunk_size"),
                              "overlap", rag_at(sp, "chunk_overlap"),
                              (const char *)NULL) : NULL;

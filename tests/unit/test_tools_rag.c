@@ -407,14 +407,15 @@ static void secrets(void **state)
     val_t *r = expect_rag(put_str("s.yml",
         "ragflow: {host: h, http_port: 1}\nredis:\n  password: hunter2\n"
         "  Api_Key: ${REDIS_KEY}\n  token: ''\n  max_tokens: 5\n"
-        "  connection_string: 'AccountKey=abc'\n  user: me\n"), "rag.ragflow",
-        NULL, 1);
+        "  connection_string: 'AccountKey=abc'\n  user: me\n"
+        "  tokenizer: bert\n  HF_Token: hf_abc\n"), "rag.ragflow", NULL, 1);
     const char *all = json(r);
     assert_null(strstr(all, "hunter2"));
     assert_null(strstr(all, "AccountKey=abc"));
     assert_string_equal(json(get(get(item(r, "backends", 0), "config"), "redis")),
         "{\"password\":\"<redacted>\",\"Api_Key\":\"${REDIS_KEY}\",\"token\":\"\","
-        "\"max_tokens\":5,\"connection_string\":\"<redacted>\",\"user\":\"me\"}");
+        "\"max_tokens\":5,\"connection_string\":\"<redacted>\",\"user\":\"me\","
+        "\"tokenizer\":\"bert\",\"HF_Token\":\"<redacted>\"}");
     assert_true(has_problem(r, "warning", "/redis/password holds a secret"));
     assert_true(has_problem(r, "warning", "/redis/connection_string holds"));
     val_unref(r);

@@ -657,23 +657,87 @@ static mig_status_t quivr_read(const tools_file_t *f, tools_out_t *out)
     return finish(out, rec, version);
 }
 
+/* ---- templates ---------------------------------------------------------- */
+
+typedef int detect_fn(const tools_file_t *f);
+typedef mig_status_t read_fn(const tools_file_t *f, tools_out_t *out);
+
+/* DETECT on F, or, when F is a template kept as text, on its document
+ * read again (rag_template.c). */
+static int on_template_detect(const tools_file_t *f, detect_fn *detect)
+{
+    if (f->doc)
+        return detect(f);
+    size_t values, tags;
+    tools_file_t g = *f;
+    g.doc = rag_template_doc(f, &values, &tags);
+    int score = g.doc ? detect(&g) : 0;
+    val_unref(g.doc);
+    return score;
+}
+
+/* READ on F, or on its template document, saying what was quoted. */
+static mig_status_t on_template_read(const tools_file_t *f, tools_out_t *out,
+                                     read_fn *read)
+{
+    if (f->doc)
+        return read(f, out);
+    size_t values, tags;
+    tools_file_t g = *f;
+    g.doc = rag_template_doc(f, &values, &tags);
+    if (!g.doc) {   /* detect took it, so only memory can have failed */
+        out->oom = true;
+        return MIG_OK;
+    }
+    tools_problem(out, "warning", NULL, 0, "a template: %zu value%s starting "
+                  "with {{ }} read as strings and %zu {%% %%} line%s left out "
+                  "(nothing resolved)", values, values == 1 ? "" : "s", tags,
+                  tags == 1 ? "" : "s");
+    mig_status_t st = read(&g, out);
+    val_unref(g.doc);
+    return st;
+}
+
+/* A format's row functions that also take its templates. */
+#define TEMPLATED(fmt)                                                      \
+    static int fmt##_detect_any(const tools_file_t *f)                      \
+    {                                                                       \
+        return on_template_detect(f, fmt##_detect);                         \
+    }                                                                       \
+    static mig_status_t fmt##_read_any(const tools_file_t *f,               \
+                                       tools_out_t *out)                    \
+    {                                                                       \
+        return on_template_read(f, out, fmt##_read);                        \
+    }
+TEMPLATED(haystack)
+TEMPLATED(graphrag)
+TEMPLATED(txtai)
+TEMPLATED(ragflow)
+TEMPLATED(privategpt)
+TEMPLATED(quivr)
+#undef TEMPLATED
+
 /* ---- the rows ------------------------------------------------------------ */
 
 const tools_reader_t tools_readers_rag[] = {
-    { .format = "rag.haystack", .family = "rag", .detect = haystack_detect,
-      .read = haystack_read,
+    { .format = "rag.haystack", .family = "rag",
+      .detect = haystack_detect_any, .read = haystack_read_any,
       .doc = "Haystack 2.x pipeline YAML (Hayhooks included)" },
-    { .format = "rag.graphrag", .family = "rag", .detect = graphrag_detect,
-      .read = graphrag_read, .doc = "GraphRAG settings.yaml (0.x to 3)" },
-    { .format = "rag.txtai", .family = "rag", .detect = txtai_detect,
-      .read = txtai_read, .doc = "txtai application or embeddings config" },
-    { .format = "rag.ragflow", .family = "rag", .detect = ragflow_detect,
-      .read = ragflow_read, .doc = "RAGFlow service_conf.yaml (and its "
-                                   "template)" },
-    { .format = "rag.privategpt", .family = "rag", .detect = privategpt_detect,
-      .read = privategpt_read, .doc = "private-gpt settings*.yaml" },
-    { .format = "rag.quivr", .family = "rag", .detect = quivr_detect,
-      .read = quivr_read, .doc = "Quivr retrieval or RAG config YAML" },
+    { .format = "rag.graphrag", .family = "rag",
+      .detect = graphrag_detect_any, .read = graphrag_read_any,
+      .doc = "GraphRAG settings.yaml (0.x to 3)" },
+    { .format = "rag.txtai", .family = "rag",
+      .detect = txtai_detect_any, .read = txtai_read_any,
+      .doc = "txtai application or embeddings config" },
+    { .format = "rag.ragflow", .family = "rag",
+      .detect = ragflow_detect_any, .read = ragflow_read_any,
+      .doc = "RAGFlow service_conf.yaml (and its template)" },
+    { .format = "rag.privategpt", .family = "rag",
+      .detect = privategpt_detect_any, .read = privategpt_read_any,
+      .doc = "private-gpt settings*.yaml" },
+    { .format = "rag.quivr", .family = "rag",
+      .detect = quivr_detect_any, .read = quivr_read_any,
+      .doc = "Quivr retrieval or RAG config YAML" },
 };
 const size_t tools_readers_rag_count =
     sizeof tools_readers_rag / sizeof *tools_readers_rag;

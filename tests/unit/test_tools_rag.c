@@ -401,6 +401,42 @@ static void placeholders(void **state)
     val_unref(r);
 }
 
+/* A Jinja or Helm template: values that start with {{ }} (no YAML
+ * scalars) are read as strings, {% %} lines left out, nothing resolved. */
+static void templates(void **state)
+{
+    (void)state;
+    val_t *r = expect_rag(put_str("rag.yaml.j2",
+        "{% if reranker %}\n"
+        "workflow_config:\n  name: {{ workflow_name }}\n  nodes:\n"
+        "    - {{ first_node }}\n"
+        "reranker_config:\n  top_n: {{ top_n | default(5) }}\n"
+        "  model: \"rerank-{{ version }}\"\n"
+        "  note: {{ \"quoted\" }} # a comment\n"
+        "{% endif %}\n"), "rag.quivr", "retrieval_config", 1);
+    assert_true(has_problem(r, "warning", "a template: 4 values starting with "
+                            "{{ }} read as strings and 2 {% %} lines left out "
+                            "(nothing resolved)"));
+    val_t *b = item(r, "backends", 0);
+    assert_string_equal(str(b, "name"), "{{ workflow_name }}");
+    assert_string_equal(bk(r, "top_k"), "null");
+    assert_true(has_problem(r, "warning", "/reranker_config/top_n is a string"));
+    assert_string_equal(json(get(b, "config")),
+        "{\"workflow_config\":{\"name\":\"{{ workflow_name }}\",\"nodes\":"
+        "[\"{{ first_node }}\"]},\"reranker_config\":{\"top_n\":"
+        "\"{{ top_n | default(5) }}\",\"model\":\"rerank-{{ version }}\","
+        "\"note\":\"{{ \\\"quoted\\\" }}\"}}");
+    assert_string_equal(bk(r, "placeholders"), "[\"{{ workflow_name }}\","
+        "\"{{ first_node }}\",\"{{ top_n | default(5) }}\","
+        "\"{{ version }}\",\"{{ \\\"quoted\\\" }}\"]");
+    val_unref(r);
+    /* Plain text with {{ }} that is no YAML even so stays none. */
+    r = read_path(put_str("t.txt", "Hello {{ name }},\n{% for x in y %}\n"));
+    assert_string_equal(str(r, "format"), "(null)");
+    assert_true(has_problem(r, "error", "plain text"));
+    val_unref(r);
+}
+
 static void secrets(void **state)
 {
     (void)state;
@@ -702,6 +738,7 @@ int main(void)
         cmocka_unit_test(privategpt),
         cmocka_unit_test(quivr),
         cmocka_unit_test(placeholders),
+        cmocka_unit_test(templates),
         cmocka_unit_test(secrets),
         cmocka_unit_test(top_k_bounds),
         cmocka_unit_test(corpus_untaken),

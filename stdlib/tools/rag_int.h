@@ -44,8 +44,10 @@ val_t *rag_auth(tools_out_t *out, const val_t *v, const char *scheme);
  * Jinja or Helm template, its first YAML document read again with each
  * value that starts with {{ }} quoted (*VALUES of them) and each line
  * that is only a {% %} tag left out (*TAGS); a new reference. NULL when
- * F is no such file or is no YAML map even so (rag_template.c). */
-val_t *rag_template_doc(const tools_file_t *f, size_t *values, size_t *tags);
+ * F is no such file or is no YAML map even so (rag_template.c). OUT, when
+ * not NULL, gets lenient YAML's warnings. */
+val_t *rag_template_doc(const tools_file_t *f, tools_out_t *out,
+                        size_t *values, size_t *tags);
 
 /* Whether S holds a ${...} placeholder. */
 bool rag_is_placeholder(const char *s);

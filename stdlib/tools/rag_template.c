@@ -80,7 +80,8 @@ static void put_line(strbuf_t *b, const char *l, size_t len, const char *v)
         strbuf_put(b, comment, (size_t)(l + len - comment));
 }
 
-val_t *rag_template_doc(const tools_file_t *f, size_t *values, size_t *tags)
+val_t *rag_template_doc(const tools_file_t *f, tools_out_t *out,
+                       size_t *values, size_t *tags)
 {
     *values = *tags = 0;
     if (!f->syntax || strcmp(f->syntax, "text") != 0 || !f->bytes ||
@@ -112,6 +113,13 @@ val_t *rag_template_doc(const tools_file_t *f, size_t *values, size_t *tags)
             val_len(docs) > 0 &&
             val_type(val_list_get(docs, 0)) == VAL_MAP)
             doc = val_ref(val_list_get(docs, 0));
+        /* Lenient reading's warnings (a key in both branches of an if),
+         * with the lines of the file as it is read here. */
+        for (size_t i = 0; doc && out && i < d.len; i++)
+            if (d.items[i].severity == DIAG_WARNING)
+                tools_problem(out, "warning", NULL, d.items[i].has_span
+                              ? d.items[i].span.line : 0, "YAML: %s",
+                              d.items[i].message);
         val_unref(docs);
         diag_list_free(&d);
         src_free(src);

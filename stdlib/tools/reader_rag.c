@@ -670,7 +670,7 @@ static int on_template_detect(const tools_file_t *f, detect_fn *detect)
         return detect(f);
     size_t values, tags;
     tools_file_t g = *f;
-    g.doc = rag_template_doc(f, &values, &tags);
+    g.doc = rag_template_doc(f, NULL, &values, &tags);
     int score = g.doc ? detect(&g) : 0;
     val_unref(g.doc);
     return score;
@@ -684,15 +684,15 @@ static mig_status_t on_template_read(const tools_file_t *f, tools_out_t *out,
         return read(f, out);
     size_t values, tags;
     tools_file_t g = *f;
-    g.doc = rag_template_doc(f, &values, &tags);
+    g.doc = rag_template_doc(f, out, &values, &tags);
     if (!g.doc) {   /* detect took it, so only memory can have failed */
         out->oom = true;
         return MIG_OK;
     }
     tools_problem(out, "warning", NULL, 0, "a template: %zu value%s starting "
-                  "with {{ }} read as strings and %zu {%% %%} line%s left out "
-                  "(nothing resolved)", values, values == 1 ? "" : "s", tags,
-                  tags == 1 ? "" : "s");
+                  "with {{ }} read as string%s and %zu {%% %%} line%s left "
+                  "out (nothing resolved)", values, values == 1 ? "" : "s",
+                  values == 1 ? "" : "s", tags, tags == 1 ? "" : "s");
     mig_status_t st = read(&g, out);
     val_unref(g.doc);
     return st;

@@ -430,6 +430,17 @@ static void templates(void **state)
         "\"{{ first_node }}\",\"{{ top_n | default(5) }}\","
         "\"{{ version }}\",\"{{ \\\"quoted\\\" }}\"]");
     val_unref(r);
+    /* Both branches of an if are read: the last value of a key is kept,
+     * with lenient YAML's warning. */
+    r = expect_rag(put_str("if.yaml",
+        "{% if a %}\nworkflow_config:\n  nodes: []\n  name: {{ a }}\n"
+        "{% else %}\nworkflow_config:\n  nodes: []\n  name: b\n{% endif %}\n"),
+        "rag.quivr", "retrieval_config", 1);
+    assert_string_equal(str(item(r, "backends", 0), "name"), "b");
+    assert_true(has_problem(r, "warning", "YAML: duplicate key"));
+    assert_true(has_problem(r, "warning", "a template: 1 value starting with "
+                            "{{ }} read as string and 3 {% %} lines"));
+    val_unref(r);
     /* Plain text with {{ }} that is no YAML even so stays none. */
     r = read_path(put_str("t.txt", "Hello {{ name }},\n{% for x in y %}\n"));
     assert_string_equal(str(r, "format"), "(null)");

@@ -25,9 +25,10 @@ val_t *rag_at(const val_t *m, const char *path);
 void rag_put(tools_out_t *out, val_t *rec, const char *key, const val_t *v);
 void rag_put_str(tools_out_t *out, val_t *rec, const char *key,
                  const char *s);
-/* Sets REC's `top_k` from V at POINTER: an integer as it is, a placeholder
- * string as it is (listed in placeholders), anything else left null with
- * a warning (the value stays in `config`). */
+/* Sets REC's `top_k` from V at POINTER: a positive integer as it is, a
+ * string holding a ${...} or {{ }} placeholder as it is (listed in
+ * placeholders), anything else left null with a warning (the value stays
+ * in `config`). */
 void rag_put_top_k(tools_out_t *out, val_t *rec, const val_t *v,
                    const char *pointer);
 /* A new map {K1: V1, K2: V2, ...} of the non-NULL values V (borrowed),

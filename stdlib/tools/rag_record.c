@@ -44,8 +44,10 @@ void rag_put_top_k(tools_out_t *out, val_t *rec, const val_t *v,
 {
     if (!v || val_type(v) == VAL_NULL)
         return;
+    const char *t = val_type(v) == VAL_STRING ? val_get_str(v, NULL) : NULL;
     if ((val_type(v) == VAL_NUMBER && val_is_int(v) && val_get_int(v) > 0) ||
-        (val_type(v) == VAL_STRING && rag_is_placeholder(val_get_str(v, NULL))))
+        (t && (rag_is_placeholder(t) ||
+               (strstr(t, "{{") && strstr(strstr(t, "{{"), "}}")))))
         rag_put(out, rec, "top_k", v);
     else
         tools_problem(out, "warning", pointer, 0, "%s is a %s, not a positive "

@@ -419,8 +419,7 @@ static void templates(void **state)
                             "(nothing resolved)"));
     val_t *b = item(r, "backends", 0);
     assert_string_equal(str(b, "name"), "{{ workflow_name }}");
-    assert_string_equal(bk(r, "top_k"), "null");
-    assert_true(has_problem(r, "warning", "/reranker_config/top_n is a string"));
+    assert_string_equal(bk(r, "top_k"), "\"{{ top_n | default(5) }}\"");
     assert_string_equal(json(get(b, "config")),
         "{\"workflow_config\":{\"name\":\"{{ workflow_name }}\",\"nodes\":"
         "[\"{{ first_node }}\"]},\"reranker_config\":{\"top_n\":"
@@ -498,6 +497,10 @@ static void top_k_bounds(void **state)
         { "-1", "null", "a number, not a positive integer" },
         { "2.5", "null", "a number, not a positive integer" },
         { "three", "null", "a string, not a positive integer" },
+        { "'{{ k'", "null", "a string, not a positive integer" },
+        { "'$k'", "null", "a string, not a positive integer" },
+        { "'${K:3}'", "\"${K:3}\"", NULL },
+        { "'{{ k }}'", "\"{{ k }}\"", NULL },
         { "[3]", "null", "a list, not a positive integer" },
         { "null", "null", NULL },
     };

@@ -32,6 +32,25 @@ static void load_problem(tools_file_t *f, const char *severity, unsigned line,
         f->oom = true;
 }
 
+/* Makes the last problem of F's loading a warning, its message followed
+ * by "; " and WHY: what looked like an error was read another way. */
+static void downgrade_last(tools_file_t *f, const char *why)
+{
+    size_t n = val_len(f->load_problems);
+    if (n == 0)
+        return;
+    val_t *p = val_list_get(f->load_problems, n - 1);
+    val_t *m = val_map_get(p, "message", 7);
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_printf(&b, "%s; %s", m ? val_get_str(m, NULL) : "", why);
+    if (b.oom
+        || val_map_set_take(p, "severity", 8, val_cstring("warning")) != MIG_OK
+        || val_map_set_take(p, "message", 7, val_cstring(b.data)) != MIG_OK)
+        f->oom = true;
+    strbuf_free(&b);
+}
+
 /* Reads the file behind FD (at most TOOLS_FILE_MAX + 1 bytes) into B. */
 static int read_all(int fd, strbuf_t *b)
 {
@@ -255,9 +274,61 @@ static mig_status_t try_yaml(tools_file_t *f, const diag_t *json_err,
     return st == MIG_ENOMEM ? st : MIG_OK;
 }
 
+/* Text that starts as JSON does but is a template or a prompt: "{{",
+ * "{%" or "{#" (Jinja, Go templates), or a first line "[WORD ...]" (a
+ * prompt's section header, as in many skprompt.txt files). */
+static bool template_lead(const char *lead)
+{
+    if (lead[0] == '{')
+        return lead[1] == '{' || lead[1] == '%' || lead[1] == '#';
+    size_t line = strcspn(lead, "\n");
+    while (line > 0 && (lead[line - 1] == '\r' || lead[line - 1] == ' '))
+        line--;
+    if (line < 3 || lead[line - 1] != ']')
+        return false;
+    for (size_t i = 1; i + 1 < line; i++)
+        if (!(lead[i] == ' ' || lead[i] == '_' || lead[i] == '-'
+              || (lead[i] >= 'A' && lead[i] <= 'Z')
+              || (lead[i] >= 'a' && lead[i] <= 'z')))
+            return false;
+    return true;
+}
+
+/* The line (1-based) of the first git merge-conflict marker of TEXT: a
+ * line "<<<<<<< ..." with a "=======" and a ">>>>>>> ..." after it; 0
+ * when there is none. */
+static unsigned conflict_line(const char *text)
+{
+    const char *at = text;
+    unsigned line = 1;
+    for (const char *p = text; *p; p++) {
+        if (p == text || p[-1] == '\n') {
+            if (strncmp(p, "<<<<<<< ", 8) == 0 || strncmp(p, "<<<<<<<\n", 8) == 0) {
+                at = p;
+                break;
+            }
+        }
+        if (*p == '\n')
+            line++;
+    }
+    if (at == text && strncmp(text, "<<<<<<<", 7) != 0)
+        return 0;
+    const char *mid = strstr(at, "\n=======");
+    return mid && strstr(mid, "\n>>>>>>>") ? line : 0;
+}
+
 /* Parses F->bytes: JSON, then JSON Lines, then lenient YAML, else text. */
 static mig_status_t parse(tools_file_t *f)
 {
+    unsigned conflict = conflict_line(f->bytes);
+    if (conflict) {
+        /* Two versions of the file in one: neither is the definition. */
+        load_problem(f, "error", conflict, "unresolved git merge-conflict "
+                     "markers (line %u): resolve the conflict, then read the "
+                     "file again", conflict);
+        return f->oom ? MIG_ENOMEM : MIG_OK;
+    }
+
     diag_list_t d;
     diag_list_init(&d);
     mig_status_t st = parse_json(f->path, f->bytes, f->len, &d, &f->doc);
@@ -276,8 +347,13 @@ static mig_status_t parse(tools_file_t *f)
     if (st == MIG_EINVALID || (st == MIG_OK && !ok)) {
         st = try_yaml(f, looks_json ? first_error(&d) : NULL, &ok);
         /* JSON-looking text that is neither JSON nor YAML is broken, not
-         * text: no reader sees it. */
-        f->syntax = ok ? "yaml" : looks_json ? NULL : "text";
+         * text: no reader sees it; unless it is a template or a prompt
+         * that only starts like JSON. */
+        bool text = !looks_json || template_lead(lead);
+        f->syntax = ok ? "yaml" : text ? "text" : NULL;
+        if (!ok && looks_json && text)
+            downgrade_last(f, "read as plain text (it starts as a template "
+                           "or a prompt does)");
     }
     diag_list_free(&d);
     return st == MIG_ENOMEM ? st : MIG_OK;

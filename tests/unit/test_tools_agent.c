@@ -132,8 +132,8 @@ static void sk_variables(void **state)
     val_unref(r);
 }
 
-/* The corpus's merge-conflict file is rejected with its reason: it is
- * no JSON and no YAML, so the loader gives it to no reader. */
+/* The corpus's merge-conflict file is rejected with its reason: the
+ * loader names the markers and gives it to no reader. */
 static void sk_merge_conflict(void **state)
 {
     (void)state;
@@ -142,8 +142,8 @@ static void sk_merge_conflict(void **state)
     assert_string_equal(str(r, "format"), "(null)");
     assert_int_equal(n_of(r, "tools"), 0);
     problems_are(r, 1);
-    assert_true(has_problem(r, "error", "not valid JSON (12:1: expected ',' "
-                            "or '}', found '<') nor YAML (12:1: "));
+    assert_true(has_problem(r, "error", "unresolved git merge-conflict "
+                            "markers (line 12)"));
     val_unref(r);
 }
 
@@ -734,12 +734,12 @@ static void corpus(void **state)
             records += n;
             if (strstr(p, "MERGE_CONFLICT")) {
                 assert_int_equal(n, 0);
-                assert_true(has_problem(r, "error", "nor YAML"));
+                assert_true(has_problem(r, "error", "merge-conflict markers"));
                 rejected++;
             } else if (n == 0 && strstr(p, "skprompt.txt") &&
                        val_type(get(r, "format")) == VAL_NULL) {
-                /* A template starting with '[' looks like JSON to the
-                 * loader; its config.json reads it all the same. */
+                /* No template is left unread: one starting with a line
+                 * "[INSTRUCTION]" is text to the loader too. */
                 assert_true(has_problem(r, "error", "not valid JSON"));
                 unreadable++;
             } else if (n == 0) {
@@ -759,8 +759,8 @@ static void corpus(void **state)
     }
     assert_int_equal(files, 28);
     assert_int_equal(rejected, 1);
-    assert_int_equal(paired, 6);
-    assert_int_equal(unreadable, 3);
+    assert_int_equal(paired, 9);
+    assert_int_equal(unreadable, 0);
     assert_int_equal(records, 18);
     /* Their config.json read them as templates: every config that has an
      * skprompt.txt beside it says nothing of a missing template. */

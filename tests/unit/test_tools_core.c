@@ -124,12 +124,31 @@ static void syntaxes(void **state)
     assert_non_null(strstr(first_problem(&f), "not valid JSON (1:"));
     assert_non_null(strstr(first_problem(&f), "read as YAML"));
     tools_file_free(&f);
-    /* JSON-looking text that is neither is broken, not text: no reader
-     * sees it (a merge-conflict marker in a config.json). */
+    /* A merge conflict committed in a file: no reader sees it, and the
+     * reason names the markers' line. */
     load(put_str("conflict.json", "{\"a\": 1,\n<<<<<<< HEAD\n\"b\": 2\n"
                  "=======\n\"b\": 3\n>>>>>>> topic\n}\n"), &f);
     assert_null(f.syntax);
+    assert_non_null(strstr(first_problem(&f), "unresolved git merge-conflict "
+                            "markers (line 2)"));
+    tools_file_free(&f);
+    /* JSON-looking text that is neither is broken, not text: no reader
+     * sees it. */
+    load(put_str("broken.json", "{\"a\": 1,\n  \"b\": [1, 2\n"), &f);
+    assert_null(f.syntax);
     assert_non_null(strstr(first_problem(&f), "nor YAML"));
+    tools_file_free(&f);
+    /* A prompt or a template that only starts like JSON is text, with a
+     * warning; one byte off the rule ("[1]") it is broken JSON. */
+    load(put_str("p.txt", "[INSTRUCTION]\nSay {{$input}}: {\n"), &f);
+    assert_string_equal(f.syntax, "text");
+    assert_non_null(strstr(first_problem(&f), "read as plain text"));
+    tools_file_free(&f);
+    load(put_str("j.yaml.j2", "{% if a %}\nx: {{ a }}\n{% endif %}\n"), &f);
+    assert_string_equal(f.syntax, "text");
+    tools_file_free(&f);
+    load(put_str("n.txt", "[1]\nSay {{$input}}: {\n"), &f);
+    assert_null(f.syntax);
     tools_file_free(&f);
     load(put_str("t.txt", "Tell a joke about {{$input}}.\n"), &f);
     assert_string_equal(f.syntax, "text");

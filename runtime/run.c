@@ -681,7 +681,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         goto out;
     store_fence(r.store, r.lock_resource, r.fence);
     r.last_heartbeat = store_now_ms();
-    r.rng = seed;
+    r.seed = seed;
     if (o->lua) {
         /* Lua sees the run's parameters, and its math.random repeats with
          * the run's seed. */

@@ -134,7 +134,11 @@ val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e)
     diag_list_t d;
     diag_list_init(&d);
     val_t *v = NULL;
+    /* Calls in the expression are named by T (sched_call_action). */
+    task_t *was = t->run->evaluating;
+    t->run->evaluating = t;
     mig_status_t st = eval_expr(e, t->env, t->run->src, &d, &v);
+    t->run->evaluating = was;
     if (st == MIG_OK) {
         diag_list_free(&d);
         free(t->run->expr_class);

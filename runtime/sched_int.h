@@ -108,7 +108,8 @@ struct run {
     uv_idle_t flusher;
     uv_timer_t tick;            /* periodic commit and lock heartbeat */
     int64_t last_heartbeat;
-    uint64_t rng;               /* the run's seeded generator (jitter) */
+    uint64_t seed;              /* the run's seed (draw.c: its draws) */
+    task_t *evaluating;         /* whose expression is being evaluated */
     bool stopping;              /* a failure: start nothing new */
     bool fatal;                 /* the store failed or memory ran out */
     bool rolled_back, rollback_failed;
@@ -220,14 +221,14 @@ typedef struct retry_policy {
 } retry_policy_t;
 
 /* The wait after the N-th failed attempt (N >= 1) of P: the backoff's
- * value, capped at max, then jittered with a draw from *RNG (full: a
+ * value, capped at max, then jittered with a draw from *RNG, a generator
+ * of draw.c (runtime.h; the scheduler names it by the retry node, the
+ * item and N, so each wait is the same in every run of a seed) (full: a
  * uniform share of it; equal: half of it plus a uniform share of the
  * other half); a longer SUGGESTED wait (from the failed call; -1: none)
  * replaces it, capped at max. */
 int64_t retry_policy_delay(const retry_policy_t *p, uint32_t n,
                            int64_t suggested, uint64_t *rng);
-/* The next number of a run's generator (splitmix64). */
-uint64_t retry_random(uint64_t *state);
 
 /* ---- run.c ---------------------------------------------------------------- */
 

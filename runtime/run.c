@@ -505,12 +505,19 @@ static mig_status_t record_run(run_t *r, const val_t *params,
         return MIG_OK;
     }
     store_lock_clear(holder);
-    val_t *opts = val_map_new(2);
-    if (!opts)
+    val_t *opts = val_map_new(3), *roots = val_list_new(r->roots.n);
+    if (!opts || !roots) {
+        val_unref(opts);
+        val_unref(roots);
         return MIG_ENOMEM;
+    }
     val_map_set_take(opts, "durability", 10, val_cstring(
                          o->durable_full ? "full" : "grouped"));
     val_map_set_take(opts, "seed", 4, val_int((int64_t)seed));
+    /* The write roots, so that a rollback (which has no plan) locks them. */
+    for (size_t i = 0; i < r->roots.n; i++)
+        val_list_push_take(roots, val_cstring(r->roots.paths[i]));
+    val_map_set_take(opts, "roots", 5, roots);
     store_run_t rec = { .plan_path = (char *)(o->plan_path ? o->plan_path
                                               : r->src->name),
                         .plan_name = (char *)graph_plan_name(r->g),
@@ -644,6 +651,11 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
             || breakers_add_all(r.breakers, breakers) != MIG_OK))
         st = MIG_ENOMEM;
     val_unref(breakers);
+    /* The write roots, resolved through symbolic links. */
+    if (st == MIG_OK)
+        st = roots_of_plan(graph_plan(g), r.base_dir, &r.roots);
+    if (st == MIG_OK)
+        st = roots_resolve(&r.roots);
     if (st != MIG_OK)
         goto out;
     /* The seed is recorded as a number, so it stays below 2^53. */
@@ -674,6 +686,19 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         if (!o->resume)
             store_run_finish(r.store, r.id, STORE_RUN_FAILED,
                              "refused: the workspace is locked");
+        st = MIG_OK;
+        goto out;
+    }
+    if (st != MIG_OK)
+        goto out;
+    /* The write roots, locked for every mig on the machine. */
+    st = roots_lock_take(&r.roots, diags, &r.roots_lock);
+    if (st == MIG_EINVALID) {
+        store_lock_release(r.store, r.lock_resource, r.fence);
+        if (!o->resume)
+            store_run_finish(r.store, r.id, STORE_RUN_FAILED,
+                             "refused: a write root is locked");
+        store_flush(r.store);
         st = MIG_OK;
         goto out;
     }
@@ -724,6 +749,8 @@ out:
     val_unref(r.consumed);
     free(r.flush_wait);
     breakers_free(r.breakers);
+    roots_lock_free(r.roots_lock);
+    roots_free(&r.roots);
     free(r.lock_resource);
     free(r.rollback_to);
     free(r.error);

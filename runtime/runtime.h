@@ -246,6 +246,22 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,
                          diag_list_t *diags, val_t **out);
 
+/* ---- the locks of write roots (roots_lock.c) -------------------------- */
+
+/* A run's hold on its write roots (interpreter.h, write_roots_t), seen by
+ * every mig on the machine whatever its state store: an advisory lock,
+ * exclusive on each root and shared on each folder above it, in the
+ * folder roots_lock_dir names ($MIG_LOCK_DIR, else /tmp/mig-locks). A
+ * root that lies in another root of R shares that root's lock. MIG_OK
+ * (*OUT to free with roots_lock_free, which lets go); MIG_EINVALID when
+ * another process holds a root, a folder above one or one below one, or
+ * the lock folder cannot be used (said in DIAGS); MIG_ENOMEM. */
+typedef struct roots_lock roots_lock_t;
+mig_status_t roots_lock_take(const write_roots_t *r, diag_list_t *diags,
+                             roots_lock_t **out);
+void roots_lock_free(roots_lock_t *l);
+const char *roots_lock_dir(void);
+
 /* ---- seeded draws (draw.c) ------------------------------------------------ */
 
 /* A run's random choices are drawn per decision, not from one stream: the

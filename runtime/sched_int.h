@@ -123,6 +123,8 @@ struct run {
     struct breakers *breakers;  /* the plan's circuit breakers, or NULL */
     char *lock_resource;
     int64_t fence;
+    write_roots_t roots;        /* where the plan may change (resolved) */
+    roots_lock_t *roots_lock;   /* held from the store's lock to the end */
     uint32_t n_done, n_failed, n_skipped;
 };
 

@@ -449,6 +449,11 @@ typedef struct action_arg {
      * (roots.c), checked by mig check when the plan spells it out, by the
      * dry run and by the run before the call. */
     bool writes;
+    /* A path the call writes whole (file.write's path, the `to` of copy
+     * and move): two calls the plan does not order (items of one
+     * foreach) writing it in one run are a Conflict, unless the call's
+     * `replace` argument is true (docs/runtime.md, "Same-path writes"). */
+    bool replaces;
     const char *def;        /* default as JSON text, or NULL (no value) */
     const char *doc;
 } action_arg_t;
@@ -611,6 +616,10 @@ void roots_free(write_roots_t *r);
  * symbolic links. MIG_OK or MIG_ENOMEM. */
 mig_status_t roots_contain(const write_roots_t *r, const char *dir,
                            const char *path, bool *inside);
+/* PATH (relative to DIR, or absolute) as roots_contain compares it: one
+ * absolute name, resolved through symbolic links when R was. NULL when
+ * out of memory. */
+char *roots_path(const write_roots_t *r, const char *dir, const char *path);
 /* Appends the roots to OUT for a message, as the plan wrote them: "the
  * plan's folder, '../shared'". */
 mig_status_t roots_text(const write_roots_t *r, strbuf_t *out);

@@ -180,20 +180,26 @@ void roots_free(write_roots_t *r)
     *r = (write_roots_t){ 0 };
 }
 
+char *roots_path(const write_roots_t *r, const char *dir, const char *path)
+{
+    char *name = absolute(dir, path);
+    if (!name || !r->real)
+        return name;
+    char *real = resolved(name);
+    free(name);
+    return real;
+}
+
 mig_status_t roots_contain(const write_roots_t *r, const char *dir,
                            const char *path, bool *inside)
 {
     *inside = false;
-    char *name = absolute(dir, path);
-    char *real = name && r->real ? resolved(name) : NULL;
-    if (!name || (r->real && !real)) {
-        free(name);
+    char *name = roots_path(r, dir, path);
+    if (!name)
         return MIG_ENOMEM;
-    }
     for (size_t i = 0; i < r->n && !*inside; i++)
-        *inside = under(r->paths[i], r->real ? real : name);
+        *inside = under(r->paths[i], name);
     free(name);
-    free(real);
     return MIG_OK;
 }
 

@@ -614,8 +614,9 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     r.done = val_map_new(16);
     r.managed = val_map_new(16);
     r.consumed = val_list_new(16);
+    r.written = val_map_new(16);
     if (!state || !objects || !r.plan_env || !r.done || !r.managed
-        || !r.consumed)
+        || !r.consumed || !r.written)
         goto out;
     eval_env_set_actions(r.stages_env, sched_call_action, &r);
     for (size_t i = 0; params && i < val_len(params); i++)
@@ -747,6 +748,7 @@ out:
     val_unref(r.done);
     val_unref(r.managed);
     val_unref(r.consumed);
+    val_unref(r.written);
     free(r.flush_wait);
     breakers_free(r.breakers);
     roots_lock_free(r.roots_lock);

@@ -124,6 +124,7 @@ struct run {
     char *lock_resource;
     int64_t fence;
     write_roots_t roots;        /* where the plan may change (resolved) */
+    val_t *written;             /* path -> who writes it (sched_paths.c) */
     roots_lock_t *roots_lock;   /* held from the store's lock to the end */
     uint32_t n_done, n_failed, n_skipped;
 };
@@ -169,6 +170,17 @@ bool sched_class_is(const run_t *r, const char *cls, const char *want);
 /* Evaluates E in T's scope; on failure raises it from node N (the
  * evaluator's message and place) and returns NULL. */
 val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e);
+
+/* ---- sched_paths.c ---------------------------------------------------------- */
+
+/* Before the call of ROW with ARGS by step N of T changes anything: every
+ * path it changes must lie in the plan's write roots (PolicyDenied), and
+ * a path it writes whole must not be written in this run by a call the
+ * plan does not order with it, an item of the same foreach, unless ARGS
+ * say replace: true (Conflict). The paths it writes whole are claimed for
+ * T. False when it may not go on (T's error raised). */
+bool sched_claim_paths(task_t *t, uint32_t n, const action_t *row,
+                       const val_t *args);
 
 /* ---- sched_foreach.c ------------------------------------------------------ */
 

@@ -467,33 +467,6 @@ static const action_t *find_row(task_t *t, uint32_t n, const ast_node_t *call)
     return row;
 }
 
-/* Whether every path the call of ROW with ARGS changes lies in the
- * plan's write roots (interpreter.h, roots_check_args); if not, raises
- * PolicyDenied from node N of T, before anything is journaled. */
-static bool within_roots(task_t *t, uint32_t n, const action_t *row,
-                         const val_t *args)
-{
-    run_t *r = t->run;
-    const char *arg, *path;
-    if (roots_check_args(&r->roots, r->base_dir, row->args, args, &arg,
-                         &path) != MIG_OK) {
-        r->fatal = true;
-        task_fail(t, n, "Permanent", "out of memory");
-        return false;
-    }
-    if (!arg)
-        return true;
-    strbuf_t roots;
-    strbuf_init(&roots);
-    roots_text(&r->roots, &roots);
-    task_fail(t, n, "PolicyDenied", "%s: %s '%s' is outside the plan's write "
-              "roots (%s); a plan changes files only there: declare the "
-              "folder with writes \"DIR\"", row->name, arg, path,
-              roots.data ? roots.data : "");
-    strbuf_free(&roots);
-    return false;
-}
-
 void step_start(task_t *t, uint32_t n)
 {
     run_t *r = t->run;
@@ -546,7 +519,7 @@ void step_start(task_t *t, uint32_t n)
             return;
         }
     }
-    if (!within_roots(t, n, row, args)) {
+    if (!sched_claim_paths(t, n, row, args)) {
         val_unref(args);
         return;
     }

@@ -517,6 +517,13 @@ static const action_arg_t path_arg[] = {
     { 0 },
 };
 
+/* Whether another item of the same foreach may write the same path in
+ * the run (docs/runtime.md, "Same-path writes"). */
+#define REPLACE_ARG                                                         \
+    { .name = "replace", .types = ACTION_T(BOOL), .def = "false",           \
+      .doc = "true: items of one foreach may write the same path, the "     \
+             "last one winning; false: that is a Conflict" }
+
 /* The path a changing action changes: in the plan's write roots. */
 static const action_arg_t changed_path_arg[] = {
     { .name = "path", .types = STR, .required = true, .writes = true,
@@ -534,16 +541,18 @@ static const action_arg_t list_args[] = {
 
 static const action_arg_t write_args[] = {
     { .name = "path", .types = STR, .required = true, .writes = true,
-      .doc = "the file to write" },
+      .replaces = true, .doc = "the file to write" },
     { .name = "content", .types = ACTION_T_ANY, .required = true,
       .doc = "a string, written as it is; any other value as indented JSON" },
+    REPLACE_ARG,
     { 0 },
 };
 
 static const action_arg_t copy_args[] = {
     { .name = "from", .types = STR, .required = true, .doc = "the source" },
     { .name = "to", .types = STR, .required = true, .writes = true,
-      .doc = "where it goes; replaced if it is there" },
+      .replaces = true, .doc = "where it goes; replaced if it is there" },
+    REPLACE_ARG,
     { 0 },
 };
 
@@ -551,7 +560,8 @@ static const action_arg_t move_args[] = {
     { .name = "from", .types = STR, .required = true, .writes = true,
       .doc = "the source" },
     { .name = "to", .types = STR, .required = true, .writes = true,
-      .doc = "where it goes; replaced if it is there" },
+      .replaces = true, .doc = "where it goes; replaced if it is there" },
+    REPLACE_ARG,
     { 0 },
 };
 

@@ -4,7 +4,7 @@
 # --inject-rate fails 40% of the calls is run five times with --seed 42:
 # every item's events (its failed calls, its waits, how it ended) must be
 # the same each time, though parallel items may interleave differently.
-# Another seed must fail other calls.
+# Each item draws its own waits, and another seed fails other calls.
 MIG=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -30,6 +30,10 @@ case $first in
   *retry-wait*) ok ;;
   *) bad "no item was retried: the test proves nothing" ;;
 esac
+# Each item draws its own waits: the first waits of the items differ.
+waits=$(printf '%s\n' "$first" | grep '^retry-wait .*{"attempt":1,' \
+          | sed 's/.*"delay_ms":\([0-9]*\).*/\1/' | sort -u | wc -l)
+[ "$waits" -gt 1 ] && ok || bad "every item waited the same after its first attempt"
 for i in 2 3 4 5; do
   d=$(seeded_run 42)
   again=$(by_item "$d")

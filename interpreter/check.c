@@ -450,6 +450,8 @@ static void check_step(chk_t *k, const ast_node_t *n)
     if (n->u.step.undo) {
         bool ulua = false;
         const action_t *u = check_step_call(k, n->u.step.undo, &ulua);
+        if (u && !ulua)
+            check_roots(k, u, n->u.step.undo);
         /* A Lua function is pure unless its module declares otherwise,
          * and many modules declare nothing: its undo is taken at its
          * word. */

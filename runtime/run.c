@@ -336,6 +336,7 @@ static bool load_step(void *data, const store_step_t *st)
 static bool settle(void *data, const store_journal_t *rec)
 {
     run_t *r = data;
+    sched_claim_record(r, rec);
     for (size_t i = 0; rec->resources && i < val_len(rec->resources); i++) {
         size_t len;
         const char *p = val_get_str(val_map_key(rec->resources, i), &len);

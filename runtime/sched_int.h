@@ -181,6 +181,10 @@ val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e);
  * T. False when it may not go on (T's error raised). */
 bool sched_claim_paths(task_t *t, uint32_t n, const action_t *row,
                        const val_t *args);
+/* On resume: claims the paths the journal record REC (done, or in flight
+ * when the process died) wrote whole, as sched_claim_paths did for its
+ * step, so that the resumed run's writes are checked against them. */
+void sched_claim_record(run_t *r, const store_journal_t *rec);
 
 /* ---- sched_foreach.c ------------------------------------------------------ */
 

@@ -36,18 +36,24 @@ static bool within_roots(task_t *t, uint32_t n, const action_t *row,
     return false;
 }
 
-/* Where T runs among the items of loops, outermost first, into OUT: for
- * each foreach item around it, "NODE#INDEX" and a tab. "" outside every
+/* Where node N runs for ITEM ("2/0": an index per enclosing foreach,
+ * outermost first) among the items of loops, into OUT: for each foreach
+ * around N, outermost first, "NODE#INDEX" and a tab; "" outside every
  * foreach. */
-static void loop_chain(const task_t *t, strbuf_t *out)
+static void loop_chain(const run_t *r, uint32_t n, const char *item,
+                       strbuf_t *out)
 {
-    const task_t *items[64];
-    size_t n = 0;
-    for (; t && n < 64; t = t->parent)
-        if (t->kind == TASK_ITEM)
-            items[n++] = t;
-    while (n--)
-        strbuf_printf(out, "%u#%zu\t", items[n]->scope, items[n]->index);
+    uint32_t loops[64];
+    size_t k = 0;
+    for (uint32_t s = graph_node_scope(r->g, n); s != GRAPH_NONE && k < 64;
+         s = graph_node_scope(r->g, s))
+        if (graph_node_kind(r->g, s) == GRAPH_FANOUT)
+            loops[k++] = s;
+    while (k--) {
+        size_t len = strcspn(item, "/");
+        strbuf_printf(out, "%u#%.*s\t", loops[k], (int)len, item);
+        item += item[len] ? len + 1 : len;
+    }
 }
 
 /* Whether two writes, from the loop chains A and B (loop_chain), may run
@@ -79,7 +85,7 @@ static bool claim(task_t *t, uint32_t n, const action_t *row,
     char *name = roots_path(&r->roots, r->base_dir, p);
     strbuf_t who;
     strbuf_init(&who);
-    loop_chain(t, &who);
+    loop_chain(r, n, t->item, &who);
     strbuf_printf(&who, "\n%s\n%s", graph_node_id(r->g, n), t->item);
     if (!name || who.oom) {
         free(name);
@@ -112,13 +118,47 @@ static bool claim(task_t *t, uint32_t n, const action_t *row,
     return ok;
 }
 
+/* Whether ARGS of a call to ROW say replace: true. */
+static bool replacing(const val_t *args)
+{
+    const val_t *rep = val_map_get(args, "replace", 7);
+    return rep && val_type(rep) == VAL_BOOL && val_get_bool(rep);
+}
+
+void sched_claim_record(run_t *r, const store_journal_t *rec)
+{
+    uint32_t n = rec->node ? graph_find(r->g, rec->node) : GRAPH_NONE;
+    const action_t *row = rec->action ? action_find(r->reg, rec->action)
+                                      : NULL;
+    if (n == GRAPH_NONE || !row || !rec->args || replacing(rec->args)
+        || (rec->state != STORE_JOURNAL_DONE
+            && rec->state != STORE_JOURNAL_INTENT))
+        return;
+    for (const action_arg_t *a = row->args; a && a->name; a++) {
+        const val_t *v = a->replaces
+            ? val_map_get(rec->args, a->name, strlen(a->name)) : NULL;
+        if (!v || val_type(v) != VAL_STRING)
+            continue;
+        char *name = roots_path(&r->roots, r->base_dir, val_get_str(v, NULL));
+        strbuf_t who;
+        strbuf_init(&who);
+        loop_chain(r, n, rec->item ? rec->item : "", &who);
+        strbuf_printf(&who, "\n%s\n%s", rec->node, rec->item ? rec->item : "");
+        if (!name || who.oom
+            || val_map_set_take(r->written, name, strlen(name),
+                                val_string(who.data, who.len)) != MIG_OK)
+            r->fatal = true;
+        free(name);
+        strbuf_free(&who);
+    }
+}
+
 bool sched_claim_paths(task_t *t, uint32_t n, const action_t *row,
                        const val_t *args)
 {
     if (!within_roots(t, n, row, args))
         return false;
-    const val_t *rep = val_map_get(args, "replace", 7);
-    if (rep && val_type(rep) == VAL_BOOL && val_get_bool(rep))
+    if (replacing(args))
         return true;
     for (const action_arg_t *a = row->args; a && a->name; a++) {
         const val_t *v = a->replaces

@@ -10,7 +10,7 @@ ifeq ($(CI),true)
 CMAKE_ARGS += -DMIG_WERROR=ON
 endif
 
-.PHONY: all deps build build-sanitize demo test crash-full bench install clean
+.PHONY: all deps build build-sanitize demo test crash-full bench mutation install clean
 
 all: build
 
@@ -51,6 +51,12 @@ bench: deps
 	sh bench/runtime/run.sh $(BUILD_REL)/cli/mig
 	sh bench/lua/run.sh $(BUILD_REL)/cli/mig
 	sh bench/recovery/run.sh $(BUILD_REL)/cli/mig
+
+# Plants known bugs one at a time in a scratch copy and runs the suite on
+# each (not in CI: one build and one suite per bug); the score is in
+# bench/RESULTS.md, "mutation".
+mutation: deps
+	sh scripts/mutation.sh $(JOBS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_REL)

@@ -19,9 +19,9 @@ static void print_args_doc(FILE *out, const action_arg_t *args)
         strbuf_t b;
         strbuf_init(&b);
         action_types_text(a->types, &b);
-        fprintf(out, "      %-10s %s%s: %s\n", a->name,
+        fprintf(out, "      %-10s %s%s%s: %s\n", a->name,
                 b.oom ? "?" : b.data, a->required ? ", required" : "",
-                a->doc);
+                a->writes ? ", in the write roots" : "", a->doc);
         strbuf_free(&b);
     }
 }

@@ -98,7 +98,8 @@ static const cli_opt_t run_opts[] = {
     { .name = "durability", .arg = "MODE",
       .help = "grouped (the default: commits shared by steps) or full" },
     { .name = "seed", .arg = "N",
-      .help = "seed the run's random choices (jitter), to repeat a run" },
+      .help = "seed the run's random choices (jitter, --inject-rate), "
+              "drawn per item and attempt, to repeat a run" },
     RUN_SHARED_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },

@@ -36,7 +36,7 @@ typedef struct igroup {
  * compiler finds there can name it: a node, or an item of the header. */
 typedef enum imp_origin {
     IMP_FROM_NODE, IMP_FROM_PARAM, IMP_FROM_PROFILE, IMP_FROM_LUA,
-    IMP_FROM_ERROR, IMP_FROM_BREAKER, IMP_FROM_META,
+    IMP_FROM_ERROR, IMP_FROM_BREAKER, IMP_FROM_META, IMP_FROM_WRITES,
 } imp_origin_t;
 
 typedef struct imp_range {

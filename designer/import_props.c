@@ -536,8 +536,8 @@ bool imp_check_props(imp_t *im, uint32_t i)
 /* ---- the plan header ----------------------------------------------------- */
 
 static const char *const plan_keys[] = {
-    "name", "version", "description", "requires", "params", "profiles",
-    "lua", "errors", "breakers", NULL };
+    "name", "version", "description", "requires", "writes", "params",
+    "profiles", "lua", "errors", "breakers", NULL };
 
 /* What each list of the header holds: the members of its items. */
 typedef struct hlist {
@@ -593,12 +593,15 @@ void imp_check_header(imp_t *im)
                false);
     imp_member(im, plan, "plan", "description", IMP_T(STRING) | IMP_T(NULL),
                false);
-    const val_t *req = imp_member(im, plan, "plan", "requires", IMP_T(LIST),
-                                  false);
-    for (uint32_t j = 0; req && j < val_len(req); j++)
-        if (val_type(val_list_get(req, j)) != VAL_STRING)
-            imp_error(im, "plan.requires[%u]: expected a string, found %s", j,
-                      imp_type_text(val_list_get(req, j)));
+    static const char *const strings[] = { "requires", "writes" };
+    for (size_t s = 0; s < 2; s++) {
+        const val_t *l = imp_member(im, plan, "plan", strings[s], IMP_T(LIST),
+                                    false);
+        for (uint32_t j = 0; l && j < val_len(l); j++)
+            if (val_type(val_list_get(l, j)) != VAL_STRING)
+                imp_error(im, "plan.%s[%u]: expected a string, found %s",
+                          strings[s], j, imp_type_text(val_list_get(l, j)));
+    }
     for (size_t h = 0; h < sizeof hlists / sizeof *hlists; h++) {
         const val_t *l = imp_member(im, plan, "plan", hlists[h].key,
                                     IMP_T(LIST), false);
@@ -609,12 +612,12 @@ void imp_check_header(imp_t *im)
 
 /* Prints a quoted string item `WORD "TEXT"`, from ORIGIN INDEX. */
 static void put_meta(imp_t *im, const char *word, const val_t *v,
-                     uint32_t index)
+                     imp_origin_t origin, uint32_t index)
 {
     size_t begin = im->out->len;
     strbuf_printf(im->out, "  %s ", word);
     strbuf_put_quoted(im->out, imp_str(v), val_len(v));
-    imp_range(im, begin, IMP_FROM_META, index);
+    imp_range(im, begin, origin, index);
     put(im, "\n");
 }
 
@@ -675,13 +678,18 @@ bool imp_print_header(imp_t *im)
     for (uint32_t k = 0; k < 2; k++) {
         const val_t *v = val_map_get(plan, once[k], strlen(once[k]));
         if (v && val_type(v) == VAL_STRING) {
-            put_meta(im, once[k], v, k);
+            put_meta(im, once[k], v, IMP_FROM_META, k);
             any = true;
         }
     }
     const val_t *req = val_map_get(plan, "requires", 8);
     for (uint32_t j = 0; req && j < val_len(req); j++) {
-        put_meta(im, "requires", val_list_get(req, j), 2 + j);
+        put_meta(im, "requires", val_list_get(req, j), IMP_FROM_META, 2 + j);
+        any = true;
+    }
+    const val_t *wr = val_map_get(plan, "writes", 6);
+    for (uint32_t j = 0; wr && j < val_len(wr); j++) {
+        put_meta(im, "writes", val_list_get(wr, j), IMP_FROM_WRITES, j);
         any = true;
     }
     for (size_t h = 0; h < sizeof hlists / sizeof *hlists; h++) {

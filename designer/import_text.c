@@ -221,6 +221,8 @@ static void put_origin(strbuf_t *b, const imp_t *im, const imp_range_t *r)
         strbuf_puts(b, r->index ? "plan.description" : "plan.version");
     else if (r->origin == IMP_FROM_META)
         strbuf_printf(b, "plan.requires[%u]", r->index - 2);
+    else if (r->origin == IMP_FROM_WRITES)
+        strbuf_printf(b, "plan.writes[%u]", r->index);
     else
         strbuf_printf(b, "plan.%s[%u]", lists[r->origin], r->index);
 }

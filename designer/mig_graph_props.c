@@ -362,7 +362,19 @@ void mgraph_put_plan(strbuf_t *b, const graph_t *g)
             put_plain(b, m->u.meta.value);
         }
     }
-    strbuf_puts(b, "],\n    \"params\": ");
+    strbuf_puts(b, "]");
+    /* Only plans that declare write roots have the list, so the documents
+     * of every other plan read as they did before `writes`. */
+    any = false;
+    for (uint32_t i = 0; i < items->len; i++) {
+        const ast_node_t *m = items->items[i];
+        if (m->kind == AST_META && m->u.meta.key == AST_META_WRITES) {
+            strbuf_puts(b, any ? ", " : ",\n    \"writes\": [");
+            any = true;
+            put_plain(b, m->u.meta.value);
+        }
+    }
+    strbuf_puts(b, any ? "],\n    \"params\": " : ",\n    \"params\": ");
     put_items(b, g, AST_PARAM, param_item);
     strbuf_puts(b, ",\n    \"profiles\": ");
     put_items(b, g, AST_PROFILE, profile_item);

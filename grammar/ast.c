@@ -49,7 +49,8 @@ const char *ast_hook_name(ast_hook_when_t w)
 
 const char *ast_meta_name(ast_meta_key_t k)
 {
-    static const char *const n[] = { "version", "description", "requires" };
+    static const char *const n[] = { "version", "description", "requires",
+                                     "writes" };
     return n[k];
 }
 

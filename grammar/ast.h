@@ -62,8 +62,10 @@ typedef enum ast_op {
 #undef AST_OP_ENUM
 } ast_op_t;
 
+/* `writes` names a write root of the plan (docs/language.md, "writes"). */
 typedef enum ast_meta_key { AST_META_VERSION, AST_META_DESCRIPTION,
-                            AST_META_REQUIRES } ast_meta_key_t;
+                            AST_META_REQUIRES,
+                            AST_META_WRITES } ast_meta_key_t;
 
 typedef enum ast_hook_when { AST_HOOK_FAILURE, AST_HOOK_SUCCESS,
                              AST_HOOK_FINALLY } ast_hook_when_t;

@@ -134,7 +134,7 @@ bool parse_starts_statement(int k)
 {
     switch (k) {
     case KW_VERSION: case KW_DESCRIPTION:
-    case KW_REQUIRES: case KW_PARAM:
+    case KW_REQUIRES: case KW_WRITES: case KW_PARAM:
     case KW_PROFILE: case KW_LUA: case KW_ERROR:
     case KW_BREAKER: case KW_STAGE: case KW_STEP: case KW_LET:
     case KW_CHECKPOINT: case KW_FOREACH:

@@ -72,7 +72,7 @@ static void mig_yyerror(MIG_YYLTYPE *loc, parse_ctx_t *ctx, const char *msg);
 }
 
 %token KW_MIGRATION "migration" KW_VERSION "version"
-%token KW_DESCRIPTION "description" KW_REQUIRES "requires"
+%token KW_DESCRIPTION "description" KW_REQUIRES "requires" KW_WRITES "writes"
 %token KW_PARAM "param" KW_PROFILE "profile" KW_LUA "lua" KW_AS "as"
 %token KW_ERROR "error" KW_STAGE "stage" KW_AFTER "after"
 %token KW_BREAKER "breaker"
@@ -135,6 +135,7 @@ Stmt:
     S_VERSION String       { NEW($$, AST_META, @$); $$->u.meta.key = AST_META_VERSION; $$->u.meta.value = $2; }
 |   S_DESCRIPTION String   { NEW($$, AST_META, @$); $$->u.meta.key = AST_META_DESCRIPTION; $$->u.meta.value = $2; }
 |   S_REQUIRES String      { NEW($$, AST_META, @$); $$->u.meta.key = AST_META_REQUIRES; $$->u.meta.value = $2; }
+|   S_WRITES String        { NEW($$, AST_META, @$); $$->u.meta.key = AST_META_WRITES; $$->u.meta.value = $2; }
 |   S_PARAM Ident '=' Expr {
         NEW($$, AST_PARAM, @$);
         $$->u.binding.name = $2;
@@ -393,6 +394,7 @@ Decision:
 S_VERSION: KW_VERSION { yyerrok; };
 S_DESCRIPTION: KW_DESCRIPTION { yyerrok; };
 S_REQUIRES: KW_REQUIRES { yyerrok; };
+S_WRITES: KW_WRITES { yyerrok; };
 S_PARAM: KW_PARAM { yyerrok; };
 S_PROFILE: KW_PROFILE { yyerrok; };
 S_LUA: KW_LUA { yyerrok; };
@@ -459,6 +461,7 @@ AnyName:
 Keyword:
     KW_MIGRATION { $$ = parse_keyword_name(ctx, &@1); } | KW_VERSION { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_DESCRIPTION { $$ = parse_keyword_name(ctx, &@1); } | KW_REQUIRES { $$ = parse_keyword_name(ctx, &@1); }
+|   KW_WRITES { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_PARAM { $$ = parse_keyword_name(ctx, &@1); } | KW_PROFILE { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_LUA { $$ = parse_keyword_name(ctx, &@1); } | KW_AS { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_ERROR { $$ = parse_keyword_name(ctx, &@1); } | KW_STAGE { $$ = parse_keyword_name(ctx, &@1); }

@@ -257,13 +257,15 @@ static void check_block(walk_t w, const ast_list_t *body)
     }
 }
 
-/* Version, description and requires say one thing each. */
+/* Version and description say one thing each; requires and writes may
+ * be repeated. */
 static void check_meta_once(parse_ctx_t *ctx, const ast_plan_t *plan)
 {
-    const ast_node_t *seen[3] = { 0 };
+    const ast_node_t *seen[2] = { 0 };
     for (uint32_t i = 0; i < plan->items.len; i++) {
         const ast_node_t *n = plan->items.items[i];
-        if (n->kind != AST_META || n->u.meta.key == AST_META_REQUIRES)
+        if (n->kind != AST_META || n->u.meta.key == AST_META_REQUIRES
+            || n->u.meta.key == AST_META_WRITES)
             continue;
         if (seen[n->u.meta.key]) {
             parse_error(ctx, &n->span, "'%s' is given twice; the first is at "

@@ -464,13 +464,53 @@ static void check_lua(chk_t *k, uint32_t i, const ast_node_t *l)
 
 static void check_block(chk_t *k, const ast_list_t *body, bool steps);
 
+/* Reports each path the plan spells out (a plain string) that the call
+ * CALL of A would change outside the plan's write roots. */
+static void check_roots(chk_t *k, const action_t *a, const ast_node_t *call)
+{
+    const ast_args_t *args = &call->u.call.args;
+    for (uint32_t i = 0; i < args->len; i++) {
+        const char *name = args->items[i].name.name;
+        const action_arg_t *row = NULL;
+        for (uint32_t j = 0; a->args && a->args[j].name && !row; j++)
+            if (name ? strcmp(a->args[j].name, name) == 0 : j == i)
+                row = &a->args[j];
+        const char *text;
+        uint32_t len;
+        if (!row || !row->writes
+            || !ast_string_is_plain(args->items[i].value, &text, &len))
+            continue;
+        char *path = strndup(text, len);
+        bool inside = true;
+        if (!path || roots_contain(&k->roots, k->dir, path, &inside) != MIG_OK)
+            k->oom = true;
+        strbuf_t roots;
+        strbuf_init(&roots);
+        if (!inside && roots_text(&k->roots, &roots) == MIG_OK) {
+            diag_t *d = check_error(k, &args->items[i].value->span, "%s would "
+                                    "change '%s', outside the plan's write "
+                                    "roots (%s)", a->name, path, roots.data);
+            diag_hint(k->diags, d, "a plan changes files only in its folder "
+                      "and the folders it declares: writes \"DIR\"");
+        }
+        if (roots.oom)
+            k->oom = true;
+        strbuf_free(&roots);
+        free(path);
+    }
+}
+
 static void check_step(chk_t *k, const ast_node_t *n)
 {
     bool lua = false;
     const action_t *a = check_step_call(k, n->u.step.call, &lua);
+    if (a && !lua)
+        check_roots(k, a, n->u.step.call);
     if (n->u.step.undo) {
         bool ulua = false;
         const action_t *u = check_step_call(k, n->u.step.undo, &ulua);
+        if (u && !ulua)
+            check_roots(k, u, n->u.step.undo);
         /* A Lua function is pure unless its module declares otherwise,
          * and many modules declare nothing: its undo is taken at its
          * word. */
@@ -690,6 +730,9 @@ mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
         return MIG_ENOMEM;
     size_t errors = diags->errors;
     k.dir = plan_dir(&k);
+    if (roots_of_plan(plan, k.dir, &k.roots) != MIG_OK
+        || roots_resolve(&k.roots) != MIG_OK)
+        k.oom = true;
     cscope_t *top = push_scope(&k, true);
     collect_stages(&k);
     check_classes_declared(&k);
@@ -703,6 +746,7 @@ mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
     check_stages_and_hooks(&k);
     pop_scope(&k, top);
     bool oom = k.oom || diags->out_of_memory;
+    roots_free(&k.roots);
     arena_free(k.arena);
     if (oom)
         return MIG_ENOMEM;

@@ -74,6 +74,7 @@ typedef struct chk {
     arena_t *arena;             /* everything the checker allocates */
     bool oom;
     const char *dir;            /* the plan's directory, ending in '/' */
+    write_roots_t roots;        /* where the plan may change (resolved) */
     /* the plan's tables */
     cstage_t *stages;
     uint32_t n_stages;

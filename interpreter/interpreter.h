@@ -485,6 +485,15 @@ typedef struct action_arg {
     const char *name;
     unsigned types;         /* ACTION_T_* mask of the values accepted */
     bool required;
+    /* A path the call changes: it must lie in the plan's write roots
+     * (roots.c), checked by mig check when the plan spells it out, by the
+     * dry run and by the run before the call. */
+    bool writes;
+    /* A path the call writes whole (file.write's path, the `to` of copy
+     * and move): two calls the plan does not order (items of one
+     * foreach) writing it in one run are a Conflict, unless the call's
+     * `replace` argument is true (docs/runtime.md, "Same-path writes"). */
+    bool replaces;
     const char *def;        /* default as JSON text, or NULL (no value) */
     const char *doc;
 } action_arg_t;
@@ -627,6 +636,50 @@ mig_status_t action_bind_args(const action_registry_t *r, const char *what,
                               const action_arg_t *args,
                               const ast_node_t *call, val_t *const *values,
                               src_t *src, diag_list_t *diags, val_t **out);
+
+/* ---- write roots (roots.c) ---------------------------------------------- */
+
+/* The folders a plan may change: its own folder, then each folder its
+ * `writes` items name (relative to the plan's folder, or absolute), in
+ * the order given (docs/language.md, "writes"). Reads are not bounded. */
+typedef struct write_roots {
+    char **paths;               /* absolute, normalized: "/a/b" */
+    char **given;               /* as the plan wrote them ("." first) */
+    size_t n;
+    bool real;                  /* resolved through symbolic links */
+} write_roots_t;
+
+/* The roots of PLAN, whose folder is DIR ("" or relative: from the
+ * working directory), into *OUT (roots_free it). Lexical: no file is
+ * looked at. MIG_OK or MIG_ENOMEM. */
+mig_status_t roots_of_plan(const ast_plan_t *plan, const char *dir,
+                           write_roots_t *out);
+/* Resolves each root through symbolic links (the longest part of it that
+ * exists), as roots_contain then resolves each path: what the run uses,
+ * so that a link inside a root cannot lead a write out of it. */
+mig_status_t roots_resolve(write_roots_t *r);
+void roots_free(write_roots_t *r);
+/* *INSIDE: whether PATH (relative to DIR, or absolute) lies in one of the
+ * roots R (a root itself included), after ".." is taken back and, when R
+ * was resolved, the part of PATH that exists is resolved through
+ * symbolic links. MIG_OK or MIG_ENOMEM. */
+mig_status_t roots_contain(const write_roots_t *r, const char *dir,
+                           const char *path, bool *inside);
+/* PATH (relative to DIR, or absolute) as roots_contain compares it: one
+ * absolute name, resolved through symbolic links when R was. NULL when
+ * out of memory. */
+char *roots_path(const write_roots_t *r, const char *dir, const char *path);
+/* Appends the roots to OUT for a message, as the plan wrote them: "the
+ * plan's folder, '../shared'". */
+mig_status_t roots_text(const write_roots_t *r, strbuf_t *out);
+/* The first argument of a call to an action whose rows are ROWS, bound
+ * to ARGS (a map), that names a path the call changes (a row with
+ * .writes) outside the roots R: *ARG gets the row's name and *PATH the
+ * path (borrowed from ARGS), both NULL when every one lies in R. MIG_OK
+ * or MIG_ENOMEM. */
+mig_status_t roots_check_args(const write_roots_t *r, const char *dir,
+                              const action_arg_t *rows, const val_t *args,
+                              const char **arg, const char **path);
 
 /* ---- static checks ------------------------------------------------------ */
 

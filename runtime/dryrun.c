@@ -230,6 +230,31 @@ static void bind(dry_t *d, eval_env_t *env, const char *name, val_t *v)
         d->oom = true;
 }
 
+/* MIG_EINVALID, reported through D's context as the run would (PolicyDenied),
+ * when a path the call of A with ARGS changes lies outside the plan's
+ * write roots (interpreter.h, roots_check_args). */
+static mig_status_t outside_roots(dry_t *d, const action_t *a,
+                                  const val_t *args)
+{
+    const char *arg, *path;
+    if (roots_check_args(&d->roots, d->base_dir, a->args, args, &arg, &path)
+        != MIG_OK)
+        return MIG_ENOMEM;
+    if (!arg)
+        return MIG_OK;
+    strbuf_t roots;
+    strbuf_init(&roots);
+    roots_text(&d->roots, &roots);
+    mig_status_t st = actx_fail(d->ctx, "PolicyDenied", "%s: %s '%s' is "
+                                "outside the plan's write roots (%s); a plan "
+                                "changes files only there: declare the folder "
+                                "with writes \"DIR\"", a->name, arg, path,
+                                roots.data ? roots.data : "");
+    bool oom = roots.oom;
+    strbuf_free(&roots);
+    return oom ? MIG_ENOMEM : st;
+}
+
 /* Records the changes a preview of action A reported, and their targets.
  * A pure action changes nothing: what its preview says (test.fail's
  * "would fail") is shown, but neither counted nor a target. */
@@ -310,7 +335,9 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             dry_put(d, m, "args", val_ref(args));
             actx_set_action(d->ctx, a);
             actx_begin(d->ctx, aname);
-            st = a->preview(d->ctx, args, &result);
+            st = outside_roots(d, a, args);
+            if (st == MIG_OK)
+                st = a->preview(d->ctx, args, &result);
             if (st == MIG_EINVALID) {
                 size_t before = d->diags->len;
                 diag_add(d->diags, DIAG_ERROR, d->src, &call->span,
@@ -719,14 +746,18 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          diag_list_t *diags, val_t **out)
 {
     *out = NULL;
-    dry_t d = { .g = g, .src = graph_src(g), .reg = r, .diags = diags };
+    dry_t d = { .g = g, .src = graph_src(g), .reg = r, .diags = diags,
+                .base_dir = base_dir };
+    if (roots_of_plan(graph_plan(g), base_dir, &d.roots) != MIG_OK
+        || roots_resolve(&d.roots) != MIG_OK)
+        d.oom = true;
     d.ctx = actx_new(ACTX_PREVIEW, base_dir);
     d.touched = val_list_new(8);
     d.stages_env = eval_env_new(NULL);
     eval_env_t *plan_env = d.stages_env ? eval_env_new(d.stages_env) : NULL;
     val_t *m = val_map_new(8);
     size_t errors = diags->errors;
-    if (!d.ctx || !d.touched || !plan_env || !m) {
+    if (d.oom || !d.ctx || !d.touched || !plan_env || !m) {
         d.oom = true;
     } else {
         index_hooks(&d);
@@ -765,6 +796,7 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
     free(d.hook_nodes);
     actx_free(d.ctx);
     val_unref(d.touched);
+    roots_free(&d.roots);
     if (d.oom || diags->out_of_memory) {
         val_unref(m);
         return MIG_ENOMEM;

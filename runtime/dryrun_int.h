@@ -13,6 +13,8 @@ typedef struct dry {
     const action_registry_t *reg;
     action_ctx_t *ctx;
     diag_list_t *diags;
+    const char *base_dir;
+    write_roots_t roots;        /* where the plan may change (resolved) */
     bool oom;
     bool unknown;               /* the last evaluation met something unknown */
     /* The class of the action that failed in the last evaluation ("":

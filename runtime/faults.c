@@ -36,7 +36,8 @@ struct faults {
     size_t n;
     fault_rate_t *rates;
     size_t n_rates;
-    uint64_t rng;               /* splitmix64 state */
+    uint64_t seed;              /* the run's: draws per call (draw.c) */
+    val_t *calls;               /* call name -> its generator's state */
 };
 
 /* ---- classes ------------------------------------------------------------- */
@@ -268,7 +269,13 @@ mig_status_t faults_new(const char *const *specs, size_t n,
         free(f);
         return MIG_ENOMEM;
     }
-    f->rng = seed;
+    f->seed = seed;
+    if (!(f->calls = val_map_new(0))) {
+        free(f->rules);
+        free(f->rates);
+        free(f);
+        return MIG_ENOMEM;
+    }
     const class_set_t cs = { plan_classes, n_classes };
     mig_status_t st = MIG_OK;
     /* Every spec is read, so that one run of mig reports every mistake. */
@@ -318,19 +325,11 @@ void faults_free(faults_t *f)
         free(f->rates[i].text);
     }
     free(f->rates);
+    val_unref(f->calls);
     free(f);
 }
 
 /* ---- deciding ------------------------------------------------------------ */
-
-/* The next number of the splitmix64 sequence of STATE. */
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
 
 /* Whether rule R's target names the call of ACTION by NODE (NULL for a
  * call made in an expression: it has no node of its own). */
@@ -347,15 +346,26 @@ static bool rule_matches(const fault_rule_t *r, const char *action,
 }
 
 bool faults_hit(faults_t *f, const char *action, const char *node,
-                const char **cls, const char **why)
+                const char *call, const char **cls, const char **why)
 {
     if (!f)
         return false;
-    /* The rate draws for every call, hit by a rule or not, so that the
-     * calls it fails depend only on the seed and the order of calls. */
+    /* The rate draws for every call, hit by a rule or not: the n-th call
+     * named CALL takes the n-th number of CALL's generator, so which calls
+     * fail depends only on the seed, never on the order parallel items
+     * ran in. */
     const fault_rate_t *rate_hit = NULL;
     if (f->n_rates) {
-        double u = (double)(splitmix64(&f->rng) >> 11) * 0x1.0p-53;
+        size_t len = strlen(call);
+        val_t *seen = val_map_get(f->calls, call, len);
+        /* The state is kept as hex text: a number holds 53 bits only. */
+        uint64_t state = seen ? strtoull(val_get_str(seen, NULL), NULL, 16)
+                              : draw_state(f->seed, call);
+        double u = draw_unit(&state);
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)state);
+        /* Out of memory the state is not kept: the draw was a fair one. */
+        val_map_set_take(f->calls, call, len, val_cstring(hex));
         for (size_t i = 0; i < f->n_rates && !rate_hit; i++)
             if (u >= f->rates[i].from
                 && u < f->rates[i].from + f->rates[i].share)

@@ -745,6 +745,36 @@ done:
 
 /* ---- mig rollback ------------------------------------------------------------------ */
 
+/* Locks the write roots RUN recorded (options.roots; a run recorded
+ * before roots has none to lock) as roots_lock_take does, into *OUT. */
+static mig_status_t lock_roots(const store_run_t *run, diag_list_t *diags,
+                               roots_lock_t **out)
+{
+    *out = NULL;
+    const val_t *l = run->options ? val_map_get(run->options, "roots", 5)
+                                  : NULL;
+    if (!l || val_type(l) != VAL_LIST)
+        return MIG_OK;
+    write_roots_t r = { .real = true };
+    r.paths = calloc(val_len(l) + 1, sizeof(*r.paths));
+    r.given = calloc(val_len(l) + 1, sizeof(*r.given));
+    mig_status_t st = r.paths && r.given ? MIG_OK : MIG_ENOMEM;
+    for (size_t i = 0; st == MIG_OK && i < val_len(l); i++) {
+        const val_t *p = val_list_get(l, i);
+        if (val_type(p) != VAL_STRING)
+            continue;
+        r.paths[r.n] = strdup(val_get_str(p, NULL));
+        r.given[r.n] = strdup(val_get_str(p, NULL));
+        r.n++;
+        if (!r.paths[r.n - 1] || !r.given[r.n - 1])
+            st = MIG_ENOMEM;
+    }
+    if (st == MIG_OK)
+        st = roots_lock_take(&r, diags, out);
+    roots_free(&r);
+    return st;
+}
+
 mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
                           const rollback_options_t *o, diag_list_t *diags,
                           val_t **report, run_result_t *result)
@@ -758,6 +788,7 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
     char *objects = NULL;
     char *resource = NULL;
     int64_t fence = 0;
+    roots_lock_t *roots_lock = NULL;
     mig_status_t st = store_open(o->state_path, 0, diags, &s);
     if (st != MIG_OK) {
         if (st != MIG_ENOMEM)
@@ -802,6 +833,16 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
             store_lock_release(s, resource, fence);
             goto out;
         }
+        /* The write roots the run recorded, locked as the run held them. */
+        st = lock_roots(&run, diags, &roots_lock);
+        if (st == MIG_EINVALID) {
+            store_lock_release(s, resource, fence);
+            fence = 0;
+            st = MIG_OK;
+            goto out;
+        }
+        if (st != MIG_OK)
+            goto out;
         store_fence(s, resource, fence);
     }
     rollback_env_t e = { .store = s, .blobs = blobs, .reg = r,
@@ -831,6 +872,7 @@ out:
     store_lock_clear(&holder);
     store_close(s);
     blobs_close(blobs);
+    roots_lock_free(roots_lock);
     free(objects);
     free(resource);
     return st;

@@ -392,6 +392,7 @@ static bool load_step(void *data, const store_step_t *st)
 static bool settle(void *data, const store_journal_t *rec)
 {
     run_t *r = data;
+    sched_claim_record(r, rec);
     for (size_t i = 0; rec->resources && i < val_len(rec->resources); i++) {
         size_t len;
         const char *p = val_get_str(val_map_key(rec->resources, i), &len);
@@ -546,12 +547,19 @@ static mig_status_t record_run(run_t *r, const val_t *params,
         return MIG_OK;
     }
     store_lock_clear(holder);
-    val_t *opts = val_map_new(2);
-    if (!opts)
+    val_t *opts = val_map_new(3), *roots = val_list_new(r->roots.n);
+    if (!opts || !roots) {
+        val_unref(opts);
+        val_unref(roots);
         return MIG_ENOMEM;
+    }
     val_map_set_take(opts, "durability", 10, val_cstring(
                          o->durable_full ? "full" : "grouped"));
     val_map_set_take(opts, "seed", 4, val_int((int64_t)seed));
+    /* The write roots, so that a rollback (which has no plan) locks them. */
+    for (size_t i = 0; i < r->roots.n; i++)
+        val_list_push_take(roots, val_cstring(r->roots.paths[i]));
+    val_map_set_take(opts, "roots", 5, roots);
     store_run_t rec = { .plan_path = (char *)(o->plan_path ? o->plan_path
                                               : r->src->name),
                         .plan_name = (char *)graph_plan_name(r->g),
@@ -660,8 +668,9 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     r.done = val_map_new(16);
     r.managed = val_map_new(16);
     r.consumed = val_list_new(16);
+    r.written = val_map_new(16);
     if (!state || !objects || !r.plan_env || !r.done || !r.managed
-        || !r.consumed)
+        || !r.consumed || !r.written)
         goto out;
     eval_env_set_actions(r.stages_env, sched_call_action, &r);
     for (size_t i = 0; params && i < val_len(params); i++)
@@ -700,6 +709,11 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
             || breakers_add_all(r.breakers, breakers) != MIG_OK))
         st = MIG_ENOMEM;
     val_unref(breakers);
+    /* The write roots, resolved through symbolic links. */
+    if (st == MIG_OK)
+        st = roots_of_plan(graph_plan(g), r.base_dir, &r.roots);
+    if (st == MIG_OK)
+        st = roots_resolve(&r.roots);
     if (st != MIG_OK)
         goto out;
     /* The seed is recorded as a number, so it stays below 2^53. */
@@ -740,6 +754,19 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         store_lock_release(r.store, r.lock_resource, r.fence);
         goto out;
     }
+    /* The write roots, locked for every mig on the machine. */
+    st = roots_lock_take(&r.roots, diags, &r.roots_lock);
+    if (st == MIG_EINVALID) {
+        store_lock_release(r.store, r.lock_resource, r.fence);
+        if (!o->resume)
+            store_run_finish(r.store, r.id, STORE_RUN_FAILED,
+                             "refused: a write root is locked");
+        store_flush(r.store);
+        st = MIG_OK;
+        goto out;
+    }
+    if (st != MIG_OK)
+        goto out;
     store_fence(r.store, r.lock_resource, r.fence);
     if (o->resume && !sched_settle_resume(&r)) {
         /* The run stays interrupted; nothing of it ran. */
@@ -748,7 +775,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         goto out;
     }
     r.last_heartbeat = store_now_ms();
-    r.rng = seed;
+    r.seed = seed;
     if (o->lua) {
         /* Lua sees the run's parameters, and its math.random repeats with
          * the run's seed. */
@@ -794,8 +821,11 @@ out:
     val_unref(r.done);
     val_unref(r.managed);
     val_unref(r.consumed);
+    val_unref(r.written);
     free(r.flush_wait);
     breakers_free(r.breakers);
+    roots_lock_free(r.roots_lock);
+    roots_free(&r.roots);
     free(r.lock_resource);
     free(r.rollback_to);
     free(r.error);

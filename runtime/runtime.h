@@ -345,6 +345,35 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,
                          diag_list_t *diags, val_t **out);
 
+/* ---- the locks of write roots (roots_lock.c) -------------------------- */
+
+/* A run's hold on its write roots (interpreter.h, write_roots_t), seen by
+ * every mig on the machine whatever its state store: an advisory lock,
+ * exclusive on each root and shared on each folder above it, in the
+ * folder roots_lock_dir names ($MIG_LOCK_DIR, else /tmp/mig-locks). A
+ * root that lies in another root of R shares that root's lock. MIG_OK
+ * (*OUT to free with roots_lock_free, which lets go); MIG_EINVALID when
+ * another process holds a root, a folder above one or one below one, or
+ * the lock folder cannot be used (said in DIAGS); MIG_ENOMEM. */
+typedef struct roots_lock roots_lock_t;
+mig_status_t roots_lock_take(const write_roots_t *r, diag_list_t *diags,
+                             roots_lock_t **out);
+void roots_lock_free(roots_lock_t *l);
+const char *roots_lock_dir(void);
+
+/* ---- seeded draws (draw.c) ------------------------------------------------ */
+
+/* A run's random choices are drawn per decision, not from one stream: the
+ * generator of a choice is named by KEY (what it decides: the node, the
+ * item, the attempt) and seeded with the run's SEED, so the same seed
+ * repeats every choice whatever order parallel items run in
+ * (docs/runtime.md, "Seeds"). draw_state gives the generator's first
+ * state; draw_next the next number of *STATE (splitmix64); draw_unit a
+ * uniform number in [0, 1) with 53 bits. */
+uint64_t draw_state(uint64_t seed, const char *key);
+uint64_t draw_next(uint64_t *state);
+double draw_unit(uint64_t *state);
+
 /* ---- fault injection (faults.c; mig run --inject) ------------------------ */
 
 /* Makes chosen calls fail on purpose, so that users (and mig's tests) can
@@ -366,11 +395,16 @@ mig_status_t faults_new(const char *const *specs, size_t n,
                         size_t n_classes, diag_list_t *diags,
                         faults_t **out);
 void faults_free(faults_t *f);
-/* Whether the call of ACTION by node NODE (its id) must fail now; then
- * *CLS gets the class and *WHY the text of the rule ("file.write:Timeout:2"
- * or "--inject-rate 0.1"), both borrowed from F. Counts the call. */
+/* Whether the call of ACTION by node NODE (its id; NULL for a call in an
+ * expression) must fail now; then *CLS gets the class and *WHY the text of
+ * the rule ("file.write:Timeout:2" or "--inject-rate 0.1"), both borrowed
+ * from F. CALL names the call the same way in every run of the plan (the
+ * node or the call's place, the item, the attempt): the rate's draw for
+ * it comes from the generator of CALL and how many calls of that name F
+ * has seen, so it does not depend on the order of other calls. Counts the
+ * call. */
 bool faults_hit(faults_t *f, const char *action, const char *node,
-                const char **cls, const char **why);
+                const char *call, const char **cls, const char **why);
 
 /* ---- runs: mig run, resume and rollback (run.c, rollback.c) ------------- */
 

@@ -142,11 +142,16 @@ val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e)
     diag_list_t d;
     diag_list_init(&d);
     val_t *v = NULL;
+    /* Calls in the expression are named by T (sched_call_action); their
+     * log lines go to its node and item. */
+    task_t *was = t->run->evaluating;
+    t->run->evaluating = t;
     t->run->eval_node = n;
     t->run->eval_item = t->item;
     mig_status_t st = eval_expr(e, t->env, t->run->src, &d, &v);
     t->run->eval_node = GRAPH_NONE;
     t->run->eval_item = NULL;
+    t->run->evaluating = was;
     if (st == MIG_OK) {
         diag_list_free(&d);
         free(t->run->expr_class);

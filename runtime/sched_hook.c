@@ -53,9 +53,12 @@ static mig_status_t handler_args(task_t *t, uint32_t h, const char *name,
     mig_status_t st = vals ? MIG_OK : MIG_ENOMEM;
     diag_list_t d;
     diag_list_init(&d);
+    task_t *was = r->evaluating;
+    r->evaluating = t;
     for (uint32_t i = 0; st == MIG_OK && i < k; i++)
         st = eval_expr(with->u.call.args.items[i].value, t->env, r->src, &d,
                        &vals[i]);
+    r->evaluating = was;
     if (st == MIG_OK)
         st = action_bind_args(r->reg, name, rows, with, vals, r->src, &d,
                               out);

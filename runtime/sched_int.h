@@ -108,7 +108,8 @@ struct run {
     uv_idle_t flusher;
     uv_timer_t tick;            /* periodic commit and lock heartbeat */
     int64_t last_heartbeat;
-    uint64_t rng;               /* the run's seeded generator (jitter) */
+    uint64_t seed;              /* the run's seed (draw.c: its draws) */
+    task_t *evaluating;         /* whose expression is being evaluated */
     bool stopping;              /* a failure: start nothing new */
     bool fatal;                 /* the store failed or memory ran out */
     int interrupted;            /* the signal that stops the run, or 0:
@@ -130,6 +131,9 @@ struct run {
     struct breakers *breakers;  /* the plan's circuit breakers, or NULL */
     char *lock_resource;
     int64_t fence;
+    write_roots_t roots;        /* where the plan may change (resolved) */
+    val_t *written;             /* path -> who writes it (sched_paths.c) */
+    roots_lock_t *roots_lock;   /* held from the store's lock to the end */
     uint32_t n_done, n_failed, n_skipped;
 };
 
@@ -180,6 +184,21 @@ void sched_log_lines(run_t *r, const action_ctx_t *ctx, uint32_t n,
  * expression called that failed), with the evaluator's place, message
  * and hint. */
 val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e);
+
+/* ---- sched_paths.c ---------------------------------------------------------- */
+
+/* Before the call of ROW with ARGS by step N of T changes anything: every
+ * path it changes must lie in the plan's write roots (PolicyDenied), and
+ * a path it writes whole must not be written in this run by a call the
+ * plan does not order with it, an item of the same foreach, unless ARGS
+ * say replace: true (Conflict). The paths it writes whole are claimed for
+ * T. False when it may not go on (T's error raised). */
+bool sched_claim_paths(task_t *t, uint32_t n, const action_t *row,
+                       const val_t *args);
+/* On resume: claims the paths the journal record REC (done, or in flight
+ * when the process died) wrote whole, as sched_claim_paths did for its
+ * step, so that the resumed run's writes are checked against them. */
+void sched_claim_record(run_t *r, const store_journal_t *rec);
 
 /* ---- sched_foreach.c ------------------------------------------------------ */
 
@@ -239,14 +258,14 @@ typedef struct retry_policy {
 } retry_policy_t;
 
 /* The wait after the N-th failed attempt (N >= 1) of P: the backoff's
- * value, capped at max, then jittered with a draw from *RNG (full: a
+ * value, capped at max, then jittered with a draw from *RNG, a generator
+ * of draw.c (runtime.h; the scheduler names it by the retry node, the
+ * item and N, so each wait is the same in every run of a seed) (full: a
  * uniform share of it; equal: half of it plus a uniform share of the
  * other half); a longer SUGGESTED wait (from the failed call; -1: none)
  * replaces it, capped at max. */
 int64_t retry_policy_delay(const retry_policy_t *p, uint32_t n,
                            int64_t suggested, uint64_t *rng);
-/* The next number of a run's generator (splitmix64). */
-uint64_t retry_random(uint64_t *state);
 
 /* ---- run.c ---------------------------------------------------------------- */
 

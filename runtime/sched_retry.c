@@ -35,14 +35,6 @@ static void retry_free(retry_t *rs)
     }
 }
 
-uint64_t retry_random(uint64_t *s)
-{
-    uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
 /* A wait is at most a year (longer is a mistake, not a policy). */
 #define RETRY_MAX_WAIT_MS (86400000.0 * 365)
 
@@ -68,7 +60,7 @@ int64_t retry_policy_delay(const retry_policy_t *p, uint32_t n,
     d = fmin(d, RETRY_MAX_WAIT_MS);
     /* Jitter: a uniform draw in [0, 1) with 53 bits. */
     if (p->jitter == AST_JITTER_FULL || p->jitter == AST_JITTER_EQUAL) {
-        double u = (double)(retry_random(rng) >> 11) / 9007199254740992.0;
+        double u = draw_unit(rng);
         d = p->jitter == AST_JITTER_FULL ? u * d : d / 2 + u * (d / 2);
     }
     int64_t ms = (int64_t)d;
@@ -91,7 +83,12 @@ static double backoff_arg(task_t *t, const ast_node_t *r, const char *name,
         diag_list_init(&d);
         val_t *v = NULL;
         double x = def;
-        if (eval_expr(a->items[i].value, t->env, t->run->src, &d, &v)
+        task_t *was = t->run->evaluating;
+        t->run->evaluating = t;
+        mig_status_t st = eval_expr(a->items[i].value, t->env, t->run->src,
+                                    &d, &v);
+        t->run->evaluating = was;
+        if (st
             != MIG_OK)
             *ok = false;
         else if (val_type(v) == VAL_DURATION)
@@ -182,8 +179,16 @@ static bool before_deadline(task_t *t, retry_t *rs, sched_err_t *e)
     run_t *r = t->run;
     bool ok;
     retry_policy_t p = policy_of(t, rs->node, &ok);
+    /* The wait's own generator: the same wait for this item and attempt
+     * in every run of the seed, whatever the other items do. */
+    strbuf_t key;
+    strbuf_init(&key);
+    strbuf_printf(&key, "jitter\t%s\t%s\t%u", graph_node_id(r->g, rs->node),
+                  t->item, rs->attempt);
+    uint64_t rng = draw_state(r->seed, key.oom ? "" : key.data);
+    strbuf_free(&key);
     rs->next_ms = retry_policy_delay(&p, rs->attempt, e->retry_after_ms,
-                                     &r->rng);
+                                     &rng);
     if (!rs->deadline_at || store_now_ms() + rs->next_ms < rs->deadline_at)
         return true;
     free(e->cause);

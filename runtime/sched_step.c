@@ -294,6 +294,25 @@ static void call_timeout(uv_timer_t *h)
     actx_cancel(c->ctx);
 }
 
+/* Whether the call of ACTION named WHERE (a node id, or an action and its
+ * place) for ITEM in its ATTEMPT must fail on purpose (runtime.h,
+ * faults_hit): the call's name is all three, so that its draw is the same
+ * in every run of the seed. */
+static bool fault_hit(run_t *r, const char *action, const char *node,
+                      const char *where, const char *item, uint32_t attempt,
+                      const char **cls, const char **why)
+{
+    if (!r->opts->faults)
+        return false;
+    strbuf_t name;
+    strbuf_init(&name);
+    strbuf_printf(&name, "%s\t%s\t%u", where, item, attempt);
+    bool hit = faults_hit(r->opts->faults, action, node,
+                          name.oom ? where : name.data, cls, why);
+    strbuf_free(&name);
+    return hit;
+}
+
 /* Runs the action of C (its intent, if any, committed). */
 static void call_run(struct step_call *c)
 {
@@ -303,8 +322,8 @@ static void call_run(struct step_call *c)
         sched_crash_point("before-effect");
     actx_begin(c->ctx, c->name);
     actx_set_action(c->ctx, c->row);
-    actx_set_attempt(c->ctx, t->attempt + (t->redo_node == c->node
-                                           ? t->redos : 0));
+    uint32_t attempt = t->attempt + (t->redo_node == c->node ? t->redos : 0);
+    actx_set_attempt(c->ctx, attempt);
     val_t *res = NULL;
     c->started_ms = store_now_ms();
     const char *cls, *why;
@@ -322,9 +341,9 @@ static void call_run(struct step_call *c)
                        graph_node_ast(r->g, c->node)->u.step.name.name);
     else if (r->breakers && !breaker_lets(c))
         st = MIG_EINVALID;
-    else if (r->opts->faults && faults_hit(r->opts->faults, c->name,
-                                           graph_node_id(r->g, c->node), &cls,
-                                           &why))
+    else if (fault_hit(r, c->name, graph_node_id(r->g, c->node),
+                       graph_node_id(r->g, c->node), t->item, attempt, &cls,
+                       &why))
         st = actx_fail(c->ctx, cls, "injected fault (%s)", why);
     else if (c->row->run) {
         actx_set_time_limit(c->ctx, c->timeout_ms);
@@ -574,6 +593,10 @@ void step_start(task_t *t, uint32_t n)
             return;
         }
     }
+    if (!sched_claim_paths(t, n, row, args)) {
+        val_unref(args);
+        return;
+    }
     int64_t timeout = 0;
     if (s->u.step.timeout) {
         val_t *d = sched_eval(t, n, s->u.step.timeout);
@@ -687,7 +710,12 @@ mig_status_t sched_call_action(void *data, const ast_node_t *call,
     actx_begin(ctx, name);
     *out = NULL;
     const char *cls, *why;
-    if (r->opts->faults && faults_hit(r->opts->faults, name, NULL, &cls, &why))
+    char where[300];
+    snprintf(where, sizeof where, "%s@%u:%u", name, call->span.line,
+             call->span.col);
+    const task_t *t = r->evaluating;
+    if (fault_hit(r, name, NULL, where, t ? t->item : "",
+                  t ? t->attempt + t->redos : 1, &cls, &why))
         st = actx_fail(ctx, cls, "injected fault (%s)", why);
     else
         st = row->run(ctx, bound, out);

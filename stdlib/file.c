@@ -517,6 +517,20 @@ static const action_arg_t path_arg[] = {
     { 0 },
 };
 
+/* Whether another item of the same foreach may write the same path in
+ * the run (docs/runtime.md, "Same-path writes"). */
+#define REPLACE_ARG                                                         \
+    { .name = "replace", .types = ACTION_T(BOOL), .def = "false",           \
+      .doc = "true: items of one foreach may write the same path, the "     \
+             "last one winning; false: that is a Conflict" }
+
+/* The path a changing action changes: in the plan's write roots. */
+static const action_arg_t changed_path_arg[] = {
+    { .name = "path", .types = STR, .required = true, .writes = true,
+      .doc = "the file, relative to the plan's directory" },
+    { 0 },
+};
+
 static const action_arg_t list_args[] = {
     { .name = "dir", .types = STR, .required = true,
       .doc = "the directory, relative to the plan's directory" },
@@ -526,17 +540,28 @@ static const action_arg_t list_args[] = {
 };
 
 static const action_arg_t write_args[] = {
-    { .name = "path", .types = STR, .required = true,
-      .doc = "the file to write" },
+    { .name = "path", .types = STR, .required = true, .writes = true,
+      .replaces = true, .doc = "the file to write" },
     { .name = "content", .types = ACTION_T_ANY, .required = true,
       .doc = "a string, written as it is; any other value as indented JSON" },
+    REPLACE_ARG,
     { 0 },
 };
 
-static const action_arg_t transfer_args[] = {
+static const action_arg_t copy_args[] = {
     { .name = "from", .types = STR, .required = true, .doc = "the source" },
-    { .name = "to", .types = STR, .required = true,
-      .doc = "where it goes; replaced if it is there" },
+    { .name = "to", .types = STR, .required = true, .writes = true,
+      .replaces = true, .doc = "where it goes; replaced if it is there" },
+    REPLACE_ARG,
+    { 0 },
+};
+
+static const action_arg_t move_args[] = {
+    { .name = "from", .types = STR, .required = true, .writes = true,
+      .doc = "the source" },
+    { .name = "to", .types = STR, .required = true, .writes = true,
+      .replaces = true, .doc = "where it goes; replaced if it is there" },
+    REPLACE_ARG,
     { 0 },
 };
 
@@ -567,27 +592,29 @@ const action_t stdlib_file_actions[] = {
       .undo = file_undo, .applied = file_write_applied,
       .doc = "Writes CONTENT to PATH atomically (a new file has mode 0644); "
              "undo puts back what PATH held, byte for byte, or removes it." },
-    { .name = "file.copy", .effect = ACTION_SELF_UNDO, .args = transfer_args,
+    { .name = "file.copy", .effect = ACTION_SELF_UNDO, .args = copy_args,
       .result = ACTION_T(NULL), .preview = file_copy_preview,
       .capture = file_copy_capture, .run = file_copy_run,
       .undo = file_undo, .applied = file_copy_applied,
       .doc = "Copies FROM (a file, a symlink, or a directory and all it "
              "holds, modes kept) to TO, replacing what TO held; undo puts TO "
              "back as it was." },
-    { .name = "file.move", .effect = ACTION_SELF_UNDO, .args = transfer_args,
+    { .name = "file.move", .effect = ACTION_SELF_UNDO, .args = move_args,
       .result = ACTION_T(NULL), .preview = file_move_preview,
       .capture = file_move_capture, .run = file_move_run,
       .undo = file_undo, .applied = file_move_applied,
       .doc = "Moves FROM to TO, replacing what TO held; undo puts both back "
              "as they were (the bytes of both are kept)." },
-    { .name = "file.delete", .effect = ACTION_SELF_UNDO, .args = path_arg,
+    { .name = "file.delete", .effect = ACTION_SELF_UNDO,
+      .args = changed_path_arg,
       .result = ACTION_T(NULL), .preview = file_delete_preview,
       .capture = file_delete_capture, .run = file_delete_run,
       .undo = file_undo, .applied = file_delete_applied,
       .doc = "Deletes PATH, a file or a directory and all it holds "
              "(MissingDependency when it is not there); undo puts it back "
              "byte for byte." },
-    { .name = "file.mkdir", .effect = ACTION_SELF_UNDO, .args = path_arg,
+    { .name = "file.mkdir", .effect = ACTION_SELF_UNDO,
+      .args = changed_path_arg,
       .result = ACTION_T(NULL), .preview = file_mkdir_preview,
       .capture = file_mkdir_capture, .run = file_mkdir_run,
       .undo = file_undo, .applied = file_mkdir_applied,

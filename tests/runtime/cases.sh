@@ -60,10 +60,12 @@ run_case() {
   fi
 }
 
-# The brief log of the last run in $work/run (nothing when there is none).
+# The brief log of the last run in $work/run (nothing when there is none),
+# the temporary folder taken out of paths (a resume names the plan by its
+# absolute path).
 brief_log() {
   if [ -f "$work/run/.mig/state.db" ]; then
-    (cd "$work/run" && "$MIG" log --brief last)
+    (cd "$work/run" && "$MIG" log --brief last) | sed "s|$work/run/||g"
   fi
 }
 

@@ -66,7 +66,7 @@ static void test_specs_that_read(void **state)
     /* Neither: a run without faults. */
     assert_int_equal(make(NULL, 0, NULL, &diags, &f), MIG_OK);
     const char *cls = NULL, *why = NULL;
-    assert_false(faults_hit(f, "file.write", "s/w", &cls, &why));
+    assert_false(faults_hit(f, "file.write", "s/w", "s/w\t\t1", &cls, &why));
     faults_free(f);
     diag_list_free(&diags);
     faults_free(NULL);
@@ -174,12 +174,13 @@ static void test_every_mistake_is_reported(void **state)
 
 /* ---- matching ------------------------------------------------------------ */
 
-/* Whether F fails the call of ACTION by NODE; *CLS and *WHY as hit. */
+/* Whether F fails the call of ACTION by NODE; *CLS and *WHY as hit. The
+ * calls share one name, so that the rate draws them as rate_hits does. */
 static bool hit(faults_t *f, const char *action, const char *node,
                 const char **cls, const char **why)
 {
     *cls = *why = NULL;
-    return faults_hit(f, action, node, cls, why);
+    return faults_hit(f, action, node, "s/nap\t\t1", cls, why);
 }
 
 static faults_t *rules(const char *const *specs, size_t n)
@@ -291,9 +292,10 @@ static void test_the_first_rule_with_calls_left_wins(void **state)
 
 /* ---- the rate ------------------------------------------------------------ */
 
-/* The hits of --inject-rate RATE seeded with SEED over N calls, as a text
- * of '1' (failed) and '0'. */
-static void rate_hits(const char *rate, uint64_t seed, char *out, size_t n)
+/* The hits of --inject-rate RATE seeded with SEED over N calls named
+ * CALL, as a text of '1' (failed) and '0'. */
+static void rate_hits_of(const char *rate, uint64_t seed, const char *call,
+                         char *out, size_t n)
 {
     diag_list_t diags;
     diag_list_init(&diags);
@@ -302,29 +304,69 @@ static void rate_hits(const char *rate, uint64_t seed, char *out, size_t n)
                                 &f), MIG_OK);
     const char *cls, *why;
     for (size_t i = 0; i < n; i++)
-        out[i] = faults_hit(f, "test.sleep", "s/nap", &cls, &why) ? '1' : '0';
+        out[i] = faults_hit(f, "test.sleep", "s/nap", call, &cls, &why)
+                 ? '1' : '0';
     out[n] = '\0';
     faults_free(f);
     diag_list_free(&diags);
+}
+
+/* The same for the calls of step s/nap outside a foreach, attempt 1. */
+static void rate_hits(const char *rate, uint64_t seed, char *out, size_t n)
+{
+    rate_hits_of(rate, seed, "s/nap\t\t1", out, n);
 }
 
 static void test_the_rate_for_a_seed(void **state)
 {
     (void)state;
     char hits[21], again[21];
-    /* splitmix64: each call draws u = (next >> 11) / 2^53 and fails when
-     * u < SHARE. These sequences were computed apart from mig, from the
-     * reference splitmix64 (whose first output for seed 1234567 is
-     * 6457827717110365317). */
+    /* The n-th call named CALL draws the n-th number of CALL's generator
+     * (draw.c: its state is FNV-1a of the name xor the seed, put through
+     * one splitmix64 step; each draw is u = (next >> 11) / 2^53, and the
+     * call fails when u < SHARE). These sequences were computed apart
+     * from mig, from the reference FNV-1a and splitmix64. */
     rate_hits("0.5", 42, hits, 20);
-    assert_string_equal(hits, "01111010101100011110");
+    assert_string_equal(hits, "11100110111000111111");
     rate_hits("0.5", 42, again, 20);
     assert_string_equal(again, hits);
     rate_hits("0.25:Timeout", 7, hits, 20);
-    assert_string_equal(hits, "01000100101000000000");
+    assert_string_equal(hits, "00011000000001011010");
     /* Another seed, other calls. */
     rate_hits("0.5", 43, again, 20);
-    assert_string_not_equal(again, "01111010101100011110");
+    assert_string_equal(again, "01111001000000101100");
+    /* Another item, other calls. */
+    rate_hits_of("0.5", 42, "s/nap\t3\t1", again, 20);
+    assert_string_equal(again, "01001100010110000100");
+}
+
+/* Regression (--seed did not reproduce a parallel run): a call's draw
+ * depends on its own name and count only, not on the calls of other
+ * items made between, so items that run in another order fail the same
+ * calls. */
+static void test_the_rate_does_not_depend_on_the_order(void **state)
+{
+    (void)state;
+    const char *rate = "0.5";
+    diag_list_t diags;
+    diag_list_init(&diags);
+    char alone[21], mixed[21];
+    rate_hits_of(rate, 42, "s/nap\t3\t1", alone, 20);
+    faults_t *f = NULL;
+    assert_int_equal(faults_new(NULL, 0, &rate, 1, 42, NULL, 0, &diags, &f),
+                     MIG_OK);
+    const char *cls, *why;
+    for (size_t i = 0; i < 20; i++) {
+        /* Calls of two other items between each call of item 3. */
+        faults_hit(f, "test.sleep", "s/nap", "s/nap\t1\t1", &cls, &why);
+        faults_hit(f, "test.sleep", "s/nap", "s/nap\t2\t1", &cls, &why);
+        mixed[i] = faults_hit(f, "test.sleep", "s/nap", "s/nap\t3\t1", &cls,
+                              &why) ? '1' : '0';
+    }
+    mixed[20] = '\0';
+    assert_string_equal(mixed, alone);
+    faults_free(f);
+    diag_list_free(&diags);
 }
 
 static void test_share_0_never_1_always(void **state)
@@ -443,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_a_node_id),
         cmocka_unit_test(test_the_first_rule_with_calls_left_wins),
         cmocka_unit_test(test_the_rate_for_a_seed),
+        cmocka_unit_test(test_the_rate_does_not_depend_on_the_order),
         cmocka_unit_test(test_share_0_never_1_always),
         cmocka_unit_test(test_rules_before_the_rate),
         cmocka_unit_test(test_a_mix_of_rates),

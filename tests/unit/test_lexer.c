@@ -150,7 +150,7 @@ static void check_diag(const lexed_t *l, size_t i, uint32_t begin,
 static void keywords_in_order(void **state)
 {
     lexed_t *l = lex(state,
-        "migration version description requires param profile lua as error "
+        "migration version description requires writes param profile lua as error "
         "stage after breaker step undo timeout when let checkpoint foreach in parallel "
         "tolerate retry backoff jitter on deadline recover with verify if else "
         "finally skip fail "

@@ -1,0 +1,237 @@
+/* roots.c: a plan's write roots (interpreter.h, "write roots";
+ * docs/language.md, "writes"). The plan's folder and each folder its
+ * `writes` items name are the only places its actions may change; the
+ * checker compares the paths it can read in the plan with them, the dry
+ * run and the run every path an action is about to change. */
+#define _XOPEN_SOURCE 700  /* realpath */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "interpreter.h"
+
+/* DIR/PATH (PATH alone when absolute; DIR relative to the working
+ * directory) as one absolute name: "." and empty components dropped,
+ * ".." taken back ("/.." is "/"). NULL when out of memory or the working
+ * directory is unknown. */
+static char *absolute(const char *dir, const char *path)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    if (path[0] != '/') {
+        if (!dir || dir[0] != '/') {
+            char cwd[PATH_MAX];
+            if (!getcwd(cwd, sizeof cwd)) {
+                strbuf_free(&b);
+                return NULL;
+            }
+            strbuf_puts(&b, cwd);
+            strbuf_putc(&b, '/');
+        }
+        if (dir)
+            strbuf_puts(&b, dir);
+        strbuf_putc(&b, '/');
+    }
+    strbuf_puts(&b, path);
+    if (b.oom) {
+        strbuf_free(&b);
+        return NULL;
+    }
+    char *out = malloc(b.len + 2);
+    size_t n = 0;
+    for (const char *p = b.data; out && *p;) {
+        while (*p == '/')
+            p++;
+        size_t k = strcspn(p, "/");
+        if (k == 0 || (k == 1 && p[0] == '.')) {
+            /* nothing */
+        } else if (k == 2 && p[0] == '.' && p[1] == '.') {
+            while (n > 0 && out[n - 1] != '/')
+                n--;
+            if (n > 0)
+                n--;            /* the slash before the name */
+        } else {
+            out[n++] = '/';
+            memcpy(out + n, p, k);
+            n += k;
+        }
+        p += k;
+    }
+    if (out) {
+        if (n == 0)
+            out[n++] = '/';
+        out[n] = '\0';
+    }
+    strbuf_free(&b);
+    return out;
+}
+
+/* NAME (absolute, normalized) with the longest part of it that exists
+ * resolved through symbolic links (realpath), the rest appended: where a
+ * change of NAME would land. NULL when out of memory. */
+static char *resolved(const char *name)
+{
+    size_t len = strlen(name), cut = len;
+    char *head = strdup(name);
+    while (head) {
+        head[cut] = '\0';
+        char *real = realpath(cut ? head : "/", NULL);
+        if (real || cut == 0) {
+            free(head);
+            if (!real)
+                return strdup(name);
+            strbuf_t b;
+            strbuf_init(&b);
+            strbuf_puts(&b, strcmp(real, "/") == 0 && cut < len ? "" : real);
+            strbuf_puts(&b, name + cut);
+            free(real);
+            char *out = b.oom ? NULL : strdup(b.data ? b.data : "/");
+            strbuf_free(&b);
+            return out;
+        }
+        if (errno == ENOMEM)
+            break;
+        while (cut > 0 && head[cut - 1] != '/')
+            cut--;
+        if (cut > 0)
+            cut--;              /* the slash before the last name */
+    }
+    free(head);
+    return NULL;
+}
+
+/* Whether NAME lies in ROOT (both absolute and normalized). */
+static bool under(const char *root, const char *name)
+{
+    size_t n = strlen(root);
+    if (n == 1)
+        return true;            /* "/" holds everything */
+    return strncmp(root, name, n) == 0 && (name[n] == '\0' || name[n] == '/');
+}
+
+/* Adds the root NAME (taken), written GIVEN (LEN bytes), to R. */
+static mig_status_t add_root(write_roots_t *r, char *name, const char *given,
+                             size_t len)
+{
+    char *g = strndup(given, len);
+    char **grown = name && g
+        ? realloc(r->paths, (r->n + 1) * sizeof(*grown)) : NULL;
+    if (grown)
+        r->paths = grown;
+    char **grown2 = grown ? realloc(r->given, (r->n + 1) * sizeof(*grown2))
+                          : NULL;
+    if (!grown2) {
+        free(name);
+        free(g);
+        return MIG_ENOMEM;
+    }
+    r->given = grown2;
+    r->paths[r->n] = name;
+    r->given[r->n++] = g;
+    return MIG_OK;
+}
+
+mig_status_t roots_of_plan(const ast_plan_t *plan, const char *dir,
+                           write_roots_t *out)
+{
+    *out = (write_roots_t){ 0 };
+    mig_status_t st = add_root(out, absolute(dir, "."), ".", 1);
+    for (uint32_t i = 0; st == MIG_OK && i < plan->items.len; i++) {
+        const ast_node_t *n = plan->items.items[i];
+        const char *path;
+        uint32_t len;
+        if (n->kind != AST_META || n->u.meta.key != AST_META_WRITES
+            || !ast_string_is_plain(n->u.meta.value, &path, &len))
+            continue;           /* syntax.c reports an interpolated one */
+        char *p = strndup(path, len);
+        st = p ? add_root(out, absolute(dir, p), path, len) : MIG_ENOMEM;
+        free(p);
+    }
+    if (st != MIG_OK)
+        roots_free(out);
+    return st;
+}
+
+mig_status_t roots_resolve(write_roots_t *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        char *real = resolved(r->paths[i]);
+        if (!real)
+            return MIG_ENOMEM;
+        free(r->paths[i]);
+        r->paths[i] = real;
+    }
+    r->real = true;
+    return MIG_OK;
+}
+
+void roots_free(write_roots_t *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->paths[i]);
+        free(r->given[i]);
+    }
+    free(r->paths);
+    free(r->given);
+    *r = (write_roots_t){ 0 };
+}
+
+char *roots_path(const write_roots_t *r, const char *dir, const char *path)
+{
+    char *name = absolute(dir, path);
+    if (!name || !r->real)
+        return name;
+    char *real = resolved(name);
+    free(name);
+    return real;
+}
+
+mig_status_t roots_contain(const write_roots_t *r, const char *dir,
+                           const char *path, bool *inside)
+{
+    *inside = false;
+    char *name = roots_path(r, dir, path);
+    if (!name)
+        return MIG_ENOMEM;
+    for (size_t i = 0; i < r->n && !*inside; i++)
+        *inside = under(r->paths[i], name);
+    free(name);
+    return MIG_OK;
+}
+
+mig_status_t roots_text(const write_roots_t *r, strbuf_t *out)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (i == 0)
+            strbuf_puts(out, "the plan's folder");
+        else
+            strbuf_printf(out, ", '%s'", r->given[i]);
+    }
+    return out->oom ? MIG_ENOMEM : MIG_OK;
+}
+
+mig_status_t roots_check_args(const write_roots_t *r, const char *dir,
+                              const action_arg_t *rows, const val_t *args,
+                              const char **arg, const char **path)
+{
+    *arg = *path = NULL;
+    for (const action_arg_t *a = rows; a && a->name; a++) {
+        val_t *v = a->writes && val_type(args) == VAL_MAP
+            ? val_map_get(args, a->name, strlen(a->name)) : NULL;
+        if (!v || val_type(v) != VAL_STRING)
+            continue;
+        bool inside;
+        if (roots_contain(r, dir, val_get_str(v, NULL), &inside) != MIG_OK)
+            return MIG_ENOMEM;
+        if (!inside) {
+            *arg = a->name;
+            *path = val_get_str(v, NULL);
+            return MIG_OK;
+        }
+    }
+    return MIG_OK;
+}

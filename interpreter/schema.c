@@ -118,8 +118,14 @@ mig_status_t schema_bad(vctx_t *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    strbuf_printf(c->why, "%.*s: %s", (int)c->path.len,
-                  c->path.data ? c->path.data : "", msg);
+    if (!(c->flags & SCHEMA_POINTER))
+        strbuf_printf(c->why, "%.*s: %s", (int)c->path.len,
+                      c->path.data ? c->path.data : "", msg);
+    else if (c->path.len)
+        strbuf_printf(c->why, "at %.*s: %s", (int)c->path.len, c->path.data,
+                      msg);
+    else
+        strbuf_printf(c->why, "at the root: %s", msg);
     return MIG_EINVALID;
 }
 

@@ -13,6 +13,7 @@ mig_status_t stdlib_register(action_registry_t *r)
         { stdlib_file_actions, &stdlib_file_count },
         { stdlib_exec_actions, &stdlib_exec_count },
         { stdlib_log_actions, &stdlib_log_count },
+        { stdlib_schema_actions, &stdlib_schema_count },
         { stdlib_test_actions, &stdlib_test_count },
         { stdlib_test_api_actions, &stdlib_test_api_count },
     };

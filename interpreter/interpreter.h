@@ -194,6 +194,14 @@ mig_status_t val_from_yaml(src_t *src, diag_list_t *diags, val_t **out);
 /* Reads every document of SRC into a list (empty for an empty stream). */
 mig_status_t val_from_yaml_stream(src_t *src, diag_list_t *diags,
                                   val_t **out);
+/* Like val_from_yaml_stream (a list of every document), for the legacy
+ * readers only (docs/legacy-formats.md, "Reading files leniently"): an
+ * unknown tag keeps its node as the map {"$tag": "!!python/tuple",
+ * "$value": NODE}, a plain scalar with '_' between digits ("250_000") is
+ * the number without them, and a duplicate key keeps its last value; each
+ * is a warning in DIAGS. */
+mig_status_t val_from_yaml_lenient(src_t *src, diag_list_t *diags,
+                                   val_t **out);
 /* Appends V as one YAML document, block style, ending in a newline.
  * Durations become strings in their canonical text; strings that a YAML
  * reader could take for something else are quoted; shared values are

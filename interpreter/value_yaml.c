@@ -3,6 +3,8 @@
  * schema; the core tags are honoured and others refused; anchors and
  * aliases share values, bounded so that a "billion laughs" fails cleanly;
  * '<<' merge keys are applied; duplicate keys are errors with both places.
+ * The lenient mode (val_from_yaml_lenient, for the legacy readers only)
+ * turns three of those errors into warnings: see lenient_* below.
  * The writer is value_yaml_emit.c. docs/values.md states every rule. */
 #include "interpreter_int.h"
 
@@ -103,6 +105,7 @@ typedef struct yframe {
     size_t size;             /* nodes, with aliases counted expanded */
     size_t anchor;           /* its anchor's index, or VAL_NPOS */
     uint32_t serial;         /* ... and that anchor's definition */
+    char *tag;               /* lenient: an unknown tag to wrap it in */
     ykey_t *keys;            /* one per entry of V */
     size_t cap_keys;
 } yframe_t;
@@ -128,6 +131,7 @@ typedef struct yread {
     uint32_t serial;
     size_t aliased;          /* nodes reached through aliases so far */
     bool stream;             /* every document, into DOCS */
+    bool lenient;            /* val_from_yaml_lenient */
     size_t n_docs;
     val_t *root, *docs;
 } yread_t;
@@ -207,6 +211,75 @@ static mig_status_t tag_error(yread_t *r, const src_span_t *span,
     return MIG_EINVALID;
 }
 
+/* ---- the lenient mode ------------------------------------------------- */
+
+/* Lenient: V (taken) kept under an unknown TAG as the map {"$tag": TAG
+ * written short ("!!python/tuple"), "$value": V}, with a warning. */
+static mig_status_t lenient_tag(yread_t *r, const src_span_t *span,
+                                const char *tag, val_t **v)
+{
+    strbuf_t t;
+    strbuf_init(&t);
+    put_tag(&t, tag);
+    val_t *m = val_map_new(2);
+    val_t *name = t.oom ? NULL : val_string(t.data ? t.data : "", t.len);
+    mig_status_t st = m && name ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "$tag", 4, name);
+    else
+        val_unref(name);
+    if (st == MIG_OK) {
+        st = val_map_set_take(m, "$value", 6, *v);
+        *v = NULL;
+    }
+    if (st == MIG_OK)
+        diag_add(r->diags, DIAG_WARNING, r->src, span, "unknown tag '%s' kept "
+                 "as a tagged value", t.data);
+    strbuf_free(&t);
+    val_unref(*v);
+    *v = st == MIG_OK ? m : NULL;
+    if (st != MIG_OK)
+        val_unref(m);
+    return st;
+}
+
+/* Lenient: TEXT (a plain scalar of LEN bytes) read as YAML 1.1 reads a
+ * number with '_' between its digits ("250_000"): the kind of the text
+ * without them, into *BARE (a NUL-ended copy the caller frees), or
+ * VAL_Y_STR when it is no such number. */
+static val_yaml_kind_t lenient_number(const char *text, size_t len,
+                                      char **bare)
+{
+    *bare = NULL;
+    if (!memchr(text, '_', len) || len == 0 || text[0] == '_' ||
+        text[len - 1] == '_')
+        return VAL_Y_STR;
+    char *b = malloc(len + 1);
+    if (!b)
+        return VAL_Y_STR;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] != '_') {
+            b[n++] = text[i];
+            continue;
+        }
+        /* '_' only between two digits. */
+        if (!strchr(DEC, text[i - 1]) || !text[i + 1] ||
+            !strchr(DEC "_", text[i + 1])) {
+            free(b);
+            return VAL_Y_STR;
+        }
+    }
+    b[n] = '\0';
+    val_yaml_kind_t k = val_yaml_plain_kind(b, n);
+    if (k != VAL_Y_INT10 && k != VAL_Y_FLOAT) {
+        free(b);
+        return VAL_Y_STR;
+    }
+    *bare = b;
+    return k;
+}
+
 /* ---- scalars ----------------------------------------------------------- */
 
 /* Makes the value of TEXT, known to be of KIND. */
@@ -276,8 +349,18 @@ static mig_status_t resolve_scalar(yread_t *r, const yaml_event_t *ev,
         return MIG_EINVALID;
     }
     if (!tag) {
-        val_yaml_kind_t k = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
-                                ? val_yaml_plain_kind(text, len) : VAL_Y_STR;
+        bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        val_yaml_kind_t k = plain ? val_yaml_plain_kind(text, len) : VAL_Y_STR;
+        char *bare = NULL;
+        if (k == VAL_Y_STR && plain && r->lenient &&
+            (k = lenient_number(text, len, &bare)) != VAL_Y_STR) {
+            mig_status_t st = scalar_value(r, bare, strlen(bare), k, span, out);
+            if (st == MIG_OK)
+                diag_add(r->diags, DIAG_WARNING, r->src, span, "'%s' read as "
+                         "the number %s, as YAML 1.1 reads it", text, bare);
+            free(bare);
+            return st;
+        }
         return scalar_value(r, text, len, k, span, out);
     }
     size_t n = strlen(CORE_TAG);
@@ -303,6 +386,14 @@ static mig_status_t resolve_scalar(yread_t *r, const yaml_event_t *ev,
                tags[i].what, tags[i].name);
         strbuf_free(&t);
         return MIG_EINVALID;
+    }
+    if (r->lenient && !is_core_tag(tag)) {
+        val_yaml_kind_t k = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+                                ? val_yaml_plain_kind(text, len) : VAL_Y_STR;
+        if (k == VAL_Y_NONFINITE)
+            k = VAL_Y_STR;
+        mig_status_t st = scalar_value(r, text, len, k, span, out);
+        return st == MIG_OK ? lenient_tag(r, span, tag, out) : st;
     }
     return tag_error(r, span, tag, NULL);
 }
@@ -387,8 +478,12 @@ static mig_status_t take_key(yread_t *r, yframe_t *f, const char *text,
         return MIG_OK;
     }
     size_t i = val_map_index(f->v, text, len);
-    if (i != VAL_NPOS && f->keys[i].explicit_key)
+    if (i != VAL_NPOS && f->keys[i].explicit_key && !r->lenient)
         return duplicate_key(r, text, len, &f->keys[i].span, span);
+    if (i != VAL_NPOS && f->keys[i].explicit_key)
+        diag_add(r->diags, DIAG_WARNING, r->src, span, "duplicate key \"%.*s\" "
+                 "(first at %u:%u): the last value is kept", (int)(len > 40 ? 40 : len),
+                 text, f->keys[i].span.line, f->keys[i].span.col);
     f->key = val_intern(r->keys, text, len);
     if (!f->key)
         return MIG_ENOMEM;
@@ -583,8 +678,9 @@ static mig_status_t on_start(yread_t *r, const yaml_event_t *ev, bool is_map)
     const char *anchor = (const char *)(is_map ? ev->data.mapping_start.anchor
                                                : ev->data.sequence_start.anchor);
     const char *kind = is_map ? "map" : "list";
-    if (tag && strcmp(tag, "!") != 0 &&
-        strcmp(tag, is_map ? CORE_TAG "map" : CORE_TAG "seq") != 0)
+    bool unknown = tag && strcmp(tag, "!") != 0 &&
+                   strcmp(tag, is_map ? CORE_TAG "map" : CORE_TAG "seq") != 0;
+    if (unknown && (!r->lenient || is_core_tag(tag)))
         return tag_error(r, &span, tag, is_core_tag(tag) ? kind : NULL);
     if (key_frame(r))
         return not_scalar_key(r, &span, kind);
@@ -601,6 +697,10 @@ static mig_status_t on_start(yread_t *r, const yaml_event_t *ev, bool is_map)
     f->v = is_map ? val_map_new(0) : val_list_new(0);
     if (!f->v)
         return MIG_ENOMEM;
+    if (unknown && !(f->tag = strdup(tag))) {
+        val_unref(f->v);
+        return MIG_ENOMEM;
+    }
     r->n_frames++;
     if (anchor)
         return define_anchor(r, anchor, NULL, 0, &f->anchor, &f->serial);
@@ -612,22 +712,26 @@ static void frame_free(yframe_t *f)
     val_unref(f->v);
     val_unref(f->key);
     free(f->keys);
+    free(f->tag);
     f->v = f->key = NULL;
     f->keys = NULL;
+    f->tag = NULL;
 }
 
 static mig_status_t on_end(yread_t *r)
 {
     yframe_t f = r->frames[--r->n_frames];
+    mig_status_t st = f.tag ? lenient_tag(r, &f.span, f.tag, &f.v) : MIG_OK;
     /* An anchor redefined inside this node keeps the later definition. */
-    if (f.anchor != VAL_NPOS && r->anchors[f.anchor].serial == f.serial) {
+    if (st == MIG_OK && f.anchor != VAL_NPOS &&
+        r->anchors[f.anchor].serial == f.serial) {
         r->anchors[f.anchor].value = val_ref(f.v);
         r->anchors[f.anchor].size = f.size;
     }
     val_t *v = f.v;
     f.v = NULL;
     frame_free(&f);
-    return place(r, v, f.size, &f.span);
+    return st == MIG_OK ? place(r, v, f.size, &f.span) : st;
 }
 
 static mig_status_t on_document(yread_t *r, const yaml_event_t *ev, bool start)
@@ -723,13 +827,14 @@ static mig_status_t not_utf8(yread_t *r)
 }
 
 static mig_status_t yaml_read(src_t *src, diag_list_t *diags, bool stream,
-                              val_t **out)
+                              bool lenient, val_t **out)
 {
     yread_t r;
     memset(&r, 0, sizeof(r));
     r.src = src;
     r.diags = diags;
     r.stream = stream;
+    r.lenient = lenient;
     r.max_depth = stream ? VAL_MAX_DEPTH - 1 : VAL_MAX_DEPTH;
     val_loc_init(&r.loc, src);
     mig_status_t st = not_utf8(&r);
@@ -779,10 +884,16 @@ static mig_status_t yaml_read(src_t *src, diag_list_t *diags, bool stream,
 
 mig_status_t val_from_yaml(src_t *src, diag_list_t *diags, val_t **out)
 {
-    return yaml_read(src, diags, false, out);
+    return yaml_read(src, diags, false, false, out);
 }
 
 mig_status_t val_from_yaml_stream(src_t *src, diag_list_t *diags, val_t **out)
 {
-    return yaml_read(src, diags, true, out);
+    return yaml_read(src, diags, true, false, out);
+}
+
+mig_status_t val_from_yaml_lenient(src_t *src, diag_list_t *diags,
+                                   val_t **out)
+{
+    return yaml_read(src, diags, true, true, out);
 }

@@ -16,6 +16,7 @@ mig_status_t stdlib_register(action_registry_t *r)
         { stdlib_schema_actions, &stdlib_schema_count },
         { stdlib_test_actions, &stdlib_test_count },
         { stdlib_test_api_actions, &stdlib_test_api_count },
+        { stdlib_tools_actions, &stdlib_tools_count },
     };
     for (size_t i = 0; i < sizeof modules / sizeof *modules; i++) {
         mig_status_t st = action_registry_add(r, modules[i].rows,

@@ -19,6 +19,8 @@ extern const action_t stdlib_schema_actions[];
 extern const size_t stdlib_schema_count;
 extern const action_t stdlib_test_api_actions[];
 extern const size_t stdlib_test_api_count;
+extern const action_t stdlib_tools_actions[];   /* tools/tools.c */
+extern const size_t stdlib_tools_count;
 extern const action_handler_t stdlib_adapt_handlers[];
 extern const size_t stdlib_adapt_count;
 

@@ -10,6 +10,10 @@
 
 #include "stdlib_int.h"
 
+/* The largest legacy file read: 16 MiB. A bigger one is reported as no
+ * tool definition (docs/legacy-formats.md, "Reading files leniently"). */
+#define TOOLS_FILE_MAX (16u << 20)
+
 /* A file as every reader sees it, loaded once by tools_file_load. */
 typedef struct tools_file {
     const char *path;       /* as the plan gave it */
@@ -23,9 +27,11 @@ typedef struct tools_file {
      * "yaml" when JSON failed and lenient YAML (docs/legacy-formats.md,
      * "Reading files leniently") took it; "text" when neither did. */
     const char *syntax;
-    val_t *doc;             /* the parsed document (YAML: the first), or NULL */
+    val_t *doc;             /* the parsed document (YAML: the first), or
+                               NULL ("jsonl", "text") */
     val_t *docs;            /* "jsonl": every line's value; multi-document
                                YAML: every document; else NULL */
+    unsigned *lines;        /* "jsonl": the line of each of DOCS; else NULL */
     val_t *load_problems;   /* list of problem maps from loading (lenient
                                reading's warnings, a parse error) */
     char digest[8 + BLOB_HEX];  /* "blake2b:" and the hex of the raw bytes */

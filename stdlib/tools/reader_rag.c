@@ -1,0 +1,6 @@
+/* reader_rag.c: the rag family of legacy readers (tools_int.h). Its
+ * rows join tools.c's table; none are written yet. */
+#include "tools_int.h"
+
+const tools_reader_t tools_readers_rag[] = { { 0 } };
+const size_t tools_readers_rag_count = 0;

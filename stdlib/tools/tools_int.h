@@ -111,6 +111,17 @@ void tools_pointer_index(strbuf_t *b, size_t i);
  * list for KIND ("tool", "server", "rag"). */
 void tools_add_take(tools_out_t *out, const char *kind, val_t *rec);
 
+/* A new tool record: every key of a tool record (above) null but
+ * `extra`, an empty map. NULL when out of memory. */
+val_t *tools_tool_new(void);
+/* Sets KEY of REC (unshared) to V, taking it; a NULL V or no memory sets
+ * OUT->oom. */
+void tools_set(tools_out_t *out, val_t *rec, const char *key, val_t *v);
+/* Copies every member of map SRC whose key is not in KNOWN (ended by
+ * NULL) into REC's `extra`, so that nothing of the source is lost. */
+void tools_extra(tools_out_t *out, val_t *rec, const val_t *src,
+                 const char *const *known);
+
 /* Small readers of parsed documents: the member KEY of map M when it is
  * of TYPE, else NULL (borrowed). */
 val_t *tools_get(const val_t *m, const char *key, val_type_t type);

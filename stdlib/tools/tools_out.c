@@ -99,6 +99,48 @@ void tools_add_take(tools_out_t *out, const char *kind, val_t *rec)
         out->oom = true;
 }
 
+val_t *tools_tool_new(void)
+{
+    static const char *const keys[] = {
+        "name", "title", "description", "parameters", "output", "annotations",
+        "endpoint", "auth", "config", "dependencies", "version", NULL,
+    };
+    val_t *rec = val_map_new(13);
+    for (size_t i = 0; rec && keys[i]; i++)
+        if (!put(rec, keys[i], val_null())) {
+            val_unref(rec);
+            return NULL;
+        }
+    if (rec && !put(rec, "extra", val_map_new(0))) {
+        val_unref(rec);
+        return NULL;
+    }
+    return rec;
+}
+
+void tools_set(tools_out_t *out, val_t *rec, const char *key, val_t *v)
+{
+    if (!put(rec, key, v))
+        out->oom = true;
+}
+
+void tools_extra(tools_out_t *out, val_t *rec, const val_t *src,
+                 const char *const *known)
+{
+    val_t *extra = val_map_get(rec, "extra", 5);
+    if (!extra || val_type(src) != VAL_MAP)
+        return;
+    for (size_t i = 0; i < val_len(src); i++) {
+        size_t len;
+        const char *k = val_get_str(val_map_key(src, i), &len);
+        bool skip = false;
+        for (size_t j = 0; known[j] && !skip; j++)
+            skip = strlen(known[j]) == len && memcmp(known[j], k, len) == 0;
+        if (!skip && val_map_set(extra, k, len, val_map_value(src, i)) != MIG_OK)
+            out->oom = true;
+    }
+}
+
 val_t *tools_get(const val_t *m, const char *key, val_type_t type)
 {
     if (!m || val_type(m) != VAL_MAP)

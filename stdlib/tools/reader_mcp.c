@@ -35,7 +35,7 @@ static val_t *server_new(void)
 static void copy_key(tools_out_t *out, val_t *rec, const char *key,
                      const val_t *src, const char *from)
 {
-    val_t *v = val_map_get(src, from, strlen(from));
+    val_t *v = tools_member(src, from);
     if (v)
         tools_set(out, rec, key, val_ref(v));
 }
@@ -94,8 +94,8 @@ static bool is_mcp_tool(const val_t *v)
  * annotations or only a description. */
 static bool is_docker_tool(const val_t *v)
 {
-    return tools_get_str(v, "name") && !val_map_get(v, "inputSchema", 11) &&
-           !val_map_get(v, "parameters", 10) &&
+    return tools_get_str(v, "name") && !tools_member(v, "inputSchema") &&
+           !tools_member(v, "parameters") &&
            (tools_get(v, "arguments", VAL_LIST) ||
             tools_get(v, "annotations", VAL_MAP) ||
             tools_get_str(v, "description"));
@@ -119,16 +119,16 @@ static val_t *arguments_schema(tools_out_t *out, const val_t *args,
         }
         val_t *p = val_map_new(3);
         val_t *v;
-        if (p && (v = val_map_get(a, "type", 4)))
+        if (p && (v = tools_member(a, "type")))
             val_map_set(p, "type", 4, v);
-        if (p && (v = val_map_get(a, "desc", 4)))
+        if (p && (v = tools_member(a, "desc")))
             val_map_set(p, "description", 11, v);
-        if (p && (v = val_map_get(a, "description", 11)))
+        if (p && (v = tools_member(a, "description")))
             val_map_set(p, "description", 11, v);
-        if (p && (v = val_map_get(a, "items", 5)))
+        if (p && (v = tools_member(a, "items")))
             val_map_set(p, "items", 5, v);
-        val_t *opt = val_map_get(a, "optional", 8);
-        val_t *r = val_map_get(a, "required", 8);
+        val_t *opt = tools_member(a, "optional");
+        val_t *r = tools_member(a, "required");
         bool required = r && val_type(r) == VAL_BOOL ? val_get_bool(r)
                         : !(opt && val_type(opt) == VAL_BOOL && val_get_bool(opt));
         if (!p || val_map_set_take(props, name, strlen(name), p) != MIG_OK ||
@@ -168,7 +168,7 @@ static void add_tool(const tools_file_t *f, tools_out_t *out, const char *fmt,
     copy_key(out, rec, "output", t, "outputSchema");
     copy_key(out, rec, "annotations", t, "annotations");
     const val_t *args = tools_get(t, "arguments", VAL_LIST);
-    if (args && !val_map_get(t, "inputSchema", 11)) {
+    if (args && !tools_member(t, "inputSchema")) {
         tools_problem(out, "warning", pointer, 0, "'%s': its arguments list is "
                       "read as an input schema (an argument is required "
                       "unless it says optional: true)", name);
@@ -176,9 +176,9 @@ static void add_tool(const tools_file_t *f, tools_out_t *out, const char *fmt,
     } else if (args) {
         tools_problem(out, "warning", pointer, 0, "'%s': both inputSchema and "
                       "arguments: the arguments are kept in extra", name);
-        val_map_set(val_map_get(rec, "extra", 5), "arguments", 9, (val_t *)args);
+        val_map_set(tools_member(rec, "extra"), "arguments", 9, (val_t *)args);
     }
-    if (val_map_get(t, "description", 11) &&
+    if (tools_member(t, "description") &&
         !tools_get_str(t, "description"))
         tools_problem(out, "warning", pointer, 0, "'%s': description is not "
                       "a string", name);
@@ -236,7 +236,7 @@ static void tally(const val_t *l, size_t *mcp, size_t *docker, size_t *args)
 
 static int tool_detect(const tools_file_t *f)
 {
-    return is_mcp_tool(f->doc) && !val_map_get(f->doc, "tools", 5) ? 90 : 0;
+    return is_mcp_tool(f->doc) && !tools_member(f->doc, "tools") ? 90 : 0;
 }
 
 static mig_status_t tool_read(const tools_file_t *f, tools_out_t *out)
@@ -314,7 +314,7 @@ static const char *const spellings[][2] = {
 
 static bool prerelease(const val_t *doc)
 {
-    return val_map_get(doc, "version_detail", 14) != NULL;
+    return tools_member(doc, "version_detail") != NULL;
 }
 
 static int server_json_detect(const tools_file_t *f)
@@ -373,8 +373,8 @@ static val_t *package(tools_out_t *out, const val_t *p, bool old, val_t *env)
         const val_t *sec = tools_get(v, "isSecret", VAL_BOOL);
         if (name)
             env_add(out, env, name, sec && val_get_bool(sec),
-                    val_map_get(v, "isRequired", 10),
-                    val_map_get(v, "description", 11));
+                    tools_member(v, "isRequired"),
+                    tools_member(v, "description"));
     }
     return m;
 }
@@ -495,11 +495,11 @@ static mig_status_t bundle_read(const tools_file_t *f, tools_out_t *out)
     if (pkg) {
         val_map_set_take(pkg, "identifier", 10, val_cstring(name));
         const val_t *v;
-        if ((v = val_map_get(server, "type", 4)))
+        if ((v = tools_member(server, "type")))
             val_map_set(pkg, "runtimeHint", 11, (val_t *)v);
-        if ((v = val_map_get(server, "entry_point", 11)))
+        if ((v = tools_member(server, "entry_point")))
             val_map_set(pkg, "entryPoint", 10, (val_t *)v);
-        if ((v = val_map_get(d, "version", 7)))
+        if ((v = tools_member(d, "version")))
             val_map_set(pkg, "version", 7, (val_t *)v);
     }
     val_t *pkgs = val_list_new(1);
@@ -587,7 +587,7 @@ static mig_status_t smithery_read(const tools_file_t *f, tools_out_t *out)
                       || strstr(k, "Token") || strstr(k, "secret")
                       || strstr(k, "password");
         env_add(out, env, k, secret, r,
-                val_map_get(val_map_value(props, i), "description", 11));
+                tools_member(val_map_value(props, i), "description"));
         val_unref(r);
     }
     tools_set(out, rec, "env", env);
@@ -639,7 +639,7 @@ static mig_status_t docker_server_read(const tools_file_t *f, tools_out_t *out)
     if (tools_get_str(d, "image")) {
         val_t *pkg = map1("registryType", val_cstring("oci"));
         if (pkg && val_map_set(pkg, "identifier", 10,
-                               val_map_get(d, "image", 5)) != MIG_OK)
+                               tools_member(d, "image")) != MIG_OK)
             out->oom = true;
         val_t *pkgs = val_list_new(1);
         if (!pkgs || val_list_push_take(pkgs, pkg) != MIG_OK)
@@ -651,9 +651,9 @@ static mig_status_t docker_server_read(const tools_file_t *f, tools_out_t *out)
         val_t *v;
         if (r && tt)
             val_map_set_take(r, "type", 4, val_cstring(tt));
-        if (r && (v = val_map_get(remote, "url", 3)))
+        if (r && (v = tools_member(remote, "url")))
             val_map_set(r, "url", 3, v);
-        if (r && (v = val_map_get(remote, "headers", 7)))
+        if (r && (v = tools_member(remote, "headers")))
             val_map_set(r, "headers", 7, v);
         val_t *rs = val_list_new(1);
         if (!r || !rs || val_list_push_take(rs, r) != MIG_OK)
@@ -666,8 +666,8 @@ static mig_status_t docker_server_read(const tools_file_t *f, tools_out_t *out)
         const val_t *s = val_list_get(secrets, i);
         const char *e = tools_get_str(s, "env");
         if (e)
-            env_add(out, env, e, true, val_map_get(s, "required", 8),
-                    val_map_get(s, "description", 11));
+            env_add(out, env, e, true, tools_member(s, "required"),
+                    tools_member(s, "description"));
     }
     const val_t *envs = tools_get(config, "env", VAL_LIST);
     for (size_t i = 0; envs && i < val_len(envs); i++) {

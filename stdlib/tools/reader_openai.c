@@ -91,15 +91,15 @@ static void add_fn(const tools_file_t *f, tools_out_t *out, const char *fmt,
         return;
     }
     tools_set(out, rec, "name", val_cstring(name));
-    val_t *d = val_map_get(fn, "description", 11);
+    val_t *d = tools_member(fn, "description");
     if (d && val_type(d) == VAL_STRING)
         tools_set(out, rec, "description", val_ref(d));
     else if (d && val_type(d) != VAL_NULL)
         tools_problem(out, "warning", pointer, line, "'%s': description is a "
                       "%s, not a string: kept in extra", name,
                       val_type_name(val_type(d)));
-    val_t *p = val_map_get(fn, "parameters", 10);
-    if (!p && (p = val_map_get(fn, "schema", 6)))
+    val_t *p = tools_member(fn, "parameters");
+    if (!p && (p = tools_member(fn, "schema")))
         tools_problem(out, "warning", pointer, line, "'%s': its 'schema' is "
                       "read as its parameters", name);
     if (p && val_type(p) != VAL_MAP && val_type(p) != VAL_NULL)
@@ -107,11 +107,11 @@ static void add_fn(const tools_file_t *f, tools_out_t *out, const char *fmt,
                       "%s, not a schema", name, val_type_name(val_type(p)));
     if (p)
         tools_set(out, rec, "parameters", val_ref(p));
-    val_t *r = val_map_get(fn, "response", 8);
+    val_t *r = tools_member(fn, "response");
     if (r)
         tools_set(out, rec, "output", val_ref(r));
     val_t *conf = config ? val_copy(config) : val_map_new(1);
-    val_t *strict = val_map_get(fn, "strict", 6);
+    val_t *strict = tools_member(fn, "strict");
     if (conf && strict &&
         val_map_set(conf, "strict", 6, strict) != MIG_OK)
         out->oom = true;
@@ -124,7 +124,7 @@ static void add_fn(const tools_file_t *f, tools_out_t *out, const char *fmt,
     tools_set(out, rec, "endpoint", ep);
     tools_extra(out, rec, fn, fn_keys);
     if (d && val_type(d) != VAL_STRING && val_type(d) != VAL_NULL) {
-        val_t *extra = val_map_get(rec, "extra", 5);
+        val_t *extra = tools_member(rec, "extra");
         if (val_map_set(extra, "description", 11, d) != MIG_OK)
             out->oom = true;
     }
@@ -283,7 +283,7 @@ static mig_status_t request_read(const tools_file_t *f, tools_out_t *out)
     const val_t *doc = f->doc;
     out->version = "chat.completions";
     val_t *config = NULL;
-    val_t *model = val_map_get(doc, "model", 5);
+    val_t *model = tools_member(doc, "model");
     if (model) {
         config = val_map_new(1);
         if (!config || val_map_set(config, "model", 5, model) != MIG_OK)

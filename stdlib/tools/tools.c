@@ -83,12 +83,22 @@ static void no_format_reason(const tools_file_t *f, strbuf_t *b)
         ? "JSON" : strcmp(f->syntax, "yaml") == 0 ? "YAML" : f->syntax;
     if (!f->syntax || strcmp(f->syntax, "text") == 0) {
         bool blank = f->len == strspn(f->bytes ? f->bytes : "", " \t\r\n");
+        const char *why = NULL;
+        for (size_t i = 0; i < val_len(f->load_problems) && !why; i++) {
+            why = tools_get_str(val_list_get(f->load_problems, i), "message");
+            why = why && strncmp(why, "not YAML", 8) == 0 ? why : NULL;
+        }
         strbuf_puts(b, blank ? "an empty file, not a tool definition"
-                             : "plain text (neither JSON nor YAML) that no "
-                               "reader recognises");
+                             : "plain text that no reader recognises");
+        if (!blank && why)
+            strbuf_printf(b, " (%.*s)", (int)(strstr(why, "): read") ?
+                          strstr(why, "): read") - why + 1 : 0), why);
     } else if (strcmp(f->syntax, "jsonl") == 0) {
         strbuf_printf(b, "JSON Lines (%zu values) that no reader recognises",
                       val_len(f->docs));
+    } else if (val_type(f->doc) != VAL_MAP && val_type(f->doc) != VAL_LIST) {
+        strbuf_printf(b, "a %s %s, not a tool definition", syntax,
+                      val_type_name(val_type(f->doc)));
     } else if (val_type(f->doc) == VAL_MAP) {
         strbuf_printf(b, "a %s map that no reader recognises (keys: ", syntax);
         put_keys(b, f->doc);

@@ -242,6 +242,10 @@ static mig_status_t try_yaml(tools_file_t *f, const diag_t *json_err,
                      json_err->span.col, json_err->message,
                      err ? err->span.line : 0, err ? err->span.col : 0,
                      err ? err->message : "malformed");
+    } else if (st == MIG_EINVALID) {
+        load_problem(f, "warning", err ? err->span.line : 0, "not YAML (%u:%u: "
+                     "%s): read as plain text", err ? err->span.line : 0,
+                     err ? err->span.col : 0, err ? err->message : "malformed");
     }
     val_unref(docs);
     diag_list_free(&d);

@@ -125,6 +125,8 @@ void tools_extra(tools_out_t *out, val_t *rec, const val_t *src,
 /* Small readers of parsed documents: the member KEY of map M when it is
  * of TYPE, else NULL (borrowed). */
 val_t *tools_get(const val_t *m, const char *key, val_type_t type);
+/* The member KEY of M of any type, or NULL (also when M is no map). */
+val_t *tools_member(const val_t *m, const char *key);
 const char *tools_get_str(const val_t *m, const char *key);
 
 #endif

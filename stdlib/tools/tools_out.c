@@ -149,6 +149,11 @@ val_t *tools_get(const val_t *m, const char *key, val_type_t type)
     return v && val_type(v) == type ? v : NULL;
 }
 
+val_t *tools_member(const val_t *m, const char *key)
+{
+    return m && val_type(m) == VAL_MAP ? val_map_get(m, key, strlen(key)) : NULL;
+}
+
 const char *tools_get_str(const val_t *m, const char *key)
 {
     val_t *v = tools_get(m, key, VAL_STRING);

@@ -254,12 +254,15 @@ static mig_status_t scan_dir(scan_t *s, const char *dir, unsigned depth)
             break;
         }
         full = actx_path(s->ctx, p.data);
-        struct stat lst;
+        struct stat lst, tst;
         if (!full) {
             st = MIG_ENOMEM;
         } else if (lstat(full, &lst) == 0 && S_ISDIR(lst.st_mode)) {
             if (s->recursive && depth < TOOLS_SCAN_DEPTH)
                 st = scan_dir(s, p.data, depth + 1);
+        } else if (S_ISLNK(lst.st_mode) && stat(full, &tst) == 0 &&
+                   S_ISDIR(tst.st_mode)) {
+            continue;   /* a link to a folder: not followed */
         } else if (fnmatch(s->glob, e->d_name, FNM_PERIOD) == 0 &&
                    !scan_keep(s, p.data)) {
             st = MIG_ENOMEM;

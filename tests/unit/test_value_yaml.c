@@ -370,6 +370,66 @@ static void duplicate_keys(void **state)
     expect_read(S("1: a\n01: b\n"), "{\"1\": \"a\", \"01\": \"b\"}");
 }
 
+/* ---- the lenient mode (the legacy readers' only) ------------------------ */
+
+/* Reads TEXT leniently: its documents, formatted, and the messages. */
+static const char *lenient(const char *text, const char **msgs)
+{
+    src_t *src = src_from_memory("t.yaml", text, strlen(text));
+    assert_non_null(src);
+    diag_list_t d;
+    diag_list_init(&d);
+    val_t *v = NULL;
+    mig_status_t st = val_from_yaml_lenient(src, &d, &v);
+    *msgs = render(&d);
+    diag_list_free(&d);
+    src_free(src);
+    if (st != MIG_OK)
+        return NULL;
+    const char *out = fmt(v);
+    val_unref(v);
+    return out;
+}
+
+static void lenient_mode(void **state)
+{
+    (void)state;
+    const char *msgs, *out;
+    /* Unknown tags kept as tagged values, on scalars, lists and maps. */
+    out = lenient("a: !!python/tuple [1, 2]\nb: !Ref x\nc: !obj {k: 1}\n", &msgs);
+    assert_string_equal(out, "[{\"a\": {\"$tag\": \"!!python/tuple\", \"$value\": "
+                        "[1, 2]}, \"b\": {\"$tag\": \"!Ref\", \"$value\": \"x\"}, "
+                        "\"c\": {\"$tag\": \"!obj\", \"$value\": {\"k\": 1}}}]");
+    assert_string_equal(msgs,
+        "t.yaml:1:4-1:20: warning: unknown tag '!!python/tuple' kept as a tagged value\n"
+        "t.yaml:2:4-2:10: warning: unknown tag '!Ref' kept as a tagged value\n"
+        "t.yaml:3:4-3:10: warning: unknown tag '!obj' kept as a tagged value\n");
+    /* YAML 1.1 numbers: one '_' between two digits; not at the ends, not
+     * doubled, not in quoted scalars. */
+    out = lenient("a: 250_000\nb: 1_000.5\nc: _1\nd: 1_\ne: '2_0'\nf: 1__0\n"
+                  "g: a_1\n", &msgs);
+    assert_string_equal(out, "[{\"a\": 250000, \"b\": 1000.5, \"c\": \"_1\", "
+                        "\"d\": \"1_\", \"e\": \"2_0\", \"f\": \"1__0\", \"g\": \"a_1\"}]");
+    assert_string_equal(msgs,
+        "t.yaml:1:4-1:11: warning: '250_000' read as the number 250000, as YAML 1.1 reads it\n"
+        "t.yaml:2:4-2:11: warning: '1_000.5' read as the number 1000.5, as YAML 1.1 reads it\n");
+    /* Duplicate keys: the last value wins. */
+    out = lenient("a: 1\nb: 2\na: 3\n", &msgs);
+    assert_string_equal(out, "[{\"a\": 3, \"b\": 2}]");
+    assert_string_equal(msgs, "t.yaml:3:1-3:2: warning: duplicate key \"a\" (first "
+                        "at 1:1): the last value is kept\n");
+    /* Every document; other errors stay errors. */
+    assert_string_equal(lenient("a: 1\n---\nb: 2\n", &msgs),
+                        "[{\"a\": 1}, {\"b\": 2}]");
+    assert_null(lenient("a: [1\n", &msgs));
+    assert_null(lenient("x: !!int abc\n", &msgs));
+    /* The strict reader still refuses all three. */
+    assert_non_null(strstr(yaml_error(S("a: !!python/tuple [1]\n")),
+                           "unsupported tag '!!python/tuple'"));
+    expect_read(S("a: 250_000\n"), "{\"a\": \"250_000\"}");
+    assert_non_null(strstr(yaml_error(S("a: 1\na: 2\n")), "duplicate key"));
+}
+
 static void malformed_input(void **state)
 {
     (void)state;
@@ -600,6 +660,7 @@ int main(void)
         cmocka_unit_test(merge_keys),
         cmocka_unit_test(billion_laughs),
         cmocka_unit_test(duplicate_keys),
+        cmocka_unit_test(lenient_mode),
         cmocka_unit_test(malformed_input),
         cmocka_unit_test(deep_nesting),
         cmocka_unit_test(documents),

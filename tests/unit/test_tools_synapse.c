@@ -138,12 +138,50 @@ static void malformed(void **state)
     val_unref(r);
 }
 
+/* The examples of docs/legacy-formats.md's Synapse section read as they
+ * are written. */
+static void docs_examples(void **state)
+{
+    (void)state;
+    FILE *fp = fopen(MIG_SOURCE_DIR "/docs/legacy-formats.md", "r");
+    assert_non_null(fp);
+    char line[512];
+    strbuf_t block;
+    strbuf_init(&block);
+    bool in_section = false, in_block = false;
+    size_t n = 0;
+    while (fgets(line, sizeof line, fp)) {
+        if (strncmp(line, "### ", 4) == 0)
+            in_section = strncmp(line, "### Synapse", 11) == 0;
+        if (!in_section)
+            continue;
+        if (strcmp(line, "```yaml\n") == 0) {
+            in_block = true;
+            block.len = 0;
+        } else if (in_block && strcmp(line, "```\n") == 0) {
+            in_block = false;
+            char name[32];
+            snprintf(name, sizeof name, "doc%zu.yaml", n++);
+            val_t *r = expect_read(put_bytes(name, block.data, block.len),
+                                   "synapse", 1, 0);
+            assert_false(has_problem(r, "error", ""));
+            val_unref(r);
+        } else if (in_block) {
+            strbuf_puts(&block, line);
+        }
+    }
+    fclose(fp);
+    strbuf_free(&block);
+    assert_int_equal(n, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(version_1),
         cmocka_unit_test(version_2),
         cmocka_unit_test(malformed),
+        cmocka_unit_test(docs_examples),
     };
     return cmocka_run_group_tests(tests, tools_setup, tools_teardown);
 }

@@ -31,15 +31,6 @@ static val_t *server_new(void)
     return rec;
 }
 
-/* Sets KEY of REC to member KEY of SRC when SRC has one. */
-static void copy_key(tools_out_t *out, val_t *rec, const char *key,
-                     const val_t *src, const char *from)
-{
-    val_t *v = tools_member(src, from);
-    if (v)
-        tools_set(out, rec, key, val_ref(v));
-}
-
 /* Warns when string KEY of M is a template placeholder ("${VERSION}"). */
 static void placeholder(tools_out_t *out, const val_t *m, const char *key,
                         const char *pointer)
@@ -118,15 +109,10 @@ static val_t *arguments_schema(tools_out_t *out, const val_t *args,
             continue;
         }
         val_t *p = val_map_new(3);
-        val_t *v;
-        if (p && (v = tools_member(a, "type")))
-            val_map_set(p, "type", 4, v);
-        if (p && (v = tools_member(a, "desc")))
-            val_map_set(p, "description", 11, v);
-        if (p && (v = tools_member(a, "description")))
-            val_map_set(p, "description", 11, v);
-        if (p && (v = tools_member(a, "items")))
-            val_map_set(p, "items", 5, v);
+        tools_copy(out, p, "type", a, "type");
+        tools_copy(out, p, "description", a, "desc");
+        tools_copy(out, p, "description", a, "description");
+        tools_copy(out, p, "items", a, "items");
         val_t *opt = tools_member(a, "optional");
         val_t *r = tools_member(a, "required");
         bool required = r && val_type(r) == VAL_BOOL ? val_get_bool(r)
@@ -161,12 +147,12 @@ static void add_tool(const tools_file_t *f, tools_out_t *out, const char *fmt,
         out->oom = true;
         return;
     }
-    copy_key(out, rec, "name", t, "name");
-    copy_key(out, rec, "title", t, "title");
-    copy_key(out, rec, "description", t, "description");
-    copy_key(out, rec, "parameters", t, "inputSchema");
-    copy_key(out, rec, "output", t, "outputSchema");
-    copy_key(out, rec, "annotations", t, "annotations");
+    tools_copy(out, rec, "name", t, "name");
+    tools_copy(out, rec, "title", t, "title");
+    tools_copy(out, rec, "description", t, "description");
+    tools_copy(out, rec, "parameters", t, "inputSchema");
+    tools_copy(out, rec, "output", t, "outputSchema");
+    tools_copy(out, rec, "annotations", t, "annotations");
     const val_t *args = tools_get(t, "arguments", VAL_LIST);
     if (args && !tools_member(t, "inputSchema")) {
         tools_problem(out, "warning", pointer, 0, "'%s': its arguments list is "
@@ -176,7 +162,7 @@ static void add_tool(const tools_file_t *f, tools_out_t *out, const char *fmt,
     } else if (args) {
         tools_problem(out, "warning", pointer, 0, "'%s': both inputSchema and "
                       "arguments: the arguments are kept in extra", name);
-        val_map_set(tools_member(rec, "extra"), "arguments", 9, (val_t *)args);
+        tools_copy(out, tools_member(rec, "extra"), "arguments", t, "arguments");
     }
     if (tools_member(t, "description") &&
         !tools_get_str(t, "description"))
@@ -408,12 +394,12 @@ static mig_status_t server_json_read(const tools_file_t *f, tools_out_t *out)
         out->oom = true;
         return MIG_OK;
     }
-    copy_key(out, rec, "name", d, "name");
-    copy_key(out, rec, "title", d, "title");
-    copy_key(out, rec, "description", d, "description");
-    copy_key(out, rec, "version", d, "version");
+    tools_copy(out, rec, "name", d, "name");
+    tools_copy(out, rec, "title", d, "title");
+    tools_copy(out, rec, "description", d, "description");
+    tools_copy(out, rec, "version", d, "version");
     if (old)
-        copy_key(out, rec, "version", tools_get(d, "version_detail", VAL_MAP),
+        tools_copy(out, rec, "version", tools_get(d, "version_detail", VAL_MAP),
                  "version");
     placeholder(out, d, "name", "/name");
     placeholder(out, d, "version", "/version");
@@ -485,23 +471,17 @@ static mig_status_t bundle_read(const tools_file_t *f, tools_out_t *out)
         out->oom = true;
         return MIG_OK;
     }
-    copy_key(out, rec, "name", d, "name");
-    copy_key(out, rec, "title", d, "display_name");
-    copy_key(out, rec, "description", d, "description");
-    copy_key(out, rec, "version", d, "version");
+    tools_copy(out, rec, "name", d, "name");
+    tools_copy(out, rec, "title", d, "display_name");
+    tools_copy(out, rec, "description", d, "description");
+    tools_copy(out, rec, "version", d, "version");
     tools_set(out, rec, "transport", val_cstring("stdio"));
     const val_t *server = tools_get(d, "server", VAL_MAP);
     val_t *pkg = map1("registryType", val_cstring("mcpb"));
-    if (pkg) {
-        val_map_set_take(pkg, "identifier", 10, val_cstring(name));
-        const val_t *v;
-        if ((v = tools_member(server, "type")))
-            val_map_set(pkg, "runtimeHint", 11, (val_t *)v);
-        if ((v = tools_member(server, "entry_point")))
-            val_map_set(pkg, "entryPoint", 10, (val_t *)v);
-        if ((v = tools_member(d, "version")))
-            val_map_set(pkg, "version", 7, (val_t *)v);
-    }
+    tools_copy(out, pkg, "identifier", d, "name");
+    tools_copy(out, pkg, "runtimeHint", server, "type");
+    tools_copy(out, pkg, "entryPoint", server, "entry_point");
+    tools_copy(out, pkg, "version", d, "version");
     val_t *pkgs = val_list_new(1);
     if (!pkgs || val_list_push_take(pkgs, pkg) != MIG_OK)
         out->oom = true;
@@ -629,9 +609,9 @@ static mig_status_t docker_server_read(const tools_file_t *f, tools_out_t *out)
         return MIG_OK;
     }
     const val_t *about = tools_get(d, "about", VAL_MAP);
-    copy_key(out, rec, "name", d, "name");
-    copy_key(out, rec, "title", about, "title");
-    copy_key(out, rec, "description", about, "description");
+    tools_copy(out, rec, "name", d, "name");
+    tools_copy(out, rec, "title", about, "title");
+    tools_copy(out, rec, "description", about, "description");
     const val_t *remote = tools_get(d, "remote", VAL_MAP);
     const char *tt = tools_get_str(remote, "transport_type");
     tools_set(out, rec, "transport", !remote ? val_cstring("stdio")
@@ -648,13 +628,9 @@ static mig_status_t docker_server_read(const tools_file_t *f, tools_out_t *out)
     }
     if (remote) {
         val_t *r = val_map_new(3);
-        val_t *v;
-        if (r && tt)
-            val_map_set_take(r, "type", 4, val_cstring(tt));
-        if (r && (v = tools_member(remote, "url")))
-            val_map_set(r, "url", 3, v);
-        if (r && (v = tools_member(remote, "headers")))
-            val_map_set(r, "headers", 7, v);
+        tools_copy(out, r, "type", remote, "transport_type");
+        tools_copy(out, r, "url", remote, "url");
+        tools_copy(out, r, "headers", remote, "headers");
         val_t *rs = val_list_new(1);
         if (!r || !rs || val_list_push_take(rs, r) != MIG_OK)
             out->oom = true;

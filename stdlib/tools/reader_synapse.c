@@ -167,13 +167,10 @@ static void v2_param(tools_out_t *out, params_t *pa, const val_t *p,
         pa->bad = true;
         return;
     }
-    const val_t *v;
-    if ((v = tools_get(p, "doc", VAL_STRING)))
-        val_map_set(s, "description", 11, (val_t *)v);
-    if ((v = tools_member(p, "default")))
-        val_map_set(s, "default", 7, (val_t *)v);
-    if ((v = tools_member(p, "enum")))
-        val_map_set(s, "enum", 4, (val_t *)v);
+    if (tools_get(p, "doc", VAL_STRING))
+        tools_copy(out, s, "description", p, "doc");
+    tools_copy(out, s, "default", p, "default");
+    tools_copy(out, s, "enum", p, "enum");
     const val_t *req = tools_get(p, "required", VAL_BOOL);
     bool required = req ? val_get_bool(req) : !tools_member(p, "default");
     size_t before = val_len(pa->props);
@@ -339,7 +336,7 @@ static void add_method(const tools_file_t *f, tools_out_t *out,
         const char *t = tools_get_str(ret, "type");
         val_t *s = t ? type_schema(t, strlen(t)) : val_map_new(0);
         if (s && tools_get_str(ret, "doc"))
-            val_map_set(s, "description", 11, tools_member(ret, "doc"));
+            tools_copy(out, s, "description", ret, "doc");
         tools_set(out, rec, "output", s ? s : val_ref((val_t *)ret));
     }
     if (ag->version == 2) {

@@ -28,6 +28,8 @@ static void load_problem(tools_file_t *f, const char *severity, unsigned line,
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     tools_problem(&o, severity, NULL, line, "%s", msg);
+    if (o.oom)
+        f->oom = true;
 }
 
 /* Reads the file behind FD (at most TOOLS_FILE_MAX + 1 bytes) into B. */
@@ -307,7 +309,7 @@ mig_status_t tools_file_load(action_ctx_t *ctx, const char *path,
         else if (!f->binary)
             st = parse(f);
     }
-    if (b.oom)
+    if (b.oom || f->oom)
         st = MIG_ENOMEM;
     strbuf_free(&b);
     if (st != MIG_OK)

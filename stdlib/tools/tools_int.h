@@ -36,6 +36,8 @@ typedef struct tools_file {
                                reading's warnings, a parse error) */
     char digest[8 + BLOB_HEX];  /* "blake2b:" and the hex of the raw bytes */
     action_ctx_t *ctx;      /* to read files next to it (tools_file_sibling) */
+    bool oom;               /* loading ran out of memory (tools_file_load
+                               then gives MIG_ENOMEM) */
 } tools_file_t;
 
 /* What a reader fills: lists of records and problems. */
@@ -117,6 +119,10 @@ val_t *tools_tool_new(void);
 /* Sets KEY of REC (unshared) to V, taking it; a NULL V or no memory sets
  * OUT->oom. */
 void tools_set(tools_out_t *out, val_t *rec, const char *key, val_t *v);
+/* Sets KEY of map DST (unshared) to the member FROM of SRC, when SRC has
+ * one; a NULL DST or no memory sets OUT->oom. */
+void tools_copy(tools_out_t *out, val_t *dst, const char *key,
+                const val_t *src, const char *from);
 /* Copies every member of map SRC whose key is not in KNOWN (ended by
  * NULL) into REC's `extra`, so that nothing of the source is lost. */
 void tools_extra(tools_out_t *out, val_t *rec, const val_t *src,

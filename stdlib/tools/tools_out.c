@@ -124,6 +124,14 @@ void tools_set(tools_out_t *out, val_t *rec, const char *key, val_t *v)
         out->oom = true;
 }
 
+void tools_copy(tools_out_t *out, val_t *dst, const char *key,
+                const val_t *src, const char *from)
+{
+    val_t *v = tools_member(src, from);
+    if (v && (!dst || val_map_set(dst, key, strlen(key), v) != MIG_OK))
+        out->oom = true;
+}
+
 void tools_extra(tools_out_t *out, val_t *rec, const val_t *src,
                  const char *const *known)
 {

@@ -37,6 +37,14 @@ static bool is_tool(const val_t *v)
            tools_get_str(tools_get(v, "function", VAL_MAP), "name");
 }
 
+/* The Responses API's flat tool: {type: "function", name, parameters}. */
+static bool is_flat_tool(const val_t *v)
+{
+    const char *t = tools_get_str(v, "type");
+    return t && strcmp(t, "function") == 0 && is_fn(v) &&
+           !tools_member(v, "function");
+}
+
 /* An Assistants built-in: {type: "code_interpreter"} and the like. */
 static bool is_builtin(const val_t *v)
 {
@@ -46,7 +54,7 @@ static bool is_builtin(const val_t *v)
 
 /* Counts the items of list L that are functions (FN), tools, built-ins. */
 typedef struct tally {
-    size_t n, fns, schemas, tools, builtins;
+    size_t n, fns, schemas, tools, flat, builtins;
 } tally_t;
 
 static tally_t count(const val_t *l)
@@ -56,6 +64,9 @@ static tally_t count(const val_t *l)
         const val_t *v = val_list_get(l, i);
         if (is_tool(v)) {
             t.tools++;
+        } else if (is_flat_tool(v)) {
+            t.tools++;
+            t.flat++;
         } else if (is_fn(v)) {
             t.fns++;
             t.schemas += has_schema(v);
@@ -123,6 +134,10 @@ static void add_fn(const tools_file_t *f, tools_out_t *out, const char *fmt,
         out->oom = true;
     tools_set(out, rec, "endpoint", ep);
     tools_extra(out, rec, fn, fn_keys);
+    /* The Responses API's type: "function" marks the shape, it is no
+     * data. */
+    if (is_flat_tool(fn))
+        val_map_delete(tools_member(rec, "extra"), "type", 4);
     if (d && val_type(d) != VAL_STRING && val_type(d) != VAL_NULL) {
         val_t *extra = tools_member(rec, "extra");
         if (val_map_set(extra, "description", 11, d) != MIG_OK)
@@ -238,7 +253,7 @@ static mig_status_t tools_read(const tools_file_t *f, tools_out_t *out)
 {
     const val_t *doc = f->doc;
     if (val_type(doc) == VAL_LIST) {
-        out->version = "tools";
+        out->version = count(doc).flat ? "responses" : "tools";
         add_list(f, out, "openai.tools", doc, "", 0, NULL);
         return MIG_OK;
     }

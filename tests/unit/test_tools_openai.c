@@ -62,6 +62,14 @@ static void tools_array(void **state)
     assert_string_equal(str(r, "version"), "tools");
     assert_string_equal(str(item(r, "tools", 0), "name"), "a");
     val_unref(r);
+    /* The Responses API's flat tools. */
+    r = expect_read(put_str("flat.json",
+        "[{\"type\": \"function\", \"name\": \"read_file\", \"parameters\": "
+        "{\"type\": \"object\"}, \"strict\": true}]"), "openai.tools", 1, 0);
+    assert_string_equal(str(r, "version"), "responses");
+    assert_string_equal(json(get(item(r, "tools", 0), "extra")), "{}");
+    assert_string_equal(json(get(item(r, "tools", 0), "config")), "{\"strict\":true}");
+    val_unref(r);
 }
 
 static void assistants_export(void **state)

@@ -141,8 +141,8 @@ static void docker_catalog(void **state)
     assert_string_equal(str(item(s, "remotes", 0), "url"),
                         "https://mcp.docs.astro.build/mcp");
     val_unref(r);
-    expect_read(DATA "docker_mcp/alfresco__server.yaml", "mcp.docker_server", 0, 1);
-    val_unref(read_path(DATA "docker_mcp/alfresco__server.yaml"));
+    val_unref(expect_read(DATA "docker_mcp/alfresco__server.yaml",
+                          "mcp.docker_server", 0, 1));
     /* tools.json: optional inverts required. */
     r = expect_read(DATA "docker_mcp/buildkite__tools.json", "mcp.docker_tools",
                     24, 0);

@@ -155,6 +155,32 @@ static void reasons(void **state)
     }
 }
 
+/* Two readers equally sure: the one listed first wins (MCP before
+ * OpenAI), whatever the order of the file's keys. */
+static void ties(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "{\"jsonrpc\": \"2.0\", \"id\": 1, \"result\": {\"tools\": [{\"name\": "
+        "\"a\", \"inputSchema\": {}}]}, \"messages\": [], \"tools\": [{\"type\": "
+        "\"function\", \"function\": {\"name\": \"b\"}}]}",
+        "{\"messages\": [], \"tools\": [{\"type\": \"function\", \"function\": "
+        "{\"name\": \"b\"}}], \"jsonrpc\": \"2.0\", \"id\": 1, \"result\": "
+        "{\"tools\": [{\"name\": \"a\", \"inputSchema\": {}}]}}",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        val_t *rows;
+        put_str("tie.json", texts[i]);
+        rows = call("tools.scan", "dir", scratch, "glob", "tie.json", NULL);
+        assert_string_equal(str(val_list_get(rows, 0), "format"), "mcp.jsonrpc");
+        assert_int_equal(val_get_int(get(val_list_get(rows, 0), "confidence")), 95);
+        val_unref(rows);
+        val_t *r = expect_read(in_scratch("tie.json"), "mcp.jsonrpc", 1, 0);
+        assert_string_equal(str(item(r, "tools", 0), "name"), "a");
+        val_unref(r);
+    }
+}
+
 static void siblings(void **state)
 {
     (void)state;
@@ -261,6 +287,7 @@ int main(void)
         cmocka_unit_test(regular_files_only),
         cmocka_unit_test(syntaxes),
         cmocka_unit_test(reasons),
+        cmocka_unit_test(ties),
         cmocka_unit_test(siblings),
         cmocka_unit_test(scan),
         cmocka_unit_test(corpus_scan),

@@ -275,7 +275,9 @@ static mig_status_t parse(tools_file_t *f)
     }
     if (st == MIG_EINVALID || (st == MIG_OK && !ok)) {
         st = try_yaml(f, looks_json ? first_error(&d) : NULL, &ok);
-        f->syntax = ok ? "yaml" : "text";
+        /* JSON-looking text that is neither JSON nor YAML is broken, not
+         * text: no reader sees it. */
+        f->syntax = ok ? "yaml" : looks_json ? NULL : "text";
     }
     diag_list_free(&d);
     return st == MIG_ENOMEM ? st : MIG_OK;

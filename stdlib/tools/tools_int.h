@@ -25,7 +25,9 @@ typedef struct tools_file {
     /* "json", "jsonl", "yaml" or "text": how it was parsed. "jsonl" when
      * every non-blank line is a JSON value and there are two or more;
      * "yaml" when JSON failed and lenient YAML (docs/legacy-formats.md,
-     * "Reading files leniently") took it; "text" when neither did. */
+     * "Reading files") took it; "text" when neither did. NULL when the
+     * file could not be read, is binary, or starts like JSON ('{', '[')
+     * but is neither JSON nor YAML (its error is in load_problems). */
     const char *syntax;
     val_t *doc;             /* the parsed document (YAML: the first), or
                                NULL ("jsonl", "text") */

@@ -124,6 +124,13 @@ static void syntaxes(void **state)
     assert_non_null(strstr(first_problem(&f), "not valid JSON (1:"));
     assert_non_null(strstr(first_problem(&f), "read as YAML"));
     tools_file_free(&f);
+    /* JSON-looking text that is neither is broken, not text: no reader
+     * sees it (a merge-conflict marker in a config.json). */
+    load(put_str("conflict.json", "{\"a\": 1,\n<<<<<<< HEAD\n\"b\": 2\n"
+                 "=======\n\"b\": 3\n>>>>>>> topic\n}\n"), &f);
+    assert_null(f.syntax);
+    assert_non_null(strstr(first_problem(&f), "nor YAML"));
+    tools_file_free(&f);
     load(put_str("t.txt", "Tell a joke about {{$input}}.\n"), &f);
     assert_string_equal(f.syntax, "text");
     assert_null(f.doc);

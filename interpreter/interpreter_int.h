@@ -184,7 +184,7 @@ src_span_t val_loc_span_chars(val_loc_t *l, size_t begin, size_t end);
 /* Length of a byte-order mark at the start of SRC: 3 or 0. */
 size_t val_bom_len(const src_t *src);
 
-/* ---- YAML (value_yaml.c) ------------------------------------------------ */
+/* ---- YAML (value_yaml.c, value_yaml_scalar.c) ------------------------------------------------ */
 
 /* What a plain (unquoted, untagged) YAML scalar is under the YAML 1.2 core
  * schema. */
@@ -201,6 +201,13 @@ typedef enum val_yaml_kind {
 } val_yaml_kind_t;
 
 val_yaml_kind_t val_yaml_plain_kind(const char *s, size_t len);
+/* The lenient mode's YAML 1.1 numbers (value_yaml_scalar.c): TEXT, a
+ * plain scalar of LEN bytes with one '_' between two digits ("250_000"),
+ * is the kind of the text without them, given in *BARE (a NUL-ended copy
+ * the caller frees); VAL_Y_STR (and *BARE NULL) when it is no such
+ * number. */
+val_yaml_kind_t val_yaml_underscored(const char *text, size_t len,
+                                     char **bare);
 
 /* Reports the out-of-memory error every reader gives; returns MIG_ENOMEM. */
 mig_status_t val_oom(diag_list_t *diags, const src_t *src);

@@ -1,10 +1,11 @@
 /* value_yaml.c: YAML to values, with libyaml's event parser, so that every
  * node has its place for messages. Scalars resolve by the YAML 1.2 core
- * schema; the core tags are honoured and others refused; anchors and
+ * schema (value_yaml_scalar.c); the core tags are honoured and others refused; anchors and
  * aliases share values, bounded so that a "billion laughs" fails cleanly;
  * '<<' merge keys are applied; duplicate keys are errors with both places.
  * The lenient mode (val_from_yaml_lenient, for the legacy readers only)
- * turns three of those errors into warnings: see lenient_* below.
+ * turns three of those errors into warnings: lenient_tag below, and
+ * val_yaml_underscored, duplicate keys in take_key.
  * The writer is value_yaml_emit.c. docs/values.md states every rule. */
 #include "interpreter_int.h"
 
@@ -15,75 +16,6 @@
 #include <yaml.h>
 
 #define CORE_TAG "tag:yaml.org,2002:"
-
-/* ---- the core schema --------------------------------------------------- */
-
-static bool word_in(const char *s, size_t n, const char *const *words)
-{
-    for (; *words; words++)
-        if (strlen(*words) == n && memcmp(*words, s, n) == 0)
-            return true;
-    return false;
-}
-
-static size_t digits_in(const char *s, size_t n, const char *set)
-{
-    size_t i = 0;
-    while (i < n && s[i] && strchr(set, s[i]))
-        i++;
-    return i;
-}
-
-#define DEC "0123456789"
-
-val_yaml_kind_t val_yaml_plain_kind(const char *s, size_t n)
-{
-    static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
-    static const char *const trues[] = { "true", "True", "TRUE", NULL };
-    static const char *const falses[] = { "false", "False", "FALSE", NULL };
-    static const char *const infs[] = { ".inf", ".Inf", ".INF", NULL };
-    static const char *const nans[] = { ".nan", ".NaN", ".NAN", NULL };
-    if (n == 0 || word_in(s, n, nulls))
-        return VAL_Y_NULL;
-    if (word_in(s, n, trues))
-        return VAL_Y_TRUE;
-    if (word_in(s, n, falses))
-        return VAL_Y_FALSE;
-    if (word_in(s, n, nans))
-        return VAL_Y_NONFINITE;
-    size_t sign = s[0] == '-' || s[0] == '+';
-    if (word_in(s + sign, n - sign, infs))
-        return VAL_Y_NONFINITE;
-    if (n > 2 && s[0] == '0' && s[1] == 'o' && digits_in(s + 2, n - 2, "01234567") == n - 2)
-        return VAL_Y_INT8;
-    if (n > 2 && s[0] == '0' && s[1] == 'x' &&
-        digits_in(s + 2, n - 2, DEC "abcdefABCDEF") == n - 2)
-        return VAL_Y_INT16;
-    size_t p = sign, d = digits_in(s + p, n - p, DEC);
-    if (d && p + d == n)
-        return VAL_Y_INT10;
-    /* Float: a mantissa with digits before or after the point, then an
-     * optional exponent. */
-    p += d;
-    if (p < n && s[p] == '.') {
-        size_t f = digits_in(s + p + 1, n - p - 1, DEC);
-        if (!d && !f)
-            return VAL_Y_STR;
-        p += 1 + f;
-    } else if (!d) {
-        return VAL_Y_STR;
-    }
-    if (p < n && (s[p] == 'e' || s[p] == 'E')) {
-        p++;
-        if (p < n && (s[p] == '-' || s[p] == '+'))
-            p++;
-        size_t e = digits_in(s + p, n - p, DEC);
-        if (!e)
-            return VAL_Y_STR;
-        p += e;
-    }
-    return p == n ? VAL_Y_FLOAT : VAL_Y_STR;
-}
 
 /* ---- the reader's state ------------------------------------------------ */
 
@@ -178,8 +110,12 @@ static bool is_core_tag(const char *tag)
         "str", "int", "float", "bool", "null", "map", "seq", NULL,
     };
     size_t n = strlen(CORE_TAG);
-    return strncmp(tag, CORE_TAG, n) == 0 &&
-           word_in(tag + n, strlen(tag + n), names);
+    if (strncmp(tag, CORE_TAG, n) != 0)
+        return false;
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(tag + n, names[i]) == 0)
+            return true;
+    return false;
 }
 
 /* Appends "!!int" for a core tag, TAG itself otherwise. */
@@ -241,43 +177,6 @@ static mig_status_t lenient_tag(yread_t *r, const src_span_t *span,
     if (st != MIG_OK)
         val_unref(m);
     return st;
-}
-
-/* Lenient: TEXT (a plain scalar of LEN bytes) read as YAML 1.1 reads a
- * number with '_' between its digits ("250_000"): the kind of the text
- * without them, into *BARE (a NUL-ended copy the caller frees), or
- * VAL_Y_STR when it is no such number. */
-static val_yaml_kind_t lenient_number(const char *text, size_t len,
-                                      char **bare)
-{
-    *bare = NULL;
-    if (!memchr(text, '_', len) || len == 0 || text[0] == '_' ||
-        text[len - 1] == '_')
-        return VAL_Y_STR;
-    char *b = malloc(len + 1);
-    if (!b)
-        return VAL_Y_STR;
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] != '_') {
-            b[n++] = text[i];
-            continue;
-        }
-        /* '_' only between two digits. */
-        if (!strchr(DEC, text[i - 1]) || !text[i + 1] ||
-            !strchr(DEC "_", text[i + 1])) {
-            free(b);
-            return VAL_Y_STR;
-        }
-    }
-    b[n] = '\0';
-    val_yaml_kind_t k = val_yaml_plain_kind(b, n);
-    if (k != VAL_Y_INT10 && k != VAL_Y_FLOAT) {
-        free(b);
-        return VAL_Y_STR;
-    }
-    *bare = b;
-    return k;
 }
 
 /* ---- scalars ----------------------------------------------------------- */
@@ -353,7 +252,7 @@ static mig_status_t resolve_scalar(yread_t *r, const yaml_event_t *ev,
         val_yaml_kind_t k = plain ? val_yaml_plain_kind(text, len) : VAL_Y_STR;
         char *bare = NULL;
         if (k == VAL_Y_STR && plain && r->lenient &&
-            (k = lenient_number(text, len, &bare)) != VAL_Y_STR) {
+            (k = val_yaml_underscored(text, len, &bare)) != VAL_Y_STR) {
             mig_status_t st = scalar_value(r, bare, strlen(bare), k, span, out);
             if (st == MIG_OK)
                 diag_add(r->diags, DIAG_WARNING, r->src, span, "'%s' read as "

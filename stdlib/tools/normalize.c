@@ -380,6 +380,25 @@ static void schema_field(norm_t *n, const char *from, const char *to,
         put_take(n, to, out);
 }
 
+/* Reports each non-null member of the record that is not in KEYS (nor a
+ * "kind" naming KIND) as dropped. */
+static void report_unknown(norm_t *n, const char *kind,
+                           const char *const *keys, size_t nkeys)
+{
+    for (size_t i = 0; i < val_len(n->rec); i++) {
+        const char *k = val_get_str(val_map_key(n->rec, i), NULL);
+        const val_t *v = val_map_value(n->rec, i);
+        bool known = val_type(v) == VAL_NULL
+                     || (strcmp(k, "kind") == 0 && val_type(v) == VAL_STRING
+                         && strcmp(val_get_str(v, NULL), kind) == 0);
+        for (size_t j = 0; j < nkeys && !known; j++)
+            known = strcmp(k, keys[j]) == 0;
+        if (!known)
+            norm_change(&n->ch, "%s: no place in a %s descriptor (dropped)",
+                        k, kind);
+    }
+}
+
 static void build_tool(norm_t *n)
 {
     put_take(n, "kind", val_cstring("tool"));
@@ -404,6 +423,12 @@ static void build_tool(norm_t *n)
     }
     end_config(n, config);
     copy_names(n, "dependencies");
+    static const char *const keys[] = {
+        "name", "title", "description", "parameters", "output",
+        "annotations", "endpoint", "auth", "config", "dependencies",
+        "version", "extra", "provenance", "aliases",
+    };
+    report_unknown(n, "tool", keys, sizeof keys / sizeof *keys);
 }
 
 /* The other records: the keys of their descriptor copied as found; a key
@@ -431,24 +456,17 @@ static void build_other(norm_t *n, const char *kind,
         tool_endpoint(n, config);
         end_config(n, config);
     }
-    static const char *const common[] = {
-        "name", "aliases", "provenance", "extra", "config", "auth",
-        "endpoint", "kind",
-    };
-    for (size_t i = 0; i < val_len(n->rec); i++) {
-        const char *k = val_get_str(val_map_key(n->rec, i), NULL);
-        bool known = false;
-        for (size_t j = 0; j < nkeys && !known; j++)
-            known = strcmp(k, keys[j]) == 0;
-        for (size_t j = 0; j < sizeof common / sizeof *common && !known; j++)
-            known = strcmp(k, common[j]) == 0;
-        if (!rag && (strcmp(k, "config") == 0 || strcmp(k, "extra") == 0
-                     || strcmp(k, "auth") == 0 || strcmp(k, "endpoint") == 0))
-            known = val_type(val_map_value(n->rec, i)) == VAL_NULL;
-        if (!known && val_type(val_map_value(n->rec, i)) != VAL_NULL)
-            norm_change(&n->ch, "%s: no place in a %s descriptor (dropped)",
-                        k, kind);
+    const char *all[16] = { "name", "aliases", "provenance" };
+    size_t n_all = 3;
+    for (size_t i = 0; i < nkeys && n_all < 12; i++)
+        all[n_all++] = keys[i];
+    if (rag) {
+        all[n_all++] = "extra";
+        all[n_all++] = "config";
+        all[n_all++] = "auth";
+        all[n_all++] = "endpoint";
     }
+    report_unknown(n, kind, all, n_all);
 }
 
 static void copy_provenance(norm_t *n)
@@ -549,29 +567,43 @@ mig_status_t tools_descriptor_digest(const val_t *d, char out[8 + BLOB_HEX])
     return st;
 }
 
-/* The embedded descriptor schema, parsed once. */
-static val_t *v2_schema(void)
+/* The embedded descriptor schema for the kind KIND ("tool", "server",
+ * "rag"): the whole schema with its oneOf replaced by a $ref to that
+ * kind's definition, so that the messages name what is wrong rather than
+ * "matches none". Parsed once per kind. */
+static val_t *v2_schema(const char *kind)
 {
-    static val_t *schema;
-    if (schema)
-        return schema;
+    static val_t *kinds[3];
+    size_t i = strcmp(kind, "tool") == 0 ? 0 : strcmp(kind, "server") == 0
+                                                   ? 1 : 2;
+    if (kinds[i])
+        return kinds[i];
     src_t *src = src_from_memory("v2-descriptor.schema.json",
                                  (const char *)tools_v2_schema_json,
                                  tools_v2_schema_len);
     diag_list_t d;
     diag_list_init(&d);
-    if (src && val_from_json(src, &d, &schema) != MIG_OK)
-        schema = NULL;
+    val_t *schema = NULL;
+    char ref[32];
+    snprintf(ref, sizeof ref, "#/$defs/%s", kind);
+    if (src && val_from_json(src, &d, &schema) == MIG_OK) {
+        val_map_delete(schema, "oneOf", 5);
+        if (val_map_set_take(schema, "$ref", 4, val_cstring(ref)) == MIG_OK)
+            kinds[i] = schema;
+        else
+            val_unref(schema);
+    }
     diag_list_free(&d);
     src_free(src);
-    return schema;
+    return kinds[i];
 }
 
 /* Validates D as the registry will store it (created and updated set);
  * the violations go to ERRORS. */
-static mig_status_t validate(const val_t *d, val_t *errors)
+static mig_status_t validate(const val_t *d, const char *kind,
+                             val_t *errors)
 {
-    val_t *schema = v2_schema();
+    val_t *schema = v2_schema(kind);
     val_t *c = val_copy(d);
     if (!schema || !c) {
         val_unref(c);
@@ -609,8 +641,11 @@ static const char *const rag_keys[] = {
 /* The record's kind: KIND given, its "kind", or guessed from its keys. */
 static const char *record_kind(const val_t *rec, const char *kind)
 {
-    if (!kind)
-        kind = tools_get_str(rec, "kind");
+    const char *own = tools_get_str(rec, "kind");
+    if (!kind && own && (strcmp(own, "tool") == 0
+                         || strcmp(own, "server") == 0
+                         || strcmp(own, "rag") == 0))
+        kind = own;
     if (kind)
         return kind;
     static const char *const rag[] = { "retriever", "store", "embedding",
@@ -650,7 +685,7 @@ mig_status_t tools_normalize(const val_t *rec, const char *kind,
     if (n.st == MIG_OK)
         put_take(&n, "digest", val_cstring(digest));
     if (n.st == MIG_OK)
-        n.st = validate(n.d, errors);
+        n.st = validate(n.d, kind, errors);
     if (n.st == MIG_OK && n.ch.oom)
         n.st = MIG_ENOMEM;
     if (n.st != MIG_OK) {

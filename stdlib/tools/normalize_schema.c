@@ -54,6 +54,8 @@ static const char *const json_types[] = {
 typedef struct nctx {
     norm_changes_t *ch;
     strbuf_t path;
+    bool in_props;      /* fitting a member of "properties": a boolean
+                           required is left for the object to take */
 } nctx_t;
 
 static const char *here(nctx_t *n)
@@ -63,6 +65,29 @@ static const char *here(nctx_t *n)
 
 static mig_status_t fit(nctx_t *n, const val_t *in, val_t **out);
 
+/* Appends KEY to a change line's place: .name for names of letters,
+ * digits, _, - and $, else ["key"] (JSON's quoting). */
+static void path_key(strbuf_t *b, const char *key, size_t len)
+{
+    bool plain = len > 0;
+    for (size_t i = 0; plain && i < len; i++) {
+        char c = key[i];
+        plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '$';
+    }
+    if (plain) {
+        strbuf_putc(b, '.');
+        strbuf_put(b, key, len);
+        return;
+    }
+    val_t *s = val_string(key, len);
+    strbuf_putc(b, '[');
+    if (!s || val_to_json(s, b, 0) != MIG_OK)
+        b->oom = true;
+    strbuf_putc(b, ']');
+    val_unref(s);
+}
+
 /* Fits the sub-schema SUB found under the keyword KW (and NAME, or the
  * index I when NAME is NULL and I is not SIZE_MAX) into *OUT. */
 static mig_status_t fit_sub(nctx_t *n, const val_t *sub, const char *kw,
@@ -70,12 +95,15 @@ static mig_status_t fit_sub(nctx_t *n, const val_t *sub, const char *kw,
                             val_t **out)
 {
     size_t mark = n->path.len;
-    schema_path_key(&n->path, kw, strlen(kw));
+    path_key(&n->path, kw, strlen(kw));
     if (name)
-        schema_path_key(&n->path, name, len);
+        path_key(&n->path, name, len);
     else if (i != (size_t)-1)
         strbuf_printf(&n->path, "[%zu]", i);
+    bool was = n->in_props;
+    n->in_props = strcmp(kw, "properties") == 0 && name;
     mig_status_t st = n->path.oom ? MIG_ENOMEM : fit(n, sub, out);
+    n->in_props = was;
     n->path.len = mark;
     if (n->path.data)
         n->path.data[mark] = '\0';
@@ -308,9 +336,15 @@ static mig_status_t fit_map_of(nctx_t *n, val_t *m, const char *kw)
             }
             if (st == MIG_OK && yes)
                 st = val_list_push_take(list, val_string(k, len));
-            norm_change(n->ch, "%s.%s%.*s: required: %s moved to the "
-                        "object's required list", here(n), kw,
-                        (int)len, k, yes ? "true" : "false (dropped)");
+            strbuf_t at;
+            strbuf_init(&at);
+            strbuf_puts(&at, here(n));
+            path_key(&at, kw, strlen(kw));
+            path_key(&at, k, len);
+            norm_change(n->ch, "%s: required: %s", at.data ? at.data : "",
+                        yes ? "true moved to the object's required list"
+                            : "false removed (the default)");
+            strbuf_free(&at);
         }
         if (st == MIG_OK)
             st = val_map_set_take(fitted, k, len, one);
@@ -452,7 +486,8 @@ static mig_status_t fit(nctx_t *n, const val_t *in, val_t **out)
     if (st == MIG_OK)
         st = fit_dependencies(n, m);
     val_t *req = val_map_get(m, "required", 8);
-    if (st == MIG_OK && req && val_type(req) != VAL_LIST) {
+    if (st == MIG_OK && req && val_type(req) != VAL_LIST
+        && !(n->in_props && val_type(req) == VAL_BOOL)) {
         norm_change(n->ch, "%s: required is not a list of names (dropped)",
                     here(n));
         val_map_delete(m, "required", 8);

@@ -720,13 +720,14 @@ mig_status_t regex_search(const char *pat, size_t plen, const char *s,
 
 /* ---- schemas ------------------------------------------------------------ */
 
-/* A subset of JSON Schema over values (interpreter/schema.c; docs/lua.md,
- * "mig.schema.validate"): the keywords type (JSON Schema's type names and
- * mig's "duration"; "integer" is a number with no fraction), enum,
- * properties, required, additionalProperties, items, minimum, maximum,
- * minLength and maxLength. Other keywords are ignored, as JSON Schema
- * ignores what it does not know. Lua's mig.schema.validate and the
- * adapt.* recovery strategies share it. */
+/* JSON Schema 2020-12 over values (interpreter/schema.c, schema_kw.c;
+ * docs/schema.md names the keywords): type (JSON Schema's type names and
+ * mig's "duration"; "integer" is a number with no fraction), enum, const,
+ * the object, array, number and string keywords, the combinators,
+ * if/then/else and $ref. format is an annotation; other keywords are
+ * ignored, as JSON Schema ignores what it does not know. schema.validate,
+ * Lua's mig.schema.validate and the adapt.* recovery strategies share
+ * it. */
 enum {
     /* Lua's words: list items counted from 1 ($.tags[1]) and the schema's
      * maps called tables in messages. Without it items count from 0, as

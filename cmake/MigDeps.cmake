@@ -5,6 +5,8 @@ find_package(BISON 3.8 REQUIRED)
 find_package(FLEX 2.6 REQUIRED)
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
 pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
+# Regular expressions (interpreter/regex.c): schema patterns, matches().
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 if(MIG_TESTS)
   pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 endif()

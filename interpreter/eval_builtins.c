@@ -126,7 +126,7 @@ mig_status_t eval_to_text(const val_t *v, strbuf_t *out)
 
 /* Reports "NAME: argument N WHAT" at argument I (0-based) of CALL;
  * returns MIG_EINVALID. */
-static mig_status_t arg_error(eval_call_t *call, size_t i, const char *what,
+mig_status_t eval_arg_error(eval_call_t *call, size_t i, const char *what,
                               const val_t *found)
 {
     eval_error(call->ctx, &call->node->u.call.args.items[i].value->span,
@@ -137,7 +137,7 @@ static mig_status_t arg_error(eval_call_t *call, size_t i, const char *what,
 
 /* Checks that argument I is of type T ("join: argument 1 must be a list,
  * found a map"). */
-static bool arg_is(eval_call_t *call, size_t i, val_type_t t)
+bool eval_arg_is(eval_call_t *call, size_t i, val_type_t t)
 {
     if (val_type(call->args[i]) == t)
         return true;
@@ -148,7 +148,7 @@ static bool arg_is(eval_call_t *call, size_t i, val_type_t t)
     return false;
 }
 
-static mig_status_t made(eval_call_t *call, val_t *v, val_t **out)
+mig_status_t eval_call_made(eval_call_t *call, val_t *v, val_t **out)
 {
     if (!v)
         return eval_oom(call->ctx, &call->node->span);
@@ -157,11 +157,11 @@ static mig_status_t made(eval_call_t *call, val_t *v, val_t **out)
 }
 
 /* Turns builder B into a string value (freeing B). */
-static mig_status_t made_text(eval_call_t *call, strbuf_t *b, val_t **out)
+mig_status_t eval_call_text(eval_call_t *call, strbuf_t *b, val_t **out)
 {
     val_t *s = b->oom ? NULL : val_string(b->data ? b->data : "", b->len);
     strbuf_free(b);
-    return made(call, s, out);
+    return eval_call_made(call, s, out);
 }
 
 /* The first occurrence of NEEDLE (NN > 0 bytes) in HAY, or NULL. */
@@ -187,15 +187,15 @@ static mig_status_t fn_len(eval_call_t *call, val_t **out)
     } else if (val_type(v) == VAL_LIST || val_type(v) == VAL_MAP) {
         n = val_len(v);
     } else {
-        return arg_error(call, 0, "must be a string, list or map", v);
+        return eval_arg_error(call, 0, "must be a string, list or map", v);
     }
-    return made(call, val_int((int64_t)n), out);
+    return eval_call_made(call, val_int((int64_t)n), out);
 }
 
 /* keys(map) and values(map): KEYS picks which. */
 static mig_status_t map_column(eval_call_t *call, bool keys, val_t **out)
 {
-    if (!arg_is(call, 0, VAL_MAP))
+    if (!eval_arg_is(call, 0, VAL_MAP))
         return MIG_EINVALID;
     const val_t *m = call->args[0];
     val_t *list = val_list_new(val_len(m));
@@ -232,7 +232,7 @@ static mig_status_t fn_range(eval_call_t *call, val_t **out)
     int64_t from = 0, to;
     for (size_t i = 0; i < call->nargs; i++)
         if (!val_is_int(call->args[i]))
-            return arg_error(call, i, "must be a whole number",
+            return eval_arg_error(call, i, "must be a whole number",
                              call->args[i]);
     if (call->nargs == 2)
         from = val_get_int(call->args[0]);
@@ -265,7 +265,7 @@ static mig_status_t fn_contains(eval_call_t *call, val_t **out)
         for (size_t i = 0; i < val_len(hay) && !found; i++)
             found = val_equal(val_list_get(hay, i), x);
     } else if (val_type(hay) == VAL_MAP || val_type(hay) == VAL_STRING) {
-        if (!arg_is(call, 1, VAL_STRING))
+        if (!eval_arg_is(call, 1, VAL_STRING))
             return MIG_EINVALID;
         const char *k = val_get_str(x, &nx);
         if (val_type(hay) == VAL_MAP) {
@@ -275,7 +275,7 @@ static mig_status_t fn_contains(eval_call_t *call, val_t **out)
             found = nx == 0 || find_bytes(h, nh, k, nx);
         }
     } else {
-        return arg_error(call, 0, "must be a list, map or string", hay);
+        return eval_arg_error(call, 0, "must be a list, map or string", hay);
     }
     *out = val_bool(found);
     return MIG_OK;
@@ -293,7 +293,7 @@ static mig_status_t fn_default(eval_call_t *call, val_t **out)
 /* lower(s) and upper(s): ASCII letters only; other characters stay. */
 static mig_status_t change_case(eval_call_t *call, bool up, val_t **out)
 {
-    if (!arg_is(call, 0, VAL_STRING))
+    if (!eval_arg_is(call, 0, VAL_STRING))
         return MIG_EINVALID;
     size_t len;
     const char *s = val_get_str(call->args[0], &len);
@@ -310,7 +310,7 @@ static mig_status_t change_case(eval_call_t *call, bool up, val_t **out)
     }
     val_t *v = val_string(buf, len);
     free(buf);
-    return made(call, v, out);
+    return eval_call_made(call, v, out);
 }
 
 static mig_status_t fn_lower(eval_call_t *call, val_t **out)
@@ -326,14 +326,14 @@ static mig_status_t fn_upper(eval_call_t *call, val_t **out)
 static mig_status_t fn_replace(eval_call_t *call, val_t **out)
 {
     for (size_t i = 0; i < 3; i++)
-        if (!arg_is(call, i, VAL_STRING))
+        if (!eval_arg_is(call, i, VAL_STRING))
             return MIG_EINVALID;
     size_t ls, lo, ln;
     const char *s = val_get_str(call->args[0], &ls);
     const char *old = val_get_str(call->args[1], &lo);
     const char *rep = val_get_str(call->args[2], &ln);
     if (lo == 0)
-        return arg_error(call, 1, "must not be empty", NULL);
+        return eval_arg_error(call, 1, "must not be empty", NULL);
     strbuf_t b;
     strbuf_init(&b);
     const char *at, *end = s + ls;
@@ -348,18 +348,18 @@ static mig_status_t fn_replace(eval_call_t *call, val_t **out)
         s = at + lo;
     }
     strbuf_put(&b, s, (size_t)(end - s));
-    return made_text(call, &b, out);
+    return eval_call_text(call, &b, out);
 }
 
 static mig_status_t fn_split(eval_call_t *call, val_t **out)
 {
-    if (!arg_is(call, 0, VAL_STRING) || !arg_is(call, 1, VAL_STRING))
+    if (!eval_arg_is(call, 0, VAL_STRING) || !eval_arg_is(call, 1, VAL_STRING))
         return MIG_EINVALID;
     size_t ls, lp;
     const char *s = val_get_str(call->args[0], &ls);
     const char *sep = val_get_str(call->args[1], &lp);
     if (lp == 0)
-        return arg_error(call, 1, "must not be empty", NULL);
+        return eval_arg_error(call, 1, "must not be empty", NULL);
     val_t *list = val_list_new(0);
     if (!list)
         return eval_oom(call->ctx, &call->node->span);
@@ -387,7 +387,7 @@ static mig_status_t fn_split(eval_call_t *call, val_t **out)
 
 static mig_status_t fn_join(eval_call_t *call, val_t **out)
 {
-    if (!arg_is(call, 0, VAL_LIST) || !arg_is(call, 1, VAL_STRING))
+    if (!eval_arg_is(call, 0, VAL_LIST) || !eval_arg_is(call, 1, VAL_STRING))
         return MIG_EINVALID;
     size_t lp;
     const char *sep = val_get_str(call->args[1], &lp);
@@ -405,14 +405,14 @@ static mig_status_t fn_join(eval_call_t *call, val_t **out)
         if (eval_to_text(val_list_get(list, i), &b) != MIG_OK)
             break;
     }
-    return made_text(call, &b, out);
+    return eval_call_text(call, &b, out);
 }
 
 /* format(fmt, args...): each "{}" takes the next argument as "${}" would
  * insert it; "{{" and "}}" stand for braces. */
 static mig_status_t fn_format(eval_call_t *call, val_t **out)
 {
-    if (!arg_is(call, 0, VAL_STRING))
+    if (!eval_arg_is(call, 0, VAL_STRING))
         return MIG_EINVALID;
     size_t len, next = 1;
     const char *f = val_get_str(call->args[0], &len);
@@ -454,7 +454,7 @@ static mig_status_t fn_format(eval_call_t *call, val_t **out)
                    given, given == 1 ? "" : "s");
         return MIG_EINVALID;
     }
-    return made_text(call, &b, out);
+    return eval_call_text(call, &b, out);
 }
 
 /* ---- conversions -------------------------------------------------------- */
@@ -466,12 +466,12 @@ static mig_status_t fn_str(eval_call_t *call, val_t **out)
     strbuf_t b;
     strbuf_init(&b);
     eval_to_text(call->args[0], &b);
-    return made_text(call, &b, out);
+    return eval_call_text(call, &b, out);
 }
 
 static mig_status_t fn_type(eval_call_t *call, val_t **out)
 {
-    return made(call, val_cstring(val_type_name(val_type(call->args[0]))),
+    return eval_call_made(call, val_cstring(val_type_name(val_type(call->args[0]))),
                 out);
 }
 
@@ -482,7 +482,7 @@ static mig_status_t fn_json(eval_call_t *call, val_t **out)
     strbuf_t b;
     strbuf_init(&b);
     val_to_json(call->args[0], &b, 0);
-    return made_text(call, &b, out);
+    return eval_call_text(call, &b, out);
 }
 
 static mig_status_t fn_yaml(eval_call_t *call, val_t **out)
@@ -494,9 +494,9 @@ static mig_status_t fn_yaml(eval_call_t *call, val_t **out)
     mig_status_t st = val_to_yaml(call->args[0], &b);
     if (st == MIG_EINVALID) {
         strbuf_free(&b);
-        return arg_error(call, 0, "is too large for YAML", NULL);
+        return eval_arg_error(call, 0, "is too large for YAML", NULL);
     }
-    return made_text(call, &b, out);
+    return eval_call_text(call, &b, out);
 }
 
 /* ---- semantic versions -------------------------------------------------- */
@@ -626,7 +626,7 @@ static mig_status_t fn_semver(eval_call_t *call, val_t **out)
 {
     semver_t v[2];
     for (size_t i = 0; i < 2; i++) {
-        if (!arg_is(call, i, VAL_STRING))
+        if (!eval_arg_is(call, i, VAL_STRING))
             return MIG_EINVALID;
         size_t len;
         const char *s = val_get_str(call->args[i], &len);
@@ -645,12 +645,17 @@ static mig_status_t fn_semver(eval_call_t *call, val_t **out)
                   "2.0.0-rc.1");
         return MIG_EINVALID;
     }
-    return made(call, val_int(semver_cmp(&v[0], &v[1])), out);
+    return eval_call_made(call, val_int(semver_cmp(&v[0], &v[1])), out);
 }
 
 /* ---- the registry ------------------------------------------------------- */
 
 static const eval_builtin_t eval_builtins[] = {
+    { .name = "basename", .result = ACTION_T(STRING),
+      .min_args = 1, .max_args = 1, .fn = eval_fn_basename,
+      .signature = "basename(path)",
+      .doc = "The last part of PATH (a trailing / ignored): "
+             "basename(\"tools/a.json\") is \"a.json\"." },
     { .name = "contains", .result = ACTION_T(BOOL),
       .min_args = 2, .max_args = 2, .fn = fn_contains,
       .signature = "contains(collection, item)",
@@ -660,6 +665,20 @@ static const eval_builtin_t eval_builtins[] = {
       .min_args = 2, .max_args = 2, .fn = fn_default,
       .signature = "default(value, fallback)",
       .doc = "VALUE, or FALLBACK when VALUE is null." },
+    { .name = "dirname", .result = ACTION_T(STRING),
+      .min_args = 1, .max_args = 1, .fn = eval_fn_dirname,
+      .signature = "dirname(path)",
+      .doc = "PATH without its last part: dirname(\"tools/a.json\") is "
+             "\"tools\", dirname(\"a.json\") is \".\"." },
+    { .name = "ends_with", .result = ACTION_T(BOOL),
+      .min_args = 2, .max_args = 2, .fn = eval_fn_ends_with,
+      .signature = "ends_with(s, suffix)",
+      .doc = "Whether the string S ends with SUFFIX." },
+    { .name = "ext", .result = ACTION_T(STRING),
+      .min_args = 1, .max_args = 1, .fn = eval_fn_ext,
+      .signature = "ext(path)",
+      .doc = "The extension of PATH's last part, with its dot (\".json\"), "
+             "or \"\" when it has none." },
     { .name = "format", .result = ACTION_T(STRING),
       .min_args = 1, .max_args = EVAL_VARIADIC,
       .fn = fn_format, .signature = "format(fmt, args...)",
@@ -682,6 +701,11 @@ static const eval_builtin_t eval_builtins[] = {
     { .name = "lower", .result = ACTION_T(STRING),
       .min_args = 1, .max_args = 1, .fn = fn_lower,
       .signature = "lower(s)", .doc = "S with ASCII letters in lower case." },
+    { .name = "matches", .result = ACTION_T(BOOL),
+      .min_args = 2, .max_args = 2, .fn = eval_fn_matches,
+      .signature = "matches(s, pattern)",
+      .doc = "Whether the regular expression PATTERN (PCRE2) matches "
+             "somewhere in S; anchor it with ^ and $." },
     { .name = "range", .result = ACTION_T(LIST),
       .min_args = 1, .max_args = 2, .fn = fn_range,
       .signature = "range([from,] to)",
@@ -700,6 +724,10 @@ static const eval_builtin_t eval_builtins[] = {
       .min_args = 2, .max_args = 2, .fn = fn_split,
       .signature = "split(s, sep)",
       .doc = "The pieces of S between occurrences of SEP (not empty)." },
+    { .name = "starts_with", .result = ACTION_T(BOOL),
+      .min_args = 2, .max_args = 2, .fn = eval_fn_starts_with,
+      .signature = "starts_with(s, prefix)",
+      .doc = "Whether the string S starts with PREFIX." },
     { .name = "str", .result = ACTION_T(STRING),
       .min_args = 1, .max_args = 1, .fn = fn_str,
       .signature = "str(value)",

@@ -81,6 +81,26 @@ typedef struct eval_builtin {
     const char *doc;
 } eval_builtin_t;
 
+/* Argument helpers the builtins' files share (eval_builtins.c).
+ * eval_arg_error reports "NAME: argument N WHAT[, found A TYPE]" at
+ * argument I (0-based) and returns MIG_EINVALID; eval_arg_is reports
+ * when argument I is not of type T (a list, map or string); eval_made
+ * sets *OUT to V (MIG_ENOMEM, reported, when V is NULL); eval_call_text
+ * does it with B's text, freeing B. */
+mig_status_t eval_arg_error(eval_call_t *call, size_t i, const char *what,
+                            const val_t *found);
+bool eval_arg_is(eval_call_t *call, size_t i, val_type_t t);
+mig_status_t eval_call_made(eval_call_t *call, val_t *v, val_t **out);
+mig_status_t eval_call_text(eval_call_t *call, strbuf_t *b, val_t **out);
+
+/* The path and text helpers (eval_paths.c; docs/expressions.md). */
+mig_status_t eval_fn_basename(eval_call_t *call, val_t **out);
+mig_status_t eval_fn_dirname(eval_call_t *call, val_t **out);
+mig_status_t eval_fn_ext(eval_call_t *call, val_t **out);
+mig_status_t eval_fn_starts_with(eval_call_t *call, val_t **out);
+mig_status_t eval_fn_ends_with(eval_call_t *call, val_t **out);
+mig_status_t eval_fn_matches(eval_call_t *call, val_t **out);
+
 /* The row for NAME, or NULL. */
 const eval_builtin_t *eval_builtin_find(const char *name);
 /* Checks the number and kind of the arguments of call E of B, reporting

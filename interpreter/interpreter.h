@@ -770,20 +770,44 @@ mig_status_t params_bind(const params_t *p, eval_env_t *env);
 mig_status_t breaker_configs(const ast_plan_t *plan, src_t *src,
                              diag_list_t *diags, val_t **out);
 
+/* ---- regular expressions ------------------------------------------------ */
+
+/* The one regex dialect of mig (interpreter/regex.c; docs/expressions.md,
+ * "Regular expressions"): PCRE2 with UTF and Unicode properties, searched
+ * anywhere in the text (anchor with ^ and $). Compiled patterns are kept
+ * in a cache of REGEX_CACHE_SIZE; a match gives up after REGEX_MATCH_LIMIT
+ * backtracking steps or REGEX_DEPTH_LIMIT nested ones. */
+#define REGEX_PATTERN_MAX 4096
+#define REGEX_CACHE_SIZE 64
+#define REGEX_MATCH_LIMIT 1000000
+#define REGEX_DEPTH_LIMIT 10000
+
+/* Sets *FOUND to whether PAT (PLEN bytes) matches somewhere in S (SLEN
+ * bytes). Thread-safe. MIG_OK; MIG_EINVALID with WHY saying why (the
+ * pattern is not valid or too long, either is not UTF-8, a limit was
+ * reached); MIG_ENOMEM. */
+mig_status_t regex_search(const char *pat, size_t plen, const char *s,
+                          size_t slen, bool *found, strbuf_t *why);
+
 /* ---- schemas ------------------------------------------------------------ */
 
-/* A subset of JSON Schema over values (interpreter/schema.c; docs/lua.md,
- * "mig.schema.validate"): the keywords type (JSON Schema's type names and
- * mig's "duration"; "integer" is a number with no fraction), enum,
- * properties, required, additionalProperties, items, minimum, maximum,
- * minLength and maxLength. Other keywords are ignored, as JSON Schema
- * ignores what it does not know. Lua's mig.schema.validate and the
- * adapt.* recovery strategies share it. */
+/* JSON Schema 2020-12 over values (interpreter/schema.c, schema_kw.c;
+ * docs/schema.md names the keywords): type (JSON Schema's type names and
+ * mig's "duration"; "integer" is a number with no fraction), enum, const,
+ * the object, array, number and string keywords, the combinators,
+ * if/then/else and $ref. format is an annotation; other keywords are
+ * ignored, as JSON Schema ignores what it does not know. schema.validate,
+ * Lua's mig.schema.validate and the adapt.* recovery strategies share
+ * it. */
 enum {
     /* Lua's words: list items counted from 1 ($.tags[1]) and the schema's
      * maps called tables in messages. Without it items count from 0, as
      * mig indexes lists, and a map is a map. */
     SCHEMA_LUA = 1u << 0,
+    /* Paths as JSON pointers ("" for the root, then /name, /0, ~0 and ~1
+     * escaped), each violation a map {pointer, message} instead of a
+     * string: schema.validate's form. */
+    SCHEMA_POINTER = 1u << 1,
 };
 
 /* Validates VALUE against SCHEMA, appending to ERRORS (an unshared list)
@@ -796,6 +820,12 @@ enum {
 mig_status_t schema_validate_at(const val_t *value, const val_t *schema,
                                 const char *root, unsigned flags,
                                 val_t *errors, strbuf_t *why);
+/* schema_validate_at that may follow a $ref to a file in the folder BASE
+ * (NULL: none; only plain file names, JSON or YAML, each read once). */
+mig_status_t schema_validate_from(const val_t *value, const val_t *schema,
+                                  const char *root, const char *base,
+                                  unsigned flags, val_t *errors,
+                                  strbuf_t *why);
 /* schema_validate_at with ROOT "$" and no flags. */
 mig_status_t schema_validate(const val_t *value, const val_t *schema,
                              val_t *errors, strbuf_t *why);

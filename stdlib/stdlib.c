@@ -13,6 +13,8 @@ mig_status_t stdlib_register(action_registry_t *r)
         { stdlib_file_actions, &stdlib_file_count },
         { stdlib_exec_actions, &stdlib_exec_count },
         { stdlib_log_actions, &stdlib_log_count },
+        { stdlib_schema_actions, &stdlib_schema_count },
+        { stdlib_normalize_actions, &stdlib_normalize_count },
         { stdlib_test_actions, &stdlib_test_count },
         { stdlib_test_api_actions, &stdlib_test_api_count },
         { stdlib_tools_actions, &stdlib_tools_count },

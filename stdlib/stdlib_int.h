@@ -6,7 +6,7 @@
 #include "mig_stdlib.h"
 
 /* Each module's rows (file.c, exec.c, log.c, test.c, test_api.c,
- * adapt.c). */
+ * schema_action.c, tools/normalize.c, adapt.c). */
 extern const action_t stdlib_file_actions[];
 extern const size_t stdlib_file_count;
 extern const action_t stdlib_exec_actions[];
@@ -15,6 +15,10 @@ extern const action_t stdlib_log_actions[];
 extern const size_t stdlib_log_count;
 extern const action_t stdlib_test_actions[];
 extern const size_t stdlib_test_count;
+extern const action_t stdlib_schema_actions[];
+extern const size_t stdlib_schema_count;
+extern const action_t stdlib_normalize_actions[];
+extern const size_t stdlib_normalize_count;
 extern const action_t stdlib_test_api_actions[];
 extern const size_t stdlib_test_api_count;
 extern const action_t stdlib_tools_actions[];   /* tools/tools.c */

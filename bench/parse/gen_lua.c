@@ -20,7 +20,7 @@ const gen_lua_action_t gen_lua_actions[] = {
     { "db.count", NULL }, { "http.post", "http.delete" },
     { "http.get", NULL }, { "catalog.put", "catalog.delete" },
     { "s3.sync", "s3.restore" }, { "queue.drain", "queue.refill" },
-    { "schema.apply", "schema.revert" }, { "index.rebuild", "index.restore" },
+    { "ddl.apply", "ddl.revert" }, { "index.rebuild", "index.restore" },
     { "shell.run", "shell.run" }, { "legacy.scan", NULL },
     { "transform.convert", "transform.revert" }, { "cache.flush", "cache.warm" },
     { "kv.set", "kv.delete" }, { "notify.send", NULL },
@@ -29,7 +29,7 @@ const size_t gen_n_lua_actions = COUNT(gen_lua_actions);
 
 static const char *const lua_exprs[] = {
     "db.count", "http.get", "legacy.scan", "legacy.lookup",
-    "transform.convert", "kv.get", "schema.diff", "clock.now",
+    "transform.convert", "kv.get", "ddl.diff", "clock.now",
 };
 static const char *const lua_handlers[] = {
     "handlers.conflict", "handlers.quota", "ops.page",
@@ -43,7 +43,7 @@ static const char *const lua_fixed[] = {
 };
 
 static const char *const modules[] = {
-    "db", "http", "catalog", "s3", "queue", "schema", "index", "shell",
+    "db", "http", "catalog", "s3", "queue", "ddl", "index", "shell",
     "legacy", "transform", "cache", "kv", "notify", "clock", "handlers",
     "ops",
 };

@@ -672,13 +672,55 @@ static void to_text(void **state)
     }
 }
 
+static void builtins_paths(void **state)
+{
+    (void)state;
+    EV("basename(\"tools/a.json\")", "\"a.json\"");
+    EV("basename(\"tools/sub/\")", "\"sub\"");
+    EV("basename(\"a.json\")", "\"a.json\"");
+    EV("basename(\"/\")", "\"/\"");
+    EV("basename(\"\")", "\"\"");
+    EV("dirname(\"tools/sub/a.json\")", "\"tools/sub\"");
+    EV("dirname(\"tools//a.json\")", "\"tools\"");
+    EV("dirname(\"a.json\")", "\".\"");
+    EV("dirname(\"/a.json\")", "\"/\"");
+    EV("dirname(\"/\")", "\"/\"");
+    EV("dirname(\"\")", "\".\"");
+    EV("ext(\"tools/a.json\")", "\".json\"");
+    EV("ext(\"a.tar.gz\")", "\".gz\"");
+    EV("ext(\"tools.d/README\")", "\"\"");
+    EV("ext(\".bashrc\")", "\"\"");
+    EV("ext(\"a.\")", "\".\"");
+    EV("ext(\"dir/a.yaml/\")", "\".yaml\"");
+    EV("basename(3)", "9:18-9:19: basename: argument 1 must be a string, "
+       "found a number");
+    EV("starts_with(\"mcp_tools.json\", \"mcp\")", "true");
+    EV("starts_with(\"mc\", \"mcp\")", "false");
+    EV("starts_with(\"x\", \"\")", "true");
+    EV("ends_with(\"a.json\", \".json\")", "true");
+    EV("ends_with(\"json\", \".json\")", "false");
+    EV("ends_with(s, \"llo\")", "true");
+    EV("ends_with(s, [1])", "9:22-9:25: ends_with: argument 2 must be a "
+       "string, found a list");
+    EV("matches(\"get_weather\", \"^[a-z_]+$\")", "true");
+    EV("matches(\"Get Weather\", \"^[a-z_]+$\")", "false");
+    EV("matches(\"v2.1\", \"\\\\d\")", "true");
+    EV("matches(s, \"^h.llo$\")", "true");
+    EV("matches(\"a\", \"(a\")", "9:22-9:26: matches: the pattern is not "
+       "a valid regular expression: missing closing parenthesis at offset 2");
+    EV("matches(\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\", "
+       "\"^(a+)+$\")", "9:61-9:70: matches: the pattern could not be "
+       "matched: match limit exceeded (the match limit is 1000000 steps)");
+}
+
 /* Every row of the table is documented and reachable by name. */
 static void every_builtin_is_tested(void **state)
 {
     (void)state;
     static const char *const names[] = {
-        "contains", "default", "format", "join", "json", "keys", "len",
-        "lower", "replace", "semver", "split", "str", "type", "upper",
+        "basename", "contains", "default", "dirname", "ends_with", "ext",
+        "format", "join", "json", "keys", "len", "lower", "matches",
+        "replace", "semver", "split", "starts_with", "str", "type", "upper",
         "values", "yaml",
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -712,6 +754,7 @@ int main(void)
         cmocka_unit_test(builtins_strings),
         cmocka_unit_test(builtins_conversions),
         cmocka_unit_test(builtins_semver),
+        cmocka_unit_test(builtins_paths),
         cmocka_unit_test(every_builtin_is_tested),
         cmocka_unit_test(places),
         cmocka_unit_test(depth_limit),

@@ -28,21 +28,6 @@ static const char *kind_arg(action_ctx_t *c, const char *action,
     return kind;
 }
 
-/* Whether NAME fits ^[a-zA-Z0-9_-]{1,64}$. */
-static bool name_ok(const char *name)
-{
-    size_t n = name ? strlen(name) : 0;
-    if (n < 1 || n > 64)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char ch = name[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-              (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
-            return false;
-    }
-    return true;
-}
-
 /* The record's name and kind, checked. */
 static mig_status_t record_ids(action_ctx_t *c, const val_t *rec,
                                const char **kind, const char **name)
@@ -56,7 +41,7 @@ static mig_status_t record_ids(action_ctx_t *c, const val_t *rec,
     if (!registry_kind_table(*kind))
         return actx_fail(c, "ValidationFailed", "registry.put: the record's "
                          "kind must be \"tool\", \"server\" or \"rag\"");
-    if (!name_ok(*name))
+    if (!registry_name_ok(*name))
         return actx_fail(c, "ValidationFailed", "registry.put: the record's "
                          "name must match ^[a-zA-Z0-9_-]{1,64}$");
     return MIG_OK;
@@ -656,7 +641,7 @@ CHANGE_FNS(alias, CH_ALIAS)
 
 static const action_arg_t put_args[] = {
     { .name = "db", .types = STR, .required = true,
-      .doc = "the registry: a SQLite database (a path ending in .db), relative to the plan's directory" },
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
     { .name = "record", .types = ACTION_T(MAP), .required = true,
       .doc = "a V2 descriptor (docs/registry.md); its kind and name say where it goes" },
     { .name = "replace", .types = ACTION_T(BOOL), .def = "false",
@@ -665,7 +650,7 @@ static const action_arg_t put_args[] = {
 };
 static const action_arg_t name_args[] = {
     { .name = "db", .types = STR, .required = true,
-      .doc = "the registry: a SQLite database (a path ending in .db), relative to the plan's directory" },
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
     { .name = "name", .types = STR, .required = true,
       .doc = "the record's name (get also finds it by an alias)" },
     { .name = "kind", .types = STR, .def = "\"tool\"",
@@ -674,7 +659,7 @@ static const action_arg_t name_args[] = {
 };
 static const action_arg_t alias_args[] = {
     { .name = "db", .types = STR, .required = true,
-      .doc = "the registry: a SQLite database (a path ending in .db), relative to the plan's directory" },
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
     { .name = "name", .types = STR, .required = true,
       .doc = "the record's name (get also finds it by an alias)" },
     { .name = "alias", .types = STR, .required = true,
@@ -685,7 +670,7 @@ static const action_arg_t alias_args[] = {
 };
 static const action_arg_t list_args[] = {
     { .name = "db", .types = STR, .required = true,
-      .doc = "the registry: a SQLite database (a path ending in .db), relative to the plan's directory" },
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
     { .name = "kind", .types = STR, .def = "\"tool\"",
       .doc = "the record kind: tool, server or rag" },
     { .name = "status", .types = STR,
@@ -694,7 +679,7 @@ static const action_arg_t list_args[] = {
 };
 static const action_arg_t count_args[] = {
     { .name = "db", .types = STR, .required = true,
-      .doc = "the registry: a SQLite database (a path ending in .db), relative to the plan's directory" },
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
     { .name = "kind", .types = STR, .def = "\"tool\"",
       .doc = "the record kind: tool, server or rag" },
     { 0 },

@@ -1,6 +1,7 @@
 /* registry_int.h: what the V2 registry's files share (registry.c, the
- * actions; registry_sqlite.c, a store): the one small interface a store
- * implements, so that another (a folder, a remote registry) is a row of
+ * actions; registry_store.c, what they stand on; registry_sqlite.c and
+ * registry_dir.c, the stores): the one small interface a store
+ * implements, so that another (a remote registry) is a row of
  * its own. A store holds, per record kind ("tool", "server", "rag") and
  * name, one descriptor (docs/registry.md), as a value. */
 #ifndef MIG_REGISTRY_INT_H
@@ -40,6 +41,10 @@ typedef struct reg_store_ops {
 } reg_store_ops_t;
 
 extern const reg_store_ops_t registry_sqlite_ops;
+extern const reg_store_ops_t registry_dir_ops;
+
+/* Whether NAME fits ^[a-zA-Z0-9_-]{1,64}$ (what a record is named). */
+bool registry_name_ok(const char *name);
 
 /* The table name of KIND ("tools", "servers", "backends"), or NULL when
  * KIND is no record kind. */

@@ -24,8 +24,24 @@ const char *registry_kind_table(const char *kind)
     return NULL;
 }
 
-/* The stores, the first that fits a path taking it. */
-static const reg_store_ops_t *const stores[] = { &registry_sqlite_ops };
+bool registry_name_ok(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n < 1 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = name[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* The stores, the first that fits a path taking it: a path ending in
+ * .db is a SQLite database, any other a folder. */
+static const reg_store_ops_t *const stores[] = { &registry_sqlite_ops,
+                                                 &registry_dir_ops };
 
 static const reg_store_ops_t *store_for(const char *path)
 {
@@ -110,9 +126,9 @@ mig_status_t registry_open_db(action_ctx_t *c, const char *db, reg_mode_t mode,
     *s = NULL;
     *ops = db ? store_for(db) : NULL;
     if (!*ops)
-        return actx_fail(c, "InvalidConfig", "registry: '%s' names no "
-                         "registry store (a SQLite database is a path "
-                         "ending in .db)", db ? db : "");
+        return actx_fail(c, "InvalidConfig", "registry: the registry must "
+                         "be named by a path (a SQLite database ending in "
+                         ".db, or a folder)");
     const char *abs = actx_path(c, db);
     if (!abs)
         return MIG_ENOMEM;

@@ -1,8 +1,8 @@
 /* resource.c: the one interface through which rollback verification sees
  * every kind of resource a run manages (runtime.h, "managed resources"):
  * a row per kind in resource_kinds, found by the prefix of a resource's
- * id. Files are the only kind today; registry and remote records join
- * the table as rows of their own. The runtime journals each resource's
+ * id: files, and the V2 registry's records; remote records join the
+ * table as a row of their own. The runtime journals each resource's
  * state before a step and after it (the after-image), records the states
  * at a checkpoint with their digest, and rollback (rollback_verify.c)
  * compares through the functions below. */
@@ -19,9 +19,25 @@ static mig_status_t file_state(action_ctx_t *ctx, const char *id,
     return actx_state(ctx, id, out);
 }
 
+mig_status_t (*resource_registry_state)(action_ctx_t *ctx, const char *id,
+                                        strbuf_t *out);
+
+static mig_status_t registry_state(action_ctx_t *ctx, const char *id,
+                                   strbuf_t *out)
+{
+    if (!resource_registry_state)
+        return actx_fail(ctx, "InvalidConfig", "'%s': registry records "
+                         "need the standard library", id);
+    return resource_registry_state(ctx, id, out);
+}
+
 /* The table, most specific prefix first; the last row (prefix "") takes
  * every id the others do not: a path. */
 static const resource_kind_t resource_kinds[] = {
+    { .name = "registry", .prefix = "registry:", .state = registry_state,
+      .doc = "A record of the V2 registry, named registry:DB#KIND/NAME (DB "
+             "as the plan wrote it): \"absent\", or \"record:\" and the "
+             "BLAKE2b-256 of the record's canonical JSON." },
     { .name = "file", .prefix = "", .state = file_state,
       .doc = "A file or directory, named by its path relative to the plan: "
              "\"absent\", \"dir\", or \"file:\" and the BLAKE2b-256 of its "

@@ -305,6 +305,13 @@ typedef struct resource_kind {
     const char *doc;
 } resource_kind_t;
 
+/* The state of a registry record (ids "registry:DB#KIND/NAME"): the
+ * registry's stores live above the runtime, so the standard library sets
+ * this when it registers its actions (stdlib_register); while it is
+ * NULL, a registry id fails with InvalidConfig. */
+extern mig_status_t (*resource_registry_state)(action_ctx_t *ctx,
+                                               const char *id, strbuf_t *out);
+
 /* The kind of resource ID (never NULL: a path when no prefix fits). */
 const resource_kind_t *resource_kind_of(const char *id);
 /* The state of ID now, through its kind, appended to OUT. */

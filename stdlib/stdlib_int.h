@@ -6,7 +6,7 @@
 #include "mig_stdlib.h"
 
 /* Each module's rows (file.c, exec.c, log.c, test.c, test_api.c,
- * schema_action.c, tools/normalize.c, adapt.c). */
+ * schema_action.c, tools/normalize.c, adapt.c, registry/registry.c). */
 extern const action_t stdlib_file_actions[];
 extern const size_t stdlib_file_count;
 extern const action_t stdlib_exec_actions[];
@@ -23,6 +23,8 @@ extern const action_t stdlib_test_api_actions[];
 extern const size_t stdlib_test_api_count;
 extern const action_t stdlib_tools_actions[];   /* tools/tools.c */
 extern const size_t stdlib_tools_count;
+extern const action_t stdlib_registry_actions[];
+extern const size_t stdlib_registry_count;
 extern const action_handler_t stdlib_adapt_handlers[];
 extern const size_t stdlib_adapt_count;
 
@@ -30,6 +32,12 @@ extern const size_t stdlib_adapt_count;
  * handler_fn). */
 mig_status_t adapt_resolve_dependency(action_ctx_t *c, const val_t *err,
                                       const val_t *args, val_t **out);
+
+/* The state of the registry record ID ("registry:DB#KIND/NAME"), the
+ * function of the registry's row of the resource table (runtime.h,
+ * resource_registry_state; registry/registry.c). */
+mig_status_t registry_record_state(action_ctx_t *c, const char *id,
+                                   strbuf_t *out);
 
 /* The argument NAME of ARGS (a map bound by action_bind_args), borrowed,
  * or NULL when it has no value. */

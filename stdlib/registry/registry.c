@@ -1,0 +1,728 @@
+/* registry.c: the registry.* actions over the V2 registry's stores
+ * (registry_int.h, registry_store.c). Reading actions
+ * are pure; changing ones undo themselves: capture keeps the record as it
+ * was (its before-image, a descriptor or null) and declares it a
+ * resource, "registry:DB#KIND/NAME"; undo puts it back exactly. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "registry_int.h"
+
+/* ---- arguments ----------------------------------------------------------- */
+
+/* KIND of ARGS ("tool" when not given), checked for ACTION: NULL (reported) when it
+ * is no record kind. */
+static const char *kind_arg(action_ctx_t *c, const char *action,
+                            const val_t *args)
+{
+    const char *kind = stdlib_arg_str(args, "kind");
+    if (!kind)
+        kind = "tool";
+    if (!registry_kind_table(kind)) {
+        actx_fail(c, "InvalidConfig", "%s: '%s' is no record kind (tool, "
+                  "server, rag)", action, kind);
+        return NULL;
+    }
+    return kind;
+}
+
+/* The record's name and kind, checked. */
+static mig_status_t record_ids(action_ctx_t *c, const val_t *rec,
+                               const char **kind, const char **name)
+{
+    if (val_type(rec) != VAL_MAP)
+        return actx_fail(c, "ValidationFailed", "registry.put: the record "
+                         "must be a map, not %s",
+                         val_type_name(val_type(rec)));
+    *kind = stdlib_arg_str(rec, "kind");
+    *name = stdlib_arg_str(rec, "name");
+    if (!registry_kind_table(*kind))
+        return actx_fail(c, "ValidationFailed", "registry.put: the record's "
+                         "kind must be \"tool\", \"server\" or \"rag\"");
+    if (!registry_name_ok(*name))
+        return actx_fail(c, "ValidationFailed", "registry.put: the record's "
+                         "name must match ^[a-zA-Z0-9_-]{1,64}$");
+    return MIG_OK;
+}
+
+/* "blake2b:" and the hash of REC's canonical JSON without digest,
+ * created, updated and status, into OUT (BLOB_HEX + 8 bytes). */
+static mig_status_t content_digest(const val_t *rec, char *out)
+{
+    val_t *m = val_copy(rec);
+    if (!m)
+        return MIG_ENOMEM;
+    static const char *const skip[] = { "digest", "created", "updated",
+                                        "status" };
+    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+        val_map_delete(m, skip[i], strlen(skip[i]));
+    strbuf_t b;
+    strbuf_init(&b);
+    mig_status_t st = registry_canonical(m, &b);
+    char hex[BLOB_HEX];
+    if (st == MIG_OK) {
+        blobs_hash(b.data ? b.data : "", b.len, hex);
+        snprintf(out, BLOB_HEX + 8, "blake2b:%s", hex);
+    }
+    strbuf_free(&b);
+    val_unref(m);
+    return st;
+}
+
+/* The time now as RFC 3339 UTC into OUT (21 bytes). */
+static void now_text(char out[21])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Where REC came from, for messages: "FILE POINTER" or "unknown". */
+static void provenance_text(const val_t *rec, strbuf_t *out)
+{
+    val_t *p = rec ? stdlib_arg(rec, "provenance") : NULL;
+    const char *file = p && val_type(p) == VAL_MAP
+        ? stdlib_arg_str(p, "file") : NULL;
+    const char *ptr = file ? stdlib_arg_str(p, "pointer") : NULL;
+    if (!file)
+        strbuf_puts(out, "an unknown source");
+    else if (ptr && *ptr)
+        strbuf_printf(out, "%s#%s", file, ptr);
+    else
+        strbuf_puts(out, file);
+}
+
+/* ---- capture and undo ---------------------------------------------------- */
+
+/* The undo record of every changing registry action: {db, kind, name,
+ * before}, BEFORE the record as it was (null when there was none). */
+static mig_status_t keep_record(action_ctx_t *c, const char *db,
+                                const char *kind, const char *name,
+                                val_t **out)
+{
+    strbuf_t id;
+    strbuf_init(&id);
+    val_t *before = NULL, *rec = NULL;
+    mig_status_t st = registry_make_id(db, kind, name, &id);
+    if (st == MIG_OK)
+        st = registry_get_record(c, db, kind, name, &before);
+    if (st == MIG_OK)
+        st = resource_declare(c, id.data);
+    if (st == MIG_OK) {
+        rec = val_map_new(4);
+        st = rec ? MIG_OK : MIG_ENOMEM;
+    }
+    if (st == MIG_OK)
+        st = val_map_set_take(rec, "db", 2, val_cstring(db));
+    if (st == MIG_OK)
+        st = val_map_set_take(rec, "kind", 4, val_cstring(kind));
+    if (st == MIG_OK)
+        st = val_map_set_take(rec, "name", 4, val_cstring(name));
+    if (st == MIG_OK) {
+        st = val_map_set_take(rec, "before", 6, before ? before : val_null());
+        before = NULL;
+    }
+    val_unref(before);
+    strbuf_free(&id);
+    if (st != MIG_OK) {
+        val_unref(rec);
+        return st;
+    }
+    *out = rec;
+    return MIG_OK;
+}
+
+/* Puts back the record an undo record kept: idempotent. */
+static mig_status_t registry_undo(action_ctx_t *c, const val_t *rec,
+                                  val_t **out)
+{
+    const char *db = val_type(rec) == VAL_MAP ? stdlib_arg_str(rec, "db")
+                                              : NULL;
+    const char *kind = db ? stdlib_arg_str(rec, "kind") : NULL;
+    const char *name = db ? stdlib_arg_str(rec, "name") : NULL;
+    val_t *before = db ? stdlib_arg(rec, "before") : NULL;
+    if (!db || !registry_kind_table(kind) || !name || !before)
+        return actx_fail(c, "InvalidConfig", "registry: a malformed undo "
+                         "record");
+    mig_status_t st = registry_set_record(c, db, kind, name,
+                                 val_type(before) == VAL_NULL ? NULL : before);
+    if (st == MIG_OK)
+        *out = val_null();
+    return st;
+}
+
+/* *OUT gets the bool B; MIG_OK. */
+static mig_status_t give_bool(val_t **out, bool b)
+{
+    *out = val_bool(b);
+    return MIG_OK;
+}
+
+/* The result of a changing action: {kind, name, outcome, digest}. */
+static mig_status_t give_outcome(const char *kind, const char *name,
+                                 const char *outcome, const char *digest,
+                                 val_t **out)
+{
+    val_t *m = val_map_new(4);
+    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "kind", 4, val_cstring(kind));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "name", 4, val_cstring(name));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "outcome", 7, val_cstring(outcome));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "digest", 6,
+                              digest ? val_cstring(digest) : val_null());
+    if (st != MIG_OK) {
+        val_unref(m);
+        return st;
+    }
+    *out = m;
+    return MIG_OK;
+}
+
+/* ---- registry.put -------------------------------------------------------- */
+
+/* What a put of ARGS would do with the record there now (*HAVE, new or
+ * NULL): "added", "kept", "replaced", or a Conflict (reported) when the
+ * records differ and replace is not true. DIGEST gets the new content
+ * digest. */
+static mig_status_t put_plan(action_ctx_t *c, const val_t *args,
+                             val_t **have, const char **outcome,
+                             char digest[BLOB_HEX + 8])
+{
+    const char *db = stdlib_arg_str(args, "db");
+    const val_t *rec = stdlib_arg(args, "record");
+    val_t *replace = stdlib_arg(args, "replace");
+    const char *kind, *name;
+    *have = NULL;
+    mig_status_t st = record_ids(c, rec, &kind, &name);
+    if (st == MIG_OK)
+        st = content_digest(rec, digest);
+    if (st == MIG_OK)
+        st = registry_get_record(c, db, kind, name, have);
+    if (st != MIG_OK)
+        return st;
+    const char *old = *have ? stdlib_arg_str(*have, "digest") : NULL;
+    if (!*have)
+        *outcome = "added";
+    else if (old && strcmp(old, digest) == 0)
+        *outcome = "kept";
+    else if (replace && val_type(replace) == VAL_BOOL && val_get_bool(replace))
+        *outcome = "replaced";
+    else {
+        strbuf_t a, b;
+        strbuf_init(&a);
+        strbuf_init(&b);
+        provenance_text(*have, &a);
+        provenance_text(rec, &b);
+        st = actx_fail(c, "Conflict", "registry.put: %s '%s' in %s, from %s, "
+                       "differs from the one given, from %s (replace: true "
+                       "replaces it)", kind, name, db, a.data ? a.data : "",
+                       b.data ? b.data : "");
+        strbuf_free(&a);
+        strbuf_free(&b);
+    }
+    return st;
+}
+
+static mig_status_t put_preview(action_ctx_t *c, const val_t *args,
+                                val_t **out)
+{
+    (void)out;
+    val_t *have;
+    const char *outcome;
+    char digest[BLOB_HEX + 8];
+    mig_status_t st = put_plan(c, args, &have, &outcome, digest);
+    val_unref(have);
+    if (st != MIG_OK || strcmp(outcome, "kept") == 0)
+        return st;
+    const val_t *rec = stdlib_arg(args, "record");
+    strbuf_t id;
+    strbuf_init(&id);
+    st = registry_make_id(stdlib_arg_str(args, "db"), stdlib_arg_str(rec, "kind"),
+                 stdlib_arg_str(rec, "name"), &id);
+    if (st == MIG_OK)
+        st = actx_would(c, strcmp(outcome, "added") == 0 ? "create"
+                                                         : "overwrite",
+                        id.data, "%s", digest);
+    strbuf_free(&id);
+    return st;
+}
+
+static mig_status_t put_capture(action_ctx_t *c, const val_t *args,
+                                val_t **out)
+{
+    const val_t *rec = stdlib_arg(args, "record");
+    const char *kind, *name;
+    mig_status_t st = record_ids(c, rec, &kind, &name);
+    return st == MIG_OK
+        ? keep_record(c, stdlib_arg_str(args, "db"), kind, name, out) : st;
+}
+
+static mig_status_t put_run(action_ctx_t *c, const val_t *args, val_t **out)
+{
+    const char *db = stdlib_arg_str(args, "db");
+    const val_t *rec = stdlib_arg(args, "record");
+    val_t *have;
+    const char *outcome;
+    char digest[BLOB_HEX + 8];
+    mig_status_t st = put_plan(c, args, &have, &outcome, digest);
+    const char *kind = stdlib_arg_str(rec, "kind");
+    const char *name = stdlib_arg_str(rec, "name");
+    if (st == MIG_OK && strcmp(outcome, "kept") != 0) {
+        char now[21];
+        now_text(now);
+        val_t *m = val_copy(rec);
+        val_t *created = have ? stdlib_arg(have, "created") : NULL;
+        const char *status = stdlib_arg_str(rec, "status");
+        st = m ? MIG_OK : MIG_ENOMEM;
+        if (st == MIG_OK)
+            st = val_map_set_take(m, "digest", 6, val_cstring(digest));
+        if (st == MIG_OK)
+            st = val_map_set_take(m, "status", 6,
+                                  val_cstring(status ? status : "active"));
+        if (st == MIG_OK)
+            st = val_map_set_take(m, "created", 7, created
+                                  ? val_ref(created) : val_cstring(now));
+        if (st == MIG_OK)
+            st = val_map_set_take(m, "updated", 7, val_cstring(now));
+        if (st == MIG_OK)
+            st = registry_set_record(c, db, kind, name, m);
+        val_unref(m);
+    }
+    val_unref(have);
+    return st == MIG_OK ? give_outcome(kind, name, outcome, digest, out) : st;
+}
+
+/* Applied when the record there has the content digest of the one given. */
+static mig_status_t put_applied(action_ctx_t *c, const val_t *args,
+                                val_t **out)
+{
+    const val_t *rec = stdlib_arg(args, "record");
+    const char *kind, *name;
+    char digest[BLOB_HEX + 8];
+    val_t *have = NULL;
+    mig_status_t st = record_ids(c, rec, &kind, &name);
+    if (st == MIG_OK)
+        st = content_digest(rec, digest);
+    if (st == MIG_OK)
+        st = registry_get_record(c, stdlib_arg_str(args, "db"), kind, name, &have);
+    const char *now = have ? stdlib_arg_str(have, "digest") : NULL;
+    bool same = now && strcmp(now, digest) == 0;
+    val_unref(have);
+    return st == MIG_OK ? give_bool(out, same) : st;
+}
+
+/* ---- registry.get, list, count ------------------------------------------- */
+
+/* Whether REC lists NAME among its aliases. */
+static bool has_alias(const val_t *rec, const char *name)
+{
+    val_t *al = stdlib_arg(rec, "aliases");
+    for (size_t i = 0; al && val_type(al) == VAL_LIST && i < val_len(al); i++) {
+        val_t *a = val_list_get(al, i);
+        if (val_type(a) == VAL_STRING && strcmp(val_get_str(a, NULL), name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static mig_status_t registry_get(action_ctx_t *c, const val_t *args,
+                                 val_t **out)
+{
+    const char *db = stdlib_arg_str(args, "db");
+    const char *name = stdlib_arg_str(args, "name");
+    const char *kind = kind_arg(c, "registry.get", args);
+    if (!kind)
+        return MIG_EINVALID;
+    val_t *rec = NULL, *all = NULL;
+    mig_status_t st = registry_get_record(c, db, kind, name, &rec);
+    if (st == MIG_OK && !rec)
+        st = registry_list_records(c, db, kind, &all);
+    for (size_t i = 0; st == MIG_OK && !rec && i < val_len(all); i++)
+        if (has_alias(val_list_get(all, i), name))
+            rec = val_ref(val_list_get(all, i));
+    val_unref(all);
+    if (st == MIG_OK && !rec)
+        st = actx_fail(c, "MissingDependency", "registry.get: no %s named "
+                       "'%s' in %s", kind, name, db);
+    if (st == MIG_OK)
+        *out = rec;
+    return st;
+}
+
+static mig_status_t registry_list(action_ctx_t *c, const val_t *args,
+                                  val_t **out)
+{
+    const char *kind = kind_arg(c, "registry.list", args);
+    const char *status = stdlib_arg_str(args, "status");
+    if (!kind)
+        return MIG_EINVALID;
+    val_t *all;
+    mig_status_t st = registry_list_records(c, stdlib_arg_str(args, "db"), kind, &all);
+    if (st != MIG_OK || !status) {
+        if (st == MIG_OK)
+            *out = all;
+        return st;
+    }
+    val_t *l = val_list_new(val_len(all));
+    st = l ? MIG_OK : MIG_ENOMEM;
+    for (size_t i = 0; st == MIG_OK && i < val_len(all); i++) {
+        const char *s = stdlib_arg_str(val_list_get(all, i), "status");
+        if (s && strcmp(s, status) == 0)
+            st = val_list_push(l, val_list_get(all, i));
+    }
+    val_unref(all);
+    if (st != MIG_OK) {
+        val_unref(l);
+        return st;
+    }
+    *out = l;
+    return MIG_OK;
+}
+
+static mig_status_t registry_count(action_ctx_t *c, const val_t *args,
+                                   val_t **out)
+{
+    const char *kind = kind_arg(c, "registry.count", args);
+    if (!kind)
+        return MIG_EINVALID;
+    val_t *all;
+    mig_status_t st = registry_list_records(c, stdlib_arg_str(args, "db"), kind, &all);
+    if (st == MIG_OK) {
+        *out = val_int((int64_t)val_len(all));
+        val_unref(all);
+    }
+    return st;
+}
+
+/* ---- registry.delete, deprecate, alias ----------------------------------- */
+
+/* A change of one record that is there: gives in *NEXT the record after
+ * the change (a new value, or NULL: removed) and in *OUTCOME what
+ * happened ("kept" when HAVE is already so). */
+typedef mig_status_t (*change_fn)(action_ctx_t *c, const val_t *args,
+                                  const val_t *have, val_t **next,
+                                  const char **outcome);
+
+static mig_status_t change_delete(action_ctx_t *c, const val_t *args,
+                                  const val_t *have, val_t **next,
+                                  const char **outcome)
+{
+    (void)c, (void)args, (void)have;
+    *next = NULL;
+    *outcome = "deleted";
+    return MIG_OK;
+}
+
+/* HAVE with KEY set to VALUE (taken) and updated now, into *NEXT. */
+static mig_status_t with_field(const val_t *have, const char *key,
+                               val_t *value, val_t **next)
+{
+    char now[21];
+    now_text(now);
+    val_t *m = val_copy(have);
+    mig_status_t st = m && value ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK) {
+        st = val_map_set_take(m, key, strlen(key), value);
+        value = NULL;
+    }
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "updated", 7, val_cstring(now));
+    val_unref(value);
+    if (st != MIG_OK) {
+        val_unref(m);
+        return st;
+    }
+    *next = m;
+    return MIG_OK;
+}
+
+static mig_status_t change_deprecate(action_ctx_t *c, const val_t *args,
+                                     const val_t *have, val_t **next,
+                                     const char **outcome)
+{
+    (void)c, (void)args;
+    const char *status = stdlib_arg_str(have, "status");
+    if (status && strcmp(status, "deprecated") == 0) {
+        *next = val_ref((val_t *)have);
+        *outcome = "kept";
+        return MIG_OK;
+    }
+    *outcome = "deprecated";
+    return with_field(have, "status", val_cstring("deprecated"), next);
+}
+
+static mig_status_t change_alias(action_ctx_t *c, const val_t *args,
+                                 const val_t *have, val_t **next,
+                                 const char **outcome)
+{
+    const char *alias = stdlib_arg_str(args, "alias");
+    const char *name = stdlib_arg_str(args, "name");
+    if (!alias || !*alias)
+        return actx_fail(c, "InvalidConfig", "registry.alias: the alias "
+                         "must be a non-empty string");
+    if (has_alias(have, alias) || strcmp(alias, name) == 0) {
+        *next = val_ref((val_t *)have);
+        *outcome = "kept";
+        return MIG_OK;
+    }
+    val_t *other = NULL;
+    mig_status_t st = registry_get_record(c, stdlib_arg_str(args, "db"),
+                                 stdlib_arg_str(have, "kind"), alias, &other);
+    if (st == MIG_OK && other)
+        st = actx_fail(c, "Conflict", "registry.alias: '%s' is the name of "
+                       "another record", alias);
+    val_unref(other);
+    if (st != MIG_OK)
+        return st;
+    val_t *old = stdlib_arg(have, "aliases");
+    val_t *al = old && val_type(old) == VAL_LIST ? val_copy(old)
+                                                 : val_list_new(1);
+    st = al ? val_list_push_take(al, val_cstring(alias)) : MIG_ENOMEM;
+    if (st != MIG_OK) {
+        val_unref(al);
+        return st;
+    }
+    *outcome = "aliased";
+    return with_field(have, "aliases", al, next);
+}
+
+/* Whether the change is in place in the record there now (HAVE, or
+ * NULL when there is none). */
+typedef bool (*done_fn)(const val_t *args, const val_t *have);
+
+static bool done_delete(const val_t *args, const val_t *have)
+{
+    (void)args;
+    return !have;
+}
+
+static bool done_deprecate(const val_t *args, const val_t *have)
+{
+    (void)args;
+    const char *s = have ? stdlib_arg_str(have, "status") : NULL;
+    return s && strcmp(s, "deprecated") == 0;
+}
+
+static bool done_alias(const val_t *args, const val_t *have)
+{
+    return have && has_alias(have, stdlib_arg_str(args, "alias"));
+}
+
+/* A changing action on one record that is there: its name, its change,
+ * and how applied knows it is done. */
+typedef struct change {
+    const char *action;
+    change_fn change;
+    done_fn done;
+} change_t;
+
+static const change_t change_rows[] = {
+    { "registry.delete", change_delete, done_delete },
+    { "registry.deprecate", change_deprecate, done_deprecate },
+    { "registry.alias", change_alias, done_alias },
+};
+enum { CH_DELETE, CH_DEPRECATE, CH_ALIAS };
+
+/* What the change of ARGS would make of the record there now: *HAVE (new)
+ * and *NEXT (new or NULL), *OUTCOME; MissingDependency when the record
+ * is not there. */
+static mig_status_t change_plan(action_ctx_t *c, const change_t *ch,
+                                const val_t *args, val_t **have,
+                                val_t **next, const char **outcome)
+{
+    const char *db = stdlib_arg_str(args, "db");
+    const char *name = stdlib_arg_str(args, "name");
+    const char *kind = kind_arg(c, ch->action, args);
+    *have = *next = NULL;
+    if (!kind)
+        return MIG_EINVALID;
+    mig_status_t st = registry_get_record(c, db, kind, name, have);
+    if (st == MIG_OK && !*have)
+        st = actx_fail(c, "MissingDependency", "%s: no %s named '%s' in %s",
+                       ch->action, kind, name, db);
+    if (st == MIG_OK)
+        st = ch->change(c, args, *have, next, outcome);
+    return st;
+}
+
+static mig_status_t change_preview(action_ctx_t *c, const change_t *ch,
+                                   const val_t *args, val_t **out)
+{
+    (void)out;
+    val_t *have, *next;
+    const char *outcome;
+    mig_status_t st = change_plan(c, ch, args, &have, &next, &outcome);
+    strbuf_t id;
+    strbuf_init(&id);
+    if (st == MIG_OK && strcmp(outcome, "kept") != 0) {
+        st = registry_make_id(stdlib_arg_str(args, "db"), kind_arg(c, ch->action, args),
+                     stdlib_arg_str(args, "name"), &id);
+        if (st == MIG_OK)
+            st = actx_would(c, next ? "overwrite" : "delete", id.data, "%s",
+                            outcome);
+    }
+    strbuf_free(&id);
+    val_unref(have);
+    val_unref(next);
+    return st;
+}
+
+static mig_status_t change_capture(action_ctx_t *c, const change_t *ch,
+                                   const val_t *args, val_t **out)
+{
+    const char *kind = kind_arg(c, ch->action, args);
+    return kind ? keep_record(c, stdlib_arg_str(args, "db"), kind,
+                              stdlib_arg_str(args, "name"), out)
+                : MIG_EINVALID;
+}
+
+static mig_status_t change_run(action_ctx_t *c, const change_t *ch,
+                               const val_t *args, val_t **out)
+{
+    val_t *have, *next;
+    const char *outcome;
+    const char *name = stdlib_arg_str(args, "name");
+    mig_status_t st = change_plan(c, ch, args, &have, &next, &outcome);
+    const char *kind = st == MIG_OK ? kind_arg(c, ch->action, args) : NULL;
+    if (st == MIG_OK && strcmp(outcome, "kept") != 0)
+        st = registry_set_record(c, stdlib_arg_str(args, "db"), kind, name, next);
+    const char *digest = have ? stdlib_arg_str(have, "digest") : NULL;
+    if (st == MIG_OK)
+        st = give_outcome(kind, name, outcome, digest, out);
+    val_unref(have);
+    val_unref(next);
+    return st;
+}
+
+/* Applied when the record is as the change leaves it: gone (delete),
+ * deprecated, or listing the alias. */
+static mig_status_t change_applied(action_ctx_t *c, const change_t *ch,
+                                   const val_t *args, val_t **out)
+{
+    const char *kind = kind_arg(c, ch->action, args);
+    if (!kind)
+        return MIG_EINVALID;
+    val_t *have = NULL;
+    mig_status_t st = registry_get_record(c, stdlib_arg_str(args, "db"), kind,
+                                 stdlib_arg_str(args, "name"), &have);
+    bool done = ch->done(args, have);
+    val_unref(have);
+    return st == MIG_OK ? give_bool(out, done) : st;
+}
+
+/* Each changing action's functions: the shared ones with its row. */
+#define CHANGE_FNS(fn, row)                                                  \
+    static mig_status_t fn##_preview(action_ctx_t *c, const val_t *a,        \
+                                     val_t **o)                              \
+    { return change_preview(c, &change_rows[row], a, o); }                   \
+    static mig_status_t fn##_capture(action_ctx_t *c, const val_t *a,        \
+                                     val_t **o)                              \
+    { return change_capture(c, &change_rows[row], a, o); }                   \
+    static mig_status_t fn##_run(action_ctx_t *c, const val_t *a, val_t **o) \
+    { return change_run(c, &change_rows[row], a, o); }                       \
+    static mig_status_t fn##_applied(action_ctx_t *c, const val_t *a,        \
+                                     val_t **o)                              \
+    { return change_applied(c, &change_rows[row], a, o); }
+CHANGE_FNS(delete, CH_DELETE)
+CHANGE_FNS(deprecate, CH_DEPRECATE)
+CHANGE_FNS(alias, CH_ALIAS)
+#undef CHANGE_FNS
+
+/* ---- the table ------------------------------------------------------------ */
+
+#define STR ACTION_T(STRING)
+
+static const action_arg_t put_args[] = {
+    { .name = "db", .types = STR, .required = true,
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
+    { .name = "record", .types = ACTION_T(MAP), .required = true,
+      .doc = "a V2 descriptor (docs/registry.md); its kind and name say where it goes" },
+    { .name = "replace", .types = ACTION_T(BOOL), .def = "false",
+      .doc = "replace a different record of that name instead of failing with Conflict" },
+    { 0 },
+};
+static const action_arg_t name_args[] = {
+    { .name = "db", .types = STR, .required = true,
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
+    { .name = "name", .types = STR, .required = true,
+      .doc = "the record's name (get also finds it by an alias)" },
+    { .name = "kind", .types = STR, .def = "\"tool\"",
+      .doc = "the record kind: tool, server or rag" },
+    { 0 },
+};
+static const action_arg_t alias_args[] = {
+    { .name = "db", .types = STR, .required = true,
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
+    { .name = "name", .types = STR, .required = true,
+      .doc = "the record's name (get also finds it by an alias)" },
+    { .name = "alias", .types = STR, .required = true,
+      .doc = "another name the record is found by" },
+    { .name = "kind", .types = STR, .def = "\"tool\"",
+      .doc = "the record kind: tool, server or rag" },
+    { 0 },
+};
+static const action_arg_t list_args[] = {
+    { .name = "db", .types = STR, .required = true,
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
+    { .name = "kind", .types = STR, .def = "\"tool\"",
+      .doc = "the record kind: tool, server or rag" },
+    { .name = "status", .types = STR,
+      .doc = "only records of this status (active, deprecated)" },
+    { 0 },
+};
+static const action_arg_t count_args[] = {
+    { .name = "db", .types = STR, .required = true,
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
+    { .name = "kind", .types = STR, .def = "\"tool\"",
+      .doc = "the record kind: tool, server or rag" },
+    { 0 },
+};
+
+#define RESULT ACTION_T(MAP)
+const action_t stdlib_registry_actions[] = {
+    { .name = "registry.put", .effect = ACTION_SELF_UNDO, .args = put_args,
+      .result = RESULT, .preview = put_preview, .capture = put_capture,
+      .run = put_run, .undo = registry_undo, .applied = put_applied,
+      .doc = "Stores RECORD (a V2 descriptor) in the registry DB: kept when "
+             "the same content is there, Conflict when another is, unless "
+             "REPLACE; undo puts back what was there." },
+    { .name = "registry.get", .effect = ACTION_PURE, .args = name_args,
+      .result = RESULT, .preview = registry_get, .run = registry_get,
+      .doc = "The record of KIND named NAME (or aliased so); "
+             "MissingDependency when there is none." },
+    { .name = "registry.list", .effect = ACTION_PURE, .args = list_args,
+      .result = ACTION_T(LIST), .preview = registry_list, .run = registry_list,
+      .doc = "The records of KIND (with STATUS, when given), by name." },
+    { .name = "registry.count", .effect = ACTION_PURE, .args = count_args,
+      .result = ACTION_T(NUMBER), .preview = registry_count,
+      .run = registry_count,
+      .doc = "How many records of KIND the registry holds." },
+    { .name = "registry.delete", .effect = ACTION_SELF_UNDO,
+      .args = name_args, .result = RESULT, .preview = delete_preview,
+      .capture = delete_capture, .run = delete_run, .undo = registry_undo,
+      .applied = delete_applied,
+      .doc = "Removes the record of KIND named NAME (MissingDependency when "
+             "there is none); undo puts it back exactly." },
+    { .name = "registry.deprecate", .effect = ACTION_SELF_UNDO,
+      .args = name_args, .result = RESULT, .preview = deprecate_preview,
+      .capture = deprecate_capture, .run = deprecate_run, .undo = registry_undo,
+      .applied = deprecate_applied,
+      .doc = "Sets the record's status to \"deprecated\" (kept when it is); "
+             "undo puts the record back exactly." },
+    { .name = "registry.alias", .effect = ACTION_SELF_UNDO,
+      .args = alias_args, .result = RESULT, .preview = alias_preview,
+      .capture = alias_capture, .run = alias_run, .undo = registry_undo,
+      .applied = alias_applied,
+      .doc = "Adds ALIAS to the record's aliases (Conflict when another "
+             "record has that name); undo puts the record back exactly." },
+};
+
+const size_t stdlib_registry_count =
+    sizeof stdlib_registry_actions / sizeof *stdlib_registry_actions;

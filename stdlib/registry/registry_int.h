@@ -1,0 +1,83 @@
+/* registry_int.h: what the V2 registry's files share (registry.c, the
+ * actions; registry_store.c, what they stand on; registry_sqlite.c and
+ * registry_dir.c, the stores): the one small interface a store
+ * implements, so that another (a remote registry) is a row of
+ * its own. A store holds, per record kind ("tool", "server", "rag") and
+ * name, one descriptor (docs/registry.md), as a value. */
+#ifndef MIG_REGISTRY_INT_H
+#define MIG_REGISTRY_INT_H
+
+#include "stdlib_int.h"
+
+typedef struct reg_store reg_store_t;
+
+typedef enum reg_mode {
+    REG_READ,       /* read only */
+    REG_WRITE,      /* read and write a store that is there */
+    REG_CREATE,     /* read and write, creating the store when missing */
+} reg_mode_t;
+
+typedef struct reg_store_ops {
+    const char *name;           /* "sqlite" */
+    /* Whether PATH names a store of this kind (".db" for SQLite). */
+    bool (*fits)(const char *path);
+    /* Opens the store at ABS (an absolute path) as MODE says; *OUT NULL
+     * (and MIG_OK) when it is not there and MODE is not REG_CREATE. Fails
+     * through C with InvalidConfig and a reason (damaged, a newer schema)
+     * and MIG_EINVALID. REG_READ changes nothing. */
+    mig_status_t (*open)(action_ctx_t *c, const char *abs, reg_mode_t mode,
+                         reg_store_t **out);
+    void (*close)(reg_store_t *s);
+    /* The descriptor of KIND named NAME, a new value, or *OUT NULL. */
+    mig_status_t (*get)(action_ctx_t *c, reg_store_t *s, const char *kind,
+                        const char *name, val_t **out);
+    /* Stores REC (a descriptor) as KIND NAME, replacing what is there,
+     * or removes it (REC NULL). Atomic. */
+    mig_status_t (*set)(action_ctx_t *c, reg_store_t *s, const char *kind,
+                        const char *name, const val_t *rec);
+    /* Every descriptor of KIND, sorted by name, as a new list. */
+    mig_status_t (*list)(action_ctx_t *c, reg_store_t *s, const char *kind,
+                         val_t **out);
+} reg_store_ops_t;
+
+extern const reg_store_ops_t registry_sqlite_ops;
+extern const reg_store_ops_t registry_dir_ops;
+
+/* Whether NAME fits ^[a-zA-Z0-9_-]{1,64}$ (what a record is named). */
+bool registry_name_ok(const char *name);
+
+/* The table name of KIND ("tools", "servers", "backends"), or NULL when
+ * KIND is no record kind. */
+const char *registry_kind_table(const char *kind);
+/* Appends the canonical JSON of V (keys sorted, two-space indent, a final
+ * newline): what a store keeps and what digests are taken of. */
+mig_status_t registry_canonical(const val_t *v, strbuf_t *out);
+
+/* How a registry record's resource id starts: "registry:DB#KIND/NAME". */
+#define REGISTRY_ID_PREFIX "registry:"
+/* Appends the resource id of record KIND NAME of DB to OUT. */
+mig_status_t registry_make_id(const char *db, const char *kind,
+                              const char *name, strbuf_t *out);
+
+/* Opens DB (as the plan wrote it, relative to the plan's directory) in
+ * MODE with the store that fits it; *S NULL when it is not there (and
+ * MODE is not REG_CREATE). InvalidConfig when no store fits DB. */
+mig_status_t registry_open_db(action_ctx_t *c, const char *db,
+                              reg_mode_t mode, const reg_store_ops_t **ops,
+                              reg_store_t **s);
+/* The record KIND NAME of DB, a new value, or *OUT NULL (DB missing
+ * too). Changes nothing. */
+mig_status_t registry_get_record(action_ctx_t *c, const char *db,
+                                 const char *kind, const char *name,
+                                 val_t **out);
+/* Stores REC (NULL: removes) as KIND NAME in DB, creating DB when REC is
+ * a record; removing from a DB that is not there does nothing. */
+mig_status_t registry_set_record(action_ctx_t *c, const char *db,
+                                 const char *kind, const char *name,
+                                 const val_t *rec);
+/* The records of KIND in DB, by name, as a new list (empty when DB is
+ * not there). */
+mig_status_t registry_list_records(action_ctx_t *c, const char *db,
+                                   const char *kind, val_t **out);
+
+#endif

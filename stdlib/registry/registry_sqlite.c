@@ -1,0 +1,244 @@
+/* registry_sqlite.c: the SQLite store of the V2 registry (a path ending
+ * in .db): a table per record kind (tools, servers, backends) holding the
+ * descriptor's canonical JSON beside its name, digest and status, and a
+ * meta table with the schema version, refused when newer than this mig
+ * knows. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "registry_int.h"
+
+#define REG_SCHEMA_VERSION 1
+
+struct reg_store {
+    sqlite3 *db;
+};
+
+static bool sqlite_fits(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 3 && strcmp(path + n - 3, ".db") == 0;
+}
+
+static mig_status_t fail_db(action_ctx_t *c, sqlite3 *db, const char *what)
+{
+    return actx_fail(c, "InvalidConfig", "registry: %s: %s", what,
+                     db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+static const char *const schema_sql =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS tools(name TEXT PRIMARY KEY, json TEXT NOT NULL,"
+    " digest TEXT NOT NULL, status TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS servers(name TEXT PRIMARY KEY, json TEXT NOT NULL,"
+    " digest TEXT NOT NULL, status TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS backends(name TEXT PRIMARY KEY, json TEXT NOT NULL,"
+    " digest TEXT NOT NULL, status TEXT NOT NULL);"
+    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');";
+
+/* The schema version DB holds, or -1 when it has no meta table or no
+ * version in it (not a registry, or damaged). */
+static int schema_version(sqlite3 *db)
+{
+    sqlite3_stmt *q = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = "
+                           "'schema_version'", -1, &q, NULL) == SQLITE_OK
+        && sqlite3_step(q) == SQLITE_ROW)
+        version = atoi((const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    return version;
+}
+
+/* Checks the schema of DB, setting it up first when WRITE: a version
+ * other than this mig's is refused with its number; a damaged file or
+ * one that is no registry fails with SQLite's reason. */
+static mig_status_t check_schema(action_ctx_t *c, sqlite3 *db,
+                                 const char *abs, bool write)
+{
+    if (write && sqlite3_exec(db, "BEGIN IMMEDIATE;", NULL, NULL, NULL)
+                 != SQLITE_OK)
+        return actx_fail(c, "InvalidConfig", "registry: '%s' is not a "
+                         "registry database or is damaged: %s", abs,
+                         sqlite3_errmsg(db));
+    if (write && sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+        mig_status_t st = actx_fail(c, "InvalidConfig", "registry: '%s' is "
+                                    "not a registry database or is damaged: "
+                                    "%s", abs, sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+        return st;
+    }
+    int version = schema_version(db);
+    if (version != REG_SCHEMA_VERSION) {
+        if (write)
+            sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+        return version < 0
+            ? actx_fail(c, "InvalidConfig", "registry: '%s' is not a "
+                        "registry database or is damaged: %s", abs,
+                        sqlite3_errmsg(db))
+            : actx_fail(c, "InvalidConfig", "registry: '%s' has schema "
+                        "version %d; this mig knows version %d", abs,
+                        version, REG_SCHEMA_VERSION);
+    }
+    if (write && sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+        return fail_db(c, db, abs);
+    return MIG_OK;
+}
+
+static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
+                                reg_mode_t mode, reg_store_t **out)
+{
+    *out = NULL;
+    sqlite3 *db = NULL;
+    int flags = mode == REG_READ ? SQLITE_OPEN_READONLY
+              : mode == REG_WRITE ? SQLITE_OPEN_READWRITE
+              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(abs, &db, flags, NULL);
+    if (rc == SQLITE_CANTOPEN && mode != REG_CREATE) {
+        sqlite3_close(db);
+        return MIG_OK;
+    }
+    if (rc != SQLITE_OK) {
+        mig_status_t st = fail_db(c, db, abs);
+        sqlite3_close(db);
+        return st;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    mig_status_t st = check_schema(c, db, abs, mode != REG_READ);
+    reg_store_t *s = st == MIG_OK ? malloc(sizeof *s) : NULL;
+    if (st == MIG_OK && !s)
+        st = MIG_ENOMEM;
+    if (st != MIG_OK) {
+        sqlite3_close(db);
+        return st;
+    }
+    s->db = db;
+    *out = s;
+    return MIG_OK;
+}
+
+static void sqlite_close(reg_store_t *s)
+{
+    if (s) {
+        sqlite3_close(s->db);
+        free(s);
+    }
+}
+
+/* Parses the canonical JSON TEXT kept for KIND NAME into *OUT. */
+static mig_status_t parse_row(action_ctx_t *c, const char *text, size_t len,
+                              const char *name, val_t **out)
+{
+    src_t *src = src_from_memory(name, text, len);
+    if (!src)
+        return MIG_ENOMEM;
+    diag_list_t diags;
+    diag_list_init(&diags);
+    mig_status_t st = val_from_json(src, &diags, out);
+    diag_list_free(&diags);
+    src_free(src);
+    if (st == MIG_EINVALID)
+        st = actx_fail(c, "InvalidConfig", "registry: the record '%s' is "
+                       "damaged (not JSON)", name);
+    return st;
+}
+
+static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
+                               const char *kind, const char *name,
+                               val_t **out)
+{
+    *out = NULL;
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE name = ?1",
+             registry_kind_table(kind));
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fail_db(c, s->db, "get");
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    mig_status_t st = MIG_OK;
+    if (rc == SQLITE_ROW)
+        st = parse_row(c, (const char *)sqlite3_column_text(q, 0),
+                       (size_t)sqlite3_column_bytes(q, 0), name, out);
+    else if (rc != SQLITE_DONE)
+        st = fail_db(c, s->db, "get");
+    sqlite3_finalize(q);
+    return st;
+}
+
+static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
+                               const char *kind, const char *name,
+                               const val_t *rec)
+{
+    char sql[128];
+    const char *table = registry_kind_table(kind);
+    if (rec)
+        snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO %s(name, json, "
+                 "digest, status) VALUES(?1, ?2, ?3, ?4)", table);
+    else
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE name = ?1", table);
+    strbuf_t b;
+    strbuf_init(&b);
+    mig_status_t st = rec ? registry_canonical(rec, &b) : MIG_OK;
+    sqlite3_stmt *q = NULL;
+    if (st == MIG_OK && sqlite3_prepare_v2(s->db, sql, -1, &q, NULL)
+                        != SQLITE_OK)
+        st = fail_db(c, s->db, "set");
+    if (st == MIG_OK) {
+        sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+        if (rec) {
+            const char *dg = stdlib_arg_str(rec, "digest");
+            const char *status = stdlib_arg_str(rec, "status");
+            sqlite3_bind_text(q, 2, b.data ? b.data : "", (int)b.len,
+                              SQLITE_STATIC);
+            sqlite3_bind_text(q, 3, dg ? dg : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 4, status ? status : "active", -1,
+                              SQLITE_STATIC);
+        }
+        if (sqlite3_step(q) != SQLITE_DONE)
+            st = fail_db(c, s->db, "set");
+    }
+    sqlite3_finalize(q);
+    strbuf_free(&b);
+    return st;
+}
+
+static mig_status_t sqlite_list(action_ctx_t *c, reg_store_t *s,
+                                const char *kind, val_t **out)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT name, json FROM %s ORDER BY name",
+             registry_kind_table(kind));
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fail_db(c, s->db, "list");
+    val_t *l = val_list_new(8);
+    mig_status_t st = l ? MIG_OK : MIG_ENOMEM;
+    int rc;
+    while (st == MIG_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        val_t *v;
+        st = parse_row(c, (const char *)sqlite3_column_text(q, 1),
+                       (size_t)sqlite3_column_bytes(q, 1),
+                       (const char *)sqlite3_column_text(q, 0), &v);
+        if (st == MIG_OK)
+            st = val_list_push_take(l, v);
+    }
+    if (st == MIG_OK && rc != SQLITE_DONE)
+        st = fail_db(c, s->db, "list");
+    sqlite3_finalize(q);
+    if (st != MIG_OK) {
+        val_unref(l);
+        return st;
+    }
+    *out = l;
+    return MIG_OK;
+}
+
+const reg_store_ops_t registry_sqlite_ops = {
+    .name = "sqlite", .fits = sqlite_fits, .open = sqlite_open,
+    .close = sqlite_close, .get = sqlite_get, .set = sqlite_set,
+    .list = sqlite_list,
+};

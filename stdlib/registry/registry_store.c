@@ -1,0 +1,249 @@
+/* registry_store.c: what the registry's actions stand on: the record
+ * kinds, canonical JSON, the stores (the first whose fits takes the
+ * path), reading and writing one record, and the state of a record as
+ * rollback verification sees it (runtime.h, "managed resources"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry_int.h"
+
+/* ---- kinds, stores, canonical JSON ------------------------------------- */
+
+static const struct {
+    const char *kind, *table;
+} kinds[] = {
+    { "tool", "tools" }, { "server", "servers" }, { "rag", "backends" },
+};
+
+const char *registry_kind_table(const char *kind)
+{
+    for (size_t i = 0; kind && i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(kinds[i].kind, kind) == 0)
+            return kinds[i].table;
+    return NULL;
+}
+
+bool registry_name_ok(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n < 1 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = name[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* The stores, the first that fits a path taking it: a path ending in
+ * .db is a SQLite database, any other a folder. */
+static const reg_store_ops_t *const stores[] = { &registry_sqlite_ops,
+                                                 &registry_dir_ops };
+
+static const reg_store_ops_t *store_for(const char *path)
+{
+    for (size_t i = 0; i < sizeof stores / sizeof *stores; i++)
+        if (stores[i]->fits(path))
+            return stores[i];
+    return NULL;
+}
+
+static int cmp_key_vals(const void *a, const void *b)
+{
+    size_t lx, ly;
+    const char *x = val_get_str(val_map_key(*(val_t *const *)a, 0), &lx);
+    const char *y = val_get_str(val_map_key(*(val_t *const *)b, 0), &ly);
+    int c = memcmp(x, y, lx < ly ? lx : ly);
+    return c ? c : (lx > ly) - (lx < ly);
+}
+
+/* A copy of V whose maps have their keys in byte order; NULL when out of
+ * memory. */
+static val_t *sorted_copy(const val_t *v)
+{
+    if (val_type(v) == VAL_LIST) {
+        val_t *l = val_list_new(val_len(v));
+        for (size_t i = 0; l && i < val_len(v); i++)
+            if (val_list_push_take(l, sorted_copy(val_list_get(v, i)))
+                != MIG_OK) {
+                val_unref(l);
+                return NULL;
+            }
+        return l;
+    }
+    if (val_type(v) != VAL_MAP)
+        return val_ref((val_t *)v);
+    size_t n = val_len(v);
+    /* Each entry as a one-entry map, sorted, then joined. */
+    val_t **e = malloc((n ? n : 1) * sizeof *e);
+    val_t *m = e ? val_map_new(n) : NULL;
+    size_t made = 0;
+    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
+    for (; st == MIG_OK && made < n; made++) {
+        e[made] = val_map_new(1);
+        st = e[made] ? val_map_set_key_take(e[made],
+                                            val_ref(val_map_key(v, made)),
+                                            sorted_copy(val_map_value(v, made)))
+                     : MIG_ENOMEM;
+        if (!e[made])
+            break;
+    }
+    if (st == MIG_OK) {
+        qsort(e, n, sizeof *e, cmp_key_vals);
+        for (size_t i = 0; st == MIG_OK && i < n; i++)
+            st = val_map_set_key_take(m, val_ref(val_map_key(e[i], 0)),
+                                      val_ref(val_map_value(e[i], 0)));
+    }
+    for (size_t i = 0; i < made; i++)
+        val_unref(e[i]);
+    free(e);
+    if (st != MIG_OK) {
+        val_unref(m);
+        return NULL;
+    }
+    return m;
+}
+
+mig_status_t registry_canonical(const val_t *v, strbuf_t *out)
+{
+    val_t *s = sorted_copy(v);
+    if (!s)
+        return MIG_ENOMEM;
+    mig_status_t st = val_to_json(s, out, VAL_JSON_PRETTY);
+    val_unref(s);
+    strbuf_putc(out, '\n');
+    return st == MIG_OK && out->oom ? MIG_ENOMEM : st;
+}
+
+/* Opens DB (as the plan wrote it) in MODE; *S NULL when it is not there
+ * (and MODE is not REG_CREATE). */
+mig_status_t registry_open_db(action_ctx_t *c, const char *db, reg_mode_t mode,
+                            const reg_store_ops_t **ops, reg_store_t **s)
+{
+    *s = NULL;
+    *ops = db ? store_for(db) : NULL;
+    if (!*ops)
+        return actx_fail(c, "InvalidConfig", "registry: the registry must "
+                         "be named by a path (a SQLite database ending in "
+                         ".db, or a folder)");
+    const char *abs = actx_path(c, db);
+    if (!abs)
+        return MIG_ENOMEM;
+    char *copy = strdup(abs);
+    if (!copy)
+        return MIG_ENOMEM;
+    mig_status_t st = (*ops)->open(c, copy, mode, s);
+    free(copy);
+    return st;
+}
+
+/* The record KIND NAME of DB, a new value or *OUT NULL (DB missing too). */
+mig_status_t registry_get_record(action_ctx_t *c, const char *db,
+                               const char *kind, const char *name,
+                               val_t **out)
+{
+    const reg_store_ops_t *ops;
+    reg_store_t *s;
+    *out = NULL;
+    mig_status_t st = registry_open_db(c, db, REG_READ, &ops, &s);
+    if (st == MIG_OK && s)
+        st = ops->get(c, s, kind, name, out);
+    if (s)
+        ops->close(s);
+    return st;
+}
+
+/* Stores REC (NULL: removes) as KIND NAME in DB, creating DB when REC is
+ * a record; removing from a DB that is not there does nothing. */
+mig_status_t registry_set_record(action_ctx_t *c, const char *db,
+                               const char *kind, const char *name,
+                               const val_t *rec)
+{
+    const reg_store_ops_t *ops;
+    reg_store_t *s;
+    mig_status_t st = registry_open_db(c, db, rec ? REG_CREATE : REG_WRITE, &ops, &s);
+    if (st == MIG_OK && s)
+        st = ops->set(c, s, kind, name, rec);
+    if (s)
+        ops->close(s);
+    return st;
+}
+
+/* ---- the resource: "registry:DB#KIND/NAME" ----------------------------- */
+
+
+mig_status_t registry_make_id(const char *db, const char *kind,
+                            const char *name, strbuf_t *out)
+{
+    strbuf_printf(out, REGISTRY_ID_PREFIX "%s#%s/%s", db, kind, name);
+    return out->oom ? MIG_ENOMEM : MIG_OK;
+}
+
+/* "absent", or "record:" and the BLAKE2b-256 of the record's canonical
+ * JSON (status, aliases and times included: all a change touches). */
+static mig_status_t state_text(const val_t *rec, strbuf_t *out)
+{
+    if (!rec) {
+        strbuf_puts(out, "absent");
+        return out->oom ? MIG_ENOMEM : MIG_OK;
+    }
+    strbuf_t b;
+    strbuf_init(&b);
+    mig_status_t st = registry_canonical(rec, &b);
+    char hex[BLOB_HEX];
+    if (st == MIG_OK) {
+        blobs_hash(b.data ? b.data : "", b.len, hex);
+        strbuf_printf(out, "record:%s", hex);
+        st = out->oom ? MIG_ENOMEM : MIG_OK;
+    }
+    strbuf_free(&b);
+    return st;
+}
+
+mig_status_t registry_record_state(action_ctx_t *c, const char *id,
+                                   strbuf_t *out)
+{
+    const char *body = id + strlen(REGISTRY_ID_PREFIX);
+    const char *hash = strrchr(body, '#');
+    const char *slash = hash ? strchr(hash, '/') : NULL;
+    if (strncmp(id, REGISTRY_ID_PREFIX, strlen(REGISTRY_ID_PREFIX)) != 0 || !slash)
+        return actx_fail(c, "InvalidConfig", "registry: '%s' is no registry "
+                         "record id (registry:DB#KIND/NAME)", id);
+    char *db = strndup(body, (size_t)(hash - body));
+    char *kind = strndup(hash + 1, (size_t)(slash - hash - 1));
+    mig_status_t st = db && kind ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK && !registry_kind_table(kind))
+        st = actx_fail(c, "InvalidConfig", "registry: '%s' names no record "
+                       "kind", id);
+    val_t *rec = NULL;
+    if (st == MIG_OK)
+        st = registry_get_record(c, db, kind, slash + 1, &rec);
+    if (st == MIG_OK)
+        st = state_text(rec, out);
+    val_unref(rec);
+    free(db);
+    free(kind);
+    return st;
+}
+
+/* The records of KIND in DB (an empty list when DB is not there). */
+mig_status_t registry_list_records(action_ctx_t *c, const char *db,
+                                 const char *kind, val_t **out)
+{
+    const reg_store_ops_t *ops;
+    reg_store_t *s;
+    mig_status_t st = registry_open_db(c, db, REG_READ, &ops, &s);
+    if (st == MIG_OK && s)
+        st = ops->list(c, s, kind, out);
+    else if (st == MIG_OK) {
+        *out = val_list_new(0);
+        st = *out ? MIG_OK : MIG_ENOMEM;
+    }
+    if (s)
+        ops->close(s);
+    return st;
+}
+

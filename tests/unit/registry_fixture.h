@@ -1,0 +1,117 @@
+/* registry_fixture.h: what the registry's tests share (test_registry.c
+ * for the SQLite store, test_registry_dir.c for the folder store): the
+ * file actions' fixture, a tool descriptor, and the whole cycle of a
+ * changing registry action. Define DB, the registry's path, first. */
+#ifndef MIG_REGISTRY_FIXTURE_H
+#define MIG_REGISTRY_FIXTURE_H
+
+#include "file_fixture.h"
+
+/* A tool descriptor named NAME with DESCRIPTION, read from FILE. */
+__attribute__((unused))
+static val_t *tool(const char *name, const char *description,
+                   const char *file)
+{
+    val_t *schema = val_map_new(1), *prov = val_map_new(2), *m = val_map_new(5);
+    assert_int_equal(val_map_set_take(schema, "type", 4, val_cstring("object")),
+                     MIG_OK);
+    assert_int_equal(val_map_set_take(prov, "file", 4, val_cstring(file)),
+                     MIG_OK);
+    assert_int_equal(val_map_set_take(prov, "pointer", 7, val_cstring("/0")),
+                     MIG_OK);
+    /* Keys out of order: the store sorts them. */
+    assert_int_equal(val_map_set_take(m, "name", 4, val_cstring(name)), MIG_OK);
+    assert_int_equal(val_map_set_take(m, "kind", 4, val_cstring("tool")),
+                     MIG_OK);
+    assert_int_equal(val_map_set_take(m, "description", 11,
+                                      val_cstring(description)), MIG_OK);
+    assert_int_equal(val_map_set_take(m, "inputSchema", 11, schema), MIG_OK);
+    assert_int_equal(val_map_set_take(m, "provenance", 10, prov), MIG_OK);
+    return m;
+}
+
+/* registry.put's arguments: db, RECORD (taken), replace. */
+__attribute__((unused))
+static val_t *put_args(val_t *record, bool replace)
+{
+    val_t *m = args("db", DB, NULL);
+    assert_int_equal(val_map_set_take(m, "record", 6, record), MIG_OK);
+    assert_int_equal(val_map_set_take(m, "replace", 7, val_bool(replace)),
+                     MIG_OK);
+    return m;
+}
+
+/* The state of tool NAME as rollback verification sees it (malloc'd). */
+__attribute__((unused))
+static char *state(fx_t *f, const char *name)
+{
+    char id[128];
+    snprintf(id, sizeof id, "registry:" DB "#tool/%s", name);
+    strbuf_t b;
+    strbuf_init(&b);
+    actx_begin(f->run, "test");
+    assert_int_equal(resource_state(f->run, id, &b), MIG_OK);
+    strbuf_putc(&b, '\0');
+    return b.data;
+}
+
+/* Runs A with IN; gives its result (new). */
+__attribute__((unused))
+static val_t *run_ok(fx_t *f, const char *name, const val_t *in)
+{
+    const action_t *a = action_find(reg, name);
+    assert_non_null(a);
+    val_t *out = NULL;
+    actx_begin(f->run, a->name);
+    if (a->run(f->run, in, &out) != MIG_OK)
+        fail_msg("%s: %s: %s", name, actx_error_class(f->run),
+                 actx_error_message(f->run));
+    assert_non_null(out);
+    return out;
+}
+
+/* Runs the changing action NAME with IN, its outcome OUTCOME, through
+ * the whole cycle: capture changes nothing, applied false before (unless
+ * OUTCOME is "kept") and true after, undo puts the record back to its
+ * state before exactly, a second undo changes nothing; then runs it again
+ * so the change stays. */
+__attribute__((unused))
+static void cycle_change(fx_t *f, const char *name, const char *record,
+                         const val_t *in, const char *outcome)
+{
+    const action_t *a = row(name);
+    char *before = state(f, record);
+    val_t *rec = capture(f, a, in);
+    char *now = state(f, record);
+    assert_string_equal(now, before);
+    free(now);
+    assert_int_equal(applied(f, a, in), strcmp(outcome, "kept") == 0);
+    val_t *out = run_ok(f, name, in);
+    assert_string_equal(field(out, "outcome"), outcome);
+    val_unref(out);
+    assert_true(applied(f, a, in));
+    undo(f, a, rec);
+    now = state(f, record);
+    assert_string_equal(now, before);
+    free(now);
+    undo(f, a, rec);
+    now = state(f, record);
+    assert_string_equal(now, before);
+    free(now);
+    val_unref(rec);
+    free(before);
+    val_unref(run_ok(f, name, in));
+}
+
+__attribute__((unused))
+static int64_t count(fx_t *f)
+{
+    val_t *in = args("db", DB, "kind", "tool", NULL);
+    val_t *out = run_ok(f, "registry.count", in);
+    int64_t n = val_get_int(out);
+    val_unref(out);
+    val_unref(in);
+    return n;
+}
+
+#endif

@@ -1,0 +1,208 @@
+/* test_registry.c: the registry.* actions over the SQLite store: a put
+ * added, kept, in conflict, replaced; delete, deprecate and alias; each
+ * change undone exactly (the record's state as rollback verification sees
+ * it, runtime.h "managed resources") and answering applied; reads by
+ * name and alias; a damaged database and one of a newer schema refused. */
+#define DB "reg.db"
+#include "registry_fixture.h"
+
+#include <sqlite3.h>
+
+static void put_added_kept_undone(void **st)
+{
+    fx_t *f = *st;
+    char *absent = state(f, "echo");
+    assert_string_equal(absent, "absent");
+    free(absent);
+    val_t *in = put_args(tool("echo", "Echoes", "a.json"), false);
+    cycle_change(f, "registry.put", "echo", in, "added");
+    assert_int_equal(count(f), 1);
+    /* The same content again is kept, the record untouched. */
+    char *before = state(f, "echo");
+    cycle_change(f, "registry.put", "echo", in, "kept");
+    char *after = state(f, "echo");
+    assert_string_equal(after, before);
+    assert_int_equal(strncmp(after, "record:", 7), 0);
+    free(before);
+    free(after);
+    val_unref(in);
+    /* The stored JSON is canonical: keys sorted, two-space indent. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(in_ws(DB), &db), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT json, status FROM tools "
+                                        "WHERE name = 'echo'", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    const char *json = (const char *)sqlite3_column_text(q, 0);
+    assert_int_equal(strncmp(json, "{\n  \"created\": ", 15), 0);
+    assert_non_null(strstr(json, "\"description\": \"Echoes\",\n  \"digest\""));
+    assert_int_equal(json[strlen(json) - 1], '\n');
+    assert_string_equal((const char *)sqlite3_column_text(q, 1), "active");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
+static void put_conflict_and_replace(void **st)
+{
+    fx_t *f = *st;
+    val_t *in = put_args(tool("echo", "Echoes", "a.json"), false);
+    val_unref(run_ok(f, "registry.put", in));
+    val_unref(in);
+    in = put_args(tool("echo", "Repeats", "b.yaml"), false);
+    run_fails(f, row("registry.put"), in, "Conflict",
+              "registry.put: tool 'echo' in reg.db, from a.json#/0, differs "
+              "from the one given, from b.yaml#/0 (replace: true replaces "
+              "it)");
+    val_unref(in);
+    in = put_args(tool("echo", "Repeats", "b.yaml"), true);
+    cycle_change(f, "registry.put", "echo", in, "replaced");
+    val_unref(in);
+    val_t *g = args("db", DB, "name", "echo", "kind", "tool", NULL);
+    val_t *rec = run_ok(f, "registry.get", g);
+    assert_string_equal(field(rec, "description"), "Repeats");
+    val_unref(rec);
+    val_unref(g);
+    assert_int_equal(count(f), 1);
+}
+
+static void delete_deprecate_alias(void **st)
+{
+    fx_t *f = *st;
+    val_t *in = put_args(tool("echo", "Echoes", "a.json"), false);
+    val_unref(run_ok(f, "registry.put", in));
+    val_unref(in);
+    in = args("db", DB, "name", "echo", "kind", "tool", NULL);
+    cycle_change(f, "registry.deprecate", "echo", in, "deprecated");
+    cycle_change(f, "registry.deprecate", "echo", in, "kept");
+    val_t *al = args("db", DB, "name", "echo", "alias", "Echo Tool", "kind",
+                     "tool", NULL);
+    cycle_change(f, "registry.alias", "echo", al, "aliased");
+    val_unref(al);
+    /* Read by its alias; listed by status. */
+    val_t *g = args("db", DB, "name", "Echo Tool", "kind", "tool", NULL);
+    val_t *rec = run_ok(f, "registry.get", g);
+    assert_string_equal(field(rec, "name"), "echo");
+    assert_string_equal(field(rec, "status"), "deprecated");
+    val_unref(rec);
+    val_unref(g);
+    val_t *l = args("db", DB, "kind", "tool", "status", "active", NULL);
+    val_t *out = run_ok(f, "registry.list", l);
+    assert_int_equal(val_len(out), 0);
+    val_unref(out);
+    val_unref(l);
+    l = args("db", DB, "kind", "tool", "status", "deprecated", NULL);
+    out = run_ok(f, "registry.list", l);
+    assert_int_equal(val_len(out), 1);
+    val_unref(out);
+    val_unref(l);
+    cycle_change(f, "registry.delete", "echo", in, "deleted");
+    assert_int_equal(count(f), 0);
+    run_fails(f, row("registry.delete"), in, "MissingDependency",
+              "registry.delete: no tool named 'echo' in reg.db");
+    val_unref(in);
+}
+
+static void alias_conflict(void **st)
+{
+    fx_t *f = *st;
+    val_t *in = put_args(tool("echo", "Echoes", "a.json"), false);
+    val_unref(run_ok(f, "registry.put", in));
+    val_unref(in);
+    in = put_args(tool("say", "Says", "a.json"), false);
+    val_unref(run_ok(f, "registry.put", in));
+    val_unref(in);
+    in = args("db", DB, "name", "echo", "alias", "say", "kind", "tool", NULL);
+    run_fails(f, row("registry.alias"), in, "Conflict",
+              "registry.alias: 'say' is the name of another record");
+    val_unref(in);
+}
+
+static void bad_records(void **st)
+{
+    fx_t *f = *st;
+    val_t *in = put_args(tool("no spaces", "x", "a.json"), false);
+    run_fails(f, row("registry.put"), in, "ValidationFailed",
+              "registry.put: the record's name must match "
+              "^[a-zA-Z0-9_-]{1,64}$");
+    val_unref(in);
+    /* 64 characters fit, 65 do not. */
+    char name[66];
+    memset(name, 'a', 65);
+    name[64] = '\0';
+    in = put_args(tool(name, "x", "a.json"), false);
+    val_unref(run_ok(f, "registry.put", in));
+    val_unref(in);
+    name[64] = 'a', name[65] = '\0';
+    in = put_args(tool(name, "x", "a.json"), false);
+    run_fails(f, row("registry.put"), in, "ValidationFailed",
+              "registry.put: the record's name must match "
+              "^[a-zA-Z0-9_-]{1,64}$");
+    val_unref(in);
+    val_t *rec = tool("echo", "x", "a.json");
+    assert_int_equal(val_map_set_take(rec, "kind", 4, val_cstring("widget")),
+                     MIG_OK);
+    in = put_args(rec, false);
+    run_fails(f, row("registry.put"), in, "ValidationFailed",
+              "registry.put: the record's kind must be \"tool\", \"server\" "
+              "or \"rag\"");
+    val_unref(in);
+    in = args("db", DB, "name", "echo", "kind", "widget", NULL);
+    run_fails(f, row("registry.delete"), in, "InvalidConfig",
+              "registry.delete: 'widget' is no record kind (tool, server, "
+              "rag)");
+    val_unref(in);
+    in = args("db", "", "name", "echo", "kind", "tool", NULL);
+    run_fails(f, row("registry.delete"), in, "InvalidConfig",
+              "registry: the registry must be named by a path (a SQLite "
+              "database ending in .db, or a folder)");
+    val_unref(in);
+}
+
+static void damaged_and_newer(void **st)
+{
+    fx_t *f = *st;
+    put_text(DB, "this is not a database, it is a text file of some length "
+                 "that SQLite will not take for one................\n");
+    char *before = slurp(DB, NULL);
+    val_t *in = put_args(tool("echo", "Echoes", "a.json"), false);
+    const action_t *a = row("registry.put");
+    val_t *out = NULL;
+    actx_begin(f->run, a->name);
+    assert_int_equal(a->run(f->run, in, &out), MIG_EINVALID);
+    assert_string_equal(actx_error_class(f->run), "InvalidConfig");
+    assert_non_null(strstr(actx_error_message(f->run),
+                           "is not a registry database or is damaged"));
+    char *after = slurp(DB, NULL);
+    assert_string_equal(after, before);     /* nothing written */
+    free(before);
+    free(after);
+    /* A registry of a newer schema version is refused, not changed. */
+    assert_int_equal(unlink(in_ws(DB)), 0);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(in_ws(DB), &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE meta(key TEXT PRIMARY "
+                                  "KEY, value TEXT NOT NULL); INSERT INTO "
+                                  "meta VALUES('schema_version', '2');",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    actx_begin(f->run, a->name);
+    assert_int_equal(a->run(f->run, in, &out), MIG_EINVALID);
+    char want[512];
+    snprintf(want, sizeof want, "registry: '%s' has schema version 2; this "
+             "mig knows version 1", in_ws(DB));
+    assert_string_equal(actx_error_message(f->run), want);
+    val_unref(in);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(put_added_kept_undone), T(put_conflict_and_replace),
+        T(delete_deprecate_alias), T(alias_conflict), T(bad_records),
+        T(damaged_and_newer),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

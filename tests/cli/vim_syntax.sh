@@ -2,9 +2,11 @@
 # vim_syntax.sh MIG SRC BUILD: editors/vim (docs/editors.md). Vim must be
 # installed (scripts/deps.sh installs it). Checks that a .mig file gets
 # filetype mig, that each kind of token of a sample plan gets its
-# highlight group, and that every keyword of grammar/lexer.l is in the
-# syntax file (so a new keyword cannot be forgotten there).
+# highlight group, that every keyword of grammar/lexer.l is in the syntax
+# file (so a new keyword cannot be forgotten there), and that :MigFmt
+# formats a buffer as mig fmt does and leaves a broken plan alone.
 set -u
+mig=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=$(cd "$2" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mig-vim.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -64,6 +66,20 @@ while read -r k; do
   grep -q "^syn keyword mig[A-Za-z]* .*\<$k\>" "$src/editors/vim/syntax/mig.vim" ||
     bad "keyword '$k' is not in editors/vim/syntax/mig.vim"
 done < "$tmp/kw"
+
+# :MigFmt runs `mig fmt -` (found on PATH) over the buffer
+mkdir "$tmp/bin" && ln -s "$mig" "$tmp/bin/mig"
+printf 'migration "m" {\nparam a=1\n    stage s {\n  let x = a+1\n}\n}\n' > "$tmp/messy.mig"
+printf 'migration "m" {\n  param = 1\n}\n' > "$tmp/broken.mig"
+cp "$tmp/broken.mig" "$tmp/broken.orig"
+"$mig" fmt - < "$tmp/messy.mig" > "$tmp/want.mig"
+for f in messy broken; do
+  PATH="$tmp/bin:$PATH" vim -N -u NONE -i NONE -es --cmd "set rtp^=$src/editors/vim" \
+      -c "filetype plugin on" -c "e $tmp/$f.mig" -c "MigFmt" -c "w! $tmp/$f.out" -c "qa!" \
+      > /dev/null 2>&1
+done
+cmp -s "$tmp/want.mig" "$tmp/messy.out" || { bad ":MigFmt:"; diff "$tmp/want.mig" "$tmp/messy.out" >&2; }
+cmp -s "$tmp/broken.orig" "$tmp/broken.out" || { bad ":MigFmt changed a broken plan:"; cat "$tmp/broken.out" >&2; }
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]

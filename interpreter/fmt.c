@@ -18,7 +18,7 @@
 #define FMT_INDENT 2            /* spaces per level */
 
 /* One output line: its indentation level, its text in the shared buffer,
- * and where alignment padding goes (NO_PAD: none). */
+ * and where alignment padding goes (when ALIGN is not 0). */
 typedef struct fmt_line {
     uint32_t indent;
     size_t start, len;

@@ -87,6 +87,19 @@ cmp -s messy.mig messy.orig && ok || bad "--diff wrote the file"
 [ $? -eq 10 ] && grep -q '^+++ messy.mig (formatted)$' out && ok ||
   bad "--diff --check"
 
+# --diff compares line by line up to 16 Mi cells of its table (4096 x
+# 4096 with the header line): a file of 4095 lines gets a small hunk, one
+# of 4096 lines one hunk replacing the whole file (docs/cli.md)
+for n in 4095 4096; do
+  { echo 'migration "m" {'; echo 'param a=1'
+    i=3; while [ $i -lt $n ]; do echo '  # c'; i=$((i + 1)); done; echo '}'; } > big$n.mig
+done
+"$mig" fmt --diff big4095.mig > out 2>&1
+grep -q '^@@ -1,5 +1,5 @@$' out && [ "$(grep -c '^[-+][^-+]' out)" -eq 2 ] && ok ||
+  { bad "--diff of 4095 lines:"; head -5 out >&2; }
+"$mig" fmt --diff big4096.mig > out 2>&1
+grep -q '^@@ -1,4096 +1,4096 @@$' out && ok || { bad "--diff of 4096 lines:"; head -5 out >&2; }
+
 # in place, keeping the file's mode; a clean file is not rewritten
 chmod 640 messy.mig
 "$mig" fmt messy.mig clean.mig > out 2>&1

@@ -4,8 +4,8 @@
  * the author chose between them, and it sets the rest (docs/fmt.md):
  * indentation by two spaces per open block or bracket, one space between
  * tokens where the style wants one and none where it does not, aligned
- * '=' in runs of params and of lets, aligned values in runs of version /
- * description / requires, at most one blank line in a row, none just
+ * '=' in runs of params, of lets and of steps, aligned values in runs of
+ * version / description / requires, at most one blank line in a row, none just
  * inside a block, and one around every stage. Before it hands the text
  * back, fmt_plan parses it again and refuses unless the tokens, the
  * syntax tree and (when the plan compiles) the execution graph are the
@@ -24,7 +24,7 @@ typedef struct fmt_line {
     size_t start, len;
     bool blank_before;
     int align;                  /* 0 none, 1 param '=', 2 meta value,
-                                   3 let '=' */
+                                   3 let '=', 4 step '=' */
     size_t pad_at;              /* offset in the line where padding goes */
 } fmt_line_t;
 
@@ -128,6 +128,9 @@ static bool space_between(const fmt_t *f, const token_t *pp,
 {
     if (c->cls == TOKEN_COMMENT || p->cls == TOKEN_COMMENT)
         return true;
+    if (is(f, c, ":") && p->cls == TOKEN_VALUE && pp &&
+        pp->cls == TOKEN_KEYWORD && is(f, pp, "error"))
+        return true;    /* error Retired : Permanent */
     if (is(f, c, ",") || is(f, c, ")") || is(f, c, "]") || is(f, c, ".") ||
         is(f, c, ":"))
         return false;
@@ -218,11 +221,13 @@ static void lay_out(fmt_t *f)
         } else if (space_between(f, code2, prev, c, unary)) {
             strbuf_putc(&f->text, ' ');
         }
-        /* alignment points: param NAME = ..., let NAME = ..., and
+        /* alignment points: param, let and step NAME = ..., and
          * version "..." */
         if (on_line == 2 && is(f, c, "=") && first->cls == TOKEN_KEYWORD &&
-            (is(f, first, "param") || is(f, first, "let"))) {
-            line->align = is(f, first, "param") ? 1 : 3;
+            (is(f, first, "param") || is(f, first, "let") ||
+             is(f, first, "step"))) {
+            line->align = is(f, first, "param") ? 1
+                        : is(f, first, "let") ? 3 : 4;
             line->pad_at = f->text.len - line->start;
         }
         if (on_line == 1 && c->cls == TOKEN_STRING &&

@@ -88,11 +88,14 @@ static void test_clauses_and_keyword_fields(void **state)
 static void test_alignment(void **state)
 {
     (void)state;
-    /* runs of params, of lets and of version/description align; a blank
-     * line or another statement ends a run */
+    /* runs of params, of lets, of steps and of version/description
+     * align; a blank line or another statement ends a run; an error
+     * declaration's ':' has a space each side (a map's has one after) */
     expect_fmt("migration \"m\" {\nversion \"1\"\ndescription \"d\"\n"
                "param a = 1\nparam long_name = 2\n\nparam z = 3\n"
-               "stage s {\nlet x = 1\nlet yy = 2\nstep q = f()\nlet zzz = 3\n}\n}\n",
+               "error E:Transient\n"
+               "stage s {\nlet x = 1\nlet yy = 2\nstep q = f()\n"
+               "step qq = f(m: {k: 1})\nlet zzz = 3\n}\n}\n",
                "migration \"m\" {\n"
                "  version     \"1\"\n"
                "  description \"d\"\n"
@@ -100,11 +103,13 @@ static void test_alignment(void **state)
                "  param long_name = 2\n"
                "\n"
                "  param z = 3\n"
+               "  error E : Transient\n"
                "\n"
                "  stage s {\n"
                "    let x  = 1\n"
                "    let yy = 2\n"
-               "    step q = f()\n"
+               "    step q  = f()\n"
+               "    step qq = f(m: { k: 1 })\n"
                "    let zzz = 3\n"
                "  }\n"
                "}\n");

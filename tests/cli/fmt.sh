@@ -113,6 +113,13 @@ ls messy.mig.tmp* > /dev/null 2>&1 && bad "temporary file left" || ok
 "$mig" fmt < messy.orig > out 2>&1 && cmp -s out want.mig && ok || bad "stdin"
 "$mig" fmt - < messy.orig > out 2>&1 && cmp -s out want.mig && ok || bad "-"
 
+# a byte-order mark is dropped and \r\n line ends become \n outside
+# strings (docs/fmt.md, rule 7); a string's own \r\n stays
+printf '\357\273\277migration "m" {\r\nparam a=1\r\nlet s = "x\r\ny"\r\n}\r\n' > crlf.mig
+printf 'migration "m" {\n  param a = 1\n  let s = "x\r\ny"\n}\n' > crlf.want
+"$mig" fmt - < crlf.mig > out 2>&1 && cmp -s out crlf.want && ok ||
+  { bad "BOM and CRLF:"; od -c out | head >&2; }
+
 # a plan with a syntax error: located, exit 1, file untouched, others done
 printf 'migration "m" {\n  param = 1\n}\n' > broken.mig
 cp broken.mig broken.orig

@@ -20,17 +20,21 @@
 typedef enum lsp_read {
     LSP_READ_OK,        /* *BODY holds a message */
     LSP_READ_EOF,       /* the stream ended between messages */
-    LSP_READ_BAD,       /* a malformed header block or a refused length,
-                           already skipped: the next read starts afresh */
+    LSP_READ_BAD,       /* a malformed header block, already skipped (with
+                           the body when its length was given) */
+    LSP_READ_TOO_LONG,  /* Content-Length past LSP_MAX_MESSAGE: *LEN is it
+                           (saturated); the body is unread (lsp_skip) */
 } lsp_read_t;
 
 /* Reads one framed message from IN: header lines ended by CRLF (a bare
  * LF is accepted), then an empty line, then Content-Length bytes. On
  * LSP_READ_OK *BODY is a malloc'd NUL-terminated copy of LEN bytes; on
- * LSP_READ_BAD *WHY says what was wrong (a static string). A stream that
+ * LSP_READ_BAD and LSP_READ_TOO_LONG *WHY says what was wrong (a static string). A stream that
  * ends inside a message gives LSP_READ_EOF. */
 lsp_read_t lsp_read_message(FILE *in, char **body, size_t *len,
                             const char **why);
+/* Discards LEN bytes of IN (a refused body); false when IN ends first. */
+bool lsp_skip(FILE *in, size_t len);
 /* Writes BODY (LEN bytes) to OUT with its header and flushes. MIG_EIO
  * when the stream failed. */
 mig_status_t lsp_write_message(FILE *out, const char *body, size_t len);

@@ -212,28 +212,32 @@ mig_status_t lsp_doc_analyze(lsp_doc_t *d, diag_list_t *diags)
     if (st == MIG_ENOMEM)
         return st;
     d->parsed_ok = st == MIG_OK;
-    if (d->parsed_ok) {
-        char *dir = dir_of(d->path);
-        if (!dir)
-            return MIG_ENOMEM;
-        st = stdlib_plan_modules(d->plan, d->src, dir, diags, &d->actions,
-                                 &d->lua);
-        free(dir);
-        if (st != MIG_ENOMEM)
-            st = worse(st, check_plan(d->plan, d->src, d->actions, 0, diags));
-        if (st != MIG_ENOMEM) {
-            graph_t *g = NULL;
-            st = worse(st, graph_compile(d->plan, d->src, diags, &g));
-            graph_free(g);
-        }
-        if (st == MIG_ENOMEM)
-            return st;
-    } else {
-        /* A plan that does not parse is still indexed as far as it got,
-         * against the standard library's actions. */
+    if (!d->plan) {
+        /* Nothing to index: completion still offers the actions. */
         d->actions = action_registry_new();
-        if (!d->actions || stdlib_register(d->actions) != MIG_OK)
-            return MIG_ENOMEM;
+        return d->actions && stdlib_register(d->actions) == MIG_OK
+             ? MIG_OK : MIG_ENOMEM;
     }
-    return d->plan ? lsp_index_build(d) : MIG_OK;
+    /* The Lua modules of a plan that does not parse are loaded as far as
+     * the parse got, so completion after `alias.` works mid-edit. */
+    char *dir = dir_of(d->path);
+    if (!dir)
+        return MIG_ENOMEM;
+    diag_list_t lua_diags;
+    diag_list_init(&lua_diags);
+    st = stdlib_plan_modules(d->plan, d->src, dir,
+                             d->parsed_ok ? diags : &lua_diags, &d->actions,
+                             &d->lua);
+    free(dir);
+    diag_list_free(&lua_diags);
+    if (d->parsed_ok && st != MIG_ENOMEM)
+        st = worse(st, check_plan(d->plan, d->src, d->actions, 0, diags));
+    if (d->parsed_ok && st != MIG_ENOMEM) {
+        graph_t *g = NULL;
+        st = worse(st, graph_compile(d->plan, d->src, diags, &g));
+        graph_free(g);
+    }
+    if (st == MIG_ENOMEM)
+        return st;
+    return lsp_index_build(d);
 }

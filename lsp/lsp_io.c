@@ -2,6 +2,7 @@
  * block with Content-Length, then the JSON body. Reading is robust to
  * malformed headers, lengths past the limit and streams that end early;
  * stdio's buffering takes care of partial reads from a pipe. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -82,6 +83,16 @@ lsp_read_t lsp_read_message(FILE *in, char **body, size_t *len,
                 continue;       /* blank lines between messages */
             break;
         }
+        /* A header that starts inside a line: what came before it is
+         * the rest of a body sent with a wrong length. Start afresh
+         * there, so a wrong length costs a message or two, not the stream. */
+        char *fresh = n > 0 ? strstr(line + 1, "Content-Length:") : NULL;
+        if (fresh) {
+            memmove(line, fresh, strlen(fresh) + 1);
+            n_headers = 0;
+            have_length = length_ok = bad = false;
+            *why = NULL;
+        }
         n_headers++;
         if (n == -2 || n_headers > LSP_MAX_HEADERS) {
             *why = n == -2 ? "a header line is too long"
@@ -110,8 +121,9 @@ lsp_read_t lsp_read_message(FILE *in, char **body, size_t *len,
     if (bad && !length_ok)
         return LSP_READ_BAD;
     if (length > LSP_MAX_MESSAGE) {
-        *why = "the message is longer than the limit";
-        return skip_bytes(in, length) ? LSP_READ_BAD : LSP_READ_EOF;
+        *why = "Content-Length is past the limit of 67108864 bytes";
+        *len = length > SIZE_MAX ? SIZE_MAX : (size_t)length;
+        return LSP_READ_TOO_LONG;
     }
     if (bad)    /* a usable length: skip the body to stay in step */
         return skip_bytes(in, length) ? LSP_READ_BAD : LSP_READ_EOF;
@@ -128,6 +140,11 @@ lsp_read_t lsp_read_message(FILE *in, char **body, size_t *len,
     *body = b;
     *len = (size_t)length;
     return LSP_READ_OK;
+}
+
+bool lsp_skip(FILE *in, size_t len)
+{
+    return skip_bytes(in, len);
 }
 
 mig_status_t lsp_write_message(FILE *out, const char *body, size_t len)

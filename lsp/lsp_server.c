@@ -452,8 +452,10 @@ mig_status_t lsp_serve(FILE *in, FILE *out)
         lsp_read_t r = lsp_read_message(in, &body, &len, &why);
         if (r == LSP_READ_EOF)
             break;
-        if (r == LSP_READ_BAD) {
+        if (r == LSP_READ_BAD || r == LSP_READ_TOO_LONG) {
             send_error(s, NULL, RPC_PARSE_ERROR, why);
+            if (r == LSP_READ_TOO_LONG && !lsp_skip(in, len))
+                break;
             continue;
         }
         bool more = lsp_server_handle(s, body, len);

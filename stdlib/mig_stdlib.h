@@ -12,7 +12,8 @@
 mig_status_t stdlib_register(action_registry_t *r);
 
 struct lua_bridge;
-/* The registry PLAN (parsed from SRC without errors) is checked against:
+/* The registry PLAN (parsed from SRC; a partial tree of a parse with
+ * errors will do) is checked against:
  * a new *ACTIONS with the standard library's rows, then each Lua module's
  * functions (ALIAS.fn), the modules loaded into a new bridge *LUA with
  * DIR (the plan's directory, "" for the current one) as their base. A

@@ -66,7 +66,7 @@ mig_status_t stdlib_plan_modules(const ast_plan_t *plan, src_t *src,
         return MIG_ENOMEM;
     size_t n_classes = 0;
     for (uint32_t i = 0; i < items->len; i++)
-        if (items->items[i]->kind == AST_ERROR_DECL)
+        if (items->items[i] && items->items[i]->kind == AST_ERROR_DECL)
             classes[n_classes++] = items->items[i]->u.error_decl.name.name;
     lua_bridge_config_t cfg = { .base_dir = dir, .classes = classes,
                                 .n_classes = n_classes };
@@ -75,7 +75,8 @@ mig_status_t stdlib_plan_modules(const ast_plan_t *plan, src_t *src,
     if (st != MIG_OK)
         return st;
     for (uint32_t i = 0; i < items->len && st != MIG_ENOMEM; i++)
-        if (items->items[i]->kind == AST_LUA)
+        if (items->items[i] && items->items[i]->kind == AST_LUA
+            && items->items[i]->u.lua.path && items->items[i]->u.lua.alias.name)
             st = worse(st, load_one(items->items[i], src, *lua, *actions,
                                     diags));
     return st;

@@ -61,6 +61,7 @@ static void drop_analysis(lsp_doc_t *d)
     arena_free(d->arena);
     src_free(d->src);
     free(d->index.items);
+    free(d->index.slots);
     d->actions = NULL;
     d->lua = NULL;
     d->arena = NULL;

@@ -36,6 +36,71 @@ typedef struct walk {
     bool defs;          /* the first pass: definitions only */
 } walk_t;
 
+/* The table's kind for K: lets and foreach variables share one. */
+static lsp_kind_t table_kind(lsp_kind_t k)
+{
+    return k == LSP_KIND_VAR ? LSP_KIND_LET : k;
+}
+
+static size_t hash(lsp_kind_t kind, const char *name, size_t len)
+{
+    size_t h = 2166136261u ^ (size_t)kind;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)name[i]) * 16777619u;
+    return h;
+}
+
+/* The slot of (KIND, NAME): the one holding it, or the empty one where
+ * it would go. */
+static size_t slot_of(const lsp_index_t *x, lsp_kind_t kind, const char *name,
+                      size_t len)
+{
+    size_t mask = x->n_slots - 1, i = hash(kind, name, len) & mask;
+    for (;; i = (i + 1) & mask) {
+        int32_t k = x->slots[i];
+        if (k < 0)
+            return i;
+        const lsp_occ_t *o = &x->items[k];
+        if (table_kind(o->kind) == kind && strncmp(o->name, name, len) == 0
+            && o->name[len] == '\0')
+            return i;
+    }
+}
+
+/* Enters definition K in the table (the first of its name wins, the
+ * latest for lets and variables). */
+static void table_put(lsp_index_t *x, int32_t k)
+{
+    const lsp_occ_t *o = &x->items[k];
+    lsp_kind_t kind = table_kind(o->kind);
+    size_t i = slot_of(x, kind, o->name, strlen(o->name));
+    if (x->slots[i] < 0)
+        x->n_defs++;
+    if (x->slots[i] < 0 || kind == LSP_KIND_LET)
+        x->slots[i] = k;
+}
+
+/* Keeps the table at most half full. */
+static bool table_grow(lsp_index_t *x)
+{
+    if (x->n_slots && (x->n_defs + 1) * 2 <= x->n_slots)
+        return true;
+    size_t n = x->n_slots ? x->n_slots * 2 : 256;
+    int32_t *slots = malloc(n * sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        slots[i] = -1;
+    free(x->slots);
+    x->slots = slots;
+    x->n_slots = n;
+    x->n_defs = 0;
+    for (size_t k = 0; k < x->len; k++)
+        if (x->items[k].def)
+            table_put(x, (int32_t)k);
+    return true;
+}
+
 static int32_t add(walk_t *w, lsp_kind_t kind, const ast_ident_t *id,
                    bool def, int32_t target, const ast_node_t *node)
 {
@@ -52,45 +117,46 @@ static int32_t add(walk_t *w, lsp_kind_t kind, const ast_ident_t *id,
         x->items = p;
         x->cap = cap;
     }
+    if (def && !table_grow(x)) {
+        x->oom = true;
+        return -1;
+    }
     x->items[x->len] = (lsp_occ_t){ .kind = kind, .name = id->name,
         .begin = id->span.begin, .end = id->span.end, .def = def,
         .target = def ? -1 : target, .stage = w->stage, .node = node };
+    if (def)
+        table_put(x, (int32_t)x->len);
     return (int32_t)x->len++;
 }
 
 int32_t lsp_index_find(const lsp_doc_t *d, lsp_kind_t kind, const char *name,
                        size_t len)
 {
-    for (size_t i = 0; i < d->index.len; i++) {
-        const lsp_occ_t *o = &d->index.items[i];
-        if (o->def && o->kind == kind && strlen(o->name) == len
-            && memcmp(o->name, name, len) == 0)
-            return (int32_t)i;
-    }
-    return -1;
+    const lsp_index_t *x = &d->index;
+    if (!x->n_slots)
+        return -1;
+    int32_t k = x->slots[slot_of(x, table_kind(kind), name, len)];
+    return k >= 0 && x->items[k].kind == kind ? k : -1;
 }
 
-/* The value a bare NAME stands for: the nearest earlier let or foreach
- * variable, else a step, a param, a Lua module or a stage (the order in
- * which the checker resolves names). */
+/* The value a bare NAME stands for: the latest let or foreach variable
+ * of that name written before it, else a step, a param, a Lua module or
+ * a stage (the order in which the checker resolves names). */
 static int32_t find_value(const walk_t *w, const char *name, uint32_t at)
 {
-    const lsp_index_t *x = &w->doc->index;
-    int32_t best = -1;
-    for (size_t i = 0; i < x->len; i++) {
-        const lsp_occ_t *o = &x->items[i];
-        if (o->def && (o->kind == LSP_KIND_LET || o->kind == LSP_KIND_VAR)
-            && o->begin < at && strcmp(o->name, name) == 0)
-            best = (int32_t)i;
-    }
-    if (best >= 0)
-        return best;
+    const lsp_doc_t *d = w->doc;
+    size_t len = strlen(name);
+    int32_t k = d->index.n_slots
+              ? d->index.slots[slot_of(&d->index, LSP_KIND_LET, name, len)]
+              : -1;
+    if (k >= 0 && d->index.items[k].begin < at)
+        return k;
     static const lsp_kind_t order[] = { LSP_KIND_STEP, LSP_KIND_PARAM,
                                         LSP_KIND_LUA, LSP_KIND_STAGE };
-    for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
-        int32_t i = lsp_index_find(w->doc, order[k], name, strlen(name));
-        if (i >= 0)
-            return i;
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+        k = lsp_index_find(d, order[i], name, len);
+        if (k >= 0)
+            return k;
     }
     return -1;
 }

@@ -44,9 +44,14 @@ typedef struct lsp_occ {
     const ast_node_t *node;     /* STEP/LET/PARAM: the statement */
 } lsp_occ_t;
 
+/* The occurrences in document order of their walk, and a hash table of
+ * the definitions by (kind, name): the first of each, except for lets
+ * and foreach variables (both under LET), where the latest wins. */
 typedef struct lsp_index {
     lsp_occ_t *items;
     size_t len, cap;
+    int32_t *slots;             /* -1: empty */
+    size_t n_slots, n_defs;     /* N_SLOTS a power of two */
     bool oom;
 } lsp_index_t;
 

@@ -45,6 +45,7 @@ bench: deps
 	sh bench/runtime/run.sh $(BUILD_REL)/cli/mig
 	sh bench/lua/run.sh $(BUILD_REL)/cli/mig
 	sh bench/recovery/run.sh $(BUILD_REL)/cli/mig
+	sh bench/lsp/run.sh $(BUILD_REL)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_REL)

@@ -253,6 +253,12 @@ json_t *lsp_hover(lsp_doc_t *d, size_t off)
 json_t *lsp_definition(lsp_doc_t *d, size_t off)
 {
     int32_t def = lsp_index_def(d, lsp_index_at(d, off));
+    if (def < 0 && d->plan) {
+        /* the function of `alias.fn(...)`: in the module's file */
+        const ast_node_t *call = call_at(&d->plan->items, off);
+        json_t *loc = call ? lsp_lua_definition(d, call) : NULL;
+        return loc ? loc : json_null();
+    }
     if (def < 0)
         return json_null();
     const lsp_occ_t *o = &d->index.items[def];

@@ -124,6 +124,11 @@ json_t *lsp_completion(lsp_doc_t *d, size_t off);
 /* The identifier characters around OFF: [*BEGIN, *END), maybe empty. */
 void lsp_word_at(const lsp_doc_t *d, size_t off, size_t *begin, size_t *end);
 
+/* The place in its .lua file where the Lua function CALL calls
+ * (`alias.fn(...)`) is defined, as a Location; NULL when CALL is not such
+ * a call or the definition cannot be found (lsp_lua.c). */
+json_t *lsp_lua_definition(lsp_doc_t *d, const ast_node_t *call);
+
 /* {uri, range} of bytes [BEGIN, END) of D. */
 json_t *lsp_location(const lsp_doc_t *d, size_t begin, size_t end);
 

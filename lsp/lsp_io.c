@@ -10,15 +10,15 @@
 #include "lsp.h"
 
 /* Reads one header line into LINE (without its CR LF). Returns its
- * length, -1 at the end of the stream, -2 when it is too long (the rest
- * of the line is consumed). */
-static long read_line(FILE *in, char line[LSP_MAX_HEADER_LINE + 1])
+ * length, -1 at the end of the stream, -2 when it is longer than
+ * LSP_MAX_HEADER_LINE bytes (the rest of the line is consumed). */
+static long read_line(FILE *in, char line[LSP_MAX_HEADER_LINE + 2])
 {
     size_t n = 0;
     bool too_long = false;
     int c;
     while ((c = getc(in)) != EOF && c != '\n') {
-        if (n < LSP_MAX_HEADER_LINE)
+        if (n < LSP_MAX_HEADER_LINE + 1)    /* room for the CR */
             line[n++] = (char)c;
         else
             too_long = true;
@@ -28,7 +28,7 @@ static long read_line(FILE *in, char line[LSP_MAX_HEADER_LINE + 1])
     if (n > 0 && line[n - 1] == '\r')
         n--;
     line[n] = '\0';
-    return too_long ? -2 : (long)n;
+    return too_long || n > LSP_MAX_HEADER_LINE ? -2 : (long)n;
 }
 
 /* Discards N bytes of IN; false when the stream ends first. */
@@ -67,7 +67,7 @@ static bool parse_length(const char *v, unsigned long long *out)
 lsp_read_t lsp_read_message(FILE *in, char **body, size_t *len,
                             const char **why)
 {
-    char line[LSP_MAX_HEADER_LINE + 1];
+    char line[LSP_MAX_HEADER_LINE + 2];
     unsigned long long length = 0;
     bool have_length = false, length_ok = false, bad = false;
     int n_headers = 0;

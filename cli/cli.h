@@ -218,6 +218,7 @@ void cli_report_end(cli_report_t *r, const char *cmd, int64_t id,
 /* The subcommands. */
 int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_fmt(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_export(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_import(const cli_cmd_t *cmd, const cli_args_t *args);

@@ -22,6 +22,15 @@ static const cli_opt_t check_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t fmt_opts[] = {
+    { .name = "check", .short_name = 'c',
+      .help = "write nothing; list the files that would change" },
+    { .name = "diff", .short_name = 'd',
+      .help = "write nothing; print what would change as a unified diff" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t graph_opts[] = {
     { .name = "json", .short_name = 'j',
       .help = "print the mig-graph JSON of 'mig export' (docs/export.md)" },
@@ -199,6 +208,24 @@ const cli_cmd_t cli_commands[] = {
           "\n"
           "Exit status: 0 when the plan is clean, 1 when it has errors, 2 for a\n"
           "usage error or a file that cannot be read." },
+    { .name = "fmt", .run = cmd_fmt, .operands = "[FILE...]",
+      .min_operands = 0, .max_operands = -1, .opts = fmt_opts,
+      .summary = "lay plans out in the one canonical style",
+      .help =
+          "Rewrites each FILE in place in mig's one layout (docs/fmt.md):\n"
+          "indentation, spacing, aligned '=' in runs of params, blank lines\n"
+          "around stages; comments and line breaks stay where they are. \"-\"\n"
+          "(or no FILE) reads standard input and writes standard output. Before\n"
+          "writing, mig parses the result again and refuses unless it has the\n"
+          "same tokens, comments, syntax tree and execution graph as the file.\n"
+          "A file already in style is left untouched. With --check, writes\n"
+          "nothing and lists the files that would change; with --diff, writes\n"
+          "nothing and prints the changes as a unified diff.\n"
+          "\n"
+          "Exit status: 0 when every file is (or now is) in style, 10 with\n"
+          "--check when a file would change, 1 when a plan has syntax errors\n"
+          "(that file is left alone), 2 for a usage error or a file that\n"
+          "cannot be read or written." },
     { .name = "plan", .run = cmd_plan, .operands = "FILE",
       .min_operands = 1, .max_operands = 1, .opts = plan_opts,
       .summary = "show what running a plan would do, changing nothing",

@@ -172,4 +172,42 @@ size_t diag_distance(const char *a, size_t la, const char *b, size_t lb);
 mig_status_t grammar_parse(src_t *src, arena_t *arena, diag_list_t *diags,
                            ast_plan_t **out);
 
+/* ---- tokens: what the formatter and the plan digest read ------------- */
+
+typedef enum token_class {
+    TOKEN_KEYWORD,  /* a reserved word other than true, false and null */
+    TOKEN_VALUE,    /* a name, number, duration, true, false or null */
+    TOKEN_STRING,   /* a whole string literal, its ${...} parts included */
+    TOKEN_PUNCT,    /* an operator or a bracket */
+    TOKEN_COMMENT,  /* # to the end of the line, or a block comment */
+} token_class_t;
+
+/* One token: its class and where its text is in the source. */
+typedef struct token {
+    token_class_t cls;
+    src_span_t span;
+} token_t;
+
+/* A malloc'd array of tokens in source order. */
+typedef struct token_list {
+    token_t *items;
+    size_t len, cap;
+} token_list_t;
+
+/* Scans SRC (which must parse without errors, or the scan reports what the
+ * parser would) into OUT, comments included, in source order. Returns
+ * MIG_OK, MIG_EINVALID (lexical errors, in DIAGS) or MIG_ENOMEM; OUT is
+ * emptied first and is the caller's to free with token_list_free either
+ * way. */
+mig_status_t grammar_tokens(src_t *src, diag_list_t *diags, token_list_t *out);
+void token_list_free(token_list_t *l);
+
+/* Appends to OUT the text of SRC's tokens, comments left out, each as its
+ * length, ':' and its bytes: the same for two plans that differ only in
+ * layout and comments, and different for any other change. The plan
+ * digest that resume compares is taken over it (docs/fmt.md). Returns as
+ * grammar_tokens does. */
+mig_status_t grammar_layout_free_text(src_t *src, diag_list_t *diags,
+                                      strbuf_t *out);
+
 #endif

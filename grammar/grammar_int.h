@@ -35,6 +35,9 @@ typedef struct parse_ctx {
     uint32_t misclosed_line;    /* the line of that '}' */
     bool eof_reported;
     src_span_t comment_start;   /* where the open block comment began */
+    /* grammar_tokens only: the comments are recorded here (NULL when
+     * parsing, which skips them) */
+    token_list_t *comments;
 
     /* the last three tokens the parser received, newest first, for
      * messages like "expected '{' after the stage name" */
@@ -52,6 +55,10 @@ typedef struct parse_ctx {
  * the position fields are initialised here). False when out of memory. */
 bool lex_begin(parse_ctx_t *ctx);
 void lex_end(parse_ctx_t *ctx);
+/* Records the comment from FIRST's start to LAST's end in ctx->comments,
+ * when that is set (a failed append sets ctx->oom). */
+void lex_comment(parse_ctx_t *ctx, const src_span_t *first,
+                 const src_span_t *last);
 
 /* Reports an error at SPAN; sets ctx->fatal when the error budget is spent.
  * Returns the entry for a hint (may be NULL). */

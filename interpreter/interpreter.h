@@ -737,4 +737,16 @@ const char *schema_type_of(const val_t *v);
  * otherwise ["the key"] quoted as a .mig string. */
 void schema_path_key(strbuf_t *path, const char *key, size_t len);
 
+/* ---- the formatter (docs/fmt.md) -------------------------------------- */
+
+/* Appends SRC laid out in the one canonical style to OUT (the whole text,
+ * with its final newline). Refuses, with MIG_EINVALID and the reason in
+ * DIAGS, a plan that does not parse, or one whose formatted text would not
+ * parse to the same tokens, comments, tree and graph (positions aside):
+ * OUT is then left as it was. MIG_ENOMEM when memory ran out. */
+mig_status_t fmt_plan(src_t *src, diag_list_t *diags, strbuf_t *out);
+/* Whether graphs A and B are the same, source positions aside: nodes
+ * (ids, kinds, labels, stages, scopes), edges and the stage order. */
+bool fmt_same_graph(const graph_t *a, const graph_t *b);
+
 #endif

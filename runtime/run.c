@@ -410,6 +410,24 @@ static bool settle(void *data, const store_journal_t *rec)
     return true;
 }
 
+/* The plan digest that resume compares (docs/state.md): the BLAKE2b of
+ * the plan's tokens without layout or comments (grammar_layout_free_text),
+ * so that `mig fmt` or a new comment never makes a resume refuse. False
+ * when out of memory (SRC parsed, so it scans). */
+static bool plan_digest(src_t *src, char hex[BLOB_HEX])
+{
+    diag_list_t quiet;
+    diag_list_init(&quiet);
+    strbuf_t text;
+    strbuf_init(&text);
+    bool ok = grammar_layout_free_text(src, &quiet, &text) == MIG_OK;
+    if (ok)
+        blobs_hash(text.data ? text.data : "", text.len, hex);
+    strbuf_free(&text);
+    diag_list_free(&quiet);
+    return ok;
+}
+
 /* Checks that run R->opts->resume may be resumed (interrupted, or failed
  * for a redrive; the same plan unless allowed), filling *OLD with it.
  * MIG_EINVALID (reported) when it may not. */
@@ -586,7 +604,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     char hostname[256] = "";
     gethostname(hostname, sizeof hostname - 1);
     char digest[BLOB_HEX];
-    blobs_hash(r.src->text, r.src->len, digest);
+    bool digest_ok = plan_digest(r.src, digest);
     uv_loop_t loop;
     bool loop_ok = false;
     mig_status_t st = MIG_ENOMEM;
@@ -597,8 +615,8 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     r.done = val_map_new(16);
     r.managed = val_map_new(16);
     r.consumed = val_list_new(16);
-    if (!state || !objects || !r.plan_env || !r.done || !r.managed
-        || !r.consumed)
+    if (!digest_ok || !state || !objects || !r.plan_env || !r.done
+        || !r.managed || !r.consumed)
         goto out;
     eval_env_set_actions(r.stages_env, sched_call_action, &r);
     for (size_t i = 0; params && i < val_len(params); i++)

@@ -368,3 +368,45 @@ json_t *lsp_rename(lsp_doc_t *d, size_t off, const char *new_name,
     }
     return json_pack("{s:{s:o}}", "changes", d->uri, edits);
 }
+
+/* ---- formatting -------------------------------------------------------- */
+
+json_t *lsp_format(lsp_doc_t *d, const char **err)
+{
+    static char why[256];
+    src_t *src = src_from_memory(d->path, d->text.data, d->text.len);
+    if (!src) {
+        *err = "out of memory";
+        return NULL;
+    }
+    diag_list_t diags;
+    diag_list_init(&diags);
+    strbuf_t out;
+    strbuf_init(&out);
+    mig_status_t st = fmt_plan(src, &diags, &out);
+    json_t *r = NULL;
+    if (st == MIG_OK && !out.oom) {
+        r = json_array();
+        if (r && (out.len != d->text.len
+                  || memcmp(out.data, d->text.data, out.len) != 0))
+            json_array_append_new(r, json_pack(
+                "{s:o,s:s#}", "range", lsp_doc_range(d, 0, d->text.len),
+                "newText", out.data ? out.data : "", out.len));
+    } else if (st == MIG_ENOMEM || out.oom) {
+        *err = "out of memory";
+    } else {
+        /* the first reason mig fmt gives, where it has one */
+        const diag_t *g = diags.len ? &diags.items[0] : NULL;
+        if (g && g->src && g->has_span)
+            snprintf(why, sizeof why, "not formatted: %u:%u: %s",
+                     g->span.line, g->span.col, g->message);
+        else
+            snprintf(why, sizeof why, "not formatted: %s",
+                     g ? g->message : "mig fmt refused the plan");
+        *err = why;
+    }
+    strbuf_free(&out);
+    diag_list_free(&diags);
+    src_free(src);
+    return r;
+}

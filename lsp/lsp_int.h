@@ -120,6 +120,11 @@ json_t *lsp_symbols(lsp_doc_t *d);
 json_t *lsp_rename(lsp_doc_t *d, size_t off, const char *new_name,
                    const char **err);
 json_t *lsp_completion(lsp_doc_t *d, size_t off);
+/* The edits that lay D out as `mig fmt` does (fmt_plan): one replacing
+ * the whole text, or none when it is laid out already. A plan mig fmt
+ * refuses (one that does not parse) gives NULL with *ERR its reason
+ * (valid until the next call). */
+json_t *lsp_format(lsp_doc_t *d, const char **err);
 
 /* The identifier characters around OFF: [*BEGIN, *END), maybe empty. */
 void lsp_word_at(const lsp_doc_t *d, size_t off, size_t *begin, size_t *end);

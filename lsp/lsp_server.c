@@ -179,13 +179,14 @@ static json_t *m_initialize(lsp_server_t *s, json_t *params, rpc_error_t *err)
     (void)err;
     s->initialized = true;
     return json_pack(
-        "{s:{s:s,s:{s:b,s:i,s:b},s:b,s:{s:[s,s,s]},s:b,s:b,s:b,s:b},"
+        "{s:{s:s,s:{s:b,s:i,s:b},s:b,s:{s:[s,s,s]},s:b,s:b,s:b,s:b,s:b},"
         "s:{s:s}}",
         "capabilities", "positionEncoding", "utf-16",
         "textDocumentSync", "openClose", 1, "change", 2, "save", 1,
         "hoverProvider", 1, "completionProvider", "triggerCharacters",
         ".", "(", " ", "definitionProvider", 1, "referencesProvider", 1,
         "documentSymbolProvider", 1, "renameProvider", 1,
+        "documentFormattingProvider", 1,
         "serverInfo", "name", "mig");
 }
 
@@ -349,6 +350,19 @@ static json_t *m_rename(lsp_server_t *s, json_t *params, rpc_error_t *err)
     return r;
 }
 
+static json_t *m_formatting(lsp_server_t *s, json_t *params, rpc_error_t *err)
+{
+    lsp_doc_t *d = param_doc(s, params, err);
+    if (!d)
+        return NULL;
+    const char *why = NULL;
+    json_t *r = lsp_format(d, &why);
+    if (!r)
+        *err = (rpc_error_t){ RPC_REQUEST_FAILED,
+                              why ? why : "out of memory" };
+    return r;
+}
+
 /* Every method the server knows: a request gets an answer, a
  * notification none. */
 static const struct method {
@@ -370,6 +384,7 @@ static const struct method {
     { "textDocument/references", m_references, true },
     { "textDocument/documentSymbol", m_symbols, true },
     { "textDocument/rename", m_rename, true },
+    { "textDocument/formatting", m_formatting, true },
 };
 
 /* Calls the handler of M for a request with ID (NULL: a notification). */

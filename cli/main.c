@@ -428,8 +428,8 @@ const cli_cmd_t cli_commands[] = {
           "diagnostics as you type (the messages of 'mig check', the plan's\n"
           "Lua modules loaded), hover, completion, go to definition,\n"
           "references, document symbols, formatting as 'mig fmt' does it, and\n"
-          "rename of a step or checkpoint (docs/lsp.md). Nothing but protocol messages is written to\n"
-          "standard output.\n"
+          "rename of a step or checkpoint (docs/lsp.md). Nothing but protocol\n"
+          "messages is written to standard output.\n"
           "\n"
           "Exit status: 0 after the client's 'shutdown' then 'exit', 1 when\n"
           "input ended or 'exit' came without 'shutdown'." },

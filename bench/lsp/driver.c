@@ -153,6 +153,7 @@ int main(int argc, char **argv)
                "ms, worst %.2f ms; cpu median %.2f ms, p90 %.2f ms\n", r + 1,
                lines, edits, ms[edits / 2], ms[edits * 9 / 10], ms[edits - 1],
                cpu[edits / 2], cpu[edits * 9 / 10]);
+        fflush(stdout);     /* a round is minutes on a busy machine */
     }
     qsort(medians, (size_t)rounds, sizeof *medians, cmp_double);
     qsort(cpu_medians, (size_t)rounds, sizeof *cpu_medians, cmp_double);

@@ -77,13 +77,13 @@ static char *edit_script(const lines_t *a, const lines_t *b, size_t *n_ops)
         if (i < a->n && k < b->n && same_line(a, i, b, k)) {
             ops[(*n_ops)++] = ' ';
             i++, k++;
-        } else if (k < b->n && (i == a->n ||
-                                t[i * w + k + 1] >= t[(i + 1) * w + k])) {
-            ops[(*n_ops)++] = '+';
-            k++;
-        } else {
+        } else if (i < a->n && (k == b->n ||
+                                t[(i + 1) * w + k] >= t[i * w + k + 1])) {
             ops[(*n_ops)++] = '-';
             i++;
+        } else {
+            ops[(*n_ops)++] = '+';
+            k++;
         }
     }
     free(t);

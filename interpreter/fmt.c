@@ -4,7 +4,7 @@
  * the author chose between them, and it sets the rest (docs/fmt.md):
  * indentation by two spaces per open block or bracket, one space between
  * tokens where the style wants one and none where it does not, aligned
- * '=' in runs of params and aligned values in runs of version /
+ * '=' in runs of params and of lets, aligned values in runs of version /
  * description / requires, at most one blank line in a row, none just
  * inside a block, and one around every stage. Before it hands the text
  * back, fmt_plan parses it again and refuses unless the tokens, the
@@ -23,7 +23,8 @@ typedef struct fmt_line {
     uint32_t indent;
     size_t start, len;
     bool blank_before;
-    int align;                  /* 0 none, 1 param '=', 2 meta value */
+    int align;                  /* 0 none, 1 param '=', 2 meta value,
+                                   3 let '=' */
     size_t pad_at;              /* offset in the line where padding goes */
 } fmt_line_t;
 
@@ -99,13 +100,22 @@ static bool clause_word(const fmt_t *f, const token_t *t)
     return false;
 }
 
-/* Whether a '-' at T (PREV the code token before it) negates. */
-static bool is_unary(const fmt_t *f, const token_t *prev)
+/* Whether P ends an operand: a value, a string, a closing bracket, or a
+ * keyword used as a field name (log.error; PP is the token before P). */
+static bool ends_operand(const fmt_t *f, const token_t *pp, const token_t *p)
+{
+    return p->cls == TOKEN_VALUE || p->cls == TOKEN_STRING ||
+           is(f, p, ")") || is(f, p, "]") ||
+           (p->cls == TOKEN_KEYWORD && pp && is(f, pp, "."));
+}
+
+/* Whether a '-' after PREV (PP the code token before that) negates. */
+static bool is_unary(const fmt_t *f, const token_t *pp, const token_t *prev)
 {
     if (!prev)
         return true;
     if (prev->cls == TOKEN_KEYWORD)
-        return true;
+        return !(pp && is(f, pp, "."));
     if (prev->cls == TOKEN_PUNCT)
         return !is_closer(f, prev);
     return false;
@@ -124,8 +134,7 @@ static bool space_between(const fmt_t *f, const token_t *pp,
     if (is(f, p, "(") || is(f, p, "[") || is(f, p, ".") || unary)
         return false;
     if (is(f, c, "(") || is(f, c, "["))
-        return !(p->cls == TOKEN_VALUE || p->cls == TOKEN_STRING ||
-                 is(f, p, ")") || is(f, p, "]"));
+        return !ends_operand(f, pp, p);
     if (is(f, c, "%") && p->cls == TOKEN_VALUE && pp &&
         is(f, pp, "tolerate"))
         return false;   /* tolerate 5% */
@@ -181,8 +190,10 @@ static void lay_out(fmt_t *f)
             if (f->n_open)
                 indent = f->open[f->n_open - 1].indent +
                          (is_closer(f, c) ? 0 : 1);
-            if (!is_closer(f, c) && (clause_word(f, c) ||
-                                     continues(f, code)))
+            bool listed = code && code->cls == TOKEN_PUNCT &&
+                          (is(f, code, ",") || is_opener(f, code));
+            if (!is_closer(f, c) && !listed &&
+                (clause_word(f, c) || continues(f, code)))
                 indent++;
             bool after_open = prev && prev->cls != TOKEN_COMMENT &&
                               is_opener(f, prev);
@@ -207,10 +218,11 @@ static void lay_out(fmt_t *f)
         } else if (space_between(f, code2, prev, c, unary)) {
             strbuf_putc(&f->text, ' ');
         }
-        /* alignment points: param NAME = ..., and version "..." */
+        /* alignment points: param NAME = ..., let NAME = ..., and
+         * version "..." */
         if (on_line == 2 && is(f, c, "=") && first->cls == TOKEN_KEYWORD &&
-            is(f, first, "param")) {
-            line->align = 1;
+            (is(f, first, "param") || is(f, first, "let"))) {
+            line->align = is(f, first, "param") ? 1 : 3;
             line->pad_at = f->text.len - line->start;
         }
         if (on_line == 1 && c->cls == TOKEN_STRING &&
@@ -226,7 +238,7 @@ static void lay_out(fmt_t *f)
         line->len = f->text.len - line->start;
         on_line++;
         if (c->cls != TOKEN_COMMENT) {
-            unary = is(f, c, "-") && is_unary(f, code);
+            unary = is(f, c, "-") && is_unary(f, code2, code);
             if (is_opener(f, c)) {
                 f->open[f->n_open++] = (fmt_open_t){
                     s[0], line->indent,
@@ -328,6 +340,25 @@ static bool same_str(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* Whether labels A and B are the same but for white space: a label quotes
+ * the plan's source, layout included. */
+static bool same_label(const char *a, const char *b)
+{
+    if (!a || !b)
+        return !a && !b;
+    for (;;) {
+        while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')
+            a++;
+        while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')
+            b++;
+        if (*a != *b)
+            return false;
+        if (!*a)
+            return true;
+        a++, b++;
+    }
+}
+
 bool fmt_same_graph(const graph_t *a, const graph_t *b)
 {
     if (graph_node_count(a) != graph_node_count(b) ||
@@ -338,7 +369,7 @@ bool fmt_same_graph(const graph_t *a, const graph_t *b)
     for (uint32_t i = 0; i < graph_node_count(a); i++)
         if (graph_node_kind(a, i) != graph_node_kind(b, i) ||
             !same_str(graph_node_id(a, i), graph_node_id(b, i)) ||
-            !same_str(graph_node_label(a, i), graph_node_label(b, i)) ||
+            !same_label(graph_node_label(a, i), graph_node_label(b, i)) ||
             graph_node_stage(a, i) != graph_node_stage(b, i) ||
             graph_node_scope(a, i) != graph_node_scope(b, i))
             return false;

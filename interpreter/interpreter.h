@@ -746,7 +746,9 @@ void schema_path_key(strbuf_t *path, const char *key, size_t len);
  * OUT is then left as it was. MIG_ENOMEM when memory ran out. */
 mig_status_t fmt_plan(src_t *src, diag_list_t *diags, strbuf_t *out);
 /* Whether graphs A and B are the same, source positions aside: nodes
- * (ids, kinds, labels, stages, scopes), edges and the stage order. */
+ * (ids, kinds, stages, scopes, and labels but for their white space,
+ * since a label quotes the source as laid out), edges and the stage
+ * order. */
 bool fmt_same_graph(const graph_t *a, const graph_t *b);
 
 #endif

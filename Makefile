@@ -51,6 +51,7 @@ bench: deps
 	sh bench/runtime/run.sh $(BUILD_REL)/cli/mig
 	sh bench/lua/run.sh $(BUILD_REL)/cli/mig
 	sh bench/recovery/run.sh $(BUILD_REL)/cli/mig
+	sh bench/lsp/run.sh $(BUILD_REL)
 
 # Plants known bugs one at a time in a scratch copy and runs the suite on
 # each (not in CI: one build and one suite per bug); the score is in

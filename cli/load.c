@@ -37,72 +37,18 @@ static mig_status_t worse(mig_status_t a, mig_status_t b)
     return a != MIG_OK ? a : b;
 }
 
-/* Loads the Lua modules of P's plan (from PATH) into a bridge, P->lua,
- * and a registry of P's own, P->actions: the standard library's actions,
- * then each module's functions. A `lua` item the checks will report is
- * skipped: an alias loaded before or taken by the standard library, a
- * path with ${...}, a file that cannot be read. What loading a module
- * finds wrong (a Lua syntax error, ...) goes to DIAGS. */
+/* Loads the Lua modules of P's plan (from PATH) into P->lua, and the
+ * registry the plan is checked against into P->actions
+ * (stdlib_plan_modules). */
 static mig_status_t load_lua(cli_plan_t *p, const char *path,
                              diag_list_t *diags)
 {
-    p->actions = action_registry_new();
-    if (!p->actions || stdlib_register(p->actions) != MIG_OK)
-        return MIG_ENOMEM;
     char *dir = cli_dir_of(path);
-    const ast_list_t *items = &p->plan->items;
-    /* The plan's own error classes, the ones its modules may raise. */
-    const char **classes = calloc(items->len ? items->len : 1,
-                                  sizeof *classes);
-    if (!dir || !classes) {
-        free(dir);
-        free(classes);
+    if (!dir)
         return MIG_ENOMEM;
-    }
-    size_t n_classes = 0;
-    for (uint32_t i = 0; i < items->len; i++)
-        if (items->items[i]->kind == AST_ERROR_DECL)
-            classes[n_classes++] = items->items[i]->u.error_decl.name.name;
-    lua_bridge_config_t cfg = { .base_dir = dir, .classes = classes,
-                                .n_classes = n_classes };
-    mig_status_t st = lua_bridge_new(&cfg, diags, &p->lua);
+    mig_status_t st = stdlib_plan_modules(p->plan, p->src, dir, diags,
+                                          &p->actions, &p->lua);
     free(dir);
-    free(classes);
-    if (st != MIG_OK)
-        return st;
-    for (uint32_t i = 0; i < items->len && st != MIG_ENOMEM; i++) {
-        const ast_node_t *l = items->items[i];
-        const char *file;
-        uint32_t len;
-        if (l->kind != AST_LUA || !ast_string_is_plain(l->u.lua.path, &file,
-                                                       &len))
-            continue;
-        const char *alias = l->u.lua.alias.name;
-        if (action_has_namespace(p->actions, alias, strlen(alias)))
-            continue;
-        char *name = strndup(file, len);
-        if (!name)
-            return MIG_ENOMEM;
-        diag_list_t found;
-        diag_list_init(&found);
-        mig_status_t ls = lua_bridge_load(p->lua, alias, name, p->actions,
-                                          &found);
-        free(name);
-        /* What the bridge says of the module as a whole is said at the
-         * path the plan wrote. */
-        for (size_t k = 0; k < found.len; k++)
-            if (!found.items[k].src) {
-                found.items[k].src = p->src;
-                found.items[k].span = l->u.lua.path->span;
-                found.items[k].has_span = true;
-            }
-        if (ls == MIG_EIO)      /* the checks say it cannot be read */
-            diag_list_free(&found);
-        else
-            diag_list_move(diags, &found);
-        if (ls != MIG_EIO)
-            st = worse(st, ls);
-    }
     return st;
 }
 

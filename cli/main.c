@@ -446,6 +446,20 @@ const cli_cmd_t cli_commands[] = {
           "  mig completions fish > ~/.config/fish/completions/mig.fish\n"
           "\n"
           "Exit status: 0, or 2 for a shell mig has no completions for." },
+    { .name = "lsp", .run = cmd_lsp, .operands = "",
+      .min_operands = 0, .max_operands = 0, .opts = help_opts,
+      .summary = "serve the Language Server Protocol on stdin and stdout",
+      .help =
+          "Runs a language server for .mig plans over standard input and\n"
+          "output (JSON-RPC with Content-Length framing), for editors:\n"
+          "diagnostics as you type (the messages of 'mig check', the plan's\n"
+          "Lua modules loaded), hover, completion, go to definition,\n"
+          "references, document symbols, formatting as 'mig fmt' does it, and\n"
+          "rename of a step or checkpoint (docs/lsp.md). Nothing but protocol\n"
+          "messages is written to standard output.\n"
+          "\n"
+          "Exit status: 0 after the client's 'shutdown' then 'exit', 1 when\n"
+          "input ended or 'exit' came without 'shutdown'." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

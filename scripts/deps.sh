@@ -14,6 +14,11 @@ for p in $PACKAGES; do
     missing="$missing $p"
   fi
 done
+# The editor-grammar and BPMN tests run npm packages: Debian's node and npm
+# when the machine has no node of its own.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing="$missing nodejs npm"
+fi
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -348,8 +348,8 @@ const cli_cmd_t cli_commands[] = {
           "resource changed since, without --force; a lock held by another\n"
           "run or process; a command in flight that cannot be settled); 7 when\n"
           "some undone steps could not be verified; 8 when the state store\n"
-          "cannot be used or failed during the rollback (run it again to\n"
-          "finish)." },
+          "cannot be used or failed during the rollback, 9 when a signal\n"
+          "stopped it between two undos (run it again to finish)." },
     { .name = "status", .run = cmd_status, .operands = "[RUN]",
       .min_operands = 0, .max_operands = 1, .opts = status_opts,
       .summary = "show where a run stands: state, times, steps, checkpoints",

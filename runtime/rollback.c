@@ -162,6 +162,7 @@ typedef struct rb {
     val_t *last, *unverified, *forced;
     bool undeclared;            /* pass 1 met a step that declares nothing */
     size_t n_pending, n_undone;
+    int interrupted;            /* the stop signal that ended pass 2, or 0 */
     bool failed, oom;
     bool rm_failed;             /* a queued removal failed (reported) */
 } rb_t;
@@ -341,6 +342,10 @@ static bool undo_each(void *data, const store_journal_t *rec)
     const rollback_env_t *e = b->e;
     if (!rollback_pending(rec->state))
         return true;
+    /* mig rollback stops between two undos at a stop signal; a run's own
+     * rollback never starts once its run was interrupted (run.c). */
+    if (!e->in_run && (b->interrupted = sched_stop_signal()) != 0)
+        return false;
     if (rec->kind == STORE_JOURNAL_NONE) {
         if (!mark(b)
             || store_journal_set(e->store, e->run, rec->seq,
@@ -705,6 +710,23 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         st = MIG_EIO;
         goto done;
     }
+    if (b.interrupted) {
+        /* Stopped between two undos, each journaled: nothing to compare
+         * yet; running the rollback again finishes it. */
+        const char *sig = sched_signal_name(b.interrupted);
+        diag_t *dg = diag_add(e->diags, DIAG_ERROR, NULL, NULL, "the rollback "
+                              "of run %" PRId64 " was stopped by %s after %zu "
+                              "undo%s", e->run, sig, b.n_undone,
+                              b.n_undone == 1 ? "" : "s");
+        diag_hint(e->diags, dg, "nothing was compared yet: `mig rollback %"
+                  PRId64 "` finishes it", e->run);
+        val_t *dd = val_map_new(2);
+        if (dd)
+            val_map_set_take(dd, "signal", 6, val_cstring(sig));
+        rb_event(e, "interrupted", NULL, NULL, dd, true);
+        *result = RUN_INTERRUPTED;
+        goto done;
+    }
     /* The checkpoint's states win over those before first touches. */
     val_t *want = expected(&b, cp_states);
     if (!want) {
@@ -851,8 +873,13 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
                          .list = o->list,
                          .on_event = o->on_event, .data = o->data,
                          .diags = diags, .answers = o->settle };
+    if (!o->dry_run)
+        sched_catch_stop_signals();
     st = rollback_apply(&e, o->to, report, result);
-    if (!o->dry_run && st == MIG_OK && *result != RUN_REFUSED)
+    if (!o->dry_run)
+        sched_release_stop_signals();
+    if (!o->dry_run && st == MIG_OK && *result != RUN_REFUSED
+        && *result != RUN_INTERRUPTED)
         st = store_run_finish(s, run.id, *result == RUN_ROLLED_BACK
                               ? STORE_RUN_ROLLED_BACK
                               : *result == RUN_UNVERIFIED

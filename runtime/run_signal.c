@@ -2,7 +2,8 @@
  * "Signals"): the first one makes the run start nothing new, let the steps
  * in flight end (journaled), roll nothing back and end recorded as
  * interrupted; a second one stops the process at once, as the signal would
- * have. run.c catches them around the run's loop. */
+ * have. run.c catches them around the run's loop; mig rollback, which
+ * turns no loop of its own, asks sched_stop_signal between two undos. */
 #include <signal.h>
 
 #include "sched_int.h"
@@ -78,4 +79,31 @@ void sched_release_signals(run_t *r)
         sigaction(stop_signals[i].sig, &old[i], NULL);
     stop_wake = NULL;
     uv_close((uv_handle_t *)&r->wake, NULL);
+}
+
+/* What sched_catch_stop_signals replaced. */
+static struct sigaction old_plain[N_STOP_SIGNALS];
+
+void sched_catch_stop_signals(void)
+{
+    stop_signal = 0;
+    stop_wake = NULL;
+    struct sigaction sa = { .sa_handler = on_stop_signal };
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++) {
+        sigaction(stop_signals[i].sig, NULL, &old_plain[i]);
+        if (old_plain[i].sa_handler != SIG_IGN)
+            sigaction(stop_signals[i].sig, &sa, NULL);
+    }
+}
+
+int sched_stop_signal(void)
+{
+    return (int)stop_signal;
+}
+
+void sched_release_stop_signals(void)
+{
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++)
+        sigaction(stop_signals[i].sig, &old_plain[i], NULL);
 }

@@ -287,6 +287,13 @@ void sched_catch_signals(run_t *r);
 /* Puts back what sched_catch_signals replaced and closes R->wake (the
  * loop must turn once more to finish closing it). */
 void sched_release_signals(run_t *r);
+/* The same for a process with no loop of its own (mig rollback): after
+ * sched_catch_stop_signals, sched_stop_signal gives the first stop
+ * signal caught (0: none), and a second stops the process at once;
+ * sched_release_stop_signals puts back what was replaced. */
+void sched_catch_stop_signals(void);
+int sched_stop_signal(void);
+void sched_release_stop_signals(void);
 
 /* ---- run_lock.c -------------------------------------------------------------- */
 

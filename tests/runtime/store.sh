@@ -65,6 +65,51 @@ wait $pid && ok || bad "an ignored SIGHUP stopped the run"
 [ -f "$d/b.txt" ] && ok || bad "an ignored SIGHUP stopped the run"
 rm -rf "$d" "$d.out"
 
+# 1c. mig rollback stops gracefully too: between two undos, each
+# journaled, exit 9, nothing compared; run again, it finishes and matches.
+# A second signal stops it at once.
+d=$(mktemp -d "${TMPDIR:-/tmp}/mig-store-rb.XXXXXX")
+cat > "$d/plan.mig" <<'PLAN'
+migration "slow-undo" {
+  stage s {
+    foreach i in [1, 2, 3, 4, 5, 6] {
+      step w = exec.run(cmd: "echo ${i} > f${i}.txt", manages: ["f${i}.txt"])
+        undo exec.run(cmd: "sleep 0.4; rm -f f${i}.txt", manages: ["f${i}.txt"])
+    }
+  }
+}
+PLAN
+expect 0 "$MIG" run "$d/plan.mig" && ok
+env --default-signal=INT,TERM,HUP "$MIG" rollback --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
+pid=$!
+wait_for "$d.out" "undone"
+kill -TERM $pid
+wait $pid; got=$?
+OUT=$(cat "$d.out")
+[ $got -eq 9 ] && ok || { bad "a rollback stopped by SIGTERM: exit $got, expected 9"; printf '%s\n' "$OUT" >&2; }
+holds "mig: error: the rollback of run 1 was stopped by SIGTERM after "
+holds 'hint: nothing was compared yet: `mig rollback 1` finishes it'
+case $OUT in *"match the checkpoint"*|*DIFFER*) bad "a stopped rollback compared" ;; *) ok ;; esac
+left=$(ls "$d"/f*.txt 2>/dev/null | wc -l)
+[ "$left" -gt 0 ] && [ "$left" -lt 6 ] && ok || bad "the stopped rollback undid $((6 - left)) of 6, not some"
+expect 0 "$MIG" log --brief --state "$d/.mig/state.db" 1 && ok
+holds 'interrupted   {"signal":"SIGTERM"}'
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
+holds "the managed resources match the checkpoint"
+[ -z "$(ls "$d"/f*.txt 2>/dev/null)" ] && ok || bad "the finished rollback left files"
+# A second signal: killed by it at once.
+rm -rf "$d/.mig"
+expect 0 "$MIG" run "$d/plan.mig" && ok
+env --default-signal=INT,TERM,HUP "$MIG" rollback --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
+pid=$!
+wait_for "$d.out" "undone"
+kill -TERM $pid; kill -TERM $pid
+wait $pid; got=$?
+[ $got -eq 143 ] || [ $got -eq 9 ] && ok || bad "a rollback given two SIGTERMs: exit $got"
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
+holds "the managed resources match the checkpoint"
+rm -rf "$d" "$d.out"
+
 # 2. An interrupted run rolls back to its start.
 d=$(fresh "$HERE/store")
 before=$(tree_sum "$d")

@@ -1,6 +1,7 @@
 #!/bin/sh
 # readme_first.sh MIG SRC BUILD: the plan of README.md's "Your first
-# plan" and the commands shown under it work as the README says.
+# plan" and the commands shown under it work as the README says; so does
+# the opening plan, on the Synapse samples of tests/data/legacy.
 MIG=$1
 . "$2/tests/runtime/lib.sh"
 d=$(mktemp -d "${TMPDIR:-/tmp}/mig-cli.XXXXXX")
@@ -19,4 +20,18 @@ holds "file.write (self, done): out/hello.txt"
 expect 0 "$MIG" rollback last && ok
 [ ! -e out ] && ok || bad "mig rollback left out/"
 cd / && rm -rf "$d"
+# The opening plan: checked, run on two versions of one Synapse agent
+# (their tools differ: a Conflict, rolled back and verified).
+o=$(mktemp -d "${TMPDIR:-/tmp}/mig-cli.XXXXXX")
+sed -n '/^```mig$/,/^```$/p' "$2/README.md" | sed -n '1,/^```$/p' \
+  | sed '1d;$d' > "$o/plan.mig"
+grep -q 'migration "synapse-to-v2"' "$o/plan.mig" && ok || bad "no opening plan in README.md"
+mkdir -p "$o/legacy/synapse"
+cp "$2"/tests/data/legacy/synapse/*.yaml "$o/legacy/synapse/"
+cd "$o" || exit 2
+expect 0 "$MIG" check plan.mig && ok
+expect 4 "$MIG" run plan.mig && ok
+holds "Conflict: registry.put: tool 'lookup_invoice' in registry.db"
+holds "the managed resources match the checkpoint"
+cd / && rm -rf "$o"
 summary

@@ -85,24 +85,6 @@ const char *agent_i18n(const val_t *v)
     return s;
 }
 
-/* Sets KEY of map M to V (taken), noting no memory in OUT. */
-static void put(tools_out_t *out, val_t *m, const char *key, val_t *v)
-{
-    if (!v || val_map_set_take(m, key, strlen(key), v) != MIG_OK)
-        out->oom = true;
-}
-
-/* {transport: T}. */
-static val_t *endpoint(const char *t)
-{
-    val_t *ep = val_map_new(1);
-    if (ep && val_map_set_take(ep, "transport", 9, val_cstring(t)) != MIG_OK) {
-        val_unref(ep);
-        return NULL;
-    }
-    return ep;
-}
-
 /* ---- Dify --------------------------------------------------------------- */
 
 /* Dify's parameter types and the JSON Schema types they are (NULL: kept
@@ -136,19 +118,19 @@ static val_t *dify_param_schema(tools_out_t *out, const val_t *p)
         if (strcmp(dify_types[i].dify, type) == 0)
             json = dify_types[i].json;
     if (json)
-        put(out, s, "type", val_cstring(json));
+        tools_set(out, s, "type", val_cstring(json));
     const char *d = tools_get_str(p, "llm_description");
     if (!d)
         d = agent_i18n(tools_member(p, "human_description"));
     if (d)
-        put(out, s, "description", val_cstring(d));
+        tools_set(out, s, "description", val_cstring(d));
     const val_t *v;
     if ((v = tools_member(p, "default")) && val_type(v) != VAL_NULL)
-        put(out, s, "default", val_ref((val_t *)v));
+        tools_set(out, s, "default", val_ref((val_t *)v));
     if ((v = tools_get(p, "min", VAL_NUMBER)))
-        put(out, s, "minimum", val_ref((val_t *)v));
+        tools_set(out, s, "minimum", val_ref((val_t *)v));
     if ((v = tools_get(p, "max", VAL_NUMBER)))
-        put(out, s, "maximum", val_ref((val_t *)v));
+        tools_set(out, s, "maximum", val_ref((val_t *)v));
     const val_t *opts = tools_get(p, "options", VAL_LIST);
     if (opts) {
         val_t *e = val_list_new(val_len(opts));
@@ -157,7 +139,7 @@ static val_t *dify_param_schema(tools_out_t *out, const val_t *p)
             if (ov && val_list_push(e, ov) != MIG_OK)
                 out->oom = true;
         }
-        put(out, s, "enum", e);
+        tools_set(out, s, "enum", e);
     }
     /* label, human_description, placeholder, the options with their
      * labels: kept as
@@ -243,14 +225,14 @@ static mig_status_t dify_tool_read(const tools_file_t *f, tools_out_t *out)
                 out->oom = true;
             continue;
         }
-        put(out, props, name, dify_param_schema(out, p));
+        tools_set(out, props, name, dify_param_schema(out, p));
         const val_t *r = tools_get(p, "required", VAL_BOOL);
         if (r && val_get_bool(r))
             agent_list_add(out, req, name, strlen(name));
     }
-    put(out, schema, "type", val_cstring("object"));
-    put(out, schema, "properties", val_ref(props));
-    put(out, schema, "required", val_ref(req));
+    tools_set(out, schema, "type", val_cstring("object"));
+    tools_set(out, schema, "properties", val_ref(props));
+    tools_set(out, schema, "required", val_ref(req));
     tools_set(out, rec, "name", val_cstring(tools_get_str(id, "name")));
     const char *title = agent_i18n(tools_member(id, "label"));
     if (title)
@@ -266,23 +248,23 @@ static mig_status_t dify_tool_read(const tools_file_t *f, tools_out_t *out)
     strbuf_t prov;
     strbuf_init(&prov);
     dify_provider_of(f->path, &prov);
-    val_t *ep = endpoint("function");
+    val_t *ep = tools_endpoint("function");
     if (prov.len) {
         val_t *deps = val_list_new(1);
         if (deps)
             agent_list_add(out, deps, prov.data, prov.len);
         tools_set(out, rec, "dependencies", deps);
         if (ep)
-            put(out, ep, "server", val_cstring(prov.data));
+            tools_set(out, ep, "server", val_cstring(prov.data));
     }
     if (prov.oom)
         out->oom = true;
     strbuf_free(&prov);
     tools_set(out, rec, "endpoint", ep);
-    put(out, cfg, "settings", val_ref(settings));
+    tools_set(out, cfg, "settings", val_ref(settings));
     const char *author = tools_get_str(id, "author");
     if (author)
-        put(out, cfg, "author", val_cstring(author));
+        tools_set(out, cfg, "author", val_cstring(author));
     tools_set(out, rec, "config", val_ref(cfg));
     tools_extra(out, rec, f->doc, known);
     /* The description's other languages stay in extra too. */
@@ -322,20 +304,20 @@ static mig_status_t dify_provider_read(const tools_file_t *f,
     const val_t *id = tools_get(f->doc, "identity", VAL_MAP);
     val_t *rec = val_map_new(10), *env = val_list_new(0);
     for (size_t i = 0; rec && keys[i]; i++)
-        put(out, rec, keys[i], val_null());
+        tools_set(out, rec, keys[i], val_null());
     if (!rec || !env) {
         out->oom = true;
         val_unref(rec);
         val_unref(env);
         return MIG_OK;
     }
-    put(out, rec, "extra", val_map_new(2));
-    put(out, rec, "name", val_cstring(tools_get_str(id, "name")));
+    tools_set(out, rec, "extra", val_map_new(2));
+    tools_set(out, rec, "name", val_cstring(tools_get_str(id, "name")));
     const char *s;
     if ((s = agent_i18n(tools_member(id, "label"))))
-        put(out, rec, "title", val_cstring(s));
+        tools_set(out, rec, "title", val_cstring(s));
     s = agent_i18n(tools_member(id, "description"));
-    put(out, rec, "description", val_cstring(s ? s : ""));
+    tools_set(out, rec, "description", val_cstring(s ? s : ""));
     /* Credentials: their names and whether each is secret, never values. */
     const val_t *cr = tools_member(f->doc, "credentials_for_provider");
     if (cr && val_type(cr) != VAL_MAP && val_type(cr) != VAL_NULL)
@@ -354,12 +336,12 @@ static mig_status_t dify_provider_read(const tools_file_t *f,
             out->oom = true;
             break;
         }
-        put(out, e, "name", val_ref(val_map_key(cr, i)));
-        put(out, e, "secret", val_bool(type && strcmp(type, "secret-input") == 0));
+        tools_set(out, e, "name", val_ref(val_map_key(cr, i)));
+        tools_set(out, e, "secret", val_bool(type && strcmp(type, "secret-input") == 0));
         if (r)
-            put(out, e, "required", val_bool(val_get_bool(r)));
+            tools_set(out, e, "required", val_bool(val_get_bool(r)));
         if (help)
-            put(out, e, "description", val_cstring(help));
+            tools_set(out, e, "description", val_cstring(help));
         if (tools_member(c, "default") && type &&
             strcmp(type, "secret-input") == 0)
             tools_problem(out, "warning", "/credentials_for_provider", 0,
@@ -368,10 +350,10 @@ static mig_status_t dify_provider_read(const tools_file_t *f,
         if (val_list_push_take(env, e) != MIG_OK)
             out->oom = true;
     }
-    put(out, rec, "env", env);
+    tools_set(out, rec, "env", env);
     static const char *const known[] = { NULL };
     tools_extra(out, rec, f->doc, known);
-    put(out, rec, "provenance",
+    tools_set(out, rec, "provenance",
         tools_provenance(f, "dify.provider", NULL, "", 0));
     tools_add_take(out, "server", rec);
     return MIG_OK;
@@ -446,15 +428,15 @@ static mig_status_t llmf_read(const tools_file_t *f, tools_out_t *out)
         }
         val_t *p = val_map_new(3);
         if (p)
-            put(out, p, "type", val_cstring("string"));
+            tools_set(out, p, "type", val_cstring("string"));
         const val_t *x;
         if (p && (x = tools_get(v, "description", VAL_STRING)))
-            put(out, p, "description", val_ref((val_t *)x));
+            tools_set(out, p, "description", val_ref((val_t *)x));
         if (p && (x = tools_member(v, "default")))
-            put(out, p, "default", val_ref((val_t *)x));
+            tools_set(out, p, "default", val_ref((val_t *)x));
         else
             agent_list_add(out, req, name, strlen(name));
-        put(out, props, name, p);
+        tools_set(out, props, name, p);
         agent_list_add(out, names, name, strlen(name));
     }
     for (size_t i = 0; i < val_len(vars); i++) {
@@ -466,20 +448,20 @@ static mig_status_t llmf_read(const tools_file_t *f, tools_out_t *out)
                           "instructions use {{%s}}, which variables does not "
                           "declare", val_get_str(val_list_get(vars, i), NULL));
     }
-    put(out, schema, "type", val_cstring("object"));
-    put(out, schema, "properties", val_ref(props));
-    put(out, schema, "required", val_ref(req));
+    tools_set(out, schema, "type", val_cstring("object"));
+    tools_set(out, schema, "properties", val_ref(props));
+    tools_set(out, schema, "required", val_ref(req));
     tools_set(out, rec, "name", val_cstring(tools_get_str(d, "name")));
     const char *desc = tools_get_str(d, "description");
     tools_set(out, rec, "description", val_cstring(desc ? desc : ""));
     tools_set(out, rec, "parameters", val_ref(schema));
-    tools_set(out, rec, "endpoint", endpoint("prompt"));
+    tools_set(out, rec, "endpoint", tools_endpoint("prompt"));
     const val_t *ver = tools_member(d, "version");
     if (ver && val_type(ver) == VAL_STRING)
         tools_set(out, rec, "version", val_ref((val_t *)ver));
-    put(out, cfg, "template", instr ? val_cstring(instr) : val_null());
-    put(out, cfg, "template_format", val_cstring("llm-functions"));
-    put(out, cfg, "variables", val_ref(vars));
+    tools_set(out, cfg, "template", instr ? val_cstring(instr) : val_null());
+    tools_set(out, cfg, "template_format", val_cstring("llm-functions"));
+    tools_set(out, cfg, "variables", val_ref(vars));
     static const char *const kept[] = {
         "conversation_starters", "documents", "dynamic_instructions", NULL,
     };

@@ -8,24 +8,6 @@
 
 #include "reader_agent.h"
 
-/* Sets KEY of map M to V (taken), noting no memory in OUT. */
-static void put(tools_out_t *out, val_t *m, const char *key, val_t *v)
-{
-    if (!v || val_map_set_take(m, key, strlen(key), v) != MIG_OK)
-        out->oom = true;
-}
-
-/* {transport: T}. */
-static val_t *endpoint(const char *t)
-{
-    val_t *ep = val_map_new(1);
-    if (ep && val_map_set_take(ep, "transport", 9, val_cstring(t)) != MIG_OK) {
-        val_unref(ep);
-        return NULL;
-    }
-    return ep;
-}
-
 /* A new {type: object, properties: {}, required: []}; PROPS and REQ get
  * its two members (borrowed). */
 static val_t *object_schema(tools_out_t *out, val_t **props, val_t **req)
@@ -41,9 +23,9 @@ static val_t *object_schema(tools_out_t *out, val_t **props, val_t **req)
         *props = *req = NULL;
         return NULL;
     }
-    put(out, s, "type", val_cstring("object"));
-    put(out, s, "properties", *props);
-    put(out, s, "required", *req);
+    tools_set(out, s, "type", val_cstring("object"));
+    tools_set(out, s, "properties", *props);
+    tools_set(out, s, "required", *req);
     return s;
 }
 
@@ -102,15 +84,15 @@ static val_t *tw_schema(tools_out_t *out, const val_t *p, const char *pointer)
         if (strcmp(tw_types[i].py, t) == 0)
             json = tw_types[i].json;
     if (json) {
-        put(out, s, "type", val_cstring(json));
+        tools_set(out, s, "type", val_cstring(json));
     } else if (t) {
-        put(out, s, "x-taskweaver-type", val_cstring(t));
+        tools_set(out, s, "x-taskweaver-type", val_cstring(t));
         tools_problem(out, "warning", pointer, 0, "type '%s' has no JSON "
                       "Schema type: kept as x-taskweaver-type", t);
     }
     const val_t *d = tools_get(p, "description", VAL_STRING);
     if (d)
-        put(out, s, "description", trimmed(val_get_str(d, NULL)));
+        tools_set(out, s, "description", trimmed(val_get_str(d, NULL)));
     return s;
 }
 
@@ -151,7 +133,7 @@ mig_status_t taskweaver_read(const tools_file_t *f, tools_out_t *out)
                           "left out");
             continue;
         }
-        put(out, props, name, tw_schema(out, p, ptr));
+        tools_set(out, props, name, tw_schema(out, p, ptr));
         const val_t *r = tools_get(p, "required", VAL_BOOL);
         if (r && val_get_bool(r))
             agent_list_add(out, req, name, strlen(name));
@@ -165,7 +147,7 @@ mig_status_t taskweaver_read(const tools_file_t *f, tools_out_t *out)
         val_t *s = tw_schema(out, r, ptr);
         const char *n = tools_get_str(r, "name");
         if (s && n)
-            put(out, s, "title", val_cstring(n));
+            tools_set(out, s, "title", val_cstring(n));
         if (!s || val_list_push_take(outs, s) != MIG_OK)
             out->oom = true;
     }
@@ -177,13 +159,13 @@ mig_status_t taskweaver_read(const tools_file_t *f, tools_out_t *out)
     if (val_len(outs) > 0) {
         val_t *o = val_map_new(3);
         if (o) {
-            put(out, o, "type", val_cstring("array"));
-            put(out, o, "prefixItems", val_ref(outs));
-            put(out, o, "items", val_bool(false));
+            tools_set(out, o, "type", val_cstring("array"));
+            tools_set(out, o, "prefixItems", val_ref(outs));
+            tools_set(out, o, "items", val_bool(false));
         }
         tools_set(out, rec, "output", o);
     }
-    tools_set(out, rec, "endpoint", endpoint("function"));
+    tools_set(out, rec, "endpoint", tools_endpoint("function"));
     static const char *const kept[] = { "enabled", "required", "plugin_only",
                                         "examples", NULL };
     for (size_t i = 0; kept[i]; i++)
@@ -207,7 +189,7 @@ mig_status_t taskweaver_read(const tools_file_t *f, tools_out_t *out)
             out->oom = true;
     }
     if (conf)
-        put(out, cfg, "configurations", conf);
+        tools_set(out, cfg, "configurations", conf);
     tools_set(out, rec, "config", val_ref(cfg));
     tools_extra(out, rec, d, known);
     tools_set(out, rec, "provenance",
@@ -292,14 +274,14 @@ mig_status_t flowise_read(const tools_file_t *f, tools_out_t *out)
             break;
         }
         bool date = type && strcmp(type, "date") == 0;
-        put(out, p, "type", val_cstring(date ? "string" : type ? type
+        tools_set(out, p, "type", val_cstring(date ? "string" : type ? type
                                                                 : "string"));
         if (date)
-            put(out, p, "format", val_cstring("date"));
+            tools_set(out, p, "format", val_cstring("date"));
         const char *desc = tools_get_str(r, "description");
         if (desc)
-            put(out, p, "description", val_cstring(desc));
-        put(out, props, name, p);
+            tools_set(out, p, "description", val_cstring(desc));
+        tools_set(out, props, name, p);
         const val_t *rq = tools_get(r, "required", VAL_BOOL);
         if (rq && val_get_bool(rq))
             agent_list_add(out, req, name, strlen(name));
@@ -308,11 +290,11 @@ mig_status_t flowise_read(const tools_file_t *f, tools_out_t *out)
     const char *desc = tools_get_str(d, "description");
     tools_set(out, rec, "description", val_cstring(desc ? desc : ""));
     tools_set(out, rec, "parameters", val_ref(schema));
-    tools_set(out, rec, "endpoint", endpoint("function"));
-    put(out, cfg, "func", val_ref(tools_member(d, "func")));
-    put(out, cfg, "language", val_cstring("javascript"));
+    tools_set(out, rec, "endpoint", tools_endpoint("function"));
+    tools_set(out, cfg, "func", val_ref(tools_member(d, "func")));
+    tools_set(out, cfg, "language", val_cstring("javascript"));
     if (tools_member(d, "framework"))
-        put(out, cfg, "framework", val_ref(tools_member(d, "framework")));
+        tools_set(out, cfg, "framework", val_ref(tools_member(d, "framework")));
     tools_set(out, rec, "config", val_ref(cfg));
     tools_extra(out, rec, d, known);
     tools_set(out, rec, "provenance",
@@ -403,7 +385,7 @@ mig_status_t letta_read(const tools_file_t *f, tools_out_t *out)
         tools_set(out, rec, "description", val_cstring(desc ? desc : ""));
         val_t *params = tools_member(js, "parameters");
         tools_set(out, rec, "parameters", params ? val_ref(params) : val_null());
-        tools_set(out, rec, "endpoint", endpoint("function"));
+        tools_set(out, rec, "endpoint", tools_endpoint("function"));
         static const char *const kept[] = {
             "source_type", "source_code", "tool_type", "return_char_limit",
             "pip_requirements", "npm_requirements", NULL,
@@ -411,9 +393,9 @@ mig_status_t letta_read(const tools_file_t *f, tools_out_t *out)
         for (size_t k = 0; kept[k]; k++) {
             val_t *v = tools_member(t, kept[k]);
             if (v && val_type(v) != VAL_NULL)
-                put(out, cfg, kept[k], val_ref(v));
+                tools_set(out, cfg, kept[k], val_ref(v));
         }
-        put(out, cfg, "agents", letta_agents_of(d, tools_member(t, "id")));
+        tools_set(out, cfg, "agents", letta_agents_of(d, tools_member(t, "id")));
         tools_set(out, rec, "config", val_ref(cfg));
         val_unref(cfg);
         tools_extra(out, rec, t, known);
@@ -501,7 +483,7 @@ static void crew_record(const tools_file_t *f, tools_out_t *out,
             text = strcmp(text_keys[j], k) == 0;
         if (text && val_type(x) == VAL_STRING) {
             crew_vars(out, val_get_str(x, NULL), vars);
-            put(out, tmpl, k, trimmed(val_get_str(x, NULL)));
+            tools_set(out, tmpl, k, trimmed(val_get_str(x, NULL)));
         } else if (val_map_set(settings, k, strlen(k), (val_t *)x) != MIG_OK) {
             out->oom = true;
         }
@@ -511,7 +493,7 @@ static void crew_record(const tools_file_t *f, tools_out_t *out,
         const char *n = val_get_str(val_list_get(vars, i), &len);
         val_t *p = val_map_new(1);
         if (p)
-            put(out, p, "type", val_cstring("string"));
+            tools_set(out, p, "type", val_cstring("string"));
         if (!p || val_map_set_take(props, n, len, p) != MIG_OK ||
             val_list_push(req, val_list_get(vars, i)) != MIG_OK)
             out->oom = true;
@@ -522,7 +504,7 @@ static void crew_record(const tools_file_t *f, tools_out_t *out,
     const char *desc = tools_get_str(v, task ? "description" : "goal");
     tools_set(out, rec, "description", trimmed(desc ? desc : ""));
     tools_set(out, rec, "parameters", val_ref(schema));
-    tools_set(out, rec, "endpoint", endpoint("prompt"));
+    tools_set(out, rec, "endpoint", tools_endpoint("prompt"));
     /* A task needs its agent and the tasks of its context. */
     const char *agent = task ? tools_get_str(v, "agent") : NULL;
     if (agent)
@@ -536,10 +518,10 @@ static void crew_record(const tools_file_t *f, tools_out_t *out,
         }
     if (val_len(deps))
         tools_set(out, rec, "dependencies", val_ref(deps));
-    put(out, cfg, "template", val_ref(tmpl));
-    put(out, cfg, "template_format", val_cstring("crewai"));
-    put(out, cfg, "variables", val_ref(vars));
-    put(out, cfg, "settings", val_ref(settings));
+    tools_set(out, cfg, "template", val_ref(tmpl));
+    tools_set(out, cfg, "template_format", val_cstring("crewai"));
+    tools_set(out, cfg, "variables", val_ref(vars));
+    tools_set(out, cfg, "settings", val_ref(settings));
     tools_set(out, rec, "config", val_ref(cfg));
     strbuf_t ptr;
     strbuf_init(&ptr);

@@ -300,12 +300,7 @@ static void fn_emit(tools_out_t *out, const fn_t *fn)
     const val_t *ov = tools_get(fn->doc, "output_variable", VAL_MAP);
     if (ov)
         tools_set(out, rec, "output", val_ref((val_t *)ov));
-    val_t *ep = val_map_new(1);
-    if (ep && val_map_set_take(ep, "transport", 9, val_cstring("prompt")) != MIG_OK) {
-        val_unref(ep);
-        ep = NULL;
-    }
-    tools_set(out, rec, "endpoint", ep);
+    tools_set(out, rec, "endpoint", tools_endpoint("prompt"));
     tools_set(out, cfg, "template",
               fn->template ? val_cstring(fn->template) : val_null());
     tools_set(out, cfg, "template_format",

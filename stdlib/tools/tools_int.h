@@ -121,6 +121,9 @@ val_t *tools_tool_new(void);
 /* Sets KEY of REC (unshared) to V, taking it; a NULL V or no memory sets
  * OUT->oom. */
 void tools_set(tools_out_t *out, val_t *rec, const char *key, val_t *v);
+/* A new endpoint map {transport: TRANSPORT}; NULL when out of memory
+ * (tools_set then notes it). */
+val_t *tools_endpoint(const char *transport);
 /* Sets KEY of map DST (unshared) to the member FROM of SRC, when SRC has
  * one; a NULL DST or no memory sets OUT->oom. */
 void tools_copy(tools_out_t *out, val_t *dst, const char *key,

@@ -124,6 +124,16 @@ void tools_set(tools_out_t *out, val_t *rec, const char *key, val_t *v)
         out->oom = true;
 }
 
+val_t *tools_endpoint(const char *transport)
+{
+    val_t *ep = val_map_new(1);
+    if (ep && !put(ep, "transport", val_cstring(transport))) {
+        val_unref(ep);
+        return NULL;
+    }
+    return ep;
+}
+
 void tools_copy(tools_out_t *out, val_t *dst, const char *key,
                 const val_t *src, const char *from)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "normalize_int.h"
 #include "registry_int.h"
 
 /* ---- arguments ----------------------------------------------------------- */
@@ -48,27 +49,12 @@ static mig_status_t record_ids(action_ctx_t *c, const val_t *rec,
 }
 
 /* "blake2b:" and the hash of REC's canonical JSON without digest,
- * created, updated and status, into OUT (BLOB_HEX + 8 bytes). */
+ * created, updated and status, into OUT (BLOB_HEX + 8 bytes): the
+ * digest tools.normalize gives (docs/registry.md, "The digest"), so that
+ * a plan can compare a stored record with the descriptor it put. */
 static mig_status_t content_digest(const val_t *rec, char *out)
 {
-    val_t *m = val_copy(rec);
-    if (!m)
-        return MIG_ENOMEM;
-    static const char *const skip[] = { "digest", "created", "updated",
-                                        "status" };
-    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
-        val_map_delete(m, skip[i], strlen(skip[i]));
-    strbuf_t b;
-    strbuf_init(&b);
-    mig_status_t st = registry_canonical(m, &b);
-    char hex[BLOB_HEX];
-    if (st == MIG_OK) {
-        blobs_hash(b.data ? b.data : "", b.len, hex);
-        snprintf(out, BLOB_HEX + 8, "blake2b:%s", hex);
-    }
-    strbuf_free(&b);
-    val_unref(m);
-    return st;
+    return tools_descriptor_digest(rec, out);
 }
 
 /* The time now as RFC 3339 UTC into OUT (21 bytes). */

@@ -195,13 +195,39 @@ static void damaged_and_newer(void **st)
     val_unref(in);
 }
 
+/* The digest a put gives and stores is the documented one
+ * (docs/registry.md, "The digest"): BLAKE2b-256 of the compact canonical
+ * JSON, keys sorted, no whitespace; the same tools.normalize gives, so a
+ * plan can compare what it put with what is there (workflows/). */
+static void put_digest_is_compact_canonical(void **st)
+{
+    fx_t *f = *st;
+    val_t *in = put_args(tool("echo", "Echoes", "a.json"), false);
+    val_t *out = run_ok(f, "registry.put", in);
+    val_unref(in);
+    static const char text[] =
+        "{\"description\":\"Echoes\",\"inputSchema\":{\"type\":\"object\"},"
+        "\"kind\":\"tool\",\"name\":\"echo\",\"provenance\":{\"file\":"
+        "\"a.json\",\"pointer\":\"/0\"}}";
+    char hex[BLOB_HEX], want[8 + BLOB_HEX];
+    blobs_hash(text, sizeof text - 1, hex);
+    snprintf(want, sizeof want, "blake2b:%s", hex);
+    assert_string_equal(field(out, "digest"), want);
+    val_unref(out);
+    in = args("db", DB, "name", "echo", NULL);
+    val_t *rec = run_ok(f, "registry.get", in);
+    assert_string_equal(field(rec, "digest"), want);
+    val_unref(rec);
+    val_unref(in);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(put_added_kept_undone), T(put_conflict_and_replace),
         T(delete_deprecate_alias), T(alias_conflict), T(bad_records),
-        T(damaged_and_newer),
+        T(damaged_and_newer), T(put_digest_is_compact_canonical),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

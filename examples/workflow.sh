@@ -23,8 +23,11 @@ start=$(sum .)
 echo "== mig check --strict"
 "$mig" check --strict plan.mig
 echo
-echo "== mig plan (the dry run: what a run would change)"
-"$mig" plan plan.mig | tail -n 3
+echo "== mig plan (the dry run), its last line"
+# The preview does not see what earlier steps would put (docs/registry.md,
+# "Preview"), so it foresees the confirm stage's reads failing: only its
+# summary is shown here.
+"$mig" plan plan.mig 2>/dev/null | tail -n 1
 if [ "$start" != "$(sum .)" ]; then
     echo "$name/run.sh: the dry run changed files" >&2
     exit 1

@@ -1,7 +1,8 @@
 #!/bin/sh
 # readme_first.sh MIG SRC BUILD: the plan of README.md's "Your first
-# plan" and the commands shown under it work as the README says; so does
-# the opening plan, on the Synapse samples of tests/data/legacy.
+# plan" and the commands shown under it work as the README says; the
+# opening plan is workflows/synapse.mig, byte for byte, and runs as the
+# README says on the Synapse samples of tests/data/legacy.
 MIG=$1
 . "$2/tests/runtime/lib.sh"
 d=$(mktemp -d "${TMPDIR:-/tmp}/mig-cli.XXXXXX")
@@ -20,18 +21,23 @@ holds "file.write (self, done): out/hello.txt"
 expect 0 "$MIG" rollback last && ok
 [ ! -e out ] && ok || bad "mig rollback left out/"
 cd / && rm -rf "$d"
-# The opening plan: checked, run on two versions of one Synapse agent
-# (their tools differ: a Conflict, rolled back and verified).
+# The opening plan: workflows/synapse.mig as it is; checked, run on two
+# versions of one Synapse agent (their tools differ: a Conflict, rolled
+# back and verified).
 o=$(mktemp -d "${TMPDIR:-/tmp}/mig-cli.XXXXXX")
 sed -n '/^```mig$/,/^```$/p' "$2/README.md" | sed -n '1,/^```$/p' \
   | sed '1d;$d' > "$o/plan.mig"
 grep -q 'migration "synapse-to-v2"' "$o/plan.mig" && ok || bad "no opening plan in README.md"
+cmp -s "$o/plan.mig" "$2/workflows/synapse.mig" && ok \
+  || bad "README.md's opening plan is not workflows/synapse.mig"
 mkdir -p "$o/legacy/synapse"
 cp "$2"/tests/data/legacy/synapse/*.yaml "$o/legacy/synapse/"
 cd "$o" || exit 2
-expect 0 "$MIG" check plan.mig && ok
+expect 0 "$MIG" check --strict plan.mig && ok
 expect 4 "$MIG" run plan.mig && ok
-holds "Conflict: registry.put: tool 'lookup_invoice' in registry.db"
+holds "Conflict: registry.put: tool '"
+holds "in registry, from legacy/synapse/billing.v"
 holds "the managed resources match the checkpoint"
+[ -z "$(find registry -type f 2>/dev/null)" ] && ok || bad "the rolled-back run left records"
 cd / && rm -rf "$o"
 summary

@@ -416,6 +416,28 @@ static bool runs(const val_t *rt, const char *name)
     return !l;
 }
 
+/* The name a runtime's reference_id ID gives, into BUF (N bytes): ID
+ * itself, or NAME when ID is a Teams Toolkit placeholder, {NAME} or
+ * ${{NAME}} (the manifests of Microsoft's samples are written so): a
+ * reference names where the secret lives, and the placeholder's braces
+ * are no part of that name. */
+static const char *reference_name(const char *id, char *buf, size_t n)
+{
+    size_t len = strlen(id), open = 0;
+    if (id[0] == '$')
+        open = 1;
+    while (open < len && id[open] == '{')
+        open++;
+    size_t braces = open - (id[0] == '$');
+    if (braces == 0 || len < open + braces + 1)
+        return id;
+    for (size_t k = 0; k < braces; k++)
+        if (id[len - 1 - k] != '}')
+            return id;
+    snprintf(buf, n, "%.*s", (int)(len - open - braces), id + open);
+    return buf;
+}
+
 /* A runtime's auth as a reference: None, OAuthPluginVault,
  * ApiKeyPluginVault (its reference_id names where the secret lives); an
  * API key's place (in, name) taken from OP_AUTH, the operation's own
@@ -438,8 +460,9 @@ static val_t *runtime_auth(tools_out_t *out, const val_t *rt,
     set_str(out, r, "type", type);
     set_str(out, r, "scheme", t ? t : "None");
     if (id) {
-        char ref[200];
-        snprintf(ref, sizeof ref, "secret:%s", id);
+        char ref[200], name[192];
+        snprintf(ref, sizeof ref, "secret:%s",
+                 reference_name(id, name, sizeof name));
         set_str(out, r, "ref", ref);
     }
     for (int i = 0; op_auth && strcmp(type, "api-key") == 0 && i < 2; i++) {

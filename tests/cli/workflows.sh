@@ -43,7 +43,7 @@ done
 # Each workflow on its example's data, into a SQLite registry this time
 # (the examples use a folder): the counts the examples' READMEs give.
 for case in synapse:tool:5 openai:tool:9 rag:rag:4 mcp:tool:26 mcp:server:4 \
-            plugin:tool:5 plugin:server:3; do
+            plugin:tool:6 plugin:server:3; do
   name=${case%%:*}; rest=${case#*:}; kind=${rest%%:*}; n=${rest#*:}
   d=$tmp/$name
   if [ ! -e "$d/registry.db" ]; then

@@ -248,7 +248,7 @@ static void copilot_astronomy(void **state)
                         "\"astronomy-openapi.yml\"");
     assert_string_equal(at_json(r, "tools/0/auth"),
         "{\"type\":\"api-key\",\"scheme\":\"ApiKeyPluginVault\",\"ref\":"
-        "\"secret:{api_key_REGISTRATION_ID}\",\"in\":\"query\",\"name\":"
+        "\"secret:api_key_REGISTRATION_ID\",\"in\":\"query\",\"name\":"
         "\"api_key\"}");
     assert_string_equal(at_json(r, "tools/0/config/in"),
                         "{\"date\":\"query\",\"hd\":\"query\"}");
@@ -504,6 +504,19 @@ static void copilot_shapes(void **state)
     assert_true(has_problem(r, "warning", "runtime type 'LocalPlugin' is not "
                                           "OpenApi"));
     assert_true(has_problem(r, "warning", "function 'g': no runtime runs it"));
+    val_unref(r);
+    /* A reference_id written as a Teams Toolkit placeholder names the
+     * reference without its braces; braces around nothing stay. */
+    r = expect_read(put_str("cp/refs.json",
+        "{\"schema_version\": \"v2.1\", \"namespace\": \"r\", "
+        "\"functions\": [{\"name\": \"f\"}, {\"name\": \"g\"}], "
+        "\"runtimes\": [{\"type\": \"OpenApi\", \"auth\": {\"type\": "
+        "\"ApiKeyPluginVault\", \"reference_id\": \"${{R_KEY}}\"}, "
+        "\"run_for_functions\": [\"f\"]}, {\"type\": \"OpenApi\", "
+        "\"auth\": {\"type\": \"ApiKeyPluginVault\", \"reference_id\": "
+        "\"{}\"}, \"run_for_functions\": [\"g\"]}]}"), "plugin.copilot", 2, 1);
+    assert_string_equal(at_json(r, "tools/0/auth/ref"), "\"secret:R_KEY\"");
+    assert_string_equal(at_json(r, "tools/1/auth/ref"), "\"secret:{}\"");
     val_unref(r);
     /* No functions at all. */
     r = expect_read(put_str("cp/none.json",

@@ -43,7 +43,7 @@ done
 # Each workflow on its example's data, into a SQLite registry this time
 # (the examples use a folder): the counts the examples' READMEs give.
 for case in synapse:tool:5 openai:tool:9 rag:rag:4 mcp:tool:26 mcp:server:4 \
-            plugin:tool:6 plugin:server:3; do
+            plugin:tool:6 plugin:server:3 frameworks:tool:18; do
   name=${case%%:*}; rest=${case#*:}; kind=${rest%%:*}; n=${rest#*:}
   d=$tmp/$name
   if [ ! -e "$d/registry.db" ]; then
@@ -79,6 +79,20 @@ cd "$d" || exit 2
 expect 3 "$MIG" run plan.mig && ok
 holds "no files under legacy/synapse"
 [ ! -e registry ] && ok || bad "an empty source left a registry"
+
+# A file with no method, and one that gives none (the reader's last
+# problem says why): each skipped with its reason; the rest migrated.
+d=$tmp/nothing
+setup synapse "$d"
+printf 'synapse: 1\nagent: empty\nhost: http://empty.internal\ntools: []\n' \
+  > "$d/legacy/synapse/empty.yaml"
+printf 'synapse: 2\nagent: {name: broken}\ncalling: sideways\ntools: {}\n' \
+  > "$d/legacy/synapse/broken.yaml"
+cd "$d" || exit 2
+expect 0 "$MIG" run plan.mig && ok
+holds "skipped item [legacy/synapse/empty.yaml]: legacy/synapse/empty.yaml: no method in it"
+holds "skipped item [legacy/synapse/broken.yaml]: legacy/synapse/broken.yaml: no method could be read: calling is 'sideways': Synapse 2 calls methods positional or named"
+[ "$(ls registry/tools | wc -l)" -eq 5 ] && ok || bad "the two empty files changed what was migrated"
 
 # Two versions of one agent define lookup_invoice differently: a
 # Conflict, rolled back to before_migrate, verified.

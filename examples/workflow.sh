@@ -14,7 +14,7 @@ workflow=$here/../workflows/$name.mig
 sum() { (cd "$1" && find . -path ./.mig -prune -o -type f -print | LC_ALL=C sort | xargs cat | cksum); }
 work=$(mktemp -d "${TMPDIR:-/tmp}/mig-$name.XXXXXX")
 out=$work.out
-trap 'rm -rf "$work" "$out"' EXIT
+trap 'rm -rf "$work" "$out" "$out.err"' EXIT
 cp "$workflow" "$work/plan.mig"
 cp -R "$example/legacy" "$work/"
 cd "$work"
@@ -27,7 +27,14 @@ echo "== mig plan (the dry run), its last line"
 # The preview does not see what earlier steps would put (docs/registry.md,
 # "Preview"), so it foresees the confirm stage's reads failing: only its
 # summary is shown here.
-"$mig" plan plan.mig 2>/dev/null | tail -n 1
+status=0
+"$mig" plan plan.mig > "$out" 2> "$out.err" || status=$?
+if [ "$status" -gt 1 ]; then
+    cat "$out" "$out.err"
+    echo "$name/run.sh: mig plan ended with status $status" >&2
+    exit 1
+fi
+tail -n 1 "$out"
 if [ "$start" != "$(sum .)" ]; then
     echo "$name/run.sh: the dry run changed files" >&2
     exit 1

@@ -328,9 +328,13 @@ static mig_status_t fit_map_of(nctx_t *n, val_t *m, const char *kw)
         if (st == MIG_OK && req && val_type(req) == VAL_BOOL) {
             bool yes = val_get_bool(req);
             val_map_delete(one, "required", 8);
+            /* The required list may be shared with the schema as found
+             * (a value is immutable once shared): a private copy, or a
+             * new list, takes the name. */
             val_t *list = val_map_get(m, "required", 8);
-            if (yes && (!list || val_type(list) != VAL_LIST)) {
-                list = val_list_new(1);
+            if (yes) {
+                list = list && val_type(list) == VAL_LIST ? val_copy(list)
+                                                          : val_list_new(1);
                 st = list ? val_map_set_take(m, "required", 8, list)
                           : MIG_ENOMEM;
             }

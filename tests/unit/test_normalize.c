@@ -178,6 +178,25 @@ static void required_inside(void **state)
            "inputSchema.properties.a: required: true moved to the object's "
            "required list | inputSchema.properties.b: required: false "
            "removed (the default)");
+    /* Added to a required list the schema already has (as the plugin
+     * quickstart's OpenAPI document does), which the record as read
+     * still holds: the record is left as it was. */
+    const char *rec = "{'name': 't', 'description': 'd', 'parameters': "
+        "{'type': 'object', 'required': ['a'], 'properties': {'a': {}, "
+        "'b': {'required': true}}}, " PROV "}";
+    val_t *r = json(rec), *d = NULL, *ch = NULL, *errs = val_list_new(0);
+    assert_int_equal(tools_normalize(r, NULL, &d, &ch, errs), MIG_OK);
+    char *got = text(val_map_get(val_map_get(d, "inputSchema", 11),
+                                 "required", 8));
+    assert_string_equal(got, "[\"a\",\"b\"]");
+    free(got);
+    got = text(val_map_get(val_map_get(r, "parameters", 10), "required", 8));
+    assert_string_equal(got, "[\"a\"]");
+    free(got);
+    val_unref(errs);
+    val_unref(d);
+    val_unref(ch);
+    val_unref(r);
     params("{'properties': {'a': {}}}",
            "{'properties': {'a': {}}, 'type': 'object'}",
            "inputSchema: type object added");

@@ -317,7 +317,7 @@ static mig_status_t tools_scan(action_ctx_t *c, const val_t *args,
         .recursive = val_get_bool(stdlib_arg(args, "recursive")),
     };
     mig_status_t st = scan_dir(&s, stdlib_arg_str(args, "dir"), 0);
-    if (st == MIG_OK)
+    if (st == MIG_OK && s.n > 1)        /* an empty folder: paths is NULL */
         qsort(s.paths, s.n, sizeof *s.paths, cmp_path);
     val_t *list = st == MIG_OK ? val_list_new(s.n) : NULL;
     if (st == MIG_OK && !list)

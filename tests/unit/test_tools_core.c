@@ -270,6 +270,11 @@ static void scan(void **state)
                 "recursive", "false", NULL);
     assert_string_equal(paths(rows), "inv/b.json");
     val_unref(rows);
+    /* A glob that matches nothing: an empty list (nothing to sort). */
+    rows = call("tools.scan", "dir", in_scratch("inv"), "glob", "*.none", NULL);
+    assert_non_null(rows);
+    assert_int_equal(val_len(rows), 0);
+    val_unref(rows);
     /* A folder that is not there fails the step. */
     assert_null(call("tools.scan", "dir", in_scratch("nowhere"), NULL));
     assert_string_equal(actx_error_class(ctx), "MissingDependency");

@@ -11,7 +11,9 @@ name=$2
 here=$(cd "$(dirname "$0")" && pwd)
 example=$here/$name
 workflow=$here/../workflows/$name.mig
-sum() { (cd "$1" && find . -path ./.mig -prune -o -type f -print | LC_ALL=C sort | xargs cat | cksum); }
+# Every file's name and bytes, .mig/ left out (names may hold spaces).
+sum() { (cd "$1" && find . -path ./.mig -prune -o -type f -print0 | LC_ALL=C sort -z \
+         | xargs -0 sh -c 'for f; do printf "%s\n" "$f"; cat "$f"; done' sh | cksum); }
 work=$(mktemp -d "${TMPDIR:-/tmp}/mig-$name.XXXXXX")
 out=$work.out
 trap 'rm -rf "$work" "$out" "$out.err"' EXIT

@@ -67,14 +67,17 @@ rm -rf "$d" "$d.out"
 
 # 1c. mig rollback stops gracefully too: between two undos, each
 # journaled, exit 9, nothing compared; run again, it finishes and matches.
-# A second signal stops it at once.
+# A second signal stops it at once, maybe with an undo in flight: its
+# check: settles it when the rollback is run again (without one, that
+# rollback would rightly refuse and ask, whatever the machine's load).
 d=$(mktemp -d "${TMPDIR:-/tmp}/mig-store-rb.XXXXXX")
 cat > "$d/plan.mig" <<'PLAN'
 migration "slow-undo" {
   stage s {
     foreach i in [1, 2, 3, 4, 5, 6] {
       step w = exec.run(cmd: "echo ${i} > f${i}.txt", manages: ["f${i}.txt"])
-        undo exec.run(cmd: "sleep 0.4; rm -f f${i}.txt", manages: ["f${i}.txt"])
+        undo exec.run(cmd: "sleep 0.4; rm -f f${i}.txt", manages: ["f${i}.txt"],
+                      check: "test ! -e f${i}.txt")
     }
   }
 }

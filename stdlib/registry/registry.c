@@ -779,9 +779,10 @@ const action_t stdlib_registry_actions[] = {
     { .name = "registry.put", .effect = ACTION_SELF_UNDO, .args = put_args,
       .result = RESULT, .preview = put_preview, .capture = put_capture,
       .run = put_run, .undo = registry_undo, .applied = put_applied,
-      .doc = "Stores RECORD (a V2 descriptor) in the registry DB: kept when "
-             "the same content is there, Conflict when another is, unless "
-             "REPLACE; undo puts back what was there." },
+      .doc = "Stores RECORD (a V2 descriptor, validated first: "
+             "ValidationFailed) in the registry DB: kept when the same "
+             "content is there, Conflict when another is, unless REPLACE; "
+             "undo puts back what was there." },
     { .name = "registry.get", .effect = ACTION_PURE, .args = name_args,
       .result = RESULT, .preview = registry_get, .run = registry_get,
       .doc = "The record of KIND named NAME (or aliased so); "

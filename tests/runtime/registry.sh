@@ -22,7 +22,8 @@ migration "registry" {
     foreach t in ["echo", "say", "shout"] {
       step p = registry.put(db: "reg.db", record: {kind: "tool", name: t,
         description: "Says ${t}", inputSchema: {type: "object"},
-        provenance: {file: "tools.json", pointer: "/${t}"}})
+        provenance: {file: "tools.json", pointer: "/${t}",
+          format: "openai.tools", digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}})
     }
     step a = registry.alias(db: "reg.db", name: "echo", alias: "Echo Tool")
     step d = registry.deprecate(db: "reg.db", name: "say")
@@ -81,7 +82,8 @@ migration "edit" {
   stage s {
     step e = registry.put(db: "reg.db", replace: true, record: {kind: "tool",
       name: "echo", description: "Edited", inputSchema: {type: "object"},
-      provenance: {file: "by-hand.json", pointer: ""}})
+      provenance: {file: "by-hand.json", pointer: "",
+      format: "openai.tools", digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}})
   }
 }
 PLAN

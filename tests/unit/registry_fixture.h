@@ -7,18 +7,24 @@
 
 #include "file_fixture.h"
 
-/* A tool descriptor named NAME with DESCRIPTION, read from FILE. */
+/* A tool descriptor named NAME with DESCRIPTION, read from FILE: valid,
+ * every required field given and no other. */
 __attribute__((unused))
 static val_t *tool(const char *name, const char *description,
                    const char *file)
 {
-    val_t *schema = val_map_new(1), *prov = val_map_new(2), *m = val_map_new(5);
+    val_t *schema = val_map_new(1), *prov = val_map_new(4), *m = val_map_new(5);
     assert_int_equal(val_map_set_take(schema, "type", 4, val_cstring("object")),
                      MIG_OK);
     assert_int_equal(val_map_set_take(prov, "file", 4, val_cstring(file)),
                      MIG_OK);
     assert_int_equal(val_map_set_take(prov, "pointer", 7, val_cstring("/0")),
                      MIG_OK);
+    assert_int_equal(val_map_set_take(prov, "format", 6,
+                                      val_cstring("openai.tools")), MIG_OK);
+    assert_int_equal(val_map_set_take(prov, "digest", 6, val_cstring(
+        "blake2b:00000000000000000000000000000000"
+        "00000000000000000000000000000000")), MIG_OK);
     /* Keys out of order: the store sorts them. */
     assert_int_equal(val_map_set_take(m, "name", 4, val_cstring(name)), MIG_OK);
     assert_int_equal(val_map_set_take(m, "kind", 4, val_cstring("tool")),

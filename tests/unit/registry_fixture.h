@@ -36,6 +36,48 @@ static val_t *tool(const char *name, const char *description,
     return m;
 }
 
+/* The value of TEXT, JSON with ' for " (new). */
+__attribute__((unused))
+static val_t *json(const char *text)
+{
+    char *j = strdup(text);
+    assert_non_null(j);
+    for (char *p = j; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    src_t *src = src_from_memory("<test>", j, strlen(j));
+    diag_list_t d;
+    diag_list_init(&d);
+    val_t *v = NULL;
+    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
+    diag_list_free(&d);
+    src_free(src);
+    free(j);
+    return v;
+}
+
+/* REC (taken) with KEY set to the value of JSON TEXT, or removed (TEXT
+ * NULL); KEY "a/b" reaches into the map a. */
+__attribute__((unused))
+static val_t *with(val_t *rec, const char *key, const char *text)
+{
+    const char *slash = strchr(key, '/');
+    if (slash) {
+        val_t *in = val_map_get(rec, key, (size_t)(slash - key));
+        assert_non_null(in);
+        val_t *copy = with(val_copy(in), slash + 1, text);
+        assert_int_equal(val_map_set_take(rec, key, (size_t)(slash - key),
+                                          copy), MIG_OK);
+        return rec;
+    }
+    if (text)
+        assert_int_equal(val_map_set_take(rec, key, strlen(key), json(text)),
+                         MIG_OK);
+    else
+        assert_true(val_map_delete(rec, key, strlen(key)));
+    return rec;
+}
+
 /* registry.put's arguments: db, RECORD (taken), replace. */
 __attribute__((unused))
 static val_t *put_args(val_t *record, bool replace)

@@ -109,15 +109,19 @@ static void conflict_shows_fields(void **st)
 {
     fx_t *f = *st;
     stored(f, echo());
-    val_t *c = preview("registry.put",
-                       put_args(with(echo(), "version", "'2'"), false),
-                       MIG_EINVALID);
+    /* Sorted by pointer, not in the order the records hold them. */
+    val_t *next = with(with(with(echo(), "version", "'2'"), "annotations",
+                            "{'readOnlyHint': true}"),
+                       "description", "'Says'");
+    val_t *c = preview("registry.put", put_args(next, false), MIG_EINVALID);
     assert_string_equal(field(c, "change"), "conflict");
     assert_string_equal(field(c, "record"), "conflict");
     assert_string_equal(field(c, "detail"), "conflict, the records differ "
                         "and replace is not true");
-    assert_int_equal(val_len(val_map_get(c, "fields", 6)), 1);
-    field_is(c, 0, "add", "/version", NULL, "\"2\"");
+    assert_int_equal(val_len(val_map_get(c, "fields", 6)), 3);
+    field_is(c, 0, "add", "/annotations", NULL, "{\"readOnlyHint\":true}");
+    field_is(c, 1, "change", "/description", "\"Echoes\"", "\"Says\"");
+    field_is(c, 2, "add", "/version", NULL, "\"2\"");
     val_unref(c);
 }
 

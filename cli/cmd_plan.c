@@ -60,7 +60,7 @@ static void print_fields(const val_t *c, int depth)
     for (size_t i = 0; fields && i < val_len(fields); i++) {
         const val_t *f = val_list_get(fields, i);
         const char *op = str(f, "op");
-        printf("%*s%s %s: ", depth * 2 + 8, "",
+        printf("%*s%-7s %s: ", depth * 2 + 8, "",
                strcmp(op, "add") == 0 ? "added" : strcmp(op, "remove") == 0
                ? "removed" : "changed", str(f, "pointer"));
         if (str(f, "old") && str(f, "new"))

@@ -118,6 +118,8 @@ holds "static.mig:3:31: error: registry.put would change '../shared/reg.db', out
 sed 's|"../shared/reg.db"|"${dir}/reg.db"|; s|stage s|param dir = "../shared"\n  stage s|' \
   "$d/plan/static.mig" > "$d/plan/dynamic.mig"
 expect 0 "$MIG" check "$d/plan/dynamic.mig" && ok
+expect 1 "$MIG" plan "$d/plan/dynamic.mig" && ok
+holds "would fail: PolicyDenied: registry.put: db '../shared/reg.db' is outside the plan's write roots"
 expect 3 "$MIG" run "$d/plan/dynamic.mig" && ok
 holds "PolicyDenied: registry.put: db '../shared/reg.db' is outside the plan's write roots (the plan's folder)"
 [ -z "$(ls -A "$d/shared")" ] && ok || bad "a refused put wrote $(ls "$d/shared")"

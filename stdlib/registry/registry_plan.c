@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "registry_int.h"
+#include "tools_int.h"     /* tools_pointer_key: one way to escape a pointer */
 
 /* Each outcome of a record, and the dry run's word for the change. */
 static const struct {
@@ -89,20 +90,6 @@ static bool bookkeeping(const char *key, size_t len)
     return false;
 }
 
-/* PTR with "/" and KEY (LEN bytes) appended, '~' and '/' escaped. */
-static void ptr_push(strbuf_t *ptr, const char *key, size_t len)
-{
-    strbuf_putc(ptr, '/');
-    for (size_t i = 0; i < len; i++) {
-        if (key[i] == '~')
-            strbuf_puts(ptr, "~0");
-        else if (key[i] == '/')
-            strbuf_puts(ptr, "~1");
-        else
-            strbuf_putc(ptr, key[i]);
-    }
-}
-
 /* Appends to OUT the fields in which A and B differ at PTR: inside two
  * maps key by key, any other two values as a whole. */
 static mig_status_t diff_walk(const val_t *a, const val_t *b, strbuf_t *ptr,
@@ -120,7 +107,7 @@ static mig_status_t diff_walk(const val_t *a, const val_t *b, strbuf_t *ptr,
         if (top && bookkeeping(k, len))
             continue;
         val_t *other = val_map_get(b, k, len);
-        ptr_push(ptr, k, len);
+        tools_pointer_key(ptr, k, len);
         st = other ? diff_walk(val_map_value(a, i), other, ptr, out)
                    : push_field(out, "remove", ptr, val_map_value(a, i),
                                 NULL);
@@ -131,7 +118,7 @@ static mig_status_t diff_walk(const val_t *a, const val_t *b, strbuf_t *ptr,
         const char *k = val_get_str(val_map_key(b, i), &len);
         if ((top && bookkeeping(k, len)) || val_map_get(a, k, len))
             continue;
-        ptr_push(ptr, k, len);
+        tools_pointer_key(ptr, k, len);
         st = push_field(out, "add", ptr, NULL, val_map_value(b, i));
         ptr->len = at;
     }

@@ -5,7 +5,10 @@
 # changed behind mig's back (by a run of another state store) is refused
 # on rollback and overwritten with --force; a run killed at every crash
 # point is resumed to the records of an uninterrupted run or rolled back
-# to an empty registry.
+# to an empty registry. A changing action's registry must lie in the
+# plan's write roots, and two runs sharing one take turns under the lock
+# of the roots; a checkpoint's digest covers the registry's records, and
+# one edited behind mig's back during a rollback is said to differ.
 MIG=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -100,7 +103,7 @@ rm -rf "$d"
 PROV='provenance: {file: "t.json", pointer: "", format: "openai.tools",
   digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}'
 
-# 4. The registry is a write like any other: a path outside the write
+# 3. The registry is a write like any other: a path outside the write
 #    roots is refused by mig check where the plan spells it out, and by
 #    the run (PolicyDenied, nothing written) where it is known only then.
 d=$(mktemp -d "${TMPDIR:-/tmp}/mig-registry.XXXXXX")
@@ -136,7 +139,7 @@ expect 0 "$MIG" run "$d/plan/declared.mig" && ok
 [ -f "$d/shared/reg.db" ] && ok || bad "the declared put wrote no registry"
 rm -rf "$d"
 
-# 5. Two runs from different plan folders writing the same registry: the
+# 4. Two runs from different plan folders writing the same registry: the
 #    second is refused (6) while the first holds the lock of the shared
 #    write root, and runs once the first has ended.
 d=$(mktemp -d "${TMPDIR:-/tmp}/mig-registry.XXXXXX")
@@ -171,7 +174,7 @@ holds "l = log.info: 2 tools"
 unset MIG_LOCK_DIR
 rm -rf "$d"
 
-# 6. A checkpoint's digest covers the registry records the plan manages:
+# 5. A checkpoint's digest covers the registry records the plan manages:
 #    the checkpoint event counts them; rolled back to it, they match; a
 #    record the checkpoint holds that no undone step touched, edited
 #    behind mig's back while the rollback runs (by an undo the plan
@@ -204,23 +207,22 @@ expect 0 "$MIG" rollback --json --state "$d/.mig/state.db" --to mid last && ok
 holds '"matched": true'
 grep -q '"description": "one"' "$d/reg/tools/echo.json" && ok \
   || bad "rolled back to mid, echo is $(cat "$d/reg/tools/echo.json")"
-#    say: in the checkpoint, touched by no undone step, edited.
-rm -rf "$d/.mig" "$d/reg" "$d/side.txt"
-SAY='{"kind": "tool", "name": "say", "description": "by hand"}'
-expect 0 "$MIG" run --param "edit=rm -f side.txt; printf '%s' '$SAY' > reg/tools/say.json" "$d/plan.mig" && ok
-expect 5 "$MIG" rollback --state "$d/.mig/state.db" --to mid last && ok
-holds "after the rollback, 1 managed resource differs from the checkpoint"
-holds "differs: registry:reg#tool/say (expected record:"
-#    echo: put back by the undo of e2, then edited by the undo of w.
-rm -rf "$d/.mig" "$d/reg" "$d/side.txt"
-ECHO='{"kind": "tool", "name": "echo", "description": "by hand"}'
-expect 0 "$MIG" run --param "edit=rm -f side.txt; printf '%s' '$ECHO' > reg/tools/echo.json" "$d/plan.mig" && ok
-expect 5 "$MIG" rollback --state "$d/.mig/state.db" --to mid last && ok
-holds "after the rollback, 1 managed resource differs from the checkpoint"
-holds "differs: registry:reg#tool/echo"
+#    The record $1 edited by the undo of w, so after the undo of e2.
+edited_behind() {
+  rm -rf "$d/.mig" "$d/reg" "$d/side.txt"
+  rec="{\"kind\": \"tool\", \"name\": \"$1\", \"description\": \"by hand\"}"
+  expect 0 "$MIG" run --param "edit=rm -f side.txt; printf '%s' '$rec' > reg/tools/$1.json" "$d/plan.mig" && ok
+  expect 5 "$MIG" rollback --state "$d/.mig/state.db" --to mid last && ok
+  holds "after the rollback, 1 managed resource differs from the checkpoint"
+  holds "differs: registry:reg#tool/$1 (expected record:"
+}
+#    say: in the checkpoint, touched by no undone step.
+edited_behind say
+#    echo: put back by the undo of e2.
+edited_behind echo
 rm -rf "$d"
 
-# 3. Killed at every crash point of the run: resume gives the records of
+# 6. Killed at every crash point of the run: resume gives the records of
 #    an uninterrupted run, rollback an empty registry (alternately).
 d=$(reg_dir)
 OUT=$(MIG_CRASH_COUNT=1 "$MIG" run "$d/plan.mig" 2>&1) || bad "the reference run failed: $OUT"

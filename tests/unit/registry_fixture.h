@@ -6,6 +6,7 @@
 #define MIG_REGISTRY_FIXTURE_H
 
 #include "file_fixture.h"
+#include "json_fixture.h"
 
 /* A tool descriptor named NAME with DESCRIPTION, read from FILE: valid,
  * every required field given and no other. */
@@ -34,26 +35,6 @@ static val_t *tool(const char *name, const char *description,
     assert_int_equal(val_map_set_take(m, "inputSchema", 11, schema), MIG_OK);
     assert_int_equal(val_map_set_take(m, "provenance", 10, prov), MIG_OK);
     return m;
-}
-
-/* The value of TEXT, JSON with ' for " (new). */
-__attribute__((unused))
-static val_t *json(const char *text)
-{
-    char *j = strdup(text);
-    assert_non_null(j);
-    for (char *p = j; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    src_t *src = src_from_memory("<test>", j, strlen(j));
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
-    free(j);
-    return v;
 }
 
 /* REC (taken) with KEY set to the value of JSON TEXT, or removed (TEXT

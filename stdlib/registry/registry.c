@@ -2,7 +2,11 @@
  * (registry_int.h, registry_store.c). Reading actions
  * are pure; changing ones undo themselves: capture keeps the record as it
  * was (its before-image, a descriptor or null) and declares it a
- * resource, "registry:DB#KIND/NAME"; undo puts it back exactly. */
+ * resource, "registry:DB#KIND/NAME"; undo puts it back exactly. Every
+ * record a changing action would store is validated first
+ * (registry_validate.c), and its preview says what would become of the
+ * record, field by field (registry_plan.c). */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,41 +189,6 @@ static mig_status_t give_outcome(const char *kind, const char *name,
     return MIG_OK;
 }
 
-/* ---- validation ----------------------------------------------------------- */
-
-/* MIG_OK when NEXT, the record ACTION would store as KIND NAME, is a valid
- * V2 descriptor of its kind (registry_validate); else ValidationFailed
- * naming the record and the first violations by JSON pointer, every one
- * of them in the error's details ({errors: [{pointer, message}]}). */
-static mig_status_t check_valid(action_ctx_t *c, const char *action,
-                                const char *kind, const char *name,
-                                const val_t *next)
-{
-    val_t *errors = val_list_new(0);
-    mig_status_t st = errors ? registry_validate(next, kind, errors)
-                             : MIG_ENOMEM;
-    if (st != MIG_OK || val_len(errors) == 0) {
-        val_unref(errors);
-        return st;
-    }
-    strbuf_t b;
-    strbuf_init(&b);
-    st = registry_violations_text(errors, &b);
-    if (st == MIG_OK)
-        st = actx_fail(c, "ValidationFailed", "%s: the %s '%s' is not a "
-                       "valid V2 descriptor (%zu problem%s): %s", action,
-                       kind, name, val_len(errors),
-                       val_len(errors) == 1 ? "" : "s", b.data);
-    strbuf_free(&b);
-    val_t *detail = st == MIG_EINVALID ? val_map_new(1) : NULL;
-    if (detail && val_map_set(detail, "errors", 6, errors) == MIG_OK)
-        actx_set_error_detail(c, detail);
-    else
-        val_unref(detail);
-    val_unref(errors);
-    return st;
-}
-
 /* ---- registry.put -------------------------------------------------------- */
 
 /* REC as the registry stores it (a new value in *OUT): with its content
@@ -273,7 +242,7 @@ static mig_status_t put_plan(action_ctx_t *c, const val_t *args,
     if (st == MIG_OK)
         st = stored_form(rec, *have, digest, next);
     if (st == MIG_OK)
-        st = check_valid(c, "registry.put", kind, name, *next);
+        st = registry_check(c, "registry.put", kind, name, *next);
     if (st != MIG_OK)
         return st;
     const char *old = *have ? stdlib_arg_str(*have, "digest") : NULL;
@@ -331,8 +300,10 @@ static mig_status_t put_preview(action_ctx_t *c, const val_t *args,
     char digest[BLOB_HEX + 8];
     mig_status_t st = put_plan(c, args, &have, &next, &outcome, digest);
     size_t i = 0;
-    while (st == MIG_OK && strcmp(put_shown[i].outcome, outcome) != 0)
+    while (st == MIG_OK && i < sizeof put_shown / sizeof *put_shown
+           && strcmp(put_shown[i].outcome, outcome) != 0)
         i++;
+    assert(st != MIG_OK || i < sizeof put_shown / sizeof *put_shown);
     if (st == MIG_OK)
         st = registry_would(c, db, stdlib_arg_str(rec, "kind"),
                             stdlib_arg_str(rec, "name"), put_shown[i].record,
@@ -627,7 +598,7 @@ static mig_status_t change_plan(action_ctx_t *c, const change_t *ch,
     if (st == MIG_OK)
         st = ch->change(c, args, *have, next, outcome);
     if (st == MIG_OK && *next && strcmp(*outcome, "kept") != 0)
-        st = check_valid(c, ch->action, kind, name, *next);
+        st = registry_check(c, ch->action, kind, name, *next);
     return st;
 }
 

@@ -80,6 +80,15 @@ mig_status_t registry_set_record(action_ctx_t *c, const char *db,
 mig_status_t registry_list_records(action_ctx_t *c, const char *db,
                                    const char *kind, val_t **out);
 
+/* MIG_OK when NEXT, the record ACTION would store as KIND NAME, is a valid
+ * V2 descriptor of its kind (registry_validate, registry_validate.c);
+ * else ValidationFailed (MIG_EINVALID) naming the record and the first
+ * REGISTRY_VIOLATIONS_SHOWN violations by JSON pointer, every one of them
+ * in the error's details ({errors: [{pointer, message}]}); MIG_ENOMEM. */
+mig_status_t registry_check(action_ctx_t *c, const char *action,
+                            const char *kind, const char *name,
+                            const val_t *next);
+
 /* ---- what the dry run shows (registry_plan.c) --------------------------- */
 
 /* A value of a field-level diff is shown whole up to this many

@@ -1,8 +1,9 @@
 /* registry_validate.c: the V2 descriptor's JSON Schema (the embedded
- * stdlib/v2-descriptor.schema.json, docs/registry.md), per record kind,
- * and the one way its violations are told: what tools.normalize checks
- * its result with, and what the registry's changing actions check every
- * record with before they store it. */
+ * stdlib/v2-descriptor.schema.json, docs/registry.md "Validation"), per
+ * record kind, and the one way its violations are told: what
+ * tools.normalize checks its result with, and (registry_check) what the
+ * registry's changing actions check every record with before they store
+ * it. */
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,4 +76,33 @@ mig_status_t registry_violations_text(const val_t *errors, strbuf_t *out)
     if (n > REGISTRY_VIOLATIONS_SHOWN)
         strbuf_printf(out, "; and %zu more", n - REGISTRY_VIOLATIONS_SHOWN);
     return out->oom ? MIG_ENOMEM : MIG_OK;
+}
+
+mig_status_t registry_check(action_ctx_t *c, const char *action,
+                            const char *kind, const char *name,
+                            const val_t *next)
+{
+    val_t *errors = val_list_new(0);
+    mig_status_t st = errors ? registry_validate(next, kind, errors)
+                             : MIG_ENOMEM;
+    if (st != MIG_OK || val_len(errors) == 0) {
+        val_unref(errors);
+        return st;
+    }
+    strbuf_t b;
+    strbuf_init(&b);
+    st = registry_violations_text(errors, &b);
+    if (st == MIG_OK)
+        st = actx_fail(c, "ValidationFailed", "%s: the %s '%s' is not a "
+                       "valid V2 descriptor (%zu problem%s): %s", action,
+                       kind, name, val_len(errors),
+                       val_len(errors) == 1 ? "" : "s", b.data);
+    strbuf_free(&b);
+    val_t *detail = st == MIG_EINVALID ? val_map_new(1) : NULL;
+    if (detail && val_map_set(detail, "errors", 6, errors) == MIG_OK)
+        actx_set_error_detail(c, detail);
+    else
+        val_unref(detail);
+    val_unref(errors);
+    return st;
 }

@@ -347,6 +347,7 @@ static mig_status_t put_run(action_ctx_t *c, const val_t *args, val_t **out)
     return st;
 }
 
+/* Applied when the record there has the content digest of the one given. */
 static mig_status_t put_applied(action_ctx_t *c, const val_t *args,
                                 val_t **out)
 {

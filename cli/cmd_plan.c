@@ -52,12 +52,35 @@ static void print_known(const val_t *m, const char *key)
 
 static void print_list(const val_t *list, int depth);
 
+/* The fields of a change that differ (a registry record's: docs/plan.md,
+ * "A change"), one a line under it, and how many more there are. */
+static void print_fields(const val_t *c, int depth)
+{
+    val_t *fields = val_map_get(c, "fields", 6);
+    for (size_t i = 0; fields && i < val_len(fields); i++) {
+        const val_t *f = val_list_get(fields, i);
+        const char *op = str(f, "op");
+        printf("%*s%-7s %s: ", depth * 2 + 8, "",
+               strcmp(op, "add") == 0 ? "added" : strcmp(op, "remove") == 0
+               ? "removed" : "changed", str(f, "pointer"));
+        if (str(f, "old") && str(f, "new"))
+            printf("%s -> %s\n", str(f, "old"), str(f, "new"));
+        else
+            printf("%s\n", str(f, "old") ? str(f, "old") : str(f, "new"));
+    }
+    val_t *more = val_map_get(c, "fields_more", 11);
+    if (more)
+        printf("%*s... and %lld more field%s\n", depth * 2 + 8, "",
+               (long long)val_get_int(more), val_get_int(more) == 1 ? "" : "s");
+}
+
 static void print_changes(const val_t *changes, int depth)
 {
     for (size_t i = 0; i < val_len(changes); i++) {
         const val_t *c = val_list_get(changes, i);
         printf("%*swould %s %s: %s\n", depth * 2 + 4, "", str(c, "change"),
                str(c, "target"), str(c, "detail"));
+        print_fields(c, depth);
     }
 }
 

@@ -2,6 +2,7 @@
  * (runtime.h). A preview context refuses every change, which is what makes
  * a dry run read-only by construction rather than by the good manners of
  * each action. */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -424,4 +425,16 @@ mig_status_t actx_would(action_ctx_t *c, const char *change,
         return val_list_push_take(c->changes, m);
     val_unref(m);
     return st;
+}
+
+mig_status_t actx_would_set(action_ctx_t *c, const char *key, val_t *value)
+{
+    size_t n = val_len(c->changes);
+    assert(n > 0);
+    val_t *last = n ? val_list_get(c->changes, n - 1) : NULL;
+    if (!last || !value) {
+        val_unref(value);
+        return MIG_ENOMEM;
+    }
+    return val_map_set_take(last, key, strlen(key), value);
 }

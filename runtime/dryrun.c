@@ -347,6 +347,11 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
                 dry_put_str(d, m, "error", actx_error_message(d->ctx));
                 dry_foreseen_failure(d, n, actx_error_class(d->ctx), before,
                                      m);
+                /* What the preview saw before it failed (a registry
+                 * conflict's fields) is shown, not counted: the step
+                 * would change nothing. */
+                if (val_len(actx_changes(d->ctx)))
+                    dry_put(d, m, "changes", val_copy(actx_changes(d->ctx)));
             } else {
                 dry_put_str(d, m, "outcome", a->effect == ACTION_PURE
                         ? "computed" : "previewed");

@@ -83,6 +83,13 @@ mig_status_t actx_remove_tree(action_ctx_t *ctx, const char *path);
 mig_status_t actx_would(action_ctx_t *ctx, const char *change,
                         const char *target, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Sets KEY of the change the last actx_would of this call recorded to
+ * VALUE (taken, also on failure): what an action says of a change beyond
+ * its detail, such as a registry record's field-level diff
+ * (docs/plan.md, "A change"). The caller must have recorded a change
+ * since actx_begin. MIG_OK or MIG_ENOMEM. */
+mig_status_t actx_would_set(action_ctx_t *ctx, const char *key,
+                            val_t *value);
 /* The changes recorded since actx_begin: a list of maps
  * {change, target, detail}, borrowed. */
 val_t *actx_changes(const action_ctx_t *ctx);

@@ -39,6 +39,20 @@ mig_status_t adapt_resolve_dependency(action_ctx_t *c, const val_t *err,
 mig_status_t registry_record_state(action_ctx_t *c, const char *id,
                                    strbuf_t *out);
 
+/* Validates D, a descriptor of KIND ("tool", "server", "rag") as it is,
+ * against the embedded V2 descriptor schema (docs/registry.md),
+ * appending each violation to ERRORS as a map {pointer, message} (JSON
+ * pointers, "" for the whole descriptor), in the order met. MIG_OK (ERRORS
+ * may have grown or not) or MIG_ENOMEM (registry/registry_validate.c). */
+mig_status_t registry_validate(const val_t *d, const char *kind,
+                               val_t *errors);
+/* How many violations a message names before "and N more". */
+#define REGISTRY_VIOLATIONS_SHOWN 5
+/* Appends the violations ERRORS (of registry_validate) to OUT for a
+ * message: "/a: what; /b: what", the first REGISTRY_VIOLATIONS_SHOWN, then
+ * "; and N more". MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_violations_text(const val_t *errors, strbuf_t *out);
+
 /* The argument NAME of ARGS (a map bound by action_bind_args), borrowed,
  * or NULL when it has no value. */
 val_t *stdlib_arg(const val_t *args, const char *name);

@@ -2,7 +2,11 @@
  * (registry_int.h, registry_store.c). Reading actions
  * are pure; changing ones undo themselves: capture keeps the record as it
  * was (its before-image, a descriptor or null) and declares it a
- * resource, "registry:DB#KIND/NAME"; undo puts it back exactly. */
+ * resource, "registry:DB#KIND/NAME"; undo puts it back exactly. Every
+ * record a changing action would store is validated first
+ * (registry_validate.c), and its preview says what would become of the
+ * record, field by field (registry_plan.c). */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,24 +177,58 @@ static mig_status_t give_outcome(const char *kind, const char *name,
 
 /* ---- registry.put -------------------------------------------------------- */
 
-/* What a put of ARGS would do with the record there now (*HAVE, new or
- * NULL): "added", "kept", "replaced", or a Conflict (reported) when the
- * records differ and replace is not true. DIGEST gets the new content
- * digest. */
+/* REC as the registry stores it (a new value in *OUT): with its content
+ * DIGEST, its status (the record's own, else "active"), created kept from
+ * HAVE (the record it replaces, or NULL), updated now. */
+static mig_status_t stored_form(const val_t *rec, const val_t *have,
+                                const char *digest, val_t **out)
+{
+    char now[21];
+    now_text(now);
+    val_t *m = val_copy(rec);
+    val_t *created = have ? stdlib_arg(have, "created") : NULL;
+    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "digest", 6, val_cstring(digest));
+    if (st == MIG_OK && !stdlib_arg(rec, "status"))
+        st = val_map_set_take(m, "status", 6, val_cstring("active"));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "created", 7, created ? val_ref(created)
+                                                       : val_cstring(now));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "updated", 7, val_cstring(now));
+    if (st != MIG_OK) {
+        val_unref(m);
+        return st;
+    }
+    *out = m;
+    return MIG_OK;
+}
+
+/* What a put of ARGS would do: *HAVE the record there now (new, or NULL),
+ * *NEXT the record it would store (new, valid: else ValidationFailed,
+ * reported), *OUTCOME "added", "kept", "replaced" or "conflict" (the
+ * records differ and replace is not true: the caller fails with
+ * put_conflict). DIGEST gets the new content digest. */
 static mig_status_t put_plan(action_ctx_t *c, const val_t *args,
-                             val_t **have, const char **outcome,
+                             val_t **have, val_t **next,
+                             const char **outcome,
                              char digest[BLOB_HEX + 8])
 {
     const char *db = stdlib_arg_str(args, "db");
     const val_t *rec = stdlib_arg(args, "record");
     val_t *replace = stdlib_arg(args, "replace");
     const char *kind, *name;
-    *have = NULL;
+    *have = *next = NULL;
     mig_status_t st = record_ids(c, rec, &kind, &name);
     if (st == MIG_OK)
         st = content_digest(rec, digest);
     if (st == MIG_OK)
         st = registry_get_record(c, db, kind, name, have);
+    if (st == MIG_OK)
+        st = stored_form(rec, *have, digest, next);
+    if (st == MIG_OK)
+        st = registry_check(c, "registry.put", kind, name, *next);
     if (st != MIG_OK)
         return st;
     const char *old = *have ? stdlib_arg_str(*have, "digest") : NULL;
@@ -200,43 +238,67 @@ static mig_status_t put_plan(action_ctx_t *c, const val_t *args,
         *outcome = "kept";
     else if (replace && val_type(replace) == VAL_BOOL && val_get_bool(replace))
         *outcome = "replaced";
-    else {
-        strbuf_t a, b;
-        strbuf_init(&a);
-        strbuf_init(&b);
-        provenance_text(*have, &a);
-        provenance_text(rec, &b);
-        st = actx_fail(c, "Conflict", "registry.put: %s '%s' in %s, from %s, "
-                       "differs from the one given, from %s (replace: true "
-                       "replaces it)", kind, name, db, a.data ? a.data : "",
-                       b.data ? b.data : "");
-        strbuf_free(&a);
-        strbuf_free(&b);
-    }
+    else
+        *outcome = "conflict";
+    return MIG_OK;
+}
+
+/* The Conflict of a put of REC over HAVE (another record of that kind
+ * and name in DB), naming both provenances. */
+static mig_status_t put_conflict(action_ctx_t *c, const char *db,
+                                 const val_t *have, const val_t *rec)
+{
+    strbuf_t a, b;
+    strbuf_init(&a);
+    strbuf_init(&b);
+    provenance_text(have, &a);
+    provenance_text(rec, &b);
+    mig_status_t st = actx_fail(c, "Conflict", "registry.put: %s '%s' in %s, "
+                                "from %s, differs from the one given, from %s "
+                                "(replace: true replaces it)",
+                                stdlib_arg_str(rec, "kind"),
+                                stdlib_arg_str(rec, "name"), db,
+                                a.data ? a.data : "", b.data ? b.data : "");
+    strbuf_free(&a);
+    strbuf_free(&b);
     return st;
 }
+
+/* Each outcome of a put, as the record's outcome in a preview, and what
+ * its detail says after it (NULL: the new content digest). */
+static const struct {
+    const char *outcome, *record, *detail;
+} put_shown[] = {
+    { "added", "add", NULL },
+    { "kept", "keep", "the same content" },
+    { "replaced", "replace", NULL },
+    { "conflict", "conflict", "the records differ and replace is not true" },
+};
 
 static mig_status_t put_preview(action_ctx_t *c, const val_t *args,
                                 val_t **out)
 {
     (void)out;
-    val_t *have;
+    const char *db = stdlib_arg_str(args, "db");
+    const val_t *rec = stdlib_arg(args, "record");
+    val_t *have, *next;
     const char *outcome;
     char digest[BLOB_HEX + 8];
-    mig_status_t st = put_plan(c, args, &have, &outcome, digest);
-    val_unref(have);
-    if (st != MIG_OK || strcmp(outcome, "kept") == 0)
-        return st;
-    const val_t *rec = stdlib_arg(args, "record");
-    strbuf_t id;
-    strbuf_init(&id);
-    st = registry_make_id(stdlib_arg_str(args, "db"), stdlib_arg_str(rec, "kind"),
-                 stdlib_arg_str(rec, "name"), &id);
+    mig_status_t st = put_plan(c, args, &have, &next, &outcome, digest);
+    size_t i = 0;
+    while (st == MIG_OK && i < sizeof put_shown / sizeof *put_shown
+           && strcmp(put_shown[i].outcome, outcome) != 0)
+        i++;
+    assert(st != MIG_OK || i < sizeof put_shown / sizeof *put_shown);
     if (st == MIG_OK)
-        st = actx_would(c, strcmp(outcome, "added") == 0 ? "create"
-                                                         : "overwrite",
-                        id.data, "%s", digest);
-    strbuf_free(&id);
+        st = registry_would(c, db, stdlib_arg_str(rec, "kind"),
+                            stdlib_arg_str(rec, "name"), put_shown[i].record,
+                            have, next, put_shown[i].detail
+                                        ? put_shown[i].detail : digest);
+    if (st == MIG_OK && strcmp(outcome, "conflict") == 0)
+        st = put_conflict(c, db, have, rec);
+    val_unref(have);
+    val_unref(next);
     return st;
 }
 
@@ -254,35 +316,21 @@ static mig_status_t put_run(action_ctx_t *c, const val_t *args, val_t **out)
 {
     const char *db = stdlib_arg_str(args, "db");
     const val_t *rec = stdlib_arg(args, "record");
-    val_t *have;
+    val_t *have, *next;
     const char *outcome;
     char digest[BLOB_HEX + 8];
-    mig_status_t st = put_plan(c, args, &have, &outcome, digest);
+    mig_status_t st = put_plan(c, args, &have, &next, &outcome, digest);
     const char *kind = stdlib_arg_str(rec, "kind");
     const char *name = stdlib_arg_str(rec, "name");
-    if (st == MIG_OK && strcmp(outcome, "kept") != 0) {
-        char now[21];
-        now_text(now);
-        val_t *m = val_copy(rec);
-        val_t *created = have ? stdlib_arg(have, "created") : NULL;
-        const char *status = stdlib_arg_str(rec, "status");
-        st = m ? MIG_OK : MIG_ENOMEM;
-        if (st == MIG_OK)
-            st = val_map_set_take(m, "digest", 6, val_cstring(digest));
-        if (st == MIG_OK)
-            st = val_map_set_take(m, "status", 6,
-                                  val_cstring(status ? status : "active"));
-        if (st == MIG_OK)
-            st = val_map_set_take(m, "created", 7, created
-                                  ? val_ref(created) : val_cstring(now));
-        if (st == MIG_OK)
-            st = val_map_set_take(m, "updated", 7, val_cstring(now));
-        if (st == MIG_OK)
-            st = registry_set_record(c, db, kind, name, m);
-        val_unref(m);
-    }
+    if (st == MIG_OK && strcmp(outcome, "conflict") == 0)
+        st = put_conflict(c, db, have, rec);
+    if (st == MIG_OK && strcmp(outcome, "kept") != 0)
+        st = registry_set_record(c, db, kind, name, next);
+    if (st == MIG_OK)
+        st = give_outcome(kind, name, outcome, digest, out);
     val_unref(have);
-    return st == MIG_OK ? give_outcome(kind, name, outcome, digest, out) : st;
+    val_unref(next);
+    return st;
 }
 
 /* Applied when the record there has the content digest of the one given. */
@@ -518,7 +566,8 @@ enum { CH_DELETE, CH_DEPRECATE, CH_ALIAS };
 
 /* What the change of ARGS would make of the record there now: *HAVE (new)
  * and *NEXT (new or NULL), *OUTCOME; MissingDependency when the record
- * is not there. */
+ * is not there, ValidationFailed when the record it would store is not a
+ * valid descriptor. */
 static mig_status_t change_plan(action_ctx_t *c, const change_t *ch,
                                 const val_t *args, val_t **have,
                                 val_t **next, const char **outcome)
@@ -535,6 +584,8 @@ static mig_status_t change_plan(action_ctx_t *c, const change_t *ch,
                        ch->action, kind, name, db);
     if (st == MIG_OK)
         st = ch->change(c, args, *have, next, outcome);
+    if (st == MIG_OK && *next && strcmp(*outcome, "kept") != 0)
+        st = registry_check(c, ch->action, kind, name, *next);
     return st;
 }
 
@@ -545,16 +596,13 @@ static mig_status_t change_preview(action_ctx_t *c, const change_t *ch,
     val_t *have, *next;
     const char *outcome;
     mig_status_t st = change_plan(c, ch, args, &have, &next, &outcome);
-    strbuf_t id;
-    strbuf_init(&id);
-    if (st == MIG_OK && strcmp(outcome, "kept") != 0) {
-        st = registry_make_id(stdlib_arg_str(args, "db"), kind_arg(c, ch->action, args),
-                     stdlib_arg_str(args, "name"), &id);
-        if (st == MIG_OK)
-            st = actx_would(c, next ? "overwrite" : "delete", id.data, "%s",
-                            outcome);
-    }
-    strbuf_free(&id);
+    const char *record = st != MIG_OK ? NULL
+        : strcmp(outcome, "kept") == 0 ? "keep" : next ? "replace" : "delete";
+    if (record)
+        st = registry_would(c, stdlib_arg_str(args, "db"),
+                            kind_arg(c, ch->action, args),
+                            stdlib_arg_str(args, "name"), record, have, next,
+                            strcmp(record, "replace") == 0 ? outcome : NULL);
     val_unref(have);
     val_unref(next);
     return st;
@@ -623,10 +671,14 @@ CHANGE_FNS(alias, CH_ALIAS)
 
 /* ---- the table ------------------------------------------------------------ */
 
+/* A changing action's db is a write like any other: it must lie in the
+ * plan's write roots (docs/language.md, "writes"), and a run holds the
+ * lock of those roots (runtime.h, roots_lock_take), so two runs never
+ * change one registry at once. */
 #define STR ACTION_T(STRING)
 
 static const action_arg_t put_args[] = {
-    { .name = "db", .types = STR, .required = true,
+    { .name = "db", .types = STR, .required = true, .writes = true,
       .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
     { .name = "record", .types = ACTION_T(MAP), .required = true,
       .doc = "a V2 descriptor (docs/registry.md); its kind and name say where it goes" },
@@ -643,8 +695,17 @@ static const action_arg_t name_args[] = {
       .doc = "the record kind: tool, server or rag" },
     { 0 },
 };
+static const action_arg_t change_args[] = {
+    { .name = "db", .types = STR, .required = true, .writes = true,
+      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
+    { .name = "name", .types = STR, .required = true,
+      .doc = "the record's name" },
+    { .name = "kind", .types = STR, .def = "\"tool\"",
+      .doc = "the record kind: tool, server or rag" },
+    { 0 },
+};
 static const action_arg_t alias_args[] = {
-    { .name = "db", .types = STR, .required = true,
+    { .name = "db", .types = STR, .required = true, .writes = true,
       .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
     { .name = "name", .types = STR, .required = true,
       .doc = "the record's name (get also finds it by an alias)" },
@@ -676,9 +737,10 @@ const action_t stdlib_registry_actions[] = {
     { .name = "registry.put", .effect = ACTION_SELF_UNDO, .args = put_args,
       .result = RESULT, .preview = put_preview, .capture = put_capture,
       .run = put_run, .undo = registry_undo, .applied = put_applied,
-      .doc = "Stores RECORD (a V2 descriptor) in the registry DB: kept when "
-             "the same content is there, Conflict when another is, unless "
-             "REPLACE; undo puts back what was there." },
+      .doc = "Stores RECORD (a V2 descriptor, validated first: "
+             "ValidationFailed) in the registry DB: kept when the same "
+             "content is there, Conflict when another is, unless REPLACE; "
+             "undo puts back what was there." },
     { .name = "registry.get", .effect = ACTION_PURE, .args = name_args,
       .result = RESULT, .preview = registry_get, .run = registry_get,
       .doc = "The record of KIND named NAME (or aliased so); "
@@ -691,13 +753,13 @@ const action_t stdlib_registry_actions[] = {
       .run = registry_count,
       .doc = "How many records of KIND the registry holds." },
     { .name = "registry.delete", .effect = ACTION_SELF_UNDO,
-      .args = name_args, .result = RESULT, .preview = delete_preview,
+      .args = change_args, .result = RESULT, .preview = delete_preview,
       .capture = delete_capture, .run = delete_run, .undo = registry_undo,
       .applied = delete_applied,
       .doc = "Removes the record of KIND named NAME (MissingDependency when "
              "there is none); undo puts it back exactly." },
     { .name = "registry.deprecate", .effect = ACTION_SELF_UNDO,
-      .args = name_args, .result = RESULT, .preview = deprecate_preview,
+      .args = change_args, .result = RESULT, .preview = deprecate_preview,
       .capture = deprecate_capture, .run = deprecate_run, .undo = registry_undo,
       .applied = deprecate_applied,
       .doc = "Sets the record's status to \"deprecated\" (kept when it is); "

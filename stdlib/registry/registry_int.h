@@ -80,4 +80,43 @@ mig_status_t registry_set_record(action_ctx_t *c, const char *db,
 mig_status_t registry_list_records(action_ctx_t *c, const char *db,
                                    const char *kind, val_t **out);
 
+/* MIG_OK when NEXT, the record ACTION would store as KIND NAME, is a valid
+ * V2 descriptor of its kind (registry_validate, registry_validate.c);
+ * else ValidationFailed (MIG_EINVALID) naming the record and the first
+ * REGISTRY_VIOLATIONS_SHOWN violations by JSON pointer, every one of them
+ * in the error's details ({errors: [{pointer, message}]}); MIG_ENOMEM. */
+mig_status_t registry_check(action_ctx_t *c, const char *action,
+                            const char *kind, const char *name,
+                            const val_t *next);
+
+/* ---- what the dry run shows (registry_plan.c) --------------------------- */
+
+/* A value of a field-level diff is shown whole up to this many
+ * characters, else cut there and followed by "... (N characters)". */
+#define REGISTRY_DIFF_VALUE_MAX 60
+/* At most this many fields are listed per record, then counted. */
+#define REGISTRY_DIFF_FIELDS_MAX 20
+
+/* The fields in which the records HAVE and NEXT differ: a new list, in
+ * byte order of their JSON pointers, of {op, pointer, old, new} maps (op
+ * "add" without old, "remove" without new, or "change"; old and new the
+ * values as compact JSON text, cut as REGISTRY_DIFF_VALUE_MAX says).
+ * Maps are compared key by key, other values whole; digest, created and
+ * updated at the top are left out (the registry sets them). The first
+ * REGISTRY_DIFF_FIELDS_MAX go to *FIELDS, *MORE counts the rest. MIG_OK
+ * or MIG_ENOMEM. */
+mig_status_t registry_diff(const val_t *have, const val_t *next,
+                           val_t **fields, size_t *more);
+/* Records in the preview context C that record KIND NAME of DB would
+ * meet RECORD ("add", "keep", "replace", "conflict" or "delete"): a
+ * change (create, keep, overwrite, conflict, delete) of
+ * "registry:DB#KIND/NAME" with the detail "RECORD, DETAIL" (DETAIL NULL:
+ * RECORD alone), carrying `record`, and for a replace or a conflict
+ * `fields` (registry_diff of HAVE and NEXT, both records) and
+ * `fields_more` when some were not listed. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_would(action_ctx_t *c, const char *db, const char *kind,
+                            const char *name, const char *record,
+                            const val_t *have, const val_t *next,
+                            const char *detail);
+
 #endif

@@ -567,62 +567,24 @@ mig_status_t tools_descriptor_digest(const val_t *d, char out[8 + BLOB_HEX])
     return st;
 }
 
-/* The embedded descriptor schema for the kind KIND ("tool", "server",
- * "rag"): the whole schema with its oneOf replaced by a $ref to that
- * kind's definition, so that the messages name what is wrong rather than
- * "matches none". Parsed once per kind. */
-static val_t *v2_schema(const char *kind)
-{
-    static val_t *kinds[3];
-    size_t i = strcmp(kind, "tool") == 0 ? 0 : strcmp(kind, "server") == 0
-                                                   ? 1 : 2;
-    if (kinds[i])
-        return kinds[i];
-    src_t *src = src_from_memory("v2-descriptor.schema.json",
-                                 (const char *)tools_v2_schema_json,
-                                 tools_v2_schema_len);
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *schema = NULL;
-    char ref[32];
-    snprintf(ref, sizeof ref, "#/$defs/%s", kind);
-    if (src && val_from_json(src, &d, &schema) == MIG_OK) {
-        val_map_delete(schema, "oneOf", 5);
-        if (val_map_set_take(schema, "$ref", 4, val_cstring(ref)) == MIG_OK)
-            kinds[i] = schema;
-        else
-            val_unref(schema);
-    }
-    diag_list_free(&d);
-    src_free(src);
-    return kinds[i];
-}
-
 /* Validates D as the registry will store it (created and updated set);
  * the violations go to ERRORS. */
 static mig_status_t validate(const val_t *d, const char *kind,
                              val_t *errors)
 {
-    val_t *schema = v2_schema(kind);
     val_t *c = val_copy(d);
-    if (!schema || !c) {
-        val_unref(c);
+    if (!c)
         return MIG_ENOMEM;
-    }
     char now[32];
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    strbuf_t why;
-    strbuf_init(&why);
     mig_status_t st = val_map_set_take(c, "created", 7, val_cstring(now));
     if (st == MIG_OK)
         st = val_map_set_take(c, "updated", 7, val_cstring(now));
     if (st == MIG_OK)
-        st = schema_validate_from(c, schema, "", NULL, SCHEMA_POINTER,
-                                  errors, &why);
-    strbuf_free(&why);
+        st = registry_validate(c, kind, errors);
     val_unref(c);
     return st;
 }
@@ -714,18 +676,12 @@ static mig_status_t normalize_run(action_ctx_t *c, const val_t *args,
     if (st == MIG_OK && val_len(errors)) {
         strbuf_t b;
         strbuf_init(&b);
-        for (size_t i = 0; i < val_len(errors) && i < 5; i++) {
-            const val_t *e = val_list_get(errors, i);
-            const char *p = tools_get_str(e, "pointer");
-            strbuf_printf(&b, "%s%s: %s", i ? "; " : "", *p ? p : "(root)",
-                          tools_get_str(e, "message"));
-        }
-        if (val_len(errors) > 5)
-            strbuf_printf(&b, "; and %zu more", val_len(errors) - 5);
+        st = registry_violations_text(errors, &b);
         const char *name = d ? tools_get_str(d, "name") : NULL;
-        st = actx_fail(c, "InvalidConfig", "tools.normalize: the descriptor "
-                       "of '%s' is not valid: %s", name ? name : "?",
-                       b.data ? b.data : "");
+        if (st == MIG_OK)
+            st = actx_fail(c, "InvalidConfig", "tools.normalize: the "
+                           "descriptor of '%s' is not valid: %s",
+                           name ? name : "?", b.data ? b.data : "");
         val_t *detail = val_map_new(3);
         if (detail && val_map_set(detail, "errors", 6, errors) == MIG_OK
             && val_map_set(detail, "changes", 7, ch) == MIG_OK

@@ -37,8 +37,4 @@ mig_status_t tools_normalize(const val_t *rec, const char *kind,
  * bytes, no whitespace) without digest, created, updated and status. */
 mig_status_t tools_descriptor_digest(const val_t *d, char out[8 + BLOB_HEX]);
 
-/* The embedded stdlib/v2-descriptor.schema.json (generated v2_schema.c). */
-extern const unsigned char tools_v2_schema_json[];
-extern const size_t tools_v2_schema_len;
-
 #endif

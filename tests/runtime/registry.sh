@@ -5,7 +5,10 @@
 # changed behind mig's back (by a run of another state store) is refused
 # on rollback and overwritten with --force; a run killed at every crash
 # point is resumed to the records of an uninterrupted run or rolled back
-# to an empty registry.
+# to an empty registry. A changing action's registry must lie in the
+# plan's write roots, and two runs sharing one take turns under the lock
+# of the roots; a checkpoint's digest covers the registry's records, and
+# one edited behind mig's back during a rollback is said to differ.
 MIG=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -22,7 +25,8 @@ migration "registry" {
     foreach t in ["echo", "say", "shout"] {
       step p = registry.put(db: "reg.db", record: {kind: "tool", name: t,
         description: "Says ${t}", inputSchema: {type: "object"},
-        provenance: {file: "tools.json", pointer: "/${t}"}})
+        provenance: {file: "tools.json", pointer: "/${t}",
+          format: "openai.tools", digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}})
     }
     step a = registry.alias(db: "reg.db", name: "echo", alias: "Echo Tool")
     step d = registry.deprecate(db: "reg.db", name: "say")
@@ -81,7 +85,8 @@ migration "edit" {
   stage s {
     step e = registry.put(db: "reg.db", replace: true, record: {kind: "tool",
       name: "echo", description: "Edited", inputSchema: {type: "object"},
-      provenance: {file: "by-hand.json", pointer: ""}})
+      provenance: {file: "by-hand.json", pointer: "",
+      format: "openai.tools", digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}})
   }
 }
 PLAN
@@ -94,7 +99,130 @@ holds "overwritten: registry:reg.db#tool/echo, changed since outside mig"
 [ "$(dump "$d")" = "[]" ] && ok || bad "after the forced rollback the registry holds $(dump "$d")"
 rm -rf "$d"
 
-# 3. Killed at every crash point of the run: resume gives the records of
+# A descriptor's provenance, valid (docs/registry.md).
+PROV='provenance: {file: "t.json", pointer: "", format: "openai.tools",
+  digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}'
+
+# 3. The registry is a write like any other: a path outside the write
+#    roots is refused by mig check where the plan spells it out, and by
+#    the run (PolicyDenied, nothing written) where it is known only then.
+d=$(mktemp -d "${TMPDIR:-/tmp}/mig-registry.XXXXXX")
+mkdir "$d/plan" "$d/shared"
+cat > "$d/plan/static.mig" <<PLAN
+migration "outside" {
+  stage s {
+    step p = registry.put(db: "../shared/reg.db", record: {kind: "tool",
+      name: "echo", description: "", inputSchema: {type: "object"}, $PROV})
+  }
+}
+PLAN
+expect 1 "$MIG" check "$d/plan/static.mig" && ok
+holds "static.mig:3:31: error: registry.put would change '../shared/reg.db', outside the plan's write roots (the plan's folder)"
+sed 's|"../shared/reg.db"|"${dir}/reg.db"|; s|stage s|param dir = "../shared"\n  stage s|' \
+  "$d/plan/static.mig" > "$d/plan/dynamic.mig"
+expect 0 "$MIG" check "$d/plan/dynamic.mig" && ok
+expect 1 "$MIG" plan "$d/plan/dynamic.mig" && ok
+holds "would fail: PolicyDenied: registry.put: db '../shared/reg.db' is outside the plan's write roots"
+expect 3 "$MIG" run "$d/plan/dynamic.mig" && ok
+holds "PolicyDenied: registry.put: db '../shared/reg.db' is outside the plan's write roots (the plan's folder)"
+[ -z "$(ls -A "$d/shared")" ] && ok || bad "a refused put wrote $(ls "$d/shared")"
+for a in 'delete(db: "${dir}/reg.db", name: "echo")' \
+         'deprecate(db: "${dir}/reg.db", name: "echo")' \
+         'alias(db: "${dir}/reg.db", name: "echo", alias: "e")'; do
+  printf 'migration "outside" {\n  param dir = "../shared"\n  stage s {\n    step c = registry.%s\n  }\n}\n' "$a" > "$d/plan/change.mig"
+  expect 3 "$MIG" run "$d/plan/change.mig" && ok
+  holds "is outside the plan's write roots"
+done
+#    Declared with writes, the same plan runs.
+sed 's|stage s|writes "../shared"\n  stage s|' "$d/plan/dynamic.mig" > "$d/plan/declared.mig"
+expect 0 "$MIG" run "$d/plan/declared.mig" && ok
+[ -f "$d/shared/reg.db" ] && ok || bad "the declared put wrote no registry"
+rm -rf "$d"
+
+# 4. Two runs from different plan folders writing the same registry: the
+#    second is refused (6) while the first holds the lock of the shared
+#    write root, and runs once the first has ended.
+d=$(mktemp -d "${TMPDIR:-/tmp}/mig-registry.XXXXXX")
+export MIG_LOCK_DIR="$d/locks"
+mkdir "$d/a" "$d/b" "$d/shared"
+cat > "$d/a/plan.mig" <<PLAN
+migration "first" {
+  writes "../shared"
+  stage s {
+    step p = registry.put(db: "../shared/reg.db", record: {kind: "tool",
+      name: "echo", description: "", inputSchema: {type: "object"}, $PROV})
+    step hold = exec.run(cmd: "touch started; while [ ! -e go ]; do sleep 0.05; done")
+      undo exec.run(cmd: "true")
+  }
+}
+PLAN
+sed 's/"first"/"second"/; s/"echo"/"say"/; /step hold/,/undo/d' "$d/a/plan.mig" > "$d/b/plan.mig"
+"$MIG" run "$d/a/plan.mig" > "$d/a.out" 2>&1 &
+first=$!
+i=0
+while [ ! -e "$d/a/started" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+[ -e "$d/a/started" ] && ok || bad "the first run never reached its hold"
+expect 6 "$MIG" run "$d/b/plan.mig" && ok
+holds "the write root '$d/shared' is in use by another mig run"
+touch "$d/a/go"
+wait $first && ok || { bad "the first run failed"; cat "$d/a.out" >&2; }
+expect 0 "$MIG" run "$d/b/plan.mig" && ok
+mkdir "$d/c"
+printf 'migration "count" {\n  stage s {\n    step n = registry.count(db: "../shared/reg.db")\n    step l = log.info(message: "${n} tools")\n  }\n}\n' > "$d/c/count.mig"
+expect 0 "$MIG" run "$d/c/count.mig" && ok
+holds "l = log.info: 2 tools"
+unset MIG_LOCK_DIR
+rm -rf "$d"
+
+# 5. A checkpoint's digest covers the registry records the plan manages:
+#    the checkpoint event counts them; rolled back to it, they match; a
+#    record the checkpoint holds that no undone step touched, edited
+#    behind mig's back while the rollback runs (by an undo the plan
+#    wrote, in a folder store edited by hand), is named as differing, and
+#    so is a record an undone step put back, edited after. Exit 5.
+d=$(mktemp -d "${TMPDIR:-/tmp}/mig-registry.XXXXXX")
+cat > "$d/plan.mig" <<PLAN
+migration "digest" {
+  param edit = "rm -f side.txt"
+  stage one {
+    step e = registry.put(db: "reg", record: {kind: "tool", name: "echo",
+      description: "one", inputSchema: {type: "object"}, $PROV})
+    step s = registry.put(db: "reg", record: {kind: "tool", name: "say",
+      description: "one", inputSchema: {type: "object"}, $PROV})
+  }
+  stage two after one {
+    checkpoint mid
+    step w = exec.run(cmd: "echo w > side.txt", manages: ["side.txt"])
+      undo exec.run(cmd: "\${edit}", manages: ["side.txt"])
+    step e2 = registry.put(db: "reg", replace: true, record: {kind: "tool",
+      name: "echo", description: "two", inputSchema: {type: "object"}, $PROV})
+  }
+}
+PLAN
+expect 0 "$MIG" run "$d/plan.mig" && ok
+expect 0 "$MIG" log --json --state "$d/.mig/state.db" last && ok
+holds '"kind":"checkpoint","node":"two/checkpoint.mid","item":"","data":{"name":"mid","digest":'
+holds '"resources":2}'
+expect 0 "$MIG" rollback --json --state "$d/.mig/state.db" --to mid last && ok
+holds '"matched": true'
+grep -q '"description": "one"' "$d/reg/tools/echo.json" && ok \
+  || bad "rolled back to mid, echo is $(cat "$d/reg/tools/echo.json")"
+#    The record $1 edited by the undo of w, so after the undo of e2.
+edited_behind() {
+  rm -rf "$d/.mig" "$d/reg" "$d/side.txt"
+  rec="{\"kind\": \"tool\", \"name\": \"$1\", \"description\": \"by hand\"}"
+  expect 0 "$MIG" run --param "edit=rm -f side.txt; printf '%s' '$rec' > reg/tools/$1.json" "$d/plan.mig" && ok
+  expect 5 "$MIG" rollback --state "$d/.mig/state.db" --to mid last && ok
+  holds "after the rollback, 1 managed resource differs from the checkpoint"
+  holds "differs: registry:reg#tool/$1 (expected record:"
+}
+#    say: in the checkpoint, touched by no undone step.
+edited_behind say
+#    echo: put back by the undo of e2.
+edited_behind echo
+rm -rf "$d"
+
+# 6. Killed at every crash point of the run: resume gives the records of
 #    an uninterrupted run, rollback an empty registry (alternately).
 d=$(reg_dir)
 OUT=$(MIG_CRASH_COUNT=1 "$MIG" run "$d/plan.mig" 2>&1) || bad "the reference run failed: $OUT"

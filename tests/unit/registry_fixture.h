@@ -6,19 +6,26 @@
 #define MIG_REGISTRY_FIXTURE_H
 
 #include "file_fixture.h"
+#include "json_fixture.h"
 
-/* A tool descriptor named NAME with DESCRIPTION, read from FILE. */
+/* A tool descriptor named NAME with DESCRIPTION, read from FILE: valid,
+ * every required field given and no other. */
 __attribute__((unused))
 static val_t *tool(const char *name, const char *description,
                    const char *file)
 {
-    val_t *schema = val_map_new(1), *prov = val_map_new(2), *m = val_map_new(5);
+    val_t *schema = val_map_new(1), *prov = val_map_new(4), *m = val_map_new(5);
     assert_int_equal(val_map_set_take(schema, "type", 4, val_cstring("object")),
                      MIG_OK);
     assert_int_equal(val_map_set_take(prov, "file", 4, val_cstring(file)),
                      MIG_OK);
     assert_int_equal(val_map_set_take(prov, "pointer", 7, val_cstring("/0")),
                      MIG_OK);
+    assert_int_equal(val_map_set_take(prov, "format", 6,
+                                      val_cstring("openai.tools")), MIG_OK);
+    assert_int_equal(val_map_set_take(prov, "digest", 6, val_cstring(
+        "blake2b:00000000000000000000000000000000"
+        "00000000000000000000000000000000")), MIG_OK);
     /* Keys out of order: the store sorts them. */
     assert_int_equal(val_map_set_take(m, "name", 4, val_cstring(name)), MIG_OK);
     assert_int_equal(val_map_set_take(m, "kind", 4, val_cstring("tool")),
@@ -28,6 +35,28 @@ static val_t *tool(const char *name, const char *description,
     assert_int_equal(val_map_set_take(m, "inputSchema", 11, schema), MIG_OK);
     assert_int_equal(val_map_set_take(m, "provenance", 10, prov), MIG_OK);
     return m;
+}
+
+/* REC (taken) with KEY set to the value of JSON TEXT, or removed (TEXT
+ * NULL); KEY "a/b" reaches into the map a. */
+__attribute__((unused))
+static val_t *with(val_t *rec, const char *key, const char *text)
+{
+    const char *slash = strchr(key, '/');
+    if (slash) {
+        val_t *in = val_map_get(rec, key, (size_t)(slash - key));
+        assert_non_null(in);
+        val_t *copy = with(val_copy(in), slash + 1, text);
+        assert_int_equal(val_map_set_take(rec, key, (size_t)(slash - key),
+                                          copy), MIG_OK);
+        return rec;
+    }
+    if (text)
+        assert_int_equal(val_map_set_take(rec, key, strlen(key), json(text)),
+                         MIG_OK);
+    else
+        assert_true(val_map_delete(rec, key, strlen(key)));
+    return rec;
 }
 
 /* registry.put's arguments: db, RECORD (taken), replace. */

@@ -15,28 +15,12 @@
 #include <string.h>
 
 #include "normalize_int.h"
+#include "json_fixture.h"
 
 #define PROV "'provenance': {'file': 'a.json', 'pointer': '/0', " \
              "'format': 'openai.tools', 'digest': 'blake2b:" \
              "0000000000000000000000000000000000000000000000000000000000000000'}"
 
-static val_t *json(const char *text)
-{
-    char *j = strdup(text);
-    assert_non_null(j);
-    for (char *p = j; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    src_t *src = src_from_memory("<test>", j, strlen(j));
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
-    free(j);
-    return v;
-}
 
 static char *text(const val_t *v)
 {

@@ -35,63 +35,93 @@ const char *graph_edge_kind_name(graph_edge_kind_t k)
     return k < GRAPH_EDGE_KIND_COUNT ? edge_kind_names[k] : "?";
 }
 
-static uint32_t hash_str(const char *s)
+uint32_t graph_smap_hash(const char *key)
 {
     uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
+    for (const unsigned char *s = (const unsigned char *)key; *s; s++)
+        h = (h ^ *s) * 16777619u;
     return h;
 }
 
-/* The slot of KEY in M: where it is, or the empty slot it would go to. */
-static uint32_t smap_slot(const smap_t *m, const char *key)
+/* The slot of KEY (whose hash is H) in M: where it is, or the empty slot
+ * it would go to. Keys are compared only when their hashes are equal. */
+static uint32_t smap_slot(const smap_t *m, const char *key, uint32_t h)
 {
-    uint32_t i = hash_str(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
-        i = (i + 1) & (m->cap - 1);
+    uint32_t mask = m->cap - 1, i = h & mask;
+    while (m->keys[i] && (m->hashes[i] != h || strcmp(m->keys[i], key) != 0))
+        i = (i + 1) & mask;
     return i;
+}
+
+uint32_t graph_smap_get_hashed(const smap_t *m, const char *key, uint32_t h)
+{
+    if (m->cap == 0)
+        return GRAPH_NONE;
+    uint32_t i = smap_slot(m, key, h);
+    return m->keys[i] ? m->vals[i] : GRAPH_NONE;
 }
 
 /* The value under KEY, or GRAPH_NONE. */
 uint32_t graph_smap_get(const smap_t *m, const char *key)
 {
-    if (m->cap == 0)
-        return GRAPH_NONE;
-    uint32_t i = smap_slot(m, key);
-    return m->keys[i] ? m->vals[i] : GRAPH_NONE;
+    return m->cap ? graph_smap_get_hashed(m, key, graph_smap_hash(key))
+                  : GRAPH_NONE;
 }
 
 bool graph_smap_has(const smap_t *m, const char *key)
 {
-    return m->cap && m->keys[smap_slot(m, key)];
+    return graph_smap_get(m, key) != GRAPH_NONE;
+}
+
+/* Makes room in M for one more key, at most half full; false when out of
+ * memory. The stored hashes place the old keys again. */
+static bool smap_room(arena_t *a, smap_t *m)
+{
+    if ((m->len + 1) * 2 <= m->cap)
+        return true;
+    smap_t n = { .cap = m->cap ? m->cap * 2 : 16, .len = m->len };
+    n.keys = arena_alloc(a, n.cap * sizeof(*n.keys));
+    n.vals = arena_alloc(a, n.cap * sizeof(*n.vals));
+    n.hashes = arena_alloc(a, n.cap * sizeof(*n.hashes));
+    if (!n.keys || !n.vals || !n.hashes)
+        return false;
+    for (uint32_t i = 0; i < m->cap; i++) {
+        if (m->keys[i]) {
+            uint32_t s = m->hashes[i] & (n.cap - 1);
+            while (n.keys[s])
+                s = (s + 1) & (n.cap - 1);
+            n.keys[s] = m->keys[i];
+            n.vals[s] = m->vals[i];
+            n.hashes[s] = m->hashes[i];
+        }
+    }
+    *m = n;
+    return true;
+}
+
+graph_smap_added_t graph_smap_add(arena_t *a, smap_t *m, const char *key,
+                                  uint32_t val, bool replace)
+{
+    if (!smap_room(a, m))
+        return GRAPH_SMAP_OOM;
+    uint32_t h = graph_smap_hash(key);
+    uint32_t s = smap_slot(m, key, h);
+    if (m->keys[s] && !replace)
+        return GRAPH_SMAP_THERE;
+    graph_smap_added_t r = m->keys[s] ? GRAPH_SMAP_THERE : GRAPH_SMAP_NEW;
+    if (!m->keys[s])
+        m->len++;
+    m->keys[s] = key;
+    m->vals[s] = val;
+    m->hashes[s] = h;
+    return r;
 }
 
 /* Sets KEY (kept, not copied: it must live in the arena or the AST) to
  * VAL. False when out of memory. */
 bool graph_smap_put(arena_t *a, smap_t *m, const char *key, uint32_t val)
 {
-    if ((m->len + 1) * 2 > m->cap) {
-        smap_t n = { .cap = m->cap ? m->cap * 2 : 16 };
-        n.keys = arena_alloc(a, n.cap * sizeof(*n.keys));
-        n.vals = arena_alloc(a, n.cap * sizeof(*n.vals));
-        if (!n.keys || !n.vals)
-            return false;
-        for (uint32_t i = 0; i < m->cap; i++) {
-            if (m->keys[i]) {
-                uint32_t s = smap_slot(&n, m->keys[i]);
-                n.keys[s] = m->keys[i];
-                n.vals[s] = m->vals[i];
-                n.len++;
-            }
-        }
-        *m = n;
-    }
-    uint32_t s = smap_slot(m, key);
-    if (!m->keys[s])
-        m->len++;
-    m->keys[s] = key;
-    m->vals[s] = val;
-    return true;
+    return graph_smap_add(a, m, key, val, true) != GRAPH_SMAP_OOM;
 }
 
 /* Grows the array *P of *CAP items of SIZE bytes to hold one more. */
@@ -163,14 +193,16 @@ static const char *claim_id(comp_t *c, const char *prefix, const char *comp,
     if (k == GRAPH_NONE)
         k = 2;
     bool suffixed = false;
-    for (; graph_smap_has(&c->g->ids, id); k++) {
-        snprintf(suffix, sizeof suffix, ".%u", k);
+    graph_smap_added_t added;
+    while ((added = graph_smap_add(c->g->arena, &c->g->ids, id, node, false))
+           == GRAPH_SMAP_THERE) {
+        snprintf(suffix, sizeof suffix, ".%u", k++);
         id = fmt(c, base, suffix, "");
         suffixed = true;
         if (c->oom)
             return "";
     }
-    if (!graph_smap_put(c->g->arena, &c->g->ids, id, node)
+    if (added == GRAPH_SMAP_OOM
         || (suffixed && !graph_smap_put(c->g->arena, &c->suffixes, base, k)))
         c->oom = true;
     return id;
@@ -314,8 +346,8 @@ static link_t do_step(comp_t *c, frame_t *f, const ast_node_t *n)
     const char *label = fmt(c, name, " = ",
                             src_text(c, &call->u.call.callee->span));
     link_t l = simple(c, f, n, GRAPH_STEP, name, label);
-    if (f->steps && graph_smap_get(f->steps, name) == GRAPH_NONE &&
-        !graph_smap_put(c->g->arena, f->steps, name, l.entry))
+    if (f->steps && graph_smap_add(c->g->arena, f->steps, name, l.entry,
+                                   false) == GRAPH_SMAP_OOM)
         c->oom = true;
     if (n->u.step.undo && !c->oom) {
         const ast_node_t *u = n->u.step.undo;

@@ -44,11 +44,13 @@ uint32_t graph_smap_hash(const char *key)
 }
 
 /* The slot of KEY (whose hash is H) in M: where it is, or the empty slot
- * it would go to. Keys are compared only when their hashes are equal. */
+ * it would go to. Keys are compared only when their hashes are equal, and
+ * not at all when they are the same string (a key set again). */
 static uint32_t smap_slot(const smap_t *m, const char *key, uint32_t h)
 {
     uint32_t mask = m->cap - 1, i = h & mask;
-    while (m->keys[i] && (m->hashes[i] != h || strcmp(m->keys[i], key) != 0))
+    while (m->keys[i] && m->keys[i] != key
+           && (m->hashes[i] != h || strcmp(m->keys[i], key) != 0))
         i = (i + 1) & mask;
     return i;
 }

@@ -108,7 +108,7 @@ const ast_node_t *breaker_earlier(const ast_plan_t *plan, uint32_t i);
 void breaker_report_twice(src_t *src, diag_list_t *diags,
                           const ast_node_t *n, const ast_node_t *first);
 
-/* ---- string-keyed tables in an arena (graph.c) ------------------------ */
+/* ---- string-keyed tables in an arena (smap.c) ------------------------- */
 
 /* A string-keyed hash table in an arena (the graph's ids, the checker's
  * names): open addressing, at most half full, each key's hash kept

@@ -111,12 +111,15 @@ void breaker_report_twice(src_t *src, diag_list_t *diags,
 /* ---- string-keyed tables in an arena (smap.c) ------------------------- */
 
 /* A string-keyed hash table in an arena (the graph's ids, the checker's
- * names): open addressing, at most half full, each key's hash kept
- * beside it so that a probe compares strings only when hashes match. */
+ * names): open addressing, at most half full, each key's hash and value
+ * in its slot beside it, so that a probe reads one slot and compares
+ * strings only when hashes match. */
+typedef struct smap_slot {
+    const char *key;            /* NULL: the slot is free */
+    uint32_t hash, val;
+} smap_slot_t;
 typedef struct smap {
-    const char **keys;
-    uint32_t *vals;
-    uint32_t *hashes;
+    smap_slot_t *slots;         /* one cache line holds four */
     uint32_t cap, len;
 } smap_t;
 

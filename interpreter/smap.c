@@ -17,21 +17,24 @@ uint32_t graph_smap_hash(const char *key)
 /* The slot of KEY (whose hash is H) in M: where it is, or the empty slot
  * it would go to. Keys are compared only when their hashes are equal, and
  * not at all when they are the same string (a key set again). */
-static uint32_t smap_slot(const smap_t *m, const char *key, uint32_t h)
+static smap_slot_t *smap_slot(const smap_t *m, const char *key, uint32_t h)
 {
     uint32_t mask = m->cap - 1, i = h & mask;
-    while (m->keys[i] && m->keys[i] != key
-           && (m->hashes[i] != h || strcmp(m->keys[i], key) != 0))
+    smap_slot_t *s = &m->slots[i];
+    while (s->key && s->key != key
+           && (s->hash != h || strcmp(s->key, key) != 0)) {
         i = (i + 1) & mask;
-    return i;
+        s = &m->slots[i];
+    }
+    return s;
 }
 
 uint32_t graph_smap_get_hashed(const smap_t *m, const char *key, uint32_t h)
 {
     if (m->cap == 0)
         return GRAPH_NONE;
-    uint32_t i = smap_slot(m, key, h);
-    return m->keys[i] ? m->vals[i] : GRAPH_NONE;
+    const smap_slot_t *s = smap_slot(m, key, h);
+    return s->key ? s->val : GRAPH_NONE;
 }
 
 /* The value under KEY, or GRAPH_NONE. */
@@ -43,7 +46,7 @@ uint32_t graph_smap_get(const smap_t *m, const char *key)
 
 bool graph_smap_has(const smap_t *m, const char *key)
 {
-    return graph_smap_get(m, key) != GRAPH_NONE;
+    return m->cap && smap_slot(m, key, graph_smap_hash(key))->key;
 }
 
 /* Makes room in M for one more key, at most half full; false when out of
@@ -53,19 +56,15 @@ static bool smap_room(arena_t *a, smap_t *m)
     if ((m->len + 1) * 2 <= m->cap)
         return true;
     smap_t n = { .cap = m->cap ? m->cap * 2 : 16, .len = m->len };
-    n.keys = arena_alloc(a, n.cap * sizeof(*n.keys));
-    n.vals = arena_alloc(a, n.cap * sizeof(*n.vals));
-    n.hashes = arena_alloc(a, n.cap * sizeof(*n.hashes));
-    if (!n.keys || !n.vals || !n.hashes)
+    n.slots = arena_alloc(a, n.cap * sizeof(*n.slots));
+    if (!n.slots)
         return false;
     for (uint32_t i = 0; i < m->cap; i++) {
-        if (m->keys[i]) {
-            uint32_t s = m->hashes[i] & (n.cap - 1);
-            while (n.keys[s])
-                s = (s + 1) & (n.cap - 1);
-            n.keys[s] = m->keys[i];
-            n.vals[s] = m->vals[i];
-            n.hashes[s] = m->hashes[i];
+        if (m->slots[i].key) {
+            uint32_t k = m->slots[i].hash & (n.cap - 1);
+            while (n.slots[k].key)
+                k = (k + 1) & (n.cap - 1);
+            n.slots[k] = m->slots[i];
         }
     }
     *m = n;
@@ -78,15 +77,13 @@ graph_smap_added_t graph_smap_add(arena_t *a, smap_t *m, const char *key,
     if (!smap_room(a, m))
         return GRAPH_SMAP_OOM;
     uint32_t h = graph_smap_hash(key);
-    uint32_t s = smap_slot(m, key, h);
-    if (m->keys[s] && !replace)
+    smap_slot_t *s = smap_slot(m, key, h);
+    if (s->key && !replace)
         return GRAPH_SMAP_THERE;
-    graph_smap_added_t r = m->keys[s] ? GRAPH_SMAP_THERE : GRAPH_SMAP_NEW;
-    if (!m->keys[s])
+    graph_smap_added_t r = s->key ? GRAPH_SMAP_THERE : GRAPH_SMAP_NEW;
+    if (!s->key)
         m->len++;
-    m->keys[s] = key;
-    m->vals[s] = val;
-    m->hashes[s] = h;
+    *s = (smap_slot_t){ .key = key, .hash = h, .val = val };
     return r;
 }
 

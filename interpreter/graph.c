@@ -72,7 +72,10 @@ static const char *fmt(comp_t *c, const char *a, const char *b,
 
 /* Claims the id PREFIX/COMP (COMP alone when PREFIX is empty), or the
  * first of COMP.2, COMP.3 ... still free, for node NODE (GRAPH_NONE
- * reserves it for a node made later). Returns the id. */
+ * reserves it for a node made later). NODE may be the index the next
+ * node made will have (c->g->n_nodes): then add_node, given the id, need
+ * not look it up again (one probe of a table of megabytes, a cache miss
+ * each, on a large plan). Returns the id. */
 static const char *claim_id(comp_t *c, const char *prefix, const char *comp,
                             uint32_t node)
 {
@@ -99,10 +102,15 @@ static const char *claim_id(comp_t *c, const char *prefix, const char *comp,
     if (added == GRAPH_SMAP_OOM
         || (suffixed && !graph_smap_put(c->g->arena, &c->suffixes, base, k)))
         c->oom = true;
+    if (node != GRAPH_NONE) {
+        assert(node == c->g->n_nodes);
+        c->claimed = id;
+    }
     return id;
 }
 
-/* Adds a node with the id ID (already claimed); returns its index. */
+/* Adds a node with the id ID (already claimed: for this node, or
+ * reserved); returns its index. */
 static uint32_t add_node(comp_t *c, graph_node_kind_t kind, const char *id,
                          const char *label, const ast_node_t *ast,
                          uint32_t stage, uint32_t scope)
@@ -117,8 +125,9 @@ static uint32_t add_node(comp_t *c, graph_node_kind_t kind, const char *id,
     g->nodes[i] = (gnode_t){ .kind = kind, .id = id, .label = label,
                              .span = ast->span, .ast = ast, .stage = stage,
                              .scope = scope };
-    if (!graph_smap_put(g->arena, &g->ids, id, i))
+    if (id != c->claimed && !graph_smap_put(g->arena, &g->ids, id, i))
         c->oom = true;
+    c->claimed = NULL;
     return i;
 }
 
@@ -230,7 +239,7 @@ static link_t simple(comp_t *c, frame_t *f, const ast_node_t *n,
                      graph_node_kind_t kind, const char *comp,
                      const char *label)
 {
-    const char *id = claim_id(c, f->prefix, comp, GRAPH_NONE);
+    const char *id = claim_id(c, f->prefix, comp, c->g->n_nodes);
     uint32_t i = add_node(c, kind, id, label, n, f->stage, f->scope);
     return (link_t){ i, i };
 }
@@ -254,7 +263,7 @@ static link_t do_step(comp_t *c, frame_t *f, const ast_node_t *n)
     if (n->u.step.undo && !c->oom) {
         const ast_node_t *u = n->u.step.undo;
         const char *id = claim_id(c, c->g->nodes[l.entry].id, "undo",
-                                  GRAPH_NONE);
+                                  c->g->n_nodes);
         const char *ulabel = fmt(c, "undo ",
                                 src_text(c, &u->u.call.callee->span), "");
         uint32_t ui = add_node(c, GRAPH_UNDO, id, ulabel, n, f->stage,
@@ -301,7 +310,7 @@ static link_t do_foreach(comp_t *c, frame_t *f, const ast_node_t *n)
 {
     const char *var = n->u.foreach.var.name;
     const char *id = claim_id(c, f->prefix, fmt(c, "foreach.", var, ""),
-                              GRAPH_NONE);
+                              c->g->n_nodes);
     const char *join = claim_id(c, id, "join", GRAPH_NONE);
     uint32_t out = add_node(c, GRAPH_FANOUT, id,
                             fmt(c, "foreach ", var, fmt(c, " in ",
@@ -323,7 +332,7 @@ static link_t do_foreach(comp_t *c, frame_t *f, const ast_node_t *n)
 
 static link_t do_retry(comp_t *c, frame_t *f, const ast_node_t *n)
 {
-    const char *id = claim_id(c, f->prefix, "retry", GRAPH_NONE);
+    const char *id = claim_id(c, f->prefix, "retry", c->g->n_nodes);
     const char *exit_id = claim_id(c, id, "exit", GRAPH_NONE);
     const char *label = fmt(c, "retry ",
                             src_text(c, &n->u.retry.attempts->span), "");
@@ -342,7 +351,7 @@ static link_t do_retry(comp_t *c, frame_t *f, const ast_node_t *n)
 
 static link_t do_if(comp_t *c, frame_t *f, const ast_node_t *n)
 {
-    const char *id = claim_id(c, f->prefix, "if", GRAPH_NONE);
+    const char *id = claim_id(c, f->prefix, "if", c->g->n_nodes);
     const char *join_id = claim_id(c, id, "join", GRAPH_NONE);
     uint32_t br = add_node(c, GRAPH_BRANCH, id,
                            fmt(c, "if ", src_text(c, &n->u.if_.cond->span), ""),
@@ -392,7 +401,8 @@ static link_t do_hook(comp_t *c, frame_t *f, const ast_node_t *n)
     static const char *const comps[] = { "on-failure", "on-success",
                                          "finally" };
     const char *word = ast_hook_name(n->u.hook.when);
-    const char *id = claim_id(c, f->prefix, comps[n->u.hook.when], GRAPH_NONE);
+    const char *id = claim_id(c, f->prefix, comps[n->u.hook.when],
+                              c->g->n_nodes);
     const char *exit_id = claim_id(c, id, "exit", GRAPH_NONE);
     uint32_t enter = add_node(c, GRAPH_HOOK_ENTER, id, word, n, f->stage,
                               f->scope);
@@ -461,7 +471,7 @@ static link_t do_stage(comp_t *c, frame_t *f, const ast_node_t *n)
     (void)f;
     const char *name = n->u.stage.name.name;
     const char *id = claim_id(c, "", name, GRAPH_NONE);
-    const char *enter_id = claim_id(c, id, "enter", GRAPH_NONE);
+    const char *enter_id = claim_id(c, id, "enter", c->g->n_nodes);
     const char *exit_id = claim_id(c, id, "exit", GRAPH_NONE);
     uint32_t enter = add_node(c, GRAPH_STAGE_ENTER, enter_id,
                               fmt(c, "stage ", name, ""), n, GRAPH_NONE,

@@ -127,49 +127,62 @@ static void test_chain(void **state)
     order_free(&o);
 }
 
+/* A small plan and questions about it, asked in the order given (so
+ * that an answer remembered by one is there for the next): N stages, the
+ * `after` pairs (stage, stage it runs after), then (a, b, whether a runs
+ * before b); PAIRS is how many of all N*N pairs are true. */
+typedef struct ask {
+    uint32_t a, b;
+    bool want;
+} ask_t;
+
+static void small_plan(uint32_t n, const uint32_t (*edges)[2], size_t n_edges,
+                       const ask_t *asks, size_t n_asks, uint32_t pairs)
+{
+    order_t o;
+    order_init(&o, n);
+    for (size_t i = 0; i < n_edges; i++)
+        after(&o, edges[i][0], edges[i][1]);
+    for (size_t i = 0; i < n_asks; i++)
+        if (check_runs_before(&o.k, asks[i].a, asks[i].b) != asks[i].want)
+            fail_msg("stage %u before stage %u: want %d", asks[i].a,
+                     asks[i].b, asks[i].want);
+    assert_int_equal(every_pair(&o, n), pairs);
+    order_free(&o);
+}
+
+#define SMALL_PLAN(n, edges, asks, pairs) \
+    small_plan((n), (edges), sizeof(edges) / sizeof(*(edges)), (asks), \
+               sizeof(asks) / sizeof(*(asks)), (pairs))
+
 /* A stage reached only through a second `after` stage (not in the forest)
  * is found by the walk, then remembered; a remembered answer for one
- * stage says nothing of another. */
+ * stage says nothing of another. 0 head, 1 side, 2 other; 3 after 0, 1;
+ * 4 after 3; 5 after 4. */
 static void test_second_after(void **state)
 {
     (void)state;
-    /* 0 head, 1 side, 2 other; 3 after 0, 1; 4 after 3; 5 after 4. */
-    order_t o;
-    order_init(&o, 6);
-    after(&o, 3, 0);
-    after(&o, 3, 1);
-    after(&o, 4, 3);
-    after(&o, 5, 4);
-    assert_true(check_runs_before(&o.k, 1, 4));
-    assert_true(check_runs_before(&o.k, 1, 5));
-    assert_true(check_runs_before(&o.k, 1, 4));
-    assert_false(check_runs_before(&o.k, 2, 4));
-    assert_false(check_runs_before(&o.k, 2, 5));
-    assert_false(check_runs_before(&o.k, 0, 1));
-    assert_false(check_runs_before(&o.k, 1, 0));
-    assert_true(check_runs_before(&o.k, 0, 5));
-    assert_false(check_runs_before(&o.k, 5, 1));
-    order_free(&o);
+    static const uint32_t edges[][2] = { { 3, 0 }, { 3, 1 }, { 4, 3 },
+                                         { 5, 4 } };
+    static const ask_t asks[] = {
+        { 1, 4, true }, { 1, 5, true }, { 1, 4, true }, { 2, 4, false },
+        { 2, 5, false }, { 0, 1, false }, { 1, 0, false }, { 0, 5, true },
+        { 5, 1, false },
+    };
+    SMALL_PLAN(6, edges, asks, 9);
 }
 
 /* A diamond: 0; 1 and 2 after 0; 3 after 1, 2. */
 static void test_diamond(void **state)
 {
     (void)state;
-    order_t o;
-    order_init(&o, 4);
-    after(&o, 1, 0);
-    after(&o, 2, 0);
-    after(&o, 3, 1);
-    after(&o, 3, 2);
-    assert_true(check_runs_before(&o.k, 2, 3));
-    assert_true(check_runs_before(&o.k, 1, 3));
-    assert_true(check_runs_before(&o.k, 0, 3));
-    assert_false(check_runs_before(&o.k, 1, 2));
-    assert_false(check_runs_before(&o.k, 2, 1));
-    assert_false(check_runs_before(&o.k, 3, 0));
-    assert_int_equal(every_pair(&o, 1), 5);
-    order_free(&o);
+    static const uint32_t edges[][2] = { { 1, 0 }, { 2, 0 }, { 3, 1 },
+                                         { 3, 2 } };
+    static const ask_t asks[] = {
+        { 2, 3, true }, { 1, 3, true }, { 0, 3, true }, { 1, 2, false },
+        { 2, 1, false }, { 3, 0, false },
+    };
+    SMALL_PLAN(4, edges, asks, 5);
 }
 
 /* Stages on a cycle are not ranked: 1 and 2 run after each other (and
@@ -178,24 +191,14 @@ static void test_diamond(void **state)
 static void test_cycle(void **state)
 {
     (void)state;
-    order_t o;
-    order_init(&o, 5);
-    after(&o, 1, 2);
-    after(&o, 2, 1);
-    after(&o, 3, 1);
-    after(&o, 4, 0);
-    assert_false(check_runs_before(&o.k, 0, 2));
-    assert_false(check_runs_before(&o.k, 0, 1));
-    assert_false(check_runs_before(&o.k, 0, 3));
-    assert_true(check_runs_before(&o.k, 1, 2));
-    assert_true(check_runs_before(&o.k, 2, 1));
-    assert_true(check_runs_before(&o.k, 1, 1));
-    assert_true(check_runs_before(&o.k, 2, 3));
-    assert_false(check_runs_before(&o.k, 3, 1));
-    assert_true(check_runs_before(&o.k, 0, 4));
-    assert_false(check_runs_before(&o.k, 4, 4));
-    assert_int_equal(every_pair(&o, 7), 7);
-    order_free(&o);
+    static const uint32_t edges[][2] = { { 1, 2 }, { 2, 1 }, { 3, 1 },
+                                         { 4, 0 } };
+    static const ask_t asks[] = {
+        { 0, 2, false }, { 0, 1, false }, { 0, 3, false }, { 1, 2, true },
+        { 2, 1, true }, { 1, 1, true }, { 2, 3, true }, { 3, 1, false },
+        { 0, 4, true }, { 4, 4, false },
+    };
+    SMALL_PLAN(5, edges, asks, 7);
 }
 
 /* Random plans, as the generator and hand-written plans shape them:

@@ -217,6 +217,7 @@ printf '  %-10s %9s %9s %9s\n' bytes "median s" "MB/s" "x prev"
 prev=
 for div in 8 4 2 1; do
     gsize=$((size / div))
+    [ "$gsize" -ge 4096 ] || continue       # the generator's least size
     gplan=$out/growth.mig
     if [ "$div" -eq 1 ]; then
         gplan=$plan

@@ -81,18 +81,19 @@ static void pop_scope(chk_t *k, cscope_t *s)
     k->scope = s->parent;
 }
 
-/* The last binding of NAME in S, in O(1): a scope may hold 100,000
- * names (a generated plan's params or steps). */
-static const cname_t *find_in(const cscope_t *s, const char *name)
+/* The last binding of NAME (whose hash is H) in S, in O(1): a scope may
+ * hold 100,000 names (a generated plan's params or steps). */
+static const cname_t *find_in(const cscope_t *s, const char *name, uint32_t h)
 {
-    uint32_t i = graph_smap_get(&s->index, name);
+    uint32_t i = graph_smap_get_hashed(&s->index, name, h);
     return i == GRAPH_NONE ? NULL : &s->names[i];
 }
 
 const cname_t *check_lookup(const chk_t *k, const char *name)
 {
+    uint32_t h = graph_smap_hash(name);
     for (const cscope_t *s = k->scope; s; s = s->parent) {
-        const cname_t *n = find_in(s, name);
+        const cname_t *n = find_in(s, name, h);
         if (n)
             return n;
     }
@@ -116,8 +117,9 @@ void check_bind(chk_t *k, const ast_ident_t *id, cname_kind_t kind,
         while (!target->steps && target->parent)
             target = target->parent;
     /* A step may repeat a step's name: graph_compile reports that. */
+    uint32_t h = graph_smap_hash(id->name);
     for (cscope_t *s = k->scope; s; s = s->parent) {
-        const cname_t *n = find_in(s, id->name);
+        const cname_t *n = find_in(s, id->name, h);
         if (n && !(kind == CN_STEP && n->kind == CN_STEP)) {
             twice(k, "the name", id, n->span);
             return;
@@ -136,86 +138,7 @@ void check_bind(chk_t *k, const ast_ident_t *id, cname_kind_t kind,
         k->oom = true;
 }
 
-/* ---- stages: order and what they export -------------------------------- */
-
-/* Ranks the stages (Kahn's algorithm over `after`): a stage's `after`
- * stages all have smaller ranks; stages on a cycle keep UINT32_MAX. */
-static bool rank_stages(chk_t *k)
-{
-    uint32_t n = k->n_stages;
-    k->rank = arena_alloc(k->arena, (n + 1) * sizeof(uint32_t));
-    k->seen = arena_alloc(k->arena, (n + 1) * sizeof(uint32_t));
-    k->walk = arena_alloc(k->arena, (n + 1) * sizeof(uint32_t));
-    uint32_t *missing = malloc((n + 1) * sizeof(uint32_t));
-    uint32_t *first = calloc(n + 2, sizeof(uint32_t));
-    uint32_t *next = malloc((n + 1) * sizeof(uint32_t));
-    uint32_t total = 0;
-    for (uint32_t s = 0; s < n; s++)
-        total += k->stages[s].n_after;
-    uint32_t *dependents = malloc(((size_t)total + 1) * sizeof(uint32_t));
-    bool ok = k->rank && k->seen && k->walk && missing && first && next
-              && dependents;
-    if (ok) {
-        memset(k->seen, 0, (n + 1) * sizeof(uint32_t));
-        for (uint32_t s = 0; s < n; s++) {
-            k->rank[s] = UINT32_MAX;
-            missing[s] = k->stages[s].n_after;
-            for (uint32_t i = 0; i < k->stages[s].n_after; i++)
-                first[k->stages[s].after[i] + 2]++;
-        }
-        for (uint32_t s = 2; s < n + 2; s++)
-            first[s] += first[s - 1];
-        for (uint32_t s = 0; s < n; s++)
-            for (uint32_t i = 0; i < k->stages[s].n_after; i++)
-                dependents[first[k->stages[s].after[i] + 1]++] = s;
-        uint32_t len = 0, r = 0;
-        for (uint32_t s = 0; s < n; s++)
-            if (!missing[s])
-                next[len++] = s;
-        for (uint32_t at = 0; at < len; at++) {
-            uint32_t s = next[at];
-            k->rank[s] = r++;
-            for (uint32_t d = first[s]; d < first[s + 1]; d++)
-                if (--missing[dependents[d]] == 0)
-                    next[len++] = dependents[d];
-        }
-    }
-    free(missing);
-    free(first);
-    free(next);
-    free(dependents);
-    if (!ok)
-        k->oom = true;
-    return ok;
-}
-
-/* Walks back from B through `after`, skipping every stage ranked below
- * A (nothing before it can lead to A), so that the usual question, about
- * a stage a few steps back, costs a few steps: no table of all pairs,
- * which would cost N^2 for N stages. */
-bool check_runs_before(chk_t *k, uint32_t a, uint32_t b)
-{
-    if (!k->rank && !rank_stages(k))
-        return true;
-    uint32_t mark = ++k->walks, n = 0, floor = k->rank[a];
-    if (floor == UINT32_MAX)
-        floor = 0;              /* A is on a cycle: no pruning */
-    k->walk[n++] = b;
-    while (n) {
-        const cstage_t *t = &k->stages[k->walk[--n]];
-        for (uint32_t i = 0; i < t->n_after; i++) {
-            uint32_t p = t->after[i];
-            if (p == a)
-                return true;
-            if (k->seen[p] == mark
-                || (k->rank[p] != UINT32_MAX && k->rank[p] < floor))
-                continue;
-            k->seen[p] = mark;
-            k->walk[n++] = p;
-        }
-    }
-    return false;
-}
+/* ---- stages: what they export (their order: check_order.c) ----------- */
 
 /* Records the steps of BODY that other stages may read (not those in a
  * foreach body, a recover block or a hook). */
@@ -225,11 +148,14 @@ static void collect_steps(chk_t *k, cstage_t *st, const ast_list_t *body)
         const ast_node_t *n = body->items[i];
         if (n->kind == AST_STEP) {
             const char *name = n->u.step.name.name;
-            if (graph_smap_has(&st->steps, name))
+            graph_smap_added_t added = graph_smap_add(k->arena, &st->steps,
+                                                      name, st->n_steps, false);
+            if (added == GRAPH_SMAP_THERE)
                 continue;
-            if (!graph_grow(k->arena, (void **)&st->step_nodes, &st->cap_steps,
-                            st->n_steps, sizeof(*st->step_nodes))
-                || !graph_smap_put(k->arena, &st->steps, name, st->n_steps)) {
+            if (added == GRAPH_SMAP_OOM
+                || !graph_grow(k->arena, (void **)&st->step_nodes,
+                               &st->cap_steps, st->n_steps,
+                               sizeof(*st->step_nodes))) {
                 k->oom = true;
                 return;
             }
@@ -261,9 +187,8 @@ static void collect_stages(chk_t *k)
             continue;
         cstage_t *st = &k->stages[k->n_stages];
         st->node = s;
-        if (!graph_smap_has(&k->stage_names, s->u.stage.name.name)
-            && !graph_smap_put(k->arena, &k->stage_names,
-                               s->u.stage.name.name, k->n_stages))
+        if (graph_smap_add(k->arena, &k->stage_names, s->u.stage.name.name,
+                           k->n_stages, false) == GRAPH_SMAP_OOM)
             k->oom = true;
         k->n_stages++;
         collect_steps(k, st, &s->u.stage.body);
@@ -730,8 +655,11 @@ mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
         return MIG_ENOMEM;
     size_t errors = diags->errors;
     k.dir = plan_dir(&k);
+    /* Nothing changes the files while the plan is checked: each path's
+     * folders are looked at once (roots_remember). */
     if (roots_of_plan(plan, k.dir, &k.roots) != MIG_OK
-        || roots_resolve(&k.roots) != MIG_OK)
+        || roots_resolve(&k.roots) != MIG_OK
+        || roots_remember(&k.roots) != MIG_OK)
         k.oom = true;
     cscope_t *top = push_scope(&k, true);
     collect_stages(&k);

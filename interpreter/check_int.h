@@ -78,10 +78,14 @@ typedef struct chk {
     /* the plan's tables */
     cstage_t *stages;
     uint32_t n_stages;
-    /* For check_runs_before, made on its first call (arena): each stage's
-     * place in an order where `after` stages come first (UINT32_MAX for a
-     * stage on a cycle), a mark per stage and the walk's stack. */
-    uint32_t *rank, *seen, *walk;
+    /* For check_runs_before (check_order.c), made on its first call
+     * (arena), one entry per stage: its place in an order where `after`
+     * stages come first (UINT32_MAX for a stage on a cycle), a mark and
+     * the walk's stack; its number in a pre-order of the forest that hangs
+     * each stage under its first `after` stage, and the size of its
+     * subtree there (0 on a cycle); and 1 + a stage known to run before
+     * it (0 for none). */
+    uint32_t *rank, *seen, *walk, *pre, *size, *known;
     uint32_t walks;
     smap_t stage_names;         /* name -> index into stages */
     smap_t lua;                 /* alias -> index into plan items */
@@ -118,7 +122,10 @@ diag_t *check_warning(chk_t *k, const src_span_t *span, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* "a string", "a number or a duration": the types of MASK. Arena text. */
 const char *check_types(chk_t *k, unsigned mask);
-/* Whether stage A surely runs before stage B (through `after`). */
+/* check_order.c */
+/* Whether stage A surely runs before stage B (through `after`). Stages
+ * are indexes into k->stages, all collected; true when out of memory (so
+ * nothing more is reported). */
 bool check_runs_before(chk_t *k, uint32_t a, uint32_t b);
 
 /* check_expr.c */

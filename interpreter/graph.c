@@ -35,82 +35,6 @@ const char *graph_edge_kind_name(graph_edge_kind_t k)
     return k < GRAPH_EDGE_KIND_COUNT ? edge_kind_names[k] : "?";
 }
 
-static uint32_t hash_str(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-/* The slot of KEY in M: where it is, or the empty slot it would go to. */
-static uint32_t smap_slot(const smap_t *m, const char *key)
-{
-    uint32_t i = hash_str(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-/* The value under KEY, or GRAPH_NONE. */
-uint32_t graph_smap_get(const smap_t *m, const char *key)
-{
-    if (m->cap == 0)
-        return GRAPH_NONE;
-    uint32_t i = smap_slot(m, key);
-    return m->keys[i] ? m->vals[i] : GRAPH_NONE;
-}
-
-bool graph_smap_has(const smap_t *m, const char *key)
-{
-    return m->cap && m->keys[smap_slot(m, key)];
-}
-
-/* Sets KEY (kept, not copied: it must live in the arena or the AST) to
- * VAL. False when out of memory. */
-bool graph_smap_put(arena_t *a, smap_t *m, const char *key, uint32_t val)
-{
-    if ((m->len + 1) * 2 > m->cap) {
-        smap_t n = { .cap = m->cap ? m->cap * 2 : 16 };
-        n.keys = arena_alloc(a, n.cap * sizeof(*n.keys));
-        n.vals = arena_alloc(a, n.cap * sizeof(*n.vals));
-        if (!n.keys || !n.vals)
-            return false;
-        for (uint32_t i = 0; i < m->cap; i++) {
-            if (m->keys[i]) {
-                uint32_t s = smap_slot(&n, m->keys[i]);
-                n.keys[s] = m->keys[i];
-                n.vals[s] = m->vals[i];
-                n.len++;
-            }
-        }
-        *m = n;
-    }
-    uint32_t s = smap_slot(m, key);
-    if (!m->keys[s])
-        m->len++;
-    m->keys[s] = key;
-    m->vals[s] = val;
-    return true;
-}
-
-/* Grows the array *P of *CAP items of SIZE bytes to hold one more. */
-bool graph_grow(arena_t *a, void **p, uint32_t *cap, uint32_t len,
-                 size_t size)
-{
-    if (len < *cap)
-        return true;
-    uint32_t ncap = *cap ? *cap * 2 : 32;
-    void *n = arena_alloc(a, (size_t)ncap * size);
-    if (!n)
-        return false;
-    if (len)
-        memcpy(n, *p, (size_t)len * size);
-    *p = n;
-    *cap = ncap;
-    return true;
-}
-
 /* The source text of SPAN on one line (graph_put_source), in the graph's
  * arena. */
 static const char *src_text(comp_t *c, const src_span_t *span)
@@ -148,7 +72,10 @@ static const char *fmt(comp_t *c, const char *a, const char *b,
 
 /* Claims the id PREFIX/COMP (COMP alone when PREFIX is empty), or the
  * first of COMP.2, COMP.3 ... still free, for node NODE (GRAPH_NONE
- * reserves it for a node made later). Returns the id. */
+ * reserves it for a node made later). NODE may be the index the next
+ * node made will have (c->g->n_nodes): then add_node, given the id, need
+ * not look it up again (one probe of a table of megabytes, a cache miss
+ * each, on a large plan). Returns the id. */
 static const char *claim_id(comp_t *c, const char *prefix, const char *comp,
                             uint32_t node)
 {
@@ -163,20 +90,27 @@ static const char *claim_id(comp_t *c, const char *prefix, const char *comp,
     if (k == GRAPH_NONE)
         k = 2;
     bool suffixed = false;
-    for (; graph_smap_has(&c->g->ids, id); k++) {
-        snprintf(suffix, sizeof suffix, ".%u", k);
+    graph_smap_added_t added;
+    while ((added = graph_smap_add(c->g->arena, &c->g->ids, id, node, false))
+           == GRAPH_SMAP_THERE) {
+        snprintf(suffix, sizeof suffix, ".%u", k++);
         id = fmt(c, base, suffix, "");
         suffixed = true;
         if (c->oom)
             return "";
     }
-    if (!graph_smap_put(c->g->arena, &c->g->ids, id, node)
+    if (added == GRAPH_SMAP_OOM
         || (suffixed && !graph_smap_put(c->g->arena, &c->suffixes, base, k)))
         c->oom = true;
+    if (node != GRAPH_NONE) {
+        assert(node == c->g->n_nodes);
+        c->claimed = id;
+    }
     return id;
 }
 
-/* Adds a node with the id ID (already claimed); returns its index. */
+/* Adds a node with the id ID (already claimed: for this node, or
+ * reserved); returns its index. */
 static uint32_t add_node(comp_t *c, graph_node_kind_t kind, const char *id,
                          const char *label, const ast_node_t *ast,
                          uint32_t stage, uint32_t scope)
@@ -191,8 +125,9 @@ static uint32_t add_node(comp_t *c, graph_node_kind_t kind, const char *id,
     g->nodes[i] = (gnode_t){ .kind = kind, .id = id, .label = label,
                              .span = ast->span, .ast = ast, .stage = stage,
                              .scope = scope };
-    if (!graph_smap_put(g->arena, &g->ids, id, i))
+    if (id != c->claimed && !graph_smap_put(g->arena, &g->ids, id, i))
         c->oom = true;
+    c->claimed = NULL;
     return i;
 }
 
@@ -246,13 +181,21 @@ static uint32_t recover_rank(const comp_t *c, const ast_node_t *r)
 }
 
 /* Adds error edges from FROM to the handler nodes H[0..N), most specific
- * first, ties in the order written. */
+ * first, ties in the order written; handlers ranked above 64 get none.
+ * Each handler is ranked once (ranking looks classes up by name). */
 static void add_error_edges(comp_t *c, uint32_t from, const uint32_t *h,
                             uint32_t n)
 {
+    uint32_t *ranks = arena_alloc(c->g->arena, (n ? n : 1) * sizeof(uint32_t));
+    if (!ranks) {
+        c->oom = true;
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        ranks[i] = recover_rank(c, c->g->nodes[h[i]].ast);
     for (uint32_t rank = 64; rank + 1 > 0; rank--)
         for (uint32_t i = 0; i < n; i++)
-            if (recover_rank(c, c->g->nodes[h[i]].ast) == rank)
+            if (ranks[i] == rank)
                 graph_add_edge(c, from, h[i], GRAPH_EDGE_ERROR);
 }
 
@@ -296,7 +239,7 @@ static link_t simple(comp_t *c, frame_t *f, const ast_node_t *n,
                      graph_node_kind_t kind, const char *comp,
                      const char *label)
 {
-    const char *id = claim_id(c, f->prefix, comp, GRAPH_NONE);
+    const char *id = claim_id(c, f->prefix, comp, c->g->n_nodes);
     uint32_t i = add_node(c, kind, id, label, n, f->stage, f->scope);
     return (link_t){ i, i };
 }
@@ -314,13 +257,13 @@ static link_t do_step(comp_t *c, frame_t *f, const ast_node_t *n)
     const char *label = fmt(c, name, " = ",
                             src_text(c, &call->u.call.callee->span));
     link_t l = simple(c, f, n, GRAPH_STEP, name, label);
-    if (f->steps && graph_smap_get(f->steps, name) == GRAPH_NONE &&
-        !graph_smap_put(c->g->arena, f->steps, name, l.entry))
+    if (f->steps && graph_smap_add(c->g->arena, f->steps, name, l.entry,
+                                   false) == GRAPH_SMAP_OOM)
         c->oom = true;
     if (n->u.step.undo && !c->oom) {
         const ast_node_t *u = n->u.step.undo;
         const char *id = claim_id(c, c->g->nodes[l.entry].id, "undo",
-                                  GRAPH_NONE);
+                                  c->g->n_nodes);
         const char *ulabel = fmt(c, "undo ",
                                 src_text(c, &u->u.call.callee->span), "");
         uint32_t ui = add_node(c, GRAPH_UNDO, id, ulabel, n, f->stage,
@@ -367,7 +310,7 @@ static link_t do_foreach(comp_t *c, frame_t *f, const ast_node_t *n)
 {
     const char *var = n->u.foreach.var.name;
     const char *id = claim_id(c, f->prefix, fmt(c, "foreach.", var, ""),
-                              GRAPH_NONE);
+                              c->g->n_nodes);
     const char *join = claim_id(c, id, "join", GRAPH_NONE);
     uint32_t out = add_node(c, GRAPH_FANOUT, id,
                             fmt(c, "foreach ", var, fmt(c, " in ",
@@ -389,7 +332,7 @@ static link_t do_foreach(comp_t *c, frame_t *f, const ast_node_t *n)
 
 static link_t do_retry(comp_t *c, frame_t *f, const ast_node_t *n)
 {
-    const char *id = claim_id(c, f->prefix, "retry", GRAPH_NONE);
+    const char *id = claim_id(c, f->prefix, "retry", c->g->n_nodes);
     const char *exit_id = claim_id(c, id, "exit", GRAPH_NONE);
     const char *label = fmt(c, "retry ",
                             src_text(c, &n->u.retry.attempts->span), "");
@@ -408,7 +351,7 @@ static link_t do_retry(comp_t *c, frame_t *f, const ast_node_t *n)
 
 static link_t do_if(comp_t *c, frame_t *f, const ast_node_t *n)
 {
-    const char *id = claim_id(c, f->prefix, "if", GRAPH_NONE);
+    const char *id = claim_id(c, f->prefix, "if", c->g->n_nodes);
     const char *join_id = claim_id(c, id, "join", GRAPH_NONE);
     uint32_t br = add_node(c, GRAPH_BRANCH, id,
                            fmt(c, "if ", src_text(c, &n->u.if_.cond->span), ""),
@@ -458,7 +401,8 @@ static link_t do_hook(comp_t *c, frame_t *f, const ast_node_t *n)
     static const char *const comps[] = { "on-failure", "on-success",
                                          "finally" };
     const char *word = ast_hook_name(n->u.hook.when);
-    const char *id = claim_id(c, f->prefix, comps[n->u.hook.when], GRAPH_NONE);
+    const char *id = claim_id(c, f->prefix, comps[n->u.hook.when],
+                              c->g->n_nodes);
     const char *exit_id = claim_id(c, id, "exit", GRAPH_NONE);
     uint32_t enter = add_node(c, GRAPH_HOOK_ENTER, id, word, n, f->stage,
                               f->scope);
@@ -527,7 +471,7 @@ static link_t do_stage(comp_t *c, frame_t *f, const ast_node_t *n)
     (void)f;
     const char *name = n->u.stage.name.name;
     const char *id = claim_id(c, "", name, GRAPH_NONE);
-    const char *enter_id = claim_id(c, id, "enter", GRAPH_NONE);
+    const char *enter_id = claim_id(c, id, "enter", c->g->n_nodes);
     const char *exit_id = claim_id(c, id, "exit", GRAPH_NONE);
     uint32_t enter = add_node(c, GRAPH_STAGE_ENTER, enter_id,
                               fmt(c, "stage ", name, ""), n, GRAPH_NONE,

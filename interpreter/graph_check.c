@@ -73,55 +73,70 @@ static void unknown_stage(comp_t *c, const ast_node_t *stage,
         diag_hint(c->diags, d, "did you mean '%s'?", best);
 }
 
-/* Stage K's dependencies: indexes into stage_ast, GRAPH_NONE unknown. */
-static uint32_t dep_of(const comp_t *c, uint32_t k, uint32_t i)
+/* The stages' `after` lists resolved, once: the known stages that stage
+ * K runs after are DEPS[FIRST[K]..FIRST[K+1]) (indexes into stage_ast),
+ * in the order written. */
+typedef struct deps {
+    uint32_t *first, *deps;
+} deps_t;
+
+/* Reports the cycle STACK[S..DEPTH] (each stage after the next one, the
+ * last after STACK[S]) once, in the order the stages would run, from the
+ * first in the file. */
+static void report_cycle(comp_t *c, const uint32_t *stack, uint32_t s,
+                         uint32_t depth)
 {
-    return graph_smap_get(&c->stage_names,
-                    c->stage_ast[k]->u.stage.after.items[i].name);
+    uint32_t len = depth - s + 1, start = 0;
+    for (uint32_t q = 1; q < len; q++)
+        if (stack[s + q] < stack[s + start])
+            start = q;
+    strbuf_t b;
+    strbuf_init(&b);
+    for (uint32_t q = 0; q <= len; q++) {
+        uint32_t at = stack[s + (start + len - q) % len];
+        strbuf_printf(&b, "%s%s", q ? " -> " : "",
+                      c->stage_ast[at]->u.stage.name.name);
+    }
+    const ast_node_t *first = c->stage_ast[stack[s + start]];
+    diag_t *d = diag_add(c->diags, DIAG_ERROR, c->g->src,
+                         &first->u.stage.name.span,
+                         "stages form a cycle: %s", b.oom ? "?" : b.data);
+    diag_hint(c->diags, d, "a stage runs after the stages in its 'after' "
+              "list; remove one of these to break the cycle");
+    strbuf_free(&b);
 }
 
-/* Depth-first search from stage K for cycles; STACK holds the path.
+/* Depth-first search from stage K for cycles, without recursion (a plan
+ * may hold 200,000 stages, each after the next): STACK holds the path and
+ * EDGE, for each stage on it, how many of its dependencies are done.
  * COLOR: 0 unseen, 1 on the path, 2 done. */
-static void find_cycles(comp_t *c, uint32_t k, uint8_t *color,
-                        uint32_t *stack, uint32_t depth)
+static void find_cycles(comp_t *c, const deps_t *d, uint32_t k,
+                        uint8_t *color, uint32_t *stack, uint32_t *edge)
 {
+    uint32_t depth = 0;
     color[k] = 1;
-    stack[depth] = k;
-    const ast_idents_t *after = &c->stage_ast[k]->u.stage.after;
-    for (uint32_t i = 0; i < after->len; i++) {
-        uint32_t j = dep_of(c, k, i);
-        if (j == GRAPH_NONE)
+    stack[0] = k;
+    edge[0] = d->first[k];
+    for (;;) {
+        uint32_t at = stack[depth];
+        if (edge[depth] == d->first[at + 1]) {
+            color[at] = 2;
+            if (depth-- == 0)
+                return;
             continue;
+        }
+        uint32_t j = d->deps[edge[depth]++];
         if (color[j] == 0) {
-            find_cycles(c, j, color, stack, depth + 1);
+            color[j] = 1;
+            stack[++depth] = j;
+            edge[depth] = d->first[j];
         } else if (color[j] == 1) {
-            /* stack[s..depth] runs j, ..., k, each after the next; print it
-             * in the order stages would run, from the first in the file. */
             uint32_t s = depth;
             while (stack[s] != j)
                 s--;
-            uint32_t len = depth - s + 1, start = 0;
-            for (uint32_t q = 1; q < len; q++)
-                if (stack[s + q] < stack[s + start])
-                    start = q;
-            strbuf_t b;
-            strbuf_init(&b);
-            for (uint32_t q = 0; q <= len; q++) {
-                uint32_t at = stack[s + (start + len - q) % len];
-                strbuf_printf(&b, "%s%s", q ? " -> " : "",
-                              c->stage_ast[at]->u.stage.name.name);
-            }
-            const ast_node_t *first = c->stage_ast[stack[s + start]];
-            diag_t *d = diag_add(c->diags, DIAG_ERROR, c->g->src,
-                                 &first->u.stage.name.span,
-                                 "stages form a cycle: %s",
-                                 b.oom ? "?" : b.data);
-            diag_hint(c->diags, d, "a stage runs after the stages in its "
-                      "'after' list; remove one of these to break the cycle");
-            strbuf_free(&b);
+            report_cycle(c, stack, s, depth);
         }
     }
-    color[k] = 2;
 }
 
 /* Resolves `after`, reports unknown stages and cycles, adds the after
@@ -157,52 +172,55 @@ void graph_order_stages(comp_t *c)
 {
     uint32_t n = c->n_stage_ast;
     graph_t *g = c->g;
+    uint32_t total = 0;
+    for (uint32_t k = 0; k < n; k++)
+        total += c->stage_ast[k]->u.stage.after.len;
     uint8_t *color = arena_alloc(g->arena, n + 1);
     uint32_t *stack = arena_alloc(g->arena, (n + 1) * sizeof(uint32_t));
+    uint32_t *edge = arena_alloc(g->arena, (n + 1) * sizeof(uint32_t));
     uint32_t *missing = arena_alloc(g->arena, (n + 1) * sizeof(uint32_t));
+    uint32_t *first = arena_alloc(g->arena, (n + 2) * sizeof(uint32_t));
+    uint32_t *dependents = arena_alloc(g->arena,
+                                       (total + 1) * sizeof(uint32_t));
+    deps_t d = {
+        .first = arena_alloc(g->arena, (n + 1) * sizeof(uint32_t)),
+        .deps = arena_alloc(g->arena, (total + 1) * sizeof(uint32_t)),
+    };
     g->stages = arena_alloc(g->arena, (n + 1) * sizeof(uint32_t));
-    if (!color || !stack || !missing || !g->stages) {
+    if (!color || !stack || !edge || !missing || !first || !dependents
+        || !d.first || !d.deps || !g->stages) {
         c->oom = true;
         return;
     }
+    uint32_t len = 0;
     for (uint32_t k = 0; k < n; k++) {
         const ast_idents_t *after = &c->stage_ast[k]->u.stage.after;
+        d.first[k] = len;
         for (uint32_t i = 0; i < after->len; i++) {
-            uint32_t j = dep_of(c, k, i);
+            uint32_t j = graph_smap_get(&c->stage_names, after->items[i].name);
             if (j == GRAPH_NONE) {
                 unknown_stage(c, c->stage_ast[k], &after->items[i]);
                 continue;
             }
             graph_add_edge(c, c->stage_exit[j], c->stage_enter[k],
                            GRAPH_EDGE_AFTER);
-            missing[k]++;
+            d.deps[len++] = j;
         }
+        missing[k] = len - d.first[k];
     }
+    d.first[n] = len;
     for (uint32_t k = 0; k < n; k++)
         if (color[k] == 0)
-            find_cycles(c, k, color, stack, 0);
+            find_cycles(c, &d, k, color, stack, edge);
     /* Kahn's algorithm, always taking the first ready stage in the file;
      * DEPENDENTS[FIRST[j]..FIRST[j+1]) are the stages after stage j. */
-    uint32_t total = 0;
-    for (uint32_t k = 0; k < n; k++)
-        total += missing[k];
-    uint32_t *first = arena_alloc(g->arena, (n + 2) * sizeof(uint32_t));
-    uint32_t *dependents = arena_alloc(g->arena,
-                                       (total + 1) * sizeof(uint32_t));
-    if (!first || !dependents) {
-        c->oom = true;
-        return;
-    }
-    for (uint32_t k = 0; k < n; k++)
-        for (uint32_t i = 0; i < c->stage_ast[k]->u.stage.after.len; i++)
-            if (dep_of(c, k, i) != GRAPH_NONE)
-                first[dep_of(c, k, i) + 2]++;
+    for (uint32_t i = 0; i < len; i++)
+        first[d.deps[i] + 2]++;
     for (uint32_t j = 2; j < n + 2; j++)
         first[j] += first[j - 1];
     for (uint32_t k = 0; k < n; k++)
-        for (uint32_t i = 0; i < c->stage_ast[k]->u.stage.after.len; i++)
-            if (dep_of(c, k, i) != GRAPH_NONE)
-                dependents[first[dep_of(c, k, i) + 1]++] = k;
+        for (uint32_t i = d.first[k]; i < d.first[k + 1]; i++)
+            dependents[first[d.deps[i] + 1]++] = k;
     /* STACK serves as the heap of ready stages: each stage enters it once,
      * when its last dependency is taken (stages in a cycle never do). */
     uint32_t ready = 0;
@@ -212,9 +230,9 @@ void graph_order_stages(comp_t *c)
     while (ready) {
         uint32_t k = heap_pop(stack, &ready);
         g->stages[g->n_stages++] = c->stage_enter[k];
-        for (uint32_t d = first[k]; d < first[k + 1]; d++)
-            if (--missing[dependents[d]] == 0)
-                heap_push(stack, &ready, dependents[d]);
+        for (uint32_t i = first[k]; i < first[k + 1]; i++)
+            if (--missing[dependents[i]] == 0)
+                heap_push(stack, &ready, dependents[i]);
     }
 }
 

@@ -47,6 +47,7 @@ typedef struct comp {
     smap_t checkpoints;             /* name -> index into cps */
     smap_t classes;                 /* plan error class -> its plan item */
     smap_t suffixes;                /* id base -> the next .N to try */
+    const char *claimed;            /* an id claimed for the next node */
     uint32_t n_stage_done;          /* stages compiled so far */
     const ast_ident_t **cps;        /* checkpoint names, first of each */
     uint32_t n_cps, cap_cps;

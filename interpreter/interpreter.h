@@ -642,11 +642,13 @@ mig_status_t action_bind_args(const action_registry_t *r, const char *what,
 /* The folders a plan may change: its own folder, then each folder its
  * `writes` items name (relative to the plan's folder, or absolute), in
  * the order given (docs/language.md, "writes"). Reads are not bounded. */
+typedef struct roots_memo roots_memo_t;
 typedef struct write_roots {
     char **paths;               /* absolute, normalized: "/a/b" */
     char **given;               /* as the plan wrote them ("." first) */
     size_t n;
     bool real;                  /* resolved through symbolic links */
+    roots_memo_t *memo;         /* roots_remember's, or NULL */
 } write_roots_t;
 
 /* The roots of PLAN, whose folder is DIR ("" or relative: from the
@@ -658,6 +660,13 @@ mig_status_t roots_of_plan(const ast_plan_t *plan, const char *dir,
  * exists), as roots_contain then resolves each path: what the run uses,
  * so that a link inside a root cannot lead a write out of it. */
 mig_status_t roots_resolve(write_roots_t *r);
+/* From now on R remembers what it finds out about the files (the working
+ * directory, which names exist, where links lead), so that each path
+ * shares the work done for the folders above it: a path costs one look
+ * at each folder not seen before, not a resolution from "/". Only for a
+ * caller during which nothing changes the files: the static checks, not
+ * a run. roots_free frees it. MIG_OK or MIG_ENOMEM. */
+mig_status_t roots_remember(write_roots_t *r);
 void roots_free(write_roots_t *r);
 /* *INSIDE: whether PATH (relative to DIR, or absolute) lies in one of the
  * roots R (a root itself included), after ".." is taken back and, when R

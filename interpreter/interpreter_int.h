@@ -108,22 +108,42 @@ const ast_node_t *breaker_earlier(const ast_plan_t *plan, uint32_t i);
 void breaker_report_twice(src_t *src, diag_list_t *diags,
                           const ast_node_t *n, const ast_node_t *first);
 
-/* ---- string-keyed tables in an arena (graph.c) ------------------------ */
+/* ---- string-keyed tables in an arena (smap.c) ------------------------- */
 
 /* A string-keyed hash table in an arena (the graph's ids, the checker's
- * names). */
+ * names): open addressing, at most half full, each key's hash and value
+ * in its slot beside it, so that a probe reads one slot and compares
+ * strings only when hashes match. */
+typedef struct smap_slot {
+    const char *key;            /* NULL: the slot is free */
+    uint32_t hash, val;
+} smap_slot_t;
 typedef struct smap {
-    const char **keys;
-    uint32_t *vals;
+    smap_slot_t *slots;         /* one cache line holds four */
     uint32_t cap, len;
 } smap_t;
 
-/* String-keyed tables. get gives GRAPH_NONE for a
- * missing key; put keeps KEY (it must live as long as the graph) and
- * returns false when out of memory. */
+/* What graph_smap_add did. */
+typedef enum graph_smap_added {
+    GRAPH_SMAP_NEW, GRAPH_SMAP_THERE, GRAPH_SMAP_OOM,
+} graph_smap_added_t;
+
+/* String-keyed tables. get gives GRAPH_NONE for a missing key; put keeps
+ * KEY (it must live as long as the graph) and returns false when out of
+ * memory. */
 uint32_t graph_smap_get(const smap_t *m, const char *key);
 bool graph_smap_has(const smap_t *m, const char *key);
 bool graph_smap_put(arena_t *a, smap_t *m, const char *key, uint32_t val);
+/* Adds KEY with VAL when it is not there (GRAPH_SMAP_NEW); when it is,
+ * gives GRAPH_SMAP_THERE and sets its value to VAL only when REPLACE;
+ * GRAPH_SMAP_OOM when out of memory. One probe, where has-then-put takes
+ * two. */
+graph_smap_added_t graph_smap_add(arena_t *a, smap_t *m, const char *key,
+                                  uint32_t val, bool replace);
+/* The hash the tables use for KEY, and get with it already computed: for
+ * one name looked up in many tables (the scopes around a statement). */
+uint32_t graph_smap_hash(const char *key);
+uint32_t graph_smap_get_hashed(const smap_t *m, const char *key, uint32_t h);
 /* Grows the arena array *P (*CAP items of SIZE bytes, LEN used) to hold
  * one more item; false when out of memory. */
 bool graph_grow(arena_t *a, void **p, uint32_t *cap, uint32_t len,

@@ -8,22 +8,39 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "interpreter.h"
+#include "interpreter_int.h"
+
+/* What roots_remember keeps: the working directory, and for each absolute
+ * name asked about, and each folder above it, where a change of it would
+ * land and whether it exists. Strings and the table live in ARENA. */
+typedef struct memo_entry {
+    const char *where;
+    bool exists;
+} memo_entry_t;
+
+struct roots_memo {
+    arena_t *arena;
+    char *cwd;                  /* NULL until first needed */
+    smap_t index;               /* name -> index into ENTRIES */
+    memo_entry_t *entries;
+    uint32_t len, cap;
+};
 
 /* DIR/PATH (PATH alone when absolute; DIR relative to the working
- * directory) as one absolute name: "." and empty components dropped,
- * ".." taken back ("/.." is "/"). NULL when out of memory or the working
- * directory is unknown. */
-static char *absolute(const char *dir, const char *path)
+ * directory, CWD when not NULL) as one absolute name: "." and empty
+ * components dropped, ".." taken back ("/.." is "/"). NULL when out of
+ * memory or the working directory is unknown. */
+static char *absolute(const char *dir, const char *path, const char *cwd)
 {
     strbuf_t b;
     strbuf_init(&b);
     if (path[0] != '/') {
         if (!dir || dir[0] != '/') {
-            char cwd[PATH_MAX];
-            if (!getcwd(cwd, sizeof cwd)) {
+            char here[PATH_MAX];
+            if (!cwd && !(cwd = getcwd(here, sizeof here))) {
                 strbuf_free(&b);
                 return NULL;
             }
@@ -137,7 +154,7 @@ mig_status_t roots_of_plan(const ast_plan_t *plan, const char *dir,
                            write_roots_t *out)
 {
     *out = (write_roots_t){ 0 };
-    mig_status_t st = add_root(out, absolute(dir, "."), ".", 1);
+    mig_status_t st = add_root(out, absolute(dir, ".", NULL), ".", 1);
     for (uint32_t i = 0; st == MIG_OK && i < plan->items.len; i++) {
         const ast_node_t *n = plan->items.items[i];
         const char *path;
@@ -146,12 +163,100 @@ mig_status_t roots_of_plan(const ast_plan_t *plan, const char *dir,
             || !ast_string_is_plain(n->u.meta.value, &path, &len))
             continue;           /* syntax.c reports an interpolated one */
         char *p = strndup(path, len);
-        st = p ? add_root(out, absolute(dir, p), path, len) : MIG_ENOMEM;
+        st = p ? add_root(out, absolute(dir, p, NULL), path, len) : MIG_ENOMEM;
         free(p);
     }
     if (st != MIG_OK)
         roots_free(out);
     return st;
+}
+
+/* ---- remembering what the files were (roots_remember) ----------------- */
+
+/* The entry of the first LEN bytes of NAME (absolute and normalized;
+ * LEN 0 for "/"), found out as resolved() would, one name at a time from
+ * "/" down: a name is missing when the folder it is in is; else it is
+ * looked at (lstat) where that folder lands, and followed (realpath) when
+ * it is a link. NAME's byte at LEN is changed and put back. NULL when out
+ * of memory. */
+static const memo_entry_t *memo_find(roots_memo_t *m, char *name, size_t len)
+{
+    const char *key = len ? name : "/";
+    char kept = name[len];
+    if (len)
+        name[len] = '\0';
+    uint32_t i = graph_smap_get(&m->index, key);
+    if (i == GRAPH_NONE)
+        key = arena_strndup(m->arena, key, strlen(key));
+    if (len)
+        name[len] = kept;
+    if (i != GRAPH_NONE)
+        return &m->entries[i];
+    if (!key)
+        return NULL;
+    memo_entry_t e = { 0 };
+    strbuf_t b;
+    strbuf_init(&b);
+    char *real = NULL;
+    if (!len) {
+        real = realpath("/", NULL);
+        e.exists = real != NULL;
+        strbuf_puts(&b, real ? real : "/");
+    } else {
+        size_t cut = len;
+        while (name[cut - 1] != '/')
+            cut--;
+        const memo_entry_t *up = memo_find(m, name, cut - 1);
+        if (!up)
+            return NULL;
+        strbuf_puts(&b, strcmp(up->where, "/") == 0 ? "" : up->where);
+        strbuf_putc(&b, '/');
+        strbuf_put(&b, name + cut, len - cut);
+        struct stat sb;
+        if (!b.oom && up->exists && lstat(b.data, &sb) == 0) {
+            e.exists = true;
+            if (S_ISLNK(sb.st_mode) && !(real = realpath(b.data, NULL))) {
+                e.exists = false;
+                if (errno == ENOMEM)
+                    b.oom = true;
+            }
+        }
+    }
+    const char *w = real ? real : b.data;
+    e.where = b.oom ? NULL : arena_strndup(m->arena, w, strlen(w));
+    free(real);
+    strbuf_free(&b);
+    if (!e.where
+        || !graph_grow(m->arena, (void **)&m->entries, &m->cap, m->len,
+                       sizeof(*m->entries))
+        || !graph_smap_put(m->arena, &m->index, key, m->len))
+        return NULL;
+    m->entries[m->len] = e;
+    return &m->entries[m->len++];
+}
+
+mig_status_t roots_remember(write_roots_t *r)
+{
+    if (r->memo)
+        return MIG_OK;
+    roots_memo_t *m = calloc(1, sizeof(*m));
+    if (m)
+        m->arena = arena_new();
+    if (!m || !m->arena) {
+        free(m);
+        return MIG_ENOMEM;
+    }
+    r->memo = m;
+    return MIG_OK;
+}
+
+static void memo_free(roots_memo_t *m)
+{
+    if (!m)
+        return;
+    arena_free(m->arena);
+    free(m->cwd);
+    free(m);
 }
 
 mig_status_t roots_resolve(write_roots_t *r)
@@ -171,6 +276,7 @@ void roots_free(write_roots_t *r)
 {
     if (!r)
         return;
+    memo_free(r->memo);
     for (size_t i = 0; i < r->n; i++) {
         free(r->paths[i]);
         free(r->given[i]);
@@ -182,10 +288,23 @@ void roots_free(write_roots_t *r)
 
 char *roots_path(const write_roots_t *r, const char *dir, const char *path)
 {
-    char *name = absolute(dir, path);
+    roots_memo_t *m = r->memo;
+    if (m && !m->cwd && (!dir || dir[0] != '/')) {
+        char here[PATH_MAX];
+        if (getcwd(here, sizeof here) && !(m->cwd = strdup(here)))
+            return NULL;
+    }
+    char *name = absolute(dir, path, m ? m->cwd : NULL);
     if (!name || !r->real)
         return name;
-    char *real = resolved(name);
+    char *real = NULL;
+    if (m) {
+        size_t len = strcmp(name, "/") == 0 ? 0 : strlen(name);
+        const memo_entry_t *e = memo_find(m, name, len);
+        real = e ? strdup(e->where) : NULL;
+    } else {
+        real = resolved(name);
+    }
     free(name);
     return real;
 }

@@ -7,7 +7,8 @@
 # and median wall time, MB/s (MB = 10^6 bytes), the ratio to the floor, peak
 # RSS, and PASS/FAIL against the targets. Exit status: 0 when every target
 # is met, 1 when one is not, 2 when the benchmark could not run. Results are
-# kept in bench/RESULTS.md.
+# kept in bench/RESULTS.md. Then the growth of "check+graph" from SIZE/8 to
+# SIZE, doubling (not judged).
 #
 # usage: sh bench/parse/run.sh MIG_BINARY [SIZE_BYTES]
 #   MIG_BINARY is BUILD/cli/mig; the helpers are taken from BUILD/bench/ of
@@ -205,6 +206,32 @@ if [ -x /bin/true ]; then
         "starting a process and reading the clock: /bin/true takes %.4f s " \
         "best, %.4f s median)\n", best, med }'
 fi
+
+# Growth: "check+graph" again on the generator's plans of SIZE/8, SIZE/4
+# and SIZE/2 bytes (same seed, same shapes in the same shares), so that a
+# cost that grows faster than the input shows as a ratio above 2 between
+# one size and the next. Not judged; RUNS runs each, the median.
+echo
+echo "growth of check+graph (median of $runs runs; x prev: over the size before):"
+printf '  %-10s %9s %9s %9s\n' bytes "median s" "MB/s" "x prev"
+prev=
+for div in 8 4 2 1; do
+    gsize=$((size / div))
+    [ "$gsize" -ge 4096 ] || continue       # the generator's least size
+    gplan=$out/growth.mig
+    if [ "$div" -eq 1 ]; then
+        gplan=$plan
+    else
+        "$gen" -o "$gplan" "$gsize" || die "bench_parse_gen failed at $gsize bytes"
+    fi
+    gbytes=$(wc -c < "$gplan" | tr -d ' ')
+    time_runs "check+graph" "$mig" check --quiet "$gplan"
+    awk -v b="$gbytes" -v t="$med" -v p="$prev" 'BEGIN {
+        printf "  %-10d %9.4f %9.1f %9s\n", b, t, b / t / 1e6,
+               p == "" ? "-" : sprintf("%.2fx", t / p) }'
+    prev=$med
+done
+rm -f "$out/growth.mig"
 
 echo
 echo "targets, on the median run (x floor: median time over the floor's median):"

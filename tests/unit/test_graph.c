@@ -270,6 +270,54 @@ static void test_errors(void **state)
                   "this plan\n");
 }
 
+/* A plan of N stages written last-first, each after the next one in the
+ * file, and with CYCLE the last after the one before it too: the cycle
+ * search goes N deep. */
+static char *reversed_chain(uint32_t n, bool cycle)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_puts(&b, "migration \"deep\" {\n");
+    for (uint32_t i = 0; i + 1 < n; i++)
+        strbuf_printf(&b, "  stage s%u after s%u { step x = f() }\n", i, i + 1);
+    strbuf_printf(&b, "  stage s%u ", n - 1);
+    if (cycle)
+        strbuf_printf(&b, "after s%u ", n - 2);
+    strbuf_puts(&b, "{ step x = f() }\n}\n");
+    assert_false(b.oom);
+    return b.data;
+}
+
+/* 50,000 stages each after the next (the recursive search overflowed the
+ * C stack there): ordered last-first, and a cycle at the far end is
+ * found and reported once, from the first of its stages in the file. */
+static void test_deep_after_chain(void **state)
+{
+    (void)state;
+    enum { N = 50000 };
+    compiled_t c;
+    char *text = reversed_chain(N, false);
+    compile(&c, text);
+    assert_int_equal(c.status, MIG_OK);
+    assert_int_equal(graph_stage_count(c.graph), N);
+    assert_string_equal(graph_node_id(c.graph, graph_stage_at(c.graph, 0)),
+                        "s49999/enter");
+    assert_string_equal(graph_node_id(c.graph,
+                                      graph_stage_at(c.graph, N - 1)),
+                        "s0/enter");
+    release(&c);
+    free(text);
+    text = reversed_chain(N, true);
+    compile(&c, text);
+    assert_int_equal(c.status, MIG_EINVALID);
+    assert_int_equal(c.diags.len, 1);
+    assert_int_equal(c.diags.items[0].span.line, N);
+    assert_string_equal(c.diags.items[0].message,
+                        "stages form a cycle: s49998 -> s49999 -> s49998");
+    release(&c);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_nested_ids),
         cmocka_unit_test(test_unrelated_edit_keeps_ids),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_deep_after_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -169,6 +169,77 @@ static void the_rows_that_change_paths(void **state)
     roots_free(&r);
 }
 
+/* roots_remember gives every path what resolving it from "/" gives: the
+ * same name through links into a folder, a link to a file, a dangling
+ * link, a link loop, a name below a file, folders not there yet, "/" and
+ * names above the plan; each asked twice (the second answer remembered)
+ * and in an order where a folder is seen before and after its names. */
+static void remembered_paths_resolve_alike(void **state)
+{
+    fx_t *f = *state;
+    char p[200];
+    snprintf(p, sizeof p, "%s/plan/file", f->dir);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    static const char *const links[][2] = {
+        { "dangling", "../nowhere/x" }, { "loop", "loop" },
+        { "tofile", "file" }, { "abs", "/" }, { "up", ".." },
+    };
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+        snprintf(p, sizeof p, "%s/plan/%s", f->dir, links[i][0]);
+        assert_int_equal(symlink(links[i][1], p), 0);
+    }
+    static const char *const paths[] = {
+        "a.json", "link/x", "link", "link/deep/er/y", "link/../z", "new/dir/x",
+        "new/dir", "new", "file", "file/below", "dangling", "dangling/x",
+        "loop", "loop/x", "tofile", "tofile/x", "abs", "abs/etc/x",
+        "up/plan/link/x", "up", ".", "..", "../out/q", "/", "/etc/../tmp/x",
+        "x/../../plan-b/a", "link/x",
+    };
+    write_roots_t plain, kept;
+    roots_of(f, "migration \"m\" { writes \"../out\" }", true, &plain);
+    roots_of(f, "migration \"m\" { writes \"../out\" }", true, &kept);
+    assert_int_equal(roots_remember(&kept), MIG_OK);
+    assert_int_equal(roots_remember(&kept), MIG_OK);   /* once is enough */
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/plan", f->dir);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+            char *want = roots_path(&plain, dir, paths[i]);
+            char *got = roots_path(&kept, dir, paths[i]);
+            assert_non_null(want);
+            assert_non_null(got);
+            if (strcmp(want, got) != 0)
+                fail_msg("%s: remembered '%s', resolved '%s'", paths[i], got,
+                         want);
+            bool in_plain, in_kept;
+            assert_int_equal(roots_contain(&plain, dir, paths[i], &in_plain),
+                             MIG_OK);
+            assert_int_equal(roots_contain(&kept, dir, paths[i], &in_kept),
+                             MIG_OK);
+            assert_int_equal(in_plain, in_kept);
+            free(want);
+            free(got);
+        }
+    /* A relative plan folder: from the working directory, kept once. */
+    char *cwd = getcwd(NULL, 0);
+    assert_non_null(cwd);
+    assert_int_equal(chdir(f->dir), 0);
+    char *want = roots_path(&plain, "plan", "link/x");
+    char *got = roots_path(&kept, "plan", "link/x");
+    assert_string_equal(got, want);
+    snprintf(p, sizeof p, "%s/out/x", f->dir);
+    assert_string_equal(got, p);
+    free(want);
+    free(got);
+    assert_int_equal(chdir(cwd), 0);
+    free(cwd);
+    roots_free(&plain);
+    roots_free(&kept);
+    assert_null(kept.memo);
+}
+
 /* Whether another process can take the lock of the one root ROOT now. */
 static bool other_can_lock(const char *root)
 {
@@ -247,6 +318,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(which_paths_are_inside, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(the_rows_that_change_paths, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(remembered_paths_resolve_alike, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_root_in_use_is_refused, setup,
                                         teardown),

@@ -207,8 +207,9 @@ static void put_digest_is_compact_canonical(void **st)
     val_unref(in);
     static const char text[] =
         "{\"description\":\"Echoes\",\"inputSchema\":{\"type\":\"object\"},"
-        "\"kind\":\"tool\",\"name\":\"echo\",\"provenance\":{\"file\":"
-        "\"a.json\",\"pointer\":\"/0\"}}";
+        "\"kind\":\"tool\",\"name\":\"echo\",\"provenance\":{\"digest\":"
+        "\"blake2b:0000000000000000000000000000000000000000000000000000000000000000\","
+        "\"file\":\"a.json\",\"format\":\"openai.tools\",\"pointer\":\"/0\"}}";
     char hex[BLOB_HEX], want[8 + BLOB_HEX];
     blobs_hash(text, sizeof text - 1, hex);
     snprintf(want, sizeof want, "blake2b:%s", hex);

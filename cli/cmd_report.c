@@ -26,6 +26,14 @@ static val_t *at(const val_t *m, const char *key)
                                        : NULL;
 }
 
+/* The length of the list or map at KEY of M; 0 when there is none. */
+static size_t len_at(const val_t *m, const char *key)
+{
+    val_t *v = at(m, key);
+    return v && (val_type(v) == VAL_LIST || val_type(v) == VAL_MAP)
+           ? val_len(v) : 0;
+}
+
 /* S in a Markdown table cell or a list line: '|' escaped, line ends and
  * tabs as spaces, "-" for none. */
 static void put_cell(strbuf_t *b, const char *s)
@@ -114,7 +122,7 @@ static void put_files(strbuf_t *b, const val_t *files)
         put_cell(b, str_at(f, "format"));
         strbuf_puts(b, " | ");
         put_cell(b, str_at(f, "version"));
-        strbuf_printf(b, " | %zu | %s%s | ", val_len(at(f, "records")),
+        strbuf_printf(b, " | %zu | %s%s | ", len_at(f, "records"),
                       str_at(f, "outcome"),
                       val_get_bool(at(f, "rolled_back")) ? ", rolled back"
                                                          : "");
@@ -130,7 +138,7 @@ static void put_records(strbuf_t *b, const val_t *files)
     for (size_t i = 0; i < val_len(files); i++) {
         const val_t *f = val_list_get(files, i);
         const val_t *recs = at(f, "records");
-        if (!val_len(recs))
+        if (!len_at(f, "records"))
             continue;
         if (!title)
             strbuf_puts(b, "\n## Records\n");
@@ -187,8 +195,7 @@ static void put_end(strbuf_t *b, const store_run_t *r, store_run_state_t live,
                   "the registry no longer holds the records listed as "
                   "stored, kept or replaced above.\n\nVerification: ",
                   int_at(d, "undone"), int_at(d, "undone") == 1 ? "" : "s");
-    size_t differ = val_len(at(d, "differ")), unv = val_len(at(d,
-                                                               "unverified"));
+    size_t differ = len_at(d, "differ"), unv = len_at(d, "unverified");
     if (val_get_bool(at(d, "matched")))
         strbuf_puts(b, "every managed resource matches the checkpoint.\n");
     else if (differ)
@@ -212,7 +219,7 @@ static mig_status_t print_text(const store_run_t *r, store_run_state_t live,
     if (int_at(rep, "steps") == 0)
         strbuf_printf(&b, "\nRun %" PRId64 " has no tools.* or registry.put "
                       "steps: there are no files to report.\n", r->id);
-    else if (!val_len(files))
+    else if (!len_at(rep, "files"))
         strbuf_puts(&b, "\nIts tools.* steps saw no files.\n");
     else {
         put_files(&b, files);

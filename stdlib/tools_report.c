@@ -242,8 +242,8 @@ static void record_failed(rep_t *r, val_t *rec, int outcome, const char *cls,
     set(r, rec, "outcome", val_cstring(record_outcomes[skip ? R_SKIPPED
                                                            : outcome]));
     set(r, rec, "reason", skip ? clipped(skip)
-                               : outcome == R_REJECTED ? clipped(msg)
-                                                       : class_text(cls, msg));
+                               : outcome == R_FAILED ? class_text(cls, msg)
+                                                     : clipped(msg));
     set(r, rec, "error", error_value(r, cls, msg));
 }
 
@@ -506,7 +506,9 @@ static void outcome_of_records(rep_t *r, val_t *f, const val_t *list,
 static void finish_file(rep_t *r, val_t *f, size_t files[N_FILE_OUTCOMES],
                         size_t records[N_RECORD_OUTCOMES])
 {
-    val_t *map = get(f, "records");
+    /* "records" goes last: taken out, set again as a list at the end. */
+    val_t *map = val_ref(get(f, "records"));
+    val_map_delete(f, "records", 7);
     val_t *list = val_list_new(val_len(map));
     size_t count[N_RECORD_OUTCOMES] = { 0 };
     bool rolled = false;
@@ -553,6 +555,7 @@ static void finish_file(rep_t *r, val_t *f, size_t files[N_FILE_OUTCOMES],
     }
     set(r, f, "rolled_back", val_bool(rolled));
     set(r, f, "records", list);
+    val_unref(map);
     static const char *const internal[] = { "_read", "_scan", "_problem",
                                             "_skip" };
     for (size_t i = 0; i < sizeof internal / sizeof internal[0]; i++)

@@ -63,8 +63,8 @@ typedef struct rep {
 /* A file's map keeps, besides the keys of docs/report.md, what the
  * outcome is computed from, under keys that start with '_' (dropped at
  * the end): _read (a tools.read step took it), _scan (tools.scan's
- * reason), _problem (the reader's first error), _skip (the skip reason
- * of a failed read), and records as a map by provenance. */
+ * reason), _problem (why the reader gave no records), _skip (the skip
+ * reason of a failed read), and records as a map by provenance. */
 
 static void set(rep_t *r, val_t *m, const char *key, val_t *v)
 {
@@ -280,15 +280,21 @@ static void on_read(rep_t *r, const store_step_t *st)
     copy_str(r, f, st->result, "format");
     copy_str(r, f, st->result, "version");
     copy_str(r, f, st->result, "digest");
+    /* Why a file gave no records: the reader's first error, else its
+     * last warning (the loading's warnings come first, the reader's
+     * last: "its record comes from that file"). */
     val_t *problems = get(st->result, "problems");
+    const char *error = NULL, *warning = NULL;
     for (size_t i = 0; problems && i < val_len(problems); i++) {
         val_t *p = val_list_get(problems, i);
         const char *sev = str_at(p, "severity"), *msg = str_at(p, "message");
-        if (sev && msg && strcmp(sev, "error") == 0 && !get(f, "_problem")) {
-            set(r, f, "_problem", clipped(msg));
-            break;
-        }
+        if (sev && msg && strcmp(sev, "error") == 0 && !error)
+            error = msg;
+        else if (sev && msg && strcmp(sev, "warning") == 0)
+            warning = msg;
     }
+    if (error || warning)
+        set(r, f, "_problem", clipped(error ? error : warning));
     for (size_t l = 0; l < sizeof record_lists / sizeof record_lists[0];
          l++) {
         val_t *list = get(st->result, record_lists[l].list);

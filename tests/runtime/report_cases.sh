@@ -16,7 +16,8 @@
 # then "json exit N" and the JSON; times, durations, the host and pid are
 # replaced by words (TIME, DURATION, HOST, PID) and the temporary folder by
 # "CASE". A case fails when that differs; with --update the expected files
-# are rewritten (review them!). Ends with "N passed, N failed".
+# are rewritten (review them!). The example of docs/report.md must be the
+# inventory case's text report. Ends with "N passed, N failed".
 set -u
 MIG=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 DIR=$(cd "$2" && pwd)
@@ -81,6 +82,21 @@ for plan in *.mig; do
   echo "    the run printed:"
   sed 's/^/      /' "$work/run.out"
 done
+# docs/report.md shows the text report of the inventory case as it is.
+doc=$DIR/../../../docs/report.md
+if [ -f "$doc" ] && [ -f "$DIR/inventory.expected" ]; then
+  sed -n '/^\$ mig report last$/,/^```$/p' "$doc" | sed '1d;$d' \
+    | sed 's|/work/plans/|CASE/|' | normal > "$work/doc"
+  sed -n '/^report exit 0$/,/^json exit/p' "$DIR/inventory.expected" \
+    | sed '1d;$d' > "$work/golden"
+  if cmp -s "$work/golden" "$work/doc"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: docs/report.md's example is not inventory.expected's report"
+    diff -u "$work/golden" "$work/doc" | sed 's/^/    /'
+  fi
+fi
 if [ $((passed + failed)) -eq 0 ]; then
   echo "report_cases.sh: no cases in $DIR" >&2
   failed=1

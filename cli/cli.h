@@ -176,6 +176,12 @@ int cli_store_exit(mig_status_t st);
  * (no such run, none yet) or EXIT_STORE (S cannot be read) with the
  * reason in DIAGS (S's own messages moved there). */
 int cli_run_id(store_t *s, const char *text, int64_t *id, diag_list_t *diags);
+/* Opens the store of CMD read-only (cli_open_store) and reads the RUN
+ * operand TEXT in it (cli_run_id): what the commands that read one run
+ * begin with. Returns like them; *S is set (or NULL) either way, for
+ * cli_finish_store. */
+int cli_open_run(const cli_cmd_t *cmd, const cli_args_t *a, const char *text,
+                 store_t **s, int64_t *id, diag_list_t *diags);
 
 /* What the commands that read a run share (cmd_status.c). */
 /* MS (Unix milliseconds) as UTC ISO-8601: "2024-05-01T12:00:00Z", or with
@@ -198,6 +204,9 @@ mig_status_t cli_print_json(const val_t *v, bool pretty);
  * code RC returned (EXIT_USAGE instead of EXIT_CLEAN when DIAGS ran out
  * of memory). */
 int cli_finish_store(store_t *s, diag_list_t *diags, int rc);
+/* cli_finish_store with the exit code of store status ST
+ * (cli_store_exit), "out of memory" said for MIG_ENOMEM. */
+int cli_finish_status(store_t *s, diag_list_t *diags, mig_status_t st);
 
 /* What a run shows (report.c; docs/cli.md, "What a run prints"). */
 typedef enum cli_report_mode {

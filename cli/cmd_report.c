@@ -266,9 +266,7 @@ int cmd_report(const cli_cmd_t *cmd, const cli_args_t *args)
     diag_list_init(&diags);
     store_t *s;
     int64_t id;
-    int rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags);
-    if (rc == EXIT_CLEAN)
-        rc = cli_run_id(s, args->operands[0], &id, &diags);
+    int rc = cli_open_run(cmd, args, args->operands[0], &s, &id, &diags);
     if (rc != EXIT_CLEAN)
         return cli_finish_store(s, &diags, rc);
     store_run_t r;
@@ -283,7 +281,5 @@ int cmd_report(const cli_cmd_t *cmd, const cli_args_t *args)
         store_run_clear(&r);
     }
     val_unref(rep);
-    if (st == MIG_ENOMEM)
-        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return cli_finish_store(s, &diags, cli_store_exit(st));
+    return cli_finish_status(s, &diags, st);
 }

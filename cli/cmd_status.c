@@ -145,6 +145,14 @@ static bool add_checkpoint(void *data, const store_checkpoint_t *cp)
 }
 
 /* (cli.h) */
+int cli_finish_status(store_t *s, diag_list_t *diags, mig_status_t st)
+{
+    if (st == MIG_ENOMEM)
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory");
+    return cli_finish_store(s, diags, cli_store_exit(st));
+}
+
+/* (cli.h) */
 val_t *cli_run_value(store_t *s, const store_run_t *r,
                      store_run_state_t live, bool full, mig_status_t *st)
 {
@@ -268,10 +276,9 @@ int cmd_status(const cli_cmd_t *cmd, const cli_args_t *args)
     diag_list_init(&diags);
     store_t *s;
     int64_t id;
-    int rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags);
-    if (rc == EXIT_CLEAN)
-        rc = cli_run_id(s, args->n_operands ? args->operands[0] : "last", &id,
-                        &diags);
+    int rc = cli_open_run(cmd, args,
+                          args->n_operands ? args->operands[0] : "last", &s,
+                          &id, &diags);
     if (rc != EXIT_CLEAN)
         return cli_finish_store(s, &diags, rc);
     store_run_t r;
@@ -288,9 +295,7 @@ int cmd_status(const cli_cmd_t *cmd, const cli_args_t *args)
         }
         store_run_clear(&r);
     }
-    if (st == MIG_ENOMEM)
-        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return cli_finish_store(s, &diags, cli_store_exit(st));
+    return cli_finish_status(s, &diags, st);
 }
 
 /* ---- mig history ------------------------------------------------------- */
@@ -427,9 +432,7 @@ int cmd_history(const cli_cmd_t *cmd, const cli_args_t *args)
         st = print_history(s, runs, n);
     }
     store_runs_free(runs, n);
-    if (st == MIG_ENOMEM)
-        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return cli_finish_store(s, &diags, cli_store_exit(st));
+    return cli_finish_status(s, &diags, st);
 }
 
 /* ---- mig log ----------------------------------------------------------- */
@@ -625,9 +628,7 @@ int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args)
     diag_list_init(&diags);
     store_t *s;
     int64_t id;
-    int rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags);
-    if (rc == EXIT_CLEAN)
-        rc = cli_run_id(s, args->operands[0], &id, &diags);
+    int rc = cli_open_run(cmd, args, args->operands[0], &s, &id, &diags);
     if (rc != EXIT_CLEAN)
         return cli_finish_store(s, &diags, rc);
     log_out_t o = { .json = cli_value(cmd, args, "json") != NULL,
@@ -648,7 +649,5 @@ int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args)
         st = o.st;
     val_unref(o.journal);
     strbuf_free(&o.b);
-    if (st == MIG_ENOMEM)
-        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return cli_finish_store(s, &diags, cli_store_exit(st));
+    return cli_finish_status(s, &diags, st);
 }

@@ -224,10 +224,11 @@ static void test_conflict_skipped_or_failed(void **state)
 static void test_read_failed(void **state)
 {
     (void)state;
-    step("r", "0", "tools.read", STORE_STEP_FAILED, NULL,
-         "{\"path\": \"a.json\"}", "Unavailable", "injected fault");
+    /* b.json is seen first; the report lists by path all the same. */
     step("r", "1", "tools.read", STORE_STEP_FAILED, NULL,
          "{\"path\": \"b.json\"}", "Timeout", "took too long");
+    step("r", "0", "tools.read", STORE_STEP_FAILED, NULL,
+         "{\"path\": \"a.json\"}", "Unavailable", "injected fault");
     store_step_t skip = { .node = "loop", .item = "1",
                           .state = STORE_STEP_SKIPPED, .error_class = "skip",
                           .error = "slow file" };

@@ -243,7 +243,7 @@ static void record_failed(rep_t *r, val_t *rec, int outcome, const char *cls,
                                                            : outcome]));
     set(r, rec, "reason", skip ? clipped(skip)
                                : outcome == R_FAILED ? class_text(cls, msg)
-                                                     : clipped(msg));
+                                                     : clipped(msg ? msg : ""));
     set(r, rec, "error", error_value(r, cls, msg));
 }
 
@@ -495,9 +495,10 @@ static void outcome_of_records(rep_t *r, val_t *f, const val_t *list,
     for (size_t i = 0; i < val_len(list); i++) {
         val_t *rec = val_list_get(list, i);
         const char *o = str_at(rec, "outcome");
-        bool match = out == F_FAILED ? strcmp(o, "failed") == 0
-                                           || strcmp(o, "conflict") == 0
-                                     : strcmp(o, file_outcomes[out]) == 0;
+        bool match = o && (out == F_FAILED
+                           ? strcmp(o, "failed") == 0
+                                 || strcmp(o, "conflict") == 0
+                           : strcmp(o, file_outcomes[out]) == 0);
         if (match) {
             set(r, f, "reason", val_ref(get(rec, "reason")));
             if (out == F_FAILED)

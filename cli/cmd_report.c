@@ -8,22 +8,30 @@
 
 #include "cli.h"
 
+/* The value at KEY of M (borrowed), or NULL when M is no map or has
+ * none; the string or integer there, or NULL or 0. */
+static val_t *at(const val_t *m, const char *key)
+{
+    return m && val_type(m) == VAL_MAP ? val_map_get(m, key, strlen(key))
+                                       : NULL;
+}
+
 static const char *str_at(const val_t *m, const char *key)
 {
-    val_t *v = m ? val_map_get(m, key, strlen(key)) : NULL;
+    val_t *v = at(m, key);
     return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : NULL;
 }
 
 static int64_t int_at(const val_t *m, const char *key)
 {
-    val_t *v = m ? val_map_get(m, key, strlen(key)) : NULL;
+    val_t *v = at(m, key);
     return v && val_is_int(v) ? val_get_int(v) : 0;
 }
 
-static val_t *at(const val_t *m, const char *key)
+static bool true_at(const val_t *m, const char *key)
 {
-    return m && val_type(m) == VAL_MAP ? val_map_get(m, key, strlen(key))
-                                       : NULL;
+    val_t *v = at(m, key);
+    return v && val_type(v) == VAL_BOOL && val_get_bool(v);
 }
 
 /* The length of the list or map at KEY of M; 0 when there is none. */
@@ -124,7 +132,7 @@ static void put_files(strbuf_t *b, const val_t *files)
         put_cell(b, str_at(f, "version"));
         strbuf_printf(b, " | %zu | %s%s | ", len_at(f, "records"),
                       str_at(f, "outcome"),
-                      val_get_bool(at(f, "rolled_back")) ? ", rolled back"
+                      true_at(f, "rolled_back") ? ", rolled back"
                                                          : "");
         put_cell(b, str_at(f, "reason"));
         strbuf_puts(b, " |\n");
@@ -158,7 +166,7 @@ static void put_records(strbuf_t *b, const val_t *files)
             else if (int_at(r, "line"))
                 strbuf_printf(b, " (line %" PRId64 ")", int_at(r, "line"));
             strbuf_printf(b, ": %s", str_at(r, "outcome"));
-            if (val_get_bool(at(r, "rolled_back")))
+            if (true_at(r, "rolled_back"))
                 strbuf_puts(b, ", rolled back");
             if (why) {
                 strbuf_puts(b, ": ");
@@ -196,7 +204,7 @@ static void put_end(strbuf_t *b, const store_run_t *r, store_run_state_t live,
                   "stored, kept or replaced above.\n\nVerification: ",
                   int_at(d, "undone"), int_at(d, "undone") == 1 ? "" : "s");
     size_t differ = len_at(d, "differ"), unv = len_at(d, "unverified");
-    if (val_get_bool(at(d, "matched")))
+    if (true_at(d, "matched"))
         strbuf_puts(b, "every managed resource matches the checkpoint.\n");
     else if (differ)
         strbuf_printf(b, "%zu resource%s differ%s from the checkpoint "

@@ -78,6 +78,13 @@ static val_t *get(const val_t *m, const char *key)
                                        : NULL;
 }
 
+/* The list at KEY of M, or NULL when there is none. */
+static val_t *list_at(const val_t *m, const char *key)
+{
+    val_t *v = get(m, key);
+    return v && val_type(v) == VAL_LIST ? v : NULL;
+}
+
 /* The string at KEY of M, or NULL when it is none. */
 static const char *str_at(const val_t *m, const char *key)
 {
@@ -283,7 +290,7 @@ static void on_read(rep_t *r, const store_step_t *st)
     /* Why a file gave no records: the reader's first error, else its
      * last warning (the loading's warnings come first, the reader's
      * last: "its record comes from that file"). */
-    val_t *problems = get(st->result, "problems");
+    val_t *problems = list_at(st->result, "problems");
     const char *error = NULL, *warning = NULL;
     for (size_t i = 0; problems && i < val_len(problems); i++) {
         val_t *p = val_list_get(problems, i);
@@ -297,7 +304,7 @@ static void on_read(rep_t *r, const store_step_t *st)
         set(r, f, "_problem", clipped(error ? error : warning));
     for (size_t l = 0; l < sizeof record_lists / sizeof record_lists[0];
          l++) {
-        val_t *list = get(st->result, record_lists[l].list);
+        val_t *list = list_at(st->result, record_lists[l].list);
         for (size_t i = 0; list && i < val_len(list); i++) {
             val_t *rec = val_list_get(list, i);
             record_get(r, get(rec, "provenance"), record_lists[l].kind,
@@ -527,7 +534,9 @@ static void finish_file(rep_t *r, val_t *f, size_t files[N_FILE_OUTCOMES],
                 count[k]++;
                 records[k]++;
             }
-        rolled = rolled || val_get_bool(get(rec, "rolled_back"));
+        val_t *undone = get(rec, "rolled_back");
+        rolled = rolled || (undone && val_type(undone) == VAL_BOOL
+                            && val_get_bool(undone));
         if (val_list_push(list, rec) != MIG_OK)
             r->oom = true;
     }

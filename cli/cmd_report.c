@@ -161,6 +161,9 @@ static void put_records(strbuf_t *b, const val_t *files)
                                                          : "record");
             put_cell(b, str_at(r, "name"));
             strbuf_putc(b, '`');
+            const char *v2 = str_at(r, "v2_name");
+            if (v2 && (!str_at(r, "name") || strcmp(v2, str_at(r, "name"))))
+                strbuf_printf(b, " as `%s`", v2);
             if (ptr)
                 strbuf_printf(b, " (#%s)", ptr);
             else if (int_at(r, "line"))

@@ -207,6 +207,7 @@ static val_t *record_get(rep_t *r, const val_t *prov, const char *kind,
                                    ? val_ref(ptr) : val_null());
         set(r, rec, "line", line && val_is_int(line) ? val_ref(line)
                                                       : val_null());
+        set(r, rec, "v2_name", val_null());
         set(r, rec, "outcome", val_cstring(record_outcomes[R_NOT_REACHED]));
         set(r, rec, "reason", val_null());
         set(r, rec, "error", val_null());
@@ -252,6 +253,15 @@ static void record_failed(rep_t *r, val_t *rec, int outcome, const char *cls,
                                : outcome == R_FAILED ? class_text(cls, msg)
                                                      : clipped(msg ? msg : ""));
     set(r, rec, "error", error_value(r, cls, msg));
+}
+
+/* Sets the name REC has in the registry, that of DESCRIPTOR (a
+ * tools.normalize result or a registry.put record), when it is one. */
+static void v2_name(rep_t *r, val_t *rec, const val_t *descriptor)
+{
+    const char *name = str_at(descriptor, "name");
+    if (rec && name)
+        set(r, rec, "v2_name", val_cstring(name));
 }
 
 /* ---- what each action's step says --------------------------------------- */
@@ -332,8 +342,8 @@ static void on_normalize(rep_t *r, const store_step_t *st)
 {
     if (st->state == STORE_STEP_DONE) {
         val_t *d = get(st->result, "descriptor");
-        record_get(r, get(d, "provenance"), str_at(d, "kind"),
-                   str_at(d, "name"));
+        v2_name(r, record_get(r, get(d, "provenance"), str_at(d, "kind"),
+                              str_at(d, "name")), d);
     } else if (st->state == STORE_STEP_FAILED) {
         val_t *rec = get(st->args, "record");
         val_t *prov = get(rec, "provenance");
@@ -365,6 +375,7 @@ static void on_put(rep_t *r, const store_step_t *st)
         r->unattributed++;
         return;
     }
+    v2_name(r, it, rec);
     if (st->state == STORE_STEP_FAILED) {
         bool conflict = st->error_class
                         && strcmp(st->error_class, "Conflict") == 0;

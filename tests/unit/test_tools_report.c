@@ -133,9 +133,9 @@ static void test_partial_rejected_not_reached(void **state)
     step("x/each/q", "0", "tools.read", STORE_STEP_DONE, read_a, NULL, NULL,
          NULL);
     step("x/each/inner/z", "0/0", "tools.normalize", STORE_STEP_DONE,
-         "{\"descriptor\": " TOOL("one", "in/a.json", "/0") "}", NULL, NULL,
-         NULL);
-    put_record("x/each/inner/w", "0/0", TOOL("one", "in/a.json", "/0"),
+         "{\"descriptor\": " TOOL("one_v2", "in/a.json", "/0") "}", NULL,
+         NULL, NULL);
+    put_record("x/each/inner/w", "0/0", TOOL("one_v2", "in/a.json", "/0"),
                STORE_JOURNAL_DONE);
     step("x/each/inner/w", "0/0", "registry.put", STORE_STEP_DONE,
          "{\"outcome\": \"added\"}", NULL, NULL, NULL);
@@ -152,8 +152,12 @@ static void test_partial_rejected_not_reached(void **state)
     assert_string_equal(str(a, "version"), "v1");
     assert_string_equal(str(record_at(a, 0), "outcome"), "stored");
     assert_string_equal(str(record_at(a, 0), "pointer"), "/0");
+    /* The name as found, and the one the registry has (fitted). */
+    assert_string_equal(str(record_at(a, 0), "name"), "one");
+    assert_string_equal(str(record_at(a, 0), "v2_name"), "one_v2");
     val_t *two = record_at(a, 1);
     assert_string_equal(str(two, "name"), "two");
+    assert_json(at(two, "v2_name"), "null");  /* never a descriptor */
     assert_string_equal(str(two, "outcome"), "rejected");
     assert_string_equal(str(two, "reason"), "tools.normalize: the "
                         "descriptor of 'two' is not valid");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mig_stdlib.h"
+#include "tools_int.h"     /* tools_member, tools_get, tools_get_str */
 
 /* The outcomes, of a file and of a record: docs/report.md. */
 #define FILE_OUTCOMES(X)                                                      \
@@ -70,26 +71,6 @@ static void set(rep_t *r, val_t *m, const char *key, val_t *v)
 {
     if (!v || !m || val_map_set_take(m, key, strlen(key), v) != MIG_OK)
         r->oom = true;
-}
-
-static val_t *get(const val_t *m, const char *key)
-{
-    return m && val_type(m) == VAL_MAP ? val_map_get(m, key, strlen(key))
-                                       : NULL;
-}
-
-/* The list at KEY of M, or NULL when there is none. */
-static val_t *list_at(const val_t *m, const char *key)
-{
-    val_t *v = get(m, key);
-    return v && val_type(v) == VAL_LIST ? v : NULL;
-}
-
-/* The string at KEY of M, or NULL when it is none. */
-static const char *str_at(const val_t *m, const char *key)
-{
-    val_t *v = get(m, key);
-    return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : NULL;
 }
 
 /* S as a string value, cut to TOOLS_REPORT_REASON_MAX bytes saying so. */
@@ -171,7 +152,7 @@ static val_t *file_get(rep_t *r, const char *path)
 /* Sets KEY of F to the string at KEY of FROM, when it is one. */
 static void copy_str(rep_t *r, val_t *f, const val_t *from, const char *key)
 {
-    const char *s = str_at(from, key);
+    const char *s = tools_get_str(from, key);
     if (s)
         set(r, f, key, val_cstring(s));
 }
@@ -182,13 +163,14 @@ static void copy_str(rep_t *r, val_t *f, const val_t *from, const char *key)
 static val_t *record_get(rep_t *r, const val_t *prov, const char *kind,
                          const char *name)
 {
-    const char *path = str_at(prov, "file");
+    const char *path = tools_get_str(prov, "file");
     val_t *f = path ? file_get(r, path) : NULL;
     if (!f)
         return NULL;
-    if (!get(f, "_read") && !str_at(f, "format"))
+    if (!tools_member(f, "_read") && !tools_get_str(f, "format"))
         copy_str(r, f, prov, "format");
-    val_t *ptr = get(prov, "pointer"), *line = get(prov, "line");
+    val_t *ptr = tools_member(prov, "pointer");
+    val_t *line = tools_member(prov, "line");
     strbuf_t k;
     strbuf_init(&k);
     if (ptr && val_type(ptr) == VAL_STRING)
@@ -197,7 +179,7 @@ static val_t *record_get(rep_t *r, const val_t *prov, const char *kind,
         strbuf_printf(&k, "line %lld", (long long)val_get_int(line));
     else
         strbuf_printf(&k, "%s %s", kind ? kind : "", name ? name : "");
-    val_t *recs = get(f, "records");
+    val_t *recs = tools_member(f, "records");
     val_t *rec = k.oom ? NULL : val_map_get(recs, k.data, k.len);
     if (!rec && !k.oom) {
         rec = val_map_new(8);
@@ -249,9 +231,10 @@ static void record_failed(rep_t *r, val_t *rec, int outcome, const char *cls,
     const char *skip = skip_reason(r, item);
     set(r, rec, "outcome", val_cstring(record_outcomes[skip ? R_SKIPPED
                                                            : outcome]));
-    set(r, rec, "reason", skip ? clipped(skip)
-                               : outcome == R_FAILED ? class_text(cls, msg)
-                                                     : clipped(msg ? msg : ""));
+    val_t *why = skip ? clipped(skip)
+                      : outcome == R_FAILED ? class_text(cls, msg)
+                                            : clipped(msg ? msg : "");
+    set(r, rec, "reason", why);
     set(r, rec, "error", error_value(r, cls, msg));
 }
 
@@ -259,7 +242,7 @@ static void record_failed(rep_t *r, val_t *rec, int outcome, const char *cls,
  * tools.normalize result or a registry.put record), when it is one. */
 static void v2_name(rep_t *r, val_t *rec, const val_t *descriptor)
 {
-    const char *name = str_at(descriptor, "name");
+    const char *name = tools_get_str(descriptor, "name");
     if (rec && name)
         set(r, rec, "v2_name", val_cstring(name));
 }
@@ -272,13 +255,13 @@ static void on_scan(rep_t *r, const store_step_t *st)
         return;
     for (size_t i = 0; i < val_len(st->result); i++) {
         val_t *e = val_list_get(st->result, i);
-        const char *path = str_at(e, "path");
+        const char *path = tools_get_str(e, "path");
         val_t *f = path ? file_get(r, path) : NULL;
         if (!f)
             continue;
-        if (!get(f, "_read"))
+        if (!tools_member(f, "_read"))
             copy_str(r, f, e, "format");
-        const char *why = str_at(e, "reason");
+        const char *why = tools_get_str(e, "reason");
         if (why)
             set(r, f, "_scan", clipped(why));
     }
@@ -288,7 +271,7 @@ static void on_read(rep_t *r, const store_step_t *st)
 {
     if (st->state != STORE_STEP_DONE)
         return;     /* a failed read: on_read_failed, once skips are known */
-    const char *path = str_at(st->result, "path");
+    const char *path = tools_get_str(st->result, "path");
     val_t *f = path ? file_get(r, path) : NULL;
     if (!f)
         return;
@@ -300,11 +283,12 @@ static void on_read(rep_t *r, const store_step_t *st)
     /* Why a file gave no records: the reader's first error, else its
      * last warning (the loading's warnings come first, the reader's
      * last: "its record comes from that file"). */
-    val_t *problems = list_at(st->result, "problems");
+    val_t *problems = tools_get(st->result, "problems", VAL_LIST);
     const char *error = NULL, *warning = NULL;
     for (size_t i = 0; problems && i < val_len(problems); i++) {
         val_t *p = val_list_get(problems, i);
-        const char *sev = str_at(p, "severity"), *msg = str_at(p, "message");
+        const char *sev = tools_get_str(p, "severity");
+        const char *msg = tools_get_str(p, "message");
         if (sev && msg && strcmp(sev, "error") == 0 && !error)
             error = msg;
         else if (sev && msg && strcmp(sev, "warning") == 0)
@@ -314,11 +298,12 @@ static void on_read(rep_t *r, const store_step_t *st)
         set(r, f, "_problem", clipped(error ? error : warning));
     for (size_t l = 0; l < sizeof record_lists / sizeof record_lists[0];
          l++) {
-        val_t *list = list_at(st->result, record_lists[l].list);
+        val_t *list = tools_get(st->result, record_lists[l].list, VAL_LIST);
         for (size_t i = 0; list && i < val_len(list); i++) {
             val_t *rec = val_list_get(list, i);
-            record_get(r, get(rec, "provenance"), record_lists[l].kind,
-                       str_at(rec, "name"));
+            record_get(r, tools_member(rec, "provenance"),
+                       record_lists[l].kind,
+                       tools_get_str(rec, "name"));
         }
     }
 }
@@ -327,7 +312,7 @@ static void on_read_failed(rep_t *r, const store_step_t *st)
 {
     if (st->state != STORE_STEP_FAILED)
         return;
-    const char *path = str_at(st->args, "path");
+    const char *path = tools_get_str(st->args, "path");
     val_t *f = path ? file_get(r, path) : NULL;
     if (!f)
         return;
@@ -341,14 +326,15 @@ static void on_read_failed(rep_t *r, const store_step_t *st)
 static void on_normalize(rep_t *r, const store_step_t *st)
 {
     if (st->state == STORE_STEP_DONE) {
-        val_t *d = get(st->result, "descriptor");
-        v2_name(r, record_get(r, get(d, "provenance"), str_at(d, "kind"),
-                              str_at(d, "name")), d);
+        val_t *d = tools_member(st->result, "descriptor");
+        v2_name(r, record_get(r, tools_member(d, "provenance"),
+                              tools_get_str(d, "kind"),
+                              tools_get_str(d, "name")), d);
     } else if (st->state == STORE_STEP_FAILED) {
-        val_t *rec = get(st->args, "record");
-        val_t *prov = get(rec, "provenance");
-        val_t *it = record_get(r, prov, str_at(rec, "kind"),
-                               str_at(rec, "name"));
+        val_t *rec = tools_member(st->args, "record");
+        val_t *prov = tools_member(rec, "provenance");
+        val_t *it = record_get(r, prov, tools_get_str(rec, "kind"),
+                               tools_get_str(rec, "name"));
         if (!it) {
             r->unattributed++;
             return;
@@ -366,11 +352,12 @@ static void on_put(rep_t *r, const store_step_t *st)
     if (st->state != STORE_STEP_DONE && st->state != STORE_STEP_FAILED)
         return;
     val_t *j = at_step(r, r->puts, st->node, st->item);
-    val_t *args = st->state == STORE_STEP_FAILED && st->args ? st->args
-                                                             : get(j, "args");
-    val_t *rec = get(args, "record");
-    val_t *it = record_get(r, get(rec, "provenance"), str_at(rec, "kind"),
-                           str_at(rec, "name"));
+    val_t *args = st->state == STORE_STEP_FAILED && st->args
+                  ? st->args : tools_member(j, "args");
+    val_t *rec = tools_member(args, "record");
+    val_t *it = record_get(r, tools_member(rec, "provenance"),
+                           tools_get_str(rec, "kind"),
+                           tools_get_str(rec, "name"));
     if (!it) {
         r->unattributed++;
         return;
@@ -383,19 +370,20 @@ static void on_put(rep_t *r, const store_step_t *st)
                       st->error_class, st->error, st->item);
         return;
     }
-    const char *how = str_at(st->result, "outcome");
+    const char *how = tools_get_str(st->result, "outcome");
     for (size_t i = 0; how && i < sizeof put_outcomes / sizeof put_outcomes[0];
          i++)
         if (strcmp(how, put_outcomes[i].put) == 0)
             set(r, it, "outcome",
                 val_cstring(record_outcomes[put_outcomes[i].outcome]));
-    const char *state = str_at(j, "state");
+    const char *state = tools_get_str(j, "state");
     set(r, it, "rolled_back", val_bool(state && strcmp(state, "undone") == 0));
 }
 
 /* The actions the report follows (every tools.* and registry.put step
- * counts as one it saw, in "steps"). Pass 0 reads the files and their records, pass 1
- * what became of them (after every skipped item is known). */
+ * counts as one it saw, in "steps"). Pass 0 reads the files and their
+ * records, pass 1 what became of them (after every skipped item is
+ * known). */
 static const struct {
     const char *action;
     void (*pass[2])(rep_t *r, const store_step_t *st);
@@ -431,14 +419,14 @@ static bool on_step(void *data, const store_step_t *st)
     return !r->oom;
 }
 
-/* ---- the journal and the events ------------------------------------------ */
+/* ---- the journal and the events ----------------------------------------- */
 
 static bool on_event(void *data, const store_event_rec_t *ev)
 {
     rep_t *r = data;
     bool step = strcmp(ev->kind, "step-done") == 0
                 || strcmp(ev->kind, "step-failed") == 0;
-    const char *action = str_at(ev->data, "action");
+    const char *action = tools_get_str(ev->data, "action");
     if (step && ev->node && action) {
         char *k = step_key(ev->node, ev->item);
         if (!k || val_map_set_take(r->actions, k, strlen(k),
@@ -512,15 +500,15 @@ static void outcome_of_records(rep_t *r, val_t *f, const val_t *list,
     /* The first record of that outcome says why. */
     for (size_t i = 0; i < val_len(list); i++) {
         val_t *rec = val_list_get(list, i);
-        const char *o = str_at(rec, "outcome");
+        const char *o = tools_get_str(rec, "outcome");
         bool match = o && (out == F_FAILED
                            ? strcmp(o, "failed") == 0
                                  || strcmp(o, "conflict") == 0
                            : strcmp(o, file_outcomes[out]) == 0);
         if (match) {
-            set(r, f, "reason", val_ref(get(rec, "reason")));
+            set(r, f, "reason", val_ref(tools_member(rec, "reason")));
             if (out == F_FAILED)
-                set(r, f, "error", val_ref(get(rec, "error")));
+                set(r, f, "error", val_ref(tools_member(rec, "error")));
             return;
         }
     }
@@ -532,20 +520,20 @@ static void finish_file(rep_t *r, val_t *f, size_t files[N_FILE_OUTCOMES],
                         size_t records[N_RECORD_OUTCOMES])
 {
     /* "records" goes last: taken out, set again as a list at the end. */
-    val_t *map = val_ref(get(f, "records"));
+    val_t *map = val_ref(tools_member(f, "records"));
     val_map_delete(f, "records", 7);
     val_t *list = val_list_new(val_len(map));
     size_t count[N_RECORD_OUTCOMES] = { 0 };
     bool rolled = false;
     for (size_t i = 0; list && i < val_len(map); i++) {
         val_t *rec = val_map_value(map, i);
-        const char *o = str_at(rec, "outcome");
+        const char *o = tools_get_str(rec, "outcome");
         for (int k = 0; o && k < N_RECORD_OUTCOMES; k++)
             if (strcmp(o, record_outcomes[k]) == 0) {
                 count[k]++;
                 records[k]++;
             }
-        val_t *undone = get(rec, "rolled_back");
+        val_t *undone = tools_member(rec, "rolled_back");
         rolled = rolled || (undone && val_type(undone) == VAL_BOOL
                             && val_get_bool(undone));
         if (val_list_push(list, rec) != MIG_OK)
@@ -554,24 +542,26 @@ static void finish_file(rep_t *r, val_t *f, size_t files[N_FILE_OUTCOMES],
     size_t n = list ? val_len(list) : 0;
     set(r, f, "outcome", val_null());
     set(r, f, "reason", val_null());
-    if (!get(f, "error"))
+    if (!tools_member(f, "error"))
         set(r, f, "error", val_null());
-    const char *fmt = str_at(f, "format");
-    val_t *why = get(f, "_problem") ? get(f, "_problem") : get(f, "_scan");
-    if (val_type(get(f, "error")) == VAL_MAP) {
-        val_t *e = get(f, "error");
-        bool skip = get(f, "_skip") != NULL;
+    const char *fmt = tools_get_str(f, "format");
+    val_t *why = tools_member(f, "_problem");
+    if (!why)
+        why = tools_member(f, "_scan");
+    if (val_type(tools_member(f, "error")) == VAL_MAP) {
+        val_t *e = tools_member(f, "error");
+        bool skip = tools_member(f, "_skip") != NULL;
         set(r, f, "outcome", val_cstring(file_outcomes[skip ? F_SKIPPED
                                                             : F_FAILED]));
-        set(r, f, "reason", skip ? val_ref(get(f, "_skip"))
-                                 : class_text(str_at(e, "class"),
-                                              str_at(e, "message")));
+        set(r, f, "reason", skip ? val_ref(tools_member(f, "_skip"))
+                                 : class_text(tools_get_str(e, "class"),
+                                              tools_get_str(e, "message")));
     } else if (n > 0) {
         outcome_of_records(r, f, list, count, n);
     } else if (!fmt && why) {
         set(r, f, "outcome", val_cstring(file_outcomes[F_REJECTED]));
         set(r, f, "reason", val_ref(why));
-    } else if (get(f, "_read")) {
+    } else if (tools_member(f, "_read")) {
         set(r, f, "outcome", val_cstring(file_outcomes[F_REJECTED]));
         set(r, f, "reason", why ? val_ref(why) : val_cstring(
                 fmt ? "no tool, server or backend records in it"
@@ -587,7 +577,7 @@ static void finish_file(rep_t *r, val_t *f, size_t files[N_FILE_OUTCOMES],
                                             "_skip" };
     for (size_t i = 0; i < sizeof internal / sizeof internal[0]; i++)
         val_map_delete(f, internal[i], strlen(internal[i]));
-    const char *o = str_at(f, "outcome");
+    const char *o = tools_get_str(f, "outcome");
     for (int k = 0; o && k < N_FILE_OUTCOMES; k++)
         if (strcmp(o, file_outcomes[k]) == 0)
             files[k]++;
@@ -628,7 +618,7 @@ static void finish(rep_t *r, val_t *out)
     for (size_t i = 0; i < n && !r->oom; i++) {
         val_t *f = val_map_get(r->files, paths[i], strlen(paths[i]));
         finish_file(r, f, files, records);
-        n_records += val_len(get(f, "records"));
+        n_records += val_len(tools_member(f, "records"));
         if (val_list_push(list, f) != MIG_OK)
             r->oom = true;
     }
@@ -653,7 +643,8 @@ mig_status_t tools_report_build(store_t *s, int64_t run, val_t **out)
                                                             &r);
     if (st == MIG_OK && !r.oom)
         st = store_journal_each(s, run, 0, STORE_EACH_NO_UNDO
-                                | STORE_EACH_NO_RESOURCES | STORE_EACH_NO_AFTER,
+                                | STORE_EACH_NO_RESOURCES
+                                | STORE_EACH_NO_AFTER,
                                 on_record, &r);
     for (int n = 0; n < 2 && st == MIG_OK && !r.oom; n++) {
         pass_t p = { .r = &r, .n = n };

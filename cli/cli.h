@@ -176,6 +176,37 @@ int cli_store_exit(mig_status_t st);
  * (no such run, none yet) or EXIT_STORE (S cannot be read) with the
  * reason in DIAGS (S's own messages moved there). */
 int cli_run_id(store_t *s, const char *text, int64_t *id, diag_list_t *diags);
+/* Opens the store of CMD read-only (cli_open_store) and reads the RUN
+ * operand TEXT in it (cli_run_id): what the commands that read one run
+ * begin with. Returns like them; *S is set (or NULL) either way, for
+ * cli_finish_store. */
+int cli_open_run(const cli_cmd_t *cmd, const cli_args_t *a, const char *text,
+                 store_t **s, int64_t *id, diag_list_t *diags);
+
+/* What the commands that read a run share (cmd_status.c). */
+/* MS (Unix milliseconds) as UTC ISO-8601: "2024-05-01T12:00:00Z", or with
+ * WITH_MS "2024-05-01T12:00:00.250Z". */
+void cli_iso_time(int64_t ms, bool with_ms, char buf[40]);
+/* Appends a duration for a person: exact below a minute (1s250ms), whole
+ * seconds above (3m10s). */
+void cli_put_duration(strbuf_t *b, int64_t ms);
+/* The JSON object of docs/cli.md (`mig status --json`) for run R of S,
+ * whose state is LIVE; with FULL also its parameters, options and
+ * checkpoints (status), else not (history, report). NULL with *ST set on
+ * failure. */
+val_t *cli_run_value(store_t *s, const store_run_t *r,
+                     store_run_state_t live, bool full, mig_status_t *st);
+/* Prints V as JSON and a newline (PRETTY or one line). MIG_OK or
+ * MIG_ENOMEM (nothing printed). */
+mig_status_t cli_print_json(const val_t *v, bool pretty);
+/* What every command that reads a store ends with: stdout flushed, S's
+ * diagnostics moved to DIAGS and rendered, S closed (NULL ok), the exit
+ * code RC returned (EXIT_USAGE instead of EXIT_CLEAN when DIAGS ran out
+ * of memory). */
+int cli_finish_store(store_t *s, diag_list_t *diags, int rc);
+/* cli_finish_store with the exit code of store status ST
+ * (cli_store_exit), "out of memory" said for MIG_ENOMEM. */
+int cli_finish_status(store_t *s, diag_list_t *diags, mig_status_t st);
 
 /* What a run shows (report.c; docs/cli.md, "What a run prints"). */
 typedef enum cli_report_mode {
@@ -231,6 +262,7 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_status(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_history(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_report(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_help(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_completions(const cli_cmd_t *cmd, const cli_args_t *args);

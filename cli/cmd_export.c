@@ -111,8 +111,7 @@ static val_t *read_run(const cli_cmd_t *cmd, const cli_args_t *args,
     int64_t id = 0;
     val_t *run = NULL;
     mig_status_t st = MIG_ENOMEM;
-    if ((*rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags))
-        == EXIT_CLEAN && (*rc = cli_run_id(s, text, &id, &diags))
+    if ((*rc = cli_open_run(cmd, args, text, &s, &id, &diags))
         == EXIT_CLEAN) {
         run = val_map_new(16);
         if (!run || (st = store_step_each(s, id, fold_step, run)) != MIG_OK) {

@@ -16,9 +16,8 @@
 
 /* ---- shared pieces ----------------------------------------------------- */
 
-/* MS (Unix milliseconds) as UTC ISO-8601: "2024-05-01T12:00:00Z", or with
- * WITH_MS "2024-05-01T12:00:00.250Z". */
-static void iso_time(int64_t ms, bool with_ms, char buf[40])
+/* (cli.h) */
+void cli_iso_time(int64_t ms, bool with_ms, char buf[40])
 {
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
@@ -30,9 +29,8 @@ static void iso_time(int64_t ms, bool with_ms, char buf[40])
     snprintf(buf + n, 40 - n, with_ms ? ".%03dZ" : "Z", (int)(ms % 1000));
 }
 
-/* A duration for a person: exact below a minute (1s250ms), whole seconds
- * above (3m10s). */
-static void put_duration(strbuf_t *b, int64_t ms)
+/* (cli.h) */
+void cli_put_duration(strbuf_t *b, int64_t ms)
 {
     strbuf_put_duration(b, ms >= 60000 ? (ms + 500) / 1000 * 1000 : ms);
 }
@@ -69,9 +67,8 @@ static void put_counts(strbuf_t *b, const step_counts_t *c)
         strbuf_puts(b, "none");
 }
 
-/* What every command of this file ends with: the diagnostics rendered,
- * the store closed, the exit code. */
-static int finish(store_t *s, diag_list_t *diags, int rc)
+/* (cli.h) */
+int cli_finish_store(store_t *s, diag_list_t *diags, int rc)
 {
     fflush(stdout);
     if (s)
@@ -102,7 +99,7 @@ static val_t *time_or_null(int64_t ms)
     char buf[40];
     if (!ms)
         return val_null();
-    iso_time(ms, true, buf);
+    cli_iso_time(ms, true, buf);
     return val_cstring(buf);
 }
 
@@ -147,11 +144,17 @@ static bool add_checkpoint(void *data, const store_checkpoint_t *cp)
     return true;
 }
 
-/* The JSON object of docs/cli.md for RUN, whose state is LIVE; with FULL
- * also its parameters, options and checkpoints (status), else not
- * (history). NULL with *ST set on failure. */
-static val_t *run_value(store_t *s, const store_run_t *r,
-                        store_run_state_t live, bool full, mig_status_t *st)
+/* (cli.h) */
+int cli_finish_status(store_t *s, diag_list_t *diags, mig_status_t st)
+{
+    if (st == MIG_ENOMEM)
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory");
+    return cli_finish_store(s, diags, cli_store_exit(st));
+}
+
+/* (cli.h) */
+val_t *cli_run_value(store_t *s, const store_run_t *r,
+                     store_run_state_t live, bool full, mig_status_t *st)
 {
     step_counts_t c = { 0 };
     *st = store_step_each(s, r->id, count_step, &c);
@@ -196,8 +199,8 @@ static val_t *run_value(store_t *s, const store_run_t *r,
     return m;
 }
 
-/* Prints V as JSON and a newline (PRETTY or one line). */
-static mig_status_t print_json(const val_t *v, bool pretty)
+/* (cli.h) */
+mig_status_t cli_print_json(const val_t *v, bool pretty)
 {
     strbuf_t b;
     strbuf_init(&b);
@@ -229,8 +232,8 @@ static mig_status_t print_status(store_t *s, const store_run_t *r,
     strbuf_init(&b);
     mig_status_t st = store_step_each(s, r->id, count_step, &c);
     char started[40], ended[40];
-    iso_time(r->started_ms, false, started);
-    iso_time(r->ended_ms, false, ended);
+    cli_iso_time(r->started_ms, false, started);
+    cli_iso_time(r->ended_ms, false, ended);
     strbuf_printf(&b, "run %" PRId64 " of \"%s\"\n", r->id, r->plan_name);
     strbuf_printf(&b, "  plan        %s\n", r->plan_path);
     strbuf_printf(&b, "  state       %s\n", store_run_state_name(live));
@@ -240,9 +243,9 @@ static mig_status_t print_status(store_t *s, const store_run_t *r,
     strbuf_printf(&b, "  ended       %s\n", r->ended_ms ? ended : "-");
     strbuf_puts(&b, "  duration    ");
     if (r->ended_ms)
-        put_duration(&b, r->ended_ms - r->started_ms);
+        cli_put_duration(&b, r->ended_ms - r->started_ms);
     else if (live == STORE_RUN_RUNNING) {
-        put_duration(&b, store_now_ms() - r->started_ms);
+        cli_put_duration(&b, store_now_ms() - r->started_ms);
         strbuf_puts(&b, " so far");
     } else
         strbuf_puts(&b, "-");
@@ -273,29 +276,26 @@ int cmd_status(const cli_cmd_t *cmd, const cli_args_t *args)
     diag_list_init(&diags);
     store_t *s;
     int64_t id;
-    int rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags);
-    if (rc == EXIT_CLEAN)
-        rc = cli_run_id(s, args->n_operands ? args->operands[0] : "last", &id,
-                        &diags);
+    int rc = cli_open_run(cmd, args,
+                          args->n_operands ? args->operands[0] : "last", &s,
+                          &id, &diags);
     if (rc != EXIT_CLEAN)
-        return finish(s, &diags, rc);
+        return cli_finish_store(s, &diags, rc);
     store_run_t r;
     mig_status_t st = store_run_get(s, id, &r);
     if (st == MIG_OK) {
         store_run_state_t live = store_run_liveness(s, &r);
         if (cli_value(cmd, args, "json")) {
-            val_t *v = run_value(s, &r, live, true, &st);
+            val_t *v = cli_run_value(s, &r, live, true, &st);
             if (v)
-                st = print_json(v, true);
+                st = cli_print_json(v, true);
             val_unref(v);
         } else {
             st = print_status(s, &r, live);
         }
         store_run_clear(&r);
     }
-    if (st == MIG_ENOMEM)
-        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return finish(s, &diags, cli_store_exit(st));
+    return cli_finish_status(s, &diags, st);
 }
 
 /* ---- mig history ------------------------------------------------------- */
@@ -315,7 +315,7 @@ static mig_status_t history_row(store_t *s, const store_run_t *r, strbuf_t *b,
     step_counts_t c = { 0 };
     mig_status_t st = store_step_each(s, r->id, count_step, &c);
     char started[40];
-    iso_time(r->started_ms, false, started);
+    cli_iso_time(r->started_ms, false, started);
     store_run_state_t live = store_run_liveness(s, r);
     off[COL_RUN] = b->len;
     strbuf_printf(b, "%" PRId64, r->id);
@@ -331,7 +331,7 @@ static mig_status_t history_row(store_t *s, const store_run_t *r, strbuf_t *b,
     strbuf_putc(b, '\0');
     off[COL_DURATION] = b->len;
     if (r->ended_ms)
-        put_duration(b, r->ended_ms - r->started_ms);
+        cli_put_duration(b, r->ended_ms - r->started_ms);
     else
         strbuf_puts(b, "-");
     strbuf_putc(b, '\0');
@@ -405,10 +405,10 @@ int cmd_history(const cli_cmd_t *cmd, const cli_args_t *args)
     store_t *s = NULL;
     size_t limit;
     if (!read_limit(cli_value(cmd, args, "limit"), &limit, &diags))
-        return finish(s, &diags, EXIT_USAGE);
+        return cli_finish_store(s, &diags, EXIT_USAGE);
     int rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags);
     if (rc != EXIT_CLEAN)
-        return finish(s, &diags, rc);
+        return cli_finish_store(s, &diags, rc);
     store_run_t *runs = NULL;
     size_t n = 0;
     mig_status_t st = store_run_list(s, limit, &runs, &n);
@@ -416,7 +416,7 @@ int cmd_history(const cli_cmd_t *cmd, const cli_args_t *args)
     if (st == MIG_OK && json) {
         val_t *list = val_list_new(n);
         for (size_t i = 0; list && st == MIG_OK && i < n; i++) {
-            val_t *v = run_value(s, &runs[i],
+            val_t *v = cli_run_value(s, &runs[i],
                                  store_run_liveness(s, &runs[i]), false, &st);
             if (v && val_list_push_take(list, v) != MIG_OK)
                 st = MIG_ENOMEM;
@@ -424,7 +424,7 @@ int cmd_history(const cli_cmd_t *cmd, const cli_args_t *args)
         if (!list)
             st = MIG_ENOMEM;
         if (st == MIG_OK)
-            st = print_json(list, true);
+            st = cli_print_json(list, true);
         val_unref(list);
     } else if (st == MIG_OK && n == 0) {
         puts("no runs yet");
@@ -432,9 +432,7 @@ int cmd_history(const cli_cmd_t *cmd, const cli_args_t *args)
         st = print_history(s, runs, n);
     }
     store_runs_free(runs, n);
-    if (st == MIG_ENOMEM)
-        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return finish(s, &diags, cli_store_exit(st));
+    return cli_finish_status(s, &diags, st);
 }
 
 /* ---- mig log ----------------------------------------------------------- */
@@ -569,7 +567,7 @@ static bool json_event(log_out_t *o, const store_event_rec_t *ev,
     val_t *records = records_of(o, ev);
     if (ok && records)
         ok = put(m, "journal", val_ref(records));
-    o->st = ok ? print_json(m, false) : MIG_ENOMEM;
+    o->st = ok ? cli_print_json(m, false) : MIG_ENOMEM;
     val_unref(m);
     return o->st == MIG_OK;
 }
@@ -596,7 +594,7 @@ static bool print_event(void *data, const store_event_rec_t *ev)
         b->len = 0;
         if (!o->brief) {
             char at[40];
-            iso_time(ev->at_ms, true, at);
+            cli_iso_time(ev->at_ms, true, at);
             strbuf_printf(b, "%s  ", at);
         }
         strbuf_printf(b, "%-*s", KIND_WIDTH, ev->kind);
@@ -630,11 +628,9 @@ int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args)
     diag_list_init(&diags);
     store_t *s;
     int64_t id;
-    int rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags);
-    if (rc == EXIT_CLEAN)
-        rc = cli_run_id(s, args->operands[0], &id, &diags);
+    int rc = cli_open_run(cmd, args, args->operands[0], &s, &id, &diags);
     if (rc != EXIT_CLEAN)
-        return finish(s, &diags, rc);
+        return cli_finish_store(s, &diags, rc);
     log_out_t o = { .json = cli_value(cmd, args, "json") != NULL,
                     .brief = cli_value(cmd, args, "brief") != NULL };
     strbuf_init(&o.b);
@@ -653,7 +649,5 @@ int cmd_log(const cli_cmd_t *cmd, const cli_args_t *args)
         st = o.st;
     val_unref(o.journal);
     strbuf_free(&o.b);
-    if (st == MIG_ENOMEM)
-        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
-    return finish(s, &diags, cli_store_exit(st));
+    return cli_finish_status(s, &diags, st);
 }

@@ -176,6 +176,15 @@ static const cli_opt_t log_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t report_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the report as JSON (docs/report.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t help_opts[] = {
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
@@ -400,6 +409,29 @@ const cli_cmd_t cli_commands[] = {
           "\n"
           "Exit status: 0 when the events were printed; 2 for a usage error or no\n"
           "such run; 8 when there is no state store or it cannot be read." },
+    { .name = "report", .run = cmd_report, .operands = "RUN",
+      .min_operands = 1, .max_operands = 1, .opts = report_opts,
+      .summary = "report what became of each legacy file a run read",
+      .help =
+          "Prints the per-file outcome report of run RUN (a run id, or 'last'),\n"
+          "for a change request: a header (plan, run, outcome, times, totals),\n"
+          "then every input file its tools.scan and tools.read steps saw, by\n"
+          "path, with its format and version, the records it gave, and its\n"
+          "outcome: migrated, partial, rejected, skipped, failed (with the error\n"
+          "class and message) or not-reached; then each record (kind and name)\n"
+          "with its outcome: stored, kept, replaced, conflict, skipped, rejected,\n"
+          "failed or not-reached, and why. At the end, for a rolled-back run,\n"
+          "that the registry no longer holds those records and the rollback's\n"
+          "verdict. Records are followed by their provenance through\n"
+          "tools.normalize and registry.put, whatever the steps are called.\n"
+          "Reasons longer than 240 bytes are cut, saying how much was left out.\n"
+          "The text is Markdown; --json prints the versioned shape of\n"
+          "docs/report.md. The store is found as for 'mig status'. Nothing is\n"
+          "changed.\n"
+          "\n"
+          "Exit status: 0 when the report was printed, whatever the run's\n"
+          "outcome (a run with no tools.* steps says so); 2 for a usage error or\n"
+          "no such run; 8 when there is no state store or it cannot be read." },
     { .name = "export", .run = cmd_export, .operands = "FILE",
       .min_operands = 1, .max_operands = 1, .opts = export_opts,
       .summary = "write the execution graph as JSON, DOT, Mermaid or BPMN",

@@ -1,7 +1,7 @@
 /* open_store.c: how the commands that read or write a state store find it
  * (--state, else .mig/state.db here or in the nearest parent, the way git
  * finds .git) and read a RUN operand ("3" or "last"). Shared by status,
- * history, log, run, resume and rollback. */
+ * history, log, report, export, run, resume and rollback. */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -143,4 +143,12 @@ int cli_run_id(store_t *s, const char *text, int64_t *id, diag_list_t *diags)
     store_run_clear(&run);
     *id = v;
     return EXIT_CLEAN;
+}
+
+int cli_open_run(const cli_cmd_t *cmd, const cli_args_t *a, const char *text,
+                 store_t **s, int64_t *id, diag_list_t *diags)
+{
+    *id = 0;
+    int rc = cli_open_store(cmd, a, STORE_READONLY, s, diags);
+    return rc == EXIT_CLEAN ? cli_run_id(*s, text, id, diags) : rc;
 }

@@ -269,6 +269,7 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         rec.state = STORE_STEP_FAILED;
         rec.error_class = e.cls;
         rec.error = e.message;
+        rec.args = c->args;     /* what it failed on, for `mig report` */
         if (store_step_put(r->store, r->id, &rec) != MIG_OK)
             r->fatal = true;
         val_t *d = val_map_new(3);

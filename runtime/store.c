@@ -634,6 +634,11 @@ mig_status_t store_step_put(store_t *s, int64_t run, const store_step_t *stp)
     store_bind_str(q, 8, stp->error);
     sqlite3_bind_int64(q, 9, stp->started_ms);
     sqlite3_bind_int64(q, 10, stp->ended_ms);
+    if ((st = bind_json(s, q, 11, 1, stp->state == STORE_STEP_FAILED
+                                     ? stp->args : NULL)) != MIG_OK) {
+        store_stmt_done(q, fresh);
+        return st;
+    }
     return store_write_end(s, store_write_step(s, q, fresh, what, NULL));
 }
 

@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -176,6 +176,10 @@ typedef struct store_step {
     val_t *result;              /* the step's value when DONE, or NULL */
     const char *error_class;    /* when FAILED or SKIPPED (the reason) */
     const char *error;
+    /* The step's evaluated arguments when FAILED (what it failed on), or
+     * NULL: not kept for the other states, nor when they could not be
+     * evaluated. */
+    val_t *args;
     int64_t started_ms, ended_ms;
 } store_step_t;
 

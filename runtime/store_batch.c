@@ -222,6 +222,7 @@ mig_status_t store_batch_step(store_t *s, int64_t run, const store_step_t *st)
     param_text(b, &p[7], st->error);
     param_int(&p[8], st->started_ms);
     param_int(&p[9], st->ended_ms);
+    param_json(b, &p[10], st->state == STORE_STEP_FAILED ? st->args : NULL);
     return row_done(s, STORE_BATCH_STEP, start);
 }
 

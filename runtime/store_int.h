@@ -28,9 +28,10 @@
     X(RUN_LIST, "SELECT " STORE_RUN_COLUMNS " FROM runs ORDER BY id DESC "    \
       "LIMIT ?1")                                                             \
     X(STEP_PUT, "INSERT INTO " STORE_STEP_INTO " VALUES (?1, ?2, ?3, ?4, "     \
-      "?5, ?6, ?7, ?8, ?9, ?10)" STORE_STEP_UPSERT)                           \
+      "?5, ?6, ?7, ?8, ?9, ?10, ?11)" STORE_STEP_UPSERT)                      \
     X(STEP_EACH, "SELECT node, item, state, attempts, result, error_class, "  \
-      "error, started_ms, ended_ms FROM steps WHERE run = ?1 ORDER BY id")    \
+      "error, started_ms, ended_ms, args FROM steps WHERE run = ?1 "          \
+      "ORDER BY id")                                                          \
     X(JOURNAL_INSERT, "INSERT INTO " STORE_JOURNAL_INTO " VALUES (?1, ?2, "   \
       "?3, ?4, ?5, ?6, 'intent', ?7, ?8, ?9, ?10, ?10)")                      \
     X(JOURNAL_SET, "UPDATE journal SET state = ?3, updated_ms = ?4 "          \
@@ -88,13 +89,14 @@
  * (STORE_BATCHES) share: the columns written, and the step's upsert. */
 #define STORE_STEP_INTO                                                       \
     "steps(run, node, item, state, attempts, result, error_class, error, "   \
-    "started_ms, ended_ms)"
+    "started_ms, ended_ms, args)"
 #define STORE_STEP_UPSERT                                                     \
     " ON CONFLICT (run, node, item) DO UPDATE SET state = excluded.state, "  \
     "attempts = excluded.attempts, result = excluded.result, "               \
     "error_class = excluded.error_class, error = excluded.error, "           \
     "started_ms = CASE excluded.started_ms WHEN 0 THEN started_ms "          \
-    "ELSE excluded.started_ms END, ended_ms = excluded.ended_ms"
+    "ELSE excluded.started_ms END, ended_ms = excluded.ended_ms, "          \
+    "args = excluded.args"
 #define STORE_JOURNAL_INTO                                                    \
     "journal(run, seq, node, item, action, kind, state, args, undo, "        \
     "resources, at_ms, updated_ms)"
@@ -121,9 +123,9 @@
       "UPDATE journal SET after_image = v.column3 FROM (VALUES ",             \
       "(?, ?, ?)", ") AS v WHERE journal.run = v.column1 AND journal.seq = "  \
       "v.column2")                                                            \
-    X(STEP, 10, 0, 10, "record a step",                                       \
+    X(STEP, 11, 0, 11, "record a step",                                       \
       "INSERT INTO " STORE_STEP_INTO " VALUES ",                              \
-      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)                    \
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)                 \
     X(EVENT, 7, 0, 7, "record an event",                                      \
       "INSERT INTO " STORE_EVENT_INTO " VALUES ", "(?, ?, ?, ?, ?, ?, ?)", "")
 

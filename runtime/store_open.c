@@ -128,6 +128,10 @@ static const char *const upgrades[] = {
     "  started_ms  INTEGER NOT NULL,\n"
     "  PRIMARY KEY (run, seq, role)\n"
     ") WITHOUT ROWID;\n",
+    /* 3 -> 4: the evaluated arguments of a step that failed, so that what
+     * it failed on (the file of a tools.read, the record of a
+     * tools.normalize) is known afterwards (`mig report`). */
+    "ALTER TABLE steps ADD COLUMN args TEXT;\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

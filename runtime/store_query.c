@@ -284,8 +284,11 @@ mig_status_t store_step_each(store_t *s, int64_t run,
         };
         st = i < 0 ? damaged(s, "a step's state", state)
                    : store_column_value(s, q, 4, &rec.result);
+        if (st == MIG_OK)
+            st = store_column_value(s, q, 9, &rec.args);
         bool go_on = st == MIG_OK && fn(data, &rec);
         val_unref(rec.result);
+        val_unref(rec.args);
         if (!go_on)
             break;
     }

@@ -51,14 +51,16 @@ static void test_process_rows(void **state)
     store_close(s);
 }
 
-/* A store of schema 2 (no processes table) is upgraded on open. */
+/* A store of schema 2 (no processes table, no steps.args) is upgraded on
+ * open. */
 static void test_upgrade_from_2(void **state)
 {
     (void)state;
     store_close(open_store(STORE_CREATE));
-    sql(path, "DROP TABLE processes; PRAGMA user_version = 2");
+    sql(path, "DROP TABLE processes; ALTER TABLE steps DROP COLUMN args; "
+        "PRAGMA user_version = 2");
     store_t *s = open_store(STORE_CREATE);
-    assert_int_equal(store_schema_version(s), 3);
+    assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     int64_t run = new_run(s, "p", 1, "h");
     store_process_t p = { .seq = 1, .pid = 9, .pgid = 9, .host = "h" };
     assert_int_equal(store_process_put(s, run, &p), MIG_OK);

@@ -320,6 +320,7 @@ static void test_store_upgrade_from_schema_1(void **state)
     assert_int_equal(sqlite3_open(state_path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "DROP TABLE processes; ALTER TABLE "
                                   "journal DROP COLUMN after_image; "
+                                  "ALTER TABLE steps DROP COLUMN args; "
                                   "PRAGMA user_version = 1; "
                                   "UPDATE meta SET value = '1' WHERE key = "
                                   "'schema_version'", NULL, NULL, NULL),

@@ -1,0 +1,133 @@
+#!/bin/sh
+# corpus.sh MIG SRC BUILD: workflows/inventory.mig over every file of the
+# legacy corpus (SRC/../shared/corpus, copied to a scratch folder). The run
+# ends well within its time limit; every file is migrated (a record in the
+# registry comes from it, or holds it as its template) or rejected with a
+# reason; the registry holds exactly the records the run says it stored;
+# the files the corpus marks as broken are rejected; 95% or more of the
+# other files are migrated; the result does not depend on the order the
+# files are read in; and mig rollback leaves the registry empty, verified.
+MIG=$1
+SRC=$2
+. "$SRC/tests/runtime/lib.sh"
+export NO_COLOR=1 MIG_PROGRESS=plain
+CORPUS=$SRC/../shared/corpus
+if [ ! -f "$CORPUS/SOURCES.tsv" ]; then
+  bad "no corpus at $CORPUS (its SOURCES.tsv is missing)"
+  summary
+  exit 1
+fi
+d=$(mktemp -d "${TMPDIR:-/tmp}/mig-corpus.XXXXXX")
+mkdir "$d/legacy"
+cp -R "$CORPUS/." "$d/legacy/"
+cp "$SRC/workflows/inventory.mig" "$d/"
+# dump.mig: one line per record of the registry, KIND|NAME|DIGEST|FILE,
+# and TEMPLATE|FILE for a prompt whose template is a file of its own.
+cat > "$d/dump.mig" <<'PLAN'
+migration "dump" {
+  stage s {
+    foreach k in ["server", "rag", "tool"] {
+      foreach r in registry.list(db: "registry.db", kind: k) {
+        step l = log.info(message: "REC ${k}|${r.name}|${r.digest}|${r.provenance.file}")
+        step t = log.info(message: "TEMPLATE|${r.config.template_file}")
+          when contains(r, "config") and contains(r.config, "template_file") and r.config.template_file != null
+      }
+    }
+  }
+}
+PLAN
+cd "$d" || exit 2
+
+# The registry's records (REC lines) and templates, read by a run of a
+# state store of its own; into the file $1.
+dump() {
+  "$MIG" run --verbose --state "$d/dump-state/state.db" dump.mig > dump.out 2>&1 \
+    || bad "dump.mig failed: $(tail -3 dump.out)"
+  rm -rf "$d/dump-state"
+  sed -n 's/^  info    [lt] = log\.info[^:]*: //p' dump.out | LC_ALL=C sort -u > "$1"
+}
+
+# 1. The run: it ends (within 300 s), successfully, over every file.
+timeout 300 "$MIG" run --verbose inventory.mig > run.out 2>&1
+rc=$?
+[ "$rc" -ne 124 ] && ok || bad "the run did not end within 300 s"
+[ "$rc" -eq 0 ] && ok || { bad "the run exited $rc, expected 0"; tail -20 run.out >&2; }
+grep -q '^run 1 ended: succeeded$' run.out && ok || bad "run 1 did not end 'succeeded'"
+dump reg1.txt
+
+# What the run says it stored (KIND NAME DIGEST FILE) and its reasons
+# (FILE: REASON, one per skipped file or record).
+sed -n 's/^  info    said = log\.info .*: migrated //p' run.out \
+  | LC_ALL=C sort -u > claims.txt
+sed -n 's/^  skipped item \[[^]]*\]: //p' run.out > reasons.txt
+[ -s claims.txt ] && ok || bad "the run said it stored nothing"
+
+# 2. The registry holds exactly the records the run stored: the same
+#    kinds and names, each with a digest the run stored under that name.
+sed -n 's/^REC //p' reg1.txt | awk -F'|' '{ print $1 " " $2 " " $3 }' \
+  | LC_ALL=C sort -u > reg_ids.txt
+awk '{ print $1 " " $2 " " $3 }' claims.txt | LC_ALL=C sort -u > claim_ids.txt
+awk '{ print $1 " " $2 }' reg_ids.txt > reg_names.txt
+awk '{ print $1 " " $2 }' claim_ids.txt | LC_ALL=C sort -u > claim_names.txt
+if cmp -s reg_names.txt claim_names.txt; then ok; else
+  bad "the registry's records differ from those the run stored:"
+  diff reg_names.txt claim_names.txt >&2
+fi
+stray=$(LC_ALL=C comm -23 reg_ids.txt claim_ids.txt)
+[ -z "$stray" ] && ok || bad "records whose content the run did not store: $stray"
+[ "$(wc -l < reg_ids.txt)" -gt 100 ] && ok \
+  || bad "only $(wc -l < reg_ids.txt) records in the registry"
+
+# 3. Every file of the corpus is migrated or rejected with a reason.
+(cd legacy && find . -type f) | sed 's|^\./|legacy/|' | LC_ALL=C sort > files.txt
+{ sed -n 's/^REC //p' reg1.txt | awk -F'|' '{ print $4 }'
+  sed -n 's/^TEMPLATE|//p' reg1.txt; } | LC_ALL=C sort -u > migrated.txt
+outside=$(LC_ALL=C comm -13 files.txt migrated.txt)
+[ -z "$outside" ] && ok || bad "records from files outside the corpus: $outside"
+LC_ALL=C comm -23 files.txt migrated.txt > rejected.txt
+while IFS= read -r f; do
+  reason=$(grep -F "$f: " reasons.txt | head -1)
+  [ -n "${reason#"$f: "}" ] && ok || bad "$f: neither migrated nor rejected with a reason"
+done < rejected.txt
+
+# 4. The files the corpus marks as broken (SOURCES.tsv's notes begin with
+#    "Broken" or "PATHOLOGICAL") or as a negative sample, and its own
+#    README.md and SOURCES.tsv, are rejected, each with a reason.
+{ awk -F'\t' 'NR > 1 && ($6 ~ /^"?(Broken|PATHOLOGICAL)/ || $1 ~ /NEGATIVE/) { print "legacy/" $1 }' \
+    legacy/SOURCES.tsv
+  printf 'legacy/README.md\nlegacy/SOURCES.tsv\n'; } | LC_ALL=C sort -u > excluded.txt
+[ "$(wc -l < excluded.txt)" -ge 3 ] && ok || bad "no file of the corpus is marked broken"
+while IFS= read -r f; do
+  grep -qxF "$f" rejected.txt && ok || bad "$f is marked broken, yet migrated"
+done < excluded.txt
+
+# 5. The figure: of the files not excluded, 95% or more are migrated.
+counted=$(LC_ALL=C comm -23 files.txt excluded.txt | wc -l)
+migrated=$(LC_ALL=C comm -23 migrated.txt excluded.txt | wc -l)
+echo "corpus: $migrated of $counted files migrated ($((migrated * 1000 / counted / 10)).$((migrated * 1000 / counted % 10))%)"
+LC_ALL=C comm -23 rejected.txt excluded.txt | while IFS= read -r f; do
+  echo "  not migrated: $(grep -F "$f: " reasons.txt | head -1)"
+done
+[ $((migrated * 100)) -ge $((counted * 95)) ] && ok \
+  || bad "only $migrated of $counted corpus files migrated, under 95%"
+
+# 6. mig rollback leaves the registry exactly empty, verified.
+timeout 300 "$MIG" rollback last > rollback.out 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && ok || { bad "mig rollback exited $rc, expected 0"; tail -5 rollback.out >&2; }
+grep -q 'the managed resources match the checkpoint$' rollback.out && ok \
+  || bad "mig rollback did not say the resources match"
+dump after.txt
+[ ! -s after.txt ] && ok || bad "the registry is not empty after the rollback: $(head -3 after.txt)"
+
+# 7. One file at a time, the registry ends the same (the conflict rule
+#    does not depend on the order the files are read in).
+timeout 300 "$MIG" run --verbose --param concurrency=1 inventory.mig > run2.out 2>&1
+[ $? -eq 0 ] && ok || bad "the run with concurrency=1 failed: $(tail -3 run2.out)"
+dump reg2.txt
+if cmp -s reg1.txt reg2.txt; then ok; else
+  bad "the registry differs when the files are read one at a time:"
+  diff reg1.txt reg2.txt | head -20 >&2
+fi
+cd / && rm -rf "$d"
+summary

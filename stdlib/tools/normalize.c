@@ -1,8 +1,9 @@
-/* normalize.c: tools.normalize(record:, kind:), a reader's record
- * (docs/legacy-formats.md) made a V2 descriptor (docs/registry.md):
- * names fitted, schemas fitted to 2020-12 (normalize_schema.c), fields
- * with no place kept in config or reported, the digest computed, and the
- * result validated against the embedded v2-descriptor.schema.json. */
+/* normalize.c: tools_normalize, a reader's record
+ * (docs/legacy-formats.md) made a V2 descriptor (docs/registry.md), for
+ * the action tools.normalize (normalize_action.c): names fitted, schemas
+ * fitted to 2020-12 (normalize_schema.c), fields with no place kept in
+ * config or reported, the digest computed, and the result validated
+ * against the embedded v2-descriptor.schema.json. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -697,76 +698,3 @@ mig_status_t tools_normalize(const val_t *rec, const char *kind,
     *changes = n.ch.lines;
     return MIG_OK;
 }
-
-static mig_status_t normalize_run(action_ctx_t *c, const val_t *args,
-                                  val_t **out)
-{
-    *out = NULL;
-    const val_t *rec = stdlib_arg(args, "record");
-    const char *kind = stdlib_arg_str(args, "kind");
-    if (kind && strcmp(kind, "tool") && strcmp(kind, "server")
-        && strcmp(kind, "rag"))
-        return actx_fail(c, "InvalidConfig", "tools.normalize: kind must be "
-                         "\"tool\", \"server\" or \"rag\", not \"%s\"", kind);
-    val_t *errors = val_list_new(0), *d = NULL, *ch = NULL;
-    mig_status_t st = errors ? tools_normalize(rec, kind, &d, &ch, errors)
-                             : MIG_ENOMEM;
-    if (st == MIG_OK && val_len(errors)) {
-        strbuf_t b;
-        strbuf_init(&b);
-        for (size_t i = 0; i < val_len(errors) && i < 5; i++) {
-            const val_t *e = val_list_get(errors, i);
-            const char *p = tools_get_str(e, "pointer");
-            strbuf_printf(&b, "%s%s: %s", i ? "; " : "", *p ? p : "(root)",
-                          tools_get_str(e, "message"));
-        }
-        if (val_len(errors) > 5)
-            strbuf_printf(&b, "; and %zu more", val_len(errors) - 5);
-        const char *name = d ? tools_get_str(d, "name") : NULL;
-        st = actx_fail(c, "InvalidConfig", "tools.normalize: the descriptor "
-                       "of '%s' is not valid: %s", name ? name : "?",
-                       b.data ? b.data : "");
-        val_t *detail = val_map_new(3);
-        if (detail && val_map_set(detail, "errors", 6, errors) == MIG_OK
-            && val_map_set(detail, "changes", 7, ch) == MIG_OK
-            && val_map_set(detail, "descriptor", 10, d) == MIG_OK)
-            actx_set_error_detail(c, detail);
-        else
-            val_unref(detail);
-        strbuf_free(&b);
-    }
-    val_t *res = st == MIG_OK ? val_map_new(2) : NULL;
-    if (st == MIG_OK
-        && (!res || val_map_set(res, "descriptor", 10, d) != MIG_OK
-            || val_map_set(res, "changes", 7, ch) != MIG_OK))
-        st = MIG_ENOMEM;
-    val_unref(errors);
-    val_unref(d);
-    val_unref(ch);
-    if (st == MIG_OK)
-        *out = res;
-    else
-        val_unref(res);
-    return st;
-}
-
-static const action_arg_t normalize_args[] = {
-    { .name = "record", .types = ACTION_T(MAP), .required = true,
-      .doc = "a record of tools.read (a tool, a server or a backend)" },
-    { .name = "kind", .types = ACTION_T(STRING),
-      .doc = "\"tool\", \"server\" or \"rag\" (default: told by the "
-             "record's keys)" },
-    { 0 },
-};
-
-const action_t stdlib_normalize_actions[] = {
-    { .name = "tools.normalize", .effect = ACTION_PURE,
-      .args = normalize_args, .result = ACTION_T(MAP),
-      .preview = normalize_run, .run = normalize_run,
-      .doc = "Makes RECORD a V2 descriptor: {descriptor, changes: [one line "
-             "per change or loss]}; a descriptor that is still not valid "
-             "fails with InvalidConfig, listing why." },
-};
-
-const size_t stdlib_normalize_count =
-    sizeof stdlib_normalize_actions / sizeof *stdlib_normalize_actions;

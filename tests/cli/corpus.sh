@@ -98,7 +98,9 @@ done < rejected.txt
   printf 'legacy/README.md\nlegacy/SOURCES.tsv\n'; } | LC_ALL=C sort -u > excluded.txt
 [ "$(wc -l < excluded.txt)" -ge 3 ] && ok || bad "no file of the corpus is marked broken"
 while IFS= read -r f; do
-  grep -qxF "$f" rejected.txt && ok || bad "$f is marked broken, yet migrated"
+  if grep -qxF "$f" rejected.txt; then ok
+    echo "  rejected, not counted: $(grep -F "$f: " reasons.txt | head -1)"
+  else bad "$f is marked broken, yet migrated"; fi
 done < excluded.txt
 
 # 5. The figure: of the files not excluded, 95% or more are migrated.

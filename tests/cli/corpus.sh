@@ -57,7 +57,7 @@ dump reg1.txt
 
 # What the run says it stored (KIND NAME DIGEST FILE) and its reasons
 # (FILE: REASON, one per skipped file or record).
-sed -n 's/^  info    said = log\.info .*: migrated //p' run.out \
+sed -n 's/^  info    [a-z_]* *= log\.info .*: migrated //p' run.out \
   | LC_ALL=C sort -u > claims.txt
 sed -n 's/^  skipped item \[[^]]*\]: //p' run.out > reasons.txt
 [ -s claims.txt ] && ok || bad "the run said it stored nothing"

@@ -303,12 +303,46 @@ static void digest_and_others(void **state)
            "kind: no place in a tool descriptor (dropped)", "");
 }
 
+/* Normalising never changes the record it reads (values are shared and
+ * immutable): a required list that gains a name and a type list that gains
+ * "null" are copies, and a name the list has already is not listed
+ * twice. */
+static void record_unchanged(void **state)
+{
+    (void)state;
+    val_t *rec = json("{'name': 't', 'description': 'd', 'parameters': "
+                      "{'type': 'object', 'required': ['a'], 'properties': "
+                      "{'a': {'type': 'string', 'required': true}, 'b': "
+                      "{'type': 'string', 'required': true}, 'c': {'type': "
+                      "['string'], 'nullable': true}, 'd': {'type': [1], "
+                      "'nullable': true}}}, " PROV "}");
+    char *before = text(rec);
+    val_t *d = NULL, *ch = NULL, *errs = val_list_new(0);
+    assert_int_equal(tools_normalize(rec, NULL, &d, &ch, errs), MIG_OK);
+    char *after = text(rec);
+    assert_string_equal(after, before);
+    char *schema = text(val_map_get(d, "inputSchema", 11));
+    assert_string_equal(schema,
+                        "{\"type\":\"object\",\"required\":[\"a\",\"b\"],"
+                        "\"properties\":{\"a\":{\"type\":\"string\"},\"b\":"
+                        "{\"type\":\"string\"},\"c\":{\"type\":[\"string\","
+                        "\"null\"]},\"d\":{}}}");
+    free(before);
+    free(after);
+    free(schema);
+    val_unref(d);
+    val_unref(ch);
+    val_unref(errs);
+    val_unref(rec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(type_names),
         cmocka_unit_test(drafts),
         cmocka_unit_test(required_inside),
+        cmocka_unit_test(record_unchanged),
         cmocka_unit_test(names),
         cmocka_unit_test(kept_or_reported),
         cmocka_unit_test(digest_and_others),

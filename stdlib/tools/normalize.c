@@ -4,6 +4,7 @@
  * fitted to 2020-12 (normalize_schema.c), fields with no place kept in
  * config or reported, the digest computed, and the result validated
  * against the embedded v2-descriptor.schema.json. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -265,6 +266,45 @@ static const struct { const char *from, *to; } auth_types[] = {
     { "http", "bearer" },
 };
 
+/* Whether REF is a reference the descriptor takes: env:NAME or
+ * secret:NAME, NAME of letters, digits and _ . / - (v2-descriptor). */
+static bool ref_fits(const val_t *ref)
+{
+    const char *s = val_type(ref) == VAL_STRING ? val_get_str(ref, NULL)
+                                                : NULL;
+    const char *name = !s                           ? NULL
+                       : strncmp(s, "env:", 4) == 0    ? s + 4
+                       : strncmp(s, "secret:", 7) == 0 ? s + 7
+                                                       : NULL;
+    if (!name || !*name)
+        return false;
+    for (; *name; name++)
+        if (!isalnum((unsigned char)*name) && !strchr("_./-", *name))
+            return false;
+    return true;
+}
+
+/* A ref of KEPT that is no env:NAME or secret:NAME (a template such as
+ * secret:{api_key_REGISTRATION_ID}) moves to *REST, said in one line: the
+ * descriptor keeps references only, and guesses none. */
+static void auth_ref(norm_t *n, val_t *kept, val_t **rest)
+{
+    val_t *ref = val_map_get(kept, "ref", 3);
+    if (!ref || ref_fits(ref))
+        return;
+    if (val_type(ref) == VAL_STRING)
+        norm_change(&n->ch, "auth.ref: '%s' is not env:NAME or secret:NAME "
+                    "(kept in config.auth)", val_get_str(ref, NULL));
+    else
+        norm_change(&n->ch, "auth.ref: a %s, not env:NAME or secret:NAME "
+                    "(kept in config.auth)", val_type_name(val_type(ref)));
+    if ((!*rest && !(*rest = val_map_new(1)))
+        || val_map_set(*rest, "ref", 3, ref) != MIG_OK)
+        n->st = MIG_ENOMEM;
+    else
+        val_map_delete(kept, "ref", 3);
+}
+
 static void tool_auth(norm_t *n, val_t *config)
 {
     static const char *const keys[] = {
@@ -306,6 +346,7 @@ static void tool_auth(norm_t *n, val_t *config)
         if (val_map_set_take(kept, "type", 4, val_cstring(to)) != MIG_OK)
             n->st = MIG_ENOMEM;
     }
+    auth_ref(n, kept, &rest);
     put_take(n, "auth", kept);
     to_config(n, config, "auth", rest, "fields with no place");
 }
@@ -445,9 +486,14 @@ static void build_other(norm_t *n, const char *kind,
         val_t *v = field(n, keys[i]);
         if (!v)
             continue;
-        if (strcmp(keys[i], "description") == 0
-            || strcmp(keys[i], "title") == 0
-            || strcmp(keys[i], "version") == 0)
+        if (rag && strcmp(keys[i], "top_k") == 0
+            && val_type(v) == VAL_STRING)
+            norm_change(&n->ch, "top_k: the placeholder '%s' is not "
+                        "resolved (left out; config and placeholders keep "
+                        "it)", val_get_str(v, NULL));
+        else if (strcmp(keys[i], "description") == 0
+                 || strcmp(keys[i], "title") == 0
+                 || strcmp(keys[i], "version") == 0)
             copy_text(n, keys[i]);
         else
             put(n, keys[i], v);

@@ -303,6 +303,56 @@ static void digest_and_others(void **state)
            "kind: no place in a tool descriptor (dropped)", "");
 }
 
+/* What real files give that the descriptor cannot hold as it is: a
+ * reference that is a template (a Copilot plugin's reference_id), a
+ * backend's top_k left as a placeholder (private-gpt's settings.yaml). */
+static void refs_and_placeholders(void **state)
+{
+    (void)state;
+    const char *tool = "{'name': 'apod', 'description': '', 'parameters': "
+                       "{'type': 'object'}, 'auth': {'type': 'api-key', "
+                       "'scheme': 'ApiKeyPluginVault', 'ref': %s, 'in': "
+                       "'query', 'name': 'api_key'}, " PROV "}";
+    char rec[1024];
+    snprintf(rec, sizeof rec, tool, "'secret:{api_key_REGISTRATION_ID}'");
+    expect(rec, NULL, "auth", "{'type': 'api-key', 'scheme': "
+           "'ApiKeyPluginVault', 'in': 'query', 'name': 'api_key'}",
+           "auth.ref: 'secret:{api_key_REGISTRATION_ID}' is not env:NAME or "
+           "secret:NAME (kept in config.auth) | auth: fields with no place "
+           "(ref) kept in config.auth", "");
+    expect(rec, NULL, "config", "{'auth': {'ref': "
+           "'secret:{api_key_REGISTRATION_ID}'}}",
+           "auth.ref: 'secret:{api_key_REGISTRATION_ID}' is not env:NAME or "
+           "secret:NAME (kept in config.auth) | auth: fields with no place "
+           "(ref) kept in config.auth", "");
+    snprintf(rec, sizeof rec, tool, "7");
+    expect(rec, NULL, "config", "{'auth': {'ref': 7}}",
+           "auth.ref: a number, not env:NAME or secret:NAME (kept in "
+           "config.auth) | auth: fields with no place (ref) kept in "
+           "config.auth", "");
+    /* At the bound: one character of name fits, none does not. */
+    snprintf(rec, sizeof rec, tool, "'secret:a'");
+    expect(rec, NULL, "auth", "{'type': 'api-key', 'scheme': "
+           "'ApiKeyPluginVault', 'ref': 'secret:a', 'in': 'query', 'name': "
+           "'api_key'}", "", "");
+    snprintf(rec, sizeof rec, tool, "'env:'");
+    expect(rec, NULL, "config", "{'auth': {'ref': 'env:'}}",
+           "auth.ref: 'env:' is not env:NAME or secret:NAME (kept in "
+           "config.auth) | auth: fields with no place (ref) kept in "
+           "config.auth", "");
+    snprintf(rec, sizeof rec, tool, "'env:A_B/c.d-e'");
+    expect(rec, NULL, "auth", "{'type': 'api-key', 'scheme': "
+           "'ApiKeyPluginVault', 'ref': 'env:A_B/c.d-e', 'in': 'query', "
+           "'name': 'api_key'}", "", "");
+    expect("{'name': 'kb', 'retriever': 'private-gpt', 'top_k': "
+           "'${PGPT_RETRIEVAL_TOP_K:32}', 'placeholders': "
+           "['${PGPT_RETRIEVAL_TOP_K:32}'], " PROV "}", "rag", "top_k", "null",
+           "top_k: the placeholder '${PGPT_RETRIEVAL_TOP_K:32}' is not "
+           "resolved (left out; config and placeholders keep it)", "");
+    expect("{'name': 'kb', 'top_k': 1, " PROV "}", "rag", "top_k", "1", "",
+           "");
+}
+
 /* Normalising never changes the record it reads (values are shared and
  * immutable): a required list that gains a name and a type list that gains
  * "null" are copies, and a name the list has already is not listed
@@ -343,6 +393,7 @@ int main(void)
         cmocka_unit_test(drafts),
         cmocka_unit_test(required_inside),
         cmocka_unit_test(record_unchanged),
+        cmocka_unit_test(refs_and_placeholders),
         cmocka_unit_test(names),
         cmocka_unit_test(kept_or_reported),
         cmocka_unit_test(digest_and_others),

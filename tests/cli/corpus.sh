@@ -7,6 +7,7 @@
 # the files the corpus marks as broken are rejected; 95% or more of the
 # other files are migrated; the result does not depend on the order the
 # files are read in; and mig rollback leaves the registry empty, verified.
+# Then the same over the project's own samples (tests/data/legacy).
 MIG=$1
 SRC=$2
 . "$SRC/tests/runtime/lib.sh"
@@ -131,5 +132,24 @@ if cmp -s reg1.txt reg2.txt; then ok; else
   bad "the registry differs when the files are read one at a time:"
   diff reg1.txt reg2.txt | head -20 >&2
 fi
+# 8. The project's own real samples (tests/data/legacy: RAG backends,
+#    Synapse, Docker and registry MCP servers, Copilot, Flowise, Letta ...):
+#    every record the readers give makes a valid descriptor, the backends
+#    are stored, and a rollback empties the registry again.
+mkdir "$d/samples"
+cp -R "$SRC/tests/data/legacy" "$d/samples/legacy"
+cp inventory.mig dump.mig "$d/samples/"
+cd "$d/samples" || exit 2
+timeout 300 "$MIG" run --verbose inventory.mig > run.out 2>&1
+[ $? -eq 0 ] && ok || bad "the run over tests/data/legacy failed: $(tail -3 run.out)"
+invalid=$(grep '^  skipped item .* is not valid: ' run.out)
+[ -z "$invalid" ] && ok || bad "records that make no valid descriptor: $invalid"
+dump samples.txt
+[ "$(grep -c '^REC rag|' samples.txt)" -ge 10 ] && ok \
+  || bad "only $(grep -c '^REC rag|' samples.txt) backends stored from tests/data/legacy"
+timeout 300 "$MIG" rollback last > rollback.out 2>&1
+[ $? -eq 0 ] && ok || bad "mig rollback of the samples' run failed: $(tail -3 rollback.out)"
+dump after.txt
+[ ! -s after.txt ] && ok || bad "the samples' registry is not empty after the rollback"
 cd / && rm -rf "$d"
 summary

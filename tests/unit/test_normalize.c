@@ -15,28 +15,11 @@
 #include <string.h>
 
 #include "normalize_int.h"
+#include "json_fixture.h"
 
 #define PROV "'provenance': {'file': 'a.json', 'pointer': '/0', " \
              "'format': 'openai.tools', 'digest': 'blake2b:" \
              "0000000000000000000000000000000000000000000000000000000000000000'}"
-
-static val_t *json(const char *text)
-{
-    char *j = strdup(text);
-    assert_non_null(j);
-    for (char *p = j; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    src_t *src = src_from_memory("<test>", j, strlen(j));
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
-    free(j);
-    return v;
-}
 
 static char *text(const val_t *v)
 {
@@ -52,11 +35,11 @@ static char *text(const val_t *v)
 static void expect(const char *record, const char *kind, const char *key,
                    const char *want, const char *changes, const char *errors)
 {
-    val_t *rec = json(record), *d = NULL, *ch = NULL;
+    val_t *rec = json_value(record), *d = NULL, *ch = NULL;
     val_t *errs = val_list_new(0);
     assert_int_equal(tools_normalize(rec, kind, &d, &ch, errs), MIG_OK);
     if (key) {
-        val_t *w = json(want);
+        val_t *w = json_value(want);
         val_t *g = val_map_get(d, key, strlen(key));
         char *got = g ? text(g) : strdup("null");
         char *exp = text(w);
@@ -214,7 +197,7 @@ static void names(void **state)
     name[65] = '\0';
     snprintf(rec, sizeof rec, "{'name': '%s', 'description': '', 'parameters'"
              ": {'type': 'object'}, " PROV "}", name);
-    val_t *r = json(rec), *d, *ch, *errs = val_list_new(0);
+    val_t *r = json_value(rec), *d, *ch, *errs = val_list_new(0);
     assert_int_equal(tools_normalize(r, NULL, &d, &ch, errs), MIG_OK);
     const char *got = val_get_str(val_map_get(d, "name", 4), NULL);
     assert_int_equal(strlen(got), 64);
@@ -262,10 +245,10 @@ static void digest_and_others(void **state)
 {
     (void)state;
     /* The digest ignores key order and status. */
-    val_t *a = json("{'name': 't', 'description': 'd', 'parameters': "
+    val_t *a = json_value("{'name': 't', 'description': 'd', 'parameters': "
                     "{'type': 'object', 'properties': {'x': {}, 'y': {}}}, "
                     PROV "}");
-    val_t *b = json("{" PROV ", 'parameters': {'properties': {'y': {}, "
+    val_t *b = json_value("{" PROV ", 'parameters': {'properties': {'y': {}, "
                     "'x': {}}, 'type': 'object'}, 'description': 'd', "
                     "'name': 't'}");
     val_t *da, *db, *ca, *cb, *e = val_list_new(0);
@@ -309,41 +292,47 @@ static void digest_and_others(void **state)
 static void refs_and_placeholders(void **state)
 {
     (void)state;
-    const char *tool = "{'name': 'apod', 'description': '', 'parameters': "
-                       "{'type': 'object'}, 'auth': {'type': 'api-key', "
-                       "'scheme': 'ApiKeyPluginVault', 'ref': %s, 'in': "
-                       "'query', 'name': 'api_key'}, " PROV "}";
-    char rec[1024];
-    snprintf(rec, sizeof rec, tool, "'secret:{api_key_REGISTRATION_ID}'");
-    expect(rec, NULL, "auth", "{'type': 'api-key', 'scheme': "
-           "'ApiKeyPluginVault', 'in': 'query', 'name': 'api_key'}",
-           "auth.ref: 'secret:{api_key_REGISTRATION_ID}' is not env:NAME or "
-           "secret:NAME (kept in config.auth) | auth: fields with no place "
-           "(ref) kept in config.auth", "");
-    expect(rec, NULL, "config", "{'auth': {'ref': "
-           "'secret:{api_key_REGISTRATION_ID}'}}",
-           "auth.ref: 'secret:{api_key_REGISTRATION_ID}' is not env:NAME or "
-           "secret:NAME (kept in config.auth) | auth: fields with no place "
-           "(ref) kept in config.auth", "");
-    snprintf(rec, sizeof rec, tool, "7");
-    expect(rec, NULL, "config", "{'auth': {'ref': 7}}",
-           "auth.ref: a number, not env:NAME or secret:NAME (kept in "
-           "config.auth) | auth: fields with no place (ref) kept in "
-           "config.auth", "");
-    /* At the bound: one character of name fits, none does not. */
-    snprintf(rec, sizeof rec, tool, "'secret:a'");
-    expect(rec, NULL, "auth", "{'type': 'api-key', 'scheme': "
-           "'ApiKeyPluginVault', 'ref': 'secret:a', 'in': 'query', 'name': "
-           "'api_key'}", "", "");
-    snprintf(rec, sizeof rec, tool, "'env:'");
-    expect(rec, NULL, "config", "{'auth': {'ref': 'env:'}}",
+    /* A reference as given (JSON), the descriptor's member KEY, and the
+     * change lines; at the bound, one character of name fits, none does
+     * not. */
+    static const char *const moved = " (kept in config.auth) | auth: fields "
+                                     "with no place (ref) kept in "
+                                     "config.auth";
+    static const struct {
+        const char *ref, *key, *want, *why;
+    } rows[] = {
+        { "'secret:{api_key_REGISTRATION_ID}'", "config",
+          "{'auth': {'ref': 'secret:{api_key_REGISTRATION_ID}'}}",
+          "auth.ref: 'secret:{api_key_REGISTRATION_ID}' is not env:NAME or "
+          "secret:NAME" },
+        { "7", "config", "{'auth': {'ref': 7}}",
+          "auth.ref: a number, not env:NAME or secret:NAME" },
+        { "'env:'", "config", "{'auth': {'ref': 'env:'}}",
+          "auth.ref: 'env:' is not env:NAME or secret:NAME" },
+        { "'secret:a'", "auth", "{'type': 'api-key', 'scheme': "
+          "'ApiKeyPluginVault', 'ref': 'secret:a', 'in': 'query', 'name': "
+          "'api_key'}", NULL },
+        { "'env:A_B/c.d-e'", "auth", "{'type': 'api-key', 'scheme': "
+          "'ApiKeyPluginVault', 'ref': 'env:A_B/c.d-e', 'in': 'query', "
+          "'name': 'api_key'}", NULL },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char rec[1024], why[512];
+        snprintf(rec, sizeof rec, "{'name': 'apod', 'description': '', "
+                 "'parameters': {'type': 'object'}, 'auth': {'type': "
+                 "'api-key', 'scheme': 'ApiKeyPluginVault', 'ref': %s, 'in': "
+                 "'query', 'name': 'api_key'}, " PROV "}", rows[i].ref);
+        snprintf(why, sizeof why, "%s%s", rows[i].why ? rows[i].why : "",
+                 rows[i].why ? moved : "");
+        expect(rec, NULL, rows[i].key, rows[i].want, why, "");
+    }
+    /* The reference left out, the rest of the auth kept. */
+    expect("{'name': 'apod', 'description': '', 'parameters': {'type': "
+           "'object'}, 'auth': {'type': 'api-key', 'ref': 'env:'}, " PROV
+           "}", NULL, "auth", "{'type': 'api-key'}",
            "auth.ref: 'env:' is not env:NAME or secret:NAME (kept in "
            "config.auth) | auth: fields with no place (ref) kept in "
            "config.auth", "");
-    snprintf(rec, sizeof rec, tool, "'env:A_B/c.d-e'");
-    expect(rec, NULL, "auth", "{'type': 'api-key', 'scheme': "
-           "'ApiKeyPluginVault', 'ref': 'env:A_B/c.d-e', 'in': 'query', "
-           "'name': 'api_key'}", "", "");
     expect("{'name': 'kb', 'retriever': 'private-gpt', 'top_k': "
            "'${PGPT_RETRIEVAL_TOP_K:32}', 'placeholders': "
            "['${PGPT_RETRIEVAL_TOP_K:32}'], " PROV "}", "rag", "top_k", "null",
@@ -360,7 +349,7 @@ static void refs_and_placeholders(void **state)
 static void record_unchanged(void **state)
 {
     (void)state;
-    val_t *rec = json("{'name': 't', 'description': 'd', 'parameters': "
+    val_t *rec = json_value("{'name': 't', 'description': 'd', 'parameters': "
                       "{'type': 'object', 'required': ['a'], 'properties': "
                       "{'a': {'type': 'string', 'required': true}, 'b': "
                       "{'type': 'string', 'required': true}, 'c': {'type': "

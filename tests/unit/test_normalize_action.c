@@ -6,28 +6,11 @@
  * aliases; the new name fitted like any other; the same name is no
  * change). */
 #include "tools_fixture.h"
+#include "json_fixture.h"
 
 #define PROV "'provenance': {'file': 'a.json', 'pointer': '/0', " \
              "'format': 'openai.tools', 'digest': 'blake2b:" \
              "0000000000000000000000000000000000000000000000000000000000000000'}"
-
-static val_t *from_json(const char *text)
-{
-    char *j = strdup(text);
-    assert_non_null(j);
-    for (char *p = j; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    src_t *src = src_from_memory("<test>", j, strlen(j));
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
-    free(j);
-    return v;
-}
 
 /* tools.normalize of RECORD (JSON, ' for ") with KIND and NAME when not
  * NULL: the result, or NULL when the action failed (its error in ctx). */
@@ -37,7 +20,7 @@ static val_t *normalize(const char *record, const char *kind,
     const action_t *a = action_find(reg, "tools.normalize");
     assert_non_null(a);
     val_t *args = val_map_new(3);
-    assert_int_equal(val_map_set_take(args, "record", 6, from_json(record)),
+    assert_int_equal(val_map_set_take(args, "record", 6, json_value(record)),
                      MIG_OK);
     if (kind)
         assert_int_equal(val_map_set_take(args, "kind", 4, val_cstring(kind)),

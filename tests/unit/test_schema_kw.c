@@ -14,24 +14,7 @@
 #include <unistd.h>
 
 #include "interpreter.h"
-
-static val_t *json(const char *text)
-{
-    char *j = strdup(text);
-    assert_non_null(j);
-    for (char *p = j; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    src_t *src = src_from_memory("<test>", j, strlen(j));
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
-    free(j);
-    return v;
-}
+#include "json_fixture.h"
 
 /* VALUE against SCHEMA (refs to files in BASE): the violations joined by
  * " | " must be WANT; with WANT NULL the schema must be refused saying
@@ -39,7 +22,7 @@ static val_t *json(const char *text)
 static void run(const char *value, const char *schema, const char *base,
                 unsigned flags, const char *want, const char *bad)
 {
-    val_t *v = json(value), *s = json(schema), *errors = val_list_new(0);
+    val_t *v = json_value(value), *s = json_value(schema), *errors = val_list_new(0);
     strbuf_t why, got;
     strbuf_init(&why);
     strbuf_init(&got);
@@ -311,7 +294,7 @@ static void schema_alone(void **state)
     (void)state;
     strbuf_t why;
     strbuf_init(&why);
-    val_t *s = json("{'anyOf': [{'type': 'string'}, {'items': {'type': "
+    val_t *s = json_value("{'anyOf': [{'type': 'string'}, {'items': {'type': "
                     "'text'}}], 'prefixItems': [true], 'if': false, "
                     "'$ref': '#/x', '$defs': {'a': {}}}");
     assert_int_equal(schema_check(s, "schema", 0, &why), MIG_EINVALID);
@@ -321,7 +304,7 @@ static void schema_alone(void **state)
                         "duration)");
     val_unref(s);
     why.len = 0;
-    s = json("{'$defs': {'a': {'pattern': '('}}}");
+    s = json_value("{'$defs': {'a': {'pattern': '('}}}");
     assert_int_equal(schema_check(s, "schema", 0, &why), MIG_EINVALID);
     assert_string_equal(why.data, "schema[\"\\$defs\"].a: '(': the pattern is not "
                         "a valid regular expression: missing closing "

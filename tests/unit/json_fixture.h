@@ -11,7 +11,7 @@
 
 /* TEXT parsed as JSON once each ' is ", as a new value; the test fails
  * when it is not JSON. */
-static val_t *json_value(const char *text)
+static inline val_t *json_value(const char *text)
 {
     char *j = strdup(text);
     assert_non_null(j);

@@ -132,7 +132,41 @@ if cmp -s reg1.txt reg2.txt; then ok; else
   bad "the registry differs when the files are read one at a time:"
   diff reg1.txt reg2.txt | head -20 >&2
 fi
-# 8. The project's own real samples (tests/data/legacy: RAG backends,
+"$MIG" rollback last > /dev/null 2>&1 && ok || bad "mig rollback of the one-at-a-time run failed"
+# 8. Faults on the way. Each put is tried 5 times: the first 4 calls of
+#    registry.put failing Transient are retried and the registry ends as
+#    in 1; the first 5 failing end the run, rolled back to an empty
+#    registry. Then every server's put fails InvalidConfig: each server is
+#    skipped, each tool bound to one is skipped as needing it, the run
+#    still succeeds, and no stored tool names a server.
+timeout 300 "$MIG" run --verbose --seed 1 --inject 'registry.put:Transient:4' \
+  inventory.mig > run3.out 2>&1
+[ $? -eq 0 ] && ok || bad "the run with 4 transient failures failed: $(tail -3 run3.out)"
+[ "$(grep -c '^  failed  stored = registry.put .*Transient: injected' run3.out)" -eq 4 ] && ok \
+  || bad "not 4 transient failures retried"
+dump reg3.txt
+cmp -s reg1.txt reg3.txt && ok || bad "the registry after retries differs from run 1's"
+"$MIG" rollback last > /dev/null 2>&1 && ok || bad "mig rollback of the retried run failed"
+timeout 300 "$MIG" run --seed 1 --inject 'registry.put:Transient:5' inventory.mig \
+  > run5.out 2>&1
+rc=$?
+[ "$rc" -eq 4 ] && ok || bad "the run with 5 transient failures exited $rc, expected 4 (rolled back)"
+grep -q 'the managed resources match the checkpoint$' run5.out && ok \
+  || bad "the failed run's rollback did not match the checkpoint"
+dump reg5.txt
+[ ! -s reg5.txt ] && ok || bad "the registry is not empty after the failed run: $(head -3 reg5.txt)"
+timeout 300 "$MIG" run --verbose \
+  --inject 'servers/foreach.file/if/then/foreach.record/retry/stored:InvalidConfig' \
+  inventory.mig > run4.out 2>&1
+[ $? -eq 0 ] && ok || bad "the run without servers failed: $(tail -3 run4.out)"
+dump reg4.txt
+[ "$(grep -c '^REC server|' reg4.txt)" -eq 0 ] && ok || bad "servers stored though every put failed"
+[ "$(grep -c "needs the server '.*', which is not in the registry" run4.out)" -ge 20 ] && ok \
+  || bad "the tools bound to a server were not skipped as needing it"
+[ "$(grep -c '^REC tool|' reg4.txt)" -gt 100 ] && ok || bad "the tools that stand alone were not stored"
+"$MIG" rollback last > /dev/null 2>&1 && ok || bad "mig rollback of the run without servers failed"
+
+# 9. The project's own real samples (tests/data/legacy: RAG backends,
 #    Synapse, Docker and registry MCP servers, Copilot, Flowise, Letta ...):
 #    every record the readers give makes a valid descriptor, the backends
 #    are stored, and a rollback empties the registry again.

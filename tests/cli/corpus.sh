@@ -48,6 +48,13 @@ dump() {
   sed -n 's/^  info    [lt] = log\.info[^:]*: //p' dump.out | LC_ALL=C sort -u > "$1"
 }
 
+# 0. The workflow passes mig check --strict and mig fmt --check, and its
+#    dry run foresees no failure the plan does not absorb.
+expect 0 "$MIG" check --strict inventory.mig && ok
+expect 0 "$MIG" fmt --check inventory.mig && ok
+expect 0 "$MIG" plan inventory.mig && ok
+rm -rf .mig
+
 # 1. The run: it ends (within 300 s), successfully, over every file.
 timeout 300 "$MIG" run --verbose inventory.mig > run.out 2>&1
 rc=$?

@@ -26,9 +26,10 @@ cp "$SRC/workflows/inventory.mig" "$d/"
 # and TEMPLATE|FILE for a prompt whose template is a file of its own.
 cat > "$d/dump.mig" <<'PLAN'
 migration "dump" {
+  param db = "registry.db"
   stage s {
     foreach k in ["server", "rag", "tool"] {
-      foreach r in registry.list(db: "registry.db", kind: k) {
+      foreach r in registry.list(db: db, kind: k) {
         step l = log.info(message: "REC ${k}|${r.name}|${r.digest}|${r.provenance.file}")
         step t = log.info(message: "TEMPLATE|${r.config.template_file}")
           when contains(r, "config") and contains(r.config, "template_file") and r.config.template_file != null
@@ -40,9 +41,11 @@ PLAN
 cd "$d" || exit 2
 
 # The registry's records (REC lines) and templates, read by a run of a
-# state store of its own; into the file $1.
+# state store of its own; into the file $1 (of the registry $2, by default
+# registry.db).
 dump() {
-  "$MIG" run --verbose --state "$d/dump-state/state.db" dump.mig > dump.out 2>&1 \
+  "$MIG" run --verbose --state "$d/dump-state/state.db" \
+    --param "db=${2:-registry.db}" dump.mig > dump.out 2>&1 \
     || bad "dump.mig failed: $(tail -3 dump.out)"
   rm -rf "$d/dump-state"
   sed -n 's/^  info    [lt] = log\.info[^:]*: //p' dump.out | LC_ALL=C sort -u > "$1"
@@ -140,6 +143,16 @@ if cmp -s reg1.txt reg2.txt; then ok; else
   diff reg1.txt reg2.txt | head -20 >&2
 fi
 "$MIG" rollback last > /dev/null 2>&1 && ok || bad "mig rollback of the one-at-a-time run failed"
+
+# 7b. The same into a folder registry (--param db=registry): the same
+#     records, and a rollback leaves none.
+timeout 300 "$MIG" run --param db=registry inventory.mig > run6.out 2>&1
+[ $? -eq 0 ] && ok || bad "the run into a folder registry failed: $(tail -3 run6.out)"
+dump reg6.txt registry
+cmp -s reg1.txt reg6.txt && ok || bad "the folder registry differs from the SQLite one"
+"$MIG" rollback last > /dev/null 2>&1 && ok || bad "mig rollback of the folder registry's run failed"
+dump after6.txt registry
+[ ! -s after6.txt ] && ok || bad "the folder registry is not empty after the rollback"
 # 8. Faults on the way. Each put is tried 5 times: the first 4 calls of
 #    registry.put failing Transient are retried and the registry ends as
 #    in 1; the first 5 failing end the run, rolled back to an empty

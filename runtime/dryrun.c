@@ -295,12 +295,13 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
         dry_put(d, m, "when", when ? val_ref(when) : val_cstring("unknown"));
     bool skip = when && val_type(when) == VAL_BOOL && !val_get_bool(when);
     val_unref(when);
-    /* The arguments, evaluated one by one: some may be known. */
+    /* The arguments, evaluated one by one: some may be known. A step whose
+     * condition is false has none: a run never evaluates them. */
     uint32_t nargs = call->u.call.args.len;
     val_t **vals = calloc(nargs ? nargs : 1, sizeof(*vals));
     bool known = vals != NULL;
     const char *failed = NULL;      /* an argument's error */
-    for (uint32_t i = 0; vals && i < nargs; i++) {
+    for (uint32_t i = 0; !skip && vals && i < nargs; i++) {
         const char *why = NULL;
         size_t before = d->diags->len;
         vals[i] = dry_eval(d, call->u.call.args.items[i].value, env, &why);
@@ -588,6 +589,7 @@ static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
             strbuf_init(&b);
             if (msg)
                 eval_to_text(msg, &b);
+            size_t before = d->diags->len;
             diag_t *dg = diag_add(d->diags, DIAG_ERROR, d->src,
                                   &s->u.verify.cond->span, "this verify would "
                                   "fail%s%s", b.len ? ": " : "",
@@ -596,8 +598,10 @@ static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
                       "and they do not satisfy it");
             strbuf_free(&b);
             val_unref(msg);
-            d->n_failures++;
             dry_put_str(d, m, "holds", "no");
+            /* A false verify raises ValidationFailed: a recover block
+             * that takes it decides in a run, as for a step. */
+            dry_foreseen_failure(d, n, "ValidationFailed", before, m);
         } else {
             dry_put_str(d, m, "holds", c && val_type(c) == VAL_BOOL
                     ? "yes" : "checked when run");

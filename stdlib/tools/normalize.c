@@ -1,8 +1,10 @@
-/* normalize.c: tools.normalize(record:, kind:), a reader's record
- * (docs/legacy-formats.md) made a V2 descriptor (docs/registry.md):
- * names fitted, schemas fitted to 2020-12 (normalize_schema.c), fields
- * with no place kept in config or reported, the digest computed, and the
- * result validated against the embedded v2-descriptor.schema.json. */
+/* normalize.c: tools_normalize, a reader's record
+ * (docs/legacy-formats.md) made a V2 descriptor (docs/registry.md), for
+ * the action tools.normalize (normalize_action.c): names fitted, schemas
+ * fitted to 2020-12 (normalize_schema.c), fields with no place kept in
+ * config or reported, the digest computed, and the result validated
+ * against the embedded v2-descriptor.schema.json. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -264,6 +266,45 @@ static const struct { const char *from, *to; } auth_types[] = {
     { "http", "bearer" },
 };
 
+/* Whether REF is a reference the descriptor takes: env:NAME or
+ * secret:NAME, NAME of letters, digits and _ . / - (v2-descriptor). */
+static bool ref_fits(const val_t *ref)
+{
+    const char *s = val_type(ref) == VAL_STRING ? val_get_str(ref, NULL)
+                                                : NULL;
+    const char *name = !s                           ? NULL
+                       : strncmp(s, "env:", 4) == 0    ? s + 4
+                       : strncmp(s, "secret:", 7) == 0 ? s + 7
+                                                       : NULL;
+    if (!name || !*name)
+        return false;
+    for (; *name; name++)
+        if (!isalnum((unsigned char)*name) && !strchr("_./-", *name))
+            return false;
+    return true;
+}
+
+/* A ref of KEPT that is no env:NAME or secret:NAME (a template such as
+ * secret:{api_key_REGISTRATION_ID}) moves to *REST, said in one line: the
+ * descriptor keeps references only, and guesses none. */
+static void auth_ref(norm_t *n, val_t *kept, val_t **rest)
+{
+    val_t *ref = val_map_get(kept, "ref", 3);
+    if (!ref || ref_fits(ref))
+        return;
+    if (val_type(ref) == VAL_STRING)
+        norm_change(&n->ch, "auth.ref: '%s' is not env:NAME or secret:NAME "
+                    "(kept in config.auth)", val_get_str(ref, NULL));
+    else
+        norm_change(&n->ch, "auth.ref: a %s, not env:NAME or secret:NAME "
+                    "(kept in config.auth)", val_type_name(val_type(ref)));
+    if ((!*rest && !(*rest = val_map_new(1)))
+        || val_map_set(*rest, "ref", 3, ref) != MIG_OK)
+        n->st = MIG_ENOMEM;
+    else
+        val_map_delete(kept, "ref", 3);
+}
+
 static void tool_auth(norm_t *n, val_t *config)
 {
     static const char *const keys[] = {
@@ -305,6 +346,7 @@ static void tool_auth(norm_t *n, val_t *config)
         if (val_map_set_take(kept, "type", 4, val_cstring(to)) != MIG_OK)
             n->st = MIG_ENOMEM;
     }
+    auth_ref(n, kept, &rest);
     put_take(n, "auth", kept);
     to_config(n, config, "auth", rest, "fields with no place");
 }
@@ -444,9 +486,14 @@ static void build_other(norm_t *n, const char *kind,
         val_t *v = field(n, keys[i]);
         if (!v)
             continue;
-        if (strcmp(keys[i], "description") == 0
-            || strcmp(keys[i], "title") == 0
-            || strcmp(keys[i], "version") == 0)
+        if (rag && strcmp(keys[i], "top_k") == 0
+            && val_type(v) == VAL_STRING)
+            norm_change(&n->ch, "top_k: the placeholder '%s' is not "
+                        "resolved (left out; config and placeholders keep "
+                        "it)", val_get_str(v, NULL));
+        else if (strcmp(keys[i], "description") == 0
+                 || strcmp(keys[i], "title") == 0
+                 || strcmp(keys[i], "version") == 0)
             copy_text(n, keys[i]);
         else
             put(n, keys[i], v);
@@ -659,70 +706,3 @@ mig_status_t tools_normalize(const val_t *rec, const char *kind,
     *changes = n.ch.lines;
     return MIG_OK;
 }
-
-static mig_status_t normalize_run(action_ctx_t *c, const val_t *args,
-                                  val_t **out)
-{
-    *out = NULL;
-    const val_t *rec = stdlib_arg(args, "record");
-    const char *kind = stdlib_arg_str(args, "kind");
-    if (kind && strcmp(kind, "tool") && strcmp(kind, "server")
-        && strcmp(kind, "rag"))
-        return actx_fail(c, "InvalidConfig", "tools.normalize: kind must be "
-                         "\"tool\", \"server\" or \"rag\", not \"%s\"", kind);
-    val_t *errors = val_list_new(0), *d = NULL, *ch = NULL;
-    mig_status_t st = errors ? tools_normalize(rec, kind, &d, &ch, errors)
-                             : MIG_ENOMEM;
-    if (st == MIG_OK && val_len(errors)) {
-        strbuf_t b;
-        strbuf_init(&b);
-        st = registry_violations_text(errors, &b);
-        const char *name = d ? tools_get_str(d, "name") : NULL;
-        if (st == MIG_OK)
-            st = actx_fail(c, "InvalidConfig", "tools.normalize: the "
-                           "descriptor of '%s' is not valid: %s",
-                           name ? name : "?", b.data ? b.data : "");
-        val_t *detail = val_map_new(3);
-        if (detail && val_map_set(detail, "errors", 6, errors) == MIG_OK
-            && val_map_set(detail, "changes", 7, ch) == MIG_OK
-            && val_map_set(detail, "descriptor", 10, d) == MIG_OK)
-            actx_set_error_detail(c, detail);
-        else
-            val_unref(detail);
-        strbuf_free(&b);
-    }
-    val_t *res = st == MIG_OK ? val_map_new(2) : NULL;
-    if (st == MIG_OK
-        && (!res || val_map_set(res, "descriptor", 10, d) != MIG_OK
-            || val_map_set(res, "changes", 7, ch) != MIG_OK))
-        st = MIG_ENOMEM;
-    val_unref(errors);
-    val_unref(d);
-    val_unref(ch);
-    if (st == MIG_OK)
-        *out = res;
-    else
-        val_unref(res);
-    return st;
-}
-
-static const action_arg_t normalize_args[] = {
-    { .name = "record", .types = ACTION_T(MAP), .required = true,
-      .doc = "a record of tools.read (a tool, a server or a backend)" },
-    { .name = "kind", .types = ACTION_T(STRING),
-      .doc = "\"tool\", \"server\" or \"rag\" (default: told by the "
-             "record's keys)" },
-    { 0 },
-};
-
-const action_t stdlib_normalize_actions[] = {
-    { .name = "tools.normalize", .effect = ACTION_PURE,
-      .args = normalize_args, .result = ACTION_T(MAP),
-      .preview = normalize_run, .run = normalize_run,
-      .doc = "Makes RECORD a V2 descriptor: {descriptor, changes: [one line "
-             "per change or loss]}; a descriptor that is still not valid "
-             "fails with InvalidConfig, listing why." },
-};
-
-const size_t stdlib_normalize_count =
-    sizeof stdlib_normalize_actions / sizeof *stdlib_normalize_actions;

@@ -222,11 +222,22 @@ static mig_status_t fit_nullable(nctx_t *n, val_t *m)
                                 NULL));
     } else if (yes && t && val_type(t) == VAL_LIST) {
         bool has = false;
-        for (size_t i = 0; i < val_len(t); i++)
-            has = has || strcmp(val_get_str(val_list_get(t, i), NULL),
-                                "null") == 0;
+        for (size_t i = 0; i < val_len(t); i++) {
+            const val_t *one = val_list_get(t, i);
+            has = has || (val_type(one) == VAL_STRING
+                          && strcmp(val_get_str(one, NULL), "null") == 0);
+        }
+        /* T is the source's list (M is a shallow copy): "null" goes into
+         * a copy of it. */
+        val_t *all = has ? NULL : val_copy(t);
         if (!has)
-            st = val_list_push_take(t, val_cstring("null"));
+            st = all ? val_list_push_take(all, val_cstring("null"))
+                     : MIG_ENOMEM;
+        if (!has && st == MIG_OK) {
+            st = val_map_set_take(m, "type", 4, all);
+            all = NULL;
+        }
+        val_unref(all);
         norm_change(n->ch, "%s: nullable: true read as \"null\" in the type",
                     here(n));
     } else {
@@ -338,7 +349,15 @@ static mig_status_t fit_map_of(nctx_t *n, val_t *m, const char *kw)
                 st = list ? val_map_set_take(m, "required", 8, list)
                           : MIG_ENOMEM;
             }
-            if (st == MIG_OK && yes)
+            bool listed = false;
+            for (size_t j = 0; yes && list && j < val_len(list); j++) {
+                const val_t *r = val_list_get(list, j);
+                size_t rl;
+                const char *rs = val_type(r) == VAL_STRING
+                                     ? val_get_str(r, &rl) : NULL;
+                listed = listed || (rs && rl == len && !memcmp(rs, k, len));
+            }
+            if (st == MIG_OK && yes && !listed)
                 st = val_list_push_take(list, val_string(k, len));
             strbuf_t at;
             strbuf_init(&at);

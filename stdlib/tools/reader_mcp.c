@@ -251,13 +251,22 @@ static int list_detect(const tools_file_t *f)
     return mcp == val_len(l) ? 85 : 0;
 }
 
+/* A tools/list RESULT that is one page of a longer list (its nextCursor
+ * set) is a warning at POINTER: the other pages are not in the file. */
+static void page_warning(tools_out_t *out, const val_t *result,
+                         const char *pointer)
+{
+    if (tools_get_str(result, "nextCursor"))
+        tools_problem(out, "warning", pointer, 0, "a page of a longer "
+                      "list (nextCursor is set): the other pages are not here");
+}
+
 static mig_status_t list_read(const tools_file_t *f, tools_out_t *out)
 {
     bool map = val_type(f->doc) == VAL_MAP;
     out->version = map ? "tools/list" : "list";
-    if (map && tools_get_str(f->doc, "nextCursor"))
-        tools_problem(out, "warning", "/nextCursor", 0, "a page of a longer "
-                      "list (nextCursor is set): the other pages are not here");
+    if (map)
+        page_warning(out, f->doc, "/nextCursor");
     add_tools(f, out, "mcp.tools_list", list_of(f->doc), map ? "/tools" : "",
               NULL);
     return MIG_OK;
@@ -276,9 +285,10 @@ static int jsonrpc_detect(const tools_file_t *f)
 
 static mig_status_t jsonrpc_read(const tools_file_t *f, tools_out_t *out)
 {
+    const val_t *result = tools_get(f->doc, "result", VAL_MAP);
     out->version = tools_get_str(f->doc, "jsonrpc");
-    add_tools(f, out, "mcp.jsonrpc",
-              tools_get(tools_get(f->doc, "result", VAL_MAP), "tools", VAL_LIST),
+    page_warning(out, result, "/result/nextCursor");
+    add_tools(f, out, "mcp.jsonrpc", tools_get(result, "tools", VAL_LIST),
               "/result/tools", NULL);
     return MIG_OK;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "mig_stdlib.h"
+#include "json_fixture.h"
 
 typedef struct afx {
     action_registry_t *reg;
@@ -51,23 +52,7 @@ static inline int afx_teardown(void **state)
 /* TEXT as JSON, with ' read as ". NULL gives NULL. */
 static inline val_t *afx_json(const char *text)
 {
-    if (!text)
-        return NULL;
-    char *json = strdup(text);
-    assert_non_null(json);
-    for (char *p = json; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    src_t *src = src_from_memory("<test>", json, strlen(json));
-    assert_non_null(src);
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
-    free(json);
-    return v;
+    return text ? json_value(text) : NULL;
 }
 
 /* The canonical text of V, a new string. */

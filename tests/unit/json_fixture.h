@@ -1,24 +1,17 @@
-/* json_fixture.h: what tests that write values as JSON share: json(),
- * the value of a JSON text written with ' for " so that it sits in a C
- * string unescaped. */
+/* json_fixture.h: a value from JSON text in which ' stands for " (so a
+ * test writes JSON inside a C string without escapes), for the unit tests
+ * that build records and schemas. Include it after cmocka.h. */
 #ifndef MIG_JSON_FIXTURE_H
 #define MIG_JSON_FIXTURE_H
-
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "interpreter.h"
 
-/* The value of TEXT, JSON with ' for " (new); fails the test when it is
- * not JSON. */
-__attribute__((unused))
-static val_t *json(const char *text)
+/* TEXT parsed as JSON once each ' is ", as a new value; the test fails
+ * when it is not JSON. */
+static inline val_t *json_value(const char *text)
 {
     char *j = strdup(text);
     assert_non_null(j);

@@ -52,7 +52,7 @@ static val_t *with(val_t *rec, const char *key, const char *text)
         return rec;
     }
     if (text)
-        assert_int_equal(val_map_set_take(rec, key, strlen(key), json(text)),
+        assert_int_equal(val_map_set_take(rec, key, strlen(key), json_value(text)),
                          MIG_OK);
     else
         assert_true(val_map_delete(rec, key, strlen(key)));

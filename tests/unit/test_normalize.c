@@ -36,11 +36,11 @@ static char *text(const val_t *v)
 static void expect(const char *record, const char *kind, const char *key,
                    const char *want, const char *changes, const char *errors)
 {
-    val_t *rec = json(record), *d = NULL, *ch = NULL;
+    val_t *rec = json_value(record), *d = NULL, *ch = NULL;
     val_t *errs = val_list_new(0);
     assert_int_equal(tools_normalize(rec, kind, &d, &ch, errs), MIG_OK);
     if (key) {
-        val_t *w = json(want);
+        val_t *w = json_value(want);
         val_t *g = val_map_get(d, key, strlen(key));
         char *got = g ? text(g) : strdup("null");
         char *exp = text(w);
@@ -168,7 +168,7 @@ static void required_inside(void **state)
     const char *rec = "{'name': 't', 'description': 'd', 'parameters': "
         "{'type': 'object', 'required': ['a'], 'properties': {'a': {}, "
         "'b': {'required': true}}}, " PROV "}";
-    val_t *r = json(rec), *d = NULL, *ch = NULL, *errs = val_list_new(0);
+    val_t *r = json_value(rec), *d = NULL, *ch = NULL, *errs = val_list_new(0);
     assert_int_equal(tools_normalize(r, NULL, &d, &ch, errs), MIG_OK);
     char *got = text(val_map_get(val_map_get(d, "inputSchema", 11),
                                  "required", 8));
@@ -217,7 +217,7 @@ static void names(void **state)
     name[65] = '\0';
     snprintf(rec, sizeof rec, "{'name': '%s', 'description': '', 'parameters'"
              ": {'type': 'object'}, " PROV "}", name);
-    val_t *r = json(rec), *d, *ch, *errs = val_list_new(0);
+    val_t *r = json_value(rec), *d, *ch, *errs = val_list_new(0);
     assert_int_equal(tools_normalize(r, NULL, &d, &ch, errs), MIG_OK);
     const char *got = val_get_str(val_map_get(d, "name", 4), NULL);
     assert_int_equal(strlen(got), 64);
@@ -265,10 +265,10 @@ static void digest_and_others(void **state)
 {
     (void)state;
     /* The digest ignores key order and status. */
-    val_t *a = json("{'name': 't', 'description': 'd', 'parameters': "
+    val_t *a = json_value("{'name': 't', 'description': 'd', 'parameters': "
                     "{'type': 'object', 'properties': {'x': {}, 'y': {}}}, "
                     PROV "}");
-    val_t *b = json("{" PROV ", 'parameters': {'properties': {'y': {}, "
+    val_t *b = json_value("{" PROV ", 'parameters': {'properties': {'y': {}, "
                     "'x': {}}, 'type': 'object'}, 'description': 'd', "
                     "'name': 't'}");
     val_t *da, *db, *ca, *cb, *e = val_list_new(0);
@@ -306,12 +306,103 @@ static void digest_and_others(void **state)
            "kind: no place in a tool descriptor (dropped)", "");
 }
 
+/* What real files give that the descriptor cannot hold as it is: a
+ * reference that is a template (a Copilot plugin's reference_id), a
+ * backend's top_k left as a placeholder (private-gpt's settings.yaml). */
+static void refs_and_placeholders(void **state)
+{
+    (void)state;
+    /* A reference as given (JSON), the descriptor's member KEY, and the
+     * change lines; at the bound, one character of name fits, none does
+     * not. */
+    static const char *const moved = " (kept in config.auth) | auth: fields "
+                                     "with no place (ref) kept in "
+                                     "config.auth";
+    static const struct {
+        const char *ref, *key, *want, *why;
+    } rows[] = {
+        { "'secret:{api_key_REGISTRATION_ID}'", "config",
+          "{'auth': {'ref': 'secret:{api_key_REGISTRATION_ID}'}}",
+          "auth.ref: 'secret:{api_key_REGISTRATION_ID}' is not env:NAME or "
+          "secret:NAME" },
+        { "7", "config", "{'auth': {'ref': 7}}",
+          "auth.ref: a number, not env:NAME or secret:NAME" },
+        { "'env:'", "config", "{'auth': {'ref': 'env:'}}",
+          "auth.ref: 'env:' is not env:NAME or secret:NAME" },
+        { "'secret:a'", "auth", "{'type': 'api-key', 'scheme': "
+          "'ApiKeyPluginVault', 'ref': 'secret:a', 'in': 'query', 'name': "
+          "'api_key'}", NULL },
+        { "'env:A_B/c.d-e'", "auth", "{'type': 'api-key', 'scheme': "
+          "'ApiKeyPluginVault', 'ref': 'env:A_B/c.d-e', 'in': 'query', "
+          "'name': 'api_key'}", NULL },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char rec[1024], why[512];
+        snprintf(rec, sizeof rec, "{'name': 'apod', 'description': '', "
+                 "'parameters': {'type': 'object'}, 'auth': {'type': "
+                 "'api-key', 'scheme': 'ApiKeyPluginVault', 'ref': %s, 'in': "
+                 "'query', 'name': 'api_key'}, " PROV "}", rows[i].ref);
+        snprintf(why, sizeof why, "%s%s", rows[i].why ? rows[i].why : "",
+                 rows[i].why ? moved : "");
+        expect(rec, NULL, rows[i].key, rows[i].want, why, "");
+    }
+    /* The reference left out, the rest of the auth kept. */
+    expect("{'name': 'apod', 'description': '', 'parameters': {'type': "
+           "'object'}, 'auth': {'type': 'api-key', 'ref': 'env:'}, " PROV
+           "}", NULL, "auth", "{'type': 'api-key'}",
+           "auth.ref: 'env:' is not env:NAME or secret:NAME (kept in "
+           "config.auth) | auth: fields with no place (ref) kept in "
+           "config.auth", "");
+    expect("{'name': 'kb', 'retriever': 'private-gpt', 'top_k': "
+           "'${PGPT_RETRIEVAL_TOP_K:32}', 'placeholders': "
+           "['${PGPT_RETRIEVAL_TOP_K:32}'], " PROV "}", "rag", "top_k", "null",
+           "top_k: the placeholder '${PGPT_RETRIEVAL_TOP_K:32}' is not "
+           "resolved (left out; config and placeholders keep it)", "");
+    expect("{'name': 'kb', 'top_k': 1, " PROV "}", "rag", "top_k", "1", "",
+           "");
+}
+
+/* Normalising never changes the record it reads (values are shared and
+ * immutable): a required list that gains a name and a type list that gains
+ * "null" are copies, and a name the list has already is not listed
+ * twice. */
+static void record_unchanged(void **state)
+{
+    (void)state;
+    val_t *rec = json_value("{'name': 't', 'description': 'd', 'parameters': "
+                      "{'type': 'object', 'required': ['a'], 'properties': "
+                      "{'a': {'type': 'string', 'required': true}, 'b': "
+                      "{'type': 'string', 'required': true}, 'c': {'type': "
+                      "['string'], 'nullable': true}, 'd': {'type': [1], "
+                      "'nullable': true}}}, " PROV "}");
+    char *before = text(rec);
+    val_t *d = NULL, *ch = NULL, *errs = val_list_new(0);
+    assert_int_equal(tools_normalize(rec, NULL, &d, &ch, errs), MIG_OK);
+    char *after = text(rec);
+    assert_string_equal(after, before);
+    char *schema = text(val_map_get(d, "inputSchema", 11));
+    assert_string_equal(schema,
+                        "{\"type\":\"object\",\"required\":[\"a\",\"b\"],"
+                        "\"properties\":{\"a\":{\"type\":\"string\"},\"b\":"
+                        "{\"type\":\"string\"},\"c\":{\"type\":[\"string\","
+                        "\"null\"]},\"d\":{}}}");
+    free(before);
+    free(after);
+    free(schema);
+    val_unref(d);
+    val_unref(ch);
+    val_unref(errs);
+    val_unref(rec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(type_names),
         cmocka_unit_test(drafts),
         cmocka_unit_test(required_inside),
+        cmocka_unit_test(record_unchanged),
+        cmocka_unit_test(refs_and_placeholders),
         cmocka_unit_test(names),
         cmocka_unit_test(kept_or_reported),
         cmocka_unit_test(digest_and_others),

@@ -129,25 +129,25 @@ static void named_up_to_five(void **st)
 static void other_kinds(void **st)
 {
     fx_t *f = *st;
-    val_t *in = put_args(json("{'kind': 'server', 'name': 'files', "
+    val_t *in = put_args(json_value("{'kind': 'server', 'name': 'files', "
                               PROVENANCE "}"), false);
     val_unref(run_ok(f, "registry.put", in));
     val_unref(in);
     /* A server has no inputSchema. */
-    in = put_args(json("{'kind': 'server', 'name': 'web', 'inputSchema': "
+    in = put_args(json_value("{'kind': 'server', 'name': 'web', 'inputSchema': "
                        "{'type': 'object'}, " PROVENANCE "}"), false);
     run_fails(f, row("registry.put"), in, "ValidationFailed",
               "registry.put: the server 'web' is not a valid V2 descriptor "
               "(1 problem): (root): the property 'inputSchema' is not "
               "allowed");
     val_unref(in);
-    in = put_args(json("{'kind': 'rag', 'name': 'docs', 'top_k': 0, "
+    in = put_args(json_value("{'kind': 'rag', 'name': 'docs', 'top_k': 0, "
                        PROVENANCE "}"), false);
     run_fails(f, row("registry.put"), in, "ValidationFailed",
               "registry.put: the rag 'docs' is not a valid V2 descriptor "
               "(1 problem): /top_k: must be at least 1, found 0");
     val_unref(in);
-    in = put_args(json("{'kind': 'rag', 'name': 'docs', 'top_k': 1, "
+    in = put_args(json_value("{'kind': 'rag', 'name': 'docs', 'top_k': 1, "
                        PROVENANCE "}"), false);
     val_unref(run_ok(f, "registry.put", in));
     val_unref(in);

@@ -22,7 +22,7 @@
 static void expect(const char *value, const char *schema, const char *root,
                    unsigned flags, const char *want)
 {
-    val_t *v = json(value), *s = json(schema), *errors = val_list_new(0);
+    val_t *v = json_value(value), *s = json_value(schema), *errors = val_list_new(0);
     strbuf_t why, got;
     strbuf_init(&why);
     strbuf_init(&got);
@@ -57,7 +57,7 @@ static void paths_and_words(void **state)
     expect("{'name': 'x'}", "{'required': ['name']}", "params", 0, "");
 
     /* schema_validate: "$", items from 0. */
-    val_t *v = json("[1, 'x']"), *s = json("{'items': {'type': 'integer'}}");
+    val_t *v = json_value("[1, 'x']"), *s = json_value("{'items': {'type': 'integer'}}");
     val_t *errors = val_list_new(0);
     strbuf_t why;
     strbuf_init(&why);
@@ -68,7 +68,7 @@ static void paths_and_words(void **state)
     val_unref(errors);
     val_unref(s);
     /* A wrong schema, in each language's words. */
-    s = json("{'items': [{}]}");
+    s = json_value("{'items': [{}]}");
     errors = val_list_new(0);
     assert_int_equal(schema_validate(v, s, errors, &why), MIG_EINVALID);
     assert_string_equal(why.data, "$: 'items' must be one schema (a map); "
@@ -88,7 +88,7 @@ static void paths_and_words(void **state)
  * saying WANT. */
 static void check(const char *schema, const char *want)
 {
-    val_t *s = json(schema);
+    val_t *s = json_value(schema);
     strbuf_t why;
     strbuf_init(&why);
     mig_status_t st = schema_check(s, "schema", 0, &why);

@@ -23,7 +23,7 @@
 static void run(const char *value, const char *schema, const char *base,
                 unsigned flags, const char *want, const char *bad)
 {
-    val_t *v = json(value), *s = json(schema), *errors = val_list_new(0);
+    val_t *v = json_value(value), *s = json_value(schema), *errors = val_list_new(0);
     strbuf_t why, got;
     strbuf_init(&why);
     strbuf_init(&got);
@@ -295,7 +295,7 @@ static void schema_alone(void **state)
     (void)state;
     strbuf_t why;
     strbuf_init(&why);
-    val_t *s = json("{'anyOf': [{'type': 'string'}, {'items': {'type': "
+    val_t *s = json_value("{'anyOf': [{'type': 'string'}, {'items': {'type': "
                     "'text'}}], 'prefixItems': [true], 'if': false, "
                     "'$ref': '#/x', '$defs': {'a': {}}}");
     assert_int_equal(schema_check(s, "schema", 0, &why), MIG_EINVALID);
@@ -305,7 +305,7 @@ static void schema_alone(void **state)
                         "duration)");
     val_unref(s);
     why.len = 0;
-    s = json("{'$defs': {'a': {'pattern': '('}}}");
+    s = json_value("{'$defs': {'a': {'pattern': '('}}}");
     assert_int_equal(schema_check(s, "schema", 0, &why), MIG_EINVALID);
     assert_string_equal(why.data, "schema[\"\\$defs\"].a: '(': the pattern is not "
                         "a valid regular expression: missing closing "

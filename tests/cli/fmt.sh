@@ -4,7 +4,8 @@
 # and the fuzz corpus) it must be idempotent, fmt(fmt(x)) = fmt(x), and
 # never refuse (it refuses when the result would not have the original's
 # tokens, comments, tree and graph: its own check of graph equality).
-# Then --check, --diff, in-place writing, bad input, the repository's
+# The same over those plans made wide, so that their lines wrap. Then
+# --check, --diff, in-place writing, bad input, the repository's
 # examples kept in style, and resume after formatting (docs/fmt.md).
 set -u
 mig=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -42,6 +43,27 @@ for f in $(cd "$src" && find . -name '*.mig' -not -path './build*' | sort); do
 done
 # the repository holds some hundreds of plans that parse
 if [ "$formatted" -ge 200 ]; then ok; else bad "only $formatted plans formatted"; fi
+
+# The same plans made wide (each plain string six times as long), so that
+# many of their lines pass 100 columns and wrap (docs/fmt.md rule 8): the
+# result must still mean the same (no refusal) and be idempotent.
+wrapped=0
+for f in $(cd "$src" && find tests/cases examples docs -name '*.mig' | sort); do
+  sed 's/"\([A-Za-z0-9 ._\/-]*\)"/"\1\1\1\1\1\1"/g' "$src/$f" > "$tmp/wide"
+  "$mig" fmt - < "$tmp/wide" > "$tmp/once" 2> "$tmp/err"
+  rc=$?
+  if [ $rc -eq 1 ] && ! grep -q "not compile to the same" "$tmp/err"; then
+    continue
+  fi
+  if [ $rc -ne 0 ]; then
+    bad "$f made wide: mig fmt exited $rc"; cat "$tmp/err" >&2; continue
+  fi
+  "$mig" fmt - < "$tmp/once" > "$tmp/twice" 2>&1 || bad "$f made wide: second fmt failed"
+  cmp -s "$tmp/once" "$tmp/twice" || {
+    bad "$f made wide: not idempotent"; diff "$tmp/once" "$tmp/twice" >&2; }
+  [ "$(wc -l < "$tmp/once")" -gt "$(wc -l < "$tmp/wide")" ] && wrapped=$((wrapped + 1))
+done
+if [ "$wrapped" -ge 100 ]; then ok; else bad "only $wrapped wide plans wrapped"; fi
 
 # The repository's own example plans are in style: CI's `mig fmt --check`.
 if (cd "$src" && "$mig" fmt --check examples/*/plan.mig) > "$tmp/out" 2>&1; then

@@ -19,23 +19,31 @@ fails=0
 ok() { passes=$((passes + 1)); }
 bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
+# fmt_twice PLAN NAME: formats PLAN into $tmp/once, and that again; fails
+# the test (naming NAME) on a refusal or when the second pass changes
+# anything. Returns 1 when PLAN does not parse (not a refusal), else 0.
+fmt_twice() {
+  "$mig" fmt - < "$1" > "$tmp/once" 2> "$tmp/err"
+  rc=$?
+  if [ $rc -eq 1 ] && ! grep -q "not compile to the same" "$tmp/err"; then
+    return 1
+  fi
+  if [ $rc -ne 0 ]; then
+    bad "$2: mig fmt exited $rc"; cat "$tmp/err" >&2; return 0
+  fi
+  "$mig" fmt - < "$tmp/once" > "$tmp/twice" 2>&1 || bad "$2: second fmt failed"
+  cmp -s "$tmp/once" "$tmp/twice" || {
+    bad "$2: not idempotent"; diff "$tmp/once" "$tmp/twice" >&2; }
+  return 0
+}
+
 # Every plan: formatted (exit 0) or not parsed (exit 1, not a refusal).
 formatted=0
 # (tests/fuzz/corpus/ is among them)
 for f in $(cd "$src" && find . -name '*.mig' -not -path './build*' | sort); do
   [ -f "$src/$f" ] || continue
-  "$mig" fmt - < "$src/$f" > "$tmp/once" 2> "$tmp/err"
-  rc=$?
-  if [ $rc -eq 1 ] && ! grep -q "not compile to the same" "$tmp/err"; then
-    continue
-  fi
-  if [ $rc -ne 0 ]; then
-    bad "$f: mig fmt exited $rc"; cat "$tmp/err" >&2; continue
-  fi
+  fmt_twice "$src/$f" "$f" || continue
   formatted=$((formatted + 1))
-  "$mig" fmt - < "$tmp/once" > "$tmp/twice" 2>&1 || bad "$f: second fmt failed"
-  cmp -s "$tmp/once" "$tmp/twice" || {
-    bad "$f: not idempotent"; diff "$tmp/once" "$tmp/twice" >&2; }
   # the comments are all still there, in order
   grep -o '#.*' "$src/$f" | sed 's/[[:space:]]*$//' > "$tmp/c1"
   grep -o '#.*' "$tmp/once" | sed 's/[[:space:]]*$//' > "$tmp/c2"
@@ -50,17 +58,7 @@ if [ "$formatted" -ge 200 ]; then ok; else bad "only $formatted plans formatted"
 wrapped=0
 for f in $(cd "$src" && find tests/cases examples docs -name '*.mig' | sort); do
   sed 's/"\([A-Za-z0-9 ._\/-]*\)"/"\1\1\1\1\1\1"/g' "$src/$f" > "$tmp/wide"
-  "$mig" fmt - < "$tmp/wide" > "$tmp/once" 2> "$tmp/err"
-  rc=$?
-  if [ $rc -eq 1 ] && ! grep -q "not compile to the same" "$tmp/err"; then
-    continue
-  fi
-  if [ $rc -ne 0 ]; then
-    bad "$f made wide: mig fmt exited $rc"; cat "$tmp/err" >&2; continue
-  fi
-  "$mig" fmt - < "$tmp/once" > "$tmp/twice" 2>&1 || bad "$f made wide: second fmt failed"
-  cmp -s "$tmp/once" "$tmp/twice" || {
-    bad "$f made wide: not idempotent"; diff "$tmp/once" "$tmp/twice" >&2; }
+  fmt_twice "$tmp/wide" "$f made wide" || continue
   [ "$(wc -l < "$tmp/once")" -gt "$(wc -l < "$tmp/wide")" ] && wrapped=$((wrapped + 1))
 done
 if [ "$wrapped" -ge 100 ]; then ok; else bad "only $wrapped wide plans wrapped"; fi

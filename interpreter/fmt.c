@@ -6,7 +6,11 @@
  * tokens where the style wants one and none where it does not, aligned
  * '=' in runs of params, of lets and of steps, aligned values in runs of
  * version / description / requires, at most one blank line in a row, none just
- * inside a block, and one around every stage. Before it hands the text
+ * inside a block, and one around every stage. A line wider than FMT_WIDTH
+ * has its first call, list or map laid out one item per line (wrap), and
+ * the layout is done again until every line fits or has nothing left to
+ * break; the line breaks it adds are kept like the author's, so a second
+ * pass finds them and changes nothing. Before it hands the text
  * back, fmt_plan parses it again and refuses unless the tokens, the
  * syntax tree and (when the plan compiles) the execution graph are the
  * original's, source positions aside. */
@@ -16,6 +20,7 @@
 #include "interpreter.h"
 
 #define FMT_INDENT 2            /* spaces per level */
+#define FMT_WIDTH 100           /* columns a line may take before it wraps */
 
 /* One output line: its indentation level, its text in the shared buffer,
  * and where alignment padding goes (when ALIGN is not 0). */
@@ -26,10 +31,14 @@ typedef struct fmt_line {
     int align;                  /* 0 none, 1 param '=', 2 meta value,
                                    3 let '=', 4 step '=' */
     size_t pad_at;              /* offset in the line where padding goes */
+    size_t pad;                 /* spaces added there (align) */
+    size_t code_len;            /* the text up to its last code token's end */
+    size_t first_tok, last_tok; /* its tokens, by index */
+    size_t encl;                /* the bracket open where it starts, or SIZE_MAX */
 } fmt_line_t;
 
 typedef struct fmt_open {
-    char ch;
+    size_t tok;                 /* its index */
     uint32_t indent;            /* of the line that opened it */
     bool stage;                 /* the '{' of a stage */
 } fmt_open_t;
@@ -42,6 +51,8 @@ typedef struct fmt {
     size_t n_lines, cap_lines;
     fmt_open_t *open;
     size_t n_open;
+    bool *brk;                  /* per token: a line break wrap added before it */
+    size_t *match;              /* per opener: its closer's index (lay_out) */
     bool oom;
 } fmt_t;
 
@@ -176,11 +187,16 @@ static size_t after_comments(const fmt_t *f, size_t i)
     return t[k].cls == TOKEN_COMMENT ? i : k;
 }
 
-/* Lays the tokens out into f->lines. */
+/* Lays the tokens out into f->lines (anew: what an earlier pass laid
+ * out is dropped), with a line break where the source has one and where
+ * f->brk asks for one. */
 static void lay_out(fmt_t *f)
 {
     const token_t *t = f->toks->items;
     size_t n = f->toks->len;
+    f->n_lines = 0;
+    f->n_open = 0;
+    f->text.len = 0;
     fmt_line_t *line = NULL;
     const token_t *first = NULL;    /* the current line's first token */
     size_t on_line = 0;             /* tokens on it so far */
@@ -188,7 +204,7 @@ static void lay_out(fmt_t *f)
     bool unary = false, stage_closed = false, first_is_comment = false;
     for (size_t i = 0; i < n && !f->oom; i++) {
         const token_t *c = &t[i];
-        if (!prev || c->span.line > prev->span.end_line) {
+        if (!prev || c->span.line > prev->span.end_line || f->brk[i]) {
             uint32_t indent = 0;
             if (f->n_open)
                 indent = f->open[f->n_open - 1].indent +
@@ -215,6 +231,8 @@ static void lay_out(fmt_t *f)
                 return;
             line->indent = indent;
             line->blank_before = blank;
+            line->first_tok = i;
+            line->encl = f->n_open ? f->open[f->n_open - 1].tok : SIZE_MAX;
             first = c;
             on_line = 0;
             first_is_comment = c->cls == TOKEN_COMMENT;
@@ -241,16 +259,21 @@ static void lay_out(fmt_t *f)
         const char *s = tok_text(f, c, &len);
         strbuf_put(&f->text, s, len);
         line->len = f->text.len - line->start;
+        line->last_tok = i;
         on_line++;
         if (c->cls != TOKEN_COMMENT) {
+            line->code_len = line->len;
             unary = is(f, c, "-") && is_unary(f, code2, code);
             if (is_opener(f, c)) {
+                f->match[i] = i;    /* until its closer comes */
                 f->open[f->n_open++] = (fmt_open_t){
-                    s[0], line->indent,
+                    i, line->indent,
                     s[0] == '{' && first->cls == TOKEN_KEYWORD &&
                     is(f, first, "stage") };
             } else if (is_closer(f, c) && f->n_open) {
-                stage_closed = f->open[--f->n_open].stage;
+                const fmt_open_t *o = &f->open[--f->n_open];
+                stage_closed = o->stage;
+                f->match[o->tok] = i;
             }
             code2 = code;
             code = c;
@@ -259,17 +282,14 @@ static void lay_out(fmt_t *f)
     }
 }
 
-/* Pads the alignment points of each run of lines (same indentation, same
- * kind of point, no blank line between) to the widest. */
-static void align(fmt_t *f, strbuf_t *out)
+/* Sets the padding at the alignment point of each run of lines (same
+ * indentation, same kind of point, no blank line between) so that the
+ * points line up on the widest. */
+static void align(fmt_t *f)
 {
-    size_t *pad = calloc(f->n_lines ? f->n_lines : 1, sizeof(*pad));
-    if (!pad) {
-        f->oom = true;
-        return;
-    }
     for (size_t i = 0; i < f->n_lines;) {
         size_t k = i + 1, widest = f->lines[i].pad_at;
+        f->lines[i].pad = 0;
         if (f->lines[i].align) {
             while (k < f->n_lines && f->lines[k].align == f->lines[i].align &&
                    f->lines[k].indent == f->lines[i].indent &&
@@ -279,10 +299,144 @@ static void align(fmt_t *f, strbuf_t *out)
                 k++;
             }
             for (size_t j = i; j < k; j++)
-                pad[j] = widest - f->lines[j].pad_at;
+                f->lines[j].pad = widest - f->lines[j].pad_at;
         }
         i = k;
     }
+}
+
+/* The columns L takes up to the end of its last code token (a comment
+ * after the code does not count), or up to the first line break inside a
+ * string or block comment that spans lines. */
+static size_t width(const fmt_t *f, const fmt_line_t *l)
+{
+    const char *s = f->text.data + l->start;
+    const char *nl = memchr(s, '\n', l->code_len);
+    size_t w = nl ? (size_t)(nl - s) : l->code_len;
+    if (l->align && l->pad_at <= w)
+        w += l->pad;
+    return l->indent * FMT_INDENT + w;
+}
+
+/* ---- wrapping ------------------------------------------------------------ */
+
+/* The code token before I, or NULL. */
+static const token_t *code_before(const fmt_t *f, size_t i)
+{
+    while (i-- > 0)
+        if (f->toks->items[i].cls != TOKEN_COMMENT)
+            return &f->toks->items[i];
+    return NULL;
+}
+
+/* Whether the opener at I is one wrap lays out: the '(' of a call, the
+ * '[' of a list (not of an index) or the '{' of a map (one that stands
+ * where a value does, not a block's); and not an empty pair. */
+static bool wrappable(const fmt_t *f, size_t i)
+{
+    const token_t *t = &f->toks->items[i];
+    if (!is_opener(f, t) || f->match[i] <= i)
+        return false;
+    const token_t *p = code_before(f, i);
+    const token_t *pp = p ? code_before(f, (size_t)(p - f->toks->items)) : NULL;
+    size_t k = i + 1;
+    while (f->toks->items[k].cls == TOKEN_COMMENT)
+        k++;
+    if (k == f->match[i])
+        return false;
+    if (is(f, t, "("))
+        return p && ends_operand(f, pp, p);
+    if (is(f, t, "["))
+        return !p || !ends_operand(f, pp, p);
+    return p && p->cls == TOKEN_PUNCT && !is_closer(f, p) && !is(f, p, "%");
+}
+
+/* Where the items of the wrappable opener O start: the first token after
+ * O and after each ',' at its own level, comments that follow it skipped
+ * (they stay on its line), and O's partner. Calls VISIT(F, I, ARG) for
+ * each; stops and returns true when VISIT does. */
+static bool each_break(fmt_t *f, size_t o,
+                       bool (*visit)(fmt_t *, size_t, void *), void *arg)
+{
+    const token_t *t = f->toks->items;
+    size_t cl = f->match[o];
+    for (size_t k = o; k < cl; k++) {
+        if (k > o && is_opener(f, &t[k])) {
+            k = f->match[k];
+            continue;
+        }
+        if (k > o && !(t[k].cls == TOKEN_PUNCT && is(f, &t[k], ",")))
+            continue;
+        size_t j = k + 1;
+        while (j < cl && t[j].cls == TOKEN_COMMENT)
+            j++;
+        if (visit(f, j, arg))
+            return true;
+    }
+    return visit(f, cl, arg);
+}
+
+/* Whether a break before I would split the line ARG (a fmt_line_t): I is
+ * one of its tokens but the first. */
+static bool new_on_line(fmt_t *f, size_t i, void *arg)
+{
+    (void)f;
+    const fmt_line_t *l = arg;
+    return i > l->first_tok && i <= l->last_tok;
+}
+
+static bool set_break(fmt_t *f, size_t i, void *arg)
+{
+    (void)arg;
+    f->brk[i] = true;
+    return false;
+}
+
+/* Wraps the opener at I when it is a call, list or map with an item to
+ * move off L: a break before each of its items and before its closing
+ * bracket. */
+static bool wrap_at(fmt_t *f, fmt_line_t *l, size_t i)
+{
+    if (f->toks->items[i].cls == TOKEN_COMMENT || !wrappable(f, i) ||
+        !each_break(f, i, new_on_line, l))
+        return false;
+    each_break(f, i, set_break, NULL);
+    return true;
+}
+
+/* Wraps the call, list or map that L starts inside (one the author
+ * already broke), else the first one opened on L, that has an item to
+ * move off L. Returns false when there is none. */
+static bool wrap_line(fmt_t *f, fmt_line_t *l)
+{
+    if (l->encl != SIZE_MAX && wrap_at(f, l, l->encl))
+        return true;
+    for (size_t i = l->first_tok; i <= l->last_tok; i++)
+        if (wrap_at(f, l, i))
+            return true;
+    return false;
+}
+
+/* Lays out, aligns and wraps every line wider than FMT_WIDTH, again until
+ * no line changes: each round adds breaks, so it ends. */
+static void lay_out_wrapped(fmt_t *f)
+{
+    for (bool again = true; again && !f->oom;) {
+        again = false;
+        lay_out(f);
+        if (f->oom || f->text.oom)
+            return;
+        align(f);
+        for (size_t i = 0; i < f->n_lines; i++)
+            if (width(f, &f->lines[i]) > FMT_WIDTH &&
+                wrap_line(f, &f->lines[i]))
+                again = true;
+    }
+}
+
+/* Appends the laid-out lines to OUT. */
+static void emit(const fmt_t *f, strbuf_t *out)
+{
     for (size_t i = 0; i < f->n_lines; i++) {
         const fmt_line_t *l = &f->lines[i];
         const char *s = f->text.data + l->start;
@@ -292,12 +446,11 @@ static void align(fmt_t *f, strbuf_t *out)
             strbuf_putc(out, ' ');
         size_t split = l->align ? l->pad_at : l->len;
         strbuf_put(out, s, split);
-        for (size_t k = 0; k < pad[i]; k++)
+        for (size_t k = 0; k < l->pad; k++)
             strbuf_putc(out, ' ');
         strbuf_put(out, s + split, l->len - split);
         strbuf_putc(out, '\n');
     }
-    free(pad);
 }
 
 /* ---- the check before writing ------------------------------------------ */
@@ -448,12 +601,15 @@ mig_status_t fmt_plan(src_t *src, diag_list_t *diags, strbuf_t *out)
     mig_status_t st = grammar_parse(src, arena, diags, &plan);
     if (st == MIG_OK)
         st = grammar_tokens(src, diags, &toks);
-    if (st == MIG_OK && !(f.open = malloc((toks.len + 1) * sizeof(*f.open))))
+    if (st == MIG_OK &&
+        (!(f.open = malloc((toks.len + 1) * sizeof(*f.open))) ||
+         !(f.brk = calloc(toks.len + 1, sizeof(*f.brk))) ||
+         !(f.match = malloc((toks.len + 1) * sizeof(*f.match)))))
         st = MIG_ENOMEM;
     if (st == MIG_OK) {
-        lay_out(&f);
-        if (!f.oom)
-            align(&f, &text);
+        lay_out_wrapped(&f);
+        if (!f.oom && !f.text.oom)
+            emit(&f, &text);
         if (f.oom || f.text.oom || text.oom ||
             !(formatted = src_from_memory(src->name, text.data ? text.data : "",
                                           text.len)))
@@ -479,6 +635,8 @@ mig_status_t fmt_plan(src_t *src, diag_list_t *diags, strbuf_t *out)
     strbuf_free(&f.text);
     free(f.lines);
     free(f.open);
+    free(f.brk);
+    free(f.match);
     token_list_free(&toks);
     arena_free(arena);
     return st;

@@ -4,7 +4,8 @@
 # and the fuzz corpus) it must be idempotent, fmt(fmt(x)) = fmt(x), and
 # never refuse (it refuses when the result would not have the original's
 # tokens, comments, tree and graph: its own check of graph equality).
-# Then --check, --diff, in-place writing, bad input, the repository's
+# The same over those plans made wide, so that their lines wrap. Then
+# --check, --diff, in-place writing, bad input, the repository's
 # examples kept in style, and resume after formatting (docs/fmt.md).
 set -u
 mig=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -18,23 +19,31 @@ fails=0
 ok() { passes=$((passes + 1)); }
 bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
+# fmt_twice PLAN NAME: formats PLAN into $tmp/once, and that again; fails
+# the test (naming NAME) on a refusal or when the second pass changes
+# anything. Returns 1 when PLAN does not parse (not a refusal), else 0.
+fmt_twice() {
+  "$mig" fmt - < "$1" > "$tmp/once" 2> "$tmp/err"
+  rc=$?
+  if [ $rc -eq 1 ] && ! grep -q "not compile to the same" "$tmp/err"; then
+    return 1
+  fi
+  if [ $rc -ne 0 ]; then
+    bad "$2: mig fmt exited $rc"; cat "$tmp/err" >&2; return 0
+  fi
+  "$mig" fmt - < "$tmp/once" > "$tmp/twice" 2>&1 || bad "$2: second fmt failed"
+  cmp -s "$tmp/once" "$tmp/twice" || {
+    bad "$2: not idempotent"; diff "$tmp/once" "$tmp/twice" >&2; }
+  return 0
+}
+
 # Every plan: formatted (exit 0) or not parsed (exit 1, not a refusal).
 formatted=0
 # (tests/fuzz/corpus/ is among them)
 for f in $(cd "$src" && find . -name '*.mig' -not -path './build*' | sort); do
   [ -f "$src/$f" ] || continue
-  "$mig" fmt - < "$src/$f" > "$tmp/once" 2> "$tmp/err"
-  rc=$?
-  if [ $rc -eq 1 ] && ! grep -q "not compile to the same" "$tmp/err"; then
-    continue
-  fi
-  if [ $rc -ne 0 ]; then
-    bad "$f: mig fmt exited $rc"; cat "$tmp/err" >&2; continue
-  fi
+  fmt_twice "$src/$f" "$f" || continue
   formatted=$((formatted + 1))
-  "$mig" fmt - < "$tmp/once" > "$tmp/twice" 2>&1 || bad "$f: second fmt failed"
-  cmp -s "$tmp/once" "$tmp/twice" || {
-    bad "$f: not idempotent"; diff "$tmp/once" "$tmp/twice" >&2; }
   # the comments are all still there, in order
   grep -o '#.*' "$src/$f" | sed 's/[[:space:]]*$//' > "$tmp/c1"
   grep -o '#.*' "$tmp/once" | sed 's/[[:space:]]*$//' > "$tmp/c2"
@@ -42,6 +51,17 @@ for f in $(cd "$src" && find . -name '*.mig' -not -path './build*' | sort); do
 done
 # the repository holds some hundreds of plans that parse
 if [ "$formatted" -ge 200 ]; then ok; else bad "only $formatted plans formatted"; fi
+
+# The same plans made wide (each plain string six times as long), so that
+# many of their lines pass 100 columns and wrap (docs/fmt.md rule 8): the
+# result must still mean the same (no refusal) and be idempotent.
+wrapped=0
+for f in $(cd "$src" && find tests/cases examples docs -name '*.mig' | sort); do
+  sed 's/"\([A-Za-z0-9 ._\/-]*\)"/"\1\1\1\1\1\1"/g' "$src/$f" > "$tmp/wide"
+  fmt_twice "$tmp/wide" "$f made wide" || continue
+  [ "$(wc -l < "$tmp/once")" -gt "$(wc -l < "$tmp/wide")" ] && wrapped=$((wrapped + 1))
+done
+if [ "$wrapped" -ge 100 ]; then ok; else bad "only $wrapped wide plans wrapped"; fi
 
 # The repository's own example plans are in style: CI's `mig fmt --check`.
 if (cd "$src" && "$mig" fmt --check examples/*/plan.mig) > "$tmp/out" 2>&1; then

@@ -1,13 +1,15 @@
 /* test_fmt.c: the formatter (interpreter/fmt.c), the token scan it reads
  * (grammar/tokens.c) and the layout-free text of the plan digest: the
  * canonical layout rule by rule, idempotence, comments kept, refusal of a
- * plan that does not parse (nothing written), and graph equality. */
+ * plan that does not parse (nothing written), graph equality, and the
+ * wrapping of lines wider than 100 columns. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,6 +261,92 @@ static void test_same_graph(void **state)
     src_free(s1), src_free(s2), src_free(s3);
 }
 
+/* A plan whose one let is `let a = f(x: 1, y: "XXX")` with as many X as
+ * make that line WIDTH columns wide (PRE and POST around the string). */
+static char *plan_with_line(size_t width, const char *pre, const char *post)
+{
+    const char *head = "migration \"m\" {\n  let a = f(x: 1, y: \"";
+    size_t fixed = strlen("  let a = f(x: 1, y: \"") + strlen(pre) +
+                   strlen("\")");
+    assert_true(width > fixed);
+    size_t n = width - fixed;
+    char *p = malloc(strlen(head) + strlen(pre) + n + strlen(post) + 32);
+    assert_non_null(p);
+    strcpy(p, head);
+    strcat(p, pre);
+    char *x = p + strlen(p);
+    memset(x, 'X', n);
+    strcpy(x + n, post);
+    strcat(p, "\")\n}\n");
+    return p;
+}
+
+static void test_wrap_at_the_width(void **state)
+{
+    (void)state;
+    char *fits = plan_with_line(100, "", "");   /* 100 columns: as it is */
+    expect_fmt(fits, fits);
+    char *wide = plan_with_line(101, "", "");   /* 101: one item a line */
+    char *want = malloc(strlen(wide) + 64);
+    assert_non_null(want);
+    const char *y = strstr(wide, "y: ");
+    sprintf(want, "migration \"m\" {\n  let a = f(\n    x: 1,\n    %.*s\n  )\n}\n",
+            (int)(strchr(y, ')') - y), y);
+    expect_fmt(wide, want);
+    free(fits), free(wide), free(want);
+}
+
+/* A string over lines counts to its first line break: a line that is
+ * wide only after it (110 columns there) does not wrap, one 101 columns
+ * wide before it does. */
+static void test_wrap_multiline_string(void **state)
+{
+    (void)state;
+    char *late = plan_with_line(80, "", "\n" "01234567890123456789012345678901234"
+                                "56789012345678901234567890123456789012345678901234"
+                                "5678901234567890123456789");
+    expect_fmt(late, late);
+    char *early = plan_with_line(103, "", "\nend"); /* 101 to the break */
+    diag_list_t d;
+    diag_list_init(&d);
+    char *out = NULL;
+    assert_int_equal(fmt_text(early, &out, &d), MIG_OK);
+    assert_non_null(strstr(out, "  let a = f(\n    x: 1,\n    y: \"XXX"));
+    assert_non_null(strstr(out, "\nend\"\n  )\n}\n"));
+    expect_fmt(out, out);
+    free(out), free(late), free(early);
+    diag_list_free(&d);
+}
+
+/* Lists nested as deep as the parser takes, on one line: each round of
+ * wrapping moves one level out, and it ends; the result is stable. */
+static void test_wrap_deep_nesting(void **state)
+{
+    (void)state;
+    enum { DEPTH = MIG_MAX_NESTING - 8 };
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_puts(&b, "migration \"m\" {\n  let a = ");
+    for (int i = 0; i < DEPTH; i++)
+        strbuf_puts(&b, "[1, ");
+    strbuf_puts(&b, "2");
+    for (int i = 0; i < DEPTH; i++)
+        strbuf_puts(&b, "]");
+    strbuf_puts(&b, "\n}\n");
+    strbuf_putc(&b, '\0');
+    diag_list_t d;
+    diag_list_init(&d);
+    char *out = NULL;
+    assert_int_equal(fmt_text(b.data, &out, &d), MIG_OK);
+    /* the outer lists are one item a line: "[1, [" is on no line */
+    assert_null(strstr(out, "[1, ["));
+    assert_non_null(strstr(out, "  let a = [\n    1,\n    [\n      1,\n"));
+    expect_fmt(out, out);
+    free(out);
+    strbuf_free(&b);
+    diag_list_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +359,9 @@ int main(void)
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_layout_free_text),
         cmocka_unit_test(test_same_graph),
+        cmocka_unit_test(test_wrap_at_the_width),
+        cmocka_unit_test(test_wrap_multiline_string),
+        cmocka_unit_test(test_wrap_deep_nesting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,10 +2,12 @@
  * in .db): a table per record kind (tools, servers, backends) holding the
  * descriptor's canonical JSON beside its name, digest and status, and a
  * meta table with the schema version, refused when newer than this mig
- * knows. */
+ * knows. A connection that writes is kept open for the next call (see
+ * "Connections kept open"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -15,7 +17,77 @@
 
 struct reg_store {
     sqlite3 *db;
+    bool kept;              /* in the cache below: close leaves it open */
 };
+
+/* ---- Connections kept open ------------------------------------------------
+ * A run puts thousands of records, one call each. Opening the database,
+ * checking its schema and closing it for every call cost two synced
+ * commits a record; so a connection that writes stays open, in WAL mode
+ * with synchronous = NORMAL (a commit survives a killed process; the
+ * state store's journal, committed before each put, says what to check
+ * after a power cut: docs/registry.md), and is found again by its path
+ * and inode (a file deleted or replaced since is opened anew). At exit
+ * every kept connection is closed, which checkpoints its WAL into the
+ * file and removes the WAL. */
+#define REG_KEPT 8
+static struct kept {
+    char *path;
+    dev_t dev;
+    ino_t ino;
+    reg_store_t *s;
+} kept[REG_KEPT];
+static size_t n_kept;
+
+static void close_kept(size_t i)
+{
+    sqlite3_close(kept[i].s->db);
+    free(kept[i].s);
+    free(kept[i].path);
+    memmove(&kept[i], &kept[i + 1], (n_kept - i - 1) * sizeof *kept);
+    n_kept--;
+}
+
+static void close_all_kept(void)
+{
+    while (n_kept)
+        close_kept(n_kept - 1);
+}
+
+/* The kept connection to the file at ABS, or NULL (a kept one whose file
+ * is gone or replaced is closed). */
+static reg_store_t *find_kept(const char *abs)
+{
+    struct stat st;
+    bool there = stat(abs, &st) == 0;
+    for (size_t i = 0; i < n_kept; i++)
+        if (strcmp(kept[i].path, abs) == 0) {
+            if (there && st.st_dev == kept[i].dev && st.st_ino == kept[i].ino)
+                return kept[i].s;
+            close_kept(i);
+            return NULL;
+        }
+    return NULL;
+}
+
+/* Keeps S (open on ABS) for the next calls; when it cannot, S stays a
+ * connection closed after use. */
+static void keep(const char *abs, reg_store_t *s)
+{
+    static bool registered;
+    struct stat st;
+    char *path = strdup(abs);
+    if (!path || stat(abs, &st) != 0 || (!registered && atexit(close_all_kept))) {
+        free(path);
+        return;
+    }
+    registered = true;
+    if (n_kept == REG_KEPT)
+        close_kept(0);
+    kept[n_kept++] = (struct kept){ .path = path, .dev = st.st_dev,
+                                    .ino = st.st_ino, .s = s };
+    s->kept = true;
+}
 
 static bool sqlite_fits(const char *path)
 {
@@ -59,6 +131,8 @@ static int schema_version(sqlite3 *db)
 static mig_status_t check_schema(action_ctx_t *c, sqlite3 *db,
                                  const char *abs, bool write)
 {
+    if (schema_version(db) == REG_SCHEMA_VERSION)
+        return MIG_OK;      /* set up already: nothing to write */
     if (write && sqlite3_exec(db, "BEGIN IMMEDIATE;", NULL, NULL, NULL)
                  != SQLITE_OK)
         return actx_fail(c, "InvalidConfig", "registry: '%s' is not a "
@@ -91,7 +165,9 @@ static mig_status_t check_schema(action_ctx_t *c, sqlite3 *db,
 static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
                                 reg_mode_t mode, reg_store_t **out)
 {
-    *out = NULL;
+    *out = find_kept(abs);
+    if (*out)
+        return MIG_OK;
     sqlite3 *db = NULL;
     int flags = mode == REG_READ ? SQLITE_OPEN_READONLY
               : mode == REG_WRITE ? SQLITE_OPEN_READWRITE
@@ -107,6 +183,9 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         return st;
     }
     sqlite3_busy_timeout(db, 5000);
+    if (mode != REG_READ)
+        sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
+                     "NORMAL;", NULL, NULL, NULL);
     mig_status_t st = check_schema(c, db, abs, mode != REG_READ);
     reg_store_t *s = st == MIG_OK ? malloc(sizeof *s) : NULL;
     if (st == MIG_OK && !s)
@@ -116,13 +195,16 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         return st;
     }
     s->db = db;
+    s->kept = false;
+    if (mode != REG_READ)
+        keep(abs, s);
     *out = s;
     return MIG_OK;
 }
 
 static void sqlite_close(reg_store_t *s)
 {
-    if (s) {
+    if (s && !s->kept) {
         sqlite3_close(s->db);
         free(s);
     }

@@ -18,12 +18,15 @@
 struct reg_store {
     sqlite3 *db;
     bool kept;              /* in the cache below: close leaves it open */
+    bool wal;               /* set up for writing: WAL, synchronous NORMAL */
 };
 
 /* ---- Connections kept open ------------------------------------------------
  * A run puts thousands of records, one call each. Opening the database,
  * checking its schema and closing it for every call cost two synced
- * commits a record; so a connection that writes stays open, in WAL mode
+ * commits a record; so a connection stays open (one that only reads
+ * too, when the file can be opened for writing: a rollback reads every
+ * record it undoes), a writing one in WAL mode
  * with synchronous = NORMAL (a commit survives a killed process; the
  * state store's journal, committed before each put, says what to check
  * after a power cut: docs/registry.md), and is found again by its path
@@ -166,13 +169,24 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
                                 reg_mode_t mode, reg_store_t **out)
 {
     *out = find_kept(abs);
+    if (*out && mode != REG_READ && !(*out)->wal)
+        (*out)->wal = sqlite3_exec((*out)->db, "PRAGMA journal_mode = WAL; "
+                                   "PRAGMA synchronous = NORMAL;", NULL,
+                                   NULL, NULL) == SQLITE_OK;
     if (*out)
         return MIG_OK;
     sqlite3 *db = NULL;
-    int flags = mode == REG_READ ? SQLITE_OPEN_READONLY
-              : mode == REG_WRITE ? SQLITE_OPEN_READWRITE
-              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* A reader opens the file for writing when it can, to be kept (it
+     * writes nothing); else read-only. */
+    int flags = mode == REG_CREATE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+              : SQLITE_OPEN_READWRITE;
     int rc = sqlite3_open_v2(abs, &db, flags, NULL);
+    if (rc != SQLITE_OK && mode == REG_READ && rc != SQLITE_CANTOPEN) {
+        sqlite3_close(db);
+        db = NULL;
+        rc = sqlite3_open_v2(abs, &db, SQLITE_OPEN_READONLY, NULL);
+    }
+    bool writable = rc == SQLITE_OK && !sqlite3_db_readonly(db, "main");
     if (rc == SQLITE_CANTOPEN && mode != REG_CREATE) {
         sqlite3_close(db);
         return MIG_OK;
@@ -183,9 +197,9 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         return st;
     }
     sqlite3_busy_timeout(db, 5000);
-    if (mode != REG_READ)
+    bool wal = mode != REG_READ &&
         sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
-                     "NORMAL;", NULL, NULL, NULL);
+                     "NORMAL;", NULL, NULL, NULL) == SQLITE_OK;
     mig_status_t st = check_schema(c, db, abs, mode != REG_READ);
     reg_store_t *s = st == MIG_OK ? malloc(sizeof *s) : NULL;
     if (st == MIG_OK && !s)
@@ -196,7 +210,8 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
     }
     s->db = db;
     s->kept = false;
-    if (mode != REG_READ)
+    s->wal = wal;
+    if (writable)
         keep(abs, s);
     *out = s;
     return MIG_OK;

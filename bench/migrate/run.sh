@@ -39,6 +39,12 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
+# Runs "$@" and appends its CPU seconds (user + system) to $cpu_file: on
+# a shared machine the wall time also holds the waits for a core.
+cpu_file=
+timed() { /usr/bin/time -f "%U %S" -a -o "$cpu_file" "$@"; }
+cpu_of() { awk 'END { printf "%.2f", $1 + $2 }' "$cpu_file"; }
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed for the CPU times"
 median() { sort -n | awk -v k="$1" 'NR == int((k + 1) / 2)'; }
 count() { sqlite3 "$1" "SELECT (SELECT count(*) FROM tools) + (SELECT count(*) FROM backends)"; }
 
@@ -64,31 +70,40 @@ prepare() {
 }
 
 # One round in $1: the floor, the run, the rollback. Appends
-# "RATIO RUN FLOOR ROLLBACK RECORDS" to $1/rounds.
+# "RATIO RUN FLOOR ROLLBACK RECORDS CPU-RATIO RUN-CPU FLOOR-CPU ROLLBACK-CPU"
+# to $1/rounds.
 round() {
   w=$1
   rm -rf "$w/.mig" "$w/registry.db" "$w/floor.db"
   sync
-  t0=$(now); "$floor" "$w" legacy floor.db > "$w/floor.log"; t1=$(now)
+  cpu_file=$w/floor.cpu; : > "$cpu_file"
+  t0=$(now); timed "$floor" "$w" legacy floor.db > "$w/floor.log"; t1=$(now)
   floor_s=$(elapsed "$t0" "$t1")
+  floor_c=$(cpu_of)
   recs=$(awk '{ print $1 }' "$w/floor.log")
   sync
+  cpu_file=$w/run.cpu; : > "$cpu_file"
   t0=$(now)
-  (cd "$w" && "$mig" run plan.mig --durability "$dur" --quiet > "$w/run.log" 2>&1) \
+  (cd "$w" && timed "$mig" run plan.mig --durability "$dur" --quiet > "$w/run.log" 2>&1) \
     || die "mig run failed in $w: $(tail -5 "$w/run.log")"
   t1=$(now)
   run_s=$(elapsed "$t0" "$t1")
+  run_c=$(cpu_of)
   got=$(count "$w/registry.db")
   [ "$got" = "$recs" ] || die "the registry holds $got records, the floor $recs"
   sync
-  t0=$(now); (cd "$w" && "$mig" rollback last > "$w/rollback.log" 2>&1) || true; t1=$(now)
+  cpu_file=$w/rollback.cpu; : > "$cpu_file"
+  t0=$(now); (cd "$w" && timed "$mig" rollback last > "$w/rollback.log" 2>&1) || true; t1=$(now)
   rb_s=$(elapsed "$t0" "$t1")
+  rb_c=$(cpu_of)
   grep -q "the managed resources match the checkpoint" "$w/rollback.log" \
     || die "the rollback did not verify: $(tail -3 "$w/rollback.log")"
   left=$(count "$w/registry.db")
   [ "$left" = 0 ] || die "the rollback left $left records"
   awk -v r="$run_s" -v f="$floor_s" -v b="$rb_s" -v n="$recs" \
-    'BEGIN { printf "%.3f %.4f %.4f %.4f %d\n", r / f, r, f, b, n }' >> "$w/rounds"
+      -v rc="$run_c" -v fc="$floor_c" -v bc="$rb_c" \
+    'BEGIN { printf "%.3f %.4f %.4f %.4f %d %.3f %.2f %.2f %.2f\n", r / f, r, f, b, n,
+             rc / (fc > 0 ? fc : 0.01), rc, fc, bc }' >> "$w/rounds"
 }
 
 status=0
@@ -104,7 +119,10 @@ for p in $places; do
   rb_s=$(awk '{ print $4 }' "$w/rounds" | median "$rounds")
   tps=$(awk -v n="$recs" -v r="$run_s" 'BEGIN { printf "%.0f", n / r }')
   printf '%-6s %9s %9s %10s %9s %8s %11s %8s\n' "$p" "$recs" "$run_s" "$tps" "$floor_s" "$ratio" "$rb_s" match
-  echo "  rounds (ratio run floor rollback records):"
+  cr=$(awk '{ print $6 }' "$w/rounds" | median "$rounds")
+  rbc=$(awk '{ print $9 }' "$w/rounds" | median "$rounds")
+  echo "  CPU (user + system): run / floor $cr (median), rollback $rbc s (median)"
+  echo "  rounds (ratio run floor rollback records; CPU: ratio run floor rollback):"
   sed 's/^/    /' "$w/rounds"
   awk -v r="$ratio" 'BEGIN { exit !(r <= 1.5) }' && v=PASS || { v=FAIL; status=1; }
   echo "  run / floor <= 1.5: $v"
@@ -116,7 +134,7 @@ echo "durability: $dur (mig run --durability $dur); rounds: $rounds"
 
 if [ "${GROWTH:-0}" = 1 ]; then
   echo "growth (tmpfs, one round each):"
-  printf '  %9s %9s %10s %9s %8s %11s\n' records "run s" "tools/s" "floor s" ratio "rollback s"
+  printf '  %9s %9s %10s %9s %8s %11s %10s\n' records "run s" "tools/s" "floor s" ratio "rollback s" "CPU ratio"
   for k in 8 4 2 1; do
     m=$((n / k))
     w=$(place_dir tmpfs "$m")
@@ -125,7 +143,7 @@ if [ "${GROWTH:-0}" = 1 ]; then
     round "$w"
     set -- $(cat "$w/rounds")
     tps=$(awk -v n="$5" -v r="$2" 'BEGIN { printf "%.0f", n / r }')
-    printf '  %9s %9s %10s %9s %8s %11s\n' "$5" "$2" "$tps" "$3" "$1" "$4"
+    printf '  %9s %9s %10s %9s %8s %11s %10s\n' "$5" "$2" "$tps" "$3" "$1" "$4" "$6"
     rm -rf "$w"
   done
 fi

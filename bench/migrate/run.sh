@@ -9,7 +9,8 @@
 # rollback < 2 s. ROUNDS rounds (default 3) in each place of PLACES
 # (default "tmpfs disk": /dev/shm, and BENCH_OUT on disk); the round of
 # the median ratio and the median rollback are reported. GROWTH=1 adds
-# one round on tmpfs at N/8, N/4, N/2 and N (tools per second at each).
+# one round on tmpfs at G/8, G/4, G/2 and G (tools per second at each),
+# G being GROWTH_N (default N).
 # The run's durability is DURABILITY (default grouped; full for
 # --durability full).
 #
@@ -136,7 +137,7 @@ if [ "${GROWTH:-0}" = 1 ]; then
   echo "growth (tmpfs, one round each):"
   printf '  %9s %9s %10s %9s %8s %11s %10s\n' records "run s" "tools/s" "floor s" ratio "rollback s" "CPU ratio"
   for k in 8 4 2 1; do
-    m=$((n / k))
+    m=$((${GROWTH_N:-$n} / k))
     w=$(place_dir tmpfs "$m")
     prepare "$w" "$m"
     : > "$w/rounds"

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -30,12 +32,15 @@ struct reg_store {
  * with synchronous = NORMAL (a commit survives a killed process; the
  * state store's journal, committed before each put, says what to check
  * after a power cut: docs/registry.md), and is found again by its path
- * and inode (a file deleted or replaced since is opened anew). At exit
+ * and inode (a file deleted or replaced since is opened anew; a
+ * descriptor held on the file keeps its inode from being reused by a new
+ * file at that path). At exit
  * every kept connection is closed, which checkpoints its WAL into the
  * file and removes the WAL. */
 #define REG_KEPT 8
 static struct kept {
     char *path;
+    int fd;                 /* held on the file, so its inode stays its own */
     dev_t dev;
     ino_t ino;
     reg_store_t *s;
@@ -45,6 +50,7 @@ static size_t n_kept;
 static void close_kept(size_t i)
 {
     sqlite3_close(kept[i].s->db);
+    close(kept[i].fd);
     free(kept[i].s);
     free(kept[i].path);
     memmove(&kept[i], &kept[i + 1], (n_kept - i - 1) * sizeof *kept);
@@ -80,14 +86,18 @@ static void keep(const char *abs, reg_store_t *s)
     static bool registered;
     struct stat st;
     char *path = strdup(abs);
-    if (!path || stat(abs, &st) != 0 || (!registered && atexit(close_all_kept))) {
+    int fd = path ? open(abs, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0 || fstat(fd, &st) != 0 ||
+        (!registered && atexit(close_all_kept))) {
+        if (fd >= 0)
+            close(fd);
         free(path);
         return;
     }
     registered = true;
     if (n_kept == REG_KEPT)
         close_kept(0);
-    kept[n_kept++] = (struct kept){ .path = path, .dev = st.st_dev,
+    kept[n_kept++] = (struct kept){ .path = path, .fd = fd, .dev = st.st_dev,
                                     .ino = st.st_ino, .s = s };
     s->kept = true;
 }

@@ -95,12 +95,13 @@ static const char *const tails[] = {
     "using the team's default settings",
 };
 
-void gen_tool_name(gen_t *g, gen_mismatch_t mis, bool first, strbuf_t *b)
+const char *gen_tool_name(gen_t *g, gen_mismatch_t mis, bool first)
 {
+    strbuf_t *b = &g->name;
     b->len = 0;
     if (mis == GEN_MIS_CONFLICT && first && g->prior[0]) {
         strbuf_puts(b, g->prior);
-        return;
+        return b->data ? b->data : "";
     }
     size_t v = gen_below(g, sizeof verbs / sizeof *verbs);
     const char *noun = GEN_PICK(g, nouns);
@@ -123,11 +124,11 @@ void gen_tool_name(gen_t *g, gen_mismatch_t mis, bool first, strbuf_t *b)
     }
     if (first && b->len < sizeof g->prior && !b->oom)
         memcpy(g->prior, b->data, b->len + 1);
+    return b->data && !b->oom ? b->data : "";
 }
 
-void gen_sentence(gen_t *g, const char *name, strbuf_t *b)
+void gen_sentence(gen_t *g, strbuf_t *b)
 {
-    (void)name;
     size_t v = gen_below(g, sizeof verbs_3rd / sizeof *verbs_3rd);
     const char *noun = GEN_PICK(g, nouns);
     strbuf_printf(b, "%s the %s records %s.", verbs_3rd[v], noun,
@@ -228,7 +229,7 @@ void gen_emit(gen_t *g, const char *path, const strbuf_t *b,
 {
     if (g->st != MIG_OK)
         return;
-    if (!path || b->oom || g->list.oom) {
+    if (!path || b->oom || g->list.oom || g->name.oom) {
         g->st = MIG_ENOMEM;
         return;
     }
@@ -379,6 +380,7 @@ mig_status_t gen_tools(const gen_opts_t *o, gen_emit_fn emit, void *data,
     strbuf_init(&g.list);
     strbuf_init(&g.path);
     strbuf_init(&g.body);
+    strbuf_init(&g.name);
     strbuf_puts(&g.list, "# path\tformat\trecords\tmismatch\n");
     size_t fixed = 0;
     const gen_family_t *one = family_of(o->kind, &fixed);
@@ -412,5 +414,6 @@ mig_status_t gen_tools(const gen_opts_t *o, gen_emit_fn emit, void *data,
     strbuf_free(&g.list);
     strbuf_free(&g.path);
     strbuf_free(&g.body);
+    strbuf_free(&g.name);
     return g.st;
 }

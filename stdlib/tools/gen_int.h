@@ -21,6 +21,7 @@ typedef struct gen {
     gen_summary_t *sum;
     strbuf_t list;          /* the .gen.tsv listing */
     strbuf_t path, body;    /* scratch for the file being written */
+    strbuf_t name;          /* the tool name gen_tool_name gave last */
     mig_status_t st;
 } gen_t;
 
@@ -58,13 +59,14 @@ size_t gen_below(gen_t *g, size_t n);
 const char *gen_pick(gen_t *g, const char *const *list, size_t n);
 #define GEN_PICK(g, list) gen_pick(g, list, sizeof list / sizeof *list)
 
-/* A new tool name into B (replacing what it held): verb_noun_ID, unique in
- * the generation; a names mismatch (MIS) makes it one the normaliser must
- * fit (spaces, dots, more than 64 characters); a conflict mismatch, the
- * first of a file (FIRST), repeats a name written earlier. */
-void gen_tool_name(gen_t *g, gen_mismatch_t mis, bool first, strbuf_t *b);
-/* A sentence describing the tool NAME, into B (appended). */
-void gen_sentence(gen_t *g, const char *name, strbuf_t *b);
+/* A new tool name: verb_noun_ID, unique in the generation; a names
+ * mismatch (MIS) makes it one the normaliser must fit (spaces, dots, more
+ * than 64 characters); a conflict mismatch, the first of a file (FIRST),
+ * repeats a name written earlier. It lives in G until the next call ("",
+ * and the next gen_emit fails with MIG_ENOMEM, when memory ran out). */
+const char *gen_tool_name(gen_t *g, gen_mismatch_t mis, bool first);
+/* A sentence describing a tool, appended to B. */
+void gen_sentence(gen_t *g, strbuf_t *b);
 /* The I-th parameter name of a tool whose names start at START (drawn
  * once per tool with gen_below(g, GEN_PARAM_NAMES)): distinct for I below
  * GEN_PARAM_NAMES. */

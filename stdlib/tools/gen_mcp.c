@@ -19,13 +19,10 @@ static const char *const formats[V_COUNT] = {
 static void tool(gen_t *g, const gen_file_t *f, bool first, const char *ind,
                  strbuf_t *b)
 {
-    strbuf_t name;
-    strbuf_init(&name);
-    gen_tool_name(g, f->mis, first, &name);
-    const char *nm = name.data ? name.data : "";
+    const char *nm = gen_tool_name(g, f->mis, first);
     strbuf_printf(b, "{\n%s  \"name\": \"%s\",\n%s  \"description\": \"",
                   ind, nm, ind);
-    gen_sentence(g, nm, b);
+    gen_sentence(g, b);
     strbuf_printf(b, "\",\n%s  \"inputSchema\": ", ind);
     char deeper[32];
     snprintf(deeper, sizeof deeper, "%s  ", ind);
@@ -38,21 +35,16 @@ static void tool(gen_t *g, const gen_file_t *f, bool first, const char *ind,
                       ro ? "true" : "false", ro ? "false" : "true");
     }
     strbuf_printf(b, "\n%s}", ind);
-    if (name.oom)
-        b->oom = true;
-    strbuf_free(&name);
 }
 
 /* One tool of the Docker catalog: arguments instead of a schema. */
 static void docker_tool(gen_t *g, const gen_file_t *f, bool first,
                         strbuf_t *b)
 {
-    strbuf_t name;
-    strbuf_init(&name);
-    gen_tool_name(g, f->mis, first, &name);
+    const char *nm = gen_tool_name(g, f->mis, first);
     strbuf_printf(b, "  {\n    \"name\": \"%s\",\n    \"description\": \"",
-                  name.data ? name.data : "");
-    gen_sentence(g, name.data, b);
+                  nm);
+    gen_sentence(g, b);
     strbuf_puts(b, "\",\n    \"arguments\": [");
     size_t start = gen_below(g, GEN_PARAM_NAMES), n = 1 + gen_below(g, 4);
     for (size_t i = 0; i < n; i++) {
@@ -67,9 +59,6 @@ static void docker_tool(gen_t *g, const gen_file_t *f, bool first,
                       i ? ",\n        \"optional\": true" : "");
     }
     strbuf_puts(b, "\n    ]\n  }");
-    if (name.oom)
-        b->oom = true;
-    strbuf_free(&name);
 }
 
 /* An MCP bundle's manifest.json: a server, its tools without schemas. */
@@ -91,16 +80,11 @@ static void bundle(gen_t *g, const gen_file_t *f, strbuf_t *b)
                   GEN_PICK(g, ((const char *const[]){ "billing", "support",
                                                       "catalog", "ops" })));
     for (size_t i = 0; i < f->n; i++) {
-        strbuf_t name;
-        strbuf_init(&name);
-        gen_tool_name(g, f->mis, i == 0, &name);
+        const char *nm = gen_tool_name(g, f->mis, i == 0);
         strbuf_printf(b, "%s\n    {\"name\": \"%s\", \"description\": \"",
-                      i ? "," : "", name.data ? name.data : "");
-        gen_sentence(g, name.data, b);
+                      i ? "," : "", nm);
+        gen_sentence(g, b);
         strbuf_puts(b, "\"}");
-        if (name.oom)
-            b->oom = true;
-        strbuf_free(&name);
     }
     strbuf_puts(b, "\n  ],\n  \"user_config\": {\n    \"api_key\": {"
                 "\"type\": \"string\", \"title\": \"API key\", "

@@ -11,20 +11,15 @@
 static void function(gen_t *g, const gen_file_t *f, bool first,
                      const char *ind, strbuf_t *b)
 {
-    strbuf_t name;
-    strbuf_init(&name);
-    gen_tool_name(g, f->mis, first, &name);
+    const char *nm = gen_tool_name(g, f->mis, first);
     strbuf_printf(b, "{\n%s  \"name\": \"%s\",\n%s  \"description\": \"", ind,
-                  name.data ? name.data : "", ind);
-    gen_sentence(g, name.data, b);
+                  nm, ind);
+    gen_sentence(g, b);
     strbuf_printf(b, "\",\n%s  \"parameters\": ", ind);
     char deeper[32];
     snprintf(deeper, sizeof deeper, "%s  ", ind);
     gen_schema(g, f->mis, gen_below(g, 5), deeper, b);
     strbuf_printf(b, "\n%s}", ind);
-    if (name.oom)
-        b->oom = true;
-    strbuf_free(&name);
 }
 
 /* The variants, each a format of docs/legacy-formats.md. */

@@ -55,14 +55,11 @@ static void manifest(gen_t *g, const char *svc, unsigned long long no,
 static void operation(gen_t *g, const gen_file_t *f, size_t i, int d,
                       strbuf_t *b)
 {
-    strbuf_t name;
-    strbuf_init(&name);
-    gen_tool_name(g, f->mis, i == 0, &name);
-    const char *nm = name.data ? name.data : "";
+    const char *nm = gen_tool_name(g, f->mis, i == 0);
     bool get = gen_below(g, 2);
     strbuf_t sum;
     strbuf_init(&sum);
-    gen_sentence(g, nm, &sum);
+    gen_sentence(g, &sum);
     const char *s = sum.data ? sum.data : "";
     if (d == D_OAS30_YAML) {
         if (get)
@@ -119,9 +116,8 @@ static void operation(gen_t *g, const gen_file_t *f, size_t i, int d,
                       "{\"schema\": {\"type\": \"object\"}}}}}\n");
         strbuf_puts(b, "      }\n    }");
     }
-    if (name.oom || sum.oom)
+    if (sum.oom)
         b->oom = true;
-    strbuf_free(&name);
     strbuf_free(&sum);
 }
 

@@ -25,23 +25,44 @@ static void template(gen_t *g, size_t v, const char *ind, strbuf_t *b)
                   vars[2 + v % 4], vars[(3 + v) % 4 + 2], ind, ind);
 }
 
+/* The declared variables input, A and C of a config.json: schema 1's
+ * {name, description, defaultValue}, or v1's with `default` and
+ * `is_required`. */
+static void declared(bool schema1, const char *a, const char *c, strbuf_t *b)
+{
+    const char *const names[] = { "input", a, c };
+    static const char *const v1_extra[] = {
+        "\"is_required\": true", "\"default\": \"plain\"",
+        "\"is_required\": false",
+    };
+    static const char *const schema1_default[] = { "", "plain", "" };
+    for (size_t i = 0; i < 3; i++) {
+        strbuf_printf(b, "%s\n%s{\"name\": \"%s\", \"description\": \"%s%s"
+                      "\", ", i ? "," : "", schema1 ? "      " : "    ",
+                      names[i], i ? "The " : "The text to work on",
+                      i ? names[i] : "");
+        if (schema1)
+            strbuf_printf(b, "\"defaultValue\": \"%s\"}", schema1_default[i]);
+        else
+            strbuf_printf(b, "%s}", v1_extra[i]);
+    }
+}
+
 static size_t write_sk(gen_t *g, const gen_file_t *f)
 {
     unsigned long long no = (unsigned long long)g->file_no;
     const char *plugin = GEN_PICK(g, plugins);
     int v = (int)gen_below(g, V_COUNT);
     size_t tv = gen_below(g, 4);
-    strbuf_t name, *b = &g->body;
-    strbuf_init(&name);
-    gen_tool_name(g, f->mis, true, &name);
-    const char *nm = name.data ? name.data : "";
+    strbuf_t *b = &g->body;
+    const char *nm = gen_tool_name(g, f->mis, true);
     const char *a = vars[2 + tv % 4], *c = vars[(3 + tv) % 4 + 2];
     b->len = 0;
     if (v == V_YAML) {
         strbuf_printf(b, "name: %s\ntemplate: |\n", nm);
         template(g, tv, "  ", b);
         strbuf_printf(b, "template_format: semantic-kernel\ndescription: ");
-        gen_sentence(g, nm, b);
+        gen_sentence(g, b);
         strbuf_printf(b, "\ninput_variables:\n  - name: input\n"
                       "    description: The text to work on.\n"
                       "    is_required: true\n  - name: %s\n"
@@ -70,34 +91,21 @@ static size_t write_sk(gen_t *g, const gen_file_t *f)
         if (v == V_CONFIG_1)
             strbuf_puts(b, "  \"type\": \"completion\",\n");
         strbuf_puts(b, "  \"description\": \"");
-        gen_sentence(g, nm, b);
+        gen_sentence(g, b);
+        size_t tokens = (size_t)256 << gen_below(g, 3), temp = gen_below(g, 10);
         if (v == V_CONFIG_1)
             strbuf_printf(b, "\",\n  \"completion\": {\n    \"max_tokens\": "
                           "%zu,\n    \"temperature\": 0.%zu,\n    \"top_p\": "
                           "0.0,\n    \"presence_penalty\": 0.0,\n"
                           "    \"frequency_penalty\": 0.0\n  },\n"
-                          "  \"input\": {\n    \"parameters\": [\n"
-                          "      {\"name\": \"input\", \"description\": \"The "
-                          "text to work on.\", \"defaultValue\": \"\"},\n"
-                          "      {\"name\": \"%s\", \"description\": \"The %s."
-                          "\", \"defaultValue\": \"plain\"},\n"
-                          "      {\"name\": \"%s\", \"description\": \"The %s."
-                          "\", \"defaultValue\": \"\"}\n    ]\n  }\n}\n",
-                          (size_t)256 << gen_below(g, 3), gen_below(g, 10),
-                          a, a, c, c);
+                          "  \"input\": {\n    \"parameters\": [", tokens, temp);
         else
             strbuf_printf(b, "\",\n  \"execution_settings\": {\n"
                           "    \"default\": {\"max_tokens\": %zu, "
                           "\"temperature\": 0.%zu}\n  },\n"
-                          "  \"input_variables\": [\n"
-                          "    {\"name\": \"input\", \"description\": \"The "
-                          "text to work on.\", \"is_required\": true},\n"
-                          "    {\"name\": \"%s\", \"description\": \"The %s.\","
-                          " \"default\": \"plain\"},\n"
-                          "    {\"name\": \"%s\", \"description\": \"The %s.\","
-                          " \"is_required\": false}\n  ]\n}\n",
-                          (size_t)256 << gen_below(g, 3), gen_below(g, 10),
-                          a, a, c, c);
+                          "  \"input_variables\": [", tokens, temp);
+        declared(v == V_CONFIG_1, a, c, b);
+        strbuf_puts(b, v == V_CONFIG_1 ? "\n    ]\n  }\n}\n" : "\n  ]\n}\n");
         if (f->mis == GEN_MIS_MALFORMED)
             gen_spoil(g, b, false);
         g->path.len = 0;
@@ -105,9 +113,6 @@ static size_t write_sk(gen_t *g, const gen_file_t *f)
                       plugin, no, nm);
         gen_emit(g, g->path.data, b, "semantic_kernel.config", 1, f->mis);
     }
-    if (name.oom)
-        g->st = MIG_ENOMEM;
-    strbuf_free(&name);
     return g->st == MIG_OK ? 1 : 0;
 }
 

@@ -23,11 +23,9 @@ static const struct {
 
 static void v1_method(gen_t *g, const gen_file_t *f, size_t i, strbuf_t *b)
 {
-    strbuf_t name;
-    strbuf_init(&name);
-    gen_tool_name(g, f->mis, i == 0, &name);
-    strbuf_printf(b, "  - method: %s\n    doc: ", name.data ? name.data : "");
-    gen_sentence(g, name.data, b);
+    const char *nm = gen_tool_name(g, f->mis, i == 0);
+    strbuf_printf(b, "  - method: %s\n    doc: ", nm);
+    gen_sentence(g, b);
     size_t start = gen_below(g, GEN_PARAM_NAMES), n = gen_below(g, 5);
     strbuf_puts(b, n ? "\n    args:\n" : "\n    args: []\n");
     size_t need = n ? gen_below(g, n + 1) : 0;  /* required ones first */
@@ -40,18 +38,13 @@ static void v1_method(gen_t *g, const gen_file_t *f, size_t i, strbuf_t *b)
         strbuf_putc(b, '\n');
     }
     strbuf_printf(b, "    returns: %s\n", gen_below(g, 2) ? "dict" : "list[dict]");
-    if (name.oom)
-        b->oom = true;
-    strbuf_free(&name);
 }
 
 static void v2_method(gen_t *g, const gen_file_t *f, size_t i, strbuf_t *b)
 {
-    strbuf_t name;
-    strbuf_init(&name);
-    gen_tool_name(g, f->mis, i == 0, &name);
-    strbuf_printf(b, "  %s:\n    summary: ", name.data ? name.data : "");
-    gen_sentence(g, name.data, b);
+    const char *nm = gen_tool_name(g, f->mis, i == 0);
+    strbuf_printf(b, "  %s:\n    summary: ", nm);
+    gen_sentence(g, b);
     bool ro = gen_below(g, 2);
     strbuf_printf(b, "\n    readonly: %s\n", ro ? "true" : "false");
     if (!ro)
@@ -74,9 +67,6 @@ static void v2_method(gen_t *g, const gen_file_t *f, size_t i, strbuf_t *b)
     }
     strbuf_printf(b, "    returns: {type: %s}\n",
                   gen_below(g, 2) ? "object" : "array");
-    if (name.oom)
-        b->oom = true;
-    strbuf_free(&name);
 }
 
 static const char *const agents[] = {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <assert.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,8 +18,15 @@
 
 #define REG_SCHEMA_VERSION 1
 
+/* The statements of a store, each prepared on first use and kept with
+ * its connection: per kind (tools, servers, backends), a get, an insert
+ * and a delete. */
+enum { Q_GET, Q_PUT, Q_DELETE, Q_COUNT };
+#define REG_KINDS 3
+
 struct reg_store {
     sqlite3 *db;
+    sqlite3_stmt *q[REG_KINDS][Q_COUNT];
     bool kept;              /* in the cache below: close leaves it open */
     bool wal;               /* set up for writing: WAL, synchronous NORMAL */
 };
@@ -47,11 +55,20 @@ static struct kept {
 } kept[REG_KEPT];
 static size_t n_kept;
 
+/* Closes S's statements and connection, and frees it. */
+static void store_free(reg_store_t *s)
+{
+    for (int k = 0; k < REG_KINDS; k++)
+        for (int w = 0; w < Q_COUNT; w++)
+            sqlite3_finalize(s->q[k][w]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
 static void close_kept(size_t i)
 {
-    sqlite3_close(kept[i].s->db);
+    store_free(kept[i].s);
     close(kept[i].fd);
-    free(kept[i].s);
     free(kept[i].path);
     memmove(&kept[i], &kept[i + 1], (n_kept - i - 1) * sizeof *kept);
     n_kept--;
@@ -211,7 +228,7 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
                      "NORMAL;", NULL, NULL, NULL) == SQLITE_OK;
     mig_status_t st = check_schema(c, db, abs, mode != REG_READ);
-    reg_store_t *s = st == MIG_OK ? malloc(sizeof *s) : NULL;
+    reg_store_t *s = st == MIG_OK ? calloc(1, sizeof *s) : NULL;
     if (st == MIG_OK && !s)
         st = MIG_ENOMEM;
     if (st != MIG_OK) {
@@ -229,10 +246,37 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
 
 static void sqlite_close(reg_store_t *s)
 {
-    if (s && !s->kept) {
-        sqlite3_close(s->db);
-        free(s);
+    if (s && !s->kept)
+        store_free(s);
+}
+
+/* Statement WHICH of KIND's table, prepared once (reset before it is
+ * given); NULL when it cannot be prepared (SQLite's reason in S->db). */
+static sqlite3_stmt *statement(reg_store_t *s, const char *kind, int which)
+{
+    static const char *const tables[REG_KINDS] = { "tools", "servers",
+                                                   "backends" };
+    const char *table = registry_kind_table(kind);
+    int k = 0;
+    while (k < REG_KINDS && strcmp(tables[k], table))
+        k++;
+    assert(k < REG_KINDS);
+    if (s->q[k][which]) {
+        sqlite3_reset(s->q[k][which]);
+        sqlite3_clear_bindings(s->q[k][which]);
+        return s->q[k][which];
     }
+    char sql[128];
+    if (which == Q_GET)
+        snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE name = ?1", table);
+    else if (which == Q_PUT)
+        snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO %s(name, json, "
+                 "digest, status) VALUES(?1, ?2, ?3, ?4)", table);
+    else
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE name = ?1", table);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &s->q[k][which], NULL) != SQLITE_OK)
+        return NULL;
+    return s->q[k][which];
 }
 
 /* Parses the canonical JSON TEXT kept for KIND NAME into *OUT. */
@@ -258,11 +302,8 @@ static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
                                val_t **out)
 {
     *out = NULL;
-    char sql[96];
-    snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE name = ?1",
-             registry_kind_table(kind));
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+    sqlite3_stmt *q = statement(s, kind, Q_GET);
+    if (!q)
         return fail_db(c, s->db, "get");
     sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
@@ -272,7 +313,7 @@ static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
                        (size_t)sqlite3_column_bytes(q, 0), name, out);
     else if (rc != SQLITE_DONE)
         st = fail_db(c, s->db, "get");
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     return st;
 }
 
@@ -280,19 +321,12 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
                                const char *kind, const char *name,
                                const val_t *rec)
 {
-    char sql[128];
-    const char *table = registry_kind_table(kind);
-    if (rec)
-        snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO %s(name, json, "
-                 "digest, status) VALUES(?1, ?2, ?3, ?4)", table);
-    else
-        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE name = ?1", table);
     strbuf_t b;
     strbuf_init(&b);
     mig_status_t st = rec ? registry_canonical(rec, &b) : MIG_OK;
-    sqlite3_stmt *q = NULL;
-    if (st == MIG_OK && sqlite3_prepare_v2(s->db, sql, -1, &q, NULL)
-                        != SQLITE_OK)
+    sqlite3_stmt *q = st == MIG_OK ? statement(s, kind, rec ? Q_PUT : Q_DELETE)
+                                   : NULL;
+    if (st == MIG_OK && !q)
         st = fail_db(c, s->db, "set");
     if (st == MIG_OK) {
         sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
@@ -308,7 +342,8 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
         if (sqlite3_step(q) != SQLITE_DONE)
             st = fail_db(c, s->db, "set");
     }
-    sqlite3_finalize(q);
+    if (q)
+        sqlite3_reset(q);     /* bindings point into B */
     strbuf_free(&b);
     return st;
 }

@@ -135,7 +135,7 @@ echo "durability: $dur (mig run --durability $dur); rounds: $rounds"
 
 if [ "${GROWTH:-0}" = 1 ]; then
   echo "growth (tmpfs, one round each):"
-  printf '  %9s %9s %10s %9s %8s %11s %10s\n' records "run s" "tools/s" "floor s" ratio "rollback s" "CPU ratio"
+  printf '  %9s %9s %10s %9s %8s %11s %10s %8s %8s\n' records "run s" "tools/s" "floor s" ratio "rollback s" "CPU ratio" "run CPU" "rb CPU"
   for k in 8 4 2 1; do
     m=$((${GROWTH_N:-$n} / k))
     w=$(place_dir tmpfs "$m")
@@ -144,7 +144,7 @@ if [ "${GROWTH:-0}" = 1 ]; then
     round "$w"
     set -- $(cat "$w/rounds")
     tps=$(awk -v n="$5" -v r="$2" 'BEGIN { printf "%.0f", n / r }')
-    printf '  %9s %9s %10s %9s %8s %11s %10s\n' "$5" "$2" "$tps" "$3" "$1" "$4" "$6"
+    printf '  %9s %9s %10s %9s %8s %11s %10s %8s %8s\n' "$5" "$2" "$tps" "$3" "$1" "$4" "$6" "$7" "$9"
     rm -rf "$w"
   done
 fi

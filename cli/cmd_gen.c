@@ -170,8 +170,12 @@ int cmd_gen(const cli_cmd_t *cmd, const cli_args_t *args)
     int rc = read_opts(cmd, args, &o);
     if (rc != EXIT_CLEAN)
         return rc;
-    const char *out = cli_value(cmd, args, "out") ? cli_value(cmd, args, "out")
-                                                  : "legacy";
+    /* DIR without its trailing slashes: DIR.gen-PID must be beside it. */
+    char out[4096];
+    snprintf(out, sizeof out, "%s", cli_value(cmd, args, "out")
+             ? cli_value(cmd, args, "out") : "legacy");
+    for (size_t n = strlen(out); n > 1 && out[n - 1] == '/'; n--)
+        out[n - 1] = '\0';
     struct stat st;
     bool exists = stat(out, &st) == 0;
     if (exists && !S_ISDIR(st.st_mode)) {

@@ -43,7 +43,9 @@ holds "mig gen: error: 'full' is not empty: nothing written"
 expect 0 "$MIG" gen tools --count 10 --out full --force && ok
 [ ! -e full/mine.txt ] && [ -f full/.gen.tsv ] && ok || bad "--force did not replace full/"
 mkdir empty
-expect 0 "$MIG" gen tools --count 10 --out empty && ok
+expect 0 "$MIG" gen tools --count 10 --out empty/ && ok
+holds "under empty (kind mixed"
+[ -f empty/.gen.tsv ] && ok || bad "empty/ was not filled"
 echo notadir > file
 expect 2 "$MIG" gen tools --count 10 --out file && ok
 holds "'file' is there and is not a folder"

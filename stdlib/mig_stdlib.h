@@ -74,7 +74,8 @@ const char *const *gen_kinds(void);
 /* The name of mismatch M ("malformed"). */
 const char *gen_mismatch_name(gen_mismatch_t m);
 /* Reads SPEC, "KIND:SHARE,KIND:SHARE" (a share from 0 to 1; KIND alone
- * means 0.1), into O->share. MIG_EINVALID with the reason in DIAGS. */
+ * means 0.1), into O->share (gen_tools checks that they add up to 1 at
+ * most). MIG_EINVALID with the reason in DIAGS. */
 mig_status_t gen_parse_mismatches(const char *spec, gen_opts_t *o,
                                   diag_list_t *diags);
 /* Writes the inventory O describes through EMIT: the legacy files, then

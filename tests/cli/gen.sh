@@ -24,6 +24,8 @@ holds "error: unknown kind 'langchain'"
 holds "hint: the kinds are openai, mcp, plugin, synapse, rag, sk and mixed"
 expect 2 "$MIG" gen tools --count 5 --mismatches typos:0.1 --out x && ok
 holds "error: --mismatches: unknown kind of mismatch in 'typos:0.1'"
+expect 2 "$MIG" gen tools --count 5 --mismatches names:0.6,quirks:0.5 --out x && ok
+holds "error: the shares of mismatches add up to more than 1"
 expect 2 "$MIG" gen things --count 5 && ok
 holds "mig gen: error: mig generates 'tools' only, not 'things'"
 [ ! -e x ] && ok || bad "a refused generation left x/"

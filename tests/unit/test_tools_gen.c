@@ -288,10 +288,14 @@ static void mismatch_lists(void **state)
     assert_int_equal(parse("typos:0.1", &o, msg, sizeof msg), MIG_EINVALID);
     assert_string_equal(msg, "--mismatches: unknown kind of mismatch in "
                              "'typos:0.1'");
+    /* read, but too much for gen_tools */
     assert_int_equal(parse("names:0.6,conflict:0.5", &o, msg, sizeof msg),
-                     MIG_EINVALID);
-    assert_string_equal(msg, "--mismatches: the shares add up to more than "
-                             "1 (names:0.6,conflict:0.5)");
+                     MIG_OK);
+    o.kind = "openai";
+    o.count = 1;
+    assert_int_equal(try_gen(&o, msg, sizeof msg), MIG_EINVALID);
+    assert_string_equal(msg, "the shares of mismatches add up to more than "
+                             "1");
 }
 
 /* Files per file: every file of a format of several holds exactly N, the

@@ -10,7 +10,7 @@ ifeq ($(CI),true)
 CMAKE_ARGS += -DMIG_WERROR=ON
 endif
 
-.PHONY: all deps build build-sanitize demo test crash-full bench mutation install clean
+.PHONY: all deps build build-sanitize demo test crash-full bench bench-migrate mutation install clean
 
 all: build
 
@@ -52,6 +52,14 @@ bench: deps
 	sh bench/lua/run.sh $(BUILD_REL)/cli/mig
 	sh bench/recovery/run.sh $(BUILD_REL)/cli/mig
 	sh bench/lsp/run.sh $(BUILD_REL)
+	GROWTH=1 sh bench/migrate/run.sh $(BUILD_REL)/cli/mig
+
+# The migration benchmark alone (100,000 generated tools, tmpfs and disk,
+# with the growth rounds); figures: bench/RESULTS.md, "migrate".
+bench-migrate: deps
+	cmake -S . -B $(BUILD_REL) -DCMAKE_BUILD_TYPE=Release -DMIG_TESTS=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD_REL) -j $(JOBS)
+	GROWTH=1 sh bench/migrate/run.sh $(BUILD_REL)/cli/mig
 
 # Plants known bugs one at a time in a scratch copy and runs the suite on
 # each (not in CI: one build and one suite per bug); the score is in

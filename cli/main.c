@@ -185,6 +185,27 @@ static const cli_opt_t report_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t gen_opts[] = {
+    { .name = "kind", .short_name = 'k', .arg = "KIND",
+      .help = "openai, mcp, plugin, synapse, rag, sk or mixed (the default)" },
+    { .name = "count", .short_name = 'n', .arg = "N",
+      .help = "how many records in all, from 1 to 1000000 (required)" },
+    { .name = "seed", .arg = "S",
+      .help = "the seed (default 0): the same seed writes the same bytes" },
+    { .name = "out", .short_name = 'o', .arg = "DIR",
+      .help = "the folder to write (default: legacy)" },
+    { .name = "mismatches", .arg = "LIST",
+      .help = "plant problems in a share of the files: "
+              "malformed,conflict,names,quirks each as KIND:SHARE" },
+    { .name = "files-per", .arg = "N",
+      .help = "records per file where a format holds several, 1 to 1000 "
+              "(default: drawn per file)" },
+    { .name = "force",
+      .help = "replace what DIR holds instead of refusing" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t help_opts[] = {
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
@@ -497,6 +518,27 @@ const cli_cmd_t cli_commands[] = {
           "\n"
           "Exit status: 0 after the client's 'shutdown' then 'exit', 1 when\n"
           "input ended or 'exit' came without 'shutdown'." },
+    { .name = "gen", .run = cmd_gen, .operands = "tools",
+      .min_operands = 1, .max_operands = 1, .opts = gen_opts,
+      .summary = "write a synthetic legacy inventory to rehearse a plan on",
+      .help =
+          "Writes N legacy tool records of KIND into DIR, as files in the real\n"
+          "shapes of each format docs/legacy-formats.md lists (several tools a\n"
+          "file where the format holds several; plugins as ai-plugin.json with\n"
+          "its OpenAPI document; MCP servers with their tools; Synapse agents;\n"
+          "RAG configurations; Semantic Kernel functions), so that a plan can be\n"
+          "rehearsed at scale before the real run. The same seed writes the\n"
+          "same bytes. --mismatches plants problems in a share of the files:\n"
+          "malformed (cut short, merge-conflict markers), conflict (a name\n"
+          "written before, with other content), names (names the normaliser\n"
+          "fits) and quirks (schema spellings the normaliser fixes).\n"
+          "DIR/.gen.tsv lists every file with the format tools.read gives it and\n"
+          "its records (docs/gen.md). The files are written beside DIR and\n"
+          "moved into place at the end: a failure leaves DIR as it was.\n"
+          "\n"
+          "Exit status: 0 when the files were written; 2 for a usage error (a\n"
+          "kind, count or share out of bounds) or a file that cannot be\n"
+          "written; 6 when DIR is not empty and --force was not given." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

@@ -48,4 +48,63 @@ mig_status_t stdlib_plan_modules(const ast_plan_t *plan, src_t *src,
  * store_diags). */
 mig_status_t tools_report_build(store_t *s, int64_t run, val_t **out);
 
+/* ---- synthetic legacy inventories (tools/gen*.c; docs/gen.md) ---------- */
+
+/* The most records one generation writes, and the most a file holds. */
+#define GEN_MAX_COUNT 1000000
+#define GEN_MAX_PER_FILE 1000
+
+/* The problems a generation can plant (docs/gen.md, "Mismatches"). */
+#define GEN_MISMATCHES(X)                                                    \
+    X(MALFORMED, "malformed")   /* JSON cut short, merge-conflict markers */ \
+    X(CONFLICT, "conflict")     /* a name written before, other content */   \
+    X(NAMES, "names")           /* names the normaliser must fit */          \
+    X(QUIRKS, "quirks")         /* schema spellings the normaliser fixes */
+typedef enum gen_mismatch {
+    GEN_MIS_NONE = -1,
+#define GEN_MIS_ENUM(id, name) GEN_MIS_##id,
+    GEN_MISMATCHES(GEN_MIS_ENUM)
+#undef GEN_MIS_ENUM
+    GEN_MIS_COUNT
+} gen_mismatch_t;
+
+typedef struct gen_opts {
+    const char *kind;       /* openai, mcp, plugin, synapse, rag, sk, mixed */
+    uint64_t count;         /* records in all: 1 .. GEN_MAX_COUNT */
+    uint64_t seed;
+    size_t per_file;        /* most records a file holds (0: each family's
+                               own; 1 .. GEN_MAX_PER_FILE) */
+    double share[GEN_MIS_COUNT];  /* the share of files (0 .. 1) with each */
+} gen_opts_t;
+
+typedef struct gen_summary {
+    uint64_t files;                 /* files written */
+    uint64_t records;               /* records in them (O->count) */
+    uint64_t by_kind[8];            /* records per family, in the order of
+                                       gen_kinds() */
+    uint64_t mismatched[GEN_MIS_COUNT];   /* files with each mismatch */
+} gen_summary_t;
+
+/* Receives each file: PATH relative to the output folder ("a/b.json"),
+ * its bytes. Returns MIG_OK, or a status that stops the generation. */
+typedef mig_status_t (*gen_emit_fn)(void *data, const char *path,
+                                    const char *bytes, size_t len);
+
+/* The kinds gen_tools knows, ended by NULL ("mixed" last). */
+const char *const *gen_kinds(void);
+/* The name of mismatch M ("malformed"). */
+const char *gen_mismatch_name(gen_mismatch_t m);
+/* Reads SPEC, "KIND:SHARE,KIND:SHARE" (a share from 0 to 1; KIND alone
+ * means 0.1), into O->share (gen_tools checks that they add up to 1 at
+ * most). MIG_EINVALID with the reason in DIAGS. */
+mig_status_t gen_parse_mismatches(const char *spec, gen_opts_t *o,
+                                  diag_list_t *diags);
+/* Writes the inventory O describes through EMIT: the legacy files, then
+ * .gen.tsv (path, format, records, mismatch: one line per file, what
+ * tools.read gives for it). The same O gives the same bytes. MIG_EINVALID
+ * (a kind, a count or a per-file number out of bounds: the reason in
+ * DIAGS, nothing emitted), MIG_ENOMEM, or what EMIT returned. */
+mig_status_t gen_tools(const gen_opts_t *o, gen_emit_fn emit, void *data,
+                       gen_summary_t *sum, diag_list_t *diags);
+
 #endif

@@ -2,10 +2,15 @@
  * in .db): a table per record kind (tools, servers, backends) holding the
  * descriptor's canonical JSON beside its name, digest and status, and a
  * meta table with the schema version, refused when newer than this mig
- * knows. */
+ * knows. A connection that writes is kept open for the next call (see
+ * "Connections kept open"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <assert.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -13,9 +18,106 @@
 
 #define REG_SCHEMA_VERSION 1
 
+/* The statements of a store, each prepared on first use and kept with
+ * its connection: per kind (tools, servers, backends), a get, an insert
+ * and a delete. */
+enum { Q_GET, Q_PUT, Q_DELETE, Q_COUNT };
+#define REG_KINDS 3
+
 struct reg_store {
     sqlite3 *db;
+    sqlite3_stmt *q[REG_KINDS][Q_COUNT];
+    bool kept;              /* in the cache below: close leaves it open */
+    bool wal;               /* set up for writing: WAL, synchronous NORMAL */
 };
+
+/* ---- Connections kept open ------------------------------------------------
+ * A run puts thousands of records, one call each. Opening the database,
+ * checking its schema and closing it for every call cost two synced
+ * commits a record; so a connection stays open (one that only reads
+ * too, when the file can be opened for writing: a rollback reads every
+ * record it undoes), a writing one in WAL mode
+ * with synchronous = NORMAL (a commit survives a killed process; the
+ * state store's journal, committed before each put, says what to check
+ * after a power cut: docs/registry.md), and is found again by its path
+ * and inode (a file deleted or replaced since is opened anew; a
+ * descriptor held on the file keeps its inode from being reused by a new
+ * file at that path). At exit
+ * every kept connection is closed, which checkpoints its WAL into the
+ * file and removes the WAL. */
+#define REG_KEPT 8
+static struct kept {
+    char *path;
+    int fd;                 /* held on the file, so its inode stays its own */
+    dev_t dev;
+    ino_t ino;
+    reg_store_t *s;
+} kept[REG_KEPT];
+static size_t n_kept;
+
+/* Closes S's statements and connection, and frees it. */
+static void store_free(reg_store_t *s)
+{
+    for (int k = 0; k < REG_KINDS; k++)
+        for (int w = 0; w < Q_COUNT; w++)
+            sqlite3_finalize(s->q[k][w]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static void close_kept(size_t i)
+{
+    store_free(kept[i].s);
+    close(kept[i].fd);
+    free(kept[i].path);
+    memmove(&kept[i], &kept[i + 1], (n_kept - i - 1) * sizeof *kept);
+    n_kept--;
+}
+
+static void close_all_kept(void)
+{
+    while (n_kept)
+        close_kept(n_kept - 1);
+}
+
+/* The kept connection to the file at ABS, or NULL (a kept one whose file
+ * is gone or replaced is closed). */
+static reg_store_t *find_kept(const char *abs)
+{
+    struct stat st;
+    bool there = stat(abs, &st) == 0;
+    for (size_t i = 0; i < n_kept; i++)
+        if (strcmp(kept[i].path, abs) == 0) {
+            if (there && st.st_dev == kept[i].dev && st.st_ino == kept[i].ino)
+                return kept[i].s;
+            close_kept(i);
+            return NULL;
+        }
+    return NULL;
+}
+
+/* Keeps S (open on ABS) for the next calls; when it cannot, S stays a
+ * connection closed after use. */
+static void keep(const char *abs, reg_store_t *s)
+{
+    static bool registered;
+    struct stat st;
+    char *path = strdup(abs);
+    int fd = path ? open(abs, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0 || fstat(fd, &st) != 0 ||
+        (!registered && atexit(close_all_kept))) {
+        if (fd >= 0)
+            close(fd);
+        free(path);
+        return;
+    }
+    registered = true;
+    if (n_kept == REG_KEPT)
+        close_kept(0);
+    kept[n_kept++] = (struct kept){ .path = path, .fd = fd, .dev = st.st_dev,
+                                    .ino = st.st_ino, .s = s };
+    s->kept = true;
+}
 
 static bool sqlite_fits(const char *path)
 {
@@ -59,6 +161,8 @@ static int schema_version(sqlite3 *db)
 static mig_status_t check_schema(action_ctx_t *c, sqlite3 *db,
                                  const char *abs, bool write)
 {
+    if (schema_version(db) == REG_SCHEMA_VERSION)
+        return MIG_OK;      /* set up already: nothing to write */
     if (write && sqlite3_exec(db, "BEGIN IMMEDIATE;", NULL, NULL, NULL)
                  != SQLITE_OK)
         return actx_fail(c, "InvalidConfig", "registry: '%s' is not a "
@@ -91,12 +195,25 @@ static mig_status_t check_schema(action_ctx_t *c, sqlite3 *db,
 static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
                                 reg_mode_t mode, reg_store_t **out)
 {
-    *out = NULL;
+    *out = find_kept(abs);
+    if (*out && mode != REG_READ && !(*out)->wal)
+        (*out)->wal = sqlite3_exec((*out)->db, "PRAGMA journal_mode = WAL; "
+                                   "PRAGMA synchronous = NORMAL;", NULL,
+                                   NULL, NULL) == SQLITE_OK;
+    if (*out)
+        return MIG_OK;
     sqlite3 *db = NULL;
-    int flags = mode == REG_READ ? SQLITE_OPEN_READONLY
-              : mode == REG_WRITE ? SQLITE_OPEN_READWRITE
-              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* A reader opens the file for writing when it can, to be kept (it
+     * writes nothing); else read-only. */
+    int flags = mode == REG_CREATE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+              : SQLITE_OPEN_READWRITE;
     int rc = sqlite3_open_v2(abs, &db, flags, NULL);
+    if (rc != SQLITE_OK && mode == REG_READ && rc != SQLITE_CANTOPEN) {
+        sqlite3_close(db);
+        db = NULL;
+        rc = sqlite3_open_v2(abs, &db, SQLITE_OPEN_READONLY, NULL);
+    }
+    bool writable = rc == SQLITE_OK && !sqlite3_db_readonly(db, "main");
     if (rc == SQLITE_CANTOPEN && mode != REG_CREATE) {
         sqlite3_close(db);
         return MIG_OK;
@@ -107,8 +224,11 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         return st;
     }
     sqlite3_busy_timeout(db, 5000);
+    bool wal = mode != REG_READ &&
+        sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
+                     "NORMAL;", NULL, NULL, NULL) == SQLITE_OK;
     mig_status_t st = check_schema(c, db, abs, mode != REG_READ);
-    reg_store_t *s = st == MIG_OK ? malloc(sizeof *s) : NULL;
+    reg_store_t *s = st == MIG_OK ? calloc(1, sizeof *s) : NULL;
     if (st == MIG_OK && !s)
         st = MIG_ENOMEM;
     if (st != MIG_OK) {
@@ -116,16 +236,47 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         return st;
     }
     s->db = db;
+    s->kept = false;
+    s->wal = wal;
+    if (writable)
+        keep(abs, s);
     *out = s;
     return MIG_OK;
 }
 
 static void sqlite_close(reg_store_t *s)
 {
-    if (s) {
-        sqlite3_close(s->db);
-        free(s);
+    if (s && !s->kept)
+        store_free(s);
+}
+
+/* Statement WHICH of KIND's table, prepared once (reset before it is
+ * given); NULL when it cannot be prepared (SQLite's reason in S->db). */
+static sqlite3_stmt *statement(reg_store_t *s, const char *kind, int which)
+{
+    static const char *const tables[REG_KINDS] = { "tools", "servers",
+                                                   "backends" };
+    const char *table = registry_kind_table(kind);
+    int k = 0;
+    while (k < REG_KINDS && strcmp(tables[k], table))
+        k++;
+    assert(k < REG_KINDS);
+    if (s->q[k][which]) {
+        sqlite3_reset(s->q[k][which]);
+        sqlite3_clear_bindings(s->q[k][which]);
+        return s->q[k][which];
     }
+    char sql[128];
+    if (which == Q_GET)
+        snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE name = ?1", table);
+    else if (which == Q_PUT)
+        snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO %s(name, json, "
+                 "digest, status) VALUES(?1, ?2, ?3, ?4)", table);
+    else
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE name = ?1", table);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &s->q[k][which], NULL) != SQLITE_OK)
+        return NULL;
+    return s->q[k][which];
 }
 
 /* Parses the canonical JSON TEXT kept for KIND NAME into *OUT. */
@@ -151,11 +302,8 @@ static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
                                val_t **out)
 {
     *out = NULL;
-    char sql[96];
-    snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE name = ?1",
-             registry_kind_table(kind));
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+    sqlite3_stmt *q = statement(s, kind, Q_GET);
+    if (!q)
         return fail_db(c, s->db, "get");
     sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
@@ -165,7 +313,7 @@ static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
                        (size_t)sqlite3_column_bytes(q, 0), name, out);
     else if (rc != SQLITE_DONE)
         st = fail_db(c, s->db, "get");
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     return st;
 }
 
@@ -173,19 +321,12 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
                                const char *kind, const char *name,
                                const val_t *rec)
 {
-    char sql[128];
-    const char *table = registry_kind_table(kind);
-    if (rec)
-        snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO %s(name, json, "
-                 "digest, status) VALUES(?1, ?2, ?3, ?4)", table);
-    else
-        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE name = ?1", table);
     strbuf_t b;
     strbuf_init(&b);
     mig_status_t st = rec ? registry_canonical(rec, &b) : MIG_OK;
-    sqlite3_stmt *q = NULL;
-    if (st == MIG_OK && sqlite3_prepare_v2(s->db, sql, -1, &q, NULL)
-                        != SQLITE_OK)
+    sqlite3_stmt *q = st == MIG_OK ? statement(s, kind, rec ? Q_PUT : Q_DELETE)
+                                   : NULL;
+    if (st == MIG_OK && !q)
         st = fail_db(c, s->db, "set");
     if (st == MIG_OK) {
         sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
@@ -201,7 +342,8 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
         if (sqlite3_step(q) != SQLITE_DONE)
             st = fail_db(c, s->db, "set");
     }
-    sqlite3_finalize(q);
+    if (q)
+        sqlite3_reset(q);     /* bindings point into B */
     strbuf_free(&b);
     return st;
 }

@@ -409,6 +409,10 @@ static bool wrap_at(fmt_t *f, fmt_line_t *l, size_t i)
  * move off L. Returns false when there is none. */
 static bool wrap_line(fmt_t *f, fmt_line_t *l)
 {
+    /* A retry header's backoff is one policy, read as a whole: split over
+     * lines it would read worse than a wide line (docs/fmt.md, rule 8). */
+    if (is(f, &f->toks->items[l->first_tok], "retry"))
+        return false;
     if (l->encl != SIZE_MAX && wrap_at(f, l, l->encl))
         return true;
     for (size_t i = l->first_tok; i <= l->last_tok; i++)

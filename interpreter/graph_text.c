@@ -76,7 +76,8 @@ bool graph_put_source(strbuf_t *out, const char *s, size_t len)
 {
     frame_t st[SOURCE_MAX_FRAMES] = { { false, 0 } };
     uint32_t top = 0;
-    bool space = false, started = false, closed = true;
+    bool space = false, newline = false, started = false, closed = true;
+    char last = 0;
     for (size_t i = 0; i < len;) {
         char c = s[i];
         if (st[top].string) {
@@ -89,6 +90,7 @@ bool graph_put_source(strbuf_t *out, const char *s, size_t len)
         }
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
             space = true;
+            newline = newline || c == '\n';
             i++;
             continue;
         }
@@ -97,10 +99,15 @@ bool graph_put_source(strbuf_t *out, const char *s, size_t len)
             space = true;
             continue;
         }
-        if (space && started)
+        /* A line break just inside a call's or a list's brackets (a
+         * wrapped call: docs/fmt.md, rule 8) leaves no space: f(a, b). */
+        bool hug = newline && (last == '(' || last == '[' || c == ')'
+                               || c == ']');
+        if (space && started && !hug)
             strbuf_putc(out, ' ');
-        space = false;
+        space = newline = false;
         started = true;
+        last = c;
         strbuf_putc(out, c);
         i++;
         if (c == '"' && top + 1 < SOURCE_MAX_FRAMES)

@@ -46,6 +46,11 @@ static void test_cases(void **state)
         { "\"a ${ \"b ${ c }  d\" } e\"", "\"a ${ \"b ${ c }  d\" } e\"" },
         { "{ a: 1,\n  b: [1,\n 2] }", "{ a: 1, b: [1, 2] }" },
         { "$5 costs", "$5 costs" },
+        /* A wrapped call or list (mig fmt's rule 8) reads as written on
+         * one line; a space the author wrote inside brackets stays. */
+        { "f(\n  x: 1,\n  y: [\n    2\n  ]\n) when b", "f(x: 1, y: [2]) when b" },
+        { "f( x )", "f( x )" },
+        { "f(  # why\n  x\n)", "f(x)" },
         { "# only a comment", "" },
         { "", "" },
     };

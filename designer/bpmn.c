@@ -403,11 +403,28 @@ static bool index_flows(bpmn_t *b)
     return ok && bpmn_lanes_build(b);
 }
 
+/* The names the plan's Lua modules go by (`lua "..." as NAME`), looked
+ * up for every task: listed once, not found among all the plan's items
+ * (thousands of stages) per task. */
+static bool list_lua(bpmn_t *b)
+{
+    const ast_plan_t *plan = graph_plan(b->g);
+    b->lua = calloc((size_t)plan->items.len + 1, sizeof(const char *));
+    if (!b->lua)
+        return false;
+    for (uint32_t i = 0; i < plan->items.len; i++)
+        if (plan->items.items[i]->kind == AST_LUA)
+            b->lua[b->n_lua++] = plan->items.items[i]->u.lua.alias.name;
+    return true;
+}
+
 /* Gathers every flow, and what the writers look up per node. */
 static bool prepare(bpmn_t *b)
 {
     const graph_t *g = b->g;
     uint32_t n = graph_node_count(g);
+    if (!list_lua(b))
+        return false;
     b->slot = calloc((size_t)n + 1, sizeof(uint32_t));
     b->step_of = calloc((size_t)n + 1, sizeof(uint32_t));
     b->flow_in = calloc((size_t)n + 1, sizeof(uint32_t));
@@ -612,6 +629,7 @@ mig_status_t export_bpmn(const graph_t *g, strbuf_t *out)
     free(b.cflows);
     free(b.after_in);
     free(b.else_flow);
+    free(b.lua);
     bpmn_lanes_free(&b);
     layout_free(&b.lay);
     return b.oom || out->oom ? MIG_ENOMEM : MIG_OK;

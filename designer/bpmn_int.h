@@ -73,6 +73,8 @@ typedef struct bpmn {
      * element to its end; NONE when there is none. */
     uint32_t plan_flow[2];
     bpmn_lanes_t *lanes;
+    const char **lua;       /* the names of the plan's Lua modules */
+    uint32_t n_lua;
     bool oom;
 } bpmn_t;
 

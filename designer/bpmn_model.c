@@ -8,21 +8,17 @@
 #include "bpmn_int.h"
 
 /* Whether CALL (a CALL node, or a handler's name) calls into a Lua module
- * of the plan (`lua "..." as NAME`). */
-static bool calls_lua(const graph_t *g, const ast_node_t *call)
+ * of the plan (`lua "..." as NAME`, in b->lua). */
+static bool calls_lua(const bpmn_t *b, const ast_node_t *call)
 {
     const ast_node_t *callee = call->kind == AST_CALL ? call->u.call.callee
                                                        : call;
     const ast_node_t *root = ast_dotted_root(callee);
     if (!root || root == callee)
         return false;
-    const ast_plan_t *plan = graph_plan(g);
-    for (uint32_t i = 0; i < plan->items.len; i++) {
-        const ast_node_t *it = plan->items.items[i];
-        if (it->kind == AST_LUA &&
-            strcmp(it->u.lua.alias.name, root->u.name.name) == 0)
+    for (uint32_t i = 0; i < b->n_lua; i++)
+        if (strcmp(b->lua[i], root->u.name.name) == 0)
             return true;
-    }
     return false;
 }
 
@@ -31,7 +27,7 @@ static bool calls_lua(const graph_t *g, const ast_node_t *call)
 static const char *open_call_task(bpmn_t *b, int depth, bpmn_ref_t r,
                                   const char *name, const ast_node_t *call)
 {
-    const char *tag = calls_lua(b->g, call) ? "scriptTask" : "serviceTask";
+    const char *tag = calls_lua(b, call) ? "scriptTask" : "serviceTask";
     bpmn_open(b, depth, tag, r, name);
     if (strcmp(tag, "scriptTask") == 0)
         strbuf_puts(b->out, " scriptFormat=\"lua\"");

@@ -78,19 +78,32 @@ static val_t *describe(dry_t *d, uint32_t n)
 /* ---- evaluation --------------------------------------------------------- */
 
 /* Whether a path argument P lies in, or holds, a target an earlier step
- * would change. */
+ * would change: P is a target, or a target followed by '/' starts P, or P
+ * followed by '/' starts a target. Hash lookups, a few per '/' of P, so
+ * that thousands of reads after thousands of changes stay linear. */
 static bool touched(const dry_t *d, const char *p)
 {
     size_t lp = strlen(p);
-    for (size_t i = 0; i < val_len(d->touched); i++) {
-        size_t lt;
-        const char *t = val_get_str(val_list_get(d->touched, i), &lt);
-        size_t n = lt < lp ? lt : lp;
-        if (memcmp(t, p, n) == 0
-            && (lt == lp || (lt > lp ? t[lp] : p[lt]) == '/'))
+    if (val_map_get(d->touched, p, lp) || val_map_get(d->touched_dirs, p, lp))
+        return true;
+    for (size_t k = 0; k < lp; k++)
+        if (p[k] == '/' && val_map_get(d->touched, p, k))
             return true;
-    }
     return false;
+}
+
+/* Records TARGET (a string) as changed by an earlier step: itself, and
+ * each of its beginnings that a '/' follows, for touched(). */
+static void touch(dry_t *d, const val_t *target)
+{
+    size_t lt;
+    const char *t = val_get_str(target, &lt);
+    if (val_map_set_take(d->touched, t, lt, val_bool(true)) != MIG_OK)
+        d->oom = true;
+    for (size_t k = 0; k < lt; k++)
+        if (t[k] == '/' &&
+            val_map_set_take(d->touched_dirs, t, k, val_bool(true)) != MIG_OK)
+            d->oom = true;
 }
 
 /* Whether the arguments ARGS (a bound map) read something touched. */
@@ -266,8 +279,7 @@ static void record_changes(dry_t *d, const action_t *a, val_t *m)
         const char *kind = val_get_str(val_map_get(c, "change", 6), NULL);
         if (strcmp(kind, "keep") != 0)
             d->n_changes++;
-        if (val_list_push(d->touched, val_map_get(c, "target", 6)) != MIG_OK)
-            d->oom = true;
+        touch(d, val_map_get(c, "target", 6));
     }
     dry_put(d, m, "changes", val_copy(ch));
 }
@@ -752,12 +764,13 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
         || roots_resolve(&d.roots) != MIG_OK)
         d.oom = true;
     d.ctx = actx_new(ACTX_PREVIEW, base_dir);
-    d.touched = val_list_new(8);
+    d.touched = val_map_new(8);
+    d.touched_dirs = val_map_new(8);
     d.stages_env = eval_env_new(NULL);
     eval_env_t *plan_env = d.stages_env ? eval_env_new(d.stages_env) : NULL;
     val_t *m = val_map_new(8);
     size_t errors = diags->errors;
-    if (d.oom || !d.ctx || !d.touched || !plan_env || !m) {
+    if (d.oom || !d.ctx || !d.touched || !d.touched_dirs || !plan_env || !m) {
         d.oom = true;
     } else {
         index_hooks(&d);
@@ -796,6 +809,7 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
     free(d.hook_nodes);
     actx_free(d.ctx);
     val_unref(d.touched);
+    val_unref(d.touched_dirs);
     roots_free(&d.roots);
     if (d.oom || diags->out_of_memory) {
         val_unref(m);

@@ -256,7 +256,8 @@ static bool pack_bands(const lay_t *l, pack_t *p, const uint32_t *items)
 }
 
 /* Whether item J of the container goes before item K among those free to
- * go: the higher first, then the first in order. */
+ * go: the higher first. (Two items with one top are side by side, so never
+ * free together; the order only makes the heap's order total.) */
 static bool pack_higher(const lay_t *l, const uint32_t *items, uint32_t j,
                         uint32_t k)
 {

@@ -96,9 +96,9 @@ timed() {
         $pin $perf "$@" > /dev/null 2> "$out/err" || rc=$?
         ran "$rc" "$@" || { head -n 5 "$out/err" >&2; die "'$*' failed"; }
         t1=$(date +%s.%N)
-        c=$(awk -F, '$3 == "task-clock" { printf "%.6f", $1 / 1000 }' \
-                "$out/perf" 2>/dev/null)
-        echo "$t0 $t1 ${c:-x}" | awk '{ printf "%.6f %s\n", $2 - $1,
+        ms=$(awk -F, '$3 == "task-clock" { printf "%.6f", $1 / 1000 }' \
+                 "$out/perf" 2>/dev/null)
+        echo "$t0 $t1 ${ms:-x}" | awk '{ printf "%.6f %s\n", $2 - $1,
             $3 == "x" ? $2 - $1 : $3 }' >> "$out/times"
         i=$((i + 1))
     done

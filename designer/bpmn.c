@@ -289,10 +289,10 @@ static bool has_flow(const bpmn_t *b, uint32_t i, bool in)
 
 /* The plan-level lets that no flow leaves (the ends of their chain), into
  * *TAILS (malloc'd; *N of them); the first stage exit of each stage, into
- * EXIT (per node, indexed by the stage's entry). False when out of
+ * STAGE_EXIT (per node, indexed by the stage's entry). False when out of
  * memory. */
 static bool plan_ends(bpmn_t *b, uint32_t **tails, uint32_t *n_tails,
-                      uint32_t *exit)
+                      uint32_t *stage_exit)
 {
     const graph_t *g = b->g;
     uint32_t n = graph_node_count(g);
@@ -302,12 +302,12 @@ static bool plan_ends(bpmn_t *b, uint32_t **tails, uint32_t *n_tails,
         return false;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t st = graph_node_stage(g, i);
-        exit[i] = GRAPH_NONE;
+        stage_exit[i] = GRAPH_NONE;
         if (in_plan_flow(g, i) && !has_flow(b, i, false))
             (*tails)[(*n_tails)++] = i;
         if (graph_node_kind(g, i) == GRAPH_STAGE_EXIT && st != GRAPH_NONE &&
-            st <= i && exit[st] == GRAPH_NONE)
-            exit[st] = i;
+            st <= i && stage_exit[st] == GRAPH_NONE)
+            stage_exit[st] = i;
     }
     return true;
 }
@@ -318,10 +318,10 @@ static void add_plan_flows(bpmn_t *b)
 {
     const graph_t *g = b->g;
     uint32_t n = graph_node_count(g), heads = 0, roots = 0, n_tails;
-    uint32_t *tails, *exit = calloc((size_t)n + 1, sizeof(uint32_t));
+    uint32_t *tails, *stage_exit = calloc((size_t)n + 1, sizeof(uint32_t));
     bpmn_ref_t start = bpmn_ref(BPMN_PLAN, 0), end = bpmn_ref(BPMN_PLAN, 1);
-    if (!exit || !plan_ends(b, &tails, &n_tails, exit)) {
-        free(exit);
+    if (!stage_exit || !plan_ends(b, &tails, &n_tails, stage_exit)) {
+        free(stage_exit);
         b->oom = true;
         return;
     }
@@ -343,7 +343,7 @@ static void add_plan_flows(bpmn_t *b)
             add_flow(b, start, target_ref(b, e), GRAPH_EDGE_SEQ);
     }
     for (uint32_t k = 0; k < graph_stage_count(g); k++) {
-        uint32_t x = exit[graph_stage_at(g, k)];
+        uint32_t x = stage_exit[graph_stage_at(g, k)];
         if (x != GRAPH_NONE && !has_flow(b, x, false))
             add_flow(b, source_ref(b, x), end, GRAPH_EDGE_SEQ);
     }
@@ -354,7 +354,7 @@ static void add_plan_flows(bpmn_t *b)
             add_flow(b, start, end, GRAPH_EDGE_SEQ);
     }
     free(tails);
-    free(exit);
+    free(stage_exit);
 }
 
 /* What the writers look up, once the flows are known: what each

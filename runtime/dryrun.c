@@ -169,14 +169,21 @@ static bool from_unknown(const dry_t *d, const char *msg)
         return false;
     const char *key = msg + 16, *end = strrchr(key, '\'');
     size_t len = end ? (size_t)(end - key) : strlen(key);
+    return val_map_get(d->step_names, key, len) != NULL;
+}
+
+/* The names of the plan's steps, as a set (d->step_names): asked for
+ * every key missing from a stage's results, so found once. */
+static void index_step_names(dry_t *d)
+{
     for (uint32_t n = 0; n < graph_node_count(d->g); n++) {
         if (graph_node_kind(d->g, n) != GRAPH_STEP)
             continue;
         const char *step = graph_node_ast(d->g, n)->u.step.name.name;
-        if (strlen(step) == len && memcmp(step, key, len) == 0)
-            return true;
+        if (val_map_set_take(d->step_names, step, strlen(step),
+                             val_bool(true)) != MIG_OK)
+            d->oom = true;
     }
-    return false;
 }
 
 /* Evaluates E in ENV. Returns its value, or NULL when it cannot be known
@@ -766,14 +773,19 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
     d.ctx = actx_new(ACTX_PREVIEW, base_dir);
     d.touched = val_map_new(8);
     d.touched_dirs = val_map_new(8);
+    d.step_names = val_map_new(8);
     d.stages_env = eval_env_new(NULL);
+    if (d.stages_env)   /* what is known only when run stays unbound */
+        eval_env_expect_unbound(d.stages_env);
     eval_env_t *plan_env = d.stages_env ? eval_env_new(d.stages_env) : NULL;
     val_t *m = val_map_new(8);
     size_t errors = diags->errors;
-    if (d.oom || !d.ctx || !d.touched || !d.touched_dirs || !plan_env || !m) {
+    if (d.oom || !d.ctx || !d.touched || !d.touched_dirs || !d.step_names
+        || !plan_env || !m) {
         d.oom = true;
     } else {
         index_hooks(&d);
+        index_step_names(&d);
     }
     if (!d.oom) {
         eval_env_set_actions(d.stages_env, call_action, &d);
@@ -810,6 +822,7 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
     actx_free(d.ctx);
     val_unref(d.touched);
     val_unref(d.touched_dirs);
+    val_unref(d.step_names);
     roots_free(&d.roots);
     if (d.oom || diags->out_of_memory) {
         val_unref(m);

@@ -22,6 +22,7 @@ typedef struct dry {
     char expr_class[64];
     val_t *touched;             /* targets earlier steps would change: true */
     val_t *touched_dirs;        /* their beginnings a '/' follows: true */
+    val_t *step_names;          /* the names of the plan's steps: true */
     val_t **stage_maps;         /* per stage (by order index): step results */
     eval_env_t *stages_env;     /* binds each stage name to its map */
     uint32_t n_changes, n_failures;

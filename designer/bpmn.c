@@ -181,6 +181,11 @@ bpmn_ref_t bpmn_node_ref(const graph_t *g, uint32_t i)
     return bpmn_ref(node_roles[graph_node_kind(g, i)], i);
 }
 
+uint32_t bpmn_container_key(const bpmn_t *b, uint32_t c)
+{
+    return c == GRAPH_NONE ? b->lay.n_groups : c;
+}
+
 bpmn_ref_t bpmn_group_ref(const bpmn_t *b, uint32_t k)
 {
     uint32_t owner = b->lay.groups[k].owner;
@@ -282,13 +287,44 @@ static bool has_flow(const bpmn_t *b, uint32_t i, bool in)
     return (in ? b->flow_in : b->flow_out)[i] != 0;
 }
 
+/* The plan-level lets that no flow leaves (the ends of their chain), into
+ * *TAILS (malloc'd; *N of them); the first stage exit of each stage, into
+ * STAGE_EXIT (per node, indexed by the stage's entry). False when out of
+ * memory. */
+static bool plan_ends(bpmn_t *b, uint32_t **tails, uint32_t *n_tails,
+                      uint32_t *stage_exit)
+{
+    const graph_t *g = b->g;
+    uint32_t n = graph_node_count(g);
+    *n_tails = 0;
+    *tails = calloc((size_t)n + 1, sizeof(uint32_t));
+    if (!*tails)
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t st = graph_node_stage(g, i);
+        stage_exit[i] = GRAPH_NONE;
+        if (in_plan_flow(g, i) && !has_flow(b, i, false))
+            (*tails)[(*n_tails)++] = i;
+        if (graph_node_kind(g, i) == GRAPH_STAGE_EXIT && st != GRAPH_NONE &&
+            st <= i && stage_exit[st] == GRAPH_NONE)
+            stage_exit[st] = i;
+    }
+    return true;
+}
+
 /* The process's own flows: its start event to the plan-level lets (in
  * their chain) and to the first stages, the last stages to its end. */
 static void add_plan_flows(bpmn_t *b)
 {
     const graph_t *g = b->g;
-    uint32_t n = graph_node_count(g), heads = 0, roots = 0;
+    uint32_t n = graph_node_count(g), heads = 0, roots = 0, n_tails;
+    uint32_t *tails, *stage_exit = calloc((size_t)n + 1, sizeof(uint32_t));
     bpmn_ref_t start = bpmn_ref(BPMN_PLAN, 0), end = bpmn_ref(BPMN_PLAN, 1);
+    if (!stage_exit || !plan_ends(b, &tails, &n_tails, stage_exit)) {
+        free(stage_exit);
+        b->oom = true;
+        return;
+    }
     for (uint32_t i = 0; i < n; i++)
         if (in_plan_flow(g, i) && !has_flow(b, i, true)) {
             add_flow(b, start, bpmn_ref(node_roles[graph_node_kind(g, i)], i),
@@ -300,35 +336,86 @@ static void add_plan_flows(bpmn_t *b)
         if (has_flow(b, e, true))
             continue;
         roots++;
-        bool from_lets = false;
-        for (uint32_t i = 0; i < n; i++)
-            if (in_plan_flow(g, i) && !has_flow(b, i, false)) {
-                add_flow(b, source_ref(b, i), target_ref(b, e),
-                         GRAPH_EDGE_SEQ);
-                from_lets = true;
-            }
-        if (!from_lets)
+        for (uint32_t j = 0; j < n_tails; j++)
+            add_flow(b, source_ref(b, tails[j]), target_ref(b, e),
+                     GRAPH_EDGE_SEQ);
+        if (n_tails == 0)
             add_flow(b, start, target_ref(b, e), GRAPH_EDGE_SEQ);
     }
     for (uint32_t k = 0; k < graph_stage_count(g); k++) {
-        uint32_t e = graph_stage_at(g, k), x = GRAPH_NONE;
-        for (uint32_t i = e; i < n && x == GRAPH_NONE; i++)
-            if (graph_node_kind(g, i) == GRAPH_STAGE_EXIT &&
-                graph_node_stage(g, i) == e)
-                x = i;
+        uint32_t x = stage_exit[graph_stage_at(g, k)];
         if (x != GRAPH_NONE && !has_flow(b, x, false))
             add_flow(b, source_ref(b, x), end, GRAPH_EDGE_SEQ);
     }
     if (roots == 0) {
-        bool from_lets = false;
-        for (uint32_t i = 0; i < n; i++)
-            if (in_plan_flow(g, i) && !has_flow(b, i, false)) {
-                add_flow(b, source_ref(b, i), end, GRAPH_EDGE_SEQ);
-                from_lets = true;
-            }
-        if (!from_lets && heads == 0)
+        for (uint32_t j = 0; j < n_tails; j++)
+            add_flow(b, source_ref(b, tails[j]), end, GRAPH_EDGE_SEQ);
+        if (n_tails == 0 && heads == 0)
             add_flow(b, start, end, GRAPH_EDGE_SEQ);
     }
+    free(tails);
+    free(stage_exit);
+}
+
+/* What the writers look up, once the flows are known: what each
+ * container holds, the after flows into each stage, each gateway's else
+ * flow, the flows of the process's own events, and the items' boxes for
+ * the lanes of the diagram. False when out of memory. */
+static bool index_flows(bpmn_t *b)
+{
+    uint32_t n = graph_node_count(b->g), ng = b->lay.n_groups;
+    uint32_t m = n > ng ? n : ng;
+    uint32_t *key = calloc((size_t)(m > b->n_flows ? m : b->n_flows) + 1,
+                           sizeof(uint32_t));
+    b->after_in = calloc((size_t)n + 1, sizeof(uint32_t));
+    b->else_flow = calloc((size_t)n + 1, sizeof(uint32_t));
+    if (!key || !b->after_in || !b->else_flow) {
+        free(key);
+        return false;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        key[i] = bpmn_container_key(b, b->lay.group_of[i]);
+    bool ok = export_bucket(key, n, ng + 1, &b->cnode_start, &b->cnodes);
+    for (uint32_t k = 0; k < ng; k++)
+        key[k] = bpmn_container_key(b, b->lay.groups[k].parent);
+    ok = ok && export_bucket(key, ng, ng + 1, &b->cgroup_start, &b->cgroups);
+    for (uint32_t f = 0; f < b->n_flows; f++)
+        key[f] = bpmn_container_key(b, b->flows[f].container);
+    ok = ok && export_bucket(key, b->n_flows, ng + 1, &b->cflow_start,
+                             &b->cflows);
+    free(key);
+    for (uint32_t i = 0; i < n; i++)
+        b->else_flow[i] = GRAPH_NONE;
+    b->plan_flow[0] = b->plan_flow[1] = GRAPH_NONE;
+    for (uint32_t f = b->n_flows; f-- > 0;) {   /* the first one wins */
+        const bpmn_flow_t *fl = &b->flows[f];
+        if (fl->kind == GRAPH_EDGE_AFTER && fl->to.role == BPMN_STAGE)
+            b->after_in[fl->to.node]++;
+        if (fl->kind == GRAPH_EDGE_ELSE)
+            b->else_flow[fl->from.node] = f;
+        if (fl->from.role == BPMN_PLAN && fl->from.node == 0 &&
+            fl->to.role != BPMN_PLAN)
+            b->plan_flow[0] = f;
+        if (fl->to.role == BPMN_PLAN && fl->to.node == 1 &&
+            fl->from.role != BPMN_PLAN)
+            b->plan_flow[1] = f;
+    }
+    return ok && bpmn_lanes_build(b);
+}
+
+/* The names the plan's Lua modules go by (`lua "..." as NAME`), looked
+ * up for every task: listed once, not found among all the plan's items
+ * (thousands of stages) per task. */
+static bool list_lua(bpmn_t *b)
+{
+    const ast_plan_t *plan = graph_plan(b->g);
+    b->lua = calloc((size_t)plan->items.len + 1, sizeof(const char *));
+    if (!b->lua)
+        return false;
+    for (uint32_t i = 0; i < plan->items.len; i++)
+        if (plan->items.items[i]->kind == AST_LUA)
+            b->lua[b->n_lua++] = plan->items.items[i]->u.lua.alias.name;
+    return true;
 }
 
 /* Gathers every flow, and what the writers look up per node. */
@@ -336,6 +423,8 @@ static bool prepare(bpmn_t *b)
 {
     const graph_t *g = b->g;
     uint32_t n = graph_node_count(g);
+    if (!list_lua(b))
+        return false;
     b->slot = calloc((size_t)n + 1, sizeof(uint32_t));
     b->step_of = calloc((size_t)n + 1, sizeof(uint32_t));
     b->flow_in = calloc((size_t)n + 1, sizeof(uint32_t));
@@ -376,43 +465,77 @@ static bool prepare(bpmn_t *b)
             add_flow(b, bpmn_ref(BPMN_CATCH, i), bpmn_ref(BPMN_TASK, i),
                      GRAPH_EDGE_SEQ);
     add_plan_flows(b);
-    return !b->oom;
+    return !b->oom && index_flows(b);
 }
 
 /* ---- the document ---------------------------------------------------- */
 
-/* The error classes handlers name, each once, in the order first named. */
+/* A class a handler names, and where: the handler's node and the place
+ * in its list. */
+typedef struct named_class {
+    const char *name;
+    uint32_t node, k;
+} named_class_t;
+
+/* By name, then where named. */
+static int class_cmp(const void *pa, const void *pb)
+{
+    const named_class_t *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    if (c)
+        return c;
+    if (a->node != b->node)
+        return a->node < b->node ? -1 : 1;
+    return (a->k > b->k) - (a->k < b->k);
+}
+
+/* By where named. */
+static int place_cmp(const void *pa, const void *pb)
+{
+    const named_class_t *a = pa, *b = pb;
+    if (a->node != b->node)
+        return a->node < b->node ? -1 : 1;
+    return (a->k > b->k) - (a->k < b->k);
+}
+
+/* The error classes handlers name, each once, in the order first named
+ * ('*' is none): every naming sorted by name keeps the first of each
+ * name, those sorted back into the order named. */
 static void write_errors(bpmn_t *b)
 {
     const graph_t *g = b->g;
+    uint32_t total = 0, m = 0, kept = 0;
+    for (uint32_t i = 0; i < graph_node_count(g); i++)
+        if (graph_node_kind(g, i) == GRAPH_RECOVER)
+            total += graph_node_ast(g, i)->u.recover.classes.len;
+    named_class_t *c = calloc((size_t)total + 1, sizeof(*c));
+    if (!c) {
+        b->oom = true;
+        return;
+    }
     for (uint32_t i = 0; i < graph_node_count(g); i++) {
         if (graph_node_kind(g, i) != GRAPH_RECOVER)
             continue;
         const ast_idents_t *cls = &graph_node_ast(g, i)->u.recover.classes;
-        for (uint32_t k = 0; k < cls->len; k++) {
-            const char *name = cls->items[k].name;
-            bool seen = strcmp(name, "*") == 0;
-            for (uint32_t j = 0; j < i && !seen; j++) {
-                if (graph_node_kind(g, j) != GRAPH_RECOVER)
-                    continue;
-                const ast_idents_t *c2 =
-                    &graph_node_ast(g, j)->u.recover.classes;
-                for (uint32_t m = 0; m < c2->len && !seen; m++)
-                    seen = strcmp(c2->items[m].name, name) == 0;
-            }
-            for (uint32_t m = 0; m < k && !seen; m++)
-                seen = strcmp(cls->items[m].name, name) == 0;
-            if (seen)
-                continue;
-            strbuf_puts(b->out, "  <bpmn:error id=\"Error_");
-            bpmn_put_ncname(b->out, name);
-            strbuf_puts(b->out, "\" name=\"");
-            bpmn_put_xml_cstr(b->out, name);
-            strbuf_puts(b->out, "\" errorCode=\"");
-            bpmn_put_xml_cstr(b->out, name);
-            strbuf_puts(b->out, "\"/>\n");
-        }
+        for (uint32_t k = 0; k < cls->len; k++)
+            if (strcmp(cls->items[k].name, "*") != 0)
+                c[m++] = (named_class_t){ cls->items[k].name, i, k };
     }
+    qsort(c, m, sizeof(*c), class_cmp);
+    for (uint32_t j = 0; j < m; j++)
+        if (j == 0 || strcmp(c[j].name, c[j - 1].name) != 0)
+            c[kept++] = c[j];
+    qsort(c, kept, sizeof(*c), place_cmp);
+    for (uint32_t j = 0; j < kept; j++) {
+        strbuf_puts(b->out, "  <bpmn:error id=\"Error_");
+        bpmn_put_ncname(b->out, c[j].name);
+        strbuf_puts(b->out, "\" name=\"");
+        bpmn_put_xml_cstr(b->out, c[j].name);
+        strbuf_puts(b->out, "\" errorCode=\"");
+        bpmn_put_xml_cstr(b->out, c[j].name);
+        strbuf_puts(b->out, "\"/>\n");
+    }
+    free(c);
 }
 
 static void write_signals(bpmn_t *b)
@@ -498,6 +621,16 @@ mig_status_t export_bpmn(const graph_t *g, strbuf_t *out)
     free(b.flow_out);
     free(b.group_exit);
     free(b.n_slots);
+    free(b.cnode_start);
+    free(b.cnodes);
+    free(b.cgroup_start);
+    free(b.cgroups);
+    free(b.cflow_start);
+    free(b.cflows);
+    free(b.after_in);
+    free(b.else_flow);
+    free(b.lua);
+    bpmn_lanes_free(&b);
     layout_free(&b.lay);
     return b.oom || out->oom ? MIG_ENOMEM : MIG_OK;
 }

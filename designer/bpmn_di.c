@@ -11,10 +11,6 @@
 
 #include "bpmn_int.h"
 
-typedef struct box {
-    int32_t x, y, w, h;
-} box_t;
-
 typedef struct point {
     int32_t x, y;
 } point_t;
@@ -25,13 +21,13 @@ enum {
     ELBOW = 20,         /* a flow's bend above its target */
 };
 
-static box_t node_box(const bpmn_t *b, uint32_t i)
+box_t bpmn_node_box(const bpmn_t *b, uint32_t i)
 {
     const layout_node_t *l = &b->lay.nodes[i];
     return (box_t){ l->x + BPMN_OX, l->y + BPMN_OY, l->w, l->h };
 }
 
-static box_t group_box(const bpmn_t *b, uint32_t k)
+box_t bpmn_group_box(const bpmn_t *b, uint32_t k)
 {
     const layout_group_t *gr = &b->lay.groups[k];
     return (box_t){ gr->x + BPMN_OX, gr->y + BPMN_OY, gr->w, gr->h };
@@ -48,8 +44,8 @@ static box_t event_at(int32_t cx, int32_t cy)
 static int32_t bottom_fit(const bpmn_t *b, uint32_t s, box_t bx)
 {
     uint32_t x = b->group_exit[b->lay.group_of[s]];
-    int32_t port = x == GRAPH_NONE ? bx.x : node_box(b, x).x +
-                                            node_box(b, x).w / 2;
+    int32_t port = x == GRAPH_NONE ? bx.x : bpmn_node_box(b, x).x +
+                                            bpmn_node_box(b, x).w / 2;
     int32_t room = bx.x + bx.w - EV - (port + EV);
     return room < 0 ? 0 : room / STACK + 1;
 }
@@ -61,7 +57,7 @@ static int32_t bottom_fit(const bpmn_t *b, uint32_t s, box_t bx)
 static box_t boundary_box(const bpmn_t *b, uint32_t r)
 {
     uint32_t sc = graph_node_scope(b->g, r);
-    box_t s = group_box(b, b->lay.group_of[sc]);
+    box_t s = bpmn_group_box(b, b->lay.group_of[sc]);
     int32_t j = (int32_t)b->slot[r], fit = bottom_fit(b, sc, s);
     int32_t m = (int32_t)b->n_slots[sc], on_bottom = m < fit ? m : fit;
     if (j < on_bottom)
@@ -79,10 +75,10 @@ static box_t ref_box(const bpmn_t *b, bpmn_ref_t r)
 {
     uint32_t k = bpmn_group_of_ref(b, r);
     if (k != GRAPH_NONE)
-        return group_box(b, k);
+        return bpmn_group_box(b, k);
     if (r.role == BPMN_PLAN)
         return plan_box(b, r.node);
-    box_t n = node_box(b, r.node);
+    box_t n = bpmn_node_box(b, r.node);
     bool recover = graph_node_kind(b->g, r.node) == GRAPH_RECOVER;
     if (r.role == BPMN_COMP)
         return event_at(n.x + n.w, n.y + n.h / 2);
@@ -107,22 +103,19 @@ static int32_t port_x(const bpmn_t *b, bpmn_ref_t r, bool target)
     uint32_t port = target ? r.node : b->group_exit[k];
     if (port == GRAPH_NONE)
         return bx.x + bx.w / 2;
-    box_t n = node_box(b, port);
+    box_t n = bpmn_node_box(b, port);
     return n.x + n.w / 2;
 }
 
 static box_t plan_box(const bpmn_t *b, uint32_t which)
 {
-    for (uint32_t f = 0; f < b->n_flows; f++) {
-        const bpmn_flow_t *fl = &b->flows[f];
-        if (which == 0 && fl->from.role == BPMN_PLAN && fl->from.node == 0 &&
-            fl->to.role != BPMN_PLAN)
-            return event_at(port_x(b, fl->to, true), BPMN_OY - 30 - EV / 2);
-        if (which == 1 && fl->to.role == BPMN_PLAN && fl->to.node == 1 &&
-            fl->from.role != BPMN_PLAN)
-            return event_at(port_x(b, fl->from, false),
-                            BPMN_OY + b->lay.h + 30 + EV / 2);
-    }
+    uint32_t f = b->plan_flow[which];
+    if (f != GRAPH_NONE && which == 0)
+        return event_at(port_x(b, b->flows[f].to, true),
+                        BPMN_OY - 30 - EV / 2);
+    if (f != GRAPH_NONE)
+        return event_at(port_x(b, b->flows[f].from, false),
+                        BPMN_OY + b->lay.h + 30 + EV / 2);
     return event_at(BPMN_OX + EV / 2, which == 0 ? BPMN_OY - 30 - EV / 2
                                                  : BPMN_OY + b->lay.h + 30 +
                                                        EV / 2);
@@ -165,38 +158,13 @@ static void put_shapes(bpmn_t *b)
 
 enum { MAX_POINTS = 6 };
 
-/* Whether the box of an item of container C (a node or a group standing
- * directly in it) is crossed by the vertical line at X between Y0 and Y1;
- * *RIGHT gets the right edge of the first found. */
-static bool crossed(const bpmn_t *b, uint32_t c, int32_t x, int32_t y0,
-                    int32_t y1, int32_t *right)
-{
-    for (uint32_t i = 0; i < graph_node_count(b->g); i++) {
-        box_t n = node_box(b, i);
-        if (b->lay.group_of[i] == c && n.x <= x && x <= n.x + n.w &&
-            n.y < y1 && n.y + n.h > y0) {
-            *right = n.x + n.w;
-            return true;
-        }
-    }
-    for (uint32_t k = 0; k < b->lay.n_groups; k++) {
-        box_t g = group_box(b, k);
-        if (b->lay.groups[k].parent == c && g.x <= x && x <= g.x + g.w &&
-            g.y < y1 && g.y + g.h > y0) {
-            *right = g.x + g.w;
-            return true;
-        }
-    }
-    return false;
-}
-
 /* The first x from X rightwards where a vertical line between Y0 and Y1
  * crosses nothing of container C. */
 static int32_t free_lane(const bpmn_t *b, uint32_t c, int32_t x, int32_t y0,
                          int32_t y1)
 {
     int32_t right;
-    while (crossed(b, c, x, y0, y1, &right))
+    while (bpmn_crossed(b, c, x, y0, y1, &right))
         x = right + ELBOW;
     return x;
 }
@@ -221,7 +189,7 @@ static uint32_t route(const bpmn_t *b, uint32_t c, box_t s, box_t t,
         return 3;
     }
     p[0] = (point_t){ sx, sb };
-    if (!crossed(b, c, sx, sb, t.y - ELBOW, &right)) {
+    if (!bpmn_crossed(b, c, sx, sb, t.y - ELBOW, &right)) {
         if (sx == tx) {
             p[1] = (point_t){ tx, t.y };
             return 2;
@@ -255,12 +223,12 @@ static void put_edge_points(bpmn_t *b, const point_t *p, uint32_t n)
 static uint32_t boundary_route(const bpmn_t *b, uint32_t c, uint32_t r,
                                box_t e, box_t t, point_t *p)
 {
-    box_t s = group_box(b, b->lay.group_of[graph_node_scope(b->g, r)]);
+    box_t s = bpmn_group_box(b, b->lay.group_of[graph_node_scope(b->g, r)]);
     int32_t ex = e.x + e.w / 2, tx = t.x + t.w / 2;
     if (e.y + e.h / 2 < s.y + s.h || t.y <= s.y + s.h)
         return route(b, c, e, t, ex, tx, true, p);  /* on the right edge */
     uint32_t sc = graph_node_scope(b->g, r);
-    int32_t row = node_box(b, r).y, fit = bottom_fit(b, sc, s);
+    int32_t row = bpmn_node_box(b, r).y, fit = bottom_fit(b, sc, s);
     int32_t m = (int32_t)b->n_slots[sc], on_bottom = m < fit ? m : fit;
     int32_t rank = on_bottom - (int32_t)b->slot[r];
     int32_t y = s.y + s.h + EV / 2 +

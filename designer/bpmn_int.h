@@ -48,6 +48,9 @@ typedef struct bpmn_flow {
     uint32_t container;         /* the group it is drawn in, or NONE */
 } bpmn_flow_t;
 
+/* The spatial index of the diagram's items (bpmn_lanes.c). */
+typedef struct bpmn_lanes bpmn_lanes_t;
+
 typedef struct bpmn {
     const graph_t *g;
     layout_t lay;
@@ -59,8 +62,26 @@ typedef struct bpmn {
     uint32_t *step_of;  /* per undo node: its step, else NONE */
     uint32_t *flow_in, *flow_out;   /* per node: its flow edges */
     uint32_t *group_exit;   /* per group: its exit node, or NONE */
+    /* What each container holds, by container key (bpmn_container_key):
+     * its nodes and its groups in their order, its flows in flow order. */
+    uint32_t *cnode_start, *cnodes;
+    uint32_t *cgroup_start, *cgroups;
+    uint32_t *cflow_start, *cflows;
+    uint32_t *after_in;     /* per node: `after` flows into its stage */
+    uint32_t *else_flow;    /* per node: its first else flow, or NONE */
+    /* The first flow from the process's start to an element, and from an
+     * element to its end; NONE when there is none. */
+    uint32_t plan_flow[2];
+    bpmn_lanes_t *lanes;
+    const char **lua;       /* the names of the plan's Lua modules */
+    uint32_t n_lua;
     bool oom;
 } bpmn_t;
+
+/* A box of the diagram. */
+typedef struct box {
+    int32_t x, y, w, h;
+} box_t;
 
 /* Room the diagram leaves above and left of the layout, for the
  * process's start event. */
@@ -117,7 +138,26 @@ uint32_t bpmn_group_of_ref(const bpmn_t *b, bpmn_ref_t ref);
  * (each holding its own), its flows, and its associations. */
 void bpmn_write_container(bpmn_t *b, uint32_t c, int depth);
 
+/* The container key of group C (a group, or NONE for the process): C, or
+ * the number of groups for the process. */
+uint32_t bpmn_container_key(const bpmn_t *b, uint32_t c);
+
 /* bpmn_di.c: appends the bpmndi:BPMNDiagram of the process PROCESS_ID. */
 void bpmn_write_diagram(bpmn_t *b, const char *process_id);
+/* The diagram's box of node I's layout and of group K. */
+box_t bpmn_node_box(const bpmn_t *b, uint32_t i);
+box_t bpmn_group_box(const bpmn_t *b, uint32_t k);
+
+/* bpmn_lanes.c: indexes the boxes of every node and group (b->lanes) for
+ * bpmn_crossed; false when out of memory. bpmn_lanes_free releases it. */
+bool bpmn_lanes_build(bpmn_t *b);
+void bpmn_lanes_free(bpmn_t *b);
+/* Whether the box of an item of container C (a node or a group standing
+ * directly in it) is crossed by the vertical line at X between Y0 and Y1
+ * (strictly inside the box's height, anywhere on its width, edges
+ * included); *RIGHT gets the right edge of the first such item, nodes in
+ * node order before groups in group order. O(log^2 n). */
+bool bpmn_crossed(const bpmn_t *b, uint32_t c, int32_t x, int32_t y0,
+                  int32_t y1, int32_t *right);
 
 #endif

@@ -8,21 +8,17 @@
 #include "bpmn_int.h"
 
 /* Whether CALL (a CALL node, or a handler's name) calls into a Lua module
- * of the plan (`lua "..." as NAME`). */
-static bool calls_lua(const graph_t *g, const ast_node_t *call)
+ * of the plan (`lua "..." as NAME`, in b->lua). */
+static bool calls_lua(const bpmn_t *b, const ast_node_t *call)
 {
     const ast_node_t *callee = call->kind == AST_CALL ? call->u.call.callee
                                                        : call;
     const ast_node_t *root = ast_dotted_root(callee);
     if (!root || root == callee)
         return false;
-    const ast_plan_t *plan = graph_plan(g);
-    for (uint32_t i = 0; i < plan->items.len; i++) {
-        const ast_node_t *it = plan->items.items[i];
-        if (it->kind == AST_LUA &&
-            strcmp(it->u.lua.alias.name, root->u.name.name) == 0)
+    for (uint32_t i = 0; i < b->n_lua; i++)
+        if (strcmp(b->lua[i], root->u.name.name) == 0)
             return true;
-    }
     return false;
 }
 
@@ -31,7 +27,7 @@ static bool calls_lua(const graph_t *g, const ast_node_t *call)
 static const char *open_call_task(bpmn_t *b, int depth, bpmn_ref_t r,
                                   const char *name, const ast_node_t *call)
 {
-    const char *tag = calls_lua(b->g, call) ? "scriptTask" : "serviceTask";
+    const char *tag = calls_lua(b, call) ? "scriptTask" : "serviceTask";
     bpmn_open(b, depth, tag, r, name);
     if (strcmp(tag, "scriptTask") == 0)
         strbuf_puts(b->out, " scriptFormat=\"lua\"");
@@ -168,14 +164,11 @@ static void elem_gateway(bpmn_t *b, uint32_t i, int depth)
     bool branch = graph_node_kind(b->g, i) == GRAPH_BRANCH;
     bpmn_open(b, depth, "exclusiveGateway", bpmn_ref(BPMN_GATEWAY, i),
               branch ? graph_node_label(b->g, i) : NULL);
-    for (uint32_t f = 0; branch && f < b->n_flows; f++)
-        if (b->flows[f].kind == GRAPH_EDGE_ELSE &&
-            b->flows[f].from.node == i) {
-            strbuf_puts(b->out, " default=\"");
-            bpmn_put_flow_id(b->out, b->g, &b->flows[f]);
-            strbuf_putc(b->out, '"');
-            break;
-        }
+    if (branch && b->else_flow[i] != GRAPH_NONE) {
+        strbuf_puts(b->out, " default=\"");
+        bpmn_put_flow_id(b->out, b->g, &b->flows[b->else_flow[i]]);
+        strbuf_putc(b->out, '"');
+    }
     strbuf_puts(b->out, "/>\n");
 }
 
@@ -319,11 +312,7 @@ static void write_group(bpmn_t *b, uint32_t k, int depth)
     if (role == BPMN_HOOK || role == BPMN_HANDLER)
         strbuf_puts(b->out, " triggeredByEvent=\"true\"");
     /* A stage after several waits for all of them: one token from each. */
-    uint32_t after = 0;
-    for (uint32_t f = 0; role == BPMN_STAGE && f < b->n_flows; f++)
-        after += b->flows[f].kind == GRAPH_EDGE_AFTER &&
-                 b->flows[f].to.role == BPMN_STAGE &&
-                 b->flows[f].to.node == owner;
+    uint32_t after = role == BPMN_STAGE ? b->after_in[owner] : 0;
     if (after > 1)
         strbuf_printf(b->out, " startQuantity=\"%u\"", after);
     strbuf_puts(b->out, ">\n");
@@ -362,29 +351,30 @@ static void write_flow(bpmn_t *b, const bpmn_flow_t *f, int depth)
  * artifacts) the associations of its compensation events. */
 void bpmn_write_container(bpmn_t *b, uint32_t c, int depth)
 {
-    uint32_t n = graph_node_count(b->g);
-    for (uint32_t i = 0; i < n; i++)
-        if (b->lay.group_of[i] == c)
-            elems[graph_node_kind(b->g, i)](b, i, depth);
+    uint32_t key = bpmn_container_key(b, c);
+    const uint32_t *nodes = b->cnodes + b->cnode_start[key];
+    uint32_t n = b->cnode_start[key + 1] - b->cnode_start[key];
+    for (uint32_t j = 0; j < n; j++)
+        elems[graph_node_kind(b->g, nodes[j])](b, nodes[j], depth);
     if (c == GRAPH_NONE) {
         bpmn_open(b, depth, "startEvent", bpmn_ref(BPMN_PLAN, 0), NULL);
         strbuf_puts(b->out, "/>\n");
         bpmn_open(b, depth, "endEvent", bpmn_ref(BPMN_PLAN, 1), NULL);
         strbuf_puts(b->out, "/>\n");
     }
-    for (uint32_t k = 0; k < b->lay.n_groups; k++)
-        if (b->lay.groups[k].parent == c)
-            write_group(b, k, depth);
-    for (uint32_t f = 0; f < b->n_flows; f++)
-        if (b->flows[f].container == c)
-            write_flow(b, &b->flows[f], depth);
-    for (uint32_t i = 0; i < n; i++)
-        if (b->lay.group_of[i] == c && b->step_of[i] != GRAPH_NONE) {
-            bpmn_open(b, depth, "association", bpmn_ref(BPMN_ASSOC, i), NULL);
-            strbuf_puts(b->out, " associationDirection=\"One\"");
-            bpmn_put_id_attr(b, "sourceRef",
-                             bpmn_ref(BPMN_COMP, b->step_of[i]));
-            bpmn_put_id_attr(b, "targetRef", bpmn_ref(BPMN_TASK, i));
-            strbuf_puts(b->out, "/>\n");
-        }
+    for (uint32_t j = b->cgroup_start[key]; j < b->cgroup_start[key + 1];
+         j++)
+        write_group(b, b->cgroups[j], depth);
+    for (uint32_t j = b->cflow_start[key]; j < b->cflow_start[key + 1]; j++)
+        write_flow(b, &b->flows[b->cflows[j]], depth);
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t i = nodes[j];
+        if (b->step_of[i] == GRAPH_NONE)
+            continue;
+        bpmn_open(b, depth, "association", bpmn_ref(BPMN_ASSOC, i), NULL);
+        strbuf_puts(b->out, " associationDirection=\"One\"");
+        bpmn_put_id_attr(b, "sourceRef", bpmn_ref(BPMN_COMP, b->step_of[i]));
+        bpmn_put_id_attr(b, "targetRef", bpmn_ref(BPMN_TASK, i));
+        strbuf_puts(b->out, "/>\n");
+    }
 }

@@ -15,11 +15,22 @@ typedef struct export_drawing {
     void (*close)(strbuf_t *out);
 } export_drawing_t;
 
+/* Groups items 0..N-1 by their keys KEY[i] < N_KEYS (GRAPH_NONE: in no
+ * group), keeping their order within a group: the items of key K are
+ * (*ITEMS)[(*START)[K] .. (*START)[K + 1]). A counting sort, linear in N
+ * and N_KEYS, so that writers list what each container holds without a
+ * scan of everything per container. *START and *ITEMS are malloc'd; false
+ * (both NULL) when out of memory. */
+bool export_bucket(const uint32_t *key, uint32_t n, uint32_t n_keys,
+                   uint32_t **start, uint32_t **items);
+
 /* Writes every node of G through D: plan-level nodes first, indented by
  * two spaces, then each stage's nodes in a group, in the order stages run,
- * indented by four. Nodes keep graph order within each. */
-void export_nodes_by_stage(const graph_t *g, const export_drawing_t *d,
-                           strbuf_t *out);
+ * indented by four. Nodes keep graph order within each. Linear in the
+ * nodes and stages. MIG_OK, or MIG_ENOMEM with nothing of the stages
+ * written. */
+mig_status_t export_nodes_by_stage(const graph_t *g,
+                                   const export_drawing_t *d, strbuf_t *out);
 
 /* ---- layout (layout.c) ---------------------------------------------------
 

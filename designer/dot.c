@@ -128,7 +128,8 @@ mig_status_t export_dot_run(const graph_t *g, const val_t *run, strbuf_t *out)
     static const export_drawing_t drawing = {
         .node = node_line, .open = cluster_open, .close = cluster_close,
     };
-    export_nodes_by_stage(g, &drawing, out);
+    if (export_nodes_by_stage(g, &drawing, out) != MIG_OK)
+        return MIG_ENOMEM;
     for (uint32_t e = 0; e < graph_edge_count(g); e++) {
         graph_edge_t ed = graph_edge(g, e);
         strbuf_puts(out, "  ");

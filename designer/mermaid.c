@@ -74,7 +74,8 @@ mig_status_t export_mermaid(const graph_t *g, strbuf_t *out)
     static const export_drawing_t drawing = {
         .node = node_line, .open = subgraph_open, .close = subgraph_close,
     };
-    export_nodes_by_stage(g, &drawing, out);
+    if (export_nodes_by_stage(g, &drawing, out) != MIG_OK)
+        return MIG_ENOMEM;
     for (uint32_t e = 0; e < graph_edge_count(g); e++) {
         graph_edge_t ed = graph_edge(g, e);
         strbuf_printf(out, "  n%u %s n%u\n", ed.from, arrows[ed.kind], ed.to);

@@ -52,6 +52,8 @@ typedef struct groups {
     uint32_t n;
     uint32_t *first;    /* per node: the first group it opens, or NONE */
     uint32_t *member;   /* per node: the group it is drawn in, or NONE */
+    uint32_t *mstart;   /* per group: where its members start in MNODES */
+    uint32_t *mnodes;   /* the members of every group, in node order */
 } groups_t;
 
 /* Room around the nodes of a group's box, in layout units. */
@@ -62,6 +64,16 @@ static void groups_free(groups_t *gs)
     free(gs->items);
     free(gs->first);
     free(gs->member);
+    free(gs->mstart);
+    free(gs->mnodes);
+}
+
+/* Lists each group's members (gs->member) in node order: group K's are
+ * mnodes[mstart[K] .. mstart[K + 1]). False when out of memory. */
+static bool members_index(const graph_t *g, groups_t *gs)
+{
+    return export_bucket(gs->member, graph_node_count(g), gs->n,
+                         &gs->mstart, &gs->mnodes);
 }
 
 /* How many groups node I opens (an if: one per branch that holds a
@@ -85,19 +97,59 @@ static uint32_t opens(const graph_t *g, uint32_t i, mgraph_group_kind_t *k)
     }
 }
 
-/* Whether statement S stands directly in LIST. */
-static bool in_list(const ast_list_t *list, const ast_node_t *s)
+/* The statements of every if's else branch, each with its if, sorted so
+ * that a lookup is a binary search (an else holding thousands of
+ * statements would make a scan of it per node quadratic). */
+typedef struct else_stmt {
+    const ast_node_t *if_, *stmt;
+} else_stmt_t;
+
+static int else_cmp(const void *pa, const void *pb)
 {
-    for (uint32_t i = 0; i < list->len; i++)
-        if (list->items[i] == s)
-            return true;
-    return false;
+    const else_stmt_t *a = pa, *b = pb;
+    uintptr_t ai = (uintptr_t)a->if_, bi = (uintptr_t)b->if_;
+    uintptr_t as = (uintptr_t)a->stmt, bs = (uintptr_t)b->stmt;
+    if (ai != bi)
+        return ai < bi ? -1 : 1;
+    return as < bs ? -1 : as > bs;
+}
+
+/* The else statements of G's ifs, sorted (else_cmp); *N gets their
+ * number. NULL when out of memory. */
+static else_stmt_t *else_stmts(const graph_t *g, uint32_t *n)
+{
+    uint32_t total = 0, nn = graph_node_count(g);
+    for (uint32_t i = 0; i < nn; i++)
+        if (graph_node_kind(g, i) == GRAPH_BRANCH)
+            total += graph_node_ast(g, i)->u.if_.else_body.len;
+    else_stmt_t *e = calloc((size_t)total + 1, sizeof(*e));
+    if (!e)
+        return NULL;
+    *n = 0;
+    for (uint32_t i = 0; i < nn; i++) {
+        const ast_node_t *a = graph_node_ast(g, i);
+        if (graph_node_kind(g, i) != GRAPH_BRANCH)
+            continue;
+        for (uint32_t k = 0; k < a->u.if_.else_body.len; k++)
+            e[(*n)++] = (else_stmt_t){ a, a->u.if_.else_body.items[k] };
+    }
+    qsort(e, *n, sizeof(*e), else_cmp);
+    return e;
+}
+
+/* Whether statement S stands directly in the else branch of IF_. */
+static bool in_else(const else_stmt_t *e, uint32_t n, const ast_node_t *if_,
+                    const ast_node_t *s)
+{
+    else_stmt_t key = { if_, s };
+    return bsearch(&key, e, n, sizeof(*e), else_cmp) != NULL;
 }
 
 /* The group node I is drawn in: a stage's entry in its own stage, any
  * other node in the block its scope opens (for an if, the branch its
  * statement stands in). */
-static uint32_t member_of(const graph_t *g, const groups_t *gs, uint32_t i)
+static uint32_t member_of(const graph_t *g, const groups_t *gs,
+                          const else_stmt_t *e, uint32_t n_e, uint32_t i)
 {
     if (graph_node_kind(g, i) == GRAPH_STAGE_ENTER)
         return gs->first[i];
@@ -105,7 +157,7 @@ static uint32_t member_of(const graph_t *g, const groups_t *gs, uint32_t i)
     if (s == GRAPH_NONE)
         return GRAPH_NONE;
     if (graph_node_kind(g, s) == GRAPH_BRANCH &&
-        in_list(&graph_node_ast(g, s)->u.if_.else_body, graph_node_ast(g, i)))
+        in_else(e, n_e, graph_node_ast(g, s), graph_node_ast(g, i)))
         return gs->first[s] + 1;
     return gs->first[s];
 }
@@ -133,8 +185,19 @@ static mig_status_t groups_find(const graph_t *g, groups_t *gs)
             gs->items[gs->n++] = (mgroup_t){ .opener = i,
                                              .kind = k + j }; /* then, else */
     }
+    uint32_t n_e = 0;
+    else_stmt_t *e = else_stmts(g, &n_e);
+    if (!e) {
+        groups_free(gs);
+        return MIG_ENOMEM;
+    }
     for (uint32_t i = 0; i < n; i++)
-        gs->member[i] = member_of(g, gs, i);
+        gs->member[i] = member_of(g, gs, e, n_e, i);
+    free(e);
+    if (!members_index(g, gs)) {
+        groups_free(gs);
+        return MIG_ENOMEM;
+    }
     for (uint32_t k2 = 0; k2 < gs->n; k2++) {
         mgroup_t *gr = &gs->items[k2];
         gr->parent = gr->kind == MGRAPH_GROUP_STAGE
@@ -226,13 +289,10 @@ static void put_group(strbuf_t *b, const graph_t *g, const groups_t *gs,
     else
         put_group_id(b, g, gs, gr->parent);
     strbuf_puts(b, ", \"members\": [");
-    bool any = false;
-    for (uint32_t i = 0; i < graph_node_count(g); i++)
-        if (gs->member[i] == k) {
-            strbuf_puts(b, any ? ", " : "");
-            any = true;
-            mgraph_put_json_cstr(b, graph_node_id(g, i));
-        }
+    for (uint32_t j = gs->mstart[k]; j < gs->mstart[k + 1]; j++) {
+        strbuf_puts(b, j > gs->mstart[k] ? ", " : "");
+        mgraph_put_json_cstr(b, graph_node_id(g, gs->mnodes[j]));
+    }
     strbuf_puts(b, "], \"layout\": ");
     if (gr->boxed)
         strbuf_printf(b, "{\"x\": %d, \"y\": %d, \"w\": %d, \"h\": %d}",

@@ -138,7 +138,8 @@ static mig_status_t eval_undefined(eval_ctx_t *c, const ast_node_t *e)
     const char *name = e->u.name.name;
     eval_suggest_t s;
     eval_suggest_init(&s, name);
-    for (const eval_env_t *env = c->env; env; env = env->parent)
+    for (const eval_env_t *env = c->env;
+         env && !c->env->unbound_expected; env = env->parent)
         for (size_t i = 0; i < env->len; i++)
             eval_suggest_consider(&s, env->items[i].name);
     diag_t *d = eval_error(c, &e->span, "undefined name '%s'", name);

@@ -19,6 +19,11 @@ void eval_env_set_actions(eval_env_t *env, eval_action_fn fn, void *data)
     env->actions_data = data;
 }
 
+void eval_env_expect_unbound(eval_env_t *env)
+{
+    env->unbound_expected = true;
+}
+
 /* The scope that handles action calls for ENV, or NULL. */
 const eval_env_t *eval_env_actions(const eval_env_t *env)
 {
@@ -31,8 +36,10 @@ const eval_env_t *eval_env_actions(const eval_env_t *env)
 eval_env_t *eval_env_new(eval_env_t *parent)
 {
     eval_env_t *env = calloc(1, sizeof(*env));
-    if (env)
+    if (env) {
         env->parent = parent;
+        env->unbound_expected = parent && parent->unbound_expected;
+    }
     return env;
 }
 

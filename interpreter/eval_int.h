@@ -21,6 +21,7 @@ struct eval_env {
     size_t nslots;              /* 0 or a power of two */
     eval_action_fn actions;     /* calls of actions, or NULL: see parent */
     void *actions_data;
+    bool unbound_expected;      /* eval_env_expect_unbound, here or above */
 };
 
 /* The nearest scope of ENV that calls actions, or NULL. */

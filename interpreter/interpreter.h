@@ -388,6 +388,11 @@ typedef mig_status_t (*eval_action_fn)(void *data, const ast_node_t *call,
                                        val_t *const *args, src_t *src,
                                        diag_list_t *diags, val_t **out);
 void eval_env_set_actions(eval_env_t *env, eval_action_fn fn, void *data);
+/* Says that names left unbound in ENV and the scopes over it are expected
+ * (the dry run binds only what it knows): an undefined name is reported
+ * without a "did you mean" hint, which would compare it with every name
+ * in scope. Set it before any child scope is made. */
+void eval_env_expect_unbound(eval_env_t *env);
 
 /* Evaluates expression E in ENV (NULL: no names bound) into *OUT, a new
  * reference. Every runtime error is reported to DIAGS (with SRC, at the

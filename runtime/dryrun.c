@@ -78,19 +78,32 @@ static val_t *describe(dry_t *d, uint32_t n)
 /* ---- evaluation --------------------------------------------------------- */
 
 /* Whether a path argument P lies in, or holds, a target an earlier step
- * would change. */
+ * would change: P is a target, or a target followed by '/' starts P, or P
+ * followed by '/' starts a target. Hash lookups, a few per '/' of P, so
+ * that thousands of reads after thousands of changes stay linear. */
 static bool touched(const dry_t *d, const char *p)
 {
     size_t lp = strlen(p);
-    for (size_t i = 0; i < val_len(d->touched); i++) {
-        size_t lt;
-        const char *t = val_get_str(val_list_get(d->touched, i), &lt);
-        size_t n = lt < lp ? lt : lp;
-        if (memcmp(t, p, n) == 0
-            && (lt == lp || (lt > lp ? t[lp] : p[lt]) == '/'))
+    if (val_map_get(d->touched, p, lp) || val_map_get(d->touched_dirs, p, lp))
+        return true;
+    for (size_t k = 0; k < lp; k++)
+        if (p[k] == '/' && val_map_get(d->touched, p, k))
             return true;
-    }
     return false;
+}
+
+/* Records TARGET (a string) as changed by an earlier step: itself, and
+ * each of its beginnings that a '/' follows, for touched(). */
+static void touch(dry_t *d, const val_t *target)
+{
+    size_t lt;
+    const char *t = val_get_str(target, &lt);
+    if (val_map_set_take(d->touched, t, lt, val_bool(true)) != MIG_OK)
+        d->oom = true;
+    for (size_t k = 0; k < lt; k++)
+        if (t[k] == '/' &&
+            val_map_set_take(d->touched_dirs, t, k, val_bool(true)) != MIG_OK)
+            d->oom = true;
 }
 
 /* Whether the arguments ARGS (a bound map) read something touched. */
@@ -156,14 +169,21 @@ static bool from_unknown(const dry_t *d, const char *msg)
         return false;
     const char *key = msg + 16, *end = strrchr(key, '\'');
     size_t len = end ? (size_t)(end - key) : strlen(key);
+    return val_map_get(d->step_names, key, len) != NULL;
+}
+
+/* The names of the plan's steps, as a set (d->step_names): asked for
+ * every key missing from a stage's results, so found once. */
+static void index_step_names(dry_t *d)
+{
     for (uint32_t n = 0; n < graph_node_count(d->g); n++) {
         if (graph_node_kind(d->g, n) != GRAPH_STEP)
             continue;
         const char *step = graph_node_ast(d->g, n)->u.step.name.name;
-        if (strlen(step) == len && memcmp(step, key, len) == 0)
-            return true;
+        if (val_map_set_take(d->step_names, step, strlen(step),
+                             val_bool(true)) != MIG_OK)
+            d->oom = true;
     }
-    return false;
 }
 
 /* Evaluates E in ENV. Returns its value, or NULL when it cannot be known
@@ -266,8 +286,7 @@ static void record_changes(dry_t *d, const action_t *a, val_t *m)
         const char *kind = val_get_str(val_map_get(c, "change", 6), NULL);
         if (strcmp(kind, "keep") != 0)
             d->n_changes++;
-        if (val_list_push(d->touched, val_map_get(c, "target", 6)) != MIG_OK)
-            d->oom = true;
+        touch(d, val_map_get(c, "target", 6));
     }
     dry_put(d, m, "changes", val_copy(ch));
 }
@@ -761,15 +780,21 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
         || roots_resolve(&d.roots) != MIG_OK)
         d.oom = true;
     d.ctx = actx_new(ACTX_PREVIEW, base_dir);
-    d.touched = val_list_new(8);
+    d.touched = val_map_new(8);
+    d.touched_dirs = val_map_new(8);
+    d.step_names = val_map_new(8);
     d.stages_env = eval_env_new(NULL);
+    if (d.stages_env)   /* what is known only when run stays unbound */
+        eval_env_expect_unbound(d.stages_env);
     eval_env_t *plan_env = d.stages_env ? eval_env_new(d.stages_env) : NULL;
     val_t *m = val_map_new(8);
     size_t errors = diags->errors;
-    if (d.oom || !d.ctx || !d.touched || !plan_env || !m) {
+    if (d.oom || !d.ctx || !d.touched || !d.touched_dirs || !d.step_names
+        || !plan_env || !m) {
         d.oom = true;
     } else {
         index_hooks(&d);
+        index_step_names(&d);
     }
     if (!d.oom) {
         eval_env_set_actions(d.stages_env, call_action, &d);
@@ -805,6 +830,8 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
     free(d.hook_nodes);
     actx_free(d.ctx);
     val_unref(d.touched);
+    val_unref(d.touched_dirs);
+    val_unref(d.step_names);
     roots_free(&d.roots);
     if (d.oom || diags->out_of_memory) {
         val_unref(m);

@@ -20,7 +20,9 @@ typedef struct dry {
     /* The class of the action that failed in the last evaluation ("":
      * none; the evaluation's own failure is an ExpressionError). */
     char expr_class[64];
-    val_t *touched;             /* list of targets earlier steps would change */
+    val_t *touched;             /* targets earlier steps would change: true */
+    val_t *touched_dirs;        /* their beginnings a '/' follows: true */
+    val_t *step_names;          /* the names of the plan's steps: true */
     val_t **stage_maps;         /* per stage (by order index): step results */
     eval_env_t *stages_env;     /* binds each stage name to its map */
     uint32_t n_changes, n_failures;

@@ -144,6 +144,49 @@ static void interpolation(void **state)
     EV("\"a ${xs} ${nope} b\"", "9:20-9:24: undefined name 'nope'");
 }
 
+/* Under a scope that expects names left unbound (the dry run's), an
+ * undefined name is reported without the hint that compares it with every
+ * name in scope; elsewhere the hint stays. */
+static void unbound_expected(void **state)
+{
+    (void)state;
+    const char *text = "migration \"t\" { let v = tols }";
+    src_t *src = src_from_memory("t.mig", text, strlen(text));
+    arena_t *arena = arena_new();
+    ast_plan_t *plan;
+    diag_list_t diags;
+    diag_list_init(&diags);
+    assert_int_equal(grammar_parse(src, arena, &diags, &plan), MIG_OK);
+    const ast_node_t *e = plan->items.items[0]->u.binding.value;
+    for (int quiet = 0; quiet < 2; quiet++) {
+        eval_env_t *top = eval_env_new(NULL);
+        assert_non_null(top);
+        if (quiet)
+            eval_env_expect_unbound(top);
+        val_t *tools = val_cstring("x");
+        assert_int_equal(eval_env_set(top, "tools", tools), MIG_OK);
+        val_unref(tools);
+        eval_env_t *inner = eval_env_new(top);
+        assert_non_null(inner);
+        val_t *v = NULL;
+        assert_int_equal(eval_expr(e, inner, src, &diags, &v), MIG_EINVALID);
+        assert_null(v);
+        assert_int_equal(diags.len, 1);
+        assert_string_equal(diags.items[0].message, "undefined name 'tols'");
+        if (quiet)
+            assert_null(diags.items[0].hint);
+        else
+            assert_string_equal(diags.items[0].hint,
+                                "did you mean 'tools'?");
+        diag_list_free(&diags);
+        diag_list_init(&diags);
+        eval_env_free(inner);
+        eval_env_free(top);
+    }
+    arena_free(arena);
+    src_free(src);
+}
+
 static void names_and_scopes(void **state)
 {
     (void)state;
@@ -743,6 +786,7 @@ int main(void)
         cmocka_unit_test(literals),
         cmocka_unit_test(interpolation),
         cmocka_unit_test(names_and_scopes),
+        cmocka_unit_test(unbound_expected),
         cmocka_unit_test(fields),
         cmocka_unit_test(indexes),
         cmocka_unit_test(precedence),

@@ -22,6 +22,13 @@ static const char *str_at(const val_t *m, const char *key)
     return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : NULL;
 }
 
+/* The outcome of a file or a record: always set by tools_report_build. */
+static const char *outcome_at(const val_t *m)
+{
+    const char *o = str_at(m, "outcome");
+    return o ? o : "?";
+}
+
 static int64_t int_at(const val_t *m, const char *key)
 {
     val_t *v = at(m, key);
@@ -131,7 +138,7 @@ static void put_files(strbuf_t *b, const val_t *files)
         strbuf_puts(b, " | ");
         put_cell(b, str_at(f, "version"));
         strbuf_printf(b, " | %zu | %s%s | ", len_at(f, "records"),
-                      str_at(f, "outcome"),
+                      outcome_at(f),
                       true_at(f, "rolled_back") ? ", rolled back"
                                                          : "");
         put_cell(b, str_at(f, "reason"));
@@ -153,7 +160,7 @@ static void put_records(strbuf_t *b, const val_t *files)
         title = true;
         strbuf_puts(b, "\n### ");
         put_cell(b, str_at(f, "path"));
-        strbuf_printf(b, ": %s\n\n", str_at(f, "outcome"));
+        strbuf_printf(b, ": %s\n\n", outcome_at(f));
         for (size_t j = 0; j < val_len(recs); j++) {
             const val_t *r = val_list_get(recs, j);
             const char *ptr = str_at(r, "pointer"), *why = str_at(r, "reason");
@@ -168,7 +175,7 @@ static void put_records(strbuf_t *b, const val_t *files)
                 strbuf_printf(b, " (#%s)", ptr);
             else if (int_at(r, "line"))
                 strbuf_printf(b, " (line %" PRId64 ")", int_at(r, "line"));
-            strbuf_printf(b, ": %s", str_at(r, "outcome"));
+            strbuf_printf(b, ": %s", outcome_at(r));
             if (true_at(r, "rolled_back"))
                 strbuf_puts(b, ", rolled back");
             if (why) {

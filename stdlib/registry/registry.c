@@ -306,7 +306,7 @@ static mig_status_t put_capture(action_ctx_t *c, const val_t *args,
                                 val_t **out)
 {
     const val_t *rec = stdlib_arg(args, "record");
-    const char *kind, *name;
+    const char *kind = NULL, *name = NULL;
     mig_status_t st = record_ids(c, rec, &kind, &name);
     return st == MIG_OK
         ? keep_record(c, stdlib_arg_str(args, "db"), kind, name, out) : st;

@@ -90,6 +90,11 @@ bool actx_began(const action_ctx_t *c)
     return c->began;
 }
 
+bool actx_durable(const action_ctx_t *c)
+{
+    return c->host.sync_files;
+}
+
 /* A context nobody numbered is on its first try. */
 uint32_t actx_attempt(const action_ctx_t *c)
 {

@@ -229,6 +229,10 @@ mig_status_t actx_started(action_ctx_t *ctx, int64_t pid, int64_t pgid,
                           bool (*go)(void *data), void *data);
 /* Whether GO let the process run since actx_begin: the effect began. */
 bool actx_began(const action_ctx_t *ctx);
+/* Whether the run asks every write synced before the call returns
+ * (--durability full): an action keeping its own files (the registry's
+ * SQLite database) syncs them as the run's files are. */
+bool actx_durable(const action_ctx_t *ctx);
 
 /* A failing call may suggest how long to wait before it is tried again
  * (an endpoint's Retry-After): a retry block honours it within its

@@ -29,6 +29,7 @@ struct reg_store {
     sqlite3_stmt *q[REG_KINDS][Q_COUNT];
     bool kept;              /* in the cache below: close leaves it open */
     bool wal;               /* set up for writing: WAL, synchronous NORMAL */
+    bool full;              /* synchronous FULL (--durability full) */
 };
 
 /* ---- Connections kept open ------------------------------------------------
@@ -192,6 +193,17 @@ static mig_status_t check_schema(action_ctx_t *c, sqlite3 *db,
     return MIG_OK;
 }
 
+/* S, opened to write for C: under --durability full every commit is
+ * synced (synchronous FULL) as the run's own files are; NORMAL otherwise,
+ * the state store's grouped durability. Once FULL, a kept connection
+ * stays so. */
+static void sync_as_run(action_ctx_t *c, reg_store_t *s)
+{
+    if (s->wal && !s->full && actx_durable(c))
+        s->full = sqlite3_exec(s->db, "PRAGMA synchronous = FULL;", NULL,
+                               NULL, NULL) == SQLITE_OK;
+}
+
 static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
                                 reg_mode_t mode, reg_store_t **out)
 {
@@ -200,8 +212,11 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         (*out)->wal = sqlite3_exec((*out)->db, "PRAGMA journal_mode = WAL; "
                                    "PRAGMA synchronous = NORMAL;", NULL,
                                    NULL, NULL) == SQLITE_OK;
-    if (*out)
+    if (*out) {
+        if (mode != REG_READ)
+            sync_as_run(c, *out);
         return MIG_OK;
+    }
     sqlite3 *db = NULL;
     /* A reader opens the file for writing when it can, to be kept (it
      * writes nothing); else read-only. */
@@ -238,6 +253,8 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
     s->db = db;
     s->kept = false;
     s->wal = wal;
+    if (mode != REG_READ)
+        sync_as_run(c, s);
     if (writable)
         keep(abs, s);
     *out = s;

@@ -222,6 +222,23 @@ edited_behind say
 edited_behind echo
 rm -rf "$d"
 
+# 5b. Durability: under --durability full every registry commit is synced
+# (synchronous FULL: the WAL is synced at each commit), as the run's files
+# are; grouped (the default), the WAL is synced only when SQLite writes it
+# back. Counted with strace: the syncs of reg.db-wal, plan.mig's 3 puts,
+# alias, deprecate and delete being 6 commits.
+wal_syncs() {
+  d=$(reg_dir)
+  (cd "$d" && strace -f -y -e trace=fsync,fdatasync -o "$d.trace" \
+     "$MIG" run $1 plan.mig > "$d.out" 2>&1) || { bad "run $1 failed"; cat "$d.out" >&2; }
+  grep -c 'reg.db-wal>' "$d.trace"
+  rm -rf "$d" "$d.out" "$d.trace"
+}
+full=$(wal_syncs "--durability full")
+grouped=$(wal_syncs "")
+[ "$full" -ge 6 ] && ok || bad "--durability full synced the registry's WAL $full times, not at each of 6 commits"
+[ "$grouped" -lt 6 ] && ok || bad "grouped durability synced the registry's WAL $grouped times, at every commit"
+
 # 6. Killed at every crash point of the run: resume gives the records of
 #    an uninterrupted run, rollback an empty registry (alternately).
 d=$(reg_dir)

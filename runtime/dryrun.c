@@ -366,7 +366,7 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     strbuf_free(&an);
     if (result) {
         dry_put(d, m, "result", val_ref(result));
-        bind(d, env, name, result);
+        bind(d, d->steps ? d->steps : env, name, result);
     }
     val_unref(result);
 }
@@ -413,7 +413,10 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
                 bind(d, inner, f->u.foreach.var.name, val_list_get(items, i));
                 dry_put(d, one, "item", val_ref(val_list_get(items, i)));
                 d->in_items++;
+                eval_env_t *outer = d->steps;
+                d->steps = inner;
                 walk(d, body, stop, inner, stmts);
+                d->steps = outer;
                 d->in_items--;
                 dry_put(d, one, "statements", val_ref(stmts));
                 push(d, each, val_ref(one));
@@ -440,10 +443,13 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     } else {
         eval_env_t *inner = eval_env_new(env);
         val_t *stmts = val_list_new(4);
+        eval_env_t *outer = d->steps;
+        d->steps = inner;
         if (!inner || !stmts)
             d->oom = true;
         else
             walk(d, body, stop, inner, stmts);
+        d->steps = outer;
         dry_put(d, m, "body", stmts);
         eval_env_free(inner);
     }
@@ -485,6 +491,13 @@ static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     eval_env_free(inner);
 }
 
+static void bind_null(void *d, const char *name)
+{
+    dry_t *dd = d;
+    if (dd->steps)
+        bind(dd, dd->steps, name, val_null());
+}
+
 static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
 {
     const ast_node_t *f = graph_node_ast(d->g, n);
@@ -497,15 +510,26 @@ static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     static const char *const keys[] = { "then", "else" };
     static const graph_edge_kind_t kinds[] = { GRAPH_EDGE_THEN,
                                                GRAPH_EDGE_ELSE };
+    const ast_list_t *bodies[] = { &f->u.if_.then_body,
+                                   &f->u.if_.else_body };
     for (int b = 0; b < 2; b++) {
-        if (known && val_get_bool(c) != (b == 0))
+        if (known && val_get_bool(c) != (b == 0)) {
+            /* As in a run: the block's steps hold null. */
+            graph_block_steps(bodies[b], bind_null, d);
             continue;
+        }
         eval_env_t *inner = eval_env_new(env);
         val_t *stmts = val_list_new(4);
+        /* When the branch is known only when run, its steps stay in the
+         * block: after it, their values are unknown. */
+        eval_env_t *outer = d->steps;
+        if (!known)
+            d->steps = inner;
         if (!inner || !stmts)
             d->oom = true;
         else
             walk(d, graph_edge_to(d->g, n, kinds[b]), join, inner, stmts);
+        d->steps = outer;
         dry_put(d, m, keys[b], stmts);
         eval_env_free(inner);
     }
@@ -715,11 +739,13 @@ static val_t *dry_stage(dry_t *d, uint32_t k, eval_env_t *plan_env)
     dry_put(d, m, "after", after);
     eval_env_t *env = eval_env_new(plan_env);
     val_t *stmts = val_list_new(8);
+    d->steps = env;
     if (!env || !stmts)
         d->oom = true;
     else
         walk(d, graph_flow_next(d->g, enter),
              graph_end_of(d->g, enter, "exit"), env, stmts);
+    d->steps = NULL;
     dry_put(d, m, "statements", stmts);
     handlers(d, enter, m);
     dry_put(d, m, "hooks", hooks(d, enter));

@@ -23,6 +23,9 @@ typedef struct dry {
     val_t *touched;             /* list of targets earlier steps would change */
     val_t **stage_maps;         /* per stage (by order index): step results */
     eval_env_t *stages_env;     /* binds each stage name to its map */
+    /* Where a step's result is bound: the scope of the stage or loop item
+     * being walked (a step of an if or retry block outlives the block). */
+    eval_env_t *steps;
     uint32_t n_changes, n_failures;
     uint32_t n_tolerated;       /* foreseen failures a tolerate absorbs */
     uint32_t n_handled;         /* foreseen failures a recover takes */

@@ -304,6 +304,8 @@ void task_go(task_t *t)
                 val_unref(c);
                 break;
             }
+            sched_bind_untaken(t, val_get_bool(c) ? &s->u.if_.else_body
+                                                  : &s->u.if_.then_body);
             t->node = graph_edge_to(r->g, n, val_get_bool(c) ? GRAPH_EDGE_THEN
                                                        : GRAPH_EDGE_ELSE);
             val_unref(c);

@@ -377,6 +377,15 @@ bool rollback_verify(const rollback_env_t *e, const store_checkpoint_t *cp,
 
 /* Runs step node N of T (may wait). Ends by moving T on or raising. */
 void step_start(task_t *t, uint32_t n);
+/* Binds the step NAME to V (borrowed) where it belongs: in the scope of
+ * the nearest stage, item, hook or recover block around T (a retry
+ * attempt's steps outlive the attempt), and in the stage's results when
+ * it stands outside any foreach and hook. Sets run->fatal when out of
+ * memory. */
+void sched_bind_step(task_t *t, const char *name, val_t *v);
+/* Binds to null the steps of BODY, an if block T does not take
+ * (graph_block_steps): as a step skipped by `when`, they hold null. */
+void sched_bind_untaken(task_t *t, const ast_list_t *body);
 /* Calls of pure actions in expressions (eval_action_fn; DATA the run). */
 mig_status_t sched_call_action(void *data, const ast_node_t *call,
                                const char *name, val_t *const *args,

@@ -230,18 +230,56 @@ static mig_status_t put_plan(action_ctx_t *c, const val_t *args,
     return st;
 }
 
+/* The record a put of REC stores, in *OUT (new): REC with its content
+ * DIGEST, its status ("active" unless it says), when it was created
+ * (HAVE's time, when it replaces HAVE) and updated. */
+static mig_status_t put_record(const val_t *rec, const val_t *have,
+                               const char *digest, val_t **out)
+{
+    char now[21];
+    now_text(now);
+    val_t *m = val_copy(rec);
+    val_t *created = have ? stdlib_arg(have, "created") : NULL;
+    const char *status = stdlib_arg_str(rec, "status");
+    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "digest", 6, val_cstring(digest));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "status", 6,
+                              val_cstring(status ? status : "active"));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "created", 7, created
+                              ? val_ref(created) : val_cstring(now));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "updated", 7, val_cstring(now));
+    if (st != MIG_OK) {
+        val_unref(m);
+        return st;
+    }
+    *out = m;
+    return MIG_OK;
+}
+
 static mig_status_t put_preview(action_ctx_t *c, const val_t *args,
                                 val_t **out)
 {
     (void)out;
-    val_t *have;
+    val_t *have, *next = NULL;
     const char *outcome;
     char digest[BLOB_HEX + 8];
     mig_status_t st = put_plan(c, args, &have, &outcome, digest);
+    const val_t *rec = stdlib_arg(args, "record");
+    /* Later steps of the dry run read the record as stored. */
+    if (st == MIG_OK && strcmp(outcome, "kept") != 0)
+        st = put_record(rec, have, digest, &next);
+    if (st == MIG_OK && next)
+        st = registry_preview_set(c, stdlib_arg_str(args, "db"),
+                                  stdlib_arg_str(rec, "kind"),
+                                  stdlib_arg_str(rec, "name"), next);
     val_unref(have);
+    val_unref(next);
     if (st != MIG_OK || strcmp(outcome, "kept") == 0)
         return st;
-    const val_t *rec = stdlib_arg(args, "record");
     strbuf_t id;
     strbuf_init(&id);
     st = registry_make_id(stdlib_arg_str(args, "db"), stdlib_arg_str(rec, "kind"),
@@ -275,22 +313,8 @@ static mig_status_t put_run(action_ctx_t *c, const val_t *args, val_t **out)
     const char *kind = stdlib_arg_str(rec, "kind");
     const char *name = stdlib_arg_str(rec, "name");
     if (st == MIG_OK && strcmp(outcome, "kept") != 0) {
-        char now[21];
-        now_text(now);
-        val_t *m = val_copy(rec);
-        val_t *created = have ? stdlib_arg(have, "created") : NULL;
-        const char *status = stdlib_arg_str(rec, "status");
-        st = m ? MIG_OK : MIG_ENOMEM;
-        if (st == MIG_OK)
-            st = val_map_set_take(m, "digest", 6, val_cstring(digest));
-        if (st == MIG_OK)
-            st = val_map_set_take(m, "status", 6,
-                                  val_cstring(status ? status : "active"));
-        if (st == MIG_OK)
-            st = val_map_set_take(m, "created", 7, created
-                                  ? val_ref(created) : val_cstring(now));
-        if (st == MIG_OK)
-            st = val_map_set_take(m, "updated", 7, val_cstring(now));
+        val_t *m = NULL;
+        st = put_record(rec, have, digest, &m);
         if (st == MIG_OK)
             st = registry_set_record(c, db, kind, name, m);
         val_unref(m);
@@ -561,6 +585,11 @@ static mig_status_t change_preview(action_ctx_t *c, const change_t *ch,
     mig_status_t st = change_plan(c, ch, args, &have, &next, &outcome);
     strbuf_t id;
     strbuf_init(&id);
+    if (st == MIG_OK && strcmp(outcome, "kept") != 0)
+        /* Later steps of the dry run read the record as changed. */
+        st = registry_preview_set(c, stdlib_arg_str(args, "db"),
+                                  kind_arg(c, ch->action, args),
+                                  stdlib_arg_str(args, "name"), next);
     if (st == MIG_OK && strcmp(outcome, "kept") != 0) {
         st = registry_make_id(stdlib_arg_str(args, "db"), kind_arg(c, ch->action, args),
                      stdlib_arg_str(args, "name"), &id);

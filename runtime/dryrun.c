@@ -360,6 +360,15 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             d->oom = true;
         val_unref(args);
     }
+    /* A change the dry run cannot foresee (not previewed, or in a branch
+     * known only when run) may change what its arguments name: the reads
+     * of those wait for the run, as reads of a previewed target do. */
+    bool unforeseen = !a || !a->preview || !known || d->unsure;
+    if (unforeseen && !skip && (!a || a->effect != ACTION_PURE))
+        for (uint32_t i = 0; vals && i < nargs; i++)
+            if (vals[i] && val_type(vals[i]) == VAL_STRING
+                && val_list_push(d->touched, vals[i]) != MIG_OK)
+                d->oom = true;
     for (uint32_t i = 0; vals && i < nargs; i++)
         val_unref(vals[i]);
     free(vals);
@@ -523,13 +532,17 @@ static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
         /* When the branch is known only when run, its steps stay in the
          * block: after it, their values are unknown. */
         eval_env_t *outer = d->steps;
-        if (!known)
+        if (!known) {
             d->steps = inner;
+            d->unsure++;
+        }
         if (!inner || !stmts)
             d->oom = true;
         else
             walk(d, graph_edge_to(d->g, n, kinds[b]), join, inner, stmts);
         d->steps = outer;
+        if (!known)
+            d->unsure--;
         dry_put(d, m, keys[b], stmts);
         eval_env_free(inner);
     }

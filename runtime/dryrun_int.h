@@ -30,6 +30,7 @@ typedef struct dry {
     uint32_t n_tolerated;       /* foreseen failures a tolerate absorbs */
     uint32_t n_handled;         /* foreseen failures a recover takes */
     uint32_t in_items;          /* how many loop items the walk is inside */
+    uint32_t unsure;            /* how many branches known only when run */
     uint32_t item_statements;   /* statements described inside items */
     uint64_t not_described;     /* loop items left out past the bound */
     /* The hook-enter nodes by scope, found once: those of scope S (a

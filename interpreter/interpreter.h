@@ -380,6 +380,9 @@ typedef struct eval_env eval_env_t;
 eval_env_t *eval_env_new(eval_env_t *parent);
 /* Frees ENV and the references it holds (not its parent). NULL ok. */
 void eval_env_free(eval_env_t *env);
+/* Frees ENV as eval_env_free does and returns its parent: the scope of
+ * a block that ends. */
+eval_env_t *eval_env_pop(eval_env_t *env);
 /* Binds NAME to VALUE in ENV itself, adding a reference (a name bound
  * again gets the new value). MIG_OK or MIG_ENOMEM. */
 mig_status_t eval_env_set(eval_env_t *env, const char *name, val_t *value);

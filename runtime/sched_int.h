@@ -55,7 +55,10 @@ struct task {
     uint32_t scope;             /* the scope node whose block this is */
     uint32_t node;              /* the node to run next */
     uint32_t stop;
-    eval_env_t *env;
+    eval_env_t *env;            /* the scope of the block running */
+    /* The task's own scope, where its steps are bound: ENV, or below the
+     * scopes of the if blocks being run (sched.c, if_enter). */
+    eval_env_t *base_env;
     char *item;                 /* "" outside a foreach */
     size_t index;               /* TASK_ITEM: its place in the loop's list */
     uint32_t attempt;           /* of the innermost retry (1 outside) */
@@ -164,6 +167,9 @@ void task_raise(task_t *t, uint32_t n, sched_err_t *e);
 void task_fail(task_t *t, uint32_t n, const char *cls, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void task_free(task_t *t);
+/* Ends the scopes of the if blocks T is inside (a task that stops
+ * there): T's env is its own scope again. */
+void task_unwind(task_t *t);
 /* Records an event (store and the caller's callback). */
 void sched_event(run_t *r, const char *kind, uint32_t node, const char *item,
                  val_t *data);

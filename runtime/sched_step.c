@@ -74,12 +74,12 @@ void sched_bind_step(task_t *t, const char *name, val_t *v)
     /* The attempts of a retry block are attempts of the enclosing block's
      * steps: the step belongs to the nearest stage, item, hook or recover
      * block (docs/checks.md, "How names resolve"), and the attempt's own
-     * scope, which ends with it, keeps only the block's lets. An if block
-     * runs in its task's scope already. */
+     * scope, which ends with it, keeps only the block's lets; so does an
+     * if block's scope. */
     task_t *owner = t;
     while (owner->kind == TASK_ATTEMPT && owner->parent)
         owner = owner->parent;
-    if (eval_env_set(owner->env, name, v) != MIG_OK)
+    if (eval_env_set(owner->base_env, name, v) != MIG_OK)
         r->fatal = true;
     if (!*t->item && t->kind != TASK_HOOK && r->stage_results
         && val_map_set(r->stage_results, name, strlen(name), v) != MIG_OK)

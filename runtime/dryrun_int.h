@@ -1,7 +1,8 @@
 /* dryrun_int.h: what the files of the dry run share (dryrun.c walks the
- * graph and describes it; dryrun_fail.c decides what a foreseen failure
- * means: a failure, or one a recover block or a tolerate absorbs). Not
- * part of the runtime's public face. */
+ * graph and describes it; dryrun_eval.c evaluates what it can know;
+ * dryrun_fail.c decides what a foreseen failure means: a failure, or one
+ * a recover block or a tolerate absorbs). Not part of the runtime's
+ * public face. */
 #ifndef MIG_DRYRUN_INT_H
 #define MIG_DRYRUN_INT_H
 
@@ -58,5 +59,22 @@ void dry_foreseen_failure(dry_t *d, uint32_t n, const char *cls,
 void dry_tolerate_items(dry_t *d, const ast_node_t *f, val_t *m,
                         size_t n_items, const uint32_t *fails,
                         const size_t *diags);
+
+/* ---- dryrun_eval.c ---- */
+
+/* Whether the arguments ARGS (a bound map) read something an earlier
+ * step would change: a string that names a target in D's touched list, a
+ * path inside one, or a folder holding one. */
+bool dry_reads_touched(const dry_t *d, const val_t *args);
+/* Calls of pure actions in expressions (eval_action_fn; DATA the dry
+ * run): evaluated unless they read what an earlier step would change. */
+mig_status_t dry_call_action(void *data, const ast_node_t *call,
+                             const char *name, val_t *const *args,
+                             src_t *src, diag_list_t *diags, val_t **out);
+/* Evaluates E in ENV. Returns its value, or NULL when it cannot be known
+ * in a dry run (then *WHY, if given, is "unknown") or fails (reported,
+ * counted as a failure the run would meet, and *WHY is "fails"). */
+val_t *dry_eval(dry_t *d, const ast_node_t *e, eval_env_t *env,
+                const char **why);
 
 #endif

@@ -64,7 +64,8 @@ task_t *task_start(run_t *r, task_t *parent, task_kind_t kind, uint32_t scope,
         return NULL;
     }
     *t = (task_t){ .run = r, .parent = parent, .kind = kind, .scope = scope,
-                   .node = first, .stop = stop, .env = env, .base_env = env, .item = it,
+                   .node = first, .stop = stop, .env = env, .base_env = env,
+                   .item = it,
                    .attempt = parent ? parent->attempt : 1,
                    .deadline_ms = parent ? parent->deadline_ms : 0,
                    .on_end = on_end, .owner = owner,

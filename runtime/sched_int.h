@@ -57,7 +57,8 @@ struct task {
     uint32_t stop;
     eval_env_t *env;            /* the scope of the block running */
     /* The task's own scope, where its steps are bound: ENV, or below the
-     * scopes of the if blocks being run (sched.c, if_enter). */
+     * scopes of the if blocks being run (task_go opens one at an if's
+     * branch and ends it at its join). */
     eval_env_t *base_env;
     char *item;                 /* "" outside a foreach */
     size_t index;               /* TASK_ITEM: its place in the loop's list */

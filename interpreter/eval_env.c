@@ -56,6 +56,13 @@ void eval_env_free(eval_env_t *env)
     free(env);
 }
 
+eval_env_t *eval_env_pop(eval_env_t *env)
+{
+    eval_env_t *parent = env->parent;
+    eval_env_free(env);
+    return parent;
+}
+
 static uint32_t env_hash(const char *s)
 {
     uint32_t h = 2166136261u;

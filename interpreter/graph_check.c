@@ -315,3 +315,19 @@ void graph_collect_plan(comp_t *c)
 }
 
 /* Indexes the edges by their source, keeping their order. */
+
+void graph_block_steps(const ast_list_t *body,
+                       void (*fn)(void *data, const char *name), void *data)
+{
+    for (uint32_t i = 0; i < body->len; i++) {
+        const ast_node_t *s = body->items[i];
+        if (s->kind == AST_STEP) {
+            fn(data, s->u.step.name.name);
+        } else if (s->kind == AST_RETRY) {
+            graph_block_steps(&s->u.retry.body, fn, data);
+        } else if (s->kind == AST_IF) {
+            graph_block_steps(&s->u.if_.then_body, fn, data);
+            graph_block_steps(&s->u.if_.else_body, fn, data);
+        }
+    }
+}

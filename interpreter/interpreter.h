@@ -355,6 +355,15 @@ uint32_t graph_flow_next(const graph_t *g, uint32_t n);
 uint32_t graph_edge_to(const graph_t *g, uint32_t n, graph_edge_kind_t kind);
 uint32_t graph_end_of(const graph_t *g, uint32_t n, const char *what);
 
+/* Calls FN(DATA, NAME) for every step that BODY, a block of an if,
+ * binds in the enclosing scope: its own steps and those of the if and
+ * retry blocks inside it, not those of a foreach body or a recover block
+ * (docs/checks.md, "How names resolve"). The run and the dry run bind
+ * them to null when the if does not take BODY, so that the rest of the
+ * stage reads them as the checker lets it. */
+void graph_block_steps(const ast_list_t *body,
+                       void (*fn)(void *data, const char *name), void *data);
+
 /* The stages in an order they may run in: each after the stages it names
  * in `after`, ties in file order. Entries are stage-enter node indexes. */
 uint32_t graph_stage_count(const graph_t *g);
@@ -371,6 +380,9 @@ typedef struct eval_env eval_env_t;
 eval_env_t *eval_env_new(eval_env_t *parent);
 /* Frees ENV and the references it holds (not its parent). NULL ok. */
 void eval_env_free(eval_env_t *env);
+/* Frees ENV as eval_env_free does and returns its parent: the scope of
+ * a block that ends. */
+eval_env_t *eval_env_pop(eval_env_t *env);
 /* Binds NAME to VALUE in ENV itself, adding a reference (a name bound
  * again gets the new value). MIG_OK or MIG_ENOMEM. */
 mig_status_t eval_env_set(eval_env_t *env, const char *name, val_t *value);

@@ -52,6 +52,7 @@ void actx_free(action_ctx_t *c)
     free(c->err_message);
     val_unref(c->err_detail);
     val_unref(c->logged);
+    val_unref(c->pending);
     free(c);
 }
 
@@ -89,6 +90,17 @@ void actx_begin(action_ctx_t *c, const char *action)
 }
 
 actx_mode_t actx_mode(const action_ctx_t *c) { return c->mode; }
+
+mig_status_t actx_pending_set(action_ctx_t *c, const char *id, val_t *v)
+{
+    if (c->mode != ACTX_PREVIEW)
+        return MIG_OK;
+    if (!c->pending && !(c->pending = val_map_new(8)))
+        return MIG_ENOMEM;
+    return val_map_set(c->pending, id, strlen(id), v ? v : val_null());
+}
+
+const val_t *actx_pending(const action_ctx_t *c) { return c->pending; }
 val_t *actx_changes(const action_ctx_t *c) { return c->changes; }
 const char *actx_error_class(const action_ctx_t *c) { return c->err_class; }
 const char *actx_error_message(const action_ctx_t *c)

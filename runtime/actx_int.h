@@ -16,6 +16,7 @@ struct action_ctx {
     char *err_class, *err_message;
     val_t *err_detail;      /* actx_set_error_detail, or NULL */
     val_t *logged;          /* actx_log's lines, or NULL */
+    val_t *pending;         /* actx_pending_set's map, or NULL */
     /* Set by the runtime (actx_run.c). */
     const action_t *row;
     actx_host_t host;

@@ -75,150 +75,6 @@ static val_t *describe(dry_t *d, uint32_t n)
     return m;
 }
 
-/* ---- evaluation --------------------------------------------------------- */
-
-/* Whether a path argument P lies in, or holds, a target an earlier step
- * would change: P is a target, or a target followed by '/' starts P, or P
- * followed by '/' starts a target. Hash lookups, a few per '/' of P, so
- * that thousands of reads after thousands of changes stay linear. */
-static bool touched(const dry_t *d, const char *p)
-{
-    size_t lp = strlen(p);
-    if (val_map_get(d->touched, p, lp) || val_map_get(d->touched_dirs, p, lp))
-        return true;
-    for (size_t k = 0; k < lp; k++)
-        if (p[k] == '/' && val_map_get(d->touched, p, k))
-            return true;
-    return false;
-}
-
-/* Records TARGET (a string) as changed by an earlier step: itself, and
- * each of its beginnings that a '/' follows, for touched(). */
-static void touch(dry_t *d, const val_t *target)
-{
-    size_t lt;
-    const char *t = val_get_str(target, &lt);
-    if (val_map_set_take(d->touched, t, lt, val_bool(true)) != MIG_OK)
-        d->oom = true;
-    for (size_t k = 0; k < lt; k++)
-        if (t[k] == '/' &&
-            val_map_set_take(d->touched_dirs, t, k, val_bool(true)) != MIG_OK)
-            d->oom = true;
-}
-
-/* Whether the arguments ARGS (a bound map) read something touched. */
-static bool reads_touched(const dry_t *d, const val_t *args)
-{
-    for (size_t i = 0; i < val_len(args); i++) {
-        val_t *v = val_map_value(args, i);
-        if (val_type(v) == VAL_STRING && touched(d, val_get_str(v, NULL)))
-            return true;
-    }
-    return false;
-}
-
-/* Calls of pure actions in expressions: evaluated unless they read what
- * an earlier step would change. */
-static mig_status_t call_action(void *data, const ast_node_t *call,
-                                const char *name, val_t *const *args,
-                                src_t *src, diag_list_t *diags, val_t **out)
-{
-    dry_t *d = data;
-    const action_t *a = action_find(d->reg, name);
-    if (!a || a->effect != ACTION_PURE || !a->preview) {
-        d->unknown = true;      /* a Lua function: known only when run */
-        return MIG_EINVALID;
-    }
-    val_t *bound;
-    mig_status_t st = action_bind_args(d->reg, name, a->args, call, args, src,
-                                       diags, &bound);
-    if (st != MIG_OK)
-        return st;
-    if (reads_touched(d, bound)) {
-        val_unref(bound);
-        d->unknown = true;
-        return MIG_EINVALID;
-    }
-    actx_set_action(d->ctx, a);     /* a Lua row finds its function */
-    actx_begin(d->ctx, name);
-    *out = NULL;
-    st = a->preview(d->ctx, bound, out);
-    val_unref(bound);
-    if (st == MIG_EINVALID) {
-        diag_add(diags, DIAG_ERROR, src, &call->span, "%s: %s",
-                 actx_error_class(d->ctx), actx_error_message(d->ctx));
-        snprintf(d->expr_class, sizeof d->expr_class, "%s",
-                 actx_error_class(d->ctx));
-    }
-    else if (st == MIG_OK && !*out)
-        *out = val_null();
-    return st;
-}
-
-/* Whether a failed evaluation's message MSG comes from a value the dry
- * run does not know: a name left unbound (a let or step whose value is
- * known only when run), or a key missing from a stage's map of results
- * (STAGE.STEP, where STEP's result is known only when run: any key that
- * names a step of the plan). A key that names no step is missing from a
- * known map: an error of the plan. */
-static bool from_unknown(const dry_t *d, const char *msg)
-{
-    if (strncmp(msg, "undefined name", 14) == 0)
-        return true;
-    if (strncmp(msg, "map has no key '", 16) != 0)
-        return false;
-    const char *key = msg + 16, *end = strrchr(key, '\'');
-    size_t len = end ? (size_t)(end - key) : strlen(key);
-    return val_map_get(d->step_names, key, len) != NULL;
-}
-
-/* The names of the plan's steps, as a set (d->step_names): asked for
- * every key missing from a stage's results, so found once. */
-static void index_step_names(dry_t *d)
-{
-    for (uint32_t n = 0; n < graph_node_count(d->g); n++) {
-        if (graph_node_kind(d->g, n) != GRAPH_STEP)
-            continue;
-        const char *step = graph_node_ast(d->g, n)->u.step.name.name;
-        if (val_map_set_take(d->step_names, step, strlen(step),
-                             val_bool(true)) != MIG_OK)
-            d->oom = true;
-    }
-}
-
-/* Evaluates E in ENV. Returns its value, or NULL when it cannot be known
- * in a dry run (then *WHY, if given, says so) or fails (reported, and
- * counted as a failure the run would meet). */
-static val_t *dry_eval(dry_t *d, const ast_node_t *e, eval_env_t *env,
-                       const char **why)
-{
-    diag_list_t scratch;
-    diag_list_init(&scratch);
-    d->unknown = false;
-    d->expr_class[0] = '\0';
-    val_t *v = NULL;
-    mig_status_t st = eval_expr(e, env, d->src, &scratch, &v);
-    if (st == MIG_ENOMEM)
-        d->oom = true;
-    if (st != MIG_OK && why)
-        *why = NULL;
-    /* Any name the dry run could not bind makes the value unknown, and so
-     * does a read of something an earlier step changes. */
-    bool unknown = d->unknown;
-    for (size_t i = 0; i < scratch.len && !unknown; i++)
-        unknown = from_unknown(d, scratch.items[i].message);
-    if (st == MIG_EINVALID && !unknown) {
-        diag_list_move(d->diags, &scratch);
-        d->n_failures++;
-        if (why)
-            *why = "fails";
-    } else if (st == MIG_EINVALID && why) {
-        *why = "unknown";
-    }
-    diag_list_free(&scratch);
-    return st == MIG_OK ? v : NULL;
-}
-
 /* ---- statements --------------------------------------------------------- */
 
 static void walk(dry_t *d, uint32_t from, uint32_t stop, eval_env_t *env,
@@ -286,7 +142,7 @@ static void record_changes(dry_t *d, const action_t *a, val_t *m)
         const char *kind = val_get_str(val_map_get(c, "change", 6), NULL);
         if (strcmp(kind, "keep") != 0)
             d->n_changes++;
-        touch(d, val_map_get(c, "target", 6));
+        dry_touch(d, val_map_get(c, "target", 6));
     }
     dry_put(d, m, "changes", val_copy(ch));
 }
@@ -348,7 +204,7 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
         mig_status_t st = action_bind_args(d->reg, aname, a->args, call, vals,
                                            d->src, d->diags, &args);
         if (st == MIG_OK && a->effect == ACTION_PURE
-            && reads_touched(d, args)) {
+            && dry_reads_touched(d, args)) {
             dry_put_str(d, m, "outcome", "reads what an earlier step changes: "
                     "known only when run");
         } else if (st == MIG_OK) {
@@ -385,13 +241,21 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             d->oom = true;
         val_unref(args);
     }
+    /* A change the dry run cannot foresee (not previewed, or in a branch
+     * known only when run) may change what its arguments name: the reads
+     * of those wait for the run, as reads of a previewed target do. */
+    bool unforeseen = !a || !a->preview || !known || d->unsure;
+    if (unforeseen && !skip && (!a || a->effect != ACTION_PURE))
+        for (uint32_t i = 0; vals && i < nargs; i++)
+            if (vals[i] && val_type(vals[i]) == VAL_STRING)
+                dry_touch(d, vals[i]);
     for (uint32_t i = 0; vals && i < nargs; i++)
         val_unref(vals[i]);
     free(vals);
     strbuf_free(&an);
     if (result) {
         dry_put(d, m, "result", val_ref(result));
-        bind(d, env, name, result);
+        bind(d, d->steps ? d->steps : env, name, result);
     }
     val_unref(result);
 }
@@ -438,7 +302,10 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
                 bind(d, inner, f->u.foreach.var.name, val_list_get(items, i));
                 dry_put(d, one, "item", val_ref(val_list_get(items, i)));
                 d->in_items++;
+                eval_env_t *outer = d->steps;
+                d->steps = inner;
                 walk(d, body, stop, inner, stmts);
+                d->steps = outer;
                 d->in_items--;
                 dry_put(d, one, "statements", val_ref(stmts));
                 push(d, each, val_ref(one));
@@ -465,10 +332,13 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     } else {
         eval_env_t *inner = eval_env_new(env);
         val_t *stmts = val_list_new(4);
+        eval_env_t *outer = d->steps;
+        d->steps = inner;
         if (!inner || !stmts)
             d->oom = true;
         else
             walk(d, body, stop, inner, stmts);
+        d->steps = outer;
         dry_put(d, m, "body", stmts);
         eval_env_free(inner);
     }
@@ -510,6 +380,13 @@ static void dry_retry(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     eval_env_free(inner);
 }
 
+static void bind_null(void *d, const char *name)
+{
+    dry_t *dd = d;
+    if (dd->steps)
+        bind(dd, dd->steps, name, val_null());
+}
+
 static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
 {
     const ast_node_t *f = graph_node_ast(d->g, n);
@@ -522,15 +399,30 @@ static void dry_if(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     static const char *const keys[] = { "then", "else" };
     static const graph_edge_kind_t kinds[] = { GRAPH_EDGE_THEN,
                                                GRAPH_EDGE_ELSE };
+    const ast_list_t *bodies[] = { &f->u.if_.then_body,
+                                   &f->u.if_.else_body };
     for (int b = 0; b < 2; b++) {
-        if (known && val_get_bool(c) != (b == 0))
+        if (known && val_get_bool(c) != (b == 0)) {
+            /* As in a run: the block's steps hold null. */
+            graph_block_steps(bodies[b], bind_null, d);
             continue;
+        }
         eval_env_t *inner = eval_env_new(env);
         val_t *stmts = val_list_new(4);
+        /* When the branch is known only when run, its steps stay in the
+         * block: after it, their values are unknown. */
+        eval_env_t *outer = d->steps;
+        if (!known) {
+            d->steps = inner;
+            d->unsure++;
+        }
         if (!inner || !stmts)
             d->oom = true;
         else
             walk(d, graph_edge_to(d->g, n, kinds[b]), join, inner, stmts);
+        d->steps = outer;
+        if (!known)
+            d->unsure--;
         dry_put(d, m, keys[b], stmts);
         eval_env_free(inner);
     }
@@ -672,6 +564,20 @@ static void walk(dry_t *d, uint32_t from, uint32_t stop, eval_env_t *env,
 
 /* The hooks standing in the scope of STAGE (GRAPH_NONE: the plan), as
  * descriptions with their statements' text. */
+/* The names of the plan's steps, as a set (d->step_names): asked for
+ * every key missing from a stage's results, so found once. */
+static void index_step_names(dry_t *d)
+{
+    for (uint32_t n = 0; n < graph_node_count(d->g); n++) {
+        if (graph_node_kind(d->g, n) != GRAPH_STEP)
+            continue;
+        const char *step = graph_node_ast(d->g, n)->u.step.name.name;
+        if (val_map_set_take(d->step_names, step, strlen(step),
+                             val_bool(true)) != MIG_OK)
+            d->oom = true;
+    }
+}
+
 /* Fills D's hook index (one pass over the nodes, so that describing the
  * hooks of every stage costs O(nodes), not O(stages x nodes)). */
 static void index_hooks(dry_t *d)
@@ -743,11 +649,13 @@ static val_t *dry_stage(dry_t *d, uint32_t k, eval_env_t *plan_env)
     dry_put(d, m, "after", after);
     eval_env_t *env = eval_env_new(plan_env);
     val_t *stmts = val_list_new(8);
+    d->steps = env;
     if (!env || !stmts)
         d->oom = true;
     else
         walk(d, graph_flow_next(d->g, enter),
              graph_end_of(d->g, enter, "exit"), env, stmts);
+    d->steps = NULL;
     dry_put(d, m, "statements", stmts);
     handlers(d, enter, m);
     dry_put(d, m, "hooks", hooks(d, enter));
@@ -797,7 +705,7 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
         index_step_names(&d);
     }
     if (!d.oom) {
-        eval_env_set_actions(d.stages_env, call_action, &d);
+        eval_env_set_actions(d.stages_env, dry_call_action, &d);
         if (params_bind(p, plan_env) != MIG_OK)
             d.oom = true;
         dry_put_str(&d, m, "plan", graph_plan_name(g));

@@ -1,7 +1,8 @@
 /* dryrun_int.h: what the files of the dry run share (dryrun.c walks the
- * graph and describes it; dryrun_fail.c decides what a foreseen failure
- * means: a failure, or one a recover block or a tolerate absorbs). Not
- * part of the runtime's public face. */
+ * graph and describes it; dryrun_eval.c evaluates what it can know;
+ * dryrun_fail.c decides what a foreseen failure means: a failure, or one
+ * a recover block or a tolerate absorbs). Not part of the runtime's
+ * public face. */
 #ifndef MIG_DRYRUN_INT_H
 #define MIG_DRYRUN_INT_H
 
@@ -25,10 +26,14 @@ typedef struct dry {
     val_t *step_names;          /* the names of the plan's steps: true */
     val_t **stage_maps;         /* per stage (by order index): step results */
     eval_env_t *stages_env;     /* binds each stage name to its map */
+    /* Where a step's result is bound: the scope of the stage or loop item
+     * being walked (a step of an if or retry block outlives the block). */
+    eval_env_t *steps;
     uint32_t n_changes, n_failures;
     uint32_t n_tolerated;       /* foreseen failures a tolerate absorbs */
     uint32_t n_handled;         /* foreseen failures a recover takes */
     uint32_t in_items;          /* how many loop items the walk is inside */
+    uint32_t unsure;            /* how many branches known only when run */
     uint32_t item_statements;   /* statements described inside items */
     uint64_t not_described;     /* loop items left out past the bound */
     /* The hook-enter nodes by scope, found once: those of scope S (a
@@ -56,5 +61,26 @@ void dry_foreseen_failure(dry_t *d, uint32_t n, const char *cls,
 void dry_tolerate_items(dry_t *d, const ast_node_t *f, val_t *m,
                         size_t n_items, const uint32_t *fails,
                         const size_t *diags);
+
+/* ---- dryrun_eval.c ---- */
+
+/* Whether the arguments ARGS (a bound map) read something an earlier
+ * step would change: a string that names a target in D's touched list, a
+ * path inside one, or a folder holding one. */
+bool dry_reads_touched(const dry_t *d, const val_t *args);
+/* Records TARGET (a string) as changed by an earlier step: itself, and
+ * each of its beginnings that a '/' follows (D's touched and touched_dirs
+ * sets), for dry_reads_touched. Sets D->oom when it cannot. */
+void dry_touch(dry_t *d, const val_t *target);
+/* Calls of pure actions in expressions (eval_action_fn; DATA the dry
+ * run): evaluated unless they read what an earlier step would change. */
+mig_status_t dry_call_action(void *data, const ast_node_t *call,
+                             const char *name, val_t *const *args,
+                             src_t *src, diag_list_t *diags, val_t **out);
+/* Evaluates E in ENV. Returns its value, or NULL when it cannot be known
+ * in a dry run (then *WHY, if given, is "unknown") or fails (reported,
+ * counted as a failure the run would meet, and *WHY is "fails"). */
+val_t *dry_eval(dry_t *d, const ast_node_t *e, eval_env_t *env,
+                const char **why);
 
 #endif

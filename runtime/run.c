@@ -134,6 +134,7 @@ static task_end_t run_block(run_t *r, task_kind_t kind, uint32_t scope,
         memset(&t->err, 0, sizeof(t->err));
     }
     if (keep) {
+        task_unwind(t);
         *keep = t->env;
         t->env = NULL;
     }

@@ -93,6 +93,16 @@ mig_status_t actx_would_set(action_ctx_t *ctx, const char *key,
 /* The changes recorded since actx_begin: a list of maps
  * {change, target, detail}, borrowed. */
 val_t *actx_changes(const action_ctx_t *ctx);
+/* What the calls previewed so far in CTX would leave, for the reads of
+ * later calls (a dry run previews every step of a plan with one
+ * context): resource id (see "managed resources") -> the value the
+ * changes would leave, null when they remove it. actx_pending_set
+ * records V (referenced; NULL: removed) for ID, and does nothing outside
+ * a preview context; actx_begin keeps what it recorded. actx_pending is
+ * the map, borrowed, or NULL when nothing is pending. MIG_OK or
+ * MIG_ENOMEM. */
+mig_status_t actx_pending_set(action_ctx_t *ctx, const char *id, val_t *v);
+const val_t *actx_pending(const action_ctx_t *ctx);
 
 /* Fails the call with an error of class CLASS (docs/language.md, "Error
  * classes") and a message. Returns MIG_EINVALID (MIG_ENOMEM when the

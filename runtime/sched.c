@@ -64,7 +64,8 @@ task_t *task_start(run_t *r, task_t *parent, task_kind_t kind, uint32_t scope,
         return NULL;
     }
     *t = (task_t){ .run = r, .parent = parent, .kind = kind, .scope = scope,
-                   .node = first, .stop = stop, .env = env, .item = it,
+                   .node = first, .stop = stop, .env = env, .base_env = env,
+                   .item = it,
                    .attempt = parent ? parent->attempt : 1,
                    .deadline_ms = parent ? parent->deadline_ms : 0,
                    .on_end = on_end, .owner = owner,
@@ -73,11 +74,18 @@ task_t *task_start(run_t *r, task_t *parent, task_kind_t kind, uint32_t scope,
     return t;
 }
 
+void task_unwind(task_t *t)
+{
+    while (t->env && t->env != t->base_env)
+        t->env = eval_env_pop(t->env);
+}
+
 void task_free(task_t *t)
 {
     if (!t)
         return;
     step_free(t->call);
+    task_unwind(t);
     eval_env_free(t->env);
     free(t->item);
     free(t->skip_reason);
@@ -304,6 +312,17 @@ void task_go(task_t *t)
                 val_unref(c);
                 break;
             }
+            sched_bind_untaken(t, val_get_bool(c) ? &s->u.if_.else_body
+                                                  : &s->u.if_.then_body);
+            /* The block's lets end with it (its join): a let there may
+             * shadow one outside. */
+            eval_env_t *inner = eval_env_new(t->env);
+            if (!inner) {
+                r->fatal = true;
+                val_unref(c);
+                break;
+            }
+            t->env = inner;
             t->node = graph_edge_to(r->g, n, val_get_bool(c) ? GRAPH_EDGE_THEN
                                                        : GRAPH_EDGE_ELSE);
             val_unref(c);
@@ -319,6 +338,9 @@ void task_go(task_t *t)
             decide(t, n);
             break;
         default:        /* joins and exits: the flow goes on */
+            if (graph_node_kind(r->g, n) == GRAPH_JOIN && s->kind == AST_IF
+                && t->env != t->base_env)
+                t->env = eval_env_pop(t->env);
             t->node = graph_flow_next(r->g, n);
             break;
         }

@@ -55,7 +55,11 @@ struct task {
     uint32_t scope;             /* the scope node whose block this is */
     uint32_t node;              /* the node to run next */
     uint32_t stop;
-    eval_env_t *env;
+    eval_env_t *env;            /* the scope of the block running */
+    /* The task's own scope, where its steps are bound: ENV, or below the
+     * scopes of the if blocks being run (task_go opens one at an if's
+     * branch and ends it at its join). */
+    eval_env_t *base_env;
     char *item;                 /* "" outside a foreach */
     size_t index;               /* TASK_ITEM: its place in the loop's list */
     uint32_t attempt;           /* of the innermost retry (1 outside) */
@@ -164,6 +168,9 @@ void task_raise(task_t *t, uint32_t n, sched_err_t *e);
 void task_fail(task_t *t, uint32_t n, const char *cls, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void task_free(task_t *t);
+/* Ends the scopes of the if blocks T is inside (a task that stops
+ * there): T's env is its own scope again. */
+void task_unwind(task_t *t);
 /* Records an event (store and the caller's callback). */
 void sched_event(run_t *r, const char *kind, uint32_t node, const char *item,
                  val_t *data);
@@ -377,6 +384,15 @@ bool rollback_verify(const rollback_env_t *e, const store_checkpoint_t *cp,
 
 /* Runs step node N of T (may wait). Ends by moving T on or raising. */
 void step_start(task_t *t, uint32_t n);
+/* Binds the step NAME to V (borrowed) where it belongs: in the scope of
+ * the nearest stage, item, hook or recover block around T (a retry
+ * attempt's steps outlive the attempt), and in the stage's results when
+ * it stands outside any foreach and hook. Sets run->fatal when out of
+ * memory. */
+void sched_bind_step(task_t *t, const char *name, val_t *v);
+/* Binds to null the steps of BODY, an if block T does not take
+ * (graph_block_steps): as a step skipped by `when`, they hold null. */
+void sched_bind_untaken(task_t *t, const ast_list_t *body);
 /* Calls of pure actions in expressions (eval_action_fn; DATA the run). */
 mig_status_t sched_call_action(void *data, const ast_node_t *call,
                                const char *name, val_t *const *args,

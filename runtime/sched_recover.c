@@ -377,8 +377,8 @@ void sched_apply_decision(task_t *t, ast_decision_kind_t what, val_t *value,
          * name holds null; a retry block or a foreach that failed as a
          * whole is left by its end) and the block goes on after it. */
         if (graph_node_kind(r->g, n) == GRAPH_STEP)
-            eval_env_set(t->env, graph_node_ast(r->g, n)->u.step.name.name,
-                         val_null());
+            sched_bind_step(t, graph_node_ast(r->g, n)->u.step.name.name,
+                            val_null());
         sched_err_clear(&t->err);
         t->node = graph_flow_next(r->g, after_statement(r->g, n));
         return;

@@ -68,17 +68,38 @@ void step_cancel(task_t *t)
         actx_cancel(t->call->ctx);
 }
 
-/* Binds step N's result V (borrowed) in T, and in the stage's results
- * when the step stands outside any foreach. */
-static void bind_result(task_t *t, uint32_t n, val_t *v)
+void sched_bind_step(task_t *t, const char *name, val_t *v)
 {
     run_t *r = t->run;
-    const char *name = graph_node_ast(r->g, n)->u.step.name.name;
-    if (eval_env_set(t->env, name, v) != MIG_OK)
+    /* The attempts of a retry block are attempts of the enclosing block's
+     * steps: the step belongs to the nearest stage, item, hook or recover
+     * block (docs/checks.md, "How names resolve"), and the attempt's own
+     * scope, which ends with it, keeps only the block's lets; so does an
+     * if block's scope. */
+    task_t *owner = t;
+    while (owner->kind == TASK_ATTEMPT && owner->parent)
+        owner = owner->parent;
+    if (eval_env_set(owner->base_env, name, v) != MIG_OK)
         r->fatal = true;
     if (!*t->item && t->kind != TASK_HOOK && r->stage_results
         && val_map_set(r->stage_results, name, strlen(name), v) != MIG_OK)
         r->fatal = true;
+}
+
+static void bind_null(void *t, const char *name)
+{
+    sched_bind_step(t, name, val_null());
+}
+
+void sched_bind_untaken(task_t *t, const ast_list_t *body)
+{
+    graph_block_steps(body, bind_null, t);
+}
+
+/* Binds step N's result V (borrowed) where the step belongs. */
+static void bind_result(task_t *t, uint32_t n, val_t *v)
+{
+    sched_bind_step(t, graph_node_ast(t->run->g, n)->u.step.name.name, v);
 }
 
 /* A record of the step before this process (a resume): consumed, so that

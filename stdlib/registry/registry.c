@@ -290,6 +290,11 @@ static mig_status_t put_preview(action_ctx_t *c, const val_t *args,
            && strcmp(put_shown[i].outcome, outcome) != 0)
         i++;
     assert(st != MIG_OK || i < sizeof put_shown / sizeof *put_shown);
+    /* Later steps of the dry run read the record as stored. */
+    if (st == MIG_OK && next && (strcmp(outcome, "added") == 0
+                                 || strcmp(outcome, "replaced") == 0))
+        st = registry_preview_set(c, db, stdlib_arg_str(rec, "kind"),
+                                  stdlib_arg_str(rec, "name"), next);
     if (st == MIG_OK)
         st = registry_would(c, db, stdlib_arg_str(rec, "kind"),
                             stdlib_arg_str(rec, "name"), put_shown[i].record,
@@ -596,6 +601,11 @@ static mig_status_t change_preview(action_ctx_t *c, const change_t *ch,
     val_t *have, *next;
     const char *outcome;
     mig_status_t st = change_plan(c, ch, args, &have, &next, &outcome);
+    if (st == MIG_OK && strcmp(outcome, "kept") != 0)
+        /* Later steps of the dry run read the record as changed. */
+        st = registry_preview_set(c, stdlib_arg_str(args, "db"),
+                                  kind_arg(c, ch->action, args),
+                                  stdlib_arg_str(args, "name"), next);
     const char *record = st != MIG_OK ? NULL
         : strcmp(outcome, "kept") == 0 ? "keep" : next ? "replace" : "delete";
     if (record)

@@ -119,4 +119,21 @@ mig_status_t registry_would(action_ctx_t *c, const char *db, const char *kind,
                             const val_t *have, const val_t *next,
                             const char *detail);
 
+/* registry_preview.c: what a dry run's reads see. registry_preview_set
+ * records, in a preview context, that the step previewed would leave
+ * REC (referenced; NULL: removed) as KIND NAME of DB, without touching
+ * the store; registry_pending_get gives, when an earlier preview left
+ * something for KIND NAME (*FOUND), that record (a new value, or *OUT
+ * NULL: removed); registry_pending_list replaces *LIST, the store's
+ * records of KIND sorted by name, with what the previews would leave.
+ * Outside a preview nothing is pending: they change nothing. */
+mig_status_t registry_preview_set(action_ctx_t *c, const char *db,
+                                  const char *kind, const char *name,
+                                  val_t *rec);
+mig_status_t registry_pending_get(action_ctx_t *c, const char *db,
+                                  const char *kind, const char *name,
+                                  bool *found, val_t **out);
+mig_status_t registry_pending_list(action_ctx_t *c, const char *db,
+                                   const char *kind, val_t **list);
+
 #endif

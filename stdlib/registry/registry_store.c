@@ -140,7 +140,8 @@ mig_status_t registry_open_db(action_ctx_t *c, const char *db, reg_mode_t mode,
     return st;
 }
 
-/* The record KIND NAME of DB, a new value or *OUT NULL (DB missing too). */
+/* The record KIND NAME of DB, a new value or *OUT NULL (DB missing too);
+ * in a dry run, as earlier previewed steps would leave it. */
 mig_status_t registry_get_record(action_ctx_t *c, const char *db,
                                const char *kind, const char *name,
                                val_t **out)
@@ -148,7 +149,11 @@ mig_status_t registry_get_record(action_ctx_t *c, const char *db,
     const reg_store_ops_t *ops;
     reg_store_t *s;
     *out = NULL;
-    mig_status_t st = registry_open_db(c, db, REG_READ, &ops, &s);
+    bool found;
+    mig_status_t st = registry_pending_get(c, db, kind, name, &found, out);
+    if (st != MIG_OK || found)
+        return st;
+    st = registry_open_db(c, db, REG_READ, &ops, &s);
     if (st == MIG_OK && s)
         st = ops->get(c, s, kind, name, out);
     if (s)
@@ -244,6 +249,6 @@ mig_status_t registry_list_records(action_ctx_t *c, const char *db,
     }
     if (s)
         ops->close(s);
-    return st;
+    /* In a dry run, as earlier previewed steps would leave them. */
+    return st == MIG_OK ? registry_pending_list(c, db, kind, out) : st;
 }
-

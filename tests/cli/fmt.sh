@@ -40,7 +40,7 @@ fmt_twice() {
 # Every plan: formatted (exit 0) or not parsed (exit 1, not a refusal).
 formatted=0
 # (tests/fuzz/corpus/ is among them)
-for f in $(cd "$src" && find . -name '*.mig' -not -path './build*' | sort); do
+for f in $(cd "$src" && find . -name '*.mig' -not -path './build*' -not -path './bench/out/*' | sort); do
   [ -f "$src/$f" ] || continue
   fmt_twice "$src/$f" "$f" || continue
   formatted=$((formatted + 1))

@@ -1,8 +1,9 @@
 /* test_graph.c: graph_compile and its JSON form (export_json, in the
  * designer layer): the same plan gives the same bytes every time, ids
  * follow the documented scheme in a nested plan, editing one stage leaves
- * another stage's ids alone, the accessors agree with the JSON, and the
- * graph-level errors come with their text. */
+ * another stage's ids alone, the accessors agree with the JSON, the
+ * graph-level errors come with their text, and graph_block_steps names
+ * the steps an if block binds in the scope around it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -318,6 +319,51 @@ static void test_deep_after_chain(void **state)
     free(text);
 }
 
+/* Appends NAME and a space to the strbuf DATA. */
+static void note_step(void *data, const char *name)
+{
+    strbuf_printf(data, "%s ", name);
+}
+
+static void test_block_steps(void **state)
+{
+    (void)state;
+    compiled_t c;
+    compile(&c, "migration \"b\" {\n"
+                "  stage s {\n"
+                "    if true {\n"
+                "      step a = f()\n"
+                "      let l = 1\n"
+                "      retry 2 { step r = f() retry 2 { step rr = f() } }\n"
+                "      if false { step t = f() } else { step e = f() }\n"
+                "      foreach i in [1] { step each = f() }\n"
+                "      step z = f()\n"
+                "      recover * { step rec = f() skip }\n"
+                "    } else { step other = f() }\n"
+                "  }\n"
+                "}\n");
+    assert_int_equal(c.status, MIG_OK);
+    const ast_node_t *branch = graph_node_ast(c.graph,
+                                              graph_find(c.graph, "s/if"));
+    assert_non_null(branch);
+    assert_int_equal(branch->kind, AST_IF);
+    strbuf_t b;
+    strbuf_init(&b);
+    graph_block_steps(&branch->u.if_.then_body, note_step, &b);
+    /* Not the foreach's step, nor the recover block's, nor the else's. */
+    assert_string_equal(b.data, "a r rr t e z ");
+    b.len = 0;
+    graph_block_steps(&branch->u.if_.else_body, note_step, &b);
+    assert_string_equal(b.data, "other ");
+    strbuf_free(&b);
+    /* An empty block names nothing. */
+    ast_list_t empty = { 0 };
+    strbuf_init(&b);
+    graph_block_steps(&empty, note_step, &b);
+    assert_null(b.data);
+    release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_unrelated_edit_keeps_ids),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_deep_after_chain),
+        cmocka_unit_test(test_block_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

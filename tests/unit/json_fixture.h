@@ -9,6 +9,21 @@
 
 #include "interpreter.h"
 
+/* TEXT parsed as JSON, as a new value; the test fails when it is not
+ * JSON. */
+static inline val_t *json_parse(const char *text)
+{
+    src_t *src = src_from_memory("<test>", text, strlen(text));
+    assert_non_null(src);
+    diag_list_t d;
+    diag_list_init(&d);
+    val_t *v = NULL;
+    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
+    diag_list_free(&d);
+    src_free(src);
+    return v;
+}
+
 /* TEXT parsed as JSON once each ' is ", as a new value; the test fails
  * when it is not JSON. */
 static inline val_t *json_value(const char *text)
@@ -18,13 +33,7 @@ static inline val_t *json_value(const char *text)
     for (char *p = j; *p; p++)
         if (*p == '\'')
             *p = '"';
-    src_t *src = src_from_memory("<test>", j, strlen(j));
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
+    val_t *v = json_parse(j);
     free(j);
     return v;
 }

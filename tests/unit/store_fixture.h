@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "json_fixture.h"
 #include "store_int.h"
 
 static char dir[64];
@@ -109,14 +110,7 @@ static void sql(const char *p, const char *text)
 __attribute__((unused))
 static val_t *json(const char *text)
 {
-    src_t *src = src_from_memory("test", text, strlen(text));
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
-    return v;
+    return json_parse(text);
 }
 
 __attribute__((unused))

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "json_fixture.h"
 #include "lua_bridge.h"
 
 typedef struct fx {
@@ -108,15 +109,7 @@ static inline mig_status_t fx_call(fx_t *f, const char *name,
 /* A value from JSON text (asserted valid). */
 static inline val_t *fx_json(const char *json)
 {
-    src_t *src = src_from_memory("<test>", json, strlen(json));
-    assert_non_null(src);
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
-    return v;
+    return json_parse(json);
 }
 
 /* The canonical text of V, in a static buffer. */

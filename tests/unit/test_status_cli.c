@@ -20,6 +20,7 @@
 
 #include <sqlite3.h>
 
+#include "json_fixture.h"
 #include "store.h"
 
 static char dir[64];
@@ -36,14 +37,7 @@ static char mig[PATH_MAX + 16];
 
 static val_t *json(const char *text)
 {
-    src_t *src = src_from_memory("test", text, strlen(text));
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
-    return v;
+    return json_parse(text);
 }
 
 static void step(store_t *s, int64_t run, const char *node, const char *item,

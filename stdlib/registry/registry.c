@@ -229,6 +229,8 @@ static mig_status_t put_plan(action_ctx_t *c, const val_t *args,
         st = stored_form(rec, *have, digest, next);
     if (st == MIG_OK)
         st = registry_check(c, "registry.put", kind, name, *next);
+    if (st == MIG_OK && !*have)
+        st = registry_can_create(c, db);
     if (st != MIG_OK)
         return st;
     const char *old = *have ? stdlib_arg_str(*have, "digest") : NULL;

@@ -65,6 +65,11 @@ mig_status_t registry_make_id(const char *db, const char *kind,
 mig_status_t registry_open_db(action_ctx_t *c, const char *db,
                               reg_mode_t mode, const reg_store_ops_t **ops,
                               reg_store_t **s);
+/* MIG_OK when DB could be created where the plan names it: it is there,
+ * or the folder that would hold it is; else InvalidConfig naming that
+ * folder (mig creates a registry, never the folders above it), the same
+ * in a dry run and in a run. Changes nothing. */
+mig_status_t registry_can_create(action_ctx_t *c, const char *db);
 /* The record KIND NAME of DB, a new value, or *OUT NULL (DB missing
  * too). Changes nothing. */
 mig_status_t registry_get_record(action_ctx_t *c, const char *db,

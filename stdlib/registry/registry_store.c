@@ -4,7 +4,10 @@
  * rollback verification sees it (runtime.h, "managed resources"). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <libgen.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "registry_int.h"
 
@@ -136,6 +139,31 @@ mig_status_t registry_open_db(action_ctx_t *c, const char *db, reg_mode_t mode,
     if (!copy)
         return MIG_ENOMEM;
     mig_status_t st = (*ops)->open(c, copy, mode, s);
+    free(copy);
+    return st;
+}
+
+mig_status_t registry_can_create(action_ctx_t *c, const char *db)
+{
+    const char *abs = db ? actx_path(c, db) : NULL;
+    char *copy = abs ? strdup(abs) : NULL;
+    if (!copy)
+        return db ? MIG_ENOMEM : MIG_OK;
+    struct stat sb;
+    mig_status_t st = MIG_OK;
+    if (actx_stat(c, copy, &sb) != 0) {
+        const char *parent = dirname(copy);
+        const char *why = NULL;
+        if (actx_stat(c, parent, &sb) != 0)
+            why = errno == ENOENT ? "does not exist" : strerror(errno);
+        else if (!S_ISDIR(sb.st_mode))
+            why = "is not a folder";
+        if (why)
+            st = actx_fail(c, "InvalidConfig", "registry: '%s' cannot be "
+                           "created: '%s', the folder that would hold it, %s "
+                           "(mig creates a registry, not the folders above "
+                           "it)", db, parent, why);
+    }
     free(copy);
     return st;
 }

@@ -234,8 +234,10 @@ static bool known_canonical(const char *hex, const val_t *expect)
         if (strcmp(known[i], hex) == 0)
             return true;
     for (size_t i = 0; expect && i < val_len(expect); i++) {
-        size_t n;
-        const char *st = val_get_str(val_list_get(expect, i), &n);
+        const val_t *e = val_list_get(expect, i);
+        size_t n = 0;
+        const char *st = val_type(e) == VAL_STRING ? val_get_str(e, &n)
+                                                   : NULL;
         if (st && n == 7 + strlen(hex) && strncmp(st, "record:", 7) == 0
             && strcmp(st + 7, hex) == 0)
             return true;

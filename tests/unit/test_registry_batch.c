@@ -22,20 +22,33 @@ static val_t *put_one(fx_t *f, const char *name)
     return rec;
 }
 
-/* How many tools another connection (another program) sees in DB:
- * only what is committed. */
-static int committed_tools(void)
+/* The first column of the first row of SQL on DB, read by another
+ * connection (another program: it sees only what is committed), as a
+ * new string with its length in *LEN (NULL ok). */
+static char *other_reads(const char *sql, size_t *len)
 {
     sqlite3 *db;
     sqlite3_stmt *q;
     assert_int_equal(sqlite3_open(in_ws(DB), &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM tools", -1,
-                                        &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    int n = sqlite3_column_int(q, 0);
+    size_t n = (size_t)sqlite3_column_bytes(q, 0);
+    char *text = strndup((const char *)sqlite3_column_text(q, 0), n);
+    assert_non_null(text);
+    if (len)
+        *len = n;
     sqlite3_finalize(q);
     sqlite3_close(db);
-    return n;
+    return text;
+}
+
+/* How many tools another connection sees in DB. */
+static int committed_tools(void)
+{
+    char *n = other_reads("SELECT count(*) FROM tools", NULL);
+    int count = atoi(n);
+    free(n);
+    return count;
 }
 
 /* Runs SQL on DB through another connection. */
@@ -224,18 +237,12 @@ static void state_of_a_put_is_its_canonical_json(void **st)
 {
     fx_t *f = *st;
     val_unref(put_one(f, "echo"));
-    sqlite3 *db;
-    sqlite3_stmt *q;
-    assert_int_equal(sqlite3_open(in_ws(DB), &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT json FROM tools", -1, &q,
-                                        NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    size_t len;
+    char *text = other_reads("SELECT json FROM tools", &len);
     char hex[BLOB_HEX], want[BLOB_HEX + 8];
-    blobs_hash(sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0),
-               hex);
+    blobs_hash(text, len, hex);
     snprintf(want, sizeof want, "record:%s", hex);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
+    free(text);
     char *now = state(f, "echo");
     assert_string_equal(now, want);
     free(now);

@@ -32,6 +32,11 @@ struct actx_remover {
     bool failed;
     int64_t failed_tag;
     char *why;
+    /* The commits left for the next wait (main thread only, no lock),
+     * each with the tag of the first record it holds. */
+    actx_commit_fn commits[ACTX_COMMITS];
+    int64_t commit_tags[ACTX_COMMITS];
+    size_t n_commits;
 };
 
 /* Makes the removal of JOB, in the thread. 0 or an errno value. */
@@ -128,12 +133,54 @@ static void drained(actx_remover_t *r)
         uv_cond_wait(&r->idle, &r->lock);
 }
 
+/* Calls the commits R was left, in the caller's thread; a failing one is
+ * recorded as R's failure (the newest record's, when one failed before)
+ * and drops the removals queued after it. */
+static void commit_deferred(actx_remover_t *r)
+{
+    for (size_t i = 0; i < r->n_commits; i++) {
+        char *w = NULL;
+        if (r->commits[i](&w) == MIG_OK)
+            continue;
+        uv_mutex_lock(&r->lock);
+        if (!r->failed || r->commit_tags[i] > r->failed_tag) {
+            free(r->why);
+            r->why = w ? w : strdup("Unavailable: a commit failed");
+            w = NULL;
+            r->failed_tag = r->commit_tags[i];
+        }
+        r->failed = true;
+        uv_mutex_unlock(&r->lock);
+        free(w);
+    }
+    r->n_commits = 0;
+}
+
+bool actx_defer_commit(action_ctx_t *c, actx_commit_fn fn)
+{
+    actx_remover_t *r = c->remover;
+    if (!r)
+        return false;
+    for (size_t i = 0; i < r->n_commits; i++)
+        if (r->commits[i] == fn)
+            return true;
+    if (r->n_commits == ACTX_COMMITS)
+        return false;
+    r->commits[r->n_commits] = fn;
+    r->commit_tags[r->n_commits++] = c->remover_tag;
+    return true;
+}
+
 mig_status_t actx_remover_wait(actx_remover_t *r, int64_t *tag, char **why)
 {
     *tag = 0;
     *why = NULL;
     uv_mutex_lock(&r->lock);
     drained(r);
+    uv_mutex_unlock(&r->lock);
+    /* After the removals: a failing commit drops none of them. */
+    commit_deferred(r);
+    uv_mutex_lock(&r->lock);
     bool failed = r->failed;
     if (failed) {
         *tag = r->failed_tag;
@@ -149,6 +196,9 @@ void actx_remover_free(actx_remover_t *r)
         return;
     uv_mutex_lock(&r->lock);
     drained(r);
+    uv_mutex_unlock(&r->lock);
+    commit_deferred(r);
+    uv_mutex_lock(&r->lock);
     r->stop = true;
     uv_cond_signal(&r->work);
     uv_mutex_unlock(&r->lock);

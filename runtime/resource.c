@@ -14,21 +14,22 @@
 /* ---- the kinds ------------------------------------------------------------ */
 
 static mig_status_t file_state(action_ctx_t *ctx, const char *id,
-                               strbuf_t *out)
+                               const val_t *expect, strbuf_t *out)
 {
+    (void)expect;
     return actx_state(ctx, id, out);
 }
 
 mig_status_t (*resource_registry_state)(action_ctx_t *ctx, const char *id,
-                                        strbuf_t *out);
+                                        const val_t *expect, strbuf_t *out);
 
 static mig_status_t registry_state(action_ctx_t *ctx, const char *id,
-                                   strbuf_t *out)
+                                   const val_t *expect, strbuf_t *out)
 {
     if (!resource_registry_state)
         return actx_fail(ctx, "InvalidConfig", "'%s': registry records "
                          "need the standard library", id);
-    return resource_registry_state(ctx, id, out);
+    return resource_registry_state(ctx, id, expect, out);
 }
 
 /* The table, most specific prefix first; the last row (prefix "") takes
@@ -60,7 +61,13 @@ const resource_kind_t *resource_kind_of(const char *id)
 
 mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out)
 {
-    return resource_kind_of(id)->state(ctx, id, out);
+    return resource_kind_of(id)->state(ctx, id, NULL, out);
+}
+
+mig_status_t resource_state_expect(action_ctx_t *ctx, const char *id,
+                                   const val_t *expect, strbuf_t *out)
+{
+    return resource_kind_of(id)->state(ctx, id, expect, out);
 }
 
 bool resource_same(const char *id, const char *recorded, const char *now)

@@ -126,7 +126,8 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
         const val_t *after = val_list_get(states, 0);
         val_t *by = val_map_get(l.by, id, len);
         now.len = 0;
-        if (resource_state(ctx, id, &now) != MIG_OK || now.oom) {
+        if (resource_state_expect(ctx, id, states, &now) != MIG_OK
+            || now.oom) {
             if (now.oom) {
                 st = MIG_ENOMEM;
                 break;

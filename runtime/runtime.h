@@ -221,6 +221,19 @@ void actx_set_remover(action_ctx_t *ctx, actx_remover_t *r, int64_t tag);
 mig_status_t actx_remover_wait(actx_remover_t *r, int64_t *tag, char **why);
 /* Waits for the queued removals, ends the thread, frees R. NULL ok. */
 void actx_remover_free(actx_remover_t *r);
+/* Makes durable every change an undo left uncommitted (actx_defer_commit):
+ * MIG_OK, or a failure with *WHY ("Class: message", malloc'd or NULL). */
+typedef mig_status_t (*actx_commit_fn)(char **why);
+/* With a remover set on CTX (a rollback's undo of a self-undoing record:
+ * undone twice is undone once), the undo may leave its change in an open
+ * transaction, to be committed with those of the next records: FN is
+ * called when the rollback next waits for R (actx_remover_wait, before
+ * it marks the records undone; a failure is that of the record tagged
+ * first since the last wait), or when R is freed. Returns false when CTX
+ * has no remover (or R holds ACTX_COMMITS functions already): the caller
+ * commits now. FN given twice is called once. */
+#define ACTX_COMMITS 4
+bool actx_defer_commit(action_ctx_t *ctx, actx_commit_fn fn);
 
 /* ---- processes (exec.run; docs/actions.md, "Run at most once") ---------- */
 
@@ -315,9 +328,13 @@ typedef struct resource_kind {
     const char *name;           /* "file" */
     const char *prefix;         /* how its ids start ("" for paths) */
     /* The state of resource ID now, appended to OUT: "absent" when it
-     * does not exist, else text that holds its digest. MIG_OK, or the
-     * failure reported through CTX (MIG_EINVALID, MIG_ENOMEM). */
-    mig_status_t (*state)(action_ctx_t *ctx, const char *id, strbuf_t *out);
+     * does not exist, else text that holds its digest. EXPECT (NULL, or
+     * a list of states and nulls) are states ID likely has, which a kind
+     * may use to read its state faster; the state is the same without
+     * them. MIG_OK, or the failure reported through CTX (MIG_EINVALID,
+     * MIG_ENOMEM). */
+    mig_status_t (*state)(action_ctx_t *ctx, const char *id,
+                          const val_t *expect, strbuf_t *out);
     /* Whether the state NOW is the state RECORDED (an after-image, a
      * checkpoint's); NULL: the texts are equal. A kind whose state text
      * holds what changes without a change of the record (a remote
@@ -331,12 +348,20 @@ typedef struct resource_kind {
  * this when it registers its actions (stdlib_register); while it is
  * NULL, a registry id fails with InvalidConfig. */
 extern mig_status_t (*resource_registry_state)(action_ctx_t *ctx,
-                                               const char *id, strbuf_t *out);
+                                               const char *id,
+                                               const val_t *expect,
+                                               strbuf_t *out);
 
 /* The kind of resource ID (never NULL: a path when no prefix fits). */
 const resource_kind_t *resource_kind_of(const char *id);
 /* The state of ID now, through its kind, appended to OUT. */
 mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out);
+/* resource_state, told the states EXPECT (a list of states and nulls) ID
+ * likely has (a rollback: the after-image), which a kind may use to
+ * read it faster (a registry record whose stored bytes hash to an
+ * expected state is not parsed); the state is the same. */
+mig_status_t resource_state_expect(action_ctx_t *ctx, const char *id,
+                                   const val_t *expect, strbuf_t *out);
 /* Whether ID's state NOW is its state RECORDED, through its kind: false
  * means it changed since. */
 bool resource_same(const char *id, const char *recorded, const char *now);

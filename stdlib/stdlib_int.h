@@ -35,9 +35,10 @@ mig_status_t adapt_resolve_dependency(action_ctx_t *c, const val_t *err,
 
 /* The state of the registry record ID ("registry:DB#KIND/NAME"), the
  * function of the registry's row of the resource table (runtime.h,
- * resource_registry_state; registry/registry.c). */
+ * resource_registry_state; registry/registry_store.c); EXPECT as
+ * resource_state_expect says. */
 mig_status_t registry_record_state(action_ctx_t *c, const char *id,
-                                   strbuf_t *out);
+                                   const val_t *expect, strbuf_t *out);
 
 /* Validates D, a descriptor of KIND ("tool", "server", "rag") as it is,
  * against the embedded V2 descriptor schema (docs/registry.md),

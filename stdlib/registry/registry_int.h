@@ -31,6 +31,14 @@ typedef struct reg_store_ops {
     /* The descriptor of KIND named NAME, a new value, or *OUT NULL. */
     mig_status_t (*get)(action_ctx_t *c, reg_store_t *s, const char *kind,
                         const char *name, val_t **out);
+    /* The text KIND NAME is stored as, unparsed (what a put wrote: its
+     * canonical JSON, unless another program wrote the row), a new
+     * NUL-terminated string in *OUT and its length in *LEN, or *OUT NULL
+     * when there is none. Optional (NULL): registry_record_state then
+     * reads the record with get. */
+    mig_status_t (*get_text)(action_ctx_t *c, reg_store_t *s,
+                             const char *kind, const char *name, char **out,
+                             size_t *len);
     /* Stores REC (a descriptor) as KIND NAME, replacing what is there,
      * or removes it (REC NULL). Atomic. */
     mig_status_t (*set)(action_ctx_t *c, reg_store_t *s, const char *kind,
@@ -52,6 +60,13 @@ const char *registry_kind_table(const char *kind);
 /* Appends the canonical JSON of V (keys sorted, two-space indent, a final
  * newline): what a store keeps and what digests are taken of. */
 mig_status_t registry_canonical(const val_t *v, strbuf_t *out);
+
+/* Notes that TEXT (LEN bytes), just stored, is a record's canonical JSON,
+ * so that registry_record_state can take the hash of those bytes as the
+ * record's state without parsing them again: the hashes of the last
+ * REGISTRY_KNOWN texts noted are kept (this process only). */
+#define REGISTRY_KNOWN 64
+void registry_note_canonical(const char *text, size_t len);
 
 /* How a registry record's resource id starts: "registry:DB#KIND/NAME". */
 #define REGISTRY_ID_PREFIX "registry:"

@@ -30,6 +30,7 @@ struct reg_store {
     bool kept;              /* in the cache below: close leaves it open */
     bool wal;               /* set up for writing: WAL, synchronous NORMAL */
     bool full;              /* synchronous FULL (--durability full) */
+    bool batch;             /* a transaction left open (commit_batches) */
 };
 
 /* ---- Connections kept open ------------------------------------------------
@@ -56,9 +57,28 @@ static struct kept {
 } kept[REG_KEPT];
 static size_t n_kept;
 
-/* Closes S's statements and connection, and frees it. */
+/* Commits the transaction S was left with (a rollback's batch); a
+ * failed commit is rolled back, and its reason goes to *WHY. */
+static mig_status_t end_batch(reg_store_t *s, char **why)
+{
+    if (!s->batch)
+        return MIG_OK;
+    s->batch = false;
+    if (sqlite3_exec(s->db, "COMMIT;", NULL, NULL, NULL) == SQLITE_OK)
+        return MIG_OK;
+    const char *m = sqlite3_errmsg(s->db);
+    size_t n = strlen(m) + 64;
+    if (why && (*why = malloc(n)) != NULL)
+        snprintf(*why, n, "Unavailable: registry: the commit failed: %s", m);
+    sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+    return MIG_EIO;
+}
+
+/* Closes S's statements and connection (committing its batch first), and
+ * frees it. */
 static void store_free(reg_store_t *s)
 {
+    end_batch(s, NULL);
     for (int k = 0; k < REG_KINDS; k++)
         for (int w = 0; w < Q_COUNT; w++)
             sqlite3_finalize(s->q[k][w]);
@@ -95,6 +115,40 @@ static reg_store_t *find_kept(const char *abs)
             return NULL;
         }
     return NULL;
+}
+
+/* ---- Batches: a rollback's undos in one transaction ------------------------
+ * A rollback undoes its run's puts newest first, and the journal marks
+ * them undone only after the removals and commits of a stretch of them
+ * are made (runtime.h, actx_defer_commit): until then a crash leaves them
+ * pending, to be undone again (an undo done twice is done once). So an
+ * undo given a context that may defer opens a transaction on the kept
+ * connection and leaves it open; the records after it write into the
+ * same one, and commit_batches commits it when the rollback asks. A
+ * commit per record was most of what a rollback cost. */
+static mig_status_t commit_batches(char **why)
+{
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; i < n_kept; i++) {
+        char *w = NULL;
+        if (end_batch(kept[i].s, &w) != MIG_OK && st == MIG_OK) {
+            st = MIG_EIO;
+            *why = w;
+            w = NULL;
+        }
+        free(w);
+    }
+    return st;
+}
+
+/* Opens a batch on S when C may defer its commit (and S is kept). */
+static void begin_batch(action_ctx_t *c, reg_store_t *s)
+{
+    if (s->batch || !s->kept || !sqlite3_get_autocommit(s->db)
+        || !actx_defer_commit(c, commit_batches))
+        return;
+    s->batch = sqlite3_exec(s->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL)
+               == SQLITE_OK;
 }
 
 /* Keeps S (open on ABS) for the next calls; when it cannot, S stays a
@@ -314,23 +368,40 @@ static mig_status_t parse_row(action_ctx_t *c, const char *text, size_t len,
     return st;
 }
 
-static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
-                               const char *kind, const char *name,
-                               val_t **out)
+static mig_status_t sqlite_get_text(action_ctx_t *c, reg_store_t *s,
+                                    const char *kind, const char *name,
+                                    char **out, size_t *len)
 {
     *out = NULL;
+    *len = 0;
     sqlite3_stmt *q = statement(s, kind, Q_GET);
     if (!q)
         return fail_db(c, s->db, "get");
     sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     mig_status_t st = MIG_OK;
-    if (rc == SQLITE_ROW)
-        st = parse_row(c, (const char *)sqlite3_column_text(q, 0),
-                       (size_t)sqlite3_column_bytes(q, 0), name, out);
-    else if (rc != SQLITE_DONE)
+    if (rc == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(q, 0);
+        *len = (size_t)sqlite3_column_bytes(q, 0);
+        *out = text ? strndup(text, *len) : strdup("");
+        st = *out ? MIG_OK : MIG_ENOMEM;
+    } else if (rc != SQLITE_DONE)
         st = fail_db(c, s->db, "get");
     sqlite3_reset(q);
+    return st;
+}
+
+static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
+                               const char *kind, const char *name,
+                               val_t **out)
+{
+    *out = NULL;
+    char *text;
+    size_t len;
+    mig_status_t st = sqlite_get_text(c, s, kind, name, &text, &len);
+    if (st == MIG_OK && text)
+        st = parse_row(c, text, len, name, out);
+    free(text);
     return st;
 }
 
@@ -345,6 +416,8 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
                                    : NULL;
     if (st == MIG_OK && !q)
         st = fail_db(c, s->db, "set");
+    if (st == MIG_OK)
+        begin_batch(c, s);
     if (st == MIG_OK) {
         sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
         if (rec) {
@@ -358,6 +431,8 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
         }
         if (sqlite3_step(q) != SQLITE_DONE)
             st = fail_db(c, s->db, "set");
+        else if (rec)
+            registry_note_canonical(b.data ? b.data : "", b.len);
     }
     if (q)
         sqlite3_reset(q);     /* bindings point into B */
@@ -398,6 +473,7 @@ static mig_status_t sqlite_list(action_ctx_t *c, reg_store_t *s,
 
 const reg_store_ops_t registry_sqlite_ops = {
     .name = "sqlite", .fits = sqlite_fits, .open = sqlite_open,
-    .close = sqlite_close, .get = sqlite_get, .set = sqlite_set,
+    .close = sqlite_close, .get = sqlite_get, .get_text = sqlite_get_text,
+    .set = sqlite_set,
     .list = sqlite_list,
 };

@@ -8,7 +8,10 @@
 # to an empty registry. A changing action's registry must lie in the
 # plan's write roots, and two runs sharing one take turns under the lock
 # of the roots; a checkpoint's digest covers the registry's records, and
-# one edited behind mig's back during a rollback is said to differ.
+# one edited behind mig's back during a rollback is said to differ; a
+# rollback killed at each of its crash points, run again, empties the
+# registry, verified (its registry undos are committed a stretch at a
+# time, before they are marked undone).
 MIG=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -283,4 +286,59 @@ while [ $p -lt "$total" ]; do
   rm -rf "$d" "$d.out"
 done
 echo "crash points in a registry run: $total, each resumed or rolled back"
+
+# 7. A rollback killed at every one of its crash points, then run again:
+#    the registry is empty and verified. Its registry undos are written a
+#    stretch at a time in one transaction, committed before the stretch
+#    is marked undone (docs/runtime.md); the plan's undo call between the
+#    two pairs of puts ends the first stretch, so a kill in the second
+#    finds the first marked, and so committed.
+rb_dir() {
+  d=$(mktemp -d "${TMPDIR:-/tmp}/mig-registry.XXXXXX")
+  {
+    echo 'migration "stretches" {'
+    echo '  stage go {'
+    echo '    checkpoint start'
+    for t in a1 a2 mid b1 b2; do
+      if [ $t = mid ]; then
+        echo '    step mid = exec.run(cmd: "true", manages: ["side.txt"]) undo exec.run(cmd: "true", manages: ["side.txt"], check: "true")'
+        continue
+      fi
+      echo "    step $t = registry.put(db: \"reg.db\", record: {kind: \"tool\", name: \"$t\","
+      echo '      description: "", inputSchema: {type: "object"}, provenance: {file: "t.json",'
+      echo '      pointer: "/0", format: "openai.tools", digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}})'
+    done
+    echo '  }'
+    echo '}'
+  } > "$d/plan.mig"
+  printf '%s\n' "$d"
+}
+# Point P until the rollback has fewer points (it ends unkilled); the
+# five undos give it two points each (before-undo, after-undo).
+p=0 killed=0
+while [ $p -lt 100 ]; do
+  p=$((p + 1))
+  d=$(rb_dir)
+  "$MIG" run "$d/plan.mig" > "$d.out" 2>&1 || bad "point $p: the run failed"
+  (cd "$d" && MIG_CRASH_AT=$p "$MIG" rollback last) > "$d.out" 2>&1
+  status=$?
+  if [ $status -ne 137 ]; then rm -rf "$d" "$d.out"; break; fi
+  killed=$((killed + 1))
+  OUT=$(cd "$d" && "$MIG" rollback last 2>&1); status=$?
+  left=$(sqlite3 "$d/reg.db" "SELECT group_concat(name) FROM tools")
+  if [ $status -ne 0 ]; then
+    bad "point $p: the second rollback exited $status"; printf '%s\n' "$OUT" >&2
+  elif [ -n "$left" ]; then
+    bad "point $p: after the second rollback the registry holds $left"
+  else
+    case $OUT in
+      *"the managed resources match the checkpoint"*) ok ;;
+      *) bad "point $p: the second rollback did not verify: $OUT" ;;
+    esac
+  fi
+  rm -rf "$d" "$d.out"
+done
+[ $killed -ge 10 ] && ok || bad "the rollback was killed at $killed points, not at least 10"
+total=$killed
+echo "crash points in a registry rollback: $total, each rolled back again"
 summary

@@ -220,7 +220,7 @@ static void lay_out(fmt_t *f)
             const token_t *lead = &t[after_comments(f, i)];
             bool stage_next = lead->cls == TOKEN_KEYWORD &&
                               is(f, lead, "stage") &&
-                              !(c == lead && first_is_comment &&
+                              !(first_is_comment &&
                                 prev->span.end_line + 1 == c->span.line);
             if (prev && (stage_closed || stage_next))
                 blank = true;

@@ -620,20 +620,26 @@ static void show_rollback_start(cli_report_t *r, const char *node,
     say(r, NULL, NULL, NULL, "rolling back to %s", str(d, "to"));
 }
 
+/* One undo of a rollback: WORD (undone, forced), the step, its action. */
+static void undo_line(cli_report_t *r, const char *node, const char *item,
+                      const val_t *d, const char *word)
+{
+    say(r, node, item, NULL, "  %s  %s (%s)", word, cli_report_label(r, node),
+        str(d, "action"));
+}
+
 static void show_undo(cli_report_t *r, const char *node, const char *item,
                       const val_t *d, bool each)
 {
     (void)each;
-    say(r, node, item, NULL, "  undone  %s (%s)", cli_report_label(r, node),
-        str(d, "action"));
+    undo_line(r, node, item, d, "undone");
 }
 
 static void show_undo_forced(cli_report_t *r, const char *node,
                              const char *item, const val_t *d, bool each)
 {
     (void)each;
-    say(r, node, item, NULL, "  forced  %s (%s)", cli_report_label(r, node),
-        str(d, "action"));
+    undo_line(r, node, item, d, "forced");
 }
 
 /* The list under KEY of map M (NULL when none). */

@@ -688,10 +688,18 @@ CHANGE_FNS(alias, CH_ALIAS)
  * lock of those roots (runtime.h, roots_lock_take), so two runs never
  * change one registry at once. */
 #define STR ACTION_T(STRING)
+/* The registry every action names; WRITES for the actions that change it
+ * (it must lie in the plan's write roots). */
+#define DB_ARG(w)                                                          \
+    { .name = "db", .types = STR, .required = true, .writes = (w),         \
+      .doc = "the registry: a SQLite database (a path ending in .db) or a "  \
+             "folder, relative to the plan's directory" }
+#define KIND_ARG                                                           \
+    { .name = "kind", .types = STR, .def = "\"tool\"",                     \
+      .doc = "the record kind: tool, server or rag" }
 
 static const action_arg_t put_args[] = {
-    { .name = "db", .types = STR, .required = true, .writes = true,
-      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
+    DB_ARG(true),
     { .name = "record", .types = ACTION_T(MAP), .required = true,
       .doc = "a V2 descriptor (docs/registry.md); its kind and name say where it goes" },
     { .name = "replace", .types = ACTION_T(BOOL), .def = "false",
@@ -699,48 +707,38 @@ static const action_arg_t put_args[] = {
     { 0 },
 };
 static const action_arg_t name_args[] = {
-    { .name = "db", .types = STR, .required = true,
-      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
+    DB_ARG(false),
     { .name = "name", .types = STR, .required = true,
       .doc = "the record's name (get also finds it by an alias)" },
-    { .name = "kind", .types = STR, .def = "\"tool\"",
-      .doc = "the record kind: tool, server or rag" },
+    KIND_ARG,
     { 0 },
 };
 static const action_arg_t change_args[] = {
-    { .name = "db", .types = STR, .required = true, .writes = true,
-      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
+    DB_ARG(true),
     { .name = "name", .types = STR, .required = true,
       .doc = "the record's name" },
-    { .name = "kind", .types = STR, .def = "\"tool\"",
-      .doc = "the record kind: tool, server or rag" },
+    KIND_ARG,
     { 0 },
 };
 static const action_arg_t alias_args[] = {
-    { .name = "db", .types = STR, .required = true, .writes = true,
-      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
+    DB_ARG(true),
     { .name = "name", .types = STR, .required = true,
       .doc = "the record's name (get also finds it by an alias)" },
     { .name = "alias", .types = STR, .required = true,
       .doc = "another name the record is found by" },
-    { .name = "kind", .types = STR, .def = "\"tool\"",
-      .doc = "the record kind: tool, server or rag" },
+    KIND_ARG,
     { 0 },
 };
 static const action_arg_t list_args[] = {
-    { .name = "db", .types = STR, .required = true,
-      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
-    { .name = "kind", .types = STR, .def = "\"tool\"",
-      .doc = "the record kind: tool, server or rag" },
+    DB_ARG(false),
+    KIND_ARG,
     { .name = "status", .types = STR,
       .doc = "only records of this status (active, deprecated)" },
     { 0 },
 };
 static const action_arg_t count_args[] = {
-    { .name = "db", .types = STR, .required = true,
-      .doc = "the registry: a SQLite database (a path ending in .db) or a folder, relative to the plan's directory" },
-    { .name = "kind", .types = STR, .def = "\"tool\"",
-      .doc = "the record kind: tool, server or rag" },
+    DB_ARG(false),
+    KIND_ARG,
     { 0 },
 };
 

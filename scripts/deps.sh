@@ -6,7 +6,8 @@
 set -eu
 
 PACKAGES="gcc make cmake pkg-config flex bison libcmocka-dev libjansson-dev libyaml-dev
-  libsqlite3-dev libuv1-dev libsodium-dev liblua5.4-dev libpcre2-dev vim unzip strace"
+  libsqlite3-dev libuv1-dev libsodium-dev liblua5.4-dev libpcre2-dev vim unzip strace
+  libcurl4-openssl-dev libmicrohttpd-dev libxgboost-dev curl python3"
 
 missing=""
 for p in $PACKAGES; do

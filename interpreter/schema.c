@@ -240,30 +240,43 @@ static mig_status_t check_type(vctx_t *c, const val_t *v, const val_t *t)
     return MIG_OK;
 }
 
+size_t schema_path_push(vctx_t *c, const char *key, size_t len)
+{
+    size_t mark = c->path.len;
+    if (!(c->flags & SCHEMA_POINTER)) {
+        schema_path_key(&c->path, key, len);
+        return mark;
+    }
+    strbuf_putc(&c->path, '/');
+    for (size_t j = 0; j < len; j++)
+        if (key[j] == '~')
+            strbuf_puts(&c->path, "~0");
+        else if (key[j] == '/')
+            strbuf_puts(&c->path, "~1");
+        else
+            strbuf_putc(&c->path, key[j]);
+    return mark;
+}
+
+void schema_path_pop(vctx_t *c, size_t mark)
+{
+    c->path.len = mark;
+    if (c->path.data)
+        c->path.data[mark] = '\0';
+}
+
 mig_status_t schema_descend(vctx_t *c, const val_t *child, const val_t *schema,
                      const char *key, size_t len, size_t i)
 {
     size_t mark = c->path.len;
-    if (key && (c->flags & SCHEMA_POINTER)) {
-        strbuf_putc(&c->path, '/');
-        for (size_t j = 0; j < len; j++)
-            if (key[j] == '~')
-                strbuf_puts(&c->path, "~0");
-            else if (key[j] == '/')
-                strbuf_puts(&c->path, "~1");
-            else
-                strbuf_putc(&c->path, key[j]);
-    } else if (key) {
-        schema_path_key(&c->path, key, len);
-    } else if (c->flags & SCHEMA_POINTER) {
+    if (key)
+        schema_path_push(c, key, len);
+    else if (c->flags & SCHEMA_POINTER)
         strbuf_printf(&c->path, "/%zu", i);
-    } else {
+    else
         strbuf_printf(&c->path, "[%zu]", i + (c->flags & SCHEMA_LUA ? 1 : 0));
-    }
     mig_status_t st = schema_walk(c, child, schema);
-    c->path.len = mark;
-    if (c->path.data)
-        c->path.data[mark] = '\0';
+    schema_path_pop(c, mark);
     return st;
 }
 

@@ -39,6 +39,25 @@ mig_status_t schema_walk(vctx_t *c, const val_t *v, const val_t *schema);
 mig_status_t schema_descend(vctx_t *c, const val_t *child,
                             const val_t *schema, const char *key, size_t len,
                             size_t i);
+/* Extends the path by the map key KEY (LEN bytes), as a JSON pointer
+ * token with SCHEMA_POINTER; returns the old length for schema_path_pop. */
+size_t schema_path_push(vctx_t *c, const char *key, size_t len);
+void schema_path_pop(vctx_t *c, size_t mark);
+/* Runs SCHEMA on V without recording violations; *OK says whether V
+ * fits. */
+mig_status_t schema_try(vctx_t *c, const val_t *v, const val_t *schema,
+                        bool *ok);
+/* NAME's value L must be a non-empty list of schemas (allOf, anyOf,
+ * oneOf, prefixItems); MIG_EINVALID otherwise. */
+mig_status_t schema_list_shape(vctx_t *c, const char *name, const val_t *l);
+/* The combinators (schema_comb.c), keyword rows of schema_kw.c: V
+ * against the list of schemas L. */
+mig_status_t schema_all_of(vctx_t *c, const val_t *v, const val_t *l,
+                           const val_t *schema);
+mig_status_t schema_any_of(vctx_t *c, const val_t *v, const val_t *l,
+                           const val_t *schema);
+mig_status_t schema_one_of(vctx_t *c, const val_t *v, const val_t *l,
+                           const val_t *schema);
 /* D as messages write it: whole numbers without a fraction. */
 void schema_number_text(double d, char buf[DOUBLE_TEXT_MAX]);
 /* The keywords of schema_kw.c on V: const, the combinators, if/then/else,

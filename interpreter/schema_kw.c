@@ -1,5 +1,6 @@
 /* schema_kw.c: the JSON Schema 2020-12 keywords beyond schema.c's core
- * (docs/schema.md): const, allOf/anyOf/oneOf/not, if/then/else, $ref (local
+ * (docs/schema.md): const, not, if/then/else (the
+ * combinators allOf/anyOf/oneOf are schema_comb.c's), $ref (local
  * and to a file next to the schema), prefixItems, contains, uniqueItems,
  * propertyNames, dependentRequired, multipleOf and pattern. Each keyword
  * is one row of a table: its shape check and its check on a value. */
@@ -9,8 +10,7 @@
 
 #include "schema_int.h"
 
-/* Runs SCHEMA on V without recording violations; *OK says whether V fits. */
-static mig_status_t try_fit(vctx_t *c, const val_t *v, const val_t *schema,
+mig_status_t schema_try(vctx_t *c, const val_t *v, const val_t *schema,
                             bool *ok)
 {
     val_t *saved = c->errors;
@@ -28,8 +28,7 @@ static bool is_schema(const val_t *s)
     return val_type(s) == VAL_MAP || val_type(s) == VAL_BOOL;
 }
 
-/* A non-empty list of schemas (allOf, anyOf, oneOf, prefixItems). */
-static mig_status_t list_shape(vctx_t *c, const char *name, const val_t *l)
+mig_status_t schema_list_shape(vctx_t *c, const char *name, const val_t *l)
 {
     bool ok = val_type(l) == VAL_LIST && val_len(l) > 0;
     for (size_t i = 0; ok && i < val_len(l); i++)
@@ -62,60 +61,6 @@ static mig_status_t kw_const(vctx_t *c, const val_t *v, const val_t *k,
     return MIG_OK;
 }
 
-static mig_status_t kw_all_of(vctx_t *c, const val_t *v, const val_t *l,
-                              const val_t *schema)
-{
-    (void)schema;
-    mig_status_t st = list_shape(c, "allOf", l);
-    for (size_t i = 0; st == MIG_OK && i < val_len(l); i++)
-        st = schema_walk(c, v, val_list_get(l, i));
-    return st;
-}
-
-/* anyOf (ONE false) and oneOf (ONE true). */
-static mig_status_t some_of(vctx_t *c, const val_t *v, const val_t *l,
-                            bool one)
-{
-    const char *name = one ? "oneOf" : "anyOf";
-    mig_status_t st = list_shape(c, name, l);
-    size_t fits = 0, first = 0, second = 0;
-    for (size_t i = 0; st == MIG_OK && i < val_len(l); i++) {
-        bool ok;
-        st = try_fit(c, v, val_list_get(l, i), &ok);
-        if (ok && fits++ == 0)
-            first = i;
-        else if (ok && fits == 2)
-            second = i;
-        if (ok && !one)
-            break;
-    }
-    if (st != MIG_OK)
-        return st;
-    if (fits == 0)
-        schema_violation(c, "must match %s of the %zu schemas of '%s', "
-                         "matches none", one ? "exactly one" : "at least one",
-                         val_len(l), name);
-    else if (one && fits > 1)
-        schema_violation(c, "must match exactly one of the %zu schemas of "
-                         "'oneOf', matches %zu (schemas %zu and %zu, counted "
-                         "from 0)", val_len(l), fits, first, second);
-    return MIG_OK;
-}
-
-static mig_status_t kw_any_of(vctx_t *c, const val_t *v, const val_t *l,
-                              const val_t *schema)
-{
-    (void)schema;
-    return some_of(c, v, l, false);
-}
-
-static mig_status_t kw_one_of(vctx_t *c, const val_t *v, const val_t *l,
-                              const val_t *schema)
-{
-    (void)schema;
-    return some_of(c, v, l, true);
-}
-
 static mig_status_t kw_not(vctx_t *c, const val_t *v, const val_t *s,
                            const val_t *schema)
 {
@@ -123,7 +68,7 @@ static mig_status_t kw_not(vctx_t *c, const val_t *v, const val_t *s,
     bool ok;
     mig_status_t st = one_shape(c, "not", s);
     if (st == MIG_OK)
-        st = try_fit(c, v, s, &ok);
+        st = schema_try(c, v, s, &ok);
     if (st == MIG_OK && ok)
         schema_violation(c, "must not match the schema of 'not'");
     return st;
@@ -141,7 +86,7 @@ static mig_status_t kw_if(vctx_t *c, const val_t *v, const val_t *s,
         st = one_shape(c, "else", other);
     bool ok = true;
     if (st == MIG_OK && (then || other))
-        st = try_fit(c, v, s, &ok);
+        st = schema_try(c, v, s, &ok);
     const val_t *next = ok ? then : other;
     return st == MIG_OK && next ? schema_walk(c, v, next) : st;
 }
@@ -150,7 +95,7 @@ static mig_status_t kw_prefix_items(vctx_t *c, const val_t *v,
                                     const val_t *l, const val_t *schema)
 {
     (void)schema;
-    mig_status_t st = list_shape(c, "prefixItems", l);
+    mig_status_t st = schema_list_shape(c, "prefixItems", l);
     for (size_t i = 0; st == MIG_OK && val_type(v) == VAL_LIST
                        && i < val_len(v) && i < val_len(l); i++)
         st = schema_descend(c, val_list_get(v, i), val_list_get(l, i), NULL,
@@ -187,7 +132,7 @@ static mig_status_t kw_contains(vctx_t *c, const val_t *v, const val_t *s,
     int64_t n = 0;
     for (size_t i = 0; st == MIG_OK && i < val_len(v); i++) {
         bool ok;
-        st = try_fit(c, val_list_get(v, i), s, &ok);
+        st = schema_try(c, val_list_get(v, i), s, &ok);
         n += ok;
     }
     if (st == MIG_OK && n < lo)
@@ -466,9 +411,9 @@ static const struct {
 } keywords[] = {
     { .name = "const", .run = kw_const },
     { .name = "$ref", .run = kw_ref, .subs = 4 },
-    { .name = "allOf", .run = kw_all_of, .subs = 2 },
-    { .name = "anyOf", .run = kw_any_of, .subs = 2 },
-    { .name = "oneOf", .run = kw_one_of, .subs = 2 },
+    { .name = "allOf", .run = schema_all_of, .subs = 2 },
+    { .name = "anyOf", .run = schema_any_of, .subs = 2 },
+    { .name = "oneOf", .run = schema_one_of, .subs = 2 },
     { .name = "not", .run = kw_not, .subs = 1 },
     { .name = "if", .run = kw_if, .subs = 1 },
     { .name = "then", .subs = 1 },
@@ -523,7 +468,7 @@ mig_status_t schema_kw_shape(vctx_t *c, const val_t *schema,
                 st = check_sub(c, k, name, NULL, 0);
             break;
         case 2:
-            st = list_shape(c, name, k);
+            st = schema_list_shape(c, name, k);
             for (size_t j = 0; st == MIG_OK && j < val_len(k); j++)
                 st = check_sub(c, val_list_get(k, j), name, NULL, j + 1);
             break;

@@ -181,7 +181,8 @@ static void combinators(void **state)
     OK("'a'", any);
     OK("4", any);
     FAILS("1", any, "$: must match at least one of the 2 schemas of 'anyOf', "
-          "matches none");
+          "matches none; the closest, schema 0 (counted from 0), says $: "
+          "expected string, found integer");
     /* oneOf with an enum inside (issue 19). */
     const char *one = "{'oneOf': [{'enum': ['red', 'green']}, {'enum': "
                       "['green', 'blue']}]}";
@@ -190,7 +191,8 @@ static void combinators(void **state)
     FAILS("'green'", one, "$: must match exactly one of the 2 schemas of "
           "'oneOf', matches 2 (schemas 0 and 1, counted from 0)");
     FAILS("'pink'", one, "$: must match exactly one of the 2 schemas of "
-          "'oneOf', matches none");
+          "'oneOf', matches none; the closest, schema 0 (counted from 0), "
+          "says $: must be one of \"red\", \"green\"");
     const char *all = "{'allOf': [{'type': 'integer'}, {'minimum': 2}]}";
     OK("2", all);
     FAILS("1.5", all, "$: expected integer, found number | $: must be at "
@@ -212,6 +214,86 @@ static void combinators(void **state)
     REFUSED("1", "{'oneOf': [1]}",
             "$: 'oneOf' must be a non-empty list of schemas");
     REFUSED("1", "{'not': 'x'}", "$: 'not' must be a schema");
+}
+
+/* oneOf/anyOf that fit nothing say why (issue 19): the closest schema's
+ * first violation, or the schema a discriminator picks, walked as if it
+ * stood alone; an enum inside a oneOf is checked at its own place. */
+static void combinators_why(void **state)
+{
+    (void)state;
+    /* The closest schema is the one with the fewest violations. */
+    const char *two = "{'anyOf': [{'type': 'object', 'required': ['a', "
+                      "'b']}, {'type': 'object', 'properties': {'state': "
+                      "{'enum': ['OPEN', 'CLOSED']}}}]}";
+    OK("{'state': 'OPEN'}", two);
+    FAILS("{'state': 'open'}", two, "$: must match at least one of the 2 "
+          "schemas of 'anyOf', matches none; the closest, schema 1 "
+          "(counted from 0), says $.state: must be one of \"OPEN\", "
+          "\"CLOSED\"");
+    FAILS("{'x': 1}", "{'oneOf': [{'required': ['a', 'b']}, {'required': "
+          "['a', 'b', 'c']}]}", "$: must match exactly one of the 2 schemas "
+          "of 'oneOf', matches none; the closest, schema 0 (counted from "
+          "0), says $: the property 'a' is required (and more)");
+    /* Tools merged behind a discriminator: the schema its value picks. */
+    const char *merged = "{'oneOf': [{'properties': {'method': {'const': "
+                         "'list'}, 'state': {'enum': ['OPEN', 'CLOSED']}}, "
+                         "'required': ['method']}, {'properties': {'method':"
+                         " {'const': 'get'}, 'id': {'type': 'integer'}}, "
+                         "'required': ['method', 'id']}]}";
+    OK("{'method': 'list', 'state': 'OPEN'}", merged);
+    OK("{'method': 'get', 'id': 3}", merged);
+    FAILS("{'method': 'list', 'state': 'open'}", merged,
+          "$.state: must be one of \"OPEN\", \"CLOSED\"");
+    FAILS("{'method': 'get'}", merged, "$: the property 'id' is required");
+    FAILS("{'method': 'delete'}", merged, "$.method: must be one of "
+          "\"list\", \"get\" (the property that picks one of the 2 "
+          "schemas of 'oneOf')");
+    run("{'method': 'list', 'state': 1}", merged, NULL, SCHEMA_POINTER,
+        "/state: must be one of \"OPEN\", \"CLOSED\"", NULL);
+    run("{'method': 'put'}", merged, NULL, SCHEMA_POINTER, "/method: must "
+        "be one of \"list\", \"get\" (the property that picks one of "
+        "the 2 schemas of 'oneOf')", NULL);
+    /* Without the discriminator: the closest schema. */
+    FAILS("{'id': 3}", merged, "$: must match exactly one of the 2 schemas "
+          "of 'oneOf', matches none; the closest, schema 0 (counted from "
+          "0), says $: the property 'method' is required");
+    /* An enum of one value is a discriminator too; two schemas fixing the
+     * same value are not. */
+    FAILS("{'kind': 'c'}", "{'anyOf': [{'properties': {'kind': {'enum': "
+          "['a']}}}, {'properties': {'kind': {'const': 'b'}}}]}",
+          "$.kind: must be one of \"a\", \"b\" (the property that picks "
+          "one of the 2 schemas of 'anyOf')");
+    FAILS("{'kind': 'c'}", "{'anyOf': [{'properties': {'kind': {'const': "
+          "'a'}}}, {'properties': {'kind': {'const': 'a'}}}]}",
+          "$: must match at least one of the 2 schemas of 'anyOf', matches "
+          "none; the closest, schema 0 (counted from 0), says $.kind: must "
+          "be \"a\"");
+    /* Nested: a oneOf inside a property inside an allOf, and an allOf
+     * inside a oneOf's schema. */
+    const char *nested = "{'allOf': [{'properties': {'filter': {'oneOf': "
+                         "[{'type': 'string', 'enum': ['all', 'none']}, "
+                         "{'type': 'array', 'items': {'type': 'string'}}]}}}"
+                         ", {'required': ['filter']}]}";
+    OK("{'filter': 'all'}", nested);
+    OK("{'filter': ['a', 'b']}", nested);
+    FAILS("{'filter': 'some'}", nested, "$.filter: must match exactly one "
+          "of the 2 schemas of 'oneOf', matches none; the closest, schema 0 "
+          "(counted from 0), says $.filter: must be one of \"all\", "
+          "\"none\"");
+    run("{'filter': [1]}", nested, NULL, SCHEMA_POINTER, "/filter: must "
+        "match exactly one of the 2 schemas of 'oneOf', matches none; the "
+        "closest, schema 1 (counted from 0), says /filter/0: expected "
+        "string, found integer", NULL);
+    FAILS("{}", nested, "$: the property 'filter' is required");
+    const char *inner = "{'oneOf': [{'allOf': [{'type': 'integer'}, "
+                        "{'maximum': 9}]}, {'type': 'string'}]}";
+    OK("9", inner);
+    FAILS("10", inner, "$: must match exactly one of the 2 schemas of "
+          "'oneOf', matches none; the closest, schema 0 (counted from 0), "
+          "says $: must be at most 9, found 10");
+    /* Inside a not or another combinator's try, nothing is reported. */
+    OK("'x'", "{'not': {'oneOf': [{'type': 'integer'}]}}");
 }
 
 static void refs(void **state)
@@ -367,6 +449,7 @@ int main(void)
         cmocka_unit_test(arrays),
         cmocka_unit_test(objects),
         cmocka_unit_test(combinators),
+        cmocka_unit_test(combinators_why),
         cmocka_unit_test(refs),
         cmocka_unit_test(refs_across_files),
         cmocka_unit_test(pointers),

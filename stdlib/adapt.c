@@ -12,6 +12,9 @@ static const action_arg_t params_args[] = {
     { .name = "argument", .types = ACTION_T(STRING),
       .doc = "the call's argument holding the parameters; by default the "
              "one the error names, else \"params\"" },
+    { .name = "map", .types = ACTION_T(MAP),
+      .doc = "old parameter name -> new name, null (drop it), or {to: "
+             "NAME, values: {OLD: NEW}}; applied before any guess" },
     { 0 },
 };
 
@@ -44,8 +47,10 @@ static const action_arg_t depend_args[] = {
 const action_handler_t stdlib_adapt_handlers[] = {
     { .name = "adapt.params", .args = params_args, .run = adapt_params,
       .doc = "Fits the parameters to the target's schema (positional to "
-             "named, renamed ones by name and type, coerced types, "
-             "defaults), then retries." },
+             "named, renamed ones by the plan's map, names, synonyms, "
+             "descriptions and enums, never by type alone; removed ones "
+             "dropped unless they carry meaning; coerced types, enum "
+             "values, defaults), then retries." },
     { .name = "adapt.remap_method", .args = remap_args,
       .run = adapt_remap_method,
       .doc = "Calls the new name of a legacy method, then retries; "

@@ -1,6 +1,7 @@
 /* adapt_fit.c: fits a value to a schema for adapt.params and
  * adapt.repair_config (docs/recovery.md, "Fitting a value to a schema"):
- * coercion to the schema's type, and inside maps defaults, dropped keys
+ * coercion to the schema's type, a list of one item for a scalar, enum
+ * values remapped (adapt_enum.c), and inside maps defaults, dropped keys
  * and missing required ones, all the way down. Every change and every
  * problem is a line with its place ("config.auth.timeout: default 30"). */
 #include <string.h>
@@ -227,12 +228,32 @@ static mig_status_t fit_inside(adapt_run_t *r, val_t *v, const val_t *schema,
     return MIG_OK;
 }
 
+/* A list of one item where the schema names types and no array: the
+ * item stands for the list (array to scalar), fitted in its place. */
+static bool one_item(const val_t *v, const char *const *types, size_t n)
+{
+    return n && val_type(v) == VAL_LIST && val_len(v) == 1
+        && !has_type(types, n, "array");
+}
+
 mig_status_t adapt_fit(adapt_run_t *r, val_t *v, const val_t *schema,
                        val_t **out)
 {
     *out = NULL;
     const char *types[ADAPT_MAX_TYPES];
     size_t n = adapt_types(schema, types);
+    if (one_item(v, types, n)) {
+        strbuf_t a;
+        strbuf_init(&a);
+        adapt_put_value(&a, v);
+        if (a.oom)
+            r->oom = true;
+        else
+            adapt_change(r, "%s -> its one item (a list where %s is "
+                         "wanted)", a.data, a_schema_type(types[0]));
+        strbuf_free(&a);
+        v = val_list_get(v, 0);
+    }
     bool fits = n == 0;
     for (size_t i = 0; !fits && i < n; i++)
         fits = schema_is_type(v, types[i]);
@@ -258,8 +279,17 @@ mig_status_t adapt_fit(adapt_run_t *r, val_t *v, const val_t *schema,
             return MIG_OK;
         }
     }
-    if (st != MIG_OK)
+    val_t *remapped = NULL;
+    if (st == MIG_OK)
+        st = adapt_enum(r, made ? made : v, schema, &remapped);
+    if (remapped) {
+        val_unref(made);
+        made = remapped;
+    }
+    if (st != MIG_OK) {
+        val_unref(made);
         return st;
+    }
     if (!made)
         return fit_inside(r, v, schema, out);
     st = fit_inside(r, made, schema, out);

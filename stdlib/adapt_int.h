@@ -33,6 +33,7 @@ typedef struct adapt_call {
                                NULL */
     const char *schema_at;  /* where SCHEMA came from: "schema" (the
                                plan's argument) or "detail.schema" */
+    const val_t *map;       /* the plan's `map` (a map), or NULL */
 } adapt_call_t;
 
 /* Fills C from ERR and ARGS (either may be NULL). DEF_ARGUMENT is the
@@ -98,6 +99,30 @@ mig_status_t adapt_check_schema(adapt_run_t *r, const adapt_call_t *c);
 mig_status_t adapt_validate(adapt_run_t *r, const adapt_call_t *c,
                             const val_t *value);
 
+/* ---- the target of adapt.params (adapt_params.c, adapt_rename.c) ------ */
+
+/* What the messages say of the target: "weather.get" and its parameter
+ * names "location, unit, days". */
+typedef struct adapt_target {
+    const char *name;
+    const val_t *props;     /* the schema's properties (a map), or NULL */
+    size_t n;               /* how many */
+    strbuf_t names;
+} adapt_target_t;
+
+/* Fills T from C (its names.oom says when memory ran out); free
+ * T->names. */
+void adapt_target_init(adapt_target_t *t, const adapt_call_t *c);
+/* Names the keys of the map V after the properties of T (SCHEMA's): the
+ * plan's MAP (or NULL) first, then the evidence, most confident first;
+ * a key left over is dropped with its loss reported, or is a problem
+ * when it has candidates below ADAPT_CONF_MIN or carries meaning
+ * (adapt_meaning). *OUT a new map, or NULL when a problem stops it (R's
+ * problems say why). MIG_OK or MIG_ENOMEM. */
+mig_status_t adapt_rename(adapt_run_t *r, const adapt_target_t *t,
+                          const val_t *schema, const val_t *map,
+                          const val_t *v, val_t **out);
+
 /* ---- coercion (adapt_coerce.c) ------------------------------------------ */
 
 /* Converts V to the schema type T ("integer", "string", ...) by the
@@ -125,6 +150,12 @@ bool adapt_type_fits(const val_t *v, const val_t *schema);
 mig_status_t adapt_fit(adapt_run_t *r, val_t *v, const val_t *schema,
                        val_t **out);
 
+/* The enum value of SCHEMA that the text V plainly stands for, when V is
+ * not one already: *OUT a new reference (and a change in R), or NULL
+ * when there is no single one at ADAPT_CONF_MIN or more. MIG_OK. */
+mig_status_t adapt_enum(adapt_run_t *r, const val_t *v, const val_t *schema,
+                        val_t **out);
+
 /* ---- names (adapt_names.c) ---------------------------------------------- */
 
 /* How well the name A matches the name B: ADAPT_NO_MATCH, or a rank
@@ -138,5 +169,55 @@ mig_status_t adapt_fit(adapt_run_t *r, val_t *v, const val_t *schema,
 #define ADAPT_NO_MATCH ((size_t)-1)
 size_t adapt_name_rank(const char *a, size_t la, const char *b, size_t lb,
                        bool contain);
+
+/* ---- words (adapt_words.c) --------------------------------------------- */
+
+/* Names and words longer than this are compared as they are only. */
+#define ADAPT_WORD_MAX 64
+/* 1 when the names A and B are one once each is replaced by the head of
+ * its row in the synonym table (docs/recovery.md, "Synonyms and
+ * abbreviations"): as a whole name (q ~ query) or word by word (max_temp
+ * ~ maximumTemperature); 0 when not; -1 out of memory. */
+int adapt_synonym(const char *a, size_t la, const char *b, size_t lb);
+/* What the parameter named NAME means to a call when a word of its name
+ * is in the table of meanings ("a pagination cursor", "a sort order",
+ * "a filter"), or NULL. */
+const char *adapt_meaning(const char *name, size_t len);
+/* Whether TEXT holds NAME (3 bytes or more, in normal form) as a word. */
+bool adapt_mentions(const char *text, size_t tlen, const char *name,
+                    size_t len);
+
+/* ---- evidence (adapt_evidence.c) ---------------------------------------- */
+
+/* The confidence of each kind of evidence, in percent (docs/recovery.md,
+ * "Confidence"); a guess is applied only at ADAPT_CONF_MIN or more. */
+#define ADAPT_CONF_MAP 100
+#define ADAPT_CONF_SAME 95
+#define ADAPT_CONF_SYNONYM 90
+#define ADAPT_CONF_CONTAINS 80
+#define ADAPT_CONF_TYPO1 80
+#define ADAPT_CONF_ENUM 75
+#define ADAPT_CONF_TYPO2 70
+#define ADAPT_CONF_DESCRIPTION 70
+#define ADAPT_CONF_CONTAINS_SHORT 60
+#define ADAPT_CONF_TYPE 20
+#define ADAPT_CONF_MORE 5
+#define ADAPT_CONF_TOP 99
+#define ADAPT_CONF_MIN 70
+
+typedef struct adapt_evidence {
+    int conf;               /* 0: nothing but perhaps the type */
+    int best;
+    const char *why;        /* the strongest evidence, for the lines */
+    unsigned kinds;
+    bool type_fits;
+} adapt_evidence_t;
+
+/* The evidence that the key K (LK bytes) with the value V stands for the
+ * property P (LP bytes) with the schema PS: names (equal once normalised,
+ * one holding the other, a likely typo, synonyms), PS's description
+ * naming K, V in PS's enum. Nothing when V's type does not fit PS. */
+void adapt_evidence(const char *k, size_t lk, const val_t *v, const char *p,
+                    size_t lp, const val_t *ps, adapt_evidence_t *e);
 
 #endif

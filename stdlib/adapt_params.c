@@ -1,23 +1,15 @@
 /* adapt_params.c: adapt.params (docs/recovery.md, "adapt.params"), the
  * strategy for ParamMismatch. It fits the failed call's parameters to the
  * target's parameter schema: positional ones are named in the order of
- * the schema's properties, renamed ones are matched by name and type,
- * then the values are fitted (coerced, defaults filled) and validated. */
+ * the schema's properties, renamed and removed ones are settled by
+ * adapt_rename.c, then the values are fitted (coerced, enum values
+ * remapped, defaults filled) and validated. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "adapt_int.h"
 
-/* What the messages say of the target: "weather.get" and its parameter
- * names "location, unit, days". */
-typedef struct target {
-    const char *name;
-    const val_t *props;     /* the schema's properties (a map), or NULL */
-    size_t n;               /* how many */
-    strbuf_t names;
-} target_t;
-
-static void target_init(target_t *t, const adapt_call_t *c)
+void adapt_target_init(adapt_target_t *t, const adapt_call_t *c)
 {
     t->name = adapt_detail_str(c, "method");
     val_t *m = c->input ? val_map_get(c->input, "method", 6) : NULL;
@@ -38,7 +30,7 @@ static void target_init(target_t *t, const adapt_call_t *c)
 /* ---- positional to named ------------------------------------------------ */
 
 /* Names the items of the list V by the properties, in order. */
-static mig_status_t positional(adapt_run_t *r, const target_t *t,
+static mig_status_t positional(adapt_run_t *r, const adapt_target_t *t,
                                const val_t *v, val_t **out)
 {
     size_t n = val_len(v), np = t->n;
@@ -71,177 +63,12 @@ static mig_status_t positional(adapt_run_t *r, const target_t *t,
     return st;
 }
 
-/* ---- renamed parameters ------------------------------------------------- */
-
-#define NONE ((size_t)-1)
-
-/* The matching of the keys of a named call to the properties. */
-typedef struct match {
-    const val_t *given;     /* the call's map */
-    const target_t *t;
-    size_t n, np;
-    size_t *prop_of;        /* key i -> property, or NONE */
-    bool *filled;           /* property j given */
-    size_t *rank;           /* rank[i * np + j]: adapt_name_rank, or NONE */
-} match_t;
-
-static const char *key_at(const match_t *m, size_t i)
-{
-    return val_get_str(val_map_key(m->given, i), NULL);
-}
-
-static const char *prop_at(const match_t *m, size_t j)
-{
-    return val_get_str(val_map_key(m->t->props, j), NULL);
-}
-
-/* Ranks every pair of a key and a property whose type the key's value
- * fits. */
-static void rank_pairs(match_t *m)
-{
-    for (size_t i = 0; i < m->n; i++)
-        for (size_t j = 0; j < m->np; j++) {
-            size_t lk, lp;
-            const char *k = val_get_str(val_map_key(m->given, i), &lk);
-            const char *p = val_get_str(val_map_key(m->t->props, j), &lp);
-            bool fits = adapt_type_fits(val_map_value(m->given, i),
-                                        val_map_value(m->t->props, j));
-            m->rank[i * m->np + j] = fits ? adapt_name_rank(k, lk, p, lp,
-                                                            true)
-                                          : NONE;
-        }
-}
-
-/* Matches keys to properties, best pair first. Two equally good
- * candidates for one key, or two keys for one property, is a problem
- * (returns false). */
-static bool match_names(adapt_run_t *r, match_t *m)
-{
-    for (;;) {
-        size_t best = NONE, bi = 0, bj = 0;
-        for (size_t i = 0; i < m->n; i++)
-            for (size_t j = 0; m->prop_of[i] == NONE && j < m->np; j++)
-                if (!m->filled[j] && m->rank[i * m->np + j] < best) {
-                    best = m->rank[i * m->np + j];
-                    bi = i;
-                    bj = j;
-                }
-        if (best == NONE)
-            return true;
-        for (size_t j = bj + 1; j < m->np; j++)
-            if (!m->filled[j] && m->rank[bi * m->np + j] == best) {
-                adapt_problem_text(r, "parameter '%s' fits both '%s' and "
-                                   "'%s' of %s equally well", key_at(m, bi),
-                                   prop_at(m, bj), prop_at(m, j),
-                                   m->t->name);
-                return false;
-            }
-        for (size_t i = bi + 1; i < m->n; i++)
-            if (m->prop_of[i] == NONE && m->rank[i * m->np + bj] == best) {
-                adapt_problem_text(r, "parameters '%s' and '%s' both fit "
-                                   "'%s' of %s equally well", key_at(m, bi),
-                                   key_at(m, i), prop_at(m, bj), m->t->name);
-                return false;
-            }
-        m->prop_of[bi] = bj;
-        m->filled[bj] = true;
-        adapt_change(r, "'%s' -> '%s'", key_at(m, bi), prop_at(m, bj));
-    }
-}
-
-/* One key left and one property left, of a type that fits: they match. */
-static void match_type(adapt_run_t *r, match_t *m)
-{
-    size_t keys = 0, props = 0, ki = 0, pj = 0;
-    for (size_t i = 0; i < m->n; i++)
-        if (m->prop_of[i] == NONE) {
-            keys++;
-            ki = i;
-        }
-    for (size_t j = 0; j < m->np; j++)
-        if (!m->filled[j]) {
-            props++;
-            pj = j;
-        }
-    if (keys == 1 && props == 1
-        && adapt_type_fits(val_map_value(m->given, ki),
-                           val_map_value(m->t->props, pj))) {
-        m->prop_of[ki] = pj;
-        m->filled[pj] = true;
-        adapt_change(r, "'%s' -> '%s' (by type)", key_at(m, ki),
-                     prop_at(m, pj));
-    }
-}
-
-/* The call's map with the matched keys renamed, in its order. Keys that
- * match nothing stay when the schema allows other keys in so many words
- * (additionalProperties true or a schema); otherwise each is a problem. */
-static mig_status_t renamed(adapt_run_t *r, match_t *m, const val_t *schema,
-                            val_t **out)
-{
-    const val_t *extra = val_map_get(schema, "additionalProperties", 20);
-    bool keep = extra && (val_type(extra) == VAL_MAP || val_get_bool(extra));
-    val_t *named = val_map_new(m->n);
-    mig_status_t st = named ? MIG_OK : MIG_ENOMEM;
-    for (size_t i = 0; st == MIG_OK && i < m->n; i++) {
-        size_t len;
-        const char *k = val_get_str(val_map_key(m->given, i), &len);
-        if (m->prop_of[i] != NONE)
-            k = val_get_str(val_map_key(m->t->props, m->prop_of[i]), &len);
-        else if (!keep) {
-            adapt_problem_text(r, "parameter '%s' fits no parameter of %s "
-                               "(%s)", k, m->t->name,
-                               m->t->names.data ? m->t->names.data : "");
-            continue;
-        }
-        st = val_map_set(named, k, len, val_map_value(m->given, i));
-    }
-    if (st != MIG_OK) {
-        val_unref(named);
-        named = NULL;
-    }
-    *out = named;
-    return st;
-}
-
-/* Names the keys of the map V after the properties they stand for. */
-static mig_status_t rename(adapt_run_t *r, const target_t *t,
-                           const val_t *schema, const val_t *v, val_t **out)
-{
-    match_t m = { .given = v, .t = t, .n = val_len(v),
-                  .np = t->n };
-    *out = NULL;
-    m.prop_of = malloc((m.n + 1) * sizeof *m.prop_of);
-    m.filled = calloc(m.np + 1, sizeof *m.filled);
-    m.rank = malloc((m.n * m.np + 1) * sizeof *m.rank);
-    mig_status_t st = MIG_ENOMEM;
-    if (m.prop_of && m.filled && m.rank) {
-        for (size_t i = 0; i < m.n; i++) {
-            size_t len;
-            const char *k = val_get_str(val_map_key(v, i), &len);
-            m.prop_of[i] = t->props ? val_map_index(t->props, k, len) : NONE;
-            if (m.prop_of[i] != NONE)
-                m.filled[m.prop_of[i]] = true;
-        }
-        rank_pairs(&m);
-        st = MIG_OK;
-        if (match_names(r, &m)) {
-            match_type(r, &m);
-            st = renamed(r, &m, schema, out);
-        }
-    }
-    free(m.prop_of);
-    free(m.filled);
-    free(m.rank);
-    return st;
-}
-
 /* ---- the strategy ------------------------------------------------------- */
 
 /* The call's parameters as a map named by the schema, into *OUT (NULL
  * when that already failed: the problems say why). */
 static mig_status_t named_params(adapt_run_t *r, const adapt_call_t *c,
-                                 const target_t *t, val_t **out)
+                                 const adapt_target_t *t, val_t **out)
 {
     *out = NULL;
     const val_t *v = c->value;
@@ -250,7 +77,7 @@ static mig_status_t named_params(adapt_run_t *r, const adapt_call_t *c,
     if (val_type(v) == VAL_LIST)
         return positional(r, t, v, out);
     if (val_type(v) == VAL_MAP)
-        return rename(r, t, c->schema, v, out);
+        return adapt_rename(r, t, c->schema, c->map, v, out);
     adapt_problem(r, "expected a list (positional) or a map (named) of "
                   "parameters, found %s", adapt_a_type(v));
     return MIG_OK;
@@ -258,7 +85,7 @@ static mig_status_t named_params(adapt_run_t *r, const adapt_call_t *c,
 
 /* Fits, checks and decides, once the strategy can run. */
 static mig_status_t decide(adapt_run_t *r, const adapt_call_t *c,
-                           const target_t *t, val_t **decision)
+                           const adapt_target_t *t, val_t **decision)
 {
     val_t *named = NULL, *fitted = NULL;
     mig_status_t st = named_params(r, c, t, &named);
@@ -283,6 +110,32 @@ static mig_status_t decide(adapt_run_t *r, const adapt_call_t *c,
     return st;
 }
 
+/* The plan's map must name, for each old name, a new name (a string),
+ * null, or {to: NAME, values: {OLD: NEW}}; anything else stops the
+ * strategy (MIG_EINVALID, reported through R's context). */
+static mig_status_t check_map(adapt_run_t *r, const val_t *map)
+{
+    for (size_t i = 0; map && i < val_len(map); i++) {
+        const val_t *e = val_map_value(map, i);
+        const val_t *to = val_type(e) == VAL_MAP ? val_map_get(e, "to", 2)
+                                                 : NULL;
+        const val_t *vals = val_type(e) == VAL_MAP
+            ? val_map_get(e, "values", 6) : NULL;
+        bool ok = val_type(e) == VAL_STRING || val_type(e) == VAL_NULL
+                  || (val_type(e) == VAL_MAP
+                      && (!to || val_type(to) == VAL_STRING)
+                      && (!vals || val_type(vals) == VAL_MAP)
+                      && val_len(e) == (size_t)(!!to + !!vals));
+        if (!ok)
+            return actx_fail(r->ctx, "InvalidConfig", "adapt.params: map.%s: "
+                             "expected a new name, null (drop it) or {to: "
+                             "NAME, values: {OLD: NEW}}, found %s",
+                             val_get_str(val_map_key(map, i), NULL),
+                             adapt_a_type(e));
+    }
+    return MIG_OK;
+}
+
 mig_status_t adapt_params(action_ctx_t *ctx, const val_t *err,
                           const val_t *args, val_t **decision)
 {
@@ -291,6 +144,8 @@ mig_status_t adapt_params(action_ctx_t *ctx, const val_t *err,
     adapt_call_read(&c, err, args, "params");
     adapt_run_t r;
     mig_status_t st = adapt_run_init(&r, ctx, "adapt.params", c.argument);
+    if (st == MIG_OK)
+        st = check_map(&r, c.map);
     if (st == MIG_OK && !c.schema)
         st = adapt_fail(&r, "no parameter schema to adapt to: give one "
                         "(adapt.params(schema: ...)) or let the action's "
@@ -298,8 +153,8 @@ mig_status_t adapt_params(action_ctx_t *ctx, const val_t *err,
     else if (st == MIG_OK)
         st = adapt_check_schema(&r, &c);
     if (st == MIG_OK && !*decision) {
-        target_t t;
-        target_init(&t, &c);
+        adapt_target_t t;
+        adapt_target_init(&t, &c);
         st = t.names.oom ? MIG_ENOMEM : decide(&r, &c, &t, decision);
         strbuf_free(&t.names);
     }

@@ -44,6 +44,8 @@ void adapt_call_read(adapt_call_t *c, const val_t *err, const val_t *args,
         c->schema_at = "detail.schema";
     }
     c->schema = s;
+    val_t *map = field(args, "map");
+    c->map = map && val_type(map) == VAL_MAP ? map : NULL;
 }
 
 const char *adapt_detail_str(const adapt_call_t *c, const char *name)

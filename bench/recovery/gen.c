@@ -148,7 +148,8 @@ typedef enum bad {
     BAD_NONE,
     BAD_METHOD,                 /* a misspelt legacy name: no mapping */
     BAD_VALUE,                  /* a number that is no number */
-    BAD_EXTRA,                  /* a parameter that fits none */
+    BAD_EXTRA,                  /* a parameter that fits none and carries
+                                   meaning (a sort order): not dropped */
     BAD_ENDPOINT,               /* the configuration has no endpoint */
     BAD_GHOST,                  /* needs a tool nobody migrates */
 } bad_t;
@@ -269,7 +270,7 @@ static void write_params(FILE *f, const tool_t *t, size_t i)
         first = false;
     }
     if (t->bad == BAD_EXTRA)
-        fprintf(f, "%s\"colour\": \"red\"", first ? "" : ", ");
+        fprintf(f, "%s\"sort_order\": \"desc\"", first ? "" : ", ");
     fputc('}', f);
 }
 

@@ -1,0 +1,77 @@
+/* adapt_evidence.c: how sure adapt.params is that a key of an old call
+ * stands for a parameter of the new schema (docs/recovery.md,
+ * "Confidence"). Each kind of evidence has a fixed confidence; the
+ * strongest counts, and each further kind adds ADAPT_CONF_MORE. The type
+ * alone is never evidence: a key whose name and value share nothing with
+ * a parameter gets 0 however well the type fits. */
+#include <string.h>
+#include <strings.h>
+
+#include "adapt_int.h"
+
+/* The property's description, or NULL. */
+static const char *description(const val_t *ps, size_t *len)
+{
+    const val_t *d = val_type(ps) == VAL_MAP
+        ? val_map_get(ps, "description", 11) : NULL;
+    return d && val_type(d) == VAL_STRING ? val_get_str(d, len) : NULL;
+}
+
+/* Whether V is a string that one of PS's enum values equals, in any
+ * case. */
+static bool in_enum(const val_t *v, const val_t *ps)
+{
+    const val_t *e = val_type(ps) == VAL_MAP ? val_map_get(ps, "enum", 4)
+                                             : NULL;
+    if (!e || val_type(e) != VAL_LIST || val_type(v) != VAL_STRING)
+        return false;
+    size_t lv;
+    const char *s = val_get_str(v, &lv);
+    for (size_t i = 0; i < val_len(e); i++) {
+        size_t le;
+        const val_t *x = val_list_get(e, i);
+        const char *t = val_type(x) == VAL_STRING ? val_get_str(x, &le) : NULL;
+        if (t && le == lv && strncasecmp(s, t, lv) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Adds the evidence WHY of confidence CONF to E. */
+static void add(adapt_evidence_t *e, int conf, const char *why)
+{
+    if (e->kinds++ == 0 || conf > e->best) {
+        e->best = conf;
+        e->why = why;
+    }
+}
+
+void adapt_evidence(const char *k, size_t lk, const val_t *v, const char *p,
+                    size_t lp, const val_t *ps, adapt_evidence_t *e)
+{
+    memset(e, 0, sizeof *e);
+    e->type_fits = adapt_type_fits(v, ps);
+    if (!e->type_fits)
+        return;
+    size_t rank = adapt_name_rank(k, lk, p, lp, true);
+    size_t shorter = lk < lp ? lk : lp;
+    if (rank == 0)
+        add(e, ADAPT_CONF_SAME, "same name");
+    else if (rank == 1)
+        add(e, shorter > 3 ? ADAPT_CONF_CONTAINS : ADAPT_CONF_CONTAINS_SHORT,
+            "one name holds the other");
+    else if (rank != ADAPT_NO_MATCH)
+        add(e, rank == 3 ? ADAPT_CONF_TYPO1 : ADAPT_CONF_TYPO2,
+            "likely typo");
+    if (rank != 0 && adapt_synonym(k, lk, p, lp) > 0)
+        add(e, ADAPT_CONF_SYNONYM, "synonym");
+    size_t ld;
+    const char *d = description(ps, &ld);
+    if (d && adapt_mentions(d, ld, k, lk))
+        add(e, ADAPT_CONF_DESCRIPTION, "the description names it");
+    if (in_enum(v, ps))
+        add(e, ADAPT_CONF_ENUM, "its value is in the enum");
+    e->conf = e->kinds ? e->best + ADAPT_CONF_MORE * (int)(e->kinds - 1) : 0;
+    if (e->conf > ADAPT_CONF_TOP)
+        e->conf = ADAPT_CONF_TOP;
+}

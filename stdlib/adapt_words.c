@@ -1,0 +1,244 @@
+/* adapt_words.c: the words adapt.params knows (docs/recovery.md,
+ * "Synonyms and abbreviations" and "Removed parameters"): a small,
+ * curated table of names that stand for one another, and the words that
+ * mark a parameter as carrying meaning a call cannot silently lose. Data
+ * only, with a reason for each row; adapt_params.c reads it through
+ * adapt_synonym and adapt_meaning. */
+#include <string.h>
+
+#include "adapt_int.h"
+
+/* ---- synonyms and abbreviations ----------------------------------------- */
+
+/* A row: the head word and the words (normal forms: lower case, no
+ * separators) that stand for it, as a whole name or as one word of a
+ * name. Only pairs that published interfaces use for the same thing. */
+static const struct {
+    const char *head;
+    const char *const *same;
+} synonyms[] = {
+    /* Search text: Google, GitHub and Bing search take `q`; Stripe,
+     * Algolia and most MCP search tools take `query`. */
+    { "query", (const char *const[]){ "q", "search", "searchquery",
+                                      "querystring", NULL } },
+    /* A bound on the results returned: GitHub `per_page`, YouTube
+     * `maxResults`, Google Books `maxResults`, Stripe and Slack `limit`,
+     * OData `top`. */
+    { "limit", (const char *const[]){ "maxresults", "perpage", "pagesize",
+                                      "top", NULL } },
+    /* Resource addresses: `uri` and `url` are used interchangeably by
+     * MCP resource tools and OpenAPI servers; `href` and `link` by HAL. */
+    { "url", (const char *const[]){ "uri", "href", "link", NULL } },
+    /* The text of a message or document: OpenAI `content`, Slack `text`,
+     * GitHub comments `body`. */
+    { "content", (const char *const[]){ "text", "body", NULL } },
+    /* Abbreviations of one word of a name (max_temp ~ maximum_temperature). */
+    { "number", (const char *const[]){ "num", "no", "nbr", NULL } },
+    { "maximum", (const char *const[]){ "max", NULL } },
+    { "minimum", (const char *const[]){ "min", NULL } },
+    { "description", (const char *const[]){ "desc", "descr", NULL } },
+    { "message", (const char *const[]){ "msg", NULL } },
+    { "language", (const char *const[]){ "lang", NULL } },
+    { "temperature", (const char *const[]){ "temp", NULL } },
+    { "address", (const char *const[]){ "addr", NULL } },
+    { "quantity", (const char *const[]){ "qty", NULL } },
+    { "image", (const char *const[]){ "img", NULL } },
+    { "directory", (const char *const[]){ "dir", "folder", NULL } },
+    { "repository", (const char *const[]){ "repo", NULL } },
+    { "organization", (const char *const[]){ "org", "organisation", NULL } },
+    { "identifier", (const char *const[]){ "id", NULL } },
+    { "count", (const char *const[]){ "cnt", NULL } },
+    { "length", (const char *const[]){ "len", NULL } },
+    { "timestamp", (const char *const[]){ "ts", NULL } },
+    { "timezone", (const char *const[]){ "tz", NULL } },
+    { "configuration", (const char *const[]){ "config", "cfg", "conf",
+                                              NULL } },
+    { "parameters", (const char *const[]){ "params", "args", "arguments",
+                                           NULL } },
+};
+
+/* The head word of the normal form W (N bytes), or NULL. */
+static const char *head_of(const char *w, size_t n)
+{
+    for (size_t i = 0; i < sizeof synonyms / sizeof *synonyms; i++) {
+        if (strlen(synonyms[i].head) == n
+            && memcmp(synonyms[i].head, w, n) == 0)
+            return synonyms[i].head;
+        for (const char *const *s = synonyms[i].same; *s; s++)
+            if (strlen(*s) == n && memcmp(*s, w, n) == 0)
+                return synonyms[i].head;
+    }
+    return NULL;
+}
+
+/* The normal form of NAME into N (room for ADAPT_WORD_MAX bytes): lower
+ * case, without '_', '-', '.' and spaces; its length, or ADAPT_WORD_MAX
+ * when it does not fit. */
+static size_t normal_form(const char *name, size_t len, char *n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (strchr("_-. ", name[i]))
+            continue;
+        if (m == ADAPT_WORD_MAX)
+            return ADAPT_WORD_MAX;
+        n[m++] = name[i] >= 'A' && name[i] <= 'Z'
+            ? (char)(name[i] - 'A' + 'a') : name[i];
+    }
+    return m;
+}
+
+static bool word_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+        || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+}
+
+/* Splits NAME (LEN bytes) into its words: at '_', '-', '.', spaces, a
+ * lower-case letter or digit followed by an upper-case one, and between
+ * letters and digits. Calls EACH on every word's normal form (lower
+ * case). */
+static void words(const char *name, size_t len,
+                  void (*each)(void *, const char *, size_t), void *arg)
+{
+    char w[ADAPT_WORD_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i <= len; i++) {
+        char ch = i < len ? name[i] : ' ';
+        bool sep = strchr("_-. ", ch) != NULL;
+        bool up = ch >= 'A' && ch <= 'Z';
+        bool digit = ch >= '0' && ch <= '9';
+        bool prev_digit = n && w[n - 1] >= '0' && w[n - 1] <= '9';
+        bool prev_lower = i && name[i - 1] >= 'a' && name[i - 1] <= 'z';
+        bool cut = sep || (up && prev_lower) || (n && digit != prev_digit);
+        if (cut && n) {
+            each(arg, w, n);
+            n = 0;
+        }
+        if (!sep && n < sizeof w)
+            w[n++] = up ? (char)(ch - 'A' + 'a') : ch;
+    }
+}
+
+/* The canonical form of a name: its words, each replaced by its head. */
+static void put_head(void *arg, const char *w, size_t n)
+{
+    strbuf_t *b = arg;
+    const char *h = head_of(w, n);
+    strbuf_puts(b, b->len ? " " : "");
+    if (h)
+        strbuf_puts(b, h);
+    else
+        strbuf_put(b, w, n);
+}
+
+/* NAME's canonical form into B: the head of its whole normal form when
+ * the table has it, else its words' heads. */
+static void canonical(const char *name, size_t len, strbuf_t *b)
+{
+    char whole[ADAPT_WORD_MAX];
+    size_t n = normal_form(name, len, whole);
+    const char *h = n < ADAPT_WORD_MAX ? head_of(whole, n) : NULL;
+    if (h)
+        strbuf_puts(b, h);
+    else
+        words(name, len, put_head, b);
+}
+
+int adapt_synonym(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la >= ADAPT_WORD_MAX || lb >= ADAPT_WORD_MAX)
+        return 0;
+    strbuf_t ca, cb;
+    strbuf_init(&ca);
+    strbuf_init(&cb);
+    canonical(a, la, &ca);
+    canonical(b, lb, &cb);
+    int same = ca.oom || cb.oom ? -1
+             : ca.len > 0 && ca.len == cb.len
+               && memcmp(ca.data, cb.data, ca.len) == 0;
+    strbuf_free(&ca);
+    strbuf_free(&cb);
+    return same;
+}
+
+/* ---- parameters that carry meaning -------------------------------------- */
+
+/* A word of a parameter's name that says what it means to the call: a
+ * parameter named so is never dropped for want of a place (the results
+ * of the call would change without a word: another page, another order,
+ * more or other items). */
+static const struct {
+    const char *word;
+    const char *kind;
+} meanings[] = {
+    { "cursor", "a pagination cursor" },
+    { "after", "a pagination cursor" },
+    { "before", "a pagination cursor" },
+    { "page", "a pagination cursor" },
+    { "offset", "a pagination cursor" },
+    { "marker", "a pagination cursor" },
+    { "token", "a pagination cursor" },
+    { "continuation", "a pagination cursor" },
+    { "skip", "a pagination cursor" },
+    { "since", "a filter" },
+    { "until", "a filter" },
+    { "sort", "a sort order" },
+    { "order", "a sort order" },
+    { "orderby", "a sort order" },
+    { "sortby", "a sort order" },
+    { "direction", "a sort order" },
+    { "filter", "a filter" },
+    { "filters", "a filter" },
+    { "where", "a filter" },
+    { "query", "a filter" },
+    { "q", "a filter" },
+    { "search", "a filter" },
+    { "state", "a filter" },
+    { "status", "a filter" },
+    { "label", "a filter" },
+    { "labels", "a filter" },
+    { "include", "a filter" },
+    { "exclude", "a filter" },
+};
+
+typedef struct meaning_find {
+    const char *kind;
+} meaning_find_t;
+
+static void find_meaning(void *arg, const char *w, size_t n)
+{
+    meaning_find_t *f = arg;
+    for (size_t i = 0; !f->kind && i < sizeof meanings / sizeof *meanings;
+         i++)
+        if (strlen(meanings[i].word) == n
+            && memcmp(meanings[i].word, w, n) == 0)
+            f->kind = meanings[i].kind;
+}
+
+const char *adapt_meaning(const char *name, size_t len)
+{
+    meaning_find_t f = { NULL };
+    if (len < ADAPT_WORD_MAX)
+        words(name, len, find_meaning, &f);
+    return f.kind;
+}
+
+bool adapt_mentions(const char *text, size_t tlen, const char *name,
+                    size_t len)
+{
+    char n[ADAPT_WORD_MAX], w[ADAPT_WORD_MAX];
+    size_t m = normal_form(name, len, n);
+    if (m < 3 || m == ADAPT_WORD_MAX)
+        return false;
+    for (size_t i = 0; i < tlen;) {
+        size_t j = i;
+        while (j < tlen && word_char(text[j]))
+            j++;
+        if (j > i && normal_form(text + i, j - i, w) == m
+            && memcmp(w, n, m) == 0)
+            return true;
+        i = j > i ? j : i + 1;
+    }
+    return false;
+}

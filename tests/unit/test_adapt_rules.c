@@ -1,0 +1,244 @@
+/* test_adapt_rules.c: adapt.params on the kinds of real interface changes
+ * of docs/recovery.md's mismatch catalogue (issue 19): synonyms and
+ * abbreviations, descriptions and enums as evidence, the threshold and
+ * its candidates, never by type alone (the `after` cursor), the plan's
+ * map, removed parameters dropped or refused, enum remaps and array <->
+ * scalar. Each checks the whole decision: the call given back, every
+ * change line, or the exact refusal. */
+#include "adapt_fixture.h"
+
+#define P "adapt.params"
+
+#define DETAIL(method, schema)                                               \
+    "{'argument': 'params', 'method': '" method "', 'schema': " schema "}"
+
+/* GitHub's list of issues after its move to GraphQL-style arguments. */
+#define ISSUES(required)                                                     \
+    DETAIL("issues.list",                                                    \
+           "{'type': 'object', 'properties': {"                              \
+           "'query': {'type': 'string', 'description': 'Search text'}, "     \
+           "'state': {'type': 'string', 'enum': ['OPEN', 'CLOSED']}, "       \
+           "'first': {'type': 'integer', 'default': 30}}, "                  \
+           "'required': " required "}")
+
+/* ---- synonyms and abbreviations ----------------------------------------- */
+
+static void synonyms(void **state)
+{
+    afx_t *f = *state;
+    /* A whole name: q is the query. */
+    afx_expect_retry(f, P, "{'params': {'q': 'bug'}}", ISSUES("[]"), NULL,
+                     "{'params': {'query': 'bug', 'first': 30}}",
+                     CHANGES("params: 'q' -> 'query' (synonym, 90%)",
+                             "params.first: default 30"));
+    /* A bound on the results: per_page is a limit. */
+    afx_expect_retry(f, P, "{'params': {'per_page': 5}}",
+                     DETAIL("s", "{'properties': {'limit': {'type': "
+                            "'integer'}}}"), NULL,
+                     "{'params': {'limit': 5}}",
+                     CHANGES("params: 'per_page' -> 'limit' (synonym, "
+                             "90%)"));
+    /* Word by word: maxTemp is max_temperature. */
+    afx_expect_retry(f, P, "{'params': {'maxTemp': 30}}",
+                     DETAIL("s", "{'properties': {'max_temperature': "
+                            "{'type': 'number'}, 'min_temperature': {'type':"
+                            " 'number'}}}"), NULL,
+                     "{'params': {'max_temperature': 30}}",
+                     CHANGES("params: 'maxTemp' -> 'max_temperature' "
+                             "(synonym, 95%)"));
+    /* A synonym whose value does not fit the type is no rename. */
+    afx_expect_fail(f, P, "{'params': {'q': ['a', 'b']}}", ISSUES("[]"),
+                    NULL, "parameter 'q' is a filter, and issues.list has no "
+                    "parameter for it (query, state, first): dropping it "
+                    "would change what the call returns", NO_CHANGES);
+}
+
+/* ---- descriptions and enums as evidence --------------------------------- */
+
+static void descriptions_and_enums(void **state)
+{
+    afx_t *f = *state;
+    const char *place = DETAIL("weather.get", "{'properties': {'place': "
+                               "{'type': 'string', 'description': 'The city "
+                               "to forecast'}, 'days': {'type': "
+                               "'integer'}}}");
+    afx_expect_retry(f, P, "{'params': {'city': 'Oslo'}}", place, NULL,
+                     "{'params': {'place': 'Oslo'}}",
+                     CHANGES("params: 'city' -> 'place' (the description "
+                             "names it, 70%)"));
+    /* The value in the enum, with a name two edits away: 75% + 5%. Then
+     * the value itself changes case. */
+    afx_expect_retry(f, P, "{'params': {'status': 'open'}}", ISSUES("[]"),
+                     NULL, "{'params': {'state': 'OPEN', 'first': 30}}",
+                     CHANGES("params: 'status' -> 'state' (its value is in "
+                             "the enum, 80%)",
+                             "params.state: \"open\" -> \"OPEN\" (enum "
+                             "value: case, 95%)",
+                             "params.first: default 30"));
+}
+
+/* ---- the type alone never renames --------------------------------------- */
+
+/* The bug of issue 19: a removed pagination cursor was mapped "by type"
+ * onto query, turning a cursor into search text. */
+static void cursor_is_not_a_query(void **state)
+{
+    afx_t *f = *state;
+    afx_expect_fail(f, P, "{'params': {'after': 'Y3Vyc29yOjI=', 'state': "
+                    "'OPEN'}}", ISSUES("[]"), NULL,
+                    "parameter 'after' is a pagination cursor, and "
+                    "issues.list has no parameter for it (query, state, "
+                    "first): dropping it would change what the call "
+                    "returns", NO_CHANGES);
+    /* With query required, it is named as a candidate of 20%, and still
+     * not applied. */
+    afx_expect_fail(f, P, "{'params': {'after': 'Y3Vyc29yOjI=', 'state': "
+                    "'OPEN'}}", ISSUES("['query']"), NULL,
+                    "parameter 'after' matches no parameter of issues.list "
+                    "(query, state, first) with 70% confidence or more; not "
+                    "applied: 'query' (20%: the type only)", NO_CHANGES);
+}
+
+/* ---- the plan's map ----------------------------------------------------- */
+
+static void plan_map(void **state)
+{
+    afx_t *f = *state;
+    /* The map wins over any guess; null drops; values remap. */
+    afx_expect_retry(f, P, "{'params': {'after': 'c1', 'q': 'bug', "
+                     "'status': 'open', 'trace': true}}", ISSUES("[]"),
+                     "{'map': {'after': null, 'q': 'query', 'status': "
+                     "{'to': 'state', 'values': {'open': 'OPEN'}}, "
+                     "'trace': null}}",
+                     "{'params': {'query': 'bug', 'state': 'OPEN', "
+                     "'first': 30}}",
+                     CHANGES("params.after: dropped (the plan's map)",
+                             "params: 'q' -> 'query' (the plan's map, "
+                             "100%)",
+                             "params: 'status' -> 'state' (the plan's map, "
+                             "100%)",
+                             "params.trace: dropped (the plan's map)",
+                             "params.state: \"open\" -> \"OPEN\" (the "
+                             "plan's map, 100%)",
+                             "params.first: default 30"));
+    /* A map to a parameter the schema does not have, or one given. */
+    afx_expect_fail(f, P, "{'params': {'q': 'bug'}}", ISSUES("[]"),
+                    "{'map': {'q': 'search'}}",
+                    "the plan's map renames 'q' to 'search', but "
+                    "issues.list has no such parameter (query, state, "
+                    "first)", NO_CHANGES);
+    afx_expect_fail(f, P, "{'params': {'q': 'bug', 'query': 'x'}}",
+                    ISSUES("[]"), "{'map': {'q': 'query'}}",
+                    "the plan's map renames 'q' to 'query', but the call "
+                    "gives 'query' already", NO_CHANGES);
+    /* A map entry of the wrong shape stops the strategy. */
+    afx_expect_invalid(f, P, "{'params': {'q': 'bug'}}", ISSUES("[]"),
+                       "{'map': {'q': 3}}",
+                       "adapt.params: map.q: expected a new name, null "
+                       "(drop it) or {to: NAME, values: {OLD: NEW}}, found "
+                       "a number");
+    afx_expect_invalid(f, P, "{'params': {'q': 'bug'}}", ISSUES("[]"),
+                       "{'map': {'q': {'to': 'query', 'as': 1}}}",
+                       "adapt.params: map.q: expected a new name, null "
+                       "(drop it) or {to: NAME, values: {OLD: NEW}}, found "
+                       "a map");
+}
+
+/* ---- removed parameters ------------------------------------------------- */
+
+static void removed_parameters(void **state)
+{
+    afx_t *f = *state;
+    /* No meaning the new interface needs: dropped, the loss reported. */
+    afx_expect_retry(f, P, "{'params': {'query': 'bug', 'pretty': true}}",
+                     ISSUES("[]"), NULL,
+                     "{'params': {'query': 'bug', 'first': 30}}",
+                     CHANGES("params.pretty: dropped, true lost "
+                             "(issues.list has no such parameter)",
+                             "params.first: default 30"));
+    /* A sort order, a filter: refused. */
+    afx_expect_fail(f, P, "{'params': {'query': 'bug', 'sort_by': "
+                    "'created'}}", ISSUES("[]"), NULL,
+                    "parameter 'sort_by' is a sort order, and issues.list "
+                    "has no parameter for it (query, state, first): "
+                    "dropping it would change what the call returns",
+                    NO_CHANGES);
+    afx_expect_fail(f, P, "{'params': {'query': 'bug', 'labels': "
+                    "['ui']}}", ISSUES("[]"), NULL,
+                    "parameter 'labels' is a filter, and issues.list has "
+                    "no parameter for it (query, state, first): dropping "
+                    "it would change what the call returns", NO_CHANGES);
+    /* Kept when the schema allows other keys in so many words. */
+    afx_expect_retry(f, P, "{'params': {'query': 'bug', 'sort_by': 'c', "
+                     "'state': 'open'}}",
+                     DETAIL("issues.list", "{'properties': {'query': "
+                            "{'type': 'string'}, 'state': {'enum': "
+                            "['OPEN']}}, 'additionalProperties': true}"),
+                     NULL, "{'params': {'query': 'bug', 'sort_by': 'c', "
+                     "'state': 'OPEN'}}",
+                     CHANGES("params.state: \"open\" -> \"OPEN\" (enum "
+                             "value: case, 95%)"));
+}
+
+/* ---- enum values -------------------------------------------------------- */
+
+#define STATES                                                               \
+    DETAIL("tasks.list", "{'properties': {'state': {'type': 'string', "      \
+           "'enum': ['in_progress', 'cancelled', 'done']}, "                 \
+           "'size': {'enum': ['bars', 'bark']}}}")
+
+static void enum_remaps(void **state)
+{
+    afx_t *f = *state;
+    afx_expect_retry(f, P, "{'params': {'state': 'In-Progress'}}", STATES,
+                     NULL, "{'params': {'state': 'in_progress'}}",
+                     CHANGES("params.state: \"In-Progress\" -> "
+                             "\"in_progress\" (enum value: same once "
+                             "normalised, 95%)"));
+    afx_expect_retry(f, P, "{'params': {'state': 'canceled'}}", STATES,
+                     NULL, "{'params': {'state': 'cancelled'}}",
+                     CHANGES("params.state: \"canceled\" -> \"cancelled\" "
+                             "(enum value: likely typo, 80%)"));
+    /* A value the new enum dropped is refused by the validation. */
+    afx_expect_fail(f, P, "{'params': {'state': 'archived', 'x': 1}}",
+                    STATES, NULL, "params.state: must be one of "
+                    "\"in_progress\", \"cancelled\", \"done\"",
+                    CHANGES("params.x: dropped, 1 lost (tasks.list has no "
+                            "such parameter)"));
+    /* Two values equally close: no guess. */
+    afx_expect_fail(f, P, "{'params': {'size': 'bar', 'x': 1}}", STATES,
+                    NULL, "params.size: must be one of \"bars\", \"bark\"",
+                    CHANGES("params.x: dropped, 1 lost (tasks.list has no "
+                            "such parameter)"));
+}
+
+/* ---- array <-> scalar --------------------------------------------------- */
+
+static void array_and_scalar(void **state)
+{
+    afx_t *f = *state;
+    const char *s = DETAIL("t", "{'properties': {'label': {'type': "
+                           "'string'}, 'ids': {'type': 'array', 'items': "
+                           "{'type': 'integer'}}}}");
+    afx_expect_retry(f, P, "{'params': {'label': ['ui'], 'ids': '7'}}", s,
+                     NULL, "{'params': {'label': 'ui', 'ids': [7]}}",
+                     CHANGES("params.label: [\"ui\"] -> its one item (a "
+                             "list where a string is wanted)",
+                             "params.ids: \"7\" -> [\"7\"] (array)",
+                             "params.ids[0]: \"7\" -> 7 (integer)"));
+    afx_expect_fail(f, P, "{'params': {'label': ['ui', 'db']}}", s, NULL,
+                    "params.label: [\"ui\", \"db\"] is not a string",
+                    NO_CHANGES);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, afx_setup, afx_teardown)
+    const struct CMUnitTest tests[] = {
+        T(synonyms), T(descriptions_and_enums), T(cursor_is_not_a_query),
+        T(plan_map), T(removed_parameters), T(enum_remaps),
+        T(array_and_scalar),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

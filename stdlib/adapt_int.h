@@ -202,6 +202,7 @@ bool adapt_mentions(const char *text, size_t tlen, const char *name,
 #define ADAPT_CONF_CONTAINS_SHORT 60
 #define ADAPT_CONF_TYPE 20
 #define ADAPT_CONF_MORE 5
+#define ADAPT_CONF_MOVED 5
 #define ADAPT_CONF_TOP 99
 #define ADAPT_CONF_MIN 70
 

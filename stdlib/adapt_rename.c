@@ -2,8 +2,8 @@
  * (docs/recovery.md, "Renamed parameters" and "Removed parameters"): the
  * keys of an old call are given the names of the new schema's properties
  * by the plan's map, else by the evidence of adapt_evidence.c, the most
- * confident pair first; a guess below ADAPT_CONF_MIN is never applied but
- * named in the failure; a key nothing takes is dropped with its loss
+ * confident pair first, then one level into or out of an object; a guess
+ * below ADAPT_CONF_MIN is never applied but named in the failure; a key nothing takes is dropped with its loss
  * reported, unless its name says it carries meaning. */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +19,10 @@ typedef struct match {
     const val_t *map;       /* the plan's map, or NULL */
     size_t n, np;
     size_t *prop_of;        /* key i -> property, or NONE */
+    size_t *sub_of;         /* key i moved into prop_of[i]: the index of
+                               its property there, or NONE */
+    size_t **spread_to;     /* key i (a map) moved out: its keys' properties,
+                               or NULL */
     bool *dropped;          /* key i dropped by the plan's map */
     bool *filled;           /* property j given */
     adapt_evidence_t *ev;   /* ev[i * np + j] */
@@ -153,7 +157,7 @@ static void weigh_pairs(match_t *m)
 
 static bool open_key(const match_t *m, size_t i)
 {
-    return m->prop_of[i] == NONE && !m->dropped[i];
+    return m->prop_of[i] == NONE && !m->dropped[i] && !m->spread_to[i];
 }
 
 /* Matches keys to properties, the most confident pair first, while it is
@@ -194,6 +198,149 @@ static bool match_names(adapt_run_t *r, match_t *m)
         adapt_change(r, "'%s' -> '%s' (%s, %d%%)", key_at(m, bi),
                      prop_at(m, bj), ev_at(m, bi, bj)->why, best);
     }
+}
+
+/* ---- nesting ------------------------------------------------------------ */
+
+/* The properties of property J when it describes an object the call does
+ * not give as something else, or NULL. */
+static const val_t *inner_props(const match_t *m, size_t j)
+{
+    const val_t *ps = val_map_value(m->t->props, j);
+    const val_t *in = val_type(ps) == VAL_MAP
+        ? val_map_get(ps, "properties", 10) : NULL;
+    if (!in || val_type(in) != VAL_MAP)
+        return NULL;
+    size_t len;
+    const char *p = val_get_str(val_map_key(m->t->props, j), &len);
+    const val_t *given = val_map_get(m->given, p, len);
+    return !given || val_type(given) == VAL_MAP ? in : NULL;
+}
+
+/* Keys left over that a property one level down takes (moved into an
+ * object): its evidence less ADAPT_CONF_MOVED, at ADAPT_CONF_MIN or more,
+ * the best one only. A tie is a problem (returns false). */
+static bool match_inside(adapt_run_t *r, match_t *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        if (!open_key(m, i))
+            continue;
+        size_t lk;
+        const char *k = val_get_str(val_map_key(m->given, i), &lk);
+        int best = ADAPT_CONF_MIN - 1;
+        size_t bj = NONE, bq = 0;
+        bool tie = false;
+        adapt_evidence_t e, be = { 0 };
+        for (size_t j = 0; j < m->np; j++) {
+            const val_t *in = inner_props(m, j);
+            const val_t *given = val_map_get(m->given, prop_at(m, j),
+                                             strlen(prop_at(m, j)));
+            for (size_t q = 0; in && q < val_len(in); q++) {
+                size_t lq;
+                const char *name = val_get_str(val_map_key(in, q), &lq);
+                if (given && val_map_get(given, name, lq))
+                    continue;
+                adapt_evidence(k, lk, val_map_value(m->given, i), name, lq,
+                               val_map_value(in, q), &e);
+                int conf = e.conf - ADAPT_CONF_MOVED;
+                tie = tie || (conf == best && bj != NONE);
+                if (conf > best) {
+                    best = conf;
+                    bj = j;
+                    bq = q;
+                    be = e;
+                    tie = false;
+                }
+            }
+        }
+        if (bj == NONE)
+            continue;
+        const val_t *in = inner_props(m, bj);
+        const char *q = val_get_str(val_map_key(in, bq), NULL);
+        if (tie) {
+            adapt_problem_text(r, "parameter '%s' fits more than one "
+                               "parameter inside the objects of %s equally "
+                               "well (%d%%)", k, m->t->name, best);
+            return false;
+        }
+        m->prop_of[i] = bj;
+        m->sub_of[i] = bq;
+        adapt_change(r, "'%s' -> '%s.%s' (moved into '%s'; %s, %d%%)", k,
+                     prop_at(m, bj), q, prop_at(m, bj), be.why, best);
+    }
+    return true;
+}
+
+/* The property not given that the key K with the value V (from inside
+ * the key OUTER) is most surely, at ADAPT_CONF_MIN or more after
+ * ADAPT_CONF_MOVED, and not taken by another key of the same map (TAKEN,
+ * N of them); NONE when there is none or two tie. */
+static size_t spread_target(const match_t *m, const char *k, size_t lk,
+                            const val_t *v, const size_t *taken, size_t n,
+                            adapt_evidence_t *be)
+{
+    int best = ADAPT_CONF_MIN - 1;
+    size_t bj = NONE;
+    bool tie = false;
+    for (size_t j = 0; j < m->np; j++) {
+        bool used = m->filled[j];
+        for (size_t t = 0; !used && t < n; t++)
+            used = taken[t] == j;
+        if (used)
+            continue;
+        adapt_evidence_t e;
+        const char *p = prop_at(m, j);
+        adapt_evidence(k, lk, v, p, strlen(p), val_map_value(m->t->props, j),
+                       &e);
+        int conf = e.conf - ADAPT_CONF_MOVED;
+        tie = tie || (conf == best && bj != NONE);
+        if (conf > best) {
+            best = conf;
+            bj = j;
+            *be = e;
+            tie = false;
+        }
+    }
+    return tie ? NONE : bj;
+}
+
+/* Keys left over whose value is a map every key of which a property not
+ * given takes (moved out of an object): spread into the call. Returns
+ * false when memory ran out. */
+static bool match_outside(adapt_run_t *r, match_t *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        const val_t *w = val_map_value(m->given, i);
+        if (!open_key(m, i) || val_type(w) != VAL_MAP || val_len(w) == 0)
+            continue;
+        size_t *to = malloc(val_len(w) * sizeof *to);
+        if (!to)
+            return false;
+        bool all = true;
+        for (size_t s = 0; all && s < val_len(w); s++) {
+            size_t ls;
+            const char *sk = val_get_str(val_map_key(w, s), &ls);
+            adapt_evidence_t e;
+            to[s] = spread_target(m, sk, ls, val_map_value(w, s), to, s, &e);
+            all = to[s] != NONE;
+        }
+        if (!all) {
+            free(to);
+            continue;
+        }
+        for (size_t s = 0; s < val_len(w); s++) {
+            size_t ls;
+            const char *sk = val_get_str(val_map_key(w, s), &ls);
+            adapt_evidence_t e;
+            spread_target(m, sk, ls, val_map_value(w, s), to, s, &e);
+            m->filled[to[s]] = true;
+            adapt_change(r, "'%s.%s' -> '%s' (moved out of '%s'; %s, %d%%)",
+                         key_at(m, i), sk, prop_at(m, to[s]), key_at(m, i),
+                         e.why, e.conf - ADAPT_CONF_MOVED);
+        }
+        m->spread_to[i] = to;
+    }
+    return true;
 }
 
 /* ---- keys left over ----------------------------------------------------- */
@@ -242,7 +389,14 @@ static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
 {
     size_t len;
     const char *k = val_get_str(val_map_key(m->given, i), &len);
-    const char *meaning = adapt_meaning(k, len);
+    const val_t *v = val_map_value(m->given, i);
+    const char *meaning = adapt_meaning(k, len), *inner = NULL;
+    for (size_t s = 0; !meaning && val_type(v) == VAL_MAP && s < val_len(v);
+         s++) {
+        size_t ls;
+        inner = val_get_str(val_map_key(v, s), &ls);
+        meaning = adapt_meaning(inner, ls);
+    }
     strbuf_t b;
     strbuf_init(&b);
     size_t weak = weak_candidates(m, schema, i, &b);
@@ -254,26 +408,59 @@ static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
                            "(%s) with %d%% confidence or more; not applied: "
                            "%s", k, m->t->name, names(m), ADAPT_CONF_MIN,
                            b.data);
+    } else if (meaning && inner) {
+        adapt_problem_text(r, "parameter '%s' holds '%s', %s, and %s has no "
+                           "parameter for it (%s): dropping it would change "
+                           "what the call returns", k, inner, meaning,
+                           m->t->name, names(m));
     } else if (meaning) {
         adapt_problem_text(r, "parameter '%s' is %s, and %s has no parameter "
                            "for it (%s): dropping it would change what the "
                            "call returns", k, meaning, m->t->name, names(m));
     } else {
-        strbuf_t v;
-        strbuf_init(&v);
-        adapt_put_value(&v, val_map_value(m->given, i));
+        strbuf_t shown;
+        strbuf_init(&shown);
+        adapt_put_value(&shown, v);
         size_t mark = adapt_path_key(r, k, len);
-        if (v.oom)
+        if (shown.oom)
             r->oom = true;
         else
             adapt_change(r, "dropped, %s lost (%s has no such parameter)",
-                         v.data, m->t->name);
+                         shown.data, m->t->name);
         adapt_path_pop(r, mark);
-        strbuf_free(&v);
+        strbuf_free(&shown);
         *drop = true;
     }
     strbuf_free(&b);
     return *drop;
+}
+
+/* Puts key I into NAMED when it moved: into its object (a copy of the
+ * one the call gives, or a new one), or spread out of its own. */
+static mig_status_t place_moved(const match_t *m, size_t i, val_t *named)
+{
+    const val_t *v = val_map_value(m->given, i);
+    if (m->spread_to[i]) {
+        mig_status_t st = MIG_OK;
+        for (size_t s = 0; st == MIG_OK && s < val_len(v); s++) {
+            const char *p = prop_at(m, m->spread_to[i][s]);
+            st = val_map_set(named, p, strlen(p), val_map_value(v, s));
+        }
+        return st;
+    }
+    if (m->sub_of[i] == NONE)
+        return MIG_OK;
+    const char *p = prop_at(m, m->prop_of[i]);
+    size_t lp = strlen(p), lq;
+    const val_t *in = inner_props(m, m->prop_of[i]);
+    const char *q = val_get_str(val_map_key(in, m->sub_of[i]), &lq);
+    const val_t *had = val_map_get(named, p, lp);
+    val_t *obj = had ? val_copy(had) : val_map_new(1);
+    if (!obj || val_map_set(obj, q, lq, (val_t *)v) != MIG_OK) {
+        val_unref(obj);
+        return MIG_ENOMEM;
+    }
+    return val_map_set_take(named, p, lp, obj);
 }
 
 /* The call's map with the matched keys renamed, in its order. Keys that
@@ -290,6 +477,8 @@ static mig_status_t renamed(adapt_run_t *r, match_t *m, const val_t *schema,
         size_t len;
         const char *k = val_get_str(val_map_key(m->given, i), &len);
         bool drop = m->dropped[i];
+        if (m->sub_of[i] != NONE || m->spread_to[i])
+            continue;       /* placed below, once the call's own are in */
         if (m->prop_of[i] != NONE)
             k = val_get_str(val_map_key(m->t->props, m->prop_of[i]), &len);
         else if (!drop && !keep && !left_over(r, m, schema, i, &drop))
@@ -298,6 +487,8 @@ static mig_status_t renamed(adapt_run_t *r, match_t *m, const val_t *schema,
             st = val_map_set_take(named, k, len,
                                   mapped_value(r, m, i, k, len));
     }
+    for (size_t i = 0; st == MIG_OK && i < m->n; i++)
+        st = place_moved(m, i, named);
     if (st != MIG_OK) {
         val_unref(named);
         named = NULL;
@@ -314,12 +505,16 @@ mig_status_t adapt_rename(adapt_run_t *r, const adapt_target_t *t,
                   .np = t->n };
     *out = NULL;
     m.prop_of = malloc((m.n + 1) * sizeof *m.prop_of);
+    m.sub_of = malloc((m.n + 1) * sizeof *m.sub_of);
+    m.spread_to = calloc(m.n + 1, sizeof *m.spread_to);
     m.dropped = calloc(m.n + 1, sizeof *m.dropped);
     m.filled = calloc(m.np + 1, sizeof *m.filled);
     m.ev = calloc(m.n * m.np + 1, sizeof *m.ev);
     mig_status_t st = MIG_ENOMEM;
-    if (m.prop_of && m.dropped && m.filled && m.ev) {
+    if (m.prop_of && m.sub_of && m.spread_to && m.dropped && m.filled
+        && m.ev) {
         for (size_t i = 0; i < m.n; i++) {
+            m.sub_of[i] = NONE;
             size_t len;
             const char *k = val_get_str(val_map_key(v, i), &len);
             m.prop_of[i] = t->props ? val_map_index(t->props, k, len) : NONE;
@@ -328,9 +523,16 @@ mig_status_t adapt_rename(adapt_run_t *r, const adapt_target_t *t,
         }
         weigh_pairs(&m);
         st = MIG_OK;
-        if (apply_map(r, &m) && match_names(r, &m))
-            st = renamed(r, &m, schema, out);
+        if (apply_map(r, &m) && match_names(r, &m) && match_inside(r, &m)) {
+            st = match_outside(r, &m) ? MIG_OK : MIG_ENOMEM;
+            if (st == MIG_OK)
+                st = renamed(r, &m, schema, out);
+        }
     }
+    for (size_t i = 0; m.spread_to && i < m.n; i++)
+        free(m.spread_to[i]);
+    free(m.spread_to);
+    free(m.sub_of);
     free(m.prop_of);
     free(m.dropped);
     free(m.filled);

@@ -212,6 +212,80 @@ static void enum_remaps(void **state)
                             "such parameter)"));
 }
 
+/* ---- nesting ------------------------------------------------------------ */
+
+#define NESTED                                                               \
+    DETAIL("issues.search", "{'properties': {'query': {'type': 'string'}, "  \
+           "'filter': {'type': 'object', 'properties': {'state': {'enum': "  \
+           "['OPEN', 'CLOSED']}, 'labels': {'type': 'array', 'items': "      \
+           "{'type': 'string'}}}, 'additionalProperties': false}, "          \
+           "'page': {'type': 'object', 'properties': {'size': {'type': "     \
+           "'integer'}}}}, 'additionalProperties': false}")
+
+static void moved_into_nesting(void **state)
+{
+    afx_t *f = *state;
+    /* Two keys moved into the filter object, a new one made for them. */
+    afx_expect_retry(f, P, "{'params': {'query': 'crash', 'state': 'open', "
+                     "'labels': 'ui'}}", NESTED, NULL,
+                     "{'params': {'query': 'crash', 'filter': {'state': "
+                     "'OPEN', 'labels': ['ui']}}}",
+                     CHANGES("params: 'state' -> 'filter.state' (moved into "
+                             "'filter'; same name, 94%)",
+                             "params: 'labels' -> 'filter.labels' (moved "
+                             "into 'filter'; same name, 90%)",
+                             "params.filter.state: \"open\" -> \"OPEN\" "
+                             "(enum value: case, 95%)",
+                             "params.filter.labels: \"ui\" -> [\"ui\"] "
+                             "(array)"));
+    /* Into the object the call gives already. */
+    afx_expect_retry(f, P, "{'params': {'filter': {'labels': ['db']}, "
+                     "'state': 'CLOSED'}}", NESTED, NULL,
+                     "{'params': {'filter': {'labels': ['db'], 'state': "
+                     "'CLOSED'}}}",
+                     CHANGES("params: 'state' -> 'filter.state' (moved into "
+                             "'filter'; same name, 94%)"));
+    /* Not into a property the call gives as something else: the filter
+     * is a string here, and 'state' is a filter the call would lose. */
+    afx_expect_fail(f, P, "{'params': {'filter': 'x', 'state': 'OPEN'}}",
+                    NESTED, NULL, "parameter 'state' is a filter, and "
+                    "issues.search has no parameter for it (query, filter, "
+                    "page): dropping it would change what the call returns",
+                    NO_CHANGES);
+}
+
+static void moved_out_of_nesting(void **state)
+{
+    afx_t *f = *state;
+    const char *flat = DETAIL("issues.search", "{'properties': {'query': "
+                              "{'type': 'string'}, 'state': {'enum': "
+                              "['OPEN', 'CLOSED']}, 'per_page': {'type': "
+                              "'integer'}}, 'additionalProperties': false}");
+    afx_expect_retry(f, P, "{'params': {'query': 'crash', 'options': "
+                     "{'State': 'OPEN', 'limit': 5}}}", flat, NULL,
+                     "{'params': {'query': 'crash', 'state': 'OPEN', "
+                     "'per_page': 5}}",
+                     CHANGES("params: 'options.State' -> 'state' (moved out "
+                             "of 'options'; same name, 94%)",
+                             "params: 'options.limit' -> 'per_page' (moved "
+                             "out of 'options'; synonym, 85%)"));
+    /* Not when a key of the object fits nothing: then the object is one
+     * key left over, dropped with its loss when nothing in it carries
+     * meaning, refused when something does. */
+    afx_expect_retry(f, P, "{'params': {'query': 'crash', 'options': "
+                     "{'pretty': true, 'colour': 'red'}}}", flat, NULL,
+                     "{'params': {'query': 'crash'}}",
+                     CHANGES("params.options: dropped, {\"pretty\": true, "
+                             "\"colour\": \"red\"} lost (issues.search has "
+                             "no such parameter)"));
+    afx_expect_fail(f, P, "{'params': {'query': 'crash', 'options': "
+                    "{'state': 'OPEN', 'colour': 'red'}}}", flat, NULL,
+                    "parameter 'options' holds 'state', a filter, and "
+                    "issues.search has no parameter for it (query, state, "
+                    "per_page): dropping it would change what the call "
+                    "returns", NO_CHANGES);
+}
+
 /* ---- array <-> scalar --------------------------------------------------- */
 
 static void array_and_scalar(void **state)
@@ -237,7 +311,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(synonyms), T(descriptions_and_enums), T(cursor_is_not_a_query),
         T(plan_map), T(removed_parameters), T(enum_remaps),
-        T(array_and_scalar),
+        T(moved_into_nesting), T(moved_out_of_nesting), T(array_and_scalar),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,13 +37,42 @@ static bool in_enum(const val_t *v, const val_t *ps)
     return false;
 }
 
-/* Adds the evidence WHY of confidence CONF to E. */
-static void add(adapt_evidence_t *e, int conf, const char *why)
+void adapt_evidence_add(adapt_evidence_t *e, int conf, const char *why)
 {
     if (e->kinds++ == 0 || conf > e->best) {
         e->best = conf;
         e->why = why;
     }
+}
+
+void adapt_evidence_done(adapt_evidence_t *e)
+{
+    e->conf = e->kinds ? e->best + ADAPT_CONF_MORE * (int)(e->kinds - 1) : 0;
+    if (e->conf > ADAPT_CONF_TOP)
+        e->conf = ADAPT_CONF_TOP;
+}
+
+void adapt_name_evidence(const char *k, size_t lk, const char *p, size_t lp,
+                         const val_t *ps, adapt_evidence_t *e)
+{
+    size_t rank = adapt_name_rank(k, lk, p, lp, true);
+    size_t shorter = lk < lp ? lk : lp;
+    if (rank == 0)
+        adapt_evidence_add(e, ADAPT_CONF_SAME, "same name");
+    else if (rank == 1)
+        adapt_evidence_add(e, shorter > 3 ? ADAPT_CONF_CONTAINS
+                                          : ADAPT_CONF_CONTAINS_SHORT,
+                           "one name holds the other");
+    else if (rank != ADAPT_NO_MATCH)
+        adapt_evidence_add(e, rank == 3 ? ADAPT_CONF_TYPO1 : ADAPT_CONF_TYPO2,
+                           "likely typo");
+    if (rank != 0 && adapt_synonym(k, lk, p, lp) > 0)
+        adapt_evidence_add(e, ADAPT_CONF_SYNONYM, "synonym");
+    size_t ld;
+    const char *d = description(ps, &ld);
+    if (d && adapt_mentions(d, ld, k, lk))
+        adapt_evidence_add(e, ADAPT_CONF_DESCRIPTION,
+                           "the description names it");
 }
 
 void adapt_evidence(const char *k, size_t lk, const val_t *v, const char *p,
@@ -53,25 +82,8 @@ void adapt_evidence(const char *k, size_t lk, const val_t *v, const char *p,
     e->type_fits = adapt_type_fits(v, ps);
     if (!e->type_fits)
         return;
-    size_t rank = adapt_name_rank(k, lk, p, lp, true);
-    size_t shorter = lk < lp ? lk : lp;
-    if (rank == 0)
-        add(e, ADAPT_CONF_SAME, "same name");
-    else if (rank == 1)
-        add(e, shorter > 3 ? ADAPT_CONF_CONTAINS : ADAPT_CONF_CONTAINS_SHORT,
-            "one name holds the other");
-    else if (rank != ADAPT_NO_MATCH)
-        add(e, rank == 3 ? ADAPT_CONF_TYPO1 : ADAPT_CONF_TYPO2,
-            "likely typo");
-    if (rank != 0 && adapt_synonym(k, lk, p, lp) > 0)
-        add(e, ADAPT_CONF_SYNONYM, "synonym");
-    size_t ld;
-    const char *d = description(ps, &ld);
-    if (d && adapt_mentions(d, ld, k, lk))
-        add(e, ADAPT_CONF_DESCRIPTION, "the description names it");
+    adapt_name_evidence(k, lk, p, lp, ps, e);
     if (in_enum(v, ps))
-        add(e, ADAPT_CONF_ENUM, "its value is in the enum");
-    e->conf = e->kinds ? e->best + ADAPT_CONF_MORE * (int)(e->kinds - 1) : 0;
-    if (e->conf > ADAPT_CONF_TOP)
-        e->conf = ADAPT_CONF_TOP;
+        adapt_evidence_add(e, ADAPT_CONF_ENUM, "its value is in the enum");
+    adapt_evidence_done(e);
 }

@@ -220,5 +220,12 @@ typedef struct adapt_evidence {
  * naming K, V in PS's enum. Nothing when V's type does not fit PS. */
 void adapt_evidence(const char *k, size_t lk, const val_t *v, const char *p,
                     size_t lp, const val_t *ps, adapt_evidence_t *e);
+/* The parts of it: the evidence of the names and of PS's description
+ * added to E (zeroed by the caller); one kind of evidence added; the
+ * confidence computed from what was added. */
+void adapt_name_evidence(const char *k, size_t lk, const char *p, size_t lp,
+                         const val_t *ps, adapt_evidence_t *e);
+void adapt_evidence_add(adapt_evidence_t *e, int conf, const char *why);
+void adapt_evidence_done(adapt_evidence_t *e);
 
 #endif

@@ -256,6 +256,7 @@ int cmd_fmt(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_export(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_import(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_adapt(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args);

@@ -211,6 +211,15 @@ static const cli_opt_t help_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t adapt_opts[] = {
+    { .name = "json", .short_name = 'j',
+      .help = "print the changes and the mapping as one JSON object" },
+    { .name = "output", .short_name = 'o', .arg = "MAPPING",
+      .help = "also write the mapping as YAML to MAPPING (in one step)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t help_cmd_opts[] = {
     { .name = "json", .short_name = 'j',
       .help = "with 'actions': print the actions and handlers as JSON" },
@@ -484,6 +493,22 @@ const cli_cmd_t cli_commands[] = {
           "\n"
           "Exit status: 0 when the plan was printed, 1 when the document has\n"
           "errors, 2 for a usage error or a file that cannot be read or written." },
+    { .name = "adapt", .run = cmd_adapt, .operands = "diff OLD NEW",
+      .min_operands = 3, .max_operands = 3, .opts = adapt_opts,
+      .summary = "show how two interfaces of a tool differ, as a mapping",
+      .help =
+          "Compares OLD with NEW, two JSON or YAML files (.yaml, .yml) each\n"
+          "holding a tool's parameter schema, a tool (MCP inputSchema,\n"
+          "Anthropic input_schema, OpenAI parameters), or a list of tools\n"
+          "({tools: [...]} too). Prints one line per change: renamed,\n"
+          "removed, added-required, added-optional, type changed, enum\n"
+          "values changed, moved into or out of nesting, split, merged, tool\n"
+          "renamed, removed or added, tools merged behind a discriminator;\n"
+          "each with its evidence and confidence, and '; needs a person'\n"
+          "where mig will not decide. -o writes the mapping that\n"
+          "adapt.params(map: ...) and adapt.translate apply, to review and\n"
+          "edit. Exit status 0 when every change is applied automatically,\n"
+          "10 when one needs a person, 1 when a file is not an interface." },
     { .name = "help", .run = cmd_help, .operands = "[COMMAND | ACTION]",
       .min_operands = 0, .max_operands = 1, .opts = help_cmd_opts,
       .summary = "show help for mig, one of its commands or an action",

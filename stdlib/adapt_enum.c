@@ -38,6 +38,33 @@ static int value_conf(const char *v, size_t lv, const char *e, size_t le,
     return conf;
 }
 
+size_t adapt_enum_pick(const char *s, size_t lv, const val_t *e, int *conf,
+                       const char **why)
+{
+    int best = ADAPT_CONF_MIN - 1;
+    size_t at = ADAPT_NO_MATCH, ties = 0;
+    for (size_t i = 0; i < val_len(e); i++) {
+        const val_t *x = val_list_get(e, i);
+        if (val_type(x) != VAL_STRING)
+            continue;
+        size_t le;
+        const char *t = val_get_str(x, &le), *w = NULL;
+        if (le == lv && memcmp(t, s, lv) == 0)
+            return ADAPT_NO_MATCH;      /* already one of them */
+        int c = value_conf(s, lv, t, le, &w);
+        if (c > best) {
+            best = c;
+            at = i;
+            *why = w;
+            ties = 0;
+        } else if (c == best && at != ADAPT_NO_MATCH) {
+            ties++;
+        }
+    }
+    *conf = best;
+    return ties ? ADAPT_NO_MATCH : at;
+}
+
 mig_status_t adapt_enum(adapt_run_t *r, const val_t *v, const val_t *schema,
                         val_t **out)
 {
@@ -47,29 +74,10 @@ mig_status_t adapt_enum(adapt_run_t *r, const val_t *v, const val_t *schema,
     if (!e || val_type(e) != VAL_LIST || val_type(v) != VAL_STRING)
         return MIG_OK;
     size_t lv;
-    const char *s = val_get_str(v, &lv);
-    int best = ADAPT_CONF_MIN - 1;
-    size_t at = 0, ties = 0;
-    const char *why = NULL;
-    for (size_t i = 0; i < val_len(e); i++) {
-        const val_t *x = val_list_get(e, i);
-        if (val_type(x) == VAL_STRING && val_equal(x, v))
-            return MIG_OK;      /* already one of them */
-        if (val_type(x) != VAL_STRING)
-            continue;
-        size_t le;
-        const char *t = val_get_str(x, &le), *w = NULL;
-        int conf = value_conf(s, lv, t, le, &w);
-        if (conf > best) {
-            best = conf;
-            at = i;
-            why = w;
-            ties = 0;
-        } else if (conf == best) {
-            ties++;
-        }
-    }
-    if (!why || ties)
+    const char *s = val_get_str(v, &lv), *why = NULL;
+    int best;
+    size_t at = adapt_enum_pick(s, lv, e, &best, &why);
+    if (at == ADAPT_NO_MATCH)
         return MIG_OK;
     strbuf_t a, b;
     strbuf_init(&a);

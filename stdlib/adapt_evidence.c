@@ -12,7 +12,7 @@
 /* The property's description, or NULL. */
 static const char *description(const val_t *ps, size_t *len)
 {
-    const val_t *d = val_type(ps) == VAL_MAP
+    const val_t *d = ps && val_type(ps) == VAL_MAP
         ? val_map_get(ps, "description", 11) : NULL;
     return d && val_type(d) == VAL_STRING ? val_get_str(d, len) : NULL;
 }

@@ -53,6 +53,8 @@ typedef struct adapt_run {
     val_t *changes;         /* a list of strings */
     val_t *problems;        /* a list of strings */
     strbuf_t path;          /* the place being fitted: "config.auth" */
+    const char *map_name;   /* what the lines call the map of renames:
+                               "the plan's map" unless set otherwise */
     bool oom;
 } adapt_run_t;
 
@@ -123,6 +125,17 @@ mig_status_t adapt_rename(adapt_run_t *r, const adapt_target_t *t,
                           const val_t *schema, const val_t *map,
                           const val_t *v, val_t **out);
 
+/* adapt.params's work on C (schema valid) for the target T: the
+ * parameters named (adapt_rename), fitted and validated into *FITTED (a
+ * new map), or NULL when R's problems say why not. MIG_OK, MIG_ENOMEM or
+ * MIG_EINVALID (reported). */
+mig_status_t adapt_params_fit(adapt_run_t *r, const adapt_call_t *c,
+                              const adapt_target_t *t, val_t **fitted);
+/* Checks a map of renames (adapt.params's `map`, a mapping file's): for
+ * each old name a new name, null, or {to, values}; MIG_EINVALID reported
+ * as "WHO: map.NAME: ..." through R's context. */
+mig_status_t adapt_check_map(adapt_run_t *r, const val_t *map);
+
 /* ---- coercion (adapt_coerce.c) ------------------------------------------ */
 
 /* Converts V to the schema type T ("integer", "string", ...) by the
@@ -155,6 +168,12 @@ mig_status_t adapt_fit(adapt_run_t *r, val_t *v, const val_t *schema,
  * when there is no single one at ADAPT_CONF_MIN or more. MIG_OK. */
 mig_status_t adapt_enum(adapt_run_t *r, const val_t *v, const val_t *schema,
                         val_t **out);
+/* The index in the list E of the one enum value the text S (LV bytes)
+ * plainly stands for, at ADAPT_CONF_MIN or more (its confidence in *CONF,
+ * its evidence in *WHY); ADAPT_NO_MATCH when S is one already, when none
+ * is, or when two tie. */
+size_t adapt_enum_pick(const char *s, size_t lv, const val_t *e, int *conf,
+                       const char **why);
 
 /* ---- names (adapt_names.c) ---------------------------------------------- */
 
@@ -179,6 +198,10 @@ size_t adapt_name_rank(const char *a, size_t la, const char *b, size_t lb,
  * abbreviations"): as a whole name (q ~ query) or word by word (max_temp
  * ~ maximumTemperature); 0 when not; -1 out of memory. */
 int adapt_synonym(const char *a, size_t la, const char *b, size_t lb);
+/* Whether the names A and B are made of the same words, in any order,
+ * each replaced by its synonym row's head and a plural's 's' left out
+ * (list_issues ~ "issues list"; at most 8 words). */
+bool adapt_same_words(const char *a, size_t la, const char *b, size_t lb);
 /* What the parameter named NAME means to a call when a word of its name
  * is in the table of meanings ("a pagination cursor", "a sort order",
  * "a filter"), or NULL. */

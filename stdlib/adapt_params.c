@@ -83,16 +83,30 @@ static mig_status_t named_params(adapt_run_t *r, const adapt_call_t *c,
     return MIG_OK;
 }
 
+mig_status_t adapt_params_fit(adapt_run_t *r, const adapt_call_t *c,
+                              const adapt_target_t *t, val_t **fitted)
+{
+    val_t *named = NULL;
+    *fitted = NULL;
+    mig_status_t st = named_params(r, c, t, &named);
+    if (st == MIG_OK && named && val_len(r->problems) == 0)
+        st = adapt_fit(r, named, c->schema, fitted);
+    if (st == MIG_OK && *fitted && val_len(r->problems) == 0)
+        st = adapt_validate(r, c, *fitted);
+    val_unref(named);
+    if (st != MIG_OK || val_len(r->problems) > 0) {
+        val_unref(*fitted);
+        *fitted = NULL;
+    }
+    return st;
+}
+
 /* Fits, checks and decides, once the strategy can run. */
 static mig_status_t decide(adapt_run_t *r, const adapt_call_t *c,
                            const adapt_target_t *t, val_t **decision)
 {
-    val_t *named = NULL, *fitted = NULL;
-    mig_status_t st = named_params(r, c, t, &named);
-    if (st == MIG_OK && named && val_len(r->problems) == 0)
-        st = adapt_fit(r, named, c->schema, &fitted);
-    if (st == MIG_OK && fitted && val_len(r->problems) == 0)
-        st = adapt_validate(r, c, fitted);
+    val_t *fitted = NULL;
+    mig_status_t st = adapt_params_fit(r, c, t, &fitted);
     if (st == MIG_OK && val_len(r->problems) > 0) {
         st = adapt_fail(r, NULL, decision);
     } else if (st == MIG_OK && val_len(r->changes) == 0) {
@@ -105,7 +119,6 @@ static mig_status_t decide(adapt_run_t *r, const adapt_call_t *c,
     } else if (st == MIG_OK) {
         st = adapt_retry(r, c->argument, fitted, decision);
     }
-    val_unref(named);
     val_unref(fitted);
     return st;
 }
@@ -113,7 +126,7 @@ static mig_status_t decide(adapt_run_t *r, const adapt_call_t *c,
 /* The plan's map must name, for each old name, a new name (a string),
  * null, or {to: NAME, values: {OLD: NEW}}; anything else stops the
  * strategy (MIG_EINVALID, reported through R's context). */
-static mig_status_t check_map(adapt_run_t *r, const val_t *map)
+mig_status_t adapt_check_map(adapt_run_t *r, const val_t *map)
 {
     for (size_t i = 0; map && i < val_len(map); i++) {
         const val_t *e = val_map_value(map, i);
@@ -127,9 +140,9 @@ static mig_status_t check_map(adapt_run_t *r, const val_t *map)
                       && (!vals || val_type(vals) == VAL_MAP)
                       && val_len(e) == (size_t)(!!to + !!vals));
         if (!ok)
-            return actx_fail(r->ctx, "InvalidConfig", "adapt.params: map.%s: "
+            return actx_fail(r->ctx, "InvalidConfig", "%s: map.%s: "
                              "expected a new name, null (drop it) or {to: "
-                             "NAME, values: {OLD: NEW}}, found %s",
+                             "NAME, values: {OLD: NEW}}, found %s", r->who,
                              val_get_str(val_map_key(map, i), NULL),
                              adapt_a_type(e));
     }
@@ -145,7 +158,7 @@ mig_status_t adapt_params(action_ctx_t *ctx, const val_t *err,
     adapt_run_t r;
     mig_status_t st = adapt_run_init(&r, ctx, "adapt.params", c.argument);
     if (st == MIG_OK)
-        st = check_map(&r, c.map);
+        st = adapt_check_map(&r, c.map);
     if (st == MIG_OK && !c.schema)
         st = adapt_fail(&r, "no parameter schema to adapt to: give one "
                         "(adapt.params(schema: ...)) or let the action's "

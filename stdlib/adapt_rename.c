@@ -71,7 +71,7 @@ static bool apply_map(adapt_run_t *r, match_t *m)
         if (drop) {
             m->dropped[i] = true;
             size_t mark = adapt_path_key(r, key_at(m, i), strlen(key_at(m, i)));
-            adapt_change(r, "dropped (the plan's map)");
+            adapt_change(r, "dropped (%s)", r->map_name);
             adapt_path_pop(r, mark);
             continue;
         }
@@ -80,23 +80,23 @@ static bool apply_map(adapt_run_t *r, match_t *m)
         size_t j = m->t->props ? val_map_index(m->t->props, to, strlen(to))
                                : NONE;
         if (j == NONE) {
-            adapt_problem_text(r, "the plan's map renames '%s' to '%s', but "
-                               "%s has no such parameter (%s)", key_at(m, i),
-                               to, m->t->name, names(m));
+            adapt_problem_text(r, "%s renames '%s' to '%s', but %s has no "
+                               "such parameter (%s)", r->map_name,
+                               key_at(m, i), to, m->t->name, names(m));
             ok = false;
             continue;
         }
         if (m->filled[j]) {
-            adapt_problem_text(r, "the plan's map renames '%s' to '%s', but "
-                               "the call gives '%s' already", key_at(m, i),
-                               to, to);
+            adapt_problem_text(r, "%s renames '%s' to '%s', but the call "
+                               "gives '%s' already", r->map_name,
+                               key_at(m, i), to, to);
             ok = false;
             continue;
         }
         m->prop_of[i] = j;
         m->filled[j] = true;
-        adapt_change(r, "'%s' -> '%s' (the plan's map, %d%%)", key_at(m, i),
-                     to, ADAPT_CONF_MAP);
+        adapt_change(r, "'%s' -> '%s' (%s, %d%%)", key_at(m, i), to,
+                     r->map_name, ADAPT_CONF_MAP);
     }
     return ok;
 }
@@ -128,7 +128,7 @@ static val_t *mapped_value(adapt_run_t *r, const match_t *m, size_t i,
     if (a.oom || b.oom)
         r->oom = true;
     else
-        adapt_change(r, "%s -> %s (the plan's map, %d%%)", a.data, b.data,
+        adapt_change(r, "%s -> %s (%s, %d%%)", a.data, b.data, r->map_name,
                      ADAPT_CONF_MAP);
     adapt_path_pop(r, mark);
     strbuf_free(&a);

@@ -60,6 +60,7 @@ mig_status_t adapt_run_init(adapt_run_t *r, action_ctx_t *ctx,
 {
     r->ctx = ctx;
     r->who = who;
+    r->map_name = "the plan's map";
     r->oom = false;
     strbuf_init(&r->path);
     strbuf_puts(&r->path, root);

@@ -162,6 +162,53 @@ int adapt_synonym(const char *a, size_t la, const char *b, size_t lb)
     return same;
 }
 
+/* The sorted words of NAME's canonical form, a plural's 's' left out. */
+typedef struct word_set {
+    char w[8][ADAPT_WORD_MAX];
+    size_t n;
+    bool full;
+} word_set_t;
+
+static void put_word(void *arg, const char *w, size_t n)
+{
+    word_set_t *ws = arg;
+    const char *h = head_of(w, n);
+    if (h) {
+        w = h;
+        n = strlen(h);
+    }
+    if (n > 3 && w[n - 1] == 's')
+        n--;
+    if (ws->n == 8 || n >= ADAPT_WORD_MAX) {
+        ws->full = true;
+        return;
+    }
+    size_t at = ws->n++;
+    memcpy(ws->w[at], w, n);
+    ws->w[at][n] = '\0';
+    for (; at > 0 && strcmp(ws->w[at - 1], ws->w[at]) > 0; at--) {
+        char t[ADAPT_WORD_MAX];
+        memcpy(t, ws->w[at], sizeof t);
+        memcpy(ws->w[at], ws->w[at - 1], sizeof t);
+        memcpy(ws->w[at - 1], t, sizeof t);
+    }
+}
+
+bool adapt_same_words(const char *a, size_t la, const char *b, size_t lb)
+{
+    word_set_t x = { .n = 0 }, y = { .n = 0 };
+    if (la >= ADAPT_WORD_MAX || lb >= ADAPT_WORD_MAX)
+        return false;
+    words(a, la, put_word, &x);
+    words(b, lb, put_word, &y);
+    if (x.full || y.full || x.n == 0 || x.n != y.n)
+        return false;
+    for (size_t i = 0; i < x.n; i++)
+        if (strcmp(x.w[i], y.w[i]) != 0)
+            return false;
+    return true;
+}
+
 /* ---- parameters that carry meaning -------------------------------------- */
 
 /* A word of a parameter's name that says what it means to the call: a

@@ -28,6 +28,19 @@ mig_status_t stdlib_plan_modules(const ast_plan_t *plan, src_t *src,
                                  action_registry_t **actions,
                                  struct lua_bridge **lua);
 
+/* ---- interface diffs (adapt_diff_tools.c) ------------------------------ */
+
+/* The change from the interface OLD to NEW (docs/recovery.md, "Interface
+ * diffs"): each a parameter schema, a tool (MCP inputSchema, Anthropic
+ * input_schema, OpenAI parameters or function.parameters), a list of
+ * tools or {tools: [...]}. *OUT gets a new map {changes: [{kind, tool?,
+ * from?, to?, evidence?, confidence?, applied, note?}, ...], mapping:
+ * {map: {...}} for two schemas or {tools: {OLD: {to, set?, map}}}}.
+ * MIG_OK, MIG_ENOMEM, or MIG_EINVALID with WHY (an interface of no known
+ * shape, more than 256 tools or properties). Pure. */
+mig_status_t adapt_diff(const val_t *old, const val_t *new, val_t **out,
+                        strbuf_t *why);
+
 /* ---- the per-file outcome report of a run (tools_report.c) ------------ */
 
 /* The version of the report's JSON shape (docs/report.md); it grows when

@@ -19,6 +19,7 @@ mig_status_t stdlib_register(action_registry_t *r)
         { stdlib_test_api_actions, &stdlib_test_api_count },
         { stdlib_tools_actions, &stdlib_tools_count },
         { stdlib_registry_actions, &stdlib_registry_count },
+        { stdlib_translate_actions, &stdlib_translate_count },
     };
     resource_registry_state = registry_record_state;
     for (size_t i = 0; i < sizeof modules / sizeof *modules; i++) {

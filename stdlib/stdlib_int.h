@@ -25,6 +25,8 @@ extern const action_t stdlib_tools_actions[];   /* tools/tools.c */
 extern const size_t stdlib_tools_count;
 extern const action_t stdlib_registry_actions[];
 extern const size_t stdlib_registry_count;
+extern const action_t stdlib_translate_actions[];  /* adapt_translate.c */
+extern const size_t stdlib_translate_count;
 extern const action_handler_t stdlib_adapt_handlers[];
 extern const size_t stdlib_adapt_count;
 

@@ -1,0 +1,383 @@
+/* adapt_diff_tools.c: the diff of two interfaces (mig_stdlib.h,
+ * adapt_diff; docs/recovery.md, "Interface diffs"): each read as its tools
+ * (a list of them, {tools: [...]}, one tool, or one bare parameter
+ * schema), the tools paired by name, by old tools merged into a new one
+ * behind a discriminator, or by a rename, and each pair's parameters
+ * compared by adapt_diff.c. The result holds the change lines and the
+ * mapping a plan gives adapt.params or adapt.translate. */
+#include <string.h>
+
+#include "adapt_diff.h"
+
+#define NONE ((size_t)-1)
+#define DIFF_MAX_TOOLS 256
+
+typedef struct tool {
+    const char *name;       /* NULL for a bare schema */
+    const val_t *schema;
+} tool_t;
+
+typedef struct iface {
+    tool_t t[DIFF_MAX_TOOLS];
+    size_t n;
+    bool bare;              /* one parameter schema, no tool around it */
+    size_t pair[DIFF_MAX_TOOLS];
+} iface_t;
+
+static const val_t *kw(const val_t *s, const char *k)
+{
+    return val_type(s) == VAL_MAP ? val_map_get(s, k, strlen(k)) : NULL;
+}
+
+/* The parameter schema of the tool T in its known shapes: MCP's
+ * inputSchema, Anthropic's input_schema, OpenAI's parameters (also under
+ * "function"), or NULL. */
+static const val_t *tool_schema(const val_t *t)
+{
+    static const char *const keys[] = { "inputSchema", "input_schema",
+                                        "parameters" };
+    const val_t *fn = kw(t, "function");
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const val_t *s = kw(t, keys[i]);
+        if (!s && fn)
+            s = kw(fn, keys[i]);
+        if (s && val_type(s) == VAL_MAP)
+            return s;
+    }
+    return NULL;
+}
+
+static const char *tool_name(const val_t *t)
+{
+    const val_t *n = kw(t, "name");
+    if (!n && kw(t, "function"))
+        n = kw(kw(t, "function"), "name");
+    return n && val_type(n) == VAL_STRING ? val_get_str(n, NULL) : NULL;
+}
+
+/* Reads V (the interface WHICH: "old" or "new") into I. MIG_OK or
+ * MIG_EINVALID with WHY. */
+static mig_status_t read_iface(const val_t *v, const char *which, iface_t *i,
+                               strbuf_t *why)
+{
+    const val_t *list = val_type(v) == VAL_LIST ? v : kw(v, "tools");
+    i->n = 0;
+    i->bare = false;
+    if (!list && val_type(v) == VAL_MAP && tool_schema(v)) {
+        i->t[0].name = tool_name(v);
+        i->t[0].schema = tool_schema(v);
+        i->n = 1;
+    } else if (!list && val_type(v) == VAL_MAP
+               && (kw(v, "properties") || kw(v, "type"))) {
+        i->t[0].name = NULL;
+        i->t[0].schema = v;
+        i->n = 1;
+        i->bare = true;
+    } else if (list && val_type(list) == VAL_LIST) {
+        if (val_len(list) > DIFF_MAX_TOOLS) {
+            strbuf_printf(why, "the %s interface has %zu tools; at most %d "
+                          "are compared", which, val_len(list),
+                          DIFF_MAX_TOOLS);
+            return MIG_EINVALID;
+        }
+        for (size_t k = 0; k < val_len(list); k++) {
+            const val_t *t = val_list_get(list, k);
+            if (!tool_name(t) || !tool_schema(t)) {
+                strbuf_printf(why, "the %s interface's tool %zu (counted "
+                              "from 0) has no name or no parameter schema "
+                              "(inputSchema, input_schema or parameters)",
+                              which, k);
+                return MIG_EINVALID;
+            }
+            i->t[i->n].name = tool_name(t);
+            i->t[i->n++].schema = tool_schema(t);
+        }
+    } else {
+        strbuf_printf(why, "the %s interface is neither a parameter schema, "
+                      "a tool, nor a list of tools", which);
+        return MIG_EINVALID;
+    }
+    for (size_t k = 0; k < i->n; k++)
+        i->pair[k] = NONE;
+    return MIG_OK;
+}
+
+/* ---- tools merged behind a discriminator -------------------------------- */
+
+/* The values property P of schema S (a new tool's) is limited to: its
+ * enum, or the consts of its oneOf/anyOf schemas' P; NULL when none. */
+static mig_status_t disc_values(const val_t *s, const char *p, val_t **out)
+{
+    *out = NULL;
+    const val_t *e = kw(kw(kw(s, "properties"), p), "enum");
+    if (e && val_type(e) == VAL_LIST) {
+        *out = val_ref((val_t *)e);
+        return MIG_OK;
+    }
+    const val_t *l = kw(s, "oneOf") ? kw(s, "oneOf") : kw(s, "anyOf");
+    for (size_t i = 0; l && val_type(l) == VAL_LIST && i < val_len(l); i++) {
+        const val_t *k = kw(kw(kw(val_list_get(l, i), "properties"), p),
+                            "const");
+        if (!k)
+            continue;
+        if (!*out && !(*out = val_list_new(val_len(l))))
+            return MIG_ENOMEM;
+        if (val_list_push(*out, (val_t *)k) != MIG_OK)
+            return MIG_ENOMEM;
+    }
+    return MIG_OK;
+}
+
+/* The value of VALUES that, with the new tool's name NEW, names the old
+ * tool OLD (list_issues ~ issues + "list"), or NONE. */
+static size_t disc_pick(const char *old, const char *new, const val_t *values)
+{
+    for (size_t i = 0; i < val_len(values); i++) {
+        const val_t *v = val_list_get(values, i);
+        if (val_type(v) != VAL_STRING)
+            continue;
+        strbuf_t both;
+        strbuf_init(&both);
+        strbuf_printf(&both, "%s %s", new, val_get_str(v, NULL));
+        bool same = !both.oom && adapt_same_words(old, strlen(old),
+                                                  both.data, both.len);
+        strbuf_free(&both);
+        if (same)
+            return i;
+    }
+    return NONE;
+}
+
+/* The parameter schema of the new tool S for the value V of P: its
+ * oneOf/anyOf schema whose P is V, else S itself. */
+static const val_t *branch_for(const val_t *s, const char *p, const val_t *v)
+{
+    const val_t *l = kw(s, "oneOf") ? kw(s, "oneOf") : kw(s, "anyOf");
+    for (size_t i = 0; l && val_type(l) == VAL_LIST && i < val_len(l); i++) {
+        const val_t *b = val_list_get(l, i);
+        const val_t *k = kw(kw(kw(b, "properties"), p), "const");
+        if (k && val_equal(k, v))
+            return b;
+    }
+    return s;
+}
+
+/* ---- the mapping -------------------------------------------------------- */
+
+/* The mapping of an old tool: {to: NEW, set: {P: V} or none, map:
+ * {...}}, under its old name in TOOLS. */
+static mig_status_t map_tool(val_t *tools, const char *old, const char *new,
+                             const char *p, const val_t *v, val_t *map)
+{
+    val_t *e = val_map_new(3), *set = p ? val_map_new(1) : NULL;
+    mig_status_t st = e && (!p || set) ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = val_map_set_take(e, "to", 2, val_cstring(new));
+    if (st == MIG_OK && set) {
+        st = val_map_set(set, p, strlen(p), (val_t *)v);
+        if (st == MIG_OK)
+            st = val_map_set_take(e, "set", 3, set);
+        set = NULL;
+    }
+    if (st == MIG_OK)
+        st = val_map_set(e, "map", 3, map);
+    if (st == MIG_OK)
+        st = val_map_set_take(tools, old, strlen(old), e);
+    else
+        val_unref(e);
+    val_unref(set);
+    return st;
+}
+
+/* Compares the parameters of the old tool A to the new schema S (the
+ * discriminator P not reported), and files the mapping. */
+static mig_status_t pair_params(diff_t *d, val_t *tools, const tool_t *a,
+                                const tool_t *b, const val_t *s,
+                                const char *p, const val_t *v)
+{
+    val_unref(d->map);
+    if (!(d->map = val_map_new(4)))
+        return MIG_ENOMEM;
+    d->tool = b->name;
+    mig_status_t st = diff_params(d, a->schema, s, p);
+    if (st == MIG_OK && tools)
+        st = map_tool(tools, a->name, b->name, p, v, d->map);
+    return st;
+}
+
+/* Finds the new tools behind which old ones merged: a property whose
+ * values, with the new tool's name, are the names of two or more old
+ * tools not paired by name. */
+static mig_status_t merges(diff_t *d, iface_t *o, iface_t *n, val_t *tools)
+{
+    mig_status_t st = MIG_OK;
+    for (size_t j = 0; st == MIG_OK && j < n->n; j++) {
+        const val_t *props = kw(n->t[j].schema, "properties");
+        for (size_t q = 0; st == MIG_OK && props && val_type(props) == VAL_MAP
+                           && q < val_len(props); q++) {
+            const char *p = val_get_str(val_map_key(props, q), NULL);
+            val_t *values = NULL;
+            st = disc_values(n->t[j].schema, p, &values);
+            size_t hits = 0;
+            for (size_t i = 0; values && i < o->n; i++)
+                hits += o->pair[i] == NONE
+                        && disc_pick(o->t[i].name, n->t[j].name, values)
+                               != NONE;
+            for (size_t i = 0; st == MIG_OK && hits >= 2 && i < o->n; i++) {
+                size_t at = o->pair[i] == NONE
+                    ? disc_pick(o->t[i].name, n->t[j].name, values) : NONE;
+                if (at == NONE)
+                    continue;
+                const val_t *v = val_list_get(values, at);
+                strbuf_t note;
+                strbuf_init(&note);
+                strbuf_printf(&note, "%s: ", p);
+                val_format(v, &note);
+                d->tool = n->t[j].name;
+                diff_add(d, "tools merged behind a discriminator",
+                         o->t[i].name, n->t[j].name, "the tool's name and "
+                         "the value", ADAPT_CONF_SAME, true, note.data);
+                strbuf_free(&note);
+                o->pair[i] = j;
+                n->pair[j] = i;
+                st = pair_params(d, tools, &o->t[i], &n->t[j],
+                                 branch_for(n->t[j].schema, p, v), p, v);
+            }
+            val_unref(values);
+        }
+    }
+    return st;
+}
+
+const val_t *diff_schema_of(const val_t *iface, const char *tool,
+                            const char *p, const val_t *v)
+{
+    const val_t *list = val_type(iface) == VAL_LIST ? iface
+                                                    : kw(iface, "tools");
+    if (!tool || !list || val_type(list) != VAL_LIST) {
+        const val_t *s = val_type(iface) == VAL_MAP ? tool_schema(iface)
+                                                    : NULL;
+        return s ? s : iface;
+    }
+    for (size_t i = 0; i < val_len(list); i++) {
+        const val_t *t = val_list_get(list, i);
+        const char *name = tool_name(t);
+        if (name && strcmp(name, tool) == 0 && tool_schema(t))
+            return p ? branch_for(tool_schema(t), p, v) : tool_schema(t);
+    }
+    return NULL;
+}
+
+/* ---- the whole diff ----------------------------------------------------- */
+
+/* Pairs the tools left by the evidence of their names alone, the most
+ * confident first. */
+static mig_status_t renamed_tools(diff_t *d, iface_t *o, iface_t *n,
+                                  val_t *tools)
+{
+    for (;;) {
+        int best = ADAPT_CONF_MIN - 1;
+        size_t bi = NONE, bj = NONE;
+        const char *why = NULL;
+        for (size_t i = 0; i < o->n; i++)
+            for (size_t j = 0; o->pair[i] == NONE && j < n->n; j++) {
+                if (n->pair[j] != NONE)
+                    continue;
+                adapt_evidence_t e = { 0 };
+                adapt_name_evidence(o->t[i].name, strlen(o->t[i].name),
+                                    n->t[j].name, strlen(n->t[j].name), NULL,
+                                    &e);
+                adapt_evidence_done(&e);
+                if (e.conf > best) {
+                    best = e.conf;
+                    bi = i;
+                    bj = j;
+                    why = e.why;
+                }
+            }
+        if (bi == NONE)
+            return MIG_OK;
+        o->pair[bi] = bj;
+        n->pair[bj] = bi;
+        d->tool = n->t[bj].name;
+        diff_add(d, "tool renamed", o->t[bi].name, n->t[bj].name, why, best,
+                 true, NULL);
+        mig_status_t st = pair_params(d, tools, &o->t[bi], &n->t[bj],
+                                      n->t[bj].schema, NULL, NULL);
+        if (st != MIG_OK)
+            return st;
+    }
+}
+
+static mig_status_t diff_tools(diff_t *d, iface_t *o, iface_t *n,
+                               val_t *tools)
+{
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; i < o->n; i++)
+        for (size_t j = 0; o->pair[i] == NONE && j < n->n; j++)
+            if (n->pair[j] == NONE && strcmp(o->t[i].name, n->t[j].name) == 0) {
+                o->pair[i] = j;
+                n->pair[j] = i;
+            }
+    for (size_t i = 0; st == MIG_OK && i < o->n; i++)
+        if (o->pair[i] != NONE)
+            st = pair_params(d, tools, &o->t[i], &n->t[o->pair[i]],
+                             n->t[o->pair[i]].schema, NULL, NULL);
+    if (st == MIG_OK)
+        st = merges(d, o, n, tools);
+    if (st == MIG_OK)
+        st = renamed_tools(d, o, n, tools);
+    d->tool = NULL;
+    for (size_t i = 0; i < o->n; i++)
+        if (o->pair[i] == NONE)
+            diff_add(d, "tool removed", o->t[i].name, NULL, NULL, 0, false,
+                     "a call to it cannot be translated");
+    for (size_t j = 0; j < n->n; j++)
+        if (n->pair[j] == NONE)
+            diff_add(d, "tool added", NULL, n->t[j].name, NULL, 0, true,
+                     NULL);
+    return st == MIG_OK && d->oom ? MIG_ENOMEM : st;
+}
+
+mig_status_t adapt_diff(const val_t *old, const val_t *new, val_t **out,
+                        strbuf_t *why)
+{
+    *out = NULL;
+    iface_t o, n;
+    mig_status_t st = read_iface(old, "old", &o, why);
+    if (st == MIG_OK)
+        st = read_iface(new, "new", &n, why);
+    if (st != MIG_OK)
+        return st;
+    diff_t d = { .changes = val_list_new(8), .map = val_map_new(4) };
+    val_t *res = val_map_new(2), *mapping = val_map_new(1);
+    val_t *tools = o.bare || n.bare ? NULL : val_map_new(o.n);
+    st = d.changes && d.map && res && mapping && (o.bare || n.bare || tools)
+        ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK && (o.bare || n.bare)) {
+        st = diff_params(&d, o.t[0].schema, n.t[0].schema, NULL);
+        if (st == MIG_OK)
+            st = val_map_set(mapping, "map", 3, d.map);
+    } else if (st == MIG_OK) {
+        st = diff_tools(&d, &o, &n, tools);
+        if (st == MIG_OK)
+            st = val_map_set(mapping, "tools", 5, tools);
+    }
+    if (st == MIG_EINVALID)
+        strbuf_printf(why, "a parameter schema has more than %d properties",
+                      DIFF_MAX_PARAMS);
+    if (st == MIG_OK)
+        st = val_map_set(res, "changes", 7, d.changes);
+    if (st == MIG_OK)
+        st = val_map_set(res, "mapping", 7, mapping);
+    if (st == MIG_OK && d.oom)
+        st = MIG_ENOMEM;
+    if (st == MIG_OK)
+        *out = val_ref(res);
+    val_unref(res);
+    val_unref(mapping);
+    val_unref(tools);
+    val_unref(d.changes);
+    val_unref(d.map);
+    return st;
+}

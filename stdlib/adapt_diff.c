@@ -53,7 +53,7 @@ val_t *diff_add(diff_t *d, const char *kind, const char *from,
 
 static const val_t *kw(const val_t *s, const char *k)
 {
-    return val_type(s) == VAL_MAP ? val_map_get(s, k, strlen(k)) : NULL;
+    return s && val_type(s) == VAL_MAP ? val_map_get(s, k, strlen(k)) : NULL;
 }
 
 /* Whether a value of the old schema A can stand where the new B is
@@ -486,9 +486,9 @@ mig_status_t diff_params(diff_t *d, const val_t *old, const val_t *new,
     for (size_t i = 0; i < o.n; i++)
         if (po[i] != NONE)
             pair_changes(d, &o, i, &n, po[i]);
+    splits_and_merges(d, &o, &n);
     pair_by_evidence(d, &o, &n);
     moves(d, &o, &n);
-    splits_and_merges(d, &o, &n);
     left(d, &o, &n, new, skip);
     return d->oom ? MIG_ENOMEM : MIG_OK;
 }

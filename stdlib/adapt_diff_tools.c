@@ -26,7 +26,7 @@ typedef struct iface {
 
 static const val_t *kw(const val_t *s, const char *k)
 {
-    return val_type(s) == VAL_MAP ? val_map_get(s, k, strlen(k)) : NULL;
+    return s && val_type(s) == VAL_MAP ? val_map_get(s, k, strlen(k)) : NULL;
 }
 
 /* The parameter schema of the tool T in its known shapes: MCP's
@@ -212,7 +212,12 @@ static mig_status_t merges(diff_t *d, iface_t *o, iface_t *n, val_t *tools)
 {
     mig_status_t st = MIG_OK;
     for (size_t j = 0; st == MIG_OK && j < n->n; j++) {
-        const val_t *props = kw(n->t[j].schema, "properties");
+        const val_t *s = n->t[j].schema, *l = kw(s, "oneOf");
+        const val_t *props = kw(s, "properties");
+        if (!props && !l)
+            l = kw(s, "anyOf");
+        if (!props && l && val_type(l) == VAL_LIST && val_len(l) > 0)
+            props = kw(val_list_get(l, 0), "properties");
         for (size_t q = 0; st == MIG_OK && props && val_type(props) == VAL_MAP
                            && q < val_len(props); q++) {
             const char *p = val_get_str(val_map_key(props, q), NULL);

@@ -413,10 +413,11 @@ static void splits_and_merges(diff_t *d, side_t *o, side_t *n)
 /* ---- the whole diff ----------------------------------------------------- */
 
 /* What is left: removed old properties (dropped in the map unless they
- * carry meaning) and added new ones (required without a default, or
+ * carry meaning: adapt_meaning, or required by the old interface) and
+ * added new ones (required without a default, or
  * not). SKIP names a new property not to report (a discriminator). */
-static void left(diff_t *d, side_t *o, side_t *n, const val_t *nschema,
-                 const char *skip)
+static void left(diff_t *d, side_t *o, side_t *n, const val_t *oschema,
+                 const val_t *nschema, const char *skip)
 {
     for (size_t i = 0; i < o->n; i++) {
         if (o->pair[i] == TIE)
@@ -427,6 +428,8 @@ static void left(diff_t *d, side_t *o, side_t *n, const val_t *nschema,
             continue;
         const char *k = name_at(o, i);
         const char *meaning = adapt_meaning(k, strlen(k));
+        if (!meaning && is_required(oschema, k))
+            meaning = "required by the old interface";
         strbuf_t note;
         strbuf_init(&note);
         if (meaning)
@@ -489,6 +492,6 @@ mig_status_t diff_params(diff_t *d, const val_t *old, const val_t *new,
     splits_and_merges(d, &o, &n);
     pair_by_evidence(d, &o, &n);
     moves(d, &o, &n);
-    left(d, &o, &n, new, skip);
+    left(d, &o, &n, old, new, skip);
     return d->oom ? MIG_ENOMEM : MIG_OK;
 }

@@ -202,9 +202,10 @@ int adapt_synonym(const char *a, size_t la, const char *b, size_t lb);
  * each replaced by its synonym row's head and a plural's 's' left out
  * (list_issues ~ "issues list"; at most 8 words). */
 bool adapt_same_words(const char *a, size_t la, const char *b, size_t lb);
-/* What the parameter named NAME means to a call when a word of its name
- * is in the table of meanings ("a pagination cursor", "a sort order",
- * "a filter"), or NULL. */
+/* What the parameter named NAME means to a call: "a bound on the
+ * results" when its whole name is one (limit, per_page, ...), else what
+ * a word of its name says by the table of meanings ("a pagination
+ * cursor", "a sort order", "a filter"), or NULL. */
 const char *adapt_meaning(const char *name, size_t len);
 /* Whether TEXT holds NAME (3 bytes or more, in normal form) as a word. */
 bool adapt_mentions(const char *text, size_t tlen, const char *name,

@@ -263,9 +263,21 @@ static void find_meaning(void *arg, const char *w, size_t n)
             f->kind = meanings[i].kind;
 }
 
+/* Whole names that bound how many results a call returns: checked before
+ * the words, so that per_page is a bound, not a page cursor. */
+static const char *const bounds[] = {
+    "limit", "perpage", "pagesize", "maxresults", "top", "first", "last",
+    "count", NULL,
+};
+
 const char *adapt_meaning(const char *name, size_t len)
 {
     meaning_find_t f = { NULL };
+    char whole[ADAPT_WORD_MAX];
+    size_t n = normal_form(name, len, whole);
+    for (size_t i = 0; n < ADAPT_WORD_MAX && bounds[i]; i++)
+        if (strlen(bounds[i]) == n && memcmp(bounds[i], whole, n) == 0)
+            return "a bound on the results";
     if (len < ADAPT_WORD_MAX)
         words(name, len, find_meaning, &f);
     return f.kind;

@@ -137,6 +137,16 @@ static void removed(void **state)
             "removed||pretty||||true|dropped from a call, its value lost\n"
             "removed||labels||||false|a filter: a call that gives it is "
             "refused", "{\"map\": {\"pretty\": null}}");
+    /* A bound on the results, and a parameter the old tool required. */
+    diff_is(SR("'per_page': {'type': 'integer'}, 'number': {'type': "
+               "'integer'}, 'verbose': {'type': 'boolean'}", "['number']"),
+            S(""),
+            "removed||per_page||||false|a bound on the results: a call that "
+            "gives it is refused\n"
+            "removed||number||||false|required by the old interface: a call "
+            "that gives it is refused\n"
+            "removed||verbose||||true|dropped from a call, its value lost",
+            "{\"map\": {\"verbose\": null}}");
 }
 
 static void nesting(void **state)

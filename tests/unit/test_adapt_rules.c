@@ -168,6 +168,14 @@ static void removed_parameters(void **state)
                     "parameter 'labels' is a filter, and issues.list has "
                     "no parameter for it (query, state, first): dropping "
                     "it would change what the call returns", NO_CHANGES);
+    /* A bound on the results is no page cursor, and is not dropped
+     * either. */
+    afx_expect_fail(f, P, "{'params': {'query': 'bug', 'per_page': 5}}",
+                    DETAIL("s", "{'properties': {'query': {'type': "
+                           "'string'}}}"), NULL,
+                    "parameter 'per_page' is a bound on the results, and s "
+                    "has no parameter for it (query): dropping it would "
+                    "change what the call returns", NO_CHANGES);
     /* Kept when the schema allows other keys in so many words. */
     afx_expect_retry(f, P, "{'params': {'query': 'bug', 'sort_by': 'c', "
                      "'state': 'open'}}",

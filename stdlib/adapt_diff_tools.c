@@ -129,23 +129,28 @@ static mig_status_t disc_values(const val_t *s, const char *p, val_t **out)
 }
 
 /* The value of VALUES that, with the new tool's name NEW, names the old
- * tool OLD (list_issues ~ issues + "list"), or NONE. */
+ * tool OLD (adapt_merged_name: get_issue ~ issue_read + "get"): the one
+ * with the most words when several do; NONE when none does, or two with
+ * as many words tie. */
 static size_t disc_pick(const char *old, const char *new, const val_t *values)
 {
+    size_t best = NONE, words = 0;
+    bool tie = false;
     for (size_t i = 0; i < val_len(values); i++) {
         const val_t *v = val_list_get(values, i);
-        if (val_type(v) != VAL_STRING)
+        if (val_type(v) != VAL_STRING
+            || !adapt_merged_name(old, new, val_get_str(v, NULL)))
             continue;
-        strbuf_t both;
-        strbuf_init(&both);
-        strbuf_printf(&both, "%s %s", new, val_get_str(v, NULL));
-        bool same = !both.oom && adapt_same_words(old, strlen(old),
-                                                  both.data, both.len);
-        strbuf_free(&both);
-        if (same)
-            return i;
+        size_t n = 1;
+        for (const char *c = val_get_str(v, NULL); *c; c++)
+            n += *c == '_' || *c == '-' || (*c >= 'A' && *c <= 'Z');
+        tie = best != NONE && n == words ? true : n > words ? false : tie;
+        if (n > words) {
+            best = i;
+            words = n;
+        }
     }
-    return NONE;
+    return tie ? NONE : best;
 }
 
 /* The parameter schema of the new tool S for the value V of P: its

@@ -198,10 +198,12 @@ size_t adapt_name_rank(const char *a, size_t la, const char *b, size_t lb,
  * abbreviations"): as a whole name (q ~ query) or word by word (max_temp
  * ~ maximumTemperature); 0 when not; -1 out of memory. */
 int adapt_synonym(const char *a, size_t la, const char *b, size_t lb);
-/* Whether the names A and B are made of the same words, in any order,
- * each replaced by its synonym row's head and a plural's 's' left out
- * (list_issues ~ "issues list"; at most 8 words). */
-bool adapt_same_words(const char *a, size_t la, const char *b, size_t lb);
+/* Whether the old tool OLD is the new TOOL called with the discriminator
+ * VALUE: every word of VALUE is a word of OLD, every word of OLD is one of
+ * TOOL or of VALUE, and OLD shares a word with TOOL (get_issue_comments ~
+ * issue_read + "get_comments"; each word replaced by its synonym row's
+ * head and a plural's 's' left out; at most 8 words a name). */
+bool adapt_merged_name(const char *old, const char *tool, const char *value);
 /* What the parameter named NAME means to a call: "a bound on the
  * results" when its whole name is one (limit, per_page, ...), else what
  * a word of its name says by the table of meanings ("a pagination

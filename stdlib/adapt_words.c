@@ -194,19 +194,35 @@ static void put_word(void *arg, const char *w, size_t n)
     }
 }
 
-bool adapt_same_words(const char *a, size_t la, const char *b, size_t lb)
+static bool in_set(const word_set_t *ws, const char *w)
 {
-    word_set_t x = { .n = 0 }, y = { .n = 0 };
-    if (la >= ADAPT_WORD_MAX || lb >= ADAPT_WORD_MAX)
+    for (size_t i = 0; i < ws->n; i++)
+        if (strcmp(ws->w[i], w) == 0)
+            return true;
+    return false;
+}
+
+bool adapt_merged_name(const char *old, const char *tool, const char *value)
+{
+    word_set_t o = { .n = 0 }, t = { .n = 0 }, v = { .n = 0 };
+    if (strlen(old) >= ADAPT_WORD_MAX || strlen(tool) >= ADAPT_WORD_MAX
+        || strlen(value) >= ADAPT_WORD_MAX)
         return false;
-    words(a, la, put_word, &x);
-    words(b, lb, put_word, &y);
-    if (x.full || y.full || x.n == 0 || x.n != y.n)
+    words(old, strlen(old), put_word, &o);
+    words(tool, strlen(tool), put_word, &t);
+    words(value, strlen(value), put_word, &v);
+    if (o.full || t.full || v.full || !o.n || !v.n)
         return false;
-    for (size_t i = 0; i < x.n; i++)
-        if (strcmp(x.w[i], y.w[i]) != 0)
+    bool shared = false;
+    for (size_t i = 0; i < v.n; i++)
+        if (!in_set(&o, v.w[i]))
             return false;
-    return true;
+    for (size_t i = 0; i < o.n; i++) {
+        if (!in_set(&t, o.w[i]) && !in_set(&v, o.w[i]))
+            return false;
+        shared = shared || in_set(&t, o.w[i]);
+    }
+    return shared;
 }
 
 /* ---- parameters that carry meaning -------------------------------------- */

@@ -6,13 +6,16 @@
  * and the file it wrote is exactly the expected one (the right method,
  * every parameter by its V2 name and type, the repaired configuration);
  * a tool that cannot be repaired counts as reported only when its item
- * failed with the expected class. Prints the figures (a Markdown table
- * for bench/RESULTS.md) and the first misses.
+ * failed with the expected class. A wrong repair is a repairable tool
+ * whose item succeeded with another result than the expected one, or an
+ * unrepairable one whose item succeeded: something was guessed. Prints
+ * the figures (a Markdown table for bench/RESULTS.md) and the first
+ * misses.
  *
  * usage: bench_recovery_check DIR LOG
- * Exit status: 0 when at least 95% of the repairable tools were recovered
- * and every other one was reported; 1 when not; 2 when it could not
- * judge. */
+ * Exit status: 0 when at least AIM_RECOVERED (95%) of the repairable
+ * tools were recovered, every other one was reported, and no repair was
+ * wrong; 1 when not; 2 when it could not judge. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +146,7 @@ int main(int argc, char **argv)
     /* Per fault kind: tools that have it, and those recovered. */
     val_t *by_fault = val_map_new(16), *by_class = val_map_new(8);
     size_t repairable = 0, recovered = 0, hopeless = 0, reported = 0;
+    size_t wrong = 0;
     size_t clean = 0, clean_ok = 0, misses = 0;
     for (size_t i = 0; i < val_len(expected); i++) {
         val_t *x = val_list_get(expected, i);
@@ -160,6 +164,7 @@ int main(int argc, char **argv)
             snprintf(path, sizeof path, "%s/out/%s.json", dir, name);
             val_t *file = fail ? NULL : read_json(path);
             ok = file && val_equal(file, want_file);
+            wrong += file && !ok;
             if (!ok && fail)
                 snprintf(why, sizeof why, "failed: %s: %s", got,
                          val_get_str(val_map_get(fail, "message", 7), NULL));
@@ -176,6 +181,7 @@ int main(int argc, char **argv)
         } else {
             const char *want = val_get_str(val_map_get(x, "fails", 5), NULL);
             ok = got && strcmp(got, want) == 0;
+            wrong += !got;
             if (!ok)
                 snprintf(why, sizeof why, "should fail with %s, %s%s", want,
                          got ? "failed with " : "did not fail",
@@ -200,6 +206,8 @@ int main(int argc, char **argv)
            clean ? 100.0 * (double)clean_ok / (double)clean : 100.0);
     printf("| unrepairable tools reported with the right class | %zu of %zu "
            "| **%.1f%%** |\n", reported, hopeless, 100.0 * rep);
+    printf("| wrong repairs (a result other than the expected one, or a "
+           "success that should have failed) | %zu | |\n", wrong);
     print_tally("mismatch (repairable tools) | tools | recovered", by_fault);
     print_tally("unrepairable, by class | tools | reported", by_class);
     printf("\n| event | count |\n| --- | ---: |\n");
@@ -214,5 +222,5 @@ int main(int argc, char **argv)
     val_unref(failed);
     val_unref(by_fault);
     val_unref(by_class);
-    return rec >= AIM_RECOVERED && rep == 1.0 ? 0 : 1;
+    return rec >= AIM_RECOVERED && rep == 1.0 && wrong == 0 ? 0 : 1;
 }

@@ -166,6 +166,8 @@ typedef struct tool {
     bad_t bad;
     int values[MAX_PARAMS];     /* integer or bool values; strings derive */
     bool omit[MAX_PARAMS];      /* F_OMITTED: left out, its default used */
+    size_t renamed;             /* F_RENAMED: the parameter written under
+                                   its old name, or MAX_PARAMS */
     int timeout_ms, retries;
     bool enabled;
     int config_missing;         /* which key F_CONFIG_MISSING leaves out */
@@ -254,11 +256,9 @@ static void write_params(FILE *f, const tool_t *t, size_t i)
         fputc(']', f);
         return;
     }
-    /* By name: the renamed one is the last required parameter, or the
-     * first optional one. */
-    size_t renamed = MAX_PARAMS;
-    if (t->faults & F_RENAMED)
-        renamed = below((unsigned)n);
+    /* By name, the renamed one (drawn with the tool) under its old
+     * name. */
+    size_t renamed = t->renamed;
     fputc('{', f);
     bool first = true;
     for (size_t p = 0; p < n; p++) {
@@ -431,6 +431,19 @@ static void draw(tool_t *t, size_t i, size_t n)
     }
     if (t->faults & F_TEXT && textual_param(t) == MAX_PARAMS)
         t->faults &= ~(unsigned)F_TEXT;
+    /* A rename is only counted when it is written: a parameter given by
+     * name (not by position, not left out). */
+    t->renamed = MAX_PARAMS;
+    if (t->faults & F_RENAMED && !(t->faults & F_POSITIONAL)) {
+        size_t given[MAX_PARAMS], n_given = 0;
+        for (size_t p = 0; p < np; p++)
+            if (!t->omit[p])
+                given[n_given++] = p;
+        if (n_given)
+            t->renamed = given[below((unsigned)n_given)];
+    }
+    if (t->renamed == MAX_PARAMS)
+        t->faults &= ~(unsigned)F_RENAMED;
     t->config_missing = (int)below(N_CONFIG);
 }
 

@@ -17,8 +17,8 @@
 #   RATE_TIMEOUT (0.01) are their shares of all calls. TOOLS_SEED (the
 #   generator's default) picks other tools and mismatches.
 # Exit status: 0 when the aims are met (95% of the repairable tools
-# recovered, every other one reported), 1 when not, 2 when it could not
-# run.
+# recovered, every other one reported, no wrong repair), 1 when not, 2
+# when it could not run.
 set -eu
 die() { echo "run.sh: $*" >&2; exit 2; }
 [ $# -ge 1 ] && [ $# -le 2 ] || die "usage: run.sh MIG_BINARY [N]"

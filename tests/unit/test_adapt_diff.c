@@ -240,6 +240,30 @@ static void tools(void **state)
             "{\"tools\": {\"list_issues\": {\"to\": \"issue\", \"set\": {\"method\": \"list\"}, "
             "\"map\": {\"state\": {\"to\": \"state\", \"values\": {\"open\": \"OPEN\"}}}}, "
             "\"get_issue\": {\"to\": \"issue\", \"set\": {\"method\": \"get\"}, \"map\": {}}}}");
+    /* github/github-mcp-server 3ba8d4a1 ("Issues consolidation"): the
+     * new name has a word the old ones lack (read); list_sub_issues is no
+     * get_sub_issues (list is not get). */
+    diff_is("[" TOOL("get_issue", SR("'issue_number': {'type': 'number'}",
+                                     "['issue_number']")) ", "
+            TOOL("get_issue_comments", S("'issue_number': {'type': "
+                                         "'number'}")) ", "
+            TOOL("list_sub_issues", S("")) "]",
+            "[" TOOL("issue_read", SR("'method': {'enum': ['get', "
+                     "'get_comments', 'get_sub_issues']}, 'issue_number': "
+                     "{'type': 'number'}", "['method', 'issue_number']"))
+            "]",
+            "tools merged behind a discriminator|issue_read|get_issue|"
+            "issue_read|the tool's name and the value|95|true|method: "
+            "\"get\"\n"
+            "tools merged behind a discriminator|issue_read|"
+            "get_issue_comments|issue_read|the tool's name and the value|95|"
+            "true|method: \"get_comments\"\n"
+            "tool removed||list_sub_issues||||false|a call to it cannot be "
+            "translated",
+            "{\"tools\": {\"get_issue\": {\"to\": \"issue_read\", \"set\": "
+            "{\"method\": \"get\"}, \"map\": {}}, \"get_issue_comments\": "
+            "{\"to\": \"issue_read\", \"set\": {\"method\": "
+            "\"get_comments\"}, \"map\": {}}}}");
     /* One old tool alone is no merge: a value must name two. */
     diff_is("[" TOOL("list_issues", S("")) "]",
             "[" TOOL("tracker", SR("'method': {'enum': ['list']}",

@@ -55,6 +55,11 @@ void adapt_evidence_done(adapt_evidence_t *e)
 void adapt_name_evidence(const char *k, size_t lk, const char *p, size_t lp,
                          const val_t *ps, adapt_evidence_t *e)
 {
+    /* Names that mean different things to a call are never one: a page
+     * cursor is no page size (page ~ perPage), a cursor no search text. */
+    const char *mk = adapt_meaning(k, lk), *mp = adapt_meaning(p, lp);
+    if (mk && mp && strcmp(mk, mp) != 0)
+        return;
     size_t rank = adapt_name_rank(k, lk, p, lp, true);
     size_t shorter = lk < lp ? lk : lp;
     if (rank == 0)

@@ -247,7 +247,8 @@ typedef struct adapt_evidence {
 void adapt_evidence(const char *k, size_t lk, const val_t *v, const char *p,
                     size_t lp, const val_t *ps, adapt_evidence_t *e);
 /* The parts of it: the evidence of the names and of PS's description
- * added to E (zeroed by the caller); one kind of evidence added; the
+ * added to E (zeroed by the caller; none when the two names mean
+ * different things by adapt_meaning); one kind of evidence added; the
  * confidence computed from what was added. */
 void adapt_name_evidence(const char *k, size_t lk, const char *p, size_t lp,
                          const val_t *ps, adapt_evidence_t *e);

@@ -90,6 +90,19 @@ static void cursor_is_not_a_query(void **state)
                     "issues.list has no parameter for it (query, state, "
                     "first): dropping it would change what the call "
                     "returns", NO_CHANGES);
+    /* A page number is no page size, though one name holds the other
+     * (github-mcp-server 8aa3379f: page went, perPage stayed), nor an
+     * opaque cursor whose description says "page": names that mean
+     * different things are never matched. */
+    afx_expect_fail(f, P, "{'params': {'page': 2}}",
+                    DETAIL("issues.list", "{'properties': {'perPage': "
+                           "{'type': 'number'}, 'after': {'type': "
+                           "'string', 'description': 'Cursor from the "
+                           "previous page'}}}"), NULL,
+                    "parameter 'page' is a page number or offset, and "
+                    "issues.list has no parameter for it (perPage, after): "
+                    "dropping it would change what the call returns",
+                    NO_CHANGES);
     /* With query required, it is named as a candidate of 20%, and still
      * not applied. */
     afx_expect_fail(f, P, "{'params': {'after': 'Y3Vyc29yOjI=', 'state': "

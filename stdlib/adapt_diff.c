@@ -300,55 +300,69 @@ static void pair_by_evidence(diff_t *d, side_t *o, side_t *n)
 
 /* ---- nesting, splits and merges ----------------------------------------- */
 
+/* The property inside the object schema OBJ that NAME (schema S) is, at
+ * ADAPT_CONF_MIN or more after ADAPT_CONF_MOVED: its index, with its
+ * evidence in *E, or NONE. INTO says NAME is the old side (moved into
+ * OBJ), else the new one (moved out of it). */
+static size_t inner_match(const val_t *obj, const char *name, const val_t *s,
+                          bool into, adapt_evidence_t *e)
+{
+    const val_t *in = kw(obj, "properties");
+    for (size_t q = 0; in && val_type(in) == VAL_MAP && q < val_len(in);
+         q++) {
+        const char *qn = val_get_str(val_map_key(in, q), NULL);
+        if (into)
+            diff_evidence(name, s, qn, val_map_value(in, q), e);
+        else
+            diff_evidence(qn, val_map_value(in, q), name, s, e);
+        if (e->conf - ADAPT_CONF_MOVED >= ADAPT_CONF_MIN)
+            return q;
+    }
+    return NONE;
+}
+
+/* Reports a move: FROM to OUTER.INNER (INTO) or OUTER.INNER to FROM. */
+static void moved(diff_t *d, const char *from, const char *outer,
+                  const val_t *obj, size_t q, bool into,
+                  const adapt_evidence_t *e)
+{
+    strbuf_t path;
+    strbuf_init(&path);
+    strbuf_printf(&path, "%s.%s", outer,
+                  val_get_str(val_map_key(kw(obj, "properties"), q), NULL));
+    d->oom |= path.oom;
+    diff_add(d, into ? "moved into nesting" : "moved out of nesting",
+             into ? from : path.data, into ? path.data : from, e->why,
+             e->conf - ADAPT_CONF_MOVED, true, NULL);
+    strbuf_free(&path);
+}
+
 /* Old properties left that a property of a new object takes (moved into
  * it), or new ones left that an old object held (moved out of it). */
 static void moves(diff_t *d, side_t *o, side_t *n)
 {
+    adapt_evidence_t e;
     for (size_t i = 0; i < o->n; i++)
         for (size_t j = 0; o->pair[i] == NONE && j < n->n; j++) {
-            const val_t *in = kw(schema_at(n, j), "properties");
-            for (size_t q = 0; in && val_type(in) == VAL_MAP
-                               && q < val_len(in); q++) {
-                adapt_evidence_t e;
-                const char *qn = val_get_str(val_map_key(in, q), NULL);
-                diff_evidence(name_at(o, i), schema_at(o, i), qn,
-                              val_map_value(in, q), &e);
-                if (e.conf - ADAPT_CONF_MOVED < ADAPT_CONF_MIN)
-                    continue;
-                strbuf_t to;
-                strbuf_init(&to);
-                strbuf_printf(&to, "%s.%s", name_at(n, j), qn);
-                d->oom |= to.oom;
-                diff_add(d, "moved into nesting", name_at(o, i), to.data,
-                         e.why, e.conf - ADAPT_CONF_MOVED, true, NULL);
-                strbuf_free(&to);
-                o->pair[i] = j;
-                n->pair[j] = n->pair[j] == NONE ? i : n->pair[j];
-                break;
-            }
+            size_t q = inner_match(schema_at(n, j), name_at(o, i),
+                                   schema_at(o, i), true, &e);
+            if (q == NONE)
+                continue;
+            moved(d, name_at(o, i), name_at(n, j), schema_at(n, j), q, true,
+                  &e);
+            o->pair[i] = j;
+            n->pair[j] = n->pair[j] == NONE ? i : n->pair[j];
         }
     for (size_t j = 0; j < n->n; j++)
         for (size_t i = 0; n->pair[j] == NONE && i < o->n; i++) {
-            const val_t *in = kw(schema_at(o, i), "properties");
-            for (size_t q = 0; in && val_type(in) == VAL_MAP
-                               && q < val_len(in); q++) {
-                adapt_evidence_t e;
-                const char *qn = val_get_str(val_map_key(in, q), NULL);
-                diff_evidence(qn, val_map_value(in, q), name_at(n, j),
-                              schema_at(n, j), &e);
-                if (e.conf - ADAPT_CONF_MOVED < ADAPT_CONF_MIN)
-                    continue;
-                strbuf_t from;
-                strbuf_init(&from);
-                strbuf_printf(&from, "%s.%s", name_at(o, i), qn);
-                d->oom |= from.oom;
-                diff_add(d, "moved out of nesting", from.data, name_at(n, j),
-                         e.why, e.conf - ADAPT_CONF_MOVED, true, NULL);
-                strbuf_free(&from);
-                n->pair[j] = i;
-                o->pair[i] = o->pair[i] == NONE ? j : o->pair[i];
-                break;
-            }
+            size_t q = inner_match(schema_at(o, i), name_at(n, j),
+                                   schema_at(n, j), false, &e);
+            if (q == NONE)
+                continue;
+            moved(d, name_at(n, j), name_at(o, i), schema_at(o, i), q, false,
+                  &e);
+            n->pair[j] = i;
+            o->pair[i] = o->pair[i] == NONE ? j : o->pair[i];
         }
 }
 

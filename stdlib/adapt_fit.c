@@ -90,14 +90,8 @@ static bool is_required(const val_t *req, const char *k, size_t len)
  * replaces a null). */
 static void defaulted(adapt_run_t *r, const val_t *def, bool was_null)
 {
-    strbuf_t b;
-    strbuf_init(&b);
-    adapt_put_value(&b, def);
-    if (b.oom)
-        r->oom = true;
-    else
-        adapt_change(r, "%sdefault %s", was_null ? "null -> " : "", b.data);
-    strbuf_free(&b);
+    adapt_change_value(r, was_null ? "null -> default %s" : "default %s",
+                       def);
 }
 
 /* Whether null may stand for the property SUB: its type allows null, or

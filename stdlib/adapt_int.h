@@ -80,6 +80,8 @@ void adapt_path_pop(adapt_run_t *r, size_t mark);
  * with "..." so that a change line stays a line. */
 #define ADAPT_SHOWN 60
 void adapt_put_value(strbuf_t *b, const val_t *v);
+/* adapt_change with FMT's one %s replaced by V's text (adapt_put_value). */
+void adapt_change_value(adapt_run_t *r, const char *fmt, const val_t *v);
 /* "a number", "a string", "null", ...: V's mig type, for messages. */
 const char *adapt_a_type(const val_t *v);
 

@@ -174,6 +174,18 @@ void adapt_put_value(strbuf_t *b, const val_t *v)
     strbuf_free(&t);
 }
 
+void adapt_change_value(adapt_run_t *r, const char *fmt, const val_t *v)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    adapt_put_value(&b, v);
+    if (b.oom)
+        r->oom = true;
+    else
+        adapt_change(r, fmt, b.data);
+    strbuf_free(&b);
+}
+
 const char *adapt_a_type(const val_t *v)
 {
     static const char *const articled[] = {

@@ -129,6 +129,44 @@ static long count_of(val_t *counts, const char *kind)
     return n ? (long)val_get_int(n) : 0;
 }
 
+/* Whether a tool counted as "renamed" gives a parameter under another
+ * name than the V2 one: a key of the legacy PARAMS (a map) that the
+ * expected call's WANT does not have. The generator once counted renames
+ * it never wrote; a set that does so cannot be judged. */
+static bool rename_written(const val_t *params, const val_t *want)
+{
+    for (size_t i = 0; params && val_type(params) == VAL_MAP
+                       && i < val_len(params); i++) {
+        size_t len;
+        const char *k = val_get_str(val_map_key(params, i), &len);
+        if (!val_map_get(want, k, len))
+            return true;
+    }
+    return false;
+}
+
+/* Checks every tool of TOOLS (the legacy list) that EXPECTED says is
+ * renamed; dies naming the first whose rename is not written. */
+static void check_renames(const val_t *tools, const val_t *expected,
+                          const char *path)
+{
+    for (size_t i = 0; i < val_len(expected) && i < val_len(tools); i++) {
+        const val_t *x = val_list_get(expected, i);
+        const val_t *faults = val_map_get(x, "faults", 6);
+        bool renamed = false;
+        for (size_t j = 0; faults && j < val_len(faults); j++)
+            renamed = renamed || strcmp(val_get_str(val_list_get(faults, j),
+                                                    NULL), "renamed") == 0;
+        const val_t *file = val_map_get(x, "file", 4);
+        const val_t *call = file ? val_map_get(file, "call", 4) : NULL;
+        const val_t *want = call ? val_map_get(call, "params", 6) : NULL;
+        if (renamed && want && !rename_written(val_map_get(
+                val_list_get(tools, i), "params", 6), want))
+            die("a tool counted as renamed gives every parameter by its V2 "
+                "name in", path);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -141,6 +179,12 @@ int main(int argc, char **argv)
     val_t *expected = read_json(path);
     if (!expected || val_type(expected) != VAL_LIST)
         die("cannot read the expectations", path);
+    snprintf(path, sizeof path, "%s/tools.json", dir);
+    val_t *tools = read_json(path);
+    if (!tools || val_type(tools) != VAL_LIST)
+        die("cannot read the legacy tools", path);
+    check_renames(tools, expected, path);
+    val_unref(tools);
     val_t *counts = val_map_new(16);
     val_t *failed = item_failures(argv[2], counts);
     /* Per fault kind: tools that have it, and those recovered. */

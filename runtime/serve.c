@@ -276,7 +276,7 @@ static int listen_on(const serve_addr_t *addr, diag_list_t *diags)
     if (fd >= 0)
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (fd < 0 || bind(fd, (const struct sockaddr *)&addr->sa, addr->len) != 0
-        || listen(fd, 128) != 0) {
+        || listen(fd, SERVE_BACKLOG) != 0) {
         diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot listen there: %s",
                  strerror(errno));
         if (fd >= 0)

@@ -24,8 +24,10 @@
 /* Each connection's memory: the request line and headers must fit in it
  * with room to spare, else libmicrohttpd answers 431 itself. */
 #define SERVE_CONN_MEMORY (64 * 1024)
-/* Connections open at once; the next is closed as it is accepted. */
+/* Connections open at once; the next waits in the system's listen queue
+ * (SERVE_BACKLOG long) until one closes. */
 #define SERVE_MAX_CONNECTIONS 64
+#define SERVE_BACKLOG 128
 /* Seconds a connection may stay silent (a slow client, an idle one)
  * before it is closed. */
 #define SERVE_TIMEOUT_S 10

@@ -17,21 +17,21 @@ trap 'stop_all; exit 1' INT TERM
 # in $PID, its URL in $URL (read from its one line on stdout), its
 # stderr in $W/NAME.err. Fails the test when it does not listen in 10 s.
 start_server() {
-  name=$1; shift
-  : > "$W/$name.out"
-  "$MIG" serve --listen 127.0.0.1:0 "$@" > "$W/$name.out" 2> "$W/$name.err" &
+  sname=$1; shift
+  : > "$W/$sname.out"
+  "$MIG" serve --listen 127.0.0.1:0 "$@" > "$W/$sname.out" 2> "$W/$sname.err" &
   PID=$!
   echo "$PID" >> "$W/pids"
   URL=
   i=0
   while [ $i -lt 200 ]; do
-    URL=$(sed -n 's/^mig serve: listening on \(http:.*\)$/\1/p' "$W/$name.out")
+    URL=$(sed -n 's/^mig serve: listening on \(http:.*\)$/\1/p' "$W/$sname.out")
     [ -n "$URL" ] && return 0
     kill -0 "$PID" 2>/dev/null || break
     sleep 0.05
     i=$((i + 1))
   done
-  bad "server $name did not listen: $(cat "$W/$name.err")"
+  bad "server $sname did not listen: $(cat "$W/$sname.err")"
   return 1
 }
 

@@ -26,16 +26,6 @@ static int exit_for(run_result_t r)
     return codes[r];
 }
 
-bool cli_parse_seed(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!s || *s < '0' || *s > '9')
-        return false;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    *out = v;
-    return *end == '\0' && errno == 0 && v < (1ULL << 53);
-}
 
 /* ---- fault injection ------------------------------------------------------ */
 

@@ -26,19 +26,6 @@ static int fail(int code, const char *fmt, const char *what)
     return code;
 }
 
-/* TEXT as a whole number from LO to HI into *OUT; false when it is not. */
-static bool whole(const char *text, long long lo, long long hi,
-                  long long *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (!*text || *end || errno || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* Reads the rehearsal knobs into CFG. EXIT_CLEAN or EXIT_USAGE (said). */
 static int read_knobs(const cli_cmd_t *cmd, const cli_args_t *a,
                       serve_config_t *cfg)
@@ -49,7 +36,7 @@ static int read_knobs(const cli_cmd_t *cmd, const cli_args_t *a,
     const char *retry = cli_value(cmd, a, "retry-after");
     const char *seed = cli_value(cmd, a, "seed");
     const char *limit = cli_value(cmd, a, "rate-limit");
-    long long n;
+    uint64_t n = 0;
     if (lat) {
         val_t *v = NULL;
         if (params_read_literal(lat, &v) != MIG_OK)
@@ -75,17 +62,17 @@ static int read_knobs(const cli_cmd_t *cmd, const cli_args_t *a,
         return fail(EXIT_USAGE, "--fail-status, --retry-after and --seed "
                     "shape the failures of --fail-rate; give it too%s", "");
     cfg->fail_status = 503;
-    if (status && (!whole(status, 0, 999, &n) || (n != 429 && n != 503)))
+    if (status && (!cli_parse_count(status, 0, 999, &n) || (n != 429 && n != 503)))
         return fail(EXIT_USAGE, "--fail-status takes 429 or 503, not '%s'",
                     status);
     if (status)
         cfg->fail_status = (int)n;
     cfg->retry_after_s = 1;
-    if (retry && !whole(retry, 0, SERVE_RETRY_AFTER_MAX, &n))
+    if (retry && !cli_parse_count(retry, 0, SERVE_RETRY_AFTER_MAX, &n))
         return fail(EXIT_USAGE, "--retry-after takes whole seconds from 0 "
                     "to 86400, not '%s'", retry);
     if (retry)
-        cfg->retry_after_s = n;
+        cfg->retry_after_s = (int64_t)n;
     if (seed && !cli_parse_seed(seed, &cfg->seed))
         return fail(EXIT_USAGE, "--seed takes a whole number from 0 to "
                     "2^53 - 1, not '%s'", seed);
@@ -97,7 +84,7 @@ static int read_knobs(const cli_cmd_t *cmd, const cli_args_t *a,
         if (ok) {
             memcpy(num, limit, len - 2);
             num[len - 2] = '\0';
-            ok = whole(num, 1, SERVE_RATE_MAX, &n);
+            ok = cli_parse_count(num, 1, SERVE_RATE_MAX, &n);
         }
         if (!ok)
             return fail(EXIT_USAGE, "--rate-limit takes N/s, N a whole "

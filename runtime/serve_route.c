@@ -100,28 +100,16 @@ mig_status_t serve_reply_error(serve_resp_t *resp, serve_error_t e,
     strbuf_init(&msg);
     va_list ap;
     va_start(ap, fmt);
-    char small[512];
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    strbuf_vprintf(&msg, fmt, ap);
     va_end(ap);
-    if (n >= (int)sizeof small) {
-        char *big = malloc((size_t)n + 1);
-        if (big) {
-            va_start(ap, fmt);
-            vsnprintf(big, (size_t)n + 1, fmt, ap);
-            va_end(ap);
-            strbuf_puts(&msg, big);
-            free(big);
-        } else
-            msg.oom = true;
-    } else
-        strbuf_puts(&msg, small);
     val_t *err = val_map_new(3), *top = val_map_new(1);
     mig_status_t st = err && top && !msg.oom ? MIG_OK : MIG_ENOMEM;
     if (st == MIG_OK)
         st = val_map_set_take(err, "type", 4,
                               val_cstring(serve_error_type(e)));
     if (st == MIG_OK)
-        st = val_map_set_take(err, "message", 7, val_cstring(msg.data));
+        st = val_map_set_take(err, "message", 7,
+                              val_cstring(msg.data ? msg.data : ""));
     if (st == MIG_OK)
         st = val_map_set_take(err, "detail", 6,
                               detail ? val_ref((val_t *)detail)

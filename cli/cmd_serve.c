@@ -62,7 +62,8 @@ static int read_knobs(const cli_cmd_t *cmd, const cli_args_t *a,
         return fail(EXIT_USAGE, "--fail-status, --retry-after and --seed "
                     "shape the failures of --fail-rate; give it too%s", "");
     cfg->fail_status = 503;
-    if (status && (!cli_parse_count(status, 0, 999, &n) || (n != 429 && n != 503)))
+    if (status && (!cli_parse_count(status, 0, 999, &n)
+                   || (n != 429 && n != 503)))
         return fail(EXIT_USAGE, "--fail-status takes 429 or 503, not '%s'",
                     status);
     if (status)

@@ -335,8 +335,8 @@ mig_status_t serve_start(serve_t *s, const serve_addr_t *addr,
                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                               MHD_OPTION_END);
     if (!s->mhd) {
-        diag_add(diags, DIAG_ERROR, NULL, NULL, "the HTTP server (libmicrohttpd) "
-                 "did not start");
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "the HTTP server "
+                 "(libmicrohttpd) did not start");
         close(fd);
         return MIG_EIO;
     }

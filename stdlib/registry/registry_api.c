@@ -137,27 +137,25 @@ static bool if_match_holds(const char *cond, const val_t *have)
     return false;
 }
 
-/* Checks the request's If-Match (and, for a put, If-None-Match: *)
+/* Checks the request's If-Match (and, for a PUT, If-None-Match: *)
  * against HAVE: true when they hold; else the 412 (or the 400 of an
  * If-None-Match other than *) is answered in RESP. */
-static bool preconditions(serve_req_t *req, serve_resp_t *resp,
+static bool preconditions(serve_req_t *req, serve_resp_t *resp, bool put,
                           const api_kind_t *k, const char *name,
                           const val_t *have, mig_status_t *st)
 {
     const char *im = serve_req_header(req, "If-Match");
-    const char *inm = serve_req_header(req, "If-None-Match");
+    const char *inm = put ? serve_req_header(req, "If-None-Match") : NULL;
     char tag[BLOB_HEX + 16] = "none";
     if (have)
         etag_of(have, tag, sizeof tag);
     val_t *detail = val_map_new(1);
-    if (detail && val_map_set_take(detail, "etag", 4, have ? val_cstring(tag)
-                                                          : val_null()))
-        *st = MIG_ENOMEM;
-    if (!detail)
-        *st = MIG_ENOMEM;
+    *st = detail ? val_map_set_take(detail, "etag", 4, have ? val_cstring(tag)
+                                                          : val_null())
+                 : MIG_ENOMEM;
     bool ok = false;
     if (*st != MIG_OK)
-        ;
+        ok = false;         /* out of memory: answered 500 */
     else if (inm && strcmp(inm, "*") != 0)
         *st = serve_reply_error(resp, SERVE_ERR_BAD_REQUEST, NULL,
                                 "If-None-Match takes only * here (create "
@@ -313,7 +311,8 @@ static mig_status_t put_locked(serve_req_t *req, serve_resp_t *resp,
                                           &have);
     if (st == MIG_EINVALID)
         return reply_failed(resp, api->ctx);
-    bool go = st == MIG_OK && preconditions(req, resp, k, name, have, &st);
+    bool go = st == MIG_OK
+              && preconditions(req, resp, true, k, name, have, &st);
     bool replace = serve_req_header(req, "If-Match") != NULL;
     if (go && !(args = args_of("db", api->db, NULL)))
         st = MIG_ENOMEM;
@@ -380,7 +379,7 @@ static mig_status_t api_delete(serve_req_t *req, serve_resp_t *resp,
         st = reply_failed(resp, api->ctx);
     else if (st == MIG_OK
              && (!serve_req_header(req, "If-Match")
-                 || preconditions(req, resp, k, name, have, &st))
+                 || preconditions(req, resp, false, k, name, have, &st))
              && st == MIG_OK)
         st = call(api, "registry.delete", args, resp, &out);
     pthread_mutex_unlock(&api->lock);

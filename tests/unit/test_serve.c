@@ -59,8 +59,8 @@ static void test_routes(void **state)
     serve_config_t cfg = { 0 };
     serve_t *s = serve_new(&cfg);
     assert_non_null(s);
-    assert_int_equal(serve_add_routes(s, routes, sizeof routes / sizeof *routes),
-                     MIG_OK);
+    size_t n = sizeof routes / sizeof *routes;
+    assert_int_equal(serve_add_routes(s, routes, n), MIG_OK);
     const serve_route_t *r;
     char v0[64], v1[64], allow[64];
     assert_int_equal(find(s, "GET", "/v2/tools", &r, v0, v1, allow), 200);

@@ -7,11 +7,20 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/mig-serve.XXXXXX")
 : > "$W/pids"
 mkdir -p "$W/x"
 : > "$W/exchanges.tsv"
+# At exit every server is stopped; a sanitizer's report in a server's
+# stderr fails the test (under build-sanitize), else the folder goes.
 stop_all() {
-  while read -r p; do kill "$p" 2>/dev/null; done < "$W/pids"
+  rc=$?
+  while read -r p; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done < "$W/pids"
+  if grep -l 'Sanitizer\|runtime error:' "$W"/*.err 2>/dev/null; then
+    echo "FAIL: a server's sanitizer report (above; kept in $W)" >&2
+    exit 1
+  fi
+  rm -rf "$W"
+  exit $rc
 }
 trap 'stop_all' EXIT
-trap 'stop_all; exit 1' INT TERM
+trap 'exit 1' INT TERM
 
 # Starts `mig serve --listen 127.0.0.1:0 ARGS...` as server NAME: its pid
 # in $PID, its URL in $URL (read from its one line on stdout), its

@@ -156,6 +156,30 @@ for coll in tools servers backends; do
   req GET "/v2/$coll?cursor=bm90LWEtY3Vyc29y"
   status_is 400 "$coll: a cursor the server never gave"
 done
+# A folder registry pages the same (it reads every record, then pages).
+mkdir "$W/folder"
+main=$URL
+start_server folder --registry "$W/folder" || { summary; exit 1; }
+for n in 5 1 4 2 3; do
+  req PUT "/v2/tools/f$n" --data-binary "$(rec_json tool "f$n")"
+  status_is 201 "folder: PUT f$n"
+done
+names=
+cursor=
+pages=0
+while [ $pages -lt 5 ]; do
+  req GET "/v2/tools?limit=2${cursor:+&cursor=$cursor}"
+  status_is 200 "folder: a page"
+  pages=$((pages + 1))
+  names="$names$(printf '%s' "$BODY" | grep -o '"name":"f[0-9]"' | cut -d'"' -f4 | tr '\n' ' ')"
+  cursor=$(printf '%s' "$BODY" | sed -n 's/.*"next_cursor":"\([^"]*\)".*/\1/p')
+  [ -z "$cursor" ] && break
+done
+[ "$names" = "f1 f2 f3 f4 f5 " ] && [ $pages -eq 3 ] && ok \
+  || bad "folder: $pages pages held '$names'"
+[ -f "$W/folder/tools/f3.json" ] || [ -n "$(find "$W/folder" -name 'f3*')" ] && ok \
+  || bad "folder: no file for f3"
+URL=$main
 # A cursor of one collection is not one of another.
 req GET '/v2/servers?limit=1'
 cursor=$(printf '%s' "$BODY" | sed -n 's/.*"next_cursor":"\([^"]*\)".*/\1/p')

@@ -91,6 +91,19 @@ for coll in tools servers backends; do
   status_is 400 "$coll: a body that is not JSON"
   body_holds '"message":"the body is not JSON: 1:'
 done
+# GET finds a record by one of its aliases too (registry.get), with its
+# own name and ETag; PUT and DELETE take names only.
+req PUT /v2/tools/renamed --data-binary "{\"description\": \"r\", \"inputSchema\": {\"type\": \"object\"}, \"aliases\": [\"old-name\"], $P}"
+status_is 201 "tools: PUT a record with an alias"
+etag=$(header ETag)
+req GET /v2/tools/old-name
+status_is 200 "tools: GET by an alias"
+body_holds '"name":"renamed"'
+[ "$(header ETag)" = "$etag" ] && ok || bad "GET by alias: ETag $(header ETag), not $etag"
+req DELETE /v2/tools/old-name
+status_is 404 "tools: DELETE by an alias"
+req DELETE /v2/tools/renamed
+status_is 204 "tools: DELETE by the name"
 # The validator's own message, whole, for a tool.
 req PUT /v2/tools/echo --data-binary "{\"description\": 5, \"inputSchema\": \"none\", $P}"
 status_is 422 "tools: the validator's message"

@@ -249,6 +249,13 @@ void cli_report_unverified(const cli_report_t *r, const val_t *unv);
 void cli_report_end(cli_report_t *r, const char *cmd, int64_t id,
                     const char *what, run_result_t res, int code);
 
+/* Reads S, a whole number from LO to HI (digits only), into *OUT; false
+ * (OUT untouched) when it is not one. */
+bool cli_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+/* Reads a seed (--seed of run, gen and serve): a whole number from 0 to
+ * 2^53 - 1 (it is recorded as a number of the state store's JSON). */
+bool cli_parse_seed(const char *s, uint64_t *out);
+
 /* The subcommands. */
 int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args);
@@ -269,6 +276,7 @@ int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_completions(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_lsp(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_gen(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_serve(const cli_cmd_t *cmd, const cli_args_t *args);
 /* Prints the man page mig(1) in roff, from cli_commands (`mig help
  * --man`, cmd_completions.c). */
 void cli_print_man(FILE *out);

@@ -85,19 +85,6 @@ static bool non_empty(const char *path)
     return any;
 }
 
-/* A whole number from LO to HI, or false. */
-static bool parse_count(const char *s, uint64_t lo, uint64_t hi,
-                        uint64_t *out)
-{
-    char *end;
-    if (!s || *s < '0' || *s > '9')
-        return false;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    *out = v;
-    return *end == '\0' && errno == 0 && v >= lo && v <= hi;
-}
-
 /* Reads the options into O; EXIT_CLEAN or EXIT_USAGE (said). */
 static int read_opts(const cli_cmd_t *cmd, const cli_args_t *args,
                      gen_opts_t *o)
@@ -114,17 +101,17 @@ static int read_opts(const cli_cmd_t *cmd, const cli_args_t *args,
                 "%d)\n", GEN_MAX_COUNT);
         return EXIT_USAGE;
     }
-    if (!parse_count(count, 1, GEN_MAX_COUNT, &o->count)) {
+    if (!cli_parse_count(count, 1, GEN_MAX_COUNT, &o->count)) {
         fprintf(stderr, "mig gen: error: --count takes a whole number from 1 "
                 "to %d, not '%s'\n", GEN_MAX_COUNT, count);
         return EXIT_USAGE;
     }
-    if (seed && !parse_count(seed, 0, (1ULL << 53) - 1, &o->seed)) {
+    if (seed && !cli_parse_seed(seed, &o->seed)) {
         fprintf(stderr, "mig gen: error: --seed takes a whole number from 0 "
                 "to 2^53 - 1, not '%s'\n", seed);
         return EXIT_USAGE;
     }
-    if (per && !parse_count(per, 1, GEN_MAX_PER_FILE, &v)) {
+    if (per && !cli_parse_count(per, 1, GEN_MAX_PER_FILE, &v)) {
         fprintf(stderr, "mig gen: error: --files-per takes a whole number "
                 "from 1 to %d, not '%s'\n", GEN_MAX_PER_FILE, per);
         return EXIT_USAGE;

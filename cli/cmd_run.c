@@ -26,18 +26,6 @@ static int exit_for(run_result_t r)
     return codes[r];
 }
 
-/* A seed: a whole number from 0 to 2^53 - 1 (it is recorded as a
- * number of the state store's JSON). */
-static bool parse_seed(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!s || *s < '0' || *s > '9')
-        return false;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    *out = v;
-    return *end == '\0' && errno == 0 && v < (1ULL << 53);
-}
 
 /* ---- fault injection ------------------------------------------------------ */
 
@@ -197,7 +185,7 @@ int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
     }
     o.durable_full = dur && strcmp(dur, "full") == 0;
     const char *seed = cli_value(cmd, args, "seed");
-    if (seed && !(o.has_seed = parse_seed(seed, &o.seed))) {
+    if (seed && !(o.has_seed = cli_parse_seed(seed, &o.seed))) {
         fprintf(stderr, "mig run: error: --seed takes a whole number from 0 "
                 "to 2^53 - 1, not '%s'\n", seed);
         return EXIT_USAGE;

@@ -206,6 +206,33 @@ static const cli_opt_t gen_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t serve_opts[] = {
+    { .name = "registry", .arg = "PATH",
+      .help = "the registry to serve: a SQLite database (.db) or a folder "
+              "(required)" },
+    { .name = "listen", .arg = "HOST:PORT",
+      .help = "where to listen (default 127.0.0.1:8470; port 0: any free one)" },
+    { .name = "token-file", .arg = "FILE",
+      .help = "the bearer token requests that change something must carry" },
+    { .name = "durability", .arg = "MODE",
+      .help = "grouped (the default) or full: sync every write, as "
+              "'mig run --durability full'" },
+    { .name = "latency", .arg = "DURATION",
+      .help = "wait this long before every answer (0ms to 60s)" },
+    { .name = "fail-rate", .arg = "SHARE",
+      .help = "answer a seeded share (0 to 1) of requests with --fail-status" },
+    { .name = "fail-status", .arg = "CODE",
+      .help = "429 or 503 (the default), for --fail-rate" },
+    { .name = "retry-after", .arg = "SECS",
+      .help = "the Retry-After of --fail-rate's answers (default 1)" },
+    { .name = "seed", .arg = "N",
+      .help = "the seed --fail-rate draws from (default 0)" },
+    { .name = "rate-limit", .arg = "N/s",
+      .help = "answer 429 with Retry-After past N requests a second" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t help_opts[] = {
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
@@ -564,6 +591,40 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when the files were written; 2 for a usage error (a\n"
           "kind, count or share out of bounds) or a file that cannot be\n"
           "written; 6 when DIR is not empty and --force was not given." },
+    { .name = "serve", .run = cmd_serve, .operands = "",
+      .min_operands = 0, .max_operands = 0, .opts = serve_opts,
+      .summary = "serve a V2 registry over HTTP (REST, docs/registry-api.md)",
+      .help =
+          "Serves the registry PATH (--registry; as a plan's db names one)\n"
+          "over HTTP until SIGINT, SIGTERM or SIGHUP: GET, PUT and DELETE\n"
+          "/v2/tools/{name}, GET /v2/tools?cursor=&limit= (pages of at most\n"
+          "500), and the same under /v2/servers and /v2/backends, with ETags\n"
+          "(the record's digest), If-Match and If-None-Match: *, and JSON\n"
+          "error bodies (docs/registry-api.md). Every write is the registry\n"
+          "actions' own: the record is validated (422 with each problem's\n"
+          "JSON pointer), digested and stored as registry.put stores it, one\n"
+          "request at a time. Prints one line, 'mig serve: listening on\n"
+          "http://HOST:PORT', when it listens (port 0 picks a free port).\n"
+          "\n"
+          "It listens on loopback unless --listen says otherwise, and refuses\n"
+          "to listen beyond loopback without --token-file. With a token, a\n"
+          "request that changes something needs 'Authorization: Bearer\n"
+          "TOKEN' (401 without, 403 with another); reads need none. Bodies\n"
+          "of more than 1 MiB are refused (413); at most 64 connections are\n"
+          "open at once, and one silent for 10 s is closed. On a signal it\n"
+          "stops accepting, lets the requests in flight finish (30 s at\n"
+          "most) and closes the registry.\n"
+          "\n"
+          "For rehearsals: --latency delays every answer; --fail-rate answers\n"
+          "that share of requests with --fail-status and Retry-After:\n"
+          "--retry-after, the same requests for the same --seed; --rate-limit\n"
+          "N/s answers 429 with Retry-After past N requests a second.\n"
+          "\n"
+          "Exit status: 0 when stopped by a signal; 2 for a usage error, a\n"
+          "registry that cannot be opened (damaged, another schema version,\n"
+          "no folder to create it in), or an address it cannot listen on; 6\n"
+          "when refused: beyond loopback without a token; 9 when requests\n"
+          "still running 30 s after the signal were cut short." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

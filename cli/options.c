@@ -1,5 +1,6 @@
 /* options.c: reads a command line against a command's row in the table,
  * and prints that command's help from the same row. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,24 @@ size_t cli_values(const cli_cmd_t *cmd, const cli_args_t *a, const char *name,
     int i = cli_opt_index(cmd, name);
     *out = a->repeated + a->first[i];
     return a->count[i];
+}
+
+bool cli_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char *end;
+    if (!s || *s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0' || errno != 0 || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool cli_parse_seed(const char *s, uint64_t *out)
+{
+    return cli_parse_count(s, 0, (1ULL << 53) - 1, out);
 }
 
 static void usage_line(const cli_cmd_t *cmd, FILE *out)

@@ -182,6 +182,9 @@ void strbuf_putc(strbuf_t *b, char c);
 void strbuf_put_clipped(strbuf_t *b, const char *s, size_t n, size_t max);
 void strbuf_printf(strbuf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* strbuf_printf with the arguments in AP (used up). */
+void strbuf_vprintf(strbuf_t *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Appends S quoted as a .mig string literal, escapes included. */
 void strbuf_put_quoted(strbuf_t *b, const char *s, size_t n);
 /* Appends MS milliseconds the way a plan writes a duration: 1h30m, 250ms,

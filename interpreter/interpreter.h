@@ -762,6 +762,12 @@ mig_status_t params_resolve(const ast_plan_t *plan, src_t *src,
                             const char *const *overrides, size_t n_overrides,
                             diag_list_t *diags, params_t **out);
 void params_free(params_t *p);
+/* Reads TEXT as a literal written in a plan (8, 2.5, 30s, ["a"],
+ * { size: 5 }) into *OUT, a new value (NULL when it is not one): parsed
+ * as the default of a one-line plan, so it follows the plan's own rules
+ * (how --param and `mig serve --latency` read values). MIG_OK or
+ * MIG_ENOMEM. */
+mig_status_t params_read_literal(const char *text, val_t **out);
 /* The parameters in declaration order. Strings and values are borrowed
  * from P. */
 size_t params_count(const params_t *p);

@@ -362,7 +362,7 @@ static bool blank(const char *s, size_t from, size_t to)
     return true;
 }
 
-/* The value of the plan PLAN made by read_literal, when its one item is
+/* The value of the plan PLAN made by params_read_literal, when its one item is
  * `param v = LITERAL` and the literal spans the whole text [FROM, TO). */
 static const ast_node_t *only_literal(const ast_plan_t *plan, const src_t *src,
                                       size_t from, size_t to)
@@ -377,11 +377,8 @@ static const ast_node_t *only_literal(const ast_plan_t *plan, const src_t *src,
     return v;
 }
 
-/* Reads TEXT as a literal written in a plan (8, 2.5, 30s, ["a"],
- * { size: 5 }) into *OUT (NULL when it is not one): it is parsed as the
- * default of a one-line plan, so it follows the plan's own rules, and is
- * not evaluated unless it is a literal. MIG_OK or MIG_ENOMEM. */
-static mig_status_t read_literal(const char *text, val_t **out)
+/* interpreter.h: it is not evaluated unless it is a literal. */
+mig_status_t params_read_literal(const char *text, val_t **out)
 {
     static const char head[] = "migration \"--param\" {\nparam v = ";
     *out = NULL;
@@ -429,7 +426,7 @@ static mig_status_t read_value(const char *name, const val_t *def,
     }
     mig_status_t st = read_json(name, text, diags, out);
     if (st == MIG_OK && !*out)
-        st = read_literal(text, out);
+        st = params_read_literal(text, out);
     if (st == MIG_OK && !*out && val_type(def) == VAL_NULL && utf8
         && !(*out = val_cstring(text)))
         return MIG_ENOMEM;

@@ -120,4 +120,30 @@ mig_status_t gen_parse_mismatches(const char *spec, gen_opts_t *o,
 mig_status_t gen_tools(const gen_opts_t *o, gen_emit_fn emit, void *data,
                        gen_summary_t *sum, diag_list_t *diags);
 
+/* ---- the V2 registry over HTTP (registry/registry_api.c) -------------- */
+
+/* A page of GET /v2/KINDS lists this many records unless ?limit= says
+ * otherwise, and at most REGISTRY_API_LIMIT_MAX (docs/registry-api.md). */
+#define REGISTRY_API_LIMIT_DEFAULT 50
+#define REGISTRY_API_LIMIT_MAX 500
+
+struct serve;
+typedef struct registry_api registry_api_t;
+
+/* The registry's routes over DB (a registry path as a plan's db names
+ * it, relative to the current directory), which the registry actions
+ * serve: its records read, put, replaced and deleted by the actions'
+ * own code (validation, digests, conflicts), one request at a time.
+ * FULL syncs every write as `mig run --durability full` does. DB is
+ * opened once to check it (a damaged registry, one of another schema
+ * version, or a place where none can be created: MIG_EINVALID with the
+ * registry's reason in DIAGS); nothing is written. MIG_ENOMEM. */
+mig_status_t registry_api_new(const char *db, bool full, diag_list_t *diags,
+                              registry_api_t **out);
+/* Adds the routes (GET, PUT, DELETE /v2/tools/{name}, GET /v2/tools;
+ * the same for servers and backends) to S. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_api_routes(registry_api_t *api, struct serve *s);
+/* Frees API; the server must be stopped first. */
+void registry_api_free(registry_api_t *api);
+
 #endif

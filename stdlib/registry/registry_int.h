@@ -46,6 +46,12 @@ typedef struct reg_store_ops {
     /* Every descriptor of KIND, sorted by name, as a new list. */
     mig_status_t (*list)(action_ctx_t *c, reg_store_t *s, const char *kind,
                          val_t **out);
+    /* At most LIMIT descriptors of KIND whose names sort after AFTER
+     * (bytewise; NULL or "": from the first), by name, as a new list.
+     * Optional (NULL): registry_list_page then filters what list gives. */
+    mig_status_t (*list_page)(action_ctx_t *c, reg_store_t *s,
+                              const char *kind, const char *after,
+                              size_t limit, val_t **out);
 } reg_store_ops_t;
 
 extern const reg_store_ops_t registry_sqlite_ops;
@@ -99,6 +105,14 @@ mig_status_t registry_set_record(action_ctx_t *c, const char *db,
  * not there). */
 mig_status_t registry_list_records(action_ctx_t *c, const char *db,
                                    const char *kind, val_t **out);
+
+/* One page of registry_list_records: at most LIMIT records of KIND in
+ * DB whose names sort after AFTER (NULL: from the first), by name, as a
+ * new list (empty when DB is not there). The store reads only that page
+ * when it can (the SQLite store does). */
+mig_status_t registry_list_page(action_ctx_t *c, const char *db,
+                                const char *kind, const char *after,
+                                size_t limit, val_t **out);
 
 /* MIG_OK when NEXT, the record ACTION would store as KIND NAME, is a valid
  * V2 descriptor of its kind (registry_validate, registry_validate.c);

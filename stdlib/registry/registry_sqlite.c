@@ -440,18 +440,14 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
     return st;
 }
 
-static mig_status_t sqlite_list(action_ctx_t *c, reg_store_t *s,
-                                const char *kind, val_t **out)
+/* Every row Q (name, json; its parameters bound) gives, parsed, as a new
+ * list in *OUT; Q is finalized. */
+static mig_status_t rows_to_list(action_ctx_t *c, reg_store_t *s,
+                                 sqlite3_stmt *q, val_t **out)
 {
-    char sql[96];
-    snprintf(sql, sizeof sql, "SELECT name, json FROM %s ORDER BY name",
-             registry_kind_table(kind));
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return fail_db(c, s->db, "list");
     val_t *l = val_list_new(8);
     mig_status_t st = l ? MIG_OK : MIG_ENOMEM;
-    int rc;
+    int rc = SQLITE_DONE;
     while (st == MIG_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         val_t *v;
         st = parse_row(c, (const char *)sqlite3_column_text(q, 1),
@@ -471,9 +467,37 @@ static mig_status_t sqlite_list(action_ctx_t *c, reg_store_t *s,
     return MIG_OK;
 }
 
+static mig_status_t sqlite_list(action_ctx_t *c, reg_store_t *s,
+                                const char *kind, val_t **out)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT name, json FROM %s ORDER BY name",
+             registry_kind_table(kind));
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fail_db(c, s->db, "list");
+    return rows_to_list(c, s, q, out);
+}
+
+/* Names compare bytewise (SQLite's BINARY collation), as list sorts. */
+static mig_status_t sqlite_list_page(action_ctx_t *c, reg_store_t *s,
+                                     const char *kind, const char *after,
+                                     size_t limit, val_t **out)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT name, json FROM %s WHERE name > ?1 "
+             "ORDER BY name LIMIT ?2", registry_kind_table(kind));
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fail_db(c, s->db, "list");
+    sqlite3_bind_text(q, 1, after ? after : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)limit);
+    return rows_to_list(c, s, q, out);
+}
+
 const reg_store_ops_t registry_sqlite_ops = {
     .name = "sqlite", .fits = sqlite_fits, .open = sqlite_open,
     .close = sqlite_close, .get = sqlite_get, .get_text = sqlite_get_text,
     .set = sqlite_set,
-    .list = sqlite_list,
+    .list = sqlite_list, .list_page = sqlite_list_page,
 };

@@ -360,3 +360,39 @@ mig_status_t registry_list_records(action_ctx_t *c, const char *db,
     /* In a dry run, as earlier previewed steps would leave them. */
     return st == MIG_OK ? registry_pending_list(c, db, kind, out) : st;
 }
+
+mig_status_t registry_list_page(action_ctx_t *c, const char *db,
+                                const char *kind, const char *after,
+                                size_t limit, val_t **out)
+{
+    const reg_store_ops_t *ops;
+    reg_store_t *s;
+    *out = NULL;
+    mig_status_t st = registry_open_db(c, db, REG_READ, &ops, &s);
+    if (st == MIG_OK && s && ops->list_page) {
+        st = ops->list_page(c, s, kind, after, limit, out);
+        ops->close(s);
+        return st;
+    }
+    if (s)
+        ops->close(s);
+    val_t *all = NULL;
+    if (st == MIG_OK)
+        st = registry_list_records(c, db, kind, &all);
+    val_t *page = st == MIG_OK ? val_list_new(limit < 64 ? limit : 64) : NULL;
+    if (st == MIG_OK && !page)
+        st = MIG_ENOMEM;
+    for (size_t i = 0; st == MIG_OK && i < val_len(all)
+                       && val_len(page) < limit; i++) {
+        const char *name = stdlib_arg_str(val_list_get(all, i), "name");
+        if (!after || (name && strcmp(name, after) > 0))
+            st = val_list_push(page, val_list_get(all, i));
+    }
+    val_unref(all);
+    if (st != MIG_OK) {
+        val_unref(page);
+        return st;
+    }
+    *out = page;
+    return MIG_OK;
+}

@@ -107,4 +107,33 @@ mig_status_t gen_parse_mismatches(const char *spec, gen_opts_t *o,
 mig_status_t gen_tools(const gen_opts_t *o, gen_emit_fn emit, void *data,
                        gen_summary_t *sum, diag_list_t *diags);
 
+/* ---- drift (registry/registry_drift*.c; docs/drift.md) ----------------- */
+
+/* How the records NOW differ from THEN, both lists of {kind, name,
+ * digest} maps (any order): a new list *OUT, by kind then name, of
+ * {change, kind, name, then, now} maps: change "added" (in NOW only: no
+ * then), "removed" (in THEN only: no now) or "changed" (the digests
+ * differ); then and now are the digests. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_drift_compare(const val_t *then, const val_t *now,
+                                    val_t **out);
+/* How registry DB (as the plan wrote it, read through C, whose base is
+ * the plan's folder) differs from BASELINE, a list of {kind, name,
+ * digest, object} maps (the store's baseline of the run; the objects in
+ * BLOBS): a new map *OUT {db, records_then, records_now, changes}, the
+ * changes those of registry_drift_compare, a changed one with `fields`
+ * (and `fields_more`) as registry_diff gives them, and with
+ * WITH_RECORDS each removed or changed one with `record`, the record as
+ * the baseline kept it. Changes nothing. Fails through C (InvalidConfig:
+ * the registry or a kept object cannot be read) or MIG_ENOMEM. */
+mig_status_t registry_drift(action_ctx_t *c, blobs_t *blobs, const char *db,
+                            const val_t *baseline, bool with_records,
+                            val_t **out);
+/* Appends to OUT the plan that undoes DRIFTS (a list of registry_drift
+ * results made WITH_RECORDS) of run RUN of the plan PLAN: a checkpoint,
+ * then per change a registry.put of the kept record (replace: true for a
+ * changed one) or a registry.delete of an added one, and a rollback to
+ * the checkpoint on failure. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_drift_fix(const val_t *drifts, const char *plan,
+                                int64_t run, strbuf_t *out);
+
 #endif

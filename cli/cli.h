@@ -268,6 +268,7 @@ int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_completions(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_lsp(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_gen(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args);
 /* Prints the man page mig(1) in roff, from cli_commands (`mig help
  * --man`, cmd_completions.c). */
 void cli_print_man(FILE *out);

@@ -206,6 +206,21 @@ static const cli_opt_t gen_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t drift_opts[] = {
+    { .name = "profile", .short_name = 'p', .arg = "NAME",
+      .help = "compare with the last successful run made with profile NAME" },
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db beside the plan)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the drift as JSON (docs/drift.md)" },
+    { .name = "fix",
+      .help = "write a plan that brings the registries back (never run)" },
+    { .name = "output", .short_name = 'o', .arg = "OUT",
+      .help = "with --fix: write the plan to OUT, beside PLAN, not stdout" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t help_opts[] = {
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
@@ -539,6 +554,32 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when the files were written; 2 for a usage error (a\n"
           "kind, count or share out of bounds) or a file that cannot be\n"
           "written; 6 when DIR is not empty and --force was not given." },
+    { .name = "drift", .run = cmd_drift, .operands = "PLAN",
+      .min_operands = 1, .max_operands = 1, .opts = drift_opts,
+      .summary = "list what changed in a registry since the last successful run",
+      .help =
+          "Compares every registry that PLAN's last successful run wrote with\n"
+          "the state that run left: at the end of each successful run mig\n"
+          "records each record's digest and keeps its content in the object\n"
+          "store. Lists the records added, removed and changed since, by kind\n"
+          "and name, a changed one with the fields that differ, by JSON\n"
+          "pointer, old -> new (the times and digest the registry sets are\n"
+          "left out). A failed or rolled-back run is never the baseline; with\n"
+          "--profile NAME, the last successful run made with that profile is,\n"
+          "else the last made without one. Embedded registries only (a SQLite\n"
+          "file or a folder); remote registries are not compared yet.\n"
+          "\n"
+          "--fix writes a plan (to stdout, or with -o OUT to a file beside\n"
+          "PLAN) that puts back every changed and removed record as the run\n"
+          "left it and deletes every added one, after a checkpoint a failure\n"
+          "rolls back to. It is never run by drift: review it, then 'mig run'\n"
+          "it. docs/drift.md describes the text and the JSON.\n"
+          "\n"
+          "Exit status: 0 when nothing drifted, 10 when something did (with\n"
+          "--fix too), 1 when PLAN has errors or a registry cannot be read, 2\n"
+          "for a usage error (an unknown profile), 6 when PLAN has no\n"
+          "successful run to compare with, 8 when the state store cannot be\n"
+          "used." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

@@ -130,8 +130,8 @@ mig_status_t registry_drift(action_ctx_t *c, blobs_t *blobs, const char *db,
                             val_t **out);
 /* Appends to OUT the plan that undoes DRIFTS (a list of registry_drift
  * results made WITH_RECORDS) of run RUN of the plan PLAN: a checkpoint,
- * then per change a registry.put of the kept record (replace: true for a
- * changed one) or a registry.delete of an added one, and a rollback to
+ * then per change a registry.delete of the record there (added or
+ * changed) and a registry.put of the kept one (removed or changed), and a rollback to
  * the checkpoint on failure. MIG_OK or MIG_ENOMEM. */
 mig_status_t registry_drift_fix(const val_t *drifts, const char *plan,
                                 int64_t run, strbuf_t *out);

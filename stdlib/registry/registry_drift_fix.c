@@ -1,7 +1,7 @@
 /* registry_drift_fix.c: the plan `mig drift --fix` writes (docs/drift.md,
  * "The fix"): for each registry that drifted, a registry.put of every
- * changed and removed record as the baseline kept it, and a
- * registry.delete of every added one, after a checkpoint that a failure
+ * changed and removed record as the baseline kept it (a changed one
+ * deleted first), and a registry.delete of every added one, after a checkpoint that a failure
  * rolls back to. It is written for review and run with `mig run`; nothing
  * here applies it. */
 #include <stdlib.h>
@@ -52,14 +52,17 @@ static void put_literal(strbuf_t *out, const val_t *v, int depth)
     strbuf_putc(out, map ? '}' : ']');
 }
 
-/* Appends the step that undoes change CH of registry DB, the N-th. */
-static void put_step(strbuf_t *out, const char *db, const val_t *ch, size_t n)
+/* Appends the steps that undo change CH of registry DB, the N-th: an
+ * added record is deleted; a removed one put back; a changed one deleted
+ * and put back, since a put keeps a record whose stored digest is the
+ * same (an edit behind mig's back leaves the digest as it was). */
+static void put_steps(strbuf_t *out, const char *db, const val_t *ch, size_t n)
 {
     const char *change = stdlib_arg_str(ch, "change");
     const char *kind = stdlib_arg_str(ch, "kind");
     const char *name = stdlib_arg_str(ch, "name");
     strbuf_printf(out, "    # %s since the run: %s %s\n", change, kind, name);
-    if (strcmp(change, "added") == 0) {
+    if (strcmp(change, "removed") != 0) {
         strbuf_printf(out, "    step remove_%zu = registry.delete(db: ", n);
         strbuf_put_quoted(out, db, strlen(db));
         strbuf_puts(out, ", kind: ");
@@ -67,14 +70,12 @@ static void put_step(strbuf_t *out, const char *db, const val_t *ch, size_t n)
         strbuf_puts(out, ", name: ");
         strbuf_put_quoted(out, name, strlen(name));
         strbuf_puts(out, ")\n");
-        return;
     }
+    if (strcmp(change, "added") == 0)
+        return;
     strbuf_printf(out, "    step restore_%zu = registry.put(\n      db: ", n);
     strbuf_put_quoted(out, db, strlen(db));
-    strbuf_puts(out, ",\n");
-    if (strcmp(change, "changed") == 0)
-        strbuf_puts(out, "      replace: true,\n");
-    strbuf_puts(out, "      record: ");
+    strbuf_puts(out, ",\n      record: ");
     put_literal(out, stdlib_arg(ch, "record"), 3);
     strbuf_puts(out, "\n    )\n");
 }
@@ -102,7 +103,7 @@ mig_status_t registry_drift_fix(const val_t *drifts, const char *plan,
         const char *db = stdlib_arg_str(r, "db");
         const val_t *changes = stdlib_arg(r, "changes");
         for (size_t j = 0; j < val_len(changes); j++)
-            put_step(out, db, val_list_get(changes, j), ++n);
+            put_steps(out, db, val_list_get(changes, j), ++n);
     }
     strbuf_puts(out, "  }\n\n  on failure rollback to before_fix\n}\n");
     return out->oom ? MIG_ENOMEM : MIG_OK;

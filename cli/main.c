@@ -206,6 +206,15 @@ static const cli_opt_t gen_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t new_opts[] = {
+    { .name = "template", .short_name = 't', .arg = "NAME",
+      .help = "synapse, rag, plugin, mcp, openai or mixed" },
+    { .name = "list", .short_name = 'l',
+      .help = "list the templates, a line each" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t drift_opts[] = {
     { .name = "profile", .short_name = 'p', .arg = "NAME",
       .help = "compare with the last successful run made with profile NAME" },
@@ -554,6 +563,27 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when the files were written; 2 for a usage error (a\n"
           "kind, count or share out of bounds) or a file that cannot be\n"
           "written; 6 when DIR is not empty and --force was not given." },
+    { .name = "new", .run = cmd_new, .operands = "[DIR]",
+      .min_operands = 0, .max_operands = 1, .opts = new_opts,
+      .summary = "make a migration project from a template",
+      .help =
+          "Makes the folder DIR, a ready migration project from the template\n"
+          "NAME: plan.mig (the workflow of workflows/, byte for byte), sample\n"
+          "legacy files under legacy/ (mig's example data, with SOURCES.tsv\n"
+          "saying where each comes from), a mig.yaml with the plan's own\n"
+          "parameters and the profiles development, staging and production,\n"
+          "a README.md saying how to run it, and a .gitignore for .mig/. The\n"
+          "plan runs as it is on the samples. The templates are built into\n"
+          "mig; --list shows them (docs/templates.md).\n"
+          "\n"
+          "DIR must not exist, or be an empty folder. The files are written\n"
+          "into a new folder beside it (DIR.new-PID), renamed into place at\n"
+          "the end: a failure leaves nothing behind.\n"
+          "\n"
+          "Exit status: 0 when the project was made (or listed); 2 for a\n"
+          "usage error (no or an unknown template, no DIR, DIR is a file) or\n"
+          "a file that cannot be written; 6 when DIR is a folder that is not\n"
+          "empty (nothing is written)." },
     { .name = "drift", .run = cmd_drift, .operands = "PLAN",
       .min_operands = 1, .max_operands = 1, .opts = drift_opts,
       .summary = "list what changed in a registry since the last successful run",

@@ -107,6 +107,22 @@ mig_status_t gen_parse_mismatches(const char *spec, gen_opts_t *o,
 mig_status_t gen_tools(const gen_opts_t *o, gen_emit_fn emit, void *data,
                        gen_summary_t *sum, diag_list_t *diags);
 
+/* ---- project templates (templates.c; docs/templates.md) ---------------- */
+
+/* The templates of `mig new`, I from 0 to template_count() - 1: each
+ * one's name and a line saying what it migrates (NULL past the last). */
+size_t template_count(void);
+const char *template_name(size_t i);
+const char *template_summary(size_t i);
+/* Writes the files of the project PROJECT (its name, for README.md)
+ * from the template NAME through EMIT: plan.mig (the workflow, byte for
+ * byte), its sample legacy files under legacy/, SOURCES.tsv (where they
+ * come from), mig.yaml (its params the plan's own), README.md and
+ * .gitignore. MIG_EINVALID (no such template: said in DIAGS, nothing
+ * emitted), MIG_ENOMEM, or what EMIT returned. */
+mig_status_t template_write(const char *name, const char *project,
+                            gen_emit_fn emit, void *data, diag_list_t *diags);
+
 /* ---- drift (registry/registry_drift*.c; docs/drift.md) ----------------- */
 
 /* How the records NOW differ from THEN, both lists of {kind, name,

@@ -100,6 +100,12 @@ int cli_print_actions_json(FILE *out);
  * is none, says so on stderr with the closest name. Returns an exit code. */
 int cli_print_action(FILE *out, const char *name);
 
+/* Prints the fields in which a registry record differs, a line each at
+ * INDENT: the `fields` (and `fields_more`) of change C as registry_diff
+ * gives them ("changed /description: OLD -> NEW"); `mig plan`, `mig
+ * drift`. */
+void cli_print_fields(const val_t *c, int indent);
+
 /* Renders every diagnostic in L to stderr the one way mig shows them:
  * file:line:col, the source line, a caret under the span, the hint. */
 void cli_render_diags(const diag_list_t *l);

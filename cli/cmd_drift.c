@@ -151,22 +151,7 @@ static void print_change(const val_t *ch)
 {
     printf("  %-7s %s %s\n", str(ch, "change"), str(ch, "kind"),
            str(ch, "name"));
-    const val_t *fields = val_map_get(ch, "fields", 6);
-    for (size_t i = 0; fields && i < val_len(fields); i++) {
-        const val_t *f = val_list_get(fields, i);
-        const char *op = str(f, "op");
-        printf("      %-7s %s: ", strcmp(op, "add") == 0 ? "added"
-               : strcmp(op, "remove") == 0 ? "removed" : "changed",
-               str(f, "pointer"));
-        if (str(f, "old") && str(f, "new"))
-            printf("%s -> %s\n", str(f, "old"), str(f, "new"));
-        else
-            printf("%s\n", str(f, "old") ? str(f, "old") : str(f, "new"));
-    }
-    val_t *more = val_map_get(ch, "fields_more", 11);
-    if (more)
-        printf("      ... and %lld more field%s\n",
-               (long long)val_get_int(more), val_get_int(more) == 1 ? "" : "s");
+    cli_print_fields(ch, 6);
 }
 
 static void print_text(const drift_t *d)

@@ -15,17 +15,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/mig-drift.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 gold=$SRC/tests/cli/drift
 
-# NAME: $OUT is the golden drift/NAME.
-golden() {
-  if [ -n "$UPDATE" ]; then
-    printf '%s\n' "$OUT" > "$gold/$1"
-    ok
-  elif printf '%s\n' "$OUT" | diff -u "$gold/$1" - >&2; then
-    ok
-  else
-    bad "the output differs from drift/$1"
-  fi
-}
 
 d=$tmp/sqlite
 mkdir -p "$d"
@@ -35,17 +24,17 @@ cd "$d" || exit 2
 
 # Before any run: nothing to compare with.
 expect 6 "$MIG" drift plan.mig
-golden no_store.txt
+golden "$gold" no_store.txt
 
 # A run that fails before it writes anything is no baseline either.
 mkdir empty
 expect 3 "$MIG" run -q plan.mig --param source=empty --param db=registry.db && ok
 expect 6 "$MIG" drift plan.mig
-golden no_success.txt
+golden "$gold" no_success.txt
 
 expect 0 "$MIG" run -q plan.mig --param db=registry.db && ok
 expect 0 "$MIG" drift plan.mig
-golden none.txt
+golden "$gold" none.txt
 expect 0 "$MIG" drift plan.mig --json && ok
 holds '"drift": false'
 expect 0 "$MIG" drift plan.mig --fix
@@ -61,9 +50,9 @@ expect 2 "$MIG" drift plan.mig --profile nightly && ok
 # Behind mig's back: balance edited, refund removed, extra added.
 sqlite3 registry.db "UPDATE tools SET json = json_set(json, '\$.description', 'Edited behind mig''s back.') WHERE name = 'balance'; DELETE FROM tools WHERE name = 'refund'; INSERT INTO tools SELECT 'extra', json_set(json, '\$.name', 'extra'), digest, status FROM tools WHERE name = 'list_overdue';"
 expect 10 "$MIG" drift plan.mig
-golden three.txt
+golden "$gold" three.txt
 expect 10 "$MIG" drift plan.mig --json
-golden three.json
+golden "$gold" three.json
 
 # A failed run, then a rolled-back one, do not move the baseline: the
 # same three changes since run 2.
@@ -71,7 +60,7 @@ expect 3 "$MIG" run -q plan.mig --param source=empty --param db=registry.db && o
 expect 4 "$MIG" run -q --inject 'registry.put:ValidationFailed:1' plan.mig \
   --param db=registry.db && ok
 expect 10 "$MIG" drift plan.mig
-golden three.txt
+golden "$gold" three.txt
 
 # The fix: written beside the plan, never run by drift.
 before=$(sqlite3 registry.db "SELECT name, json FROM tools ORDER BY name" | sha256sum)
@@ -95,7 +84,7 @@ holds "registry.db: unchanged (5 records)"
 # The fix can be rolled back: its checkpoint comes first.
 expect 0 "$MIG" rollback last && ok
 expect 10 "$MIG" drift plan.mig
-golden three.txt
+golden "$gold" three.txt
 
 # A rollback of the successful run itself: no baseline is left.
 expect 0 "$MIG" run -q fix.mig && ok
@@ -125,7 +114,7 @@ expect 0 "$MIG" drift plan.mig && ok
 sed -i 's/"POST"/"PUT"/' registry/tools/refund.json
 rm registry/tools/post_entry.json
 expect 10 "$MIG" drift plan.mig
-golden folder.txt
+golden "$gold" folder.txt
 expect 10 "$MIG" drift plan.mig --fix -o fix.mig && ok
 expect 0 "$MIG" run -q fix.mig && ok
 expect 0 "$MIG" drift plan.mig && ok

@@ -15,17 +15,6 @@ trap 'rm -rf "$tmp"' EXIT
 gold=$SRC/tests/cli/new
 cd "$tmp" || exit 2
 
-# NAME: $OUT is the golden new/NAME.
-golden() {
-  if [ -n "$UPDATE" ]; then
-    printf '%s\n' "$OUT" > "$gold/$1"
-    ok
-  elif printf '%s\n' "$OUT" | diff -u "$gold/$1" - >&2; then
-    ok
-  else
-    bad "the output differs from new/$1"
-  fi
-}
 
 # The template of each workflow (mixed: the inventory).
 for t in synapse:synapse rag:rag plugin:plugin mcp:mcp openai:openai \
@@ -63,11 +52,11 @@ ls -a | grep -q '\.new-' && bad "a folder was left beside DIR" || ok
 # The synapse project's preview and settings, as goldens.
 cd p-synapse || exit 2
 expect 0 "$MIG" plan plan.mig
-golden synapse_plan.txt
+golden "$gold" synapse_plan.txt
 OUT=$(cat mig.yaml)
-golden synapse_mig.yaml
+golden "$gold" synapse_mig.yaml
 OUT=$(cat ../p-mixed/mig.yaml)
-golden mixed_mig.yaml
+golden "$gold" mixed_mig.yaml
 
 # The synapse and mixed projects run on their samples as they are.
 expect 0 "$MIG" run plan.mig && ok

@@ -18,7 +18,7 @@ typedef struct drift {
     const char *profile;        /* --profile, or NULL */
     int64_t run;                /* the last successful run */
     val_t *base;                /* list of {db, records: [{kind, name,
-                                   digest, object}]} */
+                                   digest}]} */
     val_t *results;             /* list of registry_drift results */
     size_t changes;
     bool oom;
@@ -50,7 +50,6 @@ static bool base_record(void *data, const char *db, const store_baseline_t *r)
     if (!m || val_map_set_take(m, "kind", 4, val_cstring(r->kind)) != MIG_OK
         || val_map_set_take(m, "name", 4, val_cstring(r->name)) != MIG_OK
         || val_map_set_take(m, "digest", 6, val_cstring(r->digest)) != MIG_OK
-        || val_map_set_take(m, "object", 6, val_cstring(r->object)) != MIG_OK
         || val_list_push_take(recs, m) != MIG_OK) {
         d->oom = true;
         return false;

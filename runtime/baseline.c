@@ -49,12 +49,11 @@ static mig_status_t record_db(store_t *s, blobs_t *blobs, action_ctx_t *ctx,
         size_t len;
         const char *text = val_get_str(val_map_get(r, "text", 4), &len);
         char hex[BLOB_HEX];
-        st = blobs_put(blobs, text, len, hex);
+        st = blobs_put(blobs, text, len, hex);  /* HEX is the digest */
         store_baseline_t b = {
             .kind = val_get_str(val_map_get(r, "kind", 4), NULL),
             .name = val_get_str(val_map_get(r, "name", 4), NULL),
-            .digest = val_get_str(val_map_get(r, "digest", 6), NULL),
-            .object = hex };
+            .digest = hex };
         if (st == MIG_OK)
             st = store_baseline_put(s, id, db, &b);
     }

@@ -358,8 +358,9 @@ extern mig_status_t (*resource_registry_state)(action_ctx_t *ctx,
 
 /* The records of registry DB (as a plan wrote it) now, for the drift
  * baseline a successful run records (docs/drift.md): a new list, by kind
- * then name, of {kind, name, digest, text} maps (DIGEST the record's
- * drift digest, TEXT its canonical JSON). Set by the standard library
+ * then name, of {kind, name, digest, text} maps (TEXT the record's
+ * canonical JSON without what the registry sets itself, DIGEST its
+ * BLAKE2b-256, the record's drift digest). Set by the standard library
  * like resource_registry_state; while it is NULL, no baseline is
  * recorded. */
 extern mig_status_t (*resource_registry_records)(action_ctx_t *ctx,

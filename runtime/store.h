@@ -356,10 +356,10 @@ mig_status_t store_event_each(store_t *s, int64_t run,
 /* ---- the drift baseline (store_baseline.c; mig drift) -------------------- */
 
 /* A record of a registry as a successful run left it: its KIND and NAME,
- * its drift DIGEST (registry_drift.c) and the OBJECT (blobs) holding its
- * canonical content. */
+ * and its drift DIGEST (registry_drift.c), which names the object
+ * (blobs) that keeps its content. */
 typedef struct store_baseline {
-    const char *kind, *name, *digest, *object;
+    const char *kind, *name, *digest;
 } store_baseline_t;
 
 /* Records that run RUN left registry DB (as the plan wrote it) holding

@@ -40,7 +40,6 @@ mig_status_t store_baseline_put(store_t *s, int64_t run, const char *db,
     store_bind_str(q, 3, rec->kind);
     store_bind_str(q, 4, rec->name);
     store_bind_str(q, 5, rec->digest);
-    store_bind_str(q, 6, rec->object);
     st = store_write_step(s, q, fresh, what, NULL);
     return store_write_end(s, st);
 }
@@ -62,8 +61,7 @@ static mig_status_t each_record(store_t *s, int64_t run, const char *db,
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         store_baseline_t rec = { .kind = store_column_text(q, 0),
                                  .name = store_column_text(q, 1),
-                                 .digest = store_column_text(q, 2),
-                                 .object = store_column_text(q, 3) };
+                                 .digest = store_column_text(q, 2) };
         if (!fn_rec(data, db, &rec)) {
             *stop = true;
             break;

@@ -87,10 +87,10 @@
     X(BASELINE_DB_PUT, "INSERT OR REPLACE INTO baseline_registries(run, db, " \
       "records) VALUES (?1, ?2, ?3)")                                         \
     X(BASELINE_PUT, "INSERT OR REPLACE INTO baseline_records(run, db, kind, " \
-      "name, digest, object) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                \
+      "name, digest) VALUES (?1, ?2, ?3, ?4, ?5)")                            \
     X(BASELINE_DB_EACH, "SELECT db, records FROM baseline_registries "        \
       "WHERE run = ?1 ORDER BY db")                                           \
-    X(BASELINE_EACH, "SELECT kind, name, digest, object FROM "                \
+    X(BASELINE_EACH, "SELECT kind, name, digest FROM "                        \
       "baseline_records WHERE run = ?1 AND db = ?2 ORDER BY kind, name")      \
     X(RUN_LAST_SUCCEEDED, "SELECT IFNULL(MAX(id), 0) FROM runs WHERE "        \
       "plan_path = ?1 AND profile IS ?2 AND state = 'succeeded'")

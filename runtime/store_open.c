@@ -134,7 +134,8 @@ static const char *const upgrades[] = {
     "ALTER TABLE steps ADD COLUMN args TEXT;\n",
     /* drift: the baseline `mig drift` compares with: per registry a
      * successful run wrote, how many records it left, and per record its
-     * drift digest and the object (runtime/blobs.c) holding its content. */
+     * drift digest, the name of the object (runtime/blobs.c) holding its
+     * content. */
     "CREATE TABLE baseline_registries (\n"
     "  run     INTEGER NOT NULL REFERENCES runs(id),\n"
     "  db      TEXT NOT NULL,\n"
@@ -147,7 +148,6 @@ static const char *const upgrades[] = {
     "  kind   TEXT NOT NULL,\n"
     "  name   TEXT NOT NULL,\n"
     "  digest TEXT NOT NULL,\n"
-    "  object TEXT NOT NULL,\n"
     "  PRIMARY KEY (run, db, kind, name)\n"
     ") WITHOUT ROWID;\n",
 };

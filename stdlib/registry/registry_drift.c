@@ -11,7 +11,7 @@
 
 /* ---- digests and the registry now --------------------------------------- */
 
-mig_status_t registry_drift_digest(const val_t *rec, char hex[BLOB_HEX])
+mig_status_t registry_drift_text(const val_t *rec, strbuf_t *out)
 {
     val_t *m = val_map_new(val_len(rec));
     mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
@@ -21,13 +21,8 @@ mig_status_t registry_drift_digest(const val_t *rec, char hex[BLOB_HEX])
         if (!registry_bookkeeping(k, len))
             st = val_map_set(m, k, len, val_map_value(rec, i));
     }
-    strbuf_t b;
-    strbuf_init(&b);
     if (st == MIG_OK)
-        st = registry_canonical(m, &b);
-    if (st == MIG_OK)
-        blobs_hash(b.data ? b.data : "", b.len, hex);
-    strbuf_free(&b);
+        st = registry_canonical(m, out);
     val_unref(m);
     return st;
 }
@@ -38,9 +33,9 @@ static mig_status_t push_now(val_t *out, const char *kind, const val_t *rec)
     strbuf_t b;
     strbuf_init(&b);
     char hex[BLOB_HEX];
-    mig_status_t st = registry_canonical(rec, &b);
+    mig_status_t st = registry_drift_text(rec, &b);
     if (st == MIG_OK)
-        st = registry_drift_digest(rec, hex);
+        blobs_hash(b.data ? b.data : "", b.len, hex);
     val_t *m = st == MIG_OK ? val_map_new(4) : NULL;
     if (st == MIG_OK && !m)
         st = MIG_ENOMEM;
@@ -164,7 +159,7 @@ mig_status_t registry_drift_compare(const val_t *then, const val_t *now,
 
 /* ---- one registry -------------------------------------------------------- */
 
-/* The record kept in BLOBS as object HEX (KIND NAME of the baseline), a
+/* The record kept in BLOBS as HEX (KIND NAME of the baseline), a
  * new value in *OUT; InvalidConfig through C when it cannot be read. */
 static mig_status_t kept_record(action_ctx_t *c, blobs_t *blobs,
                                 const char *hex, const char *kind,
@@ -201,7 +196,7 @@ static mig_status_t describe(action_ctx_t *c, blobs_t *blobs, const char *db,
         return MIG_OK;
     val_t *then = NULL, *now = NULL, *fields = NULL;
     size_t more = 0;
-    mig_status_t st = kept_record(c, blobs, stdlib_arg_str(base, "object"),
+    mig_status_t st = kept_record(c, blobs, stdlib_arg_str(base, "digest"),
                                   kind, name, &then);
     if (st == MIG_OK && strcmp(change, "changed") == 0)
         st = registry_get_record(c, db, kind, name, &now);

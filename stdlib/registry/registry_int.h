@@ -148,11 +148,12 @@ mig_status_t registry_would(action_ctx_t *c, const char *db, const char *kind,
 
 /* ---- drift (registry_drift.c; docs/drift.md) ----------------------------- */
 
-/* The drift digest of REC into HEX: the BLAKE2b-256 of its canonical JSON
- * without the fields registry_bookkeeping names, so that a record put
- * again with the same content has the same digest. MIG_OK or
- * MIG_ENOMEM. */
-mig_status_t registry_drift_digest(const val_t *rec, char hex[BLOB_HEX]);
+/* Appends REC's drift text to OUT: its canonical JSON without the fields
+ * registry_bookkeeping names, what the baseline keeps of a record (a
+ * registry.put of it gives the same record again); its BLAKE2b-256 is
+ * the record's drift digest, the same for a record put again with the
+ * same content. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_drift_text(const val_t *rec, strbuf_t *out);
 
 /* registry_preview.c: what a dry run's reads see. registry_preview_set
  * records, in a preview context, that the step previewed would leave

@@ -6,8 +6,9 @@
 # those three (goldens drift/three.txt and three.json), exit 10; a failed
 # and a rolled-back run after it do not move the baseline; --fix writes a
 # plan that mig check accepts and that, run, leaves no drift. Also: no
-# drift (0), no successful run (6), profiles, a folder registry, and the
-# usage errors. UPDATE=1 rewrites the goldens.
+# drift (0), no successful run (6), profiles, a folder registry, what
+# cannot be read (1), and the usage errors. UPDATE=1 rewrites the
+# goldens.
 MIG=$1
 SRC=$2
 . "$SRC/tests/runtime/lib.sh"
@@ -118,5 +119,22 @@ golden "$gold" folder.txt
 expect 10 "$MIG" drift plan.mig --fix -o fix.mig && ok
 expect 0 "$MIG" run -q fix.mig && ok
 expect 0 "$MIG" drift plan.mig && ok
+
+# A run with a profile is the baseline of that profile only.
+expect 0 "$MIG" run -q plan.mig --profile production && ok
+expect 0 "$MIG" drift plan.mig --profile production
+holds "plan.mig: no drift since run 3, its last successful run"
+expect 0 "$MIG" drift plan.mig
+holds "plan.mig: no drift since run 1, its last successful run"
+
+# What cannot be read: a kept record gone from the object store, a
+# record file that is not JSON (exit 1, saying which).
+sed -i 's/"POST"/"GET"/' registry/tools/refund.json
+rm -rf .mig/objects
+expect 1 "$MIG" drift plan.mig
+holds "registry: drift: the content tool refund had is not in the object store as "
+echo '{ not json' > registry/tools/balance.json
+expect 1 "$MIG" drift plan.mig
+holds "registry: registry: the record 'balance.json' is damaged: 'registry/tools/balance.json' is not JSON"
 
 cd / && summary

@@ -98,7 +98,8 @@ static int read_baseline(drift_t *d, store_t *s, const char *real,
     return EXIT_CLEAN;
 }
 
-/* Compares each registry of D's baseline (their paths relative to DIR)
+/* Compares each registry of D's baseline (their paths relative to DIR,
+ * absolute)
  * with what it holds now. Returns an exit code, the reason in DIAGS. */
 static int compare(drift_t *d, const char *dir, const char *state, bool fix,
                    diag_list_t *diags)
@@ -327,8 +328,16 @@ int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args)
     }
     if (rc == EXIT_CLEAN)
         rc = read_baseline(&d, s, real, &diags);
+    /* The registries are named relative to the plan's folder; the stores
+     * take them absolute (registry_int.h). */
+    char *abs_dir = rc == EXIT_CLEAN ? cli_dir_of(real) : NULL;
+    if (rc == EXIT_CLEAN && !abs_dir) {
+        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_CLEAN)
-        rc = compare(&d, dir, state.data, fix, &diags);
+        rc = compare(&d, abs_dir, state.data, fix, &diags);
+    free(abs_dir);
     if (rc == EXIT_CLEAN && fix && !d.changes)
         printf("%s: no drift since run %lld: nothing to fix\n", d.plan,
                (long long)d.run);

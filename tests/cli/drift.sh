@@ -38,6 +38,11 @@ expect 0 "$MIG" drift plan.mig
 golden "$gold" none.txt
 expect 0 "$MIG" drift plan.mig --json && ok
 holds '"drift": false'
+# From another folder: the registries are the plan's folder's.
+cd "$tmp" || exit 2
+expect 0 "$MIG" drift sqlite/plan.mig
+holds "registry.db: unchanged (5 records)"
+cd "$d" || exit 2
 expect 0 "$MIG" drift plan.mig --fix
 holds "plan.mig: no drift since run 2: nothing to fix"
 [ ! -e fix.mig ] && ok || bad "a fix was written with no drift"
@@ -135,6 +140,6 @@ expect 1 "$MIG" drift plan.mig
 holds "registry: drift: the content tool refund had is not in the object store as "
 echo '{ not json' > registry/tools/balance.json
 expect 1 "$MIG" drift plan.mig
-holds "registry: registry: the record 'balance.json' is damaged: 'registry/tools/balance.json' is not JSON"
+holds "registry: registry: the record 'balance.json' is damaged: '$d/registry/tools/balance.json' is not JSON"
 
 cd / && summary

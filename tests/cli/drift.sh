@@ -142,4 +142,17 @@ echo '{ not json' > registry/tools/balance.json
 expect 1 "$MIG" drift plan.mig
 holds "registry: registry: the record 'balance.json' is damaged: '$d/registry/tools/balance.json' is not JSON"
 
+# A failed run that `mig resume --failed-only` finishes becomes the
+# baseline once it succeeds.
+d=$tmp/resumed
+mkdir -p "$d"
+cp "$SRC/workflows/synapse.mig" "$d/plan.mig"
+cp -R "$SRC/examples/synapse/legacy" "$d/"
+cd "$d" || exit 2
+expect 3 "$MIG" run -q --inject 'tools.scan:Permanent:1' plan.mig && ok
+expect 6 "$MIG" drift plan.mig && ok
+expect 0 "$MIG" resume -q --failed-only 1 && ok
+expect 0 "$MIG" drift plan.mig
+holds "plan.mig: no drift since run 1, its last successful run"
+
 cd / && summary

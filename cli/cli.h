@@ -100,6 +100,12 @@ int cli_print_actions_json(FILE *out);
  * is none, says so on stderr with the closest name. Returns an exit code. */
 int cli_print_action(FILE *out, const char *name);
 
+/* Prints the fields in which a registry record differs, a line each at
+ * INDENT: the `fields` (and `fields_more`) of change C as registry_diff
+ * gives them ("changed /description: OLD -> NEW"); `mig plan`, `mig
+ * drift`. */
+void cli_print_fields(const val_t *c, int indent);
+
 /* Renders every diagnostic in L to stderr the one way mig shows them:
  * file:line:col, the source line, a caret under the span, the hint. */
 void cli_render_diags(const diag_list_t *l);
@@ -152,6 +158,34 @@ char *cli_dir_of(const char *path);
  * write never leaves half a file (cmd_export.c). EXIT_CLEAN, or EXIT_USAGE
  * with the reason said on stderr. */
 int cli_write_out(const char *path, const strbuf_t *b);
+
+/* A folder written in one step (outdir.c; `mig gen`, `mig new`): the
+ * files go into DIR.WHAT-PID beside DIR, which is renamed into place at
+ * the end, so a failure leaves DIR as it was. */
+typedef struct cli_outdir {
+    char dir[4096];         /* DIR without its trailing slashes */
+    strbuf_t path;          /* the folder being filled, then "/FILE" */
+    size_t root_len;        /* its length before "/FILE" */
+    bool exists, made;      /* DIR was there; the new folder is */
+    char error[512];        /* why a write failed */
+} cli_outdir_t;
+
+/* Checks DIR for command CMD ("mig gen"): a file there is EXIT_USAGE; a
+ * folder that is not empty, unless FORCE, EXIT_REFUSED ("nothing
+ * written", then HINT); then makes the new folder beside it. Says why
+ * on stderr; EXIT_CLEAN when the files may be written. cli_outdir_end
+ * whatever it returned. */
+int cli_outdir_begin(cli_outdir_t *o, const char *cmd, const char *dir,
+                     const char *what, bool force, const char *hint);
+/* A gen_emit_fn: writes PATH (relative, its folders made) into the
+ * cli_outdir_t DATA; MIG_EIO with the reason in its error. */
+mig_status_t cli_outdir_write(void *data, const char *path, const char *bytes,
+                              size_t len);
+/* Puts the new folder in DIR's place (what DIR held is removed). Returns
+ * EXIT_CLEAN, or EXIT_USAGE said on stderr. */
+int cli_outdir_commit(cli_outdir_t *o, const char *cmd);
+/* Removes the new folder unless it was committed, and frees O. */
+void cli_outdir_end(cli_outdir_t *o);
 
 /* Opens the state store for CMD, whose table must have a "state" option:
  * --state PATH when given, else .mig/state.db in the current directory or
@@ -277,6 +311,8 @@ int cmd_completions(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_lsp(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_gen(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_serve(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_new(const cli_cmd_t *cmd, const cli_args_t *args);
 /* Prints the man page mig(1) in roff, from cli_commands (`mig help
  * --man`, cmd_completions.c). */
 void cli_print_man(FILE *out);

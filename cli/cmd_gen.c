@@ -1,89 +1,15 @@
 /* cmd_gen.c: `mig gen tools`, a synthetic legacy inventory for rehearsing
  * a plan at scale (docs/gen.md). The generator (stdlib/tools/gen*.c) hands
- * over each file; this writes them into a new folder beside --out and
- * renames it into place at the end, so that a failure leaves --out as it
- * was. */
+ * over each file; they are written into a new folder beside --out that is
+ * renamed into place at the end (outdir.c), so that a failure leaves
+ * --out as it was. */
 #define _XOPEN_SOURCE 700
-#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
-
-/* Where the files go: the folder being filled, and the first error. */
-typedef struct gen_out {
-    strbuf_t path;
-    size_t root_len;        /* the folder's path, before "/FILE" */
-    char error[512];
-} gen_out_t;
-
-/* Makes every folder of the path in O (not its last part). */
-static bool make_parents(gen_out_t *o)
-{
-    char *p = o->path.data;
-    for (char *s = p + o->root_len + 1; (s = strchr(s, '/')); s++) {
-        *s = '\0';
-        bool ok = mkdir(p, 0777) == 0 || errno == EEXIST;
-        *s = '/';
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-static mig_status_t write_file(void *data, const char *path,
-                               const char *bytes, size_t len)
-{
-    gen_out_t *o = data;
-    o->path.len = o->root_len;
-    strbuf_putc(&o->path, '/');
-    strbuf_puts(&o->path, path);
-    if (o->path.oom)
-        return MIG_ENOMEM;
-    FILE *f = make_parents(o) ? fopen(o->path.data, "wb") : NULL;
-    bool ok = f && fwrite(bytes, 1, len, f) == len;
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (!ok) {
-        snprintf(o->error, sizeof o->error, "cannot write '%s': %s",
-                 o->path.data, strerror(errno));
-        return MIG_EIO;
-    }
-    return MIG_OK;
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag,
-                      struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* Removes the tree at PATH (not following links); true when it is gone. */
-static bool remove_tree(const char *path)
-{
-    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ||
-           errno == ENOENT;
-}
-
-/* Whether folder PATH holds anything (dot files too). */
-static bool non_empty(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *e;
-    bool any = false;
-    while (d && !any && (e = readdir(d)))
-        any = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    if (d)
-        closedir(d);
-    return any;
-}
 
 /* Reads the options into O; EXIT_CLEAN or EXIT_USAGE (said). */
 static int read_opts(const cli_cmd_t *cmd, const cli_args_t *args,
@@ -157,41 +83,17 @@ int cmd_gen(const cli_cmd_t *cmd, const cli_args_t *args)
     int rc = read_opts(cmd, args, &o);
     if (rc != EXIT_CLEAN)
         return rc;
-    /* DIR without its trailing slashes: DIR.gen-PID must be beside it. */
-    char out[4096];
-    snprintf(out, sizeof out, "%s", cli_value(cmd, args, "out")
-             ? cli_value(cmd, args, "out") : "legacy");
-    for (size_t n = strlen(out); n > 1 && out[n - 1] == '/'; n--)
-        out[n - 1] = '\0';
-    struct stat st;
-    bool exists = stat(out, &st) == 0;
-    if (exists && !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "mig gen: error: '%s' is there and is not a "
-                "folder\n", out);
-        return EXIT_USAGE;
-    }
-    if (exists && non_empty(out) && !cli_value(cmd, args, "force")) {
-        fprintf(stderr, "mig gen: error: '%s' is not empty: nothing "
-                "written\nhint: --force replaces what it holds\n", out);
-        return EXIT_REFUSED;
-    }
-    gen_out_t w = { .error = "" };
-    strbuf_init(&w.path);
-    strbuf_printf(&w.path, "%s.gen-%ld", out, (long)getpid());
-    if (w.path.oom || mkdir(w.path.data, 0777) != 0) {
-        fprintf(stderr, "mig gen: error: cannot make '%s': %s\n",
-                w.path.data ? w.path.data : out, strerror(errno));
-        strbuf_free(&w.path);
-        return EXIT_USAGE;
-    }
-    char *tmp = strdup(w.path.data);
-    w.root_len = w.path.len;
+    cli_outdir_t w;
+    const char *out = cli_value(cmd, args, "out") ? cli_value(cmd, args, "out")
+                                                  : "legacy";
+    rc = cli_outdir_begin(&w, "mig gen", out, "gen",
+                          cli_value(cmd, args, "force") != NULL,
+                          "--force replaces what it holds");
     gen_summary_t sum;
     diag_list_t diags;
     diag_list_init(&diags);
-    mig_status_t gst = tmp ? gen_tools(&o, write_file, &w, &sum, &diags)
-                           : MIG_ENOMEM;
-    rc = EXIT_CLEAN;
+    mig_status_t gst = rc == EXIT_CLEAN
+        ? gen_tools(&o, cli_outdir_write, &w, &sum, &diags) : MIG_OK;
     if (gst == MIG_EINVALID) {
         cli_render_diags(&diags);
         rc = EXIT_USAGE;
@@ -199,17 +101,12 @@ int cmd_gen(const cli_cmd_t *cmd, const cli_args_t *args)
         fprintf(stderr, "mig gen: error: %s\n", gst == MIG_ENOMEM
                 ? "out of memory" : w.error);
         rc = EXIT_USAGE;
-    } else if ((exists && !remove_tree(out)) || rename(tmp, out) != 0) {
-        fprintf(stderr, "mig gen: error: cannot put the files in '%s': "
-                "%s\n", out, strerror(errno));
-        rc = EXIT_USAGE;
+    } else if (rc == EXIT_CLEAN) {
+        rc = cli_outdir_commit(&w, "mig gen");
     }
-    if (rc != EXIT_CLEAN && tmp)
-        remove_tree(tmp);
     if (rc == EXIT_CLEAN)
-        print_summary(&o, out, &sum);
+        print_summary(&o, w.dir, &sum);
     diag_list_free(&diags);
-    strbuf_free(&w.path);
-    free(tmp);
+    cli_outdir_end(&w);
     return rc;
 }

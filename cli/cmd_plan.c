@@ -52,15 +52,13 @@ static void print_known(const val_t *m, const char *key)
 
 static void print_list(const val_t *list, int depth);
 
-/* The fields of a change that differ (a registry record's: docs/plan.md,
- * "A change"), one a line under it, and how many more there are. */
-static void print_fields(const val_t *c, int depth)
+void cli_print_fields(const val_t *c, int indent)
 {
     val_t *fields = val_map_get(c, "fields", 6);
     for (size_t i = 0; fields && i < val_len(fields); i++) {
         const val_t *f = val_list_get(fields, i);
         const char *op = str(f, "op");
-        printf("%*s%-7s %s: ", depth * 2 + 8, "",
+        printf("%*s%-7s %s: ", indent, "",
                strcmp(op, "add") == 0 ? "added" : strcmp(op, "remove") == 0
                ? "removed" : "changed", str(f, "pointer"));
         if (str(f, "old") && str(f, "new"))
@@ -70,7 +68,7 @@ static void print_fields(const val_t *c, int depth)
     }
     val_t *more = val_map_get(c, "fields_more", 11);
     if (more)
-        printf("%*s... and %lld more field%s\n", depth * 2 + 8, "",
+        printf("%*s... and %lld more field%s\n", indent, "",
                (long long)val_get_int(more), val_get_int(more) == 1 ? "" : "s");
 }
 
@@ -80,7 +78,7 @@ static void print_changes(const val_t *changes, int depth)
         const val_t *c = val_list_get(changes, i);
         printf("%*swould %s %s: %s\n", depth * 2 + 4, "", str(c, "change"),
                str(c, "target"), str(c, "detail"));
-        print_fields(c, depth);
+        cli_print_fields(c, depth * 2 + 8);
     }
 }
 

@@ -233,6 +233,30 @@ static const cli_opt_t serve_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t new_opts[] = {
+    { .name = "template", .short_name = 't', .arg = "NAME",
+      .help = "synapse, rag, plugin, mcp, openai or mixed" },
+    { .name = "list", .short_name = 'l',
+      .help = "list the templates, a line each" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t drift_opts[] = {
+    { .name = "profile", .short_name = 'p', .arg = "NAME",
+      .help = "compare with the last successful run made with profile NAME" },
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db beside the plan)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the drift as JSON (docs/drift.md)" },
+    { .name = "fix",
+      .help = "write a plan that brings the registries back (never run)" },
+    { .name = "output", .short_name = 'o', .arg = "OUT",
+      .help = "with --fix: write the plan to OUT, beside PLAN, not stdout" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t help_opts[] = {
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
@@ -625,6 +649,53 @@ const cli_cmd_t cli_commands[] = {
           "no folder to create it in), or an address it cannot listen on; 6\n"
           "when refused: beyond loopback without a token; 9 when requests\n"
           "still running 30 s after the signal were cut short." },
+    { .name = "new", .run = cmd_new, .operands = "[DIR]",
+      .min_operands = 0, .max_operands = 1, .opts = new_opts,
+      .summary = "make a migration project from a template",
+      .help =
+          "Makes the folder DIR, a ready migration project from the template\n"
+          "NAME: plan.mig (the workflow of workflows/, byte for byte), sample\n"
+          "legacy files under legacy/ (mig's example data, with SOURCES.tsv\n"
+          "saying where each comes from), a mig.yaml with the plan's own\n"
+          "parameters and the profiles development, staging and production,\n"
+          "a README.md saying how to run it, and a .gitignore for .mig/. The\n"
+          "plan runs as it is on the samples. The templates are built into\n"
+          "mig; --list shows them (docs/templates.md).\n"
+          "\n"
+          "DIR must not exist, or be an empty folder. The files are written\n"
+          "into a new folder beside it (DIR.new-PID), renamed into place at\n"
+          "the end: a failure leaves nothing behind.\n"
+          "\n"
+          "Exit status: 0 when the project was made (or listed); 2 for a\n"
+          "usage error (no or an unknown template, no DIR, DIR is a file) or\n"
+          "a file that cannot be written; 6 when DIR is a folder that is not\n"
+          "empty (nothing is written)." },
+    { .name = "drift", .run = cmd_drift, .operands = "PLAN",
+      .min_operands = 1, .max_operands = 1, .opts = drift_opts,
+      .summary = "list what changed in a registry since the last successful run",
+      .help =
+          "Compares every registry that PLAN's last successful run wrote with\n"
+          "the state that run left: at the end of each successful run mig\n"
+          "records each record's digest and keeps its content in the object\n"
+          "store. Lists the records added, removed and changed since, by kind\n"
+          "and name, a changed one with the fields that differ, by JSON\n"
+          "pointer, old -> new (the times and digest the registry sets are\n"
+          "left out). A failed or rolled-back run is never the baseline; with\n"
+          "--profile NAME, the last successful run made with that profile is,\n"
+          "else the last made without one. Embedded registries only (a SQLite\n"
+          "file or a folder); remote registries are not compared yet.\n"
+          "\n"
+          "--fix writes a plan (to stdout, or with -o OUT to a file beside\n"
+          "PLAN) that puts back every changed and removed record as the run\n"
+          "left it and deletes every added one, after a checkpoint a failure\n"
+          "rolls back to. It is never run by drift: review it, then 'mig run'\n"
+          "it. docs/drift.md describes the text and the JSON.\n"
+          "\n"
+          "Exit status: 0 when nothing drifted, 10 when something did (with\n"
+          "--fix too), 1 when PLAN has errors or a registry cannot be read, 2\n"
+          "for a usage error (an unknown profile), 6 when PLAN has no\n"
+          "successful run to compare with, 8 when the state store cannot be\n"
+          "used." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

@@ -354,3 +354,15 @@ mig_status_t blobs_copy_out(blobs_t *b, const char *hex, int fd)
     errno = e;
     return e == ENOMEM ? MIG_ENOMEM : e ? MIG_EIO : MIG_OK;
 }
+
+char *blobs_dir_of(const char *state_path)
+{
+    const char *slash = strrchr(state_path, '/');
+    size_t n = slash ? (size_t)(slash - state_path) + 1 : 0;
+    char *dir = malloc(n + sizeof "objects");
+    if (dir) {
+        memcpy(dir, state_path, n);
+        memcpy(dir + n, "objects", sizeof "objects");
+    }
+    return dir;
+}

@@ -70,7 +70,7 @@ mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,
                  run.id, run.pid, run.host ? run.host : "?");
         goto out;
     }
-    objects = sched_objects_dir(o->state_path);
+    objects = blobs_dir_of(o->state_path);
     if (!objects) {
         st = MIG_ENOMEM;
         goto out;

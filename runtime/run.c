@@ -540,18 +540,6 @@ static mig_status_t prepare_resume(run_t *r, const char *digest,
     return MIG_OK;
 }
 
-char *sched_objects_dir(const char *state_path)
-{
-    const char *slash = strrchr(state_path, '/');
-    size_t n = slash ? (size_t)(slash - state_path) + 1 : 0;
-    char *dir = malloc(n + sizeof "objects");
-    if (dir) {
-        memcpy(dir, state_path, n);
-        memcpy(dir + n, "objects", sizeof "objects");
-    }
-    return dir;
-}
-
 /* Records a new run of R (unless its folder is locked: then says so and
  * leaves R->id 0). HOLDER is scratch space for the lock's holder. */
 static mig_status_t record_run(run_t *r, const val_t *params,
@@ -652,6 +640,8 @@ static bool end_run(run_t *r, run_result_t *result)
         val_map_set_take(d, "items_skipped", 13, val_int(r->n_skipped));
     }
     sched_event(r, "run-done", GRAPH_NONE, NULL, d);
+    if (*result == RUN_SUCCEEDED)
+        run_baseline_record(r);
     bool kept = !(r->fatal && r->diags->errors);
     if (store_run_finish(r->store, r->id, states[*result], r->error) != MIG_OK
         || store_flush(r->store) != MIG_OK)
@@ -672,7 +662,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
                 .eval_node = GRAPH_NONE };
     char *state = o->state_path ? strdup(o->state_path)
                                 : join_path(base_dir, ".mig/state.db");
-    char *objects = state ? sched_objects_dir(state) : NULL;
+    char *objects = state ? blobs_dir_of(state) : NULL;
     char hostname[256] = "";
     gethostname(hostname, sizeof hostname - 1);
     char digest[BLOB_HEX];

@@ -159,6 +159,10 @@ mig_status_t blobs_get(blobs_t *b, const char *hex, strbuf_t *out);
 /* The BLAKE2b-256 of LEN bytes, and of a file (streamed), as hex. */
 void blobs_hash(const void *data, size_t len, char hex[BLOB_HEX]);
 mig_status_t blobs_hash_file(const char *path, char hex[BLOB_HEX]);
+/* The object store of the state store STATE_PATH: the folder "objects"
+ * beside it, so that --state moves both together (".mig/state.db" ->
+ * ".mig/objects"). A new string; NULL when out of memory. */
+char *blobs_dir_of(const char *state_path);
 
 /* ---- running and undoing (ACTX_RUN, ACTX_UNDO) -------------------------- */
 
@@ -351,6 +355,16 @@ extern mig_status_t (*resource_registry_state)(action_ctx_t *ctx,
                                                const char *id,
                                                const val_t *expect,
                                                strbuf_t *out);
+
+/* The records of registry DB (as a plan wrote it) now, for the drift
+ * baseline a successful run records (docs/drift.md): a new list, by kind
+ * then name, of {kind, name, digest, text} maps (TEXT the record's
+ * canonical JSON without what the registry sets itself, DIGEST its
+ * BLAKE2b-256, the record's drift digest). Set by the standard library
+ * like resource_registry_state; while it is NULL, no baseline is
+ * recorded. */
+extern mig_status_t (*resource_registry_records)(action_ctx_t *ctx,
+                                                 const char *db, val_t **out);
 
 /* The kind of resource ID (never NULL: a path when no prefix fits). */
 const resource_kind_t *resource_kind_of(const char *id);

@@ -302,17 +302,21 @@ void sched_catch_stop_signals(void);
 int sched_stop_signal(void);
 void sched_release_stop_signals(void);
 
+/* ---- baseline.c ------------------------------------------------------------- */
+
+/* Records the drift baseline of R, which succeeded: every registry among
+ * its managed resources as it is now (resource_registry_records), in the
+ * open transaction of R's store, which the run's end commits. A failure
+ * is said in R's diagnostics as a warning: the run still succeeded, and
+ * `mig drift` says its baseline is missing. */
+mig_status_t run_baseline_record(run_t *r);
+
 /* ---- run_lock.c -------------------------------------------------------------- */
 
 /* The name of the lock a run takes: "workspace:" and the real path of the
  * directory that holds the state store STATE_PATH. NULL when that
  * directory cannot be resolved (errno) or memory ran out. */
 char *sched_lock_name(const char *state_path);
-/* The object store (before-images) of the state store STATE_PATH: the
- * folder "objects" beside it, so that --state moves both together
- * (".mig/state.db" -> ".mig/objects"). A new string; NULL when out of
- * memory. */
-char *sched_objects_dir(const char *state_path);
 /* Reports to DIAGS that the lock H is held by someone else: another run
  * (who, since when, and what to do), or another process of run SELF
  * itself (one process acts for a run at a time). */

@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -352,6 +352,37 @@ mig_status_t store_event_each(store_t *s, int64_t run,
                               bool (*fn)(void *data,
                                          const store_event_rec_t *ev),
                               void *data);
+
+/* ---- the drift baseline (store_baseline.c; mig drift) -------------------- */
+
+/* A record of a registry as a successful run left it: its KIND and NAME,
+ * and its drift DIGEST (registry_drift.c), which names the object
+ * (blobs) that keeps its content. */
+typedef struct store_baseline {
+    const char *kind, *name, *digest;
+} store_baseline_t;
+
+/* Records that run RUN left registry DB (as the plan wrote it) holding
+ * RECORDS records, and each record REC of it. Queued in the open
+ * transaction like every write: durable at the next store_flush. */
+mig_status_t store_baseline_db(store_t *s, int64_t run, const char *db,
+                               int64_t records);
+mig_status_t store_baseline_put(store_t *s, int64_t run, const char *db,
+                                const store_baseline_t *rec);
+/* Calls FN for every registry of RUN's baseline, by DB, with the count of
+ * its records; then (FN_REC not NULL) for each of its records by kind
+ * and name. Borrowed for the call; a callback returns false to stop. */
+mig_status_t store_baseline_each(store_t *s, int64_t run,
+                                 bool (*fn)(void *data, const char *db,
+                                            int64_t records),
+                                 bool (*fn_rec)(void *data, const char *db,
+                                                const store_baseline_t *rec),
+                                 void *data);
+/* The newest run of the plan PLAN_PATH (absolute, as runs record it)
+ * with PROFILE (NULL: none) whose state is succeeded, into *ID (0: none).
+ * Changes nothing. */
+mig_status_t store_run_last_succeeded(store_t *s, const char *plan_path,
+                                      const char *profile, int64_t *id);
 
 /* ---- counters (test.count) ------------------------------------------------- */
 

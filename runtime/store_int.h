@@ -83,7 +83,17 @@
       "AND run IS NOT NULL")                                                  \
     X(LOCK_OF_RUN, "SELECT pid, host, expires_ms FROM locks WHERE run = ?1") \
     X(LOCK_HOLDERS, "SELECT run, pid, host, heartbeat_ms FROM locks "         \
-      "WHERE run IS NOT NULL ORDER BY heartbeat_ms DESC")
+      "WHERE run IS NOT NULL ORDER BY heartbeat_ms DESC")                     \
+    X(BASELINE_DB_PUT, "INSERT OR REPLACE INTO baseline_registries(run, db, " \
+      "records) VALUES (?1, ?2, ?3)")                                         \
+    X(BASELINE_PUT, "INSERT OR REPLACE INTO baseline_records(run, db, kind, " \
+      "name, digest) VALUES (?1, ?2, ?3, ?4, ?5)")                            \
+    X(BASELINE_DB_EACH, "SELECT db, records FROM baseline_registries "        \
+      "WHERE run = ?1 ORDER BY db")                                           \
+    X(BASELINE_EACH, "SELECT kind, name, digest FROM "                        \
+      "baseline_records WHERE run = ?1 AND db = ?2 ORDER BY kind, name")      \
+    X(RUN_LAST_SUCCEEDED, "SELECT IFNULL(MAX(id), 0) FROM runs WHERE "        \
+      "plan_path = ?1 AND profile IS ?2 AND state = 'succeeded'")
 
 /* What the single-row writes (above) and the multi-row ones of a batch
  * (STORE_BATCHES) share: the columns written, and the step's upsert. */

@@ -132,6 +132,24 @@ static const char *const upgrades[] = {
      * it failed on (the file of a tools.read, the record of a
      * tools.normalize) is known afterwards (`mig report`). */
     "ALTER TABLE steps ADD COLUMN args TEXT;\n",
+    /* drift: the baseline `mig drift` compares with: per registry a
+     * successful run wrote, how many records it left, and per record its
+     * drift digest, the name of the object (runtime/blobs.c) holding its
+     * content. */
+    "CREATE TABLE baseline_registries (\n"
+    "  run     INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  db      TEXT NOT NULL,\n"
+    "  records INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (run, db)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE baseline_records (\n"
+    "  run    INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  db     TEXT NOT NULL,\n"
+    "  kind   TEXT NOT NULL,\n"
+    "  name   TEXT NOT NULL,\n"
+    "  digest TEXT NOT NULL,\n"
+    "  PRIMARY KEY (run, db, kind, name)\n"
+    ") WITHOUT ROWID;\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

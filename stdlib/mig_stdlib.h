@@ -146,4 +146,50 @@ mig_status_t registry_api_routes(registry_api_t *api, struct serve *s);
 /* Frees API; the server must be stopped first. */
 void registry_api_free(registry_api_t *api);
 
+/* ---- project templates (templates.c; docs/templates.md) ---------------- */
+
+/* The templates of `mig new`, I from 0 to template_count() - 1: each
+ * one's name and a line saying what it migrates (NULL past the last). */
+size_t template_count(void);
+const char *template_name(size_t i);
+const char *template_summary(size_t i);
+/* Writes the files of the project PROJECT (its name, for README.md)
+ * from the template NAME through EMIT: plan.mig (the workflow, byte for
+ * byte), its sample legacy files under legacy/, SOURCES.tsv (where they
+ * come from), mig.yaml (its params the plan's own), README.md and
+ * .gitignore. MIG_EINVALID (no such template: said in DIAGS, nothing
+ * emitted), MIG_ENOMEM, or what EMIT returned. */
+mig_status_t template_write(const char *name, const char *project,
+                            gen_emit_fn emit, void *data, diag_list_t *diags);
+
+/* ---- drift (registry/registry_drift*.c; docs/drift.md) ----------------- */
+
+/* How the records NOW differ from THEN, both lists of {kind, name,
+ * digest} maps (any order): a new list *OUT, by kind then name, of
+ * {change, kind, name, then, now} maps: change "added" (in NOW only: no
+ * then), "removed" (in THEN only: no now) or "changed" (the digests
+ * differ); then and now are the digests. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_drift_compare(const val_t *then, const val_t *now,
+                                    val_t **out);
+/* How registry DB (as the plan wrote it, read through C, whose base is
+ * the plan's folder) differs from BASELINE, a list of {kind, name,
+ * digest} maps (the store's baseline of the run; each digest names the
+ * object in BLOBS that keeps the record): a new map *OUT {db, records_then, records_now, changes}, the
+ * changes those of registry_drift_compare, a changed one with `fields`
+ * (and `fields_more`) as registry_diff gives them, and with
+ * WITH_RECORDS each removed or changed one with `record`, the record as
+ * the baseline kept it (without digest, created and updated, which a
+ * registry.put sets). Changes nothing. Fails through C (InvalidConfig:
+ * the registry or a kept object cannot be read) or MIG_ENOMEM. */
+mig_status_t registry_drift(action_ctx_t *c, blobs_t *blobs, const char *db,
+                            const val_t *baseline, bool with_records,
+                            val_t **out);
+/* Appends to OUT the plan that undoes DRIFTS (a list of registry_drift
+ * results made WITH_RECORDS) of run RUN of the plan PLAN: a checkpoint,
+ * then per change a registry.delete of the record there (added or
+ * changed) and a registry.put of the kept one (removed or changed), and a rollback to
+ * the checkpoint on failure. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_drift_fix(const val_t *drifts, const char *plan,
+                                int64_t run, strbuf_t *out);
+
 #endif

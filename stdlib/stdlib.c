@@ -22,6 +22,7 @@ mig_status_t stdlib_register(action_registry_t *r)
         { stdlib_translate_actions, &stdlib_translate_count },
     };
     resource_registry_state = registry_record_state;
+    resource_registry_records = registry_records_now;
     for (size_t i = 0; i < sizeof modules / sizeof *modules; i++) {
         mig_status_t st = action_registry_add(r, modules[i].rows,
                                               *modules[i].count);

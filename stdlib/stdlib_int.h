@@ -41,6 +41,10 @@ mig_status_t adapt_resolve_dependency(action_ctx_t *c, const val_t *err,
  * resource_state_expect says. */
 mig_status_t registry_record_state(action_ctx_t *c, const char *id,
                                    const val_t *expect, strbuf_t *out);
+/* The records of registry DB now (resource_registry_records;
+ * registry/registry_drift.c). */
+mig_status_t registry_records_now(action_ctx_t *c, const char *db,
+                                  val_t **out);
 
 /* Validates D, a descriptor of KIND ("tool", "server", "rag") as it is,
  * against the embedded V2 descriptor schema (docs/registry.md),

@@ -63,6 +63,9 @@ bool registry_name_ok(const char *name);
 /* The table name of KIND ("tools", "servers", "backends"), or NULL when
  * KIND is no record kind. */
 const char *registry_kind_table(const char *kind);
+/* The record kind I (0, 1, ...: "tool", "server", "rag"), NULL past the
+ * last. */
+const char *registry_kind_at(size_t i);
 /* Appends the canonical JSON of V (keys sorted, two-space indent, a final
  * newline): what a store keeps and what digests are taken of. */
 mig_status_t registry_canonical(const val_t *v, strbuf_t *out);
@@ -131,6 +134,10 @@ mig_status_t registry_check(action_ctx_t *c, const char *action,
 /* At most this many fields are listed per record, then counted. */
 #define REGISTRY_DIFF_FIELDS_MAX 20
 
+/* Whether KEY (LEN bytes) is a field the registry sets itself at the top
+ * of a record (digest, created, updated): left out of a diff, and of a
+ * record's drift digest. */
+bool registry_bookkeeping(const char *key, size_t len);
 /* The fields in which the records HAVE and NEXT differ: a new list, in
  * byte order of their JSON pointers, of {op, pointer, old, new} maps (op
  * "add" without old, "remove" without new, or "change"; old and new the
@@ -152,6 +159,15 @@ mig_status_t registry_would(action_ctx_t *c, const char *db, const char *kind,
                             const char *name, const char *record,
                             const val_t *have, const val_t *next,
                             const char *detail);
+
+/* ---- drift (registry_drift.c; docs/drift.md) ----------------------------- */
+
+/* Appends REC's drift text to OUT: its canonical JSON without the fields
+ * registry_bookkeeping names, what the baseline keeps of a record (a
+ * registry.put of it gives the same record again); its BLAKE2b-256 is
+ * the record's drift digest, the same for a record put again with the
+ * same content. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_drift_text(const val_t *rec, strbuf_t *out);
 
 /* registry_preview.c: what a dry run's reads see. registry_preview_set
  * records, in a preview context, that the step previewed would leave

@@ -80,8 +80,7 @@ static mig_status_t push_field(val_t *out, const char *op,
     return val_list_push_take(out, f);
 }
 
-/* What the registry sets itself, left out of a diff at the top. */
-static bool bookkeeping(const char *key, size_t len)
+bool registry_bookkeeping(const char *key, size_t len)
 {
     static const char *const keys[] = { "digest", "created", "updated" };
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
@@ -104,7 +103,7 @@ static mig_status_t diff_walk(const val_t *a, const val_t *b, strbuf_t *ptr,
     for (size_t i = 0; st == MIG_OK && i < val_len(a); i++) {
         size_t len;
         const char *k = val_get_str(val_map_key(a, i), &len);
-        if (top && bookkeeping(k, len))
+        if (top && registry_bookkeeping(k, len))
             continue;
         val_t *other = val_map_get(b, k, len);
         tools_pointer_key(ptr, k, len);
@@ -116,7 +115,7 @@ static mig_status_t diff_walk(const val_t *a, const val_t *b, strbuf_t *ptr,
     for (size_t i = 0; st == MIG_OK && i < val_len(b); i++) {
         size_t len;
         const char *k = val_get_str(val_map_key(b, i), &len);
-        if ((top && bookkeeping(k, len)) || val_map_get(a, k, len))
+        if ((top && registry_bookkeeping(k, len)) || val_map_get(a, k, len))
             continue;
         tools_pointer_key(ptr, k, len);
         st = push_field(out, "add", ptr, NULL, val_map_value(b, i));

@@ -27,6 +27,11 @@ const char *registry_kind_table(const char *kind)
     return NULL;
 }
 
+const char *registry_kind_at(size_t i)
+{
+    return i < sizeof kinds / sizeof *kinds ? kinds[i].kind : NULL;
+}
+
 bool registry_name_ok(const char *name)
 {
     size_t n = name ? strlen(name) : 0;

@@ -45,3 +45,16 @@ summary() {
   echo "$passes passed, $fails failed"
   [ "$fails" -eq 0 ]
 }
+
+# DIR NAME: $OUT is the golden file DIR/NAME (with UPDATE set, it is
+# written instead).
+golden() {
+  if [ -n "$UPDATE" ]; then
+    printf '%s\n' "$OUT" > "$1/$2"
+    ok
+  elif printf '%s\n' "$OUT" | diff -u "$1/$2" - >&2; then
+    ok
+  else
+    bad "the output differs from $1/$2"
+  fi
+}

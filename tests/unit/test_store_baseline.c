@@ -1,0 +1,157 @@
+/* test_store_baseline.c: the drift baseline in the state store
+ * (store_baseline.c; docs/state.md): a store of the schema before it is
+ * upgraded and takes baselines; registries and their records come back
+ * by db, then kind and name, a walk stops when asked; the last
+ * successful run of a plan is found by path and profile, never a failed,
+ * rolled-back or running one. */
+#include "store_fixture.h"
+
+/* What a walk saw: "db=N" and "db kind/name digest" lines. */
+typedef struct walk {
+    strbuf_t seen;
+    int stop_after;     /* 0: never stop */
+    int n;
+} walk_t;
+
+static bool on_db(void *data, const char *db, int64_t records)
+{
+    walk_t *w = data;
+    strbuf_printf(&w->seen, "%s=%lld\n", db, (long long)records);
+    return !w->stop_after || ++w->n < w->stop_after;
+}
+
+static bool on_rec(void *data, const char *db, const store_baseline_t *r)
+{
+    walk_t *w = data;
+    strbuf_printf(&w->seen, "%s %s/%s %s\n", db, r->kind, r->name, r->digest);
+    return !w->stop_after || ++w->n < w->stop_after;
+}
+
+static void put(store_t *s, int64_t run, const char *db, const char *kind,
+                const char *name, const char *digest)
+{
+    store_baseline_t b = { .kind = kind, .name = name, .digest = digest };
+    assert_int_equal(store_baseline_put(s, run, db, &b), MIG_OK);
+}
+
+static char *walk(store_t *s, int64_t run, bool records, int stop_after)
+{
+    walk_t w = { .stop_after = stop_after };
+    strbuf_init(&w.seen);
+    strbuf_putc(&w.seen, '\0');
+    w.seen.len = 0;
+    assert_int_equal(store_baseline_each(s, run, on_db, records ? on_rec
+                                                                : NULL, &w),
+                     MIG_OK);
+    return w.seen.data;
+}
+
+static void test_upgrade_from_4(void **state)
+{
+    (void)state;
+    store_close(open_store(STORE_CREATE));
+    sql(path, "DROP TABLE baseline_registries; DROP TABLE baseline_records; "
+        "PRAGMA user_version = 4");
+    store_t *s = open_store(STORE_CREATE);
+    assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+    int64_t run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_baseline_db(s, run, "registry.db", 1), MIG_OK);
+    put(s, run, "registry.db", "tool", "echo", "ab");
+    assert_int_equal(store_flush(s), MIG_OK);
+    char *seen = walk(s, run, true, 0);
+    assert_string_equal(seen, "registry.db=1\nregistry.db tool/echo ab\n");
+    free(seen);
+    store_close(s);
+}
+
+static void test_each_in_order(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    int64_t other = new_run(s, "p", 1, "h");
+    /* Written out of order; an empty registry; another run's rows. */
+    put(s, run, "reg", "tool", "b", "02");
+    put(s, run, "reg", "tool", "a", "01");
+    put(s, run, "reg", "server", "z", "03");
+    assert_int_equal(store_baseline_db(s, run, "reg", 3), MIG_OK);
+    assert_int_equal(store_baseline_db(s, run, "empty.db", 0), MIG_OK);
+    assert_int_equal(store_baseline_db(s, other, "reg", 1), MIG_OK);
+    put(s, other, "reg", "tool", "c", "04");
+    /* Recorded again: replaced, not doubled. */
+    put(s, run, "reg", "tool", "a", "05");
+    assert_int_equal(store_flush(s), MIG_OK);
+    char *seen = walk(s, run, true, 0);
+    assert_string_equal(seen, "empty.db=0\nreg=3\nreg server/z 03\n"
+                              "reg tool/a 05\nreg tool/b 02\n");
+    free(seen);
+    seen = walk(s, run, false, 0);
+    assert_string_equal(seen, "empty.db=0\nreg=3\n");
+    free(seen);
+    /* A walk stops when a callback says so. */
+    seen = walk(s, run, true, 3);
+    assert_string_equal(seen, "empty.db=0\nreg=3\nreg server/z 03\n");
+    free(seen);
+    seen = walk(s, 99, true, 0);
+    assert_string_equal(seen, "");
+    free(seen);
+    store_close(s);
+}
+
+static void test_last_succeeded(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t id = -1;
+    assert_int_equal(store_run_last_succeeded(s, "/plans/p.mig", NULL, &id),
+                     MIG_OK);
+    assert_int_equal(id, 0);
+    int64_t ok1 = new_run(s, "p", 1, "h");
+    assert_int_equal(store_run_finish(s, ok1, STORE_RUN_SUCCEEDED, NULL),
+                     MIG_OK);
+    int64_t failed = new_run(s, "p", 1, "h");
+    assert_int_equal(store_run_finish(s, failed, STORE_RUN_FAILED, "x"),
+                     MIG_OK);
+    int64_t undone = new_run(s, "p", 1, "h");
+    assert_int_equal(store_run_finish(s, undone, STORE_RUN_ROLLED_BACK, "x"),
+                     MIG_OK);
+    new_run(s, "p", 1, "h");           /* still running */
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(store_run_last_succeeded(s, "/plans/p.mig", NULL, &id),
+                     MIG_OK);
+    assert_int_equal(id, ok1);
+    /* Another plan, another profile: none. */
+    assert_int_equal(store_run_last_succeeded(s, "/plans/q.mig", NULL, &id),
+                     MIG_OK);
+    assert_int_equal(id, 0);
+    assert_int_equal(store_run_last_succeeded(s, "/plans/p.mig", "production",
+                                              &id), MIG_OK);
+    assert_int_equal(id, 0);
+    store_run_t r = { .plan_path = "/plans/p.mig", .plan_name = "p",
+                      .plan_digest = "abc", .profile = "production",
+                      .host = "h", .pid = 1, .started_ms = 1 };
+    int64_t prod = 0;
+    assert_int_equal(store_run_create(s, &r, &prod), MIG_OK);
+    assert_int_equal(store_run_finish(s, prod, STORE_RUN_SUCCEEDED, NULL),
+                     MIG_OK);
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(store_run_last_succeeded(s, "/plans/p.mig", "production",
+                                              &id), MIG_OK);
+    assert_int_equal(id, prod);
+    assert_int_equal(store_run_last_succeeded(s, "/plans/p.mig", NULL, &id),
+                     MIG_OK);
+    assert_int_equal(id, ok1);
+    store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, make_dir, remove_dir)
+        T(test_upgrade_from_4),
+        T(test_each_in_order),
+        T(test_last_succeeded),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "cli.h"
 
 static const cli_opt_t check_opts[] = {
@@ -216,6 +217,24 @@ static const cli_opt_t help_cmd_opts[] = {
       .help = "with 'actions': print the actions and handlers as JSON" },
     { .name = "man",
       .help = "print the man page mig(1), in roff, for every command" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t audit_opts[] = {
+    { .name = "output", .short_name = 'o', .arg = "FILE",
+      .help = "keygen: the key file to write (default: "
+              "~/.config/" AUDIT_KEY_DEFAULT ")" },
+    { .name = "key", .arg = "FILE",
+      .help = "verify: the trusted key (a key file or its .pub; default: "
+              "$" AUDIT_KEY_ENV ", then ~/.config/" AUDIT_KEY_DEFAULT ")" },
+    { .name = "since", .arg = "TIME",
+      .help = "export: entries from TIME on (2026-12-07, "
+              "2026-12-07T10:00:00Z, or an age: 12h, 30d)" },
+    { .name = "json", .short_name = 'j',
+      .help = "export: one JSON object per entry, one a line" },
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -539,6 +558,29 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when the files were written; 2 for a usage error (a\n"
           "kind, count or share out of bounds) or a file that cannot be\n"
           "written; 6 when DIR is not empty and --force was not given." },
+    { .name = "audit", .run = cmd_audit,
+      .operands = "keygen | verify | export", .min_operands = 1,
+      .max_operands = 1, .opts = audit_opts,
+      .summary = "keep and check the tamper-evident trail of what changed",
+      .help =
+          "Every command that changes state (run, resume, rollback) appends\n"
+          "an entry to the audit trail in the state store: who (user, host,\n"
+          "pid), what, when, the plan's digest and the outcome. Each entry\n"
+          "holds the BLAKE2b hash of its contents and of the entry before it;\n"
+          "with a signing key (--key for verify; $" AUDIT_KEY_ENV ", else\n"
+          "~/.config/" AUDIT_KEY_DEFAULT ", for the commands that append) the\n"
+          "newest entry is signed with Ed25519 (docs/audit.md).\n"
+          "\n"
+          "  keygen   writes a new key pair: FILE (mode 0600) and FILE.pub\n"
+          "  verify   checks every entry and the signed head; names the first\n"
+          "           entry modified, deleted, inserted or moved, and a tail\n"
+          "           cut off behind the signed head\n"
+          "  export   prints the entries, one a line (--json: JSON Lines)\n"
+          "\n"
+          "Exit status: 0 when done (verify: the trail is intact); 2 for a\n"
+          "usage error or a key that cannot be used; 6 when keygen would\n"
+          "overwrite a key; 8 when the state store cannot be read; 10 when\n"
+          "verify found the trail tampered with." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

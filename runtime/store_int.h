@@ -83,7 +83,19 @@
       "AND run IS NOT NULL")                                                  \
     X(LOCK_OF_RUN, "SELECT pid, host, expires_ms FROM locks WHERE run = ?1") \
     X(LOCK_HOLDERS, "SELECT run, pid, host, heartbeat_ms FROM locks "         \
-      "WHERE run IS NOT NULL ORDER BY heartbeat_ms DESC")
+      "WHERE run IS NOT NULL ORDER BY heartbeat_ms DESC")                     \
+    X(AUDIT_TAIL, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")    \
+    X(AUDIT_INSERT, "INSERT INTO audit(" STORE_AUDIT_COLUMNS ") VALUES (?1, " \
+      "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")             \
+    X(AUDIT_EACH, "SELECT " STORE_AUDIT_COLUMNS " FROM audit WHERE at_ms >= " \
+      "?1 ORDER BY seq")                                                      \
+    X(AUDIT_HEAD_PUT, "INSERT INTO audit_head(id, seq, hash, key_id, "        \
+      "signature, at_ms) VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO " \
+      "UPDATE SET seq = excluded.seq, hash = excluded.hash, key_id = "        \
+      "excluded.key_id, signature = excluded.signature, at_ms = "             \
+      "excluded.at_ms")                                                       \
+    X(AUDIT_HEAD_GET, "SELECT seq, hash, key_id, signature, at_ms FROM "      \
+      "audit_head WHERE id = 1")
 
 /* What the single-row writes (above) and the multi-row ones of a batch
  * (STORE_BATCHES) share: the columns written, and the step's upsert. */
@@ -168,6 +180,9 @@ typedef struct store_writer store_writer_t;     /* store_batch.c */
     "state, error, host, pid, started_ms, ended_ms, parent"
 #define STORE_JOURNAL_COLUMNS                                                 \
     "seq, node, item, action, kind, state, args, undo, resources, after_image"
+#define STORE_AUDIT_COLUMNS                                                   \
+    "seq, at_ms, user, host, pid, action, run, plan_digest, config_digest, " \
+    "detail, outcome, key_id, prev, hash"
 #define STORE_CHECKPOINT_COLUMNS                                              \
     "name, node, item, seq, digest, resources, at_ms"
 

@@ -239,6 +239,15 @@ static const cli_opt_t audit_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t doctor_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the findings as one JSON object (docs/doctor.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 const cli_cmd_t cli_commands[] = {
     { .name = "check", .run = cmd_check, .operands = "FILE...",
       .min_operands = 1, .max_operands = -1, .opts = check_opts,
@@ -581,6 +590,23 @@ const cli_cmd_t cli_commands[] = {
           "usage error or a key that cannot be used; 6 when keygen would\n"
           "overwrite a key; 8 when the state store cannot be read; 10 when\n"
           "verify found the trail tampered with." },
+    { .name = "doctor", .run = cmd_doctor, .operands = "",
+      .min_operands = 0, .max_operands = 0, .opts = doctor_opts,
+      .summary = "check the health of a state store and what it needs",
+      .help =
+          "Checks the state store and prints one line per finding, each that\n"
+          "needs attention with what to do (docs/doctor.md): SQLite's\n"
+          "integrity check of the file; interrupted runs, with the commands\n"
+          "that settle each; locks held, and whether their holders still run;\n"
+          "the object store against the journal (before-images missing or\n"
+          "damaged, and orphans with their size); the free disk space against\n"
+          "what the largest rollback writes back; and the plans of the runs,\n"
+          "which must still be there and load with their Lua modules. --json\n"
+          "prints the findings as one JSON object. Nothing is changed.\n"
+          "\n"
+          "Exit status: 0 when nothing needs attention; 2 for a usage error; 8\n"
+          "when the state store cannot be opened; 10 when a finding needs\n"
+          "attention." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

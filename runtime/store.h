@@ -438,6 +438,30 @@ mig_status_t store_audit_each(store_t *s, int64_t since_ms,
                               bool (*fn)(void *data, const store_audit_t *e),
                               void *data);
 
+/* ---- health (mig doctor) ------------------------------------------------ */
+
+/* What to do about a damaged store file (docs/troubleshooting.md). */
+#define STORE_DAMAGED_HINT                                                    \
+    "copy the file aside before anything else touches it; `sqlite3 FILE "    \
+    ".recover` may save what can still be read. To start afresh, move it "   \
+    "away (its runs can then no longer be resumed or rolled back)"
+
+/* SQLite's integrity check of S's file (PRAGMA integrity_check, at most
+ * 100 problems): FN is called with each problem's text (none: the file
+ * is sound), and with SQLite's message when the check itself cannot read
+ * the file. FN returns false to stop. */
+mig_status_t store_integrity(store_t *s,
+                             bool (*fn)(void *data, const char *problem),
+                             void *data);
+/* Calls FN for every lock held (a released one is not), in the order of
+ * its resource, with ALIVE: whether its holder may still be running (the
+ * lock has not expired, and the process exists when it is this host's).
+ * The lock's strings are borrowed for the call. */
+mig_status_t store_lock_each(store_t *s,
+                             bool (*fn)(void *data, const store_lock_t *l,
+                                        bool alive),
+                             void *data);
+
 /* Whether the process PID on HOST (a lock's holder) is this host's and
  * stopped (SIGSTOP, Ctrl-Z, a debugger): /proc says so. */
 bool store_process_stopped(int64_t pid, const char *host);

@@ -95,7 +95,10 @@
       "excluded.key_id, signature = excluded.signature, at_ms = "             \
       "excluded.at_ms")                                                       \
     X(AUDIT_HEAD_GET, "SELECT seq, hash, key_id, signature, at_ms FROM "      \
-      "audit_head WHERE id = 1")
+      "audit_head WHERE id = 1")                                                \
+    X(INTEGRITY, "PRAGMA integrity_check(100)")                               \
+    X(LOCK_EACH, "SELECT resource, run, pid, host, since_ms, heartbeat_ms, "  \
+      "expires_ms, fence FROM locks WHERE run IS NOT NULL ORDER BY resource")
 
 /* What the single-row writes (above) and the multi-row ones of a batch
  * (STORE_BATCHES) share: the columns written, and the step's upsert. */
@@ -315,12 +318,6 @@ mig_status_t store_check_file(store_t *s);
 /* How long a write waits for another connection's write transaction
  * before it fails with SQLITE_BUSY. */
 #define STORE_BUSY_MS 5000
-
-/* What to do about a damaged store file (docs/troubleshooting.md). */
-#define STORE_DAMAGED_HINT                                                    \
-    "copy the file aside before anything else touches it; `sqlite3 FILE "    \
-    ".recover` may save what can still be read. To start afresh, move it "   \
-    "away (its runs can then no longer be resumed or rolled back)"
 
 /* Whether the process PID on HOST may still be alive, seen from here: a
  * process of another host is given the benefit of the doubt. */

@@ -132,11 +132,17 @@ typedef struct problems {
     char first[512];
 } problems_t;
 
-static bool note_problem(void *data, const char *line)
+/* One row of the integrity check: it may hold several problems, a line
+ * each, under a "*** in database main ***" title that is not one. */
+static bool note_problem(void *data, const char *row)
 {
     problems_t *p = data;
-    if (!p->n++)
-        snprintf(p->first, sizeof p->first, "%s", line);
+    for (const char *line = row; *line;) {
+        size_t len = strcspn(line, "\n");
+        if (strncmp(line, "*** ", 4) != 0 && len && !p->n++)
+            snprintf(p->first, sizeof p->first, "%.*s", (int)len, line);
+        line += len + (line[len] == '\n');
+    }
     return true;
 }
 
@@ -361,8 +367,9 @@ static void check_disk(doctor_t *d, store_run_t *runs, size_t n,
         return;
     }
     char fix[4400];
-    snprintf(fix, sizeof fix, "free at least %" PRId64 " bytes in %s before "
-             "rolling back run %" PRId64, need - avail, where, worst->id);
+    snprintf(fix, sizeof fix, "free at least %" PRId64 " byte%s in %s "
+             "before rolling back run %" PRId64, need - avail,
+             need - avail == 1 ? "" : "s", where, worst->id);
     d->st = doctor_add(d->out, "disk", avail < need, avail < need ? fix : NULL,
                        "%" PRId64 " bytes free in %s; the largest rollback "
                        "(run %" PRId64 ") writes back up to %" PRId64

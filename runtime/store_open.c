@@ -134,32 +134,16 @@ static const char *const upgrades[] = {
     "ALTER TABLE steps ADD COLUMN args TEXT;\n",
     /* 4 -> 5: the audit trail (docs/audit.md): one row per operation that
      * changed state, each chained to the one before by its hash, and the
-     * chain's head as last signed. */
-    "CREATE TABLE audit (\n"
-    "  seq           INTEGER PRIMARY KEY,\n"
-    "  at_ms         INTEGER NOT NULL,\n"
-    "  user          TEXT NOT NULL,\n"
-    "  host          TEXT NOT NULL,\n"
-    "  pid           INTEGER NOT NULL,\n"
-    "  action        TEXT NOT NULL,\n"
-    "  run           INTEGER,\n"
-    "  plan_digest   TEXT,\n"
-    "  config_digest TEXT,\n"
-    "  detail        TEXT,\n"
-    "  outcome       TEXT NOT NULL,\n"
-    "  key_id        TEXT,\n"
-    "  prev          TEXT NOT NULL,\n"
-    "  hash          TEXT NOT NULL\n"
-    ");\n"
-    "CREATE INDEX audit_by_time ON audit(at_ms);\n"
-    "CREATE TABLE audit_head (\n"
-    "  id        INTEGER PRIMARY KEY CHECK (id = 1),\n"
-    "  seq       INTEGER NOT NULL,\n"
-    "  hash      TEXT NOT NULL,\n"
-    "  key_id    TEXT NOT NULL,\n"
-    "  signature TEXT NOT NULL,\n"
-    "  at_ms     INTEGER NOT NULL\n"
-    ");\n",
+     * chain's head as last signed. Written compact: the schema's text is
+     * kept in the file's first page while it fits. */
+    "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, "
+    "user TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL, "
+    "action TEXT NOT NULL, run INTEGER, plan_digest TEXT, config_digest TEXT, "
+    "detail TEXT, outcome TEXT NOT NULL, key_id TEXT, prev TEXT NOT NULL, "
+    "hash TEXT NOT NULL);\n"
+    "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), "
+    "seq INTEGER NOT NULL, hash TEXT NOT NULL, key_id TEXT NOT NULL, "
+    "signature TEXT NOT NULL, at_ms INTEGER NOT NULL);\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

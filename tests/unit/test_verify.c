@@ -321,6 +321,7 @@ static void test_store_upgrade_from_schema_1(void **state)
     assert_int_equal(sqlite3_exec(db, "DROP TABLE processes; ALTER TABLE "
                                   "journal DROP COLUMN after_image; "
                                   "ALTER TABLE steps DROP COLUMN args; "
+                                  "DROP TABLE audit; DROP TABLE audit_head; "
                                   "PRAGMA user_version = 1; "
                                   "UPDATE meta SET value = '1' WHERE key = "
                                   "'schema_version'", NULL, NULL, NULL),

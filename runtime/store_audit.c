@@ -14,17 +14,30 @@ static void copy_col(sqlite3_stmt *q, int col, char *dst, size_t cap)
     snprintf(dst, cap, "%s", t ? t : "");
 }
 
+/* The write transaction begun (not fenced: the trail is written whoever
+ * holds a lock), then the cached statement ID; NULL with *ST set when
+ * either failed. */
+static sqlite3_stmt *write_prepare(store_t *s, store_stmt_id_t id,
+                                   const char *what, bool *fresh,
+                                   mig_status_t *st)
+{
+    *st = store_write_begin(s, what, false);
+    sqlite3_stmt *q = *st == MIG_OK ? store_stmt(s, id, fresh) : NULL;
+    if (!q && *st == MIG_OK)
+        *st = s->sticky ? s->sticky : MIG_EIO;
+    return q;
+}
+
 mig_status_t store_audit_tail(store_t *s, int64_t *seq, char hash[65])
 {
     *seq = 0;
     hash[0] = '\0';
-    mig_status_t st = store_write_begin(s, "append to the audit trail", false);
-    if (st != MIG_OK)
-        return st;
     bool fresh;
-    sqlite3_stmt *q = store_stmt(s, STORE_SQL_AUDIT_TAIL, &fresh);
+    mig_status_t st;
+    sqlite3_stmt *q = write_prepare(s, STORE_SQL_AUDIT_TAIL, "append to the "
+                                    "audit trail", &fresh, &st);
     if (!q)
-        return s->sticky ? s->sticky : MIG_EIO;
+        return st;
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(q, 0);
@@ -39,12 +52,12 @@ mig_status_t store_audit_tail(store_t *s, int64_t *seq, char hash[65])
 mig_status_t store_audit_put(store_t *s, const store_audit_t *e)
 {
     static const char what[] = "append to the audit trail";
-    mig_status_t st = store_write_begin(s, what, false);
     bool fresh;
-    sqlite3_stmt *q = st == MIG_OK ? store_stmt(s, STORE_SQL_AUDIT_INSERT,
-                                                &fresh) : NULL;
+    mig_status_t st;
+    sqlite3_stmt *q = write_prepare(s, STORE_SQL_AUDIT_INSERT, what, &fresh,
+                                    &st);
     if (!q)
-        return st != MIG_OK ? st : s->sticky ? s->sticky : MIG_EIO;
+        return st;
     sqlite3_bind_int64(q, 1, e->seq);
     sqlite3_bind_int64(q, 2, e->at_ms);
     store_bind_str(q, 3, e->user);
@@ -68,12 +81,12 @@ mig_status_t store_audit_put(store_t *s, const store_audit_t *e)
 mig_status_t store_audit_head_put(store_t *s, const store_audit_head_t *h)
 {
     static const char what[] = "sign the audit trail's head";
-    mig_status_t st = store_write_begin(s, what, false);
     bool fresh;
-    sqlite3_stmt *q = st == MIG_OK ? store_stmt(s, STORE_SQL_AUDIT_HEAD_PUT,
-                                                &fresh) : NULL;
+    mig_status_t st;
+    sqlite3_stmt *q = write_prepare(s, STORE_SQL_AUDIT_HEAD_PUT, what, &fresh,
+                                    &st);
     if (!q)
-        return st != MIG_OK ? st : s->sticky ? s->sticky : MIG_EIO;
+        return st;
     sqlite3_bind_int64(q, 1, h->seq);
     store_bind_str(q, 2, h->hash);
     store_bind_str(q, 3, h->key_id);

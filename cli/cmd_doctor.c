@@ -1,7 +1,9 @@
 /* cmd_doctor.c: `mig doctor` (docs/doctor.md): the runtime's health
  * checks of the state store (runtime/doctor.c), plus the plans its runs
  * were made from, which resume and rollback read again: each must still
- * be there and load, its Lua modules included. Prints every finding with
+ * be there and load, its Lua modules included. The registries are checked
+ * by the runtime through the standard library's reader (cli_actions sets
+ * it up). Prints every finding with
  * what to do; changes nothing. */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -144,7 +146,9 @@ int cmd_doctor(const cli_cmd_t *cmd, const cli_args_t *args)
         ? store_open(path, STORE_READONLY, &diags, &s) : MIG_OK;
     if (rc == EXIT_CLEAN && st != MIG_OK)
         rc = st == MIG_ENOMEM ? EXIT_USAGE : EXIT_STORE;
-    val_t *findings = rc == EXIT_CLEAN ? val_list_new(16) : NULL;
+    /* The standard library reads registry records for the runtime. */
+    val_t *findings = rc == EXIT_CLEAN && cli_actions() ? val_list_new(16)
+                                                        : NULL;
     if (rc == EXIT_CLEAN && !findings)
         st = MIG_ENOMEM;
     if (findings && (st = doctor_check(s, path, findings)) == MIG_OK)

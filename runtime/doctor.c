@@ -59,6 +59,9 @@ typedef struct doctor {
     int64_t run;                /* the run whose journal is walked */
     bool undoable;
     int interrupted;
+    /* A registry record's id for each registry the runs wrote (its DB once,
+     * the first id seen), map DB -> [id, run]. */
+    val_t *registries;
 } doctor_t;
 
 static void add_ref(doctor_t *d, const char *hex, size_t len)
@@ -109,9 +112,34 @@ static void collect(doctor_t *d, const val_t *v, int64_t seq)
     }
 }
 
+#define REGISTRY_PREFIX "registry:"
+
+/* Notes the registries of the resources of a record (ids
+ * "registry:DB#KIND/NAME"), each DB once. */
+static void note_registries(doctor_t *d, const val_t *resources)
+{
+    const size_t plen = sizeof REGISTRY_PREFIX - 1;
+    for (size_t i = 0; resources && i < val_len(resources); i++) {
+        size_t len;
+        const char *id = val_get_str(val_map_key(resources, i), &len);
+        const char *hash = len > plen ? strrchr(id, '#') : NULL;
+        if (!hash || strncmp(id, REGISTRY_PREFIX, plen) != 0
+            || val_map_get(d->registries, id + plen,
+                           (size_t)(hash - id) - plen))
+            continue;
+        val_t *pair = val_list_new(2);
+        if (!pair || val_list_push_take(pair, val_string(id, len)) != MIG_OK
+            || val_list_push_take(pair, val_int(d->run)) != MIG_OK
+            || val_map_set_take(d->registries, id + plen,
+                                (size_t)(hash - id) - plen, pair) != MIG_OK)
+            d->st = MIG_ENOMEM;
+    }
+}
+
 static bool journal_rec(void *data, const store_journal_t *rec)
 {
     doctor_t *d = data;
+    note_registries(d, rec->resources);
     d->undoable = rec->state == STORE_JOURNAL_INTENT
                   || rec->state == STORE_JOURNAL_DONE
                   || rec->state == STORE_JOURNAL_FAILED
@@ -376,10 +404,70 @@ static void check_disk(doctor_t *d, store_run_t *runs, size_t n,
                        " bytes", avail, where, worst->id, need);
 }
 
+/* The folder of run R's plan, where the paths it wrote are taken from,
+ * in a new string. */
+static char *plan_dir(const store_run_t *r)
+{
+    const char *p = r && r->plan_path ? r->plan_path : "";
+    const char *slash = strrchr(p, '/');
+    return strndup(p, slash ? (size_t)(slash - p) : 0);
+}
+
+/* Each registry the runs wrote: still there, and one of its records can
+ * be read (the registry's own code opens it, as a rollback would). */
+static void check_registries(doctor_t *d, store_run_t *runs, size_t n)
+{
+    for (size_t i = 0; d->st == MIG_OK && i < val_len(d->registries); i++) {
+        const char *db = val_get_str(val_map_key(d->registries, i), NULL);
+        const val_t *pair = val_map_value(d->registries, i);
+        const char *id = val_get_str(val_list_get(pair, 0), NULL);
+        int64_t run = val_get_int(val_list_get(pair, 1));
+        const store_run_t *r = NULL;
+        for (size_t k = 0; k < n && !r; k++)
+            r = runs[k].id == run ? &runs[k] : NULL;
+        char *dir = plan_dir(r);
+        action_ctx_t *c = dir ? actx_new(ACTX_PREVIEW, dir) : NULL;
+        if (!c) {
+            free(dir);
+            d->st = MIG_ENOMEM;
+            return;
+        }
+        actx_begin(c, "doctor");
+        struct stat sb;
+        strbuf_t b;
+        strbuf_init(&b);
+        char fix[4400];
+        if (actx_stat(c, db, &sb) != 0) {
+            snprintf(fix, sizeof fix, "put it back from a backup (in %s): "
+                     "`mig rollback %" PRId64 "` cannot undo or verify its "
+                     "records without it", dir, run);
+            d->st = doctor_add(d->out, "registry", true, fix, "the registry "
+                               "%s that run %" PRId64 " wrote is gone", db,
+                               run);
+        } else if (resource_state(c, id, &b) != MIG_OK) {
+            snprintf(fix, sizeof fix, "check that %s (in %s) is the "
+                     "registry the run wrote and can be read; put it back "
+                     "from a backup if it is damaged", db, dir);
+            d->st = doctor_add(d->out, "registry", true, fix, "the registry "
+                               "%s that run %" PRId64 " wrote cannot be "
+                               "opened: %s", db, run, actx_error_message(c));
+        } else {
+            d->st = doctor_add(d->out, "registry", false, NULL, "the "
+                               "registry %s that run %" PRId64 " wrote "
+                               "opens", db, run);
+        }
+        strbuf_free(&b);
+        actx_free(c);
+        free(dir);
+    }
+}
+
 mig_status_t doctor_check(store_t *s, const char *state_path,
                           val_t *findings)
 {
-    doctor_t d = { .s = s, .out = findings };
+    doctor_t d = { .s = s, .out = findings, .registries = val_map_new(4) };
+    if (!d.registries)
+        return MIG_ENOMEM;
     check_store(&d, state_path);
     store_run_t *runs = NULL;
     size_t n = 0;
@@ -393,8 +481,7 @@ mig_status_t doctor_check(store_t *s, const char *state_path,
     for (size_t i = 0; d.st == MIG_OK && i < n; i++) {
         d.run = runs[i].id;
         store_journal_each(s, d.run, 0, STORE_EACH_NO_ARGS
-                           | STORE_EACH_NO_RESOURCES | STORE_EACH_NO_AFTER,
-                           journal_rec, &d);
+                           | STORE_EACH_NO_AFTER, journal_rec, &d);
     }
     qsort(d.refs, d.n, sizeof(*d.refs), cmp_ref);
     char *objects = sched_objects_dir(state_path);
@@ -404,6 +491,9 @@ mig_status_t doctor_check(store_t *s, const char *state_path,
         check_objects(&d, objects);
     if (d.st == MIG_OK)
         check_disk(&d, runs, n, state_path);
+    if (d.st == MIG_OK)
+        check_registries(&d, runs, n);
+    val_unref(d.registries);
     free(objects);
     free(d.refs);
     store_runs_free(runs, n);

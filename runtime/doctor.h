@@ -9,7 +9,9 @@
 /* Runs every check of the runtime's on S, opened from STATE_PATH (its
  * object store is the folder objects beside it), and appends to FINDINGS
  * (a list) one map per finding: {check, severity, message, fix}, where
- * CHECK is "store", "runs", "locks", "objects" or "disk", SEVERITY
+ * CHECK is "store", "runs", "locks", "objects", "disk" or "registry"
+ * (each registry the runs wrote: there, and opened by the registry's own
+ * code, which the standard library must have set up), SEVERITY
  * "attention" (FIX says what to do) or "ok" (FIX null). Checks that
  * cannot be made (the store cannot be read) are findings too. MIG_OK, or
  * MIG_ENOMEM. */

@@ -128,7 +128,33 @@ make badlua
 printf 'return {\n' > "$d/badlua/lib/m.lua"
 check badlua
 
-# 10. No store at all, and a file that is not one: exit 8.
+# 10. A registry the run wrote: healthy, gone, and not a registry.
+makereg() {
+  w=$d/$1
+  mkdir -p "$w"
+  cat > "$w/p.mig" <<'PLAN'
+migration "registered" {
+  stage s {
+    step put = registry.put(db: "reg.db", record: {kind: "tool", name: "echo",
+      description: "Echoes", inputSchema: {type: "object"},
+      provenance: {file: "tools.json", pointer: "/0", format: "openai.tools",
+        digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}})
+  }
+}
+PLAN
+  (cd "$w" && "$MIG" run -q p.mig) || bad "$1: the run failed"
+}
+makereg registry
+check registry
+makereg registry_gone
+rm -f "$d/registry_gone/reg.db"
+check registry_gone
+makereg registry_bad
+printf 'not a database, not at all, but long enough to be read as one\n' \
+  > "$d/registry_bad/reg.db"
+check registry_bad
+
+# 11. No store at all, and a file that is not one: exit 8.
 mkdir -p "$d/none"
 check none
 mkdir -p "$d/notastore/.mig"

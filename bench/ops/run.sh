@@ -73,6 +73,9 @@ db = sqlite3.connect(sys.argv[1]); db.execute("DELETE FROM audit"); db.commit()'
   done
   v=$(median < "$w/v"); vc=$(median < "$w/vc"); fc=$(median < "$w/fc")
   awk -v n="$size" -v v="$v" -v vc="$vc" -v fc="$fc" 'BEGIN {
-    printf "| %d | %.3f | %.3f | %.0f | %.3f | %.2f |\n", n, v, vc,
-           n / vc, fc, vc / fc }'
+    # Below 10 ms GNU time says 0: no rate, no ratio.
+    rate = vc > 0 ? sprintf("%.0f", n / vc) : "-"
+    ratio = fc > 0 ? sprintf("%.2f", vc / fc) : "-"
+    printf "| %d | %.3f | %.3f | %s | %.3f | %s |\n", n, v, vc, rate, fc,
+           ratio }'
 done

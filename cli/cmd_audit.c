@@ -49,9 +49,12 @@ void cli_audit_record(const char *state_path, const audit_key_t *key,
     store_t *s = NULL;
     store_run_t r = { 0 };
     mig_status_t st = store_open(state_path, 0, &diags, &s);
-    if (st == MIG_OK && run > 0 && store_run_get(s, run, &r) != MIG_OK)
-        diag_list_move(&diags, store_diags(s)), diag_list_free(&diags),
-            diag_list_init(&diags);
+    /* A run that is not there (the command failed before recording it)
+     * leaves the digest NULL; its message is not the entry's concern. */
+    if (st == MIG_OK && run > 0 && store_run_get(s, run, &r) != MIG_OK) {
+        diag_list_free(store_diags(s));
+        diag_list_init(store_diags(s));
+    }
     const char *outcome = code >= 0 && (size_t)code < sizeof outcome_names
         / sizeof *outcome_names && outcome_names[code]
         ? outcome_names[code] : "unknown";

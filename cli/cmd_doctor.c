@@ -153,12 +153,13 @@ int cmd_doctor(const cli_cmd_t *cmd, const cli_args_t *args)
         st = MIG_ENOMEM;
     if (findings && (st = doctor_check(s, path, findings)) == MIG_OK)
         st = check_plans(s, findings);
-    if (findings && st == MIG_OK)
+    if (findings && st == MIG_OK) {
         rc = cli_value(cmd, args, "json") ? print_json(path, findings)
                                           : print_text(path, findings);
-    else if (findings)
-        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory"),
-            rc = EXIT_USAGE;
+    } else if (rc == EXIT_CLEAN) {
+        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
+        rc = EXIT_USAGE;
+    }
     val_unref(findings);
     free(path);
     return cli_finish_store(s, &diags, rc);

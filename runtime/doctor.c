@@ -235,7 +235,8 @@ static bool mark(doctor_t *d, const char *hex, int64_t size)
 {
     ref_t key;
     snprintf(key.hex, sizeof key.hex, "%s", hex);
-    ref_t *r = bsearch(&key, d->refs, d->n, sizeof(*r), cmp_ref);
+    ref_t *r = d->n ? bsearch(&key, d->refs, d->n, sizeof(*r), cmp_ref)
+                    : NULL;
     if (!r)
         return false;
     while (r > d->refs && strcmp(r[-1].hex, hex) == 0)
@@ -483,7 +484,8 @@ mig_status_t doctor_check(store_t *s, const char *state_path,
         store_journal_each(s, d.run, 0, STORE_EACH_NO_ARGS
                            | STORE_EACH_NO_AFTER, journal_rec, &d);
     }
-    qsort(d.refs, d.n, sizeof(*d.refs), cmp_ref);
+    if (d.n)    /* no array at all when no record keeps a before-image */
+        qsort(d.refs, d.n, sizeof(*d.refs), cmp_ref);
     char *objects = sched_objects_dir(state_path);
     if (d.st == MIG_OK && !objects)
         d.st = MIG_ENOMEM;

@@ -313,6 +313,23 @@ int cmd_gen(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_serve(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_new(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_audit(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_doctor(const cli_cmd_t *cmd, const cli_args_t *args);
+
+/* The audit trail of the commands that change state (cmd_audit.c;
+ * docs/audit.md). cli_audit_key finds this process's signing key before
+ * the command CMD starts: EXIT_CLEAN with *KEY set (NULL: none), or
+ * EXIT_USAGE with the reason said (a key named that cannot be used).
+ * cli_audit_record appends the entry of ACTION about RUN (0: none) that
+ * ended with exit code CODE, with DETAIL (a map, borrowed; NULL: none),
+ * to the store at STATE_PATH; a store that was never made gets none (the
+ * command changed nothing), and a failure is a warning on stderr. */
+struct audit_key;
+int cli_audit_key(const char *cmd, struct audit_key **key);
+void cli_audit_record(const char *state_path, const struct audit_key *key,
+                      const char *action, int64_t run, int code,
+                      val_t *detail);
+
 /* Prints the man page mig(1) in roff, from cli_commands (`mig help
  * --man`, cmd_completions.c). */
 void cli_print_man(FILE *out);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "store.h"
 
@@ -117,12 +118,58 @@ static int read_faults(const cli_cmd_t *cmd, const cli_args_t *args,
     return EXIT_CLEAN;
 }
 
+/* ---- the audit trail -------------------------------------------------------- */
+
+/* The options of CMD that change what it may do, as the detail of its
+ * audit entry (docs/audit.md): break-lock, force, allow-changed-plan,
+ * failed-only, to, each when given. NULL when none is (or no memory). */
+static val_t *audit_detail(const cli_cmd_t *cmd, const cli_args_t *args)
+{
+    static const char *const flags[] = {
+        "break-lock", "force", "allow-changed-plan", "failed-only", "to",
+    };
+    val_t *m = val_map_new(4);
+    for (size_t i = 0; m && i < sizeof flags / sizeof *flags; i++) {
+        bool has = false;
+        for (int o = 0; cmd->opts[o].name && !has; o++)
+            has = strcmp(cmd->opts[o].name, flags[i]) == 0;
+        const char *v = has ? cli_value(cmd, args, flags[i]) : NULL;
+        if (v && val_map_set_take(m, flags[i], strlen(flags[i]), *v
+                                  ? val_cstring(v) : val_bool(true)) != MIG_OK)
+            break;
+    }
+    if (m && val_len(m) == 0) {
+        val_unref(m);
+        m = NULL;
+    }
+    return m;
+}
+
+/* Appends the entry of CMD about run ID, which ended with exit code RC,
+ * to the trail of the store at STATE (NULL: DIR/.mig/state.db). */
+static void audit(const cli_cmd_t *cmd, const cli_args_t *args,
+                  const struct audit_key *key, const char *state,
+                  const char *dir, int64_t id, int rc)
+{
+    char *made = NULL;
+    if (!state && dir && (made = malloc(strlen(dir) + sizeof ".mig/state.db")))
+        sprintf(made, "%s.mig/state.db", dir);
+    val_t *detail = audit_detail(cmd, args);
+    cli_audit_record(state ? state : made, key, cmd->name, id, rc, detail);
+    val_unref(detail);
+    free(made);
+}
+
 /* Runs G (loaded from PATH) with O, shown as CMD's --quiet, --verbose
  * and --json ask. */
 static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
                           cli_plan_t *p, const char *path, const val_t *params,
                           run_options_t *o, const char *what)
 {
+    struct audit_key *key = NULL;
+    int krc = cli_audit_key(cmd->name, &key);
+    if (krc != EXIT_CLEAN)
+        return krc;
     char *dir = cli_dir_of(path);
     char real[PATH_MAX];
     o->plan_path = realpath(path, real) ? real : path;
@@ -143,7 +190,6 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
                                  : MIG_ENOMEM;
     cli_render_diags(&diags);
     diag_list_free(&diags);
-    free(dir);
     if (getenv("MIG_CRASH_COUNT"))
         fprintf(stderr, "mig: crash points: %" PRIu64 "\n",
                 run_crash_points());
@@ -153,6 +199,10 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
     else if (st == MIG_OK)
         cli_report_end(rep, cmd->name, id, what, res, rc);
     cli_report_free(rep);
+    if (st != MIG_ENOMEM)
+        audit(cmd, args, key, o->state_path, dir, id, rc);
+    audit_key_free(key);
+    free(dir);
     return rc;
 }
 
@@ -366,7 +416,10 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
     bool dry = cli_value(cmd, args, "dry-run") != NULL;
     bool json = cli_value(cmd, args, "json") != NULL;
     val_t *settle = NULL;
-    if ((rc = read_settle(cmd, args, &settle)) != EXIT_CLEAN) {
+    struct audit_key *key = NULL;
+    if ((rc = read_settle(cmd, args, &settle)) != EXIT_CLEAN
+        || (!dry && (rc = cli_audit_key(cmd->name, &key)) != EXIT_CLEAN)) {
+        val_unref(settle);
         store_run_clear(&run);
         free(state);
         return rc;
@@ -419,11 +472,16 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
     val_unref(settle);
     free(dir);
     cli_plan_free(&p);
+    if (st != MIG_OK)
+        rc = cli_store_exit(st);
+    else if (dry)
+        rc = res == RUN_REFUSED ? EXIT_REFUSED : EXIT_CLEAN;
+    else
+        rc = res == RUN_ROLLED_BACK ? EXIT_CLEAN : exit_for(res);
+    if (!dry && st != MIG_ENOMEM)
+        audit(cmd, args, key, state, NULL, run.id, rc);
+    audit_key_free(key);
     store_run_clear(&run);
     free(state);
-    if (st != MIG_OK)
-        return cli_store_exit(st);
-    if (dry)
-        return res == RUN_REFUSED ? EXIT_REFUSED : EXIT_CLEAN;
-    return res == RUN_ROLLED_BACK ? EXIT_CLEAN : exit_for(res);
+    return rc;
 }

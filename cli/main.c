@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "cli.h"
 
 static const cli_opt_t check_opts[] = {
@@ -276,6 +277,33 @@ static const cli_opt_t help_cmd_opts[] = {
       .help = "with 'actions': print the actions and handlers as JSON" },
     { .name = "man",
       .help = "print the man page mig(1), in roff, for every command" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t audit_opts[] = {
+    { .name = "output", .short_name = 'o', .arg = "FILE",
+      .help = "keygen: the key file to write (default: "
+              "~/.config/" AUDIT_KEY_DEFAULT ")" },
+    { .name = "key", .arg = "FILE",
+      .help = "verify: the trusted key (a key file or its .pub; default: "
+              "$" AUDIT_KEY_ENV ", then ~/.config/" AUDIT_KEY_DEFAULT ")" },
+    { .name = "since", .arg = "TIME",
+      .help = "export: entries from TIME on (2026-12-07, "
+              "2026-12-07T10:00:00Z, or an age: 12h, 30d)" },
+    { .name = "json", .short_name = 'j',
+      .help = "export: one JSON object per entry, one a line" },
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t doctor_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the findings as one JSON object (docs/doctor.md)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -696,6 +724,47 @@ const cli_cmd_t cli_commands[] = {
           "for a usage error (an unknown profile), 6 when PLAN has no\n"
           "successful run to compare with, 8 when the state store cannot be\n"
           "used." },
+    { .name = "audit", .run = cmd_audit,
+      .operands = "keygen | verify | export", .min_operands = 1,
+      .max_operands = 1, .opts = audit_opts,
+      .summary = "keep and check the tamper-evident trail of what changed",
+      .help =
+          "Every command that changes state (run, resume, rollback) appends\n"
+          "an entry to the audit trail in the state store: who (user, host,\n"
+          "pid), what, when, the plan's digest and the outcome. Each entry\n"
+          "holds the BLAKE2b hash of its contents and of the entry before it;\n"
+          "with a signing key (--key for verify; $" AUDIT_KEY_ENV ", else\n"
+          "~/.config/" AUDIT_KEY_DEFAULT ", for the commands that append) the\n"
+          "newest entry is signed with Ed25519 (docs/audit.md).\n"
+          "\n"
+          "  keygen   writes a new key pair: FILE (mode 0600) and FILE.pub\n"
+          "  verify   checks every entry and the signed head; names the first\n"
+          "           entry modified, deleted, inserted or moved, and a tail\n"
+          "           cut off behind the signed head\n"
+          "  export   prints the entries, one a line (--json: JSON Lines)\n"
+          "\n"
+          "Exit status: 0 when done (verify: the trail is intact); 2 for a\n"
+          "usage error or a key that cannot be used; 6 when keygen would\n"
+          "overwrite a key; 8 when the state store cannot be read; 10 when\n"
+          "verify found the trail tampered with." },
+    { .name = "doctor", .run = cmd_doctor, .operands = "",
+      .min_operands = 0, .max_operands = 0, .opts = doctor_opts,
+      .summary = "check the health of a state store and what it needs",
+      .help =
+          "Checks the state store and prints one line per finding, each that\n"
+          "needs attention with what to do (docs/doctor.md): SQLite's\n"
+          "integrity check of the file; interrupted runs, with the commands\n"
+          "that settle each; locks held, and whether their holders still run;\n"
+          "the object store against the journal (before-images missing or\n"
+          "damaged, and orphans with their size); the free disk space against\n"
+          "what the largest rollback writes back; the registries the runs\n"
+          "wrote, which must be there and open; and the plans of the runs,\n"
+          "which must still be there and load with their Lua modules. --json\n"
+          "prints the findings as one JSON object. Nothing is changed.\n"
+          "\n"
+          "Exit status: 0 when nothing needs attention; 2 for a usage error; 8\n"
+          "when the state store cannot be opened; 10 when a finding needs\n"
+          "attention." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

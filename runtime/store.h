@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -427,6 +427,71 @@ mig_status_t store_lock_get(store_t *s, const char *resource,
 /* From now on every transaction checks that RESOURCE's lock still has
  * FENCE (NULL RESOURCE: no check). */
 void store_fence(store_t *s, const char *resource, int64_t fence);
+
+/* ---- the audit trail (runtime/audit.h; docs/audit.md) ------------------- */
+
+/* One entry of the audit trail as stored: SEQ 1, 2, ... in the order
+ * appended; RUN 0, PLAN_DIGEST, CONFIG_DIGEST, DETAIL (JSON text) and
+ * KEY_ID NULL when not about one; PREV and HASH 64 hex digits. */
+typedef struct store_audit {
+    int64_t seq, at_ms;
+    const char *user, *host;
+    int64_t pid;
+    const char *action;
+    int64_t run;
+    const char *plan_digest, *config_digest, *detail, *outcome, *key_id;
+    const char *prev, *hash;
+} store_audit_t;
+
+/* The chain's head as last signed: entry SEQ had HASH, signed by KEY_ID
+ * (an Ed25519 public key, hex) with SIGNATURE (hex). */
+typedef struct store_audit_head {
+    int64_t seq, at_ms;
+    char hash[65], key_id[65], signature[129];
+} store_audit_head_t;
+
+/* Opens the write transaction (when none is open; not fenced: the trail
+ * is written whoever holds a lock) and reads the last entry's SEQ and
+ * HASH into *SEQ and HASH (0 and "" when the trail is empty). The
+ * transaction holds the database's write lock until store_flush, so no
+ * other process appends between this read and the caller's write. */
+mig_status_t store_audit_tail(store_t *s, int64_t *seq, char hash[65]);
+/* Appends E in the open transaction (after store_audit_tail). */
+mig_status_t store_audit_put(store_t *s, const store_audit_t *e);
+/* Replaces the signed head with H in the open transaction. */
+mig_status_t store_audit_head_put(store_t *s, const store_audit_head_t *h);
+/* The signed head into *H, *FOUND false when there is none. */
+mig_status_t store_audit_head_get(store_t *s, store_audit_head_t *h,
+                                  bool *found);
+/* Calls FN for every entry appended at or after SINCE_MS (0: all) in the
+ * order of SEQ; borrowed for the call. FN returns false to stop. */
+mig_status_t store_audit_each(store_t *s, int64_t since_ms,
+                              bool (*fn)(void *data, const store_audit_t *e),
+                              void *data);
+
+/* ---- health (mig doctor) ------------------------------------------------ */
+
+/* What to do about a damaged store file (docs/troubleshooting.md). */
+#define STORE_DAMAGED_HINT                                                    \
+    "copy the file aside before anything else touches it; `sqlite3 FILE "    \
+    ".recover` may save what can still be read. To start afresh, move it "   \
+    "away (its runs can then no longer be resumed or rolled back)"
+
+/* SQLite's integrity check of S's file (PRAGMA integrity_check, at most
+ * 100 problems): FN is called with each problem's text (none: the file
+ * is sound), and with SQLite's message when the check itself cannot read
+ * the file. FN returns false to stop. */
+mig_status_t store_integrity(store_t *s,
+                             bool (*fn)(void *data, const char *problem),
+                             void *data);
+/* Calls FN for every lock held (a released one is not), in the order of
+ * its resource, with ALIVE: whether its holder may still be running (the
+ * lock has not expired, and the process exists when it is this host's).
+ * The lock's strings are borrowed for the call. */
+mig_status_t store_lock_each(store_t *s,
+                             bool (*fn)(void *data, const store_lock_t *l,
+                                        bool alive),
+                             void *data);
 
 /* Whether the process PID on HOST (a lock's holder) is this host's and
  * stopped (SIGSTOP, Ctrl-Z, a debugger): /proc says so. */

@@ -93,7 +93,22 @@
     X(BASELINE_EACH, "SELECT kind, name, digest FROM "                        \
       "baseline_records WHERE run = ?1 AND db = ?2 ORDER BY kind, name")      \
     X(RUN_LAST_SUCCEEDED, "SELECT IFNULL(MAX(id), 0) FROM runs WHERE "        \
-      "plan_path = ?1 AND profile IS ?2 AND state = 'succeeded'")
+      "plan_path = ?1 AND profile IS ?2 AND state = 'succeeded'") \
+    X(AUDIT_TAIL, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")    \
+    X(AUDIT_INSERT, "INSERT INTO audit(" STORE_AUDIT_COLUMNS ") VALUES (?1, " \
+      "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")             \
+    X(AUDIT_EACH, "SELECT " STORE_AUDIT_COLUMNS " FROM audit WHERE at_ms >= " \
+      "?1 ORDER BY seq")                                                      \
+    X(AUDIT_HEAD_PUT, "INSERT INTO audit_head(id, seq, hash, key_id, "        \
+      "signature, at_ms) VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO " \
+      "UPDATE SET seq = excluded.seq, hash = excluded.hash, key_id = "        \
+      "excluded.key_id, signature = excluded.signature, at_ms = "             \
+      "excluded.at_ms")                                                       \
+    X(AUDIT_HEAD_GET, "SELECT seq, hash, key_id, signature, at_ms FROM "      \
+      "audit_head WHERE id = 1")                                                \
+    X(INTEGRITY, "PRAGMA integrity_check(100)")                               \
+    X(LOCK_EACH, "SELECT resource, run, pid, host, since_ms, heartbeat_ms, "  \
+      "expires_ms, fence FROM locks WHERE run IS NOT NULL ORDER BY resource")
 
 /* What the single-row writes (above) and the multi-row ones of a batch
  * (STORE_BATCHES) share: the columns written, and the step's upsert. */
@@ -178,6 +193,9 @@ typedef struct store_writer store_writer_t;     /* store_batch.c */
     "state, error, host, pid, started_ms, ended_ms, parent"
 #define STORE_JOURNAL_COLUMNS                                                 \
     "seq, node, item, action, kind, state, args, undo, resources, after_image"
+#define STORE_AUDIT_COLUMNS                                                   \
+    "seq, at_ms, user, host, pid, action, run, plan_digest, config_digest, " \
+    "detail, outcome, key_id, prev, hash"
 #define STORE_CHECKPOINT_COLUMNS                                              \
     "name, node, item, seq, digest, resources, at_ms"
 
@@ -310,12 +328,6 @@ mig_status_t store_check_file(store_t *s);
 /* How long a write waits for another connection's write transaction
  * before it fails with SQLITE_BUSY. */
 #define STORE_BUSY_MS 5000
-
-/* What to do about a damaged store file (docs/troubleshooting.md). */
-#define STORE_DAMAGED_HINT                                                    \
-    "copy the file aside before anything else touches it; `sqlite3 FILE "    \
-    ".recover` may save what can still be read. To start afresh, move it "   \
-    "away (its runs can then no longer be resumed or rolled back)"
 
 /* Whether the process PID on HOST may still be alive, seen from here: a
  * process of another host is given the benefit of the doubt. */

@@ -150,6 +150,18 @@ static const char *const upgrades[] = {
     "  digest TEXT NOT NULL,\n"
     "  PRIMARY KEY (run, db, kind, name)\n"
     ") WITHOUT ROWID;\n",
+    /* 5 -> 6: the audit trail (docs/audit.md): one row per operation that
+     * changed state, each chained to the one before by its hash, and the
+     * chain's head as last signed. Written compact: the schema's text is
+     * kept in the file's first page while it fits. */
+    "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, "
+    "user TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL, "
+    "action TEXT NOT NULL, run INTEGER, plan_digest TEXT, config_digest TEXT, "
+    "detail TEXT, outcome TEXT NOT NULL, key_id TEXT, prev TEXT NOT NULL, "
+    "hash TEXT NOT NULL);\n"
+    "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), "
+    "seq INTEGER NOT NULL, hash TEXT NOT NULL, key_id TEXT NOT NULL, "
+    "signature TEXT NOT NULL, at_ms INTEGER NOT NULL);\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

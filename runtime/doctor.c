@@ -148,6 +148,25 @@ static bool journal_rec(void *data, const store_journal_t *rec)
     return d->st == MIG_OK;
 }
 
+/* A record of a drift baseline (docs/drift.md) names the object that
+ * keeps its content: referenced, though no rollback needs it. */
+static bool baseline_db(void *data, const char *db, int64_t records)
+{
+    (void)db;
+    (void)records;
+    return ((doctor_t *)data)->st == MIG_OK;
+}
+
+static bool baseline_rec(void *data, const char *db,
+                         const store_baseline_t *rec)
+{
+    doctor_t *d = data;
+    (void)db;
+    d->undoable = false;
+    add_ref(d, rec->digest, strlen(rec->digest));
+    return d->st == MIG_OK;
+}
+
 static int cmp_ref(const void *a, const void *b)
 {
     return strcmp(((const ref_t *)a)->hex, ((const ref_t *)b)->hex);
@@ -483,6 +502,8 @@ mig_status_t doctor_check(store_t *s, const char *state_path,
         d.run = runs[i].id;
         store_journal_each(s, d.run, 0, STORE_EACH_NO_ARGS
                            | STORE_EACH_NO_AFTER, journal_rec, &d);
+        if (d.st == MIG_OK)
+            store_baseline_each(s, d.run, baseline_db, baseline_rec, &d);
     }
     if (d.n)    /* no array at all when no record keeps a before-image */
         qsort(d.refs, d.n, sizeof(*d.refs), cmp_ref);

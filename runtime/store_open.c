@@ -314,6 +314,15 @@ static void hint_unwritable(diag_list_t *diags, diag_t *d)
 static mig_status_t open_error(store_t *s, diag_list_t *diags, int rc,
                                const char *what)
 {
+    if ((rc & 0xff) == SQLITE_CORRUPT) {
+        /* Said as store_sql_report says it: damage found while opening
+         * (in the schema's own pages, say) is damage all the same. */
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "the state store "
+                             "'%s' is damaged: cannot %s the store (%s)",
+                             s->path, what, sqlite3_errmsg(s->db));
+        diag_hint(diags, d, "%s", STORE_DAMAGED_HINT);
+        return MIG_EIO;
+    }
     diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot %s '%s': %s",
                          what, s->path, sqlite3_errmsg(s->db));
     if ((rc & 0xff) == SQLITE_BUSY)

@@ -122,6 +122,9 @@ typedef struct cli_plan {
      * actions and the modules' functions (NAME.fn rows). */
     lua_bridge_t *lua;
     action_registry_t *actions;
+    /* With CLI_LOAD_CHECK: the project configuration of the plan
+     * (cli_config_use; config_builtin() when there is none). */
+    config_t *config;
 } cli_plan_t;
 
 /* What cli_load_plan does past parsing. */
@@ -249,6 +252,31 @@ void cli_report_unverified(const cli_report_t *r, const val_t *unv);
 void cli_report_end(cli_report_t *r, const char *cmd, int64_t id,
                     const char *what, run_result_t res, int code);
 
+/* The project configuration (cmd_config.c; docs/configuration.md). */
+/* The options every command that reads mig.yaml has: --config FILE and
+ * --no-config. */
+#define CLI_CONFIG_OPTS                                                        \
+    { .name = "config", .arg = "FILE",                                       \
+      .help = "the project configuration (default: mig.yaml in the plan's " \
+              "folder or above)" },                                          \
+    { .name = "no-config",                                                   \
+      .help = "read no mig.yaml: every setting built in" },
+/* Says which mig.yaml the next cli_load_plan calls read: CMD's --config
+ * FILE, none with --no-config, else the one found from each plan's
+ * folder (config_find). EXIT_CLEAN, or EXIT_USAGE when both are given. */
+int cli_config_use(const cli_cmd_t *cmd, const cli_args_t *a);
+/* The configuration of the plan at PLAN_PATH (NULL: the current folder),
+ * as cli_config_use said, read and checked: EXIT_CLEAN with *OUT set
+ * (config_builtin() when there is none), EXIT_INVALID (errors in DIAGS),
+ * EXIT_USAGE (unreadable, or out of memory). */
+int cli_config_load(const char *plan_path, diag_list_t *diags,
+                    config_t **out);
+/* EFF (a list from config_effective) with its params rows replaced by the
+ * plan's parameters P, each {key: "params.NAME", value, from:
+ * params_where}: what `mig config show PLAN` prints and a run records. A
+ * new list; NULL when out of memory. */
+val_t *cli_config_with_params(const val_t *eff, const params_t *p);
+
 /* The subcommands. */
 int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_graph(const cli_cmd_t *cmd, const cli_args_t *args);
@@ -268,6 +296,7 @@ int cmd_version(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_completions(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_lsp(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_gen(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_config(const cli_cmd_t *cmd, const cli_args_t *args);
 /* Prints the man page mig(1) in roff, from cli_commands (`mig help
  * --man`, cmd_completions.c). */
 void cli_print_man(FILE *out);

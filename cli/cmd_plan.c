@@ -365,9 +365,10 @@ int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args)
     diag_list_t diags;
     diag_list_init(&diags);
     params_t *params = NULL;
-    mig_status_t st = params_resolve(p.plan, p.src,
-                                     cli_value(cmd, args, "profile"),
-                                     overrides, n_over, &diags, &params);
+    mig_status_t st = params_resolve_config(p.plan, p.src, p.config,
+                                            cli_value(cmd, args, "profile"),
+                                            overrides, n_over, &diags,
+                                            &params);
     if (st == MIG_OK && cli_value(cmd, args, "show-params")) {
         rc = show_params(params, json);
     } else if (st == MIG_OK) {

@@ -71,7 +71,16 @@ int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p)
      * fails one still gets the other, so one run shows every error. */
     mig_status_t parsed = st;
     if (parsed == MIG_OK && (flags & CLI_LOAD_CHECK)) {
-        st = load_lua(p, path, &diags);
+        /* The configuration first: an invalid one stops everything. */
+        int crc = cli_config_load(path, &diags, &p->config);
+        if (crc != EXIT_CLEAN) {
+            cli_render_diags(&diags);
+            diag_list_free(&diags);
+            return crc;
+        }
+        st = params_check_config(p->plan, p->src, p->config, &diags);
+        mig_status_t lst = st == MIG_ENOMEM ? st : load_lua(p, path, &diags);
+        st = worse(st, lst);
         if (st != MIG_ENOMEM)
             st = worse(st, check_plan(p->plan, p->src, p->actions,
                                       flags & CLI_LOAD_STRICT ? CHECK_STRICT
@@ -100,6 +109,7 @@ void cli_plan_free(cli_plan_t *p)
     graph_free(p->graph);
     arena_free(p->arena);
     src_free(p->src);
+    config_free(p->config);
     *p = (cli_plan_t){ 0 };
 }
 

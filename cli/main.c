@@ -7,6 +7,7 @@
 #include "cli.h"
 
 static const cli_opt_t check_opts[] = {
+    CLI_CONFIG_OPTS
     { .name = "tree", .short_name = 't',
       .help = "print the outline of each plan as parsed" },
     { .name = "quiet", .short_name = 'q',
@@ -39,6 +40,7 @@ static const cli_opt_t graph_opts[] = {
 };
 
 static const cli_opt_t plan_opts[] = {
+    CLI_CONFIG_OPTS
     { .name = "profile", .short_name = 'p', .arg = "NAME",
       .help = "use the values of the plan's profile NAME" },
     { .name = "param", .arg = "NAME=VALUE", .repeat = true,
@@ -98,6 +100,7 @@ static const cli_opt_t import_opts[] = {
               "nothing)" },
 
 static const cli_opt_t run_opts[] = {
+    CLI_CONFIG_OPTS
     { .name = "profile", .short_name = 'p', .arg = "NAME",
       .help = "use the values of the plan's profile NAME" },
     { .name = "param", .arg = "NAME=VALUE", .repeat = true,
@@ -115,6 +118,7 @@ static const cli_opt_t run_opts[] = {
 };
 
 static const cli_opt_t resume_opts[] = {
+    CLI_CONFIG_OPTS
     { .name = "state", .arg = "PATH",
       .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "failed-only",
@@ -128,6 +132,7 @@ static const cli_opt_t resume_opts[] = {
 };
 
 static const cli_opt_t rollback_opts[] = {
+    CLI_CONFIG_OPTS
     { .name = "to", .arg = "CHECKPOINT",
       .help = "undo back to this checkpoint (default: the whole run)" },
     { .name = "dry-run", .short_name = 'n',
@@ -202,6 +207,20 @@ static const cli_opt_t gen_opts[] = {
               "(default: drawn per file)" },
     { .name = "force",
       .help = "replace what DIR holds instead of refusing" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t config_opts[] = {
+    { .name = "profile", .short_name = 'p', .arg = "NAME",
+      .help = "show the settings of profile NAME" },
+    { .name = "param", .arg = "NAME=VALUE", .repeat = true,
+      .help = "with a PLAN: set a parameter, as 'mig run' does" },
+    CLI_CONFIG_OPTS
+    { .name = "state", .arg = "PATH",
+      .help = "for diff: the state store (default: as for 'mig status')" },
+    { .name = "json", .short_name = 'j',
+      .help = "print as JSON (docs/configuration.md)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -539,6 +558,34 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when the files were written; 2 for a usage error (a\n"
           "kind, count or share out of bounds) or a file that cannot be\n"
           "written; 6 when DIR is not empty and --force was not given." },
+    { .name = "config", .run = cmd_config,
+      .operands = "show [PLAN] | diff RUN_A RUN_B",
+      .min_operands = 1, .max_operands = 3, .opts = config_opts,
+      .summary = "show the effective configuration, or what changed between "
+                 "runs",
+      .help =
+          "'mig config show [PLAN]' reads the project configuration (mig.yaml\n"
+          "in PLAN's folder or the nearest one above it, up to the folder that\n"
+          "holds .git; without PLAN, from the current folder; --config FILE\n"
+          "names it, --no-config reads none), checks it, and prints every\n"
+          "setting as it applies with --profile NAME, each with where its value\n"
+          "came from: FILE:LINE of mig.yaml, \"built-in\", PLAN:LINE of the\n"
+          "plan (a parameter's default or its profile block) or \"--param\".\n"
+          "The layers, each over the one before: built-in settings, mig.yaml's\n"
+          "defaults, its profiles.NAME, the plan's own profile NAME block, then\n"
+          "--param. Secret references are shown masked (secret:env:NAME),\n"
+          "never resolved. --json prints {file, settings: [{key, value,\n"
+          "from}]} (docs/configuration.md).\n"
+          "\n"
+          "'mig config diff RUN_A RUN_B' compares the configurations two runs\n"
+          "recorded (runs are ids or 'last'; the store as for 'mig status'),\n"
+          "key by key: '+ KEY: VALUE' added, '- KEY: VALUE' removed, '~ KEY:\n"
+          "OLD -> NEW' changed; --json prints [{key, change, old, new}].\n"
+          "\n"
+          "Exit status: 0 when shown, or for diff when the two are the same; 10\n"
+          "when diff finds a difference; 1 when mig.yaml has errors; 2 for a\n"
+          "usage error (an unknown profile or parameter, no such run); 8 when\n"
+          "the state store cannot be read." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",
@@ -637,6 +684,8 @@ int main(int argc, char **argv)
     cli_args_t args;
     int rc = cli_parse(cmd, argc - 1, argv + 1, &args);
     if (rc >= 0)
+        return rc;
+    if ((rc = cli_config_use(cmd, &args)) != EXIT_CLEAN)
         return rc;
     return cmd->run(cmd, &args);
 }

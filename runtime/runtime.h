@@ -524,6 +524,13 @@ typedef struct run_options {
      * "not-run", what the user says of a command a crash left in flight
      * (docs/actions.md, "Run at most once"); NULL for none. */
     const val_t *settle;
+    /* The effective configuration (config_effective, with the plan's
+     * parameters), recorded with the run in its options with its digest
+     * (docs/state.md); NULL for none. */
+    const val_t *config;
+    /* mig.yaml's concurrency: the most items any foreach runs at once,
+     * whatever its parallel count says; 0 for no cap. */
+    int64_t max_parallel;
 } run_options_t;
 
 /* Runs (or, with O->resume, resumes) the plan compiled into G, with the

@@ -11,6 +11,14 @@
 /* What cli_config_use said: a file, none, or the one found. */
 static const char *given_config;
 static bool no_config;
+/* The last configuration that had errors, which DIAGS point into. */
+static config_t *failed;
+
+static void free_failed(void)
+{
+    config_free(failed);
+    failed = NULL;
+}
 
 /* Whether CMD's table has option NAME. */
 static bool has_opt(const cli_cmd_t *cmd, const char *name)
@@ -52,6 +60,14 @@ int cli_config_load(const char *plan_path, diag_list_t *diags,
         st = config_load(path, diags, out);
     else if (st == MIG_OK && !(*out = config_builtin()))
         st = MIG_ENOMEM;
+    if (st == MIG_EINVALID) {
+        /* Its errors point into it: it is kept until they are shown. */
+        if (!failed)
+            atexit(free_failed);
+        config_free(failed);
+        failed = *out;
+        *out = NULL;
+    }
     free(found);
     if (st == MIG_ENOMEM)
         diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory");

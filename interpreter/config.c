@@ -233,10 +233,10 @@ mig_status_t config_load(const char *path, diag_list_t *diags,
         st = config_check(c, config_deprecations, diags);
     if (st == MIG_OK)
         st = gather(c);
-    if (st != MIG_OK) {
+    /* Errors point into C's source: it lives on until they are shown. */
+    if (st == MIG_OK || st == MIG_EINVALID)
+        *out = c;
+    else
         config_free(c);
-        return st;
-    }
-    *out = c;
-    return MIG_OK;
+    return st;
 }

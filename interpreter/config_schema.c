@@ -492,9 +492,11 @@ static void walk_node(walk_t *w, const val_t *v, const ctype_t *t)
         for (size_t i = 0; i < val_len(v); i++) {
             size_t len;
             const char *key = val_get_str(val_map_key(v, i), &len);
+            char parent[512];
+            snprintf(parent, sizeof parent, "%s", dotted(w));
             size_t old = enter(w, key, len);
             if (!len)
-                fail(w, true, "%s: a name may not be empty", dotted(w));
+                fail(w, true, "a name in %s may not be empty", parent);
             walk_node(w, val_map_value(v, i), t->item);
             leave(w, old);
         }

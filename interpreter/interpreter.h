@@ -929,8 +929,9 @@ typedef struct config config_t;
 mig_status_t config_find(const char *dir, char **path);
 /* Reads the mig.yaml at PATH and checks it against the schema
  * (config_schema.c), reporting every error (bounded by the diagnostic
- * list) with file:line:col. MIG_OK with *OUT set; MIG_EIO (unreadable),
- * MIG_EINVALID or MIG_ENOMEM, *OUT NULL. */
+ * list) with file:line:col. MIG_OK with *OUT set; MIG_EINVALID with *OUT
+ * set too, since the errors point into its source (free it once they are
+ * shown); MIG_EIO (unreadable) or MIG_ENOMEM with *OUT NULL. */
 mig_status_t config_load(const char *path, diag_list_t *diags,
                          config_t **out);
 /* The configuration of no file: every setting built in. NULL when out

@@ -431,6 +431,20 @@ static void print_undo(const cli_report_t *r, const val_t *x)
     strbuf_free(&b);
 }
 
+/* Whether the mig.yaml of the plan at PATH is valid: EXIT_CLEAN, or the
+ * exit code of cli_config_load with its errors said. */
+static int config_valid(const char *path)
+{
+    diag_list_t diags;
+    diag_list_init(&diags);
+    config_t *cfg = NULL;
+    int rc = cli_config_load(path, &diags, &cfg);
+    cli_render_diags(&diags);
+    diag_list_free(&diags);
+    config_free(cfg);
+    return rc;
+}
+
 int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
 {
     char *state = NULL;
@@ -442,6 +456,14 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
     bool json = cli_value(cmd, args, "json") != NULL;
     val_t *settle = NULL;
     if ((rc = read_settle(cmd, args, &settle)) != EXIT_CLEAN) {
+        store_run_clear(&run);
+        free(state);
+        return rc;
+    }
+    /* An invalid mig.yaml stops the rollback before it touches anything,
+     * plan or none. */
+    if ((rc = config_valid(run.plan_path)) != EXIT_CLEAN) {
+        val_unref(settle);
         store_run_clear(&run);
         free(state);
         return rc;

@@ -7,7 +7,6 @@
 #include "cli.h"
 
 static const cli_opt_t check_opts[] = {
-    CLI_CONFIG_OPTS
     { .name = "tree", .short_name = 't',
       .help = "print the outline of each plan as parsed" },
     { .name = "quiet", .short_name = 'q',
@@ -19,6 +18,7 @@ static const cli_opt_t check_opts[] = {
     { .name = "json", .short_name = 'j',
       .help = "print every plan's result and diagnostics as JSON "
               "(docs/cli.md)" },
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -40,7 +40,6 @@ static const cli_opt_t graph_opts[] = {
 };
 
 static const cli_opt_t plan_opts[] = {
-    CLI_CONFIG_OPTS
     { .name = "profile", .short_name = 'p', .arg = "NAME",
       .help = "use the values of the plan's profile NAME" },
     { .name = "param", .arg = "NAME=VALUE", .repeat = true,
@@ -49,6 +48,7 @@ static const cli_opt_t plan_opts[] = {
       .help = "print the parameters and where each value came from" },
     { .name = "json", .short_name = 'j',
       .help = "print as JSON (docs/plan.md)" },
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -100,7 +100,6 @@ static const cli_opt_t import_opts[] = {
               "nothing)" },
 
 static const cli_opt_t run_opts[] = {
-    CLI_CONFIG_OPTS
     { .name = "profile", .short_name = 'p', .arg = "NAME",
       .help = "use the values of the plan's profile NAME" },
     { .name = "param", .arg = "NAME=VALUE", .repeat = true,
@@ -113,12 +112,12 @@ static const cli_opt_t run_opts[] = {
       .help = "seed the run's random choices (jitter, --inject-rate), "
               "drawn per item and attempt, to repeat a run" },
     RUN_SHARED_OPTS
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
 
 static const cli_opt_t resume_opts[] = {
-    CLI_CONFIG_OPTS
     { .name = "state", .arg = "PATH",
       .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "failed-only",
@@ -127,12 +126,12 @@ static const cli_opt_t resume_opts[] = {
       .help = "go on although the plan changed (the journal records it)" },
     SETTLE_OPT
     RUN_SHARED_OPTS
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
 
 static const cli_opt_t rollback_opts[] = {
-    CLI_CONFIG_OPTS
     { .name = "to", .arg = "CHECKPOINT",
       .help = "undo back to this checkpoint (default: the whole run)" },
     { .name = "dry-run", .short_name = 'n',
@@ -146,6 +145,7 @@ static const cli_opt_t rollback_opts[] = {
     SETTLE_OPT
     { .name = "json", .short_name = 'j',
       .help = "print the rollback's report as JSON" },
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -252,10 +252,13 @@ const cli_cmd_t cli_commands[] = {
           "rollbacks to checkpoints that cannot have been passed, retry\n"
           "policies that make no sense, unknown or cyclic stages, duplicate\n"
           "names (docs/checks.md lists every check). A clean plan gets one\n"
-          "line saying what it holds; warnings do not make it unclean.\n"
+          "line saying what it holds; warnings do not make it unclean. The\n"
+          "plan's mig.yaml (docs/configuration.md) is checked first, and the\n"
+          "parameters it sets against the plan's.\n"
           "\n"
-          "Exit status: 0 when every plan is clean, 1 when a plan has errors,\n"
-          "2 for a usage error or a file that cannot be read." },
+          "Exit status: 0 when every plan is clean, 1 when a plan or its\n"
+          "mig.yaml has errors, 2 for a usage error or a file that cannot be\n"
+          "read." },
     { .name = "graph", .run = cmd_graph, .operands = "FILE",
       .min_operands = 1, .max_operands = 1, .opts = graph_opts,
       .summary = "print the execution graph a plan compiles to",
@@ -329,6 +332,13 @@ const cli_cmd_t cli_commands[] = {
           "second run on the same directory is refused while the first holds\n"
           "its lock.\n"
           "\n"
+          "The plan's mig.yaml (docs/configuration.md), found in its folder or\n"
+          "above, is checked before anything runs; its state folder holds the\n"
+          "state store and objects (unless --state), its durability and\n"
+          "concurrency apply (unless --durability), and its parameters and the\n"
+          "profile's lie under the plan's profile block and --param. The run\n"
+          "records the effective configuration and its digest.\n"
+          "\n"
           "On a terminal each stage is a progress line (items done of all,\n"
           "failures, rate, time left); piped, a line per stage and per step\n"
           "outside loops. Failures, retries and decisions are always shown,\n"
@@ -349,8 +359,9 @@ const cli_cmd_t cli_commands[] = {
           "is recorded interrupted (resume or roll it back); a second signal\n"
           "stops mig at once.\n"
           "\n"
-          "Exit status: 0 when the run succeeded; 1 when the plan has errors; 2\n"
-          "for a usage error; 3 when the run failed and nothing was rolled back;\n"
+          "Exit status: 0 when the run succeeded; 1 when the plan or its\n"
+          "mig.yaml has errors, or a parameter is an unresolved secret\n"
+          "reference; 2 for a usage error; 3 when the run failed and nothing was rolled back;\n"
           "4 when it failed and was rolled back (every managed resource\n"
           "verified to match the checkpoint); 5 when a rollback failed or left\n"
           "resources that differ; 6 when the run was refused (the directory is\n"

@@ -374,9 +374,13 @@ int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args)
     } else if (st == MIG_OK) {
         char *dir = cli_dir_of(path);
         val_t *out = NULL;
-        st = dir ? dryrun_plan(p.graph, params, p.actions, dir, &diags,
-                               &out)
-                 : MIG_ENOMEM;
+        config_settings_t set = { 0 };
+        st = dir ? config_effective(p.config, NULL, &set, NULL) : MIG_ENOMEM;
+        if (st == MIG_OK)
+            st = dryrun_plan_with(p.graph, params, p.actions, dir,
+                                  (const char *const *)set.write_roots,
+                                  set.n_write_roots, &diags, &out);
+        config_settings_clear(&set);
         free(dir);
         if (out && json) {
             print_json(out);

@@ -240,6 +240,8 @@ static int run_config(const cli_cmd_t *cmd, const cli_args_t *args,
     if (!cli_value(cmd, args, "durability"))
         o->durable_full = set->durable_full;
     o->max_parallel = set->concurrency;
+    o->extra_roots = (const char *const *)set->write_roots;
+    o->n_extra_roots = set->n_write_roots;
     o->config = *config;
     return EXIT_CLEAN;
 }
@@ -396,9 +398,19 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = read_faults(cmd, args, &p, seed && val_is_int(seed)
                          ? (uint64_t)val_get_int(seed) : FAULTS_DEFAULT_SEED,
                          &o.faults);
+    /* mig.yaml's write roots, as the run had them. */
+    config_settings_t set = { 0 };
+    if (rc == EXIT_CLEAN && config_effective(p.config, NULL, &set, NULL)
+                            != MIG_OK) {
+        fprintf(stderr, "mig resume: error: out of memory\n");
+        rc = EXIT_USAGE;
+    }
+    o.extra_roots = (const char *const *)set.write_roots;
+    o.n_extra_roots = set.n_write_roots;
     if (rc == EXIT_CLEAN)
         rc = run_and_report(cmd, args, &p, run.plan_path, run.params, &o,
                             "resumed");
+    config_settings_clear(&set);
     faults_free(o.faults);
     val_unref(settle);
     cli_plan_free(&p);

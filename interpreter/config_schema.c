@@ -61,6 +61,17 @@ static const ctype_t t_version = { CK_INT, .min = 1, .max = CONFIG_VERSION,
 static const ctype_t t_path = { CK_PATH, .what = "a path (a non-empty string)" };
 static const ctype_t t_url = { CK_URL,
     .what = "a URL beginning with http:// or https://" };
+static const ctype_t t_paths = { CK_LIST, .item = &t_path,
+    .what = "a list of paths" };
+static const char *const lua_libraries[] = { "io", "os", "debug", "package",
+                                             NULL };
+static const ctype_t t_library = { CK_ENUM, .choices = lua_libraries,
+    .what = "a Lua library that can be granted: 'io', 'os', 'debug' or "
+            "'package'" };
+static const ctype_t t_libraries = { CK_LIST, .item = &t_library,
+    .what = "a list of Lua libraries" };
+static const ctype_t t_grants = { CK_DICT, .item = &t_libraries,
+    .what = "a map of Lua module names to lists of libraries" };
 static const ctype_t t_param = { CK_PARAM, .what = "a value" };
 static const ctype_t t_params = { CK_DICT, .item = &t_param,
     .what = "a map of parameter names to values" };
@@ -144,19 +155,12 @@ static const ckey_t alert_keys[] = {
 static const ctype_t t_alerts = { CK_MAP, .scope = "alerts",
     .keys = alert_keys, .what = "a map of alert conditions" };
 
-static const cnot_t top_nots[] = {
-    { "write_roots", "extra write roots are not read from mig.yaml in this "
-                     "version: declare them in the plan (writes \"DIR\")" },
-    { "lua_path", "Lua module paths are not read from mig.yaml in this "
-                  "version: name each module's file in the plan (lua "
-                  "\"FILE\" as NAME)" },
-    { "lua_grants", "Lua grants are not read from mig.yaml in this version" },
-    { 0 },
-};
-
 static const ckey_t top_keys[] = {
     { "version", &t_version, true },
     { "state", &t_path, false },
+    { "write_roots", &t_paths, false },
+    { "lua_path", &t_paths, false },
+    { "lua_grants", &t_grants, false },
     { "registries", &t_registries, false },
     { "defaults", &t_profile, false },
     { "profiles", &t_profiles, false },
@@ -164,7 +168,7 @@ static const ckey_t top_keys[] = {
     { 0 },
 };
 static const ctype_t t_top = { CK_MAP, .scope = "top", .keys = top_keys,
-    .nots = top_nots, .what = "a map of settings" };
+    .what = "a map of settings" };
 
 /* No key has been renamed since version 1 of the format. */
 const config_deprecated_t config_deprecations[] = { { 0 } };

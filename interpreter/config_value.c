@@ -3,6 +3,7 @@
  * defaults and the chosen profile are laid over each other, each with
  * where it came from; secret references masked, never resolved here; and
  * the key-by-key difference of two of them (mig config diff). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,11 @@ typedef struct eff {
 static void put_from(eff_t *e, const char *key, val_t *v, const char *path,
                      const char *text)
 {
+    if (!e->list) {             /* only the settings are wanted */
+        val_unref(v);
+        e->oom = e->oom || !v;
+        return;
+    }
     e->from.len = 0;
     if (text)
         strbuf_puts(&e->from, text);
@@ -186,6 +192,66 @@ static void put_params(eff_t *e, const char *profile)
     strbuf_free(&path);
 }
 
+/* PATH of the configuration in folder DIR: joined, or alone when
+ * absolute. A new string; NULL when out of memory. */
+static char *in_dir(const char *dir, const char *path)
+{
+    bool abs = path[0] == '/';
+    char *s = malloc((abs ? 0 : strlen(dir)) + strlen(path) + 1);
+    if (s)
+        strcat(strcpy(s, abs ? "" : dir), path);
+    return s;
+}
+
+/* The list of paths KEY ("write_roots", "lua_path") into *OUT, *N, each
+ * joined to the file's folder, and its row into E. */
+static void put_paths(eff_t *e, const char *key, char ***out, size_t *n)
+{
+    const val_t *l = config_get(e->c->root, "top", key);
+    size_t len = l ? val_len(l) : 0;
+    if (len && !(*out = calloc(len, sizeof **out)))
+        e->oom = true;
+    for (size_t i = 0; *out && i < len && !e->oom; i++) {
+        if (!((*out)[i] = in_dir(e->c->dir,
+                                 val_get_str(val_list_get(l, i), NULL))))
+            e->oom = true;
+        *n += !e->oom;
+    }
+    char path[32];
+    snprintf(path, sizeof path, "/%s", key);
+    put(e, key, l ? val_ref((val_t *)l) : val_list_new(0), l ? path : NULL);
+}
+
+/* lua_grants into OUT, a pair per module and library, and a row per
+ * module into E. */
+static void put_grants(eff_t *e, config_settings_t *out)
+{
+    const val_t *g = config_get(e->c->root, "top", "lua_grants");
+    size_t total = 0;
+    for (size_t i = 0; g && i < val_len(g); i++)
+        total += val_len(val_map_value(g, i));
+    if (total && !(out->lua_grants = calloc(total, sizeof *out->lua_grants)))
+        e->oom = true;
+    strbuf_t key, path;
+    strbuf_init(&key);
+    strbuf_init(&path);
+    for (size_t i = 0; g && i < val_len(g); i++) {
+        const char *module = val_get_str(val_map_key(g, i), NULL);
+        const val_t *libs = val_map_value(g, i);
+        for (size_t j = 0; out->lua_grants && j < val_len(libs); j++)
+            out->lua_grants[out->n_lua_grants++] = (struct config_grant){
+                module, val_get_str(val_list_get(libs, j), NULL) };
+        key.len = path.len = 0;
+        strbuf_printf(&key, "lua_grants.%s", module);
+        strbuf_puts(&path, "/lua_grants");
+        yaml_pointer_put(&path, module, strlen(module));
+        put(e, key.data ? key.data : "", val_ref((val_t *)libs), path.data);
+    }
+    e->oom = e->oom || key.oom || path.oom;
+    strbuf_free(&key);
+    strbuf_free(&path);
+}
+
 /* The settings part: state, durability, concurrency into OUT and E. */
 static mig_status_t put_settings(eff_t *e, const char *profile,
                                  config_settings_t *out)
@@ -203,11 +269,7 @@ static mig_status_t put_settings(eff_t *e, const char *profile,
     }
     const val_t *state = config_get(c->root, "top", "state");
     if (state) {
-        const char *s = val_get_str(state, NULL);
-        out->state_dir = s[0] == '/' ? strdup(s) : NULL;
-        if (s[0] != '/' && (out->state_dir = malloc(strlen(c->dir)
-                                                    + strlen(s) + 1)))
-            strcat(strcpy(out->state_dir, c->dir), s);
+        out->state_dir = in_dir(c->dir, val_get_str(state, NULL));
         e->oom = e->oom || !out->state_dir;
         put(e, "state", val_ref((val_t *)state), "/state");
     } else {
@@ -231,10 +293,11 @@ mig_status_t config_effective(const config_t *c, const char *profile,
                               config_settings_t *out, val_t **effective)
 {
     *out = (config_settings_t){ 0 };
-    *effective = NULL;
-    eff_t e = { .c = c, .list = val_list_new(8) };
+    if (effective)
+        *effective = NULL;
+    eff_t e = { .c = c, .list = effective ? val_list_new(8) : NULL };
     strbuf_init(&e.from);
-    if (!e.list)
+    if (effective && !e.list)
         return MIG_ENOMEM;
     const val_t *ver = config_get(c->root, "top", "version");
     put(&e, "version", ver ? val_ref((val_t *)ver) : val_int(CONFIG_VERSION),
@@ -242,6 +305,9 @@ mig_status_t config_effective(const config_t *c, const char *profile,
     put_from(&e, "profile", profile ? val_cstring(profile) : val_null(), NULL,
              profile ? "--profile" : "built-in");
     put_settings(&e, profile, out);
+    put_paths(&e, "write_roots", &out->write_roots, &out->n_write_roots);
+    put_paths(&e, "lua_path", &out->lua_paths, &out->n_lua_paths);
+    put_grants(&e, out);
     put_section(&e, "registries", config_get(c->root, "top", "registries"));
     put_section(&e, "alerts", config_get(c->root, "top", "alerts"));
     put_params(&e, profile);
@@ -251,12 +317,20 @@ mig_status_t config_effective(const config_t *c, const char *profile,
         config_settings_clear(out);
         return MIG_ENOMEM;
     }
-    *effective = e.list;
+    if (effective)
+        *effective = e.list;
     return MIG_OK;
 }
 
 void config_settings_clear(config_settings_t *s)
 {
+    for (size_t i = 0; i < s->n_write_roots; i++)
+        free(s->write_roots[i]);
+    for (size_t i = 0; i < s->n_lua_paths; i++)
+        free(s->lua_paths[i]);
+    free(s->write_roots);
+    free(s->lua_paths);
+    free(s->lua_grants);
     free(s->state_dir);
     *s = (config_settings_t){ 0 };
 }

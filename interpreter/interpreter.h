@@ -673,6 +673,11 @@ typedef struct write_roots {
  * looked at. MIG_OK or MIG_ENOMEM. */
 mig_status_t roots_of_plan(const ast_plan_t *plan, const char *dir,
                            write_roots_t *out);
+/* Adds the N folders PATHS (absolute, or relative to the working
+ * directory: mig.yaml's write_roots) to R, before it is resolved; each is
+ * named in messages as written. MIG_OK or MIG_ENOMEM. */
+mig_status_t roots_add_all(write_roots_t *r, const char *const *paths,
+                           size_t n);
 /* Resolves each root through symbolic links (the longest part of it that
  * exists), as roots_contain then resolves each path: what the run uses,
  * so that a link inside a root cannot lead a write out of it. */
@@ -725,6 +730,12 @@ enum {
  * errors (warnings allowed), MIG_EINVALID, or MIG_ENOMEM. The whole-plan
  * checks of graph_compile (stage order, duplicate stages, steps and
  * checkpoints) are not repeated here. docs/checks.md lists every check. */
+/* check_plan with the N_ROOTS folders ROOTS (mig.yaml's write_roots) as
+ * write roots too. */
+mig_status_t check_plan_with(const ast_plan_t *plan, src_t *src,
+                             const action_registry_t *actions, unsigned flags,
+                             const char *const *roots, size_t n_roots,
+                             diag_list_t *diags);
 mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
                         const action_registry_t *actions, unsigned flags,
                         diag_list_t *diags);
@@ -966,11 +977,21 @@ typedef struct config_settings {
     char *state_dir;            /* the folder of state.db and objects/ */
     bool durable_full;          /* durability: full */
     int64_t concurrency;        /* a cap on every foreach; 0: none */
+    /* write_roots and lua_path, each joined to the file's folder. */
+    char **write_roots, **lua_paths;
+    size_t n_write_roots, n_lua_paths;
+    /* lua_grants: module MODULE also gets library LIBRARY (strings of the
+     * configuration). */
+    struct config_grant {
+        const char *module, *library;
+    } *lua_grants;
+    size_t n_lua_grants;
 } config_settings_t;
 /* Fills *OUT for PROFILE (which C need not define) and *EFFECTIVE, a new
  * list of {key, value, from} in the order docs/configuration.md lists the
  * keys: every setting, registry and alert, secrets as their masked
- * reference. MIG_OK or MIG_ENOMEM. Free OUT with config_settings_clear. */
+ * reference (EFFECTIVE NULL: only *OUT). MIG_OK or MIG_ENOMEM. Free OUT
+ * with config_settings_clear. */
 mig_status_t config_effective(const config_t *c, const char *profile,
                               config_settings_t *out, val_t **effective);
 void config_settings_clear(config_settings_t *s);

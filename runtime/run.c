@@ -765,6 +765,8 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     if (st == MIG_OK)
         st = roots_of_plan(graph_plan(g), r.base_dir, &r.roots);
     if (st == MIG_OK)
+        st = roots_add_all(&r.roots, o->extra_roots, o->n_extra_roots);
+    if (st == MIG_OK)
         st = roots_resolve(&r.roots);
     if (st != MIG_OK)
         goto out;

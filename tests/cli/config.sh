@@ -49,6 +49,8 @@ profile                      "staging"                      # --profile
 state                        "state"                        # plan/../mig.yaml:2
 durability                   "full"                         # plan/../mig.yaml:8
 concurrency                  null                           # built-in
+write_roots                  []                             # built-in
+lua_path                     []                             # built-in
 registries.main.path         "state/registry.db"            # plan/../mig.yaml:12
 params.target                "../out/a.txt"                 # plan/p.mig:3
 params.body                  "staging"                      # plan/../mig.yaml:7
@@ -84,6 +86,16 @@ want='{
     {
       "key": "concurrency",
       "value": null,
+      "from": "built-in"
+    },
+    {
+      "key": "write_roots",
+      "value": [],
+      "from": "built-in"
+    },
+    {
+      "key": "lua_path",
+      "value": [],
       "from": "built-in"
     },
     {
@@ -194,5 +206,38 @@ PLAN
 printf 'version: 1\nprofiles:\n  one: {concurrency: 1}\n' > "$d/par/mig.yaml"
 expect 0 "$MIG" run -q --profile one "$d/par/par.mig" && ok
 expect 3 "$MIG" run -q "$d/par/par.mig" && ok
+
+# 8. write_roots lets the plan change a folder beside its own; lua_path
+#    lets it load a module from a folder beside its own; lua_grants gives
+#    that module a library. Without them, mig check refuses both.
+mkdir -p "$d/w/.git" "$d/w/plan" "$d/w/out" "$d/w/libs"
+cat > "$d/w/plan/p.mig" <<'PLAN'
+migration "lists" {
+  lua "../libs/m.lua" as m
+  stage s {
+    step put = file.write(path: "../out/a.txt", content: m.probe())
+  }
+}
+PLAN
+cat > "$d/w/libs/m.lua" <<'LUA'
+local M = {}
+function M.probe() return type(os) == "table" and "os" or "no-os" end
+return M
+LUA
+cd "$d/w" || exit 2
+expect 1 "$MIG" check plan/p.mig && ok
+holds "the Lua module '../libs/m.lua' is outside the plan's folder"
+holds "file.write would change '../out/a.txt', outside the plan's write roots (the plan's folder)"
+printf 'version: 1\nstate: st\nwrite_roots: [out]\nlua_path: [libs]\n' > mig.yaml
+expect 0 "$MIG" check plan/p.mig && ok
+expect 0 "$MIG" plan plan/p.mig && ok
+holds "would create ../out/a.txt"
+expect 0 "$MIG" run -q plan/p.mig && ok
+[ "$(cat out/a.txt)" = no-os ] && ok || bad "the module had os without a grant"
+printf 'lua_grants: {m: [os]}\n' >> mig.yaml
+expect 0 "$MIG" run -q plan/p.mig && ok
+[ "$(cat out/a.txt)" = os ] && ok || bad "lua_grants did not give the module os"
+expect 0 "$MIG" rollback last && ok
+[ "$(cat out/a.txt)" = no-os ] && ok || bad "rollback did not restore out/a.txt"
 
 summary

@@ -238,7 +238,8 @@ static void test_settings(void **state)
     }
     assert_string_equal(b.data,
         "version=1@1;profile=\"staging\"@--profile;state=\"store\"@2;"
-        "durability=\"full\"@5;concurrency=4@9;params.b=\"defaults\"@4;"
+        "durability=\"full\"@5;concurrency=4@9;write_roots=[]@built-in;"
+        "lua_path=[]@built-in;params.b=\"defaults\"@4;"
         "params.c=\"profile\"@8;params.d=\"profile\"@8;params.e=\"profile\"@8;"
         "params.wait=\"30s\"@8;");
     strbuf_free(&b);
@@ -252,6 +253,34 @@ static void test_settings(void **state)
     assert_string_equal(val_get_str(val_map_get(val_list_get(eff, 4), "from",
                                                 4), NULL), "built-in");
     val_unref(eff);
+    config_settings_clear(&s);
+    release(&f);
+}
+
+/* write_roots and lua_path joined to mig.yaml's folder (an absolute one
+ * kept), lua_grants a pair per module and library. */
+static void test_lists(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f, "version: 1\nwrite_roots: [out, /srv/reg]\n"
+                              "lua_path: [lib]\nlua_grants: {a: [os, io], "
+                              "b: [package]}\n"), MIG_OK);
+    config_settings_t s;
+    assert_int_equal(config_effective(f.cfg, NULL, &s, NULL), MIG_OK);
+    char want[128];
+    assert_int_equal(s.n_write_roots, 2);
+    snprintf(want, sizeof want, "%s/out", f.dir);
+    assert_string_equal(s.write_roots[0], want);
+    assert_string_equal(s.write_roots[1], "/srv/reg");
+    assert_int_equal(s.n_lua_paths, 1);
+    snprintf(want, sizeof want, "%s/lib", f.dir);
+    assert_string_equal(s.lua_paths[0], want);
+    assert_int_equal(s.n_lua_grants, 3);
+    assert_string_equal(s.lua_grants[0].module, "a");
+    assert_string_equal(s.lua_grants[1].library, "io");
+    assert_string_equal(s.lua_grants[2].module, "b");
+    assert_string_equal(s.lua_grants[2].library, "package");
     config_settings_clear(&s);
     release(&f);
 }
@@ -446,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_unknown_profile_lists_both),
         cmocka_unit_test(test_undeclared_and_wrong_type),
         cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_lists),
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_deprecated_key),
         cmocka_unit_test(test_references),

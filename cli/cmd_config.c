@@ -177,6 +177,12 @@ static int config_show(const cli_cmd_t *cmd, const cli_args_t *args)
 {
     const char *plan = args->n_operands > 1 ? args->operands[1] : NULL;
     const char *profile = cli_value(cmd, args, "profile");
+    const char *const *given;
+    if (!plan && cli_values(cmd, args, "param", &given)) {
+        fprintf(stderr, "mig config: error: --param sets a parameter of a "
+                "plan: give the plan, mig config show PLAN --param ...\n");
+        return EXIT_USAGE;
+    }
     cli_plan_t p = { 0 };
     config_t *own = NULL;
     int rc = EXIT_CLEAN;

@@ -161,7 +161,7 @@ static mig_status_t take_params(config_t *c, const val_t *map, const char *at)
         const char *name = val_get_str(val_map_key(ps, i), &len);
         path.len = 0;
         strbuf_printf(&path, "%s/params", at);
-        yaml_pointer_put(&path, name, len);
+        val_pointer_key(&path, name, len);
         const yaml_place_t *pl = path.oom ? NULL
             : yaml_places_find(&c->places, path.data);
         if (!val_grow((void **)&c->params, &c->cap_params,
@@ -197,7 +197,7 @@ static mig_status_t gather(config_t *c)
         c->profile_first[i] = c->n_params;
         at.len = 0;
         strbuf_puts(&at, "/profiles");
-        yaml_pointer_put(&at, name, len);
+        val_pointer_key(&at, name, len);
         st = at.oom ? MIG_ENOMEM
             : take_params(c, val_map_value(profiles_map(c), i), at.data);
         c->profile_count[i] = c->n_params - c->profile_first[i];

@@ -382,7 +382,7 @@ static void walk_scalar(walk_t *w, const val_t *v, const ctype_t *t)
 static size_t enter(walk_t *w, const char *key, size_t len)
 {
     size_t old = w->path.len;
-    yaml_pointer_put(&w->path, key, len);
+    val_pointer_key(&w->path, key, len);
     return old;
 }
 

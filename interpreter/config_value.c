@@ -144,9 +144,9 @@ static void put_section(eff_t *e, const char *prefix, const val_t *map)
             strbuf_printf(&key, "%s.%s%s%s", prefix, name, n ? "." : "",
                           n ? field : "");
             strbuf_printf(&path, "/%s", prefix);
-            yaml_pointer_put(&path, name, strlen(name));
+            val_pointer_key(&path, name, strlen(name));
             if (n)
-                yaml_pointer_put(&path, field, strlen(field));
+                val_pointer_key(&path, field, strlen(field));
             put(e, key.data ? key.data : "",
                 masked(n ? val_map_value(v, j) : v), path.data);
         }
@@ -178,12 +178,12 @@ static void put_params(eff_t *e, const char *profile)
             strbuf_printf(&key, "params.%s", x->name);
             if (pass) {
                 strbuf_puts(&path, "/profiles");
-                yaml_pointer_put(&path, profile, strlen(profile));
+                val_pointer_key(&path, profile, strlen(profile));
             } else {
                 strbuf_puts(&path, "/defaults");
             }
             strbuf_puts(&path, "/params");
-            yaml_pointer_put(&path, x->name, strlen(x->name));
+            val_pointer_key(&path, x->name, strlen(x->name));
             put(e, key.data ? key.data : "", masked(x->value), path.data);
         }
     }
@@ -244,7 +244,7 @@ static void put_grants(eff_t *e, config_settings_t *out)
         key.len = path.len = 0;
         strbuf_printf(&key, "lua_grants.%s", module);
         strbuf_puts(&path, "/lua_grants");
-        yaml_pointer_put(&path, module, strlen(module));
+        val_pointer_key(&path, module, strlen(module));
         put(e, key.data ? key.data : "", val_ref((val_t *)libs), path.data);
     }
     e->oom = e->oom || key.oom || path.oom;
@@ -263,7 +263,7 @@ static mig_status_t put_settings(eff_t *e, const char *profile,
     strbuf_puts(&ppath, "/profiles");
     const val_t *prof = NULL;
     if (profile && config_has_profile(c, profile)) {
-        yaml_pointer_put(&ppath, profile, strlen(profile));
+        val_pointer_key(&ppath, profile, strlen(profile));
         prof = val_map_get(config_get(c->root, "top", "profiles"), profile,
                            strlen(profile));
     }

@@ -181,6 +181,10 @@ mig_status_t val_format(const val_t *v, strbuf_t *out);
  * above U+10FFFF). NUL bytes are allowed. */
 bool val_utf8_valid(const char *s, size_t len);
 
+/* Appends "/" and KEY (LEN bytes) to the JSON pointer B, escaped as RFC
+ * 6901 says ("~" as "~0", "/" as "~1"). */
+void val_pointer_key(strbuf_t *b, const char *key, size_t len);
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* Reads the whole of SRC as one JSON value (RFC 8259; a UTF-8 byte-order

@@ -233,8 +233,6 @@ mig_status_t yaml_places_add(yaml_places_t *p, const char *path,
 /* The place of PATH, or NULL. */
 const yaml_place_t *yaml_places_find(const yaml_places_t *p, const char *path);
 void yaml_places_free(yaml_places_t *p);
-/* Appends "/" and KEY (LEN bytes) escaped as RFC 6901 says ("~0", "~1"). */
-void yaml_pointer_put(strbuf_t *b, const char *key, size_t len);
 
 
 /* What a plain (unquoted, untagged) YAML scalar is under the YAML 1.2 core

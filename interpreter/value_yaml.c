@@ -456,7 +456,7 @@ static mig_status_t note_place(yread_t *r, const src_span_t *span)
         if (f->is_map && !k)
             return MIG_OK;   /* a '<<' merge: its nodes are placed there */
         if (k)
-            yaml_pointer_put(&path, k, len);
+            val_pointer_key(&path, k, len);
         else
             strbuf_printf(&path, "/%zu", val_len(f->v));
         if (j + 1 == r->n_frames && f->is_map)

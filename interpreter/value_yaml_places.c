@@ -36,7 +36,7 @@ void yaml_places_free(yaml_places_t *p)
     *p = (yaml_places_t){ 0 };
 }
 
-void yaml_pointer_put(strbuf_t *b, const char *key, size_t len)
+void val_pointer_key(strbuf_t *b, const char *key, size_t len)
 {
     strbuf_putc(b, '/');
     for (size_t i = 0; i < len; i++) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config_int.h"
+#include "json_fixture.h"
 
 /* The plan: one parameter per layer, and a profile "staging" that sets
  * the last two. */
@@ -364,24 +365,12 @@ static void test_references(void **state)
     val_unref(plain);
 }
 
-static val_t *row_list(const char *json)
-{
-    src_t *s = src_from_memory("j", json, strlen(json));
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(s, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(s);
-    return v;
-}
-
 static void test_diff(void **state)
 {
     (void)state;
-    val_t *a = row_list("[{\"key\":\"x\",\"value\":1},{\"key\":\"y\",\"value\":"
+    val_t *a = json_parse("[{\"key\":\"x\",\"value\":1},{\"key\":\"y\",\"value\":"
                         "\"s\"},{\"key\":\"gone\",\"value\":true}]");
-    val_t *b = row_list("[{\"key\":\"x\",\"value\":1},{\"key\":\"y\",\"value\":"
+    val_t *b = json_parse("[{\"key\":\"x\",\"value\":1},{\"key\":\"y\",\"value\":"
                         "\"t\"},{\"key\":\"new\",\"value\":null}]");
     val_t *d = config_diff(a, b);
     strbuf_t t;

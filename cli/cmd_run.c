@@ -398,15 +398,16 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = read_faults(cmd, args, &p, seed && val_is_int(seed)
                          ? (uint64_t)val_get_int(seed) : FAULTS_DEFAULT_SEED,
                          &o.faults);
-    /* mig.yaml's write roots, as the run had them. */
+    /* mig.yaml's write roots and concurrency, for the run's profile. */
     config_settings_t set = { 0 };
-    if (rc == EXIT_CLEAN && config_effective(p.config, NULL, &set, NULL)
-                            != MIG_OK) {
+    if (rc == EXIT_CLEAN && config_effective(p.config, run.profile, &set,
+                                             NULL) != MIG_OK) {
         fprintf(stderr, "mig resume: error: out of memory\n");
         rc = EXIT_USAGE;
     }
     o.extra_roots = (const char *const *)set.write_roots;
     o.n_extra_roots = set.n_write_roots;
+    o.max_parallel = set.concurrency;
     if (rc == EXIT_CLEAN)
         rc = run_and_report(cmd, args, &p, run.plan_path, run.params, &o,
                             "resumed");

@@ -128,6 +128,9 @@ typedef struct cli_plan {
      * actions and the modules' functions (NAME.fn rows). */
     lua_bridge_t *lua;
     action_registry_t *actions;
+    /* With CLI_LOAD_CHECK: the project configuration of the plan
+     * (cli_config_use; config_builtin() when there is none). */
+    config_t *config;
 } cli_plan_t;
 
 /* What cli_load_plan does past parsing. */
@@ -289,6 +292,30 @@ bool cli_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 /* Reads a seed (--seed of run, gen and serve): a whole number from 0 to
  * 2^53 - 1 (it is recorded as a number of the state store's JSON). */
 bool cli_parse_seed(const char *s, uint64_t *out);
+/* The project configuration (cmd_config.c; docs/configuration.md). */
+/* The options every command that reads mig.yaml has: --config FILE and
+ * --no-config. */
+#define CLI_CONFIG_OPTS                                                        \
+    { .name = "config", .arg = "FILE",                                       \
+      .help = "the project configuration (default: mig.yaml in the plan's " \
+              "folder or above)" },                                          \
+    { .name = "no-config",                                                   \
+      .help = "read no mig.yaml: every setting built in" },
+/* Says which mig.yaml the next cli_load_plan calls read: CMD's --config
+ * FILE, none with --no-config, else the one found from each plan's
+ * folder (config_find). EXIT_CLEAN, or EXIT_USAGE when both are given. */
+int cli_config_use(const cli_cmd_t *cmd, const cli_args_t *a);
+/* The configuration of the plan at PLAN_PATH (NULL: the current folder),
+ * as cli_config_use said, read and checked: EXIT_CLEAN with *OUT set
+ * (config_builtin() when there is none), EXIT_INVALID (errors in DIAGS),
+ * EXIT_USAGE (unreadable, or out of memory). */
+int cli_config_load(const char *plan_path, diag_list_t *diags,
+                    config_t **out);
+/* EFF (a list from config_effective) with its params rows replaced by the
+ * plan's parameters P, each {key: "params.NAME", value, from:
+ * params_where}: what `mig config show PLAN` prints and a run records. A
+ * new list; NULL when out of memory. */
+val_t *cli_config_with_params(const val_t *eff, const params_t *p);
 
 /* The subcommands. */
 int cmd_check(const cli_cmd_t *cmd, const cli_args_t *args);
@@ -330,6 +357,7 @@ void cli_audit_record(const char *state_path, const struct audit_key *key,
                       const char *action, int64_t run, int code,
                       val_t *detail);
 
+int cmd_config(const cli_cmd_t *cmd, const cli_args_t *args);
 /* Prints the man page mig(1) in roff, from cli_commands (`mig help
  * --man`, cmd_completions.c). */
 void cli_print_man(FILE *out);

@@ -363,17 +363,22 @@ int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args)
     diag_list_t diags;
     diag_list_init(&diags);
     params_t *params = NULL;
-    mig_status_t st = params_resolve(p.plan, p.src,
-                                     cli_value(cmd, args, "profile"),
-                                     overrides, n_over, &diags, &params);
+    mig_status_t st = params_resolve_config(p.plan, p.src, p.config,
+                                            cli_value(cmd, args, "profile"),
+                                            overrides, n_over, &diags,
+                                            &params);
     if (st == MIG_OK && cli_value(cmd, args, "show-params")) {
         rc = show_params(params, json);
     } else if (st == MIG_OK) {
         char *dir = cli_dir_of(path);
         val_t *out = NULL;
-        st = dir ? dryrun_plan(p.graph, params, p.actions, dir, &diags,
-                               &out)
-                 : MIG_ENOMEM;
+        config_settings_t set = { 0 };
+        st = dir ? config_effective(p.config, NULL, &set, NULL) : MIG_ENOMEM;
+        if (st == MIG_OK)
+            st = dryrun_plan_with(p.graph, params, p.actions, dir,
+                                  (const char *const *)set.write_roots,
+                                  set.n_write_roots, &diags, &out);
+        config_settings_clear(&set);
         free(dir);
         if (out && json) {
             print_json(out);

@@ -208,6 +208,82 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
 
 /* ---- mig run ---------------------------------------------------------------- */
 
+/* Every parameter of P holding an unresolved reference of mig.yaml goes
+ * to config_resolve_refs, which says why the run cannot go on with it.
+ * MIG_OK when there is none. */
+static mig_status_t refs_resolved(const params_t *params, diag_list_t *diags)
+{
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; i < params_count(params) && st != MIG_ENOMEM; i++) {
+        val_t *v = NULL;
+        if (params_unresolved(params, i)) {
+            mig_status_t e = config_resolve_refs(params_name(params, i),
+                                                 params_value(params, i),
+                                                 diags, &v);
+            st = e != MIG_OK ? e : st;
+        }
+        val_unref(v);
+    }
+    return st;
+}
+
+/* The parameters and settings of a run of P from its configuration
+ * (docs/configuration.md, "Layering"): *PMAP the parameters, O's state
+ * path (mig.yaml's state unless --state), durability (unless
+ * --durability), concurrency and the effective configuration *CONFIG it
+ * records. Returns an exit code, the reasons said. */
+static int run_config(const cli_cmd_t *cmd, const cli_args_t *args,
+                      cli_plan_t *p, run_options_t *o, config_settings_t *set,
+                      val_t **pmap, val_t **config)
+{
+    const char *const *overrides;
+    size_t n_over = cli_values(cmd, args, "param", &overrides);
+    diag_list_t diags;
+    diag_list_init(&diags);
+    params_t *params = NULL;
+    val_t *eff = NULL;
+    mig_status_t st = params_resolve_config(p->plan, p->src, p->config,
+                                            o->profile, overrides, n_over,
+                                            &diags, &params);
+    int rc = st == MIG_OK ? EXIT_CLEAN : EXIT_USAGE;
+    if (st == MIG_OK && (st = refs_resolved(params, &diags)) != MIG_OK)
+        rc = EXIT_INVALID;
+    if (st == MIG_OK)
+        st = config_effective(p->config, o->profile, set, &eff);
+    if (st == MIG_OK && (!(*pmap = params_to_map(params))
+                         || !(*config = cli_config_with_params(eff, params))))
+        st = MIG_ENOMEM;
+    if (st == MIG_ENOMEM) {
+        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
+        rc = EXIT_USAGE;
+    }
+    cli_render_diags(&diags);
+    diag_list_free(&diags);
+    params_free(params);
+    val_unref(eff);
+    if (rc != EXIT_CLEAN)
+        return rc;
+    if (!o->state_path && set->state_dir) {
+        size_t n = strlen(set->state_dir);
+        char *sp = malloc(n + sizeof "/state.db");
+        if (!sp) {
+            fprintf(stderr, "mig run: error: out of memory\n");
+            return EXIT_USAGE;
+        }
+        memcpy(sp, set->state_dir, n);
+        memcpy(sp + n, "/state.db", sizeof "/state.db");
+        free(set->state_dir);           /* SET owns the path from now on */
+        o->state_path = set->state_dir = sp;
+    }
+    if (!cli_value(cmd, args, "durability"))
+        o->durable_full = set->durable_full;
+    o->max_parallel = set->concurrency;
+    o->extra_roots = (const char *const *)set->write_roots;
+    o->n_extra_roots = set->n_write_roots;
+    o->config = *config;
+    return EXIT_CLEAN;
+}
+
 int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
 {
     const char *path = args->operands[0];
@@ -219,8 +295,6 @@ int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
                 "'mig plan -' read standard input\n");
         return EXIT_USAGE;
     }
-    const char *const *overrides;
-    size_t n_over = cli_values(cmd, args, "param", &overrides);
     run_options_t o = {
         .state_path = cli_value(cmd, args, "state"),
         .profile = cli_value(cmd, args, "profile"),
@@ -246,27 +320,18 @@ int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
         cli_plan_free(&p);
         return rc;
     }
-    diag_list_t diags;
-    diag_list_init(&diags);
-    params_t *params = NULL;
-    val_t *pmap = NULL;
-    mig_status_t st = params_resolve(p.plan, p.src, o.profile, overrides,
-                                     n_over, &diags, &params);
-    if (st == MIG_OK && !(pmap = params_to_map(params)))
-        st = MIG_ENOMEM;
-    cli_render_diags(&diags);
-    diag_list_free(&diags);
-    params_free(params);
-    if (st != MIG_OK) {
-        cli_plan_free(&p);
-        return EXIT_USAGE;
-    }
-    rc = read_faults(cmd, args, &p, o.has_seed ? o.seed : FAULTS_DEFAULT_SEED,
-                     &o.faults);
+    val_t *pmap = NULL, *config = NULL;
+    config_settings_t set = { 0 };
+    rc = run_config(cmd, args, &p, &o, &set, &pmap, &config);
+    if (rc == EXIT_CLEAN)
+        rc = read_faults(cmd, args, &p,
+                         o.has_seed ? o.seed : FAULTS_DEFAULT_SEED, &o.faults);
     if (rc == EXIT_CLEAN)
         rc = run_and_report(cmd, args, &p, path, pmap, &o, "ended");
     faults_free(o.faults);
     val_unref(pmap);
+    val_unref(config);
+    config_settings_clear(&set);
     cli_plan_free(&p);
     return rc;
 }
@@ -371,9 +436,20 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = read_faults(cmd, args, &p, seed && val_is_int(seed)
                          ? (uint64_t)val_get_int(seed) : FAULTS_DEFAULT_SEED,
                          &o.faults);
+    /* mig.yaml's write roots and concurrency, for the run's profile. */
+    config_settings_t set = { 0 };
+    if (rc == EXIT_CLEAN && config_effective(p.config, run.profile, &set,
+                                             NULL) != MIG_OK) {
+        fprintf(stderr, "mig resume: error: out of memory\n");
+        rc = EXIT_USAGE;
+    }
+    o.extra_roots = (const char *const *)set.write_roots;
+    o.n_extra_roots = set.n_write_roots;
+    o.max_parallel = set.concurrency;
     if (rc == EXIT_CLEAN)
         rc = run_and_report(cmd, args, &p, run.plan_path, run.params, &o,
                             "resumed");
+    config_settings_clear(&set);
     faults_free(o.faults);
     val_unref(settle);
     cli_plan_free(&p);
@@ -406,6 +482,20 @@ static void print_undo(const cli_report_t *r, const val_t *x)
     strbuf_free(&b);
 }
 
+/* Whether the mig.yaml of the plan at PATH is valid: EXIT_CLEAN, or the
+ * exit code of cli_config_load with its errors said. */
+static int config_valid(const char *path)
+{
+    diag_list_t diags;
+    diag_list_init(&diags);
+    config_t *cfg = NULL;
+    int rc = cli_config_load(path, &diags, &cfg);
+    cli_render_diags(&diags);
+    diag_list_free(&diags);
+    config_free(cfg);
+    return rc;
+}
+
 int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
 {
     char *state = NULL;
@@ -419,6 +509,14 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
     struct audit_key *key = NULL;
     if ((rc = read_settle(cmd, args, &settle)) != EXIT_CLEAN
         || (!dry && (rc = cli_audit_key(cmd->name, &key)) != EXIT_CLEAN)) {
+        val_unref(settle);
+        store_run_clear(&run);
+        free(state);
+        return rc;
+    }
+    /* An invalid mig.yaml stops the rollback before it touches anything,
+     * plan or none. */
+    if ((rc = config_valid(run.plan_path)) != EXIT_CLEAN) {
         val_unref(settle);
         store_run_clear(&run);
         free(state);

@@ -238,6 +238,11 @@ static mig_status_t print_status(store_t *s, const store_run_t *r,
     strbuf_printf(&b, "  plan        %s\n", r->plan_path);
     strbuf_printf(&b, "  state       %s\n", store_run_state_name(live));
     strbuf_printf(&b, "  profile     %s\n", r->profile ? r->profile : "none");
+    val_t *cd = r->options ? val_map_get(r->options, "config_digest", 13)
+                           : NULL;
+    if (cd && val_type(cd) == VAL_STRING)
+        strbuf_printf(&b, "  config      %.*s\n", DIGEST_SHOWN,
+                      val_get_str(cd, NULL));
     strbuf_printf(&b, "  host        %s, pid %" PRId64 "\n", r->host, r->pid);
     strbuf_printf(&b, "  started     %s\n", started);
     strbuf_printf(&b, "  ended       %s\n", r->ended_ms ? ended : "-");
@@ -522,7 +527,9 @@ static const struct brief_rule {
 } brief_rules[] = {
     { .kind = "lock-taken", .drop = true },     /* pid, host, fence */
     { .kind = "lock-broken", .drop = true },
-    { .kind = "run-start", .fields = { "seed" } },  /* drawn unless --seed */
+    /* The seed is drawn unless --seed; the configuration's digest is
+     * compared by `mig config diff`. */
+    { .kind = "run-start", .fields = { "seed", "config_digest" } },
     { .kind = "breaker-open", .fields = { "until_ms" } },   /* a time */
 };
 

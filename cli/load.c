@@ -46,7 +46,8 @@ static mig_status_t load_lua(cli_plan_t *p, const char *path,
     char *dir = cli_dir_of(path);
     if (!dir)
         return MIG_ENOMEM;
-    mig_status_t st = stdlib_plan_modules(p->plan, p->src, dir, diags,
+    mig_status_t st = stdlib_plan_modules(p->plan, p->src, dir, p->config,
+                                          diags,
                                           &p->actions, &p->lua);
     free(dir);
     return st;
@@ -71,11 +72,28 @@ int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p)
      * fails one still gets the other, so one run shows every error. */
     mig_status_t parsed = st;
     if (parsed == MIG_OK && (flags & CLI_LOAD_CHECK)) {
-        st = load_lua(p, path, &diags);
+        /* The configuration first: an invalid one stops everything. */
+        int crc = cli_config_load(path, &diags, &p->config);
+        if (crc != EXIT_CLEAN) {
+            cli_render_diags(&diags);
+            diag_list_free(&diags);
+            return crc;
+        }
+        st = params_check_config(p->plan, p->src, p->config, &diags);
+        mig_status_t lst = st == MIG_ENOMEM ? st : load_lua(p, path, &diags);
+        st = worse(st, lst);
+        /* mig.yaml's write roots are the plan's too. */
+        config_settings_t set = { 0 };
+        if (st != MIG_ENOMEM
+            && config_effective(p->config, NULL, &set, NULL) != MIG_OK)
+            st = MIG_ENOMEM;
         if (st != MIG_ENOMEM)
-            st = worse(st, check_plan(p->plan, p->src, p->actions,
-                                      flags & CLI_LOAD_STRICT ? CHECK_STRICT
-                                                              : 0, &diags));
+            st = worse(st, check_plan_with(
+                p->plan, p->src, p->actions,
+                flags & CLI_LOAD_STRICT ? CHECK_STRICT : 0,
+                (const char *const *)set.write_roots, set.n_write_roots,
+                &diags));
+        config_settings_clear(&set);
     }
     if (parsed == MIG_OK && (flags & CLI_LOAD_GRAPH) && st != MIG_ENOMEM) {
         mig_status_t gst = graph_compile(p->plan, p->src, &diags, &p->graph);
@@ -100,6 +118,7 @@ void cli_plan_free(cli_plan_t *p)
     graph_free(p->graph);
     arena_free(p->arena);
     src_free(p->src);
+    config_free(p->config);
     *p = (cli_plan_t){ 0 };
 }
 

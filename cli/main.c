@@ -19,6 +19,7 @@ static const cli_opt_t check_opts[] = {
     { .name = "json", .short_name = 'j',
       .help = "print every plan's result and diagnostics as JSON "
               "(docs/cli.md)" },
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -48,6 +49,7 @@ static const cli_opt_t plan_opts[] = {
       .help = "print the parameters and where each value came from" },
     { .name = "json", .short_name = 'j',
       .help = "print as JSON (docs/plan.md)" },
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -111,6 +113,7 @@ static const cli_opt_t run_opts[] = {
       .help = "seed the run's random choices (jitter, --inject-rate), "
               "drawn per item and attempt, to repeat a run" },
     RUN_SHARED_OPTS
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -124,6 +127,7 @@ static const cli_opt_t resume_opts[] = {
       .help = "go on although the plan changed (the journal records it)" },
     SETTLE_OPT
     RUN_SHARED_OPTS
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -142,6 +146,7 @@ static const cli_opt_t rollback_opts[] = {
     SETTLE_OPT
     { .name = "json", .short_name = 'j',
       .help = "print the rollback's report as JSON" },
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -258,6 +263,20 @@ static const cli_opt_t drift_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t config_opts[] = {
+    { .name = "profile", .short_name = 'p', .arg = "NAME",
+      .help = "show the settings of profile NAME" },
+    { .name = "param", .arg = "NAME=VALUE", .repeat = true,
+      .help = "with a PLAN: set a parameter, as 'mig run' does" },
+    CLI_CONFIG_OPTS
+    { .name = "state", .arg = "PATH",
+      .help = "for diff: the state store (default: as for 'mig status')" },
+    { .name = "json", .short_name = 'j',
+      .help = "print as JSON (docs/configuration.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 static const cli_opt_t help_opts[] = {
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
@@ -321,10 +340,13 @@ const cli_cmd_t cli_commands[] = {
           "rollbacks to checkpoints that cannot have been passed, retry\n"
           "policies that make no sense, unknown or cyclic stages, duplicate\n"
           "names (docs/checks.md lists every check). A clean plan gets one\n"
-          "line saying what it holds; warnings do not make it unclean.\n"
+          "line saying what it holds; warnings do not make it unclean. The\n"
+          "plan's mig.yaml (docs/configuration.md) is checked first, and the\n"
+          "parameters it sets against the plan's.\n"
           "\n"
-          "Exit status: 0 when every plan is clean, 1 when a plan has errors,\n"
-          "2 for a usage error or a file that cannot be read." },
+          "Exit status: 0 when every plan is clean, 1 when a plan or its\n"
+          "mig.yaml has errors, 2 for a usage error or a file that cannot be\n"
+          "read." },
     { .name = "graph", .run = cmd_graph, .operands = "FILE",
       .min_operands = 1, .max_operands = 1, .opts = graph_opts,
       .summary = "print the execution graph a plan compiles to",
@@ -362,14 +384,16 @@ const cli_cmd_t cli_commands[] = {
       .summary = "show what running a plan would do, changing nothing",
       .help =
           "Checks FILE like 'mig check', resolves its parameters (defaults, then\n"
-          "the --profile, then each --param), and walks the plan in the order a\n"
-          "run would without changing anything: lets, conditions and arguments\n"
-          "are evaluated where their inputs are known, pure actions (file.read,\n"
-          "file.list ..., and pure Lua functions) run, and every other step's\n"
-          "action says what it would change. A read of something an earlier\n"
-          "step would change is left for the run. Prints the ordered plan:\n"
-          "stages, steps with their previews, retry policies, handlers,\n"
-          "checkpoints and hooks; --json prints it in the form of docs/plan.md.\n"
+          "mig.yaml's defaults and profile, then the plan's --profile block,\n"
+          "then each --param; docs/configuration.md), and walks the plan in the\n"
+          "order a run would without changing anything: lets, conditions and\n"
+          "arguments are evaluated where their inputs are known, pure actions\n"
+          "(file.read, file.list ..., and pure Lua functions) run, and every\n"
+          "other step's action says what it would change. A read of something\n"
+          "an earlier step would change is left for the run. Prints the\n"
+          "ordered plan: stages, steps with their previews, retry policies,\n"
+          "handlers, checkpoints and hooks; --json prints it in the form of\n"
+          "docs/plan.md.\n"
           "A change of a V2 registry record says add, keep, replace, conflict\n"
           "or delete, and for a replace or a conflict lists the fields that\n"
           "differ, by JSON pointer, old -> new (docs/registry.md, \"Preview\").\n"
@@ -398,6 +422,13 @@ const cli_cmd_t cli_commands[] = {
           "second run on the same directory is refused while the first holds\n"
           "its lock.\n"
           "\n"
+          "The plan's mig.yaml (docs/configuration.md), found in its folder or\n"
+          "above, is checked before anything runs; its state folder holds the\n"
+          "state store and objects (unless --state), its durability and\n"
+          "concurrency apply (unless --durability), and its parameters and the\n"
+          "profile's lie under the plan's profile block and --param. The run\n"
+          "records the effective configuration and its digest.\n"
+          "\n"
           "On a terminal each stage is a progress line (items done of all,\n"
           "failures, rate, time left); piped, a line per stage and per step\n"
           "outside loops. Failures, retries and decisions are always shown,\n"
@@ -418,8 +449,9 @@ const cli_cmd_t cli_commands[] = {
           "is recorded interrupted (resume or roll it back); a second signal\n"
           "stops mig at once.\n"
           "\n"
-          "Exit status: 0 when the run succeeded; 1 when the plan has errors; 2\n"
-          "for a usage error; 3 when the run failed and nothing was rolled back;\n"
+          "Exit status: 0 when the run succeeded; 1 when the plan or its\n"
+          "mig.yaml has errors, or a parameter is an unresolved secret\n"
+          "reference; 2 for a usage error; 3 when the run failed and nothing was rolled back;\n"
           "4 when it failed and was rolled back (every managed resource\n"
           "verified to match the checkpoint); 5 when a rollback failed or left\n"
           "resources that differ; 6 when the run was refused (the directory is\n"
@@ -765,6 +797,34 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when nothing needs attention; 2 for a usage error; 8\n"
           "when the state store cannot be opened; 10 when a finding needs\n"
           "attention." },
+    { .name = "config", .run = cmd_config,
+      .operands = "show [PLAN] | diff RUN_A RUN_B",
+      .min_operands = 1, .max_operands = 3, .opts = config_opts,
+      .summary = "show the effective configuration, or what changed between "
+                 "runs",
+      .help =
+          "'mig config show [PLAN]' reads the project configuration (mig.yaml\n"
+          "in PLAN's folder or the nearest one above it, up to the folder that\n"
+          "holds .git; without PLAN, from the current folder; --config FILE\n"
+          "names it, --no-config reads none), checks it, and prints every\n"
+          "setting as it applies with --profile NAME, each with where its value\n"
+          "came from: FILE:LINE of mig.yaml, \"built-in\", PLAN:LINE of the\n"
+          "plan (a parameter's default or its profile block) or \"--param\".\n"
+          "The layers, each over the one before: built-in settings, mig.yaml's\n"
+          "defaults, its profiles.NAME, the plan's own profile NAME block, then\n"
+          "--param. Secret references are shown masked (secret:env:NAME),\n"
+          "never resolved. --json prints {file, settings: [{key, value,\n"
+          "from}]} (docs/configuration.md).\n"
+          "\n"
+          "'mig config diff RUN_A RUN_B' compares the configurations two runs\n"
+          "recorded (runs are ids or 'last'; the store as for 'mig status'),\n"
+          "key by key: '+ KEY: VALUE' added, '- KEY: VALUE' removed, '~ KEY:\n"
+          "OLD -> NEW' changed; --json prints [{key, change, old, new}].\n"
+          "\n"
+          "Exit status: 0 when shown, or for diff when the two are the same; 10\n"
+          "when diff finds a difference; 1 when mig.yaml has errors; 2 for a\n"
+          "usage error (an unknown profile or parameter, no such run); 8 when\n"
+          "the state store cannot be read." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",
@@ -863,6 +923,8 @@ int main(int argc, char **argv)
     cli_args_t args;
     int rc = cli_parse(cmd, argc - 1, argv + 1, &args);
     if (rc >= 0)
+        return rc;
+    if ((rc = cli_config_use(cmd, &args)) != EXIT_CLEAN)
         return rc;
     return cmd->run(cmd, &args);
 }

@@ -50,6 +50,35 @@ static char *find_state(char *cwd, size_t cap, bool *oom)
     return NULL;
 }
 
+/* The state store mig.yaml names (docs/configuration.md, "state"), the
+ * file found from the current folder (as cli_config_use says): *PATH a
+ * new string, or NULL when there is no mig.yaml or it names none.
+ * Returns an exit code (EXIT_INVALID: errors in mig.yaml, in DIAGS). */
+static int config_state(char **path, diag_list_t *diags)
+{
+    *path = NULL;
+    config_t *cfg = NULL;
+    int rc = cli_config_load(NULL, diags, &cfg);
+    config_settings_t set;
+    val_t *eff = NULL;
+    if (rc == EXIT_CLEAN && config_effective(cfg, NULL, &set, &eff) != MIG_OK)
+        rc = EXIT_USAGE;
+    if (rc == EXIT_CLEAN && set.state_dir) {
+        size_t n = strlen(set.state_dir);
+        if ((*path = malloc(n + sizeof "/state.db")))
+            sprintf(*path, "%s/state.db", set.state_dir);
+        else
+            rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_CLEAN)
+        config_settings_clear(&set);
+    val_unref(eff);
+    config_free(cfg);
+    if (rc == EXIT_USAGE && !diags->errors)
+        diag_add(diags, DIAG_ERROR, NULL, NULL, "out of memory");
+    return rc;
+}
+
 int cli_state_path(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
                    char **path, diag_list_t *diags)
 {
@@ -58,6 +87,12 @@ int cli_state_path(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
     char cwd[PATH_MAX];
     char *found = NULL;
     if (!given) {
+        /* mig.yaml's state, when it names one, is where the runs are. */
+        int rc = config_state(&found, diags);
+        if (rc != EXIT_CLEAN)
+            return rc;
+    }
+    if (!given && !found) {
         bool oom;
         found = find_state(cwd, sizeof cwd, &oom);
         if (oom) {

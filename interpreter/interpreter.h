@@ -181,6 +181,10 @@ mig_status_t val_format(const val_t *v, strbuf_t *out);
  * above U+10FFFF). NUL bytes are allowed. */
 bool val_utf8_valid(const char *s, size_t len);
 
+/* Appends "/" and KEY (LEN bytes) to the JSON pointer B, escaped as RFC
+ * 6901 says ("~" as "~0", "/" as "~1"). */
+void val_pointer_key(strbuf_t *b, const char *key, size_t len);
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* Reads the whole of SRC as one JSON value (RFC 8259; a UTF-8 byte-order
@@ -673,6 +677,11 @@ typedef struct write_roots {
  * looked at. MIG_OK or MIG_ENOMEM. */
 mig_status_t roots_of_plan(const ast_plan_t *plan, const char *dir,
                            write_roots_t *out);
+/* Adds the N folders PATHS (absolute, or relative to the working
+ * directory: mig.yaml's write_roots) to R, before it is resolved; each is
+ * named in messages as written. MIG_OK or MIG_ENOMEM. */
+mig_status_t roots_add_all(write_roots_t *r, const char *const *paths,
+                           size_t n);
 /* Resolves each root through symbolic links (the longest part of it that
  * exists), as roots_contain then resolves each path: what the run uses,
  * so that a link inside a root cannot lead a write out of it. */
@@ -725,6 +734,12 @@ enum {
  * errors (warnings allowed), MIG_EINVALID, or MIG_ENOMEM. The whole-plan
  * checks of graph_compile (stage order, duplicate stages, steps and
  * checkpoints) are not repeated here. docs/checks.md lists every check. */
+/* check_plan with the N_ROOTS folders ROOTS (mig.yaml's write_roots) as
+ * write roots too. */
+mig_status_t check_plan_with(const ast_plan_t *plan, src_t *src,
+                             const action_registry_t *actions, unsigned flags,
+                             const char *const *roots, size_t n_roots,
+                             diag_list_t *diags);
 mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
                         const action_registry_t *actions, unsigned flags,
                         diag_list_t *diags);
@@ -737,7 +752,8 @@ mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
 #define PARAM_ORIGINS(X)                                                      \
     X(DEFAULT, "default")                                                    \
     X(PROFILE, "profile")                                                    \
-    X(CLI, "--param")
+    X(CLI, "--param")                                                        \
+    X(CONFIG, "mig.yaml")
 
 typedef enum param_origin {
 #define PARAM_ORIGIN_ENUM(e, s) PARAM_FROM_##e,
@@ -761,6 +777,26 @@ mig_status_t params_resolve(const ast_plan_t *plan, src_t *src,
                             const char *profile,
                             const char *const *overrides, size_t n_overrides,
                             diag_list_t *diags, params_t **out);
+/* params_resolve with the project configuration CFG (NULL: none) layered
+ * in (docs/configuration.md, "Layering"): the plan's defaults, then CFG's
+ * defaults.params, then its profiles.PROFILE.params, then the plan's
+ * profile PROFILE, then OVERRIDES. PROFILE may name a profile of CFG,
+ * of the plan or of both; one of neither is an error listing both. A
+ * CFG parameter the plan does not declare, or of another type than its
+ * default, is an error at its place in CFG's file. */
+struct config;
+mig_status_t params_resolve_config(const ast_plan_t *plan, src_t *src,
+                                   const struct config *cfg,
+                                   const char *profile,
+                                   const char *const *overrides,
+                                   size_t n_overrides, diag_list_t *diags,
+                                   params_t **out);
+/* Checks that every parameter CFG sets, in its defaults and in each of
+ * its profiles, is one PLAN declares, of its default's type; each error
+ * at its place in CFG's file. MIG_OK, MIG_EINVALID or MIG_ENOMEM. */
+mig_status_t params_check_config(const ast_plan_t *plan, src_t *src,
+                                 const struct config *cfg,
+                                 diag_list_t *diags);
 void params_free(params_t *p);
 /* Reads TEXT as a literal written in a plan (8, 2.5, 30s, ["a"],
  * { size: 5 }) into *OUT, a new value (NULL when it is not one): parsed
@@ -768,6 +804,14 @@ void params_free(params_t *p);
  * (how --param and `mig serve --latency` read values). MIG_OK or
  * MIG_ENOMEM. */
 mig_status_t params_read_literal(const char *text, val_t **out);
+/* Where parameter I's value was written: "PLAN:LINE" for a default or a
+ * plan profile, "MIGYAML:LINE" for the configuration, "--param" for the
+ * command line (file names as given). A string of P. */
+const char *params_where(const params_t *p, size_t i);
+/* Whether parameter I holds a reference of mig.yaml, unresolved: its
+ * value is then the masked text, and a run must not go on with it
+ * (config_resolve_refs). */
+bool params_unresolved(const params_t *p, size_t i);
 /* The parameters in declaration order. Strings and values are borrowed
  * from P. */
 size_t params_count(const params_t *p);
@@ -891,5 +935,95 @@ mig_status_t fmt_plan(src_t *src, diag_list_t *diags, strbuf_t *out);
  * since a label quotes the source as laid out), edges and the stage
  * order. */
 bool fmt_same_graph(const graph_t *a, const graph_t *b);
+
+/* ---- the project configuration (mig.yaml; docs/configuration.md) ------ */
+
+#define CONFIG_FILE_NAME "mig.yaml"
+#define CONFIG_VERSION 1        /* the one format version this mig reads */
+
+typedef struct config config_t;
+
+/* Looks for mig.yaml for a plan in folder DIR ("" the current one): DIR,
+ * then each folder above it, up to the first that holds a .git entry (the
+ * repository's top) or the filesystem's root. *PATH gets the file found
+ * (a new string) or NULL. MIG_OK or MIG_ENOMEM. */
+mig_status_t config_find(const char *dir, char **path);
+/* Reads the mig.yaml at PATH and checks it against the schema
+ * (config_schema.c), reporting every error (bounded by the diagnostic
+ * list) with file:line:col. MIG_OK with *OUT set; MIG_EINVALID with *OUT
+ * set too, since the errors point into its source (free it once they are
+ * shown); MIG_EIO (unreadable) or MIG_ENOMEM with *OUT NULL. */
+mig_status_t config_load(const char *path, diag_list_t *diags,
+                         config_t **out);
+/* The configuration of no file: every setting built in. NULL when out
+ * of memory. */
+config_t *config_builtin(void);
+void config_free(config_t *c);
+/* The file (NULL for config_builtin) and its source, for messages. */
+const char *config_path(const config_t *c);
+src_t *config_src(const config_t *c);
+/* Whether the file defines profiles.NAME; its profile names in file
+ * order. */
+bool config_has_profile(const config_t *c, const char *name);
+size_t config_profile_count(const config_t *c);
+const char *config_profile_name(const config_t *c, size_t i);
+
+/* A parameter the configuration sets: in defaults.params (PROFILE NULL)
+ * or in profiles.PROFILE.params. VALUE is borrowed; a secret reference
+ * or a string with ${NAME} is kept unresolved (config_resolve_refs). */
+typedef struct config_param {
+    const char *name;
+    val_t *value;
+    src_span_t key, at;         /* the key's place and the value's */
+} config_param_t;
+size_t config_params(const config_t *c, const char *profile,
+                     const config_param_t **out);
+
+/* The settings of C for PROFILE (NULL: the defaults) once layered, each
+ * with where it came from ("mig.yaml:3" or "built-in"): what a run uses,
+ * `mig config show` prints and a run records. STATE_DIR is absolute or
+ * relative to the working directory (the file's folder joined). */
+typedef struct config_settings {
+    char *state_dir;            /* the folder of state.db and objects/ */
+    bool durable_full;          /* durability: full */
+    int64_t concurrency;        /* a cap on every foreach; 0: none */
+    /* write_roots and lua_path, each joined to the file's folder. */
+    char **write_roots, **lua_paths;
+    size_t n_write_roots, n_lua_paths;
+    /* lua_grants: module MODULE also gets library LIBRARY (strings of the
+     * configuration). */
+    struct config_grant {
+        const char *module, *library;
+    } *lua_grants;
+    size_t n_lua_grants;
+} config_settings_t;
+/* Fills *OUT for PROFILE (which C need not define) and *EFFECTIVE, a new
+ * list of {key, value, from} in the order docs/configuration.md lists the
+ * keys: every setting, registry and alert, secrets as their masked
+ * reference (EFFECTIVE NULL: only *OUT). MIG_OK or MIG_ENOMEM. Free OUT
+ * with config_settings_clear. */
+mig_status_t config_effective(const config_t *c, const char *profile,
+                              config_settings_t *out, val_t **effective);
+void config_settings_clear(config_settings_t *s);
+
+/* Whether V (a value of the configuration) is an unresolved reference: a
+ * map {secret: {...}} or a string holding ${NAME}. */
+bool config_is_ref(const val_t *v);
+/* The masked text of reference V ("secret:env:NAME", "secret:file:PATH",
+ * "secret:command:ARGV0", or the string itself for ${NAME}), a new
+ * string value; NULL when out of memory. */
+val_t *config_ref_text(const val_t *v);
+/* Where the resolution of references plugs in (issue 20, item 2, by the
+ * secrets work): resolves reference V of parameter NAME into *OUT. In
+ * this version no reference is resolved: MIG_EINVALID with the reason in
+ * DIAGS, so that a run never goes on with a value it does not have. */
+mig_status_t config_resolve_refs(const char *name, const val_t *v,
+                                 diag_list_t *diags, val_t **out);
+
+/* What changed from the effective configuration A to B (lists as
+ * config_effective makes them, or as a run recorded them): a new list of
+ * {key, change ("added", "removed", "changed"), old, new} in key order
+ * of A then B. NULL when out of memory. */
+val_t *config_diff(const val_t *a, const val_t *b);
 
 #endif

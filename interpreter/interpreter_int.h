@@ -208,6 +208,33 @@ size_t val_bom_len(const src_t *src);
 
 /* ---- YAML (value_yaml.c, value_yaml_scalar.c) ------------------------------------------------ */
 
+/* Where each node of a YAML document is (val_from_yaml_places): its JSON
+ * pointer (RFC 6901: "" the document, "/profiles/staging/params/x",
+ * "/write_roots/0"), the place of its key in a map (of the node itself
+ * in a list, or for the document), and of its value. What the
+ * configuration (config.c) names in its messages. */
+typedef struct yaml_place {
+    char *path;
+    src_span_t key, value;
+} yaml_place_t;
+
+typedef struct yaml_places {
+    yaml_place_t *items;
+    size_t len, cap;
+} yaml_places_t;
+
+/* Reads SRC like val_from_yaml, and every node's place into *PLACES (to
+ * free with yaml_places_free; empty when not MIG_OK). */
+mig_status_t val_from_yaml_places(src_t *src, diag_list_t *diags,
+                                  val_t **out, yaml_places_t *places);
+/* Appends one place; MIG_OK or MIG_ENOMEM. */
+mig_status_t yaml_places_add(yaml_places_t *p, const char *path,
+                             const src_span_t *key, const src_span_t *value);
+/* The place of PATH, or NULL. */
+const yaml_place_t *yaml_places_find(const yaml_places_t *p, const char *path);
+void yaml_places_free(yaml_places_t *p);
+
+
 /* What a plain (unquoted, untagged) YAML scalar is under the YAML 1.2 core
  * schema. */
 typedef enum val_yaml_kind {

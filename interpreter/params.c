@@ -6,12 +6,15 @@
 #include <string.h>
 
 #include "eval_int.h"
+#include "config_int.h"
 
 typedef struct param {
     char *name;                 /* a copy: P may outlive the AST */
     val_t *value;
     val_t *def;                 /* the default, which types the value */
     param_origin_t origin;
+    char *where;                /* params_where */
+    bool unresolved;            /* a reference of mig.yaml, masked */
 } param_t;
 
 struct params {
@@ -48,6 +51,34 @@ param_origin_t params_origin(const params_t *p, size_t i)
     return p->items[i].origin;
 }
 
+const char *params_where(const params_t *p, size_t i)
+{
+    return p->items[i].where;
+}
+
+bool params_unresolved(const params_t *p, size_t i)
+{
+    return p->items[i].unresolved;
+}
+
+/* Sets where T's value comes from: "FILE:LINE" (FILE NULL: TEXT alone).
+ * MIG_OK or MIG_ENOMEM. */
+static mig_status_t set_where(param_t *t, const char *file, uint32_t line,
+                              const char *text)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    if (file)
+        strbuf_printf(&b, "%s:%u", file, line);
+    else
+        strbuf_puts(&b, text);
+    if (b.oom)
+        return MIG_ENOMEM;
+    free(t->where);
+    t->where = b.data;
+    return MIG_OK;
+}
+
 /* Frees P and the references it holds; P may be NULL. */
 void params_free(params_t *p)
 {
@@ -57,6 +88,7 @@ void params_free(params_t *p)
         free(p->items[i].name);
         val_unref(p->items[i].value);
         val_unref(p->items[i].def);
+        free(p->items[i].where);
     }
     free(p->items);
     free(p->profile);
@@ -181,7 +213,8 @@ static mig_status_t defaults(params_t *p, const ast_plan_t *plan, src_t *src,
             break;
         }
         p->items[p->len++] = (param_t){ copy, v, val_ref(v),
-                                        PARAM_FROM_DEFAULT };
+                                        PARAM_FROM_DEFAULT, NULL, false };
+        st = set_where(&p->items[p->len - 1], src->name, n->span.line, NULL);
     }
     eval_env_free(env);
     return st;
@@ -200,23 +233,30 @@ static const ast_node_t *find_profile(const ast_plan_t *plan, const char *name)
     return NULL;
 }
 
-static void unknown_profile(const ast_plan_t *plan, const char *name,
-                            diag_list_t *diags)
+static void unknown_profile(const ast_plan_t *plan, const config_t *cfg,
+                            const char *name, diag_list_t *diags)
 {
     eval_suggest_t s;
     eval_suggest_init(&s, name);
     names_t l = { .n = 0 };
     strbuf_init(&l.b);
+    size_t n_cfg = cfg ? config_profile_count(cfg) : 0;
+    for (size_t i = 0; i < n_cfg; i++) {
+        eval_suggest_consider(&s, config_profile_name(cfg, i));
+        names_add(&l, config_profile_name(cfg, i));
+    }
     for (uint32_t i = 0; i < plan->items.len; i++) {
         const ast_node_t *x = plan->items.items[i];
-        if (x->kind != AST_PROFILE)
+        if (x->kind != AST_PROFILE
+            || (cfg && config_has_profile(cfg, x->u.profile.name.name)))
             continue;
         eval_suggest_consider(&s, x->u.profile.name.name);
         names_add(&l, x->u.profile.name.name);
     }
     diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL,
                          "unknown profile '%s'", name);
-    names_hint(diags, d, &s, &l, "the plan's profiles are",
+    names_hint(diags, d, &s, &l, n_cfg ? "the profiles of mig.yaml and the "
+               "plan are" : "the plan's profiles are", n_cfg ? "" :
                "the plan has no profiles");
 }
 
@@ -267,6 +307,8 @@ static mig_status_t assign(params_t *p, const ast_node_t *prof,
         val_unref(target->value);
         target->value = val_ref(v);
         target->origin = PARAM_FROM_PROFILE;
+        target->unresolved = false;
+        st = set_where(target, src->name, a->span.line, NULL);
     }
     val_unref(v);
     return st;
@@ -554,30 +596,140 @@ static mig_status_t apply_override(params_t *p, const char *arg,
     val_unref(target->value);
     target->value = v;
     target->origin = PARAM_FROM_CLI;
-    return MIG_OK;
+    target->unresolved = false;
+    return set_where(target, NULL, 0, "--param");
 }
 
 /* ---- all together ------------------------------------------------------- */
 
-/* Selects and applies PROFILE; an unknown one is reported. */
+/* ---- the layers of mig.yaml --------------------------------------------- */
+
+/* Applies parameter X of CFG, which sets a parameter of the plan or is an
+ * error at its place in CFG's file. */
+static mig_status_t apply_config_param(params_t *p, const config_t *cfg,
+                                       const config_param_t *x,
+                                       diag_list_t *diags)
+{
+    src_t *src = config_src(cfg);
+    param_t *target = find(p, x->name, strlen(x->name));
+    if (!target) {
+        eval_suggest_t s;
+        eval_suggest_init(&s, x->name);
+        for (size_t i = 0; i < p->len; i++)
+            eval_suggest_consider(&s, p->items[i].name);
+        diag_t *d = diag_add(diags, DIAG_ERROR, src, &x->key, "%s sets '%s', "
+                             "which is not a parameter of the plan",
+                             CONFIG_FILE_NAME, x->name);
+        if (s.best)
+            diag_hint(diags, d, "did you mean '%s'?", s.best);
+        return MIG_EINVALID;
+    }
+    bool ref = config_is_ref(x->value);
+    val_t *v = ref ? config_ref_text(x->value) : val_ref(x->value);
+    if (!v)
+        return MIG_ENOMEM;
+    /* YAML has no durations: "30s" is read as a default's type is. */
+    if (!ref && val_type(v) == VAL_STRING && val_type(target->def) != VAL_STRING) {
+        val_t *read = NULL;
+        mig_status_t st = read_value(target->name, target->def,
+                                     val_get_str(v, NULL), diags, &read);
+        if (st != MIG_OK) {
+            val_unref(v);
+            return st;
+        }
+        if (read) {
+            val_unref(v);
+            v = read;
+        }
+    }
+    if (!ref && !same_type(target->def, v)) {
+        diag_add(diags, DIAG_ERROR, src, &x->at, "%s sets '%s' to %s, but its "
+                 "default is %s", CONFIG_FILE_NAME, x->name, eval_a_type(v),
+                 eval_a_type(target->def));
+        val_unref(v);
+        return MIG_EINVALID;
+    }
+    val_unref(target->value);
+    target->value = v;
+    target->origin = PARAM_FROM_CONFIG;
+    target->unresolved = ref;
+    return set_where(target, config_path(cfg), x->key.line, NULL);
+}
+
+/* Applies the params of CFG's defaults (PROFILE NULL) or of its profile
+ * PROFILE; every error is reported. */
+static mig_status_t apply_config(params_t *p, const config_t *cfg,
+                                 const char *profile, diag_list_t *diags)
+{
+    const config_param_t *xs;
+    size_t n = config_params(cfg, profile, &xs);
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; i < n && st != MIG_ENOMEM; i++) {
+        mig_status_t e = apply_config_param(p, cfg, &xs[i], diags);
+        if (e != MIG_OK)
+            st = e;
+    }
+    return st;
+}
+
+/* Selects and applies PROFILE: CFG's, then the plan's; one that neither
+ * has is reported. */
 static mig_status_t use_profile(params_t *p, const ast_plan_t *plan,
-                                src_t *src, const char *profile,
-                                diag_list_t *diags)
+                                src_t *src, const config_t *cfg,
+                                const char *profile, diag_list_t *diags)
 {
     const ast_node_t *prof = find_profile(plan, profile);
-    if (!prof) {
-        unknown_profile(plan, profile, diags);
+    bool in_cfg = cfg && config_has_profile(cfg, profile);
+    if (!prof && !in_cfg) {
+        unknown_profile(plan, cfg, profile, diags);
         return MIG_EINVALID;
     }
     if (!(p->profile = strdup(profile)))
         return MIG_ENOMEM;
-    return apply_profile(p, prof, src, diags);
+    mig_status_t st = in_cfg ? apply_config(p, cfg, profile, diags) : MIG_OK;
+    if (prof && st != MIG_ENOMEM) {
+        mig_status_t e = apply_profile(p, prof, src, diags);
+        st = e != MIG_OK ? e : st;
+    }
+    return st;
+}
+
+mig_status_t params_check_config(const ast_plan_t *plan, src_t *src,
+                                 const config_t *cfg, diag_list_t *diags)
+{
+    params_t *p = calloc(1, sizeof(*p));
+    if (!p)
+        return MIG_ENOMEM;
+    diag_list_t scratch;
+    diag_list_init(&scratch);
+    /* A default that fails is the checker's to report. */
+    mig_status_t st = defaults(p, plan, src, &scratch);
+    diag_list_free(&scratch);
+    if (st == MIG_OK)
+        st = apply_config(p, cfg, NULL, diags);
+    for (size_t i = 0; st != MIG_ENOMEM && i < config_profile_count(cfg); i++) {
+        mig_status_t e = apply_config(p, cfg, config_profile_name(cfg, i),
+                                      diags);
+        st = e != MIG_OK ? e : st;
+    }
+    params_free(p);
+    return st == MIG_EINVALID || st == MIG_ENOMEM ? st : MIG_OK;
 }
 
 mig_status_t params_resolve(const ast_plan_t *plan, src_t *src,
                             const char *profile,
                             const char *const *overrides, size_t n_overrides,
                             diag_list_t *diags, params_t **out)
+{
+    return params_resolve_config(plan, src, NULL, profile, overrides,
+                                 n_overrides, diags, out);
+}
+
+mig_status_t params_resolve_config(const ast_plan_t *plan, src_t *src,
+                                   const config_t *cfg, const char *profile,
+                                   const char *const *overrides,
+                                   size_t n_overrides, diag_list_t *diags,
+                                   params_t **out)
 {
     *out = NULL;
     bool oom_before = diags->out_of_memory;
@@ -588,8 +740,12 @@ mig_status_t params_resolve(const ast_plan_t *plan, src_t *src,
     /* Past the defaults, every error of the profile and of the command
      * line is reported, not only the first. */
     bool go = st == MIG_OK;
-    if (go && profile)
-        st = use_profile(p, plan, src, profile, diags);
+    if (go && cfg)
+        st = apply_config(p, cfg, NULL, diags);
+    if (go && profile && st != MIG_ENOMEM) {
+        mig_status_t e = use_profile(p, plan, src, cfg, profile, diags);
+        st = e != MIG_OK ? e : st;
+    }
     for (size_t i = 0; go && i < n_overrides && st != MIG_ENOMEM; i++) {
         mig_status_t e = apply_override(p, overrides[i], diags);
         if (e != MIG_OK)

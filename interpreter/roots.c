@@ -171,6 +171,16 @@ mig_status_t roots_of_plan(const ast_plan_t *plan, const char *dir,
     return st;
 }
 
+mig_status_t roots_add_all(write_roots_t *r, const char *const *paths,
+                           size_t n)
+{
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; i < n && st == MIG_OK; i++)
+        st = add_root(r, absolute("", paths[i], NULL), paths[i],
+                      strlen(paths[i]));
+    return st;
+}
+
 /* ---- remembering what the files were (roots_remember) ----------------- */
 
 /* The entry of the first LEN bytes of NAME (absolute and normalized;

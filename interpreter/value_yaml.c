@@ -64,6 +64,7 @@ typedef struct yread {
     size_t aliased;          /* val_size reached through aliases so far */
     bool stream;             /* every document, into DOCS */
     bool lenient;            /* val_from_yaml_lenient */
+    yaml_places_t *places;   /* val_from_yaml_places: where each node is */
     size_t n_docs;
     val_t *root, *docs;
 } yread_t;
@@ -440,11 +441,43 @@ static mig_status_t merge_value(yread_t *r, yframe_t *f, const val_t *v,
     return MIG_OK;
 }
 
+/* Records in R->places where the node about to be placed at SPAN is: its
+ * JSON pointer, made of the pending key (or the next index) of every
+ * open frame, and its key's place in a map. */
+static mig_status_t note_place(yread_t *r, const src_span_t *span)
+{
+    strbuf_t path;
+    strbuf_init(&path);
+    const src_span_t *key = span;
+    for (size_t j = 0; j < r->n_frames; j++) {
+        const yframe_t *f = &r->frames[j];
+        size_t len;
+        const char *k = f->is_map && f->key ? val_get_str(f->key, &len) : NULL;
+        if (f->is_map && !k)
+            return MIG_OK;   /* a '<<' merge: its nodes are placed there */
+        if (k)
+            val_pointer_key(&path, k, len);
+        else
+            strbuf_printf(&path, "/%zu", val_len(f->v));
+        if (j + 1 == r->n_frames && f->is_map)
+            key = &f->key_span;
+    }
+    mig_status_t st = path.oom ? MIG_ENOMEM
+        : yaml_places_add(r->places, path.data ? path.data : "", key, span);
+    strbuf_free(&path);
+    return st;
+}
+
 /* Places the finished node V (taken; SIZE nodes expanded) in the list or
  * map on top, or as the document. */
 static mig_status_t place(yread_t *r, val_t *v, size_t size,
                           const src_span_t *span)
 {
+    mig_status_t noted = r->places ? note_place(r, span) : MIG_OK;
+    if (noted != MIG_OK) {
+        val_unref(v);
+        return noted;
+    }
     if (r->n_frames == 0) {
         val_unref(r->root);
         r->root = v;
@@ -730,10 +763,11 @@ static mig_status_t not_utf8(yread_t *r)
 }
 
 static mig_status_t yaml_read(src_t *src, diag_list_t *diags, bool stream,
-                              bool lenient, val_t **out)
+                              bool lenient, yaml_places_t *places, val_t **out)
 {
     yread_t r;
     memset(&r, 0, sizeof(r));
+    r.places = places;
     r.src = src;
     r.diags = diags;
     r.stream = stream;
@@ -787,16 +821,26 @@ static mig_status_t yaml_read(src_t *src, diag_list_t *diags, bool stream,
 
 mig_status_t val_from_yaml(src_t *src, diag_list_t *diags, val_t **out)
 {
-    return yaml_read(src, diags, false, false, out);
+    return yaml_read(src, diags, false, false, NULL, out);
 }
 
 mig_status_t val_from_yaml_stream(src_t *src, diag_list_t *diags, val_t **out)
 {
-    return yaml_read(src, diags, true, false, out);
+    return yaml_read(src, diags, true, false, NULL, out);
 }
 
 mig_status_t val_from_yaml_lenient(src_t *src, diag_list_t *diags,
                                    val_t **out)
 {
-    return yaml_read(src, diags, true, true, out);
+    return yaml_read(src, diags, true, true, NULL, out);
+}
+
+mig_status_t val_from_yaml_places(src_t *src, diag_list_t *diags,
+                                  val_t **out, yaml_places_t *places)
+{
+    *places = (yaml_places_t){ 0 };
+    mig_status_t st = yaml_read(src, diags, false, false, places, out);
+    if (st != MIG_OK)
+        yaml_places_free(places);
+    return st;
 }

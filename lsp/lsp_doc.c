@@ -226,7 +226,7 @@ mig_status_t lsp_doc_analyze(lsp_doc_t *d, diag_list_t *diags)
         return MIG_ENOMEM;
     diag_list_t lua_diags;
     diag_list_init(&lua_diags);
-    st = stdlib_plan_modules(d->plan, d->src, dir,
+    st = stdlib_plan_modules(d->plan, d->src, dir, NULL,
                              d->parsed_ok ? diags : &lua_diags, &d->actions,
                              &d->lua);
     free(dir);

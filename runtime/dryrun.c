@@ -681,10 +681,20 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,
                          diag_list_t *diags, val_t **out)
 {
+    return dryrun_plan_with(g, p, r, base_dir, NULL, 0, diags, out);
+}
+
+mig_status_t dryrun_plan_with(const graph_t *g, const params_t *p,
+                              const action_registry_t *r,
+                              const char *base_dir, const char *const *roots,
+                              size_t n_roots, diag_list_t *diags,
+                              val_t **out)
+{
     *out = NULL;
     dry_t d = { .g = g, .src = graph_src(g), .reg = r, .diags = diags,
                 .base_dir = base_dir };
     if (roots_of_plan(graph_plan(g), base_dir, &d.roots) != MIG_OK
+        || roots_add_all(&d.roots, roots, n_roots) != MIG_OK
         || roots_resolve(&d.roots) != MIG_OK)
         d.oom = true;
     d.ctx = actx_new(ACTX_PREVIEW, base_dir);

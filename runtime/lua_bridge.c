@@ -36,15 +36,24 @@ static const char *const grant_names[] = {
 #undef LUAB_GRANT_NAME
 };
 
-/* Records GRANT in B, or reports it unknown. */
+/* Records GRANT in B, for every module (ALIAS NULL) or for the module
+ * ALIAS, or reports it unknown. */
 static mig_status_t grant(lua_bridge_t *b, const char *name,
-                          diag_list_t *diags)
+                          const char *alias, diag_list_t *diags)
 {
     const char *best = NULL;
     size_t best_d = 3;
     for (size_t i = 0; i < LUAB_GRANT_COUNT; i++) {
-        if (strcmp(name, grant_names[i]) == 0) {
+        if (strcmp(name, grant_names[i]) == 0 && !alias) {
             b->grants[i] = true;
+            return MIG_OK;
+        }
+        if (strcmp(name, grant_names[i]) == 0) {
+            struct luab_module_grant *g = &b->module_grants[b->n_module_grants];
+            if (!(g->alias = strdup(alias)))
+                return MIG_ENOMEM;
+            g->grant = i;
+            b->n_module_grants++;
             return MIG_OK;
         }
         size_t d = diag_distance(name, strlen(name), grant_names[i],
@@ -154,7 +163,14 @@ mig_status_t lua_bridge_new(const lua_bridge_config_t *cfg,
     for (size_t i = 0; i < cfg->n_module_paths && st == MIG_OK; i++)
         st = add_root(b, cfg->module_paths[i], diags);
     for (size_t i = 0; i < cfg->n_grants && st == MIG_OK; i++)
-        st = grant(b, cfg->grants[i], diags);
+        st = grant(b, cfg->grants[i], NULL, diags);
+    if (st == MIG_OK && cfg->n_module_grants
+        && !(b->module_grants = calloc(cfg->n_module_grants,
+                                       sizeof *b->module_grants)))
+        st = MIG_ENOMEM;
+    for (size_t i = 0; i < cfg->n_module_grants && st == MIG_OK; i++)
+        st = grant(b, cfg->module_grants[i].library,
+                   cfg->module_grants[i].alias, diags);
     if (st != MIG_OK) {
         lua_bridge_free(b);
         return st;
@@ -210,6 +226,9 @@ void lua_bridge_free(lua_bridge_t *b)
     for (size_t i = 0; i < b->n_roots; i++)
         free(b->roots[i]);
     free(b->roots);
+    for (size_t i = 0; i < b->n_module_grants; i++)
+        free(b->module_grants[i].alias);
+    free(b->module_grants);
     val_unref(b->params);
     free(b->base_dir);
     free(b);

@@ -55,6 +55,13 @@ typedef struct lua_bridge_config {
      * mig.error or error{class = ...}. */
     const char *const *classes;
     size_t n_classes;
+    /* Libraries granted to one module only (mig.yaml's lua_grants): the
+     * module loaded as ALIAS also gets LIBRARY ("io", "os", "debug" or
+     * "package"). An unknown library is an error as for GRANTS. */
+    const struct lua_bridge_grant {
+        const char *alias, *library;
+    } *module_grants;
+    size_t n_module_grants;
 } lua_bridge_config_t;
 
 /* A new bridge with CFG (NULL: every default). An unknown grant is an

@@ -124,6 +124,12 @@ struct lua_bridge {
     bool has_timer;
     uint64_t seed;
     bool grants[LUAB_GRANT_COUNT];
+    /* Per module: ALIAS gets library GRANT too (module_grants). */
+    struct luab_module_grant {
+        char *alias;
+        size_t grant;
+    } *module_grants;
+    size_t n_module_grants;
     char *base_dir;             /* ends in '/' unless empty */
     char **roots;               /* where modules may load from: the base
                                  * directory and the module paths, each

@@ -313,8 +313,13 @@ static int open_body(lua_State *L)
     luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
     lua_pop(L, 1);
     open_coroutine(L);
+    bool granted[LUAB_GRANT_COUNT];
+    memcpy(granted, m->bridge->grants, sizeof granted);
+    for (size_t i = 0; i < m->bridge->n_module_grants; i++)
+        if (strcmp(m->bridge->module_grants[i].alias, m->alias) == 0)
+            granted[m->bridge->module_grants[i].grant] = true;
     for (size_t i = 0; i < LUAB_GRANT_COUNT; i++)
-        if (m->bridge->grants[i]) {
+        if (granted[i]) {
             luaL_requiref(L, grant_libs[i].name, grant_libs[i].open, 1);
             lua_pop(L, 1);
         }

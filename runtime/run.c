@@ -540,6 +540,32 @@ static mig_status_t prepare_resume(run_t *r, const char *digest,
     return MIG_OK;
 }
 
+/* The digest of the effective configuration CONFIG into HEX: the
+ * BLAKE2b of its canonical text (val_format), so that two runs with the
+ * same settings have the same digest. MIG_OK or MIG_ENOMEM. */
+static mig_status_t config_digest(const val_t *config, char hex[BLOB_HEX])
+{
+    strbuf_t text;
+    strbuf_init(&text);
+    mig_status_t st = val_format(config, &text);
+    if (st == MIG_OK)
+        blobs_hash(text.data ? text.data : "", text.len, hex);
+    strbuf_free(&text);
+    return st;
+}
+
+/* Puts the effective configuration CONFIG in OPTS with its digest. */
+static mig_status_t record_config(val_t *opts, const val_t *config)
+{
+    char hex[BLOB_HEX];
+    mig_status_t st = config_digest(config, hex);
+    if (st == MIG_OK)
+        st = val_map_set(opts, "config", 6, (val_t *)config);
+    if (st == MIG_OK)
+        st = val_map_set_take(opts, "config_digest", 13, val_cstring(hex));
+    return st;
+}
+
 /* Records a new run of R (unless its folder is locked: then says so and
  * leaves R->id 0). HOLDER is scratch space for the lock's holder. */
 static mig_status_t record_run(run_t *r, const val_t *params,
@@ -567,6 +593,10 @@ static mig_status_t record_run(run_t *r, const val_t *params,
     for (size_t i = 0; i < r->roots.n; i++)
         val_list_push_take(roots, val_cstring(r->roots.paths[i]));
     val_map_set_take(opts, "roots", 5, roots);
+    if (o->config && record_config(opts, o->config) != MIG_OK) {
+        val_unref(opts);
+        return MIG_ENOMEM;
+    }
     store_run_t rec = { .plan_path = (char *)(o->plan_path ? o->plan_path
                                               : r->src->name),
                         .plan_name = (char *)graph_plan_name(r->g),
@@ -587,10 +617,13 @@ static void begin_run(run_t *r, const store_run_t *old, const char *digest,
 {
     const run_options_t *o = r->opts;
     if (!o->resume) {
-        val_t *d = val_map_new(2);
+        val_t *d = val_map_new(3);
         if (d) {
             val_map_set_take(d, "plan", 4, val_cstring(graph_plan_name(r->g)));
             val_map_set_take(d, "seed", 4, val_int((int64_t)seed));
+            char hex[BLOB_HEX];
+            if (o->config && config_digest(o->config, hex) == MIG_OK)
+                val_map_set_take(d, "config_digest", 13, val_cstring(hex));
         }
         sched_event(r, "run-start", GRAPH_NONE, NULL, d);
         return;
@@ -721,6 +754,8 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     /* The write roots, resolved through symbolic links. */
     if (st == MIG_OK)
         st = roots_of_plan(graph_plan(g), r.base_dir, &r.roots);
+    if (st == MIG_OK)
+        st = roots_add_all(&r.roots, o->extra_roots, o->n_extra_roots);
     if (st == MIG_OK)
         st = roots_resolve(&r.roots);
     if (st != MIG_OK)

@@ -411,6 +411,13 @@ void resource_digest(const val_t *states, char hex[BLOB_HEX]);
 mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,
                          diag_list_t *diags, val_t **out);
+/* dryrun_plan with the N_ROOTS folders ROOTS (mig.yaml's write_roots) as
+ * write roots too. */
+mig_status_t dryrun_plan_with(const graph_t *g, const params_t *p,
+                              const action_registry_t *r,
+                              const char *base_dir, const char *const *roots,
+                              size_t n_roots, diag_list_t *diags,
+                              val_t **out);
 
 /* ---- the locks of write roots (roots_lock.c) -------------------------- */
 
@@ -538,6 +545,17 @@ typedef struct run_options {
      * "not-run", what the user says of a command a crash left in flight
      * (docs/actions.md, "Run at most once"); NULL for none. */
     const val_t *settle;
+    /* The effective configuration (config_effective, with the plan's
+     * parameters), recorded with the run in its options with its digest
+     * (docs/state.md); NULL for none. */
+    const val_t *config;
+    /* mig.yaml's concurrency: the most items any foreach runs at once,
+     * whatever its parallel count says; 0 for no cap. */
+    int64_t max_parallel;
+    /* mig.yaml's write_roots: more folders the run may change, besides
+     * the plan's own (absolute or relative to the working directory). */
+    const char *const *extra_roots;
+    size_t n_extra_roots;
 } run_options_t;
 
 /* Runs (or, with O->resume, resumes) the plan compiled into G, with the

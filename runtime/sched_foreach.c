@@ -249,6 +249,8 @@ void foreach_start(task_t *t, uint32_t n)
         limit = (size_t)val_get_int(p);
         val_unref(p);
     }
+    if (r->opts->max_parallel > 0 && limit > (size_t)r->opts->max_parallel)
+        limit = (size_t)r->opts->max_parallel;  /* mig.yaml's concurrency */
     loop_t *l = calloc(1, sizeof(*l));
     if (!l) {
         val_unref(items);

@@ -21,10 +21,14 @@ struct lua_bridge;
  * `lua` item the checks will report is skipped: an alias loaded before
  * or taken by the standard library, a path with ${...}, a file that
  * cannot be read. What loading finds wrong (a Lua syntax error, ...) goes
- * to DIAGS. Returns MIG_OK, MIG_EINVALID or MIG_ENOMEM; the caller frees
- * *ACTIONS (first) and *LUA (lua_bridge_free) whatever it returns. */
+ * to DIAGS. CFG (NULL: none) is the project configuration: its lua_path
+ * folders are where modules may load from besides DIR, and its lua_grants
+ * give a module more libraries. Returns MIG_OK, MIG_EINVALID or
+ * MIG_ENOMEM; the caller frees *ACTIONS (first) and *LUA
+ * (lua_bridge_free) whatever it returns. */
 mig_status_t stdlib_plan_modules(const ast_plan_t *plan, src_t *src,
-                                 const char *dir, diag_list_t *diags,
+                                 const char *dir, const config_t *cfg,
+                                 diag_list_t *diags,
                                  action_registry_t **actions,
                                  struct lua_bridge **lua);
 

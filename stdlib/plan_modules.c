@@ -49,8 +49,37 @@ static mig_status_t load_one(const ast_node_t *l, src_t *src, lua_bridge_t *b,
     return ls;
 }
 
+/* A new bridge for the modules of a plan in DIR raising CLASSES, with the
+ * module paths and grants of CFG (NULL: none). */
+static mig_status_t new_bridge(const char *dir, const config_t *cfg,
+                               const char **classes, size_t n_classes,
+                               diag_list_t *diags, lua_bridge_t **lua)
+{
+    config_settings_t set = { 0 };
+    if (cfg && config_effective(cfg, NULL, &set, NULL) != MIG_OK)
+        return MIG_ENOMEM;
+    /* config_grant_t and lua_bridge_grant have the same two strings. */
+    struct lua_bridge_grant *grants = set.n_lua_grants
+        ? calloc(set.n_lua_grants, sizeof *grants) : NULL;
+    mig_status_t st = set.n_lua_grants && !grants ? MIG_ENOMEM : MIG_OK;
+    for (size_t i = 0; grants && i < set.n_lua_grants; i++)
+        grants[i] = (struct lua_bridge_grant){ set.lua_grants[i].module,
+                                               set.lua_grants[i].library };
+    lua_bridge_config_t bc = {
+        .base_dir = dir, .classes = classes, .n_classes = n_classes,
+        .module_paths = (const char *const *)set.lua_paths,
+        .n_module_paths = set.n_lua_paths,
+        .module_grants = grants, .n_module_grants = set.n_lua_grants };
+    if (st == MIG_OK)
+        st = lua_bridge_new(&bc, diags, lua);
+    free(grants);
+    config_settings_clear(&set);
+    return st;
+}
+
 mig_status_t stdlib_plan_modules(const ast_plan_t *plan, src_t *src,
-                                 const char *dir, diag_list_t *diags,
+                                 const char *dir, const config_t *cfg,
+                                 diag_list_t *diags,
                                  action_registry_t **actions,
                                  lua_bridge_t **lua)
 {
@@ -68,9 +97,7 @@ mig_status_t stdlib_plan_modules(const ast_plan_t *plan, src_t *src,
     for (uint32_t i = 0; i < items->len; i++)
         if (items->items[i] && items->items[i]->kind == AST_ERROR_DECL)
             classes[n_classes++] = items->items[i]->u.error_decl.name.name;
-    lua_bridge_config_t cfg = { .base_dir = dir, .classes = classes,
-                                .n_classes = n_classes };
-    mig_status_t st = lua_bridge_new(&cfg, diags, lua);
+    mig_status_t st = new_bridge(dir, cfg, classes, n_classes, diags, lua);
     free(classes);
     if (st != MIG_OK)
         return st;

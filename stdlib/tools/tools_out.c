@@ -74,15 +74,7 @@ val_t *tools_provenance(const tools_file_t *f, const char *format,
 
 void tools_pointer_key(strbuf_t *b, const char *key, size_t len)
 {
-    strbuf_putc(b, '/');
-    for (size_t i = 0; i < len; i++) {
-        if (key[i] == '~')
-            strbuf_puts(b, "~0");
-        else if (key[i] == '/')
-            strbuf_puts(b, "~1");
-        else
-            strbuf_putc(b, key[i]);
-    }
+    val_pointer_key(b, key, len);
 }
 
 void tools_pointer_index(strbuf_t *b, size_t i)

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Runs the data-driven cases of one area: tests/cases/AREA/NAME.mig beside
 # NAME.expected. The area's COMMAND file holds the mig arguments to run on
-# each case (e.g. "check --tree"); the expected file is what mig prints,
-# stdout then stderr as they interleave, followed by a line "exit: N".
+# each case (e.g. "check --tree"); a NAME.yaml beside the case is given as
+# its project configuration (--config NAME.yaml). The expected file is what
+# mig prints, stdout then stderr as they interleave, followed by a line
+# "exit: N".
 #
 #   run.sh MIG AREA_DIR            compare, print a diff per failure
 #   run.sh MIG AREA_DIR --update   rewrite the expected files (review them!)
@@ -24,7 +26,10 @@ for plan in *.mig; do
     [ -e "$plan" ] || continue
     name=${plan%.mig}
     # shellcheck disable=SC2086 # the arguments are words on purpose
-    NO_COLOR=1 "$mig" $args "$plan" >"$tmp" 2>&1
+    config=
+    [ -f "$name.yaml" ] && config="--config $name.yaml"
+    # shellcheck disable=SC2086 # the arguments are words on purpose
+    NO_COLOR=1 "$mig" $args $config "$plan" >"$tmp" 2>&1
     echo "exit: $?" >>"$tmp"
     if [ "$update" = "--update" ]; then
         cp "$tmp" "$name.expected"

@@ -1,0 +1,396 @@
+/* config_value.c: the effective configuration (docs/configuration.md,
+ * "Layering"): every setting once the built-in defaults, mig.yaml's
+ * defaults and the chosen profile are laid over each other, each with
+ * where it came from; secret references masked, never resolved here; and
+ * the key-by-key difference of two of them (mig config diff). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_int.h"
+
+/* ---- references ---------------------------------------------------------- */
+
+bool config_is_ref(const val_t *v)
+{
+    if (val_type(v) == VAL_MAP)
+        return val_len(v) == 1 && val_map_get(v, "secret", 6);
+    return val_type(v) == VAL_STRING && strstr(val_get_str(v, NULL), "${");
+}
+
+val_t *config_ref_text(const val_t *v)
+{
+    if (val_type(v) != VAL_MAP)
+        return val_ref((val_t *)v);
+    const val_t *in = val_map_get(v, "secret", 6);
+    const char *src = val_get_str(val_map_key(in, 0), NULL);
+    const val_t *arg = val_map_value(in, 0);
+    if (val_type(arg) == VAL_LIST)
+        arg = val_list_get(arg, 0);     /* the program, not its arguments */
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_printf(&b, "secret:%s:%s", src, val_get_str(arg, NULL));
+    val_t *t = b.oom ? NULL : val_string(b.data, b.len);
+    strbuf_free(&b);
+    return t;
+}
+
+mig_status_t config_resolve_refs(const char *name, const val_t *v,
+                                 diag_list_t *diags, val_t **out)
+{
+    *out = NULL;
+    val_t *text = config_ref_text(v);
+    diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "parameter '%s' is "
+                         "the reference %s, which this mig cannot resolve yet",
+                         name, text ? val_get_str(text, NULL) : "");
+    diag_hint(diags, d, "references are checked and shown, not resolved "
+              "(docs/configuration.md, \"Secrets\"); give the value with "
+              "--param %s=VALUE", name);
+    val_unref(text);
+    return diags->out_of_memory ? MIG_ENOMEM : MIG_EINVALID;
+}
+
+/* ---- the effective configuration ------------------------------------------ */
+
+typedef struct eff {
+    const config_t *c;
+    val_t *list;
+    strbuf_t from;
+    bool oom;
+} eff_t;
+
+/* Appends {key, value, from}: FROM "built-in" when PATH is NULL, else
+ * "FILE:LINE" of the node at JSON pointer PATH; TEXT, when not NULL,
+ * instead of either. V is taken. */
+static void put_from(eff_t *e, const char *key, val_t *v, const char *path,
+                     const char *text)
+{
+    if (!e->list) {             /* only the settings are wanted */
+        val_unref(v);
+        e->oom = e->oom || !v;
+        return;
+    }
+    e->from.len = 0;
+    if (text)
+        strbuf_puts(&e->from, text);
+    else if (path)
+        strbuf_printf(&e->from, "%s:%u", e->c->path, config_line(e->c, path));
+    else
+        strbuf_puts(&e->from, "built-in");
+    val_t *row = val_map_new(3);
+    val_t *k = val_cstring(key);
+    val_t *f = e->from.oom ? NULL : val_string(e->from.data, e->from.len);
+    bool ok = row && k && f && v
+        && val_map_set_take(row, "key", 3, k) == MIG_OK
+        && val_map_set_take(row, "value", 5, v) == MIG_OK
+        && val_map_set_take(row, "from", 4, f) == MIG_OK
+        && val_list_push_take(e->list, row) == MIG_OK;
+    if (!ok) {
+        e->oom = true;
+        if (!row) {
+            val_unref(k);
+            val_unref(v);
+            val_unref(f);
+        }
+    }
+}
+
+static void put(eff_t *e, const char *key, val_t *v, const char *path)
+{
+    put_from(e, key, v, path, NULL);
+}
+
+/* A value as recorded: references as their masked text; a map or list
+ * with references inside them masked too. */
+static val_t *masked(const val_t *v)
+{
+    if (config_is_ref(v))
+        return config_ref_text(v);
+    return val_ref((val_t *)v);
+}
+
+/* The setting KEY of the profile at PPATH (NULL: none), else of the
+ * defaults, else NULL; *PATH gets its JSON pointer. */
+static const val_t *layered(const config_t *c, const val_t *prof,
+                            const char *ppath, const char *key,
+                            strbuf_t *path)
+{
+    const val_t *v = prof ? config_get(prof, "profile", key) : NULL;
+    path->len = 0;
+    if (v) {
+        strbuf_printf(path, "%s/%s", ppath, key);
+        return v;
+    }
+    v = config_get(config_get(c->root, "top", "defaults"), "profile", key);
+    if (v)
+        strbuf_printf(path, "/defaults/%s", key);
+    return v;
+}
+
+/* Every leaf of MAP (a section such as registries or alerts) as a key
+ * PREFIX.NAME.FIELD. */
+static void put_section(eff_t *e, const char *prefix, const val_t *map)
+{
+    strbuf_t key, path;
+    strbuf_init(&key);
+    strbuf_init(&path);
+    for (size_t i = 0; map && i < val_len(map); i++) {
+        const char *name = val_get_str(val_map_key(map, i), NULL);
+        const val_t *v = val_map_value(map, i);
+        size_t n = val_type(v) == VAL_MAP && !config_is_ref(v) ? val_len(v) : 0;
+        for (size_t j = 0; j < (n ? n : 1); j++) {
+            const char *field = n ? val_get_str(val_map_key(v, j), NULL) : NULL;
+            key.len = path.len = 0;
+            strbuf_printf(&key, "%s.%s%s%s", prefix, name, n ? "." : "",
+                          n ? field : "");
+            strbuf_printf(&path, "/%s", prefix);
+            val_pointer_key(&path, name, strlen(name));
+            if (n)
+                val_pointer_key(&path, field, strlen(field));
+            put(e, key.data ? key.data : "",
+                masked(n ? val_map_value(v, j) : v), path.data);
+        }
+    }
+    e->oom = e->oom || key.oom || path.oom;
+    strbuf_free(&key);
+    strbuf_free(&path);
+}
+
+/* The parameters of the defaults, each replaced by PROFILE's. */
+static void put_params(eff_t *e, const char *profile)
+{
+    const config_param_t *d, *p;
+    size_t nd = config_params(e->c, NULL, &d);
+    size_t np = profile ? config_params(e->c, profile, &p) : 0;
+    strbuf_t key, path;
+    strbuf_init(&key);
+    strbuf_init(&path);
+    for (size_t pass = 0; pass < 2; pass++) {
+        const config_param_t *xs = pass ? p : d;
+        for (size_t i = 0; i < (pass ? np : nd); i++) {
+            const config_param_t *x = &xs[i];
+            bool overridden = false;
+            for (size_t j = 0; !pass && j < np; j++)
+                overridden = overridden || strcmp(p[j].name, x->name) == 0;
+            if (overridden)
+                continue;
+            key.len = path.len = 0;
+            strbuf_printf(&key, "params.%s", x->name);
+            if (pass) {
+                strbuf_puts(&path, "/profiles");
+                val_pointer_key(&path, profile, strlen(profile));
+            } else {
+                strbuf_puts(&path, "/defaults");
+            }
+            strbuf_puts(&path, "/params");
+            val_pointer_key(&path, x->name, strlen(x->name));
+            put(e, key.data ? key.data : "", masked(x->value), path.data);
+        }
+    }
+    e->oom = e->oom || key.oom || path.oom;
+    strbuf_free(&key);
+    strbuf_free(&path);
+}
+
+/* PATH of the configuration in folder DIR: joined, or alone when
+ * absolute. A new string; NULL when out of memory. */
+static char *in_dir(const char *dir, const char *path)
+{
+    bool abs = path[0] == '/';
+    char *s = malloc((abs ? 0 : strlen(dir)) + strlen(path) + 1);
+    if (s)
+        strcat(strcpy(s, abs ? "" : dir), path);
+    return s;
+}
+
+/* The list of paths KEY ("write_roots", "lua_path") into *OUT, *N, each
+ * joined to the file's folder, and its row into E. */
+static void put_paths(eff_t *e, const char *key, char ***out, size_t *n)
+{
+    const val_t *l = config_get(e->c->root, "top", key);
+    size_t len = l ? val_len(l) : 0;
+    if (len && !(*out = calloc(len, sizeof **out)))
+        e->oom = true;
+    for (size_t i = 0; *out && i < len && !e->oom; i++) {
+        if (!((*out)[i] = in_dir(e->c->dir,
+                                 val_get_str(val_list_get(l, i), NULL))))
+            e->oom = true;
+        *n += !e->oom;
+    }
+    char path[32];
+    snprintf(path, sizeof path, "/%s", key);
+    put(e, key, l ? val_ref((val_t *)l) : val_list_new(0), l ? path : NULL);
+}
+
+/* lua_grants into OUT, a pair per module and library, and a row per
+ * module into E. */
+static void put_grants(eff_t *e, config_settings_t *out)
+{
+    const val_t *g = config_get(e->c->root, "top", "lua_grants");
+    size_t total = 0;
+    for (size_t i = 0; g && i < val_len(g); i++)
+        total += val_len(val_map_value(g, i));
+    if (total && !(out->lua_grants = calloc(total, sizeof *out->lua_grants)))
+        e->oom = true;
+    strbuf_t key, path;
+    strbuf_init(&key);
+    strbuf_init(&path);
+    for (size_t i = 0; g && i < val_len(g); i++) {
+        const char *module = val_get_str(val_map_key(g, i), NULL);
+        const val_t *libs = val_map_value(g, i);
+        for (size_t j = 0; out->lua_grants && j < val_len(libs); j++)
+            out->lua_grants[out->n_lua_grants++] = (struct config_grant){
+                module, val_get_str(val_list_get(libs, j), NULL) };
+        key.len = path.len = 0;
+        strbuf_printf(&key, "lua_grants.%s", module);
+        strbuf_puts(&path, "/lua_grants");
+        val_pointer_key(&path, module, strlen(module));
+        put(e, key.data ? key.data : "", val_ref((val_t *)libs), path.data);
+    }
+    e->oom = e->oom || key.oom || path.oom;
+    strbuf_free(&key);
+    strbuf_free(&path);
+}
+
+/* The settings part: state, durability, concurrency into OUT and E. */
+static mig_status_t put_settings(eff_t *e, const char *profile,
+                                 config_settings_t *out)
+{
+    const config_t *c = e->c;
+    strbuf_t ppath, path;
+    strbuf_init(&ppath);
+    strbuf_init(&path);
+    strbuf_puts(&ppath, "/profiles");
+    const val_t *prof = NULL;
+    if (profile && config_has_profile(c, profile)) {
+        val_pointer_key(&ppath, profile, strlen(profile));
+        prof = val_map_get(config_get(c->root, "top", "profiles"), profile,
+                           strlen(profile));
+    }
+    const val_t *state = config_get(c->root, "top", "state");
+    if (state) {
+        out->state_dir = in_dir(c->dir, val_get_str(state, NULL));
+        e->oom = e->oom || !out->state_dir;
+        put(e, "state", val_ref((val_t *)state), "/state");
+    } else {
+        put(e, "state", val_cstring(".mig (beside the plan)"), NULL);
+    }
+    const val_t *v = layered(c, prof, ppath.data, "durability", &path);
+    out->durable_full = v && strcmp(val_get_str(v, NULL), "full") == 0;
+    put(e, "durability", v ? val_ref((val_t *)v) : val_cstring("grouped"),
+        v ? path.data : NULL);
+    v = layered(c, prof, ppath.data, "concurrency", &path);
+    out->concurrency = v ? val_get_int(v) : 0;
+    put(e, "concurrency", v ? val_ref((val_t *)v) : val_null(),
+        v ? path.data : NULL);
+    e->oom = e->oom || ppath.oom || path.oom;
+    strbuf_free(&ppath);
+    strbuf_free(&path);
+    return e->oom ? MIG_ENOMEM : MIG_OK;
+}
+
+mig_status_t config_effective(const config_t *c, const char *profile,
+                              config_settings_t *out, val_t **effective)
+{
+    *out = (config_settings_t){ 0 };
+    if (effective)
+        *effective = NULL;
+    eff_t e = { .c = c, .list = effective ? val_list_new(8) : NULL };
+    strbuf_init(&e.from);
+    if (effective && !e.list)
+        return MIG_ENOMEM;
+    const val_t *ver = config_get(c->root, "top", "version");
+    put(&e, "version", ver ? val_ref((val_t *)ver) : val_int(CONFIG_VERSION),
+        ver ? "/version" : NULL);
+    put_from(&e, "profile", profile ? val_cstring(profile) : val_null(), NULL,
+             profile ? "--profile" : "built-in");
+    put_settings(&e, profile, out);
+    put_paths(&e, "write_roots", &out->write_roots, &out->n_write_roots);
+    put_paths(&e, "lua_path", &out->lua_paths, &out->n_lua_paths);
+    put_grants(&e, out);
+    put_section(&e, "registries", config_get(c->root, "top", "registries"));
+    put_section(&e, "alerts", config_get(c->root, "top", "alerts"));
+    put_params(&e, profile);
+    strbuf_free(&e.from);
+    if (e.oom) {
+        val_unref(e.list);
+        config_settings_clear(out);
+        return MIG_ENOMEM;
+    }
+    if (effective)
+        *effective = e.list;
+    return MIG_OK;
+}
+
+void config_settings_clear(config_settings_t *s)
+{
+    for (size_t i = 0; i < s->n_write_roots; i++)
+        free(s->write_roots[i]);
+    for (size_t i = 0; i < s->n_lua_paths; i++)
+        free(s->lua_paths[i]);
+    free(s->write_roots);
+    free(s->lua_paths);
+    free(s->lua_grants);
+    free(s->state_dir);
+    *s = (config_settings_t){ 0 };
+}
+
+/* ---- the difference of two ----------------------------------------------- */
+
+static const val_t *find_key(const val_t *list, const char *key)
+{
+    for (size_t i = 0; list && i < val_len(list); i++) {
+        const val_t *row = val_list_get(list, i);
+        if (strcmp(val_get_str(val_map_get(row, "key", 3), NULL), key) == 0)
+            return val_map_get(row, "value", 5);
+    }
+    return NULL;
+}
+
+/* Appends {key, change, old, new} to OUT. */
+static bool add_change(val_t *out, const val_t *key, const char *change,
+                       const val_t *old, const val_t *new_value)
+{
+    val_t *row = val_map_new(4);
+    val_t *ch = val_cstring(change);
+    val_t *null = val_null();
+    bool ok = row && ch && null
+        && val_map_set(row, "key", 3, (val_t *)key) == MIG_OK
+        && val_map_set(row, "change", 6, ch) == MIG_OK
+        && val_map_set(row, "old", 3, old ? (val_t *)old : null) == MIG_OK
+        && val_map_set(row, "new", 3, new_value ? (val_t *)new_value : null)
+           == MIG_OK
+        && val_list_push(out, row) == MIG_OK;
+    val_unref(row);
+    val_unref(ch);
+    val_unref(null);
+    return ok;
+}
+
+val_t *config_diff(const val_t *a, const val_t *b)
+{
+    val_t *out = val_list_new(0);
+    bool ok = out != NULL;
+    for (size_t i = 0; ok && a && i < val_len(a); i++) {
+        const val_t *row = val_list_get(a, i);
+        const val_t *key = val_map_get(row, "key", 3);
+        const val_t *old = val_map_get(row, "value", 5);
+        const val_t *now = find_key(b, val_get_str(key, NULL));
+        if (!now)
+            ok = add_change(out, key, "removed", old, NULL);
+        else if (!val_equal(old, now))
+            ok = add_change(out, key, "changed", old, now);
+    }
+    for (size_t i = 0; ok && b && i < val_len(b); i++) {
+        const val_t *row = val_list_get(b, i);
+        const val_t *key = val_map_get(row, "key", 3);
+        if (!find_key(a, val_get_str(key, NULL)))
+            ok = add_change(out, key, "added", NULL,
+                            val_map_get(row, "value", 5));
+    }
+    if (!ok) {
+        val_unref(out);
+        out = NULL;
+    }
+    return out;
+}

@@ -1,0 +1,476 @@
+/* test_config.c: the project configuration (interpreter/config*.c) and
+ * its layering with the plan's parameters (params_resolve_config): each
+ * layer over the one before, where each value came from, the settings
+ * of a profile, the deprecation mechanism (through a table of the test's
+ * own, as no key is deprecated yet), references masked, the diff of two
+ * configurations, and where mig.yaml is found. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_int.h"
+#include "json_fixture.h"
+
+/* The plan: one parameter per layer, and a profile "staging" that sets
+ * the last two. */
+static const char plan_text[] =
+    "migration \"p\" {\n"                       /* 1 */
+    "  param a = \"plan\"\n"                    /* 2 */
+    "  param b = \"plan\"\n"                    /* 3 */
+    "  param c = \"plan\"\n"                    /* 4 */
+    "  param d = \"plan\"\n"                    /* 5 */
+    "  param e = \"plan\"\n"                    /* 6 */
+    "  param wait = 1s\n"                       /* 7 */
+    "  profile staging {\n"                     /* 8 */
+    "    d = \"plan-profile\"\n"                /* 9 */
+    "    e = \"plan-profile\"\n"                /* 10 */
+    "  }\n"
+    "  stage s { let x = a }\n"
+    "}\n";
+
+static const char yaml_text[] =
+    "version: 1\n"                                              /* 1 */
+    "state: store\n"                                            /* 2 */
+    "defaults:\n"                                               /* 3 */
+    "  params: {b: defaults, c: defaults, d: defaults, e: defaults}\n" /* 4 */
+    "  durability: full\n"                                      /* 5 */
+    "profiles:\n"                                               /* 6 */
+    "  staging:\n"                                              /* 7 */
+    "    params: {c: profile, d: profile, e: profile, wait: 30s}\n" /* 8 */
+    "    concurrency: 4\n"                                      /* 9 */
+    "  production: {params: {a: {secret: {env: TOKEN}}}}\n";    /* 10 */
+
+typedef struct fixture {
+    char dir[64];
+    char path[96];
+    src_t *src;
+    arena_t *arena;
+    ast_plan_t *plan;
+    diag_list_t diags;
+    config_t *cfg;
+    params_t *p;
+} fixture_t;
+
+/* Writes TEXT as DIR/mig.yaml in a new folder and loads it. */
+static mig_status_t load(fixture_t *f, const char *text)
+{
+    memset(f, 0, sizeof(*f));
+    diag_list_init(&f->diags);
+    strcpy(f->dir, "/tmp/mig-config-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/mig.yaml", f->dir);
+    FILE *fp = fopen(f->path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    f->src = src_from_memory("p.mig", plan_text, strlen(plan_text));
+    f->arena = arena_new();
+    assert_int_equal(grammar_parse(f->src, f->arena, &f->diags, &f->plan),
+                     MIG_OK);
+    return config_load(f->path, &f->diags, &f->cfg);
+}
+
+static void release(fixture_t *f)
+{
+    params_free(f->p);
+    config_free(f->cfg);
+    diag_list_free(&f->diags);
+    arena_free(f->arena);
+    src_free(f->src);
+    unlink(f->path);
+    rmdir(f->dir);
+}
+
+/* Parameter NAME of F's resolved parameters: its index. */
+static size_t param(const fixture_t *f, const char *name)
+{
+    for (size_t i = 0; i < params_count(f->p); i++)
+        if (strcmp(params_name(f->p, i), name) == 0)
+            return i;
+    fail_msg("no parameter %s", name);
+    return 0;
+}
+
+static void expect(const fixture_t *f, const char *name, const char *value,
+                   param_origin_t origin, const char *where_suffix)
+{
+    size_t i = param(f, name);
+    assert_string_equal(val_get_str(params_value(f->p, i), NULL), value);
+    assert_int_equal(params_origin(f->p, i), origin);
+    const char *w = params_where(f->p, i);
+    size_t n = strlen(w), m = strlen(where_suffix);
+    assert_true(n >= m);
+    assert_string_equal(w + n - m, where_suffix);
+}
+
+/* Each layer over the one before: plan default < mig.yaml defaults <
+ * mig.yaml profile < the plan's profile < --param; each reported. */
+static void test_each_layer(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f, yaml_text), MIG_OK);
+    const char *over[] = { "e=cli" };
+    assert_int_equal(params_resolve_config(f.plan, f.src, f.cfg, "staging",
+                                           over, 1, &f.diags, &f.p), MIG_OK);
+    expect(&f, "a", "plan", PARAM_FROM_DEFAULT, "p.mig:2");
+    expect(&f, "b", "defaults", PARAM_FROM_CONFIG, "mig.yaml:4");
+    expect(&f, "c", "profile", PARAM_FROM_CONFIG, "mig.yaml:8");
+    expect(&f, "d", "plan-profile", PARAM_FROM_PROFILE, "p.mig:9");
+    expect(&f, "e", "cli", PARAM_FROM_CLI, "--param");
+    /* YAML has no durations: "30s" is read as the default's type. */
+    val_t *wait = params_value(f.p, param(&f, "wait"));
+    assert_int_equal(val_type(wait), VAL_DURATION);
+    assert_int_equal(val_get_ms(wait), 30000);
+    assert_string_equal(params_profile(f.p), "staging");
+    release(&f);
+}
+
+/* Without --profile, only mig.yaml's defaults are laid over the plan. */
+static void test_no_profile(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f, yaml_text), MIG_OK);
+    assert_int_equal(params_resolve_config(f.plan, f.src, f.cfg, NULL, NULL,
+                                           0, &f.diags, &f.p), MIG_OK);
+    expect(&f, "a", "plan", PARAM_FROM_DEFAULT, "p.mig:2");
+    expect(&f, "c", "defaults", PARAM_FROM_CONFIG, "mig.yaml:4");
+    expect(&f, "e", "defaults", PARAM_FROM_CONFIG, "mig.yaml:4");
+    assert_int_equal(val_get_ms(params_value(f.p, param(&f, "wait"))), 1000);
+    release(&f);
+}
+
+/* A profile of mig.yaml only is a profile; its reference stays
+ * unresolved and masked. */
+static void test_profile_of_config_only(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f, yaml_text), MIG_OK);
+    assert_int_equal(params_resolve_config(f.plan, f.src, f.cfg, "production",
+                                           NULL, 0, &f.diags, &f.p), MIG_OK);
+    size_t a = param(&f, "a");
+    assert_true(params_unresolved(f.p, a));
+    assert_string_equal(val_get_str(params_value(f.p, a), NULL),
+                        "secret:env:TOKEN");
+    assert_false(params_unresolved(f.p, param(&f, "b")));
+    release(&f);
+}
+
+/* A --param replaces a reference: nothing is left to resolve. */
+static void test_param_over_reference(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f, yaml_text), MIG_OK);
+    const char *over[] = { "a=given" };
+    assert_int_equal(params_resolve_config(f.plan, f.src, f.cfg, "production",
+                                           over, 1, &f.diags, &f.p), MIG_OK);
+    assert_false(params_unresolved(f.p, param(&f, "a")));
+    release(&f);
+}
+
+static void test_unknown_profile_lists_both(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f, yaml_text), MIG_OK);
+    assert_int_equal(params_resolve_config(f.plan, f.src, f.cfg, "qa", NULL,
+                                           0, &f.diags, &f.p), MIG_EINVALID);
+    assert_null(f.p);
+    assert_int_equal(f.diags.len, 1);
+    assert_string_equal(f.diags.items[0].message, "unknown profile 'qa'");
+    assert_string_equal(f.diags.items[0].hint, "the profiles of mig.yaml and "
+                        "the plan are 'staging', 'production'");
+    release(&f);
+}
+
+static void test_undeclared_and_wrong_type(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f, "version: 1\ndefaults:\n  params: {bb: 1, "
+                              "wait: 5}\n"), MIG_OK);
+    assert_int_equal(params_check_config(f.plan, f.src, f.cfg, &f.diags),
+                     MIG_EINVALID);
+    assert_int_equal(f.diags.len, 2);
+    assert_string_equal(f.diags.items[0].message, "mig.yaml sets 'bb', which "
+                        "is not a parameter of the plan");
+    assert_string_equal(f.diags.items[0].hint, "did you mean 'b'?");
+    assert_int_equal(f.diags.items[0].span.line, 3);
+    assert_int_equal(f.diags.items[0].span.col, 12);
+    assert_string_equal(f.diags.items[1].message, "mig.yaml sets 'wait' to a "
+                        "number, but its default is a duration");
+    release(&f);
+}
+
+/* The settings: built in, from the defaults, from the profile. */
+static void test_settings(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f, yaml_text), MIG_OK);
+    config_settings_t s;
+    val_t *eff;
+    assert_int_equal(config_effective(f.cfg, "staging", &s, &eff), MIG_OK);
+    char want[128];
+    snprintf(want, sizeof want, "%s/store", f.dir);
+    assert_string_equal(s.state_dir, want);
+    assert_true(s.durable_full);
+    assert_int_equal(s.concurrency, 4);
+    strbuf_t b;
+    strbuf_init(&b);
+    for (size_t i = 0; i < val_len(eff); i++) {
+        const val_t *row = val_list_get(eff, i);
+        const char *from = val_get_str(val_map_get(row, "from", 4), NULL);
+        const char *colon = strrchr(from, ':');
+        strbuf_printf(&b, "%s=", val_get_str(val_map_get(row, "key", 3), NULL));
+        val_format(val_map_get(row, "value", 5), &b);
+        strbuf_printf(&b, "@%s;", colon ? colon + 1 : from);
+    }
+    assert_string_equal(b.data,
+        "version=1@1;profile=\"staging\"@--profile;state=\"store\"@2;"
+        "durability=\"full\"@5;concurrency=4@9;write_roots=[]@built-in;"
+        "lua_path=[]@built-in;params.b=\"defaults\"@4;"
+        "params.c=\"profile\"@8;params.d=\"profile\"@8;params.e=\"profile\"@8;"
+        "params.wait=\"30s\"@8;");
+    strbuf_free(&b);
+    val_unref(eff);
+    config_settings_clear(&s);
+    /* Without a profile: concurrency built in (none), durability from the
+     * defaults. */
+    assert_int_equal(config_effective(f.cfg, NULL, &s, &eff), MIG_OK);
+    assert_int_equal(s.concurrency, 0);
+    assert_true(s.durable_full);
+    assert_string_equal(val_get_str(val_map_get(val_list_get(eff, 4), "from",
+                                                4), NULL), "built-in");
+    val_unref(eff);
+    config_settings_clear(&s);
+    release(&f);
+}
+
+/* write_roots and lua_path joined to mig.yaml's folder (an absolute one
+ * kept), lua_grants a pair per module and library. */
+static void test_lists(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f, "version: 1\nwrite_roots: [out, /srv/reg]\n"
+                              "lua_path: [lib]\nlua_grants: {a: [os, io], "
+                              "b: [package]}\n"), MIG_OK);
+    config_settings_t s;
+    assert_int_equal(config_effective(f.cfg, NULL, &s, NULL), MIG_OK);
+    char want[128];
+    assert_int_equal(s.n_write_roots, 2);
+    snprintf(want, sizeof want, "%s/out", f.dir);
+    assert_string_equal(s.write_roots[0], want);
+    assert_string_equal(s.write_roots[1], "/srv/reg");
+    assert_int_equal(s.n_lua_paths, 1);
+    snprintf(want, sizeof want, "%s/lib", f.dir);
+    assert_string_equal(s.lua_paths[0], want);
+    assert_int_equal(s.n_lua_grants, 3);
+    assert_string_equal(s.lua_grants[0].module, "a");
+    assert_string_equal(s.lua_grants[1].library, "io");
+    assert_string_equal(s.lua_grants[2].module, "b");
+    assert_string_equal(s.lua_grants[2].library, "package");
+    config_settings_clear(&s);
+    release(&f);
+}
+
+static void test_builtin(void **state)
+{
+    (void)state;
+    config_t *c = config_builtin();
+    assert_non_null(c);
+    config_settings_t s;
+    val_t *eff;
+    assert_int_equal(config_effective(c, NULL, &s, &eff), MIG_OK);
+    assert_null(s.state_dir);
+    assert_false(s.durable_full);
+    assert_int_equal(s.concurrency, 0);
+    assert_null(config_path(c));
+    assert_int_equal(config_profile_count(c), 0);
+    val_unref(eff);
+    config_settings_clear(&s);
+    config_free(c);
+}
+
+/* The deprecation mechanism, through a table of the test's own. */
+static void test_deprecated_key(void **state)
+{
+    (void)state;
+    static const config_deprecated_t deps[] = {
+        { "profile", "parallel", "concurrency" }, { 0 },
+    };
+    fixture_t f;
+    /* This mig deprecates nothing: the old name is an unknown key. */
+    assert_int_equal(load(&f, "version: 1\ndefaults:\n  parallel: 20000\n"),
+                     MIG_EINVALID);
+    assert_string_equal(f.diags.items[0].message,
+                        "unknown key defaults.parallel");
+    diag_list_t d;
+    diag_list_init(&d);
+    assert_int_equal(config_check(f.cfg, deps, &d), MIG_EINVALID);
+    assert_int_equal(d.len, 2);
+    assert_int_equal(d.items[0].severity, DIAG_WARNING);
+    assert_string_equal(d.items[0].message, "defaults.parallel is "
+                        "deprecated: it is now 'concurrency'");
+    assert_string_equal(d.items[0].hint, "rename 'parallel' to 'concurrency'");
+    assert_int_equal(d.items[0].span.line, 3);
+    /* ... and its value is checked as the new key's. */
+    assert_string_equal(d.items[1].message, "defaults.parallel must be a "
+                        "whole number from 1 to 10000; 20000 is out of range");
+    diag_list_free(&d);
+    release(&f);
+}
+
+static void test_references(void **state)
+{
+    (void)state;
+    static const struct { const char *yaml, *masked; } refs[] = {
+        { "{secret: {env: T}}", "secret:env:T" },
+        { "{secret: {file: /run/t}}", "secret:file:/run/t" },
+        { "{secret: {command: [pass, show, t]}}", "secret:command:pass" },
+        { "\"x-${T}\"", "x-${T}" },
+    };
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++) {
+        src_t *s = src_from_memory("r", refs[i].yaml, strlen(refs[i].yaml));
+        diag_list_t d;
+        diag_list_init(&d);
+        val_t *v = NULL;
+        assert_int_equal(val_from_yaml(s, &d, &v), MIG_OK);
+        assert_true(config_is_ref(v));
+        val_t *t = config_ref_text(v);
+        assert_string_equal(val_get_str(t, NULL), refs[i].masked);
+        val_t *out = (val_t *)1;
+        assert_int_equal(config_resolve_refs("p", v, &d, &out), MIG_EINVALID);
+        assert_null(out);
+        assert_int_equal(d.errors, 1);
+        val_unref(t);
+        val_unref(v);
+        diag_list_free(&d);
+        src_free(s);
+    }
+    val_t *plain = val_cstring("no reference");
+    assert_false(config_is_ref(plain));
+    val_unref(plain);
+}
+
+static void test_diff(void **state)
+{
+    (void)state;
+    val_t *a = json_parse("[{\"key\":\"x\",\"value\":1},{\"key\":\"y\",\"value\":"
+                        "\"s\"},{\"key\":\"gone\",\"value\":true}]");
+    val_t *b = json_parse("[{\"key\":\"x\",\"value\":1},{\"key\":\"y\",\"value\":"
+                        "\"t\"},{\"key\":\"new\",\"value\":null}]");
+    val_t *d = config_diff(a, b);
+    strbuf_t t;
+    strbuf_init(&t);
+    val_format(d, &t);
+    assert_string_equal(t.data,
+        "[{\"key\": \"y\", \"change\": \"changed\", \"old\": \"s\", \"new\": "
+        "\"t\"}, {\"key\": \"gone\", \"change\": \"removed\", \"old\": true, "
+        "\"new\": null}, {\"key\": \"new\", \"change\": \"added\", \"old\": "
+        "null, \"new\": null}]");
+    strbuf_free(&t);
+    val_unref(d);
+    d = config_diff(a, a);
+    assert_int_equal(val_len(d), 0);
+    val_unref(d);
+    val_unref(a);
+    val_unref(b);
+}
+
+/* mig.yaml is found in the plan's folder or above, up to a .git. */
+static void test_find(void **state)
+{
+    (void)state;
+    char top[] = "/tmp/mig-find-XXXXXX";
+    assert_non_null(mkdtemp(top));
+    char p[256];
+    snprintf(p, sizeof p, "%s/a", top);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/a/b", top);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/a/mig.yaml", top);
+    fclose(fopen(p, "w"));
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/a/b/", top);
+    char *found = NULL;
+    assert_int_equal(config_find(dir, &found), MIG_OK);
+    char want[300];
+    snprintf(want, sizeof want, "%s/a/b/../mig.yaml", top);
+    assert_string_equal(found, want);
+    free(found);
+    /* A .git between them ends the walk. */
+    char git[256];
+    snprintf(git, sizeof git, "%s/a/b/.git", top);
+    mkdir(git, 0700);
+    assert_int_equal(config_find(dir, &found), MIG_OK);
+    assert_null(found);
+    rmdir(git);
+    unlink(p);
+    assert_int_equal(config_find(dir, &found), MIG_OK);
+    assert_null(found);
+    snprintf(p, sizeof p, "%s/a/b", top);
+    rmdir(p);
+    snprintf(p, sizeof p, "%s/a", top);
+    rmdir(p);
+    rmdir(top);
+}
+
+static void test_places(void **state)
+{
+    (void)state;
+    static const char text[] = "a:\n  \"x/y~z\": [1, {b: 2}]\n";
+    src_t *s = src_from_memory("t.yaml", text, strlen(text));
+    diag_list_t d;
+    diag_list_init(&d);
+    val_t *v = NULL;
+    yaml_places_t pl;
+    assert_int_equal(val_from_yaml_places(s, &d, &v, &pl), MIG_OK);
+    const yaml_place_t *b = yaml_places_find(&pl, "/a/x~1y~0z/1/b");
+    assert_non_null(b);
+    assert_int_equal(b->key.line, 2);
+    assert_int_equal(b->key.col, 17);
+    assert_int_equal(b->value.col, 20);
+    const yaml_place_t *one = yaml_places_find(&pl, "/a/x~1y~0z/0");
+    assert_non_null(one);
+    assert_int_equal(one->value.col, 13);
+    assert_non_null(yaml_places_find(&pl, ""));
+    assert_null(yaml_places_find(&pl, "/nothing"));
+    yaml_places_free(&pl);
+    val_unref(v);
+    diag_list_free(&d);
+    src_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_each_layer),
+        cmocka_unit_test(test_no_profile),
+        cmocka_unit_test(test_profile_of_config_only),
+        cmocka_unit_test(test_param_over_reference),
+        cmocka_unit_test(test_unknown_profile_lists_both),
+        cmocka_unit_test(test_undeclared_and_wrong_type),
+        cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_builtin),
+        cmocka_unit_test(test_deprecated_key),
+        cmocka_unit_test(test_references),
+        cmocka_unit_test(test_diff),
+        cmocka_unit_test(test_find),
+        cmocka_unit_test(test_places),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

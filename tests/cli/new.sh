@@ -66,7 +66,7 @@ cd ../p-mixed || exit 2
 expect 0 "$MIG" run plan.mig && ok
 holds "ended: succeeded"
 printf 'migration "count" {\n  stage s {\n    verify registry.count(db: "registry.db", kind: "tool") == 46\n    verify registry.count(db: "registry.db", kind: "server") == 7\n    verify registry.count(db: "registry.db", kind: "rag") == 5\n  }\n}\n' > count.mig
-expect 0 "$MIG" run --state .mig-count/state.db count.mig && ok
+expect 0 "$MIG" run --no-config --state .mig-count/state.db count.mig && ok
 cd "$tmp" || exit 2
 
 # Refusals: a folder that is not empty (left as it was), a file; an empty

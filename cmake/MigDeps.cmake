@@ -16,3 +16,5 @@ pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 # The Lua bridge: Lua 5.4 for a plan's modules.
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
+# http.request: libcurl (its multi interface, on the runtime's libuv loop).
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)

@@ -17,7 +17,7 @@
 static breaker_t *find(breakers_t *b, const char *action, val_t *args)
 {
     bool oom = false;
-    breaker_t *k = breakers_find(b, action, args, &oom);
+    breaker_t *k = breakers_find(b, action, args, NULL, &oom);
     assert_false(oom);
     return k;
 }

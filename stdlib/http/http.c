@@ -209,8 +209,8 @@ static mig_status_t make_body(action_ctx_t *c, http_call_t *x,
                               const val_t *args, const struct method *m)
 {
     val_t *body = stdlib_arg(args, "body");
-    if (!body)
-        return MIG_OK;
+    if (!body || val_type(body) == VAL_NULL)
+        return MIG_OK;          /* null: no body */
     if (!m->body)
         return actx_fail(c, "InvalidConfig", "http.request: a %s request "
                          "sends no body", m->name);
@@ -347,7 +347,9 @@ static mig_status_t set_options(action_ctx_t *c, http_call_t *x,
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     else if (strcmp(m->name, "GET") != 0)
         curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m->name);
-    if (m->body && (stdlib_arg(args, "body") || strcmp(m->name, "DELETE"))) {
+    val_t *body = stdlib_arg(args, "body");
+    bool has_body = body && val_type(body) != VAL_NULL;
+    if (m->body && (has_body || strcmp(m->name, "DELETE"))) {
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
                          (curl_off_t)x->send_body.len);
         curl_easy_setopt(e, CURLOPT_POSTFIELDS,

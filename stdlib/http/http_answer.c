@@ -235,7 +235,7 @@ static mig_status_t success(http_call_t *x, long status, val_t *json,
         strbuf_free(&m);
         return st;
     }
-    if (http_body_is_error(json)) {
+    if (status >= 200 && status <= 299 && http_body_is_error(json)) {
         strbuf_t e;
         strbuf_init(&e);
         val_t *err = val_map_get(json, "error", 5);

@@ -132,8 +132,12 @@ static const struct transport_row {
     { CURLE_HTTP2_STREAM, "Unavailable", "an HTTP/2 stream error" },
     { CURLE_TOO_MANY_REDIRECTS, "Unavailable",
       "more redirects than the bound (" HTTP_STR(HTTP_MAX_REDIRECTS) ")" },
-    { CURLE_UNSUPPORTED_PROTOCOL, "InvalidConfig",
-      "a scheme other than http or https (perhaps in a redirect)" },
+    { CURLE_UNSUPPORTED_PROTOCOL, "Unavailable",
+      "the server answered in a way mig does not take (HTTP/0.9, or a "
+      "redirect to a scheme other than http or https)" },
+    { CURLE_OUT_OF_MEMORY, "Permanent",
+      "a header line longer than libcurl takes (100 KiB), or out of "
+      "memory" },
     { CURLE_URL_MALFORMAT, "InvalidConfig", "the URL is malformed" },
     { CURLE_ABORTED_BY_CALLBACK, "Timeout", "it was cancelled" },
 };

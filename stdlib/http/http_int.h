@@ -70,9 +70,9 @@ const char *http_status_class(long status, bool resource, const val_t *json,
  * whose member "error" is a string, or an object whose "type" or "code"
  * is a string, that holds "validation" in any case. */
 bool http_names_validation(const val_t *json);
-/* Whether JSON, the body of a status the call expects, says that the call
- * failed all the same: an object with an "error" member that is neither
- * null nor false. */
+/* Whether JSON, the body of a 2xx status the call expects, says that the
+ * call failed all the same: an object with an "error" member that is
+ * neither null nor false. */
 bool http_body_is_error(const val_t *json);
 /* The class of a transfer that ended without an answer (libcurl's RC) and
  * a short reason ("the connection was refused"). */

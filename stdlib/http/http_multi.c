@@ -27,6 +27,7 @@ typedef struct hm_xfer {
 typedef struct hm_sock {
     uv_poll_t poll;
     curl_socket_t fd;
+    int want, want_uv;          /* what libcurl waits for, in both terms */
     hm_t *hm;
     struct hm_sock *prev, *next;
 } hm_sock_t;
@@ -101,9 +102,16 @@ static void on_poll(uv_poll_t *p, int status, int events)
 {
     hm_sock_t *s = p->data;
     hm_t *m = s->hm;
-    int flags = status < 0 ? CURL_CSELECT_ERR
-        : (events & UV_READABLE ? CURL_CSELECT_IN : 0)
-          | (events & UV_WRITABLE ? CURL_CSELECT_OUT : 0);
+    int flags = (events & UV_READABLE ? CURL_CSELECT_IN : 0)
+                | (events & UV_WRITABLE ? CURL_CSELECT_OUT : 0);
+    if (status < 0) {
+        /* An error on the socket (a reset: libuv stopped watching it).
+         * libcurl finds it by reading and writing, as it would on its
+         * own, so that a reused connection found dead is retried on a
+         * new one; the socket is watched again until libcurl says. */
+        flags = s->want;
+        uv_poll_start(&s->poll, s->want_uv, on_poll);
+    }
     int running;
     curl_multi_socket_action(m->multi, s->fd, flags, &running);
     collect(m);
@@ -153,6 +161,9 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp,
     }
     int ev = (what & CURL_POLL_IN ? UV_READABLE : 0)
              | (what & CURL_POLL_OUT ? UV_WRITABLE : 0);
+    s->want = (what & CURL_POLL_IN ? CURL_CSELECT_IN : 0)
+              | (what & CURL_POLL_OUT ? CURL_CSELECT_OUT : 0);
+    s->want_uv = ev;
     return uv_poll_start(&s->poll, ev, on_poll) == 0 ? 0 : -1;
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""A scripted HTTP endpoint for the http.request tests (tests/cli/http*.sh).
+"""A scripted HTTP endpoint for the http.request tests (tests/cli/http*.sh, through tests/http/lib.sh).
 
-Listens on 127.0.0.1 on a port the system picks, writes the port to the
-file named by its first argument, and answers by path:
+Listens on 127.0.0.1 on a port the system picks (or the third argument),
+writes the port to the file named by its first argument, and answers by
+path:
 
   /status/N?retry_after=S      status N (Retry-After: S when given; S of the
                                form +K is an HTTP-date K seconds ahead), a
@@ -19,9 +20,14 @@ file named by its first argument, and answers by path:
   /truncated                   Content-Length 100, 10 bytes, then closes
   /slowloris                   a status line, then a header byte a second
   /bigheader                   a 10 MB header line
-  /bigbody?mib=N               N MiB of body
+  /headers?total=N             headers of exactly N bytes in all
+  /bigbody?bytes=N             a body of N bytes
   /redirect/N                  302 to /redirect/N-1; /redirect/0 is 200
-  /calls?key=K                 how many requests key K has had
+  /calls?key=K                 how many requests key K has had ("max":
+                               the most /sleep requests at once)
+  /sleep?ms=N                  200 after N ms
+  /params                      200 when the JSON body has a string
+                               "location", else 400
 
 Every request is appended to the log file named by the second argument:
 "TIME_MS METHOD PATH". It stops on SIGTERM.
@@ -82,7 +88,8 @@ class Handler(BaseHTTPRequestHandler):
         head = parts[0]
         if head == "status":
             st = int(parts[1])
-            self.answer(st, {"error": {"type": "status", "status": st}},
+            self.answer(st, {"ok": True} if st < 300 else
+                        {"error": {"type": "status", "status": st}},
                         extra=self.retry_after(q))
         elif head == "flaky":
             key = q.get("key", ["k"])[0]
@@ -95,6 +102,24 @@ class Handler(BaseHTTPRequestHandler):
                             extra=self.retry_after(q))
             else:
                 self.answer(200, {"ok": True, "calls": c})
+        elif head == "sleep":
+            with lock:
+                calls["in-flight"] = calls.get("in-flight", 0) + 1
+                calls["max"] = max(calls.get("max", 0), calls["in-flight"])
+            time.sleep(int(q.get("ms", ["100"])[0]) / 1000)
+            with lock:
+                calls["in-flight"] -= 1
+            self.answer(200, {"slept": True})
+        elif head == "params":
+            try:
+                p = json.loads(got or b"null")
+            except ValueError:
+                p = None
+            if isinstance(p, dict) and isinstance(p.get("location"), str):
+                self.answer(200, {"weather": "sunny in " + p["location"]})
+            else:
+                self.answer(400, {"error": {"type": "bad_params",
+                                            "message": "location missing"}})
         elif head == "calls":
             key = q.get("key", ["k"])[0]
             with lock:
@@ -128,9 +153,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
         elif head == "slowloris":
-            self.send_response_only(200)
-            self.wfile.flush()
             try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                self.wfile.flush()
                 for _ in range(120):
                     self.wfile.write(b"X")
                     self.wfile.flush()
@@ -139,22 +164,42 @@ class Handler(BaseHTTPRequestHandler):
                 pass
             self.close_connection = True
         elif head == "bigheader":
-            self.send_response_only(200)
             try:
-                self.wfile.write(b"X-Big: " + b"a" * (10 * 1024 * 1024)
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (10 * 1024 * 1024)
                                  + b"\r\n\r\n")
             except OSError:
                 pass
             self.close_connection = True
         elif head == "bigbody":
-            mib = int(q.get("mib", ["17"])[0])
+            size = int(q.get("bytes", ["0"])[0])
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(mib * 1024 * 1024))
+            self.send_header("Content-Length", str(size))
             self.end_headers()
             try:
-                for _ in range(mib):
-                    self.wfile.write(b"b" * (1024 * 1024))
+                while size > 0:
+                    k = min(size, 1024 * 1024)
+                    self.wfile.write(b"b" * k)
+                    size -= k
+            except OSError:
+                pass
+            self.close_connection = True
+        elif head == "headers":
+            # exactly TOTAL bytes of status line and headers, the blank
+            # line included
+            total = int(q.get("total", ["0"])[0])
+            head_bytes = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+            left = total - len(head_bytes) - 2
+            lines = []
+            while left > 0:
+                k = min(left, 1000)
+                if k < 8:  # a header line is at least "X-F: a\r\n" (8)
+                    lines[-1] = lines[-1][:-2] + b"a" * k + b"\r\n"
+                    break
+                lines.append(b"X-F: " + b"a" * (k - 7) + b"\r\n")
+                left -= k
+            try:
+                self.wfile.write(head_bytes + b"".join(lines) + b"\r\n")
             except OSError:
                 pass
             self.close_connection = True
@@ -173,7 +218,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     with open(sys.argv[1] + ".tmp", "w") as f:

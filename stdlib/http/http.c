@@ -376,11 +376,14 @@ static mig_status_t prepare(action_ctx_t *c, const val_t *args,
     if (!u)
         return actx_error_class(c) ? MIG_EINVALID : MIG_ENOMEM;
     http_call_t *x = calloc(1, sizeof(*x));
-    if (!x || !(x->easy = curl_easy_init()) || !(x->shown_url = shown_url(u))
-        || !(x->headers = val_map_new(8))) {
+    if (!x) {
         curl_url_cleanup(u);
-        if (x)
-            call_free(x);
+        return MIG_ENOMEM;
+    }
+    x->url = u;                 /* freed with the call, after its handle */
+    if (!(x->easy = curl_easy_init()) || !(x->shown_url = shown_url(u))
+        || !(x->headers = val_map_new(8))) {
+        call_free(x);
         return MIG_ENOMEM;
     }
     x->ctx = c;
@@ -397,14 +400,10 @@ static mig_status_t prepare(action_ctx_t *c, const val_t *args,
         st = make_body(c, x, args, m);
     if (st == MIG_OK)
         st = set_options(c, x, args, u, m);
-    /* The easy handle copies the URL handle (CURLOPT_CURLU keeps the
-     * pointer: it is freed with the call). */
     if (st != MIG_OK) {
-        curl_url_cleanup(u);
         call_free(x);
         return st;
     }
-    x->url = u;
     *out = x;
     return MIG_OK;
 }

@@ -29,6 +29,15 @@ migration "get" {
 PLAN
 expect 0 "$MIG" check get.mig && holds "get.mig:5:10: warning: step 'p' changes state with http.request, which cannot undo itself, and it has no 'undo'"
 case $OUT in *"step 'g'"*) bad "a GET is not a change: $OUT" ;; *) ok ;; esac
+# The dry run says which calls read and which change, and sends nothing.
+expect 0 "$MIG" plan get.mig
+mask_ports
+holds 'step g = http.request (pure): previewed'
+holds 'step p = http.request (plan-undo): previewed
+      would request http://127.0.0.1:PORT/echo: PUT with a body'
+holds 'would request http://127.0.0.1:PORT/echo: POST with a body'
+holds '2 changes would be made. Nothing was changed.'
+[ -s endpoint.log ] && bad "the dry run sent a request" || ok
 expect 0 "$MIG" run get.mig &&
   holds 'info    l = log.info: 200 q=a+b%26c&n=1&n=2 7 Bearer tok-123 *** PUT {"name":"t","n":1} application/json plain text text/plain; charset=utf-8 true'
 expect 0 "$MIG" log 1

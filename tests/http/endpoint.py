@@ -219,6 +219,8 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     port = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    # A deep listen queue: the tests open 40 connections at once.
+    ThreadingHTTPServer.request_queue_size = 128
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))

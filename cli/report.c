@@ -528,9 +528,12 @@ static void show_retry_wait(cli_report_t *r, const char *node,
     r->all.retried++;
     if (!each)
         return;
-    char tail[96];
-    snprintf(tail, sizeof tail, ": attempt %" PRId64 " failed, next in %"
-             PRId64 "ms", num(d, "attempt"), num(d, "delay_ms"));
+    char tail[128], status[32] = "";
+    if (val_map_get(d, "status", 6))   /* an HTTP answer's (docs/http.md) */
+        snprintf(status, sizeof status, " (status %" PRId64 ")",
+                 num(d, "status"));
+    snprintf(tail, sizeof tail, ": attempt %" PRId64 " failed%s, next in %"
+             PRId64 "ms", num(d, "attempt"), status, num(d, "delay_ms"));
     say(r, node, item, tail, "  retry   %s", cli_report_label(r, node));
 }
 

@@ -18,3 +18,5 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
 # The HTTP server of `mig serve` (runtime/serve.c).
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
+# http.request: libcurl (its multi interface, on the runtime's libuv loop).
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)

@@ -36,6 +36,11 @@ const char *action_effect_name(action_effect_t e)
     return effect_names[e];
 }
 
+action_effect_t action_call_effect(const action_t *a, const val_t *args)
+{
+    return a->effect_of ? a->effect_of(a, args) : a->effect;
+}
+
 action_registry_t *action_registry_new(void)
 {
     return calloc(1, sizeof(action_registry_t));

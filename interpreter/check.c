@@ -425,12 +425,55 @@ static void check_roots(chk_t *k, const action_t *a, const ast_node_t *call)
     }
 }
 
+/* The argument of CALL that fills row I of ARGS (by name, or the Ith
+ * positional one), or NULL when it is not given. */
+static const ast_node_t *given_arg(const action_arg_t *args, size_t i,
+                                   const ast_node_t *call)
+{
+    const ast_args_t *l = &call->u.call.args;
+    size_t pos = 0;
+    for (uint32_t j = 0; j < l->len; j++) {
+        const char *name = l->items[j].name.name;
+        if (*name ? strcmp(name, args[i].name) == 0 : pos++ == i)
+            return l->items[j].value;
+    }
+    return NULL;
+}
+
+/* The effect of the call CALL of A as far as it is known before the run
+ * (interpreter.h, effect_of): its plain string literals and the defaults
+ * of the arguments it does not give. */
+static action_effect_t static_effect(chk_t *k, const action_t *a,
+                                     const ast_node_t *call)
+{
+    if (!a->effect_of || !a->args)
+        return a->effect;
+    val_t *known = val_map_new(4);
+    for (size_t i = 0; known && a->args[i].name; i++) {
+        const ast_node_t *v = given_arg(a->args, i, call);
+        const char *text;
+        uint32_t len;
+        val_t *x = !v ? val_ref(action_arg_default(k->reg, &a->args[i]))
+                 : v->kind == AST_STRING && ast_string_is_plain(v, &text, &len)
+                 ? val_string(text, len) : NULL;
+        if (x && val_map_set_take(known, a->args[i].name,
+                                  strlen(a->args[i].name), x) != MIG_OK)
+            k->oom = true;
+    }
+    action_effect_t e = known ? a->effect_of(a, known) : a->effect;
+    k->oom |= !known;
+    val_unref(known);
+    return e;
+}
+
 static void check_step(chk_t *k, const ast_node_t *n)
 {
     bool lua = false;
     const action_t *a = check_step_call(k, n->u.step.call, &lua);
     if (a && !lua)
         check_roots(k, a, n->u.step.call);
+    action_effect_t effect = a && !lua ? static_effect(k, a, n->u.step.call)
+                                       : a ? a->effect : ACTION_PURE;
     if (n->u.step.undo) {
         bool ulua = false;
         const action_t *u = check_step_call(k, n->u.step.undo, &ulua);
@@ -439,12 +482,12 @@ static void check_step(chk_t *k, const ast_node_t *n)
         /* A Lua function is pure unless its module declares otherwise,
          * and many modules declare nothing: its undo is taken at its
          * word. */
-        if (a && a->effect == ACTION_PURE && !lua)
+        if (a && effect == ACTION_PURE && !lua)
             check_warning(k, &n->u.step.undo->span, "this undo never runs: "
                           "%s changes nothing", a->name);
         (void)u;
-    } else if (a && (a->effect == ACTION_PLAN_UNDO
-                     || a->effect == ACTION_IRREVERSIBLE)) {
+    } else if (a && (effect == ACTION_PLAN_UNDO
+                     || effect == ACTION_IRREVERSIBLE)) {
         bool strict = k->flags & CHECK_STRICT;
         diag_t *d = (strict ? check_error : check_warning)(
             k, &n->u.step.name.span, "step '%s' changes state with %s, "

@@ -85,6 +85,8 @@ static void check_per(chk_t *k, const breaker_item_t *b, const action_t *a)
 {
     if (!b->per || !a->args)
         return;                 /* a Lua row takes any argument */
+    if (a->target_of && strcmp(b->per_name, BREAKER_PER_ACTION) == 0)
+        return;                 /* one breaker for the action */
     eval_suggest_t s;
     eval_suggest_init(&s, b->per_name);
     for (const action_arg_t *r = a->args; r->name; r++) {

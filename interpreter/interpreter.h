@@ -530,6 +530,12 @@ typedef struct action_ctx action_ctx_t;
  * through CTX and returns MIG_EINVALID / MIG_ENOMEM. */
 typedef mig_status_t (*action_fn)(action_ctx_t *ctx, const val_t *args,
                                   val_t **result);
+/* Appends what a call with the bound arguments ARGS reaches (action_t,
+ * target_of); MIG_OK or MIG_ENOMEM. */
+typedef mig_status_t (*action_target_fn)(const val_t *args, strbuf_t *out);
+/* `per: "action"` in a breaker: one breaker for the whole action, even
+ * for a row that keeps one per target by default (action_t, target_of). */
+#define BREAKER_PER_ACTION "action"
 
 typedef struct action {
     const char *name;       /* "file.write": namespace, dot, name */
@@ -568,7 +574,30 @@ typedef struct action {
      * still say which names it reads (ended by a row with name NULL):
      * `mig check` reports a named argument not among them. NULL: any. */
     const action_arg_t *reads;
+    /* For a row whose calls differ in effect (http.request: a GET reads,
+     * a PUT changes): the effect of one call, ARGS its bound arguments.
+     * `mig check` passes only the arguments it knows before the run (the
+     * literal ones and the defaults), so an argument that is absent is
+     * unknown: the function then answers EFFECT. NULL: every call has
+     * EFFECT. */
+    action_effect_t (*effect_of)(const struct action *row,
+                                 const val_t *args);
+    /* The target a call reaches, for circuit breakers (docs/language.md,
+     * "breaker"): a breaker on this row without `per` keeps one breaker
+     * per target (http.request: "scheme://host:port" of its url).
+     * Appends it to OUT, ARGS the call's bound arguments. NULL: one
+     * breaker for the action. */
+    action_target_fn target_of;
+    /* What the journal and the step's record keep of a call's arguments
+     * ARGS, as a new value (http.request: credentials as "***", the body
+     * as its digest); NULL when out of memory. NULL (no function): the
+     * arguments as they are. */
+    val_t *(*journal_args)(const val_t *args);
 } action_t;
+
+/* The effect of a call of A with the bound arguments ARGS (A's effect_of,
+ * or its effect). */
+action_effect_t action_call_effect(const action_t *a, const val_t *args);
 
 /* A recovery strategy's function (recover CLASS with NAME). ERR is the
  * error as a recover block sees it (docs/recovery.md, "The error"):

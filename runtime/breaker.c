@@ -124,7 +124,7 @@ static const rule_t *rule_for(const breakers_t *b, const char *action)
 }
 
 breaker_t *breakers_find(breakers_t *b, const char *action, const val_t *args,
-                         bool *oom)
+                         action_target_fn target_of, bool *oom)
 {
     const rule_t *r = b ? rule_for(b, action) : NULL;
     if (!r)
@@ -133,9 +133,14 @@ breaker_t *breakers_find(breakers_t *b, const char *action, const val_t *args,
     strbuf_t name;
     strbuf_init(&name);
     strbuf_puts(&name, r->target);
-    val_t *key = r->per && args ? val_map_get(args, r->per, strlen(r->per))
-                                : NULL;
-    if (r->per) {
+    bool whole = r->per && strcmp(r->per, BREAKER_PER_ACTION) == 0;
+    val_t *key = r->per && !whole && args
+        ? val_map_get(args, r->per, strlen(r->per)) : NULL;
+    if (!r->per && target_of && args) {
+        strbuf_putc(&name, ' ');
+        if (target_of(args, &name) != MIG_OK)
+            name.oom = true;
+    } else if (r->per && !whole) {
         strbuf_printf(&name, " %s=", r->per);
         if (key)
             eval_to_text(key, &name);

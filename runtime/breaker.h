@@ -43,9 +43,12 @@ mig_status_t breakers_add_all(breakers_t *b, const val_t *configs);
 
 /* The breaker for a call of ACTION with the bound arguments ARGS: the
  * rule for ACTION itself, else for its namespace; made on first use.
- * NULL when no rule covers ACTION (or out of memory: *OOM set). */
+ * TARGET_OF (NULL: none) is the action's row's (interpreter.h): under a
+ * rule without `per`, one breaker per target it names; `per: "action"`
+ * (BREAKER_PER_ACTION) keeps one for the action all the same. NULL when
+ * no rule covers ACTION (or out of memory: *OOM set). */
 breaker_t *breakers_find(breakers_t *b, const char *action, const val_t *args,
-                         bool *oom);
+                         action_target_fn target_of, bool *oom);
 
 /* Whether a call may go through at NOW (ms). While open and before the
  * cooldown has passed: no. Once it has: the breaker turns half-open and

@@ -208,6 +208,9 @@ static void dry_step(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
             dry_put_str(d, m, "outcome", "reads what an earlier step changes: "
                     "known only when run");
         } else if (st == MIG_OK) {
+            if (a->effect_of)   /* this call's own (a GET reads) */
+                dry_put_str(d, m, "effect", action_effect_name(
+                                                action_call_effect(a, args)));
             dry_put(d, m, "args", val_ref(args));
             actx_set_action(d->ctx, a);
             actx_begin(d->ctx, aname);

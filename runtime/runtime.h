@@ -251,7 +251,10 @@ void actx_set_record(action_ctx_t *ctx, int64_t run, int64_t seq, int role);
  * calls GO(DATA), which lets the process begin and says whether it could.
  * MIG_OK when GO was called; otherwise GO was not called, the failure is
  * in the store's diagnostics, and the process must be stopped before it
- * begins. A call that is not journaled calls GO at once. */
+ * begins. A call that is not journaled calls GO at once. An effect that
+ * starts no process (an HTTP request that changes something) passes PID
+ * and PGID 0: it is journaled as begun, and settled after a crash without
+ * stopping anything. */
 mig_status_t actx_started(action_ctx_t *ctx, int64_t pid, int64_t pgid,
                           bool (*go)(void *data), void *data);
 /* Whether GO let the process run since actx_begin: the effect began. */

@@ -174,6 +174,10 @@ void task_unwind(task_t *t);
 /* Records an event (store and the caller's callback). */
 void sched_event(run_t *r, const char *kind, uint32_t node, const char *item,
                  val_t *data);
+/* Puts the status of an answer (an error DETAIL's integer "status", as
+ * http.request gives) into the event data D, so that `mig log` shows it
+ * beside each failed attempt; nothing when there is none. */
+void sched_event_status(val_t *d, const val_t *detail);
 /* Runs every stage and the plan's hooks; returns when the loop is done. */
 void sched_run(run_t *r);
 /* The error E as a map {class, message, node, span, item, attempt, input,

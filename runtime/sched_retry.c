@@ -230,6 +230,7 @@ static void attempt_done(task_t *c)
             val_map_set_take(d, "delay_ms", 8, val_int(ms));
             val_map_set_take(d, "class", 5, val_cstring(c->err.cls));
             val_map_set_take(d, "message", 7, val_cstring(c->err.message));
+            sched_event_status(d, c->err.detail);
         }
         sched_event(r, "retry-wait", rs->node, t->item, d);
         rs->attempt++;

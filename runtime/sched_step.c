@@ -156,7 +156,8 @@ static bool breaker_lets(struct step_call *c)
     task_t *t = c->t;
     run_t *r = t->run;
     bool oom = false;
-    breaker_t *k = breakers_find(r->breakers, c->name, c->args, &oom);
+    breaker_t *k = breakers_find(r->breakers, c->name, c->args,
+                                 c->row->target_of, &oom);
     if (oom)
         r->fatal = true;
     if (!k)
@@ -290,15 +291,20 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         rec.state = STORE_STEP_FAILED;
         rec.error_class = e.cls;
         rec.error = e.message;
-        rec.args = c->args;     /* what it failed on, for `mig report` */
-        if (store_step_put(r->store, r->id, &rec) != MIG_OK)
+        /* what it failed on, for `mig report` */
+        val_t *kept = c->row->journal_args ? c->row->journal_args(c->args)
+                                           : val_ref(c->args);
+        rec.args = kept;
+        if (!kept || store_step_put(r->store, r->id, &rec) != MIG_OK)
             r->fatal = true;
+        val_unref(kept);
         val_t *d = val_map_new(3);
         if (d) {
             val_map_set_take(d, "action", 6, val_cstring(c->name));
             val_map_set_take(d, "class", 5, val_cstring(e.cls));
             val_map_set_take(d, "message", 7, val_cstring(e.message));
             val_map_set_take(d, "attempt", 7, val_int(attempt));
+            sched_event_status(d, e.detail);
         }
         sched_event(r, "step-failed", n, t->item, d);
         task_raise(t, n, &e);
@@ -307,6 +313,14 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
     step_free(c);
     t->call = NULL;
     task_leave(t, was);
+}
+
+void sched_event_status(val_t *d, const val_t *detail)
+{
+    val_t *s = detail && val_type(detail) == VAL_MAP
+        ? val_map_get(detail, "status", 6) : NULL;
+    if (s && val_is_int(s))
+        val_map_set(d, "status", 6, s);
 }
 
 static void call_timeout(uv_timer_t *h)
@@ -440,15 +454,19 @@ static void journal_then_run(struct step_call *c, store_journal_kind_t kind,
 {
     task_t *t = c->t;
     run_t *r = t->run;
+    val_t *kept = c->row->journal_args ? c->row->journal_args(c->args)
+                                       : val_ref(c->args);
     store_journal_t rec = { .node = graph_node_id(r->g, c->node),
                             .item = t->item, .action = c->name, .kind = kind,
-                            .state = STORE_JOURNAL_INTENT, .args = c->args,
+                            .state = STORE_JOURNAL_INTENT, .args = kept,
                             .undo = undo, .resources = resources };
     /* Queued with the other intents of this turn: the commit the step
      * waits for writes them first (store_defer). */
     store_defer(r->store, true);
-    mig_status_t st = store_journal_intent(r->store, r->id, &rec);
+    mig_status_t st = kept ? store_journal_intent(r->store, r->id, &rec)
+                           : MIG_ENOMEM;
     store_defer(r->store, false);
+    val_unref(kept);
     if (st != MIG_OK) {
         task_fail(t, c->node, "Permanent", "the journal could not be "
                   "written: the step did not run");
@@ -645,11 +663,12 @@ void step_start(task_t *t, uint32_t n)
     actx_set_action(ctx, row);
     actx_set_attempt(ctx, t->attempt);
     t->call = c;
-    if (row->effect == ACTION_PURE) {
+    action_effect_t effect = action_call_effect(row, args);
+    if (effect == ACTION_PURE) {
         call_run(c);
         return;
     }
-    if (row->effect == ACTION_SELF_UNDO) {
+    if (effect == ACTION_SELF_UNDO) {
         actx_begin(ctx, row->name);
         val_t *record = NULL;
         mig_status_t st = row->capture ? row->capture(ctx, args, &record)
@@ -671,7 +690,7 @@ void step_start(task_t *t, uint32_t n)
         return;
     }
     const ast_node_t *u = s->u.step.undo;
-    if (row->effect == ACTION_PLAN_UNDO && u) {
+    if (effect == ACTION_PLAN_UNDO && u) {
         const action_t *urow = find_row(t, n, u);
         val_t *uargs = urow ? eval_args(t, n, u, urow, urow->name) : NULL;
         val_t *undo = uargs ? val_map_new(2) : NULL;

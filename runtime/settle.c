@@ -249,7 +249,9 @@ settle_verdict_t sched_settle(const settle_env_t *e, int64_t seq, int role,
     gethostname(host, sizeof host - 1);
     bool here = strcmp(p.host, host) == 0;
     settle_verdict_t v = SETTLE_ASK;
-    if (here && !stop_group(&p))
+    /* A call that began without a process of its own (an HTTP request:
+     * pid 0) has nothing to stop; it is settled the same way. */
+    if (here && p.pgid > 0 && !stop_group(&p))
         *why = text("its command's process group %" PRId64 " could not be "
                     "stopped", p.pgid);
     else if ((v = answer(e->answers, seq)) != SETTLE_ASK)

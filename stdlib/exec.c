@@ -108,25 +108,12 @@ static void signal_all(exec_call_t *x, int sig)
         uv_process_kill(&x->proc, sig);
 }
 
-/* Appends the bytes B as valid UTF-8 (each bad byte becomes U+FFFD). */
-static void put_lossy(strbuf_t *out, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        size_t k = utf8_char_len((const unsigned char *)b + i, n - i);
-        if (k == 1 && (unsigned char)b[i] >= 0x80)
-            strbuf_puts(out, "\xEF\xBF\xBD");
-        else
-            strbuf_put(out, b + i, k);
-        i += k;
-    }
-}
-
 /* What the command wrote to stream I, as a new string value. */
 static val_t *output(const exec_call_t *x, int i)
 {
     strbuf_t b;
     strbuf_init(&b);
-    put_lossy(&b, x->text[i].data ? x->text[i].data : "", x->text[i].len);
+    stdlib_put_lossy(&b, x->text[i].data ? x->text[i].data : "", x->text[i].len);
     if (x->cut[i])
         strbuf_puts(&b, b.len && b.data[b.len - 1] != '\n'
                         ? "\n[truncated]\n" : "[truncated]\n");
@@ -156,7 +143,7 @@ static void stderr_tail(const exec_call_t *x, strbuf_t *out)
         const char *nl = memchr(s + i, '\n', end - i);
         size_t k = nl ? (size_t)(nl - (s + i)) : end - i;
         strbuf_puts(out, "\n  ");
-        put_lossy(out, s + i, k);
+        stdlib_put_lossy(out, s + i, k);
         i += k + 1;
     }
 }

@@ -20,6 +20,7 @@ mig_status_t stdlib_register(action_registry_t *r)
         { stdlib_tools_actions, &stdlib_tools_count },
         { stdlib_registry_actions, &stdlib_registry_count },
         { stdlib_translate_actions, &stdlib_translate_count },
+        { stdlib_http_actions, &stdlib_http_count },
     };
     resource_registry_state = registry_record_state;
     resource_registry_records = registry_records_now;
@@ -55,4 +56,16 @@ mig_status_t stdlib_content(const val_t *content, strbuf_t *out)
     mig_status_t st = val_to_json(content, out, VAL_JSON_PRETTY);
     strbuf_putc(out, '\n');
     return st == MIG_OK && out->oom ? MIG_ENOMEM : st;
+}
+
+void stdlib_put_lossy(strbuf_t *out, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_char_len((const unsigned char *)b + i, n - i);
+        if (k == 1 && (unsigned char)b[i] >= 0x80)
+            strbuf_puts(out, "\xEF\xBF\xBD");
+        else
+            strbuf_put(out, b + i, k);
+        i += k;
+    }
 }

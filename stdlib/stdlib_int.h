@@ -27,6 +27,8 @@ extern const action_t stdlib_registry_actions[];
 extern const size_t stdlib_registry_count;
 extern const action_t stdlib_translate_actions[];  /* adapt_translate.c */
 extern const size_t stdlib_translate_count;
+extern const action_t stdlib_http_actions[];    /* http/http.c */
+extern const size_t stdlib_http_count;
 extern const action_handler_t stdlib_adapt_handlers[];
 extern const size_t stdlib_adapt_count;
 
@@ -68,5 +70,8 @@ const char *stdlib_arg_str(const val_t *args, const char *name);
 /* The bytes a file action writes for CONTENT: a string as it is, any
  * other value as indented JSON and a newline. */
 mig_status_t stdlib_content(const val_t *content, strbuf_t *out);
+/* Appends the N bytes B as valid UTF-8 (each bad byte becomes U+FFFD):
+ * what a command or an endpoint sent, as a string value may hold it. */
+void stdlib_put_lossy(strbuf_t *out, const char *b, size_t n);
 
 #endif

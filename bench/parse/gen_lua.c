@@ -13,12 +13,12 @@
 
 /* Step actions and their undo. Module names must differ from the plan's
  * parameters and from the standard library's namespaces (file, exec, log,
- * test, adapt): so the registry's module is `catalog`, since `registry` is
- * a parameter. */
+ * test, adapt, http): so the registry's module is `catalog`, since
+ * `registry` is a parameter, and the web's is `rest`. */
 const gen_lua_action_t gen_lua_actions[] = {
     { "db.copy", "db.drop" }, { "db.migrate", "db.rollback" },
-    { "db.count", NULL }, { "http.post", "http.delete" },
-    { "http.get", NULL }, { "catalog.put", "catalog.delete" },
+    { "db.count", NULL }, { "rest.post", "rest.delete" },
+    { "rest.get", NULL }, { "catalog.put", "catalog.delete" },
     { "s3.sync", "s3.restore" }, { "queue.drain", "queue.refill" },
     { "ddl.apply", "ddl.revert" }, { "index.rebuild", "index.restore" },
     { "shell.run", "shell.run" }, { "legacy.scan", NULL },
@@ -28,7 +28,7 @@ const gen_lua_action_t gen_lua_actions[] = {
 const size_t gen_n_lua_actions = COUNT(gen_lua_actions);
 
 static const char *const lua_exprs[] = {
-    "db.count", "http.get", "legacy.scan", "legacy.lookup",
+    "db.count", "rest.get", "legacy.scan", "legacy.lookup",
     "transform.convert", "kv.get", "ddl.diff", "clock.now",
 };
 static const char *const lua_handlers[] = {
@@ -43,7 +43,7 @@ static const char *const lua_fixed[] = {
 };
 
 static const char *const modules[] = {
-    "db", "http", "catalog", "s3", "queue", "ddl", "index", "shell",
+    "db", "rest", "catalog", "s3", "queue", "ddl", "index", "shell",
     "legacy", "transform", "cache", "kv", "notify", "clock", "handlers",
     "ops",
 };

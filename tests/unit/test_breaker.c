@@ -4,8 +4,9 @@
  * it open the breaker; open refuses until the cooldown; then one probe
  * (half-open) while the others wait; the probe's success closes it, its
  * failure opens it again for a new cooldown. Also: which rule covers an
- * action (its own before its namespace's), and one breaker per value of
- * the `per` argument. */
+ * action (its own before its namespace's), one breaker per value of the
+ * `per` argument, one per target of a row that names its targets
+ * (http.request's host) unless `per: "action"`. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,7 +18,7 @@
 static breaker_t *find(breakers_t *b, const char *action, val_t *args)
 {
     bool oom = false;
-    breaker_t *k = breakers_find(b, action, args, &oom);
+    breaker_t *k = breakers_find(b, action, args, NULL, &oom);
     assert_false(oom);
     return k;
 }
@@ -113,12 +114,65 @@ static void test_rules_and_keys(void **state)
     breakers_free(b);
 }
 
+/* A row's target_of (interpreter.h): the "host" argument. */
+static mig_status_t host_of(const val_t *args, strbuf_t *out)
+{
+    val_t *h = val_map_get(args, "host", 4);
+    strbuf_puts(out, h ? val_get_str(h, NULL) : "?");
+    return out->oom ? MIG_ENOMEM : MIG_OK;
+}
+
+static breaker_t *find_target(breakers_t *b, const char *action, val_t *args)
+{
+    bool oom = false;
+    breaker_t *k = breakers_find(b, action, args, host_of, &oom);
+    assert_false(oom);
+    return k;
+}
+
+static void test_per_target_by_default(void **state)
+{
+    (void)state;
+    breakers_t *b = breakers_new();
+    assert_int_equal(breakers_add(b, "web.get", 1, 1000, 500, NULL), MIG_OK);
+    assert_int_equal(breakers_add(b, "web.put", 1, 1000, 500,
+                                  BREAKER_PER_ACTION), MIG_OK);
+    assert_int_equal(breakers_add(b, "web.del", 1, 1000, 500, "url"),
+                     MIG_OK);
+    val_t *a = val_map_new(2), *c = val_map_new(2);
+    val_map_set_take(a, "host", 4, val_cstring("http://a:80"));
+    val_map_set_take(a, "url", 3, val_cstring("http://a/1"));
+    val_map_set_take(c, "host", 4, val_cstring("http://c:80"));
+    val_map_set_take(c, "url", 3, val_cstring("http://a/1"));
+    /* Without per: one breaker per target; a's opening leaves c's. */
+    breaker_t *ka = find_target(b, "web.get", a);
+    breaker_t *kc = find_target(b, "web.get", c);
+    assert_string_equal(breaker_name(ka), "web.get http://a:80");
+    assert_string_equal(breaker_name(kc), "web.get http://c:80");
+    fail_at(ka, 0, BREAKER_OPEN);
+    assert_int_equal(breaker_state(kc), BREAKER_CLOSED);
+    /* per: "action": one for every target. */
+    breaker_t *pa = find_target(b, "web.put", a);
+    assert_ptr_equal(find_target(b, "web.put", c), pa);
+    assert_string_equal(breaker_name(pa), "web.put");
+    /* per names an argument: it wins over the target. */
+    breaker_t *da = find_target(b, "web.del", a);
+    assert_ptr_equal(find_target(b, "web.del", c), da);
+    assert_string_equal(breaker_name(da), "web.del url=http://a/1");
+    /* A row without targets: one breaker, as before. */
+    assert_string_equal(breaker_name(find(b, "web.get", a)), "web.get");
+    val_unref(a);
+    val_unref(c);
+    breakers_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_transition),
         cmocka_unit_test(test_one_failure_opens_when_failures_is_1),
         cmocka_unit_test(test_rules_and_keys),
+        cmocka_unit_test(test_per_target_by_default),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

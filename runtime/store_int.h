@@ -240,6 +240,10 @@ struct store {
     int iterating;
     mig_status_t sticky;            /* MIG_OK, or the error every write
                                        returns from now on */
+    /* The commits of effects made before the next commit
+     * (store_defer_commit). */
+    mig_status_t (*commit_hooks[STORE_COMMIT_HOOKS])(char **why);
+    size_t n_commit_hooks;
     /* The identity of the file opened (st_dev, st_ino), checked at every
      * commit and heartbeat (store_check_file). */
     uint64_t file_dev, file_ino;

@@ -72,6 +72,30 @@ static void queue_intents(store_t *s, int64_t run, int n, int64_t first)
     val_unref(undo);
 }
 
+/* A new store with run 1 and its intents 1 and 2 committed, deferring
+ * writes from now on (*RUN gets the run). */
+static store_t *deferring_store(int64_t *run)
+{
+    store_t *s = open_store(STORE_CREATE);
+    *run = new_run(s, "p", 1, "h");
+    queue_intents(s, *run, 2, 1);
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_defer(s, true);
+    return s;
+}
+
+/* The journal of RUN as see_journal tells it, read by the store opened
+ * again, into W: records 1 and 2 still intents. */
+static void journal_reopened(int64_t run, seen_t *w)
+{
+    store_t *s = open_store(0);
+    assert_int_equal(store_journal_each(s, run, 0, 0, see_journal, w),
+                     MIG_OK);
+    assert_memory_equal(w->text, "1:w[0]:intent:", 14);
+    assert_non_null(strstr(w->text, "2:w[1]:intent:"));
+    store_close(s);
+}
+
 /* ---- reading back ------------------------------------------------------- */
 
 /* 100 intents, their states, steps and events, queued: nothing is in the
@@ -198,11 +222,8 @@ static void test_later_change_wins(void **state)
 static void test_missing_record_fails_the_commit(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    queue_intents(s, run, 2, 1);
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = deferring_store(&run);
     assert_int_equal(store_event(s, run, "x", NULL, NULL, NULL), MIG_OK);
     assert_int_equal(store_journal_set(s, run, 2, STORE_JOURNAL_DONE), MIG_OK);
     assert_int_equal(store_journal_set(s, run, 9, STORE_JOURNAL_DONE), MIG_OK);
@@ -217,13 +238,8 @@ static void test_missing_record_fails_the_commit(void **state)
     assert_int_equal(store_diags(s)->len, n);
     store_close(s);
     assert_int_equal(count_rows("events"), 0);
-    s = open_store(0);
     seen_t w = { .stop_after = -1 };
-    assert_int_equal(store_journal_each(s, run, 0, 0, see_journal, &w),
-                     MIG_OK);
-    assert_memory_equal(w.text, "1:w[0]:intent:", 14);
-    assert_non_null(strstr(w.text, "2:w[1]:intent:"));
-    store_close(s);
+    journal_reopened(run, &w);
 }
 
 /* A queued step of a run that does not exist fails at the read that
@@ -443,11 +459,8 @@ static void test_effects_commit_bound(void **state)
 static void test_effects_commit_failing(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    queue_intents(s, run, 2, 1);
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = deferring_store(&run);
     assert_int_equal(store_journal_set(s, run, 1, STORE_JOURNAL_DONE), MIG_OK);
     queue_intents(s, run, 1, 3);
     hook_calls = 0;
@@ -468,13 +481,9 @@ static void test_effects_commit_failing(void **state)
     store_defer(s, false);
     store_close(s);
     assert_int_equal(count_rows("journal"), 2);
-    s = open_store(0);
     seen_t w = { .stop_after = -1 };
-    assert_int_equal(store_journal_each(s, run, 0, 0, see_journal, &w),
-                     MIG_OK);
-    assert_memory_equal(w.text, "1:w[0]:intent:", 14);
+    journal_reopened(run, &w);
     assert_null(strstr(w.text, "3:w["));
-    store_close(s);
 }
 
 int main(void)

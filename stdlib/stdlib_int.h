@@ -56,7 +56,9 @@ mig_status_t registry_validate(const val_t *d, const char *kind,
  * (tools_descriptor_digest) is DIGEST, passed registry_validate as the
  * registry stores it (with created and updated set, its status or
  * none): the last REGISTRY_VALID_KEPT noted are kept (this process
- * only; a reference to each is held until it is dropped from them). */
+ * only; a reference to each is held until it is dropped from them, so D
+ * is shared from now on). A KIND that is no record kind, or a DIGEST
+ * too long for one, is not noted. */
 void registry_note_valid(val_t *d, const char *kind, const char *digest);
 /* The content digest of D when D itself (the same value, not an equal
  * one) is among the descriptors noted valid as KIND; else NULL. */

@@ -77,9 +77,10 @@ void registry_note_valid(val_t *d, const char *kind, const char *digest)
 {
     static const char *const kinds[] = { "tool", "server", "rag" };
     size_t k = 0;
-    while (k < 3 && strcmp(kinds[k], kind) != 0)
+    while (kind && k < 3 && strcmp(kinds[k], kind) != 0)
         k++;
-    assert(k < 3 && strlen(digest) < sizeof valid[0].digest);
+    if (!d || k == 3 || !digest || strlen(digest) >= sizeof valid[0].digest)
+        return;     /* not noted: validated when put */
     val_unref(valid[next_valid].d);
     valid[next_valid].d = val_ref(d);
     valid[next_valid].kind = kinds[k];

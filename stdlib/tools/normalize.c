@@ -693,13 +693,8 @@ mig_status_t tools_normalize(const val_t *rec, const char *kind,
         n.st = tools_descriptor_digest(n.d, digest);
     if (n.st == MIG_OK)
         put_take(&n, "digest", val_cstring(digest));
-    size_t had = val_len(errors);
     if (n.st == MIG_OK)
         n.st = validate(n.d, kind, errors);
-    /* Valid as the registry stores it: a registry.put of this very
-     * descriptor need not validate it again. */
-    if (n.st == MIG_OK && !n.ch.oom && val_len(errors) == had)
-        registry_note_valid(n.d, kind, digest);
     if (n.st == MIG_OK && n.ch.oom)
         n.st = MIG_ENOMEM;
     if (n.st != MIG_OK) {

@@ -395,41 +395,9 @@ static void record_unchanged(void **state)
     val_unref(rec);
 }
 
-/* A descriptor that came out valid is noted valid (stdlib_int.h,
- * registry_note_valid), itself and with its digest, so that a
- * registry.put of it does not validate it again; one that is not valid
- * (no name) is not noted. */
-static void valid_ones_noted(void **state)
-{
-    (void)state;
-    val_t *r = json_value("{'name': 'noted', 'description': 'd', " PROV "}");
-    val_t *d, *ch, *errs = val_list_new(0);
-    assert_int_equal(tools_normalize(r, NULL, &d, &ch, errs), MIG_OK);
-    assert_int_equal(val_len(errs), 0);
-    const char *known = registry_known_valid(d, "tool");
-    assert_non_null(known);
-    assert_string_equal(known, val_get_str(val_map_get(d, "digest", 6), NULL));
-    assert_null(registry_known_valid(d, "rag"));
-    val_t *copy = val_copy(d);
-    assert_null(registry_known_valid(copy, "tool"));
-    val_unref(copy);
-    val_unref(r);
-    val_unref(d);
-    val_unref(ch);
-    r = json_value("{'description': 'x', " PROV "}");
-    assert_int_equal(tools_normalize(r, NULL, &d, &ch, errs), MIG_OK);
-    assert_int_equal(val_len(errs), 1);
-    assert_null(registry_known_valid(d, "tool"));
-    val_unref(r);
-    val_unref(d);
-    val_unref(ch);
-    val_unref(errs);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(valid_ones_noted),
         cmocka_unit_test(type_names),
         cmocka_unit_test(drafts),
         cmocka_unit_test(required_inside),

@@ -160,7 +160,8 @@ bool actx_defer_commit(action_ctx_t *c, actx_commit_fn fn)
 {
     actx_remover_t *r = c->remover;
     if (!r)
-        return false;
+        return c->has_host && c->host.defer_commit
+               && c->host.defer_commit(c->host.data, fn);
     for (size_t i = 0; i < r->n_commits; i++)
         if (r->commits[i] == fn)
             return true;

@@ -357,11 +357,17 @@ static mig_status_t counter_add(void *data, const char *name, int64_t delta,
     return store_counter_add(data, name, delta, value);
 }
 
+static bool defer_commit(void *data, actx_commit_fn fn)
+{
+    return store_defer_commit(data, fn);
+}
+
 actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync)
 {
     return (actx_host_t){ .blobs = blobs, .loop = loop, .sync_files = sync,
                           .counter_add = counter_add,
-                          .started = sched_host_started, .data = s };
+                          .started = sched_host_started,
+                          .defer_commit = defer_commit, .data = s };
 }
 
 static bool load_step(void *data, const store_step_t *st)

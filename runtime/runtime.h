@@ -166,6 +166,11 @@ char *blobs_dir_of(const char *state_path);
 
 /* ---- running and undoing (ACTX_RUN, ACTX_UNDO) -------------------------- */
 
+/* Makes durable every change an action left uncommitted
+ * (actx_defer_commit): MIG_OK, or a failure with *WHY ("Class:
+ * message", malloc'd or NULL). */
+typedef mig_status_t (*actx_commit_fn)(char **why);
+
 /* What a run gives its contexts: set once by the runtime. */
 typedef struct actx_host {
     blobs_t *blobs;             /* where actx_keep puts before-images */
@@ -183,6 +188,10 @@ typedef struct actx_host {
     mig_status_t (*started)(void *data, int64_t run, int64_t seq, int role,
                             int64_t pid, int64_t pgid, bool (*go)(void *),
                             void *go_data);
+    /* Has FN called right before the journal's next commit, which then
+     * fails when FN fails (actx_defer_commit); false when it cannot be
+     * (the caller commits now). NULL: never deferred. */
+    bool (*defer_commit)(void *data, actx_commit_fn fn);
     void *data;
 } actx_host_t;
 
@@ -225,17 +234,21 @@ void actx_set_remover(action_ctx_t *ctx, actx_remover_t *r, int64_t tag);
 mig_status_t actx_remover_wait(actx_remover_t *r, int64_t *tag, char **why);
 /* Waits for the queued removals, ends the thread, frees R. NULL ok. */
 void actx_remover_free(actx_remover_t *r);
-/* Makes durable every change an undo left uncommitted (actx_defer_commit):
- * MIG_OK, or a failure with *WHY ("Class: message", malloc'd or NULL). */
-typedef mig_status_t (*actx_commit_fn)(char **why);
-/* With a remover set on CTX (a rollback's undo of a self-undoing record:
- * undone twice is undone once), the undo may leave its change in an open
- * transaction, to be committed with those of the next records: FN is
- * called when the rollback next waits for R (actx_remover_wait, before
- * it marks the records undone; a failure is that of the record tagged
- * first since the last wait), or when R is freed. Returns false when CTX
- * has no remover (or R holds ACTX_COMMITS functions already): the caller
- * commits now. FN given twice is called once. */
+/* A change may be left in an open transaction, to be committed with
+ * those of the next calls, by calling this with FN, the function that
+ * commits them all. With a remover set on CTX (a rollback's undo of a
+ * self-undoing record: undone twice is undone once), FN is called when
+ * the rollback next waits for R (actx_remover_wait, before it marks the
+ * records undone; a failure is that of the record tagged first since the
+ * last wait), or when R is freed. Otherwise, in a run (the host's
+ * defer_commit), FN is called right before the journal's next commit,
+ * the one that would record the call done: the change is durable before
+ * the journal says so, and a failing FN fails that commit (the store
+ * fails as at a full disk, and the steps since the last commit stay
+ * pending in the journal, as after a crash). Returns false when neither
+ * can take FN (no remover and no host that defers, or ACTX_COMMITS
+ * functions held already): the caller commits now. FN given twice is
+ * called once. */
 #define ACTX_COMMITS 4
 bool actx_defer_commit(action_ctx_t *ctx, actx_commit_fn fn);
 

@@ -170,9 +170,14 @@ mig_status_t store_sql_fail_msg(store_t *s, int rc, const char *what,
     mig_status_t st = store_sql_report(s, rc, what, msg);
     if (st == MIG_EINVALID)
         return st;      /* the statement was undone; the transaction goes on */
+    return store_fail(s, st);
+}
+
+mig_status_t store_fail(store_t *s, mig_status_t st)
+{
+    store_batch_discard(s);     /* waits for the writer thread first */
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    store_batch_discard(s);
     s->in_txn = false;
     s->sticky = st;
     return st;
@@ -307,11 +312,7 @@ static mig_status_t check_fence(store_t *s)
     if (held)
         return MIG_OK;
     store_lost_lock(s, s->fence_resource, s->fence);
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    store_batch_discard(s);
-    s->in_txn = false;
-    s->sticky = MIG_EINVALID;
-    return MIG_EINVALID;
+    return store_fail(s, MIG_EINVALID);
 }
 
 mig_status_t store_note_file(store_t *s, diag_list_t *diags)
@@ -343,12 +344,7 @@ mig_status_t store_check_file(store_t *s)
     diag_hint(&s->diags, d, "stopped before changing anything more; never "
               "delete or replace .mig/ while a command uses it. The changes "
               "made so far cannot be rolled back by mig");
-    if (s->in_txn && !sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    store_batch_discard(s);
-    s->in_txn = false;
-    s->sticky = MIG_EIO;
-    return MIG_EIO;
+    return store_fail(s, MIG_EIO);
 }
 
 /* Opens the transaction a write joins, when none is open: BEGIN
@@ -383,9 +379,46 @@ mig_status_t store_write_end(store_t *s, mig_status_t st)
     return st;
 }
 
+/* Calls the commits effects left for this one (store_defer_commit);
+ * when one fails, fails S as a failed commit does. */
+static mig_status_t commit_effects(store_t *s)
+{
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; i < s->n_commit_hooks; i++) {
+        char *why = NULL;
+        if (s->commit_hooks[i](&why) != MIG_OK && st == MIG_OK) {
+            diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "cannot "
+                                 "commit what the steps since the journal's "
+                                 "last commit changed: %s", why ? why
+                                 : "out of memory");
+            diag_hint(&s->diags, d, "their journal records stay pending, "
+                      "as after a crash: `mig resume` runs them again, "
+                      "`mig rollback` undoes them");
+            st = MIG_EIO;
+        }
+        free(why);
+    }
+    s->n_commit_hooks = 0;
+    return st == MIG_OK ? MIG_OK : store_fail(s, st);
+}
+
+bool store_defer_commit(store_t *s, mig_status_t (*fn)(char **why))
+{
+    for (size_t i = 0; i < s->n_commit_hooks; i++)
+        if (s->commit_hooks[i] == fn)
+            return true;
+    if (s->n_commit_hooks == STORE_COMMIT_HOOKS)
+        return false;
+    s->commit_hooks[s->n_commit_hooks++] = fn;
+    return true;
+}
+
 mig_status_t store_flush(store_t *s)
 {
     if (s->sticky)
+        return s->sticky;
+    /* The effects first: the journal may then say they were made. */
+    if (s->n_commit_hooks && commit_effects(s) != MIG_OK)
         return s->sticky;
     if (!s->in_txn)
         return MIG_OK;

@@ -53,6 +53,18 @@ void store_set_durability(store_t *s, store_durability_t d);
 mig_status_t store_flush(store_t *s);
 /* Whether a transaction holds writes not yet committed. */
 bool store_pending(const store_t *s);
+/* Has FN (it makes durable the changes effects left uncommitted, such
+ * as a run's registry puts: runtime.h, actx_defer_commit) called by the
+ * next store_flush before it commits, so that those changes are durable
+ * before the journal's records that say they were made. When FN fails
+ * (its reason, "Class: message" malloc'd or NULL, in *WHY) the commit
+ * fails as one of the store's own would: the open transaction is rolled
+ * back, the reason goes to the diagnostics, and the store is failed
+ * (sticky), leaving those records pending as a crash would. False when
+ * STORE_COMMIT_HOOKS functions are held already (the caller commits
+ * now). FN given twice is called once. */
+#define STORE_COMMIT_HOOKS 4
+bool store_defer_commit(store_t *s, mig_status_t (*fn)(char **why));
 /* Deferring (ON) or not: while deferring, the journal's intents and
  * changes of state (store_journal_intent, store_journal_set), the steps
  * (store_step_put) and the events (store_event) are queued in the open

@@ -532,14 +532,7 @@ static mig_status_t take_back(store_t *s)
 static mig_status_t written(store_t *s, mig_status_t st)
 {
     s->hold_queue = false;
-    if (st == MIG_OK)
-        return MIG_OK;
-    store_batch_discard(s);
-    if (!sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    s->in_txn = false;
-    s->sticky = st;
-    return st;
+    return st == MIG_OK ? MIG_OK : store_fail(s, st);
 }
 
 /* Writes the queued batches B on the loop thread. */

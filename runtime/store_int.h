@@ -268,6 +268,10 @@ struct store {
     int iterating;
     mig_status_t sticky;            /* MIG_OK, or the error every write
                                        returns from now on */
+    /* The commits of effects made before the next commit
+     * (store_defer_commit). */
+    mig_status_t (*commit_hooks[STORE_COMMIT_HOOKS])(char **why);
+    size_t n_commit_hooks;
     /* The identity of the file opened (st_dev, st_ino), checked at every
      * commit and heartbeat (store_check_file). */
     uint64_t file_dev, file_ino;
@@ -308,6 +312,11 @@ mig_status_t store_sql_fail(store_t *s, int rc, const char *what);
  * failure mig makes itself: the tests' full disk). */
 mig_status_t store_sql_fail_msg(store_t *s, int rc, const char *what,
                                 const char *msg);
+/* Fails S for good with ST (not MIG_OK), which every later write
+ * returns (sticky): what was queued is dropped (the writer thread waited
+ * for first) and the open transaction rolled back; the caller has
+ * reported why. Returns ST. */
+mig_status_t store_fail(store_t *s, mig_status_t st);
 /* Only the report of store_sql_fail, with sqlite's message MSG (NULL:
  * out of memory), and the status it stands for. */
 mig_status_t store_sql_report(store_t *s, int rc, const char *what,

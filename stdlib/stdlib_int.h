@@ -55,6 +55,22 @@ mig_status_t registry_records_now(action_ctx_t *c, const char *db,
  * may have grown or not) or MIG_ENOMEM (registry/registry_validate.c). */
 mig_status_t registry_validate(const val_t *d, const char *kind,
                                val_t *errors);
+/* Descriptors known valid, so that a record is validated once on its
+ * way from tools.normalize to registry.put (registry_validate.c). A
+ * noted descriptor is held (a reference kept), so it stays as it is:
+ * a shared value never changes (interpreter.h). */
+#define REGISTRY_VALID_KEPT 64
+/* Notes that D, a descriptor of KIND whose content digest
+ * (tools_descriptor_digest) is DIGEST, passed registry_validate as the
+ * registry stores it (with created and updated set, its status or
+ * none): the last REGISTRY_VALID_KEPT noted are kept (this process
+ * only; a reference to each is held until it is dropped from them, so D
+ * is shared from now on). A KIND that is no record kind, or a DIGEST
+ * too long for one, is not noted. */
+void registry_note_valid(val_t *d, const char *kind, const char *digest);
+/* The content digest of D when D itself (the same value, not an equal
+ * one) is among the descriptors noted valid as KIND; else NULL. */
+const char *registry_known_valid(const val_t *d, const char *kind);
 /* How many violations a message names before "and N more". */
 #define REGISTRY_VIOLATIONS_SHOWN 5
 /* Appends the violations ERRORS (of registry_validate) to OUT for a

@@ -221,13 +221,22 @@ static mig_status_t put_plan(action_ctx_t *c, const val_t *args,
     const char *kind, *name;
     *have = *next = NULL;
     mig_status_t st = record_ids(c, rec, &kind, &name);
-    if (st == MIG_OK)
+    /* A descriptor tools.normalize gave and validated as stored (its
+     * digest known) is stored as validated when nothing is there: the
+     * fields the put sets (digest, status "active" when it has none,
+     * created and updated now) are valid by construction. Anything else,
+     * and a record that replaces one (created kept from it), is
+     * validated here. */
+    const char *known = st == MIG_OK ? registry_known_valid(rec, kind) : NULL;
+    if (known)
+        snprintf(digest, BLOB_HEX + 8, "%s", known);
+    else if (st == MIG_OK)
         st = content_digest(rec, digest);
     if (st == MIG_OK)
         st = registry_get_record(c, db, kind, name, have);
     if (st == MIG_OK)
         st = stored_form(rec, *have, digest, next);
-    if (st == MIG_OK)
+    if (st == MIG_OK && (!known || *have))
         st = registry_check(c, "registry.put", kind, name, *next);
     if (st == MIG_OK && !*have)
         st = registry_can_create(c, db);

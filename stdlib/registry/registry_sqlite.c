@@ -117,15 +117,20 @@ static reg_store_t *find_kept(const char *abs)
     return NULL;
 }
 
-/* ---- Batches: a rollback's undos in one transaction ------------------------
- * A rollback undoes its run's puts newest first, and the journal marks
- * them undone only after the removals and commits of a stretch of them
- * are made (runtime.h, actx_defer_commit): until then a crash leaves them
- * pending, to be undone again (an undo done twice is done once). So an
- * undo given a context that may defer opens a transaction on the kept
- * connection and leaves it open; the records after it write into the
- * same one, and commit_batches commits it when the rollback asks. A
- * commit per record was most of what a rollback cost. */
+/* ---- Batches: many writes in one transaction -------------------------------
+ * A commit per record was most of what a run's puts and a rollback's
+ * undos cost. So a write given a context that may defer its commit
+ * (runtime.h, actx_defer_commit) opens a transaction on the kept
+ * connection and leaves it open; the writes after it go into the same
+ * one, and commit_batches commits it when the runtime asks:
+ * - in a run, right before the journal's next commit, the one that
+ *   records those puts done (a crash before it leaves them intents
+ *   whose effect is not there: run again on resume, nothing to undo);
+ * - in a rollback, which undoes its run's puts newest first, before the
+ *   journal marks a stretch of them undone (until then a crash leaves
+ *   them pending, to be undone again: an undo done twice is done once).
+ * A write in a batch a run left open (a run's own rollback) asks for the
+ * commit again, so that the rollback's wait commits it. */
 static mig_status_t commit_batches(char **why)
 {
     mig_status_t st = MIG_OK;
@@ -141,11 +146,12 @@ static mig_status_t commit_batches(char **why)
     return st;
 }
 
-/* Opens a batch on S when C may defer its commit (and S is kept). */
+/* Opens a batch on S, unless one is open, when C may defer its commit
+ * (and S is kept); otherwise the write commits itself. */
 static void begin_batch(action_ctx_t *c, reg_store_t *s)
 {
-    if (s->batch || !s->kept || !sqlite3_get_autocommit(s->db)
-        || !actx_defer_commit(c, commit_batches))
+    if (!s->kept || (!s->batch && !sqlite3_get_autocommit(s->db))
+        || !actx_defer_commit(c, commit_batches) || s->batch)
         return;
     s->batch = sqlite3_exec(s->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL)
                == SQLITE_OK;
@@ -293,6 +299,10 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         return st;
     }
     sqlite3_busy_timeout(db, 5000);
+    /* A rollback reads and removes records all over a large file: 64 MiB
+     * of pages kept rather than SQLite's 2 MiB (docs/state.md). */
+    sqlite3_exec(db, "PRAGMA cache_size = -65536; PRAGMA temp_store = "
+                 "MEMORY", NULL, NULL, NULL);
     bool wal = mode != REG_READ &&
         sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
                      "NORMAL;", NULL, NULL, NULL) == SQLITE_OK;

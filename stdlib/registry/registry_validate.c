@@ -63,6 +63,39 @@ mig_status_t registry_validate(const val_t *d, const char *kind,
     return st;
 }
 
+/* The descriptors noted valid, a ring: each held with its kind and
+ * content digest. Looked up by identity: a held value is shared, and a
+ * shared value never changes, so the one found is the one validated. */
+static struct {
+    val_t *d;
+    const char *kind;           /* a registry_kind_table kind (static) */
+    char digest[8 + BLOB_HEX];
+} valid[REGISTRY_VALID_KEPT];
+static size_t next_valid;
+
+void registry_note_valid(val_t *d, const char *kind, const char *digest)
+{
+    static const char *const kinds[] = { "tool", "server", "rag" };
+    size_t k = 0;
+    while (kind && k < 3 && strcmp(kinds[k], kind) != 0)
+        k++;
+    if (!d || k == 3 || !digest || strlen(digest) >= sizeof valid[0].digest)
+        return;     /* not noted: validated when put */
+    val_unref(valid[next_valid].d);
+    valid[next_valid].d = val_ref(d);
+    valid[next_valid].kind = kinds[k];
+    snprintf(valid[next_valid].digest, sizeof valid[0].digest, "%s", digest);
+    next_valid = (next_valid + 1) % REGISTRY_VALID_KEPT;
+}
+
+const char *registry_known_valid(const val_t *d, const char *kind)
+{
+    for (size_t i = 0; d && kind && i < REGISTRY_VALID_KEPT; i++)
+        if (valid[i].d == d && strcmp(valid[i].kind, kind) == 0)
+            return valid[i].digest;
+    return NULL;
+}
+
 mig_status_t registry_violations_text(const val_t *errors, strbuf_t *out)
 {
     size_t n = val_len(errors);

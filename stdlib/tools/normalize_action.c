@@ -119,6 +119,12 @@ static mig_status_t normalize_run(action_ctx_t *c, const val_t *args,
             val_unref(detail);
         strbuf_free(&b);
     }
+    /* Valid as the registry stores it (tools_normalize validates it with
+     * the kind it names and records its digest): a registry.put of this
+     * very descriptor need not validate it again. */
+    if (st == MIG_OK)
+        registry_note_valid(d, tools_get_str(d, "kind"),
+                            tools_get_str(d, "digest"));
     val_t *res = st == MIG_OK ? val_map_new(2) : NULL;
     if (st == MIG_OK
         && (!res || val_map_set(res, "descriptor", 10, d) != MIG_OK

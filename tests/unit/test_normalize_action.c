@@ -188,10 +188,36 @@ static void test_empty_name_invalid(void **state)
     assert_string_equal(actx_error_class(ctx), "InvalidConfig");
 }
 
+/* A descriptor that came out valid is noted valid (stdlib_int.h,
+ * registry_note_valid), itself and with its digest, so that a
+ * registry.put of it does not validate it again; an equal copy is not
+ * the one noted; one that is not valid (no name) is not noted. */
+static void test_valid_ones_noted(void **state)
+{
+    (void)state;
+    val_t *r = normalize("{'name': 'noted', 'description': 'd', " PROV "}",
+                         NULL, NULL);
+    assert_non_null(r);
+    const val_t *d = descriptor(r);
+    const char *known = registry_known_valid(d, "tool");
+    assert_non_null(known);
+    assert_string_equal(known, val_get_str(get(d, "digest"), NULL));
+    assert_null(registry_known_valid(d, "rag"));
+    val_t *copy = val_copy(d);
+    assert_null(registry_known_valid(copy, "tool"));
+    val_unref(copy);
+    val_unref(r);
+    assert_null(normalize("{'description': 'x', " PROV "}", NULL, NULL));
+    const val_t *bad = get(actx_error_detail(ctx), "descriptor");
+    assert_non_null(bad);
+    assert_null(registry_known_valid(bad, "tool"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_result_shape),
+        cmocka_unit_test(test_valid_ones_noted),
         cmocka_unit_test(test_kind_not_one_of_three),
         cmocka_unit_test(test_invalid_descriptor_fails),
         cmocka_unit_test(test_name_renames),

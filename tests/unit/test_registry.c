@@ -2,9 +2,11 @@
  * added, kept, in conflict, replaced; delete, deprecate and alias; each
  * change undone exactly (the record's state as rollback verification sees
  * it, runtime.h "managed resources") and answering applied; reads by
- * name and alias; a damaged database and one of a newer schema refused. */
+ * name and alias; a damaged database and one of a newer schema refused;
+ * a descriptor noted valid (tools.normalize's) validated once. */
 #define DB "reg.db"
 #include "registry_fixture.h"
+#include "normalize_int.h"
 
 #include <sqlite3.h>
 
@@ -159,6 +161,61 @@ static void bad_records(void **st)
     val_unref(in);
 }
 
+/* A descriptor noted valid (as tools.normalize notes what it
+ * validated) is stored without being validated again when nothing is
+ * there; an equal copy, and the noted one replacing a record, are
+ * validated. Noted here not valid, so that a skipped validation shows. */
+static void noted_valid_validated_once(void **st)
+{
+    fx_t *f = *st;
+    val_t *d = with(tool("noted", "x", "a.json"), "description", "42");
+    char digest[8 + BLOB_HEX];
+    assert_int_equal(tools_descriptor_digest(d, digest), MIG_OK);
+    registry_note_valid(d, "tool", digest);
+    val_t *in = put_args(val_ref(d), false);
+    val_t *out = run_ok(f, "registry.put", in);
+    assert_string_equal(stdlib_arg_str(out, "outcome"), "added");
+    assert_string_equal(stdlib_arg_str(out, "digest"), digest);
+    val_unref(out);
+    val_unref(in);
+    in = put_args(with(val_copy(d), "name", "\"copied\""), false);
+    run_fails(f, row("registry.put"), in, "ValidationFailed",
+              "registry.put: the tool 'copied' is not a valid V2 descriptor "
+              "(1 problem): /description: expected string, found integer");
+    val_unref(in);
+    in = put_args(val_ref(d), true);
+    run_fails(f, row("registry.put"), in, "ValidationFailed",
+              "registry.put: the tool 'noted' is not a valid V2 descriptor "
+              "(1 problem): /description: expected string, found integer");
+    val_unref(in);
+    val_unref(d);
+}
+
+/* The last REGISTRY_VALID_KEPT descriptors noted are known, by identity
+ * and kind; the one noted before them is not. */
+static void noted_valid_kept(void **st)
+{
+    (void)st;
+    val_t *v[REGISTRY_VALID_KEPT + 1];
+    char digest[32];
+    for (int i = 0; i <= REGISTRY_VALID_KEPT; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "t%d", i);
+        snprintf(digest, sizeof digest, "blake2b:%d", i);
+        v[i] = tool(name, "x", "a.json");
+        registry_note_valid(v[i], "tool", digest);
+    }
+    assert_null(registry_known_valid(v[0], "tool"));
+    assert_string_equal(registry_known_valid(v[1], "tool"), "blake2b:1");
+    snprintf(digest, sizeof digest, "blake2b:%d", REGISTRY_VALID_KEPT);
+    assert_string_equal(registry_known_valid(v[REGISTRY_VALID_KEPT], "tool"),
+                        digest);
+    assert_null(registry_known_valid(v[1], "server"));
+    assert_null(registry_known_valid(NULL, "tool"));
+    for (int i = 0; i <= REGISTRY_VALID_KEPT; i++)
+        val_unref(v[i]);
+}
+
 static void damaged_and_newer(void **st)
 {
     fx_t *f = *st;
@@ -226,6 +283,8 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
+        T(noted_valid_validated_once),
+        T(noted_valid_kept),
         T(put_added_kept_undone), T(put_conflict_and_replace),
         T(delete_deprecate_alias), T(alias_conflict), T(bad_records),
         T(damaged_and_newer), T(put_digest_is_compact_canonical),

@@ -5,7 +5,9 @@
  * is waited for (or freed), and a commit that fails is told as the
  * failure of the first record it held; a record's state is the same
  * whether its stored bytes are parsed or taken as they are, and they are
- * taken as they are only when known canonical. */
+ * taken as they are only when known canonical; a run's puts (a host
+ * that defers commits) share one transaction, committed when the
+ * runtime asks, or by a rollback's wait when a run left it open. */
 #define DB "reg.db"
 #include "registry_fixture.h"
 
@@ -167,6 +169,97 @@ static void deferred_commits(void **st)
     actx_remover_free(r);
 }
 
+/* A host that defers commits as a run's does (runtime.h, actx_host_t
+ * defer_commit: the journal's next commit calls them): the one given. */
+static actx_commit_fn held;
+static bool hold_commit(void *data, actx_commit_fn fn)
+{
+    (void)data;
+    held = fn;
+    return true;
+}
+
+static bool refuse_commit(void *data, actx_commit_fn fn)
+{
+    (void)data, (void)fn;
+    return false;
+}
+
+/* F's run context with its host deferring commits through DEFER (NULL:
+ * never). */
+static void run_defers(fx_t *f, bool (*defer)(void *, actx_commit_fn))
+{
+    f->host.defer_commit = defer;
+    actx_set_host(f->run, &f->host);
+    held = NULL;
+}
+
+/* In a run, puts go into one transaction: this process sees them,
+ * another one only once the function the host was given commits them;
+ * the next put opens a new one. */
+static void run_puts_committed_when_asked(void **st)
+{
+    fx_t *f = *st;
+    run_defers(f, hold_commit);
+    val_t *recs[3] = { put_one(f, "b1"), put_one(f, "b2"), put_one(f, "b3") };
+    assert_int_equal(count(f), 3);
+    assert_int_equal(committed_tools(), 0);
+    assert_non_null(held);
+    char *why = NULL;
+    assert_int_equal(held(&why), MIG_OK);
+    assert_null(why);
+    assert_int_equal(committed_tools(), 3);
+    val_t *more = put_one(f, "b4");
+    assert_int_equal(committed_tools(), 3);
+    assert_int_equal(held(&why), MIG_OK);
+    assert_int_equal(committed_tools(), 4);
+    run_defers(f, NULL);
+    for (int i = 0; i < 3; i++)
+        val_unref(recs[i]);
+    val_unref(more);
+}
+
+/* A host that cannot defer, or none that defers: each put commits at
+ * once. */
+static void run_puts_committed_at_once(void **st)
+{
+    fx_t *f = *st;
+    run_defers(f, refuse_commit);
+    val_t *a = put_one(f, "c1");
+    assert_int_equal(committed_tools(), 1);
+    run_defers(f, NULL);
+    val_t *b = put_one(f, "c2");
+    assert_int_equal(committed_tools(), 2);
+    val_unref(a);
+    val_unref(b);
+}
+
+/* A run's own rollback undoes puts whose transaction the run left open
+ * (its journal not committed since): the undo writes into it and asks
+ * for its commit again, so that the rollback's wait commits it, the
+ * puts and the undo with them, before the rollback marks anything. */
+static void run_batch_committed_by_a_rollback_wait(void **st)
+{
+    fx_t *f = *st;
+    run_defers(f, hold_commit);
+    val_t *keep = put_one(f, "d1"), *gone = put_one(f, "d2");
+    assert_int_equal(committed_tools(), 0);
+    actx_remover_t *r = actx_remover_new();
+    assert_non_null(r);
+    actx_set_remover(f->undo, r, 7);
+    undo(f, row("registry.put"), gone);
+    int64_t tag = 0;
+    char *why = NULL;
+    assert_int_equal(actx_remover_wait(r, &tag, &why), MIG_OK);
+    assert_null(why);
+    assert_int_equal(committed_tools(), 1);
+    actx_set_remover(f->undo, NULL, 0);
+    actx_remover_free(r);
+    run_defers(f, NULL);
+    val_unref(keep);
+    val_unref(gone);
+}
+
 /* The state of "registry:reg.db#tool/NAME", told EXPECT (malloc'd). */
 static char *state_expecting(fx_t *f, const char *name, const val_t *expect)
 {
@@ -255,6 +348,9 @@ int main(void)
         T(undos_committed_at_the_wait),
         T(undo_without_remover_commits_at_once),
         T(deferred_commits),
+        T(run_puts_committed_when_asked),
+        T(run_puts_committed_at_once),
+        T(run_batch_committed_by_a_rollback_wait),
         T(state_of_a_row_written_elsewhere),
         T(state_of_a_put_is_its_canonical_json),
     };

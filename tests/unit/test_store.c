@@ -490,10 +490,36 @@ static void test_values_round_trip(void **state)
     store_close(s);
 }
 
+/* PRAGMA NAME's value on S's connection. */
+static int64_t pragma_of(store_t *s, const char *name)
+{
+    char sql[64];
+    sqlite3_stmt *q;
+    snprintf(sql, sizeof sql, "PRAGMA %s", name);
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* A store opened to write keeps 64 MiB of pages (not SQLite's 2 MiB) and
+ * its temporary data in memory (docs/state.md). */
+static void test_cache_and_temp_store(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    assert_int_equal(pragma_of(s, "cache_size"), -65536);
+    assert_int_equal(pragma_of(s, "temp_store"), 2);
+    assert_int_equal(pragma_of(s, "foreign_keys"), 1);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, make_dir, remove_dir)
+        T(test_cache_and_temp_store),
         T(test_create_open_reopen),
         T(test_newer_schema_refused),
         T(test_foreign_files_refused),

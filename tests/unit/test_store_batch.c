@@ -2,7 +2,9 @@
  * store_defer; runtime/store_batch.c): queued rows read back as if
  * written one by one, in order, across the multi-row statements' sizes;
  * a queued write that fails later fails the commit and the store, with
- * the single-row write's message; a rollback forgets what was queued. */
+ * the single-row write's message; a rollback forgets what was queued;
+ * the commits effects left (store_defer_commit) are made before the
+ * store's own, and one that fails fails it. */
 #include "store_fixture.h"
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -68,6 +70,30 @@ static void queue_intents(store_t *s, int64_t run, int n, int64_t first)
         assert_int_equal(rec.seq, first + i);
     }
     val_unref(undo);
+}
+
+/* A new store with run 1 and its intents 1 and 2 committed, deferring
+ * writes from now on (*RUN gets the run). */
+static store_t *deferring_store(int64_t *run)
+{
+    store_t *s = open_store(STORE_CREATE);
+    *run = new_run(s, "p", 1, "h");
+    queue_intents(s, *run, 2, 1);
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_defer(s, true);
+    return s;
+}
+
+/* The journal of RUN as see_journal tells it, read by the store opened
+ * again, into W: records 1 and 2 still intents. */
+static void journal_reopened(int64_t run, seen_t *w)
+{
+    store_t *s = open_store(0);
+    assert_int_equal(store_journal_each(s, run, 0, 0, see_journal, w),
+                     MIG_OK);
+    assert_memory_equal(w->text, "1:w[0]:intent:", 14);
+    assert_non_null(strstr(w->text, "2:w[1]:intent:"));
+    store_close(s);
 }
 
 /* ---- reading back ------------------------------------------------------- */
@@ -196,11 +222,8 @@ static void test_later_change_wins(void **state)
 static void test_missing_record_fails_the_commit(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    queue_intents(s, run, 2, 1);
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = deferring_store(&run);
     assert_int_equal(store_event(s, run, "x", NULL, NULL, NULL), MIG_OK);
     assert_int_equal(store_journal_set(s, run, 2, STORE_JOURNAL_DONE), MIG_OK);
     assert_int_equal(store_journal_set(s, run, 9, STORE_JOURNAL_DONE), MIG_OK);
@@ -215,13 +238,8 @@ static void test_missing_record_fails_the_commit(void **state)
     assert_int_equal(store_diags(s)->len, n);
     store_close(s);
     assert_int_equal(count_rows("events"), 0);
-    s = open_store(0);
     seen_t w = { .stop_after = -1 };
-    assert_int_equal(store_journal_each(s, run, 0, 0, see_journal, &w),
-                     MIG_OK);
-    assert_memory_equal(w.text, "1:w[0]:intent:", 14);
-    assert_non_null(strstr(w.text, "2:w[1]:intent:"));
-    store_close(s);
+    journal_reopened(run, &w);
 }
 
 /* A queued step of a run that does not exist fails at the read that
@@ -355,6 +373,119 @@ static void test_full_durability_commits_at_once(void **state)
     store_close(s);
 }
 
+/* ---- the commits of effects (store_defer_commit) ------------------------ */
+
+static int hook_calls;
+static int64_t rows_at_hook;
+
+/* Counts its calls and the journal rows another connection sees then. */
+static mig_status_t hook_counts(char **why)
+{
+    (void)why;
+    hook_calls++;
+    rows_at_hook = count_rows("journal");
+    return MIG_OK;
+}
+
+static mig_status_t hook_fails(char **why)
+{
+    hook_calls++;
+    *why = strdup("Unavailable: registry: the commit failed: disk I/O error");
+    return MIG_EIO;
+}
+
+static mig_status_t hook_2(char **why) { (void)why; return MIG_OK; }
+static mig_status_t hook_3(char **why) { (void)why; return MIG_OK; }
+static mig_status_t hook_4(char **why) { (void)why; return MIG_OK; }
+
+/* A commit an effect left is made before the store's own (the journal's
+ * rows are not there yet when it runs), once however often it was
+ * given, and for that commit only; with nothing queued it is made all
+ * the same. */
+static void test_effects_commit_first(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_defer(s, true);
+    queue_intents(s, run, 3, 1);
+    hook_calls = 0;
+    rows_at_hook = -1;
+    assert_true(store_defer_commit(s, hook_counts));
+    assert_true(store_defer_commit(s, hook_counts));
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(hook_calls, 1);
+    assert_int_equal(rows_at_hook, 0);
+    assert_int_equal(count_rows("journal"), 3);
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(hook_calls, 1);
+    assert_false(store_pending(s));
+    assert_true(store_defer_commit(s, hook_counts));
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(hook_calls, 2);
+    assert_int_equal(rows_at_hook, 3);
+    store_defer(s, false);
+    store_close(s);
+}
+
+/* At most STORE_COMMIT_HOOKS (4) functions are held until the next
+ * commit: a fifth is refused (its caller commits at once), one held
+ * already is not; after the commit there is room again. */
+static void test_effects_commit_bound(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    hook_calls = 0;
+    assert_true(store_defer_commit(s, hook_counts));
+    assert_true(store_defer_commit(s, hook_2));
+    assert_true(store_defer_commit(s, hook_3));
+    assert_true(store_defer_commit(s, hook_4));
+    assert_false(store_defer_commit(s, hook_fails));
+    assert_true(store_defer_commit(s, hook_3));
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(hook_calls, 1);
+    assert_true(store_defer_commit(s, hook_counts));
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(hook_calls, 2);
+    store_close(s);
+}
+
+/* A commit of effects that fails fails the store's commit: nothing
+ * queued since the last commit is written (the journal stays as that
+ * commit left it: record 1 an intent, record 3 not there), the reason
+ * goes to the diagnostics with what to do, and the store is failed. The
+ * other commits are still made. */
+static void test_effects_commit_failing(void **state)
+{
+    (void)state;
+    int64_t run;
+    store_t *s = deferring_store(&run);
+    assert_int_equal(store_journal_set(s, run, 1, STORE_JOURNAL_DONE), MIG_OK);
+    queue_intents(s, run, 1, 3);
+    hook_calls = 0;
+    assert_true(store_defer_commit(s, hook_fails));
+    assert_true(store_defer_commit(s, hook_counts));
+    assert_int_equal(store_flush(s), MIG_EIO);
+    assert_int_equal(hook_calls, 2);
+    assert_string_equal(last_diag(s), "cannot commit what the steps since "
+                        "the journal's last commit changed: Unavailable: "
+                        "registry: the commit failed: disk I/O error");
+    diag_list_t *d = store_diags(s);
+    assert_string_equal(d->items[d->len - 1].hint, "their journal records "
+                        "stay pending, as after a crash: `mig resume` runs "
+                        "them again, `mig rollback` undoes them");
+    assert_false(store_pending(s));
+    assert_int_equal(store_flush(s), MIG_EIO);
+    assert_int_equal(store_event(s, run, "z", NULL, NULL, NULL), MIG_EIO);
+    store_defer(s, false);
+    store_close(s);
+    assert_int_equal(count_rows("journal"), 2);
+    seen_t w = { .stop_after = -1 };
+    journal_reopened(run, &w);
+    assert_null(strstr(w.text, "3:w["));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +499,9 @@ int main(void)
         T(test_result_too_long_fails_at_once),
         T(test_queued_write_checks_the_fence),
         T(test_full_durability_commits_at_once),
+        T(test_effects_commit_first),
+        T(test_effects_commit_bound),
+        T(test_effects_commit_failing),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

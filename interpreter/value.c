@@ -28,7 +28,7 @@ static const char *const type_names[] = {
 /* Position of each type in val_compare's order across types. */
 static const uint8_t type_rank[] = {
     [VAL_NULL] = 0, [VAL_BOOL] = 1, [VAL_NUMBER] = 2, [VAL_DURATION] = 3,
-    [VAL_STRING] = 4, [VAL_LIST] = 5, [VAL_MAP] = 6,
+    [VAL_STRING] = 4, [VAL_LIST] = 5, [VAL_MAP] = 6, [VAL_SECRET] = 7,
 };
 
 /* ---- constructors ------------------------------------------------------ */
@@ -181,6 +181,9 @@ static void val_free(val_t *v)
         free(m->slots);
         break;
     }
+    case VAL_SECRET:
+        val_secret_release(v);
+        break;
     default:
         break;
     }
@@ -275,6 +278,7 @@ uint64_t val_size(const val_t *v)
 {
     switch ((val_type_t)v->type) {
     case VAL_STRING: return size_add(VAL_NODE_SIZE, ((const val_str_t *)v)->len);
+    case VAL_SECRET: return size_add(VAL_NODE_SIZE, ((const val_secret_t *)v)->len);
     case VAL_LIST:   return ((const val_list_t *)v)->size;
     case VAL_MAP:    return ((const val_map_t *)v)->size;
     default:         return VAL_NODE_SIZE;
@@ -341,6 +345,8 @@ mig_status_t val_list_push_take(val_t *list, val_t *item)
     }
     l->items[l->len++] = item;
     l->depth = depth;
+    if (val_holds_secret(item))
+        list->flags |= VAL_F_SECRETS;
     l->size = size_add(l->size, val_size(item));
     return MIG_OK;
 }
@@ -483,6 +489,18 @@ val_t *val_map_value(const val_t *map, size_t i)
     return ((const val_map_t *)map)->entries[i].value;
 }
 
+/* Sets VAL_F_SECRETS on M as its values hold secrets or not (after one
+ * was replaced or removed). */
+static void map_mark_secrets(val_map_t *m)
+{
+    m->h.flags &= (uint8_t)~VAL_F_SECRETS;
+    for (size_t i = 0; i < m->len; i++)
+        if (val_holds_secret(m->entries[i].value)) {
+            m->h.flags |= VAL_F_SECRETS;
+            return;
+        }
+}
+
 /* Appends KEY (a string value, taken) with VALUE (taken); KEY must be new.
  * Consumes both references, also on failure. */
 static mig_status_t map_append(val_map_t *m, val_t *key, val_t *value)
@@ -499,6 +517,8 @@ static mig_status_t map_append(val_map_t *m, val_t *key, val_t *value)
     m->entries[m->len].key = key;
     m->entries[m->len].value = value;
     m->len++;
+    if (val_holds_secret(value))
+        m->h.flags |= VAL_F_SECRETS;
     m->size = size_add(m->size, size_add(val_len(key), val_size(value)));
     if (m->nslots)
         slot_insert(m, m->len - 1);
@@ -522,6 +542,10 @@ mig_status_t val_map_set_take(val_t *map, const char *key, size_t len,
         m->entries[i].value = value;
         m->depth = depth;
         m->size = size_add(size_sub(m->size, val_size(old)), val_size(value));
+        if (val_holds_secret(value))
+            m->h.flags |= VAL_F_SECRETS;
+        else if (val_holds_secret(old))
+            map_mark_secrets(m);
         val_unref(old);
         return MIG_OK;
     }
@@ -554,6 +578,10 @@ mig_status_t val_map_set_key_take(val_t *map, val_t *key, val_t *value)
         m->entries[i].value = value;
         m->depth = depth;
         m->size = size_add(size_sub(m->size, val_size(old)), val_size(value));
+        if (val_holds_secret(value))
+            m->h.flags |= VAL_F_SECRETS;
+        else if (val_holds_secret(old))
+            map_mark_secrets(m);
         val_unref(old);
         val_unref(key);
         return MIG_OK;
@@ -592,11 +620,14 @@ bool val_map_delete(val_t *map, const char *key, size_t len)
         return false;
     m->size = size_sub(m->size, size_add(val_len(m->entries[i].key),
                                          val_size(m->entries[i].value)));
+    bool had_secret = val_holds_secret(m->entries[i].value);
     val_unref(m->entries[i].key);
     val_unref(m->entries[i].value);
     memmove(&m->entries[i], &m->entries[i + 1],
             (m->len - i - 1) * sizeof(val_entry_t));
     m->len--;
+    if (had_secret)
+        map_mark_secrets(m);
     if (m->nslots) {
         /* Entry indices moved: rebuild the index in place. */
         memset(m->slots, 0, m->nslots * sizeof(uint32_t));
@@ -617,6 +648,7 @@ static val_t *list_copy(const val_list_t *l)
     for (size_t i = 0; i < l->len; i++)
         cl->items[i] = val_ref(l->items[i]);
     cl->len = l->len;
+    cl->h.flags = l->h.flags;
     cl->depth = l->depth;
     cl->size = l->size;
     return c;
@@ -642,6 +674,7 @@ static val_t *map_copy(const val_map_t *m)
         cm->entries[i].value = val_ref(m->entries[i].value);
     }
     cm->len = m->len;
+    cm->h.flags = m->h.flags;
     cm->depth = m->depth;
     cm->size = m->size;
     return c;
@@ -696,6 +729,8 @@ bool val_equal(const val_t *a, const val_t *b)
         return val_get_ms(a) == val_get_ms(b);
     case VAL_STRING:
         return str_compare(a, b) == 0;
+    case VAL_SECRET:    /* by where they come from, never by their bytes */
+        return val_equal(val_secret_recipe(a), val_secret_recipe(b));
     case VAL_LIST: {
         const val_list_t *x = (const val_list_t *)a, *y = (const val_list_t *)b;
         if (x->len != y->len)
@@ -804,6 +839,8 @@ int val_compare(const val_t *a, const val_t *b)
     }
     case VAL_STRING:
         return str_compare(a, b);
+    case VAL_SECRET:
+        return val_compare(val_secret_recipe(a), val_secret_recipe(b));
     case VAL_LIST: {
         const val_list_t *x = (const val_list_t *)a, *y = (const val_list_t *)b;
         for (size_t i = 0; i < x->len && i < y->len; i++) {

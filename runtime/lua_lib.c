@@ -89,6 +89,28 @@ static const luaL_Reg duration_meta[] = {
     { "__unm", duration_unm }, { NULL, NULL },
 };
 
+/* A secret is a userdata holding a reference to its value: its text is
+ * "***", and nothing in Lua reads its bytes (docs/lua.md, "Values"). */
+static int secret_tostring(lua_State *L)
+{
+    lua_pushliteral(L, SECRET_MASK);
+    return 1;
+}
+
+static int secret_gc(lua_State *L)
+{
+    val_t **p = lua_touserdata(L, 1);
+    if (p) {
+        val_unref(*p);
+        *p = NULL;
+    }
+    return 0;
+}
+
+static const luaL_Reg secret_meta[] = {
+    { "__tostring", secret_tostring }, { "__gc", secret_gc }, { NULL, NULL },
+};
+
 static int null_tostring(lua_State *L)
 {
     lua_pushliteral(L, "null");
@@ -129,6 +151,13 @@ void luab_open_values(lua_State *L, luab_module_t *m)
     lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[LUAB_REF_DURATION]);
     luaL_setfuncs(L, duration_meta, 0);
     lua_pushliteral(L, "mig.duration");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+
+    keep_table(L, m, LUAB_REF_SECRET, "mig.secret", &m->p_secret);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[LUAB_REF_SECRET]);
+    luaL_setfuncs(L, secret_meta, 0);
+    lua_pushliteral(L, "mig.secret");
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
 
@@ -208,6 +237,8 @@ const char *luab_type(lua_State *L, int idx)
         if (lua_getmetatable(L, idx)) {
             if (lua_topointer(L, -1) == m->p_duration)
                 t = "duration";
+            else if (lua_topointer(L, -1) == m->p_secret)
+                t = "secret";
             lua_pop(L, 1);
         }
         return t;

@@ -10,6 +10,7 @@
  * the journal holds the process (actx_started). If mig dies first, the
  * pipe's end closes and the shell exits without running anything. The
  * `check` argument settles a command that was running when mig died. */
+#define _GNU_SOURCE     /* memmem */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -37,11 +38,12 @@ extern char **environ;
 static const char gate_script[] =
     "IFS= read -r _ <&3 || exit 125; exec 3<&-; exec \"$@\"";
 
-/* Appends the command CMD (a string, or a list of words) as text. */
+/* Appends the command CMD (a string, or a list of words) as text; a
+ * secret is "***". */
 static void command_text(const val_t *cmd, strbuf_t *out)
 {
-    if (val_type(cmd) == VAL_STRING) {
-        strbuf_puts(out, val_get_str(cmd, NULL));
+    if (val_type(cmd) != VAL_LIST) {
+        eval_to_text(cmd, out);
         return;
     }
     for (size_t i = 0; i < val_len(cmd); i++) {
@@ -86,6 +88,7 @@ typedef struct exec_call {
     int64_t status;
     int term_signal;
     int64_t timeout_ms;
+    val_t *secrets;             /* the secrets given to it (a list) */
     unsigned open_handles;      /* closes not yet called back */
     char *cmd;                  /* the command's text, for messages */
     char buf[65536];            /* what the pipes are read into */
@@ -95,6 +98,7 @@ static void call_free(exec_call_t *x)
 {
     strbuf_free(&x->text[0]);
     strbuf_free(&x->text[1]);
+    val_unref(x->secrets);
     free(x->cmd);
     free(x);
 }
@@ -118,6 +122,40 @@ static void put_lossy(strbuf_t *out, const char *b, size_t n)
         else
             strbuf_put(out, b + i, k);
         i += k;
+    }
+}
+
+/* Replaces in B every occurrence of the bytes of each secret of SECRETS
+ * (a list of revealed secrets) by "***": what a command echoes of a
+ * secret given to it is not kept. */
+static void scrub(strbuf_t *b, const val_t *secrets)
+{
+    for (size_t k = 0; k < val_len(secrets) && b->data; k++) {
+        const char *s;
+        size_t n;
+        strbuf_t why, out;
+        strbuf_init(&why);
+        bool ok = val_secret_reveal(val_list_get(secrets, k), &s, &n, &why)
+                  == MIG_OK && n > 0;
+        strbuf_free(&why);
+        if (!ok)
+            continue;
+        strbuf_init(&out);
+        for (size_t i = 0; i < b->len;) {
+            const char *at = memmem(b->data + i, b->len - i, s, n);
+            size_t upto = at ? (size_t)(at - b->data) : b->len;
+            strbuf_put(&out, b->data + i, upto - i);
+            if (at)
+                strbuf_puts(&out, SECRET_MASK);
+            i = at ? upto + n : upto;
+        }
+        if (out.oom) {          /* keep nothing rather than the secret */
+            strbuf_free(&out);
+            b->len = 0;
+            continue;
+        }
+        strbuf_free(b);
+        *b = out;
     }
 }
 
@@ -199,6 +237,8 @@ static mig_status_t outcome(exec_call_t *x, val_t **result)
 {
     *result = NULL;
     action_ctx_t *c = x->ctx;
+    for (int i = 0; i < 2 && x->secrets; i++)
+        scrub(&x->text[i], x->secrets);
     if (x->checking)
         return check_outcome(x, result);
     if (x->not_started)
@@ -372,21 +412,48 @@ static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
 
 /* ---- arguments ---------------------------------------------------------- */
 
-/* Appends V as the text of one word (a string as it is), refusing NUL
- * bytes: *OUT gets a malloc'd copy. */
+/* The bytes of secret V into B: here they leave mig, for the command's
+ * arguments or environment. V joins SECRETS, so that the command's output
+ * is scrubbed of them. A sealed secret whose source is gone fails. */
+static mig_status_t reveal(action_ctx_t *c, const val_t *v, const char *what,
+                           val_t *secrets, strbuf_t *b)
+{
+    const char *bytes;
+    size_t len;
+    strbuf_t why;
+    strbuf_init(&why);
+    mig_status_t st = val_secret_reveal(v, &bytes, &len, &why);
+    if (st == MIG_EINVALID)
+        st = actx_fail(c, "InvalidConfig", "exec.run: the secret in %s "
+                       "cannot be read again: %s", what,
+                       why.data ? why.data : "?");
+    else if (st == MIG_OK) {
+        strbuf_put(b, bytes, len);
+        st = val_list_push(secrets, (val_t *)v);
+    }
+    strbuf_free(&why);
+    return st;
+}
+
+/* Appends V as the text of one word (a string as it is, a secret
+ * revealed), refusing NUL bytes: *OUT gets a malloc'd copy. */
 static mig_status_t word(action_ctx_t *c, const val_t *v, const char *what,
-                         char **out)
+                         val_t *secrets, char **out)
 {
     strbuf_t b;
     strbuf_init(&b);
-    eval_to_text(v, &b);
     *out = NULL;
-    mig_status_t st = b.oom ? MIG_ENOMEM : MIG_OK;
+    mig_status_t st = val_type(v) == VAL_SECRET
+        ? reveal(c, v, what, secrets, &b) : eval_to_text(v, &b);
+    if (st == MIG_OK && b.oom)
+        st = MIG_ENOMEM;
     if (st == MIG_OK && b.data && strlen(b.data) != b.len)
         st = actx_fail(c, "InvalidConfig", "exec.run: %s holds a NUL byte",
                        what);
     else if (st == MIG_OK && !(*out = strdup(b.data ? b.data : "")))
         st = MIG_ENOMEM;
+    if (b.data)
+        explicit_bzero(b.data, b.len);
     strbuf_free(&b);
     return st;
 }
@@ -401,11 +468,11 @@ static void free_words(char **v)
 /* The argv of CMD: /bin/sh -c CMD for a string, the words of a list;
  * GATED, behind the gate (/bin/sh -c GATE mig-exec ARGV...). */
 static mig_status_t make_argv(action_ctx_t *c, const val_t *cmd, bool gated,
-                              char ***out)
+                              val_t *secrets, char ***out)
 {
     static const char *const gate[] = { "/bin/sh", "-c", gate_script,
                                         "mig-exec" };
-    bool shell = val_type(cmd) == VAL_STRING;
+    bool shell = val_type(cmd) != VAL_LIST;
     size_t n = shell ? 3 : val_len(cmd);
     size_t pre = gated ? sizeof gate / sizeof *gate : 0;
     *out = NULL;
@@ -424,9 +491,10 @@ static mig_status_t make_argv(action_ctx_t *c, const val_t *cmd, bool gated,
         && (!(w[0] = strdup("/bin/sh")) || !(w[1] = strdup("-c"))))
         st = MIG_ENOMEM;
     if (st == MIG_OK && shell)
-        st = word(c, cmd, "the command", &w[2]);
+        st = word(c, cmd, "the command", secrets, &w[2]);
     for (size_t i = 0; !shell && st == MIG_OK && i < n; i++)
-        st = word(c, val_list_get(cmd, i), "a word of the command", &w[i]);
+        st = word(c, val_list_get(cmd, i), "a word of the command", secrets,
+                  &w[i]);
     if (st != MIG_OK) {
         free_words(v);
         return st;
@@ -437,7 +505,8 @@ static mig_status_t make_argv(action_ctx_t *c, const val_t *cmd, bool gated,
 
 /* The environment: mig's own, with ENV's entries set (a null value
  * removes the variable). */
-static mig_status_t make_env(action_ctx_t *c, const val_t *env, char ***out)
+static mig_status_t make_env(action_ctx_t *c, const val_t *env,
+                             val_t *secrets, char ***out)
 {
     size_t n = 0, add = env ? val_len(env) : 0;
     while (environ[n])
@@ -467,12 +536,13 @@ static mig_status_t make_env(action_ctx_t *c, const val_t *env, char ***out)
         if (val_type(value) == VAL_NULL)
             continue;
         char *text;
-        st = word(c, value, "a value of env", &text);
+        st = word(c, value, "a value of env", secrets, &text);
         if (st != MIG_OK)
             break;
         strbuf_t b;
         strbuf_init(&b);
         strbuf_printf(&b, "%s=%s", name, text);
+        explicit_bzero(text, strlen(text));
         free(text);
         if (b.oom)
             st = MIG_ENOMEM;
@@ -627,9 +697,11 @@ static mig_status_t exec_start(action_ctx_t *c, const val_t *args,
         return actx_fail(c, "Unavailable", "exec.run: commands run only in "
                          "a run, with its event loop");
     char **argv = NULL, **env = NULL, *cwd = NULL;
-    mig_status_t st = make_argv(c, cmd, !checking, &argv);
+    val_t *secrets = val_list_new(0);
+    mig_status_t st = secrets ? make_argv(c, cmd, !checking, secrets, &argv)
+                              : MIG_ENOMEM;
     if (st == MIG_OK)
-        st = make_env(c, stdlib_arg(args, "env"), &env);
+        st = make_env(c, stdlib_arg(args, "env"), secrets, &env);
     if (st == MIG_OK)
         st = make_cwd(c, stdlib_arg_str(args, "dir"), &cwd);
     exec_call_t *x = st == MIG_OK ? calloc(1, sizeof(*x)) : NULL;
@@ -652,13 +724,16 @@ static mig_status_t exec_start(action_ctx_t *c, const val_t *args,
         x->timeout_ms = timeout_ms;
         x->gated = !checking;
         x->checking = checking;
-        x->shell = val_type(cmd) == VAL_STRING;
+        x->shell = val_type(cmd) != VAL_LIST;
+        x->secrets = secrets;
+        secrets = NULL;
         actx_suspend(c, on_cancel, x);
         start(x, host->loop, argv, env, cwd);
     } else {
         free(x);
     }
     strbuf_free(&text);
+    val_unref(secrets);
     free_words(argv);
     free_words(env);
     free(cwd);
@@ -702,12 +777,12 @@ static mig_status_t exec_applied(action_ctx_t *c, const val_t *args,
 
 static const action_arg_t exec_run_args[] = {
     { .name = "cmd", .types = ACTION_T(STRING) | ACTION_T(LIST),
-      .required = true,
+      .required = true, .secrets = true,
       .doc = "a shell command line (run by /bin/sh -c), or a list of words "
              "run as they are, without a shell" },
     { .name = "dir", .types = ACTION_T(STRING),
       .doc = "the working directory, relative to the plan's directory" },
-    { .name = "env", .types = ACTION_T(MAP),
+    { .name = "env", .types = ACTION_T(MAP), .secrets = true,
       .doc = "variables added to the environment (null removes one)" },
     { .name = "timeout", .types = ACTION_T(DURATION),
       .doc = "stop the command after this long (SIGTERM, SIGKILL 2s later; "
@@ -716,6 +791,7 @@ static const action_arg_t exec_run_args[] = {
       .doc = "the paths the command changes: their states are journaled "
              "before and after it, and a rollback verifies them" },
     { .name = "check", .types = ACTION_T(STRING) | ACTION_T(LIST),
+      .secrets = true,
       .doc = "a command that settles this one after a crash: it exits 0 "
              "when the command's effect is in place, 1 when it is not "
              "(run only on resume or rollback, in the same dir and env)" },

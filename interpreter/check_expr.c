@@ -650,6 +650,9 @@ static cinfo_t walk_index(chk_t *k, const ast_node_t *e)
                                 check_types(k, o.mask));
         diag_hint(k->diags, d, "only lists (by number) and maps (by key) "
                   "can be indexed");
+    } else if (i.mask == T(SECRET)) {
+        eval_secret_refused(k->diags, k->src, &e->u.index.index->span,
+                            "used as a map key");
     } else if (o.mask == T(LIST) && !(i.mask & T(NUMBER))) {
         check_error(k, &e->u.index.index->span, "a list index must be a "
                     "number, found %s", check_types(k, i.mask));

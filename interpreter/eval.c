@@ -277,7 +277,11 @@ static mig_status_t eval_index(eval_ctx_t *c, const ast_node_t *e,
         st = eval_list_item(c, ix, obj, idx, out);
     } else if (val_type(obj) == VAL_MAP) {
         size_t len;
-        if (val_type(idx) != VAL_STRING) {
+        if (val_type(idx) == VAL_SECRET) {
+            eval_secret_refused(c->diags, c->src, &ix->span,
+                                "used as a map key");
+            st = MIG_EINVALID;
+        } else if (val_type(idx) != VAL_STRING) {
             eval_error(c, &ix->span, "a map key must be a string, found %s",
                        eval_a_type(idx));
             st = MIG_EINVALID;

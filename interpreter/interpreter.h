@@ -169,13 +169,15 @@ bool val_map_delete(val_t *map, const char *key, size_t len);
 
 /* Deep equality. Numbers compare by value (1 == 1.0, -0.0 == 0); a
  * duration never equals a number; maps are equal when they hold the same
- * keys with equal values, in any order. */
+ * keys with equal values, in any order; secrets when their recipes are
+ * (the evaluator refuses == on them: this is mig's own bookkeeping). */
 bool val_equal(const val_t *a, const val_t *b);
 /* A total order consistent with val_equal: <0, 0 or >0. Values of
  * different types order by type: null < bool < number < duration < string
- * < list < map. false < true; numbers by value; durations by length;
- * strings bytewise (code point order); lists element by element, then the
- * shorter first; maps by size, then entry by entry in key order. */
+ * < list < map < secret. false < true; numbers by value; durations by
+ * length; strings bytewise (code point order); lists element by element,
+ * then the shorter first; maps by size, then entry by entry in key order;
+ * secrets by their recipes (never their bytes). */
 int val_compare(const val_t *a, const val_t *b);
 /* Appends the canonical text of V: JSON-like, deterministic, one line,
  * maps in insertion order, durations bare (1m30s), doubles with a

@@ -64,8 +64,6 @@ mig_status_t eval_secret_binary(eval_ctx_t *c, const ast_node_t *e,
         *handled = false;       /* lists joined: their items stay as they are */
         return MIG_OK;
     }
-    strbuf_t b;
-    strbuf_init(&b);
     if (op == AST_OP_ADD && text) {
         if (!eval_fits(c, &e->span, val_size(l) + val_size(r)))
             return MIG_EINVALID;
@@ -75,6 +73,8 @@ mig_status_t eval_secret_binary(eval_ctx_t *c, const ast_node_t *e,
         *out = s;
         return MIG_OK;
     }
+    strbuf_t b;
+    strbuf_init(&b);
     strbuf_printf(&b, op == AST_OP_EQ || op == AST_OP_NE ? "compared with "
                   "'%s'" : "used with '%s'", ast_op_name(op));
     mig_status_t st = b.oom ? eval_oom(c, &e->span)

@@ -55,6 +55,8 @@ migration "secrets" {
       env: {T: token},
       check: ["sh", "-c", "test \"$(cat child.txt)\" = \"$1\"", "x", "Bearer ${token}"])
       undo exec.run(cmd: ["sh", "-c", "printf %s \"$1\" > undone.txt", "x", "u:" + token])
+    step shell = exec.run(cmd: "printf %s \"${token}\" > shell.txt")
+      undo exec.run(cmd: ["rm", "-f", "shell.txt"])
     step said = log.info(message: "header Bearer ${token}")
     step seen = sec.look(token)
     verify seen.text == "***" and seen.kind == "secret" and not seen.concat and not seen.index else "lua read ${token}"
@@ -107,6 +109,7 @@ rm -f undone.txt child.txt
 # naming it), then with it back.
 expect run2 0 "$(run run2 run --param failing=false plan.mig)"
 [ "$(cat child.txt)" = "Bearer $secret" ] || fail "run 2's command"
+[ "$(cat shell.txt)" = "$secret" ] || fail "run 2's shell command line"
 unset MIG_TEST_SECRET
 expect rollback2a 5 "$(run rollback2a rollback 2)"
 grep -q "the environment variable 'MIG_TEST_SECRET' is not set" \

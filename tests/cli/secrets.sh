@@ -4,7 +4,8 @@
 # a log line, a Lua function, a failing command's stderr, a `check` and an
 # `undo` call. Every command of mig is run on it (check, graph, fmt, plan,
 # run killed at a crash point, resume, rollback on failure, a rollback by
-# hand, with the variable gone and back, status, history, log, report,
+# hand and a resume, each with the variable gone and back, status,
+# history, log, report,
 # every export, with and without --run) and every stdout and stderr, the
 # state store, its WAL, its other files and the object store are searched
 # for the secret's bytes, their base64 and their hex: none may hold them.
@@ -124,14 +125,33 @@ export MIG_TEST_SECRET
 expect rollback2b 7 "$(run rollback2b rollback 2)"
 [ "$(cat undone.txt)" = "u:$secret" ] || fail "run 2's undo call"
 
-for r in 1 2; do
+# Run 3 (the plan without its `on failure` hook, so that a failed run
+# stays failed): killed before its first command started, resumed without
+# the variable (the step fails, naming it), redriven with it back.
+rm -f child.txt
+grep -v 'on failure' plan.mig >plan3.mig
+MIG_CRASH_AT=after-commit:1 NO_COLOR=1 "$mig" run --param failing=false \
+    plan3.mig >"$out/run3.out" 2>"$out/run3.err"
+unset MIG_TEST_SECRET
+expect resume3a 3 "$(run resume3a resume 3)"
+grep -q "InvalidConfig: exec.run: the secret in a word of the command cannot be read again: the environment variable 'MIG_TEST_SECRET' is not set" \
+    "$out/resume3a.out" || fail "resume without the variable: $(cat "$out/resume3a.out")"
+[ ! -e child.txt ] || fail "a command ran with a missing secret"
+MIG_TEST_SECRET=$secret
+export MIG_TEST_SECRET
+expect resume3b 0 "$(run resume3b resume --failed-only 3)"
+[ "$(cat child.txt)" = "Bearer $secret" ] || fail "run 3's redrive"
+
+for r in 1 2 3; do
     expect "status$r" 0 "$(run "status$r" status "$r")"
     expect "statusjson$r" 0 "$(run "statusjson$r" status --json "$r")"
     expect "log$r" 0 "$(run "log$r" log "$r")"
     expect "logjson$r" 0 "$(run "logjson$r" log --json "$r")"
     expect "report$r" 0 "$(run "report$r" report "$r")"
-    expect "exportrun$r" 0 "$(run "exportrun$r" export --run "$r" plan.mig)"
-    expect "exportdot$r" 0 "$(run "exportdot$r" export -f dot --run "$r" plan.mig)"
+    p=plan.mig
+    [ "$r" != 3 ] || p=plan3.mig
+    expect "exportrun$r" 0 "$(run "exportrun$r" export --run "$r" "$p")"
+    expect "exportdot$r" 0 "$(run "exportdot$r" export -f dot --run "$r" "$p")"
 done
 expect history 0 "$(run history history)"
 for f in json dot mermaid bpmn; do

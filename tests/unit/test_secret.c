@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "interpreter.h"
+#include "json_fixture.h"
 
 #define BYTES "s3cr3t-unit"
 #define VAR "MIG_UNIT_SECRET"
@@ -265,14 +266,8 @@ static void printers_mask(void **state)
 /* Reads TEXT as JSON and unseals it. */
 static val_t *unsealed(const char *text)
 {
-    src_t *src = src_from_memory("s.json", text, strlen(text));
-    diag_list_t diags;
-    diag_list_init(&diags);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &diags, &v), MIG_OK);
+    val_t *v = json_parse(text);
     assert_int_equal(val_secret_unseal(&v), MIG_OK);
-    diag_list_free(&diags);
-    src_free(src);
     return v;
 }
 
@@ -347,22 +342,8 @@ static void container_flags(void **state)
 
 /* ---- the file resolver -------------------------------------------------- */
 
-static char dir[64];
-
-static int make_dir(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/mig-secret-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define SCRATCH_NAME "secret"
+#include "scratch_fixture.h"
 
 /* Writes N bytes of TEXT (repeated 'a' when TEXT is NULL) to DIR/NAME
  * with MODE; returns the path in a static buffer. */

@@ -92,6 +92,10 @@ expect fmt 0 "$(run fmt fmt --diff plan.mig)"
 expect plan 0 "$(run plan plan plan.mig)"
 expect planjson 0 "$(run planjson plan --json plan.mig)"
 grep -q '\*\*\*' "$out/plan.out" || fail "mig plan shows no *** for the secret"
+# A secret parameter is not given on the command line.
+expect paramcli 2 "$(run paramcli plan --param "token=$secret" plan.mig)"
+grep -q "expected a secret (the default is \*\*\*), found '\*\*\*'" \
+    "$out/paramcli.err" || fail "--param of a secret: $(cat "$out/paramcli.err")"
 
 # Run 1: killed just after the command's effect, resumed (its check gets
 # the real bytes again), then stage two fails and the run rolls back to

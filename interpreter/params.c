@@ -514,6 +514,7 @@ static mig_status_t wrong_type(const param_t *target, const char *text,
     strbuf_t def, def_short, found;
     strbuf_init(&def);
     strbuf_init(&def_short);
+    strbuf_init(&found);
     val_format(target->def, &def);
     if (!def.oom)
         val_snippet(&def_short, def.data, def.len, PARAMS_SNIPPET);

@@ -127,8 +127,9 @@ static void put_lossy(strbuf_t *out, const char *b, size_t n)
 
 /* Replaces in B every occurrence of the bytes of each secret of SECRETS
  * (a list of revealed secrets) by "***": what a command echoes of a
- * secret given to it is not kept. */
-static void scrub(strbuf_t *b, const val_t *secrets)
+ * secret given to it is not kept. When B was CUT (EXEC_KEEP reached), a
+ * secret's beginning at its end goes too. */
+static void scrub(strbuf_t *b, const val_t *secrets, bool cut)
 {
     for (size_t k = 0; k < val_len(secrets) && b->data; k++) {
         const char *s;
@@ -149,6 +150,12 @@ static void scrub(strbuf_t *b, const val_t *secrets)
                 strbuf_puts(&out, SECRET_MASK);
             i = at ? upto + n : upto;
         }
+        for (size_t j = n - 1; cut && j > 0 && !out.oom; j--)
+            if (out.len >= j && memcmp(out.data + out.len - j, s, j) == 0) {
+                out.len -= j;
+                strbuf_puts(&out, SECRET_MASK);
+                break;
+            }
         if (out.oom) {          /* keep nothing rather than the secret */
             strbuf_free(&out);
             b->len = 0;
@@ -238,7 +245,7 @@ static mig_status_t outcome(exec_call_t *x, val_t **result)
     *result = NULL;
     action_ctx_t *c = x->ctx;
     for (int i = 0; i < 2 && x->secrets; i++)
-        scrub(&x->text[i], x->secrets);
+        scrub(&x->text[i], x->secrets, x->cut[i]);
     if (x->checking)
         return check_outcome(x, result);
     if (x->not_started)

@@ -19,9 +19,10 @@ static void print_args_doc(FILE *out, const action_arg_t *args)
         strbuf_t b;
         strbuf_init(&b);
         action_types_text(a->types, &b);
-        fprintf(out, "      %-10s %s%s%s: %s\n", a->name,
+        fprintf(out, "      %-10s %s%s%s%s: %s\n", a->name,
                 b.oom ? "?" : b.data, a->required ? ", required" : "",
-                a->writes ? ", in the write roots" : "", a->doc);
+                a->writes ? ", in the write roots" : "",
+                a->secrets ? ", takes secrets" : "", a->doc);
         strbuf_free(&b);
     }
 }
@@ -101,7 +102,8 @@ static bool put(val_t *m, const char *key, val_t *v)
     return v && val_map_set_take(m, key, strlen(key), v) == MIG_OK;
 }
 
-/* The arguments ARGS as a list of {name, types, required, default, doc};
+/* The arguments ARGS as a list of {name, types, required, secrets,
+ * default, doc};
  * NULL when out of memory. */
 static val_t *args_json(const action_arg_t *args)
 {
@@ -110,10 +112,11 @@ static val_t *args_json(const action_arg_t *args)
         strbuf_t t;
         strbuf_init(&t);
         action_types_text(x->types, &t);
-        val_t *m = val_map_new(5);
+        val_t *m = val_map_new(6);
         bool ok = m && !t.oom && put(m, "name", val_cstring(x->name))
             && put(m, "types", val_cstring(t.data ? t.data : ""))
             && put(m, "required", val_bool(x->required))
+            && put(m, "secrets", val_bool(x->secrets))
             && put(m, "default", x->def ? val_cstring(x->def) : val_null())
             && put(m, "doc", val_cstring(x->doc ? x->doc : ""))
             && val_list_push_take(l, m) == MIG_OK;
@@ -132,7 +135,7 @@ static bool push_row(val_t *list, const char *name, const char *kind,
                      const char *effect, const char *doc,
                      const action_arg_t *args)
 {
-    val_t *m = val_map_new(5);
+    val_t *m = val_map_new(6);
     return m && put(m, "name", val_cstring(name))
         && put(m, "kind", val_cstring(kind))
         && put(m, "effect", effect ? val_cstring(effect) : val_null())

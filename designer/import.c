@@ -42,6 +42,7 @@ static const char *const json_type_text[] = {
     [VAL_NULL] = "null", [VAL_BOOL] = "a boolean", [VAL_NUMBER] = "a number",
     [VAL_STRING] = "a string", [VAL_LIST] = "an array",
     [VAL_MAP] = "an object", [VAL_DURATION] = "a duration",
+    [VAL_SECRET] = "a secret",
 };
 
 const char *imp_type_text(const val_t *v)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interpreter_int.h"
+#include "eval_int.h"
 
 /* A default, read once from a row's JSON text. */
 typedef struct arg_default {
@@ -246,16 +246,16 @@ void action_types_text(unsigned types, strbuf_t *out)
 {
     static const char *const articled[] = {
         "null", "a bool", "a number", "a string", "a list", "a map",
-        "a duration",
+        "a duration", "a secret",
     };
     if ((types & ACTION_T_ANY) == ACTION_T_ANY) {
         strbuf_puts(out, "any value");
         return;
     }
     unsigned n = 0, total = 0;
-    for (unsigned t = 0; t < 7; t++)
+    for (unsigned t = 0; t <= VAL_SECRET; t++)
         total += (types >> t) & 1u;
-    for (unsigned t = 0; t < 7; t++) {
+    for (unsigned t = 0; t <= VAL_SECRET; t++) {
         if (!(types & (1u << t)))
             continue;
         if (n)
@@ -374,6 +374,29 @@ static mig_status_t place_args(const char *what, const action_arg_t *args,
     return diags->out_of_memory ? MIG_ENOMEM : st;
 }
 
+/* The types argument row A takes: a secret among them where it takes
+ * secrets and strings. */
+static unsigned row_types(const action_arg_t *a)
+{
+    return a->types | (a->secrets && (a->types & ACTION_T(STRING))
+                       ? ACTION_T(SECRET) : 0);
+}
+
+/* Reports that argument ROW of WHAT takes no secrets, at VALUE. */
+static void no_secrets(const char *what, const action_arg_t *row,
+                       const ast_node_t *value, src_t *src,
+                       diag_list_t *diags)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_printf(&b, "passed to argument '%s' of %s", row->name, what);
+    if (b.oom)
+        diag_add(diags, DIAG_ERROR, src, &value->span, "out of memory");
+    else
+        eval_secret_refused(diags, src, &value->span, b.data);
+    strbuf_free(&b);
+}
+
 /* Reports that argument ROW of WHAT cannot be FOUND (a type's name). */
 static void wrong_type(const char *what, const action_arg_t *row,
                        const ast_node_t *value, const char *found,
@@ -399,8 +422,14 @@ mig_status_t action_check_call(const char *what, const action_arg_t *args,
     mig_status_t st = slot && given
         ? place_args(what, args, call, src, diags, slot, given) : MIG_ENOMEM;
     for (uint32_t i = 0; i < n && st != MIG_ENOMEM; i++) {
-        if (slot[i] == UINT32_MAX || (types[i] & args[slot[i]].types))
+        if (slot[i] == UINT32_MAX || (types[i] & row_types(&args[slot[i]])))
             continue;
+        st = MIG_EINVALID;
+        if (types[i] == ACTION_T(SECRET)) {
+            no_secrets(what, &args[slot[i]], call->u.call.args.items[i].value,
+                       src, diags);
+            continue;
+        }
         strbuf_t b;
         strbuf_init(&b);
         action_types_text(types[i], &b);
@@ -474,7 +503,12 @@ mig_status_t action_bind_args(const action_registry_t *r, const char *what,
     for (uint32_t i = 0; i < n && st == MIG_OK; i++) {
         const action_arg_t *row = &args[slot[i]];
         unsigned t = 1u << val_type(values[i]);
-        if (!(row->types & t)) {
+        if (val_holds_secret(values[i]) && !(row_types(row) & t
+                                             && row->secrets)) {
+            no_secrets(what, row, call->u.call.args.items[i].value, src,
+                       diags);
+            st = MIG_EINVALID;
+        } else if (!(row_types(row) & t)) {
             strbuf_t b;
             strbuf_init(&b);
             action_types_text(t, &b);

@@ -5,6 +5,7 @@
  * reported now, with the evaluator's own words. Names resolve to the
  * scope's bindings and to the results of other stages' steps; calls to
  * builtins, actions and Lua functions. */
+#include <stdio.h>
 #include <string.h>
 
 #include "check_int.h"
@@ -461,10 +462,21 @@ static cinfo_t walk_call(chk_t *k, const ast_node_t *e)
             kids[i] = walk(k, e->u.call.args.items[i].value);
             all = all && kids[i].constant;
         }
-        bool constant = b && all;
+        /* A builtin that reads the world is never called now. */
+        bool constant = b && all && !b->outside;
         for (uint32_t i = 0; kids && i < n && !constant; i++)
             if (kids[i].constant)
                 val_unref(fold(k, e->u.call.args.items[i].value));
+        for (uint32_t i = 0; b && kids && i < n; i++)
+            if (kids[i].mask == T(SECRET)
+                && b->secrets != EVAL_SECRETS_PASSED) {
+                char what[64];
+                snprintf(what, sizeof what, "passed to %s()", b->name);
+                eval_secret_refused(k->diags, k->src,
+                                    &e->u.call.args.items[i].value->span,
+                                    what);
+                break;
+            }
         return (cinfo_t){ result, constant };
     }
     bool lua;
@@ -490,7 +502,7 @@ static int binary_type(ast_op_t op, int a, int b)
         return a == VAL_BOOL && b == VAL_BOOL ? VAL_BOOL : -1;
     case AST_OP_EQ:
     case AST_OP_NE:
-        return VAL_BOOL;
+        return a == VAL_SECRET || b == VAL_SECRET ? -1 : VAL_BOOL;
     case AST_OP_LT:
     case AST_OP_LE:
     case AST_OP_GT:
@@ -498,6 +510,9 @@ static int binary_type(ast_op_t op, int a, int b)
         return a == b && (a == VAL_NUMBER || a == VAL_DURATION
                           || a == VAL_STRING) ? VAL_BOOL : -1;
     case AST_OP_ADD:
+        if ((a == VAL_SECRET && (b == VAL_STRING || b == VAL_SECRET))
+            || (b == VAL_SECRET && a == VAL_STRING))
+            return VAL_SECRET;
         return a == b && (a == VAL_NUMBER || a == VAL_DURATION
                           || a == VAL_STRING || a == VAL_LIST) ? a : -1;
     case AST_OP_SUB:
@@ -525,8 +540,8 @@ static int binary_type(ast_op_t op, int a, int b)
 static unsigned binary_mask(ast_op_t op, unsigned a, unsigned b)
 {
     unsigned out = 0;
-    for (int x = 0; x < 7; x++)
-        for (int y = 0; y < 7; y++)
+    for (int x = 0; x <= VAL_SECRET; x++)
+        for (int y = 0; y <= VAL_SECRET; y++)
             if ((a >> x & 1u) && (b >> y & 1u)) {
                 int t = binary_type(op, x, y);
                 if (t >= 0)
@@ -551,7 +566,12 @@ static cinfo_t walk_binary(chk_t *k, const ast_node_t *e)
     if (m)
         return (cinfo_t){ m, false };
     bool compare = op >= AST_OP_LT && op <= AST_OP_GE;
-    if (compare)
+    if (l.mask == T(SECRET) || r.mask == T(SECRET)) {
+        char what[64];
+        snprintf(what, sizeof what, op == AST_OP_EQ || op == AST_OP_NE
+                 ? "compared with '%s'" : "used with '%s'", ast_op_name(op));
+        eval_secret_refused(k->diags, k->src, &e->span, what);
+    } else if (compare)
         check_error(k, &e->span, "cannot compare %s with %s",
                     check_types(k, l.mask), check_types(k, r.mask));
     else
@@ -630,6 +650,9 @@ static cinfo_t walk_index(chk_t *k, const ast_node_t *e)
                                 check_types(k, o.mask));
         diag_hint(k->diags, d, "only lists (by number) and maps (by key) "
                   "can be indexed");
+    } else if (i.mask == T(SECRET)) {
+        eval_secret_refused(k->diags, k->src, &e->u.index.index->span,
+                            "used as a map key");
     } else if (o.mask == T(LIST) && !(i.mask & T(NUMBER))) {
         check_error(k, &e->u.index.index->span, "a list index must be a "
                     "number, found %s", check_types(k, i.mask));
@@ -672,14 +695,22 @@ static cinfo_t walk_string(chk_t *k, const ast_node_t *e)
         k->oom = true;
         return (cinfo_t){ T(STRING), false };
     }
+    unsigned out = T(STRING);   /* text joined with a secret is one */
     for (uint32_t i = 0; i < s->n_parts; i++) {
-        konst[i] = !s->parts[i].expr || walk(k, s->parts[i].expr).constant;
+        cinfo_t part = { 0, true };
+        if (s->parts[i].expr)
+            part = walk(k, s->parts[i].expr);
+        konst[i] = part.constant;
         all = all && konst[i];
+        if (part.mask == T(SECRET))
+            out = T(SECRET);
+        else if (part.mask & T(SECRET))
+            out |= T(SECRET);
     }
     for (uint32_t i = 0; i < s->n_parts && !all; i++)
         if (s->parts[i].expr && konst[i])
             val_unref(fold(k, s->parts[i].expr));
-    return (cinfo_t){ T(STRING), all };
+    return (cinfo_t){ out, all };
 }
 
 static cinfo_t walk_kind(chk_t *k, const ast_node_t *e);

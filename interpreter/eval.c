@@ -60,6 +60,7 @@ static mig_status_t eval_string(eval_ctx_t *c, const ast_node_t *e,
 {
     strbuf_t b;
     strbuf_init(&b);
+    val_t *secret = NULL;       /* what came before B, once a secret came */
     for (uint32_t i = 0; i < e->u.string.n_parts; i++) {
         const ast_str_part_t *p = &e->u.string.parts[i];
         if (!p->expr) {
@@ -69,9 +70,13 @@ static mig_status_t eval_string(eval_ctx_t *c, const ast_node_t *e,
         val_t *v;
         mig_status_t st = eval_node(c, p->expr, &v);
         if (st == MIG_OK && !eval_fits(c, &p->expr->span,
-                                       b.len + val_size(v))) {
+                                       b.len + val_size(v)
+                                       + (secret ? val_size(secret) : 0))) {
             val_unref(v);
             st = MIG_EINVALID;
+        } else if (st == MIG_OK && val_holds_secret(v)) {
+            st = eval_secret_join(c, &p->expr->span, &secret, &b, v);
+            val_unref(v);
         } else if (st == MIG_OK) {
             st = eval_to_text(v, &b);
             val_unref(v);
@@ -79,9 +84,15 @@ static mig_status_t eval_string(eval_ctx_t *c, const ast_node_t *e,
                 st = eval_oom(c, &p->expr->span);
         }
         if (st != MIG_OK) {
+            val_unref(secret);
             strbuf_free(&b);
             return st;
         }
+    }
+    if (secret) {
+        mig_status_t st = eval_secret_finish(c, &e->span, secret, &b, out);
+        strbuf_free(&b);
+        return st;
     }
     val_t *s = b.oom ? NULL : val_string(b.data ? b.data : "", b.len);
     strbuf_free(&b);
@@ -266,7 +277,11 @@ static mig_status_t eval_index(eval_ctx_t *c, const ast_node_t *e,
         st = eval_list_item(c, ix, obj, idx, out);
     } else if (val_type(obj) == VAL_MAP) {
         size_t len;
-        if (val_type(idx) != VAL_STRING) {
+        if (val_type(idx) == VAL_SECRET) {
+            eval_secret_refused(c->diags, c->src, &ix->span,
+                                "used as a map key");
+            st = MIG_EINVALID;
+        } else if (val_type(idx) != VAL_STRING) {
             eval_error(c, &ix->span, "a map key must be a string, found %s",
                        eval_a_type(idx));
             st = MIG_EINVALID;
@@ -427,7 +442,9 @@ static mig_status_t eval_call(eval_ctx_t *c, const ast_node_t *e,
         return st;
     eval_call_t call = { .ctx = c, .node = e, .name = b->name, .args = args,
                          .nargs = n };
-    st = b->fn(&call, out);
+    st = eval_secret_args(&call, b->secrets);
+    if (st == MIG_OK)
+        st = b->fn(&call, out);
     for (uint32_t i = 0; i < n; i++)
         val_unref(args[i]);
     free(args);
@@ -707,7 +724,10 @@ static mig_status_t eval_binary(eval_ctx_t *c, const ast_node_t *e,
         val_unref(l);
         return st;
     }
-    st = eval_ops[op](c, e, l, r, out);
+    bool secret;
+    st = eval_secret_binary(c, e, l, r, out, &secret);
+    if (!secret)
+        st = eval_ops[op](c, e, l, r, out);
     val_unref(l);
     val_unref(r);
     return st;

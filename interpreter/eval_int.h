@@ -52,7 +52,7 @@ bool eval_fits(eval_ctx_t *c, const src_span_t *span, uint64_t size);
  * MIG_OK, or MIG_EINVALID, reported, with *V dropped. */
 mig_status_t eval_bounded(eval_ctx_t *c, const src_span_t *span, val_t **v);
 /* The type of V with its article, for messages: "null", "a bool",
- * "a number", "a string", "a list", "a map", "a duration". */
+ * "a number", "a string", "a list", "a map", "a duration", "a secret". */
 const char *eval_a_type(const val_t *v);
 
 /* ---- builtin functions (eval_builtins.c) -------------------------------- */
@@ -73,6 +73,14 @@ typedef mig_status_t (*eval_builtin_fn)(eval_call_t *call, val_t **out);
 
 #define EVAL_VARIADIC (-1)
 
+/* What a builtin takes of secrets (docs/values.md, "Secrets"). */
+typedef enum eval_secrets {
+    EVAL_SECRETS_REFUSED = 0,   /* none: it reads its arguments */
+    EVAL_SECRETS_HELD,          /* lists and maps holding them (it reads
+                                 * only their shape), not a secret */
+    EVAL_SECRETS_PASSED,        /* any: it passes them on unread */
+} eval_secrets_t;
+
 typedef struct eval_builtin {
     const char *name;
     int min_args, max_args;     /* max EVAL_VARIADIC: no limit */
@@ -80,6 +88,10 @@ typedef struct eval_builtin {
     eval_builtin_fn fn;
     const char *signature;      /* "replace(s, old, new)" */
     const char *doc;
+    eval_secrets_t secrets;
+    /* It reads the world (the environment): `mig check` never calls it,
+     * even with constant arguments. */
+    bool outside;
 } eval_builtin_t;
 
 /* Argument helpers the builtins' files share (eval_builtins.c).
@@ -101,6 +113,35 @@ mig_status_t eval_fn_ext(eval_call_t *call, val_t **out);
 mig_status_t eval_fn_starts_with(eval_call_t *call, val_t **out);
 mig_status_t eval_fn_ends_with(eval_call_t *call, val_t **out);
 mig_status_t eval_fn_matches(eval_call_t *call, val_t **out);
+
+/* secret_env(name) (eval_secret.c). */
+mig_status_t eval_fn_secret_env(eval_call_t *call, val_t **out);
+
+/* ---- secrets (eval_secret.c) -------------------------------------------- */
+
+/* Reports at SPAN that a secret cannot be WHAT ("compared with '=='",
+ * "passed to len()"), with the rule's hint: the evaluator's and the
+ * checker's one message. Returns the entry, or NULL (out of memory). */
+diag_t *eval_secret_refused(diag_list_t *diags, src_t *src,
+                            const src_span_t *span, const char *what);
+/* Refuses the arguments of CALL that POLICY does not take, at the first
+ * one. MIG_OK, MIG_EINVALID or MIG_ENOMEM. */
+mig_status_t eval_secret_args(eval_call_t *call, eval_secrets_t policy);
+/* Binary operator E on L and R when either holds a secret (*HANDLED
+ * true): + of text and a secret gives a secret; anything else is
+ * refused. *HANDLED false: the operator's own rule applies. */
+mig_status_t eval_secret_binary(eval_ctx_t *c, const ast_node_t *e,
+                                const val_t *l, const val_t *r, val_t **out,
+                                bool *handled);
+/* Interpolation met V, which holds a secret, at SPAN: *ACC (NULL or a
+ * secret) becomes *ACC, then B's text (B is emptied), then V. A list or
+ * map holding a secret is refused. */
+mig_status_t eval_secret_join(eval_ctx_t *c, const src_span_t *span,
+                              val_t **acc, strbuf_t *b, const val_t *v);
+/* The end of an interpolation that met a secret: *OUT gets ACC (taken)
+ * then B's text. */
+mig_status_t eval_secret_finish(eval_ctx_t *c, const src_span_t *span,
+                                val_t *acc, strbuf_t *b, val_t **out);
 
 /* The row for NAME, or NULL. */
 const eval_builtin_t *eval_builtin_find(const char *name);

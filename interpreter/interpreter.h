@@ -11,7 +11,8 @@
 
 /* ---- the value type --------------------------------------------------- */
 
-/* A value: null, bool, number, string, list, map or duration. Values are
+/* A value: null, bool, number, string, list, map, duration or secret
+ * (docs/values.md, "Secrets": bytes mig passes on but never shows). Values are
  * reference-counted heap objects (null, true and false are static and
  * never freed). The count is not atomic: a value belongs to one thread.
  *
@@ -32,7 +33,8 @@ typedef struct val val_t;
     X(STRING, "string")                                                      \
     X(LIST, "list")                                                          \
     X(MAP, "map")                                                            \
-    X(DURATION, "duration")
+    X(DURATION, "duration")                                                  \
+    X(SECRET, "secret")
 
 typedef enum val_type {
 #define VAL_TYPE_ENUM(name, text) VAL_##name,
@@ -103,7 +105,8 @@ uint32_t val_refcount(const val_t *v);
 /* ---- inspection -------------------------------------------------------- */
 
 val_type_t val_type(const val_t *v);
-/* "null", "bool", "number", "string", "list", "map", "duration". */
+/* "null", "bool", "number", "string", "list", "map", "duration",
+ * "secret". */
 const char *val_type_name(val_type_t t);
 /* True for a number held as an integer (exact, |n| <= 2^53). */
 bool val_is_int(const val_t *v);
@@ -115,7 +118,8 @@ int64_t val_get_ms(const val_t *v);       /* a duration */
 /* The bytes of a string, NUL-terminated (LEN, if not NULL, gets the length;
  * the string may hold NUL bytes itself). Borrowed: valid while V lives. */
 const char *val_get_str(const val_t *v, size_t *len);
-/* Bytes of a string, items of a list, entries of a map; 0 otherwise. */
+/* Bytes of a string, items of a list, entries of a map; 0 otherwise (a
+ * secret's length is not told). */
 size_t val_len(const val_t *v);
 /* The size of V (VAL_NODE_SIZE), in O(1); saturates near UINT64_MAX. */
 uint64_t val_size(const val_t *v);
@@ -165,13 +169,15 @@ bool val_map_delete(val_t *map, const char *key, size_t len);
 
 /* Deep equality. Numbers compare by value (1 == 1.0, -0.0 == 0); a
  * duration never equals a number; maps are equal when they hold the same
- * keys with equal values, in any order. */
+ * keys with equal values, in any order; secrets when their recipes are
+ * (the evaluator refuses == on them: this is mig's own bookkeeping). */
 bool val_equal(const val_t *a, const val_t *b);
 /* A total order consistent with val_equal: <0, 0 or >0. Values of
  * different types order by type: null < bool < number < duration < string
- * < list < map. false < true; numbers by value; durations by length;
- * strings bytewise (code point order); lists element by element, then the
- * shorter first; maps by size, then entry by entry in key order. */
+ * < list < map < secret. false < true; numbers by value; durations by
+ * length; strings bytewise (code point order); lists element by element,
+ * then the shorter first; maps by size, then entry by entry in key order;
+ * secrets by their recipes (never their bytes). */
 int val_compare(const val_t *a, const val_t *b);
 /* Appends the canonical text of V: JSON-like, deterministic, one line,
  * maps in insertion order, durations bare (1m30s), doubles with a
@@ -197,9 +203,14 @@ mig_status_t val_from_json(src_t *src, diag_list_t *diags, val_t **out);
 enum {
     VAL_JSON_PRETTY = 1u << 0,  /* two-space indent, one item a line */
     VAL_JSON_ASCII = 1u << 1,   /* \uXXXX escapes for everything non-ASCII */
+    /* A secret as {"$secret": RECIPE} (its sources, never its bytes), for
+     * the state store, which reads it back sealed (val_secret_unseal);
+     * without the flag a secret is written "***". */
+    VAL_JSON_SEALED = 1u << 2,
 };
 /* Appends V as JSON (no trailing newline). Durations become strings in
- * their canonical text. MIG_ENOMEM when OUT ran out. */
+ * their canonical text, secrets "***" (see VAL_JSON_SEALED). MIG_ENOMEM
+ * when OUT ran out. */
 mig_status_t val_to_json(const val_t *v, strbuf_t *out, unsigned flags);
 
 /* ---- YAML ---------------------------------------------------------------- */
@@ -225,6 +236,82 @@ mig_status_t val_from_yaml_lenient(src_t *src, diag_list_t *diags,
  * written in full (no anchors). MIG_ENOMEM when memory ran out,
  * MIG_EINVALID for a string longer than libyaml takes (2 GiB). */
 mig_status_t val_to_yaml(const val_t *v, strbuf_t *out);
+
+/* ---- secrets (secret.c; docs/values.md, "Secrets") -------------------- */
+
+/* A secret holds bytes that mig passes to an action but never shows: every
+ * printer of values (val_format, val_to_json, val_to_yaml, eval_to_text)
+ * writes it as SECRET_MASK, the state store keeps only where it came from
+ * (its recipe), and the evaluator refuses what would reveal it (compare,
+ * convert, index, use as a key). Text joined with a secret (interpolation,
+ * +) is a secret. Its bytes leave mig only through val_secret_reveal,
+ * called where they go out: a command's arguments and environment, a
+ * request's headers.
+ *
+ * Its RECIPE says how to get the bytes again (a resume, a rollback): a
+ * list of parts, each a string (text joined to it, not secret) or a
+ * source, a map of one entry:
+ *   {"env": NAME}          the environment variable NAME;
+ *   {"file": PATH}         the file PATH (secret_file's rules);
+ *   {"command": [ARGV...]} the output of a command (secret_command's).
+ * A secret read back from the store is sealed: it has its recipe but not
+ * its bytes until val_secret_reveal fetches them from its sources. */
+#define SECRET_MASK "***"
+/* The most bytes a secret read from a file or a command may have. */
+#define SECRET_MAX_BYTES 65536
+/* How long a command that gives a secret may run (secret_command). */
+#define SECRET_COMMAND_MS 10000
+
+/* A new secret of the LEN bytes at BYTES (copied; any bytes but NUL),
+ * fetched from SOURCE (a source map as above, borrowed: checked by
+ * assert). The C API for whatever resolves secrets (secret_env,
+ * secret_file, secret_command; a configuration's `secret:` references).
+ * NULL when out of memory. */
+val_t *val_secret_new(const char *bytes, size_t len, val_t *source);
+/* A secret of the text of A then B (each a string or a secret, one at
+ * least a secret): what interpolation and + give. Sealed when either is.
+ * NULL when out of memory. */
+val_t *val_secret_concat(const val_t *a, const val_t *b);
+/* Whether V is a secret or a list or map that holds one (at any depth),
+ * in O(1). */
+bool val_holds_secret(const val_t *v);
+/* The recipe of secret V (borrowed). */
+val_t *val_secret_recipe(const val_t *v);
+/* Whether secret V is sealed (its bytes not fetched yet). */
+bool val_secret_sealed(const val_t *v);
+/* The bytes of secret V, for the one place they leave mig: *BYTES (NUL-
+ * terminated, borrowed while V lives) and *LEN. A sealed V fetches them
+ * from its sources first (and keeps them); when a source fails (the
+ * variable is gone, the file unreadable) returns MIG_EINVALID with WHY
+ * naming it, never the bytes. MIG_ENOMEM when out of memory. */
+mig_status_t val_secret_reveal(const val_t *v, const char **bytes,
+                               size_t *len, strbuf_t *why);
+/* Replaces in *V (a value read from JSON written with VAL_JSON_SEALED)
+ * every map {"$secret": RECIPE} whose recipe is well formed by a sealed
+ * secret, copying the lists and maps on the way (*V is released and
+ * replaced when anything changed). MIG_OK or MIG_ENOMEM. */
+mig_status_t val_secret_unseal(val_t **v);
+
+/* The resolvers: each gives a new secret *OUT whose recipe names its
+ * source, or MIG_EINVALID with WHY saying what is wrong (naming the
+ * variable, file or program; never a byte of the value), or MIG_ENOMEM.
+ * An empty value is refused, as is one holding a NUL byte. */
+/* The environment variable NAME. */
+mig_status_t secret_env(const char *name, val_t **out, strbuf_t *why);
+/* The whole file PATH less one trailing newline ("\n" or "\r\n"); a
+ * regular file of at most SECRET_MAX_BYTES, not readable by others (mode
+ * o+r is refused: chmod o-r PATH). */
+mig_status_t secret_file(const char *path, val_t **out, strbuf_t *why);
+/* The standard output, less one trailing newline, of the command ARGV (a
+ * list of strings, run without a shell, found on PATH; stdin /dev/null,
+ * stderr discarded): it must exit 0 within TIMEOUT_MS (<= 0:
+ * SECRET_COMMAND_MS; killed after) and write at most SECRET_MAX_BYTES. */
+mig_status_t secret_command(const val_t *argv, int64_t timeout_ms,
+                            val_t **out, strbuf_t *why);
+/* The secret from SOURCE, a source map as above, by its resolver (a
+ * command with the default time). MIG_EINVALID for a map that is no
+ * source. */
+mig_status_t secret_resolve(const val_t *source, val_t **out, strbuf_t *why);
 
 /* ---- execution graph -------------------------------------------------- */
 
@@ -498,6 +585,8 @@ typedef enum action_effect {
 
 /* Type masks for arguments and results: one bit per val_type_t. */
 #define ACTION_T(type) (1u << VAL_##type)
+/* Any value but a secret: a secret goes only where a row says so (an
+ * argument's .secrets). */
 #define ACTION_T_ANY 0x7fu
 
 /* One argument of an action. Positional arguments fill the rows in order;
@@ -517,6 +606,11 @@ typedef struct action_arg {
     bool replaces;
     const char *def;        /* default as JSON text, or NULL (no value) */
     const char *doc;
+    /* It takes secrets (docs/values.md, "Secrets"): a secret where it
+     * takes a string, and lists and maps that hold secrets. The action
+     * reads their bytes only with val_secret_reveal, where they leave
+     * mig. Without it, a value that is or holds a secret is refused. */
+    bool secrets;
 } action_arg_t;
 
 /* The context an action's functions get from the runtime: where relative

@@ -15,6 +15,7 @@
 enum {
     VAL_F_INT = 1u << 0,     /* a number held as int64 (|n| <= 2^53) */
     VAL_F_HASHED = 1u << 1,  /* a string's hash is cached */
+    VAL_F_SECRETS = 1u << 2, /* a list or map holds a secret, at any depth */
 };
 
 struct val {
@@ -65,6 +66,20 @@ typedef struct val_map {
     val_entry_t *entries;    /* in insertion order */
     uint32_t *slots;         /* open addressing: entry index + 1, 0 empty */
 } val_map_t;
+
+typedef struct val_secret {
+    val_t h;
+    val_t *recipe;           /* a list of parts (interpreter.h) */
+    char *data;              /* LEN bytes and a NUL, malloc'd and wiped
+                              * when freed; NULL while sealed */
+    size_t len;
+} val_secret_t;
+
+/* Frees what secret V holds (not V itself), wiping its bytes. */
+void val_secret_release(val_t *v);
+/* Whether V is a secret's source: {env: NAME}, {file: PATH} (non-empty
+ * strings without NUL) or {command: LIST} (secret.c). */
+bool secret_source_valid(const val_t *v);
 
 /* Depth of a value: 0 for scalars. */
 uint32_t val_depth(const val_t *v);

@@ -540,6 +540,10 @@ static void type_hint(diag_list_t *diags, diag_t *d, const char *name,
     else if (t == VAL_MAP)
         diag_hint(diags, d, "write it as JSON or as in a plan, quoted for "
                   "the shell: --param '%s={\"key\": 1}'", name);
+    else if (t == VAL_SECRET)
+        diag_hint(diags, d, "a secret is never given on the command line, "
+                  "where it would be seen: set what its default reads (the "
+                  "variable of secret_env)");
 }
 
 /* "--param 'n': expected a number (the default is 4), found 'abc'". */
@@ -549,12 +553,14 @@ static mig_status_t wrong_type(const param_t *target, const char *text,
     strbuf_t def, def_short, found;
     strbuf_init(&def);
     strbuf_init(&def_short);
+    strbuf_init(&found);
     val_format(target->def, &def);
     if (!def.oom)
         val_snippet(&def_short, def.data, def.len, PARAMS_SNIPPET);
-    const char *shown = snippet(&found, text);
-    bool oom = def.oom || def_short.oom || !shown;
     val_type_t t = val_type(target->def);
+    /* What was given for a secret is not repeated: it may be one. */
+    const char *shown = t == VAL_SECRET ? SECRET_MASK : snippet(&found, text);
+    bool oom = def.oom || def_short.oom || !shown;
     diag_t *d = oom ? NULL : diag_add(diags, DIAG_ERROR, NULL, NULL,
         "--param '%s': expected %s (the default is %s), found '%s'",
         target->name, t == VAL_NULL ? "a string" : eval_a_type(target->def),

@@ -45,6 +45,8 @@ bool schema_is_type(const val_t *v, const char *t)
         return strcmp(t, "object") == 0;
     case VAL_DURATION:
         return strcmp(t, "duration") == 0;
+    case VAL_SECRET:            /* its bytes are not looked at */
+        return strcmp(t, "secret") == 0;
     }
     return false;
 }
@@ -54,7 +56,7 @@ const char *schema_type_of(const val_t *v)
     static const char *const names[] = {
         [VAL_NULL] = "null", [VAL_BOOL] = "boolean", [VAL_NUMBER] = "number",
         [VAL_STRING] = "string", [VAL_LIST] = "array", [VAL_MAP] = "object",
-        [VAL_DURATION] = "duration",
+        [VAL_DURATION] = "duration", [VAL_SECRET] = "secret",
     };
     if (val_type(v) == VAL_NUMBER && val_is_int(v))
         return "integer";

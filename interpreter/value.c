@@ -1,7 +1,8 @@
 /* value.c: the value type every later stage shares (the evaluator, the
  * runtime, Lua, the JSON and YAML readers and writers): constructors,
- * reference counts, lists, insertion-ordered hashed maps, equality and
- * order. Text forms are in value_text.c. */
+ * reference counts, lists, insertion-ordered hashed maps and copies.
+ * Equality and order are in value_order.c, text forms in value_text.c,
+ * secrets in value_secret.c. */
 #include "interpreter_int.h"
 
 #include <assert.h>
@@ -23,12 +24,6 @@ static const char *const type_names[] = {
 #define VAL_TYPE_NAME(name, text) [VAL_##name] = text,
     VAL_TYPES(VAL_TYPE_NAME)
 #undef VAL_TYPE_NAME
-};
-
-/* Position of each type in val_compare's order across types. */
-static const uint8_t type_rank[] = {
-    [VAL_NULL] = 0, [VAL_BOOL] = 1, [VAL_NUMBER] = 2, [VAL_DURATION] = 3,
-    [VAL_STRING] = 4, [VAL_LIST] = 5, [VAL_MAP] = 6,
 };
 
 /* ---- constructors ------------------------------------------------------ */
@@ -181,6 +176,9 @@ static void val_free(val_t *v)
         free(m->slots);
         break;
     }
+    case VAL_SECRET:
+        val_secret_release(v);
+        break;
     default:
         break;
     }
@@ -275,6 +273,7 @@ uint64_t val_size(const val_t *v)
 {
     switch ((val_type_t)v->type) {
     case VAL_STRING: return size_add(VAL_NODE_SIZE, ((const val_str_t *)v)->len);
+    case VAL_SECRET: return size_add(VAL_NODE_SIZE, ((const val_secret_t *)v)->len);
     case VAL_LIST:   return ((const val_list_t *)v)->size;
     case VAL_MAP:    return ((const val_map_t *)v)->size;
     default:         return VAL_NODE_SIZE;
@@ -341,6 +340,8 @@ mig_status_t val_list_push_take(val_t *list, val_t *item)
     }
     l->items[l->len++] = item;
     l->depth = depth;
+    if (val_holds_secret(item))
+        list->flags |= VAL_F_SECRETS;
     l->size = size_add(l->size, val_size(item));
     return MIG_OK;
 }
@@ -483,6 +484,18 @@ val_t *val_map_value(const val_t *map, size_t i)
     return ((const val_map_t *)map)->entries[i].value;
 }
 
+/* Sets VAL_F_SECRETS on M as its values hold secrets or not (after one
+ * was replaced or removed). */
+static void map_mark_secrets(val_map_t *m)
+{
+    m->h.flags &= (uint8_t)~VAL_F_SECRETS;
+    for (size_t i = 0; i < m->len; i++)
+        if (val_holds_secret(m->entries[i].value)) {
+            m->h.flags |= VAL_F_SECRETS;
+            return;
+        }
+}
+
 /* Appends KEY (a string value, taken) with VALUE (taken); KEY must be new.
  * Consumes both references, also on failure. */
 static mig_status_t map_append(val_map_t *m, val_t *key, val_t *value)
@@ -499,6 +512,8 @@ static mig_status_t map_append(val_map_t *m, val_t *key, val_t *value)
     m->entries[m->len].key = key;
     m->entries[m->len].value = value;
     m->len++;
+    if (val_holds_secret(value))
+        m->h.flags |= VAL_F_SECRETS;
     m->size = size_add(m->size, size_add(val_len(key), val_size(value)));
     if (m->nslots)
         slot_insert(m, m->len - 1);
@@ -522,6 +537,10 @@ mig_status_t val_map_set_take(val_t *map, const char *key, size_t len,
         m->entries[i].value = value;
         m->depth = depth;
         m->size = size_add(size_sub(m->size, val_size(old)), val_size(value));
+        if (val_holds_secret(value))
+            m->h.flags |= VAL_F_SECRETS;
+        else if (val_holds_secret(old))
+            map_mark_secrets(m);
         val_unref(old);
         return MIG_OK;
     }
@@ -554,6 +573,10 @@ mig_status_t val_map_set_key_take(val_t *map, val_t *key, val_t *value)
         m->entries[i].value = value;
         m->depth = depth;
         m->size = size_add(size_sub(m->size, val_size(old)), val_size(value));
+        if (val_holds_secret(value))
+            m->h.flags |= VAL_F_SECRETS;
+        else if (val_holds_secret(old))
+            map_mark_secrets(m);
         val_unref(old);
         val_unref(key);
         return MIG_OK;
@@ -592,11 +615,14 @@ bool val_map_delete(val_t *map, const char *key, size_t len)
         return false;
     m->size = size_sub(m->size, size_add(val_len(m->entries[i].key),
                                          val_size(m->entries[i].value)));
+    bool had_secret = val_holds_secret(m->entries[i].value);
     val_unref(m->entries[i].key);
     val_unref(m->entries[i].value);
     memmove(&m->entries[i], &m->entries[i + 1],
             (m->len - i - 1) * sizeof(val_entry_t));
     m->len--;
+    if (had_secret)
+        map_mark_secrets(m);
     if (m->nslots) {
         /* Entry indices moved: rebuild the index in place. */
         memset(m->slots, 0, m->nslots * sizeof(uint32_t));
@@ -617,6 +643,7 @@ static val_t *list_copy(const val_list_t *l)
     for (size_t i = 0; i < l->len; i++)
         cl->items[i] = val_ref(l->items[i]);
     cl->len = l->len;
+    cl->h.flags = l->h.flags;
     cl->depth = l->depth;
     cl->size = l->size;
     return c;
@@ -642,6 +669,7 @@ static val_t *map_copy(const val_map_t *m)
         cm->entries[i].value = val_ref(m->entries[i].value);
     }
     cm->len = m->len;
+    cm->h.flags = m->h.flags;
     cm->depth = m->depth;
     cm->size = m->size;
     return c;
@@ -654,167 +682,4 @@ val_t *val_copy(const val_t *v)
     if (v->type == VAL_MAP)
         return map_copy((const val_map_t *)v);
     return val_ref((val_t *)v);
-}
-
-/* ---- equality and order ------------------------------------------------ */
-
-static int num_compare(const val_t *a, const val_t *b)
-{
-    if ((a->flags & b->flags) & VAL_F_INT) {
-        int64_t x = ((const val_num_t *)a)->u.i, y = ((const val_num_t *)b)->u.i;
-        return (x > y) - (x < y);
-    }
-    /* Integers are within 2^53, so they convert to doubles exactly. */
-    double x = val_get_number(a), y = val_get_number(b);
-    return (x > y) - (x < y);
-}
-
-static int str_compare(const val_t *a, const val_t *b)
-{
-    const val_str_t *x = (const val_str_t *)a, *y = (const val_str_t *)b;
-    size_t n = x->len < y->len ? x->len : y->len;
-    int c = n ? memcmp(x->data, y->data, n) : 0;
-    if (c)
-        return c < 0 ? -1 : 1;
-    return (x->len > y->len) - (x->len < y->len);
-}
-
-bool val_equal(const val_t *a, const val_t *b)
-{
-    if (a == b)
-        return true;
-    if (a->type != b->type)
-        return false;
-    switch ((val_type_t)a->type) {
-    case VAL_NULL:
-        return true;
-    case VAL_BOOL:
-        return (a->flags & VAL_F_TRUE) == (b->flags & VAL_F_TRUE);
-    case VAL_NUMBER:
-        return num_compare(a, b) == 0;
-    case VAL_DURATION:
-        return val_get_ms(a) == val_get_ms(b);
-    case VAL_STRING:
-        return str_compare(a, b) == 0;
-    case VAL_LIST: {
-        const val_list_t *x = (const val_list_t *)a, *y = (const val_list_t *)b;
-        if (x->len != y->len)
-            return false;
-        for (size_t i = 0; i < x->len; i++)
-            if (!val_equal(x->items[i], y->items[i]))
-                return false;
-        return true;
-    }
-    case VAL_MAP: {
-        const val_map_t *x = (const val_map_t *)a, *y = (const val_map_t *)b;
-        if (x->len != y->len)
-            return false;
-        for (size_t i = 0; i < x->len; i++) {
-            const val_str_t *k = (const val_str_t *)x->entries[i].key;
-            const val_t *w = val_map_get(b, k->data, k->len);
-            if (!w || !val_equal(x->entries[i].value, w))
-                return false;
-        }
-        return true;
-    }
-    }
-    return false;
-}
-
-static int key_ptr_compare(const void *a, const void *b)
-{
-    return str_compare(*(const val_t *const *)a, *(const val_t *const *)b);
-}
-
-/* The smallest key of M greater than AFTER (NULL: the smallest of all). */
-static const val_t *next_key(const val_map_t *m, const val_t *after)
-{
-    const val_t *best = NULL;
-    for (size_t i = 0; i < m->len; i++) {
-        const val_t *k = m->entries[i].key;
-        if (after && str_compare(k, after) <= 0)
-            continue;
-        if (!best || str_compare(k, best) < 0)
-            best = k;
-    }
-    return best;
-}
-
-static int entry_compare(const val_t *a, const val_t *b, const val_t *ka,
-                         const val_t *kb)
-{
-    int c = str_compare(ka, kb);
-    if (c)
-        return c;
-    const val_str_t *sa = (const val_str_t *)ka, *sb = (const val_str_t *)kb;
-    return val_compare(val_map_get(a, sa->data, sa->len),
-                       val_map_get(b, sb->data, sb->len));
-}
-
-/* Maps of equal size compare entry by entry in key order. Sorting needs
- * memory; without it (small maps, or when malloc fails) the keys are
- * walked in order by selection, which needs none. */
-static int map_compare(const val_t *a, const val_t *b)
-{
-    const val_map_t *x = (const val_map_t *)a, *y = (const val_map_t *)b;
-    if (x->len != y->len)
-        return x->len < y->len ? -1 : 1;
-    size_t n = x->len;
-    const val_t **keys = NULL;
-    if (n > MAP_LINEAR_MAX && n < SIZE_MAX / (2 * sizeof(val_t *)))
-        keys = malloc(2 * n * sizeof(val_t *));
-    int c = 0;
-    if (keys) {
-        for (size_t i = 0; i < n; i++) {
-            keys[i] = x->entries[i].key;
-            keys[n + i] = y->entries[i].key;
-        }
-        qsort(keys, n, sizeof(val_t *), key_ptr_compare);
-        qsort(keys + n, n, sizeof(val_t *), key_ptr_compare);
-        for (size_t i = 0; i < n && !c; i++)
-            c = entry_compare(a, b, keys[i], keys[n + i]);
-        free(keys);
-        return c;
-    }
-    const val_t *ka = NULL, *kb = NULL;
-    for (size_t i = 0; i < n && !c; i++) {
-        ka = next_key(x, ka);
-        kb = next_key(y, kb);
-        c = entry_compare(a, b, ka, kb);
-    }
-    return c;
-}
-
-int val_compare(const val_t *a, const val_t *b)
-{
-    if (a == b)
-        return 0;
-    if (a->type != b->type)
-        return type_rank[a->type] < type_rank[b->type] ? -1 : 1;
-    switch ((val_type_t)a->type) {
-    case VAL_NULL:
-        return 0;
-    case VAL_BOOL:
-        return (int)(a->flags & VAL_F_TRUE) - (int)(b->flags & VAL_F_TRUE);
-    case VAL_NUMBER:
-        return num_compare(a, b);
-    case VAL_DURATION: {
-        int64_t x = val_get_ms(a), y = val_get_ms(b);
-        return (x > y) - (x < y);
-    }
-    case VAL_STRING:
-        return str_compare(a, b);
-    case VAL_LIST: {
-        const val_list_t *x = (const val_list_t *)a, *y = (const val_list_t *)b;
-        for (size_t i = 0; i < x->len && i < y->len; i++) {
-            int c = val_compare(x->items[i], y->items[i]);
-            if (c)
-                return c;
-        }
-        return (x->len > y->len) - (x->len < y->len);
-    }
-    case VAL_MAP:
-        return map_compare(a, b);
-    }
-    return 0;
 }

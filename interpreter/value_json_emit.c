@@ -1,7 +1,8 @@
 /* value_json_emit.c: values to JSON, written directly: keys in insertion
  * order, doubles as the shortest text that reads back to them (1.0, 0.1,
- * 1e+300), durations as strings in their canonical text ("1m30s"), compact
- * or pretty (two spaces), optionally ASCII only. */
+ * 1e+300), durations as strings in their canonical text ("1m30s"), secrets
+ * as "***" (or their recipe, for the store), compact or pretty (two
+ * spaces), optionally ASCII only. */
 #include "interpreter_int.h"
 
 static void newline(strbuf_t *b, unsigned flags, unsigned depth)
@@ -40,6 +41,15 @@ static void write_json(const val_t *v, strbuf_t *b, unsigned flags,
         val_json_quote(b, s, len, ascii);
         return;
     }
+    case VAL_SECRET:
+        if (!(flags & VAL_JSON_SEALED)) {
+            strbuf_puts(b, "\"" SECRET_MASK "\"");
+            return;
+        }
+        strbuf_puts(b, "{\"$secret\":");
+        write_json(val_secret_recipe(v), b, flags & ~VAL_JSON_PRETTY, depth);
+        strbuf_putc(b, '}');
+        return;
     case VAL_LIST:
     case VAL_MAP:
         break;

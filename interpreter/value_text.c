@@ -289,6 +289,9 @@ static void format_value(const val_t *v, strbuf_t *out)
     case VAL_DURATION:
         strbuf_put_duration(out, val_get_ms(v));
         break;
+    case VAL_SECRET:
+        strbuf_puts(out, SECRET_MASK);
+        break;
     case VAL_STRING: {
         size_t len;
         const char *s = val_get_str(v, &len);

@@ -110,6 +110,9 @@ static void emit_value(yemit_t *y, const val_t *v)
         emit_string(y, s, len, false);
         break;
     }
+    case VAL_SECRET:
+        emit_string(y, SECRET_MASK, strlen(SECRET_MASK), false);
+        break;
     case VAL_LIST:
         emit(y, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
                  YAML_BLOCK_SEQUENCE_STYLE) != 0, &ev);

@@ -45,6 +45,7 @@ typedef enum luab_ref {
     LUAB_REF_LIST,          /* the marker metatable of lists */
     LUAB_REF_MAP,           /* ... of maps */
     LUAB_REF_DURATION,      /* the metatable of durations */
+    LUAB_REF_SECRET,        /* the metatable of secrets */
     LUAB_REF_NULL,          /* the mig.null userdata */
     LUAB_REF_BOX,           /* the metatable of C resources held by Lua */
     LUAB_REF_MSGH,          /* the message handler */
@@ -80,7 +81,7 @@ struct luab_module {
     char *path;                 /* as written in the plan: the chunk name */
     src_t *src;                 /* the file (owned by the bridge) */
     int refs[LUAB_REF_COUNT];
-    const void *p_list, *p_map, *p_duration, *p_null;
+    const void *p_list, *p_map, *p_duration, *p_null, *p_secret;
     /* the limits: memory */
     size_t used, limit;
     bool sys_oom;               /* malloc failed under the limit */

@@ -89,6 +89,28 @@ static const luaL_Reg duration_meta[] = {
     { "__unm", duration_unm }, { NULL, NULL },
 };
 
+/* A secret is a userdata holding a reference to its value: its text is
+ * "***", and nothing in Lua reads its bytes (docs/lua.md, "Values"). */
+static int secret_tostring(lua_State *L)
+{
+    lua_pushliteral(L, SECRET_MASK);
+    return 1;
+}
+
+static int secret_gc(lua_State *L)
+{
+    val_t **p = lua_touserdata(L, 1);
+    if (p) {
+        val_unref(*p);
+        *p = NULL;
+    }
+    return 0;
+}
+
+static const luaL_Reg secret_meta[] = {
+    { "__tostring", secret_tostring }, { "__gc", secret_gc }, { NULL, NULL },
+};
+
 static int null_tostring(lua_State *L)
 {
     lua_pushliteral(L, "null");
@@ -108,29 +130,32 @@ static void keep_table(lua_State *L, luab_module_t *m, luab_ref_t ref,
     m->refs[ref] = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
+/* keep_table, with the functions FNS (NULL: none) set in it and the
+ * table locked: getmetatable gives NAME, setmetatable is refused. */
+static void keep_locked(lua_State *L, luab_module_t *m, luab_ref_t ref,
+                        const char *name, const void **p,
+                        const luaL_Reg *fns)
+{
+    keep_table(L, m, ref, name, p);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[ref]);
+    if (fns)
+        luaL_setfuncs(L, fns, 0);
+    lua_pushstring(L, name);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+}
+
 void luab_open_values(lua_State *L, luab_module_t *m)
 {
     /* Locked like every metatable mig hands out: a module that could
      * reach the one lists share could give it a __gc, and Lua runs
      * finalizers with hooks off, where no limit stops them. */
-    static const struct { luab_ref_t ref; const char *name; } marks[] = {
-        { LUAB_REF_LIST, "mig.list" }, { LUAB_REF_MAP, "mig.map" },
-    };
-    for (size_t i = 0; i < 2; i++) {
-        keep_table(L, m, marks[i].ref, marks[i].name,
-                   i == 0 ? &m->p_list : &m->p_map);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[marks[i].ref]);
-        lua_pushstring(L, marks[i].name);
-        lua_setfield(L, -2, "__metatable");
-        lua_pop(L, 1);
-    }
-
-    keep_table(L, m, LUAB_REF_DURATION, "mig.duration", &m->p_duration);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[LUAB_REF_DURATION]);
-    luaL_setfuncs(L, duration_meta, 0);
-    lua_pushliteral(L, "mig.duration");
-    lua_setfield(L, -2, "__metatable");
-    lua_pop(L, 1);
+    keep_locked(L, m, LUAB_REF_LIST, "mig.list", &m->p_list, NULL);
+    keep_locked(L, m, LUAB_REF_MAP, "mig.map", &m->p_map, NULL);
+    keep_locked(L, m, LUAB_REF_DURATION, "mig.duration", &m->p_duration,
+                duration_meta);
+    keep_locked(L, m, LUAB_REF_SECRET, "mig.secret", &m->p_secret,
+                secret_meta);
 
     lua_newuserdatauv(L, 1, 0);
     m->p_null = lua_touserdata(L, -1);
@@ -208,6 +233,8 @@ const char *luab_type(lua_State *L, int idx)
         if (lua_getmetatable(L, idx)) {
             if (lua_topointer(L, -1) == m->p_duration)
                 t = "duration";
+            else if (lua_topointer(L, -1) == m->p_secret)
+                t = "secret";
             lua_pop(L, 1);
         }
         return t;

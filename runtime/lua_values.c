@@ -2,7 +2,7 @@
  * "Values"). Lists and maps become tables marked by a metatable of their
  * kind, so that empty ones keep their kind; null is the mig.null
  * userdata; integers stay integers and floats floats; durations are
- * userdata. Going back, tables are read with raw access only, so no
+ * userdata, and so are secrets, which Lua cannot read. Going back, tables are read with raw access only, so no
  * metamethod of a module's can run, and nothing raises a Lua error:
  * what has no mig form is said in words, with where it is in the value. */
 #include <math.h>
@@ -57,6 +57,13 @@ void luab_push(lua_State *L, const val_t *v)
     case VAL_DURATION:
         luab_push_duration(L, val_get_ms(v));
         return;
+    case VAL_SECRET: {
+        val_t **p = lua_newuserdatauv(L, sizeof(val_t *), 0);
+        *p = val_ref((val_t *)v);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, m->refs[LUAB_REF_SECRET]);
+        lua_setmetatable(L, -2);
+        return;
+    }
     case VAL_LIST: {
         size_t n = val_len(v);
         luaL_checkstack(L, 4, "a value nested too deep");
@@ -590,6 +597,10 @@ static mig_status_t to_val(conv_t *c, int idx, val_t **out)
             if (mt == c->m->p_duration) {
                 *out = val_duration(*(const int64_t *)lua_touserdata(L, idx));
                 return *out ? MIG_OK : MIG_ENOMEM;
+            }
+            if (mt == c->m->p_secret) {     /* the secret itself, back */
+                *out = val_ref(*(val_t *const *)lua_touserdata(L, idx));
+                return MIG_OK;
             }
         }
         return bad(c, "a %s, which has no mig form", "userdata");

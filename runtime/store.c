@@ -480,7 +480,8 @@ void store_bind_str(sqlite3_stmt *q, int col, const char *text)
 }
 
 /* Binds V as JSON text (SQL NULL for no value), written into the store's
- * buffer SLOT, which must stay untouched until Q has run. */
+ * buffer SLOT, which must stay untouched until Q has run. A secret is
+ * written sealed: its recipe, never its bytes (docs/state.md, "Values"). */
 static mig_status_t bind_json(store_t *s, sqlite3_stmt *q, int col, int slot,
                               const val_t *v)
 {
@@ -490,7 +491,7 @@ static mig_status_t bind_json(store_t *s, sqlite3_stmt *q, int col, int slot,
     }
     strbuf_t *b = &s->json[slot];
     b->len = 0;
-    if (val_to_json(v, b, 0) != MIG_OK || b->oom || !b->data) {
+    if (val_to_json(v, b, VAL_JSON_SEALED) != MIG_OK || b->oom || !b->data) {
         strbuf_free(b);
         diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "out of memory writing "
                  "to '%s'", s->path);

@@ -100,7 +100,8 @@ static void param_text(store_batch_t *b, store_param_t *p, const char *text)
     *p = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)at, .len = len };
 }
 
-/* V as JSON text written into the text of batch B (NULL: SQL NULL). */
+/* V as JSON text written into the text of batch B (NULL: SQL NULL); a
+ * secret sealed, as bind_json writes it. */
 static void param_json(store_batch_t *b, store_param_t *p, const val_t *v)
 {
     if (!v) {
@@ -108,7 +109,7 @@ static void param_json(store_batch_t *b, store_param_t *p, const val_t *v)
         return;
     }
     size_t at = b->text.len;
-    val_to_json(v, &b->text, 0);
+    val_to_json(v, &b->text, VAL_JSON_SEALED);
     *p = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)at,
                           .len = b->text.len - at };
 }

@@ -4,6 +4,7 @@
  * transaction they see its writes. The *_each functions stream rows to a
  * callback that may call the store again (even the same *_each: a nested
  * call gets a statement of its own). */
+#define _GNU_SOURCE     /* memmem */
 #include "store_int.h"
 
 #include <errno.h>
@@ -49,6 +50,13 @@ mig_status_t store_column_value(store_t *s, sqlite3_stmt *q, int col,
     src_free(src);
     if (st == MIG_EINVALID)
         return damaged(s, sqlite3_column_name(q, col), text);
+    /* A secret comes back sealed: shown "***", fetched from its sources
+     * again where an action needs its bytes. */
+    if (st == MIG_OK && memmem(text, (size_t)len, "\"$secret\"", 9)
+        && (st = val_secret_unseal(out)) != MIG_OK) {
+        val_unref(*out);
+        *out = NULL;
+    }
     return st;
 }
 

@@ -191,7 +191,7 @@ const char *adapt_a_type(const val_t *v)
     static const char *const articled[] = {
         [VAL_NULL] = "null", [VAL_BOOL] = "a bool", [VAL_NUMBER] = "a number",
         [VAL_STRING] = "a string", [VAL_LIST] = "a list", [VAL_MAP] = "a map",
-        [VAL_DURATION] = "a duration",
+        [VAL_DURATION] = "a duration", [VAL_SECRET] = "a secret",
     };
     return articled[val_type(v)];
 }

@@ -9,19 +9,18 @@
  * its own before it executes the command; mig writes that line only once
  * the journal holds the process (actx_started). If mig dies first, the
  * pipe's end closes and the shell exits without running anything. The
- * `check` argument settles a command that was running when mig died. */
+ * `check` argument settles a command that was running when mig died.
+ * Its argv, environment and directory are made in exec_args.c. */
+#define _GNU_SOURCE     /* memmem */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
 #include "stdlib_int.h"
-
-extern char **environ;
 
 #define EXEC_KEEP (1024 * 1024)     /* bytes of stdout and stderr kept */
 #define EXEC_KILL_MS 2000           /* SIGTERM, then SIGKILL this later */
@@ -31,17 +30,12 @@ extern char **environ;
 #define EXEC_CHECK_MS 60000         /* a check without the step's timeout */
 #define EXEC_GATE_CLOSED 125        /* the gate's shell: mig died first */
 
-/* The gate: reads one line from fd 3, then runs the command ("$@") with
- * fd 3 closed; without the line (mig died, so the pipe's end closed) it
- * exits without running anything. */
-static const char gate_script[] =
-    "IFS= read -r _ <&3 || exit 125; exec 3<&-; exec \"$@\"";
-
-/* Appends the command CMD (a string, or a list of words) as text. */
+/* Appends the command CMD (a string, or a list of words) as text; a
+ * secret is "***". */
 static void command_text(const val_t *cmd, strbuf_t *out)
 {
-    if (val_type(cmd) == VAL_STRING) {
-        strbuf_puts(out, val_get_str(cmd, NULL));
+    if (val_type(cmd) != VAL_LIST) {
+        eval_to_text(cmd, out);
         return;
     }
     for (size_t i = 0; i < val_len(cmd); i++) {
@@ -86,6 +80,7 @@ typedef struct exec_call {
     int64_t status;
     int term_signal;
     int64_t timeout_ms;
+    val_t *secrets;             /* the secrets given to it (a list) */
     unsigned open_handles;      /* closes not yet called back */
     char *cmd;                  /* the command's text, for messages */
     char buf[65536];            /* what the pipes are read into */
@@ -95,6 +90,7 @@ static void call_free(exec_call_t *x)
 {
     strbuf_free(&x->text[0]);
     strbuf_free(&x->text[1]);
+    val_unref(x->secrets);
     free(x->cmd);
     free(x);
 }
@@ -106,6 +102,47 @@ static void signal_all(exec_call_t *x, int sig)
         return;
     if (uv_kill(-x->proc.pid, sig) != 0 && !x->exited)
         uv_process_kill(&x->proc, sig);
+}
+
+/* Replaces in B every occurrence of the bytes of each secret of SECRETS
+ * (a list of revealed secrets) by "***": what a command echoes of a
+ * secret given to it is not kept. When B was CUT (EXEC_KEEP reached), a
+ * secret's beginning at its end goes too. */
+static void scrub(strbuf_t *b, const val_t *secrets, bool cut)
+{
+    for (size_t k = 0; k < val_len(secrets) && b->data; k++) {
+        const char *s;
+        size_t n;
+        strbuf_t why, out;
+        strbuf_init(&why);
+        bool ok = val_secret_reveal(val_list_get(secrets, k), &s, &n, &why)
+                  == MIG_OK && n > 0;
+        strbuf_free(&why);
+        if (!ok)
+            continue;
+        strbuf_init(&out);
+        for (size_t i = 0; i < b->len;) {
+            const char *at = memmem(b->data + i, b->len - i, s, n);
+            size_t upto = at ? (size_t)(at - b->data) : b->len;
+            strbuf_put(&out, b->data + i, upto - i);
+            if (at)
+                strbuf_puts(&out, SECRET_MASK);
+            i = at ? upto + n : upto;
+        }
+        for (size_t j = n - 1; cut && j > 0 && !out.oom; j--)
+            if (out.len >= j && memcmp(out.data + out.len - j, s, j) == 0) {
+                out.len -= j;
+                strbuf_puts(&out, SECRET_MASK);
+                break;
+            }
+        if (out.oom) {          /* keep nothing rather than the secret */
+            strbuf_free(&out);
+            b->len = 0;
+            continue;
+        }
+        strbuf_free(b);
+        *b = out;
+    }
 }
 
 /* What the command wrote to stream I, as a new string value. */
@@ -186,6 +223,8 @@ static mig_status_t outcome(exec_call_t *x, val_t **result)
 {
     *result = NULL;
     action_ctx_t *c = x->ctx;
+    for (int i = 0; i < 2 && x->secrets; i++)
+        scrub(&x->text[i], x->secrets, x->cut[i]);
     if (x->checking)
         return check_outcome(x, result);
     if (x->not_started)
@@ -357,176 +396,6 @@ static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
     maybe_done(x);
 }
 
-/* ---- arguments ---------------------------------------------------------- */
-
-/* Appends V as the text of one word (a string as it is), refusing NUL
- * bytes: *OUT gets a malloc'd copy. */
-static mig_status_t word(action_ctx_t *c, const val_t *v, const char *what,
-                         char **out)
-{
-    strbuf_t b;
-    strbuf_init(&b);
-    eval_to_text(v, &b);
-    *out = NULL;
-    mig_status_t st = b.oom ? MIG_ENOMEM : MIG_OK;
-    if (st == MIG_OK && b.data && strlen(b.data) != b.len)
-        st = actx_fail(c, "InvalidConfig", "exec.run: %s holds a NUL byte",
-                       what);
-    else if (st == MIG_OK && !(*out = strdup(b.data ? b.data : "")))
-        st = MIG_ENOMEM;
-    strbuf_free(&b);
-    return st;
-}
-
-static void free_words(char **v)
-{
-    for (size_t i = 0; v && v[i]; i++)
-        free(v[i]);
-    free(v);
-}
-
-/* The argv of CMD: /bin/sh -c CMD for a string, the words of a list;
- * GATED, behind the gate (/bin/sh -c GATE mig-exec ARGV...). */
-static mig_status_t make_argv(action_ctx_t *c, const val_t *cmd, bool gated,
-                              char ***out)
-{
-    static const char *const gate[] = { "/bin/sh", "-c", gate_script,
-                                        "mig-exec" };
-    bool shell = val_type(cmd) == VAL_STRING;
-    size_t n = shell ? 3 : val_len(cmd);
-    size_t pre = gated ? sizeof gate / sizeof *gate : 0;
-    *out = NULL;
-    if (n == 0)
-        return actx_fail(c, "InvalidConfig", "exec.run: the command is an "
-                         "empty list");
-    char **v = calloc(pre + n + 1, sizeof(*v));
-    if (!v)
-        return MIG_ENOMEM;
-    mig_status_t st = MIG_OK;
-    for (size_t i = 0; i < pre && st == MIG_OK; i++)
-        if (!(v[i] = strdup(gate[i])))
-            st = MIG_ENOMEM;
-    char **w = v + pre;
-    if (st == MIG_OK && shell
-        && (!(w[0] = strdup("/bin/sh")) || !(w[1] = strdup("-c"))))
-        st = MIG_ENOMEM;
-    if (st == MIG_OK && shell)
-        st = word(c, cmd, "the command", &w[2]);
-    for (size_t i = 0; !shell && st == MIG_OK && i < n; i++)
-        st = word(c, val_list_get(cmd, i), "a word of the command", &w[i]);
-    if (st != MIG_OK) {
-        free_words(v);
-        return st;
-    }
-    *out = v;
-    return MIG_OK;
-}
-
-/* The environment: mig's own, with ENV's entries set (a null value
- * removes the variable). */
-static mig_status_t make_env(action_ctx_t *c, const val_t *env, char ***out)
-{
-    size_t n = 0, add = env ? val_len(env) : 0;
-    while (environ[n])
-        n++;
-    char **v = calloc(n + add + 1, sizeof(*v));
-    if (!v)
-        return MIG_ENOMEM;
-    size_t k = 0;
-    mig_status_t st = MIG_OK;
-    for (size_t i = 0; st == MIG_OK && i < n; i++) {
-        const char *eq = strchr(environ[i], '=');
-        size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-        if (env && val_map_get(env, environ[i], len))
-            continue;           /* set (or removed) by ENV */
-        if (!(v[k++] = strdup(environ[i])))
-            st = MIG_ENOMEM;
-    }
-    for (size_t i = 0; st == MIG_OK && i < add; i++) {
-        size_t len;
-        const char *name = val_get_str(val_map_key(env, i), &len);
-        val_t *value = val_map_value(env, i);
-        if (!len || strchr(name, '=') || strlen(name) != len) {
-            st = actx_fail(c, "InvalidConfig", "exec.run: '%s' cannot name "
-                           "an environment variable", name);
-            break;
-        }
-        if (val_type(value) == VAL_NULL)
-            continue;
-        char *text;
-        st = word(c, value, "a value of env", &text);
-        if (st != MIG_OK)
-            break;
-        strbuf_t b;
-        strbuf_init(&b);
-        strbuf_printf(&b, "%s=%s", name, text);
-        free(text);
-        if (b.oom)
-            st = MIG_ENOMEM;
-        else
-            v[k++] = b.data;
-    }
-    if (st != MIG_OK) {
-        free_words(v);
-        return st;
-    }
-    *out = v;
-    return MIG_OK;
-}
-
-/* The working directory: DIR from the base, or the base ("" -> NULL, the
- * current directory). */
-static mig_status_t make_cwd(action_ctx_t *c, const char *dir, char **out)
-{
-    *out = NULL;
-    const char *p = actx_path(c, dir ? dir : ".");
-    if (!p)
-        return MIG_ENOMEM;
-    struct stat sb;
-    if (stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        return actx_fail(c, "MissingDependency", "exec.run: the directory "
-                         "'%s' is not there", dir ? dir : ".");
-    return (*out = strdup(p)) ? MIG_OK : MIG_ENOMEM;
-}
-
-/* 0 when the program PROG can be run with the environment ENV (found on
- * its PATH unless PROG holds a '/', as execvp finds it), else the errno
- * that running it would meet: the gate's shell runs it, so mig looks
- * first and reports a missing program as uv_spawn would. */
-static int find_program(const char *prog, char **env)
-{
-    if (strchr(prog, '/'))
-        return access(prog, X_OK) == 0 ? 0 : errno;
-    const char *path = "/usr/local/bin:/usr/bin:/bin";
-    for (size_t i = 0; env[i]; i++)
-        if (strncmp(env[i], "PATH=", 5) == 0)
-            path = env[i] + 5;
-    int err = ENOENT;
-    strbuf_t b;
-    strbuf_init(&b);
-    for (const char *p = path;; p++) {
-        const char *end = strchr(p, ':');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        b.len = 0;
-        strbuf_put(&b, n ? p : ".", n ? n : 1);
-        strbuf_putc(&b, '/');
-        strbuf_puts(&b, prog);
-        if (b.oom)
-            break;
-        if (access(b.data, X_OK) == 0) {
-            err = 0;
-            break;
-        }
-        if (errno == EACCES)
-            err = EACCES;
-        if (!end)
-            break;
-        p = end;
-    }
-    strbuf_free(&b);
-    return err;
-}
-
 /* Lets the gated command run: the line its gate waits for. Whether it
  * could. */
 static bool open_gate(void *data)
@@ -580,7 +449,7 @@ static void start(exec_call_t *x, uv_loop_t *loop, char **argv, char **env,
     };
     /* Behind the gate, the program the shell will run is looked for
      * first (the list form; a string's shell is /bin/sh). */
-    int missing = x->gated && !x->shell ? find_program(argv[4], env) : 0;
+    int missing = x->gated && !x->shell ? exec_find_program(argv[4], env) : 0;
     x->proc_made = !missing;
     x->spawn_error = missing ? uv_translate_sys_error(missing)
                              : uv_spawn(loop, &x->proc, &o);
@@ -614,11 +483,13 @@ static mig_status_t exec_start(action_ctx_t *c, const val_t *args,
         return actx_fail(c, "Unavailable", "exec.run: commands run only in "
                          "a run, with its event loop");
     char **argv = NULL, **env = NULL, *cwd = NULL;
-    mig_status_t st = make_argv(c, cmd, !checking, &argv);
+    val_t *secrets = val_list_new(0);
+    mig_status_t st = secrets ? exec_argv(c, cmd, !checking, secrets, &argv)
+                              : MIG_ENOMEM;
     if (st == MIG_OK)
-        st = make_env(c, stdlib_arg(args, "env"), &env);
+        st = exec_env(c, stdlib_arg(args, "env"), secrets, &env);
     if (st == MIG_OK)
-        st = make_cwd(c, stdlib_arg_str(args, "dir"), &cwd);
+        st = exec_cwd(c, stdlib_arg_str(args, "dir"), &cwd);
     exec_call_t *x = st == MIG_OK ? calloc(1, sizeof(*x)) : NULL;
     strbuf_t text;
     strbuf_init(&text);
@@ -639,15 +510,18 @@ static mig_status_t exec_start(action_ctx_t *c, const val_t *args,
         x->timeout_ms = timeout_ms;
         x->gated = !checking;
         x->checking = checking;
-        x->shell = val_type(cmd) == VAL_STRING;
+        x->shell = val_type(cmd) != VAL_LIST;
+        x->secrets = secrets;
+        secrets = NULL;
         actx_suspend(c, on_cancel, x);
         start(x, host->loop, argv, env, cwd);
     } else {
         free(x);
     }
     strbuf_free(&text);
-    free_words(argv);
-    free_words(env);
+    val_unref(secrets);
+    exec_free_words(argv);
+    exec_free_words(env);
     free(cwd);
     return st;
 }
@@ -689,12 +563,12 @@ static mig_status_t exec_applied(action_ctx_t *c, const val_t *args,
 
 static const action_arg_t exec_run_args[] = {
     { .name = "cmd", .types = ACTION_T(STRING) | ACTION_T(LIST),
-      .required = true,
+      .required = true, .secrets = true,
       .doc = "a shell command line (run by /bin/sh -c), or a list of words "
              "run as they are, without a shell" },
     { .name = "dir", .types = ACTION_T(STRING),
       .doc = "the working directory, relative to the plan's directory" },
-    { .name = "env", .types = ACTION_T(MAP),
+    { .name = "env", .types = ACTION_T(MAP), .secrets = true,
       .doc = "variables added to the environment (null removes one)" },
     { .name = "timeout", .types = ACTION_T(DURATION),
       .doc = "stop the command after this long (SIGTERM, SIGKILL 2s later; "
@@ -703,6 +577,7 @@ static const action_arg_t exec_run_args[] = {
       .doc = "the paths the command changes: their states are journaled "
              "before and after it, and a rollback verifies them" },
     { .name = "check", .types = ACTION_T(STRING) | ACTION_T(LIST),
+      .secrets = true,
       .doc = "a command that settles this one after a crash: it exits 0 "
              "when the command's effect is in place, 1 when it is not "
              "(run only on resume or rollback, in the same dir and env)" },

@@ -43,7 +43,9 @@ static mig_status_t log_run(action_ctx_t *c, const val_t *args, val_t **out)
 
 static const action_arg_t log_args[] = {
     { .name = "message", .types = ACTION_T_ANY, .required = true,
-      .doc = "the text (any other value is written as ${} would)" },
+      .secrets = true,
+      .doc = "the text (any other value is written as ${} would; a secret "
+             "as ***)" },
     { 0 },
 };
 

@@ -90,4 +90,24 @@ mig_status_t stdlib_content(const val_t *content, strbuf_t *out);
  * what a command or an endpoint sent, as a string value may hold it. */
 void stdlib_put_lossy(strbuf_t *out, const char *b, size_t n);
 
+/* ---- exec.run's process (exec_args.c) ------------------------------------ */
+
+/* The argv of CMD (a string, a secret, or a list of words): /bin/sh -c CMD
+ * for a string or secret, the words of a list; GATED, behind the gate
+ * (/bin/sh -c GATE mig-exec ARGV...). Secrets are revealed into it and
+ * pushed on SECRETS (a list). *OUT is a NULL-ended array for
+ * exec_free_words; failures are reported through C. */
+mig_status_t exec_argv(action_ctx_t *c, const val_t *cmd, bool gated,
+                       val_t *secrets, char ***out);
+/* The environment: mig's own, with ENV's entries set (a null value
+ * removes the variable; secrets revealed and pushed on SECRETS). */
+mig_status_t exec_env(action_ctx_t *c, const val_t *env, val_t *secrets,
+                      char ***out);
+/* The working directory: DIR from the base (NULL: the base). */
+mig_status_t exec_cwd(action_ctx_t *c, const char *dir, char **out);
+void exec_free_words(char **v);
+/* 0 when the program PROG can be run with the environment ENV, else the
+ * errno that running it would meet. */
+int exec_find_program(const char *prog, char **env);
+
 #endif

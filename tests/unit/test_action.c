@@ -321,6 +321,9 @@ static void test_types_text(void **state)
         { ACTION_T(NULL) | T(MAP), "null or a map" },
         { ACTION_T_ANY & ~ACTION_T(NULL),
           "a bool, a number, a string, a list, a map or a duration" },
+        { T(SECRET), "a secret" },
+        { T(STRING) | T(SECRET), "a string or a secret" },
+        { ACTION_T_ANY | T(SECRET), "any value" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         strbuf_t b;

@@ -19,22 +19,8 @@
 
 #include "runtime.h"
 
-static char dir[64];
-
-static int make_dir(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/mig-blobs-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define SCRATCH_NAME "blobs"
+#include "scratch_fixture.h"
 
 /* DIR/NAME, in a static buffer. */
 static const char *in_dir(const char *name)

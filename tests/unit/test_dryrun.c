@@ -19,22 +19,8 @@
 #include "mig_stdlib.h"
 
 /* A scratch directory per test, removed afterwards. */
-static char dir[64];
-
-static int make_dir(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/mig-dryrun-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define SCRATCH_NAME "dryrun"
+#include "scratch_fixture.h"
 
 static bool exists(const char *name)
 {

@@ -763,8 +763,8 @@ static void every_builtin_is_tested(void **state)
     static const char *const names[] = {
         "basename", "contains", "default", "dirname", "ends_with", "ext",
         "format", "join", "json", "keys", "len", "lower", "matches",
-        "replace", "semver", "split", "starts_with", "str", "type", "upper",
-        "values", "yaml",
+        "replace", "secret_env", "semver", "split", "starts_with", "str",
+        "type", "upper", "values", "yaml",
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         char expr[64], want[64];

@@ -22,22 +22,8 @@
 #include "mig_stdlib.h"
 #include "store.h"
 
-static char dir[64];
-
-static int make_dir(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/mig-run-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define SCRATCH_NAME "run"
+#include "scratch_fixture.h"
 
 static bool exists(const char *name)
 {

@@ -708,9 +708,17 @@ mig_status_t params_check_config(const ast_plan_t *plan, src_t *src,
         return MIG_ENOMEM;
     diag_list_t scratch;
     diag_list_init(&scratch);
-    /* A default that fails is the checker's to report. */
+    /* A default that fails is the checker's to report; one that needs
+     * what a check does not read (secret_env's variable) fails here too.
+     * Either way the defaults stop there, so mig.yaml's parameters cannot
+     * be matched against them: that waits for the run, which resolves
+     * them all (params_resolve_config). */
     mig_status_t st = defaults(p, plan, src, &scratch);
     diag_list_free(&scratch);
+    if (st == MIG_EINVALID) {
+        params_free(p);
+        return MIG_OK;
+    }
     if (st == MIG_OK)
         st = apply_config(p, cfg, NULL, diags);
     for (size_t i = 0; st != MIG_ENOMEM && i < config_profile_count(cfg); i++) {

@@ -131,6 +131,34 @@ holds "  config      "
 expect 0 "$MIG" run -q --profile staging plan/p.mig && ok
 [ "$(cat out/a.txt)" = staging ] && ok || bad "out/a.txt is not 'staging'"
 
+# 2b. The same where the read-only bit binds: root writes through it, so
+#     as root the run is made again as the unprivileged user 'nobody'
+#     (setpriv), in a copy of the project where only the plan's folder is
+#     read-only and mig is a copy 'nobody' can run.
+if [ "$(id -u)" -eq 0 ]; then
+  ro=$d/ro
+  mkdir -p "$ro/repo/.git" "$ro/repo/plan" "$ro/repo/out" "$ro/bin"
+  cp plan/p.mig "$ro/repo/plan/" && cp mig.yaml "$ro/repo/"
+  cp "$MIG" "$ro/bin/mig"
+  chmod 755 "$d" "$ro" "$ro/bin" "$ro/bin/mig"
+  chown -R 65534:65534 "$ro/repo"
+  chown root:root "$ro/repo/plan" "$ro/repo/plan/p.mig"
+  chmod 555 "$ro/repo/plan"
+  as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+  # The control: nobody cannot write into the plan's folder.
+  if as_nobody sh -c "touch '$ro/repo/plan/x'" 2>/dev/null; then
+    bad "nobody could write into the read-only plan folder"
+  else
+    ok
+  fi
+  expect 0 as_nobody sh -c "cd '$ro/repo' && '$ro/bin/mig' run -q plan/p.mig" \
+    && ok
+  [ -f "$ro/repo/state/state.db" ] && [ ! -e "$ro/repo/plan/.mig" ] && ok \
+    || bad "the unprivileged run did not keep its state in mig.yaml's folder"
+  [ "$(cat "$ro/repo/out/a.txt")" = defaults ] && ok \
+    || bad "the unprivileged run did not write out/a.txt"
+fi
+
 # 3. mig config diff: what changed between two runs, key by key; 10 when
 #    they differ, 0 when they are the same.
 expect 10 "$MIG" config diff 1 2 && ok

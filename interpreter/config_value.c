@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config_int.h"
 
@@ -55,10 +54,13 @@ static val_t *ref_source(const val_t *v, const char *dir)
         return val_ref((val_t *)in);
     strbuf_t b;
     strbuf_init(&b);
-    char cwd[PATH_MAX];
-    if (dir[0] != '/' && getcwd(cwd, sizeof cwd))
-        strbuf_printf(&b, "%s/", cwd);
-    strbuf_printf(&b, "%s%s%s", dir, *dir ? "/" : "", path);
+    char real[PATH_MAX];
+    if (realpath(*dir ? dir : ".", real))
+        strbuf_printf(&b, "%s%s%s", real, strcmp(real, "/") ? "/" : "",
+                      path);
+    else                        /* the folder went: its name as it is */
+        strbuf_printf(&b, "%s%s%s", dir,
+                      dir[strlen(dir) - 1] == '/' ? "" : "/", path);
     val_t *m = val_map_new(1);
     if (b.oom || !m || val_map_set_take(m, key, klen, val_string(b.data, b.len))
                        != MIG_OK) {

@@ -813,7 +813,7 @@ const cli_cmd_t cli_commands[] = {
           "The layers, each over the one before: built-in settings, mig.yaml's\n"
           "defaults, its profiles.NAME, the plan's own profile NAME block, then\n"
           "--param. Secret references are shown masked (secret:env:NAME),\n"
-          "never resolved. --json prints {file, settings: [{key, value,\n"
+          "resolved only by 'mig run'. --json prints {file, settings: [{key, value,\n"
           "from}]} (docs/configuration.md).\n"
           "\n"
           "'mig config diff RUN_A RUN_B' compares the configurations two runs\n"

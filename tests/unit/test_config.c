@@ -59,6 +59,16 @@ typedef struct fixture {
     params_t *p;
 } fixture_t;
 
+/* Writes TEXT as the file PATH with MODE. */
+static void write_text(const char *path, const char *text, mode_t mode)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
 /* Writes TEXT as DIR/mig.yaml in a new folder and loads it. */
 static mig_status_t load(fixture_t *f, const char *text)
 {
@@ -67,10 +77,7 @@ static mig_status_t load(fixture_t *f, const char *text)
     strcpy(f->dir, "/tmp/mig-config-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->path, sizeof f->path, "%s/mig.yaml", f->dir);
-    FILE *fp = fopen(f->path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    write_text(f->path, text, 0644);
     f->src = src_from_memory("p.mig", plan_text, strlen(plan_text));
     f->arena = arena_new();
     assert_int_equal(grammar_parse(f->src, f->arena, &f->diags, &f->plan),
@@ -421,11 +428,7 @@ static void test_resolve_refs(void **state)
     assert_non_null(mkdtemp(dir));
     char file[64];
     snprintf(file, sizeof file, "%s/tok", dir);
-    FILE *f = fopen(file, "w");
-    assert_non_null(f);
-    fputs("file-s3cr3t\n", f);
-    fclose(f);
-    assert_int_equal(chmod(file, 0600), 0);
+    write_text(file, "file-s3cr3t\n", 0600);
     assert_int_equal(resolve("{secret: {file: tok}}", dir, &out, &d), MIG_OK);
     assert_int_equal(val_secret_reveal(out, &bytes, &len, &why), MIG_OK);
     assert_string_equal(bytes, "file-s3cr3t");

@@ -28,7 +28,8 @@ static mig_status_t word(action_ctx_t *c, const val_t *v, const char *what,
     strbuf_init(&b);
     *out = NULL;
     mig_status_t st = val_type(v) == VAL_SECRET
-        ? stdlib_reveal(c, "exec.run", v, what, secrets, &b) : eval_to_text(v, &b);
+        ? stdlib_reveal(c, "exec.run", v, what, secrets, &b)
+        : eval_to_text(v, &b);
     if (st == MIG_OK && b.oom)
         st = MIG_ENOMEM;
     if (st == MIG_OK && b.data && strlen(b.data) != b.len)

@@ -180,6 +180,14 @@ static mig_status_t make_headers(action_ctx_t *c, http_call_t *x,
         size_t at = b.len;
         strbuf_puts(&b, ": ");
         val_t *v = val_map_value(h, i);
+        if (val_type(v) != VAL_SECRET && val_holds_secret(v)) {
+            /* its text would send "***" for the secret */
+            st = actx_fail(c, "InvalidConfig", "http.request: the value of "
+                           "header '%s' holds a secret inside a list or a "
+                           "map: give the secret (or text joined to it) as "
+                           "the value", name);
+            break;
+        }
         st = val_type(v) == VAL_SECRET
             ? stdlib_reveal(c, "http.request", v, "a header's value",
                             x->secrets, &b)

@@ -127,6 +127,16 @@ holds '"headers":{"X-Token":{"$secret":'
 # A secret where the endpoint checks it fails when its bytes are wrong:
 # the digest route is not a yes to everything.
 MIG_TEST_HTTP_T=wrong expect 3 "$MIG" run wired.mig && holds '403'
+# A secret inside a list is refused, not sent as "***".
+cat > inlist.mig <<PLAN
+migration "inlist" {
+  param t = secret_env("MIG_TEST_HTTP_T")
+  stage s {
+    step a = http.request(url: "$BASE/echo", headers: {"X-Token": [t]})
+  }
+}
+PLAN
+expect 3 "$MIG" run inlist.mig && holds "InvalidConfig: http.request: the value of header 'X-Token' holds a secret inside a list or a map"
 cd ..
 
 # ---- status to class (docs/http.md, "Status to error class") ----------------

@@ -58,9 +58,14 @@ void cli_audit_record(const char *state_path, const audit_key_t *key,
     const char *outcome = code >= 0 && (size_t)code < sizeof outcome_names
         / sizeof *outcome_names && outcome_names[code]
         ? outcome_names[code] : "unknown";
+    /* The configuration digest is the one the run recorded in its options
+     * (runtime/run.c): the mig.yaml as it was when the run started. */
+    val_t *cd = r.options ? val_map_get(r.options, "config_digest", 13) : NULL;
     audit_entry_t e = { .action = action, .run = run,
-                        .plan_digest = r.plan_digest, .detail = detail,
-                        .outcome = outcome };
+                        .plan_digest = r.plan_digest,
+                        .config_digest = cd && val_type(cd) == VAL_STRING
+                                         ? val_get_str(cd, NULL) : NULL,
+                        .detail = detail, .outcome = outcome };
     if (st == MIG_OK)
         st = audit_append(s, key, &e, &diags);
     if (st != MIG_OK) {

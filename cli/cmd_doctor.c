@@ -1,11 +1,13 @@
 /* cmd_doctor.c: `mig doctor` (docs/doctor.md): the runtime's health
  * checks of the state store (runtime/doctor.c), plus the plans its runs
  * were made from, which resume and rollback read again: each must still
- * be there and load, its Lua modules included. The registries are checked
+ * be there and load, its Lua modules included, and the mig.yaml it
+ * finds now must load and validate. The registries are checked
  * by the runtime through the standard library's reader (cli_actions sets
  * it up). Prints every finding with
  * what to do; changes nothing. */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,7 +39,50 @@ static void first_error(const val_t *diags, char *buf, size_t cap)
     }
 }
 
-/* Checks the plan at PATH, recorded by run ID (the newest run of it). */
+/* Checks the mig.yaml of the plan at PATH (run ID's) as it is found now
+ * (docs/configuration.md): resume and rollback read it again and stop
+ * before they touch anything while it is invalid. Adds nothing when
+ * there is none. *VALID says whether the plan may be loaded after it. */
+static mig_status_t check_plan_config(val_t *out, const char *path,
+                                      int64_t id, bool *valid)
+{
+    diag_list_t diags;
+    diag_list_init(&diags);
+    config_t *cfg = NULL;
+    int rc = cli_config_load(path, &diags, &cfg);
+    const char *file = cfg ? config_path(cfg) : NULL;
+    mig_status_t st = MIG_OK;
+    *valid = rc == EXIT_CLEAN;
+    if (rc == EXIT_CLEAN && file) {
+        st = doctor_add(out, "config", false, NULL, "the configuration %s of "
+                        "the plan %s loads and validates", file, path);
+    } else if (rc != EXIT_CLEAN) {
+        const diag_t *d = NULL;
+        for (size_t i = 0; i < diags.len && !d; i++)
+            if (diags.items[i].severity == DIAG_ERROR)
+                d = &diags.items[i];
+        char at[PATH_MAX + 64] = "";
+        if (d && d->src && d->has_span)
+            snprintf(at, sizeof at, "%s:%u:%u: ", d->src->name, d->span.line,
+                     d->span.col);
+        else if (d && d->src)
+            snprintf(at, sizeof at, "%s: ", d->src->name);
+        char fix[512];
+        snprintf(fix, sizeof fix, "fix it (`mig check %s` shows every "
+                 "error): `mig resume %" PRId64 "` and `mig rollback %" PRId64
+                 "` stop before they touch anything while it is invalid",
+                 path, id, id);
+        st = doctor_add(out, "config", true, fix, "the configuration of the "
+                        "plan %s of run %" PRId64 " no longer loads: %s%s",
+                        path, id, at, d ? d->message : "it cannot be read");
+    }
+    diag_list_free(&diags);
+    config_free(cfg);
+    return st;
+}
+
+/* Checks the plan at PATH, recorded by run ID (the newest run of it), and
+ * its configuration. */
 static mig_status_t check_plan_file(val_t *out, const char *path, int64_t id)
 {
     char fix[512];
@@ -48,6 +93,10 @@ static mig_status_t check_plan_file(val_t *out, const char *path, int64_t id)
         return doctor_add(out, "plans", true, fix, "the plan %s of run %"
                           PRId64 " is gone", path, id);
     }
+    bool valid;
+    mig_status_t cst = check_plan_config(out, path, id, &valid);
+    if (cst != MIG_OK || !valid)
+        return cst;     /* loading the plan would only say it again */
     val_t *diags = val_list_new(4);
     if (!diags)
         return MIG_ENOMEM;

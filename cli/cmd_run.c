@@ -208,25 +208,6 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
 
 /* ---- mig run ---------------------------------------------------------------- */
 
-/* Every parameter of P holding an unresolved reference of mig.yaml goes
- * to config_resolve_refs, which says why the run cannot go on with it.
- * MIG_OK when there is none. */
-static mig_status_t refs_resolved(const params_t *params, diag_list_t *diags)
-{
-    mig_status_t st = MIG_OK;
-    for (size_t i = 0; i < params_count(params) && st != MIG_ENOMEM; i++) {
-        val_t *v = NULL;
-        if (params_unresolved(params, i)) {
-            mig_status_t e = config_resolve_refs(params_name(params, i),
-                                                 params_value(params, i),
-                                                 diags, &v);
-            st = e != MIG_OK ? e : st;
-        }
-        val_unref(v);
-    }
-    return st;
-}
-
 /* The parameters and settings of a run of P from its configuration
  * (docs/configuration.md, "Layering"): *PMAP the parameters, O's state
  * path (mig.yaml's state unless --state), durability (unless
@@ -246,12 +227,16 @@ static int run_config(const cli_cmd_t *cmd, const cli_args_t *args,
                                             o->profile, overrides, n_over,
                                             &diags, &params);
     int rc = st == MIG_OK ? EXIT_CLEAN : EXIT_USAGE;
-    if (st == MIG_OK && (st = refs_resolved(params, &diags)) != MIG_OK)
-        rc = EXIT_INVALID;
     if (st == MIG_OK)
         st = config_effective(p->config, o->profile, set, &eff);
-    if (st == MIG_OK && (!(*pmap = params_to_map(params))
-                         || !(*config = cli_config_with_params(eff, params))))
+    /* The configuration is recorded with its references as written
+     * (masked), before they are resolved into the parameters. */
+    if (st == MIG_OK && !(*config = cli_config_with_params(eff, params)))
+        st = MIG_ENOMEM;
+    if (st == MIG_OK && (st = params_resolve_refs(params, &diags)) != MIG_OK
+        && st != MIG_ENOMEM)
+        rc = EXIT_INVALID;
+    if (st == MIG_OK && !(*pmap = params_to_map(params)))
         st = MIG_ENOMEM;
     if (st == MIG_ENOMEM) {
         diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");

@@ -1,8 +1,11 @@
 /* config_value.c: the effective configuration (docs/configuration.md,
  * "Layering"): every setting once the built-in defaults, mig.yaml's
  * defaults and the chosen profile are laid over each other, each with
- * where it came from; secret references masked, never resolved here; and
- * the key-by-key difference of two of them (mig config diff). */
+ * where it came from; secret references masked (resolved only for a run,
+ * config_resolve_refs); and the key-by-key difference of two of them (mig
+ * config diff). */
+#define _DEFAULT_SOURCE /* explicit_bzero */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,19 +38,101 @@ val_t *config_ref_text(const val_t *v)
     return t;
 }
 
+/* The source of secret reference V (a map {secret: {SRC: X}}) as the
+ * secret's recipe will name it: a relative file path joined to DIR (the
+ * folder of mig.yaml) and made absolute, so that a resume in another
+ * folder reads the same file. A new map; NULL when out of memory. */
+static val_t *ref_source(const val_t *v, const char *dir)
+{
+    const val_t *in = val_map_get(v, "secret", 6);
+    size_t klen;
+    const char *key = val_get_str(val_map_key(in, 0), &klen);
+    const val_t *what = val_map_value(in, 0);
+    const char *path = strcmp(key, "file") == 0 ? val_get_str(what, NULL)
+                                                : NULL;
+    if (!path || path[0] == '/')
+        return val_ref((val_t *)in);
+    strbuf_t b;
+    strbuf_init(&b);
+    char real[PATH_MAX];
+    if (realpath(*dir ? dir : ".", real))
+        strbuf_printf(&b, "%s%s%s", real, strcmp(real, "/") ? "/" : "",
+                      path);
+    else                        /* the folder went: its name as it is */
+        strbuf_printf(&b, "%s%s%s", dir,
+                      dir[strlen(dir) - 1] == '/' ? "" : "/", path);
+    val_t *m = val_map_new(1);
+    if (b.oom || !m || val_map_set_take(m, key, klen, val_string(b.data, b.len))
+                       != MIG_OK) {
+        val_unref(m);
+        m = NULL;
+    }
+    strbuf_free(&b);
+    return m;
+}
+
+/* The text of V with each ${NAME} replaced by the environment variable
+ * NAME into B; false (NAME in *MISSING) when one is not set. The syntax
+ * was checked with the file (config_schema.c). */
+static bool env_text(const char *v, strbuf_t *b, strbuf_t *missing)
+{
+    for (const char *at; (at = strstr(v, "${"));) {
+        const char *end = strchr(at, '}');
+        strbuf_put(b, v, (size_t)(at - v));
+        strbuf_put(missing, at + 2, end ? (size_t)(end - at - 2) : 0);
+        const char *value = missing->data ? getenv(missing->data) : NULL;
+        if (!end || !value)
+            return false;
+        missing->len = 0;
+        strbuf_puts(b, value);
+        v = end + 1;
+    }
+    strbuf_puts(b, v);
+    return true;
+}
+
 mig_status_t config_resolve_refs(const char *name, const val_t *v,
-                                 diag_list_t *diags, val_t **out)
+                                 const char *dir, src_t *src,
+                                 const src_span_t *at, diag_list_t *diags,
+                                 val_t **out)
 {
     *out = NULL;
-    val_t *text = config_ref_text(v);
-    diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "parameter '%s' is "
-                         "the reference %s, which this mig cannot resolve yet",
-                         name, text ? val_get_str(text, NULL) : "");
-    diag_hint(diags, d, "references are checked and shown, not resolved "
-              "(docs/configuration.md, \"Secrets\"); give the value with "
-              "--param %s=VALUE", name);
-    val_unref(text);
-    return diags->out_of_memory ? MIG_ENOMEM : MIG_EINVALID;
+    strbuf_t why, text;
+    strbuf_init(&why);
+    strbuf_init(&text);
+    mig_status_t st;
+    if (val_type(v) == VAL_MAP) {
+        val_t *source = ref_source(v, dir);
+        st = source ? secret_resolve(source, out, &why) : MIG_ENOMEM;
+        val_unref(source);
+    } else if (env_text(val_get_str(v, NULL), &text, &why)) {
+        st = text.oom || !(*out = val_string(text.data ? text.data : "",
+                                             text.len))
+             ? MIG_ENOMEM : MIG_OK;
+    } else {
+        strbuf_t named;
+        strbuf_init(&named);
+        strbuf_printf(&named, "the environment variable '%s' is not set",
+                      why.data ? why.data : "");
+        strbuf_free(&why);
+        why = named;
+        st = MIG_EINVALID;
+    }
+    if (st == MIG_EINVALID) {
+        val_t *shown = config_ref_text(v);
+        diag_t *d = diag_add(diags, DIAG_ERROR, src, at, "parameter '%s' is "
+                             "the reference %s, which cannot be resolved: %s",
+                             name, shown ? val_get_str(shown, NULL) : "",
+                             why.data ? why.data : "?");
+        diag_hint(diags, d, "nothing was run; fix the source, or give the "
+                  "value with --param %s=VALUE", name);
+        val_unref(shown);
+    }
+    if (text.data)
+        explicit_bzero(text.data, text.len);
+    strbuf_free(&text);
+    strbuf_free(&why);
+    return diags->out_of_memory ? MIG_ENOMEM : st;
 }
 
 /* ---- the effective configuration ------------------------------------------ */

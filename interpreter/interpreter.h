@@ -935,6 +935,12 @@ const char *params_where(const params_t *p, size_t i);
  * value is then the masked text, and a run must not go on with it
  * (config_resolve_refs). */
 bool params_unresolved(const params_t *p, size_t i);
+/* Resolves every parameter of P that holds a reference of mig.yaml
+ * (config_resolve_refs): its value becomes the secret or the text, and
+ * it is no longer unresolved. Every failure is reported. The
+ * configuration P was resolved with must still be alive. MIG_OK,
+ * MIG_EINVALID or MIG_ENOMEM. */
+mig_status_t params_resolve_refs(params_t *p, diag_list_t *diags);
 /* The parameters in declaration order. Strings and values are borrowed
  * from P. */
 size_t params_count(const params_t *p);
@@ -1136,12 +1142,19 @@ bool config_is_ref(const val_t *v);
  * "secret:command:ARGV0", or the string itself for ${NAME}), a new
  * string value; NULL when out of memory. */
 val_t *config_ref_text(const val_t *v);
-/* Where the resolution of references plugs in (issue 20, item 2, by the
- * secrets work): resolves reference V of parameter NAME into *OUT. In
- * this version no reference is resolved: MIG_EINVALID with the reason in
- * DIAGS, so that a run never goes on with a value it does not have. */
+/* Resolves reference V of parameter NAME into *OUT, for a run
+ * (docs/configuration.md, "Secrets"): a `secret:` reference by its source
+ * (secret_resolve; a relative file path joined to DIR, the folder of
+ * mig.yaml, and made absolute) into a new secret whose recipe names that
+ * source; a string with ${NAME} into a new string (not a secret), each
+ * ${NAME} the environment variable's value. When it cannot be resolved
+ * (a variable not set, a file missing or readable by others, a command
+ * failing): MIG_EINVALID with an error at AT in SRC that names the source,
+ * never a byte of the value. MIG_ENOMEM. */
 mig_status_t config_resolve_refs(const char *name, const val_t *v,
-                                 diag_list_t *diags, val_t **out);
+                                 const char *dir, src_t *src,
+                                 const src_span_t *at, diag_list_t *diags,
+                                 val_t **out);
 
 /* What changed from the effective configuration A to B (lists as
  * config_effective makes them, or as a run recorded them): a new list of

@@ -15,6 +15,11 @@ typedef struct param {
     param_origin_t origin;
     char *where;                /* params_where */
     bool unresolved;            /* a reference of mig.yaml, masked */
+    /* When unresolved: the reference as written, the configuration it is
+     * in (borrowed: it outlives P's use for a run) and its place. */
+    val_t *ref;
+    const config_t *cfg;
+    src_span_t ref_at;
 } param_t;
 
 struct params {
@@ -61,6 +66,27 @@ bool params_unresolved(const params_t *p, size_t i)
     return p->items[i].unresolved;
 }
 
+mig_status_t params_resolve_refs(params_t *p, diag_list_t *diags)
+{
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; i < p->len && st != MIG_ENOMEM; i++) {
+        param_t *t = &p->items[i];
+        val_t *v = NULL;
+        if (!t->unresolved)
+            continue;
+        mig_status_t e = config_resolve_refs(t->name, t->ref, t->cfg->dir,
+                                             config_src(t->cfg), &t->ref_at,
+                                             diags, &v);
+        if (e == MIG_OK) {
+            val_unref(t->value);
+            t->value = v;
+            t->unresolved = false;
+        }
+        st = e != MIG_OK ? e : st;
+    }
+    return st;
+}
+
 /* Sets where T's value comes from: "FILE:LINE" (FILE NULL: TEXT alone).
  * MIG_OK or MIG_ENOMEM. */
 static mig_status_t set_where(param_t *t, const char *file, uint32_t line,
@@ -87,6 +113,7 @@ void params_free(params_t *p)
     for (size_t i = 0; i < p->len; i++) {
         free(p->items[i].name);
         val_unref(p->items[i].value);
+        val_unref(p->items[i].ref);
         val_unref(p->items[i].def);
         free(p->items[i].where);
     }
@@ -212,8 +239,9 @@ static mig_status_t defaults(params_t *p, const ast_plan_t *plan, src_t *src,
             st = MIG_ENOMEM;
             break;
         }
-        p->items[p->len++] = (param_t){ copy, v, val_ref(v),
-                                        PARAM_FROM_DEFAULT, NULL, false };
+        p->items[p->len++] = (param_t){ .name = copy, .value = v,
+                                        .def = val_ref(v),
+                                        .origin = PARAM_FROM_DEFAULT };
         st = set_where(&p->items[p->len - 1], src->name, n->span.line, NULL);
     }
     eval_env_free(env);
@@ -659,6 +687,10 @@ static mig_status_t apply_config_param(params_t *p, const config_t *cfg,
     target->value = v;
     target->origin = PARAM_FROM_CONFIG;
     target->unresolved = ref;
+    val_unref(target->ref);
+    target->ref = ref ? val_ref(x->value) : NULL;
+    target->cfg = cfg;
+    target->ref_at = x->at;
     return set_where(target, config_path(cfg), x->key.line, NULL);
 }
 

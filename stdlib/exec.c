@@ -11,7 +11,6 @@
  * pipe's end closes and the shell exits without running anything. The
  * `check` argument settles a command that was running when mig died.
  * Its argv, environment and directory are made in exec_args.c. */
-#define _GNU_SOURCE     /* memmem */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -104,47 +103,6 @@ static void signal_all(exec_call_t *x, int sig)
         uv_process_kill(&x->proc, sig);
 }
 
-/* Replaces in B every occurrence of the bytes of each secret of SECRETS
- * (a list of revealed secrets) by "***": what a command echoes of a
- * secret given to it is not kept. When B was CUT (EXEC_KEEP reached), a
- * secret's beginning at its end goes too. */
-static void scrub(strbuf_t *b, const val_t *secrets, bool cut)
-{
-    for (size_t k = 0; k < val_len(secrets) && b->data; k++) {
-        const char *s;
-        size_t n;
-        strbuf_t why, out;
-        strbuf_init(&why);
-        bool ok = val_secret_reveal(val_list_get(secrets, k), &s, &n, &why)
-                  == MIG_OK && n > 0;
-        strbuf_free(&why);
-        if (!ok)
-            continue;
-        strbuf_init(&out);
-        for (size_t i = 0; i < b->len;) {
-            const char *at = memmem(b->data + i, b->len - i, s, n);
-            size_t upto = at ? (size_t)(at - b->data) : b->len;
-            strbuf_put(&out, b->data + i, upto - i);
-            if (at)
-                strbuf_puts(&out, SECRET_MASK);
-            i = at ? upto + n : upto;
-        }
-        for (size_t j = n - 1; cut && j > 0 && !out.oom; j--)
-            if (out.len >= j && memcmp(out.data + out.len - j, s, j) == 0) {
-                out.len -= j;
-                strbuf_puts(&out, SECRET_MASK);
-                break;
-            }
-        if (out.oom) {          /* keep nothing rather than the secret */
-            strbuf_free(&out);
-            b->len = 0;
-            continue;
-        }
-        strbuf_free(b);
-        *b = out;
-    }
-}
-
 /* What the command wrote to stream I, as a new string value. */
 static val_t *output(const exec_call_t *x, int i)
 {
@@ -224,7 +182,7 @@ static mig_status_t outcome(exec_call_t *x, val_t **result)
     *result = NULL;
     action_ctx_t *c = x->ctx;
     for (int i = 0; i < 2 && x->secrets; i++)
-        scrub(&x->text[i], x->secrets, x->cut[i]);
+        stdlib_scrub(&x->text[i], x->secrets, x->cut[i]);
     if (x->checking)
         return check_outcome(x, result);
     if (x->not_started)

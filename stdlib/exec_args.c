@@ -19,29 +19,6 @@ extern char **environ;
 static const char gate_script[] =
     "IFS= read -r _ <&3 || exit 125; exec 3<&-; exec \"$@\"";
 
-/* The bytes of secret V into B: here they leave mig, for the command's
- * arguments or environment. V joins SECRETS, so that the command's output
- * is scrubbed of them. A sealed secret whose source is gone fails. */
-static mig_status_t reveal(action_ctx_t *c, const val_t *v, const char *what,
-                           val_t *secrets, strbuf_t *b)
-{
-    const char *bytes;
-    size_t len;
-    strbuf_t why;
-    strbuf_init(&why);
-    mig_status_t st = val_secret_reveal(v, &bytes, &len, &why);
-    if (st == MIG_EINVALID)
-        st = actx_fail(c, "InvalidConfig", "exec.run: the secret in %s "
-                       "cannot be read again: %s", what,
-                       why.data ? why.data : "?");
-    else if (st == MIG_OK) {
-        strbuf_put(b, bytes, len);
-        st = val_list_push(secrets, (val_t *)v);
-    }
-    strbuf_free(&why);
-    return st;
-}
-
 /* Appends V as the text of one word (a string as it is, a secret
  * revealed), refusing NUL bytes: *OUT gets a malloc'd copy. */
 static mig_status_t word(action_ctx_t *c, const val_t *v, const char *what,
@@ -51,7 +28,8 @@ static mig_status_t word(action_ctx_t *c, const val_t *v, const char *what,
     strbuf_init(&b);
     *out = NULL;
     mig_status_t st = val_type(v) == VAL_SECRET
-        ? reveal(c, v, what, secrets, &b) : eval_to_text(v, &b);
+        ? stdlib_reveal(c, "exec.run", v, what, secrets, &b)
+        : eval_to_text(v, &b);
     if (st == MIG_OK && b.oom)
         st = MIG_ENOMEM;
     if (st == MIG_OK && b.data && strlen(b.data) != b.len)

@@ -1,5 +1,6 @@
 /* stdlib.c: registers the standard library's tables, and the argument
  * readers the modules share. */
+#define _GNU_SOURCE     /* memmem */
 #include <string.h>
 
 #include "stdlib_int.h"
@@ -67,5 +68,65 @@ void stdlib_put_lossy(strbuf_t *out, const char *b, size_t n)
         else
             strbuf_put(out, b + i, k);
         i += k;
+    }
+}
+
+/* ---- secrets where they leave mig (docs/values.md, "Secrets") ---------- */
+
+mig_status_t stdlib_reveal(action_ctx_t *c, const char *action,
+                           const val_t *v, const char *what, val_t *secrets,
+                           strbuf_t *b)
+{
+    const char *bytes;
+    size_t len;
+    strbuf_t why;
+    strbuf_init(&why);
+    mig_status_t st = val_secret_reveal(v, &bytes, &len, &why);
+    if (st == MIG_EINVALID)
+        st = actx_fail(c, "InvalidConfig", "%s: the secret in %s cannot be "
+                       "read again: %s", action, what,
+                       why.data ? why.data : "?");
+    else if (st == MIG_OK) {
+        strbuf_put(b, bytes, len);
+        st = val_list_push(secrets, (val_t *)v);
+    }
+    strbuf_free(&why);
+    return st;
+}
+
+void stdlib_scrub(strbuf_t *b, const val_t *secrets, bool cut)
+{
+    for (size_t k = 0; k < val_len(secrets) && b->data; k++) {
+        const char *s;
+        size_t n;
+        strbuf_t why, out;
+        strbuf_init(&why);
+        bool ok = val_secret_reveal(val_list_get(secrets, k), &s, &n, &why)
+                  == MIG_OK && n > 0;
+        strbuf_free(&why);
+        if (!ok)
+            continue;
+        strbuf_init(&out);
+        for (size_t i = 0; i < b->len;) {
+            const char *at = memmem(b->data + i, b->len - i, s, n);
+            size_t upto = at ? (size_t)(at - b->data) : b->len;
+            strbuf_put(&out, b->data + i, upto - i);
+            if (at)
+                strbuf_puts(&out, SECRET_MASK);
+            i = at ? upto + n : upto;
+        }
+        for (size_t j = n - 1; cut && j > 0 && !out.oom; j--)
+            if (out.len >= j && memcmp(out.data + out.len - j, s, j) == 0) {
+                out.len -= j;
+                strbuf_puts(&out, SECRET_MASK);
+                break;
+            }
+        if (out.oom) {          /* keep nothing rather than the secret */
+            strbuf_free(&out);
+            b->len = 0;
+            continue;
+        }
+        strbuf_free(b);
+        *b = out;
     }
 }

@@ -89,6 +89,20 @@ mig_status_t stdlib_content(const val_t *content, strbuf_t *out);
 /* Appends the N bytes B as valid UTF-8 (each bad byte becomes U+FFFD):
  * what a command or an endpoint sent, as a string value may hold it. */
 void stdlib_put_lossy(strbuf_t *out, const char *b, size_t n);
+/* The bytes of secret V appended to B: here they leave mig (a command's
+ * argument or environment, a request's header). V joins SECRETS (a list),
+ * so that what comes back is scrubbed of them (stdlib_scrub). A sealed
+ * secret whose source is gone fails on C as ACTION's InvalidConfig, WHAT
+ * naming the place ("a value of env"). */
+mig_status_t stdlib_reveal(action_ctx_t *c, const char *action,
+                           const val_t *v, const char *what, val_t *secrets,
+                           strbuf_t *b);
+/* Replaces in B every occurrence of the bytes of each secret of SECRETS
+ * (a list of revealed secrets) by "***": what a command echoes, or an
+ * endpoint answers, of a secret given to it is not kept. When B was CUT
+ * (a bound reached), a secret's beginning at its end goes too. Out of
+ * memory, B is emptied rather than left holding a secret. */
+void stdlib_scrub(strbuf_t *b, const val_t *secrets, bool cut);
 
 /* ---- exec.run's process (exec_args.c) ------------------------------------ */
 

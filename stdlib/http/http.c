@@ -5,6 +5,7 @@
  * (POST, PUT, PATCH, DELETE) is journaled as begun before a byte is sent
  * (actx_started, no process), so a crash in its flight is settled by the
  * user rather than sent again on a guess. */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,8 +162,9 @@ static bool add_header(http_call_t *x, const char *line)
 }
 
 /* The request headers of ARGS, each value as text (eval_to_text: the
- * value accessors every action uses). A credential's value is never in a
- * message. */
+ * value accessors every action uses), a secret's bytes revealed here,
+ * where they leave mig, and kept on X's secrets so that the answer is
+ * scrubbed of them. A credential's value is never in a message. */
 static mig_status_t make_headers(action_ctx_t *c, http_call_t *x,
                                  const val_t *args)
 {
@@ -177,10 +179,23 @@ static mig_status_t make_headers(action_ctx_t *c, http_call_t *x,
         strbuf_put(&b, name, len);
         size_t at = b.len;
         strbuf_puts(&b, ": ");
-        if (eval_to_text(val_map_value(h, i), &b) != MIG_OK || b.oom) {
-            st = MIG_ENOMEM;
+        val_t *v = val_map_value(h, i);
+        if (val_type(v) != VAL_SECRET && val_holds_secret(v)) {
+            /* its text would send "***" for the secret */
+            st = actx_fail(c, "InvalidConfig", "http.request: the value of "
+                           "header '%s' holds a secret inside a list or a "
+                           "map: give the secret (or text joined to it) as "
+                           "the value", name);
             break;
         }
+        st = val_type(v) == VAL_SECRET
+            ? stdlib_reveal(c, "http.request", v, "a header's value",
+                            x->secrets, &b)
+            : eval_to_text(v, &b);
+        if (st == MIG_OK && b.oom)
+            st = MIG_ENOMEM;
+        if (st != MIG_OK)
+            break;
         bool value_ok = !memchr(b.data + at, '\r', b.len - at)
                         && !memchr(b.data + at, '\n', b.len - at)
                         && strlen(b.data) == b.len;
@@ -195,6 +210,8 @@ static mig_status_t make_headers(action_ctx_t *c, http_call_t *x,
             b.data[at] = ';', b.data[at + 1] = '\0';
         if (st == MIG_OK && !add_header(x, b.data))
             st = MIG_ENOMEM;
+        if (b.data)
+            explicit_bzero(b.data, b.len);
     }
     /* libcurl would wait for a 100 Continue before a large body. */
     if (st == MIG_OK && !add_header(x, "Expect:"))
@@ -273,7 +290,10 @@ static void call_free(http_call_t *x)
     if (x->easy)
         curl_easy_cleanup(x->easy);
     curl_url_cleanup(x->url);
+    for (struct curl_slist *l = x->send_headers; l; l = l->next)
+        explicit_bzero(l->data, strlen(l->data));   /* a secret's bytes */
     curl_slist_free_all(x->send_headers);
+    val_unref(x->secrets);
     strbuf_free(&x->send_body);
     strbuf_free(&x->body);
     strbuf_free(&x->status_line);
@@ -382,7 +402,7 @@ static mig_status_t prepare(action_ctx_t *c, const val_t *args,
     }
     x->url = u;                 /* freed with the call, after its handle */
     if (!(x->easy = curl_easy_init()) || !(x->shown_url = shown_url(u))
-        || !(x->headers = val_map_new(8))) {
+        || !(x->headers = val_map_new(8)) || !(x->secrets = val_list_new(0))) {
         call_free(x);
         return MIG_ENOMEM;
     }
@@ -505,9 +525,10 @@ static const action_arg_t http_request_args[] = {
              "before they are sent)" },
     { .name = "url", .types = ACTION_T(STRING), .required = true,
       .doc = "an http:// or https:// URL" },
-    { .name = "headers", .types = ACTION_T(MAP),
-      .doc = "request headers, name -> value (Authorization, Cookie and "
-             "Proxy-Authorization are shown as ***)" },
+    { .name = "headers", .types = ACTION_T(MAP), .secrets = true,
+      .doc = "request headers, name -> value, a value a string or a secret "
+             "(Authorization, Cookie, Proxy-Authorization and every secret "
+             "are shown as ***)" },
     { .name = "query", .types = ACTION_T(MAP),
       .doc = "query parameters added to the URL, URL-encoded (a list "
              "repeats the name)" },

@@ -315,6 +315,9 @@ mig_status_t http_outcome(http_call_t *x, CURLcode rc, val_t **result)
     *result = NULL;
     if (rc != CURLE_OK || x->oom || x->cancelled)
         return no_answer(x, rc);
+    /* What the endpoint echoes of the request's secrets is not kept: not
+     * in the result, the error's message or its detail. */
+    stdlib_scrub(&x->body, x->secrets, x->body_cut);
     long status = 0;
     curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
     val_t *json;

@@ -28,6 +28,7 @@ typedef struct http_call {
     CURL *easy;
     CURLU *url;                 /* the easy handle's URL (CURLOPT_CURLU) */
     val_t *args;                /* the call's (referenced) */
+    val_t *secrets;             /* revealed into its headers (a list) */
     struct curl_slist *send_headers;
     strbuf_t send_body;
     char method[8];

@@ -156,4 +156,17 @@ expect 2 "$MIG" audit verify --since 1d && ok
 holds "mig audit verify: error: --since does not apply here"
 expect 8 "$MIG" audit verify --state "$d/nothing.db" && ok
 
+# 8. A run with a mig.yaml: its entry carries the configuration digest the
+#    run recorded (the one `mig status --json` shows in its options).
+mkdir cfgd && cp p.mig cfgd/p.mig && printf 'version: 1\n' > cfgd/mig.yaml
+expect 0 "$MIG" run -q cfgd/p.mig && ok
+expect 0 "$MIG" status --json --state cfgd/.mig/state.db last && ok
+run_cd=$(printf '%s\n' "$OUT" | python3 -c 'import json, sys
+print(json.load(sys.stdin)["options"]["config_digest"])')
+expect 0 "$MIG" audit export --json --state cfgd/.mig/state.db && ok
+got=$(printf '%s\n' "$OUT" | python3 -c 'import json, sys
+print(json.loads(sys.stdin.read().splitlines()[-1])["config_digest"])')
+[ ${#run_cd} -eq 64 ] && [ "$got" = "$run_cd" ] && ok \
+  || bad "audit config_digest '$got' is not the run's '$run_cd'"
+
 summary

@@ -4,8 +4,8 @@
 # used by run and found by status; a plan in a read-only folder; the
 # golden of `mig config show` (text and JSON); `mig config diff` of two
 # runs; an invalid mig.yaml stopping every command before it touches
-# anything; --config and --no-config; secret references masked and never
-# resolved; concurrency capping a foreach.
+# anything; --config and --no-config; secret references masked, and
+# resolved only for a run; concurrency capping a foreach.
 MIG=$1
 . "$2/tests/runtime/lib.sh"
 
@@ -181,13 +181,18 @@ holds '"config_digest":"'
 expect 0 "$MIG" log --brief 1 && ok
 case $OUT in *config_digest*) bad "--brief shows the digest" ;; *) ok ;; esac
 
-# 4. A secret reference is shown masked and never resolved: the run
-#    stops before it changes anything, and the value is never printed.
-export SECRET_BODY=s3cr3t-value
+# 4. A secret reference is resolved for a run, into a secret: without
+#    its variable the run stops before it changes anything; with it,
+#    file.write refuses the secret (it would reveal it). The value is
+#    never printed either way.
+unset SECRET_BODY
 expect 1 "$MIG" run -q --profile production plan/p.mig && ok
-holds "parameter 'body' is the reference secret:env:SECRET_BODY, which this mig cannot resolve yet"
-case $OUT in *s3cr3t*) bad "the secret's value was printed" ;; *) ok ;; esac
+holds "parameter 'body' is the reference secret:env:SECRET_BODY, which cannot be resolved: the environment variable 'SECRET_BODY' is not set"
 [ "$(cat out/a.txt)" = staging ] && ok || bad "a refused run changed out/a.txt"
+export SECRET_BODY=s3cr3t-value
+expect 3 "$MIG" run -q --profile production plan/p.mig && ok
+holds "a secret cannot be passed to argument 'content' of file.write"
+case $OUT in *s3cr3t*) bad "the secret's value was printed" ;; *) ok ;; esac
 expect 0 "$MIG" run -q --profile production --param body=given plan/p.mig && ok
 unset SECRET_BODY
 

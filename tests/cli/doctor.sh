@@ -55,11 +55,13 @@ db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()' \
     "$d/$1/.mig/state.db" "$2"
 }
 
-# check NAME [ENV=VALUE]: mig doctor in $d/NAME against its golden.
+# check NAME [ENV=VALUE]: mig doctor in $d/NAME against its golden
+# (DOCTOR_ARGS: more words for it).
+DOCTOR_ARGS=
 check() {
   name=$1; shift
-  out=$(cd "$d/$name" && env "$@" "$MIG" doctor 2>&1; echo "exit: $?")
-  out=$(printf '%s\n' "$out" | sed -e "s|$d/$name|DIR|g" -e "s|$host|HOST|g" \
+  out=$(cd "$d/$name" && env "$@" "$MIG" doctor $DOCTOR_ARGS 2>&1; echo "exit: $?")
+  out=$(printf '%s\n' "$out" | sed -e "s|$d/$name|DIR|g" -e "s|$d/|TMP/|g" -e "s|$host|HOST|g" \
         -e 's/[0-9][0-9]* bytes free/N bytes free/' \
         -e 's/out of range [0-9]*\.\.[0-9]*/out of range A..B/')
   if [ "$update" = "--update" ]; then
@@ -160,6 +162,20 @@ check none
 mkdir -p "$d/notastore/.mig"
 printf 'hello' > "$d/notastore/.mig/state.db"
 check notastore
+
+# 12. The plan's mig.yaml as found now: valid (an ok line), and one made
+#     invalid after the run (its error's place; the plan is not loaded).
+#     (Run where that mig.yaml applies, doctor itself refuses it, as every
+#     command that reads a store does; from elsewhere, with --state, the
+#     finding names it.)
+make configok
+printf 'version: 1\n' > "$d/configok/mig.yaml"
+check configok
+make configbad
+printf 'version: 1\ndefaults:\n  concurency: 4\n' > "$d/configbad/mig.yaml"
+mkdir -p "$d/configbad-elsewhere"
+DOCTOR_ARGS="--state $d/configbad/.mig/state.db" check configbad-elsewhere
+DOCTOR_ARGS=
 
 # --json: the same findings, one object.
 out=$(cd "$d/missing" && "$MIG" doctor --json)

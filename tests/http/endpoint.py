@@ -26,6 +26,9 @@ path:
   /calls?key=K                 how many requests key K has had ("max":
                                the most /sleep requests at once)
   /sleep?ms=N                  200 after N ms
+  /digest/NAME/HEX             200 when the SHA-256 of the request's header
+                               NAME is HEX, else 403 (a secret's bytes
+                               checked without being echoed)
   /params                      200 when the JSON body has a string
                                "location", else 400
 
@@ -33,6 +36,7 @@ Every request is appended to the log file named by the second argument:
 "TIME_MS METHOD PATH". It stops on SIGTERM.
 """
 import email.utils
+import hashlib
 import json
 import signal
 import sys
@@ -125,6 +129,10 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 c = calls.get(key, 0)
             self.answer(200, {"calls": c})
+        elif head == "digest":
+            value = (self.headers.get(parts[1]) or "").encode()
+            good = hashlib.sha256(value).hexdigest() == parts[2]
+            self.answer(200 if good else 403, {"ok": good})
         elif head == "echo":
             self.answer(200, {"method": self.command, "path": u.path,
                               "query": u.query,

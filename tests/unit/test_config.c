@@ -59,6 +59,16 @@ typedef struct fixture {
     params_t *p;
 } fixture_t;
 
+/* Writes TEXT as the file PATH with MODE. */
+static void write_text(const char *path, const char *text, mode_t mode)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
 /* Writes TEXT as DIR/mig.yaml in a new folder and loads it. */
 static mig_status_t load(fixture_t *f, const char *text)
 {
@@ -67,10 +77,7 @@ static mig_status_t load(fixture_t *f, const char *text)
     strcpy(f->dir, "/tmp/mig-config-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->path, sizeof f->path, "%s/mig.yaml", f->dir);
-    FILE *fp = fopen(f->path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    write_text(f->path, text, 0644);
     f->src = src_from_memory("p.mig", plan_text, strlen(plan_text));
     f->arena = arena_new();
     assert_int_equal(grammar_parse(f->src, f->arena, &f->diags, &f->plan),
@@ -351,10 +358,6 @@ static void test_references(void **state)
         assert_true(config_is_ref(v));
         val_t *t = config_ref_text(v);
         assert_string_equal(val_get_str(t, NULL), refs[i].masked);
-        val_t *out = (val_t *)1;
-        assert_int_equal(config_resolve_refs("p", v, &d, &out), MIG_EINVALID);
-        assert_null(out);
-        assert_int_equal(d.errors, 1);
         val_unref(t);
         val_unref(v);
         diag_list_free(&d);
@@ -363,6 +366,101 @@ static void test_references(void **state)
     val_t *plain = val_cstring("no reference");
     assert_false(config_is_ref(plain));
     val_unref(plain);
+}
+
+/* config_resolve_refs: ${NAME} into a plain string; a secret: reference
+ * into a secret whose recipe names its source (a relative file joined to
+ * the folder of mig.yaml, absolute); each failure an error at the
+ * reference's place that never holds a byte of the value. */
+static mig_status_t resolve(const char *yaml, const char *dir, val_t **out,
+                            diag_list_t *d)
+{
+    src_t *s = src_from_memory("mig.yaml", yaml, strlen(yaml));
+    val_t *v = NULL;
+    assert_int_equal(val_from_yaml(s, d, &v), MIG_OK);
+    src_span_t at = { .line = 7, .col = 3 };
+    mig_status_t st = config_resolve_refs("p", v, dir, s, &at, d, out);
+    val_unref(v);
+    if (d->len)
+        assert_ptr_equal(d->items[0].src, s);
+    for (size_t i = 0; i < d->len; i++)
+        d->items[i].src = NULL;     /* S goes now */
+    src_free(s);
+    return st;
+}
+
+static void test_resolve_refs(void **state)
+{
+    (void)state;
+    diag_list_t d;
+    diag_list_init(&d);
+    val_t *out = NULL;
+    setenv("WIRE_A", "x", 1);
+    setenv("WIRE_B", "wire-s3cr3t", 1);
+    unsetenv("WIRE_NONE");
+    assert_int_equal(resolve("\"${WIRE_A}-${WIRE_A}/y\"", "", &out, &d),
+                     MIG_OK);
+    assert_int_equal(val_type(out), VAL_STRING);    /* not a secret */
+    assert_string_equal(val_get_str(out, NULL), "x-x/y");
+    val_unref(out);
+    assert_int_equal(resolve("\"${WIRE_A}${WIRE_NONE}\"", "", &out, &d),
+                     MIG_EINVALID);
+    assert_null(out);
+    assert_string_equal(d.items[0].message, "parameter 'p' is the reference "
+                        "${WIRE_A}${WIRE_NONE}, which cannot be resolved: the "
+                        "environment variable 'WIRE_NONE' is not set");
+    assert_int_equal(d.items[0].span.line, 7);
+    diag_list_free(&d);
+    diag_list_init(&d);
+
+    assert_int_equal(resolve("{secret: {env: WIRE_B}}", "", &out, &d), MIG_OK);
+    assert_int_equal(val_type(out), VAL_SECRET);
+    const char *bytes;
+    size_t len;
+    strbuf_t why;
+    strbuf_init(&why);
+    assert_int_equal(val_secret_reveal(out, &bytes, &len, &why), MIG_OK);
+    assert_string_equal(bytes, "wire-s3cr3t");
+    val_unref(out);
+
+    /* A relative file, from the folder of mig.yaml; then readable by all. */
+    char dir[] = "/tmp/mig-wire-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char file[64];
+    snprintf(file, sizeof file, "%s/tok", dir);
+    write_text(file, "file-s3cr3t\n", 0600);
+    assert_int_equal(resolve("{secret: {file: tok}}", dir, &out, &d), MIG_OK);
+    assert_int_equal(val_secret_reveal(out, &bytes, &len, &why), MIG_OK);
+    assert_string_equal(bytes, "file-s3cr3t");
+    strbuf_t r;
+    strbuf_init(&r);
+    val_to_json(val_secret_recipe(out), &r, 0);
+    char want[128];
+    snprintf(want, sizeof want, "[{\"file\":\"%s\"}]", file);
+    assert_string_equal(r.data, want);
+    strbuf_free(&r);
+    val_unref(out);
+    assert_int_equal(chmod(file, 0644), 0);
+    assert_int_equal(resolve("{secret: {file: tok}}", dir, &out, &d),
+                     MIG_EINVALID);
+    assert_non_null(strstr(d.items[0].message, "which cannot be resolved: "
+                           "the file '"));
+    assert_non_null(strstr(d.items[0].message, "is readable by every user"));
+    assert_null(strstr(d.items[0].message, "file-s3cr3t"));
+    unlink(file);
+    rmdir(dir);
+    diag_list_free(&d);
+    diag_list_init(&d);
+
+    assert_int_equal(resolve("{secret: {command: [\"false\"]}}", "", &out, &d),
+                     MIG_EINVALID);
+    assert_non_null(strstr(d.items[0].message, "parameter 'p' is the "
+                           "reference secret:command:false, which cannot be "
+                           "resolved: "));
+    assert_string_equal(d.items[0].hint, "nothing was run; fix the source, "
+                        "or give the value with --param p=VALUE");
+    strbuf_free(&why);
+    diag_list_free(&d);
 }
 
 static void test_diff(void **state)
@@ -468,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_deprecated_key),
         cmocka_unit_test(test_references),
+        cmocka_unit_test(test_resolve_refs),
         cmocka_unit_test(test_diff),
         cmocka_unit_test(test_find),
         cmocka_unit_test(test_places),

@@ -63,6 +63,7 @@ trap 'exit 2' INT TERM
 serve_start() {
   d=$1; shift
   rm -f "$d/registry.db" "$d/registry.db-wal" "$d/registry.db-shm"
+  : > "$d/serve.out"
   "$mig" serve --registry "$d/registry.db" --listen 127.0.0.1:0 \
     --durability "$dur" "$@" > "$d/serve.out" 2> "$d/serve.err" &
   spid=$!
@@ -125,9 +126,10 @@ run_floor() {
   echo "$(elapsed "$t0" "$t1") $(cpu_of) $scpu $(awk '{ print $5 }' "$d/floor.log")" >> "$d/floor"
 }
 
-# The retries of the last run of mig in DIR: its retry waits in the log.
+# The retries of the last run of mig in DIR: its retry-wait events.
 mig_retries() {
-  (cd "$1" && "$mig" log last 2>/dev/null | grep -c '^ *retry ') || true
+  (cd "$1" && "$mig" log --brief last | grep -c '^retry-wait ') \
+    || die "no retry in the log of the run against 10% of 429s"
 }
 
 # One round of mig and floor in DIR for M records, no knobs: appends

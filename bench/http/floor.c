@@ -59,21 +59,27 @@ static int body_of(long i, char *out, size_t cap)
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
-/* Sends the request of slot S (its GET or its PUT) on multi handle M. */
+/* Sends the request of slot S (its GET or its PUT) on multi handle M,
+ * on an easy handle of its own, as http.request does (the connection is
+ * the multi handle's, kept open between requests). */
 static int send_request(CURLM *m, slot_t *s)
 {
-    CURL *e = s->easy;
-    curl_multi_remove_handle(m, e);
+    if (s->easy) {
+        curl_multi_remove_handle(m, s->easy);
+        curl_easy_cleanup(s->easy);
+    }
+    CURL *e = s->easy = curl_easy_init();
+    if (!e)
+        return -1;
+    curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, drop);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(e, CURLOPT_URL, s->url);
     if (s->put) {
         curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, s->body);
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(s->body));
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, put_headers);
-    } else {
-        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
     }
     requests++;
     return curl_multi_add_handle(m, e) == CURLM_OK ? 0 : -1;
@@ -85,6 +91,8 @@ static int take_next(CURLM *m, slot_t *s)
     if (next_record >= count) {
         s->record = -1;
         curl_multi_remove_handle(m, s->easy);
+        curl_easy_cleanup(s->easy);
+        s->easy = NULL;
         return 0;
     }
     s->record = next_record++;
@@ -139,7 +147,7 @@ static int run(CURLM *m, slot_t *slots, long width)
         if (curl_multi_perform(m, &running) != CURLM_OK)
             return -1;
         CURLMsg *msg;
-        int left;
+        int left, added = 0;
         while ((msg = curl_multi_info_read(m, &left))) {
             if (msg->msg != CURLMSG_DONE)
                 continue;
@@ -147,9 +155,12 @@ static int run(CURLM *m, slot_t *slots, long width)
             curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
             if (on_done(m, s, msg->data.result) != 0)
                 return -1;
-            running = 1;   /* a request may have been added */
+            added = 1;
         }
-        if (running && curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK)
+        /* A request just added is started by the next perform, at once. */
+        if (added)
+            running = 1;
+        else if (running && curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK)
             return -1;
     }
     return puts_done == count ? 0 : -1;
@@ -177,16 +188,6 @@ int main(int argc, char **argv)
     CURLM *m = curl_multi_init();
     slot_t *slots = calloc((size_t)width, sizeof *slots);
     int rc = m && slots && put_headers ? 0 : 1;
-    for (long i = 0; rc == 0 && i < width; i++) {
-        slots[i].easy = curl_easy_init();
-        if (!slots[i].easy) {
-            rc = 1;
-            break;
-        }
-        curl_easy_setopt(slots[i].easy, CURLOPT_PRIVATE, &slots[i]);
-        curl_easy_setopt(slots[i].easy, CURLOPT_WRITEFUNCTION, drop);
-        curl_easy_setopt(slots[i].easy, CURLOPT_TIMEOUT, 30L);
-    }
     if (rc == 0 && run(m, slots, width) != 0) {
         fprintf(stderr, "floor: %ld of %ld records put\n", puts_done, count);
         rc = 1;

@@ -18,6 +18,11 @@
 # and a PUT each), not the ones a retry sends again. CPU is user +
 # system of the client (mig run or the floor) and, apart, of the server.
 #
+# The server answers one request at a time, and a GET of a record that
+# is not there (every before-image here) reads every record of the
+# registry for its aliases (registry.get), so the time grows with N
+# squared: bench/RESULTS.md, "http".
+#
 # Exit status: 0 when the target is met, 1 when it is missed, 2 when the
 # benchmark could not run or a check failed (a server that does not
 # listen, a run or floor that fails, a registry without every record).

@@ -72,13 +72,13 @@ serve_start() {
   "$mig" serve --registry "$d/registry.db" --listen 127.0.0.1:0 \
     --durability "$dur" "$@" > "$d/serve.out" 2> "$d/serve.err" &
   spid=$!
-  i=0
-  while [ $i -lt 200 ]; do
+  tries=0
+  while [ $tries -lt 200 ]; do
     url=$(sed -n 's/^mig serve: listening on \(http:.*\)$/\1/p' "$d/serve.out")
     [ -n "$url" ] && return 0
     kill -0 "$spid" 2>/dev/null || break
     sleep 0.05
-    i=$((i + 1))
+    tries=$((tries + 1))
   done
   die "mig serve did not listen: $(cat "$d/serve.err")"
 }

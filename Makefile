@@ -10,7 +10,7 @@ ifeq ($(CI),true)
 CMAKE_ARGS += -DMIG_WERROR=ON
 endif
 
-.PHONY: all deps build build-sanitize demo test crash-full bench bench-migrate mutation install clean
+.PHONY: all deps build build-sanitize demo test crash-full bench bench-migrate bench-http mutation install clean
 
 all: build
 
@@ -53,6 +53,7 @@ bench: deps
 	sh bench/recovery/run.sh $(BUILD_REL)/cli/mig
 	sh bench/lsp/run.sh $(BUILD_REL)
 	GROWTH=1 sh bench/migrate/run.sh $(BUILD_REL)/cli/mig
+	GROWTH=1 sh bench/http/run.sh $(BUILD_REL)/cli/mig
 
 # The migration benchmark alone (100,000 generated tools, tmpfs and disk,
 # with the growth rounds); figures: bench/RESULTS.md, "migrate".
@@ -60,6 +61,14 @@ bench-migrate: deps
 	cmake -S . -B $(BUILD_REL) -DCMAKE_BUILD_TYPE=Release -DMIG_TESTS=OFF $(CMAKE_ARGS)
 	cmake --build $(BUILD_REL) -j $(JOBS)
 	GROWTH=1 sh bench/migrate/run.sh $(BUILD_REL)/cli/mig
+
+# The HTTP benchmark alone (10,000 registry puts to `mig serve` at
+# parallel 64, then with 10% of answers 429, with the growth rounds);
+# figures: bench/RESULTS.md, "http".
+bench-http: deps
+	cmake -S . -B $(BUILD_REL) -DCMAKE_BUILD_TYPE=Release -DMIG_TESTS=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD_REL) -j $(JOBS)
+	GROWTH=1 sh bench/http/run.sh $(BUILD_REL)/cli/mig
 
 # Plants known bugs one at a time in a scratch copy and runs the suite on
 # each (not in CI: one build and one suite per bug); the score is in

@@ -44,11 +44,11 @@ static mig_status_t grant(lua_bridge_t *b, const char *name,
     const char *best = NULL;
     size_t best_d = 3;
     for (size_t i = 0; i < LUAB_GRANT_COUNT; i++) {
-        if (strcmp(name, grant_names[i]) == 0 && !alias) {
-            b->grants[i] = true;
-            return MIG_OK;
-        }
         if (strcmp(name, grant_names[i]) == 0) {
+            if (!alias) {
+                b->grants[i] = true;
+                return MIG_OK;
+            }
             struct luab_module_grant *g = &b->module_grants[b->n_module_grants];
             if (!(g->alias = strdup(alias)))
                 return MIG_ENOMEM;

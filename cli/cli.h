@@ -156,6 +156,12 @@ const action_registry_t *cli_actions(void);
 /* The directory of PATH, for the paths a plan names ("" for the
  * current), in a new string; NULL when out of memory. */
 char *cli_dir_of(const char *path);
+/* The plan folder of PATH as an absolute path (the folder of its
+ * realpath, with a final '/'), which the paths a plan's actions give are
+ * joined to, the same in a run, its preview, resume and rollback,
+ * whatever the current folder; cli_dir_of's answer when PATH cannot be
+ * resolved. A new string, or NULL when out of memory. */
+char *cli_plan_dir(const char *path);
 
 /* Writes B to PATH in one step (PATH.tmpPID renamed over it), so a failed
  * write never leaves half a file (cmd_export.c). EXIT_CLEAN, or EXIT_USAGE

@@ -7,8 +7,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "audit.h"
 #include "cli.h"
@@ -42,8 +42,9 @@ void cli_audit_record(const char *state_path, const audit_key_t *key,
                       const char *action, int64_t run, int code,
                       val_t *detail)
 {
-    if (!state_path || access(state_path, F_OK) != 0)
-        return;     /* no store was made: nothing changed */
+    struct stat sb;
+    if (!state_path || stat(state_path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return;     /* no store was made or opened: nothing changed */
     diag_list_t diags;
     diag_list_init(&diags);
     store_t *s = NULL;

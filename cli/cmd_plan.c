@@ -370,7 +370,7 @@ int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args)
     if (st == MIG_OK && cli_value(cmd, args, "show-params")) {
         rc = show_params(params, json);
     } else if (st == MIG_OK) {
-        char *dir = cli_dir_of(path);
+        char *dir = cli_plan_dir(path);
         val_t *out = NULL;
         config_settings_t set = { 0 };
         st = dir ? config_effective(p.config, NULL, &set, NULL) : MIG_ENOMEM;

@@ -170,9 +170,23 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
     int krc = cli_audit_key(cmd->name, &key);
     if (krc != EXIT_CLEAN)
         return krc;
-    char *dir = cli_dir_of(path);
+    /* The plan's folder as rollback and resume will see it (from the
+     * recorded absolute path), so that a path an action joins to it is
+     * the same one in each, whatever the current folder. */
     char real[PATH_MAX];
     o->plan_path = realpath(path, real) ? real : path;
+    char *dir = cli_plan_dir(path);
+    /* The default store, .mig/state.db beside the plan, is named in
+     * messages as the user would write it, from the current folder. */
+    char *own_state = NULL;
+    if (!o->state_path) {
+        char *rel = cli_dir_of(path);
+        size_t n = rel ? strlen(rel) + sizeof ".mig/state.db" : 0;
+        if (n && (own_state = malloc(n)))
+            snprintf(own_state, n, "%s.mig/state.db", rel);
+        free(rel);
+        o->state_path = own_state;
+    }
     cli_report_t *rep = cli_report_new(p->graph, cli_report_mode(
         cli_value(cmd, args, "quiet") != NULL,
         cli_value(cmd, args, "json") != NULL),
@@ -203,6 +217,9 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
         audit(cmd, args, key, o->state_path, dir, id, rc);
     audit_key_free(key);
     free(dir);
+    if (own_state)
+        o->state_path = NULL;
+    free(own_state);
     return rc;
 }
 

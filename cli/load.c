@@ -1,6 +1,8 @@
 /* load.c: how every command that reads a plan gets it: the file, its AST,
  * the static checks and the execution graph as asked, with every
  * diagnostic rendered and the outcome already said as an exit code. */
+#define _XOPEN_SOURCE 700   /* realpath */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,4 +134,11 @@ char *cli_dir_of(const char *path)
         d[n] = '\0';
     }
     return d;
+}
+
+char *cli_plan_dir(const char *path)
+{
+    char real[PATH_MAX];
+    return cli_dir_of(strcmp(path, "-") != 0 && realpath(path, real) ? real
+                                                                      : path);
 }

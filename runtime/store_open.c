@@ -465,6 +465,15 @@ static mig_status_t set_pragmas(store_t *s, diag_list_t *diags)
 static mig_status_t open_file(store_t *s, diag_list_t *diags)
 {
     struct stat st;
+    if (stat(s->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* SQLite's own word for it would be "disk I/O error". */
+        diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL, "cannot open the "
+                             "state store '%s': it is a folder, and a state "
+                             "store is a file", s->path);
+        diag_hint(diags, d, "name the store's file, such as '%s/state.db'",
+                  s->path);
+        return MIG_EIO;
+    }
     if (stat(s->path, &st) != 0) {
         int e = errno;
         if (e != ENOENT || !(s->flags & STORE_CREATE)) {

@@ -150,16 +150,17 @@ mig_status_t registry_open_db(action_ctx_t *c, const char *db, reg_mode_t mode,
 
 mig_status_t registry_can_create(action_ctx_t *c, const char *db)
 {
-    const char *abs = db ? actx_path(c, db) : NULL;
-    char *copy = abs ? strdup(abs) : NULL;
-    if (!copy)
-        return db ? MIG_ENOMEM : MIG_OK;
+    if (!db)
+        return MIG_OK;
+    /* The folder is checked where the plan's folder makes it, and named
+     * as the plan wrote it. */
+    const char *abs = actx_path(c, db);
+    char *copy = abs ? strdup(abs) : NULL, *shown = strdup(db);
+    mig_status_t st = copy && shown ? MIG_OK : MIG_ENOMEM;
     struct stat sb;
-    mig_status_t st = MIG_OK;
-    if (actx_stat(c, copy, &sb) != 0) {
-        const char *parent = dirname(copy);
+    if (st == MIG_OK && stat(copy, &sb) != 0) {
         const char *why = NULL;
-        if (actx_stat(c, parent, &sb) != 0)
+        if (stat(dirname(copy), &sb) != 0)
             why = errno == ENOENT ? "does not exist" : strerror(errno);
         else if (!S_ISDIR(sb.st_mode))
             why = "is not a folder";
@@ -167,9 +168,10 @@ mig_status_t registry_can_create(action_ctx_t *c, const char *db)
             st = actx_fail(c, "InvalidConfig", "registry: '%s' cannot be "
                            "created: '%s', the folder that would hold it, %s "
                            "(mig creates a registry, not the folders above "
-                           "it)", db, parent, why);
+                           "it)", db, dirname(shown), why);
     }
     free(copy);
+    free(shown);
     return st;
 }
 

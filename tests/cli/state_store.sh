@@ -55,5 +55,36 @@ expect 2 sh -c "\"$MIG\" run - < p.mig" && ok
 holds "mig run: error: the plan must be a file, not standard input"
 [ ! -e "$d/plan/.mig" ] && ok || bad "mig run - left a state store"
 
+# 4. A plan run from another folder: the paths its actions give are the
+#    plan folder's, in the run as in its rollback (a folder registry named
+#    "reg" is plan/reg, created there and emptied by the rollback).
+cat > "$d/plan/reg.mig" <<'PLAN'
+migration "registry-elsewhere" {
+  stage s {
+    step put = registry.put(db: "reg", record: {kind: "tool", name: "echo",
+      description: "Echoes", inputSchema: {type: "object"},
+      provenance: {file: "tools.json", pointer: "/0", format: "openai.tools",
+        digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}})
+  }
+}
+PLAN
+cd "$d" || exit 2
+expect 0 "$MIG" run --state "$d/elsewhere/reg.db" plan/reg.mig && ok
+[ -f "$d/plan/reg/tools/echo.json" ] && ok || bad "the record is not in plan/reg"
+[ ! -e "$d/reg" ] && ok || bad "the run wrote reg into the current folder"
+cd "$d/elsewhere" || exit 2
+expect 0 "$MIG" rollback --state reg.db last && ok
+holds "match the checkpoint"
+[ ! -e "$d/plan/reg/tools/echo.json" ] && ok || bad "rollback left the record"
+
+# 5. --state naming the store's folder, not its file: said so, with the
+#    file to name, and nothing written (no audit warning either).
+cd "$d" || exit 2
+expect 8 "$MIG" status --state "$d/elsewhere" && ok
+holds "mig: error: cannot open the state store '$d/elsewhere': it is a folder, and a state store is a file"
+holds "hint: name the store's file, such as '$d/elsewhere/state.db'"
+expect 8 "$MIG" run --state "$d/elsewhere" plan/p.mig && ok
+case $OUT in *audit*) bad "a warning about the audit trail: $OUT" ;; *) ok ;; esac
+
 rm -rf "$d"
 summary

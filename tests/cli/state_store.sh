@@ -72,6 +72,9 @@ cd "$d" || exit 2
 expect 0 "$MIG" run --state "$d/elsewhere/reg.db" plan/reg.mig && ok
 [ -f "$d/plan/reg/tools/echo.json" ] && ok || bad "the record is not in plan/reg"
 [ ! -e "$d/reg" ] && ok || bad "the run wrote reg into the current folder"
+# Its preview from here sees the record the run made there.
+expect 0 "$MIG" plan plan/reg.mig && ok
+holds "would keep registry:reg#tool/echo: keep, the same content"
 cd "$d/elsewhere" || exit 2
 expect 0 "$MIG" rollback --state reg.db last && ok
 holds "match the checkpoint"

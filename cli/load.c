@@ -39,22 +39,6 @@ static mig_status_t worse(mig_status_t a, mig_status_t b)
     return a != MIG_OK ? a : b;
 }
 
-/* Loads the Lua modules of P's plan (from PATH) into P->lua, and the
- * registry the plan is checked against into P->actions
- * (stdlib_plan_modules). */
-static mig_status_t load_lua(cli_plan_t *p, const char *path,
-                             diag_list_t *diags)
-{
-    char *dir = cli_dir_of(path);
-    if (!dir)
-        return MIG_ENOMEM;
-    mig_status_t st = stdlib_plan_modules(p->plan, p->src, dir, p->config,
-                                          diags,
-                                          &p->actions, &p->lua);
-    free(dir);
-    return st;
-}
-
 int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p)
 {
     *p = (cli_plan_t){ 0 };
@@ -81,21 +65,13 @@ int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p)
             diag_list_free(&diags);
             return crc;
         }
-        st = params_check_config(p->plan, p->src, p->config, &diags);
-        mig_status_t lst = st == MIG_ENOMEM ? st : load_lua(p, path, &diags);
-        st = worse(st, lst);
-        /* mig.yaml's write roots are the plan's too. */
-        config_settings_t set = { 0 };
-        if (st != MIG_ENOMEM
-            && config_effective(p->config, NULL, &set, NULL) != MIG_OK)
-            st = MIG_ENOMEM;
-        if (st != MIG_ENOMEM)
-            st = worse(st, check_plan_with(
-                p->plan, p->src, p->actions,
-                flags & CLI_LOAD_STRICT ? CHECK_STRICT : 0,
-                (const char *const *)set.write_roots, set.n_write_roots,
-                &diags));
-        config_settings_clear(&set);
+        char *dir = cli_dir_of(path);
+        st = dir ? stdlib_check_plan(p->plan, p->src, dir, p->config,
+                                     flags & CLI_LOAD_STRICT ? CHECK_STRICT
+                                                             : 0,
+                                     &diags, &p->actions, &p->lua)
+                 : MIG_ENOMEM;
+        free(dir);
     }
     if (parsed == MIG_OK && (flags & CLI_LOAD_GRAPH) && st != MIG_ENOMEM) {
         mig_status_t gst = graph_compile(p->plan, p->src, &diags, &p->graph);

@@ -58,12 +58,14 @@ static void drop_analysis(lsp_doc_t *d)
 {
     action_registry_free(d->actions);
     lua_bridge_free(d->lua);
+    config_free(d->config);
     arena_free(d->arena);
     src_free(d->src);
     free(d->index.items);
     free(d->index.slots);
     d->actions = NULL;
     d->lua = NULL;
+    d->config = NULL;
     d->arena = NULL;
     d->src = NULL;
     d->plan = NULL;
@@ -224,15 +226,27 @@ mig_status_t lsp_doc_analyze(lsp_doc_t *d, diag_list_t *diags)
     char *dir = dir_of(d->path);
     if (!dir)
         return MIG_ENOMEM;
-    diag_list_t lua_diags;
-    diag_list_init(&lua_diags);
-    st = stdlib_plan_modules(d->plan, d->src, dir, NULL,
-                             d->parsed_ok ? diags : &lua_diags, &d->actions,
-                             &d->lua);
+    if (!d->parsed_ok) {
+        diag_list_t lua_diags;
+        diag_list_init(&lua_diags);
+        st = stdlib_plan_modules(d->plan, d->src, dir, NULL, &lua_diags,
+                                 &d->actions, &d->lua);
+        diag_list_free(&lua_diags);
+    } else {
+        /* Checked as `mig check` checks it, with the plan's mig.yaml; one
+         * that is invalid is reported (its errors name it) and the plan
+         * is checked without it. */
+        char *found = NULL;
+        st = config_find(dir, &found);
+        mig_status_t cst = st == MIG_OK && found
+            ? config_load(found, diags, &d->config) : st;
+        free(found);
+        const config_t *cfg = cst == MIG_OK ? d->config : NULL;
+        st = cst == MIG_ENOMEM ? cst
+           : stdlib_check_plan(d->plan, d->src, dir, cfg, 0, diags,
+                               &d->actions, &d->lua);
+    }
     free(dir);
-    diag_list_free(&lua_diags);
-    if (d->parsed_ok && st != MIG_ENOMEM)
-        st = worse(st, check_plan(d->plan, d->src, d->actions, 0, diags));
     if (d->parsed_ok && st != MIG_ENOMEM) {
         graph_t *g = NULL;
         st = worse(st, graph_compile(d->plan, d->src, diags, &g));

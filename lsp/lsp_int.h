@@ -64,13 +64,15 @@ typedef struct lsp_doc {
     uint32_t *lines;            /* byte offset of each line's start */
     uint32_t n_lines;
     /* The analysis of TEXT: the parse (PLAN may be a partial tree, or
-     * NULL), the registry it was checked against, its Lua modules. */
+     * NULL), the registry it was checked against, its Lua modules, the
+     * mig.yaml it was checked with (kept while its errors are shown). */
     src_t *src;
     arena_t *arena;
     ast_plan_t *plan;
     bool parsed_ok;
     action_registry_t *actions;
     lua_bridge_t *lua;
+    config_t *config;           /* the plan's mig.yaml, or NULL */
     lsp_index_t index;
     struct lsp_doc *next;
 } lsp_doc_t;

@@ -31,6 +31,18 @@ mig_status_t stdlib_plan_modules(const ast_plan_t *plan, src_t *src,
                                  diag_list_t *diags,
                                  action_registry_t **actions,
                                  struct lua_bridge **lua);
+/* What `mig check` checks of PLAN (parsed from SRC without errors) in
+ * folder DIR with the project configuration CFG (NULL: none), every
+ * finding to DIAGS: CFG's parameters against the plan's
+ * (params_check_config), the plan's modules (stdlib_plan_modules, into
+ * *ACTIONS and *LUA, freed by the caller whatever this returns), then
+ * check_plan_with FLAGS and CFG's write roots. `mig check` and `mig lsp`
+ * both check through here. MIG_OK, MIG_EINVALID or MIG_ENOMEM. */
+mig_status_t stdlib_check_plan(const ast_plan_t *plan, src_t *src,
+                               const char *dir, const config_t *cfg,
+                               unsigned flags, diag_list_t *diags,
+                               action_registry_t **actions,
+                               struct lua_bridge **lua);
 
 /* ---- interface diffs (adapt_diff_tools.c) ------------------------------ */
 

@@ -108,3 +108,29 @@ mig_status_t stdlib_plan_modules(const ast_plan_t *plan, src_t *src,
                                     diags));
     return st;
 }
+
+mig_status_t stdlib_check_plan(const ast_plan_t *plan, src_t *src,
+                               const char *dir, const config_t *cfg,
+                               unsigned flags, diag_list_t *diags,
+                               action_registry_t **actions,
+                               struct lua_bridge **lua)
+{
+    *actions = NULL;
+    *lua = NULL;
+    mig_status_t st = cfg ? params_check_config(plan, src, cfg, diags)
+                          : MIG_OK;
+    if (st != MIG_ENOMEM)
+        st = worse(st, stdlib_plan_modules(plan, src, dir, cfg, diags,
+                                           actions, lua));
+    /* mig.yaml's write roots are the plan's too. */
+    config_settings_t set = { 0 };
+    if (st != MIG_ENOMEM && cfg
+        && config_effective(cfg, NULL, &set, NULL) != MIG_OK)
+        st = MIG_ENOMEM;
+    if (st != MIG_ENOMEM)
+        st = worse(st, check_plan_with(plan, src, *actions, flags,
+                                       (const char *const *)set.write_roots,
+                                       set.n_write_roots, diags));
+    config_settings_clear(&set);
+    return st;
+}

@@ -46,9 +46,11 @@ bool registry_name_ok(const char *name)
     return true;
 }
 
-/* The stores, the first that fits a path taking it: a path ending in
- * .db is a SQLite database, any other a folder. */
-static const reg_store_ops_t *const stores[] = { &registry_sqlite_ops,
+/* The stores, the first that fits a path taking it: an http:// or
+ * https:// URL is a remote registry, a path ending in .db a SQLite
+ * database, any other a folder. */
+static const reg_store_ops_t *const stores[] = { &registry_remote_ops,
+                                                 &registry_sqlite_ops,
                                                  &registry_dir_ops };
 
 static const reg_store_ops_t *store_for(const char *path)
@@ -136,8 +138,8 @@ mig_status_t registry_open_db(action_ctx_t *c, const char *db, reg_mode_t mode,
     if (!*ops)
         return actx_fail(c, "InvalidConfig", "registry: the registry must "
                          "be named by a path (a SQLite database ending in "
-                         ".db, or a folder)");
-    const char *abs = actx_path(c, db);
+                         ".db, or a folder) or an http:// or https:// URL");
+    const char *abs = (*ops)->url ? db : actx_path(c, db);
     if (!abs)
         return MIG_ENOMEM;
     char *copy = strdup(abs);
@@ -150,6 +152,8 @@ mig_status_t registry_open_db(action_ctx_t *c, const char *db, reg_mode_t mode,
 
 mig_status_t registry_can_create(action_ctx_t *c, const char *db)
 {
+    if (registry_remote_db(db))
+        return MIG_OK;          /* a server's: there, or its requests say */
     const char *abs = db ? actx_path(c, db) : NULL;
     char *copy = abs ? strdup(abs) : NULL;
     if (!copy)
@@ -334,7 +338,11 @@ mig_status_t registry_record_state(action_ctx_t *c, const char *id,
         st = actx_fail(c, "InvalidConfig", "registry: '%s' names no record "
                        "kind", id);
     bool done = false;
-    if (st == MIG_OK)
+    if (st == MIG_OK && registry_remote_db(db)) {
+        st = registry_remote_state(c, db, kind, slash + 1, out);
+        done = true;
+    }
+    if (st == MIG_OK && !done)
         st = state_unparsed(c, db, kind, slash + 1, expect, out, &done);
     val_t *rec = NULL;
     if (st == MIG_OK && !done)

@@ -369,70 +369,57 @@ mig_status_t registry_remote_delete(action_ctx_t *c, const val_t *args,
     return op ? remote_start(op, true, delete_first, out) : MIG_ENOMEM;
 }
 
-/* ---- undo ------------------------------------------------------------------------ */
+/* ---- undo ------------------------------------------------------------------------
+ * The undo reads the record first (a GET, which needs no token): already
+ * as before (a change that never landed, or an undo made once already)
+ * is done without a change; as the change left it (its ETag OP->want, or
+ * gone after a delete), the before-image is put back, or what a put
+ * added removed, guarded by that ETag (If-Match; If-None-Match: * where
+ * a delete left nothing), so that a change made meanwhile is never
+ * overwritten: a 412 reads it again. Anything else was changed by
+ * someone since, and the undo leaves it (Conflict naming it). */
 
-/* The record is not as the change left it (a 412, or a 404 for a
- * DELETE): RES, a GET's answer, says what it is. Already as before (an
- * undo made once already, or a change that never landed): done; else
- * someone changed it since, and the undo leaves it (Conflict). */
-static void undo_checked(remote_op_t *op, mig_status_t st, val_t *res)
+static void undo_read(remote_op_t *op, mig_status_t st, val_t *res);
+
+/* The record is neither as before nor as the change left it: Conflict,
+ * naming it, with {record, etag, expected} in the detail. */
+static mig_status_t undo_refused(remote_op_t *op, const char *id,
+                                 const val_t *now, const char *tag)
 {
-    strbuf_t now, was, id;
-    strbuf_init(&now);
-    strbuf_init(&was);
-    strbuf_init(&id);
-    val_t *rec = NULL;
-    char tag[REMOTE_TAG] = "";
-    strbuf_t url;
-    strbuf_init(&url);
-    if (st == MIG_OK)
-        st = remote_url(op->db, op->kind, op->name, &url);
-    if (st == MIG_OK)
-        st = remote_read_record(op, res, url.data, &rec, tag);
-    if (st == MIG_OK)
-        st = remote_state_text(rec, &now);
-    if (st == MIG_OK)
-        st = remote_state_text(op->record, &was);
-    if (st == MIG_OK)
-        st = registry_make_id(op->db, op->kind, op->name, &id);
-    if (st == MIG_OK && strcmp(now.data, was.data) == 0)
-        st = actx_note_state(op->c, id.data, now.data);
-    else if (st == MIG_OK) {
-        st = actx_fail(op->c, "Conflict", "%s: the undo leaves %s as it is: "
-                       "it was changed since mig changed it (%s, where mig's "
-                       "change left %s)", op->action, id.data,
-                       rec ? tag : "it is gone",
-                       *op->want ? op->want : "none");
-        val_t *d = val_map_new(3);
-        if (d && (val_map_set_take(d, "record", 6, val_cstring(id.data))
-                      != MIG_OK
-                  || val_map_set_take(d, "etag", 4, rec ? val_cstring(tag)
-                                                        : val_null())
-                      != MIG_OK
-                  || val_map_set_take(d, "expected", 8, *op->want
-                                      ? val_cstring(op->want) : val_null())
-                      != MIG_OK)) {
-            val_unref(d);
-            d = NULL;
-        }
-        if (d)
-            actx_set_error_detail(op->c, d);
+    char b[REMOTE_TAG] = "none";
+    if (op->record)
+        snprintf(b, sizeof b, "\"%s\"", stdlib_arg_str(op->record, "digest")
+                                        ? stdlib_arg_str(op->record, "digest")
+                                        : "");
+    mig_status_t st = actx_fail(op->c, "Conflict", "%s: the undo leaves %s as "
+                                "it is: it was changed since mig changed it "
+                                "(%s; mig's change left %s, the before-image "
+                                "is %s)", op->action, id,
+                                now ? tag : "it is gone",
+                                *op->want ? op->want : "nothing", b);
+    val_t *d = val_map_new(3);
+    if (d && (val_map_set_take(d, "record", 6, val_cstring(id)) != MIG_OK
+              || val_map_set_take(d, "etag", 4, now ? val_cstring(tag)
+                                                    : val_null()) != MIG_OK
+              || val_map_set_take(d, "expected", 8, *op->want
+                                  ? val_cstring(op->want) : val_null())
+                 != MIG_OK)) {
+        val_unref(d);
+        d = NULL;
     }
-    val_unref(rec);
-    val_unref(res);
-    strbuf_free(&now);
-    strbuf_free(&was);
-    strbuf_free(&id);
-    strbuf_free(&url);
-    remote_end(op, st, st == MIG_OK ? val_null() : NULL);
+    if (d)
+        actx_set_error_detail(op->c, d);
+    return st;
 }
 
+/* The answer RES to the guarded change: done, or (412, 404) read again. */
 static void undo_sent(remote_op_t *op, mig_status_t st, val_t *res)
 {
     long status = remote_status(res);
     if (st == MIG_OK && (status == 412 || status == 404)) {
         val_unref(res);
-        remote_get(op, undo_checked);
+        op->count = true;       /* the second read decides */
+        remote_get(op, undo_read);
         return;
     }
     if (st == MIG_OK && status == 204)
@@ -446,30 +433,70 @@ static void undo_sent(remote_op_t *op, mig_status_t st, val_t *res)
     remote_end(op, st, st == MIG_OK ? val_null() : NULL);
 }
 
-/* Puts OP->record (the before-image) back: over what the change left
- * (If-Match: OP->want), or, after a delete (no WANT), where nothing
- * must be (If-None-Match: *); removes what a put added (DELETE,
- * If-Match: OP->want). */
-static void undo_first(remote_op_t *op)
+/* The guarded change that puts back OP->record over what the change
+ * left (or removes what a put added). */
+static void undo_change(remote_op_t *op, const char *url)
 {
     static const int put_back[] = { 200, 201, 412, 0 },
                      remove[] = { 204, 404, 412, 0 };
-    strbuf_t url;
-    strbuf_init(&url);
-    if (!*op->want && !op->record)
-        remote_end(op, MIG_OK, val_null());     /* nothing was deleted */
-    else if (remote_url(op->db, op->kind, op->name, &url) != MIG_OK)
-        remote_end(op, MIG_ENOMEM, NULL);
-    else if (!*op->want)
-        remote_send(op, "PUT", url.data, op->record, "If-None-Match", "*",
+    if (!*op->want)
+        remote_send(op, "PUT", url, op->record, "If-None-Match", "*",
                     put_back, NULL, undo_sent);
     else if (!op->record)
-        remote_send(op, "DELETE", url.data, NULL, "If-Match", op->want,
-                    remove, NULL, undo_sent);
+        remote_send(op, "DELETE", url, NULL, "If-Match", op->want, remove,
+                    NULL, undo_sent);
     else
-        remote_send(op, "PUT", url.data, op->record, "If-Match", op->want,
+        remote_send(op, "PUT", url, op->record, "If-Match", op->want,
                     put_back, NULL, undo_sent);
+}
+
+/* RES, a GET's answer, says what the record is now. */
+static void undo_read(remote_op_t *op, mig_status_t st, val_t *res)
+{
+    strbuf_t now, was, id, url;
+    strbuf_init(&now);
+    strbuf_init(&was);
+    strbuf_init(&id);
+    strbuf_init(&url);
+    val_t *rec = NULL;
+    char tag[REMOTE_TAG] = "";
+    if (st == MIG_OK)
+        st = remote_url(op->db, op->kind, op->name, &url);
+    if (st == MIG_OK)
+        st = remote_read_record(op, res, url.data, &rec, tag);
+    if (st == MIG_OK)
+        st = remote_state_text(rec, &now);
+    if (st == MIG_OK)
+        st = remote_state_text(op->record, &was);
+    if (st == MIG_OK)
+        st = registry_make_id(op->db, op->kind, op->name, &id);
+    /* As the change left it: gone after a delete, else its ETag. */
+    bool left = *op->want ? rec && strcmp(tag, op->want) == 0 : !rec;
+    bool sent = false;
+    if (st == MIG_OK && strcmp(now.data, was.data) == 0)
+        st = actx_note_state(op->c, id.data, now.data);
+    else if (st == MIG_OK && left && !op->count)
+        sent = true;
+    else if (st == MIG_OK)
+        st = undo_refused(op, id.data, rec, tag);
+    if (sent)
+        undo_change(op, url.data);
+    val_unref(rec);
+    val_unref(res);
+    strbuf_free(&now);
+    strbuf_free(&was);
+    strbuf_free(&id);
     strbuf_free(&url);
+    if (!sent)
+        remote_end(op, st, st == MIG_OK ? val_null() : NULL);
+}
+
+static void undo_first(remote_op_t *op)
+{
+    if (!*op->want && !op->record)
+        remote_end(op, MIG_OK, val_null());     /* nothing was deleted */
+    else
+        remote_get(op, undo_read);
 }
 
 mig_status_t registry_remote_undo(action_ctx_t *c, const val_t *undo,

@@ -442,7 +442,9 @@ static mig_status_t registry_get(action_ctx_t *c, const val_t *args,
     const char *kind = kind_arg(c, "registry.get", args);
     if (!kind)
         return MIG_EINVALID;
-    if (registry_remote_db(db))     /* the server finds aliases too */
+    /* The server finds aliases too; a dry run reads through the store
+     * row, which sees what earlier previews would leave. */
+    if (registry_remote_db(db) && actx_mode(c) != ACTX_PREVIEW)
         return registry_remote_get(c, "registry.get", args, kind, true, out);
     val_t *rec = NULL, *all = NULL;
     mig_status_t st = registry_get_record(c, db, kind, name, &rec);
@@ -467,7 +469,8 @@ static mig_status_t registry_list(action_ctx_t *c, const val_t *args,
     const char *status = stdlib_arg_str(args, "status");
     if (!kind)
         return MIG_EINVALID;
-    if (registry_remote_db(stdlib_arg_str(args, "db")))
+    if (registry_remote_db(stdlib_arg_str(args, "db"))
+        && actx_mode(c) != ACTX_PREVIEW)
         return registry_remote_list(c, "registry.list", args, kind, status,
                                     false, true, out);
     val_t *all;
@@ -499,7 +502,8 @@ static mig_status_t registry_count(action_ctx_t *c, const val_t *args,
     const char *kind = kind_arg(c, "registry.count", args);
     if (!kind)
         return MIG_EINVALID;
-    if (registry_remote_db(stdlib_arg_str(args, "db")))
+    if (registry_remote_db(stdlib_arg_str(args, "db"))
+        && actx_mode(c) != ACTX_PREVIEW)
         return registry_remote_list(c, "registry.count", args, kind, NULL,
                                     true, true, out);
     val_t *all;

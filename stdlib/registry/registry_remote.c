@@ -279,6 +279,12 @@ mig_status_t remote_read_record(remote_op_t *op, const val_t *res,
     if (remote_status(res) == 404)
         return MIG_OK;
     val_t *json = val_map_get(res, "json", 4);
+    const char *name = json && val_type(json) == VAL_MAP
+        ? stdlib_arg_str(json, "name") : NULL;
+    /* A GET finds a record by an alias too: another record than the one
+     * named is none of it, unless the call asked for that. */
+    if (!op->by_alias && op->name && name && strcmp(name, op->name) != 0)
+        return MIG_OK;
     const char *digest = json && val_type(json) == VAL_MAP
         ? stdlib_arg_str(json, "digest") : NULL;
     if (!digest || strlen(digest) + 3 > REMOTE_TAG)
@@ -408,6 +414,7 @@ mig_status_t registry_remote_get(action_ctx_t *c, const char *action,
     if (!op)
         return MIG_ENOMEM;
     op->count = wait;           /* a missing record fails the action */
+    op->by_alias = wait;        /* registry.get finds it by an alias */
     return remote_start(op, wait, record_first, out);
 }
 

@@ -38,6 +38,7 @@ struct remote_op {
     char want[REMOTE_TAG];      /* put: the ETag the record given gets */
     const char *outcome;
     bool count;                 /* list: count them; get: a miss fails */
+    bool by_alias;              /* a GET may give the record so aliased */
     const char *status;         /* list: only records of this status */
     char *cursor;               /* list: the next page's */
     val_t *acc;                 /* list: the records so far */
@@ -75,8 +76,9 @@ void remote_get(remote_op_t *op, remote_next_fn next);
 /* The status of RES, an answer (0 when none). */
 long remote_status(const val_t *res);
 /* The record a GET of URL answered (RES): *REC (new) and its ETag in
- * TAG, or *REC NULL and TAG "" for a 404. Unavailable when a 200's body
- * is no record. */
+ * TAG, or *REC NULL and TAG "" for a 404, or for another record (one
+ * that has OP's name as an alias) unless OP->by_alias. Unavailable when
+ * a 200's body is no record. */
 mig_status_t remote_read_record(remote_op_t *op, const val_t *res,
                                 const char *url, val_t **rec,
                                 char tag[REMOTE_TAG]);

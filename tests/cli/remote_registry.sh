@@ -195,20 +195,33 @@ else ok; fi
 
 # ---- pages: 499, 500 and 501 records ---------------------------------------------
 mkdir -p "$W/pg"
-for n in 499 500 501; do
-  cat > "$W/pg/seed$n.mig" <<PLAN
+# 499 records (p0 deprecated), then copies with one and two more.
+cat > "$W/pg/seed.mig" <<PLAN
 migration "seed" {
+  param from = 0
+  param n = 499
+  param db = "r499.db"
   stage put {
-    foreach i in range($n) parallel 8 {
-      step p = registry.put(db: "r$n.db", record: {kind: "tool", name: "p\${i}",
+    foreach i in range(from, n) parallel 16 {
+      step p = registry.put(db: db, record: {kind: "tool", name: "p\${i}",
         description: "P", inputSchema: {type: "object"},
         provenance: {file: "p.json", pointer: "/\${i}", format: "openai.tools", digest: "$ZERO"}})
     }
-    step d = registry.deprecate(db: "r$n.db", name: "p0")
   }
 }
 PLAN
-  expect 0 "$MIG" run "$W/pg/seed$n.mig"
+expect 0 "$MIG" run "$W/pg/seed.mig"
+cat > "$W/pg/dep.mig" <<PLAN
+migration "dep" {
+  stage s { step d = registry.deprecate(db: "r499.db", name: "p0") }
+}
+PLAN
+expect 0 "$MIG" run "$W/pg/dep.mig"
+cp "$W/pg/r499.db" "$W/pg/r500.db"
+expect 0 "$MIG" run "$W/pg/seed.mig" --param from=499 --param n=500 --param db=r500.db
+cp "$W/pg/r500.db" "$W/pg/r501.db"
+expect 0 "$MIG" run "$W/pg/seed.mig" --param from=500 --param n=501 --param db=r501.db
+for n in 499 500 501; do
   start_server "pg$n" --registry "$W/pg/r$n.db" || continue
   cat > "$W/pg/count.mig" <<PLAN
 migration "count" {

@@ -43,8 +43,9 @@ install: build
 crash-full: build
 	sh tests/runtime/crash.sh $(BUILD)/cli/mig full
 
-# A remote registry's crash test, every (point, mode) pair (CI runs a
-# seeded 40% of them; docs/registry.md, "After a crash").
+# A remote registry's crash test, every (point, mode) pair with each
+# finishing command killed at every one of its own points (CI kills a
+# seeded 25% of them at one point; docs/registry.md, "After a crash").
 crash-remote: build
 	sh tests/runtime/remote_crash.sh $(BUILD)/cli/mig 100
 

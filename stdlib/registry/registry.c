@@ -17,42 +17,12 @@
 
 /* ---- arguments ----------------------------------------------------------- */
 
-/* The actions a remote registry takes (registry_remote*.c); deprecate
- * and alias need a local one. */
-static const char *const remote_actions[] = {
-    "registry.put", "registry.get", "registry.list", "registry.count",
-    "registry.delete",
-};
-
-/* MIG_OK when ACTION may be called with the db and token of ARGS: a
- * token goes to a remote registry only, which takes only the actions
- * above; else InvalidConfig. */
-static mig_status_t db_args_ok(action_ctx_t *c, const char *action,
-                               const val_t *args)
-{
-    const char *db = stdlib_arg_str(args, "db");
-    bool remote = registry_remote_db(db);
-    if (!remote && stdlib_arg(args, "token"))
-        return actx_fail(c, "InvalidConfig", "%s: token: is sent to a remote "
-                         "registry only (a db that is an http:// or https:// "
-                         "URL), not to %s", action, db);
-    for (size_t i = 0; remote && i < sizeof remote_actions
-                                     / sizeof *remote_actions; i++)
-        if (strcmp(remote_actions[i], action) == 0)
-            return MIG_OK;
-    return remote ? actx_fail(c, "InvalidConfig", "%s: a remote registry "
-                              "(%s) takes registry.put, get, list, count and "
-                              "delete; a put of the changed record does what "
-                              "%s would", action, db, action)
-                  : MIG_OK;
-}
-
 /* KIND of ARGS ("tool" when not given), checked for ACTION: NULL (reported) when it
  * is no record kind, or the db and token do not fit (db_args_ok). */
 static const char *kind_arg(action_ctx_t *c, const char *action,
                             const val_t *args)
 {
-    if (db_args_ok(c, action, args) != MIG_OK)
+    if (registry_remote_args_ok(c, action, args) != MIG_OK)
         return NULL;
     const char *kind = stdlib_arg_str(args, "kind");
     if (!kind)
@@ -253,7 +223,7 @@ static mig_status_t put_plan(action_ctx_t *c, const val_t *args,
     val_t *replace = stdlib_arg(args, "replace");
     const char *kind, *name;
     *have = *next = NULL;
-    mig_status_t st = db_args_ok(c, "registry.put", args);
+    mig_status_t st = registry_remote_args_ok(c, "registry.put", args);
     if (st == MIG_OK)
         st = record_ids(c, rec, &kind, &name);
     /* A descriptor tools.normalize gave and validated as stored (its
@@ -358,7 +328,7 @@ static mig_status_t put_capture(action_ctx_t *c, const val_t *args,
 {
     const val_t *rec = stdlib_arg(args, "record");
     const char *kind = NULL, *name = NULL;
-    mig_status_t st = db_args_ok(c, "registry.put", args);
+    mig_status_t st = registry_remote_args_ok(c, "registry.put", args);
     if (st == MIG_OK)
         st = record_ids(c, rec, &kind, &name);
     if (st == MIG_OK && registry_remote_db(stdlib_arg_str(args, "db")))
@@ -375,7 +345,7 @@ static mig_status_t put_run(action_ctx_t *c, const val_t *args, val_t **out)
     if (registry_remote_db(db)) {
         /* The server validates and stores it (docs/registry-api.md). */
         const char *kind, *name;
-        mig_status_t st = db_args_ok(c, "registry.put", args);
+        mig_status_t st = registry_remote_args_ok(c, "registry.put", args);
         if (st == MIG_OK)
             st = record_ids(c, rec, &kind, &name);
         return st == MIG_OK ? registry_remote_put(c, args, kind, name, out)

@@ -74,6 +74,14 @@ const char *registry_kind_at(size_t i);
  * newline): what a store keeps and what digests are taken of. */
 mig_status_t registry_canonical(const val_t *v, strbuf_t *out);
 
+/* "absent" (REC NULL), or "record:" and the BLAKE2b-256 of TEXT's text
+ * of REC (registry_canonical: a local record's state; registry_drift_text:
+ * a remote one's), appended to OUT. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_state_text(const val_t *rec,
+                                 mig_status_t (*text)(const val_t *rec,
+                                                      strbuf_t *out),
+                                 strbuf_t *out);
+
 /* Notes that TEXT (LEN bytes), just stored, is a record's canonical JSON,
  * so that registry_record_state can take the hash of those bytes as the
  * record's state without parsing them again: the hashes of the last
@@ -180,6 +188,11 @@ mig_status_t registry_outcome(const char *kind, const char *name,
 
 /* Whether DB names a remote registry (http:// or https://). */
 bool registry_remote_db(const char *db);
+/* MIG_OK when ACTION may be called with the db and token of ARGS: a
+ * token goes to a remote registry only, which takes registry.put, get,
+ * list, count and delete; else InvalidConfig (reported). */
+mig_status_t registry_remote_args_ok(action_ctx_t *c, const char *action,
+                                     const val_t *args);
 /* The state of record KIND NAME of remote DB, asked now (a GET): what
  * rollback verification compares (remote_state_text). */
 mig_status_t registry_remote_state(action_ctx_t *c, const char *db,

@@ -34,6 +34,35 @@ mig_status_t remote_url(const char *db, const char *kind, const char *name,
     return out->oom ? MIG_ENOMEM : MIG_OK;
 }
 
+/* ---- which actions, with which arguments ------------------------------ */
+
+/* The actions a remote registry takes (registry_remote*.c); deprecate
+ * and alias need a local one. */
+static const char *const remote_actions[] = {
+    "registry.put", "registry.get", "registry.list", "registry.count",
+    "registry.delete",
+};
+
+mig_status_t registry_remote_args_ok(action_ctx_t *c, const char *action,
+                                     const val_t *args)
+{
+    const char *db = stdlib_arg_str(args, "db");
+    bool remote = registry_remote_db(db);
+    if (!remote && stdlib_arg(args, "token"))
+        return actx_fail(c, "InvalidConfig", "%s: token: is sent to a remote "
+                         "registry only (a db that is an http:// or https:// "
+                         "URL), not to %s", action, db);
+    for (size_t i = 0; remote && i < sizeof remote_actions
+                                     / sizeof *remote_actions; i++)
+        if (strcmp(remote_actions[i], action) == 0)
+            return MIG_OK;
+    return remote ? actx_fail(c, "InvalidConfig", "%s: a remote registry "
+                              "(%s) takes registry.put, get, list, count and "
+                              "delete; a put of the changed record does what "
+                              "%s would", action, db, action)
+                  : MIG_OK;
+}
+
 /* ---- requests ------------------------------------------------------------- */
 
 void remote_op_free(remote_op_t *op)
@@ -271,8 +300,7 @@ long remote_status(const val_t *res)
 }
 
 mig_status_t remote_read_record(remote_op_t *op, const val_t *res,
-                                const char *url, val_t **rec,
-                                char tag[REMOTE_TAG])
+                                val_t **rec, char tag[REMOTE_TAG])
 {
     *rec = NULL;
     tag[0] = '\0';
@@ -288,9 +316,10 @@ mig_status_t remote_read_record(remote_op_t *op, const val_t *res,
     const char *digest = json && val_type(json) == VAL_MAP
         ? stdlib_arg_str(json, "digest") : NULL;
     if (!digest || strlen(digest) + 3 > REMOTE_TAG)
-        return actx_fail(op->c, "Unavailable", "%s: GET %s answered %ld "
-                         "with a body that is no registry record", op->action,
-                         url, remote_status(res));
+        return actx_fail(op->c, "Unavailable", "%s: the %s '%s' of %s was "
+                         "answered (%ld) with a body that is no registry "
+                         "record", op->action, op->kind, op->name, op->db,
+                         remote_status(res));
     /* The record's ETag is its digest, quoted (docs/registry-api.md). */
     snprintf(tag, REMOTE_TAG, "\"%s\"", digest);
     *rec = val_ref(json);
@@ -301,41 +330,23 @@ mig_status_t remote_read_record(remote_op_t *op, const val_t *res,
 
 mig_status_t remote_state_text(const val_t *rec, strbuf_t *out)
 {
-    if (!rec) {
-        strbuf_puts(out, "absent");
-        return out->oom ? MIG_ENOMEM : MIG_OK;
-    }
-    strbuf_t b;
-    strbuf_init(&b);
-    mig_status_t st = registry_drift_text(rec, &b);
-    char hex[BLOB_HEX];
-    if (st == MIG_OK) {
-        blobs_hash(b.data ? b.data : "", b.len, hex);
-        strbuf_printf(out, "record:%s", hex);
-    }
-    strbuf_free(&b);
-    return st == MIG_OK && out->oom ? MIG_ENOMEM : st;
+    return registry_state_text(rec, registry_drift_text, out);
 }
 
 static const int expect_get[] = { 200, 404, 0 };
 
 static void got_state(remote_op_t *op, mig_status_t st, val_t *res)
 {
-    strbuf_t url;
-    strbuf_init(&url);
     val_t *rec = NULL;
     char tag[REMOTE_TAG];
-    if (st == MIG_OK)
-        st = remote_url(op->db, op->kind, op->name, &url);
-    if (st == MIG_OK)
-        st = remote_read_record(op, res, url.data, &rec, tag);
     strbuf_t s;
     strbuf_init(&s);
+    if (st == MIG_OK)
+        st = remote_read_record(op, res, &rec, tag);
     if (st == MIG_OK)
         st = remote_state_text(rec, &s);
     val_unref(rec);
     val_unref(res);
-    strbuf_free(&url);
     remote_end(op, st, st == MIG_OK ? val_string(s.data, s.len) : NULL);
     strbuf_free(&s);
 }
@@ -375,19 +386,14 @@ mig_status_t registry_remote_state(action_ctx_t *c, const char *db,
 
 static void got_record(remote_op_t *op, mig_status_t st, val_t *res)
 {
-    strbuf_t url;
-    strbuf_init(&url);
     val_t *rec = NULL;
     char tag[REMOTE_TAG];
     if (st == MIG_OK)
-        st = remote_url(op->db, op->kind, op->name, &url);
-    if (st == MIG_OK)
-        st = remote_read_record(op, res, url.data, &rec, tag);
+        st = remote_read_record(op, res, &rec, tag);
     if (st == MIG_OK && !rec && op->count)     /* registry.get */
         st = actx_fail(op->c, "MissingDependency", "%s: no %s named '%s' "
                        "in %s", op->action, op->kind, op->name, op->db);
     val_unref(res);
-    strbuf_free(&url);
     remote_end(op, st, st == MIG_OK ? rec : NULL);
     if (st != MIG_OK)
         val_unref(rec);

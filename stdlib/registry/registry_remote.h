@@ -37,7 +37,9 @@ struct remote_op {
     char tag[REMOTE_TAG];       /* the ETag of BEFORE, or "" */
     char want[REMOTE_TAG];      /* put: the ETag the record given gets */
     const char *outcome;
-    bool count;                 /* list: count them; get: a miss fails */
+    bool count;                 /* list: count them; get: a miss fails;
+                                 * undo: the record was read again */
+    void (*decide)(remote_op_t *op);    /* a run, once the record is known */
     bool by_alias;              /* a GET may give the record so aliased */
     const char *status;         /* list: only records of this status */
     char *cursor;               /* list: the next page's */
@@ -75,13 +77,12 @@ void remote_send(remote_op_t *op, const char *method, const char *url,
 void remote_get(remote_op_t *op, remote_next_fn next);
 /* The status of RES, an answer (0 when none). */
 long remote_status(const val_t *res);
-/* The record a GET of URL answered (RES): *REC (new) and its ETag in
+/* The record a GET of OP's record answered (RES): *REC (new) and its ETag in
  * TAG, or *REC NULL and TAG "" for a 404, or for another record (one
  * that has OP's name as an alias) unless OP->by_alias. Unavailable when
  * a 200's body is no record. */
 mig_status_t remote_read_record(remote_op_t *op, const val_t *res,
-                                const char *url, val_t **rec,
-                                char tag[REMOTE_TAG]);
+                                val_t **rec, char tag[REMOTE_TAG]);
 /* The URL of record KIND NAME of DB (NAME NULL: of the collection). */
 mig_status_t remote_url(const char *db, const char *kind, const char *name,
                         strbuf_t *out);

@@ -91,15 +91,9 @@ static mig_status_t note(remote_op_t *op, const val_t *rec)
  * OP->before (replacing it) and OP->tag. */
 static mig_status_t take_record(remote_op_t *op, const val_t *res)
 {
-    strbuf_t url;
-    strbuf_init(&url);
     val_unref(op->before);
     op->before = NULL;
-    mig_status_t st = remote_url(op->db, op->kind, op->name, &url);
-    if (st == MIG_OK)
-        st = remote_read_record(op, res, url.data, &op->before, op->tag);
-    strbuf_free(&url);
-    return st;
+    return remote_read_record(op, res, &op->before, op->tag);
 }
 
 /* The ETag WANT a record put as REC gets: its content digest, quoted. */
@@ -248,7 +242,8 @@ static void put_decide(remote_op_t *op)
     strbuf_free(&url);
 }
 
-static void put_read(remote_op_t *op, mig_status_t st, val_t *res)
+/* The record read (RES, a GET's answer): the run decides. */
+static void run_read(remote_op_t *op, mig_status_t st, val_t *res)
 {
     if (st == MIG_OK)
         st = take_record(op, res);
@@ -256,25 +251,27 @@ static void put_read(remote_op_t *op, mig_status_t st, val_t *res)
     if (st != MIG_OK)
         remote_end(op, st, NULL);
     else
-        put_decide(op);
+        op->decide(op);
 }
 
-static void put_first(remote_op_t *op)
+/* A run decides on what its capture read, or reads the record first when
+ * it finds nothing of the capture (another context). */
+static void run_first(remote_op_t *op)
 {
     strbuf_t id, state;
     strbuf_init(&id);
     strbuf_init(&state);
     bool known = registry_make_id(op->db, op->kind, op->name, &id) == MIG_OK
                  && seen_take(op->c, id.data, op->tag, &state);
-    /* Unchanged since the capture: its state is the after-image. */
-    if (known && strcmp(op->tag, op->want) == 0)
+    /* A put of what is there: its state is the after-image. */
+    if (known && *op->want && strcmp(op->tag, op->want) == 0)
         actx_note_state(op->c, id.data, state.data);
     strbuf_free(&id);
     strbuf_free(&state);
     if (known)
-        put_decide(op);
+        op->decide(op);
     else
-        remote_get(op, put_read);
+        remote_get(op, run_read);
 }
 
 mig_status_t registry_remote_put(action_ctx_t *c, const val_t *args,
@@ -295,7 +292,8 @@ mig_status_t registry_remote_put(action_ctx_t *c, const val_t *args,
     op->record = val_ref((val_t *)rec);
     if (replace && val_type(replace) == VAL_BOOL && val_get_bool(replace))
         op->outcome = "replaced";
-    return remote_start(op, true, put_first, out);
+    op->decide = put_decide;
+    return remote_start(op, true, run_first, out);
 }
 
 /* ---- registry.delete ---------------------------------------------------------- */
@@ -330,32 +328,6 @@ static void delete_decide(remote_op_t *op)
     strbuf_free(&url);
 }
 
-static void delete_read(remote_op_t *op, mig_status_t st, val_t *res)
-{
-    if (st == MIG_OK)
-        st = take_record(op, res);
-    val_unref(res);
-    if (st != MIG_OK)
-        remote_end(op, st, NULL);
-    else
-        delete_decide(op);
-}
-
-static void delete_first(remote_op_t *op)
-{
-    strbuf_t id, state;
-    strbuf_init(&id);
-    strbuf_init(&state);
-    bool known = registry_make_id(op->db, op->kind, op->name, &id) == MIG_OK
-                 && seen_take(op->c, id.data, op->tag, &state);
-    strbuf_free(&id);
-    strbuf_free(&state);
-    if (known)
-        delete_decide(op);
-    else
-        remote_get(op, delete_read);
-}
-
 mig_status_t registry_remote_delete(action_ctx_t *c, const val_t *args,
                                     const char *kind, val_t **out)
 {
@@ -366,7 +338,10 @@ mig_status_t registry_remote_delete(action_ctx_t *c, const val_t *args,
                          "named '%s' in %s", kind, name, db);
     remote_op_t *op = remote_op_new(c, "registry.delete", db, kind, name,
                                     stdlib_arg(args, "token"));
-    return op ? remote_start(op, true, delete_first, out) : MIG_ENOMEM;
+    if (!op)
+        return MIG_ENOMEM;
+    op->decide = delete_decide;
+    return remote_start(op, true, run_first, out);
 }
 
 /* ---- undo ------------------------------------------------------------------------
@@ -463,7 +438,7 @@ static void undo_read(remote_op_t *op, mig_status_t st, val_t *res)
     if (st == MIG_OK)
         st = remote_url(op->db, op->kind, op->name, &url);
     if (st == MIG_OK)
-        st = remote_read_record(op, res, url.data, &rec, tag);
+        st = remote_read_record(op, res, &rec, tag);
     if (st == MIG_OK)
         st = remote_state_text(rec, &now);
     if (st == MIG_OK)

@@ -224,9 +224,10 @@ mig_status_t registry_make_id(const char *db, const char *kind,
     return out->oom ? MIG_ENOMEM : MIG_OK;
 }
 
-/* "absent", or "record:" and the BLAKE2b-256 of the record's canonical
- * JSON (status, aliases and times included: all a change touches). */
-static mig_status_t state_text(const val_t *rec, strbuf_t *out)
+mig_status_t registry_state_text(const val_t *rec,
+                                 mig_status_t (*text)(const val_t *rec,
+                                                      strbuf_t *out),
+                                 strbuf_t *out)
 {
     if (!rec) {
         strbuf_puts(out, "absent");
@@ -234,7 +235,7 @@ static mig_status_t state_text(const val_t *rec, strbuf_t *out)
     }
     strbuf_t b;
     strbuf_init(&b);
-    mig_status_t st = registry_canonical(rec, &b);
+    mig_status_t st = text(rec, &b);
     char hex[BLOB_HEX];
     if (st == MIG_OK) {
         blobs_hash(b.data ? b.data : "", b.len, hex);
@@ -243,6 +244,14 @@ static mig_status_t state_text(const val_t *rec, strbuf_t *out)
     }
     strbuf_free(&b);
     return st;
+}
+
+/* A local record's state: "absent", or "record:" and the BLAKE2b-256 of
+ * its canonical JSON (status, aliases and times included: all a change
+ * touches). */
+static mig_status_t state_text(const val_t *rec, strbuf_t *out)
+{
+    return registry_state_text(rec, registry_canonical, out);
 }
 
 /* ---- reading a state without parsing ------------------------------------

@@ -28,7 +28,9 @@ mig_status_t remote_url(const char *db, const char *kind, const char *name,
     while (n && db[n - 1] == '/')
         n--;
     strbuf_put(out, db, n);
-    strbuf_printf(out, "/v2/%s", registry_kind_table(kind));
+    /* The server's URL, or the API's root under it (".../v2"). */
+    bool root = n >= 3 && memcmp(db + n - 3, "/v2", 3) == 0;
+    strbuf_printf(out, "%s/%s", root ? "" : "/v2", registry_kind_table(kind));
     if (name)
         strbuf_printf(out, "/%s", name);
     return out->oom ? MIG_ENOMEM : MIG_OK;

@@ -83,7 +83,9 @@ long remote_status(const val_t *res);
  * a 200's body is no record. */
 mig_status_t remote_read_record(remote_op_t *op, const val_t *res,
                                 val_t **rec, char tag[REMOTE_TAG]);
-/* The URL of record KIND NAME of DB (NAME NULL: of the collection). */
+/* The URL of record KIND NAME of DB (NAME NULL: of the collection):
+ * DB/v2/tools/NAME, DB being the server's URL; a DB that ends in "/v2"
+ * (trailing slashes aside) is the API's root already: DB/tools/NAME. */
 mig_status_t remote_url(const char *db, const char *kind, const char *name,
                         strbuf_t *out);
 /* A remote record's state (docs/runtime.md, "What a rollback verifies"):

@@ -117,6 +117,30 @@ static void test_remote_db(void **state)
         assert_int_equal(registry_remote_db(rows[i].db), rows[i].remote);
 }
 
+/* The URLs of records and collections: under the server's URL, or under
+ * the API's root when the db names it. */
+static void test_urls(void **state)
+{
+    (void)state;
+    const struct { const char *db, *kind, *name, *url; } rows[] = {
+        { "http://h:1", "tool", "x", "http://h:1/v2/tools/x" },
+        { "http://h:1/", "tool", "x", "http://h:1/v2/tools/x" },
+        { "http://h:1//", "server", "s", "http://h:1/v2/servers/s" },
+        { "https://h/v2", "rag", "r", "https://h/v2/backends/r" },
+        { "https://h/v2/", "tool", NULL, "https://h/v2/tools" },
+        { "https://h/api", "tool", NULL, "https://h/api/v2/tools" },
+        { "https://h/xv2", "tool", "x", "https://h/xv2/v2/tools/x" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        strbuf_t b;
+        strbuf_init(&b);
+        assert_int_equal(remote_url(rows[i].db, rows[i].kind, rows[i].name,
+                                    &b), MIG_OK);
+        assert_string_equal(b.data, rows[i].url);
+        strbuf_free(&b);
+    }
+}
+
 /* What a put leaves and an undo puts back may differ only in what the
  * server sets: the state leaves those out, and only those. */
 static void test_state_text(void **state)
@@ -392,6 +416,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_remote_db),
+        cmocka_unit_test(test_urls),
         cmocka_unit_test(test_state_text),
         cmocka_unit_test_setup_teardown(test_put_cycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_put_conflict, setup, teardown),

@@ -193,6 +193,22 @@ if grep -rq 's3cr3tV4lue' "$W/t/.mig" "$W/t.out"; then
   bad "the token is in the state store or an output"
 else ok; fi
 
+# workflows/remote.mig on the openai example's files, into the server
+# that asks for the token: 9 tools, confirmed; rolled back: none.
+mkdir -p "$W/wf"
+cp "$SRC/workflows/remote.mig" "$W/wf/plan.mig"
+cp -R "$SRC/examples/openai/legacy" "$W/wf/"
+MIG_REGISTRY_TOKEN=tok-s3cr3tV4lue expect 0 "$MIG" run "$W/wf/plan.mig" --param db="$URL"
+holds 'stage confirm'
+holds 'ended: succeeded'
+req GET "/v2/tools?limit=500"
+[ "$(printf '%s' "$BODY" | grep -o '"kind":"tool"' | wc -l)" -eq 9 ] && ok \
+  || bad "workflows/remote.mig did not put the 9 tools: $BODY"
+MIG_REGISTRY_TOKEN=tok-s3cr3tV4lue expect 0 sh -c "cd '$W/wf' && '$MIG' rollback last"
+holds 'the managed resources match the checkpoint'
+req GET "/v2/tools?limit=500"
+body_holds '{"items":[],"next_cursor":null}'
+
 # ---- pages: 499, 500 and 501 records ---------------------------------------------
 mkdir -p "$W/pg"
 # 499 records (p0 deprecated), then copies with one and two more.
@@ -254,5 +270,14 @@ expect 0 "$MIG" run "$W/p/bad.mig"
 holds "registry.get: token: is sent to a remote registry only (a db that is an http:// or https:// URL), not to local.db"
 holds "registry.deprecate: a remote registry ($URL) takes registry.put, get, list, count and delete"
 holds "Unavailable: registry.get: GET http://127.0.0.1:1/v2/tools/a: "
+# A remote registry's reads wait: not in an expression.
+cat > "$W/p/expr.mig" <<PLAN
+migration "expr" {
+  stage s { verify registry.count(db: "$URL") == 501 }
+}
+PLAN
+rm -rf "$W/p/.mig"
+expect 3 "$MIG" run "$W/p/expr.mig"
+holds "'registry.count' waits, and an expression cannot: call it in a step"
 
 summary

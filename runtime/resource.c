@@ -38,7 +38,9 @@ static const resource_kind_t resource_kinds[] = {
     { .name = "registry", .prefix = "registry:", .state = registry_state,
       .doc = "A record of the V2 registry, named registry:DB#KIND/NAME (DB "
              "as the plan wrote it): \"absent\", or \"record:\" and the "
-             "BLAKE2b-256 of the record's canonical JSON." },
+             "BLAKE2b-256 of the record's canonical JSON (of a remote "
+             "registry's, without digest, created and updated, which its "
+             "server sets)." },
     { .name = "file", .prefix = "", .state = file_state,
       .doc = "A file or directory, named by its path relative to the plan: "
              "\"absent\", \"dir\", or \"file:\" and the BLAKE2b-256 of its "

@@ -819,7 +819,8 @@ const action_t stdlib_registry_actions[] = {
       .doc = "Stores RECORD (a V2 descriptor, validated first: "
              "ValidationFailed) in the registry DB: kept when the same "
              "content is there, Conflict when another is, unless REPLACE; "
-             "undo puts back what was there." },
+             "undo puts back what was there (in a remote registry, only "
+             "over what the put left: Conflict otherwise)." },
     { .name = "registry.get", .effect = ACTION_PURE, .args = name_args,
       .result = RESULT, .preview = registry_get, .run = registry_get,
       .doc = "The record of KIND named NAME (or aliased so); "
@@ -836,7 +837,8 @@ const action_t stdlib_registry_actions[] = {
       .capture = delete_capture, .run = delete_run, .undo = registry_undo,
       .applied = delete_applied,
       .doc = "Removes the record of KIND named NAME (MissingDependency when "
-             "there is none); undo puts it back exactly." },
+             "there is none); undo puts it back exactly (in a remote "
+             "registry, only where nothing is: Conflict otherwise)." },
     { .name = "registry.deprecate", .effect = ACTION_SELF_UNDO,
       .args = change_args, .result = RESULT, .preview = deprecate_preview,
       .capture = deprecate_capture, .run = deprecate_run, .undo = registry_undo,

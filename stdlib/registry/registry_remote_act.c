@@ -168,26 +168,36 @@ static void capture_first(remote_op_t *op)
     remote_get(op, captured);
 }
 
+/* A new op of ACTION on record KIND NAME of the db of ARGS, with the
+ * token of ARGS and, for a put of REC (not NULL), the ETag REC gets
+ * (OP->want): *OUT, or MIG_ENOMEM. */
+static mig_status_t record_op(action_ctx_t *c, const char *action,
+                              const val_t *args, const char *kind,
+                              const char *name, const val_t *rec,
+                              remote_op_t **out)
+{
+    remote_op_t *op = remote_op_new(c, action, stdlib_arg_str(args, "db"),
+                                    kind, name, stdlib_arg(args, "token"));
+    mig_status_t st = op ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK && rec)
+        st = tag_of(rec, op->want);
+    if (st != MIG_OK && op)
+        remote_op_free(op);
+    *out = st == MIG_OK ? op : NULL;
+    return st;
+}
+
 mig_status_t registry_remote_capture(action_ctx_t *c, const char *action,
                                      const val_t *args, const char *kind,
                                      const char *name, const val_t *rec,
                                      val_t **out)
 {
-    const char *db = stdlib_arg_str(args, "db");
     if (!registry_name_ok(name))
         return actx_fail(c, "MissingDependency", "%s: no %s named '%s' in "
-                         "%s", action, kind, name, db);
-    remote_op_t *op = remote_op_new(c, action, db, kind, name,
-                                    stdlib_arg(args, "token"));
-    mig_status_t st = op ? MIG_OK : MIG_ENOMEM;
-    if (st == MIG_OK && rec)
-        st = tag_of(rec, op->want);
-    if (st != MIG_OK) {
-        if (op)
-            remote_op_free(op);
-        return st;
-    }
-    return remote_start(op, true, capture_first, out);
+                         "%s", action, kind, name, stdlib_arg_str(args, "db"));
+    remote_op_t *op;
+    mig_status_t st = record_op(c, action, args, kind, name, rec, &op);
+    return st == MIG_OK ? remote_start(op, true, capture_first, out) : st;
 }
 
 /* ---- registry.put --------------------------------------------------------------- */
@@ -280,15 +290,11 @@ mig_status_t registry_remote_put(action_ctx_t *c, const val_t *args,
 {
     const val_t *rec = stdlib_arg(args, "record");
     val_t *replace = stdlib_arg(args, "replace");
-    remote_op_t *op = remote_op_new(c, "registry.put",
-                                    stdlib_arg_str(args, "db"), kind, name,
-                                    stdlib_arg(args, "token"));
-    mig_status_t st = op ? tag_of(rec, op->want) : MIG_ENOMEM;
-    if (st != MIG_OK) {
-        if (op)
-            remote_op_free(op);
+    remote_op_t *op;
+    mig_status_t st = record_op(c, "registry.put", args, kind, name, rec,
+                                &op);
+    if (st != MIG_OK)
         return st;
-    }
     op->record = val_ref((val_t *)rec);
     if (replace && val_type(replace) == VAL_BOOL && val_get_bool(replace))
         op->outcome = "replaced";
@@ -521,15 +527,7 @@ mig_status_t registry_remote_applied(action_ctx_t *c, const char *action,
         *out = val_bool(!rec);          /* no such record can be there */
         return MIG_OK;
     }
-    remote_op_t *op = remote_op_new(c, action, stdlib_arg_str(args, "db"),
-                                    kind, name, stdlib_arg(args, "token"));
-    mig_status_t st = op ? MIG_OK : MIG_ENOMEM;
-    if (st == MIG_OK && rec)
-        st = tag_of(rec, op->want);
-    if (st != MIG_OK) {
-        if (op)
-            remote_op_free(op);
-        return st;
-    }
-    return remote_start(op, true, check_first, out);
+    remote_op_t *op;
+    mig_status_t st = record_op(c, action, args, kind, name, rec, &op);
+    return st == MIG_OK ? remote_start(op, true, check_first, out) : st;
 }

@@ -74,4 +74,27 @@ PLAN
     fi
   done
 done
+# A put loses the race too: the record appears between the capture's
+# read and the put (If-None-Match: * answered 412), and the Conflict
+# reaches the recover block with its detail (the status, the ETag there).
+curl -s -o /dev/null -X POST "$URL/race/n"
+cat > "$W/p/put412.mig" <<PLAN
+migration "put412" {
+  param reg = "$URL"
+  stage s {
+    step c = registry.put(db: reg, record: $(rec n "n mine" | sed 's/"\([a-zA-Z]*\)":/\1: /g'))
+    recover Conflict {
+      step w = log.warn(message: "seen \${err.class} \${err.detail.status} \${err.detail.etag}")
+      skip "lost the race"
+    }
+  }
+}
+PLAN
+rm -rf "$W/p/.mig"
+expect 0 "$MIG" run "$W/p/put412.mig"
+holds "Conflict: registry.put: PUT $URL/v2/tools/n answered 412 Precondition Failed"
+(cd "$W/p" && "$MIG" log last) > "$W/log" 2>&1
+grep -q 'seen Conflict 412 \\"blake2b:' "$W/log" && ok \
+  || { bad "the recover block did not read the 412's detail"; cat "$W/log" >&2; }
+[ "$(desc n)" = "changed in the race" ] && ok || bad "the put overwrote n"
 summary

@@ -10,7 +10,7 @@ ifeq ($(CI),true)
 CMAKE_ARGS += -DMIG_WERROR=ON
 endif
 
-.PHONY: all deps build build-sanitize demo test crash-full bench bench-migrate bench-http mutation install clean
+.PHONY: all deps build build-sanitize demo test crash-full crash-remote bench bench-migrate bench-http mutation install clean
 
 all: build
 
@@ -42,6 +42,12 @@ install: build
 # own points (CI kills it at one seeded point); figures: bench/RESULTS.md.
 crash-full: build
 	sh tests/runtime/crash.sh $(BUILD)/cli/mig full
+
+# A remote registry's crash test, every (point, mode) pair with each
+# finishing command killed at every one of its own points (CI kills a
+# seeded 25% of them at one point; docs/registry.md, "After a crash").
+crash-remote: build
+	sh tests/runtime/remote_crash.sh $(BUILD)/cli/mig 100
 
 # Benchmarks run on a Release build of their own; figures: bench/RESULTS.md.
 bench: deps

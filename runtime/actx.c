@@ -47,6 +47,7 @@ void actx_free(action_ctx_t *c)
     strbuf_free(&c->path);
     val_unref(c->changes);
     val_unref(c->resources);
+    val_unref(c->noted);
     free(c->written);
     free(c->err_class);
     free(c->err_message);
@@ -61,6 +62,8 @@ void actx_begin(action_ctx_t *c, const char *action)
     c->action = action;
     free(c->written);
     c->written = NULL;
+    val_unref(c->noted);
+    c->noted = NULL;
     free(c->err_class);
     free(c->err_message);
     c->err_class = c->err_message = NULL;

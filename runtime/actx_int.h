@@ -40,6 +40,8 @@ struct action_ctx {
      * after-image asks for it right after the call. NULL: none. */
     char *written;
     char written_state[BLOB_HEX + 5];
+    /* actx_note_state's map, id -> state, or NULL: cleared by actx_begin. */
+    val_t *noted;
     /* A call that finishes later. */
     bool suspended, cancelled;
     void (*on_cancel)(action_ctx_t *ctx, void *data);

@@ -38,7 +38,9 @@ static const resource_kind_t resource_kinds[] = {
     { .name = "registry", .prefix = "registry:", .state = registry_state,
       .doc = "A record of the V2 registry, named registry:DB#KIND/NAME (DB "
              "as the plan wrote it): \"absent\", or \"record:\" and the "
-             "BLAKE2b-256 of the record's canonical JSON." },
+             "BLAKE2b-256 of the record's canonical JSON (of a remote "
+             "registry's, without digest, created and updated, which its "
+             "server sets)." },
     { .name = "file", .prefix = "", .state = file_state,
       .doc = "A file or directory, named by its path relative to the plan: "
              "\"absent\", \"dir\", or \"file:\" and the BLAKE2b-256 of its "
@@ -59,15 +61,38 @@ const resource_kind_t *resource_kind_of(const char *id)
 
 /* ---- states and digests --------------------------------------------------- */
 
+mig_status_t actx_note_state(action_ctx_t *ctx, const char *id,
+                             const char *state)
+{
+    if (!ctx->noted && !(ctx->noted = val_map_new(1)))
+        return MIG_ENOMEM;
+    return val_map_set_take(ctx->noted, id, strlen(id), val_cstring(state));
+}
+
+/* The state of ID noted in CTX since its call began (actx_note_state),
+ * appended to OUT: *FOUND says whether there was one. */
+static mig_status_t noted_state(action_ctx_t *ctx, const char *id,
+                                strbuf_t *out, bool *found)
+{
+    val_t *v = ctx->noted ? val_map_get(ctx->noted, id, strlen(id)) : NULL;
+    *found = v != NULL;
+    if (v)
+        strbuf_puts(out, val_get_str(v, NULL));
+    return out->oom ? MIG_ENOMEM : MIG_OK;
+}
+
 mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out)
 {
-    return resource_kind_of(id)->state(ctx, id, NULL, out);
+    return resource_state_expect(ctx, id, NULL, out);
 }
 
 mig_status_t resource_state_expect(action_ctx_t *ctx, const char *id,
                                    const val_t *expect, strbuf_t *out)
 {
-    return resource_kind_of(id)->state(ctx, id, expect, out);
+    bool found;
+    mig_status_t st = noted_state(ctx, id, out, &found);
+    return st != MIG_OK || found ? st
+        : resource_kind_of(id)->state(ctx, id, expect, out);
 }
 
 bool resource_same(const char *id, const char *recorded, const char *now)

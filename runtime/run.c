@@ -422,7 +422,10 @@ static bool settle(void *data, const store_journal_t *rec)
     if (row && rec->kind == STORE_JOURNAL_SELF && rec->state == STORE_JOURNAL_INTENT) {
         val_t *yes = NULL;
         actx_begin(ctx, rec->action);
-        if (row->applied && row->applied(ctx, rec->args, &yes) == MIG_OK
+        /* Both may wait (a remote registry is asked over HTTP). */
+        if (row->applied
+            && sched_call_wait(ctx, &r->host, row->applied, rec->args, &yes)
+                   == MIG_OK
             && yes && val_type(yes) == VAL_BOOL && val_get_bool(yes)) {
             to = STORE_JOURNAL_DONE;
             what = "done: its effect is in place";
@@ -436,7 +439,8 @@ static bool settle(void *data, const store_journal_t *rec)
         } else if (row->undo) {
             actx_begin(ctx, rec->action);
             val_t *unused = NULL;
-            if (row->undo(ctx, rec->undo, &unused) == MIG_OK) {
+            if (sched_call_wait(ctx, &r->host, row->undo, rec->undo, &unused)
+                == MIG_OK) {
                 to = STORE_JOURNAL_UNDONE;
                 what = "undone: it runs again";
             }

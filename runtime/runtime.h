@@ -392,6 +392,14 @@ mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out);
  * expected state is not parsed); the state is the same. */
 mig_status_t resource_state_expect(action_ctx_t *ctx, const char *id,
                                    const val_t *expect, strbuf_t *out);
+/* Notes that resource ID's state is STATE (copied), as the call in CTX
+ * has just learnt it (a remote record, from the answer to its own
+ * request): until the next actx_begin, resource_state in CTX gives it
+ * without asking the resource again, as actx_state does for the file
+ * actx_write_file wrote last. Only what the resource was told or
+ * answered in this call may be noted. MIG_OK or MIG_ENOMEM. */
+mig_status_t actx_note_state(action_ctx_t *ctx, const char *id,
+                             const char *state);
 /* Whether ID's state NOW is its state RECORDED, through its kind: false
  * means it changed since. */
 bool resource_same(const char *id, const char *recorded, const char *now);

@@ -581,6 +581,28 @@ static bool declared(task_t *t, uint32_t n, struct step_call *c, val_t **out)
     return true;
 }
 
+/* The capture of C ended with ST and RECORD (the undo record, taken):
+ * the intent is journaled with it and the call runs once it is
+ * committed, or the step fails with the capture's error. Called at once
+ * or, for a capture that waited, from the loop. */
+static void captured(action_ctx_t *ctx, mig_status_t st, val_t *record,
+                     void *data)
+{
+    struct step_call *c = data;
+    task_t *t = c->t;
+    bool was = task_enter(t);
+    t->waiting = false;
+    if (st != MIG_OK) {
+        val_unref(record);
+        call_finished(ctx, st, NULL, c);
+    } else {
+        journal_then_run(c, STORE_JOURNAL_SELF, record ? record : val_null(),
+                         actx_resources(ctx));
+        val_unref(record);
+    }
+    task_leave(t, was);
+}
+
 void step_start(task_t *t, uint32_t n)
 {
     run_t *r = t->run;
@@ -674,13 +696,14 @@ void step_start(task_t *t, uint32_t n)
         mig_status_t st = row->capture ? row->capture(ctx, args, &record)
             : actx_fail(ctx, "MethodNotFound", "%s cannot keep what it "
                         "changes in this build", row->name);
-        if (st != MIG_OK) {
-            call_finished(ctx, st, NULL, c);
+        if (st == MIG_OK && actx_suspended(ctx)) {
+            /* A capture that waits (a remote record's GET) journals
+             * when it has finished. */
+            actx_on_finish(ctx, captured, c);
+            t->waiting = true;
             return;
         }
-        journal_then_run(c, STORE_JOURNAL_SELF, record ? record : val_null(),
-                         actx_resources(ctx));
-        val_unref(record);
+        captured(ctx, st, record, c);
         return;
     }
     val_t *decl = NULL;

@@ -569,3 +569,16 @@ const action_t stdlib_http_actions[] = {
 
 const size_t stdlib_http_count =
     sizeof stdlib_http_actions / sizeof *stdlib_http_actions;
+
+/* ---- requests of other modules (http_int.h) ----------------------------------- */
+
+mig_status_t http_call_new(action_ctx_t *c, const val_t *args,
+                           http_call_t **out)
+{
+    return prepare(c, args, out);
+}
+
+void http_call_free(http_call_t *x)
+{
+    call_free(x);
+}

@@ -109,4 +109,17 @@ mig_status_t http_multi_add(struct uv_loop_s *loop, CURL *easy,
  * soon from the loop with CURLE_ABORTED_BY_CALLBACK. */
 void http_multi_cancel(CURL *easy);
 
+/* ---- requests of other modules (http.c) ---------------------------------- */
+
+/* A request as http.request would send it, for a module that speaks
+ * HTTP itself (the remote registry, registry/registry_remote.c): ARGS
+ * are http.request's arguments, bound (method, url, headers, body,
+ * expect, resource, timeout); *OUT the call, its easy handle ready for
+ * http_multi_add (or, where no loop runs, curl_easy_perform), its
+ * answer read by http_outcome; free it with http_call_free. Fails on C
+ * like http.request (InvalidConfig for a bad URL or header). */
+mig_status_t http_call_new(action_ctx_t *c, const val_t *args,
+                           http_call_t **out);
+void http_call_free(http_call_t *x);
+
 #endif

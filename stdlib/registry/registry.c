@@ -18,10 +18,12 @@
 /* ---- arguments ----------------------------------------------------------- */
 
 /* KIND of ARGS ("tool" when not given), checked for ACTION: NULL (reported) when it
- * is no record kind. */
+ * is no record kind, or the db and token do not fit (db_args_ok). */
 static const char *kind_arg(action_ctx_t *c, const char *action,
                             const val_t *args)
 {
+    if (registry_remote_args_ok(c, action, args) != MIG_OK)
+        return NULL;
     const char *kind = stdlib_arg_str(args, "kind");
     if (!kind)
         kind = "tool";
@@ -137,6 +139,8 @@ static mig_status_t registry_undo(action_ctx_t *c, const val_t *rec,
     if (!db || !registry_kind_table(kind) || !name || !before)
         return actx_fail(c, "InvalidConfig", "registry: a malformed undo "
                          "record");
+    if (registry_remote_db(db))
+        return registry_remote_undo(c, rec, out);
     mig_status_t st = registry_set_record(c, db, kind, name,
                                  val_type(before) == VAL_NULL ? NULL : before);
     if (st == MIG_OK)
@@ -151,10 +155,9 @@ static mig_status_t give_bool(val_t **out, bool b)
     return MIG_OK;
 }
 
-/* The result of a changing action: {kind, name, outcome, digest}. */
-static mig_status_t give_outcome(const char *kind, const char *name,
-                                 const char *outcome, const char *digest,
-                                 val_t **out)
+mig_status_t registry_outcome(const char *kind, const char *name,
+                              const char *outcome, const char *digest,
+                              val_t **out)
 {
     val_t *m = val_map_new(4);
     mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
@@ -220,7 +223,9 @@ static mig_status_t put_plan(action_ctx_t *c, const val_t *args,
     val_t *replace = stdlib_arg(args, "replace");
     const char *kind, *name;
     *have = *next = NULL;
-    mig_status_t st = record_ids(c, rec, &kind, &name);
+    mig_status_t st = registry_remote_args_ok(c, "registry.put", args);
+    if (st == MIG_OK)
+        st = record_ids(c, rec, &kind, &name);
     /* A descriptor tools.normalize gave and validated as stored (its
      * digest known) is stored as validated when nothing is there: the
      * fields the put sets (digest, status "active" when it has none,
@@ -323,7 +328,12 @@ static mig_status_t put_capture(action_ctx_t *c, const val_t *args,
 {
     const val_t *rec = stdlib_arg(args, "record");
     const char *kind = NULL, *name = NULL;
-    mig_status_t st = record_ids(c, rec, &kind, &name);
+    mig_status_t st = registry_remote_args_ok(c, "registry.put", args);
+    if (st == MIG_OK)
+        st = record_ids(c, rec, &kind, &name);
+    if (st == MIG_OK && registry_remote_db(stdlib_arg_str(args, "db")))
+        return registry_remote_capture(c, "registry.put", args, kind, name,
+                                       rec, out);
     return st == MIG_OK
         ? keep_record(c, stdlib_arg_str(args, "db"), kind, name, out) : st;
 }
@@ -332,6 +342,15 @@ static mig_status_t put_run(action_ctx_t *c, const val_t *args, val_t **out)
 {
     const char *db = stdlib_arg_str(args, "db");
     const val_t *rec = stdlib_arg(args, "record");
+    if (registry_remote_db(db)) {
+        /* The server validates and stores it (docs/registry-api.md). */
+        const char *kind, *name;
+        mig_status_t st = registry_remote_args_ok(c, "registry.put", args);
+        if (st == MIG_OK)
+            st = record_ids(c, rec, &kind, &name);
+        return st == MIG_OK ? registry_remote_put(c, args, kind, name, out)
+                            : st;
+    }
     val_t *have, *next;
     const char *outcome;
     char digest[BLOB_HEX + 8];
@@ -343,7 +362,7 @@ static mig_status_t put_run(action_ctx_t *c, const val_t *args, val_t **out)
     if (st == MIG_OK && strcmp(outcome, "kept") != 0)
         st = registry_set_record(c, db, kind, name, next);
     if (st == MIG_OK)
-        st = give_outcome(kind, name, outcome, digest, out);
+        st = registry_outcome(kind, name, outcome, digest, out);
     val_unref(have);
     val_unref(next);
     return st;
@@ -358,6 +377,9 @@ static mig_status_t put_applied(action_ctx_t *c, const val_t *args,
     char digest[BLOB_HEX + 8];
     val_t *have = NULL;
     mig_status_t st = record_ids(c, rec, &kind, &name);
+    if (st == MIG_OK && registry_remote_db(stdlib_arg_str(args, "db")))
+        return registry_remote_applied(c, "registry.put", args, kind, name,
+                                       rec, out);
     if (st == MIG_OK)
         st = content_digest(rec, digest);
     if (st == MIG_OK)
@@ -390,6 +412,10 @@ static mig_status_t registry_get(action_ctx_t *c, const val_t *args,
     const char *kind = kind_arg(c, "registry.get", args);
     if (!kind)
         return MIG_EINVALID;
+    /* The server finds aliases too; a dry run reads through the store
+     * row, which sees what earlier previews would leave. */
+    if (registry_remote_db(db) && actx_mode(c) != ACTX_PREVIEW)
+        return registry_remote_get(c, "registry.get", args, kind, true, out);
     val_t *rec = NULL, *all = NULL;
     mig_status_t st = registry_get_record(c, db, kind, name, &rec);
     if (st == MIG_OK && !rec)
@@ -413,6 +439,10 @@ static mig_status_t registry_list(action_ctx_t *c, const val_t *args,
     const char *status = stdlib_arg_str(args, "status");
     if (!kind)
         return MIG_EINVALID;
+    if (registry_remote_db(stdlib_arg_str(args, "db"))
+        && actx_mode(c) != ACTX_PREVIEW)
+        return registry_remote_list(c, "registry.list", args, kind, status,
+                                    false, true, out);
     val_t *all;
     mig_status_t st = registry_list_records(c, stdlib_arg_str(args, "db"), kind, &all);
     if (st != MIG_OK || !status) {
@@ -442,6 +472,10 @@ static mig_status_t registry_count(action_ctx_t *c, const val_t *args,
     const char *kind = kind_arg(c, "registry.count", args);
     if (!kind)
         return MIG_EINVALID;
+    if (registry_remote_db(stdlib_arg_str(args, "db"))
+        && actx_mode(c) != ACTX_PREVIEW)
+        return registry_remote_list(c, "registry.count", args, kind, NULL,
+                                    true, true, out);
     val_t *all;
     mig_status_t st = registry_list_records(c, stdlib_arg_str(args, "db"), kind, &all);
     if (st == MIG_OK) {
@@ -633,6 +667,10 @@ static mig_status_t change_capture(action_ctx_t *c, const change_t *ch,
                                    const val_t *args, val_t **out)
 {
     const char *kind = kind_arg(c, ch->action, args);
+    if (kind && registry_remote_db(stdlib_arg_str(args, "db")))
+        return registry_remote_capture(c, ch->action, args, kind,
+                                       stdlib_arg_str(args, "name"), NULL,
+                                       out);
     return kind ? keep_record(c, stdlib_arg_str(args, "db"), kind,
                               stdlib_arg_str(args, "name"), out)
                 : MIG_EINVALID;
@@ -644,13 +682,18 @@ static mig_status_t change_run(action_ctx_t *c, const change_t *ch,
     val_t *have, *next;
     const char *outcome;
     const char *name = stdlib_arg_str(args, "name");
+    if (registry_remote_db(stdlib_arg_str(args, "db"))) {
+        const char *kind = kind_arg(c, ch->action, args);
+        return kind ? registry_remote_delete(c, args, kind, out)
+                    : MIG_EINVALID;
+    }
     mig_status_t st = change_plan(c, ch, args, &have, &next, &outcome);
     const char *kind = st == MIG_OK ? kind_arg(c, ch->action, args) : NULL;
     if (st == MIG_OK && strcmp(outcome, "kept") != 0)
         st = registry_set_record(c, stdlib_arg_str(args, "db"), kind, name, next);
     const char *digest = have ? stdlib_arg_str(have, "digest") : NULL;
     if (st == MIG_OK)
-        st = give_outcome(kind, name, outcome, digest, out);
+        st = registry_outcome(kind, name, outcome, digest, out);
     val_unref(have);
     val_unref(next);
     return st;
@@ -664,6 +707,10 @@ static mig_status_t change_applied(action_ctx_t *c, const change_t *ch,
     const char *kind = kind_arg(c, ch->action, args);
     if (!kind)
         return MIG_EINVALID;
+    if (registry_remote_db(stdlib_arg_str(args, "db")))
+        return registry_remote_applied(c, ch->action, args, kind,
+                                       stdlib_arg_str(args, "name"), NULL,
+                                       out);
     val_t *have = NULL;
     mig_status_t st = registry_get_record(c, stdlib_arg_str(args, "db"), kind,
                                  stdlib_arg_str(args, "name"), &have);
@@ -702,7 +749,14 @@ CHANGE_FNS(alias, CH_ALIAS)
 #define DB_ARG(w)                                                          \
     { .name = "db", .types = STR, .required = true, .writes = (w),         \
       .doc = "the registry: a SQLite database (a path ending in .db) or a "  \
-             "folder, relative to the plan's directory" }
+             "folder, relative to the plan's directory, or a remote "      \
+             "registry's http:// or https:// URL" }
+/* The bearer token of a remote registry (docs/registry.md, "Remote
+ * registries"). */
+#define TOKEN_ARG                                                          \
+    { .name = "token", .types = ACTION_T(SECRET), .secrets = true,         \
+      .doc = "a remote registry's bearer token, a secret (sent as "       \
+             "Authorization: Bearer on the requests that change)" }
 #define KIND_ARG                                                           \
     { .name = "kind", .types = STR, .def = "\"tool\"",                     \
       .doc = "the record kind: tool, server or rag" }
@@ -713,6 +767,7 @@ static const action_arg_t put_args[] = {
       .doc = "a V2 descriptor (docs/registry.md); its kind and name say where it goes" },
     { .name = "replace", .types = ACTION_T(BOOL), .def = "false",
       .doc = "replace a different record of that name instead of failing with Conflict" },
+    TOKEN_ARG,
     { 0 },
 };
 static const action_arg_t name_args[] = {
@@ -720,6 +775,7 @@ static const action_arg_t name_args[] = {
     { .name = "name", .types = STR, .required = true,
       .doc = "the record's name (get also finds it by an alias)" },
     KIND_ARG,
+    TOKEN_ARG,
     { 0 },
 };
 static const action_arg_t change_args[] = {
@@ -727,6 +783,7 @@ static const action_arg_t change_args[] = {
     { .name = "name", .types = STR, .required = true,
       .doc = "the record's name" },
     KIND_ARG,
+    TOKEN_ARG,
     { 0 },
 };
 static const action_arg_t alias_args[] = {
@@ -736,6 +793,7 @@ static const action_arg_t alias_args[] = {
     { .name = "alias", .types = STR, .required = true,
       .doc = "another name the record is found by" },
     KIND_ARG,
+    TOKEN_ARG,
     { 0 },
 };
 static const action_arg_t list_args[] = {
@@ -743,11 +801,13 @@ static const action_arg_t list_args[] = {
     KIND_ARG,
     { .name = "status", .types = STR,
       .doc = "only records of this status (active, deprecated)" },
+    TOKEN_ARG,
     { 0 },
 };
 static const action_arg_t count_args[] = {
     DB_ARG(false),
     KIND_ARG,
+    TOKEN_ARG,
     { 0 },
 };
 
@@ -759,7 +819,8 @@ const action_t stdlib_registry_actions[] = {
       .doc = "Stores RECORD (a V2 descriptor, validated first: "
              "ValidationFailed) in the registry DB: kept when the same "
              "content is there, Conflict when another is, unless REPLACE; "
-             "undo puts back what was there." },
+             "undo puts back what was there (in a remote registry, only "
+             "over what the put left: Conflict otherwise)." },
     { .name = "registry.get", .effect = ACTION_PURE, .args = name_args,
       .result = RESULT, .preview = registry_get, .run = registry_get,
       .doc = "The record of KIND named NAME (or aliased so); "
@@ -776,7 +837,8 @@ const action_t stdlib_registry_actions[] = {
       .capture = delete_capture, .run = delete_run, .undo = registry_undo,
       .applied = delete_applied,
       .doc = "Removes the record of KIND named NAME (MissingDependency when "
-             "there is none); undo puts it back exactly." },
+             "there is none); undo puts it back exactly (in a remote "
+             "registry, only where nothing is: Conflict otherwise)." },
     { .name = "registry.deprecate", .effect = ACTION_SELF_UNDO,
       .args = change_args, .result = RESULT, .preview = deprecate_preview,
       .capture = deprecate_capture, .run = deprecate_run, .undo = registry_undo,

@@ -19,6 +19,9 @@ typedef enum reg_mode {
 
 typedef struct reg_store_ops {
     const char *name;           /* "sqlite" */
+    /* DB is a URL, given to open as the plan wrote it (not a path taken
+     * from the plan's directory); nothing is created. */
+    bool url;
     /* Whether PATH names a store of this kind (".db" for SQLite). */
     bool (*fits)(const char *path);
     /* Opens the store at ABS (an absolute path) as MODE says; *OUT NULL
@@ -56,6 +59,7 @@ typedef struct reg_store_ops {
 
 extern const reg_store_ops_t registry_sqlite_ops;
 extern const reg_store_ops_t registry_dir_ops;
+extern const reg_store_ops_t registry_remote_ops;   /* registry_remote.c */
 
 /* Whether NAME fits ^[a-zA-Z0-9_-]{1,64}$ (what a record is named). */
 bool registry_name_ok(const char *name);
@@ -69,6 +73,14 @@ const char *registry_kind_at(size_t i);
 /* Appends the canonical JSON of V (keys sorted, two-space indent, a final
  * newline): what a store keeps and what digests are taken of. */
 mig_status_t registry_canonical(const val_t *v, strbuf_t *out);
+
+/* "absent" (REC NULL), or "record:" and the BLAKE2b-256 of TEXT's text
+ * of REC (registry_canonical: a local record's state; registry_drift_text:
+ * a remote one's), appended to OUT. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_state_text(const val_t *rec,
+                                 mig_status_t (*text)(const val_t *rec,
+                                                      strbuf_t *out),
+                                 strbuf_t *out);
 
 /* Notes that TEXT (LEN bytes), just stored, is a record's canonical JSON,
  * so that registry_record_state can take the hash of those bytes as the
@@ -159,6 +171,68 @@ mig_status_t registry_would(action_ctx_t *c, const char *db, const char *kind,
                             const char *name, const char *record,
                             const val_t *have, const val_t *next,
                             const char *detail);
+
+/* The result of a changing action: {kind, name, outcome, digest} (DIGEST
+ * NULL: null) into *OUT. MIG_OK or MIG_ENOMEM. */
+mig_status_t registry_outcome(const char *kind, const char *name,
+                              const char *outcome, const char *digest,
+                              val_t **out);
+
+/* ---- a remote registry (registry_remote*.c; docs/registry.md, "Remote
+ * registries") -------------------------------------------------------------
+ * A db that is an http:// or https:// URL. The functions below are the
+ * registry actions' own over such a db, each called by the action's
+ * function of that role with the action's ARGS (db, token, ...); those
+ * that may WAIT send their requests through the run's loop (the call
+ * suspends, runtime.h) when it has one, else one after another. */
+
+/* Whether DB names a remote registry (http:// or https://). */
+bool registry_remote_db(const char *db);
+/* MIG_OK when ACTION may be called with the db and token of ARGS: a
+ * token goes to a remote registry only, which takes registry.put, get,
+ * list, count and delete; else InvalidConfig (reported). */
+mig_status_t registry_remote_args_ok(action_ctx_t *c, const char *action,
+                                     const val_t *args);
+/* The state of record KIND NAME of remote DB, asked now (a GET): what
+ * rollback verification compares (remote_state_text). */
+mig_status_t registry_remote_state(action_ctx_t *c, const char *db,
+                                   const char *kind, const char *name,
+                                   strbuf_t *out);
+/* registry.get: the record NAME (or aliased so) of KIND; with WAIT, a
+ * miss is MissingDependency, without, *OUT NULL. */
+mig_status_t registry_remote_get(action_ctx_t *c, const char *action,
+                                 const val_t *args, const char *kind,
+                                 bool wait, val_t **out);
+/* registry.list and count: every record of KIND (of STATUS when not
+ * NULL), page by page; COUNT gives their number instead. */
+mig_status_t registry_remote_list(action_ctx_t *c, const char *action,
+                                  const val_t *args, const char *kind,
+                                  const char *status, bool count, bool wait,
+                                  val_t **out);
+/* The capture of ACTION (registry.put of REC, registry.delete: REC NULL)
+ * on record KIND NAME: GETs it, declares the resource with that state,
+ * and gives the undo record {db, kind, name, before, after, token}
+ * (AFTER the ETag the put leaves, null for a delete). */
+mig_status_t registry_remote_capture(action_ctx_t *c, const char *action,
+                                     const val_t *args, const char *kind,
+                                     const char *name, const val_t *rec,
+                                     val_t **out);
+/* registry.put's run of the record of ARGS, KIND NAME. */
+mig_status_t registry_remote_put(action_ctx_t *c, const val_t *args,
+                                 const char *kind, const char *name,
+                                 val_t **out);
+/* registry.delete's run. */
+mig_status_t registry_remote_delete(action_ctx_t *c, const val_t *args,
+                                    const char *kind, val_t **out);
+/* The undo of either (UNDO the capture's record). */
+mig_status_t registry_remote_undo(action_ctx_t *c, const val_t *undo,
+                                  val_t **out);
+/* The check (applied) of ACTION: whether record KIND NAME has REC's
+ * content (a put) or is gone (REC NULL: a delete). */
+mig_status_t registry_remote_applied(action_ctx_t *c, const char *action,
+                                     const val_t *args, const char *kind,
+                                     const char *name, const val_t *rec,
+                                     val_t **out);
 
 /* ---- drift (registry_drift.c; docs/drift.md) ----------------------------- */
 

@@ -46,9 +46,11 @@ bool registry_name_ok(const char *name)
     return true;
 }
 
-/* The stores, the first that fits a path taking it: a path ending in
- * .db is a SQLite database, any other a folder. */
-static const reg_store_ops_t *const stores[] = { &registry_sqlite_ops,
+/* The stores, the first that fits a path taking it: an http:// or
+ * https:// URL is a remote registry, a path ending in .db a SQLite
+ * database, any other a folder. */
+static const reg_store_ops_t *const stores[] = { &registry_remote_ops,
+                                                 &registry_sqlite_ops,
                                                  &registry_dir_ops };
 
 static const reg_store_ops_t *store_for(const char *path)
@@ -136,8 +138,8 @@ mig_status_t registry_open_db(action_ctx_t *c, const char *db, reg_mode_t mode,
     if (!*ops)
         return actx_fail(c, "InvalidConfig", "registry: the registry must "
                          "be named by a path (a SQLite database ending in "
-                         ".db, or a folder)");
-    const char *abs = actx_path(c, db);
+                         ".db, or a folder) or an http:// or https:// URL");
+    const char *abs = (*ops)->url ? db : actx_path(c, db);
     if (!abs)
         return MIG_ENOMEM;
     char *copy = strdup(abs);
@@ -150,8 +152,8 @@ mig_status_t registry_open_db(action_ctx_t *c, const char *db, reg_mode_t mode,
 
 mig_status_t registry_can_create(action_ctx_t *c, const char *db)
 {
-    if (!db)
-        return MIG_OK;
+    if (!db || registry_remote_db(db))
+        return MIG_OK;          /* a server's: there, or its requests say */
     /* The folder is checked where the plan's folder makes it, and named
      * as the plan wrote it. */
     const char *abs = actx_path(c, db);
@@ -222,9 +224,10 @@ mig_status_t registry_make_id(const char *db, const char *kind,
     return out->oom ? MIG_ENOMEM : MIG_OK;
 }
 
-/* "absent", or "record:" and the BLAKE2b-256 of the record's canonical
- * JSON (status, aliases and times included: all a change touches). */
-static mig_status_t state_text(const val_t *rec, strbuf_t *out)
+mig_status_t registry_state_text(const val_t *rec,
+                                 mig_status_t (*text)(const val_t *rec,
+                                                      strbuf_t *out),
+                                 strbuf_t *out)
 {
     if (!rec) {
         strbuf_puts(out, "absent");
@@ -232,7 +235,7 @@ static mig_status_t state_text(const val_t *rec, strbuf_t *out)
     }
     strbuf_t b;
     strbuf_init(&b);
-    mig_status_t st = registry_canonical(rec, &b);
+    mig_status_t st = text(rec, &b);
     char hex[BLOB_HEX];
     if (st == MIG_OK) {
         blobs_hash(b.data ? b.data : "", b.len, hex);
@@ -241,6 +244,14 @@ static mig_status_t state_text(const val_t *rec, strbuf_t *out)
     }
     strbuf_free(&b);
     return st;
+}
+
+/* A local record's state: "absent", or "record:" and the BLAKE2b-256 of
+ * its canonical JSON (status, aliases and times included: all a change
+ * touches). */
+static mig_status_t state_text(const val_t *rec, strbuf_t *out)
+{
+    return registry_state_text(rec, registry_canonical, out);
 }
 
 /* ---- reading a state without parsing ------------------------------------
@@ -336,7 +347,11 @@ mig_status_t registry_record_state(action_ctx_t *c, const char *id,
         st = actx_fail(c, "InvalidConfig", "registry: '%s' names no record "
                        "kind", id);
     bool done = false;
-    if (st == MIG_OK)
+    if (st == MIG_OK && registry_remote_db(db)) {
+        st = registry_remote_state(c, db, kind, slash + 1, out);
+        done = true;
+    }
+    if (st == MIG_OK && !done)
         st = state_unparsed(c, db, kind, slash + 1, expect, out, &done);
     val_t *rec = NULL;
     if (st == MIG_OK && !done)

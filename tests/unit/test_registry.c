@@ -157,7 +157,8 @@ static void bad_records(void **st)
     in = args("db", "", "name", "echo", "kind", "tool", NULL);
     run_fails(f, row("registry.delete"), in, "InvalidConfig",
               "registry: the registry must be named by a path (a SQLite "
-              "database ending in .db, or a folder)");
+              "database ending in .db, or a folder) or an http:// or "
+              "https:// URL");
     val_unref(in);
 }
 

@@ -327,6 +327,13 @@ static const cli_opt_t doctor_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t metrics_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 const cli_cmd_t cli_commands[] = {
     { .name = "check", .run = cmd_check, .operands = "FILE...",
       .min_operands = 1, .max_operands = -1, .opts = check_opts,
@@ -826,6 +833,22 @@ const cli_cmd_t cli_commands[] = {
           "when diff finds a difference; 1 when mig.yaml has errors; 2 for a\n"
           "usage error (an unknown profile or parameter, no such run); 8 when\n"
           "the state store cannot be read." },
+    { .name = "metrics", .run = cmd_metrics, .operands = "",
+      .min_operands = 0, .max_operands = 0, .opts = metrics_opts,
+      .summary = "print the state store's metrics for Prometheus",
+      .help =
+          "Prints the metrics of the state store in the Prometheus text\n"
+          "format 0.0.4 (docs/metrics.md): runs by state, steps by state and\n"
+          "their attempts, retries by error class, recoveries by class and\n"
+          "strategy, recovery decisions, breaker transitions and the states\n"
+          "of the running runs' breakers, rollbacks and their durations, and\n"
+          "what each running run writes about once a second: its foreach\n"
+          "items in flight, its queue depth and its journal commit latency.\n"
+          "The store is found as for 'mig status'; 'mig serve --state'\n"
+          "answers the same at GET /metrics. Nothing is changed.\n"
+          "\n"
+          "Exit status: 0 when printed; 2 for a usage error; 8 when there is\n"
+          "no state store or it cannot be read." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

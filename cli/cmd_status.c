@@ -561,16 +561,28 @@ static val_t *brief_data(const store_event_rec_t *ev, bool *oom)
     return d;
 }
 
-static bool json_event(log_out_t *o, const store_event_rec_t *ev,
-                       val_t *data)
+/* (cli.h) */
+val_t *cli_event_value(const store_event_rec_t *ev, val_t *data, bool brief)
 {
     val_t *m = val_map_new(6);
-    bool ok = m && (o->brief || put(m, "seq", val_int(ev->seq)))
-              && (o->brief || put(m, "at", time_or_null(ev->at_ms)))
+    bool ok = m && (brief || put(m, "seq", val_int(ev->seq)))
+              && (brief || put(m, "at", time_or_null(ev->at_ms)))
               && put(m, "kind", val_cstring(ev->kind))
               && put(m, "node", str_or_null(ev->node))
               && put(m, "item", str_or_null(ev->item))
               && put(m, "data", data ? val_ref(data) : val_null());
+    if (!ok) {
+        val_unref(m);
+        return NULL;
+    }
+    return m;
+}
+
+static bool json_event(log_out_t *o, const store_event_rec_t *ev,
+                       val_t *data)
+{
+    val_t *m = cli_event_value(ev, data, o->brief);
+    bool ok = m != NULL;
     val_t *records = records_of(o, ev);
     if (ok && records)
         ok = put(m, "journal", val_ref(records));

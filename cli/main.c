@@ -213,6 +213,8 @@ static const cli_opt_t gen_opts[] = {
 };
 
 static const cli_opt_t serve_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "serve the HTTP API of this state store's runs (docs/api.md)" },
     { .name = "registry", .arg = "PATH",
       .help = "the registry to serve: a SQLite database (.db) or a folder "
               "(required)" },
@@ -684,10 +686,24 @@ const cli_cmd_t cli_commands[] = {
           "written; 6 when DIR is not empty and --force was not given." },
     { .name = "serve", .run = cmd_serve, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = serve_opts,
-      .summary = "serve a V2 registry over HTTP (REST, docs/registry-api.md)",
+      .summary = "serve a V2 registry and the runs' API over HTTP",
       .help =
-          "Serves the registry PATH (--registry; as a plan's db names one)\n"
-          "over HTTP until SIGINT, SIGTERM or SIGHUP: GET, PUT and DELETE\n"
+          "Serves the registry PATH (--registry; as a plan's db names one),\n"
+          "the HTTP API of the state store --state PATH, or both, over HTTP\n"
+          "until SIGINT, SIGTERM or SIGHUP.\n"
+          "\n"
+          "The API (docs/api.md): GET /v1/runs, /v1/runs/{id} (as 'mig status\n"
+          "--json'), /v1/runs/{id}/events (Server-Sent Events, following a\n"
+          "running run), /v1/runs/{id}/checkpoints, POST\n"
+          "/v1/runs/{id}/rollback and /v1/runs/{id}/resume (this mig's own\n"
+          "rollback and resume, run in a child process), GET /v1/health ('mig\n"
+          "doctor --json'; 503 when something needs attention) and GET\n"
+          "/metrics (as 'mig metrics', and the server's own requests). Every\n"
+          "request that changes something is appended to the audit trail of\n"
+          "the state store (--state, else found as for 'mig status', else\n"
+          ".mig/state.db here), as its token's holder at the peer's address.\n"
+          "\n"
+          "The registry: GET, PUT and DELETE\n"
           "/v2/tools/{name}, GET /v2/tools?cursor=&limit= (pages of at most\n"
           "500), and the same under /v2/servers and /v2/backends, with ETags\n"
           "(the record's digest), If-Match and If-None-Match: *, and JSON\n"

@@ -364,6 +364,12 @@ mig_status_t store_event_each(store_t *s, int64_t run,
                               bool (*fn)(void *data,
                                          const store_event_rec_t *ev),
                               void *data);
+/* store_event_each for the events of RUN with SEQ > AFTER only (what a
+ * follower has not seen yet). */
+mig_status_t store_event_each_after(store_t *s, int64_t run, int64_t after,
+                                    bool (*fn)(void *data,
+                                               const store_event_rec_t *ev),
+                                    void *data);
 
 /* ---- the drift baseline (store_baseline.c; mig drift) -------------------- */
 

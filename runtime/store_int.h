@@ -64,7 +64,7 @@
       "?4, ?5, ?6, ?7)")                                                      \
     X(EVENT_LAST, "SELECT IFNULL(MAX(seq), 0) FROM events WHERE run = ?1")    \
     X(EVENT_EACH, "SELECT seq, at_ms, kind, node, item, data FROM events "    \
-      "WHERE run = ?1 ORDER BY seq")                                          \
+      "WHERE run = ?1 AND seq > ?2 ORDER BY seq")                             \
     X(COUNTER_ADD, "INSERT INTO counters(name, value) VALUES (?1, ?2) "       \
       "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value "      \
       "RETURNING value")                                                      \

@@ -237,6 +237,11 @@ val_t *cli_run_value(store_t *s, const store_run_t *r,
  * {seq, at, kind, node, item, data}, DATA (borrowed; NULL: null) as its
  * data; BRIEF leaves out seq and at. NULL when out of memory. */
 val_t *cli_event_value(const store_event_rec_t *ev, val_t *data, bool brief);
+/* `mig status --watch` (cmd_watch.c): follows run ID of S until it
+ * ends, printing as it goes; returns the exit status of the command that
+ * ended it (EXIT_CLEAN for succeeded, EXIT_RUN_FAILED ...), or
+ * EXIT_STORE when S cannot be read. */
+int cli_status_watch(store_t *s, int64_t id);
 /* Prints V as JSON and a newline (PRETTY or one line). MIG_OK or
  * MIG_ENOMEM (nothing printed). */
 mig_status_t cli_print_json(const val_t *v, bool pretty);

@@ -286,6 +286,14 @@ int cmd_status(const cli_cmd_t *cmd, const cli_args_t *args)
                           &id, &diags);
     if (rc != EXIT_CLEAN)
         return cli_finish_store(s, &diags, rc);
+    if (cli_value(cmd, args, "watch")) {
+        if (cli_value(cmd, args, "json")) {
+            diag_add(&diags, DIAG_ERROR, NULL, NULL, "--watch draws the "
+                     "run as it goes; it has no --json");
+            return cli_finish_store(s, &diags, EXIT_USAGE);
+        }
+        return cli_finish_store(s, &diags, cli_status_watch(s, id));
+    }
     store_run_t r;
     mig_status_t st = store_run_get(s, id, &r);
     if (st == MIG_OK) {

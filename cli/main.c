@@ -156,6 +156,8 @@ static const cli_opt_t status_opts[] = {
       .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "json", .short_name = 'j',
       .help = "print the run as one JSON object (docs/cli.md)" },
+    { .name = "watch", .short_name = 'w',
+      .help = "follow the run live until it ends (its exit status)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -528,9 +530,18 @@ const cli_cmd_t cli_commands[] = {
           "--state PATH, else .mig/state.db in this directory or the nearest\n"
           "one above it. Nothing is changed.\n"
           "\n"
+          "With --watch it follows the run from another terminal, reading the\n"
+          "store every 0.5 s: each stage with its steps done and failed, and\n"
+          "for the running one its foreach items in flight and queued, their\n"
+          "rate over the last 10 s and the ETA, and the 3 newest errors;\n"
+          "redrawn in place on a terminal, a line per change otherwise\n"
+          "(MIG_PROGRESS=live or plain forces one). It ends when the run ends.\n"
+          "\n"
           "Exit status: 0 when the run was shown, whatever its state; 2 for a\n"
           "usage error or no such run; 8 when there is no state store or it\n"
-          "cannot be read (damaged)." },
+          "cannot be read (damaged). With --watch, the status of the command\n"
+          "that ended the run: 0 succeeded, 3 failed, 4 rolled back, 5\n"
+          "rollback failed, 7 unverified, 9 interrupted." },
     { .name = "history", .run = cmd_history, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = history_opts,
       .summary = "list the runs of the state store, newest first",

@@ -218,8 +218,7 @@ static const cli_opt_t serve_opts[] = {
     { .name = "state", .arg = "PATH",
       .help = "serve the HTTP API of this state store's runs (docs/api.md)" },
     { .name = "registry", .arg = "PATH",
-      .help = "the registry to serve: a SQLite database (.db) or a folder "
-              "(required)" },
+      .help = "the registry to serve: a SQLite database (.db) or a folder" },
     { .name = "listen", .arg = "HOST:PORT",
       .help = "where to listen (default 127.0.0.1:8470; port 0: any free one)" },
     { .name = "token-file", .arg = "FILE",
@@ -741,8 +740,9 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when stopped by a signal; 2 for a usage error, a\n"
           "registry that cannot be opened (damaged, another schema version,\n"
           "no folder to create it in), or an address it cannot listen on; 6\n"
-          "when refused: beyond loopback without a token; 9 when requests\n"
-          "still running 30 s after the signal were cut short." },
+          "when refused: beyond loopback without a token; 8 when the state\n"
+          "store cannot be opened or made; 9 when requests still running 30 s\n"
+          "after the signal were cut short." },
     { .name = "new", .run = cmd_new, .operands = "[DIR]",
       .min_operands = 0, .max_operands = 1, .opts = new_opts,
       .summary = "make a migration project from a template",

@@ -149,6 +149,17 @@ static mig_status_t fail_store(store_t *s, serve_resp_t *resp, mig_status_t st)
     return fail_diags(resp, &diags, "the state store cannot be read");
 }
 
+/* What a read ends with: 200 with BODY when ST is MIG_OK, else the
+ * store's failure (fail_store); S is closed either way. */
+static mig_status_t answer_json(store_t *s, serve_resp_t *resp,
+                                mig_status_t st, const val_t *body)
+{
+    if (st != MIG_OK)
+        return fail_store(s, resp, st);
+    store_close(s);
+    return serve_reply_json(resp, 200, body);
+}
+
 /* ---- GET /v1/runs, /v1/runs/{id}, /v1/runs/{id}/checkpoints ---------------- */
 
 static mig_status_t get_runs(serve_req_t *req, serve_resp_t *resp,
@@ -185,12 +196,7 @@ static mig_status_t get_runs(serve_req_t *req, serve_resp_t *resp,
                                                    val_ref(items)) != MIG_OK))
         st = MIG_ENOMEM;
     val_unref(items);
-    if (st == MIG_OK) {
-        st = serve_reply_json(resp, 200, body);
-        store_close(s);
-    } else {
-        st = fail_store(s, resp, st);
-    }
+    st = answer_json(s, resp, st, body);
     val_unref(body);
     return st;
 }
@@ -209,11 +215,8 @@ static mig_status_t get_run(serve_req_t *req, serve_resp_t *resp,
         v = cli_run_value(s, &r, store_run_liveness(s, &r), true, &st);
         store_run_clear(&r);
     }
-    if (st != MIG_OK)
-        return fail_store(s, resp, st);
-    st = serve_reply_json(resp, 200, v);
+    st = answer_json(s, resp, st, v);
     val_unref(v);
-    store_close(s);
     return st;
 }
 
@@ -252,18 +255,11 @@ static mig_status_t get_checkpoints(serve_req_t *req, serve_resp_t *resp,
     st = items && body ? MIG_OK : MIG_ENOMEM;
     if (st == MIG_OK)
         st = store_checkpoint_each(s, id, add_checkpoint, items);
-    if (st == MIG_OK && val_len(items) == 0 && store_failure(s))
-        st = store_failure(s);
     if (st == MIG_OK
         && (val_map_set_take(body, "run", 3, val_int(id)) != MIG_OK
             || val_map_set_take(body, "items", 5, val_ref(items)) != MIG_OK))
         st = MIG_ENOMEM;
-    if (st == MIG_OK) {
-        st = serve_reply_json(resp, 200, body);
-        store_close(s);
-    } else {
-        st = fail_store(s, resp, st);
-    }
+    st = answer_json(s, resp, st, body);
     val_unref(items);
     val_unref(body);
     return st;

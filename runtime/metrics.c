@@ -142,17 +142,36 @@ static bool count_row(void *data, const char *key, int64_t n, int64_t sum)
     return !t->oom;
 }
 
+/* Counts WHAT into *MAP: every one of the N NAMES at 0 first (so every
+ * state has a sample), then the store's counts. */
+static mig_status_t tally_counts(tally_t *t, store_count_t what, val_t **map,
+                                 const char *(*name)(int i), int n)
+{
+    if (!(*map = val_map_new((size_t)n)))
+        return MIG_ENOMEM;
+    for (int i = 0; i < n; i++)
+        bump(t, *map, name(i), 0);
+    t->counting = *map;
+    mig_status_t st = store_count_each(t->s, what, count_row, t);
+    return st == MIG_OK && t->oom ? MIG_ENOMEM : st;
+}
+
+static const char *run_state(int i)
+{
+    return store_run_state_name((store_run_state_t)i);
+}
+
+static const char *step_state(int i)
+{
+    return store_step_state_name((store_step_state_t)i);
+}
+
 /* The runs by state, a run recorded running whose process is gone
  * counted as interrupted (store_run_liveness), and the live ones kept. */
 static mig_status_t tally_runs(tally_t *t)
 {
-    t->runs = val_map_new(8);
-    if (!t->runs)
-        return MIG_ENOMEM;
-    for (int i = 0; i < N_RUN_STATES; i++)
-        bump(t, t->runs, store_run_state_name((store_run_state_t)i), 0);
-    t->counting = t->runs;
-    mig_status_t st = store_count_each(t->s, STORE_COUNT_RUNS, count_row, t);
+    mig_status_t st = tally_counts(t, STORE_COUNT_RUNS, &t->runs, run_state,
+                                   N_RUN_STATES);
     int64_t *ids = NULL;
     size_t n = 0;
     if (st == MIG_OK)
@@ -170,18 +189,6 @@ static mig_status_t tally_runs(tally_t *t)
         store_run_clear(&r);
     }
     t->live = ids;
-    return st == MIG_OK && t->oom ? MIG_ENOMEM : st;
-}
-
-static mig_status_t tally_steps(tally_t *t)
-{
-    t->steps = val_map_new(4);
-    if (!t->steps)
-        return MIG_ENOMEM;
-    for (int i = 0; i < N_STEP_STATES; i++)
-        bump(t, t->steps, store_step_state_name((store_step_state_t)i), 0);
-    t->counting = t->steps;
-    mig_status_t st = store_count_each(t->s, STORE_COUNT_STEPS, count_row, t);
     return st == MIG_OK && t->oom ? MIG_ENOMEM : st;
 }
 
@@ -393,7 +400,8 @@ mig_status_t metrics_render(store_t *s, strbuf_t *out)
     if (st == MIG_OK)
         st = tally_runs(&t);
     if (st == MIG_OK)
-        st = tally_steps(&t);
+        st = tally_counts(&t, STORE_COUNT_STEPS, &t.steps, step_state,
+                          N_STEP_STATES);
     if (st == MIG_OK)
         st = store_metric_events(s, count_event, &t);
     if (st == MIG_OK)

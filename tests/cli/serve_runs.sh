@@ -125,15 +125,26 @@ body_holds 'event: run-done'
 body_holds 'data: {"run":3,"state":"succeeded"}'
 
 # ---- rollback and resume --------------------------------------------------------
-req POST /v1/runs/1/rollback
-status_is 401 "rollback without the token"
-[ "$(header WWW-Authenticate)" = "Bearer" ] && ok || bad "no WWW-Authenticate"
-req POST /v1/runs/1/rollback -H 'Authorization: Bearer nope'
-status_is 403 "rollback with another token"
-req POST /v1/runs/1/resume
-status_is 401 "resume without the token"
-req POST /v1/runs/1/resume -H 'Authorization: Bearer nope'
-status_is 403 "resume with another token"
+# What each refuses before it runs anything: no token, another token, a
+# body that is no JSON, not an object, an option it does not take, no
+# such run.
+for cmd in rollback resume; do
+  req POST "/v1/runs/1/$cmd"
+  status_is 401 "$cmd without the token"
+  [ "$(header WWW-Authenticate)" = "Bearer" ] && ok || bad "no WWW-Authenticate"
+  req POST "/v1/runs/1/$cmd" -H 'Authorization: Bearer nope'
+  status_is 403 "$cmd with another token"
+  req POST "/v1/runs/1/$cmd" -H "$AUTH" -d '{"to":'
+  status_is 400 "$cmd: a body that is not JSON"
+  body_holds "the body is not JSON: 1:7"
+  req POST "/v1/runs/1/$cmd" -H "$AUTH" -d '[]'
+  status_is 422 "$cmd: a body that is no object"
+  req POST "/v1/runs/1/$cmd" -H "$AUTH" -d '{"dry": true}'
+  status_is 422 "$cmd: an option it does not take"
+  body_holds "'dry' is not an option here"
+  req POST "/v1/runs/9/$cmd" -H "$AUTH"
+  status_is 404 "$cmd of run 9"
+done
 [ "$(cat "$W/p/out.txt")" = "new" ] && ok || bad "a refused request changed out.txt"
 req POST /v1/runs/1/rollback -H "$AUTH" -d '{"to": "nowhere"}'
 status_is 409 "rollback to a checkpoint the run never passed"
@@ -142,15 +153,6 @@ body_holds '"exit_status":6,"outcome":"refused"'
 req POST /v1/runs/1/rollback -H "$AUTH" -d '{"to": 5}'
 status_is 422 "to: a number"
 body_holds "'to' takes a string"
-req POST /v1/runs/1/rollback -H "$AUTH" -d '{"dry": true}'
-status_is 422 "an option rollback does not take"
-req POST /v1/runs/1/rollback -H "$AUTH" -d '[]'
-status_is 422 "a body that is no object"
-req POST /v1/runs/1/rollback -H "$AUTH" -d '{"to":'
-status_is 400 "a body that is not JSON"
-body_holds "the body is not JSON: 1:7"
-req POST /v1/runs/9/rollback -H "$AUTH"
-status_is 404 "rollback of run 9"
 req POST /v1/runs/1/rollback -H "$AUTH" -d '{"to": "before"}'
 status_is 200 "rollback run 1 to before"
 body_holds '"run":1,"command":"rollback","exit_status":0,"outcome":"succeeded","result":{"to":"before"'
@@ -165,10 +167,6 @@ status_is 422 "failed_only: a string"
 req POST /v1/runs/2/resume -H "$AUTH" -d '{"failed_only": true}'
 status_is 200 "resume the failed run"
 body_holds '"command":"resume","exit_status":3,"outcome":"failed"'
-req POST /v1/runs/9/resume -H "$AUTH"
-status_is 404 "resume run 9"
-req POST /v1/runs/2/resume -H "$AUTH" -d 'x'
-status_is 400 "resume: not JSON"
 
 # ---- health and metrics -------------------------------------------------------------
 req GET /v1/health

@@ -41,20 +41,29 @@ migration "fails" {
 }
 PLAN
 
-# Starts PLAN in the background as run N and waits until it is recorded.
-start_run() {
+# Runs PLAN... in the background ($bg) as run N; waits until it is
+# recorded.
+start_bg() {
+  n=$1; shift
   "$MIG" run -q "$@" > /dev/null 2>&1 &
   bg=$!
   i=0
-  until "$MIG" status "$N" > /dev/null 2>&1 || [ $i -ge 100 ]; do
+  until "$MIG" status "$n" > /dev/null 2>&1 || [ $i -ge 100 ]; do
     sleep 0.05; i=$((i + 1))
   done
 }
 
-N=1 start_run slow.mig --inject 'test.sleep:Transient:1'
-OUT=$(MIG_PROGRESS=plain "$MIG" status --watch 1 2>&1); rc=$?
-wait "$bg"; bg=
-[ $rc -eq 0 ] && ok || bad "watching a run that succeeded: exit $rc"
+# Runs PLAN... as run N (start_bg) and watches it in MODE (plain or live)
+# with ARGS: its output in $OUT, and its exit status must be WANT.
+watch_run() {
+  n=$1 want=$2 mode=$3 args=$4; shift 4
+  start_bg "$n" "$@"
+  OUT=$(MIG_PROGRESS=$mode "$MIG" status $args 2>&1); rc=$?
+  wait "$bg"; bg=
+  [ $rc -eq "$want" ] && ok || bad "watching run $n ($mode): exit $rc, not $want"
+}
+
+watch_run 1 0 plain "--watch 1" slow.mig --inject 'test.sleep:Transient:1'
 holds 'run 1 of "slow": running'
 holds 'stage work: started'
 holds 'error: step-failed work/foreach.i/retry/nap[0]: Transient: injected fault (test.sleep:Transient:1)'
@@ -65,26 +74,20 @@ holds 'stage finish: done'
 holds 'run 1 ended: succeeded'
 case $OUT in *"$(printf '\033')"*) bad "plain lines hold escapes" ;; *) ok ;; esac
 
-N=2 start_run fails.mig
-OUT=$(MIG_PROGRESS=plain "$MIG" status --watch last 2>&1); rc=$?
-wait "$bg"; bg=
-[ $rc -eq 3 ] && ok || bad "watching a run that failed: exit $rc"
+watch_run 2 3 plain "--watch last" fails.mig
 holds 'error: step-failed s/boom: Conflict: '
 holds 'stage s: failed'
 holds 'run 2 ended: failed'
 
 # On a terminal: redrawn in place, the stages as a table, recent errors.
-N=3 start_run slow.mig --inject 'test.sleep:Transient:1'
-OUT=$(MIG_PROGRESS=live "$MIG" status -w 3 2>&1); rc=$?
-wait "$bg"; bg=
-[ $rc -eq 0 ] && ok || bad "watching live: exit $rc"
+watch_run 3 0 live "-w 3" slow.mig --inject 'test.sleep:Transient:1'
 holds "$(printf '\033[')"
 holds '  stage work             done     4 done, 1 failed'
 holds 'recent errors:'
 holds 'run 3 ended: succeeded'
 
 # A run whose process is killed ends the watch as interrupted.
-N=4 start_run slow.mig
+start_bg 4 slow.mig
 MIG_PROGRESS=plain "$MIG" status --watch 4 > watch.out 2>&1 &
 w=$!
 sleep 0.3

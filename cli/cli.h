@@ -242,6 +242,10 @@ val_t *cli_event_value(const store_event_rec_t *ev, val_t *data, bool brief);
  * ended it (EXIT_CLEAN for succeeded, EXIT_RUN_FAILED ...), or
  * EXIT_STORE when S cannot be read. */
 int cli_status_watch(store_t *s, int64_t id);
+/* The checkpoints RUN of S passed, in order, as `mig status --json` has
+ * them: [{name, node, item, seq, digest, at}]. NULL with *ST set on
+ * failure. */
+val_t *cli_checkpoints_value(store_t *s, int64_t run, mig_status_t *st);
 /* Prints V as JSON and a newline (PRETTY or one line). MIG_OK or
  * MIG_ENOMEM (nothing printed). */
 mig_status_t cli_print_json(const val_t *v, bool pretty);

@@ -145,6 +145,20 @@ static bool add_checkpoint(void *data, const store_checkpoint_t *cp)
 }
 
 /* (cli.h) */
+val_t *cli_checkpoints_value(store_t *s, int64_t run, mig_status_t *st)
+{
+    cp_list_t cps = { .list = val_list_new(4) };
+    *st = cps.list ? store_checkpoint_each(s, run, add_checkpoint, &cps)
+                   : MIG_ENOMEM;
+    if (*st == MIG_OK && cps.oom)
+        *st = MIG_ENOMEM;
+    if (*st == MIG_OK)
+        return cps.list;
+    val_unref(cps.list);
+    return NULL;
+}
+
+/* (cli.h) */
 int cli_finish_status(store_t *s, diag_list_t *diags, mig_status_t st)
 {
     if (st == MIG_ENOMEM)
@@ -179,15 +193,8 @@ val_t *cli_run_value(store_t *s, const store_run_t *r,
         && put(m, "parent", r->parent ? val_int(r->parent) : val_null())
         && put(m, "steps", counts_value(&c));
     if (ok && full) {
-        cp_list_t cps = { .list = val_list_new(4) };
-        if (cps.list)
-            *st = store_checkpoint_each(s, r->id, add_checkpoint, &cps);
-        if (!cps.list || *st != MIG_OK || cps.oom) {
-            val_unref(cps.list);
-            ok = false;
-        } else {
-            ok = val_map_set_take(m, "checkpoints", 11, cps.list) == MIG_OK;
-        }
+        val_t *cps = cli_checkpoints_value(s, r->id, st);
+        ok = cps && val_map_set_take(m, "checkpoints", 11, cps) == MIG_OK;
     }
     ok = ok && put(m, "error", str_or_null(r->error));
     if (!ok) {

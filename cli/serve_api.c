@@ -220,29 +220,6 @@ static mig_status_t get_run(serve_req_t *req, serve_resp_t *resp,
     return st;
 }
 
-static bool add_checkpoint(void *data, const store_checkpoint_t *cp)
-{
-    val_t *items = data;
-    char at[40];
-    cli_iso_time(cp->at_ms, true, at);
-    val_t *m = val_map_new(7);
-    bool ok = m
-        && val_map_set_take(m, "name", 4, cli_json_text(cp->name)) == MIG_OK
-        && val_map_set_take(m, "node", 4, cli_json_text(cp->node)) == MIG_OK
-        && val_map_set_take(m, "item", 4, cli_json_text(cp->item)) == MIG_OK
-        && val_map_set_take(m, "seq", 3, val_int(cp->seq)) == MIG_OK
-        && val_map_set_take(m, "digest", 6, cli_json_text(cp->digest))
-               == MIG_OK
-        && val_map_set_take(m, "resources", 9,
-                            val_int((int64_t)val_len(cp->resources)))
-               == MIG_OK
-        && val_map_set_take(m, "at", 2, val_cstring(at)) == MIG_OK;
-    if (ok)
-        return val_list_push_take(items, m) == MIG_OK;
-    val_unref(m);
-    return false;
-}
-
 static mig_status_t get_checkpoints(serve_req_t *req, serve_resp_t *resp,
                                     const void *data)
 {
@@ -251,12 +228,10 @@ static mig_status_t get_checkpoints(serve_req_t *req, serve_resp_t *resp,
     mig_status_t st;
     if (!open_run(data, req, resp, &s, &id, &st))
         return st;
-    val_t *items = val_list_new(4), *body = val_map_new(2);
-    st = items && body ? MIG_OK : MIG_ENOMEM;
-    if (st == MIG_OK)
-        st = store_checkpoint_each(s, id, add_checkpoint, items);
+    val_t *items = cli_checkpoints_value(s, id, &st), *body = NULL;
     if (st == MIG_OK
-        && (val_map_set_take(body, "run", 3, val_int(id)) != MIG_OK
+        && (!(body = val_map_new(2))
+            || val_map_set_take(body, "run", 3, val_int(id)) != MIG_OK
             || val_map_set_take(body, "items", 5, val_ref(items)) != MIG_OK))
         st = MIG_ENOMEM;
     st = answer_json(s, resp, st, body);

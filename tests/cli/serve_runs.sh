@@ -124,6 +124,28 @@ c=$(printf '%s\n' "$BODY" | grep -c '^event: step-done')
 body_holds 'event: run-done'
 body_holds 'data: {"run":3,"state":"succeeded"}'
 
+# ---- events: more than one chunk (256 events a chunk) -----------------------------
+cat > "$W/p/many.mig" <<'PLAN'
+migration "many" {
+  stage s {
+    foreach i in range(300) {
+      step nap = test.sleep(duration: 1ms)
+    }
+  }
+}
+PLAN
+expect 0 "$MIG" run -q "$W/p/many.mig"
+req GET /v1/runs/4/events --max-time 30
+status_is 200 "run 4's events"
+sent=$(printf '%s\n' "$BODY" | grep -c '^id: ')
+logged=$("$MIG" log 4 --json --state "$S" | wc -l)
+[ "$sent" -eq "$logged" ] && [ "$sent" -gt 256 ] && ok \
+  || bad "run 4: $sent events sent of $logged"
+req GET /v1/runs/4/events --max-time 30 -H "Last-Event-ID: $((logged - 1))"
+status_is 200 "run 4's last event"
+body_holds "id: $logged"
+body_holds 'event: end'
+
 # ---- rollback and resume --------------------------------------------------------
 # What each refuses before it runs anything: no token, another token, a
 # body that is no JSON, not an object, an option it does not take, no
@@ -191,7 +213,7 @@ PLAN
 "$MIG" run -q "$W/p/hang.mig" > /dev/null 2>&1 &
 hang=$!
 i=0
-until "$MIG" status 4 --state "$S" > /dev/null 2>&1 || [ $i -ge 100 ]; do
+until "$MIG" status 5 --state "$S" > /dev/null 2>&1 || [ $i -ge 100 ]; do
   sleep 0.05; i=$((i + 1))
 done
 kill -9 $hang
@@ -199,7 +221,7 @@ wait $hang 2>/dev/null
 req GET /v1/health
 status_is 503 "health with an interrupted run"
 body_holds '"healthy":false'
-body_holds 'mig resume 4'
+body_holds 'mig resume 5'
 
 # ---- outside the routes ---------------------------------------------------------------
 req GET /v1/nothing

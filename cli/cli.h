@@ -239,6 +239,19 @@ void cli_put_duration(strbuf_t *b, int64_t ms);
  * failure. */
 val_t *cli_run_value(store_t *s, const store_run_t *r,
                      store_run_state_t live, bool full, mig_status_t *st);
+/* The JSON object of event EV (`mig log --json`, the API's events):
+ * {seq, at, kind, node, item, data}, DATA (borrowed; NULL: null) as its
+ * data; BRIEF leaves out seq and at. NULL when out of memory. */
+val_t *cli_event_value(const store_event_rec_t *ev, val_t *data, bool brief);
+/* `mig status --watch` (cmd_watch.c): follows run ID of S until it
+ * ends, printing as it goes; returns the exit status of the command that
+ * ended it (EXIT_CLEAN for succeeded, EXIT_RUN_FAILED ...), or
+ * EXIT_STORE when S cannot be read. */
+int cli_status_watch(store_t *s, int64_t id);
+/* The checkpoints RUN of S passed, in order, as `mig status --json` has
+ * them: [{name, node, item, seq, digest, at}]. NULL with *ST set on
+ * failure. */
+val_t *cli_checkpoints_value(store_t *s, int64_t run, mig_status_t *st);
 /* Prints V as JSON and a newline (PRETTY or one line). MIG_OK or
  * MIG_ENOMEM (nothing printed). */
 mig_status_t cli_print_json(const val_t *v, bool pretty);
@@ -348,6 +361,7 @@ int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_new(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_audit(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_doctor(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_metrics(const cli_cmd_t *cmd, const cli_args_t *args);
 
 /* The audit trail of the commands that change state (cmd_audit.c;
  * docs/audit.md). cli_audit_key finds this process's signing key before
@@ -362,6 +376,31 @@ int cli_audit_key(const char *cmd, struct audit_key **key);
 void cli_audit_record(const char *state_path, const struct audit_key *key,
                       const char *action, int64_t run, int code,
                       val_t *detail);
+/* What exit code CODE says in an audit entry's outcome ("succeeded",
+ * "refused" ...; "unknown" for a code of no row). */
+const char *cli_outcome_name(int code);
+
+/* The HTTP API on `mig serve --state` (serve_api.c, serve_events.c;
+ * docs/api.md): its routes over the state store STATE (a path), the
+ * commands that change something run as this mig's own rollback and
+ * resume in a child process. */
+struct serve;
+typedef struct cli_api cli_api_t;
+/* NULL when out of memory. */
+cli_api_t *cli_api_new(const char *state);
+void cli_api_free(cli_api_t *api);
+/* Adds the API's routes to S. MIG_OK or MIG_ENOMEM. */
+mig_status_t cli_api_routes(cli_api_t *api, struct serve *s);
+/* The state store's path. */
+const char *cli_api_state(const cli_api_t *api);
+/* A Server-Sent Events stream of the events of RUN in STATE, after
+ * event AFTER, following the run while it runs (serve_events.c): the
+ * producer and its data (free with cli_events_free). NULL when out of
+ * memory. */
+typedef struct cli_events cli_events_t;
+cli_events_t *cli_events_new(const char *state, int64_t run, int64_t after);
+bool cli_events_next(void *data, strbuf_t *out);
+void cli_events_free(void *data);
 
 int cmd_config(const cli_cmd_t *cmd, const cli_args_t *args);
 /* Prints the man page mig(1) in roff, from cli_commands (`mig help

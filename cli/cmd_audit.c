@@ -25,6 +25,13 @@ static const char *const outcome_names[] = {
     [EXIT_INTERRUPTED] = "interrupted", [EXIT_ATTENTION] = "attention",
 };
 
+const char *cli_outcome_name(int code)
+{
+    return code >= 0 && (size_t)code < sizeof outcome_names
+        / sizeof *outcome_names && outcome_names[code]
+        ? outcome_names[code] : "unknown";
+}
+
 int cli_audit_key(const char *cmd, audit_key_t **key)
 {
     diag_list_t diags;
@@ -56,9 +63,7 @@ void cli_audit_record(const char *state_path, const audit_key_t *key,
         diag_list_free(store_diags(s));
         diag_list_init(store_diags(s));
     }
-    const char *outcome = code >= 0 && (size_t)code < sizeof outcome_names
-        / sizeof *outcome_names && outcome_names[code]
-        ? outcome_names[code] : "unknown";
+    const char *outcome = cli_outcome_name(code);
     /* The configuration digest is the one the run recorded in its options
      * (runtime/run.c): the mig.yaml as it was when the run started. */
     val_t *cd = r.options ? val_map_get(r.options, "config_digest", 13) : NULL;

@@ -1,13 +1,23 @@
-/* cmd_serve.c: `mig serve`, the V2 registry over HTTP (docs/registry-api.md):
- * reads the options into the server's configuration (runtime/serve.h),
- * adds the registry's routes (stdlib/registry/registry_api.c), says the
- * URL it listens on, and serves until SIGINT, SIGTERM or SIGHUP. */
+/* cmd_serve.c: `mig serve`, the V2 registry over HTTP (docs/registry-api.md)
+ * and the HTTP API of a state store (docs/api.md): reads the options into
+ * the server's configuration (runtime/serve.h), adds the registry's routes
+ * (stdlib/registry/registry_api.c) and the API's (serve_api.c), appends
+ * every request that changes something to the audit trail, says the URL
+ * it listens on, and serves until SIGINT, SIGTERM or SIGHUP. */
+#define _DEFAULT_SOURCE     /* realpath */
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include <sodium.h>
+
+#include "audit.h"
 #include "cli.h"
 #include "serve.h"
 
@@ -137,16 +147,144 @@ static int read_token(const char *path, char **out)
     return EXIT_CLEAN;
 }
 
-/* Serves API on a server of CFG at ADDR until a signal. */
+/* ---- the audit trail of the requests that change something --------------- */
+
+/* Where the entries go: one store, one request's append at a time. */
+typedef struct serve_audit {
+    pthread_mutex_t lock;
+    store_t *s;
+    char *path;
+    audit_key_t *key;
+} serve_audit_t;
+
+/* How an answer's STATUS reads as an entry's outcome. */
+static const char *http_outcome(int status)
+{
+    if (status < 300)
+        return "succeeded";
+    if (status == 401 || status == 403 || status == 409 || status == 412
+        || status == 429 || status == 503)
+        return "refused";
+    return status < 500 ? "invalid" : "failed";
+}
+
+/* Who asked (docs/api.md, "Audit"): "bearer:" and the first 16 hex digits
+ * of the BLAKE2b-256 of the bearer token given, or "anonymous" without
+ * one, into USER. */
+static void token_holder(const serve_req_t *req, char user[32])
+{
+    const char *auth = serve_req_header(req, "Authorization");
+    if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+        snprintf(user, 32, "anonymous");
+        return;
+    }
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)auth + 7,
+                       strlen(auth + 7), NULL, 0);
+    strcpy(user, "bearer:");
+    sodium_bin2hex(user + 7, 17, h, 8);
+}
+
+/* serve_audit_fn: appends the entry of REQ, answered STATUS. */
+static void audit_request(void *data, const serve_req_t *req, int status)
+{
+    serve_audit_t *a = data;
+    char user[32], peer[64], request[256], route[160];
+    unsigned port;
+    token_holder(req, user);
+    serve_req_peer(req, peer, &port);
+    snprintf(request, sizeof request, "%s %.200s", serve_req_method(req),
+             serve_req_path(req));
+    snprintf(route, sizeof route, "%s %.140s", serve_req_method(req),
+             serve_req_route(req));
+    const char *id = serve_req_param(req, "id");
+    uint64_t run = 0;
+    if (id && !cli_parse_count(id, 1, INT64_MAX, &run))
+        run = 0;
+    val_t *detail = val_map_new(4);
+    if (detail) {
+        val_map_set_take(detail, "request", 7, cli_json_text(request));
+        val_map_set_take(detail, "route", 5, cli_json_text(route));
+        val_map_set_take(detail, "status", 6, val_int(status));
+        val_map_set_take(detail, "port", 4, val_int(port));
+    }
+    diag_list_t diags;
+    diag_list_init(&diags);
+    pthread_mutex_lock(&a->lock);
+    store_run_t r = { 0 };
+    if (run && store_run_get(a->s, (int64_t)run, &r) != MIG_OK) {
+        diag_list_free(store_diags(a->s));
+        diag_list_init(store_diags(a->s));
+    }
+    val_t *cd = r.options ? val_map_get(r.options, "config_digest", 13) : NULL;
+    audit_entry_t e = { .action = "http", .run = (int64_t)run,
+                        .plan_digest = r.plan_digest,
+                        .config_digest = cd && val_type(cd) == VAL_STRING
+                                         ? val_get_str(cd, NULL) : NULL,
+                        .detail = detail, .outcome = http_outcome(status),
+                        .user = user, .host = peer };
+    mig_status_t st = detail ? audit_append(a->s, a->key, &e, &diags)
+                             : MIG_ENOMEM;
+    store_run_clear(&r);
+    pthread_mutex_unlock(&a->lock);
+    if (st != MIG_OK) {
+        cli_render_diags(&diags);
+        fprintf(stderr, "mig serve: warning: %s could not be appended to "
+                "the audit trail of '%s'\n", request, a->path);
+    }
+    diag_list_free(&diags);
+    val_unref(detail);
+}
+
+/* Opens the store the entries go to (PATH, made when missing) and finds
+ * the signing key. EXIT_CLEAN, or a code with the reason said. */
+static int audit_open(serve_audit_t *a, const char *path)
+{
+    diag_list_t diags;
+    diag_list_init(&diags);
+    pthread_mutex_init(&a->lock, NULL);
+    int rc = cli_audit_key("serve", &a->key);
+    if (rc != EXIT_CLEAN)
+        return rc;
+    if (!(a->path = strdup(path))
+        || store_open(path, STORE_CREATE, &diags, &a->s) != MIG_OK) {
+        cli_render_diags(&diags);
+        diag_list_free(&diags);
+        return fail(EXIT_STORE, "the state store '%s' cannot be opened",
+                    path);
+    }
+    diag_list_free(&diags);
+    return EXIT_CLEAN;
+}
+
+static void audit_close(serve_audit_t *a)
+{
+    store_close(a->s);
+    audit_key_free(a->key);
+    free(a->path);
+    pthread_mutex_destroy(&a->lock);
+}
+
+/* ---- serving ---------------------------------------------------------------- */
+
+/* Serves the registry REG (or NULL) and the API (or NULL) on a server of
+ * CFG at ADDR until a signal, the changes audited into AUDIT. */
 static int serve_until_signal(const serve_config_t *cfg,
-                              const serve_addr_t *addr, registry_api_t *api)
+                              const serve_addr_t *addr, registry_api_t *reg,
+                              cli_api_t *api, serve_audit_t *audit)
 {
     diag_list_t diags;
     diag_list_init(&diags);
     serve_t *s = serve_new(cfg);
-    mig_status_t st = s ? registry_api_routes(api, s) : MIG_ENOMEM;
-    if (st == MIG_OK)
+    mig_status_t st = s ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK && reg)
+        st = registry_api_routes(reg, s);
+    if (st == MIG_OK && api)
+        st = cli_api_routes(api, s);
+    if (st == MIG_OK) {
+        serve_set_audit(s, audit_request, audit);
         st = serve_start(s, addr, &diags);
+    }
     if (st != MIG_OK) {
         fprintf(stderr, "mig serve: error: %s: %s\n", cfg->listen,
                 diags.len ? diags.items[0].message : "out of memory");
@@ -168,15 +306,52 @@ static int serve_until_signal(const serve_config_t *cfg,
     return left ? EXIT_INTERRUPTED : EXIT_CLEAN;
 }
 
+/* Opens what is served and audits, then serves: the registry DB (or
+ * NULL; DURABLE: --durability full), the API with --state, the audit
+ * trail in the store cli_state_path finds (made here when none). */
+static int serve_all(const cli_cmd_t *cmd, const cli_args_t *args,
+                     const serve_config_t *cfg, const serve_addr_t *addr,
+                     const char *db, bool durable)
+{
+    diag_list_t diags;
+    diag_list_init(&diags);
+    char *path = NULL, real[PATH_MAX];
+    int rc = cli_state_path(cmd, args, STORE_CREATE, &path, &diags);
+    serve_audit_t audit = { 0 };
+    if (rc == EXIT_CLEAN)
+        rc = audit_open(&audit, path);
+    else
+        cli_render_diags(&diags);
+    cli_api_t *api = NULL;
+    if (rc == EXIT_CLEAN && cli_value(cmd, args, "state")
+        && !(api = cli_api_new(realpath(path, real) ? real : path)))
+        rc = fail(EXIT_USAGE, "out of memory%s", "");
+    registry_api_t *reg = NULL;
+    if (rc == EXIT_CLEAN && db
+        && registry_api_new(db, durable, &diags, &reg) != MIG_OK)
+        rc = fail(EXIT_USAGE, "%s", diags.len ? diags.items[0].message
+                                              : "out of memory");
+    if (rc == EXIT_CLEAN)
+        rc = serve_until_signal(cfg, addr, reg, api, &audit);
+    registry_api_free(reg);
+    cli_api_free(api);
+    if (audit.path)
+        audit_close(&audit);
+    free(path);
+    diag_list_free(&diags);
+    return rc;
+}
+
 int cmd_serve(const cli_cmd_t *cmd, const cli_args_t *args)
 {
     serve_config_t cfg = { .listen = cli_value(cmd, args, "listen") };
     const char *db = cli_value(cmd, args, "registry");
     const char *dur = cli_value(cmd, args, "durability");
     const char *token_file = cli_value(cmd, args, "token-file");
-    if (!db)
-        return fail(EXIT_USAGE, "--registry PATH is required (the registry "
-                    "to serve, such as registry.db)%s", "");
+    if (!db && !cli_value(cmd, args, "state"))
+        return fail(EXIT_USAGE, "give --registry PATH (the registry to serve, "
+                    "such as registry.db), --state PATH (the state store "
+                    "whose runs the API serves), or both%s", "");
     if (dur && strcmp(dur, "full") != 0 && strcmp(dur, "grouped") != 0)
         return fail(EXIT_USAGE, "--durability takes 'grouped' or 'full', "
                     "not '%s'", dur);
@@ -205,20 +380,8 @@ int cmd_serve(const cli_cmd_t *cmd, const cli_args_t *args)
         return EXIT_REFUSED;
     }
     cfg.token = token;
-    diag_list_t diags;
-    diag_list_init(&diags);
-    registry_api_t *api = NULL;
-    mig_status_t st = registry_api_new(db, dur && strcmp(dur, "full") == 0,
-                                       &diags, &api);
-    if (st != MIG_OK) {
-        fprintf(stderr, "mig serve: error: %s\n", diags.len
-                ? diags.items[0].message : "out of memory");
-        diag_list_free(&diags);
-        free(token);
-        return EXIT_USAGE;
-    }
-    rc = serve_until_signal(&cfg, &addr, api);
-    registry_api_free(api);
+    rc = serve_all(cmd, args, &cfg, &addr, db,
+                   dur && strcmp(dur, "full") == 0);
     free(token);
     return rc;
 }

@@ -145,6 +145,20 @@ static bool add_checkpoint(void *data, const store_checkpoint_t *cp)
 }
 
 /* (cli.h) */
+val_t *cli_checkpoints_value(store_t *s, int64_t run, mig_status_t *st)
+{
+    cp_list_t cps = { .list = val_list_new(4) };
+    *st = cps.list ? store_checkpoint_each(s, run, add_checkpoint, &cps)
+                   : MIG_ENOMEM;
+    if (*st == MIG_OK && cps.oom)
+        *st = MIG_ENOMEM;
+    if (*st == MIG_OK)
+        return cps.list;
+    val_unref(cps.list);
+    return NULL;
+}
+
+/* (cli.h) */
 int cli_finish_status(store_t *s, diag_list_t *diags, mig_status_t st)
 {
     if (st == MIG_ENOMEM)
@@ -179,15 +193,8 @@ val_t *cli_run_value(store_t *s, const store_run_t *r,
         && put(m, "parent", r->parent ? val_int(r->parent) : val_null())
         && put(m, "steps", counts_value(&c));
     if (ok && full) {
-        cp_list_t cps = { .list = val_list_new(4) };
-        if (cps.list)
-            *st = store_checkpoint_each(s, r->id, add_checkpoint, &cps);
-        if (!cps.list || *st != MIG_OK || cps.oom) {
-            val_unref(cps.list);
-            ok = false;
-        } else {
-            ok = val_map_set_take(m, "checkpoints", 11, cps.list) == MIG_OK;
-        }
+        val_t *cps = cli_checkpoints_value(s, r->id, st);
+        ok = cps && val_map_set_take(m, "checkpoints", 11, cps) == MIG_OK;
     }
     ok = ok && put(m, "error", str_or_null(r->error));
     if (!ok) {
@@ -286,6 +293,14 @@ int cmd_status(const cli_cmd_t *cmd, const cli_args_t *args)
                           &id, &diags);
     if (rc != EXIT_CLEAN)
         return cli_finish_store(s, &diags, rc);
+    if (cli_value(cmd, args, "watch")) {
+        if (cli_value(cmd, args, "json")) {
+            diag_add(&diags, DIAG_ERROR, NULL, NULL, "--watch draws the "
+                     "run as it goes; it has no --json");
+            return cli_finish_store(s, &diags, EXIT_USAGE);
+        }
+        return cli_finish_store(s, &diags, cli_status_watch(s, id));
+    }
     store_run_t r;
     mig_status_t st = store_run_get(s, id, &r);
     if (st == MIG_OK) {
@@ -561,16 +576,28 @@ static val_t *brief_data(const store_event_rec_t *ev, bool *oom)
     return d;
 }
 
-static bool json_event(log_out_t *o, const store_event_rec_t *ev,
-                       val_t *data)
+/* (cli.h) */
+val_t *cli_event_value(const store_event_rec_t *ev, val_t *data, bool brief)
 {
     val_t *m = val_map_new(6);
-    bool ok = m && (o->brief || put(m, "seq", val_int(ev->seq)))
-              && (o->brief || put(m, "at", time_or_null(ev->at_ms)))
+    bool ok = m && (brief || put(m, "seq", val_int(ev->seq)))
+              && (brief || put(m, "at", time_or_null(ev->at_ms)))
               && put(m, "kind", val_cstring(ev->kind))
               && put(m, "node", str_or_null(ev->node))
               && put(m, "item", str_or_null(ev->item))
               && put(m, "data", data ? val_ref(data) : val_null());
+    if (!ok) {
+        val_unref(m);
+        return NULL;
+    }
+    return m;
+}
+
+static bool json_event(log_out_t *o, const store_event_rec_t *ev,
+                       val_t *data)
+{
+    val_t *m = cli_event_value(ev, data, o->brief);
+    bool ok = m != NULL;
     val_t *records = records_of(o, ev);
     if (ok && records)
         ok = put(m, "journal", val_ref(records));

@@ -156,6 +156,8 @@ static const cli_opt_t status_opts[] = {
       .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "json", .short_name = 'j',
       .help = "print the run as one JSON object (docs/cli.md)" },
+    { .name = "watch", .short_name = 'w',
+      .help = "follow the run live until it ends (its exit status)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -213,9 +215,10 @@ static const cli_opt_t gen_opts[] = {
 };
 
 static const cli_opt_t serve_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "serve the HTTP API of this state store's runs (docs/api.md)" },
     { .name = "registry", .arg = "PATH",
-      .help = "the registry to serve: a SQLite database (.db) or a folder "
-              "(required)" },
+      .help = "the registry to serve: a SQLite database (.db) or a folder" },
     { .name = "listen", .arg = "HOST:PORT",
       .help = "where to listen (default 127.0.0.1:8470; port 0: any free one)" },
     { .name = "token-file", .arg = "FILE",
@@ -323,6 +326,13 @@ static const cli_opt_t doctor_opts[] = {
       .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "json", .short_name = 'j',
       .help = "print the findings as one JSON object (docs/doctor.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t metrics_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -519,9 +529,18 @@ const cli_cmd_t cli_commands[] = {
           "--state PATH, else .mig/state.db in this directory or the nearest\n"
           "one above it. Nothing is changed.\n"
           "\n"
+          "With --watch it follows the run from another terminal, reading the\n"
+          "store every 0.5 s: each stage with its steps done and failed, and\n"
+          "for the running one its foreach items in flight and queued, their\n"
+          "rate over the last 10 s and the ETA, and the 3 newest errors;\n"
+          "redrawn in place on a terminal, a line per change otherwise\n"
+          "(MIG_PROGRESS=live or plain forces one). It ends when the run ends.\n"
+          "\n"
           "Exit status: 0 when the run was shown, whatever its state; 2 for a\n"
           "usage error or no such run; 8 when there is no state store or it\n"
-          "cannot be read (damaged)." },
+          "cannot be read (damaged). With --watch, the status of the command\n"
+          "that ended the run: 0 succeeded, 3 failed, 4 rolled back, 5\n"
+          "rollback failed, 7 unverified, 9 interrupted." },
     { .name = "history", .run = cmd_history, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = history_opts,
       .summary = "list the runs of the state store, newest first",
@@ -677,10 +696,24 @@ const cli_cmd_t cli_commands[] = {
           "written; 6 when DIR is not empty and --force was not given." },
     { .name = "serve", .run = cmd_serve, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = serve_opts,
-      .summary = "serve a V2 registry over HTTP (REST, docs/registry-api.md)",
+      .summary = "serve a V2 registry and the runs' API over HTTP",
       .help =
-          "Serves the registry PATH (--registry; as a plan's db names one)\n"
-          "over HTTP until SIGINT, SIGTERM or SIGHUP: GET, PUT and DELETE\n"
+          "Serves the registry PATH (--registry; as a plan's db names one),\n"
+          "the HTTP API of the state store --state PATH, or both, over HTTP\n"
+          "until SIGINT, SIGTERM or SIGHUP.\n"
+          "\n"
+          "The API (docs/api.md): GET /v1/runs, /v1/runs/{id} (as 'mig status\n"
+          "--json'), /v1/runs/{id}/events (Server-Sent Events, following a\n"
+          "running run), /v1/runs/{id}/checkpoints, POST\n"
+          "/v1/runs/{id}/rollback and /v1/runs/{id}/resume (this mig's own\n"
+          "rollback and resume, run in a child process), GET /v1/health ('mig\n"
+          "doctor --json'; 503 when something needs attention) and GET\n"
+          "/metrics (as 'mig metrics', and the server's own requests). Every\n"
+          "request that changes something is appended to the audit trail of\n"
+          "the state store (--state, else found as for 'mig status', else\n"
+          ".mig/state.db here), as its token's holder at the peer's address.\n"
+          "\n"
+          "The registry: GET, PUT and DELETE\n"
           "/v2/tools/{name}, GET /v2/tools?cursor=&limit= (pages of at most\n"
           "500), and the same under /v2/servers and /v2/backends, with ETags\n"
           "(the record's digest), If-Match and If-None-Match: *, and JSON\n"
@@ -707,8 +740,9 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when stopped by a signal; 2 for a usage error, a\n"
           "registry that cannot be opened (damaged, another schema version,\n"
           "no folder to create it in), or an address it cannot listen on; 6\n"
-          "when refused: beyond loopback without a token; 9 when requests\n"
-          "still running 30 s after the signal were cut short." },
+          "when refused: beyond loopback without a token; 8 when the state\n"
+          "store cannot be opened or made; 9 when requests still running 30 s\n"
+          "after the signal were cut short." },
     { .name = "new", .run = cmd_new, .operands = "[DIR]",
       .min_operands = 0, .max_operands = 1, .opts = new_opts,
       .summary = "make a migration project from a template",
@@ -826,6 +860,22 @@ const cli_cmd_t cli_commands[] = {
           "when diff finds a difference; 1 when mig.yaml has errors; 2 for a\n"
           "usage error (an unknown profile or parameter, no such run); 8 when\n"
           "the state store cannot be read." },
+    { .name = "metrics", .run = cmd_metrics, .operands = "",
+      .min_operands = 0, .max_operands = 0, .opts = metrics_opts,
+      .summary = "print the state store's metrics for Prometheus",
+      .help =
+          "Prints the metrics of the state store in the Prometheus text\n"
+          "format 0.0.4 (docs/metrics.md): runs by state, steps by state and\n"
+          "their attempts, retries by error class, recoveries by class and\n"
+          "strategy, recovery decisions, breaker transitions and the states\n"
+          "of the running runs' breakers, rollbacks and their durations, and\n"
+          "what each running run writes about once a second: its foreach\n"
+          "items in flight, its queue depth and its journal commit latency.\n"
+          "The store is found as for 'mig status'; 'mig serve --state'\n"
+          "answers the same at GET /metrics. Nothing is changed.\n"
+          "\n"
+          "Exit status: 0 when printed; 2 for a usage error; 8 when there is\n"
+          "no state store or it cannot be read." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

@@ -378,7 +378,8 @@ mig_status_t audit_append(store_t *s, const audit_key_t *key,
     if (st == MIG_OK && !prev[0])
         memset(prev, '0', AUDIT_HASH_HEX - 1), prev[AUDIT_HASH_HEX - 1] = '\0';
     store_audit_t row = {
-        .seq = last + 1, .at_ms = store_now_ms(), .user = user, .host = host,
+        .seq = last + 1, .at_ms = store_now_ms(),
+        .user = e->user ? e->user : user, .host = e->host ? e->host : host,
         .pid = getpid(), .action = e->action, .run = e->run,
         .plan_digest = e->plan_digest, .config_digest = e->config_digest,
         .detail = e->detail ? detail.data : NULL, .outcome = e->outcome,

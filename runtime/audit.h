@@ -54,6 +54,10 @@ typedef struct audit_entry {
     const char *config_digest;  /* or NULL (mig.yaml, once it exists) */
     const val_t *detail;        /* a map of what else to keep, or NULL */
     const char *outcome;        /* "succeeded", "refused", ... */
+    /* Who, when not this process's user and host: a request to `mig
+     * serve` is the token's holder at the peer's address (NULL: the
+     * process's own). */
+    const char *user, *host;
 } audit_entry_t;
 
 /* The one function every operation that changes state calls: appends E

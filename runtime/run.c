@@ -21,6 +21,9 @@
 #define RUN_HEARTBEAT_MS 5000
 /* Outcomes and events are committed at least this often. */
 #define RUN_TICK_MS 200
+/* The gauges (items in flight, queue depth, commit latency) are written
+ * this often, in the commit the tick makes. */
+#define RUN_GAUGES_MS 1000
 
 const char *run_result_name(run_result_t res)
 {
@@ -80,12 +83,27 @@ uint64_t run_crash_points(void)
 
 /* ---- the loop ----------------------------------------------------------------- */
 
+/* Records R's gauges (docs/metrics.md) in the open transaction; false
+ * when the store failed. */
+static bool write_gauges(run_t *r, int64_t now)
+{
+    store_gauges_t g = { .run = r->id, .at_ms = now,
+                         .in_flight = r->items_in_flight,
+                         .queued = r->items_queued };
+    store_commit_stats(r->store, &g.commits);
+    r->last_gauges = now;
+    return store_gauges_put(r->store, &g) == MIG_OK;
+}
+
 static void tick(uv_timer_t *h)
 {
     run_t *r = h->data;
+    int64_t now = store_now_ms();
+    if (r->id && now - r->last_gauges >= RUN_GAUGES_MS
+        && !write_gauges(r, now))
+        r->fatal = true;
     if (store_pending(r->store) && store_flush(r->store) != MIG_OK)
         r->fatal = true;
-    int64_t now = store_now_ms();
     if (r->lock_resource && now - r->last_heartbeat >= RUN_HEARTBEAT_MS) {
         r->last_heartbeat = now;
         if (store_lock_heartbeat(r->store, r->lock_resource, r->fence,
@@ -686,6 +704,8 @@ static bool end_run(run_t *r, run_result_t *result)
     if (*result == RUN_SUCCEEDED)
         run_baseline_record(r);
     bool kept = !(r->fatal && r->diags->errors);
+    if (!write_gauges(r, store_now_ms()))
+        kept = false;
     if (store_run_finish(r->store, r->id, states[*result], r->error) != MIG_OK
         || store_flush(r->store) != MIG_OK)
         kept = false;

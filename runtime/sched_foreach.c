@@ -42,6 +42,7 @@ typedef struct loop {
     val_t *resolved;            /* "I:J": item I has waited for item J */
     waiter_t *waiters;
     size_t n_waiters;
+    bool queued_counted;        /* its items are in run->items_queued */
 } loop_t;
 
 static void loop_pump(loop_t *l);
@@ -63,6 +64,7 @@ static void item_done(task_t *c)
     loop_t *l = c->owner;
     run_t *r = l->t->run;
     l->in_flight--;
+    r->items_in_flight--;
     l->state[c->index] = c->end == TASK_OK ? ITEM_OK
         : c->end == TASK_SKIPPED ? ITEM_SKIPPED : ITEM_FAILED;
     if (c->end == TASK_SKIPPED) {
@@ -109,6 +111,8 @@ static void item_done(task_t *c)
 
 static void loop_free(loop_t *l)
 {
+    if (l->queued_counted && l->next < val_len(l->items))
+        l->t->run->items_queued -= (int64_t)(val_len(l->items) - l->next);
     val_unref(l->items);
     sched_err_clear(&l->err);
     for (size_t i = 0; i < l->n_waiters; i++)
@@ -170,6 +174,7 @@ static bool start_item(loop_t *l, size_t i)
     c->index = i;
     l->state[i] = ITEM_RUNNING;
     l->in_flight++;
+    r->items_in_flight++;
     task_go(c);
     return true;
 }
@@ -188,6 +193,7 @@ static void loop_pump(loop_t *l)
             || l->next >= val_len(l->items) || l->in_flight >= l->limit)
             break;
         size_t i = l->next++;
+        r->items_queued--;
         if (l->state[i] == ITEM_PENDING && !start_item(l, i))
             break;
     }
@@ -277,6 +283,8 @@ void foreach_start(task_t *t, uint32_t n)
             ? (size_t)floor(v / 100.0 * (double)val_len(items)) : (size_t)v;
     }
     t->waiting = true;
+    r->items_queued += (int64_t)len;
+    l->queued_counted = true;
     tell_items(l, t->item, items);
     loop_pump(l);
 }

@@ -139,6 +139,10 @@ struct run {
     val_t *written;             /* path -> who writes it (sched_paths.c) */
     roots_lock_t *roots_lock;   /* held from the store's lock to the end */
     uint32_t n_done, n_failed, n_skipped;
+    /* Foreach items started and not ended, and not started yet, for the
+     * gauges the tick writes (store_gauges_put; docs/metrics.md). */
+    int64_t items_in_flight, items_queued;
+    int64_t last_gauges;
 };
 
 /* ---- sched.c ------------------------------------------------------------ */

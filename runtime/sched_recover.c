@@ -128,11 +128,22 @@ static void run_handler(task_t *t, uint32_t n, uint32_t h, sched_err_t *err)
     memset(err, 0, sizeof(*err));
     sched_err_t *e = &t->err;
     const ast_node_t *rec = graph_node_ast(r->g, h);
-    val_t *d = val_map_new(2);
+    val_t *d = val_map_new(4);
     if (d) {
         val_map_set_take(d, "class", 5, val_cstring(e->cls));
         val_map_set_take(d, "message", 7, val_cstring(e->message));
         val_map_set_take(d, "handler", 7, val_cstring(graph_node_id(r->g, h)));
+        /* The strategy, for metrics: `with NAME` names it; a block is
+         * the plan's own. */
+        const ast_node_t *with = rec->u.recover.handler;
+        strbuf_t b;
+        strbuf_init(&b);
+        if (with)
+            ast_dotted_name(with->kind == AST_CALL ? with->u.call.callee
+                                                   : with, &b);
+        val_map_set_take(d, "strategy", 8,
+                         val_cstring(b.data ? b.data : "block"));
+        strbuf_free(&b);
     }
     sched_event(r, "recover", n, t->item, d);
     char msg[512] = "";

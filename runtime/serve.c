@@ -73,48 +73,160 @@ const char *serve_req_body(const serve_req_t *req, size_t *len)
     return req->body.data ? req->body.data : "";
 }
 
+const char *serve_req_path(const serve_req_t *req)
+{
+    return req->url ? req->url : "";
+}
+
+const char *serve_req_route(const serve_req_t *req)
+{
+    return req->route ? req->route->path : "";
+}
+
+void serve_req_peer(const serve_req_t *req, char host[64], unsigned *port)
+{
+    snprintf(host, 64, "?");
+    *port = 0;
+    const union MHD_ConnectionInfo *ci = req->conn
+        ? MHD_get_connection_info(req->conn,
+                                  MHD_CONNECTION_INFO_CLIENT_ADDRESS)
+        : NULL;
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &a->sin6_addr, host, 64);
+        *port = ntohs(a->sin6_port);
+    } else if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &a->sin_addr, host, 64);
+        *port = ntohs(a->sin_port);
+    }
+}
+
+void serve_set_audit(serve_t *s, serve_audit_fn fn, void *data)
+{
+    s->audit = fn;
+    s->audit_data = data;
+}
+
 /* ---- answering ----------------------------------------------------------- */
 
-/* Queues RESP on CONN; an answer that could not be made (out of memory)
- * becomes a bare 500. */
-static enum MHD_Result queue(struct MHD_Connection *conn, serve_resp_t *resp)
+/* A streamed body being sent (serve_reply_stream). */
+typedef struct stream {
+    serve_t *srv;
+    serve_stream_fn fn;
+    void *data;
+    void (*free_fn)(void *data);
+    strbuf_t buf;
+    size_t off;                 /* of BUF, sent already */
+    bool ended;                 /* FN said it appended the last */
+} stream_t;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    stream_t *st = cls;
+    for (;;) {
+        if (st->off < st->buf.len) {
+            size_t n = st->buf.len - st->off < max ? st->buf.len - st->off
+                                                   : max;
+            memcpy(buf, st->buf.data + st->off, n);
+            st->off += n;
+            return (ssize_t)n;
+        }
+        if (st->ended || atomic_load(&st->srv->stopping))
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        st->buf.len = 0;
+        st->off = 0;
+        st->ended = !st->fn(st->data, &st->buf);
+        if (st->buf.oom)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        if (!st->buf.len && !st->ended)
+            sleep_ms(SERVE_STREAM_POLL_MS);
+    }
+}
+
+static void stream_free(void *cls)
+{
+    stream_t *st = cls;
+    st->free_fn(st->data);
+    strbuf_free(&st->buf);
+    free(st);
+}
+
+/* The answer RESP as libmicrohttpd's; a stream's data is handed to it.
+ * NULL when out of memory. */
+static struct MHD_Response *make_response(serve_t *s, serve_resp_t *resp)
+{
+    if (!resp->stream)
+        return MHD_create_response_from_buffer(resp->body.len,
+                                               resp->body.data
+                                                   ? resp->body.data
+                                                   : (char *)"",
+                                               MHD_RESPMEM_MUST_COPY);
+    stream_t *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    *st = (stream_t){ .srv = s, .fn = resp->stream, .data = resp->stream_data,
+                      .free_fn = resp->stream_free };
+    strbuf_init(&st->buf);
+    struct MHD_Response *r = MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
+    if (!r) {
+        free(st);
+        return NULL;
+    }
+    resp->stream_free = NULL;       /* the answer owns it now */
+    return r;
+}
+
+/* Queues RESP on REQ's connection, after telling the audit hook of a
+ * request that changes something; an answer that could not be made (out
+ * of memory) becomes a bare 500. */
+static enum MHD_Result queue(serve_req_t *req, serve_resp_t *resp)
 {
     static const char oom[] = "{\"error\":{\"type\":\"internal\",\"message\":"
                               "\"out of memory\",\"detail\":{}}}\n";
+    serve_t *s = req->srv;
     bool bad = !resp->set || resp->body.oom;
-    struct MHD_Response *r = bad
-        ? MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
-                                          MHD_RESPMEM_PERSISTENT)
-        : MHD_create_response_from_buffer(resp->body.len,
-                                          resp->body.data ? resp->body.data
-                                                          : (char *)"",
-                                          MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = bad ? NULL : make_response(s, resp);
+    if (!r) {
+        bad = true;
+        r = MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
+                                            MHD_RESPMEM_PERSISTENT);
+    }
     if (!r)
         return MHD_NO;
-    if (bad || resp->body.len)
+    if (bad || resp->body.len || resp->stream)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                "application/json");
+                                !bad && resp->content_type
+                                    ? resp->content_type
+                                    : "application/json");
     for (size_t i = 0; !bad && i < resp->n_headers; i++)
         MHD_add_response_header(r, resp->headers[2 * i],
                                 resp->headers[2 * i + 1]);
-    enum MHD_Result ok = MHD_queue_response(conn, bad ? 500
-                                                      : (unsigned)resp->status,
-                                            r);
+    unsigned status = bad ? 500 : (unsigned)resp->status;
+    if (s->audit && req->route && req->route->changes)
+        s->audit(s->audit_data, req, (int)status);
+    atomic_fetch_add(&s->answered[status < 600 ? status : 0], 1);
+    enum MHD_Result ok = MHD_queue_response(req->conn, status, r);
     MHD_destroy_response(r);
     return ok;
 }
 
-/* Answers error E on CONN at once, saying WHY (with the header NAME:
- * VALUE when NAME is not NULL). */
-static enum MHD_Result answer_error(struct MHD_Connection *conn,
-                                    serve_error_t e, const char *hname,
-                                    const char *hvalue, const char *why)
+/* Answers error E on REQ's connection at once, saying WHY (with the
+ * header NAME: VALUE when NAME is not NULL). */
+static enum MHD_Result answer_error(serve_req_t *req, serve_error_t e,
+                                    const char *hname, const char *hvalue,
+                                    const char *why)
 {
     serve_resp_t resp;
     serve_resp_init(&resp);
     if (serve_reply_error(&resp, e, NULL, "%s", why) == MIG_OK && hname)
         serve_reply_header(&resp, hname, hvalue);
-    enum MHD_Result ok = queue(conn, &resp);
+    enum MHD_Result ok = queue(req, &resp);
     serve_resp_free(&resp);
     return ok;
 }
@@ -134,11 +246,11 @@ static bool early_answer(serve_req_t *req, const char *url,
     char why[160];
     if (found == 404) {
         snprintf(why, sizeof why, "no route is %.100s", url);
-        *ok = answer_error(req->conn, SERVE_ERR_NOT_FOUND, NULL, NULL, why);
+        *ok = answer_error(req, SERVE_ERR_NOT_FOUND, NULL, NULL, why);
     } else if (found == 405) {
         snprintf(why, sizeof why, "%.100s does not take %s", url,
                  req->method);
-        *ok = answer_error(req->conn, SERVE_ERR_METHOD_NOT_ALLOWED, "Allow",
+        *ok = answer_error(req, SERVE_ERR_METHOD_NOT_ALLOWED, "Allow",
                            allow.data ? allow.data : "", why);
     }
     strbuf_free(&allow);
@@ -149,14 +261,14 @@ static bool early_answer(serve_req_t *req, const char *url,
     const char *token = req->srv->cfg.token;
     const char *auth = serve_req_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
     if (token && req->route->changes && !auth) {
-        *ok = answer_error(req->conn, SERVE_ERR_UNAUTHORIZED,
+        *ok = answer_error(req, SERVE_ERR_UNAUTHORIZED,
                            MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer",
                            "this request changes something: it needs "
                            "'Authorization: Bearer TOKEN'");
         return true;
     }
     if (token && req->route->changes && !serve_token_ok(token, auth)) {
-        *ok = answer_error(req->conn, SERVE_ERR_FORBIDDEN, NULL, NULL,
+        *ok = answer_error(req, SERVE_ERR_FORBIDDEN, NULL, NULL,
                            "the bearer token is not the server's");
         return true;
     }
@@ -164,7 +276,7 @@ static bool early_answer(serve_req_t *req, const char *url,
     if (cl && strtoull(cl, NULL, 10) > SERVE_MAX_BODY) {
         snprintf(why, sizeof why, "the body is %.30s bytes; at most %d are "
                  "taken", cl, SERVE_MAX_BODY);
-        *ok = answer_error(req->conn, SERVE_ERR_TOO_LARGE, NULL, NULL, why);
+        *ok = answer_error(req, SERVE_ERR_TOO_LARGE, NULL, NULL, why);
         return true;
     }
     return false;
@@ -177,7 +289,7 @@ static enum MHD_Result respond(serve_req_t *req)
     if (req->too_large) {
         char why[96];
         snprintf(why, sizeof why, "the body is over %d bytes", SERVE_MAX_BODY);
-        return answer_error(req->conn, SERVE_ERR_TOO_LARGE, NULL, NULL, why);
+        return answer_error(req, SERVE_ERR_TOO_LARGE, NULL, NULL, why);
     }
     if (s->cfg.latency_ms > 0)
         sleep_ms(s->cfg.latency_ms);
@@ -189,7 +301,7 @@ static enum MHD_Result respond(serve_req_t *req)
         st = req->route->handler(req, &resp, req->route->data);
     if (st != MIG_OK)
         resp.set = false;           /* answered 500 */
-    enum MHD_Result ok = queue(req->conn, &resp);
+    enum MHD_Result ok = queue(req, &resp);
     serve_resp_free(&resp);
     return ok;
 }
@@ -208,6 +320,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         req->srv = cls;
         req->conn = conn;
         req->method = method;
+        req->url = url;
         strbuf_init(&req->body);
         *con_cls = req;
         atomic_fetch_add(&req->srv->in_flight, 1);
@@ -369,6 +482,7 @@ unsigned serve_stop(serve_t *s)
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     s->listen_fd = -1;
+    atomic_store(&s->stopping, true);
     int64_t until = now_ms() + SERVE_DRAIN_MS;
     while (atomic_load(&s->in_flight) > 0 && now_ms() < until)
         sleep_ms(10);

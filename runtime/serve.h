@@ -103,6 +103,24 @@ const char *serve_req_param(const serve_req_t *req, const char *name);
 const char *serve_req_query(const serve_req_t *req, const char *key);
 const char *serve_req_header(const serve_req_t *req, const char *name);
 const char *serve_req_body(const serve_req_t *req, size_t *len);
+/* The request's path as sent (no query), and the route's ("/v2/tools/
+ * {name}"). */
+const char *serve_req_path(const serve_req_t *req);
+const char *serve_req_route(const serve_req_t *req);
+/* The peer's address ("127.0.0.1", "::1") into HOST, and its port. */
+void serve_req_peer(const serve_req_t *req, char host[64], unsigned *port);
+/* Appends the server's own metrics in the Prometheus text format
+ * (docs/metrics.md): the answers given so far by status, and the
+ * requests in flight. */
+void serve_req_metrics(const serve_req_t *req, strbuf_t *out);
+
+/* Called for every request to a route that changes something, once its
+ * answer is made and before it is sent, whatever the answer (a request
+ * refused for its token too): STATUS is the answer's. How the audit
+ * trail hears of them (docs/api.md, "Audit"). Runs on the request's
+ * thread, any number at once. */
+typedef void (*serve_audit_fn)(void *data, const serve_req_t *req,
+                               int status);
 
 /* Answers STATUS with BODY as JSON (compact, a final newline). MIG_OK or
  * MIG_ENOMEM. */
@@ -110,6 +128,27 @@ mig_status_t serve_reply_json(serve_resp_t *resp, int status,
                               const val_t *body);
 /* Answers STATUS with no body (204). */
 void serve_reply_empty(serve_resp_t *resp, int status);
+/* Answers STATUS with BODY (LEN bytes) of CONTENT_TYPE (such as
+ * "text/plain; version=0.0.4"). MIG_OK or MIG_ENOMEM. */
+mig_status_t serve_reply_text(serve_resp_t *resp, int status,
+                              const char *content_type, const char *body,
+                              size_t len);
+
+/* A streamed body's producer: appends to OUT what there is now (nothing
+ * is fine: the server waits SERVE_STREAM_POLL_MS and asks again), and
+ * returns true while more may come, false once it has appended the last.
+ * Called on the connection's thread, one call at a time. */
+typedef bool (*serve_stream_fn)(void *data, strbuf_t *out);
+/* While nothing comes, how long the server waits before asking again. */
+#define SERVE_STREAM_POLL_MS 200
+/* Answers STATUS with a body of CONTENT_TYPE that FN makes as it goes
+ * (Server-Sent Events: docs/api.md), sent chunk by chunk, to its end, the
+ * client's going away, or the server's stop (serve_stop ends every
+ * stream first). DATA (taken) is freed with FREE_FN once the answer is
+ * over, whatever ends it. MIG_OK or MIG_ENOMEM (DATA freed). */
+mig_status_t serve_reply_stream(serve_resp_t *resp, int status,
+                                const char *content_type, serve_stream_fn fn,
+                                void *data, void (*free_fn)(void *data));
 /* Adds the header NAME: VALUE to the answer. MIG_OK or MIG_ENOMEM. */
 mig_status_t serve_reply_header(serve_resp_t *resp, const char *name,
                                 const char *value);
@@ -152,6 +191,9 @@ mig_status_t serve_listen_parse(const char *text, serve_addr_t *out,
 /* A server as CFG says (copied; strings too), no routes yet, not
  * listening. NULL when out of memory. */
 serve_t *serve_new(const serve_config_t *cfg);
+/* Has FN (with DATA) called for every request that changes something
+ * (serve_audit_fn). */
+void serve_set_audit(serve_t *s, serve_audit_fn fn, void *data);
 /* Adds the N rows of ROUTES (borrowed: a static table). A method and
  * path added twice is a programming error (asserted). MIG_OK or
  * MIG_ENOMEM. */

@@ -24,6 +24,11 @@ struct serve {
     serve_rate_t rate;
     uint64_t drawn;             /* answers the fail draw has seen */
     atomic_uint in_flight;      /* requests begun and not completed */
+    atomic_bool stopping;       /* serve_stop began: streams end */
+    serve_audit_fn audit;
+    void *audit_data;
+    /* Answers given, by status (100 to 599; others at 0). */
+    atomic_uint_least64_t answered[600];
 };
 
 /* One answer being made. */
@@ -33,6 +38,10 @@ struct serve_resp {
     char **headers;             /* NAME, VALUE, NAME, VALUE ... */
     size_t n_headers;
     bool set;                   /* a serve_reply_* was called */
+    char *content_type;         /* NULL: application/json */
+    serve_stream_fn stream;     /* a streamed body (serve_reply_stream) */
+    void *stream_data;
+    void (*stream_free)(void *data);
 };
 
 struct serve_req {
@@ -45,6 +54,7 @@ struct serve_req {
     strbuf_t body;
     bool too_large;             /* more than SERVE_MAX_BODY arrived */
     bool answered;              /* an answer was queued before the body */
+    const char *url;            /* the path as sent */
 };
 
 void serve_resp_init(serve_resp_t *r);

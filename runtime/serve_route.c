@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "runtime.h"
+#include "metrics.h"
 #include "serve_int.h"
 
 /* ---- the error table ----------------------------------------------------- */
@@ -54,6 +55,9 @@ void serve_resp_free(serve_resp_t *r)
         free(r->headers[i]);
     free(r->headers);
     strbuf_free(&r->body);
+    free(r->content_type);
+    if (r->stream_free)         /* a stream never handed to the answer */
+        r->stream_free(r->stream_data);
 }
 
 mig_status_t serve_reply_json(serve_resp_t *resp, int status,
@@ -72,6 +76,38 @@ void serve_reply_empty(serve_resp_t *resp, int status)
     resp->body.len = 0;
     resp->status = status;
     resp->set = true;
+}
+
+mig_status_t serve_reply_text(serve_resp_t *resp, int status,
+                              const char *content_type, const char *body,
+                              size_t len)
+{
+    resp->body.len = 0;
+    strbuf_put(&resp->body, body, len);
+    free(resp->content_type);
+    resp->content_type = strdup(content_type);
+    resp->status = status;
+    resp->set = true;
+    return resp->body.oom || !resp->content_type ? MIG_ENOMEM : MIG_OK;
+}
+
+mig_status_t serve_reply_stream(serve_resp_t *resp, int status,
+                                const char *content_type, serve_stream_fn fn,
+                                void *data, void (*free_fn)(void *data))
+{
+    free(resp->content_type);
+    resp->content_type = strdup(content_type);
+    if (!resp->content_type) {
+        free_fn(data);
+        return MIG_ENOMEM;
+    }
+    resp->body.len = 0;
+    resp->status = status;
+    resp->stream = fn;
+    resp->stream_data = data;
+    resp->stream_free = free_fn;
+    resp->set = true;
+    return MIG_OK;
 }
 
 mig_status_t serve_reply_header(serve_resp_t *resp, const char *name,
@@ -372,4 +408,25 @@ mig_status_t serve_knobs(serve_t *s, int64_t now_ms, serve_resp_t *resp,
                            "a failure drawn by --fail-rate (a rehearsal)");
     }
     return MIG_OK;
+}
+
+/* ---- the server's own metrics -------------------------------------------- */
+
+void serve_req_metrics(const serve_req_t *req, strbuf_t *out)
+{
+    const serve_t *s = req->srv;
+    metrics_family(out, "mig_serve_requests_total", "counter", "Requests "
+                   "this server answered since it started, by status.");
+    for (unsigned code = 100; code < 600; code++) {
+        uint64_t n = atomic_load(&s->answered[code]);
+        char text[8];
+        snprintf(text, sizeof text, "%u", code);
+        const char *l[] = { "code", text };
+        if (n)
+            metrics_sample(out, "mig_serve_requests_total", l, 1, (double)n);
+    }
+    metrics_family(out, "mig_serve_requests_in_flight", "gauge", "Requests "
+                   "begun and not ended, this one included.");
+    metrics_sample(out, "mig_serve_requests_in_flight", NULL, 0,
+                   (double)atomic_load(&s->in_flight));
 }

@@ -417,6 +417,9 @@ mig_status_t store_flush(store_t *s)
 {
     if (s->sticky)
         return s->sticky;
+    if (!s->in_txn && !s->n_commit_hooks)
+        return MIG_OK;
+    double t0 = store_clock_s();
     /* The effects first: the journal may then say they were made. */
     if (s->n_commit_hooks && commit_effects(s) != MIG_OK)
         return s->sticky;
@@ -434,8 +437,10 @@ mig_status_t store_flush(store_t *s)
 #endif
     if (st == MIG_OK)
         st = store_exec(s, STORE_SQL_COMMIT, "commit");
-    if (st == MIG_OK)
+    if (st == MIG_OK) {
         s->in_txn = false;
+        store_commit_timed(s, store_clock_s() - t0);
+    }
     return st;
 }
 

@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -364,6 +364,12 @@ mig_status_t store_event_each(store_t *s, int64_t run,
                               bool (*fn)(void *data,
                                          const store_event_rec_t *ev),
                               void *data);
+/* store_event_each for the events of RUN with SEQ > AFTER only (what a
+ * follower has not seen yet). */
+mig_status_t store_event_each_after(store_t *s, int64_t run, int64_t after,
+                                    bool (*fn)(void *data,
+                                               const store_event_rec_t *ev),
+                                    void *data);
 
 /* ---- the drift baseline (store_baseline.c; mig drift) -------------------- */
 
@@ -504,6 +510,77 @@ mig_status_t store_lock_each(store_t *s,
                              bool (*fn)(void *data, const store_lock_t *l,
                                         bool alive),
                              void *data);
+
+/* ---- metrics (store_metrics.c; docs/metrics.md) ------------------------ */
+
+/* How long the commits of this process's store took: COUNT commits,
+ * SUM_S seconds in all, and LE[I] the commits that took at most
+ * store_commit_bounds_s[I] (cumulative, as a Prometheus histogram's
+ * buckets). A commit is timed from store_flush's start (the queued rows
+ * written, the effects' own commits) to COMMIT's return (its fsync with
+ * STORE_DURABLE_FULL). */
+#define STORE_COMMIT_BUCKETS 8
+extern const double store_commit_bounds_s[STORE_COMMIT_BUCKETS];
+typedef struct store_commits {
+    int64_t count;
+    double sum_s;
+    int64_t le[STORE_COMMIT_BUCKETS];
+} store_commits_t;
+/* The commits S made since it was opened, into *OUT. */
+void store_commit_stats(const store_t *s, store_commits_t *out);
+
+/* What a running run's process alone knows, as it last wrote it: its
+ * foreach items started and not ended (IN_FLIGHT), those not started yet
+ * (QUEUED), and its commits since the process began (a resume counts
+ * from 0 again). */
+typedef struct store_gauges {
+    int64_t run, at_ms;
+    int64_t in_flight, queued;
+    store_commits_t commits;
+} store_gauges_t;
+/* Records G for G->run (replacing what it held) in the open transaction;
+ * durable at the next store_flush. Fenced like every write. */
+mig_status_t store_gauges_put(store_t *s, const store_gauges_t *g);
+/* The gauges RUN last wrote into *G, *FOUND false when it wrote none. */
+mig_status_t store_gauges_get(store_t *s, int64_t run, store_gauges_t *g,
+                              bool *found);
+/* Calls FN with the gauges of every run that wrote any, by run. */
+mig_status_t store_gauges_each(store_t *s,
+                               bool (*fn)(void *data, const store_gauges_t *g),
+                               void *data);
+
+/* The counts metrics are made of: the runs by their recorded state (N),
+ * the steps by state (N, and SUM their attempts). FN gets each state
+ * that has any, in the order of its name; borrowed for the call. */
+typedef enum store_count {
+    STORE_COUNT_RUNS,
+    STORE_COUNT_STEPS,
+} store_count_t;
+mig_status_t store_count_each(store_t *s, store_count_t what,
+                              bool (*fn)(void *data, const char *key,
+                                         int64_t n, int64_t sum),
+                              void *data);
+/* The ids of the runs recorded running (store_run_liveness says which
+ * still are), ascending: *IDS (free it) of *N. */
+mig_status_t store_runs_running(store_t *s, int64_t **ids, size_t *n);
+
+/* The events metrics count (docs/metrics.md): retry-wait, recover,
+ * decision, breaker-*, rollback-start, rollback-done, of every run, by
+ * run and in order, with what metrics read of their data (NULL when the
+ * event has none of it). */
+typedef struct store_metric_event {
+    int64_t run, at_ms;
+    const char *kind;
+    const char *cls;            /* retry-wait, recover: the class */
+    const char *strategy;       /* recover: `with NAME`'s NAME, or "block" */
+    const char *decision;       /* decision */
+    const char *breaker;        /* breaker-*: the breaker's name */
+    int matched;                /* rollback-done: 1, 0, or -1 (none) */
+} store_metric_event_t;
+mig_status_t store_metric_events(store_t *s,
+                                 bool (*fn)(void *data,
+                                            const store_metric_event_t *e),
+                                 void *data);
 
 /* Whether the process PID on HOST (a lock's holder) is this host's and
  * stopped (SIGSTOP, Ctrl-Z, a debugger): /proc says so. */

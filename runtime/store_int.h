@@ -64,7 +64,7 @@
       "?4, ?5, ?6, ?7)")                                                      \
     X(EVENT_LAST, "SELECT IFNULL(MAX(seq), 0) FROM events WHERE run = ?1")    \
     X(EVENT_EACH, "SELECT seq, at_ms, kind, node, item, data FROM events "    \
-      "WHERE run = ?1 ORDER BY seq")                                          \
+      "WHERE run = ?1 AND seq > ?2 ORDER BY seq")                             \
     X(COUNTER_ADD, "INSERT INTO counters(name, value) VALUES (?1, ?2) "       \
       "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value "      \
       "RETURNING value")                                                      \
@@ -108,7 +108,26 @@
       "audit_head WHERE id = 1")                                                \
     X(INTEGRITY, "PRAGMA integrity_check(100)")                               \
     X(LOCK_EACH, "SELECT resource, run, pid, host, since_ms, heartbeat_ms, "  \
-      "expires_ms, fence FROM locks WHERE run IS NOT NULL ORDER BY resource")
+      "expires_ms, fence FROM locks WHERE run IS NOT NULL ORDER BY resource") \
+    X(GAUGES_PUT, "INSERT OR REPLACE INTO run_gauges(run, at_ms, in_flight, " \
+      "queued, commits, commit_sum_s, commit_buckets) VALUES (?1, ?2, ?3, "   \
+      "?4, ?5, ?6, ?7)")                                                      \
+    X(GAUGES_GET, "SELECT at_ms, in_flight, queued, commits, commit_sum_s, "  \
+      "commit_buckets, run FROM run_gauges WHERE run = ?1")                   \
+    X(GAUGES_EACH, "SELECT at_ms, in_flight, queued, commits, commit_sum_s, " \
+      "commit_buckets, run FROM run_gauges ORDER BY run")                     \
+    X(COUNT_RUNS, "SELECT state, count(*), 0 FROM runs GROUP BY state "       \
+      "ORDER BY state")                                                       \
+    X(COUNT_STEPS, "SELECT state, count(*), total(attempts) FROM steps "      \
+      "GROUP BY state ORDER BY state")                                        \
+    X(RUNS_RUNNING, "SELECT id FROM runs WHERE state = 'running' ORDER BY id") \
+    X(METRIC_EVENTS, "SELECT run, at_ms, kind, "                              \
+      "json_extract(data, '$.class'), json_extract(data, '$.strategy'), "      \
+      "json_extract(data, '$.decision'), json_extract(data, '$.breaker'), "   \
+      "json_extract(data, '$.matched') FROM events WHERE kind IN "            \
+      "('retry-wait', 'recover', 'decision', 'breaker-open', "               \
+      "'breaker-half-open', 'breaker-closed', 'rollback-start', "            \
+      "'rollback-done') ORDER BY run, seq")
 
 /* What the single-row writes (above) and the multi-row ones of a batch
  * (STORE_BATCHES) share: the columns written, and the step's upsert. */
@@ -280,6 +299,7 @@ struct store {
                                        NULL (store_use_reserve) */
     int64_t max_pages;              /* test builds: MIG_STORE_MAX_PAGES */
     int64_t full_after, commits;    /* test builds: MIG_STORE_FULL_AFTER */
+    store_commits_t commit_stats;   /* store_commit_stats */
     diag_list_t diags;
     sqlite3_stmt *stmt[STORE_SQL_COUNT];
     strbuf_t json[STORE_JSON_SLOTS];
@@ -373,6 +393,11 @@ mig_status_t store_event_write(store_t *s, int64_t run, const char *kind,
 void store_lost_lock(store_t *s, const char *resource, int64_t fence);
 /* Frees what store_checkpoint_get handed out last. */
 void store_checkpoint_hold_clear(store_t *s);
+
+/* Seconds on a monotonic clock, and the commit that took SECS counted
+ * in S's store_commit_stats (store_metrics.c). */
+double store_clock_s(void);
+void store_commit_timed(store_t *s, double secs);
 
 /* ---- deferred writes (store_batch.c) ------------------------------------ */
 

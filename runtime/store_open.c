@@ -162,6 +162,13 @@ static const char *const upgrades[] = {
     "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), "
     "seq INTEGER NOT NULL, hash TEXT NOT NULL, key_id TEXT NOT NULL, "
     "signature TEXT NOT NULL, at_ms INTEGER NOT NULL);\n",
+    /* metrics: what a running run's process alone knows, written by it
+     * about once a second (docs/metrics.md): its foreach items in flight
+     * and waiting, and how long its journal commits took. */
+    "CREATE TABLE run_gauges (run INTEGER PRIMARY KEY REFERENCES runs(id), "
+    "at_ms INTEGER NOT NULL, in_flight INTEGER NOT NULL, "
+    "queued INTEGER NOT NULL, commits INTEGER NOT NULL, "
+    "commit_sum_s REAL NOT NULL, commit_buckets TEXT NOT NULL);\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

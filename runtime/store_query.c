@@ -488,11 +488,20 @@ mig_status_t store_event_each(store_t *s, int64_t run,
                                          const store_event_rec_t *ev),
                               void *data)
 {
+    return store_event_each_after(s, run, 0, fn, data);
+}
+
+mig_status_t store_event_each_after(store_t *s, int64_t run, int64_t after,
+                                    bool (*fn)(void *data,
+                                               const store_event_rec_t *ev),
+                                    void *data)
+{
     bool fresh;
     sqlite3_stmt *q = store_stmt(s, STORE_SQL_EVENT_EACH, &fresh);
     if (!q)
         return s->sticky ? s->sticky : MIG_EIO;
     sqlite3_bind_int64(q, 1, run);
+    sqlite3_bind_int64(q, 2, after);
     mig_status_t st = MIG_OK;
     int rc;
     s->iterating++;     /* no batch goes to the writer meanwhile */

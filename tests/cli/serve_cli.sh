@@ -31,7 +31,7 @@ starts --durability full
 
 # ---- 1. usage errors: exit 2, the message, nothing listens ------------------
 expect 2 "$MIG" serve && ok
-holds "mig serve: error: --registry PATH is required (the registry to serve, such as registry.db)"
+holds "mig serve: error: give --registry PATH (the registry to serve, such as registry.db), --state PATH (the state store whose runs the API serves), or both"
 expect 2 "$MIG" serve $R extra && ok
 expect 2 "$MIG" serve $R --latency 60001ms && ok
 holds "mig serve: error: --latency takes a duration from 0ms to 60s (such as 50ms), not '60001ms'"

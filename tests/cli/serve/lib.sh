@@ -4,6 +4,9 @@
 # background and is killed when the script exits, however it exits.
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/mig-serve.XXXXXX")
+# A server audits the requests that change something into the state store
+# it finds here (docs/api.md): the work folder's, not the caller's.
+cd "$W" || exit 1
 : > "$W/pids"
 mkdir -p "$W/x"
 : > "$W/exchanges.tsv"

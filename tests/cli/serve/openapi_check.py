@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """openapi_check.py DOC EXCHANGES DIR: checks `mig serve` against its
-OpenAPI document (docs/registry-api.openapi.json).
+OpenAPI documents (docs/registry-api.openapi.json, docs/api.openapi.json).
 
 EXCHANGES is the log serve/lib.sh's req() writes: METHOD, PATH, STATUS, N
 a line, tab-separated, with DIR/N.headers and DIR/N.body. Every exchange
@@ -8,7 +8,9 @@ must be documented: its path and method (or the document's
 x-mig-other-answers: 404 for a path it does not have, 405 for a method a
 path does not take, 431 for headers too large), and its status under that
 operation; its body must have the shape of the response's schema, and the
-headers the response marks required must be there. Then every path,
+headers the response marks required must be there (a Server-Sent Events
+body: each event's data JSON against x-mig-event-schemas, by event name;
+a text/plain body: its Content-Type only). Then every path,
 method and status of the document must have been exercised at least once.
 Prints what is wrong, one line each; exits 1 when anything is."""
 import json
@@ -87,6 +89,32 @@ def headers_of(text):
     return out
 
 
+def check_events(doc, media, hdrs, body, where, problems):
+    """A Server-Sent Events body: each event's data (JSON) has the shape
+    x-mig-event-schemas gives its event name ("*": any other)."""
+    if not hdrs.get("content-type", "").startswith("text/event-stream"):
+        problems.append("%s: Content-Type is not text/event-stream" % where)
+    schemas = media.get("x-mig-event-schemas", {})
+    for block in body.decode("utf-8").split("\n\n"):
+        fields = {}
+        for line in block.split("\n"):
+            if not line or line.startswith(":"):
+                continue
+            k, _, v = line.partition(":")
+            fields[k] = v[1:] if v.startswith(" ") else v
+        if not fields:
+            continue
+        name = fields.get("event", "message")
+        try:
+            value = json.loads(fields.get("data", ""))
+        except ValueError as e:
+            problems.append("%s: event %s: its data is not JSON: %s" % (where, name, e))
+            continue
+        schema = schemas.get(name, schemas.get("*"))
+        if schema is not None:
+            shape(doc, schema, value, "%s event %s" % (where, name), problems)
+
+
 def check_response(doc, resp, status, n, base, problems):
     resp = deref(doc, resp)
     with open("%s/%s.headers" % (base, n)) as f:
@@ -104,6 +132,13 @@ def check_response(doc, resp, status, n, base, problems):
     if not content:
         if body:
             problems.append("%s: a body where the document has none" % where)
+        return
+    if "text/event-stream" in content:
+        check_events(doc, content["text/event-stream"], hdrs, body, where, problems)
+        return
+    if "text/plain" in content:
+        if not hdrs.get("content-type", "").startswith("text/plain"):
+            problems.append("%s: Content-Type is not text/plain" % where)
         return
     try:
         value = json.loads(body)

@@ -358,6 +358,33 @@ void cli_audit_record(const char *state_path, const struct audit_key *key,
                       val_t *detail);
 
 int cmd_config(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_stats(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_advise(const cli_cmd_t *cmd, const cli_args_t *args);
+
+/* Aligned tables (table.c; mig stats, mig advise). A column shows the
+ * value at KEY of each row: TEXT as it is (control characters as
+ * spaces), INT, SHARE (0.8 as 80.0%), MS (a duration: 1s250ms) or TIME
+ * (Unix ms as UTC ISO-8601); null or missing as "-". Numbers align
+ * right, text left. */
+typedef enum cli_col_kind {
+    CLI_COL_TEXT, CLI_COL_INT, CLI_COL_SHARE, CLI_COL_MS, CLI_COL_TIME,
+} cli_col_kind_t;
+typedef struct cli_col {
+    const char *title, *key;
+    cli_col_kind_t kind;
+} cli_col_t;
+#define CLI_MAX_COLS 16
+/* Appends ROWS (a list of maps) to B as a table of the N_COLS (at most
+ * CLI_MAX_COLS) columns COLS under a line of their titles, each line
+ * indented by INDENT spaces. Out of memory sets B's oom. */
+void cli_put_table(strbuf_t *b, const val_t *rows, const cli_col_t *cols,
+                   size_t n_cols, int indent);
+/* Reads a time given on the command line (--since of audit export and
+ * stats): an ISO-8601 UTC date or time (2026-12-07 or
+ * 2026-12-07T10:00:00Z) or an age (90m, 12h, 30d). *MS gets Unix ms;
+ * false when TEXT is neither. */
+bool cli_parse_since(const char *text, int64_t *ms);
+
 /* Prints the man page mig(1) in roff, from cli_commands (`mig help
  * --man`, cmd_completions.c). */
 void cli_print_man(FILE *out);

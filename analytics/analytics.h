@@ -109,6 +109,10 @@ mig_status_t analytics_critical_path(const analytics_span_t *sp, size_t n,
  * not known (the plan is gone, or its bound is an expression). */
 typedef int64_t (*analytics_limit_fn)(void *data, const char *node);
 
+/* The most steps the answer of analytics_run lists under "spans" (the
+ * longest), for the page's flame graph. */
+#define ANALYTICS_SPANS_MAX 2000
+
 /* What bounded run RUN of S (docs/analytics.md, "One run"): its critical
  * path, time in retry waits against time working, the concurrency each
  * foreach reached against what it allowed (LIMIT, NULL: not known), the

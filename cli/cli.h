@@ -379,6 +379,30 @@ typedef struct cli_col {
  * indented by INDENT spaces. Out of memory sets B's oom. */
 void cli_put_table(strbuf_t *b, const val_t *rows, const cli_col_t *cols,
                    size_t n_cols, int indent);
+/* The plan a run recorded, read again quietly for `mig stats --run`
+ * (cmd_stats_run.c): G is NULL when it cannot be (gone, or no longer
+ * compiles). PARAMS and OPTIONS are borrowed from the run. */
+typedef struct stats_plan {
+    src_t *src;
+    arena_t *arena;
+    ast_plan_t *plan;
+    graph_t *g;
+    uint32_t *stages, n_stages;     /* stage entry nodes */
+    bool *reach;                    /* [i * n + j]: stage j after stage i */
+    const val_t *params, *options;
+} stats_plan_t;
+void stats_plan_load(stats_plan_t *p, const store_run_t *r);
+void stats_plan_free(stats_plan_t *p);
+/* An analytics_after_fn and an analytics_limit_fn over a stats_plan_t
+ * with a graph: stage B after stage A, directly or not; a foreach's
+ * bound as written (a number, or a parameter's value as the run
+ * recorded it; no `parallel`: 1), under mig.yaml's concurrency. */
+bool stats_plan_after(void *data, const char *a, const char *b);
+int64_t stats_plan_limit(void *data, const char *node);
+/* Appends the text of analytics_run's answer V; PLAN_READ false says
+ * the plan could not be read. */
+void stats_put_run(strbuf_t *b, const val_t *v, bool plan_read);
+
 /* Reads a time given on the command line (--since of audit export and
  * stats): an ISO-8601 UTC date or time (2026-12-07 or
  * 2026-12-07T10:00:00Z) or an age (90m, 12h, 30d). *MS gets Unix ms;

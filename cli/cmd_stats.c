@@ -210,8 +210,53 @@ static mig_status_t print_stats_text(const val_t *v)
     return st;
 }
 
+/* --run RUN: the bottlenecks of one run. */
+static int run_stats(const cli_cmd_t *cmd, const cli_args_t *args,
+                     const char *which)
+{
+    diag_list_t diags;
+    diag_list_init(&diags);
+    store_t *s;
+    int64_t id;
+    int rc = cli_open_run(cmd, args, which, &s, &id, &diags);
+    if (rc != EXIT_CLEAN)
+        return cli_finish_store(s, &diags, rc);
+    store_run_t r;
+    mig_status_t st = store_run_get(s, id, &r);
+    if (st != MIG_OK)
+        return cli_finish_status(s, &diags, st);
+    stats_plan_t p;
+    stats_plan_load(&p, &r);
+    val_t *v = NULL;
+    st = analytics_run(s, id, p.g ? stats_plan_after : NULL,
+                       p.g ? stats_plan_limit : NULL, &p, &v);
+    if (st == MIG_OK && cli_value(cmd, args, "json"))
+        st = cli_print_json(v, true);
+    else if (st == MIG_OK) {
+        strbuf_t b;
+        strbuf_init(&b);
+        stats_put_run(&b, v, p.g != NULL);
+        st = b.oom ? MIG_ENOMEM : MIG_OK;
+        if (st == MIG_OK)
+            fputs(b.data, stdout);
+        strbuf_free(&b);
+    }
+    val_unref(v);
+    stats_plan_free(&p);
+    store_run_clear(&r);
+    return cli_finish_status(s, &diags, st);
+}
+
 int cmd_stats(const cli_cmd_t *cmd, const cli_args_t *args)
 {
+    const char *which = cli_value(cmd, args, "run");
+    if (which && (cli_value(cmd, args, "since") || cli_value(cmd, args, "plan"))) {
+        fprintf(stderr, "mig stats: error: --run reads one run: --since and "
+                "--plan choose runs of the history, not with --run\n");
+        return EXIT_USAGE;
+    }
+    if (which)
+        return run_stats(cmd, args, which);
     analytics_filter_t f;
     char abs[PATH_MAX];
     int rc = read_filter(cmd, args, &f, abs);

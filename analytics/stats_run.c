@@ -29,6 +29,7 @@ typedef struct runread {
     val_t *host_of;         /* "NODE\nITEM" -> host of an http.request */
     wait_t *w;
     size_t n_w, cap_w;
+    val_t *limited;         /* nodes of steps answered 429, a list */
     rstep_t *st;
     analytics_span_t *sp;
     size_t n, cap;
@@ -42,6 +43,9 @@ static bool on_event(void *data, const store_event_rec_t *ev)
     const char *action = an_str(ev->data, "action");
     if (action && ev->node && strncmp(ev->kind, "step-", 5) == 0)
         an_put_str(r->action_of, ev->node, action, &r->ok);
+    if (strcmp(ev->kind, "step-failed") == 0 && ev->node
+        && an_int(ev->data, "status") == 429)
+        an_push(r->limited, val_cstring(ev->node), &r->ok);
     if (strcmp(ev->kind, "retry-wait") != 0 || !ev->node)
         return r->ok;
     if (r->n_w == r->cap_w) {
@@ -150,6 +154,7 @@ static void runread_free(runread_t *r)
     free(r->sp);
     val_unref(r->action_of);
     val_unref(r->host_of);
+    val_unref(r->limited);
 }
 
 /* ---- the parts of the answer -------------------------------------------- */
@@ -334,7 +339,7 @@ static val_t *concurrency(const runread_t *r, analytics_limit_fn limit,
      * any one instance. */
     for (size_t i = 0; *ok && i < n;) {
         size_t node_len = strcspn(iv[i].key, "\n");
-        int64_t items = 0, most = 0;
+        int64_t items = 0, most = 0, calls = 0, limited = 0;
         size_t j = i;
         while (j < n && strncmp(iv[j].key, iv[i].key, node_len + 1) == 0) {
             size_t g = j;
@@ -346,10 +351,29 @@ static val_t *concurrency(const runread_t *r, analytics_limit_fn limit,
             items += (int64_t)(g - j);
             j = g;
         }
-        val_t *m = val_map_new(4);
-        *ok = m != NULL;
+        int64_t *d = malloc((size_t)(items ? items : 1) * sizeof *d);
+        *ok = d != NULL;
+        for (size_t k = i; *ok && k < j; k++)
+            d[k - i] = iv[k].end - iv[k].start;
+        int64_t p50 = *ok && items ? analytics_percentile(d, (size_t)items, 50)
+                                   : 0;
+        free(d);
+        for (size_t k = 0; k < r->n; k++)
+            if (strncmp(r->st[k].node, iv[i].key, node_len) == 0
+                && r->st[k].node[node_len] == '/')
+                calls += r->st[k].attempts;
+        for (size_t k = 0; k < val_len(r->limited); k++) {
+            const char *nd = val_get_str(val_list_get(r->limited, k), NULL);
+            limited += strncmp(nd, iv[i].key, node_len) == 0
+                       && nd[node_len] == '/';
+        }
+        val_t *m = val_map_new(7);
+        *ok = *ok && m != NULL;
         an_put(m, "foreach", *ok ? val_string(iv[i].key, node_len) : NULL, ok);
         an_put_int(m, "items", items, ok);
+        an_put_int(m, "item_p50_ms", p50, ok);
+        an_put_int(m, "calls", calls, ok);
+        an_put_int(m, "status_429", limited, ok);
         an_put_int(m, "reached", most, ok);
         int64_t allowed = -1;
         if (*ok && limit) {
@@ -466,8 +490,9 @@ mig_status_t analytics_run(store_t *s, int64_t run, analytics_after_fn after,
     if (st != MIG_OK)
         return st;
     runread_t r = { .s = s, .action_of = val_map_new(16),
-                    .host_of = val_map_new(0), .ok = true };
-    if (!r.action_of || !r.host_of)
+                    .host_of = val_map_new(0), .limited = val_list_new(0),
+                    .ok = true };
+    if (!r.action_of || !r.host_of || !r.limited)
         r.ok = false;
     if (r.ok)
         st = store_event_each(s, run, on_event, &r);

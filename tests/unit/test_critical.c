@@ -136,6 +136,13 @@ static val_t *retry_run(void)
     step(s, run, "s/foreach.f/y", "0", 1, 1610, 1620, "x.three");
     step(s, run, "s/foreach.f/y", "1", 1, 1610, 1620, "x.three");
     step(s, run, "s/foreach.f/y", "2", 1, 1620, 1630, "x.three");
+    val_t *limited = json("{\"action\": \"x.three\", \"class\": "
+                          "\"Unavailable\", \"status\": 429}");
+    assert_int_equal(store_event(s, run, "step-failed", "s/foreach.f/y", "2",
+                                 limited), MIG_OK);
+    assert_int_equal(store_event(s, run, "step-failed", "s/a", "", limited),
+                     MIG_OK);           /* outside the foreach */
+    val_unref(limited);
     val_t *args = json("{\"url\": \"https://user@api.example.com:8443/v1?q=1\"}");
     store_journal_t rec = { .node = "s/h", .item = "", .action = "http.request",
                             .kind = STORE_JOURNAL_NONE, .args = args };
@@ -194,8 +201,9 @@ static void concurrency_and_endpoints(void **state)
     val_t *v = retry_run();
     /* items 0 and 1 ran together; 2 began as they ended */
     assert_json(key(v, "concurrency"),
-                "[{\"foreach\":\"s/foreach.f\",\"items\":3,\"reached\":2,"
-                "\"allowed\":2}]");
+                "[{\"foreach\":\"s/foreach.f\",\"items\":3,"
+                "\"item_p50_ms\":10,\"calls\":3,\"status_429\":1,"
+                "\"reached\":2,\"allowed\":2}]");
     assert_json(key(v, "endpoints"),
                 "[{\"host\":\"api.example.com:8443\",\"count\":1,"
                 "\"total_ms\":60,\"p50_ms\":60,\"p95_ms\":60,\"max_ms\":60,"

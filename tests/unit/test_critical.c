@@ -140,6 +140,8 @@ static val_t *retry_run(void)
                           "\"Unavailable\", \"status\": 429}");
     assert_int_equal(store_event(s, run, "step-failed", "s/foreach.f/y", "2",
                                  limited), MIG_OK);
+    val_unref(limited);
+    limited = json("{\"action\": \"x.one\", \"status\": 429}");
     assert_int_equal(store_event(s, run, "step-failed", "s/a", "", limited),
                      MIG_OK);           /* outside the foreach */
     val_unref(limited);

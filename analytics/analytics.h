@@ -123,4 +123,48 @@ typedef int64_t (*analytics_limit_fn)(void *data, const char *node);
 mig_status_t analytics_run(store_t *s, int64_t run, analytics_after_fn after,
                            analytics_limit_fn limit, void *data, val_t **out);
 
+/* ---- recommendations (advise.c, advise_facts.c) ------------------------ */
+
+/* The thresholds of the rules of `mig advise` (docs/analytics.md,
+ * "mig advise"). */
+/* parallel down: at least this share, in percent, of a foreach's calls
+ * answered 429 (and at least one); the level suggested is half the
+ * concurrency reached, at least 1. */
+#define ANALYTICS_ADVISE_429_PCT 1
+/* parallel up: no 429, the bound reached, items taking at least this
+ * long (p50); the level suggested is twice the bound, at most
+ * ANALYTICS_ADVISE_PARALLEL_MAX. */
+#define ANALYTICS_ADVISE_SLOW_MS 100
+#define ANALYTICS_ADVISE_PARALLEL_MAX 256
+/* retry: a class that failed steps at least this often with no retry
+ * gets one (when it is a Transient); retries of a class that succeeded
+ * in less than ANALYTICS_ADVISE_RETRY_LOW_PCT percent of at least
+ * ANALYTICS_ADVISE_MIN_EVIDENCE sequences are better dropped; a
+ * recovery handler that succeeds in less than that share of at least
+ * that many recoveries is named. */
+#define ANALYTICS_ADVISE_MIN_EVIDENCE 3
+#define ANALYTICS_ADVISE_RETRY_LOW_PCT 20
+/* migrate first: at most this many tools, those with dependents. */
+#define ANALYTICS_ADVISE_FIRST_MAX 5
+
+/* The figures the rules rest on, gathered from the runs of the plan at
+ * PLAN_PATH (absolute, as runs record it) in S: a new map {runs,
+ * foreach: [{node, runs, items, item_p50_ms, calls, status_429,
+ * reached, allowed}], classes: [{class, transient, failures, retried,
+ * retried_ok}], recoveries (as analytics_stats gives them), stages:
+ * [{stage, runs, failed, checkpoint}], dependencies: [{tool,
+ * dependents}], missing_dependency}. G (NULL: not known) is the plan's
+ * graph, for its checkpoints and its error classes; AFTER, LIMIT and
+ * DATA as for analytics_run. MIG_OK, MIG_ENOMEM, or the store's
+ * error. */
+mig_status_t analytics_advise_facts(store_t *s, const char *plan_path,
+                                    const graph_t *g, analytics_after_fn after,
+                                    analytics_limit_fn limit, void *data,
+                                    val_t **out);
+/* The suggestions FACTS (the map above) support, into *OUT: a new list
+ * of {rule, target, suggestion, evidence, figures}, in the order of the
+ * rules (parallel, retry, recover, first, checkpoint). Pure; nothing is
+ * applied. MIG_OK or MIG_ENOMEM. */
+mig_status_t analytics_advise(const val_t *facts, val_t **out);
+
 #endif

@@ -392,6 +392,9 @@ typedef struct stats_plan {
     const val_t *params, *options;
 } stats_plan_t;
 void stats_plan_load(stats_plan_t *p, const store_run_t *r);
+/* Works out which stage comes after which in P->G (a graph P loaded, or
+ * one the caller keeps: stats_plan_free frees G only when P loaded it). */
+void stats_plan_index(stats_plan_t *p);
 void stats_plan_free(stats_plan_t *p);
 /* An analytics_after_fn and an analytics_limit_fn over a stats_plan_t
  * with a graph: stage B after stage A, directly or not; a foreach's

@@ -22,6 +22,11 @@ void stats_plan_load(stats_plan_t *p, const store_run_t *r)
         || graph_compile(p->plan, p->src, &diags, &p->g) != MIG_OK)
         p->g = NULL;
     diag_list_free(&diags);
+    stats_plan_index(p);
+}
+
+void stats_plan_index(stats_plan_t *p)
+{
     if (!p->g)
         return;
     /* which stage may wait for which: the closure of `after` */
@@ -30,7 +35,8 @@ void stats_plan_load(stats_plan_t *p, const store_run_t *r)
     p->stages = calloc(n ? n : 1, sizeof *p->stages);
     p->reach = calloc(n ? (size_t)n * n : 1, sizeof *p->reach);
     if (!p->stages || !p->reach) {
-        graph_free(p->g);
+        if (p->src)
+            graph_free(p->g);
         p->g = NULL;
         return;
     }
@@ -56,7 +62,8 @@ void stats_plan_load(stats_plan_t *p, const store_run_t *r)
 
 void stats_plan_free(stats_plan_t *p)
 {
-    graph_free(p->g);
+    if (p->src)
+        graph_free(p->g);
     arena_free(p->arena);
     src_free(p->src);
     free(p->stages);

@@ -345,6 +345,16 @@ static const cli_opt_t stats_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t advise_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db beside the plan)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the suggestions and their figures as JSON "
+              "(docs/analytics.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 const cli_cmd_t cli_commands[] = {
     { .name = "check", .run = cmd_check, .operands = "FILE...",
       .min_operands = 1, .max_operands = -1, .opts = check_opts,
@@ -868,6 +878,23 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when printed; 2 for a usage error (a bad --since, no\n"
           "such run) or a page that cannot be written; 8 when the state store\n"
           "cannot be read." },
+    { .name = "advise", .run = cmd_advise, .operands = "PLAN",
+      .min_operands = 1, .max_operands = 1, .opts = advise_opts,
+      .summary = "suggest changes to a plan from the history of its runs",
+      .help =
+          "Reads the runs of PLAN in its state store and suggests changes,\n"
+          "each with the figure it rests on (docs/analytics.md): a 'parallel'\n"
+          "level for a foreach, from its calls answered 429 (lower) or its\n"
+          "slow items that filled every slot without a 429 (higher); a retry\n"
+          "for a transient error class that failed steps unretried, or no\n"
+          "retry for a class whose retries hardly ever succeeded; recover\n"
+          "handlers that rarely recover; the tools to migrate first because\n"
+          "others depend on them; a checkpoint before the stage that failed\n"
+          "most. Nothing is applied: the plan is only read.\n"
+          "\n"
+          "Exit status: 0 when the advice was printed (none included); 1 when\n"
+          "PLAN has errors; 2 for a usage error or a file that cannot be read;\n"
+          "8 when the state store is missing or cannot be read." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

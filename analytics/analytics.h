@@ -123,6 +123,22 @@ typedef int64_t (*analytics_limit_fn)(void *data, const char *node);
 mig_status_t analytics_run(store_t *s, int64_t run, analytics_after_fn after,
                            analytics_limit_fn limit, void *data, val_t **out);
 
+/* ---- the HTML report (html.c) -------------------------------------------- */
+
+/* Whether this mig was built with its charting library (npm was there
+ * at build time); without it analytics_html fails. */
+bool analytics_html_available(void);
+/* Appends to OUT one self-contained HTML page (docs/analytics.md, "The
+ * HTML report"): STATS (analytics_stats's map with "filter", or NULL)
+ * drawn as charts, and RUN (analytics_run's map, or NULL) as a flame
+ * graph and charts. The page holds its data as JSON (every '<', '>' and
+ * '&' escaped, so no text of the data can end its script), Chart.js and
+ * its own script and style: nothing is fetched when it is viewed.
+ * MIG_OK; MIG_EINVALID when built without charts; MIG_ENOMEM (OUT's
+ * oom). */
+mig_status_t analytics_html(const val_t *stats, const val_t *run,
+                            strbuf_t *out);
+
 /* ---- recommendations (advise.c, advise_facts.c) ------------------------ */
 
 /* The thresholds of the rules of `mig advise` (docs/analytics.md,

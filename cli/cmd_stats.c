@@ -170,10 +170,9 @@ static int read_filter(const cli_cmd_t *cmd, const cli_args_t *a,
     return EXIT_CLEAN;
 }
 
-/* The JSON of `mig stats --json`: "stats" (the shape's version), the
- * filter, then V's keys in their order. */
-static mig_status_t print_stats_json(const analytics_filter_t *f,
-                                     const val_t *v)
+/* The document of `mig stats --json`: "stats" (the shape's version), the
+ * filter, then V's keys in their order. NULL when out of memory. */
+static val_t *stats_document(const analytics_filter_t *f, const val_t *v)
 {
     val_t *m = val_map_new(16), *fl = val_map_new(2);
     char t[40];
@@ -192,10 +191,35 @@ static mig_status_t print_stats_json(const analytics_filter_t *f,
         const char *k = val_get_str(val_map_key(v, i), &n);
         ok = val_map_set(m, k, n, val_map_value(v, i)) == MIG_OK;
     }
-    mig_status_t st = ok ? cli_print_json(m, true) : MIG_ENOMEM;
     val_unref(fl);
-    val_unref(m);
-    return st;
+    if (!ok) {
+        val_unref(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* Writes the page of STATS and RUN (either NULL) to PATH in one step:
+ * EXIT_CLEAN, or EXIT_USAGE said on stderr. */
+static int write_html(const char *path, const val_t *stats, const val_t *run)
+{
+    if (!analytics_html_available()) {
+        fprintf(stderr, "mig stats: error: this mig was built without its "
+                "charting library (npm was missing at build time), so it "
+                "cannot write --html\nhint: install npm (scripts/deps.sh) "
+                "and build mig again\n");
+        return EXIT_USAGE;
+    }
+    strbuf_t b;
+    strbuf_init(&b);
+    mig_status_t st = analytics_html(stats, run, &b);
+    int rc = st == MIG_OK ? cli_write_out(path, &b) : EXIT_USAGE;
+    if (st != MIG_OK)
+        fprintf(stderr, "mig stats: error: out of memory\n");
+    else if (rc == EXIT_CLEAN)
+        printf("mig stats: wrote %s\n", path);
+    strbuf_free(&b);
+    return rc;
 }
 
 static mig_status_t print_stats_text(const val_t *v)
@@ -230,7 +254,10 @@ static int run_stats(const cli_cmd_t *cmd, const cli_args_t *args,
     val_t *v = NULL;
     st = analytics_run(s, id, p.g ? stats_plan_after : NULL,
                        p.g ? stats_plan_limit : NULL, &p, &v);
-    if (st == MIG_OK && cli_value(cmd, args, "json"))
+    const char *html = cli_value(cmd, args, "html");
+    if (st == MIG_OK && html)
+        rc = write_html(html, NULL, v);
+    else if (st == MIG_OK && cli_value(cmd, args, "json"))
         st = cli_print_json(v, true);
     else if (st == MIG_OK) {
         strbuf_t b;
@@ -244,7 +271,8 @@ static int run_stats(const cli_cmd_t *cmd, const cli_args_t *args,
     val_unref(v);
     stats_plan_free(&p);
     store_run_clear(&r);
-    return cli_finish_status(s, &diags, st);
+    return st == MIG_OK && rc != EXIT_CLEAN ? cli_finish_store(s, &diags, rc)
+                                            : cli_finish_status(s, &diags, st);
 }
 
 int cmd_stats(const cli_cmd_t *cmd, const cli_args_t *args)
@@ -268,11 +296,40 @@ int cmd_stats(const cli_cmd_t *cmd, const cli_args_t *args)
     rc = cli_open_store(cmd, args, STORE_READONLY, &s, &diags);
     if (rc != EXIT_CLEAN)
         return cli_finish_store(s, &diags, rc);
-    val_t *v = NULL;
+    val_t *v = NULL, *doc = NULL;
     mig_status_t st = analytics_stats(s, &f, &v);
-    if (st == MIG_OK)
-        st = cli_value(cmd, args, "json") ? print_stats_json(&f, v)
-                                          : print_stats_text(v);
+    if (st == MIG_OK && (cli_value(cmd, args, "json")
+                         || cli_value(cmd, args, "html"))
+        && !(doc = stats_document(&f, v)))
+        st = MIG_ENOMEM;
+    const char *html = cli_value(cmd, args, "html");
+    if (st == MIG_OK && html) {
+        /* the newest run of the history drawn too */
+        val_t *run = NULL;
+        const val_t *trend = val_map_get(v, "trend", 5);
+        size_t n = trend ? val_len(trend) : 0;
+        if (n) {
+            int64_t id = int_at(val_list_get(trend, n - 1), "run");
+            stats_plan_t p = { 0 };
+            store_run_t r;
+            st = store_run_get(s, id, &r);
+            if (st == MIG_OK) {
+                stats_plan_load(&p, &r);
+                st = analytics_run(s, id, p.g ? stats_plan_after : NULL,
+                                   p.g ? stats_plan_limit : NULL, &p, &run);
+                stats_plan_free(&p);
+                store_run_clear(&r);
+            }
+        }
+        if (st == MIG_OK)
+            rc = write_html(html, doc, run);
+        val_unref(run);
+    } else if (st == MIG_OK && cli_value(cmd, args, "json"))
+        st = cli_print_json(doc, true);
+    else if (st == MIG_OK)
+        st = print_stats_text(v);
+    val_unref(doc);
     val_unref(v);
-    return cli_finish_status(s, &diags, st);
+    return st == MIG_OK && rc != EXIT_CLEAN ? cli_finish_store(s, &diags, rc)
+                                            : cli_finish_status(s, &diags, st);
 }

@@ -117,7 +117,8 @@ static void step(store_t *s, int64_t run, const char *node, const char *item,
 static int64_t limit_two(void *data, const char *node)
 {
     (void)data;
-    return strcmp(node, "s/foreach.f") == 0 ? 2 : -1;
+    return strcmp(node, "s/foreach.f") == 0 || strcmp(node, "s/foreach.g") == 0
+           ? 2 : -1;
 }
 
 /* A retry-dominated run (1000 to 1700): s/a 0-50ms, then s/r/x, whose
@@ -145,6 +146,11 @@ static val_t *retry_run(void)
     assert_int_equal(store_event(s, run, "step-failed", "s/a", "", limited),
                      MIG_OK);           /* outside the foreach */
     val_unref(limited);
+    /* three items of no length in one millisecond: as many at once as
+     * the bound lets run (2), not 3, nor 0 */
+    for (int i = 0; i < 3; i++)
+        step(s, run, "s/foreach.g/z", i == 0 ? "0" : i == 1 ? "1" : "2", 1,
+             1630, 1630, "x.four");
     val_t *args = json("{\"url\": \"https://user@api.example.com:8443/v1?q=1\"}");
     store_journal_t rec = { .node = "s/h", .item = "", .action = "http.request",
                             .kind = STORE_JOURNAL_NONE, .args = args };
@@ -181,8 +187,9 @@ static void retry_dominated(void **state)
                 "\"start_ms\":600,\"duration_ms\":10,\"wait_before_ms\":550,"
                 "\"link\":\"same item\",\"attempts\":3,\"retry_wait_ms\":500}");
     /* s/a, s/r/x, item 1 (of the two that ended as item 2 began, the
-     * later recorded), item 2 (another item: it waited for a slot), s/h */
-    assert_int_equal(val_len(key(cp, "steps")), 5);
+     * later recorded), item 2 (another item: it waited for a slot), the
+     * last item of foreach.g (no length), s/h */
+    assert_int_equal(val_len(key(cp, "steps")), 6);
     assert_json(val_list_get(key(cp, "steps"), 3),
                 "{\"node\":\"s/foreach.f/y\",\"item\":\"2\",\"action\":"
                 "\"x.three\",\"start_ms\":620,\"duration_ms\":10,"
@@ -205,13 +212,16 @@ static void concurrency_and_endpoints(void **state)
     assert_json(key(v, "concurrency"),
                 "[{\"foreach\":\"s/foreach.f\",\"items\":3,"
                 "\"item_p50_ms\":10,\"calls\":3,\"status_429\":1,"
+                "\"reached\":2,\"allowed\":2},"
+                "{\"foreach\":\"s/foreach.g\",\"items\":3,"
+                "\"item_p50_ms\":0,\"calls\":3,\"status_429\":0,"
                 "\"reached\":2,\"allowed\":2}]");
     assert_json(key(v, "endpoints"),
                 "[{\"host\":\"api.example.com:8443\",\"count\":1,"
                 "\"total_ms\":60,\"p50_ms\":60,\"p95_ms\":60,\"max_ms\":60,"
                 "\"failed\":0}]");
     const val_t *slow = key(v, "slowest_actions");
-    assert_int_equal(val_len(slow), 4);
+    assert_int_equal(val_len(slow), 5);
     assert_json(val_list_get(slow, 0),
                 "{\"action\":\"http.request\",\"count\":1,\"total_ms\":60,"
                 "\"p50_ms\":60,\"p95_ms\":60,\"max_ms\":60,\"failed\":0}");

@@ -341,9 +341,8 @@ static void count_record(an_group_t *g, const char *outcome)
         g->c[R_FAILED]++;
 }
 
-/* Folds the report's FILES in; *RECORDS and *MIGRATED get the run's. */
-static void fold_files(hist_t *h, const val_t *files, int64_t *records,
-                       int64_t *migrated)
+/* Folds the report's FILES in; RUN[R_...] counts the run's records. */
+static void fold_files(hist_t *h, const val_t *files, int64_t *run)
 {
     for (size_t i = 0; h->ok && files && i < val_len(files); i++) {
         const val_t *f = val_list_get(files, i);
@@ -376,10 +375,10 @@ static void fold_files(hist_t *h, const val_t *files, int64_t *records,
             count_record(kg, outcome);
             if (bg)
                 count_record(bg, outcome);
-            (*records)++;
-            if (strcmp(outcome, "stored") == 0 || strcmp(outcome, "kept") == 0
-                || strcmp(outcome, "replaced") == 0)
-                (*migrated)++;
+            an_group_t one = { 0 };
+            count_record(&one, outcome);
+            for (size_t k = 0; k < AN_COUNTERS; k++)
+                run[k] += one.c[k];
         }
     }
 }
@@ -402,9 +401,9 @@ static mig_status_t read_run(hist_t *h, const store_run_t *r)
     val_t *rep = NULL;
     if (st == MIG_OK && h->ok)
         st = tools_report_build(h->s, r->id, &rep);
-    int64_t records = 0, migrated = 0;
+    int64_t c[AN_COUNTERS] = { 0 };
     if (st == MIG_OK && h->ok)
-        fold_files(h, an_get(rep, "files"), &records, &migrated);
+        fold_files(h, an_get(rep, "files"), c);
     val_unref(rep);
     if (st != MIG_OK)
         return st;
@@ -417,9 +416,10 @@ static mig_status_t read_run(hist_t *h, const store_run_t *r)
                &ok);
     an_put(t, "duration_ms", r->ended_ms ? val_int(r->ended_ms - r->started_ms)
                                          : val_null(), &ok);
-    an_put_int(t, "records", records, &ok);
-    an_put_int(t, "migrated", migrated, &ok);
-    an_put_share(t, "rate", migrated, records, &ok);
+    an_put_int(t, "records", c[R_RECORDS], &ok);
+    an_put_int(t, "migrated", c[R_MIGRATED], &ok);
+    an_put_share(t, "rate", c[R_MIGRATED], c[R_RECORDS] - c[R_NOT_REACHED],
+                 &ok);
     an_put_int(t, "retries", h->run_waits, &ok);
     an_put_int(t, "recoveries", h->run_recov, &ok);
     an_put_str(t, "rollback", h->rollback, &ok);

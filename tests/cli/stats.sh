@@ -72,8 +72,10 @@ rv = s["recoveries"]
 if [(x["class"], x["count"], x["skip"], x["succeeded"]) for x in rv] != \
         [("Conflict", 1, 1, 0)]:
     bad.append("recoveries " + repr(rv))
-if [t["plan"] for t in s["trend"]] != ["inventory", "retry"]:
-    bad.append("trend")
+if [(t["plan"], t["records"], t["migrated"], t["rate"], t["retries"],
+     t["recoveries"]) for t in s["trend"]] != [
+        ("inventory", 9, 5, 0.7143, 0, 1), ("retry", 0, 0, None, 3, 0)]:
+    bad.append("trend " + repr(s["trend"]))
 if {a["action"] for a in s["actions"]} != {"registry.put", "test.fail",
         "tools.normalize", "tools.read", "tools.scan"}:
     bad.append("actions")

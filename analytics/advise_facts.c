@@ -92,15 +92,10 @@ static void on_wait(facts_t *f, const store_event_rec_t *ev)
     if (!c)
         return;
     bump(f, c, "retried");
-    if (f->n_open == f->cap_open) {
-        size_t cap = f->cap_open ? f->cap_open * 2 : 16;
-        seq_t *o = realloc(f->open, cap * sizeof *o);
-        if (!o) {
-            f->ok = false;
-            return;
-        }
-        f->open = o;
-        f->cap_open = cap;
+    if (!an_grow((void **)&f->open, &f->cap_open, f->n_open,
+                 sizeof *f->open)) {
+        f->ok = false;
+        return;
     }
     seq_t *s = &f->open[f->n_open];
     *s = (seq_t){ .scope = strdup(ev->node), .item = strdup(item),

@@ -47,19 +47,6 @@ typedef struct hist {
     bool ok;                    /* false: out of memory */
 } hist_t;
 
-static bool grow(void **p, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return true;
-    size_t c = *cap ? *cap * 2 : 8;
-    void *q = realloc(*p, c * size);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = c;
-    return true;
-}
-
 static void run_reset(hist_t *h)
 {
     for (size_t i = 0; i < h->n_rv; i++) {
@@ -99,7 +86,7 @@ static void on_stage(hist_t *h, const store_event_rec_t *ev)
     }
     if (strcmp(ev->kind, "stage-failed") == 0) {
         g->c[0]++;
-        if (grow((void **)&h->en, &h->cap_en, h->n_en, sizeof *h->en)) {
+        if (an_grow((void **)&h->en, &h->cap_en, h->n_en, sizeof *h->en)) {
             ending_t *e = &h->en[h->n_en++];
             *e = (ending_t){ .seq = ev->seq };
             memcpy(e->stage, stage, sizeof stage);
@@ -111,7 +98,7 @@ static void on_stage(hist_t *h, const store_event_rec_t *ev)
 
 static void on_recover(hist_t *h, const store_event_rec_t *ev)
 {
-    if (!grow((void **)&h->rv, &h->cap_rv, h->n_rv, sizeof *h->rv)) {
+    if (!an_grow((void **)&h->rv, &h->cap_rv, h->n_rv, sizeof *h->rv)) {
         h->ok = false;
         return;
     }
@@ -154,7 +141,7 @@ static void on_decision(hist_t *h, const store_event_rec_t *ev)
 
 static void on_item_end(hist_t *h, const store_event_rec_t *ev)
 {
-    if (!grow((void **)&h->en, &h->cap_en, h->n_en, sizeof *h->en)) {
+    if (!an_grow((void **)&h->en, &h->cap_en, h->n_en, sizeof *h->en)) {
         h->ok = false;
         return;
     }

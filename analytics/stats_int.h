@@ -21,6 +21,10 @@ typedef struct an_groups {
     size_t n, cap;
 } an_groups_t;
 
+/* Makes room in the array *P (of *CAP items of SIZE bytes, N used) for
+ * one more, doubling it; false when out of memory (*P unchanged). */
+bool an_grow(void **p, size_t *cap, size_t n, size_t size);
+
 /* The group NAME of GS, added (empty) when missing; NULL when out of
  * memory. */
 an_group_t *an_group(an_groups_t *gs, const char *name);

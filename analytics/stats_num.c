@@ -23,19 +23,26 @@ int64_t analytics_percentile(int64_t *v, size_t n, unsigned p)
     return v[rank ? rank - 1 : 0];
 }
 
+bool an_grow(void **p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return true;
+    size_t c = *cap ? *cap * 2 : 8;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = c;
+    return true;
+}
+
 an_group_t *an_group(an_groups_t *gs, const char *name)
 {
     for (size_t i = 0; i < gs->n; i++)
         if (strcmp(gs->g[i].name, name) == 0)
             return &gs->g[i];
-    if (gs->n == gs->cap) {
-        size_t cap = gs->cap ? gs->cap * 2 : 8;
-        an_group_t *g = realloc(gs->g, cap * sizeof *g);
-        if (!g)
-            return NULL;
-        gs->g = g;
-        gs->cap = cap;
-    }
+    if (!an_grow((void **)&gs->g, &gs->cap, gs->n, sizeof *gs->g))
+        return NULL;
     an_group_t *g = &gs->g[gs->n];
     *g = (an_group_t){ .name = strdup(name) };
     if (!g->name)
@@ -46,14 +53,8 @@ an_group_t *an_group(an_groups_t *gs, const char *name)
 
 bool an_group_add(an_group_t *g, int64_t ms)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 16;
-        int64_t *v = realloc(g->v, cap * sizeof *v);
-        if (!v)
-            return false;
-        g->v = v;
-        g->cap = cap;
-    }
+    if (!an_grow((void **)&g->v, &g->cap, g->n, sizeof *g->v))
+        return false;
     g->v[g->n++] = ms;
     return true;
 }

@@ -48,14 +48,8 @@ static bool on_event(void *data, const store_event_rec_t *ev)
         an_push(r->limited, val_cstring(ev->node), &r->ok);
     if (strcmp(ev->kind, "retry-wait") != 0 || !ev->node)
         return r->ok;
-    if (r->n_w == r->cap_w) {
-        size_t cap = r->cap_w ? r->cap_w * 2 : 16;
-        wait_t *w = realloc(r->w, cap * sizeof *w);
-        if (!w)
-            return r->ok = false;
-        r->w = w;
-        r->cap_w = cap;
-    }
+    if (!an_grow((void **)&r->w, &r->cap_w, r->n_w, sizeof *r->w))
+        return r->ok = false;
     wait_t *w = &r->w[r->n_w];
     *w = (wait_t){ .node = strdup(ev->node),
                    .item = strdup(ev->item ? ev->item : ""),
@@ -108,17 +102,11 @@ static bool on_step(void *data, const store_step_t *st)
     if (!action || st->ended_ms <= 0
         || (st->state != STORE_STEP_DONE && st->state != STORE_STEP_FAILED))
         return true;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        rstep_t *s = realloc(r->st, cap * sizeof *s);
-        if (s)
-            r->st = s;
-        analytics_span_t *p = s ? realloc(r->sp, cap * sizeof *p) : NULL;
-        if (!p)
-            return r->ok = false;
-        r->sp = p;
-        r->cap = cap;
-    }
+    /* the steps and their spans, side by side */
+    size_t cap = r->cap;
+    if (!an_grow((void **)&r->st, &cap, r->n, sizeof *r->st)
+        || !an_grow((void **)&r->sp, &r->cap, r->n, sizeof *r->sp))
+        return r->ok = false;
     strbuf_t key;
     strbuf_init(&key);
     strbuf_printf(&key, "%s\n%s", st->node, st->item);
@@ -303,9 +291,8 @@ static bool intervals(const runread_t *r, interval_t **out, size_t *n_out)
             size_t i = 0;
             while (!key.oom && i < n && strcmp(iv[i].key, key.data) != 0)
                 i++;
-            if (key.oom || (i == n && n == cap
-                            && !(cap = cap ? cap * 2 : 16,
-                                 iv = realloc(iv, cap * sizeof *iv)))) {
+            if (key.oom || (i == n && !an_grow((void **)&iv, &cap, n,
+                                               sizeof *iv))) {
                 strbuf_free(&key);
                 ok = false;
                 break;

@@ -379,6 +379,13 @@ typedef struct cli_col {
  * indented by INDENT spaces. Out of memory sets B's oom. */
 void cli_put_table(strbuf_t *b, const val_t *rows, const cli_col_t *cols,
                    size_t n_cols, int indent);
+/* The value at KEY of M (borrowed; NULL when M is no map or has none),
+ * and the integer there (0 when none). */
+const val_t *cli_at(const val_t *m, const char *key);
+int64_t cli_int_at(const val_t *m, const char *key);
+/* Prints B to stdout and frees it: MIG_OK, or MIG_ENOMEM (nothing
+ * printed) when B ran out of memory. */
+mig_status_t cli_print_buf(strbuf_t *b);
 /* The plan a run recorded, read again quietly for `mig stats --run`
  * (cmd_stats_run.c): G is NULL when it cannot be (gone, or no longer
  * compiles). PARAMS and OPTIONS are borrowed from the run. */

@@ -47,11 +47,7 @@ static mig_status_t print_text(const char *plan, int64_t runs,
             strbuf_putc(&b, (unsigned char)*p < 0x20 ? ' ' : *p);
         strbuf_putc(&b, '\n');
     }
-    mig_status_t st = b.oom ? MIG_ENOMEM : MIG_OK;
-    if (st == MIG_OK)
-        fputs(b.data, stdout);
-    strbuf_free(&b);
-    return st;
+    return cli_print_buf(&b);
 }
 
 static mig_status_t print_json(const char *real, const val_t *facts,

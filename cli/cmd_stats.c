@@ -12,17 +12,6 @@
 #include "analytics.h"
 #include "cli.h"
 
-static const val_t *at(const val_t *m, const char *key)
-{
-    return m && val_type(m) == VAL_MAP ? val_map_get(m, key, strlen(key))
-                                       : NULL;
-}
-
-static int64_t int_at(const val_t *m, const char *key)
-{
-    const val_t *v = at(m, key);
-    return v && val_is_int(v) ? val_get_int(v) : 0;
-}
 
 #define TABLE(b, rows, cols) \
     cli_put_table(b, rows, cols, sizeof(cols) / sizeof(*cols), 2)
@@ -107,45 +96,45 @@ static void put_share(strbuf_t *b, const val_t *v)
 /* The text of the statistics V (docs/analytics.md, "What it shows"). */
 static void put_stats(strbuf_t *b, const val_t *v)
 {
-    const val_t *rec = at(v, "records");
+    const val_t *rec = cli_at(v, "records");
     strbuf_printf(b, "%" PRId64 " run%s\n\nRecords: %" PRId64 " of %" PRId64
-                  " migrated (", int_at(v, "runs"),
-                  int_at(v, "runs") == 1 ? "" : "s", int_at(rec, "migrated"),
-                  int_at(rec, "total") - int_at(rec, "not_reached"));
-    put_share(b, at(rec, "rate"));
+                  " migrated (", cli_int_at(v, "runs"),
+                  cli_int_at(v, "runs") == 1 ? "" : "s", cli_int_at(rec, "migrated"),
+                  cli_int_at(rec, "total") - cli_int_at(rec, "not_reached"));
+    put_share(b, cli_at(rec, "rate"));
     strbuf_printf(b, "), %" PRId64 " failed, %" PRId64 " not reached\n",
-                  int_at(rec, "failed"), int_at(rec, "not_reached"));
+                  cli_int_at(rec, "failed"), cli_int_at(rec, "not_reached"));
     strbuf_puts(b, "\nBy legacy format\n");
-    TABLE(b, at(v, "by_format"), format_cols);
-    put_rates(b, "By kind", at(v, "by_kind"), "kind");
-    put_rates(b, "By complexity band", at(v, "by_band"), "band");
+    TABLE(b, cli_at(v, "by_format"), format_cols);
+    put_rates(b, "By kind", cli_at(v, "by_kind"), "kind");
+    put_rates(b, "By complexity band", cli_at(v, "by_band"), "band");
     strbuf_puts(b, "\nDurations per stage\n");
-    put_durations(b, at(v, "stages"), "stage");
+    put_durations(b, cli_at(v, "stages"), "stage");
     strbuf_puts(b, "\nDurations per action\n");
-    put_durations(b, at(v, "actions"), "action");
-    const val_t *rt = at(v, "retries");
-    strbuf_printf(b, "\nRetries: %" PRId64 " wait%s, ", int_at(rt, "waits"),
-                  int_at(rt, "waits") == 1 ? "" : "s");
-    cli_put_duration(b, int_at(rt, "wait_ms"));
+    put_durations(b, cli_at(v, "actions"), "action");
+    const val_t *rt = cli_at(v, "retries");
+    strbuf_printf(b, "\nRetries: %" PRId64 " wait%s, ", cli_int_at(rt, "waits"),
+                  cli_int_at(rt, "waits") == 1 ? "" : "s");
+    cli_put_duration(b, cli_int_at(rt, "wait_ms"));
     strbuf_printf(b, " waiting; %" PRId64 " step%s took more than one "
-                  "attempt\n", int_at(rt, "steps_retried"),
-                  int_at(rt, "steps_retried") == 1 ? "" : "s");
-    if (val_len(at(rt, "by_class")))
-        TABLE(b, at(rt, "by_class"), class_cols);
+                  "attempt\n", cli_int_at(rt, "steps_retried"),
+                  cli_int_at(rt, "steps_retried") == 1 ? "" : "s");
+    if (val_len(cli_at(rt, "by_class")))
+        TABLE(b, cli_at(rt, "by_class"), class_cols);
     strbuf_printf(b, "\nRecoveries: %zu class and handler pair%s\n",
-                  val_len(at(v, "recoveries")),
-                  val_len(at(v, "recoveries")) == 1 ? "" : "s");
-    if (val_len(at(v, "recoveries")))
-        TABLE(b, at(v, "recoveries"), recovery_cols);
-    const val_t *rb = at(v, "rollbacks");
+                  val_len(cli_at(v, "recoveries")),
+                  val_len(cli_at(v, "recoveries")) == 1 ? "" : "s");
+    if (val_len(cli_at(v, "recoveries")))
+        TABLE(b, cli_at(v, "recoveries"), recovery_cols);
+    const val_t *rb = cli_at(v, "rollbacks");
     strbuf_printf(b, "\nRollbacks: %" PRId64 " (%" PRId64 " verified, %"
                   PRId64 " unverified, %" PRId64 " not needed)\n",
-                  int_at(rb, "total"), int_at(rb, "verified"),
-                  int_at(rb, "unverified"), int_at(rb, "not_needed"));
-    if (int_at(rb, "total"))
-        TABLE(b, at(rb, "runs"), rollback_cols);
+                  cli_int_at(rb, "total"), cli_int_at(rb, "verified"),
+                  cli_int_at(rb, "unverified"), cli_int_at(rb, "not_needed"));
+    if (cli_int_at(rb, "total"))
+        TABLE(b, cli_at(rb, "runs"), rollback_cols);
     strbuf_puts(b, "\nTrend (oldest first)\n");
-    TABLE(b, at(v, "trend"), trend_cols);
+    TABLE(b, cli_at(v, "trend"), trend_cols);
 }
 
 /* The options of the filter, read: EXIT_CLEAN, or EXIT_USAGE said. PLAN
@@ -227,11 +216,7 @@ static mig_status_t print_stats_text(const val_t *v)
     strbuf_t b;
     strbuf_init(&b);
     put_stats(&b, v);
-    mig_status_t st = b.oom ? MIG_ENOMEM : MIG_OK;
-    if (st == MIG_OK)
-        fputs(b.data, stdout);
-    strbuf_free(&b);
-    return st;
+    return cli_print_buf(&b);
 }
 
 /* --run RUN: the bottlenecks of one run. */
@@ -263,10 +248,7 @@ static int run_stats(const cli_cmd_t *cmd, const cli_args_t *args,
         strbuf_t b;
         strbuf_init(&b);
         stats_put_run(&b, v, p.g != NULL);
-        st = b.oom ? MIG_ENOMEM : MIG_OK;
-        if (st == MIG_OK)
-            fputs(b.data, stdout);
-        strbuf_free(&b);
+        st = cli_print_buf(&b);
     }
     val_unref(v);
     stats_plan_free(&p);
@@ -309,7 +291,7 @@ int cmd_stats(const cli_cmd_t *cmd, const cli_args_t *args)
         const val_t *trend = val_map_get(v, "trend", 5);
         size_t n = trend ? val_len(trend) : 0;
         if (n) {
-            int64_t id = int_at(val_list_get(trend, n - 1), "run");
+            int64_t id = cli_int_at(val_list_get(trend, n - 1), "run");
             stats_plan_t p = { 0 };
             store_run_t r;
             st = store_run_get(s, id, &r);

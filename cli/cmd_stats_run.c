@@ -133,17 +133,6 @@ int64_t stats_plan_limit(void *data, const char *node)
 
 /* ---- the text --------------------------------------------------------- */
 
-static const val_t *at(const val_t *m, const char *key)
-{
-    return m && val_type(m) == VAL_MAP ? val_map_get(m, key, strlen(key))
-                                       : NULL;
-}
-
-static int64_t int_at(const val_t *m, const char *key)
-{
-    const val_t *v = at(m, key);
-    return v && val_is_int(v) ? val_get_int(v) : 0;
-}
 
 #define TABLE(b, rows, cols) \
     cli_put_table(b, rows, cols, sizeof(cols) / sizeof(*cols), 2)
@@ -186,42 +175,42 @@ static void put_ms(strbuf_t *b, const char *before, int64_t ms,
 
 void stats_put_run(strbuf_t *b, const val_t *v, bool plan_read)
 {
-    strbuf_printf(b, "Run %" PRId64 " of \"", int_at(v, "run"));
-    const val_t *plan = at(v, "plan");
+    strbuf_printf(b, "Run %" PRId64 " of \"", cli_int_at(v, "run"));
+    const val_t *plan = cli_at(v, "plan");
     strbuf_puts(b, plan && val_type(plan) == VAL_STRING
                    ? val_get_str(plan, NULL) : "?");
-    strbuf_printf(b, "\": %s, ", val_get_str(at(v, "state"), NULL));
-    put_ms(b, "", int_at(v, "wall_ms"), " wall time, ");
-    strbuf_printf(b, "%" PRId64 " steps\n", int_at(v, "steps"));
-    const val_t *cp = at(v, "critical_path");
+    strbuf_printf(b, "\": %s, ", val_get_str(cli_at(v, "state"), NULL));
+    put_ms(b, "", cli_int_at(v, "wall_ms"), " wall time, ");
+    strbuf_printf(b, "%" PRId64 " steps\n", cli_int_at(v, "steps"));
+    const val_t *cp = cli_at(v, "critical_path");
     strbuf_printf(b, "\nCritical path: %zu step%s, ",
-                  val_len(at(cp, "steps")),
-                  val_len(at(cp, "steps")) == 1 ? "" : "s");
-    put_ms(b, "", int_at(cp, "work_ms"), " working, ");
-    put_ms(b, "", int_at(cp, "wait_ms"), " waiting between them, ");
-    put_ms(b, "", int_at(cp, "tail_ms"), " after the last\n");
-    if (val_len(at(cp, "steps")))
-        TABLE(b, at(cp, "steps"), path_cols);
+                  val_len(cli_at(cp, "steps")),
+                  val_len(cli_at(cp, "steps")) == 1 ? "" : "s");
+    put_ms(b, "", cli_int_at(cp, "work_ms"), " working, ");
+    put_ms(b, "", cli_int_at(cp, "wait_ms"), " waiting between them, ");
+    put_ms(b, "", cli_int_at(cp, "tail_ms"), " after the last\n");
+    if (val_len(cli_at(cp, "steps")))
+        TABLE(b, cli_at(cp, "steps"), path_cols);
     if (!plan_read)
         strbuf_puts(b, "  (the plan file could not be read: every stage is "
                        "taken to wait for the others, and the foreach "
                        "bounds are not known)\n");
-    const val_t *t = at(v, "time");
-    put_ms(b, "\nTime: ", int_at(t, "work_ms"), " working (all steps), ");
-    put_ms(b, "", int_at(t, "retry_wait_ms"), "");
+    const val_t *t = cli_at(v, "time");
+    put_ms(b, "\nTime: ", cli_int_at(t, "work_ms"), " working (all steps), ");
+    put_ms(b, "", cli_int_at(t, "retry_wait_ms"), "");
     strbuf_printf(b, " waiting in %" PRId64 " retr%s\n",
-                  int_at(t, "retry_waits"),
-                  int_at(t, "retry_waits") == 1 ? "y" : "ies");
+                  cli_int_at(t, "retry_waits"),
+                  cli_int_at(t, "retry_waits") == 1 ? "y" : "ies");
     strbuf_puts(b, "\nConcurrency\n");
-    if (val_len(at(v, "concurrency")))
-        TABLE(b, at(v, "concurrency"), conc_cols);
+    if (val_len(cli_at(v, "concurrency")))
+        TABLE(b, cli_at(v, "concurrency"), conc_cols);
     else
         strbuf_puts(b, "  no foreach ran\n");
     strbuf_puts(b, "\nSlowest actions (by total time)\n");
-    TABLE(b, at(v, "slowest_actions"), slow_cols);
+    TABLE(b, cli_at(v, "slowest_actions"), slow_cols);
     strbuf_puts(b, "\nEndpoints (http.request hosts)\n");
-    if (val_len(at(v, "endpoints")))
-        TABLE(b, at(v, "endpoints"), host_cols);
+    if (val_len(cli_at(v, "endpoints")))
+        TABLE(b, cli_at(v, "endpoints"), host_cols);
     else
         strbuf_puts(b, "  no http.request steps\n");
     strbuf_puts(b, "\nJournal commit time: not recorded by the state store\n");

@@ -7,6 +7,27 @@
 
 #include "cli.h"
 
+const val_t *cli_at(const val_t *m, const char *key)
+{
+    return m && val_type(m) == VAL_MAP ? val_map_get(m, key, strlen(key))
+                                       : NULL;
+}
+
+int64_t cli_int_at(const val_t *m, const char *key)
+{
+    const val_t *v = cli_at(m, key);
+    return v && val_is_int(v) ? val_get_int(v) : 0;
+}
+
+mig_status_t cli_print_buf(strbuf_t *b)
+{
+    mig_status_t st = b->oom ? MIG_ENOMEM : MIG_OK;
+    if (st == MIG_OK && b->data)
+        fputs(b->data, stdout);
+    strbuf_free(b);
+    return st;
+}
+
 /* Appends the cell of COL for ROW: "-" for a value that is missing or
  * null; a control character of text as a space. */
 static void put_cell(strbuf_t *b, const val_t *row, const cli_col_t *col)

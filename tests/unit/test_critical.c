@@ -169,13 +169,6 @@ static val_t *retry_run(void)
     return v;
 }
 
-static const val_t *key(const val_t *v, const char *k)
-{
-    const val_t *x = val_map_get(v, k, strlen(k));
-    assert_non_null(x);
-    return x;
-}
-
 static void retry_dominated(void **state)
 {
     (void)state;

@@ -216,13 +216,6 @@ static val_t *stats(int64_t since, const char *plan)
     return v;
 }
 
-static const val_t *key(const val_t *v, const char *k)
-{
-    const val_t *x = val_map_get(v, k, strlen(k));
-    assert_non_null(x);
-    return x;
-}
-
 static void durations(void **state)
 {
     (void)state;

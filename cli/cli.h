@@ -208,6 +208,11 @@ int cli_state_path(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
  * that returned ST: EXIT_CLEAN, EXIT_STORE for MIG_EIO (the store cannot
  * be used), else EXIT_USAGE. */
 int cli_store_exit(mig_status_t st);
+/* The state store of the commands that take a PLAN (drift, advise): CMD's
+ * --state PATH when given, else .mig/state.db in PLAN's folder, into
+ * OUT (initialised here; its oom says when out of memory). */
+void cli_state_beside(const cli_cmd_t *cmd, const cli_args_t *a,
+                      const char *plan, strbuf_t *out);
 /* Reads the RUN operand TEXT: a run id ("3") or "last", the newest run.
  * Returns EXIT_CLEAN with *ID set to a run that exists in S, EXIT_USAGE
  * (no such run, none yet) or EXIT_STORE (S cannot be read) with the

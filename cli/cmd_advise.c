@@ -81,14 +81,8 @@ int cmd_advise(const cli_cmd_t *cmd, const cli_args_t *args)
         cli_plan_free(&p);
         return rc;
     }
-    char *dir = cli_dir_of(plan);
-    const char *given = cli_value(cmd, args, "state");
     strbuf_t state;
-    strbuf_init(&state);
-    strbuf_puts(&state, given ? given : dir ? dir : "");
-    if (!given)
-        strbuf_puts(&state, ".mig/state.db");
-    free(dir);
+    cli_state_beside(cmd, args, plan, &state);
     diag_list_t diags;
     diag_list_init(&diags);
     store_t *s = NULL;

@@ -8,12 +8,6 @@
 
 #include "stats_int.h"
 
-/* A wait of a retry block: its scope node, item and delay. */
-typedef struct wait {
-    char *node, *item;
-    int64_t ms;
-} wait_t;
-
 /* An action step of the run: its span, action and attempts, and the
  * host of an http.request. */
 typedef struct rstep {
@@ -27,8 +21,8 @@ typedef struct runread {
     store_t *s;
     val_t *action_of;       /* node -> action */
     val_t *host_of;         /* "NODE\nITEM" -> host of an http.request */
-    wait_t *w;
-    size_t n_w, cap_w;
+    val_t *waits;           /* "SCOPE\nITEM" -> ms waited by that retry */
+    int64_t n_w;
     val_t *limited;         /* nodes of steps answered 429, a list */
     rstep_t *st;
     analytics_span_t *sp;
@@ -48,16 +42,18 @@ static bool on_event(void *data, const store_event_rec_t *ev)
         an_push(r->limited, val_cstring(ev->node), &r->ok);
     if (strcmp(ev->kind, "retry-wait") != 0 || !ev->node)
         return r->ok;
-    if (!an_grow((void **)&r->w, &r->cap_w, r->n_w, sizeof *r->w))
-        return r->ok = false;
-    wait_t *w = &r->w[r->n_w];
-    *w = (wait_t){ .node = strdup(ev->node),
-                   .item = strdup(ev->item ? ev->item : ""),
-                   .ms = an_int(ev->data, "delay_ms") };
-    r->n_w++;
-    r->wait_ms += w->ms;
-    if (!w->node || !w->item)
+    int64_t ms = an_int(ev->data, "delay_ms");
+    strbuf_t key;
+    strbuf_init(&key);
+    strbuf_printf(&key, "%s\n%s", ev->node, ev->item ? ev->item : "");
+    if (key.oom)
         r->ok = false;
+    else
+        an_put_int(r->waits, key.data, an_int(r->waits, key.data) + ms,
+                   &r->ok);
+    strbuf_free(&key);
+    r->n_w++;
+    r->wait_ms += ms;
     return r->ok;
 }
 
@@ -128,16 +124,12 @@ static bool on_step(void *data, const store_step_t *st)
 
 static void runread_free(runread_t *r)
 {
-    for (size_t i = 0; i < r->n_w; i++) {
-        free(r->w[i].node);
-        free(r->w[i].item);
-    }
     for (size_t i = 0; i < r->n; i++) {
         free(r->st[i].node);
         free(r->st[i].item);
         free(r->st[i].host);
     }
-    free(r->w);
+    val_unref(r->waits);
     free(r->st);
     free(r->sp);
     val_unref(r->action_of);
@@ -147,17 +139,22 @@ static void runread_free(runread_t *r)
 
 /* ---- the parts of the answer -------------------------------------------- */
 
-/* The retry waits of step K: those of the retry blocks around its node,
- * for its item. */
+/* The retry waits of step K: those of the retry blocks around its node
+ * (each prefix of it that ends before a '/'), for its item. */
 static int64_t waits_of(const runread_t *r, size_t k)
 {
     int64_t ms = 0;
-    for (size_t i = 0; i < r->n_w; i++) {
-        size_t n = strlen(r->w[i].node);
-        if (strncmp(r->st[k].node, r->w[i].node, n) == 0
-            && r->st[k].node[n] == '/' && strcmp(r->w[i].item, r->st[k].item) == 0)
-            ms += r->w[i].ms;
+    const char *node = r->st[k].node;
+    strbuf_t key;
+    strbuf_init(&key);
+    for (const char *p = strchr(node, '/'); p; p = strchr(p + 1, '/')) {
+        key.len = 0;
+        strbuf_put(&key, node, (size_t)(p - node));
+        strbuf_printf(&key, "\n%s", r->st[k].item);
+        if (!key.oom)
+            ms += an_int(r->waits, key.data);
     }
+    strbuf_free(&key);
     return ms;
 }
 
@@ -251,21 +248,41 @@ static int cmp_interval(const void *a, const void *b)
     return strcmp(((const interval_t *)a)->key, ((const interval_t *)b)->key);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* The most intervals of IV[0..N) (one instance of a foreach) open at
  * once: an interval that ends when another starts does not overlap it;
  * one shorter than a millisecond (the store's resolution) counts as
- * lasting one. */
+ * lasting one. A sweep over the sorted starts and ends; -1 when out of
+ * memory. */
 static int64_t most_at_once(const interval_t *iv, size_t n)
 {
-    int64_t most = 0;
+    int64_t *starts = malloc((n ? n : 1) * sizeof *starts);
+    int64_t *ends = malloc((n ? n : 1) * sizeof *ends);
+    if (!starts || !ends) {
+        free(starts);
+        free(ends);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
-        int64_t at = 0;
-        for (size_t j = 0; j < n; j++) {
-            int64_t end = iv[j].end > iv[j].start ? iv[j].end : iv[j].start + 1;
-            at += iv[j].start <= iv[i].start && end > iv[i].start;
-        }
+        starts[i] = iv[i].start;
+        ends[i] = iv[i].end > iv[i].start ? iv[i].end : iv[i].start + 1;
+    }
+    qsort(starts, n, sizeof *starts, cmp_i64);
+    qsort(ends, n, sizeof *ends, cmp_i64);
+    int64_t at = 0, most = 0;
+    for (size_t i = 0, j = 0; i < n; i++) {
+        while (j < n && ends[j] <= starts[i])
+            j++, at--;      /* ended at or before this start */
+        at++;
         most = at > most ? at : most;
     }
+    free(starts);
+    free(ends);
     return most;
 }
 
@@ -275,7 +292,8 @@ static bool intervals(const runread_t *r, interval_t **out, size_t *n_out)
 {
     interval_t *iv = NULL;
     size_t n = 0, cap = 0;
-    bool ok = true;
+    val_t *index = val_map_new(16);     /* key -> its place in IV */
+    bool ok = index != NULL;
     for (size_t k = 0; ok && k < r->n; k++) {
         size_t pre[16];
         size_t m = foreach_prefixes(r->st[k].node, pre, 16);
@@ -288,9 +306,8 @@ static bool intervals(const runread_t *r, interval_t **out, size_t *n_out)
             size_t group = key.len;
             strbuf_putc(&key, '\n');
             strbuf_put(&key, r->st[k].item, item_parts(r->st[k].item, d + 1));
-            size_t i = 0;
-            while (!key.oom && i < n && strcmp(iv[i].key, key.data) != 0)
-                i++;
+            const val_t *at = key.oom ? NULL : an_get(index, key.data);
+            size_t i = at ? (size_t)val_get_int(at) : n;
             if (key.oom || (i == n && !an_grow((void **)&iv, &cap, n,
                                                sizeof *iv))) {
                 strbuf_free(&key);
@@ -298,6 +315,7 @@ static bool intervals(const runread_t *r, interval_t **out, size_t *n_out)
                 break;
             }
             if (i == n) {
+                an_put_int(index, key.data, (int64_t)n, &ok);
                 iv[n++] = (interval_t){ .key = key.data, .group = group,
                                         .start = r->sp[k].start_ms,
                                         .end = r->sp[k].end_ms };
@@ -310,6 +328,7 @@ static bool intervals(const runread_t *r, interval_t **out, size_t *n_out)
             strbuf_free(&key);
         }
     }
+    val_unref(index);
     if (n)
         qsort(iv, n, sizeof *iv, cmp_interval);
     *out = iv;
@@ -338,6 +357,7 @@ static val_t *concurrency(const runread_t *r, analytics_limit_fn limit,
                    && strncmp(iv[g].key, iv[j].key, iv[j].group) == 0)
                 g++;
             int64_t at = most_at_once(&iv[j], g - j);
+            *ok = *ok && at >= 0;
             most = at > most ? at : most;
             items += (int64_t)(g - j);
             j = g;
@@ -485,8 +505,8 @@ mig_status_t analytics_run(store_t *s, int64_t run, analytics_after_fn after,
         return st;
     runread_t r = { .s = s, .action_of = val_map_new(16),
                     .host_of = val_map_new(0), .limited = val_list_new(0),
-                    .ok = true };
-    if (!r.action_of || !r.host_of || !r.limited)
+                    .waits = val_map_new(0), .ok = true };
+    if (!r.action_of || !r.host_of || !r.limited || !r.waits)
         r.ok = false;
     if (r.ok)
         st = store_event_each(s, run, on_event, &r);
@@ -521,7 +541,7 @@ mig_status_t analytics_run(store_t *s, int64_t run, analytics_after_fn after,
         ok = ok && t;
         an_put_int(t, "work_ms", work, &ok);
         an_put_int(t, "retry_wait_ms", r.wait_ms, &ok);
-        an_put_int(t, "retry_waits", (int64_t)r.n_w, &ok);
+        an_put_int(t, "retry_waits", r.n_w, &ok);
         an_put(m, "time", t, &ok);
         an_put(m, "concurrency", concurrency(&r, limit, data, &ok), &ok);
         an_put(m, "slowest_actions", slowest(&r, false, 10, &ok), &ok);

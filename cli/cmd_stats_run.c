@@ -165,6 +165,56 @@ static const cli_col_t host_cols[] = {
     { "failed", "failed", CLI_COL_INT },
 };
 
+/* The most steps of the critical path the text shows. */
+#define PATH_SHOWN 40
+
+static int cmp_desc(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x < y) - (x > y);
+}
+
+/* The steps of PATH worth showing: all of them up to PATH_SHOWN, else
+ * the PATH_SHOWN that took and waited longest, in the path's order. A
+ * new list; NULL when out of memory. */
+static val_t *path_shown(const val_t *path)
+{
+    size_t n = val_len(path);
+    if (n <= PATH_SHOWN)
+        return val_ref((val_t *)path);
+    int64_t *cost = malloc(n * sizeof *cost);
+    val_t *l = val_list_new(PATH_SHOWN);
+    if (!cost || !l) {
+        free(cost);
+        val_unref(l);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        cost[i] = cli_int_at(val_list_get(path, i), "duration_ms")
+                  + cli_int_at(val_list_get(path, i), "wait_before_ms");
+    qsort(cost, n, sizeof *cost, cmp_desc);
+    int64_t floor_ms = cost[PATH_SHOWN - 1];
+    size_t above = 0;       /* those above the floor all show */
+    while (above < n && cost[above] > floor_ms)
+        above++;
+    size_t at_floor = PATH_SHOWN - above;
+    free(cost);
+    for (size_t i = 0; i < n && val_len(l) < PATH_SHOWN; i++) {
+        const val_t *s = val_list_get(path, i);
+        int64_t c = cli_int_at(s, "duration_ms")
+                    + cli_int_at(s, "wait_before_ms");
+        if (c < floor_ms || (c == floor_ms && at_floor == 0))
+            continue;
+        if (c == floor_ms)
+            at_floor--;
+        if (val_list_push(l, (val_t *)s) != MIG_OK) {
+            val_unref(l);
+            return NULL;
+        }
+    }
+    return l;
+}
+
 static void put_ms(strbuf_t *b, const char *before, int64_t ms,
                    const char *after)
 {
@@ -189,8 +239,16 @@ void stats_put_run(strbuf_t *b, const val_t *v, bool plan_read)
     put_ms(b, "", cli_int_at(cp, "work_ms"), " working, ");
     put_ms(b, "", cli_int_at(cp, "wait_ms"), " waiting between them, ");
     put_ms(b, "", cli_int_at(cp, "tail_ms"), " after the last\n");
-    if (val_len(cli_at(cp, "steps")))
-        TABLE(b, cli_at(cp, "steps"), path_cols);
+    val_t *shown = path_shown(cli_at(cp, "steps"));
+    if (!shown)
+        b->oom = true;
+    else if (val_len(shown))
+        TABLE(b, shown, path_cols);
+    if (shown && val_len(shown) < val_len(cli_at(cp, "steps")))
+        strbuf_printf(b, "  (%zu steps that took and waited less are left "
+                      "out; --json lists them all)\n",
+                      val_len(cli_at(cp, "steps")) - val_len(shown));
+    val_unref(shown);
     if (!plan_read)
         strbuf_puts(b, "  (the plan file could not be read: every stage is "
                        "taken to wait for the others, and the foreach "

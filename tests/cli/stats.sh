@@ -119,6 +119,25 @@ expect 0 "$MIG" stats --run 1 --json
 printf '%s\n' "$OUT" | grep -q '"journal_commit_ms": null' && ok \
   || bad "stats --run --json: journal_commit_ms"
 
+# a path of 45 steps: the text shows the 40 that took and waited longest
+mkdir long && cat >long/long.mig <<'PLAN'
+migration "long" {
+  stage work {
+    foreach x in range(45) {
+      step a = test.fail(times: 0)
+    }
+  }
+}
+PLAN
+expect 0 "$MIG" run -q long/long.mig
+expect 0 "$MIG" stats --state long/.mig/state.db --run last
+rows=$(printf '%s\n' "$OUT" | grep -c '  work/foreach.x/a  ')
+[ "$rows" -eq 40 ] && ok || bad "stats --run: $rows path rows shown, not 40"
+holds "(5 steps that took and waited less are left out; --json lists them all)"
+expect 0 "$MIG" stats --state long/.mig/state.db --run last --json
+[ "$(printf '%s\n' "$OUT" | grep -c '"node": "work/foreach.x/a"')" -ge 45 ] \
+  && ok || bad "stats --run --json: the whole path"
+
 # mig advise: the inventory's ledger is needed by three tools
 expect 0 "$MIG" advise inventory.mig
 printf '%s\n' "$OUT" | grep -qF "migrate ledger first" && ok || bad "advise: first"

@@ -214,6 +214,11 @@ int cli_state_path(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
  * that returned ST: EXIT_CLEAN, EXIT_STORE for MIG_EIO (the store cannot
  * be used), else EXIT_USAGE. */
 int cli_store_exit(mig_status_t st);
+/* The state store of the commands that take a PLAN (drift, advise): CMD's
+ * --state PATH when given, else .mig/state.db in PLAN's folder, into
+ * OUT (initialised here; its oom says when out of memory). */
+void cli_state_beside(const cli_cmd_t *cmd, const cli_args_t *a,
+                      const char *plan, strbuf_t *out);
 /* Reads the RUN operand TEXT: a run id ("3") or "last", the newest run.
  * Returns EXIT_CLEAN with *ID set to a run that exists in S, EXIT_USAGE
  * (no such run, none yet) or EXIT_STORE (S cannot be read) with the
@@ -403,6 +408,67 @@ bool cli_events_next(void *data, strbuf_t *out);
 void cli_events_free(void *data);
 
 int cmd_config(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_stats(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_advise(const cli_cmd_t *cmd, const cli_args_t *args);
+
+/* Aligned tables (table.c; mig stats, mig advise). A column shows the
+ * value at KEY of each row: TEXT as it is (control characters as
+ * spaces), INT, SHARE (0.8 as 80.0%), MS (a duration: 1s250ms) or TIME
+ * (Unix ms as UTC ISO-8601); null or missing as "-". Numbers align
+ * right, text left. */
+typedef enum cli_col_kind {
+    CLI_COL_TEXT, CLI_COL_INT, CLI_COL_SHARE, CLI_COL_MS, CLI_COL_TIME,
+} cli_col_kind_t;
+typedef struct cli_col {
+    const char *title, *key;
+    cli_col_kind_t kind;
+} cli_col_t;
+#define CLI_MAX_COLS 16
+/* Appends ROWS (a list of maps) to B as a table of the N_COLS (at most
+ * CLI_MAX_COLS) columns COLS under a line of their titles, each line
+ * indented by INDENT spaces. Out of memory sets B's oom. */
+void cli_put_table(strbuf_t *b, const val_t *rows, const cli_col_t *cols,
+                   size_t n_cols, int indent);
+/* The value at KEY of M (borrowed; NULL when M is no map or has none),
+ * and the integer there (0 when none). */
+const val_t *cli_at(const val_t *m, const char *key);
+int64_t cli_int_at(const val_t *m, const char *key);
+/* Prints B to stdout and frees it: MIG_OK, or MIG_ENOMEM (nothing
+ * printed) when B ran out of memory. */
+mig_status_t cli_print_buf(strbuf_t *b);
+/* The plan a run recorded, read again quietly for `mig stats --run`
+ * (cmd_stats_run.c): G is NULL when it cannot be (gone, or no longer
+ * compiles). PARAMS and OPTIONS are borrowed from the run. */
+typedef struct stats_plan {
+    src_t *src;
+    arena_t *arena;
+    ast_plan_t *plan;
+    graph_t *g;
+    uint32_t *stages, n_stages;     /* stage entry nodes */
+    bool *reach;                    /* [i * n + j]: stage j after stage i */
+    const val_t *params, *options;
+} stats_plan_t;
+void stats_plan_load(stats_plan_t *p, const store_run_t *r);
+/* Works out which stage comes after which in P->G (a graph P loaded, or
+ * one the caller keeps: stats_plan_free frees G only when P loaded it). */
+void stats_plan_index(stats_plan_t *p);
+void stats_plan_free(stats_plan_t *p);
+/* An analytics_after_fn and an analytics_limit_fn over a stats_plan_t
+ * with a graph: stage B after stage A, directly or not; a foreach's
+ * bound as written (a number, or a parameter's value as the run
+ * recorded it; no `parallel`: 1), under mig.yaml's concurrency. */
+bool stats_plan_after(void *data, const char *a, const char *b);
+int64_t stats_plan_limit(void *data, const char *node);
+/* Appends the text of analytics_run's answer V; PLAN_READ false says
+ * the plan could not be read. */
+void stats_put_run(strbuf_t *b, const val_t *v, bool plan_read);
+
+/* Reads a time given on the command line (--since of audit export and
+ * stats): an ISO-8601 UTC date or time (2026-12-07 or
+ * 2026-12-07T10:00:00Z) or an age (90m, 12h, 30d). *MS gets Unix ms;
+ * false when TEXT is neither. */
+bool cli_parse_since(const char *text, int64_t *ms);
+
 /* Prints the man page mig(1) in roff, from cli_commands (`mig help
  * --man`, cmd_completions.c). */
 void cli_print_man(FILE *out);

@@ -168,9 +168,8 @@ static int verify(const cli_cmd_t *cmd, const cli_args_t *a)
 
 /* ---- export ------------------------------------------------------------------ */
 
-/* Reads --since: an ISO-8601 UTC time (2026-12-07 or
- * 2026-12-07T10:00:00Z) or an age (90m, 12h, 30d). *MS gets Unix ms. */
-static bool parse_since(const char *text, int64_t *ms)
+/* (cli.h) */
+bool cli_parse_since(const char *text, int64_t *ms)
 {
     char *end;
     errno = 0;
@@ -269,7 +268,7 @@ static int export(const cli_cmd_t *cmd, const cli_args_t *a)
 {
     const char *since = cli_value(cmd, a, "since");
     int64_t since_ms = 0;
-    if (since && !parse_since(since, &since_ms)) {
+    if (since && !cli_parse_since(since, &since_ms)) {
         fprintf(stderr, "mig audit export: error: --since takes a UTC time "
                 "(2026-12-07 or 2026-12-07T10:00:00Z) or an age (90m, 12h, "
                 "30d), not '%s'\n", since);

@@ -303,12 +303,8 @@ int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args)
     cli_plan_free(&p);
     char real[PATH_MAX];
     char *dir = cli_dir_of(d.plan);
-    const char *given = cli_value(cmd, args, "state");
     strbuf_t state;
-    strbuf_init(&state);
-    strbuf_puts(&state, given ? given : dir ? dir : "");
-    if (!given)
-        strbuf_puts(&state, ".mig/state.db");
+    cli_state_beside(cmd, args, d.plan, &state);
     store_t *s = NULL;
     struct stat sb;
     if (rc == EXIT_CLEAN && (!dir || state.oom || !realpath(d.plan, real))) {

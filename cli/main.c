@@ -337,6 +337,34 @@ static const cli_opt_t metrics_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t stats_opts[] = {
+    { .name = "since", .arg = "TIME",
+      .help = "only runs started from TIME on (2026-12-07, "
+              "2026-12-07T10:00:00Z, or an age: 12h, 30d)" },
+    { .name = "plan", .arg = "PLAN",
+      .help = "only the runs of PLAN: its name, or its file" },
+    { .name = "run", .arg = "RUN",
+      .help = "the bottlenecks of run RUN (a number or 'last') instead" },
+    { .name = "html", .arg = "FILE",
+      .help = "write one self-contained HTML page with charts to FILE" },
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the figures as one JSON object (docs/analytics.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
+static const cli_opt_t advise_opts[] = {
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db beside the plan)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print the suggestions and their figures as JSON "
+              "(docs/analytics.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 const cli_cmd_t cli_commands[] = {
     { .name = "check", .run = cmd_check, .operands = "FILE...",
       .min_operands = 1, .max_operands = -1, .opts = check_opts,
@@ -876,6 +904,47 @@ const cli_cmd_t cli_commands[] = {
           "\n"
           "Exit status: 0 when printed; 2 for a usage error; 8 when there is\n"
           "no state store or it cannot be read." },
+    { .name = "stats", .run = cmd_stats, .operands = "",
+      .min_operands = 0, .max_operands = 0, .opts = stats_opts,
+      .summary = "figures over the history of runs, or one run's bottlenecks",
+      .help =
+          "Reads every run of the state store (found as for 'mig status';\n"
+          "--since and --plan choose which) and prints: the share of records\n"
+          "migrated by legacy format, by kind and by complexity band; the\n"
+          "durations of stages and actions (p50, p95 and max, percentiles by\n"
+          "nearest rank); retries by error class; recoveries by class and\n"
+          "handler with the share that succeeded; rollbacks and whether they\n"
+          "verified; and a row per run, oldest first (docs/analytics.md).\n"
+          "\n"
+          "--run RUN prints what bounded that run instead: its critical path\n"
+          "(the chain of steps that set its wall time), time waiting in retries\n"
+          "against time working, the concurrency each foreach reached against\n"
+          "what it allowed, and the slowest actions and endpoints.\n"
+          "\n"
+          "--json prints the same as one JSON object; --html FILE writes one\n"
+          "self-contained page with charts (with --run, of that run). Nothing\n"
+          "is changed.\n"
+          "\n"
+          "Exit status: 0 when printed; 2 for a usage error (a bad --since, no\n"
+          "such run) or a page that cannot be written; 8 when the state store\n"
+          "cannot be read." },
+    { .name = "advise", .run = cmd_advise, .operands = "PLAN",
+      .min_operands = 1, .max_operands = 1, .opts = advise_opts,
+      .summary = "suggest changes to a plan from the history of its runs",
+      .help =
+          "Reads the runs of PLAN in its state store and suggests changes,\n"
+          "each with the figure it rests on (docs/analytics.md): a 'parallel'\n"
+          "level for a foreach, from its calls answered 429 (lower) or its\n"
+          "slow items that filled every slot without a 429 (higher); a retry\n"
+          "for a transient error class that failed steps unretried, or no\n"
+          "retry for a class whose retries hardly ever succeeded; recover\n"
+          "handlers that rarely recover; the tools to migrate first because\n"
+          "others depend on them; a checkpoint before the stage that failed\n"
+          "most. Nothing is applied: the plan is only read.\n"
+          "\n"
+          "Exit status: 0 when the advice was printed (none included); 1 when\n"
+          "PLAN has errors; 2 for a usage error or a file that cannot be read;\n"
+          "8 when the state store is missing or cannot be read." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

@@ -187,3 +187,23 @@ int cli_open_run(const cli_cmd_t *cmd, const cli_args_t *a, const char *text,
     int rc = cli_open_store(cmd, a, STORE_READONLY, s, diags);
     return rc == EXIT_CLEAN ? cli_run_id(*s, text, id, diags) : rc;
 }
+
+/* (cli.h) */
+void cli_state_beside(const cli_cmd_t *cmd, const cli_args_t *a,
+                      const char *plan, strbuf_t *out)
+{
+    const char *given = cli_value(cmd, a, "state");
+    strbuf_init(out);
+    if (given) {
+        strbuf_puts(out, given);
+        return;
+    }
+    char *dir = cli_dir_of(plan);
+    if (!dir) {
+        out->oom = true;
+        return;
+    }
+    strbuf_puts(out, dir);
+    strbuf_puts(out, ".mig/state.db");
+    free(dir);
+}

@@ -7,7 +7,8 @@ set -eu
 
 PACKAGES="gcc make cmake pkg-config flex bison libcmocka-dev libjansson-dev libyaml-dev
   libsqlite3-dev libuv1-dev libsodium-dev liblua5.4-dev libpcre2-dev vim unzip strace
-  libcurl4-openssl-dev libmicrohttpd-dev libxgboost-dev curl python3"
+  libcurl4-openssl-dev libmicrohttpd-dev libxgboost-dev curl python3
+  chromium"
 
 missing=""
 for p in $PACKAGES; do
@@ -15,7 +16,8 @@ for p in $PACKAGES; do
     missing="$missing $p"
   fi
 done
-# The editor-grammar and BPMN tests run npm packages: Debian's node and npm
+# chromium: tests/cli/stats_html.sh opens the page of `mig stats --html`
+# in it, headless. The editor-grammar and BPMN tests run npm packages: Debian's node and npm
 # when the machine has no node of its own.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   missing="$missing nodejs npm"

@@ -123,6 +123,15 @@ static void assert_json(const val_t *v, const char *expected)
     strbuf_free(&b);
 }
 
+/* The value at K of map V (borrowed); the test fails when there is none. */
+__attribute__((unused))
+static const val_t *key(const val_t *v, const char *k)
+{
+    const val_t *x = val_map_get(v, k, strlen(k));
+    assert_non_null(x);
+    return x;
+}
+
 /* Collects what an *_each saw, as text, one entry a call. */
 typedef struct seen {
     char text[1024];

@@ -32,6 +32,7 @@ static int class_of(const char *outcome)
 typedef struct run_scan {
     val_t *reads;       /* "NODE\tITEM" of each tools.read step done */
     val_t *recovered;   /* items a recover handler took an error of */
+    val_t *ended;       /* items that failed or were skipped */
     analyze_rows_t rows;        /* this run's rows, features only */
     mig_status_t st;
 } run_scan_t;
@@ -64,6 +65,9 @@ static bool on_event(void *data, const store_event_rec_t *ev)
         free(k);
     } else if (strcmp(ev->kind, "recover") == 0) {
         ok = mark(rs->recovered, ev->item ? ev->item : "");
+    } else if (strcmp(ev->kind, "item-failed") == 0
+               || strcmp(ev->kind, "item-skipped") == 0) {
+        ok = mark(rs->ended, ev->item ? ev->item : "");
     }
     if (!ok)
         rs->st = MIG_ENOMEM;
@@ -85,13 +89,15 @@ static bool on_step(void *data, const store_step_t *st)
     return rs->st == MIG_OK;
 }
 
-/* Whether a recover handler took an error of ITEM or of an item around
- * it ("2" holds "2/0"). */
-static bool recovered(const val_t *set, const char *item)
+/* Whether SET holds ITEM or an item around it ("2" holds "2/0"): a
+ * recover handler took an error of it, or it failed. */
+static bool held(const val_t *set, const char *item)
 {
-    size_t n = item ? strlen(item) : 0;
+    if (!item)
+        return false;
+    size_t n = strlen(item);
     for (;;) {
-        if (val_map_get(set, item ? item : "", n))
+        if (val_map_get(set, item, n))
             return true;
         if (n == 0)
             return false;
@@ -191,13 +197,18 @@ static mig_status_t label_run(run_scan_t *rs, const store_run_t *r,
                       row->place ? row->place : "");
         val_t *rec = k.oom ? NULL : val_map_get(idx, k.data, k.len);
         row->cls = class_of(an_str(rec, "outcome"));
+        /* Not stored because its item failed after a step handled it
+         * (a step the report does not follow, between normalize and
+         * put): a person must look at it. */
+        if (row->cls == ANALYZE_NONE && held(rs->ended, an_str(rec, "item")))
+            row->cls = ANALYZE_HUMAN;
         if (row->cls == ANALYZE_NONE)
             continue;
         val_t *ms = an_get(rec, "duration_ms");
         row->duration_ms = ms && val_is_int(ms) ? val_get_int(ms) : 0;
         row->band = analyze_band_of(row->duration_ms);
         if (row->cls == ANALYZE_CLEAN
-            && recovered(rs->recovered, an_str(rec, "item")))
+            && held(rs->recovered, an_str(rec, "item")))
             row->cls = ANALYZE_RECOVERED;
         row->run = r->id;
         free(row->group);
@@ -219,8 +230,8 @@ static mig_status_t history_run(store_t *s, const store_run_t *r,
                                 analyze_rows_t *out)
 {
     run_scan_t rs = { .reads = val_map_new(16),
-                      .recovered = val_map_new(8) };
-    rs.st = rs.reads && rs.recovered ? MIG_OK : MIG_ENOMEM;
+                      .recovered = val_map_new(8), .ended = val_map_new(8) };
+    rs.st = rs.reads && rs.recovered && rs.ended ? MIG_OK : MIG_ENOMEM;
     mig_status_t st = rs.st;
     if (st == MIG_OK)
         st = store_event_each(s, r->id, on_event, &rs);
@@ -238,6 +249,7 @@ static mig_status_t history_run(store_t *s, const store_run_t *r,
     val_unref(rep);
     val_unref(rs.reads);
     val_unref(rs.recovered);
+    val_unref(rs.ended);
     analyze_rows_free(&rs.rows);
     return st;
 }

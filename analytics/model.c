@@ -201,12 +201,13 @@ mig_status_t analyze_train(const analyze_rows_t *rows, int64_t now,
     an_majority(rows, &m->majority_cls, &m->majority_band, m->per_class,
                 &m->rows);
     mig_status_t st = digest(rows, m->digest);
-    if (st == MIG_OK && m->rows >= ANALYZE_MIN_ROWS)
+    bool enough = m->rows >= ANALYZE_MIN_ROWS;  /* else the fallback */
+    if (st == MIG_OK && enough)
         st = an_vocab_build(&m->vocab, rows, true);
     float *x = NULL, *cls = NULL, *band = NULL;
     size_t n = 0;
     DMatrixHandle d = NULL;
-    if (st == MIG_OK && m->rows >= ANALYZE_MIN_ROWS)
+    if (st == MIG_OK && enough)
         st = matrix(&m->vocab, rows, true, &x, &cls, &band, &n);
     if (st == MIG_OK && n > 0
         && XGDMatrixCreateFromMat(x, (bst_ulong)n, ANALYZE_N_FEATURES, NAN,

@@ -197,7 +197,12 @@ mig_status_t analyze_model_from_json(const char *text, size_t len,
     diag_list_t json;
     diag_list_init(&json);
     mig_status_t st = src ? val_from_json(src, &json, &doc) : MIG_ENOMEM;
-    if (st == MIG_EINVALID)
+    if (st == MIG_EINVALID && json.len && json.items[0].has_span)
+        diag_add(diags, DIAG_ERROR, NULL, NULL,
+                 "'%s' is not a model of this mig: %u:%u: %s", name,
+                 json.items[0].span.line, json.items[0].span.col,
+                 json.items[0].message);
+    else if (st == MIG_EINVALID)
         bad(diags, name, json.len ? json.items[0].message : "not JSON");
     diag_list_free(&json);
     if (st == MIG_OK && int_at(doc, "mig_analyze_model") != MODEL_FILE_VERSION)

@@ -187,8 +187,9 @@ mig_status_t analyze_split(const analyze_rows_t *rows, int *fold, int *k);
  * trained on the others. A new map *OUT {rows, folds, groups, accuracy,
  * baseline {class, accuracy}, classes: [{class, precision, recall,
  * support}], confusion: {labels, matrix (actual x predicted)}, band
- * {accuracy, baseline}, misses: [{file, place, name, actual, predicted}]
- * (at most 20)}. MIG_EINVALID when the rows make fewer than 2 folds (the
+ * {accuracy, baseline}, inventories: [{inventory, rows, accuracy}] (by
+ * name: the plan's folder and the folder read), misses: [{file, place,
+ * name, actual, predicted}] (at most 20)}. MIG_EINVALID when the rows make fewer than 2 folds (the
  * reason in DIAGS). */
 mig_status_t analyze_evaluate(const analyze_rows_t *rows, val_t **out,
                               diag_list_t *diags);

@@ -105,6 +105,7 @@ typedef struct tally {
     size_t confusion[ANALYZE_N_CLASSES][ANALYZE_N_CLASSES];
     size_t n, right, base_right, band_right, band_base_right;
     val_t *misses;
+    val_t *groups;      /* group -> [rows, right] */
 } tally_t;
 
 #define MAX_MISSES 20
@@ -147,6 +148,22 @@ static mig_status_t miss(tally_t *t, const analyze_row_t *r, int pred)
     return val_list_push_take(t->misses, m);
 }
 
+/* Adds a row of GROUP to T's count, RIGHT when predicted right. */
+static mig_status_t count_group(tally_t *t, const char *group, bool right)
+{
+    size_t len = strlen(group);
+    val_t *c = val_map_get(t->groups, group, len);
+    int64_t n = c ? val_get_int(val_list_get(c, 0)) : 0;
+    int64_t ok = c ? val_get_int(val_list_get(c, 1)) : 0;
+    val_t *l = val_list_new(2);
+    if (!l || val_list_push_take(l, val_int(n + 1)) != MIG_OK
+        || val_list_push_take(l, val_int(ok + right)) != MIG_OK) {
+        val_unref(l);
+        return MIG_ENOMEM;
+    }
+    return val_map_set_take(t->groups, group, len, l);
+}
+
 /* Trains on the labelled rows of ROWS outside fold F, predicts those in
  * it, and counts into T. */
 static mig_status_t one_fold(const analyze_rows_t *rows, const int *fold,
@@ -176,6 +193,8 @@ static mig_status_t one_fold(const analyze_rows_t *rows, const int *fold,
         t->band_base_right += m->majority_band == r->band;
         if (pc != r->cls)
             st = miss(t, r, pc);
+        if (st == MIG_OK)
+            st = count_group(t, r->group ? r->group : "", pc == r->cls);
     }
     val_unref(preds);
     analyze_model_free(m);
@@ -262,6 +281,49 @@ static size_t count_groups(const analyze_rows_t *rows)
     return n;
 }
 
+/* The accuracy of each inventory: [{inventory, rows, accuracy}], by
+ * name. A group is "PLANDIR\tFOLDER": the folder it read under the
+ * plan's, the plan's own folder when it read its own. */
+static val_t *by_group(const tally_t *t)
+{
+    val_t *l = val_list_new(val_len(t->groups));
+    const char **names = malloc((val_len(t->groups) + 1) * sizeof *names);
+    size_t n = val_len(t->groups);
+    for (size_t i = 0; names && i < n; i++)
+        names[i] = val_get_str(val_map_key(t->groups, i), NULL);
+    if (names)
+        qsort(names, n, sizeof *names, by_str);
+    for (size_t i = 0; l && names && i < n; i++) {
+        val_t *c = val_map_get(t->groups, names[i], strlen(names[i]));
+        const char *tab = strchr(names[i], '\t');
+        strbuf_t b;
+        strbuf_init(&b);
+        if (tab && tab[1])
+            strbuf_printf(&b, "%.*s/%s", (int)(tab - names[i]), names[i],
+                          tab + 1);
+        else
+            strbuf_put(&b, names[i], tab ? (size_t)(tab - names[i])
+                                         : strlen(names[i]));
+        val_t *m = val_map_new(3);
+        int64_t rows = val_get_int(val_list_get(c, 0));
+        bool ok = !b.oom && m
+                  && put(m, "inventory", val_string(b.data ? b.data : "",
+                                                    b.len))
+                  && put(m, "rows", val_int(rows))
+                  && put(m, "accuracy", share((size_t)val_get_int(
+                                                  val_list_get(c, 1)),
+                                              (size_t)rows));
+        strbuf_free(&b);
+        if (!ok || val_list_push_take(l, m) != MIG_OK) {
+            val_unref(ok ? NULL : m);
+            val_unref(l);
+            l = NULL;
+        }
+    }
+    free(names);
+    return l;
+}
+
 static val_t *result(const analyze_rows_t *rows, int k, tally_t *t)
 {
     val_t *o = val_map_new(10), *band = val_map_new(2);
@@ -276,6 +338,7 @@ static val_t *result(const analyze_rows_t *rows, int k, tally_t *t)
               && put(o, "classes", per_class(t))
               && put(o, "confusion", confusion(t))
               && put(o, "band", val_ref(band))
+              && put(o, "inventories", by_group(t))
               && put(o, "misses", val_ref(t->misses));
     val_unref(band);
     if (!ok) {
@@ -290,8 +353,10 @@ mig_status_t analyze_evaluate(const analyze_rows_t *rows, val_t **out,
 {
     *out = NULL;
     int *fold = malloc((rows->n ? rows->n : 1) * sizeof *fold), k = 0;
-    tally_t t = { .misses = val_list_new(MAX_MISSES) };
-    mig_status_t st = fold && t.misses ? analyze_split(rows, fold, &k)
+    tally_t t = { .misses = val_list_new(MAX_MISSES),
+                  .groups = val_map_new(16) };
+    mig_status_t st = fold && t.misses && t.groups
+                      ? analyze_split(rows, fold, &k)
                                        : MIG_ENOMEM;
     if (st == MIG_OK && k < 2) {
         diag_add(diags, DIAG_ERROR, NULL, NULL,
@@ -306,5 +371,6 @@ mig_status_t analyze_evaluate(const analyze_rows_t *rows, val_t **out,
         st = MIG_ENOMEM;
     free(fold);
     val_unref(t.misses);
+    val_unref(t.groups);
     return st;
 }

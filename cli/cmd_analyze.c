@@ -307,6 +307,15 @@ static void print_evaluation(strbuf_t *b, const val_t *e)
     strbuf_puts(b, ", baseline ");
     put_share(b, at(at(e, "band"), "baseline"));
     strbuf_putc(b, '\n');
+    val_t *inv = at(e, "inventories");
+    strbuf_puts(b, "\nby inventory (accuracy, tools):\n");
+    for (size_t i = 0; inv && i < val_len(inv); i++) {
+        val_t *g = val_list_get(inv, i);
+        strbuf_puts(b, "  ");
+        put_share(b, at(g, "accuracy"));
+        strbuf_printf(b, " of %" PRId64 ": %s\n", (int64_t)num_at(g, "rows"),
+                      str_at(g, "inventory"));
+    }
     val_t *ms = at(e, "misses");
     if (ms && val_len(ms))
         strbuf_printf(b, "\nmisses (the first %zu):\n", val_len(ms));

@@ -50,6 +50,7 @@ migrate() {
   }
 }
 
+start=$(date +%s)
 n=0
 for seed in $seeds; do
   for kind in $kinds; do
@@ -79,11 +80,19 @@ fi
 "$mig" analyze --evaluate --json --state "$state" > "$out/evaluation.json"
 "$mig" analyze --evaluate --state "$state" > "$out/evaluation.txt"
 cat "$out/evaluation.txt"
+echo "$n runs migrated and evaluated in $(( $(date +%s) - start ))s"
 python3 - "$out/evaluation.json" <<'EOF'
 import json, sys
 e = json.load(open(sys.argv[1]))
 acc, base = e["accuracy"], e["baseline"]
 ok = acc >= 0.85 and acc - base >= 0.10
+for part in ("corpus-", "gen-"):
+    rows = [g for g in e["inventories"] if "/inv/" + part in g["inventory"]]
+    n = sum(g["rows"] for g in rows)
+    right = sum(round(g["accuracy"] * g["rows"]) for g in rows)
+    if n:
+        print("%s inventories: %d, %d tools, accuracy %.1f%%"
+              % (part.rstrip("-"), len(rows), n, 100.0 * right / n))
 print("\nanalytics: %d held-out tools, accuracy %.1f%%, baseline %.1f%% "
       "(%+.1f points): %s" % (e["rows"], acc * 100, base * 100,
                               (acc - base) * 100,

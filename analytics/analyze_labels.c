@@ -202,6 +202,13 @@ static mig_status_t label_run(run_scan_t *rs, const store_run_t *r,
          * put): a person must look at it. */
         if (row->cls == ANALYZE_NONE && held(rs->ended, an_str(rec, "item")))
             row->cls = ANALYZE_HUMAN;
+        /* A file rejected for giving no record, though its reader saw no
+         * error (a prompt whose record its config.json gives): not a
+         * tool that needs anyone. */
+        const char *o = an_str(rec, "outcome");
+        if (!row->place && o && strcmp(o, "rejected") == 0
+            && !(row->x[ANALYZE_F_FILE_ERRORS] > 0))
+            row->cls = ANALYZE_NONE;
         if (row->cls == ANALYZE_NONE)
             continue;
         val_t *ms = an_get(rec, "duration_ms");

@@ -64,7 +64,7 @@ expect 2 "$MIG" analyze legacy --model bad.json && ok
 holds "mig: error: 'bad.json' is not a model of this mig: its features are not this mig's (train it again with mig analyze --train)"
 printf 'not json' > bad.json
 expect 2 "$MIG" analyze legacy --model bad.json && ok
-holds "mig: error: 'bad.json' is not a model of this mig: unknown word 'not'"
+holds "mig: error: 'bad.json' is not a model of this mig: 1:1: unknown word 'not'"
 
 expect 2 "$MIG" analyze --evaluate && ok
 holds "the history has 1 inventory: an evaluation needs runs of 2 or more"

@@ -253,7 +253,9 @@ static void put_journal(const char *item, const char *record)
 /* Each class: stored (clean), stored after a recover handler took an
  * error of its item (recovered, and 1.5 s: "1s to 10s"), a conflict, a
  * record whose item failed after normalize, a file no reader took
- * (human); a record no step reached is left out, as is a running run. */
+ * (human); a record no step reached is left out, as are a file rejected
+ * for giving no record with only warnings (a prompt beside its config)
+ * and a running run. */
 static void test_labels(void **state)
 {
     (void)state;
@@ -268,6 +270,12 @@ static void test_labels(void **state)
          "\"tools\": [], \"servers\": [], \"backends\": [], \"problems\": "
          "[{\"severity\": \"error\", \"message\": \"not valid JSON\"}]}",
          NULL, NULL, 20, 30);
+    step("m/read", "2", "tools.read", STORE_STEP_DONE,
+         "{\"path\": \"in/skprompt.txt\", \"format\": "
+         "\"semantic_kernel.prompt\", \"version\": null, \"tools\": [], "
+         "\"servers\": [], \"backends\": [], \"problems\": [{\"severity\":"
+         " \"warning\", \"message\": \"its record is its config.json's\"}]}",
+         NULL, NULL, 30, 31);
     step("m/v2", "0/0", "tools.normalize", STORE_STEP_DONE,
          NORMALIZED("one", "/0"), NULL, NULL, 30, 40);
     step("m/put", "0/0", "registry.put", STORE_STEP_DONE,

@@ -39,7 +39,9 @@
     X(DEPENDENCIES, "dependencies", NUM, "entries of the record's dependencies") \
     X(CONFIG_KEYS, "config_keys", NUM, "top-level keys of the record's config") \
     X(PLACEHOLDERS, "placeholders", NUM, "${...} and {{ }} placeholders (RAG backends)") \
-    X(EXTRA_KEYS, "extra_keys", NUM, "source fields with no place in the record (its extra)")
+    X(EXTRA_KEYS, "extra_keys", NUM, "source fields with no place in the record (its extra)") \
+    X(POSITION, "position", NUM, "the record's place among its file's records (tools, servers, backends), 0 the first") \
+    X(NAME_BEFORE, "name_before", NUM, "records of files before this one in the inventory (in path order) with the same name")
 
 typedef enum analyze_feature {
 #define ANALYZE_FEATURE_ENUM(id, name, type, doc) ANALYZE_F_##id,
@@ -123,8 +125,13 @@ void analyze_rows_free(analyze_rows_t *rows);
  * the file when it gave none; features only, labels ANALYZE_NONE. Pure.
  * MIG_OK or MIG_ENOMEM. */
 mig_status_t analyze_features(const val_t *read, analyze_rows_t *rows);
+/* Sets the features that depend on the rest of the inventory
+ * (name_before) of rows FROM .. ROWS->n - 1, one inventory read in path
+ * order. MIG_OK or MIG_ENOMEM. */
+mig_status_t analyze_inventory(analyze_rows_t *rows, size_t from);
 /* Reads every legacy file under DIR (as tools.scan and tools.read do,
- * recursively, dot files left out) into ROWS with analyze_features.
+ * recursively, dot files left out) into ROWS with analyze_features and
+ * analyze_inventory.
  * MIG_EINVALID with the reason in DIAGS (DIR cannot be listed),
  * MIG_ENOMEM. Changes nothing. */
 mig_status_t analyze_scan(const char *dir, analyze_rows_t *rows,

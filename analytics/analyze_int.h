@@ -13,6 +13,12 @@ val_t *an_get(const val_t *m, const char *key);
 /* The string at KEY of M, or NULL. */
 const char *an_str(const val_t *m, const char *key);
 
+/* Where a record is in its file, from M, its provenance or a report
+ * record (both have pointer and line): "#POINTER", else "line N"; a new
+ * string, or NULL when M says neither (or, with *OK false, when out of
+ * memory). */
+char *an_place(const val_t *m, bool *ok);
+
 /* A new row at the end of ROWS, every feature missing and no label; NULL
  * when out of memory. */
 analyze_row_t *an_row_add(analyze_rows_t *rows);

@@ -108,18 +108,6 @@ static bool held(const val_t *set, const char *item)
     }
 }
 
-/* The place of report record REC, as features.c writes a row's. */
-static void place_key(strbuf_t *b, const char *file, const val_t *rec)
-{
-    val_t *ptr = an_get(rec, "pointer");
-    val_t *line = an_get(rec, "line");
-    strbuf_printf(b, "%s\t", file);
-    if (ptr && val_type(ptr) == VAL_STRING)
-        strbuf_printf(b, "#%s", val_get_str(ptr, NULL));
-    else if (line && val_is_int(line))
-        strbuf_printf(b, "line %lld", (long long)val_get_int(line));
-}
-
 /* The report's records and files by "FILE\tPLACE" ("FILE\t" for the
  * file itself): a new map to their report maps (borrowed from REP). */
 static val_t *index_report(const val_t *rep)
@@ -136,10 +124,12 @@ static val_t *index_report(const val_t *rep)
         bool ok = !b.oom && val_map_set(idx, b.data, b.len, f) == MIG_OK;
         val_t *recs = an_get(f, "records");
         for (size_t j = 0; ok && recs && j < val_len(recs); j++) {
+            char *place = an_place(val_list_get(recs, j), &ok);
             b.len = 0;
-            place_key(&b, path ? path : "", val_list_get(recs, j));
-            ok = !b.oom && val_map_set(idx, b.data, b.len,
-                                       val_list_get(recs, j)) == MIG_OK;
+            strbuf_printf(&b, "%s\t%s", path ? path : "", place ? place : "");
+            free(place);
+            ok = ok && !b.oom && val_map_set(idx, b.data, b.len,
+                                             val_list_get(recs, j)) == MIG_OK;
         }
         if (!ok) {
             val_unref(idx);
@@ -249,6 +239,8 @@ static mig_status_t history_run(store_t *s, const store_run_t *r,
     if (st == MIG_OK)
         st = rs.st;
     val_t *rep = NULL;
+    if (st == MIG_OK && rs.rows.n > 0)
+        st = analyze_inventory(&rs.rows, 0);
     if (st == MIG_OK && rs.rows.n > 0)
         st = tools_report_build_steps(s, r->id, &rep);
     if (st == MIG_OK && rs.rows.n > 0)

@@ -338,9 +338,7 @@ static bool file_features(analyze_row_t *r, const val_t *read, double records)
     return ok;
 }
 
-/* Where a record is in its file, as the per-file report places it:
- * "#POINTER", else "line N"; NULL without a provenance that says. */
-static char *place_of(const val_t *prov, bool *ok)
+char *an_place(const val_t *prov, bool *ok)
 {
     val_t *ptr = an_get(prov, "pointer");
     val_t *line = an_get(prov, "line");
@@ -364,7 +362,7 @@ static const struct { const char *list, *kind; } record_lists[] = {
 
 mig_status_t analyze_features(const val_t *read, analyze_rows_t *rows)
 {
-    double records = 0;
+    double records = 0, position = 0;
     for (size_t l = 0; l < sizeof record_lists / sizeof *record_lists; l++)
         records += len_at(read, record_lists[l].list);
     if (records == 0) {
@@ -385,11 +383,77 @@ mig_status_t analyze_features(const val_t *read, analyze_rows_t *rows)
                 free(r->file);      /* a record read through another file */
                 r->file = dup(file, &ok);
             }
-            if (r)
-                r->place = place_of(prov, &ok);
+            if (r) {
+                r->place = an_place(prov, &ok);
+                r->x[ANALYZE_F_POSITION] = position++;
+            }
             if (!ok)
                 return MIG_ENOMEM;
         }
     }
     return MIG_OK;
+}
+
+/* For sorting rows by file path, then by their order. */
+typedef struct by_path {
+    const char *file;
+    size_t i;
+} by_path_t;
+
+static int cmp_path(const void *a, const void *b)
+{
+    const by_path_t *x = a, *y = b;
+    int c = strcmp(x->file, y->file);
+    return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Adds the counts of CURRENT (name -> records) to BEFORE. */
+static mig_status_t add_counts(val_t *before, const val_t *current)
+{
+    mig_status_t st = MIG_OK;
+    for (size_t k = 0; st == MIG_OK && k < val_len(current); k++) {
+        size_t n;
+        const char *name = val_get_str(val_map_key(current, k), &n);
+        val_t *c = val_map_get(before, name, n);
+        st = val_map_set_take(before, name, n, val_int(
+                 (c ? val_get_int(c) : 0)
+                 + val_get_int(val_map_value(current, k))));
+    }
+    return st;
+}
+
+mig_status_t analyze_inventory(analyze_rows_t *rows, size_t from)
+{
+    size_t n = rows->n - from;
+    by_path_t *order = malloc((n ? n : 1) * sizeof *order);
+    /* name -> records of the files before the current one, and of it */
+    val_t *before = val_map_new(64), *current = val_map_new(16);
+    mig_status_t st = order && before && current ? MIG_OK : MIG_ENOMEM;
+    for (size_t i = 0; st == MIG_OK && i < n; i++)
+        order[i] = (by_path_t){ rows->v[from + i].file
+                                ? rows->v[from + i].file : "", from + i };
+    if (st == MIG_OK)
+        qsort(order, n, sizeof *order, cmp_path);
+    for (size_t i = 0; st == MIG_OK && i < n; i++) {
+        analyze_row_t *r = &rows->v[order[i].i];
+        if (i > 0 && strcmp(order[i].file, order[i - 1].file) != 0) {
+            st = add_counts(before, current);
+            val_unref(current);
+            current = val_map_new(16);
+            if (!current)
+                st = MIG_ENOMEM;
+        }
+        if (st != MIG_OK || !r->name)
+            continue;
+        size_t len = strlen(r->name);
+        val_t *c = val_map_get(before, r->name, len);
+        r->x[ANALYZE_F_NAME_BEFORE] = c ? (double)val_get_int(c) : 0;
+        val_t *here = val_map_get(current, r->name, len);
+        st = val_map_set_take(current, r->name, len,
+                              val_int((here ? val_get_int(here) : 0) + 1));
+    }
+    free(order);
+    val_unref(before);
+    val_unref(current);
+    return st;
 }

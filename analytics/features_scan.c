@@ -56,6 +56,7 @@ mig_status_t analyze_scan(const char *dir, analyze_rows_t *rows,
     action_ctx_t *c = actx_new(ACTX_PREVIEW, NULL);
     mig_status_t st = r && c ? stdlib_register(r) : MIG_ENOMEM;
     val_t *found = NULL;
+    size_t first = rows->n;
     if (st == MIG_OK)
         st = call(r, c, "tools.scan", scan_args(dir), &found, diags);
     for (size_t i = 0; st == MIG_OK && i < val_len(found); i++) {
@@ -68,6 +69,8 @@ mig_status_t analyze_scan(const char *dir, analyze_rows_t *rows,
             st = analyze_features(read, rows);
         val_unref(read);
     }
+    if (st == MIG_OK)
+        st = analyze_inventory(rows, first);
     val_unref(found);
     actx_free(c);
     action_registry_free(r);

@@ -45,6 +45,12 @@ holds '"clean": 5,'
 holds '"recovered": 1,'
 holds '"human": 2'
 [ -f .mig/analyze-model.json ] && ok || bad "no model beside the store"
+# Every feature the model knows is a row of docs/analytics.md's table.
+for f in $(sed -n '/"features": \[/,/\]/s/^ *"\([a-z_]*\)",*$/\1/p' \
+             .mig/analyze-model.json); do
+  grep -q "^| \`$f\` |" "$SRC/docs/analytics.md" && ok \
+    || bad "feature $f is not in docs/analytics.md"
+done
 expect 0 "$MIG" analyze --train && ok
 holds "trained on 8 labelled tools from 1 runs (clean 5, recovered 1, human 2): fewer than 50, so the model is the fallback, the majority class 'clean'"
 

@@ -4,7 +4,7 @@
  * left out); the split that keeps runs and inventories whole; a train,
  * save, load and predict round trip; the fallback at its threshold; the
  * model file's refusals; evaluation's bound. */
-#include "store_fixture.h"
+#include "journal_fixture.h"
 
 #include "analyze_int.h"
 
@@ -109,6 +109,47 @@ static void test_features_synapse_and_name_bound(void **state)
     assert_true(x(&rows, 1, ANALYZE_F_NAME_LENGTH) == 65);
     assert_true(x(&rows, 1, ANALYZE_F_NAME_FITS) == 0);
     assert_string_equal(rows.v[1].place, "line 3");
+    assert_true(x(&rows, 0, ANALYZE_F_POSITION) == 0);
+    assert_true(x(&rows, 1, ANALYZE_F_POSITION) == 1);
+    analyze_rows_free(&rows);
+}
+
+/* A read result of FILE whose tools are named NAMES (a JSON list). */
+static void named(analyze_rows_t *rows, const char *file, const char *names)
+{
+    val_t *l = json(names);
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_printf(&b, "{\"path\": \"%s\", \"format\": \"openai.tools\", "
+                  "\"servers\": [], \"backends\": [], \"problems\": [], "
+                  "\"tools\": [", file);
+    for (size_t i = 0; i < val_len(l); i++)
+        strbuf_printf(&b, "%s{\"name\": \"%s\", \"provenance\": {\"file\":"
+                      " \"%s\", \"pointer\": \"/%zu\"}}", i ? ", " : "",
+                      val_get_str(val_list_get(l, i), NULL), file, i);
+    strbuf_puts(&b, "]}");
+    rows_of(b.data, rows);
+    strbuf_free(&b);
+    val_unref(l);
+}
+
+/* name_before counts the records of the files before, in path order
+ * (not the order read), with the same name; its own file's do not
+ * count. Rows before FROM are another inventory's. */
+static void test_inventory(void **state)
+{
+    (void)state;
+    analyze_rows_t rows = { 0 };
+    named(&rows, "z/other.json", "[\"a\"]");
+    named(&rows, "inv/f2.json", "[\"a\", \"a\", \"c\"]");
+    named(&rows, "inv/f1.json", "[\"a\", \"b\"]");
+    named(&rows, "inv/f3.json", "[\"a\", \"b\"]");
+    assert_int_equal(analyze_inventory(&rows, 1), MIG_OK);
+    static const double want[] = { NAN, 1, 1, 0, 0, 0, 3, 1 };
+    for (size_t i = 1; i < rows.n; i++)
+        assert_true(x(&rows, i, ANALYZE_F_NAME_BEFORE) == want[i]);
+    assert_true(isnan(x(&rows, 0, ANALYZE_F_NAME_BEFORE)));
+    assert_true(x(&rows, 2, ANALYZE_F_POSITION) == 1);
     analyze_rows_free(&rows);
 }
 
@@ -187,61 +228,17 @@ static void test_scan(void **state)
 
 /* ---- labels -------------------------------------------------------------- */
 
-static store_t *s;
-static int64_t run;
-
-static int setup(void **state)
-{
-    if (make_dir(state) != 0)
-        return -1;
-    s = open_store(STORE_CREATE);
-    run = new_run(s, "p", 1, "h");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    store_close(s);
-    s = NULL;
-    return remove_dir(state);
-}
-
-/* A step of ACTION at NODE[ITEM], from T0 to T1 ms, as the scheduler
- * records it. */
 static void step(const char *node, const char *item, const char *action,
-                 store_step_state_t st_, const char *result, const char *args,
-                 const char *cls, int64_t t0, int64_t t1)
+                 store_step_state_t state, const char *result,
+                 const char *args, const char *cls, int64_t t0, int64_t t1)
 {
-    val_t *res = result ? json(result) : NULL, *a = args ? json(args) : NULL;
-    store_step_t st = { .node = node, .item = item, .state = st_,
-                        .attempts = 1, .result = res, .args = a,
-                        .error_class = cls, .error = cls ? "it failed" : NULL,
-                        .started_ms = t0, .ended_ms = t1 };
-    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
-    val_t *d = val_map_new(1);
-    val_map_set_take(d, "action", 6, val_cstring(action));
-    assert_int_equal(store_event(s, run, st_ == STORE_STEP_DONE
-                                 ? "step-done" : "step-failed", node, item, d),
-                     MIG_OK);
-    val_unref(d);
-    val_unref(res);
-    val_unref(a);
+    journal_step(node, item, action, state, result, args, cls,
+                 cls ? "it failed" : NULL, t0, t1);
 }
 
 static void put_journal(const char *item, const char *record)
 {
-    strbuf_t b;
-    strbuf_init(&b);
-    strbuf_printf(&b, "{\"db\": \"r.db\", \"record\": %s}", record);
-    val_t *args = json(b.data);
-    store_journal_t rec = { .node = "m/put", .item = item,
-                            .action = "registry.put",
-                            .kind = STORE_JOURNAL_SELF, .args = args };
-    assert_int_equal(store_journal_intent(s, run, &rec), MIG_OK);
-    assert_int_equal(store_journal_set(s, run, rec.seq, STORE_JOURNAL_DONE),
-                     MIG_OK);
-    val_unref(args);
-    strbuf_free(&b);
+    journal_put("m/put", item, record, STORE_JOURNAL_DONE);
 }
 
 #define PROV(ptr) "{\"file\": \"in/a.json\", \"pointer\": \"" ptr "\"}"
@@ -583,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_features_openai),
         cmocka_unit_test(test_features_synapse_and_name_bound),
         cmocka_unit_test(test_features_mcp_rag_none),
+        cmocka_unit_test(test_inventory),
         cmocka_unit_test(test_scan),
         cmocka_unit_test_setup_teardown(test_labels, setup, teardown),
         cmocka_unit_test(test_bands),

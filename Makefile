@@ -54,6 +54,7 @@ bench: deps
 	sh bench/lsp/run.sh $(BUILD_REL)
 	GROWTH=1 sh bench/migrate/run.sh $(BUILD_REL)/cli/mig
 	GROWTH=1 sh bench/http/run.sh $(BUILD_REL)/cli/mig
+	sh bench/analytics/run.sh $(BUILD_REL)/cli/mig
 
 # The migration benchmark alone (100,000 generated tools, tmpfs and disk,
 # with the growth rounds); figures: bench/RESULTS.md, "migrate".

@@ -77,7 +77,7 @@ holds "the history has 1 inventory: an evaluation needs runs of 2 or more"
 
 # The small deterministic benchmark: three inventories of mixed tools.
 out=$tmp/bench
-BENCH_OUT=$out KINDS=mixed COUNT=60 SEEDS="1 2 3" CORPUS=none \
+BENCH_OUT=$out KINDS=mixed COUNT=40 SEEDS="1 2 3" CORPUS=none \
   sh "$SRC/bench/analytics/run.sh" "$MIG" "$SRC" > "$tmp/bench.txt" 2>&1
 rc=$?
 [ $rc -eq 0 ] || [ $rc -eq 1 ] && ok || { bad "run.sh exited $rc"; cat "$tmp/bench.txt" >&2; }

@@ -6,11 +6,6 @@
 
 #include "analyze_int.h"
 
-static bool put(val_t *m, const char *key, val_t *v)
-{
-    return v && val_map_set_take(m, key, strlen(key), v) == MIG_OK;
-}
-
 /* The index of S in the names NAME(0 .. N - 1) gives, or -1. */
 static int index_of(const char *s, const char *(*name)(int), int n)
 {
@@ -54,11 +49,11 @@ static val_t *file_value(const analyze_rows_t *rows, const val_t *preds,
         format = rows->v[i].word[ANALYZE_F_FORMAT];
         ok = val_list_push(tools, pred) == MIG_OK;
     }
-    ok = ok && put(f, "path", val_cstring(path))
-         && put(f, "format", format ? val_cstring(format) : val_null())
-         && put(f, "class", val_cstring(analyze_class_name(cls)))
-         && put(f, "band", val_cstring(analyze_band_name(band)))
-         && put(f, "tools", val_ref(tools));
+    ok = ok && an_put(f, "path", val_cstring(path))
+         && an_put(f, "format", format ? val_cstring(format) : val_null())
+         && an_put(f, "class", val_cstring(analyze_class_name(cls)))
+         && an_put(f, "band", val_cstring(analyze_band_name(band)))
+         && an_put(f, "tools", val_ref(tools));
     val_unref(tools);
     if (!ok) {
         val_unref(f);

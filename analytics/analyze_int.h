@@ -10,6 +10,9 @@
 
 /* The member KEY of map M, borrowed; NULL when M is no map or has none. */
 val_t *an_get(const val_t *m, const char *key);
+/* Sets KEY of map M to V, taking it; false when V is NULL (out of
+ * memory) or the set fails. */
+bool an_put(val_t *m, const char *key, val_t *v);
 /* The string at KEY of M, or NULL. */
 const char *an_str(const val_t *m, const char *key);
 

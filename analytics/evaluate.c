@@ -110,11 +110,6 @@ typedef struct tally {
 
 #define MAX_MISSES 20
 
-static bool put(val_t *m, const char *key, val_t *v)
-{
-    return v && val_map_set_take(m, key, strlen(key), v) == MIG_OK;
-}
-
 static int class_named(const char *s)
 {
     for (int c = 0; s && c < ANALYZE_N_CLASSES; c++)
@@ -136,11 +131,11 @@ static mig_status_t miss(tally_t *t, const analyze_row_t *r, int pred)
     if (val_len(t->misses) >= MAX_MISSES)
         return MIG_OK;
     val_t *m = val_map_new(6);
-    bool ok = m && put(m, "file", val_cstring(r->file ? r->file : ""))
-              && put(m, "place", r->place ? val_cstring(r->place) : val_null())
-              && put(m, "name", r->name ? val_cstring(r->name) : val_null())
-              && put(m, "actual", val_cstring(analyze_class_name(r->cls)))
-              && put(m, "predicted", val_cstring(analyze_class_name(pred)));
+    bool ok = m && an_put(m, "file", val_cstring(r->file ? r->file : ""))
+              && an_put(m, "place", r->place ? val_cstring(r->place) : val_null())
+              && an_put(m, "name", r->name ? val_cstring(r->name) : val_null())
+              && an_put(m, "actual", val_cstring(analyze_class_name(r->cls)))
+              && an_put(m, "predicted", val_cstring(analyze_class_name(pred)));
     if (!ok) {
         val_unref(m);
         return MIG_ENOMEM;
@@ -220,10 +215,10 @@ static val_t *per_class(const tally_t *t)
             actual += t->confusion[c][o];
         }
         val_t *m = val_map_new(4);
-        bool ok = m && put(m, "class", val_cstring(analyze_class_name(c)))
-                  && put(m, "precision", share(t->confusion[c][c], predicted))
-                  && put(m, "recall", share(t->confusion[c][c], actual))
-                  && put(m, "support", val_int((int64_t)actual));
+        bool ok = m && an_put(m, "class", val_cstring(analyze_class_name(c)))
+                  && an_put(m, "precision", share(t->confusion[c][c], predicted))
+                  && an_put(m, "recall", share(t->confusion[c][c], actual))
+                  && an_put(m, "support", val_int((int64_t)actual));
         if (!ok || val_list_push_take(l, m) != MIG_OK) {
             val_unref(ok ? NULL : m);
             val_unref(l);
@@ -249,8 +244,8 @@ static val_t *confusion(const tally_t *t)
         if (!ok)
             val_unref(row);
     }
-    ok = ok && put(m, "labels", val_ref(labels))
-         && put(m, "matrix", val_ref(rows));
+    ok = ok && an_put(m, "labels", val_ref(labels))
+         && an_put(m, "matrix", val_ref(rows));
     val_unref(labels);
     val_unref(rows);
     if (!ok) {
@@ -307,10 +302,10 @@ static val_t *by_group(const tally_t *t)
         val_t *m = val_map_new(3);
         int64_t rows = val_get_int(val_list_get(c, 0));
         bool ok = !b.oom && m
-                  && put(m, "inventory", val_string(b.data ? b.data : "",
+                  && an_put(m, "inventory", val_string(b.data ? b.data : "",
                                                     b.len))
-                  && put(m, "rows", val_int(rows))
-                  && put(m, "accuracy", share((size_t)val_get_int(
+                  && an_put(m, "rows", val_int(rows))
+                  && an_put(m, "accuracy", share((size_t)val_get_int(
                                                   val_list_get(c, 1)),
                                               (size_t)rows));
         strbuf_free(&b);
@@ -328,18 +323,18 @@ static val_t *result(const analyze_rows_t *rows, int k, tally_t *t)
 {
     val_t *o = val_map_new(10), *band = val_map_new(2);
     bool ok = o && band
-              && put(band, "accuracy", share(t->band_right, t->n))
-              && put(band, "baseline", share(t->band_base_right, t->n))
-              && put(o, "rows", val_int((int64_t)t->n))
-              && put(o, "folds", val_int(k))
-              && put(o, "groups", val_int((int64_t)count_groups(rows)))
-              && put(o, "accuracy", share(t->right, t->n))
-              && put(o, "baseline", share(t->base_right, t->n))
-              && put(o, "classes", per_class(t))
-              && put(o, "confusion", confusion(t))
-              && put(o, "band", val_ref(band))
-              && put(o, "inventories", by_group(t))
-              && put(o, "misses", val_ref(t->misses));
+              && an_put(band, "accuracy", share(t->band_right, t->n))
+              && an_put(band, "baseline", share(t->band_base_right, t->n))
+              && an_put(o, "rows", val_int((int64_t)t->n))
+              && an_put(o, "folds", val_int(k))
+              && an_put(o, "groups", val_int((int64_t)count_groups(rows)))
+              && an_put(o, "accuracy", share(t->right, t->n))
+              && an_put(o, "baseline", share(t->base_right, t->n))
+              && an_put(o, "classes", per_class(t))
+              && an_put(o, "confusion", confusion(t))
+              && an_put(o, "band", val_ref(band))
+              && an_put(o, "inventories", by_group(t))
+              && an_put(o, "misses", val_ref(t->misses));
     val_unref(band);
     if (!ok) {
         val_unref(o);

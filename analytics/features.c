@@ -72,6 +72,11 @@ int analyze_band_of(int64_t ms)
 
 /* ---- rows ---------------------------------------------------------------- */
 
+bool an_put(val_t *m, const char *key, val_t *v)
+{
+    return v && val_map_set_take(m, key, strlen(key), v) == MIG_OK;
+}
+
 val_t *an_get(const val_t *m, const char *key)
 {
     return m && val_type(m) == VAL_MAP ? val_map_get(m, key, strlen(key))

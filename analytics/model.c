@@ -239,11 +239,6 @@ static const char *const shape_config[] = {
     "\"iteration_end\": 0, \"strict_shape\": true}",
 };
 
-static bool put(val_t *m, const char *key, val_t *v)
-{
-    return v && val_map_set_take(m, key, strlen(key), v) == MIG_OK;
-}
-
 /* Feature F of row R as the reasons show it: its word, its number, or
  * null when missing. */
 static val_t *feature_value(const analyze_row_t *r, int f)
@@ -272,9 +267,9 @@ static val_t *reasons(const analyze_row_t *r, const float *c)
             break;
         used[best] = true;
         val_t *m = val_map_new(3);
-        bool ok = m && put(m, "feature", val_cstring(analyze_feature_name(best)))
-                  && put(m, "value", feature_value(r, best))
-                  && put(m, "contribution",
+        bool ok = m && an_put(m, "feature", val_cstring(analyze_feature_name(best)))
+                  && an_put(m, "value", feature_value(r, best))
+                  && an_put(m, "contribution",
                          val_double((double)(int)(c[best] * 1000 + 0.5)
                                     / 1000));
         if (!ok || val_list_push_take(l, m) != MIG_OK) {
@@ -293,9 +288,9 @@ static val_t *fallback_reasons(const analyze_model_t *m)
     strbuf_printf(&b, "majority class of %zu labelled rows (fewer than %d "
                   "to train on)", m->rows, ANALYZE_MIN_ROWS);
     val_t *l = val_list_new(1), *r = val_map_new(3);
-    bool ok = !b.oom && l && r && put(r, "feature", val_cstring("fallback"))
-              && put(r, "value", val_cstring(b.data))
-              && put(r, "contribution", val_null())
+    bool ok = !b.oom && l && r && an_put(r, "feature", val_cstring("fallback"))
+              && an_put(r, "value", val_cstring(b.data))
+              && an_put(r, "contribution", val_null())
               && val_list_push(l, r) == MIG_OK;
     strbuf_free(&b);
     val_unref(r);
@@ -326,15 +321,15 @@ static val_t *prediction(const analyze_model_t *m, const analyze_row_t *r,
                     : m->rows ? (double)m->per_class[cls] / (double)m->rows
                               : 0;
     val_t *o = val_map_new(8);
-    bool ok = o && put(o, "file", r->file ? val_cstring(r->file) : val_null())
-              && put(o, "place", r->place ? val_cstring(r->place) : val_null())
-              && put(o, "kind", r->kind ? val_cstring(r->kind) : val_null())
-              && put(o, "name", r->name ? val_cstring(r->name) : val_null())
-              && put(o, "class", val_cstring(analyze_class_name(cls)))
-              && put(o, "probability",
+    bool ok = o && an_put(o, "file", r->file ? val_cstring(r->file) : val_null())
+              && an_put(o, "place", r->place ? val_cstring(r->place) : val_null())
+              && an_put(o, "kind", r->kind ? val_cstring(r->kind) : val_null())
+              && an_put(o, "name", r->name ? val_cstring(r->name) : val_null())
+              && an_put(o, "class", val_cstring(analyze_class_name(cls)))
+              && an_put(o, "probability",
                      val_double((double)(int)(prob * 1000 + 0.5) / 1000))
-              && put(o, "band", val_cstring(analyze_band_name(band)))
-              && put(o, "reasons",
+              && an_put(o, "band", val_cstring(analyze_band_name(band)))
+              && an_put(o, "reasons",
                      p ? reasons(r, c + cls * (ANALYZE_N_FEATURES + 1))
                        : fallback_reasons(m));
     if (!ok) {

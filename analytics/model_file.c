@@ -12,11 +12,6 @@
 /* The version of the file's shape; a file of another is refused. */
 #define MODEL_FILE_VERSION 1
 
-static bool put(val_t *m, const char *key, val_t *v)
-{
-    return v && val_map_set_take(m, key, strlen(key), v) == MIG_OK;
-}
-
 static val_t *iso_time(int64_t ms)
 {
     time_t t = (time_t)(ms / 1000);
@@ -33,15 +28,15 @@ val_t *analyze_model_info(const analyze_model_t *m)
     val_t *o = val_map_new(8), *per = val_map_new(ANALYZE_N_CLASSES);
     bool ok = o && per;
     for (int c = 0; ok && c < ANALYZE_N_CLASSES; c++)
-        ok = put(per, analyze_class_name(c), val_int((int64_t)m->per_class[c]));
-    ok = ok && put(o, "kind", val_cstring(m->cls_booster ? "xgboost"
+        ok = an_put(per, analyze_class_name(c), val_int((int64_t)m->per_class[c]));
+    ok = ok && an_put(o, "kind", val_cstring(m->cls_booster ? "xgboost"
                                                          : "fallback"))
-         && put(o, "trained", iso_time(m->trained_ms))
-         && put(o, "rows", val_int((int64_t)m->rows))
-         && put(o, "runs", val_int((int64_t)m->runs))
-         && put(o, "digest", val_cstring(m->digest))
-         && put(o, "classes", val_ref(per))
-         && put(o, "majority", val_cstring(analyze_class_name(m->majority_cls)));
+         && an_put(o, "trained", iso_time(m->trained_ms))
+         && an_put(o, "rows", val_int((int64_t)m->rows))
+         && an_put(o, "runs", val_int((int64_t)m->runs))
+         && an_put(o, "digest", val_cstring(m->digest))
+         && an_put(o, "classes", val_ref(per))
+         && an_put(o, "majority", val_cstring(analyze_class_name(m->majority_cls)));
     val_unref(per);
     if (!ok) {
         val_unref(o);
@@ -75,7 +70,7 @@ static val_t *vocab_value(const an_vocab_t *v)
                 val_unref(l);
                 l = NULL;
             }
-        if (!put(m, analyze_feature_name(f), l)) {
+        if (!an_put(m, analyze_feature_name(f), l)) {
             val_unref(m);
             return NULL;
         }
@@ -90,14 +85,14 @@ mig_status_t analyze_model_to_json(const analyze_model_t *m, strbuf_t *out)
     for (int f = 0; ok && f < ANALYZE_N_FEATURES; f++)
         ok = val_list_push_take(feats, val_cstring(analyze_feature_name(f)))
              == MIG_OK;
-    ok = ok && put(o, "mig_analyze_model", val_int(MODEL_FILE_VERSION))
-         && put(o, "info", analyze_model_info(m))
-         && put(o, "trained_ms", val_int(m->trained_ms))
-         && put(o, "majority_band", val_int(m->majority_band))
-         && put(o, "features", val_ref(feats))
-         && put(o, "words", vocab_value(&m->vocab))
-         && put(o, "class_booster", booster_text(m->cls_booster))
-         && put(o, "band_booster", booster_text(m->band_booster));
+    ok = ok && an_put(o, "mig_analyze_model", val_int(MODEL_FILE_VERSION))
+         && an_put(o, "info", analyze_model_info(m))
+         && an_put(o, "trained_ms", val_int(m->trained_ms))
+         && an_put(o, "majority_band", val_int(m->majority_band))
+         && an_put(o, "features", val_ref(feats))
+         && an_put(o, "words", vocab_value(&m->vocab))
+         && an_put(o, "class_booster", booster_text(m->cls_booster))
+         && an_put(o, "band_booster", booster_text(m->band_booster));
     mig_status_t st = ok ? val_to_json(o, out, VAL_JSON_PRETTY) : MIG_ENOMEM;
     if (st == MIG_OK)
         strbuf_putc(out, '\n');

@@ -367,6 +367,7 @@ int cmd_new(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_audit(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_doctor(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_metrics(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_analyze(const cli_cmd_t *cmd, const cli_args_t *args);
 
 /* The audit trail of the commands that change state (cmd_audit.c;
  * docs/audit.md). cli_audit_key finds this process's signing key before

@@ -365,6 +365,21 @@ static const cli_opt_t advise_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t analyze_opts[] = {
+    { .name = "train",
+      .help = "train the model on the history of runs and save it" },
+    { .name = "evaluate",
+      .help = "measure the model on runs and inventories held out" },
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above)" },
+    { .name = "model", .arg = "PATH",
+      .help = "the model file (default: analyze-model.json beside the store)" },
+    { .name = "json", .short_name = 'j',
+      .help = "print JSON (docs/analytics.md)" },
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 const cli_cmd_t cli_commands[] = {
     { .name = "check", .run = cmd_check, .operands = "FILE...",
       .min_operands = 1, .max_operands = -1, .opts = check_opts,
@@ -945,6 +960,36 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when the advice was printed (none included); 1 when\n"
           "PLAN has errors; 2 for a usage error or a file that cannot be read;\n"
           "8 when the state store is missing or cannot be read." },
+    { .name = "analyze", .run = cmd_analyze, .operands = "[DIR]",
+      .min_operands = 0, .max_operands = 1, .opts = analyze_opts,
+      .summary = "predict which legacy tools will migrate clean, and how long",
+      .help =
+          "'mig analyze DIR' reads every legacy file under DIR as tools.scan\n"
+          "and tools.read do and predicts, per tool and per file, the outcome\n"
+          "class (clean: migrates clean; recovered: a recover handler fixes it;\n"
+          "human: it fails, is refused or skipped) and the duration band (under\n"
+          "100ms, 100ms to 1s, 1s to 10s, 10s or more), with the probability and\n"
+          "the 3 features that drove it most (XGBoost's contributions). A file's\n"
+          "class is the worst of its tools'. Nothing is changed.\n"
+          "\n"
+          "'mig analyze --train' reads the history of the state store (found as\n"
+          "for 'mig status'): the features of every record a run's tools.read\n"
+          "read, joined by provenance with its outcome, and trains gradient-\n"
+          "boosted trees on them; with fewer than 50 labelled tools the model is\n"
+          "the fallback, the majority class and band, and says so. The model is\n"
+          "saved as analyze-model.json beside the store (--model PATH elsewhere),\n"
+          "with the training data's digest, its date and row count.\n"
+          "\n"
+          "'mig analyze --evaluate' splits the history by run and by inventory\n"
+          "(never by row) into up to 4 folds, predicts each with a model trained\n"
+          "on the others, and prints the accuracy, the majority-class baseline,\n"
+          "precision and recall per class, the confusion matrix and the first\n"
+          "20 misses. docs/analytics.md lists the features and the JSON.\n"
+          "\n"
+          "Exit status: 0 when done; 2 for a usage error, a folder that cannot\n"
+          "be listed, no model or a model of another mig, a history too small\n"
+          "to evaluate (fewer than 2 inventories); 8 when the state store cannot\n"
+          "be read." },
     { .name = "version", .run = cmd_version, .operands = "",
       .min_operands = 0, .max_operands = 0, .opts = help_opts,
       .summary = "print mig's version",

@@ -20,3 +20,5 @@ pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 # http.request: libcurl (its multi interface, on the runtime's libuv loop).
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
+# mig analyze's model: gradient-boosted trees (analytics/model.c).
+pkg_check_modules(XGBOOST REQUIRED IMPORTED_TARGET xgboost)

@@ -76,6 +76,12 @@ mig_status_t adapt_diff(const val_t *old, const val_t *new, val_t **out,
  * MIG_OK, MIG_ENOMEM, or the store's error (its message in
  * store_diags). */
 mig_status_t tools_report_build(store_t *s, int64_t run, val_t **out);
+/* The same, each record also with `item` (the item of the last
+ * tools.normalize or registry.put step that handled it) and
+ * `duration_ms` (those steps' time, retries included), when a step
+ * handled it: what the analytics' labels need (docs/analytics.md), not
+ * part of `mig report`'s shape. */
+mig_status_t tools_report_build_steps(store_t *s, int64_t run, val_t **out);
 
 /* ---- synthetic legacy inventories (tools/gen*.c; docs/gen.md) ---------- */
 

@@ -59,6 +59,8 @@ typedef struct rep {
     val_t *rollback;    /* the rollback-done or -not-needed event, or NULL */
     int64_t steps, unattributed;
     bool oom;
+    bool keep_steps;    /* tools_report_build_steps: each record's item
+                           and time stay in it */
 } rep_t;
 
 /* A file's map keeps, besides the keys of docs/report.md, what the
@@ -238,6 +240,19 @@ static void record_failed(rep_t *r, val_t *rec, int outcome, const char *cls,
     set(r, rec, "error", error_value(r, cls, msg));
 }
 
+/* For tools_report_build_steps: the item of ST, the last step that
+ * handled REC, and its time added to the record's. */
+static void note_step(rep_t *r, val_t *rec, const store_step_t *st)
+{
+    if (!r->keep_steps || !rec)
+        return;
+    val_t *ms = tools_member(rec, "duration_ms");
+    int64_t took = st->ended_ms > st->started_ms && st->started_ms > 0
+                   ? st->ended_ms - st->started_ms : 0;
+    set(r, rec, "item", val_cstring(st->item ? st->item : ""));
+    set(r, rec, "duration_ms", val_int(took + (ms ? val_get_int(ms) : 0)));
+}
+
 /* Sets the name REC has in the registry, that of DESCRIPTOR (a
  * tools.normalize result or a registry.put record), when it is one. */
 static void v2_name(rep_t *r, val_t *rec, const val_t *descriptor)
@@ -327,9 +342,11 @@ static void on_normalize(rep_t *r, const store_step_t *st)
 {
     if (st->state == STORE_STEP_DONE) {
         val_t *d = tools_member(st->result, "descriptor");
-        v2_name(r, record_get(r, tools_member(d, "provenance"),
-                              tools_get_str(d, "kind"),
-                              tools_get_str(d, "name")), d);
+        val_t *it = record_get(r, tools_member(d, "provenance"),
+                               tools_get_str(d, "kind"),
+                               tools_get_str(d, "name"));
+        v2_name(r, it, d);
+        note_step(r, it, st);
     } else if (st->state == STORE_STEP_FAILED) {
         val_t *rec = tools_member(st->args, "record");
         val_t *prov = tools_member(rec, "provenance");
@@ -344,6 +361,7 @@ static void on_normalize(rep_t *r, const store_step_t *st)
             if (st->error_class && strcmp(st->error_class, refusals[i]) == 0)
                 outcome = R_REJECTED;
         record_failed(r, it, outcome, st->error_class, st->error, st->item);
+        note_step(r, it, st);
     }
 }
 
@@ -363,6 +381,7 @@ static void on_put(rep_t *r, const store_step_t *st)
         return;
     }
     v2_name(r, it, rec);
+    note_step(r, it, st);
     if (st->state == STORE_STEP_FAILED) {
         bool conflict = st->error_class
                         && strcmp(st->error_class, "Conflict") == 0;
@@ -633,11 +652,13 @@ static void finish(rep_t *r, val_t *out)
     set(r, out, "totals", totals);
 }
 
-mig_status_t tools_report_build(store_t *s, int64_t run, val_t **out)
+static mig_status_t build(store_t *s, int64_t run, bool keep_steps,
+                          val_t **out)
 {
     *out = NULL;
     rep_t r = { .actions = val_map_new(64), .puts = val_map_new(64),
-                .skipped = val_map_new(8), .files = val_map_new(64) };
+                .skipped = val_map_new(8), .files = val_map_new(64),
+                .keep_steps = keep_steps };
     r.oom = !r.actions || !r.puts || !r.skipped || !r.files;
     mig_status_t st = r.oom ? MIG_ENOMEM : store_event_each(s, run, on_event,
                                                             &r);
@@ -670,4 +691,14 @@ mig_status_t tools_report_build(store_t *s, int64_t run, val_t **out)
     val_unref(r.files);
     val_unref(r.rollback);
     return st;
+}
+
+mig_status_t tools_report_build(store_t *s, int64_t run, val_t **out)
+{
+    return build(s, run, false, out);
+}
+
+mig_status_t tools_report_build_steps(store_t *s, int64_t run, val_t **out)
+{
+    return build(s, run, true, out);
 }

@@ -5,67 +5,22 @@
  * outcome, skips by an enclosing item, rollbacks, the reason's bound;
  * and the store's side of it: a failed step keeps its arguments (schema
  * 4, upgraded from 3). */
-#include "store_fixture.h"
+#include "journal_fixture.h"
 
 #include "mig_stdlib.h"
 
-static store_t *s;
-static int64_t run;
-
-static int setup(void **state)
-{
-    if (make_dir(state) != 0)
-        return -1;
-    s = open_store(STORE_CREATE);
-    run = new_run(s, "p", 1, "h");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    store_close(s);
-    s = NULL;
-    return remove_dir(state);
-}
-
-/* Records a step of ACTION at NODE[ITEM] as the scheduler does: its row
- * (RESULT when done, ARGS when failed: JSON texts or NULL) and its
- * step-done or step-failed event. */
+/* A step with no times (the report does not read them). */
 static void step(const char *node, const char *item, const char *action,
                  store_step_state_t state, const char *result,
                  const char *args, const char *cls, const char *msg)
 {
-    val_t *res = result ? json(result) : NULL, *a = args ? json(args) : NULL;
-    store_step_t st = { .node = node, .item = item, .state = state,
-                        .attempts = 1, .result = res, .args = a,
-                        .error_class = cls, .error = msg };
-    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
-    val_t *d = val_map_new(1);
-    val_map_set_take(d, "action", 6, val_cstring(action));
-    assert_int_equal(store_event(s, run, state == STORE_STEP_DONE
-                                 ? "step-done" : "step-failed", node, item, d),
-                     MIG_OK);
-    val_unref(d);
-    val_unref(res);
-    val_unref(a);
+    journal_step(node, item, action, state, result, args, cls, msg, 0, 0);
 }
 
-/* Journals a registry.put at NODE[ITEM] of the record RECORD (JSON) and
- * leaves it in STATE. */
 static void put_record(const char *node, const char *item, const char *record,
                        store_journal_state_t state)
 {
-    strbuf_t b;
-    strbuf_init(&b);
-    strbuf_printf(&b, "{\"db\": \"r.db\", \"record\": %s}", record);
-    val_t *args = json(b.data);
-    store_journal_t rec = { .node = node, .item = item,
-                            .action = "registry.put",
-                            .kind = STORE_JOURNAL_SELF, .args = args };
-    assert_int_equal(store_journal_intent(s, run, &rec), MIG_OK);
-    assert_int_equal(store_journal_set(s, run, rec.seq, state), MIG_OK);
-    val_unref(args);
-    strbuf_free(&b);
+    journal_put(node, item, record, state);
 }
 
 static val_t *build(void)

@@ -39,6 +39,13 @@ typedef struct reg_store_ops {
     mig_status_t (*get_text)(action_ctx_t *c, reg_store_t *s,
                              const char *kind, const char *name, char **out,
                              size_t *len);
+    /* The first descriptor of KIND, by name, whose aliases list ALIAS,
+     * a new value, or *OUT NULL. Optional (NULL): registry_find_alias
+     * then reads every record of KIND (the folder store: a documented
+     * linear scan). */
+    mig_status_t (*get_alias)(action_ctx_t *c, reg_store_t *s,
+                              const char *kind, const char *alias,
+                              val_t **out);
     /* Stores REC (a descriptor) as KIND NAME, replacing what is there,
      * or removes it (REC NULL). Atomic. */
     mig_status_t (*set)(action_ctx_t *c, reg_store_t *s, const char *kind,
@@ -53,6 +60,10 @@ typedef struct reg_store_ops {
                               const char *kind, const char *after,
                               size_t limit, val_t **out);
 } reg_store_ops_t;
+
+/* The schema version of the SQLite store (docs/registry.md, "The
+ * stores"): 2 has the alias index. */
+#define REGISTRY_SQLITE_VERSION 2
 
 extern const reg_store_ops_t registry_sqlite_ops;
 extern const reg_store_ops_t registry_dir_ops;
@@ -98,6 +109,14 @@ mig_status_t registry_can_create(action_ctx_t *c, const char *db);
  * too). Changes nothing. */
 mig_status_t registry_get_record(action_ctx_t *c, const char *db,
                                  const char *kind, const char *name,
+                                 val_t **out);
+/* Whether REC's aliases list the string ALIAS. */
+bool registry_has_alias(const val_t *rec, const char *alias);
+/* The first record of KIND in DB, by name, whose aliases list ALIAS, a
+ * new value, or *OUT NULL (DB missing too); in a dry run, as earlier
+ * previewed steps would leave the records. Changes nothing. */
+mig_status_t registry_find_alias(action_ctx_t *c, const char *db,
+                                 const char *kind, const char *alias,
                                  val_t **out);
 /* Stores REC (NULL: removes) as KIND NAME in DB, creating DB when REC is
  * a record; removing from a DB that is not there does nothing. */
@@ -185,5 +204,8 @@ mig_status_t registry_pending_get(action_ctx_t *c, const char *db,
                                   bool *found, val_t **out);
 mig_status_t registry_pending_list(action_ctx_t *c, const char *db,
                                    const char *kind, val_t **list);
+/* Whether an earlier preview left something pending for a record of KIND
+ * in DB (false outside a preview). */
+bool registry_pending_any(action_ctx_t *c, const char *db, const char *kind);
 
 #endif

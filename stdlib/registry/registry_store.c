@@ -194,6 +194,46 @@ mig_status_t registry_get_record(action_ctx_t *c, const char *db,
     return st;
 }
 
+bool registry_has_alias(const val_t *rec, const char *alias)
+{
+    val_t *al = stdlib_arg(rec, "aliases");
+    for (size_t i = 0; al && val_type(al) == VAL_LIST && i < val_len(al); i++) {
+        val_t *a = val_list_get(al, i);
+        if (val_type(a) == VAL_STRING && strcmp(val_get_str(a, NULL), alias) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The store's own lookup when it has one and no previewed change of KIND
+ * in DB is pending; else a scan of the records (pending ones included),
+ * which gives the same record: the first by name. */
+mig_status_t registry_find_alias(action_ctx_t *c, const char *db,
+                                 const char *kind, const char *alias,
+                                 val_t **out)
+{
+    const reg_store_ops_t *ops;
+    reg_store_t *s;
+    *out = NULL;
+    bool pending = registry_pending_any(c, db, kind);
+    mig_status_t st = registry_open_db(c, db, REG_READ, &ops, &s);
+    if (st == MIG_OK && s && ops->get_alias && !pending) {
+        st = ops->get_alias(c, s, kind, alias, out);
+        ops->close(s);
+        return st;
+    }
+    if (s)
+        ops->close(s);
+    val_t *all = NULL;
+    if (st == MIG_OK)
+        st = registry_list_records(c, db, kind, &all);
+    for (size_t i = 0; st == MIG_OK && !*out && i < val_len(all); i++)
+        if (registry_has_alias(val_list_get(all, i), alias))
+            *out = val_ref(val_list_get(all, i));
+    val_unref(all);
+    return st;
+}
+
 /* Stores REC (NULL: removes) as KIND NAME in DB, creating DB when REC is
  * a record; removing from a DB that is not there does nothing. */
 mig_status_t registry_set_record(action_ctx_t *c, const char *db,

@@ -59,69 +59,9 @@ static const reg_store_ops_t *store_for(const char *path)
     return NULL;
 }
 
-static int cmp_key_vals(const void *a, const void *b)
-{
-    size_t lx, ly;
-    const char *x = val_get_str(val_map_key(*(val_t *const *)a, 0), &lx);
-    const char *y = val_get_str(val_map_key(*(val_t *const *)b, 0), &ly);
-    int c = memcmp(x, y, lx < ly ? lx : ly);
-    return c ? c : (lx > ly) - (lx < ly);
-}
-
-/* A copy of V whose maps have their keys in byte order; NULL when out of
- * memory. */
-static val_t *sorted_copy(const val_t *v)
-{
-    if (val_type(v) == VAL_LIST) {
-        val_t *l = val_list_new(val_len(v));
-        for (size_t i = 0; l && i < val_len(v); i++)
-            if (val_list_push_take(l, sorted_copy(val_list_get(v, i)))
-                != MIG_OK) {
-                val_unref(l);
-                return NULL;
-            }
-        return l;
-    }
-    if (val_type(v) != VAL_MAP)
-        return val_ref((val_t *)v);
-    size_t n = val_len(v);
-    /* Each entry as a one-entry map, sorted, then joined. */
-    val_t **e = malloc((n ? n : 1) * sizeof *e);
-    val_t *m = e ? val_map_new(n) : NULL;
-    size_t made = 0;
-    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
-    for (; st == MIG_OK && made < n; made++) {
-        e[made] = val_map_new(1);
-        st = e[made] ? val_map_set_key_take(e[made],
-                                            val_ref(val_map_key(v, made)),
-                                            sorted_copy(val_map_value(v, made)))
-                     : MIG_ENOMEM;
-        if (!e[made])
-            break;
-    }
-    if (st == MIG_OK) {
-        qsort(e, n, sizeof *e, cmp_key_vals);
-        for (size_t i = 0; st == MIG_OK && i < n; i++)
-            st = val_map_set_key_take(m, val_ref(val_map_key(e[i], 0)),
-                                      val_ref(val_map_value(e[i], 0)));
-    }
-    for (size_t i = 0; i < made; i++)
-        val_unref(e[i]);
-    free(e);
-    if (st != MIG_OK) {
-        val_unref(m);
-        return NULL;
-    }
-    return m;
-}
-
 mig_status_t registry_canonical(const val_t *v, strbuf_t *out)
 {
-    val_t *s = sorted_copy(v);
-    if (!s)
-        return MIG_ENOMEM;
-    mig_status_t st = val_to_json(s, out, VAL_JSON_PRETTY);
-    val_unref(s);
+    mig_status_t st = val_to_json(v, out, VAL_JSON_PRETTY | VAL_JSON_SORTED);
     strbuf_putc(out, '\n');
     return st == MIG_OK && out->oom ? MIG_ENOMEM : st;
 }

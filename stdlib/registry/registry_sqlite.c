@@ -474,24 +474,6 @@ static sqlite3_stmt *statement(reg_store_t *s, const char *kind, int which)
     return s->q[k][which];
 }
 
-/* Parses the canonical JSON TEXT kept for KIND NAME into *OUT. */
-static mig_status_t parse_row(action_ctx_t *c, const char *text, size_t len,
-                              const char *name, val_t **out)
-{
-    src_t *src = src_from_memory(name, text, len);
-    if (!src)
-        return MIG_ENOMEM;
-    diag_list_t diags;
-    diag_list_init(&diags);
-    mig_status_t st = val_from_json(src, &diags, out);
-    diag_list_free(&diags);
-    src_free(src);
-    if (st == MIG_EINVALID)
-        st = actx_fail(c, "InvalidConfig", "registry: the record '%s' is "
-                       "damaged (not JSON)", name);
-    return st;
-}
-
 static mig_status_t sqlite_get_text(action_ctx_t *c, reg_store_t *s,
                                     const char *kind, const char *name,
                                     char **out, size_t *len)
@@ -524,7 +506,7 @@ static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
     size_t len;
     mig_status_t st = sqlite_get_text(c, s, kind, name, &text, &len);
     if (st == MIG_OK && text)
-        st = parse_row(c, text, len, name, out);
+        st = registry_parse_text(c, text, len, name, out);
     free(text);
     return st;
 }
@@ -579,7 +561,7 @@ static mig_status_t sqlite_get_alias(action_ctx_t *c, reg_store_t *s,
     int rc = sqlite3_step(q);
     mig_status_t st = MIG_OK;
     if (rc == SQLITE_ROW)
-        st = parse_row(c, (const char *)sqlite3_column_text(q, 1),
+        st = registry_parse_text(c, (const char *)sqlite3_column_text(q, 1),
                        (size_t)sqlite3_column_bytes(q, 1),
                        (const char *)sqlite3_column_text(q, 0), out);
     else if (rc != SQLITE_DONE)
@@ -598,11 +580,47 @@ static mig_status_t rows_to_list(action_ctx_t *c, reg_store_t *s,
     int rc = SQLITE_DONE;
     while (st == MIG_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         val_t *v;
-        st = parse_row(c, (const char *)sqlite3_column_text(q, 1),
+        st = registry_parse_text(c, (const char *)sqlite3_column_text(q, 1),
                        (size_t)sqlite3_column_bytes(q, 1),
                        (const char *)sqlite3_column_text(q, 0), &v);
         if (st == MIG_OK)
             st = val_list_push_take(l, v);
+    }
+    if (st == MIG_OK && rc != SQLITE_DONE)
+        st = fail_db(c, s->db, "list");
+    sqlite3_finalize(q);
+    if (st != MIG_OK) {
+        val_unref(l);
+        return st;
+    }
+    *out = l;
+    return MIG_OK;
+}
+
+static mig_status_t sqlite_list_text(action_ctx_t *c, reg_store_t *s,
+                                     const char *kind, val_t **out)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT name, json FROM %s ORDER BY name",
+             registry_kind_table(kind));
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fail_db(c, s->db, "list");
+    val_t *l = val_list_new(8);
+    mig_status_t st = l ? MIG_OK : MIG_ENOMEM;
+    int rc = SQLITE_DONE;
+    while (st == MIG_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        val_t *m = val_map_new(2);
+        const char *text = (const char *)sqlite3_column_text(q, 1);
+        st = m ? val_map_set_take(m, "name", 4, val_cstring(
+                     (const char *)sqlite3_column_text(q, 0))) : MIG_ENOMEM;
+        if (st == MIG_OK)
+            st = val_map_set_take(m, "text", 4, val_string(text ? text : "",
+                                  (size_t)sqlite3_column_bytes(q, 1)));
+        if (st == MIG_OK)
+            st = val_list_push_take(l, m);      /* takes M either way */
+        else
+            val_unref(m);
     }
     if (st == MIG_OK && rc != SQLITE_DONE)
         st = fail_db(c, s->db, "list");
@@ -647,5 +665,6 @@ const reg_store_ops_t registry_sqlite_ops = {
     .name = "sqlite", .fits = sqlite_fits, .open = sqlite_open,
     .close = sqlite_close, .get = sqlite_get, .get_text = sqlite_get_text,
     .get_alias = sqlite_get_alias, .set = sqlite_set,
+    .list_text = sqlite_list_text,
     .list = sqlite_list, .list_page = sqlite_list_page,
 };

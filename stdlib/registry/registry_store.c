@@ -190,6 +190,23 @@ mig_status_t registry_set_record(action_ctx_t *c, const char *db,
     return st;
 }
 
+mig_status_t registry_parse_text(action_ctx_t *c, const char *text, size_t len,
+                              const char *name, val_t **out)
+{
+    src_t *src = src_from_memory(name, text, len);
+    if (!src)
+        return MIG_ENOMEM;
+    diag_list_t diags;
+    diag_list_init(&diags);
+    mig_status_t st = val_from_json(src, &diags, out);
+    diag_list_free(&diags);
+    src_free(src);
+    if (st == MIG_EINVALID)
+        st = actx_fail(c, "InvalidConfig", "registry: the record '%s' is "
+                       "damaged (not JSON)", name);
+    return st;
+}
+
 /* ---- the resource: "registry:DB#KIND/NAME" ----------------------------- */
 
 
@@ -233,24 +250,86 @@ static mig_status_t state_text(const val_t *rec, strbuf_t *out)
  * text, BLAKE2b-256 collisions aside). Any other bytes (a row another
  * program wrote) are parsed as before, so the state never depends on
  * the path taken. */
-static char known[REGISTRY_KNOWN][BLOB_HEX];
-static size_t n_known, next_known;
+static struct {
+    unsigned char (*slot)[32];  /* hashes as bytes; all zero: empty */
+    size_t cap, n;              /* cap a power of two, n < cap / 2 */
+} known;
+
+/* HEX (64 hex digits) as 32 bytes into OUT. */
+static void hex_bytes(const char *hex, unsigned char out[32])
+{
+    for (size_t i = 0; i < 32; i++) {
+        unsigned v = 0;
+        for (size_t j = 0; j < 2; j++) {
+            char ch = hex[2 * i + j];
+            v = v * 16 + (unsigned)(ch <= '9' ? ch - '0' : ch - 'a' + 10);
+        }
+        out[i] = (unsigned char)v;
+    }
+}
+
+/* The slot of H in the known set: where it is, or the empty one where it
+ * would go (the hashes are uniform: their first bytes are the index). */
+static unsigned char *known_slot(const unsigned char h[32])
+{
+    size_t i;
+    memcpy(&i, h, sizeof i);
+    static const unsigned char empty[32];
+    for (i &= known.cap - 1;; i = (i + 1) & (known.cap - 1))
+        if (memcmp(known.slot[i], h, 32) == 0
+            || memcmp(known.slot[i], empty, 32) == 0)
+            return known.slot[i];
+}
+
+/* Doubles the known set; false when out of memory (it stays as it is). */
+static bool known_grow(void)
+{
+    size_t cap = known.cap ? known.cap * 2 : 1024;
+    unsigned char (*old)[32] = known.slot;
+    size_t old_cap = known.cap;
+    static const unsigned char empty[32];
+    if (!(known.slot = calloc(cap, 32))) {
+        known.slot = old;
+        return false;
+    }
+    known.cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (memcmp(old[i], empty, 32) != 0)
+            memcpy(known_slot(old[i]), old[i], 32);
+    free(old);
+    return true;
+}
 
 void registry_note_canonical(const char *text, size_t len)
 {
-    blobs_hash(text, len, known[next_known]);
-    next_known = (next_known + 1) % REGISTRY_KNOWN;
-    if (n_known < REGISTRY_KNOWN)
-        n_known++;
+    char hex[BLOB_HEX];
+    unsigned char h[32];
+    blobs_hash(text, len, hex);
+    hex_bytes(hex, h);
+    if (known.n + 1 > known.cap / 2 && !known_grow())
+        return;     /* not noted: such a text is parsed, as any other */
+    unsigned char *at = known_slot(h);
+    if (memcmp(at, h, 32) != 0) {
+        memcpy(at, h, 32);
+        known.n++;
+    }
+}
+
+bool registry_known_canonical(const char *hex)
+{
+    unsigned char h[32];
+    if (!known.cap)
+        return false;
+    hex_bytes(hex, h);
+    return memcmp(known_slot(h), h, 32) == 0;
 }
 
 /* Whether HEX, the hash of a stored text, is known to be the hash of a
  * canonical text: noted, or "record:HEX" among EXPECT's strings. */
 static bool known_canonical(const char *hex, const val_t *expect)
 {
-    for (size_t i = 0; i < n_known; i++)
-        if (strcmp(known[i], hex) == 0)
-            return true;
+    if (registry_known_canonical(hex))
+        return true;
     for (size_t i = 0; expect && i < val_len(expect); i++) {
         const val_t *e = val_list_get(expect, i);
         size_t n = 0;
@@ -344,6 +423,24 @@ mig_status_t registry_list_records(action_ctx_t *c, const char *db,
         ops->close(s);
     /* In a dry run, as earlier previewed steps would leave them. */
     return st == MIG_OK ? registry_pending_list(c, db, kind, out) : st;
+}
+
+mig_status_t registry_list_texts(action_ctx_t *c, const char *db,
+                                 const char *kind, val_t **out)
+{
+    const reg_store_ops_t *ops;
+    reg_store_t *s;
+    *out = NULL;
+    mig_status_t st = registry_open_db(c, db, REG_READ, &ops, &s);
+    if (st == MIG_OK && s && ops->list_text)
+        st = ops->list_text(c, s, kind, out);
+    else if (st == MIG_OK && !s && ops->list_text) {
+        *out = val_list_new(0);
+        st = *out ? MIG_OK : MIG_ENOMEM;
+    }
+    if (s)
+        ops->close(s);
+    return st;
 }
 
 mig_status_t registry_list_page(action_ctx_t *c, const char *db,

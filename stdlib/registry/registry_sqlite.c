@@ -570,19 +570,40 @@ static mig_status_t sqlite_get_alias(action_ctx_t *c, reg_store_t *s,
     return st;
 }
 
-/* Every row Q (name, json; its parameters bound) gives, parsed, as a new
- * list in *OUT; Q is finalized. */
+/* The row Q is on (name, json) as a new value in *OUT: the record parsed
+ * (PARSE), or {name, text} unparsed. */
+static mig_status_t row_value(action_ctx_t *c, sqlite3_stmt *q, bool parse,
+                              val_t **out)
+{
+    const char *name = (const char *)sqlite3_column_text(q, 0);
+    const char *text = (const char *)sqlite3_column_text(q, 1);
+    size_t len = (size_t)sqlite3_column_bytes(q, 1);
+    if (parse)
+        return registry_parse_text(c, text, len, name, out);
+    val_t *m = val_map_new(2);
+    mig_status_t st = m ? val_map_set_take(m, "name", 4, val_cstring(name))
+                        : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "text", 4, val_string(text ? text : "", len));
+    if (st != MIG_OK) {
+        val_unref(m);
+        return st;
+    }
+    *out = m;
+    return MIG_OK;
+}
+
+/* Every row Q (name, json; its parameters bound) gives, as row_value
+ * makes it, as a new list in *OUT; Q is finalized. */
 static mig_status_t rows_to_list(action_ctx_t *c, reg_store_t *s,
-                                 sqlite3_stmt *q, val_t **out)
+                                 sqlite3_stmt *q, bool parse, val_t **out)
 {
     val_t *l = val_list_new(8);
     mig_status_t st = l ? MIG_OK : MIG_ENOMEM;
     int rc = SQLITE_DONE;
     while (st == MIG_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         val_t *v;
-        st = registry_parse_text(c, (const char *)sqlite3_column_text(q, 1),
-                       (size_t)sqlite3_column_bytes(q, 1),
-                       (const char *)sqlite3_column_text(q, 0), &v);
+        st = row_value(c, q, parse, &v);
         if (st == MIG_OK)
             st = val_list_push_take(l, v);
     }
@@ -597,8 +618,9 @@ static mig_status_t rows_to_list(action_ctx_t *c, reg_store_t *s,
     return MIG_OK;
 }
 
-static mig_status_t sqlite_list_text(action_ctx_t *c, reg_store_t *s,
-                                     const char *kind, val_t **out)
+/* Every row of KIND, by name, parsed (PARSE) or not (rows_to_list). */
+static mig_status_t list_rows(action_ctx_t *c, reg_store_t *s,
+                              const char *kind, bool parse, val_t **out)
 {
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT name, json FROM %s ORDER BY name",
@@ -606,43 +628,19 @@ static mig_status_t sqlite_list_text(action_ctx_t *c, reg_store_t *s,
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
         return fail_db(c, s->db, "list");
-    val_t *l = val_list_new(8);
-    mig_status_t st = l ? MIG_OK : MIG_ENOMEM;
-    int rc = SQLITE_DONE;
-    while (st == MIG_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        val_t *m = val_map_new(2);
-        const char *text = (const char *)sqlite3_column_text(q, 1);
-        st = m ? val_map_set_take(m, "name", 4, val_cstring(
-                     (const char *)sqlite3_column_text(q, 0))) : MIG_ENOMEM;
-        if (st == MIG_OK)
-            st = val_map_set_take(m, "text", 4, val_string(text ? text : "",
-                                  (size_t)sqlite3_column_bytes(q, 1)));
-        if (st == MIG_OK)
-            st = val_list_push_take(l, m);      /* takes M either way */
-        else
-            val_unref(m);
-    }
-    if (st == MIG_OK && rc != SQLITE_DONE)
-        st = fail_db(c, s->db, "list");
-    sqlite3_finalize(q);
-    if (st != MIG_OK) {
-        val_unref(l);
-        return st;
-    }
-    *out = l;
-    return MIG_OK;
+    return rows_to_list(c, s, q, parse, out);
+}
+
+static mig_status_t sqlite_list_text(action_ctx_t *c, reg_store_t *s,
+                                     const char *kind, val_t **out)
+{
+    return list_rows(c, s, kind, false, out);
 }
 
 static mig_status_t sqlite_list(action_ctx_t *c, reg_store_t *s,
                                 const char *kind, val_t **out)
 {
-    char sql[96];
-    snprintf(sql, sizeof sql, "SELECT name, json FROM %s ORDER BY name",
-             registry_kind_table(kind));
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return fail_db(c, s->db, "list");
-    return rows_to_list(c, s, q, out);
+    return list_rows(c, s, kind, true, out);
 }
 
 /* Names compare bytewise (SQLite's BINARY collation), as list sorts. */
@@ -658,7 +656,7 @@ static mig_status_t sqlite_list_page(action_ctx_t *c, reg_store_t *s,
         return fail_db(c, s->db, "list");
     sqlite3_bind_text(q, 1, after ? after : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, (sqlite3_int64)limit);
-    return rows_to_list(c, s, q, out);
+    return rows_to_list(c, s, q, true, out);
 }
 
 const reg_store_ops_t registry_sqlite_ops = {

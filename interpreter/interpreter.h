@@ -207,6 +207,10 @@ enum {
      * the state store, which reads it back sealed (val_secret_unseal);
      * without the flag a secret is written "***". */
     VAL_JSON_SEALED = 1u << 2,
+    /* Every map's entries in the byte order of their keys (a key that
+     * starts another first), not as inserted: canonical JSON (the
+     * registry's records and digests). A secret's recipe is not sorted. */
+    VAL_JSON_SORTED = 1u << 3,
 };
 /* Appends V as JSON (no trailing newline). Durations become strings in
  * their canonical text, secrets "***" (see VAL_JSON_SEALED). MIG_ENOMEM

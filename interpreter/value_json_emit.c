@@ -1,9 +1,30 @@
 /* value_json_emit.c: values to JSON, written directly: keys in insertion
- * order, doubles as the shortest text that reads back to them (1.0, 0.1,
- * 1e+300), durations as strings in their canonical text ("1m30s"), secrets
- * as "***" (or their recipe, for the store), compact or pretty (two
- * spaces), optionally ASCII only. */
+ * order (or in byte order), doubles as the shortest text that reads back
+ * to them (1.0, 0.1, 1e+300), durations as strings in their canonical
+ * text ("1m30s"), secrets as "***" (or their recipe, for the store),
+ * compact or pretty (two spaces), optionally ASCII only. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "interpreter_int.h"
+
+/* A map's key and its place, for VAL_JSON_SORTED. */
+typedef struct key_at {
+    const char *key;
+    size_t len, at;
+} key_at_t;
+
+/* Keys in byte order; a key that is the start of another goes first. */
+static int cmp_keys(const void *a, const void *b)
+{
+    const key_at_t *x = a, *y = b;
+    int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Map entries up to this many are sorted on the stack; more in memory
+ * from malloc. */
+#define SORT_ON_STACK 16
 
 static void newline(strbuf_t *b, unsigned flags, unsigned depth)
 {
@@ -47,7 +68,8 @@ static void write_json(const val_t *v, strbuf_t *b, unsigned flags,
             return;
         }
         strbuf_puts(b, "{\"$secret\":");
-        write_json(val_secret_recipe(v), b, flags & ~VAL_JSON_PRETTY, depth);
+        write_json(val_secret_recipe(v), b,
+                   flags & ~(VAL_JSON_PRETTY | VAL_JSON_SORTED), depth);
         strbuf_putc(b, '}');
         return;
     case VAL_LIST:
@@ -56,21 +78,37 @@ static void write_json(const val_t *v, strbuf_t *b, unsigned flags,
     }
     bool is_map = val_type(v) == VAL_MAP;
     size_t n = val_len(v);
+    /* The order of a map's entries: as inserted, or sorted by key. */
+    key_at_t on_stack[SORT_ON_STACK], *order = NULL;
+    if (is_map && n > 1 && (flags & VAL_JSON_SORTED)) {
+        order = n <= SORT_ON_STACK ? on_stack : malloc(n * sizeof *order);
+        if (!order) {
+            b->oom = true;
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            order[i].key = val_get_str(val_map_key(v, i), &order[i].len);
+            order[i].at = i;
+        }
+        qsort(order, n, sizeof *order, cmp_keys);
+    }
     strbuf_putc(b, is_map ? '{' : '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
             strbuf_putc(b, ',');
         newline(b, flags, depth + 1);
         if (is_map) {
-            size_t len;
-            const char *k = val_get_str(val_map_key(v, i), &len);
+            size_t at = order ? order[i].at : i, len;
+            const char *k = val_get_str(val_map_key(v, at), &len);
             val_json_quote(b, k, len, ascii);
             strbuf_puts(b, flags & VAL_JSON_PRETTY ? ": " : ":");
-            write_json(val_map_value(v, i), b, flags, depth + 1);
+            write_json(val_map_value(v, at), b, flags, depth + 1);
         } else {
             write_json(val_list_get(v, i), b, flags, depth + 1);
         }
     }
+    if (order != on_stack)
+        free(order);
     if (n)
         newline(b, flags, depth);
     strbuf_putc(b, is_map ? '}' : ']');

@@ -50,11 +50,27 @@ static bool proc_stat(int64_t pid, char *state, int64_t *pgrp,
     return true;
 }
 
+/* PID's start time, 0 when it has none: no such process, or no process
+ * at all (PID 0: a call journaled as begun that starts none, such as an
+ * HTTP request, which must not read /proc for it). */
 static int64_t start_ticks(int64_t pid)
 {
     char state;
     int64_t pgrp, ticks;
-    return proc_stat(pid, &state, &pgrp, &ticks) ? ticks : 0;
+    return pid > 0 && proc_stat(pid, &state, &pgrp, &ticks) ? ticks : 0;
+}
+
+/* This machine's name, read once per process (a call journaled as begun
+ * records it: one HTTP request each). */
+static char *host_name(void)
+{
+    static char host[256];
+    static bool known;
+    if (!known) {
+        gethostname(host, sizeof host - 1);
+        known = true;
+    }
+    return host;
 }
 
 mig_status_t sched_host_started(void *data, int64_t run, int64_t seq,
@@ -62,11 +78,9 @@ mig_status_t sched_host_started(void *data, int64_t run, int64_t seq,
                                 bool (*go)(void *), void *go_data)
 {
     store_t *s = data;
-    char host[256] = "";
-    gethostname(host, sizeof host - 1);
     store_process_t p = { .seq = seq, .role = (store_proc_role_t)role,
                           .pid = pid, .pgid = pgid,
-                          .start_ticks = start_ticks(pid), .host = host,
+                          .start_ticks = start_ticks(pid), .host = host_name(),
                           .started_ms = store_now_ms() };
     mig_status_t st = store_process_put(s, run, &p);
     if (st == MIG_OK)
@@ -245,9 +259,7 @@ settle_verdict_t sched_settle(const settle_env_t *e, int64_t seq, int role,
         *why = text("its command never started");
         return SETTLE_NOT_RUN;
     }
-    char host[256] = "";
-    gethostname(host, sizeof host - 1);
-    bool here = strcmp(p.host, host) == 0;
+    bool here = strcmp(p.host, host_name()) == 0;
     settle_verdict_t v = SETTLE_ASK;
     /* A call that began without a process of its own (an HTTP request:
      * pid 0) has nothing to stop; it is settled the same way. */

@@ -392,18 +392,6 @@ static mig_status_t put_applied(action_ctx_t *c, const val_t *args,
 
 /* ---- registry.get, list, count ------------------------------------------- */
 
-/* Whether REC lists NAME among its aliases. */
-static bool has_alias(const val_t *rec, const char *name)
-{
-    val_t *al = stdlib_arg(rec, "aliases");
-    for (size_t i = 0; al && val_type(al) == VAL_LIST && i < val_len(al); i++) {
-        val_t *a = val_list_get(al, i);
-        if (val_type(a) == VAL_STRING && strcmp(val_get_str(a, NULL), name) == 0)
-            return true;
-    }
-    return false;
-}
-
 static mig_status_t registry_get(action_ctx_t *c, const val_t *args,
                                  val_t **out)
 {
@@ -416,14 +404,10 @@ static mig_status_t registry_get(action_ctx_t *c, const val_t *args,
      * row, which sees what earlier previews would leave. */
     if (registry_remote_db(db) && actx_mode(c) != ACTX_PREVIEW)
         return registry_remote_get(c, "registry.get", args, kind, true, out);
-    val_t *rec = NULL, *all = NULL;
+    val_t *rec = NULL;
     mig_status_t st = registry_get_record(c, db, kind, name, &rec);
     if (st == MIG_OK && !rec)
-        st = registry_list_records(c, db, kind, &all);
-    for (size_t i = 0; st == MIG_OK && !rec && i < val_len(all); i++)
-        if (has_alias(val_list_get(all, i), name))
-            rec = val_ref(val_list_get(all, i));
-    val_unref(all);
+        st = registry_find_alias(c, db, kind, name, &rec);
     if (st == MIG_OK && !rec)
         st = actx_fail(c, "MissingDependency", "registry.get: no %s named "
                        "'%s' in %s", kind, name, db);
@@ -551,7 +535,7 @@ static mig_status_t change_alias(action_ctx_t *c, const val_t *args,
     if (!alias || !*alias)
         return actx_fail(c, "InvalidConfig", "registry.alias: the alias "
                          "must be a non-empty string");
-    if (has_alias(have, alias) || strcmp(alias, name) == 0) {
+    if (registry_has_alias(have, alias) || strcmp(alias, name) == 0) {
         *next = val_ref((val_t *)have);
         *outcome = "kept";
         return MIG_OK;
@@ -596,7 +580,7 @@ static bool done_deprecate(const val_t *args, const val_t *have)
 
 static bool done_alias(const val_t *args, const val_t *have)
 {
-    return have && has_alias(have, stdlib_arg_str(args, "alias"));
+    return have && registry_has_alias(have, stdlib_arg_str(args, "alias"));
 }
 
 /* A changing action on one record that is there: its name, its change,

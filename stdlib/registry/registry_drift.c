@@ -4,6 +4,7 @@
  * the registry's now; the field-level diff of a changed record is the
  * preview's (registry_diff); and the plan that brings the registry back
  * (`mig drift --fix`), written from the records' kept content. */
+#define _GNU_SOURCE     /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,96 @@ mig_status_t registry_drift_text(const val_t *rec, strbuf_t *out)
     }
     if (st == MIG_OK)
         st = registry_canonical(m, out);
+    val_unref(m);
+    return st;
+}
+
+/* ---- drift text from canonical bytes -------------------------------------
+ * The drift text of a record is its canonical JSON without its top-level
+ * bookkeeping fields. When the stored text is known to be canonical
+ * (registry_known_canonical: this process wrote it), those fields are cut
+ * out of the text itself: in canonical JSON (two-space indent, strings
+ * with every control character escaped) each top-level member starts a
+ * line with exactly two spaces and a quote, and nothing else does, so the
+ * members are the pieces between those starts, and what is left of them,
+ * joined again, is the text registry_drift_text writes for the parsed
+ * record. */
+
+/* Appends to OUT the drift text of TEXT (LEN bytes, canonical) and sets
+ * *NAME and *NLEN to its "name" (plain characters); false (OUT as it
+ * was) when TEXT is not of that shape, or its name is not plain. */
+static bool drift_from_canonical(const char *text, size_t len, strbuf_t *out,
+                                 const char **name, size_t *nlen)
+{
+    static const char start[] = "\n  \"";
+    if (len < 8 || memcmp(text, "{\n  \"", 5) != 0
+        || memcmp(text + len - 3, "\n}\n", 3) != 0)
+        return false;
+    size_t mark = out->len;
+    bool any = false;
+    *name = NULL;
+    strbuf_puts(out, "{\n");
+    const char *p = text + 2, *end = text + len - 3;
+    while (p < end) {
+        const char *next = memmem(p + 1, (size_t)(end - p - 1), start,
+                                  sizeof start - 1);
+        const char *stop = next ? next - 1 : end;   /* the ',' or the end */
+        const char *key = p + 3;
+        const char *q = stop > key ? memchr(key, '"', (size_t)(stop - key))
+                                   : NULL;
+        if (!q || (next && *stop != ',') || q + 3 > stop || q[1] != ':') {
+            out->len = mark;
+            return false;
+        }
+        if (q - key == 4 && memcmp(key, "name", 4) == 0 && q[3] == '"') {
+            *name = q + 4;
+            const char *close = memchr(*name, '"', (size_t)(stop - *name));
+            *nlen = close ? (size_t)(close - *name) : 0;
+            if (!close || memchr(*name, '\\', *nlen) || close + 1 != stop)
+                *name = NULL;
+        }
+        if (!registry_bookkeeping(key, (size_t)(q - key))) {
+            if (any)
+                strbuf_puts(out, ",\n");
+            strbuf_put(out, p, (size_t)(stop - p));
+            any = true;
+        }
+        p = next ? next + 1 : end;
+    }
+    if (!*name) {
+        out->len = mark;
+        return false;
+    }
+    if (!any) {
+        out->len = mark;
+        strbuf_puts(out, "{}");
+    } else
+        strbuf_puts(out, "\n}");
+    strbuf_putc(out, '\n');
+    return true;
+}
+
+/* Appends {kind, name, digest, text} to OUT: the drift text in B (taken
+ * here), NAME (NLEN bytes). */
+static mig_status_t push_entry(val_t *out, const char *kind, const char *name,
+                               size_t nlen, strbuf_t *b)
+{
+    char hex[BLOB_HEX];
+    blobs_hash(b->data ? b->data : "", b->len, hex);
+    val_t *m = b->oom ? NULL : val_map_new(4);
+    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "kind", 4, val_cstring(kind));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "name", 4, val_string(name, nlen));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "digest", 6, val_cstring(hex));
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "text", 4, val_string(b->data ? b->data : "",
+                                                       b->len));
+    strbuf_free(b);
+    if (st == MIG_OK)
+        return val_list_push_take(out, m);
     val_unref(m);
     return st;
 }
@@ -55,6 +146,33 @@ static mig_status_t push_now(val_t *out, const char *kind, const val_t *rec)
     return st;
 }
 
+/* Appends the entry of the stored row R ({name, text}) of KIND to OUT:
+ * from its bytes when they are known canonical and name the row's record,
+ * else from the record parsed. */
+static mig_status_t push_row(action_ctx_t *c, val_t *out, const char *kind,
+                             const val_t *r)
+{
+    size_t len, rlen, nlen = 0;
+    const char *text = val_get_str(val_map_get(r, "text", 4), &len);
+    const char *row = val_get_str(val_map_get(r, "name", 4), &rlen);
+    const char *name;
+    char hex[BLOB_HEX];
+    strbuf_t b;
+    strbuf_init(&b);
+    blobs_hash(text, len, hex);
+    if (registry_known_canonical(hex)
+        && drift_from_canonical(text, len, &b, &name, &nlen)
+        && nlen == rlen && memcmp(name, row, rlen) == 0)
+        return push_entry(out, kind, name, nlen, &b);
+    strbuf_free(&b);
+    val_t *rec = NULL;
+    mig_status_t st = registry_parse_text(c, text, len, row, &rec);
+    if (st == MIG_OK)
+        st = push_now(out, kind, rec);
+    val_unref(rec);
+    return st;
+}
+
 mig_status_t registry_records_now(action_ctx_t *c, const char *db,
                                   val_t **out)
 {
@@ -62,10 +180,15 @@ mig_status_t registry_records_now(action_ctx_t *c, const char *db,
     mig_status_t st = all ? MIG_OK : MIG_ENOMEM;
     const char *kind;
     for (size_t k = 0; st == MIG_OK && (kind = registry_kind_at(k)); k++) {
-        val_t *recs = NULL;
-        st = registry_list_records(c, db, kind, &recs);
-        for (size_t i = 0; st == MIG_OK && i < val_len(recs); i++)
+        val_t *rows = NULL, *recs = NULL;
+        st = registry_list_texts(c, db, kind, &rows);
+        for (size_t i = 0; st == MIG_OK && rows && i < val_len(rows); i++)
+            st = push_row(c, all, kind, val_list_get(rows, i));
+        if (st == MIG_OK && !rows)
+            st = registry_list_records(c, db, kind, &recs);
+        for (size_t i = 0; st == MIG_OK && recs && i < val_len(recs); i++)
             st = push_now(all, kind, val_list_get(recs, i));
+        val_unref(rows);
         val_unref(recs);
     }
     if (st != MIG_OK) {

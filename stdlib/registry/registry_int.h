@@ -42,10 +42,23 @@ typedef struct reg_store_ops {
     mig_status_t (*get_text)(action_ctx_t *c, reg_store_t *s,
                              const char *kind, const char *name, char **out,
                              size_t *len);
+    /* The first descriptor of KIND, by name, whose aliases list ALIAS,
+     * a new value, or *OUT NULL. Optional (NULL): registry_find_alias
+     * then reads every record of KIND (the folder store: a documented
+     * linear scan). */
+    mig_status_t (*get_alias)(action_ctx_t *c, reg_store_t *s,
+                              const char *kind, const char *alias,
+                              val_t **out);
     /* Stores REC (a descriptor) as KIND NAME, replacing what is there,
      * or removes it (REC NULL). Atomic. */
     mig_status_t (*set)(action_ctx_t *c, reg_store_t *s, const char *kind,
                         const char *name, const val_t *rec);
+    /* Every record of KIND as stored, unparsed: a new list, by name, of
+     * {name, text} maps (the row's name; the text as get_text gives it).
+     * Optional (NULL): registry_records_now then parses what list
+     * gives. */
+    mig_status_t (*list_text)(action_ctx_t *c, reg_store_t *s,
+                              const char *kind, val_t **out);
     /* Every descriptor of KIND, sorted by name, as a new list. */
     mig_status_t (*list)(action_ctx_t *c, reg_store_t *s, const char *kind,
                          val_t **out);
@@ -56,6 +69,10 @@ typedef struct reg_store_ops {
                               const char *kind, const char *after,
                               size_t limit, val_t **out);
 } reg_store_ops_t;
+
+/* The schema version of the SQLite store (docs/registry.md, "The
+ * stores"): 2 has the alias index. */
+#define REGISTRY_SQLITE_VERSION 2
 
 extern const reg_store_ops_t registry_sqlite_ops;
 extern const reg_store_ops_t registry_dir_ops;
@@ -70,6 +87,11 @@ const char *registry_kind_table(const char *kind);
 /* The record kind I (0, 1, ...: "tool", "server", "rag"), NULL past the
  * last. */
 const char *registry_kind_at(size_t i);
+/* Parses TEXT (LEN bytes), the JSON a store keeps for the record NAME,
+ * into *OUT (a new value); InvalidConfig ("the record 'NAME' is damaged
+ * (not JSON)") when it is no JSON. */
+mig_status_t registry_parse_text(action_ctx_t *c, const char *text,
+                                 size_t len, const char *name, val_t **out);
 /* Appends the canonical JSON of V (keys sorted, two-space indent, a final
  * newline): what a store keeps and what digests are taken of. */
 mig_status_t registry_canonical(const val_t *v, strbuf_t *out);
@@ -82,12 +104,16 @@ mig_status_t registry_state_text(const val_t *rec,
                                                       strbuf_t *out),
                                  strbuf_t *out);
 
-/* Notes that TEXT (LEN bytes), just stored, is a record's canonical JSON,
- * so that registry_record_state can take the hash of those bytes as the
- * record's state without parsing them again: the hashes of the last
- * REGISTRY_KNOWN texts noted are kept (this process only). */
-#define REGISTRY_KNOWN 64
+/* Notes that TEXT (LEN bytes), just stored, is a record's canonical
+ * JSON, so that the state of the record (registry_record_state) and its
+ * drift text (registry_records_now) can be taken from those bytes without
+ * parsing them: the BLAKE2b-256 of every text noted is kept for the rest
+ * of the process (32 bytes each, in a table twice that size; when memory
+ * runs out the text is not noted, and is parsed as any other). */
 void registry_note_canonical(const char *text, size_t len);
+/* Whether HEX (blobs_hash of a stored text) is the hash of a text noted
+ * by registry_note_canonical. */
+bool registry_known_canonical(const char *hex);
 
 /* How a registry record's resource id starts: "registry:DB#KIND/NAME". */
 #define REGISTRY_ID_PREFIX "registry:"
@@ -111,6 +137,14 @@ mig_status_t registry_can_create(action_ctx_t *c, const char *db);
 mig_status_t registry_get_record(action_ctx_t *c, const char *db,
                                  const char *kind, const char *name,
                                  val_t **out);
+/* Whether REC's aliases list the string ALIAS. */
+bool registry_has_alias(const val_t *rec, const char *alias);
+/* The first record of KIND in DB, by name, whose aliases list ALIAS, a
+ * new value, or *OUT NULL (DB missing too); in a dry run, as earlier
+ * previewed steps would leave the records. Changes nothing. */
+mig_status_t registry_find_alias(action_ctx_t *c, const char *db,
+                                 const char *kind, const char *alias,
+                                 val_t **out);
 /* Stores REC (NULL: removes) as KIND NAME in DB, creating DB when REC is
  * a record; removing from a DB that is not there does nothing. */
 mig_status_t registry_set_record(action_ctx_t *c, const char *db,
@@ -120,6 +154,12 @@ mig_status_t registry_set_record(action_ctx_t *c, const char *db,
  * not there). */
 mig_status_t registry_list_records(action_ctx_t *c, const char *db,
                                    const char *kind, val_t **out);
+
+/* The records of KIND in DB as the store keeps them (list_text), a new
+ * list; *OUT NULL when the store cannot give them so (the caller parses
+ * registry_list_records), an empty list when DB is not there. */
+mig_status_t registry_list_texts(action_ctx_t *c, const char *db,
+                                 const char *kind, val_t **out);
 
 /* One page of registry_list_records: at most LIMIT records of KIND in
  * DB whose names sort after AFTER (NULL: from the first), by name, as a
@@ -259,5 +299,8 @@ mig_status_t registry_pending_get(action_ctx_t *c, const char *db,
                                   bool *found, val_t **out);
 mig_status_t registry_pending_list(action_ctx_t *c, const char *db,
                                    const char *kind, val_t **list);
+/* Whether an earlier preview left something pending for a record of KIND
+ * in DB (false outside a preview). */
+bool registry_pending_any(action_ctx_t *c, const char *db, const char *kind);
 
 #endif

@@ -43,6 +43,23 @@ mig_status_t registry_pending_get(action_ctx_t *c, const char *db,
     return st;
 }
 
+bool registry_pending_any(action_ctx_t *c, const char *db, const char *kind)
+{
+    const val_t *pending = actx_pending(c);
+    if (!pending || !val_len(pending))
+        return false;
+    strbuf_t prefix;
+    strbuf_init(&prefix);
+    bool any = registry_make_id(db, kind, "", &prefix) != MIG_OK;
+    for (size_t i = 0; !any && i < val_len(pending); i++) {
+        size_t len;
+        const char *id = val_get_str(val_map_key(pending, i), &len);
+        any = len > prefix.len && memcmp(id, prefix.data, prefix.len) == 0;
+    }
+    strbuf_free(&prefix);
+    return any;
+}
+
 static int by_name(const void *a, const void *b)
 {
     const char *x = stdlib_arg_str(*(val_t *const *)a, "name");

@@ -1,9 +1,10 @@
 /* registry_sqlite.c: the SQLite store of the V2 registry (a path ending
  * in .db): a table per record kind (tools, servers, backends) holding the
- * descriptor's canonical JSON beside its name, digest and status, and a
- * meta table with the schema version, refused when newer than this mig
- * knows. A connection that writes is kept open for the next call (see
- * "Connections kept open"). */
+ * descriptor's canonical JSON beside its name, digest and status, an
+ * index of the records' aliases kept by triggers, and a meta table with
+ * the schema version: an older one is upgraded when the file is first
+ * written, a newer one refused. A connection that writes is kept open for
+ * the next call (see "Connections kept open"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +17,15 @@
 
 #include "registry_int.h"
 
-#define REG_SCHEMA_VERSION 1
-
 /* The statements of a store, each prepared on first use and kept with
- * its connection: per kind (tools, servers, backends), a get, an insert
- * and a delete. */
-enum { Q_GET, Q_PUT, Q_DELETE, Q_COUNT };
+ * its connection: per kind (tools, servers, backends), a get, an insert,
+ * a delete and a read by alias. */
+enum { Q_GET, Q_PUT, Q_DELETE, Q_ALIAS, Q_COUNT };
 #define REG_KINDS 3
 
 struct reg_store {
     sqlite3 *db;
+    int version;            /* the file's schema version (older: read only) */
     sqlite3_stmt *q[REG_KINDS][Q_COUNT];
     bool kept;              /* in the cache below: close leaves it open */
     bool wal;               /* set up for writing: WAL, synchronous NORMAL */
@@ -192,7 +192,14 @@ static mig_status_t fail_db(action_ctx_t *c, sqlite3 *db, const char *what)
                      db ? sqlite3_errmsg(db) : "out of memory");
 }
 
-static const char *const schema_sql =
+/* ---- The schema and its upgrades ------------------------------------------
+ * Version 1 is the records' tables and meta; each later version is one
+ * step in upgrades[], applied in order in the one transaction that sets
+ * a file up for writing, so a file of an older version is upgraded on
+ * its first write (docs/registry.md, "The stores"). A file only read is
+ * read as its version is: one older than REGISTRY_SQLITE_VERSION has no
+ * alias index, and a read by alias scans its records instead. */
+static const char *const base_sql =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS tools(name TEXT PRIMARY KEY, json TEXT NOT NULL,"
     " digest TEXT NOT NULL, status TEXT NOT NULL);"
@@ -201,6 +208,56 @@ static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS backends(name TEXT PRIMARY KEY, json TEXT NOT NULL,"
     " digest TEXT NOT NULL, status TEXT NOT NULL);"
     "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');";
+
+/* The strings of the list `aliases` in the JSON text of the column X of
+ * a record row, as the rows of a json_each: a row whose text is not JSON
+ * has none, and one whose text never spells "aliases" is not parsed
+ * (most records have none). Filter with ALIAS_ROWS. */
+#define ALIASES_OF(x)                                                      \
+    "json_each(CASE WHEN instr(" x ", '\"aliases\"') AND json_valid(" x ")" \
+    " THEN " x " ELSE '{}' END, '$.aliases')"
+/* The rows of ALIASES_OF that are strings of a list (not a scalar or an
+ * object's members given for `aliases`). */
+#define ALIAS_ROWS(j) j ".type = 'text' AND typeof(" j ".key) = 'integer'"
+
+/* Version 2, the alias index: a row (kind, alias, name) for each string
+ * of each record's aliases, kept by triggers on every insert, update and
+ * delete of a record (whoever writes it, in that write's transaction),
+ * and filled from the records there. */
+static void upgrade_aliases(strbuf_t *b)
+{
+    strbuf_puts(b, "CREATE TABLE aliases(kind TEXT NOT NULL, alias TEXT NOT "
+                "NULL, name TEXT NOT NULL, PRIMARY KEY(kind, alias, name)) "
+                "WITHOUT ROWID;"
+                "CREATE INDEX aliases_by_name ON aliases(kind, name);");
+    for (size_t i = 0; registry_kind_at(i); i++) {
+        const char *k = registry_kind_at(i), *t = registry_kind_table(k);
+        /* The statements that index the record NEW. */
+        char add[512];
+        snprintf(add, sizeof add, "INSERT OR IGNORE INTO aliases(kind, alias, "
+                 "name) SELECT '%s', j.value, NEW.name FROM "
+                 ALIASES_OF("NEW.json") " AS j WHERE " ALIAS_ROWS("j") ";", k);
+        strbuf_printf(b, "CREATE TRIGGER %s_aliases_insert AFTER INSERT ON %s "
+                      "BEGIN DELETE FROM aliases WHERE kind = '%s' AND name = "
+                      "NEW.name; %s END;", t, t, k, add);
+        strbuf_printf(b, "CREATE TRIGGER %s_aliases_update AFTER UPDATE ON %s "
+                      "BEGIN DELETE FROM aliases WHERE kind = '%s' AND name = "
+                      "OLD.name; %s END;", t, t, k, add);
+        strbuf_printf(b, "CREATE TRIGGER %s_aliases_delete AFTER DELETE ON %s "
+                      "BEGIN DELETE FROM aliases WHERE kind = '%s' AND name = "
+                      "OLD.name; END;", t, t, k);
+        strbuf_printf(b, "INSERT OR IGNORE INTO aliases(kind, alias, name) "
+                      "SELECT '%s', j.value, r.name FROM %s AS r, "
+                      ALIASES_OF("r.json") " AS j WHERE " ALIAS_ROWS("j") ";",
+                      k, t);
+    }
+}
+
+/* The upgrade steps: upgrades[i] takes a file from version i + 1 to
+ * i + 2, appending its SQL to the buffer it is given. */
+static void (*const upgrades[])(strbuf_t *b) = { upgrade_aliases };
+static_assert(sizeof upgrades / sizeof *upgrades
+              == REGISTRY_SQLITE_VERSION - 1, "one upgrade step a version");
 
 /* The schema version DB holds, or -1 when it has no meta table or no
  * version in it (not a registry, or damaged). */
@@ -216,41 +273,68 @@ static int schema_version(sqlite3 *db)
     return version;
 }
 
-/* Checks the schema of DB, setting it up first when WRITE: a version
- * other than this mig's is refused with its number; a damaged file or
- * one that is no registry fails with SQLite's reason. */
-static mig_status_t check_schema(action_ctx_t *c, sqlite3 *db,
-                                 const char *abs, bool write)
+/* The refusal of the file ABS: of a VERSION newer than this mig's, or
+ * (VERSION < 1) no registry or damaged, with SQLite's reason. */
+static mig_status_t refuse(action_ctx_t *c, sqlite3 *db, const char *abs,
+                           int version)
 {
-    if (schema_version(db) == REG_SCHEMA_VERSION)
-        return MIG_OK;      /* set up already: nothing to write */
-    if (write && sqlite3_exec(db, "BEGIN IMMEDIATE;", NULL, NULL, NULL)
-                 != SQLITE_OK)
-        return actx_fail(c, "InvalidConfig", "registry: '%s' is not a "
-                         "registry database or is damaged: %s", abs,
-                         sqlite3_errmsg(db));
-    if (write && sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
-        mig_status_t st = actx_fail(c, "InvalidConfig", "registry: '%s' is "
-                                    "not a registry database or is damaged: "
-                                    "%s", abs, sqlite3_errmsg(db));
+    if (version > REGISTRY_SQLITE_VERSION)
+        return actx_fail(c, "InvalidConfig", "registry: '%s' has schema "
+                         "version %d; this mig knows version %d", abs,
+                         version, REGISTRY_SQLITE_VERSION);
+    return actx_fail(c, "InvalidConfig", "registry: '%s' is not a registry "
+                     "database or is damaged: %s", abs, sqlite3_errmsg(db));
+}
+
+/* Sets DB (the file ABS) up for writing in one transaction: the tables
+ * of version 1 where missing, then each upgrade step after the version it
+ * holds; *VERSION gets REGISTRY_SQLITE_VERSION. Refused (nothing written)
+ * as refuse says. */
+static mig_status_t set_up(action_ctx_t *c, sqlite3 *db, const char *abs,
+                           int *version)
+{
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK)
+        return refuse(c, db, abs, -1);
+    int v = sqlite3_exec(db, base_sql, NULL, NULL, NULL) == SQLITE_OK
+        ? schema_version(db) : -1;
+    strbuf_t b;
+    strbuf_init(&b);
+    for (int at = v; at >= 1 && at < REGISTRY_SQLITE_VERSION; at++)
+        upgrades[at - 1](&b);
+    if (v >= 1 && v < REGISTRY_SQLITE_VERSION)
+        strbuf_printf(&b, "UPDATE meta SET value = '%d' WHERE key = "
+                      "'schema_version';", REGISTRY_SQLITE_VERSION);
+    mig_status_t st = b.oom ? MIG_ENOMEM : MIG_OK;
+    if (st == MIG_OK && (v < 1 || v > REGISTRY_SQLITE_VERSION
+                         || (b.data && sqlite3_exec(db, b.data, NULL, NULL,
+                                                    NULL) != SQLITE_OK)))
+        st = refuse(c, db, abs, v > REGISTRY_SQLITE_VERSION ? v : -1);
+    strbuf_free(&b);
+    if (st != MIG_OK) {
         sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
         return st;
     }
-    int version = schema_version(db);
-    if (version != REG_SCHEMA_VERSION) {
-        if (write)
-            sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
-        return version < 0
-            ? actx_fail(c, "InvalidConfig", "registry: '%s' is not a "
-                        "registry database or is damaged: %s", abs,
-                        sqlite3_errmsg(db))
-            : actx_fail(c, "InvalidConfig", "registry: '%s' has schema "
-                        "version %d; this mig knows version %d", abs,
-                        version, REG_SCHEMA_VERSION);
-    }
-    if (write && sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
         return fail_db(c, db, abs);
+    *version = REGISTRY_SQLITE_VERSION;
     return MIG_OK;
+}
+
+/* Checks the schema of DB (the file ABS), setting it up first when WRITE
+ * (set_up); *VERSION gets the version it holds. A reader takes any
+ * version from 1 to this mig's; other files are refused as refuse says. */
+static mig_status_t check_schema(action_ctx_t *c, sqlite3 *db,
+                                 const char *abs, bool write, int *version)
+{
+    int v = schema_version(db);
+    if (v == REGISTRY_SQLITE_VERSION
+        || (!write && v >= 1 && v < REGISTRY_SQLITE_VERSION)) {
+        *version = v;
+        return MIG_OK;
+    }
+    if (!write || v > REGISTRY_SQLITE_VERSION)
+        return refuse(c, db, abs, v);
+    return set_up(c, db, abs, version);
 }
 
 /* S, opened to write for C: under --durability full every commit is
@@ -264,6 +348,24 @@ static void sync_as_run(action_ctx_t *c, reg_store_t *s)
                                NULL, NULL) == SQLITE_OK;
 }
 
+/* *S, a kept connection to ABS opened to read a file of an older schema,
+ * now to write: the file is upgraded (set_up) and the statements that
+ * read by alias prepared anew; *S NULL when that fails (reported). */
+static mig_status_t upgrade_kept(action_ctx_t *c, const char *abs,
+                                 reg_store_t **s)
+{
+    mig_status_t st = set_up(c, (*s)->db, abs, &(*s)->version);
+    for (int k = 0; k < REG_KINDS; k++) {
+        sqlite3_finalize((*s)->q[k][Q_ALIAS]);
+        (*s)->q[k][Q_ALIAS] = NULL;
+    }
+    if (st == MIG_OK)
+        sync_as_run(c, *s);
+    else
+        *s = NULL;
+    return st;
+}
+
 static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
                                 reg_mode_t mode, reg_store_t **out)
 {
@@ -272,6 +374,8 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         (*out)->wal = sqlite3_exec((*out)->db, "PRAGMA journal_mode = WAL; "
                                    "PRAGMA synchronous = NORMAL;", NULL,
                                    NULL, NULL) == SQLITE_OK;
+    if (*out && mode != REG_READ && (*out)->version < REGISTRY_SQLITE_VERSION)
+        return upgrade_kept(c, abs, out);
     if (*out) {
         if (mode != REG_READ)
             sync_as_run(c, *out);
@@ -306,7 +410,8 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
     bool wal = mode != REG_READ &&
         sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
                      "NORMAL;", NULL, NULL, NULL) == SQLITE_OK;
-    mig_status_t st = check_schema(c, db, abs, mode != REG_READ);
+    int version = 0;
+    mig_status_t st = check_schema(c, db, abs, mode != REG_READ, &version);
     reg_store_t *s = st == MIG_OK ? calloc(1, sizeof *s) : NULL;
     if (st == MIG_OK && !s)
         st = MIG_ENOMEM;
@@ -315,6 +420,7 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         return st;
     }
     s->db = db;
+    s->version = version;
     s->kept = false;
     s->wal = wal;
     if (mode != REG_READ)
@@ -347,9 +453,17 @@ static sqlite3_stmt *statement(reg_store_t *s, const char *kind, int which)
         sqlite3_clear_bindings(s->q[k][which]);
         return s->q[k][which];
     }
-    char sql[128];
+    char sql[512];
     if (which == Q_GET)
         snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE name = ?1", table);
+    else if (which == Q_ALIAS && s->version >= 2)
+        snprintf(sql, sizeof sql, "SELECT r.name, r.json FROM aliases AS a "
+                 "JOIN %s AS r ON r.name = a.name WHERE a.kind = '%s' AND "
+                 "a.alias = ?1 ORDER BY a.name LIMIT 1", table, kind);
+    else if (which == Q_ALIAS)      /* a file of version 1, only read */
+        snprintf(sql, sizeof sql, "SELECT r.name, r.json FROM %s AS r, "
+                 ALIASES_OF("r.json") " AS j WHERE " ALIAS_ROWS("j")
+                 " AND j.value = ?1 ORDER BY r.name LIMIT 1", table);
     else if (which == Q_PUT)
         snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO %s(name, json, "
                  "digest, status) VALUES(?1, ?2, ?3, ?4)", table);
@@ -358,24 +472,6 @@ static sqlite3_stmt *statement(reg_store_t *s, const char *kind, int which)
     if (sqlite3_prepare_v2(s->db, sql, -1, &s->q[k][which], NULL) != SQLITE_OK)
         return NULL;
     return s->q[k][which];
-}
-
-/* Parses the canonical JSON TEXT kept for KIND NAME into *OUT. */
-static mig_status_t parse_row(action_ctx_t *c, const char *text, size_t len,
-                              const char *name, val_t **out)
-{
-    src_t *src = src_from_memory(name, text, len);
-    if (!src)
-        return MIG_ENOMEM;
-    diag_list_t diags;
-    diag_list_init(&diags);
-    mig_status_t st = val_from_json(src, &diags, out);
-    diag_list_free(&diags);
-    src_free(src);
-    if (st == MIG_EINVALID)
-        st = actx_fail(c, "InvalidConfig", "registry: the record '%s' is "
-                       "damaged (not JSON)", name);
-    return st;
 }
 
 static mig_status_t sqlite_get_text(action_ctx_t *c, reg_store_t *s,
@@ -410,7 +506,7 @@ static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
     size_t len;
     mig_status_t st = sqlite_get_text(c, s, kind, name, &text, &len);
     if (st == MIG_OK && text)
-        st = parse_row(c, text, len, name, out);
+        st = registry_parse_text(c, text, len, name, out);
     free(text);
     return st;
 }
@@ -450,19 +546,64 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
     return st;
 }
 
-/* Every row Q (name, json; its parameters bound) gives, parsed, as a new
- * list in *OUT; Q is finalized. */
+/* The first record of KIND, by name, whose aliases list ALIAS: one
+ * lookup in the alias index (a scan of the records in a file of version
+ * 1, which is only read). */
+static mig_status_t sqlite_get_alias(action_ctx_t *c, reg_store_t *s,
+                                     const char *kind, const char *alias,
+                                     val_t **out)
+{
+    *out = NULL;
+    sqlite3_stmt *q = statement(s, kind, Q_ALIAS);
+    if (!q)
+        return fail_db(c, s->db, "get");
+    sqlite3_bind_text(q, 1, alias, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    mig_status_t st = MIG_OK;
+    if (rc == SQLITE_ROW)
+        st = registry_parse_text(c, (const char *)sqlite3_column_text(q, 1),
+                       (size_t)sqlite3_column_bytes(q, 1),
+                       (const char *)sqlite3_column_text(q, 0), out);
+    else if (rc != SQLITE_DONE)
+        st = fail_db(c, s->db, "get");
+    sqlite3_reset(q);
+    return st;
+}
+
+/* The row Q is on (name, json) as a new value in *OUT: the record parsed
+ * (PARSE), or {name, text} unparsed. */
+static mig_status_t row_value(action_ctx_t *c, sqlite3_stmt *q, bool parse,
+                              val_t **out)
+{
+    const char *name = (const char *)sqlite3_column_text(q, 0);
+    const char *text = (const char *)sqlite3_column_text(q, 1);
+    size_t len = (size_t)sqlite3_column_bytes(q, 1);
+    if (parse)
+        return registry_parse_text(c, text, len, name, out);
+    val_t *m = val_map_new(2);
+    mig_status_t st = m ? val_map_set_take(m, "name", 4, val_cstring(name))
+                        : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = val_map_set_take(m, "text", 4, val_string(text ? text : "", len));
+    if (st != MIG_OK) {
+        val_unref(m);
+        return st;
+    }
+    *out = m;
+    return MIG_OK;
+}
+
+/* Every row Q (name, json; its parameters bound) gives, as row_value
+ * makes it, as a new list in *OUT; Q is finalized. */
 static mig_status_t rows_to_list(action_ctx_t *c, reg_store_t *s,
-                                 sqlite3_stmt *q, val_t **out)
+                                 sqlite3_stmt *q, bool parse, val_t **out)
 {
     val_t *l = val_list_new(8);
     mig_status_t st = l ? MIG_OK : MIG_ENOMEM;
     int rc = SQLITE_DONE;
     while (st == MIG_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         val_t *v;
-        st = parse_row(c, (const char *)sqlite3_column_text(q, 1),
-                       (size_t)sqlite3_column_bytes(q, 1),
-                       (const char *)sqlite3_column_text(q, 0), &v);
+        st = row_value(c, q, parse, &v);
         if (st == MIG_OK)
             st = val_list_push_take(l, v);
     }
@@ -477,8 +618,9 @@ static mig_status_t rows_to_list(action_ctx_t *c, reg_store_t *s,
     return MIG_OK;
 }
 
-static mig_status_t sqlite_list(action_ctx_t *c, reg_store_t *s,
-                                const char *kind, val_t **out)
+/* Every row of KIND, by name, parsed (PARSE) or not (rows_to_list). */
+static mig_status_t list_rows(action_ctx_t *c, reg_store_t *s,
+                              const char *kind, bool parse, val_t **out)
 {
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT name, json FROM %s ORDER BY name",
@@ -486,7 +628,19 @@ static mig_status_t sqlite_list(action_ctx_t *c, reg_store_t *s,
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
         return fail_db(c, s->db, "list");
-    return rows_to_list(c, s, q, out);
+    return rows_to_list(c, s, q, parse, out);
+}
+
+static mig_status_t sqlite_list_text(action_ctx_t *c, reg_store_t *s,
+                                     const char *kind, val_t **out)
+{
+    return list_rows(c, s, kind, false, out);
+}
+
+static mig_status_t sqlite_list(action_ctx_t *c, reg_store_t *s,
+                                const char *kind, val_t **out)
+{
+    return list_rows(c, s, kind, true, out);
 }
 
 /* Names compare bytewise (SQLite's BINARY collation), as list sorts. */
@@ -502,12 +656,13 @@ static mig_status_t sqlite_list_page(action_ctx_t *c, reg_store_t *s,
         return fail_db(c, s->db, "list");
     sqlite3_bind_text(q, 1, after ? after : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, (sqlite3_int64)limit);
-    return rows_to_list(c, s, q, out);
+    return rows_to_list(c, s, q, true, out);
 }
 
 const reg_store_ops_t registry_sqlite_ops = {
     .name = "sqlite", .fits = sqlite_fits, .open = sqlite_open,
     .close = sqlite_close, .get = sqlite_get, .get_text = sqlite_get_text,
-    .set = sqlite_set,
+    .get_alias = sqlite_get_alias, .set = sqlite_set,
+    .list_text = sqlite_list_text,
     .list = sqlite_list, .list_page = sqlite_list_page,
 };

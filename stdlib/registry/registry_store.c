@@ -61,69 +61,9 @@ static const reg_store_ops_t *store_for(const char *path)
     return NULL;
 }
 
-static int cmp_key_vals(const void *a, const void *b)
-{
-    size_t lx, ly;
-    const char *x = val_get_str(val_map_key(*(val_t *const *)a, 0), &lx);
-    const char *y = val_get_str(val_map_key(*(val_t *const *)b, 0), &ly);
-    int c = memcmp(x, y, lx < ly ? lx : ly);
-    return c ? c : (lx > ly) - (lx < ly);
-}
-
-/* A copy of V whose maps have their keys in byte order; NULL when out of
- * memory. */
-static val_t *sorted_copy(const val_t *v)
-{
-    if (val_type(v) == VAL_LIST) {
-        val_t *l = val_list_new(val_len(v));
-        for (size_t i = 0; l && i < val_len(v); i++)
-            if (val_list_push_take(l, sorted_copy(val_list_get(v, i)))
-                != MIG_OK) {
-                val_unref(l);
-                return NULL;
-            }
-        return l;
-    }
-    if (val_type(v) != VAL_MAP)
-        return val_ref((val_t *)v);
-    size_t n = val_len(v);
-    /* Each entry as a one-entry map, sorted, then joined. */
-    val_t **e = malloc((n ? n : 1) * sizeof *e);
-    val_t *m = e ? val_map_new(n) : NULL;
-    size_t made = 0;
-    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
-    for (; st == MIG_OK && made < n; made++) {
-        e[made] = val_map_new(1);
-        st = e[made] ? val_map_set_key_take(e[made],
-                                            val_ref(val_map_key(v, made)),
-                                            sorted_copy(val_map_value(v, made)))
-                     : MIG_ENOMEM;
-        if (!e[made])
-            break;
-    }
-    if (st == MIG_OK) {
-        qsort(e, n, sizeof *e, cmp_key_vals);
-        for (size_t i = 0; st == MIG_OK && i < n; i++)
-            st = val_map_set_key_take(m, val_ref(val_map_key(e[i], 0)),
-                                      val_ref(val_map_value(e[i], 0)));
-    }
-    for (size_t i = 0; i < made; i++)
-        val_unref(e[i]);
-    free(e);
-    if (st != MIG_OK) {
-        val_unref(m);
-        return NULL;
-    }
-    return m;
-}
-
 mig_status_t registry_canonical(const val_t *v, strbuf_t *out)
 {
-    val_t *s = sorted_copy(v);
-    if (!s)
-        return MIG_ENOMEM;
-    mig_status_t st = val_to_json(s, out, VAL_JSON_PRETTY);
-    val_unref(s);
+    mig_status_t st = val_to_json(v, out, VAL_JSON_PRETTY | VAL_JSON_SORTED);
     strbuf_putc(out, '\n');
     return st == MIG_OK && out->oom ? MIG_ENOMEM : st;
 }
@@ -198,6 +138,46 @@ mig_status_t registry_get_record(action_ctx_t *c, const char *db,
     return st;
 }
 
+bool registry_has_alias(const val_t *rec, const char *alias)
+{
+    val_t *al = stdlib_arg(rec, "aliases");
+    for (size_t i = 0; al && val_type(al) == VAL_LIST && i < val_len(al); i++) {
+        val_t *a = val_list_get(al, i);
+        if (val_type(a) == VAL_STRING && strcmp(val_get_str(a, NULL), alias) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The store's own lookup when it has one and no previewed change of KIND
+ * in DB is pending; else a scan of the records (pending ones included),
+ * which gives the same record: the first by name. */
+mig_status_t registry_find_alias(action_ctx_t *c, const char *db,
+                                 const char *kind, const char *alias,
+                                 val_t **out)
+{
+    const reg_store_ops_t *ops;
+    reg_store_t *s;
+    *out = NULL;
+    bool pending = registry_pending_any(c, db, kind);
+    mig_status_t st = registry_open_db(c, db, REG_READ, &ops, &s);
+    if (st == MIG_OK && s && ops->get_alias && !pending) {
+        st = ops->get_alias(c, s, kind, alias, out);
+        ops->close(s);
+        return st;
+    }
+    if (s)
+        ops->close(s);
+    val_t *all = NULL;
+    if (st == MIG_OK)
+        st = registry_list_records(c, db, kind, &all);
+    for (size_t i = 0; st == MIG_OK && !*out && i < val_len(all); i++)
+        if (registry_has_alias(val_list_get(all, i), alias))
+            *out = val_ref(val_list_get(all, i));
+    val_unref(all);
+    return st;
+}
+
 /* Stores REC (NULL: removes) as KIND NAME in DB, creating DB when REC is
  * a record; removing from a DB that is not there does nothing. */
 mig_status_t registry_set_record(action_ctx_t *c, const char *db,
@@ -211,6 +191,23 @@ mig_status_t registry_set_record(action_ctx_t *c, const char *db,
         st = ops->set(c, s, kind, name, rec);
     if (s)
         ops->close(s);
+    return st;
+}
+
+mig_status_t registry_parse_text(action_ctx_t *c, const char *text, size_t len,
+                              const char *name, val_t **out)
+{
+    src_t *src = src_from_memory(name, text, len);
+    if (!src)
+        return MIG_ENOMEM;
+    diag_list_t diags;
+    diag_list_init(&diags);
+    mig_status_t st = val_from_json(src, &diags, out);
+    diag_list_free(&diags);
+    src_free(src);
+    if (st == MIG_EINVALID)
+        st = actx_fail(c, "InvalidConfig", "registry: the record '%s' is "
+                       "damaged (not JSON)", name);
     return st;
 }
 
@@ -266,24 +263,86 @@ static mig_status_t state_text(const val_t *rec, strbuf_t *out)
  * text, BLAKE2b-256 collisions aside). Any other bytes (a row another
  * program wrote) are parsed as before, so the state never depends on
  * the path taken. */
-static char known[REGISTRY_KNOWN][BLOB_HEX];
-static size_t n_known, next_known;
+static struct {
+    unsigned char (*slot)[32];  /* hashes as bytes; all zero: empty */
+    size_t cap, n;              /* cap a power of two, n < cap / 2 */
+} known;
+
+/* HEX (64 hex digits) as 32 bytes into OUT. */
+static void hex_bytes(const char *hex, unsigned char out[32])
+{
+    for (size_t i = 0; i < 32; i++) {
+        unsigned v = 0;
+        for (size_t j = 0; j < 2; j++) {
+            char ch = hex[2 * i + j];
+            v = v * 16 + (unsigned)(ch <= '9' ? ch - '0' : ch - 'a' + 10);
+        }
+        out[i] = (unsigned char)v;
+    }
+}
+
+/* The slot of H in the known set: where it is, or the empty one where it
+ * would go (the hashes are uniform: their first bytes are the index). */
+static unsigned char *known_slot(const unsigned char h[32])
+{
+    size_t i;
+    memcpy(&i, h, sizeof i);
+    static const unsigned char empty[32];
+    for (i &= known.cap - 1;; i = (i + 1) & (known.cap - 1))
+        if (memcmp(known.slot[i], h, 32) == 0
+            || memcmp(known.slot[i], empty, 32) == 0)
+            return known.slot[i];
+}
+
+/* Doubles the known set; false when out of memory (it stays as it is). */
+static bool known_grow(void)
+{
+    size_t cap = known.cap ? known.cap * 2 : 1024;
+    unsigned char (*old)[32] = known.slot;
+    size_t old_cap = known.cap;
+    static const unsigned char empty[32];
+    if (!(known.slot = calloc(cap, 32))) {
+        known.slot = old;
+        return false;
+    }
+    known.cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (memcmp(old[i], empty, 32) != 0)
+            memcpy(known_slot(old[i]), old[i], 32);
+    free(old);
+    return true;
+}
 
 void registry_note_canonical(const char *text, size_t len)
 {
-    blobs_hash(text, len, known[next_known]);
-    next_known = (next_known + 1) % REGISTRY_KNOWN;
-    if (n_known < REGISTRY_KNOWN)
-        n_known++;
+    char hex[BLOB_HEX];
+    unsigned char h[32];
+    blobs_hash(text, len, hex);
+    hex_bytes(hex, h);
+    if (known.n + 1 > known.cap / 2 && !known_grow())
+        return;     /* not noted: such a text is parsed, as any other */
+    unsigned char *at = known_slot(h);
+    if (memcmp(at, h, 32) != 0) {
+        memcpy(at, h, 32);
+        known.n++;
+    }
+}
+
+bool registry_known_canonical(const char *hex)
+{
+    unsigned char h[32];
+    if (!known.cap)
+        return false;
+    hex_bytes(hex, h);
+    return memcmp(known_slot(h), h, 32) == 0;
 }
 
 /* Whether HEX, the hash of a stored text, is known to be the hash of a
  * canonical text: noted, or "record:HEX" among EXPECT's strings. */
 static bool known_canonical(const char *hex, const val_t *expect)
 {
-    for (size_t i = 0; i < n_known; i++)
-        if (strcmp(known[i], hex) == 0)
-            return true;
+    if (registry_known_canonical(hex))
+        return true;
     for (size_t i = 0; expect && i < val_len(expect); i++) {
         const val_t *e = val_list_get(expect, i);
         size_t n = 0;
@@ -381,6 +440,24 @@ mig_status_t registry_list_records(action_ctx_t *c, const char *db,
         ops->close(s);
     /* In a dry run, as earlier previewed steps would leave them. */
     return st == MIG_OK ? registry_pending_list(c, db, kind, out) : st;
+}
+
+mig_status_t registry_list_texts(action_ctx_t *c, const char *db,
+                                 const char *kind, val_t **out)
+{
+    const reg_store_ops_t *ops;
+    reg_store_t *s;
+    *out = NULL;
+    mig_status_t st = registry_open_db(c, db, REG_READ, &ops, &s);
+    if (st == MIG_OK && s && ops->list_text)
+        st = ops->list_text(c, s, kind, out);
+    else if (st == MIG_OK && !s && ops->list_text) {
+        *out = val_list_new(0);
+        st = *out ? MIG_OK : MIG_ENOMEM;
+    }
+    if (s)
+        ops->close(s);
+    return st;
 }
 
 mig_status_t registry_list_page(action_ctx_t *c, const char *db,

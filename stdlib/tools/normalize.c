@@ -544,51 +544,6 @@ static void copy_provenance(norm_t *n)
 
 /* ---- digest and validation ---------------------------------------------- */
 
-/* V with every map's keys sorted (a new value). */
-static val_t *sorted(const val_t *v)
-{
-    if (val_type(v) == VAL_LIST) {
-        val_t *l = val_list_new(val_len(v));
-        for (size_t i = 0; l && i < val_len(v); i++) {
-            val_t *x = sorted(val_list_get(v, i));
-            if (!x || val_list_push_take(l, x) != MIG_OK) {
-                val_unref(l);
-                return NULL;
-            }
-        }
-        return l;
-    }
-    if (val_type(v) != VAL_MAP)
-        return val_ref((val_t *)v);
-    size_t len = val_len(v);
-    size_t idx[len ? len : 1];
-    for (size_t i = 0; i < len; i++)
-        idx[i] = i;
-    for (size_t i = 1; i < len; i++)        /* insertion sort: small maps */
-        for (size_t j = i; j > 0; j--) {
-            size_t la, lb;
-            const char *a = val_get_str(val_map_key(v, idx[j - 1]), &la);
-            const char *b = val_get_str(val_map_key(v, idx[j]), &lb);
-            int c = memcmp(a, b, la < lb ? la : lb);
-            if (c < 0 || (c == 0 && la <= lb))
-                break;
-            size_t t = idx[j];
-            idx[j] = idx[j - 1];
-            idx[j - 1] = t;
-        }
-    val_t *m = val_map_new(len);
-    for (size_t i = 0; m && i < len; i++) {
-        size_t kl;
-        const char *k = val_get_str(val_map_key(v, idx[i]), &kl);
-        if (val_map_set_take(m, k, kl, sorted(val_map_value(v, idx[i])))
-            != MIG_OK) {
-            val_unref(m);
-            return NULL;
-        }
-    }
-    return m;
-}
-
 mig_status_t tools_descriptor_digest(const val_t *d, char out[8 + BLOB_HEX])
 {
     val_t *c = val_copy(d);
@@ -598,12 +553,10 @@ mig_status_t tools_descriptor_digest(const val_t *d, char out[8 + BLOB_HEX])
                                         "status" };
     for (size_t i = 0; i < 4; i++)
         val_map_delete(c, skip[i], strlen(skip[i]));
-    val_t *s = sorted(c);
-    val_unref(c);
     strbuf_t b;
     strbuf_init(&b);
-    mig_status_t st = s ? val_to_json(s, &b, 0) : MIG_ENOMEM;
-    val_unref(s);
+    mig_status_t st = val_to_json(c, &b, VAL_JSON_SORTED);
+    val_unref(c);
     if (st == MIG_OK && b.oom)
         st = MIG_ENOMEM;
     if (st == MIG_OK) {

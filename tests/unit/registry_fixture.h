@@ -132,6 +132,82 @@ static void cycle_change(fx_t *f, const char *name, const char *record,
     val_unref(run_ok(f, name, in));
 }
 
+/* The name of the tool registry.get finds by NAME (a record's name or
+ * one of its aliases), malloc'd, or NULL after checking the miss's
+ * MissingDependency and its message. */
+__attribute__((unused))
+static char *found_as(fx_t *f, const char *name)
+{
+    val_t *in = args("db", DB, "name", name, "kind", "tool", NULL);
+    const action_t *a = action_find(reg, "registry.get");
+    val_t *out = NULL;
+    actx_begin(f->run, a->name);
+    mig_status_t st = a->run(f->run, in, &out);
+    val_unref(in);
+    if (st != MIG_OK) {
+        char want[160];
+        snprintf(want, sizeof want, "registry.get: no tool named '%s' in "
+                 DB, name);
+        assert_int_equal(st, MIG_EINVALID);
+        assert_string_equal(actx_error_class(f->run), "MissingDependency");
+        assert_string_equal(actx_error_message(f->run), want);
+        return NULL;
+    }
+    char *found = strdup(field(out, "name"));
+    val_unref(out);
+    return found;
+}
+
+/* Asserts that registry.get of NAME finds the tool WANT (NULL: none). */
+#define assert_found_as(f, name, want)                                      \
+    do {                                                                    \
+        char *found_ = found_as((f), (name));                               \
+        if ((want) == NULL)                                                 \
+            assert_null(found_);                                            \
+        else                                                                \
+            assert_string_equal(found_ ? found_ : "(none)",                 \
+                                (want) ? (want) : "");                      \
+        free(found_);                                                       \
+    } while (0)
+
+/* Puts tool NAME with the aliases ALIASES (JSON text; NULL: none),
+ * replacing what is there. */
+__attribute__((unused))
+static void put_aliased(fx_t *f, const char *name, const char *aliases)
+{
+    val_t *rec = tool(name, "x", "a.json");
+    if (aliases)
+        rec = with(rec, "aliases", aliases);
+    val_t *in = put_args(rec, true);
+    val_unref(run_ok(f, "registry.put", in));
+    val_unref(in);
+}
+
+/* registry.get by alias, the same in every store: found, missed, the
+ * first record by name when two list it, and an alias changed or removed
+ * by a later put, or gone with its record, no longer found. */
+__attribute__((unused))
+static void alias_lookups(fx_t *f)
+{
+    put_aliased(f, "b", "[\"x\"]");
+    put_aliased(f, "a", "[\"x\", \"a-old\"]");
+    assert_found_as(f, "x", "a");
+    assert_found_as(f, "a-old", "a");
+    assert_found_as(f, "b", "b");
+    assert_found_as(f, "nope", NULL);
+    put_aliased(f, "a", "[\"a-new\"]");
+    assert_found_as(f, "a-old", NULL);
+    assert_found_as(f, "a-new", "a");
+    assert_found_as(f, "x", "b");
+    val_t *in = args("db", DB, "name", "b", "kind", "tool", NULL);
+    val_unref(run_ok(f, "registry.delete", in));
+    val_unref(in);
+    assert_found_as(f, "x", NULL);
+    put_aliased(f, "a", NULL);
+    assert_found_as(f, "a-new", NULL);
+    assert_found_as(f, "a", "a");
+}
+
 __attribute__((unused))
 static int64_t count(fx_t *f)
 {

@@ -7,6 +7,7 @@
 #define DB "reg.db"
 #include "registry_fixture.h"
 #include "normalize_int.h"
+#include "registry_int.h"
 
 #include <sqlite3.h>
 
@@ -239,16 +240,18 @@ static void damaged_and_newer(void **st)
     assert_int_equal(unlink(in_ws(DB)), 0);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(in_ws(DB), &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "CREATE TABLE meta(key TEXT PRIMARY "
-                                  "KEY, value TEXT NOT NULL); INSERT INTO "
-                                  "meta VALUES('schema_version', '2');",
-                                  NULL, NULL, NULL), SQLITE_OK);
+    char text[160];
+    snprintf(text, sizeof text, "CREATE TABLE meta(key TEXT PRIMARY KEY, "
+             "value TEXT NOT NULL); INSERT INTO meta VALUES('schema_version',"
+             " '%d');", REGISTRY_SQLITE_VERSION + 1);
+    assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     actx_begin(f->run, a->name);
     assert_int_equal(a->run(f->run, in, &out), MIG_EINVALID);
     char want[512];
-    snprintf(want, sizeof want, "registry: '%s' has schema version 2; this "
-             "mig knows version 1", in_ws(DB));
+    snprintf(want, sizeof want, "registry: '%s' has schema version %d; this "
+             "mig knows version %d", in_ws(DB), REGISTRY_SQLITE_VERSION + 1,
+             REGISTRY_SQLITE_VERSION);
     assert_string_equal(actx_error_message(f->run), want);
     val_unref(in);
 }

@@ -57,6 +57,13 @@ static void conflict_replace_and_changes(void **st)
     val_unref(in);
 }
 
+/* By alias as the SQLite store (test_registry_alias.c): the folder store
+ * reads every record for it (docs/registry.md, "The stores"). */
+static void alias_lookups_scanned(void **st)
+{
+    alias_lookups(*st);
+}
+
 /* Ordered by name as SQLite orders it, not as the file names sort. */
 static void list_by_name(void **st)
 {
@@ -124,6 +131,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(put_writes_canonical_files), T(conflict_replace_and_changes),
+        T(alias_lookups_scanned),
         T(list_by_name), T(damaged_file_named), T(names_are_not_paths),
     };
 #undef T

@@ -7,6 +7,7 @@
  * steps and literals. */
 #define DB "reg.db"
 #include "registry_fixture.h"
+#include "registry_int.h"
 
 #include <sqlite3.h>
 
@@ -225,6 +226,68 @@ static void drift_of_a_store(void **st)
 }
 
 /* A baseline whose object is gone: InvalidConfig, saying so. */
+/* The drift text of each record as registry_records_now gives it: taken
+ * from the stored bytes of records this process put (known canonical),
+ * parsed for rows another program wrote; the same text either way, that
+ * of registry_drift_text on the record as stored, and the same digest. */
+static void drift_text_from_bytes(void **st)
+{
+    fx_t *f = *st;
+    put(f, with(with(tool("a", "x\n  \"created\": \"quoted\",\n  \"z\": 1",
+                          "a.json"), "aliases", "[\"A a\", \"\u00e9\"]"),
+                "version", "\"2.0\""), false);
+    put(f, with(tool("b", "é😀 tab\t", "b.json"), "inputSchema",
+                "{\"type\": \"object\", \"properties\": {\"q\": {\"type\": "
+                "\"string\"}, \"a\": {\"type\": \"integer\"}}}"), false);
+    put(f, tool("c", "", "c.json"), false);
+    /* Written by another program: compact, not canonical. */
+    behind("INSERT INTO tools VALUES('d', '{\"name\":\"d\",\"kind\":\"tool\","
+           "\"updated\":\"x\",\"description\":\"by hand\"}', '', 'active')");
+    /* Its bytes canonical, but not known to be (a row mig did not write
+     * in this process), and naming another record than its row. */
+    behind("INSERT INTO tools VALUES('e', '{\n  \"kind\": \"tool\",\n  "
+           "\"name\": \"other\"\n}\n', '', 'active')");
+    val_t *now = NULL;
+    actx_begin(f->run, "test");
+    assert_int_equal(registry_records_now(f->run, DB, &now), MIG_OK);
+    assert_int_equal(val_len(now), 5);
+    static const char *const names[] = { "a", "b", "c", "d", "other" };
+    static const char *const rows[] = { "a", "b", "c", "d", "e" };
+    static const bool known[] = { true, true, true, false, false };
+    for (size_t i = 0; i < 5; i++) {
+        const val_t *e = val_list_get(now, i);
+        assert_string_equal(field(e, "name"), names[i]);
+        char *text = NULL;
+        size_t len = 0;
+        const reg_store_ops_t *ops;
+        reg_store_t *s;
+        assert_int_equal(registry_open_db(f->run, DB, REG_READ, &ops, &s),
+                         MIG_OK);
+        assert_int_equal(ops->get_text(f->run, s, "tool", rows[i], &text,
+                                       &len), MIG_OK);
+        ops->close(s);
+        char hex[BLOB_HEX];
+        blobs_hash(text, len, hex);
+        assert_int_equal(registry_known_canonical(hex), known[i]);
+        val_t *rec = NULL;
+        assert_int_equal(registry_parse_text(f->run, text, len, rows[i], &rec),
+                         MIG_OK);
+        free(text);
+        strbuf_t b;
+        strbuf_init(&b);
+        assert_int_equal(registry_drift_text(rec, &b), MIG_OK);
+        strbuf_putc(&b, '\0');
+        assert_string_equal(field(e, "text"), b.data);
+        assert_null(strstr(b.data, "\n  \"created\""));
+        assert_null(strstr(b.data, "\n  \"updated\""));
+        blobs_hash(b.data, b.len - 1, hex);
+        assert_string_equal(field(e, "digest"), hex);
+        strbuf_free(&b);
+        val_unref(rec);
+    }
+    val_unref(now);
+}
+
 static void lost_object(void **st)
 {
     fx_t *f = *st;
@@ -315,7 +378,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(compare_sets), T(compare_empty_and_identical), T(drift_of_a_store),
-        T(lost_object), T(fix_plan),
+        T(lost_object), T(fix_plan), T(drift_text_from_bytes),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

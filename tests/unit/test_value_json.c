@@ -451,6 +451,45 @@ static void pretty_output(void **state)
     val_unref(v);
 }
 
+/* VAL_JSON_SORTED: every map's keys in byte order (a key that starts
+ * another first, upper case before lower), in lists too, on the stack up
+ * to 16 entries and from malloc past that. */
+static void sorted_keys(void **state)
+{
+    (void)state;
+    val_t *v;
+    assert_int_equal(read_json(S("{\"b\":1,\"a-b\":[{\"z\":1,\"y\":2}],"
+                                 "\"a\":{},\"B\":{\"d\":0,\"c\":0},\"ab\":2}"),
+                               &v), MIG_OK);
+    assert_string_equal(to_json(v, VAL_JSON_SORTED),
+        "{\"B\":{\"c\":0,\"d\":0},\"a\":{},\"a-b\":[{\"y\":2,\"z\":1}],"
+        "\"ab\":2,\"b\":1}");
+    assert_string_equal(to_json(v, VAL_JSON_SORTED | VAL_JSON_PRETTY),
+        "{\n  \"B\": {\n    \"c\": 0,\n    \"d\": 0\n  },\n  \"a\": {},\n"
+        "  \"a-b\": [\n    {\n      \"y\": 2,\n      \"z\": 1\n    }\n  ],\n"
+        "  \"ab\": 2,\n  \"b\": 1\n}");
+    /* Unsorted, as inserted. */
+    assert_string_equal(to_json(v, 0),
+        "{\"b\":1,\"a-b\":[{\"z\":1,\"y\":2}],\"a\":{},\"B\":{\"d\":0,"
+        "\"c\":0},\"ab\":2}");
+    val_unref(v);
+    /* 16 and 17 entries, inserted from the last key to the first. */
+    for (int n = 16; n <= 17; n++) {
+        val_t *m = val_map_new(0);
+        char key[8], want[512] = "{";
+        for (int i = n - 1; i >= 0; i--) {
+            snprintf(key, sizeof key, "k%02d", i);
+            assert_int_equal(val_map_set_take(m, key, 3, val_int(i)), MIG_OK);
+        }
+        for (int i = 0; i < n; i++)
+            snprintf(want + strlen(want), sizeof want - strlen(want),
+                     "%s\"k%02d\":%d", i ? "," : "", i, i);
+        strcat(want, "}");
+        assert_string_equal(to_json(m, VAL_JSON_SORTED), want);
+        val_unref(m);
+    }
+}
+
 static void round_trips(void **state)
 {
     (void)state;
@@ -499,6 +538,7 @@ int main(void)
         cmocka_unit_test(byte_order_mark),
         cmocka_unit_test(writer_escapes_and_flags),
         cmocka_unit_test(pretty_output),
+        cmocka_unit_test(sorted_keys),
         cmocka_unit_test(round_trips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

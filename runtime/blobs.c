@@ -4,10 +4,11 @@
  * that no directory grows huge). Blobs are written to a temporary file in
  * DIR and renamed into place, so a reader never sees half a blob; they are
  * not fsynced (nothing asks for it yet: the journal decides durability).
- * Bytes given in memory are not written again when a blob of their name
- * and size is there; a file is streamed once (hashed while it is copied),
- * so its blob is always renamed into place. Reading one checks its hash,
- * so a damaged store is noticed, not used. */
+ * Bytes given in memory, or a file's (hashed first), are not written
+ * again when a blob of their name and size is there; a file whose blob
+ * is new is read a second time while it is copied (and named by what was
+ * copied). Reading one checks its hash, so a damaged store is noticed,
+ * not used. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -227,12 +228,16 @@ static int settle(const blobs_t *b, char *tmp, const char *hex)
 }
 
 /* Whether blob HEX is kept already with LEN bytes (a cheap check: its
- * bytes are checked when it is read). */
+ * bytes are checked when it is read). A blob found is touched (its time
+ * of change set to now), which tells `mig snapshot prune` that it is in
+ * use again (snapshot_prune.c): a blob it is removing at that moment is
+ * not found here, and is written anew. */
 static bool kept(const blobs_t *b, const char *hex, size_t len)
 {
     char *p = blob_path(b, hex, false);
     struct stat st;
-    bool there = p && stat(p, &st) == 0 && (size_t)st.st_size == len;
+    bool there = p && stat(p, &st) == 0 && (size_t)st.st_size == len
+                 && utimensat(AT_FDCWD, p, NULL, 0) == 0;
     free(p);
     return there;
 }
@@ -269,9 +274,24 @@ mig_status_t blobs_put_file(blobs_t *b, const char *path, char hex[BLOB_HEX])
     int in = open(path, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return MIG_EIO;
+    /* Hashed first: bytes kept already (a snapshot of files that did not
+     * change, a before-image a snapshot holds) are not written again. */
+    struct stat sb;
+    int e = fstat(in, &sb) != 0 ? errno : stream(in, -1, hex);
+    if (!e && kept(b, hex, (size_t)sb.st_size)) {
+        close(in);
+        return MIG_OK;
+    }
+    if (!e && lseek(in, 0, SEEK_SET) != 0)
+        e = errno;
+    if (e) {
+        close(in);
+        errno = e;
+        return e == ENOMEM ? MIG_ENOMEM : MIG_EIO;
+    }
     int fd;
     char *tmp;
-    int e = temp_file(b, &fd, &tmp);
+    e = temp_file(b, &fd, &tmp);
     if (!e)
         e = stream(in, fd, hex);
     if (tmp && close(fd) != 0 && !e)
@@ -366,3 +386,10 @@ char *blobs_dir_of(const char *state_path)
     }
     return dir;
 }
+
+char *blobs_path(const blobs_t *b, const char *hex)
+{
+    return valid_name(hex) ? blob_path(b, hex, false) : NULL;
+}
+
+const char *blobs_dir(const blobs_t *b) { return b->dir; }

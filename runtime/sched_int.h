@@ -321,6 +321,12 @@ mig_status_t run_baseline_record(run_t *r);
  * directory that holds the state store STATE_PATH. NULL when that
  * directory cannot be resolved (errno) or memory ran out. */
 char *sched_lock_name(const char *state_path);
+/* Locks the write roots L (a list of absolute, resolved folders, as a
+ * run records them in its options) as roots_lock_take does, into *OUT:
+ * what a rollback and a snapshot's restore hold. Returns like
+ * roots_lock_take. */
+mig_status_t sched_lock_roots(const val_t *l, diag_list_t *diags,
+                              roots_lock_t **out);
 /* Reports to DIAGS that the lock H is held by someone else: another run
  * (who, since when, and what to do), or another process of run SELF
  * itself (one process acts for a run at a time). */

@@ -100,6 +100,7 @@ struct run {
     const run_options_t *opts;
     int64_t id;
     const char *base_dir;
+    const char *state_path;     /* the state store's file */
     eval_env_t *stages_env;     /* stage name -> map of its step results */
     eval_env_t *plan_env;       /* parameters and plan-level lets */
     val_t *stage_results;       /* the running stage's map */
@@ -421,6 +422,14 @@ void sched_journal_after(run_t *r, action_ctx_t *ctx, int64_t seq,
                          const val_t *resources);
 /* Records checkpoint node N of T. */
 void checkpoint_record(task_t *t, uint32_t n);
+/* Takes snapshot node N of T (snapshot.c): a full copy of the run's
+ * write roots, recorded with the run (docs/snapshots.md). */
+void snapshot_record(task_t *t, uint32_t n);
+/* What a resumed run recorded of node N for ITEM: its state ("done",
+ * ...) or NULL when none, and *RESULT its result (a reference). The
+ * record is used: asked again, it is not found. */
+const char *sched_cached(run_t *r, uint32_t n, const char *item,
+                         val_t **result);
 /* Commits the journal and wakes the steps that waited for it. */
 void sched_flush(run_t *r);
 /* Stops a step in progress (the run is stopping). */

@@ -651,3 +651,53 @@ mig_status_t snapshot_create(const snapshot_spec_t *spec, diag_list_t *diags,
     free(objects);
     return st;
 }
+
+/* ---- a plan's `snapshot NAME` ------------------------------------------------ */
+
+void snapshot_record(task_t *t, uint32_t n)
+{
+    run_t *r = t->run;
+    val_t *prior;
+    const char *state = sched_cached(r, n, t->item, &prior);
+    val_unref(prior);
+    t->node = graph_flow_next(r->g, n);
+    if (state && strcmp(state, "done") == 0)
+        return;
+    const char *name = graph_node_ast(r->g, n)->u.snapshot.name.name;
+    /* The run holds its write roots: no other run changes them while the
+     * files are copied. Every write so far is committed first. */
+    snapshot_spec_t spec = { .name = name, .plan_path = r->opts->plan_path
+                             ? r->opts->plan_path : r->src->name,
+                             .plan_name = graph_plan_name(r->g),
+                             .base_dir = r->base_dir, .roots = &r->roots,
+                             .state_path = r->state_path, .run = r->id };
+    diag_list_t diags;
+    diag_list_init(&diags);
+    snapshot_t sn = { 0 };
+    mig_status_t st = store_flush(r->store);
+    if (st == MIG_OK)
+        st = snapshot_take(r->store, r->blobs, &spec, &diags, &sn);
+    if (st != MIG_OK) {
+        task_fail(t, n, "Unavailable", "snapshot '%s': %s", name, diags.len
+                  ? diags.items[0].message : "the state store failed");
+        diag_list_free(&diags);
+        if (store_failure(r->store))
+            r->fatal = true;
+        return;
+    }
+    diag_list_free(&diags);
+    store_step_t rec = { .node = graph_node_id(r->g, n), .item = t->item,
+                         .state = STORE_STEP_DONE, .attempts = 1,
+                         .ended_ms = store_now_ms() };
+    if (store_step_put(r->store, r->id, &rec) != MIG_OK)
+        r->fatal = true;
+    val_t *d = val_map_new(4);
+    if (d) {
+        val_map_set_take(d, "name", 4, val_cstring(name));
+        val_map_set_take(d, "snapshot", 8, val_int(sn.id));
+        val_map_set_take(d, "digest", 6, val_cstring(sn.digest));
+        val_map_set_take(d, "entries", 7, val_int(sn.entries));
+    }
+    sched_event(r, "snapshot", n, t->item, d);
+    snapshot_clear(&sn);
+}

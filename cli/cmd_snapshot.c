@@ -295,7 +295,7 @@ static int show(const cli_cmd_t *cmd, const cli_args_t *a,
     } else if (rc == EXIT_CLEAN) {
         print_line(&sn);
         printf("plan: %s (%s)\n", sn.plan_path, sn.plan_name);
-        for (size_t i = 0; i < val_len(roots); i++)
+        for (size_t i = 0; roots && i < val_len(roots); i++)
             printf("root: %s\n", val_get_str(val_list_get(roots, i), NULL));
         printf("manifest: %s\ndigest: %s\n", sn.manifest, sn.digest);
     }
@@ -383,7 +383,7 @@ static int restore(const cli_cmd_t *cmd, const cli_args_t *a,
     if (r && cli_value(cmd, a, "json"))
         return print_json(r, rc);
     const val_t *changes = r ? val_map_get(r, "changes", 7) : NULL;
-    for (size_t i = 0; i < val_len(changes); i++) {
+    for (size_t i = 0; changes && i < val_len(changes); i++) {
         const val_t *c = val_list_get(changes, i);
         printf("%s%-9s %s\n", dry ? "would " : "",
                val_get_str(val_map_get(c, "change", 6), NULL),
@@ -438,7 +438,7 @@ static int prune(const cli_cmd_t *cmd, const cli_args_t *a,
     if (r && cli_value(cmd, a, "json"))
         return print_json(r, rc);
     const val_t *names = r ? val_map_get(r, "snapshots", 9) : NULL;
-    for (size_t i = 0; i < val_len(names); i++)
+    for (size_t i = 0; names && i < val_len(names); i++)
         printf("%s snapshot %s\n", o.dry_run ? "would forget" : "forgot",
                val_get_str(val_list_get(names, i), NULL));
     if (r)

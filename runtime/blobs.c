@@ -4,10 +4,10 @@
  * that no directory grows huge). Blobs are written to a temporary file in
  * DIR and renamed into place, so a reader never sees half a blob; they are
  * not fsynced (nothing asks for it yet: the journal decides durability).
- * Bytes given in memory, or a file's (hashed first), are not written
- * again when a blob of their name and size is there; a file whose blob
- * is new is read a second time while it is copied (and named by what was
- * copied). Reading one checks its hash, so a damaged store is noticed,
+ * Bytes given in memory, or a file's (hashed first, and the blob there
+ * read back), are not written again when a blob of their name and size
+ * is there; a file whose blob is new or damaged is read a second time
+ * while it is copied (and named by what was copied). Reading one checks its hash, so a damaged store is noticed,
  * not used. */
 #include <errno.h>
 #include <fcntl.h>
@@ -242,6 +242,16 @@ static bool kept(const blobs_t *b, const char *hex, size_t len)
     return there;
 }
 
+/* Whether blob HEX (there) still hashes to its name. */
+static bool sound(const blobs_t *b, const char *hex)
+{
+    char *p = blob_path(b, hex, false);
+    char got[BLOB_HEX];
+    bool ok = p && blobs_hash_file(p, got) == MIG_OK && !strcmp(got, hex);
+    free(p);
+    return ok;
+}
+
 mig_status_t blobs_put(blobs_t *b, const void *data, size_t len,
                        char hex[BLOB_HEX])
 {
@@ -275,10 +285,12 @@ mig_status_t blobs_put_file(blobs_t *b, const char *path, char hex[BLOB_HEX])
     if (in < 0)
         return MIG_EIO;
     /* Hashed first: bytes kept already (a snapshot of files that did not
-     * change, a before-image a snapshot holds) are not written again. */
+     * change, a before-image a snapshot holds) are not written again,
+     * once the blob there is read back and found sound (a damaged one is
+     * replaced: the bytes are known good). */
     struct stat sb;
     int e = fstat(in, &sb) != 0 ? errno : stream(in, -1, hex);
-    if (!e && kept(b, hex, (size_t)sb.st_size)) {
+    if (!e && kept(b, hex, (size_t)sb.st_size) && sound(b, hex)) {
         close(in);
         return MIG_OK;
     }

@@ -243,22 +243,31 @@ static mig_status_t begin_run(restore_t *x, bool *ok)
     return st;
 }
 
-/* Declares every path the snapshot holds that ROOT's before-image does
- * not (it is not there now): the record says it was absent, so a
- * rollback of the restore checks it is gone again. */
-static mig_status_t declare_new(restore_t *x, const char *root)
+/* Whether P lies under ROOT ("." holds every relative path). */
+static bool under(const char *p, const char *root)
 {
     size_t n = strlen(root);
-    bool dot = strcmp(root, ".") == 0;
+    if (strcmp(root, ".") == 0)
+        return p[0] != '/' && strncmp(p, "../", 3) != 0;
+    return strncmp(p, root, n) == 0 && (p[n] == '/' || p[n] == '\0');
+}
+
+/* Declares every path under ROOT that the snapshot holds and the
+ * before-images of its units do not (it is not there now): the record
+ * says it was absent, so a rollback of the restore checks it is gone
+ * again. */
+static mig_status_t declare_new(restore_t *x, const char *root)
+{
+    const val_t *skip = val_map_get(x->manifest, "skip", 4);
     val_t *have = actx_resources(x->ctx);
     mig_status_t st = MIG_OK;
     for (size_t i = 0; st == MIG_OK && i < val_len(x->want); i++) {
         size_t len;
         const char *p = val_get_str(val_map_key(x->want, i), &len);
-        bool under = dot ? p[0] != '/' && strncmp(p, "../", 3) != 0
-                         : strncmp(p, root, n) == 0
-                           && (p[n] == '/' || p[n] == '\0');
-        if (under && !val_map_get(have, p, len))
+        bool skipped = false;
+        for (size_t k = 0; !skipped && k < val_len(skip); k++)
+            skipped = under(p, val_get_str(val_map_key(skip, k), NULL));
+        if (under(p, root) && !skipped && !val_map_get(have, p, len))
             st = resource_declare(x->ctx, p);
     }
     return st;
@@ -367,8 +376,7 @@ static mig_status_t units_of(restore_t *x, const val_t *img, const char *rel,
     return st;
 }
 
-/* Keeps the before-image of every unit of UNITS into the list BEFORE and
- * declares the paths the snapshot adds under each. */
+/* Keeps the before-image of every unit of UNITS into the list BEFORE. */
 static mig_status_t keep_units(restore_t *x, const val_t *units,
                                val_t *before)
 {
@@ -380,8 +388,6 @@ static mig_status_t keep_units(restore_t *x, const val_t *units,
         st = actx_keep(x->ctx, path, &img);
         if (st == MIG_OK)
             st = val_list_push_take(before, img);
-        if (st == MIG_OK)
-            st = declare_new(x, path);
     }
     return st;
 }
@@ -401,6 +407,8 @@ static mig_status_t restore_root(restore_t *x, size_t i)
         ? units_of(x, val_list_get(images, i), root, units, 0) : MIG_ENOMEM;
     if (st == MIG_OK)
         st = keep_units(x, units, before);
+    if (st == MIG_OK)
+        st = declare_new(x, root);
     if (st == MIG_OK && (put(undo, "images", val_ref(before))
                          || put(args, "from", val_cstring(from))
                          || put(args, "to", val_cstring(root))))

@@ -250,7 +250,8 @@ static void sweep(sweep_t *w, const char *dir)
             if (f->d_name[0] == '.' || strlen(f->d_name) != BLOB_HEX - 3)
                 continue;
             snprintf(p, sizeof p, "%s/%s", sub, f->d_name);
-            snprintf(hex, sizeof hex, "%s%s", e->d_name, f->d_name);
+            memcpy(hex, e->d_name, 2);
+            memcpy(hex + 2, f->d_name, BLOB_HEX - 2);   /* with the NUL */
             sweep_one(w, dir, p, hex);
         }
         if (in)

@@ -184,7 +184,9 @@ echo old > "$old_orphan" && touch -d '1 hour ago' "$old_orphan"
 echo new > "$new_orphan"
 # Every object older than the orphans: only references keep them.
 find .mig/objects -type f -exec touch -d '1 hour ago' {} +
-touch "$new_orphan"
+# (Dated ahead, so that a slow machine's seconds before the prune starts
+# do not age it past the cutoff.)
+touch -d '10 minutes' "$new_orphan"
 MIG_SNAPSHOT_NOW_MS=$((created + 10001)) "$MIG" snapshot prune \
   --older-than 10s --keep-last 2 > $t/p.txt && ok || bad "prune failed"
 grep -q "^forgot snapshot base$" $t/p.txt && ok || bad "prune: $(cat $t/p.txt)"

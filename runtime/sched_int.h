@@ -425,11 +425,10 @@ void checkpoint_record(task_t *t, uint32_t n);
 /* Takes snapshot node N of T (snapshot.c): a full copy of the run's
  * write roots, recorded with the run (docs/snapshots.md). */
 void snapshot_record(task_t *t, uint32_t n);
-/* What a resumed run recorded of node N for ITEM: its state ("done",
- * ...) or NULL when none, and *RESULT its result (a reference). The
- * record is used: asked again, it is not found. */
-const char *sched_cached(run_t *r, uint32_t n, const char *item,
-                         val_t **result);
+/* Moves T past node N (a checkpoint, a snapshot: nodes that record
+ * something and go on), and says whether a resumed run did N for T's
+ * item already: then it is not done again. */
+bool sched_pass(task_t *t, uint32_t n);
 /* Commits the journal and wakes the steps that waited for it. */
 void sched_flush(run_t *r);
 /* Stops a step in progress (the run is stopping). */

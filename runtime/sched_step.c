@@ -105,7 +105,7 @@ static void bind_result(task_t *t, uint32_t n, val_t *v)
 /* A record of the step before this process (a resume): consumed, so that
  * a retry's next attempt runs the step again. Returns the state's name or
  * NULL; *RESULT gets the result of a done step. */
-const char *sched_cached(run_t *r, uint32_t n, const char *item,
+static const char *cached(run_t *r, uint32_t n, const char *item,
                           val_t **result)
 {
     *result = NULL;
@@ -589,7 +589,7 @@ void step_start(task_t *t, uint32_t n)
     t->call = NULL;
     const ast_node_t *s = graph_node_ast(r->g, n);
     val_t *prior;
-    const char *state = sched_cached(r, n, t->item, &prior);
+    const char *state = cached(r, n, t->item, &prior);
     if (state && (strcmp(state, "done") == 0 || strcmp(state, "skipped") == 0)) {
         bind_result(t, n, prior ? prior : val_null());
         val_unref(prior);
@@ -786,14 +786,19 @@ mig_status_t sched_call_action(void *data, const ast_node_t *call,
 
 /* ---- checkpoints ----------------------------------------------------------------- */
 
+bool sched_pass(task_t *t, uint32_t n)
+{
+    val_t *prior;
+    const char *state = cached(t->run, n, t->item, &prior);
+    val_unref(prior);
+    t->node = graph_flow_next(t->run->g, n);
+    return state && strcmp(state, "done") == 0;
+}
+
 void checkpoint_record(task_t *t, uint32_t n)
 {
     run_t *r = t->run;
-    val_t *prior;
-    const char *state = sched_cached(r, n, t->item, &prior);
-    val_unref(prior);
-    t->node = graph_flow_next(r->g, n);
-    if (state && strcmp(state, "done") == 0)
+    if (sched_pass(t, n))
         return;
     const char *name = graph_node_ast(r->g, n)->u.checkpoint.name.name;
     action_ctx_t *ctx = actx_new(ACTX_RUN, r->base_dir);

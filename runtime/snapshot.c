@@ -657,11 +657,7 @@ mig_status_t snapshot_create(const snapshot_spec_t *spec, diag_list_t *diags,
 void snapshot_record(task_t *t, uint32_t n)
 {
     run_t *r = t->run;
-    val_t *prior;
-    const char *state = sched_cached(r, n, t->item, &prior);
-    val_unref(prior);
-    t->node = graph_flow_next(r->g, n);
-    if (state && strcmp(state, "done") == 0)
+    if (sched_pass(t, n))
         return;
     const char *name = graph_node_ast(r->g, n)->u.snapshot.name.name;
     /* The run holds its write roots: no other run changes them while the

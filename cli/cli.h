@@ -313,6 +313,10 @@ void cli_report_end(cli_report_t *r, const char *cmd, int64_t id,
 /* Reads S, a whole number from LO to HI (digits only), into *OUT; false
  * (OUT untouched) when it is not one. */
 bool cli_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+/* Reads an age: a whole number and a unit, s, m, h or d ("90m", "30d";
+ * --since of audit export, --older-than of snapshot prune), into *MS;
+ * false when it is not one. */
+bool cli_parse_age(const char *s, int64_t *ms);
 /* Reads a seed (--seed of run, gen and serve): a whole number from 0 to
  * 2^53 - 1 (it is recorded as a number of the state store's JSON). */
 bool cli_parse_seed(const char *s, uint64_t *out);
@@ -368,6 +372,7 @@ int cmd_audit(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_doctor(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_metrics(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_analyze(const cli_cmd_t *cmd, const cli_args_t *args);
+int cmd_snapshot(const cli_cmd_t *cmd, const cli_args_t *args);
 
 /* The audit trail of the commands that change state (cmd_audit.c;
  * docs/audit.md). cli_audit_key finds this process's signing key before

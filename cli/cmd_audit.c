@@ -171,18 +171,11 @@ static int verify(const cli_cmd_t *cmd, const cli_args_t *a)
 /* (cli.h) */
 bool cli_parse_since(const char *text, int64_t *ms)
 {
-    char *end;
-    errno = 0;
-    long long n = strtoll(text, &end, 10);
-    static const struct { char unit; int64_t ms; } units[] = {
-        { 's', 1000 }, { 'm', 60000 }, { 'h', 3600000 }, { 'd', 86400000 },
-    };
-    for (size_t i = 0; end != text && n >= 0 && !errno && end[1] == '\0'
-                       && i < sizeof units / sizeof *units; i++)
-        if (*end == units[i].unit) {
-            *ms = store_now_ms() - n * units[i].ms;
-            return true;
-        }
+    int64_t age;
+    if (cli_parse_age(text, &age)) {
+        *ms = store_now_ms() - age;
+        return true;
+    }
     struct tm tm = { 0 };
     const char *rest = strptime(text, "%Y-%m-%d", &tm);
     if (rest && *rest == 'T')

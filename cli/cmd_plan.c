@@ -204,6 +204,8 @@ static void print_statement(const val_t *m, int depth)
         putchar('\n');
     } else if (strcmp(kind, "checkpoint") == 0) {
         printf("%*scheckpoint %s\n", depth * 2, "", str(m, "name"));
+    } else if (strcmp(kind, "snapshot") == 0) {
+        printf("%*ssnapshot %s\n", depth * 2, "", str(m, "name"));
     } else if (strcmp(kind, "verify") == 0) {
         printf("%*sverify %s: %s\n", depth * 2, "", str(m, "cond"),
                strcmp(str(m, "holds"), "yes") == 0 ? "holds"

@@ -380,6 +380,27 @@ static const cli_opt_t analyze_opts[] = {
     { 0 },
 };
 
+static const cli_opt_t snapshot_opts[] = {
+    { .name = "name", .arg = "NAME",
+      .help = "create: the snapshot's name (default: when it was taken)" },
+    { .name = "note", .arg = "TEXT", .help = "create: a note kept with it" },
+    { .name = "dry-run", .short_name = 'n',
+      .help = "restore, prune: say what would change; change nothing" },
+    { .name = "older-than", .arg = "AGE",
+      .help = "prune: forget snapshots older than AGE (30d, 12h, 90m, 10s)" },
+    { .name = "keep-last", .arg = "N",
+      .help = "prune: never forget the N newest snapshots" },
+    { .name = "break-lock",
+      .help = "restore: take over the workspace's expired lock" },
+    { .name = "state", .arg = "PATH",
+      .help = "the state store (default: .mig/state.db here or above; "
+              "create PLAN: beside the plan)" },
+    { .name = "json", .short_name = 'j', .help = "print JSON" },
+    CLI_CONFIG_OPTS
+    { .name = "help", .short_name = 'h', .help = "show this help" },
+    { 0 },
+};
+
 const cli_cmd_t cli_commands[] = {
     { .name = "check", .run = cmd_check, .operands = "FILE...",
       .min_operands = 1, .max_operands = -1, .opts = check_opts,
@@ -875,6 +896,44 @@ const cli_cmd_t cli_commands[] = {
           "Exit status: 0 when nothing needs attention; 2 for a usage error; 8\n"
           "when the state store cannot be opened; 10 when a finding needs\n"
           "attention." },
+    { .name = "snapshot", .run = cmd_snapshot,
+      .operands = "create [PLAN] | list | show SNAPSHOT | verify SNAPSHOT | "
+                  "restore SNAPSHOT | prune",
+      .min_operands = 1, .max_operands = 2, .opts = snapshot_opts,
+      .summary = "take, verify, restore and prune full copies of a plan's "
+                 "files",
+      .help =
+          "A snapshot is a full copy of every file, folder and symbolic link\n"
+          "under a plan's write roots (its folder, its `writes` folders and\n"
+          "mig.yaml's write_roots; the state store's folder left out), kept\n"
+          "in the object store beside the state store, where the files share\n"
+          "their bytes with the before-images of runs (docs/snapshots.md).\n"
+          "\n"
+          "  create [PLAN]     takes a snapshot of PLAN's write roots, or\n"
+          "                    without PLAN of those the newest run\n"
+          "                    recorded; refused while a run holds them\n"
+          "  list, show SNAP   what is kept (SNAP: an id, or a name: the\n"
+          "                    newest of that name)\n"
+          "  verify SNAP       re-hashes every object and the manifest, and\n"
+          "                    recomputes the digest; names what is missing\n"
+          "                    or damaged\n"
+          "  restore SNAP      makes the roots what the snapshot holds, as a\n"
+          "                    run of its own (`mig rollback RUN` undoes it),\n"
+          "                    then compares the digest; --dry-run lists the\n"
+          "                    paths it would create, overwrite or delete\n"
+          "  prune             forgets the snapshots older than --older-than\n"
+          "                    AGE that are not among the --keep-last N\n"
+          "                    newest (neither given: none), then removes\n"
+          "                    every object nothing references (safe\n"
+          "                    while runs go on)\n"
+          "\n"
+          "A plan takes one with the statement `snapshot NAME`.\n"
+          "\n"
+          "Exit status: 0 when done; 1 when PLAN has errors; 2 for a usage\n"
+          "error or no such snapshot; 3 when a restore failed or its digest\n"
+          "differs (`mig rollback RUN` undoes it); 6 when refused (a run\n"
+          "holds the roots, the snapshot is damaged: nothing changed); 8 when\n"
+          "the state store cannot be used; 10 when verify found a problem." },
     { .name = "config", .run = cmd_config,
       .operands = "show [PLAN] | diff RUN_A RUN_B",
       .min_operands = 1, .max_operands = 3, .opts = config_opts,

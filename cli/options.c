@@ -35,6 +35,27 @@ bool cli_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
     return true;
 }
 
+bool cli_parse_age(const char *s, int64_t *ms)
+{
+    static const struct { char unit; int64_t ms; } units[] = {
+        { 's', 1000 }, { 'm', 60000 }, { 'h', 3600000 }, { 'd', 86400000 },
+    };
+    size_t len = s ? strlen(s) : 0;
+    char digits[24];
+    uint64_t n;
+    if (len < 2 || len > sizeof digits)
+        return false;
+    memcpy(digits, s, len - 1);
+    digits[len - 1] = '\0';
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (s[len - 1] == units[i].unit
+            && cli_parse_count(digits, 0, INT64_MAX / units[i].ms, &n)) {
+            *ms = (int64_t)n * units[i].ms;
+            return true;
+        }
+    return false;
+}
+
 bool cli_parse_seed(const char *s, uint64_t *out)
 {
     return cli_parse_count(s, 0, (1ULL << 53) - 1, out);

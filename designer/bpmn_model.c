@@ -225,6 +225,7 @@ static const elem_fn elems[GRAPH_NODE_KIND_COUNT] = {
     [GRAPH_STAGE_ENTER] = elem_start, [GRAPH_STAGE_EXIT] = elem_exit,
     [GRAPH_STEP] = elem_step, [GRAPH_UNDO] = elem_undo,
     [GRAPH_CHECKPOINT] = elem_checkpoint, [GRAPH_VERIFY] = elem_task,
+    [GRAPH_SNAPSHOT] = elem_task,
     [GRAPH_LET] = elem_task, [GRAPH_BRANCH] = elem_gateway,
     [GRAPH_JOIN] = elem_gateway, [GRAPH_FANOUT] = elem_start,
     [GRAPH_FANIN] = elem_exit, [GRAPH_RETRY_ENTER] = elem_start,

@@ -11,6 +11,7 @@ static const char *const shapes[GRAPH_NODE_KIND_COUNT] = {
     [GRAPH_STAGE_ENTER] = "oval", [GRAPH_STAGE_EXIT] = "oval",
     [GRAPH_STEP] = "box", [GRAPH_UNDO] = "box",
     [GRAPH_CHECKPOINT] = "doublecircle", [GRAPH_VERIFY] = "hexagon",
+    [GRAPH_SNAPSHOT] = "cylinder",
     [GRAPH_LET] = "note", [GRAPH_BRANCH] = "diamond",
     [GRAPH_JOIN] = "point", [GRAPH_FANOUT] = "trapezium",
     [GRAPH_FANIN] = "invtrapezium", [GRAPH_RETRY_ENTER] = "component",

@@ -56,6 +56,7 @@ static const pspec_t step_spec[] = {
     REQ("name", P_NAME), REQ("action", P_ACTION), OPT("arguments", P_ARGS),
     OPT("undo", P_CALL), OPT("timeout", P_EXPR), OPT("when", P_EXPR), END };
 static const pspec_t checkpoint_spec[] = { REQ("name", P_NAME), END };
+static const pspec_t snapshot_spec[] = { REQ("name", P_NAME), END };
 static const pspec_t verify_spec[] = {
     REQ("condition", P_EXPR), OPT("message", P_EXPR), END };
 static const pspec_t let_spec[] = {
@@ -331,6 +332,12 @@ static void print_checkpoint(imp_t *im, uint32_t i, const val_t *p, int d)
     strbuf_printf(im->out, "checkpoint %s", pstr(p, "name"));
 }
 
+static void print_snapshot(imp_t *im, uint32_t i, const val_t *p, int d)
+{
+    (void)i, (void)d;
+    strbuf_printf(im->out, "snapshot %s", pstr(p, "name"));
+}
+
 static void print_verify(imp_t *im, uint32_t i, const val_t *p, int depth)
 {
     (void)i, (void)depth;
@@ -451,6 +458,7 @@ static const struct {
     [GRAPH_STAGE_ENTER] = { stage_spec, print_stage },
     [GRAPH_STEP] = { step_spec, print_step },
     [GRAPH_CHECKPOINT] = { checkpoint_spec, print_checkpoint },
+    [GRAPH_SNAPSHOT] = { snapshot_spec, print_snapshot },
     [GRAPH_VERIFY] = { verify_spec, print_verify },
     [GRAPH_LET] = { let_spec, print_let },
     [GRAPH_BRANCH] = { if_spec, print_if },

@@ -10,6 +10,7 @@ static const char *const shapes[GRAPH_NODE_KIND_COUNT][2] = {
     [GRAPH_STAGE_ENTER] = { "([", "])" }, [GRAPH_STAGE_EXIT] = { "([", "])" },
     [GRAPH_STEP] = { "[", "]" }, [GRAPH_UNDO] = { "[/", "/]" },
     [GRAPH_CHECKPOINT] = { "((", "))" }, [GRAPH_VERIFY] = { "{{", "}}" },
+    [GRAPH_SNAPSHOT] = { "[(", ")]" },
     [GRAPH_LET] = { "[", "]" }, [GRAPH_BRANCH] = { "{", "}" },
     [GRAPH_JOIN] = { "((", "))" }, [GRAPH_FANOUT] = { "[/", "\\]" },
     [GRAPH_FANIN] = { "[\\", "/]" }, [GRAPH_RETRY_ENTER] = { "[[", "]]" },

@@ -130,6 +130,13 @@ static void props_checkpoint(strbuf_t *b, const graph_t *g,
     put_name(b, first, "name", n->u.checkpoint.name.name);
 }
 
+static void props_snapshot(strbuf_t *b, const graph_t *g,
+                           const ast_node_t *n, bool *first)
+{
+    (void)g;
+    put_name(b, first, "name", n->u.snapshot.name.name);
+}
+
 static void props_verify(strbuf_t *b, const graph_t *g, const ast_node_t *n,
                          bool *first)
 {
@@ -229,6 +236,7 @@ static void props_hook(strbuf_t *b, const graph_t *g, const ast_node_t *n,
 static const props_fn props_table[GRAPH_NODE_KIND_COUNT] = {
     [GRAPH_STAGE_ENTER] = props_stage, [GRAPH_STEP] = props_step,
     [GRAPH_CHECKPOINT] = props_checkpoint, [GRAPH_VERIFY] = props_verify,
+    [GRAPH_SNAPSHOT] = props_snapshot,
     [GRAPH_LET] = props_let, [GRAPH_BRANCH] = props_if,
     [GRAPH_FANOUT] = props_foreach, [GRAPH_RETRY_ENTER] = props_retry,
     [GRAPH_RECOVER] = props_recover, [GRAPH_DECISION] = props_decision,

@@ -71,6 +71,7 @@ static size_t node_size(ast_kind_t kind)
     case AST_HOOK: return SZ(hook);
     case AST_STEP: return SZ(step);
     case AST_CHECKPOINT: return SZ(checkpoint);
+    case AST_SNAPSHOT: return SZ(snapshot);
     case AST_FOREACH: return SZ(foreach);
     case AST_RETRY: return SZ(retry);
     case AST_RECOVER: return SZ(recover);
@@ -478,6 +479,10 @@ static void dump_stmt(strbuf_t *b, const ast_node_t *n, int depth)
         break;
     case AST_CHECKPOINT:
         strbuf_printf(b, "checkpoint %s", n->u.checkpoint.name.name);
+        dump_at(b, n);
+        break;
+    case AST_SNAPSHOT:
+        strbuf_printf(b, "snapshot %s", n->u.snapshot.name.name);
         dump_at(b, n);
         break;
     case AST_FOREACH:

@@ -21,6 +21,7 @@
     X(STEP, "step")                                                         \
     X(LET, "let")                                                           \
     X(CHECKPOINT, "checkpoint")                                             \
+    X(SNAPSHOT, "snapshot")     /* snapshot NAME: a full copy */            \
     X(FOREACH, "foreach")                                                   \
     X(RETRY, "retry")                                                       \
     X(RECOVER, "recover")                                                   \
@@ -155,6 +156,7 @@ struct ast_node {
             ast_node_t *when;       /* or NULL */
         } step;
         struct { ast_ident_t name; } checkpoint;
+        struct { ast_ident_t name; } snapshot;
         struct {
             ast_ident_t var;
             ast_node_t *iterable;

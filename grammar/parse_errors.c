@@ -62,6 +62,7 @@ static const struct {
     { KW_PROFILE, IDENT, "after the profile name",
       "a profile overrides parameters: profile NAME { PARAM = VALUE ... }" },
     { KW_CHECKPOINT, IDENT, "after the checkpoint name", NULL },
+    { KW_SNAPSHOT, IDENT, "after the snapshot name", NULL },
     { KW_AS, IDENT, "after the module name", NULL },
     { ANY, KW_ROLLBACK, "after 'rollback'", "rollback to CHECKPOINT" },
     { KW_ROLLBACK, KW_TO, "after 'rollback to'",
@@ -137,7 +138,7 @@ bool parse_starts_statement(int k)
     case KW_REQUIRES: case KW_WRITES: case KW_PARAM:
     case KW_PROFILE: case KW_LUA: case KW_ERROR:
     case KW_BREAKER: case KW_STAGE: case KW_STEP: case KW_LET:
-    case KW_CHECKPOINT: case KW_FOREACH:
+    case KW_CHECKPOINT: case KW_SNAPSHOT: case KW_FOREACH:
     case KW_RETRY: case KW_ON: case KW_RECOVER:
     case KW_VERIFY: case KW_IF: case KW_FINALLY:
     case KW_SKIP: case KW_FAIL: case KW_ROLLBACK:
@@ -224,7 +225,8 @@ static bool names_something(int tok)
 {
     switch (tok) {
     case KW_LET: case KW_PARAM: case KW_STEP: case KW_FOREACH:
-    case KW_CHECKPOINT: case KW_PROFILE: case KW_STAGE: case KW_AS:
+    case KW_CHECKPOINT: case KW_SNAPSHOT: case KW_PROFILE: case KW_STAGE:
+    case KW_AS:
     case KW_ERROR:
         return true;
     default:

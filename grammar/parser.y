@@ -77,7 +77,7 @@ static void mig_yyerror(MIG_YYLTYPE *loc, parse_ctx_t *ctx, const char *msg);
 %token KW_ERROR "error" KW_STAGE "stage" KW_AFTER "after"
 %token KW_BREAKER "breaker"
 %token KW_STEP "step" KW_UNDO "undo" KW_TIMEOUT "timeout" KW_WHEN "when"
-%token KW_LET "let" KW_CHECKPOINT "checkpoint"
+%token KW_LET "let" KW_CHECKPOINT "checkpoint" KW_SNAPSHOT "snapshot"
 %token KW_FOREACH "foreach" KW_IN "in" KW_PARALLEL "parallel"
 %token KW_TOLERATE "tolerate"
 %token KW_RETRY "retry" KW_BACKOFF "backoff" KW_JITTER "jitter" KW_ON "on"
@@ -199,6 +199,7 @@ Stmt:
         $$->u.binding.value = $4;
     }
 |   S_CHECKPOINT Ident { NEW($$, AST_CHECKPOINT, @$); $$->u.checkpoint.name = $2; }
+|   S_SNAPSHOT Ident { NEW($$, AST_SNAPSHOT, @$); $$->u.snapshot.name = $2; }
 |   Foreach
 |   Retry
 |   Recover
@@ -403,6 +404,7 @@ S_BREAKER: KW_BREAKER { yyerrok; };
 S_STAGE: KW_STAGE { yyerrok; };
 S_LET: KW_LET { yyerrok; };
 S_CHECKPOINT: KW_CHECKPOINT { yyerrok; };
+S_SNAPSHOT: KW_SNAPSHOT { yyerrok; };
 S_FOREACH: KW_FOREACH { yyerrok; };
 S_VERIFY: KW_VERIFY { yyerrok; };
 S_ON: KW_ON { yyerrok; };
@@ -470,6 +472,7 @@ Keyword:
 |   KW_UNDO { $$ = parse_keyword_name(ctx, &@1); } | KW_TIMEOUT { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_WHEN { $$ = parse_keyword_name(ctx, &@1); } | KW_LET { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_CHECKPOINT { $$ = parse_keyword_name(ctx, &@1); } | KW_FOREACH { $$ = parse_keyword_name(ctx, &@1); }
+|   KW_SNAPSHOT { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_IN { $$ = parse_keyword_name(ctx, &@1); } | KW_PARALLEL { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_TOLERATE { $$ = parse_keyword_name(ctx, &@1); } | KW_DEADLINE { $$ = parse_keyword_name(ctx, &@1); }
 |   KW_RETRY { $$ = parse_keyword_name(ctx, &@1); } | KW_BACKOFF { $$ = parse_keyword_name(ctx, &@1); }

@@ -193,6 +193,7 @@ static void check_stmt(walk_t *w, const ast_node_t *n)
         break;
     case AST_STEP:
     case AST_CHECKPOINT:
+    case AST_SNAPSHOT:
     case AST_VERIFY:
         check_in_stage(w, n);
         break;

@@ -289,6 +289,13 @@ static link_t do_checkpoint(comp_t *c, frame_t *f, const ast_node_t *n)
                   fmt(c, "checkpoint ", name, ""));
 }
 
+static link_t do_snapshot(comp_t *c, frame_t *f, const ast_node_t *n)
+{
+    const char *name = n->u.snapshot.name.name;
+    return simple(c, f, n, GRAPH_SNAPSHOT, fmt(c, "snapshot.", name, ""),
+                  fmt(c, "snapshot ", name, ""));
+}
+
 static link_t do_verify(comp_t *c, frame_t *f, const ast_node_t *n)
 {
     return simple(c, f, n, GRAPH_VERIFY, "verify",
@@ -430,6 +437,7 @@ static link_t do_nothing(comp_t *c, frame_t *f, const ast_node_t *n)
 static const stmt_fn stmt_table[AST_KIND_COUNT] = {
     [AST_STAGE] = do_stage, [AST_HOOK] = do_hook, [AST_STEP] = do_step,
     [AST_LET] = do_let, [AST_CHECKPOINT] = do_checkpoint,
+    [AST_SNAPSHOT] = do_snapshot,
     [AST_FOREACH] = do_foreach, [AST_RETRY] = do_retry,
     [AST_RECOVER] = do_recover, [AST_VERIFY] = do_verify, [AST_IF] = do_if,
     [AST_DECISION] = do_decision,

@@ -336,6 +336,7 @@ typedef struct graph graph_t;
     X(STEP, "step")                                                          \
     X(UNDO, "undo")              /* a step's compensation call */            \
     X(CHECKPOINT, "checkpoint")                                              \
+    X(SNAPSHOT, "snapshot")      /* snapshot NAME: a full copy, kept */     \
     X(VERIFY, "verify")                                                      \
     X(LET, "let")                                                            \
     X(BRANCH, "if")                                                          \

@@ -32,6 +32,7 @@ struct action_ctx {
     bool began;                 /* actx_started let it run (actx_begin clears) */
     bool (*go)(void *data);     /* actx_started's */
     void *go_data;
+    const val_t *skip;          /* actx_set_skip: paths left alone */
     /* Cleared by actx_begin: path -> state before the call. */
     val_t *resources;
     /* The path actx_write_file wrote last and its state ("file:HEX"), kept

@@ -259,6 +259,14 @@ static mig_status_t set_take(val_t *map, const char *key, val_t *v)
 static mig_status_t keep_at(action_ctx_t *c, strbuf_t *rel, strbuf_t *full,
                             unsigned depth, val_t **out);
 
+void actx_set_skip(action_ctx_t *c, const val_t *skip) { c->skip = skip; }
+
+/* Whether REL is one of the paths C leaves alone (actx_set_skip). */
+static bool skipped(const action_ctx_t *c, const char *rel)
+{
+    return c->skip && val_map_get(c->skip, rel, strlen(rel));
+}
+
 /* Keeps every entry of the directory REL into the list ENTRIES of IMG. */
 static mig_status_t keep_entries(action_ctx_t *c, strbuf_t *rel,
                                  strbuf_t *full, unsigned depth, val_t *img)
@@ -289,11 +297,11 @@ static mig_status_t keep_entries(action_ctx_t *c, strbuf_t *rel,
         strbuf_puts(full, names[i]);
         if (push_rel(rel, names[i]) || full->oom)
             st = MIG_ENOMEM;
-        else
+        else if (!skipped(c, rel->data))
             st = keep_at(c, rel, full, depth + 1, &child);
         pop_rel(rel, dot, rlen);
         truncate_to(full, flen);
-        if (st == MIG_OK)
+        if (st == MIG_OK && child)
             st = val_list_push_take(list, child);
     }
     actx_fs_list_free(names, n);
@@ -622,22 +630,38 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Removes the entries of directory FULL that are not among the N sorted
- * names WANT. */
-static int remove_others(strbuf_t *full, const char **want, size_t n)
+/* Removes the entries of directory FULL (REL as written) that are not
+ * among the N sorted names WANT, nor paths C leaves alone. */
+static int remove_others(action_ctx_t *c, const char *rel, strbuf_t *full,
+                         const char **want, size_t n)
 {
     char **names;
     size_t have;
     int e = actx_fs_list(full->data, &names, &have);
     size_t flen = full->len;
+    strbuf_t child;
+    strbuf_init(&child);
     for (size_t i = 0; !e && i < have; i++) {
         if (bsearch(&names[i], want, n, sizeof(*want), cmp_name))
             continue;
+        if (c->skip) {
+            child.len = 0;
+            if (strcmp(rel, ".") != 0)
+                strbuf_printf(&child, "%s/", rel);
+            strbuf_puts(&child, names[i]);
+            if (child.oom) {
+                e = ENOMEM;
+                break;
+            }
+            if (skipped(c, child.data))
+                continue;
+        }
         strbuf_putc(full, '/');
         strbuf_puts(full, names[i]);
         e = full->oom ? ENOMEM : actx_fs_remove_tree(full);
         truncate_to(full, flen);
     }
+    strbuf_free(&child);
     actx_fs_list_free(names, have);
     return e;
 }
@@ -684,7 +708,7 @@ static mig_status_t restore_dir(action_ctx_t *c, const val_t *img,
         qsort(want, n, sizeof(*want), cmp_name);
     int e = st == MIG_OK ? make_dir_there(full) : 0;
     if (!e && st == MIG_OK)
-        e = remove_others(full, want, n);
+        e = remove_others(c, rel, full, want, n);
     free(want);
     if (e)
         st = restore_fail(c, e, rel);

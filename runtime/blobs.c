@@ -4,10 +4,11 @@
  * that no directory grows huge). Blobs are written to a temporary file in
  * DIR and renamed into place, so a reader never sees half a blob; they are
  * not fsynced (nothing asks for it yet: the journal decides durability).
- * Bytes given in memory are not written again when a blob of their name
- * and size is there; a file is streamed once (hashed while it is copied),
- * so its blob is always renamed into place. Reading one checks its hash,
- * so a damaged store is noticed, not used. */
+ * Bytes given in memory, or a file's (hashed first, and the blob there
+ * read back), are not written again when a blob of their name and size
+ * is there; a file whose blob is new or damaged is read a second time
+ * while it is copied (and named by what was copied). Reading one checks its hash, so a damaged store is noticed,
+ * not used. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -24,6 +25,9 @@
 
 struct blobs {
     char *dir;                  /* without a trailing '/' */
+    /* The fan-out folders DIR/ab known to be there (a bit each), so that
+     * keeping 100,000 files does not ask mkdir 100,000 times. */
+    unsigned char fans[256 / 8];
 };
 
 static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
@@ -210,13 +214,18 @@ static int temp_file(const blobs_t *b, int *fd, char **tmp)
 /* Moves the finished temporary file TMP to its name HEX (replacing a
  * blob there, which repairs a damaged one: the bytes are known good).
  * 0 or an errno value; TMP is gone either way. */
-static int settle(const blobs_t *b, char *tmp, const char *hex)
+static int settle(blobs_t *b, char *tmp, const char *hex)
 {
     char *dst = blob_path(b, hex, false);
     char *fan = blob_path(b, hex, true);
     int e = !dst || !fan ? ENOMEM : 0;
-    if (!e && mkdir(fan, 0755) != 0 && errno != EEXIST)
-        e = errno;
+    unsigned i = (unsigned)strtoul((char[3]){ hex[0], hex[1], 0 }, NULL, 16);
+    if (!e && !(b->fans[i / 8] & (1u << (i % 8)))) {
+        if (mkdir(fan, 0755) != 0 && errno != EEXIST)
+            e = errno;
+        else
+            b->fans[i / 8] |= (unsigned char)(1u << (i % 8));
+    }
     if (!e && (chmod(tmp, 0444) != 0 || rename(tmp, dst) != 0))
         e = errno;
     if (e)
@@ -227,14 +236,28 @@ static int settle(const blobs_t *b, char *tmp, const char *hex)
 }
 
 /* Whether blob HEX is kept already with LEN bytes (a cheap check: its
- * bytes are checked when it is read). */
+ * bytes are checked when it is read). A blob found is touched (its time
+ * of change set to now), which tells `mig snapshot prune` that it is in
+ * use again (snapshot_prune.c): a blob it is removing at that moment is
+ * not found here, and is written anew. */
 static bool kept(const blobs_t *b, const char *hex, size_t len)
 {
     char *p = blob_path(b, hex, false);
     struct stat st;
-    bool there = p && stat(p, &st) == 0 && (size_t)st.st_size == len;
+    bool there = p && stat(p, &st) == 0 && (size_t)st.st_size == len
+                 && utimensat(AT_FDCWD, p, NULL, 0) == 0;
     free(p);
     return there;
+}
+
+/* Whether blob HEX (there) still hashes to its name. */
+static bool sound(const blobs_t *b, const char *hex)
+{
+    char *p = blob_path(b, hex, false);
+    char got[BLOB_HEX];
+    bool ok = p && blobs_hash_file(p, got) == MIG_OK && !strcmp(got, hex);
+    free(p);
+    return ok;
 }
 
 mig_status_t blobs_put(blobs_t *b, const void *data, size_t len,
@@ -269,9 +292,26 @@ mig_status_t blobs_put_file(blobs_t *b, const char *path, char hex[BLOB_HEX])
     int in = open(path, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return MIG_EIO;
+    /* Hashed first: bytes kept already (a snapshot of files that did not
+     * change, a before-image a snapshot holds) are not written again,
+     * once the blob there is read back and found sound (a damaged one is
+     * replaced: the bytes are known good). */
+    struct stat sb;
+    int e = fstat(in, &sb) != 0 ? errno : stream(in, -1, hex);
+    if (!e && kept(b, hex, (size_t)sb.st_size) && sound(b, hex)) {
+        close(in);
+        return MIG_OK;
+    }
+    if (!e && lseek(in, 0, SEEK_SET) != 0)
+        e = errno;
+    if (e) {
+        close(in);
+        errno = e;
+        return e == ENOMEM ? MIG_ENOMEM : MIG_EIO;
+    }
     int fd;
     char *tmp;
-    int e = temp_file(b, &fd, &tmp);
+    e = temp_file(b, &fd, &tmp);
     if (!e)
         e = stream(in, fd, hex);
     if (tmp && close(fd) != 0 && !e)
@@ -366,3 +406,10 @@ char *blobs_dir_of(const char *state_path)
     }
     return dir;
 }
+
+char *blobs_path(const blobs_t *b, const char *hex)
+{
+    return valid_name(hex) ? blob_path(b, hex, false) : NULL;
+}
+
+const char *blobs_dir(const blobs_t *b) { return b->dir; }

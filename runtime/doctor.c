@@ -15,6 +15,7 @@
 
 #include "doctor.h"
 #include "sched_int.h"
+#include "snapshot.h"
 
 /* ---- findings ---------------------------------------------------------- */
 
@@ -57,6 +58,7 @@ typedef struct doctor {
     ref_t *refs;
     size_t n, cap;
     int64_t run;                /* the run whose journal is walked */
+    int64_t seq;                /* the record whose undo is read */
     bool undoable;
     int interrupted;
     /* A registry record's id for each registry the runs wrote (its DB once,
@@ -85,31 +87,14 @@ static void add_ref(doctor_t *d, const char *hex, size_t len)
     r->undoable = d->undoable;
 }
 
-/* Every "blob" of V, at any depth (a folder's image holds its entries'). */
-static void collect(doctor_t *d, const val_t *v, int64_t seq)
+/* A "blob" of the undo record of journal record D->seq. */
+static void collect(void *data, const char *hex)
 {
-    if (!v)
-        return;
-    if (val_type(v) == VAL_LIST)
-        for (size_t i = 0; i < val_len(v); i++)
-            collect(d, val_list_get(v, i), seq);
-    if (val_type(v) != VAL_MAP)
-        return;
-    for (size_t i = 0; i < val_len(v); i++) {
-        size_t klen, len;
-        const char *k = val_get_str(val_map_key(v, i), &klen);
-        const val_t *x = val_map_value(v, i);
-        if (klen == 4 && memcmp(k, "blob", 4) == 0
-            && val_type(x) == VAL_STRING) {
-            size_t before = d->n;
-            const char *hex = val_get_str(x, &len);
-            add_ref(d, hex, len);
-            if (d->n > before)
-                d->refs[d->n - 1].seq = seq;
-        } else {
-            collect(d, x, seq);
-        }
-    }
+    doctor_t *d = data;
+    size_t before = d->n;
+    add_ref(d, hex, strlen(hex));
+    if (d->n > before)
+        d->refs[d->n - 1].seq = d->seq;
 }
 
 #define REGISTRY_PREFIX "registry:"
@@ -144,7 +129,8 @@ static bool journal_rec(void *data, const store_journal_t *rec)
                   || rec->state == STORE_JOURNAL_DONE
                   || rec->state == STORE_JOURNAL_FAILED
                   || rec->state == STORE_JOURNAL_UNDOING;
-    collect(d, rec->undo, rec->seq);
+    d->seq = rec->seq;
+    snapshot_value_blobs(rec->undo, collect, d);
     return d->st == MIG_OK;
 }
 
@@ -165,6 +151,34 @@ static bool baseline_rec(void *data, const char *db,
     d->undoable = false;
     add_ref(d, rec->digest, strlen(rec->digest));
     return d->st == MIG_OK;
+}
+
+/* An object a snapshot needs (docs/snapshots.md): referenced, though no
+ * rollback does (`mig snapshot verify` checks them). */
+static void snapshot_ref(void *data, const char *hex)
+{
+    doctor_t *d = data;
+    d->run = 0;
+    d->undoable = false;
+    add_ref(d, hex, strlen(hex));
+}
+
+/* Adds the objects of every snapshot of the store, whose object store is
+ * OBJECTS. A manifest that cannot be read adds nothing. */
+static void snapshot_refs(doctor_t *d, const char *objects)
+{
+    snapshot_t *all = NULL;
+    size_t n = 0;
+    blobs_t *b = NULL;
+    diag_list_t ignored;
+    diag_list_init(&ignored);
+    if (snapshot_list(d->s, &all, &n) == MIG_OK && n
+        && blobs_open(objects, &ignored, &b) == MIG_OK)
+        for (size_t i = 0; d->st == MIG_OK && i < n; i++)
+            snapshot_objects(b, &all[i], &ignored, snapshot_ref, d);
+    diag_list_free(&ignored);
+    blobs_close(b);
+    snapshots_free(all, n);
 }
 
 static int cmp_ref(const void *a, const void *b)
@@ -294,6 +308,14 @@ static void scan_file(doctor_t *d, scan_t *sc, const char *path,
              "undoing run %" PRId64 "'s journal record %" PRId64 " fails "
              "without it", path, r->run, r->seq);
     sc->damaged++;
+    if (!r->run) {      /* only a snapshot's */
+        d->st = doctor_add(d->out, "objects", true, "`mig snapshot verify` "
+                           "names the snapshots that need it; they cannot "
+                           "be restored without it", "the object %.12s... "
+                           "(held by a snapshot) is damaged: its bytes do "
+                           "not match its name", hex);
+        return;
+    }
     d->st = doctor_add(d->out, "objects", true, fix, "the object %.12s... "
                        "(the before-image of run %" PRId64 "'s journal "
                        "record %" PRId64 ") is damaged: its bytes do not "
@@ -350,11 +372,13 @@ static void check_objects(doctor_t *d, const char *dir)
                            r->seq);
     }
     if (d->st == MIG_OK && sc.orphans)
-        d->st = doctor_add(d->out, "objects", true, "no journal record needs "
-                           "them: delete them when no run is in progress (a "
-                           "run keeps a before-image just before it journals "
-                           "it)", "%" PRId64 " object%s in %s (%" PRId64
-                           " bytes) %s not referenced by any journal record",
+        d->st = doctor_add(d->out, "objects", true, "no journal record or "
+                           "snapshot needs them: `mig snapshot prune` "
+                           "removes them (safe while a run is in progress: "
+                           "docs/snapshots.md)", "%" PRId64
+                           " object%s in %s (%" PRId64
+                           " bytes) %s not referenced by any journal record "
+                           "or snapshot",
                            sc.orphans, sc.orphans == 1 ? "" : "s", dir,
                            sc.orphan_bytes, sc.orphans == 1 ? "is" : "are");
     if (d->st == MIG_OK && !missing && !sc.orphans && !sc.damaged)
@@ -505,11 +529,13 @@ mig_status_t doctor_check(store_t *s, const char *state_path,
         if (d.st == MIG_OK)
             store_baseline_each(s, d.run, baseline_db, baseline_rec, &d);
     }
-    if (d.n)    /* no array at all when no record keeps a before-image */
-        qsort(d.refs, d.n, sizeof(*d.refs), cmp_ref);
     char *objects = blobs_dir_of(state_path);
     if (d.st == MIG_OK && !objects)
         d.st = MIG_ENOMEM;
+    if (d.st == MIG_OK)
+        snapshot_refs(&d, objects);
+    if (d.n)    /* no array at all when no record keeps a before-image */
+        qsort(d.refs, d.n, sizeof(*d.refs), cmp_ref);
     if (d.st == MIG_OK)
         check_objects(&d, objects);
     if (d.st == MIG_OK)

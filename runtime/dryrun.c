@@ -493,6 +493,9 @@ static uint32_t dry_node(dry_t *d, uint32_t n, eval_env_t *env, val_t *out)
     case GRAPH_CHECKPOINT:
         dry_put_str(d, m, "name", s->u.checkpoint.name.name);
         break;
+    case GRAPH_SNAPSHOT:
+        dry_put_str(d, m, "name", s->u.snapshot.name.name);
+        break;
     case GRAPH_VERIFY: {
         dry_put(d, m, "cond", span_text(d, &s->u.verify.cond->span));
         val_t *c = dry_eval(d, s->u.verify.cond, env, NULL);

@@ -21,24 +21,7 @@ static mig_status_t lock_roots(const store_run_t *run, diag_list_t *diags,
                                   : NULL;
     if (!l || val_type(l) != VAL_LIST)
         return MIG_OK;
-    write_roots_t r = { .real = true };
-    r.paths = calloc(val_len(l) + 1, sizeof(*r.paths));
-    r.given = calloc(val_len(l) + 1, sizeof(*r.given));
-    mig_status_t st = r.paths && r.given ? MIG_OK : MIG_ENOMEM;
-    for (size_t i = 0; st == MIG_OK && i < val_len(l); i++) {
-        const val_t *p = val_list_get(l, i);
-        if (val_type(p) != VAL_STRING)
-            continue;
-        r.paths[r.n] = strdup(val_get_str(p, NULL));
-        r.given[r.n] = strdup(val_get_str(p, NULL));
-        r.n++;
-        if (!r.paths[r.n - 1] || !r.given[r.n - 1])
-            st = MIG_ENOMEM;
-    }
-    if (st == MIG_OK)
-        st = roots_lock_take(&r, diags, out);
-    roots_free(&r);
-    return st;
+    return sched_lock_roots(l, diags, out);
 }
 
 mig_status_t rollback_run(const action_registry_t *r, const char *base_dir,

@@ -726,6 +726,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
     char *state = o->state_path ? strdup(o->state_path)
                                 : join_path(base_dir, ".mig/state.db");
     char *objects = state ? blobs_dir_of(state) : NULL;
+    r.state_path = state;
     char hostname[256] = "";
     gethostname(hostname, sizeof hostname - 1);
     char digest[BLOB_HEX];

@@ -104,3 +104,36 @@ bool sched_run_unchanged(store_t *s, const store_run_t *before,
     store_run_clear(&now);
     return same;
 }
+
+mig_status_t roots_of_list(const val_t *l, write_roots_t *out)
+{
+    *out = (write_roots_t){ .real = true };
+    out->paths = calloc(val_len(l) + 1, sizeof(*out->paths));
+    out->given = calloc(val_len(l) + 1, sizeof(*out->given));
+    mig_status_t st = out->paths && out->given ? MIG_OK : MIG_ENOMEM;
+    for (size_t i = 0; st == MIG_OK && i < val_len(l); i++) {
+        const val_t *p = val_list_get(l, i);
+        if (val_type(p) != VAL_STRING)
+            continue;
+        out->paths[out->n] = strdup(val_get_str(p, NULL));
+        out->given[out->n] = strdup(val_get_str(p, NULL));
+        out->n++;
+        if (!out->paths[out->n - 1] || !out->given[out->n - 1])
+            st = MIG_ENOMEM;
+    }
+    if (st != MIG_OK)
+        roots_free(out);
+    return st;
+}
+
+mig_status_t sched_lock_roots(const val_t *l, diag_list_t *diags,
+                              roots_lock_t **out)
+{
+    *out = NULL;
+    write_roots_t r;
+    mig_status_t st = roots_of_list(l, &r);
+    if (st == MIG_OK)
+        st = roots_lock_take(&r, diags, out);
+    roots_free(&r);
+    return st;
+}

@@ -150,7 +150,10 @@ void blobs_close(blobs_t *b);
  * MIG_OK. */
 mig_status_t blobs_put(blobs_t *b, const void *data, size_t len,
                        char hex[BLOB_HEX]);
-/* Keeps the bytes of the file PATH (streamed, not read whole). */
+/* Keeps the bytes of the file PATH (streamed, not read whole; hashed
+ * first, and not written again when their blob is there). A blob found
+ * kept by either is touched (its time of change set to now): what tells
+ * `mig snapshot prune` it is in use. */
 mig_status_t blobs_put_file(blobs_t *b, const char *path, char hex[BLOB_HEX]);
 /* The bytes named HEX into OUT (appended); MIG_EIO when absent or
  * unreadable, or when the bytes no longer hash to HEX (a damaged
@@ -159,6 +162,11 @@ mig_status_t blobs_get(blobs_t *b, const char *hex, strbuf_t *out);
 /* The BLAKE2b-256 of LEN bytes, and of a file (streamed), as hex. */
 void blobs_hash(const void *data, size_t len, char hex[BLOB_HEX]);
 mig_status_t blobs_hash_file(const char *path, char hex[BLOB_HEX]);
+/* The file of blob HEX (a new string), or NULL when HEX is not a blob's
+ * name or memory ran out. */
+char *blobs_path(const blobs_t *b, const char *hex);
+/* The store's folder (borrowed). */
+const char *blobs_dir(const blobs_t *b);
 /* The object store of the state store STATE_PATH: the folder "objects"
  * beside it, so that --state moves both together (".mig/state.db" ->
  * ".mig/objects"). A new string; NULL when out of memory. */
@@ -303,6 +311,11 @@ mig_status_t actx_keep(action_ctx_t *ctx, const char *path, val_t **image);
  * there first), byte for byte and mode for mode: what undo calls. The
  * files are written atomically; idempotent. */
 mig_status_t actx_restore(action_ctx_t *ctx, const val_t *image);
+/* Paths (as written, relative to the base: ".mig") that actx_keep leaves
+ * out of a directory it keeps, and that actx_restore leaves in place
+ * when it makes a directory what its image says: a snapshot's state
+ * store. SKIP is a map whose keys are the paths (borrowed; NULL: none). */
+void actx_set_skip(action_ctx_t *ctx, const val_t *skip);
 /* The resources declared since actx_begin: a map from path (as written,
  * relative to the base) to its state before the call (actx_state text).
  * Borrowed. */
@@ -457,6 +470,10 @@ typedef struct roots_lock roots_lock_t;
 mig_status_t roots_lock_take(const write_roots_t *r, diag_list_t *diags,
                              roots_lock_t **out);
 void roots_lock_free(roots_lock_t *l);
+/* The write roots L (a list of absolute, resolved folders, as a run
+ * records them in its options) into *OUT (roots_free it), each named as
+ * it is. MIG_OK or MIG_ENOMEM. */
+mig_status_t roots_of_list(const val_t *l, write_roots_t *out);
 const char *roots_lock_dir(void);
 
 /* ---- seeded draws (draw.c) ------------------------------------------------ */

@@ -302,6 +302,9 @@ void task_go(task_t *t)
         case GRAPH_CHECKPOINT:
             checkpoint_record(t, n);
             break;
+        case GRAPH_SNAPSHOT:
+            snapshot_record(t, n);
+            break;
         case GRAPH_BRANCH: {
             val_t *c = sched_eval(t, n, s->u.if_.cond);
             if (!c)

@@ -100,6 +100,7 @@ struct run {
     const run_options_t *opts;
     int64_t id;
     const char *base_dir;
+    const char *state_path;     /* the state store's file */
     eval_env_t *stages_env;     /* stage name -> map of its step results */
     eval_env_t *plan_env;       /* parameters and plan-level lets */
     val_t *stage_results;       /* the running stage's map */
@@ -325,6 +326,12 @@ mig_status_t run_baseline_record(run_t *r);
  * directory that holds the state store STATE_PATH. NULL when that
  * directory cannot be resolved (errno) or memory ran out. */
 char *sched_lock_name(const char *state_path);
+/* Locks the write roots L (a list of absolute, resolved folders, as a
+ * run records them in its options) as roots_lock_take does, into *OUT:
+ * what a rollback and a snapshot's restore hold. Returns like
+ * roots_lock_take. */
+mig_status_t sched_lock_roots(const val_t *l, diag_list_t *diags,
+                              roots_lock_t **out);
 /* Reports to DIAGS that the lock H is held by someone else: another run
  * (who, since when, and what to do), or another process of run SELF
  * itself (one process acts for a run at a time). */
@@ -419,6 +426,13 @@ void sched_journal_after(run_t *r, action_ctx_t *ctx, int64_t seq,
                          const val_t *resources);
 /* Records checkpoint node N of T. */
 void checkpoint_record(task_t *t, uint32_t n);
+/* Takes snapshot node N of T (snapshot.c): a full copy of the run's
+ * write roots, recorded with the run (docs/snapshots.md). */
+void snapshot_record(task_t *t, uint32_t n);
+/* Moves T past node N (a checkpoint, a snapshot: nodes that record
+ * something and go on), and says whether a resumed run did N for T's
+ * item already: then it is not done again. */
+bool sched_pass(task_t *t, uint32_t n);
 /* Commits the journal and wakes the steps that waited for it. */
 void sched_flush(run_t *r);
 /* Stops a step in progress (the run is stopping). */

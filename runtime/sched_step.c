@@ -809,14 +809,19 @@ mig_status_t sched_call_action(void *data, const ast_node_t *call,
 
 /* ---- checkpoints ----------------------------------------------------------------- */
 
+bool sched_pass(task_t *t, uint32_t n)
+{
+    val_t *prior;
+    const char *state = cached(t->run, n, t->item, &prior);
+    val_unref(prior);
+    t->node = graph_flow_next(t->run->g, n);
+    return state && strcmp(state, "done") == 0;
+}
+
 void checkpoint_record(task_t *t, uint32_t n)
 {
     run_t *r = t->run;
-    val_t *prior;
-    const char *state = cached(r, n, t->item, &prior);
-    val_unref(prior);
-    t->node = graph_flow_next(r->g, n);
-    if (state && strcmp(state, "done") == 0)
+    if (sched_pass(t, n))
         return;
     const char *name = graph_node_ast(r->g, n)->u.checkpoint.name.name;
     action_ctx_t *ctx = actx_new(ACTX_RUN, r->base_dir);

@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -402,6 +402,41 @@ mig_status_t store_baseline_each(store_t *s, int64_t run,
 mig_status_t store_run_last_succeeded(store_t *s, const char *plan_path,
                                       const char *profile, int64_t *id);
 
+/* ---- snapshots (store_snapshot.c; docs/snapshots.md) --------------------- */
+
+/* A snapshot as stored. COMPLETE is false from store_snapshot_begin
+ * until store_snapshot_finish (its objects are being written); RUN is 0
+ * for one not taken by a plan's `snapshot` statement; NOTE NULL for
+ * none; MANIFEST (the object holding its manifest) and DIGEST (over the
+ * states of every path it holds, as a checkpoint's) NULL until
+ * complete. */
+typedef struct store_snapshot {
+    int64_t id;
+    const char *name, *note, *plan_path, *plan_name;
+    int64_t run;
+    bool complete;
+    const char *manifest, *digest;
+    int64_t entries, bytes;
+    const char *host;
+    int64_t pid, created_ms;
+} store_snapshot_t;
+
+/* Records SNAP (not complete), sets SNAP->id; in the open transaction,
+ * durable at the next store_flush. */
+mig_status_t store_snapshot_begin(store_t *s, store_snapshot_t *snap);
+/* Records SNAP->manifest, digest, entries and bytes of snapshot SNAP->id
+ * and marks it complete; as store_snapshot_begin. */
+mig_status_t store_snapshot_finish(store_t *s, const store_snapshot_t *snap);
+/* Calls FN for every snapshot, oldest first; borrowed for the call. FN
+ * returns false to stop. */
+mig_status_t store_snapshot_each(store_t *s,
+                                 bool (*fn)(void *data,
+                                            const store_snapshot_t *snap),
+                                 void *data);
+/* Forgets snapshot ID (its objects stay until pruned); as
+ * store_snapshot_begin. */
+mig_status_t store_snapshot_delete(store_t *s, int64_t id);
+
 /* ---- counters (test.count) ------------------------------------------------- */
 
 mig_status_t store_counter_add(store_t *s, const char *name, int64_t delta,
@@ -582,6 +617,9 @@ mig_status_t store_metric_events(store_t *s,
                                             const store_metric_event_t *e),
                                  void *data);
 
+/* Whether the process PID on HOST may still be alive, seen from here: a
+ * process of another host is given the benefit of the doubt. */
+bool store_process_alive(int64_t pid, const char *host);
 /* Whether the process PID on HOST (a lock's holder) is this host's and
  * stopped (SIGSTOP, Ctrl-Z, a debugger): /proc says so. */
 bool store_process_stopped(int64_t pid, const char *host);

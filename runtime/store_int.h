@@ -106,6 +106,15 @@
       "excluded.at_ms")                                                       \
     X(AUDIT_HEAD_GET, "SELECT seq, hash, key_id, signature, at_ms FROM "      \
       "audit_head WHERE id = 1")                                                \
+    X(SNAPSHOT_INSERT, "INSERT INTO snapshots(name, note, plan_path, "        \
+      "plan_name, run, state, host, pid, created_ms) VALUES (?1, ?2, ?3, ?4, " \
+      "?5, 'creating', ?6, ?7, ?8)")                                          \
+    X(SNAPSHOT_FINISH, "UPDATE snapshots SET state = 'complete', manifest = " \
+      "?2, digest = ?3, entries = ?4, bytes = ?5 WHERE id = ?1")              \
+    X(SNAPSHOT_EACH, "SELECT id, name, note, plan_path, plan_name, run, "     \
+      "state, manifest, digest, entries, bytes, host, pid, created_ms FROM "  \
+      "snapshots ORDER BY id")                                                \
+    X(SNAPSHOT_DELETE, "DELETE FROM snapshots WHERE id = ?1")                 \
     X(INTEGRITY, "PRAGMA integrity_check(100)")                               \
     X(LOCK_EACH, "SELECT resource, run, pid, host, since_ms, heartbeat_ms, "  \
       "expires_ms, fence FROM locks WHERE run IS NOT NULL ORDER BY resource") \
@@ -358,9 +367,6 @@ mig_status_t store_check_file(store_t *s);
  * before it fails with SQLITE_BUSY. */
 #define STORE_BUSY_MS 5000
 
-/* Whether the process PID on HOST may still be alive, seen from here: a
- * process of another host is given the benefit of the doubt. */
-bool store_process_alive(int64_t pid, const char *host);
 
 /* ---- the shape of every write ------------------------------------------ */
 

@@ -162,13 +162,24 @@ static const char *const upgrades[] = {
     "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), "
     "seq INTEGER NOT NULL, hash TEXT NOT NULL, key_id TEXT NOT NULL, "
     "signature TEXT NOT NULL, at_ms INTEGER NOT NULL);\n",
-    /* metrics: what a running run's process alone knows, written by it
-     * about once a second (docs/metrics.md): its foreach items in flight
-     * and waiting, and how long its journal commits took. */
+    /* 6 -> 7: metrics, what a running run's process alone knows, written
+     * by it about once a second (docs/metrics.md): its foreach items in
+     * flight and waiting, and how long its journal commits took. */
     "CREATE TABLE run_gauges (run INTEGER PRIMARY KEY REFERENCES runs(id), "
     "at_ms INTEGER NOT NULL, in_flight INTEGER NOT NULL, "
     "queued INTEGER NOT NULL, commits INTEGER NOT NULL, "
     "commit_sum_s REAL NOT NULL, commit_buckets TEXT NOT NULL);\n",
+    /* 7 -> 8: the snapshots (docs/snapshots.md): one row each, its manifest
+     * an object of the object store. A row is 'creating' from before its
+     * first object is written until its manifest is kept, so that a prune
+     * meanwhile leaves its objects alone. */
+    "CREATE TABLE snapshots (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "name TEXT NOT NULL, note TEXT, plan_path TEXT NOT NULL, "
+    "plan_name TEXT NOT NULL, run INTEGER REFERENCES runs(id), "
+    "state TEXT NOT NULL, manifest TEXT, digest TEXT, "
+    "entries INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, "
+    "host TEXT NOT NULL, pid INTEGER NOT NULL, created_ms INTEGER NOT NULL);\n"
+    "CREATE INDEX snapshots_by_name ON snapshots(name, id);\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

@@ -151,7 +151,8 @@ static void keywords_in_order(void **state)
 {
     lexed_t *l = lex(state,
         "migration version description requires writes param profile lua as error "
-        "stage after breaker step undo timeout when let checkpoint foreach in parallel "
+        "stage after breaker step undo timeout when let checkpoint snapshot foreach in "
+        "parallel "
         "tolerate retry backoff jitter on deadline recover with verify if else "
         "finally skip fail "
         "rollback to and or not true false null");

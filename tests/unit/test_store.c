@@ -58,10 +58,10 @@ static void test_newer_schema_refused(void **state)
 {
     (void)state;
     store_close(open_store(STORE_CREATE));
-    char set[64], msg[256];
-    snprintf(set, sizeof set, "PRAGMA user_version = %d",
+    char pragma[64], msg[256];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
              STORE_SCHEMA_VERSION + 1);
-    sql(path, set);
+    sql(path, pragma);
     snprintf(msg, sizeof msg, "'%s' was written by a newer mig (state schema "
              "%d; this mig reads up to %d)", path, STORE_SCHEMA_VERSION + 1,
              STORE_SCHEMA_VERSION);

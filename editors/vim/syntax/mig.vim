@@ -9,7 +9,7 @@ endif
 " the words that open a plan item or a statement
 syn keyword migStructure migration stage profile lua as error breaker after
 syn keyword migMeta version description requires writes
-syn keyword migDeclare param let step checkpoint
+syn keyword migDeclare param let step checkpoint snapshot
 syn keyword migControl foreach in parallel tolerate retry backoff jitter on
 syn keyword migControl deadline recover with verify if else finally skip fail
 syn keyword migControl rollback to undo timeout when

@@ -239,6 +239,11 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         if (c->seq && store_journal_set(r->store, r->id, c->seq,
                                         STORE_JOURNAL_DONE) != MIG_OK)
             r->fatal = true;
+        /* What the answer said for the undo joins the same commit. */
+        if (c->seq && actx_outcome(ctx)
+            && store_journal_outcome(r->store, r->id, c->seq,
+                                     actx_outcome(ctx)) != MIG_OK)
+            r->fatal = true;
         sched_journal_after(r, ctx, c->seq, c->resources);
         rec.state = STORE_STEP_DONE;
         rec.result = res;
@@ -499,6 +504,26 @@ static void journal_then_run(struct step_call *c, store_journal_kind_t kind,
 
 /* ---- steps ------------------------------------------------------------------- */
 
+/* The end of the capture of call C (DATA): ST and its undo RECORD
+ * (taken). A capture may finish later (http.request reads the
+ * before-image over the network): the intent is journaled then. */
+static void captured(action_ctx_t *ctx, mig_status_t st, val_t *record,
+                     void *data)
+{
+    struct step_call *c = data;
+    c->t->waiting = false;
+    if (st != MIG_OK) {
+        val_unref(record);
+        call_finished(ctx, st, NULL, c);
+        return;
+    }
+    bool was = task_enter(c->t);
+    journal_then_run(c, STORE_JOURNAL_SELF, record ? record : val_null(),
+                     actx_resources(ctx));
+    val_unref(record);
+    task_leave(c->t, was);
+}
+
 /* Evaluates the arguments of CALL (an AST call) in T and binds them to
  * ROW's; NULL when that failed (raised). */
 static val_t *eval_args(task_t *t, uint32_t n, const ast_node_t *call,
@@ -674,13 +699,13 @@ void step_start(task_t *t, uint32_t n)
         mig_status_t st = row->capture ? row->capture(ctx, args, &record)
             : actx_fail(ctx, "MethodNotFound", "%s cannot keep what it "
                         "changes in this build", row->name);
-        if (st != MIG_OK) {
-            call_finished(ctx, st, NULL, c);
+        if (st == MIG_OK && actx_suspended(ctx)) {
+            /* a capture that reads over the network finishes later */
+            actx_on_finish(ctx, captured, c);
+            t->waiting = true;
             return;
         }
-        journal_then_run(c, STORE_JOURNAL_SELF, record ? record : val_null(),
-                         actx_resources(ctx));
-        val_unref(record);
+        captured(ctx, st, record, c);
         return;
     }
     val_t *decl = NULL;

@@ -162,6 +162,10 @@ static const char *const upgrades[] = {
     "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), "
     "seq INTEGER NOT NULL, hash TEXT NOT NULL, key_id TEXT NOT NULL, "
     "signature TEXT NOT NULL, at_ms INTEGER NOT NULL);\n",
+    /* httpundo: what an effect's answer said that its undo needs (the
+     * ETag an endpoint gave a change, the Location of what it created:
+     * actx_set_outcome), written with the record's outcome. */
+    "ALTER TABLE journal ADD COLUMN outcome TEXT;\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

@@ -31,6 +31,17 @@ path:
                                checked without being echoed)
   /params                      200 when the JSON body has a string
                                "location", else 400
+  /records/NAME                a record store with ETags ("N", one counter
+                               for all changes): GET 200 (the stored body,
+                               its Content-Type and ETag) or 404; PUT
+                               stores the body (201 new, 200 replaced);
+                               DELETE 204 or 404. PUT and DELETE honour
+                               If-Match (412 when the ETag differs or there
+                               is no record) and If-None-Match: * (412 when
+                               there is one)
+  /records                     POST: a new record named by a counter, 201
+                               with Location /records/ID, its ETag and
+                               {"id": ID}; GET: the names, sorted
 
 Every request is appended to the log file named by the second argument:
 "TIME_MS METHOD PATH". It stops on SIGTERM.
@@ -46,6 +57,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 calls = {}
+records = {}    # name -> (body, content type, etag)
+versions = [0]
 lock = threading.Lock()
 log_path = sys.argv[2]
 
@@ -124,6 +137,8 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.answer(400, {"error": {"type": "bad_params",
                                             "message": "location missing"}})
+        elif head == "records":
+            self.record_store(parts[1] if len(parts) > 1 else None, got)
         elif head == "calls":
             key = q.get("key", ["k"])[0]
             with lock:
@@ -220,6 +235,49 @@ class Handler(BaseHTTPRequestHandler):
                             [("Location", "/redirect/%d" % (k - 1))])
         else:
             self.answer(404, {"error": {"type": "not_found"}})
+
+    def record_store(self, name, got):
+        with lock:
+            if name is None and self.command == "POST":
+                versions[0] += 1
+                name = "r%d" % versions[0]
+                etag = '"%d"' % versions[0]
+                records[name] = (got, self.headers.get("Content-Type")
+                                 or "application/json", etag)
+                self.answer(201, {"id": name},
+                            extra=[("Location", "/records/" + name),
+                                   ("ETag", etag)])
+                return
+            if name is None:
+                self.answer(200, sorted(records))
+                return
+            have = records.get(name)
+            if self.command in ("GET", "HEAD"):
+                if have:
+                    self.answer(200, have[0], have[1], [("ETag", have[2])])
+                else:
+                    self.answer(404, {"error": {"type": "not_found"}})
+                return
+            match = self.headers.get("If-Match")
+            none_match = self.headers.get("If-None-Match")
+            if (match and (not have or have[2] != match)) or \
+                    (none_match == "*" and have):
+                self.answer(412, {"error": {"type": "precondition_failed"}},
+                            extra=[("ETag", have[2])] if have else [])
+                return
+            if self.command == "DELETE":
+                if not have:
+                    self.answer(404, {"error": {"type": "not_found"}})
+                    return
+                del records[name]
+                self.answer(204)
+                return
+            versions[0] += 1
+            etag = '"%d"' % versions[0]
+            records[name] = (got, self.headers.get("Content-Type")
+                             or "application/json", etag)
+            self.answer(200 if have else 201, got,
+                        records[name][1], [("ETag", etag)])
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
     do_OPTIONS = handle_any

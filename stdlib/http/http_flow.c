@@ -123,6 +123,7 @@ val_t *http_args_of(const char *method, const char *url,
         && val_map_set_take(r, "method", 6, val_cstring(method)) == MIG_OK
         && val_map_set_take(r, "url", 3, val_cstring(url)) == MIG_OK
         && val_map_set_take(r, "headers", 7, headers) == MIG_OK
+        && val_map_set_take(r, "resource", 8, val_bool(true)) == MIG_OK
         && (!body || val_map_set_take(r, "body", 4, body) == MIG_OK);
     headers = body = NULL;
     if (ok && timeout_ms > 0)

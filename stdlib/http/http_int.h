@@ -156,9 +156,9 @@ const char *http_str_of(const val_t *m, const char *key);
 /* HEADERS (a map, or NULL) without Content-Type, If-Match and
  * If-None-Match: a new map, or NULL when out of memory. */
 val_t *http_plain_headers(const val_t *headers);
-/* The arguments of a request: {method, url, headers (taken), timeout
- * (TIMEOUT_MS > 0), body (taken; NULL: none)}; NULL when out of
- * memory. */
+/* The arguments of a request for a record: {method, url, headers
+ * (taken), resource: true, timeout (TIMEOUT_MS > 0), body (taken; NULL:
+ * none)}; NULL when out of memory. */
 val_t *http_args_of(const char *method, const char *url,
                          val_t *headers, int64_t timeout_ms, val_t *body);
 /* The state text of an answer with STATUS and the N bytes BODY: "absent"

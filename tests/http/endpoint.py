@@ -38,7 +38,8 @@ path:
                                DELETE 204 or 404. PUT and DELETE honour
                                If-Match (412 when the ETag differs or there
                                is no record) and If-None-Match: * (412 when
-                               there is one)
+                               there is one). ?delay_ms=N: a change is
+                               made at once, its answer sent N ms later
   /records                     POST: a new record named by a counter, 201
                                with Location /records/ID, its ETag and
                                {"id": ID}; GET: the names, sorted
@@ -138,7 +139,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.answer(400, {"error": {"type": "bad_params",
                                             "message": "location missing"}})
         elif head == "records":
+            delay = int(q.get("delay_ms", ["0"])[0])
+            self.hold = delay > 0
             self.record_store(parts[1] if len(parts) > 1 else None, got)
+            if self.hold:
+                time.sleep(delay / 1000)
+                self.send_held()
         elif head == "calls":
             key = q.get("key", ["k"])[0]
             with lock:
@@ -236,6 +242,19 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.answer(404, {"error": {"type": "not_found"}})
 
+    def respond(self, *args, **kw):
+        if self.hold:
+            self.held = (args, kw)
+        else:
+            self.answer(*args, **kw)
+
+    def send_held(self):
+        args, kw = self.held
+        try:
+            self.answer(*args, **kw)
+        except OSError:
+            pass
+
     def record_store(self, name, got):
         with lock:
             if name is None and self.command == "POST":
@@ -244,39 +263,39 @@ class Handler(BaseHTTPRequestHandler):
                 etag = '"%d"' % versions[0]
                 records[name] = (got, self.headers.get("Content-Type")
                                  or "application/json", etag)
-                self.answer(201, {"id": name},
+                self.respond(201, {"id": name},
                             extra=[("Location", "/records/" + name),
                                    ("ETag", etag)])
                 return
             if name is None:
-                self.answer(200, sorted(records))
+                self.respond(200, sorted(records))
                 return
             have = records.get(name)
             if self.command in ("GET", "HEAD"):
                 if have:
-                    self.answer(200, have[0], have[1], [("ETag", have[2])])
+                    self.respond(200, have[0], have[1], [("ETag", have[2])])
                 else:
-                    self.answer(404, {"error": {"type": "not_found"}})
+                    self.respond(404, {"error": {"type": "not_found"}})
                 return
             match = self.headers.get("If-Match")
             none_match = self.headers.get("If-None-Match")
             if (match and (not have or have[2] != match)) or \
                     (none_match == "*" and have):
-                self.answer(412, {"error": {"type": "precondition_failed"}},
+                self.respond(412, {"error": {"type": "precondition_failed"}},
                             extra=[("ETag", have[2])] if have else [])
                 return
             if self.command == "DELETE":
                 if not have:
-                    self.answer(404, {"error": {"type": "not_found"}})
+                    self.respond(404, {"error": {"type": "not_found"}})
                     return
                 del records[name]
-                self.answer(204)
+                self.respond(204)
                 return
             versions[0] += 1
             etag = '"%d"' % versions[0]
             records[name] = (got, self.headers.get("Content-Type")
                              or "application/json", etag)
-            self.answer(200 if have else 201, got,
+            self.respond(200 if have else 201, got,
                         records[name][1], [("ETag", etag)])
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any

@@ -9,7 +9,9 @@
  * not overwritten (Conflict, naming it). Without an ETag (the change's
  * answer gave none, or a crash lost it), the record is read first: as
  * the undo would leave it, nothing is sent; otherwise the undo is sent
- * with If-Match of the ETag that read gave. */
+ * with If-Match of the ETag that read gave. A DELETE's undo to another
+ * URL (a POST to the collection that makes the record) goes without a
+ * condition. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,8 +235,10 @@ mig_status_t http_undo(action_ctx_t *c, const val_t *record, val_t **out)
         return MIG_ENOMEM;
     }
     mig_status_t st;
+    bool same = before && strcmp(f->target, http_str_of(before, "url")) == 0;
     if (changed && strcmp(changed, "DELETE") == 0 && before && !absent)
-        st = send_undo(f, "If-None-Match", "*");
+        /* on condition it is still gone; a collection is there, though */
+        st = send_undo(f, same ? "If-None-Match" : NULL, "*");
     else if (etag)
         st = send_undo(f, "If-Match", etag);
     else

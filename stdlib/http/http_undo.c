@@ -327,7 +327,7 @@ static void after_read(http_call_t *x, CURLcode rc)
     val_t *o = actx_outcome(f->c);
     /* the undo tells a record changed since from one renewed (its ETag
      * changed by the undos of later changes, not its content) by it */
-    if (state && (actx_set_state(f->c, f->id, state) != MIG_OK
+    if (state && ((f->id && actx_set_state(f->c, f->id, state) != MIG_OK)
                   || (o && val_map_set_take(o, "after", 5,
                                             val_cstring(state)) != MIG_OK)))
         f->st = MIG_ENOMEM;
@@ -388,21 +388,29 @@ void http_undo_answered(http_call_t *x, CURLcode rc)
             f->st = MIG_ENOMEM;
     }
     http_call_free(x);
+    /* The record read again: the declared one (its after-image), else
+     * what a POST created (for its undo only). A failure to read it
+     * leaves the after-image to the runtime (runtime.h, resource_state),
+     * which reads it once more. */
     const char *before = http_before_url(f->args);
-    if (f->st == MIG_ENOMEM || !before || stopped
-        || !(f->id = malloc(strlen(before) + 8))) {
+    const char *read = before ? before
+        : http_str_of(actx_outcome(f->c), "url");
+    if (f->st == MIG_ENOMEM || !read || stopped
+        || (before && !(f->id = malloc(strlen(before) + 8)))) {
         http_flow_end(f);
         return;
     }
-    sprintf(f->id, HTTP_REMOTE_PREFIX "%s", before);
-    /* A failure to read it again leaves the after-image to the runtime
-     * (runtime.h, resource_state), which reads it once more. */
+    if (before)
+        sprintf(f->id, HTTP_REMOTE_PREFIX "%s", before);
     val_t *t = stdlib_arg(f->args, "timeout");
-    if (http_flow_send(f, http_args_of("GET", before, http_plain_headers(stdlib_arg(
-                                 f->args, "headers")),
-                             t ? val_get_ms(t) : 0, NULL), after_read)
-        != MIG_OK)
+    char *url = strdup(read);           /* the outcome may change */
+    if (!url || http_flow_send(f, http_args_of(
+                                   "GET", url, http_plain_headers(stdlib_arg(
+                                       f->args, "headers")),
+                                   t ? val_get_ms(t) : 0, NULL), after_read)
+                    != MIG_OK)
         http_flow_end(f);
+    free(url);
 }
 
 void *http_undo_flow(http_call_t *x, const val_t *args)

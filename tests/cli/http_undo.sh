@@ -26,6 +26,7 @@ record() { OUT=$(curl -s "$BASE/records/$1"); }
 
 # ---- a rollback restores every record and verifies it -----------------------
 put a '{"name": "a", "v": 1}'
+put e '{"name": "e", "v": 1}'
 cat > undo.mig <<PLAN
 migration "undo" {
   stage s {
@@ -35,12 +36,14 @@ migration "undo" {
     step make = http.request(method: "PUT", url: "$BASE/records/b",
                              body: {name: "b"}, undo: {method: "PUT"})
     step post = http.request(method: "POST", url: "$BASE/records",
-                             body: {name: "c"}, undo: {method: "DELETE"})
+                             body: {name: "b"}, undo: {method: "DELETE"})
     step made = http.request(method: "POST", url: "$BASE/records",
                              body: {name: "d"},
                              undo: {method: "DELETE", url: "$BASE/records/{json.id}"})
     step del = http.request(method: "DELETE", url: "$BASE/records/a",
                             undo: {method: "PUT"})
+    step gone = http.request(method: "DELETE", url: "$BASE/records/e",
+                             undo: {method: "POST", url: "$BASE/records"})
     verify len(post.json.id) < 0 else "stop here"
   }
 }
@@ -49,14 +52,15 @@ PLAN
 expect 0 "$MIG" check undo.mig && holds 'undo.mig: ok'
 case $OUT in *"cannot undo itself"*) bad "undo: is not seen: $OUT" ;; *) ok ;; esac
 expect 3 "$MIG" run undo.mig
-records && holds '["b", "r4", "r5"]'
+records && holds '["b", "d", "r5"]'
 # What the journal keeps: the before-image (state, object, ETag), and the
 # ETag each change's answer gave with the undo's URL.
 OUT=$(sqlite3 .mig/state.db "select seq || ' ' || kind || ' ' || outcome from journal order by seq")
 mask_ports
-holds '1 self {"etag":"\"2\"","url":"http://127.0.0.1:PORT/records/a","after":"record:'
-holds '3 self {"etag":"\"4\"","url":"http://127.0.0.1:PORT/records/r4"}'
-holds '4 self {"etag":"\"5\"","url":"http://127.0.0.1:PORT/records/r5"}'
+holds '1 self {"etag":"\"3\"","url":"http://127.0.0.1:PORT/records/a","after":"record:'
+holds '3 self {"etag":"\"5\"","url":"http://127.0.0.1:PORT/records/r5","after":"record:'
+holds '4 self {"etag":"\"6\"","url":"http://127.0.0.1:PORT/records/d","after":"record:'
+holds '5 self {"url":"http://127.0.0.1:PORT/records/a","after":"absent"}'
 OUT=$(sqlite3 .mig/state.db "select undo from journal where seq = 1")
 mask_ports
 holds '"before":{"url":"http://127.0.0.1:PORT/records/a","state":"record:'
@@ -67,21 +71,26 @@ holds '{"remote:http://127.0.0.1:PORT/records/b":"absent"}'
 : > endpoint.log
 expect 0 "$MIG" rollback 1
 mask_ports
+holds 'undone  gone = http.request'
 holds 'undone  del = http.request'
 holds 'undone  made = http.request'
 holds 'undone  put = http.request'
-holds 'rolled back to the start: 5 undone; the managed resources match the checkpoint'
-records && holds '["a"]'
+holds 'rolled back to the start: 6 undone; the managed resources match the checkpoint'
+records && holds '["a", "e"]'
 record a && holds '{"name": "a", "v": 1}'
+record e && holds '{"name": "e", "v": 1}'
 # Each undo as it was sent: the DELETE's by a PUT on condition that the
 # record is still absent, the others with If-Match of the change's ETag;
-# the record a PUT created is deleted, not put back. The PUT's undo is
+# the record a PUT created is deleted, not put back; the record deleted
+# from a collection is posted back to it (named by its body), without a
+# condition. The PUT's undo is
 # refused for the ETag the DELETE's undo renewed: the record read then is
 # as the PUT left it, so the undo goes again with the new ETag.
 OUT=$(cat endpoint.log)
 holds 'DELETE /records/b'
-holds 'DELETE /records/r4'
 holds 'DELETE /records/r5'
+holds 'POST /records'
+holds 'DELETE /records/d'
 OUT=$(grep '/records/a' endpoint.log | sed 's/^[0-9]* //' | tr '\n' ' ')
 holds 'PUT /records/a PUT /records/a GET /records/a PUT /records/a'
 

@@ -40,9 +40,11 @@ path:
                                is no record) and If-None-Match: * (412 when
                                there is one). ?delay_ms=N: a change is
                                made at once, its answer sent N ms later
-  /records                     POST: a new record named by a counter, 201
-                               with Location /records/ID, its ETag and
-                               {"id": ID}; GET: the names, sorted
+  /records                     POST: a new record, named by the body's
+                               "name" when it is a string no record has,
+                               else by a counter ("rN"): 201 with Location
+                               /records/ID, its ETag and {"id": ID}; GET:
+                               the names, sorted
 
 Every request is appended to the log file named by the second argument:
 "TIME_MS METHOD PATH". It stops on SIGTERM.
@@ -259,7 +261,12 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             if name is None and self.command == "POST":
                 versions[0] += 1
-                name = "r%d" % versions[0]
+                try:
+                    name = json.loads(got or b"null").get("name")
+                except (ValueError, AttributeError):
+                    name = None
+                if not isinstance(name, str) or name in records:
+                    name = "r%d" % versions[0]
                 etag = '"%d"' % versions[0]
                 records[name] = (got, self.headers.get("Content-Type")
                                  or "application/json", etag)

@@ -19,6 +19,10 @@ path:
   /badjson                     200, Content-Type application/json, not JSON
   /truncated                   Content-Length 100, 10 bytes, then closes
   /slowloris                   a status line, then a header byte a second
+  /slowbody                    whole headers (Content-Length 100), then a
+                               body byte a second
+  /chunkcut                    a chunked body cut inside a chunk (closes)
+  /errorplain                  200 with {"error": "backend exploded"}
   /bigheader                   a 10 MB header line
   /headers?total=N             headers of exactly N bytes in all
   /bigbody?bytes=N             a body of N bytes
@@ -194,6 +198,32 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             self.close_connection = True
+        elif head == "slowbody":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"b")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+            self.close_connection = True
+        elif head == "chunkcut":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                self.wfile.write(b"20\r\n{\"tools\": [1, 2")
+                self.wfile.flush()
+            except OSError:
+                pass
+            self.close_connection = True
+        elif head == "errorplain":
+            self.answer(200, {"error": "backend exploded"})
         elif head == "bigheader":
             try:
                 self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (10 * 1024 * 1024)

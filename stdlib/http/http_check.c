@@ -34,16 +34,10 @@ mig_status_t http_check_valid(action_ctx_t *c, const val_t *args)
     val_t *k = stdlib_arg(args, "check");
     if (!k)
         return MIG_OK;
-    for (size_t i = 0; i < val_len(k); i++) {
-        const char *key = val_get_str(val_map_key(k, i), NULL);
-        bool known = false;
-        for (size_t j = 0; j < sizeof check_keys / sizeof *check_keys; j++)
-            known = known || strcmp(key, check_keys[j]) == 0;
-        if (!known)
-            return actx_fail(c, "InvalidConfig", "http.request: check: '%s' "
-                             "is not a key of a check (url, method, headers, "
-                             "done, not_done, holds)", key);
-    }
+    mig_status_t st = http_keys_known(c, "check", "a check", k, check_keys,
+                                      sizeof check_keys / sizeof *check_keys);
+    if (st != MIG_OK)
+        return st;
     const char *method = http_str_of(k, "method");
     val_t *h = val_map_get(k, "headers", 7), *holds = val_map_get(k, "holds", 5);
     if (!http_str_of(k, "url"))

@@ -87,6 +87,30 @@ const char *http_answer_header(const http_call_t *x, const char *name)
 
 /* ---- requests as argument maps --------------------------------------------- */
 
+mig_status_t http_keys_known(action_ctx_t *c, const char *what,
+                             const char *noun, const val_t *m,
+                             const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < val_len(m); i++) {
+        const char *k = val_get_str(val_map_key(m, i), NULL);
+        bool known = false;
+        for (size_t j = 0; j < n && !known; j++)
+            known = strcmp(k, keys[j]) == 0;
+        if (known)
+            continue;
+        strbuf_t list;
+        strbuf_init(&list);
+        for (size_t j = 0; j < n; j++)
+            strbuf_printf(&list, "%s%s", j ? ", " : "", keys[j]);
+        mig_status_t st = list.oom ? MIG_ENOMEM
+            : actx_fail(c, "InvalidConfig", "http.request: %s: '%s' is not a "
+                        "key of %s (%s)", what, k, noun, list.data);
+        strbuf_free(&list);
+        return st;
+    }
+    return MIG_OK;
+}
+
 const char *http_str_of(const val_t *m, const char *key)
 {
     val_t *v = m ? val_map_get(m, key, strlen(key)) : NULL;

@@ -151,6 +151,12 @@ mig_status_t http_flow_send(flow_t *f, val_t *args, http_then_fn then);
 long http_answered(http_call_t *x, CURLcode rc);
 /* The header NAME (lower case) of X's answer, or NULL. */
 const char *http_answer_header(const http_call_t *x, const char *name);
+/* Fails C (InvalidConfig) when the map M, the argument WHAT ("undo"),
+ * has a key not among the N KEYS: "'K' is not a key of NOUN (KEYS...)"
+ * (NOUN "an undo"). */
+mig_status_t http_keys_known(action_ctx_t *c, const char *what,
+                             const char *noun, const val_t *m,
+                             const char *const *keys, size_t n);
 /* The string KEY of map M (NULL ok), or NULL. */
 const char *http_str_of(const val_t *m, const char *key);
 /* HEADERS (a map, or NULL) without Content-Type, If-Match and

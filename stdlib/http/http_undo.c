@@ -56,16 +56,10 @@ static mig_status_t check_undo(action_ctx_t *c, const val_t *args,
     static const char *const keys[] = { "method", "url", "headers", "body" };
     val_t *u = stdlib_arg(args, "undo");
     *before = NULL;
-    for (size_t i = 0; i < val_len(u); i++) {
-        const char *k = val_get_str(val_map_key(u, i), NULL);
-        bool known = false;
-        for (size_t j = 0; j < sizeof keys / sizeof *keys; j++)
-            known = known || strcmp(k, keys[j]) == 0;
-        if (!known)
-            return actx_fail(c, "InvalidConfig", "http.request: undo: '%s' "
-                             "is not a key of an undo (method, url, headers, "
-                             "body)", k);
-    }
+    mig_status_t st = http_keys_known(c, "undo", "an undo", u, keys,
+                                      sizeof keys / sizeof *keys);
+    if (st != MIG_OK)
+        return st;
     const char *um = http_str_of(u, "method");
     if (!um || http_method_reads(um)
         || !(strcmp(um, "POST") == 0 || strcmp(um, "PUT") == 0
@@ -78,7 +72,7 @@ static mig_status_t check_undo(action_ctx_t *c, const val_t *args,
         || (uh && val_type(uh) != VAL_MAP))
         return actx_fail(c, "InvalidConfig", "http.request: undo: url must "
                          "be a string and headers a map");
-    mig_status_t st = http_plain_credential(c, "undo", uh ? uh
+    st = http_plain_credential(c, "undo", uh ? uh
                                             : stdlib_arg(args, "headers"));
     if (st != MIG_OK)
         return st;

@@ -13,25 +13,14 @@
 #include <cmocka.h>
 
 #include "http_int.h"
-
-static val_t *json(const char *text)
-{
-    src_t *src = src_from_memory("t", text, strlen(text));
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    assert_int_equal(val_from_json(src, &d, &v), MIG_OK);
-    diag_list_free(&d);
-    src_free(src);
-    return v;
-}
+#include "json_fixture.h"
 
 /* http_undo_url of TMPL against the request http://h/api/items, the
  * answer's LOCATION and JSON (text); WANT NULL: it cannot be filled. */
 static void url_is(const char *tmpl, const char *location,
                    const char *answer, const char *want)
 {
-    val_t *j = answer ? json(answer) : NULL;
+    val_t *j = answer ? json_parse(answer) : NULL;
     char *got = http_undo_url(tmpl, "http://h/api/items", location, j);
     if (want && (!got || strcmp(got, want) != 0))
         fail_msg("%s: %s, expected %s", tmpl, got ? got : "NULL", want);
@@ -86,13 +75,13 @@ static void test_record_state(void **state)
 static void test_before_url(void **state)
 {
     (void)state;
-    val_t *a = json("{\"method\": \"PUT\", \"url\": \"http://h/a\"}");
+    val_t *a = json_parse("{\"method\": \"PUT\", \"url\": \"http://h/a\"}");
     assert_string_equal(http_before_url(a), "http://h/a");
     val_unref(a);
-    a = json("{\"method\": \"POST\", \"url\": \"http://h/a\"}");
+    a = json_parse("{\"method\": \"POST\", \"url\": \"http://h/a\"}");
     assert_null(http_before_url(a));
     val_unref(a);
-    a = json("{\"method\": \"POST\", \"url\": \"http://h/a\", "
+    a = json_parse("{\"method\": \"POST\", \"url\": \"http://h/a\", "
              "\"before\": \"http://h/b\"}");
     assert_string_equal(http_before_url(a), "http://h/b");
     val_unref(a);
@@ -105,7 +94,7 @@ static void check_is(const char *args, const char *want)
     action_ctx_t *c = actx_new(ACTX_RUN, NULL);
     assert_non_null(c);
     actx_begin(c, "http.request");
-    val_t *a = json(args);
+    val_t *a = json_parse(args);
     mig_status_t st = http_check_valid(c, a);
     if (!want) {
         if (st != MIG_OK)

@@ -104,9 +104,9 @@ const char *http_before_url(const val_t *args)
 static val_t *undo_record(const val_t *args, val_t *before)
 {
     val_t *u = stdlib_arg(args, "undo");
-    val_t *spec = val_map_new(4), *req = val_map_new(2), *r = val_map_new(4);
     val_t *h = val_map_get(u, "headers", 7);
     val_t *t = stdlib_arg(args, "timeout");
+    val_t *spec = val_map_new(4), *req = val_map_new(2), *r = val_map_new(4);
     bool ok = spec && req && r
         && val_map_set(spec, "method", 6, val_map_get(u, "method", 6)) == MIG_OK
         && val_map_set_take(spec, "headers", 7, http_plain_headers(
@@ -117,16 +117,15 @@ static val_t *undo_record(const val_t *args, val_t *before)
             || val_map_set(spec, "body", 4, val_map_get(u, "body", 4)) == MIG_OK)
         && val_map_set(req, "method", 6, stdlib_arg(args, "method")) == MIG_OK
         && val_map_set(req, "url", 3, stdlib_arg(args, "url")) == MIG_OK
-        && val_map_set_take(r, "request", 7, req) == MIG_OK
-        && val_map_set_take(r, "before", 6, before) == MIG_OK
-        && val_map_set_take(r, "undo", 4, spec) == MIG_OK
+        && val_map_set(r, "request", 7, req) == MIG_OK
+        && val_map_set(r, "undo", 4, spec) == MIG_OK
+        && val_map_set(r, "before", 6, before) == MIG_OK
         && (!t || val_map_set_take(r, "timeout_ms", 10,
                                    val_int(val_get_ms(t))) == MIG_OK);
-    before = req = spec = NULL;
+    val_unref(spec);
+    val_unref(req);
+    val_unref(before);
     if (!ok) {
-        val_unref(before);
-        val_unref(req);
-        val_unref(spec);
         val_unref(r);
         return NULL;
     }

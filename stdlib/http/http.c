@@ -454,6 +454,13 @@ static mig_status_t http_run(action_ctx_t *c, const val_t *args, val_t **out)
     if (actx_mode(c) == ACTX_PREVIEW || !host || !host->loop)
         return actx_fail(c, "Unavailable", "http.request: requests are sent "
                          "only in a run, with its event loop");
+    const char *method = stdlib_arg_str(args, "method");
+    if (http_method_reads(method) && (stdlib_arg(args, "undo")
+                                      || stdlib_arg(args, "before")
+                                      || stdlib_arg(args, "check")))
+        return actx_fail(c, "InvalidConfig", "http.request: a %s changes "
+                         "nothing: undo:, before: and check: are for POST, "
+                         "PUT, PATCH and DELETE", method);
     if (stdlib_arg(args, "before") && !stdlib_arg(args, "undo"))
         return actx_fail(c, "InvalidConfig", "http.request: before: names "
                          "the record an undo restores: give undo: too");

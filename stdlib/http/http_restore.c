@@ -225,11 +225,18 @@ mig_status_t http_undo(action_ctx_t *c, const val_t *record, val_t **out)
                          changed ? changed : "?", http_str_of(req, "url"),
                          tmpl);
     }
-    bool absent = before && strcmp(http_str_of(before, "state"), "absent") == 0;
+    const char *was = before ? http_str_of(before, "state") : NULL;
+    bool absent = was && strcmp(was, "absent") == 0;
     /* a record the change created goes; one it changed comes back */
     f->method = absent ? "DELETE" : http_str_of(spec, "method");
+    if (!f->method || (before && !was)) {
+        http_flow_free(f);
+        return actx_fail(c, "InvalidConfig", "http.request: the undo record "
+                         "of %s %s is not one http.request made",
+                         changed ? changed : "?", http_str_of(req, "url"));
+    }
     const char *want = absent || !before ? "absent"
-        : val_map_get(spec, "body", 4) ? NULL : http_str_of(before, "state");
+        : val_map_get(spec, "body", 4) ? NULL : was;
     if (want && !(f->want = strdup(want))) {
         http_flow_free(f);
         return MIG_ENOMEM;

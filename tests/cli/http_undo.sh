@@ -117,6 +117,35 @@ mask_ports
 holds 'Conflict: http.request: the undo PUT http://127.0.0.1:PORT/records/a was refused (412 Precondition Failed): http://127.0.0.1:PORT/records/a changed since mig changed it, and is not overwritten'
 record a && holds '{"name": "a", "v": 99}'
 
+# ---- a credential an undo sends is a secret: journaled as its recipe -------------
+rm -rf .mig
+cat > secret.mig <<PLAN
+migration "secret" {
+  param tok = secret_env("UNDO_TOKEN")
+  stage s {
+    step put = http.request(method: "PUT", url: "$BASE/records/s", body: {v: 1},
+                            headers: {Authorization: "Bearer \${tok}"},
+                            undo: {method: "PUT"})
+  }
+}
+PLAN
+export UNDO_TOKEN=tok-4bd1e7
+expect 0 "$MIG" run secret.mig
+# The rollback fetches the secret's bytes again: without them, the undo
+# cannot be sent.
+unset UNDO_TOKEN
+expect 5 "$MIG" rollback 1
+holds 'UNDO_TOKEN'
+export UNDO_TOKEN=tok-4bd1e7
+expect 0 "$MIG" rollback 1
+unset UNDO_TOKEN
+holds 'rolled back to the start: 1 undone; the managed resources match the checkpoint'
+records && case $OUT in *'"s"'*) bad "s was not deleted: $OUT" ;; *) ok ;; esac
+sqlite3 .mig/state.db .dump | grep -q tok-4bd1e7 && bad "the token is in the store" || ok
+grep -rq tok-4bd1e7 .mig && bad "the token is under .mig" || ok
+OUT=$(sqlite3 .mig/state.db "select undo from journal where seq = 1")
+holds '"headers":{"Authorization":{"$secret":'
+
 # ---- a crash in a request's flight, settled by its check ------------------------
 put a '{"name": "a", "v": 1}'
 cat > crash.mig <<PLAN
@@ -211,6 +240,15 @@ refused "check: {url: \"$BASE/records/z\", done: [99]}" 'http.request: check: do
 refused "check: {url: \"$BASE/records/z\", not_done: [600]}" 'check: done and not_done must be lists of statuses (100 to 599)'
 refused "check: {url: \"$BASE/records/z\", seen: 1}" "http.request: check: 'seen' is not a key of a check"
 refused "check: {url: \"$BASE/records/z\", headers: {Cookie: \"c=1\"}}" "http.request: check: the header 'Cookie' is journaled"
+cat > get.mig <<PLAN
+migration "get" {
+  stage s {
+    step x = http.request(url: "$BASE/records/z", check: {url: "$BASE/records/z"})
+  }
+}
+PLAN
+expect 3 "$MIG" run get.mig
+holds 'InvalidConfig: http.request: a GET changes nothing: undo:, before: and check: are for POST, PUT, PATCH and DELETE'
 # The before-image cannot be read: the change is not sent.
 refused "undo: {method: \"PUT\"}, before: \"$BASE/status/503\"" 'Transient: http.request: GET http://127.0.0.1:PORT/status/503 answered 503 Service Unavailable'
 # The bounds of a status, kept.

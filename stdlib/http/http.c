@@ -429,7 +429,8 @@ mig_status_t http_prepare(action_ctx_t *c, const val_t *args,
     x->args = val_ref((val_t *)args);
     snprintf(x->method, sizeof x->method, "%s", m->name);
     val_t *t = stdlib_arg(args, "timeout");
-    x->timeout_ms = t ? val_get_ms(t) : HTTP_TIMEOUT_MS;
+    x->timeout_ms = !t ? HTTP_TIMEOUT_MS : val_type(t) == VAL_DURATION
+        ? val_get_ms(t) : http_timeout_of(args, 0);  /* journaled: text */
     if (x->timeout_ms <= 0)
         st = actx_fail(c, "InvalidConfig", "http.request: timeout must be "
                        "longer than 0");

@@ -135,12 +135,12 @@ mig_status_t http_applied(action_ctx_t *c, const val_t *args, val_t **out)
         return st;
     flow_t *f = http_flow_new(c, k);
     const char *method = http_str_of(k, "method");
-    val_t *t = stdlib_arg(args, "timeout");
     val_t *req = f ? http_args_of(method ? method : "GET",
                                        http_str_of(k, "url"),
                                        http_plain_headers(val_map_get(
                                            k, "headers", 7)),
-                                       t ? val_get_ms(t) : 0, NULL) : NULL;
+                                       http_timeout_of(args, 0), NULL)
+                 : NULL;
     val_t *e = req ? expected(k) : NULL;
     st = e ? val_map_set_take(req, "expect", 6, e) : MIG_ENOMEM;
     if (st == MIG_OK) {

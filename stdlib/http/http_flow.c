@@ -111,6 +111,31 @@ mig_status_t http_keys_known(action_ctx_t *c, const char *what,
     return MIG_OK;
 }
 
+int64_t http_timeout_of(const val_t *args, int64_t def)
+{
+    static const struct { const char *unit; int64_t ms; } units[] = {
+        { "ms", 1 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
+    };
+    val_t *t = stdlib_arg(args, "timeout");
+    if (t && val_type(t) == VAL_DURATION)
+        return val_get_ms(t);
+    const char *p = t && val_type(t) == VAL_STRING ? val_get_str(t, NULL) : "";
+    int64_t ms = 0;
+    while (*p >= '0' && *p <= '9') {
+        int64_t n = 0;
+        for (; *p >= '0' && *p <= '9' && n < INT64_MAX / 100; p++)
+            n = n * 10 + (*p - '0');
+        size_t i = 0, k = sizeof units / sizeof *units;
+        while (i < k && strncmp(p, units[i].unit, strlen(units[i].unit)))
+            i++;
+        if (i == k || n > (INT64_MAX - ms) / units[i].ms)
+            return def;
+        ms += n * units[i].ms;
+        p += strlen(units[i].unit);
+    }
+    return *p || ms <= 0 ? def : ms;
+}
+
 const char *http_str_of(const val_t *m, const char *key)
 {
     val_t *v = m ? val_map_get(m, key, strlen(key)) : NULL;

@@ -157,6 +157,10 @@ const char *http_answer_header(const http_call_t *x, const char *name);
 mig_status_t http_keys_known(action_ctx_t *c, const char *what,
                              const char *noun, const val_t *m,
                              const char *const *keys, size_t n);
+/* The `timeout` of ARGS in ms: a duration, or the text the journal
+ * keeps of one ("1m30s": h, m, s, ms); DEF when there is none, or the
+ * text is not a duration above 0. */
+int64_t http_timeout_of(const val_t *args, int64_t def);
 /* The string KEY of map M (NULL ok), or NULL. */
 const char *http_str_of(const val_t *m, const char *key);
 /* HEADERS (a map, or NULL) without Content-Type, If-Match and

@@ -121,7 +121,8 @@ static val_t *undo_record(const val_t *args, val_t *before)
         && val_map_set(r, "undo", 4, spec) == MIG_OK
         && val_map_set(r, "before", 6, before) == MIG_OK
         && (!t || val_map_set_take(r, "timeout_ms", 10,
-                                   val_int(val_get_ms(t))) == MIG_OK);
+                                   val_int(http_timeout_of(args, 0)))
+                            == MIG_OK);
     val_unref(spec);
     val_unref(req);
     val_unref(before);
@@ -220,9 +221,8 @@ mig_status_t http_capture(action_ctx_t *c, const val_t *args, val_t **record)
     flow_t *f = http_flow_new(c, args);
     if (!f)
         return MIG_ENOMEM;
-    val_t *t = stdlib_arg(args, "timeout");
     st = http_flow_send(f, http_args_of("GET", before, http_plain_headers(stdlib_arg(
-                                  args, "headers")), t ? val_get_ms(t) : 0,
+                                  args, "headers")), http_timeout_of(args, 0),
                               NULL), before_read);
     if (st != MIG_OK) {
         http_flow_free(f);
@@ -395,12 +395,11 @@ void http_undo_answered(http_call_t *x, CURLcode rc)
     }
     if (before)
         sprintf(f->id, HTTP_REMOTE_PREFIX "%s", before);
-    val_t *t = stdlib_arg(f->args, "timeout");
     char *url = strdup(read);           /* the outcome may change */
     if (!url || http_flow_send(f, http_args_of(
                                    "GET", url, http_plain_headers(stdlib_arg(
                                        f->args, "headers")),
-                                   t ? val_get_ms(t) : 0, NULL), after_read)
+                                   http_timeout_of(f->args, 0), NULL), after_read)
                     != MIG_OK)
         http_flow_end(f);
     free(url);

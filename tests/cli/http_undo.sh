@@ -153,6 +153,7 @@ migration "crash" {
   stage s {
     step put = http.request(method: "PUT", url: "$BASE/records/a?delay_ms=30000",
                             before: "$BASE/records/a", body: {name: "a", v: 2},
+                            timeout: 40s,
                             undo: {method: "PUT", url: "$BASE/records/a"},
                             check: {url: "$BASE/records/a", holds: {v: 2}})
   }

@@ -87,6 +87,37 @@ static void test_before_url(void **state)
     val_unref(a);
 }
 
+/* The timeout of arguments as a run has them (a duration) and as the
+ * journal keeps them (text), at the edges of what is one. */
+static void test_timeout_of(void **state)
+{
+    (void)state;
+    static const struct { const char *text; int64_t ms; } cases[] = {
+        { "5s", 5000 }, { "1m30s", 90000 }, { "250ms", 250 },
+        { "2h", 7200000 }, { "1h1m1s1ms", 3661001 }, { "1ms", 1 },
+        { "0s", -1 }, { "", -1 }, { "5", -1 }, { "5x", -1 }, { "s", -1 },
+        { "5s ", -1 }, { "99999999999999999999h", -1 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        val_t *a = val_map_new(1);
+        assert_int_equal(val_map_set_take(a, "timeout", 7,
+                                          val_cstring(cases[i].text)), MIG_OK);
+        int64_t got = http_timeout_of(a, -1);
+        if (got != cases[i].ms)
+            fail_msg("'%s': %lld, expected %lld", cases[i].text,
+                     (long long)got, (long long)cases[i].ms);
+        val_unref(a);
+    }
+    val_t *a = val_map_new(1);
+    assert_int_equal(val_map_set_take(a, "timeout", 7, val_duration(1500)),
+                     MIG_OK);
+    assert_int_equal(http_timeout_of(a, -1), 1500);
+    val_unref(a);
+    a = val_map_new(0);
+    assert_int_equal(http_timeout_of(a, 7), 7);
+    val_unref(a);
+}
+
 /* http_check_valid of the arguments ARGS (JSON text): WANT NULL when
  * they pass, else the message's ending. */
 static void check_is(const char *args, const char *want)
@@ -149,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_record_state),
         cmocka_unit_test(test_before_url),
         cmocka_unit_test(test_check_valid),
+        cmocka_unit_test(test_timeout_of),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -201,7 +201,7 @@ char *http_undo_url(const char *tmpl, const char *base, const char *location,
 /* Makes the change X of a call that has an undo end through
  * http_undo_answered: its flow (to suspend the call with, and cancel
  * with http_flow_cancel), holding X; NULL when out of memory. */
-void *http_undo_flow(http_call_t *x, const val_t *args);
+flow_t *http_undo_flow(http_call_t *x, const val_t *args);
 
 /* http.request's capture (action_t): checks undo: and before:, reads the
  * before-image (a GET, finishing later), keeps its bytes in the object

@@ -405,7 +405,7 @@ void http_undo_answered(http_call_t *x, CURLcode rc)
     free(url);
 }
 
-void *http_undo_flow(http_call_t *x, const val_t *args)
+flow_t *http_undo_flow(http_call_t *x, const val_t *args)
 {
     flow_t *f = http_flow_new(x->ctx, args);
     if (f) {

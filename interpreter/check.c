@@ -441,8 +441,9 @@ static const ast_node_t *given_arg(const action_arg_t *args, size_t i,
 }
 
 /* The effect of the call CALL of A as far as it is known before the run
- * (interpreter.h, effect_of): its plain string literals and the defaults
- * of the arguments it does not give. */
+ * (interpreter.h, effect_of): its plain string literals, null for the
+ * other arguments it gives (given, their values unknown), and the
+ * defaults of the arguments it does not give. */
 static action_effect_t static_effect(chk_t *k, const action_t *a,
                                      const ast_node_t *call)
 {
@@ -455,7 +456,7 @@ static action_effect_t static_effect(chk_t *k, const action_t *a,
         uint32_t len;
         val_t *x = !v ? val_ref(action_arg_default(k->reg, &a->args[i]))
                  : v->kind == AST_STRING && ast_string_is_plain(v, &text, &len)
-                 ? val_string(text, len) : NULL;
+                 ? val_string(text, len) : val_null();
         if (x && val_map_set_take(known, a->args[i].name,
                                   strlen(a->args[i].name), x) != MIG_OK)
             k->oom = true;

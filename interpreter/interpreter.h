@@ -675,10 +675,11 @@ typedef struct action {
     const action_arg_t *reads;
     /* For a row whose calls differ in effect (http.request: a GET reads,
      * a PUT changes): the effect of one call, ARGS its bound arguments.
-     * `mig check` passes only the arguments it knows before the run (the
-     * literal ones and the defaults), so an argument that is absent is
-     * unknown: the function then answers EFFECT. NULL: every call has
-     * EFFECT. */
+     * `mig check` passes only what it knows before the run: the literal
+     * strings, the defaults, and null for any other argument the call
+     * gives (its value unknown), so an argument that is absent or null
+     * may be anything: the function then answers EFFECT. NULL: every
+     * call has EFFECT. */
     action_effect_t (*effect_of)(const struct action *row,
                                  const val_t *args);
     /* The target a call reaches, for circuit breakers (docs/language.md,

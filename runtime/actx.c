@@ -47,8 +47,9 @@ void actx_free(action_ctx_t *c)
     strbuf_free(&c->path);
     val_unref(c->changes);
     val_unref(c->resources);
-    val_unref(c->noted);
     free(c->written);
+    val_unref(c->known);
+    val_unref(c->outcome);
     free(c->err_class);
     free(c->err_message);
     val_unref(c->err_detail);
@@ -62,8 +63,9 @@ void actx_begin(action_ctx_t *c, const char *action)
     c->action = action;
     free(c->written);
     c->written = NULL;
-    val_unref(c->noted);
-    c->noted = NULL;
+    val_unref(c->known);
+    val_unref(c->outcome);
+    c->known = c->outcome = NULL;
     free(c->err_class);
     free(c->err_message);
     c->err_class = c->err_message = NULL;
@@ -93,6 +95,28 @@ void actx_begin(action_ctx_t *c, const char *action)
 }
 
 actx_mode_t actx_mode(const action_ctx_t *c) { return c->mode; }
+
+mig_status_t actx_set_state(action_ctx_t *c, const char *id,
+                            const char *state)
+{
+    if (!c->known && !(c->known = val_map_new(2)))
+        return MIG_ENOMEM;
+    return val_map_set_take(c->known, id, strlen(id), val_cstring(state));
+}
+
+const char *actx_known_state(const action_ctx_t *c, const char *id)
+{
+    val_t *v = c->known ? val_map_get(c->known, id, strlen(id)) : NULL;
+    return v ? val_get_str(v, NULL) : NULL;
+}
+
+void actx_set_outcome(action_ctx_t *c, val_t *outcome)
+{
+    val_unref(c->outcome);
+    c->outcome = outcome;
+}
+
+val_t *actx_outcome(const action_ctx_t *c) { return c->outcome; }
 
 mig_status_t actx_pending_set(action_ctx_t *c, const char *id, val_t *v)
 {

@@ -41,8 +41,13 @@ struct action_ctx {
      * after-image asks for it right after the call. NULL: none. */
     char *written;
     char written_state[BLOB_HEX + 5];
-    /* actx_note_state's map, id -> state, or NULL: cleared by actx_begin. */
-    val_t *noted;
+    /* Cleared by actx_begin: id -> state the call knows a resource has
+     * (actx_set_state), which resource_state gives without asking its
+     * kind; NULL: none. */
+    val_t *known;
+    /* actx_set_outcome's value: in a run, what the effect's answer said
+     * for its undo; in an undo, what the journal kept of it. NULL: none. */
+    val_t *outcome;
     /* A call that finishes later. */
     bool suspended, cancelled;
     void (*on_cancel)(action_ctx_t *ctx, void *data);

@@ -1,8 +1,8 @@
 /* resource.c: the one interface through which rollback verification sees
  * every kind of resource a run manages (runtime.h, "managed resources"):
  * a row per kind in resource_kinds, found by the prefix of a resource's
- * id: files, and the V2 registry's records; remote records join the
- * table as a row of their own. The runtime journals each resource's
+ * id: files, the V2 registry's records, and remote records (an HTTP
+ * resource that http.request reads and restores). The runtime journals each resource's
  * state before a step and after it (the after-image), records the states
  * at a checkpoint with their digest, and rollback (rollback_verify.c)
  * compares through the functions below. */
@@ -32,6 +32,19 @@ static mig_status_t registry_state(action_ctx_t *ctx, const char *id,
     return resource_registry_state(ctx, id, expect, out);
 }
 
+mig_status_t (*resource_remote_state)(action_ctx_t *ctx, const char *id,
+                                      strbuf_t *out);
+
+static mig_status_t remote_state(action_ctx_t *ctx, const char *id,
+                                 const val_t *expect, strbuf_t *out)
+{
+    (void)expect;
+    if (!resource_remote_state)
+        return actx_fail(ctx, "InvalidConfig", "'%s': remote records "
+                         "need the standard library", id);
+    return resource_remote_state(ctx, id, out);
+}
+
 /* The table, most specific prefix first; the last row (prefix "") takes
  * every id the others do not: a path. */
 static const resource_kind_t resource_kinds[] = {
@@ -41,6 +54,11 @@ static const resource_kind_t resource_kinds[] = {
              "BLAKE2b-256 of the record's canonical JSON (of a remote "
              "registry's, without digest, created and updated, which its "
              "server sets)." },
+    { .name = "remote", .prefix = "remote:", .state = remote_state,
+      .doc = "A record an HTTP endpoint keeps, named remote:URL (what "
+             "http.request's before: reads): \"absent\" when a GET answers "
+             "404 or 410, else \"record:\" and the BLAKE2b-256 of the body "
+             "a GET answers." },
     { .name = "file", .prefix = "", .state = file_state,
       .doc = "A file or directory, named by its path relative to the plan: "
              "\"absent\", \"dir\", or \"file:\" and the BLAKE2b-256 of its "
@@ -61,26 +79,6 @@ const resource_kind_t *resource_kind_of(const char *id)
 
 /* ---- states and digests --------------------------------------------------- */
 
-mig_status_t actx_note_state(action_ctx_t *ctx, const char *id,
-                             const char *state)
-{
-    if (!ctx->noted && !(ctx->noted = val_map_new(1)))
-        return MIG_ENOMEM;
-    return val_map_set_take(ctx->noted, id, strlen(id), val_cstring(state));
-}
-
-/* The state of ID noted in CTX since its call began (actx_note_state),
- * appended to OUT: *FOUND says whether there was one. */
-static mig_status_t noted_state(action_ctx_t *ctx, const char *id,
-                                strbuf_t *out, bool *found)
-{
-    val_t *v = ctx->noted ? val_map_get(ctx->noted, id, strlen(id)) : NULL;
-    *found = v != NULL;
-    if (v)
-        strbuf_puts(out, val_get_str(v, NULL));
-    return out->oom ? MIG_ENOMEM : MIG_OK;
-}
-
 mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out)
 {
     return resource_state_expect(ctx, id, NULL, out);
@@ -89,10 +87,12 @@ mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out)
 mig_status_t resource_state_expect(action_ctx_t *ctx, const char *id,
                                    const val_t *expect, strbuf_t *out)
 {
-    bool found;
-    mig_status_t st = noted_state(ctx, id, out, &found);
-    return st != MIG_OK || found ? st
-        : resource_kind_of(id)->state(ctx, id, expect, out);
+    const char *known = actx_known_state(ctx, id);
+    if (known) {
+        strbuf_puts(out, known);
+        return out->oom ? MIG_ENOMEM : MIG_OK;
+    }
+    return resource_kind_of(id)->state(ctx, id, expect, out);
 }
 
 bool resource_same(const char *id, const char *recorded, const char *now)

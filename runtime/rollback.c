@@ -117,6 +117,10 @@ static mig_status_t undo_one(const rollback_env_t *e, const actx_host_t *host,
     actx_begin(ctx, name);
     /* A command an undo starts is journaled as the record's (role 1). */
     actx_set_record(ctx, e->run, plan ? rec->seq : 0, 1);
+    /* What the effect's answer said, for an undo that needs it (an
+     * endpoint's ETag: docs/http.md, "Undo"). */
+    if (!plan && rec->outcome)
+        actx_set_outcome(ctx, val_ref(rec->outcome));
     val_t *res = NULL;
     mig_status_t st;
     action_fn fn = row ? (plan ? row->run : row->undo) : NULL;

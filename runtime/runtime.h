@@ -321,6 +321,27 @@ void actx_set_skip(action_ctx_t *ctx, const val_t *skip);
  * Borrowed. */
 val_t *actx_resources(const action_ctx_t *ctx);
 
+/* What a call knows of a resource without asking its kind (a remote
+ * record it has just read or written: docs/http.md, "Undo"):
+ * actx_set_state records STATE for ID until the next actx_begin, and
+ * resource_state, resource_declare and the after-image then give it
+ * rather than read the resource again. actx_known_state is it, or NULL.
+ * MIG_OK or MIG_ENOMEM. */
+mig_status_t actx_set_state(action_ctx_t *ctx, const char *id,
+                            const char *state);
+const char *actx_known_state(const action_ctx_t *ctx, const char *id);
+/* What an effect's answer said that its undo needs and its undo record,
+ * journaled before the effect, could not hold (the ETag an endpoint gave
+ * a change, the Location of a record it created). In a run, the action
+ * sets it (taken) before it finishes: the runtime journals it with the
+ * record's outcome, in the commit that records the call done (the
+ * journal's `outcome`, docs/state.md). In an undo, the rollback sets it
+ * to what the journal kept (NULL: nothing, such as after a crash in the
+ * effect's flight) before it calls the action's undo. Cleared by
+ * actx_begin; the getter's value is borrowed. */
+void actx_set_outcome(action_ctx_t *ctx, val_t *outcome);
+val_t *actx_outcome(const action_ctx_t *ctx);
+
 /* ---- calls that finish later ------------------------------------------- */
 
 /* An action that waits (a timer, a child process) calls actx_suspend in
@@ -385,6 +406,14 @@ extern mig_status_t (*resource_registry_state)(action_ctx_t *ctx,
                                                const val_t *expect,
                                                strbuf_t *out);
 
+/* The state of a remote record (ids "remote:URL"): a GET of URL,
+ * "absent" on 404 or 410, else "record:" and the BLAKE2b-256 of the
+ * body. Set by the standard library (http.request) like
+ * resource_registry_state; while NULL, such an id fails with
+ * InvalidConfig. */
+extern mig_status_t (*resource_remote_state)(action_ctx_t *ctx,
+                                             const char *id, strbuf_t *out);
+
 /* The records of registry DB (as a plan wrote it) now, for the drift
  * baseline a successful run records (docs/drift.md): a new list, by kind
  * then name, of {kind, name, digest, text} maps (TEXT the record's
@@ -405,14 +434,6 @@ mig_status_t resource_state(action_ctx_t *ctx, const char *id, strbuf_t *out);
  * expected state is not parsed); the state is the same. */
 mig_status_t resource_state_expect(action_ctx_t *ctx, const char *id,
                                    const val_t *expect, strbuf_t *out);
-/* Notes that resource ID's state is STATE (copied), as the call in CTX
- * has just learnt it (a remote record, from the answer to its own
- * request): until the next actx_begin, resource_state in CTX gives it
- * without asking the resource again, as actx_state does for the file
- * actx_write_file wrote last. Only what the resource was told or
- * answered in this call may be noted. MIG_OK or MIG_ENOMEM. */
-mig_status_t actx_note_state(action_ctx_t *ctx, const char *id,
-                             const char *state);
 /* Whether ID's state NOW is its state RECORDED, through its kind: false
  * means it changed since. */
 bool resource_same(const char *id, const char *recorded, const char *now);

@@ -239,6 +239,11 @@ static void call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
         if (c->seq && store_journal_set(r->store, r->id, c->seq,
                                         STORE_JOURNAL_DONE) != MIG_OK)
             r->fatal = true;
+        /* What the answer said for the undo joins the same commit. */
+        if (c->seq && actx_outcome(ctx)
+            && store_journal_outcome(r->store, r->id, c->seq,
+                                     actx_outcome(ctx)) != MIG_OK)
+            r->fatal = true;
         sched_journal_after(r, ctx, c->seq, c->resources);
         rec.state = STORE_STEP_DONE;
         rec.result = res;

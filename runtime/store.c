@@ -770,6 +770,26 @@ mig_status_t store_journal_after(store_t *s, int64_t run, int64_t seq,
     return one_row(s, st, run, seq);
 }
 
+mig_status_t store_journal_outcome(store_t *s, int64_t run, int64_t seq,
+                                   const val_t *outcome)
+{
+    static const char what[] = "record an effect's outcome";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_JOURNAL_OUTCOME, what, &fresh, &st);
+    if (!q)
+        return st;
+    sqlite3_bind_int64(q, 1, run);
+    sqlite3_bind_int64(q, 2, seq);
+    if ((st = bind_json(s, q, 3, 0, outcome)) != MIG_OK) {
+        store_stmt_done(q, fresh);
+        return store_write_end(s, st);
+    }
+    st = store_write_step(s, q, fresh, what, NULL);
+    return one_row(s, st, run, seq);
+}
+
 mig_status_t store_journal_set_range(store_t *s, int64_t run, int64_t lo,
                                      int64_t hi, store_journal_state_t state)
 {

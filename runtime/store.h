@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -251,6 +251,10 @@ typedef struct store_journal {
      * not recorded yet (an intent), or nothing declared. Read by
      * store_journal_each; written by store_journal_after. */
     val_t *after;
+    /* What the effect's answer said for its undo (actx_set_outcome), or
+     * NULL. Read by store_journal_each; written by
+     * store_journal_outcome. */
+    val_t *outcome;
 } store_journal_t;
 
 /* Journals an intent (state INTENT); REC->seq is set. */
@@ -264,6 +268,12 @@ mig_status_t store_journal_set(store_t *s, int64_t run, int64_t seq,
  * like store_journal_set while the store defers. */
 mig_status_t store_journal_after(store_t *s, int64_t run, int64_t seq,
                                  const val_t *after);
+/* Records OUTCOME (a value: what the effect's answer said that its undo
+ * needs, actx_set_outcome) with record SEQ of RUN. Written at once in
+ * the open transaction (never queued), after the record's intent, so it
+ * is durable with the commit that records the call done. */
+mig_status_t store_journal_outcome(store_t *s, int64_t run, int64_t seq,
+                                   const val_t *outcome);
 /* Sets the state of every record LO <= SEQ <= HI of RUN (all must
  * exist): how a rollback marks a stretch of records undone at once. */
 mig_status_t store_journal_set_range(store_t *s, int64_t run, int64_t lo,

@@ -38,6 +38,8 @@
       "WHERE run = ?1 AND seq = ?2")                                          \
     X(JOURNAL_AFTER, "UPDATE journal SET after_image = ?3 "                   \
       "WHERE run = ?1 AND seq = ?2")                                          \
+    X(JOURNAL_OUTCOME, "UPDATE journal SET outcome = ?3 "                     \
+      "WHERE run = ?1 AND seq = ?2")                                          \
     X(JOURNAL_SET_RANGE, "UPDATE journal SET state = ?4, updated_ms = ?5 "    \
       "WHERE run = ?1 AND seq BETWEEN ?2 AND ?3")                             \
     X(JOURNAL_FORWARD, "SELECT " STORE_JOURNAL_COLUMNS " FROM journal "       \
@@ -220,7 +222,8 @@ typedef struct store_writer store_writer_t;     /* store_batch.c */
     "id, plan_path, plan_name, plan_digest, profile, params, options, "      \
     "state, error, host, pid, started_ms, ended_ms, parent"
 #define STORE_JOURNAL_COLUMNS                                                 \
-    "seq, node, item, action, kind, state, args, undo, resources, after_image"
+    "seq, node, item, action, kind, state, args, undo, resources, "          \
+    "after_image, outcome"
 #define STORE_AUDIT_COLUMNS                                                   \
     "seq, at_ms, user, host, pid, action, run, plan_digest, config_digest, " \
     "detail, outcome, key_id, prev, hash"

@@ -180,6 +180,10 @@ static const char *const upgrades[] = {
     "entries INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, "
     "host TEXT NOT NULL, pid INTEGER NOT NULL, created_ms INTEGER NOT NULL);\n"
     "CREATE INDEX snapshots_by_name ON snapshots(name, id);\n",
+    /* 8 -> 9: what an effect's answer said that its undo needs (the
+     * ETag an endpoint gave a change, the Location of what it created:
+     * actx_set_outcome), written with the record's outcome. */
+    "ALTER TABLE journal ADD COLUMN outcome TEXT;\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

@@ -338,6 +338,8 @@ static mig_status_t read_journal(store_t *s, sqlite3_stmt *q,
         st = store_column_value(s, q, 8, &rec->resources);
     if (st == MIG_OK && values && !(flags & STORE_EACH_NO_AFTER))
         st = store_column_value(s, q, 9, &rec->after);
+    if (st == MIG_OK && values && !(flags & STORE_EACH_NO_UNDO))
+        st = store_column_value(s, q, 10, &rec->outcome);
     return st;
 }
 
@@ -366,6 +368,7 @@ mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
         val_unref(rec.undo);
         val_unref(rec.resources);
         val_unref(rec.after);
+        val_unref(rec.outcome);
         if (!go_on)
             break;
     }

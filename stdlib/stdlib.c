@@ -25,6 +25,7 @@ mig_status_t stdlib_register(action_registry_t *r)
     };
     resource_registry_state = registry_record_state;
     resource_registry_records = registry_records_now;
+    resource_remote_state = http_remote_state;
     for (size_t i = 0; i < sizeof modules / sizeof *modules; i++) {
         mig_status_t st = action_registry_add(r, modules[i].rows,
                                               *modules[i].count);

@@ -48,6 +48,12 @@ mig_status_t registry_record_state(action_ctx_t *c, const char *id,
 mig_status_t registry_records_now(action_ctx_t *c, const char *db,
                                   val_t **out);
 
+/* The state of the remote record ID ("remote:URL"), the function of the
+ * remote row of the resource table (runtime.h, resource_remote_state;
+ * http/http_restore.c). */
+mig_status_t http_remote_state(action_ctx_t *c, const char *id,
+                               strbuf_t *out);
+
 /* Validates D, a descriptor of KIND ("tool", "server", "rag") as it is,
  * against the embedded V2 descriptor schema (docs/registry.md),
  * appending each violation to ERRORS as a map {pointer, message} (JSON

@@ -34,12 +34,21 @@ static const struct method *method_of(const char *name)
     return NULL;
 }
 
+bool http_method_reads(const char *name)
+{
+    const struct method *m = method_of(name);
+    return m && m->reads;
+}
+
 /* A call that only reads is pure: not journaled, nothing to undo. An
- * unknown method (mig check cannot see it) counts as a change. */
+ * unknown method (mig check cannot see it) counts as a change; a change
+ * that gives its own undo: keeps its before-image (self-undo). */
 static action_effect_t http_effect_of(const action_t *row, const val_t *args)
 {
     const struct method *m = method_of(stdlib_arg_str(args, "method"));
-    return m && m->reads ? ACTION_PURE : row->effect;
+    if (m && m->reads)
+        return ACTION_PURE;
+    return stdlib_arg(args, "undo") ? ACTION_SELF_UNDO : row->effect;
 }
 
 /* ---- the URL ------------------------------------------------------------- */
@@ -285,7 +294,7 @@ static mig_status_t check_statuses(action_ctx_t *c, const val_t *args)
 
 /* ---- the call ----------------------------------------------------------------- */
 
-static void call_free(http_call_t *x)
+void http_call_free(http_call_t *x)
 {
     if (x->easy)
         curl_easy_cleanup(x->easy);
@@ -306,10 +315,14 @@ static void call_free(http_call_t *x)
 static void on_done(void *data, CURLcode rc)
 {
     http_call_t *x = data;
+    if (x->then) {
+        x->then(x, rc);
+        return;
+    }
     val_t *result = NULL;
     mig_status_t st = http_outcome(x, rc, &result);
     action_ctx_t *c = x->ctx;
-    call_free(x);
+    http_call_free(x);
     actx_finish(c, st, result);
 }
 
@@ -321,12 +334,19 @@ static void on_cancel(action_ctx_t *c, void *data)
     http_multi_cancel(x->easy);
 }
 
+mig_status_t http_send(http_call_t *x, http_then_fn then, void *data)
+{
+    x->then = then;
+    x->then_data = data;
+    const actx_host_t *host = actx_host(x->ctx);
+    return http_multi_add(host->loop, x->easy, on_done, x);
+}
+
 /* The GO of actx_started: the request is sent (whether it could be). */
 static bool send_now(void *data)
 {
     http_call_t *x = data;
-    const actx_host_t *host = actx_host(x->ctx);
-    return http_multi_add(host->loop, x->easy, on_done, x) == MIG_OK;
+    return http_send(x, x->then, x->then_data) == MIG_OK;
 }
 
 /* Sets the options of X's easy handle for the request of ARGS to U. */
@@ -378,9 +398,8 @@ static mig_status_t set_options(action_ctx_t *c, http_call_t *x,
     return MIG_OK;
 }
 
-/* Makes the call of ARGS: X with its easy handle ready to send. */
-static mig_status_t prepare(action_ctx_t *c, const val_t *args,
-                            http_call_t **out)
+mig_status_t http_prepare(action_ctx_t *c, const val_t *args,
+                          http_call_t **out)
 {
     *out = NULL;
     const char *mname = stdlib_arg_str(args, "method");
@@ -403,14 +422,15 @@ static mig_status_t prepare(action_ctx_t *c, const val_t *args,
     x->url = u;                 /* freed with the call, after its handle */
     if (!(x->easy = curl_easy_init()) || !(x->shown_url = shown_url(u))
         || !(x->headers = val_map_new(8)) || !(x->secrets = val_list_new(0))) {
-        call_free(x);
+        http_call_free(x);
         return MIG_ENOMEM;
     }
     x->ctx = c;
     x->args = val_ref((val_t *)args);
     snprintf(x->method, sizeof x->method, "%s", m->name);
     val_t *t = stdlib_arg(args, "timeout");
-    x->timeout_ms = t ? val_get_ms(t) : HTTP_TIMEOUT_MS;
+    x->timeout_ms = !t ? HTTP_TIMEOUT_MS : val_type(t) == VAL_DURATION
+        ? val_get_ms(t) : http_timeout_of(args, 0);  /* journaled: text */
     if (x->timeout_ms <= 0)
         st = actx_fail(c, "InvalidConfig", "http.request: timeout must be "
                        "longer than 0");
@@ -421,7 +441,7 @@ static mig_status_t prepare(action_ctx_t *c, const val_t *args,
     if (st == MIG_OK)
         st = set_options(c, x, args, u, m);
     if (st != MIG_OK) {
-        call_free(x);
+        http_call_free(x);
         return st;
     }
     *out = x;
@@ -435,22 +455,46 @@ static mig_status_t http_run(action_ctx_t *c, const val_t *args, val_t **out)
     if (actx_mode(c) == ACTX_PREVIEW || !host || !host->loop)
         return actx_fail(c, "Unavailable", "http.request: requests are sent "
                          "only in a run, with its event loop");
+    const char *method = stdlib_arg_str(args, "method");
+    if (http_method_reads(method) && (stdlib_arg(args, "undo")
+                                      || stdlib_arg(args, "before")
+                                      || stdlib_arg(args, "check")))
+        return actx_fail(c, "InvalidConfig", "http.request: a %s changes "
+                         "nothing: undo:, before: and check: are for POST, "
+                         "PUT, PATCH and DELETE", method);
+    if (stdlib_arg(args, "before") && !stdlib_arg(args, "undo"))
+        return actx_fail(c, "InvalidConfig", "http.request: before: names "
+                         "the record an undo restores: give undo: too");
     http_call_t *x;
-    mig_status_t st = prepare(c, args, &x);
+    mig_status_t st = http_check_valid(c, args);
+    if (st == MIG_OK)
+        st = http_prepare(c, args, &x);
     if (st != MIG_OK)
         return st;
+    /* A change that has an undo keeps what its answer says for it. */
+    flow_t *flow = NULL;
+    if (stdlib_arg(args, "undo") && !(flow = http_undo_flow(x, args))) {
+        http_call_free(x);
+        return MIG_ENOMEM;
+    }
     /* A request that changes something is journaled as begun before it
      * is sent; one that reads is sent at once (not journaled). */
     st = actx_started(c, 0, 0, send_now, x);
     if (st != MIG_OK || !actx_began(c)) {
-        call_free(x);
+        if (flow)
+            http_flow_free(flow);      /* and X */
+        else
+            http_call_free(x);
         return st == MIG_ENOMEM ? MIG_ENOMEM
             : actx_fail(c, "Unavailable", "http.request: %s was not sent: %s",
                         args ? stdlib_arg_str(args, "url") : "",
                         st != MIG_OK ? "the journal could not record it"
                                      : "out of memory");
     }
-    actx_suspend(c, on_cancel, x);
+    if (flow)
+        actx_suspend(c, http_flow_cancel, flow);
+    else
+        actx_suspend(c, on_cancel, x);
     return MIG_OK;
 }
 
@@ -552,6 +596,19 @@ static const action_arg_t http_request_args[] = {
     { .name = "ca", .types = ACTION_T(STRING),
       .doc = "a CA bundle (PEM) that verifies the server, instead of the "
              "system's; TLS is always verified" },
+    { .name = "before", .types = ACTION_T(STRING),
+      .doc = "with undo: the URL whose record is read (GET) and kept before "
+             "the change (default: url, except for a POST), restored by the "
+             "undo and verified by a rollback" },
+    { .name = "undo", .types = ACTION_T(MAP), .secrets = true,
+      .doc = "the request that undoes this one: {method, url, headers, "
+             "body}; its body defaults to the before-image, its url to "
+             "before (a POST's: its answer's Location); sent with If-Match "
+             "of the change's ETag (docs/http.md, \"Undo\")" },
+    { .name = "check", .types = ACTION_T(MAP), .secrets = true,
+      .doc = "how a crash in the request's flight is settled: {url, method, "
+             "headers, done, not_done, holds}, a GET whose answer says "
+             "whether the change is in place" },
     { 0 },
 };
 
@@ -559,6 +616,7 @@ const action_t stdlib_http_actions[] = {
     { .name = "http.request", .effect = ACTION_PLAN_UNDO,
       .args = http_request_args, .result = ACTION_T(MAP),
       .preview = http_preview, .run = http_run, .reports_start = true,
+      .capture = http_capture, .undo = http_undo, .applied = http_applied,
       .effect_of = http_effect_of, .target_of = http_target_of,
       .journal_args = http_journal_args,
       .doc = "Sends an HTTP request; gives {status, headers, body, json} "
@@ -569,16 +627,3 @@ const action_t stdlib_http_actions[] = {
 
 const size_t stdlib_http_count =
     sizeof stdlib_http_actions / sizeof *stdlib_http_actions;
-
-/* ---- requests of other modules (http_int.h) ----------------------------------- */
-
-mig_status_t http_call_new(action_ctx_t *c, const val_t *args,
-                           http_call_t **out)
-{
-    return prepare(c, args, out);
-}
-
-void http_call_free(http_call_t *x)
-{
-    call_free(x);
-}

@@ -328,8 +328,9 @@ mig_status_t http_outcome(http_call_t *x, CURLcode rc, val_t **result)
     if (expected(x->args, status)) {
         st = success(x, status, json, bad, result);
     } else {
+        val_t *res = stdlib_arg(x->args, "resource");   /* absent: false */
         const char *cls = http_status_class(
-            status, val_get_bool(stdlib_arg(x->args, "resource")), json,
+            status, res && val_get_bool(res), json,
             stdlib_arg(x->args, "classify"));
         strbuf_t m;
         strbuf_init(&m);

@@ -274,7 +274,7 @@ void remote_send(remote_op_t *op, const char *method, const char *url,
     op->next = next;
     val_t *args = request_args(op, method, url, body, cond, tag, expect,
                                query);
-    mig_status_t st = args ? http_call_new(op->c, args, &op->x) : MIG_ENOMEM;
+    mig_status_t st = args ? http_prepare(op->c, args, &op->x) : MIG_ENOMEM;
     val_unref(args);
     if (st != MIG_OK) {
         next(op, st, NULL);

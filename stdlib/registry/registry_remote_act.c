@@ -81,7 +81,7 @@ static mig_status_t note(remote_op_t *op, const val_t *rec)
     if (st == MIG_OK)
         st = remote_state_text(rec, &s);
     if (st == MIG_OK)
-        st = actx_note_state(op->c, id.data, s.data);
+        st = actx_set_state(op->c, id.data, s.data);
     strbuf_free(&id);
     strbuf_free(&s);
     return st;
@@ -131,7 +131,7 @@ static void captured(remote_op_t *op, mig_status_t st, val_t *res)
         st = remote_state_text(op->before, &s);
     /* The state read is the one declared: the resource is not read again. */
     if (st == MIG_OK)
-        st = actx_note_state(op->c, id.data, s.data);
+        st = actx_set_state(op->c, id.data, s.data);
     if (st == MIG_OK)
         st = resource_declare(op->c, id.data);
     if (st == MIG_OK)
@@ -275,7 +275,7 @@ static void run_first(remote_op_t *op)
                  && seen_take(op->c, id.data, op->tag, &state);
     /* A put of what is there: its state is the after-image. */
     if (known && *op->want && strcmp(op->tag, op->want) == 0)
-        actx_note_state(op->c, id.data, state.data);
+        actx_set_state(op->c, id.data, state.data);
     strbuf_free(&id);
     strbuf_free(&state);
     if (known)
@@ -455,7 +455,7 @@ static void undo_read(remote_op_t *op, mig_status_t st, val_t *res)
     bool left = *op->want ? rec && strcmp(tag, op->want) == 0 : !rec;
     bool sent = false;
     if (st == MIG_OK && strcmp(now.data, was.data) == 0)
-        st = actx_note_state(op->c, id.data, now.data);
+        st = actx_set_state(op->c, id.data, now.data);
     else if (st == MIG_OK && left && !op->count)
         sent = true;
     else if (st == MIG_OK)

@@ -19,6 +19,10 @@ path:
   /badjson                     200, Content-Type application/json, not JSON
   /truncated                   Content-Length 100, 10 bytes, then closes
   /slowloris                   a status line, then a header byte a second
+  /slowbody                    whole headers (Content-Length 100), then a
+                               body byte a second
+  /chunkcut                    a chunked body cut inside a chunk (closes)
+  /errorplain                  200 with {"error": "backend exploded"}
   /bigheader                   a 10 MB header line
   /headers?total=N             headers of exactly N bytes in all
   /bigbody?bytes=N             a body of N bytes
@@ -31,6 +35,20 @@ path:
                                checked without being echoed)
   /params                      200 when the JSON body has a string
                                "location", else 400
+  /records/NAME                a record store with ETags ("N", one counter
+                               for all changes): GET 200 (the stored body,
+                               its Content-Type and ETag) or 404; PUT
+                               stores the body (201 new, 200 replaced);
+                               DELETE 204 or 404. PUT and DELETE honour
+                               If-Match (412 when the ETag differs or there
+                               is no record) and If-None-Match: * (412 when
+                               there is one). ?delay_ms=N: a change is
+                               made at once, its answer sent N ms later
+  /records                     POST: a new record, named by the body's
+                               "name" when it is a string no record has,
+                               else by a counter ("rN"): 201 with Location
+                               /records/ID, its ETag and {"id": ID}; GET:
+                               the names, sorted
 
 Every request is appended to the log file named by the second argument:
 "TIME_MS METHOD PATH". It stops on SIGTERM.
@@ -46,6 +64,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 calls = {}
+records = {}    # name -> (body, content type, etag)
+versions = [0]
 lock = threading.Lock()
 log_path = sys.argv[2]
 
@@ -124,6 +144,13 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.answer(400, {"error": {"type": "bad_params",
                                             "message": "location missing"}})
+        elif head == "records":
+            delay = int(q.get("delay_ms", ["0"])[0])
+            self.hold = delay > 0
+            self.record_store(parts[1] if len(parts) > 1 else None, got)
+            if self.hold:
+                time.sleep(delay / 1000)
+                self.send_held()
         elif head == "calls":
             key = q.get("key", ["k"])[0]
             with lock:
@@ -171,6 +198,32 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             self.close_connection = True
+        elif head == "slowbody":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"b")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+            self.close_connection = True
+        elif head == "chunkcut":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                self.wfile.write(b"20\r\n{\"tools\": [1, 2")
+                self.wfile.flush()
+            except OSError:
+                pass
+            self.close_connection = True
+        elif head == "errorplain":
+            self.answer(200, {"error": "backend exploded"})
         elif head == "bigheader":
             try:
                 self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (10 * 1024 * 1024)
@@ -220,6 +273,67 @@ class Handler(BaseHTTPRequestHandler):
                             [("Location", "/redirect/%d" % (k - 1))])
         else:
             self.answer(404, {"error": {"type": "not_found"}})
+
+    def respond(self, *args, **kw):
+        if self.hold:
+            self.held = (args, kw)
+        else:
+            self.answer(*args, **kw)
+
+    def send_held(self):
+        args, kw = self.held
+        try:
+            self.answer(*args, **kw)
+        except OSError:
+            pass
+
+    def record_store(self, name, got):
+        with lock:
+            if name is None and self.command == "POST":
+                versions[0] += 1
+                try:
+                    name = json.loads(got or b"null").get("name")
+                except (ValueError, AttributeError):
+                    name = None
+                if not isinstance(name, str) or name in records:
+                    name = "r%d" % versions[0]
+                etag = '"%d"' % versions[0]
+                records[name] = (got, self.headers.get("Content-Type")
+                                 or "application/json", etag)
+                self.respond(201, {"id": name},
+                            extra=[("Location", "/records/" + name),
+                                   ("ETag", etag)])
+                return
+            if name is None:
+                self.respond(200, sorted(records))
+                return
+            have = records.get(name)
+            if self.command in ("GET", "HEAD"):
+                if have:
+                    self.respond(200, have[0], have[1], [("ETag", have[2])])
+                else:
+                    self.respond(404, {"error": {"type": "not_found"}})
+                return
+            match = self.headers.get("If-Match")
+            none_match = self.headers.get("If-None-Match")
+            if (match and (not have or have[2] != match)) or \
+                    (none_match == "*" and have):
+                self.respond(412, {"error": {"type": "precondition_failed"}},
+                            extra=[("ETag", have[2])] if have else [])
+                return
+            if self.command == "DELETE":
+                if not have:
+                    self.respond(404, {"error": {"type": "not_found"}})
+                    return
+                del records[name]
+                self.respond(204)
+                return
+            versions[0] += 1
+            etag = '"%d"' % versions[0]
+            records[name] = (got, self.headers.get("Content-Type")
+                             or "application/json", etag)
+            self.respond(200 if have else 201, got,
+                        records[name][1], [("ETag", etag)])
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
     do_OPTIONS = handle_any

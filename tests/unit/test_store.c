@@ -347,6 +347,50 @@ static void test_journal(void **state)
     store_close(s);
 }
 
+/* What store_journal_each reads of a record's outcome, as JSON. */
+static bool see_outcome(void *data, const store_journal_t *rec)
+{
+    seen_t *w = data;
+    strbuf_t b;
+    strbuf_init(&b);
+    if (rec->outcome)
+        val_to_json(rec->outcome, &b, 0);
+    seen_add(w, "%" PRId64 ":%s ", rec->seq, rec->outcome ? b.data : "-");
+    strbuf_free(&b);
+    return true;
+}
+
+/* An effect's outcome (what its undo needs, store_journal_outcome) is
+ * kept with its record, read back with the undo, and missing where none
+ * was written; a record that is not there is refused. */
+static void test_journal_outcome(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    journal(s, run, "a", 1);
+    journal(s, run, "b", 2);
+    val_t *o = json("{\"etag\": \"\\\"7\\\"\", \"url\": \"http://h/r/1\"}");
+    store_defer(s, true);           /* written at once all the same */
+    assert_int_equal(store_journal_set(s, run, 2, STORE_JOURNAL_DONE), MIG_OK);
+    assert_int_equal(store_journal_outcome(s, run, 2, o), MIG_OK);
+    store_defer(s, false);
+    assert_int_equal(store_flush(s), MIG_OK);
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_journal_each(s, run, 0, 0, see_outcome, &w),
+                     MIG_OK);
+    assert_string_equal(w.text, "1:- 2:{\"etag\":\"\\\"7\\\"\","
+                                "\"url\":\"http://h/r/1\"} ");
+    w = (seen_t){ .stop_after = -1 };
+    assert_int_equal(store_journal_each(s, run, 0, STORE_EACH_NO_UNDO,
+                                        see_outcome, &w), MIG_OK);
+    assert_string_equal(w.text, "1:- 2:- ");
+    assert_int_equal(store_journal_outcome(s, run, 3, o), MIG_EINVALID);
+    assert_string_equal(last_diag(s), "run 1 has no journal record 3");
+    val_unref(o);
+    store_close(s);
+}
+
 /* ---- checkpoints ------------------------------------------------------- */
 
 static bool see_checkpoint(void *data, const store_checkpoint_t *cp)
@@ -529,6 +573,7 @@ int main(void)
         T(test_runs),
         T(test_steps),
         T(test_journal),
+        T(test_journal_outcome),
         T(test_checkpoints),
         T(test_events_and_counters),
         T(test_values_round_trip),

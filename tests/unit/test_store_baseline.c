@@ -52,7 +52,7 @@ static void test_upgrade_from_4(void **state)
     store_close(open_store(STORE_CREATE));
     sql(path, "DROP TABLE baseline_registries; DROP TABLE baseline_records; "
         "DROP TABLE run_gauges; DROP TABLE audit; DROP TABLE audit_head; DROP TABLE snapshots; "
-        "PRAGMA user_version = 4");
+        "ALTER TABLE journal DROP COLUMN outcome; PRAGMA user_version = 4");
     store_t *s = open_store(STORE_CREATE);
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     int64_t run = new_run(s, "p", 1, "h");

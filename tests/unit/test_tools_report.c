@@ -327,7 +327,7 @@ static void test_upgrade_from_3(void **state)
     sql(path, "ALTER TABLE steps DROP COLUMN args; DROP TABLE "
         "baseline_registries; DROP TABLE baseline_records; "
         "DROP TABLE run_gauges; DROP TABLE audit; DROP TABLE audit_head; DROP TABLE snapshots; "
-        "PRAGMA user_version = 3");
+        "ALTER TABLE journal DROP COLUMN outcome; PRAGMA user_version = 3");
     s = open_store(STORE_CREATE);
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     val_t *a = json("{\"path\": \"y\"}");

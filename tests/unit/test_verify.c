@@ -326,6 +326,7 @@ static void test_store_upgrade_from_schema_1(void **state)
                                   "DROP TABLE audit; DROP TABLE audit_head; "
                                   "DROP TABLE run_gauges; "
                                   "DROP TABLE snapshots; "
+                                  "ALTER TABLE journal DROP COLUMN outcome; "
                                   "PRAGMA user_version = 1; "
                                   "UPDATE meta SET value = '1' WHERE key = "
                                   "'schema_version'", NULL, NULL, NULL),

@@ -263,6 +263,7 @@ static int run_config(const cli_cmd_t *cmd, const cli_args_t *args,
     if (!cli_value(cmd, args, "durability"))
         o->durable_full = set->durable_full;
     o->max_parallel = set->concurrency;
+    o->defaults = &set->run_defaults;
     o->extra_roots = (const char *const *)set->write_roots;
     o->n_extra_roots = set->n_write_roots;
     o->config = *config;
@@ -421,7 +422,8 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = read_faults(cmd, args, &p, seed && val_is_int(seed)
                          ? (uint64_t)val_get_int(seed) : FAULTS_DEFAULT_SEED,
                          &o.faults);
-    /* mig.yaml's write roots and concurrency, for the run's profile. */
+    /* mig.yaml's write roots, concurrency and run-wide defaults, for the
+     * run's profile. */
     config_settings_t set = { 0 };
     if (rc == EXIT_CLEAN && config_effective(p.config, run.profile, &set,
                                              NULL) != MIG_OK) {
@@ -431,6 +433,7 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
     o.extra_roots = (const char *const *)set.write_roots;
     o.n_extra_roots = set.n_write_roots;
     o.max_parallel = set.concurrency;
+    o.defaults = &set.run_defaults;
     if (rc == EXIT_CLEAN)
         rc = run_and_report(cmd, args, &p, run.plan_path, run.params, &o,
                             "resumed");

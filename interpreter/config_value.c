@@ -337,7 +337,81 @@ static void put_grants(eff_t *e, config_settings_t *out)
     strbuf_free(&path);
 }
 
-/* The settings part: state, durability, concurrency into OUT and E. */
+/* The milliseconds of duration KEY of MAP (checked), DEF when absent. */
+static int64_t map_ms(const val_t *map, const char *scope, const char *key,
+                      int64_t def)
+{
+    const val_t *v = config_get(map, scope, key);
+    int64_t ms = def;
+    if (v && !config_duration(val_get_str(v, NULL), &ms))
+        ms = def;
+    return ms;
+}
+
+/* The index of string V in CHOICES (ended by NULL), DEF when absent. */
+static int choice(const val_t *v, const char *const *choices, int def)
+{
+    for (int i = 0; v && choices[i]; i++)
+        if (strcmp(val_get_str(v, NULL), choices[i]) == 0)
+            return i;
+    return def;
+}
+
+/* A default retry (docs/configuration.md, "retry") into D. */
+static void read_retry(const val_t *m, config_run_defaults_t *d)
+{
+    static const char *const backoffs[] = { "none", "fixed", "linear",
+                                            "exponential", NULL };
+    static const ast_backoff_kind_t kinds[] = {
+        AST_BACKOFF_NONE, AST_BACKOFF_FIXED, AST_BACKOFF_LINEAR,
+        AST_BACKOFF_EXPONENTIAL };
+    static const char *const jitters[] = { "none", "full", "equal", NULL };
+    static const ast_jitter_kind_t jkinds[] = {
+        AST_JITTER_NONE, AST_JITTER_FULL, AST_JITTER_EQUAL };
+    d->retry_attempts = (uint32_t)val_get_int(config_get(m, "retry",
+                                                         "attempts"));
+    d->backoff = kinds[choice(config_get(m, "retry", "backoff"), backoffs, 3)];
+    d->base_ms = map_ms(m, "retry", "base", 1000);
+    d->max_ms = map_ms(m, "retry", "max", 30000);
+    d->jitter = jkinds[choice(config_get(m, "retry", "jitter"), jitters, 0)];
+    const val_t *on = config_get(m, "retry", "on");
+    d->n_retry_on = 0;
+    for (size_t i = 0; on && i < val_len(on) && i < ERROR_CLASS_COUNT; i++) {
+        int k = choice(val_list_get(on, i), config_error_classes, 0);
+        d->retry_on[d->n_retry_on++] = config_error_classes[k];
+    }
+    if (!on)
+        d->retry_on[d->n_retry_on++] = "Transient";
+}
+
+/* The run-wide defaults retry, timeout and breaker (each from the
+ * profile PROF at PPATH, else from defaults) into OUT and E. */
+static void put_run_defaults(eff_t *e, const val_t *prof, const char *ppath,
+                             config_run_defaults_t *out, strbuf_t *path)
+{
+    const val_t *v = layered(e->c, prof, ppath, "retry", path);
+    if (v)
+        read_retry(v, out);
+    put(e, "retry", v ? val_ref((val_t *)v) : val_null(), v ? path->data
+                                                           : NULL);
+    v = layered(e->c, prof, ppath, "timeout", path);
+    if (v)
+        config_duration(val_get_str(v, NULL), &out->timeout_ms);
+    put(e, "timeout", v ? val_ref((val_t *)v) : val_null(), v ? path->data
+                                                             : NULL);
+    v = layered(e->c, prof, ppath, "breaker", path);
+    if (v) {
+        out->breaker_failures = (uint32_t)val_get_int(
+            config_get(v, "breaker", "failures"));
+        out->breaker_window_ms = map_ms(v, "breaker", "window", 60000);
+        out->breaker_cooldown_ms = map_ms(v, "breaker", "cooldown", 0);
+    }
+    put(e, "breaker", v ? val_ref((val_t *)v) : val_null(), v ? path->data
+                                                             : NULL);
+}
+
+/* The settings part: state, durability, concurrency and the run-wide
+ * defaults into OUT and E. */
 static mig_status_t put_settings(eff_t *e, const char *profile,
                                  config_settings_t *out)
 {
@@ -368,6 +442,7 @@ static mig_status_t put_settings(eff_t *e, const char *profile,
     out->concurrency = v ? val_get_int(v) : 0;
     put(e, "concurrency", v ? val_ref((val_t *)v) : val_null(),
         v ? path.data : NULL);
+    put_run_defaults(e, prof, ppath.data, &out->run_defaults, &path);
     e->oom = e->oom || ppath.oom || path.oom;
     strbuf_free(&ppath);
     strbuf_free(&path);

@@ -1108,6 +1108,23 @@ typedef struct config_param {
 size_t config_params(const config_t *c, const char *profile,
                      const config_param_t **out);
 
+/* The run-wide defaults of defaults/profiles `retry`, `timeout` and
+ * `breaker` (docs/configuration.md): what a run applies where the plan
+ * says nothing of its own (a step outside any retry block, a step without
+ * `timeout`, an action no `breaker` item covers). Zero: none. */
+typedef struct config_run_defaults {
+    uint32_t retry_attempts;    /* every attempt, the first included; 0: none */
+    ast_backoff_kind_t backoff;
+    int64_t base_ms, max_ms;    /* the first wait (fixed: every wait), cap */
+    ast_jitter_kind_t jitter;
+    /* The classes retried (built-in names, static strings). */
+    const char *retry_on[ERROR_CLASS_COUNT];
+    size_t n_retry_on;
+    int64_t timeout_ms;         /* a step's, 0: none */
+    uint32_t breaker_failures;  /* 0: no default breaker */
+    int64_t breaker_window_ms, breaker_cooldown_ms;
+} config_run_defaults_t;
+
 /* The settings of C for PROFILE (NULL: the defaults) once layered, each
  * with where it came from ("mig.yaml:3" or "built-in"): what a run uses,
  * `mig config show` prints and a run records. STATE_DIR is absolute or
@@ -1125,6 +1142,7 @@ typedef struct config_settings {
         const char *module, *library;
     } *lua_grants;
     size_t n_lua_grants;
+    config_run_defaults_t run_defaults;
 } config_settings_t;
 /* Fills *OUT for PROFILE (which C need not define) and *EFFECTIVE, a new
  * list of {key, value, from} in the order docs/configuration.md lists the

@@ -749,12 +749,19 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         st = MIG_EINVALID;
         goto out;
     }
-    /* The plan's circuit breakers. */
+    /* The plan's circuit breakers, and mig.yaml's default breaker for
+     * the actions they do not cover. */
     val_t *breakers = NULL;
+    const config_run_defaults_t *dflt = o->defaults;
     st = breaker_configs(graph_plan(g), r.src, diags, &breakers);
-    if (st == MIG_OK && val_len(breakers)
+    if (st == MIG_OK && (val_len(breakers) || (dflt && dflt->breaker_failures))
         && (!(r.breakers = breakers_new())
-            || breakers_add_all(r.breakers, breakers) != MIG_OK))
+            || breakers_add_all(r.breakers, breakers) != MIG_OK
+            || (dflt && dflt->breaker_failures
+                && breakers_add(r.breakers, BREAKER_ANY,
+                                dflt->breaker_failures,
+                                dflt->breaker_window_ms,
+                                dflt->breaker_cooldown_ms, NULL) != MIG_OK)))
         st = MIG_ENOMEM;
     val_unref(breakers);
     /* The write roots, resolved through symbolic links. */

@@ -572,6 +572,9 @@ typedef struct run_options {
      * the plan's own (absolute or relative to the working directory). */
     const char *const *extra_roots;
     size_t n_extra_roots;
+    /* mig.yaml's run-wide retry, timeout and breaker, applied where the
+     * plan has none of its own (docs/configuration.md); NULL for none. */
+    const config_run_defaults_t *defaults;
 } run_options_t;
 
 /* Runs (or, with O->resume, resumes) the plan compiled into G, with the

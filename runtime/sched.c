@@ -256,7 +256,10 @@ void task_go(task_t *t)
         const ast_node_t *s = graph_node_ast(r->g, n);
         switch (graph_node_kind(r->g, n)) {
         case GRAPH_STEP:
-            step_start(t, n);
+            if (retry_default_applies(t))
+                retry_default_start(t, n);
+            else
+                step_start(t, n);
             break;
         case GRAPH_LET: {
             val_t *v = sched_eval(t, n, s->u.binding.value);

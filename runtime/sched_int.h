@@ -63,6 +63,8 @@ struct task {
     char *item;                 /* "" outside a foreach */
     size_t index;               /* TASK_ITEM: its place in the loop's list */
     uint32_t attempt;           /* of the innermost retry (1 outside) */
+    bool raw;                   /* its errors are not handled inside it: a
+                                 * default retry's attempt */
     int64_t deadline_ms;        /* when a retry attempt's time ends, or 0 */
     bool waiting;
     bool running;               /* inside task_go */
@@ -257,6 +259,15 @@ val_t *sched_err_value(const run_t *r, const sched_err_t *e);
 
 /* Runs the retry block opened by node N of T. */
 void retry_start(task_t *t, uint32_t n);
+/* Whether a step of T gets mig.yaml's default retry (run_options_t): one
+ * of two attempts or more is set, and T runs in no retry block. */
+bool retry_default_applies(const task_t *t);
+/* Runs step N of T with mig.yaml's default retry: the step alone is the
+ * block, its errors of the retried classes cause another attempt, and
+ * only the last one goes on to the plan's handlers. Nothing of the
+ * attempts is recorded but the step's own record (a resume starts its
+ * attempts again). */
+void retry_default_start(task_t *t, uint32_t n);
 
 /* A retry block's wait policy, in milliseconds (docs/language.md,
  * "retry", gives the formulas). */

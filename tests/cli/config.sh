@@ -49,6 +49,9 @@ profile                      "staging"                      # --profile
 state                        "state"                        # plan/../mig.yaml:2
 durability                   "full"                         # plan/../mig.yaml:8
 concurrency                  null                           # built-in
+retry                        null                           # built-in
+timeout                      null                           # built-in
+breaker                      null                           # built-in
 write_roots                  []                             # built-in
 lua_path                     []                             # built-in
 registries.main.path         "state/registry.db"            # plan/../mig.yaml:12
@@ -85,6 +88,21 @@ want='{
     },
     {
       "key": "concurrency",
+      "value": null,
+      "from": "built-in"
+    },
+    {
+      "key": "retry",
+      "value": null,
+      "from": "built-in"
+    },
+    {
+      "key": "timeout",
+      "value": null,
+      "from": "built-in"
+    },
+    {
+      "key": "breaker",
       "value": null,
       "from": "built-in"
     },

@@ -246,7 +246,8 @@ static void test_settings(void **state)
     }
     assert_string_equal(b.data,
         "version=1@1;profile=\"staging\"@--profile;state=\"store\"@2;"
-        "durability=\"full\"@5;concurrency=4@9;write_roots=[]@built-in;"
+        "durability=\"full\"@5;concurrency=4@9;retry=null@built-in;"
+        "timeout=null@built-in;breaker=null@built-in;write_roots=[]@built-in;"
         "lua_path=[]@built-in;params.b=\"defaults\"@4;"
         "params.c=\"profile\"@8;params.d=\"profile\"@8;params.e=\"profile\"@8;"
         "params.wait=\"30s\"@8;");
@@ -263,6 +264,142 @@ static void test_settings(void **state)
     val_unref(eff);
     config_settings_clear(&s);
     release(&f);
+}
+
+/* The run-wide defaults retry, timeout and breaker: each from the profile
+ * when it sets it (the whole map: a profile's retry replaces the
+ * defaults' retry, keys it leaves out take their built-in values), else
+ * from defaults, else none; each with where it came from. */
+static void test_run_defaults(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f,
+        "version: 1\n"                                             /* 1 */
+        "defaults:\n"                                              /* 2 */
+        "  retry: {attempts: 3}\n"                                 /* 3 */
+        "  timeout: 30s\n"                                         /* 4 */
+        "  breaker: {failures: 5, cooldown: 30s}\n"                /* 5 */
+        "profiles:\n"                                              /* 6 */
+        "  fast:\n"                                                /* 7 */
+        "    retry: {attempts: 100, backoff: linear, base: 1ms, max: 1h, "
+        "jitter: equal, on: [Timeout, Conflict]}\n"                /* 8 */
+        "    timeout: 1d\n"                                        /* 9 */
+        "  fixed: {retry: {attempts: 2, backoff: fixed, jitter: full}, "
+        "breaker: {failures: 10000, window: 1ms, cooldown: 1d}}\n"), /* 10 */
+        MIG_OK);
+    config_settings_t s;
+    val_t *eff;
+    assert_int_equal(config_effective(f.cfg, NULL, &s, &eff), MIG_OK);
+    const config_run_defaults_t *d = &s.run_defaults;
+    assert_int_equal(d->retry_attempts, 3);
+    assert_int_equal(d->backoff, AST_BACKOFF_EXPONENTIAL);
+    assert_int_equal(d->base_ms, 1000);
+    assert_int_equal(d->max_ms, 30000);
+    assert_int_equal(d->jitter, AST_JITTER_NONE);
+    assert_int_equal(d->n_retry_on, 1);
+    assert_string_equal(d->retry_on[0], "Transient");
+    assert_int_equal(d->timeout_ms, 30000);
+    assert_int_equal(d->breaker_failures, 5);
+    assert_int_equal(d->breaker_window_ms, 60000);
+    assert_int_equal(d->breaker_cooldown_ms, 30000);
+    strbuf_t b;
+    strbuf_init(&b);
+    for (size_t i = 5; i < 8; i++) {
+        const val_t *row = val_list_get(eff, i);
+        const char *from = val_get_str(val_map_get(row, "from", 4), NULL);
+        strbuf_printf(&b, "%s@%s;", val_get_str(val_map_get(row, "key", 3),
+                                                NULL), strrchr(from, ':') + 1);
+    }
+    assert_string_equal(b.data, "retry@3;timeout@4;breaker@5;");
+    val_unref(eff);
+    config_settings_clear(&s);
+    /* The profile's retry and timeout over the defaults'; its breaker
+     * the defaults'. */
+    assert_int_equal(config_effective(f.cfg, "fast", &s, &eff), MIG_OK);
+    assert_int_equal(d->retry_attempts, 100);
+    assert_int_equal(d->backoff, AST_BACKOFF_LINEAR);
+    assert_int_equal(d->base_ms, 1);
+    assert_int_equal(d->max_ms, 3600000);
+    assert_int_equal(d->jitter, AST_JITTER_EQUAL);
+    assert_int_equal(d->n_retry_on, 2);
+    assert_string_equal(d->retry_on[0], "Timeout");
+    assert_string_equal(d->retry_on[1], "Conflict");
+    assert_int_equal(d->timeout_ms, 86400000);
+    assert_int_equal(d->breaker_failures, 5);
+    b.len = 0;
+    for (size_t i = 5; i < 8; i++) {
+        const val_t *row = val_list_get(eff, i);
+        const char *from = val_get_str(val_map_get(row, "from", 4), NULL);
+        strbuf_printf(&b, "%s;", strrchr(from, ':') + 1);
+    }
+    assert_string_equal(b.data, "8;9;5;");
+    val_unref(eff);
+    config_settings_clear(&s);
+    /* A profile's map is taken whole: the defaults' keys do not leak in. */
+    assert_int_equal(config_effective(f.cfg, "fixed", &s, NULL), MIG_OK);
+    assert_int_equal(d->retry_attempts, 2);
+    assert_int_equal(d->backoff, AST_BACKOFF_FIXED);
+    assert_int_equal(d->base_ms, 1000);
+    assert_int_equal(d->jitter, AST_JITTER_FULL);
+    assert_int_equal(d->breaker_failures, 10000);
+    assert_int_equal(d->breaker_window_ms, 1);
+    assert_int_equal(d->breaker_cooldown_ms, 86400000);
+    config_settings_clear(&s);
+    strbuf_free(&b);
+    release(&f);
+    /* None set: zero, nothing applies. */
+    assert_int_equal(load(&f, "version: 1\n"), MIG_OK);
+    assert_int_equal(config_effective(f.cfg, NULL, &s, NULL), MIG_OK);
+    assert_int_equal(s.run_defaults.retry_attempts, 0);
+    assert_int_equal(s.run_defaults.timeout_ms, 0);
+    assert_int_equal(s.run_defaults.breaker_failures, 0);
+    config_settings_clear(&s);
+    release(&f);
+}
+
+/* The bounds of the run-wide defaults, each at its limit (taken) and one
+ * past it (refused). */
+static void test_run_defaults_bounds(void **state)
+{
+    (void)state;
+    static const struct { const char *yaml; mig_status_t want; } cases[] = {
+        { "retry: {attempts: 1}", MIG_OK },
+        { "retry: {attempts: 0}", MIG_EINVALID },
+        { "retry: {attempts: 100}", MIG_OK },
+        { "retry: {attempts: 101}", MIG_EINVALID },
+        { "retry: {attempts: 2.5}", MIG_EINVALID },
+        { "retry: {backoff: fixed}", MIG_EINVALID },
+        { "retry: {attempts: 2, base: 1ms, max: 1h}", MIG_OK },
+        { "retry: {attempts: 2, base: 0ms}", MIG_EINVALID },
+        { "retry: {attempts: 2, max: 1h1ms}", MIG_EINVALID },
+        { "retry: {attempts: 2, on: []}", MIG_EINVALID },
+        { "retry: {attempts: 2, on: [Transient, Oops]}", MIG_EINVALID },
+        { "retry: {attempts: 2, jitter: half}", MIG_EINVALID },
+        { "timeout: 1ms", MIG_OK },
+        { "timeout: 0ms", MIG_EINVALID },
+        { "timeout: 1d", MIG_OK },
+        { "timeout: 1d1ms", MIG_EINVALID },
+        { "timeout: 30", MIG_EINVALID },
+        { "breaker: {failures: 1, cooldown: 1ms}", MIG_OK },
+        { "breaker: {failures: 0, cooldown: 1s}", MIG_EINVALID },
+        { "breaker: {failures: 10000, cooldown: 1s}", MIG_OK },
+        { "breaker: {failures: 10001, cooldown: 1s}", MIG_EINVALID },
+        { "breaker: {failures: 5}", MIG_EINVALID },
+        { "breaker: {failures: 5, cooldown: 1s, window: 1d1ms}", MIG_EINVALID },
+        { "breaker: {failures: 5, cooldown: 1s, per: url}", MIG_EINVALID },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "version: 1\ndefaults: {%s}\n",
+                 cases[i].yaml);
+        fixture_t f;
+        mig_status_t st = load(&f, text);
+        if (st != cases[i].want)
+            fail_msg("%s: status %d, not %d", cases[i].yaml, st,
+                     cases[i].want);
+        release(&f);
+    }
 }
 
 /* write_roots and lua_path joined to mig.yaml's folder (an absolute one
@@ -563,6 +700,8 @@ int main(void)
         cmocka_unit_test(test_undeclared_and_wrong_type),
         cmocka_unit_test(test_settings),
         cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_run_defaults),
+        cmocka_unit_test(test_run_defaults_bounds),
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_deprecated_key),
         cmocka_unit_test(test_references),

@@ -411,9 +411,8 @@ int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args)
         st = dir ? config_effective(p.config, cli_value(cmd, args, "profile"),
                                     &set, &eff) : MIG_ENOMEM;
         if (st == MIG_OK)
-            st = dryrun_plan_with(p.graph, params, p.actions, dir,
-                                  (const char *const *)set.write_roots,
-                                  set.n_write_roots, &diags, &out);
+            st = dryrun_plan_with(p.graph, params, p.actions, dir, &set,
+                                  &diags, &out);
         if (out && add_defaults(out, eff) != MIG_OK)
             st = MIG_ENOMEM;
         config_settings_clear(&set);

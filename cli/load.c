@@ -82,7 +82,8 @@ int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p)
         st = params_check_config(p->plan, p->src, p->config, &diags);
         mig_status_t lst = st == MIG_ENOMEM ? st : load_lua(p, path, &diags);
         st = worse(st, lst);
-        /* mig.yaml's write roots are the plan's too. */
+        /* mig.yaml's write roots are the plan's too, and its registries
+         * are the ones registry("NAME") may name. */
         config_settings_t set = { 0 };
         if (st != MIG_ENOMEM
             && config_effective(p->config, NULL, &set, NULL) != MIG_OK)
@@ -90,9 +91,7 @@ int cli_load_plan(const char *path, unsigned flags, cli_plan_t *p)
         if (st != MIG_ENOMEM)
             st = worse(st, check_plan_with(
                 p->plan, p->src, p->actions,
-                flags & CLI_LOAD_STRICT ? CHECK_STRICT : 0,
-                (const char *const *)set.write_roots, set.n_write_roots,
-                &diags));
+                flags & CLI_LOAD_STRICT ? CHECK_STRICT : 0, &set, &diags));
         config_settings_clear(&set);
     }
     if (parsed == MIG_OK && (flags & CLI_LOAD_GRAPH) && st != MIG_ENOMEM) {

@@ -252,13 +252,14 @@ static const cli_opt_t drift_opts[] = {
     { .name = "profile", .short_name = 'p', .arg = "NAME",
       .help = "compare with the last successful run made with profile NAME" },
     { .name = "state", .arg = "PATH",
-      .help = "the state store (default: .mig/state.db beside the plan)" },
+      .help = "the state store (default: mig.yaml's state, else .mig/state.db beside the plan)" },
     { .name = "json", .short_name = 'j',
       .help = "print the drift as JSON (docs/drift.md)" },
     { .name = "fix",
       .help = "write a plan that brings the registries back (never run)" },
     { .name = "output", .short_name = 'o', .arg = "OUT",
       .help = "with --fix: write the plan to OUT, beside PLAN, not stdout" },
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };

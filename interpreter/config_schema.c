@@ -140,20 +140,6 @@ static const ckey_t breaker_keys[] = {
 static const ctype_t t_breaker = { CK_MAP, .scope = "breaker",
     .keys = breaker_keys, .what = "a map {failures, window, cooldown}" };
 
-static const ckey_t profile_keys[] = {
-    { "params", &t_params, false },
-    { "concurrency", &t_concurrency, false },
-    { "durability", &t_durability, false },
-    { "retry", &t_retry, false },
-    { "timeout", &t_timeout, false },
-    { "breaker", &t_breaker, false },
-    { 0 },
-};
-static const ctype_t t_profile = { CK_MAP, .scope = "profile",
-    .keys = profile_keys, .what = "a map of settings" };
-static const ctype_t t_profiles = { CK_DICT, .item = &t_profile,
-    .what = "a map of profile names to settings" };
-
 static const ckey_t registry_keys[] = {
     { "path", &t_path, false },
     { "url", &t_url, false },
@@ -164,6 +150,21 @@ static const ctype_t t_registry = { CK_MAP, .scope = "registry",
     .keys = registry_keys, .what = "a map with a path or a url" };
 static const ctype_t t_registries = { CK_DICT, .item = &t_registry,
     .what = "a map of registry names to registries" };
+
+static const ckey_t profile_keys[] = {
+    { "params", &t_params, false },
+    { "concurrency", &t_concurrency, false },
+    { "durability", &t_durability, false },
+    { "retry", &t_retry, false },
+    { "timeout", &t_timeout, false },
+    { "breaker", &t_breaker, false },
+    { "registries", &t_registries, false },
+    { 0 },
+};
+static const ctype_t t_profile = { CK_MAP, .scope = "profile",
+    .keys = profile_keys, .what = "a map of settings" };
+static const ctype_t t_profiles = { CK_DICT, .item = &t_profile,
+    .what = "a map of profile names to settings" };
 
 static const ckey_t rate_keys[] = {
     { "above", &t_share, true }, { "window", &t_window, true }, { 0 },

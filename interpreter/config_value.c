@@ -410,6 +410,74 @@ static void put_run_defaults(eff_t *e, const val_t *prof, const char *ppath,
                                                              : NULL);
 }
 
+/* The registries: those of `registries`, each replaced by the one of
+ * the same name in defaults.registries, then in the profile's PROF (at
+ * PPATH), into OUT and a row per field into E. */
+static void put_registries(eff_t *e, const val_t *prof, const char *ppath,
+                           config_settings_t *out)
+{
+    const val_t *layers[3] = {
+        config_get(e->c->root, "top", "registries"),
+        config_get(config_get(e->c->root, "top", "defaults"), "profile",
+                   "registries"),
+        prof ? config_get(prof, "profile", "registries") : NULL,
+    };
+    const char *const prefixes[3] = { "", "/defaults", ppath };
+    size_t total = 0;
+    for (size_t l = 0; l < 3; l++)
+        total += layers[l] ? val_len(layers[l]) : 0;
+    if (total && !(out->registries = calloc(total, sizeof *out->registries)))
+        e->oom = true;
+    strbuf_t key, path;
+    strbuf_init(&key);
+    strbuf_init(&path);
+    for (size_t l = 0; out->registries && l < 3; l++)
+        for (size_t i = 0; layers[l] && i < val_len(layers[l]); i++) {
+            size_t len;
+            const char *name = val_get_str(val_map_key(layers[l], i), &len);
+            bool later = false;     /* a later layer names it again */
+            for (size_t m = l + 1; m < 3 && !later; m++)
+                later = layers[m] && val_map_get(layers[m], name, len);
+            if (later)
+                continue;
+            const val_t *v = val_map_value(layers[l], i);
+            const val_t *p = config_get(v, "registry", "path");
+            const val_t *u = config_get(v, "registry", "url");
+            struct config_registry *r = &out->registries[out->n_registries++];
+            r->name = name;
+            r->url = u ? val_get_str(u, NULL) : NULL;
+            r->token = config_get(v, "registry", "token");
+            if (p && !(r->path = in_dir(e->c->dir, val_get_str(p, NULL))))
+                e->oom = true;
+            for (size_t j = 0; j < val_len(v); j++) {
+                const char *field = val_get_str(val_map_key(v, j), NULL);
+                key.len = path.len = 0;
+                strbuf_printf(&key, "registries.%s.%s", name, field);
+                strbuf_printf(&path, "%s/registries", prefixes[l]);
+                val_pointer_key(&path, name, len);
+                val_pointer_key(&path, field, strlen(field));
+                put(e, key.data ? key.data : "", masked(val_map_value(v, j)),
+                    path.data);
+            }
+        }
+    e->oom = e->oom || key.oom || path.oom;
+    strbuf_free(&key);
+    strbuf_free(&path);
+}
+
+/* The map of PROFILE in C (NULL when C has none of that name; PROFILE
+ * NULL: none), its JSON pointer into PPATH. */
+static const val_t *profile_map(const config_t *c, const char *profile,
+                                strbuf_t *ppath)
+{
+    strbuf_puts(ppath, "/profiles");
+    if (!profile || !config_has_profile(c, profile))
+        return NULL;
+    val_pointer_key(ppath, profile, strlen(profile));
+    return val_map_get(config_get(c->root, "top", "profiles"), profile,
+                       strlen(profile));
+}
+
 /* The settings part: state, durability, concurrency and the run-wide
  * defaults into OUT and E. */
 static mig_status_t put_settings(eff_t *e, const char *profile,
@@ -419,13 +487,7 @@ static mig_status_t put_settings(eff_t *e, const char *profile,
     strbuf_t ppath, path;
     strbuf_init(&ppath);
     strbuf_init(&path);
-    strbuf_puts(&ppath, "/profiles");
-    const val_t *prof = NULL;
-    if (profile && config_has_profile(c, profile)) {
-        val_pointer_key(&ppath, profile, strlen(profile));
-        prof = val_map_get(config_get(c->root, "top", "profiles"), profile,
-                           strlen(profile));
-    }
+    const val_t *prof = profile_map(c, profile, &ppath);
     const val_t *state = config_get(c->root, "top", "state");
     if (state) {
         out->state_dir = in_dir(c->dir, val_get_str(state, NULL));
@@ -468,7 +530,12 @@ mig_status_t config_effective(const config_t *c, const char *profile,
     put_paths(&e, "write_roots", &out->write_roots, &out->n_write_roots);
     put_paths(&e, "lua_path", &out->lua_paths, &out->n_lua_paths);
     put_grants(&e, out);
-    put_section(&e, "registries", config_get(c->root, "top", "registries"));
+    strbuf_t ppath;
+    strbuf_init(&ppath);
+    const val_t *prof = profile_map(c, profile, &ppath);
+    put_registries(&e, prof, ppath.data ? ppath.data : "", out);
+    e.oom = e.oom || ppath.oom;
+    strbuf_free(&ppath);
     put_section(&e, "alerts", config_get(c->root, "top", "alerts"));
     put_params(&e, profile);
     strbuf_free(&e.from);
@@ -491,6 +558,9 @@ void config_settings_clear(config_settings_t *s)
     free(s->write_roots);
     free(s->lua_paths);
     free(s->lua_grants);
+    for (size_t i = 0; i < s->n_registries; i++)
+        free(s->registries[i].path);
+    free(s->registries);
     free(s->state_dir);
     *s = (config_settings_t){ 0 };
 }

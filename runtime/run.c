@@ -721,6 +721,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         || !r.managed || !r.consumed || !r.written)
         goto out;
     eval_env_set_actions(r.stages_env, sched_call_action, &r);
+    eval_env_set_registries(r.stages_env, o->registries);
     for (size_t i = 0; params && i < val_len(params); i++)
         if (eval_env_set(r.plan_env, val_get_str(val_map_key(params, i), NULL),
                          val_map_value(params, i)) != MIG_OK)

@@ -427,13 +427,14 @@ void resource_digest(const val_t *states, char hex[BLOB_HEX]);
 mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,
                          diag_list_t *diags, val_t **out);
-/* dryrun_plan with the N_ROOTS folders ROOTS (mig.yaml's write_roots) as
- * write roots too. */
+/* dryrun_plan with the settings SET of mig.yaml (NULL: none): its
+ * write_roots are write roots too, and registry("NAME") gives its
+ * registries (config_registry_targets). */
 mig_status_t dryrun_plan_with(const graph_t *g, const params_t *p,
                               const action_registry_t *r,
-                              const char *base_dir, const char *const *roots,
-                              size_t n_roots, diag_list_t *diags,
-                              val_t **out);
+                              const char *base_dir,
+                              const config_settings_t *set,
+                              diag_list_t *diags, val_t **out);
 
 /* ---- the locks of write roots (roots_lock.c) -------------------------- */
 
@@ -575,6 +576,9 @@ typedef struct run_options {
     /* mig.yaml's run-wide retry, timeout and breaker, applied where the
      * plan has none of its own (docs/configuration.md); NULL for none. */
     const config_run_defaults_t *defaults;
+    /* What registry("NAME") gives (config_registry_targets), or NULL:
+     * mig.yaml names none. */
+    const val_t *registries;
 } run_options_t;
 
 /* Runs (or, with O->resume, resumes) the plan compiled into G, with the

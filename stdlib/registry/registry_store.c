@@ -156,10 +156,12 @@ mig_status_t registry_can_create(action_ctx_t *c, const char *db)
         return db ? MIG_ENOMEM : MIG_OK;
     struct stat sb;
     mig_status_t st = MIG_OK;
-    if (actx_stat(c, copy, &sb) != 0) {
+    /* COPY is the path as the plan's folder reaches it already: stat, not
+     * actx_stat, which would join that folder again. */
+    if (stat(copy, &sb) != 0) {
         const char *parent = dirname(copy);
         const char *why = NULL;
-        if (actx_stat(c, parent, &sb) != 0)
+        if (stat(parent, &sb) != 0)
             why = errno == ENOENT ? "does not exist" : strerror(errno);
         else if (!S_ISDIR(sb.st_mode))
             why = "is not a folder";

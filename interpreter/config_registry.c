@@ -66,16 +66,13 @@ static void way_to(const char *from, const char *to, strbuf_t *b)
 /* The target of embedded registry R for a plan in PLAN_DIR into B: its
  * path as the plan's folder reaches it (the registry actions take a `db`
  * relative to it), through their common folder; absolute when they
- * share none. R->path is mig.yaml's folder joined with the path mig.yaml
- * gives, whose folders may not exist yet: the deepest that does is
+ * share only the root. R->path is mig.yaml's folder joined with the path
+ * mig.yaml gives (or that path, when absolute), whose folders may not
+ * exist yet: the deepest that does is
  * resolved, and the rest kept as written. */
 static void embedded_target(const struct config_registry *r,
                             const char *plan_dir, strbuf_t *b)
 {
-    if (r->path[0] == '/') {
-        strbuf_puts(b, r->path);
-        return;
-    }
     char dir[PATH_MAX], real_dir[PATH_MAX], real_plan[PATH_MAX];
     const char *slash = strrchr(r->path, '/');
     size_t n = slash ? (size_t)(slash - r->path) : 0;
@@ -85,8 +82,9 @@ static void embedded_target(const struct config_registry *r,
         n = up ? (size_t)(up - dir) : 0;
         dir[n] = '\0';
     }
-    const char *rest = r->path + n + (n ? 1 : 0);
-    if ((!n && !realpath(".", real_dir))
+    bool root = !n && r->path[0] == '/';   /* nothing of it but "/" */
+    const char *rest = r->path + n + (n || root ? 1 : 0);
+    if ((!n && !realpath(root ? "/" : ".", real_dir))
         || !realpath(*plan_dir ? plan_dir : ".", real_plan)) {
         strbuf_puts(b, r->path);    /* a folder went: the path as it is */
         return;

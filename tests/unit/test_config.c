@@ -402,6 +402,99 @@ static void test_run_defaults_bounds(void **state)
     }
 }
 
+/* registries: the profile's entry for a name over defaults' over the
+ * top level's, the others kept; registry("NAME")'s targets relative to
+ * the plan's folder (the same, one below, one beside), absolute when
+ * they share only the root; URLs as written. */
+static void test_registries(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f,
+        "version: 1\n"
+        "registries:\n"
+        "  main: {path: state/r.db}\n"
+        "  abs: {path: /srv/reg.db}\n"
+        "  remote: {url: \"https://reg.example/v2\", token: \"${TOK}\"}\n"
+        "defaults:\n"
+        "  registries: {abs: {path: deep/er/x.db}}\n"
+        "profiles:\n"
+        "  staging: {registries: {main: {url: \"http://staging/\"}}}\n"),
+        MIG_OK);
+    char sub[128], beside[128];
+    snprintf(sub, sizeof sub, "%s/plan", f.dir);
+    snprintf(beside, sizeof beside, "%s-beside", f.dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_int_equal(mkdir(beside, 0755), 0);
+    config_settings_t s;
+    assert_int_equal(config_effective(f.cfg, NULL, &s, NULL), MIG_OK);
+    assert_int_equal(s.n_registries, 3);
+    assert_string_equal(s.registries[0].name, "main");
+    assert_string_equal(s.registries[1].name, "remote");
+    assert_non_null(s.registries[1].token);
+    assert_string_equal(s.registries[2].name, "abs");
+    assert_null(s.registries[2].url);
+    char dir[256];
+    const char *const want_in[][2] = {
+        { "main", "state/r.db" }, { "remote", "https://reg.example/v2" },
+        { "abs", "deep/er/x.db" } };
+    snprintf(dir, sizeof dir, "%s/", f.dir);
+    val_t *t = config_registry_targets(&s, dir);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(val_get_str(val_map_get(t, want_in[i][0],
+            strlen(want_in[i][0])), NULL), want_in[i][1]);
+    val_unref(t);
+    snprintf(dir, sizeof dir, "%s/", sub);
+    t = config_registry_targets(&s, dir);
+    assert_string_equal(val_get_str(val_map_get(t, "main", 4), NULL),
+                        "../state/r.db");
+    val_unref(t);
+    snprintf(dir, sizeof dir, "%s/", beside);
+    t = config_registry_targets(&s, dir);
+    char want[512];
+    snprintf(want, sizeof want, "../%s/deep/er/x.db", f.dir + 5);
+    assert_string_equal(val_get_str(val_map_get(t, "abs", 3), NULL), want);
+    val_unref(t);
+    t = config_registry_targets(&s, "/");
+    snprintf(want, sizeof want, "%s/state/r.db", f.dir);
+    assert_string_equal(val_get_str(val_map_get(t, "main", 4), NULL), want);
+    val_unref(t);
+    config_settings_clear(&s);
+    /* An absolute path in a folder that does not exist: absolute. */
+    assert_int_equal(config_effective(f.cfg, "plain", &s, NULL), MIG_OK);
+    free(s.registries[2].path);
+    s.registries[2].path = strdup("/nonexistent-mig/reg.db");
+    t = config_registry_targets(&s, dir);
+    assert_string_equal(val_get_str(val_map_get(t, "abs", 3), NULL),
+                        "/nonexistent-mig/reg.db");
+    val_unref(t);
+    config_settings_clear(&s);
+    /* The profile's main is remote; abs stays the defaults'. */
+    val_t *eff;
+    assert_int_equal(config_effective(f.cfg, "staging", &s, &eff), MIG_OK);
+    assert_int_equal(s.n_registries, 3);
+    assert_string_equal(s.registries[2].name, "main");
+    assert_string_equal(s.registries[2].url, "http://staging/");
+    assert_null(s.registries[2].path);
+    strbuf_t b;
+    strbuf_init(&b);
+    for (size_t i = 0; i < val_len(eff); i++) {
+        const val_t *row = val_list_get(eff, i);
+        const char *key = val_get_str(val_map_get(row, "key", 3), NULL);
+        const char *from = val_get_str(val_map_get(row, "from", 4), NULL);
+        if (strncmp(key, "registries.", 11) == 0)
+            strbuf_printf(&b, "%s@%s;", key + 11, strrchr(from, ':') + 1);
+    }
+    assert_string_equal(b.data, "remote.url@5;remote.token@5;abs.path@7;"
+                                "main.url@9;");
+    strbuf_free(&b);
+    val_unref(eff);
+    config_settings_clear(&s);
+    rmdir(sub);
+    rmdir(beside);
+    release(&f);
+}
+
 /* write_roots and lua_path joined to mig.yaml's folder (an absolute one
  * kept), lua_grants a pair per module and library. */
 static void test_lists(void **state)
@@ -702,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_run_defaults),
         cmocka_unit_test(test_run_defaults_bounds),
+        cmocka_unit_test(test_registries),
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_deprecated_key),
         cmocka_unit_test(test_references),

@@ -281,6 +281,8 @@ static int run_config(const cli_cmd_t *cmd, const cli_args_t *args,
         o->durable_full = set->durable_full;
     o->max_parallel = set->concurrency;
     o->defaults = &set->run_defaults;
+    o->alerts = &set->alerts;
+    o->notify = alert_notify;
     o->extra_roots = (const char *const *)set->write_roots;
     o->n_extra_roots = set->n_write_roots;
     o->config = *config;
@@ -455,6 +457,8 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
     o.n_extra_roots = set.n_write_roots;
     o.max_parallel = set.concurrency;
     o.defaults = &set.run_defaults;
+    o.alerts = &set.alerts;
+    o.notify = alert_notify;
     val_t *registries = NULL;
     if (rc == EXIT_CLEAN)
         rc = run_registries(&set, run.plan_path, &o, &registries);

@@ -184,7 +184,16 @@ static const ctype_t t_share_alert = { CK_MAP, .scope = "alert",
     .keys = share_keys, .what = "a map {below, window}" };
 static const ctype_t t_open = { CK_MAP, .scope = "alert", .keys = open_keys,
     .what = "a map {longer_than}" };
+static const ctype_t t_arg = { CK_PATH, .what = "a non-empty string" };
+static const ctype_t t_argv = { CK_LIST, .item = &t_arg, .min = 1,
+    .what = "a non-empty list of strings (the program and its arguments)" };
+static const ckey_t notify_keys[] = {
+    { "command", &t_argv, false }, { "webhook", &t_url, false }, { 0 },
+};
+static const ctype_t t_notify = { CK_MAP, .scope = "notify",
+    .keys = notify_keys, .what = "a map {command, webhook}" };
 static const ckey_t alert_keys[] = {
+    { "notify", &t_notify, false },
     { "failure_rate", &t_rate, false },
     { "slow_run", &t_slow, false },
     { "recovery_share", &t_share_alert, false },
@@ -499,6 +508,9 @@ static void walk_map(walk_t *w, const val_t *v, const ctype_t *t)
     for (const ckey_t *k = t->keys; k->name; k++)
         if (k->required && !config_get(v, t->scope, k->name))
             fail(w, false, "%s needs the key '%s'", dotted(w), k->name);
+    if (t == &t_notify && !val_map_get(v, "command", 7)
+        && !val_map_get(v, "webhook", 7))
+        fail(w, false, "%s needs 'command', 'webhook' or both", dotted(w));
     /* A registry is embedded (path) or remote (url, with its token). */
     if (t == &t_registry) {
         bool path = val_map_get(v, "path", 4), url = val_map_get(v, "url", 3);

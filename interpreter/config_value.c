@@ -465,6 +465,30 @@ static void put_registries(eff_t *e, const val_t *prof, const char *ppath,
     strbuf_free(&path);
 }
 
+/* The alerts of ALERTS (checked; NULL: none) into OUT. */
+static void read_alerts(const val_t *a, config_alerts_t *out)
+{
+    const val_t *v = config_get(a, "alerts", "failure_rate");
+    if (v) {
+        out->failure_above = val_get_number(config_get(v, "alert", "above"));
+        out->failure_window_ms = map_ms(v, "alert", "window", 0);
+    }
+    if ((v = config_get(a, "alerts", "slow_run")))
+        out->slow_times = val_get_number(config_get(v, "alert", "times"));
+    if ((v = config_get(a, "alerts", "recovery_share"))) {
+        out->recovery_below = val_get_number(config_get(v, "alert", "below"));
+        out->recovery_window_ms = map_ms(v, "alert", "window", 0);
+    }
+    if ((v = config_get(a, "alerts", "breaker_open")))
+        out->breaker_open_ms = map_ms(v, "alert", "longer_than", 0);
+    v = config_get(a, "alerts", "rollback_mismatch");
+    out->rollback_mismatch = v && val_get_bool(v);
+    v = config_get(a, "alerts", "notify");
+    out->command = config_get(v, "notify", "command");
+    const val_t *url = config_get(v, "notify", "webhook");
+    out->webhook = url ? val_get_str(url, NULL) : NULL;
+}
+
 /* The map of PROFILE in C (NULL when C has none of that name; PROFILE
  * NULL: none), its JSON pointer into PPATH. */
 static const val_t *profile_map(const config_t *c, const char *profile,
@@ -537,6 +561,7 @@ mig_status_t config_effective(const config_t *c, const char *profile,
     e.oom = e.oom || ppath.oom;
     strbuf_free(&ppath);
     put_section(&e, "alerts", config_get(c->root, "top", "alerts"));
+    read_alerts(config_get(c->root, "top", "alerts"), &out->alerts);
     put_params(&e, profile);
     strbuf_free(&e.from);
     if (e.oom) {

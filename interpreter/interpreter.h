@@ -1127,6 +1127,21 @@ typedef struct config_run_defaults {
     int64_t breaker_window_ms, breaker_cooldown_ms;
 } config_run_defaults_t;
 
+/* mig.yaml's alerts (docs/alerts.md): the thresholds of each condition
+ * (a zero window, times or span: the condition is not set) and where a
+ * firing goes. */
+typedef struct config_alerts {
+    double failure_above;       /* failure_rate: share of failed steps */
+    int64_t failure_window_ms;
+    double slow_times;          /* slow_run: times the history's median */
+    double recovery_below;      /* recovery_share: share of failures fixed */
+    int64_t recovery_window_ms;
+    int64_t breaker_open_ms;    /* breaker_open: longer_than */
+    bool rollback_mismatch;
+    const val_t *command;       /* notify.command: a list of strings */
+    const char *webhook;        /* notify.webhook: a URL */
+} config_alerts_t;
+
 /* The settings of C for PROFILE (NULL: the defaults) once layered, each
  * with where it came from ("mig.yaml:3" or "built-in"): what a run uses,
  * `mig config show` prints and a run records. STATE_DIR is absolute or
@@ -1156,6 +1171,7 @@ typedef struct config_settings {
                                  * reference, unresolved), or NULL */
     } *registries;
     size_t n_registries;
+    config_alerts_t alerts;
 } config_settings_t;
 /* Fills *OUT for PROFILE (which C need not define) and *EFFECTIVE, a new
  * list of {key, value, from} in the order docs/configuration.md lists the

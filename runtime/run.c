@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "breaker.h"
 #include "lua_bridge.h"
 #include "sched_int.h"
@@ -86,6 +87,8 @@ static void tick(uv_timer_t *h)
     if (store_pending(r->store) && store_flush(r->store) != MIG_OK)
         r->fatal = true;
     int64_t now = store_now_ms();
+    if (r->alerts)
+        alerts_tick(r->alerts, now);
     if (r->lock_resource && now - r->last_heartbeat >= RUN_HEARTBEAT_MS) {
         r->last_heartbeat = now;
         if (store_lock_heartbeat(r->store, r->lock_resource, r->fence,
@@ -203,8 +206,8 @@ void sched_rollback(run_t *r, const char *to)
     rollback_env_t e = { .store = r->store, .blobs = r->blobs, .reg = r->reg,
                          .base_dir = r->base_dir, .run = r->id,
                          .force = r->opts->force, .in_run = true,
-                         .on_event = r->opts->on_event,
-                         .data = r->opts->data, .diags = r->diags };
+                         .on_event = run_alerts_rollback_event,
+                         .data = r, .diags = r->diags };
     val_t *report = NULL;
     run_result_t res = RUN_ROLLBACK_FAILED;
     mig_status_t st = rollback_apply(&e, to, &report, &res);
@@ -678,6 +681,8 @@ static bool end_run(run_t *r, run_result_t *result)
         val_map_set_take(d, "items_failed", 12, val_int(r->n_failed));
         val_map_set_take(d, "items_skipped", 13, val_int(r->n_skipped));
     }
+    if (r->alerts)
+        alerts_end(r->alerts, store_now_ms());
     sched_event(r, "run-done", GRAPH_NONE, NULL, d);
     if (*result == RUN_SUCCEEDED)
         run_baseline_record(r);
@@ -841,6 +846,8 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         lua_bridge_set_seed(o->lua, seed);
     }
     begin_run(&r, &old, digest, hostname, seed);
+    if (run_alerts_start(&r) != MIG_OK)
+        r.fatal = true;
     if (store_flush(r.store) != MIG_OK)
         r.fatal = true;
     sched_catch_signals(&r);
@@ -882,6 +889,7 @@ out:
     val_unref(r.written);
     free(r.flush_wait);
     breakers_free(r.breakers);
+    alerts_free(r.alerts);
     roots_lock_free(r.roots_lock);
     roots_free(&r.roots);
     free(r.lock_resource);

@@ -537,6 +537,12 @@ typedef void (*run_event_fn)(void *data, const char *kind, const char *node,
 typedef void (*run_items_fn)(void *data, const char *node, const char *item,
                              const val_t *items);
 
+/* Delivers PAYLOAD, the JSON text of an alert's firing, to the notifiers
+ * of CFG (notify.command, notify.webhook); false, with the reason in
+ * WHY, when one of them failed. */
+typedef bool (*alert_notify_fn)(const config_alerts_t *cfg,
+                                const char *payload, strbuf_t *why);
+
 typedef struct run_options {
     const char *state_path;     /* NULL: BASE_DIR/.mig/state.db */
     const char *plan_path;      /* the plan file, as recorded */
@@ -579,6 +585,10 @@ typedef struct run_options {
     /* What registry("NAME") gives (config_registry_targets), or NULL:
      * mig.yaml names none. */
     const val_t *registries;
+    /* mig.yaml's alerts (docs/alerts.md), or NULL: none; and what delivers
+     * a firing's payload to their notifiers (NULL: journaled only). */
+    const config_alerts_t *alerts;
+    alert_notify_fn notify;
 } run_options_t;
 
 /* Runs (or, with O->resume, resumes) the plan compiled into G, with the

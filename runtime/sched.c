@@ -37,6 +37,7 @@ void sched_event(run_t *r, const char *kind, uint32_t node, const char *item,
         r->fatal = true;
     if (r->opts->on_event)
         r->opts->on_event(r->opts->data, kind, id, item, data);
+    run_alerts_event(r, kind, data);
     val_unref(data);
 }
 

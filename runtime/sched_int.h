@@ -135,6 +135,7 @@ struct run {
     uint32_t in_flight;         /* tasks alive */
     diag_list_t *diags;
     struct breakers *breakers;  /* the plan's circuit breakers, or NULL */
+    struct alerts *alerts;      /* mig.yaml's alerts, or NULL */
     char *lock_resource;
     int64_t fence;
     write_roots_t roots;        /* where the plan may change (resolved) */
@@ -297,6 +298,18 @@ actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync);
 /* Rolls the run back to checkpoint TO (NULL: its start) now, nothing else
  * running, recording the result in R. */
 void sched_rollback(run_t *r, const char *to);
+/* ---- run_alert.c ------------------------------------------------------------- */
+
+/* Starts R's alert engine when its options carry alerts (the plan's run
+ * history read for slow_run). MIG_OK or MIG_ENOMEM (R->alerts NULL then). */
+mig_status_t run_alerts_start(run_t *r);
+/* Feeds the event KIND (DETAIL) to R's alert engine, if any. */
+void run_alerts_event(run_t *r, const char *kind, const val_t *detail);
+/* The event callback of an in-run rollback: R's alerts, then the run's
+ * own callback (run_options_t). */
+void run_alerts_rollback_event(void *r, const char *kind, const char *node,
+                               const char *item, const val_t *detail);
+
 /* ---- run_signal.c ------------------------------------------------------------ */
 
 /* "SIGTERM", for the signals that stop a run gracefully. */

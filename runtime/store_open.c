@@ -162,6 +162,14 @@ static const char *const upgrades[] = {
     "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), "
     "seq INTEGER NOT NULL, hash TEXT NOT NULL, key_id TEXT NOT NULL, "
     "signature TEXT NOT NULL, at_ms INTEGER NOT NULL);\n",
+    /* alerts: every firing of an alert of mig.yaml (docs/alerts.md): the
+     * run, when, the condition, the JSON payload sent, and whether it was
+     * delivered ('sent', 'failed' with the reason, 'none' without a
+     * notifier). */
+    "CREATE TABLE alerts (seq INTEGER PRIMARY KEY, "
+    "run INTEGER NOT NULL REFERENCES runs(id), at_ms INTEGER NOT NULL, "
+    "condition TEXT NOT NULL, payload TEXT NOT NULL, "
+    "delivery TEXT NOT NULL, error TEXT);\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

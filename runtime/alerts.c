@@ -16,17 +16,12 @@ typedef struct seen {
     mark_t mark;
 } seen_t;
 
-/* A condition's last firing, by key ("failure_rate", "breaker_open
- * NAME"). */
-typedef struct fired {
+/* A time by name: a condition's last firing, by key ("failure_rate",
+ * "breaker_open NAME"); since when a breaker is open, by its name. */
+typedef struct stamp {
     char *key;
     int64_t at;
-} fired_t;
-
-typedef struct open_breaker {
-    char *name;
-    int64_t since;
-} open_breaker_t;
+} stamp_t;
 
 struct alerts {
     const config_alerts_t *cfg;
@@ -35,9 +30,9 @@ struct alerts {
     void *data;
     seen_t *seen;
     size_t n_seen, cap_seen;
-    fired_t *fired;
+    stamp_t *fired;
     size_t n_fired;
-    open_breaker_t *open;
+    stamp_t *open;
     size_t n_open;
     bool oom;
 };
@@ -64,7 +59,7 @@ void alerts_free(alerts_t *a)
     for (size_t i = 0; i < a->n_fired; i++)
         free(a->fired[i].key);
     for (size_t i = 0; i < a->n_open; i++)
-        free(a->open[i].name);
+        free(a->open[i].key);
     free(a->fired);
     free(a->open);
     free(a->seen);
@@ -86,33 +81,43 @@ int64_t alerts_median(int64_t *ms, size_t n)
 
 /* ---- firing ------------------------------------------------------------ */
 
+/* The stamp of KEY in *LIST (*N of them), or NULL. */
+static stamp_t *stamp_find(stamp_t *list, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i].key, key) == 0)
+            return &list[i];
+    return NULL;
+}
+
+/* Appends KEY at AT to *LIST (*N of them); NULL when out of memory (A's
+ * oom set). */
+static stamp_t *stamp_add(alerts_t *a, stamp_t **list, size_t *n,
+                          const char *key, int64_t at)
+{
+    stamp_t *more = realloc(*list, (*n + 1) * sizeof(*more));
+    char *k = strdup(key);
+    if (more)
+        *list = more;
+    if (!more || !k) {
+        free(k);
+        a->oom = true;
+        return NULL;
+    }
+    more[*n] = (stamp_t){ k, at };
+    return &more[(*n)++];
+}
+
 /* Fires CONDITION (KEY its firing's key) with DETAIL (taken) unless it
  * fired less than WINDOW ms before NOW (WINDOW 0: once in the run). */
 static void fire(alerts_t *a, const char *condition, const char *key,
                  int64_t window, int64_t now, val_t *detail)
 {
-    fired_t *f = NULL;
-    for (size_t i = 0; i < a->n_fired && !f; i++)
-        if (strcmp(a->fired[i].key, key) == 0)
-            f = &a->fired[i];
-    if (f && (!window || now - f->at < window)) {
+    stamp_t *f = stamp_find(a->fired, a->n_fired, key);
+    if ((f && (!window || now - f->at < window))
+        || (!f && !(f = stamp_add(a, &a->fired, &a->n_fired, key, now)))) {
         val_unref(detail);
         return;
-    }
-    if (!f) {
-        fired_t *more = realloc(a->fired, (a->n_fired + 1) * sizeof(*more));
-        char *k = strdup(key);
-        if (!more || !k) {
-            if (more)
-                a->fired = more;
-            free(k);
-            a->oom = true;
-            val_unref(detail);
-            return;
-        }
-        a->fired = more;
-        f = &a->fired[a->n_fired++];
-        f->key = k;
     }
     f->at = now;
     if (window && detail)
@@ -200,25 +205,12 @@ static void breaker_moved(alerts_t *a, const char *kind, const val_t *d,
     const char *name = b ? val_get_str(b, NULL) : NULL;
     if (!name)
         return;
-    size_t i = 0;
-    while (i < a->n_open && strcmp(a->open[i].name, name) != 0)
-        i++;
-    if (strcmp(kind, "breaker-closed") == 0 && i < a->n_open) {
-        free(a->open[i].name);
-        a->open[i] = a->open[--a->n_open];
-    } else if (strcmp(kind, "breaker-open") == 0 && i == a->n_open) {
-        open_breaker_t *more = realloc(a->open, (a->n_open + 1)
-                                                * sizeof(*more));
-        char *k = strdup(name);
-        if (!more || !k) {
-            if (more)
-                a->open = more;
-            free(k);
-            a->oom = true;
-            return;
-        }
-        a->open = more;
-        a->open[a->n_open++] = (open_breaker_t){ k, now };
+    stamp_t *open = stamp_find(a->open, a->n_open, name);
+    if (strcmp(kind, "breaker-closed") == 0 && open) {
+        free(open->key);
+        *open = a->open[--a->n_open];
+    } else if (strcmp(kind, "breaker-open") == 0 && !open) {
+        stamp_add(a, &a->open, &a->n_open, name, now);
     }
 }
 
@@ -237,15 +229,15 @@ void alerts_tick(alerts_t *a, int64_t now)
         fire(a, "slow_run", "slow_run", 0, now, d);
     }
     for (size_t i = 0; c->breaker_open_ms && i < a->n_open; i++) {
-        int64_t open = now - a->open[i].since;
+        int64_t open = now - a->open[i].at;
         if (open <= c->breaker_open_ms)
             continue;
         char key[512];
-        snprintf(key, sizeof key, "breaker_open %s", a->open[i].name);
+        snprintf(key, sizeof key, "breaker_open %s", a->open[i].key);
         val_t *d = detail((double)open, (double)c->breaker_open_ms);
         if (d)
             val_map_set_take(d, "breaker", 7,
-                             val_cstring(a->open[i].name));
+                             val_cstring(a->open[i].key));
         fire(a, "breaker_open", key, c->breaker_open_ms, now, d);
     }
 }

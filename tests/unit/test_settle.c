@@ -59,7 +59,8 @@ static void test_upgrade_from_2(void **state)
     store_close(open_store(STORE_CREATE));
     sql(path, "DROP TABLE processes; ALTER TABLE steps DROP COLUMN args; "
         "DROP TABLE baseline_registries; DROP TABLE baseline_records; "
-        "DROP TABLE audit; DROP TABLE audit_head; PRAGMA user_version = 2");
+        "DROP TABLE audit; DROP TABLE audit_head; DROP TABLE alerts; "
+        "PRAGMA user_version = 2");
     store_t *s = open_store(STORE_CREATE);
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     int64_t run = new_run(s, "p", 1, "h");

@@ -58,10 +58,13 @@ static void test_newer_schema_refused(void **state)
 {
     (void)state;
     store_close(open_store(STORE_CREATE));
-    sql(path, "PRAGMA user_version = 7");
-    char msg[256];
+    char newer[64], msg[256];
+    snprintf(newer, sizeof newer, "PRAGMA user_version = %d",
+             STORE_SCHEMA_VERSION + 1);
+    sql(path, newer);
     snprintf(msg, sizeof msg, "'%s' was written by a newer mig (state schema "
-             "7; this mig reads up to %d)", path, STORE_SCHEMA_VERSION);
+             "%d; this mig reads up to %d)", path, STORE_SCHEMA_VERSION + 1,
+             STORE_SCHEMA_VERSION);
     open_fails(path, 0, MIG_EINVALID, msg);
     open_fails(path, STORE_READONLY, MIG_EINVALID, msg);
     open_fails(path, STORE_CREATE, MIG_EINVALID, msg);

@@ -51,7 +51,8 @@ static void test_upgrade_from_4(void **state)
     (void)state;
     store_close(open_store(STORE_CREATE));
     sql(path, "DROP TABLE baseline_registries; DROP TABLE baseline_records; "
-        "DROP TABLE audit; DROP TABLE audit_head; PRAGMA user_version = 4");
+        "DROP TABLE audit; DROP TABLE audit_head; DROP TABLE alerts; "
+        "PRAGMA user_version = 4");
     store_t *s = open_store(STORE_CREATE);
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     int64_t run = new_run(s, "p", 1, "h");

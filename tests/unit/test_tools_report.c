@@ -371,7 +371,8 @@ static void test_upgrade_from_3(void **state)
     store_close(s);
     sql(path, "ALTER TABLE steps DROP COLUMN args; DROP TABLE "
         "baseline_registries; DROP TABLE baseline_records; "
-        "DROP TABLE audit; DROP TABLE audit_head; PRAGMA user_version = 3");
+        "DROP TABLE audit; DROP TABLE audit_head; DROP TABLE alerts; "
+        "PRAGMA user_version = 3");
     s = open_store(STORE_CREATE);
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     val_t *a = json("{\"path\": \"y\"}");

@@ -324,6 +324,7 @@ static void test_store_upgrade_from_schema_1(void **state)
                                   "DROP TABLE baseline_registries; "
                                   "DROP TABLE baseline_records; "
                                   "DROP TABLE audit; DROP TABLE audit_head; "
+                                  "DROP TABLE alerts; "
                                   "PRAGMA user_version = 1; "
                                   "UPDATE meta SET value = '1' WHERE key = "
                                   "'schema_version'", NULL, NULL, NULL),

@@ -238,7 +238,7 @@ rm -rf "$d"
 # journaled: exit 4, the files as they were, one outcome. The first cap
 # that lets the store be set up is the one used.
 found=
-for cap in 14 15 16 17 18 19 20 21 22 23 24; do
+for cap in 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
   d=$(fresh "$HERE/work")
   before=$(tree_sum "$d")
   OUT=$(MIG_STORE_MAX_PAGES=$cap "$MIG" run "$d/plan.mig" --param n=40 2>&1); got=$?
@@ -262,7 +262,7 @@ for cap in 14 15 16 17 18 19 20 21 22 23 24; do
   rm -rf "$d"
   break
 done
-[ -n "$found" ] && ok || bad "no page cap between 14 and 24 let the store be set up"
+[ -n "$found" ] && ok || bad "no page cap between 14 and 30 let the store be set up"
 
 # 9. A rollback that fills the disk stops with one outcome: exit 8, how
 # far it got and how to finish; never "DIFFER". Run again, it finishes.

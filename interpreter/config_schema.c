@@ -564,6 +564,43 @@ static void walk_node(walk_t *w, const val_t *v, const ctype_t *t)
     }
 }
 
+/* A profile's registries map names the top level's `registries` (or
+ * defaults.registries) define to other registries; they add none, so
+ * that `mig check` knows every name a run may give: each other name is
+ * an error at its key. Walks the valid document only. */
+static void check_profile_registries(walk_t *w)
+{
+    const val_t *root = w->c->root;
+    const val_t *top = config_get(root, "top", "registries");
+    const val_t *dflt = config_get(config_get(root, "top", "defaults"),
+                                   "profile", "registries");
+    const val_t *profiles = config_get(root, "top", "profiles");
+    for (size_t i = 0; i < val_len(profiles); i++) {
+        size_t plen;
+        const char *pname = val_get_str(val_map_key(profiles, i), &plen);
+        const val_t *regs = config_get(val_map_value(profiles, i), "profile",
+                                       "registries");
+        for (size_t j = 0; regs && j < val_len(regs); j++) {
+            size_t len;
+            const char *name = val_get_str(val_map_key(regs, j), &len);
+            if ((top && val_map_get(top, name, len))
+                || (dflt && val_map_get(dflt, name, len)))
+                continue;
+            size_t old = enter(w, "profiles", 8);
+            enter(w, pname, plen);
+            enter(w, "registries", 10);
+            enter(w, name, len);
+            diag_t *d = fail(w, true, "%s: a profile maps a name of "
+                             "'registries' to another registry, and '%s' is "
+                             "none of them", dotted(w), name);
+            diag_hint(w->diags, d, "add '%s' under the top-level "
+                      "'registries:' (the registry it means without "
+                      "this profile), then map it here", name);
+            leave(w, old);
+        }
+    }
+}
+
 mig_status_t config_check(const config_t *c, const config_deprecated_t *deps,
                           diag_list_t *diags)
 {
@@ -578,6 +615,8 @@ mig_status_t config_check(const config_t *c, const config_deprecated_t *deps,
         w.st = MIG_EINVALID;
     } else {
         walk_node(&w, c->root, &t_top);
+        if (w.st == MIG_OK)
+            check_profile_registries(&w);
     }
     bool oom = w.path.oom || diags->out_of_memory;
     strbuf_free(&w.path);

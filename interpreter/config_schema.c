@@ -575,7 +575,7 @@ static void check_profile_registries(walk_t *w)
     const val_t *dflt = config_get(config_get(root, "top", "defaults"),
                                    "profile", "registries");
     const val_t *profiles = config_get(root, "top", "profiles");
-    for (size_t i = 0; i < val_len(profiles); i++) {
+    for (size_t i = 0; profiles && i < val_len(profiles); i++) {
         size_t plen;
         const char *pname = val_get_str(val_map_key(profiles, i), &plen);
         const val_t *regs = config_get(val_map_value(profiles, i), "profile",

@@ -144,8 +144,11 @@ static void remember(alerts_t *a, mark_t mark, int64_t now)
     size_t keep = 0;
     while (keep < a->n_seen && now - a->seen[keep].at > a->keep_ms)
         keep++;
-    memmove(a->seen, a->seen + keep, (a->n_seen - keep) * sizeof(*a->seen));
-    a->n_seen -= keep;
+    if (keep) {
+        memmove(a->seen, a->seen + keep,
+                (a->n_seen - keep) * sizeof(*a->seen));
+        a->n_seen -= keep;
+    }
     if (a->n_seen == a->cap_seen) {
         size_t cap = a->cap_seen ? a->cap_seen * 2 : 64;
         seen_t *s = realloc(a->seen, cap * sizeof(*s));

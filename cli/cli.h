@@ -215,10 +215,11 @@ int cli_state_path(const cli_cmd_t *cmd, const cli_args_t *a, unsigned flags,
  * be used), else EXIT_USAGE. */
 int cli_store_exit(mig_status_t st);
 /* The state store of the commands that take a PLAN (drift, advise): CMD's
- * --state PATH when given, else .mig/state.db in PLAN's folder, into
- * OUT (initialised here; its oom says when out of memory). */
+ * --state PATH when given, else state.db in STATE_DIR (mig.yaml's `state`
+ * folder, NULL: none), else .mig/state.db in PLAN's folder, into OUT
+ * (initialised here; its oom says when out of memory). */
 void cli_state_beside(const cli_cmd_t *cmd, const cli_args_t *a,
-                      const char *plan, strbuf_t *out);
+                      const char *plan, const char *state_dir, strbuf_t *out);
 /* Reads the RUN operand TEXT: a run id ("3") or "last", the newest run.
  * Returns EXIT_CLEAN with *ID set to a run that exists in S, EXIT_USAGE
  * (no such run, none yet) or EXIT_STORE (S cannot be read) with the

@@ -71,7 +71,7 @@ int cmd_advise(const cli_cmd_t *cmd, const cli_args_t *args)
 {
     const char *plan = args->operands[0];
     cli_plan_t p;
-    int rc = cli_load_plan(plan, CLI_LOAD_GRAPH, &p);
+    int rc = cli_load_plan(plan, CLI_LOAD_CHECK | CLI_LOAD_GRAPH, &p);
     char real[PATH_MAX];
     if (rc == EXIT_CLEAN && !realpath(plan, real)) {
         fprintf(stderr, "mig advise: error: cannot read '%s'\n", plan);
@@ -81,8 +81,13 @@ int cmd_advise(const cli_cmd_t *cmd, const cli_args_t *args)
         cli_plan_free(&p);
         return rc;
     }
+    /* mig.yaml's state folder, as for run. */
+    config_settings_t set = { 0 };
+    if (config_effective(p.config, NULL, &set, NULL) != MIG_OK)
+        set.state_dir = NULL;
     strbuf_t state;
-    cli_state_beside(cmd, args, plan, &state);
+    cli_state_beside(cmd, args, plan, set.state_dir, &state);
+    config_settings_clear(&set);
     diag_list_t diags;
     diag_list_init(&diags);
     store_t *s = NULL;

@@ -295,16 +295,28 @@ int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args)
     diag_list_t diags;
     diag_list_init(&diags);
     params_t *params = NULL;
-    /* A profile the plan does not have is a usage error, as for run. */
-    if (rc == EXIT_CLEAN && params_resolve(p.plan, p.src, d.profile, NULL, 0,
-                                           &diags, &params) != MIG_OK)
+    /* mig.yaml: its profiles and its state folder, as for run. */
+    config_t *cfg = NULL;
+    config_settings_t set = { 0 };
+    if (rc == EXIT_CLEAN)
+        rc = cli_config_load(d.plan, &diags, &cfg);
+    /* A profile neither the plan nor mig.yaml has is a usage error, as
+     * for run. */
+    if (rc == EXIT_CLEAN && params_resolve_config(p.plan, p.src, cfg,
+                                                  d.profile, NULL, 0, &diags,
+                                                  &params) != MIG_OK)
         rc = EXIT_USAGE;
+    if (rc == EXIT_CLEAN && config_effective(cfg, d.profile, &set, NULL)
+                            != MIG_OK) {
+        diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
+        rc = EXIT_USAGE;
+    }
     params_free(params);
     cli_plan_free(&p);
     char real[PATH_MAX];
     char *dir = cli_dir_of(d.plan);
     strbuf_t state;
-    cli_state_beside(cmd, args, d.plan, &state);
+    cli_state_beside(cmd, args, d.plan, set.state_dir, &state);
     store_t *s = NULL;
     struct stat sb;
     if (rc == EXIT_CLEAN && (!dir || state.oom || !realpath(d.plan, real))) {
@@ -355,5 +367,8 @@ int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args)
     val_unref(d.results);
     free(dir);
     strbuf_free(&state);
-    return cli_finish_store(s, &diags, rc);
+    config_settings_clear(&set);
+    rc = cli_finish_store(s, &diags, rc);
+    config_free(cfg);   /* after its messages were shown */
+    return rc;
 }

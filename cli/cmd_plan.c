@@ -276,6 +276,15 @@ static void print_plan(const val_t *d)
         puts("params:");
         print_params(params);
     }
+    val_t *dflt = val_map_get(d, "defaults", 8);
+    for (size_t i = 0; dflt && i < val_len(dflt); i++) {
+        const val_t *row = val_list_get(dflt, i);
+        if (!i)
+            puts("defaults where the plan sets none (mig.yaml):");
+        printf("  %-7s = ", str(row, "key"));
+        print_value(val_map_get(row, "value", 5));
+        printf("  (%s)\n", str(row, "from"));
+    }
     print_list(val_map_get(d, "lets", 4), 0);
     val_t *stages = val_map_get(d, "stages", 6);
     for (size_t i = 0; i < val_len(stages); i++) {
@@ -335,6 +344,32 @@ static void print_json(const val_t *v)
     strbuf_free(&b);
 }
 
+/* Adds to OUT (the dry run's map) "defaults", when any is set: the rows
+ * of EFFECTIVE (a configuration's settings) for the run-wide defaults, the
+ * retry, timeout and breaker a run applies where the plan has none
+ * (docs/configuration.md). MIG_OK or MIG_ENOMEM. */
+static mig_status_t add_defaults(val_t *out, const val_t *effective)
+{
+    static const char *const keys[] = { "retry", "timeout", "breaker" };
+    val_t *list = val_list_new(3);
+    for (size_t i = 0; list && i < val_len(effective); i++) {
+        const val_t *row = val_list_get(effective, i);
+        for (size_t k = 0; k < 3; k++)
+            if (strcmp(str(row, "key"), keys[k]) == 0
+                && val_type(val_map_get(row, "value", 5)) != VAL_NULL
+                && val_list_push(list, (val_t *)row) != MIG_OK) {
+                val_unref(list);
+                list = NULL;
+                break;
+            }
+    }
+    if (list && !val_len(list)) {
+        val_unref(list);
+        return MIG_OK;
+    }
+    return list ? val_map_set_take(out, "defaults", 8, list) : MIG_ENOMEM;
+}
+
 static int show_params(const params_t *p, bool json)
 {
     val_t *list = params_to_value(p);
@@ -373,14 +408,17 @@ int cmd_plan(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = show_params(params, json);
     } else if (st == MIG_OK) {
         char *dir = cli_plan_dir(path);
-        val_t *out = NULL;
+        val_t *out = NULL, *eff = NULL;
         config_settings_t set = { 0 };
-        st = dir ? config_effective(p.config, NULL, &set, NULL) : MIG_ENOMEM;
+        st = dir ? config_effective(p.config, cli_value(cmd, args, "profile"),
+                                    &set, &eff) : MIG_ENOMEM;
         if (st == MIG_OK)
-            st = dryrun_plan_with(p.graph, params, p.actions, dir,
-                                  (const char *const *)set.write_roots,
-                                  set.n_write_roots, &diags, &out);
+            st = dryrun_plan_with(p.graph, params, p.actions, dir, &set,
+                                  &diags, &out);
+        if (out && add_defaults(out, eff) != MIG_OK)
+            st = MIG_ENOMEM;
         config_settings_clear(&set);
+        val_unref(eff);
         free(dir);
         if (out && json) {
             print_json(out);

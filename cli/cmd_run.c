@@ -225,6 +225,23 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
 
 /* ---- mig run ---------------------------------------------------------------- */
 
+/* Sets O's registries, what registry("NAME") gives a run of the plan at
+ * PATH, from SET into *KEEP (a new map, NULL for none, the caller's to
+ * drop). Returns an exit code. */
+static int run_registries(const config_settings_t *set, const char *path,
+                          run_options_t *o, val_t **keep)
+{
+    char *dir = cli_dir_of(path);
+    *keep = dir ? config_registry_targets(set, dir) : NULL;
+    free(dir);
+    if (!*keep) {
+        fprintf(stderr, "mig: error: out of memory\n");
+        return EXIT_USAGE;
+    }
+    o->registries = *keep;
+    return EXIT_CLEAN;
+}
+
 /* The parameters and settings of a run of P from its configuration
  * (docs/configuration.md, "Layering"): *PMAP the parameters, O's state
  * path (mig.yaml's state unless --state), durability (unless
@@ -280,6 +297,9 @@ static int run_config(const cli_cmd_t *cmd, const cli_args_t *args,
     if (!cli_value(cmd, args, "durability"))
         o->durable_full = set->durable_full;
     o->max_parallel = set->concurrency;
+    o->defaults = &set->run_defaults;
+    o->alerts = &set->alerts;
+    o->notify = alert_notify;
     o->extra_roots = (const char *const *)set->write_roots;
     o->n_extra_roots = set->n_write_roots;
     o->config = *config;
@@ -324,13 +344,17 @@ int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
     }
     val_t *pmap = NULL, *config = NULL;
     config_settings_t set = { 0 };
+    val_t *registries = NULL;
     rc = run_config(cmd, args, &p, &o, &set, &pmap, &config);
+    if (rc == EXIT_CLEAN)
+        rc = run_registries(&set, path, &o, &registries);
     if (rc == EXIT_CLEAN)
         rc = read_faults(cmd, args, &p,
                          o.has_seed ? o.seed : FAULTS_DEFAULT_SEED, &o.faults);
     if (rc == EXIT_CLEAN)
         rc = run_and_report(cmd, args, &p, path, pmap, &o, "ended");
     faults_free(o.faults);
+    val_unref(registries);
     val_unref(pmap);
     val_unref(config);
     config_settings_clear(&set);
@@ -438,7 +462,8 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = read_faults(cmd, args, &p, seed && val_is_int(seed)
                          ? (uint64_t)val_get_int(seed) : FAULTS_DEFAULT_SEED,
                          &o.faults);
-    /* mig.yaml's write roots and concurrency, for the run's profile. */
+    /* mig.yaml's write roots, concurrency and run-wide defaults, for the
+     * run's profile. */
     config_settings_t set = { 0 };
     if (rc == EXIT_CLEAN && config_effective(p.config, run.profile, &set,
                                              NULL) != MIG_OK) {
@@ -448,9 +473,16 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
     o.extra_roots = (const char *const *)set.write_roots;
     o.n_extra_roots = set.n_write_roots;
     o.max_parallel = set.concurrency;
+    o.defaults = &set.run_defaults;
+    o.alerts = &set.alerts;
+    o.notify = alert_notify;
+    val_t *registries = NULL;
+    if (rc == EXIT_CLEAN)
+        rc = run_registries(&set, run.plan_path, &o, &registries);
     if (rc == EXIT_CLEAN)
         rc = run_and_report(cmd, args, &p, run.plan_path, run.params, &o,
                             "resumed");
+    val_unref(registries);
     config_settings_clear(&set);
     faults_free(o.faults);
     val_unref(settle);

@@ -166,6 +166,45 @@ int cli_finish_status(store_t *s, diag_list_t *diags, mig_status_t st)
     return cli_finish_store(s, diags, cli_store_exit(st));
 }
 
+/* The firings of mig.yaml's alerts (docs/alerts.md): a list of {alert,
+ * at, delivery, error, payload} into LIST. */
+static bool add_alert(void *data, const store_alert_t *a)
+{
+    cp_list_t *l = data;
+    char at[40];
+    cli_iso_time(a->at_ms, true, at);
+    val_t *payload = NULL;
+    diag_list_t d;
+    diag_list_init(&d);
+    src_t *src = src_from_memory("alert", a->payload, strlen(a->payload));
+    if (!src || val_from_json(src, &d, &payload) != MIG_OK)
+        payload = val_null();
+    diag_list_free(&d);
+    src_free(src);
+    val_t *m = val_map_new(5);
+    if (!m || !put(m, "alert", val_cstring(a->condition))
+        || !put(m, "at", val_cstring(at))
+        || !put(m, "delivery", val_cstring(a->delivery))
+        || !put(m, "error", str_or_null(a->error))
+        || !put(m, "payload", payload)
+        || val_list_push_take(l->list, m) != MIG_OK) {
+        l->oom = true;
+        return false;
+    }
+    return true;
+}
+
+/* "  alert       failure_rate at TIME, sent" per firing, into B. */
+static bool text_alert(void *data, const store_alert_t *a)
+{
+    strbuf_t *b = data;
+    char at[40];
+    cli_iso_time(a->at_ms, false, at);
+    strbuf_printf(b, "  alert       %s at %s, %s%s%s\n", a->condition, at,
+                  a->delivery, a->error ? ": " : "", a->error ? a->error : "");
+    return true;
+}
+
 /* (cli.h) */
 val_t *cli_run_value(store_t *s, const store_run_t *r,
                      store_run_state_t live, bool full, mig_status_t *st)
@@ -195,6 +234,14 @@ val_t *cli_run_value(store_t *s, const store_run_t *r,
     if (ok && full) {
         val_t *cps = cli_checkpoints_value(s, r->id, st);
         ok = cps && val_map_set_take(m, "checkpoints", 11, cps) == MIG_OK;
+        cp_list_t al = { .list = val_list_new(0) };
+        if (ok && al.list)
+            *st = store_alert_each(s, r->id, add_alert, &al);
+        if (!al.list || *st != MIG_OK || al.oom)
+            ok = false;
+        else if (val_len(al.list))  /* only when some fired */
+            ok = val_map_set(m, "alerts", 6, al.list) == MIG_OK;
+        val_unref(al.list);
     }
     ok = ok && put(m, "error", str_or_null(r->error));
     if (!ok) {
@@ -266,6 +313,8 @@ static mig_status_t print_status(store_t *s, const store_run_t *r,
     strbuf_putc(&b, '\n');
     if (st == MIG_OK)
         st = store_checkpoint_each(s, r->id, text_checkpoint, &b);
+    if (st == MIG_OK)
+        st = store_alert_each(s, r->id, text_alert, &b);
     if (r->parent)
         strbuf_printf(&b, "  parent      run %" PRId64 "\n", r->parent);
     if (r->error)

@@ -255,13 +255,14 @@ static const cli_opt_t drift_opts[] = {
     { .name = "profile", .short_name = 'p', .arg = "NAME",
       .help = "compare with the last successful run made with profile NAME" },
     { .name = "state", .arg = "PATH",
-      .help = "the state store (default: .mig/state.db beside the plan)" },
+      .help = "the state store (default: mig.yaml's state, else .mig/state.db beside the plan)" },
     { .name = "json", .short_name = 'j',
       .help = "print the drift as JSON (docs/drift.md)" },
     { .name = "fix",
       .help = "write a plan that brings the registries back (never run)" },
     { .name = "output", .short_name = 'o', .arg = "OUT",
       .help = "with --fix: write the plan to OUT, beside PLAN, not stdout" },
+    CLI_CONFIG_OPTS
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -466,7 +467,8 @@ const cli_cmd_t cli_commands[] = {
           "other step's action says what it would change. A read of something\n"
           "an earlier step would change is left for the run. Prints the\n"
           "ordered plan: stages, steps with their previews, retry policies,\n"
-          "handlers, checkpoints and hooks; --json prints it in the form of\n"
+          "handlers, checkpoints and hooks, and mig.yaml's run-wide retry,\n"
+          "timeout and breaker where set; --json prints it in the form of\n"
           "docs/plan.md.\n"
           "A change of a V2 registry record says add, keep, replace, conflict\n"
           "or delete, and for a replace or a conflict lists the fields that\n"
@@ -840,7 +842,8 @@ const cli_cmd_t cli_commands[] = {
           "pointer, old -> new (the times and digest the registry sets are\n"
           "left out). A failed or rolled-back run is never the baseline; with\n"
           "--profile NAME, the last successful run made with that profile is,\n"
-          "else the last made without one. Embedded registries only (a SQLite\n"
+          "else the last made without one. mig.yaml is read as for run: its\n"
+          "profiles and its state folder. Embedded registries only (a SQLite\n"
           "file or a folder); remote registries are not compared yet.\n"
           "\n"
           "--fix writes a plan (to stdout, or with -o OUT to a file beside\n"

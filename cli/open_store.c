@@ -190,12 +190,16 @@ int cli_open_run(const cli_cmd_t *cmd, const cli_args_t *a, const char *text,
 
 /* (cli.h) */
 void cli_state_beside(const cli_cmd_t *cmd, const cli_args_t *a,
-                      const char *plan, strbuf_t *out)
+                      const char *plan, const char *state_dir, strbuf_t *out)
 {
     const char *given = cli_value(cmd, a, "state");
     strbuf_init(out);
     if (given) {
         strbuf_puts(out, given);
+        return;
+    }
+    if (state_dir) {
+        strbuf_printf(out, "%s/state.db", state_dir);
         return;
     }
     char *dir = cli_dir_of(plan);

@@ -734,6 +734,33 @@ static void show_rollback_done(cli_report_t *r, const char *node,
     }
 }
 
+/* An alert fired (docs/alerts.md): said on standard error, whatever the
+ * report's mode, with its delivery; a failed one as a warning. */
+static void show_alert(cli_report_t *r, const char *node, const char *item,
+                       const val_t *d, bool each)
+{
+    (void)r, (void)node, (void)item, (void)each;
+    const val_t *x = val_map_get(d, "detail", 6);
+    strbuf_t b;
+    strbuf_init(&b);
+    if (x && val_map_get(x, "value", 5)) {
+        strbuf_puts(&b, " (");
+        val_format(val_map_get(x, "value", 5), &b);
+        strbuf_puts(&b, " against ");
+        val_format(val_map_get(x, "threshold", 9), &b);
+        strbuf_puts(&b, ")");
+    }
+    if (strcmp(str(d, "delivery"), "failed") == 0)
+        fprintf(stderr, "mig: warning: alert %s fired%s; its delivery failed: "
+                "%s\n", str(d, "alert"), b.data ? b.data : "",
+                str(d, "error"));
+    else
+        fprintf(stderr, "mig: alert %s fired%s%s\n", str(d, "alert"),
+                b.data ? b.data : "", strcmp(str(d, "delivery"), "sent") == 0
+                ? ", sent" : "");
+    strbuf_free(&b);
+}
+
 /* The event kinds a run shows (docs/state.md lists them all); the others
  * are for `mig log`. */
 static const struct shown {
@@ -764,6 +791,7 @@ static const struct shown {
     { .kind = "undo-forced", .show = show_undo_forced },
     { .kind = "rollback-not-needed", .show = show_rollback_not_needed },
     { .kind = "rollback-done", .show = show_rollback_done },
+    { .kind = "alert", .show = show_alert },
 };
 
 void cli_report_event(void *data, const char *kind, const char *node,

@@ -692,17 +692,17 @@ mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
                         const action_registry_t *actions, unsigned flags,
                         diag_list_t *diags)
 {
-    return check_plan_with(plan, src, actions, flags, NULL, 0, diags);
+    return check_plan_with(plan, src, actions, flags, NULL, diags);
 }
 
 mig_status_t check_plan_with(const ast_plan_t *plan, src_t *src,
                              const action_registry_t *actions, unsigned flags,
-                             const char *const *roots, size_t n_roots,
+                             const config_settings_t *set,
                              diag_list_t *diags)
 {
     chk_t k = { .plan = plan, .src = src, .diags = diags, .reg = actions,
                 .flags = flags, .arena = arena_new(),
-                .stage = CHECK_NONE };
+                .stage = CHECK_NONE, .config = set };
     if (!k.arena)
         return MIG_ENOMEM;
     size_t errors = diags->errors;
@@ -710,7 +710,9 @@ mig_status_t check_plan_with(const ast_plan_t *plan, src_t *src,
     /* Nothing changes the files while the plan is checked: each path's
      * folders are looked at once (roots_remember). */
     if (roots_of_plan(plan, k.dir, &k.roots) != MIG_OK
-        || roots_add_all(&k.roots, roots, n_roots) != MIG_OK
+        || (set && roots_add_all(&k.roots, (const char *const *)
+                                 set->write_roots, set->n_write_roots)
+                   != MIG_OK)
         || roots_resolve(&k.roots) != MIG_OK
         || roots_remember(&k.roots) != MIG_OK)
         k.oom = true;

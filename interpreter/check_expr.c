@@ -429,6 +429,52 @@ void check_handler(chk_t *k, const ast_node_t *handler)
     unknown_action(k, callee, dotted, "recovery handler");
 }
 
+/* registry(NAME) (docs/configuration.md, "registries"): NAME a string
+ * as written, one of mig.yaml's registries (when mig.yaml is known),
+ * since the run resolves it from there. */
+static void check_registry_call(chk_t *k, const ast_node_t *e)
+{
+    const ast_node_t *arg = e->u.call.args.items[0].value;
+    const char *name;
+    uint32_t len;
+    if (arg->kind != AST_STRING || !ast_string_is_plain(arg, &name, &len)) {
+        diag_t *d = check_error(k, &arg->span, "registry() takes the "
+                                "registry's name as a plain string");
+        diag_hint(k->diags, d, "write the name of one of mig.yaml's "
+                  "registries: registry(\"main\")");
+        return;
+    }
+    const config_settings_t *set = k->config;
+    if (!set)
+        return;
+    eval_suggest_t sg;
+    eval_suggest_init(&sg, name);
+    strbuf_t names;
+    strbuf_init(&names);
+    for (size_t i = 0; i < set->n_registries; i++) {
+        const char *r = set->registries[i].name;
+        if (strlen(r) == len && memcmp(r, name, len) == 0) {
+            strbuf_free(&names);
+            return;
+        }
+        eval_suggest_consider(&sg, r);
+        strbuf_printf(&names, "%s'%s'", i ? ", " : "", r);
+    }
+    diag_t *d = check_error(k, &arg->span, "no registry '%.*s' in mig.yaml",
+                            (int)len, name);
+    if (sg.best)
+        diag_hint(k->diags, d, "did you mean '%s'? mig.yaml's registries are "
+                  "%s", sg.best, names.data);
+    else if (names.data)
+        diag_hint(k->diags, d, "mig.yaml's registries are %s", names.data);
+    else
+        diag_hint(k->diags, d, "mig.yaml configures no registries: add one "
+                  "under 'registries:' (docs/configuration.md)");
+    if (names.oom)
+        k->oom = true;
+    strbuf_free(&names);
+}
+
 /* A call in an expression. */
 static cinfo_t walk_call(chk_t *k, const ast_node_t *e)
 {
@@ -451,6 +497,8 @@ static cinfo_t walk_call(chk_t *k, const ast_node_t *e)
                 all = false, b = NULL;
             else
                 result = b->result;
+            if (b && b->fn == eval_fn_registry)
+                check_registry_call(k, e);
         }
         /* Arguments are walked as if constant; folded below if the call
          * is not, so each constant part is evaluated once. */

@@ -75,6 +75,8 @@ typedef struct chk {
     bool oom;
     const char *dir;            /* the plan's directory, ending in '/' */
     write_roots_t roots;        /* where the plan may change (resolved) */
+    /* mig.yaml's settings, for registry("NAME"); NULL: none known */
+    const struct config_settings *config;
     /* the plan's tables */
     cstage_t *stages;
     uint32_t n_stages;

@@ -25,6 +25,9 @@ typedef struct config_deprecated {
     const char *scope, *old, *new_name;
 } config_deprecated_t;
 
+/* The built-in error classes' names, ended by NULL (config_schema.c). */
+extern const char *const config_error_classes[];
+
 /* The deprecations of this version of mig (config_schema.c). */
 extern const config_deprecated_t config_deprecations[];
 

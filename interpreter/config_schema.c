@@ -1,8 +1,7 @@
 /* config_schema.c: the schema of mig.yaml (docs/configuration.md) as
  * tables, and the check that walks a document against them: every error
  * at its file:line:col, unknown keys with "did you mean", wrong types,
- * values out of range, keys that configure nothing in this mig, and
- * deprecated keys with their replacement. */
+ * values out of range, and deprecated keys with their replacement. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +30,12 @@ typedef struct ckey {
     bool required;
 } ckey_t;
 
-/* A key that this mig does not take, and why (instead of "unknown"). */
-typedef struct cnot {
-    const char *name, *why;
-} cnot_t;
-
 struct ctype {
     ckind_t kind;
     const char *scope;          /* CK_MAP: its kind, for deprecations */
     const ckey_t *keys;         /* CK_MAP, ended by a NULL name */
-    const cnot_t *nots;         /* CK_MAP: NULL or ended by a NULL name */
     const ctype_t *item;        /* CK_LIST, CK_DICT */
-    double min, max;
+    double min, max;            /* CK_LIST: MIN is its fewest items */
     const char *const *choices; /* CK_ENUM, ended by NULL */
     const char *what;           /* "a whole number from 1 to 10000" */
 };
@@ -53,6 +46,13 @@ struct ctype {
 #define CONFIG_MAX_CONCURRENCY 10000
 /* The longest window or duration of an alert: 30 days. */
 #define CONFIG_MAX_WINDOW_MS (30LL * 86400000)
+/* The bounds of the run-wide defaults: attempts of a default retry, its
+ * longest wait (1h), the longest default timeout and breaker window or
+ * cooldown (1d), a default breaker's most failures. */
+#define CONFIG_MAX_ATTEMPTS 100
+#define CONFIG_MAX_WAIT_MS 3600000LL
+#define CONFIG_MAX_TIMEOUT_MS 86400000LL
+#define CONFIG_MAX_FAILURES 10000
 
 static const char *const durability_modes[] = { "grouped", "full", NULL };
 
@@ -92,28 +92,53 @@ static const ctype_t t_window = { CK_DURATION, .min = 1000,
     .what = "a duration from 1s to 30d (such as 5m)" };
 static const ctype_t t_bool = { CK_BOOL, .what = "true or false" };
 
-/* Settings of the plan's runtime that mig.yaml cannot set, because this
- * mig has no setting of the run for them: each is the plan's. */
-static const cnot_t profile_nots[] = {
-    { "retry", "retry policies are written in the plan (retry N backoff "
-               "...), per block; mig has no run-wide retry default" },
-    { "timeout", "timeouts are written in the plan, per step (timeout "
-                 "30s); mig has no run-wide timeout" },
-    { "breaker", "circuit breakers are written in the plan (breaker "
-                 "\"TARGET\" { ... }); mig has no run-wide breaker" },
+/* The run-wide defaults of the plan's runtime (config_run_defaults_t):
+ * each applies where the plan says nothing of its own. */
+static const ctype_t t_attempts = { CK_INT, .min = 1,
+    .max = CONFIG_MAX_ATTEMPTS, .what = "a whole number from 1 to 100" };
+static const char *const backoff_kinds[] = { "none", "fixed", "linear",
+                                             "exponential", NULL };
+static const ctype_t t_backoff = { CK_ENUM, .choices = backoff_kinds,
+    .what = "'none', 'fixed', 'linear' or 'exponential'" };
+static const char *const jitter_kinds[] = { "none", "full", "equal", NULL };
+static const ctype_t t_jitter = { CK_ENUM, .choices = jitter_kinds,
+    .what = "'none', 'full' or 'equal'" };
+static const ctype_t t_wait = { CK_DURATION, .min = 1,
+    .max = CONFIG_MAX_WAIT_MS, .what = "a duration from 1ms to 1h" };
+const char *const config_error_classes[] = {
+#define CONFIG_CLASS_NAME(e, s, p) s,
+    ERROR_CLASSES(CONFIG_CLASS_NAME)
+#undef CONFIG_CLASS_NAME
+    NULL,
+};
+static const ctype_t t_class = { CK_ENUM, .choices = config_error_classes,
+    .what = "a built-in error class ('Transient', 'Timeout', "
+            "'Unavailable', ...)" };
+static const ctype_t t_classes = { CK_LIST, .item = &t_class, .min = 1,
+    .what = "a non-empty list of built-in error classes" };
+static const ckey_t retry_keys[] = {
+    { "attempts", &t_attempts, true },
+    { "backoff", &t_backoff, false },
+    { "base", &t_wait, false },
+    { "max", &t_wait, false },
+    { "jitter", &t_jitter, false },
+    { "on", &t_classes, false },
     { 0 },
 };
-
-static const ckey_t profile_keys[] = {
-    { "params", &t_params, false },
-    { "concurrency", &t_concurrency, false },
-    { "durability", &t_durability, false },
+static const ctype_t t_retry = { CK_MAP, .scope = "retry", .keys = retry_keys,
+    .what = "a map {attempts, backoff, base, max, jitter, on}" };
+static const ctype_t t_timeout = { CK_DURATION, .min = 1,
+    .max = CONFIG_MAX_TIMEOUT_MS, .what = "a duration from 1ms to 1d" };
+static const ctype_t t_failures = { CK_INT, .min = 1,
+    .max = CONFIG_MAX_FAILURES, .what = "a whole number from 1 to 10000" };
+static const ckey_t breaker_keys[] = {
+    { "failures", &t_failures, true },
+    { "window", &t_timeout, false },
+    { "cooldown", &t_timeout, true },
     { 0 },
 };
-static const ctype_t t_profile = { CK_MAP, .scope = "profile",
-    .keys = profile_keys, .nots = profile_nots, .what = "a map of settings" };
-static const ctype_t t_profiles = { CK_DICT, .item = &t_profile,
-    .what = "a map of profile names to settings" };
+static const ctype_t t_breaker = { CK_MAP, .scope = "breaker",
+    .keys = breaker_keys, .what = "a map {failures, window, cooldown}" };
 
 static const ckey_t registry_keys[] = {
     { "path", &t_path, false },
@@ -125,6 +150,21 @@ static const ctype_t t_registry = { CK_MAP, .scope = "registry",
     .keys = registry_keys, .what = "a map with a path or a url" };
 static const ctype_t t_registries = { CK_DICT, .item = &t_registry,
     .what = "a map of registry names to registries" };
+
+static const ckey_t profile_keys[] = {
+    { "params", &t_params, false },
+    { "concurrency", &t_concurrency, false },
+    { "durability", &t_durability, false },
+    { "retry", &t_retry, false },
+    { "timeout", &t_timeout, false },
+    { "breaker", &t_breaker, false },
+    { "registries", &t_registries, false },
+    { 0 },
+};
+static const ctype_t t_profile = { CK_MAP, .scope = "profile",
+    .keys = profile_keys, .what = "a map of settings" };
+static const ctype_t t_profiles = { CK_DICT, .item = &t_profile,
+    .what = "a map of profile names to settings" };
 
 static const ckey_t rate_keys[] = {
     { "above", &t_share, true }, { "window", &t_window, true }, { 0 },
@@ -144,7 +184,16 @@ static const ctype_t t_share_alert = { CK_MAP, .scope = "alert",
     .keys = share_keys, .what = "a map {below, window}" };
 static const ctype_t t_open = { CK_MAP, .scope = "alert", .keys = open_keys,
     .what = "a map {longer_than}" };
+static const ctype_t t_arg = { CK_PATH, .what = "a non-empty string" };
+static const ctype_t t_argv = { CK_LIST, .item = &t_arg, .min = 1,
+    .what = "a non-empty list of strings (the program and its arguments)" };
+static const ckey_t notify_keys[] = {
+    { "command", &t_argv, false }, { "webhook", &t_url, false }, { 0 },
+};
+static const ctype_t t_notify = { CK_MAP, .scope = "notify",
+    .keys = notify_keys, .what = "a map {command, webhook}" };
 static const ckey_t alert_keys[] = {
+    { "notify", &t_notify, false },
     { "failure_rate", &t_rate, false },
     { "slow_run", &t_slow, false },
     { "recovery_share", &t_share_alert, false },
@@ -404,8 +453,7 @@ static const config_deprecated_t *deprecated(const walk_t *w,
 }
 
 /* A key of T's map that is none of its keys: deprecated (a warning, its
- * value checked as its replacement), one this mig does not take (why), or
- * unknown (did you mean). */
+ * value checked as its replacement) or unknown (did you mean). */
 static void other_key(walk_t *w, const val_t *v, const ctype_t *t,
                       const char *key)
 {
@@ -419,13 +467,6 @@ static void other_key(walk_t *w, const val_t *v, const ctype_t *t,
                                  dotted(w), dep->new_name);
             diag_hint(w->diags, d, "rename '%s' to '%s'", key, dep->new_name);
             walk_node(w, v, k->type);
-            return;
-        }
-    for (const cnot_t *n = t->nots; n && n->name; n++)
-        if (strcmp(n->name, key) == 0) {
-            diag_t *d = fail(w, true, "%s: '%s' configures nothing in this "
-                             "mig", dotted(w), key);
-            diag_hint(w->diags, d, "%s", n->why);
             return;
         }
     eval_suggest_t s;
@@ -467,6 +508,9 @@ static void walk_map(walk_t *w, const val_t *v, const ctype_t *t)
     for (const ckey_t *k = t->keys; k->name; k++)
         if (k->required && !config_get(v, t->scope, k->name))
             fail(w, false, "%s needs the key '%s'", dotted(w), k->name);
+    if (t == &t_notify && !val_map_get(v, "command", 7)
+        && !val_map_get(v, "webhook", 7))
+        fail(w, false, "%s needs 'command', 'webhook' or both", dotted(w));
     /* A registry is embedded (path) or remote (url, with its token). */
     if (t == &t_registry) {
         bool path = val_map_get(v, "path", 4), url = val_map_get(v, "url", 3);
@@ -505,6 +549,9 @@ static void walk_node(walk_t *w, const val_t *v, const ctype_t *t)
             leave(w, old);
         }
     } else if (t->kind == CK_LIST) {
+        if (val_len(v) < (size_t)t->min)
+            fail(w, false, "%s must be %s, not an empty list", dotted(w),
+                 t->what);
         for (size_t i = 0; i < val_len(v); i++) {
             char idx[24];
             int n = snprintf(idx, sizeof idx, "%zu", i);
@@ -514,6 +561,43 @@ static void walk_node(walk_t *w, const val_t *v, const ctype_t *t)
         }
     } else {
         walk_scalar(w, v, t);
+    }
+}
+
+/* A profile's registries map names the top level's `registries` (or
+ * defaults.registries) define to other registries; they add none, so
+ * that `mig check` knows every name a run may give: each other name is
+ * an error at its key. Walks the valid document only. */
+static void check_profile_registries(walk_t *w)
+{
+    const val_t *root = w->c->root;
+    const val_t *top = config_get(root, "top", "registries");
+    const val_t *dflt = config_get(config_get(root, "top", "defaults"),
+                                   "profile", "registries");
+    const val_t *profiles = config_get(root, "top", "profiles");
+    for (size_t i = 0; profiles && i < val_len(profiles); i++) {
+        size_t plen;
+        const char *pname = val_get_str(val_map_key(profiles, i), &plen);
+        const val_t *regs = config_get(val_map_value(profiles, i), "profile",
+                                       "registries");
+        for (size_t j = 0; regs && j < val_len(regs); j++) {
+            size_t len;
+            const char *name = val_get_str(val_map_key(regs, j), &len);
+            if ((top && val_map_get(top, name, len))
+                || (dflt && val_map_get(dflt, name, len)))
+                continue;
+            size_t old = enter(w, "profiles", 8);
+            enter(w, pname, plen);
+            enter(w, "registries", 10);
+            enter(w, name, len);
+            diag_t *d = fail(w, true, "%s: a profile maps a name of "
+                             "'registries' to another registry, and '%s' is "
+                             "none of them", dotted(w), name);
+            diag_hint(w->diags, d, "add '%s' under the top-level "
+                      "'registries:' (the registry it means without "
+                      "this profile), then map it here", name);
+            leave(w, old);
+        }
     }
 }
 
@@ -531,6 +615,8 @@ mig_status_t config_check(const config_t *c, const config_deprecated_t *deps,
         w.st = MIG_EINVALID;
     } else {
         walk_node(&w, c->root, &t_top);
+        if (w.st == MIG_OK)
+            check_profile_registries(&w);
     }
     bool oom = w.path.oom || diags->out_of_memory;
     strbuf_free(&w.path);

@@ -337,7 +337,173 @@ static void put_grants(eff_t *e, config_settings_t *out)
     strbuf_free(&path);
 }
 
-/* The settings part: state, durability, concurrency into OUT and E. */
+/* The milliseconds of duration KEY of MAP (checked), DEF when absent. */
+static int64_t map_ms(const val_t *map, const char *scope, const char *key,
+                      int64_t def)
+{
+    const val_t *v = config_get(map, scope, key);
+    int64_t ms = def;
+    if (v && !config_duration(val_get_str(v, NULL), &ms))
+        ms = def;
+    return ms;
+}
+
+/* The index of string V in CHOICES (ended by NULL), DEF when absent. */
+static int choice(const val_t *v, const char *const *choices, int def)
+{
+    for (int i = 0; v && choices[i]; i++)
+        if (strcmp(val_get_str(v, NULL), choices[i]) == 0)
+            return i;
+    return def;
+}
+
+/* A default retry (docs/configuration.md, "retry") into D. */
+static void read_retry(const val_t *m, config_run_defaults_t *d)
+{
+    static const char *const backoffs[] = { "none", "fixed", "linear",
+                                            "exponential", NULL };
+    static const ast_backoff_kind_t kinds[] = {
+        AST_BACKOFF_NONE, AST_BACKOFF_FIXED, AST_BACKOFF_LINEAR,
+        AST_BACKOFF_EXPONENTIAL };
+    static const char *const jitters[] = { "none", "full", "equal", NULL };
+    static const ast_jitter_kind_t jkinds[] = {
+        AST_JITTER_NONE, AST_JITTER_FULL, AST_JITTER_EQUAL };
+    d->retry_attempts = (uint32_t)val_get_int(config_get(m, "retry",
+                                                         "attempts"));
+    d->backoff = kinds[choice(config_get(m, "retry", "backoff"), backoffs, 3)];
+    d->base_ms = map_ms(m, "retry", "base", 1000);
+    d->max_ms = map_ms(m, "retry", "max", 30000);
+    d->jitter = jkinds[choice(config_get(m, "retry", "jitter"), jitters, 0)];
+    const val_t *on = config_get(m, "retry", "on");
+    d->n_retry_on = 0;
+    for (size_t i = 0; on && i < val_len(on) && i < ERROR_CLASS_COUNT; i++) {
+        int k = choice(val_list_get(on, i), config_error_classes, 0);
+        d->retry_on[d->n_retry_on++] = config_error_classes[k];
+    }
+    if (!on)
+        d->retry_on[d->n_retry_on++] = "Transient";
+}
+
+/* The run-wide defaults retry, timeout and breaker (each from the
+ * profile PROF at PPATH, else from defaults) into OUT and E. */
+static void put_run_defaults(eff_t *e, const val_t *prof, const char *ppath,
+                             config_run_defaults_t *out, strbuf_t *path)
+{
+    const val_t *v = layered(e->c, prof, ppath, "retry", path);
+    if (v)
+        read_retry(v, out);
+    put(e, "retry", v ? val_ref((val_t *)v) : val_null(), v ? path->data
+                                                           : NULL);
+    v = layered(e->c, prof, ppath, "timeout", path);
+    if (v)
+        config_duration(val_get_str(v, NULL), &out->timeout_ms);
+    put(e, "timeout", v ? val_ref((val_t *)v) : val_null(), v ? path->data
+                                                             : NULL);
+    v = layered(e->c, prof, ppath, "breaker", path);
+    if (v) {
+        out->breaker_failures = (uint32_t)val_get_int(
+            config_get(v, "breaker", "failures"));
+        out->breaker_window_ms = map_ms(v, "breaker", "window", 60000);
+        out->breaker_cooldown_ms = map_ms(v, "breaker", "cooldown", 0);
+    }
+    put(e, "breaker", v ? val_ref((val_t *)v) : val_null(), v ? path->data
+                                                             : NULL);
+}
+
+/* The registries: those of `registries`, each replaced by the one of
+ * the same name in defaults.registries, then in the profile's PROF (at
+ * PPATH), into OUT and a row per field into E. */
+static void put_registries(eff_t *e, const val_t *prof, const char *ppath,
+                           config_settings_t *out)
+{
+    const val_t *layers[3] = {
+        config_get(e->c->root, "top", "registries"),
+        config_get(config_get(e->c->root, "top", "defaults"), "profile",
+                   "registries"),
+        prof ? config_get(prof, "profile", "registries") : NULL,
+    };
+    const char *const prefixes[3] = { "", "/defaults", ppath };
+    size_t total = 0;
+    for (size_t l = 0; l < 3; l++)
+        total += layers[l] ? val_len(layers[l]) : 0;
+    if (total && !(out->registries = calloc(total, sizeof *out->registries)))
+        e->oom = true;
+    strbuf_t key, path;
+    strbuf_init(&key);
+    strbuf_init(&path);
+    for (size_t l = 0; out->registries && l < 3; l++)
+        for (size_t i = 0; layers[l] && i < val_len(layers[l]); i++) {
+            size_t len;
+            const char *name = val_get_str(val_map_key(layers[l], i), &len);
+            bool later = false;     /* a later layer names it again */
+            for (size_t m = l + 1; m < 3 && !later; m++)
+                later = layers[m] && val_map_get(layers[m], name, len);
+            if (later)
+                continue;
+            const val_t *v = val_map_value(layers[l], i);
+            const val_t *p = config_get(v, "registry", "path");
+            const val_t *u = config_get(v, "registry", "url");
+            struct config_registry *r = &out->registries[out->n_registries++];
+            r->name = name;
+            r->url = u ? val_get_str(u, NULL) : NULL;
+            r->token = config_get(v, "registry", "token");
+            if (p && !(r->path = in_dir(e->c->dir, val_get_str(p, NULL))))
+                e->oom = true;
+            for (size_t j = 0; j < val_len(v); j++) {
+                const char *field = val_get_str(val_map_key(v, j), NULL);
+                key.len = path.len = 0;
+                strbuf_printf(&key, "registries.%s.%s", name, field);
+                strbuf_printf(&path, "%s/registries", prefixes[l]);
+                val_pointer_key(&path, name, len);
+                val_pointer_key(&path, field, strlen(field));
+                put(e, key.data ? key.data : "", masked(val_map_value(v, j)),
+                    path.data);
+            }
+        }
+    e->oom = e->oom || key.oom || path.oom;
+    strbuf_free(&key);
+    strbuf_free(&path);
+}
+
+/* The alerts of ALERTS (checked; NULL: none) into OUT. */
+static void read_alerts(const val_t *a, config_alerts_t *out)
+{
+    const val_t *v = config_get(a, "alerts", "failure_rate");
+    if (v) {
+        out->failure_above = val_get_number(config_get(v, "alert", "above"));
+        out->failure_window_ms = map_ms(v, "alert", "window", 0);
+    }
+    if ((v = config_get(a, "alerts", "slow_run")))
+        out->slow_times = val_get_number(config_get(v, "alert", "times"));
+    if ((v = config_get(a, "alerts", "recovery_share"))) {
+        out->recovery_below = val_get_number(config_get(v, "alert", "below"));
+        out->recovery_window_ms = map_ms(v, "alert", "window", 0);
+    }
+    if ((v = config_get(a, "alerts", "breaker_open")))
+        out->breaker_open_ms = map_ms(v, "alert", "longer_than", 0);
+    v = config_get(a, "alerts", "rollback_mismatch");
+    out->rollback_mismatch = v && val_get_bool(v);
+    v = config_get(a, "alerts", "notify");
+    out->command = config_get(v, "notify", "command");
+    const val_t *url = config_get(v, "notify", "webhook");
+    out->webhook = url ? val_get_str(url, NULL) : NULL;
+}
+
+/* The map of PROFILE in C (NULL when C has none of that name; PROFILE
+ * NULL: none), its JSON pointer into PPATH. */
+static const val_t *profile_map(const config_t *c, const char *profile,
+                                strbuf_t *ppath)
+{
+    strbuf_puts(ppath, "/profiles");
+    if (!profile || !config_has_profile(c, profile))
+        return NULL;
+    val_pointer_key(ppath, profile, strlen(profile));
+    return val_map_get(config_get(c->root, "top", "profiles"), profile,
+                       strlen(profile));
+}
+
+/* The settings part: state, durability, concurrency and the run-wide
+ * defaults into OUT and E. */
 static mig_status_t put_settings(eff_t *e, const char *profile,
                                  config_settings_t *out)
 {
@@ -345,13 +511,7 @@ static mig_status_t put_settings(eff_t *e, const char *profile,
     strbuf_t ppath, path;
     strbuf_init(&ppath);
     strbuf_init(&path);
-    strbuf_puts(&ppath, "/profiles");
-    const val_t *prof = NULL;
-    if (profile && config_has_profile(c, profile)) {
-        val_pointer_key(&ppath, profile, strlen(profile));
-        prof = val_map_get(config_get(c->root, "top", "profiles"), profile,
-                           strlen(profile));
-    }
+    const val_t *prof = profile_map(c, profile, &ppath);
     const val_t *state = config_get(c->root, "top", "state");
     if (state) {
         out->state_dir = in_dir(c->dir, val_get_str(state, NULL));
@@ -368,6 +528,7 @@ static mig_status_t put_settings(eff_t *e, const char *profile,
     out->concurrency = v ? val_get_int(v) : 0;
     put(e, "concurrency", v ? val_ref((val_t *)v) : val_null(),
         v ? path.data : NULL);
+    put_run_defaults(e, prof, ppath.data, &out->run_defaults, &path);
     e->oom = e->oom || ppath.oom || path.oom;
     strbuf_free(&ppath);
     strbuf_free(&path);
@@ -393,8 +554,14 @@ mig_status_t config_effective(const config_t *c, const char *profile,
     put_paths(&e, "write_roots", &out->write_roots, &out->n_write_roots);
     put_paths(&e, "lua_path", &out->lua_paths, &out->n_lua_paths);
     put_grants(&e, out);
-    put_section(&e, "registries", config_get(c->root, "top", "registries"));
+    strbuf_t ppath;
+    strbuf_init(&ppath);
+    const val_t *prof = profile_map(c, profile, &ppath);
+    put_registries(&e, prof, ppath.data ? ppath.data : "", out);
+    e.oom = e.oom || ppath.oom;
+    strbuf_free(&ppath);
     put_section(&e, "alerts", config_get(c->root, "top", "alerts"));
+    read_alerts(config_get(c->root, "top", "alerts"), &out->alerts);
     put_params(&e, profile);
     strbuf_free(&e.from);
     if (e.oom) {
@@ -416,6 +583,9 @@ void config_settings_clear(config_settings_t *s)
     free(s->write_roots);
     free(s->lua_paths);
     free(s->lua_grants);
+    for (size_t i = 0; i < s->n_registries; i++)
+        free(s->registries[i].path);
+    free(s->registries);
     free(s->state_dir);
     *s = (config_settings_t){ 0 };
 }

@@ -714,6 +714,13 @@ static const eval_builtin_t eval_builtins[] = {
       .signature = "range([from,] to)",
       .doc = "The whole numbers from FROM (default 0) up to TO, not "
              "including TO." },
+    { .name = "registry", .result = ACTION_T(STRING),
+      .min_args = 1, .max_args = 1, .fn = eval_fn_registry,
+      .signature = "registry(name)",
+      .doc = "The registry mig.yaml names NAME (a plain string), for a "
+             "registry action's db: an embedded one's path, a remote one's "
+             "URL.",
+      .outside = true },
     { .name = "replace", .result = ACTION_T(STRING),
       .min_args = 3, .max_args = 3, .fn = fn_replace,
       .signature = "replace(s, old, new)",

@@ -19,6 +19,11 @@ void eval_env_set_actions(eval_env_t *env, eval_action_fn fn, void *data)
     env->actions_data = data;
 }
 
+void eval_env_set_registries(eval_env_t *env, const val_t *targets)
+{
+    env->registries = targets;
+}
+
 void eval_env_expect_unbound(eval_env_t *env)
 {
     env->unbound_expected = true;

@@ -22,6 +22,7 @@ struct eval_env {
     eval_action_fn actions;     /* calls of actions, or NULL: see parent */
     void *actions_data;
     bool unbound_expected;      /* eval_env_expect_unbound, here or above */
+    const val_t *registries;    /* registry("NAME")'s, or NULL: see parent */
 };
 
 /* The nearest scope of ENV that calls actions, or NULL. */
@@ -116,6 +117,10 @@ mig_status_t eval_fn_matches(eval_call_t *call, val_t **out);
 
 /* secret_env(name) (eval_secret.c). */
 mig_status_t eval_fn_secret_env(eval_call_t *call, val_t **out);
+/* registry(NAME): the target of mig.yaml's registry NAME, from the
+ * registries bound in the call's scope (eval_env_set_registries;
+ * config_registry.c). */
+mig_status_t eval_fn_registry(eval_call_t *call, val_t **out);
 
 /* ---- secrets (eval_secret.c) -------------------------------------------- */
 

@@ -863,11 +863,13 @@ enum {
  * errors (warnings allowed), MIG_EINVALID, or MIG_ENOMEM. The whole-plan
  * checks of graph_compile (stage order, duplicate stages, steps and
  * checkpoints) are not repeated here. docs/checks.md lists every check. */
-/* check_plan with the N_ROOTS folders ROOTS (mig.yaml's write_roots) as
- * write roots too. */
+/* check_plan with the settings SET of mig.yaml (NULL: none known): its
+ * write_roots are write roots too, and the name of each registry("NAME")
+ * must be one of its registries. */
+struct config_settings;
 mig_status_t check_plan_with(const ast_plan_t *plan, src_t *src,
                              const action_registry_t *actions, unsigned flags,
-                             const char *const *roots, size_t n_roots,
+                             const struct config_settings *set,
                              diag_list_t *diags);
 mig_status_t check_plan(const ast_plan_t *plan, src_t *src,
                         const action_registry_t *actions, unsigned flags,
@@ -1114,6 +1116,38 @@ typedef struct config_param {
 size_t config_params(const config_t *c, const char *profile,
                      const config_param_t **out);
 
+/* The run-wide defaults of defaults/profiles `retry`, `timeout` and
+ * `breaker` (docs/configuration.md): what a run applies where the plan
+ * says nothing of its own (a step outside any retry block, a step without
+ * `timeout`, an action no `breaker` item covers). Zero: none. */
+typedef struct config_run_defaults {
+    uint32_t retry_attempts;    /* every attempt, the first included; 0: none */
+    ast_backoff_kind_t backoff;
+    int64_t base_ms, max_ms;    /* the first wait (fixed: every wait), cap */
+    ast_jitter_kind_t jitter;
+    /* The classes retried (built-in names, static strings). */
+    const char *retry_on[ERROR_CLASS_COUNT];
+    size_t n_retry_on;
+    int64_t timeout_ms;         /* a step's, 0: none */
+    uint32_t breaker_failures;  /* 0: no default breaker */
+    int64_t breaker_window_ms, breaker_cooldown_ms;
+} config_run_defaults_t;
+
+/* mig.yaml's alerts (docs/alerts.md): the thresholds of each condition
+ * (a zero window, times or span: the condition is not set) and where a
+ * firing goes. */
+typedef struct config_alerts {
+    double failure_above;       /* failure_rate: share of failed steps */
+    int64_t failure_window_ms;
+    double slow_times;          /* slow_run: times the history's median */
+    double recovery_below;      /* recovery_share: share of failures fixed */
+    int64_t recovery_window_ms;
+    int64_t breaker_open_ms;    /* breaker_open: longer_than */
+    bool rollback_mismatch;
+    const val_t *command;       /* notify.command: a list of strings */
+    const char *webhook;        /* notify.webhook: a URL */
+} config_alerts_t;
+
 /* The settings of C for PROFILE (NULL: the defaults) once layered, each
  * with where it came from ("mig.yaml:3" or "built-in"): what a run uses,
  * `mig config show` prints and a run records. STATE_DIR is absolute or
@@ -1131,6 +1165,19 @@ typedef struct config_settings {
         const char *module, *library;
     } *lua_grants;
     size_t n_lua_grants;
+    config_run_defaults_t run_defaults;
+    /* The registries a plan names with registry("NAME"), once the
+     * profile's are laid over the others (docs/configuration.md,
+     * "registries"). */
+    struct config_registry {
+        const char *name;
+        char *path;             /* embedded: joined to the file's folder */
+        const char *url;        /* remote (then PATH is NULL) */
+        const val_t *token;     /* a remote one's token as written (a
+                                 * reference, unresolved), or NULL */
+    } *registries;
+    size_t n_registries;
+    config_alerts_t alerts;
 } config_settings_t;
 /* Fills *OUT for PROFILE (which C need not define) and *EFFECTIVE, a new
  * list of {key, value, from} in the order docs/configuration.md lists the
@@ -1161,6 +1208,18 @@ mig_status_t config_resolve_refs(const char *name, const val_t *v,
                                  const char *dir, src_t *src,
                                  const src_span_t *at, diag_list_t *diags,
                                  val_t **out);
+
+/* The registries of S as registry("NAME") gives them to a plan in folder
+ * PLAN_DIR ("" the current one): a new map NAME -> target, a remote
+ * registry's URL, an embedded one's path relative to PLAN_DIR when the
+ * registry lies in PLAN_DIR's folder or below the folders above it that
+ * hold it, else absolute. NULL when out of memory. */
+val_t *config_registry_targets(const config_settings_t *s,
+                               const char *plan_dir);
+/* Binds the registries registry("NAME") finds (a map NAME -> target, as
+ * config_registry_targets makes them; borrowed, kept alive by the
+ * caller) in ENV, for the scopes under it. */
+void eval_env_set_registries(eval_env_t *env, const val_t *targets);
 
 /* What changed from the effective configuration A to B (lists as
  * config_effective makes them, or as a run recorded them): a new list of

@@ -107,20 +107,23 @@ mig_status_t breakers_add_all(breakers_t *b, const val_t *configs)
     return MIG_OK;
 }
 
-/* The rule for ACTION: its own, else its namespace's ("ns.*"). */
+/* The rule for ACTION: its own, else its namespace's ("ns.*"), else the
+ * default (BREAKER_ANY). */
 static const rule_t *rule_for(const breakers_t *b, const char *action)
 {
     const char *dot = strchr(action, '.');
     size_t ns = dot ? (size_t)(dot - action) : strlen(action);
-    const rule_t *wide = NULL;
+    const rule_t *wide = NULL, *any = NULL;
     for (size_t i = 0; i < b->n_rules; i++) {
         const char *t = b->rules[i].target;
         if (strcmp(t, action) == 0)
             return &b->rules[i];
         if (!wide && strncmp(t, action, ns) == 0 && strcmp(t + ns, ".*") == 0)
             wide = &b->rules[i];
+        if (!any && strcmp(t, BREAKER_ANY) == 0)
+            any = &b->rules[i];
     }
-    return wide;
+    return wide ? wide : any;
 }
 
 breaker_t *breakers_find(breakers_t *b, const char *action, const val_t *args,
@@ -132,7 +135,9 @@ breaker_t *breakers_find(breakers_t *b, const char *action, const val_t *args,
     /* The breaker's name: the target, and the key under `per`. */
     strbuf_t name;
     strbuf_init(&name);
-    strbuf_puts(&name, r->target);
+    /* The default rule keeps one breaker per action. */
+    strbuf_puts(&name, strcmp(r->target, BREAKER_ANY) == 0 ? action
+                                                          : r->target);
     bool whole = r->per && strcmp(r->per, BREAKER_PER_ACTION) == 0;
     val_t *key = r->per && !whole && args
         ? val_map_get(args, r->per, strlen(r->per)) : NULL;

@@ -30,7 +30,12 @@ typedef struct breaker breaker_t;
 /* An empty set of rules; NULL when out of memory. */
 breakers_t *breakers_new(void);
 void breakers_free(breakers_t *b);
-/* Adds the rule for TARGET (an action name, or "ns.*"): FAILURES >= 1
+/* The target of the default rule (mig.yaml's `breaker`): every action no
+ * other rule covers, one breaker per action (per target, for an action
+ * that names its targets). */
+#define BREAKER_ANY "*"
+
+/* Adds the rule for TARGET (an action name, "ns.*" or BREAKER_ANY): FAILURES >= 1
  * within WINDOW_MS open it, COOLDOWN_MS later one probe is let through;
  * PER (NULL: none) names the argument whose value keeps breakers apart.
  * Strings are copied. MIG_OK or MIG_ENOMEM. */
@@ -42,7 +47,8 @@ mig_status_t breakers_add(breakers_t *b, const char *target, uint32_t failures,
 mig_status_t breakers_add_all(breakers_t *b, const val_t *configs);
 
 /* The breaker for a call of ACTION with the bound arguments ARGS: the
- * rule for ACTION itself, else for its namespace; made on first use.
+ * rule for ACTION itself, else for its namespace, else BREAKER_ANY's;
+ * made on first use.
  * TARGET_OF (NULL: none) is the action's row's (interpreter.h): under a
  * rule without `per`, one breaker per target it names; `per: "action"`
  * (BREAKER_PER_ACTION) keeps one for the action all the same. NULL when

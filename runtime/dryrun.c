@@ -687,21 +687,27 @@ mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,
                          diag_list_t *diags, val_t **out)
 {
-    return dryrun_plan_with(g, p, r, base_dir, NULL, 0, diags, out);
+    return dryrun_plan_with(g, p, r, base_dir, NULL, diags, out);
 }
 
 mig_status_t dryrun_plan_with(const graph_t *g, const params_t *p,
                               const action_registry_t *r,
-                              const char *base_dir, const char *const *roots,
-                              size_t n_roots, diag_list_t *diags,
-                              val_t **out)
+                              const char *base_dir,
+                              const config_settings_t *set,
+                              diag_list_t *diags, val_t **out)
 {
     *out = NULL;
     dry_t d = { .g = g, .src = graph_src(g), .reg = r, .diags = diags,
                 .base_dir = base_dir };
     if (roots_of_plan(graph_plan(g), base_dir, &d.roots) != MIG_OK
-        || roots_add_all(&d.roots, roots, n_roots) != MIG_OK
+        || (set && roots_add_all(&d.roots, (const char *const *)
+                                 set->write_roots, set->n_write_roots)
+                   != MIG_OK)
         || roots_resolve(&d.roots) != MIG_OK)
+        d.oom = true;
+    /* What registry("NAME") gives. */
+    val_t *registries = set ? config_registry_targets(set, base_dir) : NULL;
+    if (set && !registries)
         d.oom = true;
     d.ctx = actx_new(ACTX_PREVIEW, base_dir);
     d.touched = val_map_new(8);
@@ -722,6 +728,7 @@ mig_status_t dryrun_plan_with(const graph_t *g, const params_t *p,
     }
     if (!d.oom) {
         eval_env_set_actions(d.stages_env, dry_call_action, &d);
+        eval_env_set_registries(d.stages_env, registries);
         if (params_bind(p, plan_env) != MIG_OK)
             d.oom = true;
         dry_put_str(&d, m, "plan", graph_plan_name(g));
@@ -750,6 +757,7 @@ mig_status_t dryrun_plan_with(const graph_t *g, const params_t *p,
     }
     eval_env_free(plan_env);
     eval_env_free(d.stages_env);
+    val_unref(registries);
     free(d.hook_first);
     free(d.hook_nodes);
     actx_free(d.ctx);

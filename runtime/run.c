@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "breaker.h"
 #include "lua_bridge.h"
 #include "sched_int.h"
@@ -104,6 +105,8 @@ static void tick(uv_timer_t *h)
         r->fatal = true;
     if (store_pending(r->store) && store_flush(r->store) != MIG_OK)
         r->fatal = true;
+    if (r->alerts)
+        alerts_tick(r->alerts, now);
     if (r->lock_resource && now - r->last_heartbeat >= RUN_HEARTBEAT_MS) {
         r->last_heartbeat = now;
         if (store_lock_heartbeat(r->store, r->lock_resource, r->fence,
@@ -221,8 +224,8 @@ void sched_rollback(run_t *r, const char *to)
     rollback_env_t e = { .store = r->store, .blobs = r->blobs, .reg = r->reg,
                          .base_dir = r->base_dir, .run = r->id,
                          .force = r->opts->force, .in_run = true,
-                         .on_event = r->opts->on_event,
-                         .data = r->opts->data, .diags = r->diags };
+                         .on_event = run_alerts_rollback_event,
+                         .data = r, .diags = r->diags };
     val_t *report = NULL;
     run_result_t res = RUN_ROLLBACK_FAILED;
     mig_status_t st = rollback_apply(&e, to, &report, &res);
@@ -700,6 +703,8 @@ static bool end_run(run_t *r, run_result_t *result)
         val_map_set_take(d, "items_failed", 12, val_int(r->n_failed));
         val_map_set_take(d, "items_skipped", 13, val_int(r->n_skipped));
     }
+    if (r->alerts)
+        alerts_end(r->alerts, store_now_ms());
     sched_event(r, "run-done", GRAPH_NONE, NULL, d);
     if (*result == RUN_SUCCEEDED)
         run_baseline_record(r);
@@ -746,6 +751,7 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         || !r.managed || !r.consumed || !r.written)
         goto out;
     eval_env_set_actions(r.stages_env, sched_call_action, &r);
+    eval_env_set_registries(r.stages_env, o->registries);
     for (size_t i = 0; params && i < val_len(params); i++)
         if (eval_env_set(r.plan_env, val_get_str(val_map_key(params, i), NULL),
                          val_map_value(params, i)) != MIG_OK)
@@ -774,12 +780,19 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         st = MIG_EINVALID;
         goto out;
     }
-    /* The plan's circuit breakers. */
+    /* The plan's circuit breakers, and mig.yaml's default breaker for
+     * the actions they do not cover. */
     val_t *breakers = NULL;
+    const config_run_defaults_t *dflt = o->defaults;
     st = breaker_configs(graph_plan(g), r.src, diags, &breakers);
-    if (st == MIG_OK && val_len(breakers)
+    if (st == MIG_OK && (val_len(breakers) || (dflt && dflt->breaker_failures))
         && (!(r.breakers = breakers_new())
-            || breakers_add_all(r.breakers, breakers) != MIG_OK))
+            || breakers_add_all(r.breakers, breakers) != MIG_OK
+            || (dflt && dflt->breaker_failures
+                && breakers_add(r.breakers, BREAKER_ANY,
+                                dflt->breaker_failures,
+                                dflt->breaker_window_ms,
+                                dflt->breaker_cooldown_ms, NULL) != MIG_OK)))
         st = MIG_ENOMEM;
     val_unref(breakers);
     /* The write roots, resolved through symbolic links. */
@@ -858,6 +871,8 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         lua_bridge_set_seed(o->lua, seed);
     }
     begin_run(&r, &old, digest, hostname, seed);
+    if (run_alerts_start(&r) != MIG_OK)
+        r.fatal = true;
     if (store_flush(r.store) != MIG_OK)
         r.fatal = true;
     sched_catch_signals(&r);
@@ -899,6 +914,7 @@ out:
     val_unref(r.written);
     free(r.flush_wait);
     breakers_free(r.breakers);
+    alerts_free(r.alerts);
     roots_lock_free(r.roots_lock);
     roots_free(&r.roots);
     free(r.lock_resource);

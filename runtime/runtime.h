@@ -469,13 +469,14 @@ void resource_digest(const val_t *states, char hex[BLOB_HEX]);
 mig_status_t dryrun_plan(const graph_t *g, const params_t *p,
                          const action_registry_t *r, const char *base_dir,
                          diag_list_t *diags, val_t **out);
-/* dryrun_plan with the N_ROOTS folders ROOTS (mig.yaml's write_roots) as
- * write roots too. */
+/* dryrun_plan with the settings SET of mig.yaml (NULL: none): its
+ * write_roots are write roots too, and registry("NAME") gives its
+ * registries (config_registry_targets). */
 mig_status_t dryrun_plan_with(const graph_t *g, const params_t *p,
                               const action_registry_t *r,
-                              const char *base_dir, const char *const *roots,
-                              size_t n_roots, diag_list_t *diags,
-                              val_t **out);
+                              const char *base_dir,
+                              const config_settings_t *set,
+                              diag_list_t *diags, val_t **out);
 
 /* ---- the locks of write roots (roots_lock.c) -------------------------- */
 
@@ -582,6 +583,12 @@ typedef void (*run_event_fn)(void *data, const char *kind, const char *node,
 typedef void (*run_items_fn)(void *data, const char *node, const char *item,
                              const val_t *items);
 
+/* Delivers PAYLOAD, the JSON text of an alert's firing, to the notifiers
+ * of CFG (notify.command, notify.webhook); false, with the reason in
+ * WHY, when one of them failed. */
+typedef bool (*alert_notify_fn)(const config_alerts_t *cfg,
+                                const char *payload, strbuf_t *why);
+
 typedef struct run_options {
     const char *state_path;     /* NULL: BASE_DIR/.mig/state.db */
     const char *plan_path;      /* the plan file, as recorded */
@@ -618,6 +625,16 @@ typedef struct run_options {
      * the plan's own (absolute or relative to the working directory). */
     const char *const *extra_roots;
     size_t n_extra_roots;
+    /* mig.yaml's run-wide retry, timeout and breaker, applied where the
+     * plan has none of its own (docs/configuration.md); NULL for none. */
+    const config_run_defaults_t *defaults;
+    /* What registry("NAME") gives (config_registry_targets), or NULL:
+     * mig.yaml names none. */
+    const val_t *registries;
+    /* mig.yaml's alerts (docs/alerts.md), or NULL: none; and what delivers
+     * a firing's payload to their notifiers (NULL: journaled only). */
+    const config_alerts_t *alerts;
+    alert_notify_fn notify;
 } run_options_t;
 
 /* Runs (or, with O->resume, resumes) the plan compiled into G, with the

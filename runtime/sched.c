@@ -37,6 +37,7 @@ void sched_event(run_t *r, const char *kind, uint32_t node, const char *item,
         r->fatal = true;
     if (r->opts->on_event)
         r->opts->on_event(r->opts->data, kind, id, item, data);
+    run_alerts_event(r, kind, data);
     val_unref(data);
 }
 
@@ -256,7 +257,10 @@ void task_go(task_t *t)
         const ast_node_t *s = graph_node_ast(r->g, n);
         switch (graph_node_kind(r->g, n)) {
         case GRAPH_STEP:
-            step_start(t, n);
+            if (retry_default_applies(t))
+                retry_default_start(t, n);
+            else
+                step_start(t, n);
             break;
         case GRAPH_LET: {
             val_t *v = sched_eval(t, n, s->u.binding.value);

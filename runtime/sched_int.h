@@ -63,6 +63,8 @@ struct task {
     char *item;                 /* "" outside a foreach */
     size_t index;               /* TASK_ITEM: its place in the loop's list */
     uint32_t attempt;           /* of the innermost retry (1 outside) */
+    bool raw;                   /* its errors are not handled inside it: a
+                                 * default retry's attempt */
     int64_t deadline_ms;        /* when a retry attempt's time ends, or 0 */
     bool waiting;
     bool running;               /* inside task_go */
@@ -134,6 +136,7 @@ struct run {
     uint32_t in_flight;         /* tasks alive */
     diag_list_t *diags;
     struct breakers *breakers;  /* the plan's circuit breakers, or NULL */
+    struct alerts *alerts;      /* mig.yaml's alerts, or NULL */
     char *lock_resource;
     int64_t fence;
     write_roots_t roots;        /* where the plan may change (resolved) */
@@ -262,6 +265,15 @@ val_t *sched_err_value(const run_t *r, const sched_err_t *e);
 
 /* Runs the retry block opened by node N of T. */
 void retry_start(task_t *t, uint32_t n);
+/* Whether a step of T gets mig.yaml's default retry (run_options_t): one
+ * of two attempts or more is set, and T runs in no retry block. */
+bool retry_default_applies(const task_t *t);
+/* Runs step N of T with mig.yaml's default retry: the step alone is the
+ * block, its errors of the retried classes cause another attempt, and
+ * only the last one goes on to the plan's handlers. Nothing of the
+ * attempts is recorded but the step's own record (a resume starts its
+ * attempts again). */
+void retry_default_start(task_t *t, uint32_t n);
 
 /* A retry block's wait policy, in milliseconds (docs/language.md,
  * "retry", gives the formulas). */
@@ -291,6 +303,18 @@ actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync);
 /* Rolls the run back to checkpoint TO (NULL: its start) now, nothing else
  * running, recording the result in R. */
 void sched_rollback(run_t *r, const char *to);
+/* ---- run_alert.c ------------------------------------------------------------- */
+
+/* Starts R's alert engine when its options carry alerts (the plan's run
+ * history read for slow_run). MIG_OK or MIG_ENOMEM (R->alerts NULL then). */
+mig_status_t run_alerts_start(run_t *r);
+/* Feeds the event KIND (DETAIL) to R's alert engine, if any. */
+void run_alerts_event(run_t *r, const char *kind, const val_t *detail);
+/* The event callback of an in-run rollback: R's alerts, then the run's
+ * own callback (run_options_t). */
+void run_alerts_rollback_event(void *r, const char *kind, const char *node,
+                               const char *item, const val_t *detail);
+
 /* ---- run_signal.c ------------------------------------------------------------ */
 
 /* "SIGTERM", for the signals that stop a run gracefully. */

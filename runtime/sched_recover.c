@@ -203,7 +203,7 @@ static void run_handler(task_t *t, uint32_t n, uint32_t h, sched_err_t *err)
 void task_raise(task_t *t, uint32_t n, sched_err_t *e)
 {
     run_t *r = t->run;
-    if (!e->final && !r->fatal && !r->interrupted) {
+    if (!e->final && !r->fatal && !r->interrupted && !t->raw) {
         for (uint32_t s = graph_node_scope(r->g, n); s != GRAPH_NONE;
              s = graph_node_scope(r->g, s)) {
             uint32_t h = find_handler(r, s, e->cls);

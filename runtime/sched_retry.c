@@ -1,8 +1,10 @@
-/* sched_retry.c: retry blocks (docs/language.md, "retry"). Each attempt
- * is a task of its own that runs the block from its first statement; the
- * wait between attempts is a timer of the loop, never a sleeping thread.
- * The attempt in progress is recorded in the store, so that a resumed run
- * goes on counting where it stopped. */
+/* sched_retry.c: retry blocks (docs/language.md, "retry"), and mig.yaml's
+ * default retry (docs/configuration.md, "retry"), which runs a step
+ * outside any retry block as a block of its own. Each attempt is a task
+ * of its own that runs the block from its first statement; the wait
+ * between attempts is a timer of the loop, never a sleeping thread. A
+ * block's attempt in progress is recorded in the store, so that a
+ * resumed run goes on counting where it stopped. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,8 @@
 typedef struct retry {
     task_t *t;
     uint32_t node, first, stop;
+    uint32_t after;             /* where the block's task goes on after it */
+    bool dflt;                  /* mig.yaml's default retry of step NODE */
     uint32_t attempts, attempt;
     int64_t next_ms;            /* the wait before the next attempt */
     int64_t attempt_ms;         /* `timeout`: each attempt's time, or 0 */
@@ -104,11 +108,19 @@ static double backoff_arg(task_t *t, const ast_node_t *r, const char *name,
     return def;
 }
 
-/* The policy of retry node N, its arguments evaluated in T's scope. */
-static retry_policy_t policy_of(task_t *t, uint32_t n, bool *ok)
+/* The policy of RS: mig.yaml's default, or its retry node's, the
+ * arguments evaluated in T's scope. */
+static retry_policy_t policy_of(task_t *t, const retry_t *rs, bool *ok)
 {
-    const ast_node_t *r = graph_node_ast(t->run->g, n);
     *ok = true;
+    const config_run_defaults_t *d = t->run->opts->defaults;
+    if (rs->dflt)
+        return (retry_policy_t){ .backoff = d->backoff, .jitter = d->jitter,
+                                 .delay = (double)d->base_ms,
+                                 .base = (double)d->base_ms,
+                                 .step = (double)d->base_ms, .factor = 2,
+                                 .max = (double)d->max_ms };
+    const ast_node_t *r = graph_node_ast(t->run->g, rs->node);
     retry_policy_t p = { .backoff = r->u.retry.backoff,
                          .jitter = r->u.retry.jitter, .factor = 2,
                          .max = INFINITY };
@@ -122,15 +134,27 @@ static retry_policy_t policy_of(task_t *t, uint32_t n, bool *ok)
 
 static void attempt_done(task_t *c);
 
+/* Records the state of RS's block (a default retry's step records
+ * itself). */
+static void record(retry_t *rs, store_step_state_t state, bool started)
+{
+    run_t *r = rs->t->run;
+    store_step_t st = { .node = graph_node_id(r->g, rs->node),
+                        .item = rs->t->item, .state = state,
+                        .attempts = rs->attempt };
+    if (started)
+        st.started_ms = store_now_ms();
+    else if (state == STORE_STEP_DONE)
+        st.ended_ms = store_now_ms();
+    if (!rs->dflt && store_step_put(r->store, r->id, &st) != MIG_OK)
+        r->fatal = true;
+}
+
 static void attempt_begin(retry_t *rs)
 {
     task_t *t = rs->t;
     run_t *r = t->run;
-    store_step_t st = { .node = graph_node_id(r->g, rs->node), .item = t->item,
-                        .state = STORE_STEP_RUNNING, .attempts = rs->attempt,
-                        .started_ms = store_now_ms() };
-    if (store_step_put(r->store, r->id, &st) != MIG_OK)
-        r->fatal = true;
+    record(rs, STORE_STEP_RUNNING, true);
     eval_env_t *env = eval_env_new(t->env);
     task_t *c = env ? task_start(r, t, TASK_ATTEMPT, rs->node, rs->first,
                                  rs->stop, env, t->item, attempt_done, rs)
@@ -145,6 +169,7 @@ static void attempt_begin(retry_t *rs)
         return;
     }
     c->attempt = rs->attempt;
+    c->raw = rs->dflt;  /* the step's handlers are asked after its attempts */
     /* The attempt's time: its own timeout, the block's deadline, and an
      * enclosing attempt's, whichever ends first. */
     int64_t now = store_now_ms(), dl = t->deadline_ms;
@@ -161,10 +186,16 @@ static void retry_wake(uv_timer_t *h)
     attempt_begin(h->data);
 }
 
-/* Whether the retry node N retries errors of class CLS. */
-static bool retries(const run_t *r, uint32_t n, const char *cls)
+/* Whether RS retries errors of class CLS. */
+static bool retries(const run_t *r, const retry_t *rs, const char *cls)
 {
-    const ast_idents_t *on = &graph_node_ast(r->g, n)->u.retry.on;
+    const config_run_defaults_t *d = r->opts->defaults;
+    for (size_t i = 0; rs->dflt && i < d->n_retry_on; i++)
+        if (sched_class_is(r, cls, d->retry_on[i]))
+            return true;
+    if (rs->dflt)
+        return false;
+    const ast_idents_t *on = &graph_node_ast(r->g, rs->node)->u.retry.on;
     for (uint32_t i = 0; i < on->len; i++)
         if (sched_class_is(r, cls, on->items[i].name))
             return true;
@@ -178,7 +209,7 @@ static bool before_deadline(task_t *t, retry_t *rs, sched_err_t *e)
 {
     run_t *r = t->run;
     bool ok;
-    retry_policy_t p = policy_of(t, rs->node, &ok);
+    retry_policy_t p = policy_of(t, rs, &ok);
     /* The wait's own generator: the same wait for this item and attempt
      * in every run of the seed, whatever the other items do. */
     strbuf_t key;
@@ -204,13 +235,8 @@ static void attempt_done(task_t *c)
     run_t *r = t->run;
     bool was = task_enter(t);
     if (c->end == TASK_OK) {
-        store_step_t st = { .node = graph_node_id(r->g, rs->node),
-                            .item = t->item, .state = STORE_STEP_DONE,
-                            .attempts = rs->attempt,
-                            .ended_ms = store_now_ms() };
-        if (store_step_put(r->store, r->id, &st) != MIG_OK)
-            r->fatal = true;
-        t->node = graph_flow_next(r->g, rs->stop);
+        record(rs, STORE_STEP_DONE, false);
+        t->node = rs->after;
         t->waiting = false;
         retry_free(rs);
     } else if (c->end == TASK_SKIPPED) {
@@ -221,7 +247,7 @@ static void attempt_done(task_t *c)
         task_end(t, TASK_SKIPPED);
     } else if (!c->err.final && !r->stopping && !r->fatal
                && rs->attempt < rs->attempts
-               && retries(r, rs->node, c->err.cls)
+               && retries(r, rs, c->err.cls)
                && before_deadline(t, rs, &c->err)) {
         int64_t ms = rs->next_ms;
         val_t *d = val_map_new(4);
@@ -236,11 +262,8 @@ static void attempt_done(task_t *c)
         rs->attempt++;
         /* The next attempt is recorded before the wait: a run that dies
          * while waiting resumes with it (at once). */
-        store_step_t st = { .node = graph_node_id(r->g, rs->node),
-                            .item = t->item, .state = STORE_STEP_RUNNING,
-                            .attempts = rs->attempt };
-        if (store_step_put(r->store, r->id, &st) != MIG_OK
-            || store_flush(r->store) != MIG_OK)
+        record(rs, STORE_STEP_RUNNING, false);
+        if (!rs->dflt && store_flush(r->store) != MIG_OK)
             r->fatal = true;
         sched_crash_point("retry-wait");
         if (!rs->timer_open) {
@@ -315,6 +338,7 @@ void retry_start(task_t *t, uint32_t n)
                      .attempt = 1, .attempt_ms = per,
                      .deadline_at = deadline ? store_now_ms() + deadline : 0 };
     val_unref(v);
+    rs->after = graph_flow_next(r->g, rs->stop);
     /* A resumed run goes on with the attempt it was in. */
     char *key = step_key(graph_node_id(r->g, n), t->item);
     val_t *rec = key && r->done ? val_map_get(r->done, key, strlen(key)) : NULL;
@@ -324,6 +348,35 @@ void retry_start(task_t *t, uint32_t n)
     if (rec)
         val_map_delete(r->done, key, strlen(key));
     free(key);
+    t->waiting = true;
+    attempt_begin(rs);
+}
+
+bool retry_default_applies(const task_t *t)
+{
+    const config_run_defaults_t *d = t->run->opts->defaults;
+    if (!d || d->retry_attempts < 2)
+        return false;
+    for (; t; t = t->parent)
+        if (t->kind == TASK_ATTEMPT)
+            return false;
+    return true;
+}
+
+void retry_default_start(task_t *t, uint32_t n)
+{
+    run_t *r = t->run;
+    retry_t *rs = calloc(1, sizeof(*rs));
+    if (!rs) {
+        r->fatal = true;
+        task_fail(t, n, "Permanent", "out of memory");
+        return;
+    }
+    uint32_t next = graph_flow_next(r->g, n);
+    *rs = (retry_t){ .t = t, .node = n, .first = n, .stop = next,
+                     .after = next, .dflt = true,
+                     .attempts = r->opts->defaults->retry_attempts,
+                     .attempt = 1 };
     t->waiting = true;
     attempt_begin(rs);
 }

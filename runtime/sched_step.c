@@ -674,6 +674,8 @@ void step_start(task_t *t, uint32_t n)
         if (val_type(d) == VAL_DURATION)
             timeout = val_get_ms(d);
         val_unref(d);
+    } else if (r->opts->defaults) {
+        timeout = r->opts->defaults->timeout_ms;    /* mig.yaml's */
     }
     struct step_call *c = calloc(1, sizeof(*c));
     action_ctx_t *ctx = c ? actx_new(ACTX_RUN, r->base_dir) : NULL;

@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -446,6 +446,28 @@ mig_status_t store_snapshot_each(store_t *s,
 /* Forgets snapshot ID (its objects stay until pruned); as
  * store_snapshot_begin. */
 mig_status_t store_snapshot_delete(store_t *s, int64_t id);
+
+/* ---- alerts (store_alert.c; docs/alerts.md) --------------------------------- */
+
+/* A firing of an alert: its run, when (Unix ms), the condition, the JSON
+ * payload (text), the delivery ("sent", "failed", "none") and why it
+ * failed (or NULL). */
+typedef struct store_alert {
+    int64_t run, at_ms;
+    const char *condition, *payload, *delivery, *error;
+} store_alert_t;
+/* Records A; committed with the run's next commit. */
+mig_status_t store_alert_put(store_t *s, const store_alert_t *a);
+/* Calls FN for each firing of RUN, oldest first, until it returns false;
+ * the strings live during the call. */
+mig_status_t store_alert_each(store_t *s, int64_t run,
+                              bool (*fn)(void *data, const store_alert_t *a),
+                              void *data);
+/* The durations (ms) of at most the 20 newest succeeded runs of the plan
+ * at PLAN_PATH before run BEFORE, newest first, into MS (room for 20);
+ * *N gets their count. */
+mig_status_t store_run_durations(store_t *s, const char *plan_path,
+                                 int64_t before, int64_t *ms, size_t *n);
 
 /* ---- counters (test.count) ------------------------------------------------- */
 

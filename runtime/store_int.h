@@ -117,6 +117,13 @@
       "state, manifest, digest, entries, bytes, host, pid, created_ms FROM "  \
       "snapshots ORDER BY id")                                                \
     X(SNAPSHOT_DELETE, "DELETE FROM snapshots WHERE id = ?1")                 \
+    X(ALERT_PUT, "INSERT INTO alerts(run, at_ms, condition, payload, "        \
+      "delivery, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                     \
+    X(ALERT_EACH, "SELECT run, at_ms, condition, payload, delivery, error "   \
+      "FROM alerts WHERE run = ?1 ORDER BY seq")                              \
+    X(SLOW_HISTORY, "SELECT ended_ms - started_ms FROM runs WHERE "           \
+      "plan_path = ?1 AND state = 'succeeded' AND id < ?2 AND ended_ms > 0 "  \
+      "ORDER BY id DESC LIMIT 20")                                            \
     X(INTEGRITY, "PRAGMA integrity_check(100)")                               \
     X(LOCK_EACH, "SELECT resource, run, pid, host, since_ms, heartbeat_ms, "  \
       "expires_ms, fence FROM locks WHERE run IS NOT NULL ORDER BY resource") \

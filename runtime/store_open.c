@@ -184,6 +184,14 @@ static const char *const upgrades[] = {
      * ETag an endpoint gave a change, the Location of what it created:
      * actx_set_outcome), written with the record's outcome. */
     "ALTER TABLE journal ADD COLUMN outcome TEXT;\n",
+    /* 9 -> 10: every firing of an alert of mig.yaml (docs/alerts.md): the
+     * run, when, the condition, the JSON payload sent, and whether it was
+     * delivered ('sent', 'failed' with the reason, 'none' without a
+     * notifier). */
+    "CREATE TABLE alerts (seq INTEGER PRIMARY KEY, "
+    "run INTEGER NOT NULL REFERENCES runs(id), at_ms INTEGER NOT NULL, "
+    "condition TEXT NOT NULL, payload TEXT NOT NULL, "
+    "delivery TEXT NOT NULL, error TEXT);\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

@@ -214,4 +214,14 @@ mig_status_t registry_drift(action_ctx_t *c, blobs_t *blobs, const char *db,
 mig_status_t registry_drift_fix(const val_t *drifts, const char *plan,
                                 int64_t run, strbuf_t *out);
 
+/* The time each notifier of an alert has to finish (ms). */
+#define ALERT_NOTIFY_MS 10000
+/* Delivers PAYLOAD, the JSON of an alert's firing, to CFG's notifiers
+ * (runtime.h, alert_notify_fn; docs/alerts.md): notify.command with it
+ * on its standard input (exit 0 within ALERT_NOTIFY_MS), then
+ * notify.webhook by a POST (a 2xx answer within ALERT_NOTIFY_MS). False,
+ * with the reason of each that failed in WHY, when one failed. */
+bool alert_notify(const config_alerts_t *cfg, const char *payload,
+                  strbuf_t *why);
+
 #endif

@@ -122,15 +122,15 @@ mig_status_t stdlib_check_plan(const ast_plan_t *plan, src_t *src,
     if (st != MIG_ENOMEM)
         st = worse(st, stdlib_plan_modules(plan, src, dir, cfg, diags,
                                            actions, lua));
-    /* mig.yaml's write roots are the plan's too. */
+    /* mig.yaml's write roots are the plan's too, and its registries are
+     * the ones registry("NAME") may name. */
     config_settings_t set = { 0 };
     if (st != MIG_ENOMEM && cfg
         && config_effective(cfg, NULL, &set, NULL) != MIG_OK)
         st = MIG_ENOMEM;
     if (st != MIG_ENOMEM)
         st = worse(st, check_plan_with(plan, src, *actions, flags,
-                                       (const char *const *)set.write_roots,
-                                       set.n_write_roots, diags));
+                                       cfg ? &set : NULL, diags));
     config_settings_clear(&set);
     return st;
 }

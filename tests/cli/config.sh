@@ -33,6 +33,7 @@ profiles:
   staging:
     params: {body: staging}
     durability: full
+    timeout: 30s
   production:
     params: {body: {secret: {env: SECRET_BODY}}}
 registries:
@@ -49,9 +50,12 @@ profile                      "staging"                      # --profile
 state                        "state"                        # plan/../mig.yaml:2
 durability                   "full"                         # plan/../mig.yaml:8
 concurrency                  null                           # built-in
+retry                        null                           # built-in
+timeout                      "30s"                          # plan/../mig.yaml:9
+breaker                      null                           # built-in
 write_roots                  []                             # built-in
 lua_path                     []                             # built-in
-registries.main.path         "state/registry.db"            # plan/../mig.yaml:12
+registries.main.path         "state/registry.db"            # plan/../mig.yaml:13
 params.target                "../out/a.txt"                 # plan/p.mig:3
 params.body                  "staging"                      # plan/../mig.yaml:7
 params.tries                 2                              # --param'
@@ -89,6 +93,21 @@ want='{
       "from": "built-in"
     },
     {
+      "key": "retry",
+      "value": null,
+      "from": "built-in"
+    },
+    {
+      "key": "timeout",
+      "value": null,
+      "from": "built-in"
+    },
+    {
+      "key": "breaker",
+      "value": null,
+      "from": "built-in"
+    },
+    {
       "key": "write_roots",
       "value": [],
       "from": "built-in"
@@ -101,7 +120,7 @@ want='{
     {
       "key": "registries.main.path",
       "value": "state/registry.db",
-      "from": "mig.yaml:12"
+      "from": "mig.yaml:13"
     },
     {
       "key": "params.body",
@@ -114,7 +133,7 @@ want='{
 # The plan's profile block lies over mig.yaml's profile.
 expect 0 "$MIG" config show plan/p.mig --profile production && ok
 holds 'params.tries                 3                              # plan/p.mig:6'
-holds 'params.body                  "secret:env:SECRET_BODY"       # plan/../mig.yaml:10'
+holds 'params.body                  "secret:env:SECRET_BODY"       # plan/../mig.yaml:11'
 expect 2 "$MIG" config show plan/p.mig --profile qa && ok
 holds "hint: the profiles of mig.yaml and the plan are 'staging', 'production'"
 
@@ -165,6 +184,7 @@ expect 10 "$MIG" config diff 1 2 && ok
 want='configuration of run 1 -> run 2: changed
 ~ profile: null -> "staging"
 ~ durability: "grouped" -> "full"
+~ timeout: null -> "30s"
 ~ params.body: "defaults" -> "staging"'
 [ "$OUT" = "$want" ] && ok || { bad "config diff differs"; printf '%s\n' "$OUT" >&2; }
 expect 0 "$MIG" config diff 2 last && ok

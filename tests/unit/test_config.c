@@ -246,7 +246,8 @@ static void test_settings(void **state)
     }
     assert_string_equal(b.data,
         "version=1@1;profile=\"staging\"@--profile;state=\"store\"@2;"
-        "durability=\"full\"@5;concurrency=4@9;write_roots=[]@built-in;"
+        "durability=\"full\"@5;concurrency=4@9;retry=null@built-in;"
+        "timeout=null@built-in;breaker=null@built-in;write_roots=[]@built-in;"
         "lua_path=[]@built-in;params.b=\"defaults\"@4;"
         "params.c=\"profile\"@8;params.d=\"profile\"@8;params.e=\"profile\"@8;"
         "params.wait=\"30s\"@8;");
@@ -262,6 +263,235 @@ static void test_settings(void **state)
                                                 4), NULL), "built-in");
     val_unref(eff);
     config_settings_clear(&s);
+    release(&f);
+}
+
+/* The run-wide defaults retry, timeout and breaker: each from the profile
+ * when it sets it (the whole map: a profile's retry replaces the
+ * defaults' retry, keys it leaves out take their built-in values), else
+ * from defaults, else none; each with where it came from. */
+static void test_run_defaults(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f,
+        "version: 1\n"                                             /* 1 */
+        "defaults:\n"                                              /* 2 */
+        "  retry: {attempts: 3}\n"                                 /* 3 */
+        "  timeout: 30s\n"                                         /* 4 */
+        "  breaker: {failures: 5, cooldown: 30s}\n"                /* 5 */
+        "profiles:\n"                                              /* 6 */
+        "  fast:\n"                                                /* 7 */
+        "    retry: {attempts: 100, backoff: linear, base: 1ms, max: 1h, "
+        "jitter: equal, on: [Timeout, Conflict]}\n"                /* 8 */
+        "    timeout: 1d\n"                                        /* 9 */
+        "  fixed: {retry: {attempts: 2, backoff: fixed, jitter: full}, "
+        "breaker: {failures: 10000, window: 1ms, cooldown: 1d}}\n"), /* 10 */
+        MIG_OK);
+    config_settings_t s;
+    val_t *eff;
+    assert_int_equal(config_effective(f.cfg, NULL, &s, &eff), MIG_OK);
+    const config_run_defaults_t *d = &s.run_defaults;
+    assert_int_equal(d->retry_attempts, 3);
+    assert_int_equal(d->backoff, AST_BACKOFF_EXPONENTIAL);
+    assert_int_equal(d->base_ms, 1000);
+    assert_int_equal(d->max_ms, 30000);
+    assert_int_equal(d->jitter, AST_JITTER_NONE);
+    assert_int_equal(d->n_retry_on, 1);
+    assert_string_equal(d->retry_on[0], "Transient");
+    assert_int_equal(d->timeout_ms, 30000);
+    assert_int_equal(d->breaker_failures, 5);
+    assert_int_equal(d->breaker_window_ms, 60000);
+    assert_int_equal(d->breaker_cooldown_ms, 30000);
+    strbuf_t b;
+    strbuf_init(&b);
+    for (size_t i = 5; i < 8; i++) {
+        const val_t *row = val_list_get(eff, i);
+        const char *from = val_get_str(val_map_get(row, "from", 4), NULL);
+        strbuf_printf(&b, "%s@%s;", val_get_str(val_map_get(row, "key", 3),
+                                                NULL), strrchr(from, ':') + 1);
+    }
+    assert_string_equal(b.data, "retry@3;timeout@4;breaker@5;");
+    val_unref(eff);
+    config_settings_clear(&s);
+    /* The profile's retry and timeout over the defaults'; its breaker
+     * the defaults'. */
+    assert_int_equal(config_effective(f.cfg, "fast", &s, &eff), MIG_OK);
+    assert_int_equal(d->retry_attempts, 100);
+    assert_int_equal(d->backoff, AST_BACKOFF_LINEAR);
+    assert_int_equal(d->base_ms, 1);
+    assert_int_equal(d->max_ms, 3600000);
+    assert_int_equal(d->jitter, AST_JITTER_EQUAL);
+    assert_int_equal(d->n_retry_on, 2);
+    assert_string_equal(d->retry_on[0], "Timeout");
+    assert_string_equal(d->retry_on[1], "Conflict");
+    assert_int_equal(d->timeout_ms, 86400000);
+    assert_int_equal(d->breaker_failures, 5);
+    b.len = 0;
+    for (size_t i = 5; i < 8; i++) {
+        const val_t *row = val_list_get(eff, i);
+        const char *from = val_get_str(val_map_get(row, "from", 4), NULL);
+        strbuf_printf(&b, "%s;", strrchr(from, ':') + 1);
+    }
+    assert_string_equal(b.data, "8;9;5;");
+    val_unref(eff);
+    config_settings_clear(&s);
+    /* A profile's map is taken whole: the defaults' keys do not leak in. */
+    assert_int_equal(config_effective(f.cfg, "fixed", &s, NULL), MIG_OK);
+    assert_int_equal(d->retry_attempts, 2);
+    assert_int_equal(d->backoff, AST_BACKOFF_FIXED);
+    assert_int_equal(d->base_ms, 1000);
+    assert_int_equal(d->jitter, AST_JITTER_FULL);
+    assert_int_equal(d->breaker_failures, 10000);
+    assert_int_equal(d->breaker_window_ms, 1);
+    assert_int_equal(d->breaker_cooldown_ms, 86400000);
+    config_settings_clear(&s);
+    strbuf_free(&b);
+    release(&f);
+    /* None set: zero, nothing applies. */
+    assert_int_equal(load(&f, "version: 1\n"), MIG_OK);
+    assert_int_equal(config_effective(f.cfg, NULL, &s, NULL), MIG_OK);
+    assert_int_equal(s.run_defaults.retry_attempts, 0);
+    assert_int_equal(s.run_defaults.timeout_ms, 0);
+    assert_int_equal(s.run_defaults.breaker_failures, 0);
+    config_settings_clear(&s);
+    release(&f);
+}
+
+/* The bounds of the run-wide defaults, each at its limit (taken) and one
+ * past it (refused). */
+static void test_run_defaults_bounds(void **state)
+{
+    (void)state;
+    static const struct { const char *yaml; mig_status_t want; } cases[] = {
+        { "retry: {attempts: 1}", MIG_OK },
+        { "retry: {attempts: 0}", MIG_EINVALID },
+        { "retry: {attempts: 100}", MIG_OK },
+        { "retry: {attempts: 101}", MIG_EINVALID },
+        { "retry: {attempts: 2.5}", MIG_EINVALID },
+        { "retry: {backoff: fixed}", MIG_EINVALID },
+        { "retry: {attempts: 2, base: 1ms, max: 1h}", MIG_OK },
+        { "retry: {attempts: 2, base: 0ms}", MIG_EINVALID },
+        { "retry: {attempts: 2, max: 1h1ms}", MIG_EINVALID },
+        { "retry: {attempts: 2, on: []}", MIG_EINVALID },
+        { "retry: {attempts: 2, on: [Transient, Oops]}", MIG_EINVALID },
+        { "retry: {attempts: 2, jitter: half}", MIG_EINVALID },
+        { "timeout: 1ms", MIG_OK },
+        { "timeout: 0ms", MIG_EINVALID },
+        { "timeout: 1d", MIG_OK },
+        { "timeout: 1d1ms", MIG_EINVALID },
+        { "timeout: 30", MIG_EINVALID },
+        { "breaker: {failures: 1, cooldown: 1ms}", MIG_OK },
+        { "breaker: {failures: 0, cooldown: 1s}", MIG_EINVALID },
+        { "breaker: {failures: 10000, cooldown: 1s}", MIG_OK },
+        { "breaker: {failures: 10001, cooldown: 1s}", MIG_EINVALID },
+        { "breaker: {failures: 5}", MIG_EINVALID },
+        { "breaker: {failures: 5, cooldown: 1s, window: 1d1ms}", MIG_EINVALID },
+        { "breaker: {failures: 5, cooldown: 1s, per: url}", MIG_EINVALID },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "version: 1\ndefaults: {%s}\n",
+                 cases[i].yaml);
+        fixture_t f;
+        mig_status_t st = load(&f, text);
+        if (st != cases[i].want)
+            fail_msg("%s: status %d, not %d", cases[i].yaml, st,
+                     cases[i].want);
+        release(&f);
+    }
+}
+
+/* registries: the profile's entry for a name over defaults' over the
+ * top level's, the others kept; registry("NAME")'s targets relative to
+ * the plan's folder (the same, one below, one beside), absolute when
+ * they share only the root; URLs as written. */
+static void test_registries(void **state)
+{
+    (void)state;
+    fixture_t f;
+    assert_int_equal(load(&f,
+        "version: 1\n"
+        "registries:\n"
+        "  main: {path: state/r.db}\n"
+        "  abs: {path: /srv/reg.db}\n"
+        "  remote: {url: \"https://reg.example/v2\", token: \"${TOK}\"}\n"
+        "defaults:\n"
+        "  registries: {abs: {path: deep/er/x.db}}\n"
+        "profiles:\n"
+        "  staging: {registries: {main: {url: \"http://staging/\"}}}\n"),
+        MIG_OK);
+    char sub[128], beside[128];
+    snprintf(sub, sizeof sub, "%s/plan", f.dir);
+    snprintf(beside, sizeof beside, "%s-beside", f.dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_int_equal(mkdir(beside, 0755), 0);
+    config_settings_t s;
+    assert_int_equal(config_effective(f.cfg, NULL, &s, NULL), MIG_OK);
+    assert_int_equal(s.n_registries, 3);
+    assert_string_equal(s.registries[0].name, "main");
+    assert_string_equal(s.registries[1].name, "remote");
+    assert_non_null(s.registries[1].token);
+    assert_string_equal(s.registries[2].name, "abs");
+    assert_null(s.registries[2].url);
+    char dir[256];
+    const char *const want_in[][2] = {
+        { "main", "state/r.db" }, { "remote", "https://reg.example/v2" },
+        { "abs", "deep/er/x.db" } };
+    snprintf(dir, sizeof dir, "%s/", f.dir);
+    val_t *t = config_registry_targets(&s, dir);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(val_get_str(val_map_get(t, want_in[i][0],
+            strlen(want_in[i][0])), NULL), want_in[i][1]);
+    val_unref(t);
+    snprintf(dir, sizeof dir, "%s/", sub);
+    t = config_registry_targets(&s, dir);
+    assert_string_equal(val_get_str(val_map_get(t, "main", 4), NULL),
+                        "../state/r.db");
+    val_unref(t);
+    snprintf(dir, sizeof dir, "%s/", beside);
+    t = config_registry_targets(&s, dir);
+    char want[512];
+    snprintf(want, sizeof want, "../%s/deep/er/x.db", f.dir + 5);
+    assert_string_equal(val_get_str(val_map_get(t, "abs", 3), NULL), want);
+    val_unref(t);
+    t = config_registry_targets(&s, "/");
+    snprintf(want, sizeof want, "%s/state/r.db", f.dir);
+    assert_string_equal(val_get_str(val_map_get(t, "main", 4), NULL), want);
+    val_unref(t);
+    config_settings_clear(&s);
+    /* An absolute path in a folder that does not exist: absolute. */
+    assert_int_equal(config_effective(f.cfg, "plain", &s, NULL), MIG_OK);
+    free(s.registries[2].path);
+    s.registries[2].path = strdup("/nonexistent-mig/reg.db");
+    t = config_registry_targets(&s, dir);
+    assert_string_equal(val_get_str(val_map_get(t, "abs", 3), NULL),
+                        "/nonexistent-mig/reg.db");
+    val_unref(t);
+    config_settings_clear(&s);
+    /* The profile's main is remote; abs stays the defaults'. */
+    val_t *eff;
+    assert_int_equal(config_effective(f.cfg, "staging", &s, &eff), MIG_OK);
+    assert_int_equal(s.n_registries, 3);
+    assert_string_equal(s.registries[2].name, "main");
+    assert_string_equal(s.registries[2].url, "http://staging/");
+    assert_null(s.registries[2].path);
+    strbuf_t b;
+    strbuf_init(&b);
+    for (size_t i = 0; i < val_len(eff); i++) {
+        const val_t *row = val_list_get(eff, i);
+        const char *key = val_get_str(val_map_get(row, "key", 3), NULL);
+        const char *from = val_get_str(val_map_get(row, "from", 4), NULL);
+        if (strncmp(key, "registries.", 11) == 0)
+            strbuf_printf(&b, "%s@%s;", key + 11, strrchr(from, ':') + 1);
+    }
+    assert_string_equal(b.data, "remote.url@5;remote.token@5;abs.path@7;"
+                                "main.url@9;");
+    strbuf_free(&b);
+    val_unref(eff);
+    config_settings_clear(&s);
+    rmdir(sub);
+    rmdir(beside);
     release(&f);
 }
 
@@ -563,6 +793,9 @@ int main(void)
         cmocka_unit_test(test_undeclared_and_wrong_type),
         cmocka_unit_test(test_settings),
         cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_run_defaults),
+        cmocka_unit_test(test_run_defaults_bounds),
+        cmocka_unit_test(test_registries),
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_deprecated_key),
         cmocka_unit_test(test_references),

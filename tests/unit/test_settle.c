@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "sched_int.h"
+#include "store_versions.h"
 
 /* ---- the store ------------------------------------------------------------ */
 
@@ -59,8 +60,7 @@ static void test_upgrade_from_2(void **state)
     store_close(open_store(STORE_CREATE));
     sql(path, "DROP TABLE processes; ALTER TABLE steps DROP COLUMN args; "
         "DROP TABLE baseline_registries; DROP TABLE baseline_records; "
-        "DROP TABLE run_gauges; DROP TABLE audit; DROP TABLE audit_head; DROP TABLE snapshots; "
-        "ALTER TABLE journal DROP COLUMN outcome; PRAGMA user_version = 2");
+        STORE_UNDO_FROM_6 "PRAGMA user_version = 2");
     store_t *s = open_store(STORE_CREATE);
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     int64_t run = new_run(s, "p", 1, "h");

@@ -5,6 +5,7 @@
  * successful run of a plan is found by path and profile, never a failed,
  * rolled-back or running one. */
 #include "store_fixture.h"
+#include "store_versions.h"
 
 /* What a walk saw: "db=N" and "db kind/name digest" lines. */
 typedef struct walk {
@@ -51,8 +52,7 @@ static void test_upgrade_from_4(void **state)
     (void)state;
     store_close(open_store(STORE_CREATE));
     sql(path, "DROP TABLE baseline_registries; DROP TABLE baseline_records; "
-        "DROP TABLE run_gauges; DROP TABLE audit; DROP TABLE audit_head; DROP TABLE snapshots; "
-        "ALTER TABLE journal DROP COLUMN outcome; PRAGMA user_version = 4");
+        STORE_UNDO_FROM_6 "PRAGMA user_version = 4");
     store_t *s = open_store(STORE_CREATE);
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     int64_t run = new_run(s, "p", 1, "h");

@@ -8,6 +8,7 @@
 #include "journal_fixture.h"
 
 #include "mig_stdlib.h"
+#include "store_versions.h"
 
 /* A step with no times (the report does not read them). */
 static void step(const char *node, const char *item, const char *action,
@@ -326,8 +327,7 @@ static void test_upgrade_from_3(void **state)
     store_close(s);
     sql(path, "ALTER TABLE steps DROP COLUMN args; DROP TABLE "
         "baseline_registries; DROP TABLE baseline_records; "
-        "DROP TABLE run_gauges; DROP TABLE audit; DROP TABLE audit_head; DROP TABLE snapshots; "
-        "ALTER TABLE journal DROP COLUMN outcome; PRAGMA user_version = 3");
+        STORE_UNDO_FROM_6 "PRAGMA user_version = 3");
     s = open_store(STORE_CREATE);
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     val_t *a = json("{\"path\": \"y\"}");

@@ -16,6 +16,7 @@
 
 #include "mig_stdlib.h"
 #include "store_int.h"
+#include "store_versions.h"
 
 static char dir[64];
 static char state_path[128];
@@ -323,10 +324,7 @@ static void test_store_upgrade_from_schema_1(void **state)
                                   "ALTER TABLE steps DROP COLUMN args; "
                                   "DROP TABLE baseline_registries; "
                                   "DROP TABLE baseline_records; "
-                                  "DROP TABLE audit; DROP TABLE audit_head; "
-                                  "DROP TABLE run_gauges; "
-                                  "DROP TABLE snapshots; "
-                                  "ALTER TABLE journal DROP COLUMN outcome; "
+                                  STORE_UNDO_FROM_6
                                   "PRAGMA user_version = 1; "
                                   "UPDATE meta SET value = '1' WHERE key = "
                                   "'schema_version'", NULL, NULL, NULL),

@@ -271,5 +271,14 @@ void stats_put_run(strbuf_t *b, const val_t *v, bool plan_read)
         TABLE(b, cli_at(v, "endpoints"), host_cols);
     else
         strbuf_puts(b, "  no http.request steps\n");
-    strbuf_puts(b, "\nJournal commit time: not recorded by the state store\n");
+    const val_t *jc = cli_at(v, "journal_commits");
+    if (jc && val_type(jc) == VAL_MAP)
+        strbuf_printf(b, "\nJournal commits: %" PRId64 ", %.3f ms in all "
+                      "(mean %.3f ms), as the run's last process timed "
+                      "them\n", cli_int_at(jc, "commits"),
+                      val_get_number(cli_at(jc, "total_ms")),
+                      val_get_number(cli_at(jc, "mean_ms")));
+    else
+        strbuf_puts(b, "\nJournal commits: not timed (the run's process "
+                    "recorded none)\n");
 }

@@ -20,6 +20,13 @@ static const char *str_at(const val_t *m, const char *key)
     return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : NULL;
 }
 
+/* str_at for printing: "?" when the field is missing. */
+static const char *text_at(const val_t *m, const char *key)
+{
+    const char *s = str_at(m, key);
+    return s ? s : "?";
+}
+
 static val_t *at(const val_t *m, const char *key)
 {
     return m && val_type(m) == VAL_MAP ? val_map_get(m, key, strlen(key))
@@ -164,7 +171,7 @@ static void put_reasons(strbuf_t *b, const val_t *reasons)
     for (size_t i = 0; reasons && i < val_len(reasons); i++) {
         val_t *r = val_list_get(reasons, i);
         strbuf_printf(b, "%s%s", i ? ", " : "; because ",
-                      str_at(r, "feature"));
+                      text_at(r, "feature"));
         val_t *v = at(r, "value"), *c = at(r, "contribution");
         /* The fallback's reason: its value says it all. */
         if (v && val_type(v) == VAL_STRING && c && val_type(c) == VAL_NULL)
@@ -184,14 +191,14 @@ static void print_files(strbuf_t *b, const val_t *files, const val_t *info)
 {
     size_t per[ANALYZE_N_CLASSES] = { 0 }, tools = 0;
     strbuf_printf(b, "model: %s, trained %s on %" PRId64 " labelled tools\n",
-                  str_at(info, "kind"), str_at(info, "trained"),
+                  text_at(info, "kind"), text_at(info, "trained"),
                   (int64_t)num_at(info, "rows"));
     for (size_t i = 0; i < val_len(files); i++) {
         val_t *f = val_list_get(files, i);
         const char *fmt = str_at(f, "format");
-        strbuf_printf(b, "\n%s (%s): %s, %s\n", str_at(f, "path"),
-                      fmt ? fmt : "no format", str_at(f, "class"),
-                      str_at(f, "band"));
+        strbuf_printf(b, "\n%s (%s): %s, %s\n", text_at(f, "path"),
+                      fmt ? fmt : "no format", text_at(f, "class"),
+                      text_at(f, "band"));
         val_t *l = at(f, "tools");
         for (size_t j = 0; l && j < val_len(l); j++) {
             val_t *t = val_list_get(l, j);
@@ -280,7 +287,7 @@ static void print_evaluation(strbuf_t *b, const val_t *e)
     val_t *cl = at(e, "classes");
     for (size_t i = 0; cl && i < val_len(cl); i++) {
         val_t *c = val_list_get(cl, i);
-        strbuf_printf(b, "%-10s ", str_at(c, "class"));
+        strbuf_printf(b, "%-10s ", text_at(c, "class"));
         size_t at0 = b->len;
         put_share(b, at(c, "precision"));
         strbuf_printf(b, "%*s", (int)(9 - (b->len - at0)), "");

@@ -3,7 +3,8 @@
 # on stores with each kind of damage (docs/doctor.md), compared with the
 # goldens tests/cli/doctor/NAME.expected: the output with the temporary
 # folder written DIR, the host HOST, the free bytes N and SQLite's cell
-# offsets A..B (they move with the length of a pid), then
+# offsets A..B and the count of integrity problems N problems (they move
+# with the length of a pid and the rows around the damage), then
 # "exit: N". --update rewrites the goldens.
 MIG=$1
 golden=$2/tests/cli/doctor
@@ -63,7 +64,8 @@ check() {
   out=$(cd "$d/$name" && env "$@" "$MIG" doctor $DOCTOR_ARGS 2>&1; echo "exit: $?")
   out=$(printf '%s\n' "$out" | sed -e "s|$d/$name|DIR|g" -e "s|$d/|TMP/|g" -e "s|$host|HOST|g" \
         -e 's/[0-9][0-9]* bytes free/N bytes free/' \
-        -e 's/out of range [0-9]*\.\.[0-9]*/out of range A..B/')
+        -e 's/out of range [0-9]*\.\.[0-9]*/out of range A..B/' \
+        -e 's/damaged ([0-9][0-9]* problems)/damaged (N problems)/')
   if [ "$update" = "--update" ]; then
     printf '%s\n' "$out" > "$golden/$name.expected"
   fi

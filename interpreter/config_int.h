@@ -46,4 +46,10 @@ uint32_t config_line(const config_t *c, const char *path);
  * its milliseconds to *MS. */
 bool config_duration(const char *text, int64_t *ms);
 
+/* Resolves reference V (config_is_ref) into *OUT, as config_resolve_refs
+ * does, without a message: MIG_EINVALID with WHY naming the source that
+ * failed (never a byte of the value), or MIG_ENOMEM. */
+mig_status_t config_ref_resolve(const val_t *v, const char *dir, val_t **out,
+                                strbuf_t *why);
+
 #endif

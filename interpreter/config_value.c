@@ -91,33 +91,44 @@ static bool env_text(const char *v, strbuf_t *b, strbuf_t *missing)
     return true;
 }
 
+mig_status_t config_ref_resolve(const val_t *v, const char *dir, val_t **out,
+                                strbuf_t *why)
+{
+    *out = NULL;
+    if (val_type(v) == VAL_MAP) {
+        val_t *source = ref_source(v, dir);
+        mig_status_t st = source ? secret_resolve(source, out, why)
+                                 : MIG_ENOMEM;
+        val_unref(source);
+        return st;
+    }
+    strbuf_t text, missing;
+    strbuf_init(&text);
+    strbuf_init(&missing);
+    mig_status_t st = MIG_OK;
+    if (!env_text(val_get_str(v, NULL), &text, &missing)) {
+        strbuf_printf(why, "the environment variable '%s' is not set",
+                      missing.data ? missing.data : "");
+        st = MIG_EINVALID;
+    } else if (text.oom || !(*out = val_string(text.data ? text.data : "",
+                                               text.len))) {
+        st = MIG_ENOMEM;
+    }
+    if (text.data)
+        explicit_bzero(text.data, text.len);
+    strbuf_free(&text);
+    strbuf_free(&missing);
+    return why->oom ? MIG_ENOMEM : st;
+}
+
 mig_status_t config_resolve_refs(const char *name, const val_t *v,
                                  const char *dir, src_t *src,
                                  const src_span_t *at, diag_list_t *diags,
                                  val_t **out)
 {
-    *out = NULL;
-    strbuf_t why, text;
+    strbuf_t why;
     strbuf_init(&why);
-    strbuf_init(&text);
-    mig_status_t st;
-    if (val_type(v) == VAL_MAP) {
-        val_t *source = ref_source(v, dir);
-        st = source ? secret_resolve(source, out, &why) : MIG_ENOMEM;
-        val_unref(source);
-    } else if (env_text(val_get_str(v, NULL), &text, &why)) {
-        st = text.oom || !(*out = val_string(text.data ? text.data : "",
-                                             text.len))
-             ? MIG_ENOMEM : MIG_OK;
-    } else {
-        strbuf_t named;
-        strbuf_init(&named);
-        strbuf_printf(&named, "the environment variable '%s' is not set",
-                      why.data ? why.data : "");
-        strbuf_free(&why);
-        why = named;
-        st = MIG_EINVALID;
-    }
+    mig_status_t st = config_ref_resolve(v, dir, out, &why);
     if (st == MIG_EINVALID) {
         val_t *shown = config_ref_text(v);
         diag_t *d = diag_add(diags, DIAG_ERROR, src, at, "parameter '%s' is "
@@ -128,9 +139,6 @@ mig_status_t config_resolve_refs(const char *name, const val_t *v,
                   "value with --param %s=VALUE", name);
         val_unref(shown);
     }
-    if (text.data)
-        explicit_bzero(text.data, text.len);
-    strbuf_free(&text);
     strbuf_free(&why);
     return diags->out_of_memory ? MIG_ENOMEM : st;
 }

@@ -1216,6 +1216,16 @@ mig_status_t config_resolve_refs(const char *name, const val_t *v,
  * hold it, else absolute. NULL when out of memory. */
 val_t *config_registry_targets(const config_settings_t *s,
                                const char *plan_dir);
+/* The bearer tokens of S's remote registries (S made by config_effective
+ * of C for PROFILE), resolved for a run (docs/configuration.md,
+ * "registries"): a new map *OUT from each URL (less trailing slashes) to
+ * its token, a secret whose recipe names its sources (a ${NAME} text
+ * too). When one cannot be resolved, or two registries of one URL have
+ * different tokens: MIG_EINVALID, each said at the token's place in C's
+ * file, *OUT NULL. MIG_ENOMEM. */
+mig_status_t config_registry_tokens(const config_t *c, const char *profile,
+                                    const config_settings_t *s,
+                                    diag_list_t *diags, val_t **out);
 /* Binds the registries registry("NAME") finds (a map NAME -> target, as
  * config_registry_targets makes them; borrowed, kept alive by the
  * caller) in ENV, for the scopes under it. */

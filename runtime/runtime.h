@@ -631,6 +631,14 @@ typedef struct run_options {
     /* What registry("NAME") gives (config_registry_targets), or NULL:
      * mig.yaml names none. */
     const val_t *registries;
+    /* Fills in, from mig.yaml, an argument a step's call leaves out (a
+     * remote registry's token: stdlib_registry_fill): called with the
+     * call's bound arguments *ARGS of ROW before anything is journaled
+     * or checked, it replaces *ARGS (taking it) by a new map when it adds
+     * one. MIG_OK or MIG_ENOMEM. NULL: nothing is filled in. */
+    mig_status_t (*fill_args)(const void *data, const action_t *row,
+                              val_t **args);
+    const void *fill_data;
     /* mig.yaml's alerts (docs/alerts.md), or NULL: none; and what delivers
      * a firing's payload to their notifiers (NULL: journaled only). */
     const config_alerts_t *alerts;

@@ -505,7 +505,8 @@ static void journal_then_run(struct step_call *c, store_journal_kind_t kind,
 /* ---- steps ------------------------------------------------------------------- */
 
 /* Evaluates the arguments of CALL (an AST call) in T and binds them to
- * ROW's; NULL when that failed (raised). */
+ * ROW's, with what the run's fill_args adds (mig.yaml's registry
+ * tokens); NULL when that failed (raised). */
 static val_t *eval_args(task_t *t, uint32_t n, const ast_node_t *call,
                         const action_t *row, const char *name)
 {
@@ -530,6 +531,14 @@ static val_t *eval_args(task_t *t, uint32_t n, const ast_node_t *call,
         if (st != MIG_OK)
             task_fail(t, n, "ParamMismatch", "%s", d.len ? d.items[0].message
                                                          : "out of memory");
+        else if (r->opts->fill_args
+                 && r->opts->fill_args(r->opts->fill_data, row, &args)
+                    != MIG_OK) {
+            r->fatal = true;
+            task_fail(t, n, "Permanent", "out of memory");
+            val_unref(args);
+            args = NULL;
+        }
         diag_list_free(&d);
     }
     for (uint32_t i = 0; i < k; i++)

@@ -214,6 +214,18 @@ mig_status_t registry_drift(action_ctx_t *c, blobs_t *blobs, const char *db,
 mig_status_t registry_drift_fix(const val_t *drifts, const char *plan,
                                 int64_t run, strbuf_t *out);
 
+/* ---- mig.yaml's remote registry tokens (registry/registry_remote.c) ---- */
+
+/* A run's fill_args (runtime.h; docs/configuration.md, "registries"):
+ * a registry action's call whose db is a remote registry's URL and that
+ * gives no token of its own gets the one TOKENS (a map, as
+ * config_registry_tokens makes it; NULL: none) has for that URL (less
+ * trailing slashes): *ARGS is replaced by a copy with it, so that the
+ * journal keeps its recipe as for a token the plan gives. MIG_OK or
+ * MIG_ENOMEM. */
+mig_status_t stdlib_registry_fill(const void *tokens, const action_t *row,
+                                  val_t **args);
+
 /* The time each notifier of an alert has to finish (ms). */
 #define ALERT_NOTIFY_MS 10000
 /* Delivers PAYLOAD, the JSON of an alert's firing, to CFG's notifiers

@@ -65,6 +65,40 @@ mig_status_t registry_remote_args_ok(action_ctx_t *c, const char *action,
                   : MIG_OK;
 }
 
+/* Whether ROW takes a token: a registry action of this file's table. */
+static bool takes_token(const action_t *row)
+{
+    if (strncmp(row->name, "registry.", 9) != 0)
+        return false;
+    for (const action_arg_t *a = row->args; a && a->name; a++)
+        if (strcmp(a->name, "token") == 0)
+            return true;
+    return false;
+}
+
+mig_status_t stdlib_registry_fill(const void *tokens, const action_t *row,
+                                  val_t **args)
+{
+    const char *db = stdlib_arg_str(*args, "db");
+    if (!tokens || !takes_token(row) || stdlib_arg(*args, "token")
+        || !registry_remote_db(db))
+        return MIG_OK;          /* the plan's own token wins */
+    size_t n = strlen(db);
+    while (n && db[n - 1] == '/')
+        n--;
+    val_t *tok = val_map_get(tokens, db, n);
+    if (!tok)
+        return MIG_OK;
+    val_t *filled = val_copy(*args);
+    if (!filled || val_map_set(filled, "token", 5, tok) != MIG_OK) {
+        val_unref(filled);
+        return MIG_ENOMEM;
+    }
+    val_unref(*args);
+    *args = filled;
+    return MIG_OK;
+}
+
 /* ---- requests ------------------------------------------------------------- */
 
 void remote_op_free(remote_op_t *op)

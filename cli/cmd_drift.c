@@ -22,6 +22,10 @@ typedef struct drift {
     val_t *results;             /* list of registry_drift results */
     size_t changes;
     bool oom;
+    /* What the fix names registry("NAME"): target -> name (NULL: none),
+     * and the profile of mig.yaml that gives them (NULL: none). */
+    val_t *names;
+    const char *names_profile;
 } drift_t;
 
 /* ---- the baseline ------------------------------------------------------- */
@@ -238,12 +242,35 @@ static bool beside(const char *plan, const char *out)
     return same;
 }
 
+/* What registry("NAME") gives the plan at PLAN under SET, turned around
+ * for the fix (docs/drift.md, "The fix"): a new map from each target to
+ * the first of SET's names that gives it; NULL when out of memory. */
+static val_t *registry_names(const config_settings_t *set, const char *plan)
+{
+    char *dir = cli_dir_of(plan);
+    val_t *targets = dir ? config_registry_targets(set, dir) : NULL;
+    val_t *names = targets ? val_map_new(val_len(targets)) : NULL;
+    for (size_t i = 0; names && i < val_len(targets); i++) {
+        size_t len;
+        const char *t = val_get_str(val_map_value(targets, i), &len);
+        if (!val_map_get(names, t, len)
+            && val_map_set(names, t, len, val_map_key(targets, i)) != MIG_OK) {
+            val_unref(names);
+            names = NULL;
+        }
+    }
+    val_unref(targets);
+    free(dir);
+    return names;
+}
+
 /* Writes the fix of D to OUT (NULL: stdout). */
 static int write_fix(const drift_t *d, const char *out)
 {
     strbuf_t b;
     strbuf_init(&b);
-    int rc = registry_drift_fix(d->results, d->plan, d->run, &b) == MIG_OK
+    int rc = registry_drift_fix(d->results, d->plan, d->run, d->names,
+                                d->names_profile, &b) == MIG_OK
         ? EXIT_CLEAN : EXIT_USAGE;
     if (rc != EXIT_CLEAN)
         fprintf(stderr, "mig drift: error: out of memory\n");
@@ -253,8 +280,11 @@ static int write_fix(const drift_t *d, const char *out)
         fwrite(b.data, 1, b.len, stdout);
     strbuf_free(&b);
     if (rc == EXIT_CLEAN && out)
-        printf("wrote %s: review it, then `mig run %s` brings the registr%s "
-               "back\n", out, out, val_len(d->results) == 1 ? "y" : "ies");
+        printf("wrote %s: review it, then `mig run %s%s%s%s` brings the "
+               "registr%s back\n", out, d->names_profile ? "--profile " : "",
+               d->names_profile ? d->names_profile : "",
+               d->names_profile ? " " : "", out, val_len(d->results) == 1
+               ? "y" : "ies");
     return rc;
 }
 
@@ -306,11 +336,17 @@ int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args)
                                                   d.profile, NULL, 0, &diags,
                                                   &params) != MIG_OK)
         rc = EXIT_USAGE;
-    if (rc == EXIT_CLEAN && config_effective(cfg, d.profile, &set, NULL)
-                            != MIG_OK) {
+    if (rc == EXIT_CLEAN && (config_effective(cfg, d.profile, &set, NULL)
+                             != MIG_OK
+                             || !(d.names = registry_names(&set, d.plan)))) {
         diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
         rc = EXIT_USAGE;
     }
+    /* A profile of mig.yaml may map the names to other registries: the
+     * fix runs with it. */
+    if (rc == EXIT_CLEAN && d.profile && config_has_profile(cfg, d.profile)
+        && val_len(d.names))
+        d.names_profile = d.profile;
     params_free(params);
     cli_plan_free(&p);
     char real[PATH_MAX];
@@ -365,6 +401,7 @@ int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = EXIT_ATTENTION;
     val_unref(d.base);
     val_unref(d.results);
+    val_unref(d.names);
     free(dir);
     strbuf_free(&state);
     config_settings_clear(&set);

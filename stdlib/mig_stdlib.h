@@ -210,9 +210,14 @@ mig_status_t registry_drift(action_ctx_t *c, blobs_t *blobs, const char *db,
  * results made WITH_RECORDS) of run RUN of the plan PLAN: a checkpoint,
  * then per change a registry.delete of the record there (added or
  * changed) and a registry.put of the kept one (removed or changed), and a rollback to
- * the checkpoint on failure. MIG_OK or MIG_ENOMEM. */
+ * the checkpoint on failure. A db that NAMES (a map from db to a
+ * registry name of mig.yaml; NULL: none) has is written
+ * registry("NAME"); PROFILE (NULL: none), the mig.yaml profile that
+ * gives those names their targets, is named in the comment on how to
+ * run it. MIG_OK or MIG_ENOMEM. */
 mig_status_t registry_drift_fix(const val_t *drifts, const char *plan,
-                                int64_t run, strbuf_t *out);
+                                int64_t run, const val_t *names,
+                                const char *profile, strbuf_t *out);
 
 /* ---- mig.yaml's remote registry tokens (registry/registry_remote.c) ---- */
 

@@ -2,8 +2,9 @@
  * "The fix"): for each registry that drifted, a registry.put of every
  * changed and removed record as the baseline kept it (a changed one
  * deleted first), and a registry.delete of every added one, after a checkpoint that a failure
- * rolls back to. It is written for review and run with `mig run`; nothing
- * here applies it. */
+ * rolls back to; a registry of mig.yaml named registry("NAME"), so that
+ * the run gives it mig.yaml's target and token. It is written for review
+ * and run with `mig run`; nothing here applies it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,11 +53,29 @@ static void put_literal(strbuf_t *out, const val_t *v, int depth)
     strbuf_putc(out, map ? '}' : ']');
 }
 
+/* Appends the db of registry DB: registry("NAME") when NAMES (a map
+ * from db to the name of mig.yaml that gives it, or NULL) has it, else
+ * DB quoted. */
+static void put_db(strbuf_t *out, const char *db, const val_t *names)
+{
+    const val_t *name = names ? val_map_get(names, db, strlen(db)) : NULL;
+    if (name) {
+        size_t len;
+        const char *s = val_get_str(name, &len);
+        strbuf_puts(out, "registry(");
+        strbuf_put_quoted(out, s, len);
+        strbuf_putc(out, ')');
+    } else {
+        strbuf_put_quoted(out, db, strlen(db));
+    }
+}
+
 /* Appends the steps that undo change CH of registry DB, the N-th: an
  * added record is deleted; a removed one put back; a changed one deleted
  * and put back, since a put keeps a record whose stored digest is the
  * same (an edit behind mig's back leaves the digest as it was). */
-static void put_steps(strbuf_t *out, const char *db, const val_t *ch, size_t n)
+static void put_steps(strbuf_t *out, const char *db, const val_t *names,
+                      const val_t *ch, size_t n)
 {
     const char *change = stdlib_arg_str(ch, "change");
     const char *kind = stdlib_arg_str(ch, "kind");
@@ -64,7 +83,7 @@ static void put_steps(strbuf_t *out, const char *db, const val_t *ch, size_t n)
     strbuf_printf(out, "    # %s since the run: %s %s\n", change, kind, name);
     if (strcmp(change, "removed") != 0) {
         strbuf_printf(out, "    step remove_%zu = registry.delete(db: ", n);
-        strbuf_put_quoted(out, db, strlen(db));
+        put_db(out, db, names);
         strbuf_puts(out, ", kind: ");
         strbuf_put_quoted(out, kind, strlen(kind));
         strbuf_puts(out, ", name: ");
@@ -74,20 +93,22 @@ static void put_steps(strbuf_t *out, const char *db, const val_t *ch, size_t n)
     if (strcmp(change, "added") == 0)
         return;
     strbuf_printf(out, "    step restore_%zu = registry.put(\n      db: ", n);
-    strbuf_put_quoted(out, db, strlen(db));
+    put_db(out, db, names);
     strbuf_puts(out, ",\n      record: ");
     put_literal(out, stdlib_arg(ch, "record"), 3);
     strbuf_puts(out, "\n    )\n");
 }
 
 mig_status_t registry_drift_fix(const val_t *drifts, const char *plan,
-                                int64_t run, strbuf_t *out)
+                                int64_t run, const val_t *names,
+                                const char *profile, strbuf_t *out)
 {
     strbuf_printf(out, "# Written by `mig drift --fix` for %s: brings back "
                   "the records of\n# its registries as its run %lld left "
-                  "them. Review it, then run it with\n# `mig run` from this "
-                  "folder; a failure rolls every change back.\n", plan,
-                  (long long)run);
+                  "them. Review it, then run it with\n# `mig run%s%s` from "
+                  "this folder; a failure rolls every change back.\n", plan,
+                  (long long)run, profile ? " --profile " : "",
+                  profile ? profile : "");
     strbuf_puts(out, "migration \"drift-fix\" {\n  version     \"1.0.0\"\n"
                      "  description ");
     strbuf_t d;
@@ -103,7 +124,7 @@ mig_status_t registry_drift_fix(const val_t *drifts, const char *plan,
         const char *db = stdlib_arg_str(r, "db");
         const val_t *changes = stdlib_arg(r, "changes");
         for (size_t j = 0; j < val_len(changes); j++)
-            put_steps(out, db, val_list_get(changes, j), ++n);
+            put_steps(out, db, names, val_list_get(changes, j), ++n);
     }
     strbuf_puts(out, "  }\n\n  on failure rollback to before_fix\n}\n");
     return out->oom ? MIG_ENOMEM : MIG_OK;

@@ -304,11 +304,10 @@ static void lost_object(void **st)
     val_unref(base);
 }
 
-static void fix_plan(void **st)
+/* DRIFTS with one registry DB that has three changes of tool echo
+ * (changed, removed, added), the first two keeping REC. */
+static val_t *three_changes(const char *db, val_t *rec)
 {
-    (void)st;
-    val_t *rec = with(tool("echo", "a \"${x}\"\nb", "a.json"), "n",
-                      "[1, 2.5, true, null, {}]");
     val_t *chs = val_list_new(3);
     const char *kinds[] = { "changed", "removed", "added" };
     for (size_t i = 0; i < 3; i++) {
@@ -325,14 +324,38 @@ static void fix_plan(void **st)
         assert_int_equal(val_list_push_take(chs, c), MIG_OK);
     }
     val_t *r = val_map_new(2);
-    assert_int_equal(val_map_set_take(r, "db", 2, val_cstring("reg.db")),
-                     MIG_OK);
+    assert_int_equal(val_map_set_take(r, "db", 2, val_cstring(db)), MIG_OK);
     assert_int_equal(val_map_set_take(r, "changes", 7, chs), MIG_OK);
+    return r;
+}
+
+/* Fails unless TEXT parses as a plan. */
+static void parses(const char *text)
+{
+    diag_list_t d;
+    diag_list_init(&d);
+    src_t *src = src_from_memory("fix.mig", text, strlen(text));
+    arena_t *a = arena_new();
+    ast_plan_t *plan = NULL;
+    assert_int_equal(grammar_parse(src, a, &d, &plan), MIG_OK);
+    assert_int_equal(d.errors, 0);
+    arena_free(a);
+    src_free(src);
+    diag_list_free(&d);
+}
+
+static void fix_plan(void **st)
+{
+    (void)st;
+    val_t *rec = with(tool("echo", "a \"${x}\"\nb", "a.json"), "n",
+                      "[1, 2.5, true, null, {}]");
     val_t *drifts = val_list_new(1);
-    assert_int_equal(val_list_push_take(drifts, r), MIG_OK);
+    assert_int_equal(val_list_push_take(drifts, three_changes("reg.db", rec)),
+                     MIG_OK);
     strbuf_t b;
     strbuf_init(&b);
-    assert_int_equal(registry_drift_fix(drifts, "plan.mig", 7, &b), MIG_OK);
+    assert_int_equal(registry_drift_fix(drifts, "plan.mig", 7, NULL, NULL,
+                                        &b), MIG_OK);
     strbuf_putc(&b, '\0');
     const char *want[] = {
         "its registries as its run 7 left them.",
@@ -358,17 +381,58 @@ static void fix_plan(void **st)
         if (!strstr(b.data, want[i]))
             fail_msg("missing:\n%s\nin:\n%s", want[i], b.data);
     /* It parses as a plan. */
-    diag_list_t d;
-    diag_list_init(&d);
-    src_t *src = src_from_memory("fix.mig", b.data, strlen(b.data));
-    arena_t *a = arena_new();
-    ast_plan_t *plan = NULL;
-    assert_int_equal(grammar_parse(src, a, &d, &plan), MIG_OK);
-    assert_int_equal(d.errors, 0);
-    arena_free(a);
-    src_free(src);
-    diag_list_free(&d);
+    parses(b.data);
     strbuf_free(&b);
+    val_unref(drifts);
+    val_unref(rec);
+}
+
+/* A registry of mig.yaml is written registry("NAME"), the others as
+ * their path; the profile that gives the names is named in how to run
+ * it (docs/drift.md, "The fix"). */
+static void fix_plan_named(void **st)
+{
+    (void)st;
+    val_t *rec = tool("echo", "Echoes", "a.json");
+    val_t *drifts = val_list_new(2);
+    assert_int_equal(val_list_push_take(drifts, three_changes("../st/r.db",
+                                                              rec)), MIG_OK);
+    assert_int_equal(val_list_push_take(drifts, three_changes("other.db",
+                                                              rec)), MIG_OK);
+    val_t *names = val_map_new(2);
+    assert_int_equal(val_map_set_take(names, "../st/r.db", 10,
+                                      val_cstring("main")), MIG_OK);
+    assert_int_equal(val_map_set_take(names, "x.db", 4, val_cstring("x")),
+                     MIG_OK);
+    strbuf_t b;
+    strbuf_init(&b);
+    assert_int_equal(registry_drift_fix(drifts, "plan.mig", 7, names,
+                                        "staging", &b), MIG_OK);
+    strbuf_putc(&b, '\0');
+    const char *want[] = {
+        "# `mig run --profile staging` from this folder;",
+        "    step remove_1 = registry.delete(db: registry(\"main\"), kind: "
+        "\"tool\", name: \"echo\")\n"
+        "    step restore_1 = registry.put(\n"
+        "      db: registry(\"main\"),\n",
+        "    step remove_3 = registry.delete(db: registry(\"main\"), kind: ",
+        "    step remove_4 = registry.delete(db: \"other.db\", kind: ",
+        "    step restore_5 = registry.put(\n      db: \"other.db\",\n",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        if (!strstr(b.data, want[i]))
+            fail_msg("missing:\n%s\nin:\n%s", want[i], b.data);
+    assert_null(strstr(b.data, "\"../st/r.db\""));
+    assert_null(strstr(b.data, "registry(\"x\")"));
+    parses(b.data);
+    /* Without a profile, the comment says plain `mig run`. */
+    b.len = 0;
+    assert_int_equal(registry_drift_fix(drifts, "plan.mig", 7, names, NULL,
+                                        &b), MIG_OK);
+    strbuf_putc(&b, '\0');
+    assert_non_null(strstr(b.data, "# `mig run` from this folder;"));
+    strbuf_free(&b);
+    val_unref(names);
     val_unref(drifts);
     val_unref(rec);
 }
@@ -378,7 +442,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(compare_sets), T(compare_empty_and_identical), T(drift_of_a_store),
-        T(lost_object), T(fix_plan), T(drift_text_from_bytes),
+        T(lost_object), T(fix_plan), T(fix_plan_named), T(drift_text_from_bytes),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

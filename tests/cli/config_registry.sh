@@ -5,10 +5,16 @@
 # gives (relative to the plan's folder), mig run writes it there, a
 # profile that maps the name to another registry writes that one, mig
 # config show shows the layered registries, mig drift reads mig.yaml's
-# profiles and compares each profile's registry, a remote registry's URL
-# is given as written.
+# profiles and compares each profile's registry and --fix names it
+# registry("NAME") (golden drift/fix_named.mig; UPDATE=1 rewrites it), a
+# remote registry's URL is given as written, and a run resolves its
+# token first: without the token's variable nothing runs.
 MIG=$1
 . "$2/tests/runtime/lib.sh"
+gold=$2/tests/cli/drift
+# The remote registry's token (a run resolves it before anything else).
+REG_TOKEN=t0k3n-cfg-reg
+export REG_TOKEN
 
 d=$(mktemp -d "${TMPDIR:-/tmp}/mig-config-registry.XXXXXX")
 trap 'rm -rf "$d"' EXIT
@@ -45,6 +51,13 @@ holds 'https://registry.example/v2'
 expect 0 "$MIG" plan plan/p.mig --profile staging && ok
 holds 'would create registry:../state/staging.db#tool/echo: add'
 
+# 1b. the token of a remote registry cannot be resolved: no run starts.
+expect 1 env -u REG_TOKEN "$MIG" run -q plan/p.mig && ok
+holds "plan/../mig.yaml:5:55: error: the token of registry 'remote' is the reference secret:env:REG_TOKEN, which cannot be resolved: the environment variable 'REG_TOKEN' is not set"
+holds "hint: nothing was run; fix the source: a run resolves the token of every remote registry of mig.yaml first"
+[ ! -e plan/.mig ] && [ ! -e state/registry.db ] && ok \
+  || bad "a run whose token cannot be resolved left a store or a registry"
+
 # 2. run writes the registry the name gives, per profile.
 expect 0 "$MIG" run -q plan/p.mig && ok
 [ -f state/registry.db ] && [ ! -e state/staging.db ] && ok \
@@ -68,6 +81,16 @@ holds '../state/registry.db: unchanged (1 record)'
 rm state/staging.db
 expect 10 "$MIG" drift plan/p.mig --profile staging && ok
 holds '../state/staging.db: 1 change'
+# --fix names the registry as the plan does, for the profile that maps
+# it: run so, it puts the record back in state/staging.db.
+expect 10 "$MIG" drift plan/p.mig --profile staging --fix -o plan/fix.mig && ok
+holds 'wrote plan/fix.mig: review it, then `mig run --profile staging plan/fix.mig` brings the registry back'
+OUT=$(cat plan/fix.mig)
+golden "$gold" fix_named.mig
+expect 0 "$MIG" run -q plan/fix.mig --profile staging && ok
+[ -f state/staging.db ] && ok || bad "the fix did not write state/staging.db"
+expect 0 "$MIG" drift plan/p.mig --profile staging && ok
+holds '../state/staging.db: unchanged (1 record)'
 expect 2 "$MIG" drift plan/p.mig --profile qa && ok
 holds "the profiles of mig.yaml and the plan are 'staging'"
 expect 0 "$MIG" drift --no-config plan/p.mig --state plan/.mig/state.db && ok

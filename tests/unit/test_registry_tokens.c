@@ -1,0 +1,338 @@
+/* test_registry_tokens.c: mig.yaml's remote registry tokens for a run
+ * (docs/configuration.md, "registries"): config_registry_tokens resolves
+ * each remote registry's token of the run's profile into a secret whose
+ * recipe names its sources, keyed by its URL, and says one that cannot
+ * be resolved at the token's place in the layer that gives the
+ * registry; stdlib_registry_fill gives it to a registry action's call
+ * whose db is that URL and that names no token of its own. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_int.h"
+#include "json_fixture.h"
+#include "mig_stdlib.h"
+
+typedef struct fixture {
+    char dir[64];
+    char path[96];
+    diag_list_t diags;
+    config_t *cfg;
+    config_settings_t set;
+} fixture_t;
+
+static void write_text(const char *path, const char *text, mode_t mode)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
+/* Writes TEXT as mig.yaml in a new folder, loads it and lays it out for
+ * PROFILE (NULL: none). */
+static void load(fixture_t *f, const char *text, const char *profile)
+{
+    memset(f, 0, sizeof(*f));
+    diag_list_init(&f->diags);
+    strcpy(f->dir, "/tmp/mig-tokens-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/mig.yaml", f->dir);
+    write_text(f->path, text, 0644);
+    assert_int_equal(config_load(f->path, &f->diags, &f->cfg), MIG_OK);
+    assert_int_equal(config_effective(f->cfg, profile, &f->set, NULL),
+                     MIG_OK);
+}
+
+static void release(fixture_t *f)
+{
+    config_settings_clear(&f->set);
+    diag_list_free(&f->diags);     /* before the source its items name */
+    config_free(f->cfg);
+    char tok[96];
+    snprintf(tok, sizeof tok, "%s/tok", f->dir);
+    unlink(tok);
+    unlink(f->path);
+    rmdir(f->dir);
+}
+
+/* The bytes of secret V. */
+static const char *bytes_of(const val_t *v)
+{
+    const char *b;
+    size_t len;
+    strbuf_t why;
+    strbuf_init(&why);
+    assert_int_equal(val_type(v), VAL_SECRET);
+    assert_int_equal(val_secret_reveal(v, &b, &len, &why), MIG_OK);
+    strbuf_free(&why);
+    return b;
+}
+
+/* Fails unless the recipe of secret V is the JSON text WANT. */
+static void recipe_is(const val_t *v, const char *want)
+{
+    strbuf_t r;
+    strbuf_init(&r);
+    val_to_json(val_secret_recipe(v), &r, 0);
+    assert_string_equal(r.data, want);
+    strbuf_free(&r);
+}
+
+/* Each form of reference, keyed by its URL less trailing slashes; the
+ * registries without a token, and embedded ones, have none. */
+static void tokens_resolved(void **state)
+{
+    (void)state;
+    fixture_t f;
+    setenv("TOK_A", "alpha-s3cr3t", 1);
+    setenv("TOK_B", "beta", 1);
+    load(&f, "version: 1\n"
+             "registries:\n"
+             "  env: {url: \"http://a.example/v2/\", token: {secret: {env: TOK_A}}}\n"
+             "  text: {url: \"http://b.example\", token: \"x-${TOK_A}-${TOK_B}\"}\n"
+             "  file: {url: \"http://c.example\", token: {secret: {file: tok}}}\n"
+             "  bare: {url: \"http://d.example\"}\n"
+             "  local: {path: r.db}\n", NULL);
+    char tok[96];
+    snprintf(tok, sizeof tok, "%s/tok", f.dir);
+    write_text(tok, "file-s3cr3t\n", 0600);
+    val_t *t = NULL;
+    assert_int_equal(config_registry_tokens(f.cfg, NULL, &f.set, &f.diags,
+                                            &t), MIG_OK);
+    assert_int_equal(f.diags.len, 0);
+    assert_int_equal(val_len(t), 3);
+    assert_null(val_map_get(t, "http://a.example/v2/", 20));
+    const val_t *a = val_map_get(t, "http://a.example/v2", 19);
+    assert_string_equal(bytes_of(a), "alpha-s3cr3t");
+    recipe_is(a, "[{\"env\":\"TOK_A\"}]");
+    /* A ${NAME} text is a secret too, its recipe its parts. */
+    const val_t *b = val_map_get(t, "http://b.example", 16);
+    assert_string_equal(bytes_of(b), "x-alpha-s3cr3t-beta");
+    recipe_is(b, "[\"x-\",{\"env\":\"TOK_A\"},\"-\",{\"env\":\"TOK_B\"}]");
+    /* A relative file from mig.yaml's folder, kept absolute. */
+    const val_t *c = val_map_get(t, "http://c.example", 16);
+    assert_string_equal(bytes_of(c), "file-s3cr3t");
+    char want[160];
+    snprintf(want, sizeof want, "[{\"file\":\"%s\"}]", tok);
+    recipe_is(c, want);
+    assert_null(val_map_get(t, "http://d.example", 16));
+    val_unref(t);
+    release(&f);
+}
+
+/* The token is the one of the layer that gives the registry (the
+ * profile's over defaults' over the top level's), and so is the place
+ * an error names. */
+static const char layered_yaml[] =
+    "version: 1\n"                                                   /* 1 */
+    "registries:\n"                                                  /* 2 */
+    "  r: {url: \"http://r.example\", token: {secret: {env: TOP_T}}}\n" /* 3 */
+    "defaults:\n"                                                    /* 4 */
+    "  registries:\n"                                                /* 5 */
+    "    r: {url: \"http://r.example\", token: {secret: {env: DEF_T}}}\n" /* 6 */
+    "profiles:\n"                                                    /* 7 */
+    "  p:\n"                                                         /* 8 */
+    "    registries:\n"                                              /* 9 */
+    "      r: {url: \"http://r.example\", token: \"${PROF_T}\"}\n"   /* 10 */
+    "  q: {concurrency: 2}\n";                                       /* 11 */
+
+static void tokens_layered(void **state)
+{
+    (void)state;
+    unsetenv("TOP_T");
+    setenv("DEF_T", "def-s3cr3t", 1);
+    setenv("PROF_T", "prof-s3cr3t", 1);
+    const char *const profiles[] = { NULL, "q", "p" };
+    const char *const want[] = { "def-s3cr3t", "def-s3cr3t", "prof-s3cr3t" };
+    for (size_t i = 0; i < 3; i++) {
+        fixture_t f;
+        load(&f, layered_yaml, profiles[i]);
+        val_t *t = NULL;
+        assert_int_equal(config_registry_tokens(f.cfg, profiles[i], &f.set,
+                                                &f.diags, &t), MIG_OK);
+        assert_string_equal(bytes_of(val_map_get(t, "http://r.example", 16)),
+                            want[i]);
+        val_unref(t);
+        release(&f);
+    }
+    /* Unresolved: each at its own layer's place. */
+    unsetenv("DEF_T");
+    unsetenv("PROF_T");
+    const uint32_t line[] = { 6, 6, 10 }, col[] = { 41, 41, 43 };
+    const char *const var[] = { "DEF_T", "DEF_T", "PROF_T" };
+    for (size_t i = 0; i < 3; i++) {
+        fixture_t f;
+        load(&f, layered_yaml, profiles[i]);
+        val_t *t = (val_t *)1;
+        assert_int_equal(config_registry_tokens(f.cfg, profiles[i], &f.set,
+                                                &f.diags, &t), MIG_EINVALID);
+        assert_null(t);
+        assert_int_equal(f.diags.len, 1);
+        assert_int_equal(f.diags.items[0].span.line, line[i]);
+        assert_int_equal(f.diags.items[0].span.col, col[i]);
+        assert_ptr_equal(f.diags.items[0].src, config_src(f.cfg));
+        char msg[256];
+        snprintf(msg, sizeof msg, "the token of registry 'r' is the "
+                 "reference %s%s%s, which cannot be resolved: the environment "
+                 "variable '%s' is not set", i == 2 ? "${" : "secret:env:",
+                 var[i], i == 2 ? "}" : "", var[i]);
+        assert_string_equal(f.diags.items[0].message, msg);
+        assert_string_equal(f.diags.items[0].hint, "nothing was run; fix the "
+                            "source: a run resolves the token of every remote "
+                            "registry of mig.yaml first, so that no step "
+                            "finds it missing");
+        release(&f);
+    }
+}
+
+/* Two names of one URL: the same token is one entry, different ones are
+ * an error at the second's token; every unresolved one is said. */
+static void tokens_conflicts(void **state)
+{
+    (void)state;
+    setenv("TOK_A", "alpha-s3cr3t", 1);
+    unsetenv("TOK_NONE");
+    fixture_t f;
+    load(&f, "version: 1\n"
+             "registries:\n"
+             "  a: {url: \"http://x.example/\", token: {secret: {env: TOK_A}}}\n"
+             "  b: {url: \"http://x.example\", token: {secret: {env: TOK_A}}}\n",
+         NULL);
+    val_t *t = NULL;
+    assert_int_equal(config_registry_tokens(f.cfg, NULL, &f.set, &f.diags,
+                                            &t), MIG_OK);
+    assert_int_equal(val_len(t), 1);
+    val_unref(t);
+    release(&f);
+    load(&f, "version: 1\n"
+             "registries:\n"
+             "  a: {url: \"http://x.example/\", token: {secret: {env: TOK_A}}}\n"
+             "  b: {url: \"http://x.example\", token: {secret: {env: TOK_NONE}}}\n"
+             "  c: {url: \"http://y.example\", token: \"${TOK_NONE}\"}\n",
+         NULL);
+    assert_int_equal(config_registry_tokens(f.cfg, NULL, &f.set, &f.diags,
+                                            &t), MIG_EINVALID);
+    assert_null(t);
+    assert_int_equal(f.diags.len, 3);
+    assert_string_equal(f.diags.items[0].message, "registries 'a' and 'b' are "
+                        "both http://x.example, with different tokens");
+    assert_int_equal(f.diags.items[0].span.line, 4);
+    assert_non_null(strstr(f.diags.items[1].message, "registry 'b' is the "
+                           "reference secret:env:TOK_NONE"));
+    assert_non_null(strstr(f.diags.items[2].message, "registry 'c' is the "
+                           "reference ${TOK_NONE}"));
+    assert_int_equal(f.diags.items[2].span.line, 5);
+    release(&f);
+}
+
+/* ---- stdlib_registry_fill ----------------------------------------------- */
+
+static const action_arg_t with_token[] = {
+    { .name = "db", .types = ACTION_T(STRING) },
+    { .name = "token", .types = ACTION_T(SECRET), .secrets = true },
+    { 0 },
+};
+static const action_arg_t without_token[] = {
+    { .name = "db", .types = ACTION_T(STRING) },
+    { 0 },
+};
+
+/* Fills ARGS (JSON text, a token given as "GIVEN" replaced by GIVEN) for
+ * ROW with TOKENS: the token the call then has, or NULL; the map given
+ * is never changed. */
+static const val_t *filled(const action_t *row, const val_t *tokens,
+                           const char *json, val_t *given, val_t **keep)
+{
+    val_t *args = json_parse(json);
+    if (given) {
+        val_t *c = val_copy(args);
+        assert_int_equal(val_map_set(c, "token", 5, given), MIG_OK);
+        val_unref(args);
+        args = c;
+    }
+    val_t *was = val_ref(args);
+    size_t n = val_len(args);
+    assert_int_equal(stdlib_registry_fill(tokens, row, &args), MIG_OK);
+    /* The map given is as it was: a copy was changed. */
+    assert_int_equal(val_len(was), n);
+    assert_true(!val_map_get(was, "token", 5) == !given);
+    val_unref(was);
+    *keep = args;
+    return val_map_get(args, "token", 5);
+}
+
+static void fill(void **state)
+{
+    (void)state;
+    action_registry_t *reg = action_registry_new();
+    assert_int_equal(stdlib_register(reg), MIG_OK);
+    const action_t *put = action_find(reg, "registry.put");
+    const action_t *del = action_find(reg, "registry.delete");
+    const action_t *other = &(action_t){ .name = "file.fake",
+                                         .args = with_token };
+    const action_t *bare = &(action_t){ .name = "registry.fake",
+                                        .args = without_token };
+    val_t *src = json_parse("{\"env\":\"CFG_T\"}");
+    val_t *cfg = val_secret_new("cfg", 3, src);
+    val_t *own = val_secret_new("own", 3, src);
+    val_t *tokens = val_map_new(1);
+    assert_int_equal(val_map_set(tokens, "http://r.example/v2", 19, cfg),
+                     MIG_OK);
+    val_t *k;
+    /* The URL, with or without a trailing slash: the configured token. */
+    assert_ptr_equal(filled(put, tokens, "{\"db\":\"http://r.example/v2\"}",
+                            NULL, &k), cfg);
+    val_unref(k);
+    assert_ptr_equal(filled(del, tokens, "{\"db\":\"http://r.example/v2//\"}",
+                            NULL, &k), cfg);
+    val_unref(k);
+    /* The plan's own token wins. */
+    assert_ptr_equal(filled(put, tokens, "{\"db\":\"http://r.example/v2\"}",
+                            own, &k), own);
+    val_unref(k);
+    /* Another URL, a local registry, no tokens: nothing. */
+    assert_null(filled(put, tokens, "{\"db\":\"http://r.example\"}", NULL,
+                       &k));
+    val_unref(k);
+    assert_null(filled(put, tokens, "{\"db\":\"http://r.example/v2/x\"}",
+                       NULL, &k));
+    val_unref(k);
+    assert_null(filled(put, tokens, "{\"db\":\"r.db\"}", NULL, &k));
+    val_unref(k);
+    assert_null(filled(put, NULL, "{\"db\":\"http://r.example/v2\"}", NULL,
+                       &k));
+    val_unref(k);
+    /* Only a registry action that takes a token. */
+    assert_null(filled(other, tokens, "{\"db\":\"http://r.example/v2\"}",
+                       NULL, &k));
+    val_unref(k);
+    assert_null(filled(bare, tokens, "{\"db\":\"http://r.example/v2\"}",
+                       NULL, &k));
+    val_unref(k);
+    val_unref(tokens);
+    val_unref(cfg);
+    val_unref(own);
+    val_unref(src);
+    action_registry_free(reg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tokens_resolved),
+        cmocka_unit_test(tokens_layered),
+        cmocka_unit_test(tokens_conflicts),
+        cmocka_unit_test(fill),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

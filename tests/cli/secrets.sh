@@ -9,9 +9,13 @@
 # every export, with and without --run) and every stdout and stderr, the
 # state store, its WAL, its other files and the object store are searched
 # for the secret's bytes, their base64 and their hex: none may hold them.
+# The same secret as a remote registry's token in mig.yaml, used by a
+# plan that names no token (docs/configuration.md, "registries"), through
+# every command too, against `mig serve` with that token.
 # Negative controls: the commands do get the real bytes (they write them
-# to files the test reads, and a `check` compares them), and the search
-# finds the secret where it was planted.
+# to files the test reads, and a `check` compares them; the registry
+# takes the puts only with the token), and the search finds the secret
+# where it was planted.
 set -u
 mig=$1
 case $mig in /*) ;; *) mig=$(pwd)/$mig ;; esac
@@ -19,7 +23,9 @@ case $mig in /*) ;; *) mig=$(pwd)/$mig ;; esac
 fail() { echo "FAIL: $*"; exit 1; }
 
 work=$(mktemp -d) || exit 2
-trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+serve_pid=
+trap '[ -z "$serve_pid" ] || kill "$serve_pid" 2>/dev/null
+      [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 out=$work/out
 mkdir -p "$out" "$work/p/adapters"
 cd "$work/p" || exit 2
@@ -168,9 +174,84 @@ grep -q '"level":"info","message":"\*\*\*"' "$out/logjson1.out" \
 grep -q 'denied \*\*\*' "$out/statusjson1.out" \
     || fail "the failing command's stderr is not quoted, scrubbed"
 
+# The configured token: mig.yaml's remote registry, its token the secret.
+mkdir -p "$work/srv" reg/.git
+printf '%s\n' "$secret" >"$work/srv/token"
+chmod 600 "$work/srv/token"
+(cd "$work/srv" && exec "$mig" serve --listen 127.0.0.1:0 --registry reg.db \
+    --token-file token) >"$out/serve.out" 2>"$out/serve.err" &
+serve_pid=$!
+url=
+for i in $(seq 100); do
+    url=$(sed -n 's/^mig serve: listening on \(http:.*\)$/\1/p' "$out/serve.out")
+    [ -n "$url" ] && break
+    sleep 0.05
+done
+[ -n "$url" ] || fail "mig serve did not listen: $(cat "$out/serve.err")"
+cat >reg/mig.yaml <<EOF
+version: 1
+registries:
+  remote: {url: "$url", token: {secret: {env: MIG_TEST_SECRET}}}
+EOF
+cat >reg/plan.mig <<'EOF'
+migration "configured-token" {
+  stage one {
+    checkpoint start
+    step a = registry.put(db: registry("remote"), record: {kind: "tool",
+      name: "a", description: "A", inputSchema: {type: "object"},
+      provenance: {file: "t.json", pointer: "/a", format: "openai.tools",
+        digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}})
+    step gone = registry.delete(db: registry("remote"), name: "a")
+    step again = registry.put(db: registry("remote"), record: {kind: "tool",
+      name: "b", description: "B", inputSchema: {type: "object"},
+      provenance: {file: "t.json", pointer: "/b", format: "openai.tools",
+        digest: "blake2b:0000000000000000000000000000000000000000000000000000000000000000"}})
+  }
+}
+EOF
+cd reg || exit 2
+expect regcheck 0 "$(run regcheck check plan.mig)"
+expect reggraph 0 "$(run reggraph graph plan.mig)"
+expect regplan 0 "$(run regplan plan plan.mig)"
+expect regplanjson 0 "$(run regplanjson plan --json plan.mig)"
+expect regconfig 0 "$(run regconfig config show plan.mig)"
+expect regconfigjson 0 "$(run regconfigjson config show --json plan.mig)"
+grep -q 'secret:env:MIG_TEST_SECRET' "$out/regconfig.out" \
+    || fail "config show does not show the token masked"
+# Killed after the first put's effect, resumed; rolled back by hand with
+# the variable gone (refused, naming it; a run refused before anything),
+# then with it back; run again.
+MIG_CRASH_AT=after-effect:1 NO_COLOR=1 "$mig" run plan.mig \
+    >"$out/regrun1.out" 2>"$out/regrun1.err"
+expect regresume 0 "$(run regresume resume 1)"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/v2/tools/b")" = 200 ] \
+    || fail "the configured token did not reach the registry"
+unset MIG_TEST_SECRET
+expect regrollbacka 5 "$(run regrollbacka rollback 1)"
+grep -q "the environment variable 'MIG_TEST_SECRET' is not set" \
+    "$out/regrollbacka.err" || fail "rollback without the token's variable: $(cat "$out/regrollbacka.err")"
+expect regrungone 1 "$(run regrungone run plan.mig)"
+MIG_TEST_SECRET=$secret
+export MIG_TEST_SECRET
+expect regrollbackb 0 "$(run regrollbackb rollback 1)"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/v2/tools/b")" = 404 ] \
+    || fail "the rollback with the configured token did not remove b"
+expect regrun2 0 "$(run regrun2 run plan.mig)"
+for r in 1 2; do
+    expect "regstatus$r" 0 "$(run "regstatus$r" status "$r")"
+    expect "regstatusjson$r" 0 "$(run "regstatusjson$r" status --json "$r")"
+    expect "reglog$r" 0 "$(run "reglog$r" log "$r")"
+    expect "reglogjson$r" 0 "$(run "reglogjson$r" log --json "$r")"
+    expect "regreport$r" 0 "$(run "regreport$r" report "$r")"
+    expect "regexport$r" 0 "$(run "regexport$r" export --run "$r" plan.mig)"
+done
+expect reghistory 0 "$(run reghistory history)"
+expect regdrift 0 "$(run regdrift drift plan.mig)"
+cd .. || exit 2
+
 # The search: raw bytes, base64 and hex, everywhere mig wrote.
 search() {   # search WHAT: the files that hold WHAT
-    grep -rlaF -e "$1" "$out" .mig 2>/dev/null
+    grep -rlaF -e "$1" "$out" .mig reg/.mig "$work/srv/.mig" 2>/dev/null
 }
 # (a command's output is kept up to 1 MiB: step `long` writes the secret
 # across that bound, and not even its beginning is kept)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config_int.h"
+#include "config_fixture.h"
 #include "json_fixture.h"
 
 /* The plan: one parameter per layer, and a profile "staging" that sets
@@ -58,16 +59,6 @@ typedef struct fixture {
     config_t *cfg;
     params_t *p;
 } fixture_t;
-
-/* Writes TEXT as the file PATH with MODE. */
-static void write_text(const char *path, const char *text, mode_t mode)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-    assert_int_equal(chmod(path, mode), 0);
-}
 
 /* Writes TEXT as DIR/mig.yaml in a new folder and loads it. */
 static mig_status_t load(fixture_t *f, const char *text)

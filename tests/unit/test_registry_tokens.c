@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "config_int.h"
+#include "config_fixture.h"
 #include "json_fixture.h"
 #include "mig_stdlib.h"
 
@@ -28,15 +29,6 @@ typedef struct fixture {
     config_t *cfg;
     config_settings_t set;
 } fixture_t;
-
-static void write_text(const char *path, const char *text, mode_t mode)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-    assert_int_equal(chmod(path, mode), 0);
-}
 
 /* Writes TEXT as mig.yaml in a new folder, loads it and lays it out for
  * PROFILE (NULL: none). */
@@ -288,37 +280,38 @@ static void fill(void **state)
     val_t *tokens = val_map_new(1);
     assert_int_equal(val_map_set(tokens, "http://r.example/v2", 19, cfg),
                      MIG_OK);
-    val_t *k;
-    /* The URL, with or without a trailing slash: the configured token. */
-    assert_ptr_equal(filled(put, tokens, "{\"db\":\"http://r.example/v2\"}",
-                            NULL, &k), cfg);
-    val_unref(k);
-    assert_ptr_equal(filled(del, tokens, "{\"db\":\"http://r.example/v2//\"}",
-                            NULL, &k), cfg);
-    val_unref(k);
-    /* The plan's own token wins. */
-    assert_ptr_equal(filled(put, tokens, "{\"db\":\"http://r.example/v2\"}",
-                            own, &k), own);
-    val_unref(k);
-    /* Another URL, a local registry, no tokens: nothing. */
-    assert_null(filled(put, tokens, "{\"db\":\"http://r.example\"}", NULL,
-                       &k));
-    val_unref(k);
-    assert_null(filled(put, tokens, "{\"db\":\"http://r.example/v2/x\"}",
-                       NULL, &k));
-    val_unref(k);
-    assert_null(filled(put, tokens, "{\"db\":\"r.db\"}", NULL, &k));
-    val_unref(k);
-    assert_null(filled(put, NULL, "{\"db\":\"http://r.example/v2\"}", NULL,
-                       &k));
-    val_unref(k);
-    /* Only a registry action that takes a token. */
-    assert_null(filled(other, tokens, "{\"db\":\"http://r.example/v2\"}",
-                       NULL, &k));
-    val_unref(k);
-    assert_null(filled(bare, tokens, "{\"db\":\"http://r.example/v2\"}",
-                       NULL, &k));
-    val_unref(k);
+    /* Each call: the row, its db, the token it gives, the one it has. */
+    const struct {
+        const action_t *row;
+        const char *db;
+        val_t *given, *want;
+        const val_t *tokens;
+    } calls[] = {
+        /* The URL, with or without trailing slashes: mig.yaml's token. */
+        { put, "http://r.example/v2", NULL, cfg, tokens },
+        { del, "http://r.example/v2//", NULL, cfg, tokens },
+        /* The plan's own token wins. */
+        { put, "http://r.example/v2", own, own, tokens },
+        /* Another URL, a local registry, no tokens: nothing. */
+        { put, "http://r.example", NULL, NULL, tokens },
+        { put, "http://r.example/v2/x", NULL, NULL, tokens },
+        { put, "r.db", NULL, NULL, tokens },
+        { put, "http://r.example/v2", NULL, NULL, NULL },
+        /* Only a registry action that takes a token. */
+        { other, "http://r.example/v2", NULL, NULL, tokens },
+        { bare, "http://r.example/v2", NULL, NULL, tokens },
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
+        char json[96];
+        snprintf(json, sizeof json, "{\"db\":\"%s\"}", calls[i].db);
+        val_t *k;
+        const val_t *got = filled(calls[i].row, calls[i].tokens, json,
+                                  calls[i].given, &k);
+        if (got != calls[i].want)
+            fail_msg("call %zu (%s of %s): not the token wanted", i,
+                     calls[i].row->name, calls[i].db);
+        val_unref(k);
+    }
     val_unref(tokens);
     val_unref(cfg);
     val_unref(own);

@@ -505,8 +505,7 @@ static void journal_then_run(struct step_call *c, store_journal_kind_t kind,
 /* ---- steps ------------------------------------------------------------------- */
 
 /* Evaluates the arguments of CALL (an AST call) in T and binds them to
- * ROW's, with what the run's fill_args adds (mig.yaml's registry
- * tokens); NULL when that failed (raised). */
+ * ROW's; NULL when that failed (raised). */
 static val_t *eval_args(task_t *t, uint32_t n, const ast_node_t *call,
                         const action_t *row, const char *name)
 {
@@ -531,20 +530,29 @@ static val_t *eval_args(task_t *t, uint32_t n, const ast_node_t *call,
         if (st != MIG_OK)
             task_fail(t, n, "ParamMismatch", "%s", d.len ? d.items[0].message
                                                          : "out of memory");
-        else if (r->opts->fill_args
-                 && r->opts->fill_args(r->opts->fill_data, row, &args)
-                    != MIG_OK) {
-            r->fatal = true;
-            task_fail(t, n, "Permanent", "out of memory");
-            val_unref(args);
-            args = NULL;
-        }
         diag_list_free(&d);
     }
     for (uint32_t i = 0; i < k; i++)
         val_unref(vals[i]);
     free(vals);
     return args;
+}
+
+/* Adds to *ARGS, the arguments of a call of ROW in step N of T as they
+ * will be journaled, what the run's fill_args gives from mig.yaml (a
+ * remote registry's token where the call names none). False when out of
+ * memory (raised; *ARGS released and NULL). */
+static bool fill_args(task_t *t, uint32_t n, const action_t *row,
+                      val_t **args)
+{
+    const run_options_t *o = t->run->opts;
+    if (!o->fill_args || o->fill_args(o->fill_data, row, args) == MIG_OK)
+        return true;
+    t->run->fatal = true;
+    task_fail(t, n, "Permanent", "out of memory");
+    val_unref(*args);
+    *args = NULL;
+    return false;
 }
 
 /* The action row called by CALL, or NULL (raised: MethodNotFound). */
@@ -657,7 +665,8 @@ void step_start(task_t *t, uint32_t n)
     val_t *args = eval_args(t, n, s->u.step.call, row, row->name);
     if (!args)
         return;
-    /* A handler's `retry with MAP` replaces the named arguments. */
+    /* A handler's `retry with MAP` replaces the named arguments; then
+     * mig.yaml fills in, for the db the call ends up with. */
     val_t *with = sched_override(t, n);
     if (with) {
         val_t *merged = sched_merge(args, with);
@@ -669,6 +678,8 @@ void step_start(task_t *t, uint32_t n)
             return;
         }
     }
+    if (!fill_args(t, n, row, &args))
+        return;
     if (!sched_claim_paths(t, n, row, args)) {
         val_unref(args);
         return;
@@ -732,6 +743,8 @@ void step_start(task_t *t, uint32_t n)
     if (effect == ACTION_PLAN_UNDO && u) {
         const action_t *urow = find_row(t, n, u);
         val_t *uargs = urow ? eval_args(t, n, u, urow, urow->name) : NULL;
+        if (uargs)
+            fill_args(t, n, urow, &uargs);
         val_t *undo = uargs ? val_map_new(2) : NULL;
         if (!undo || val_map_set_take(undo, "action", 6,
                                       val_cstring(urow->name)) != MIG_OK

@@ -7,7 +7,8 @@
 # undo; a rollback fetches it again from that recipe (not from mig.yaml,
 # changed meanwhile); a variable not set stops run and resume before
 # anything with the token's place; a wrong one is the server's 403; a
-# token the plan gives wins over mig.yaml's; a profile's token from a
+# token the plan gives wins over mig.yaml's; a recover block that moves
+# the call to the remote registry gets its token; a profile's token from a
 # file (relative to mig.yaml) is used for that profile, and one readable
 # by others is refused at its place; check, plan and config show never
 # resolve it; its bytes are nowhere mig printed or wrote.
@@ -133,6 +134,24 @@ holds '"token":{"$secret":[{"env":"PLAN_TOKEN"}]}'
 expect 0 env PLAN_TOKEN="$secret" "$MIG" rollback --state plan/.mig/state.db last && ok
 keep
 [ "$(at a)" = 404 ] && ok || bad "the rollback of q left a"
+
+# 6b. A recover block's `retry with` that moves the call to the remote
+#     registry: the token is that of the db the call ends up with.
+cat > plan/r.mig <<PLAN
+migration "cfgtok-retry" {
+  stage put {
+    step a = registry.put(db: "http://127.0.0.1:1", record: $(rec a))
+    recover Unavailable { retry with { db: registry("remote") } }
+  }
+}
+PLAN
+rm -rf plan/.mig
+expect 0 "$MIG" run plan/r.mig && ok
+keep
+[ "$(at a)" = 200 ] && ok || bad "the retry with the remote registry did not put a"
+expect 0 "$MIG" rollback --state plan/.mig/state.db last && ok
+keep
+[ "$(at a)" = 404 ] && ok || bad "the rollback of r left a"
 
 # 7. A resume resolves the token again first: killed after the run's
 #    first commit, resumed without it (stopped, at its place), then with.

@@ -237,9 +237,9 @@ mig_status_t config_registry_tokens(const config_t *c, const char *profile,
         /* Two names of one URL: a step's db cannot say which it means. */
         for (size_t j = 0; j < i; j++) {
             const struct config_registry *o = &s->registries[j];
-            if (!o->url || url_key(o->url) != n
+            if (!o->url || !o->token || url_key(o->url) != n
                 || memcmp(o->url, r->url, n) != 0
-                || (o->token && val_equal(o->token, r->token)))
+                || val_equal(o->token, r->token))
                 continue;
             diag_t *d = diag_add(diags, DIAG_ERROR, config_src(c), at,
                                  "registries '%s' and '%s' are both %.*s, "

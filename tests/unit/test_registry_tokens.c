@@ -187,8 +187,9 @@ static void tokens_layered(void **state)
     }
 }
 
-/* Two names of one URL: the same token is one entry, different ones are
- * an error at the second's token; every unresolved one is said. */
+/* Two names of one URL: the same token (or none on one of them) is one
+ * entry, different ones are an error at the second's token; every
+ * unresolved one is said. */
 static void tokens_conflicts(void **state)
 {
     (void)state;
@@ -197,6 +198,7 @@ static void tokens_conflicts(void **state)
     fixture_t f;
     load(&f, "version: 1\n"
              "registries:\n"
+             "  c: {url: \"http://x.example\"}\n"
              "  a: {url: \"http://x.example/\", token: {secret: {env: TOK_A}}}\n"
              "  b: {url: \"http://x.example\", token: {secret: {env: TOK_A}}}\n",
          NULL);

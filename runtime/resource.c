@@ -143,40 +143,45 @@ mig_status_t resource_declare(action_ctx_t *ctx, const char *id)
     return st;
 }
 
+/* An id and its state, as resource_digest sorts them. */
+typedef struct id_state {
+    const char *id, *state;
+    size_t len;
+} id_state_t;
+
 /* Ids in byte order (what val_compare does for strings, without its
  * generality: the digest sorts every managed id). */
-static int cmp_keys(const void *a, const void *b)
+static int cmp_ids(const void *a, const void *b)
 {
-    size_t lx, ly;
-    const char *x = val_get_str(*(val_t *const *)a, &lx);
-    const char *y = val_get_str(*(val_t *const *)b, &ly);
-    int c = memcmp(x, y, lx < ly ? lx : ly);
-    return c ? c : (lx > ly) - (lx < ly);
+    const id_state_t *x = a, *y = b;
+    int c = memcmp(x->id, y->id, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
 void resource_digest(const val_t *states, char hex[BLOB_HEX])
 {
     size_t n = val_len(states);
-    val_t **keys = malloc((n ? n : 1) * sizeof(*keys));
+    id_state_t *ids = malloc((n ? n : 1) * sizeof(*ids));
     strbuf_t b;
     strbuf_init(&b);
-    if (keys) {
-        for (size_t i = 0; i < n; i++)
-            keys[i] = val_map_key(states, i);
-        qsort(keys, n, sizeof(*keys), cmp_keys);
+    if (ids) {
+        /* Each id with its state, read once, then sorted together. */
         for (size_t i = 0; i < n; i++) {
-            size_t len;
-            const char *k = val_get_str(keys[i], &len);
-            strbuf_put(&b, k, len);
+            ids[i].id = val_get_str(val_map_key(states, i), &ids[i].len);
+            ids[i].state = val_get_str(val_map_value(states, i), NULL);
+        }
+        qsort(ids, n, sizeof(*ids), cmp_ids);
+        for (size_t i = 0; i < n; i++) {
+            strbuf_put(&b, ids[i].id, ids[i].len);
             strbuf_putc(&b, '\0');
-            strbuf_puts(&b, val_get_str(val_map_get(states, k, len), NULL));
+            strbuf_puts(&b, ids[i].state);
             strbuf_putc(&b, '\n');
         }
     }
-    if (!keys || b.oom)
+    if (!ids || b.oom)
         memset(hex, '0', BLOB_HEX - 1), hex[BLOB_HEX - 1] = '\0';
     else
         blobs_hash(b.data ? b.data : "", b.len, hex);
     strbuf_free(&b);
-    free(keys);
+    free(ids);
 }

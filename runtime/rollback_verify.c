@@ -15,6 +15,32 @@
  * diagnostics (the report lists them all). */
 #define RB_CHANGED_SHOWN 10
 
+/* ---- reading the states -------------------------------------------------- */
+
+/* A context that reads the states of E's resources: one that may defer
+ * its commit to the journal's (sched_host, no loop: a remote record is
+ * read by one request after another), so that a store that keeps its
+ * records in a database reads them all in one transaction (the
+ * registry's SQLite store, docs/registry.md), ended by reader_end. NULL
+ * when out of memory. */
+static action_ctx_t *reader_new(const rollback_env_t *e)
+{
+    action_ctx_t *ctx = actx_new(ACTX_RUN, e->base_dir);
+    actx_host_t host = sched_host(e->store, e->blobs, NULL, false);
+    if (ctx)
+        actx_set_host(ctx, &host);
+    return ctx;
+}
+
+/* Ends what CTX (reader_new) read in (the commit hooks of E's store,
+ * store_flush) and frees it. MIG_OK, or the store's failure. */
+static mig_status_t reader_end(const rollback_env_t *e, action_ctx_t *ctx)
+{
+    actx_free(ctx);
+    return store_flush(e->store) == MIG_OK ? MIG_OK
+         : store_failure(e->store) ? store_failure(e->store) : MIG_EIO;
+}
+
 /* ---- changed since the run left them ------------------------------------- */
 
 /* A later run's records that touch resources of LAST: BY gets id -> the
@@ -115,7 +141,7 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
     *refuse = false;
     later_t l = { .last = last, .by = val_map_new(8) };
     val_t *changed = val_list_new(4);
-    action_ctx_t *ctx = actx_new(ACTX_RUN, e->base_dir);
+    action_ctx_t *ctx = reader_new(e);
     mig_status_t st = l.by && changed && ctx ? later_runs(e, &l) : MIG_ENOMEM;
     strbuf_t now;
     strbuf_init(&now);
@@ -195,8 +221,8 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
         st = MIG_ENOMEM;
     val_unref(changed);
     val_unref(l.by);
-    actx_free(ctx);
-    return st;
+    mig_status_t ended = reader_end(e, ctx);
+    return st == MIG_OK ? ended : st;
 }
 
 /* ---- back to the checkpoint -------------------------------------------------- */
@@ -238,7 +264,7 @@ bool rollback_verify(const rollback_env_t *e, const store_checkpoint_t *cp,
                      const val_t *want, const val_t *forced, val_t *rep,
                      bool *ok)
 {
-    action_ctx_t *ctx = actx_new(ACTX_RUN, e->base_dir);
+    action_ctx_t *ctx = reader_new(e);
     val_t *differ = val_list_new(4);
     val_t *now = NULL;
     bool read = ctx && differ && resource_states(ctx, want, &now) == MIG_OK;
@@ -298,6 +324,6 @@ bool rollback_verify(const rollback_env_t *e, const store_checkpoint_t *cp,
                  "stored at checkpoint '%s'", hn, hw, cp->name);
     val_unref(now);
     val_unref(differ);
-    actx_free(ctx);
-    return matched;
+    /* A store that failed to end the reads is reported by its caller. */
+    return reader_end(e, ctx) == MIG_OK && matched;
 }

@@ -42,9 +42,9 @@
       "WHERE run = ?1 AND seq = ?2")                                          \
     X(JOURNAL_SET_RANGE, "UPDATE journal SET state = ?4, updated_ms = ?5 "    \
       "WHERE run = ?1 AND seq BETWEEN ?2 AND ?3")                             \
-    X(JOURNAL_FORWARD, "SELECT " STORE_JOURNAL_COLUMNS " FROM journal "       \
+    X(JOURNAL_FORWARD, "SELECT " STORE_JOURNAL_READ " FROM journal "          \
       "WHERE run = ?1 AND seq > ?2 ORDER BY seq")                             \
-    X(JOURNAL_REVERSE, "SELECT " STORE_JOURNAL_COLUMNS " FROM journal "       \
+    X(JOURNAL_REVERSE, "SELECT " STORE_JOURNAL_READ " FROM journal "          \
       "WHERE run = ?1 AND seq > ?2 ORDER BY seq DESC")                        \
     X(JOURNAL_LAST, "SELECT IFNULL(MAX(seq), 0) FROM journal WHERE run = ?1") \
     X(JOURNAL_HAS, "SELECT count(*) FROM journal WHERE run = ?1 AND seq = ?2") \
@@ -231,6 +231,19 @@ typedef struct store_writer store_writer_t;     /* store_batch.c */
 #define STORE_JOURNAL_COLUMNS                                                 \
     "seq, node, item, action, kind, state, args, undo, resources, "          \
     "after_image, outcome"
+/* STORE_JOURNAL_COLUMNS as store_journal_each reads them: a value column
+ * its flags (?3, the STORE_EACH_* bits: 2 no args, 4 no values, 8 no
+ * undo, 16 no resources, 32 no after) leave out is given as NULL, not
+ * read, so that a pass over many records does not copy out (nor follow
+ * the overflow pages of) the large columns it does not need (args holds
+ * a step's whole arguments). */
+#define STORE_JOURNAL_READ                                                    \
+    "seq, node, item, action, kind, state, "                                 \
+    "CASE WHEN ?3 & 6 THEN NULL ELSE args END, "                             \
+    "CASE WHEN ?3 & 12 THEN NULL ELSE undo END, "                            \
+    "CASE WHEN ?3 & 20 THEN NULL ELSE resources END, "                       \
+    "CASE WHEN ?3 & 36 THEN NULL ELSE after_image END, "                     \
+    "CASE WHEN ?3 & 12 THEN NULL ELSE outcome END"
 #define STORE_AUDIT_COLUMNS                                                   \
     "seq, at_ms, user, host, pid, action, run, plan_digest, config_digest, " \
     "detail, outcome, key_id, prev, hash"

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE     /* memmem */
 #include "store_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -309,7 +310,12 @@ mig_status_t store_step_each(store_t *s, int64_t run,
 
 /* ---- the journal ------------------------------------------------------- */
 
-/* Fills REC from a row of STORE_JOURNAL_COLUMNS (values to unref). */
+/* The bits STORE_JOURNAL_READ spells out in its SQL. */
+static_assert(STORE_EACH_NO_ARGS == 2 && STORE_EACH_NO_VALUES == 4
+              && STORE_EACH_NO_UNDO == 8 && STORE_EACH_NO_RESOURCES == 16
+              && STORE_EACH_NO_AFTER == 32, "STORE_JOURNAL_READ's bits");
+
+/* Fills REC from a row of STORE_JOURNAL_READ (values to unref). */
 static mig_status_t read_journal(store_t *s, sqlite3_stmt *q,
                                  store_journal_t *rec, unsigned flags)
 {
@@ -357,6 +363,7 @@ mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
         return s->sticky ? s->sticky : MIG_EIO;
     sqlite3_bind_int64(q, 1, run);
     sqlite3_bind_int64(q, 2, after);
+    sqlite3_bind_int64(q, 3, flags);    /* STORE_JOURNAL_READ */
     mig_status_t st = MIG_OK;
     int rc;
     s->iterating++;     /* no batch goes to the writer meanwhile */

@@ -31,6 +31,7 @@ struct reg_store {
     bool wal;               /* set up for writing: WAL, synchronous NORMAL */
     bool full;              /* synchronous FULL (--durability full) */
     bool batch;             /* a transaction left open (commit_batches) */
+    bool reading;           /* that transaction has only read (BEGIN) */
 };
 
 /* ---- Connections kept open ------------------------------------------------
@@ -63,7 +64,7 @@ static mig_status_t end_batch(reg_store_t *s, char **why)
 {
     if (!s->batch)
         return MIG_OK;
-    s->batch = false;
+    s->batch = s->reading = false;
     if (sqlite3_exec(s->db, "COMMIT;", NULL, NULL, NULL) == SQLITE_OK)
         return MIG_OK;
     const char *m = sqlite3_errmsg(s->db);
@@ -102,18 +103,25 @@ static void close_all_kept(void)
 }
 
 /* The kept connection to the file at ABS, or NULL (a kept one whose file
- * is gone or replaced is closed). */
+ * is gone or replaced is closed). The file's identity is checked (a
+ * stat of ABS) when no transaction is open on the connection: one left
+ * open (a batch, below) was begun on the file checked then, and the
+ * calls until its commit use it as it is, without a stat each (a
+ * rollback's state reads and undos, a run's puts, between two commits of
+ * the journal). */
 static reg_store_t *find_kept(const char *abs)
 {
-    struct stat st;
-    bool there = stat(abs, &st) == 0;
-    for (size_t i = 0; i < n_kept; i++)
-        if (strcmp(kept[i].path, abs) == 0) {
-            if (there && st.st_dev == kept[i].dev && st.st_ino == kept[i].ino)
-                return kept[i].s;
-            close_kept(i);
-            return NULL;
-        }
+    for (size_t i = 0; i < n_kept; i++) {
+        if (strcmp(kept[i].path, abs) != 0)
+            continue;
+        struct stat st;
+        if (kept[i].s->batch
+            || (stat(abs, &st) == 0 && st.st_dev == kept[i].dev
+                && st.st_ino == kept[i].ino))
+            return kept[i].s;
+        close_kept(i);
+        return NULL;
+    }
     return NULL;
 }
 
@@ -147,14 +155,35 @@ static mig_status_t commit_batches(char **why)
 }
 
 /* Opens a batch on S, unless one is open, when C may defer its commit
- * (and S is kept); otherwise the write commits itself. */
+ * (and S is kept); otherwise the write commits itself. A batch that has
+ * only read (read_batch) is committed first: a write begins its own
+ * transaction (BEGIN IMMEDIATE, which waits for another writer), never
+ * turns a read one into a write one (which fails at once when another
+ * process wrote since the read began). */
 static void begin_batch(action_ctx_t *c, reg_store_t *s)
 {
+    if (s->reading)
+        end_batch(s, NULL);
     if (!s->kept || (!s->batch && !sqlite3_get_autocommit(s->db))
         || !actx_defer_commit(c, commit_batches) || s->batch)
         return;
     s->batch = sqlite3_exec(s->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL)
                == SQLITE_OK;
+}
+
+/* Before a read of S for C: opens a read batch (BEGIN), unless a batch
+ * is open, when C may defer its commit (and S is kept), so that the
+ * reads until the journal's next commit (a rollback reads the state of
+ * every record it checks or verifies) share one read transaction rather
+ * than take and drop SQLite's locks for each. Otherwise each read is its
+ * own transaction, as before. */
+static void read_batch(action_ctx_t *c, reg_store_t *s)
+{
+    if (!s->kept || s->batch || !sqlite3_get_autocommit(s->db)
+        || !actx_defer_commit(c, commit_batches))
+        return;
+    s->batch = s->reading = sqlite3_exec(s->db, "BEGIN;", NULL, NULL, NULL)
+                            == SQLITE_OK;
 }
 
 /* Keeps S (open on ABS) for the next calls; when it cannot, S stays a
@@ -483,6 +512,7 @@ static mig_status_t sqlite_get_text(action_ctx_t *c, reg_store_t *s,
     sqlite3_stmt *q = statement(s, kind, Q_GET);
     if (!q)
         return fail_db(c, s->db, "get");
+    read_batch(c, s);
     sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     mig_status_t st = MIG_OK;

@@ -8,6 +8,8 @@
 #include "file_fixture.h"
 #include "json_fixture.h"
 
+#include <sqlite3.h>
+
 /* A tool descriptor named NAME with DESCRIPTION, read from FILE: valid,
  * every required field given and no other. */
 __attribute__((unused))
@@ -68,6 +70,31 @@ static val_t *put_args(val_t *record, bool replace)
     assert_int_equal(val_map_set_take(m, "replace", 7, val_bool(replace)),
                      MIG_OK);
     return m;
+}
+
+/* Replaces DB behind mig's back with another registry, written by
+ * another program, holding the one tool "zeta": moved over it the way
+ * docs/registry.md asks, the three files together (the new one has no
+ * WAL, so the old WAL goes). */
+__attribute__((unused))
+static void replace_db(void)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(in_ws("new.db"), &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES('schema_version', '1');"
+        "CREATE TABLE tools(name TEXT PRIMARY KEY, json TEXT NOT NULL,"
+        " digest TEXT NOT NULL, status TEXT NOT NULL);"
+        "INSERT INTO tools VALUES('zeta', '{\"kind\": \"tool\", \"name\": "
+        "\"zeta\"}', 'd', 'active');", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    char wal[512], shm[512];
+    snprintf(wal, sizeof wal, "%s-wal", in_ws(DB));
+    snprintf(shm, sizeof shm, "%s-shm", in_ws(DB));
+    assert_int_equal(rename(in_ws("new.db"), in_ws(DB)), 0);
+    unlink(wal);
+    unlink(shm);
 }
 
 /* The state of tool NAME as rollback verification sees it (malloc'd). */

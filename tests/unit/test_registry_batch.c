@@ -11,8 +11,6 @@
 #define DB "reg.db"
 #include "registry_fixture.h"
 
-#include <sqlite3.h>
-
 /* Puts tool NAME into DB; the undo record its capture kept. */
 static val_t *put_one(fx_t *f, const char *name)
 {
@@ -341,6 +339,101 @@ static void state_of_a_put_is_its_canonical_json(void **st)
     free(now);
 }
 
+/* Another program adds tool NAME to DB (committed at once). */
+static void other_adds(const char *name)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "INSERT INTO tools(name, json, digest, status) "
+             "VALUES('%s', '{\"kind\": \"tool\", \"name\": \"%s\"}', 'd', "
+             "'active')", name, name);
+    exec_other(sql);
+}
+
+/* Whether the state of tool NAME is a record's (not absent). */
+static bool has_state(fx_t *f, const char *name)
+{
+    char *now = state(f, name);
+    bool there = strncmp(now, "record:", 7) == 0;
+    assert_true(there || strcmp(now, "absent") == 0);
+    free(now);
+    return there;
+}
+
+/* Commits what the host was given (held), as the journal's next commit
+ * does. */
+static void commit_held(void)
+{
+    assert_non_null(held);
+    char *why = NULL;
+    assert_int_equal(held(&why), MIG_OK);
+    assert_null(why);
+}
+
+/* With a host that defers commits, the state reads share one read
+ * transaction (a rollback checking or verifying every record): they see
+ * the database as at the first of them, until the commit the host was
+ * given ends it. Without one, each read is its own and sees what another
+ * program committed since. */
+static void state_reads_share_a_read_transaction(void **st)
+{
+    fx_t *f = *st;
+    val_unref(put_one(f, "r1"));
+    run_defers(f, hold_commit);
+    assert_false(has_state(f, "r2"));
+    assert_non_null(held);
+    other_adds("r2");
+    assert_false(has_state(f, "r2"));
+    assert_true(has_state(f, "r1"));
+    commit_held();
+    assert_true(has_state(f, "r2"));
+    commit_held();
+    run_defers(f, NULL);
+    other_adds("r3");
+    assert_true(has_state(f, "r3"));
+    other_adds("r4");
+    assert_true(has_state(f, "r4"));
+}
+
+/* A write after reads of a read transaction begins its own: it sees and
+ * keeps what another program committed after the reads began (turning
+ * the read transaction into a write one would fail then). */
+static void a_write_after_reads_begins_its_own(void **st)
+{
+    fx_t *f = *st;
+    val_t *first = put_one(f, "w");
+    run_defers(f, hold_commit);
+    assert_false(has_state(f, "w1"));
+    other_adds("w0");
+    val_t *rec = put_one(f, "w1");
+    assert_true(has_state(f, "w0"));
+    assert_int_equal(committed_tools(), 2);
+    commit_held();
+    assert_int_equal(committed_tools(), 3);
+    val_unref(first);
+    run_defers(f, NULL);
+    val_unref(rec);
+}
+
+/* A kept connection's file is checked (by its identity) when a
+ * transaction begins on it, not at each call while it is open: a file
+ * replaced meanwhile is found at the first call after the commit. */
+static void file_checked_when_a_transaction_begins(void **st)
+{
+    fx_t *f = *st;
+    run_defers(f, hold_commit);
+    val_unref(put_one(f, "echo"));
+    commit_held();
+    assert_true(has_state(f, "echo"));
+    replace_db();
+    assert_true(has_state(f, "echo"));
+    assert_false(has_state(f, "zeta"));
+    commit_held();
+    assert_true(has_state(f, "zeta"));
+    assert_false(has_state(f, "echo"));
+    commit_held();
+    run_defers(f, NULL);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -353,6 +446,9 @@ int main(void)
         T(run_batch_committed_by_a_rollback_wait),
         T(state_of_a_row_written_elsewhere),
         T(state_of_a_put_is_its_canonical_json),
+        T(state_reads_share_a_read_transaction),
+        T(a_write_after_reads_begins_its_own),
+        T(file_checked_when_a_transaction_begins),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -7,8 +7,6 @@
 #define DB "reg.db"
 #include "registry_fixture.h"
 
-#include <sqlite3.h>
-
 /* Whether tool NAME is in registry DBNAME, through registry.get. */
 static bool has(fx_t *f, const char *dbname, const char *name)
 {
@@ -66,22 +64,7 @@ static void replaced_behind_its_back(void **st)
 {
     fx_t *f = *st;
     put_in(f, DB, "echo");
-    /* Another registry, written by another program, moved over it. */
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(in_ws("new.db"), &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-        "INSERT INTO meta VALUES('schema_version', '1');"
-        "CREATE TABLE tools(name TEXT PRIMARY KEY, json TEXT NOT NULL,"
-        " digest TEXT NOT NULL, status TEXT NOT NULL);"
-        "INSERT INTO tools VALUES('zeta', '{\"kind\": \"tool\", \"name\": "
-        "\"zeta\"}', 'd', 'active');", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-    /* Moved over it the way docs/registry.md asks: the three files
-     * together (the new one has no WAL, so the old WAL goes). */
-    assert_int_equal(rename(in_ws("new.db"), in_ws(DB)), 0);
-    unlink(in_ws("reg.db-wal"));
-    unlink(in_ws("reg.db-shm"));
+    replace_db();
     assert_true(has(f, DB, "zeta"));
     assert_false(has(f, DB, "echo"));
 }

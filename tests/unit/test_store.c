@@ -391,6 +391,74 @@ static void test_journal_outcome(void **state)
     store_close(s);
 }
 
+/* Which values store_journal_each gave a record: a letter each (args,
+ * undo, resources, after, outcome), '-' for one left NULL. */
+static bool see_values(void *data, const store_journal_t *rec)
+{
+    seen_t *w = data;
+    seen_add(w, "%c%c%c%c%c ", rec->args ? 'a' : '-', rec->undo ? 'u' : '-',
+             rec->resources ? 'r' : '-', rec->after ? 'f' : '-',
+             rec->outcome ? 'o' : '-');
+    return true;
+}
+
+/* store_journal_each gives the values its flags ask for, each whole, and
+ * NULL for those they leave out (STORE_JOURNAL_READ, which does not read
+ * them), forward and newest first alike. */
+static void test_journal_each_values(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    val_t *args = json("{\"path\": \"a.txt\"}");
+    val_t *undo = json("{\"path\": \"a.txt\", \"before\": null}");
+    val_t *res = json("{\"a.txt\": \"absent\"}");
+    val_t *after = json("{\"a.txt\": \"dir\"}");
+    val_t *out = json("{\"etag\": \"7\"}");
+    store_journal_t rec = { .node = "w", .item = "", .action = "file.write",
+                            .kind = STORE_JOURNAL_SELF, .args = args,
+                            .undo = undo, .resources = res };
+    assert_int_equal(store_journal_intent(s, run, &rec), MIG_OK);
+    assert_int_equal(store_journal_after(s, run, rec.seq, after), MIG_OK);
+    assert_int_equal(store_journal_outcome(s, run, rec.seq, out), MIG_OK);
+    assert_int_equal(store_flush(s), MIG_OK);
+    static const struct {
+        unsigned flags;
+        const char *want;
+    } cases[] = {
+        { 0, "aurfo " },
+        { STORE_EACH_REVERSE, "aurfo " },
+        { STORE_EACH_NO_ARGS, "-urfo " },
+        { STORE_EACH_NO_VALUES, "----- " },
+        { STORE_EACH_NO_VALUES | STORE_EACH_REVERSE, "----- " },
+        { STORE_EACH_NO_UNDO, "a-rf- " },
+        { STORE_EACH_NO_RESOURCES, "au-fo " },
+        { STORE_EACH_NO_AFTER, "aur-o " },
+        /* What a rollback's two passes read (rollback.c). */
+        { STORE_EACH_REVERSE | STORE_EACH_NO_ARGS | STORE_EACH_NO_UNDO,
+          "--rf- " },
+        { STORE_EACH_REVERSE | STORE_EACH_NO_ARGS | STORE_EACH_NO_RESOURCES
+          | STORE_EACH_NO_AFTER, "-u--o " },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        seen_t w = { .stop_after = -1 };
+        assert_int_equal(store_journal_each(s, run, 0, cases[i].flags,
+                                            see_values, &w), MIG_OK);
+        assert_string_equal(w.text, cases[i].want);
+    }
+    /* The values read are the ones written. */
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_journal_each(s, run, 0, 0, see_outcome, &w),
+                     MIG_OK);
+    assert_string_equal(w.text, "1:{\"etag\":\"7\"} ");
+    val_unref(args);
+    val_unref(undo);
+    val_unref(res);
+    val_unref(after);
+    val_unref(out);
+    store_close(s);
+}
+
 /* ---- checkpoints ------------------------------------------------------- */
 
 static bool see_checkpoint(void *data, const store_checkpoint_t *cp)
@@ -574,6 +642,7 @@ int main(void)
         T(test_steps),
         T(test_journal),
         T(test_journal_outcome),
+        T(test_journal_each_values),
         T(test_checkpoints),
         T(test_events_and_counters),
         T(test_values_round_trip),

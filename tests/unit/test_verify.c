@@ -169,6 +169,17 @@ static void test_resource_interface(void **state)
     resource_digest(other, h2);
     assert_string_not_equal(h1, h2);
     val_unref(other);
+    /* Exactly the bytes docs/state.md names: each id, NUL, its state and
+     * a newline, the ids in byte order (a prefix first). */
+    other = val_map_new(3);
+    val_map_set_take(other, "b", 1, val_cstring("absent"));
+    val_map_set_take(other, "ab", 2, val_cstring("x"));
+    val_map_set_take(other, "a", 1, val_cstring("dir"));
+    static const char bytes[] = "a\0dir\nab\0x\nb\0absent\n";
+    blobs_hash(bytes, sizeof bytes - 1, h1);
+    resource_digest(other, h2);
+    assert_string_equal(h1, h2);
+    val_unref(other);
     val_unref(now);
     val_unref(ids);
 

@@ -18,11 +18,6 @@ cd "$d" || exit 2
 . "$SRC/tests/http/lib.sh"
 start_endpoint
 
-put() {
-  curl -s -o /dev/null -X PUT -H 'Content-Type: application/json' \
-    --data "$2" "$BASE/records/$1"
-}
-record() { OUT=$(curl -s "$BASE/records/$1"); }
 # sent NAME: how many PUTs of record NAME the endpoint got.
 sent() { grep -c "PUT /records/$1" endpoint.log; }
 

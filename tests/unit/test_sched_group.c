@@ -55,6 +55,15 @@ static uint64_t commits(store_t *s)
     return c.count;
 }
 
+/* A new store with a run, committed; G is cleared for that run. */
+static store_t *group_store(goes_t *g)
+{
+    store_t *s = open_store(STORE_CREATE);
+    *g = (goes_t){ .run = new_run(s, "p", 1, "h") };
+    assert_int_equal(store_flush(s), MIG_OK);
+    return s;
+}
+
 static void start(store_t *s, go_arg_t *a)
 {
     assert_int_equal(sched_host_started(s, a->g->run, a->seq, 0, 0, 0, go,
@@ -68,9 +77,8 @@ static void start(store_t *s, go_arg_t *a)
 static void test_group_shares_one_commit(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    goes_t g = { .run = new_run(s, "p", 1, "h") };
-    assert_int_equal(store_flush(s), MIG_OK);
+    goes_t g;
+    store_t *s = group_store(&g);
     go_arg_t a[3] = { { &g, 3 }, { &g, 1 }, { &g, 2 } };
     uint64_t c0 = commits(s), p0 = run_crash_points();
     sched_group_t grp;
@@ -98,9 +106,8 @@ static void test_group_shares_one_commit(void **state)
 static void test_no_group_commits_each(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    goes_t g = { .run = new_run(s, "p", 1, "h") };
-    assert_int_equal(store_flush(s), MIG_OK);
+    goes_t g;
+    store_t *s = group_store(&g);
     go_arg_t a[2] = { { &g, 1 }, { &g, 2 } };
     uint64_t c0 = commits(s), p0 = run_crash_points();
     start(s, &a[0]);
@@ -118,9 +125,8 @@ static void test_no_group_commits_each(void **state)
 static void test_empty_and_other_store(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    goes_t g = { .run = new_run(s, "p", 1, "h") };
-    assert_int_equal(store_flush(s), MIG_OK);
+    goes_t g;
+    store_t *s = group_store(&g);
     uint64_t c0 = commits(s);
     sched_group_t grp;
     sched_group_open(&grp, s);
@@ -142,9 +148,8 @@ static void test_empty_and_other_store(void **state)
 static void test_nested_groups(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    goes_t g = { .run = new_run(s, "p", 1, "h") };
-    assert_int_equal(store_flush(s), MIG_OK);
+    goes_t g;
+    store_t *s = group_store(&g);
     go_arg_t a[2] = { { &g, 1 }, { &g, 2 } };
     sched_group_t outer, inner;
     sched_group_open(&outer, s);
@@ -166,9 +171,8 @@ static void test_nested_groups(void **state)
 static void test_failed_commit_starts_nothing(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    goes_t g = { .run = new_run(s, "p", 1, "h") };
-    assert_int_equal(store_flush(s), MIG_OK);
+    goes_t g;
+    store_t *s = group_store(&g);
     s->full_after = 1;
     s->commits = 1;                     /* the next commit fails */
     go_arg_t a[2] = { { &g, 1 }, { &g, 2 } };

@@ -323,11 +323,13 @@ static mig_status_t place_args(const char *what, const action_arg_t *args,
                 continue;
             }
         } else {
-            eval_suggest_t s;
-            eval_suggest_init(&s, name);
             for (row = 0; row < rows && strcmp(args[row].name, name); row++)
-                eval_suggest_consider(&s, args[row].name);
+                ;
             if (row == rows) {
+                /* Suggestions only for a misfit: an edit distance a row
+                 * costs more than the rest of binding a step's call. */
+                eval_suggest_t s;
+                eval_suggest_init(&s, name);
                 for (size_t k = 0; k < rows; k++)
                     eval_suggest_consider(&s, args[k].name);
                 diag_t *d = diag_add(diags, DIAG_ERROR, src, &arg->name.span,

@@ -89,6 +89,7 @@ void actx_begin(action_ctx_t *c, const char *action)
     }
     c->suspended = c->cancelled = false;
     c->began = false;
+    c->start_queued = false;
     c->retry_after_ms = -1;
     c->on_cancel = NULL;
     c->cancel_data = NULL;

@@ -30,7 +30,8 @@ struct action_ctx {
     int64_t rec_run, rec_seq;   /* actx_set_record; seq 0: none */
     int rec_role;
     bool began;                 /* actx_started let it run (actx_begin clears) */
-    bool (*go)(void *data);     /* actx_started's */
+    bool start_queued;          /* actx_started queued GO to a group commit */
+    bool (*go)(void *data, bool journaled);     /* actx_started's */
     void *go_data;
     const val_t *skip;          /* actx_set_skip: paths left alone */
     /* Cleared by actx_begin: path -> state before the call. */
@@ -72,7 +73,7 @@ mig_status_t actx_may_change(action_ctx_t *ctx, const char *what,
 
 /* Calls the GO of CTX (DATA) that actx_started was given; whether the
  * process was let run (then the effect began). */
-bool actx_go(void *data);
+bool actx_go(void *data, bool journaled);
 
 /* ---- file trees (actx_fs.c) ------------------------------------------- */
 

@@ -64,25 +64,34 @@ void actx_set_record(action_ctx_t *c, int64_t run, int64_t seq, int role)
 }
 
 mig_status_t actx_started(action_ctx_t *c, int64_t pid, int64_t pgid,
-                          bool (*go)(void *data), void *data)
+                          bool (*go)(void *data, bool journaled), void *data)
 {
     mig_status_t st = MIG_OK;
     c->began = false;
     c->go = go;
     c->go_data = data;
+    c->start_queued = true;     /* until GO is called */
     if (c->rec_seq && c->has_host && c->host.started)
         st = c->host.started(c->host.data, c->rec_run, c->rec_seq,
                              c->rec_role, pid, pgid, actx_go, c);
     else
-        actx_go(c);
+        actx_go(c, true);
+    if (st != MIG_OK)
+        c->start_queued = false;    /* GO is never called */
     return st;
 }
 
-bool actx_go(void *data)
+bool actx_go(void *data, bool journaled)
 {
     action_ctx_t *c = data;
-    c->began = c->go(c->go_data);
+    c->start_queued = false;
+    c->began = c->go(c->go_data, journaled) && journaled;
     return c->began;
+}
+
+bool actx_start_pending(const action_ctx_t *c)
+{
+    return c->start_queued;
 }
 
 bool actx_began(const action_ctx_t *c)

@@ -192,10 +192,14 @@ typedef struct actx_host {
                                 int64_t *value);
     /* Journals that the call of record SEQ of RUN (ROLE: 0 its effect, 1
      * its undo) started process PID in process group PGID, commits, and
-     * only then calls GO(GO_DATA) (actx_started). */
+     * only then calls GO(GO_DATA, true) (actx_started). It may instead
+     * queue GO and return MIG_OK: the starts of one turn of the loop
+     * then share one commit, after which each GO is called with true,
+     * or with false when that commit failed. A failure returned here
+     * means GO is never called. */
     mig_status_t (*started)(void *data, int64_t run, int64_t seq, int role,
-                            int64_t pid, int64_t pgid, bool (*go)(void *),
-                            void *go_data);
+                            int64_t pid, int64_t pgid,
+                            bool (*go)(void *, bool), void *go_data);
     /* Has FN called right before the journal's next commit, which then
      * fails when FN fails (actx_defer_commit); false when it cannot be
      * (the caller commits now). NULL: never deferred. */
@@ -269,15 +273,23 @@ void actx_set_record(action_ctx_t *ctx, int64_t run, int64_t seq, int role);
 /* Called by an action that reports its start (action_t.reports_start)
  * once its process PID (in group PGID) exists and before that process may
  * change anything: the runtime journals the process and commits, then
- * calls GO(DATA), which lets the process begin and says whether it could.
- * MIG_OK when GO was called; otherwise GO was not called, the failure is
- * in the store's diagnostics, and the process must be stopped before it
- * begins. A call that is not journaled calls GO at once. An effect that
+ * calls GO(DATA, true), which lets the process begin and says whether it
+ * could. MIG_OK when GO was called, or when it is queued
+ * (actx_start_pending): the calls a scheduler's turn runs share one
+ * commit for their starts, and GO comes after it, before the loop turns
+ * again, so the action must have suspended its call by then. A queued GO
+ * whose commit failed is called with JOURNALED false: the effect must
+ * not begin, and GO ends the call (not begun). Otherwise (a failure
+ * returned) GO was not called, the failure is in the store's
+ * diagnostics, and the process must be stopped before it begins. A call
+ * that is not journaled calls GO(DATA, true) at once. An effect that
  * starts no process (an HTTP request that changes something) passes PID
  * and PGID 0: it is journaled as begun, and settled after a crash without
  * stopping anything. */
 mig_status_t actx_started(action_ctx_t *ctx, int64_t pid, int64_t pgid,
-                          bool (*go)(void *data), void *data);
+                          bool (*go)(void *data, bool journaled), void *data);
+/* Whether the GO that actx_started was given waits for a group commit. */
+bool actx_start_pending(const action_ctx_t *ctx);
 /* Whether GO let the process run since actx_begin: the effect began. */
 bool actx_began(const action_ctx_t *ctx);
 /* Whether the run asks every write synced before the call returns

@@ -33,8 +33,12 @@ void sched_event(run_t *r, const char *kind, uint32_t node, const char *item,
                  val_t *data)
 {
     const char *id = node == GRAPH_NONE ? NULL : graph_node_id(r->g, node);
+    /* Queued with the step's other rows (store_defer): an event is never
+     * read back before the next commit, which writes it first. */
+    bool was = store_defer(r->store, true);
     if (store_event(r->store, r->id, kind, id, item, data) != MIG_OK)
         r->fatal = true;
+    store_defer(r->store, was);
     if (r->opts->on_event)
         r->opts->on_event(r->opts->data, kind, id, item, data);
     run_alerts_event(r, kind, data);

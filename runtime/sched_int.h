@@ -468,10 +468,12 @@ char *step_key(const char *node, const char *item);
 /* ---- settle.c: commands in flight at a crash -------------------------------- */
 
 /* The host's started callback (runtime.h, actx_host_t.started; DATA the
- * store): journals the process, commits, then lets it begin. */
+ * store): journals the process; then, while a group is open for the
+ * store (sched_group.c), queues GO to it; otherwise commits and lets it
+ * begin at once (GO(GO_DATA, true)). */
 mig_status_t sched_host_started(void *data, int64_t run, int64_t seq,
                                 int role, int64_t pid, int64_t pgid,
-                                bool (*go)(void *), void *go_data);
+                                bool (*go)(void *, bool), void *go_data);
 /* Calls FN (a row's run, undo or applied) with CTX and ARGS and, when it
  * suspends, turns HOST's loop until it has finished. *RES gets its
  * result. */
@@ -533,6 +535,37 @@ settle_verdict_t sched_settle_all(const settle_env_t *e, int64_t after,
  * nothing runs again. False when one cannot be settled (reported, with
  * what to run) or the store failed (R->fatal). */
 bool sched_settle_resume(run_t *r);
+
+/* ---- sched_group.c: one commit for the starts of one turn ------------------ */
+
+/* The starts queued while a group is open (sched_flush runs the calls
+ * whose intents one commit made durable), each let begin once the
+ * commit they share has made their process records durable. */
+typedef struct sched_group {
+    store_t *store;
+    struct sched_start {
+        bool (*go)(void *data, bool journaled);
+        void *data;
+    } *v;
+    size_t n, cap;
+    struct sched_group *outer;  /* the group open before this one */
+} sched_group_t;
+
+/* Opens G (the caller's, live until sched_group_close) for the starts
+ * of S, inside any group already open. */
+void sched_group_open(sched_group_t *g, store_t *s);
+/* Queues GO(GO_DATA) to the innermost open group when it is S's: true.
+ * False when no group of S is open, or out of memory: the caller commits
+ * and lets it begin now. The caller has written the start's row into
+ * S's open transaction. */
+bool sched_group_take(store_t *s, bool (*go)(void *, bool), void *go_data);
+/* Closes G: when it holds starts, commits S (the crash point
+ * "process-journaled", once for the group), then calls each GO in the
+ * order queued, with true (followed by "process-running", once a GO) or,
+ * when the commit failed, with false: that effect must not begin, and
+ * its action ends its call. Returns the commit's status (MIG_OK for an
+ * empty group). */
+mig_status_t sched_group_close(sched_group_t *g);
 
 /* ---- crash points (tests) ------------------------------------------------- */
 

@@ -146,8 +146,12 @@ static void record(retry_t *rs, store_step_state_t state, bool started)
         st.started_ms = store_now_ms();
     else if (state == STORE_STEP_DONE)
         st.ended_ms = store_now_ms();
+    /* Queued: a row of the next multi-row write, not a statement that
+     * first writes out everything queued (two a block an item). */
+    bool was = store_defer(r->store, true);
     if (!rs->dflt && store_step_put(r->store, r->id, &st) != MIG_OK)
         r->fatal = true;
+    store_defer(r->store, was);
 }
 
 static void attempt_begin(retry_t *rs)

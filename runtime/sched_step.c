@@ -427,7 +427,10 @@ void sched_flush(run_t *r)
     memcpy(w, r->flush_wait, n * sizeof(*w));
     r->n_flush_wait = 0;
     /* Steps that the calls below bring to their intent wait for the next
-     * turn of the loop, and share a commit of their own. */
+     * turn of the loop, and share a commit of their own. The effects
+     * these calls start share one commit too (sched_group.c). */
+    sched_group_t group;
+    sched_group_open(&group, r->store);
     for (size_t i = 0; i < n; i++) {
         task_t *t = w[i];
         if (!r->fatal) {
@@ -443,6 +446,8 @@ void sched_flush(run_t *r)
                   "the step did not run");
         task_leave(t, was);
     }
+    if (sched_group_close(&group) != MIG_OK)
+        r->fatal = true;
     free(w);
 }
 

@@ -75,7 +75,7 @@ static char *host_name(void)
 
 mig_status_t sched_host_started(void *data, int64_t run, int64_t seq,
                                 int role, int64_t pid, int64_t pgid,
-                                bool (*go)(void *), void *go_data)
+                                bool (*go)(void *, bool), void *go_data)
 {
     store_t *s = data;
     store_process_t p = { .seq = seq, .role = (store_proc_role_t)role,
@@ -83,12 +83,14 @@ mig_status_t sched_host_started(void *data, int64_t run, int64_t seq,
                           .start_ticks = start_ticks(pid), .host = host_name(),
                           .started_ms = store_now_ms() };
     mig_status_t st = store_process_put(s, run, &p);
+    if (st == MIG_OK && sched_group_take(s, go, go_data))
+        return MIG_OK;  /* it begins after the group's commit */
     if (st == MIG_OK)
         st = store_flush(s);
     if (st != MIG_OK)
         return st;
     sched_crash_point("process-journaled");
-    go(go_data);
+    go(go_data, true);
     sched_crash_point("process-running");
     return MIG_OK;
 }

@@ -449,9 +449,11 @@ bool store_pending(const store_t *s)
     return s->in_txn;
 }
 
-void store_defer(store_t *s, bool on)
+bool store_defer(store_t *s, bool on)
 {
+    bool was = s->defer;
     s->defer = on;
+    return was;
 }
 
 diag_list_t *store_diags(store_t *s)

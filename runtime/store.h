@@ -78,8 +78,9 @@ bool store_defer_commit(store_t *s, mig_status_t (*fn)(char **why));
  * wrote it fails, the transaction is rolled back and the store is failed
  * (sticky), since its caller went on believing it taken. The scheduler
  * defers the writes of a step between two commits, which cost it a
- * statement each otherwise. Off by default. */
-void store_defer(store_t *s, bool on);
+ * statement each otherwise. Off by default. Returns whether it was on,
+ * so that a caller can put it back as it found it. */
+bool store_defer(store_t *s, bool on);
 /* The diagnostics of failed store calls (borrowed; appended to). */
 diag_list_t *store_diags(store_t *s);
 /* The space kept free beside a store that runs write (the file

@@ -356,9 +356,15 @@ static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
 
 /* Lets the gated command run: the line its gate waits for. Whether it
  * could. */
-static bool open_gate(void *data)
+static bool open_gate(void *data, bool journaled)
 {
     exec_call_t *x = data;
+    if (!journaled) {
+        /* The journal could not record the process: it never begins. */
+        x->not_started = true;
+        signal_all(x, SIGKILL);
+        return false;
+    }
     /* send, not write: a gate whose shell died (killed from outside) is
      * an error here, not a SIGPIPE that would kill mig. libuv's pipes to
      * a child are socket pairs; a plain pipe falls back to write. */

@@ -47,12 +47,7 @@ out=${BENCH_OUT:-$here/../out/http}
 rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
-cpu_file=
-timed() { /usr/bin/time -f "%U %S" -a -o "$cpu_file" "$@"; }
-cpu_of() { awk 'END { printf "%.2f", $1 + $2 }' "$cpu_file"; }
-median() { sort -n | awk -v k="$1" 'NR == int((k + 1) / 2)'; }
+. "$here/../lib.sh"
 tick=$(getconf CLK_TCK)
 
 # The server: started by serve_start, stopped by serve_stop or, however
@@ -160,7 +155,7 @@ status=0
 : > "$w/rounds"
 i=0
 while [ "$i" -lt "$rounds" ]; do round "$w" "$n"; i=$((i + 1)); done
-set -- $(median "$rounds" < "$w/rounds")
+set -- $(median < "$w/rounds")
 ratio=$1 run_s=$2 floor_s=$3
 printf '%9s %9s %9s %9s %9s %8s\n' records "run s" "req/s" "floor s" "floor r/s" ratio
 printf '%9s %9s %9s %9s %9s %8s\n' "$n" "$run_s" "$(rps "$n" "$run_s")" "$floor_s" "$(rps "$n" "$floor_s")" "$ratio"

@@ -38,15 +38,8 @@ out=${BENCH_OUT:-$here/../out/migrate}
 rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
-# Runs "$@" and appends its CPU seconds (user + system) to $cpu_file: on
-# a shared machine the wall time also holds the waits for a core.
-cpu_file=
-timed() { /usr/bin/time -f "%U %S" -a -o "$cpu_file" "$@"; }
-cpu_of() { awk 'END { printf "%.2f", $1 + $2 }' "$cpu_file"; }
+. "$here/../lib.sh"
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed for the CPU times"
-median() { sort -n | awk -v k="$1" 'NR == int((k + 1) / 2)'; }
 count() { sqlite3 "$1" "SELECT (SELECT count(*) FROM tools) + (SELECT count(*) FROM backends)"; }
 
 # The folder of place $1 for $2 tools.
@@ -115,13 +108,13 @@ for p in $places; do
   : > "$w/rounds"
   i=0
   while [ "$i" -lt "$rounds" ]; do round "$w"; i=$((i + 1)); done
-  set -- $(median "$rounds" < "$w/rounds")
+  set -- $(median < "$w/rounds")
   ratio=$1 run_s=$2 floor_s=$3 recs=$5
-  rb_s=$(awk '{ print $4 }' "$w/rounds" | median "$rounds")
+  rb_s=$(awk '{ print $4 }' "$w/rounds" | median)
   tps=$(awk -v n="$recs" -v r="$run_s" 'BEGIN { printf "%.0f", n / r }')
   printf '%-6s %9s %9s %10s %9s %8s %11s %8s\n' "$p" "$recs" "$run_s" "$tps" "$floor_s" "$ratio" "$rb_s" match
-  cr=$(awk '{ print $6 }' "$w/rounds" | median "$rounds")
-  rbc=$(awk '{ print $9 }' "$w/rounds" | median "$rounds")
+  cr=$(awk '{ print $6 }' "$w/rounds" | median)
+  rbc=$(awk '{ print $9 }' "$w/rounds" | median)
   echo "  CPU (user + system): run / floor $cr (median), rollback $rbc s (median)"
   echo "  rounds (ratio run floor rollback records; CPU: ratio run floor rollback):"
   sed 's/^/    /' "$w/rounds"

@@ -27,12 +27,10 @@ rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed for the CPU times"
-now() { date +%s.%N; }
+. "$here/../lib.sh"
 # Runs "$@", appending its CPU seconds (user + system) to the file $1.
 cpu() { f=$1; shift; /usr/bin/time -f "%U %S" -o "$f.t" "$@" \
           && awk '{ print $1 + $2 }' "$f.t" >> "$f"; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 XDG_CONFIG_HOME=$out/cfg
 export XDG_CONFIG_HOME
 unset MIG_AUDIT_KEY

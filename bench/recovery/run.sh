@@ -38,8 +38,7 @@ timeout=${RATE_TIMEOUT:-0.01}
 rm -rf "$out"
 mkdir -p "$out/run" "$out/floor"
 out=$(cd "$out" && pwd)
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+. "$here/../lib.sh"
 
 "$gen" "$out/run" -n "$n" ${TOOLS_SEED:+-s "$TOOLS_SEED"}
 for f in plan.mig api.json legacy.json config.schema.json; do
@@ -59,7 +58,6 @@ cp "$out/run/tools.clean.json" "$out/floor/tools.json"
 # equal journals here (bench/recovery/real runs one item at a time and
 # judges its journals byte for byte).
 rounds=${ROUNDS:-3}
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 journal() { (cd "$1" && "$mig" log last --json) \
               | sed 's/"at":"[^"]*",//; s/"pid":[0-9]*,//; s/"seq":[0-9]*,//g' \
               | LC_ALL=C sort; }

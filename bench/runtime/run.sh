@@ -33,8 +33,7 @@ sync
 sleep 3
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
+. "$here/../lib.sh"
 
 # (a) journaled writes.
 mkdir -p "$out/a"

@@ -342,11 +342,20 @@ mig_status_t http_send(http_call_t *x, http_then_fn then, void *data)
     return http_multi_add(host->loop, x->easy, on_done, x);
 }
 
-/* The GO of actx_started: the request is sent (whether it could be). */
-static bool send_now(void *data)
+/* The GO of actx_started: the request is sent once JOURNALED (whether it
+ * could be). A GO that came after http_run suspended the call (a group
+ * commit's) ends the call itself when the request was not sent. */
+static bool send_now(void *data, bool journaled)
 {
     http_call_t *x = data;
-    return http_send(x, x->then, x->then_data) == MIG_OK;
+    if (journaled && http_send(x, x->then, x->then_data) == MIG_OK)
+        return true;
+    if (actx_suspended(x->ctx)) {
+        x->unsent = journaled ? "out of memory"
+                              : "the journal could not record it";
+        on_done(x, CURLE_SEND_ERROR);
+    }
+    return false;
 }
 
 /* Sets the options of X's easy handle for the request of ARGS to U. */
@@ -480,7 +489,7 @@ static mig_status_t http_run(action_ctx_t *c, const val_t *args, val_t **out)
     /* A request that changes something is journaled as begun before it
      * is sent; one that reads is sent at once (not journaled). */
     st = actx_started(c, 0, 0, send_now, x);
-    if (st != MIG_OK || !actx_began(c)) {
+    if (st != MIG_OK || (!actx_began(c) && !actx_start_pending(c))) {
         if (flow)
             http_flow_free(flow);      /* and X */
         else

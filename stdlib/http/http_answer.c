@@ -282,6 +282,9 @@ static mig_status_t no_answer(http_call_t *x, CURLcode rc)
     const char *m = x->method, *u = x->shown_url;
     if (x->oom)
         return MIG_ENOMEM;
+    if (x->unsent)
+        return actx_fail(c, "Unavailable", "http.request: %s %s was not "
+                         "sent: %s", m, u, x->unsent);
     if (x->cancelled)
         return actx_fail(c, "Timeout", "http.request: %s %s was stopped "
                          "before its answer came", m, u);

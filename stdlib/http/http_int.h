@@ -45,6 +45,7 @@ struct http_call {
     size_t header_bytes;
     bool body_cut, headers_cut; /* the answer passed a bound: stopped */
     bool cancelled;
+    const char *unsent;         /* why a request was never sent, or NULL */
     bool oom;                   /* a header could not be kept */
     int64_t timeout_ms;
     char errbuf[CURL_ERROR_SIZE];

@@ -371,7 +371,7 @@ void http_undo_answered(http_call_t *x, CURLcode rc)
 {
     flow_t *f = x->then_data;
     f->x = NULL;
-    bool stopped = x->cancelled;
+    bool stopped = x->cancelled || x->unsent;
     f->st = http_outcome(x, rc, &f->result);
     if (f->st == MIG_OK) {
         val_t *o = outcome_of(f, x);

@@ -15,14 +15,8 @@ cd "$d" || exit 2
 . "$SRC/tests/http/lib.sh"
 start_endpoint
 
-# put NAME JSON: stores a record behind mig's back.
-put() {
-  curl -s -o /dev/null -X PUT -H 'Content-Type: application/json' \
-    --data "$2" "$BASE/records/$1"
-}
-# records: the store's names, and record NAME's body.
+# records: the store's names (put and record: tests/http/lib.sh).
 records() { OUT=$(curl -s "$BASE/records"); }
-record() { OUT=$(curl -s "$BASE/records/$1"); }
 
 # ---- a rollback restores every record and verifies it -----------------------
 put a '{"name": "a", "v": 1}'

@@ -35,3 +35,11 @@ mask_ports() {
   OUT=$(printf '%s\n' "$OUT" | sed -e "s/127.0.0.1:$PORT/127.0.0.1:PORT/g" \
                                    -e "s/127.0.0.1:${DEAD:-none}/127.0.0.1:DEAD/g")
 }
+
+# The record store of the endpoint (/records): put NAME JSON stores a
+# record behind mig's back; record NAME puts the record's body in $OUT.
+put() {
+  curl -s -o /dev/null -X PUT -H 'Content-Type: application/json' \
+    --data "$2" "$BASE/records/$1"
+}
+record() { OUT=$(curl -s "$BASE/records/$1"); }

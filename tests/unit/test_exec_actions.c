@@ -3,8 +3,9 @@
  * non-zero status, timeout (and a command that ignores SIGTERM), a list
  * run without a shell, env, dir, a missing program, output cut at 1 MiB,
  * cancel, a child left running with the pipes open, the gate that holds
- * a command until its process is journaled, the check that settles it
- * after a crash. test.sleep, and
+ * a command until its process is journaled (at once, or after a group
+ * commit, or never when that commit fails; http.request's change too),
+ * the check that settles it after a crash. test.sleep, and
  * cancelled. test.fail by attempt. test.count through a fake counter,
  * undone twice and undone without its run. Every call must close every
  * handle it opened: the loop is closed after each test. */
@@ -42,6 +43,10 @@ typedef struct fx {
     /* The fake journal of processes (actx_host_t.started). */
     int64_t started_pid, started_pgid;
     bool journal_broken, ran_before_go;
+    /* A group commit (runtime/sched_group.c): the GO queued, not called. */
+    bool queue;
+    bool (*go)(void *, bool);
+    void *go_data;
 } fx_t;
 
 static void nap_ms(long ms)
@@ -54,7 +59,7 @@ static void nap_ms(long ms)
  * behind its gate meanwhile (it would create "ran" at once). */
 static mig_status_t fake_started(void *data, int64_t run, int64_t seq,
                                  int role, int64_t pid, int64_t pgid,
-                                 bool (*go)(void *), void *go_data)
+                                 bool (*go)(void *, bool), void *go_data)
 {
     fx_t *f = data;
     assert_int_equal(run, 1);
@@ -68,7 +73,12 @@ static mig_status_t fake_started(void *data, int64_t run, int64_t seq,
     f->ran_before_go = access(p, F_OK) == 0;
     if (f->journal_broken)
         return MIG_EIO;
-    go(go_data);
+    if (f->queue) {
+        f->go = go;
+        f->go_data = go_data;
+        return MIG_OK;
+    }
+    go(go_data, true);
     return MIG_OK;
 }
 
@@ -538,19 +548,80 @@ static void exec_gate_opens(void **state)
     actx_set_record(f->ctx, 0, 0, 0);
 }
 
-/* When the journal cannot hold the process, the command never runs. */
-static void exec_gate_stays_shut(void **state)
+/* When the journal cannot hold the process, the command never runs: the
+ * host says so at once, or (QUEUED) a group commit that failed calls the
+ * GO with false. */
+static void gate_refused(fx_t *f, bool queued)
 {
-    fx_t *f = *state;
-    f->journal_broken = true;
+    f->journal_broken = !queued;
+    f->queue = queued;
     actx_set_record(f->ctx, 1, 5, 0);
     start(f, "exec.run", map_of("cmd", strs("touch", "ran", NULL), NULL));
+    if (queued)
+        assert_false(f->go(f->go_data, false));
     finish(f);
     expect_error(f, "Unavailable", "exec.run: 'touch ran' did not start: the "
                  "journal could not record its process");
     assert_false(actx_began(f->ctx));
     nap_ms(200);
     assert_false(ran(f));
+    actx_set_record(f->ctx, 0, 0, 0);
+}
+
+/* A start queued to a group commit: the command waits behind its gate
+ * until the GO comes after the call has suspended, then runs. */
+static void exec_gate_queued(void **state)
+{
+    fx_t *f = *state;
+    f->queue = true;
+    actx_set_record(f->ctx, 1, 5, 0);
+    start(f, "exec.run", map_of("cmd", val_cstring("touch ran"), NULL));
+    assert_non_null(f->go);
+    assert_true(actx_start_pending(f->ctx));
+    assert_false(actx_began(f->ctx));
+    nap_ms(200);
+    uv_run(&f->loop, UV_RUN_NOWAIT);
+    assert_false(ran(f));
+    assert_true(f->go(f->go_data, true));
+    assert_false(actx_start_pending(f->ctx));
+    finish(f);
+    assert_int_equal(f->st, MIG_OK);
+    assert_true(ran(f));
+    assert_true(actx_began(f->ctx));
+    actx_set_record(f->ctx, 0, 0, 0);
+}
+
+static void exec_gate_stays_shut(void **state)
+{
+    gate_refused(*state, false);
+}
+
+static void exec_gate_queued_refused(void **state)
+{
+    gate_refused(*state, true);
+}
+
+/* http.request's change queued to a group commit that failed: the call
+ * ends, not begun, and says why; nothing is sent (no endpoint listens:
+ * a request sent would end with another message). A call that is not
+ * journaled sends at once and is never queued. */
+static void http_queued_refused(void **state)
+{
+    fx_t *f = *state;
+    f->queue = true;
+    actx_set_record(f->ctx, 1, 5, 0);
+    start(f, "http.request", map_of("method", val_cstring("PUT"),
+                                    "url", val_cstring("http://127.0.0.1:9/r"),
+                                    "body", val_cstring("x"), NULL));
+    assert_non_null(f->go);
+    assert_true(actx_start_pending(f->ctx));
+    assert_false(f->finished);
+    assert_false(f->go(f->go_data, false));
+    finish(f);
+    expect_error(f, "Unavailable", "http.request: PUT http://127.0.0.1:9/r "
+                 "was not sent: the journal could not record it");
+    assert_false(actx_began(f->ctx));
+    assert_false(actx_start_pending(f->ctx));
     actx_set_record(f->ctx, 0, 0, 0);
 }
 
@@ -602,7 +673,8 @@ int main(void)
         T(exec_list_env_dir), T(exec_cannot_start), T(exec_output_cut),
         T(exec_cancel), T(exec_left_running), T(sleep_and_cancel),
         T(fail_by_attempt), T(count_and_undo), T(exec_gate_opens),
-        T(exec_gate_stays_shut), T(exec_check),
+        T(exec_gate_stays_shut), T(exec_gate_queued),
+        T(exec_gate_queued_refused), T(http_queued_refused), T(exec_check),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -98,6 +98,19 @@ static void journal_reopened(int64_t run, seen_t *w)
 
 /* ---- reading back ------------------------------------------------------- */
 
+/* store_defer says what it was, so that a writer (an event, a retry
+ * block's record) can queue its rows and put the store back as found. */
+static void test_defer_gives_back(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    assert_false(store_defer(s, true));
+    assert_true(store_defer(s, true));
+    assert_true(store_defer(s, false));
+    assert_false(store_defer(s, false));
+    store_close(s);
+}
+
 /* 100 intents, their states, steps and events, queued: nothing is in the
  * file before the commit, and everything is after it, as written one by
  * one (100 rows take statements of 64, 32 and 4 rows). */
@@ -490,6 +503,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, make_dir, remove_dir)
+        T(test_defer_gives_back),
         T(test_queued_rows_commit_together),
         T(test_order_across_queued_and_immediate),
         T(test_later_change_wins),

@@ -24,7 +24,7 @@ typedef struct learn {
                            item}}} */
     val_t *bad;         /* old tool -> {old key ("" the tool itself) ->
                            true}: left out */
-    val_t *notes;       /* texts */
+    val_t *notes;       /* texts: what was left out and why */
     size_t defaults;    /* defaults the schema fills again */
     bool oom;
 } learn_t;
@@ -426,15 +426,13 @@ mig_status_t adapt_learn(const val_t *events, val_t **out)
             learn_repair(&l, renamed, reps, val_list_get(reps, i), item);
     }
     size_t kept = l.oom ? 0 : mapping(&l, &map);
-    if (!l.oom && l.defaults)
-        note(&l, "%zu default%s filled from the schema not kept: adapt.params "
-             "and adapt.translate fill %s again", l.defaults,
-             l.defaults == 1 ? "" : "s", l.defaults == 1 ? "it" : "them");
     if (!l.oom)
         l.oom = val_map_set(res, "mapping", 7, map) != MIG_OK
                 || val_map_set_take(res, "kept", 4, val_int((int64_t)kept))
                    != MIG_OK
-                || val_map_set(res, "notes", 5, l.notes) != MIG_OK;
+                || val_map_set(res, "left_out", 8, l.notes) != MIG_OK
+                || val_map_set_take(res, "defaults", 8,
+                                    val_int((int64_t)l.defaults)) != MIG_OK;
     if (!l.oom)
         *out = val_ref(res);
     val_unref(res);

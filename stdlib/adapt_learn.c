@@ -75,10 +75,27 @@ static void left_out(learn_t *l, const char *tool, const char *key)
         l->oom = true;
 }
 
+/* What is left out is filed under its tool by its key: "" the tool
+ * itself, the parameter's old name, or that name, VALUE_SEP and the old
+ * value. */
+#define VALUE_SEP '\x1f'
+
 static bool is_bad(const learn_t *l, const char *tool, const char *key)
 {
     const val_t *b = val_map_get(l->bad, tool, strlen(tool));
     return b && (val_map_get(b, key, strlen(key)) || val_map_get(b, "", 0));
+}
+
+/* Whether the value FROM of the parameter KEY of TOOL is left out. */
+static bool is_bad_value(const learn_t *l, const char *tool, const char *key,
+                         const char *from)
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_printf(&b, "%s%c%s", key, VALUE_SEP, from);
+    bool bad = !b.oom && is_bad(l, tool, b.data);
+    strbuf_free(&b);
+    return bad;
 }
 
 /* Files in M (a map) that KEY became TO (a new reference; null: dropped)
@@ -115,15 +132,19 @@ static void put_to(strbuf_t *b, const val_t *to)
         return;
     }
     strbuf_putc(b, '\'');
-    val_format(to, b);
+    if (val_type(to) == VAL_STRING)
+        strbuf_puts(b, val_get_str(to, NULL));
+    else
+        val_format(to, b);
     strbuf_putc(b, '\'');
 }
 
-/* A conflict: KEY of TOOL (WHAT: "parameter", "value 'open' of") became
- * both WAS (an entry) and TO (at ITEM): noted, and left out. */
+/* A conflict: KEY of TOOL (WHAT: "parameter", "value 'open' of
+ * parameter") became both WAS (an entry) and TO (at ITEM): noted, and
+ * BAD (KEY, or KEY and the value) left out. */
 static void conflict(learn_t *l, const char *tool, const char *key,
                      const char *what, const val_t *was, const val_t *to,
-                     const char *item)
+                     const char *item, const char *bad)
 {
     strbuf_t a, b;
     strbuf_init(&a);
@@ -133,12 +154,12 @@ static void conflict(learn_t *l, const char *tool, const char *key,
     if (a.oom || b.oom)
         l->oom = true;
     else
-        note(l, "%s%s%s '%s' became %s (item %s) and %s (item %s): left "
-             "out, a person must choose", *tool ? tool : "", *tool ? ": "
+        note(l, "%s%s%s '%s' became %s (item %s) and %s (item %s): a "
+             "person must choose", *tool ? tool : "", *tool ? ": "
              : "", what, key, a.data, str(was, "item"), b.data, item);
     strbuf_free(&a);
     strbuf_free(&b);
-    left_out(l, tool, key);
+    left_out(l, tool, bad);
 }
 
 /* The old name of the tool a repair of TOOL at ITEM is of: the name
@@ -163,7 +184,7 @@ static void file_tool(learn_t *l, const char *old, const char *new,
     }
     if (!file_once(l, l->tool_to, old, to, item, &was)) {
         note(l, "tool '%s' was called as '%s' (item %s) and as '%s' (item "
-             "%s): left out, a person must choose", old, str(was, "to"),
+             "%s): a person must choose", old, str(was, "to"),
              str(was, "item"), new, item);
         left_out(l, old, "");
     }
@@ -209,7 +230,7 @@ static void learn_repair(learn_t *l, const val_t *renamed, const val_t *all,
             return;
         }
         if (!file_once(l, m, from, val_ref(v), item, &was))
-            conflict(l, t, from, "parameter", was, v, item);
+            conflict(l, t, from, "parameter", was, v, item, from);
         val_unref(v);
     } else if (strcmp(kind, "value") == 0) {
         const char *param = str(r, "param"), *from = str(r, "from");
@@ -220,14 +241,17 @@ static void learn_repair(learn_t *l, const val_t *renamed, const val_t *all,
         val_t *m = sub(l, l->values, t);
         m = m ? sub(l, m, key) : NULL;
         if (m && !file_once(l, m, from, val_ref((val_t *)to), item, &was)) {
-            strbuf_t what;
+            strbuf_t what, bad;
             strbuf_init(&what);
+            strbuf_init(&bad);
             strbuf_printf(&what, "value '%s' of parameter", from);
-            if (what.oom)
+            strbuf_printf(&bad, "%s%c%s", key, VALUE_SEP, from);
+            if (what.oom || bad.oom)
                 l->oom = true;
             else
-                conflict(l, t, key, what.data, was, to, item);
+                conflict(l, t, key, what.data, was, to, item, bad.data);
             strbuf_free(&what);
+            strbuf_free(&bad);
         }
     }
 }
@@ -280,43 +304,43 @@ static val_t *tool_map(learn_t *l, const char *tool, size_t *kept)
     const val_t *values = val_map_get(l->values, tool, strlen(tool));
     val_t *map = val_map_new(4);
     for (size_t i = 0; map && names && i < val_len(names); i++) {
-        const char *key = val_get_str(val_map_key(names, i), NULL);
-        const val_t *vals = values ? val_map_get(values, key, strlen(key))
-                                   : NULL;
-        val_t *to = val_map_get(val_map_value(names, i), "to", 2);
+        size_t len;
+        const char *key = val_get_str(val_map_key(names, i), &len);
         if (is_bad(l, tool, key))
             continue;
         (*kept)++;
-        if (val_type(to) == VAL_NULL || !vals) {
-            l->oom |= val_map_set(map, key, strlen(key), to) != MIG_OK;
-            continue;
-        }
-        val_t *e = val_map_new(2);
-        l->oom |= !e || val_map_set(e, "to", 2, to) != MIG_OK
-                  || val_map_set_take(map, key, strlen(key), e) != MIG_OK;
+        l->oom |= val_map_set(map, key, len,
+                              val_map_get(val_map_value(names, i), "to", 2))
+                  != MIG_OK;
     }
     for (size_t i = 0; map && values && i < val_len(values); i++) {
         size_t len;
         const char *key = val_get_str(val_map_key(values, i), &len);
-        const val_t *to = names ? val_map_get(val_map_get(names, key, len),
-                                              "to", 2) : NULL;
+        const val_t *to = val_map_get(map, key, len);
         if (is_bad(l, tool, key) || (to && val_type(to) == VAL_NULL))
             continue;
-        val_t *e = val_map_get(map, key, len);
-        if (!e) {
-            e = val_map_new(1);
-            l->oom |= !e || val_map_set_take(map, key, len, e) != MIG_OK;
-        }
-        val_t *vm = e ? sub(l, e, "values") : NULL;
         const val_t *v = val_map_value(values, i);
+        val_t *vm = val_map_new(val_len(v));
         for (size_t j = 0; vm && j < val_len(v); j++) {
             size_t lv;
             const char *from = val_get_str(val_map_key(v, j), &lv);
+            if (is_bad_value(l, tool, key, from))
+                continue;
             (*kept)++;
             l->oom |= val_map_set(vm, from, lv,
                                   val_map_get(val_map_value(v, j), "to", 2))
                       != MIG_OK;
         }
+        if (vm && val_len(vm)) {
+            /* A rename with value maps: {to: NEW, values: {...}}. */
+            val_t *e = val_map_new(2);
+            l->oom |= !e || (to && val_map_set(e, "to", 2, (val_t *)to)
+                             != MIG_OK)
+                      || val_map_set(e, "values", 6, vm) != MIG_OK
+                      || val_map_set_take(map, key, len, e) != MIG_OK;
+        }
+        l->oom |= !vm;
+        val_unref(vm);
     }
     l->oom |= !map;
     return map;

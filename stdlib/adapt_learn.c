@@ -67,6 +67,16 @@ static void note(learn_t *l, const char *fmt, ...)
     strbuf_free(&b);
 }
 
+/* The repairs of the event EV ({item, data: {repairs}}), or NULL. */
+static const val_t *repairs_of(const val_t *ev)
+{
+    const val_t *d = val_type(ev) == VAL_MAP ? val_map_get(ev, "data", 4)
+                                             : NULL;
+    const val_t *r = d && val_type(d) == VAL_MAP
+        ? val_map_get(d, "repairs", 7) : NULL;
+    return r && val_type(r) == VAL_LIST ? r : NULL;
+}
+
 /* Marks KEY of TOOL left out. */
 static void left_out(learn_t *l, const char *tool, const char *key)
 {
@@ -146,6 +156,8 @@ static void conflict(learn_t *l, const char *tool, const char *key,
                      const char *what, const val_t *was, const val_t *to,
                      const char *item, const char *bad)
 {
+    if (is_bad(l, tool, bad))
+        return;                 /* said once */
     strbuf_t a, b;
     strbuf_init(&a);
     strbuf_init(&b);
@@ -182,7 +194,8 @@ static void file_tool(learn_t *l, const char *old, const char *new,
         l->oom = true;
         return;
     }
-    if (!file_once(l, l->tool_to, old, to, item, &was)) {
+    if (!file_once(l, l->tool_to, old, to, item, &was)
+        && !is_bad(l, old, "")) {
         note(l, "tool '%s' was called as '%s' (item %s) and as '%s' (item "
              "%s): a person must choose", old, str(was, "to"),
              str(was, "item"), new, item);
@@ -264,8 +277,7 @@ static void learn_tools(learn_t *l, const val_t *events, const size_t *order,
     for (size_t k = 0; k < val_len(events); k++) {
         const val_t *ev = val_list_get(events, order[k]);
         const char *item = str(ev, "item");
-        const val_t *reps = val_map_get(val_map_get(ev, "data", 4),
-                                        "repairs", 7);
+        const val_t *reps = repairs_of(ev);
         for (size_t i = 0; item && reps && i < val_len(reps); i++) {
             const val_t *r = val_list_get(reps, i);
             const char *kind = str(r, "kind"), *from = str(r, "from");
@@ -443,10 +455,8 @@ mig_status_t adapt_learn(const val_t *events, val_t **out)
     for (size_t k = 0; !l.oom && k < n; k++) {
         const val_t *ev = val_list_get(events, order[k]);
         const char *item = str(ev, "item");
-        const val_t *reps = val_map_get(val_map_get(ev, "data", 4),
-                                        "repairs", 7);
-        for (size_t i = 0; item && reps && val_type(reps) == VAL_LIST
-                           && i < val_len(reps); i++)
+        const val_t *reps = repairs_of(ev);
+        for (size_t i = 0; item && reps && i < val_len(reps); i++)
             learn_repair(&l, renamed, reps, val_list_get(reps, i), item);
     }
     size_t kept = l.oom ? 0 : mapping(&l, &map);

@@ -182,7 +182,7 @@ static mig_status_t translate_run(action_ctx_t *ctx, const val_t *args,
             /* A tool a mapping does not name keeps its name. */
             const val_t *set = e ? val_map_get(e, "set", 3) : NULL;
             new = e ? val_get_str(val_map_get(e, "to", 2), NULL) : old;
-            c.map = val_map_get(e, "map", 3);
+            c.map = e ? val_map_get(e, "map", 3) : NULL;
             c.schema = diff_schema_of(to, new,
                                       set ? val_get_str(val_map_key(set, 0),
                                                         NULL) : NULL,

@@ -28,13 +28,7 @@ static void repairs_are(afx_t *f, const char *name, const char *input,
         if (got)
             fail_msg("unexpected repairs: %s", afx_text(got));
     } else {
-        assert_non_null(got);
-        val_t *w = afx_json(want);
-        char *g = afx_text(got), *e = afx_text(w);
-        assert_string_equal(g, e);
-        free(g);
-        free(e);
-        val_unref(w);
+        afx_value_is(got, want);
     }
     val_unref(d);
 }
@@ -115,11 +109,7 @@ static void learned(const char *events, const char *want, int64_t kept,
 {
     val_t *ev = afx_json(events), *out = NULL;
     assert_int_equal(adapt_learn(ev, &out), MIG_OK);
-    val_t *w = afx_json(want);
-    char *g = afx_text(val_map_get(out, "mapping", 7)), *e = afx_text(w);
-    assert_string_equal(g, e);
-    free(g);
-    free(e);
+    afx_value_is(val_map_get(out, "mapping", 7), want);
     const val_t *l = val_map_get(out, "left_out", 8);
     size_t n = 0;
     for (; left_out[n]; n++) {
@@ -130,7 +120,6 @@ static void learned(const char *events, const char *want, int64_t kept,
     assert_int_equal(val_len(l), n);
     assert_int_equal(val_get_int(val_map_get(out, "kept", 4)), kept);
     assert_int_equal(val_get_int(val_map_get(out, "defaults", 8)), defaults);
-    val_unref(w);
     val_unref(out);
     val_unref(ev);
 }
@@ -244,12 +233,7 @@ static void mapped_call(afx_t *f, const char *args, const char *want,
         assert_string_equal(actx_error_message(f->ctx), msg);
     } else {
         assert_int_equal(st, MIG_OK);
-        val_t *w = afx_json(want);
-        char *g = afx_text(val_map_get(out, "call", 4)), *e = afx_text(w);
-        assert_string_equal(g, e);
-        free(g);
-        free(e);
-        val_unref(w);
+        afx_value_is(val_map_get(out, "call", 4), want);
     }
     val_unref(out);
     val_unref(in);

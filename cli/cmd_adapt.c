@@ -154,8 +154,10 @@ static bool gather_adapted(void *data, const store_event_rec_t *ev)
 }
 
 /* The learned mapping RES of run ID, with its header and what was left
- * out as comment lines: written to OUT (NULL: stdout) and summed up. */
-static int learn_write(const val_t *res, int64_t id, const char *out)
+ * out as comment lines: written to OUT (NULL: stdout), and with SAY
+ * summed up on stdout. */
+static int learn_write(const val_t *res, int64_t id, const char *out,
+                       bool say)
 {
     const val_t *left = val_map_get(res, "left_out", 8);
     int64_t kept = val_get_int(val_map_get(res, "kept", 4));
@@ -169,7 +171,7 @@ static int learn_write(const val_t *res, int64_t id, const char *out)
         strbuf_printf(&b, "# left out: %s\n",
                       val_get_str(val_list_get(left, i), NULL));
     int rc = write_mapping(out, res, &b);
-    if (rc != EXIT_CLEAN || !out)
+    if (rc != EXIT_CLEAN || !out || !say)
         return rc;
     printf("%lld repair%s of run %lld kept in %s\n", (long long)kept,
            kept == 1 ? "" : "s", (long long)id, out);
@@ -210,9 +212,14 @@ static int adapt_learn_cmd(const cli_cmd_t *cmd, const cli_args_t *args)
                 "repaired no call); nothing written\n", (long long)id);
         rc = EXIT_REFUSED;
     } else if (cli_value(cmd, args, "json")) {
-        rc = cli_print_json(res, false) == MIG_OK ? EXIT_CLEAN : EXIT_USAGE;
+        /* -o still writes the file; the JSON is what is printed. */
+        const char *out = cli_value(cmd, args, "output");
+        rc = out ? learn_write(res, id, out, false) : EXIT_CLEAN;
+        if (rc == EXIT_CLEAN)
+            rc = cli_print_json(res, false) == MIG_OK ? EXIT_CLEAN
+                                                      : EXIT_USAGE;
     } else {
-        rc = learn_write(res, id, cli_value(cmd, args, "output"));
+        rc = learn_write(res, id, cli_value(cmd, args, "output"), true);
     }
     if (rc == EXIT_CLEAN && val_len(left))
         rc = EXIT_ATTENTION;

@@ -60,7 +60,7 @@ grep -q "^# left out: issues.list: parameter 'find'" conflict.yaml &&
   bad "conflict.yaml does not hold just what no item disagreed on"
 
 # --json, and to stdout without -o.
-expect 0 "$MIG" adapt learn --json 1 &&
+expect 0 "$MIG" adapt learn --json -o json.yaml 1 &&
   { printf '%s' "$OUT" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -68,6 +68,8 @@ assert d["kept"] == 10 and d["left_out"] == [] and d["defaults"] == 2, d
 assert d["mapping"]["tools"]["weather.get"] == {"to": "weather.get",
   "map": {"Location": "location", "num_days": "days"}}, d
 ' && ok || bad "--json is not {mapping, kept, left_out, defaults}"; }
+tail -n +2 json.yaml | cmp -s - mapping.expected && ok ||
+  bad "--json -o did not write the mapping too"
 expect 0 "$MIG" adapt learn 1 && holds "  listIssues:
     to: issues.list"
 

@@ -138,9 +138,16 @@ static int adapt_diff_cmd(const cli_cmd_t *cmd, const cli_args_t *args)
 
 /* ---- mig adapt learn RUN ------------------------------------------------ */
 
-/* Adds an `adapted` event to the list DATA as {item, data}. */
+/* The run's `adapted` events, as adapt_learn reads them. */
+typedef struct gathered {
+    val_t *events;              /* [{item, data}] */
+    bool oom;
+} gathered_t;
+
+/* Adds an `adapted` event to DATA (a gathered_t); stops out of memory. */
 static bool gather_adapted(void *data, const store_event_rec_t *ev)
 {
+    gathered_t *g = data;
     if (strcmp(ev->kind, "adapted") != 0 || !ev->data)
         return true;
     val_t *e = val_map_new(2);
@@ -148,9 +155,21 @@ static bool gather_adapted(void *data, const store_event_rec_t *ev)
                                     val_cstring(ev->item ? ev->item : ""))
                    == MIG_OK
               && val_map_set(e, "data", 4, ev->data) == MIG_OK
-              && val_list_push(data, e) == MIG_OK;
+              && val_list_push(g->events, e) == MIG_OK;
     val_unref(e);
+    g->oom = !ok;
     return ok;
+}
+
+/* Appends "# left out: TEXT" to B, the text kept on its line. */
+static void put_comment(strbuf_t *b, const val_t *text)
+{
+    size_t len;
+    const char *s = val_get_str(text, &len);
+    strbuf_puts(b, "# left out: ");
+    for (size_t i = 0; i < len; i++)
+        strbuf_putc(b, s[i] == '\n' || s[i] == '\r' ? ' ' : s[i]);
+    strbuf_putc(b, '\n');
 }
 
 /* The learned mapping RES of run ID, with its header and what was left
@@ -168,8 +187,7 @@ static int learn_write(const val_t *res, int64_t id, const char *out,
                   "review, edit, then give it to adapt.params(map: ...) or "
                   "adapt.translate(map: ...)\n", (long long)id, (long long)id);
     for (size_t i = 0; i < val_len(left); i++)
-        strbuf_printf(&b, "# left out: %s\n",
-                      val_get_str(val_list_get(left, i), NULL));
+        put_comment(&b, val_list_get(left, i));
     int rc = write_mapping(out, res, &b);
     if (rc != EXIT_CLEAN || !out || !say)
         return rc;
@@ -194,12 +212,15 @@ static int adapt_learn_cmd(const cli_cmd_t *cmd, const cli_args_t *args)
     int rc = cli_open_run(cmd, args, args->operands[1], &s, &id, &diags);
     if (rc != EXIT_CLEAN)
         return cli_finish_store(s, &diags, rc);
-    val_t *events = val_list_new(16), *res = NULL;
-    mig_status_t st = events ? store_event_each(s, id, gather_adapted, events)
-                             : MIG_ENOMEM;
+    gathered_t g = { .events = val_list_new(16) };
+    val_t *res = NULL;
+    mig_status_t st = g.events ? store_event_each(s, id, gather_adapted, &g)
+                               : MIG_ENOMEM;
+    if (st == MIG_OK && g.oom)
+        st = MIG_ENOMEM;
     if (st == MIG_OK)
-        st = adapt_learn(events, &res);
-    val_unref(events);
+        st = adapt_learn(g.events, &res);
+    val_unref(g.events);
     if (st != MIG_OK)
         return cli_finish_status(s, &diags, st);
     const val_t *left = val_map_get(res, "left_out", 8);

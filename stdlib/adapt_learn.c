@@ -22,8 +22,9 @@ typedef struct learn {
                            item}} */
     val_t *values;      /* old tool -> {old key -> {old value -> {to,
                            item}}} */
-    val_t *bad;         /* old tool -> {old key ("" the tool itself) ->
-                           true}: left out */
+    val_t *bad;         /* old tool -> {what is left out -> true}: ""
+                           the tool itself, an old key, or an old key,
+                           VALUE_SEP and an old value */
     val_t *notes;       /* texts: what was left out and why */
     size_t defaults;    /* defaults the schema fills again */
     bool oom;

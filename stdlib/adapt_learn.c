@@ -373,7 +373,7 @@ static size_t mapping(learn_t *l, val_t **out)
         l->oom |= val_map_set(*out, "map", 3, map) != MIG_OK;
         kept = bare;
     } else if (bare) {
-        note(l, "%zu repair%s of calls that name no tool left out: a "
+        note(l, "%zu repair%s of calls that name no tool: a "
              "mapping of tools has no place for them", bare,
              bare == 1 ? "" : "s");
     }

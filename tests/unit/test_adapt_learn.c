@@ -200,7 +200,7 @@ static void learn_bare_and_empty(void **state)
     learned("[" EV("0", "[{'kind': 'drop', 'from': 'x'}]") ", "
             EV("1", "[" R("drop", "t", "'from': 'y'") "]") "]",
             "{'tools': {'t': {'to': 't', 'map': {'y': null}}}}", 1,
-            CHANGES("1 repair of calls that name no tool left out: a "
+            CHANGES("1 repair of calls that name no tool: a "
                     "mapping of tools has no place for them"), 0);
     /* Nothing to learn: events without repairs, other shapes, none. */
     learned("[{'item': '0', 'data': {'handler': 'adapt.repair_config', "

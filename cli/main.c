@@ -291,6 +291,8 @@ static const cli_opt_t adapt_opts[] = {
       .help = "print the changes and the mapping as one JSON object" },
     { .name = "output", .short_name = 'o', .arg = "MAPPING",
       .help = "also write the mapping as YAML to MAPPING (in one step)" },
+    { .name = "state", .arg = "PATH",
+      .help = "learn: the state store (default: .mig/state.db here or above)" },
     { .name = "help", .short_name = 'h', .help = "show this help" },
     { 0 },
 };
@@ -689,8 +691,9 @@ const cli_cmd_t cli_commands[] = {
           "\n"
           "Exit status: 0 when the plan was printed, 1 when the document has\n"
           "errors, 2 for a usage error or a file that cannot be read or written." },
-    { .name = "adapt", .run = cmd_adapt, .operands = "diff OLD NEW",
-      .min_operands = 3, .max_operands = 3, .opts = adapt_opts,
+    { .name = "adapt", .run = cmd_adapt,
+      .operands = "diff OLD NEW | learn RUN",
+      .min_operands = 2, .max_operands = 3, .opts = adapt_opts,
       .summary = "show how two interfaces of a tool differ, as a mapping",
       .help =
           "Compares OLD with NEW, two JSON or YAML files (.yaml, .yml) each\n"
@@ -704,7 +707,17 @@ const cli_cmd_t cli_commands[] = {
           "where mig will not decide. -o writes the mapping that\n"
           "adapt.params(map: ...) and adapt.translate apply, to review and\n"
           "edit. Exit status 0 when every change is applied automatically,\n"
-          "10 when one needs a person, 1 when a file is not an interface." },
+          "10 when one needs a person, 1 when a file is not an interface.\n"
+          "\n"
+          "'learn RUN' (a run id, or 'last'; the store is found as for 'mig\n"
+          "log') writes the repairs that run's adapt.params and\n"
+          "adapt.remap_method made as the same mapping (-o MAPPING, else to\n"
+          "stdout), for adapt.translate(map: ...) to apply up front next\n"
+          "time. A parameter, value or tool two items repaired two ways is\n"
+          "left out, said in the output. Exit status 0 when written, 10 when\n"
+          "written with something left out, 6 when the run made no repairs\n"
+          "(nothing written), 2 for no such run, 8 when the store cannot be\n"
+          "read." },
     { .name = "help", .run = cmd_help, .operands = "[COMMAND | ACTION]",
       .min_operands = 0, .max_operands = 1, .opts = help_cmd_opts,
       .summary = "show help for mig, one of its commands or an action",

@@ -72,15 +72,22 @@ static mig_status_t handler_args(task_t *t, uint32_t h, const char *name,
     return st;
 }
 
-/* Records the CHANGES (a list of texts, may be NULL) that handler NAME
- * made to T's error's call. */
-static void record_changes(task_t *t, const char *name, val_t *changes)
+/* Records the changes (a list of texts) that handler NAME made to T's
+ * error's call, from its DECISION (borrowed), with the repairs it kept
+ * as structures (a list of maps, for `mig adapt learn`) when it gave
+ * them. */
+static void record_changes(task_t *t, const char *name,
+                           const val_t *decision)
 {
+    val_t *changes = val_map_get(decision, "changes", 7);
+    val_t *repairs = val_map_get(decision, "repairs", 7);
     if (!changes || val_type(changes) != VAL_LIST || !val_len(changes))
         return;
-    val_t *d = val_map_new(2);
+    val_t *d = val_map_new(3);
     if (d && (val_map_set_take(d, "handler", 7, val_cstring(name)) != MIG_OK
-              || val_map_set(d, "changes", 7, changes) != MIG_OK)) {
+              || val_map_set(d, "changes", 7, changes) != MIG_OK
+              || (repairs && val_type(repairs) == VAL_LIST
+                  && val_map_set(d, "repairs", 7, repairs) != MIG_OK))) {
         val_unref(d);
         d = NULL;
     }
@@ -108,7 +115,7 @@ static void carry_out(task_t *t, const char *name, const val_t *decision,
         { "fail", AST_DECIDE_FAIL, "message" },
         { "rollback", AST_DECIDE_ROLLBACK, "to" },
     };
-    record_changes(t, name, val_map_get(decision, "changes", 7));
+    record_changes(t, name, decision);
     const char *what = val_get_str(val_map_get(decision, "decision", 8), NULL);
     if (strcmp(what, "after") == 0) {
         val_t *by = val_map_get(decision, "by", 2);

@@ -89,6 +89,7 @@ mig_status_t adapt_enum(adapt_run_t *r, const val_t *v, const val_t *schema,
     else
         adapt_change(r, "%s -> %s (enum value: %s, %d%%)", a.data, b.data,
                      why, best);
+    adapt_repair_value(r, "value", v, val_list_get(e, at));
     strbuf_free(&a);
     strbuf_free(&b);
     *out = val_ref(val_list_get(e, at));

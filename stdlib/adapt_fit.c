@@ -92,6 +92,7 @@ static void defaulted(adapt_run_t *r, const val_t *def, bool was_null)
 {
     adapt_change_value(r, was_null ? "null -> default %s" : "default %s",
                        def);
+    adapt_repair_value(r, "default", NULL, def);
 }
 
 /* Whether null may stand for the property SUB: its type allows null, or

@@ -55,6 +55,14 @@ typedef struct adapt_run {
     strbuf_t path;          /* the place being fitted: "config.auth" */
     const char *map_name;   /* what the lines call the map of renames:
                                "the plan's map" unless set otherwise */
+    val_t *repairs;         /* the repairs kept (adapt_repairs_keep), a
+                               list of maps, or NULL: none kept */
+    const char *tool;       /* the tool the repairs are of, or NULL */
+    size_t root_len;        /* the length of the path's root ("params") */
+    size_t top_end;         /* the path's length at its last top key
+                               (root_len: none), and that key: */
+    const char *top;        /* borrowed from the value being fitted */
+    size_t top_len;
     bool oom;
 } adapt_run_t;
 
@@ -102,6 +110,27 @@ mig_status_t adapt_check_schema(adapt_run_t *r, const adapt_call_t *c);
  * R's problems. MIG_OK, MIG_EINVALID (reported) or MIG_ENOMEM. */
 mig_status_t adapt_validate(adapt_run_t *r, const adapt_call_t *c,
                             const val_t *value);
+
+/* ---- repairs kept for `mig adapt learn` (adapt_repair.c) ------------- */
+
+/* From now on R keeps its repairs as structures besides its change lines
+ * (docs/recovery.md, "Learning from a run"), each a map with `kind` and,
+ * when TOOL is not NULL, `tool`: {kind: "rename", from, to}, {kind:
+ * "drop", from}, {kind: "value", param, from, to}, {kind: "default",
+ * param, value}, {kind: "tool", from, to}. Only the parameters at the
+ * top of the call are kept: a repair inside a nested map or a list is a
+ * line only. adapt_retry puts them in its decision as `repairs`. MIG_OK
+ * or MIG_ENOMEM. */
+mig_status_t adapt_repairs_keep(adapt_run_t *r, const char *tool);
+/* Keeps a repair of names: KIND "rename" (FROM -> TO), "drop" (FROM;
+ * TO NULL) or "tool" (FROM -> TO). Nothing when R keeps none. */
+void adapt_repair_name(adapt_run_t *r, const char *kind, const char *from,
+                       const char *to);
+/* Keeps a repair of the value of the parameter R's path is at, when that
+ * is a parameter at the top of the call: KIND "value" (FROM -> TO) or
+ * "default" (TO, FROM NULL). Nothing otherwise. */
+void adapt_repair_value(adapt_run_t *r, const char *kind, const val_t *from,
+                        const val_t *to);
 
 /* ---- the target of adapt.params (adapt_params.c, adapt_rename.c) ------ */
 

@@ -97,6 +97,7 @@ static mig_status_t remap(adapt_run_t *r, const adapt_call_t *c,
         return adapt_fail(r, NULL, decision);
     }
     adapt_change(r, "%s -> %s", name, val_get_str(to, NULL));
+    adapt_repair_name(r, "tool", name, val_get_str(to, NULL));
     return adapt_retry(r, c->argument, to, decision);
 }
 
@@ -113,6 +114,8 @@ mig_status_t adapt_remap_method(action_ctx_t *ctx, const val_t *err,
     adapt_run_t r;
     mig_status_t st = adapt_run_init(&r, ctx, "adapt.remap_method",
                                      c.argument);
+    if (st == MIG_OK)
+        st = adapt_repairs_keep(&r, NULL);
     if (st == MIG_OK)
         st = check_map(&r, map);
     if (st == MIG_OK)

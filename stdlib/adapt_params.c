@@ -168,7 +168,11 @@ mig_status_t adapt_params(action_ctx_t *ctx, const val_t *err,
     if (st == MIG_OK && !*decision) {
         adapt_target_t t;
         adapt_target_init(&t, &c);
-        st = t.names.oom ? MIG_ENOMEM : decide(&r, &c, &t, decision);
+        st = t.names.oom ? MIG_ENOMEM
+             : adapt_repairs_keep(&r, c.schema && strcmp(t.name, "the schema")
+                                      ? t.name : NULL);
+        if (st == MIG_OK)
+            st = decide(&r, &c, &t, decision);
         strbuf_free(&t.names);
     }
     if (st == MIG_OK && r.oom) {

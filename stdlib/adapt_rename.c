@@ -72,6 +72,7 @@ static bool apply_map(adapt_run_t *r, match_t *m)
             m->dropped[i] = true;
             size_t mark = adapt_path_key(r, key_at(m, i), strlen(key_at(m, i)));
             adapt_change(r, "dropped (%s)", r->map_name);
+            adapt_repair_name(r, "drop", key_at(m, i), NULL);
             adapt_path_pop(r, mark);
             continue;
         }
@@ -97,6 +98,7 @@ static bool apply_map(adapt_run_t *r, match_t *m)
         m->filled[j] = true;
         adapt_change(r, "'%s' -> '%s' (%s, %d%%)", key_at(m, i), to,
                      r->map_name, ADAPT_CONF_MAP);
+        adapt_repair_name(r, "rename", key_at(m, i), to);
     }
     return ok;
 }
@@ -130,6 +132,7 @@ static val_t *mapped_value(adapt_run_t *r, const match_t *m, size_t i,
     else
         adapt_change(r, "%s -> %s (%s, %d%%)", a.data, b.data, r->map_name,
                      ADAPT_CONF_MAP);
+    adapt_repair_value(r, "value", v, to);
     adapt_path_pop(r, mark);
     strbuf_free(&a);
     strbuf_free(&b);
@@ -197,6 +200,7 @@ static bool match_names(adapt_run_t *r, match_t *m)
         m->filled[bj] = true;
         adapt_change(r, "'%s' -> '%s' (%s, %d%%)", key_at(m, bi),
                      prop_at(m, bj), ev_at(m, bi, bj)->why, best);
+        adapt_repair_name(r, "rename", key_at(m, bi), prop_at(m, bj));
     }
 }
 
@@ -427,6 +431,7 @@ static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
         else
             adapt_change(r, "dropped, %s lost (%s has no such parameter)",
                          shown.data, m->t->name);
+        adapt_repair_name(r, "drop", k, NULL);
         adapt_path_pop(r, mark);
         strbuf_free(&shown);
         *drop = true;

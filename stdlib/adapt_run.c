@@ -62,8 +62,11 @@ mig_status_t adapt_run_init(adapt_run_t *r, action_ctx_t *ctx,
     r->who = who;
     r->map_name = "the plan's map";
     r->oom = false;
+    r->repairs = NULL;
+    r->tool = NULL;
     strbuf_init(&r->path);
     strbuf_puts(&r->path, root);
+    r->root_len = r->top_end = r->path.len;
     r->changes = val_list_new(0);
     r->problems = val_list_new(0);
     return r->changes && r->problems && !r->path.oom ? MIG_OK : MIG_ENOMEM;
@@ -73,6 +76,7 @@ void adapt_run_free(adapt_run_t *r)
 {
     val_unref(r->changes);
     val_unref(r->problems);
+    val_unref(r->repairs);
     strbuf_free(&r->path);
 }
 
@@ -136,6 +140,11 @@ size_t adapt_path_key(adapt_run_t *r, const char *key, size_t len)
     size_t mark = r->path.len;
     schema_path_key(&r->path, key, len);
     r->oom |= r->path.oom;
+    if (mark == r->root_len) {      /* a parameter at the top of the call */
+        r->top_end = r->path.len;
+        r->top = key;
+        r->top_len = len;
+    }
     return mark;
 }
 
@@ -144,6 +153,8 @@ size_t adapt_path_index(adapt_run_t *r, size_t i)
     size_t mark = r->path.len;
     strbuf_printf(&r->path, "[%zu]", i);
     r->oom |= r->path.oom;
+    if (mark == r->root_len)
+        r->top_end = r->root_len;
     return mark;
 }
 
@@ -225,6 +236,11 @@ mig_status_t adapt_retry(adapt_run_t *r, const char *argument,
     if (!d || val_map_set_take(d, "input", 5, input) != MIG_OK) {
         if (!d)
             val_unref(input);
+        val_unref(d);
+        return MIG_ENOMEM;
+    }
+    if (r->repairs && val_len(r->repairs)
+        && val_map_set(d, "repairs", 7, r->repairs) != MIG_OK) {
         val_unref(d);
         return MIG_ENOMEM;
     }

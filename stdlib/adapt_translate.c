@@ -56,12 +56,12 @@ static mig_status_t translate(adapt_run_t *r, adapt_call_t *c,
 }
 
 /* The arguments of a call to the old tool OLD, with the discriminator of
- * its mapping E set: a new map. */
+ * its mapping E (NULL: none) set: a new map. */
 static val_t *with_discriminator(adapt_run_t *r, const val_t *args,
                                  const val_t *e, const char *old,
                                  const char *new)
 {
-    const val_t *set = val_map_get(e, "set", 3);
+    const val_t *set = e ? val_map_get(e, "set", 3) : NULL;
     val_t *a = args && val_type(args) == VAL_MAP ? val_copy(args)
                                                  : val_map_new(1);
     if (!a || !set)
@@ -83,28 +83,83 @@ static val_t *with_discriminator(adapt_run_t *r, const val_t *args,
     return a;
 }
 
+/* Checks a mapping given as `map:` (a mapping file's, docs/recovery.md,
+ * "The mapping file"): {map: MAP} or {tools: {OLD: {to: NEW, set?: {P:
+ * V}, map?: MAP}}}, each MAP as adapt.params's. MIG_OK, or MIG_EINVALID
+ * reported through R's context. */
+static mig_status_t check_mapping(adapt_run_t *r, const val_t *mapping)
+{
+    const val_t *tools = val_map_get(mapping, "tools", 5);
+    const val_t *map = val_map_get(mapping, "map", 3);
+    if (val_len(mapping) != 1 || (tools ? val_type(tools) : map
+                                  ? val_type(map) : VAL_NULL) != VAL_MAP)
+        return actx_fail(r->ctx, "InvalidConfig", "adapt.translate: map: "
+                         "expected a mapping, {map: {...}} or {tools: {OLD: "
+                         "{to: NEW, map: {...}}}}");
+    for (size_t i = 0; tools && i < val_len(tools); i++) {
+        const val_t *e = val_map_value(tools, i);
+        const val_t *to = val_type(e) == VAL_MAP ? val_map_get(e, "to", 2)
+                                                 : NULL;
+        const val_t *set = to ? val_map_get(e, "set", 3) : NULL;
+        const val_t *m = to ? val_map_get(e, "map", 3) : NULL;
+        if (!to || val_type(to) != VAL_STRING
+            || (set && (val_type(set) != VAL_MAP || val_len(set) != 1))
+            || (m && val_type(m) != VAL_MAP)
+            || val_len(e) != (size_t)(1 + !!set + !!m))
+            return actx_fail(r->ctx, "InvalidConfig", "adapt.translate: "
+                             "map.tools.%s: expected {to: NEW, set: {NAME: "
+                             "VALUE}, map: {...}} (set and map optional)",
+                             val_get_str(val_map_key(tools, i), NULL));
+        mig_status_t st = adapt_check_map(r, m);
+        if (st != MIG_OK)
+            return st;
+    }
+    return adapt_check_map(r, map);
+}
+
+/* The mapping of the call: the plan's `map` (checked), else the diff of
+ * FROM and TO into *DIFF (a new map). Reports through R's context. */
+static mig_status_t the_mapping(adapt_run_t *r, const val_t *args,
+                                val_t **diff, const val_t **mapping)
+{
+    const val_t *from = stdlib_arg(args, "from"), *to = stdlib_arg(args, "to");
+    const val_t *map = stdlib_arg(args, "map");
+    *mapping = NULL;
+    if (!from == !map)
+        return actx_fail(r->ctx, "InvalidConfig", "adapt.translate: give "
+                         "the old interface (from:) or a mapping (map:), "
+                         "not %s", from ? "both" : "neither");
+    if (map) {
+        r->map_name = "the mapping";
+        *mapping = map;
+        return check_mapping(r, map);
+    }
+    strbuf_t why;
+    strbuf_init(&why);
+    mig_status_t st = adapt_diff(from, to, diff, &why);
+    if (st == MIG_EINVALID)
+        st = actx_fail(r->ctx, "InvalidConfig", "adapt.translate: %s",
+                       why.data ? why.data : "?");
+    strbuf_free(&why);
+    *mapping = st == MIG_OK ? val_map_get(*diff, "mapping", 7) : NULL;
+    return st;
+}
+
 static mig_status_t translate_run(action_ctx_t *ctx, const val_t *args,
                                   val_t **out)
 {
     *out = NULL;
-    const val_t *from = stdlib_arg(args, "from"), *to = stdlib_arg(args, "to");
+    const val_t *to = stdlib_arg(args, "to");
     const val_t *call = stdlib_arg(args, "call");
     val_t *diff = NULL;
-    strbuf_t why;
-    strbuf_init(&why);
-    mig_status_t st = adapt_diff(from, to, &diff, &why);
-    if (st == MIG_EINVALID)
-        st = actx_fail(ctx, "InvalidConfig", "adapt.translate: %s",
-                       why.data ? why.data : "?");
-    strbuf_free(&why);
-    if (st != MIG_OK)
-        return st;
-    const val_t *mapping = val_map_get(diff, "mapping", 7);
-    const val_t *tools = val_map_get(mapping, "tools", 5);
+    const val_t *mapping = NULL;
     adapt_run_t r;
     adapt_call_t c = { .argument = "call", .schema_at = "to" };
-    st = adapt_run_init(&r, ctx, "adapt.translate", "call");
+    mig_status_t st = adapt_run_init(&r, ctx, "adapt.translate", "call");
     r.map_name = "the interface diff";
+    if (st == MIG_OK)
+        st = the_mapping(&r, args, &diff, &mapping);
+    const val_t *tools = mapping ? val_map_get(mapping, "tools", 5) : NULL;
     const char *old = NULL, *new = NULL;
     val_t *held = NULL;
     if (st == MIG_OK && !tools) {
@@ -120,13 +175,14 @@ static mig_status_t translate_run(action_ctx_t *ctx, const val_t *args,
             st = actx_fail(ctx, "InvalidConfig", "adapt.translate: call: "
                            "expected {name: TOOL, arguments: {...}} for "
                            "interfaces of tools");
-        else if (!e)
+        else if (!e && !stdlib_arg(args, "map"))
             st = actx_fail(ctx, "MethodNotFound", "adapt.translate: the new "
                            "interface has no tool for '%s'", old);
         if (st == MIG_OK) {
-            const val_t *set = val_map_get(e, "set", 3);
-            new = val_get_str(val_map_get(e, "to", 2), NULL);
-            c.map = val_map_get(e, "map", 3);
+            /* A tool a mapping does not name keeps its name. */
+            const val_t *set = e ? val_map_get(e, "set", 3) : NULL;
+            new = e ? val_get_str(val_map_get(e, "to", 2), NULL) : old;
+            c.map = e ? val_map_get(e, "map", 3) : NULL;
             c.schema = diff_schema_of(to, new,
                                       set ? val_get_str(val_map_key(set, 0),
                                                         NULL) : NULL,
@@ -154,9 +210,12 @@ static mig_status_t translate_run(action_ctx_t *ctx, const val_t *args,
 
 static const action_arg_t translate_args[] = {
     { .name = "from", .types = ACTION_T(MAP) | ACTION_T(LIST),
-      .required = true,
       .doc = "the old interface: a parameter schema, a tool, or a list of "
-             "tools (MCP, Anthropic or OpenAI shapes)" },
+             "tools (MCP, Anthropic or OpenAI shapes); or give map:" },
+    { .name = "map", .types = ACTION_T(MAP),
+      .doc = "instead of from: a mapping, as `mig adapt diff -o` and `mig "
+             "adapt learn` write it ({map: ...} or {tools: {OLD: {to, set?, "
+             "map}}})" },
     { .name = "to", .types = ACTION_T(MAP) | ACTION_T(LIST),
       .required = true, .doc = "the new interface, in the same shapes" },
     { .name = "call", .types = ACTION_T(MAP) | ACTION_T(LIST),
@@ -171,9 +230,9 @@ const action_t stdlib_translate_actions[] = {
       .args = translate_args, .result = ACTION_T(MAP),
       .preview = translate_run, .run = translate_run,
       .doc = "Rewrites CALL, written for the interface FROM, for TO before "
-             "it is made, by their diff and adapt.params's rules: {call, "
-             "changes}; a call that cannot be translated fails with "
-             "ParamMismatch." },
+             "it is made, by their diff (or by the mapping MAP) and "
+             "adapt.params's rules: {call, changes}; a call that cannot be "
+             "translated fails with ParamMismatch." },
 };
 
 const size_t stdlib_translate_count =

@@ -57,6 +57,22 @@ mig_status_t stdlib_check_plan(const ast_plan_t *plan, src_t *src,
 mig_status_t adapt_diff(const val_t *old, const val_t *new, val_t **out,
                         strbuf_t *why);
 
+/* ---- learning from a run (adapt_learn.c) ------------------------------ */
+
+/* The mapping that the repairs a run's strategies kept give
+ * (docs/recovery.md, "Learning from a run"). EVENTS: the run's `adapted`
+ * events, each {item, data: {handler, changes, repairs?}} (others are
+ * ignored), taken in the order of their items (2 before 10, then as
+ * given). *OUT gets a new map {mapping, kept, left_out, defaults}:
+ * MAPPING in the shape `mig adapt diff` writes ({map: MAP} when no
+ * repair named a tool, else {tools: {OLD: {to: NEW, map: MAP}}}), KEPT
+ * how many repairs it holds, LEFT_OUT texts saying what was left out and
+ * why (a parameter, a value or a tool repaired two ways by two items;
+ * repairs of calls that name no tool beside ones that do), DEFAULTS how
+ * many defaults were filled (not kept: the schema fills them again).
+ * MIG_OK or MIG_ENOMEM. Pure. */
+mig_status_t adapt_learn(const val_t *events, val_t **out);
+
 /* ---- the per-file outcome report of a run (tools_report.c) ------------ */
 
 /* The version of the report's JSON shape (docs/report.md); it grows when

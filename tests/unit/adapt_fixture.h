@@ -148,18 +148,26 @@ static inline void afx_kind(const val_t *d, const char *kind)
     }
 }
 
+/* Checks that GOT is WANT (JSON), compared as canonical text, so that
+ * types and order count. */
+static inline void afx_value_is(const val_t *got, const char *want)
+{
+    assert_non_null(got);
+    val_t *w = afx_json(want);
+    char *g = afx_text(got), *e = afx_text(w);
+    assert_string_equal(g, e);
+    free(g);
+    free(e);
+    val_unref(w);
+}
+
 /* Checks a retry giving the input WANT_INPUT (JSON, compared as canonical
  * text) with exactly the change lines WANT. */
 static inline void afx_retry_is(const val_t *d, const char *want_input,
                                 const char *const *want)
 {
     afx_kind(d, "retry");
-    val_t *w = afx_json(want_input);
-    char *got = afx_text(val_map_get(d, "input", 5)), *exp = afx_text(w);
-    assert_string_equal(got, exp);
-    free(got);
-    free(exp);
-    val_unref(w);
+    afx_value_is(val_map_get(d, "input", 5), want_input);
     afx_changes(d, want);
 }
 

@@ -78,12 +78,10 @@ static mig_status_t fail_diags(serve_resp_t *resp, diag_list_t *diags,
     return st;
 }
 
-/* Opens the store read-only and finds the run of the {id} segment ("3" or
- * "last") in it: true with *S and *ID set, else the answer made (404 no
- * such run, 500 a store that cannot be read) in RESP, *ST its status. */
-static bool open_run(const cli_api_t *api, serve_req_t *req,
-                     serve_resp_t *resp, store_t **s, int64_t *id,
-                     mig_status_t *st)
+/* Opens the store read-only for a request: true with *S set, else the
+ * answer made (500: the store cannot be read) in RESP, *ST its status. */
+static bool open_store(const cli_api_t *api, serve_resp_t *resp, store_t **s,
+                       mig_status_t *st)
 {
     diag_list_t diags;
     diag_list_init(&diags);
@@ -93,6 +91,21 @@ static bool open_run(const cli_api_t *api, serve_req_t *req,
         *st = fail_diags(resp, &diags, "the state store cannot be read");
         return false;
     }
+    diag_list_free(&diags);
+    return true;
+}
+
+/* Opens the store read-only and finds the run of the {id} segment ("3" or
+ * "last") in it: true with *S and *ID set, else the answer made (404 no
+ * such run, 500 a store that cannot be read) in RESP, *ST its status. */
+static bool open_run(const cli_api_t *api, serve_req_t *req,
+                     serve_resp_t *resp, store_t **s, int64_t *id,
+                     mig_status_t *st)
+{
+    if (!open_store(api, resp, s, st))
+        return false;
+    diag_list_t diags;
+    diag_list_init(&diags);
     const char *text = serve_req_param(req, "id");
     int rc = cli_run_id(*s, text ? text : "", id, &diags);
     if (rc == EXIT_CLEAN) {
@@ -149,15 +162,13 @@ static mig_status_t get_runs(serve_req_t *req, serve_resp_t *resp,
         return serve_reply_error(resp, SERVE_ERR_BAD_REQUEST, NULL, "limit "
                                  "takes a whole number from 1 to %d, not "
                                  "'%.40s'", API_LIMIT_MAX, lim);
-    diag_list_t diags;
-    diag_list_init(&diags);
-    store_t *s = NULL;
-    if (store_open(api->state, STORE_READONLY, &diags, &s) != MIG_OK)
-        return fail_diags(resp, &diags, "the state store cannot be read");
-    diag_list_free(&diags);
+    store_t *s;
+    mig_status_t st;
+    if (!open_store(api, resp, &s, &st))
+        return st;
     store_run_t *runs = NULL;
     size_t n = 0;
-    mig_status_t st = store_run_list(s, (size_t)limit, &runs, &n);
+    st = store_run_list(s, (size_t)limit, &runs, &n);
     val_t *items = st == MIG_OK ? val_list_new(n) : NULL;
     if (st == MIG_OK && !items)
         st = MIG_ENOMEM;
@@ -305,15 +316,12 @@ static mig_status_t get_snapshots(serve_req_t *req, serve_resp_t *resp,
                                   const void *data)
 {
     (void)req;
-    const cli_api_t *api = data;
-    diag_list_t diags;
-    diag_list_init(&diags);
-    store_t *s = NULL;
-    if (store_open(api->state, STORE_READONLY, &diags, &s) != MIG_OK)
-        return fail_diags(resp, &diags, "the state store cannot be read");
-    diag_list_free(&diags);
+    store_t *s;
+    mig_status_t st;
+    if (!open_store(data, resp, &s, &st))
+        return st;
     val_t *items = NULL, *body = NULL;
-    mig_status_t st = cli_snapshots_value(s, &items);
+    st = cli_snapshots_value(s, &items);
     if (st == MIG_OK && (!(body = val_map_new(1))
                          || val_map_set_take(body, "items", 5, val_ref(items))
                                 != MIG_OK))
@@ -389,14 +397,15 @@ static mig_status_t post_restore(serve_req_t *req, serve_resp_t *resp,
                                  const void *data)
 {
     const cli_api_t *api = data;
+    store_t *s;
+    mig_status_t st;
+    if (!open_store(api, resp, &s, &st))
+        return st;
     diag_list_t diags;
     diag_list_init(&diags);
-    store_t *s = NULL;
-    if (store_open(api->state, STORE_READONLY, &diags, &s) != MIG_OK)
-        return fail_diags(resp, &diags, "the state store cannot be read");
     const char *ref = serve_req_param(req, "id");
     snapshot_t sn = { 0 };
-    mig_status_t st = snapshot_find(s, ref ? ref : "", &sn, &diags);
+    st = snapshot_find(s, ref ? ref : "", &sn, &diags);
     if (st == MIG_EINVALID) {
         st = serve_reply_error(resp, sn.id ? SERVE_ERR_CONFLICT
                                            : SERVE_ERR_NOT_FOUND, NULL, "%s",
@@ -425,16 +434,13 @@ static mig_status_t post_restore(serve_req_t *req, serve_resp_t *resp,
 static mig_status_t get_metrics(serve_req_t *req, serve_resp_t *resp,
                                 const void *data)
 {
-    const cli_api_t *api = data;
-    diag_list_t diags;
-    diag_list_init(&diags);
-    store_t *s = NULL;
-    if (store_open(api->state, STORE_READONLY, &diags, &s) != MIG_OK)
-        return fail_diags(resp, &diags, "the state store cannot be read");
-    diag_list_free(&diags);
+    store_t *s;
+    mig_status_t st;
+    if (!open_store(data, resp, &s, &st))
+        return st;
     strbuf_t text;
     strbuf_init(&text);
-    mig_status_t st = metrics_render(s, &text);
+    st = metrics_render(s, &text);
     if (st == MIG_OK) {
         serve_req_metrics(req, &text);
         st = text.oom ? MIG_ENOMEM

@@ -18,9 +18,7 @@ SRC=$2
 export NO_COLOR=1
 unset MIG_AUDIT_KEY MIG_SNAPSHOT_NOW_MS MIG_AUDIT_PARENT
 export XDG_CONFIG_HOME="$W/cfg"
-TOKEN=snap-token
-printf '%s\n' "$TOKEN" > "$W/token"
-AUTH="Authorization: Bearer $TOKEN"
+use_token snap-token
 S=$W/p/.mig/state.db
 
 # A plan whose run records its write roots (the plan's folder).
@@ -115,19 +113,7 @@ expect 0 "$MIG" status "$RESTORE_RUN" --state "$S"
 holds "succeeded"
 
 # ---- what a run in progress refuses: create and restore ------------------------------
-cat > "$W/p/hang.mig" <<'PLAN'
-migration "hangs" {
-  stage s {
-    step nap = test.sleep(duration: 60s)
-  }
-}
-PLAN
-"$MIG" run -q "$W/p/hang.mig" > /dev/null 2>&1 &
-hang=$!
-i=0
-until "$MIG" status last --state "$S" 2>/dev/null | grep -q hangs || [ $i -ge 100 ]; do
-  sleep 0.05; i=$((i + 1))
-done
+start_hanging_run "$W/p" "$S"
 req POST /v1/snapshots -H "$AUTH"
 status_is 409 "create while a run holds the roots"
 body_holds '"type":"conflict","message":"mig snapshot create was refused: '
@@ -135,8 +121,8 @@ body_holds '"exit_status":6,"outcome":"refused"'
 req POST /v1/snapshots/1/restore -H "$AUTH"
 status_is 409 "restore while a run holds the roots"
 body_holds '"message":"mig snapshot restore 1 was refused: '
-kill -9 $hang
-wait $hang 2>/dev/null
+kill -9 $HANG
+wait $HANG 2>/dev/null
 # A snapshot not complete (its taker died half way) is refused before any
 # command runs.
 python3 - "$S" <<'PY'
@@ -181,14 +167,7 @@ req GET /v1/snapshots/1
 status_is 404 "no route for one snapshot"
 
 # ---- the audit trail: one entry a request --------------------------------------------------------
-FP=$(python3 -c "import hashlib,sys; print(hashlib.blake2b(sys.argv[1].encode(), digest_size=32).hexdigest()[:16])" "$TOKEN")
-expect 0 "$MIG" audit export --json --state "$S"
-printf '%s\n' "$OUT" > "$W/audit.jsonl"
-posts=$(grep -c '^POST' "$W/exchanges.tsv")
-nr=$(grep -c '"request":"POST' "$W/audit.jsonl")
-[ "$nr" -eq "$posts" ] && ok || bad "$nr entries of requests for $posts POST requests"
-own=$(grep '"action":"snapshot-' "$W/audit.jsonl" | grep -vc '"request":')
-[ "$own" -eq 0 ] && ok || bad "$own snapshot entries of a child besides the requests'"
+one_entry_per_post "$S" 'snapshot-create\|snapshot-restore\|snapshot-prune'
 holds "\"user\":\"bearer:$FP\",\"host\":\"127.0.0.1\",\"pid\":$main,\"action\":\"snapshot-restore\",\"run\":$RESTORE_RUN,"
 holds '"route":"POST /v1/snapshots/{id}/restore","status":200,'
 holds '"operand":"1"},"outcome":"succeeded"'

@@ -337,7 +337,9 @@ mig_status_t api_post_command(serve_req_t *req, serve_resp_t *resp,
         && api_parse_json(out[0].data, out[0].len, &result, jwhy) != MIG_OK)
         result = NULL;
     val_t *v = st == MIG_OK ? child_value(c, code, result, out) : NULL;
-    if (st != MIG_ENOMEM)
+    /* A command that could not be started ran nothing: the request's
+     * entry is then an `http` one, failed (500). */
+    if (st == MIG_OK)
         leave_note(req, c, code, result, a.detail);
     else
         val_unref(a.detail);

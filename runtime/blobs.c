@@ -211,8 +211,9 @@ static int temp_file(const blobs_t *b, int *fd, char **tmp)
     return 0;
 }
 
-/* Moves the finished temporary file TMP to its name HEX (replacing a
- * blob there, which repairs a damaged one: the bytes are known good).
+/* Moves the finished temporary file TMP (made read-only by its writer)
+ * to its name HEX (replacing a blob there, which repairs a damaged one:
+ * the bytes are known good).
  * 0 or an errno value; TMP is gone either way. */
 static int settle(blobs_t *b, char *tmp, const char *hex)
 {
@@ -226,7 +227,7 @@ static int settle(blobs_t *b, char *tmp, const char *hex)
         else
             b->fans[i / 8] |= (unsigned char)(1u << (i % 8));
     }
-    if (!e && (chmod(tmp, 0444) != 0 || rename(tmp, dst) != 0))
+    if (!e && rename(tmp, dst) != 0)
         e = errno;
     if (e)
         unlink(tmp);
@@ -275,6 +276,8 @@ static int write_blob(blobs_t *b, const void *data, size_t len,
         else if (n > 0)
             off += (size_t)n;
     }
+    if (tmp && !e && fchmod(fd, 0444) != 0)
+        e = errno;
     if (tmp && close(fd) != 0 && !e)
         e = errno;
     if (tmp && e)
@@ -363,6 +366,8 @@ mig_status_t blobs_put_file(blobs_t *b, const char *path, char hex[BLOB_HEX])
     e = temp_file(b, &fd, &tmp);
     if (!e)
         e = stream(in, fd, hex);
+    if (tmp && !e && fchmod(fd, 0444) != 0)
+        e = errno;
     if (tmp && close(fd) != 0 && !e)
         e = errno;
     close(in);

@@ -213,6 +213,13 @@ static void file_at_the_chunk(void **state)
             assert_memory_equal(out.data, data, n);
         strbuf_free(&out);
         free(data);
+        /* A blob is read-only once in place. */
+        char path[512];
+        snprintf(path, sizeof path, "%s/%.2s/%s", in_dir("store/objects"),
+                 hex, hex + 2);
+        struct stat sb;
+        assert_int_equal(stat(path, &sb), 0);
+        assert_int_equal(sb.st_mode & 07777, 0444);
     }
     bool temp;
     assert_int_equal(count_files(&temp), 4);

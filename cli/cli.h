@@ -384,6 +384,12 @@ int cmd_snapshot(const cli_cmd_t *cmd, const cli_args_t *args);
  * to the store at STATE_PATH; a store that was never made gets none (the
  * command changed nothing), and a failure is a warning on stderr. */
 struct audit_key;
+/* A command that `mig serve` runs for a request appends no entry of its
+ * own: the server appends the request's one entry, with the command's
+ * action and outcome. The server sets this variable to its pid in the
+ * child's environment; it counts only in a process whose parent has that
+ * pid (so it is not inherited further). */
+#define CLI_AUDIT_PARENT_ENV "MIG_AUDIT_PARENT"
 int cli_audit_key(const char *cmd, struct audit_key **key);
 void cli_audit_record(const char *state_path, const struct audit_key *key,
                       const char *action, int64_t run, int code,
@@ -413,6 +419,10 @@ typedef struct cli_events cli_events_t;
 cli_events_t *cli_events_new(const char *state, int64_t run, int64_t after);
 bool cli_events_next(void *data, strbuf_t *out);
 void cli_events_free(void *data);
+/* The snapshots of S, oldest first, each the JSON object `mig snapshot
+ * list --json` prints (docs/snapshots.md; cmd_snapshot.c), into *OUT:
+ * MIG_OK, MIG_ENOMEM or the store's failure. */
+mig_status_t cli_snapshots_value(store_t *s, val_t **out);
 
 int cmd_config(const cli_cmd_t *cmd, const cli_args_t *args);
 int cmd_stats(const cli_cmd_t *cmd, const cli_args_t *args);

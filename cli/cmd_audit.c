@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "cli.h"
@@ -32,8 +33,22 @@ const char *cli_outcome_name(int code)
         ? outcome_names[code] : "unknown";
 }
 
+/* Whether the parent appends this process's entry (CLI_AUDIT_PARENT_ENV
+ * names it). */
+static bool audited_by_parent(void)
+{
+    const char *v = getenv(CLI_AUDIT_PARENT_ENV);
+    char *end;
+    errno = 0;
+    long long pid = v ? strtoll(v, &end, 10) : 0;
+    return v && *v && !*end && !errno && pid > 1 && pid == (long long)getppid();
+}
+
 int cli_audit_key(const char *cmd, audit_key_t **key)
 {
+    *key = NULL;
+    if (audited_by_parent())
+        return EXIT_CLEAN;
     diag_list_t diags;
     diag_list_init(&diags);
     mig_status_t st = audit_key_find(NULL, &diags, key);
@@ -50,6 +65,8 @@ void cli_audit_record(const char *state_path, const audit_key_t *key,
                       val_t *detail)
 {
     struct stat sb;
+    if (audited_by_parent())
+        return;
     if (!state_path || stat(state_path, &sb) != 0 || !S_ISREG(sb.st_mode))
         return;     /* no store was made or opened: nothing changed */
     diag_list_t diags;

@@ -185,29 +185,72 @@ static void token_holder(const serve_req_t *req, char user[32])
     sodium_bin2hex(user + 7, 17, h, 8);
 }
 
-/* serve_audit_fn: appends the entry of REQ, answered STATUS. */
-static void audit_request(void *data, const serve_req_t *req, int status)
+/* The request's detail (docs/audit.md, "Requests to mig serve"):
+ * request, route, status and port, then the keys of the handler's note's
+ * detail (the options of the command it ran). NULL when out of memory. */
+static val_t *request_detail(const serve_req_t *req, int status,
+                             const val_t *note)
 {
-    serve_audit_t *a = data;
-    char user[32], peer[64], request[256], route[160];
+    char peer[64], request[256], route[160];
     unsigned port;
-    token_holder(req, user);
     serve_req_peer(req, peer, &port);
     snprintf(request, sizeof request, "%s %.200s", serve_req_method(req),
              serve_req_path(req));
     snprintf(route, sizeof route, "%s %.140s", serve_req_method(req),
              serve_req_route(req));
-    const char *id = serve_req_param(req, "id");
-    uint64_t run = 0;
-    if (id && !cli_parse_count(id, 1, INT64_MAX, &run))
-        run = 0;
-    val_t *detail = val_map_new(4);
-    if (detail) {
-        val_map_set_take(detail, "request", 7, cli_json_text(request));
-        val_map_set_take(detail, "route", 5, cli_json_text(route));
-        val_map_set_take(detail, "status", 6, val_int(status));
-        val_map_set_take(detail, "port", 4, val_int(port));
+    const val_t *more = note ? val_map_get(note, "detail", 6) : NULL;
+    if (more && val_type(more) != VAL_MAP)
+        more = NULL;
+    val_t *detail = val_map_new(4 + (more ? val_len(more) : 0));
+    bool ok = detail
+        && val_map_set_take(detail, "request", 7, cli_json_text(request))
+               == MIG_OK
+        && val_map_set_take(detail, "route", 5, cli_json_text(route))
+               == MIG_OK
+        && val_map_set_take(detail, "status", 6, val_int(status)) == MIG_OK
+        && val_map_set_take(detail, "port", 4, val_int(port)) == MIG_OK;
+    for (size_t i = 0; ok && more && i < val_len(more); i++) {
+        size_t len;
+        const char *k = val_get_str(val_map_key(more, i), &len);
+        ok = val_map_set(detail, k, len, val_map_value(more, i)) == MIG_OK;
     }
+    if (!ok) {
+        val_unref(detail);
+        return NULL;
+    }
+    return detail;
+}
+
+/* The string KEY of NOTE, or NULL. */
+static const char *note_text(const val_t *note, const char *key)
+{
+    const val_t *v = note ? val_map_get(note, key, strlen(key)) : NULL;
+    return v && val_type(v) == VAL_STRING ? val_get_str(v, NULL) : NULL;
+}
+
+/* serve_audit_fn: appends the one entry of REQ, answered STATUS. When
+ * its handler ran a command (its note), the entry is that command's
+ * (action, run, outcome), asked by the token's holder; else an `http`
+ * entry about the {id} run, its outcome by the status. */
+static void audit_request(void *data, const serve_req_t *req, int status)
+{
+    serve_audit_t *a = data;
+    const val_t *note = serve_req_note(req);
+    char user[32], peer[64];
+    unsigned port;
+    token_holder(req, user);
+    serve_req_peer(req, peer, &port);
+    const char *id = serve_req_param(req, "id");
+    const val_t *nrun = note ? val_map_get(note, "run", 3) : NULL;
+    uint64_t run = 0;
+    if (nrun && val_is_int(nrun) && val_get_int(nrun) > 0)
+        run = (uint64_t)val_get_int(nrun);
+    else if (!note && id && strncmp(serve_req_route(req), "/v1/runs/", 9) == 0
+             && !cli_parse_count(id, 1, INT64_MAX, &run))
+        run = 0;
+    const char *action = note_text(note, "action");
+    const char *outcome = note_text(note, "outcome");
+    val_t *detail = request_detail(req, status, note);
     diag_list_t diags;
     diag_list_init(&diags);
     pthread_mutex_lock(&a->lock);
@@ -217,11 +260,13 @@ static void audit_request(void *data, const serve_req_t *req, int status)
         diag_list_init(store_diags(a->s));
     }
     val_t *cd = r.options ? val_map_get(r.options, "config_digest", 13) : NULL;
-    audit_entry_t e = { .action = "http", .run = (int64_t)run,
+    audit_entry_t e = { .action = action ? action : "http",
+                        .run = (int64_t)run,
                         .plan_digest = r.plan_digest,
                         .config_digest = cd && val_type(cd) == VAL_STRING
                                          ? val_get_str(cd, NULL) : NULL,
-                        .detail = detail, .outcome = http_outcome(status),
+                        .detail = detail,
+                        .outcome = outcome ? outcome : http_outcome(status),
                         .user = user, .host = peer };
     mig_status_t st = detail ? audit_append(a->s, a->key, &e, &diags)
                              : MIG_ENOMEM;
@@ -229,8 +274,9 @@ static void audit_request(void *data, const serve_req_t *req, int status)
     pthread_mutex_unlock(&a->lock);
     if (st != MIG_OK) {
         cli_render_diags(&diags);
-        fprintf(stderr, "mig serve: warning: %s could not be appended to "
-                "the audit trail of '%s'\n", request, a->path);
+        fprintf(stderr, "mig serve: warning: %s %s could not be appended to "
+                "the audit trail of '%s'\n", serve_req_method(req),
+                serve_req_path(req), a->path);
     }
     diag_list_free(&diags);
     val_unref(detail);

@@ -210,6 +210,27 @@ static int create(const cli_cmd_t *cmd, const cli_args_t *a,
     return rc;
 }
 
+mig_status_t cli_snapshots_value(store_t *s, val_t **out)
+{
+    snapshot_t *all = NULL;
+    size_t n = 0;
+    *out = NULL;
+    mig_status_t st = snapshot_list(s, &all, &n);
+    val_t *json = st == MIG_OK ? val_list_new(n) : NULL;
+    if (st == MIG_OK && !json)
+        st = MIG_ENOMEM;
+    for (size_t i = 0; st == MIG_OK && i < n; i++) {
+        val_t *v = snap_value(&all[i]);
+        st = v ? val_list_push_take(json, v) : MIG_ENOMEM;
+    }
+    snapshots_free(all, n);
+    if (st != MIG_OK)
+        val_unref(json);
+    else
+        *out = json;
+    return st;
+}
+
 static int list(const cli_cmd_t *cmd, const cli_args_t *a,
                 char **state, int64_t *run)
 {
@@ -220,22 +241,17 @@ static int list(const cli_cmd_t *cmd, const cli_args_t *a,
     store_t *s = NULL;
     snapshot_t *all = NULL;
     size_t n = 0;
+    val_t *json = NULL;
+    bool as_json = cli_value(cmd, a, "json") != NULL;
     int rc = cli_open_store(cmd, a, STORE_READONLY, &s, &diags);
     if (rc == EXIT_CLEAN)
-        rc = cli_store_exit(snapshot_list(s, &all, &n));
-    val_t *json = rc == EXIT_CLEAN && cli_value(cmd, a, "json")
-                  ? val_list_new(n) : NULL;
-    for (size_t i = 0; json && i < n; i++)
-        if (val_list_push_take(json, snap_value(&all[i])) != MIG_OK) {
-            val_unref(json);
-            json = NULL;
-        }
-    if (rc == EXIT_CLEAN && cli_value(cmd, a, "json"))
+        rc = cli_store_exit(as_json ? cli_snapshots_value(s, &json)
+                                    : snapshot_list(s, &all, &n));
+    if (rc == EXIT_CLEAN && as_json)
         rc = print_json(json, rc);
     else if (rc == EXIT_CLEAN && !n)
         printf("no snapshots\n");
-    for (size_t i = 0; rc == EXIT_CLEAN && !cli_value(cmd, a, "json")
-                       && i < n; i++)
+    for (size_t i = 0; rc == EXIT_CLEAN && !as_json && i < n; i++)
         print_line(&all[i]);
     snapshots_free(all, n);
     return cli_finish_store(s, &diags, rc);

@@ -2,6 +2,7 @@
  * before the cursor: after `NAME.` the functions of that namespace (an
  * action's or a Lua module's) or the steps of that stage; inside a call's
  * parentheses its argument names; after `rollback to` the checkpoints;
+ * after `snapshot` the snapshot names of the plan and its state store;
  * after `recover`, a retry's `on` or `error NAME :` the error classes; anywhere else
  * the actions, the names in scope and the stages. */
 #include <ctype.h>
@@ -100,6 +101,30 @@ static void defs_of(const lsp_doc_t *d, json_t *list, lsp_kind_t kind,
     }
 }
 
+/* After `snapshot`: the names the plan's snapshot statements take, then
+ * those of the state store's snapshots that the plan does not (a name
+ * taken again names the newest for `mig snapshot restore`). */
+static void snapshots(const lsp_doc_t *d, json_t *list)
+{
+    defs_of(d, list, LSP_KIND_SNAPSHOT, -1, ITEM_EVENT);
+    val_t *by = lsp_store_snapshots(d);
+    strbuf_t doc;
+    strbuf_init(&doc);
+    for (size_t i = 0; by && i < val_len(by); i++) {
+        size_t len;
+        const char *name = val_get_str(val_map_key(by, i), &len);
+        if (lsp_index_find(d, LSP_KIND_SNAPSHOT, name, len) >= 0)
+            continue;
+        doc.len = 0;
+        lsp_snapshot_describe(val_map_value(by, i), &doc);
+        if (!doc.oom)
+            item(list, name, len, ITEM_EVENT, "snapshot (state store)",
+                 doc.data);
+    }
+    strbuf_free(&doc);
+    val_unref(by);
+}
+
 /* The functions NS.* of the registry, labelled by what follows the dot. */
 static void namespace(const lsp_doc_t *d, json_t *list, const char *ns,
                       size_t len)
@@ -170,6 +195,11 @@ json_t *lsp_completion(lsp_doc_t *d, size_t off)
     size_t at = b;
     if (after_word(d, &at, "to") && after_word(d, &at, "rollback")) {
         defs_of(d, list, LSP_KIND_CHECKPOINT, -1, ITEM_EVENT);
+        return list;
+    }
+    at = b;
+    if (after_word(d, &at, "snapshot")) {
+        snapshots(d, list);
         return list;
     }
     at = b;

@@ -186,6 +186,16 @@ static void def_text(lsp_doc_t *d, const lsp_occ_t *o, strbuf_t *b)
         }
         params_free(p);
         diag_list_free(&diags);
+    } else if (o->kind == LSP_KIND_SNAPSHOT) {
+        val_t *by = lsp_store_snapshots(d);
+        const val_t *info = by ? val_map_get(by, o->name, strlen(o->name))
+                               : NULL;
+        strbuf_puts(b, "\n\n");
+        if (info)
+            lsp_snapshot_describe(info, b);
+        else
+            strbuf_puts(b, "not in the state store yet");
+        val_unref(by);
     }
     if (o->stage >= 0 && o->kind != LSP_KIND_STAGE)
         strbuf_printf(b, "\n\nin stage %s", d->index.items[o->stage].name);

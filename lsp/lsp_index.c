@@ -1,11 +1,12 @@
 /* lsp_index.c: every place a plan defines or uses a name (stages, steps,
- * lets, checkpoints, params, foreach variables, Lua modules, error
- * classes), found by one walk over the AST, for definition, references,
- * rename, hover and symbols. Uses are tied to their definition by name
- * within the kind the syntax allows there; step, stage and checkpoint
- * names are unique in a plan (graph_compile), so this is exact for
- * them; a let or foreach variable is tied to the nearest earlier one of
- * its name. */
+ * lets, checkpoints, snapshots, params, foreach variables, Lua modules,
+ * error classes), found by one walk over the AST, for definition,
+ * references, rename, hover and symbols. Uses are tied to their
+ * definition by name within the kind the syntax allows there; step, stage
+ * and checkpoint names are unique in a plan (graph_compile), so this is
+ * exact for them; a let or foreach variable is tied to the nearest
+ * earlier one of its name; a snapshot's name taken again, to the first
+ * statement that takes it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,6 +269,17 @@ static void walk_stmt(walk_t *w, const ast_node_t *s)
     case AST_CHECKPOINT:
         if (defs)
             add(w, LSP_KIND_CHECKPOINT, &s->u.checkpoint.name, true, -1, s);
+        break;
+    case AST_SNAPSHOT:
+        /* A name may be taken again (docs/language.md): the first
+         * statement defines it, the later ones refer to it. */
+        if (defs && s->u.snapshot.name.name) {
+            const char *n = s->u.snapshot.name.name;
+            int32_t first = lsp_index_find(w->doc, LSP_KIND_SNAPSHOT, n,
+                                           strlen(n));
+            add(w, LSP_KIND_SNAPSHOT, &s->u.snapshot.name, first < 0, first,
+                s);
+        }
         break;
     case AST_FOREACH:
         if (!defs) {

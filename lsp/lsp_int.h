@@ -17,6 +17,7 @@
     X(STEP, "step", 13)           /* Variable */                             \
     X(LET, "let", 13)                                                        \
     X(CHECKPOINT, "checkpoint", 24) /* Event */                              \
+    X(SNAPSHOT, "snapshot", 24)                                              \
     X(PARAM, "param", 14)         /* Constant */                             \
     X(VAR, "foreach variable", 13)                                           \
     X(LUA, "Lua module", 2)                                                  \
@@ -135,6 +136,17 @@ void lsp_word_at(const lsp_doc_t *d, size_t off, size_t *begin, size_t *end);
  * (`alias.fn(...)`) is defined, as a Location; NULL when CALL is not such
  * a call or the definition cannot be found (lsp_lua.c). */
 json_t *lsp_lua_definition(lsp_doc_t *d, const ast_node_t *call);
+
+/* ---- the plan's state store (lsp_store.c) ------------------------------- */
+
+/* The snapshots of the state store of D's plan, complete ones, by name:
+ * a map NAME -> {count, id, created_ms} (how many times the name was
+ * taken, the newest's id and time), in the order the names were first
+ * taken; empty when the plan has no store or it cannot be read; NULL when
+ * out of memory. */
+val_t *lsp_store_snapshots(const lsp_doc_t *d);
+/* Appends to B what INFO (a value of that map) says for a person. */
+void lsp_snapshot_describe(const val_t *info, strbuf_t *b);
 
 /* {uri, range} of bytes [BEGIN, END) of D. */
 json_t *lsp_location(const lsp_doc_t *d, size_t begin, size_t end);

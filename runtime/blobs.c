@@ -211,8 +211,9 @@ static int temp_file(const blobs_t *b, int *fd, char **tmp)
     return 0;
 }
 
-/* Moves the finished temporary file TMP to its name HEX (replacing a
- * blob there, which repairs a damaged one: the bytes are known good).
+/* Moves the finished temporary file TMP (made read-only by its writer)
+ * to its name HEX (replacing a blob there, which repairs a damaged one:
+ * the bytes are known good).
  * 0 or an errno value; TMP is gone either way. */
 static int settle(blobs_t *b, char *tmp, const char *hex)
 {
@@ -226,7 +227,7 @@ static int settle(blobs_t *b, char *tmp, const char *hex)
         else
             b->fans[i / 8] |= (unsigned char)(1u << (i % 8));
     }
-    if (!e && (chmod(tmp, 0444) != 0 || rename(tmp, dst) != 0))
+    if (!e && rename(tmp, dst) != 0)
         e = errno;
     if (e)
         unlink(tmp);
@@ -260,12 +261,11 @@ static bool sound(const blobs_t *b, const char *hex)
     return ok;
 }
 
-mig_status_t blobs_put(blobs_t *b, const void *data, size_t len,
-                       char hex[BLOB_HEX])
+/* Writes LEN bytes of DATA, which hash to HEX, as blob HEX (through a
+ * temporary file). 0 or an errno value. */
+static int write_blob(blobs_t *b, const void *data, size_t len,
+                      const char *hex)
 {
-    blobs_hash(data, len, hex);
-    if (kept(b, hex, len))
-        return MIG_OK;
     int fd;
     char *tmp;
     int e = temp_file(b, &fd, &tmp);
@@ -276,6 +276,8 @@ mig_status_t blobs_put(blobs_t *b, const void *data, size_t len,
         else if (n > 0)
             off += (size_t)n;
     }
+    if (tmp && !e && fchmod(fd, 0444) != 0)
+        e = errno;
     if (tmp && close(fd) != 0 && !e)
         e = errno;
     if (tmp && e)
@@ -283,8 +285,39 @@ mig_status_t blobs_put(blobs_t *b, const void *data, size_t len,
     else if (tmp)
         e = settle(b, tmp, hex);
     free(tmp);
+    return e;
+}
+
+mig_status_t blobs_put(blobs_t *b, const void *data, size_t len,
+                       char hex[BLOB_HEX])
+{
+    blobs_hash(data, len, hex);
+    int e = kept(b, hex, len) ? 0 : write_blob(b, data, len, hex);
     errno = e;
     return e == ENOMEM ? MIG_ENOMEM : e ? MIG_EIO : MIG_OK;
+}
+
+/* Reads the file IN, of SIZE bytes by fstat, whole into BUF (BLOB_CHUNK
+ * bytes): its length, or -1 when it is longer than BLOB_CHUNK after all
+ * (it grew) or cannot be read (errno set). */
+static ssize_t read_small(int in, unsigned char *buf)
+{
+    size_t got = 0;
+    for (;;) {
+        ssize_t n = read(in, buf + got, BLOB_CHUNK - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            return (ssize_t)got;
+        got += (size_t)n;
+        if (got == BLOB_CHUNK) {
+            unsigned char more;
+            ssize_t m = read(in, &more, 1);
+            return m == 0 ? (ssize_t)got : -1;
+        }
+    }
 }
 
 mig_status_t blobs_put_file(blobs_t *b, const char *path, char hex[BLOB_HEX])
@@ -295,9 +328,28 @@ mig_status_t blobs_put_file(blobs_t *b, const char *path, char hex[BLOB_HEX])
     /* Hashed first: bytes kept already (a snapshot of files that did not
      * change, a before-image a snapshot holds) are not written again,
      * once the blob there is read back and found sound (a damaged one is
-     * replaced: the bytes are known good). */
+     * replaced: the bytes are known good). A file of at most one chunk
+     * is read once, and its blob written from memory. */
     struct stat sb;
-    int e = fstat(in, &sb) != 0 ? errno : stream(in, -1, hex);
+    int e = fstat(in, &sb) != 0 ? errno : 0;
+    unsigned char *buf = !e && S_ISREG(sb.st_mode)
+                         && sb.st_size <= BLOB_CHUNK ? malloc(BLOB_CHUNK)
+                                                     : NULL;
+    ssize_t small = buf ? read_small(in, buf) : -1;
+    if (small >= 0) {
+        close(in);
+        blobs_hash(buf, (size_t)small, hex);
+        if (!kept(b, hex, (size_t)small) || !sound(b, hex))
+            e = write_blob(b, buf, (size_t)small, hex);
+        free(buf);
+        errno = e;
+        return e == ENOMEM ? MIG_ENOMEM : e ? MIG_EIO : MIG_OK;
+    }
+    free(buf);
+    if (!e && lseek(in, 0, SEEK_SET) != 0)
+        e = errno;
+    if (!e)
+        e = stream(in, -1, hex);
     if (!e && kept(b, hex, (size_t)sb.st_size) && sound(b, hex)) {
         close(in);
         return MIG_OK;
@@ -314,6 +366,8 @@ mig_status_t blobs_put_file(blobs_t *b, const char *path, char hex[BLOB_HEX])
     e = temp_file(b, &fd, &tmp);
     if (!e)
         e = stream(in, fd, hex);
+    if (tmp && !e && fchmod(fd, 0444) != 0)
+        e = errno;
     if (tmp && close(fd) != 0 && !e)
         e = errno;
     close(in);

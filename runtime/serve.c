@@ -83,6 +83,17 @@ const char *serve_req_route(const serve_req_t *req)
     return req->route ? req->route->path : "";
 }
 
+void serve_req_set_note(serve_req_t *req, val_t *note)
+{
+    val_unref(req->note);
+    req->note = note;
+}
+
+const val_t *serve_req_note(const serve_req_t *req)
+{
+    return req->note;
+}
+
 void serve_req_peer(const serve_req_t *req, char host[64], unsigned *port)
 {
     snprintf(host, 64, "?");
@@ -357,6 +368,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
         return;
     free(req->path_copy);
     strbuf_free(&req->body);
+    val_unref(req->note);
     free(req);
     *con_cls = NULL;
     atomic_fetch_sub(&s->in_flight, 1);

@@ -114,6 +114,15 @@ void serve_req_peer(const serve_req_t *req, char host[64], unsigned *port);
  * requests in flight. */
 void serve_req_metrics(const serve_req_t *req, strbuf_t *out);
 
+/* What a handler says of the change behind its answer, for the audit
+ * hook: a map (docs/audit.md, "Requests to mig serve": the command it
+ * ran as {action, run, outcome, detail}); REQ takes the reference (a
+ * second note replaces the first). serve_req_note gives it, or NULL when
+ * the handler left none (a request refused before it ran, a registry
+ * write). */
+void serve_req_set_note(serve_req_t *req, val_t *note);
+const val_t *serve_req_note(const serve_req_t *req);
+
 /* Called for every request to a route that changes something, once its
  * answer is made and before it is sent, whatever the answer (a request
  * refused for its token too): STATUS is the answer's. How the audit

@@ -55,6 +55,7 @@ struct serve_req {
     bool too_large;             /* more than SERVE_MAX_BODY arrived */
     bool answered;              /* an answer was queued before the body */
     const char *url;            /* the path as sent */
+    val_t *note;                /* serve_req_set_note's, or NULL */
 };
 
 void serve_resp_init(serve_resp_t *r);

@@ -132,6 +132,8 @@ mig_status_t snapshot_find(store_t *s, const char *ref, snapshot_t *out,
                  PRId64 " on %s) stopped before the end", hit->id, hit->name,
                  hit->pid, hit->host);
         st = MIG_EINVALID;
+        *out = *hit;            /* there, but not to be used */
+        memset(hit, 0, sizeof(*hit));
     } else if (hit) {
         *out = *hit;
         memset(hit, 0, sizeof(*hit));

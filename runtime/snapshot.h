@@ -64,7 +64,9 @@ mig_status_t snapshot_create(const snapshot_spec_t *spec, diag_list_t *diags,
  * snapshots_free). */
 mig_status_t snapshot_list(store_t *s, snapshot_t **out, size_t *n);
 /* The snapshot REF names (its id, or its name: the newest of that name)
- * into *OUT; MIG_EINVALID ("no snapshot REF", in DIAGS) when none does. */
+ * into *OUT; MIG_EINVALID ("no snapshot REF", in DIAGS) when none does
+ * (*OUT zeroed), or when it is not complete (said; *OUT holds it, its id
+ * not 0). The caller clears *OUT either way. */
 mig_status_t snapshot_find(store_t *s, const char *ref, snapshot_t *out,
                            diag_list_t *diags);
 /* The manifest of SNAP (complete) from the object store B, read and

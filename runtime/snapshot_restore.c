@@ -148,6 +148,7 @@ typedef struct restore {
     blobs_t *b;
     snapshot_t snap;
     val_t *manifest, *want, *report;
+    val_t *now;                 /* the states under the roots restored */
     action_ctx_t *ctx;
     int64_t run, fence;
     char *lock;
@@ -392,6 +393,45 @@ static mig_status_t keep_units(restore_t *x, const val_t *units,
     return st;
 }
 
+/* The after-image of a root restored: the states of IDS (the record's
+ * resources) into *OUT. Every path under ROOT is read once, into X->NOW,
+ * which both gives the file resources' states here and, once every root
+ * is restored, the digest compared with the snapshot's (apply): each
+ * restored file is hashed once after the restore, not twice. */
+static mig_status_t after_states(restore_t *x, const char *root,
+                                 const val_t *ids, val_t **out)
+{
+    mig_status_t st = states_now(x->ctx, val_map_get(x->manifest, "skip", 4),
+                                 root, x->now, 0);
+    val_t *m = st == MIG_OK ? val_map_new(val_len(ids)) : NULL;
+    if (st == MIG_OK && !m)
+        st = MIG_ENOMEM;
+    strbuf_t b;
+    strbuf_init(&b);
+    for (size_t i = 0; st == MIG_OK && i < val_len(ids); i++) {
+        size_t len;
+        const char *id = val_get_str(val_map_key(ids, i), &len);
+        const val_t *known = val_map_get(x->now, id, len);
+        if (known && !*resource_kind_of(id)->prefix) {
+            st = val_map_set(m, id, len, (val_t *)known);
+            continue;
+        }
+        b.len = 0;
+        st = resource_state(x->ctx, id, &b);
+        if (st == MIG_OK)
+            st = b.oom ? MIG_ENOMEM
+                : val_map_set_take(m, id, len, val_string(b.data ? b.data
+                                                                 : "", b.len));
+    }
+    strbuf_free(&b);
+    if (st != MIG_OK) {
+        val_unref(m);
+        return st;
+    }
+    *out = m;
+    return MIG_OK;
+}
+
 /* Journals and restores root I: MIG_OK, or the failure (said). */
 static mig_status_t restore_root(restore_t *x, size_t i)
 {
@@ -425,8 +465,12 @@ static mig_status_t restore_root(restore_t *x, size_t i)
     for (size_t k = 0; st == MIG_OK && eff == MIG_OK && k < val_len(units);
          k++)
         eff = actx_restore(x->ctx, val_list_get(val_list_get(units, k), 1));
-    if (st == MIG_OK && rec.seq
-        && resource_states(x->ctx, rec.resources, &after) == MIG_OK) {
+    if (st == MIG_OK && rec.seq && eff == MIG_OK
+        && after_states(x, root, rec.resources, &after) == MIG_OK) {
+        st = store_journal_after(x->s, x->run, rec.seq, after);
+        val_unref(after);
+    } else if (st == MIG_OK && rec.seq
+               && resource_states(x->ctx, rec.resources, &after) == MIG_OK) {
         st = store_journal_after(x->s, x->run, rec.seq, after);
         val_unref(after);
     }
@@ -458,13 +502,11 @@ static mig_status_t apply(restore_t *x, run_result_t *result)
     size_t i = 0;
     for (; st == MIG_OK && i < val_len(roots); i++)
         st = restore_root(x, i);
-    val_t *now = NULL;
     char hex[BLOB_HEX] = "";
-    if (st != MIG_EIO && st != MIG_ENOMEM && i == val_len(roots)
-        && roots_now(x->ctx, val_map_get(x->manifest, "skip", 4), roots,
-                     &now) == MIG_OK)
-        resource_digest(now, hex);
-    val_unref(now);
+    /* X->NOW holds every path under the roots, read after each was
+     * restored (after_states). */
+    if (st == MIG_OK && i == val_len(roots))
+        resource_digest(x->now, hex);
     bool matched = st == MIG_OK && strcmp(hex, x->snap.digest) == 0;
     if (st == MIG_EIO || st == MIG_ENOMEM)
         return st;
@@ -515,7 +557,8 @@ static mig_status_t prepare(restore_t *x, bool *ok)
     if (!base || !skip || val_type(skip) != VAL_MAP)
         return MIG_EIO;
     if ((x->want = val_map_new(64)) == NULL
-        || (x->report = val_map_new(6)) == NULL)
+        || (x->report = val_map_new(6)) == NULL
+        || (x->now = val_map_new(64)) == NULL)
         return MIG_ENOMEM;
     st = snapshot_states(val_map_get(x->manifest, "images", 6), x->want);
     if (st == MIG_OK)
@@ -565,6 +608,7 @@ mig_status_t snapshot_restore(const snapshot_restore_options_t *o,
     val_unref(x.manifest);
     val_unref(x.want);
     val_unref(x.report);
+    val_unref(x.now);
     actx_free(x.ctx);
     snapshot_clear(&x.snap);
     free(x.lock);

@@ -1,6 +1,7 @@
 /* test_blobs.c: the object store (runtime/blobs.c). BLAKE2b-256 of known
  * inputs; a blob put and got back, named DIR/ab/cdef...; the same bytes
- * kept once; a file kept streamed, larger than the read buffer; a blob
+ * kept once; a file kept streamed, larger than the read buffer, and
+ * files at the buffer's size read once; a blob
  * whose bytes were damaged, or that is missing, is refused; a store that
  * cannot be made is reported. */
 #include <stdarg.h>
@@ -182,6 +183,50 @@ static void file_streamed(void **state)
     free(data);
 }
 
+/* A file of at most one read buffer (64 KiB, blobs.c's BLOB_CHUNK) is
+ * read once and its blob written from memory; one byte more is streamed.
+ * Each size at the bound, below and above it, and an empty file, is kept
+ * as the same blob as its bytes, whole. */
+static void file_at_the_chunk(void **state)
+{
+    (void)state;
+    const size_t sizes[] = { 0, 65535, 65536, 65537 };
+    blobs_t *b = open_store();
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = sizes[k];
+        char *data = malloc(n + 1);
+        assert_non_null(data);
+        for (size_t i = 0; i < n; i++)
+            data[i] = (char)('a' + (i * 7 + k) % 26);
+        FILE *f = fopen(in_dir("chunk.bin"), "wb");
+        assert_int_equal(fwrite(data, 1, n, f), n);
+        fclose(f);
+        char hex[BLOB_HEX], want[BLOB_HEX];
+        assert_int_equal(blobs_put_file(b, in_dir("chunk.bin"), hex), MIG_OK);
+        blobs_hash(data, n, want);
+        assert_string_equal(hex, want);
+        strbuf_t out;
+        strbuf_init(&out);
+        assert_int_equal(blobs_get(b, hex, &out), MIG_OK);
+        assert_int_equal(out.len, n);
+        if (n)
+            assert_memory_equal(out.data, data, n);
+        strbuf_free(&out);
+        free(data);
+        /* A blob is read-only once in place. */
+        char path[512];
+        snprintf(path, sizeof path, "%s/%.2s/%s", in_dir("store/objects"),
+                 hex, hex + 2);
+        struct stat sb;
+        assert_int_equal(stat(path, &sb), 0);
+        assert_int_equal(sb.st_mode & 07777, 0444);
+    }
+    bool temp;
+    assert_int_equal(count_files(&temp), 4);
+    assert_false(temp);
+    blobs_close(b);
+}
+
 static void damaged_and_missing(void **state)
 {
     (void)state;
@@ -264,6 +309,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(same_bytes_kept_once, make_dir,
                                         remove_dir),
         cmocka_unit_test_setup_teardown(file_streamed, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(file_at_the_chunk, make_dir,
+                                        remove_dir),
         cmocka_unit_test_setup_teardown(damaged_and_missing, make_dir,
                                         remove_dir),
         cmocka_unit_test_setup_teardown(open_reports_failure, make_dir,

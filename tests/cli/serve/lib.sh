@@ -103,3 +103,48 @@ rec_json() {
 kind_of() {
   case $1 in tools) echo tool ;; servers) echo server ;; *) echo rag ;; esac
 }
+
+# The bearer token TOKEN the test's servers take (--token-file $W/token):
+# its header in $AUTH and, in $FP, what the audit trail names its holder
+# by (`bearer:` and the first 16 hex digits of its BLAKE2b-256).
+use_token() {
+  TOKEN=$1
+  printf '%s\n' "$TOKEN" > "$W/token"
+  AUTH="Authorization: Bearer $TOKEN"
+  FP=$(python3 -c "import hashlib,sys; print(hashlib.blake2b(sys.argv[1].encode(), digest_size=32).hexdigest()[:16])" "$TOKEN")
+}
+
+# Reads the audit trail of the state store STATE into $OUT and
+# $W/audit.jsonl, and checks that each POST exchange left exactly one
+# entry (its request in the detail) and that no entry of ACTIONS (a
+# grep pattern of the actions of the commands the server ran) is a
+# child's own, without a request.
+one_entry_per_post() {
+  expect 0 "$MIG" audit export --json --state "$1"
+  printf '%s\n' "$OUT" > "$W/audit.jsonl"
+  nr=$(grep -c '"request":"POST' "$W/audit.jsonl")
+  posts=$(grep -c '^POST' "$W/exchanges.tsv")
+  [ "$nr" -eq "$posts" ] && ok || bad "$nr entries of requests for $posts POST requests"
+  own=$(grep "\"action\":\"\\($2\\)\"" "$W/audit.jsonl" | grep -vc '"request":')
+  [ "$own" -eq 0 ] && ok || bad "$own entries of a child ($2) besides the requests'"
+}
+
+# Starts a run of a plan that sleeps 60 s, DIR/hang.mig, in the
+# background ($HANG its pid), and waits (5 s at most) until the state
+# store STATE shows it as its newest run.
+start_hanging_run() {
+  cat > "$1/hang.mig" <<'PLAN'
+migration "hangs" {
+  stage s {
+    step nap = test.sleep(duration: 60s)
+  }
+}
+PLAN
+  "$MIG" run -q "$1/hang.mig" > /dev/null 2>&1 &
+  HANG=$!
+  i=0
+  until "$MIG" status last --state "$2" 2>/dev/null | grep -q hangs \
+        || [ $i -ge 100 ]; do
+    sleep 0.05; i=$((i + 1))
+  done
+}

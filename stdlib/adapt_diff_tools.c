@@ -15,6 +15,7 @@
 typedef struct tool {
     const char *name;       /* NULL for a bare schema */
     const val_t *schema;
+    const char *op;         /* an OpenAPI operation's "METHOD /path" */
 } tool_t;
 
 typedef struct iface {
@@ -63,6 +64,7 @@ static mig_status_t read_iface(const val_t *v, const char *which, iface_t *i,
     const val_t *list = val_type(v) == VAL_LIST ? v : kw(v, "tools");
     i->n = 0;
     i->bare = false;
+    i->t[0].op = NULL;
     if (!list && val_type(v) == VAL_MAP && tool_schema(v)) {
         i->t[0].name = tool_name(v);
         i->t[0].schema = tool_schema(v);
@@ -89,7 +91,10 @@ static mig_status_t read_iface(const val_t *v, const char *which, iface_t *i,
                               which, k);
                 return MIG_EINVALID;
             }
+            const val_t *op = kw(t, "operation");
             i->t[i->n].name = tool_name(t);
+            i->t[i->n].op = op && val_type(op) == VAL_STRING
+                ? val_get_str(op, NULL) : NULL;
             i->t[i->n++].schema = tool_schema(t);
         }
     } else {
@@ -280,6 +285,47 @@ const val_t *diff_schema_of(const val_t *iface, const char *tool,
 
 /* ---- the whole diff ----------------------------------------------------- */
 
+/* Whether the operations A and B ("METHOD /path") are the same, the names
+ * of their path parameters aside: GET /pets/{id} is GET /pets/{petId}. */
+static bool same_operation(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    while (*a && *a == *b) {
+        if (*a == '{') {
+            a = strchr(a, '}');
+            b = strchr(b, '}');
+            if (!a || !b)
+                return false;
+        }
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+/* Pairs the OpenAPI operations left that are the same method and path
+ * under another operationId. */
+static mig_status_t renamed_operations(diff_t *d, iface_t *o, iface_t *n,
+                                       val_t *tools)
+{
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; st == MIG_OK && i < o->n; i++)
+        for (size_t j = 0; o->pair[i] == NONE && j < n->n; j++) {
+            if (n->pair[j] != NONE || !same_operation(o->t[i].op, n->t[j].op))
+                continue;
+            o->pair[i] = j;
+            n->pair[j] = i;
+            d->tool = n->t[j].name;
+            diff_add(d, "tool renamed", o->t[i].name, n->t[j].name,
+                     "the same operation", ADAPT_CONF_SAME, true,
+                     n->t[j].op);
+            st = pair_params(d, tools, &o->t[i], &n->t[j], n->t[j].schema,
+                             NULL, NULL);
+        }
+    return st;
+}
+
 /* Pairs the tools left by the evidence of their names alone, the most
  * confident first. */
 static mig_status_t renamed_tools(diff_t *d, iface_t *o, iface_t *n,
@@ -334,6 +380,8 @@ static mig_status_t diff_tools(diff_t *d, iface_t *o, iface_t *n,
             st = pair_params(d, tools, &o->t[i], &n->t[o->pair[i]],
                              n->t[o->pair[i]].schema, NULL, NULL);
     if (st == MIG_OK)
+        st = renamed_operations(d, o, n, tools);
+    if (st == MIG_OK)
         st = merges(d, o, n, tools);
     if (st == MIG_OK)
         st = renamed_tools(d, o, n, tools);
@@ -349,10 +397,28 @@ static mig_status_t diff_tools(diff_t *d, iface_t *o, iface_t *n,
     return st == MIG_OK && d->oom ? MIG_ENOMEM : st;
 }
 
+static mig_status_t diff_ifaces(const val_t *old, const val_t *new,
+                               val_t **out, strbuf_t *why);
+
 mig_status_t adapt_diff(const val_t *old, const val_t *new, val_t **out,
                         strbuf_t *why)
 {
     *out = NULL;
+    val_t *o = NULL, *n = NULL;
+    mig_status_t st = adapt_iface_of(old, &o, why);
+    if (st == MIG_OK)
+        st = adapt_iface_of(new, &n, why);
+    if (st == MIG_OK)
+        st = diff_ifaces(o, n, out, why);
+    val_unref(o);
+    val_unref(n);
+    return st;
+}
+
+/* adapt_diff of two interfaces that are not OpenAPI documents. */
+static mig_status_t diff_ifaces(const val_t *old, const val_t *new,
+                               val_t **out, strbuf_t *why)
+{
     iface_t o, n;
     mig_status_t st = read_iface(old, "old", &o, why);
     if (st == MIG_OK)

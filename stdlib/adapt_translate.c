@@ -87,18 +87,24 @@ static mig_status_t translate_run(action_ctx_t *ctx, const val_t *args,
                                   val_t **out)
 {
     *out = NULL;
-    const val_t *from = stdlib_arg(args, "from"), *to = stdlib_arg(args, "to");
     const val_t *call = stdlib_arg(args, "call");
-    val_t *diff = NULL;
+    val_t *diff = NULL, *from = NULL, *to = NULL;
     strbuf_t why;
     strbuf_init(&why);
-    mig_status_t st = adapt_diff(from, to, &diff, &why);
+    mig_status_t st = adapt_iface_of(stdlib_arg(args, "from"), &from, &why);
+    if (st == MIG_OK)
+        st = adapt_iface_of(stdlib_arg(args, "to"), &to, &why);
+    if (st == MIG_OK)
+        st = adapt_diff(from, to, &diff, &why);
     if (st == MIG_EINVALID)
         st = actx_fail(ctx, "InvalidConfig", "adapt.translate: %s",
                        why.data ? why.data : "?");
     strbuf_free(&why);
-    if (st != MIG_OK)
+    if (st != MIG_OK) {
+        val_unref(from);
+        val_unref(to);
         return st;
+    }
     const val_t *mapping = val_map_get(diff, "mapping", 7);
     const val_t *tools = val_map_get(mapping, "tools", 5);
     adapt_run_t r;
@@ -149,14 +155,17 @@ static mig_status_t translate_run(action_ctx_t *ctx, const val_t *args,
     val_unref(held);
     adapt_run_free(&r);
     val_unref(diff);
+    val_unref(from);
+    val_unref(to);
     return st;
 }
 
 static const action_arg_t translate_args[] = {
     { .name = "from", .types = ACTION_T(MAP) | ACTION_T(LIST),
       .required = true,
-      .doc = "the old interface: a parameter schema, a tool, or a list of "
-             "tools (MCP, Anthropic or OpenAI shapes)" },
+      .doc = "the old interface: a parameter schema, a tool, a list of "
+             "tools (MCP, Anthropic or OpenAI shapes) or an OpenAPI 3.x "
+             "document" },
     { .name = "to", .types = ACTION_T(MAP) | ACTION_T(LIST),
       .required = true, .doc = "the new interface, in the same shapes" },
     { .name = "call", .types = ACTION_T(MAP) | ACTION_T(LIST),

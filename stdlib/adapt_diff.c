@@ -426,6 +426,37 @@ static void splits_and_merges(diff_t *d, side_t *o, side_t *n)
 
 /* ---- the whole diff ----------------------------------------------------- */
 
+/* Whether the description of the old property KS names two or more
+ * values of the enum of a new property left unpaired (raw: "... in PNG
+ * format ... a JPEG image" for type: png | jpeg): then its value becomes
+ * one of them by a rule only a person knows. Writes the reason to WHY. */
+static bool names_values(const val_t *ks, side_t *n, strbuf_t *why)
+{
+    const val_t *d = kw(ks, "description");
+    size_t ld;
+    const char *text = d && val_type(d) == VAL_STRING ? val_get_str(d, &ld)
+                                                      : NULL;
+    for (size_t j = 0; text && j < n->n; j++) {
+        const val_t *e = kw(schema_at(n, j), "enum");
+        size_t hits = 0;
+        for (size_t v = 0; n->pair[j] == NONE && e && val_type(e) == VAL_LIST
+                           && v < val_len(e); v++) {
+            const val_t *x = val_list_get(e, v);
+            size_t lx;
+            const char *s = val_type(x) == VAL_STRING ? val_get_str(x, &lx)
+                                                      : NULL;
+            hits += s && adapt_mentions(text, ld, s, lx);
+        }
+        if (hits >= 2) {
+            strbuf_printf(why, "its description names values of '%s', and "
+                          "which one a value stands for is a person's call",
+                          name_at(n, j));
+            return true;
+        }
+    }
+    return false;
+}
+
 /* What is left: removed old properties (dropped in the map unless they
  * carry meaning: adapt_meaning, or required by the old interface) and
  * added new ones (required without a default, or
@@ -441,21 +472,36 @@ static void left(diff_t *d, side_t *o, side_t *n, const val_t *oschema,
         if (o->pair[i] != NONE)
             continue;
         const char *k = name_at(o, i);
-        const char *meaning = adapt_meaning(k, strlen(k));
-        if (!meaning && is_required(oschema, k))
-            meaning = "required by the old interface";
+        const char *named = adapt_meaning(k, strlen(k)), *meaning = named;
         strbuf_t note;
         strbuf_init(&note);
+        if (!meaning && is_required(oschema, k))
+            meaning = "required by the old interface";
+        if (!meaning && skip && o->n == 1)
+            meaning = "all the old tool took, and the tool it was merged "
+                      "into has no place for it";
+        if (!meaning && names_values(schema_at(o, i), n, &note))
+            meaning = note.data;
+        strbuf_t text;
+        strbuf_init(&text);
         if (meaning)
-            strbuf_printf(&note, "%s: a call that gives it is refused",
+            strbuf_printf(&text, "%s: a call that gives it is refused",
                           meaning);
         else
-            strbuf_puts(&note, "dropped from a call, its value lost");
-        d->oom |= note.oom;
-        diff_add(d, "removed", k, NULL, NULL, 0, !meaning, note.data);
+            strbuf_puts(&text, "dropped from a call, its value lost");
+        d->oom |= note.oom || text.oom;
+        diff_add(d, "removed", k, NULL, NULL, 0, !meaning, text.data);
+        /* a name of the table of meanings is refused by adapt.params's
+         * own rule, with its own text; the other reasons only the two
+         * schemas show travel in the map */
+        val_t *no = !meaning ? val_null() : named ? NULL : val_map_new(1);
+        if (no && meaning && val_map_set_take(no, "refuse", 6,
+                                              val_cstring(meaning)) != MIG_OK)
+            d->oom = true;
+        if (no || !named)
+            map_put(d, k, no);
         strbuf_free(&note);
-        if (!meaning)
-            map_put(d, k, val_null());
+        strbuf_free(&text);
     }
     for (size_t j = 0; j < n->n; j++) {
         const char *p = name_at(n, j);

@@ -66,8 +66,19 @@ static bool apply_map(adapt_run_t *r, match_t *m)
     for (size_t i = 0; i < m->n; i++) {
         bool drop;
         const char *to = mapped_name(m, i, &drop);
+        const val_t *e = m->map ? val_map_get(m->map, key_at(m, i),
+                                              strlen(key_at(m, i))) : NULL;
+        const val_t *no = e && val_type(e) == VAL_MAP
+            ? val_map_get(e, "refuse", 6) : NULL;
         if (m->prop_of[i] != NONE)
             continue;
+        if (no && val_type(no) == VAL_STRING) {
+            adapt_problem_text(r, "parameter '%s' cannot be translated (%s): "
+                               "%s", key_at(m, i), r->map_name,
+                               val_get_str(no, NULL));
+            ok = false;
+            continue;
+        }
         if (drop) {
             m->dropped[i] = true;
             size_t mark = adapt_path_key(r, key_at(m, i), strlen(key_at(m, i)));

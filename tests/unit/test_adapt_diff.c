@@ -146,7 +146,26 @@ static void removed(void **state)
             "removed||number||||false|required by the old interface: a call "
             "that gives it is refused\n"
             "removed||verbose||||true|dropped from a call, its value lost",
-            "{\"map\": {\"verbose\": null}}");
+            "{\"map\": {\"number\": {\"refuse\": \"required by the old "
+            "interface\"}, \"verbose\": null}}");
+    /* A description that names two values of a new enum: which value
+     * stands for the old one is a person's call (raw -> type). */
+    diff_is(S("'raw': {'type': 'boolean', 'description': 'Whether to return "
+              "it in PNG format; else a JPEG image'}"),
+            S("'type': {'enum': ['png', 'jpeg'], 'default': 'png'}"),
+            "removed||raw||||false|its description names values of 'type', "
+            "and which one a value stands for is a person's call: a call "
+            "that gives it is refused\n"
+            "added-optional|||type|||true|default \"png\"",
+            "{\"map\": {\"raw\": {\"refuse\": \"its description names "
+            "values of 'type', and which one a value stands for is a "
+            "person's call\"}}}");
+    /* One value named is no such evidence: dropped. */
+    diff_is(S("'raw': {'type': 'boolean', 'description': 'in PNG format'}"),
+            S("'type': {'enum': ['png', 'jpeg'], 'default': 'png'}"),
+            "removed||raw||||true|dropped from a call, its value lost\n"
+            "added-optional|||type|||true|default \"png\"",
+            "{\"map\": {\"raw\": null}}");
 }
 
 static void nesting(void **state)
@@ -384,6 +403,23 @@ static void translate(void **state)
                  "{\"call\": {\"query\": \"bug\"}, \"changes\": [\"call: 'q' -> 'query' "
                  "(the interface diff, 100%)\", \"call.pretty: dropped "
                  "(the interface diff)\"]}", NULL, NULL);
+    /* The diff's refusal travels in the map: a parameter the old
+     * interface required and the new one lacks is refused, not dropped. */
+    translate_is(f, "{'from': " SR("'number': {'type': 'integer'}, 'x': "
+                 "{'type': 'integer'}", "['number']") ", 'to': "
+                 S("'x': {'type': 'integer'}") ", 'call': {'number': 7}}",
+                 NULL, "ParamMismatch", "adapt.translate: parameter "
+                 "'number' cannot be translated (the interface diff): "
+                 "required by the old interface");
+    /* A page number is never a likely typo of a name without a meaning
+     * (page ~ tags, two letters apart): refused, not renamed. */
+    translate_is(f, "{'from': " S("'page': {'type': 'integer'}") ", 'to': "
+                 S("'tags': {'type': 'array', 'items': {'type': "
+                 "'string'}}") ", 'call': {'page': 1}}", NULL,
+                 "ParamMismatch", "adapt.translate: parameter 'page' is a "
+                 "page number or offset, and the new interface has no "
+                 "parameter for it (tags): dropping it would change what "
+                 "the call returns");
     translate_is(f, "{'from': 3, 'to': {}, 'call': {}}", NULL,
                  "InvalidConfig", "adapt.translate: the old interface is "
                  "neither a parameter schema, a tool, nor a list of tools");

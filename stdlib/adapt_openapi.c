@@ -229,7 +229,7 @@ static mig_status_t operation(oa_t *a, const char *path, const char *method,
     strbuf_t at, id;
     strbuf_init(&at);
     strbuf_init(&id);
-    strbuf_puts(&at, "#/paths/");
+    strbuf_puts(&at, "#/paths");
     val_pointer_key(&at, path, strlen(path));
     strbuf_printf(&at, "/%s", method);
     for (const char *m = method; *m; m++)

@@ -93,6 +93,35 @@ static bool enums_meet(const val_t *a, const val_t *b)
     return false;
 }
 
+/* Whether the enums of A and B, sharing no text, still correspond: two or
+ * more of A's values, and more than half of them, each plainly stand for
+ * a distinct value of B by the enum rule (sort: created, updated ~
+ * orderBy: CREATED_AT, UPDATED_AT). */
+static bool enums_correspond(const val_t *a, const val_t *b)
+{
+    const val_t *ea = kw(a, "enum"), *eb = kw(b, "enum");
+    if (!ea || !eb || val_type(ea) != VAL_LIST || val_type(eb) != VAL_LIST
+        || val_len(eb) > DIFF_MAX_PARAMS)
+        return false;
+    bool used[DIFF_MAX_PARAMS] = { false };
+    size_t hits = 0;
+    for (size_t i = 0; i < val_len(ea); i++) {
+        const val_t *x = val_list_get(ea, i);
+        size_t lx;
+        const char *s = val_type(x) == VAL_STRING ? val_get_str(x, &lx)
+                                                  : NULL;
+        int conf = 0;
+        const char *why = NULL;
+        size_t at = s ? adapt_enum_pick(s, lx, eb, &conf, &why)
+                      : ADAPT_NO_MATCH;
+        if (at != ADAPT_NO_MATCH && !used[at]) {
+            used[at] = true;
+            hits++;
+        }
+    }
+    return hits >= 2 && hits * 2 > val_len(ea);
+}
+
 /* Whether the descriptions of A and B are the same text, in any case. */
 static bool descriptions_meet(const val_t *a, const val_t *b)
 {
@@ -112,6 +141,8 @@ void diff_evidence(const char *k, const val_t *ks, const char *p,
     adapt_name_evidence(k, strlen(k), p, strlen(p), ps, e);
     if (enums_meet(ks, ps))
         adapt_evidence_add(e, ADAPT_CONF_ENUM, "enum values overlap");
+    else if (enums_correspond(ks, ps))
+        adapt_evidence_add(e, ADAPT_CONF_ENUM, "enum values correspond");
     if (descriptions_meet(ks, ps))
         adapt_evidence_add(e, ADAPT_CONF_DESCRIPTION, "same description");
     adapt_evidence_done(e);
@@ -120,6 +151,7 @@ void diff_evidence(const char *k, const val_t *ks, const char *p,
 /* ---- the pairs ---------------------------------------------------------- */
 
 typedef struct side {
+    const val_t *schema;    /* the whole parameter schema */
     const val_t *props;     /* a map, or NULL */
     size_t n;
     size_t *pair;           /* to the other side's property, or NONE */
@@ -153,11 +185,39 @@ static void map_put(diff_t *d, const char *from, val_t *v)
         d->oom = true;
 }
 
+/* Whether the old enum value S (LEN bytes) means every value ("all",
+ * "any", "both", "every", in any case) and the new property B's
+ * description names each of B's values: then leaving B out asks for
+ * them all (list_issues' state: "all" -> "by default both open and
+ * closed issues are returned when not provided"). */
+static bool covers_all(const char *s, size_t len, const val_t *b)
+{
+    static const char *const every[] = { "all", "any", "both", "every" };
+    bool word = false;
+    for (size_t i = 0; !word && i < sizeof every / sizeof *every; i++)
+        word = strlen(every[i]) == len && strncasecmp(every[i], s, len) == 0;
+    const val_t *e = kw(b, "enum"), *d = kw(b, "description");
+    if (!word || !d || val_type(d) != VAL_STRING || !e
+        || val_type(e) != VAL_LIST || val_len(e) == 0)
+        return false;
+    size_t ld;
+    const char *text = val_get_str(d, &ld);
+    for (size_t i = 0; i < val_len(e); i++) {
+        const val_t *x = val_list_get(e, i);
+        size_t lx = 0;
+        const char *v = val_type(x) == VAL_STRING ? val_get_str(x, &lx)
+                                                  : NULL;
+        if (!v || !adapt_mentions(text, ld, v, lx))
+            return false;
+    }
+    return true;
+}
+
 /* The enum values of the old A and the new B: the removed ones each
  * paired with the new value they plainly are (into VALUES, a map), the
  * rest listed; a line when they differ. */
 static void enum_change(diff_t *d, const char *name, const val_t *a,
-                        const val_t *b, val_t *values)
+                        const val_t *b, bool optional, val_t *values)
 {
     const val_t *ea = kw(a, "enum"), *eb = kw(b, "enum");
     if (!ea || !eb || val_type(ea) != VAL_LIST || val_type(eb) != VAL_LIST
@@ -179,6 +239,13 @@ static void enum_change(diff_t *d, const char *name, const val_t *a,
         size_t at = adapt_enum_pick(s, lx, eb, &conf, &why);
         strbuf_puts(&note, note.len ? "; " : "");
         val_format(x, &note);
+        if (at == ADAPT_NO_MATCH && optional && covers_all(s, lx, b)) {
+            strbuf_puts(&note, " -> left out (the new description says "
+                        "leaving it out gives every value)");
+            if (val_map_set_take(values, s, lx, val_null()) != MIG_OK)
+                d->oom = true;
+            continue;
+        }
         if (at == ADAPT_NO_MATCH) {
             strbuf_puts(&note, " removed: a person must choose");
             lost = true;
@@ -255,7 +322,8 @@ static void pair_changes(diff_t *d, side_t *o, size_t i, side_t *n, size_t j)
     if (!values)
         d->oom = true;
     else
-        enum_change(d, to, a, b, values);
+        enum_change(d, to, a, b, !is_required(n->schema, to)
+                                 && !kw(b, "default"), values);
     map_rename(d, from, to, values);
 }
 
@@ -527,8 +595,8 @@ static void left(diff_t *d, side_t *o, side_t *n, const val_t *oschema,
 mig_status_t diff_params(diff_t *d, const val_t *old, const val_t *new,
                          const char *skip)
 {
-    side_t o = { .props = kw(old, "properties") };
-    side_t n = { .props = kw(new, "properties") };
+    side_t o = { .schema = old, .props = kw(old, "properties") };
+    side_t n = { .schema = new, .props = kw(new, "properties") };
     o.props = o.props && val_type(o.props) == VAL_MAP ? o.props : NULL;
     n.props = n.props && val_type(n.props) == VAL_MAP ? n.props : NULL;
     o.n = o.props ? val_len(o.props) : 0;

@@ -55,11 +55,29 @@ static mig_status_t translate(adapt_run_t *r, adapt_call_t *c,
     return st;
 }
 
+/* The confidence of the diff's change KIND from the old tool OLD, or
+ * ADAPT_CONF_SAME when it has none. */
+static int tool_confidence(const val_t *diff, const char *kind,
+                           const char *old)
+{
+    const val_t *cs = val_map_get(diff, "changes", 7);
+    for (size_t i = 0; cs && i < val_len(cs); i++) {
+        const val_t *c = val_list_get(cs, i);
+        const val_t *k = val_map_get(c, "kind", 4), *f = val_map_get(c,
+                                                                    "from", 4);
+        const val_t *n = val_map_get(c, "confidence", 10);
+        if (k && f && n && strcmp(val_get_str(k, NULL), kind) == 0
+            && strcmp(val_get_str(f, NULL), old) == 0)
+            return (int)val_get_int(n);
+    }
+    return ADAPT_CONF_SAME;
+}
+
 /* The arguments of a call to the old tool OLD, with the discriminator of
- * its mapping E set: a new map. */
+ * its mapping E set (the diff gave it CONF): a new map. */
 static val_t *with_discriminator(adapt_run_t *r, const val_t *args,
                                  const val_t *e, const char *old,
-                                 const char *new)
+                                 const char *new, int conf)
 {
     const val_t *set = val_map_get(e, "set", 3);
     val_t *a = args && val_type(args) == VAL_MAP ? val_copy(args)
@@ -76,8 +94,7 @@ static val_t *with_discriminator(adapt_run_t *r, const val_t *args,
         a = NULL;
     } else {
         adapt_change(r, "'%s' -> '%s' with %s: %s (tools merged behind a "
-                     "discriminator, %d%%)", old, new, p, v.data,
-                     ADAPT_CONF_SAME);
+                     "discriminator, %d%%)", old, new, p, v.data, conf);
     }
     strbuf_free(&v);
     return a;
@@ -140,7 +157,9 @@ static mig_status_t translate_run(action_ctx_t *ctx, const val_t *args,
             if (strcmp(old, new) != 0 && !set)
                 adapt_change(&r, "'%s' -> '%s' (tool renamed)", old, new);
             held = with_discriminator(&r, val_map_get(call, "arguments", 9),
-                                      e, old, new);
+                                      e, old, new, tool_confidence(diff,
+                                      "tools merged behind a discriminator",
+                                      old));
             st = held ? MIG_OK : MIG_ENOMEM;
             c.value = held;
         }

@@ -329,6 +329,40 @@ static void pair_changes(diff_t *d, side_t *o, size_t i, side_t *n, size_t j)
 
 /* Pairs the properties left on both sides by evidence, the most confident
  * pair first, at ADAPT_CONF_MIN or more; ties are reported, not paired. */
+/* The next path parameter of the operation text *AT ("GET /a/{x}"): its
+ * name (*LEN bytes) and *AT past it; NULL when there is none. */
+static const char *next_param(const char **at, size_t *len)
+{
+    const char *b = *at ? strchr(*at, '{') : NULL;
+    const char *e = b ? strchr(b, '}') : NULL;
+    if (!e)
+        return NULL;
+    *len = (size_t)(e - b - 1);
+    *at = e + 1;
+    return b + 1;
+}
+
+/* Pairs the path parameters of two operations of the same method and
+ * path that stand at the same place under other names (GET /pets/{petId}
+ * -> /pets/{id}), 95%. */
+static void pair_path_params(diff_t *d, side_t *o, side_t *n)
+{
+    const char *a = d->op_old, *b = d->op_new, *x, *y;
+    size_t lx, ly;
+    while ((x = next_param(&a, &lx)) && (y = next_param(&b, &ly))) {
+        size_t i = o->props ? val_map_index(o->props, x, lx) : NONE;
+        size_t j = n->props ? val_map_index(n->props, y, ly) : NONE;
+        if (i == NONE || j == NONE || o->pair[i] != NONE
+            || n->pair[j] != NONE)
+            continue;
+        o->pair[i] = j;
+        n->pair[j] = i;
+        diff_add(d, "renamed", name_at(o, i), name_at(n, j), "the same place "
+                 "in the path", ADAPT_CONF_SAME, true, NULL);
+        pair_changes(d, o, i, n, j);
+    }
+}
+
 static void pair_by_evidence(diff_t *d, side_t *o, side_t *n)
 {
     for (;;) {
@@ -617,6 +651,7 @@ mig_status_t diff_params(diff_t *d, const val_t *old, const val_t *new,
     for (size_t i = 0; i < o.n; i++)
         if (po[i] != NONE)
             pair_changes(d, &o, i, &n, po[i]);
+    pair_path_params(d, &o, &n);
     splits_and_merges(d, &o, &n);
     pair_by_evidence(d, &o, &n);
     moves(d, &o, &n);

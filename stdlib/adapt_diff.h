@@ -13,6 +13,8 @@ typedef struct diff {
     val_t *changes;         /* a list of change maps (docs/recovery.md) */
     val_t *map;             /* the adapt.params map of the current tool */
     const char *tool;       /* the new tool's name, or NULL for one schema */
+    const char *op_old;     /* the OpenAPI operations ("METHOD /path") of */
+    const char *op_new;     /* the pair compared, or NULL */
     bool oom;
 } diff_t;
 

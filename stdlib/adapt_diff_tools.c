@@ -262,7 +262,10 @@ static mig_status_t pair_params(diff_t *d, val_t *tools, const tool_t *a,
     if (!(d->map = val_map_new(4)))
         return MIG_ENOMEM;
     d->tool = b->name;
+    d->op_old = a->op;
+    d->op_new = b->op;
     mig_status_t st = diff_params(d, a->schema, s, p);
+    d->op_old = d->op_new = NULL;
     if (st == MIG_OK && tools)
         st = map_tool(tools, a->name, b->name, p, v, d->map);
     return st;

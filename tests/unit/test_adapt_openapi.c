@@ -212,8 +212,8 @@ static void refused_documents(void **state)
                "{'operationId': 'listPets', 'parameters': [{'name': "       \
                "'status', 'in': 'query', 'schema': {'enum': ['available', " \
                "'sold']}}]}}", "")
-#define V2 DOC("'/pets/{petId}': {'get': {'operationId': 'getPet', "       \
-               "'parameters': [{'name': 'petId', 'in': 'path', 'schema': "  \
+#define V2 DOC("'/pets/{id}': {'get': {'operationId': 'getPet', "          \
+               "'parameters': [{'name': 'id', 'in': 'path', 'schema': "     \
                "{'type': 'string'}}, {'name': 'field', 'in': 'query', "     \
                "'schema': {'type': 'string'}}]}}, '/animals': {'get': "     \
                "{'operationId': 'listPets', 'parameters': [{'name': "       \
@@ -230,7 +230,7 @@ static void renamed_operations(void **state)
     char *got = afx_text(d);
     /* The same operationId on another path is the same tool (the name
      * first); another operationId on the same method and path is a
-     * rename, 95%. */
+     * rename, 95%, and its path parameter at the same place too. */
     assert_string_equal(got, "{\"changes\": [{\"kind\": \"enum values "
         "changed\", \"tool\": \"listPets\", \"from\": \"status\", \"to\": "
         "\"status\", \"applied\": true, \"note\": \"\\\"available\\\" -> "
@@ -238,14 +238,17 @@ static void renamed_operations(void **state)
         "95%)\"}, {\"kind\": \"tool renamed\", \"tool\": \"getPet\", "
         "\"from\": \"showPetById\", \"to\": \"getPet\", \"evidence\": \"the "
         "same operation\", \"confidence\": 95, \"applied\": true, \"note\": "
-        "\"GET /pets/{petId}\"}, {\"kind\": \"renamed\", \"tool\": "
+        "\"GET /pets/{id}\"}, {\"kind\": \"renamed\", \"tool\": \"getPet\", "
+        "\"from\": \"petId\", \"to\": \"id\", \"evidence\": \"the same place "
+        "in the path\", \"confidence\": 95, \"applied\": true}, {\"kind\": "
+        "\"renamed\", \"tool\": "
         "\"getPet\", \"from\": \"fields\", \"to\": \"field\", \"evidence\": "
         "\"one name holds the other\", \"confidence\": 80, \"applied\": "
         "true}], \"mapping\": {\"tools\": {\"listPets\": {\"to\": "
         "\"listPets\", \"map\": {\"status\": {\"to\": \"status\", \"values\": "
         "{\"available\": \"AVAILABLE\", \"sold\": \"SOLD\"}}}}, "
-        "\"showPetById\": {\"to\": \"getPet\", \"map\": {\"fields\": "
-        "\"field\"}}}}}");
+        "\"showPetById\": {\"to\": \"getPet\", \"map\": {\"petId\": \"id\", "
+        "\"fields\": \"field\"}}}}}");
     free(got);
     strbuf_free(&why);
     val_unref(d);
@@ -266,9 +269,10 @@ static void translate(void **state)
     assert_int_equal(a->run(f->ctx, in, &out), MIG_OK);
     char *got = afx_text(out);
     assert_string_equal(got, "{\"call\": {\"name\": \"getPet\", "
-        "\"arguments\": {\"petId\": \"7\", \"field\": \"name\"}}, "
+        "\"arguments\": {\"id\": \"7\", \"field\": \"name\"}}, "
         "\"changes\": [\"call: 'showPetById' -> 'getPet' (tool renamed)\", "
-        "\"call: 'fields' -> 'field' (the interface diff, 100%)\"]}");
+        "\"call: 'petId' -> 'id' (the interface diff, 100%)\", \"call: "
+        "'fields' -> 'field' (the interface diff, 100%)\"]}");
     free(got);
     val_unref(out);
     val_unref(in);

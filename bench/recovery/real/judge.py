@@ -34,10 +34,10 @@ def operation_schema(doc, name):
     to find the defaults (mig reads the whole document, adapt_openapi.c)."""
     def deref(v):
         while isinstance(v, dict) and "$ref" in v:
+            target = doc
             for part in v["$ref"][2:].split("/"):
-                doc_v = doc if part == v["$ref"][2:].split("/")[0] else doc_v
-                doc_v = doc_v[part.replace("~1", "/").replace("~0", "~")]
-            v = doc_v
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            v = target
         return v
     props = {}
     for item in doc.get("paths", {}).values():

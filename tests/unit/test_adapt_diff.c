@@ -355,11 +355,12 @@ static void tools(void **state)
     /* github-mcp-server d0d4b0e5: pull_request_read's method has no
      * enum; its description lists the values (90%). A property that is
      * not required lists nothing. */
-    diff_is("[" TOOL("get_pull_request", S("")) ", "
-            TOOL("get_pull_request_files", S("")) "]",
-            "[" TOOL("pull_request_read", SR("'method': {'type': 'string', "
-                     "'description': 'Possible options: 1. get - details. 2. "
-                     "get_files - the files.'}", "['method']")) "]",
+#define PR_OLD "[" TOOL("get_pull_request", S("")) ", "                    \
+               TOOL("get_pull_request_files", S("")) "]"
+#define PR_METHOD "'method': {'type': 'string', 'description': 'Possible "  \
+                  "options: 1. get - details. 2. get_files - the files.'}"
+    diff_is(PR_OLD, "[" TOOL("pull_request_read", SR(PR_METHOD,
+                                                     "['method']")) "]",
             "tools merged behind a discriminator|pull_request_read|"
             "get_pull_request|pull_request_read|the tool's name and a value "
             "its description lists|90|true|method: \"get\"\n"
@@ -371,16 +372,14 @@ static void tools(void **state)
             "\"map\": {}}, \"get_pull_request_files\": {\"to\": "
             "\"pull_request_read\", \"set\": {\"method\": \"get_files\"}, "
             "\"map\": {}}}}");
-    diff_is("[" TOOL("get_pull_request", S("")) ", "
-            TOOL("get_pull_request_files", S("")) "]",
-            "[" TOOL("pull_request_read", S("'method': {'type': 'string', "
-                     "'description': 'Possible options: 1. get - details. 2. "
-                     "get_files - the files.'}")) "]",
+    diff_is(PR_OLD, "[" TOOL("pull_request_read", S(PR_METHOD)) "]",
             "tool removed||get_pull_request||||false|a call to it cannot be "
             "translated\n"
             "tool removed||get_pull_request_files||||false|a call to it "
             "cannot be translated\n"
             "tool added|||pull_request_read|||true|", "{\"tools\": {}}");
+#undef PR_OLD
+#undef PR_METHOD
     /* A tool renamed by a word added (modelcontextprotocol/servers
      * 11a064c3): two new names hold read_file's words; the one with the
      * same parameters is 5 points surer. Without that, neither. */

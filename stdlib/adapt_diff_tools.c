@@ -225,6 +225,8 @@ static const val_t *branch_for(const val_t *s, const char *p, const val_t *v)
     return s;
 }
 
+static bool same_operation(const char *a, const char *b);
+
 /* ---- the mapping -------------------------------------------------------- */
 
 /* The mapping of an old tool: {to: NEW, set: {P: V} or none, map:
@@ -262,8 +264,9 @@ static mig_status_t pair_params(diff_t *d, val_t *tools, const tool_t *a,
     if (!(d->map = val_map_new(4)))
         return MIG_ENOMEM;
     d->tool = b->name;
-    d->op_old = a->op;
-    d->op_new = b->op;
+    bool same = same_operation(a->op, b->op);
+    d->op_old = same ? a->op : NULL;
+    d->op_new = same ? b->op : NULL;
     mig_status_t st = diff_params(d, a->schema, s, p);
     d->op_old = d->op_new = NULL;
     if (st == MIG_OK && tools)
@@ -462,38 +465,39 @@ static void tool_evidence(const tool_t *a, const tool_t *b,
 
 /* Pairs the tools left by the evidence of their names, the most
  * confident pair first, at ADAPT_CONF_MIN or more. An old tool that two
- * new ones fit equally well (or a new tool two old ones) is paired with
- * none: its removal says so. */
+ * new ones fit equally well is paired with none, and so is a new tool two
+ * old ones fit equally well: their removal and addition say so. */
 static mig_status_t renamed_tools(diff_t *d, iface_t *o, iface_t *n,
                                   val_t *tools)
 {
-    bool tied[DIFF_MAX_TOOLS] = { false };
+    bool tied_o[DIFF_MAX_TOOLS] = { false }, tied_n[DIFF_MAX_TOOLS] = { false };
     for (;;) {
         int best = ADAPT_CONF_MIN - 1;
         size_t bi = NONE, bj = NONE;
-        bool tie = false;
+        bool tie_o = false, tie_n = false;
         const char *why = NULL;
         for (size_t i = 0; i < o->n; i++)
-            for (size_t j = 0; o->pair[i] == NONE && !tied[i] && j < n->n;
+            for (size_t j = 0; o->pair[i] == NONE && !tied_o[i] && j < n->n;
                  j++) {
-                if (n->pair[j] != NONE)
+                if (n->pair[j] != NONE || tied_n[j])
                     continue;
                 adapt_evidence_t e;
                 tool_evidence(&o->t[i], &n->t[j], &e);
-                if (e.conf == best && (i == bi || j == bj))
-                    tie = true;
+                tie_o |= e.conf == best && i == bi;
+                tie_n |= e.conf == best && j == bj;
                 if (e.conf > best) {
                     best = e.conf;
                     bi = i;
                     bj = j;
                     why = e.why;
-                    tie = false;
+                    tie_o = tie_n = false;
                 }
             }
         if (bi == NONE)
             return MIG_OK;
-        if (tie) {
-            tied[bi] = true;
+        if (tie_o || tie_n) {
+            tied_o[bi] |= tie_o;
+            tied_n[bj] |= tie_n;
             continue;
         }
         o->pair[bi] = bj;

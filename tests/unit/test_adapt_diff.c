@@ -402,6 +402,14 @@ static void tools(void **state)
             "translated\n"
             "tool added|||read_text_file|||true|\n"
             "tool added|||read_media_file|||true|", "{\"tools\": {}}");
+    /* Nor a new tool two old ones fit equally well. */
+    diff_is("[" TOOL("read_file", S("")) ", " TOOL("file_read", S("")) "]",
+            "[" TOOL("read_text_file", S("")) "]",
+            "tool removed||read_file||||false|a call to it cannot be "
+            "translated\n"
+            "tool removed||file_read||||false|a call to it cannot be "
+            "translated\n"
+            "tool added|||read_text_file|||true|", "{\"tools\": {}}");
     /* One old tool alone is no merge: a value must name two. */
     diff_is("[" TOOL("list_issues", S("")) "]",
             "[" TOOL("tracker", SR("'method': {'enum': ['list']}",

@@ -698,8 +698,9 @@ const cli_cmd_t cli_commands[] = {
       .help =
           "Compares OLD with NEW, two JSON or YAML files (.yaml, .yml) each\n"
           "holding a tool's parameter schema, a tool (MCP inputSchema,\n"
-          "Anthropic input_schema, OpenAI parameters), or a list of tools\n"
-          "({tools: [...]} too). Prints one line per change: renamed,\n"
+          "Anthropic input_schema, OpenAI parameters), a list of tools\n"
+          "({tools: [...]} too) or an OpenAPI 3.x document (each operation a\n"
+          "tool). Prints one line per change: renamed,\n"
           "removed, added-required, added-optional, type changed, enum\n"
           "values changed, moved into or out of nesting, split, merged, tool\n"
           "renamed, removed or added, tools merged behind a discriminator;\n"

@@ -93,6 +93,35 @@ static bool enums_meet(const val_t *a, const val_t *b)
     return false;
 }
 
+/* Whether the enums of A and B, sharing no text, still correspond: two or
+ * more of A's values, and more than half of them, each plainly stand for
+ * a distinct value of B by the enum rule (sort: created, updated ~
+ * orderBy: CREATED_AT, UPDATED_AT). */
+static bool enums_correspond(const val_t *a, const val_t *b)
+{
+    const val_t *ea = kw(a, "enum"), *eb = kw(b, "enum");
+    if (!ea || !eb || val_type(ea) != VAL_LIST || val_type(eb) != VAL_LIST
+        || val_len(eb) > DIFF_MAX_PARAMS)
+        return false;
+    bool used[DIFF_MAX_PARAMS] = { false };
+    size_t hits = 0;
+    for (size_t i = 0; i < val_len(ea); i++) {
+        const val_t *x = val_list_get(ea, i);
+        size_t lx;
+        const char *s = val_type(x) == VAL_STRING ? val_get_str(x, &lx)
+                                                  : NULL;
+        int conf = 0;
+        const char *why = NULL;
+        size_t at = s ? adapt_enum_pick(s, lx, eb, &conf, &why)
+                      : ADAPT_NO_MATCH;
+        if (at != ADAPT_NO_MATCH && !used[at]) {
+            used[at] = true;
+            hits++;
+        }
+    }
+    return hits >= 2 && hits * 2 > val_len(ea);
+}
+
 /* Whether the descriptions of A and B are the same text, in any case. */
 static bool descriptions_meet(const val_t *a, const val_t *b)
 {
@@ -112,6 +141,8 @@ void diff_evidence(const char *k, const val_t *ks, const char *p,
     adapt_name_evidence(k, strlen(k), p, strlen(p), ps, e);
     if (enums_meet(ks, ps))
         adapt_evidence_add(e, ADAPT_CONF_ENUM, "enum values overlap");
+    else if (enums_correspond(ks, ps))
+        adapt_evidence_add(e, ADAPT_CONF_ENUM, "enum values correspond");
     if (descriptions_meet(ks, ps))
         adapt_evidence_add(e, ADAPT_CONF_DESCRIPTION, "same description");
     adapt_evidence_done(e);
@@ -120,6 +151,7 @@ void diff_evidence(const char *k, const val_t *ks, const char *p,
 /* ---- the pairs ---------------------------------------------------------- */
 
 typedef struct side {
+    const val_t *schema;    /* the whole parameter schema */
     const val_t *props;     /* a map, or NULL */
     size_t n;
     size_t *pair;           /* to the other side's property, or NONE */
@@ -153,11 +185,39 @@ static void map_put(diff_t *d, const char *from, val_t *v)
         d->oom = true;
 }
 
+/* Whether the old enum value S (LEN bytes) means every value ("all",
+ * "any", "both", "every", in any case) and the new property B's
+ * description names each of B's values: then leaving B out asks for
+ * them all (list_issues' state: "all" -> "by default both open and
+ * closed issues are returned when not provided"). */
+static bool covers_all(const char *s, size_t len, const val_t *b)
+{
+    static const char *const every[] = { "all", "any", "both", "every" };
+    bool word = false;
+    for (size_t i = 0; !word && i < sizeof every / sizeof *every; i++)
+        word = strlen(every[i]) == len && strncasecmp(every[i], s, len) == 0;
+    const val_t *e = kw(b, "enum"), *d = kw(b, "description");
+    if (!word || !d || val_type(d) != VAL_STRING || !e
+        || val_type(e) != VAL_LIST || val_len(e) == 0)
+        return false;
+    size_t ld;
+    const char *text = val_get_str(d, &ld);
+    for (size_t i = 0; i < val_len(e); i++) {
+        const val_t *x = val_list_get(e, i);
+        size_t lx = 0;
+        const char *v = val_type(x) == VAL_STRING ? val_get_str(x, &lx)
+                                                  : NULL;
+        if (!v || !adapt_mentions(text, ld, v, lx))
+            return false;
+    }
+    return true;
+}
+
 /* The enum values of the old A and the new B: the removed ones each
  * paired with the new value they plainly are (into VALUES, a map), the
  * rest listed; a line when they differ. */
 static void enum_change(diff_t *d, const char *name, const val_t *a,
-                        const val_t *b, val_t *values)
+                        const val_t *b, bool optional, val_t *values)
 {
     const val_t *ea = kw(a, "enum"), *eb = kw(b, "enum");
     if (!ea || !eb || val_type(ea) != VAL_LIST || val_type(eb) != VAL_LIST
@@ -179,6 +239,13 @@ static void enum_change(diff_t *d, const char *name, const val_t *a,
         size_t at = adapt_enum_pick(s, lx, eb, &conf, &why);
         strbuf_puts(&note, note.len ? "; " : "");
         val_format(x, &note);
+        if (at == ADAPT_NO_MATCH && optional && covers_all(s, lx, b)) {
+            strbuf_puts(&note, " -> left out (the new description says "
+                        "leaving it out gives every value)");
+            if (val_map_set_take(values, s, lx, val_null()) != MIG_OK)
+                d->oom = true;
+            continue;
+        }
         if (at == ADAPT_NO_MATCH) {
             strbuf_puts(&note, " removed: a person must choose");
             lost = true;
@@ -255,12 +322,47 @@ static void pair_changes(diff_t *d, side_t *o, size_t i, side_t *n, size_t j)
     if (!values)
         d->oom = true;
     else
-        enum_change(d, to, a, b, values);
+        enum_change(d, to, a, b, !is_required(n->schema, to)
+                                 && !kw(b, "default"), values);
     map_rename(d, from, to, values);
 }
 
 /* Pairs the properties left on both sides by evidence, the most confident
  * pair first, at ADAPT_CONF_MIN or more; ties are reported, not paired. */
+/* The next path parameter of the operation text *AT ("GET /a/{x}"): its
+ * name (*LEN bytes) and *AT past it; NULL when there is none. */
+static const char *next_param(const char **at, size_t *len)
+{
+    const char *b = *at ? strchr(*at, '{') : NULL;
+    const char *e = b ? strchr(b, '}') : NULL;
+    if (!e)
+        return NULL;
+    *len = (size_t)(e - b - 1);
+    *at = e + 1;
+    return b + 1;
+}
+
+/* Pairs the path parameters of two operations of the same method and
+ * path that stand at the same place under other names (GET /pets/{petId}
+ * -> /pets/{id}), 95%. */
+static void pair_path_params(diff_t *d, side_t *o, side_t *n)
+{
+    const char *a = d->op_old, *b = d->op_new, *x, *y;
+    size_t lx, ly;
+    while ((x = next_param(&a, &lx)) && (y = next_param(&b, &ly))) {
+        size_t i = o->props ? val_map_index(o->props, x, lx) : NONE;
+        size_t j = n->props ? val_map_index(n->props, y, ly) : NONE;
+        if (i == NONE || j == NONE || o->pair[i] != NONE
+            || n->pair[j] != NONE)
+            continue;
+        o->pair[i] = j;
+        n->pair[j] = i;
+        diff_add(d, "renamed", name_at(o, i), name_at(n, j), "the same place "
+                 "in the path", ADAPT_CONF_SAME, true, NULL);
+        pair_changes(d, o, i, n, j);
+    }
+}
+
 static void pair_by_evidence(diff_t *d, side_t *o, side_t *n)
 {
     for (;;) {
@@ -426,6 +528,37 @@ static void splits_and_merges(diff_t *d, side_t *o, side_t *n)
 
 /* ---- the whole diff ----------------------------------------------------- */
 
+/* Whether the description of the old property KS names two or more
+ * values of the enum of a new property left unpaired (raw: "... in PNG
+ * format ... a JPEG image" for type: png | jpeg): then its value becomes
+ * one of them by a rule only a person knows. Writes the reason to WHY. */
+static bool names_values(const val_t *ks, side_t *n, strbuf_t *why)
+{
+    const val_t *d = kw(ks, "description");
+    size_t ld;
+    const char *text = d && val_type(d) == VAL_STRING ? val_get_str(d, &ld)
+                                                      : NULL;
+    for (size_t j = 0; text && j < n->n; j++) {
+        const val_t *e = kw(schema_at(n, j), "enum");
+        size_t hits = 0;
+        for (size_t v = 0; n->pair[j] == NONE && e && val_type(e) == VAL_LIST
+                           && v < val_len(e); v++) {
+            const val_t *x = val_list_get(e, v);
+            size_t lx;
+            const char *s = val_type(x) == VAL_STRING ? val_get_str(x, &lx)
+                                                      : NULL;
+            hits += s && adapt_mentions(text, ld, s, lx);
+        }
+        if (hits >= 2) {
+            strbuf_printf(why, "its description names values of '%s', and "
+                          "which one a value stands for is a person's call",
+                          name_at(n, j));
+            return true;
+        }
+    }
+    return false;
+}
+
 /* What is left: removed old properties (dropped in the map unless they
  * carry meaning: adapt_meaning, or required by the old interface) and
  * added new ones (required without a default, or
@@ -441,21 +574,36 @@ static void left(diff_t *d, side_t *o, side_t *n, const val_t *oschema,
         if (o->pair[i] != NONE)
             continue;
         const char *k = name_at(o, i);
-        const char *meaning = adapt_meaning(k, strlen(k));
-        if (!meaning && is_required(oschema, k))
-            meaning = "required by the old interface";
+        const char *named = adapt_meaning(k, strlen(k)), *meaning = named;
         strbuf_t note;
         strbuf_init(&note);
+        if (!meaning && is_required(oschema, k))
+            meaning = "required by the old interface";
+        if (!meaning && skip && o->n == 1)
+            meaning = "all the old tool took, and the tool it was merged "
+                      "into has no place for it";
+        if (!meaning && names_values(schema_at(o, i), n, &note))
+            meaning = note.data;
+        strbuf_t text;
+        strbuf_init(&text);
         if (meaning)
-            strbuf_printf(&note, "%s: a call that gives it is refused",
+            strbuf_printf(&text, "%s: a call that gives it is refused",
                           meaning);
         else
-            strbuf_puts(&note, "dropped from a call, its value lost");
-        d->oom |= note.oom;
-        diff_add(d, "removed", k, NULL, NULL, 0, !meaning, note.data);
+            strbuf_puts(&text, "dropped from a call, its value lost");
+        d->oom |= note.oom || text.oom;
+        diff_add(d, "removed", k, NULL, NULL, 0, !meaning, text.data);
+        /* a name of the table of meanings is refused by adapt.params's
+         * own rule, with its own text; the other reasons only the two
+         * schemas show travel in the map */
+        val_t *no = !meaning ? val_null() : named ? NULL : val_map_new(1);
+        if (no && meaning && val_map_set_take(no, "refuse", 6,
+                                              val_cstring(meaning)) != MIG_OK)
+            d->oom = true;
+        if (no || !named)
+            map_put(d, k, no);
         strbuf_free(&note);
-        if (!meaning)
-            map_put(d, k, val_null());
+        strbuf_free(&text);
     }
     for (size_t j = 0; j < n->n; j++) {
         const char *p = name_at(n, j);
@@ -481,8 +629,8 @@ static void left(diff_t *d, side_t *o, side_t *n, const val_t *oschema,
 mig_status_t diff_params(diff_t *d, const val_t *old, const val_t *new,
                          const char *skip)
 {
-    side_t o = { .props = kw(old, "properties") };
-    side_t n = { .props = kw(new, "properties") };
+    side_t o = { .schema = old, .props = kw(old, "properties") };
+    side_t n = { .schema = new, .props = kw(new, "properties") };
     o.props = o.props && val_type(o.props) == VAL_MAP ? o.props : NULL;
     n.props = n.props && val_type(n.props) == VAL_MAP ? n.props : NULL;
     o.n = o.props ? val_len(o.props) : 0;
@@ -503,6 +651,7 @@ mig_status_t diff_params(diff_t *d, const val_t *old, const val_t *new,
     for (size_t i = 0; i < o.n; i++)
         if (po[i] != NONE)
             pair_changes(d, &o, i, &n, po[i]);
+    pair_path_params(d, &o, &n);
     splits_and_merges(d, &o, &n);
     pair_by_evidence(d, &o, &n);
     moves(d, &o, &n);

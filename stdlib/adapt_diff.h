@@ -13,6 +13,8 @@ typedef struct diff {
     val_t *changes;         /* a list of change maps (docs/recovery.md) */
     val_t *map;             /* the adapt.params map of the current tool */
     const char *tool;       /* the new tool's name, or NULL for one schema */
+    const char *op_old;     /* the OpenAPI operations ("METHOD /path") of */
+    const char *op_new;     /* the pair compared, or NULL */
     bool oom;
 } diff_t;
 
@@ -40,5 +42,25 @@ mig_status_t diff_params(diff_t *d, const val_t *old, const val_t *new,
  * tool. */
 const val_t *diff_schema_of(const val_t *iface, const char *tool,
                             const char *p, const val_t *v);
+
+/* ---- OpenAPI documents (adapt_openapi.c) ---------------------------------- */
+
+/* The most $refs resolved one inside another, and in all, for one OpenAPI
+ * document (docs/recovery.md, "OpenAPI documents"). */
+#define OPENAPI_MAX_REF_DEPTH 16
+#define OPENAPI_MAX_REFS 4096
+
+/* Whether V is an OpenAPI (or Swagger) document: a map with a string
+ * "openapi" or "swagger". */
+bool adapt_is_openapi(const val_t *v);
+/* The tools of the OpenAPI 3.x document DOC: a new list of {name,
+ * operation: "METHOD /path", inputSchema} in the document's order, the
+ * schemas' local $refs resolved. MIG_OK, MIG_ENOMEM, or MIG_EINVALID with
+ * WHY (another version, no paths, a $ref not followed). */
+mig_status_t adapt_openapi_tools(const val_t *doc, val_t **out,
+                                 strbuf_t *why);
+/* V itself (a new reference), or the tools of V when it is an OpenAPI
+ * document; as adapt_openapi_tools. */
+mig_status_t adapt_iface_of(const val_t *v, val_t **out, strbuf_t *why);
 
 #endif

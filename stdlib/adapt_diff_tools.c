@@ -5,6 +5,7 @@
  * behind a discriminator, or by a rename, and each pair's parameters
  * compared by adapt_diff.c. The result holds the change lines and the
  * mapping a plan gives adapt.params or adapt.translate. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapt_diff.h"
@@ -15,6 +16,7 @@
 typedef struct tool {
     const char *name;       /* NULL for a bare schema */
     const val_t *schema;
+    const char *op;         /* an OpenAPI operation's "METHOD /path" */
 } tool_t;
 
 typedef struct iface {
@@ -63,6 +65,7 @@ static mig_status_t read_iface(const val_t *v, const char *which, iface_t *i,
     const val_t *list = val_type(v) == VAL_LIST ? v : kw(v, "tools");
     i->n = 0;
     i->bare = false;
+    i->t[0].op = NULL;
     if (!list && val_type(v) == VAL_MAP && tool_schema(v)) {
         i->t[0].name = tool_name(v);
         i->t[0].schema = tool_schema(v);
@@ -89,7 +92,10 @@ static mig_status_t read_iface(const val_t *v, const char *which, iface_t *i,
                               which, k);
                 return MIG_EINVALID;
             }
+            const val_t *op = kw(t, "operation");
             i->t[i->n].name = tool_name(t);
+            i->t[i->n].op = op && val_type(op) == VAL_STRING
+                ? val_get_str(op, NULL) : NULL;
             i->t[i->n++].schema = tool_schema(t);
         }
     } else {
@@ -128,18 +134,70 @@ static mig_status_t disc_values(const val_t *s, const char *p, val_t **out)
     return MIG_OK;
 }
 
+/* The most words of a description read as the values a discriminator
+ * lists there. */
+#define DISC_MAX_LISTED 256
+
+/* Whether the property P of the schema S is required. */
+static bool required_in(const val_t *s, const char *p)
+{
+    const val_t *r = kw(s, "required");
+    for (size_t i = 0; r && val_type(r) == VAL_LIST && i < val_len(r); i++) {
+        const val_t *x = val_list_get(r, i);
+        if (val_type(x) == VAL_STRING && strcmp(val_get_str(x, NULL), p) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The values a required string property P of S without an enum lists in
+ * its description (github-mcp-server's pull_request_read: "method ...
+ * Possible options: 1. get - ... 2. get_diff - ..."): the distinct words
+ * of letters, digits and '_' (two or more characters, at most
+ * DISC_MAX_LISTED); NULL when P is not such a property. Only a word that,
+ * with the tool's name, names an old tool is ever used. */
+static mig_status_t listed_values(const val_t *s, const char *p, val_t **out)
+{
+    *out = NULL;
+    const val_t *ps = kw(kw(s, "properties"), p), *t = kw(ps, "type");
+    const val_t *d = kw(ps, "description");
+    if (kw(ps, "enum") || !t || val_type(t) != VAL_STRING
+        || strcmp(val_get_str(t, NULL), "string") != 0 || !d
+        || val_type(d) != VAL_STRING || !required_in(s, p))
+        return MIG_OK;
+    if (!(*out = val_list_new(8)))
+        return MIG_ENOMEM;
+    for (const char *c = val_get_str(d, NULL); *c;) {
+        size_t n = 0;
+        while ((c[n] >= 'a' && c[n] <= 'z') || (c[n] >= 'A' && c[n] <= 'Z')
+               || (c[n] >= '0' && c[n] <= '9') || c[n] == '_')
+            n++;
+        bool seen = n < 2 || val_len(*out) == DISC_MAX_LISTED;
+        for (size_t i = 0; !seen && i < val_len(*out); i++) {
+            size_t l;
+            const char *w = val_get_str(val_list_get(*out, i), &l);
+            seen = l == n && memcmp(w, c, n) == 0;
+        }
+        if (!seen && val_list_push_take(*out, val_string(c, n)) != MIG_OK)
+            return MIG_ENOMEM;
+        c += n ? n : 1;
+    }
+    return MIG_OK;
+}
+
 /* The value of VALUES that, with the new tool's name NEW, names the old
- * tool OLD (adapt_merged_name: get_issue ~ issue_read + "get"): the one
- * with the most words when several do; NONE when none does, or two with
- * as many words tie. */
-static size_t disc_pick(const char *old, const char *new, const val_t *values)
+ * tool OLD (adapt_merged_name: get_issue ~ issue_read + "get"; LOOSE: a
+ * verb for another of its kind): the one with the most words when
+ * several do; NONE when none does, or two with as many words tie. */
+static size_t disc_pick(const char *old, const char *new, const val_t *values,
+                        bool loose)
 {
     size_t best = NONE, words = 0;
     bool tie = false;
     for (size_t i = 0; i < val_len(values); i++) {
         const val_t *v = val_list_get(values, i);
         if (val_type(v) != VAL_STRING
-            || !adapt_merged_name(old, new, val_get_str(v, NULL)))
+            || !adapt_merged_name(old, new, val_get_str(v, NULL), loose))
             continue;
         size_t n = 1;
         for (const char *c = val_get_str(v, NULL); *c; c++)
@@ -166,6 +224,8 @@ static const val_t *branch_for(const val_t *s, const char *p, const val_t *v)
     }
     return s;
 }
+
+static bool same_operation(const char *a, const char *b);
 
 /* ---- the mapping -------------------------------------------------------- */
 
@@ -204,15 +264,79 @@ static mig_status_t pair_params(diff_t *d, val_t *tools, const tool_t *a,
     if (!(d->map = val_map_new(4)))
         return MIG_ENOMEM;
     d->tool = b->name;
+    bool same = same_operation(a->op, b->op);
+    d->op_old = same ? a->op : NULL;
+    d->op_new = same ? b->op : NULL;
     mig_status_t st = diff_params(d, a->schema, s, p);
+    d->op_old = d->op_new = NULL;
     if (st == MIG_OK && tools)
         st = map_tool(tools, a->name, b->name, p, v, d->map);
     return st;
 }
 
+/* Pairs the old tools left that the values VALUES of the new tool J's
+ * property P name, when they name two or more: 95% by the words of an
+ * enum or of oneOf consts; 90% when the values are those the description
+ * lists (LISTED), or when a verb stood for another of its kind (a value
+ * no other old tool took by its words). */
+static mig_status_t merge_into(diff_t *d, iface_t *o, iface_t *n, size_t j,
+                               const char *p, const val_t *values,
+                               bool listed, val_t *tools)
+{
+    size_t len = val_len(values), hits = 0;
+    bool *taken = calloc(len + 1, sizeof *taken);
+    bool *loose = calloc(o->n + 1, sizeof *loose);
+    size_t *at = malloc((o->n + 1) * sizeof *at);
+    mig_status_t st = taken && loose && at ? MIG_OK : MIG_ENOMEM;
+    for (size_t i = 0; st == MIG_OK && i < o->n; i++) {
+        at[i] = o->pair[i] == NONE
+            ? disc_pick(o->t[i].name, n->t[j].name, values, false) : NONE;
+        if (at[i] != NONE)
+            taken[at[i]] = true;
+    }
+    for (size_t i = 0; st == MIG_OK && i < o->n; i++) {
+        if (o->pair[i] == NONE && at[i] == NONE) {
+            at[i] = disc_pick(o->t[i].name, n->t[j].name, values, true);
+            at[i] = at[i] != NONE && !taken[at[i]] ? at[i] : NONE;
+            loose[i] = at[i] != NONE;
+            if (loose[i])
+                taken[at[i]] = true;
+        }
+        hits += at[i] != NONE;
+    }
+    for (size_t i = 0; st == MIG_OK && hits >= 2 && i < o->n; i++) {
+        if (at[i] == NONE)
+            continue;
+        const val_t *v = val_list_get(values, at[i]);
+        strbuf_t note;
+        strbuf_init(&note);
+        strbuf_printf(&note, "%s: ", p);
+        val_format(v, &note);
+        d->tool = n->t[j].name;
+        diff_add(d, "tools merged behind a discriminator", o->t[i].name,
+                 n->t[j].name, loose[i] ? "the tool's name and the value, a "
+                 "verb of the same kind" : listed ? "the tool's name and a "
+                 "value its description lists" : "the tool's name and the "
+                 "value", loose[i] || listed ? ADAPT_CONF_SYNONYM
+                                             : ADAPT_CONF_SAME, true,
+                 note.data);
+        d->oom |= note.oom;
+        strbuf_free(&note);
+        o->pair[i] = j;
+        n->pair[j] = i;
+        st = pair_params(d, tools, &o->t[i], &n->t[j],
+                         branch_for(n->t[j].schema, p, v), p, v);
+    }
+    free(taken);
+    free(loose);
+    free(at);
+    return st;
+}
+
 /* Finds the new tools behind which old ones merged: a property whose
- * values, with the new tool's name, are the names of two or more old
- * tools not paired by name. */
+ * values (an enum, oneOf consts, or the words its description lists),
+ * with the new tool's name, are the names of two or more old tools not
+ * paired by name. */
 static mig_status_t merges(diff_t *d, iface_t *o, iface_t *n, val_t *tools)
 {
     mig_status_t st = MIG_OK;
@@ -227,32 +351,14 @@ static mig_status_t merges(diff_t *d, iface_t *o, iface_t *n, val_t *tools)
                            && q < val_len(props); q++) {
             const char *p = val_get_str(val_map_key(props, q), NULL);
             val_t *values = NULL;
+            bool listed = false;
             st = disc_values(n->t[j].schema, p, &values);
-            size_t hits = 0;
-            for (size_t i = 0; values && i < o->n; i++)
-                hits += o->pair[i] == NONE
-                        && disc_pick(o->t[i].name, n->t[j].name, values)
-                               != NONE;
-            for (size_t i = 0; st == MIG_OK && hits >= 2 && i < o->n; i++) {
-                size_t at = o->pair[i] == NONE
-                    ? disc_pick(o->t[i].name, n->t[j].name, values) : NONE;
-                if (at == NONE)
-                    continue;
-                const val_t *v = val_list_get(values, at);
-                strbuf_t note;
-                strbuf_init(&note);
-                strbuf_printf(&note, "%s: ", p);
-                val_format(v, &note);
-                d->tool = n->t[j].name;
-                diff_add(d, "tools merged behind a discriminator",
-                         o->t[i].name, n->t[j].name, "the tool's name and "
-                         "the value", ADAPT_CONF_SAME, true, note.data);
-                strbuf_free(&note);
-                o->pair[i] = j;
-                n->pair[j] = i;
-                st = pair_params(d, tools, &o->t[i], &n->t[j],
-                                 branch_for(n->t[j].schema, p, v), p, v);
+            if (st == MIG_OK && !values) {
+                st = listed_values(n->t[j].schema, p, &values);
+                listed = values != NULL;
             }
+            if (st == MIG_OK && values)
+                st = merge_into(d, o, n, j, p, values, listed, tools);
             val_unref(values);
         }
     }
@@ -280,33 +386,120 @@ const val_t *diff_schema_of(const val_t *iface, const char *tool,
 
 /* ---- the whole diff ----------------------------------------------------- */
 
-/* Pairs the tools left by the evidence of their names alone, the most
- * confident first. */
+/* Whether the operations A and B ("METHOD /path") are the same, the names
+ * of their path parameters aside: GET /pets/{id} is GET /pets/{petId}. */
+static bool same_operation(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    while (*a && *a == *b) {
+        if (*a == '{') {
+            a = strchr(a, '}');
+            b = strchr(b, '}');
+            if (!a || !b)
+                return false;
+        }
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+/* Pairs the OpenAPI operations left that are the same method and path
+ * under another operationId. */
+static mig_status_t renamed_operations(diff_t *d, iface_t *o, iface_t *n,
+                                       val_t *tools)
+{
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; st == MIG_OK && i < o->n; i++)
+        for (size_t j = 0; o->pair[i] == NONE && j < n->n; j++) {
+            if (n->pair[j] != NONE || !same_operation(o->t[i].op, n->t[j].op))
+                continue;
+            o->pair[i] = j;
+            n->pair[j] = i;
+            d->tool = n->t[j].name;
+            diff_add(d, "tool renamed", o->t[i].name, n->t[j].name,
+                     "the same operation", ADAPT_CONF_SAME, true,
+                     n->t[j].op);
+            st = pair_params(d, tools, &o->t[i], &n->t[j], n->t[j].schema,
+                             NULL, NULL);
+        }
+    return st;
+}
+
+/* Whether the tools A and B take parameters of the same names, one or
+ * more. */
+static bool same_parameters(const tool_t *a, const tool_t *b)
+{
+    const val_t *pa = kw(a->schema, "properties"), *pb = kw(b->schema,
+                                                            "properties");
+    if (!pa || !pb || val_type(pa) != VAL_MAP || val_type(pb) != VAL_MAP
+        || val_len(pa) == 0 || val_len(pa) != val_len(pb))
+        return false;
+    for (size_t i = 0; i < val_len(pa); i++) {
+        size_t l;
+        const char *k = val_get_str(val_map_key(pa, i), &l);
+        if (!val_map_get(pb, k, l))
+            return false;
+    }
+    return true;
+}
+
+/* How sure the diff is that the old tool A is the new B by their names:
+ * the names' evidence, the new name holding every word of the old one
+ * (read_file ~ read_text_file, 80%), and 5 points more when they take
+ * parameters of the same names. */
+static void tool_evidence(const tool_t *a, const tool_t *b,
+                          adapt_evidence_t *e)
+{
+    memset(e, 0, sizeof *e);
+    adapt_name_evidence(a->name, strlen(a->name), b->name, strlen(b->name),
+                        NULL, e);
+    if (adapt_words_within(a->name, b->name))
+        adapt_evidence_add(e, ADAPT_CONF_CONTAINS, "the new name holds "
+                           "every word of the old");
+    if (e->kinds && same_parameters(a, b))
+        adapt_evidence_add(e, ADAPT_CONF_MORE, "the same parameters");
+    adapt_evidence_done(e);
+}
+
+/* Pairs the tools left by the evidence of their names, the most
+ * confident pair first, at ADAPT_CONF_MIN or more. An old tool that two
+ * new ones fit equally well is paired with none, and so is a new tool two
+ * old ones fit equally well: their removal and addition say so. */
 static mig_status_t renamed_tools(diff_t *d, iface_t *o, iface_t *n,
                                   val_t *tools)
 {
+    bool tied_o[DIFF_MAX_TOOLS] = { false }, tied_n[DIFF_MAX_TOOLS] = { false };
     for (;;) {
         int best = ADAPT_CONF_MIN - 1;
         size_t bi = NONE, bj = NONE;
+        bool tie_o = false, tie_n = false;
         const char *why = NULL;
         for (size_t i = 0; i < o->n; i++)
-            for (size_t j = 0; o->pair[i] == NONE && j < n->n; j++) {
-                if (n->pair[j] != NONE)
+            for (size_t j = 0; o->pair[i] == NONE && !tied_o[i] && j < n->n;
+                 j++) {
+                if (n->pair[j] != NONE || tied_n[j])
                     continue;
-                adapt_evidence_t e = { 0 };
-                adapt_name_evidence(o->t[i].name, strlen(o->t[i].name),
-                                    n->t[j].name, strlen(n->t[j].name), NULL,
-                                    &e);
-                adapt_evidence_done(&e);
+                adapt_evidence_t e;
+                tool_evidence(&o->t[i], &n->t[j], &e);
+                tie_o |= e.conf == best && i == bi;
+                tie_n |= e.conf == best && j == bj;
                 if (e.conf > best) {
                     best = e.conf;
                     bi = i;
                     bj = j;
                     why = e.why;
+                    tie_o = tie_n = false;
                 }
             }
         if (bi == NONE)
             return MIG_OK;
+        if (tie_o || tie_n) {
+            tied_o[bi] |= tie_o;
+            tied_n[bj] |= tie_n;
+            continue;
+        }
         o->pair[bi] = bj;
         n->pair[bj] = bi;
         d->tool = n->t[bj].name;
@@ -334,6 +527,8 @@ static mig_status_t diff_tools(diff_t *d, iface_t *o, iface_t *n,
             st = pair_params(d, tools, &o->t[i], &n->t[o->pair[i]],
                              n->t[o->pair[i]].schema, NULL, NULL);
     if (st == MIG_OK)
+        st = renamed_operations(d, o, n, tools);
+    if (st == MIG_OK)
         st = merges(d, o, n, tools);
     if (st == MIG_OK)
         st = renamed_tools(d, o, n, tools);
@@ -349,10 +544,28 @@ static mig_status_t diff_tools(diff_t *d, iface_t *o, iface_t *n,
     return st == MIG_OK && d->oom ? MIG_ENOMEM : st;
 }
 
+static mig_status_t diff_ifaces(const val_t *old, const val_t *new,
+                               val_t **out, strbuf_t *why);
+
 mig_status_t adapt_diff(const val_t *old, const val_t *new, val_t **out,
                         strbuf_t *why)
 {
     *out = NULL;
+    val_t *o = NULL, *n = NULL;
+    mig_status_t st = adapt_iface_of(old, &o, why);
+    if (st == MIG_OK)
+        st = adapt_iface_of(new, &n, why);
+    if (st == MIG_OK)
+        st = diff_ifaces(o, n, out, why);
+    val_unref(o);
+    val_unref(n);
+    return st;
+}
+
+/* adapt_diff of two interfaces that are not OpenAPI documents. */
+static mig_status_t diff_ifaces(const val_t *old, const val_t *new,
+                               val_t **out, strbuf_t *why)
+{
     iface_t o, n;
     mig_status_t st = read_iface(old, "old", &o, why);
     if (st == MIG_OK)

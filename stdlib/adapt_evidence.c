@@ -56,7 +56,9 @@ void adapt_name_evidence(const char *k, size_t lk, const char *p, size_t lp,
                          const val_t *ps, adapt_evidence_t *e)
 {
     /* Names that mean different things to a call are never one: a page
-     * cursor is no page size (page ~ perPage), a cursor no search text. */
+     * cursor is no page size (page ~ perPage), a cursor no search text;
+     * and a likely typo joins only names of the same meaning or none (a
+     * page number is no "tags"). */
     const char *mk = adapt_meaning(k, lk), *mp = adapt_meaning(p, lp);
     if (mk && mp && strcmp(mk, mp) != 0)
         return;
@@ -68,7 +70,7 @@ void adapt_name_evidence(const char *k, size_t lk, const char *p, size_t lp,
         adapt_evidence_add(e, shorter > 3 ? ADAPT_CONF_CONTAINS
                                           : ADAPT_CONF_CONTAINS_SHORT,
                            "one name holds the other");
-    else if (rank != ADAPT_NO_MATCH)
+    else if (rank != ADAPT_NO_MATCH && (mk == NULL) == (mp == NULL))
         adapt_evidence_add(e, rank == 3 ? ADAPT_CONF_TYPO1 : ADAPT_CONF_TYPO2,
                            "likely typo");
     if (rank != 0 && adapt_synonym(k, lk, p, lp) > 0)

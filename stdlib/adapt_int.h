@@ -233,8 +233,15 @@ int adapt_synonym(const char *a, size_t la, const char *b, size_t lb);
  * VALUE: every word of VALUE is a word of OLD, every word of OLD is one of
  * TOOL or of VALUE, and OLD shares a word with TOOL (get_issue_comments ~
  * issue_read + "get_comments"; each word replaced by its synonym row's
- * head and a plural's 's' left out; at most 8 words a name). */
-bool adapt_merged_name(const char *old, const char *tool, const char *value);
+ * head and a plural's 's' left out; at most 8 words a name). LOOSE: a
+ * verb also stands for another of its kind (list ~ get, add ~ create:
+ * list_sub_issues ~ issue_read + "get_sub_issues"). */
+bool adapt_merged_name(const char *old, const char *tool, const char *value,
+                       bool loose);
+/* Whether every word of the name A (two or more) is a word of the name B,
+ * which has more (read_file ~ read_text_file, browser_wait ~
+ * browser_wait_for); words as adapt_merged_name's. */
+bool adapt_words_within(const char *a, const char *b);
 /* What the parameter named NAME means to a call: "a bound on the
  * results" when its whole name is one (limit, per_page, ...), else what
  * a word of its name says by the table of meanings ("a pagination

@@ -124,8 +124,9 @@ static mig_status_t decide(adapt_run_t *r, const adapt_call_t *c,
 }
 
 /* The plan's map must name, for each old name, a new name (a string),
- * null, or {to: NAME, values: {OLD: NEW}}; anything else stops the
- * strategy (MIG_EINVALID, reported through R's context). */
+ * null, {to: NAME, values: {OLD: NEW}}, or {refuse: TEXT} (the interface
+ * diff's: a call that gives it fails); anything else stops the strategy
+ * (MIG_EINVALID, reported through R's context). */
 mig_status_t adapt_check_map(adapt_run_t *r, const val_t *map)
 {
     for (size_t i = 0; map && i < val_len(map); i++) {
@@ -134,15 +135,19 @@ mig_status_t adapt_check_map(adapt_run_t *r, const val_t *map)
                                                  : NULL;
         const val_t *vals = val_type(e) == VAL_MAP
             ? val_map_get(e, "values", 6) : NULL;
+        const val_t *no = val_type(e) == VAL_MAP
+            ? val_map_get(e, "refuse", 6) : NULL;
         bool ok = val_type(e) == VAL_STRING || val_type(e) == VAL_NULL
                   || (val_type(e) == VAL_MAP
                       && (!to || val_type(to) == VAL_STRING)
                       && (!vals || val_type(vals) == VAL_MAP)
-                      && val_len(e) == (size_t)(!!to + !!vals));
+                      && val_len(e) == (size_t)(!!to + !!vals))
+                  || (no && val_type(no) == VAL_STRING && val_len(e) == 1);
         if (!ok)
             return actx_fail(r->ctx, "InvalidConfig", "%s: map.%s: "
-                             "expected a new name, null (drop it) or {to: "
-                             "NAME, values: {OLD: NEW}}, found %s", r->who,
+                             "expected a new name, null (drop it), {to: "
+                             "NAME, values: {OLD: NEW}} or {refuse: TEXT}, "
+                             "found %s", r->who,
                              val_get_str(val_map_key(map, i), NULL),
                              adapt_a_type(e));
     }

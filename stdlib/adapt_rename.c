@@ -66,8 +66,19 @@ static bool apply_map(adapt_run_t *r, match_t *m)
     for (size_t i = 0; i < m->n; i++) {
         bool drop;
         const char *to = mapped_name(m, i, &drop);
+        const val_t *e = m->map ? val_map_get(m->map, key_at(m, i),
+                                              strlen(key_at(m, i))) : NULL;
+        const val_t *no = e && val_type(e) == VAL_MAP
+            ? val_map_get(e, "refuse", 6) : NULL;
         if (m->prop_of[i] != NONE)
             continue;
+        if (no && val_type(no) == VAL_STRING) {
+            adapt_problem_text(r, "parameter '%s' cannot be translated (%s): "
+                               "%s", key_at(m, i), r->map_name,
+                               val_get_str(no, NULL));
+            ok = false;
+            continue;
+        }
         if (drop) {
             m->dropped[i] = true;
             size_t mark = adapt_path_key(r, key_at(m, i), strlen(key_at(m, i)));
@@ -105,10 +116,12 @@ static bool apply_map(adapt_run_t *r, match_t *m)
 
 /* Key I's value, with the plan's map's `values` applied to it (a string
  * it names becomes the new value; a change at NAME, LEN bytes): a new
- * reference. */
+ * reference; NULL with *OMIT when the map gives the value null (leave the
+ * parameter out). */
 static val_t *mapped_value(adapt_run_t *r, const match_t *m, size_t i,
-                           const char *name, size_t len)
+                           const char *name, size_t len, bool *omit)
 {
+    *omit = false;
     size_t lk;
     const char *k = val_get_str(val_map_key(m->given, i), &lk);
     val_t *v = val_map_value(m->given, i);
@@ -127,16 +140,17 @@ static val_t *mapped_value(adapt_run_t *r, const match_t *m, size_t i,
     adapt_put_value(&a, v);
     adapt_put_value(&b, to);
     size_t mark = adapt_path_key(r, name, len);
+    *omit = val_type(to) == VAL_NULL;
     if (a.oom || b.oom)
         r->oom = true;
     else
-        adapt_change(r, "%s -> %s (%s, %d%%)", a.data, b.data, r->map_name,
-                     ADAPT_CONF_MAP);
+        adapt_change(r, "%s -> %s (%s, %d%%)", a.data, *omit ? "left out"
+                     : b.data, r->map_name, ADAPT_CONF_MAP);
     adapt_repair_value(r, "value", v, to);
     adapt_path_pop(r, mark);
     strbuf_free(&a);
     strbuf_free(&b);
-    return val_ref(to);
+    return *omit ? NULL : val_ref(to);
 }
 
 /* ---- by evidence -------------------------------------------------------- */
@@ -488,9 +502,10 @@ static mig_status_t renamed(adapt_run_t *r, match_t *m, const val_t *schema,
             k = val_get_str(val_map_key(m->t->props, m->prop_of[i]), &len);
         else if (!drop && !keep && !left_over(r, m, schema, i, &drop))
             continue;
-        if (!drop)
-            st = val_map_set_take(named, k, len,
-                                  mapped_value(r, m, i, k, len));
+        bool omit = false;
+        val_t *mv = drop ? NULL : mapped_value(r, m, i, k, len, &omit);
+        if (!drop && !omit)
+            st = mv ? val_map_set_take(named, k, len, mv) : MIG_ENOMEM;
     }
     for (size_t i = 0; st == MIG_OK && i < m->n; i++)
         st = place_moved(m, i, named);

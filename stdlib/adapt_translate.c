@@ -55,11 +55,30 @@ static mig_status_t translate(adapt_run_t *r, adapt_call_t *c,
     return st;
 }
 
+/* The confidence of the diff's change KIND from the old tool OLD, or
+ * ADAPT_CONF_SAME when it has none. */
+static int tool_confidence(const val_t *diff, const char *kind,
+                           const char *old)
+{
+    const val_t *cs = val_map_get(diff, "changes", 7);
+    for (size_t i = 0; cs && i < val_len(cs); i++) {
+        const val_t *c = val_list_get(cs, i);
+        const val_t *k = val_map_get(c, "kind", 4), *f = val_map_get(c,
+                                                                    "from", 4);
+        const val_t *n = val_map_get(c, "confidence", 10);
+        if (k && f && n && strcmp(val_get_str(k, NULL), kind) == 0
+            && strcmp(val_get_str(f, NULL), old) == 0)
+            return (int)val_get_int(n);
+    }
+    return ADAPT_CONF_SAME;
+}
+
 /* The arguments of a call to the old tool OLD, with the discriminator of
- * its mapping E (NULL: none) set: a new map. */
+ * its mapping E (NULL: none) set (the diff or the mapping gave it CONF):
+ * a new map. */
 static val_t *with_discriminator(adapt_run_t *r, const val_t *args,
                                  const val_t *e, const char *old,
-                                 const char *new)
+                                 const char *new, int conf)
 {
     const val_t *set = e ? val_map_get(e, "set", 3) : NULL;
     val_t *a = args && val_type(args) == VAL_MAP ? val_copy(args)
@@ -76,8 +95,7 @@ static val_t *with_discriminator(adapt_run_t *r, const val_t *args,
         a = NULL;
     } else {
         adapt_change(r, "'%s' -> '%s' with %s: %s (tools merged behind a "
-                     "discriminator, %d%%)", old, new, p, v.data,
-                     ADAPT_CONF_SAME);
+                     "discriminator, %d%%)", old, new, p, v.data, conf);
     }
     strbuf_free(&v);
     return a;
@@ -118,11 +136,13 @@ static mig_status_t check_mapping(adapt_run_t *r, const val_t *mapping)
 }
 
 /* The mapping of the call: the plan's `map` (checked), else the diff of
- * FROM and TO into *DIFF (a new map). Reports through R's context. */
+ * the plan's FROM and TO (the new interface, already read by
+ * adapt_iface_of) into *DIFF (a new map). Reports through R's context. */
 static mig_status_t the_mapping(adapt_run_t *r, const val_t *args,
-                                val_t **diff, const val_t **mapping)
+                                const val_t *to, val_t **diff,
+                                const val_t **mapping)
 {
-    const val_t *from = stdlib_arg(args, "from"), *to = stdlib_arg(args, "to");
+    const val_t *from = stdlib_arg(args, "from");
     const val_t *map = stdlib_arg(args, "map");
     *mapping = NULL;
     if (!from == !map)
@@ -136,7 +156,11 @@ static mig_status_t the_mapping(adapt_run_t *r, const val_t *args,
     }
     strbuf_t why;
     strbuf_init(&why);
-    mig_status_t st = adapt_diff(from, to, diff, &why);
+    val_t *old = NULL;
+    mig_status_t st = adapt_iface_of(from, &old, &why);
+    if (st == MIG_OK)
+        st = adapt_diff(old, to, diff, &why);
+    val_unref(old);
     if (st == MIG_EINVALID)
         st = actx_fail(r->ctx, "InvalidConfig", "adapt.translate: %s",
                        why.data ? why.data : "?");
@@ -149,16 +173,24 @@ static mig_status_t translate_run(action_ctx_t *ctx, const val_t *args,
                                   val_t **out)
 {
     *out = NULL;
-    const val_t *to = stdlib_arg(args, "to");
     const val_t *call = stdlib_arg(args, "call");
-    val_t *diff = NULL;
+    val_t *diff = NULL, *to = NULL;
     const val_t *mapping = NULL;
+    strbuf_t why;
+    strbuf_init(&why);
+    mig_status_t st = adapt_iface_of(stdlib_arg(args, "to"), &to, &why);
+    if (st == MIG_EINVALID)
+        st = actx_fail(ctx, "InvalidConfig", "adapt.translate: %s",
+                       why.data ? why.data : "?");
+    strbuf_free(&why);
+    if (st != MIG_OK)
+        return st;
     adapt_run_t r;
     adapt_call_t c = { .argument = "call", .schema_at = "to" };
-    mig_status_t st = adapt_run_init(&r, ctx, "adapt.translate", "call");
+    st = adapt_run_init(&r, ctx, "adapt.translate", "call");
     r.map_name = "the interface diff";
     if (st == MIG_OK)
-        st = the_mapping(&r, args, &diff, &mapping);
+        st = the_mapping(&r, args, to, &diff, &mapping);
     const val_t *tools = mapping ? val_map_get(mapping, "tools", 5) : NULL;
     const char *old = NULL, *new = NULL;
     val_t *held = NULL;
@@ -190,7 +222,9 @@ static mig_status_t translate_run(action_ctx_t *ctx, const val_t *args,
             if (strcmp(old, new) != 0 && !set)
                 adapt_change(&r, "'%s' -> '%s' (tool renamed)", old, new);
             held = with_discriminator(&r, val_map_get(call, "arguments", 9),
-                                      e, old, new);
+                                      e, old, new, diff ? tool_confidence(diff,
+                                      "tools merged behind a discriminator",
+                                      old) : ADAPT_CONF_SAME);
             st = held ? MIG_OK : MIG_ENOMEM;
             c.value = held;
         }
@@ -205,13 +239,15 @@ static mig_status_t translate_run(action_ctx_t *ctx, const val_t *args,
     val_unref(held);
     adapt_run_free(&r);
     val_unref(diff);
+    val_unref(to);
     return st;
 }
 
 static const action_arg_t translate_args[] = {
     { .name = "from", .types = ACTION_T(MAP) | ACTION_T(LIST),
-      .doc = "the old interface: a parameter schema, a tool, or a list of "
-             "tools (MCP, Anthropic or OpenAI shapes); or give map:" },
+      .doc = "the old interface: a parameter schema, a tool, a list of "
+             "tools (MCP, Anthropic or OpenAI shapes) or an OpenAPI 3.x "
+             "document; or give map:" },
     { .name = "map", .types = ACTION_T(MAP),
       .doc = "instead of from: a mapping, as `mig adapt diff -o` and `mig "
              "adapt learn` write it ({map: ...} or {tools: {OLD: {to, set?, "

@@ -202,7 +202,42 @@ static bool in_set(const word_set_t *ws, const char *w)
     return false;
 }
 
-bool adapt_merged_name(const char *old, const char *tool, const char *value)
+/* Verbs that name the same kind of operation on a resource: a tool
+ * list_sub_issues merged behind get_sub_issues still reads them. Public
+ * tool sets use each of these for the kind (GitHub's MCP get_ and list_,
+ * REST's GET, Playwright's browser_ tools). */
+static const struct verb {
+    const char *verb, *kind;
+} verbs[] = {
+    { "get", "read" }, { "list", "read" }, { "read", "read" },
+    { "fetch", "read" }, { "retrieve", "read" }, { "show", "read" },
+    { "create", "create" }, { "add", "create" }, { "insert", "create" },
+    { "update", "update" }, { "edit", "update" }, { "modify", "update" },
+    { "delete", "delete" }, { "remove", "delete" }, { "destroy", "delete" },
+};
+
+static const char *verb_kind(const char *w)
+{
+    for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+        if (strcmp(verbs[i].verb, w) == 0)
+            return verbs[i].kind;
+    return NULL;
+}
+
+/* Whether WS holds W, or, LOOSE, a verb of W's kind. */
+static bool in_set_as(const word_set_t *ws, const char *w, bool loose)
+{
+    const char *k = loose ? verb_kind(w) : NULL;
+    for (size_t i = 0; i < ws->n; i++)
+        if (strcmp(ws->w[i], w) == 0
+            || (k && verb_kind(ws->w[i])
+                && strcmp(verb_kind(ws->w[i]), k) == 0))
+            return true;
+    return false;
+}
+
+bool adapt_merged_name(const char *old, const char *tool, const char *value,
+                       bool loose)
 {
     word_set_t o = { .n = 0 }, t = { .n = 0 }, v = { .n = 0 };
     if (strlen(old) >= ADAPT_WORD_MAX || strlen(tool) >= ADAPT_WORD_MAX
@@ -215,14 +250,29 @@ bool adapt_merged_name(const char *old, const char *tool, const char *value)
         return false;
     bool shared = false;
     for (size_t i = 0; i < v.n; i++)
-        if (!in_set(&o, v.w[i]))
+        if (!in_set_as(&o, v.w[i], loose))
             return false;
     for (size_t i = 0; i < o.n; i++) {
-        if (!in_set(&t, o.w[i]) && !in_set(&v, o.w[i]))
+        if (!in_set(&t, o.w[i]) && !in_set_as(&v, o.w[i], loose))
             return false;
         shared = shared || in_set(&t, o.w[i]);
     }
     return shared;
+}
+
+bool adapt_words_within(const char *a, const char *b)
+{
+    word_set_t wa = { .n = 0 }, wb = { .n = 0 };
+    if (strlen(a) >= ADAPT_WORD_MAX || strlen(b) >= ADAPT_WORD_MAX)
+        return false;
+    words(a, strlen(a), put_word, &wa);
+    words(b, strlen(b), put_word, &wb);
+    if (wa.full || wb.full || wa.n < 2 || wb.n <= wa.n)
+        return false;
+    for (size_t i = 0; i < wa.n; i++)
+        if (!in_set(&wb, wa.w[i]))
+            return false;
+    return true;
 }
 
 /* ---- parameters that carry meaning -------------------------------------- */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # adapt.sh MIG SRC BUILD: `mig adapt diff` (docs/recovery.md, "Interface
-# diffs") on two versions of a tool list: the change lines (golden), exit
+# diffs") on two versions of a tool list and of an OpenAPI document: the
+# change lines (golden), exit
 # 0 when every change applies and 10 when one needs a person, --json, the
 # mapping -o writes in one step, and a plan that takes that mapping with
 # adapt.translate and adapt.params; bad input exits 1 or 2 with a message.
@@ -34,6 +35,16 @@ expect 0 "$MIG" adapt diff -o mapping.yaml old.json new.yaml
   bad "-o wrote no mapping with its header"
 expect 0 "$MIG" run plan.mig &&
   holds '{"name":"issue","arguments":{"query":"crash","state":"OPEN","method":"list","limit":30}} {"method":"list","query":"ui","state":"CLOSED","limit":30} list'
+
+# Two OpenAPI documents (YAML 3.0, JSON 3.1): operations as tools, the
+# operation renamed on the same method and path, its path parameter too.
+expect 10 "$MIG" adapt diff petstore-v1.yaml petstore-v2.json &&
+  holds "tool renamed           showPetById -> getPet (the same operation, 95%): GET /pets/{id}" &&
+  holds "renamed                getPet: petId -> id (the same place in the path, 95%)" &&
+  holds "enum values changed    listPets: status: \"available\" -> \"AVAILABLE\" (case, 95%); \"sold\" -> \"SOLD\" (case, 95%)"
+printf '{"openapi": "3.0.0", "paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/Nope"}]}}}}' > dangling.json
+expect 1 "$MIG" adapt diff dangling.json petstore-v2.json &&
+  holds "mig adapt diff: #/paths/~1a/get: \$ref '#/components/parameters/Nope' points at nothing in the document"
 
 # The same interface: no change.
 expect 0 "$MIG" adapt diff old.json old.json && holds "no change: the interfaces take the same calls"

@@ -146,7 +146,73 @@ static void removed(void **state)
             "removed||number||||false|required by the old interface: a call "
             "that gives it is refused\n"
             "removed||verbose||||true|dropped from a call, its value lost",
-            "{\"map\": {\"verbose\": null}}");
+            "{\"map\": {\"number\": {\"refuse\": \"required by the old "
+            "interface\"}, \"verbose\": null}}");
+    /* A description that names two values of a new enum: which value
+     * stands for the old one is a person's call (raw -> type). */
+    diff_is(S("'raw': {'type': 'boolean', 'description': 'Whether to return "
+              "it in PNG format; else a JPEG image'}"),
+            S("'type': {'enum': ['png', 'jpeg'], 'default': 'png'}"),
+            "removed||raw||||false|its description names values of 'type', "
+            "and which one a value stands for is a person's call: a call "
+            "that gives it is refused\n"
+            "added-optional|||type|||true|default \"png\"",
+            "{\"map\": {\"raw\": {\"refuse\": \"its description names "
+            "values of 'type', and which one a value stands for is a "
+            "person's call\"}}}");
+    /* One value named is no such evidence: dropped. */
+    diff_is(S("'raw': {'type': 'boolean', 'description': 'in PNG format'}"),
+            S("'type': {'enum': ['png', 'jpeg'], 'default': 'png'}"),
+            "removed||raw||||true|dropped from a call, its value lost\n"
+            "added-optional|||type|||true|default \"png\"",
+            "{\"map\": {\"raw\": null}}");
+}
+
+/* Renamed by values that correspond (github-mcp-server 8aa3379f:
+ * sort -> orderBy) and a value meaning all that the new description
+ * covers when the property is left out. */
+static void enum_remaps(void **state)
+{
+    (void)state;
+    diff_is(S("'sort': {'enum': ['created', 'updated', 'comments']}, "
+              "'direction': {'enum': ['asc', 'desc']}, 'state': {'enum': "
+              "['open', 'closed', 'all']}"),
+            S("'orderBy': {'enum': ['CREATED_AT', 'UPDATED_AT']}, "
+              "'direction': {'enum': ['ASC', 'DESC']}, 'state': {'enum': "
+              "['OPEN', 'CLOSED'], 'description': 'by default both open and "
+              "closed issues are returned when not provided'}"),
+            "enum values changed||direction|direction|||true|\"asc\" -> \"ASC\" "
+            "(case, 95%); \"desc\" -> \"DESC\" (case, 95%)\n"
+            "enum values changed||state|state|||true|\"open\" -> \"OPEN\" (case, "
+            "95%); \"closed\" -> \"CLOSED\" (case, 95%); \"all\" -> left "
+            "out (the new description says leaving it out gives every "
+            "value)\n"
+            "renamed||sort|orderBy|enum values correspond|75|true|\n"
+            "enum values changed||orderBy|orderBy|||false|\"created\" -> "
+            "\"CREATED_AT\" (one holds the other, 80%); \"updated\" -> "
+            "\"UPDATED_AT\" (one holds the other, 80%); \"comments\" "
+            "removed: a person must choose",
+            "{\"map\": {\"direction\": {\"to\": \"direction\", \"values\": "
+            "{\"asc\": \"ASC\", \"desc\": \"DESC\"}}, \"state\": {\"to\": "
+            "\"state\", \"values\": {\"open\": \"OPEN\", \"closed\": "
+            "\"CLOSED\", \"all\": null}}, \"sort\": {\"to\": \"orderBy\", "
+            "\"values\": {\"created\": \"CREATED_AT\", \"updated\": "
+            "\"UPDATED_AT\"}}}}");
+    /* One value in common is no correspondence; a required property, or
+     * a description that names only some values, covers nothing. */
+    diff_is(S("'sort': {'enum': ['created', 'size']}, 'state': {'enum': "
+              "['open', 'all']}"),
+            SR("'orderBy': {'enum': ['CREATED_AT', 'NAME']}, 'state': "
+               "{'enum': ['OPEN', 'CLOSED'], 'description': 'open and "
+               "closed when not provided'}", "['state']"),
+            "enum values changed||state|state|||false|\"open\" -> \"OPEN\" "
+            "(case, 95%); \"all\" removed: a person must choose; "
+            "\"CLOSED\" added\n"
+            "removed||sort||||false|a sort order: a call that gives it is "
+            "refused\n"
+            "added-optional|||orderBy|||true|",
+            "{\"map\": {\"state\": {\"to\": \"state\", \"values\": "
+            "{\"open\": \"OPEN\"}}}}");
 }
 
 static void nesting(void **state)
@@ -241,8 +307,9 @@ static void tools(void **state)
             "\"map\": {\"state\": {\"to\": \"state\", \"values\": {\"open\": \"OPEN\"}}}}, "
             "\"get_issue\": {\"to\": \"issue\", \"set\": {\"method\": \"get\"}, \"map\": {}}}}");
     /* github/github-mcp-server 3ba8d4a1 ("Issues consolidation"): the
-     * new name has a word the old ones lack (read); list_sub_issues is no
-     * get_sub_issues (list is not get). */
+     * new name has a word the old ones lack (read); list_sub_issues is
+     * get_sub_issues by a verb of the same kind (list ~ get, 90%), the
+     * value no other old tool took by its words. */
     diff_is("[" TOOL("get_issue", SR("'issue_number': {'type': 'number'}",
                                      "['issue_number']")) ", "
             TOOL("get_issue_comments", S("'issue_number': {'type': "
@@ -258,12 +325,91 @@ static void tools(void **state)
             "tools merged behind a discriminator|issue_read|"
             "get_issue_comments|issue_read|the tool's name and the value|95|"
             "true|method: \"get_comments\"\n"
-            "tool removed||list_sub_issues||||false|a call to it cannot be "
-            "translated",
+            "tools merged behind a discriminator|issue_read|list_sub_issues|"
+            "issue_read|the tool's name and the value, a verb of the same "
+            "kind|90|true|method: \"get_sub_issues\"\n"
+            "added-required|issue_read||issue_number|||false|no default: a "
+            "call must give it",
             "{\"tools\": {\"get_issue\": {\"to\": \"issue_read\", \"set\": "
             "{\"method\": \"get\"}, \"map\": {}}, \"get_issue_comments\": "
             "{\"to\": \"issue_read\", \"set\": {\"method\": "
-            "\"get_comments\"}, \"map\": {}}}}");
+            "\"get_comments\"}, \"map\": {}}, \"list_sub_issues\": {\"to\": "
+            "\"issue_read\", \"set\": {\"method\": \"get_sub_issues\"}, "
+            "\"map\": {}}}}");
+    /* A verb stands for another only where the value's own words name
+     * no other old tool: list_issues takes "list", get_issues is left. */
+    diff_is("[" TOOL("list_issues", S("")) ", " TOOL("get_issues", S(""))
+            ", " TOOL("create_issue", S("")) "]",
+            "[" TOOL("issue", SR("'op': {'enum': ['list', 'add']}",
+                                 "['op']")) "]",
+            "tools merged behind a discriminator|issue|list_issues|issue|"
+            "the tool's name and the value|95|true|op: \"list\"\n"
+            "tools merged behind a discriminator|issue|create_issue|issue|"
+            "the tool's name and the value, a verb of the same kind|90|true|"
+            "op: \"add\"\n"
+            "tool removed||get_issues||||false|a call to it cannot be "
+            "translated",
+            "{\"tools\": {\"list_issues\": {\"to\": \"issue\", \"set\": "
+            "{\"op\": \"list\"}, \"map\": {}}, \"create_issue\": {\"to\": "
+            "\"issue\", \"set\": {\"op\": \"add\"}, \"map\": {}}}}");
+    /* github-mcp-server d0d4b0e5: pull_request_read's method has no
+     * enum; its description lists the values (90%). A property that is
+     * not required lists nothing. */
+#define PR_OLD "[" TOOL("get_pull_request", S("")) ", "                    \
+               TOOL("get_pull_request_files", S("")) "]"
+#define PR_METHOD "'method': {'type': 'string', 'description': 'Possible "  \
+                  "options: 1. get - details. 2. get_files - the files.'}"
+    diff_is(PR_OLD, "[" TOOL("pull_request_read", SR(PR_METHOD,
+                                                     "['method']")) "]",
+            "tools merged behind a discriminator|pull_request_read|"
+            "get_pull_request|pull_request_read|the tool's name and a value "
+            "its description lists|90|true|method: \"get\"\n"
+            "tools merged behind a discriminator|pull_request_read|"
+            "get_pull_request_files|pull_request_read|the tool's name and a "
+            "value its description lists|90|true|method: \"get_files\"",
+            "{\"tools\": {\"get_pull_request\": {\"to\": "
+            "\"pull_request_read\", \"set\": {\"method\": \"get\"}, "
+            "\"map\": {}}, \"get_pull_request_files\": {\"to\": "
+            "\"pull_request_read\", \"set\": {\"method\": \"get_files\"}, "
+            "\"map\": {}}}}");
+    diff_is(PR_OLD, "[" TOOL("pull_request_read", S(PR_METHOD)) "]",
+            "tool removed||get_pull_request||||false|a call to it cannot be "
+            "translated\n"
+            "tool removed||get_pull_request_files||||false|a call to it "
+            "cannot be translated\n"
+            "tool added|||pull_request_read|||true|", "{\"tools\": {}}");
+#undef PR_OLD
+#undef PR_METHOD
+    /* A tool renamed by a word added (modelcontextprotocol/servers
+     * 11a064c3): two new names hold read_file's words; the one with the
+     * same parameters is 5 points surer. Without that, neither. */
+    diff_is("[" TOOL("read_file", S("'path': {'type': 'string'}, 'head': "
+                                    "{'type': 'number'}")) "]",
+            "[" TOOL("read_text_file", S("'path': {'type': 'string'}, "
+                                         "'head': {'type': 'number'}")) ", "
+            TOOL("read_media_file", S("'path': {'type': 'string'}")) "]",
+            "tool renamed|read_text_file|read_file|read_text_file|the new "
+            "name holds every word of the old|85|true|\n"
+            "tool added|||read_media_file|||true|",
+            "{\"tools\": {\"read_file\": {\"to\": \"read_text_file\", "
+            "\"map\": {}}}}");
+    diff_is("[" TOOL("read_file", S("'path': {'type': 'string'}")) "]",
+            "[" TOOL("read_text_file", S("'path': {'type': 'string'}, "
+                                         "'head': {'type': 'number'}")) ", "
+            TOOL("read_media_file", S("'path': {'type': 'string'}, "
+                                      "'mime': {'type': 'string'}")) "]",
+            "tool removed||read_file||||false|a call to it cannot be "
+            "translated\n"
+            "tool added|||read_text_file|||true|\n"
+            "tool added|||read_media_file|||true|", "{\"tools\": {}}");
+    /* Nor a new tool two old ones fit equally well. */
+    diff_is("[" TOOL("read_file", S("")) ", " TOOL("file_read", S("")) "]",
+            "[" TOOL("read_text_file", S("")) "]",
+            "tool removed||read_file||||false|a call to it cannot be "
+            "translated\n"
+            "tool removed||file_read||||false|a call to it cannot be "
+            "translated\n"
+            "tool added|||read_text_file|||true|", "{\"tools\": {}}");
     /* One old tool alone is no merge: a value must name two. */
     diff_is("[" TOOL("list_issues", S("")) "]",
             "[" TOOL("tracker", SR("'method': {'enum': ['list']}",
@@ -384,6 +530,30 @@ static void translate(void **state)
                  "{\"call\": {\"query\": \"bug\"}, \"changes\": [\"call: 'q' -> 'query' "
                  "(the interface diff, 100%)\", \"call.pretty: dropped "
                  "(the interface diff)\"]}", NULL, NULL);
+    /* The diff's refusal travels in the map: a parameter the old
+     * interface required and the new one lacks is refused, not dropped. */
+    translate_is(f, "{'from': " SR("'number': {'type': 'integer'}, 'x': "
+                 "{'type': 'integer'}", "['number']") ", 'to': "
+                 S("'x': {'type': 'integer'}") ", 'call': {'number': 7}}",
+                 NULL, "ParamMismatch", "adapt.translate: parameter "
+                 "'number' cannot be translated (the interface diff): "
+                 "required by the old interface");
+    /* A page number is never a likely typo of a name without a meaning
+     * (page ~ tags, two letters apart): refused, not renamed. */
+    translate_is(f, "{'from': " S("'page': {'type': 'integer'}") ", 'to': "
+                 S("'tags': {'type': 'array', 'items': {'type': "
+                 "'string'}}") ", 'call': {'page': 1}}", NULL,
+                 "ParamMismatch", "adapt.translate: parameter 'page' is a "
+                 "page number or offset, and the new interface has no "
+                 "parameter for it (tags): dropping it would change what "
+                 "the call returns");
+    /* A value the diff maps to null leaves the parameter out. */
+    translate_is(f, "{'from': " S("'state': {'enum': ['open', 'all']}")
+                 ", 'to': " S("'state': {'enum': ['OPEN', 'CLOSED'], "
+                 "'description': 'open and closed ones when not given'}")
+                 ", 'call': {'state': 'all'}}", "{\"call\": {}, \"changes\": "
+                 "[\"call.state: \\\"all\\\" -> left out (the interface "
+                 "diff, 100%)\"]}", NULL, NULL);
     translate_is(f, "{'from': 3, 'to': {}, 'call': {}}", NULL,
                  "InvalidConfig", "adapt.translate: the old interface is "
                  "neither a parameter schema, a tool, nor a list of tools");
@@ -393,7 +563,8 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, afx_setup, afx_teardown)
     const struct CMUnitTest tests[] = {
-        T(renamed), T(added_and_types), T(enums), T(removed), T(nesting),
+        T(renamed), T(added_and_types), T(enums), T(enum_remaps),
+        T(removed), T(nesting),
         T(split_and_merged), T(tools), T(not_interfaces), T(translate),
     };
 #undef T

@@ -282,8 +282,8 @@ static void translate_by_map(void **state)
                 "{...}} (set and map optional)");
     mapped_call(f, "{'map': {'tools': {'a': {'to': 'b', 'map': {'q': 3}}}}, "
                 "'to': {}, 'call': {}}", NULL, "adapt.translate: map.q: "
-                "expected a new name, null (drop it) or {to: NAME, values: "
-                "{OLD: NEW}}, found a number");
+                "expected a new name, null (drop it), {to: NAME, values: "
+                "{OLD: NEW}} or {refuse: TEXT}, found a number");
 }
 
 int main(void)

@@ -148,13 +148,26 @@ static void plan_map(void **state)
     afx_expect_invalid(f, P, "{'params': {'q': 'bug'}}", ISSUES("[]"),
                        "{'map': {'q': 3}}",
                        "adapt.params: map.q: expected a new name, null "
-                       "(drop it) or {to: NAME, values: {OLD: NEW}}, found "
-                       "a number");
+                       "(drop it), {to: NAME, values: {OLD: NEW}} or "
+                       "{refuse: TEXT}, found a number");
     afx_expect_invalid(f, P, "{'params': {'q': 'bug'}}", ISSUES("[]"),
                        "{'map': {'q': {'to': 'query', 'as': 1}}}",
                        "adapt.params: map.q: expected a new name, null "
-                       "(drop it) or {to: NAME, values: {OLD: NEW}}, found "
-                       "a map");
+                       "(drop it), {to: NAME, values: {OLD: NEW}} or "
+                       "{refuse: TEXT}, found a map");
+    afx_expect_invalid(f, P, "{'params': {'q': 'bug'}}", ISSUES("[]"),
+                       "{'map': {'q': {'refuse': 'why', 'to': 'query'}}}",
+                       "adapt.params: map.q: expected a new name, null "
+                       "(drop it), {to: NAME, values: {OLD: NEW}} or "
+                       "{refuse: TEXT}, found a map");
+    /* A refusal the interface diff wrote into a mapping file. */
+    afx_expect_fail(f, P, "{'params': {'q': 'bug', 'raw': false}}",
+                    ISSUES("[]"), "{'map': {'q': 'query', 'raw': {'refuse': "
+                    "'which image type it stands for is a person call'}}}",
+                    "parameter 'raw' cannot be translated (the plan's "
+                    "map): which image type it stands for is a person call",
+                    CHANGES("params: 'q' -> 'query' (the plan's map, "
+                            "100%)"));
 }
 
 /* ---- removed parameters ------------------------------------------------- */

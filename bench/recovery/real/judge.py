@@ -28,10 +28,36 @@ def items(cases):
     return out
 
 
+def operation_schema(doc, name):
+    """The top-level properties of the OpenAPI operation NAME (operationId)
+    of DOC: its parameters' schemas and its JSON body's properties, enough
+    to find the defaults (mig reads the whole document, adapt_openapi.c)."""
+    def deref(v):
+        while isinstance(v, dict) and "$ref" in v:
+            target = doc
+            for part in v["$ref"][2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            v = target
+        return v
+    props = {}
+    for item in doc.get("paths", {}).values():
+        for op in item.values():
+            if isinstance(op, dict) and op.get("operationId") == name:
+                for p in item.get("parameters", []) + op.get("parameters", []):
+                    p = deref(p)
+                    props[p["name"]] = deref(p.get("schema", {}))
+                body = deref(op.get("requestBody", {})).get("content", {})
+                s = deref(body.get("application/json", {}).get("schema", {}))
+                props.update(s.get("properties", {}))
+    return {"properties": props}
+
+
 def schema_of(new, name):
+    if isinstance(new, dict):
+        return operation_schema(new, name)
     for t in new:
         if t["name"] == name:
-            return t["inputSchema"]
+            return t.get("inputSchema") or t.get("parameters") or {}
     return {}
 
 

@@ -1,6 +1,7 @@
 /* sched_int.h: what the scheduler's files share (sched.c: tasks, flow,
  * errors and handlers; sched_step.c: steps and checkpoints; run.c: the run
- * around them; rollback.c). Not part of the runtime's public face. */
+ * around them; run_record.c: its record; rollback.c). Not part of the
+ * runtime's public face. */
 #ifndef MIG_SCHED_INT_H
 #define MIG_SCHED_INT_H
 
@@ -303,6 +304,28 @@ actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync);
 /* Rolls the run back to checkpoint TO (NULL: its start) now, nothing else
  * running, recording the result in R. */
 void sched_rollback(run_t *r, const char *to);
+
+/* ---- run_record.c ------------------------------------------------------------ */
+
+/* The plan digest that resume compares (docs/state.md): the BLAKE2b of the
+ * plan's tokens without layout or comments, into HEX. False when out of
+ * memory (SRC parsed, so it scans). */
+bool run_plan_digest(src_t *src, char hex[BLOB_HEX]);
+/* Checks that run R->opts->resume may be resumed (interrupted, or failed
+ * for a redrive; the same plan unless allowed), filling *OLD with it.
+ * MIG_EINVALID (reported) when it may not. */
+mig_status_t run_prepare_resume(run_t *r, const char *digest,
+                                store_run_t *old);
+/* Records a new run of R (unless its folder is locked: then says so and
+ * leaves R->id 0). HOLDER is scratch space for the lock's holder. */
+mig_status_t run_record(run_t *r, const val_t *params, const char *digest,
+                        const char *hostname, uint64_t seed,
+                        store_lock_t *holder);
+/* Records the start (or the resumption) of R: its events, and, for a
+ * resume, the steps done and the records in flight (R->fatal set when
+ * they cannot be read). */
+void run_begin(run_t *r, const store_run_t *old, const char *digest,
+               const char *hostname, uint64_t seed);
 /* ---- run_alert.c ------------------------------------------------------------- */
 
 /* Starts R's alert engine when its options carry alerts (the plan's run

@@ -80,7 +80,8 @@ static void show_step_done(cli_report_t *r, const char *node, const char *item,
     r->all.steps++;
     /* On a terminal the stage's line counts them, unless --verbose. */
     if (each && (r->mode != REPORT_LIVE || r->verbose))
-        report_say(r, node, item, NULL, "  ok      %s", cli_report_label(r, node));
+        report_say(r, node, item, NULL, "  ok      %s",
+                   cli_report_label(r, node));
 }
 
 static void show_log(cli_report_t *r, const char *node, const char *item,
@@ -125,7 +126,8 @@ static void show_retry_wait(cli_report_t *r, const char *node,
         snprintf(status, sizeof status, " (status %" PRId64 ")",
                  report_num(d, "status"));
     snprintf(tail, sizeof tail, ": attempt %" PRId64 " failed%s, next in %"
-             PRId64 "ms", report_num(d, "attempt"), status, report_num(d, "delay_ms"));
+             PRId64 "ms", report_num(d, "attempt"), status,
+             report_num(d, "delay_ms"));
     report_say(r, node, item, tail, "  retry   %s", cli_report_label(r, node));
 }
 
@@ -161,7 +163,7 @@ static void show_recover(cli_report_t *r, const char *node, const char *item,
                          const val_t *d, bool each)
 {
     (void)each;
-    char *w = report_why(d);       /* ": CLASS: MESSAGE", shown without the ':' */
+    char *w = report_why(d);  /* ": CLASS: MESSAGE", shown without the ':' */
     report_say(r, node, item, w && *w ? w + 1 : w, "  recover");
     free(w);
 }
@@ -203,9 +205,9 @@ static void show_interrupted(cli_report_t *r, const char *node,
                              const char *item, const val_t *d, bool each)
 {
     (void)node, (void)item, (void)each;
-    report_say(r, NULL, NULL, NULL, "interrupted by %s: letting the steps in flight "
-        "end, starting nothing new (a second signal stops at once)",
-        report_str(d, "signal"));
+    report_say(r, NULL, NULL, NULL, "interrupted by %s: letting the steps in "
+               "flight end, starting nothing new (a second signal stops at "
+               "once)", report_str(d, "signal"));
 }
 
 static void show_rollback_start(cli_report_t *r, const char *node,
@@ -219,8 +221,8 @@ static void show_rollback_start(cli_report_t *r, const char *node,
 static void undo_line(cli_report_t *r, const char *node, const char *item,
                       const val_t *d, const char *word)
 {
-    report_say(r, node, item, NULL, "  %s  %s (%s)", word, cli_report_label(r, node),
-        report_str(d, "action"));
+    report_say(r, node, item, NULL, "  %s  %s (%s)", word,
+               cli_report_label(r, node), report_str(d, "action"));
 }
 
 static void show_undo(cli_report_t *r, const char *node, const char *item,
@@ -255,7 +257,8 @@ void cli_report_unverified(const cli_report_t *r, const val_t *unv)
         strbuf_init(&b);
         strbuf_printf(&b, "  %s", cli_report_label(r, report_str(x, "node")));
         cli_report_item(r, report_str(x, "node"), report_str(x, "item"), &b);
-        strbuf_printf(&b, " (%s): %s", report_str(x, "action"), report_str(x, "why"));
+        strbuf_printf(&b, " (%s): %s", report_str(x, "action"),
+                      report_str(x, "why"));
         printf("%s\n", b.data ? b.data : "");
         strbuf_free(&b);
     }
@@ -266,9 +269,9 @@ static void show_rollback_not_needed(cli_report_t *r, const char *node,
                                      bool each)
 {
     (void)node, (void)item, (void)each;
-    report_say(r, NULL, NULL, NULL, "no rollback to %s: the run failed before it "
-        "reached that checkpoint, so nothing was done after it",
-        report_str(d, "to"));
+    report_say(r, NULL, NULL, NULL, "no rollback to %s: the run failed before "
+               "it reached that checkpoint, so nothing was done after it",
+               report_str(d, "to"));
 }
 
 /* The end of a rollback (docs/runtime.md, "What a rollback verifies"):
@@ -296,33 +299,37 @@ static void show_rollback_done(cli_report_t *r, const char *node,
         report_str(d, "to"), report_num(d, "undone"), verdict);
     for (size_t i = 0; diff && i < val_len(diff); i++) {
         const val_t *x = val_list_get(diff, i);
-        const char *found = *report_str(x, "actual") ? report_str(x, "actual") : "nothing";
+        const char *found = *report_str(x, "actual")
+                            ? report_str(x, "actual") : "nothing";
         if (*report_str(x, "forced"))
-            report_say(r, NULL, NULL, NULL, "  not restored: %s (step %s was forced "
-                "past; expected %s, found %s)", report_str(x, "path"),
-                cli_report_label(r, report_str(x, "forced")), report_str(x, "expected"),
-                found);
+            report_say(r, NULL, NULL, NULL, "  not restored: %s (step %s was "
+                       "forced past; expected %s, found %s)",
+                       report_str(x, "path"),
+                       cli_report_label(r, report_str(x, "forced")),
+                       report_str(x, "expected"), found);
         else
-            report_say(r, NULL, NULL, NULL, "  differs: %s (expected %s, found %s)",
-                report_str(x, "path"), report_str(x, "expected"), found);
+            report_say(r, NULL, NULL, NULL, "  differs: %s (expected %s, found "
+                       "%s)", report_str(x, "path"),
+                       report_str(x, "expected"), found);
     }
     for (size_t i = 0; i < n_unv; i++) {
         const val_t *x = val_list_get(unv, i);
         char tail[512];
         snprintf(tail, sizeof tail, " (%s): %s", report_str(x, "action"),
                  report_str(x, "why"));
-        report_say(r, report_str(x, "node"), report_str(x, "item"), tail, "  unverified: %s",
-            cli_report_label(r, report_str(x, "node")));
+        report_say(r, report_str(x, "node"), report_str(x, "item"), tail,
+                   "  unverified: %s",
+                   cli_report_label(r, report_str(x, "node")));
     }
     for (size_t i = 0; chg && i < val_len(chg); i++) {
         const val_t *x = val_list_get(chg, i);
         int64_t by = report_num(x, "by");
         if (by)
-            report_say(r, NULL, NULL, NULL, "  overwritten: %s, changed since by run "
-                "%" PRId64, report_str(x, "path"), by);
+            report_say(r, NULL, NULL, NULL, "  overwritten: %s, changed since "
+                       "by run %" PRId64, report_str(x, "path"), by);
         else
-            report_say(r, NULL, NULL, NULL, "  overwritten: %s, changed since outside "
-                "mig", report_str(x, "path"));
+            report_say(r, NULL, NULL, NULL, "  overwritten: %s, changed since "
+                       "outside mig", report_str(x, "path"));
     }
 }
 
@@ -348,8 +355,9 @@ static void show_alert(cli_report_t *r, const char *node, const char *item,
                 report_str(d, "error"));
     else
         fprintf(stderr, "mig: alert %s fired%s%s\n", report_str(d, "alert"),
-                b.data ? b.data : "", strcmp(report_str(d, "delivery"), "sent") == 0
-                ? ", sent" : "");
+                b.data ? b.data : "",
+                strcmp(report_str(d, "delivery"), "sent") == 0 ? ", sent"
+                                                               : "");
     strbuf_free(&b);
 }
 

@@ -1,7 +1,8 @@
 /* check_int.h: what the files of the static checker share (check.c walks
  * plan items and statements, check_expr.c types expressions, check_call.c
- * resolves and checks calls, check_flow.c checks error classes, checkpoints and retry
- * policies): the checker's state and its scopes. No other file sees it. */
+ * resolves and checks calls, check_flow.c checks error classes,
+ * checkpoints and retry policies): the checker's state and its scopes. No
+ * other file sees it. */
 #ifndef MIG_CHECK_INT_H
 #define MIG_CHECK_INT_H
 

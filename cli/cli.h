@@ -68,8 +68,22 @@ struct cli_cmd {
     const cli_opt_t *opts;  /* ended by a row with name NULL */
 };
 
-/* The table of every subcommand (main.c). */
-extern const cli_cmd_t cli_commands[];
+/* The table of every subcommand, in groups of rows, one file each, every
+ * group ended by a row with name NULL: commands_plan.c, commands_run.c,
+ * commands_inspect.c, commands_tools.c, commands_ops.c, and main.c's own
+ * (version). main.c lists the groups in order; help, `mig help CMD`, the
+ * completions and the man page all walk them through cli_command_next. */
+extern const cli_cmd_t cli_plan_commands[], cli_run_commands[],
+    cli_inspect_commands[], cli_tool_commands[], cli_ops_commands[];
+/* The command after C in the table (the first for NULL), over every
+ * group in order; NULL after the last. */
+const cli_cmd_t *cli_command_next(const cli_cmd_t *c);
+/* Walks every command C of the table in order. */
+#define CLI_EACH_COMMAND(c)                                                   \
+    for (const cli_cmd_t *c = cli_command_next(NULL); c;                     \
+         c = cli_command_next(c))
+/* The options of a command that takes none but --help (main.c). */
+extern const cli_opt_t cli_help_opts[];
 
 /* Parses ARGV (ARGV[0] is the subcommand) against CMD's options. Returns
  * -1 when the command should run, else the exit code to return at once
@@ -486,7 +500,7 @@ void stats_put_run(strbuf_t *b, const val_t *v, bool plan_read);
  * false when TEXT is neither. */
 bool cli_parse_since(const char *text, int64_t *ms);
 
-/* Prints the man page mig(1) in roff, from cli_commands (`mig help
+/* Prints the man page mig(1) in roff, from the command table (`mig help
  * --man`, cmd_completions.c). */
 void cli_print_man(FILE *out);
 

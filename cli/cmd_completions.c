@@ -1,7 +1,8 @@
 /* cmd_completions.c: `mig completions SHELL` and `mig help --man`: the
  * shell completions and the man page, written from the command table
- * (cli_commands) so they always list every command and option. The build
- * runs both and `make install` installs what they wrote (cli/CMakeLists.txt). */
+ * (cli_command_next) so they always list every command and option. The
+ * build runs both and `make install` installs what they wrote
+ * (cli/CMakeLists.txt). */
 #include <string.h>
 
 #include "cli.h"
@@ -37,14 +38,14 @@ static void bash(FILE *out)
                  "    local words opts values files\n"
                  "    if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
                  "        words=\"");
-    for (const cli_cmd_t *c = cli_commands; c->name; c++)
-        fprintf(out, "%s%s", c == cli_commands ? "" : " ", c->name);
+    CLI_EACH_COMMAND(c)
+        fprintf(out, "%s%s", c == cli_command_next(NULL) ? "" : " ", c->name);
     fprintf(out, " --help --version\"\n"
                  "        COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
                  "        return\n"
                  "    fi\n"
                  "    case ${COMP_WORDS[1]} in\n");
-    for (const cli_cmd_t *c = cli_commands; c->name; c++) {
+    CLI_EACH_COMMAND(c) {
         fprintf(out, "    %s)\n        opts=\"", c->name);
         for (const cli_opt_t *o = c->opts; o->name; o++) {
             fprintf(out, "%s--%s", o == c->opts ? "" : " ", o->name);
@@ -64,7 +65,7 @@ static void bash(FILE *out)
         fprintf(out, "\"\n        files=%d", takes_files(c));
         if (strcmp(c->name, "help") == 0) {
             fprintf(out, "\n        words=\"actions");
-            for (const cli_cmd_t *h = cli_commands; h->name; h++)
+            CLI_EACH_COMMAND(h)
                 fprintf(out, " %s", h->name);
             fprintf(out, "\"");
         }
@@ -116,7 +117,7 @@ static void zsh(FILE *out)
                  "_mig() {\n"
                  "    local -a commands\n"
                  "    commands=(\n");
-    for (const cli_cmd_t *c = cli_commands; c->name; c++) {
+    CLI_EACH_COMMAND(c) {
         fprintf(out, "        '%s:", c->name);
         zsh_text(out, c->summary);
         fprintf(out, "'\n");
@@ -127,7 +128,7 @@ static void zsh(FILE *out)
                  "        return\n"
                  "    fi\n"
                  "    case $words[2] in\n");
-    for (const cli_cmd_t *c = cli_commands; c->name; c++) {
+    CLI_EACH_COMMAND(c) {
         fprintf(out, "    %s)\n        _arguments -s", c->name);
         for (const cli_opt_t *o = c->opts; o->name; o++) {
             const char *value = o->arg ? ":value:_files" : "";
@@ -146,7 +147,7 @@ static void zsh(FILE *out)
             fprintf(out, " \\\n            '*:file:_files'");
         else if (strcmp(c->name, "help") == 0) {
             fprintf(out, " \\\n            '1:command:(actions");
-            for (const cli_cmd_t *h = cli_commands; h->name; h++)
+            CLI_EACH_COMMAND(h)
                 fprintf(out, " %s", h->name);
             fprintf(out, ")'");
         }
@@ -164,13 +165,13 @@ static void fish(FILE *out)
     fprintf(out, "# fish completion for mig; written by 'mig completions fish'"
                  " from mig's command table.\n"
                  "complete -c mig -f\n");
-    for (const cli_cmd_t *c = cli_commands; c->name; c++) {
+    CLI_EACH_COMMAND(c) {
         fprintf(out, "complete -c mig -n __fish_use_subcommand -a %s -d '",
                 c->name);
         put_quoted(out, c->summary, "\\'");
         fprintf(out, "'\n");
     }
-    for (const cli_cmd_t *c = cli_commands; c->name; c++) {
+    CLI_EACH_COMMAND(c) {
         for (const cli_opt_t *o = c->opts; o->name; o++) {
             fprintf(out, "complete -c mig -n '__fish_seen_subcommand_from %s'"
                     " -l %s", c->name, o->name);
@@ -230,7 +231,7 @@ void cli_print_man(FILE *out)
                  "runtime walks it with checkpoints, retries and recovery "
                  "handlers, journaling every change before it is made.\n"
                  ".SH COMMANDS\n", MIG_VERSION);
-    for (const cli_cmd_t *c = cli_commands; c->name; c++) {
+    CLI_EACH_COMMAND(c) {
         fprintf(out, ".SS \"mig %s%s%s%s\"\n", c->name,
                 c->opts[0].name ? " [OPTIONS]" : "",
                 c->operands[0] ? " " : "", c->operands);

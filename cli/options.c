@@ -144,7 +144,8 @@ static int unknown_long(const cli_cmd_t *cmd, const char *arg, const char *name,
             snprintf(hint, sizeof hint, "%s", elsewhere[i].hint);
     }
     /* Another command's option, by its exact name. */
-    for (const cli_cmd_t *c = cli_commands; key && !*hint && c->name; c++)
+    for (const cli_cmd_t *c = cli_command_next(NULL); key && !*hint && c;
+         c = cli_command_next(c))
         for (int i = 0; c->opts[i].name; i++)
             if (c != cmd && strcmp(c->opts[i].name, key) == 0) {
                 snprintf(hint, sizeof hint, "'--%s' is an option of 'mig %s'",

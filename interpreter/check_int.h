@@ -1,7 +1,8 @@
 /* check_int.h: what the files of the static checker share (check.c walks
- * plan items and statements, check_expr.c types expressions and resolves
- * calls, check_flow.c checks error classes, checkpoints and retry
- * policies): the checker's state and its scopes. No other file sees it. */
+ * plan items and statements, check_expr.c types expressions, check_call.c
+ * resolves and checks calls, check_flow.c checks error classes,
+ * checkpoints and retry policies): the checker's state and its scopes. No
+ * other file sees it. */
 #ifndef MIG_CHECK_INT_H
 #define MIG_CHECK_INT_H
 
@@ -137,6 +138,15 @@ ctype_t check_expr(chk_t *k, const ast_node_t *e);
  * WANT, found ..." when it cannot be. Returns the value when constant. */
 val_t *check_expr_want(chk_t *k, const ast_node_t *e, unsigned want,
                        const char *what);
+/* The dotted name of E (NAME or FIELD of names) in the arena, or NULL. */
+const char *check_dotted(chk_t *k, const ast_node_t *e);
+/* Walks child E of a node; when the node itself will not be constant,
+ * a constant child is evaluated now. *ALL_CONST is cleared unless E is
+ * constant. Returns E's types. */
+unsigned check_child(chk_t *k, const ast_node_t *e, bool *all_const,
+                     bool parent_const_possible);
+
+/* check_call.c */
 /* Checks the call of a step (STEP is the STEP node, CALL its call or its
  * undo). Returns the action's row, or NULL for a Lua function or an
  * error. */
@@ -144,11 +154,26 @@ const action_t *check_step_call(chk_t *k, const ast_node_t *call,
                                 bool *is_lua);
 /* Checks the handler of `recover ... with HANDLER`. */
 void check_handler(chk_t *k, const ast_node_t *handler);
-/* The dotted name of E (NAME or FIELD of names) in the arena, or NULL. */
-const char *check_dotted(chk_t *k, const ast_node_t *e);
 /* The result types of calling CALL's callee, without reporting anything:
  * for a step's binding before the walk reaches it. */
 unsigned check_call_result(chk_t *k, const ast_node_t *call);
+/* Reports DOTTED, a name that is no action, handler or Lua function
+ * (WHAT: "action", "recovery handler"), with "did you mean". */
+void check_unknown_action(chk_t *k, const ast_node_t *callee,
+                          const char *dotted, const char *what);
+/* Resolves the dotted callee of CALL: a Lua function (*IS_LUA; its row
+ * when the module's rows are loaded), an action (returned), or an error
+ * reported. */
+const action_t *check_resolve_action(chk_t *k, const ast_node_t *call,
+                                     bool *is_lua);
+/* Checks the arguments of CALL to A (NULL: unresolved) against its rows;
+ * a Lua function (IS_LUA) takes any arguments, but not a name it never
+ * reads. */
+void check_call_args(chk_t *k, const ast_node_t *call, const action_t *a,
+                     bool is_lua);
+/* registry(NAME): NAME a plain string, one of mig.yaml's registries when
+ * mig.yaml is known. */
+void check_registry_call(chk_t *k, const ast_node_t *e);
 
 /* check_flow.c */
 /* Checks the plan's `error` declarations (before the walk). */

@@ -1,8 +1,8 @@
 /* actx_fs.c: whole file trees for the action context: removing one,
  * copying one, the temporary names atomic replacements are made under,
  * and the copy, move and recursive delete that file.* actions call
- * (runtime.h). Before-images (actx_run.c) restore through the same
- * helpers. */
+ * (runtime.h). Before-images (actx_run.c, actx_restore.c) restore
+ * through the same helpers. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

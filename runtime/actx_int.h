@@ -1,7 +1,9 @@
 /* actx_int.h: the insides of an action context, shared by actx.c (paths,
- * reading, changes, previews, errors) and actx_run.c (before-images,
+ * reading, changes, previews, errors), actx_run.c (before-images,
  * resources, calls that finish later; resource.c declares resources of
- * any kind), and the one object-store function only restoring needs. Not part of the runtime's public face. */
+ * any kind) and actx_restore.c (restoring before-images), and the one
+ * object-store function only restoring needs. Not part of the runtime's
+ * public face. */
 #ifndef MIG_ACTX_INT_H
 #define MIG_ACTX_INT_H
 
@@ -74,6 +76,17 @@ mig_status_t actx_may_change(action_ctx_t *ctx, const char *what,
 /* Calls the GO of CTX (DATA) that actx_started was given; whether the
  * process was let run (then the effect began). */
 bool actx_go(void *data, bool journaled);
+
+/* ---- before-images (actx_run.c keeps them, actx_restore.c restores) ---- */
+
+/* Directories nest at most this deep in one before-image: each level
+ * costs two levels of value nesting (VAL_MAX_DEPTH). */
+#define ACTX_KEEP_MAX_DEPTH 400
+
+/* Gives B back its first LEN bytes. */
+void actx_truncate(strbuf_t *b, size_t len);
+/* Whether REL is one of the paths C leaves alone (actx_set_skip). */
+bool actx_skipped(const action_ctx_t *c, const char *rel);
 
 /* ---- file trees (actx_fs.c) ------------------------------------------- */
 

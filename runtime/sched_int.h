@@ -1,6 +1,7 @@
 /* sched_int.h: what the scheduler's files share (sched.c: tasks, flow,
- * errors and handlers; sched_step.c: steps and checkpoints; run.c: the run
- * around them; rollback.c). Not part of the runtime's public face. */
+ * errors and handlers; sched_step.c: steps and checkpoints; sched_call.c:
+ * a step's action called; run.c: the run around them; run_record.c: its
+ * record; rollback.c). Not part of the runtime's public face. */
 #ifndef MIG_SCHED_INT_H
 #define MIG_SCHED_INT_H
 
@@ -303,6 +304,28 @@ actx_host_t sched_host(store_t *s, blobs_t *blobs, uv_loop_t *loop, bool sync);
 /* Rolls the run back to checkpoint TO (NULL: its start) now, nothing else
  * running, recording the result in R. */
 void sched_rollback(run_t *r, const char *to);
+
+/* ---- run_record.c ------------------------------------------------------------ */
+
+/* The plan digest that resume compares (docs/state.md): the BLAKE2b of the
+ * plan's tokens without layout or comments, into HEX. False when out of
+ * memory (SRC parsed, so it scans). */
+bool run_plan_digest(src_t *src, char hex[BLOB_HEX]);
+/* Checks that run R->opts->resume may be resumed (interrupted, or failed
+ * for a redrive; the same plan unless allowed), filling *OLD with it.
+ * MIG_EINVALID (reported) when it may not. */
+mig_status_t run_prepare_resume(run_t *r, const char *digest,
+                                store_run_t *old);
+/* Records a new run of R (unless its folder is locked: then says so and
+ * leaves R->id 0). HOLDER is scratch space for the lock's holder. */
+mig_status_t run_record(run_t *r, const val_t *params, const char *digest,
+                        const char *hostname, uint64_t seed,
+                        store_lock_t *holder);
+/* Records the start (or the resumption) of R: its events, and, for a
+ * resume, the steps done and the records in flight (R->fatal set when
+ * they cannot be read). */
+void run_begin(run_t *r, const store_run_t *old, const char *digest,
+               const char *hostname, uint64_t seed);
 /* ---- run_alert.c ------------------------------------------------------------- */
 
 /* Starts R's alert engine when its options carry alerts (the plan's run
@@ -464,6 +487,45 @@ void step_cancel(task_t *t);
 void step_free(struct step_call *c);
 /* "node\titem": the key of a step in run->done. */
 char *step_key(const char *node, const char *item);
+
+/* ---- sched_call.c -------------------------------------------------------- */
+
+/* One step's call of its action, from step_start (sched_step.c) to its
+ * outcome (sched_call.c). */
+struct step_call {
+    task_t *t;
+    uint32_t node;
+    const action_t *row;
+    const char *name;           /* the action's name (the row's) */
+    val_t *args;
+    action_ctx_t *ctx;
+    int64_t seq;                /* the journal record, or 0 */
+    val_t *resources;           /* what the record declares (its ids), or
+                                 * NULL: its after-image is journaled */
+    int64_t timeout_ms;         /* 0: none */
+    bool by_deadline;           /* the timeout is the retry attempt's */
+    uv_timer_t *timer;
+    bool timed_out;
+    bool ran;                   /* the action's run was called */
+    int64_t started_ms;
+    struct breaker *breaker;    /* the breaker that let the call through */
+};
+/* Binds step N's result V (borrowed) where the step belongs
+ * (sched_step.c). */
+void sched_bind_result(task_t *t, uint32_t n, val_t *v);
+/* Runs the action of C (its intent, if any, committed); the outcome is
+ * sched_call_finished's, at once or when the action ends. */
+void sched_call_run(struct step_call *c);
+/* The end of C's call (an actx finish callback; DATA is C): records the
+ * outcome, binds the result and moves C's task on or raises. */
+void sched_call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,
+                         void *data);
+/* Whether the call of ACTION named WHERE (a node id, or an action and its
+ * place) for ITEM in its ATTEMPT must fail on purpose (runtime.h,
+ * faults_hit); *CLS and *WHY then say how. */
+bool sched_fault_hit(run_t *r, const char *action, const char *node,
+                     const char *where, const char *item, uint32_t attempt,
+                     const char **cls, const char **why);
 
 /* ---- settle.c: commands in flight at a crash -------------------------------- */
 

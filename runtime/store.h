@@ -2,7 +2,7 @@
  * events and locks are kept (docs/state.md). The scheduler, rollback,
  * resume and the CLI reach it only through these functions, so that a
  * PostgreSQL backend can take the place of SQLite without touching them.
- * The embedded backend (store.c) is SQLite in WAL mode.
+ * The embedded backend (store*.c) is SQLite in WAL mode.
  *
  * Writes are grouped: every write joins the open transaction (opening
  * one when there is none), and store_flush commits it. The runtime

@@ -1,7 +1,7 @@
-/* store_int.h: what store.c (open, schema, transactions, writes) and
- * store_query.c (reads) share: the store's struct and every SQL statement
- * the SQLite backend runs, prepared once per store and reused. Nothing
- * outside these two files sees SQLite. */
+/* store_int.h: what store.c (statements, transactions), store_write.c
+ * (writes), store_query.c (reads) and the other store_*.c files share: the
+ * store's struct and every SQL statement the SQLite backend runs, prepared
+ * once per store and reused. Nothing outside these files sees SQLite. */
 #ifndef MIG_STORE_INT_H
 #define MIG_STORE_INT_H
 

@@ -1,9 +1,9 @@
 /* registry.c: the registry.* actions over the V2 registry's stores
- * (registry_int.h, registry_store.c). Reading actions
- * are pure; changing ones undo themselves: capture keeps the record as it
- * was (its before-image, a descriptor or null) and declares it a
- * resource, "registry:DB#KIND/NAME"; undo puts it back exactly. Every
- * record a changing action would store is validated first
+ * (registry_int.h, registry_store.c), and their table. Reading actions
+ * (registry_read.c) are pure; changing ones undo themselves: capture
+ * keeps the record as it was (its before-image, a descriptor or null) and
+ * declares it a resource, "registry:DB#KIND/NAME"; undo puts it back
+ * exactly. Every record a changing action would store is validated first
  * (registry_validate.c), and its preview says what would become of the
  * record, field by field (registry_plan.c). */
 #include <assert.h>
@@ -19,8 +19,8 @@
 
 /* KIND of ARGS ("tool" when not given), checked for ACTION: NULL (reported) when it
  * is no record kind, or the db and token do not fit (db_args_ok). */
-static const char *kind_arg(action_ctx_t *c, const char *action,
-                            const val_t *args)
+const char *registry_kind_arg(action_ctx_t *c, const char *action,
+                              const val_t *args)
 {
     if (registry_remote_args_ok(c, action, args) != MIG_OK)
         return NULL;
@@ -390,85 +390,6 @@ static mig_status_t put_applied(action_ctx_t *c, const val_t *args,
     return st == MIG_OK ? give_bool(out, same) : st;
 }
 
-/* ---- registry.get, list, count ------------------------------------------- */
-
-static mig_status_t registry_get(action_ctx_t *c, const val_t *args,
-                                 val_t **out)
-{
-    const char *db = stdlib_arg_str(args, "db");
-    const char *name = stdlib_arg_str(args, "name");
-    const char *kind = kind_arg(c, "registry.get", args);
-    if (!kind)
-        return MIG_EINVALID;
-    /* The server finds aliases too; a dry run reads through the store
-     * row, which sees what earlier previews would leave. */
-    if (registry_remote_db(db) && actx_mode(c) != ACTX_PREVIEW)
-        return registry_remote_get(c, "registry.get", args, kind, true, out);
-    val_t *rec = NULL;
-    mig_status_t st = registry_get_record(c, db, kind, name, &rec);
-    if (st == MIG_OK && !rec)
-        st = registry_find_alias(c, db, kind, name, &rec);
-    if (st == MIG_OK && !rec)
-        st = actx_fail(c, "MissingDependency", "registry.get: no %s named "
-                       "'%s' in %s", kind, name, db);
-    if (st == MIG_OK)
-        *out = rec;
-    return st;
-}
-
-static mig_status_t registry_list(action_ctx_t *c, const val_t *args,
-                                  val_t **out)
-{
-    const char *kind = kind_arg(c, "registry.list", args);
-    const char *status = stdlib_arg_str(args, "status");
-    if (!kind)
-        return MIG_EINVALID;
-    if (registry_remote_db(stdlib_arg_str(args, "db"))
-        && actx_mode(c) != ACTX_PREVIEW)
-        return registry_remote_list(c, "registry.list", args, kind, status,
-                                    false, true, out);
-    val_t *all;
-    mig_status_t st = registry_list_records(c, stdlib_arg_str(args, "db"), kind, &all);
-    if (st != MIG_OK || !status) {
-        if (st == MIG_OK)
-            *out = all;
-        return st;
-    }
-    val_t *l = val_list_new(val_len(all));
-    st = l ? MIG_OK : MIG_ENOMEM;
-    for (size_t i = 0; st == MIG_OK && i < val_len(all); i++) {
-        const char *s = stdlib_arg_str(val_list_get(all, i), "status");
-        if (s && strcmp(s, status) == 0)
-            st = val_list_push(l, val_list_get(all, i));
-    }
-    val_unref(all);
-    if (st != MIG_OK) {
-        val_unref(l);
-        return st;
-    }
-    *out = l;
-    return MIG_OK;
-}
-
-static mig_status_t registry_count(action_ctx_t *c, const val_t *args,
-                                   val_t **out)
-{
-    const char *kind = kind_arg(c, "registry.count", args);
-    if (!kind)
-        return MIG_EINVALID;
-    if (registry_remote_db(stdlib_arg_str(args, "db"))
-        && actx_mode(c) != ACTX_PREVIEW)
-        return registry_remote_list(c, "registry.count", args, kind, NULL,
-                                    true, true, out);
-    val_t *all;
-    mig_status_t st = registry_list_records(c, stdlib_arg_str(args, "db"), kind, &all);
-    if (st == MIG_OK) {
-        *out = val_int((int64_t)val_len(all));
-        val_unref(all);
-    }
-    return st;
-}
-
 /* ---- registry.delete, deprecate, alias ----------------------------------- */
 
 /* A change of one record that is there: gives in *NEXT the record after
@@ -608,7 +529,7 @@ static mig_status_t change_plan(action_ctx_t *c, const change_t *ch,
 {
     const char *db = stdlib_arg_str(args, "db");
     const char *name = stdlib_arg_str(args, "name");
-    const char *kind = kind_arg(c, ch->action, args);
+    const char *kind = registry_kind_arg(c, ch->action, args);
     *have = *next = NULL;
     if (!kind)
         return MIG_EINVALID;
@@ -633,13 +554,13 @@ static mig_status_t change_preview(action_ctx_t *c, const change_t *ch,
     if (st == MIG_OK && strcmp(outcome, "kept") != 0)
         /* Later steps of the dry run read the record as changed. */
         st = registry_preview_set(c, stdlib_arg_str(args, "db"),
-                                  kind_arg(c, ch->action, args),
+                                  registry_kind_arg(c, ch->action, args),
                                   stdlib_arg_str(args, "name"), next);
     const char *record = st != MIG_OK ? NULL
         : strcmp(outcome, "kept") == 0 ? "keep" : next ? "replace" : "delete";
     if (record)
         st = registry_would(c, stdlib_arg_str(args, "db"),
-                            kind_arg(c, ch->action, args),
+                            registry_kind_arg(c, ch->action, args),
                             stdlib_arg_str(args, "name"), record, have, next,
                             strcmp(record, "replace") == 0 ? outcome : NULL);
     val_unref(have);
@@ -650,7 +571,7 @@ static mig_status_t change_preview(action_ctx_t *c, const change_t *ch,
 static mig_status_t change_capture(action_ctx_t *c, const change_t *ch,
                                    const val_t *args, val_t **out)
 {
-    const char *kind = kind_arg(c, ch->action, args);
+    const char *kind = registry_kind_arg(c, ch->action, args);
     if (kind && registry_remote_db(stdlib_arg_str(args, "db")))
         return registry_remote_capture(c, ch->action, args, kind,
                                        stdlib_arg_str(args, "name"), NULL,
@@ -667,12 +588,13 @@ static mig_status_t change_run(action_ctx_t *c, const change_t *ch,
     const char *outcome;
     const char *name = stdlib_arg_str(args, "name");
     if (registry_remote_db(stdlib_arg_str(args, "db"))) {
-        const char *kind = kind_arg(c, ch->action, args);
+        const char *kind = registry_kind_arg(c, ch->action, args);
         return kind ? registry_remote_delete(c, args, kind, out)
                     : MIG_EINVALID;
     }
     mig_status_t st = change_plan(c, ch, args, &have, &next, &outcome);
-    const char *kind = st == MIG_OK ? kind_arg(c, ch->action, args) : NULL;
+    const char *kind = st == MIG_OK ? registry_kind_arg(c, ch->action, args)
+                                    : NULL;
     if (st == MIG_OK && strcmp(outcome, "kept") != 0)
         st = registry_set_record(c, stdlib_arg_str(args, "db"), kind, name, next);
     const char *digest = have ? stdlib_arg_str(have, "digest") : NULL;
@@ -688,7 +610,7 @@ static mig_status_t change_run(action_ctx_t *c, const change_t *ch,
 static mig_status_t change_applied(action_ctx_t *c, const change_t *ch,
                                    const val_t *args, val_t **out)
 {
-    const char *kind = kind_arg(c, ch->action, args);
+    const char *kind = registry_kind_arg(c, ch->action, args);
     if (!kind)
         return MIG_EINVALID;
     if (registry_remote_db(stdlib_arg_str(args, "db")))

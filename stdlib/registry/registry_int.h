@@ -1,8 +1,8 @@
-/* registry_int.h: what the V2 registry's files share (registry.c, the
- * actions; registry_store.c, what they stand on; registry_sqlite.c and
- * registry_dir.c, the stores): the one small interface a store
- * implements, so that another (a remote registry) is a row of
- * its own. A store holds, per record kind ("tool", "server", "rag") and
+/* registry_int.h: what the V2 registry's files share (registry.c and
+ * registry_read.c, the actions; registry_store.c, what they stand on;
+ * registry_sqlite.c and registry_dir.c, the stores): the one small
+ * interface a store implements, so that another (a remote registry) is a
+ * row of its own. A store holds, per record kind ("tool", "server", "rag") and
  * name, one descriptor (docs/registry.md), as a value. */
 #ifndef MIG_REGISTRY_INT_H
 #define MIG_REGISTRY_INT_H
@@ -177,6 +177,20 @@ mig_status_t registry_list_page(action_ctx_t *c, const char *db,
 mig_status_t registry_check(action_ctx_t *c, const char *action,
                             const char *kind, const char *name,
                             const val_t *next);
+
+/* ---- the actions (registry.c, registry_read.c) -------------------------- */
+
+/* KIND of ARGS ("tool" when not given), checked for ACTION: NULL
+ * (reported) when it is no record kind, or the db and token do not fit
+ * (registry_remote_args_ok). */
+const char *registry_kind_arg(action_ctx_t *c, const char *action,
+                              const val_t *args);
+/* The reading actions (registry_read.c), rows of registry.c's table:
+ * registry.get, registry.list and registry.count (action_fn). */
+mig_status_t registry_get(action_ctx_t *c, const val_t *args, val_t **out);
+mig_status_t registry_list(action_ctx_t *c, const val_t *args, val_t **out);
+mig_status_t registry_count(action_ctx_t *c, const val_t *args,
+                            val_t **out);
 
 /* ---- what the dry run shows (registry_plan.c) --------------------------- */
 

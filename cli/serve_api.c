@@ -150,6 +150,24 @@ static mig_status_t answer_json(store_t *s, serve_resp_t *resp,
     return serve_reply_json(resp, 200, body);
 }
 
+/* Answers {run: RUN, items: ITEMS} ({items} alone when RUN < 0), taking
+ * ITEMS (NULL with ST not MIG_OK), or ST's failure; closes S. */
+static mig_status_t answer_items(store_t *s, serve_resp_t *resp,
+                                 mig_status_t st, int64_t run, val_t *items)
+{
+    val_t *body = st == MIG_OK ? val_map_new(2) : NULL;
+    if (st == MIG_OK
+        && (!body
+            || (run >= 0 && val_map_set_take(body, "run", 3, val_int(run))
+                                != MIG_OK)
+            || val_map_set_take(body, "items", 5, val_ref(items)) != MIG_OK))
+        st = MIG_ENOMEM;
+    val_unref(items);
+    st = answer_json(s, resp, st, body);
+    val_unref(body);
+    return st;
+}
+
 /* ---- GET /v1/runs, /v1/runs/{id}, /v1/runs/{id}/checkpoints ---------------- */
 
 static mig_status_t get_runs(serve_req_t *req, serve_resp_t *resp,
@@ -179,14 +197,7 @@ static mig_status_t get_runs(serve_req_t *req, serve_resp_t *resp,
             st = val_list_push_take(items, v);
     }
     store_runs_free(runs, n);
-    val_t *body = st == MIG_OK ? val_map_new(1) : NULL;
-    if (st == MIG_OK && (!body || val_map_set_take(body, "items", 5,
-                                                   val_ref(items)) != MIG_OK))
-        st = MIG_ENOMEM;
-    val_unref(items);
-    st = answer_json(s, resp, st, body);
-    val_unref(body);
-    return st;
+    return answer_items(s, resp, st, -1, items);
 }
 
 static mig_status_t get_run(serve_req_t *req, serve_resp_t *resp,
@@ -216,16 +227,8 @@ static mig_status_t get_checkpoints(serve_req_t *req, serve_resp_t *resp,
     mig_status_t st;
     if (!open_run(data, req, resp, &s, &id, &st))
         return st;
-    val_t *items = cli_checkpoints_value(s, id, &st), *body = NULL;
-    if (st == MIG_OK
-        && (!(body = val_map_new(2))
-            || val_map_set_take(body, "run", 3, val_int(id)) != MIG_OK
-            || val_map_set_take(body, "items", 5, val_ref(items)) != MIG_OK))
-        st = MIG_ENOMEM;
-    st = answer_json(s, resp, st, body);
-    val_unref(items);
-    val_unref(body);
-    return st;
+    val_t *items = cli_checkpoints_value(s, id, &st);
+    return answer_items(s, resp, st, id, items);
 }
 
 /* ---- the events: GET /v1/runs/{id}/events ------------------------------------ */
@@ -320,16 +323,9 @@ static mig_status_t get_snapshots(serve_req_t *req, serve_resp_t *resp,
     mig_status_t st;
     if (!open_store(data, resp, &s, &st))
         return st;
-    val_t *items = NULL, *body = NULL;
+    val_t *items = NULL;
     st = cli_snapshots_value(s, &items);
-    if (st == MIG_OK && (!(body = val_map_new(1))
-                         || val_map_set_take(body, "items", 5, val_ref(items))
-                                != MIG_OK))
-        st = MIG_ENOMEM;
-    val_unref(items);
-    st = answer_json(s, resp, st, body);
-    val_unref(body);
-    return st;
+    return answer_items(s, resp, st, -1, items);
 }
 
 static const api_opt_t create_opts[] = {

@@ -201,7 +201,7 @@ mig_status_t val_from_json(src_t *src, diag_list_t *diags, val_t **out);
 
 enum {
     VAL_JSON_PRETTY = 1u << 0,  /* two-space indent, one item a line */
-    VAL_JSON_ASCII = 1u << 1,   /* \uXXXX escapes for everything non-ASCII */
+    VAL_JSON_ASCII = 1u << 1,   /* non-ASCII as \u and 4 hex digits */
     /* A secret as {"$secret": RECIPE} (its sources, never its bytes), for
      * the state store, which reads it back sealed (val_secret_unseal);
      * without the flag a secret is written "***". */

@@ -547,7 +547,7 @@ static void check_foreach(chk_t *k, const ast_node_t *n)
     if (n->u.foreach.after)
         val_unref(check_expr_want(k, n->u.foreach.after, ACTION_T(STRING)
                                   | ACTION_T(LIST) | ACTION_T(NULL),
-                                  "the names of the items it waits for"));
+                                  "'after' (the names each item waits for)"));
     check_block(k, &n->u.foreach.body, false);
     pop_scope(k, s);
 }

@@ -123,6 +123,38 @@ static void print_tally(const char *head, const val_t *tally)
     }
 }
 
+/* The dependency kinds. A tool that requires a later tool of the list is
+ * repairable: the plan's `after tool.requires` starts that one first, and
+ * no strategy is asked (the "dependency" fault, under DEP_ORDERED). One
+ * that requires a tool nobody migrates (BAD_GHOST, expected "bad") or a
+ * tool that failed (expected "dependency") must fail with
+ * adapt.resolve_dependency's own reason: each is its own row, and its
+ * message is judged too. */
+#define DEP_ORDERED "dependency (on a later tool of the list, started " \
+                    "first by `after`)"
+
+static const struct dep_kind {
+    const char *why;            /* expected.json's "why" */
+    const char *label;          /* its row in the table */
+    const char *message;        /* how the item's error must start */
+} dep_kinds[] = {
+    { "bad", "MissingDependency (requires a tool nobody migrates)",
+      "missing, and not among the items of this foreach: " },
+    { "dependency", "MissingDependency (requires a tool that failed)",
+      "its dependency '" },
+};
+
+/* The dependency kind of a tool expected to fail with CLS for WHY, or
+ * NULL. */
+static const struct dep_kind *dep_kind_of(const char *cls, const char *why)
+{
+    for (size_t k = 0; strcmp(cls, "MissingDependency") == 0
+                       && k < sizeof dep_kinds / sizeof *dep_kinds; k++)
+        if (strcmp(dep_kinds[k].why, why) == 0)
+            return &dep_kinds[k];
+    return NULL;
+}
+
 static long count_of(val_t *counts, const char *kind)
 {
     val_t *n = val_map_get(counts, kind, strlen(kind));
@@ -224,18 +256,28 @@ int main(int argc, char **argv)
             }
         } else {
             const char *want = val_get_str(val_map_get(x, "fails", 5), NULL);
-            ok = got && strcmp(got, want) == 0;
+            const struct dep_kind *dk = dep_kind_of(want, val_get_str(
+                val_map_get(x, "why", 3), NULL));
+            const char *msg = fail ? val_get_str(val_map_get(fail, "message",
+                                                             7), NULL) : "";
+            ok = got && strcmp(got, want) == 0
+                 && (!dk || strncmp(msg, dk->message,
+                                    strlen(dk->message)) == 0);
             wrong += !got;
             if (!ok)
-                snprintf(why, sizeof why, "should fail with %s, %s%s", want,
+                snprintf(why, sizeof why, "should fail with %s%s%s, %s%s%s%s",
+                         want, dk ? ": " : "", dk ? dk->message : "",
                          got ? "failed with " : "did not fail",
-                         got ? got : "");
+                         got ? got : "", got ? ": " : "", got ? msg : "");
             hopeless++;
             reported += ok;
-            tally(by_class, want, ok);
+            tally(by_class, dk ? dk->label : want, ok);
         }
-        for (size_t j = 0; want_file && j < val_len(faults); j++)
-            tally(by_fault, val_get_str(val_list_get(faults, j), NULL), ok);
+        for (size_t j = 0; want_file && j < val_len(faults); j++) {
+            const char *fault = val_get_str(val_list_get(faults, j), NULL);
+            tally(by_fault, strcmp(fault, "dependency") == 0 ? DEP_ORDERED
+                                                             : fault, ok);
+        }
         if (!ok && misses++ < MAX_MISSES)
             fprintf(stderr, "miss: %s: %s\n", name, why);
     }
@@ -253,7 +295,8 @@ int main(int argc, char **argv)
     printf("| wrong repairs (a result other than the expected one, or a "
            "success that should have failed) | %zu | |\n", wrong);
     print_tally("mismatch (repairable tools) | tools | recovered", by_fault);
-    print_tally("unrepairable, by class | tools | reported", by_class);
+    print_tally("unrepairable, by class (the dependency kinds by reason) "
+                "| tools | reported", by_class);
     printf("\n| event | count |\n| --- | ---: |\n");
     static const char *const kinds[] = {
         "injected Transient", "injected Timeout", "retry-wait", "recover",

@@ -567,21 +567,22 @@ void sched_after(task_t *t, const val_t *on, const char *by)
  * item that goes by a name V gives (a string, a list of strings, or null
  * for none; names no item goes by are left to the item's own calls).
  * NAMES maps a name to its first item, SAME each item to the next one of
- * the same name. Returns NULL, or what V should have been. */
-static const char *order_item(loop_t *l, size_t i, const val_t *v,
-                              const val_t *names, const size_t *same,
-                              bool *oom)
+ * the same name. Returns NULL, or the value that is no name (V, or an
+ * element of V). */
+static const val_t *order_item(loop_t *l, size_t i, const val_t *v,
+                               const val_t *names, const size_t *same,
+                               bool *oom)
 {
     val_type_t ty = val_type(v);
     if (ty == VAL_NULL)
         return NULL;
     if (ty != VAL_STRING && ty != VAL_LIST)
-        return "a name or a list of names";
+        return v;
     size_t n = ty == VAL_LIST ? val_len(v) : 1;
     for (size_t k = 0; k < n; k++) {
         const val_t *x = ty == VAL_LIST ? val_list_get(v, k) : v;
         if (val_type(x) != VAL_STRING)
-            return "a list of names (strings)";
+            return x;
         size_t len;
         const char *name = val_get_str(x, &len);
         val_t *first = val_map_get(names, name, len);
@@ -595,24 +596,33 @@ static const char *order_item(loop_t *l, size_t i, const val_t *v,
     return NULL;
 }
 
-/* Fails L's loop, which has started no item, with CLS and the message
- * FMT; frees L. */
-static bool order_fails(loop_t *l, const char *cls, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Fails L's loop, which has started no item, with InvalidConfig and the
+ * message FMT after the place of its `after` ("plan.mig:4:40: "), or
+ * with "out of memory" when FMT is NULL; frees L. */
+static bool order_fails(loop_t *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
-static bool order_fails(loop_t *l, const char *cls, const char *fmt, ...)
+static bool order_fails(loop_t *l, const char *fmt, ...)
 {
-    char buf[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
     task_t *t = l->t;
     uint32_t n = l->node;
-    if (strcmp(cls, "Permanent") == 0)
-        t->run->fatal = true;           /* out of memory */
+    const src_span_t *at = &graph_node_ast(t->run->g, n)->u.foreach.after->span;
+    char buf[2048];
+    if (fmt) {
+        int len = snprintf(buf, sizeof buf, "%s:%u:%u: ", t->run->src->name,
+                           at->line, at->col);
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(buf + len, sizeof buf - (size_t)len, fmt, ap);
+        va_end(ap);
+    }
     loop_free(l);
-    task_fail(t, n, cls, "%s", buf);
+    if (!fmt) {
+        t->run->fatal = true;
+        task_fail(t, n, "Permanent", "out of memory");
+    } else {
+        task_fail(t, n, "InvalidConfig", "%s", buf);
+    }
     return false;
 }
 
@@ -654,7 +664,7 @@ static bool loop_order(loop_t *l)
         oom = val_map_set_take(names, name, strlen(name),
                                val_int((int64_t)i)) != MIG_OK;
     }
-    const char *bad = NULL;
+    const val_t *bad = NULL;
     val_t *v = NULL;
     size_t i = 0;
     for (; !oom && !bad && i < len; i++) {
@@ -677,7 +687,7 @@ static bool loop_order(loop_t *l)
     free(same);
     if (oom) {
         val_unref(v);
-        return order_fails(l, "Permanent", "out of memory");
+        return order_fails(l, NULL);
     }
     if (i < len && !bad) {
         loop_free(l);
@@ -686,10 +696,13 @@ static bool loop_order(loop_t *l)
     if (bad) {
         char key[256];
         item_key(l, i - 1, key);
-        const char *found = val_type_name(val_type(v));
+        bool in_list = bad != v;
+        const char *found = val_type_name(val_type(bad));
         val_unref(v);
-        return order_fails(l, "InvalidConfig", "after needs %s for each "
-                           "item, found %s for item %s", bad, found, key);
+        return order_fails(l, "after gives the names each item waits for (a "
+                           "name, a list of names or null), found %sa %s for "
+                           "item %s", in_list ? "a list holding " : "", found,
+                           key);
     }
     size_t *cycle = NULL, n_cycle = 0;
     mig_status_t st = sched_order_seal(l->order, &cycle, &n_cycle);
@@ -702,13 +715,13 @@ static bool loop_order(loop_t *l)
         char *text = ok ? strdup(b.data) : NULL;
         strbuf_free(&b);
         if (!text)
-            return order_fails(l, "Permanent", "out of memory");
-        order_fails(l, "InvalidConfig", "the items wait for one another in "
-                    "a cycle (after): %s", text);
+            return order_fails(l, NULL);
+        order_fails(l, "the items wait for one another in a cycle: %s "
+                    "(each waits for the next)", text);
         free(text);
         return false;
     }
     if (st != MIG_OK)
-        return order_fails(l, "Permanent", "out of memory");
+        return order_fails(l, NULL);
     return true;
 }

@@ -673,7 +673,4 @@ size_t sched_order_take(sched_order_t *o);
  * may start once their other items have ended. Called once per item. */
 void sched_order_ended(sched_order_t *o, size_t item);
 
-/* The items ITEM waits for (*N of them, with duplicates), or NULL. */
-const size_t *sched_order_on(const sched_order_t *o, size_t item, size_t *n);
-
 #endif

@@ -206,10 +206,3 @@ void sched_order_ended(sched_order_t *o, size_t item)
         if (!--o->blockers[o->by[k]])
             heap_push(o, o->by[k]);
 }
-
-const size_t *sched_order_on(const sched_order_t *o, size_t item,
-                             size_t *n)
-{
-    *n = o->from[item + 1] - o->from[item];
-    return *n ? o->on + o->from[item] : NULL;
-}

@@ -711,14 +711,12 @@ static bool loop_order(loop_t *l)
         strbuf_init(&b);
         cycle_text(l, cycle, n_cycle, &b);
         free(cycle);
-        bool ok = !b.oom;
-        char *text = ok ? strdup(b.data) : NULL;
+        if (b.oom)
+            order_fails(l, NULL);
+        else
+            order_fails(l, "the items wait for one another in a cycle: %s "
+                        "(each waits for the next)", b.data);
         strbuf_free(&b);
-        if (!text)
-            return order_fails(l, NULL);
-        order_fails(l, "the items wait for one another in a cycle: %s "
-                    "(each waits for the next)", text);
-        free(text);
         return false;
     }
     if (st != MIG_OK)

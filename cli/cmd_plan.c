@@ -135,6 +135,8 @@ static void print_foreach(const val_t *m, int depth)
         fputs(", parallel ", stdout);
         print_known(m, "parallel");
     }
+    if (str(m, "after"))
+        printf(", after %s", str(m, "after"));
     if (str(m, "tolerate"))
         printf(", tolerate %s", str(m, "tolerate"));
     val_t *tolerated = val_map_get(m, "tolerated", 9);

@@ -281,6 +281,10 @@ static void group_head(bpmn_t *b, uint32_t owner, int depth)
             strbuf_puts(b->out, " parallel ");
             bpmn_put_source(b, &a->u.foreach.parallel->span);
         }
+        if (a->u.foreach.after) {
+            strbuf_puts(b->out, " after ");
+            bpmn_put_source(b, &a->u.foreach.after->span);
+        }
         if (a->u.foreach.tolerate) {
             strbuf_puts(b->out, " tolerate ");
             bpmn_put_source(b, &a->u.foreach.tolerate->span);

@@ -64,7 +64,7 @@ static const pspec_t let_spec[] = {
 static const pspec_t if_spec[] = { REQ("condition", P_EXPR), END };
 static const pspec_t foreach_spec[] = {
     REQ("variable", P_NAME), REQ("iterable", P_EXPR), OPT("parallel", P_EXPR),
-    OPT("tolerate", P_TOLERANCE), END };
+    OPT("after", P_EXPR), OPT("tolerate", P_TOLERANCE), END };
 static const pspec_t retry_spec[] = {
     REQ("attempts", P_EXPR), OPT("backoff", P_BACKOFF),
     WORDS("jitter", false, jitters), OPT("timeout", P_EXPR),
@@ -376,6 +376,7 @@ static void print_foreach(imp_t *im, uint32_t i, const val_t *p, int depth)
     strbuf_printf(im->out, "foreach %s in ", pstr(p, "variable"));
     imp_put_text(im, pstr(p, "iterable"));
     put_clause(im, p, "parallel", "parallel");
+    put_clause(im, p, "after", "after");
     put_clause(im, p, "tolerate", "tolerate");
     imp_block(im, i, MGRAPH_GROUP_FOREACH, depth);
 }

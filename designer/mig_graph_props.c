@@ -163,6 +163,7 @@ static void props_foreach(strbuf_t *b, const graph_t *g, const ast_node_t *n,
     put_name(b, first, "variable", n->u.foreach.var.name);
     put_text(b, g, first, "iterable", n->u.foreach.iterable);
     put_text(b, g, first, "parallel", n->u.foreach.parallel);
+    put_text(b, g, first, "after", n->u.foreach.after);
     const ast_node_t *t = n->u.foreach.tolerate;
     if (t) {
         /* "5%" or "2": the number as written, then its '%' */

@@ -492,6 +492,10 @@ static void dump_stmt(strbuf_t *b, const ast_node_t *n, int depth)
             strbuf_puts(b, " parallel ");
             dump_expr(b, n->u.foreach.parallel);
         }
+        if (n->u.foreach.after) {
+            strbuf_puts(b, " after ");
+            dump_expr(b, n->u.foreach.after);
+        }
         if (n->u.foreach.tolerate) {
             strbuf_puts(b, " tolerate ");
             dump_expr(b, n->u.foreach.tolerate);

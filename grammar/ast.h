@@ -161,6 +161,9 @@ struct ast_node {
             ast_ident_t var;
             ast_node_t *iterable;
             ast_node_t *parallel;   /* or NULL: one item at a time */
+            /* after NAMES: per item, the names of the items it waits for
+             * (a name or a list of names), or NULL: list order */
+            ast_node_t *after;
             /* tolerate N / tolerate N%: a NUMBER node (its span the number
              * alone), or NULL: no item may fail */
             const ast_node_t *tolerate;

@@ -72,7 +72,7 @@ static const struct {
       "tolerate takes a plain number: a count of items (tolerate 2) or a "
       "share of them (tolerate 5%)" },
     { KW_TOLERATE, NUMBER, "after the tolerance",
-      "foreach ITEM in LIST parallel N tolerate N% { ... }" },
+      "foreach ITEM in LIST parallel N after NAMES tolerate N% { ... }" },
     { ANY, KW_BREAKER, "after 'breaker'",
       "a breaker names an action and its settings: "
       "breaker \"registry.put\" { failures: 5, cooldown: 30s }" },

@@ -95,7 +95,7 @@ static void mig_yyerror(MIG_YYLTYPE *loc, parse_ctx_t *ctx, const char *msg);
 %token INTERP_BEGIN "${" INTERP_END "} of ${"
 
 %type <node> Stmt Hook Decision If Step StepClauses Retry RetryClauses
-%type <node> Foreach ForeachHead
+%type <node> Foreach ForeachOrder ForeachHead
 %type <node> Recover Handler Callee Call Expr Postfix Primary String StrParts
 %type <list> Stmts Block Assigns ExprList Exprs
 %type <idents> IdentList ClassList
@@ -265,23 +265,29 @@ StepClauses:
 |   StepClauses KW_WHEN Expr        { $$ = $1; if (!parse_set_clause(ctx, &$$->u.step.when, $3, "when", &@2)) YYABORT; }
 ;
 
-/* foreach VAR in LIST [parallel N] [tolerate N | tolerate N%] { ... }:
- * the tolerance is a plain number, so its '%' is never the operator. */
+/* foreach VAR in LIST [parallel N] [after NAMES] [tolerate N | tolerate N%]
+ * { ... }: the tolerance is a plain number, so its '%' is never the
+ * operator; NAMES is an expression evaluated per item (docs/language.md). */
 Foreach:
-    ForeachHead Block                   { $$ = $1; $$->span = @$; $$->u.foreach.body = $2; }
-|   ForeachHead KW_TOLERATE NUMBER Block {
+    ForeachOrder Block                   { $$ = $1; $$->span = @$; $$->u.foreach.body = $2; }
+|   ForeachOrder KW_TOLERATE NUMBER Block {
         $$ = $1;
         $$->span = @$;
         $$->u.foreach.tolerate = $3;
         $$->u.foreach.body = $4;
     }
-|   ForeachHead KW_TOLERATE NUMBER '%' Block {
+|   ForeachOrder KW_TOLERATE NUMBER '%' Block {
         $$ = $1;
         $$->span = @$;
         $$->u.foreach.tolerate = $3;
         $$->u.foreach.tolerate_percent = true;
         $$->u.foreach.body = $5;
     }
+;
+
+ForeachOrder:
+    ForeachHead
+|   ForeachHead KW_AFTER Expr           { $$ = $1; $$->u.foreach.after = $3; }
 ;
 
 ForeachHead:

@@ -543,6 +543,11 @@ static void check_foreach(chk_t *k, const ast_node_t *n)
                                   "the number of items run at once"));
     cscope_t *s = push_scope(k, true);
     check_bind(k, &n->u.foreach.var, CN_VAR, ACTION_T_ANY);
+    /* after NAMES: evaluated per item, with the item bound */
+    if (n->u.foreach.after)
+        val_unref(check_expr_want(k, n->u.foreach.after, ACTION_T(STRING)
+                                  | ACTION_T(LIST) | ACTION_T(NULL),
+                                  "'after' (the names each item waits for)"));
     check_block(k, &n->u.foreach.body, false);
     pop_scope(k, s);
 }

@@ -103,7 +103,7 @@ static bool continues(const fmt_t *f, const token_t *t)
 static bool clause_word(const fmt_t *f, const token_t *t)
 {
     static const char *const words[] = { "undo", "timeout", "when", "backoff",
-        "jitter", "deadline", "parallel", "tolerate", "and", "or", "+",
+        "jitter", "deadline", "parallel", "after", "tolerate", "and", "or", "+",
         "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "." };
     for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
         if (is(f, t, words[i]))

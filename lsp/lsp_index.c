@@ -286,6 +286,7 @@ static void walk_stmt(walk_t *w, const ast_node_t *s)
             walk_expr(w, s->u.foreach.iterable);
             walk_expr(w, s->u.foreach.parallel);
             add(w, LSP_KIND_VAR, &s->u.foreach.var, true, -1, s);
+            walk_expr(w, s->u.foreach.after);   /* the item is bound */
         }
         walk_body(w, &s->u.foreach.body);
         break;

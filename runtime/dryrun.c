@@ -270,6 +270,8 @@ static void dry_foreach(dry_t *d, uint32_t n, eval_env_t *env, val_t *m)
     dry_put(d, m, "over", span_text(d, &f->u.foreach.iterable->span));
     if (f->u.foreach.parallel)
         put_expr(d, m, "parallel", f->u.foreach.parallel, env);
+    if (f->u.foreach.after)     /* per item: as written */
+        dry_put(d, m, "after", span_text(d, &f->u.foreach.after->span));
     if (f->u.foreach.tolerate) {
         /* "5%" or "2", as written */
         const src_span_t *t = &f->u.foreach.tolerate->span;

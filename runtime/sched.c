@@ -152,6 +152,12 @@ void task_fail(task_t *t, uint32_t n, const char *cls, const char *fmt, ...)
 
 val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e)
 {
+    return sched_eval_in(t, n, e, t->env);
+}
+
+val_t *sched_eval_in(task_t *t, uint32_t n, const ast_node_t *e,
+                     eval_env_t *env)
+{
     diag_list_t d;
     diag_list_init(&d);
     val_t *v = NULL;
@@ -161,7 +167,7 @@ val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e)
     t->run->evaluating = t;
     t->run->eval_node = n;
     t->run->eval_item = t->item;
-    mig_status_t st = eval_expr(e, t->env, t->run->src, &d, &v);
+    mig_status_t st = eval_expr(e, env, t->run->src, &d, &v);
     t->run->eval_node = GRAPH_NONE;
     t->run->eval_item = NULL;
     t->run->evaluating = was;

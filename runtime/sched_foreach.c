@@ -1,10 +1,13 @@
 /* sched_foreach.c: foreach loops (sched_int.h, foreach_start): items
- * start in order while fewer than `parallel` run; each is a task of its
+ * start in order while fewer than `parallel` run (under `after NAMES`,
+ * an item starts once the items it names have ended: sched_order.c;
+ * loop_order); each is a task of its
  * own with its key ("2", "2/0" when nested); a failed item fails the loop
  * unless `tolerate` allows it; a skipped one is recorded. An item may
  * wait for other items of its loop to run first (sched_after, the
  * decision of adapt.resolve_dependency): they start at once, out of
  * order, and the waiting item goes on when they have ended. */
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -43,9 +46,11 @@ typedef struct loop {
     waiter_t *waiters;
     size_t n_waiters;
     bool queued_counted;        /* its items are in run->items_queued */
+    sched_order_t *order;       /* `after NAMES`, or NULL: list order */
 } loop_t;
 
 static void loop_pump(loop_t *l);
+static bool loop_order(loop_t *l);
 static void wake_waiters(loop_t *l);
 static void waiter_clear(struct waiter *w);
 
@@ -67,6 +72,8 @@ static void item_done(task_t *c)
     r->items_in_flight--;
     l->state[c->index] = c->end == TASK_OK ? ITEM_OK
         : c->end == TASK_SKIPPED ? ITEM_SKIPPED : ITEM_FAILED;
+    if (l->order)
+        sched_order_ended(l->order, c->index);
     if (c->end == TASK_SKIPPED) {
         r->n_skipped++;
         store_step_t st = { .node = graph_node_id(r->g, l->node),
@@ -120,6 +127,7 @@ static void loop_free(loop_t *l)
     free(l->waiters);
     free(l->state);
     val_unref(l->resolved);
+    sched_order_free(l->order);
     free(l);
 }
 
@@ -158,6 +166,8 @@ static bool start_item(loop_t *l, size_t i)
     if (item_was_skipped(r, l->node, key)) {
         l->state[i] = ITEM_SKIPPED;
         r->n_skipped++;
+        if (l->order)
+            sched_order_ended(l->order, i);
         return true;
     }
     eval_env_t *env = eval_env_new(t->env);
@@ -179,7 +189,9 @@ static bool start_item(loop_t *l, size_t i)
     return true;
 }
 
-/* Starts items while there is room; ends the loop when all are done. */
+/* Starts items while there is room; ends the loop when all are done.
+ * L->next counts the items taken: in list order, or under `after` the
+ * first free one (sched_order_take). */
 static void loop_pump(loop_t *l)
 {
     task_t *t = l->t;
@@ -192,7 +204,10 @@ static void loop_pump(loop_t *l)
         if (l->failed || r->stopping || r->fatal
             || l->next >= val_len(l->items) || l->in_flight >= l->limit)
             break;
-        size_t i = l->next++;
+        size_t i = l->order ? sched_order_take(l->order) : l->next;
+        if (i == SIZE_MAX)
+            break;              /* every item left waits for one running */
+        l->next++;
         r->items_queued--;
         if (l->state[i] == ITEM_PENDING && !start_item(l, i))
             break;
@@ -200,6 +215,9 @@ static void loop_pump(loop_t *l)
     l->pumping = false;
     bool more = !l->failed && !r->stopping && !r->fatal
         && l->next < val_len(l->items);
+    /* No cycle (loop_order), so an item left waits only for items that
+     * run or can start. */
+    assert(l->in_flight || !more || r->fatal);
     if (l->in_flight || more)
         return;
     /* Every item has ended. */
@@ -282,6 +300,8 @@ void foreach_start(task_t *t, uint32_t n)
         l->allowed = f->u.foreach.tolerate_percent
             ? (size_t)floor(v / 100.0 * (double)val_len(items)) : (size_t)v;
     }
+    if (f->u.foreach.after && !loop_order(l))
+        return;
     t->waiting = true;
     r->items_queued += (int64_t)len;
     l->queued_counted = true;
@@ -539,4 +559,167 @@ void sched_after(task_t *t, const val_t *on, const char *by)
     free(idx);
     strbuf_free(&missing);
     strbuf_free(&why);
+}
+
+/* ---- after NAMES: the order of the items (sched_order.c) ------------------ */
+
+/* Adds the pairs of item I of L, whose `after` gave V: I waits for every
+ * item that goes by a name V gives (a string, a list of strings, or null
+ * for none; names no item goes by are left to the item's own calls).
+ * NAMES maps a name to its first item, SAME each item to the next one of
+ * the same name. Returns NULL, or the value that is no name (V, or an
+ * element of V). */
+static const val_t *order_item(loop_t *l, size_t i, const val_t *v,
+                               const val_t *names, const size_t *same,
+                               bool *oom)
+{
+    val_type_t ty = val_type(v);
+    if (ty == VAL_NULL)
+        return NULL;
+    if (ty != VAL_STRING && ty != VAL_LIST)
+        return v;
+    size_t n = ty == VAL_LIST ? val_len(v) : 1;
+    for (size_t k = 0; k < n; k++) {
+        const val_t *x = ty == VAL_LIST ? val_list_get(v, k) : v;
+        if (val_type(x) != VAL_STRING)
+            return x;
+        size_t len;
+        const char *name = val_get_str(x, &len);
+        val_t *first = val_map_get(names, name, len);
+        for (size_t j = first ? (size_t)val_get_int(first) : SIZE_MAX;
+             j != SIZE_MAX; j = same[j])
+            if (!sched_order_wait(l->order, i, j)) {
+                *oom = true;
+                return NULL;
+            }
+    }
+    return NULL;
+}
+
+/* Fails L's loop, which has started no item, with InvalidConfig and the
+ * message FMT after the place of its `after` ("plan.mig:4:40: "), or
+ * with "out of memory" when FMT is NULL; frees L. */
+static bool order_fails(loop_t *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static bool order_fails(loop_t *l, const char *fmt, ...)
+{
+    task_t *t = l->t;
+    uint32_t n = l->node;
+    const src_span_t *at = &graph_node_ast(t->run->g, n)->u.foreach.after->span;
+    char buf[2048];
+    if (fmt) {
+        int len = snprintf(buf, sizeof buf, "%s:%u:%u: ", t->run->src->name,
+                           at->line, at->col);
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(buf + len, sizeof buf - (size_t)len, fmt, ap);
+        va_end(ap);
+    }
+    loop_free(l);
+    if (!fmt) {
+        t->run->fatal = true;
+        task_fail(t, n, "Permanent", "out of memory");
+    } else {
+        task_fail(t, n, "InvalidConfig", "%s", buf);
+    }
+    return false;
+}
+
+/* "a -> b -> a": the names of the N items of CYCLE, the first again. */
+static void cycle_text(const loop_t *l, const size_t *cycle, size_t n,
+                       strbuf_t *b)
+{
+    for (size_t k = 0; k <= n; k++) {
+        const char *name = item_name(l, cycle[k % n], "name");
+        strbuf_printf(b, "%s%s", k ? " -> " : "", name ? name : "?");
+    }
+}
+
+/* Evaluates L's `after` for each item, with the loop's variable bound to
+ * it, when the loop starts; builds L->order, so that an item starts once
+ * the items it names have ended. False, with the loop failed and freed,
+ * when a value is not names (InvalidConfig), the items wait for one
+ * another in a cycle (InvalidConfig, naming it) or memory runs out. */
+static bool loop_order(loop_t *l)
+{
+    task_t *t = l->t;
+    run_t *r = t->run;
+    const ast_node_t *f = graph_node_ast(r->g, l->node);
+    size_t len = val_len(l->items);
+    val_t *names = val_map_new(len);
+    size_t *same = malloc((len ? len : 1) * sizeof(*same));
+    eval_env_t *env = eval_env_new(t->env);
+    l->order = sched_order_new(len);
+    bool oom = !names || !same || !env || !l->order;
+    /* Backwards, so that each name's chain is in list order. */
+    for (size_t i = len; !oom && i-- > 0;) {
+        const char *name = item_name(l, i, "name");
+        same[i] = SIZE_MAX;
+        if (!name)
+            continue;
+        val_t *at = val_map_get(names, name, strlen(name));
+        if (at)
+            same[i] = (size_t)val_get_int(at);
+        oom = val_map_set_take(names, name, strlen(name),
+                               val_int((int64_t)i)) != MIG_OK;
+    }
+    const val_t *bad = NULL;
+    val_t *v = NULL;
+    size_t i = 0;
+    for (; !oom && !bad && i < len; i++) {
+        if (eval_env_set(env, f->u.foreach.var.name,
+                         val_list_get(l->items, i)) != MIG_OK) {
+            oom = true;
+            break;
+        }
+        v = sched_eval_in(t, l->node, f->u.foreach.after, env);
+        if (!v)
+            break;              /* sched_eval_in failed the loop's task */
+        bad = order_item(l, i, v, names, same, &oom);
+        if (!bad) {
+            val_unref(v);
+            v = NULL;
+        }
+    }
+    eval_env_free(env);
+    val_unref(names);
+    free(same);
+    if (oom) {
+        val_unref(v);
+        return order_fails(l, NULL);
+    }
+    if (i < len && !bad) {
+        loop_free(l);
+        return false;
+    }
+    if (bad) {
+        char key[256];
+        item_key(l, i - 1, key);
+        bool in_list = bad != v;
+        const char *found = val_type_name(val_type(bad));
+        val_unref(v);
+        return order_fails(l, "after gives the names each item waits for (a "
+                           "name, a list of names or null), found %sa %s for "
+                           "item %s", in_list ? "a list holding " : "", found,
+                           key);
+    }
+    size_t *cycle = NULL, n_cycle = 0;
+    mig_status_t st = sched_order_seal(l->order, &cycle, &n_cycle);
+    if (st == MIG_EINVALID) {
+        strbuf_t b;
+        strbuf_init(&b);
+        cycle_text(l, cycle, n_cycle, &b);
+        free(cycle);
+        if (b.oom)
+            order_fails(l, NULL);
+        else
+            order_fails(l, "the items wait for one another in a cycle: %s "
+                        "(each waits for the next)", b.data);
+        strbuf_free(&b);
+        return false;
+    }
+    if (st != MIG_OK)
+        return order_fails(l, NULL);
+    return true;
 }

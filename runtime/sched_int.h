@@ -205,6 +205,11 @@ void sched_log_lines(run_t *r, const action_ctx_t *ctx, uint32_t n,
  * and hint. */
 val_t *sched_eval(task_t *t, uint32_t n, const ast_node_t *e);
 
+/* sched_eval in ENV (below T's scope) instead of T's scope: a foreach's
+ * `after`, evaluated per item before the item's task exists. */
+val_t *sched_eval_in(task_t *t, uint32_t n, const ast_node_t *e,
+                     eval_env_t *env);
+
 /* ---- sched_paths.c ---------------------------------------------------------- */
 
 /* Before the call of ROW with ARGS by step N of T changes anything: every
@@ -636,5 +641,36 @@ mig_status_t sched_group_close(sched_group_t *g);
  * run_crash_points in runtime.h. */
 void sched_crash_point(const char *where);
 
+
+/* ---- sched_order.c: the order of a foreach's items under `after` ---------- */
+
+/* Which items of a loop of N wait for which, and which may start next. */
+typedef struct sched_order sched_order_t;
+
+/* A new order of N items, none waiting; NULL when out of memory. */
+sched_order_t *sched_order_new(size_t n);
+void sched_order_free(sched_order_t *o);
+
+/* Item ITEM waits for item ON to end before it starts. Pairs are added in
+ * list order of ITEM (never a lower ITEM after a higher one), before
+ * sched_order_seal; the same pair twice is allowed. False when out of
+ * memory. */
+bool sched_order_wait(sched_order_t *o, size_t item, size_t on);
+
+/* Ends the adding: MIG_OK, or MIG_EINVALID when items wait for one
+ * another in a cycle (*CYCLE, the caller frees it, gets the N_CYCLE items
+ * of one, each waiting for the next and the last for the first), or
+ * MIG_ENOMEM. */
+mig_status_t sched_order_seal(sched_order_t *o, size_t **cycle,
+                              size_t *n_cycle);
+
+/* The first item in list order, among those not taken yet, whose items
+ * waited for have all ended (sched_order_ended), taken now; SIZE_MAX when
+ * none is free yet. Each item is taken once. */
+size_t sched_order_take(sched_order_t *o);
+
+/* Item ITEM has ended (done, failed or skipped): the items waiting for it
+ * may start once their other items have ended. Called once per item. */
+void sched_order_ended(sched_order_t *o, size_t item);
 
 #endif

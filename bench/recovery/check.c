@@ -16,6 +16,7 @@
  * Exit status: 0 when at least AIM_RECOVERED (95%) of the repairable
  * tools were recovered, every other one was reported, and no repair was
  * wrong; 1 when not; 2 when it could not judge. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,79 @@ static void print_tally(const char *head, const val_t *tally)
     }
 }
 
+/* The dependency kinds. A tool that requires a later tool of the list is
+ * repairable: the plan's `after tool.requires` starts that one first, and
+ * no strategy is asked (the "dependency" fault, under DEP_ORDERED). One
+ * that requires a tool nobody migrates (BAD_GHOST, expected "bad") or a
+ * tool that failed (expected "dependency") must fail with a reason of
+ * adapt.resolve_dependency that is true of it (dep_reason_true): each is
+ * its own row. */
+#define DEP_ORDERED "dependency (on a later tool of the list, started " \
+                    "first by `after`)"
+
+static const struct dep_kind {
+    const char *why;            /* expected.json's "why" */
+    const char *label;          /* its row in the table */
+} dep_kinds[] = {
+    { "bad", "MissingDependency (requires a tool nobody migrates)" },
+    { "dependency", "MissingDependency (requires a tool that failed)" },
+};
+
+/* The dependency kind of a tool expected to fail with CLS for WHY, or
+ * NULL. */
+static const struct dep_kind *dep_kind_of(const char *cls, const char *why)
+{
+    for (size_t k = 0; strcmp(cls, "MissingDependency") == 0
+                       && k < sizeof dep_kinds / sizeof *dep_kinds; k++)
+        if (strcmp(dep_kinds[k].why, why) == 0)
+            return &dep_kinds[k];
+    return NULL;
+}
+
+/* Whether a name of the list REQUIRES is NAME (LEN bytes). */
+static bool requires_name(const val_t *requires, const char *name, size_t len)
+{
+    for (size_t i = 0; i < val_len(requires); i++) {
+        size_t n;
+        const char *r = val_get_str(val_list_get(requires, i), &n);
+        if (r && n == len && memcmp(r, name, len) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Whether MSG, the reason a tool that requires REQUIRES failed, is one
+ * of adapt.resolve_dependency's and true of it (docs/recovery.md): "its
+ * dependency 'NAME' (item I) failed in this run" for a required NAME that
+ * DOOMED (name -> whether it must fail) says must fail, or "missing, and
+ * not among the items of this foreach: A, B" for required names that no
+ * tool of the list goes by. A tool with both may give either, by the
+ * order of its names. */
+static bool dep_reason_true(const char *msg, const val_t *requires,
+                            const val_t *doomed)
+{
+    static const char dep[] = "its dependency '";
+    static const char missing[] = "missing, and not among the items of "
+                                  "this foreach: ";
+    if (strncmp(msg, dep, sizeof dep - 1) == 0) {
+        const char *name = msg + sizeof dep - 1, *end = strchr(name, '\'');
+        val_t *d = end ? val_map_get(doomed, name, (size_t)(end - name)) : NULL;
+        return d && val_get_bool(d)
+               && requires_name(requires, name, (size_t)(end - name))
+               && strstr(end, " failed in this run");
+    }
+    if (strncmp(msg, missing, sizeof missing - 1) != 0)
+        return false;
+    for (const char *p = msg + sizeof missing - 1; *p;) {
+        size_t len = strcspn(p, ",");
+        if (!requires_name(requires, p, len) || val_map_get(doomed, p, len))
+            return false;
+        p += len;
+        p += strspn(p, ", ");
+    }
+    return true;
+}
+
 static long count_of(val_t *counts, const char *kind)
 {
     val_t *n = val_map_get(counts, kind, strlen(kind));
@@ -184,7 +258,17 @@ int main(int argc, char **argv)
     if (!tools || val_type(tools) != VAL_LIST)
         die("cannot read the legacy tools", path);
     check_renames(tools, expected, path);
-    val_unref(tools);
+    /* name -> whether the tool must fail, for dep_reason_true */
+    val_t *doomed = val_map_new(val_len(expected));
+    for (size_t i = 0; doomed && i < val_len(expected); i++) {
+        val_t *x = val_list_get(expected, i);
+        const char *name = val_get_str(val_map_get(x, "name", 4), NULL);
+        if (val_map_set_take(doomed, name, strlen(name), val_bool(
+                val_map_get(x, "fails", 5) != NULL)) != MIG_OK)
+            die("out of memory", path);
+    }
+    if (!doomed)
+        die("out of memory", path);
     val_t *counts = val_map_new(16);
     val_t *failed = item_failures(argv[2], counts);
     /* Per fault kind: tools that have it, and those recovered. */
@@ -224,18 +308,28 @@ int main(int argc, char **argv)
             }
         } else {
             const char *want = val_get_str(val_map_get(x, "fails", 5), NULL);
-            ok = got && strcmp(got, want) == 0;
+            const struct dep_kind *dk = dep_kind_of(want, val_get_str(
+                val_map_get(x, "why", 3), NULL));
+            const char *msg = fail ? val_get_str(val_map_get(fail, "message",
+                                                             7), NULL) : "";
+            ok = got && strcmp(got, want) == 0
+                 && (!dk || dep_reason_true(msg, val_map_get(
+                         val_list_get(tools, i), "requires", 8), doomed));
             wrong += !got;
             if (!ok)
-                snprintf(why, sizeof why, "should fail with %s, %s%s", want,
+                snprintf(why, sizeof why, "should fail with %s%s, %s%s%s%s",
+                         want, dk ? " and a true reason" : "",
                          got ? "failed with " : "did not fail",
-                         got ? got : "");
+                         got ? got : "", got ? ": " : "", got ? msg : "");
             hopeless++;
             reported += ok;
-            tally(by_class, want, ok);
+            tally(by_class, dk ? dk->label : want, ok);
         }
-        for (size_t j = 0; want_file && j < val_len(faults); j++)
-            tally(by_fault, val_get_str(val_list_get(faults, j), NULL), ok);
+        for (size_t j = 0; want_file && j < val_len(faults); j++) {
+            const char *fault = val_get_str(val_list_get(faults, j), NULL);
+            tally(by_fault, strcmp(fault, "dependency") == 0 ? DEP_ORDERED
+                                                             : fault, ok);
+        }
         if (!ok && misses++ < MAX_MISSES)
             fprintf(stderr, "miss: %s: %s\n", name, why);
     }
@@ -253,7 +347,8 @@ int main(int argc, char **argv)
     printf("| wrong repairs (a result other than the expected one, or a "
            "success that should have failed) | %zu | |\n", wrong);
     print_tally("mismatch (repairable tools) | tools | recovered", by_fault);
-    print_tally("unrepairable, by class | tools | reported", by_class);
+    print_tally("unrepairable, by class (the dependency kinds by reason) "
+                "| tools | reported", by_class);
     printf("\n| event | count |\n| --- | ---: |\n");
     static const char *const kinds[] = {
         "injected Transient", "injected Timeout", "retry-wait", "recover",
@@ -262,6 +357,8 @@ int main(int argc, char **argv)
     for (size_t j = 0; j < sizeof kinds / sizeof *kinds; j++)
         printf("| %s | %ld |\n", kinds[j], count_of(counts, kinds[j]));
     val_unref(expected);
+    val_unref(tools);
+    val_unref(doomed);
     val_unref(counts);
     val_unref(failed);
     val_unref(by_fault);

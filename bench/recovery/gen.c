@@ -331,7 +331,12 @@ static void write_config(FILE *f, const tool_t *t, size_t i, bool legacy)
 /* Every tool goes through the endpoint, the configuration check and the
  * registry, and its result is written out; the strategies repair what
  * does not fit, transient failures are retried, and the loop tolerates
- * the tools that cannot be repaired (they are reported). */
+ * the tools that cannot be repaired (they are reported). A tool starts
+ * once the tools of the list it requires have ended (`after`), so it
+ * meets them registered whatever order the items in flight end in; a
+ * requirement on a tool nobody migrates, or on one that failed, is still
+ * met by test.register's MissingDependency and decided by
+ * adapt.resolve_dependency. */
 static const char plan_text[] =
     "# Written by bench_recovery_gen: migrates legacy tool definitions to a\n"
     "# V2 endpoint that takes none of them as they are.\n"
@@ -347,7 +352,7 @@ static const char plan_text[] =
     "  }\n"
     "  stage migrate after load {\n"
     "    checkpoint start\n"
-    "    foreach tool in load.tools parallel 16 tolerate 100% {\n"
+    "    foreach tool in load.tools parallel 16 after tool.requires tolerate 100% {\n"
     "      retry 5 backoff exponential(base: 1ms, factor: 2, max: 20ms) jitter full on Transient {\n"
     "        step call = test.api(api: load.api, method: tool.method, params: tool.params)\n"
     "        step conf = test.config(schema: load.schema, config: tool.config)\n"

@@ -17,10 +17,11 @@
 #   RATE_TIMEOUT (0.01) are their shares of all calls. TOOLS_SEED (the
 #   generator's default) picks other tools and mismatches.
 # ROUNDS (default 3): rounds timed, the median reported.
+# WITHOUT_AFTER=1 takes the plan's `after tool.requires` out (to show the
+# race it prevents: the journals of two rounds then differ).
 # Exit status: 0 when the aims are met (95% of the repairable tools
 # recovered, every other one reported, no wrong repair, the same events
-# in the first and the last round for every item no timing decides), 1
-# when not, 2 when it could not run.
+# in the first and the last round), 1 when not, 2 when it could not run.
 set -eu
 die() { echo "run.sh: $*" >&2; exit 2; }
 [ $# -ge 1 ] && [ $# -le 2 ] || die "usage: run.sh MIG_BINARY [N]"
@@ -42,6 +43,11 @@ out=$(cd "$out" && pwd)
 . "$here/../lib.sh"
 
 "$gen" "$out/run" -n "$n" ${TOOLS_SEED:+-s "$TOOLS_SEED"}
+if [ -n "${WITHOUT_AFTER:-}" ]; then
+  sed 's/ after tool\.requires / /' "$out/run/plan.mig" > "$out/run/plan.tmp"
+  mv "$out/run/plan.tmp" "$out/run/plan.mig"
+  grep -q 'after tool' "$out/run/plan.mig" && die "the plan still has its 'after'"
+fi
 for f in plan.mig api.json legacy.json config.schema.json; do
   cp "$out/run/$f" "$out/floor/$f"
 done
@@ -53,18 +59,13 @@ cp "$out/run/tools.clean.json" "$out/floor/tools.json"
 # journals of the first and the last round are compared (journal.py:
 # times, process ids and sequence numbers left out, sorted, since 16
 # items run at once and their events interleave in another order from
-# run to run). Every item whose outcome no timing decides must give the
-# same events: a difference fails the run (exit 1). The items that need
-# another item of the list are reported, not judged: whether such an
-# item meets its dependency registered or not yet depends on the order
-# the items in flight end in (a MissingDependency and a wait more or
-# less), and nothing in a plan can make an item wait for another before
-# its call (bench/recovery/real runs one item at a time and judges its
-# journals byte for byte).
+# run to run). Every event is judged: a difference fails the run (exit
+# 1). A tool that requires another of the list starts once that one has
+# ended (the plan's `after tool.requires`), so no timing decides whether
+# it meets it registered.
 rounds=${ROUNDS:-3}
 journal() { (cd "$1" && "$mig" log last --json) \
-              | python3 "$here/journal.py" "$1/tools.json" \
-                  > "$out/journal.$2" 3> "$out/racing.$2" \
+              | python3 "$here/journal.py" > "$out/journal.$2" \
               || die "the journal of round $2 cannot be read"; }
 : > "$out/floor.times"; : > "$out/run.times"
 r=1
@@ -96,15 +97,10 @@ rc=0
 [ "$rc" -le 1 ] || exit 2
 echo
 if cmp -s "$out/journal.1" "$out/journal.$rounds"; then
-  echo "journals of rounds 1 and $rounds (seed $seed): the same events, $(wc -l < "$out/journal.1") of items no timing decides"
+  echo "journals of rounds 1 and $rounds (seed $seed): the same events, all $(wc -l < "$out/journal.1") judged"
 else
-  echo "journals of rounds 1 and $rounds (seed $seed): $(diff "$out/journal.1" "$out/journal.$rounds" | grep -c '^[<>]') events of items no timing decides differ (diff $out/journal.1 $out/journal.$rounds)"
+  echo "journals of rounds 1 and $rounds (seed $seed): $(diff "$out/journal.1" "$out/journal.$rounds" | grep -c '^[<>]') of $(wc -l < "$out/journal.1") events differ (diff $out/journal.1 $out/journal.$rounds)"
   rc=1
-fi
-if cmp -s "$out/racing.1" "$out/racing.$rounds"; then
-  echo "items that need another item: the same events (reported, not judged)"
-else
-  echo "items that need another item: $(diff "$out/racing.1" "$out/racing.$rounds" | grep -c '^[<>]') events differ (reported, not judged: whether an item met its dependency registered depends on the order items ended in)"
 fi
 echo
 echo "| run (median of $rounds rounds) | seconds | x floor |"

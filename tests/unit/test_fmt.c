@@ -87,6 +87,28 @@ static void test_clauses_and_keyword_fields(void **state)
                "}\n");
 }
 
+/* foreach ... after NAMES: spaced like the other clauses; on a line of
+ * its own one level in, its block with it (as for parallel) */
+static void test_foreach_after(void **state)
+{
+    (void)state;
+    expect_fmt("migration \"m\"{\nstage s{\n"
+               "foreach t in ts parallel 2 after   t.needs tolerate 5%{\n"
+               "skip\n}\n"
+               "foreach t in ts parallel 2\nafter [t.a,\"b\"]{\nskip\n}\n}\n}\n",
+               "migration \"m\" {\n"
+               "  stage s {\n"
+               "    foreach t in ts parallel 2 after t.needs tolerate 5% {\n"
+               "      skip\n"
+               "    }\n"
+               "    foreach t in ts parallel 2\n"
+               "      after [t.a, \"b\"] {\n"
+               "        skip\n"
+               "      }\n"
+               "  }\n"
+               "}\n");
+}
+
 static void test_alignment(void **state)
 {
     (void)state;
@@ -352,6 +374,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_indent_and_spacing),
         cmocka_unit_test(test_clauses_and_keyword_fields),
+        cmocka_unit_test(test_foreach_after),
         cmocka_unit_test(test_alignment),
         cmocka_unit_test(test_blank_lines_and_comments),
         cmocka_unit_test(test_multiline_string_verbatim),

@@ -323,6 +323,41 @@ static void loops_and_retries(void **state)
                                     "100ms, factor: 2) on *  @8:3\n"));
 }
 
+/* foreach ... after NAMES: an expression kept with its span, between
+ * parallel and tolerate; out of that order, or empty, an error at its
+ * place. */
+static void foreach_after(void **state)
+{
+    fx_t *f = parse_ok(state, "migration \"m\" { stage s {\n"
+        "  foreach t in xs after t.requires {}\n"
+        "  foreach t in xs parallel 4 after [t.a, \"b\"] tolerate 5% {}\n"
+        "  foreach t in xs parallel 4 {}\n"
+        "} }");
+    const ast_list_t *body = &item(f, 0)->u.stage.body;
+    const ast_node_t *a = body->items[0]->u.foreach.after;
+    assert_non_null(a);
+    assert_int_equal(a->kind, AST_FIELD);
+    check_span(&a->span, 2, 25, 2, 35);
+    assert_null(body->items[0]->u.foreach.parallel);
+    const ast_node_t *b = body->items[1];
+    assert_int_equal(b->u.foreach.parallel->u.number.value, 4);
+    assert_int_equal(b->u.foreach.after->kind, AST_LIST);
+    check_span(&b->u.foreach.after->span, 3, 36, 3, 46);
+    assert_true(b->u.foreach.tolerate_percent);
+    assert_null(body->items[2]->u.foreach.after);
+    one_error(state, "migration \"x\" { stage s { foreach t in xs after {} } }",
+              1, 52, "expected 'tolerate' or '{' after '}', found '}'", NULL);
+    one_error(state, "migration \"x\" { stage s { foreach t in xs after tolerate 1 {} } }",
+              1, 49, "expected an expression after 'after', found 'tolerate'",
+              NULL);
+    one_error(state, "migration \"x\" { stage s { foreach t in xs after t.a parallel 2 {} } }",
+              1, 53, "expected 'tolerate' or '{' after 'a', found 'parallel'",
+              NULL);
+    one_error(state, "migration \"x\" { stage s { foreach t in xs after t.a after t.b {} } }",
+              1, 53, "expected 'tolerate' or '{' after 'a', found 'after'",
+              NULL);
+}
+
 static void recovers_verifies_decisions(void **state)
 {
     fx_t *f = parse_ok(state, "migration \"m\" { stage s {\n"
@@ -767,6 +802,7 @@ int main(void)
         T(stages_and_hooks),
         T(steps),
         T(loops_and_retries),
+        T(foreach_after),
         T(recovers_verifies_decisions),
         T(precedence),
         T(expression_spans),

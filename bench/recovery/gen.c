@@ -27,19 +27,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vocab.h"
+
 #define MAX_PARAMS 5
 
 /* ---- the V2 endpoint ---------------------------------------------------- */
 
-typedef enum ptype { T_STRING, T_INTEGER, T_BOOLEAN } ptype_t;
+typedef enum ptype {
+    T_STRING, T_INTEGER, T_BOOLEAN,
+    T_ARRAY,                    /* a list of strings */
+    T_OBJECT,                   /* a map of one boolean, INNER */
+} ptype_t;
 
-static const char *const type_names[] = { "string", "integer", "boolean" };
+static const char *const type_names[] = { "string", "integer", "boolean",
+                                          "array", "object" };
 
 typedef struct param {
     const char *name;
     ptype_t type;
     const char *def;            /* the default as JSON, or NULL: none */
-    const char *legacy;         /* an old name adapt.params can match */
+    const char *const *enums;   /* T_STRING: its enum, or NULL */
+    const char *inner;          /* T_OBJECT: its one property */
 } param_t;
 
 typedef struct method {
@@ -47,32 +55,44 @@ typedef struct method {
     param_t params[MAX_PARAMS];
 } method_t;
 
-/* Old names are the kinds real renames are: another case or separator
- * style, a longer or shorter form, one letter off. */
+/* The methods' own names; the old names legacy tools give their
+ * parameters and values are the generator's vocabulary (vocab.h). The
+ * method's legacy name is another case or word order, its typo one
+ * letter off. */
 static const method_t methods[] = {
     { "weather.get", "getWeather", "getWether", {
-        { "location", T_STRING, NULL, "Location" },
-        { "unit", T_STRING, "\"metric\"", "units" },
-        { "days", T_INTEGER, "1", "num_days" } } },
+        { "location", T_STRING, NULL, NULL, NULL },
+        { "unit", T_STRING, "\"metric\"",
+          (const char *const[]){ "metric", "imperial", "standard", NULL },
+          NULL },
+        { "days", T_INTEGER, "1", NULL, NULL } } },
     { "geo.lookup", "geo_lookup", "geoLookUp", {
-        { "query", T_STRING, NULL, "query_text" },
-        { "limit", T_INTEGER, "5", "max_limit" } } },
+        { "query", T_STRING, NULL, NULL, NULL },
+        { "limit", T_INTEGER, "5", NULL, NULL } } },
     { "mail.send", "sendMail", "sendMial", {
-        { "recipient", T_STRING, NULL, "recipient_email" },
-        { "subject", T_STRING, NULL, "subj" },
-        { "body", T_STRING, "\"\"", "Body" } } },
+        { "recipient", T_STRING, NULL, NULL, NULL },
+        { "subject", T_STRING, NULL, NULL, NULL },
+        { "body", T_STRING, "\"\"", NULL, NULL } } },
     { "calendar.create", "createEvent", "createEvnt", {
-        { "title", T_STRING, NULL, "event_title" },
-        { "start", T_STRING, NULL, "start_time" },
-        { "duration_minutes", T_INTEGER, "30", "durationMinutes" },
-        { "private", T_BOOLEAN, "false", "isPrivate" } } },
+        { "title", T_STRING, NULL, NULL, NULL },
+        { "start", T_STRING, NULL, NULL, NULL },
+        { "duration_minutes", T_INTEGER, "30", NULL, NULL },
+        { "private", T_BOOLEAN, "false", NULL, NULL } } },
     { "search.web", "webSearch", "webSaerch", {
-        { "query", T_STRING, NULL, "search_query" },
-        { "max_results", T_INTEGER, "10", "maxResults" },
-        { "safe", T_BOOLEAN, "true", "safe_search" } } },
+        { "query", T_STRING, NULL, NULL, NULL },
+        { "max_results", T_INTEGER, "10", NULL, NULL },
+        { "safe", T_BOOLEAN, "true", NULL, NULL } } },
     { "files.read", "readFile", "readFiel", {
-        { "path", T_STRING, NULL, "file_path" },
-        { "encoding", T_STRING, "\"utf-8\"", "Encoding" } } },
+        { "path", T_STRING, NULL, NULL, NULL },
+        { "encoding", T_STRING, "\"utf-8\"", NULL, NULL } } },
+    { "tasks.list", "listTasks", "listTaks", {
+        { "query", T_STRING, NULL, NULL, NULL },
+        { "status", T_STRING, "\"open\"",
+          (const char *const[]){ "open", "in_progress", "done", "cancelled",
+                                 NULL }, NULL },
+        { "tags", T_ARRAY, "[]", NULL, NULL },
+        { "color", T_STRING, "\"grey\"", NULL, NULL },
+        { "options", T_OBJECT, NULL, NULL, "include_archived" } } },
 };
 #define N_METHODS (sizeof methods / sizeof *methods)
 
@@ -133,7 +153,7 @@ static int chance(unsigned percent) { return below(100) < percent; }
 /* What a tool gets wrong; several at once are common. */
 enum {
     F_POSITIONAL = 1 << 0,      /* params as a list */
-    F_RENAMED = 1 << 1,         /* a parameter under its old name */
+    F_RENAMED = 1 << 1,         /* a parameter under an old name (vocab.h) */
     F_TEXT = 1 << 2,            /* a number or bool as text */
     F_OMITTED = 1 << 3,         /* a parameter with a default left out */
     F_METHOD = 1 << 4,          /* the legacy method name */
@@ -141,6 +161,12 @@ enum {
     F_CONFIG_TYPE = 1 << 6,     /* configuration values as text */
     F_CONFIG_UNKNOWN = 1 << 7,  /* keys the schema does not know */
     F_DEPENDENCY = 1 << 8,      /* needs a tool later in the list */
+    F_ENUM = 1 << 9,            /* an enum value under an old name */
+    F_LIST = 1 << 10,           /* a single value as a list of one */
+    F_SCALAR = 1 << 11,         /* a list's one item given alone */
+    F_NESTED = 1 << 12,         /* V2 nests it; given at the top */
+    F_FLATTENED = 1 << 13,      /* V2 takes it at the top; given nested */
+    F_DROPPED = 1 << 14,        /* a removed parameter without meaning */
 };
 
 /* What cannot be repaired (at most one per tool). */
@@ -148,26 +174,50 @@ typedef enum bad {
     BAD_NONE,
     BAD_METHOD,                 /* a misspelt legacy name: no mapping */
     BAD_VALUE,                  /* a number that is no number */
-    BAD_EXTRA,                  /* a parameter that fits none and carries
-                                   meaning (a sort order): not dropped */
+    BAD_REMOVED,                /* a removed parameter that carries
+                                   meaning (vocab.h): not dropped */
+    BAD_ENUM,                   /* an enum value the V2 enum dropped */
+    BAD_LIST,                   /* two values where V2 takes one */
     BAD_ENDPOINT,               /* the configuration has no endpoint */
     BAD_GHOST,                  /* needs a tool nobody migrates */
 } bad_t;
 
 static const char *const bad_class[] = {
     [BAD_METHOD] = "MethodNotFound", [BAD_VALUE] = "ParamMismatch",
-    [BAD_EXTRA] = "ParamMismatch", [BAD_ENDPOINT] = "InvalidConfig",
+    [BAD_REMOVED] = "ParamMismatch", [BAD_ENUM] = "ParamMismatch",
+    [BAD_LIST] = "ParamMismatch", [BAD_ENDPOINT] = "InvalidConfig",
     [BAD_GHOST] = "MissingDependency",
+};
+
+/* The kind each is reported under (expected.json's "bad"). */
+static const char *const bad_names[] = {
+    [BAD_METHOD] = "a misspelt method name",
+    [BAD_VALUE] = "a value that is no number",
+    [BAD_REMOVED] = "a removed parameter that carries meaning",
+    [BAD_ENUM] = "an enum value dropped",
+    [BAD_LIST] = "two values for a single one",
+    [BAD_ENDPOINT] = "a configuration without its endpoint",
+    [BAD_GHOST] = "needs a tool nobody migrates",
 };
 
 typedef struct tool {
     const method_t *m;
     unsigned faults;
     bad_t bad;
-    int values[MAX_PARAMS];     /* integer or bool values; strings derive */
+    int values[MAX_PARAMS];     /* integer or bool values, enum indexes;
+                                   strings derive */
     bool omit[MAX_PARAMS];      /* F_OMITTED: left out, its default used */
     size_t renamed;             /* F_RENAMED: the parameter written under
-                                   its old name, or MAX_PARAMS */
+                                   an old name, or MAX_PARAMS */
+    size_t rename_row;          /* its row of vocab_params */
+    size_t enum_param, value_row;   /* F_ENUM, BAD_ENUM: the parameter
+                                   and its row of vocab_values */
+    size_t listed;              /* F_LIST, BAD_LIST: the parameter */
+    size_t flat;                /* F_FLATTENED: the parameter given inside
+                                   a container */
+    size_t nested;              /* F_SCALAR, F_NESTED: the method's array
+                                   or object parameter */
+    size_t container, removed;  /* rows of vocab_containers, vocab_removed */
     int timeout_ms, retries;
     bool enabled;
     int config_missing;         /* which key F_CONFIG_MISSING leaves out */
@@ -175,6 +225,14 @@ typedef struct tool {
     size_t n_deps;
     bool doomed;                /* bad, or depends on a doomed tool */
 } tool_t;
+
+static size_t n_enums(const param_t *pa)
+{
+    size_t n = 0;
+    while (pa->enums && pa->enums[n])
+        n++;
+    return n;
+}
 
 /* The JSON of parameter P of tool T (number I), as the endpoint wants it. */
 static void canonical_value(FILE *f, const tool_t *t, size_t i, size_t p)
@@ -186,13 +244,22 @@ static void canonical_value(FILE *f, const tool_t *t, size_t i, size_t p)
     }
     switch (pa->type) {
     case T_STRING:
-        fprintf(f, "\"%s-%zu\"", pa->name, i);
+        if (pa->enums)
+            fprintf(f, "\"%s\"", pa->enums[t->values[p]]);
+        else
+            fprintf(f, "\"%s-%zu\"", pa->name, i);
         break;
     case T_INTEGER:
         fprintf(f, "%d", t->values[p]);
         break;
     case T_BOOLEAN:
         fputs(t->values[p] ? "true" : "false", f);
+        break;
+    case T_ARRAY:
+        fprintf(f, "[\"%s-%zu\"]", pa->name, i);
+        break;
+    case T_OBJECT:
+        fprintf(f, "{\"%s\": %s}", pa->inner, t->values[p] ? "true" : "false");
         break;
     }
 }
@@ -210,7 +277,9 @@ static void write_canonical_params(FILE *f, const tool_t *t, size_t i)
 
 /* The value as the legacy tool writes it: text for numbers and bools
  * when F_TEXT says so (the first such parameter), or a value that is no
- * number (BAD_VALUE). */
+ * number (BAD_VALUE); an enum value under its old name (F_ENUM,
+ * BAD_ENUM); a list of one or of two for a single value (F_LIST,
+ * BAD_LIST); an array's one item alone (F_SCALAR). */
 static void legacy_value(FILE *f, const tool_t *t, size_t i, size_t p,
                          size_t textual)
 {
@@ -226,6 +295,24 @@ static void legacy_value(FILE *f, const tool_t *t, size_t i, size_t p,
             fprintf(f, "\"%s\"", t->values[p] ? "true" : "false");
         return;
     }
+    if (((t->faults & F_ENUM) || t->bad == BAD_ENUM) && p == t->enum_param) {
+        fprintf(f, "\"%s\"", vocab_values[t->value_row].old);
+        return;
+    }
+    if (t->bad == BAD_LIST && p == t->listed) {
+        fprintf(f, "[\"%s-%zu\", \"%s-%zu\"]", pa->name, i, pa->name, i + 1);
+        return;
+    }
+    if ((t->faults & F_LIST) && p == t->listed) {
+        fputc('[', f);
+        canonical_value(f, t, i, p);
+        fputc(']', f);
+        return;
+    }
+    if ((t->faults & F_SCALAR) && p == t->nested) {
+        fprintf(f, "\"%s-%zu\"", pa->name, i);
+        return;
+    }
     canonical_value(f, t, i, p);
 }
 
@@ -233,9 +320,31 @@ static void legacy_value(FILE *f, const tool_t *t, size_t i, size_t p,
 static size_t textual_param(const tool_t *t)
 {
     for (size_t p = 0; p < n_params(t->m); p++)
-        if (t->m->params[p].type != T_STRING && !t->omit[p])
+        if ((t->m->params[p].type == T_INTEGER
+             || t->m->params[p].type == T_BOOLEAN) && !t->omit[p])
             return p;
     return MAX_PARAMS;
+}
+
+/* The key and value of parameter P of T (number I) given by name: under
+ * its old name when renamed, inside a container when flattened, its
+ * object's one property at the top when nested. */
+static void write_named(FILE *f, const tool_t *t, size_t i, size_t p,
+                        size_t textual)
+{
+    const param_t *pa = &t->m->params[p];
+    if ((t->faults & F_NESTED) && p == t->nested) {
+        fprintf(f, "\"%s\": %s", pa->inner, t->values[p] ? "true" : "false");
+        return;
+    }
+    bool inside = (t->faults & F_FLATTENED) && p == t->flat;
+    if (inside)
+        fprintf(f, "\"%s\": {", vocab_containers[t->container]);
+    fprintf(f, "\"%s\": ", p == t->renamed ? vocab_params[t->rename_row].old
+                                           : pa->name);
+    legacy_value(f, t, i, p, textual);
+    if (inside)
+        fputc('}', f);
 }
 
 static void write_params(FILE *f, const tool_t *t, size_t i)
@@ -256,21 +365,19 @@ static void write_params(FILE *f, const tool_t *t, size_t i)
         fputc(']', f);
         return;
     }
-    /* By name, the renamed one (drawn with the tool) under its old
-     * name. */
-    size_t renamed = t->renamed;
     fputc('{', f);
     bool first = true;
     for (size_t p = 0; p < n; p++) {
         if (t->omit[p])
             continue;
-        fprintf(f, "%s\"%s\": ", first ? "" : ", ",
-                p == renamed ? t->m->params[p].legacy : t->m->params[p].name);
-        legacy_value(f, t, i, p, textual);
+        fputs(first ? "" : ", ", f);
+        write_named(f, t, i, p, textual);
         first = false;
     }
-    if (t->bad == BAD_EXTRA)
-        fprintf(f, "%s\"sort_order\": \"desc\"", first ? "" : ", ");
+    if (t->bad == BAD_REMOVED || (t->faults & F_DROPPED))
+        fprintf(f, "%s\"%s\": %s", first ? "" : ", ",
+                vocab_removed[t->removed].name,
+                vocab_removed[t->removed].value);
     fputc('}', f);
 }
 
@@ -368,45 +475,236 @@ static const char plan_text[] =
 static const char *fault_names[] = {
     "positional", "renamed", "text", "omitted", "method",
     "config-missing", "config-type", "config-unknown", "dependency",
+    "enum-value", "list-of-one", "single-for-list", "nested", "flattened",
+    "dropped",
 };
 #define N_FAULTS (sizeof fault_names / sizeof *fault_names)
 
+/* The first parameter of T's method of type TYPE, or MAX_PARAMS. */
+static size_t param_of_type(const tool_t *t, ptype_t type)
+{
+    for (size_t p = 0; p < n_params(t->m); p++)
+        if (t->m->params[p].type == type)
+            return p;
+    return MAX_PARAMS;
+}
+
+/* Whether vocab_values' row R is an old value of parameter P of T: one
+ * that stands for a V2 value (DROPPED false) or one V2 dropped. */
+static bool value_row_of(const tool_t *t, size_t p, size_t r, bool dropped)
+{
+    return strcmp(vocab_values[r].param, t->m->params[p].name) == 0
+           && (vocab_values[r].kind == VK_DROPPED) == dropped;
+}
+
+/* Picks for T a given parameter that KEEP accepts, uniformly; returns it,
+ * or MAX_PARAMS when none does. */
+static size_t pick_param(const tool_t *t,
+                         bool (*keep)(const tool_t *, size_t, bool), bool how)
+{
+    size_t ok[MAX_PARAMS], n = 0;
+    for (size_t p = 0; p < n_params(t->m); p++)
+        if (!t->omit[p] && keep(t, p, how))
+            ok[n++] = p;
+    return n ? ok[below((unsigned)n)] : MAX_PARAMS;
+}
+
+/* Picks a row of vocab_values for parameter P of T (see value_row_of);
+ * returns it, or N_VOCAB_VALUES when there is none. */
+static size_t pick_value_row(const tool_t *t, size_t p, bool dropped)
+{
+    size_t ok[N_VOCAB_VALUES], n = 0;
+    for (size_t r = 0; r < N_VOCAB_VALUES; r++)
+        if (value_row_of(t, p, r, dropped))
+            ok[n++] = r;
+    return n ? ok[below((unsigned)n)] : N_VOCAB_VALUES;
+}
+
+/* The parameters a kind of mismatch can be drawn for (HOW: the dropped
+ * enum values, for has_values). */
+static bool has_values(const tool_t *t, size_t p, bool dropped)
+{
+    for (size_t r = 0; r < N_VOCAB_VALUES; r++)
+        if (value_row_of(t, p, r, dropped))
+            return true;
+    return false;
+}
+
+static bool plain_string(const tool_t *t, size_t p, bool how)
+{
+    (void)how;
+    return t->m->params[p].type == T_STRING && !t->m->params[p].enums;
+}
+
+static bool renamable(const tool_t *t, size_t p, bool how)
+{
+    (void)how;
+    return !((t->faults & F_NESTED) && p == t->nested);
+}
+
+static bool flattenable(const tool_t *t, size_t p, bool how)
+{
+    (void)how;
+    return p != t->renamed && t->m->params[p].type != T_OBJECT;
+}
+
+/* Picks a row of vocab_removed with MEANING or without. */
+static size_t pick_removed(bool meaning)
+{
+    size_t ok[N_VOCAB_REMOVED], n = 0;
+    for (size_t r = 0; r < N_VOCAB_REMOVED; r++)
+        if ((vocab_removed[r].meaning != 0) == meaning)
+            ok[n++] = r;
+    return ok[below((unsigned)n)];
+}
+
+/* Whether the mismatch FAULT can be drawn for a tool of method M. */
+static bool fault_applies(const tool_t *t, unsigned fault)
+{
+    switch (fault) {
+    case F_ENUM:
+        for (size_t p = 0; p < n_params(t->m); p++)
+            if (has_values(t, p, false))
+                return true;
+        return false;
+    case F_LIST:
+        for (size_t p = 0; p < n_params(t->m); p++)
+            if (plain_string(t, p, false))
+                return true;
+        return false;
+    case F_SCALAR:
+        return param_of_type(t, T_ARRAY) < MAX_PARAMS;
+    case F_NESTED:
+        return param_of_type(t, T_OBJECT) < MAX_PARAMS;
+    default:
+        return true;
+    }
+}
+
+/* Draws what tool T cannot have repaired, among the kinds its method
+ * allows. */
+static bad_t draw_bad(const tool_t *t)
+{
+    static const bad_t bads[] = { BAD_METHOD, BAD_VALUE, BAD_REMOVED,
+                                  BAD_ENUM, BAD_LIST, BAD_ENDPOINT,
+                                  BAD_GHOST };
+    bad_t ok[sizeof bads / sizeof *bads];
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof bads / sizeof *bads; k++) {
+        bool fits = true;
+        if (bads[k] == BAD_VALUE)
+            fits = param_of_type(t, T_INTEGER) < MAX_PARAMS;
+        else if (bads[k] == BAD_ENUM)
+            fits = pick_param(t, has_values, true) < MAX_PARAMS;
+        if (fits)
+            ok[n++] = bads[k];
+    }
+    return ok[below((unsigned)n)];
+}
+
+/* Draws the parameters, values and vocabulary rows of T's mismatches
+ * that need them, after its omitted parameter; a mismatch none fits is
+ * left out, a bad one none fits becomes BAD_REMOVED. */
+static void draw_places(tool_t *t)
+{
+    size_t np = n_params(t->m);
+    if (t->bad == BAD_ENUM || (t->faults & F_ENUM)) {
+        bool dropped = t->bad == BAD_ENUM;
+        t->enum_param = pick_param(t, has_values, dropped);
+        if (t->enum_param < MAX_PARAMS) {
+            const param_t *pa = &t->m->params[t->enum_param];
+            t->value_row = pick_value_row(t, t->enum_param, dropped);
+            for (size_t k = 0; !dropped && k < n_enums(pa); k++)
+                if (strcmp(pa->enums[k], vocab_values[t->value_row].new) == 0)
+                    t->values[t->enum_param] = (int)k;
+        } else if (dropped) {
+            t->bad = BAD_REMOVED;
+        }
+        if (dropped || t->enum_param == MAX_PARAMS)
+            t->faults &= ~(unsigned)F_ENUM;
+    }
+    if (t->bad == BAD_LIST || (t->faults & F_LIST)) {
+        t->listed = pick_param(t, plain_string, false);
+        if (t->listed == MAX_PARAMS && t->bad == BAD_LIST)
+            t->bad = BAD_REMOVED;
+        if (t->bad == BAD_LIST || t->listed == MAX_PARAMS)
+            t->faults &= ~(unsigned)F_LIST;
+    }
+    t->nested = MAX_PARAMS;
+    if (t->faults & F_SCALAR) {
+        t->nested = param_of_type(t, T_ARRAY);
+        if (t->nested == MAX_PARAMS || t->omit[t->nested])
+            t->faults &= ~(unsigned)F_SCALAR;
+    }
+    if (t->faults & F_NESTED) {
+        t->faults &= ~(unsigned)F_SCALAR;
+        t->nested = param_of_type(t, T_OBJECT);
+    }
+    if (t->bad == BAD_REMOVED)
+        t->faults &= ~(unsigned)(F_POSITIONAL | F_DROPPED);
+    /* By position a value has no name: no old name, no container, no
+     * extra key. */
+    if (t->faults & F_POSITIONAL)
+        t->faults &= ~(unsigned)(F_RENAMED | F_NESTED | F_FLATTENED
+                                 | F_DROPPED);
+    /* A rename is only counted when it is written: a parameter given by
+     * name (not by position, not left out). */
+    t->renamed = MAX_PARAMS;
+    if (t->faults & F_RENAMED) {
+        t->renamed = pick_param(t, renamable, false);
+        size_t rows[N_VOCAB_PARAMS], n = 0;
+        for (size_t r = 0; t->renamed < np && r < N_VOCAB_PARAMS; r++)
+            if (strcmp(vocab_params[r].new, t->m->params[t->renamed].name)
+                == 0)
+                rows[n++] = r;
+        if (n)
+            t->rename_row = rows[below((unsigned)n)];
+        else
+            t->renamed = MAX_PARAMS;
+    }
+    if (t->renamed == MAX_PARAMS)
+        t->faults &= ~(unsigned)F_RENAMED;
+    if (t->faults & F_FLATTENED) {
+        t->flat = pick_param(t, flattenable, false);
+        t->container = below(N_VOCAB_CONTAINERS);
+        if (t->flat == MAX_PARAMS)
+            t->faults &= ~(unsigned)F_FLATTENED;
+    }
+    if (t->bad == BAD_REMOVED || (t->faults & F_DROPPED))
+        t->removed = pick_removed(t->bad == BAD_REMOVED);
+}
+
 /* Draws tool I's faults: about a fifth are clean; a tenth cannot be
- * repaired; the rest have one to three mismatches. */
+ * repaired; the rest have one to three mismatches, of the kinds its
+ * method allows. */
 static void draw(tool_t *t, size_t i, size_t n)
 {
     memset(t, 0, sizeof(*t));
     t->m = &methods[below(N_METHODS)];
     size_t np = n_params(t->m);
-    for (size_t p = 0; p < np; p++)
-        t->values[p] = t->m->params[p].type == T_INTEGER ? 1 + (int)below(90)
-                                                         : (int)below(2);
+    for (size_t p = 0; p < np; p++) {
+        const param_t *pa = &t->m->params[p];
+        t->values[p] = pa->type == T_INTEGER ? 1 + (int)below(90)
+                     : pa->enums ? (int)below((unsigned)n_enums(pa))
+                                 : (int)below(2);
+    }
     t->timeout_ms = 1000 * (1 + (int)below(60));
     t->retries = (int)below(6);
     t->enabled = below(2);
+    t->renamed = t->nested = t->flat = t->listed = t->enum_param = MAX_PARAMS;
     unsigned roll = below(100);
     if (roll < 20)
         return;                                 /* clean */
-    if (roll < 30) {
-        static const bad_t bads[] = { BAD_METHOD, BAD_VALUE, BAD_EXTRA,
-                                      BAD_ENDPOINT, BAD_GHOST };
-        t->bad = bads[below(5)];
-        if (t->bad == BAD_VALUE) {
-            /* Needs a number parameter that is given. */
-            bool any = false;
-            for (size_t p = 0; p < np; p++)
-                any = any || t->m->params[p].type == T_INTEGER;
-            if (!any)
-                t->bad = BAD_EXTRA;
-        }
-    }
+    if (roll < 30)
+        t->bad = draw_bad(t);
+    unsigned allowed[N_FAULTS], n_allowed = 0;
+    for (unsigned k = 0; k < N_FAULTS; k++)
+        if (fault_applies(t, 1u << k))
+            allowed[n_allowed++] = 1u << k;
     unsigned kinds = 1 + (chance(40) ? 1 : 0) + (chance(20) ? 1 : 0);
     for (unsigned k = 0; k < kinds; k++)
-        t->faults |= 1u << below(N_FAULTS);
-    /* An extra parameter is only unmatched when every parameter is
-     * given under its own name; a bad value needs its parameter given. */
-    if (t->bad == BAD_EXTRA)
-        t->faults &= ~(unsigned)(F_POSITIONAL | F_RENAMED | F_OMITTED);
+        t->faults |= allowed[below(n_allowed)];
+    /* A bad value needs its parameter given. */
     if (t->bad == BAD_VALUE)
         t->faults &= ~(unsigned)(F_TEXT | F_OMITTED);
     if (t->faults & F_DEPENDENCY) {
@@ -431,20 +729,44 @@ static void draw(tool_t *t, size_t i, size_t n)
     }
     if (t->faults & F_TEXT && textual_param(t) == MAX_PARAMS)
         t->faults &= ~(unsigned)F_TEXT;
-    /* A rename is only counted when it is written: a parameter given by
-     * name (not by position, not left out). */
-    t->renamed = MAX_PARAMS;
-    if (t->faults & F_RENAMED && !(t->faults & F_POSITIONAL)) {
-        size_t given[MAX_PARAMS], n_given = 0;
-        for (size_t p = 0; p < np; p++)
-            if (!t->omit[p])
-                given[n_given++] = p;
-        if (n_given)
-            t->renamed = given[below((unsigned)n_given)];
-    }
-    if (t->renamed == MAX_PARAMS)
-        t->faults &= ~(unsigned)F_RENAMED;
+    draw_places(t);
     t->config_missing = (int)below(N_CONFIG);
+}
+
+/* T's mismatches as expected.json lists them: a rename and an enum value
+ * with the kind of their vocabulary row ("renamed: synonym"). */
+static void write_faults(FILE *f, const tool_t *t)
+{
+    bool first = true;
+    for (size_t k = 0; k < N_FAULTS; k++) {
+        if (!(t->faults & (1u << k)))
+            continue;
+        fprintf(f, "%s\"%s", first ? "" : ", ", fault_names[k]);
+        if ((1u << k) == F_RENAMED)
+            fprintf(f, ": %s", vocab_kind_names[vocab_params[t->rename_row]
+                                                .kind]);
+        else if ((1u << k) == F_ENUM)
+            fprintf(f, ": %s", vocab_kind_names[vocab_values[t->value_row]
+                                                .kind]);
+        fputc('"', f);
+        first = false;
+    }
+}
+
+/* The schema keywords of PA beyond its type and default: an enum's
+ * values, an array's items, an object's one property. */
+static void write_schema_parts(FILE *f, const param_t *pa)
+{
+    for (size_t k = 0; k < n_enums(pa); k++)
+        fprintf(f, "%s\"%s\"", k ? ", " : ", \"enum\": [", pa->enums[k]);
+    if (pa->enums)
+        fputc(']', f);
+    if (pa->type == T_ARRAY)
+        fputs(", \"items\": {\"type\": \"string\"}", f);
+    if (pa->type == T_OBJECT)
+        fprintf(f, ", \"properties\": {\"%s\": {\"type\": \"boolean\", "
+                "\"default\": false}}, \"required\": [\"%s\"], "
+                "\"additionalProperties\": false", pa->inner, pa->inner);
 }
 
 int main(int argc, char **argv)
@@ -493,6 +815,7 @@ int main(int argc, char **argv)
             const param_t *pa = &m->params[p];
             fprintf(f, "%s\"%s\": {\"type\": \"%s\"", p ? ", " : "", pa->name,
                     type_names[pa->type]);
+            write_schema_parts(f, pa);
             if (pa->def)
                 fprintf(f, ", \"default\": %s", pa->def);
             fputc('}', f);
@@ -571,16 +894,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         const tool_t *t = &tools[i];
         fprintf(f, "  {\"name\": \"tool-%zu\", \"faults\": [", i);
-        bool first = true;
-        for (size_t k = 0; k < N_FAULTS; k++)
-            if (t->faults & (1u << k)) {
-                fprintf(f, "%s\"%s\"", first ? "" : ", ", fault_names[k]);
-                first = false;
-            }
+        write_faults(f, t);
         if (t->doomed) {
             const char *cls = t->bad ? bad_class[t->bad] : "MissingDependency";
             fprintf(f, "], \"fails\": \"%s\", \"why\": \"%s\"}", cls,
-                    t->bad ? "bad" : "dependency");
+                    t->bad ? bad_names[t->bad] : "needs a tool that fails");
         } else {
             fprintf(f, "], \"file\": {\"name\": \"tool-%zu\", \"call\": "
                     "{\"method\": \"%s\", \"params\": ", i, t->m->name);

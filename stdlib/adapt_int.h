@@ -179,9 +179,15 @@ mig_status_t adapt_coerce(const val_t *v, const char *t, val_t **out);
  * order); 0 when it has none (any value fits). SCHEMA must be valid. */
 #define ADAPT_MAX_TYPES 16
 size_t adapt_types(const val_t *schema, const char *types[ADAPT_MAX_TYPES]);
-/* Whether V fits SCHEMA's type, or can be coerced to it (only V itself
- * is looked at, not what it holds). */
+/* Whether V fits SCHEMA's type, or can be coerced to it, or is a list of
+ * one item that does where no type is an array (only V itself and that
+ * item are looked at). */
 bool adapt_type_fits(const val_t *v, const val_t *schema);
+/* Whether SCHEMA names a type V is as it is, or a text of a number or a
+ * bool V is for a number or bool type, or V is a list of one item that
+ * holds so where no type is an array: no other coercion (anything can be
+ * written as a string). */
+bool adapt_type_holds(const val_t *v, const val_t *schema);
 
 /* ---- fitting a value to a schema (adapt_fit.c) -------------------------- */
 

@@ -399,9 +399,31 @@ static size_t weak_candidates(const match_t *m, const val_t *schema,
     return count;
 }
 
+/* Lists into B the properties not given, with no evidence for key I and
+ * no enum (a value in it is evidence), whose type holds its value as it
+ * is (adapt_type_holds). Returns how many. A key that one of them, left to its default or left out, could
+ * be is not dropped: which it is, is a person's call (`rows: 30` beside
+ * `limit`, default 5). */
+static size_t could_hold(const match_t *m, size_t i, strbuf_t *b)
+{
+    size_t count = 0;
+    const val_t *v = val_map_value(m->given, i);
+    for (size_t j = 0; j < m->np; j++) {
+        const val_t *ps = val_map_value(m->t->props, j);
+        if (m->filled[j] || ev_at(m, i, j)->conf != 0
+            || val_type(ps) != VAL_MAP || val_map_get(ps, "enum", 4)
+            || !adapt_type_holds(v, ps))
+            continue;
+        strbuf_printf(b, "%s'%s' (%d%%: the type only)", count++ ? ", " : "",
+                      prop_at(m, j), ADAPT_CONF_TYPE);
+    }
+    return count;
+}
+
 /* Decides what becomes of key I, which nothing took: a problem when it
- * has weak candidates or carries meaning (returns false), else dropped
- * with its loss reported (*DROP). */
+ * has weak candidates, carries meaning or a property not given could
+ * hold it (returns false), else dropped with its loss reported
+ * (*DROP). */
 static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
                       size_t i, bool *drop)
 {
@@ -418,6 +440,8 @@ static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
     strbuf_t b;
     strbuf_init(&b);
     size_t weak = weak_candidates(m, schema, i, &b);
+    if (!weak && !meaning)
+        weak = could_hold(m, i, &b);
     *drop = false;
     if (b.oom) {
         r->oom = true;

@@ -294,6 +294,10 @@ static const struct {
     { "token", "a pagination cursor" },
     { "continuation", "a pagination cursor" },
     { "skip", "a page number or offset" },
+    /* Where a listing starts: Solr and Google Custom Search `start`,
+     * Jira `startAt`, OpenSearch `startIndex`, DynamoDB
+     * `ExclusiveStartKey`, Notion `start_cursor`. */
+    { "start", "a starting point (an offset, a cursor or a time)" },
     { "since", "a filter" },
     { "until", "a filter" },
     { "sort", "a sort order" },

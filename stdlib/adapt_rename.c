@@ -420,6 +420,34 @@ static size_t could_hold(const match_t *m, size_t i, strbuf_t *b)
     return count;
 }
 
+/* The property not given that key I's name stands for (names and
+ * description, ADAPT_CONF_MIN or more) though its value does not fit
+ * it, the most confident first, with that evidence in *E; NONE when
+ * there is none. Dropping such a key would lose what the call said of
+ * that property (`days_count: "many"` is days, not nothing). */
+static size_t named_unfit(const match_t *m, size_t i, adapt_evidence_t *e)
+{
+    size_t lk, best = NONE;
+    const char *k = val_get_str(val_map_key(m->given, i), &lk);
+    int best_conf = ADAPT_CONF_MIN - 1;
+    for (size_t j = 0; j < m->np; j++) {
+        if (m->filled[j] || ev_at(m, i, j)->type_fits)
+            continue;
+        adapt_evidence_t n;
+        memset(&n, 0, sizeof n);
+        const char *p = prop_at(m, j);
+        adapt_name_evidence(k, lk, p, strlen(p),
+                            val_map_value(m->t->props, j), &n);
+        adapt_evidence_done(&n);
+        if (n.conf > best_conf) {
+            best_conf = n.conf;
+            best = j;
+            *e = n;
+        }
+    }
+    return best;
+}
+
 /* Decides what becomes of key I, which nothing took: a problem when it
  * has weak candidates, carries meaning or a property not given could
  * hold it (returns false), else dropped with its loss reported
@@ -440,11 +468,25 @@ static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
     strbuf_t b;
     strbuf_init(&b);
     size_t weak = weak_candidates(m, schema, i, &b);
-    if (!weak && !meaning)
+    adapt_evidence_t e = { 0 };
+    size_t unfit = weak ? NONE : named_unfit(m, i, &e);
+    if (!weak && !meaning && unfit == NONE)
         weak = could_hold(m, i, &b);
     *drop = false;
     if (b.oom) {
         r->oom = true;
+    } else if (unfit != NONE) {
+        strbuf_t shown;
+        strbuf_init(&shown);
+        adapt_put_value(&shown, v);
+        if (shown.oom)
+            r->oom = true;
+        else
+            adapt_problem_text(r, "parameter '%s' stands for '%s' of %s "
+                               "(%s, %d%%), but its value %s does not fit "
+                               "it", k, prop_at(m, unfit), m->t->name, e.why,
+                               e.conf, shown.data);
+        strbuf_free(&shown);
     } else if (weak) {
         adapt_problem_text(r, "parameter '%s' matches no parameter of %s "
                            "(%s) with %d%% confidence or more; not applied: "

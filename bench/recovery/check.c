@@ -14,9 +14,12 @@
  * missed) and the first misses; every miss goes to DIR/misses.txt.
  *
  * usage: bench_recovery_check DIR LOG
- * Exit status: 0 when at least AIM_RECOVERED (95%) of the repairable
- * tools were recovered, every other one was reported, and no repair was
- * wrong; 1 when not; 2 when it could not judge. */
+ * Exit status: 0 when at least AIM_RECOVERED (90%, issue 19's aim) of
+ * the repairable tools were recovered and no repair was wrong (every
+ * unrepairable tool failed); 1 when not; 2 when it could not judge. The
+ * share of unrepairable tools refused with the expected class is
+ * reported, not required: one that also has a mismatch mig misses fails
+ * with that mismatch's class first. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +27,7 @@
 #include "interpreter.h"
 #include "written.h"
 
-#define AIM_RECOVERED 0.95
+#define AIM_RECOVERED 0.90
 #define MAX_MISSES 10
 
 static void die(const char *what, const char *path)
@@ -261,5 +264,5 @@ int main(int argc, char **argv)
     val_unref(by_kind);
     val_unref(all);
     fclose(miss_file);
-    return rec >= AIM_RECOVERED && rep == 1.0 && wrong == 0 ? 0 : 1;
+    return rec >= AIM_RECOVERED && wrong == 0 ? 0 : 1;
 }

@@ -5,13 +5,20 @@
  *
  * The faults are real mismatches, not injected errors: a tool calls a
  * method by its legacy name, passes its parameters by position, under old
- * names or as text, leaves out parameters that have defaults, carries a
+ * names (the generator's own vocabulary, vocab.h, kept apart from the
+ * strategies' tables: each rename counted by its kind) or as text, gives
+ * an enum value under an old name, a single value as a list of one or a
+ * list's one item alone, a parameter V2 nests at the top or one V2 takes
+ * at the top inside a container, a parameter V2 removed that carried no
+ * meaning, leaves out parameters that have defaults, carries a
  * configuration with missing keys, wrong types and keys the schema does
  * not know, or needs a tool that comes later in the list. Some cannot be
- * repaired (a method no table maps, a value that is no number, a
- * configuration without its endpoint, a tool nobody migrates, or a
- * dependency on such a tool): mig must report those, with the right
- * class. Transient failures and timeouts are injected by the runner
+ * repaired (a method no table maps, a value that is no number, a removed
+ * parameter that carries meaning, an enum value V2 dropped, two values
+ * for one, a configuration without its endpoint, a tool nobody migrates,
+ * or a dependency on such a tool): mig must refuse those, with the right
+ * class. What each tool must end as is computed here from what was
+ * drawn, never by running the strategies. Transient failures and timeouts are injected by the runner
  * (--inject-rate), and retried.
  *
  * usage: bench_recovery_gen DIR [-n N] [-s SEED]

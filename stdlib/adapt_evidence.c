@@ -4,6 +4,7 @@
  * strongest counts, and each further kind adds ADAPT_CONF_MORE. The type
  * alone is never evidence: a key whose name and value share nothing with
  * a parameter gets 0 however well the type fits. */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -37,6 +38,32 @@ static bool in_enum(const val_t *v, const val_t *ps)
     return false;
 }
 
+/* NAME (LEN bytes) lower-cased without '_', '-', '.' and spaces into N
+ * (room for ADAPT_WORD_MAX bytes); its length, or ADAPT_WORD_MAX when it
+ * does not fit. */
+static size_t lowered(const char *name, size_t len, char *n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] && strchr("_-. ", name[i]))
+            continue;
+        if (m == ADAPT_WORD_MAX)
+            return ADAPT_WORD_MAX;
+        n[m++] = (char)tolower((unsigned char)name[i]);
+    }
+    return m;
+}
+
+/* Whether the name B is the name A (3 characters or more) with a
+ * plural's 's', case and separators aside: day ~ days, tag ~ tags. */
+static bool plural_of(const char *a, size_t la, const char *b, size_t lb)
+{
+    char na[ADAPT_WORD_MAX], nb[ADAPT_WORD_MAX];
+    size_t n = lowered(a, la, na), m = lowered(b, lb, nb);
+    return n >= 3 && n < ADAPT_WORD_MAX && m == n + 1 && nb[n] == 's'
+           && memcmp(na, nb, n) == 0;
+}
+
 void adapt_evidence_add(adapt_evidence_t *e, int conf, const char *why)
 {
     if (e->kinds++ == 0 || conf > e->best) {
@@ -66,6 +93,10 @@ void adapt_name_evidence(const char *k, size_t lk, const char *p, size_t lp,
     size_t shorter = lk < lp ? lk : lp;
     if (rank == 0)
         adapt_evidence_add(e, ADAPT_CONF_SAME, "same name");
+    else if (rank == 1 && shorter <= 3
+             && (plural_of(k, lk, p, lp) || plural_of(p, lp, k, lk)))
+        adapt_evidence_add(e, ADAPT_CONF_CONTAINS, "one is the other's "
+                           "plural");
     else if (rank == 1)
         adapt_evidence_add(e, shorter > 3 ? ADAPT_CONF_CONTAINS
                                           : ADAPT_CONF_CONTAINS_SHORT,

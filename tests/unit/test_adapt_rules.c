@@ -320,6 +320,26 @@ static void list_of_one_renamed(void **state)
                     "value [\"a\", \"b\"] does not fit it", NO_CHANGES);
 }
 
+/* A name of 3 characters and its plural are one name (day ~ days), as
+ * 4 characters or more holding one another are; another 3 characters
+ * held are not enough (cit ~ city_name, 60%). */
+static void plural_of_a_short_name(void **state)
+{
+    afx_t *f = *state;
+    const char *s = DETAIL("weather.get", "{'properties': {'days': {'type': "
+                           "'integer', 'default': 1}, 'city_name': {'type': "
+                           "'string'}}}");
+    afx_expect_retry(f, P, "{'params': {'day': 3, 'city_name': 'Oslo'}}", s,
+                     NULL, "{'params': {'days': 3, 'city_name': 'Oslo'}}",
+                     CHANGES("params: 'day' -> 'days' (one is the other's "
+                             "plural, 80%)"));
+    afx_expect_fail(f, P, "{'params': {'cit': 'Oslo', 'days': 2}}", s, NULL,
+                    "parameter 'cit' matches no parameter of weather.get "
+                    "(days, city_name) with 70% confidence or more; not "
+                    "applied: 'city_name' (60%: one name holds the other)",
+                    NO_CHANGES);
+}
+
 /* Where a listing starts (DynamoDB's ExclusiveStartKey, Jira's startAt)
  * is not dropped, and does not become an event's start. */
 static void a_starting_point_is_kept(void **state)
@@ -445,7 +465,7 @@ int main(void)
         T(plan_map), T(removed_parameters), T(enum_remaps),
         T(moved_into_nesting), T(moved_out_of_nesting), T(array_and_scalar),
         T(not_dropped_when_a_default_could_be_it), T(list_of_one_renamed),
-        T(a_starting_point_is_kept),
+        T(a_starting_point_is_kept), T(plural_of_a_short_name),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -276,18 +276,14 @@ size_t adapt_types(const val_t *schema, const char *types[ADAPT_MAX_TYPES])
     return n;
 }
 
-/* Whether V is a list of one item that FITS SCHEMA (whose N TYPES name no
- * array): a list for a single value (docs/recovery.md, "A list for a
- * single value"). */
-static bool one_item_fits(const val_t *v, const val_t *schema,
-                          const char *const *types, size_t n,
-                          bool (*fits)(const val_t *, const val_t *))
+bool adapt_one_item(const val_t *v, const char *const *types, size_t n)
 {
+    if (!n || val_type(v) != VAL_LIST || val_len(v) != 1)
+        return false;
     for (size_t i = 0; i < n; i++)
         if (strcmp(types[i], "array") == 0)
             return false;
-    return val_type(v) == VAL_LIST && val_len(v) == 1
-           && fits(val_list_get(v, 0), schema);
+    return true;
 }
 
 bool adapt_type_fits(const val_t *v, const val_t *schema)
@@ -305,7 +301,8 @@ bool adapt_type_fits(const val_t *v, const val_t *schema)
         if (row && row->fn(v, NULL) != NO)
             return true;
     }
-    return one_item_fits(v, schema, types, n, adapt_type_fits);
+    return adapt_one_item(v, types, n)
+           && adapt_type_fits(val_list_get(v, 0), schema);
 }
 
 bool adapt_type_holds(const val_t *v, const val_t *schema)
@@ -318,5 +315,6 @@ bool adapt_type_holds(const val_t *v, const val_t *schema)
         if (schema_is_type(v, types[i]) || (row && row->fn(v, NULL) != NO))
             return true;
     }
-    return n > 0 && one_item_fits(v, schema, types, n, adapt_type_holds);
+    return adapt_one_item(v, types, n)
+           && adapt_type_holds(val_list_get(v, 0), schema);
 }

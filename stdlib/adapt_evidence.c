@@ -4,7 +4,6 @@
  * strongest counts, and each further kind adds ADAPT_CONF_MORE. The type
  * alone is never evidence: a key whose name and value share nothing with
  * a parameter gets 0 however well the type fits. */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -38,28 +37,13 @@ static bool in_enum(const val_t *v, const val_t *ps)
     return false;
 }
 
-/* NAME (LEN bytes) lower-cased without '_', '-', '.' and spaces into N
- * (room for ADAPT_WORD_MAX bytes); its length, or ADAPT_WORD_MAX when it
- * does not fit. */
-static size_t lowered(const char *name, size_t len, char *n)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (name[i] && strchr("_-. ", name[i]))
-            continue;
-        if (m == ADAPT_WORD_MAX)
-            return ADAPT_WORD_MAX;
-        n[m++] = (char)tolower((unsigned char)name[i]);
-    }
-    return m;
-}
-
 /* Whether the name B is the name A (3 characters or more) with a
  * plural's 's', case and separators aside: day ~ days, tag ~ tags. */
 static bool plural_of(const char *a, size_t la, const char *b, size_t lb)
 {
     char na[ADAPT_WORD_MAX], nb[ADAPT_WORD_MAX];
-    size_t n = lowered(a, la, na), m = lowered(b, lb, nb);
+    size_t n = adapt_normal_form(a, la, na);
+    size_t m = adapt_normal_form(b, lb, nb);
     return n >= 3 && n < ADAPT_WORD_MAX && m == n + 1 && nb[n] == 's'
            && memcmp(na, nb, n) == 0;
 }

@@ -465,28 +465,23 @@ static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
         inner = val_get_str(val_map_key(v, s), &ls);
         meaning = adapt_meaning(inner, ls);
     }
-    strbuf_t b;
+    strbuf_t b, shown;
     strbuf_init(&b);
+    strbuf_init(&shown);
+    adapt_put_value(&shown, v);
     size_t weak = weak_candidates(m, schema, i, &b);
     adapt_evidence_t e = { 0 };
     size_t unfit = weak ? NONE : named_unfit(m, i, &e);
     if (!weak && !meaning && unfit == NONE)
         weak = could_hold(m, i, &b);
     *drop = false;
-    if (b.oom) {
+    if (b.oom || shown.oom) {
         r->oom = true;
     } else if (unfit != NONE) {
-        strbuf_t shown;
-        strbuf_init(&shown);
-        adapt_put_value(&shown, v);
-        if (shown.oom)
-            r->oom = true;
-        else
-            adapt_problem_text(r, "parameter '%s' stands for '%s' of %s "
-                               "(%s, %d%%), but its value %s does not fit "
-                               "it", k, prop_at(m, unfit), m->t->name, e.why,
-                               e.conf, shown.data);
-        strbuf_free(&shown);
+        adapt_problem_text(r, "parameter '%s' stands for '%s' of %s (%s, "
+                           "%d%%), but its value %s does not fit it", k,
+                           prop_at(m, unfit), m->t->name, e.why, e.conf,
+                           shown.data);
     } else if (weak) {
         adapt_problem_text(r, "parameter '%s' matches no parameter of %s "
                            "(%s) with %d%% confidence or more; not applied: "
@@ -502,20 +497,14 @@ static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
                            "for it (%s): dropping it would change what the "
                            "call returns", k, meaning, m->t->name, names(m));
     } else {
-        strbuf_t shown;
-        strbuf_init(&shown);
-        adapt_put_value(&shown, v);
         size_t mark = adapt_path_key(r, k, len);
-        if (shown.oom)
-            r->oom = true;
-        else
-            adapt_change(r, "dropped, %s lost (%s has no such parameter)",
-                         shown.data, m->t->name);
+        adapt_change(r, "dropped, %s lost (%s has no such parameter)",
+                     shown.data, m->t->name);
         adapt_repair_name(r, "drop", k, NULL);
         adapt_path_pop(r, mark);
-        strbuf_free(&shown);
         *drop = true;
     }
+    strbuf_free(&shown);
     strbuf_free(&b);
     return *drop;
 }

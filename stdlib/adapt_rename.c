@@ -420,24 +420,25 @@ static size_t could_hold(const match_t *m, size_t i, strbuf_t *b)
     return count;
 }
 
-/* The property not given that key I's name stands for (names and
- * description, ADAPT_CONF_MIN or more) though its value does not fit
- * it, the most confident first, with that evidence in *E; NONE when
- * there is none. Dropping such a key would lose what the call said of
- * that property (`days_count: "many"` is days, not nothing). */
-static size_t named_unfit(const match_t *m, size_t i, adapt_evidence_t *e)
+/* The property not given that the name K (LK bytes) stands for (names
+ * and description, ADAPT_CONF_MIN or more), the most confident first,
+ * with that evidence in *E; NONE when there is none. UNFIT: only a
+ * property whose type V does not fit (one it fits would have taken it).
+ * Dropping such a key would lose what the call said of that property
+ * (`days_count: "many"` is days, not nothing). */
+static size_t named_by(const match_t *m, const char *k, size_t lk,
+                       const val_t *v, bool unfit, adapt_evidence_t *e)
 {
-    size_t lk, best = NONE;
-    const char *k = val_get_str(val_map_key(m->given, i), &lk);
+    size_t best = NONE;
     int best_conf = ADAPT_CONF_MIN - 1;
     for (size_t j = 0; j < m->np; j++) {
-        if (m->filled[j] || ev_at(m, i, j)->type_fits)
+        const val_t *ps = val_map_value(m->t->props, j);
+        if (m->filled[j] || (unfit && adapt_type_fits(v, ps)))
             continue;
         adapt_evidence_t n;
         memset(&n, 0, sizeof n);
         const char *p = prop_at(m, j);
-        adapt_name_evidence(k, lk, p, strlen(p),
-                            val_map_value(m->t->props, j), &n);
+        adapt_name_evidence(k, lk, p, strlen(p), ps, &n);
         adapt_evidence_done(&n);
         if (n.conf > best_conf) {
             best_conf = n.conf;
@@ -446,6 +447,26 @@ static size_t named_unfit(const match_t *m, size_t i, adapt_evidence_t *e)
         }
     }
     return best;
+}
+
+/* The same for key I: its own name (a property its value does not fit),
+ * else, with INSIDE, a key of its map (that could not be moved out),
+ * whose name goes to *INNER. */
+static size_t named_unfit(const match_t *m, size_t i, bool inside,
+                          const char **inner, adapt_evidence_t *e)
+{
+    size_t lk;
+    const char *k = val_get_str(val_map_key(m->given, i), &lk);
+    const val_t *v = val_map_value(m->given, i);
+    size_t j = named_by(m, k, lk, v, true, e);
+    for (size_t s = 0; inside && j == NONE && val_type(v) == VAL_MAP
+                       && s < val_len(v); s++) {
+        *inner = val_get_str(val_map_key(v, s), &lk);
+        j = named_by(m, *inner, lk, val_map_value(v, s), false, e);
+    }
+    if (j == NONE)
+        *inner = NULL;
+    return j;
 }
 
 /* Decides what becomes of key I, which nothing took: a problem when it
@@ -471,12 +492,19 @@ static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
     adapt_put_value(&shown, v);
     size_t weak = weak_candidates(m, schema, i, &b);
     adapt_evidence_t e = { 0 };
-    size_t unfit = weak ? NONE : named_unfit(m, i, &e);
+    const char *held = NULL;
+    size_t unfit = weak ? NONE : named_unfit(m, i, !meaning, &held, &e);
     if (!weak && !meaning && unfit == NONE)
         weak = could_hold(m, i, &b);
     *drop = false;
     if (b.oom || shown.oom) {
         r->oom = true;
+    } else if (unfit != NONE && held) {
+        adapt_problem_text(r, "parameter '%s' holds '%s', which stands for "
+                           "'%s' of %s (%s, %d%%), and cannot be moved out "
+                           "of it: dropping it would lose what the call says "
+                           "of it", k, held, prop_at(m, unfit), m->t->name,
+                           e.why, e.conf);
     } else if (unfit != NONE) {
         adapt_problem_text(r, "parameter '%s' stands for '%s' of %s (%s, "
                            "%d%%), but its value %s does not fit it", k,

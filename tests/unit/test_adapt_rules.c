@@ -320,6 +320,40 @@ static void list_of_one_renamed(void **state)
                     "value [\"a\", \"b\"] does not fit it", NO_CHANGES);
 }
 
+/* A map that cannot be moved out is not dropped while one of its keys
+ * stands for a property not given (Zoom-style `settings`). */
+static void a_container_is_not_dropped_with_what_it_holds(void **state)
+{
+    afx_t *f = *state;
+    const char *s = DETAIL("tasks.list", "{'properties': {'query': {'type': "
+                           "'string'}, 'color': {'type': 'string', "
+                           "'default': 'grey'}}}");
+    afx_expect_fail(f, P, "{'params': {'query': 'x', 'settings': {'color': "
+                    "['red', 'blue']}}}", s, NULL, "parameter 'settings' "
+                    "holds 'color', which stands for 'color' of tasks.list "
+                    "(same name, 95%), and cannot be moved out of it: "
+                    "dropping it would lose what the call says of it",
+                    NO_CHANGES);
+    afx_expect_fail(f, P, "{'params': {'query': 'x', 'settings': {'colour': "
+                    "'red', 'z': 1}}}", s, NULL, "parameter 'settings' holds "
+                    "'colour', which stands for 'color' of tasks.list (likely "
+                    "typo, 80%), and cannot be moved out of it: dropping it "
+                    "would lose what the call says of it", NO_CHANGES);
+    /* Moved out when every key finds its place; dropped when none names
+     * a property. */
+    afx_expect_retry(f, P, "{'params': {'query': 'x', 'settings': {'color': "
+                     "'red'}}}", s, NULL,
+                     "{'params': {'query': 'x', 'color': 'red'}}",
+                     CHANGES("params: 'settings.color' -> 'color' (moved out "
+                             "of 'settings'; same name, 90%)"));
+    afx_expect_retry(f, P, "{'params': {'query': 'x', 'settings': {'z': "
+                     "1}}}", s, NULL,
+                     "{'params': {'query': 'x', 'color': 'grey'}}",
+                     CHANGES("params.settings: dropped, {\"z\": 1} lost "
+                             "(tasks.list has no such parameter)",
+                             "params.color: default \"grey\""));
+}
+
 /* A name of 3 characters and its plural are one name (day ~ days), as
  * 4 characters or more holding one another are; another 3 characters
  * held are not enough (cit ~ city_name, 60%). */
@@ -466,6 +500,7 @@ int main(void)
         T(moved_into_nesting), T(moved_out_of_nesting), T(array_and_scalar),
         T(not_dropped_when_a_default_could_be_it), T(list_of_one_renamed),
         T(a_starting_point_is_kept), T(plural_of_a_short_name),
+        T(a_container_is_not_dropped_with_what_it_holds),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

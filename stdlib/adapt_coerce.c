@@ -276,6 +276,16 @@ size_t adapt_types(const val_t *schema, const char *types[ADAPT_MAX_TYPES])
     return n;
 }
 
+bool adapt_one_item(const val_t *v, const char *const *types, size_t n)
+{
+    if (!n || val_type(v) != VAL_LIST || val_len(v) != 1)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(types[i], "array") == 0)
+            return false;
+    return true;
+}
+
 bool adapt_type_fits(const val_t *v, const val_t *schema)
 {
     const char *types[ADAPT_MAX_TYPES];
@@ -291,5 +301,20 @@ bool adapt_type_fits(const val_t *v, const val_t *schema)
         if (row && row->fn(v, NULL) != NO)
             return true;
     }
-    return false;
+    return adapt_one_item(v, types, n)
+           && adapt_type_fits(val_list_get(v, 0), schema);
+}
+
+bool adapt_type_holds(const val_t *v, const val_t *schema)
+{
+    const char *types[ADAPT_MAX_TYPES];
+    size_t n = adapt_types(schema, types);
+    for (size_t i = 0; i < n; i++) {
+        const struct coercion *row = val_type(v) == VAL_STRING
+            ? row_for(v, types[i]) : NULL;
+        if (schema_is_type(v, types[i]) || (row && row->fn(v, NULL) != NO))
+            return true;
+    }
+    return adapt_one_item(v, types, n)
+           && adapt_type_holds(val_list_get(v, 0), schema);
 }

@@ -37,6 +37,17 @@ static bool in_enum(const val_t *v, const val_t *ps)
     return false;
 }
 
+/* Whether the name B is the name A (3 characters or more) with a
+ * plural's 's', case and separators aside: day ~ days, tag ~ tags. */
+static bool plural_of(const char *a, size_t la, const char *b, size_t lb)
+{
+    char na[ADAPT_WORD_MAX], nb[ADAPT_WORD_MAX];
+    size_t n = adapt_normal_form(a, la, na);
+    size_t m = adapt_normal_form(b, lb, nb);
+    return n >= 3 && n < ADAPT_WORD_MAX && m == n + 1 && nb[n] == 's'
+           && memcmp(na, nb, n) == 0;
+}
+
 void adapt_evidence_add(adapt_evidence_t *e, int conf, const char *why)
 {
     if (e->kinds++ == 0 || conf > e->best) {
@@ -66,6 +77,10 @@ void adapt_name_evidence(const char *k, size_t lk, const char *p, size_t lp,
     size_t shorter = lk < lp ? lk : lp;
     if (rank == 0)
         adapt_evidence_add(e, ADAPT_CONF_SAME, "same name");
+    else if (rank == 1 && shorter <= 3
+             && (plural_of(k, lk, p, lp) || plural_of(p, lp, k, lk)))
+        adapt_evidence_add(e, ADAPT_CONF_CONTAINS, "one is the other's "
+                           "plural");
     else if (rank == 1)
         adapt_evidence_add(e, shorter > 3 ? ADAPT_CONF_CONTAINS
                                           : ADAPT_CONF_CONTAINS_SHORT,

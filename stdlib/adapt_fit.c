@@ -223,21 +223,13 @@ static mig_status_t fit_inside(adapt_run_t *r, val_t *v, const val_t *schema,
     return MIG_OK;
 }
 
-/* A list of one item where the schema names types and no array: the
- * item stands for the list (array to scalar), fitted in its place. */
-static bool one_item(const val_t *v, const char *const *types, size_t n)
-{
-    return n && val_type(v) == VAL_LIST && val_len(v) == 1
-        && !has_type(types, n, "array");
-}
-
 mig_status_t adapt_fit(adapt_run_t *r, val_t *v, const val_t *schema,
                        val_t **out)
 {
     *out = NULL;
     const char *types[ADAPT_MAX_TYPES];
     size_t n = adapt_types(schema, types);
-    if (one_item(v, types, n)) {
+    if (adapt_one_item(v, types, n)) {
         strbuf_t a;
         strbuf_init(&a);
         adapt_put_value(&a, v);

@@ -179,9 +179,19 @@ mig_status_t adapt_coerce(const val_t *v, const char *t, val_t **out);
  * order); 0 when it has none (any value fits). SCHEMA must be valid. */
 #define ADAPT_MAX_TYPES 16
 size_t adapt_types(const val_t *schema, const char *types[ADAPT_MAX_TYPES]);
-/* Whether V fits SCHEMA's type, or can be coerced to it (only V itself
- * is looked at, not what it holds). */
+/* Whether V is a list of one item where the N TYPES (one or more) name no
+ * array: it stands for its item (docs/recovery.md, "A list for a single
+ * value"). */
+bool adapt_one_item(const val_t *v, const char *const *types, size_t n);
+/* Whether V fits SCHEMA's type, or can be coerced to it, or is a list of
+ * one item that does where no type is an array (only V itself and that
+ * item are looked at). */
 bool adapt_type_fits(const val_t *v, const val_t *schema);
+/* Whether SCHEMA names a type V is as it is, or a text of a number or a
+ * bool V is for a number or bool type, or V is a list of one item that
+ * holds so where no type is an array: no other coercion (anything can be
+ * written as a string). */
+bool adapt_type_holds(const val_t *v, const val_t *schema);
 
 /* ---- fitting a value to a schema (adapt_fit.c) -------------------------- */
 
@@ -224,6 +234,10 @@ size_t adapt_name_rank(const char *a, size_t la, const char *b, size_t lb,
 
 /* Names and words longer than this are compared as they are only. */
 #define ADAPT_WORD_MAX 64
+/* The normal form of NAME (LEN bytes) into N (room for ADAPT_WORD_MAX
+ * bytes): lower case, without '_', '-', '.' and spaces; its length, or
+ * ADAPT_WORD_MAX when it does not fit. */
+size_t adapt_normal_form(const char *name, size_t len, char *n);
 /* 1 when the names A and B are one once each is replaced by the head of
  * its row in the synonym table (docs/recovery.md, "Synonyms and
  * abbreviations"): as a whole name (q ~ query) or word by word (max_temp

@@ -399,9 +399,80 @@ static size_t weak_candidates(const match_t *m, const val_t *schema,
     return count;
 }
 
+/* Lists into B the properties not given, with no evidence for key I and
+ * no enum (a value in it is evidence), whose type holds its value as it
+ * is (adapt_type_holds). Returns how many. A key that one of them, left to its default or left out, could
+ * be is not dropped: which it is, is a person's call (`rows: 30` beside
+ * `limit`, default 5). */
+static size_t could_hold(const match_t *m, size_t i, strbuf_t *b)
+{
+    size_t count = 0;
+    const val_t *v = val_map_value(m->given, i);
+    for (size_t j = 0; j < m->np; j++) {
+        const val_t *ps = val_map_value(m->t->props, j);
+        if (m->filled[j] || ev_at(m, i, j)->conf != 0
+            || val_type(ps) != VAL_MAP || val_map_get(ps, "enum", 4)
+            || !adapt_type_holds(v, ps))
+            continue;
+        strbuf_printf(b, "%s'%s' (%d%%: the type only)", count++ ? ", " : "",
+                      prop_at(m, j), ADAPT_CONF_TYPE);
+    }
+    return count;
+}
+
+/* The property not given that the name K (LK bytes) stands for (names
+ * and description, ADAPT_CONF_MIN or more), the most confident first,
+ * with that evidence in *E; NONE when there is none. UNFIT: only a
+ * property whose type V does not fit (one it fits would have taken it).
+ * Dropping such a key would lose what the call said of that property
+ * (`days_count: "many"` is days, not nothing). */
+static size_t named_by(const match_t *m, const char *k, size_t lk,
+                       const val_t *v, bool unfit, adapt_evidence_t *e)
+{
+    size_t best = NONE;
+    int best_conf = ADAPT_CONF_MIN - 1;
+    for (size_t j = 0; j < m->np; j++) {
+        const val_t *ps = val_map_value(m->t->props, j);
+        if (m->filled[j] || (unfit && adapt_type_fits(v, ps)))
+            continue;
+        adapt_evidence_t n;
+        memset(&n, 0, sizeof n);
+        const char *p = prop_at(m, j);
+        adapt_name_evidence(k, lk, p, strlen(p), ps, &n);
+        adapt_evidence_done(&n);
+        if (n.conf > best_conf) {
+            best_conf = n.conf;
+            best = j;
+            *e = n;
+        }
+    }
+    return best;
+}
+
+/* The same for key I: its own name (a property its value does not fit),
+ * else, with INSIDE, a key of its map (that could not be moved out),
+ * whose name goes to *INNER. */
+static size_t named_unfit(const match_t *m, size_t i, bool inside,
+                          const char **inner, adapt_evidence_t *e)
+{
+    size_t lk;
+    const char *k = val_get_str(val_map_key(m->given, i), &lk);
+    const val_t *v = val_map_value(m->given, i);
+    size_t j = named_by(m, k, lk, v, true, e);
+    for (size_t s = 0; inside && j == NONE && val_type(v) == VAL_MAP
+                       && s < val_len(v); s++) {
+        *inner = val_get_str(val_map_key(v, s), &lk);
+        j = named_by(m, *inner, lk, val_map_value(v, s), false, e);
+    }
+    if (j == NONE)
+        *inner = NULL;
+    return j;
+}
+
 /* Decides what becomes of key I, which nothing took: a problem when it
- * has weak candidates or carries meaning (returns false), else dropped
- * with its loss reported (*DROP). */
+ * has weak candidates, carries meaning or a property not given could
+ * hold it (returns false), else dropped with its loss reported
+ * (*DROP). */
 static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
                       size_t i, bool *drop)
 {
@@ -415,12 +486,30 @@ static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
         inner = val_get_str(val_map_key(v, s), &ls);
         meaning = adapt_meaning(inner, ls);
     }
-    strbuf_t b;
+    strbuf_t b, shown;
     strbuf_init(&b);
+    strbuf_init(&shown);
+    adapt_put_value(&shown, v);
     size_t weak = weak_candidates(m, schema, i, &b);
+    adapt_evidence_t e = { 0 };
+    const char *held = NULL;
+    size_t unfit = weak ? NONE : named_unfit(m, i, !meaning, &held, &e);
+    if (!weak && !meaning && unfit == NONE)
+        weak = could_hold(m, i, &b);
     *drop = false;
-    if (b.oom) {
+    if (b.oom || shown.oom) {
         r->oom = true;
+    } else if (unfit != NONE && held) {
+        adapt_problem_text(r, "parameter '%s' holds '%s', which stands for "
+                           "'%s' of %s (%s, %d%%), and cannot be moved out "
+                           "of it: dropping it would lose what the call says "
+                           "of it", k, held, prop_at(m, unfit), m->t->name,
+                           e.why, e.conf);
+    } else if (unfit != NONE) {
+        adapt_problem_text(r, "parameter '%s' stands for '%s' of %s (%s, "
+                           "%d%%), but its value %s does not fit it", k,
+                           prop_at(m, unfit), m->t->name, e.why, e.conf,
+                           shown.data);
     } else if (weak) {
         adapt_problem_text(r, "parameter '%s' matches no parameter of %s "
                            "(%s) with %d%% confidence or more; not applied: "
@@ -436,20 +525,14 @@ static bool left_over(adapt_run_t *r, const match_t *m, const val_t *schema,
                            "for it (%s): dropping it would change what the "
                            "call returns", k, meaning, m->t->name, names(m));
     } else {
-        strbuf_t shown;
-        strbuf_init(&shown);
-        adapt_put_value(&shown, v);
         size_t mark = adapt_path_key(r, k, len);
-        if (shown.oom)
-            r->oom = true;
-        else
-            adapt_change(r, "dropped, %s lost (%s has no such parameter)",
-                         shown.data, m->t->name);
+        adapt_change(r, "dropped, %s lost (%s has no such parameter)",
+                     shown.data, m->t->name);
         adapt_repair_name(r, "drop", k, NULL);
         adapt_path_pop(r, mark);
-        strbuf_free(&shown);
         *drop = true;
     }
+    strbuf_free(&shown);
     strbuf_free(&b);
     return *drop;
 }

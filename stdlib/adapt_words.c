@@ -71,10 +71,7 @@ static const char *head_of(const char *w, size_t n)
     return NULL;
 }
 
-/* The normal form of NAME into N (room for ADAPT_WORD_MAX bytes): lower
- * case, without '_', '-', '.' and spaces; its length, or ADAPT_WORD_MAX
- * when it does not fit. */
-static size_t normal_form(const char *name, size_t len, char *n)
+size_t adapt_normal_form(const char *name, size_t len, char *n)
 {
     size_t m = 0;
     for (size_t i = 0; i < len; i++) {
@@ -137,7 +134,7 @@ static void put_head(void *arg, const char *w, size_t n)
 static void canonical(const char *name, size_t len, strbuf_t *b)
 {
     char whole[ADAPT_WORD_MAX];
-    size_t n = normal_form(name, len, whole);
+    size_t n = adapt_normal_form(name, len, whole);
     const char *h = n < ADAPT_WORD_MAX ? head_of(whole, n) : NULL;
     if (h)
         strbuf_puts(b, h);
@@ -294,6 +291,10 @@ static const struct {
     { "token", "a pagination cursor" },
     { "continuation", "a pagination cursor" },
     { "skip", "a page number or offset" },
+    /* Where a listing starts: Solr and Google Custom Search `start`,
+     * Jira `startAt`, OpenSearch `startIndex`, DynamoDB
+     * `ExclusiveStartKey`, Notion `start_cursor`. */
+    { "start", "a starting point (an offset, a cursor or a time)" },
     { "since", "a filter" },
     { "until", "a filter" },
     { "sort", "a sort order" },
@@ -340,7 +341,7 @@ const char *adapt_meaning(const char *name, size_t len)
 {
     meaning_find_t f = { NULL };
     char whole[ADAPT_WORD_MAX];
-    size_t n = normal_form(name, len, whole);
+    size_t n = adapt_normal_form(name, len, whole);
     for (size_t i = 0; n < ADAPT_WORD_MAX && bounds[i]; i++)
         if (strlen(bounds[i]) == n && memcmp(bounds[i], whole, n) == 0)
             return "a bound on the results";
@@ -353,14 +354,14 @@ bool adapt_mentions(const char *text, size_t tlen, const char *name,
                     size_t len)
 {
     char n[ADAPT_WORD_MAX], w[ADAPT_WORD_MAX];
-    size_t m = normal_form(name, len, n);
+    size_t m = adapt_normal_form(name, len, n);
     if (m < 3 || m == ADAPT_WORD_MAX)
         return false;
     for (size_t i = 0; i < tlen;) {
         size_t j = i;
         while (j < tlen && word_char(text[j]))
             j++;
-        if (j > i && normal_form(text + i, j - i, w) == m
+        if (j > i && adapt_normal_form(text + i, j - i, w) == m
             && memcmp(w, n, m) == 0)
             return true;
         i = j > i ? j : i + 1;

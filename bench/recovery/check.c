@@ -9,21 +9,26 @@
  * failed with the expected class. A wrong repair is a repairable tool
  * whose item succeeded with another result than the expected one, or an
  * unrepairable one whose item succeeded: something was guessed. Prints
- * the figures (a Markdown table for bench/RESULTS.md) and the first
- * misses.
+ * the figures (Markdown tables for bench/RESULTS.md: overall, and per
+ * kind of mismatch: repaired correctly, wrong repairs, correctly refused,
+ * missed) and the first misses; every miss goes to DIR/misses.txt.
  *
  * usage: bench_recovery_check DIR LOG
- * Exit status: 0 when at least AIM_RECOVERED (95%) of the repairable
- * tools were recovered, every other one was reported, and no repair was
- * wrong; 1 when not; 2 when it could not judge. */
+ * Exit status: 0 when at least AIM_RECOVERED (90%, issue 19's aim) of
+ * the repairable tools were recovered and no repair was wrong (every
+ * unrepairable tool failed); 1 when not; 2 when it could not judge. The
+ * share of unrepairable tools refused with the expected class is
+ * reported, not required: one that also has a mismatch mig misses fails
+ * with that mismatch's class first. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "interpreter.h"
+#include "written.h"
 
-#define AIM_RECOVERED 0.95
+#define AIM_RECOVERED 0.90
 #define MAX_MISSES 10
 
 static void die(const char *what, const char *path)
@@ -97,30 +102,38 @@ static val_t *item_failures(const char *log, val_t *counts)
     return failed;
 }
 
-/* Counts one tool under KEY in TALLY (key -> [tools, good]); GOOD says
- * whether it came out right. */
-static void tally(val_t *tally, const char *key, bool good)
+/* How a tool came out (the columns of the per-kind table). */
+enum { V_RIGHT, V_WRONG, V_REFUSED, V_MISSED, N_VERDICTS };
+
+/* Counts one tool under KEY in TALLY (key -> [tools, right, wrong,
+ * refused, missed]) with the verdict V. */
+static void tally(val_t *tally, const char *key, int v)
 {
     val_t *c = val_map_get(tally, key, strlen(key));
-    int64_t n = c ? val_get_int(val_list_get(c, 0)) : 0;
-    int64_t k = c ? val_get_int(val_list_get(c, 1)) : 0;
-    val_t *pair = val_list_new(2);
-    if (!pair || val_list_push_take(pair, val_int(n + 1)) != MIG_OK
-        || val_list_push_take(pair, val_int(k + good)) != MIG_OK
-        || val_map_set_take(tally, key, strlen(key), pair) != MIG_OK)
+    val_t *row = val_list_new(N_VERDICTS + 1);
+    for (size_t j = 0; row && j <= N_VERDICTS; j++) {
+        int64_t n = c ? val_get_int(val_list_get(c, j)) : 0;
+        if (val_list_push_take(row, val_int(n + (j == 0 || (int)j == v + 1)))
+            != MIG_OK)
+            die("out of memory", key);
+    }
+    if (!row || val_map_set_take(tally, key, strlen(key), row) != MIG_OK)
         die("out of memory", key);
 }
 
-/* Prints TALLY as a Markdown table whose header row is HEAD. */
-static void print_tally(const char *head, const val_t *tally)
+/* Prints TALLY as the per-kind Markdown table, with the row ALL last. */
+static void print_tally(const val_t *tally, const val_t *all)
 {
-    printf("\n| %s |\n| --- | ---: | ---: |\n", head);
-    for (size_t j = 0; j < val_len(tally); j++) {
-        val_t *c = val_map_value(tally, j);
-        printf("| %s | %lld | %lld |\n",
-               val_get_str(val_map_key(tally, j), NULL),
-               (long long)val_get_int(val_list_get(c, 0)),
-               (long long)val_get_int(val_list_get(c, 1)));
+    printf("\n| kind | tools | repaired correctly | wrong repairs | "
+           "correctly refused | missed |\n"
+           "| --- | ---: | ---: | ---: | ---: | ---: |\n");
+    for (size_t j = 0; j <= val_len(tally); j++) {
+        const val_t *c = j < val_len(tally) ? val_map_value(tally, j) : all;
+        printf("| %s |", j < val_len(tally)
+               ? val_get_str(val_map_key(tally, j), NULL) : "**all tools**");
+        for (size_t k = 0; k <= N_VERDICTS; k++)
+            printf(" %lld |", (long long)val_get_int(val_list_get(c, k)));
+        putchar('\n');
     }
 }
 
@@ -203,44 +216,6 @@ static long count_of(val_t *counts, const char *kind)
     return n ? (long)val_get_int(n) : 0;
 }
 
-/* Whether a tool counted as "renamed" gives a parameter under another
- * name than the V2 one: a key of the legacy PARAMS (a map) that the
- * expected call's WANT does not have. The generator once counted renames
- * it never wrote; a set that does so cannot be judged. */
-static bool rename_written(const val_t *params, const val_t *want)
-{
-    for (size_t i = 0; params && val_type(params) == VAL_MAP
-                       && i < val_len(params); i++) {
-        size_t len;
-        const char *k = val_get_str(val_map_key(params, i), &len);
-        if (!val_map_get(want, k, len))
-            return true;
-    }
-    return false;
-}
-
-/* Checks every tool of TOOLS (the legacy list) that EXPECTED says is
- * renamed; dies naming the first whose rename is not written. */
-static void check_renames(const val_t *tools, const val_t *expected,
-                          const char *path)
-{
-    for (size_t i = 0; i < val_len(expected) && i < val_len(tools); i++) {
-        const val_t *x = val_list_get(expected, i);
-        const val_t *faults = val_map_get(x, "faults", 6);
-        bool renamed = false;
-        for (size_t j = 0; faults && j < val_len(faults); j++)
-            renamed = renamed || strcmp(val_get_str(val_list_get(faults, j),
-                                                    NULL), "renamed") == 0;
-        const val_t *file = val_map_get(x, "file", 4);
-        const val_t *call = file ? val_map_get(file, "call", 4) : NULL;
-        const val_t *want = call ? val_map_get(call, "params", 6) : NULL;
-        if (renamed && want && !rename_written(val_map_get(
-                val_list_get(tools, i), "params", 6), want))
-            die("a tool counted as renamed gives every parameter by its V2 "
-                "name in", path);
-    }
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -257,7 +232,15 @@ int main(int argc, char **argv)
     val_t *tools = read_json(path);
     if (!tools || val_type(tools) != VAL_LIST)
         die("cannot read the legacy tools", path);
-    check_renames(tools, expected, path);
+    /* A set that counts a mismatch it never wrote cannot be judged. */
+    size_t at;
+    const char *unwritten = recovery_unwritten(tools, expected, &at);
+    if (unwritten) {
+        fprintf(stderr, "bench_recovery_check: tool %zu is counted as '%s' "
+                "but its legacy call does not show it, in '%s'\n", at,
+                unwritten, path);
+        exit(2);
+    }
     /* name -> whether the tool must fail, for dep_reason_true */
     val_t *doomed = val_map_new(val_len(expected));
     for (size_t i = 0; doomed && i < val_len(expected); i++) {
@@ -271,8 +254,14 @@ int main(int argc, char **argv)
         die("out of memory", path);
     val_t *counts = val_map_new(16);
     val_t *failed = item_failures(argv[2], counts);
-    /* Per fault kind: tools that have it, and those recovered. */
-    val_t *by_fault = val_map_new(16), *by_class = val_map_new(8);
+    /* Per kind: a repairable tool under each of its mismatches ("clean"
+     * when it has none), an unrepairable one under why it is (its bad
+     * kind, or a dependency that fails); the verdicts of all. */
+    val_t *by_kind = val_map_new(32), *all = val_map_new(1);
+    snprintf(path, sizeof path, "%s/misses.txt", dir);
+    FILE *miss_file = fopen(path, "w");
+    if (!by_kind || !all || !miss_file)
+        die("cannot write", path);
     size_t repairable = 0, recovered = 0, hopeless = 0, reported = 0;
     size_t wrong = 0;
     size_t clean = 0, clean_ok = 0, misses = 0;
@@ -287,12 +276,14 @@ int main(int argc, char **argv)
                                              NULL) : NULL;
         val_t *want_file = val_map_get(x, "file", 4);
         bool ok;
+        int v;
         char why[512] = "";
         if (want_file) {
             snprintf(path, sizeof path, "%s/out/%s.json", dir, name);
             val_t *file = fail ? NULL : read_json(path);
             ok = file && val_equal(file, want_file);
             wrong += file && !ok;
+            v = ok ? V_RIGHT : file ? V_WRONG : V_MISSED;
             if (!ok && fail)
                 snprintf(why, sizeof why, "failed: %s: %s", got,
                          val_get_str(val_map_get(fail, "message", 7), NULL));
@@ -316,6 +307,7 @@ int main(int argc, char **argv)
                  && (!dk || dep_reason_true(msg, val_map_get(
                          val_list_get(tools, i), "requires", 8), doomed));
             wrong += !got;
+            v = ok ? V_REFUSED : got ? V_MISSED : V_WRONG;
             if (!ok)
                 snprintf(why, sizeof why, "should fail with %s%s, %s%s%s%s",
                          want, dk ? " and a true reason" : "",
@@ -323,13 +315,20 @@ int main(int argc, char **argv)
                          got ? got : "", got ? ": " : "", got ? msg : "");
             hopeless++;
             reported += ok;
-            tally(by_class, dk ? dk->label : want, ok);
+            tally(by_kind, dk ? dk->label : val_get_str(val_map_get(x, "why",
+                                                                    3), NULL), v);
         }
         for (size_t j = 0; want_file && j < val_len(faults); j++) {
             const char *fault = val_get_str(val_list_get(faults, j), NULL);
-            tally(by_fault, strcmp(fault, "dependency") == 0 ? DEP_ORDERED
-                                                             : fault, ok);
+            tally(by_kind, strcmp(fault, "dependency") == 0 ? DEP_ORDERED
+                                                            : fault, v);
         }
+        if (want_file && !val_len(faults))
+            tally(by_kind, "clean", v);
+        tally(all, "all", v);
+        if (!ok)
+            fprintf(miss_file, "%s: %s: %s\n", v == V_WRONG ? "wrong"
+                    : "missed", name, why);
         if (!ok && misses++ < MAX_MISSES)
             fprintf(stderr, "miss: %s: %s\n", name, why);
     }
@@ -346,9 +345,7 @@ int main(int argc, char **argv)
            "| **%.1f%%** |\n", reported, hopeless, 100.0 * rep);
     printf("| wrong repairs (a result other than the expected one, or a "
            "success that should have failed) | %zu | |\n", wrong);
-    print_tally("mismatch (repairable tools) | tools | recovered", by_fault);
-    print_tally("unrepairable, by class (the dependency kinds by reason) "
-                "| tools | reported", by_class);
+    print_tally(by_kind, val_map_get(all, "all", 3));
     printf("\n| event | count |\n| --- | ---: |\n");
     static const char *const kinds[] = {
         "injected Transient", "injected Timeout", "retry-wait", "recover",
@@ -361,7 +358,8 @@ int main(int argc, char **argv)
     val_unref(doomed);
     val_unref(counts);
     val_unref(failed);
-    val_unref(by_fault);
-    val_unref(by_class);
-    return rec >= AIM_RECOVERED && rep == 1.0 && wrong == 0 ? 0 : 1;
+    val_unref(by_kind);
+    val_unref(all);
+    fclose(miss_file);
+    return rec >= AIM_RECOVERED && wrong == 0 ? 0 : 1;
 }

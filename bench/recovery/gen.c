@@ -5,13 +5,20 @@
  *
  * The faults are real mismatches, not injected errors: a tool calls a
  * method by its legacy name, passes its parameters by position, under old
- * names or as text, leaves out parameters that have defaults, carries a
+ * names (the generator's own vocabulary, vocab.h, kept apart from the
+ * strategies' tables: each rename counted by its kind) or as text, gives
+ * an enum value under an old name, a single value as a list of one or a
+ * list's one item alone, a parameter V2 nests at the top or one V2 takes
+ * at the top inside a container, a parameter V2 removed that carried no
+ * meaning, leaves out parameters that have defaults, carries a
  * configuration with missing keys, wrong types and keys the schema does
  * not know, or needs a tool that comes later in the list. Some cannot be
- * repaired (a method no table maps, a value that is no number, a
- * configuration without its endpoint, a tool nobody migrates, or a
- * dependency on such a tool): mig must report those, with the right
- * class. Transient failures and timeouts are injected by the runner
+ * repaired (a method no table maps, a value that is no number, a removed
+ * parameter that carries meaning, an enum value V2 dropped, two values
+ * for one, a configuration without its endpoint, a tool nobody migrates,
+ * or a dependency on such a tool): mig must refuse those, with the right
+ * class. What each tool must end as is computed here from what was
+ * drawn, never by running the strategies. Transient failures and timeouts are injected by the runner
  * (--inject-rate), and retried.
  *
  * usage: bench_recovery_gen DIR [-n N] [-s SEED]
@@ -27,59 +34,67 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PARAMS 5
+#include "gen.h"
+#include "vocab.h"
 
 /* ---- the V2 endpoint ---------------------------------------------------- */
 
-typedef enum ptype { T_STRING, T_INTEGER, T_BOOLEAN } ptype_t;
+static const char *const type_names[] = { "string", "integer", "boolean",
+                                          "array", "object" };
 
-static const char *const type_names[] = { "string", "integer", "boolean" };
-
-typedef struct param {
-    const char *name;
-    ptype_t type;
-    const char *def;            /* the default as JSON, or NULL: none */
-    const char *legacy;         /* an old name adapt.params can match */
-} param_t;
-
-typedef struct method {
-    const char *name, *legacy, *typo;
-    param_t params[MAX_PARAMS];
-} method_t;
-
-/* Old names are the kinds real renames are: another case or separator
- * style, a longer or shorter form, one letter off. */
+/* The methods' own names; the old names legacy tools give their
+ * parameters and values are the generator's vocabulary (vocab.h). The
+ * method's legacy name is another case or word order, its typo one
+ * letter off. */
 static const method_t methods[] = {
     { "weather.get", "getWeather", "getWether", {
-        { "location", T_STRING, NULL, "Location" },
-        { "unit", T_STRING, "\"metric\"", "units" },
-        { "days", T_INTEGER, "1", "num_days" } } },
+        { "location", T_STRING, NULL, NULL, NULL },
+        { "unit", T_STRING, "\"metric\"",
+          (const char *const[]){ "metric", "imperial", "standard", NULL },
+          NULL },
+        { "days", T_INTEGER, "1", NULL, NULL } } },
     { "geo.lookup", "geo_lookup", "geoLookUp", {
-        { "query", T_STRING, NULL, "query_text" },
-        { "limit", T_INTEGER, "5", "max_limit" } } },
+        { "query", T_STRING, NULL, NULL, NULL },
+        { "limit", T_INTEGER, "5", NULL, NULL } } },
     { "mail.send", "sendMail", "sendMial", {
-        { "recipient", T_STRING, NULL, "recipient_email" },
-        { "subject", T_STRING, NULL, "subj" },
-        { "body", T_STRING, "\"\"", "Body" } } },
+        { "recipient", T_STRING, NULL, NULL, NULL },
+        { "subject", T_STRING, NULL, NULL, NULL },
+        { "body", T_STRING, "\"\"", NULL, NULL } } },
     { "calendar.create", "createEvent", "createEvnt", {
-        { "title", T_STRING, NULL, "event_title" },
-        { "start", T_STRING, NULL, "start_time" },
-        { "duration_minutes", T_INTEGER, "30", "durationMinutes" },
-        { "private", T_BOOLEAN, "false", "isPrivate" } } },
+        { "title", T_STRING, NULL, NULL, NULL },
+        { "start", T_STRING, NULL, NULL, NULL },
+        { "duration_minutes", T_INTEGER, "30", NULL, NULL },
+        { "private", T_BOOLEAN, "false", NULL, NULL } } },
     { "search.web", "webSearch", "webSaerch", {
-        { "query", T_STRING, NULL, "search_query" },
-        { "max_results", T_INTEGER, "10", "maxResults" },
-        { "safe", T_BOOLEAN, "true", "safe_search" } } },
+        { "query", T_STRING, NULL, NULL, NULL },
+        { "max_results", T_INTEGER, "10", NULL, NULL },
+        { "safe", T_BOOLEAN, "true", NULL, NULL } } },
     { "files.read", "readFile", "readFiel", {
-        { "path", T_STRING, NULL, "file_path" },
-        { "encoding", T_STRING, "\"utf-8\"", "Encoding" } } },
+        { "path", T_STRING, NULL, NULL, NULL },
+        { "encoding", T_STRING, "\"utf-8\"", NULL, NULL } } },
+    { "tasks.list", "listTasks", "listTaks", {
+        { "query", T_STRING, NULL, NULL, NULL },
+        { "status", T_STRING, "\"open\"",
+          (const char *const[]){ "open", "in_progress", "done", "cancelled",
+                                 NULL }, NULL },
+        { "tags", T_ARRAY, "[]", NULL, NULL },
+        { "color", T_STRING, "\"grey\"", NULL, NULL },
+        { "options", T_OBJECT, NULL, NULL, "include_archived" } } },
 };
 #define N_METHODS (sizeof methods / sizeof *methods)
 
-static size_t n_params(const method_t *m)
+size_t n_params(const method_t *m)
 {
     size_t n = 0;
     while (n < MAX_PARAMS && m->params[n].name)
+        n++;
+    return n;
+}
+
+size_t n_enums(const param_t *pa)
+{
+    size_t n = 0;
+    while (pa->enums && pa->enums[n])
         n++;
     return n;
 }
@@ -125,56 +140,28 @@ static uint64_t next(void)
     return z ^ (z >> 31);
 }
 
-static unsigned below(unsigned n) { return (unsigned)(next() % n); }
+unsigned below(unsigned n) { return (unsigned)(next() % n); }
 static int chance(unsigned percent) { return below(100) < percent; }
 
 /* ---- one tool --------------------------------------------------------------- */
 
-/* What a tool gets wrong; several at once are common. */
-enum {
-    F_POSITIONAL = 1 << 0,      /* params as a list */
-    F_RENAMED = 1 << 1,         /* a parameter under its old name */
-    F_TEXT = 1 << 2,            /* a number or bool as text */
-    F_OMITTED = 1 << 3,         /* a parameter with a default left out */
-    F_METHOD = 1 << 4,          /* the legacy method name */
-    F_CONFIG_MISSING = 1 << 5,  /* configuration keys left out */
-    F_CONFIG_TYPE = 1 << 6,     /* configuration values as text */
-    F_CONFIG_UNKNOWN = 1 << 7,  /* keys the schema does not know */
-    F_DEPENDENCY = 1 << 8,      /* needs a tool later in the list */
-};
-
-/* What cannot be repaired (at most one per tool). */
-typedef enum bad {
-    BAD_NONE,
-    BAD_METHOD,                 /* a misspelt legacy name: no mapping */
-    BAD_VALUE,                  /* a number that is no number */
-    BAD_EXTRA,                  /* a parameter that fits none and carries
-                                   meaning (a sort order): not dropped */
-    BAD_ENDPOINT,               /* the configuration has no endpoint */
-    BAD_GHOST,                  /* needs a tool nobody migrates */
-} bad_t;
-
 static const char *const bad_class[] = {
     [BAD_METHOD] = "MethodNotFound", [BAD_VALUE] = "ParamMismatch",
-    [BAD_EXTRA] = "ParamMismatch", [BAD_ENDPOINT] = "InvalidConfig",
+    [BAD_REMOVED] = "ParamMismatch", [BAD_ENUM] = "ParamMismatch",
+    [BAD_LIST] = "ParamMismatch", [BAD_ENDPOINT] = "InvalidConfig",
     [BAD_GHOST] = "MissingDependency",
 };
 
-typedef struct tool {
-    const method_t *m;
-    unsigned faults;
-    bad_t bad;
-    int values[MAX_PARAMS];     /* integer or bool values; strings derive */
-    bool omit[MAX_PARAMS];      /* F_OMITTED: left out, its default used */
-    size_t renamed;             /* F_RENAMED: the parameter written under
-                                   its old name, or MAX_PARAMS */
-    int timeout_ms, retries;
-    bool enabled;
-    int config_missing;         /* which key F_CONFIG_MISSING leaves out */
-    size_t deps[2];
-    size_t n_deps;
-    bool doomed;                /* bad, or depends on a doomed tool */
-} tool_t;
+/* The kind each is reported under (expected.json's "bad"). */
+static const char *const bad_names[] = {
+    [BAD_METHOD] = "a misspelt method name",
+    [BAD_VALUE] = "a value that is no number",
+    [BAD_REMOVED] = "a removed parameter that carries meaning",
+    [BAD_ENUM] = "an enum value dropped",
+    [BAD_LIST] = "two values for a single one",
+    [BAD_ENDPOINT] = "a configuration without its endpoint",
+    [BAD_GHOST] = "needs a tool nobody migrates",
+};
 
 /* The JSON of parameter P of tool T (number I), as the endpoint wants it. */
 static void canonical_value(FILE *f, const tool_t *t, size_t i, size_t p)
@@ -186,13 +173,22 @@ static void canonical_value(FILE *f, const tool_t *t, size_t i, size_t p)
     }
     switch (pa->type) {
     case T_STRING:
-        fprintf(f, "\"%s-%zu\"", pa->name, i);
+        if (pa->enums)
+            fprintf(f, "\"%s\"", pa->enums[t->values[p]]);
+        else
+            fprintf(f, "\"%s-%zu\"", pa->name, i);
         break;
     case T_INTEGER:
         fprintf(f, "%d", t->values[p]);
         break;
     case T_BOOLEAN:
         fputs(t->values[p] ? "true" : "false", f);
+        break;
+    case T_ARRAY:
+        fprintf(f, "[\"%s-%zu\"]", pa->name, i);
+        break;
+    case T_OBJECT:
+        fprintf(f, "{\"%s\": %s}", pa->inner, t->values[p] ? "true" : "false");
         break;
     }
 }
@@ -210,7 +206,9 @@ static void write_canonical_params(FILE *f, const tool_t *t, size_t i)
 
 /* The value as the legacy tool writes it: text for numbers and bools
  * when F_TEXT says so (the first such parameter), or a value that is no
- * number (BAD_VALUE). */
+ * number (BAD_VALUE); an enum value under its old name (F_ENUM,
+ * BAD_ENUM); a list of one or of two for a single value (F_LIST,
+ * BAD_LIST); an array's one item alone (F_SCALAR). */
 static void legacy_value(FILE *f, const tool_t *t, size_t i, size_t p,
                          size_t textual)
 {
@@ -226,6 +224,24 @@ static void legacy_value(FILE *f, const tool_t *t, size_t i, size_t p,
             fprintf(f, "\"%s\"", t->values[p] ? "true" : "false");
         return;
     }
+    if (((t->faults & F_ENUM) || t->bad == BAD_ENUM) && p == t->enum_param) {
+        fprintf(f, "\"%s\"", vocab_values[t->value_row].old);
+        return;
+    }
+    if (t->bad == BAD_LIST && p == t->listed) {
+        fprintf(f, "[\"%s-%zu\", \"%s-%zu\"]", pa->name, i, pa->name, i + 1);
+        return;
+    }
+    if ((t->faults & F_LIST) && p == t->listed) {
+        fputc('[', f);
+        canonical_value(f, t, i, p);
+        fputc(']', f);
+        return;
+    }
+    if ((t->faults & F_SCALAR) && p == t->nested) {
+        fprintf(f, "\"%s-%zu\"", pa->name, i);
+        return;
+    }
     canonical_value(f, t, i, p);
 }
 
@@ -233,9 +249,31 @@ static void legacy_value(FILE *f, const tool_t *t, size_t i, size_t p,
 static size_t textual_param(const tool_t *t)
 {
     for (size_t p = 0; p < n_params(t->m); p++)
-        if (t->m->params[p].type != T_STRING && !t->omit[p])
+        if ((t->m->params[p].type == T_INTEGER
+             || t->m->params[p].type == T_BOOLEAN) && !t->omit[p])
             return p;
     return MAX_PARAMS;
+}
+
+/* The key and value of parameter P of T (number I) given by name: under
+ * its old name when renamed, inside a container when flattened, its
+ * object's one property at the top when nested. */
+static void write_named(FILE *f, const tool_t *t, size_t i, size_t p,
+                        size_t textual)
+{
+    const param_t *pa = &t->m->params[p];
+    if ((t->faults & F_NESTED) && p == t->nested) {
+        fprintf(f, "\"%s\": %s", pa->inner, t->values[p] ? "true" : "false");
+        return;
+    }
+    bool inside = (t->faults & F_FLATTENED) && p == t->flat;
+    if (inside)
+        fprintf(f, "\"%s\": {", vocab_containers[t->container]);
+    fprintf(f, "\"%s\": ", p == t->renamed ? vocab_params[t->rename_row].old
+                                           : pa->name);
+    legacy_value(f, t, i, p, textual);
+    if (inside)
+        fputc('}', f);
 }
 
 static void write_params(FILE *f, const tool_t *t, size_t i)
@@ -256,21 +294,19 @@ static void write_params(FILE *f, const tool_t *t, size_t i)
         fputc(']', f);
         return;
     }
-    /* By name, the renamed one (drawn with the tool) under its old
-     * name. */
-    size_t renamed = t->renamed;
     fputc('{', f);
     bool first = true;
     for (size_t p = 0; p < n; p++) {
         if (t->omit[p])
             continue;
-        fprintf(f, "%s\"%s\": ", first ? "" : ", ",
-                p == renamed ? t->m->params[p].legacy : t->m->params[p].name);
-        legacy_value(f, t, i, p, textual);
+        fputs(first ? "" : ", ", f);
+        write_named(f, t, i, p, textual);
         first = false;
     }
-    if (t->bad == BAD_EXTRA)
-        fprintf(f, "%s\"sort_order\": \"desc\"", first ? "" : ", ");
+    if (t->bad == BAD_REMOVED || (t->faults & F_DROPPED))
+        fprintf(f, "%s\"%s\": %s", first ? "" : ", ",
+                vocab_removed[t->removed].name,
+                vocab_removed[t->removed].value);
     fputc('}', f);
 }
 
@@ -373,45 +409,42 @@ static const char plan_text[] =
 static const char *fault_names[] = {
     "positional", "renamed", "text", "omitted", "method",
     "config-missing", "config-type", "config-unknown", "dependency",
+    "enum-value", "list-of-one", "single-for-list", "nested", "flattened",
+    "dropped",
 };
 #define N_FAULTS (sizeof fault_names / sizeof *fault_names)
 
 /* Draws tool I's faults: about a fifth are clean; a tenth cannot be
- * repaired; the rest have one to three mismatches. */
+ * repaired; the rest have one to three mismatches, of the kinds its
+ * method allows. */
 static void draw(tool_t *t, size_t i, size_t n)
 {
     memset(t, 0, sizeof(*t));
     t->m = &methods[below(N_METHODS)];
     size_t np = n_params(t->m);
-    for (size_t p = 0; p < np; p++)
-        t->values[p] = t->m->params[p].type == T_INTEGER ? 1 + (int)below(90)
-                                                         : (int)below(2);
+    for (size_t p = 0; p < np; p++) {
+        const param_t *pa = &t->m->params[p];
+        t->values[p] = pa->type == T_INTEGER ? 1 + (int)below(90)
+                     : pa->enums ? (int)below((unsigned)n_enums(pa))
+                                 : (int)below(2);
+    }
     t->timeout_ms = 1000 * (1 + (int)below(60));
     t->retries = (int)below(6);
     t->enabled = below(2);
+    t->renamed = t->nested = t->flat = t->listed = t->enum_param = MAX_PARAMS;
     unsigned roll = below(100);
     if (roll < 20)
         return;                                 /* clean */
-    if (roll < 30) {
-        static const bad_t bads[] = { BAD_METHOD, BAD_VALUE, BAD_EXTRA,
-                                      BAD_ENDPOINT, BAD_GHOST };
-        t->bad = bads[below(5)];
-        if (t->bad == BAD_VALUE) {
-            /* Needs a number parameter that is given. */
-            bool any = false;
-            for (size_t p = 0; p < np; p++)
-                any = any || t->m->params[p].type == T_INTEGER;
-            if (!any)
-                t->bad = BAD_EXTRA;
-        }
-    }
+    if (roll < 30)
+        t->bad = draw_bad(t);
+    unsigned allowed[N_FAULTS], n_allowed = 0;
+    for (unsigned k = 0; k < N_FAULTS; k++)
+        if (fault_applies(t, 1u << k))
+            allowed[n_allowed++] = 1u << k;
     unsigned kinds = 1 + (chance(40) ? 1 : 0) + (chance(20) ? 1 : 0);
     for (unsigned k = 0; k < kinds; k++)
-        t->faults |= 1u << below(N_FAULTS);
-    /* An extra parameter is only unmatched when every parameter is
-     * given under its own name; a bad value needs its parameter given. */
-    if (t->bad == BAD_EXTRA)
-        t->faults &= ~(unsigned)(F_POSITIONAL | F_RENAMED | F_OMITTED);
+        t->faults |= allowed[below(n_allowed)];
+    /* A bad value needs its parameter given. */
     if (t->bad == BAD_VALUE)
         t->faults &= ~(unsigned)(F_TEXT | F_OMITTED);
     if (t->faults & F_DEPENDENCY) {
@@ -436,20 +469,44 @@ static void draw(tool_t *t, size_t i, size_t n)
     }
     if (t->faults & F_TEXT && textual_param(t) == MAX_PARAMS)
         t->faults &= ~(unsigned)F_TEXT;
-    /* A rename is only counted when it is written: a parameter given by
-     * name (not by position, not left out). */
-    t->renamed = MAX_PARAMS;
-    if (t->faults & F_RENAMED && !(t->faults & F_POSITIONAL)) {
-        size_t given[MAX_PARAMS], n_given = 0;
-        for (size_t p = 0; p < np; p++)
-            if (!t->omit[p])
-                given[n_given++] = p;
-        if (n_given)
-            t->renamed = given[below((unsigned)n_given)];
-    }
-    if (t->renamed == MAX_PARAMS)
-        t->faults &= ~(unsigned)F_RENAMED;
+    draw_places(t);
     t->config_missing = (int)below(N_CONFIG);
+}
+
+/* T's mismatches as expected.json lists them: a rename and an enum value
+ * with the kind of their vocabulary row ("renamed: synonym"). */
+static void write_faults(FILE *f, const tool_t *t)
+{
+    bool first = true;
+    for (size_t k = 0; k < N_FAULTS; k++) {
+        if (!(t->faults & (1u << k)))
+            continue;
+        fprintf(f, "%s\"%s", first ? "" : ", ", fault_names[k]);
+        if ((1u << k) == F_RENAMED)
+            fprintf(f, ": %s", vocab_kind_names[vocab_params[t->rename_row]
+                                                .kind]);
+        else if ((1u << k) == F_ENUM)
+            fprintf(f, ": %s", vocab_kind_names[vocab_values[t->value_row]
+                                                .kind]);
+        fputc('"', f);
+        first = false;
+    }
+}
+
+/* The schema keywords of PA beyond its type and default: an enum's
+ * values, an array's items, an object's one property. */
+static void write_schema_parts(FILE *f, const param_t *pa)
+{
+    for (size_t k = 0; k < n_enums(pa); k++)
+        fprintf(f, "%s\"%s\"", k ? ", " : ", \"enum\": [", pa->enums[k]);
+    if (pa->enums)
+        fputc(']', f);
+    if (pa->type == T_ARRAY)
+        fputs(", \"items\": {\"type\": \"string\"}", f);
+    if (pa->type == T_OBJECT)
+        fprintf(f, ", \"properties\": {\"%s\": {\"type\": \"boolean\", "
+                "\"default\": false}}, \"required\": [\"%s\"], "
+                "\"additionalProperties\": false", pa->inner, pa->inner);
 }
 
 int main(int argc, char **argv)
@@ -498,6 +555,7 @@ int main(int argc, char **argv)
             const param_t *pa = &m->params[p];
             fprintf(f, "%s\"%s\": {\"type\": \"%s\"", p ? ", " : "", pa->name,
                     type_names[pa->type]);
+            write_schema_parts(f, pa);
             if (pa->def)
                 fprintf(f, ", \"default\": %s", pa->def);
             fputc('}', f);
@@ -576,16 +634,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         const tool_t *t = &tools[i];
         fprintf(f, "  {\"name\": \"tool-%zu\", \"faults\": [", i);
-        bool first = true;
-        for (size_t k = 0; k < N_FAULTS; k++)
-            if (t->faults & (1u << k)) {
-                fprintf(f, "%s\"%s\"", first ? "" : ", ", fault_names[k]);
-                first = false;
-            }
+        write_faults(f, t);
         if (t->doomed) {
             const char *cls = t->bad ? bad_class[t->bad] : "MissingDependency";
             fprintf(f, "], \"fails\": \"%s\", \"why\": \"%s\"}", cls,
-                    t->bad ? "bad" : "dependency");
+                    t->bad ? bad_names[t->bad] : "needs a tool that fails");
         } else {
             fprintf(f, "], \"file\": {\"name\": \"tool-%zu\", \"call\": "
                     "{\"method\": \"%s\", \"params\": ", i, t->m->name);

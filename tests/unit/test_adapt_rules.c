@@ -2,7 +2,8 @@
  * of docs/recovery.md's mismatch catalogue (issue 19): synonyms and
  * abbreviations, descriptions and enums as evidence, the threshold and
  * its candidates, never by type alone (the `after` cursor), the plan's
- * map, removed parameters dropped or refused, enum remaps and array <->
+ * map, removed parameters dropped or refused (and not dropped while a
+ * property left to its default could be them), enum remaps and array <->
  * scalar. Each checks the whole decision: the call given back, every
  * change line, or the exact refusal. */
 #include "adapt_fixture.h"
@@ -46,11 +47,12 @@ static void synonyms(void **state)
                      "{'params': {'max_temperature': 30}}",
                      CHANGES("params: 'maxTemp' -> 'max_temperature' "
                              "(synonym, 95%)"));
-    /* A synonym whose value does not fit the type is no rename. */
+    /* A synonym whose value does not fit the type is no rename, and not
+     * dropped either: the call said something of the query. */
     afx_expect_fail(f, P, "{'params': {'q': ['a', 'b']}}", ISSUES("[]"),
-                    NULL, "parameter 'q' is a filter, and issues.list has no "
-                    "parameter for it (query, state, first): dropping it "
-                    "would change what the call returns", NO_CHANGES);
+                    NULL, "parameter 'q' stands for 'query' of issues.list "
+                    "(synonym, 90%), but its value [\"a\", \"b\"] does not "
+                    "fit it", NO_CHANGES);
 }
 
 /* ---- descriptions and enums as evidence --------------------------------- */
@@ -246,6 +248,156 @@ static void enum_remaps(void **state)
                             "such parameter)"));
 }
 
+/* ---- a key a property left to its default could be ---------------------- */
+
+/* GeoNames' maxRows, Solr's rows: a bound the names do not tell. */
+#define GEO                                                                  \
+    DETAIL("geo.lookup", "{'properties': {'query': {'type': 'string'}, "     \
+           "'limit': {'type': 'integer', 'default': 5}, 'unit': {'type': "   \
+           "'string', 'enum': ['km', 'mi'], 'default': 'km'}}}")
+
+static void not_dropped_when_a_default_could_be_it(void **state)
+{
+    afx_t *f = *state;
+    /* limit, left to its default, could be rows: refused, not dropped
+     * (dropping it would answer 5 results where 30 were asked). */
+    afx_expect_fail(f, P, "{'params': {'query': 'x', 'rows': 30}}", GEO,
+                    NULL, "parameter 'rows' matches no parameter of "
+                    "geo.lookup (query, limit, unit) with 70% confidence or "
+                    "more; not applied: 'limit' (20%: the type only)",
+                    NO_CHANGES);
+    /* The text of a number is one too; a list of one item is its item. */
+    afx_expect_fail(f, P, "{'params': {'query': 'x', 'rows': '30'}}", GEO,
+                    NULL, "parameter 'rows' matches no parameter of "
+                    "geo.lookup (query, limit, unit) with 70% confidence or "
+                    "more; not applied: 'limit' (20%: the type only)",
+                    NO_CHANGES);
+    afx_expect_fail(f, P, "{'params': {'query': 'x', 'rows': [30]}}", GEO,
+                    NULL, "parameter 'rows' matches no parameter of "
+                    "geo.lookup (query, limit, unit) with 70% confidence or "
+                    "more; not applied: 'limit' (20%: the type only)",
+                    NO_CHANGES);
+    /* A value no property left could hold as it is: dropped. A bool is
+     * no integer, a text that is no number neither, and an enum takes
+     * only its values (a value in it would be evidence). */
+    afx_expect_retry(f, P, "{'params': {'query': 'x', 'pretty': true, "
+                     "'fmt': 'long'}}", GEO, NULL,
+                     "{'params': {'query': 'x', 'limit': 5, 'unit': 'km'}}",
+                     CHANGES("params.pretty: dropped, true lost (geo.lookup "
+                             "has no such parameter)",
+                             "params.fmt: dropped, \"long\" lost (geo.lookup "
+                             "has no such parameter)",
+                             "params.limit: default 5",
+                             "params.unit: default \"km\""));
+    /* Once the call gives limit, nothing is left that rows could be. */
+    afx_expect_retry(f, P, "{'params': {'query': 'x', 'limit': 7, "
+                     "'rows': 30}}", GEO, NULL,
+                     "{'params': {'query': 'x', 'limit': 7, 'unit': 'km'}}",
+                     CHANGES("params.rows: dropped, 30 lost (geo.lookup has "
+                             "no such parameter)",
+                             "params.unit: default \"km\""));
+}
+
+/* A renamed key whose value is a list of one item: its item fits. */
+static void list_of_one_renamed(void **state)
+{
+    afx_t *f = *state;
+    afx_expect_retry(f, P, "{'params': {'recipients': ['a@example.com']}}",
+                     DETAIL("mail.send", "{'properties': {'recipient': "
+                            "{'type': 'string'}}}"), NULL,
+                     "{'params': {'recipient': 'a@example.com'}}",
+                     CHANGES("params: 'recipients' -> 'recipient' (one name "
+                             "holds the other, 80%)",
+                             "params.recipient: [\"a@example.com\"] -> its "
+                             "one item (a list where a string is wanted)"));
+    /* Two items are no single value: no rename, and not dropped while
+     * the property its name stands for takes a default instead. */
+    afx_expect_fail(f, P, "{'params': {'recipients': ['a', 'b']}}",
+                    DETAIL("mail.send", "{'properties': {'recipient': "
+                           "{'type': 'string', 'default': 'me'}}}"),
+                    NULL, "parameter 'recipients' stands for 'recipient' of "
+                    "mail.send (one name holds the other, 80%), but its "
+                    "value [\"a\", \"b\"] does not fit it", NO_CHANGES);
+}
+
+/* A map that cannot be moved out is not dropped while one of its keys
+ * stands for a property not given (Zoom-style `settings`). */
+static void a_container_is_not_dropped_with_what_it_holds(void **state)
+{
+    afx_t *f = *state;
+    const char *s = DETAIL("tasks.list", "{'properties': {'query': {'type': "
+                           "'string'}, 'color': {'type': 'string', "
+                           "'default': 'grey'}}}");
+    afx_expect_fail(f, P, "{'params': {'query': 'x', 'settings': {'color': "
+                    "['red', 'blue']}}}", s, NULL, "parameter 'settings' "
+                    "holds 'color', which stands for 'color' of tasks.list "
+                    "(same name, 95%), and cannot be moved out of it: "
+                    "dropping it would lose what the call says of it",
+                    NO_CHANGES);
+    afx_expect_fail(f, P, "{'params': {'query': 'x', 'settings': {'colour': "
+                    "'red', 'z': 1}}}", s, NULL, "parameter 'settings' holds "
+                    "'colour', which stands for 'color' of tasks.list (likely "
+                    "typo, 80%), and cannot be moved out of it: dropping it "
+                    "would lose what the call says of it", NO_CHANGES);
+    /* Moved out when every key finds its place; dropped when none names
+     * a property. */
+    afx_expect_retry(f, P, "{'params': {'query': 'x', 'settings': {'color': "
+                     "'red'}}}", s, NULL,
+                     "{'params': {'query': 'x', 'color': 'red'}}",
+                     CHANGES("params: 'settings.color' -> 'color' (moved out "
+                             "of 'settings'; same name, 90%)"));
+    afx_expect_retry(f, P, "{'params': {'query': 'x', 'settings': {'z': "
+                     "1}}}", s, NULL,
+                     "{'params': {'query': 'x', 'color': 'grey'}}",
+                     CHANGES("params.settings: dropped, {\"z\": 1} lost "
+                             "(tasks.list has no such parameter)",
+                             "params.color: default \"grey\""));
+}
+
+/* A name of 3 characters and its plural are one name (day ~ days), as
+ * 4 characters or more holding one another are; another 3 characters
+ * held are not enough (cit ~ city_name, 60%). */
+static void plural_of_a_short_name(void **state)
+{
+    afx_t *f = *state;
+    const char *s = DETAIL("weather.get", "{'properties': {'days': {'type': "
+                           "'integer', 'default': 1}, 'city_name': {'type': "
+                           "'string'}}}");
+    afx_expect_retry(f, P, "{'params': {'day': 3, 'city_name': 'Oslo'}}", s,
+                     NULL, "{'params': {'days': 3, 'city_name': 'Oslo'}}",
+                     CHANGES("params: 'day' -> 'days' (one is the other's "
+                             "plural, 80%)"));
+    afx_expect_fail(f, P, "{'params': {'cit': 'Oslo', 'days': 2}}", s, NULL,
+                    "parameter 'cit' matches no parameter of weather.get "
+                    "(days, city_name) with 70% confidence or more; not "
+                    "applied: 'city_name' (60%: one name holds the other)",
+                    NO_CHANGES);
+}
+
+/* Where a listing starts (DynamoDB's ExclusiveStartKey, Jira's startAt)
+ * is not dropped, and does not become an event's start. */
+static void a_starting_point_is_kept(void **state)
+{
+    afx_t *f = *state;
+    const char *s = DETAIL("calendar.create", "{'properties': {'title': "
+                           "{'type': 'string'}, 'private': {'type': "
+                           "'boolean', 'default': false}}}");
+    afx_expect_fail(f, P, "{'params': {'title': 't', 'ExclusiveStartKey': "
+                    "{'id': 'k'}}}", s, NULL, "parameter 'ExclusiveStartKey' "
+                    "is a starting point (an offset, a cursor or a time), "
+                    "and calendar.create has no parameter for it (title, "
+                    "private): dropping it would change what the call "
+                    "returns", NO_CHANGES);
+    afx_expect_retry(f, P, "{'params': {'title': 't', 'start_time': "
+                     "'09:00'}}",
+                     DETAIL("calendar.create", "{'properties': {'title': "
+                            "{'type': 'string'}, 'start': {'type': "
+                            "'string'}}}"), NULL,
+                     "{'params': {'title': 't', 'start': '09:00'}}",
+                     CHANGES("params: 'start_time' -> 'start' (one name "
+                             "holds the other, 80%)"));
+}
+
 /* ---- nesting ------------------------------------------------------------ */
 
 #define NESTED                                                               \
@@ -346,6 +498,9 @@ int main(void)
         T(synonyms), T(descriptions_and_enums), T(cursor_is_not_a_query),
         T(plan_map), T(removed_parameters), T(enum_remaps),
         T(moved_into_nesting), T(moved_out_of_nesting), T(array_and_scalar),
+        T(not_dropped_when_a_default_could_be_it), T(list_of_one_renamed),
+        T(a_starting_point_is_kept), T(plural_of_a_short_name),
+        T(a_container_is_not_dropped_with_what_it_holds),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -242,6 +242,17 @@ static void tokens_conflicts(void **state)
     assert_non_null(strstr(f.diags.items[2].message, "registry 'c' is the "
                            "reference ${TOK_NONE}"));
     assert_int_equal(f.diags.items[2].span.line, 5);
+    /* Named by the plan or not, the two tokens of one URL are an error at
+     * run start; the tokens not named are not resolved, so not said. */
+    diag_list_free(&f.diags);
+    diag_list_init(&f.diags);
+    const bool none[] = { false, false, false };
+    assert_int_equal(config_registry_tokens(f.cfg, NULL, &f.set, none,
+                                            &f.diags, &t), MIG_EINVALID);
+    assert_null(t);
+    assert_int_equal(f.diags.len, 1);
+    assert_string_equal(f.diags.items[0].message, "registries 'a' and 'b' are "
+                        "both http://x.example, with different tokens");
     release(&f);
 }
 

@@ -228,21 +228,28 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
 /* Sets O's registries, what registry("NAME") gives a run of the plan at
  * PATH, from SET (of P's mig.yaml for PROFILE) into *KEEP (a new map,
  * NULL for none, the caller's to drop), and the remote registries'
- * tokens, resolved now, into *TOKENS (likewise), which O's fill_args
- * gives the registry actions that name no token of their own. Returns
- * an exit code, the reasons said. */
+ * tokens into *TOKENS (likewise, config_tokens_free), which O's
+ * fill_args gives the registry actions that name no token of their
+ * own: those of the registries the plan names resolved now, the others
+ * on first use. Returns an exit code, the reasons said. */
 static int run_registries(const cli_plan_t *p, const config_settings_t *set,
                           const char *profile, const char *path,
-                          run_options_t *o, val_t **keep, val_t **tokens)
+                          run_options_t *o, val_t **keep,
+                          config_tokens_t **tokens)
 {
     char *dir = cli_dir_of(path);
     *keep = dir ? config_registry_targets(set, dir) : NULL;
     free(dir);
     diag_list_t diags;
     diag_list_init(&diags);
-    mig_status_t st = *keep ? config_registry_tokens(p->config, profile, set,
-                                                     &diags, tokens)
+    bool *named = NULL;
+    mig_status_t st = *keep ? config_registry_named(p->src, set, &diags,
+                                                    &named)
                             : MIG_ENOMEM;
+    if (st == MIG_OK)
+        st = config_registry_tokens(p->config, profile, set, named, &diags,
+                                    tokens);
+    free(named);
     if (st == MIG_ENOMEM)
         diag_add(&diags, DIAG_ERROR, NULL, NULL, "out of memory");
     cli_render_diags(&diags);
@@ -357,7 +364,8 @@ int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
     }
     val_t *pmap = NULL, *config = NULL;
     config_settings_t set = { 0 };
-    val_t *registries = NULL, *tokens = NULL;
+    val_t *registries = NULL;
+    config_tokens_t *tokens = NULL;
     rc = run_config(cmd, args, &p, &o, &set, &pmap, &config);
     if (rc == EXIT_CLEAN)
         rc = run_registries(&p, &set, o.profile, path, &o, &registries,
@@ -369,7 +377,7 @@ int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = run_and_report(cmd, args, &p, path, pmap, &o, "ended");
     faults_free(o.faults);
     val_unref(registries);
-    val_unref(tokens);
+    config_tokens_free(tokens);
     val_unref(pmap);
     val_unref(config);
     config_settings_clear(&set);
@@ -491,7 +499,8 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
     o.defaults = &set.run_defaults;
     o.alerts = &set.alerts;
     o.notify = alert_notify;
-    val_t *registries = NULL, *tokens = NULL;
+    val_t *registries = NULL;
+    config_tokens_t *tokens = NULL;
     if (rc == EXIT_CLEAN)
         rc = run_registries(&p, &set, run.profile, run.plan_path, &o,
                             &registries, &tokens);
@@ -499,7 +508,7 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = run_and_report(cmd, args, &p, run.plan_path, run.params, &o,
                             "resumed");
     val_unref(registries);
-    val_unref(tokens);
+    config_tokens_free(tokens);
     config_settings_clear(&set);
     faults_free(o.faults);
     val_unref(settle);

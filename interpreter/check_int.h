@@ -193,4 +193,16 @@ void check_retry_policy(chk_t *k, const ast_node_t *retry);
  * per target. After the Lua modules are known (k->lua). */
 void check_breakers(chk_t *k);
 
+/* check.c: reports NAME bound twice, with a note at the first binding. */
+void check_twice(chk_t *k, const char *what, const ast_ident_t *id,
+                 const src_span_t *first);
+
+/* check_items.c: the plan's parameters, profiles and Lua modules (the
+ * I-th item of the plan is L); the directory of the plan file, ending in
+ * '/' ("" for the current). */
+void check_params(chk_t *k);
+void check_profiles(chk_t *k);
+void check_lua(chk_t *k, uint32_t i, const ast_node_t *l);
+const char *check_plan_dir(chk_t *k);
+
 #endif

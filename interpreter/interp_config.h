@@ -150,16 +150,40 @@ mig_status_t config_resolve_refs(const char *name, const val_t *v,
  * hold it, else absolute. NULL when out of memory. */
 val_t *config_registry_targets(const config_settings_t *s,
                                const char *plan_dir);
-/* The bearer tokens of S's remote registries (S made by config_effective
- * of C for PROFILE), resolved for a run (docs/configuration.md,
- * "registries"): a new map *OUT from each URL (less trailing slashes) to
- * its token, a secret whose recipe names its sources (a ${NAME} text
- * too). When one cannot be resolved, or two registries of one URL have
+/* The bearer tokens of the remote registries of S (made by
+ * config_effective of C for PROFILE) as a run sends them
+ * (docs/configuration.md, "registries"; config_tokens.c). */
+typedef struct config_tokens config_tokens_t;
+/* A new token set *OUT for a run, C, PROFILE and S borrowed (they must
+ * outlive it): the tokens of the registries NAMED (a flag per registry
+ * of S, as config_registry_named makes them; NULL: all) are resolved
+ * now, each a secret whose recipe names its sources (a ${NAME} text
+ * too); the others on first use (config_tokens_get). When a named one
+ * cannot be resolved, or two registries of one URL (named or not) have
  * different tokens: MIG_EINVALID, each said at the token's place in C's
  * file, *OUT NULL. MIG_ENOMEM. */
 mig_status_t config_registry_tokens(const config_t *c, const char *profile,
                                     const config_settings_t *s,
-                                    diag_list_t *diags, val_t **out);
+                                    const bool *named, diag_list_t *diags,
+                                    config_tokens_t **out);
+/* The token of the registry whose URL is URL (trailing slashes ignored)
+ * into *TOK (borrowed from T, alive until it is freed), resolved now when
+ * it is not yet; NULL when no registry of that URL has one. MIG_EINVALID
+ * when it cannot be resolved, the reason appended to WHY as
+ * "FILE:LINE:COL: the token of registry ..." (the place of the token in
+ * C's file). MIG_ENOMEM. */
+mig_status_t config_tokens_get(config_tokens_t *t, const char *url,
+                               const val_t **tok, strbuf_t *why);
+void config_tokens_free(config_tokens_t *t);
+/* Which registries of S the plan in PLAN names, into *NAMED (a new
+ * array of a flag per registry, the caller's to free): a
+ * registry("NAME") whose NAME is a plain string literal, and a plain
+ * string literal that is the registry's URL (trailing slashes ignored);
+ * plain: without escapes or ${...} parts. MIG_OK, MIG_EINVALID (PLAN
+ * does not scan, said in DIAGS) or MIG_ENOMEM (*NAMED NULL either
+ * way). */
+mig_status_t config_registry_named(src_t *plan, const config_settings_t *s,
+                                   diag_list_t *diags, bool **named);
 /* Binds the registries registry("NAME") finds (a map NAME -> target, as
  * config_registry_targets makes them; borrowed, kept alive by the
  * caller) in ENV, for the scopes under it. */

@@ -1,37 +1,14 @@
 /* params.c: the values a run's parameters take (interpreter.h,
  * params_resolve): each default from the plan, replaced by the chosen
  * profile's assignment, replaced by a --param from the command line read
- * as the type of the default. `mig plan` resolves them before its dry run. */
+ * as the type of the default. `mig plan` resolves them before its dry run.
+ * Reading a --param NAME=VALUE (and mig.yaml's text values) is
+ * params_cli.c. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval_int.h"
-#include "config_int.h"
+#include "params_int.h"
 
-typedef struct param {
-    char *name;                 /* a copy: P may outlive the AST */
-    val_t *value;
-    val_t *def;                 /* the default, which types the value */
-    param_origin_t origin;
-    char *where;                /* params_where */
-    bool unresolved;            /* a reference of mig.yaml, masked */
-    /* When unresolved: the reference as written, the configuration it is
-     * in (borrowed: it outlives P's use for a run) and its place. */
-    val_t *ref;
-    const config_t *cfg;
-    src_span_t ref_at;
-} param_t;
-
-struct params {
-    param_t *items;
-    size_t len, cap;
-    char *profile;
-};
-
-/* At most this many names in a hint that lists them ("... and 3 more"). */
-#define PARAMS_HINT_NAMES 5
-/* At most this many characters of a value or a text in a message. */
-#define PARAMS_SNIPPET 60
 
 static const char *const origin_names[] = {
 #define PARAM_ORIGIN_NAME(e, s) s,
@@ -89,7 +66,7 @@ mig_status_t params_resolve_refs(params_t *p, diag_list_t *diags)
 
 /* Sets where T's value comes from: "FILE:LINE" (FILE NULL: TEXT alone).
  * MIG_OK or MIG_ENOMEM. */
-static mig_status_t set_where(param_t *t, const char *file, uint32_t line,
+mig_status_t params_set_where(param_t *t, const char *file, uint32_t line,
                               const char *text)
 {
     strbuf_t b;
@@ -167,7 +144,7 @@ mig_status_t params_bind(const params_t *p, eval_env_t *env)
     return MIG_OK;
 }
 
-static param_t *find(const params_t *p, const char *name, size_t len)
+param_t *params_find(const params_t *p, const char *name, size_t len)
 {
     for (size_t i = 0; i < p->len; i++)
         if (strlen(p->items[i].name) == len
@@ -178,13 +155,8 @@ static param_t *find(const params_t *p, const char *name, size_t len)
 
 /* ---- hints that list names ---------------------------------------------- */
 
-/* "'a', 'b', 'c'" or "'a', ..., 'e' and 3 more", built one name at a time. */
-typedef struct names {
-    strbuf_t b;
-    size_t n;
-} names_t;
 
-static void names_add(names_t *l, const char *name)
+void params_names_add(names_t *l, const char *name)
 {
     if (l->n++ < PARAMS_HINT_NAMES)
         strbuf_printf(&l->b, "%s'%s'", l->n > 1 ? ", " : "", name);
@@ -192,7 +164,7 @@ static void names_add(names_t *l, const char *name)
 
 /* Sets D's hint to "did you mean 'x'?" when S found a close name, else to
  * "LEAD 'a', 'b'" with the names of L, or to NONE when L is empty. */
-static void names_hint(diag_list_t *diags, diag_t *d, const eval_suggest_t *s,
+void params_names_hint(diag_list_t *diags, diag_t *d, const eval_suggest_t *s,
                        names_t *l, const char *lead, const char *none)
 {
     if (l->b.oom)
@@ -224,7 +196,7 @@ static mig_status_t defaults(params_t *p, const ast_plan_t *plan, src_t *src,
     for (uint32_t i = 0; i < plan->items.len && st == MIG_OK; i++) {
         const ast_node_t *n = plan->items.items[i];
         const char *name = n->u.binding.name.name;
-        if (n->kind != AST_PARAM || find(p, name, strlen(name)))
+        if (n->kind != AST_PARAM || params_find(p, name, strlen(name)))
             continue;
         val_t *v = NULL;
         st = eval_expr(n->u.binding.value, env, src, diags, &v);
@@ -242,7 +214,7 @@ static mig_status_t defaults(params_t *p, const ast_plan_t *plan, src_t *src,
         p->items[p->len++] = (param_t){ .name = copy, .value = v,
                                         .def = val_ref(v),
                                         .origin = PARAM_FROM_DEFAULT };
-        st = set_where(&p->items[p->len - 1], src->name, n->span.line, NULL);
+        st = params_set_where(&p->items[p->len - 1], src->name, n->span.line, NULL);
     }
     eval_env_free(env);
     return st;
@@ -271,7 +243,7 @@ static void unknown_profile(const ast_plan_t *plan, const config_t *cfg,
     size_t n_cfg = cfg ? config_profile_count(cfg) : 0;
     for (size_t i = 0; i < n_cfg; i++) {
         eval_suggest_consider(&s, config_profile_name(cfg, i));
-        names_add(&l, config_profile_name(cfg, i));
+        params_names_add(&l, config_profile_name(cfg, i));
     }
     for (uint32_t i = 0; i < plan->items.len; i++) {
         const ast_node_t *x = plan->items.items[i];
@@ -279,18 +251,18 @@ static void unknown_profile(const ast_plan_t *plan, const config_t *cfg,
             || (cfg && config_has_profile(cfg, x->u.profile.name.name)))
             continue;
         eval_suggest_consider(&s, x->u.profile.name.name);
-        names_add(&l, x->u.profile.name.name);
+        params_names_add(&l, x->u.profile.name.name);
     }
     diag_t *d = diag_add(diags, DIAG_ERROR, NULL, NULL,
                          "unknown profile '%s'", name);
-    names_hint(diags, d, &s, &l, n_cfg ? "the profiles of mig.yaml and the "
-               "plan are" : "the plan's profiles are", n_cfg ? "" :
-               "the plan has no profiles");
+    params_names_hint(diags, d, &s, &l, n_cfg ? "the profiles of mig.yaml and the "
+                      "plan are" : "the plan's profiles are", n_cfg ? "" :
+                      "the plan has no profiles");
 }
 
 /* Whether V may replace DEF: a null default takes any value; otherwise the
  * types must be the same (an integer and a double are both numbers). */
-static bool same_type(const val_t *def, const val_t *v)
+bool params_same_type(const val_t *def, const val_t *v)
 {
     return val_type(def) == VAL_NULL || val_type(def) == val_type(v);
 }
@@ -317,7 +289,7 @@ static mig_status_t assign(params_t *p, const ast_node_t *prof,
                            diag_list_t *diags)
 {
     const char *name = a->u.binding.name.name;
-    param_t *target = find(p, name, strlen(name));
+    param_t *target = params_find(p, name, strlen(name));
     val_t *v = NULL;
     mig_status_t st = eval_expr(a->u.binding.value, env, src, diags, &v);
     if (st != MIG_OK)
@@ -325,7 +297,7 @@ static mig_status_t assign(params_t *p, const ast_node_t *prof,
     if (!target) {
         not_a_param(p, prof, a, src, diags);
         st = MIG_EINVALID;
-    } else if (!same_type(target->def, v)) {
+    } else if (!params_same_type(target->def, v)) {
         diag_add(diags, DIAG_ERROR, src, &a->u.binding.value->span,
                  "profile '%s' sets '%s' to %s, but its default is %s",
                  prof->u.profile.name.name, name, eval_a_type(v),
@@ -336,7 +308,7 @@ static mig_status_t assign(params_t *p, const ast_node_t *prof,
         target->value = val_ref(v);
         target->origin = PARAM_FROM_PROFILE;
         target->unresolved = false;
-        st = set_where(target, src->name, a->span.line, NULL);
+        st = params_set_where(target, src->name, a->span.line, NULL);
     }
     val_unref(v);
     return st;
@@ -363,277 +335,6 @@ static mig_status_t apply_profile(params_t *p, const ast_node_t *prof,
     return st;
 }
 
-/* ---- reading VALUE of --param NAME=VALUE -------------------------------- */
-
-/* Reads TEXT as a JSON document into *OUT (NULL when it is not one). A
- * warning of the reader (an integer beyond 2^53) is passed on to DIAGS
- * without a file, after "--param 'NAME': ". MIG_OK or MIG_ENOMEM. */
-static mig_status_t read_json(const char *name, const char *text,
-                              diag_list_t *diags, val_t **out)
-{
-    *out = NULL;
-    src_t *src = src_from_memory("--param", text, strlen(text));
-    if (!src)
-        return MIG_ENOMEM;
-    diag_list_t scratch;
-    diag_list_init(&scratch);
-    mig_status_t st = val_from_json(src, &scratch, out);
-    for (size_t i = 0; st == MIG_OK && i < scratch.len; i++)
-        if (scratch.items[i].severity == DIAG_WARNING)
-            diag_add(diags, DIAG_WARNING, NULL, NULL, "--param '%s': %s",
-                     name, scratch.items[i].message);
-    if (st != MIG_ENOMEM && scratch.out_of_memory) {
-        val_unref(*out);
-        *out = NULL;
-        st = MIG_ENOMEM;
-    }
-    diag_list_free(&scratch);
-    src_free(src);
-    return st == MIG_ENOMEM ? MIG_ENOMEM : MIG_OK;
-}
-
-/* Whether E is a literal: null, a bool, a number or a duration (possibly
- * negated), a string without ${...}, or a list or map of literals. */
-static bool is_literal(const ast_node_t *e)
-{
-    switch (e->kind) {
-    case AST_NULL: case AST_BOOL: case AST_NUMBER: case AST_DURATION:
-        return true;
-    case AST_UNARY:
-        return e->u.unary.op == AST_OP_NEG
-               && (e->u.unary.operand->kind == AST_NUMBER
-                   || e->u.unary.operand->kind == AST_DURATION);
-    case AST_STRING:
-        for (uint32_t i = 0; i < e->u.string.n_parts; i++)
-            if (e->u.string.parts[i].expr)
-                return false;
-        return true;
-    case AST_LIST:
-        for (uint32_t i = 0; i < e->u.list.len; i++)
-            if (!is_literal(e->u.list.items[i]))
-                return false;
-        return true;
-    case AST_MAP:
-        for (uint32_t i = 0; i < e->u.map.len; i++)
-            if (!is_literal(e->u.map.items[i].value))
-                return false;
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Whether the bytes [FROM, TO) of S are all blanks. */
-static bool blank(const char *s, size_t from, size_t to)
-{
-    for (size_t i = from; i < to; i++)
-        if (!strchr(" \t\r\n", s[i]))
-            return false;
-    return true;
-}
-
-/* The value of the plan PLAN made by params_read_literal, when its one item is
- * `param v = LITERAL` and the literal spans the whole text [FROM, TO). */
-static const ast_node_t *only_literal(const ast_plan_t *plan, const src_t *src,
-                                      size_t from, size_t to)
-{
-    if (plan->items.len != 1 || plan->items.items[0]->kind != AST_PARAM)
-        return NULL;
-    const ast_node_t *v = plan->items.items[0]->u.binding.value;
-    if (!is_literal(v) || v->span.begin < from || v->span.end > to
-        || !blank(src->text, from, v->span.begin)
-        || !blank(src->text, v->span.end, to))
-        return NULL;
-    return v;
-}
-
-/* interpreter.h: it is not evaluated unless it is a literal. */
-mig_status_t params_read_literal(const char *text, val_t **out)
-{
-    static const char head[] = "migration \"--param\" {\nparam v = ";
-    *out = NULL;
-    strbuf_t b;
-    strbuf_init(&b);
-    strbuf_printf(&b, "%s%s\n}\n", head, text);
-    src_t *src = b.oom ? NULL : src_from_memory("--param", b.data, b.len);
-    strbuf_free(&b);
-    arena_t *a = src ? arena_new() : NULL;
-    diag_list_t scratch;
-    diag_list_init(&scratch);
-    ast_plan_t *plan = NULL;
-    mig_status_t st = a ? grammar_parse(src, a, &scratch, &plan) : MIG_ENOMEM;
-    const ast_node_t *v = st == MIG_OK
-        ? only_literal(plan, src, sizeof(head) - 1,
-                       sizeof(head) - 1 + strlen(text))
-        : NULL;
-    if (v)
-        st = eval_expr(v, NULL, src, &scratch, out);
-    if (scratch.out_of_memory && st != MIG_ENOMEM) {
-        val_unref(*out);
-        *out = NULL;
-        st = MIG_ENOMEM;
-    }
-    diag_list_free(&scratch);
-    arena_free(a);
-    src_free(src);
-    return st == MIG_ENOMEM ? MIG_ENOMEM : MIG_OK;
-}
-
-/* Reads TEXT for a parameter whose default is DEF into *OUT: a string
- * default takes TEXT as it is; others take JSON or a plan literal; a null
- * default takes TEXT as a string when it is neither. *OUT is NULL when
- * TEXT does not fit (the type is checked by the caller). */
-static mig_status_t read_value(const char *name, const val_t *def,
-                               const char *text, diag_list_t *diags,
-                               val_t **out)
-{
-    *out = NULL;
-    bool utf8 = val_utf8_valid(text, strlen(text));
-    if (val_type(def) == VAL_STRING) {
-        if (utf8 && !(*out = val_cstring(text)))
-            return MIG_ENOMEM;
-        return MIG_OK;
-    }
-    mig_status_t st = read_json(name, text, diags, out);
-    if (st == MIG_OK && !*out)
-        st = params_read_literal(text, out);
-    if (st == MIG_OK && !*out && val_type(def) == VAL_NULL && utf8
-        && !(*out = val_cstring(text)))
-        return MIG_ENOMEM;
-    return st;
-}
-
-/* ---- --param NAME=VALUE ------------------------------------------------- */
-
-/* Puts at most PARAMS_SNIPPET characters of S, escaped, in B (initialized
- * here) and returns them, or NULL when memory ran out. */
-static const char *snippet(strbuf_t *b, const char *s)
-{
-    strbuf_init(b);
-    val_snippet(b, s, strlen(s), PARAMS_SNIPPET);
-    return b->oom ? NULL : b->data ? b->data : "";
-}
-
-static void no_equals(const params_t *p, const char *arg, diag_list_t *diags)
-{
-    strbuf_t b;
-    const char *shown = snippet(&b, arg);
-    diag_t *d = !shown ? NULL : diag_add(diags, DIAG_ERROR, NULL, NULL,
-                                         "--param '%s': expected NAME=VALUE",
-                                         shown);
-    if (find(p, arg, strlen(arg)))
-        diag_hint(diags, d, "give it a value: --param %s=VALUE", arg);
-    else
-        diag_hint(diags, d, "for example: --param %s=VALUE",
-                  p->len ? p->items[0].name : "NAME");
-    diags->out_of_memory |= !shown;
-    strbuf_free(&b);
-}
-
-static void no_such_param(const params_t *p, const char *name,
-                          diag_list_t *diags)
-{
-    eval_suggest_t s;
-    eval_suggest_init(&s, name);
-    names_t l = { .n = 0 };
-    strbuf_init(&l.b);
-    for (size_t i = 0; i < p->len; i++) {
-        eval_suggest_consider(&s, p->items[i].name);
-        names_add(&l, p->items[i].name);
-    }
-    strbuf_t b;
-    const char *shown = snippet(&b, name);
-    diag_t *d = !shown ? NULL : diag_add(diags, DIAG_ERROR, NULL, NULL,
-                                         "--param '%s': the plan has no "
-                                         "parameter '%s'", shown, shown);
-    names_hint(diags, d, &s, &l, "its parameters are",
-               "the plan has no parameters");
-    diags->out_of_memory |= !shown;
-    strbuf_free(&b);
-}
-
-/* The hint of a value that does not fit a default of type T. */
-static void type_hint(diag_list_t *diags, diag_t *d, const char *name,
-                      val_type_t t, bool utf8)
-{
-    if (!utf8)
-        diag_hint(diags, d, "the value is not valid UTF-8");
-    else if (t == VAL_BOOL)
-        diag_hint(diags, d, "a bool is true or false");
-    else if (t == VAL_DURATION)
-        diag_hint(diags, d, "a duration has a unit: 500ms, 30s, 1m30s, 2h");
-    else if (t == VAL_LIST)
-        diag_hint(diags, d, "write it as JSON or as in a plan, quoted for "
-                  "the shell: --param '%s=[\"a\", \"b\"]'", name);
-    else if (t == VAL_MAP)
-        diag_hint(diags, d, "write it as JSON or as in a plan, quoted for "
-                  "the shell: --param '%s={\"key\": 1}'", name);
-    else if (t == VAL_SECRET)
-        diag_hint(diags, d, "a secret is never given on the command line, "
-                  "where it would be seen: set what its default reads (the "
-                  "variable of secret_env)");
-}
-
-/* "--param 'n': expected a number (the default is 4), found 'abc'". */
-static mig_status_t wrong_type(const param_t *target, const char *text,
-                               diag_list_t *diags)
-{
-    strbuf_t def, def_short, found;
-    strbuf_init(&def);
-    strbuf_init(&def_short);
-    strbuf_init(&found);
-    val_format(target->def, &def);
-    if (!def.oom)
-        val_snippet(&def_short, def.data, def.len, PARAMS_SNIPPET);
-    val_type_t t = val_type(target->def);
-    /* What was given for a secret is not repeated: it may be one. */
-    const char *shown = t == VAL_SECRET ? SECRET_MASK : snippet(&found, text);
-    bool oom = def.oom || def_short.oom || !shown;
-    diag_t *d = oom ? NULL : diag_add(diags, DIAG_ERROR, NULL, NULL,
-        "--param '%s': expected %s (the default is %s), found '%s'",
-        target->name, t == VAL_NULL ? "a string" : eval_a_type(target->def),
-        def_short.data, shown);
-    type_hint(diags, d, target->name, t, val_utf8_valid(text, strlen(text)));
-    strbuf_free(&def);
-    strbuf_free(&def_short);
-    strbuf_free(&found);
-    return oom ? MIG_ENOMEM : MIG_EINVALID;
-}
-
-/* Applies one "NAME=VALUE" from the command line. */
-static mig_status_t apply_override(params_t *p, const char *arg,
-                                   diag_list_t *diags)
-{
-    const char *eq = strchr(arg, '=');
-    if (!eq) {
-        no_equals(p, arg, diags);
-        return MIG_EINVALID;
-    }
-    param_t *target = find(p, arg, (size_t)(eq - arg));
-    if (!target) {
-        char *name = strndup(arg, (size_t)(eq - arg));
-        if (!name)
-            return MIG_ENOMEM;
-        no_such_param(p, name, diags);
-        free(name);
-        return MIG_EINVALID;
-    }
-    val_t *v = NULL;
-    mig_status_t st = read_value(target->name, target->def, eq + 1, diags,
-                                 &v);
-    if (st != MIG_OK)
-        return st;
-    if (!v || !same_type(target->def, v)) {
-        val_unref(v);
-        return wrong_type(target, eq + 1, diags);
-    }
-    val_unref(target->value);
-    target->value = v;
-    target->origin = PARAM_FROM_CLI;
-    target->unresolved = false;
-    return set_where(target, NULL, 0, "--param");
-}
-
 /* ---- all together ------------------------------------------------------- */
 
 /* ---- the layers of mig.yaml --------------------------------------------- */
@@ -645,7 +346,7 @@ static mig_status_t apply_config_param(params_t *p, const config_t *cfg,
                                        diag_list_t *diags)
 {
     src_t *src = config_src(cfg);
-    param_t *target = find(p, x->name, strlen(x->name));
+    param_t *target = params_find(p, x->name, strlen(x->name));
     if (!target) {
         eval_suggest_t s;
         eval_suggest_init(&s, x->name);
@@ -665,8 +366,8 @@ static mig_status_t apply_config_param(params_t *p, const config_t *cfg,
     /* YAML has no durations: "30s" is read as a default's type is. */
     if (!ref && val_type(v) == VAL_STRING && val_type(target->def) != VAL_STRING) {
         val_t *read = NULL;
-        mig_status_t st = read_value(target->name, target->def,
-                                     val_get_str(v, NULL), diags, &read);
+        mig_status_t st = params_read_value(target->name, target->def,
+                                            val_get_str(v, NULL), diags, &read);
         if (st != MIG_OK) {
             val_unref(v);
             return st;
@@ -676,7 +377,7 @@ static mig_status_t apply_config_param(params_t *p, const config_t *cfg,
             v = read;
         }
     }
-    if (!ref && !same_type(target->def, v)) {
+    if (!ref && !params_same_type(target->def, v)) {
         diag_add(diags, DIAG_ERROR, src, &x->at, "%s sets '%s' to %s, but its "
                  "default is %s", CONFIG_FILE_NAME, x->name, eval_a_type(v),
                  eval_a_type(target->def));
@@ -691,7 +392,7 @@ static mig_status_t apply_config_param(params_t *p, const config_t *cfg,
     target->ref = ref ? val_ref(x->value) : NULL;
     target->cfg = cfg;
     target->ref_at = x->at;
-    return set_where(target, config_path(cfg), x->key.line, NULL);
+    return params_set_where(target, config_path(cfg), x->key.line, NULL);
 }
 
 /* Applies the params of CFG's defaults (PROFILE NULL) or of its profile
@@ -793,7 +494,7 @@ mig_status_t params_resolve_config(const ast_plan_t *plan, src_t *src,
         st = e != MIG_OK ? e : st;
     }
     for (size_t i = 0; go && i < n_overrides && st != MIG_ENOMEM; i++) {
-        mig_status_t e = apply_override(p, overrides[i], diags);
+        mig_status_t e = params_apply_override(p, overrides[i], diags);
         if (e != MIG_OK)
             st = e;
     }

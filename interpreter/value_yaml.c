@@ -5,74 +5,19 @@
  * '<<' merge keys are applied; duplicate keys are errors with both places.
  * The lenient mode (val_from_yaml_lenient, for the legacy readers only)
  * turns three of those errors into warnings: lenient_tag below, and
- * val_yaml_underscored, duplicate keys in take_key.
+ * val_yaml_underscored, duplicate keys in yread_take_key.
+ * Here are the events and the entry points; how the nodes are put
+ * together (anchors, map keys, merges, places) is value_yaml_build.c.
  * The writer is value_yaml_emit.c. docs/values.md states every rule. */
-#include "interpreter_int.h"
+#include "value_yaml_int.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #define CORE_TAG "tag:yaml.org,2002:"
 
-/* ---- the reader's state ------------------------------------------------ */
-
-/* What the reader knows of each entry of a map being built. */
-typedef struct ykey {
-    src_span_t span;
-    bool explicit_key;       /* written in this map, not merged from '<<' */
-} ykey_t;
-
-/* One open list or map. */
-typedef struct yframe {
-    val_t *v;
-    bool is_map;
-    bool have_key;           /* a key was read; its value comes next */
-    bool merge;              /* ... and that key is '<<' */
-    bool merged;             /* this map had a '<<' already */
-    val_t *key;              /* the pending key, a string */
-    src_span_t key_span, merge_span, span;
-    size_t size;             /* nodes, with aliases counted expanded */
-    size_t anchor;           /* its anchor's index, or VAL_NPOS */
-    uint32_t serial;         /* ... and that anchor's definition */
-    char *tag;               /* lenient: an unknown tag to wrap it in */
-    ykey_t *keys;            /* one per entry of V */
-    size_t cap_keys;
-} yframe_t;
-
-/* An anchor: names are an index in yread_t.anchor_names. */
-typedef struct yanchor {
-    val_t *value;            /* NULL while its node is still open */
-    size_t size;
-    uint32_t serial;
-} yanchor_t;
-
-typedef struct yread {
-    src_t *src;
-    diag_list_t *diags;
-    val_loc_t loc;
-    yaml_parser_t parser;
-    yframe_t *frames;
-    size_t n_frames, max_depth;
-    val_t *anchor_names;     /* a map: name -> null, for its index */
-    val_t *keys;             /* see val_intern */
-    yanchor_t *anchors;
-    size_t cap_anchors;
-    uint32_t serial;
-    size_t aliased;          /* val_size reached through aliases so far */
-    bool stream;             /* every document, into DOCS */
-    bool lenient;            /* val_from_yaml_lenient */
-    yaml_places_t *places;   /* val_from_yaml_places: where each node is */
-    size_t n_docs;
-    val_t *root, *docs;
-} yread_t;
-
-static diag_t *yerror(yread_t *r, const src_span_t *span, const char *fmt,
-                      ...) __attribute__((format(printf, 3, 4)));
-
-static diag_t *yerror(yread_t *r, const src_span_t *span, const char *fmt, ...)
+diag_t *yread_error(yread_t *r, const src_span_t *span, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -88,13 +33,13 @@ static src_span_t event_span(yread_t *r, const yaml_event_t *ev)
 
 static diag_t *depth_error(yread_t *r, const src_span_t *span)
 {
-    return yerror(r, span, VAL_TOO_DEEP);
+    return yread_error(r, span, VAL_TOO_DEEP);
 }
 
 /* A failed push or set: out of memory, or (through aliases, which can
  * stack values deeper than the text nests) too deep. */
-static mig_status_t add_failed(yread_t *r, mig_status_t st,
-                               const src_span_t *span)
+mig_status_t yread_add_failed(yread_t *r, mig_status_t st,
+                              const src_span_t *span)
 {
     if (st == MIG_ENOMEM)
         return st;
@@ -137,9 +82,9 @@ static mig_status_t tag_error(yread_t *r, const src_span_t *span,
     put_tag(&t, tag);
     const char *name = t.data ? t.data : "";
     if (what) {
-        yerror(r, span, "tag %s does not apply to a %s", name, what);
+        yread_error(r, span, "tag %s does not apply to a %s", name, what);
     } else {
-        diag_t *d = yerror(r, span, "unsupported tag '%s'", name);
+        diag_t *d = yread_error(r, span, "unsupported tag '%s'", name);
         diag_hint(r->diags, d, "mig reads the YAML core schema tags: !!str "
                   "!!int !!float !!bool !!null !!map !!seq");
     }
@@ -203,12 +148,12 @@ static mig_status_t scalar_value(yread_t *r, const char *text, size_t len,
         break;
     }
     case VAL_Y_NONFINITE:
-        yerror(r, span, "'%s' is not a number: NaN and Infinity cannot be "
-               "values", text);
+        yread_error(r, span, "'%s' is not a number: NaN and Infinity cannot be "
+                    "values", text);
         return MIG_EINVALID;
     }
     if (!ok) {
-        diag_t *d = yerror(r, span, "number '%.40s' is too large", text);
+        diag_t *d = yread_error(r, span, "number '%.40s' is too large", text);
         diag_hint(r->diags, d, "numbers are doubles: at most about 1.8e308");
         return MIG_EINVALID;
     }
@@ -244,7 +189,7 @@ static mig_status_t resolve_scalar(yread_t *r, const yaml_event_t *ev,
     size_t len = ev->data.scalar.length;
     const char *tag = (const char *)ev->data.scalar.tag;
     if (!val_utf8_valid(text, len)) {
-        yerror(r, span, "invalid UTF-8 in a scalar");
+        yread_error(r, span, "invalid UTF-8 in a scalar");
         return MIG_EINVALID;
     }
     if (!tag) {
@@ -281,8 +226,8 @@ static mig_status_t resolve_scalar(yread_t *r, const yaml_event_t *ev,
         strbuf_t t;
         strbuf_init(&t);
         val_snippet(&t, text, len, 40);
-        yerror(r, span, "'%s' is not %s (tag !!%s)", t.data ? t.data : "",
-               tags[i].what, tags[i].name);
+        yread_error(r, span, "'%s' is not %s (tag !!%s)", t.data ? t.data : "",
+                    tags[i].what, tags[i].name);
         strbuf_free(&t);
         return MIG_EINVALID;
     }
@@ -297,240 +242,6 @@ static mig_status_t resolve_scalar(yread_t *r, const yaml_event_t *ev,
     return tag_error(r, span, tag, NULL);
 }
 
-/* ---- anchors ----------------------------------------------------------- */
-
-/* Defines anchor NAME for VALUE (NULL: a list or map still open). Sets
- * *INDEX and *SERIAL to identify this definition. */
-static mig_status_t define_anchor(yread_t *r, const char *name, val_t *value,
-                                  size_t size, size_t *index, uint32_t *serial)
-{
-    size_t len = strlen(name);
-    size_t i = val_map_index(r->anchor_names, name, len);
-    if (i == VAL_NPOS) {
-        i = val_len(r->anchor_names);
-        if (!val_grow((void **)&r->anchors, &r->cap_anchors, i,
-                      sizeof(yanchor_t)))
-            return MIG_ENOMEM;
-        mig_status_t st = val_map_set(r->anchor_names, name, len, val_null());
-        if (st != MIG_OK)
-            return st;
-        r->anchors[i].value = NULL;
-    }
-    val_unref(r->anchors[i].value);
-    r->anchors[i].value = val_ref(value);
-    r->anchors[i].size = size;
-    r->anchors[i].serial = ++r->serial;
-    *index = i;
-    *serial = r->serial;
-    return MIG_OK;
-}
-
-static void drop_anchors(yread_t *r)
-{
-    if (!r->anchor_names)
-        return;
-    for (size_t i = 0; i < val_len(r->anchor_names); i++)
-        val_unref(r->anchors[i].value);
-    val_unref(r->anchor_names);
-    r->anchor_names = NULL;
-}
-
-/* ---- building maps ----------------------------------------------------- */
-
-/* Records entry I of map frame F (a new one when I is the length). */
-static bool note_key(yframe_t *f, size_t i, const src_span_t *span,
-                     bool explicit_key)
-{
-    if (!val_grow((void **)&f->keys, &f->cap_keys, i, sizeof(ykey_t)))
-        return false;
-    f->keys[i].span = *span;
-    f->keys[i].explicit_key = explicit_key;
-    return true;
-}
-
-static mig_status_t duplicate_key(yread_t *r, const char *key, size_t len,
-                                  const src_span_t *first,
-                                  const src_span_t *again)
-{
-    strbuf_t k;
-    strbuf_init(&k);
-    strbuf_putc(&k, '"');
-    val_snippet(&k, key, len, 40);
-    strbuf_putc(&k, '"');
-    const char *q = k.data ? k.data : "";
-    yerror(r, again, "duplicate key %s (first at %u:%u)", q, first->line,
-           first->col);
-    diag_add(r->diags, DIAG_NOTE, r->src, first, "the first %s is here", q);
-    strbuf_free(&k);
-    return MIG_EINVALID;
-}
-
-/* Takes key TEXT for the map on top. MERGE: it is a plain '<<'. */
-static mig_status_t take_key(yread_t *r, yframe_t *f, const char *text,
-                             size_t len, const src_span_t *span, bool merge)
-{
-    if (merge) {
-        if (f->merged)
-            return duplicate_key(r, text, len, &f->merge_span, span);
-        f->merged = f->merge = f->have_key = true;
-        f->merge_span = *span;
-        return MIG_OK;
-    }
-    size_t i = val_map_index(f->v, text, len);
-    if (i != VAL_NPOS && f->keys[i].explicit_key && !r->lenient)
-        return duplicate_key(r, text, len, &f->keys[i].span, span);
-    if (i != VAL_NPOS && f->keys[i].explicit_key)
-        diag_add(r->diags, DIAG_WARNING, r->src, span, "duplicate key \"%.*s\" "
-                 "(first at %u:%u): the last value is kept", (int)(len > 40 ? 40 : len),
-                 text, f->keys[i].span.line, f->keys[i].span.col);
-    f->key = val_intern(r->keys, text, len);
-    if (!f->key)
-        return MIG_ENOMEM;
-    f->key_span = *span;
-    f->have_key = true;
-    return MIG_OK;
-}
-
-/* Merges map M into map frame F: keys F has already stay as they are. */
-static mig_status_t merge_map(yread_t *r, yframe_t *f, const val_t *m,
-                              const src_span_t *span)
-{
-    for (size_t i = 0; i < val_len(m); i++) {
-        size_t len;
-        const char *k = val_get_str(val_map_key(m, i), &len);
-        if (val_map_index(f->v, k, len) != VAL_NPOS)
-            continue;
-        if (!note_key(f, val_len(f->v), span, false))
-            return MIG_ENOMEM;
-        mig_status_t st = val_map_set_key_take(f->v, val_ref(val_map_key(m, i)),
-                                               val_ref(val_map_value(m, i)));
-        if (st != MIG_OK)
-            return add_failed(r, st, span);
-    }
-    return MIG_OK;
-}
-
-/* The value of a '<<' key: a map, or a list of maps merged in order (the
- * earlier wins). */
-static mig_status_t merge_value(yread_t *r, yframe_t *f, const val_t *v,
-                                const src_span_t *span)
-{
-    const char *bad = NULL;
-    if (val_type(v) == VAL_LIST) {
-        for (size_t i = 0; i < val_len(v) && !bad; i++)
-            if (val_type(val_list_get(v, i)) != VAL_MAP)
-                bad = val_type_name(val_type(val_list_get(v, i)));
-    } else if (val_type(v) != VAL_MAP) {
-        bad = val_type_name(val_type(v));
-    }
-    if (bad) {
-        diag_t *d = yerror(r, span, "'<<' merges a map or a list of maps, "
-                           "not %s%s", val_type(v) == VAL_LIST ?
-                           "a list holding a " : "a ", bad);
-        diag_hint(r->diags, d, "write '<<': *anchor, or quote it to use "
-                  "'<<' as an ordinary key");
-        return MIG_EINVALID;
-    }
-    if (val_type(v) == VAL_MAP)
-        return merge_map(r, f, v, span);
-    for (size_t i = 0; i < val_len(v); i++) {
-        mig_status_t st = merge_map(r, f, val_list_get(v, i), span);
-        if (st != MIG_OK)
-            return st;
-    }
-    return MIG_OK;
-}
-
-/* Records in R->places where the node about to be placed at SPAN is: its
- * JSON pointer, made of the pending key (or the next index) of every
- * open frame, and its key's place in a map. */
-static mig_status_t note_place(yread_t *r, const src_span_t *span)
-{
-    strbuf_t path;
-    strbuf_init(&path);
-    const src_span_t *key = span;
-    for (size_t j = 0; j < r->n_frames; j++) {
-        const yframe_t *f = &r->frames[j];
-        size_t len;
-        const char *k = f->is_map && f->key ? val_get_str(f->key, &len) : NULL;
-        if (f->is_map && !k)
-            return MIG_OK;   /* a '<<' merge: its nodes are placed there */
-        if (k)
-            val_pointer_key(&path, k, len);
-        else
-            strbuf_printf(&path, "/%zu", val_len(f->v));
-        if (j + 1 == r->n_frames && f->is_map)
-            key = &f->key_span;
-    }
-    mig_status_t st = path.oom ? MIG_ENOMEM
-        : yaml_places_add(r->places, path.data ? path.data : "", key, span);
-    strbuf_free(&path);
-    return st;
-}
-
-/* Places the finished node V (taken; SIZE nodes expanded) in the list or
- * map on top, or as the document. */
-static mig_status_t place(yread_t *r, val_t *v, size_t size,
-                          const src_span_t *span)
-{
-    mig_status_t noted = r->places ? note_place(r, span) : MIG_OK;
-    if (noted != MIG_OK) {
-        val_unref(v);
-        return noted;
-    }
-    if (r->n_frames == 0) {
-        val_unref(r->root);
-        r->root = v;
-        return MIG_OK;
-    }
-    yframe_t *f = &r->frames[r->n_frames - 1];
-    f->size = f->size + size < f->size ? SIZE_MAX : f->size + size;
-    if (r->n_frames + val_depth(v) > r->max_depth) {
-        val_unref(v);           /* an alias deeper than the text nests */
-        return add_failed(r, MIG_EINVALID, span);
-    }
-    mig_status_t st;
-    if (!f->is_map) {
-        st = val_list_push_take(f->v, v);
-        return st == MIG_OK ? st : add_failed(r, st, span);
-    }
-    assert(f->have_key);
-    f->have_key = false;
-    if (f->merge) {
-        f->merge = false;
-        st = merge_value(r, f, v, span);
-        val_unref(v);
-        return st;
-    }
-    size_t len;
-    const char *k = val_get_str(f->key, &len);
-    size_t i = val_map_index(f->v, k, len);
-    if (!note_key(f, i == VAL_NPOS ? val_len(f->v) : i, &f->key_span, true)) {
-        val_unref(v);
-        return MIG_ENOMEM;
-    }
-    st = val_map_set_key_take(f->v, f->key, v);
-    f->key = NULL;
-    return st == MIG_OK ? st : add_failed(r, st, span);
-}
-
-/* Whether the next node of the frame on top is a map key. */
-static yframe_t *key_frame(yread_t *r)
-{
-    if (r->n_frames == 0)
-        return NULL;
-    yframe_t *f = &r->frames[r->n_frames - 1];
-    return f->is_map && !f->have_key ? f : NULL;
-}
-
-static mig_status_t not_scalar_key(yread_t *r, const src_span_t *span,
-                                   const char *what)
-{
-    diag_t *d = yerror(r, span, "a map key must be a scalar, not a %s", what);
-    diag_hint(r->diags, d, "mig maps have string keys");
-    return MIG_EINVALID;
-}
-
 /* ---- events ------------------------------------------------------------ */
 
 static mig_status_t on_scalar(yread_t *r, const yaml_event_t *ev)
@@ -543,19 +254,19 @@ static mig_status_t on_scalar(yread_t *r, const yaml_event_t *ev)
     const char *anchor = (const char *)ev->data.scalar.anchor;
     size_t ai;
     uint32_t serial;
-    if (anchor && (st = define_anchor(r, anchor, v, 1, &ai, &serial)) != MIG_OK) {
+    if (anchor && (st = yread_define_anchor(r, anchor, v, 1, &ai, &serial)) != MIG_OK) {
         val_unref(v);
         return st;
     }
-    yframe_t *f = key_frame(r);
+    yframe_t *f = yread_key_frame(r);
     if (!f)
-        return place(r, v, 1, &span);
+        return yread_place(r, v, 1, &span);
     val_unref(v);
     const char *text = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
     bool merge = !ev->data.scalar.tag && len == 2 && memcmp(text, "<<", 2) == 0 &&
                  ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-    return take_key(r, f, text, len, &span, merge);
+    return yread_take_key(r, f, text, len, &span, merge);
 }
 
 static mig_status_t on_alias(yread_t *r, const yaml_event_t *ev)
@@ -564,33 +275,33 @@ static mig_status_t on_alias(yread_t *r, const yaml_event_t *ev)
     const char *name = (const char *)ev->data.alias.anchor;
     size_t i = val_map_index(r->anchor_names, name, strlen(name));
     if (i == VAL_NPOS) {
-        diag_t *d = yerror(r, &span, "alias *%s refers to no anchor", name);
+        diag_t *d = yread_error(r, &span, "alias *%s refers to no anchor", name);
         diag_hint(r->diags, d, "an anchor &%s must come before its aliases",
                   name);
         return MIG_EINVALID;
     }
     yanchor_t *a = &r->anchors[i];
     if (!a->value) {
-        diag_t *d = yerror(r, &span, "alias *%s refers to a node that "
-                           "contains it", name);
+        diag_t *d = yread_error(r, &span, "alias *%s refers to a node that "
+                                "contains it", name);
         diag_hint(r->diags, d, "recursive structures cannot be values");
         return MIG_EINVALID;
     }
     r->aliased += val_size(a->value);
     if (r->aliased > VAL_MAX_SIZE) {
-        diag_t *d = yerror(r, &span, "aliases in this document stand for "
-                           "more than 16 MiB");
+        diag_t *d = yread_error(r, &span, "aliases in this document stand for "
+                                "more than 16 MiB");
         diag_hint(r->diags, d, "each alias counts the size of its anchored "
                   "node (its strings' bytes and 16 for every value); this "
                   "bound stops 'billion laughs' documents");
         return MIG_EINVALID;
     }
-    yframe_t *f = key_frame(r);
+    yframe_t *f = yread_key_frame(r);
     if (!f)
-        return place(r, val_ref(a->value), a->size, &span);
+        return yread_place(r, val_ref(a->value), a->size, &span);
     val_type_t t = val_type(a->value);
     if (t == VAL_LIST || t == VAL_MAP)
-        return not_scalar_key(r, &span, val_type_name(t));
+        return yread_not_scalar_key(r, &span, val_type_name(t));
     strbuf_t k;
     strbuf_init(&k);
     if (t == VAL_STRING) {
@@ -601,7 +312,7 @@ static mig_status_t on_alias(yread_t *r, const yaml_event_t *ev)
         val_format(a->value, &k);
     }
     mig_status_t st = k.oom ? MIG_ENOMEM
-                            : take_key(r, f, k.data ? k.data : "", k.len, &span, false);
+                            : yread_take_key(r, f, k.data ? k.data : "", k.len, &span, false);
     strbuf_free(&k);
     return st;
 }
@@ -618,8 +329,8 @@ static mig_status_t on_start(yread_t *r, const yaml_event_t *ev, bool is_map)
                    strcmp(tag, is_map ? CORE_TAG "map" : CORE_TAG "seq") != 0;
     if (unknown && (!r->lenient || is_core_tag(tag)))
         return tag_error(r, &span, tag, is_core_tag(tag) ? kind : NULL);
-    if (key_frame(r))
-        return not_scalar_key(r, &span, kind);
+    if (yread_key_frame(r))
+        return yread_not_scalar_key(r, &span, kind);
     if (r->n_frames >= r->max_depth) {
         depth_error(r, &span);
         return MIG_EINVALID;
@@ -639,7 +350,7 @@ static mig_status_t on_start(yread_t *r, const yaml_event_t *ev, bool is_map)
     }
     r->n_frames++;
     if (anchor)
-        return define_anchor(r, anchor, NULL, 0, &f->anchor, &f->serial);
+        return yread_define_anchor(r, anchor, NULL, 0, &f->anchor, &f->serial);
     return MIG_OK;
 }
 
@@ -667,7 +378,7 @@ static mig_status_t on_end(yread_t *r)
     val_t *v = f.v;
     f.v = NULL;
     frame_free(&f);
-    return st == MIG_OK ? place(r, v, f.size, &f.span) : st;
+    return st == MIG_OK ? yread_place(r, v, f.size, &f.span) : st;
 }
 
 static mig_status_t on_document(yread_t *r, const yaml_event_t *ev, bool start)
@@ -675,13 +386,13 @@ static mig_status_t on_document(yread_t *r, const yaml_event_t *ev, bool start)
     if (start) {
         if (++r->n_docs == 2 && !r->stream) {
             src_span_t span = event_span(r, ev);
-            diag_t *d = yerror(r, &span, "expected one YAML document, found "
-                               "a second one");
+            diag_t *d = yread_error(r, &span, "expected one YAML document, found "
+                                    "a second one");
             diag_hint(r->diags, d, "'---' starts a new document");
             return MIG_EINVALID;
         }
         /* Anchors belong to one document. */
-        drop_anchors(r);
+        yread_drop_anchors(r);
         r->anchor_names = val_map_new(0);
         return r->anchor_names ? MIG_OK : MIG_ENOMEM;
     }
@@ -725,11 +436,11 @@ static mig_status_t parser_error(yread_t *r)
         size_t at = r->loc.start + p->problem_offset;
         src_span_t span = val_loc_span(&r->loc, at, at + 1);
         if (strstr(problem, "control character"))
-            yerror(r, &span, "control character U+%04X is not allowed in YAML",
-                   (unsigned)p->problem_value);
+            yread_error(r, &span, "control character U+%04X is not allowed in YAML",
+                        (unsigned)p->problem_value);
         else
-            yerror(r, &span, "invalid UTF-8 byte 0x%02x",
-                   at < r->loc.len ? (unsigned char)r->loc.text[at] : 0);
+            yread_error(r, &span, "invalid UTF-8 byte 0x%02x",
+                        at < r->loc.len ? (unsigned char)r->loc.text[at] : 0);
         return MIG_EINVALID;
     }
     size_t at = p->problem_mark.index;
@@ -739,10 +450,10 @@ static mig_status_t parser_error(yread_t *r)
         src_span_t ctx = val_loc_span_chars(&r->loc, p->context_mark.index,
                                             p->context_mark.index);
         span = val_loc_span_chars(&r->loc, at, at + 1);
-        d = yerror(r, &span, "%s (%s at %u:%u)", problem, p->context, ctx.line,
-                   ctx.col);
+        d = yread_error(r, &span, "%s (%s at %u:%u)", problem, p->context, ctx.line,
+                        ctx.col);
     } else {
-        d = yerror(r, &span, "%s", problem);
+        d = yread_error(r, &span, "%s", problem);
     }
     if (span.begin < r->loc.len && r->loc.text[span.begin] == '\t')
         diag_hint(r->diags, d, "YAML indents with spaces, not tabs");
@@ -758,7 +469,7 @@ static mig_status_t not_utf8(yread_t *r)
     if (!utf16)
         return MIG_OK;
     src_span_t span = val_loc_span(&r->loc, 0, 2);
-    yerror(r, &span, "YAML text must be UTF-8; this looks like UTF-16");
+    yread_error(r, &span, "YAML text must be UTF-8; this looks like UTF-16");
     return MIG_EINVALID;
 }
 
@@ -806,7 +517,7 @@ static mig_status_t yaml_read(src_t *src, diag_list_t *diags, bool stream,
     while (r.n_frames)
         frame_free(&r.frames[--r.n_frames]);
     free(r.frames);
-    drop_anchors(&r);
+    yread_drop_anchors(&r);
     free(r.anchors);
     val_unref(r.keys);
     yaml_parser_delete(&r.parser);

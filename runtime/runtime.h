@@ -647,10 +647,13 @@ typedef struct run_options {
      * remote registry's token: stdlib_registry_fill): called with the
      * call's bound arguments *ARGS of ROW before anything is journaled
      * or checked, it replaces *ARGS (taking it) by a new map when it adds
-     * one. MIG_OK or MIG_ENOMEM. NULL: nothing is filled in. */
-    mig_status_t (*fill_args)(const void *data, const action_t *row,
-                              val_t **args);
-    const void *fill_data;
+     * one. MIG_OK; MIG_EINVALID when what it would add cannot be had
+     * (the step fails with InvalidConfig, the reason it appended to WHY);
+     * MIG_ENOMEM. NULL: nothing is filled in. DATA may change (a token
+     * resolved on first use); the loop's thread alone calls it. */
+    mig_status_t (*fill_args)(void *data, const action_t *row,
+                              val_t **args, strbuf_t *why);
+    void *fill_data;
     /* mig.yaml's alerts (docs/alerts.md), or NULL: none; and what delivers
      * a firing's payload to their notifiers (NULL: journaled only). */
     const config_alerts_t *alerts;

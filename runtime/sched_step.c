@@ -244,16 +244,27 @@ static val_t *eval_args(task_t *t, uint32_t n, const ast_node_t *call,
 
 /* Adds to *ARGS, the arguments of a call of ROW in step N of T as they
  * will be journaled, what the run's fill_args gives from mig.yaml (a
- * remote registry's token where the call names none). False when out of
- * memory (raised; *ARGS released and NULL). */
+ * remote registry's token where the call names none). False when it
+ * cannot (raised: InvalidConfig with its reason, or out of memory;
+ * *ARGS released and NULL). */
 static bool fill_args(task_t *t, uint32_t n, const action_t *row,
                       val_t **args)
 {
     const run_options_t *o = t->run->opts;
-    if (!o->fill_args || o->fill_args(o->fill_data, row, args) == MIG_OK)
+    if (!o->fill_args)
         return true;
-    t->run->fatal = true;
-    task_fail(t, n, "Permanent", "out of memory");
+    strbuf_t why;
+    strbuf_init(&why);
+    mig_status_t st = o->fill_args(o->fill_data, row, args, &why);
+    if (st == MIG_EINVALID && !why.oom) {
+        task_fail(t, n, "InvalidConfig", "%s: %s", row->name, why.data);
+    } else if (st != MIG_OK) {
+        t->run->fatal = true;
+        task_fail(t, n, "Permanent", "out of memory");
+    }
+    strbuf_free(&why);
+    if (st == MIG_OK)
+        return true;
     val_unref(*args);
     *args = NULL;
     return false;

@@ -239,13 +239,15 @@ mig_status_t registry_drift_fix(const val_t *drifts, const char *plan,
 
 /* A run's fill_args (runtime.h; docs/configuration.md, "registries"):
  * a registry action's call whose db is a remote registry's URL and that
- * gives no token of its own gets the one TOKENS (a map, as
+ * gives no token of its own gets the one TOKENS (a config_tokens_t, as
  * config_registry_tokens makes it; NULL: none) has for that URL (less
- * trailing slashes): *ARGS is replaced by a copy with it, so that the
- * journal keeps its recipe as for a token the plan gives. MIG_OK or
+ * trailing slashes), resolved now if it was not yet: *ARGS is replaced
+ * by a copy with it, so that the journal keeps its recipe as for a
+ * token the plan gives. MIG_OK; MIG_EINVALID when it cannot be resolved
+ * (config_tokens_get: its place in mig.yaml and why, in WHY);
  * MIG_ENOMEM. */
-mig_status_t stdlib_registry_fill(const void *tokens, const action_t *row,
-                                  val_t **args);
+mig_status_t stdlib_registry_fill(void *tokens, const action_t *row,
+                                  val_t **args, strbuf_t *why);
 
 /* The time each notifier of an alert has to finish (ms). */
 #define ALERT_NOTIFY_MS 10000

@@ -2,6 +2,8 @@
  * fails on cue, one that takes time (a timer of the run's loop), one that
  * counts its calls in the state store. They touch no files. */
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "stdlib_int.h"
@@ -61,10 +63,15 @@ static mig_status_t test_fail_run(action_ctx_t *c, const val_t *args,
 
 /* ---- test.sleep --------------------------------------------------------- */
 
+/* How often test.sleep looks for its UNTIL file (ms). */
+#define SLEEP_POLL_MS 10
+
 typedef struct sleep_call {
     action_ctx_t *ctx;
     uv_timer_t timer;
     int64_t ms;
+    uint64_t end;               /* the loop's time it succeeds at */
+    char *until;                /* NULL: none; else the absolute path */
     bool cancelled;
 } sleep_call_t;
 
@@ -83,12 +90,23 @@ static void sleep_closed(uv_handle_t *h)
                                "had passed", b.data);
         strbuf_free(&b);
     }
+    free(s->until);
     free(s);
     actx_finish(c, st, st == MIG_OK ? val_null() : NULL);
 }
 
+/* The duration has passed, or (with UNTIL) a poll: done when the file is
+ * there or the time is up. */
 static void sleep_done(uv_timer_t *t)
 {
+    sleep_call_t *s = t->data;
+    if (s->until && access(s->until, F_OK) != 0
+        && uv_now(t->loop) < s->end) {
+        uint64_t left = s->end - uv_now(t->loop);
+        uv_timer_start(t, sleep_done,
+                       left < SLEEP_POLL_MS ? left : SLEEP_POLL_MS, 0);
+        return;
+    }
     uv_close((uv_handle_t *)t, sleep_closed);
 }
 
@@ -112,14 +130,21 @@ static mig_status_t test_sleep_run(action_ctx_t *c, const val_t *args,
         return actx_fail(c, "Unavailable", "test.sleep: it waits only in a "
                          "run, with its event loop");
     sleep_call_t *s = calloc(1, sizeof(*s));
-    if (!s)
+    const char *until = stdlib_arg_str(args, "until");
+    const char *path = until ? actx_path(c, until) : NULL;
+    if (!s || (until && (!path || !(s->until = strdup(path))))) {
+        free(s);
         return MIG_ENOMEM;
+    }
     s->ctx = c;
     s->ms = val_get_ms(stdlib_arg(args, "duration"));
+    uint64_t ms = s->ms > 0 ? (uint64_t)s->ms : 0;
     uv_timer_init(host->loop, &s->timer);
     s->timer.data = s;
+    s->end = uv_now(host->loop) + ms;
     actx_suspend(c, sleep_cancel, s);
-    uv_timer_start(&s->timer, sleep_done, s->ms > 0 ? (uint64_t)s->ms : 0, 0);
+    uv_timer_start(&s->timer, sleep_done,
+                   s->until && ms > SLEEP_POLL_MS ? 0 : ms, 0);
     return MIG_OK;
 }
 
@@ -307,6 +332,9 @@ static const action_arg_t fail_args[] = {
 static const action_arg_t sleep_args[] = {
     { .name = "duration", .types = ACTION_T(DURATION), .required = true,
       .doc = "how long the call takes" },
+    { .name = "until", .types = ACTION_T(STRING),
+      .doc = "a file (from the plan's folder) whose existence ends the "
+             "call before DURATION has passed: a gate a test opens" },
     { 0 },
 };
 
@@ -347,8 +375,9 @@ const action_t stdlib_test_actions[] = {
     { .name = "test.sleep", .effect = ACTION_PURE, .args = sleep_args,
       .result = ACTION_T(NULL), .preview = test_sleep_preview,
       .run = test_sleep_run,
-      .doc = "Succeeds after DURATION (a timer, not a blocked thread); "
-             "stopped early (a step timeout), it fails with Timeout." },
+      .doc = "Succeeds after DURATION (a timer, not a blocked thread), or "
+             "as soon as the file UNTIL exists; stopped early (a step "
+             "timeout), it fails with Timeout." },
 };
 
 const size_t stdlib_test_count =

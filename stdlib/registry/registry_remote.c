@@ -76,21 +76,19 @@ static bool takes_token(const action_t *row)
     return false;
 }
 
-mig_status_t stdlib_registry_fill(const void *tokens, const action_t *row,
-                                  val_t **args)
+mig_status_t stdlib_registry_fill(void *tokens, const action_t *row,
+                                  val_t **args, strbuf_t *why)
 {
     const char *db = stdlib_arg_str(*args, "db");
     if (!tokens || !takes_token(row) || stdlib_arg(*args, "token")
         || !registry_remote_db(db))
         return MIG_OK;          /* the plan's own token wins */
-    size_t n = strlen(db);
-    while (n && db[n - 1] == '/')
-        n--;
-    val_t *tok = val_map_get(tokens, db, n);
-    if (!tok)
-        return MIG_OK;
+    const val_t *tok = NULL;
+    mig_status_t st = config_tokens_get(tokens, db, &tok, why);
+    if (st != MIG_OK || !tok)
+        return st;
     val_t *filled = val_copy(*args);
-    if (!filled || val_map_set(filled, "token", 5, tok) != MIG_OK) {
+    if (!filled || val_map_set(filled, "token", 5, (val_t *)tok) != MIG_OK) {
         val_unref(filled);
         return MIG_ENOMEM;
     }

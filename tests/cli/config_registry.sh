@@ -54,7 +54,7 @@ holds 'would create registry:../state/staging.db#tool/echo: add'
 # 1b. the token of a remote registry cannot be resolved: no run starts.
 expect 1 env -u REG_TOKEN "$MIG" run -q plan/p.mig && ok
 holds "plan/../mig.yaml:5:55: error: the token of registry 'remote' is the reference secret:env:REG_TOKEN, which cannot be resolved: the environment variable 'REG_TOKEN' is not set"
-holds "hint: nothing was run; fix the source: a run resolves the token of every remote registry of mig.yaml first"
+holds "hint: nothing was run; fix the source: a run resolves the token of each remote registry the plan names first"
 [ ! -e plan/.mig ] && [ ! -e state/registry.db ] && ok \
   || bad "a run whose token cannot be resolved left a store or a registry"
 

@@ -11,7 +11,11 @@
 # the call to the remote registry gets its token; a profile's token from a
 # file (relative to mig.yaml) is used for that profile, and one readable
 # by others is refused at its place; check, plan and config show never
-# resolve it; its bytes are nowhere mig printed or wrote.
+# resolve it; its bytes are nowhere mig printed or wrote. Only the tokens
+# of the registries the plan names (registry("NAME"), the literal URL)
+# are resolved at run start: an unused one whose variable is not set
+# stops nothing; one the plan reaches only by a computed db is resolved
+# on first use, its error an InvalidConfig of the step at its place.
 MIG=$1
 SRC=$2
 . "$SRC/tests/runtime/lib.sh"
@@ -38,6 +42,7 @@ cat > "$W/repo/mig.yaml" <<YAML
 version: 1
 registries:
   remote: {url: "$URL", token: {secret: {env: CFG_TOKEN}}}
+  unused: {url: "http://127.0.0.1:9/v2", token: {secret: {env: CFG_UNUSED}}}
 profiles:
   viafile:
     registries:
@@ -80,6 +85,22 @@ keep
 holds "plan/../mig.yaml:3:$col3: error: the token of registry 'remote' is the reference secret:env:CFG_TOKEN, which cannot be resolved: the environment variable 'CFG_TOKEN' is not set"
 [ ! -e plan/.mig ] && ok || bad "a run whose token cannot be resolved made a store"
 [ "$(at seeded)" = 200 ] && ok || bad "the seeded record went"
+
+# 2b. Named one way only: by registry("remote"), or by its literal URL
+#     (with a trailing slash); each still stops the run before anything.
+unset CFG_UNUSED
+for how in 'registry("remote")' "\"$URL/\""; do
+  rm -rf plan/.mig
+  cat > plan/one.mig <<PLAN
+migration "cfgtok-one" {
+  stage put { step a = registry.put(db: $how, record: $(rec a)) }
+}
+PLAN
+  expect 1 "$MIG" run plan/one.mig && ok
+  keep
+  holds "plan/../mig.yaml:3:$col3: error: the token of registry 'remote' is the reference secret:env:CFG_TOKEN, which cannot be resolved"
+  [ ! -e plan/.mig ] && ok || bad "a run naming the registry by $how made a store"
+done
 
 # 3. A wrong token: the server's answer, nothing changed.
 CFG_TOKEN=wrong-one
@@ -183,7 +204,40 @@ keep
 chmod 644 tok
 expect 1 "$MIG" run --profile viafile plan/p.mig && ok
 keep
-holds "plan/../mig.yaml:7:$col7: error: the token of registry 'remote' is the reference secret:file:tok, which cannot be resolved: the file '$W/repo/tok' is readable by every user (mode 0644)"
+holds "plan/../mig.yaml:8:$col7: error: the token of registry 'remote' is the reference secret:file:tok, which cannot be resolved: the file '$W/repo/tok' is readable by every user (mode 0644)"
+
+# 8b. A registry the plan names nowhere (its db computed from a
+#     parameter): the unused one's variable is not set and stops nothing;
+#     the token is resolved on first use, where a missing variable fails
+#     the step with InvalidConfig at the token's place, and nothing lands.
+chmod 600 tok
+cat > plan/c.mig <<PLAN
+migration "cfgtok-computed" {
+  param base = "none"
+  stage put {
+    checkpoint start
+    step a = registry.put(db: base, record: $(rec a))
+  }
+}
+PLAN
+rm -rf plan/.mig
+expect 3 env -u CFG_TOKEN "$MIG" run plan/c.mig --param "base=$URL" && ok
+keep
+holds "InvalidConfig: registry.put: plan/../mig.yaml:3:$col3: the token of registry 'remote' is the reference secret:env:CFG_TOKEN, which cannot be resolved: the environment variable 'CFG_TOKEN' is not set"
+[ "$(at a)" = 404 ] && ok || bad "a step whose token was missing put a"
+OUT=$(sqlite3 plan/.mig/state.db "select count(*) from journal where action = 'registry.put'")
+[ "$OUT" = 0 ] && ok || bad "the failed first use journaled $OUT puts"
+rm -rf plan/.mig
+expect 0 "$MIG" run plan/c.mig --param "base=$URL" && ok
+keep
+[ "$(at a)" = 200 ] && ok || bad "the first use of the token did not put a"
+OUT=$(sqlite3 plan/.mig/state.db "select count(*) from journal where args like '%\"token\":{\"\$secret\":[{\"env\":\"CFG_TOKEN\"}]}%'")
+[ "$OUT" = 1 ] && ok || bad "the journal keeps the first use's recipe in $OUT calls"
+expect 0 env -u CFG_TOKEN -u CFG_UNUSED "$MIG" run plan/c.mig --param base=none.db && ok
+keep
+expect 0 "$MIG" rollback --state plan/.mig/state.db 1 && ok
+keep
+[ "$(at a)" = 404 ] && ok || bad "the rollback of c left a"
 
 # 9. The token's bytes: nowhere mig printed or wrote (nor a prefix).
 cat "$W/crash.out" >> "$W/all.out"

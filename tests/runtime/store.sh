@@ -8,26 +8,31 @@ MIG=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 
-# Waits (up to 5s) until FILE holds TEXT.
+# Waits (up to 60s, however loaded the machine) until FILE holds TEXT.
 wait_for() {
   i=0
-  while [ $i -lt 100 ] && ! grep -qF "$2" "$1" 2>/dev/null; do
+  while [ $i -lt 1200 ] && ! grep -qF "$2" "$1" 2>/dev/null; do
     sleep 0.05; i=$((i + 1))
   done
   grep -qF "$2" "$1" 2>/dev/null || bad "'$2' never appeared in $1"
 }
 
 # Starts `mig run` of the fixture's plan in D in the background ($pid),
-# its output in D.out, and waits until its first nap is in flight (its
-# stage is shown at once; the nap lasts 1s). The shell starts background
-# jobs with SIGINT ignored (and mig keeps an ignored signal ignored): env
-# gives the stop signals their default back.
+# its output in D.out, and waits until its first nap is in flight: step a
+# is reported done, and nap1 then waits for its gate, D.gate1 (outside D,
+# so that the tree's digest leaves it out), which only `open D 1` opens.
+# Nothing here depends on how fast the machine is. The shell starts
+# background jobs with SIGINT ignored (and mig keeps an ignored signal
+# ignored): env gives the stop signals their default back.
 start_run() {
-  env --default-signal=INT,TERM,HUP "$MIG" run "$1/plan.mig" > "$1.out" 2>&1 &
+  env --default-signal=INT,TERM,HUP "$MIG" run "$1/plan.mig" \
+    --param "gate=$1.gate" > "$1.out" 2>&1 &
   pid=$!
-  wait_for "$1.out" "stage one"
-  sleep 0.2
+  wait_for "$1.out" "  ok      a = file.write"
 }
+
+# open D N: opens gate N of the run in D (its nap N ends).
+open() { : > "$1.gate$2"; }
 
 # 1. Each stop signal: the step in flight ends, nothing new starts, nothing
 # is rolled back; exit 9, the run recorded interrupted, with what to do;
@@ -36,6 +41,9 @@ for sig in TERM INT HUP; do
   d=$(fresh "$HERE/store")
   start_run "$d"
   kill -$sig $pid
+  # nap1 ends once the signal is taken (not before: it would go on).
+  wait_for "$d.out" "interrupted by SIG$sig"
+  open "$d" 1
   wait $pid; got=$?
   [ $got -eq 9 ] && ok || { bad "SIG$sig: exit $got, expected 9"; cat "$d.out" >&2; }
   OUT=$(cat "$d.out")
@@ -50,34 +58,41 @@ for sig in TERM INT HUP; do
   holds "  error       interrupted by SIG$sig"
   expect 0 "$MIG" log --brief --state "$d/.mig/state.db" 1 && ok
   holds "interrupted   {\"signal\":\"SIG$sig\"}"
+  open "$d" 2
   expect 0 "$MIG" resume --state "$d/.mig/state.db" 1 && ok
   [ -f "$d/b.txt" ] && ok || bad "SIG$sig: the resume did not finish the run"
-  rm -rf "$d" "$d.out"
+  rm -rf "$d" "$d".*
 done
 
 # 1b. A signal ignored when mig started (nohup) stays ignored.
 d=$(fresh "$HERE/store")
-(trap '' HUP; exec "$MIG" run "$d/plan.mig") > "$d.out" 2>&1 &
+(trap '' HUP; exec "$MIG" run "$d/plan.mig" --param "gate=$d.gate") \
+  > "$d.out" 2>&1 &
 pid=$!
-wait_for "$d.out" "stage one"
-kill -HUP $pid
+wait_for "$d.out" "  ok      a = file.write"
+kill -HUP $pid          # discarded when sent: it is ignored
+open "$d" 1
+open "$d" 2
 wait $pid && ok || bad "an ignored SIGHUP stopped the run"
 [ -f "$d/b.txt" ] && ok || bad "an ignored SIGHUP stopped the run"
-rm -rf "$d" "$d.out"
+rm -rf "$d" "$d".*
 
 # 1c. mig rollback stops gracefully too: between two undos, each
 # journaled, exit 9, nothing compared; run again, it finishes and matches.
 # A second signal stops it at once, maybe with an undo in flight: its
 # check: settles it when the rollback is run again (without one, that
 # rollback would rightly refuse and ask, whatever the machine's load).
+# The first undo runs at once; each other waits for the file D/gate, so
+# that the second is in flight when the signal comes, however loaded the
+# machine, and ends when the test opens the gate.
 d=$(mktemp -d "${TMPDIR:-/tmp}/mig-store-rb.XXXXXX")
 cat > "$d/plan.mig" <<'PLAN'
 migration "slow-undo" {
   stage s {
     foreach i in [1, 2, 3, 4, 5, 6] {
       step w = exec.run(cmd: "echo ${i} > f${i}.txt", manages: ["f${i}.txt"])
-        undo exec.run(cmd: "sleep 0.4; rm -f f${i}.txt", manages: ["f${i}.txt"],
-                      check: "test ! -e f${i}.txt")
+        undo exec.run(cmd: "mkdir first 2>/dev/null || while [ ! -e gate ]; do sleep 0.02; done; rm -f f${i}.txt",
+                      manages: ["f${i}.txt"], check: "test ! -e f${i}.txt")
     }
   }
 }
@@ -87,6 +102,9 @@ env --default-signal=INT,TERM,HUP "$MIG" rollback --state "$d/.mig/state.db" 1 >
 pid=$!
 wait_for "$d.out" "undone"
 kill -TERM $pid
+# The signal's handler runs before mig runs on, and the rollback asks its
+# flag between two undos: the gate may open at once.
+: > "$d/gate"
 wait $pid; got=$?
 OUT=$(cat "$d.out")
 [ $got -eq 9 ] && ok || { bad "a rollback stopped by SIGTERM: exit $got, expected 9"; printf '%s\n' "$OUT" >&2; }
@@ -94,19 +112,22 @@ holds "mig: error: the rollback of run 1 was stopped by SIGTERM after "
 holds 'hint: nothing was compared yet: `mig rollback 1` finishes it'
 case $OUT in *"match the checkpoint"*|*DIFFER*) bad "a stopped rollback compared" ;; *) ok ;; esac
 left=$(ls "$d"/f*.txt 2>/dev/null | wc -l)
-[ "$left" -gt 0 ] && [ "$left" -lt 6 ] && ok || bad "the stopped rollback undid $((6 - left)) of 6, not some"
+[ "$left" -eq 4 ] && ok || bad "the stopped rollback undid $((6 - left)) of 6, not 2 (the first, and the one in flight)"
 expect 0 "$MIG" log --brief --state "$d/.mig/state.db" 1 && ok
 holds 'interrupted   {"signal":"SIGTERM"}'
 expect 0 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
 holds "the managed resources match the checkpoint"
 [ -z "$(ls "$d"/f*.txt 2>/dev/null)" ] && ok || bad "the finished rollback left files"
 # A second signal: killed by it at once.
-rm -rf "$d/.mig"
+rm -rf "$d/.mig" "$d/first" "$d/gate"
 expect 0 "$MIG" run "$d/plan.mig" && ok
 env --default-signal=INT,TERM,HUP "$MIG" rollback --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
 pid=$!
 wait_for "$d.out" "undone"
 kill -TERM $pid; kill -TERM $pid
+# Two signals sent at once may arrive as one (then it stops gracefully,
+# once the undo in flight ends): the gate opens either way.
+: > "$d/gate"
 wait $pid; got=$?
 [ $got -eq 143 ] || [ $got -eq 9 ] && ok || bad "a rollback given two SIGTERMs: exit $got"
 expect 0 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
@@ -118,13 +139,16 @@ d=$(fresh "$HERE/store")
 before=$(tree_sum "$d")
 start_run "$d"
 kill -INT $pid
+wait_for "$d.out" "interrupted by SIGINT"
+open "$d" 1
 wait $pid
 expect 0 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
 [ "$(tree_sum "$d")" = "$before" ] && ok || bad "the rollback of an interrupted run left differences"
-rm -rf "$d" "$d.out"
+rm -rf "$d" "$d".*
 
-# 3. A second signal stops at once: killed by it, the run left running
-# with its process gone (interrupted), resumed as after a crash.
+# 3. A second signal stops at once: killed by it (nap1 still in flight,
+# its gate shut), the run left running with its process gone
+# (interrupted), resumed as after a crash.
 d=$(fresh "$HERE/store")
 start_run "$d"
 kill -TERM $pid
@@ -134,46 +158,54 @@ wait $pid; got=$?
 [ $got -eq 143 ] && ok || bad "a second SIGTERM: exit $got, expected 143 (killed)"
 expect 0 "$MIG" status --state "$d/.mig/state.db" 1 && ok
 holds "  state       interrupted"
+open "$d" 1
+open "$d" 2
 expect 0 "$MIG" resume --state "$d/.mig/state.db" 1 && ok
 [ -f "$d/b.txt" ] && ok || bad "the resume after a second signal did not finish"
-rm -rf "$d" "$d.out"
+rm -rf "$d" "$d".*
 
 # 4. One process per run: `mig resume` and `mig rollback` of the same
 # interrupted run started together: exactly one acts, the other is
-# refused (6). Five trials.
+# refused (6). A resume that wins holds the run at nap2 (its gate shut)
+# until the rollback has answered. Five trials.
 for t in 1 2 3 4 5; do
   d=$(fresh "$HERE/store")
   start_run "$d"
   kill -TERM $pid
+  wait_for "$d.out" "interrupted by SIGTERM"
+  open "$d" 1
   wait $pid
   "$MIG" resume --state "$d/.mig/state.db" 1 > "$d.resume" 2>&1 &
   r1=$!
   "$MIG" rollback --state "$d/.mig/state.db" 1 > "$d.rollback" 2>&1 &
   r2=$!
-  wait $r1; c1=$?
   wait $r2; c2=$?
+  open "$d" 2
+  wait $r1; c1=$?
   case "$c1 $c2" in
     "0 6"|"6 0") ok ;;
     *) bad "trial $t: resume exited $c1, rollback $c2: expected one 0, one 6"
        cat "$d.resume" "$d.rollback" >&2 ;;
   esac
-  rm -rf "$d" "$d.out" "$d.resume" "$d.rollback"
+  rm -rf "$d" "$d".*
 done
 
 # 5. While a resume is in flight, a rollback of its run is refused.
 d=$(fresh "$HERE/store")
 start_run "$d"
 kill -TERM $pid
+wait_for "$d.out" "interrupted by SIGTERM"
+open "$d" 1
 wait $pid
 "$MIG" resume --state "$d/.mig/state.db" 1 > "$d.resume" 2>&1 &
 r1=$!
 wait_for "$d.resume" "stage two"
-kill -STOP $r1          # however slow this machine, the resume stays at work
+# nap2 waits for its gate: the resume stays at work until it opens.
 expect 6 "$MIG" rollback --state "$d/.mig/state.db" 1 && ok
 holds "run 1 is still running (pid $r1 on "
-kill -CONT $r1
+open "$d" 2
 wait $r1 && ok || bad "the resume failed"
-rm -rf "$d" "$d.out" "$d.resume"
+rm -rf "$d" "$d".*
 
 # 5b. A run whose process is stopped: a second run is refused, and told
 # that the holder is stopped and what to do.
@@ -189,21 +221,25 @@ expect 6 "$MIG" run "$d/quick.mig" && ok
 holds "is locked by run 1 (pid $pid on "
 holds "hint: its process is stopped (kill -STOP, Ctrl-Z, a debugger): continue it with \`kill -CONT $pid\`, or end it with \`kill $pid\`; a lock expires 30s after its holder's last heartbeat, then --break-lock takes it over"
 kill -CONT $pid
+open "$d" 1
+open "$d" 2
 wait $pid && ok || bad "the run continued after SIGCONT failed"
-rm -rf "$d" "$d.out"
+rm -rf "$d" "$d".*
 
 # 6. The state store deleted during a run: the run stops at its next
 # commit with a clear error and exit 8; nothing more is changed.
 d=$(fresh "$HERE/store")
 start_run "$d"
 rm -f "$d/.mig/state.db" "$d/.mig/state.db-wal" "$d/.mig/state.db-shm"
+open "$d" 1             # the naps end: a commit before b finds no store
+open "$d" 2
 wait $pid; got=$?
 [ $got -eq 8 ] && ok || { bad "a deleted store: exit $got, expected 8"; cat "$d.out" >&2; }
 OUT=$(cat "$d.out")
 holds "mig: error: the state store '$d/.mig/state.db' was deleted while in use (No such file or directory): its journal is lost"
 case $OUT in *"ended: succeeded"*) bad "a run without its store said it succeeded" ;; *) ok ;; esac
 [ ! -e "$d/b.txt" ] && ok || bad "the run went on without its store"
-rm -rf "$d" "$d.out"
+rm -rf "$d" "$d".*
 
 # 7. A store that cannot be used exits 8 in every command: missing,
 # damaged.

@@ -178,15 +178,17 @@ static void test_never_began(void **state)
 }
 
 /* A process group of its own that sleeps, ignoring SIGTERM when STUBBORN;
- * its pid. */
+ * its pid. SIGTERM is ignored before the group is made: the caller waits
+ * for the group, and then sends it, so a child slow to be scheduled
+ * (a loaded machine) cannot be told SIGTERM while it still obeys it. */
 static pid_t sleeper(bool stubborn)
 {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        setsid();
         if (stubborn)
             signal(SIGTERM, SIG_IGN);
+        setsid();
         execl("/bin/sleep", "sleep", "30", (char *)NULL);
         _exit(127);
     }

@@ -21,6 +21,11 @@
 #include "mig_stdlib.h"
 #include "tools_int.h"
 
+/* The corpus's Semantic Kernel files (each name after this prefix) and
+ * its agent_yaml folder (test_tools_sk.c, test_tools_agent.c). */
+#define SK "../shared/corpus/semantic_kernel/microsoft__semantic-kernel__"
+#define AY "../shared/corpus/agent_yaml/"
+
 static action_registry_t *reg;
 static action_ctx_t *ctx;
 static char scratch[64];    /* a scratch folder, absolute */
@@ -191,6 +196,20 @@ static val_t *expect_read(const char *path, const char *format, size_t tools,
     assert_int_equal(n_of(r, "tools"), tools);
     assert_int_equal(n_of(r, "servers"), servers);
     return r;
+}
+
+/* Whether R has exactly N problems. */
+static inline void problems_are(const val_t *r, size_t n)
+{
+    if (n_of(r, "problems") != n)
+        print_error("problems: %s\n", json(get(r, "problems")));
+    assert_int_equal(n_of(r, "problems"), n);
+}
+
+/* Makes the scratch folder NAME. */
+static inline void scratch_dir(const char *name)
+{
+    assert_int_equal(mkdir(in_scratch(name), 0755), 0);
 }
 
 #endif

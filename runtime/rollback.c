@@ -329,8 +329,7 @@ static bool mark(rb_t *b)
     report_done(b, lo);
     mig_status_t st = MIG_OK;
     if (lo && lo <= b->hi)
-        st = store_journal_set_range(b->e->store, b->e->run, lo, b->hi,
-                                     STORE_JOURNAL_UNDONE);
+        st = store_journal_mark_undone(b->e->store, b->e->run, lo, b->hi);
     b->lo = b->hi = 0;
     if (!removed)
         removal_failed(b, tag, why);

@@ -41,16 +41,23 @@ mig_status_t store_column_value(store_t *s, sqlite3_stmt *q, int col,
         return MIG_OK;
     const char *text = store_column_text(q, col);
     int len = sqlite3_column_bytes(q, col);
-    src_t *src = text ? src_from_memory(s->path, text, (size_t)len) : NULL;
-    if (!src)
+    if (!text)
         return MIG_ENOMEM;
-    diag_list_t scratch;
-    diag_list_init(&scratch);
-    mig_status_t st = val_from_json(src, &scratch, out);
-    diag_list_free(&scratch);
-    src_free(src);
-    if (st == MIG_EINVALID)
-        return damaged(s, sqlite3_column_name(q, col), text);
+    /* Most values are flat objects (a record's resources, after-image,
+     * undo record): read without a parser's setup. */
+    mig_status_t st = val_from_json_flat(text, (size_t)len, out);
+    if (st == MIG_EINVALID) {
+        src_t *src = src_from_memory(s->path, text, (size_t)len);
+        if (!src)
+            return MIG_ENOMEM;
+        diag_list_t scratch;
+        diag_list_init(&scratch);
+        st = val_from_json(src, &scratch, out);
+        diag_list_free(&scratch);
+        src_free(src);
+        if (st == MIG_EINVALID)
+            return damaged(s, sqlite3_column_name(q, col), text);
+    }
     /* A secret comes back sealed: shown "***", fetched from its sources
      * again where an action needs its bytes. */
     if (st == MIG_OK && memmem(text, (size_t)len, "\"$secret\"", 9)

@@ -584,7 +584,8 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
         cli_plan_free(&p), memset(&p, 0, sizeof p);
     const action_registry_t *actions = p.actions ? p.actions : cli_actions();
     cli_report_t *pr = cli_report_new(p.graph, cli_report_mode(json || dry,
-                                                               false), false);
+                                                               false),
+                                      cli_value(cmd, args, "verbose") != NULL);
     rollback_options_t o = {
         .state_path = state, .run = run.id, .to = cli_value(cmd, args, "to"),
         .force = cli_value(cmd, args, "force") != NULL, .dry_run = dry,

@@ -70,6 +70,7 @@ rm -rf "$d" "$d.out"
 # A second signal stops it at once, maybe with an undo in flight: its
 # check: settles it when the rollback is run again (without one, that
 # rollback would rightly refuse and ask, whatever the machine's load).
+# (--verbose: a line as each item is undone, which the test waits for.)
 d=$(mktemp -d "${TMPDIR:-/tmp}/mig-store-rb.XXXXXX")
 cat > "$d/plan.mig" <<'PLAN'
 migration "slow-undo" {
@@ -83,7 +84,7 @@ migration "slow-undo" {
 }
 PLAN
 expect 0 "$MIG" run "$d/plan.mig" && ok
-env --default-signal=INT,TERM,HUP "$MIG" rollback --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
+env --default-signal=INT,TERM,HUP "$MIG" rollback --verbose --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
 pid=$!
 wait_for "$d.out" "undone"
 kill -TERM $pid
@@ -103,7 +104,7 @@ holds "the managed resources match the checkpoint"
 # A second signal: killed by it at once.
 rm -rf "$d/.mig"
 expect 0 "$MIG" run "$d/plan.mig" && ok
-env --default-signal=INT,TERM,HUP "$MIG" rollback --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
+env --default-signal=INT,TERM,HUP "$MIG" rollback --verbose --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
 pid=$!
 wait_for "$d.out" "undone"
 kill -TERM $pid; kill -TERM $pid

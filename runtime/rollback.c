@@ -458,9 +458,11 @@ static bool undo_each(void *data, const store_journal_t *rec)
         if (plan)
             report_done(b, 0);
     }
-    if (b->n_undone % RB_STRETCH == 0
-        && (!mark(b) || store_flush(e->store) != MIG_OK))
-        b->failed = true;
+    if (b->n_undone % RB_STRETCH == 0) {
+        if (!mark(b) || store_flush(e->store) != MIG_OK)
+            b->failed = true;
+        sched_crash_point("after-mark");    /* the stretch is committed */
+    }
     return !b->failed && !b->oom;
 }
 
@@ -752,6 +754,7 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         b.failed = true;
     if (!mark(&b) || store_flush(e->store) != MIG_OK)
         b.failed = true;
+    sched_crash_point("after-mark");        /* nothing left to mark */
     actx_remover_free(b.rm);
     val_unref(b.done);
     actx_free(b.ctxs[0]);

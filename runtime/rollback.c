@@ -165,10 +165,9 @@ typedef struct rb {
      * of steps a forced rollback goes past. */
     val_t *last, *unverified, *forced;
     bool undeclared;            /* pass 1 met a step that declares nothing */
-    /* Pass 1: the records a crash left in flight (sched_in_flight),
+    /* Pass 1: the records a crash left in flight (sched_in_flight_keep),
      * newest first, settled before anything is undone. */
-    int64_t *in_flight;
-    size_t n_in_flight, cap_in_flight;
+    settle_seqs_t in_flight;
     size_t n_pending, n_undone;
     int interrupted;            /* the stop signal that ended pass 2, or 0 */
     bool failed, oom;
@@ -193,18 +192,10 @@ static void unverifiable(rb_t *b, const store_journal_t *rec, const char *why)
 static bool scan(void *data, const store_journal_t *rec)
 {
     rb_t *b = data;
-    if (!b->e->dry_run && sched_in_flight(b->e->reg, rec, true)) {
-        if (b->n_in_flight == b->cap_in_flight) {
-            size_t cap = b->cap_in_flight ? 2 * b->cap_in_flight : 8;
-            int64_t *m = realloc(b->in_flight, cap * sizeof(*m));
-            if (!m) {
-                b->oom = true;
-                return false;
-            }
-            b->in_flight = m;
-            b->cap_in_flight = cap;
-        }
-        b->in_flight[b->n_in_flight++] = rec->seq;
+    if (!b->e->dry_run
+        && !sched_in_flight_keep(&b->in_flight, b->e->reg, rec, true)) {
+        b->oom = true;
+        return false;
     }
     /* Past an irreversible step (refused): only what is in flight. */
     if (b->stop_node)
@@ -286,7 +277,7 @@ static void scan_clear(rb_t *b)
     free(b->stop_node);
     free(b->stop_item);
     free(b->stop_action);
-    free(b->in_flight);
+    free(b->in_flight.seqs);
     const rollback_env_t *e = b->e;
     *b = (rb_t){ .e = e };
 }
@@ -627,10 +618,11 @@ static void rb_settled(void *data, const store_journal_t *rec, int role,
 static bool rb_settle(const rb_t *b, const char *to, mig_status_t *st)
 {
     const rollback_env_t *e = b->e;
-    for (size_t i = 0, j = b->n_in_flight; i + 1 < j; i++, j--) {
-        int64_t t = b->in_flight[i];
-        b->in_flight[i] = b->in_flight[j - 1];
-        b->in_flight[j - 1] = t;
+    int64_t *seqs = b->in_flight.seqs;
+    for (size_t i = 0, j = b->in_flight.n; i + 1 < j; i++, j--) {
+        int64_t t = seqs[i];
+        seqs[i] = seqs[j - 1];
+        seqs[j - 1] = t;
     }
     uv_loop_t loop;
     if (uv_loop_init(&loop) != 0) {
@@ -645,7 +637,7 @@ static bool rb_settle(const rb_t *b, const char *to, mig_status_t *st)
                         .base_dir = e->base_dir, .run = e->run,
                         .answers = e->answers, .command = command,
                         .diags = e->diags };
-    settle_verdict_t v = sched_settle_seqs(&se, b->in_flight, b->n_in_flight,
+    settle_verdict_t v = sched_settle_seqs(&se, seqs, b->in_flight.n,
                                            rb_settled, (void *)e);
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
@@ -701,7 +693,7 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
      * before anything is undone, and pass 1 is made again over the states
      * they were given. */
     st = scan_pass(&b, after);
-    if (st == MIG_OK && b.n_in_flight) {
+    if (st == MIG_OK && b.in_flight.n) {
         if (!rb_settle(&b, to, &st))
             goto done;
         st = scan_pass(&b, after);

@@ -282,16 +282,9 @@ settle_verdict_t sched_settle(const settle_env_t *e, int64_t seq, int role,
 
 /* ---- every record in flight -------------------------------------------------- */
 
-typedef struct gather {
-    const settle_env_t *e;
-    bool undoing;
-    int64_t *seqs;
-    size_t n, cap;
-    bool oom;
-} gather_t;
-
-bool sched_in_flight(const action_registry_t *reg,
-                     const store_journal_t *rec, bool undoing)
+/* Whether REC is in flight: see sched_in_flight_keep. */
+static bool in_flight(const action_registry_t *reg,
+                      const store_journal_t *rec, bool undoing)
 {
     if (rec->state == STORE_JOURNAL_INTENT) {
         const action_t *row = action_find(reg, rec->action);
@@ -301,24 +294,36 @@ bool sched_in_flight(const action_registry_t *reg,
         && rec->kind == STORE_JOURNAL_PLAN;
 }
 
-/* Keeps the positions of the records to settle (read without values). */
-static bool gather(void *data, const store_journal_t *rec)
+bool sched_in_flight_keep(settle_seqs_t *g, const action_registry_t *reg,
+                          const store_journal_t *rec, bool undoing)
 {
-    gather_t *g = data;
-    if (!sched_in_flight(g->e->reg, rec, g->undoing))
+    if (!in_flight(reg, rec, undoing))
         return true;
     if (g->n == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 8;
         int64_t *s = realloc(g->seqs, cap * sizeof(*s));
-        if (!s) {
-            g->oom = true;
+        if (!s)
             return false;
-        }
         g->seqs = s;
         g->cap = cap;
     }
     g->seqs[g->n++] = rec->seq;
     return true;
+}
+
+typedef struct gather {
+    const settle_env_t *e;
+    bool undoing;
+    settle_seqs_t found;
+    bool oom;
+} gather_t;
+
+/* Keeps the positions of the records to settle (read without values). */
+static bool gather(void *data, const store_journal_t *rec)
+{
+    gather_t *g = data;
+    g->oom = !sched_in_flight_keep(&g->found, g->e->reg, rec, g->undoing);
+    return !g->oom;
 }
 
 typedef struct one {
@@ -408,8 +413,8 @@ settle_verdict_t sched_settle_all(const settle_env_t *e, int64_t after,
     settle_verdict_t v = SETTLE_FAILED;
     if (store_journal_each(e->store, e->run, after, STORE_EACH_NO_VALUES,
                            gather, &g) == MIG_OK && !g.oom)
-        v = sched_settle_seqs(e, g.seqs, g.n, fn, data);
-    free(g.seqs);
+        v = sched_settle_seqs(e, g.found.seqs, g.found.n, fn, data);
+    free(g.found.seqs);
     return v;
 }
 

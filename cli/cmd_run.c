@@ -388,7 +388,9 @@ int cmd_run(const cli_cmd_t *cmd, const cli_args_t *args)
 /* ---- the run a command names ------------------------------------------ */
 
 /* Finds the state store of CMD (--state, or here and above) into *STATE
- * and reads its run named by TEXT ("3" or "last") into *OUT. */
+ * and reads its run named by TEXT ("3" or "last") into *OUT. Resume and
+ * rollback write, so a store of an older schema is brought up to date
+ * here (docs/state.md, "Versions"), not refused as a reader would. */
 static int read_run(const cli_cmd_t *cmd, const cli_args_t *a,
                     const char *text, char **state, store_run_t *out)
 {
@@ -398,7 +400,7 @@ static int read_run(const cli_cmd_t *cmd, const cli_args_t *a,
     int64_t id = 0;
     int rc = cli_state_path(cmd, a, 0, state, &diags);
     mig_status_t st = rc == EXIT_CLEAN
-        ? store_open(*state, STORE_READONLY, &diags, &s) : MIG_OK;
+        ? store_open(*state, 0, &diags, &s) : MIG_OK;
     if (st != MIG_OK)
         rc = st == MIG_ENOMEM ? EXIT_USAGE : EXIT_STORE;
     if (rc == EXIT_CLEAN)
@@ -591,7 +593,8 @@ int cmd_rollback(const cli_cmd_t *cmd, const cli_args_t *args)
         cli_plan_free(&p), memset(&p, 0, sizeof p);
     const action_registry_t *actions = p.actions ? p.actions : cli_actions();
     cli_report_t *pr = cli_report_new(p.graph, cli_report_mode(json || dry,
-                                                               false), false);
+                                                               false),
+                                      cli_value(cmd, args, "verbose") != NULL);
     rollback_options_t o = {
         .state_path = state, .run = run.id, .to = cli_value(cmd, args, "to"),
         .force = cli_value(cmd, args, "force") != NULL, .dry_run = dry,

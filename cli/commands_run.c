@@ -73,6 +73,8 @@ static const cli_opt_t rollback_opts[] = {
     { .name = "break-lock",
       .help = "take over an expired lock (the journal records it)" },
     SETTLE_OPT
+    { .name = "verbose", .short_name = 'v',
+      .help = "print a line per undone item of a loop, too" },
     { .name = "json", .short_name = 'j',
       .help = "print the rollback's report as JSON" },
     CLI_CONFIG_OPTS
@@ -163,10 +165,13 @@ const cli_cmd_t cli_run_commands[] = {
           "undone stops the rollback unless --force. A step undone by the\n"
           "plan's undo call without 'manages: [...]' cannot be verified, and\n"
           "is listed as such. --dry-run prints what would be undone, in order,\n"
-          "and changes nothing. A rollback that is interrupted is finished by\n"
-          "running it again. A command (or an undo's command) in flight is\n"
-          "stopped, then settled by its check: or --settle SEQ=done|not-run:\n"
-          "one that never began is not undone.\n"
+          "and changes nothing. The undone items of a loop are counted, a line\n"
+          "per step every 10,000 items and at the end, not printed one by one\n"
+          "(--verbose prints each; --json and 'mig log' list every record). A\n"
+          "rollback that is interrupted is finished by running it again. A\n"
+          "command (or an undo's command) in flight is stopped, then settled by\n"
+          "its check: or --settle SEQ=done|not-run: one that never began is not\n"
+          "undone.\n"
           "\n"
           "Exit status: 0 when every resource matches the checkpoint and every\n"
           "step was verified; 2 for a usage error; 5 when an undo failed or\n"

@@ -82,6 +82,8 @@ void cli_report_free(cli_report_t *r)
 {
     if (!r)
         return;
+    report_undone_said(r);
+    val_unref(r->undone);
     val_unref(r->loops);
     val_unref(r->stages);
     free(r->plan);

@@ -25,6 +25,10 @@ struct cli_report {
     tally_t st, all;            /* this stage's, the run's */
     val_t *stages;              /* with --json: one map per stage ended */
     char *error;                /* the first failure of the run, or NULL */
+    /* Undone loop items not printed one by one (no --verbose): node ->
+     * [action, how many], said by report_undone_said. */
+    val_t *undone;
+    size_t undone_n;
 };
 
 /* The string under KEY of map M, or "" (not NULL: it is printed). */
@@ -49,6 +53,11 @@ char *report_why(const val_t *d);
  * kept already (the first failure is the one said). */
 void report_remember_error(cli_report_t *r, const char *where,
                            const val_t *d);
+
+/* Says the undone loop items R counted, a line per step ("undone  LABEL
+ * (ACTION): N items"), and forgets them: before any other event's line,
+ * every REPORT_UNDONE_EVERY items, and at the end. */
+void report_undone_said(cli_report_t *r);
 
 /* A stage starts: its label, its clock and a fresh tally. */
 void report_stage_start(cli_report_t *r, const char *node);

@@ -225,11 +225,55 @@ static void undo_line(cli_report_t *r, const char *node, const char *item,
                cli_report_label(r, node), report_str(d, "action"));
 }
 
+/* Undone loop items are said a line per step every this many (and at
+ * the end), not a line each: a rollback of 100,000 items prints a few
+ * lines, and `mig log` or --json list every record. */
+#define REPORT_UNDONE_EVERY 10000
+
+void report_undone_said(cli_report_t *r)
+{
+    for (size_t i = 0; r->undone && i < val_len(r->undone); i++) {
+        const char *node = val_get_str(val_map_key(r->undone, i), NULL);
+        const val_t *x = val_map_value(r->undone, i);
+        int64_t n = report_num(x, "n");
+        report_say(r, NULL, NULL, NULL, "  undone  %s (%s): %" PRId64
+                   " item%s", cli_report_label(r, node),
+                   report_str(x, "action"), n, n == 1 ? "" : "s");
+    }
+    val_unref(r->undone);
+    r->undone = NULL;
+    r->undone_n = 0;
+}
+
+/* Counts an undone loop item of NODE (ACTION) in R; false when out of
+ * memory (the item is then said on its own). */
+static bool count_undone(cli_report_t *r, const char *node,
+                         const char *action)
+{
+    if (!r->undone && !(r->undone = val_map_new(4)))
+        return false;
+    size_t len = strlen(node);
+    val_t *x = val_map_get(r->undone, node, len);
+    if (!x && ((x = val_map_new(2)) == NULL
+               || val_map_set_take(x, "action", 6, val_cstring(action))
+                  != MIG_OK
+               || val_map_set_take(r->undone, node, len, x) != MIG_OK))
+        return false;
+    if (val_map_set_take(x, "n", 1, val_int(report_num(x, "n") + 1))
+        != MIG_OK)
+        return false;
+    if (++r->undone_n == REPORT_UNDONE_EVERY)
+        report_undone_said(r);
+    return true;
+}
+
 static void show_undo(cli_report_t *r, const char *node, const char *item,
                       const val_t *d, bool each)
 {
-    (void)each;
-    undo_line(r, node, item, d, "undone");
+    if (each || !count_undone(r, node ? node : "", report_str(d, "action"))) {
+        report_undone_said(r);      /* the lines stay in the undos' order */
+        undo_line(r, node, item, d, "undone");
+    }
 }
 
 static void show_undo_forced(cli_report_t *r, const char *node,
@@ -401,6 +445,8 @@ void cli_report_event(void *data, const char *kind, const char *node,
     /* Per-item lines of success wait for --verbose: a loop of 5,000
      * items prints its stage's line, not 10,000 lines. */
     bool each = !(item && *item) || r->verbose;
+    if (r->undone && strcmp(kind, "undo") != 0)
+        report_undone_said(r);
     for (size_t i = 0; i < sizeof shown / sizeof *shown; i++) {
         if (strcmp(shown[i].kind, kind) == 0) {
             shown[i].show(r, node, item, d, each);

@@ -165,6 +165,9 @@ typedef struct rb {
      * of steps a forced rollback goes past. */
     val_t *last, *unverified, *forced;
     bool undeclared;            /* pass 1 met a step that declares nothing */
+    /* Pass 1: the records a crash left in flight (sched_in_flight_keep),
+     * newest first, settled before anything is undone. */
+    settle_seqs_t in_flight;
     size_t n_pending, n_undone;
     int interrupted;            /* the stop signal that ended pass 2, or 0 */
     bool failed, oom;
@@ -189,6 +192,14 @@ static void unverifiable(rb_t *b, const store_journal_t *rec, const char *why)
 static bool scan(void *data, const store_journal_t *rec)
 {
     rb_t *b = data;
+    if (!b->e->dry_run
+        && !sched_in_flight_keep(&b->in_flight, b->e->reg, rec, true)) {
+        b->oom = true;
+        return false;
+    }
+    /* Past an irreversible step (refused): only what is in flight. */
+    if (b->stop_node)
+        return true;
     /* Older records come later: the last state written is the oldest. */
     for (size_t i = 0; rec->resources && i < val_len(rec->resources); i++) {
         size_t len;
@@ -211,7 +222,7 @@ static bool scan(void *data, const store_journal_t *rec)
         b->stop_action = strdup(rec->action);
         if (!b->stop_node || !b->stop_item || !b->stop_action)
             b->oom = true;
-        return false;
+        return !b->oom;
     }
     size_t n = rec->resources ? val_len(rec->resources) : 0;
     for (size_t i = 0; i < n; i++) {
@@ -252,6 +263,44 @@ static bool scan(void *data, const store_journal_t *rec)
     if (b->e->dry_run && val_list_push_take(b->list, describe_paths(rec)) != MIG_OK)
         b->oom = true;
     return !b->oom;
+}
+
+/* Frees what pass 1 (scan) gathered in B, and forgets it. */
+static void scan_clear(rb_t *b)
+{
+    val_unref(b->list);
+    val_unref(b->want);
+    val_unref(b->want_seq);
+    val_unref(b->last);
+    val_unref(b->unverified);
+    val_unref(b->forced);
+    free(b->stop_node);
+    free(b->stop_item);
+    free(b->stop_action);
+    free(b->in_flight.seqs);
+    const rollback_env_t *e = b->e;
+    *b = (rb_t){ .e = e };
+}
+
+/* Pass 1 over the records of B->e->run after AFTER, newest first, into B
+ * (cleared first). MIG_OK, or the store's failure, or MIG_ENOMEM. */
+static mig_status_t scan_pass(rb_t *b, int64_t after)
+{
+    scan_clear(b);
+    b->list = val_list_new(16);
+    b->want = val_map_new(64);
+    b->want_seq = val_map_new(64);
+    b->last = val_map_new(64);
+    b->unverified = val_list_new(4);
+    b->forced = val_map_new(4);
+    if (!b->list || !b->want || !b->want_seq || !b->last || !b->unverified
+        || !b->forced)
+        return MIG_ENOMEM;
+    mig_status_t st = store_journal_each(b->e->store, b->e->run, after,
+                                         STORE_EACH_REVERSE
+                                         | STORE_EACH_NO_ARGS
+                                         | STORE_EACH_NO_UNDO, scan, b);
+    return st != MIG_OK ? st : b->oom ? MIG_ENOMEM : MIG_OK;
 }
 
 /* Reports RB's undo of REC failing for WHY ("Class: message"). */
@@ -329,8 +378,7 @@ static bool mark(rb_t *b)
     report_done(b, lo);
     mig_status_t st = MIG_OK;
     if (lo && lo <= b->hi)
-        st = store_journal_set_range(b->e->store, b->e->run, lo, b->hi,
-                                     STORE_JOURNAL_UNDONE);
+        st = store_journal_mark_undone(b->e->store, b->e->run, lo, b->hi);
     b->lo = b->hi = 0;
     if (!removed)
         removal_failed(b, tag, why);
@@ -401,9 +449,11 @@ static bool undo_each(void *data, const store_journal_t *rec)
         if (plan)
             report_done(b, 0);
     }
-    if (b->n_undone % RB_STRETCH == 0
-        && (!mark(b) || store_flush(e->store) != MIG_OK))
-        b->failed = true;
+    if (b->n_undone % RB_STRETCH == 0) {
+        if (!mark(b) || store_flush(e->store) != MIG_OK)
+            b->failed = true;
+        sched_crash_point("after-mark");    /* the stretch is committed */
+    }
     return !b->failed && !b->oom;
 }
 
@@ -561,12 +611,19 @@ static void rb_settled(void *data, const store_journal_t *rec, int role,
     rb_event(e, "in-flight", rec->node, rec->item, d, true);
 }
 
-/* Stops and settles the commands (and undos) a crash left running in the
- * records after AFTER, before anything is undone; false when one cannot
- * be settled (reported) or the store failed (*ST). */
-static bool rb_settle(const rollback_env_t *e, const char *to, int64_t after,
-                      mig_status_t *st)
+/* Stops and settles the commands (and undos) a crash left running, the
+ * records pass 1 found in flight (B->in_flight, newest first: settled
+ * oldest first), before anything is undone; false when one cannot be
+ * settled (reported) or the store failed (*ST). */
+static bool rb_settle(const rb_t *b, const char *to, mig_status_t *st)
 {
+    const rollback_env_t *e = b->e;
+    int64_t *seqs = b->in_flight.seqs;
+    for (size_t i = 0, j = b->in_flight.n; i + 1 < j; i++, j--) {
+        int64_t t = seqs[i];
+        seqs[i] = seqs[j - 1];
+        seqs[j - 1] = t;
+    }
     uv_loop_t loop;
     if (uv_loop_init(&loop) != 0) {
         *st = MIG_ENOMEM;
@@ -580,8 +637,8 @@ static bool rb_settle(const rollback_env_t *e, const char *to, int64_t after,
                         .base_dir = e->base_dir, .run = e->run,
                         .answers = e->answers, .command = command,
                         .diags = e->diags };
-    settle_verdict_t v = sched_settle_all(&se, after, true, rb_settled,
-                                          (void *)e);
+    settle_verdict_t v = sched_settle_seqs(&se, seqs, b->in_flight.n,
+                                           rb_settled, (void *)e);
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
     if (v == SETTLE_FAILED) {
@@ -620,14 +677,10 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
     char *cp_digest = to && cp.digest ? strdup(cp.digest) : NULL;
     store_checkpoint_t kept = { .name = to, .digest = cp_digest,
                                 .resources = cp_states };
-    rb_t b = { .e = e, .list = val_list_new(16), .want = val_map_new(64),
-               .want_seq = val_map_new(64),
-               .last = val_map_new(64), .unverified = val_list_new(4),
-               .forced = val_map_new(4) };
+    rb_t b = { .e = e };
     val_t *rep = val_map_new(10);
     mig_status_t st = MIG_OK;
-    bool ok = rep && b.list && b.want && b.want_seq && b.last && b.unverified
-        && b.forced
+    bool ok = rep
         && (!to || !cp.resources || cp_states) && (!to || cp_digest)
         && val_map_set_take(rep, "to", 2, to ? val_cstring(to) : val_null())
            == MIG_OK;
@@ -635,17 +688,18 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         st = MIG_ENOMEM;
         goto done;
     }
-    /* Commands a crash left running are stopped and settled first. */
-    if (!e->dry_run && !rb_settle(e, to, after, &st))
-        goto done;
-    /* Pass 1: past an irreversible step only with force. */
-    st = store_journal_each(e->store, e->run, after,
-                            STORE_EACH_REVERSE | STORE_EACH_NO_ARGS
-                            | STORE_EACH_NO_UNDO, scan, &b);
-    if (st != MIG_OK || b.oom) {
-        st = b.oom ? MIG_ENOMEM : st;
-        goto done;
+    /* Pass 1: past an irreversible step only with force. It finds the
+     * commands a crash left running too: they are stopped and settled
+     * before anything is undone, and pass 1 is made again over the states
+     * they were given. */
+    st = scan_pass(&b, after);
+    if (st == MIG_OK && b.in_flight.n) {
+        if (!rb_settle(&b, to, &st))
+            goto done;
+        st = scan_pass(&b, after);
     }
+    if (st != MIG_OK)
+        goto done;
     if (b.stop_node) {
         diag_t *d = diag_add(e->diags, DIAG_ERROR, NULL, NULL, "cannot roll "
                              "back past step %s%s%s (%s): it cannot be "
@@ -692,6 +746,7 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
         b.failed = true;
     if (!mark(&b) || store_flush(e->store) != MIG_OK)
         b.failed = true;
+    sched_crash_point("after-mark");        /* nothing left to mark */
     actx_remover_free(b.rm);
     val_unref(b.done);
     actx_free(b.ctxs[0]);
@@ -749,17 +804,9 @@ mig_status_t rollback_apply(const rollback_env_t *e, const char *to,
     *result = !matched ? RUN_ROLLBACK_FAILED
             : !verified ? RUN_UNVERIFIED : RUN_ROLLED_BACK;
 done:
-    val_unref(b.list);
-    val_unref(b.want);
-    val_unref(b.want_seq);
-    val_unref(b.last);
-    val_unref(b.unverified);
-    val_unref(b.forced);
+    scan_clear(&b);
     val_unref(cp_states);
     free(cp_digest);
-    free(b.stop_node);
-    free(b.stop_item);
-    free(b.stop_action);
     if (!ok && st == MIG_OK)
         st = MIG_ENOMEM;
     if (st == MIG_OK)

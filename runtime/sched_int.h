@@ -595,6 +595,24 @@ typedef void (*settle_fn)(void *data, const store_journal_t *rec, int role,
  * or memory ran out. */
 settle_verdict_t sched_settle_all(const settle_env_t *e, int64_t after,
                                   bool undoing, settle_fn fn, void *data);
+/* The positions of the records in flight that a pass over the journal
+ * found (sched_in_flight_keep); free SEQS. */
+typedef struct settle_seqs {
+    int64_t *seqs;
+    size_t n, cap;
+} settle_seqs_t;
+/* Adds REC's position (a record read without values) to G when it is
+ * one sched_settle_all settles: an INTENT whose action (in REG) reports
+ * its start, or, with UNDOING, a plan's undo begun. False when memory ran
+ * out. */
+bool sched_in_flight_keep(settle_seqs_t *g, const action_registry_t *reg,
+                          const store_journal_t *rec, bool undoing);
+/* sched_settle_all for the N records at SEQS (each in flight, oldest or
+ * newest first as the caller found them), gathered by the caller's own
+ * pass over the journal (a rollback's first). Returns like it. */
+settle_verdict_t sched_settle_seqs(const settle_env_t *e,
+                                   const int64_t *seqs, size_t n,
+                                   settle_fn fn, void *data);
 
 /* Settles the commands that the crash of run R (a resume) left in flight,
  * before anything of the resume is recorded: a step whose effect is in

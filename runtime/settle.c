@@ -282,11 +282,39 @@ settle_verdict_t sched_settle(const settle_env_t *e, int64_t seq, int role,
 
 /* ---- every record in flight -------------------------------------------------- */
 
+/* Whether REC is in flight: see sched_in_flight_keep. */
+static bool in_flight(const action_registry_t *reg,
+                      const store_journal_t *rec, bool undoing)
+{
+    if (rec->state == STORE_JOURNAL_INTENT) {
+        const action_t *row = action_find(reg, rec->action);
+        return row && row->reports_start;
+    }
+    return undoing && rec->state == STORE_JOURNAL_UNDOING
+        && rec->kind == STORE_JOURNAL_PLAN;
+}
+
+bool sched_in_flight_keep(settle_seqs_t *g, const action_registry_t *reg,
+                          const store_journal_t *rec, bool undoing)
+{
+    if (!in_flight(reg, rec, undoing))
+        return true;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 8;
+        int64_t *s = realloc(g->seqs, cap * sizeof(*s));
+        if (!s)
+            return false;
+        g->seqs = s;
+        g->cap = cap;
+    }
+    g->seqs[g->n++] = rec->seq;
+    return true;
+}
+
 typedef struct gather {
     const settle_env_t *e;
     bool undoing;
-    int64_t *seqs;
-    size_t n, cap;
+    settle_seqs_t found;
     bool oom;
 } gather_t;
 
@@ -294,25 +322,8 @@ typedef struct gather {
 static bool gather(void *data, const store_journal_t *rec)
 {
     gather_t *g = data;
-    const action_t *row = action_find(g->e->reg, rec->action);
-    bool want = (rec->state == STORE_JOURNAL_INTENT && row
-                 && row->reports_start)
-                || (g->undoing && rec->state == STORE_JOURNAL_UNDOING
-                    && rec->kind == STORE_JOURNAL_PLAN);
-    if (!want)
-        return true;
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 8;
-        int64_t *s = realloc(g->seqs, cap * sizeof(*s));
-        if (!s) {
-            g->oom = true;
-            return false;
-        }
-        g->seqs = s;
-        g->cap = cap;
-    }
-    g->seqs[g->n++] = rec->seq;
-    return true;
+    g->oom = !sched_in_flight_keep(&g->found, g->e->reg, rec, g->undoing);
+    return !g->oom;
 }
 
 typedef struct one {
@@ -378,26 +389,32 @@ static bool settle_one(void *data, const store_journal_t *rec)
     return false;
 }
 
-settle_verdict_t sched_settle_all(const settle_env_t *e, int64_t after,
-                                  bool undoing, settle_fn fn, void *data)
+settle_verdict_t sched_settle_seqs(const settle_env_t *e,
+                                   const int64_t *seqs, size_t n,
+                                   settle_fn fn, void *data)
 {
-    gather_t g = { .e = e, .undoing = undoing };
-    if (store_journal_each(e->store, e->run, after, STORE_EACH_NO_VALUES,
-                           gather, &g) != MIG_OK || g.oom) {
-        free(g.seqs);
-        return SETTLE_FAILED;
-    }
     settle_verdict_t v = SETTLE_DONE;
-    for (size_t i = 0; i < g.n && v == SETTLE_DONE; i++) {
+    for (size_t i = 0; i < n && v == SETTLE_DONE; i++) {
         one_t o = { .e = e, .fn = fn, .data = data, .v = SETTLE_FAILED };
-        if (store_journal_each(e->store, e->run, g.seqs[i] - 1, 0, settle_one,
+        if (store_journal_each(e->store, e->run, seqs[i] - 1, 0, settle_one,
                                &o) != MIG_OK)
             o.v = SETTLE_FAILED;
         v = o.v;
     }
     if (v == SETTLE_DONE && store_flush(e->store) != MIG_OK)
         v = SETTLE_FAILED;
-    free(g.seqs);
+    return v;
+}
+
+settle_verdict_t sched_settle_all(const settle_env_t *e, int64_t after,
+                                  bool undoing, settle_fn fn, void *data)
+{
+    gather_t g = { .e = e, .undoing = undoing };
+    settle_verdict_t v = SETTLE_FAILED;
+    if (store_journal_each(e->store, e->run, after, STORE_EACH_NO_VALUES,
+                           gather, &g) == MIG_OK && !g.oom)
+        v = sched_settle_seqs(e, g.found.seqs, g.found.n, fn, data);
+    free(g.found.seqs);
     return v;
 }
 

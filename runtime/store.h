@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -275,10 +275,14 @@ mig_status_t store_journal_after(store_t *s, int64_t run, int64_t seq,
  * is durable with the commit that records the call done. */
 mig_status_t store_journal_outcome(store_t *s, int64_t run, int64_t seq,
                                    const val_t *outcome);
-/* Sets the state of every record LO <= SEQ <= HI of RUN (all must
- * exist): how a rollback marks a stretch of records undone at once. */
-mig_status_t store_journal_set_range(store_t *s, int64_t run, int64_t lo,
-                                     int64_t hi, store_journal_state_t state);
+/* Marks every record LO <= SEQ <= HI of RUN undone (all must exist, and
+ * none be in a stretch marked before): how a rollback marks a stretch of
+ * records at once. One row of the table journal_undone, not a change of
+ * each record's row (which holds the step's arguments and would be
+ * written again whole); store_journal_each reads them as UNDONE. In the
+ * open transaction: durable at the next store_flush. */
+mig_status_t store_journal_mark_undone(store_t *s, int64_t run, int64_t lo,
+                                       int64_t hi);
 enum {
     STORE_EACH_REVERSE = 1u << 0,   /* newest first */
     STORE_EACH_NO_ARGS = 1u << 1,   /* leave ARGS NULL (not read) */

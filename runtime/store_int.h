@@ -40,8 +40,12 @@
       "WHERE run = ?1 AND seq = ?2")                                          \
     X(JOURNAL_OUTCOME, "UPDATE journal SET outcome = ?3 "                     \
       "WHERE run = ?1 AND seq = ?2")                                          \
-    X(JOURNAL_SET_RANGE, "UPDATE journal SET state = ?4, updated_ms = ?5 "    \
-      "WHERE run = ?1 AND seq BETWEEN ?2 AND ?3")                             \
+    X(JOURNAL_COUNT, "SELECT count(*) FROM journal WHERE run = ?1 AND seq "   \
+      "BETWEEN ?2 AND ?3")                                                    \
+    X(UNDONE_PUT, "INSERT INTO journal_undone(run, lo, hi, at_ms) VALUES "    \
+      "(?1, ?2, ?3, ?4)")                                                     \
+    X(UNDONE_EACH, "SELECT lo, hi FROM journal_undone WHERE run = ?1 "       \
+      "ORDER BY lo")                                                          \
     X(JOURNAL_FORWARD, "SELECT " STORE_JOURNAL_READ " FROM journal "          \
       "WHERE run = ?1 AND seq > ?2 ORDER BY seq")                             \
     X(JOURNAL_REVERSE, "SELECT " STORE_JOURNAL_READ " FROM journal "          \

@@ -192,6 +192,13 @@ static const char *const upgrades[] = {
     "run INTEGER NOT NULL REFERENCES runs(id), at_ms INTEGER NOT NULL, "
     "condition TEXT NOT NULL, payload TEXT NOT NULL, "
     "delivery TEXT NOT NULL, error TEXT);\n",
+    /* 10 -> 11: the stretches of a run's journal a rollback marked
+     * undone, one row each (store_journal_mark_undone): marking a record
+     * by updating its row wrote the row again, the step's arguments with
+     * it. A record in a stretch reads as 'undone' whatever its row says. */
+    "CREATE TABLE journal_undone (run INTEGER NOT NULL REFERENCES runs(id), "
+    "lo INTEGER NOT NULL, hi INTEGER NOT NULL, at_ms INTEGER NOT NULL, "
+    "PRIMARY KEY (run, lo)) WITHOUT ROWID;\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

@@ -41,16 +41,23 @@ mig_status_t store_column_value(store_t *s, sqlite3_stmt *q, int col,
         return MIG_OK;
     const char *text = store_column_text(q, col);
     int len = sqlite3_column_bytes(q, col);
-    src_t *src = text ? src_from_memory(s->path, text, (size_t)len) : NULL;
-    if (!src)
+    if (!text)
         return MIG_ENOMEM;
-    diag_list_t scratch;
-    diag_list_init(&scratch);
-    mig_status_t st = val_from_json(src, &scratch, out);
-    diag_list_free(&scratch);
-    src_free(src);
-    if (st == MIG_EINVALID)
-        return damaged(s, sqlite3_column_name(q, col), text);
+    /* Most values are flat objects (a record's resources, after-image,
+     * undo record): read without a parser's setup. */
+    mig_status_t st = val_from_json_flat(text, (size_t)len, out);
+    if (st == MIG_EINVALID) {
+        src_t *src = src_from_memory(s->path, text, (size_t)len);
+        if (!src)
+            return MIG_ENOMEM;
+        diag_list_t scratch;
+        diag_list_init(&scratch);
+        st = val_from_json(src, &scratch, out);
+        diag_list_free(&scratch);
+        src_free(src);
+        if (st == MIG_EINVALID)
+            return damaged(s, sqlite3_column_name(q, col), text);
+    }
     /* A secret comes back sealed: shown "***", fetched from its sources
      * again where an action needs its bytes. */
     if (st == MIG_OK && memmem(text, (size_t)len, "\"$secret\"", 9)
@@ -349,27 +356,88 @@ static mig_status_t read_journal(store_t *s, sqlite3_stmt *q,
     return st;
 }
 
+/* The stretches of a run marked undone (store_journal_mark_undone), in
+ * order of LO: disjoint, each LO <= HI. */
+typedef struct undone {
+    struct { int64_t lo, hi; } *r;
+    size_t n;
+} undone_t;
+
+/* Reads the stretches of RUN marked undone into *U (free U->r). */
+static mig_status_t undone_read(store_t *s, int64_t run, undone_t *u)
+{
+    *u = (undone_t){ 0 };
+    bool fresh;
+    sqlite3_stmt *q = store_stmt(s, STORE_SQL_UNDONE_EACH, &fresh);
+    if (!q)
+        return s->sticky ? s->sticky : MIG_EIO;
+    sqlite3_bind_int64(q, 1, run);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (u->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            void *m = realloc(u->r, cap * sizeof(*u->r));
+            if (!m) {
+                free(u->r);
+                store_stmt_done(q, fresh);
+                return MIG_ENOMEM;
+            }
+            u->r = m;
+        }
+        u->r[u->n].lo = sqlite3_column_int64(q, 0);
+        u->r[u->n++].hi = sqlite3_column_int64(q, 1);
+    }
+    if (rc != SQLITE_DONE) {
+        free(u->r);
+        return read_fail(s, q, fresh, rc, "read the journal's undone marks");
+    }
+    store_stmt_done(q, fresh);
+    return MIG_OK;
+}
+
+/* Whether SEQ is in one of U's stretches (a binary search). */
+static bool undone_has(const undone_t *u, int64_t seq)
+{
+    size_t a = 0, b = u->n;         /* the last stretch with LO <= SEQ */
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (u->r[m].lo <= seq)
+            a = m + 1;
+        else
+            b = m;
+    }
+    return a > 0 && seq <= u->r[a - 1].hi;
+}
+
 mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
                                 unsigned flags,
                                 bool (*fn)(void *data,
                                            const store_journal_t *rec),
                                 void *data)
 {
+    undone_t u;
+    mig_status_t st = undone_read(s, run, &u);
+    if (st != MIG_OK)
+        return st;
     bool fresh;
     sqlite3_stmt *q = store_stmt(s, flags & STORE_EACH_REVERSE
                                     ? STORE_SQL_JOURNAL_REVERSE
                                     : STORE_SQL_JOURNAL_FORWARD, &fresh);
-    if (!q)
+    if (!q) {
+        free(u.r);
         return s->sticky ? s->sticky : MIG_EIO;
+    }
     sqlite3_bind_int64(q, 1, run);
     sqlite3_bind_int64(q, 2, after);
     sqlite3_bind_int64(q, 3, flags);    /* STORE_JOURNAL_READ */
-    mig_status_t st = MIG_OK;
     int rc;
     s->iterating++;     /* no batch goes to the writer meanwhile */
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         store_journal_t rec;
         st = read_journal(s, q, &rec, flags);
+        if (u.n && undone_has(&u, rec.seq))
+            rec.state = STORE_JOURNAL_UNDONE;
         bool go_on = st == MIG_OK && fn(data, &rec);
         val_unref(rec.args);
         val_unref(rec.undo);
@@ -380,6 +448,7 @@ mig_status_t store_journal_each(store_t *s, int64_t run, int64_t after,
             break;
     }
     s->iterating--;
+    free(u.r);
     if (st == MIG_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
         return read_fail(s, q, fresh, rc, "read the journal");
     store_stmt_done(q, fresh);

@@ -307,28 +307,52 @@ mig_status_t store_journal_outcome(store_t *s, int64_t run, int64_t seq,
     return one_row(s, st, run, seq);
 }
 
-mig_status_t store_journal_set_range(store_t *s, int64_t run, int64_t lo,
-                                     int64_t hi, store_journal_state_t state)
+/* The number of records LO <= SEQ <= HI of RUN, or -1 when the store
+ * failed (reported). */
+static int64_t journal_count(store_t *s, int64_t run, int64_t lo, int64_t hi)
 {
-    static const char what[] = "update the journal";
     bool fresh;
-    mig_status_t st;
-    sqlite3_stmt *q =
-        store_write_prepare(s, STORE_SQL_JOURNAL_SET_RANGE, what, &fresh, &st);
+    sqlite3_stmt *q = store_stmt(s, STORE_SQL_JOURNAL_COUNT, &fresh);
     if (!q)
-        return st;
+        return -1;
     sqlite3_bind_int64(q, 1, run);
     sqlite3_bind_int64(q, 2, lo);
     sqlite3_bind_int64(q, 3, hi);
-    store_bind_str(q, 4, store_journal_state_name(state));
-    sqlite3_bind_int64(q, 5, store_now_ms());
-    st = store_write_step(s, q, fresh, what, NULL);
-    if (st == MIG_OK && sqlite3_changes(s->db) != hi - lo + 1) {
+    int rc = sqlite3_step(q);
+    int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    if (rc != SQLITE_ROW)
+        store_sql_fail(s, rc, "read the journal");
+    store_stmt_done(q, fresh);
+    return n;
+}
+
+mig_status_t store_journal_mark_undone(store_t *s, int64_t run, int64_t lo,
+                                       int64_t hi)
+{
+    static const char what[] = "mark journal records undone";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q =
+        store_write_prepare(s, STORE_SQL_UNDONE_PUT, what, &fresh, &st);
+    if (!q)
+        return st;
+    int64_t n = lo <= hi ? journal_count(s, run, lo, hi) : 0;
+    if (n < 0) {
+        store_stmt_done(q, fresh);
+        return store_write_end(s, s->sticky ? s->sticky : MIG_EIO);
+    }
+    if (n != hi - lo + 1 || lo > hi) {
+        store_stmt_done(q, fresh);
         diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "run %" PRId64 " lacks "
                  "journal records between %" PRId64 " and %" PRId64, run, lo,
                  hi);
-        st = MIG_EINVALID;
+        return store_write_end(s, MIG_EINVALID);
     }
+    sqlite3_bind_int64(q, 1, run);
+    sqlite3_bind_int64(q, 2, lo);
+    sqlite3_bind_int64(q, 3, hi);
+    sqlite3_bind_int64(q, 4, store_now_ms());
+    st = store_write_step(s, q, fresh, what, NULL);
     return store_write_end(s, st);
 }
 

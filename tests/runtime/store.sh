@@ -85,6 +85,7 @@ rm -rf "$d" "$d".*
 # The first undo runs at once; each other waits for the file D/gate, so
 # that the second is in flight when the signal comes, however loaded the
 # machine, and ends when the test opens the gate.
+# (--verbose: a line as each item is undone, which the test waits for.)
 d=$(mktemp -d "${TMPDIR:-/tmp}/mig-store-rb.XXXXXX")
 cat > "$d/plan.mig" <<'PLAN'
 migration "slow-undo" {
@@ -98,7 +99,7 @@ migration "slow-undo" {
 }
 PLAN
 expect 0 "$MIG" run "$d/plan.mig" && ok
-env --default-signal=INT,TERM,HUP "$MIG" rollback --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
+env --default-signal=INT,TERM,HUP "$MIG" rollback --verbose --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
 pid=$!
 wait_for "$d.out" "undone"
 kill -TERM $pid
@@ -121,7 +122,7 @@ holds "the managed resources match the checkpoint"
 # A second signal: killed by it at once.
 rm -rf "$d/.mig" "$d/first" "$d/gate"
 expect 0 "$MIG" run "$d/plan.mig" && ok
-env --default-signal=INT,TERM,HUP "$MIG" rollback --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
+env --default-signal=INT,TERM,HUP "$MIG" rollback --verbose --state "$d/.mig/state.db" 1 > "$d.out" 2>&1 &
 pid=$!
 wait_for "$d.out" "undone"
 kill -TERM $pid; kill -TERM $pid

@@ -269,6 +269,119 @@ static void memo_free(roots_memo_t *m)
     free(m);
 }
 
+/* ---- keeping what a run resolved (roots_keep) ------------------------- */
+
+/* What roots_keep keeps of a name: where it led, and the file it named
+ * then (stat: links followed). */
+typedef struct kept_entry {
+    const char *where;
+    dev_t dev;
+    ino_t ino;
+} kept_entry_t;
+
+struct roots_kept {
+    arena_t *arena;
+    char *cwd;                  /* NULL until first needed */
+    smap_t index;               /* absolute name -> index into ENTRIES */
+    kept_entry_t *entries;
+    uint32_t len, cap;
+};
+
+mig_status_t roots_keep(write_roots_t *r)
+{
+    if (r->kept)
+        return MIG_OK;
+    roots_kept_t *k = calloc(1, sizeof(*k));
+    if (k)
+        k->arena = arena_new();
+    if (!k || !k->arena) {
+        free(k);
+        return MIG_ENOMEM;
+    }
+    r->kept = k;
+    return MIG_OK;
+}
+
+static void kept_free(roots_kept_t *k)
+{
+    if (!k)
+        return;
+    arena_free(k->arena);
+    free(k->cwd);
+    free(k);
+}
+
+/* Whether stat finds NAME, the same file as E (or, E NULL, any file);
+ * *SB gets what it found. */
+static bool same_file(const char *name, const kept_entry_t *e,
+                      struct stat *sb)
+{
+    return stat(name, sb) == 0
+        && (!e || (sb->st_dev == e->dev && sb->st_ino == e->ino));
+}
+
+/* Keeps in K that NAME (absolute, normalized) led to WHERE, naming the
+ * file SB; an entry already there is replaced. False when out of
+ * memory. */
+static bool kept_put(roots_kept_t *k, const char *name, const char *where,
+                     const struct stat *sb)
+{
+    kept_entry_t e = { .where = arena_strndup(k->arena, where, strlen(where)),
+                       .dev = sb->st_dev, .ino = sb->st_ino };
+    uint32_t i = graph_smap_get(&k->index, name);
+    if (!e.where)
+        return false;
+    if (i != GRAPH_NONE) {
+        k->entries[i] = e;
+        return true;
+    }
+    const char *key = arena_strndup(k->arena, name, strlen(name));
+    if (!key
+        || !graph_grow(k->arena, (void **)&k->entries, &k->cap, k->len,
+                       sizeof(*k->entries))
+        || !graph_smap_put(k->arena, &k->index, key, k->len))
+        return false;
+    k->entries[k->len++] = e;
+    return true;
+}
+
+/* PATH (relative to DIR) as roots_path gives it, through K: one stat when
+ * K holds the name and it still names the same file; else the working
+ * directory asked again, the name resolved, and kept when it exists and
+ * the file it names did not change while it was resolved. NULL when out
+ * of memory or the working directory is unknown. */
+static char *kept_path(roots_kept_t *k, const char *dir, const char *path)
+{
+    bool relative = path[0] != '/' && (!dir || dir[0] != '/');
+    if (relative && !k->cwd && !(k->cwd = getcwd(NULL, 0)))
+        return NULL;
+    char *name = absolute(dir, path, k->cwd);
+    if (!name)
+        return NULL;
+    uint32_t i = graph_smap_get(&k->index, name);
+    struct stat before, after;
+    if (i != GRAPH_NONE && same_file(name, &k->entries[i], &before)) {
+        free(name);
+        return strdup(k->entries[i].where);
+    }
+    if (relative) {             /* the folder may have moved */
+        free(name);
+        free(k->cwd);
+        if (!(k->cwd = getcwd(NULL, 0)) || !(name = absolute(dir, path, k->cwd)))
+            return NULL;
+    }
+    bool was = same_file(name, NULL, &before);
+    char *real = resolved(name);
+    if (real && was && same_file(name, NULL, &after)
+        && before.st_dev == after.st_dev && before.st_ino == after.st_ino
+        && !kept_put(k, name, real, &after)) {
+        free(real);
+        real = NULL;
+    }
+    free(name);
+    return real;
+}
+
 mig_status_t roots_resolve(write_roots_t *r)
 {
     for (size_t i = 0; i < r->n; i++) {
@@ -287,6 +400,7 @@ void roots_free(write_roots_t *r)
     if (!r)
         return;
     memo_free(r->memo);
+    kept_free(r->kept);
     for (size_t i = 0; i < r->n; i++) {
         free(r->paths[i]);
         free(r->given[i]);
@@ -298,6 +412,8 @@ void roots_free(write_roots_t *r)
 
 char *roots_path(const write_roots_t *r, const char *dir, const char *path)
 {
+    if (r->kept && r->real)
+        return kept_path(r->kept, dir, path);
     roots_memo_t *m = r->memo;
     if (m && !m->cwd && (!dir || dir[0] != '/')) {
         char here[PATH_MAX];

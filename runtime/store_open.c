@@ -192,6 +192,12 @@ static const char *const upgrades[] = {
     "run INTEGER NOT NULL REFERENCES runs(id), at_ms INTEGER NOT NULL, "
     "condition TEXT NOT NULL, payload TEXT NOT NULL, "
     "delivery TEXT NOT NULL, error TEXT);\n",
+    /* 10 -> 11: the content of the drift baseline's records, one row per
+     * distinct content named by its drift digest, written with the
+     * baseline's rows (a file each in objects/ before: baselines of
+     * older runs are still read from there). */
+    "CREATE TABLE baseline_objects (digest TEXT PRIMARY KEY, "
+    "content TEXT NOT NULL);\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

@@ -11,6 +11,7 @@
     "DROP TABLE run_gauges; "                       /* 7: metrics */        \
     "DROP TABLE snapshots; "                        /* 8: snapshots */      \
     "ALTER TABLE journal DROP COLUMN outcome; "     /* 9: http undo */      \
-    "DROP TABLE alerts; "                           /* 10: alerts */
+    "DROP TABLE alerts; "                           /* 10: alerts */    \
+    "DROP TABLE baseline_objects; "                 /* 11: drift content */
 
 #endif

@@ -234,14 +234,12 @@ mig_status_t action_bind_args(const action_registry_t *r, const char *what,
  * `writes` items name (relative to the plan's folder, or absolute), in
  * the order given (docs/language.md, "writes"). Reads are not bounded. */
 typedef struct roots_memo roots_memo_t;
-typedef struct roots_kept roots_kept_t;
 typedef struct write_roots {
     char **paths;               /* absolute, normalized: "/a/b" */
     char **given;               /* as the plan wrote them ("." first) */
     size_t n;
     bool real;                  /* resolved through symbolic links */
-    roots_memo_t *memo;         /* roots_remember's, or NULL */
-    roots_kept_t *kept;         /* roots_keep's, or NULL */
+    roots_memo_t *memo;         /* roots_remember's or roots_keep's */
 } write_roots_t;
 
 /* The roots of PLAN, whose folder is DIR ("" or relative: from the
@@ -271,7 +269,8 @@ mig_status_t roots_remember(write_roots_t *r);
  * while that stat finds the same file; a path that names another file
  * now, or none, or that did not exist, is resolved again. For a run,
  * where the files may change under it (docs/language.md, "writes", says
- * what this allows). roots_free frees it. MIG_OK or MIG_ENOMEM. */
+ * what this allows). One or the other of roots_remember and roots_keep:
+ * the first called is kept. roots_free frees it. MIG_OK or MIG_ENOMEM. */
 mig_status_t roots_keep(write_roots_t *r);
 void roots_free(write_roots_t *r);
 /* *INSIDE: whether PATH (relative to DIR, or absolute) lies in one of the

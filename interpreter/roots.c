@@ -15,10 +15,14 @@
 
 /* What roots_remember keeps: the working directory, and for each absolute
  * name asked about, and each folder above it, where a change of it would
- * land and whether it exists. Strings and the table live in ARENA. */
+ * land and whether it exists. What roots_keep keeps (RUN): for each name
+ * asked about that existed, where it led and the file it named then
+ * (stat: links followed). Strings and the table live in ARENA. */
 typedef struct memo_entry {
     const char *where;
     bool exists;
+    dev_t dev;                  /* RUN only */
+    ino_t ino;
 } memo_entry_t;
 
 struct roots_memo {
@@ -27,6 +31,7 @@ struct roots_memo {
     smap_t index;               /* name -> index into ENTRIES */
     memo_entry_t *entries;
     uint32_t len, cap;
+    bool run;                   /* roots_keep's, not roots_remember's */
 };
 
 /* DIR/PATH (PATH alone when absolute; DIR relative to the working
@@ -245,7 +250,9 @@ static const memo_entry_t *memo_find(roots_memo_t *m, char *name, size_t len)
     return &m->entries[m->len++];
 }
 
-mig_status_t roots_remember(write_roots_t *r)
+/* Gives R a memo, for a run (roots_keep) or not (roots_remember), unless
+ * it has one. */
+static mig_status_t memo_new(write_roots_t *r, bool run)
 {
     if (r->memo)
         return MIG_OK;
@@ -256,8 +263,14 @@ mig_status_t roots_remember(write_roots_t *r)
         free(m);
         return MIG_ENOMEM;
     }
+    m->run = run;
     r->memo = m;
     return MIG_OK;
+}
+
+mig_status_t roots_remember(write_roots_t *r)
+{
+    return memo_new(r, false);
 }
 
 static void memo_free(roots_memo_t *m)
@@ -271,49 +284,14 @@ static void memo_free(roots_memo_t *m)
 
 /* ---- keeping what a run resolved (roots_keep) ------------------------- */
 
-/* What roots_keep keeps of a name: where it led, and the file it named
- * then (stat: links followed). */
-typedef struct kept_entry {
-    const char *where;
-    dev_t dev;
-    ino_t ino;
-} kept_entry_t;
-
-struct roots_kept {
-    arena_t *arena;
-    char *cwd;                  /* NULL until first needed */
-    smap_t index;               /* absolute name -> index into ENTRIES */
-    kept_entry_t *entries;
-    uint32_t len, cap;
-};
-
 mig_status_t roots_keep(write_roots_t *r)
 {
-    if (r->kept)
-        return MIG_OK;
-    roots_kept_t *k = calloc(1, sizeof(*k));
-    if (k)
-        k->arena = arena_new();
-    if (!k || !k->arena) {
-        free(k);
-        return MIG_ENOMEM;
-    }
-    r->kept = k;
-    return MIG_OK;
-}
-
-static void kept_free(roots_kept_t *k)
-{
-    if (!k)
-        return;
-    arena_free(k->arena);
-    free(k->cwd);
-    free(k);
+    return memo_new(r, true);
 }
 
 /* Whether stat finds NAME, the same file as E (or, E NULL, any file);
  * *SB gets what it found. */
-static bool same_file(const char *name, const kept_entry_t *e,
+static bool same_file(const char *name, const memo_entry_t *e,
                       struct stat *sb)
 {
     return stat(name, sb) == 0
@@ -323,11 +301,11 @@ static bool same_file(const char *name, const kept_entry_t *e,
 /* Keeps in K that NAME (absolute, normalized) led to WHERE, naming the
  * file SB; an entry already there is replaced. False when out of
  * memory. */
-static bool kept_put(roots_kept_t *k, const char *name, const char *where,
+static bool kept_put(roots_memo_t *k, const char *name, const char *where,
                      const struct stat *sb)
 {
-    kept_entry_t e = { .where = arena_strndup(k->arena, where, strlen(where)),
-                       .dev = sb->st_dev, .ino = sb->st_ino };
+    memo_entry_t e = { .where = arena_strndup(k->arena, where, strlen(where)),
+                       .exists = true, .dev = sb->st_dev, .ino = sb->st_ino };
     uint32_t i = graph_smap_get(&k->index, name);
     if (!e.where)
         return false;
@@ -350,7 +328,7 @@ static bool kept_put(roots_kept_t *k, const char *name, const char *where,
  * directory asked again, the name resolved, and kept when it exists and
  * the file it names did not change while it was resolved. NULL when out
  * of memory or the working directory is unknown. */
-static char *kept_path(roots_kept_t *k, const char *dir, const char *path)
+static char *kept_path(roots_memo_t *k, const char *dir, const char *path)
 {
     bool relative = path[0] != '/' && (!dir || dir[0] != '/');
     if (relative && !k->cwd && !(k->cwd = getcwd(NULL, 0)))
@@ -400,7 +378,6 @@ void roots_free(write_roots_t *r)
     if (!r)
         return;
     memo_free(r->memo);
-    kept_free(r->kept);
     for (size_t i = 0; i < r->n; i++) {
         free(r->paths[i]);
         free(r->given[i]);
@@ -412,9 +389,9 @@ void roots_free(write_roots_t *r)
 
 char *roots_path(const write_roots_t *r, const char *dir, const char *path)
 {
-    if (r->kept && r->real)
-        return kept_path(r->kept, dir, path);
     roots_memo_t *m = r->memo;
+    if (m && m->run && r->real)
+        return kept_path(m, dir, path);
     if (m && !m->cwd && (!dir || dir[0] != '/')) {
         char here[PATH_MAX];
         if (getcwd(here, sizeof here) && !(m->cwd = strdup(here)))

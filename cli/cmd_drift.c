@@ -103,10 +103,11 @@ static int read_baseline(drift_t *d, store_t *s, const char *real,
 }
 
 /* Compares each registry of D's baseline (their paths relative to DIR,
- * absolute)
- * with what it holds now. Returns an exit code, the reason in DIAGS. */
-static int compare(drift_t *d, const char *dir, const char *state, bool fix,
-                   diag_list_t *diags)
+ * absolute) with what it holds now, the baseline's contents read from S
+ * (the store at STATE) or its object store. Returns an exit code, the
+ * reason in DIAGS. */
+static int compare(drift_t *d, const char *dir, store_t *s, const char *state,
+                   bool fix, diag_list_t *diags)
 {
     char *objects = blobs_dir_of(state);
     blobs_t *blobs = NULL;
@@ -122,7 +123,7 @@ static int compare(drift_t *d, const char *dir, const char *state, bool fix,
         const char *db = val_get_str(val_map_get(b, "db", 2), NULL);
         val_t *res = NULL;
         actx_begin(c, "drift");
-        st = registry_drift(c, blobs, db, val_map_get(b, "records", 7), fix,
+        st = registry_drift(c, s, blobs, db, val_map_get(b, "records", 7), fix,
                             &res);
         if (st == MIG_OK) {
             d->changes += val_len(val_map_get(res, "changes", 7));
@@ -380,7 +381,7 @@ int cmd_drift(const cli_cmd_t *cmd, const cli_args_t *args)
         rc = EXIT_USAGE;
     }
     if (rc == EXIT_CLEAN)
-        rc = compare(&d, abs_dir, state.data, fix, &diags);
+        rc = compare(&d, abs_dir, s, state.data, fix, &diags);
     free(abs_dir);
     if (rc == EXIT_CLEAN && fix && !d.changes)
         printf("%s: no drift since run %lld: nothing to fix\n", d.plan,

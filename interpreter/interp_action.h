@@ -239,7 +239,7 @@ typedef struct write_roots {
     char **given;               /* as the plan wrote them ("." first) */
     size_t n;
     bool real;                  /* resolved through symbolic links */
-    roots_memo_t *memo;         /* roots_remember's, or NULL */
+    roots_memo_t *memo;         /* roots_remember's or roots_keep's */
 } write_roots_t;
 
 /* The roots of PLAN, whose folder is DIR ("" or relative: from the
@@ -263,6 +263,15 @@ mig_status_t roots_resolve(write_roots_t *r);
  * caller during which nothing changes the files: the static checks, not
  * a run. roots_free frees it. MIG_OK or MIG_ENOMEM. */
 mig_status_t roots_remember(write_roots_t *r);
+/* From now on R keeps, for each path whose whole name exists when it is
+ * resolved, where it led and the file it named (device and inode): the
+ * same path asked again costs one stat, and its resolution is used again
+ * while that stat finds the same file; a path that names another file
+ * now, or none, or that did not exist, is resolved again. For a run,
+ * where the files may change under it (docs/language.md, "writes", says
+ * what this allows). One or the other of roots_remember and roots_keep:
+ * the first called is kept. roots_free frees it. MIG_OK or MIG_ENOMEM. */
+mig_status_t roots_keep(write_roots_t *r);
 void roots_free(write_roots_t *r);
 /* *INSIDE: whether PATH (relative to DIR, or absolute) lies in one of the
  * roots R (a root itself included), after ".." is taken back and, when R

@@ -15,10 +15,14 @@
 
 /* What roots_remember keeps: the working directory, and for each absolute
  * name asked about, and each folder above it, where a change of it would
- * land and whether it exists. Strings and the table live in ARENA. */
+ * land and whether it exists. What roots_keep keeps (RUN): for each name
+ * asked about that existed, where it led and the file it named then
+ * (stat: links followed). Strings and the table live in ARENA. */
 typedef struct memo_entry {
     const char *where;
     bool exists;
+    dev_t dev;                  /* RUN only */
+    ino_t ino;
 } memo_entry_t;
 
 struct roots_memo {
@@ -27,6 +31,7 @@ struct roots_memo {
     smap_t index;               /* name -> index into ENTRIES */
     memo_entry_t *entries;
     uint32_t len, cap;
+    bool run;                   /* roots_keep's, not roots_remember's */
 };
 
 /* DIR/PATH (PATH alone when absolute; DIR relative to the working
@@ -245,7 +250,9 @@ static const memo_entry_t *memo_find(roots_memo_t *m, char *name, size_t len)
     return &m->entries[m->len++];
 }
 
-mig_status_t roots_remember(write_roots_t *r)
+/* Gives R a memo, for a run (roots_keep) or not (roots_remember), unless
+ * it has one. */
+static mig_status_t memo_new(write_roots_t *r, bool run)
 {
     if (r->memo)
         return MIG_OK;
@@ -256,8 +263,14 @@ mig_status_t roots_remember(write_roots_t *r)
         free(m);
         return MIG_ENOMEM;
     }
+    m->run = run;
     r->memo = m;
     return MIG_OK;
+}
+
+mig_status_t roots_remember(write_roots_t *r)
+{
+    return memo_new(r, false);
 }
 
 static void memo_free(roots_memo_t *m)
@@ -267,6 +280,84 @@ static void memo_free(roots_memo_t *m)
     arena_free(m->arena);
     free(m->cwd);
     free(m);
+}
+
+/* ---- keeping what a run resolved (roots_keep) ------------------------- */
+
+mig_status_t roots_keep(write_roots_t *r)
+{
+    return memo_new(r, true);
+}
+
+/* Whether stat finds NAME, the same file as E (or, E NULL, any file);
+ * *SB gets what it found. */
+static bool same_file(const char *name, const memo_entry_t *e,
+                      struct stat *sb)
+{
+    return stat(name, sb) == 0
+        && (!e || (sb->st_dev == e->dev && sb->st_ino == e->ino));
+}
+
+/* Keeps in K that NAME (absolute, normalized) led to WHERE, naming the
+ * file SB; an entry already there is replaced. False when out of
+ * memory. */
+static bool kept_put(roots_memo_t *k, const char *name, const char *where,
+                     const struct stat *sb)
+{
+    memo_entry_t e = { .where = arena_strndup(k->arena, where, strlen(where)),
+                       .exists = true, .dev = sb->st_dev, .ino = sb->st_ino };
+    uint32_t i = graph_smap_get(&k->index, name);
+    if (!e.where)
+        return false;
+    if (i != GRAPH_NONE) {
+        k->entries[i] = e;
+        return true;
+    }
+    const char *key = arena_strndup(k->arena, name, strlen(name));
+    if (!key
+        || !graph_grow(k->arena, (void **)&k->entries, &k->cap, k->len,
+                       sizeof(*k->entries))
+        || !graph_smap_put(k->arena, &k->index, key, k->len))
+        return false;
+    k->entries[k->len++] = e;
+    return true;
+}
+
+/* PATH (relative to DIR) as roots_path gives it, through K: one stat when
+ * K holds the name and it still names the same file; else the working
+ * directory asked again, the name resolved, and kept when it exists and
+ * the file it names did not change while it was resolved. NULL when out
+ * of memory or the working directory is unknown. */
+static char *kept_path(roots_memo_t *k, const char *dir, const char *path)
+{
+    bool relative = path[0] != '/' && (!dir || dir[0] != '/');
+    if (relative && !k->cwd && !(k->cwd = getcwd(NULL, 0)))
+        return NULL;
+    char *name = absolute(dir, path, k->cwd);
+    if (!name)
+        return NULL;
+    uint32_t i = graph_smap_get(&k->index, name);
+    struct stat before, after;
+    if (i != GRAPH_NONE && same_file(name, &k->entries[i], &before)) {
+        free(name);
+        return strdup(k->entries[i].where);
+    }
+    if (relative) {             /* the folder may have moved */
+        free(name);
+        free(k->cwd);
+        if (!(k->cwd = getcwd(NULL, 0)) || !(name = absolute(dir, path, k->cwd)))
+            return NULL;
+    }
+    bool was = same_file(name, NULL, &before);
+    char *real = resolved(name);
+    if (real && was && same_file(name, NULL, &after)
+        && before.st_dev == after.st_dev && before.st_ino == after.st_ino
+        && !kept_put(k, name, real, &after)) {
+        free(real);
+        real = NULL;
+    }
+    free(name);
+    return real;
 }
 
 mig_status_t roots_resolve(write_roots_t *r)
@@ -299,6 +390,8 @@ void roots_free(write_roots_t *r)
 char *roots_path(const write_roots_t *r, const char *dir, const char *path)
 {
     roots_memo_t *m = r->memo;
+    if (m && m->run && r->real)
+        return kept_path(m, dir, path);
     if (m && !m->cwd && (!dir || dir[0] != '/')) {
         char here[PATH_MAX];
         if (getcwd(here, sizeof here) && !(m->cwd = strdup(here)))

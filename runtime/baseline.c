@@ -1,7 +1,7 @@
 /* baseline.c: the drift baseline a successful run leaves (docs/drift.md):
  * every registry the run wrote (the registry records among its managed
  * resources), each record's drift digest, and its canonical content kept
- * in the object store, written in the transaction that ends the run.
+ * in the state store, written in the transaction that ends the run.
  * `mig drift` compares a registry with it. */
 #define _GNU_SOURCE     /* memrchr */
 #include <stdlib.h>
@@ -37,10 +37,10 @@ static mig_status_t registries_of(const val_t *managed, val_t **out)
     return st;
 }
 
-/* Records registry DB as it is now for run ID of S: its records' content
- * into BLOBS, their digests into S. */
-static mig_status_t record_db(store_t *s, blobs_t *blobs, action_ctx_t *ctx,
-                              int64_t id, const char *db)
+/* Records registry DB as it is now for run ID of S: its records' digests
+ * and their content (once per distinct content) into S. */
+static mig_status_t record_db(store_t *s, action_ctx_t *ctx, int64_t id,
+                              const char *db)
 {
     val_t *recs = NULL;
     mig_status_t st = resource_registry_records(ctx, db, &recs);
@@ -48,8 +48,10 @@ static mig_status_t record_db(store_t *s, blobs_t *blobs, action_ctx_t *ctx,
         const val_t *r = val_list_get(recs, i);
         size_t len;
         const char *text = val_get_str(val_map_get(r, "text", 4), &len);
-        char hex[BLOB_HEX];
-        st = blobs_put(blobs, text, len, hex);  /* HEX is the digest */
+        /* The drift digest, the BLAKE2b of TEXT (runtime.h): not hashed
+         * again. */
+        const char *hex = val_get_str(val_map_get(r, "digest", 6), NULL);
+        st = store_baseline_content_put(s, hex, text, len);
         store_baseline_t b = {
             .kind = val_get_str(val_map_get(r, "kind", 4), NULL),
             .name = val_get_str(val_map_get(r, "name", 4), NULL),
@@ -71,8 +73,8 @@ mig_status_t run_baseline_record(run_t *r)
     action_ctx_t *ctx = actx_new(ACTX_RUN, r->base_dir);
     mig_status_t st = ctx ? registries_of(r->managed, &dbs) : MIG_ENOMEM;
     for (size_t i = 0; st == MIG_OK && i < val_len(dbs); i++)
-        st = record_db(r->store, r->blobs, ctx,
-                       r->id, val_get_str(val_map_key(dbs, i), NULL));
+        st = record_db(r->store, ctx, r->id,
+                       val_get_str(val_map_key(dbs, i), NULL));
     if (st != MIG_OK && st != MIG_ENOMEM && ctx && actx_error_message(ctx))
         diag_add(r->diags, DIAG_WARNING, NULL, NULL, "the drift baseline "
                  "of run %lld was not recorded: %s", (long long)r->id,

@@ -522,6 +522,10 @@ mig_status_t run_plan(const graph_t *g, const val_t *params,
         st = roots_add_all(&r.roots, o->extra_roots, o->n_extra_roots);
     if (st == MIG_OK)
         st = roots_resolve(&r.roots);
+    /* Each changed path resolved once while it names the same file
+     * (docs/language.md, "writes"), not a realpath per step. */
+    if (st == MIG_OK)
+        st = roots_keep(&r.roots);
     if (st != MIG_OK)
         goto out;
     /* The seed is recorded as a number, so it stays below 2^53. */

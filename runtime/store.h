@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -389,8 +389,8 @@ mig_status_t store_event_each_after(store_t *s, int64_t run, int64_t after,
 /* ---- the drift baseline (store_baseline.c; mig drift) -------------------- */
 
 /* A record of a registry as a successful run left it: its KIND and NAME,
- * and its drift DIGEST (registry_drift.c), which names the object
- * (blobs) that keeps its content. */
+ * and its drift DIGEST (registry_drift.c), which names its content
+ * (store_baseline_content). */
 typedef struct store_baseline {
     const char *kind, *name, *digest;
 } store_baseline_t;
@@ -402,6 +402,18 @@ mig_status_t store_baseline_db(store_t *s, int64_t run, const char *db,
                                int64_t records);
 mig_status_t store_baseline_put(store_t *s, int64_t run, const char *db,
                                 const store_baseline_t *rec);
+/* Keeps LEN bytes of TEXT, a record's content, under its drift digest
+ * HEX (blobs_hash of them), once however many runs name it. Queued like
+ * store_baseline_put. */
+mig_status_t store_baseline_content_put(store_t *s, const char *hex,
+                                        const char *text, size_t len);
+/* The content a baseline names as HEX, appended to OUT: from the store,
+ * or (baselines recorded before schema 11, BLOBS not NULL) from the
+ * object store's file HEX. MIG_OK; MIG_EIO when neither holds it or the
+ * object is damaged; the store's status when it cannot be read. Changes
+ * nothing. */
+mig_status_t store_baseline_content(store_t *s, blobs_t *blobs,
+                                    const char *hex, strbuf_t *out);
 /* Calls FN for every registry of RUN's baseline, by DB, with the count of
  * its records; then (FN_REC not NULL) for each of its records by kind
  * and name. Borrowed for the call; a callback returns false to stop. */

@@ -44,6 +44,46 @@ mig_status_t store_baseline_put(store_t *s, int64_t run, const char *db,
     return store_write_end(s, st);
 }
 
+mig_status_t store_baseline_content_put(store_t *s, const char *hex,
+                                        const char *text, size_t len)
+{
+    static const char what[] = "record a drift baseline";
+    bool fresh;
+    mig_status_t st;
+    sqlite3_stmt *q = store_write_prepare(s, STORE_SQL_BASELINE_OBJECT_PUT,
+                                          what, &fresh, &st);
+    if (!q)
+        return st;
+    store_bind_str(q, 1, hex);
+    sqlite3_bind_text(q, 2, text, (int)len, SQLITE_TRANSIENT);
+    st = store_write_step(s, q, fresh, what, NULL);
+    return store_write_end(s, st);
+}
+
+mig_status_t store_baseline_content(store_t *s, blobs_t *blobs,
+                                    const char *hex, strbuf_t *out)
+{
+    bool fresh;
+    sqlite3_stmt *q = store_stmt(s, STORE_SQL_BASELINE_OBJECT_GET, &fresh);
+    if (!q)
+        return s->sticky ? s->sticky : MIG_EIO;
+    store_bind_str(q, 1, hex);
+    int rc = sqlite3_step(q);
+    mig_status_t st = MIG_OK;
+    if (rc == SQLITE_ROW) {
+        strbuf_put(out, (const char *)sqlite3_column_text(q, 0),
+                   (size_t)sqlite3_column_bytes(q, 0));
+        if (out->oom)
+            st = MIG_ENOMEM;
+    } else if (rc != SQLITE_DONE) {
+        st = store_sql_fail(s, rc, "read a drift baseline");
+    }
+    store_stmt_done(q, fresh);
+    if (st == MIG_OK && rc == SQLITE_DONE)      /* recorded before 11 */
+        st = blobs ? blobs_get(blobs, hex, out) : MIG_EIO;
+    return st;
+}
+
 /* Calls FN_REC for each record of registry DB of RUN. */
 static mig_status_t each_record(store_t *s, int64_t run, const char *db,
                                 bool (*fn_rec)(void *data, const char *db,

@@ -94,6 +94,10 @@
       "records) VALUES (?1, ?2, ?3)")                                         \
     X(BASELINE_PUT, "INSERT OR REPLACE INTO baseline_records(run, db, kind, " \
       "name, digest) VALUES (?1, ?2, ?3, ?4, ?5)")                            \
+    X(BASELINE_OBJECT_PUT, "INSERT OR IGNORE INTO baseline_objects(digest, "  \
+      "content) VALUES (?1, ?2)")                                             \
+    X(BASELINE_OBJECT_GET, "SELECT content FROM baseline_objects "            \
+      "WHERE digest = ?1")                                                    \
     X(BASELINE_DB_EACH, "SELECT db, records FROM baseline_registries "        \
       "WHERE run = ?1 ORDER BY db")                                           \
     X(BASELINE_EACH, "SELECT kind, name, digest FROM "                        \

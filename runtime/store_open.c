@@ -199,6 +199,12 @@ static const char *const upgrades[] = {
     "CREATE TABLE journal_undone (run INTEGER NOT NULL REFERENCES runs(id), "
     "lo INTEGER NOT NULL, hi INTEGER NOT NULL, at_ms INTEGER NOT NULL, "
     "PRIMARY KEY (run, lo)) WITHOUT ROWID;\n",
+    /* 11 -> 12: the content of the drift baseline's records, one row per
+     * distinct content named by its drift digest, written with the
+     * baseline's rows (a file each in objects/ before: baselines of
+     * older runs are still read from there). */
+    "CREATE TABLE baseline_objects (digest TEXT PRIMARY KEY, "
+    "content TEXT NOT NULL);\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,

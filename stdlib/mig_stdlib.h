@@ -212,16 +212,17 @@ mig_status_t registry_drift_compare(const val_t *then, const val_t *now,
 /* How registry DB (as the plan wrote it, read through C, whose base is
  * the plan's folder) differs from BASELINE, a list of {kind, name,
  * digest} maps (the store's baseline of the run; each digest names the
- * object in BLOBS that keeps the record): a new map *OUT {db, records_then, records_now, changes}, the
+ * record's content, read with store_baseline_content from S and BLOBS;
+ * S NULL: from BLOBS alone): a new map *OUT {db, records_then, records_now, changes}, the
  * changes those of registry_drift_compare, a changed one with `fields`
  * (and `fields_more`) as registry_diff gives them, and with
  * WITH_RECORDS each removed or changed one with `record`, the record as
  * the baseline kept it (without digest, created and updated, which a
  * registry.put sets). Changes nothing. Fails through C (InvalidConfig:
  * the registry or a kept object cannot be read) or MIG_ENOMEM. */
-mig_status_t registry_drift(action_ctx_t *c, blobs_t *blobs, const char *db,
-                            const val_t *baseline, bool with_records,
-                            val_t **out);
+mig_status_t registry_drift(action_ctx_t *c, store_t *s, blobs_t *blobs,
+                            const char *db, const val_t *baseline,
+                            bool with_records, val_t **out);
 /* Appends to OUT the plan that undoes DRIFTS (a list of registry_drift
  * results made WITH_RECORDS) of run RUN of the plan PLAN: a checkpoint,
  * then per change a registry.delete of the record there (added or

@@ -282,9 +282,11 @@ mig_status_t registry_drift_compare(const val_t *then, const val_t *now,
 
 /* ---- one registry -------------------------------------------------------- */
 
-/* The record kept in BLOBS as HEX (KIND NAME of the baseline), a
- * new value in *OUT; InvalidConfig through C when it cannot be read. */
-static mig_status_t kept_record(action_ctx_t *c, blobs_t *blobs,
+/* The record the baseline kept as HEX (KIND NAME of the baseline: in
+ * store S, or BLOBS for one recorded before schema 11; S NULL: BLOBS
+ * only), a new value in *OUT; InvalidConfig through C when it cannot be
+ * read. */
+static mig_status_t kept_record(action_ctx_t *c, store_t *s, blobs_t *blobs,
                                 const char *hex, const char *kind,
                                 const char *name, val_t **out)
 {
@@ -293,14 +295,16 @@ static mig_status_t kept_record(action_ctx_t *c, blobs_t *blobs,
     diag_list_t d;
     diag_list_init(&d);
     src_t *src = NULL;
-    mig_status_t st = blobs_get(blobs, hex, &b);
+    mig_status_t st = s ? store_baseline_content(s, blobs, hex, &b)
+                        : blobs_get(blobs, hex, &b);
     if (st == MIG_OK)
         st = (src = src_from_memory(hex, b.data ? b.data : "", b.len))
             ? val_from_json(src, &d, out) : MIG_ENOMEM;
     if (st != MIG_OK && st != MIG_ENOMEM)
         st = actx_fail(c, "InvalidConfig", "drift: the content %s %s had "
-                       "is not in the object store as %.12s (a damaged or "
-                       "emptied .mig/objects)", kind, name, hex);
+                       "is kept neither in the state store nor in the object "
+                       "store as %.12s (a damaged state store, or an emptied "
+                       ".mig/objects)", kind, name, hex);
     src_free(src);
     diag_list_free(&d);
     strbuf_free(&b);
@@ -309,8 +313,9 @@ static mig_status_t kept_record(action_ctx_t *c, blobs_t *blobs,
 
 /* Adds to change CH (of DB) the fields that differ, and with WITH_RECORD
  * the record as the baseline had it (RECORD: a removed or changed one). */
-static mig_status_t describe(action_ctx_t *c, blobs_t *blobs, const char *db,
-                             const val_t *base, val_t *ch, bool with_record)
+static mig_status_t describe(action_ctx_t *c, store_t *s, blobs_t *blobs,
+                             const char *db, const val_t *base, val_t *ch,
+                             bool with_record)
 {
     const char *change = stdlib_arg_str(ch, "change");
     const char *kind = stdlib_arg_str(ch, "kind");
@@ -319,7 +324,7 @@ static mig_status_t describe(action_ctx_t *c, blobs_t *blobs, const char *db,
         return MIG_OK;
     val_t *then = NULL, *now = NULL, *fields = NULL;
     size_t more = 0;
-    mig_status_t st = kept_record(c, blobs, stdlib_arg_str(base, "digest"),
+    mig_status_t st = kept_record(c, s, blobs, stdlib_arg_str(base, "digest"),
                                   kind, name, &then);
     if (st == MIG_OK && strcmp(change, "changed") == 0)
         st = registry_get_record(c, db, kind, name, &now);
@@ -344,9 +349,9 @@ static const val_t *base_of(val_t **base, size_t n, const val_t *ch)
     return hit ? *hit : NULL;
 }
 
-mig_status_t registry_drift(action_ctx_t *c, blobs_t *blobs, const char *db,
-                            const val_t *baseline, bool with_records,
-                            val_t **out)
+mig_status_t registry_drift(action_ctx_t *c, store_t *s, blobs_t *blobs,
+                            const char *db, const val_t *baseline,
+                            bool with_records, val_t **out)
 {
     val_t *now = NULL, *changes = NULL, *m = NULL;
     val_t **base = sorted(baseline);
@@ -355,8 +360,8 @@ mig_status_t registry_drift(action_ctx_t *c, blobs_t *blobs, const char *db,
         st = registry_drift_compare(baseline, now, &changes);
     for (size_t i = 0; st == MIG_OK && i < val_len(changes); i++) {
         val_t *ch = val_list_get(changes, i);
-        st = describe(c, blobs, db, base_of(base, val_len(baseline), ch), ch,
-                      with_records);
+        st = describe(c, s, blobs, db, base_of(base, val_len(baseline), ch),
+                      ch, with_records);
     }
     if (st == MIG_OK && !(m = val_map_new(4)))
         st = MIG_ENOMEM;

@@ -12,6 +12,7 @@
     "DROP TABLE snapshots; "                        /* 8: snapshots */      \
     "ALTER TABLE journal DROP COLUMN outcome; "     /* 9: http undo */      \
     "DROP TABLE alerts; "                           /* 10: alerts */        \
-    "DROP TABLE journal_undone; "                   /* 11: undone marks */
+    "DROP TABLE journal_undone; "                   /* 11: undone marks */  \
+    "DROP TABLE baseline_objects; "                 /* 12: drift content */
 
 #endif

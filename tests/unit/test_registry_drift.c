@@ -127,8 +127,8 @@ static val_t *drift(fx_t *f, const val_t *base, bool with_records)
 {
     val_t *out = NULL;
     actx_begin(f->run, "test");
-    assert_int_equal(registry_drift(f->run, f->blobs, DB, base, with_records,
-                                    &out), MIG_OK);
+    assert_int_equal(registry_drift(f->run, NULL, f->blobs, DB, base,
+                                    with_records, &out), MIG_OK);
     assert_string_equal(field(out, "db"), DB);
     val_t *ch = val_ref(val_map_get(out, "changes", 7));
     val_unref(out);
@@ -296,11 +296,12 @@ static void lost_object(void **st)
         "0000000000000000000000000000000000000000000000000000000000000000");
     val_t *out = NULL;
     actx_begin(f->run, "test");
-    assert_int_equal(registry_drift(f->run, f->blobs, DB, base, false, &out),
-                     MIG_EINVALID);
+    assert_int_equal(registry_drift(f->run, NULL, f->blobs, DB, base, false,
+                                    &out), MIG_EINVALID);
     assert_string_equal(actx_error_class(f->run), "InvalidConfig");
-    assert_non_null(strstr(actx_error_message(f->run), "is not in the object "
-                           "store as 000000000000"));
+    assert_non_null(strstr(actx_error_message(f->run), "is kept neither in "
+                           "the state store nor in the object store as "
+                           "000000000000"));
     val_unref(base);
 }
 

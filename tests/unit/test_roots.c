@@ -169,14 +169,14 @@ static void the_rows_that_change_paths(void **state)
     roots_free(&r);
 }
 
-/* roots_remember gives every path what resolving it from "/" gives: the
- * same name through links into a folder, a link to a file, a dangling
- * link, a link loop, a name below a file, folders not there yet, "/" and
- * names above the plan; each asked twice (the second answer remembered)
- * and in an order where a folder is seen before and after its names. */
-static void remembered_paths_resolve_alike(void **state)
+/* Roots with KEEP (roots_remember or roots_keep) give every path what
+ * resolving it from "/" gives: the same name through links into a
+ * folder, a link to a file, a dangling link, a link loop, a name below a
+ * file, folders not there yet, "/" and names above the plan; each asked
+ * twice (the second answer remembered) and in an order where a folder is
+ * seen before and after its names. */
+static void paths_resolve_alike(fx_t *f, mig_status_t (*keep)(write_roots_t *))
 {
-    fx_t *f = *state;
     char p[200];
     snprintf(p, sizeof p, "%s/plan/file", f->dir);
     FILE *fp = fopen(p, "w");
@@ -200,8 +200,8 @@ static void remembered_paths_resolve_alike(void **state)
     write_roots_t plain, kept;
     roots_of(f, "migration \"m\" { writes \"../out\" }", true, &plain);
     roots_of(f, "migration \"m\" { writes \"../out\" }", true, &kept);
-    assert_int_equal(roots_remember(&kept), MIG_OK);
-    assert_int_equal(roots_remember(&kept), MIG_OK);   /* once is enough */
+    assert_int_equal(keep(&kept), MIG_OK);
+    assert_int_equal(keep(&kept), MIG_OK);   /* once is enough */
     char dir[128];
     snprintf(dir, sizeof dir, "%s/plan", f->dir);
     for (int round = 0; round < 2; round++)
@@ -239,6 +239,85 @@ static void remembered_paths_resolve_alike(void **state)
     roots_free(&kept);
     assert_null(kept.memo);
 }
+
+static void remembered_paths_resolve_alike(void **state)
+{
+    paths_resolve_alike(*state, roots_remember);
+}
+
+static void kept_paths_resolve_alike(void **state)
+{
+    paths_resolve_alike(*state, roots_keep);
+}
+
+/* What a run keeps (roots_keep) follows the files as they change: a link
+ * turned to lead out of the roots, a file put where a name was missing,
+ * a file replaced by a link, and the working directory moved, are each
+ * resolved again, never answered from before. */
+static void kept_paths_follow_changes(void **state)
+{
+    fx_t *f = *state;
+    write_roots_t r;
+    roots_of(f, "migration \"m\" { writes \"../out\" }", true, &r);
+    assert_int_equal(roots_keep(&r), MIG_OK);
+    char dir[128], p[200], q[200];
+    snprintf(dir, sizeof dir, "%s/plan", f->dir);
+    /* plan/via -> ../out: the registry there is inside, asked twice. */
+    snprintf(p, sizeof p, "%s/out/reg.db", f->dir);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    snprintf(p, sizeof p, "%s/plan/via", f->dir);
+    assert_int_equal(symlink("../out", p), 0);
+    for (int i = 0; i < 2; i++)
+        assert_true(inside(f, &r, "via/reg.db"));
+    /* The link turned to plan-b (outside), a file of the same name there. */
+    snprintf(q, sizeof q, "%s/plan-b/reg.db", f->dir);
+    assert_non_null(fp = fopen(q, "w"));
+    fclose(fp);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(symlink("../plan-b", p), 0);
+    assert_false(inside(f, &r, "via/reg.db"));
+    char *got = roots_path(&r, dir, "via/reg.db");
+    assert_string_equal(got, q);
+    free(got);
+    /* A name missing when first asked, then made a link that leads out. */
+    assert_true(inside(f, &r, "later.db"));
+    snprintf(p, sizeof p, "%s/plan/later.db", f->dir);
+    assert_int_equal(symlink(q, p), 0);
+    assert_false(inside(f, &r, "later.db"));
+    /* A file kept, then replaced by a link that leads out. */
+    snprintf(p, sizeof p, "%s/plan/here.db", f->dir);
+    assert_non_null(fp = fopen(p, "w"));
+    fclose(fp);
+    assert_true(inside(f, &r, "here.db"));
+    assert_true(inside(f, &r, "here.db"));
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(symlink(q, p), 0);
+    assert_false(inside(f, &r, "here.db"));
+    /* From a relative folder: the working directory moved meanwhile. */
+    char *cwd = getcwd(NULL, 0);
+    assert_non_null(cwd);
+    snprintf(p, sizeof p, "%s/out/sub", f->dir);
+    assert_int_equal(mkdir(p, 0755), 0);
+    assert_int_equal(chdir(p), 0);
+    assert_non_null(fp = fopen("x.db", "w"));
+    fclose(fp);
+    got = roots_path(&r, "", "x.db");
+    snprintf(q, sizeof q, "%s/out/sub/x.db", f->dir);
+    assert_string_equal(got, q);
+    free(got);
+    snprintf(q, sizeof q, "%s/plan-b/sub", f->dir);
+    assert_int_equal(rename(p, q), 0);          /* out/sub -> plan-b/sub */
+    got = roots_path(&r, "", "x.db");
+    snprintf(q, sizeof q, "%s/plan-b/sub/x.db", f->dir);
+    assert_string_equal(got, q);
+    free(got);
+    assert_int_equal(chdir(cwd), 0);
+    free(cwd);
+    roots_free(&r);
+}
+
 
 /* Whether another process can take the lock of the one root ROOT now. */
 static bool other_can_lock(const char *root)
@@ -320,6 +399,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_rows_that_change_paths, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(remembered_paths_resolve_alike, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(kept_paths_resolve_alike, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(kept_paths_follow_changes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_root_in_use_is_refused, setup,
                                         teardown),

@@ -3,7 +3,9 @@
  * upgraded and takes baselines; registries and their records come back
  * by db, then kind and name, a walk stops when asked; the last
  * successful run of a plan is found by path and profile, never a failed,
- * rolled-back or running one. */
+ * rolled-back or running one; a record's content is read from the store
+ * (kept once per digest), else from the object store (a baseline of a
+ * store before schema 12), else not at all. */
 #include "store_fixture.h"
 #include "store_versions.h"
 
@@ -145,6 +147,75 @@ static void test_last_succeeded(void **state)
     store_close(s);
 }
 
+/* The content named HEX as S and BLOBS give it: "" after a failure. */
+static char *content(store_t *s, blobs_t *b, const char *hex,
+                     mig_status_t want)
+{
+    strbuf_t out;
+    strbuf_init(&out);
+    assert_int_equal(store_baseline_content(s, b, hex, &out), want);
+    char *text = strndup(out.data ? out.data : "", want ? 0 : out.len);
+    strbuf_free(&out);
+    return text;
+}
+
+static void test_content(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    char objects[160];
+    snprintf(objects, sizeof objects, "%s/.mig/objects", dir);
+    diag_list_t d;
+    diag_list_init(&d);
+    blobs_t *b = NULL;
+    assert_int_equal(blobs_open(objects, &d, &b), MIG_OK);
+    static const char rec[] = "{\"kind\":\"tool\",\"name\":\"echo\"}";
+    static const char old[] = "{\"kind\":\"tool\",\"name\":\"old\"}";
+    char hex[BLOB_HEX], old_hex[BLOB_HEX];
+    blobs_hash(rec, strlen(rec), hex);
+    /* Kept twice (two runs' baselines): one row. */
+    assert_int_equal(store_baseline_content_put(s, hex, rec, strlen(rec)),
+                     MIG_OK);
+    assert_int_equal(store_baseline_content_put(s, hex, rec, strlen(rec)),
+                     MIG_OK);
+    /* An older baseline's content: a file of the object store only. */
+    assert_int_equal(blobs_put(b, old, strlen(old), old_hex), MIG_OK);
+    assert_int_equal(store_flush(s), MIG_OK);
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+                                        "baseline_objects", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 1);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    char *got = content(s, b, hex, MIG_OK);
+    assert_string_equal(got, rec);
+    free(got);
+    got = content(s, NULL, hex, MIG_OK);        /* no object store needed */
+    assert_string_equal(got, rec);
+    free(got);
+    got = content(s, b, old_hex, MIG_OK);
+    assert_string_equal(got, old);
+    free(got);
+    /* In neither place; the old one without its object store. */
+    got = content(s, b, "00000000000000000000000000000000000000000000000"
+                  "00000000000000000", MIG_EIO);
+    free(got);
+    got = content(s, NULL, old_hex, MIG_EIO);
+    free(got);
+    store_close(s);
+    s = open_store(STORE_READONLY);
+    got = content(s, NULL, hex, MIG_OK);
+    assert_string_equal(got, rec);
+    free(got);
+    store_close(s);
+    blobs_close(b);
+    diag_list_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +223,7 @@ int main(void)
         T(test_upgrade_from_4),
         T(test_each_in_order),
         T(test_last_succeeded),
+        T(test_content),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -103,8 +103,18 @@ static CURLU *parse_url(action_ctx_t *c, const val_t *args)
 /* The URL of U for messages: without a user and password. */
 static char *shown_url(CURLU *u)
 {
-    CURLU *v = curl_url_dup(u);
     char *s = NULL, *out = NULL;
+    if (curl_url_get(u, CURLUPART_USER, &s, 0) == CURLUE_NO_USER
+        && curl_url_get(u, CURLUPART_PASSWORD, &s, 0) == CURLUE_NO_PASSWORD) {
+        /* Nothing to take out (the usual URL): no copy to make. */
+        if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
+            out = strdup(s);
+        curl_free(s);
+        return out;
+    }
+    curl_free(s);
+    s = NULL;
+    CURLU *v = curl_url_dup(u);
     if (v && curl_url_set(v, CURLUPART_USER, NULL, 0) == CURLUE_OK
         && curl_url_set(v, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK
         && curl_url_get(v, CURLUPART_URL, &s, 0) == CURLUE_OK)

@@ -15,8 +15,8 @@
 
 #define FFFD "\xEF\xBF\xBD"
 
-/* stdlib_put_lossy of the N bytes IN, after PREFIX already in the
- * buffer, is PREFIX then WANT. */
+/* stdlib_put_lossy of the N bytes IN, appended after "<", gives WANT
+ * after it, and the whole buffer is UTF-8. */
 static void lossy_is(const char *in, size_t n, const char *want)
 {
     strbuf_t b;

@@ -220,6 +220,15 @@ src_span_t val_loc_span_chars(val_loc_t *l, size_t begin, size_t end);
 
 /* Length of a byte-order mark at the start of SRC: 3 or 0. */
 size_t val_bom_len(const src_t *src);
+/* The quick way of val_from_json (value_json_plain.c): when the N bytes S
+ * are plain JSON (that file says what that is), true and *OUT the value
+ * the full reader gives; false otherwise, also when memory ran out (the
+ * full reader then reads S, and reports what is wrong). */
+bool val_json_plain(const char *s, size_t n, val_t **out);
+/* The full reader, on jansson, whatever SRC holds: val_from_json without
+ * its quick way (for the tests that compare the two). */
+mig_status_t val_json_read_full(src_t *src, diag_list_t *diags,
+                                val_t **out);
 
 /* ---- YAML (value_yaml.c, value_yaml_scalar.c) ------------------------------------------------ */
 

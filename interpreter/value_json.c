@@ -12,7 +12,8 @@
  *  - integer-ness: we decode with JSON_DECODE_INT_AS_REAL (so integers
  *    beyond 64 bits become doubles instead of errors) and learn from the
  *    text of each number whether it was written as an integer.
- * The writer is value_json_emit.c. */
+ * Plain text is read a quicker way first (value_json_plain.c), with the
+ * same result. The writer is value_json_emit.c. */
 #include "interpreter_int.h"
 
 #include <jansson.h>
@@ -766,6 +767,13 @@ static mig_status_t build(jread_t *r, json_t *root, val_t **out)
 }
 
 mig_status_t val_from_json(src_t *src, diag_list_t *diags, val_t **out)
+{
+    if (src->len <= INT_MAX && val_json_plain(src->text, src->len, out))
+        return MIG_OK;
+    return val_json_read_full(src, diags, out);
+}
+
+mig_status_t val_json_read_full(src_t *src, diag_list_t *diags, val_t **out)
 {
     jread_t r = {
         .src = src, .diags = diags, .s = src->text, .len = src->len,

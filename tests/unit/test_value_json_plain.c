@@ -18,39 +18,19 @@
 
 #include "interpreter_int.h"
 
-/* The full reader's outcome for the N bytes TEXT: its status, and the
- * value written as JSON or the first message in *OUT (malloc'd). */
-static mig_status_t full(const char *text, size_t n, char **out)
-{
-    src_t *src = src_from_memory("t.json", text, n);
-    assert_non_null(src);
-    diag_list_t d;
-    diag_list_init(&d);
-    val_t *v = NULL;
-    mig_status_t st = val_json_read_full(src, &d, &v);
-    strbuf_t b;
-    strbuf_init(&b);
-    if (st == MIG_OK)
-        assert_int_equal(val_to_json(v, &b, 0), MIG_OK);
-    else
-        strbuf_puts(&b, d.len ? d.items[0].message : "?");
-    *out = strdup(b.data ? b.data : "");
-    strbuf_free(&b);
-    val_unref(v);
-    diag_list_free(&d);
-    src_free(src);
-    return st;
-}
+typedef mig_status_t (*reader_fn)(src_t *, diag_list_t *, val_t **);
 
-/* val_from_json's outcome, as full() gives it. */
-static mig_status_t from_json(const char *text, size_t n, char **out)
+/* READ's outcome for the N bytes TEXT: its status, and the value written
+ * as JSON or the first message in *OUT (malloc'd). */
+static mig_status_t outcome(reader_fn read, const char *text, size_t n,
+                            char **out)
 {
     src_t *src = src_from_memory("t.json", text, n);
     assert_non_null(src);
     diag_list_t d;
     diag_list_init(&d);
     val_t *v = NULL;
-    mig_status_t st = val_from_json(src, &d, &v);
+    mig_status_t st = read(src, &d, &v);
     strbuf_t b;
     strbuf_init(&b);
     if (st == MIG_OK)
@@ -70,7 +50,7 @@ static mig_status_t from_json(const char *text, size_t n, char **out)
 static bool quick_agrees(const char *text, size_t n)
 {
     char *want, *got;
-    mig_status_t want_st = full(text, n, &want);
+    mig_status_t want_st = outcome(val_json_read_full, text, n, &want);
     val_t *v = NULL;
     bool quick = val_json_plain(text, n, &v);
     if (quick) {
@@ -83,7 +63,7 @@ static bool quick_agrees(const char *text, size_t n)
         strbuf_free(&b);
         val_unref(v);
     }
-    mig_status_t st = from_json(text, n, &got);
+    mig_status_t st = outcome(val_from_json, text, n, &got);
     if (st != want_st || strcmp(got, want) != 0)
         fail_msg("'%.*s': val_from_json %s, full %s", (int)n, text, got, want);
     free(want);

@@ -75,15 +75,17 @@ static val_t *plain_number(plain_t *r)
     if (neg)
         p++;
     size_t b = p;
-    int64_t v = 0;
     while (p < r->n && r->s[p] >= '0' && r->s[p] <= '9')
-        v = v * 10 + (r->s[p++] - '0');
+        p++;
     size_t digits = p - b;
     /* No digit, a leading zero, -0, too many digits, or a fraction or an
      * exponent (anything but the end of the token): the full reader's. */
     if (!digits || digits > VAL_PLAIN_DIGITS || !token_end(r, p)
         || (r->s[b] == '0' && (digits > 1 || neg)))
         return NULL;
+    int64_t v = 0;
+    for (size_t i = b; i < p; i++)
+        v = v * 10 + (r->s[i] - '0');
     r->p = p;
     return val_int(neg ? -v : v);
 }

@@ -5,7 +5,9 @@
  * to call it back (CURLMOPT_TIMERFUNCTION: a uv_timer_t), so nothing on
  * the loop's thread ever blocks. Once no transfer has been in flight for
  * HTTP_LINGER_MS, the multi handle and its pool are closed, so that a
- * run's loop ends with no handle of ours left open. */
+ * run's loop ends with no handle of ours left open. The easy handles of
+ * requests that ended wait on it, reset, for the next requests
+ * (http_easy_get), and close with it. */
 #include <stdlib.h>
 #include <uv.h>
 

@@ -198,14 +198,12 @@ void val_pointer_key(strbuf_t *b, const char *key, size_t len);
  * returns MIG_EINVALID with one error at the exact place (a duplicate key
  * adds a note at the first one); MIG_ENOMEM when memory ran out. */
 mig_status_t val_from_json(src_t *src, diag_list_t *diags, val_t **out);
-/* Reads the N bytes at S as val_from_json would when they are a flat
- * JSON object: members whose keys and string values are printable ASCII
- * without escapes, and whose values are strings, null, true, false or
- * integers of at most 15 digits (no duplicate keys, no byte-order mark).
- * The state store's small values are read this way (value_json_flat.c).
- * MIG_EINVALID, with nothing said, for any other text: val_from_json
- * reads it, or says what is wrong with it; MIG_ENOMEM. */
-mig_status_t val_from_json_flat(const char *s, size_t n, val_t **out);
+/* The quick way of val_from_json (value_json_plain.c): when the N bytes S
+ * are plain JSON (that file says what that is), true and *OUT the value
+ * the full reader gives; false otherwise, also when memory ran out (the
+ * full reader, val_from_json, then reads S and reports what is wrong).
+ * The state store reads its values this way first (store_query.c). */
+bool val_json_plain(const char *s, size_t n, val_t **out);
 
 enum {
     VAL_JSON_PRETTY = 1u << 0,  /* two-space indent, one item a line */

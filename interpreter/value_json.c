@@ -12,7 +12,8 @@
  *  - integer-ness: we decode with JSON_DECODE_INT_AS_REAL (so integers
  *    beyond 64 bits become doubles instead of errors) and learn from the
  *    text of each number whether it was written as an integer.
- * The writer is value_json_emit.c. */
+ * Plain text is read a quicker way first (value_json_plain.c), with the
+ * same result. The writer is value_json_emit.c. */
 #include "interpreter_int.h"
 
 #include <jansson.h>
@@ -681,15 +682,40 @@ static mig_status_t attach(jread_t *r, jframe_t *parent, val_t *child)
     return val_map_set_key_take(parent->v, key, child);
 }
 
+/* Frames of a tree this deep live on the stack; a deeper one moves them
+ * to the heap, grown as it deepens. (One heap block for every depth up
+ * to VAL_MAX_DEPTH, 48 KB, cost more than the rest of reading a small
+ * document: glibc tidies its free lists before every block that
+ * large.) */
+#define JSON_STACK_FRAMES 32
+
+/* Makes room for frame N (N < VAL_MAX_DEPTH + 1) in *FRAMES, which holds
+ * *CAP (STACK, of JSON_STACK_FRAMES, until it moves to the heap). */
+static mig_status_t frame_room(jframe_t **frames, size_t *cap, size_t n,
+                               jframe_t *stack)
+{
+    if (n < *cap)
+        return MIG_OK;
+    size_t want = *cap * 4 < VAL_MAX_DEPTH + 1 ? *cap * 4 : VAL_MAX_DEPTH + 1;
+    jframe_t *f = realloc(*frames == stack ? NULL : *frames,
+                          want * sizeof(jframe_t));
+    if (!f)
+        return MIG_ENOMEM;
+    if (*frames == stack)
+        memcpy(f, stack, *cap * sizeof(jframe_t));
+    *frames = f;
+    *cap = want;
+    return MIG_OK;
+}
+
 /* Converts jansson's tree ROOT, iteratively (it is at most VAL_MAX_DEPTH
- * deep, but frames on the heap cost nothing). */
+ * deep). */
 static mig_status_t build(jread_t *r, json_t *root, val_t **out)
 {
     if (!json_is_array(root) && !json_is_object(root))
         return read_scalar(r, root, out);
-    jframe_t *frames = malloc((VAL_MAX_DEPTH + 1) * sizeof(jframe_t));
-    if (!frames)
-        return MIG_ENOMEM;
+    jframe_t stack[JSON_STACK_FRAMES], *frames = stack;
+    size_t cap = JSON_STACK_FRAMES;
     size_t n = 1;
     mig_status_t st = open_frame(&frames[0], root);
     while (st == MIG_OK) {
@@ -722,7 +748,9 @@ static mig_status_t build(jread_t *r, json_t *root, val_t **out)
                 st = MIG_EINVALID;   /* the depth scan makes this impossible */
                 break;
             }
-            st = open_frame(&frames[n++], child);
+            st = frame_room(&frames, &cap, n, stack);
+            if (st == MIG_OK)
+                st = open_frame(&frames[n++], child);
             continue;
         } else {
             st = read_scalar(r, child, &done);
@@ -733,11 +761,19 @@ static mig_status_t build(jread_t *r, json_t *root, val_t **out)
     }
     for (size_t i = 0; i < n && st != MIG_OK; i++)
         val_unref(frames[i].v);
-    free(frames);
+    if (frames != stack)
+        free(frames);
     return st;
 }
 
 mig_status_t val_from_json(src_t *src, diag_list_t *diags, val_t **out)
+{
+    if (src->len <= INT_MAX && val_json_plain(src->text, src->len, out))
+        return MIG_OK;
+    return val_json_read_full(src, diags, out);
+}
+
+mig_status_t val_json_read_full(src_t *src, diag_list_t *diags, val_t **out)
 {
     jread_t r = {
         .src = src, .diags = diags, .s = src->text, .len = src->len,

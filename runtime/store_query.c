@@ -43,10 +43,10 @@ mig_status_t store_column_value(store_t *s, sqlite3_stmt *q, int col,
     int len = sqlite3_column_bytes(q, col);
     if (!text)
         return MIG_ENOMEM;
-    /* Most values are flat objects (a record's resources, after-image,
+    /* Most values are plain JSON (a record's resources, after-image,
      * undo record): read without a parser's setup. */
-    mig_status_t st = val_from_json_flat(text, (size_t)len, out);
-    if (st == MIG_EINVALID) {
+    mig_status_t st = MIG_OK;
+    if (!val_json_plain(text, (size_t)len, out)) {
         src_t *src = src_from_memory(s->path, text, (size_t)len);
         if (!src)
             return MIG_ENOMEM;

@@ -62,14 +62,22 @@ mig_status_t stdlib_content(const val_t *content, strbuf_t *out)
 
 void stdlib_put_lossy(strbuf_t *out, const char *b, size_t n)
 {
+    /* The valid bytes go in runs, one copy each (an answer's body is
+     * mostly one run): a copy a character cost more than the rest of
+     * reading an answer. */
+    size_t run = 0;
     for (size_t i = 0; i < n;) {
-        size_t k = utf8_char_len((const unsigned char *)b + i, n - i);
-        if (k == 1 && (unsigned char)b[i] >= 0x80)
+        unsigned char c = (unsigned char)b[i];
+        size_t k = c < 0x80 ? 1 : utf8_char_len((const unsigned char *)b + i,
+                                                n - i);
+        if (k == 1 && c >= 0x80) {
+            strbuf_put(out, b + run, i - run);
             strbuf_puts(out, "\xEF\xBF\xBD");
-        else
-            strbuf_put(out, b + i, k);
+            run = i + 1;
+        }
         i += k;
     }
+    strbuf_put(out, b + run, n - run);
 }
 
 /* ---- secrets where they leave mig (docs/values.md, "Secrets") ---------- */

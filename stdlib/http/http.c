@@ -103,8 +103,18 @@ static CURLU *parse_url(action_ctx_t *c, const val_t *args)
 /* The URL of U for messages: without a user and password. */
 static char *shown_url(CURLU *u)
 {
-    CURLU *v = curl_url_dup(u);
     char *s = NULL, *out = NULL;
+    if (curl_url_get(u, CURLUPART_USER, &s, 0) == CURLUE_NO_USER
+        && curl_url_get(u, CURLUPART_PASSWORD, &s, 0) == CURLUE_NO_PASSWORD) {
+        /* Nothing to take out (the usual URL): no copy to make. */
+        if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
+            out = strdup(s);
+        curl_free(s);
+        return out;
+    }
+    curl_free(s);
+    s = NULL;
+    CURLU *v = curl_url_dup(u);
     if (v && curl_url_set(v, CURLUPART_USER, NULL, 0) == CURLUE_OK
         && curl_url_set(v, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK
         && curl_url_get(v, CURLUPART_URL, &s, 0) == CURLUE_OK)
@@ -296,8 +306,7 @@ static mig_status_t check_statuses(action_ctx_t *c, const val_t *args)
 
 void http_call_free(http_call_t *x)
 {
-    if (x->easy)
-        curl_easy_cleanup(x->easy);
+    http_easy_put(x->loop, x->easy);    /* before the URL it points to */
     curl_url_cleanup(x->url);
     for (struct curl_slist *l = x->send_headers; l; l = l->next)
         explicit_bzero(l->data, strlen(l->data));   /* a secret's bytes */
@@ -429,7 +438,9 @@ mig_status_t http_prepare(action_ctx_t *c, const val_t *args,
         return MIG_ENOMEM;
     }
     x->url = u;                 /* freed with the call, after its handle */
-    if (!(x->easy = curl_easy_init()) || !(x->shown_url = shown_url(u))
+    const actx_host_t *host = actx_host(c);
+    x->loop = host ? host->loop : NULL;
+    if (!(x->easy = http_easy_get(x->loop)) || !(x->shown_url = shown_url(u))
         || !(x->headers = val_map_new(8)) || !(x->secrets = val_list_new(0))) {
         http_call_free(x);
         return MIG_ENOMEM;

@@ -19,6 +19,7 @@
 #define HTTP_MAX_HOST_CONNS 64              /* open to one host at once */
 #define HTTP_MAX_CONNS 256                  /* kept open in all */
 #define HTTP_LINGER_MS 50                   /* idle before the pool closes */
+#define HTTP_IDLE_EASY 64                   /* easy handles kept for reuse */
 #define HTTP_RETRY_AFTER_MAX_MS (86400LL * 1000)    /* a day */
 #define HTTP_STATE_TIMEOUT_MS 10000         /* a remote record's state read */
 
@@ -31,7 +32,8 @@ typedef void (*http_then_fn)(http_call_t *x, CURLcode rc);
  * back into it). */
 struct http_call {
     action_ctx_t *ctx;
-    CURL *easy;
+    CURL *easy;                 /* from http_easy_get */
+    const struct uv_loop_s *loop;   /* whose pool EASY goes back to */
     CURLU *url;                 /* the easy handle's URL (CURLOPT_CURLU) */
     val_t *args;                /* the call's (referenced) */
     val_t *secrets;             /* revealed into its headers (a list) */
@@ -240,6 +242,17 @@ typedef void (*http_done_fn)(void *data, CURLcode rc);
  * DONE is never called). */
 mig_status_t http_multi_add(struct uv_loop_s *loop, CURL *easy,
                             http_done_fn done, void *data);
+/* An easy handle for a request on LOOP (NULL: none): one of the pool of
+ * LOOP's multi handle, reset by http_easy_put, or a new one; NULL when
+ * out of memory. Using a handle again spares its making (its buffers,
+ * caches and defaults); the connections are the multi handle's either
+ * way. */
+CURL *http_easy_get(const struct uv_loop_s *loop);
+/* Gives EASY (from http_easy_get; NULL ok) back: reset (no option, no
+ * pointer of the last request kept) into the pool of LOOP's multi handle
+ * while that is open and holds fewer than HTTP_IDLE_EASY, else cleaned
+ * up. The pool is cleaned up when the multi handle closes. */
+void http_easy_put(const struct uv_loop_s *loop, CURL *easy);
 /* Stops EASY, added by http_multi_add and not done: its DONE is called
  * soon from the loop with CURLE_ABORTED_BY_CALLBACK. */
 void http_multi_cancel(CURL *easy);

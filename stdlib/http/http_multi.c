@@ -5,7 +5,9 @@
  * to call it back (CURLMOPT_TIMERFUNCTION: a uv_timer_t), so nothing on
  * the loop's thread ever blocks. Once no transfer has been in flight for
  * HTTP_LINGER_MS, the multi handle and its pool are closed, so that a
- * run's loop ends with no handle of ours left open. */
+ * run's loop ends with no handle of ours left open. The easy handles of
+ * requests that ended wait on it, reset, for the next requests
+ * (http_easy_get), and close with it. */
 #include <stdlib.h>
 #include <uv.h>
 
@@ -42,6 +44,8 @@ struct hm {
     hm_sock_t *socks;
     unsigned open;              /* handles not yet closed */
     bool closing;
+    CURL *idle[HTTP_IDLE_EASY]; /* easy handles to use again, reset */
+    unsigned n_idle;
     hm_t *link;
 };
 
@@ -191,6 +195,8 @@ static void teardown(hm_t *m)
             break;
         }
     m->closing = true;
+    while (m->n_idle)
+        curl_easy_cleanup(m->idle[--m->n_idle]);
     curl_multi_cleanup(m->multi);
     m->multi = NULL;
     while (m->socks)
@@ -224,13 +230,22 @@ static void linger(hm_t *m)
         uv_timer_start(&m->kick, on_kick, HTTP_LINGER_MS, 0);
 }
 
-/* The multi handle of LOOP, made on first use; NULL when out of
- * memory. */
-static hm_t *multi_of(uv_loop_t *loop)
+/* The multi handle of LOOP if it is open, else NULL. */
+static hm_t *multi_open(const uv_loop_t *loop)
 {
     for (hm_t *m = multis; m; m = m->link)
         if (m->loop == loop)
             return m;
+    return NULL;
+}
+
+/* The multi handle of LOOP, made on first use; NULL when out of
+ * memory. */
+static hm_t *multi_of(uv_loop_t *loop)
+{
+    hm_t *open = multi_open(loop);
+    if (open)
+        return open;
     static bool global;
     if (!global && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return NULL;
@@ -293,4 +308,27 @@ void http_multi_cancel(CURL *easy)
     x->next = m->ended;
     m->ended = x;
     uv_timer_start(&m->kick, on_kick, 0, 0);
+}
+
+CURL *http_easy_get(const uv_loop_t *loop)
+{
+    hm_t *m = loop ? multi_open(loop) : NULL;
+    if (m && m->n_idle)
+        return m->idle[--m->n_idle];
+    return curl_easy_init();
+}
+
+void http_easy_put(const uv_loop_t *loop, CURL *easy)
+{
+    if (!easy)
+        return;
+    hm_xfer_t *x = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
+    hm_t *m = loop && !x ? multi_open(loop) : NULL;
+    if (!m || m->n_idle == HTTP_IDLE_EASY) {
+        curl_easy_cleanup(easy);    /* also a transfer still added */
+        return;
+    }
+    curl_easy_reset(easy);      /* no option of the last call stays */
+    m->idle[m->n_idle++] = easy;
 }

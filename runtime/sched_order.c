@@ -132,7 +132,8 @@ static bool acyclic(const sched_order_t *o, size_t **cycle, size_t *n_cycle)
     }
     /* Every item left waits for at least one other item left: walking
      * from the first along such pairs must come back to an item already
-     * walked. STEP (reusing TODO) numbers the items walked, from 1. */
+     * walked. STEP (the array todo, used again) numbers the items walked,
+     * from 1. */
     size_t *step = todo, at = 0;
     memset(step, 0, o->n * sizeof(*step));
     while (left[at] == 0)

@@ -61,14 +61,11 @@ static void show_plan_failed(cli_report_t *r, const char *node,
     report_remember_error(r, cli_report_label(r, node), d);
 }
 
+/* A stage that failed: said as a failed plan-level let is, then ended. */
 static void show_stage_failed(cli_report_t *r, const char *node,
                               const char *item, const val_t *d, bool each)
 {
-    (void)item, (void)each;
-    char *w = report_why(d);
-    report_say(r, NULL, NULL, w, "  %s failed", cli_report_label(r, node));
-    free(w);
-    report_remember_error(r, cli_report_label(r, node), d);
+    show_plan_failed(r, node, item, d, each);
     report_stage_end(r, true);
 }
 

@@ -204,6 +204,11 @@ mig_status_t val_from_json(src_t *src, diag_list_t *diags, val_t **out);
  * full reader, val_from_json, then reads S and reports what is wrong).
  * The state store reads its values this way first (store_query.c). */
 bool val_json_plain(const char *s, size_t n, val_t **out);
+/* The full reader, on jansson, whatever SRC holds: val_from_json without
+ * its quick way (for a caller that tried val_json_plain already, and for
+ * the tests that compare the two). */
+mig_status_t val_json_read_full(src_t *src, diag_list_t *diags,
+                                val_t **out);
 
 enum {
     VAL_JSON_PRETTY = 1u << 0,  /* two-space indent, one item a line */

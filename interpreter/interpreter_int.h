@@ -220,10 +220,6 @@ src_span_t val_loc_span_chars(val_loc_t *l, size_t begin, size_t end);
 
 /* Length of a byte-order mark at the start of SRC: 3 or 0. */
 size_t val_bom_len(const src_t *src);
-/* The full reader, on jansson, whatever SRC holds: val_from_json without
- * its quick way (for the tests that compare the two). */
-mig_status_t val_json_read_full(src_t *src, diag_list_t *diags,
-                                val_t **out);
 
 /* ---- YAML (value_yaml.c, value_yaml_scalar.c) ------------------------------------------------ */
 

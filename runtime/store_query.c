@@ -52,7 +52,7 @@ mig_status_t store_column_value(store_t *s, sqlite3_stmt *q, int col,
             return MIG_ENOMEM;
         diag_list_t scratch;
         diag_list_init(&scratch);
-        st = val_from_json(src, &scratch, out);
+        st = val_json_read_full(src, &scratch, out);
         diag_list_free(&scratch);
         src_free(src);
         if (st == MIG_EINVALID)

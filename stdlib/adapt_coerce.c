@@ -278,7 +278,7 @@ size_t adapt_types(const val_t *schema, const char *types[ADAPT_MAX_TYPES])
 
 bool adapt_one_item(const val_t *v, const char *const *types, size_t n)
 {
-    if (!n || val_type(v) != VAL_LIST || val_len(v) != 1)
+    if (!n || val_type(v) != VAL_LIST || val_len(v) == 0)
         return false;
     for (size_t i = 0; i < n; i++)
         if (strcmp(types[i], "array") == 0)
@@ -309,12 +309,24 @@ bool adapt_type_holds(const val_t *v, const val_t *schema)
 {
     const char *types[ADAPT_MAX_TYPES];
     size_t n = adapt_types(schema, types);
-    for (size_t i = 0; i < n; i++) {
-        const struct coercion *row = val_type(v) == VAL_STRING
-            ? row_for(v, types[i]) : NULL;
-        if (schema_is_type(v, types[i]) || (row && row->fn(v, NULL) != NO))
+    /* A text is how legacy tools write numbers and bools: a row from
+     * text to the type counts whether or not this text converts (one
+     * that does not is that property's value, broken, or another key's;
+     * the name alone would tell). */
+    for (size_t i = 0; i < n; i++)
+        if (schema_is_type(v, types[i])
+            || (val_type(v) == VAL_STRING && row_for(v, types[i])))
             return true;
-    }
-    return adapt_one_item(v, types, n)
-           && adapt_type_holds(val_list_get(v, 0), schema);
+    /* A list where no type is an array is how legacy tools give a single
+     * value (a list of one); one of more items is that value, broken, or
+     * another key's, the same. */
+    if (!n || val_type(v) != VAL_LIST || val_len(v) == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(types[i], "array") == 0)
+            return false;
+    for (size_t i = 0; i < val_len(v); i++)
+        if (!adapt_type_holds(val_list_get(v, i), schema))
+            return false;
+    return true;
 }

@@ -187,10 +187,13 @@ bool adapt_one_item(const val_t *v, const char *const *types, size_t n);
  * one item that does where no type is an array (only V itself and that
  * item are looked at). */
 bool adapt_type_fits(const val_t *v, const val_t *schema);
-/* Whether SCHEMA names a type V is as it is, or a text of a number or a
- * bool V is for a number or bool type, or V is a list of one item that
- * holds so where no type is an array: no other coercion (anything can be
- * written as a string). */
+/* Whether SCHEMA names a type V is as it is, or V is a text and a row
+ * of the coercion table takes text to one of its types (a number, a
+ * bool, a duration, a list: whether or not this text converts, since
+ * legacy tools write those as text), or V is a list of one or more
+ * items that each hold so where no type is an array (a single value as
+ * a list, whether or not it has one item): no other coercion (anything
+ * can be written as a string). */
 bool adapt_type_holds(const val_t *v, const val_t *schema);
 
 /* ---- fitting a value to a schema (adapt_fit.c) -------------------------- */

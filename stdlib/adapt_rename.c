@@ -400,10 +400,11 @@ static size_t weak_candidates(const match_t *m, const val_t *schema,
 }
 
 /* Lists into B the properties not given, with no evidence for key I and
- * no enum (a value in it is evidence), whose type holds its value as it
- * is (adapt_type_holds). Returns how many. A key that one of them, left to its default or left out, could
- * be is not dropped: which it is, is a person's call (`rows: 30` beside
- * `limit`, default 5). */
+ * no enum (a value in it is evidence), whose type holds its value
+ * (adapt_type_holds: as it is, or as text). Returns how many. A key that
+ * one of them, left to its default or left out, could be is not dropped:
+ * which it is, is a person's call (`rows: 30` beside `limit`, default 5;
+ * `rows: "lots"` too, which would be that limit broken). */
 static size_t could_hold(const match_t *m, size_t i, strbuf_t *b)
 {
     size_t count = 0;

@@ -278,7 +278,7 @@ size_t adapt_types(const val_t *schema, const char *types[ADAPT_MAX_TYPES])
 
 bool adapt_one_item(const val_t *v, const char *const *types, size_t n)
 {
-    if (!n || val_type(v) != VAL_LIST || val_len(v) == 0)
+    if (!n || val_type(v) != VAL_LIST || val_len(v) != 1)
         return false;
     for (size_t i = 0; i < n; i++)
         if (strcmp(types[i], "array") == 0)

@@ -150,6 +150,7 @@ static const char *const bad_class[] = {
     [BAD_REMOVED] = "ParamMismatch", [BAD_ENUM] = "ParamMismatch",
     [BAD_LIST] = "ParamMismatch", [BAD_ENDPOINT] = "InvalidConfig",
     [BAD_GHOST] = "MissingDependency",
+    [BAD_MERGE_GONE] = "MethodNotFound", [BAD_MERGE_MEANING] = "ParamMismatch",
 };
 
 /* The kind each is reported under (expected.json's "bad"). */
@@ -161,6 +162,9 @@ static const char *const bad_names[] = {
     [BAD_LIST] = "two values for a single one",
     [BAD_ENDPOINT] = "a configuration without its endpoint",
     [BAD_GHOST] = "needs a tool nobody migrates",
+    [BAD_MERGE_GONE] = "merged: no value for the old tool",
+    [BAD_MERGE_MEANING] = "merged: a parameter that carries meaning "
+                          "has no place",
 };
 
 /* The JSON of parameter P of tool T (number I), as the endpoint wants it. */
@@ -383,6 +387,9 @@ static const char plan_text[] =
     "      step api = file.read_json(path: \"api.json\")\n"
     "      step legacy = file.read_json(path: \"legacy.json\")\n"
     "      step schema = file.read_json(path: \"config.schema.json\")\n"
+    "      step old = file.read_json(path: \"old.json\")\n"
+    "      step new = file.read_json(path: \"new.json\")\n"
+    "      step retired = file.read_json(path: \"retired.json\")\n"
     "      step out = file.mkdir(path: \"out\")\n"
     "    }\n"
     "  }\n"
@@ -390,7 +397,12 @@ static const char plan_text[] =
     "    checkpoint start\n"
     "    foreach tool in load.tools parallel 16 after tool.requires tolerate 100% {\n"
     "      retry 5 backoff exponential(base: 1ms, factor: 2, max: 20ms) jitter full on Transient {\n"
-    "        step call = test.api(api: load.api, method: tool.method, params: tool.params)\n"
+    "        if contains(load.retired, tool.method) {\n"
+    "          step moved = adapt.translate(from: load.old, to: load.new,\n"
+    "                                       call: {name: tool.method, arguments: tool.params})\n"
+    "        }\n"
+    "        let c = default(moved, {call: {name: tool.method, arguments: tool.params}}).call\n"
+    "        step call = test.api(api: load.api, method: c.name, params: c.arguments)\n"
     "        step conf = test.config(schema: load.schema, config: tool.config)\n"
     "        step reg = test.register(name: tool.name, requires: tool.requires)\n"
     "        step put = file.write(path: \"out/${tool.name}.json\",\n"
@@ -410,7 +422,7 @@ static const char *fault_names[] = {
     "positional", "renamed", "text", "omitted", "method",
     "config-missing", "config-type", "config-unknown", "dependency",
     "enum-value", "list-of-one", "single-for-list", "nested", "flattened",
-    "dropped",
+    "dropped", "merged",
 };
 #define N_FAULTS (sizeof fault_names / sizeof *fault_names)
 
@@ -432,16 +444,24 @@ static void draw(tool_t *t, size_t i, size_t n)
     t->retries = (int)below(6);
     t->enabled = below(2);
     t->renamed = t->nested = t->flat = t->listed = t->enum_param = MAX_PARAMS;
+    t->merge = NO_MERGE;
     unsigned roll = below(100);
     if (roll < 20)
         return;                                 /* clean */
-    if (roll < 30)
+    /* An old tool merged into a V2 one: that is its call's mismatch
+     * (gen_merge.c); the other kinds it may have are its configuration's
+     * and its dependencies (fault_applies). */
+    bool merged = roll >= 90;
+    if (merged)
+        draw_merge(t);
+    else if (roll < 30)
         t->bad = draw_bad(t);
     unsigned allowed[N_FAULTS], n_allowed = 0;
     for (unsigned k = 0; k < N_FAULTS; k++)
         if (fault_applies(t, 1u << k))
             allowed[n_allowed++] = 1u << k;
-    unsigned kinds = 1 + (chance(40) ? 1 : 0) + (chance(20) ? 1 : 0);
+    unsigned kinds = (merged ? 0 : 1) + (chance(40) ? 1 : 0)
+                     + (chance(20) ? 1 : 0);
     for (unsigned k = 0; k < kinds; k++)
         t->faults |= allowed[below(n_allowed)];
     /* A bad value needs its parameter given. */
@@ -488,6 +508,8 @@ static void write_faults(FILE *f, const tool_t *t)
         else if ((1u << k) == F_ENUM)
             fprintf(f, ": %s", vocab_kind_names[vocab_values[t->value_row]
                                                 .kind]);
+        else if ((1u << k) == F_MERGED)
+            fprintf(f, ": %s", merge_kind_names[vocab_merges[t->merge].kind]);
         fputc('"', f);
         first = false;
     }
@@ -507,6 +529,51 @@ static void write_schema_parts(FILE *f, const param_t *pa)
         fprintf(f, ", \"properties\": {\"%s\": {\"type\": \"boolean\", "
                 "\"default\": false}}, \"required\": [\"%s\"], "
                 "\"additionalProperties\": false", pa->inner, pa->inner);
+}
+
+/* The schemas of the V2 methods (not the merged tools): AS_TOOLS as
+ * {name, inputSchema} items of a list, else as entries of a map; AFTER:
+ * the first one after a comma too (items were written before it). */
+static void write_methods(FILE *f, bool as_tools, bool after)
+{
+    for (size_t k = 0; k < N_METHODS; k++) {
+        const method_t *m = &methods[k];
+        fprintf(f, (k || after) ? ",\n  " : "\n  ");
+        if (as_tools)
+            fprintf(f, "{\"name\": \"%s\", \"inputSchema\": ", m->name);
+        else
+            fprintf(f, "\"%s\": ", m->name);
+        fputs("{\"type\": \"object\", \"properties\": {", f);
+        for (size_t p = 0; p < n_params(m); p++) {
+            const param_t *pa = &m->params[p];
+            fprintf(f, "%s\"%s\": {\"type\": \"%s\"", p ? ", " : "", pa->name,
+                    type_names[pa->type]);
+            write_schema_parts(f, pa);
+            if (pa->def)
+                fprintf(f, ", \"default\": %s", pa->def);
+            fputc('}', f);
+        }
+        fputs("}, \"required\": [", f);
+        for (size_t p = 0; p < n_params(m); p++)
+            fprintf(f, "%s\"%s\"", p ? ", " : "", m->params[p].name);
+        fputs("], \"additionalProperties\": false}", f);
+        if (as_tools)
+            fputc('}', f);
+    }
+}
+
+/* The method and the parameters of T (number I) as V2 wants them. */
+static const char *v2_method(const tool_t *t)
+{
+    return t->merge != NO_MERGE ? merge_method(t, false) : t->m->name;
+}
+
+static void write_v2_params(FILE *f, const tool_t *t, size_t i)
+{
+    if (t->merge != NO_MERGE)
+        write_merge_params(f, t, i, false);
+    else
+        write_canonical_params(f, t, i);
 }
 
 int main(int argc, char **argv)
@@ -547,25 +614,30 @@ int main(int argc, char **argv)
 
     f = open_out(dir, "api.json");
     fputs("{\"name\": \"tools-v2\", \"methods\": {", f);
-    for (size_t k = 0; k < N_METHODS; k++) {
-        const method_t *m = &methods[k];
-        fprintf(f, "%s\n  \"%s\": {\"type\": \"object\", \"properties\": {",
-                k ? "," : "", m->name);
-        for (size_t p = 0; p < n_params(m); p++) {
-            const param_t *pa = &m->params[p];
-            fprintf(f, "%s\"%s\": {\"type\": \"%s\"", p ? ", " : "", pa->name,
-                    type_names[pa->type]);
-            write_schema_parts(f, pa);
-            if (pa->def)
-                fprintf(f, ", \"default\": %s", pa->def);
-            fputc('}', f);
-        }
-        fputs("}, \"required\": [", f);
-        for (size_t p = 0; p < n_params(m); p++)
-            fprintf(f, "%s\"%s\"", p ? ", " : "", m->params[p].name);
-        fputs("], \"additionalProperties\": false}", f);
-    }
+    write_methods(f, false, false);
+    write_merged_methods(f, false);
     fputs("\n}}\n", f);
+    close_out(f);
+
+    /* The interfaces the plan's adapt.translate diffs for the calls to
+     * old tools the V2 one has not (retired.json): the old one (those
+     * tools and the methods V2 kept) and the V2 one, as tool lists. */
+    f = open_out(dir, "old.json");
+    fputs("{\"tools\": [", f);
+    write_old_tools(f, false);
+    write_methods(f, true, true);
+    fputs("\n]}\n", f);
+    close_out(f);
+    f = open_out(dir, "new.json");
+    fputs("{\"tools\": [", f);
+    write_methods(f, true, false);
+    write_merged_methods(f, true);
+    fputs("\n]}\n", f);
+    close_out(f);
+    f = open_out(dir, "retired.json");
+    fputc('[', f);
+    write_old_tools(f, true);
+    fputs("]\n", f);
     close_out(f);
 
     f = open_out(dir, "legacy.json");
@@ -592,11 +664,15 @@ int main(int argc, char **argv)
     fputs("[\n", f);
     for (size_t i = 0; i < n; i++) {
         const tool_t *t = &tools[i];
-        const char *method = t->bad == BAD_METHOD ? t->m->typo
+        const char *method = t->merge != NO_MERGE ? merge_method(t, true)
+            : t->bad == BAD_METHOD ? t->m->typo
             : (t->faults & F_METHOD) ? t->m->legacy : t->m->name;
         fprintf(f, "  {\"name\": \"tool-%zu\", \"method\": \"%s\", "
                 "\"params\": ", i, method);
-        write_params(f, t, i);
+        if (t->merge != NO_MERGE)
+            write_merge_params(f, t, i, true);
+        else
+            write_params(f, t, i);
         fputs(", \"config\": ", f);
         write_config(f, t, i, true);
         fputs(", \"requires\": [", f);
@@ -616,8 +692,8 @@ int main(int argc, char **argv)
         tool_t t = tools[i];
         memset(t.omit, 0, sizeof t.omit);
         fprintf(f, "  {\"name\": \"tool-%zu\", \"method\": \"%s\", "
-                "\"params\": ", i, t.m->name);
-        write_canonical_params(f, &t, i);
+                "\"params\": ", i, v2_method(&t));
+        write_v2_params(f, &t, i);
         t.faults = 0;
         t.bad = BAD_NONE;
         fputs(", \"config\": ", f);
@@ -641,8 +717,8 @@ int main(int argc, char **argv)
                     t->bad ? bad_names[t->bad] : "needs a tool that fails");
         } else {
             fprintf(f, "], \"file\": {\"name\": \"tool-%zu\", \"call\": "
-                    "{\"method\": \"%s\", \"params\": ", i, t->m->name);
-            write_canonical_params(f, t, i);
+                    "{\"method\": \"%s\", \"params\": ", i, v2_method(t));
+            write_v2_params(f, t, i);
             fputs("}, \"config\": ", f);
             write_config(f, t, i, false);
             fputs("}}", f);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define MAX_PARAMS 5
 
@@ -45,6 +46,8 @@ enum {
     F_NESTED = 1 << 12,         /* V2 nests it; given at the top */
     F_FLATTENED = 1 << 13,      /* V2 takes it at the top; given nested */
     F_DROPPED = 1 << 14,        /* a removed parameter without meaning */
+    F_MERGED = 1 << 15,         /* an old tool merged into a V2 tool
+                                   behind a discriminator (gen_merge.c) */
 };
 
 /* What cannot be repaired (at most one per tool). */
@@ -58,6 +61,11 @@ typedef enum bad {
     BAD_LIST,                   /* two values where V2 takes one */
     BAD_ENDPOINT,               /* the configuration has no endpoint */
     BAD_GHOST,                  /* needs a tool nobody migrates */
+    BAD_MERGE_GONE,             /* an old tool the merged V2 tool has no
+                                   discriminator value for */
+    BAD_MERGE_MEANING,          /* an old tool merged, with a parameter
+                                   that carries meaning the V2 tool has no
+                                   place for */
 } bad_t;
 
 typedef struct tool {
@@ -84,7 +92,11 @@ typedef struct tool {
     size_t deps[2];
     size_t n_deps;
     bool doomed;                /* bad, or depends on a doomed tool */
+    size_t merge;               /* F_MERGED, BAD_MERGE_*: its row of
+                                   vocab_merges, else NO_MERGE */
 } tool_t;
+
+#define NO_MERGE ((size_t)-1)
 
 /* The number of parameters of M, of enum values of PA. */
 size_t n_params(const method_t *m);
@@ -99,5 +111,19 @@ unsigned below(unsigned n);
 bool fault_applies(const tool_t *t, unsigned fault);
 bad_t draw_bad(const tool_t *t);
 void draw_places(tool_t *t);
+
+/* gen_merge.c: draws T's old tool of vocab_merges (F_MERGED, or the bad
+ * kind it is); the method T calls (LEGACY: the old tool, else the V2
+ * tool it must be translated to) and its parameters, the V2 ones being
+ * those the translation must give (the discriminator set, the defaults
+ * of its value's parameters filled); the V2 tools' schemas after the
+ * other methods' (AS_TOOLS: as {name, inputSchema} items of a list,
+ * else as entries of api.json's map of methods); the old tools (for
+ * old.json, or NAMES_ONLY their names, for retired.json). */
+void draw_merge(tool_t *t);
+const char *merge_method(const tool_t *t, bool legacy);
+void write_merge_params(FILE *f, const tool_t *t, size_t i, bool legacy);
+void write_merged_methods(FILE *f, bool as_tools);
+void write_old_tools(FILE *f, bool names_only);
 
 #endif

@@ -88,7 +88,13 @@ static size_t pick_removed(bool meaning)
 /* Whether the mismatch FAULT can be drawn for a tool of method M. */
 bool fault_applies(const tool_t *t, unsigned fault)
 {
+    /* A merged tool's call is its old tool's (gen_merge.c). */
+    if (t->merge != NO_MERGE)
+        return fault & (F_CONFIG_MISSING | F_CONFIG_TYPE | F_CONFIG_UNKNOWN
+                        | F_DEPENDENCY);
     switch (fault) {
+    case F_MERGED:              /* drawn with its old tool (draw_merge) */
+        return false;
     case F_ENUM:
         for (size_t p = 0; p < n_params(t->m); p++)
             if (has_values(t, p, false))

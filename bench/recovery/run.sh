@@ -52,7 +52,8 @@ if [ -n "${WITHOUT_AFTER:-}" ]; then
   mv "$out/run/plan.tmp" "$out/run/plan.mig"
   grep -q 'after tool' "$out/run/plan.mig" && die "the plan still has its 'after'"
 fi
-for f in plan.mig api.json legacy.json config.schema.json; do
+for f in plan.mig api.json legacy.json config.schema.json old.json new.json \
+         retired.json; do
   cp "$out/run/$f" "$out/floor/$f"
 done
 cp "$out/run/tools.clean.json" "$out/floor/tools.json"

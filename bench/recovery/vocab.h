@@ -138,4 +138,76 @@ static const struct {
 static const char *const vocab_containers[] = { "settings", "prefs" };
 #define N_VOCAB_CONTAINERS (sizeof vocab_containers / sizeof *vocab_containers)
 
+/* Old tools merged into one V2 tool behind a discriminator (issue 19:
+ * the largest kind of real change; the pattern of github-mcp-server's
+ * issue_read, issue_write and pull_request_read with `method`, and of
+ * playwright-mcp's browser_tabs with `action`). The V2 tools, their
+ * discriminators and values are the generator's endpoint (gen_merge.c);
+ * these are the old tools a legacy call names, each with the value that
+ * stands for it (NULL: the V2 tool has none, and a call to it must be
+ * refused) and its parameters by their V2 names (NEW NULL: the V2 tool
+ * has no place for it, and it carries meaning: a call giving it must be
+ * refused). KIND says how the old name shows the value. Names of the
+ * generator's own, not chosen by whether mig pairs them. */
+typedef enum merge_kind {
+    MK_VERB,            /* the value is the old name's verb (create_task) */
+    MK_PLURAL,          /* the old name's noun is a plural (list_tasks) */
+    MK_WORDS,           /* a value of several words (get_task_comments) */
+    MK_CASE,            /* camelCase names, parameters too (deleteContact) */
+    MK_VERB_KIND,       /* another verb of the same kind (fetch_contact: get) */
+    MK_OTHER_VERB,      /* a verb of other words (complete_task: close;
+                           Google Tasks' `completed`, Todoist's close) */
+    MK_GONE,            /* the V2 tool has no value for it */
+} merge_kind_t;
+
+static const char *const merge_kind_names[] = {
+    [MK_VERB] = "the value is the old name's verb",
+    [MK_PLURAL] = "a plural in the old name",
+    [MK_WORDS] = "a value of several words",
+    [MK_CASE] = "camelCase names",
+    [MK_VERB_KIND] = "another verb of the same kind",
+    [MK_OTHER_VERB] = "a verb of other words",
+    [MK_GONE] = "no value for it",
+};
+
+#define MERGE_MAX_PARAMS 3
+
+static const struct vocab_merge {
+    const char *old, *tool, *value;
+    merge_kind_t kind;
+    struct {
+        const char *old, *new;
+        char type;              /* 's' a text, 'i' an integer */
+    } params[MERGE_MAX_PARAMS];
+} vocab_merges[] = {
+    { "create_task", "task", "create", MK_VERB, { { "title", "title", 's' } } },
+    { "update_task", "task", "update", MK_VERB,
+      { { "task_id", "task_id", 's' }, { "title", "title", 's' } } },
+    { "complete_task", "task", "close", MK_OTHER_VERB,
+      { { "task_id", "task_id", 's' } } },
+    { "list_tasks", "task", "list", MK_PLURAL,
+      { { "limit", "limit", 'i' }, { "cursor", NULL, 's' } } },
+    { "get_task_comments", "task", "get_comments", MK_WORDS,
+      { { "task_id", "task_id", 's' } } },
+    { "archive_task", "task", NULL, MK_GONE, { { "task_id", "task_id", 's' } } },
+    { "add_contact", "contact", "create", MK_VERB_KIND,
+      { { "name", "name", 's' }, { "email", "email", 's' } } },
+    { "fetch_contact", "contact", "get", MK_VERB_KIND,
+      { { "contact_id", "contact_id", 's' } } },
+    { "deleteContact", "contact", "delete", MK_CASE,
+      { { "contactId", "contact_id", 's' } } },
+    { "search_contacts", "contact", "search", MK_PLURAL,
+      { { "query", "query", 's' }, { "limit", "limit", 'i' },
+        { "page_token", NULL, 's' } } },
+    { "add_label", "label", "add", MK_VERB,
+      { { "issue_id", "issue_id", 's' }, { "name", "name", 's' } } },
+    { "removeLabel", "label", "remove", MK_CASE,
+      { { "issueId", "issue_id", 's' }, { "name", "name", 's' } } },
+    { "list_labels", "label", "list", MK_PLURAL,
+      { { "issue_id", "issue_id", 's' }, { "sort", NULL, 's' } } },
+    { "rename_label", "label", NULL, MK_GONE,
+      { { "name", "name", 's' }, { "new_name", "new_name", 's' } } },
+};
+#define N_VOCAB_MERGES (sizeof vocab_merges / sizeof *vocab_merges)
+
 #endif

@@ -4,7 +4,8 @@
  * makes its row a lie. For every tool, each kind expected.json lists must
  * be visible in the legacy call against the expected one, by the
  * generator's own vocabulary (vocab.h): an old name of that kind, a value
- * of that kind, a list of one, a container, a removed parameter. */
+ * of that kind, a list of one, a container, a removed parameter, an old
+ * tool merged into the expected one. */
 #include <string.h>
 
 #include "written.h"
@@ -216,6 +217,44 @@ static const struct {
     { "a removed parameter that carries meaning", removed_meaning, NULL },
 };
 
+/* Tools merged behind a discriminator (vocab_merges): the kind K
+ * ("merged: ..."), shown when the legacy call names an old tool of that
+ * kind, with its parameters by their old names, and the expected call
+ * (WANT NULL for a tool that must fail) names its V2 tool, with every
+ * parameter that has a V2 name under it; or, for the refusals, the old
+ * tool has no value (K: gen.c's bad_names) or the call gives the old
+ * parameter the V2 tool has no place for. */
+static bool merged_shown(const char *k, const char *old, const val_t *params,
+                         const char *new, const val_t *want)
+{
+    static const char gone[] = "merged: no value for the old tool";
+    for (size_t r = 0; old && r < N_VOCAB_MERGES; r++) {
+        const struct vocab_merge *row = &vocab_merges[r];
+        if (strcmp(row->old, old) != 0)
+            continue;
+        bool given_all = true, homeless = false;
+        for (size_t p = 0; p < MERGE_MAX_PARAMS && row->params[p].old; p++) {
+            bool in_old = val_map_get(params, row->params[p].old,
+                                      strlen(row->params[p].old)) != NULL;
+            if (row->params[p].new)
+                given_all = given_all && in_old
+                            && (!want || val_map_get(want, row->params[p].new,
+                                                     strlen(row->params[p]
+                                                            .new)));
+            homeless = homeless || (!row->params[p].new && in_old);
+        }
+        if (strcmp(k, gone) == 0)
+            return !want && !row->value;
+        if (!want)
+            return row->value && homeless;
+        return row->value && !homeless && given_all && new
+               && strcmp(row->tool, new) == 0
+               && strcmp(k + strlen("merged: "),
+                         merge_kind_names[row->kind]) == 0;
+    }
+    return false;
+}
+
 /* Whether the kind K of a tool is shown by its PARAMS against WANT. */
 static bool kind_shown(const char *k, const val_t *params, const val_t *want)
 {
@@ -240,15 +279,23 @@ const char *recovery_unwritten(const val_t *tools, const val_t *expected,
         const val_t *params = val_map_get(val_list_get(tools, i), "params", 6);
         const val_t *faults = val_map_get(x, "faults", 6);
         const val_t *why = val_map_get(x, "why", 3);
+        const char *old = val_get_str(val_map_get(val_list_get(tools, i),
+                                                  "method", 6), NULL);
+        const char *new = call ? val_get_str(val_map_get(call, "method", 6),
+                                             NULL) : NULL;
         *at = i;
         for (size_t j = 0; want && faults && j < val_len(faults); j++) {
             const char *k = val_get_str(val_list_get(faults, j), NULL);
-            if (!kind_shown(k, params, want))
+            if (strncmp(k, "merged: ", 8) == 0
+                ? !merged_shown(k, old, params, new, want)
+                : !kind_shown(k, params, want))
                 return k;
         }
-        if (!want && why && val_get_str(why, NULL)
-            && !kind_shown(val_get_str(why, NULL), params, NULL))
-            return val_get_str(why, NULL);
+        const char *w = why ? val_get_str(why, NULL) : NULL;
+        if (!want && w && (strncmp(w, "merged: ", 8) == 0
+                           ? !merged_shown(w, old, params, NULL, NULL)
+                           : !kind_shown(w, params, NULL)))
+            return w;
     }
     return NULL;
 }

@@ -5,7 +5,8 @@
  * whole or word by word, so that the generated set never grades the
  * table against itself (issue 19). And each row is of the kind it says
  * (a case row differs only in case and separators, a longer row holds
- * the other name), so that the per-kind figures mean what they say. */
+ * the other name; a merged tool's row shows its kind in its names), so
+ * that the per-kind figures mean what they say. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -159,12 +160,73 @@ static void rows_are_of_their_kind(void **state)
     }
 }
 
+/* Whether NAME has the word W (words as words() splits them). */
+static bool has_word(const char *name, const char *w)
+{
+    char ws[WORDS_MAX][WORD_MAX];
+    size_t n = words(name, ws);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ws[i], w) == 0)
+            return true;
+    return false;
+}
+
+/* Each row of the merged tools is of its kind: no value only for the
+ * kind that says so; the value's words in the old name for the kinds
+ * that show it there (its noun a plural, camelCase, several words), and
+ * its verb not there for the kinds of another verb; parameters renamed
+ * only by case, in the camelCase rows. And no two old tools stand for
+ * one value of a V2 tool: the set's old interface holds every row, and
+ * no real one has two tools for one operation. */
+static void merge_rows_are_of_their_kind(void **state)
+{
+    (void)state;
+    for (size_t r = 0; r < N_VOCAB_MERGES; r++) {
+        const struct vocab_merge *row = &vocab_merges[r];
+        merge_kind_t k = row->kind;
+        print_message("%s -> %s %s\n", row->old, row->tool,
+                      row->value ? row->value : "(none)");
+        assert_true((k == MK_GONE) == !row->value);
+        if (!row->value)
+            continue;
+        char wv[WORDS_MAX][WORD_MAX];
+        size_t nv = words(row->value, wv);
+        bool in_old = true;
+        for (size_t i = 0; i < nv; i++)
+            in_old = in_old && has_word(row->old, wv[i]);
+        assert_true(in_old == (k != MK_VERB_KIND && k != MK_OTHER_VERB));
+        assert_true((nv > 1) == (k == MK_WORDS));
+        char plural[WORD_MAX];
+        snprintf(plural, sizeof plural, "%ss", row->tool);
+        assert_true(has_word(row->old, plural) == (k == MK_PLURAL));
+        bool upper = false;
+        for (const char *c = row->old; *c; c++)
+            upper = upper || isupper((unsigned char)*c);
+        assert_true(upper == (k == MK_CASE));
+        for (size_t p = 0; p < MERGE_MAX_PARAMS && row->params[p].old; p++) {
+            char a[WORD_MAX], b[WORD_MAX];
+            if (!row->params[p].new)
+                continue;
+            normal(row->params[p].old, a);
+            normal(row->params[p].new, b);
+            assert_string_equal(a, b);
+            assert_true(strcmp(row->params[p].old, row->params[p].new) == 0
+                        || k == MK_CASE);
+        }
+        for (size_t q = 0; q < r; q++)
+            assert_false(vocab_merges[q].value
+                         && strcmp(vocab_merges[q].tool, row->tool) == 0
+                         && strcmp(vocab_merges[q].value, row->value) == 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(apart_from_the_synonym_table),
         cmocka_unit_test(a_table_row_is_found),
         cmocka_unit_test(rows_are_of_their_kind),
+        cmocka_unit_test(merge_rows_are_of_their_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,20 +10,28 @@
  * an enum value under an old name, a single value as a list of one or a
  * list's one item alone, a parameter V2 nests at the top or one V2 takes
  * at the top inside a container, a parameter V2 removed that carried no
- * meaning, leaves out parameters that have defaults, carries a
+ * meaning, calls an old tool V2 merged into one tool behind a
+ * discriminator (gen_merge.c: the plan translates those calls up front
+ * with adapt.translate from the old and the new interface), leaves out
+ * parameters that have defaults, carries a
  * configuration with missing keys, wrong types and keys the schema does
  * not know, or needs a tool that comes later in the list. Some cannot be
  * repaired (a method no table maps, a value that is no number, a removed
  * parameter that carries meaning, an enum value V2 dropped, two values
  * for one, a configuration without its endpoint, a tool nobody migrates,
- * or a dependency on such a tool): mig must refuse those, with the right
+ * an old tool the merged one has no value for, a merged tool's parameter
+ * that carries meaning and has no place, or a dependency on such a
+ * tool): mig must refuse those, with the right
  * class. What each tool must end as is computed here from what was
  * drawn, never by running the strategies. Transient failures and timeouts are injected by the runner
  * (--inject-rate), and retried.
  *
  * usage: bench_recovery_gen DIR [-n N] [-s SEED]
  *   writes DIR/plan.mig, DIR/tools.json, DIR/api.json, DIR/legacy.json,
- *   DIR/config.schema.json and DIR/expected.json, and DIR/tools.clean.json:
+ *   DIR/config.schema.json, DIR/old.json and DIR/new.json (the old and the
+ *   V2 interface as tool lists), DIR/retired.json (the old tools V2 has
+ *   not, whose calls the plan translates) and DIR/expected.json, and
+ *   DIR/tools.clean.json:
  *   the same tools written as V2 wants them, for the floor (the same plan
  *   with nothing to repair). N defaults to 1000. */
 #include <errno.h>
@@ -369,7 +377,10 @@ static void write_config(FILE *f, const tool_t *t, size_t i, bool legacy)
 /* ---- the plan ------------------------------------------------------------------ */
 
 /* Every tool goes through the endpoint, the configuration check and the
- * registry, and its result is written out; the strategies repair what
+ * registry, and its result is written out; a call to an old tool the V2
+ * interface has not (retired.json: the old tools `mig adapt diff
+ * old.json new.json` reports merged or removed) is first translated by
+ * adapt.translate from the two interfaces; the strategies repair what
  * does not fit, transient failures are retried, and the loop tolerates
  * the tools that cannot be repaired (they are reported). A tool starts
  * once the tools of the list it requires have ended (`after`), so it

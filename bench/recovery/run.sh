@@ -6,6 +6,8 @@
 # generator's own vocabulary (vocab.h: synonyms, abbreviations, plurals,
 # British spellings, ...), old enum values, lists of one, nesting and
 # flattening, removed parameters, parameters by position or as text,
+# old tools merged into one V2 tool behind a discriminator (translated up
+# front by adapt.translate from the old and the V2 interface),
 # configurations with missing, mistyped and unknown keys, dependencies
 # later in the list, and some that cannot be repaired.
 # Transient failures and timeouts are injected on top (seeded). The

@@ -276,14 +276,22 @@ size_t adapt_types(const val_t *schema, const char *types[ADAPT_MAX_TYPES])
     return n;
 }
 
-bool adapt_one_item(const val_t *v, const char *const *types, size_t n)
+/* Whether V is a list of one item or more where the N TYPES (one or
+ * more) name no array: a single value given as a list. */
+static bool list_for_single(const val_t *v, const char *const *types,
+                            size_t n)
 {
-    if (!n || val_type(v) != VAL_LIST || val_len(v) != 1)
+    if (!n || val_type(v) != VAL_LIST || val_len(v) == 0)
         return false;
     for (size_t i = 0; i < n; i++)
         if (strcmp(types[i], "array") == 0)
             return false;
     return true;
+}
+
+bool adapt_one_item(const val_t *v, const char *const *types, size_t n)
+{
+    return list_for_single(v, types, n) && val_len(v) == 1;
 }
 
 bool adapt_type_fits(const val_t *v, const val_t *schema)
@@ -320,11 +328,8 @@ bool adapt_type_holds(const val_t *v, const val_t *schema)
     /* A list where no type is an array is how legacy tools give a single
      * value (a list of one); one of more items is that value, broken, or
      * another key's, the same. */
-    if (!n || val_type(v) != VAL_LIST || val_len(v) == 0)
+    if (!list_for_single(v, types, n))
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(types[i], "array") == 0)
-            return false;
     for (size_t i = 0; i < val_len(v); i++)
         if (!adapt_type_holds(val_list_get(v, i), schema))
             return false;

@@ -21,7 +21,8 @@
 #   SEED (default 7) seeds the injected faults; RATE_TRANSIENT (0.03) and
 #   RATE_TIMEOUT (0.01) are their shares of all calls. TOOLS_SEED (the
 #   generator's default) picks other tools and mismatches.
-# ROUNDS (default 3): rounds timed, the median reported.
+# ROUNDS (default 3): rounds timed, the median reported: wall and CPU
+# (user + sys, GNU time), each round's, and the load average.
 # WITHOUT_AFTER=1 takes the plan's `after tool.requires` out (to show the
 # race it prevents: the journals of two rounds then differ).
 # Exit status: 0 when the aims are met (90% of the repairable tools
@@ -75,26 +76,33 @@ journal() { (cd "$1" && "$mig" log last --json) \
               | python3 "$here/journal.py" > "$out/journal.$2" \
               || die "the journal of round $2 cannot be read"; }
 : > "$out/floor.times"; : > "$out/run.times"
+: > "$out/floor.cpu"; : > "$out/run.cpu"; cpu_file=$out/cpu.raw; : > "$cpu_file"
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 r=1
 while [ "$r" -le "$rounds" ]; do
   rm -rf "$out/floor/.mig" "$out/floor/out" "$out/run/.mig" "$out/run/out"
   t0=$(now)
-  (cd "$out/floor" && "$mig" run plan.mig > run.out) || die "the floor run failed: see $out/floor/run.out"
+  (cd "$out/floor" && timed "$mig" run plan.mig > run.out) || die "the floor run failed: see $out/floor/run.out"
   t1=$(now)
   elapsed "$t0" "$t1" >> "$out/floor.times"; echo >> "$out/floor.times"
+  cpu_of >> "$out/floor.cpu"; echo >> "$out/floor.cpu"
   t0=$(now)
   rc=0
-  (cd "$out/run" && "$mig" run --seed "$seed" \
+  (cd "$out/run" && timed "$mig" run --seed "$seed" \
       --inject-rate "$transient:Transient" --inject-rate "$timeout:Timeout" \
       plan.mig > run.out) || rc=$?
   t1=$(now)
   elapsed "$t0" "$t1" >> "$out/run.times"; echo >> "$out/run.times"
+  cpu_of >> "$out/run.cpu"; echo >> "$out/run.cpu"
   [ "$rc" -eq 0 ] || die "mig run exited with $rc: see $out/run/run.out"
   journal "$out/run" "$r"
   r=$((r + 1))
 done
 floor_s=$(median < "$out/floor.times")
 run_s=$(median < "$out/run.times")
+floor_cpu=$(median < "$out/floor.cpu")
+run_cpu=$(median < "$out/run.cpu")
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 (cd "$out/run" && "$mig" log last --json > log.jsonl) || die "mig log failed"
 
 echo "recovery benchmark: $n tools, seed $seed, injected $transient Transient and $timeout Timeout"
@@ -110,8 +118,12 @@ else
   rc=1
 fi
 echo
-echo "| run (median of $rounds rounds) | seconds | x floor |"
-echo "| --- | ---: | ---: |"
-echo "| floor: the same plan, tools already fit, nothing injected | $floor_s | 1.00 |"
-awk -v a="$run_s" -v b="$floor_s" 'BEGIN { printf "| recovery: repairs, injected faults, retries | %s | %.2f |\n", a, a / b }'
+echo "| run (median of $rounds rounds) | wall s | x floor | CPU s (user + sys) | x floor |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| floor: the same plan, tools already fit, nothing injected | $floor_s | 1.00 | $floor_cpu | 1.00 |"
+awk -v a="$run_s" -v b="$floor_s" -v c="$run_cpu" -v d="$floor_cpu" 'BEGIN { printf "| recovery: repairs, injected faults, retries | %s | %.2f | %s | %.2f |\n", a, a / b, c, (d > 0 ? c / d : 0) }'
+echo
+echo "rounds, wall s: floor $(tr '\n' ' ' < "$out/floor.times"); recovery $(tr '\n' ' ' < "$out/run.times")"
+echo "rounds, CPU s: floor $(tr '\n' ' ' < "$out/floor.cpu"); recovery $(tr '\n' ' ' < "$out/run.cpu")"
+echo "load average (1, 5, 15 min): $load0 before, $load1 after; $(nproc) cores"
 exit "$rc"

@@ -25,19 +25,21 @@ out=$(cd "$out" && pwd)
 cp "$here/plan.mig" "$out/run/" && cp "$here/plan.mig" "$out/floor/"
 python3 "$here/judge.py" "$here" "$out/run" - || die "judge.py could not write the items"
 mv "$out/run/floor.json" "$out/floor/items.json"
-now() { date +%s.%N; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+. "$here/../../lib.sh"
 journal() { (cd "$1" && "$mig" log last --json) | sed 's/"at":"[^"]*",//; s/"pid":[0-9]*,//'; }
 
 : > "$out/run.times"; : > "$out/floor.times"
+: > "$out/run.cpu"; : > "$out/floor.cpu"; cpu_file=$out/cpu.raw; : > "$cpu_file"
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 r=1
 while [ "$r" -le "$rounds" ]; do
   for w in floor run; do
     rm -rf "$out/$w/out" "$out/$w/.mig"; mkdir "$out/$w/out"
     t0=$(now)
-    (cd "$out/$w" && "$mig" run --seed 7 plan.mig > run.out 2>&1) || die "the $w run failed: see $out/$w/run.out"
+    (cd "$out/$w" && timed "$mig" run --seed 7 plan.mig > run.out 2>&1) || die "the $w run failed: see $out/$w/run.out"
     t1=$(now)
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }' >> "$out/$w.times"
+    elapsed "$t0" "$t1" >> "$out/$w.times"; echo >> "$out/$w.times"
+    cpu_of >> "$out/$w.cpu"; echo >> "$out/$w.cpu"
   done
   journal "$out/run" > "$out/journal.$r"
   r=$((r + 1))
@@ -53,9 +55,14 @@ else
   echo; echo "journals of rounds 1 and $rounds differ"; rc=1
 fi
 f=$(median < "$out/floor.times"); t=$(median < "$out/run.times")
+fc=$(median < "$out/floor.cpu"); tc=$(median < "$out/run.cpu")
 echo
-echo "| run ($rounds rounds, median) | seconds | x floor |"
-echo "| --- | ---: | ---: |"
-echo "| floor: the expected calls, the new interface to itself | $f | 1.00 |"
-awk -v a="$t" -v b="$f" 'BEGIN { printf "| translation of the old calls | %s | %.2f |\n", a, a / b }'
+echo "| run ($rounds rounds, median) | wall s | x floor | CPU s (user + sys) | x floor |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| floor: the expected calls, the new interface to itself | $f | 1.00 | $fc | 1.00 |"
+awk -v a="$t" -v b="$f" -v c="$tc" -v d="$fc" 'BEGIN { printf "| translation of the old calls | %s | %.2f | %s | %.2f |\n", a, a / b, c, (d > 0 ? c / d : 0) }'
+echo
+echo "rounds, wall s: floor $(tr '\n' ' ' < "$out/floor.times"); translation $(tr '\n' ' ' < "$out/run.times")"
+echo "rounds, CPU s: floor $(tr '\n' ' ' < "$out/floor.cpu"); translation $(tr '\n' ' ' < "$out/run.cpu")"
+echo "load average (1, 5, 15 min): $load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after; $(nproc) cores"
 exit "$rc"

@@ -17,7 +17,12 @@ typedef struct tool {
     const char *name;       /* NULL for a bare schema */
     const val_t *schema;
     const char *op;         /* an OpenAPI operation's "METHOD /path" */
+    const val_t *desc;      /* its description (a string), or NULL */
 } tool_t;
+
+/* How alike two tools' descriptions must be (adapt_text_overlap) to be
+ * evidence that one was renamed the other. */
+#define DIFF_DESC_AGREE 75
 
 typedef struct iface {
     tool_t t[DIFF_MAX_TOOLS];
@@ -49,6 +54,15 @@ static const val_t *tool_schema(const val_t *t)
     return NULL;
 }
 
+/* The description of the tool T (a string), or NULL. */
+static const val_t *tool_desc(const val_t *t)
+{
+    const val_t *d = kw(t, "description");
+    if (!d && kw(t, "function"))
+        d = kw(kw(t, "function"), "description");
+    return d && val_type(d) == VAL_STRING ? d : NULL;
+}
+
 static const char *tool_name(const val_t *t)
 {
     const val_t *n = kw(t, "name");
@@ -66,8 +80,10 @@ static mig_status_t read_iface(const val_t *v, const char *which, iface_t *i,
     i->n = 0;
     i->bare = false;
     i->t[0].op = NULL;
+    i->t[0].desc = NULL;
     if (!list && val_type(v) == VAL_MAP && tool_schema(v)) {
         i->t[0].name = tool_name(v);
+        i->t[0].desc = tool_desc(v);
         i->t[0].schema = tool_schema(v);
         i->n = 1;
     } else if (!list && val_type(v) == VAL_MAP
@@ -96,6 +112,7 @@ static mig_status_t read_iface(const val_t *v, const char *which, iface_t *i,
             i->t[i->n].name = tool_name(t);
             i->t[i->n].op = op && val_type(op) == VAL_STRING
                 ? val_get_str(op, NULL) : NULL;
+            i->t[i->n].desc = tool_desc(t);
             i->t[i->n++].schema = tool_schema(t);
         }
     } else {
@@ -445,10 +462,25 @@ static bool same_parameters(const tool_t *a, const tool_t *b)
     return true;
 }
 
-/* How sure the diff is that the old tool A is the new B by their names:
- * the names' evidence, the new name holding every word of the old one
- * (read_file ~ read_text_file, 80%), and 5 points more when they take
- * parameters of the same names. */
+/* Whether the tools A and B, taking parameters of the same names, say
+ * alike what they do: their descriptions share DIFF_DESC_AGREE percent
+ * of their words ("Choose one or multiple files to upload", "Upload one
+ * or multiple files"; not "Go back to the previous page", "Go forward to
+ * the next page"). */
+static bool descriptions_agree(const tool_t *a, const tool_t *b)
+{
+    size_t la, lb;
+    const char *da = a->desc ? val_get_str(a->desc, &la) : NULL;
+    const char *db = b->desc ? val_get_str(b->desc, &lb) : NULL;
+    return da && db && same_parameters(a, b)
+           && adapt_text_overlap(da, la, db, lb) >= DIFF_DESC_AGREE;
+}
+
+/* How sure the diff is that the old tool A is the new B: the names'
+ * evidence, the new name holding every word of the old one (read_file ~
+ * read_text_file, 80%), the descriptions agreeing for the same
+ * parameters (70%), and 5 points more when they take parameters of the
+ * same names. */
 static void tool_evidence(const tool_t *a, const tool_t *b,
                           adapt_evidence_t *e)
 {
@@ -458,6 +490,9 @@ static void tool_evidence(const tool_t *a, const tool_t *b,
     if (adapt_words_within(a->name, b->name))
         adapt_evidence_add(e, ADAPT_CONF_CONTAINS, "the new name holds "
                            "every word of the old");
+    if (descriptions_agree(a, b))
+        adapt_evidence_add(e, ADAPT_CONF_DESCRIPTION, "the descriptions "
+                           "agree");
     if (e->kinds && same_parameters(a, b))
         adapt_evidence_add(e, ADAPT_CONF_MORE, "the same parameters");
     adapt_evidence_done(e);

@@ -259,6 +259,13 @@ bool adapt_merged_name(const char *old, const char *tool, const char *value,
  * which has more (read_file ~ read_text_file, browser_wait ~
  * browser_wait_for); words as adapt_merged_name's. */
 bool adapt_words_within(const char *a, const char *b);
+/* How alike the texts A (LA bytes) and B (LB bytes) are: the words both
+ * hold, in percent of the words either holds (rounded down); words are
+ * runs of ASCII letters and digits of 3 or more, lower-cased, each
+ * replaced by its synonym row's head, a plural's 's' left out. -1 when
+ * either holds no word, or more than ADAPT_TEXT_WORDS distinct ones. */
+#define ADAPT_TEXT_WORDS 64
+int adapt_text_overlap(const char *a, size_t la, const char *b, size_t lb);
 /* What the parameter named NAME means to a call: "a bound on the
  * results" when its whole name is one (limit, per_page, ...), else what
  * a word of its name says by the table of meanings ("a pagination

@@ -272,6 +272,75 @@ bool adapt_words_within(const char *a, const char *b)
     return true;
 }
 
+/* ---- descriptions -------------------------------------------------------- */
+
+/* The distinct words of a text, for adapt_text_overlap. */
+typedef struct text_words {
+    char w[ADAPT_TEXT_WORDS][ADAPT_WORD_MAX];
+    size_t n;
+    bool full;
+} text_words_t;
+
+/* Puts the word W (N bytes, lower case) into T as put_word does: its
+ * synonym row's head, a plural's 's' left out; once. */
+static void put_text_word(text_words_t *t, const char *w, size_t n)
+{
+    const char *h = head_of(w, n);
+    if (h) {
+        w = h;
+        n = strlen(h);
+    }
+    if (n > 3 && w[n - 1] == 's')
+        n--;
+    for (size_t i = 0; i < t->n; i++)
+        if (strlen(t->w[i]) == n && memcmp(t->w[i], w, n) == 0)
+            return;
+    if (t->n == ADAPT_TEXT_WORDS) {
+        t->full = true;
+        return;
+    }
+    memcpy(t->w[t->n], w, n);
+    t->w[t->n++][n] = '\0';
+}
+
+/* The words of TEXT (LEN bytes) into T: runs of ASCII letters and
+ * digits, lower-cased, of 3 characters or more (shorter ones, "a", "to",
+ * "or", say little of what a tool does). */
+static void text_words(const char *text, size_t len, text_words_t *t)
+{
+    char w[ADAPT_WORD_MAX];
+    size_t n = 0;
+    t->n = 0;
+    t->full = false;
+    for (size_t i = 0; i <= len; i++) {
+        char ch = i < len ? text[i] : ' ';
+        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+                     || (ch >= '0' && ch <= '9');
+        if (alnum && n < sizeof w - 1) {
+            w[n++] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+            continue;
+        }
+        if (!alnum && n >= 3)
+            put_text_word(t, w, n);
+        if (!alnum)
+            n = 0;
+    }
+}
+
+int adapt_text_overlap(const char *a, size_t la, const char *b, size_t lb)
+{
+    text_words_t wa, wb;
+    text_words(a, la, &wa);
+    text_words(b, lb, &wb);
+    if (wa.full || wb.full || !wa.n || !wb.n)
+        return -1;
+    size_t both = 0;
+    for (size_t i = 0; i < wa.n; i++)
+        for (size_t j = 0; j < wb.n; j++)
+            both += strcmp(wa.w[i], wb.w[j]) == 0;
+    return (int)(100 * both / (wa.n + wb.n - both));
+}
+
 /* ---- parameters that carry meaning -------------------------------------- */
 
 /* A word of a parameter's name that says what it means to the call: a

@@ -419,6 +419,72 @@ static void tools(void **state)
             "tool added|||tracker|||true|", "{\"tools\": {}}");
 }
 
+/* Tools renamed by description similarity: a tool left of each side
+ * whose descriptions share 75% or more of their words and which take
+ * parameters of the same names (microsoft/playwright-mcp abd56f51:
+ * browser_choose_file became browser_file_upload, its paths unchanged). */
+#define TOOLD(name, desc, schema)                                            \
+    "{'name': '" name "', 'description': '" desc "', 'inputSchema': "        \
+    schema "}"
+#define PATHS S("'paths': {'type': 'array', 'items': {'type': 'string'}}")
+
+static void renamed_by_description(void **state)
+{
+    (void)state;
+    diff_is("[" TOOLD("browser_choose_file", "Choose one or multiple files "
+                      "to upload", PATHS) "]",
+            "[" TOOLD("browser_file_upload", "Upload one or multiple files",
+                      PATHS) "]",
+            "tool renamed|browser_file_upload|browser_choose_file|"
+            "browser_file_upload|the descriptions agree|75|true|",
+            "{\"tools\": {\"browser_choose_file\": {\"to\": "
+            "\"browser_file_upload\", \"map\": {}}}}");
+    /* Three words of four in common (75%): agreed; two of three (66%):
+     * not. */
+    diff_is("[" TOOLD("aa_one", "alpha beta gamma", PATHS) "]",
+            "[" TOOLD("zz_two", "alpha beta gamma delta", PATHS) "]",
+            "tool renamed|zz_two|aa_one|zz_two|the descriptions agree|75|"
+            "true|", "{\"tools\": {\"aa_one\": {\"to\": \"zz_two\", "
+            "\"map\": {}}}}");
+    diff_is("[" TOOLD("aa_one", "alpha beta", PATHS) "]",
+            "[" TOOLD("zz_two", "alpha beta gamma", PATHS) "]",
+            "tool removed||aa_one||||false|a call to it cannot be "
+            "translated\n"
+            "tool added|||zz_two|||true|", "{\"tools\": {}}");
+    /* Going back is not going forward: the same parameters, descriptions
+     * that share "the" and "page" (33%). */
+    diff_is("[" TOOLD("browser_navigate_back", "Go back to the previous "
+                      "page", PATHS) "]",
+            "[" TOOLD("browser_navigate_forward", "Go forward to the next "
+                      "page", PATHS) "]",
+            "tool removed||browser_navigate_back||||false|a call to it "
+            "cannot be translated\n"
+            "tool added|||browser_navigate_forward|||true|",
+            "{\"tools\": {}}");
+    /* The same description, other parameters; or no parameters: no. */
+    diff_is("[" TOOLD("aa_one", "Upload one or multiple files", PATHS) "]",
+            "[" TOOLD("zz_two", "Upload one or multiple files",
+                      S("'path': {'type': 'string'}")) "]",
+            "tool removed||aa_one||||false|a call to it cannot be "
+            "translated\n"
+            "tool added|||zz_two|||true|", "{\"tools\": {}}");
+    diff_is("[" TOOLD("aa_one", "Close the page", S("")) "]",
+            "[" TOOLD("zz_two", "Close the page", S("")) "]",
+            "tool removed||aa_one||||false|a call to it cannot be "
+            "translated\n"
+            "tool added|||zz_two|||true|", "{\"tools\": {}}");
+    /* Two new tools that agree with it equally well: neither. */
+    diff_is("[" TOOLD("aa_one", "Upload one or multiple files", PATHS) "]",
+            "[" TOOLD("zz_two", "Upload one or multiple files", PATHS) ", "
+            TOOLD("yy_three", "Upload one or multiple files", PATHS) "]",
+            "tool removed||aa_one||||false|a call to it cannot be "
+            "translated\n"
+            "tool added|||zz_two|||true|\n"
+            "tool added|||yy_three|||true|", "{\"tools\": {}}");
+}
+#undef TOOLD
+#undef PATHS
+
 static void not_interfaces(void **state)
 {
     (void)state;
@@ -565,7 +631,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(renamed), T(added_and_types), T(enums), T(enum_remaps),
         T(removed), T(nesting),
-        T(split_and_merged), T(tools), T(not_interfaces), T(translate),
+        T(split_and_merged), T(tools), T(renamed_by_description),
+        T(not_interfaces), T(translate),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

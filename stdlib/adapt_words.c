@@ -166,16 +166,25 @@ typedef struct word_set {
     bool full;
 } word_set_t;
 
+/* The word *W (N bytes, lower case) as words are compared: its synonym
+ * row's head (*W then points at it), a plural's 's' left out; its
+ * length. */
+static size_t compared_word(const char **w, size_t n)
+{
+    const char *h = head_of(*w, n);
+    if (h) {
+        *w = h;
+        n = strlen(h);
+    }
+    if (n > 3 && (*w)[n - 1] == 's')
+        n--;
+    return n;
+}
+
 static void put_word(void *arg, const char *w, size_t n)
 {
     word_set_t *ws = arg;
-    const char *h = head_of(w, n);
-    if (h) {
-        w = h;
-        n = strlen(h);
-    }
-    if (n > 3 && w[n - 1] == 's')
-        n--;
+    n = compared_word(&w, n);
     if (ws->n == 8 || n >= ADAPT_WORD_MAX) {
         ws->full = true;
         return;
@@ -281,17 +290,11 @@ typedef struct text_words {
     bool full;
 } text_words_t;
 
-/* Puts the word W (N bytes, lower case) into T as put_word does: its
- * synonym row's head, a plural's 's' left out; once. */
+/* Puts the word W (N bytes, lower case) into T as compared_word makes
+ * it, once. */
 static void put_text_word(text_words_t *t, const char *w, size_t n)
 {
-    const char *h = head_of(w, n);
-    if (h) {
-        w = h;
-        n = strlen(h);
-    }
-    if (n > 3 && w[n - 1] == 's')
-        n--;
+    n = compared_word(&w, n);
     for (size_t i = 0; i < t->n; i++)
         if (strlen(t->w[i]) == n && memcmp(t->w[i], w, n) == 0)
             return;

@@ -98,11 +98,6 @@ while [ "$r" -le "$rounds" ]; do
   journal "$out/run" "$r"
   r=$((r + 1))
 done
-floor_s=$(median < "$out/floor.times")
-run_s=$(median < "$out/run.times")
-floor_cpu=$(median < "$out/floor.cpu")
-run_cpu=$(median < "$out/run.cpu")
-load1=$(cut -d' ' -f1-3 /proc/loadavg)
 (cd "$out/run" && "$mig" log last --json > log.jsonl) || die "mig log failed"
 
 echo "recovery benchmark: $n tools, seed $seed, injected $transient Transient and $timeout Timeout"
@@ -118,12 +113,7 @@ else
   rc=1
 fi
 echo
-echo "| run (median of $rounds rounds) | wall s | x floor | CPU s (user + sys) | x floor |"
-echo "| --- | ---: | ---: | ---: | ---: |"
-echo "| floor: the same plan, tools already fit, nothing injected | $floor_s | 1.00 | $floor_cpu | 1.00 |"
-awk -v a="$run_s" -v b="$floor_s" -v c="$run_cpu" -v d="$floor_cpu" 'BEGIN { printf "| recovery: repairs, injected faults, retries | %s | %.2f | %s | %.2f |\n", a, a / b, c, (d > 0 ? c / d : 0) }'
-echo
-echo "rounds, wall s: floor $(tr '\n' ' ' < "$out/floor.times"); recovery $(tr '\n' ' ' < "$out/run.times")"
-echo "rounds, CPU s: floor $(tr '\n' ' ' < "$out/floor.cpu"); recovery $(tr '\n' ' ' < "$out/run.cpu")"
-echo "load average (1, 5, 15 min): $load0 before, $load1 after; $(nproc) cores"
+time_table "$out" "$rounds" "$load0" \
+  "floor: the same plan, tools already fit, nothing injected" \
+  "recovery: repairs, injected faults, retries" recovery
 exit "$rc"

@@ -54,15 +54,8 @@ if cmp -s "$out/journal.1" "$out/journal.$rounds"; then
 else
   echo; echo "journals of rounds 1 and $rounds differ"; rc=1
 fi
-f=$(median < "$out/floor.times"); t=$(median < "$out/run.times")
-fc=$(median < "$out/floor.cpu"); tc=$(median < "$out/run.cpu")
 echo
-echo "| run ($rounds rounds, median) | wall s | x floor | CPU s (user + sys) | x floor |"
-echo "| --- | ---: | ---: | ---: | ---: |"
-echo "| floor: the expected calls, the new interface to itself | $f | 1.00 | $fc | 1.00 |"
-awk -v a="$t" -v b="$f" -v c="$tc" -v d="$fc" 'BEGIN { printf "| translation of the old calls | %s | %.2f | %s | %.2f |\n", a, a / b, c, (d > 0 ? c / d : 0) }'
-echo
-echo "rounds, wall s: floor $(tr '\n' ' ' < "$out/floor.times"); translation $(tr '\n' ' ' < "$out/run.times")"
-echo "rounds, CPU s: floor $(tr '\n' ' ' < "$out/floor.cpu"); translation $(tr '\n' ' ' < "$out/run.cpu")"
-echo "load average (1, 5, 15 min): $load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after; $(nproc) cores"
+time_table "$out" "$rounds" "$load0" \
+  "floor: the expected calls, the new interface to itself" \
+  "translation of the old calls" translation
 exit "$rc"

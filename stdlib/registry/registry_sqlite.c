@@ -19,8 +19,8 @@
 
 /* The statements of a store, each prepared on first use and kept with
  * its connection: per kind (tools, servers, backends), a get, an insert,
- * a delete and a read by alias. */
-enum { Q_GET, Q_PUT, Q_DELETE, Q_ALIAS, Q_COUNT };
+ * a delete, a read by alias and a read of the state hash. */
+enum { Q_GET, Q_PUT, Q_DELETE, Q_ALIAS, Q_STATE, Q_COUNT };
 #define REG_KINDS 3
 
 struct reg_store {
@@ -32,6 +32,7 @@ struct reg_store {
     bool full;              /* synchronous FULL (--durability full) */
     bool batch;             /* a transaction left open (commit_batches) */
     bool reading;           /* that transaction has only read (BEGIN) */
+    bool vouch;             /* the state hash's triggers are all there */
 };
 
 /* ---- Connections kept open ------------------------------------------------
@@ -282,9 +283,69 @@ static void upgrade_aliases(strbuf_t *b)
     }
 }
 
+/* ---- The state hash ----------------------------------------------------------
+ * Version 3: beside its text, a record's state hash (`state_hash`: the
+ * BLAKE2b-256 of `json`, hex), written by mig's put in the same INSERT, so
+ * that a rollback compares it rather than reading and hashing each
+ * record's text again. The column is worth that only if no other write
+ * can leave it standing beside a text it is not the hash of: so a trigger
+ * on every INSERT and UPDATE of a record clears it (the record is then
+ * read and hashed as before) unless the write is mig's own, told by a
+ * function only mig's connections answer yes to (WRITER_SQL: SQLite's
+ * sqlite_compileoption_used, which mig's connections overload, writer_fn;
+ * any other program's answers no). A plain SQL UPDATE of the text, of the
+ * hash or of both, or an INSERT of a row, clears it; a file whose triggers
+ * are not all there is not vouched for (vouch_check). Rows of a file
+ * upgraded from version 2 have none until mig puts them again. */
+#define WRITER_OPTION "MIG_REGISTRY_WRITER"
+#define WRITER_SQL "sqlite_compileoption_used('" WRITER_OPTION "')"
+#define STATE_TRIGGERS 6    /* an insert and an update one per kind */
+
+static void upgrade_state(strbuf_t *b)
+{
+    for (size_t i = 0; registry_kind_at(i); i++) {
+        const char *t = registry_kind_table(registry_kind_at(i));
+        strbuf_printf(b, "ALTER TABLE %s ADD COLUMN state_hash TEXT;", t);
+        static const char *const ops[] = { "INSERT", "UPDATE" };
+        for (size_t k = 0; k < 2; k++)
+            strbuf_printf(b, "CREATE TRIGGER %s_state_%s AFTER %s ON %s "
+                          "WHEN NEW.state_hash IS NOT NULL AND NOT "
+                          WRITER_SQL " BEGIN UPDATE %s SET state_hash = NULL "
+                          "WHERE rowid = NEW.rowid; END;", t,
+                          k ? "update" : "insert", ops[k], t, t);
+    }
+}
+
+/* sqlite_compileoption_used on mig's connections: SQLite's own answer,
+ * and yes for WRITER_OPTION. */
+static void writer_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *opt = (const char *)sqlite3_value_text(argv[0]);
+    sqlite3_result_int(ctx, opt && (strcmp(opt, WRITER_OPTION) == 0
+                                    || sqlite3_compileoption_used(opt)));
+}
+
+/* Whether DB's state hashes can be vouched for: its schema has the
+ * column and every trigger that keeps it. */
+static bool vouch_check(sqlite3 *db)
+{
+    sqlite3_stmt *q = NULL;
+    bool ok = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master "
+                                 "WHERE type = 'trigger' AND name GLOB "
+                                 "'*_state_*' AND instr(sql, 'SET state_hash "
+                                 "= NULL') AND instr(sql, '" WRITER_OPTION
+                                 "')", -1, &q, NULL)
+              == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW
+              && sqlite3_column_int(q, 0) == STATE_TRIGGERS;
+    sqlite3_finalize(q);
+    return ok;
+}
+
 /* The upgrade steps: upgrades[i] takes a file from version i + 1 to
  * i + 2, appending its SQL to the buffer it is given. */
-static void (*const upgrades[])(strbuf_t *b) = { upgrade_aliases };
+static void (*const upgrades[])(strbuf_t *b) = { upgrade_aliases,
+                                                 upgrade_state };
 static_assert(sizeof upgrades / sizeof *upgrades
               == REGISTRY_SQLITE_VERSION - 1, "one upgrade step a version");
 
@@ -384,10 +445,12 @@ static mig_status_t upgrade_kept(action_ctx_t *c, const char *abs,
                                  reg_store_t **s)
 {
     mig_status_t st = set_up(c, (*s)->db, abs, &(*s)->version);
-    for (int k = 0; k < REG_KINDS; k++) {
-        sqlite3_finalize((*s)->q[k][Q_ALIAS]);
-        (*s)->q[k][Q_ALIAS] = NULL;
-    }
+    for (int k = 0; k < REG_KINDS; k++)
+        for (int w = Q_ALIAS; w <= Q_STATE; w++) {
+            sqlite3_finalize((*s)->q[k][w]);
+            (*s)->q[k][w] = NULL;
+        }
+    (*s)->vouch = st == MIG_OK && vouch_check((*s)->db);
     if (st == MIG_OK)
         sync_as_run(c, *s);
     else
@@ -432,6 +495,11 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         return st;
     }
     sqlite3_busy_timeout(db, 5000);
+    /* This connection's writes are mig's own: they keep their state hash
+     * (upgrade_state). */
+    sqlite3_create_function(db, "sqlite_compileoption_used", 1,
+                            SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            writer_fn, NULL, NULL);
     /* A rollback reads and removes records all over a large file: 64 MiB
      * of pages kept rather than SQLite's 2 MiB (docs/state.md). */
     sqlite3_exec(db, "PRAGMA cache_size = -65536; PRAGMA temp_store = "
@@ -452,6 +520,7 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
     s->version = version;
     s->kept = false;
     s->wal = wal;
+    s->vouch = version >= 3 && vouch_check(db);
     if (mode != REG_READ)
         sync_as_run(c, s);
     if (writable)
@@ -493,9 +562,13 @@ static sqlite3_stmt *statement(reg_store_t *s, const char *kind, int which)
         snprintf(sql, sizeof sql, "SELECT r.name, r.json FROM %s AS r, "
                  ALIASES_OF("r.json") " AS j WHERE " ALIAS_ROWS("j")
                  " AND j.value = ?1 ORDER BY r.name LIMIT 1", table);
-    else if (which == Q_PUT)
+    else if (which == Q_PUT)        /* written at version 3 only */
         snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO %s(name, json, "
-                 "digest, status) VALUES(?1, ?2, ?3, ?4)", table);
+                 "digest, status, state_hash) VALUES(?1, ?2, ?3, ?4, ?5)",
+                 table);
+    else if (which == Q_STATE)      /* read when vouched for only */
+        snprintf(sql, sizeof sql, "SELECT state_hash FROM %s WHERE name = ?1",
+                 table);
     else
         snprintf(sql, sizeof sql, "DELETE FROM %s WHERE name = ?1", table);
     if (sqlite3_prepare_v2(s->db, sql, -1, &s->q[k][which], NULL) != SQLITE_OK)
@@ -554,26 +627,143 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
         st = fail_db(c, s->db, "set");
     if (st == MIG_OK)
         begin_batch(c, s);
+    char hex[BLOB_HEX];
     if (st == MIG_OK) {
         sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
         if (rec) {
             const char *dg = stdlib_arg_str(rec, "digest");
             const char *status = stdlib_arg_str(rec, "status");
+            /* The text's hash: its state hash (upgrade_state). */
+            blobs_hash(b.data ? b.data : "", b.len, hex);
             sqlite3_bind_text(q, 2, b.data ? b.data : "", (int)b.len,
                               SQLITE_STATIC);
             sqlite3_bind_text(q, 3, dg ? dg : "", -1, SQLITE_STATIC);
             sqlite3_bind_text(q, 4, status ? status : "active", -1,
                               SQLITE_STATIC);
+            sqlite3_bind_text(q, 5, hex, -1, SQLITE_STATIC);
         }
         if (sqlite3_step(q) != SQLITE_DONE)
             st = fail_db(c, s->db, "set");
         else if (rec)
-            registry_note_canonical(b.data ? b.data : "", b.len);
+            registry_note_canonical(hex);
     }
     if (q)
         sqlite3_reset(q);     /* bindings point into B */
     strbuf_free(&b);
     return st;
+}
+
+/* The state hash kept with KIND NAME, when S vouches for it. */
+static mig_status_t sqlite_get_state(action_ctx_t *c, reg_store_t *s,
+                                     const char *kind, const char *name,
+                                     char hex[BLOB_HEX], int *found)
+{
+    *found = REG_STATE_NONE;
+    if (!s->vouch)
+        return MIG_OK;
+    sqlite3_stmt *q = statement(s, kind, Q_STATE);
+    if (!q)
+        return fail_db(c, s->db, "get");
+    read_batch(c, s);
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    mig_status_t st = MIG_OK;
+    if (rc == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(q, 0);
+        if (h && sqlite3_column_bytes(q, 0) == BLOB_HEX - 1) {
+            memcpy(hex, h, BLOB_HEX);
+            *found = REG_STATE_KEPT;
+        }
+    } else if (rc == SQLITE_DONE)
+        *found = REG_STATE_ABSENT;
+    else
+        st = fail_db(c, s->db, "get");
+    sqlite3_reset(q);
+    return st;
+}
+
+/* A name of get_states, as they are sorted, and where it was. */
+typedef struct sorted_name {
+    const char *name;
+    size_t len, at;
+} sorted_name_t;
+
+/* Bytewise, as SQLite's BINARY collation orders the names. */
+static int cmp_names(const void *a, const void *b)
+{
+    const sorted_name_t *x = a, *y = b;
+    int c = memcmp(x->name, y->name, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Rows of other records a state scan steps over at most, beyond one per
+ * name asked: past that, the names not yet met are left to be read one
+ * by one, so a few records of a large registry never cost a scan of it. */
+#define STATES_SKIP_MIN 1024
+
+/* The state hashes of the records NAMES of KIND: one scan of the names'
+ * index from the first of them, sorted, merged with the rows. */
+static mig_status_t sqlite_get_states(action_ctx_t *c, reg_store_t *s,
+                                      const char *kind,
+                                      const char *const *names,
+                                      const size_t *lens, size_t n,
+                                      char (*hex)[BLOB_HEX], int *found)
+{
+    for (size_t i = 0; i < n; i++)
+        found[i] = REG_STATE_NONE;
+    if (!s->vouch || !n)
+        return MIG_OK;
+    sorted_name_t *v = malloc(n * sizeof *v);
+    if (!v)
+        return MIG_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        v[i] = (sorted_name_t){ names[i], lens[i], i };
+    qsort(v, n, sizeof *v, cmp_names);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT name, state_hash FROM %s WHERE name >= "
+             "?1 ORDER BY name", registry_kind_table(kind));
+    sqlite3_stmt *q = NULL;
+    int rc = SQLITE_ERROR;
+    size_t i = 0, skip = n + STATES_SKIP_MIN;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK) {
+        read_batch(c, s);
+        sqlite3_bind_text(q, 1, v[0].name, (int)v[0].len, SQLITE_STATIC);
+        rc = sqlite3_step(q);
+    }
+    /* Each found only once the scan has ended well (a failed step leaves
+     * them all to be read one by one). */
+    int *got = calloc(n, sizeof *got);
+    while (got && i < n && rc == SQLITE_ROW) {
+        sorted_name_t row = { (const char *)sqlite3_column_text(q, 0),
+                              (size_t)sqlite3_column_bytes(q, 0), 0 };
+        int cmp = row.name ? cmp_names(&v[i], &row) : 1;
+        if (cmp < 0) {          /* no such record */
+            got[v[i++].at] = REG_STATE_ABSENT;
+            continue;
+        }
+        if (cmp == 0) {
+            const char *h = (const char *)sqlite3_column_text(q, 1);
+            if (h && sqlite3_column_bytes(q, 1) == BLOB_HEX - 1) {
+                memcpy(hex[v[i].at], h, BLOB_HEX);
+                got[v[i].at] = REG_STATE_KEPT;
+            }
+            i++;
+        } else if (!skip--)
+            break;              /* the rest read one by one */
+        rc = sqlite3_step(q);
+    }
+    /* Past the last row: the names left have no record. */
+    for (; got && rc == SQLITE_DONE && i < n; i++)
+        got[v[i].at] = REG_STATE_ABSENT;
+    for (size_t k = 0; got && (rc == SQLITE_ROW || rc == SQLITE_DONE)
+                       && k < n; k++)
+        found[k] = got[k];
+    sqlite3_finalize(q);
+    free(v);
+    if (!got)
+        return MIG_ENOMEM;
+    free(got);
+    return MIG_OK;
 }
 
 /* The first record of KIND, by name, whose aliases list ALIAS: one
@@ -692,6 +882,7 @@ static mig_status_t sqlite_list_page(action_ctx_t *c, reg_store_t *s,
 const reg_store_ops_t registry_sqlite_ops = {
     .name = "sqlite", .fits = sqlite_fits, .open = sqlite_open,
     .close = sqlite_close, .get = sqlite_get, .get_text = sqlite_get_text,
+    .get_state = sqlite_get_state, .get_states = sqlite_get_states,
     .get_alias = sqlite_get_alias, .set = sqlite_set,
     .list_text = sqlite_list_text,
     .list = sqlite_list, .list_page = sqlite_list_page,

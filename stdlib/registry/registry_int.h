@@ -58,6 +58,9 @@ typedef struct reg_store_ops {
      * when the store cannot vouch for its hashes or the read failed
      * (nothing reported: they are read one by one). MIG_OK or
      * MIG_ENOMEM. Optional (NULL): every name is read one by one. */
+    /* A store that scans for them (the SQLite one) steps over at most
+     * REGISTRY_STATES_SKIP_MIN rows of other records beyond one per
+     * name asked; the names past that are left out. */
     mig_status_t (*get_states)(action_ctx_t *c, reg_store_t *s,
                                const char *kind, const char *const *names,
                                const size_t *lens, size_t n,
@@ -92,6 +95,10 @@ typedef struct reg_store_ops {
 
 /* What a store's get_state found. */
 enum { REG_STATE_NONE, REG_STATE_ABSENT, REG_STATE_KEPT };
+
+/* get_states: rows of other records stepped over at most, beyond one
+ * per name asked. */
+#define REGISTRY_STATES_SKIP_MIN 1024
 
 /* The schema version of the SQLite store (docs/registry.md, "The
  * stores"): 2 has the alias index, 3 the state hash. */

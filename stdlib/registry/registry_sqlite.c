@@ -15,25 +15,7 @@
 
 #include <sqlite3.h>
 
-#include "registry_int.h"
-
-/* The statements of a store, each prepared on first use and kept with
- * its connection: per kind (tools, servers, backends), a get, an insert,
- * a delete, a read by alias and a read of the state hash. */
-enum { Q_GET, Q_PUT, Q_DELETE, Q_ALIAS, Q_STATE, Q_COUNT };
-#define REG_KINDS 3
-
-struct reg_store {
-    sqlite3 *db;
-    int version;            /* the file's schema version (older: read only) */
-    sqlite3_stmt *q[REG_KINDS][Q_COUNT];
-    bool kept;              /* in the cache below: close leaves it open */
-    bool wal;               /* set up for writing: WAL, synchronous NORMAL */
-    bool full;              /* synchronous FULL (--durability full) */
-    bool batch;             /* a transaction left open (commit_batches) */
-    bool reading;           /* that transaction has only read (BEGIN) */
-    bool vouch;             /* the state hash's triggers are all there */
-};
+#include "registry_sqlite_int.h"
 
 /* ---- Connections kept open ------------------------------------------------
  * A run puts thousands of records, one call each. Opening the database,
@@ -170,6 +152,8 @@ static void begin_batch(action_ctx_t *c, reg_store_t *s)
         return;
     s->batch = sqlite3_exec(s->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL)
                == SQLITE_OK;
+    if (s->batch)       /* the schema as this transaction sees it */
+        s->vouch = s->version >= 3 && registry_sqlite_vouch(s->db);
 }
 
 /* Before a read of S for C: opens a read batch (BEGIN), unless a batch
@@ -178,13 +162,15 @@ static void begin_batch(action_ctx_t *c, reg_store_t *s)
  * every record it checks or verifies) share one read transaction rather
  * than take and drop SQLite's locks for each. Otherwise each read is its
  * own transaction, as before. */
-static void read_batch(action_ctx_t *c, reg_store_t *s)
+void registry_sqlite_read_batch(action_ctx_t *c, reg_store_t *s)
 {
     if (!s->kept || s->batch || !sqlite3_get_autocommit(s->db)
         || !actx_defer_commit(c, commit_batches))
         return;
     s->batch = s->reading = sqlite3_exec(s->db, "BEGIN;", NULL, NULL, NULL)
                             == SQLITE_OK;
+    if (s->batch)       /* the schema as this transaction sees it */
+        s->vouch = s->version >= 3 && registry_sqlite_vouch(s->db);
 }
 
 /* Keeps S (open on ABS) for the next calls; when it cannot, S stays a
@@ -216,7 +202,8 @@ static bool sqlite_fits(const char *path)
     return n > 3 && strcmp(path + n - 3, ".db") == 0;
 }
 
-static mig_status_t fail_db(action_ctx_t *c, sqlite3 *db, const char *what)
+mig_status_t registry_sqlite_fail(action_ctx_t *c, sqlite3 *db,
+                                  const char *what)
 {
     return actx_fail(c, "InvalidConfig", "registry: %s: %s", what,
                      db ? sqlite3_errmsg(db) : "out of memory");
@@ -283,69 +270,10 @@ static void upgrade_aliases(strbuf_t *b)
     }
 }
 
-/* ---- The state hash ----------------------------------------------------------
- * Version 3: beside its text, a record's state hash (`state_hash`: the
- * BLAKE2b-256 of `json`, hex), written by mig's put in the same INSERT, so
- * that a rollback compares it rather than reading and hashing each
- * record's text again. The column is worth that only if no other write
- * can leave it standing beside a text it is not the hash of: so a trigger
- * on every INSERT and UPDATE of a record clears it (the record is then
- * read and hashed as before) unless the write is mig's own, told by a
- * function only mig's connections answer yes to (WRITER_SQL: SQLite's
- * sqlite_compileoption_used, which mig's connections overload, writer_fn;
- * any other program's answers no). A plain SQL UPDATE of the text, of the
- * hash or of both, or an INSERT of a row, clears it; a file whose triggers
- * are not all there is not vouched for (vouch_check). Rows of a file
- * upgraded from version 2 have none until mig puts them again. */
-#define WRITER_OPTION "MIG_REGISTRY_WRITER"
-#define WRITER_SQL "sqlite_compileoption_used('" WRITER_OPTION "')"
-#define STATE_TRIGGERS 6    /* an insert and an update one per kind */
-
-static void upgrade_state(strbuf_t *b)
-{
-    for (size_t i = 0; registry_kind_at(i); i++) {
-        const char *t = registry_kind_table(registry_kind_at(i));
-        strbuf_printf(b, "ALTER TABLE %s ADD COLUMN state_hash TEXT;", t);
-        static const char *const ops[] = { "INSERT", "UPDATE" };
-        for (size_t k = 0; k < 2; k++)
-            strbuf_printf(b, "CREATE TRIGGER %s_state_%s AFTER %s ON %s "
-                          "WHEN NEW.state_hash IS NOT NULL AND NOT "
-                          WRITER_SQL " BEGIN UPDATE %s SET state_hash = NULL "
-                          "WHERE rowid = NEW.rowid; END;", t,
-                          k ? "update" : "insert", ops[k], t, t);
-    }
-}
-
-/* sqlite_compileoption_used on mig's connections: SQLite's own answer,
- * and yes for WRITER_OPTION. */
-static void writer_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    const char *opt = (const char *)sqlite3_value_text(argv[0]);
-    sqlite3_result_int(ctx, opt && (strcmp(opt, WRITER_OPTION) == 0
-                                    || sqlite3_compileoption_used(opt)));
-}
-
-/* Whether DB's state hashes can be vouched for: its schema has the
- * column and every trigger that keeps it. */
-static bool vouch_check(sqlite3 *db)
-{
-    sqlite3_stmt *q = NULL;
-    bool ok = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master "
-                                 "WHERE type = 'trigger' AND name GLOB "
-                                 "'*_state_*' AND instr(sql, 'SET state_hash "
-                                 "= NULL') AND instr(sql, '" WRITER_OPTION
-                                 "')", -1, &q, NULL)
-              == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW
-              && sqlite3_column_int(q, 0) == STATE_TRIGGERS;
-    sqlite3_finalize(q);
-    return ok;
-}
-
 /* The upgrade steps: upgrades[i] takes a file from version i + 1 to
  * i + 2, appending its SQL to the buffer it is given. */
-static void (*const upgrades[])(strbuf_t *b) = { upgrade_aliases,
-                                                 upgrade_state };
+static void (*const upgrades[])(strbuf_t *b) = {
+    upgrade_aliases, registry_sqlite_upgrade_state };
 static_assert(sizeof upgrades / sizeof *upgrades
               == REGISTRY_SQLITE_VERSION - 1, "one upgrade step a version");
 
@@ -405,7 +333,7 @@ static mig_status_t set_up(action_ctx_t *c, sqlite3 *db, const char *abs,
         return st;
     }
     if (sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
-        return fail_db(c, db, abs);
+        return registry_sqlite_fail(c, db, abs);
     *version = REGISTRY_SQLITE_VERSION;
     return MIG_OK;
 }
@@ -450,7 +378,7 @@ static mig_status_t upgrade_kept(action_ctx_t *c, const char *abs,
             sqlite3_finalize((*s)->q[k][w]);
             (*s)->q[k][w] = NULL;
         }
-    (*s)->vouch = st == MIG_OK && vouch_check((*s)->db);
+    (*s)->vouch = st == MIG_OK && registry_sqlite_vouch((*s)->db);
     if (st == MIG_OK)
         sync_as_run(c, *s);
     else
@@ -490,16 +418,14 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         return MIG_OK;
     }
     if (rc != SQLITE_OK) {
-        mig_status_t st = fail_db(c, db, abs);
+        mig_status_t st = registry_sqlite_fail(c, db, abs);
         sqlite3_close(db);
         return st;
     }
     sqlite3_busy_timeout(db, 5000);
     /* This connection's writes are mig's own: they keep their state hash
      * (upgrade_state). */
-    sqlite3_create_function(db, "sqlite_compileoption_used", 1,
-                            SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            writer_fn, NULL, NULL);
+    registry_sqlite_writer(db);
     /* A rollback reads and removes records all over a large file: 64 MiB
      * of pages kept rather than SQLite's 2 MiB (docs/state.md). */
     sqlite3_exec(db, "PRAGMA cache_size = -65536; PRAGMA temp_store = "
@@ -520,7 +446,7 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
     s->version = version;
     s->kept = false;
     s->wal = wal;
-    s->vouch = version >= 3 && vouch_check(db);
+    s->vouch = version >= 3 && registry_sqlite_vouch(db);
     if (mode != REG_READ)
         sync_as_run(c, s);
     if (writable)
@@ -537,7 +463,8 @@ static void sqlite_close(reg_store_t *s)
 
 /* Statement WHICH of KIND's table, prepared once (reset before it is
  * given); NULL when it cannot be prepared (SQLite's reason in S->db). */
-static sqlite3_stmt *statement(reg_store_t *s, const char *kind, int which)
+sqlite3_stmt *registry_sqlite_statement(reg_store_t *s, const char *kind,
+                                        int which)
 {
     static const char *const tables[REG_KINDS] = { "tools", "servers",
                                                    "backends" };
@@ -582,10 +509,10 @@ static mig_status_t sqlite_get_text(action_ctx_t *c, reg_store_t *s,
 {
     *out = NULL;
     *len = 0;
-    sqlite3_stmt *q = statement(s, kind, Q_GET);
+    sqlite3_stmt *q = registry_sqlite_statement(s, kind, Q_GET);
     if (!q)
-        return fail_db(c, s->db, "get");
-    read_batch(c, s);
+        return registry_sqlite_fail(c, s->db, "get");
+    registry_sqlite_read_batch(c, s);
     sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     mig_status_t st = MIG_OK;
@@ -595,7 +522,7 @@ static mig_status_t sqlite_get_text(action_ctx_t *c, reg_store_t *s,
         *out = text ? strndup(text, *len) : strdup("");
         st = *out ? MIG_OK : MIG_ENOMEM;
     } else if (rc != SQLITE_DONE)
-        st = fail_db(c, s->db, "get");
+        st = registry_sqlite_fail(c, s->db, "get");
     sqlite3_reset(q);
     return st;
 }
@@ -621,10 +548,10 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
     strbuf_t b;
     strbuf_init(&b);
     mig_status_t st = rec ? registry_canonical(rec, &b) : MIG_OK;
-    sqlite3_stmt *q = st == MIG_OK ? statement(s, kind, rec ? Q_PUT : Q_DELETE)
+    sqlite3_stmt *q = st == MIG_OK ? registry_sqlite_statement(s, kind, rec ? Q_PUT : Q_DELETE)
                                    : NULL;
     if (st == MIG_OK && !q)
-        st = fail_db(c, s->db, "set");
+        st = registry_sqlite_fail(c, s->db, "set");
     if (st == MIG_OK)
         begin_batch(c, s);
     char hex[BLOB_HEX];
@@ -643,7 +570,7 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
             sqlite3_bind_text(q, 5, hex, -1, SQLITE_STATIC);
         }
         if (sqlite3_step(q) != SQLITE_DONE)
-            st = fail_db(c, s->db, "set");
+            st = registry_sqlite_fail(c, s->db, "set");
         else if (rec)
             registry_note_canonical(hex);
     }
@@ -651,119 +578,6 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
         sqlite3_reset(q);     /* bindings point into B */
     strbuf_free(&b);
     return st;
-}
-
-/* The state hash kept with KIND NAME, when S vouches for it. */
-static mig_status_t sqlite_get_state(action_ctx_t *c, reg_store_t *s,
-                                     const char *kind, const char *name,
-                                     char hex[BLOB_HEX], int *found)
-{
-    *found = REG_STATE_NONE;
-    if (!s->vouch)
-        return MIG_OK;
-    sqlite3_stmt *q = statement(s, kind, Q_STATE);
-    if (!q)
-        return fail_db(c, s->db, "get");
-    read_batch(c, s);
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    mig_status_t st = MIG_OK;
-    if (rc == SQLITE_ROW) {
-        const char *h = (const char *)sqlite3_column_text(q, 0);
-        if (h && sqlite3_column_bytes(q, 0) == BLOB_HEX - 1) {
-            memcpy(hex, h, BLOB_HEX);
-            *found = REG_STATE_KEPT;
-        }
-    } else if (rc == SQLITE_DONE)
-        *found = REG_STATE_ABSENT;
-    else
-        st = fail_db(c, s->db, "get");
-    sqlite3_reset(q);
-    return st;
-}
-
-/* A name of get_states, as they are sorted, and where it was. */
-typedef struct sorted_name {
-    const char *name;
-    size_t len, at;
-} sorted_name_t;
-
-/* Bytewise, as SQLite's BINARY collation orders the names. */
-static int cmp_names(const void *a, const void *b)
-{
-    const sorted_name_t *x = a, *y = b;
-    int c = memcmp(x->name, y->name, x->len < y->len ? x->len : y->len);
-    return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-/* Rows of other records a state scan steps over at most, beyond one per
- * name asked: past that, the names not yet met are left to be read one
- * by one, so a few records of a large registry never cost a scan of it. */
-#define STATES_SKIP_MIN 1024
-
-/* The state hashes of the records NAMES of KIND: one scan of the names'
- * index from the first of them, sorted, merged with the rows. */
-static mig_status_t sqlite_get_states(action_ctx_t *c, reg_store_t *s,
-                                      const char *kind,
-                                      const char *const *names,
-                                      const size_t *lens, size_t n,
-                                      char (*hex)[BLOB_HEX], int *found)
-{
-    for (size_t i = 0; i < n; i++)
-        found[i] = REG_STATE_NONE;
-    if (!s->vouch || !n)
-        return MIG_OK;
-    sorted_name_t *v = malloc(n * sizeof *v);
-    if (!v)
-        return MIG_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        v[i] = (sorted_name_t){ names[i], lens[i], i };
-    qsort(v, n, sizeof *v, cmp_names);
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT name, state_hash FROM %s WHERE name >= "
-             "?1 ORDER BY name", registry_kind_table(kind));
-    sqlite3_stmt *q = NULL;
-    int rc = SQLITE_ERROR;
-    size_t i = 0, skip = n + STATES_SKIP_MIN;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK) {
-        read_batch(c, s);
-        sqlite3_bind_text(q, 1, v[0].name, (int)v[0].len, SQLITE_STATIC);
-        rc = sqlite3_step(q);
-    }
-    /* Each found only once the scan has ended well (a failed step leaves
-     * them all to be read one by one). */
-    int *got = calloc(n, sizeof *got);
-    while (got && i < n && rc == SQLITE_ROW) {
-        sorted_name_t row = { (const char *)sqlite3_column_text(q, 0),
-                              (size_t)sqlite3_column_bytes(q, 0), 0 };
-        int cmp = row.name ? cmp_names(&v[i], &row) : 1;
-        if (cmp < 0) {          /* no such record */
-            got[v[i++].at] = REG_STATE_ABSENT;
-            continue;
-        }
-        if (cmp == 0) {
-            const char *h = (const char *)sqlite3_column_text(q, 1);
-            if (h && sqlite3_column_bytes(q, 1) == BLOB_HEX - 1) {
-                memcpy(hex[v[i].at], h, BLOB_HEX);
-                got[v[i].at] = REG_STATE_KEPT;
-            }
-            i++;
-        } else if (!skip--)
-            break;              /* the rest read one by one */
-        rc = sqlite3_step(q);
-    }
-    /* Past the last row: the names left have no record. */
-    for (; got && rc == SQLITE_DONE && i < n; i++)
-        got[v[i].at] = REG_STATE_ABSENT;
-    for (size_t k = 0; got && (rc == SQLITE_ROW || rc == SQLITE_DONE)
-                       && k < n; k++)
-        found[k] = got[k];
-    sqlite3_finalize(q);
-    free(v);
-    if (!got)
-        return MIG_ENOMEM;
-    free(got);
-    return MIG_OK;
 }
 
 /* The first record of KIND, by name, whose aliases list ALIAS: one
@@ -774,9 +588,9 @@ static mig_status_t sqlite_get_alias(action_ctx_t *c, reg_store_t *s,
                                      val_t **out)
 {
     *out = NULL;
-    sqlite3_stmt *q = statement(s, kind, Q_ALIAS);
+    sqlite3_stmt *q = registry_sqlite_statement(s, kind, Q_ALIAS);
     if (!q)
-        return fail_db(c, s->db, "get");
+        return registry_sqlite_fail(c, s->db, "get");
     sqlite3_bind_text(q, 1, alias, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     mig_status_t st = MIG_OK;
@@ -785,7 +599,7 @@ static mig_status_t sqlite_get_alias(action_ctx_t *c, reg_store_t *s,
                        (size_t)sqlite3_column_bytes(q, 1),
                        (const char *)sqlite3_column_text(q, 0), out);
     else if (rc != SQLITE_DONE)
-        st = fail_db(c, s->db, "get");
+        st = registry_sqlite_fail(c, s->db, "get");
     sqlite3_reset(q);
     return st;
 }
@@ -828,7 +642,7 @@ static mig_status_t rows_to_list(action_ctx_t *c, reg_store_t *s,
             st = val_list_push_take(l, v);
     }
     if (st == MIG_OK && rc != SQLITE_DONE)
-        st = fail_db(c, s->db, "list");
+        st = registry_sqlite_fail(c, s->db, "list");
     sqlite3_finalize(q);
     if (st != MIG_OK) {
         val_unref(l);
@@ -847,7 +661,7 @@ static mig_status_t list_rows(action_ctx_t *c, reg_store_t *s,
              registry_kind_table(kind));
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return fail_db(c, s->db, "list");
+        return registry_sqlite_fail(c, s->db, "list");
     return rows_to_list(c, s, q, parse, out);
 }
 
@@ -873,7 +687,7 @@ static mig_status_t sqlite_list_page(action_ctx_t *c, reg_store_t *s,
              "ORDER BY name LIMIT ?2", registry_kind_table(kind));
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return fail_db(c, s->db, "list");
+        return registry_sqlite_fail(c, s->db, "list");
     sqlite3_bind_text(q, 1, after ? after : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, (sqlite3_int64)limit);
     return rows_to_list(c, s, q, true, out);
@@ -882,7 +696,8 @@ static mig_status_t sqlite_list_page(action_ctx_t *c, reg_store_t *s,
 const reg_store_ops_t registry_sqlite_ops = {
     .name = "sqlite", .fits = sqlite_fits, .open = sqlite_open,
     .close = sqlite_close, .get = sqlite_get, .get_text = sqlite_get_text,
-    .get_state = sqlite_get_state, .get_states = sqlite_get_states,
+    .get_state = registry_sqlite_get_state,
+    .get_states = registry_sqlite_get_states,
     .get_alias = sqlite_get_alias, .set = sqlite_set,
     .list_text = sqlite_list_text,
     .list = sqlite_list, .list_page = sqlite_list_page,

@@ -503,18 +503,26 @@ sqlite3_stmt *registry_sqlite_statement(reg_store_t *s, const char *kind,
     return s->q[k][which];
 }
 
+int registry_sqlite_lookup(reg_store_t *s, const char *kind, int which,
+                           const char *key, sqlite3_stmt **q)
+{
+    if (!(*q = registry_sqlite_statement(s, kind, which)))
+        return SQLITE_ERROR;
+    sqlite3_bind_text(*q, 1, key, -1, SQLITE_STATIC);
+    return sqlite3_step(*q);
+}
+
 static mig_status_t sqlite_get_text(action_ctx_t *c, reg_store_t *s,
                                     const char *kind, const char *name,
                                     char **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
-    sqlite3_stmt *q = registry_sqlite_statement(s, kind, Q_GET);
+    registry_sqlite_read_batch(c, s);
+    sqlite3_stmt *q;
+    int rc = registry_sqlite_lookup(s, kind, Q_GET, name, &q);
     if (!q)
         return registry_sqlite_fail(c, s->db, "get");
-    registry_sqlite_read_batch(c, s);
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
     mig_status_t st = MIG_OK;
     if (rc == SQLITE_ROW) {
         const char *text = (const char *)sqlite3_column_text(q, 0);
@@ -588,11 +596,10 @@ static mig_status_t sqlite_get_alias(action_ctx_t *c, reg_store_t *s,
                                      val_t **out)
 {
     *out = NULL;
-    sqlite3_stmt *q = registry_sqlite_statement(s, kind, Q_ALIAS);
+    sqlite3_stmt *q;
+    int rc = registry_sqlite_lookup(s, kind, Q_ALIAS, alias, &q);
     if (!q)
         return registry_sqlite_fail(c, s->db, "get");
-    sqlite3_bind_text(q, 1, alias, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
     mig_status_t st = MIG_OK;
     if (rc == SQLITE_ROW)
         st = registry_parse_text(c, (const char *)sqlite3_column_text(q, 1),

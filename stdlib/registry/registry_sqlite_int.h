@@ -31,6 +31,12 @@ struct reg_store {
  * given); NULL when it cannot be prepared (SQLite's reason in S->db). */
 sqlite3_stmt *registry_sqlite_statement(reg_store_t *s, const char *kind,
                                         int which);
+/* Statement WHICH of KIND's table (registry_sqlite_statement) into *Q,
+ * its ?1 bound to KEY (held until the statement is reset), stepped once:
+ * what the step returned (SQLITE_ROW, SQLITE_DONE, an error), or *Q NULL
+ * when it cannot be prepared. */
+int registry_sqlite_lookup(reg_store_t *s, const char *kind, int which,
+                           const char *key, sqlite3_stmt **q);
 /* Before a read of S for C: opens a read batch (registry_sqlite.c,
  * "Batches"), so that the reads until the journal's next commit share
  * one read transaction. */

@@ -93,11 +93,10 @@ mig_status_t registry_sqlite_get_state(action_ctx_t *c, reg_store_t *s,
     registry_sqlite_read_batch(c, s);
     if (!vouched(s))
         return MIG_OK;
-    sqlite3_stmt *q = registry_sqlite_statement(s, kind, Q_STATE);
+    sqlite3_stmt *q;
+    int rc = registry_sqlite_lookup(s, kind, Q_STATE, name, &q);
     if (!q)
         return registry_sqlite_fail(c, s->db, "get");
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
     mig_status_t st = MIG_OK;
     if (rc == SQLITE_ROW) {
         const char *h = (const char *)sqlite3_column_text(q, 0);

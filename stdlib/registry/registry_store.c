@@ -262,7 +262,9 @@ static mig_status_t state_text(const val_t *rec, strbuf_t *out)
  * state is the hash of a canonical text: bytes with that hash are that
  * text, BLAKE2b-256 collisions aside). Any other bytes (a row another
  * program wrote) are parsed as before, so the state never depends on
- * the path taken. */
+ * the path taken. Cheaper still, a store that keeps each record's hash
+ * beside it and can vouch for it (get_state: the SQLite store of version
+ * 3) gives it without the bytes being read at all. */
 static struct {
     unsigned char (*slot)[32];  /* hashes as bytes; all zero: empty */
     size_t cap, n;              /* cap a power of two, n < cap / 2 */

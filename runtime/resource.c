@@ -32,6 +32,16 @@ static mig_status_t registry_state(action_ctx_t *ctx, const char *id,
     return resource_registry_state(ctx, id, expect, out);
 }
 
+mig_status_t (*resource_registry_states)(action_ctx_t *ctx,
+                                         const val_t *ids, val_t *out);
+
+static mig_status_t registry_states(action_ctx_t *ctx, const val_t *ids,
+                                    val_t *out)
+{
+    return resource_registry_states ? resource_registry_states(ctx, ids, out)
+                                    : MIG_OK;
+}
+
 mig_status_t (*resource_remote_state)(action_ctx_t *ctx, const char *id,
                                       strbuf_t *out);
 
@@ -49,6 +59,7 @@ static mig_status_t remote_state(action_ctx_t *ctx, const char *id,
  * every id the others do not: a path. */
 static const resource_kind_t resource_kinds[] = {
     { .name = "registry", .prefix = "registry:", .state = registry_state,
+      .states = registry_states,
       .doc = "A record of the V2 registry, named registry:DB#KIND/NAME (DB "
              "as the plan wrote it): \"absent\", or \"record:\" and the "
              "BLAKE2b-256 of the record's canonical JSON (of a remote "
@@ -101,16 +112,53 @@ bool resource_same(const char *id, const char *recorded, const char *now)
     return k->same ? k->same(recorded, now) : strcmp(recorded, now) == 0;
 }
 
+mig_status_t resource_states_together(action_ctx_t *ctx, const val_t *ids,
+                                      val_t **out)
+{
+    val_t *m = val_map_new(16);
+    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
+    for (size_t k = 0; st == MIG_OK && k < N_KINDS; k++) {
+        if (!resource_kinds[k].states)
+            continue;
+        /* The ids of kind K whose state the context does not know. */
+        val_t *l = val_list_new(16);
+        for (size_t i = 0; l && i < val_len(ids); i++) {
+            const char *id = val_get_str(val_map_key(ids, i), NULL);
+            if (resource_kind_of(id) == &resource_kinds[k]
+                && !actx_known_state(ctx, id)
+                && val_list_push(l, val_map_key(ids, i)) != MIG_OK) {
+                val_unref(l);
+                l = NULL;
+            }
+        }
+        st = !l ? MIG_ENOMEM : val_len(l) ? resource_kinds[k].states(ctx, l, m)
+                                          : MIG_OK;
+        val_unref(l);
+    }
+    if (st != MIG_OK) {
+        val_unref(m);
+        return st;
+    }
+    *out = m;
+    return MIG_OK;
+}
+
 mig_status_t resource_states(action_ctx_t *ctx, const val_t *ids,
                              val_t **out)
 {
-    val_t *m = val_map_new(val_len(ids));
+    val_t *m = val_map_new(val_len(ids)), *got = NULL;
     strbuf_t b;
     strbuf_init(&b);
-    mig_status_t st = m ? MIG_OK : MIG_ENOMEM;
+    mig_status_t st = m ? resource_states_together(ctx, ids, &got)
+                        : MIG_ENOMEM;
     for (size_t i = 0; st == MIG_OK && i < val_len(ids); i++) {
         size_t len;
         const char *id = val_get_str(val_map_key(ids, i), &len);
+        val_t *known = val_map_get(got, id, len);
+        if (known) {
+            st = val_map_set(m, id, len, known);
+            continue;
+        }
         b.len = 0;
         st = resource_state(ctx, id, &b);
         if (st == MIG_OK)
@@ -119,6 +167,7 @@ mig_status_t resource_states(action_ctx_t *ctx, const val_t *ids,
                                                           b.len));
     }
     strbuf_free(&b);
+    val_unref(got);
     if (st != MIG_OK) {
         val_unref(m);
         return st;

@@ -143,6 +143,11 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
     val_t *changed = val_list_new(4);
     action_ctx_t *ctx = reader_new(e);
     mig_status_t st = l.by && changed && ctx ? later_runs(e, &l) : MIG_ENOMEM;
+    /* The states read together where their kind can; the rest one by
+     * one below. */
+    val_t *together = NULL;
+    if (st == MIG_OK)
+        st = resource_states_together(ctx, last, &together);
     strbuf_t now;
     strbuf_init(&now);
     for (size_t i = 0; st == MIG_OK && i < val_len(last); i++) {
@@ -151,9 +156,14 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
         const val_t *states = val_map_value(last, i);
         const val_t *after = val_list_get(states, 0);
         val_t *by = val_map_get(l.by, id, len);
+        val_t *known = val_map_get(together, id, len);
         now.len = 0;
-        if (resource_state_expect(ctx, id, states, &now) != MIG_OK
-            || now.oom) {
+        mig_status_t got = MIG_OK;
+        if (known)
+            strbuf_puts(&now, val_get_str(known, NULL));
+        else
+            got = resource_state_expect(ctx, id, states, &now);
+        if (got != MIG_OK || now.oom) {
             if (now.oom) {
                 st = MIG_ENOMEM;
                 break;
@@ -190,6 +200,7 @@ mig_status_t rollback_check_changed(const rollback_env_t *e,
             st = MIG_ENOMEM;
     }
     strbuf_free(&now);
+    val_unref(together);
     /* Forced over: the run that made the change is told, in its own
      * log, that its change is gone. */
     for (size_t i = 0; st == MIG_OK && e->force && !e->dry_run

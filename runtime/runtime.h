@@ -406,6 +406,12 @@ typedef struct resource_kind {
      * holds what changes without a change of the record (a remote
      * record's fetch time) compares only what matters. */
     bool (*same)(const char *recorded, const char *now);
+    /* Optional: the states of many ids of this kind read together (one
+     * query a store, not one an id): IDS a list of id strings, each
+     * state it can read put into the map OUT (id -> state); an id left
+     * out is read by state, one by one (so a failure is reported there,
+     * for its id). MIG_OK or MIG_ENOMEM. */
+    mig_status_t (*states)(action_ctx_t *ctx, const val_t *ids, val_t *out);
     const char *doc;
 } resource_kind_t;
 
@@ -417,6 +423,11 @@ extern mig_status_t (*resource_registry_state)(action_ctx_t *ctx,
                                                const char *id,
                                                const val_t *expect,
                                                strbuf_t *out);
+/* The states of many registry records read together (resource_kind_t,
+ * states); set like resource_registry_state, NULL: one by one. */
+extern mig_status_t (*resource_registry_states)(action_ctx_t *ctx,
+                                                const val_t *ids,
+                                                val_t *out);
 
 /* The state of a remote record (ids "remote:URL"): a GET of URL,
  * "absent" on 404 or 410, else "record:" and the BLAKE2b-256 of the
@@ -457,9 +468,17 @@ bool resource_same(const char *id, const char *recorded, const char *now);
  * resource_state. */
 mig_status_t resource_declare(action_ctx_t *ctx, const char *id);
 /* The states now of every id among the keys of the map IDS, as a new map
- * id -> state (*OUT). Fails like resource_state. */
+ * id -> state (*OUT), in the order of IDS; the ids of a kind that reads
+ * many together (resource_kind_t, states) are read so. Fails like
+ * resource_state. */
 mig_status_t resource_states(action_ctx_t *ctx, const val_t *ids,
                              val_t **out);
+/* The states of those ids among the keys of the map IDS that their kinds
+ * read together (resource_kind_t, states), as a new map id -> state
+ * (*OUT; the others left out, to be read with resource_state_expect).
+ * MIG_OK or MIG_ENOMEM. */
+mig_status_t resource_states_together(action_ctx_t *ctx, const val_t *ids,
+                                      val_t **out);
 /* The digest of STATES (a map id -> state): the BLAKE2b-256, as hex, of
  * each entry in byte order of the ids, "ID\0STATE\n". What a checkpoint
  * stores and what rollback compares with it. */

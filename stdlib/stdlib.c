@@ -24,6 +24,7 @@ mig_status_t stdlib_register(action_registry_t *r)
         { stdlib_http_actions, &stdlib_http_count },
     };
     resource_registry_state = registry_record_state;
+    resource_registry_states = registry_records_states;
     resource_registry_records = registry_records_now;
     resource_remote_state = http_remote_state;
     for (size_t i = 0; i < sizeof modules / sizeof *modules; i++) {

@@ -43,6 +43,10 @@ mig_status_t adapt_resolve_dependency(action_ctx_t *c, const val_t *err,
  * resource_state_expect says. */
 mig_status_t registry_record_state(action_ctx_t *c, const char *id,
                                    const val_t *expect, strbuf_t *out);
+/* The states of the registry records among IDS read together, into OUT
+ * (resource_registry_states; registry/registry_store.c). */
+mig_status_t registry_records_states(action_ctx_t *c, const val_t *ids,
+                                     val_t *out);
 /* The records of registry DB now (resource_registry_records;
  * registry/registry_drift.c). */
 mig_status_t registry_records_now(action_ctx_t *c, const char *db,

@@ -42,6 +42,29 @@ typedef struct reg_store_ops {
     mig_status_t (*get_text)(action_ctx_t *c, reg_store_t *s,
                              const char *kind, const char *name, char **out,
                              size_t *len);
+    /* The state hash of KIND NAME kept beside its text (the BLAKE2b-256
+     * of the text, hex, into HEX): REG_STATE_KEPT when the store keeps
+     * one it can vouch for (written with the text by mig's own put, and
+     * no other write since: docs/registry.md, "The state hash"),
+     * REG_STATE_NONE when the record has none (read its text instead),
+     * REG_STATE_ABSENT when there is no such record. Optional (NULL):
+     * registry_record_state then reads the text. */
+    mig_status_t (*get_state)(action_ctx_t *c, reg_store_t *s,
+                              const char *kind, const char *name,
+                              char hex[BLOB_HEX], int *found);
+    /* get_state of N records at once, NAMES[i] (LENS[i] bytes) of KIND:
+     * FOUND[i] as get_state's *FOUND, HEX[i] the hash when kept;
+     * REG_STATE_NONE for a name it could not tell, and for every name
+     * when the store cannot vouch for its hashes or the read failed
+     * (nothing reported: they are read one by one). MIG_OK or
+     * MIG_ENOMEM. Optional (NULL): every name is read one by one. */
+    /* A store that scans for them (the SQLite one) steps over at most
+     * REGISTRY_STATES_SKIP_MIN rows of other records beyond one per
+     * name asked; the names past that are left out. */
+    mig_status_t (*get_states)(action_ctx_t *c, reg_store_t *s,
+                               const char *kind, const char *const *names,
+                               const size_t *lens, size_t n,
+                               char (*hex)[BLOB_HEX], int *found);
     /* The first descriptor of KIND, by name, whose aliases list ALIAS,
      * a new value, or *OUT NULL. Optional (NULL): registry_find_alias
      * then reads every record of KIND (the folder store: a documented
@@ -70,9 +93,16 @@ typedef struct reg_store_ops {
                               size_t limit, val_t **out);
 } reg_store_ops_t;
 
+/* What a store's get_state found. */
+enum { REG_STATE_NONE, REG_STATE_ABSENT, REG_STATE_KEPT };
+
+/* get_states: rows of other records stepped over at most, beyond one
+ * per name asked. */
+#define REGISTRY_STATES_SKIP_MIN 1024
+
 /* The schema version of the SQLite store (docs/registry.md, "The
- * stores"): 2 has the alias index. */
-#define REGISTRY_SQLITE_VERSION 2
+ * stores"): 2 has the alias index, 3 the state hash. */
+#define REGISTRY_SQLITE_VERSION 3
 
 extern const reg_store_ops_t registry_sqlite_ops;
 extern const reg_store_ops_t registry_dir_ops;
@@ -104,13 +134,14 @@ mig_status_t registry_state_text(const val_t *rec,
                                                       strbuf_t *out),
                                  strbuf_t *out);
 
-/* Notes that TEXT (LEN bytes), just stored, is a record's canonical
- * JSON, so that the state of the record (registry_record_state) and its
- * drift text (registry_records_now) can be taken from those bytes without
- * parsing them: the BLAKE2b-256 of every text noted is kept for the rest
- * of the process (32 bytes each, in a table twice that size; when memory
- * runs out the text is not noted, and is parsed as any other). */
-void registry_note_canonical(const char *text, size_t len);
+/* Notes that the text whose BLAKE2b-256 is HEX (blobs_hash), just
+ * stored, is a record's canonical JSON, so that the state of the record
+ * (registry_record_state) and its drift text (registry_records_now) can
+ * be taken from those bytes without parsing them: every hash noted is
+ * kept for the rest of the process (32 bytes each, in a table twice that
+ * size; when memory runs out the text is not noted, and is parsed as any
+ * other). */
+void registry_note_canonical(const char *hex);
 /* Whether HEX (blobs_hash of a stored text) is the hash of a text noted
  * by registry_note_canonical. */
 bool registry_known_canonical(const char *hex);

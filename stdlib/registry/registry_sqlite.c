@@ -15,24 +15,7 @@
 
 #include <sqlite3.h>
 
-#include "registry_int.h"
-
-/* The statements of a store, each prepared on first use and kept with
- * its connection: per kind (tools, servers, backends), a get, an insert,
- * a delete and a read by alias. */
-enum { Q_GET, Q_PUT, Q_DELETE, Q_ALIAS, Q_COUNT };
-#define REG_KINDS 3
-
-struct reg_store {
-    sqlite3 *db;
-    int version;            /* the file's schema version (older: read only) */
-    sqlite3_stmt *q[REG_KINDS][Q_COUNT];
-    bool kept;              /* in the cache below: close leaves it open */
-    bool wal;               /* set up for writing: WAL, synchronous NORMAL */
-    bool full;              /* synchronous FULL (--durability full) */
-    bool batch;             /* a transaction left open (commit_batches) */
-    bool reading;           /* that transaction has only read (BEGIN) */
-};
+#include "registry_sqlite_int.h"
 
 /* ---- Connections kept open ------------------------------------------------
  * A run puts thousands of records, one call each. Opening the database,
@@ -169,6 +152,8 @@ static void begin_batch(action_ctx_t *c, reg_store_t *s)
         return;
     s->batch = sqlite3_exec(s->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL)
                == SQLITE_OK;
+    if (s->batch)       /* the schema as this transaction sees it */
+        s->vouch = s->version >= 3 && registry_sqlite_vouch(s->db);
 }
 
 /* Before a read of S for C: opens a read batch (BEGIN), unless a batch
@@ -177,13 +162,15 @@ static void begin_batch(action_ctx_t *c, reg_store_t *s)
  * every record it checks or verifies) share one read transaction rather
  * than take and drop SQLite's locks for each. Otherwise each read is its
  * own transaction, as before. */
-static void read_batch(action_ctx_t *c, reg_store_t *s)
+void registry_sqlite_read_batch(action_ctx_t *c, reg_store_t *s)
 {
     if (!s->kept || s->batch || !sqlite3_get_autocommit(s->db)
         || !actx_defer_commit(c, commit_batches))
         return;
     s->batch = s->reading = sqlite3_exec(s->db, "BEGIN;", NULL, NULL, NULL)
                             == SQLITE_OK;
+    if (s->batch)       /* the schema as this transaction sees it */
+        s->vouch = s->version >= 3 && registry_sqlite_vouch(s->db);
 }
 
 /* Keeps S (open on ABS) for the next calls; when it cannot, S stays a
@@ -215,7 +202,8 @@ static bool sqlite_fits(const char *path)
     return n > 3 && strcmp(path + n - 3, ".db") == 0;
 }
 
-static mig_status_t fail_db(action_ctx_t *c, sqlite3 *db, const char *what)
+mig_status_t registry_sqlite_fail(action_ctx_t *c, sqlite3 *db,
+                                  const char *what)
 {
     return actx_fail(c, "InvalidConfig", "registry: %s: %s", what,
                      db ? sqlite3_errmsg(db) : "out of memory");
@@ -284,7 +272,8 @@ static void upgrade_aliases(strbuf_t *b)
 
 /* The upgrade steps: upgrades[i] takes a file from version i + 1 to
  * i + 2, appending its SQL to the buffer it is given. */
-static void (*const upgrades[])(strbuf_t *b) = { upgrade_aliases };
+static void (*const upgrades[])(strbuf_t *b) = {
+    upgrade_aliases, registry_sqlite_upgrade_state };
 static_assert(sizeof upgrades / sizeof *upgrades
               == REGISTRY_SQLITE_VERSION - 1, "one upgrade step a version");
 
@@ -344,7 +333,7 @@ static mig_status_t set_up(action_ctx_t *c, sqlite3 *db, const char *abs,
         return st;
     }
     if (sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
-        return fail_db(c, db, abs);
+        return registry_sqlite_fail(c, db, abs);
     *version = REGISTRY_SQLITE_VERSION;
     return MIG_OK;
 }
@@ -384,10 +373,12 @@ static mig_status_t upgrade_kept(action_ctx_t *c, const char *abs,
                                  reg_store_t **s)
 {
     mig_status_t st = set_up(c, (*s)->db, abs, &(*s)->version);
-    for (int k = 0; k < REG_KINDS; k++) {
-        sqlite3_finalize((*s)->q[k][Q_ALIAS]);
-        (*s)->q[k][Q_ALIAS] = NULL;
-    }
+    for (int k = 0; k < REG_KINDS; k++)
+        for (int w = Q_ALIAS; w <= Q_STATE; w++) {
+            sqlite3_finalize((*s)->q[k][w]);
+            (*s)->q[k][w] = NULL;
+        }
+    (*s)->vouch = st == MIG_OK && registry_sqlite_vouch((*s)->db);
     if (st == MIG_OK)
         sync_as_run(c, *s);
     else
@@ -427,11 +418,14 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
         return MIG_OK;
     }
     if (rc != SQLITE_OK) {
-        mig_status_t st = fail_db(c, db, abs);
+        mig_status_t st = registry_sqlite_fail(c, db, abs);
         sqlite3_close(db);
         return st;
     }
     sqlite3_busy_timeout(db, 5000);
+    /* This connection's writes are mig's own: they keep their state hash
+     * (upgrade_state). */
+    registry_sqlite_writer(db);
     /* A rollback reads and removes records all over a large file: 64 MiB
      * of pages kept rather than SQLite's 2 MiB (docs/state.md). */
     sqlite3_exec(db, "PRAGMA cache_size = -65536; PRAGMA temp_store = "
@@ -452,6 +446,7 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
     s->version = version;
     s->kept = false;
     s->wal = wal;
+    s->vouch = version >= 3 && registry_sqlite_vouch(db);
     if (mode != REG_READ)
         sync_as_run(c, s);
     if (writable)
@@ -468,7 +463,8 @@ static void sqlite_close(reg_store_t *s)
 
 /* Statement WHICH of KIND's table, prepared once (reset before it is
  * given); NULL when it cannot be prepared (SQLite's reason in S->db). */
-static sqlite3_stmt *statement(reg_store_t *s, const char *kind, int which)
+sqlite3_stmt *registry_sqlite_statement(reg_store_t *s, const char *kind,
+                                        int which)
 {
     static const char *const tables[REG_KINDS] = { "tools", "servers",
                                                    "backends" };
@@ -493,14 +489,27 @@ static sqlite3_stmt *statement(reg_store_t *s, const char *kind, int which)
         snprintf(sql, sizeof sql, "SELECT r.name, r.json FROM %s AS r, "
                  ALIASES_OF("r.json") " AS j WHERE " ALIAS_ROWS("j")
                  " AND j.value = ?1 ORDER BY r.name LIMIT 1", table);
-    else if (which == Q_PUT)
+    else if (which == Q_PUT)        /* written at version 3 only */
         snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO %s(name, json, "
-                 "digest, status) VALUES(?1, ?2, ?3, ?4)", table);
+                 "digest, status, state_hash) VALUES(?1, ?2, ?3, ?4, ?5)",
+                 table);
+    else if (which == Q_STATE)      /* read when vouched for only */
+        snprintf(sql, sizeof sql, "SELECT state_hash FROM %s WHERE name = ?1",
+                 table);
     else
         snprintf(sql, sizeof sql, "DELETE FROM %s WHERE name = ?1", table);
     if (sqlite3_prepare_v2(s->db, sql, -1, &s->q[k][which], NULL) != SQLITE_OK)
         return NULL;
     return s->q[k][which];
+}
+
+int registry_sqlite_lookup(reg_store_t *s, const char *kind, int which,
+                           const char *key, sqlite3_stmt **q)
+{
+    if (!(*q = registry_sqlite_statement(s, kind, which)))
+        return SQLITE_ERROR;
+    sqlite3_bind_text(*q, 1, key, -1, SQLITE_STATIC);
+    return sqlite3_step(*q);
 }
 
 static mig_status_t sqlite_get_text(action_ctx_t *c, reg_store_t *s,
@@ -509,12 +518,11 @@ static mig_status_t sqlite_get_text(action_ctx_t *c, reg_store_t *s,
 {
     *out = NULL;
     *len = 0;
-    sqlite3_stmt *q = statement(s, kind, Q_GET);
+    registry_sqlite_read_batch(c, s);
+    sqlite3_stmt *q;
+    int rc = registry_sqlite_lookup(s, kind, Q_GET, name, &q);
     if (!q)
-        return fail_db(c, s->db, "get");
-    read_batch(c, s);
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
+        return registry_sqlite_fail(c, s->db, "get");
     mig_status_t st = MIG_OK;
     if (rc == SQLITE_ROW) {
         const char *text = (const char *)sqlite3_column_text(q, 0);
@@ -522,7 +530,7 @@ static mig_status_t sqlite_get_text(action_ctx_t *c, reg_store_t *s,
         *out = text ? strndup(text, *len) : strdup("");
         st = *out ? MIG_OK : MIG_ENOMEM;
     } else if (rc != SQLITE_DONE)
-        st = fail_db(c, s->db, "get");
+        st = registry_sqlite_fail(c, s->db, "get");
     sqlite3_reset(q);
     return st;
 }
@@ -548,27 +556,31 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
     strbuf_t b;
     strbuf_init(&b);
     mig_status_t st = rec ? registry_canonical(rec, &b) : MIG_OK;
-    sqlite3_stmt *q = st == MIG_OK ? statement(s, kind, rec ? Q_PUT : Q_DELETE)
+    sqlite3_stmt *q = st == MIG_OK ? registry_sqlite_statement(s, kind, rec ? Q_PUT : Q_DELETE)
                                    : NULL;
     if (st == MIG_OK && !q)
-        st = fail_db(c, s->db, "set");
+        st = registry_sqlite_fail(c, s->db, "set");
     if (st == MIG_OK)
         begin_batch(c, s);
+    char hex[BLOB_HEX];
     if (st == MIG_OK) {
         sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
         if (rec) {
             const char *dg = stdlib_arg_str(rec, "digest");
             const char *status = stdlib_arg_str(rec, "status");
+            /* The text's hash: its state hash (upgrade_state). */
+            blobs_hash(b.data ? b.data : "", b.len, hex);
             sqlite3_bind_text(q, 2, b.data ? b.data : "", (int)b.len,
                               SQLITE_STATIC);
             sqlite3_bind_text(q, 3, dg ? dg : "", -1, SQLITE_STATIC);
             sqlite3_bind_text(q, 4, status ? status : "active", -1,
                               SQLITE_STATIC);
+            sqlite3_bind_text(q, 5, hex, -1, SQLITE_STATIC);
         }
         if (sqlite3_step(q) != SQLITE_DONE)
-            st = fail_db(c, s->db, "set");
+            st = registry_sqlite_fail(c, s->db, "set");
         else if (rec)
-            registry_note_canonical(b.data ? b.data : "", b.len);
+            registry_note_canonical(hex);
     }
     if (q)
         sqlite3_reset(q);     /* bindings point into B */
@@ -584,18 +596,17 @@ static mig_status_t sqlite_get_alias(action_ctx_t *c, reg_store_t *s,
                                      val_t **out)
 {
     *out = NULL;
-    sqlite3_stmt *q = statement(s, kind, Q_ALIAS);
+    sqlite3_stmt *q;
+    int rc = registry_sqlite_lookup(s, kind, Q_ALIAS, alias, &q);
     if (!q)
-        return fail_db(c, s->db, "get");
-    sqlite3_bind_text(q, 1, alias, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
+        return registry_sqlite_fail(c, s->db, "get");
     mig_status_t st = MIG_OK;
     if (rc == SQLITE_ROW)
         st = registry_parse_text(c, (const char *)sqlite3_column_text(q, 1),
                        (size_t)sqlite3_column_bytes(q, 1),
                        (const char *)sqlite3_column_text(q, 0), out);
     else if (rc != SQLITE_DONE)
-        st = fail_db(c, s->db, "get");
+        st = registry_sqlite_fail(c, s->db, "get");
     sqlite3_reset(q);
     return st;
 }
@@ -638,7 +649,7 @@ static mig_status_t rows_to_list(action_ctx_t *c, reg_store_t *s,
             st = val_list_push_take(l, v);
     }
     if (st == MIG_OK && rc != SQLITE_DONE)
-        st = fail_db(c, s->db, "list");
+        st = registry_sqlite_fail(c, s->db, "list");
     sqlite3_finalize(q);
     if (st != MIG_OK) {
         val_unref(l);
@@ -657,7 +668,7 @@ static mig_status_t list_rows(action_ctx_t *c, reg_store_t *s,
              registry_kind_table(kind));
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return fail_db(c, s->db, "list");
+        return registry_sqlite_fail(c, s->db, "list");
     return rows_to_list(c, s, q, parse, out);
 }
 
@@ -683,7 +694,7 @@ static mig_status_t sqlite_list_page(action_ctx_t *c, reg_store_t *s,
              "ORDER BY name LIMIT ?2", registry_kind_table(kind));
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return fail_db(c, s->db, "list");
+        return registry_sqlite_fail(c, s->db, "list");
     sqlite3_bind_text(q, 1, after ? after : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, (sqlite3_int64)limit);
     return rows_to_list(c, s, q, true, out);
@@ -692,6 +703,8 @@ static mig_status_t sqlite_list_page(action_ctx_t *c, reg_store_t *s,
 const reg_store_ops_t registry_sqlite_ops = {
     .name = "sqlite", .fits = sqlite_fits, .open = sqlite_open,
     .close = sqlite_close, .get = sqlite_get, .get_text = sqlite_get_text,
+    .get_state = registry_sqlite_get_state,
+    .get_states = registry_sqlite_get_states,
     .get_alias = sqlite_get_alias, .set = sqlite_set,
     .list_text = sqlite_list_text,
     .list = sqlite_list, .list_page = sqlite_list_page,

@@ -262,7 +262,9 @@ static mig_status_t state_text(const val_t *rec, strbuf_t *out)
  * state is the hash of a canonical text: bytes with that hash are that
  * text, BLAKE2b-256 collisions aside). Any other bytes (a row another
  * program wrote) are parsed as before, so the state never depends on
- * the path taken. */
+ * the path taken. Cheaper still, a store that keeps each record's hash
+ * beside it and can vouch for it (get_state: the SQLite store of version
+ * 3) gives it without the bytes being read at all. */
 static struct {
     unsigned char (*slot)[32];  /* hashes as bytes; all zero: empty */
     size_t cap, n;              /* cap a power of two, n < cap / 2 */
@@ -313,11 +315,9 @@ static bool known_grow(void)
     return true;
 }
 
-void registry_note_canonical(const char *text, size_t len)
+void registry_note_canonical(const char *hex)
 {
-    char hex[BLOB_HEX];
     unsigned char h[32];
-    blobs_hash(text, len, hex);
     hex_bytes(hex, h);
     if (known.n + 1 > known.cap / 2 && !known_grow())
         return;     /* not noted: such a text is parsed, as any other */
@@ -373,9 +373,22 @@ static mig_status_t state_unparsed(action_ctx_t *c, const char *db,
     }
     char *text = NULL;
     size_t len = 0;
-    if (s)
-        st = ops->get_text(c, s, kind, name, &text, &len);
     char hex[BLOB_HEX];
+    /* The hash the store keeps and vouches for, when it has one. */
+    int found = REG_STATE_NONE;
+    if (s && ops->get_state)
+        st = ops->get_state(c, s, kind, name, hex, &found);
+    if (st == MIG_OK && found != REG_STATE_NONE) {
+        if (found == REG_STATE_KEPT)
+            strbuf_printf(out, "record:%s", hex);
+        else
+            strbuf_puts(out, "absent");
+        *done = true;
+        ops->close(s);
+        return out->oom ? MIG_ENOMEM : MIG_OK;
+    }
+    if (s && st == MIG_OK)
+        st = ops->get_text(c, s, kind, name, &text, &len);
     if (st == MIG_OK && !text) {
         strbuf_puts(out, "absent");     /* no store, or no such row */
         *done = true;
@@ -390,36 +403,182 @@ static mig_status_t state_unparsed(action_ctx_t *c, const char *db,
     return st == MIG_OK && out->oom ? MIG_ENOMEM : st;
 }
 
-mig_status_t registry_record_state(action_ctx_t *c, const char *id,
-                                   const val_t *expect, strbuf_t *out)
+/* The parts of the record id ID ("registry:DB#KIND/NAME"): *DB and
+ * *KIND new strings, *NAME in ID. MIG_OK; InvalidConfig through C when ID
+ * is no record id or names no record kind (*DB and *KIND then NULL, when
+ * C is NULL nothing reported); MIG_ENOMEM. */
+static mig_status_t split_id(action_ctx_t *c, const char *id, char **db,
+                             char **kind, const char **name)
 {
+    *db = *kind = NULL;
     const char *body = id + strlen(REGISTRY_ID_PREFIX);
     const char *hash = strrchr(body, '#');
     const char *slash = hash ? strchr(hash, '/') : NULL;
-    if (strncmp(id, REGISTRY_ID_PREFIX, strlen(REGISTRY_ID_PREFIX)) != 0 || !slash)
-        return actx_fail(c, "InvalidConfig", "registry: '%s' is no registry "
-                         "record id (registry:DB#KIND/NAME)", id);
-    char *db = strndup(body, (size_t)(hash - body));
-    char *kind = strndup(hash + 1, (size_t)(slash - hash - 1));
-    mig_status_t st = db && kind ? MIG_OK : MIG_ENOMEM;
-    if (st == MIG_OK && !registry_kind_table(kind))
-        st = actx_fail(c, "InvalidConfig", "registry: '%s' names no record "
-                       "kind", id);
+    if (strncmp(id, REGISTRY_ID_PREFIX, strlen(REGISTRY_ID_PREFIX)) != 0
+        || !slash)
+        return c ? actx_fail(c, "InvalidConfig", "registry: '%s' is no "
+                             "registry record id (registry:DB#KIND/NAME)", id)
+                 : MIG_EINVALID;
+    *db = strndup(body, (size_t)(hash - body));
+    *kind = strndup(hash + 1, (size_t)(slash - hash - 1));
+    *name = slash + 1;
+    mig_status_t st = *db && *kind ? MIG_OK : MIG_ENOMEM;
+    if (st == MIG_OK && !registry_kind_table(*kind))
+        st = c ? actx_fail(c, "InvalidConfig", "registry: '%s' names no "
+                           "record kind", id) : MIG_EINVALID;
+    if (st != MIG_OK) {
+        free(*db);
+        free(*kind);
+        *db = *kind = NULL;
+    }
+    return st;
+}
+
+mig_status_t registry_record_state(action_ctx_t *c, const char *id,
+                                   const val_t *expect, strbuf_t *out)
+{
+    char *db, *kind;
+    const char *name;
+    mig_status_t st = split_id(c, id, &db, &kind, &name);
     bool done = false;
     if (st == MIG_OK && registry_remote_db(db)) {
-        st = registry_remote_state(c, db, kind, slash + 1, out);
+        st = registry_remote_state(c, db, kind, name, out);
         done = true;
     }
     if (st == MIG_OK && !done)
-        st = state_unparsed(c, db, kind, slash + 1, expect, out, &done);
+        st = state_unparsed(c, db, kind, name, expect, out, &done);
     val_t *rec = NULL;
     if (st == MIG_OK && !done)
-        st = registry_get_record(c, db, kind, slash + 1, &rec);
+        st = registry_get_record(c, db, kind, name, &rec);
     if (st == MIG_OK && !done)
         st = state_text(rec, out);
     val_unref(rec);
     free(db);
     free(kind);
+    return st;
+}
+
+/* ---- many states together -------------------------------------------------
+ * A rollback reads the state of every record its run put, before it
+ * undoes them and after: one query per database and kind (the store's
+ * get_states) rather than one a record. The states come from the hashes
+ * a store vouches for (get_state); a record without one, a remote
+ * registry, a database that cannot be opened, an id that is no record's,
+ * are left to registry_record_state, one by one. */
+
+/* The ids of one database and kind (pointers into the caller's list),
+ * their names beside them. */
+typedef struct states_group {
+    char *db, *kind;
+    const char **ids, **names;
+    size_t *lens, n, cap;
+} states_group_t;
+
+#define STATES_GROUPS 16    /* more (db, kind) pairs: read one by one */
+
+/* Adds ID (NAME, LEN bytes, in it) to the group of DB and KIND in G (*N
+ * of them), made when missing and there is room. Takes DB and KIND.
+ * MIG_OK (also when out of room: ID is then read one by one) or
+ * MIG_ENOMEM. */
+static mig_status_t states_add(states_group_t *g, size_t *n, char *db,
+                               char *kind, const char *id, const char *name)
+{
+    size_t i = 0;
+    while (i < *n && (strcmp(g[i].db, db) || strcmp(g[i].kind, kind)))
+        i++;
+    if (i < *n || *n == STATES_GROUPS) {
+        free(db);
+        free(kind);
+        if (i == *n)
+            return MIG_OK;
+    } else
+        g[(*n)++] = (states_group_t){ .db = db, .kind = kind };
+    states_group_t *gr = &g[i];
+    if (gr->n == gr->cap) {
+        size_t cap = gr->cap ? gr->cap * 2 : 64;
+        const char **ids = realloc(gr->ids, cap * sizeof *ids);
+        if (ids)
+            gr->ids = ids;
+        const char **names = ids ? realloc(gr->names, cap * sizeof *names)
+                                 : NULL;
+        if (names)
+            gr->names = names;
+        size_t *lens = names ? realloc(gr->lens, cap * sizeof *lens) : NULL;
+        if (!lens)
+            return MIG_ENOMEM;
+        gr->lens = lens;
+        gr->cap = cap;
+    }
+    gr->ids[gr->n] = id;
+    gr->names[gr->n] = name;
+    gr->lens[gr->n++] = strlen(name);
+    return MIG_OK;
+}
+
+/* The states of group G's records the store can tell, into OUT. */
+static mig_status_t group_states(action_ctx_t *c, const states_group_t *g,
+                                 val_t *out)
+{
+    const reg_store_ops_t *ops;
+    reg_store_t *s;
+    /* A database that cannot be opened: its ids are read one by one,
+     * which report why. */
+    if (registry_open_db(c, g->db, REG_READ, &ops, &s) != MIG_OK)
+        return MIG_OK;
+    char (*hex)[BLOB_HEX] = malloc(g->n * sizeof *hex);
+    int *found = malloc(g->n * sizeof *found);
+    mig_status_t st = hex && found ? MIG_OK : MIG_ENOMEM;
+    for (size_t i = 0; st == MIG_OK && i < g->n; i++)
+        found[i] = s ? REG_STATE_NONE : REG_STATE_ABSENT;   /* no database */
+    if (st == MIG_OK && s && ops->get_states)
+        st = ops->get_states(c, s, g->kind, g->names, g->lens, g->n, hex,
+                             found);
+    if (s)
+        ops->close(s);
+    char state[7 + BLOB_HEX] = "record:";
+    for (size_t i = 0; st == MIG_OK && i < g->n; i++) {
+        if (found[i] == REG_STATE_NONE)
+            continue;       /* read one by one */
+        if (found[i] == REG_STATE_KEPT)
+            memcpy(state + 7, hex[i], BLOB_HEX);
+        st = val_map_set_take(out, g->ids[i], strlen(g->ids[i]),
+                              found[i] == REG_STATE_KEPT
+                              ? val_string(state, 7 + BLOB_HEX - 1)
+                              : val_cstring("absent"));
+    }
+    free(hex);
+    free(found);
+    return st;
+}
+
+mig_status_t registry_records_states(action_ctx_t *c, const val_t *ids,
+                                     val_t *out)
+{
+    states_group_t g[STATES_GROUPS];
+    size_t n = 0;
+    mig_status_t st = MIG_OK;
+    for (size_t i = 0; st == MIG_OK && i < val_len(ids); i++) {
+        const char *id = val_get_str(val_list_get(ids, i), NULL);
+        char *db, *kind;
+        const char *name;
+        mig_status_t sp = split_id(NULL, id, &db, &kind, &name);
+        if (sp == MIG_OK && registry_remote_db(db)) {
+            free(db);
+            free(kind);
+        } else if (sp == MIG_OK)
+            st = states_add(g, &n, db, kind, id, name);
+        else if (sp == MIG_ENOMEM)
+            st = sp;        /* else reported when read one by one */
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (st == MIG_OK)
+            st = group_states(c, &g[i], out);
+        free(g[i].db);
+        free(g[i].kind);
+        free(g[i].ids);
+        free(g[i].names);
+        free(g[i].lens);
+    }
     return st;
 }
 

@@ -54,7 +54,7 @@ holds "plan.mig has no successful run with the profile 'production' yet"
 expect 2 "$MIG" drift plan.mig --profile nightly && ok
 
 # Behind mig's back: balance edited, refund removed, extra added.
-sqlite3 registry.db "UPDATE tools SET json = json_set(json, '\$.description', 'Edited behind mig''s back.') WHERE name = 'balance'; DELETE FROM tools WHERE name = 'refund'; INSERT INTO tools SELECT 'extra', json_set(json, '\$.name', 'extra'), digest, status FROM tools WHERE name = 'list_overdue';"
+sqlite3 registry.db "UPDATE tools SET json = json_set(json, '\$.description', 'Edited behind mig''s back.') WHERE name = 'balance'; DELETE FROM tools WHERE name = 'refund'; INSERT INTO tools(name, json, digest, status) SELECT 'extra', json_set(json, '\$.name', 'extra'), digest, status FROM tools WHERE name = 'list_overdue';"
 expect 10 "$MIG" drift plan.mig
 golden "$gold" three.txt
 expect 10 "$MIG" drift plan.mig --json

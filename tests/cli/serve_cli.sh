@@ -111,7 +111,7 @@ expect 2 "$MIG" serve --registry "$W/junk.db" && ok
 holds "mig serve: error: registry: '$W/junk.db' is not a registry database or is damaged"
 sqlite3 "$W/v9.db" "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES('schema_version', '9');"
 expect 2 "$MIG" serve --registry "$W/v9.db" && ok
-holds "mig serve: error: registry: '$W/v9.db' has schema version 9; this mig knows version 2"
+holds "mig serve: error: registry: '$W/v9.db' has schema version 9; this mig knows version 3"
 expect 2 "$MIG" serve --registry "$W/no/such/reg.db" && ok
 holds "mig serve: error: registry: '$W/no/such/reg.db' cannot be created: '$W/no/such', the folder that would hold it, does not exist"
 

@@ -11,7 +11,9 @@
 # one edited behind mig's back during a rollback is said to differ; a
 # rollback killed at each of its crash points, run again, empties the
 # registry, verified (its registry undos are committed a stretch at a
-# time, before they are marked undone).
+# time, before they are marked undone). A record changed by plain SQL
+# (its text, its state hash, both, deleted, inserted) is refused as well
+# (2b), and a registry of version 2 is upgraded on a rollback.
 MIG=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -101,6 +103,75 @@ expect 0 "$MIG" rollback --force --state "$d/.mig/state.db" last && ok
 holds "overwritten: registry:reg.db#tool/echo, changed since outside mig"
 [ "$(dump "$d")" = "[]" ] && ok || bad "after the forced rollback the registry holds $(dump "$d")"
 rm -rf "$d"
+
+# 2b. The state hash (docs/registry.md, "The state hash"): mig's put
+#     keeps the BLAKE2b-256 of each record's text beside it, and a
+#     rollback compares that rather than hashing the text again. Any
+#     other program's write clears it, so a record changed by plain SQL
+#     is still refused, with the same message, however it was changed
+#     (its text, with or without its hash, a row inserted over it with
+#     mig's hash, a name inserted that mig deleted).
+d=$(reg_dir)
+expect 0 "$MIG" run "$d/plan.mig" && ok
+sqlite3 "$d/reg.db" "SELECT writefile('$d/echo.json', json) FROM tools WHERE name = 'echo'" > /dev/null
+[ "$(sqlite3 "$d/reg.db" "SELECT state_hash FROM tools WHERE name = 'echo'")" \
+  = "$(b2sum -l 256 "$d/echo.json" | cut -c1-64)" ] && ok \
+  || bad "the state hash is not the BLAKE2b-256 of the record's text"
+[ "$(sqlite3 "$d/reg.db" "SELECT count(*) FROM tools WHERE state_hash IS NULL")" = 0 ] && ok \
+  || bad "a record mig put has no state hash"
+cp -R "$d" "$d.clean"
+# Each way of changing a record behind mig's back, on a fresh copy: the
+# SQL, the record it changes, what the refusal says it is now.
+EDIT="replace(json, 'Says echo', 'Edited')"
+while IFS='|' read -r what name now sql; do
+  rm -rf "$d" && cp -R "$d.clean" "$d"
+  sqlite3 "$d/reg.db" "$sql" || bad "$what: sqlite3 failed"
+  expect 6 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+  holds "registry:reg.db#tool/$name was changed outside mig after run 1 changed it (mig left "
+  holds ", it is now $now"
+  [ "$(sqlite3 "$d/reg.db" "SELECT count(*) FROM tools WHERE state_hash IS NOT NULL AND name = '$name'")" = 0 ] \
+    && ok || bad "$what: the state hash of $name was left standing"
+done <<CASES
+the text|echo|record:|UPDATE tools SET json = $EDIT WHERE name = 'echo'
+the text and the hash|echo|record:|UPDATE tools SET json = $EDIT, state_hash = state_hash WHERE name = 'echo'
+the text, then the hash put back|echo|record:|CREATE TEMP TABLE h AS SELECT state_hash FROM tools WHERE name = 'echo'; UPDATE tools SET json = $EDIT WHERE name = 'echo'; UPDATE tools SET state_hash = (SELECT state_hash FROM h) WHERE name = 'echo'
+a row inserted over it with its hash|echo|record:|INSERT OR REPLACE INTO tools(name, json, digest, status, state_hash) SELECT name, $EDIT, digest, status, state_hash FROM tools WHERE name = 'echo'
+an insert of a name mig deleted|shout|record:|INSERT INTO tools(name, json, digest, status) SELECT 'shout', json, digest, status FROM tools WHERE name = 'say'
+CASES
+# A record the run put, deleted: what a rollback cut short leaves (the
+# state before its put), not refused, as before the state hash; the
+# rollback ends with the registry empty, verified.
+rm -rf "$d" && cp -R "$d.clean" "$d"
+sqlite3 "$d/reg.db" "DELETE FROM tools WHERE name = 'say'"
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+holds "the managed resources match the checkpoint"
+[ "$(dump "$d")" = "[]" ] && ok || bad "after the rollback the registry holds $(dump "$d")"
+# The hash alone changed: the record is not, so it is read and hashed
+# (the trigger cleared the hash), found as mig left it, and rolled back.
+rm -rf "$d" && cp -R "$d.clean" "$d"
+sqlite3 "$d/reg.db" "UPDATE tools SET state_hash = '0000000000000000000000000000000000000000000000000000000000000000' WHERE name = 'echo'"
+[ -z "$(sqlite3 "$d/reg.db" "SELECT state_hash FROM tools WHERE name = 'echo'")" ] && ok \
+  || bad "an update of the state hash alone left it standing"
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+holds "the managed resources match the checkpoint"
+[ "$(dump "$d")" = "[]" ] && ok || bad "after the rollback the registry holds $(dump "$d")"
+# A registry whose triggers were dropped is not vouched for: the texts
+# are read and hashed, and an edit is still refused.
+rm -rf "$d" && cp -R "$d.clean" "$d"
+sqlite3 "$d/reg.db" "DROP TRIGGER tools_state_update; UPDATE tools SET json = $EDIT WHERE name = 'echo'"
+expect 6 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+holds "registry:reg.db#tool/echo was changed outside mig after run 1 changed it"
+# A registry of version 2 (no state hash): read as it is, upgraded on
+# the rollback's first write, its records hashed from their text; rolled
+# back, verified.
+rm -rf "$d" && cp -R "$d.clean" "$d"
+sqlite3 "$d/reg.db" "DROP TRIGGER tools_state_insert; DROP TRIGGER tools_state_update; DROP TRIGGER servers_state_insert; DROP TRIGGER servers_state_update; DROP TRIGGER backends_state_insert; DROP TRIGGER backends_state_update; ALTER TABLE tools DROP COLUMN state_hash; ALTER TABLE servers DROP COLUMN state_hash; ALTER TABLE backends DROP COLUMN state_hash; UPDATE meta SET value = '2' WHERE key = 'schema_version'"
+expect 0 "$MIG" rollback --state "$d/.mig/state.db" last && ok
+holds "the managed resources match the checkpoint"
+[ "$(sqlite3 "$d/reg.db" "SELECT value FROM meta WHERE key = 'schema_version'")" = 3 ] && ok \
+  || bad "the rollback did not upgrade the registry to version 3"
+[ "$(dump "$d")" = "[]" ] && ok || bad "after the rollback the registry holds $(dump "$d")"
+rm -rf "$d" "$d.clean"
 
 # A descriptor's provenance, valid (docs/registry.md).
 PROV='provenance: {file: "t.json", pointer: "", format: "openai.tools",

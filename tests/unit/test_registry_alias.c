@@ -94,9 +94,10 @@ static void written_by_another_program(void **st)
     sql("UPDATE tools SET json = '{\"kind\": \"tool\", \"name\": \"a\", "
         "\"aliases\": [\"by-hand\", 7]}' WHERE name = 'a'");
     assert_found_as(f, "by-hand", "a");
-    sql("INSERT INTO tools VALUES('s', '{\"aliases\": \"scalar\"}', 'd', "
-        "'active'), ('o', '{\"aliases\": {\"k\": \"member\"}}', 'd', "
-        "'active'), ('n', 'not JSON \"aliases\"', 'd', 'active')");
+    sql("INSERT INTO tools(name, json, digest, status) VALUES('s', "
+        "'{\"aliases\": \"scalar\"}', 'd', 'active'), ('o', "
+        "'{\"aliases\": {\"k\": \"member\"}}', 'd', 'active'), "
+        "('n', 'not JSON \"aliases\"', 'd', 'active')");
     assert_found_as(f, "scalar", NULL);
     assert_found_as(f, "member", NULL);
     assert_string_equal(index_rows(), "by-hand>a");

@@ -241,11 +241,13 @@ static void drift_text_from_bytes(void **st)
                 "\"string\"}, \"a\": {\"type\": \"integer\"}}}"), false);
     put(f, tool("c", "", "c.json"), false);
     /* Written by another program: compact, not canonical. */
-    behind("INSERT INTO tools VALUES('d', '{\"name\":\"d\",\"kind\":\"tool\","
+    behind("INSERT INTO tools(name, json, digest, status) VALUES('d', "
+           "'{\"name\":\"d\",\"kind\":\"tool\","
            "\"updated\":\"x\",\"description\":\"by hand\"}', '', 'active')");
     /* Its bytes canonical, but not known to be (a row mig did not write
      * in this process), and naming another record than its row. */
-    behind("INSERT INTO tools VALUES('e', '{\n  \"kind\": \"tool\",\n  "
+    behind("INSERT INTO tools(name, json, digest, status) VALUES('e', "
+           "'{\n  \"kind\": \"tool\",\n  "
            "\"name\": \"other\"\n}\n', '', 'active')");
     val_t *now = NULL;
     actx_begin(f->run, "test");

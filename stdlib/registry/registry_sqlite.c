@@ -543,7 +543,7 @@ static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
 
 static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
                                const char *kind, const char *name,
-                               const val_t *rec)
+                               const val_t *rec, char hash[BLOB_HEX])
 {
     strbuf_t b;
     strbuf_init(&b);
@@ -568,7 +568,7 @@ static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
         if (sqlite3_step(q) != SQLITE_DONE)
             st = fail_db(c, s->db, "set");
         else if (rec)
-            registry_note_canonical(b.data ? b.data : "", b.len);
+            registry_note_canonical(b.data ? b.data : "", b.len, hash);
     }
     if (q)
         sqlite3_reset(q);     /* bindings point into B */

@@ -317,6 +317,7 @@ static int run_config(const cli_cmd_t *cmd, const cli_args_t *args,
     if (!cli_value(cmd, args, "durability"))
         o->durable_full = set->durable_full;
     o->max_parallel = set->concurrency;
+    o->threads = true;
     o->defaults = &set->run_defaults;
     o->alerts = &set->alerts;
     o->notify = alert_notify;
@@ -498,6 +499,7 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
     o.extra_roots = (const char *const *)set.write_roots;
     o.n_extra_roots = set.n_write_roots;
     o.max_parallel = set.concurrency;
+    o.threads = true;
     o.defaults = &set.run_defaults;
     o.alerts = &set.alerts;
     o.notify = alert_notify;

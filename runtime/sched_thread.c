@@ -5,7 +5,7 @@
  * reference counts are not atomic, so the two threads share no value: the
  * worker gets a deep copy of the arguments, made here on the loop thread,
  * and the call's context, which nothing else touches until the call has
- * ended; its result comes back whole, and the copy is released here. What
+ * ended; its result comes back whole, the copy released by the worker. What
  * the action keeps for later calls it hands to the loop thread
  * (actx_on_loop). docs/runtime.md, "Threads". */
 #include <stdlib.h>
@@ -22,15 +22,19 @@ typedef struct offload {
     mig_status_t st;
 } offload_t;
 
-/* On the worker: the call, on the copy. */
+/* On the worker: the call, on the copy, which is released here: the
+ * result's own references keep what it shares with the copy, and the
+ * loop sees neither before the handover (libuv's queue orders it). */
 static void work(uv_work_t *req)
 {
     offload_t *o = req->data;
     o->st = o->c->row->run(o->c->ctx, o->args, &o->res);
+    val_unref(o->args);
+    o->args = NULL;
 }
 
-/* Back on the loop thread: the copy released, what the action kept for
- * the loop done, the outcome recorded as any call's. */
+/* Back on the loop thread: what the action kept for the loop done, the
+ * outcome recorded as any call's. */
 static void worked(uv_work_t *req, int status)
 {
     offload_t *o = req->data;
@@ -38,7 +42,6 @@ static void worked(uv_work_t *req, int status)
     mig_status_t st = o->st;
     val_t *res = o->res;
     (void)status;               /* never cancelled: uv_cancel is not used */
-    val_unref(o->args);
     free(o);
     actx_set_off_loop(c->ctx, false);
     sched_call_finished(c->ctx, st, res, c);

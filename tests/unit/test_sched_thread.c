@@ -17,10 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mig_stdlib.h"
-
 #define SCRATCH_NAME "thread"
 #include "scratch_fixture.h"
+#include "plan_fixture.h"
 
 #define N_CALLS 40              /* items 0 .. 39; the timed call is 100 */
 
@@ -111,6 +110,11 @@ static const char plan[] =
     "  }\n"
     "}\n";
 
+static int cmp_lines(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Runs PLAN with the run's threads THREADS; the sink's lines, sorted, in
  * a new string. */
 static char *run(bool threads)
@@ -120,36 +124,11 @@ static char *run(bool threads)
     memset(later_before_use, 0, sizeof later_before_use);
     strbuf_free(&sunk);
     strbuf_init(&sunk);
-    char name[128];
-    snprintf(name, sizeof name, "%s/plan.mig", dir);
     diag_list_t diags;
     diag_list_init(&diags);
-    src_t *src = src_from_memory(name, plan, strlen(plan));
-    arena_t *a = arena_new();
-    ast_plan_t *p = NULL;
-    action_registry_t *r = action_registry_new();
-    assert_int_equal(stdlib_register(r), MIG_OK);
-    assert_int_equal(action_registry_add(r, probe_rows, 3), MIG_OK);
-    assert_int_equal(grammar_parse(src, a, &diags, &p), MIG_OK);
-    assert_int_equal(check_plan(p, src, r, 0, &diags), MIG_OK);
-    graph_t *g = NULL;
-    assert_int_equal(graph_compile(p, src, &diags, &g), MIG_OK);
-    params_t *pp = NULL;
-    assert_int_equal(params_resolve(p, src, NULL, NULL, 0, &diags, &pp),
-                     MIG_OK);
-    val_t *pm = params_to_map(pp);
-    run_options_t o = { .plan_path = name, .has_seed = true, .seed = 7,
-                        .threads = threads };
-    int64_t id = 0;
-    run_result_t res = RUN_REFUSED;
-    assert_int_equal(run_plan(g, pm, r, dir, &o, &diags, &id, &res), MIG_OK);
-    assert_int_equal(res, RUN_SUCCEEDED);
-    val_unref(pm);
-    params_free(pp);
-    graph_free(g);
-    action_registry_free(r);
-    arena_free(a);
-    src_free(src);
+    run_options_t o = { .has_seed = true, .seed = 7, .threads = threads };
+    assert_int_equal(plan_run(dir, plan, probe_rows, 3, &o, &diags),
+                     RUN_SUCCEEDED);
     diag_list_free(&diags);
     /* The lines in order, whatever order the items ended in. */
     char *text = strdup(sunk.data ? sunk.data : "");
@@ -160,13 +139,7 @@ static char *run(bool threads)
     assert_int_equal(k, N_CALLS);
     strbuf_t out;
     strbuf_init(&out);
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = i + 1; j < k; j++)
-            if (strcmp(lines[j], lines[i]) < 0) {
-                char *t = lines[i];
-                lines[i] = lines[j];
-                lines[j] = t;
-            }
+    qsort(lines, k, sizeof *lines, cmp_lines);
     for (size_t i = 0; i < k; i++)
         strbuf_printf(&out, "%s\n", lines[i]);
     free(text);

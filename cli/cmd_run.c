@@ -194,6 +194,7 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
     o->on_event = cli_report_event;
     o->on_items = cli_report_items;
     o->data = rep;
+    o->threads = cli_value(cmd, args, "threads") != NULL;
     diag_list_t diags;
     diag_list_init(&diags);
     int64_t id = 0;
@@ -317,7 +318,6 @@ static int run_config(const cli_cmd_t *cmd, const cli_args_t *args,
     if (!cli_value(cmd, args, "durability"))
         o->durable_full = set->durable_full;
     o->max_parallel = set->concurrency;
-    o->threads = true;
     o->defaults = &set->run_defaults;
     o->alerts = &set->alerts;
     o->notify = alert_notify;
@@ -499,7 +499,6 @@ int cmd_resume(const cli_cmd_t *cmd, const cli_args_t *args)
     o.extra_roots = (const char *const *)set.write_roots;
     o.n_extra_roots = set.n_write_roots;
     o.max_parallel = set.concurrency;
-    o.threads = true;
     o.defaults = &set.run_defaults;
     o.alerts = &set.alerts;
     o.notify = alert_notify;

@@ -360,7 +360,7 @@ static mig_status_t put_run(action_ctx_t *c, const val_t *args, val_t **out)
     if (st == MIG_OK && strcmp(outcome, "conflict") == 0)
         st = put_conflict(c, db, have, rec);
     if (st == MIG_OK && strcmp(outcome, "kept") != 0)
-        st = registry_set_record(c, db, kind, name, next);
+        st = registry_set_record_state(c, db, kind, name, next);
     if (st == MIG_OK)
         st = registry_outcome(kind, name, outcome, digest, out);
     val_unref(have);
@@ -596,7 +596,8 @@ static mig_status_t change_run(action_ctx_t *c, const change_t *ch,
     const char *kind = st == MIG_OK ? registry_kind_arg(c, ch->action, args)
                                     : NULL;
     if (st == MIG_OK && strcmp(outcome, "kept") != 0)
-        st = registry_set_record(c, stdlib_arg_str(args, "db"), kind, name, next);
+        st = registry_set_record_state(c, stdlib_arg_str(args, "db"), kind,
+                                       name, next);
     const char *digest = have ? stdlib_arg_str(have, "digest") : NULL;
     if (st == MIG_OK)
         st = registry_outcome(kind, name, outcome, digest, out);

@@ -112,7 +112,8 @@ static mig_status_t dir_get(action_ctx_t *c, reg_store_t *s, const char *kind,
 }
 
 static mig_status_t dir_set(action_ctx_t *c, reg_store_t *s, const char *kind,
-                            const char *name, const val_t *rec)
+                            const char *name, const val_t *rec,
+                            char hash[BLOB_HEX])
 {
     if (!registry_name_ok(name))
         return actx_fail(c, "ValidationFailed", "registry: '%s' does not "
@@ -132,6 +133,8 @@ static mig_status_t dir_set(action_ctx_t *c, reg_store_t *s, const char *kind,
         st = registry_canonical(rec, &b);
         if (st == MIG_OK)
             st = actx_write_file(c, p.data, b.data ? b.data : "", b.len);
+        if (st == MIG_OK)
+            blobs_hash(b.data ? b.data : "", b.len, hash);
     } else if (st == MIG_OK && actx_stat(c, p.data, &sb) == 0)
         st = actx_remove(c, p.data);
     strbuf_free(&p);

@@ -73,9 +73,11 @@ typedef struct reg_store_ops {
                               const char *kind, const char *alias,
                               val_t **out);
     /* Stores REC (a descriptor) as KIND NAME, replacing what is there,
-     * or removes it (REC NULL). Atomic. */
+     * or removes it (REC NULL). Atomic. HASH gets the BLAKE2b-256 (hex)
+     * of the bytes stored when a record was stored, else "". */
     mig_status_t (*set)(action_ctx_t *c, reg_store_t *s, const char *kind,
-                        const char *name, const val_t *rec);
+                        const char *name, const val_t *rec,
+                        char hash[BLOB_HEX]);
     /* Every record of KIND as stored, unparsed: a new list, by name, of
      * {name, text} maps (the row's name; the text as get_text gives it).
      * Optional (NULL): registry_records_now then parses what list
@@ -181,6 +183,15 @@ mig_status_t registry_find_alias(action_ctx_t *c, const char *db,
 mig_status_t registry_set_record(action_ctx_t *c, const char *db,
                                  const char *kind, const char *name,
                                  const val_t *rec);
+/* registry_set_record for a step that changes KIND NAME of a local DB:
+ * the record's state after it ("record:" and the hash of the bytes the
+ * store wrote, or "absent") is recorded in C (actx_set_state), so that
+ * the step's after-image is that hash, taken once from what was stored,
+ * not the record read back and hashed again. An undo calls
+ * registry_set_record: what rollback verifies is read from the store. */
+mig_status_t registry_set_record_state(action_ctx_t *c, const char *db,
+                                       const char *kind, const char *name,
+                                       const val_t *rec);
 /* The records of KIND in DB, by name, as a new list (empty when DB is
  * not there). */
 mig_status_t registry_list_records(action_ctx_t *c, const char *db,

@@ -573,9 +573,10 @@ static mig_status_t store_get(action_ctx_t *c, reg_store_t *s,
 
 static mig_status_t remote_set(action_ctx_t *c, reg_store_t *s,
                                const char *kind, const char *name,
-                               const val_t *rec)
+                               const val_t *rec, char hash[BLOB_HEX])
 {
     (void)rec;
+    (void)hash;
     return actx_fail(c, "InvalidConfig", "registry: the %s '%s' of %s, a "
                      "remote registry, is changed only by registry.put and "
                      "registry.delete", kind, name, s->url);

@@ -551,36 +551,35 @@ static mig_status_t sqlite_get(action_ctx_t *c, reg_store_t *s,
 
 static mig_status_t sqlite_set(action_ctx_t *c, reg_store_t *s,
                                const char *kind, const char *name,
-                               const val_t *rec)
+                               const val_t *rec, char hash[BLOB_HEX])
 {
     strbuf_t b;
     strbuf_init(&b);
     mig_status_t st = rec ? registry_canonical(rec, &b) : MIG_OK;
-    sqlite3_stmt *q = st == MIG_OK ? registry_sqlite_statement(s, kind, rec ? Q_PUT : Q_DELETE)
-                                   : NULL;
+    sqlite3_stmt *q = st == MIG_OK
+        ? registry_sqlite_statement(s, kind, rec ? Q_PUT : Q_DELETE) : NULL;
     if (st == MIG_OK && !q)
         st = registry_sqlite_fail(c, s->db, "set");
     if (st == MIG_OK)
         begin_batch(c, s);
-    char hex[BLOB_HEX];
     if (st == MIG_OK) {
         sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
         if (rec) {
             const char *dg = stdlib_arg_str(rec, "digest");
             const char *status = stdlib_arg_str(rec, "status");
             /* The text's hash: its state hash (upgrade_state). */
-            blobs_hash(b.data ? b.data : "", b.len, hex);
+            blobs_hash(b.data ? b.data : "", b.len, hash);
             sqlite3_bind_text(q, 2, b.data ? b.data : "", (int)b.len,
                               SQLITE_STATIC);
             sqlite3_bind_text(q, 3, dg ? dg : "", -1, SQLITE_STATIC);
             sqlite3_bind_text(q, 4, status ? status : "active", -1,
                               SQLITE_STATIC);
-            sqlite3_bind_text(q, 5, hex, -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 5, hash, -1, SQLITE_STATIC);
         }
         if (sqlite3_step(q) != SQLITE_DONE)
             st = registry_sqlite_fail(c, s->db, "set");
         else if (rec)
-            registry_note_canonical(hex);
+            registry_note_canonical(hash);
     }
     if (q)
         sqlite3_reset(q);     /* bindings point into B */

@@ -180,17 +180,49 @@ mig_status_t registry_find_alias(action_ctx_t *c, const char *db,
 
 /* Stores REC (NULL: removes) as KIND NAME in DB, creating DB when REC is
  * a record; removing from a DB that is not there does nothing. */
+static mig_status_t set_record(action_ctx_t *c, const char *db,
+                               const char *kind, const char *name,
+                               const val_t *rec, char hash[BLOB_HEX])
+{
+    const reg_store_ops_t *ops;
+    reg_store_t *s;
+    hash[0] = '\0';
+    mig_status_t st = registry_open_db(c, db, rec ? REG_CREATE : REG_WRITE, &ops, &s);
+    if (st == MIG_OK && s)
+        st = ops->set(c, s, kind, name, rec, hash);
+    if (s)
+        ops->close(s);
+    return st;
+}
+
 mig_status_t registry_set_record(action_ctx_t *c, const char *db,
                                const char *kind, const char *name,
                                const val_t *rec)
 {
-    const reg_store_ops_t *ops;
-    reg_store_t *s;
-    mig_status_t st = registry_open_db(c, db, rec ? REG_CREATE : REG_WRITE, &ops, &s);
-    if (st == MIG_OK && s)
-        st = ops->set(c, s, kind, name, rec);
-    if (s)
-        ops->close(s);
+    char hash[BLOB_HEX];
+    return set_record(c, db, kind, name, rec, hash);
+}
+
+mig_status_t registry_set_record_state(action_ctx_t *c, const char *db,
+                                       const char *kind, const char *name,
+                                       const val_t *rec)
+{
+    char hash[BLOB_HEX];
+    mig_status_t st = set_record(c, db, kind, name, rec, hash);
+    if (st != MIG_OK || registry_remote_db(db) || (rec && !hash[0]))
+        return st;      /* the store did not say: read back as before */
+    strbuf_t id, state;
+    strbuf_init(&id);
+    strbuf_init(&state);
+    registry_make_id(db, kind, name, &id);
+    if (rec)
+        strbuf_printf(&state, "record:%s", hash);
+    else
+        strbuf_puts(&state, "absent");
+    st = id.oom || state.oom ? MIG_ENOMEM
+                             : actx_set_state(c, id.data, state.data);
+    strbuf_free(&id);
+    strbuf_free(&state);
     return st;
 }
 

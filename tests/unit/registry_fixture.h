@@ -111,6 +111,38 @@ static char *state(fx_t *f, const char *name)
     return b.data;
 }
 
+/* The state of tool NAME the last call knows without reading the store
+ * (actx_known_state: what its after-image takes), malloc'd, or NULL. */
+__attribute__((unused))
+static char *known_state(fx_t *f, const char *name)
+{
+    char id[128];
+    snprintf(id, sizeof id, "registry:" DB "#tool/%s", name);
+    const char *s = actx_known_state(f->run, id);
+    return s ? strdup(s) : NULL;
+}
+
+/* Runs the changing action NAME with IN and checks that it knows the
+ * state it left tool RECORD in, and that it is the state read back from
+ * the store (state, after a new actx_begin); gives that state. */
+__attribute__((unused))
+static char *run_knowing(fx_t *f, const char *name, const char *record,
+                         const val_t *in)
+{
+    const action_t *a = action_find(reg, name);
+    assert_non_null(a);
+    val_t *out = NULL;
+    actx_begin(f->run, a->name);
+    assert_int_equal(a->run(f->run, in, &out), MIG_OK);
+    val_unref(out);
+    char *known = known_state(f, record);
+    assert_non_null(known);
+    char *read = state(f, record);
+    assert_string_equal(known, read);
+    free(known);
+    return read;
+}
+
 /* Runs A with IN; gives its result (new). */
 __attribute__((unused))
 static val_t *run_ok(fx_t *f, const char *name, const val_t *in)

@@ -21,6 +21,7 @@
 /* A scratch directory per test, removed afterwards. */
 #define SCRATCH_NAME "dryrun"
 #include "scratch_fixture.h"
+#include "plan_fixture.h"
 
 static bool exists(const char *name)
 {
@@ -109,23 +110,10 @@ static const action_t rogue[] = {
 static mig_status_t dry(const char *text, action_registry_t *r,
                         diag_list_t *diags, val_t **out)
 {
-    char name[128];
-    snprintf(name, sizeof name, "%s/plan.mig", dir);
-    src_t *src = src_from_memory(name, text, strlen(text));
-    arena_t *a = arena_new();
-    ast_plan_t *plan = NULL;
-    assert_int_equal(grammar_parse(src, a, diags, &plan), MIG_OK);
-    assert_int_equal(check_plan(plan, src, r, 0, diags), MIG_OK);
-    graph_t *g = NULL;
-    assert_int_equal(graph_compile(plan, src, diags, &g), MIG_OK);
-    params_t *p = NULL;
-    assert_int_equal(params_resolve(plan, src, NULL, NULL, 0, diags, &p),
-                     MIG_OK);
-    mig_status_t st = dryrun_plan(g, p, r, dir, diags, out);
-    params_free(p);
-    graph_free(g);
-    arena_free(a);
-    src_free(src);
+    plan_fx_t fx;
+    plan_compile(dir, text, r, diags, &fx);
+    mig_status_t st = dryrun_plan(fx.graph, fx.params, r, dir, diags, out);
+    plan_fx_free(&fx);
     return st;
 }
 

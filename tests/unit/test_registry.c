@@ -283,6 +283,45 @@ static void put_digest_is_compact_canonical(void **st)
     val_unref(in);
 }
 
+/* A run's put, and a change that stores, knows the state it left the
+ * record in: "record:" and the hash of the bytes stored, equal to the
+ * state read back from the store (what the step's after-image is taken
+ * from, rather than reading the record again); "absent" after a delete.
+ * A put that keeps the record stores nothing and knows nothing; an undo
+ * leaves the state to be read from the store (rollback verifies it). */
+static void change_knows_its_state(void **st)
+{
+    fx_t *f = *st;
+    val_t *in = put_args(tool("echo", "Echoes", "a.json"), false);
+    char *added = run_knowing(f, "registry.put", "echo", in);
+    assert_int_equal(strncmp(added, "record:", 7), 0);
+    val_unref(run_ok(f, "registry.put", in));
+    assert_null(known_state(f, "echo"));
+    val_unref(in);
+    in = put_args(tool("echo", "Repeats", "b.yaml"), true);
+    char *replaced = run_knowing(f, "registry.put", "echo", in);
+    assert_string_not_equal(replaced, added);
+    val_unref(in);
+    in = args("db", DB, "name", "echo", "kind", "tool", NULL);
+    val_t *rec = capture(f, row("registry.deprecate"), in);
+    char *deprecated = run_knowing(f, "registry.deprecate", "echo", in);
+    assert_string_not_equal(deprecated, replaced);
+    actx_begin(f->run, "registry.deprecate");
+    val_t *out = NULL;
+    assert_int_equal(row("registry.deprecate")->undo(f->run, rec, &out),
+                     MIG_OK);
+    val_unref(out);
+    assert_null(known_state(f, "echo"));
+    val_unref(rec);
+    char *gone = run_knowing(f, "registry.delete", "echo", in);
+    assert_string_equal(gone, "absent");
+    val_unref(in);
+    free(added);
+    free(replaced);
+    free(deprecated);
+    free(gone);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -292,6 +331,7 @@ int main(void)
         T(put_added_kept_undone), T(put_conflict_and_replace),
         T(delete_deprecate_alias), T(alias_conflict), T(bad_records),
         T(damaged_and_newer), T(put_digest_is_compact_canonical),
+        T(change_knows_its_state),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -126,6 +126,24 @@ static void names_are_not_paths(void **st)
     assert_true(there("secret.json"));
 }
 
+/* A put into a folder knows the state it left the record in: the hash
+ * of the file's bytes as written, the state read back from the folder;
+ * a delete leaves it "absent". */
+static void put_knows_its_state(void **st)
+{
+    fx_t *f = *st;
+    val_t *in = put_args(tool("echo", "Echoes", "a.json"), false);
+    char *added = run_knowing(f, "registry.put", "echo", in);
+    assert_int_equal(strncmp(added, "record:", 7), 0);
+    val_unref(in);
+    in = args("db", DB, "name", "echo", "kind", "tool", NULL);
+    char *gone = run_knowing(f, "registry.delete", "echo", in);
+    assert_string_equal(gone, "absent");
+    val_unref(in);
+    free(added);
+    free(gone);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -133,6 +151,7 @@ int main(void)
         T(put_writes_canonical_files), T(conflict_replace_and_changes),
         T(alias_lookups_scanned),
         T(list_by_name), T(damaged_file_named), T(names_are_not_paths),
+        T(put_knows_its_state),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

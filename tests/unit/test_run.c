@@ -24,6 +24,7 @@
 
 #define SCRATCH_NAME "run"
 #include "scratch_fixture.h"
+#include "plan_fixture.h"
 
 static bool exists(const char *name)
 {
@@ -97,37 +98,10 @@ static void on_event(void *data, const char *kind, const char *node,
  * The events are in EVENTS, the messages in DIAGS. */
 static run_result_t run(const char *text, diag_list_t *diags)
 {
-    char name[128];
-    snprintf(name, sizeof name, "%s/plan.mig", dir);
-    src_t *src = src_from_memory(name, text, strlen(text));
-    arena_t *a = arena_new();
-    ast_plan_t *plan = NULL;
-    action_registry_t *r = action_registry_new();
-    assert_int_equal(stdlib_register(r), MIG_OK);
-    assert_int_equal(action_registry_add(r, probe_rows, 1), MIG_OK);
-    assert_int_equal(grammar_parse(src, a, diags, &plan), MIG_OK);
-    assert_int_equal(check_plan(plan, src, r, 0, diags), MIG_OK);
-    graph_t *g = NULL;
-    assert_int_equal(graph_compile(plan, src, diags, &g), MIG_OK);
-    params_t *p = NULL;
-    assert_int_equal(params_resolve(plan, src, NULL, NULL, 0, diags, &p),
-                     MIG_OK);
-    val_t *pm = params_to_map(p);
-    assert_non_null(pm);
     strbuf_free(&events);
     strbuf_init(&events);
-    run_options_t o = { .plan_path = name, .has_seed = true, .seed = 7,
-                        .on_event = on_event };
-    int64_t id = 0;
-    run_result_t res = RUN_REFUSED;
-    assert_int_equal(run_plan(g, pm, r, dir, &o, diags, &id, &res), MIG_OK);
-    val_unref(pm);
-    params_free(p);
-    graph_free(g);
-    action_registry_free(r);
-    arena_free(a);
-    src_free(src);
-    return res;
+    run_options_t o = { .has_seed = true, .seed = 7, .on_event = on_event };
+    return plan_run(dir, text, probe_rows, 1, &o, diags);
 }
 
 /* Whether the events hold LINE (a whole line). */

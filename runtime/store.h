@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */

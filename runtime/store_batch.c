@@ -114,6 +114,53 @@ static void param_json(store_batch_t *b, store_param_t *p, const val_t *v)
                           .len = b->text.len - at };
 }
 
+/* V as JSON text written into the text of batch B with the maps it
+ * carries kept once (store_values_write): P the value, R the names of
+ * those kept (SQL NULL for none; both for no value). */
+static mig_status_t param_kept(store_t *s, store_batch_t *b, store_param_t *p,
+                               store_param_t *r, const val_t *v)
+{
+    *p = *r = (store_param_t){ .type = SQLITE_NULL };
+    if (!v)
+        return MIG_OK;
+    size_t at = b->text.len;
+    strbuf_t refs;
+    strbuf_init(&refs);
+    mig_status_t st = store_values_write(s, v, &b->text, &refs);
+    *p = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)at,
+                          .len = b->text.len - at };
+    if (st == MIG_OK && refs.len) {
+        at = b->text.len;
+        strbuf_put(&b->text, refs.data, refs.len);
+        *r = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)at,
+                              .len = refs.len };
+    }
+    strbuf_free(&refs);
+    return st;
+}
+
+mig_status_t store_batch_value(store_t *s, const char *hex, const char *text,
+                               size_t len)
+{
+    store_batch_t *b = &s->batch[STORE_BATCH_VALUE];
+    size_t start = b->text.len;
+    store_param_t *p = row_new(s, STORE_BATCH_VALUE);
+    if (!p)
+        return MIG_ENOMEM;
+    param_text(b, &p[0], hex);
+    p[1] = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)b->text.len,
+                            .len = len };
+    strbuf_put(&b->text, text, len);
+    if (b->text.oom) {
+        b->text.oom = false;
+        b->text.len = start;
+        return MIG_ENOMEM;
+    }
+    b->n++;
+    s->n_queued++;
+    return MIG_OK;
+}
+
 /* Counts the row just filled in batch ID, whose text starts at START, or
  * takes it back when its text ran out of memory; hands the batch over
  * (or writes it) once it is full. */
@@ -138,6 +185,19 @@ static mig_status_t row_done(store_t *s, store_batch_id_t id, size_t start)
     return batch_full(s, id);
 }
 
+/* Takes back the row being filled in batch ID, whose text starts at
+ * START, after ST (not MIG_OK, reported) made it fail. */
+static mig_status_t row_undo(store_t *s, store_batch_id_t id, size_t start,
+                             mig_status_t st)
+{
+    store_batch_t *b = &s->batch[id];
+    b->text.oom = false;
+    b->text.len = start;
+    if (b->text.data)
+        b->text.data[start] = '\0';
+    return st;
+}
+
 mig_status_t store_batch_intent(store_t *s, int64_t run, int64_t seq,
                                 const store_journal_t *rec, int64_t at_ms)
 {
@@ -152,12 +212,13 @@ mig_status_t store_batch_intent(store_t *s, int64_t run, int64_t seq,
     param_text(b, &p[3], rec->item ? rec->item : "");
     param_text(b, &p[4], rec->action);
     param_text(b, &p[5], store_journal_kind_name(rec->kind));
-    param_json(b, &p[6], rec->args);
+    mig_status_t st = param_kept(s, b, &p[6], &p[11], rec->args);
     param_json(b, &p[7], rec->undo);
     param_json(b, &p[8], rec->resources);
     param_int(&p[9], at_ms);
     param_int(&p[10], at_ms);
-    return row_done(s, STORE_BATCH_INTENT, start);
+    return st == MIG_OK ? row_done(s, STORE_BATCH_INTENT, start)
+                        : row_undo(s, STORE_BATCH_INTENT, start, st);
 }
 
 /* A record's state changed twice in one batch would be written by
@@ -218,13 +279,14 @@ mig_status_t store_batch_step(store_t *s, int64_t run, const store_step_t *st)
     param_text(b, &p[2], st->item ? st->item : "");
     param_text(b, &p[3], store_step_state_name(st->state));
     param_int(&p[4], st->attempts);
-    param_json(b, &p[5], st->result);
+    mig_status_t kept = param_kept(s, b, &p[5], &p[11], st->result);
     param_text(b, &p[6], st->error_class);
     param_text(b, &p[7], st->error);
     param_int(&p[8], st->started_ms);
     param_int(&p[9], st->ended_ms);
     param_json(b, &p[10], st->state == STORE_STEP_FAILED ? st->args : NULL);
-    return row_done(s, STORE_BATCH_STEP, start);
+    return kept == MIG_OK ? row_done(s, STORE_BATCH_STEP, start)
+                          : row_undo(s, STORE_BATCH_STEP, start, kept);
 }
 
 mig_status_t store_batch_event(store_t *s, int64_t run, int64_t seq,

@@ -28,12 +28,13 @@
     X(RUN_LIST, "SELECT " STORE_RUN_COLUMNS " FROM runs ORDER BY id DESC "    \
       "LIMIT ?1")                                                             \
     X(STEP_PUT, "INSERT INTO " STORE_STEP_INTO " VALUES (?1, ?2, ?3, ?4, "     \
-      "?5, ?6, ?7, ?8, ?9, ?10, ?11)" STORE_STEP_UPSERT)                      \
+      "?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL)" STORE_STEP_UPSERT)                \
     X(STEP_EACH, "SELECT node, item, state, attempts, result, error_class, "  \
-      "error, started_ms, ended_ms, args FROM steps WHERE run = ?1 "          \
-      "ORDER BY id")                                                          \
+      "error, started_ms, ended_ms, args, result_refs FROM steps "            \
+      "WHERE run = ?1 ORDER BY id")                                           \
     X(JOURNAL_INSERT, "INSERT INTO " STORE_JOURNAL_INTO " VALUES (?1, ?2, "   \
-      "?3, ?4, ?5, ?6, 'intent', ?7, ?8, ?9, ?10, ?10)")                      \
+      "?3, ?4, ?5, ?6, 'intent', ?7, ?8, ?9, ?10, ?10, NULL)")                \
+    X(VALUE_GET, "SELECT json FROM value_objects WHERE digest = ?1")          \
     X(JOURNAL_SET, "UPDATE journal SET state = ?3, updated_ms = ?4 "          \
       "WHERE run = ?1 AND seq = ?2")                                          \
     X(JOURNAL_AFTER, "UPDATE journal SET after_image = ?3 "                   \
@@ -159,17 +160,17 @@
  * (STORE_BATCHES) share: the columns written, and the step's upsert. */
 #define STORE_STEP_INTO                                                       \
     "steps(run, node, item, state, attempts, result, error_class, error, "   \
-    "started_ms, ended_ms, args)"
+    "started_ms, ended_ms, args, result_refs)"
 #define STORE_STEP_UPSERT                                                     \
     " ON CONFLICT (run, node, item) DO UPDATE SET state = excluded.state, "  \
     "attempts = excluded.attempts, result = excluded.result, "               \
     "error_class = excluded.error_class, error = excluded.error, "           \
     "started_ms = CASE excluded.started_ms WHEN 0 THEN started_ms "          \
     "ELSE excluded.started_ms END, ended_ms = excluded.ended_ms, "          \
-    "args = excluded.args"
+    "args = excluded.args, result_refs = excluded.result_refs"
 #define STORE_JOURNAL_INTO                                                    \
     "journal(run, seq, node, item, action, kind, state, args, undo, "        \
-    "resources, at_ms, updated_ms)"
+    "resources, at_ms, updated_ms, args_refs)"
 #define STORE_EVENT_INTO "events(run, seq, at_ms, kind, node, item, data)"
 
 /* The writes a store queues while it defers (store_defer; store_batch.c):
@@ -183,9 +184,12 @@
  * of values does. Batches are written in this order, so that an intent
  * is in before a change of its state. */
 #define STORE_BATCHES(X)                                                      \
-    X(INTENT, 11, 0, 11, "journal an intent",                                 \
+    X(VALUE, 2, 0, 2, "keep a value",                                         \
+      "INSERT OR IGNORE INTO value_objects(digest, json) VALUES ", "(?, ?)",  \
+      "")                                                                     \
+    X(INTENT, 12, 0, 12, "journal an intent",                                 \
       "INSERT INTO " STORE_JOURNAL_INTO " VALUES ",                           \
-      "(?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?, ?)", "")                      \
+      "(?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?, ?, ?)", "")                   \
     X(STATE, 4, 3, 1, "update the journal",                                   \
       "UPDATE journal SET state = ?, updated_ms = ? WHERE run = ? AND seq "   \
       "IN (", "?", ")")                                                       \
@@ -193,9 +197,9 @@
       "UPDATE journal SET after_image = v.column3 FROM (VALUES ",             \
       "(?, ?, ?)", ") AS v WHERE journal.run = v.column1 AND journal.seq = "  \
       "v.column2")                                                            \
-    X(STEP, 11, 0, 11, "record a step",                                       \
+    X(STEP, 12, 0, 12, "record a step",                                       \
       "INSERT INTO " STORE_STEP_INTO " VALUES ",                              \
-      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)                 \
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)              \
     X(EVENT, 7, 0, 7, "record an event",                                      \
       "INSERT INTO " STORE_EVENT_INTO " VALUES ", "(?, ?, ?, ?, ?, ?, ?)", "")
 
@@ -233,6 +237,23 @@ typedef struct store_batch {
 
 typedef struct store_writer store_writer_t;     /* store_batch.c */
 
+/* Values kept once (store_values.c; docs/state.md, "value_objects"): an
+ * entry of a step's result or of a journal record's arguments that is a
+ * map whose JSON takes at least STORE_VALUE_MIN bytes is written to the
+ * table value_objects under the BLAKE2b of that JSON, and its row names it
+ * there (the column result_refs or args_refs) instead of holding it. The
+ * last STORE_VALUE_RING such maps are remembered with a reference held: a
+ * shared value never changes (interp_value.h), so the same map written
+ * again (a step's result passed on as the next step's argument) is named
+ * by its digest without being written out or hashed again. */
+#define STORE_VALUE_MIN 256
+#define STORE_VALUE_RING 64
+typedef struct store_value_kept {
+    val_t *v;                       /* a reference held; NULL: free */
+    uint64_t txn;                   /* the transaction that queued its row */
+    char hex[65];                   /* BLOB_HEX */
+} store_value_kept_t;
+
 #define STORE_RUN_COLUMNS                                                     \
     "id, plan_path, plan_name, plan_digest, profile, params, options, "      \
     "state, error, host, pid, started_ms, ended_ms, parent"
@@ -247,11 +268,12 @@ typedef struct store_writer store_writer_t;     /* store_batch.c */
  * a step's whole arguments). */
 #define STORE_JOURNAL_READ                                                    \
     "seq, node, item, action, kind, state, "                                 \
-    "CASE WHEN ?3 & 6 THEN NULL ELSE args END, "                             \
-    "CASE WHEN ?3 & 12 THEN NULL ELSE undo END, "                            \
-    "CASE WHEN ?3 & 20 THEN NULL ELSE resources END, "                       \
-    "CASE WHEN ?3 & 36 THEN NULL ELSE after_image END, "                     \
-    "CASE WHEN ?3 & 12 THEN NULL ELSE outcome END"
+    "CASE WHEN ?3 & 6 THEN NULL ELSE args END AS args, "                     \
+    "CASE WHEN ?3 & 12 THEN NULL ELSE undo END AS undo, "                    \
+    "CASE WHEN ?3 & 20 THEN NULL ELSE resources END AS resources, "          \
+    "CASE WHEN ?3 & 36 THEN NULL ELSE after_image END AS after_image, "      \
+    "CASE WHEN ?3 & 12 THEN NULL ELSE outcome END AS outcome, "              \
+    "CASE WHEN ?3 & 6 THEN NULL ELSE args_refs END AS args_refs"
 #define STORE_AUDIT_COLUMNS                                                   \
     "seq, at_ms, user, host, pid, action, run, plan_digest, config_digest, " \
     "detail, outcome, key_id, prev, hash"
@@ -322,6 +344,13 @@ struct store {
      * thread reads or changes anything else in this struct. */
     store_writer_t *writer;
     bool job_out, no_writer;
+    /* The maps kept in value_objects lately (store_values.c), and the
+     * last transaction committed: a map whose row was queued in a
+     * transaction rolled back since is not named again. */
+    store_value_kept_t kept[STORE_VALUE_RING];
+    size_t kept_next;
+    uint64_t committed_txn;
+    strbuf_t value_text;            /* scratch for one entry's JSON */
     /* Statements stepped row by row for a *_each walk: while one is, the
      * connection stays with the loop thread (batches are written here). */
     int iterating;
@@ -454,6 +483,11 @@ mig_status_t store_batch_event(store_t *s, int64_t run, int64_t seq,
                                int64_t at_ms, const char *kind,
                                const char *node, const char *item,
                                const val_t *data);
+/* Queues the row of value_objects keeping LEN bytes of TEXT under HEX;
+ * unlike the rows above it never hands the batches over (the caller is
+ * in the middle of a row that names it). MIG_OK or MIG_ENOMEM. */
+mig_status_t store_batch_value(store_t *s, const char *hex, const char *text,
+                               size_t len);
 /* Waits for the writer thread, then writes every queued row, batch by
  * batch. A failure (the writer's too) is reported as the queued write's
  * (WHAT of its batch), rolls the transaction back and fails the store:
@@ -464,6 +498,30 @@ mig_status_t store_batch_drain(store_t *s);
 void store_batch_discard(store_t *s);
 /* Frees the batches and their statements (store_close). */
 void store_batch_free(store_t *s);
+
+/* ---- values kept once (store_values.c) -------------------------------- */
+
+/* Writes V (not NULL) as JSON text at the end of OUT, SEALED as bind_json
+ * writes it; when V is a map, each entry that is a map of at least
+ * STORE_VALUE_MIN bytes of JSON is written as null and kept in
+ * value_objects (a row queued with store_batch_value, unless it was kept
+ * lately), its name and digest added to REFS as a JSON object's entry
+ * (REFS is left empty when there is none). Call it while the store
+ * defers, inside the open transaction. MIG_OK or MIG_ENOMEM (reported). */
+mig_status_t store_values_write(store_t *s, const val_t *v, strbuf_t *out,
+                                strbuf_t *refs);
+/* The open transaction is being rolled back: the maps it kept are
+ * forgotten (their rows go with it). */
+void store_values_rolled_back(store_t *s);
+/* The maps kept lately forgotten, their references released (the store
+ * closes). */
+void store_values_forget(store_t *s);
+/* Reads column COL of Q as store_column_value does, then puts back in it
+ * each entry that column REFS (a JSON object name -> digest, or NULL)
+ * says was kept in value_objects. MIG_EIO (reported: the store is
+ * damaged) when a named value is not there. */
+mig_status_t store_column_refs(store_t *s, sqlite3_stmt *q, int col,
+                               int refs, val_t **out);
 
 /* ---- reading ----------------------------------------------------------- */
 

@@ -1,0 +1,196 @@
+/* store_values.c: values kept once in the state store (store_int.h,
+ * "Values kept once"; docs/state.md, "value_objects"). A step's result
+ * and the next step's arguments often carry the same map (a normalised
+ * descriptor, then the put that stores it): the map is written once, to
+ * value_objects under the BLAKE2b of its JSON, and each row that carries
+ * it names it there. Written on the loop thread as the rows are queued
+ * (store_batch.c); read back by store_step_each and store_journal_each,
+ * so that every reader sees the values whole, as before. */
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the maps kept lately ------------------------------------------------ */
+
+/* Whether K names a row that is in, or will be with the open
+ * transaction: queued in it, or in one committed (a transaction rolled
+ * back took its rows with it). */
+static bool kept_valid(const store_t *s, const store_value_kept_t *k)
+{
+    return (s->in_txn && k->txn == s->txn) || k->txn <= s->committed_txn;
+}
+
+/* The slot that remembers V, or NULL. */
+static store_value_kept_t *kept_find(store_t *s, const val_t *v)
+{
+    for (size_t i = 0; i < STORE_VALUE_RING; i++)
+        if (s->kept[i].v == v)
+            return &s->kept[i];
+    return NULL;
+}
+
+/* Remembers V (a reference taken) as kept under HEX by the open
+ * transaction, in slot K when V had one, else in the oldest; the slot. */
+static store_value_kept_t *kept_put(store_t *s, store_value_kept_t *k,
+                                    const val_t *v, const char *hex)
+{
+    if (!k) {
+        k = &s->kept[s->kept_next];
+        s->kept_next = (s->kept_next + 1) % STORE_VALUE_RING;
+        val_unref(k->v);
+        k->v = val_ref((val_t *)v);
+    }
+    k->txn = s->txn;
+    memcpy(k->hex, hex, sizeof(k->hex));
+    return k;
+}
+
+void store_values_rolled_back(store_t *s)
+{
+    for (size_t i = 0; i < STORE_VALUE_RING; i++)
+        if (s->kept[i].v && s->kept[i].txn == s->txn) {
+            val_unref(s->kept[i].v);
+            s->kept[i] = (store_value_kept_t){ 0 };
+        }
+}
+
+void store_values_forget(store_t *s)
+{
+    for (size_t i = 0; i < STORE_VALUE_RING; i++) {
+        val_unref(s->kept[i].v);
+        s->kept[i] = (store_value_kept_t){ 0 };
+    }
+    s->kept_next = 0;
+    strbuf_free(&s->value_text);
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+/* The digest E (a map) is kept under, queueing its row when it was not
+ * kept lately; NULL when its JSON is shorter than STORE_VALUE_MIN (then
+ * written at the end of OUT) or memory ran out. */
+static const char *keep(store_t *s, const val_t *e, strbuf_t *out,
+                        bool *oom)
+{
+    store_value_kept_t *k = kept_find(s, e);
+    if (k && kept_valid(s, k))
+        return k->hex;
+    strbuf_t *t = &s->value_text;
+    t->len = 0;
+    val_to_json(e, t, VAL_JSON_SEALED);
+    if (t->oom) {
+        *oom = true;
+        return NULL;
+    }
+    if (t->len < STORE_VALUE_MIN) {
+        strbuf_put(out, t->data, t->len);
+        return NULL;
+    }
+    char hex[BLOB_HEX];
+    blobs_hash(t->data, t->len, hex);
+    if (store_batch_value(s, hex, t->data, t->len) != MIG_OK) {
+        *oom = true;
+        return NULL;
+    }
+    return kept_put(s, k, e, hex)->hex;
+}
+
+mig_status_t store_values_write(store_t *s, const val_t *v, strbuf_t *out,
+                                strbuf_t *refs)
+{
+    refs->len = 0;
+    if (val_type(v) != VAL_MAP)
+        return val_to_json(v, out, VAL_JSON_SEALED);
+    bool oom = false;
+    strbuf_putc(out, '{');
+    for (size_t i = 0; i < val_len(v) && !oom; i++) {
+        const val_t *key = val_map_key(v, i), *e = val_map_value(v, i);
+        if (i)
+            strbuf_putc(out, ',');
+        val_to_json(key, out, 0);
+        strbuf_putc(out, ':');
+        if (val_type(e) != VAL_MAP) {
+            val_to_json(e, out, VAL_JSON_SEALED);
+            continue;
+        }
+        const char *hex = keep(s, e, out, &oom);
+        if (!hex)
+            continue;
+        strbuf_puts(out, "null");
+        strbuf_putc(refs, refs->len ? ',' : '{');
+        val_to_json(key, refs, 0);
+        strbuf_puts(refs, ":\"");
+        strbuf_puts(refs, hex);
+        strbuf_putc(refs, '"');
+    }
+    strbuf_putc(out, '}');
+    if (refs->len)
+        strbuf_putc(refs, '}');
+    if (!oom && !out->oom && !refs->oom)
+        return MIG_OK;
+    diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "out of memory writing to "
+             "'%s'", s->path);
+    return MIG_ENOMEM;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+/* Reports that a row names a kept value (HEX, or what stood for it) the
+ * store does not hold, or names it in a form mig never writes. */
+static mig_status_t damaged(store_t *s, const char *column, const char *hex)
+{
+    diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "the state store "
+                         "'%s' is damaged: %s names the kept value '%s', "
+                         "which it does not hold", s->path, column,
+                         hex ? hex : "NULL");
+    diag_hint(&s->diags, d, STORE_DAMAGED_HINT);
+    return MIG_EIO;
+}
+
+/* The value kept under HEX into *OUT. */
+static mig_status_t fetch(store_t *s, const char *column, const char *hex,
+                          val_t **out)
+{
+    bool fresh;
+    sqlite3_stmt *q = store_stmt(s, STORE_SQL_VALUE_GET, &fresh);
+    if (!q)
+        return s->sticky ? s->sticky : MIG_EIO;
+    store_bind_str(q, 1, hex);
+    int rc = sqlite3_step(q);
+    mig_status_t st = rc == SQLITE_ROW ? store_column_value(s, q, 0, out)
+        : rc == SQLITE_DONE ? damaged(s, column, hex)
+        : store_sql_fail(s, rc, "read a kept value");
+    store_stmt_done(q, fresh);
+    return st;
+}
+
+mig_status_t store_column_refs(store_t *s, sqlite3_stmt *q, int col,
+                               int refs, val_t **out)
+{
+    mig_status_t st = store_column_value(s, q, col, out);
+    if (st != MIG_OK || sqlite3_column_type(q, refs) == SQLITE_NULL)
+        return st;
+    const char *column = sqlite3_column_name(q, refs);
+    val_t *names = NULL;
+    st = store_column_value(s, q, refs, &names);
+    if (st == MIG_OK && (val_type(names) != VAL_MAP
+                         || val_type(*out) != VAL_MAP))
+        st = damaged(s, column, store_column_text(q, refs));
+    for (size_t i = 0; st == MIG_OK && i < val_len(names); i++) {
+        size_t len;
+        const char *key = val_get_str(val_map_key(names, i), &len);
+        const char *hex = val_get_str(val_map_value(names, i), NULL);
+        val_t *v = NULL;
+        st = hex ? fetch(s, column, hex, &v) : damaged(s, column, NULL);
+        if (st == MIG_OK)
+            st = val_map_set_take(*out, key, len, v) == MIG_OK ? MIG_OK
+                                                               : MIG_ENOMEM;
+    }
+    val_unref(names);
+    if (st != MIG_OK) {
+        val_unref(*out);
+        *out = NULL;
+    }
+    return st;
+}

@@ -1,0 +1,432 @@
+/* test_store_values.c: values kept once in the state store
+ * (runtime/store_values.c; docs/state.md, "value_objects"): a map carried
+ * by a step's result and by a journal record's arguments is written once,
+ * under the BLAKE2b of its JSON, the rows naming it; maps below
+ * STORE_VALUE_MIN bytes stay whole; every reader gets the values back as
+ * they were; a name whose value is gone is damage, said so; a value kept
+ * by a transaction rolled back is written again, not named. */
+#include "store_fixture.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+/* A map {"s": "xxx..."} whose JSON takes exactly LEN bytes (LEN >= 8). */
+static val_t *map_of_json_len(size_t len)
+{
+    char text[1024];
+    assert_true(len >= 8 && len < sizeof text);
+    size_t n = len - 8;
+    memcpy(text, "{\"s\": \"", 7);
+    memset(text + 7, 'x', n);
+    strcpy(text + 7 + n, "\"}");
+    val_t *v = json(text);
+    strbuf_t b;
+    strbuf_init(&b);
+    val_to_json(v, &b, 0);
+    assert_int_equal(b.len, len);
+    strbuf_free(&b);
+    return v;
+}
+
+/* A descriptor as tools.normalize gives one: over 256 bytes of JSON. */
+static val_t *descriptor(const char *name)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "{\"kind\": \"tool\", \"name\": \"%s\", "
+             "\"description\": \"Translates the product records by its "
+             "id.\", \"inputSchema\": {\"type\": \"object\", \"properties\":"
+             " {}}, \"provenance\": {\"file\": \"legacy/mcp/000/server/"
+             "manifest.json\", \"pointer\": \"/tools/0\", \"format\": "
+             "\"mcp.bundle\"}, \"status\": \"active\"}", name);
+    return json(text);
+}
+
+/* Text of one cell, read by a connection of its own; "NULL" for SQL
+ * NULL. */
+static void cell(const char *query, char *out, size_t cap)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, query, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    const char *t = (const char *)sqlite3_column_text(q, 0);
+    snprintf(out, cap, "%s", t ? t : "NULL");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
+/* The BLAKE2b (hex) of V's compact JSON. */
+static void digest_of(const val_t *v, char hex[BLOB_HEX])
+{
+    strbuf_t b;
+    strbuf_init(&b);
+    val_to_json(v, &b, VAL_JSON_SEALED);
+    blobs_hash(b.data, b.len, hex);
+    strbuf_free(&b);
+}
+
+/* Puts a done step NODE of RUN with RESULT. */
+static void put_step(store_t *s, int64_t run, const char *node, val_t *result)
+{
+    store_step_t st = { .node = node, .item = "0", .state = STORE_STEP_DONE,
+                        .attempts = 1, .result = result, .ended_ms = 5 };
+    assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+}
+
+/* Journals an intent of RUN with ARGS; its position. */
+static int64_t put_intent(store_t *s, int64_t run, val_t *args)
+{
+    store_journal_t rec = { .node = "put", .item = "0",
+                            .action = "registry.put",
+                            .kind = STORE_JOURNAL_SELF, .args = args };
+    assert_int_equal(store_journal_intent(s, run, &rec), MIG_OK);
+    return rec.seq;
+}
+
+typedef struct got {
+    val_t *v;
+} got_t;
+
+static bool got_result(void *data, const store_step_t *st)
+{
+    got_t *g = data;
+    g->v = val_ref(st->result);
+    return false;
+}
+
+static bool got_args(void *data, const store_journal_t *rec)
+{
+    got_t *g = data;
+    g->v = val_ref(rec->args);
+    return false;
+}
+
+/* The result of RUN's first step and the args of its first record, read
+ * by the store opened again, must be WANT_RESULT and WANT_ARGS exactly
+ * (the same JSON, keys in their order). */
+static void reads_back(int64_t run, const val_t *want_result,
+                       const val_t *want_args)
+{
+    store_t *s = open_store(0);
+    got_t g = { 0 };
+    assert_int_equal(store_step_each(s, run, got_result, &g), MIG_OK);
+    strbuf_t a, b;
+    strbuf_init(&a);
+    strbuf_init(&b);
+    val_to_json(g.v, &a, 0);
+    val_to_json(want_result, &b, 0);
+    assert_string_equal(a.data, b.data);
+    val_unref(g.v);
+    g.v = NULL;
+    if (want_args) {
+        assert_int_equal(store_journal_each(s, run, 0, 0, got_args, &g),
+                         MIG_OK);
+        a.len = b.len = 0;
+        val_to_json(g.v, &a, 0);
+        val_to_json(want_args, &b, 0);
+        assert_string_equal(a.data, b.data);
+        val_unref(g.v);
+    }
+    strbuf_free(&a);
+    strbuf_free(&b);
+    store_close(s);
+}
+
+/* ---- kept once ------------------------------------------------------------ */
+
+/* A normalised descriptor in a step's result, then in the next step's
+ * arguments (the same value): one row of value_objects under its digest,
+ * both rows naming it, and both read back whole. */
+static void test_kept_once(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    store_defer(s, true);
+    val_t *d = descriptor("create_event");
+    val_t *result = json("{\"changes\": [\"a change\"]}");
+    assert_int_equal(val_map_set(result, "descriptor", 10, d), MIG_OK);
+    val_t *args = json("{\"db\": \"registry.db\"}");
+    assert_int_equal(val_map_set(args, "record", 6, d), MIG_OK);
+    assert_int_equal(val_map_set_take(args, "replace", 7, val_bool(false)),
+                     MIG_OK);
+    put_step(s, run, "v2", result);
+    put_intent(s, run, args);
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_close(s);
+
+    char hex[BLOB_HEX], got[2048], want[2048];
+    digest_of(d, hex);
+    cell("SELECT count(*) FROM value_objects", got, sizeof got);
+    assert_string_equal(got, "1");
+    cell("SELECT digest FROM value_objects", got, sizeof got);
+    assert_string_equal(got, hex);
+    cell("SELECT result FROM steps", got, sizeof got);
+    assert_string_equal(got, "{\"changes\":[\"a change\"],"
+                        "\"descriptor\":null}");
+    snprintf(want, sizeof want, "{\"descriptor\":\"%s\"}", hex);
+    cell("SELECT result_refs FROM steps", got, sizeof got);
+    assert_string_equal(got, want);
+    cell("SELECT args FROM journal", got, sizeof got);
+    assert_string_equal(got, "{\"db\":\"registry.db\",\"record\":null,"
+                        "\"replace\":false}");
+    snprintf(want, sizeof want, "{\"record\":\"%s\"}", hex);
+    cell("SELECT args_refs FROM journal", got, sizeof got);
+    assert_string_equal(got, want);
+    reads_back(run, result, args);
+    val_unref(d);
+    val_unref(result);
+    val_unref(args);
+}
+
+/* Two values of the same content (not the same value): one row, both
+ * named by it. */
+static void test_same_content_one_row(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    store_defer(s, true);
+    val_t *a = json("{\"x\": 1}"), *b = json("{\"x\": 1}");
+    val_t *da = descriptor("same"), *db = descriptor("same");
+    assert_int_equal(val_map_set(a, "d", 1, da), MIG_OK);
+    assert_int_equal(val_map_set(b, "d", 1, db), MIG_OK);
+    put_step(s, run, "one", a);
+    put_step(s, run, "two", b);
+    assert_int_equal(store_flush(s), MIG_OK);
+    char got[256];
+    cell("SELECT count(*) FROM value_objects", got, sizeof got);
+    assert_string_equal(got, "1");
+    cell("SELECT count(DISTINCT result_refs) FROM steps", got, sizeof got);
+    assert_string_equal(got, "1");
+    store_close(s);
+    reads_back(run, a, NULL);
+    val_unref(a);
+    val_unref(b);
+    val_unref(da);
+    val_unref(db);
+}
+
+/* The bound: a map of STORE_VALUE_MIN - 1 bytes of JSON stays in its
+ * row; one of STORE_VALUE_MIN is kept. A list, a string or a map at the
+ * top (not an entry) is never kept. */
+static void test_only_large_map_entries(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    store_defer(s, true);
+    val_t *below = map_of_json_len(STORE_VALUE_MIN - 1);
+    val_t *at = map_of_json_len(STORE_VALUE_MIN);
+    val_t *r1 = json("{}"), *r2 = json("{}");
+    assert_int_equal(val_map_set(r1, "m", 1, below), MIG_OK);
+    assert_int_equal(val_map_set(r2, "m", 1, at), MIG_OK);
+    put_step(s, run, "below", r1);
+    put_step(s, run, "at", r2);
+    put_step(s, run, "top", at);
+    val_t *list = val_list_new(1);
+    assert_int_equal(val_list_push(list, at), MIG_OK);
+    val_t *r3 = json("{}");
+    assert_int_equal(val_map_set(r3, "l", 1, list), MIG_OK);
+    put_step(s, run, "list", r3);
+    assert_int_equal(store_flush(s), MIG_OK);
+    char got[1024];
+    cell("SELECT count(*) FROM value_objects", got, sizeof got);
+    assert_string_equal(got, "1");
+    cell("SELECT result_refs IS NULL FROM steps WHERE node = 'below'", got,
+         sizeof got);
+    assert_string_equal(got, "1");
+    cell("SELECT result_refs IS NULL FROM steps WHERE node = 'at'", got,
+         sizeof got);
+    assert_string_equal(got, "0");
+    cell("SELECT count(*) FROM steps WHERE result_refs IS NULL", got,
+         sizeof got);
+    assert_string_equal(got, "3");
+    store_close(s);
+    reads_back(run, r1, NULL);
+    val_unref(below);
+    val_unref(at);
+    val_unref(r1);
+    val_unref(r2);
+    val_unref(r3);
+    val_unref(list);
+}
+
+/* A secret inside a kept map is kept sealed (its recipe, never its
+ * bytes) and reads back a sealed secret. */
+static void test_kept_secret_sealed(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    store_defer(s, true);
+    val_t *source = json("{\"env\": \"MIG_TEST_TOKEN\"}");
+    val_t *secret = val_secret_new("hunter2", 7, source);
+    val_t *d = descriptor("with_secret");
+    assert_int_equal(val_map_set(d, "token", 5, secret), MIG_OK);
+    val_t *args = json("{}");
+    assert_int_equal(val_map_set(args, "record", 6, d), MIG_OK);
+    put_step(s, run, "v2", args);
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_close(s);
+    char got[2048];
+    cell("SELECT instr(json, 'hunter2') = 0 AND instr(json, "
+         "'MIG_TEST_TOKEN') > 0 FROM value_objects", got, sizeof got);
+    assert_string_equal(got, "1");
+    s = open_store(0);
+    got_t g = { 0 };
+    assert_int_equal(store_step_each(s, run, got_result, &g), MIG_OK);
+    const val_t *t = key(key(g.v, "record"), "token");
+    assert_int_equal(val_type(t), VAL_SECRET);
+    assert_true(val_secret_sealed(t));
+    val_unref(g.v);
+    store_close(s);
+    val_unref(source);
+    val_unref(secret);
+    val_unref(d);
+    val_unref(args);
+}
+
+/* A step put again (running, then done) with a result that keeps
+ * nothing leaves no name of the first behind. */
+static void test_replaced_step_forgets_names(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    store_defer(s, true);
+    val_t *d = descriptor("first");
+    val_t *r = json("{}");
+    assert_int_equal(val_map_set(r, "d", 1, d), MIG_OK);
+    put_step(s, run, "v2", r);
+    assert_int_equal(store_flush(s), MIG_OK);
+    val_t *small = json("{\"d\": {\"x\": 1}}");
+    put_step(s, run, "v2", small);
+    assert_int_equal(store_flush(s), MIG_OK);
+    char got[256];
+    cell("SELECT result_refs IS NULL FROM steps", got, sizeof got);
+    assert_string_equal(got, "1");
+    store_close(s);
+    reads_back(run, small, NULL);
+    val_unref(d);
+    val_unref(r);
+    val_unref(small);
+}
+
+/* ---- rollback and damage ------------------------------------------------ */
+
+/* A map kept by a transaction that was rolled back (its commit failed:
+ * a full disk, the reserve then used) is written again by the next one
+ * that carries it, not named: the name would lead nowhere. */
+static void test_rolled_back_kept_again(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_defer(s, true);
+    val_t *d = descriptor("again");
+    val_t *r = json("{}");
+    assert_int_equal(val_map_set(r, "d", 1, d), MIG_OK);
+    put_step(s, run, "first", r);
+    s->full_after = 1;
+    s->commits = 1;                     /* this commit fails: disk full */
+    assert_int_equal(store_flush(s), MIG_EIO);
+    assert_true(store_full(s));
+    assert_int_equal(store_use_reserve(s), MIG_OK);
+    s->full_after = 0;
+    /* A commit in between: the rolled-back transaction's number is now
+     * below the last committed one's. */
+    val_t *small = json("{\"x\": 1}");
+    put_intent(s, run, small);
+    val_unref(small);
+    assert_int_equal(store_flush(s), MIG_OK);
+    put_step(s, run, "second", r);
+    assert_int_equal(store_flush(s), MIG_OK);
+    char got[256];
+    cell("SELECT count(*) FROM value_objects", got, sizeof got);
+    assert_string_equal(got, "1");
+    store_close(s);
+    reads_back(run, r, NULL);
+    val_unref(d);
+    val_unref(r);
+}
+
+/* A row naming a value the store does not hold: the store is damaged,
+ * said with the column and the digest; nothing is read as if whole. */
+static void test_missing_value_is_damage(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    int64_t run = new_run(s, "p", 1, "h");
+    store_defer(s, true);
+    val_t *d = descriptor("lost");
+    val_t *r = json("{}");
+    assert_int_equal(val_map_set(r, "d", 1, d), MIG_OK);
+    put_step(s, run, "v2", r);
+    put_intent(s, run, r);
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_close(s);
+    sql(path, "DELETE FROM value_objects");
+    char hex[BLOB_HEX], want[512];
+    digest_of(d, hex);
+    s = open_store(0);
+    got_t g = { 0 };
+    assert_int_equal(store_step_each(s, run, got_result, &g), MIG_EIO);
+    assert_null(g.v);
+    snprintf(want, sizeof want, "the state store '%s' is damaged: "
+             "result_refs names the kept value '%s', which it does not hold",
+             path, hex);
+    assert_string_equal(last_diag(s), want);
+    assert_int_equal(store_journal_each(s, run, 0, 0, got_args, &g),
+                     MIG_EIO);
+    snprintf(want, sizeof want, "the state store '%s' is damaged: "
+             "args_refs names the kept value '%s', which it does not hold",
+             path, hex);
+    assert_string_equal(last_diag(s), want);
+    /* The passes that leave the arguments out do not need it. */
+    assert_int_equal(store_journal_each(s, run, 0, STORE_EACH_NO_ARGS,
+                                        got_args, &g), MIG_OK);
+    store_close(s);
+    val_unref(d);
+    val_unref(r);
+}
+
+/* Rows written whole (with full durability nothing is queued; a store
+ * before schema 13 had no names) read as before. */
+static void test_whole_rows_read(void **state)
+{
+    (void)state;
+    store_t *s = open_store(STORE_CREATE);
+    store_set_durability(s, STORE_DURABLE_FULL);
+    int64_t run = new_run(s, "p", 1, "h");
+    val_t *d = descriptor("whole");
+    val_t *r = json("{}");
+    assert_int_equal(val_map_set(r, "d", 1, d), MIG_OK);
+    put_step(s, run, "v2", r);
+    put_intent(s, run, r);
+    store_close(s);
+    char got[256];
+    cell("SELECT count(*) FROM value_objects", got, sizeof got);
+    assert_string_equal(got, "0");
+    reads_back(run, r, r);
+    val_unref(d);
+    val_unref(r);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, make_dir, remove_dir)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_kept_once),
+        T(test_same_content_one_row),
+        T(test_only_large_map_entries),
+        T(test_kept_secret_sealed),
+        T(test_replaced_step_forgets_names),
+        T(test_rolled_back_kept_again),
+        T(test_missing_value_is_damage),
+        T(test_whole_rows_read),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

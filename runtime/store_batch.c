@@ -139,28 +139,6 @@ static mig_status_t param_kept(store_t *s, store_batch_t *b, store_param_t *p,
     return st;
 }
 
-mig_status_t store_batch_value(store_t *s, const char *hex, const char *text,
-                               size_t len)
-{
-    store_batch_t *b = &s->batch[STORE_BATCH_VALUE];
-    size_t start = b->text.len;
-    store_param_t *p = row_new(s, STORE_BATCH_VALUE);
-    if (!p)
-        return MIG_ENOMEM;
-    param_text(b, &p[0], hex);
-    p[1] = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)b->text.len,
-                            .len = len };
-    strbuf_put(&b->text, text, len);
-    if (b->text.oom) {
-        b->text.oom = false;
-        b->text.len = start;
-        return MIG_ENOMEM;
-    }
-    b->n++;
-    s->n_queued++;
-    return MIG_OK;
-}
-
 /* Counts the row just filled in batch ID, whose text starts at START, or
  * takes it back when its text ran out of memory; hands the batch over
  * (or writes it) once it is full. */
@@ -196,6 +174,62 @@ static mig_status_t row_undo(store_t *s, store_batch_id_t id, size_t start,
     if (b->text.data)
         b->text.data[start] = '\0';
     return st;
+}
+
+/* Fills a new row of batch ID with HEX and the LEN bytes of TEXT: a row
+ * of value_objects or baseline_objects, to count. False when out of
+ * memory (nothing queued). */
+static bool content_row(store_t *s, store_batch_id_t id, const char *hex,
+                        const char *text, size_t len)
+{
+    store_batch_t *b = &s->batch[id];
+    store_param_t *p = row_new(s, id);
+    if (!p)
+        return false;
+    param_text(b, &p[0], hex);
+    p[1] = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)b->text.len,
+                            .len = len };
+    strbuf_put(&b->text, text, len);
+    return true;
+}
+
+mig_status_t store_batch_value(store_t *s, const char *hex, const char *text,
+                               size_t len)
+{
+    store_batch_t *b = &s->batch[STORE_BATCH_VALUE];
+    size_t start = b->text.len;
+    if (!content_row(s, STORE_BATCH_VALUE, hex, text, len))
+        return MIG_ENOMEM;
+    if (b->text.oom)
+        return row_undo(s, STORE_BATCH_VALUE, start, MIG_ENOMEM);
+    b->n++;
+    s->n_queued++;
+    return MIG_OK;
+}
+
+mig_status_t store_batch_content(store_t *s, const char *hex, const char *text,
+                                 size_t len)
+{
+    size_t start = s->batch[STORE_BATCH_CONTENT].text.len;
+    if (!content_row(s, STORE_BATCH_CONTENT, hex, text, len))
+        return out_of_memory(s);
+    return row_done(s, STORE_BATCH_CONTENT, start);
+}
+
+mig_status_t store_batch_baseline(store_t *s, int64_t run, const char *db,
+                                  const store_baseline_t *rec)
+{
+    store_batch_t *b = &s->batch[STORE_BATCH_BASELINE];
+    size_t start = b->text.len;
+    store_param_t *p = row_new(s, STORE_BATCH_BASELINE);
+    if (!p)
+        return out_of_memory(s);
+    param_int(&p[0], run);
+    param_text(b, &p[1], db);
+    param_text(b, &p[2], rec->kind);
+    param_text(b, &p[3], rec->name);
+    param_text(b, &p[4], rec->digest);
+    return row_done(s, STORE_BATCH_BASELINE, start);
 }
 
 mig_status_t store_batch_intent(store_t *s, int64_t run, int64_t seq,

@@ -201,7 +201,13 @@
       "INSERT INTO " STORE_STEP_INTO " VALUES ",                              \
       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)              \
     X(EVENT, 7, 0, 7, "record an event",                                      \
-      "INSERT INTO " STORE_EVENT_INTO " VALUES ", "(?, ?, ?, ?, ?, ?, ?)", "")
+      "INSERT INTO " STORE_EVENT_INTO " VALUES ", "(?, ?, ?, ?, ?, ?, ?)", "")  \
+    X(CONTENT, 2, 0, 2, "record a drift baseline",                            \
+      "INSERT OR IGNORE INTO baseline_objects(digest, content) VALUES ",      \
+      "(?, ?)", "")                                                           \
+    X(BASELINE, 5, 0, 5, "record a drift baseline",                           \
+      "INSERT OR REPLACE INTO baseline_records(run, db, kind, name, digest) " \
+      "VALUES ", "(?, ?, ?, ?, ?)", "")
 
 typedef enum store_batch_id {
 #define STORE_BATCH_ENUM(id, queued, shared, width, what, head, row, tail)   \
@@ -483,6 +489,10 @@ mig_status_t store_batch_event(store_t *s, int64_t run, int64_t seq,
                                int64_t at_ms, const char *kind,
                                const char *node, const char *item,
                                const val_t *data);
+mig_status_t store_batch_baseline(store_t *s, int64_t run, const char *db,
+                                  const store_baseline_t *rec);
+mig_status_t store_batch_content(store_t *s, const char *hex, const char *text,
+                                 size_t len);
 /* Queues the row of value_objects keeping LEN bytes of TEXT under HEX;
  * unlike the rows above it never hands the batches over (the caller is
  * in the middle of a row that names it). MIG_OK or MIG_ENOMEM. */

@@ -100,6 +100,15 @@ static void param_text(store_batch_t *b, store_param_t *p, const char *text)
     *p = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)at, .len = len };
 }
 
+/* The LEN bytes of TEXT copied into the text of batch B. */
+static void param_bytes(store_batch_t *b, store_param_t *p, const char *text,
+                        size_t len)
+{
+    *p = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)b->text.len,
+                          .len = len };
+    strbuf_put(&b->text, text, len);
+}
+
 /* V as JSON text written into the text of batch B (NULL: SQL NULL); a
  * secret sealed, as bind_json writes it. */
 static void param_json(store_batch_t *b, store_param_t *p, const val_t *v)
@@ -176,30 +185,16 @@ static mig_status_t row_undo(store_t *s, store_batch_id_t id, size_t start,
     return st;
 }
 
-/* Fills a new row of batch ID with HEX and the LEN bytes of TEXT: a row
- * of value_objects or baseline_objects, to count. False when out of
- * memory (nothing queued). */
-static bool content_row(store_t *s, store_batch_id_t id, const char *hex,
-                        const char *text, size_t len)
-{
-    store_batch_t *b = &s->batch[id];
-    store_param_t *p = row_new(s, id);
-    if (!p)
-        return false;
-    param_text(b, &p[0], hex);
-    p[1] = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)b->text.len,
-                            .len = len };
-    strbuf_put(&b->text, text, len);
-    return true;
-}
-
-mig_status_t store_batch_value(store_t *s, const char *hex, const char *text,
+mig_status_t store_batch_value(store_t *s, int64_t id, const char *text,
                                size_t len)
 {
     store_batch_t *b = &s->batch[STORE_BATCH_VALUE];
     size_t start = b->text.len;
-    if (!content_row(s, STORE_BATCH_VALUE, hex, text, len))
+    store_param_t *p = row_new(s, STORE_BATCH_VALUE);
+    if (!p)
         return MIG_ENOMEM;
+    param_int(&p[0], id);
+    param_bytes(b, &p[1], text, len);
     if (b->text.oom)
         return row_undo(s, STORE_BATCH_VALUE, start, MIG_ENOMEM);
     b->n++;
@@ -210,9 +205,13 @@ mig_status_t store_batch_value(store_t *s, const char *hex, const char *text,
 mig_status_t store_batch_content(store_t *s, const char *hex, const char *text,
                                  size_t len)
 {
-    size_t start = s->batch[STORE_BATCH_CONTENT].text.len;
-    if (!content_row(s, STORE_BATCH_CONTENT, hex, text, len))
+    store_batch_t *b = &s->batch[STORE_BATCH_CONTENT];
+    size_t start = b->text.len;
+    store_param_t *p = row_new(s, STORE_BATCH_CONTENT);
+    if (!p)
         return out_of_memory(s);
+    param_text(b, &p[0], hex);
+    param_bytes(b, &p[1], text, len);
     return row_done(s, STORE_BATCH_CONTENT, start);
 }
 

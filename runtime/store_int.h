@@ -34,7 +34,8 @@
       "WHERE run = ?1 ORDER BY id")                                           \
     X(JOURNAL_INSERT, "INSERT INTO " STORE_JOURNAL_INTO " VALUES (?1, ?2, "   \
       "?3, ?4, ?5, ?6, 'intent', ?7, ?8, ?9, ?10, ?10, NULL)")                \
-    X(VALUE_GET, "SELECT json FROM value_objects WHERE digest = ?1")          \
+    X(VALUE_GET, "SELECT json FROM value_objects WHERE id = ?1")              \
+    X(VALUE_LAST, "SELECT IFNULL(MAX(id), 0) + 0 * ?1 FROM value_objects")    \
     X(JOURNAL_SET, "UPDATE journal SET state = ?3, updated_ms = ?4 "          \
       "WHERE run = ?1 AND seq = ?2")                                          \
     X(JOURNAL_AFTER, "UPDATE journal SET after_image = ?3 "                   \
@@ -185,8 +186,7 @@
  * is in before a change of its state. */
 #define STORE_BATCHES(X)                                                      \
     X(VALUE, 2, 0, 2, "keep a value",                                         \
-      "INSERT OR IGNORE INTO value_objects(digest, json) VALUES ", "(?, ?)",  \
-      "")                                                                     \
+      "INSERT INTO value_objects(id, json) VALUES ", "(?, ?)", "")           \
     X(INTENT, 12, 0, 12, "journal an intent",                                 \
       "INSERT INTO " STORE_JOURNAL_INTO " VALUES ",                           \
       "(?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?, ?, ?)", "")                   \
@@ -246,18 +246,21 @@ typedef struct store_writer store_writer_t;     /* store_batch.c */
 /* Values kept once (store_values.c; docs/state.md, "value_objects"): an
  * entry of a step's result or of a journal record's arguments that is a
  * map whose JSON takes at least STORE_VALUE_MIN bytes is written to the
- * table value_objects under the BLAKE2b of that JSON, and its row names it
- * there (the column result_refs or args_refs) instead of holding it. The
- * last STORE_VALUE_RING such maps are remembered with a reference held: a
+ * table value_objects under a new id, and its row names it there (the
+ * column result_refs or args_refs) instead of holding it. The last
+ * STORE_VALUE_RING such maps are remembered with a reference held: a
  * shared value never changes (interp_value.h), so the same map written
  * again (a step's result passed on as the next step's argument) is named
- * by its digest without being written out or hashed again. */
+ * by its id without being written out again. Ids, not digests: rows
+ * appended in the order of their ids touch the last page of the table
+ * only, where a digest's index took a page at random per row (a sixth
+ * more WAL bytes a commit). */
 #define STORE_VALUE_MIN 256
 #define STORE_VALUE_RING 64
 typedef struct store_value_kept {
     val_t *v;                       /* a reference held; NULL: free */
     uint64_t txn;                   /* the transaction that queued its row */
-    char hex[65];                   /* BLOB_HEX */
+    int64_t id;                     /* its row in value_objects */
 } store_value_kept_t;
 
 #define STORE_RUN_COLUMNS                                                     \
@@ -355,6 +358,7 @@ struct store {
      * transaction rolled back since is not named again. */
     store_value_kept_t kept[STORE_VALUE_RING];
     size_t kept_next;
+    store_seq_t value_seq;          /* the next id in value_objects */
     uint64_t committed_txn;
     strbuf_t value_text;            /* scratch for one entry's JSON */
     /* Statements stepped row by row for a *_each walk: while one is, the
@@ -436,6 +440,16 @@ mig_status_t store_check_file(store_t *s);
 
 /* ---- the shape of every write ------------------------------------------ */
 
+/* The position a new row of RUN takes in the table counted by C, whose
+ * highest position the statement LAST reads (its ?1 bound to RUN); for a
+ * write inside the open transaction. MIG_OK with *SEQ set, or the
+ * failure of the read (reported). The position is taken by
+ * store_seq_taken once the row is queued or in. */
+mig_status_t store_seq_next(store_t *s, store_seq_t *c, store_stmt_id_t last,
+                            int64_t run, int64_t *seq);
+/* Row SEQ of C's run was written: the next one takes the position after. */
+void store_seq_taken(store_seq_t *c, int64_t seq);
+
 /* Opens the transaction a write joins when none is open: BEGIN IMMEDIATE,
  * then (FENCED, and a fence set) the fence check, which fails the store
  * for good (MIG_EINVALID, "lost its lock") when the lock has another
@@ -493,10 +507,10 @@ mig_status_t store_batch_baseline(store_t *s, int64_t run, const char *db,
                                   const store_baseline_t *rec);
 mig_status_t store_batch_content(store_t *s, const char *hex, const char *text,
                                  size_t len);
-/* Queues the row of value_objects keeping LEN bytes of TEXT under HEX;
+/* Queues the row of value_objects keeping LEN bytes of TEXT as ID;
  * unlike the rows above it never hands the batches over (the caller is
  * in the middle of a row that names it). MIG_OK or MIG_ENOMEM. */
-mig_status_t store_batch_value(store_t *s, const char *hex, const char *text,
+mig_status_t store_batch_value(store_t *s, int64_t id, const char *text,
                                size_t len);
 /* Waits for the writer thread, then writes every queued row, batch by
  * batch. A failure (the writer's too) is reported as the queued write's
@@ -515,7 +529,7 @@ void store_batch_free(store_t *s);
  * writes it; when V is a map, each entry that is a map of at least
  * STORE_VALUE_MIN bytes of JSON is written as null and kept in
  * value_objects (a row queued with store_batch_value, unless it was kept
- * lately), its name and digest added to REFS as a JSON object's entry
+ * lately), its name and id added to REFS as a JSON object's entry
  * (REFS is left empty when there is none). Call it while the store
  * defers, inside the open transaction. MIG_OK or MIG_ENOMEM (reported). */
 mig_status_t store_values_write(store_t *s, const val_t *v, strbuf_t *out,
@@ -527,7 +541,7 @@ void store_values_rolled_back(store_t *s);
  * closes). */
 void store_values_forget(store_t *s);
 /* Reads column COL of Q as store_column_value does, then puts back in it
- * each entry that column REFS (a JSON object name -> digest, or NULL)
+ * each entry that column REFS (a JSON object name -> id, or NULL)
  * says was kept in value_objects. MIG_EIO (reported: the store is
  * damaged) when a named value is not there. */
 mig_status_t store_column_refs(store_t *s, sqlite3_stmt *q, int col,

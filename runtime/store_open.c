@@ -207,11 +207,10 @@ static const char *const upgrades[] = {
     "content TEXT NOT NULL);\n",
     /* 12 -> 13: values kept once (store_values.c): a map carried by a
      * step's result and by the next step's arguments (a descriptor, then
-     * the put that stores it) is written once, under the BLAKE2b of its
-     * JSON, and the rows name it (result_refs, args_refs: name ->
-     * digest; NULL when the column holds its value whole, as every row
-     * written before did). */
-    "CREATE TABLE value_objects (digest TEXT PRIMARY KEY, "
+     * the put that stores it) is written once, under an id, and the rows
+     * name it (result_refs, args_refs: name -> id; NULL when the column
+     * holds its value whole, as every row written before did). */
+    "CREATE TABLE value_objects (id INTEGER PRIMARY KEY, "
     "json TEXT NOT NULL);\n"
     "ALTER TABLE steps ADD COLUMN result_refs TEXT;\n"
     "ALTER TABLE journal ADD COLUMN args_refs TEXT;\n",

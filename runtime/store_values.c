@@ -2,12 +2,13 @@
  * "Values kept once"; docs/state.md, "value_objects"). A step's result
  * and the next step's arguments often carry the same map (a normalised
  * descriptor, then the put that stores it): the map is written once, to
- * value_objects under the BLAKE2b of its JSON, and each row that carries
- * it names it there. Written on the loop thread as the rows are queued
+ * value_objects under an id, and each row that carries it names it
+ * there. Written on the loop thread as the rows are queued
  * (store_batch.c); read back by store_step_each and store_journal_each,
  * so that every reader sees the values whole, as before. */
 #include "store_int.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,10 +31,10 @@ static store_value_kept_t *kept_find(store_t *s, const val_t *v)
     return NULL;
 }
 
-/* Remembers V (a reference taken) as kept under HEX by the open
- * transaction, in slot K when V had one, else in the oldest; the slot. */
-static store_value_kept_t *kept_put(store_t *s, store_value_kept_t *k,
-                                    const val_t *v, const char *hex)
+/* Remembers V (a reference taken) as kept as ID by the open
+ * transaction, in slot K when V had one, else in the oldest. */
+static void kept_put(store_t *s, store_value_kept_t *k, const val_t *v,
+                     int64_t id)
 {
     if (!k) {
         k = &s->kept[s->kept_next];
@@ -42,8 +43,7 @@ static store_value_kept_t *kept_put(store_t *s, store_value_kept_t *k,
         k->v = val_ref((val_t *)v);
     }
     k->txn = s->txn;
-    memcpy(k->hex, hex, sizeof(k->hex));
-    return k;
+    k->id = id;
 }
 
 void store_values_rolled_back(store_t *s)
@@ -67,33 +67,35 @@ void store_values_forget(store_t *s)
 
 /* ---- writing ------------------------------------------------------------- */
 
-/* The digest E (a map) is kept under, queueing its row when it was not
- * kept lately; NULL when its JSON is shorter than STORE_VALUE_MIN (then
- * written at the end of OUT) or memory ran out. */
-static const char *keep(store_t *s, const val_t *e, strbuf_t *out,
-                        bool *oom)
+/* The id E (a map) is kept as, queueing its row when it was not kept
+ * lately; 0 when its JSON is shorter than STORE_VALUE_MIN (then written
+ * at the end of OUT), or when that failed (*ST set). */
+static int64_t keep(store_t *s, const val_t *e, strbuf_t *out,
+                    mig_status_t *st)
 {
     store_value_kept_t *k = kept_find(s, e);
     if (k && kept_valid(s, k))
-        return k->hex;
+        return k->id;
     strbuf_t *t = &s->value_text;
     t->len = 0;
     val_to_json(e, t, VAL_JSON_SEALED);
     if (t->oom) {
-        *oom = true;
-        return NULL;
+        *st = MIG_ENOMEM;
+        return 0;
     }
     if (t->len < STORE_VALUE_MIN) {
         strbuf_put(out, t->data, t->len);
-        return NULL;
+        return 0;
     }
-    char hex[BLOB_HEX];
-    blobs_hash(t->data, t->len, hex);
-    if (store_batch_value(s, hex, t->data, t->len) != MIG_OK) {
-        *oom = true;
-        return NULL;
-    }
-    return kept_put(s, k, e, hex)->hex;
+    int64_t id;
+    *st = store_seq_next(s, &s->value_seq, STORE_SQL_VALUE_LAST, 0, &id);
+    if (*st == MIG_OK)
+        *st = store_batch_value(s, id, t->data, t->len);
+    if (*st != MIG_OK)
+        return 0;
+    store_seq_taken(&s->value_seq, id);
+    kept_put(s, k, e, id);
+    return id;
 }
 
 mig_status_t store_values_write(store_t *s, const val_t *v, strbuf_t *out,
@@ -102,9 +104,9 @@ mig_status_t store_values_write(store_t *s, const val_t *v, strbuf_t *out,
     refs->len = 0;
     if (val_type(v) != VAL_MAP)
         return val_to_json(v, out, VAL_JSON_SEALED);
-    bool oom = false;
+    mig_status_t st = MIG_OK;
     strbuf_putc(out, '{');
-    for (size_t i = 0; i < val_len(v) && !oom; i++) {
+    for (size_t i = 0; i < val_len(v) && st == MIG_OK; i++) {
         const val_t *key = val_map_key(v, i), *e = val_map_value(v, i);
         if (i)
             strbuf_putc(out, ',');
@@ -114,52 +116,55 @@ mig_status_t store_values_write(store_t *s, const val_t *v, strbuf_t *out,
             val_to_json(e, out, VAL_JSON_SEALED);
             continue;
         }
-        const char *hex = keep(s, e, out, &oom);
-        if (!hex)
+        int64_t id = keep(s, e, out, &st);
+        if (!id)
             continue;
         strbuf_puts(out, "null");
         strbuf_putc(refs, refs->len ? ',' : '{');
         val_to_json(key, refs, 0);
-        strbuf_puts(refs, ":\"");
-        strbuf_puts(refs, hex);
-        strbuf_putc(refs, '"');
+        strbuf_printf(refs, ":%" PRId64, id);
     }
     strbuf_putc(out, '}');
     if (refs->len)
         strbuf_putc(refs, '}');
-    if (!oom && !out->oom && !refs->oom)
-        return MIG_OK;
-    diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "out of memory writing to "
-             "'%s'", s->path);
-    return MIG_ENOMEM;
+    if (st == MIG_OK && (out->oom || refs->oom))
+        st = MIG_ENOMEM;
+    if (st == MIG_ENOMEM)
+        diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "out of memory writing "
+                 "to '%s'", s->path);
+    return st;
 }
 
 /* ---- reading ------------------------------------------------------------- */
 
-/* Reports that a row names a kept value (HEX, or what stood for it) the
- * store does not hold, or names it in a form mig never writes. */
-static mig_status_t damaged(store_t *s, const char *column, const char *hex)
+/* Reports that a row names a kept value the store does not hold (ID),
+ * or names one in a form mig never writes (TEXT, the names). */
+static mig_status_t damaged(store_t *s, const char *column, int64_t id,
+                            const char *text)
 {
-    diag_t *d = diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "the state store "
-                         "'%s' is damaged: %s names the kept value '%s', "
-                         "which it does not hold", s->path, column,
-                         hex ? hex : "NULL");
+    diag_t *d = id
+        ? diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "the state store '%s' "
+                   "is damaged: %s names the kept value %" PRId64 ", which "
+                   "it does not hold", s->path, column, id)
+        : diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "the state store '%s' "
+                   "is damaged: %s is '%s'", s->path, column,
+                   text ? text : "NULL");
     diag_hint(&s->diags, d, STORE_DAMAGED_HINT);
     return MIG_EIO;
 }
 
-/* The value kept under HEX into *OUT. */
-static mig_status_t fetch(store_t *s, const char *column, const char *hex,
+/* The value kept as ID into *OUT. */
+static mig_status_t fetch(store_t *s, const char *column, int64_t id,
                           val_t **out)
 {
     bool fresh;
     sqlite3_stmt *q = store_stmt(s, STORE_SQL_VALUE_GET, &fresh);
     if (!q)
         return s->sticky ? s->sticky : MIG_EIO;
-    store_bind_str(q, 1, hex);
+    sqlite3_bind_int64(q, 1, id);
     int rc = sqlite3_step(q);
     mig_status_t st = rc == SQLITE_ROW ? store_column_value(s, q, 0, out)
-        : rc == SQLITE_DONE ? damaged(s, column, hex)
+        : rc == SQLITE_DONE ? damaged(s, column, id, NULL)
         : store_sql_fail(s, rc, "read a kept value");
     store_stmt_done(q, fresh);
     return st;
@@ -174,15 +179,18 @@ mig_status_t store_column_refs(store_t *s, sqlite3_stmt *q, int col,
     const char *column = sqlite3_column_name(q, refs);
     val_t *names = NULL;
     st = store_column_value(s, q, refs, &names);
+    const char *text = store_column_text(q, refs);
     if (st == MIG_OK && (val_type(names) != VAL_MAP
                          || val_type(*out) != VAL_MAP))
-        st = damaged(s, column, store_column_text(q, refs));
+        st = damaged(s, column, 0, text);
     for (size_t i = 0; st == MIG_OK && i < val_len(names); i++) {
         size_t len;
         const char *key = val_get_str(val_map_key(names, i), &len);
-        const char *hex = val_get_str(val_map_value(names, i), NULL);
+        const val_t *id = val_map_value(names, i);
         val_t *v = NULL;
-        st = hex ? fetch(s, column, hex, &v) : damaged(s, column, NULL);
+        st = val_is_int(id) && val_get_int(id) > 0
+             ? fetch(s, column, val_get_int(id), &v)
+             : damaged(s, column, 0, text);
         if (st == MIG_OK)
             st = val_map_set_take(*out, key, len, v) == MIG_OK ? MIG_OK
                                                                : MIG_ENOMEM;

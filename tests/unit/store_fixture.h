@@ -107,6 +107,24 @@ static void sql(const char *p, const char *text)
     sqlite3_close(db);
 }
 
+/* How many rows TABLE holds, read by a connection of its own (what a
+ * commit made visible to others). */
+__attribute__((unused))
+static int64_t count_rows(const char *table)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    char text[128];
+    snprintf(text, sizeof text, "SELECT count(*) FROM %s", table);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return n;
+}
+
 __attribute__((unused))
 static val_t *json(const char *text)
 {

@@ -216,23 +216,6 @@ static void test_content(void **state)
     diag_list_free(&d);
 }
 
-/* Rows of a table, read by a connection of its own (what a commit made
- * visible). */
-static int rows(const char *table)
-{
-    char text[96];
-    snprintf(text, sizeof text, "SELECT count(*) FROM %s", table);
-    sqlite3 *db;
-    sqlite3_stmt *q;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &q, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    int n = sqlite3_column_int(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    return n;
-}
-
 /* While the store defers (as a run's end does), the baseline's rows are
  * queued: none is in the file before the commit; after it, 100 records
  * (statements of 64, 32 and 4 rows) read back as written one by one, a
@@ -258,10 +241,10 @@ static void test_queued(void **state)
     assert_int_equal(store_baseline_content_put(s, hex, text, strlen(text)),
                      MIG_OK);
     assert_int_equal(store_baseline_db(s, run, "r.db", 100), MIG_OK);
-    assert_int_equal(rows("baseline_records"), 0);
+    assert_int_equal(count_rows("baseline_records"), 0);
     assert_int_equal(store_flush(s), MIG_OK);
-    assert_int_equal(rows("baseline_records"), 100);
-    assert_int_equal(rows("baseline_objects"), 100);
+    assert_int_equal(count_rows("baseline_records"), 100);
+    assert_int_equal(count_rows("baseline_objects"), 100);
     char *seen = walk(s, run, true, 0);
     assert_memory_equal(seen, "r.db=100\nr.db tool/t000 ", 24);
     assert_non_null(strstr(seen, "r.db tool/t007 new\n"));

@@ -37,23 +37,6 @@ static bool see_journal(void *data, const store_journal_t *rec)
     return true;
 }
 
-/* How many rows TABLE holds, read by a connection of its own (what a
- * commit made visible to others). */
-static int64_t count_rows(const char *table)
-{
-    sqlite3 *db;
-    sqlite3_stmt *q;
-    char text[128];
-    snprintf(text, sizeof text, "SELECT count(*) FROM %s", table);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &q, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    return n;
-}
-
 /* Queues N intents of RUN (items "0".."N-1"), checking their positions
  * FIRST, FIRST + 1, ... */
 static void queue_intents(store_t *s, int64_t run, int n, int64_t first)

@@ -156,8 +156,7 @@ static void test_kept_once(void **state)
     store_close(s);
 
     char got[2048], want[2048];
-    cell("SELECT count(*) FROM value_objects", got, sizeof got);
-    assert_string_equal(got, "1");
+    assert_int_equal(count_rows("value_objects"), 1);
     cell("SELECT id || ' ' || json FROM value_objects", got, sizeof got);
     json_of(d, want + 2, sizeof want - 2);
     memcpy(want, "1 ", 2);
@@ -195,8 +194,7 @@ static void test_kept_by_value(void **state)
     put_step(s, run, "three", b);
     assert_int_equal(store_flush(s), MIG_OK);
     char got[256];
-    cell("SELECT count(*) FROM value_objects", got, sizeof got);
-    assert_string_equal(got, "2");
+    assert_int_equal(count_rows("value_objects"), 2);
     cell("SELECT group_concat(result_refs, ' ') FROM steps", got,
          sizeof got);
     assert_string_equal(got, "{\"d\":1} {\"d\":1} {\"d\":2}");
@@ -232,8 +230,7 @@ static void test_only_large_map_entries(void **state)
     put_step(s, run, "list", r3);
     assert_int_equal(store_flush(s), MIG_OK);
     char got[1024];
-    cell("SELECT count(*) FROM value_objects", got, sizeof got);
-    assert_string_equal(got, "1");
+    assert_int_equal(count_rows("value_objects"), 1);
     cell("SELECT result_refs IS NULL FROM steps WHERE node = 'below'", got,
          sizeof got);
     assert_string_equal(got, "1");
@@ -344,9 +341,7 @@ static void test_rolled_back_kept_again(void **state)
     assert_int_equal(store_flush(s), MIG_OK);
     put_step(s, run, "second", r);
     assert_int_equal(store_flush(s), MIG_OK);
-    char got[256];
-    cell("SELECT count(*) FROM value_objects", got, sizeof got);
-    assert_string_equal(got, "1");
+    assert_int_equal(count_rows("value_objects"), 1);
     store_close(s);
     reads_back(run, r, NULL);
     val_unref(d);
@@ -406,9 +401,7 @@ static void test_whole_rows_read(void **state)
     put_step(s, run, "v2", r);
     put_intent(s, run, r);
     store_close(s);
-    char got[256];
-    cell("SELECT count(*) FROM value_objects", got, sizeof got);
-    assert_string_equal(got, "0");
+    assert_int_equal(count_rows("value_objects"), 0);
     reads_back(run, r, r);
     val_unref(d);
     val_unref(r);

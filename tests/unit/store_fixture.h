@@ -98,6 +98,18 @@ static int64_t new_run(store_t *s, const char *name, int64_t pid,
     return id;
 }
 
+/* A new store with a run (*RUN) committed, deferring writes from now on
+ * (store_defer), as a run's steps write. */
+__attribute__((unused))
+static store_t *open_deferring(int64_t *run)
+{
+    store_t *s = open_store(STORE_CREATE);
+    *run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_defer(s, true);
+    return s;
+}
+
 __attribute__((unused))
 static void sql(const char *p, const char *text)
 {

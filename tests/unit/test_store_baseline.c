@@ -224,10 +224,8 @@ static void test_content(void **state)
 static void test_queued(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     char name[16], text[64], hex[BLOB_HEX];
     for (int i = 0; i < 100; i++) {
         snprintf(name, sizeof name, "t%03d", i);

@@ -100,10 +100,8 @@ static void test_defer_gives_back(void **state)
 static void test_queued_rows_commit_together(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     queue_intents(s, run, 100, 1);
     assert_int_equal(store_flush(s), MIG_OK);
     assert_int_equal(count_rows("journal"), 100);
@@ -243,10 +241,8 @@ static void test_missing_record_fails_the_commit(void **state)
 static void test_constraint_fails_the_store(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     store_step_t st = { .node = "x", .item = "", .state = STORE_STEP_DONE };
     assert_int_equal(store_step_put(s, 77, &st), MIG_OK);
     store_defer(s, false);
@@ -401,10 +397,8 @@ static mig_status_t hook_4(char **why) { (void)why; return MIG_OK; }
 static void test_effects_commit_first(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     queue_intents(s, run, 3, 1);
     hook_calls = 0;
     rows_at_hook = -1;

@@ -140,9 +140,8 @@ static void reads_back(int64_t run, const val_t *want_result,
 static void test_kept_once(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     val_t *d = descriptor("create_event");
     val_t *result = json("{\"changes\": [\"a change\"]}");
     assert_int_equal(val_map_set(result, "descriptor", 10, d), MIG_OK);
@@ -182,9 +181,8 @@ static void test_kept_once(void **state)
 static void test_kept_by_value(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     val_t *a = json("{\"x\": 1}"), *b = json("{\"x\": 1}");
     val_t *da = descriptor("same"), *db = descriptor("same");
     assert_int_equal(val_map_set(a, "d", 1, da), MIG_OK);
@@ -212,9 +210,8 @@ static void test_kept_by_value(void **state)
 static void test_only_large_map_entries(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     val_t *below = map_of_json_len(STORE_VALUE_MIN - 1);
     val_t *at = map_of_json_len(STORE_VALUE_MIN);
     val_t *r1 = json("{}"), *r2 = json("{}");
@@ -255,9 +252,8 @@ static void test_only_large_map_entries(void **state)
 static void test_kept_secret_sealed(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     val_t *source = json("{\"env\": \"MIG_TEST_TOKEN\"}");
     val_t *secret = val_secret_new("hunter2", 7, source);
     val_t *d = descriptor("with_secret");
@@ -290,9 +286,8 @@ static void test_kept_secret_sealed(void **state)
 static void test_replaced_step_forgets_names(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     val_t *d = descriptor("first");
     val_t *r = json("{}");
     assert_int_equal(val_map_set(r, "d", 1, d), MIG_OK);
@@ -319,10 +314,8 @@ static void test_replaced_step_forgets_names(void **state)
 static void test_rolled_back_kept_again(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     val_t *d = descriptor("again");
     val_t *r = json("{}");
     assert_int_equal(val_map_set(r, "d", 1, d), MIG_OK);
@@ -353,9 +346,8 @@ static void test_rolled_back_kept_again(void **state)
 static void test_missing_value_is_damage(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     val_t *d = descriptor("lost");
     val_t *r = json("{}");
     assert_int_equal(val_map_set(r, "d", 1, d), MIG_OK);

@@ -227,12 +227,22 @@ typedef enum store_batch_id {
 #define STORE_BATCH_MAX (1 << (STORE_BATCH_SIZES - 1))
 #define STORE_BATCH_HANDOFF 8
 
-/* One parameter of a queued row: NULL, an integer, or text kept in the
- * text of its batch (offset I, LEN bytes). */
+/* One parameter of a queued row: NULL, an integer, text kept in the
+ * text of its batch (offset I, LEN bytes), or a value V to be written as
+ * JSON by whichever thread writes the batch (STORE_PARAM_JSON: the
+ * entries of V that MASK names written null, store_values_json; then it
+ * is SQLITE_TEXT). V is a reference the row holds, released by the loop
+ * thread once the batch is written or dropped (a value is immutable once
+ * shared and the writer thread only reads it: docs/state.md, "Writes in
+ * batches"). */
+#define STORE_PARAM_JSON 100
 typedef struct store_param {
-    int type;                       /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_TEXT */
+    int type;                       /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_TEXT,
+                                       STORE_PARAM_JSON */
     int64_t i;
     size_t len;
+    val_t *v;                       /* a reference, or NULL */
+    uint64_t mask;
 } store_param_t;
 
 typedef struct store_batch {
@@ -360,7 +370,6 @@ struct store {
     size_t kept_next;
     store_seq_t value_seq;          /* the next id in value_objects */
     uint64_t committed_txn;
-    strbuf_t value_text;            /* scratch for one entry's JSON */
     /* Statements stepped row by row for a *_each walk: while one is, the
      * connection stays with the loop thread (batches are written here). */
     int iterating;
@@ -507,11 +516,11 @@ mig_status_t store_batch_baseline(store_t *s, int64_t run, const char *db,
                                   const store_baseline_t *rec);
 mig_status_t store_batch_content(store_t *s, const char *hex, const char *text,
                                  size_t len);
-/* Queues the row of value_objects keeping LEN bytes of TEXT as ID;
- * unlike the rows above it never hands the batches over (the caller is
- * in the middle of a row that names it). MIG_OK or MIG_ENOMEM. */
-mig_status_t store_batch_value(store_t *s, int64_t id, const char *text,
-                               size_t len);
+/* Queues the row of value_objects keeping V (a reference taken; written
+ * as JSON with the batch) as ID; unlike the rows above it never hands the
+ * batches over (the caller is in the middle of a row that names it).
+ * MIG_OK or MIG_ENOMEM. */
+mig_status_t store_batch_value(store_t *s, int64_t id, const val_t *v);
 /* Waits for the writer thread, then writes every queued row, batch by
  * batch. A failure (the writer's too) is reported as the queued write's
  * (WHAT of its batch), rolls the transaction back and fails the store:
@@ -525,15 +534,19 @@ void store_batch_free(store_t *s);
 
 /* ---- values kept once (store_values.c) -------------------------------- */
 
-/* Writes V (not NULL) as JSON text at the end of OUT, SEALED as bind_json
- * writes it; when V is a map, each entry that is a map of at least
- * STORE_VALUE_MIN bytes of JSON is written as null and kept in
- * value_objects (a row queued with store_batch_value, unless it was kept
- * lately), its name and id added to REFS as a JSON object's entry
- * (REFS is left empty when there is none). Call it while the store
+/* Which entries of V (not NULL) are kept in value_objects: when V is a
+ * map, each of its first 64 entries that is a map of at least
+ * STORE_VALUE_MIN in size (val_size) is kept (a row queued with
+ * store_batch_value, unless it was kept lately), its bit set in *MASK
+ * and its name and id added to REFS as a JSON object's entry (REFS is
+ * left empty when there is none). On the loop thread, while the store
  * defers, inside the open transaction. MIG_OK or MIG_ENOMEM (reported). */
-mig_status_t store_values_write(store_t *s, const val_t *v, strbuf_t *out,
-                                strbuf_t *refs);
+mig_status_t store_values_plan(store_t *s, const val_t *v, uint64_t *mask,
+                               strbuf_t *refs);
+/* Writes V as JSON at the end of OUT, SEALED as bind_json writes it, the
+ * entries MASK names (store_values_plan) as null. Reads V only: called
+ * by the writer thread on values the rows hold. */
+void store_values_json(const val_t *v, uint64_t mask, strbuf_t *out);
 /* The open transaction is being rolled back: the maps it kept are
  * forgotten (their rows go with it). */
 void store_values_rolled_back(store_t *s);

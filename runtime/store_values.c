@@ -3,8 +3,10 @@
  * and the next step's arguments often carry the same map (a normalised
  * descriptor, then the put that stores it): the map is written once, to
  * value_objects under an id, and each row that carries it names it
- * there. Written on the loop thread as the rows are queued
- * (store_batch.c); read back by store_step_each and store_journal_each,
+ * there. Which maps are kept is settled on the loop thread as the rows
+ * are queued; their JSON is written with the batch, by the writer thread
+ * when it takes it (store_batch.c); read back by store_step_each and
+ * store_journal_each,
  * so that every reader sees the values whole, as before. */
 #include "store_int.h"
 
@@ -62,35 +64,21 @@ void store_values_forget(store_t *s)
         s->kept[i] = (store_value_kept_t){ 0 };
     }
     s->kept_next = 0;
-    strbuf_free(&s->value_text);
 }
 
 /* ---- writing ------------------------------------------------------------- */
 
 /* The id E (a map) is kept as, queueing its row when it was not kept
- * lately; 0 when its JSON is shorter than STORE_VALUE_MIN (then written
- * at the end of OUT), or when that failed (*ST set). */
-static int64_t keep(store_t *s, const val_t *e, strbuf_t *out,
-                    mig_status_t *st)
+ * lately; 0 when that failed (*ST set). */
+static int64_t keep(store_t *s, const val_t *e, mig_status_t *st)
 {
     store_value_kept_t *k = kept_find(s, e);
     if (k && kept_valid(s, k))
         return k->id;
-    strbuf_t *t = &s->value_text;
-    t->len = 0;
-    val_to_json(e, t, VAL_JSON_SEALED);
-    if (t->oom) {
-        *st = MIG_ENOMEM;
-        return 0;
-    }
-    if (t->len < STORE_VALUE_MIN) {
-        strbuf_put(out, t->data, t->len);
-        return 0;
-    }
     int64_t id;
     *st = store_seq_next(s, &s->value_seq, STORE_SQL_VALUE_LAST, 0, &id);
     if (*st == MIG_OK)
-        *st = store_batch_value(s, id, t->data, t->len);
+        *st = store_batch_value(s, id, e);
     if (*st != MIG_OK)
         return 0;
     store_seq_taken(&s->value_seq, id);
@@ -98,41 +86,55 @@ static int64_t keep(store_t *s, const val_t *e, strbuf_t *out,
     return id;
 }
 
-mig_status_t store_values_write(store_t *s, const val_t *v, strbuf_t *out,
-                                strbuf_t *refs)
+mig_status_t store_values_plan(store_t *s, const val_t *v, uint64_t *mask,
+                               strbuf_t *refs)
 {
+    *mask = 0;
     refs->len = 0;
     if (val_type(v) != VAL_MAP)
-        return val_to_json(v, out, VAL_JSON_SEALED);
+        return MIG_OK;
+    size_t n = val_len(v) < 64 ? val_len(v) : 64;
     mig_status_t st = MIG_OK;
-    strbuf_putc(out, '{');
-    for (size_t i = 0; i < val_len(v) && st == MIG_OK; i++) {
-        const val_t *key = val_map_key(v, i), *e = val_map_value(v, i);
-        if (i)
-            strbuf_putc(out, ',');
-        val_to_json(key, out, 0);
-        strbuf_putc(out, ':');
-        if (val_type(e) != VAL_MAP) {
-            val_to_json(e, out, VAL_JSON_SEALED);
+    for (size_t i = 0; i < n && st == MIG_OK; i++) {
+        const val_t *e = val_map_value(v, i);
+        if (val_type(e) != VAL_MAP || val_size(e) < STORE_VALUE_MIN)
             continue;
-        }
-        int64_t id = keep(s, e, out, &st);
+        int64_t id = keep(s, e, &st);
         if (!id)
             continue;
-        strbuf_puts(out, "null");
+        *mask |= (uint64_t)1 << i;
         strbuf_putc(refs, refs->len ? ',' : '{');
-        val_to_json(key, refs, 0);
+        val_to_json(val_map_key(v, i), refs, 0);
         strbuf_printf(refs, ":%" PRId64, id);
     }
-    strbuf_putc(out, '}');
     if (refs->len)
         strbuf_putc(refs, '}');
-    if (st == MIG_OK && (out->oom || refs->oom))
+    if (st == MIG_OK && refs->oom)
         st = MIG_ENOMEM;
     if (st == MIG_ENOMEM)
         diag_add(&s->diags, DIAG_ERROR, NULL, NULL, "out of memory writing "
                  "to '%s'", s->path);
     return st;
+}
+
+void store_values_json(const val_t *v, uint64_t mask, strbuf_t *out)
+{
+    if (!mask) {
+        val_to_json(v, out, VAL_JSON_SEALED);
+        return;
+    }
+    strbuf_putc(out, '{');
+    for (size_t i = 0; i < val_len(v); i++) {
+        if (i)
+            strbuf_putc(out, ',');
+        val_to_json(val_map_key(v, i), out, 0);
+        strbuf_putc(out, ':');
+        if (i < 64 && (mask >> i & 1))
+            strbuf_puts(out, "null");
+        else
+            val_to_json(val_map_value(v, i), out, VAL_JSON_SEALED);
+    }
+    strbuf_putc(out, '}');
 }
 
 /* ---- reading ------------------------------------------------------------- */

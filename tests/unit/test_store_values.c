@@ -3,27 +3,27 @@
  * by a step's result and by a journal record's arguments is written once,
  * under an id, the rows naming it; maps below
  * STORE_VALUE_MIN bytes stay whole; every reader gets the values back as
- * they were; a name whose value is gone is damage, said so; a value kept
- * by a transaction rolled back is written again, not named. */
+ * they were; the rows hold their values until the writer thread has
+ * written them; a name whose value is gone is damage, said so; a value
+ * kept by a transaction rolled back is written again, not named. */
 #include "store_fixture.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
-/* A map {"s": "xxx..."} whose JSON takes exactly LEN bytes (LEN >= 8). */
-static val_t *map_of_json_len(size_t len)
+/* A map {"s": "xxx..."} whose size (val_size) is exactly SIZE. */
+static val_t *map_of_size(uint64_t size)
 {
+    val_t *empty = json("{\"s\": \"\"}");
+    uint64_t base = val_size(empty);
+    val_unref(empty);
+    assert_true(size >= base && size - base < 1000);
     char text[1024];
-    assert_true(len >= 8 && len < sizeof text);
-    size_t n = len - 8;
+    size_t n = (size_t)(size - base);
     memcpy(text, "{\"s\": \"", 7);
     memset(text + 7, 'x', n);
     strcpy(text + 7 + n, "\"}");
     val_t *v = json(text);
-    strbuf_t b;
-    strbuf_init(&b);
-    val_to_json(v, &b, 0);
-    assert_int_equal(b.len, len);
-    strbuf_free(&b);
+    assert_int_equal(val_size(v), size);
     return v;
 }
 
@@ -81,6 +81,21 @@ static int64_t put_intent(store_t *s, int64_t run, val_t *args)
                             .kind = STORE_JOURNAL_SELF, .args = args };
     assert_int_equal(store_journal_intent(s, run, &rec), MIG_OK);
     return rec.seq;
+}
+
+/* Checks that step ST's result is the one test_rows_hold_their_values
+ * made for it (its node names its descriptor). */
+static bool see_name(void *data, const store_step_t *st)
+{
+    seen_t *w = data;
+    const val_t *d = key(st->result, "descriptor");
+    size_t len;
+    const char *name = val_get_str(key(d, "name"), &len);
+    assert_int_equal(len, strlen(st->node));
+    assert_memory_equal(name, st->node, len);
+    assert_int_equal(val_len(key(st->result, "changes")), 0);
+    w->n++;
+    return true;
 }
 
 typedef struct got {
@@ -204,7 +219,7 @@ static void test_kept_by_value(void **state)
     val_unref(db);
 }
 
-/* The bound: a map of STORE_VALUE_MIN - 1 bytes of JSON stays in its
+/* The bound: a map of size (val_size) STORE_VALUE_MIN - 1 stays in its
  * row; one of STORE_VALUE_MIN is kept. A list, a string or a map at the
  * top (not an entry) is never kept. */
 static void test_only_large_map_entries(void **state)
@@ -212,8 +227,8 @@ static void test_only_large_map_entries(void **state)
     (void)state;
     int64_t run;
     store_t *s = open_deferring(&run);
-    val_t *below = map_of_json_len(STORE_VALUE_MIN - 1);
-    val_t *at = map_of_json_len(STORE_VALUE_MIN);
+    val_t *below = map_of_size(STORE_VALUE_MIN - 1);
+    val_t *at = map_of_size(STORE_VALUE_MIN);
     val_t *r1 = json("{}"), *r2 = json("{}");
     assert_int_equal(val_map_set(r1, "m", 1, below), MIG_OK);
     assert_int_equal(val_map_set(r2, "m", 1, at), MIG_OK);
@@ -304,6 +319,59 @@ static void test_replaced_step_forgets_names(void **state)
     val_unref(d);
     val_unref(r);
     val_unref(small);
+}
+
+/* ---- written by the writer thread ---------------------------------------- */
+
+/* 100 steps queued, each result released by its maker at once: the rows
+ * hold their values until written (by the writer thread, given batches
+ * of 8 and more while the loop goes on), and every result reads back
+ * whole, its descriptor kept once. */
+static void test_rows_hold_their_values(void **state)
+{
+    (void)state;
+    int64_t run;
+    store_t *s = open_deferring(&run);
+    char name[32];
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "tool_%03d", i);
+        val_t *r = json("{\"changes\": []}");
+        val_t *d = descriptor(name);
+        assert_int_equal(val_map_set_take(r, "descriptor", 10, d), MIG_OK);
+        store_step_t st = { .node = name, .item = "", .attempts = 1,
+                            .state = STORE_STEP_DONE, .result = r };
+        assert_int_equal(store_step_put(s, run, &st), MIG_OK);
+        val_unref(r);
+    }
+    assert_non_null(s->writer);
+    assert_int_equal(store_flush(s), MIG_OK);
+    assert_int_equal(count_rows("value_objects"), 100);
+    assert_int_equal(count_rows("steps WHERE result_refs IS NOT NULL"), 100);
+    store_close(s);
+    s = open_store(0);
+    seen_t w = { .stop_after = -1 };
+    assert_int_equal(store_step_each(s, run, see_name, &w), MIG_OK);
+    assert_int_equal(w.n, 100);
+    store_close(s);
+}
+
+/* Rows dropped before they were written (the store failed) release the
+ * values they held (the sanitizer build finds a leak otherwise). */
+static void test_dropped_rows_release(void **state)
+{
+    (void)state;
+    int64_t run;
+    store_t *s = open_deferring(&run);
+    val_t *r = json("{}");
+    val_t *d = descriptor("dropped");
+    assert_int_equal(val_map_set_take(r, "d", 1, d), MIG_OK);
+    put_step(s, run, "v2", r);
+    put_intent(s, run, r);
+    assert_int_equal(store_fail(s, MIG_EIO), MIG_EIO);
+    assert_int_equal(val_refcount(r), 1);
+    val_unref(r);
+    store_close(s);
+    assert_int_equal(count_rows("value_objects"), 0);
 }
 
 /* ---- rollback and damage ------------------------------------------------ */
@@ -409,6 +477,8 @@ int main(void)
         T(test_only_large_map_entries),
         T(test_kept_secret_sealed),
         T(test_replaced_step_forgets_names),
+        T(test_rows_hold_their_values),
+        T(test_dropped_rows_release),
         T(test_rolled_back_kept_again),
         T(test_missing_value_is_damage),
         T(test_whole_rows_read),

@@ -72,9 +72,13 @@ mig_status_t run_baseline_record(run_t *r)
     val_t *dbs = NULL;
     action_ctx_t *ctx = actx_new(ACTX_RUN, r->base_dir);
     mig_status_t st = ctx ? registries_of(r->managed, &dbs) : MIG_ENOMEM;
+    /* Queued, a row in a multi-row statement each, written by the
+     * store's writer thread while the next records are read. */
+    bool was = store_defer(r->store, true);
     for (size_t i = 0; st == MIG_OK && i < val_len(dbs); i++)
         st = record_db(r->store, ctx, r->id,
                        val_get_str(val_map_key(dbs, i), NULL));
+    store_defer(r->store, was);
     if (st != MIG_OK && st != MIG_ENOMEM && ctx && actx_error_message(ctx))
         diag_add(r->diags, DIAG_WARNING, NULL, NULL, "the drift baseline "
                  "of run %lld was not recorded: %s", (long long)r->id,

@@ -177,6 +177,7 @@ mig_status_t store_sql_fail_msg(store_t *s, int rc, const char *what,
 mig_status_t store_fail(store_t *s, mig_status_t st)
 {
     store_batch_discard(s);     /* waits for the writer thread first */
+    store_values_rolled_back(s);
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = false;
@@ -191,6 +192,8 @@ sqlite3_stmt *store_stmt(store_t *s, store_stmt_id_t id, bool *fresh)
      * sees them and writes keep their order; a rollback drops them. The
      * writer thread, if it is writing batches, is waited for first: the
      * connection is used by one thread at a time. */
+    if (id == STORE_SQL_ROLLBACK)
+        store_values_rolled_back(s);
     if ((s->n_queued || s->job_out) && id == STORE_SQL_ROLLBACK)
         store_batch_discard(s);
     else if ((s->n_queued || s->job_out) && store_batch_drain(s) != MIG_OK)
@@ -440,6 +443,7 @@ mig_status_t store_flush(store_t *s)
         st = store_exec(s, STORE_SQL_COMMIT, "commit");
     if (st == MIG_OK) {
         s->in_txn = false;
+        s->committed_txn = s->txn;
         store_commit_timed(s, store_clock_s() - t0);
     }
     return st;

@@ -24,7 +24,7 @@ typedef struct store store_t;
 
 /* The schema version this build writes; older stores are upgraded on
  * open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 typedef enum store_durability {
     STORE_DURABLE_GROUPED,  /* commits grouped; safe against a killed process */
@@ -67,7 +67,9 @@ bool store_pending(const store_t *s);
 bool store_defer_commit(store_t *s, mig_status_t (*fn)(char **why));
 /* Deferring (ON) or not: while deferring, the journal's intents and
  * changes of state (store_journal_intent, store_journal_set), the steps
- * (store_step_put) and the events (store_event) are queued in the open
+ * (store_step_put), the events (store_event) and the drift baseline's
+ * rows (store_baseline_put, store_baseline_content_put) are queued in the
+ * open
  * transaction (after its fence check, as every write) and written
  * together, a few multi-row statements a batch, before the commit or
  * before any other statement the store runs, in the order they were

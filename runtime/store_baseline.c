@@ -31,6 +31,11 @@ mig_status_t store_baseline_put(store_t *s, int64_t run, const char *db,
     static const char what[] = "record a drift baseline";
     bool fresh;
     mig_status_t st;
+    if (s->defer) {
+        st = store_write_begin(s, what, true);
+        return store_write_end(s, st == MIG_OK
+                               ? store_batch_baseline(s, run, db, rec) : st);
+    }
     sqlite3_stmt *q =
         store_write_prepare(s, STORE_SQL_BASELINE_PUT, what, &fresh, &st);
     if (!q)
@@ -50,6 +55,11 @@ mig_status_t store_baseline_content_put(store_t *s, const char *hex,
     static const char what[] = "record a drift baseline";
     bool fresh;
     mig_status_t st;
+    if (s->defer) {
+        st = store_write_begin(s, what, true);
+        return store_write_end(s, st == MIG_OK
+                               ? store_batch_content(s, hex, text, len) : st);
+    }
     sqlite3_stmt *q = store_write_prepare(s, STORE_SQL_BASELINE_OBJECT_PUT,
                                           what, &fresh, &st);
     if (!q)

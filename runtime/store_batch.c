@@ -56,6 +56,8 @@ struct store_writer {
 
 static mig_status_t batch_full(store_t *s, store_batch_id_t id);
 static bool writer_busy(store_t *s);
+static mig_status_t row_undo(store_t *s, store_batch_id_t id, size_t start,
+                             mig_status_t st);
 
 static mig_status_t out_of_memory(store_t *s)
 {
@@ -100,6 +102,15 @@ static void param_text(store_batch_t *b, store_param_t *p, const char *text)
     *p = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)at, .len = len };
 }
 
+/* The LEN bytes of TEXT copied into the text of batch B. */
+static void param_bytes(store_batch_t *b, store_param_t *p, const char *text,
+                        size_t len)
+{
+    *p = (store_param_t){ .type = SQLITE_TEXT, .i = (int64_t)b->text.len,
+                          .len = len };
+    strbuf_put(&b->text, text, len);
+}
+
 /* V as JSON text written into the text of batch B (NULL: SQL NULL); a
  * secret sealed, as bind_json writes it. */
 static void param_json(store_batch_t *b, store_param_t *p, const val_t *v)
@@ -114,19 +125,59 @@ static void param_json(store_batch_t *b, store_param_t *p, const val_t *v)
                           .len = b->text.len - at };
 }
 
+/* V held by the row (a reference taken), to be written as JSON with the
+ * batch, the maps it carries kept once (store_values_plan): P the value,
+ * R the names of those kept (SQL NULL for none; both for no value). */
+static mig_status_t param_kept(store_t *s, store_batch_t *b, store_param_t *p,
+                               store_param_t *r, const val_t *v)
+{
+    *p = *r = (store_param_t){ .type = SQLITE_NULL };
+    if (!v)
+        return MIG_OK;
+    uint64_t mask;
+    strbuf_t refs;
+    strbuf_init(&refs);
+    mig_status_t st = store_values_plan(s, v, &mask, &refs);
+    if (st == MIG_OK) {
+        *p = (store_param_t){ .type = STORE_PARAM_JSON, .mask = mask,
+                              .v = val_ref((val_t *)v) };
+        if (refs.len)
+            param_bytes(b, r, refs.data, refs.len);
+    }
+    strbuf_free(&refs);
+    return st;
+}
+
+/* Releases the values row I of batch ID holds. */
+static void row_release(store_batch_t *b, store_batch_id_t id, size_t i)
+{
+    size_t w = batches[id].queued;
+    for (size_t k = 0; k < w; k++) {
+        val_unref(b->params[i * w + k].v);
+        b->params[i * w + k].v = NULL;
+    }
+}
+
+/* Empties the batches B (all kinds), releasing the values their rows
+ * hold: on the loop thread, once they are written or dropped. */
+static void batches_reset(store_batch_t *b)
+{
+    for (int id = 0; id < STORE_N_BATCHES; id++) {
+        for (size_t i = 0; i < b[id].n; i++)
+            row_release(&b[id], (store_batch_id_t)id, i);
+        b[id].n = 0;
+        b[id].text.len = 0;
+    }
+}
+
 /* Counts the row just filled in batch ID, whose text starts at START, or
  * takes it back when its text ran out of memory; hands the batch over
  * (or writes it) once it is full. */
 static mig_status_t row_done(store_t *s, store_batch_id_t id, size_t start)
 {
     store_batch_t *b = &s->batch[id];
-    if (b->text.oom) {
-        b->text.oom = false;
-        b->text.len = start;
-        if (b->text.data)
-            b->text.data[start] = '\0';
-        return out_of_memory(s);
-    }
+    if (b->text.oom)
+        return row_undo(s, id, start, out_of_memory(s));
     s->n_queued++;
     if (++b->n >= STORE_BATCH_MAX)
         return batch_full(s, id);
@@ -136,6 +187,63 @@ static mig_status_t row_done(store_t *s, store_batch_id_t id, size_t start)
         || (s->job_out && writer_busy(s)))
         return MIG_OK;
     return batch_full(s, id);
+}
+
+/* Takes back the row being filled in batch ID, whose text starts at
+ * START, after ST (not MIG_OK, reported) made it fail. */
+static mig_status_t row_undo(store_t *s, store_batch_id_t id, size_t start,
+                             mig_status_t st)
+{
+    store_batch_t *b = &s->batch[id];
+    row_release(b, id, b->n);
+    b->text.oom = false;
+    b->text.len = start;
+    if (b->text.data)
+        b->text.data[start] = '\0';
+    return st;
+}
+
+mig_status_t store_batch_value(store_t *s, int64_t id, const val_t *v)
+{
+    store_batch_t *b = &s->batch[STORE_BATCH_VALUE];
+    store_param_t *p = row_new(s, STORE_BATCH_VALUE);
+    if (!p)
+        return MIG_ENOMEM;
+    param_int(&p[0], id);
+    p[1] = (store_param_t){ .type = STORE_PARAM_JSON,
+                            .v = val_ref((val_t *)v) };
+    b->n++;
+    s->n_queued++;
+    return MIG_OK;
+}
+
+mig_status_t store_batch_content(store_t *s, const char *hex, const char *text,
+                                 size_t len)
+{
+    store_batch_t *b = &s->batch[STORE_BATCH_CONTENT];
+    size_t start = b->text.len;
+    store_param_t *p = row_new(s, STORE_BATCH_CONTENT);
+    if (!p)
+        return out_of_memory(s);
+    param_text(b, &p[0], hex);
+    param_bytes(b, &p[1], text, len);
+    return row_done(s, STORE_BATCH_CONTENT, start);
+}
+
+mig_status_t store_batch_baseline(store_t *s, int64_t run, const char *db,
+                                  const store_baseline_t *rec)
+{
+    store_batch_t *b = &s->batch[STORE_BATCH_BASELINE];
+    size_t start = b->text.len;
+    store_param_t *p = row_new(s, STORE_BATCH_BASELINE);
+    if (!p)
+        return out_of_memory(s);
+    param_int(&p[0], run);
+    param_text(b, &p[1], db);
+    param_text(b, &p[2], rec->kind);
+    param_text(b, &p[3], rec->name);
+    param_text(b, &p[4], rec->digest);
+    return row_done(s, STORE_BATCH_BASELINE, start);
 }
 
 mig_status_t store_batch_intent(store_t *s, int64_t run, int64_t seq,
@@ -152,12 +260,13 @@ mig_status_t store_batch_intent(store_t *s, int64_t run, int64_t seq,
     param_text(b, &p[3], rec->item ? rec->item : "");
     param_text(b, &p[4], rec->action);
     param_text(b, &p[5], store_journal_kind_name(rec->kind));
-    param_json(b, &p[6], rec->args);
+    mig_status_t st = param_kept(s, b, &p[6], &p[11], rec->args);
     param_json(b, &p[7], rec->undo);
     param_json(b, &p[8], rec->resources);
     param_int(&p[9], at_ms);
     param_int(&p[10], at_ms);
-    return row_done(s, STORE_BATCH_INTENT, start);
+    return st == MIG_OK ? row_done(s, STORE_BATCH_INTENT, start)
+                        : row_undo(s, STORE_BATCH_INTENT, start, st);
 }
 
 /* A record's state changed twice in one batch would be written by
@@ -218,13 +327,14 @@ mig_status_t store_batch_step(store_t *s, int64_t run, const store_step_t *st)
     param_text(b, &p[2], st->item ? st->item : "");
     param_text(b, &p[3], store_step_state_name(st->state));
     param_int(&p[4], st->attempts);
-    param_json(b, &p[5], st->result);
+    mig_status_t kept = param_kept(s, b, &p[5], &p[11], st->result);
     param_text(b, &p[6], st->error_class);
     param_text(b, &p[7], st->error);
     param_int(&p[8], st->started_ms);
     param_int(&p[9], st->ended_ms);
     param_json(b, &p[10], st->state == STORE_STEP_FAILED ? st->args : NULL);
-    return row_done(s, STORE_BATCH_STEP, start);
+    return kept == MIG_OK ? row_done(s, STORE_BATCH_STEP, start)
+                          : row_undo(s, STORE_BATCH_STEP, start, kept);
 }
 
 mig_status_t store_batch_event(store_t *s, int64_t run, int64_t seq,
@@ -324,9 +434,27 @@ static unsigned chunk(size_t n)
     return k;
 }
 
+/* Writes the values the N parameters P hold as JSON into the text of B
+ * (store_values_json), making them text: all of a statement's before it
+ * binds any, since the text may move as it grows. False when out of
+ * memory. */
+static bool write_values(store_batch_t *b, store_param_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].type != STORE_PARAM_JSON)
+            continue;
+        size_t at = b->text.len;
+        store_values_json(p[i].v, p[i].mask, &b->text);
+        p[i].type = SQLITE_TEXT;
+        p[i].i = (int64_t)at;
+        p[i].len = b->text.len - at;
+    }
+    return !b->text.oom;
+}
+
 /* Writes the rows of B, a batch ID other than the states, 2^K at a
  * time. */
-static bool write_rows(store_t *s, const store_batch_t *b, store_batch_id_t id,
+static bool write_rows(store_t *s, store_batch_t *b, store_batch_id_t id,
                        batch_fail_t *f)
 {
     size_t w = batches[id].width;
@@ -337,7 +465,9 @@ static bool write_rows(store_t *s, const store_batch_t *b, store_batch_id_t id,
         sqlite3_stmt *q = batch_stmt(s, id, k, f);
         if (!q)
             return false;
-        const store_param_t *p = b->params + done * w;
+        store_param_t *p = b->params + done * w;
+        if (!write_values(b, p, n * w))
+            return failed(s, f, SQLITE_NOMEM, batches[id].what);
         int rc = SQLITE_OK;
         for (size_t i = 0; i < n * w && rc == SQLITE_OK; i++)
             rc = bind_param(q, (int)i + 1, &p[i], b->text.data);
@@ -410,18 +540,16 @@ static bool write_state_batch(store_t *s, store_batch_t *b, batch_fail_t *f)
     return ok;
 }
 
-/* Writes the batches B (all kinds), in order, and empties them. */
+/* Writes the batches B (all kinds), in order; the loop thread empties
+ * them then (batches_reset), releasing their values. */
 static bool write_batches(store_t *s, store_batch_t *b, batch_fail_t *f)
 {
     bool ok = true;
-    for (int id = 0; id < STORE_N_BATCHES; id++) {
-        if (ok && b[id].n)
+    for (int id = 0; ok && id < STORE_N_BATCHES; id++)
+        if (b[id].n)
             ok = id == STORE_BATCH_STATE
                  ? write_state_batch(s, &b[id], f)
                  : write_rows(s, &b[id], (store_batch_id_t)id, f);
-        b[id].n = 0;
-        b[id].text.len = 0;
-    }
     return ok;
 }
 
@@ -523,6 +651,7 @@ static mig_status_t take_back(store_t *s)
         uv_cond_wait(&w->cond, &w->lock);
     uv_mutex_unlock(&w->lock);
     s->job_out = false;
+    batches_reset(w->job);
     return report(s, &w->fail);
 }
 
@@ -536,11 +665,12 @@ static mig_status_t written(store_t *s, mig_status_t st)
     return st == MIG_OK ? MIG_OK : store_fail(s, st);
 }
 
-/* Writes the queued batches B on the loop thread. */
+/* Writes the queued batches B on the loop thread, and empties them. */
 static mig_status_t write_here(store_t *s, store_batch_t *b)
 {
     batch_fail_t f = { 0 };
     write_batches(s, b, &f);
+    batches_reset(b);
     return report(s, &f);
 }
 
@@ -633,13 +763,11 @@ void store_batch_discard(store_t *s)
             uv_cond_wait(&w->cond, &w->lock);
         uv_mutex_unlock(&w->lock);
         s->job_out = false;
+        batches_reset(w->job);
         free(w->fail.msg);
         w->fail = (batch_fail_t){ 0 };
     }
-    for (int id = 0; id < STORE_N_BATCHES; id++) {
-        s->batch[id].n = 0;
-        s->batch[id].text.len = 0;
-    }
+    batches_reset(s->batch);
     s->n_queued = 0;
 }
 

@@ -28,12 +28,14 @@
     X(RUN_LIST, "SELECT " STORE_RUN_COLUMNS " FROM runs ORDER BY id DESC "    \
       "LIMIT ?1")                                                             \
     X(STEP_PUT, "INSERT INTO " STORE_STEP_INTO " VALUES (?1, ?2, ?3, ?4, "     \
-      "?5, ?6, ?7, ?8, ?9, ?10, ?11)" STORE_STEP_UPSERT)                      \
+      "?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL)" STORE_STEP_UPSERT)                \
     X(STEP_EACH, "SELECT node, item, state, attempts, result, error_class, "  \
-      "error, started_ms, ended_ms, args FROM steps WHERE run = ?1 "          \
-      "ORDER BY id")                                                          \
+      "error, started_ms, ended_ms, args, result_refs FROM steps "            \
+      "WHERE run = ?1 ORDER BY id")                                           \
     X(JOURNAL_INSERT, "INSERT INTO " STORE_JOURNAL_INTO " VALUES (?1, ?2, "   \
-      "?3, ?4, ?5, ?6, 'intent', ?7, ?8, ?9, ?10, ?10)")                      \
+      "?3, ?4, ?5, ?6, 'intent', ?7, ?8, ?9, ?10, ?10, NULL)")                \
+    X(VALUE_GET, "SELECT json FROM value_objects WHERE id = ?1")              \
+    X(VALUE_LAST, "SELECT IFNULL(MAX(id), 0) + 0 * ?1 FROM value_objects")    \
     X(JOURNAL_SET, "UPDATE journal SET state = ?3, updated_ms = ?4 "          \
       "WHERE run = ?1 AND seq = ?2")                                          \
     X(JOURNAL_AFTER, "UPDATE journal SET after_image = ?3 "                   \
@@ -159,17 +161,17 @@
  * (STORE_BATCHES) share: the columns written, and the step's upsert. */
 #define STORE_STEP_INTO                                                       \
     "steps(run, node, item, state, attempts, result, error_class, error, "   \
-    "started_ms, ended_ms, args)"
+    "started_ms, ended_ms, args, result_refs)"
 #define STORE_STEP_UPSERT                                                     \
     " ON CONFLICT (run, node, item) DO UPDATE SET state = excluded.state, "  \
     "attempts = excluded.attempts, result = excluded.result, "               \
     "error_class = excluded.error_class, error = excluded.error, "           \
     "started_ms = CASE excluded.started_ms WHEN 0 THEN started_ms "          \
     "ELSE excluded.started_ms END, ended_ms = excluded.ended_ms, "          \
-    "args = excluded.args"
+    "args = excluded.args, result_refs = excluded.result_refs"
 #define STORE_JOURNAL_INTO                                                    \
     "journal(run, seq, node, item, action, kind, state, args, undo, "        \
-    "resources, at_ms, updated_ms)"
+    "resources, at_ms, updated_ms, args_refs)"
 #define STORE_EVENT_INTO "events(run, seq, at_ms, kind, node, item, data)"
 
 /* The writes a store queues while it defers (store_defer; store_batch.c):
@@ -183,9 +185,11 @@
  * of values does. Batches are written in this order, so that an intent
  * is in before a change of its state. */
 #define STORE_BATCHES(X)                                                      \
-    X(INTENT, 11, 0, 11, "journal an intent",                                 \
+    X(VALUE, 2, 0, 2, "keep a value",                                         \
+      "INSERT INTO value_objects(id, json) VALUES ", "(?, ?)", "")           \
+    X(INTENT, 12, 0, 12, "journal an intent",                                 \
       "INSERT INTO " STORE_JOURNAL_INTO " VALUES ",                           \
-      "(?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?, ?)", "")                      \
+      "(?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?, ?, ?)", "")                   \
     X(STATE, 4, 3, 1, "update the journal",                                   \
       "UPDATE journal SET state = ?, updated_ms = ? WHERE run = ? AND seq "   \
       "IN (", "?", ")")                                                       \
@@ -193,11 +197,17 @@
       "UPDATE journal SET after_image = v.column3 FROM (VALUES ",             \
       "(?, ?, ?)", ") AS v WHERE journal.run = v.column1 AND journal.seq = "  \
       "v.column2")                                                            \
-    X(STEP, 11, 0, 11, "record a step",                                       \
+    X(STEP, 12, 0, 12, "record a step",                                       \
       "INSERT INTO " STORE_STEP_INTO " VALUES ",                              \
-      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)                 \
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STORE_STEP_UPSERT)              \
     X(EVENT, 7, 0, 7, "record an event",                                      \
-      "INSERT INTO " STORE_EVENT_INTO " VALUES ", "(?, ?, ?, ?, ?, ?, ?)", "")
+      "INSERT INTO " STORE_EVENT_INTO " VALUES ", "(?, ?, ?, ?, ?, ?, ?)", "")  \
+    X(CONTENT, 2, 0, 2, "record a drift baseline",                            \
+      "INSERT OR IGNORE INTO baseline_objects(digest, content) VALUES ",      \
+      "(?, ?)", "")                                                           \
+    X(BASELINE, 5, 0, 5, "record a drift baseline",                           \
+      "INSERT OR REPLACE INTO baseline_records(run, db, kind, name, digest) " \
+      "VALUES ", "(?, ?, ?, ?, ?)", "")
 
 typedef enum store_batch_id {
 #define STORE_BATCH_ENUM(id, queued, shared, width, what, head, row, tail)   \
@@ -217,12 +227,22 @@ typedef enum store_batch_id {
 #define STORE_BATCH_MAX (1 << (STORE_BATCH_SIZES - 1))
 #define STORE_BATCH_HANDOFF 8
 
-/* One parameter of a queued row: NULL, an integer, or text kept in the
- * text of its batch (offset I, LEN bytes). */
+/* One parameter of a queued row: NULL, an integer, text kept in the
+ * text of its batch (offset I, LEN bytes), or a value V to be written as
+ * JSON by whichever thread writes the batch (STORE_PARAM_JSON: the
+ * entries of V that MASK names written null, store_values_json; then it
+ * is SQLITE_TEXT). V is a reference the row holds, released by the loop
+ * thread once the batch is written or dropped (a value is immutable once
+ * shared and the writer thread only reads it: docs/state.md, "Writes in
+ * batches"). */
+#define STORE_PARAM_JSON 100
 typedef struct store_param {
-    int type;                       /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_TEXT */
+    int type;                       /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_TEXT,
+                                       STORE_PARAM_JSON */
     int64_t i;
     size_t len;
+    val_t *v;                       /* a reference, or NULL */
+    uint64_t mask;
 } store_param_t;
 
 typedef struct store_batch {
@@ -232,6 +252,26 @@ typedef struct store_batch {
 } store_batch_t;
 
 typedef struct store_writer store_writer_t;     /* store_batch.c */
+
+/* Values kept once (store_values.c; docs/state.md, "value_objects"): an
+ * entry of a step's result or of a journal record's arguments that is a
+ * map whose JSON takes at least STORE_VALUE_MIN bytes is written to the
+ * table value_objects under a new id, and its row names it there (the
+ * column result_refs or args_refs) instead of holding it. The last
+ * STORE_VALUE_RING such maps are remembered with a reference held: a
+ * shared value never changes (interp_value.h), so the same map written
+ * again (a step's result passed on as the next step's argument) is named
+ * by its id without being written out again. Ids, not digests: rows
+ * appended in the order of their ids touch the last page of the table
+ * only, where a digest's index took a page at random per row (a sixth
+ * more WAL bytes a commit). */
+#define STORE_VALUE_MIN 256
+#define STORE_VALUE_RING 64
+typedef struct store_value_kept {
+    val_t *v;                       /* a reference held; NULL: free */
+    uint64_t txn;                   /* the transaction that queued its row */
+    int64_t id;                     /* its row in value_objects */
+} store_value_kept_t;
 
 #define STORE_RUN_COLUMNS                                                     \
     "id, plan_path, plan_name, plan_digest, profile, params, options, "      \
@@ -247,11 +287,12 @@ typedef struct store_writer store_writer_t;     /* store_batch.c */
  * a step's whole arguments). */
 #define STORE_JOURNAL_READ                                                    \
     "seq, node, item, action, kind, state, "                                 \
-    "CASE WHEN ?3 & 6 THEN NULL ELSE args END, "                             \
-    "CASE WHEN ?3 & 12 THEN NULL ELSE undo END, "                            \
-    "CASE WHEN ?3 & 20 THEN NULL ELSE resources END, "                       \
-    "CASE WHEN ?3 & 36 THEN NULL ELSE after_image END, "                     \
-    "CASE WHEN ?3 & 12 THEN NULL ELSE outcome END"
+    "CASE WHEN ?3 & 6 THEN NULL ELSE args END AS args, "                     \
+    "CASE WHEN ?3 & 12 THEN NULL ELSE undo END AS undo, "                    \
+    "CASE WHEN ?3 & 20 THEN NULL ELSE resources END AS resources, "          \
+    "CASE WHEN ?3 & 36 THEN NULL ELSE after_image END AS after_image, "      \
+    "CASE WHEN ?3 & 12 THEN NULL ELSE outcome END AS outcome, "              \
+    "CASE WHEN ?3 & 6 THEN NULL ELSE args_refs END AS args_refs"
 #define STORE_AUDIT_COLUMNS                                                   \
     "seq, at_ms, user, host, pid, action, run, plan_digest, config_digest, " \
     "detail, outcome, key_id, prev, hash"
@@ -322,6 +363,13 @@ struct store {
      * thread reads or changes anything else in this struct. */
     store_writer_t *writer;
     bool job_out, no_writer;
+    /* The maps kept in value_objects lately (store_values.c), and the
+     * last transaction committed: a map whose row was queued in a
+     * transaction rolled back since is not named again. */
+    store_value_kept_t kept[STORE_VALUE_RING];
+    size_t kept_next;
+    store_seq_t value_seq;          /* the next id in value_objects */
+    uint64_t committed_txn;
     /* Statements stepped row by row for a *_each walk: while one is, the
      * connection stays with the loop thread (batches are written here). */
     int iterating;
@@ -401,6 +449,16 @@ mig_status_t store_check_file(store_t *s);
 
 /* ---- the shape of every write ------------------------------------------ */
 
+/* The position a new row of RUN takes in the table counted by C, whose
+ * highest position the statement LAST reads (its ?1 bound to RUN); for a
+ * write inside the open transaction. MIG_OK with *SEQ set, or the
+ * failure of the read (reported). The position is taken by
+ * store_seq_taken once the row is queued or in. */
+mig_status_t store_seq_next(store_t *s, store_seq_t *c, store_stmt_id_t last,
+                            int64_t run, int64_t *seq);
+/* Row SEQ of C's run was written: the next one takes the position after. */
+void store_seq_taken(store_seq_t *c, int64_t seq);
+
 /* Opens the transaction a write joins when none is open: BEGIN IMMEDIATE,
  * then (FENCED, and a fence set) the fence check, which fails the store
  * for good (MIG_EINVALID, "lost its lock") when the lock has another
@@ -454,6 +512,15 @@ mig_status_t store_batch_event(store_t *s, int64_t run, int64_t seq,
                                int64_t at_ms, const char *kind,
                                const char *node, const char *item,
                                const val_t *data);
+mig_status_t store_batch_baseline(store_t *s, int64_t run, const char *db,
+                                  const store_baseline_t *rec);
+mig_status_t store_batch_content(store_t *s, const char *hex, const char *text,
+                                 size_t len);
+/* Queues the row of value_objects keeping V (a reference taken; written
+ * as JSON with the batch) as ID; unlike the rows above it never hands the
+ * batches over (the caller is in the middle of a row that names it).
+ * MIG_OK or MIG_ENOMEM. */
+mig_status_t store_batch_value(store_t *s, int64_t id, const val_t *v);
 /* Waits for the writer thread, then writes every queued row, batch by
  * batch. A failure (the writer's too) is reported as the queued write's
  * (WHAT of its batch), rolls the transaction back and fails the store:
@@ -464,6 +531,34 @@ mig_status_t store_batch_drain(store_t *s);
 void store_batch_discard(store_t *s);
 /* Frees the batches and their statements (store_close). */
 void store_batch_free(store_t *s);
+
+/* ---- values kept once (store_values.c) -------------------------------- */
+
+/* Which entries of V (not NULL) are kept in value_objects: when V is a
+ * map, each of its first 64 entries that is a map of at least
+ * STORE_VALUE_MIN in size (val_size) is kept (a row queued with
+ * store_batch_value, unless it was kept lately), its bit set in *MASK
+ * and its name and id added to REFS as a JSON object's entry (REFS is
+ * left empty when there is none). On the loop thread, while the store
+ * defers, inside the open transaction. MIG_OK or MIG_ENOMEM (reported). */
+mig_status_t store_values_plan(store_t *s, const val_t *v, uint64_t *mask,
+                               strbuf_t *refs);
+/* Writes V as JSON at the end of OUT, SEALED as bind_json writes it, the
+ * entries MASK names (store_values_plan) as null. Reads V only: called
+ * by the writer thread on values the rows hold. */
+void store_values_json(const val_t *v, uint64_t mask, strbuf_t *out);
+/* The open transaction is being rolled back: the maps it kept are
+ * forgotten (their rows go with it). */
+void store_values_rolled_back(store_t *s);
+/* The maps kept lately forgotten, their references released (the store
+ * closes). */
+void store_values_forget(store_t *s);
+/* Reads column COL of Q as store_column_value does, then puts back in it
+ * each entry that column REFS (a JSON object name -> id, or NULL)
+ * says was kept in value_objects. MIG_EIO (reported: the store is
+ * damaged) when a named value is not there. */
+mig_status_t store_column_refs(store_t *s, sqlite3_stmt *q, int col,
+                               int refs, val_t **out);
 
 /* ---- reading ----------------------------------------------------------- */
 

@@ -205,6 +205,15 @@ static const char *const upgrades[] = {
      * older runs are still read from there). */
     "CREATE TABLE baseline_objects (digest TEXT PRIMARY KEY, "
     "content TEXT NOT NULL);\n",
+    /* 12 -> 13: values kept once (store_values.c): a map carried by a
+     * step's result and by the next step's arguments (a descriptor, then
+     * the put that stores it) is written once, under an id, and the rows
+     * name it (result_refs, args_refs: name -> id; NULL when the column
+     * holds its value whole, as every row written before did). */
+    "CREATE TABLE value_objects (id INTEGER PRIMARY KEY, "
+    "json TEXT NOT NULL);\n"
+    "ALTER TABLE steps ADD COLUMN result_refs TEXT;\n"
+    "ALTER TABLE journal ADD COLUMN args_refs TEXT;\n",
 };
 
 _Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) == STORE_SCHEMA_VERSION,
@@ -625,6 +634,7 @@ void store_close(store_t *s)
         for (int i = 0; i < STORE_SQL_COUNT; i++)
             sqlite3_finalize(s->stmt[i]);
         store_batch_free(s);
+        store_values_forget(s);
         sqlite3_close(s->db);
     }
     for (int i = 0; i < STORE_JSON_SLOTS; i++)

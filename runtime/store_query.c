@@ -299,7 +299,7 @@ mig_status_t store_step_each(store_t *s, int64_t run,
             .ended_ms = sqlite3_column_int64(q, 8),
         };
         st = i < 0 ? damaged(s, "a step's state", state)
-                   : store_column_value(s, q, 4, &rec.result);
+                   : store_column_refs(s, q, 4, 10, &rec.result);
         if (st == MIG_OK)
             st = store_column_value(s, q, 9, &rec.args);
         bool go_on = st == MIG_OK && fn(data, &rec);
@@ -344,7 +344,8 @@ static mig_status_t read_journal(store_t *s, sqlite3_stmt *q,
         return damaged(s, "a journal record's kind", kind);
     if (t < 0)
         return damaged(s, "a journal record's state", state);
-    mig_status_t st = args ? store_column_value(s, q, 6, &rec->args) : MIG_OK;
+    mig_status_t st = args ? store_column_refs(s, q, 6, 11, &rec->args)
+                           : MIG_OK;
     if (st == MIG_OK && values && !(flags & STORE_EACH_NO_UNDO))
         st = store_column_value(s, q, 7, &rec->undo);
     if (st == MIG_OK && values && !(flags & STORE_EACH_NO_RESOURCES))

@@ -48,12 +48,8 @@ static mig_status_t bind_json(store_t *s, sqlite3_stmt *q, int col, int slot,
 
 /* ---- positions ---------------------------------------------------------- */
 
-/* The position a new row of RUN takes in the table counted by C, whose
- * highest position the statement LAST reads; for a write inside the open
- * transaction. MIG_OK with *SEQ set, or the failure of the read
- * (reported). The position is taken by seq_taken once the row is in. */
-static mig_status_t seq_next(store_t *s, store_seq_t *c, store_stmt_id_t last,
-                             int64_t run, int64_t *seq)
+mig_status_t store_seq_next(store_t *s, store_seq_t *c, store_stmt_id_t last,
+                            int64_t run, int64_t *seq)
 {
     if (c->txn != s->txn || c->run != run) {
         /* First in the transaction, no row of C's table can be queued
@@ -71,8 +67,7 @@ static mig_status_t seq_next(store_t *s, store_seq_t *c, store_stmt_id_t last,
     return MIG_OK;
 }
 
-/* Row SEQ of C's run was written: the next one takes the position after. */
-static void seq_taken(store_seq_t *c, int64_t seq)
+void store_seq_taken(store_seq_t *c, int64_t seq)
 {
     c->next = seq + 1;
 }
@@ -206,7 +201,7 @@ mig_status_t store_journal_intent(store_t *s, int64_t run,
     int64_t seq, at = store_now_ms();
     mig_status_t st = store_write_begin(s, what, true);
     if (st == MIG_OK)
-        st = seq_next(s, &s->journal_seq, STORE_SQL_JOURNAL_LAST, run, &seq);
+        st = store_seq_next(s, &s->journal_seq, STORE_SQL_JOURNAL_LAST, run, &seq);
     if (st == MIG_OK && s->defer) {
         st = store_batch_intent(s, run, seq, rec, at);
     } else if (st == MIG_OK) {
@@ -230,7 +225,7 @@ mig_status_t store_journal_intent(store_t *s, int64_t run,
         st = store_write_step(s, q, fresh, what, NULL);
     }
     if (st == MIG_OK) {
-        seq_taken(&s->journal_seq, seq);
+        store_seq_taken(&s->journal_seq, seq);
         rec->seq = seq;
         rec->state = STORE_JOURNAL_INTENT;
     }
@@ -389,7 +384,7 @@ mig_status_t store_event_write(store_t *s, int64_t run, const char *kind,
     int64_t seq, at = store_now_ms();
     mig_status_t st = store_write_begin(s, what, true);
     if (st == MIG_OK)
-        st = seq_next(s, &s->event_seq, STORE_SQL_EVENT_LAST, run, &seq);
+        st = store_seq_next(s, &s->event_seq, STORE_SQL_EVENT_LAST, run, &seq);
     if (st == MIG_OK && s->defer) {
         st = store_batch_event(s, run, seq, at, kind, node, item, data);
     } else if (st == MIG_OK) {
@@ -410,7 +405,7 @@ mig_status_t store_event_write(store_t *s, int64_t run, const char *kind,
         st = store_write_step(s, q, fresh, what, NULL);
     }
     if (st == MIG_OK)
-        seq_taken(&s->event_seq, seq);
+        store_seq_taken(&s->event_seq, seq);
     return st;
 }
 

@@ -98,6 +98,18 @@ static int64_t new_run(store_t *s, const char *name, int64_t pid,
     return id;
 }
 
+/* A new store with a run (*RUN) committed, deferring writes from now on
+ * (store_defer), as a run's steps write. */
+__attribute__((unused))
+static store_t *open_deferring(int64_t *run)
+{
+    store_t *s = open_store(STORE_CREATE);
+    *run = new_run(s, "p", 1, "h");
+    assert_int_equal(store_flush(s), MIG_OK);
+    store_defer(s, true);
+    return s;
+}
+
 __attribute__((unused))
 static void sql(const char *p, const char *text)
 {
@@ -105,6 +117,24 @@ static void sql(const char *p, const char *text)
     assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+}
+
+/* How many rows TABLE holds, read by a connection of its own (what a
+ * commit made visible to others). */
+__attribute__((unused))
+static int64_t count_rows(const char *table)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    char text[128];
+    snprintf(text, sizeof text, "SELECT count(*) FROM %s", table);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return n;
 }
 
 __attribute__((unused))

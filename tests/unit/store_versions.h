@@ -13,6 +13,9 @@
     "ALTER TABLE journal DROP COLUMN outcome; "     /* 9: http undo */      \
     "DROP TABLE alerts; "                           /* 10: alerts */        \
     "DROP TABLE journal_undone; "                   /* 11: undone marks */  \
-    "DROP TABLE baseline_objects; "                 /* 12: drift content */
+    "DROP TABLE baseline_objects; "                 /* 12: drift content */\
+    "DROP TABLE value_objects; "                    /* 13: values kept */   \
+    "ALTER TABLE steps DROP COLUMN result_refs; "                           \
+    "ALTER TABLE journal DROP COLUMN args_refs; "
 
 #endif

@@ -37,23 +37,6 @@ static bool see_journal(void *data, const store_journal_t *rec)
     return true;
 }
 
-/* How many rows TABLE holds, read by a connection of its own (what a
- * commit made visible to others). */
-static int64_t count_rows(const char *table)
-{
-    sqlite3 *db;
-    sqlite3_stmt *q;
-    char text[128];
-    snprintf(text, sizeof text, "SELECT count(*) FROM %s", table);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &q, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    return n;
-}
-
 /* Queues N intents of RUN (items "0".."N-1"), checking their positions
  * FIRST, FIRST + 1, ... */
 static void queue_intents(store_t *s, int64_t run, int n, int64_t first)
@@ -117,10 +100,8 @@ static void test_defer_gives_back(void **state)
 static void test_queued_rows_commit_together(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     queue_intents(s, run, 100, 1);
     assert_int_equal(store_flush(s), MIG_OK);
     assert_int_equal(count_rows("journal"), 100);
@@ -260,10 +241,8 @@ static void test_missing_record_fails_the_commit(void **state)
 static void test_constraint_fails_the_store(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     store_step_t st = { .node = "x", .item = "", .state = STORE_STEP_DONE };
     assert_int_equal(store_step_put(s, 77, &st), MIG_OK);
     store_defer(s, false);
@@ -418,10 +397,8 @@ static mig_status_t hook_4(char **why) { (void)why; return MIG_OK; }
 static void test_effects_commit_first(void **state)
 {
     (void)state;
-    store_t *s = open_store(STORE_CREATE);
-    int64_t run = new_run(s, "p", 1, "h");
-    assert_int_equal(store_flush(s), MIG_OK);
-    store_defer(s, true);
+    int64_t run;
+    store_t *s = open_deferring(&run);
     queue_intents(s, run, 3, 1);
     hook_calls = 0;
     rows_at_hook = -1;

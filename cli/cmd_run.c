@@ -194,7 +194,6 @@ static int run_and_report(const cli_cmd_t *cmd, const cli_args_t *args,
     o->on_event = cli_report_event;
     o->on_items = cli_report_items;
     o->data = rep;
-    o->threads = cli_value(cmd, args, "threads") != NULL;
     diag_list_t diags;
     diag_list_init(&diags);
     int64_t id = 0;

@@ -15,10 +15,6 @@
     { .name = "inject-rate", .arg = "SHARE", .repeat = true,                 \
       .help = "fail a share (0 to 1) of all calls; SHARE:CLASS sets the "    \
               "class; several make a mix" },                                 \
-    { .name = "threads",                                                       \
-      .help = "read and normalise legacy files (tools.read, "                  \
-              "tools.normalize) on worker threads while the run "              \
-              "goes on (docs/runtime.md, Threads)" },                          \
     { .name = "quiet", .short_name = 'q',                                    \
       .help = "print nothing but errors (on stderr)" },                      \
     { .name = "verbose", .short_name = 'v',                                  \

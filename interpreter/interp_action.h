@@ -134,13 +134,6 @@ typedef struct action {
      * as its digest); NULL when out of memory. NULL (no function): the
      * arguments as they are. */
     val_t *(*journal_args)(const val_t *args);
-    /* A pure row whose run may be called on a worker thread while the
-     * scheduler goes on (runtime/sched_thread.c): it reads only its
-     * arguments (a deep copy the worker owns, val_copy_deep) and the
-     * files they name, touches no value or state the loop thread may
-     * touch at the same time, and changes what outlives the call (a
-     * process-wide cache) only through actx_on_loop. */
-    bool threaded;
 } action_t;
 
 /* The effect of a call of A with the bound arguments ARGS (A's effect_of,

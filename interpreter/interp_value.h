@@ -91,12 +91,6 @@ val_t *val_map_new(size_t hint);
  * (its depth and order kept); for any other type, a new reference to V.
  * NULL when out of memory. */
 val_t *val_copy(const val_t *v);
-/* A deep copy: a new value equal to V that shares nothing with it (every
- * list, map, string, number and duration new; null and the bools are
- * static and never counted), so that another thread may hold it while V's
- * references change here (values' counts are not atomic). NULL when out
- * of memory or when V holds a secret (not copied). */
-val_t *val_copy_deep(const val_t *v);
 
 /* ---- references -------------------------------------------------------- */
 

@@ -634,32 +634,22 @@ bool val_map_delete(val_t *map, const char *key, size_t len)
 
 /* ---- copies ------------------------------------------------------------ */
 
-static val_t *copy_of(const val_t *v, bool deep);
-
-/* An item of a copy: a new reference to V, or (DEEP) a copy of it. */
-static val_t *item_of(val_t *v, bool deep)
-{
-    return deep ? copy_of(v, true) : val_ref(v);
-}
-
-static val_t *list_copy(const val_list_t *l, bool deep)
+static val_t *list_copy(const val_list_t *l)
 {
     val_t *c = val_list_new(l->len);
     if (!c)
         return NULL;
     val_list_t *cl = (val_list_t *)c;
-    for (size_t i = 0; i < l->len; i++, cl->len = i)
-        if (!(cl->items[i] = item_of(l->items[i], deep))) {
-            val_unref(c);
-            return NULL;
-        }
+    for (size_t i = 0; i < l->len; i++)
+        cl->items[i] = val_ref(l->items[i]);
+    cl->len = l->len;
     cl->h.flags = l->h.flags;
     cl->depth = l->depth;
     cl->size = l->size;
     return c;
 }
 
-static val_t *map_copy(const val_map_t *m, bool deep)
+static val_t *map_copy(const val_map_t *m)
 {
     val_t *c = val_map_new(m->len);
     if (!c)
@@ -674,58 +664,22 @@ static val_t *map_copy(const val_map_t *m, bool deep)
         memcpy(cm->slots, m->slots, m->nslots * sizeof(uint32_t));
         cm->nslots = m->nslots;
     }
-    for (size_t i = 0; i < m->len; i++, cm->len = i) {
-        cm->entries[i].key = item_of(m->entries[i].key, deep);
-        cm->entries[i].value = cm->entries[i].key
-            ? item_of(m->entries[i].value, deep) : NULL;
-        if (!cm->entries[i].value) {
-            val_unref(cm->entries[i].key);
-            val_unref(c);
-            return NULL;
-        }
+    for (size_t i = 0; i < m->len; i++) {
+        cm->entries[i].key = val_ref(m->entries[i].key);
+        cm->entries[i].value = val_ref(m->entries[i].value);
     }
+    cm->len = m->len;
     cm->h.flags = m->h.flags;
     cm->depth = m->depth;
     cm->size = m->size;
     return c;
 }
 
-/* A scalar V anew, bytes and flags (a string's hash) kept; the static
- * null and bools as they are; NULL for a secret (not copied) or when out
- * of memory. */
-static val_t *scalar_copy(const val_t *v)
-{
-    static const size_t sizes[] = {
-        [VAL_NUMBER] = sizeof(val_num_t), [VAL_DURATION] = sizeof(val_dur_t),
-    };
-    if (v->refs == VAL_IMMORTAL)
-        return (val_t *)v;
-    size_t size = v->type == VAL_STRING
-        ? sizeof(val_str_t) + ((const val_str_t *)v)->len + 1
-        : v->type < sizeof sizes / sizeof *sizes ? sizes[v->type] : 0;
-    val_t *c = size ? malloc(size) : NULL;
-    if (!c)
-        return NULL;
-    memcpy(c, v, size);
-    c->refs = 1;
-    return c;
-}
-
-static val_t *copy_of(const val_t *v, bool deep)
-{
-    if (v->type == VAL_LIST)
-        return list_copy((const val_list_t *)v, deep);
-    if (v->type == VAL_MAP)
-        return map_copy((const val_map_t *)v, deep);
-    return deep ? scalar_copy(v) : val_ref((val_t *)v);
-}
-
 val_t *val_copy(const val_t *v)
 {
-    return copy_of(v, false);
-}
-
-val_t *val_copy_deep(const val_t *v)
-{
-    return copy_of(v, true);
+    if (v->type == VAL_LIST)
+        return list_copy((const val_list_t *)v);
+    if (v->type == VAL_MAP)
+        return map_copy((const val_map_t *)v);
+    return val_ref((val_t *)v);
 }

@@ -43,8 +43,6 @@ void actx_free(action_ctx_t *c)
 {
     if (!c)
         return;
-    assert(!c->n_later);        /* actx_set_off_loop(c, false) ran them */
-    free(c->later);
     free(c->base);
     strbuf_free(&c->path);
     val_unref(c->changes);

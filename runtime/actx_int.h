@@ -57,14 +57,6 @@ struct action_ctx {
     void *cancel_data;
     actx_done_fn on_done;
     void *done_data;
-    /* A call on a worker thread (actx_set_off_loop): what actx_on_loop
-     * keeps for the loop thread. */
-    bool off_loop;
-    struct actx_later {
-        void (*fn)(void *data);
-        void *data;
-    } *later;
-    size_t n_later, cap_later;
 };
 
 /* The error class that fits errno E: MissingDependency (ENOENT, ENOTDIR),

@@ -515,33 +515,3 @@ int64_t actx_suggested_delay(const action_ctx_t *c)
 {
     return c->retry_after_ms;
 }
-
-/* ---- calls off the loop thread ------------------------------------------ */
-
-mig_status_t actx_on_loop(action_ctx_t *c, void (*fn)(void *data), void *data)
-{
-    if (!c->off_loop) {
-        fn(data);
-        return MIG_OK;
-    }
-    if (c->n_later == c->cap_later) {
-        size_t cap = c->cap_later ? c->cap_later * 2 : 2;
-        struct actx_later *l = realloc(c->later, cap * sizeof(*l));
-        if (!l)
-            return MIG_ENOMEM;
-        c->later = l;
-        c->cap_later = cap;
-    }
-    c->later[c->n_later++] = (struct actx_later){ .fn = fn, .data = data };
-    return MIG_OK;
-}
-
-void actx_set_off_loop(action_ctx_t *c, bool off)
-{
-    c->off_loop = off;
-    if (off)
-        return;
-    for (size_t i = 0; i < c->n_later; i++)
-        c->later[i].fn(c->later[i].data);
-    c->n_later = 0;
-}

@@ -354,20 +354,6 @@ const char *actx_known_state(const action_ctx_t *ctx, const char *id);
 void actx_set_outcome(action_ctx_t *ctx, val_t *outcome);
 val_t *actx_outcome(const action_ctx_t *ctx);
 
-/* ---- calls off the loop thread ------------------------------------------ */
-
-/* FN(DATA) runs on the scheduler's thread once the call has ended: at
- * once when the call runs there, else (a `threaded` row's run on a worker
- * thread, action_t) after the call, before its result is used. What such
- * an action changes beyond its result (a cache later calls read) it
- * changes here. MIG_OK, or MIG_ENOMEM (FN not called). */
-mig_status_t actx_on_loop(action_ctx_t *ctx, void (*fn)(void *data),
-                          void *data);
-/* Set by the runtime around a call it runs on a worker thread (OFF true),
- * then cleared on the loop thread, which calls what actx_on_loop kept, in
- * order. */
-void actx_set_off_loop(action_ctx_t *ctx, bool off);
-
 /* ---- calls that finish later ------------------------------------------- */
 
 /* An action that waits (a timer, a child process) calls actx_suspend in
@@ -691,10 +677,6 @@ typedef struct run_options {
      * a firing's payload to their notifiers (NULL: journaled only). */
     const config_alerts_t *alerts;
     alert_notify_fn notify;
-    /* Threaded rows' calls (action_t) run on worker threads while the
-     * loop goes on (docs/runtime.md, "Threads"); false: every call on the
-     * loop's thread. */
-    bool threads;
 } run_options_t;
 
 /* Runs (or, with O->resume, resumes) the plan compiled into G, with the

@@ -271,8 +271,6 @@ void sched_call_run(struct step_call *c)
         actx_set_time_limit(c->ctx, c->timeout_ms);
         c->ran = true;
         actx_set_record(c->ctx, r->id, c->seq, 0);
-        if (sched_offload(c))
-            return;
         st = c->row->run(c->ctx, c->args, &res);
     }
     else

@@ -521,11 +521,6 @@ void sched_bind_result(task_t *t, uint32_t n, val_t *v);
 /* Runs the action of C (its intent, if any, committed); the outcome is
  * sched_call_finished's, at once or when the action ends. */
 void sched_call_run(struct step_call *c);
-/* Hands the call of C (its run not yet called) to a worker thread when
- * its row is threaded, the run's options allow it and no timeout bounds
- * it: true, and sched_call_finished ends it from the loop; false: the
- * caller runs it here (sched_thread.c). */
-bool sched_offload(struct step_call *c);
 /* The end of C's call (an actx finish callback; DATA is C): records the
  * outcome, binds the result and moves C's task on or raises. */
 void sched_call_finished(action_ctx_t *ctx, mig_status_t st, val_t *res,

@@ -12,8 +12,7 @@
 # one round on tmpfs at G/8, G/4, G/2 and G (tools per second at each),
 # G being GROWTH_N (default N).
 # The run's durability is DURABILITY (default grouped; full for
-# --durability full). THREADS=1 runs it with --threads (tools.read and
-# tools.normalize on worker threads: docs/runtime.md, "Threads").
+# --durability full).
 #
 # Exit status: 0 when every target is met, 1 when one is missed, 2 when
 # the benchmark could not run or a check failed (the registry does not
@@ -29,11 +28,6 @@ n=${2:-100000}
 rounds=${ROUNDS:-3}
 places=${PLACES:-tmpfs disk}
 dur=${DURABILITY:-grouped}
-case ${THREADS:-0} in
-  1) threads=--threads ;;
-  0) threads= ;;
-  *) die "THREADS is 0 or 1, not '$THREADS'" ;;
-esac
 build=$(cd "$(dirname "$mig")/.." && pwd)
 floor=$build/bench/bench_migrate_floor
 here=$(cd "$(dirname "$0")" && pwd)
@@ -84,7 +78,7 @@ round() {
   sync
   cpu_file=$w/run.cpu; : > "$cpu_file"
   t0=$(now)
-  (cd "$w" && timed "$mig" run plan.mig --durability "$dur" $threads --quiet > "$w/run.log" 2>&1) \
+  (cd "$w" && timed "$mig" run plan.mig --durability "$dur" --quiet > "$w/run.log" 2>&1) \
     || die "mig run failed in $w: $(tail -5 "$w/run.log")"
   t1=$(now)
   run_s=$(elapsed "$t0" "$t1")
@@ -130,7 +124,7 @@ for p in $places; do
   echo "  rollback < 2 s: $v"
   rm -rf "$w"
 done
-echo "durability: $dur (mig run --durability $dur${threads:+ $threads}); rounds: $rounds"
+echo "durability: $dur (mig run --durability $dur); rounds: $rounds"
 
 if [ "${GROWTH:-0}" = 1 ]; then
   echo "growth (tmpfs, one round each):"

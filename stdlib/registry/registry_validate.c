@@ -5,7 +5,6 @@
  * registry's changing actions check every record with before they store
  * it. */
 #include <assert.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,21 +14,17 @@
 extern const unsigned char tools_v2_schema_json[];
 extern const size_t tools_v2_schema_len;
 
-/* The schemas kind_schema parsed, and the lock that makes the first
- * parse of each once: tools.normalize validates on worker threads
- * (action_t, `threaded`), which then only read them. */
-static val_t *schemas[3];
-static pthread_mutex_t schemas_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* The schema for KIND ("tool", "server", "rag"): the whole schema with
  * its oneOf replaced by a $ref to that kind's definition, so that the
  * messages name what is wrong rather than "matches none". Parsed once per
- * kind (the caller holds schemas_lock), kept for the life of the process;
- * NULL when out of memory. */
-static val_t *parse_kind_schema(size_t i, const char *kind)
+ * kind, kept for the life of the process; NULL when out of memory. */
+static val_t *kind_schema(const char *kind)
 {
-    if (schemas[i])
-        return schemas[i];
+    static val_t *kinds[3];
+    size_t i = strcmp(kind, "tool") == 0 ? 0 : strcmp(kind, "server") == 0
+                                                   ? 1 : 2;
+    if (kinds[i])
+        return kinds[i];
     src_t *src = src_from_memory("v2-descriptor.schema.json",
                                  (const char *)tools_v2_schema_json,
                                  tools_v2_schema_len);
@@ -41,23 +36,13 @@ static val_t *parse_kind_schema(size_t i, const char *kind)
     if (src && val_from_json(src, &d, &schema) == MIG_OK) {
         val_map_delete(schema, "oneOf", 5);
         if (val_map_set_take(schema, "$ref", 4, val_cstring(ref)) == MIG_OK)
-            schemas[i] = schema;
+            kinds[i] = schema;
         else
             val_unref(schema);
     }
     diag_list_free(&d);
     src_free(src);
-    return schemas[i];
-}
-
-static val_t *kind_schema(const char *kind)
-{
-    size_t i = strcmp(kind, "tool") == 0 ? 0 : strcmp(kind, "server") == 0
-                                                   ? 1 : 2;
-    pthread_mutex_lock(&schemas_lock);
-    val_t *schema = parse_kind_schema(i, kind);
-    pthread_mutex_unlock(&schemas_lock);
-    return schema;
+    return kinds[i];
 }
 
 mig_status_t registry_validate(const val_t *d, const char *kind,

@@ -76,15 +76,6 @@ static mig_status_t lines_with(val_t *ch, val_t *line, val_t **out)
     return MIG_OK;
 }
 
-/* Notes descriptor D (a reference, taken) valid: actx_on_loop's. */
-static void note_valid(void *data)
-{
-    val_t *d = data;
-    registry_note_valid(d, tools_get_str(d, "kind"),
-                        tools_get_str(d, "digest"));
-    val_unref(d);
-}
-
 static mig_status_t normalize_run(action_ctx_t *c, const val_t *args,
                                   val_t **out)
 {
@@ -130,11 +121,10 @@ static mig_status_t normalize_run(action_ctx_t *c, const val_t *args,
     }
     /* Valid as the registry stores it (tools_normalize validates it with
      * the kind it names and records its digest): a registry.put of this
-     * very descriptor need not validate it again. Noted on the loop's
-     * thread (the notes are the process's). */
-    if (st == MIG_OK && (st = actx_on_loop(c, note_valid, val_ref(d)))
-                        != MIG_OK)
-        val_unref(d);           /* the reference note_valid would take */
+     * very descriptor need not validate it again. */
+    if (st == MIG_OK)
+        registry_note_valid(d, tools_get_str(d, "kind"),
+                            tools_get_str(d, "digest"));
     val_t *res = st == MIG_OK ? val_map_new(2) : NULL;
     if (st == MIG_OK
         && (!res || val_map_set(res, "descriptor", 10, d) != MIG_OK
@@ -166,7 +156,7 @@ static const action_arg_t normalize_args[] = {
 const action_t stdlib_normalize_actions[] = {
     { .name = "tools.normalize", .effect = ACTION_PURE,
       .args = normalize_args, .result = ACTION_T(MAP),
-      .preview = normalize_run, .run = normalize_run, .threaded = true,
+      .preview = normalize_run, .run = normalize_run,
       .doc = "Makes RECORD a V2 descriptor: {descriptor, changes: [one line "
              "per change or loss]}; a descriptor that is still not valid "
              "fails with InvalidConfig, listing why." },

@@ -365,7 +365,6 @@ const action_t stdlib_tools_actions[] = {
              "content was recognised as, or null and why." },
     { .name = "tools.read", .effect = ACTION_PURE, .args = read_args,
       .result = ACTION_T(MAP), .preview = tools_read, .run = tools_read,
-      .threaded = true,
       .doc = "Reads one legacy file: {path, format, version, tools, "
              "servers, backends, problems, digest}. A file that is no tool "
              "definition gives no records and an error problem." },

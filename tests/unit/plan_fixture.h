@@ -1,5 +1,5 @@
 /* plan_fixture.h: a plan's text in a test (test_run.c, test_verify.c,
- * test_sched_thread.c, test_dryrun.c), parsed, checked and compiled, then
+ * test_dryrun.c), parsed, checked and compiled, then
  * run with the standard library and the test's own action rows; every
  * step asserted. */
 #ifndef MIG_PLAN_FIXTURE_H

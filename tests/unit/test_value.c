@@ -539,75 +539,6 @@ static void copies_are_shallow(void **state)
     val_unref(inner);
 }
 
-/* Each list, map and scalar node of A and B (equal) is a value of its
- * own, referenced once; the static null and bools are the same. */
-static void shares_nothing(const val_t *a, const val_t *b)
-{
-    if (val_type(a) == VAL_NULL || val_type(a) == VAL_BOOL) {
-        assert_ptr_equal(a, b);
-        return;
-    }
-    assert_ptr_not_equal(a, b);
-    assert_int_equal(val_refcount(b), 1);
-    for (size_t i = 0; val_type(a) == VAL_LIST && i < val_len(a); i++)
-        shares_nothing(val_list_get(a, i), val_list_get(b, i));
-    for (size_t i = 0; val_type(a) == VAL_MAP && i < val_len(a); i++) {
-        shares_nothing(val_map_key(a, i), val_map_key(b, i));
-        shares_nothing(val_map_value(a, i), val_map_value(b, i));
-    }
-}
-
-/* A deep copy (what a worker thread gets) is equal to the original and
- * shares none of its nodes, so that counting references on one thread
- * never touches the other's; its maps find their keys (the index and the
- * keys' hashes copied); a secret, anywhere, is not copied. */
-static void deep_copies_share_nothing(void **state)
-{
-    (void)state;
-    val_t *m = val_map_new(0);
-    for (int i = 0; i < 40; i++) {      /* past the linear search: an index */
-        char k[8];
-        snprintf(k, sizeof k, "k%d", i);
-        val_map_set_take(m, k, strlen(k), val_int(i));
-    }
-    val_t *l = val_list_new(0);
-    val_list_push_take(l, val_cstring("text"));
-    val_list_push_take(l, val_double(2.5));
-    val_list_push_take(l, val_duration(1500));
-    val_list_push_take(l, val_null());
-    val_list_push_take(l, val_bool(true));
-    val_list_push_take(l, val_map_new(0));
-    val_map_set_take(m, "list", 4, l);
-    val_t *c = val_copy_deep(m);
-    assert_non_null(c);
-    assert_true(val_equal(m, c));
-    char *text = strdup(fmt(m));
-    assert_string_equal(fmt(c), text);
-    free(text);
-    shares_nothing(m, c);
-    assert_int_equal(val_refcount(l), 1);
-    assert_int_equal(val_get_int(val_map_get(c, "k39", 3)), 39);
-    assert_null(val_map_get(c, "k40", 3));
-    /* The copy changes alone. */
-    val_map_set_take(c, "more", 4, val_int(1));
-    assert_null(val_map_get(m, "more", 4));
-    val_unref(c);
-    /* A scalar alone, too. */
-    val_t *s = val_cstring("s"), *sc = val_copy_deep(s);
-    assert_ptr_not_equal(sc, s);
-    assert_string_equal(val_get_str(sc, NULL), "s");
-    val_unref(sc);
-    val_unref(s);
-    /* A secret deep inside: no copy. */
-    val_t *source = val_map_new(1), *inner = val_list_new(0);
-    val_map_set_take(source, "env", 3, val_cstring("PW"));
-    val_list_push_take(inner, val_secret_new("pw", 2, source));
-    val_unref(source);
-    val_map_set_take(m, "auth", 4, inner);
-    assert_null(val_copy_deep(m));
-    val_unref(m);
-}
-
 /* ---- text -------------------------------------------------------------- */
 
 static void durations_as_text(void **state)
@@ -650,7 +581,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(constructors_and_types),
-        cmocka_unit_test(deep_copies_share_nothing),
         cmocka_unit_test(singletons_are_immortal),
         cmocka_unit_test(refcounts),
         cmocka_unit_test(take_consumes_on_failure),

@@ -152,8 +152,8 @@ static void begin_batch(action_ctx_t *c, reg_store_t *s)
         return;
     s->batch = sqlite3_exec(s->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL)
                == SQLITE_OK;
-    if (s->batch)       /* the schema as this transaction sees it */
-        s->vouch = s->version >= 3 && registry_sqlite_vouch(s->db);
+    if (s->batch)       /* checked as this transaction sees the schema */
+        s->vouch = -1;
 }
 
 /* Before a read of S for C: opens a read batch (BEGIN), unless a batch
@@ -169,8 +169,8 @@ void registry_sqlite_read_batch(action_ctx_t *c, reg_store_t *s)
         return;
     s->batch = s->reading = sqlite3_exec(s->db, "BEGIN;", NULL, NULL, NULL)
                             == SQLITE_OK;
-    if (s->batch)       /* the schema as this transaction sees it */
-        s->vouch = s->version >= 3 && registry_sqlite_vouch(s->db);
+    if (s->batch)       /* checked as this transaction sees the schema */
+        s->vouch = -1;
 }
 
 /* Keeps S (open on ABS) for the next calls; when it cannot, S stays a
@@ -378,7 +378,7 @@ static mig_status_t upgrade_kept(action_ctx_t *c, const char *abs,
             sqlite3_finalize((*s)->q[k][w]);
             (*s)->q[k][w] = NULL;
         }
-    (*s)->vouch = st == MIG_OK && registry_sqlite_vouch((*s)->db);
+    (*s)->vouch = -1;
     if (st == MIG_OK)
         sync_as_run(c, *s);
     else
@@ -446,7 +446,7 @@ static mig_status_t sqlite_open(action_ctx_t *c, const char *abs,
     s->version = version;
     s->kept = false;
     s->wal = wal;
-    s->vouch = version >= 3 && registry_sqlite_vouch(db);
+    s->vouch = -1;
     if (mode != REG_READ)
         sync_as_run(c, s);
     if (writable)

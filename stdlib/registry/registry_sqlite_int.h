@@ -24,7 +24,9 @@ struct reg_store {
     bool full;              /* synchronous FULL (--durability full) */
     bool batch;             /* a transaction left open (commit_batches) */
     bool reading;           /* that transaction has only read (BEGIN) */
-    bool vouch;             /* the state hash's triggers are all there */
+    int vouch;              /* the state hash's triggers are all there
+                             * (1) or not (0); -1: not yet checked in the
+                             * open transaction (registry_sqlite_state.c) */
 };
 
 /* Statement WHICH of KIND's table, prepared once (reset before it is
@@ -52,9 +54,6 @@ mig_status_t registry_sqlite_fail(action_ctx_t *c, sqlite3 *db,
 void registry_sqlite_upgrade_state(strbuf_t *b);
 /* Marks DB's writes as mig's own (they keep their state hash). */
 void registry_sqlite_writer(sqlite3 *db);
-/* Whether DB's state hashes can be vouched for: every trigger that keeps
- * them is there, as version 3 made it. */
-bool registry_sqlite_vouch(sqlite3 *db);
 /* The get_state and get_states of reg_store_ops_t. */
 mig_status_t registry_sqlite_get_state(action_ctx_t *c, reg_store_t *s,
                                        const char *kind, const char *name,

@@ -60,7 +60,7 @@ void registry_sqlite_writer(sqlite3 *db)
 
 /* Whether DB's state hashes can be vouched for: its schema has the
  * column and every trigger that keeps it. */
-bool registry_sqlite_vouch(sqlite3 *db)
+static bool vouch(sqlite3 *db)
 {
     sqlite3_stmt *q = NULL;
     bool ok = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master "
@@ -74,14 +74,15 @@ bool registry_sqlite_vouch(sqlite3 *db)
     return ok;
 }
 
-/* Whether S's hashes can be vouched for now: as checked when the
- * transaction open on S began (a batch), else checked again (another
- * program may have dropped a trigger since the last statement). */
+/* Whether S's hashes can be vouched for now: checked once in the
+ * transaction open on S (a batch: the schema cannot change under it),
+ * and before each statement outside one (another program may have
+ * dropped a trigger since the last). */
 static bool vouched(reg_store_t *s)
 {
-    if (sqlite3_get_autocommit(s->db))
-        s->vouch = s->version >= 3 && registry_sqlite_vouch(s->db);
-    return s->vouch;
+    if (s->vouch < 0 || sqlite3_get_autocommit(s->db))
+        s->vouch = s->version >= 3 && vouch(s->db);
+    return s->vouch > 0;
 }
 
 /* The state hash kept with KIND NAME, when S vouches for it. */

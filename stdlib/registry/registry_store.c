@@ -178,6 +178,17 @@ mig_status_t registry_find_alias(action_ctx_t *c, const char *db,
     return st;
 }
 
+/* Appends to OUT the state of a record whose stored text hashes to HEX
+ * (NULL: there is no record): "record:" and HEX, or "absent". */
+static mig_status_t put_state(const char *hex, strbuf_t *out)
+{
+    if (hex)
+        strbuf_printf(out, "record:%s", hex);
+    else
+        strbuf_puts(out, "absent");
+    return out->oom ? MIG_ENOMEM : MIG_OK;
+}
+
 /* Stores REC (NULL: removes) as KIND NAME in DB, creating DB when REC is
  * a record; removing from a DB that is not there does nothing. */
 static mig_status_t set_record(action_ctx_t *c, const char *db,
@@ -215,12 +226,9 @@ mig_status_t registry_set_record_state(action_ctx_t *c, const char *db,
     strbuf_init(&id);
     strbuf_init(&state);
     registry_make_id(db, kind, name, &id);
-    if (rec)
-        strbuf_printf(&state, "record:%s", hash);
-    else
-        strbuf_puts(&state, "absent");
-    st = id.oom || state.oom ? MIG_ENOMEM
-                             : actx_set_state(c, id.data, state.data);
+    st = put_state(rec ? hash : NULL, &state);
+    if (st == MIG_OK)
+        st = id.oom ? MIG_ENOMEM : actx_set_state(c, id.data, state.data);
     strbuf_free(&id);
     strbuf_free(&state);
     return st;
@@ -258,18 +266,15 @@ mig_status_t registry_state_text(const val_t *rec,
                                                       strbuf_t *out),
                                  strbuf_t *out)
 {
-    if (!rec) {
-        strbuf_puts(out, "absent");
-        return out->oom ? MIG_ENOMEM : MIG_OK;
-    }
+    if (!rec)
+        return put_state(NULL, out);
     strbuf_t b;
     strbuf_init(&b);
     mig_status_t st = text(rec, &b);
     char hex[BLOB_HEX];
     if (st == MIG_OK) {
         blobs_hash(b.data ? b.data : "", b.len, hex);
-        strbuf_printf(out, "record:%s", hex);
-        st = out->oom ? MIG_ENOMEM : MIG_OK;
+        st = put_state(hex, out);
     }
     strbuf_free(&b);
     return st;
@@ -411,23 +416,19 @@ static mig_status_t state_unparsed(action_ctx_t *c, const char *db,
     if (s && ops->get_state)
         st = ops->get_state(c, s, kind, name, hex, &found);
     if (st == MIG_OK && found != REG_STATE_NONE) {
-        if (found == REG_STATE_KEPT)
-            strbuf_printf(out, "record:%s", hex);
-        else
-            strbuf_puts(out, "absent");
         *done = true;
         ops->close(s);
-        return out->oom ? MIG_ENOMEM : MIG_OK;
+        return put_state(found == REG_STATE_KEPT ? hex : NULL, out);
     }
     if (s && st == MIG_OK)
         st = ops->get_text(c, s, kind, name, &text, &len);
     if (st == MIG_OK && !text) {
-        strbuf_puts(out, "absent");     /* no store, or no such row */
+        st = put_state(NULL, out);      /* no store, or no such row */
         *done = true;
     } else if (st == MIG_OK) {
         blobs_hash(text, len, hex);
         if ((*done = known_canonical(hex, expect)))
-            strbuf_printf(out, "record:%s", hex);
+            st = put_state(hex, out);
     }
     free(text);
     if (s)
